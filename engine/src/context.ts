@@ -1,0 +1,17 @@
+import type { Catalog, VersionedWfSpec } from './spec/types.ts';
+
+/** Hands out ids that state cannot derive. Deterministic in tests; the server's is random. */
+export interface IdSource {
+  next(): string;
+}
+
+/** Everything a decision may depend on besides the state and the command. */
+export interface DecideContext {
+  /** Epoch milliseconds chosen by the caller; the engine never reads a clock. */
+  readonly now: number;
+  readonly ids: IdSource;
+  /** The WfSpec version the WfRun is pinned to. */
+  readonly wfSpec: VersionedWfSpec;
+  /** TaskDefs and other metadata the WfSpec names. */
+  readonly catalog: Catalog;
+}

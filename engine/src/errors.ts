@@ -1,0 +1,25 @@
+import type { Problem } from './spec/problem.ts';
+
+export type RejectionCode =
+  /** RunWf for an id that already has a WfRun. */
+  | 'WF_RUN_ALREADY_EXISTS'
+  /** A command for a WfRun that does not exist. */
+  | 'WF_RUN_NOT_FOUND'
+  /** RunWf's variables do not fit the WfSpec's declarations. */
+  | 'INVALID_VARIABLES'
+  /** A report for a TaskRun this WfRun is not waiting on. */
+  | 'UNKNOWN_TASK_RUN'
+  /** A report for an attempt that already ended or is not the current one: late or duplicate. */
+  | 'STALE_TASK_ATTEMPT';
+
+/** Why a command does not apply to a WfRun. A value, never thrown. */
+export interface Rejection {
+  readonly code: RejectionCode;
+  readonly message: string;
+  readonly problems?: readonly Problem[] | undefined;
+}
+
+/** A broken engine invariant: a bug, never an expected outcome. */
+export class InvariantError extends Error {
+  override readonly name = 'InvariantError';
+}

@@ -1,0 +1,43 @@
+export type { DecideContext, IdSource } from './context.ts';
+export { InvariantError } from './errors.ts';
+export type { Rejection, RejectionCode } from './errors.ts';
+export type { Command, ReportTaskAttempt, RunWf, TaskAttemptResult } from './run/commands.ts';
+export { decide } from './run/decide.ts';
+export type { Decision } from './run/decide.ts';
+export type * from './run/events.ts';
+export { evolve, replay } from './run/evolve.ts';
+export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
+export type { ErrorName, Failure } from './run/failure.ts';
+export { taskGuid } from './run/nodes/task.ts';
+export { isTerminal } from './run/state.ts';
+export type { LHStatus, NodeRunState, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
+export { effectsOf, step } from './run/step.ts';
+export type { Effect } from './run/step.ts';
+export { checkRunVariables, initialValues } from './run/variables.ts';
+export { isValidName, NAME_PATTERN } from './spec/names.ts';
+export { formatPath } from './spec/problem.ts';
+export type { Problem, ProblemCode, SpecPath } from './spec/problem.ts';
+export { MUTATION_OPERATIONS, NODE_TYPES } from './spec/types.ts';
+export type {
+  Catalog,
+  Edge,
+  EntrypointNode,
+  ExitNode,
+  MutationOperation,
+  MutationSource,
+  Node,
+  NodeType,
+  TaskDef,
+  TaskNode,
+  ThreadSpec,
+  ThreadVarDef,
+  VariableAssignment,
+  VariableDef,
+  VariableMutation,
+  VersionedWfSpec,
+  WfSpec,
+  WfSpecId,
+} from './spec/types.ts';
+export { validateTaskDef, validateWfSpec } from './spec/validate.ts';
+export { describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, VARIABLE_TYPES } from './values/value.ts';
+export type { JsonValue, VariableType } from './values/value.ts';

@@ -1,0 +1,108 @@
+import type { NodeType } from '../spec/types.ts';
+import type { JsonValue } from '../values/value.ts';
+import { applyMutations } from './assignments.ts';
+import { statusOfFailure } from './failure.ts';
+import type { Failure } from './failure.ts';
+import { arriveAtEntrypoint } from './nodes/entrypoint.ts';
+import { arriveAtExit } from './nodes/exit.ts';
+import { arriveAtTask } from './nodes/task.ts';
+import type { ArriveHandler } from './nodes/types.ts';
+import type { Session } from './session.ts';
+import type { ThreadRunState } from './state.ts';
+
+const arrive: { [K in NodeType]: ArriveHandler<K> } = {
+  ENTRYPOINT: arriveAtEntrypoint,
+  TASK: arriveAtTask,
+  EXIT: arriveAtExit,
+};
+
+/** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */
+const MAX_PASSES = 512;
+
+/** Moves every thread as far as it can go without waiting on the world, then stops. */
+export function advance(s: Session): void {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let moved = false;
+    for (const thread of s.state.threadRuns) {
+      if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
+    }
+    if (!moved) return;
+  }
+  failThread(s, s.thread(0), { name: 'INTERNAL_ERROR', message: `The WfRun did not settle within ${MAX_PASSES} passes.` });
+}
+
+/** Starts a thread at its ENTRYPOINT with its variables' first values. */
+export function startThread(
+  s: Session,
+  threadSpecName: string,
+  variables: Readonly<Record<string, JsonValue>>,
+  parentThreadRunNumber?: number,
+): void {
+  const threadRunNumber = s.state.threadRuns.length;
+  s.emit({ type: 'ThreadRunStarted', threadRunNumber, threadSpecName, parentThreadRunNumber, variables });
+  const thread = s.thread(threadRunNumber);
+  const entry = Object.entries(s.threadSpec(thread).nodes).find(([, node]) => node.type === 'ENTRYPOINT');
+  if (!entry) return failThread(s, thread, { name: 'INTERNAL_ERROR', message: `ThreadSpec ${threadSpecName} has no ENTRYPOINT.` });
+  arriveAt(s, thread, entry[0]);
+}
+
+/** One step of one thread; returns whether it changed anything. */
+function advanceThread(s: Session, number: number): boolean {
+  const thread = s.thread(number);
+  const nodeRun = thread.currentNodeRun;
+  if (!nodeRun) return false;
+  switch (nodeRun.status) {
+    case 'COMPLETED': {
+      if (nodeRun.nodeType === 'EXIT') {
+        completeThread(s, thread);
+        return true;
+      }
+      leaveNode(s, thread);
+      return true;
+    }
+    case 'ERROR':
+    case 'EXCEPTION':
+      // TODO(#3): failure handlers; until then a failed node fails its thread.
+      failThread(s, thread, nodeRun.failure ?? { name: 'INTERNAL_ERROR', message: 'The node failed without a failure.' });
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Takes the first outgoing edge, runs its mutations and arrives at its sink. */
+function leaveNode(s: Session, thread: ThreadRunState): void {
+  const nodeRun = thread.currentNodeRun;
+  if (!nodeRun) return;
+  const node = s.node(thread, nodeRun.nodeName);
+  const edge = node.outgoingEdges?.[0];
+  if (!edge) {
+    const failure = { name: 'VAR_SUB_ERROR', message: `Node '${nodeRun.nodeName}' has no outgoing edge to take.` };
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
+    return;
+  }
+  const failure = applyMutations(s, thread, edge.variableMutations ?? [], nodeRun.output);
+  if (failure) {
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+    return;
+  }
+  arriveAt(s, s.thread(thread.number), edge.sinkNodeName);
+}
+
+function arriveAt(s: Session, thread: ThreadRunState, nodeName: string): void {
+  const node = s.node(thread, nodeName);
+  s.emit({ type: 'NodeRunStarted', threadRunNumber: thread.number, position: thread.nextPosition, nodeName, nodeType: node.type });
+  const handler = arrive[node.type] as ArriveHandler<typeof node.type>;
+  handler(s, s.thread(thread.number), node as never);
+}
+
+function completeThread(s: Session, thread: ThreadRunState): void {
+  s.emit({ type: 'ThreadRunCompleted', threadRunNumber: thread.number });
+  if (thread.number === 0) s.emit({ type: 'WfRunCompleted' });
+}
+
+function failThread(s: Session, thread: ThreadRunState, failure: Failure): void {
+  const status = statusOfFailure(failure);
+  s.emit({ type: 'ThreadRunFailed', threadRunNumber: thread.number, status, failure });
+  if (thread.number === 0) s.emit({ type: 'WfRunFailed', status, failure });
+}

@@ -1,0 +1,30 @@
+import type { JsonValue } from '../values/value.ts';
+
+/** Start a WfRun of the WfSpec in the context. */
+export interface RunWf {
+  readonly type: 'RunWf';
+  readonly wfRunId: string;
+  /** Values for the entrypoint thread's variables, by name. */
+  readonly variables?: Readonly<Record<string, JsonValue>> | undefined;
+}
+
+/** What a Task Worker says of one attempt. */
+export type TaskAttemptResult =
+  /** The task returned `output`. */
+  | { readonly status: 'SUCCESS'; readonly output?: JsonValue | undefined }
+  /** The task failed technically (LittleHorse TASK_FAILED); retried under the node's policy. */
+  | { readonly status: 'ERROR'; readonly message: string }
+  /** The task raised a business exception, caught by name by failure handlers; never retried. */
+  | { readonly status: 'EXCEPTION'; readonly name: string; readonly message: string; readonly content?: JsonValue | undefined };
+
+/** A Task Worker reports an attempt of a TaskRun. */
+export interface ReportTaskAttempt {
+  readonly type: 'ReportTaskAttempt';
+  readonly taskGuid: string;
+  readonly attempt: number;
+  readonly result: TaskAttemptResult;
+  readonly workerId?: string | undefined;
+}
+
+/** The inputs of the world that a WfRun reacts to. */
+export type Command = RunWf | ReportTaskAttempt;

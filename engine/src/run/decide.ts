@@ -1,0 +1,69 @@
+import type { DecideContext } from '../context.ts';
+import type { Rejection } from '../errors.ts';
+import { advance, startThread } from './advance.ts';
+import type { Command } from './commands.ts';
+import type { WfRunEvent } from './events.ts';
+import { reportTaskAttempt } from './nodes/task.ts';
+import { Session } from './session.ts';
+import type { WfRunState } from './state.ts';
+import { isTerminal } from './state.ts';
+import { checkRunVariables, initialValues } from './variables.ts';
+
+/** The events a command produces, or why it does not apply. */
+export type Decision =
+  | { readonly ok: true; readonly events: readonly WfRunEvent[] }
+  | { readonly ok: false; readonly rejection: Rejection };
+
+type Handler<K extends Command['type']> = (
+  state: WfRunState | undefined,
+  command: Extract<Command, { type: K }>,
+  ctx: DecideContext,
+) => Decision;
+
+const handlers: { [K in Command['type']]: Handler<K> } = {
+  RunWf(state, command, ctx) {
+    if (state) return reject({ code: 'WF_RUN_ALREADY_EXISTS', message: `WfRun ${command.wfRunId} already exists.` });
+    const { wfSpec } = ctx;
+    const entrypoint = wfSpec.threadSpecs[wfSpec.entrypointThreadName];
+    const defs = entrypoint?.variableDefs ?? [];
+    const problems = checkRunVariables(defs, command.variables);
+    if (problems.length > 0) {
+      return reject({ code: 'INVALID_VARIABLES', message: problems.map((p) => p.message).join(' '), problems });
+    }
+    const s = new Session(undefined, ctx);
+    s.emit({
+      type: 'WfRunStarted',
+      wfRunId: command.wfRunId,
+      wfSpecId: { name: wfSpec.name, majorVersion: wfSpec.majorVersion, revision: wfSpec.revision },
+    });
+    startThread(s, wfSpec.entrypointThreadName, initialValues(defs, command.variables ?? {}));
+    advance(s);
+    return { ok: true, events: s.events };
+  },
+
+  ReportTaskAttempt(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun is waiting on TaskRun ${command.taskGuid}.` });
+    if (isTerminal(state.status)) {
+      return reject({ code: 'STALE_TASK_ATTEMPT', message: `WfRun ${state.id} has already ended (${state.status}); the report changes nothing.` });
+    }
+    const s = new Session(state, ctx);
+    const rejection = reportTaskAttempt(s, command);
+    if (rejection) return reject(rejection);
+    advance(s);
+    return { ok: true, events: s.events };
+  },
+};
+
+/**
+ * Decides what happens when `command` meets the WfRun in `state` (undefined before it starts). Pure: time and ids
+ * come from `ctx`. Advances the WfRun through every step that needs no outside input, so the events run up to
+ * the next wait. A command that does not apply yields a rejection, never an exception.
+ */
+export function decide(state: WfRunState | undefined, command: Command, ctx: DecideContext): Decision {
+  const handler = handlers[command.type] as Handler<Command['type']>;
+  return handler(state, command, ctx);
+}
+
+function reject(rejection: Rejection): Decision {
+  return { ok: false, rejection };
+}

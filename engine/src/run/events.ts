@@ -1,0 +1,124 @@
+import type { NodeType, WfSpecId } from '../spec/types.ts';
+import type { JsonValue } from '../values/value.ts';
+import type { Failure } from './failure.ts';
+import type { TaskInput } from './state.ts';
+
+interface At {
+  /** Epoch milliseconds, from the context of the decision that made the event. */
+  readonly time: number;
+}
+
+export interface WfRunStarted extends At {
+  readonly type: 'WfRunStarted';
+  readonly wfRunId: string;
+  readonly wfSpecId: WfSpecId;
+}
+
+export interface ThreadRunStarted extends At {
+  readonly type: 'ThreadRunStarted';
+  readonly threadRunNumber: number;
+  readonly threadSpecName: string;
+  readonly parentThreadRunNumber?: number | undefined;
+  /** Every variable the thread declares, with its first value. */
+  readonly variables: Readonly<Record<string, JsonValue>>;
+}
+
+export interface NodeRunStarted extends At {
+  readonly type: 'NodeRunStarted';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly nodeName: string;
+  readonly nodeType: NodeType;
+}
+
+export interface TaskRunScheduled extends At {
+  readonly type: 'TaskRunScheduled';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly taskGuid: string;
+  readonly taskDefName: string;
+  readonly attempt: number;
+  readonly input: readonly TaskInput[];
+}
+
+export interface TaskAttemptSucceeded extends At {
+  readonly type: 'TaskAttemptSucceeded';
+  readonly threadRunNumber: number;
+  readonly taskGuid: string;
+  readonly attempt: number;
+  readonly output: JsonValue;
+  readonly workerId?: string | undefined;
+}
+
+export interface TaskAttemptFailed extends At {
+  readonly type: 'TaskAttemptFailed';
+  readonly threadRunNumber: number;
+  readonly taskGuid: string;
+  readonly attempt: number;
+  /** TASK_FAILURE for an error, the exception's own name for a business exception. */
+  readonly failure: Failure;
+  readonly status: 'TASK_FAILED' | 'TASK_EXCEPTION';
+  readonly workerId?: string | undefined;
+}
+
+export interface NodeRunCompleted extends At {
+  readonly type: 'NodeRunCompleted';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly output?: JsonValue | undefined;
+}
+
+export interface NodeRunFailed extends At {
+  readonly type: 'NodeRunFailed';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly status: 'ERROR' | 'EXCEPTION';
+  readonly failure: Failure;
+}
+
+export interface VariableAssigned extends At {
+  readonly type: 'VariableAssigned';
+  readonly threadRunNumber: number;
+  readonly name: string;
+  readonly value: JsonValue;
+}
+
+export interface ThreadRunCompleted extends At {
+  readonly type: 'ThreadRunCompleted';
+  readonly threadRunNumber: number;
+}
+
+export interface ThreadRunFailed extends At {
+  readonly type: 'ThreadRunFailed';
+  readonly threadRunNumber: number;
+  readonly status: 'ERROR' | 'EXCEPTION';
+  readonly failure: Failure;
+}
+
+export interface WfRunCompleted extends At {
+  readonly type: 'WfRunCompleted';
+}
+
+export interface WfRunFailed extends At {
+  readonly type: 'WfRunFailed';
+  readonly status: 'ERROR' | 'EXCEPTION';
+  readonly failure: Failure;
+}
+
+/** The facts of a WfRun, in the order they happened. Replaying them rebuilds its state. */
+export type WfRunEvent =
+  | WfRunStarted
+  | ThreadRunStarted
+  | NodeRunStarted
+  | TaskRunScheduled
+  | TaskAttemptSucceeded
+  | TaskAttemptFailed
+  | NodeRunCompleted
+  | NodeRunFailed
+  | VariableAssigned
+  | ThreadRunCompleted
+  | ThreadRunFailed
+  | WfRunCompleted
+  | WfRunFailed;
+
+export type WfRunEventType = WfRunEvent['type'];

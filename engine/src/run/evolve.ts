@@ -1,0 +1,100 @@
+import { InvariantError } from '../errors.ts';
+import type { WfRunEvent } from './events.ts';
+import type { NodeRunState, ThreadRunState, WfRunState } from './state.ts';
+
+/**
+ * Folds one event into the state of its WfRun and returns the new state; the old one is left untouched.
+ * Pure and total over well-formed histories: replaying a WfRun's events gives the same state everywhere.
+ */
+export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunState {
+  if (event.type === 'WfRunStarted') {
+    return { id: event.wfRunId, wfSpecId: event.wfSpecId, status: 'RUNNING', startTime: event.time, threadRuns: [] };
+  }
+  if (!state) throw new InvariantError(`${event.type} before WfRunStarted`);
+  switch (event.type) {
+    case 'ThreadRunStarted': {
+      const thread: ThreadRunState = {
+        number: event.threadRunNumber,
+        threadSpecName: event.threadSpecName,
+        status: 'RUNNING',
+        parentThreadRunNumber: event.parentThreadRunNumber,
+        startTime: event.time,
+        variables: event.variables,
+        nextPosition: 0,
+      };
+      return { ...state, threadRuns: [...state.threadRuns, thread] };
+    }
+    case 'NodeRunStarted':
+      return updateThread(state, event.threadRunNumber, (t) => ({
+        ...t,
+        nextPosition: event.position + 1,
+        currentNodeRun: {
+          position: event.position,
+          nodeName: event.nodeName,
+          nodeType: event.nodeType,
+          status: 'RUNNING',
+          arrivalTime: event.time,
+        },
+      }));
+    case 'TaskRunScheduled':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({
+        ...n,
+        taskRun: { taskGuid: event.taskGuid, taskDefName: event.taskDefName, input: event.input, attempt: event.attempt, status: 'TASK_SCHEDULED' },
+      }));
+    case 'TaskAttemptSucceeded':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({
+        ...n,
+        taskRun: n.taskRun && { ...n.taskRun, status: 'TASK_SUCCESS' },
+      }));
+    case 'TaskAttemptFailed':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({
+        ...n,
+        taskRun: n.taskRun && { ...n.taskRun, status: event.status },
+      }));
+    case 'NodeRunCompleted':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, status: 'COMPLETED', endTime: event.time, output: event.output }));
+    case 'NodeRunFailed':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, status: event.status, endTime: event.time, failure: event.failure }));
+    case 'VariableAssigned':
+      return updateThread(state, event.threadRunNumber, (t) => ({ ...t, variables: { ...t.variables, [event.name]: event.value } }));
+    case 'ThreadRunCompleted':
+      return updateThread(state, event.threadRunNumber, (t) => ({ ...t, status: 'COMPLETED', endTime: event.time, currentNodeRun: undefined }));
+    case 'ThreadRunFailed':
+      return updateThread(state, event.threadRunNumber, (t) => ({
+        ...t,
+        status: event.status,
+        endTime: event.time,
+        failure: event.failure,
+      }));
+    case 'WfRunCompleted':
+      return { ...state, status: 'COMPLETED', endTime: event.time };
+    case 'WfRunFailed':
+      return { ...state, status: event.status, endTime: event.time, failure: event.failure };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Rebuilds a WfRun's state from its whole history. */
+export function replay(events: readonly WfRunEvent[]): WfRunState | undefined {
+  return events.reduce<WfRunState | undefined>(evolve, undefined);
+}
+
+function updateThread(state: WfRunState, number: number, change: (t: ThreadRunState) => ThreadRunState): WfRunState {
+  const thread = state.threadRuns[number];
+  if (!thread) throw new InvariantError(`ThreadRun ${number} does not exist in WfRun ${state.id}`);
+  const threadRuns = state.threadRuns.slice();
+  threadRuns[number] = change(thread);
+  return { ...state, threadRuns };
+}
+
+function updateNodeRun(state: WfRunState, number: number, change: (n: NodeRunState) => NodeRunState): WfRunState {
+  return updateThread(state, number, (t) => {
+    if (!t.currentNodeRun) throw new InvariantError(`ThreadRun ${number} has no current NodeRun`);
+    return { ...t, currentNodeRun: change(t.currentNodeRun) };
+  });
+}
+
+export function assertNever(value: never): never {
+  throw new InvariantError(`Unexpected value ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,85 @@
+import type { Rejection } from '../../errors.ts';
+import type { JsonValue } from '../../values/value.ts';
+import { evaluate, expectType } from '../assignments.ts';
+import type { ReportTaskAttempt } from '../commands.ts';
+import type { Failure } from '../failure.ts';
+import { statusOfFailure } from '../failure.ts';
+import type { Session } from '../session.ts';
+import type { TaskInput, ThreadRunState } from '../state.ts';
+import type { ArriveHandler } from './types.ts';
+
+/** TASK: evaluate the inputs against the TaskDef, then schedule attempt 0 of a new TaskRun. */
+export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
+  const position = s.thread(thread.number).currentNodeRun?.position ?? 0;
+  const fail = (failure: Failure) =>
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
+
+  const taskDef = s.ctx.catalog.taskDefs[node.taskDefName];
+  if (!taskDef) return fail({ name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` });
+
+  const input: TaskInput[] = [];
+  const given = node.inputs ?? [];
+  for (const [i, param] of taskDef.inputVars.entries()) {
+    const source = given[i];
+    if (!source) return fail({ name: 'VAR_SUB_ERROR', message: `No value given for input '${param.name}' of TaskDef '${taskDef.name}'.` });
+    const evaluated = evaluate(s, s.thread(thread.number), source);
+    const checked = evaluated.ok ? expectType(evaluated.value, param.type, `Input '${param.name}' of TaskDef '${taskDef.name}'`) : evaluated;
+    if (!checked.ok) return fail(checked.failure);
+    input.push({ name: param.name, value: checked.value });
+  }
+  s.emit({
+    type: 'TaskRunScheduled',
+    threadRunNumber: thread.number,
+    position,
+    taskGuid: taskGuid(thread.number, position),
+    taskDefName: taskDef.name,
+    attempt: 0,
+    input,
+  });
+};
+
+/** LittleHorse names a TaskRun after the NodeRun that made it. */
+export function taskGuid(threadRunNumber: number, position: number): string {
+  return `${threadRunNumber}-${position}`;
+}
+
+/** Applies a worker's report to the TASK NodeRun waiting on it, or says why it does not apply. */
+export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejection | undefined {
+  const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === command.taskGuid);
+  const nodeRun = thread?.currentNodeRun;
+  const taskRun = nodeRun?.taskRun;
+  if (!thread || !nodeRun || !taskRun) return unknownOrStale(s, command);
+  if (taskRun.attempt !== command.attempt || (taskRun.status !== 'TASK_SCHEDULED' && taskRun.status !== 'TASK_RUNNING')) {
+    return {
+      code: 'STALE_TASK_ATTEMPT',
+      message: `TaskRun ${command.taskGuid} is not waiting on attempt ${command.attempt} (current attempt ${taskRun.attempt} is ${taskRun.status}).`,
+    };
+  }
+
+  const { result, workerId } = command;
+  const base = { threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: taskRun.attempt, workerId };
+  if (result.status === 'SUCCESS') {
+    const output: JsonValue = result.output ?? null;
+    s.emit({ type: 'TaskAttemptSucceeded', ...base, output });
+    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output });
+    return undefined;
+  }
+  // LittleHorse: TASK_FAILED becomes the ERROR TASK_FAILURE; an exception keeps its own name and content.
+  const failure: Failure =
+    result.status === 'ERROR'
+      ? { name: 'TASK_FAILURE', message: result.message }
+      : { name: result.name, message: result.message, content: result.content };
+  s.emit({ type: 'TaskAttemptFailed', ...base, failure, status: result.status === 'ERROR' ? 'TASK_FAILED' : 'TASK_EXCEPTION' });
+  // TODO(#3): retries with back-off for errors before the node fails.
+  s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+  return undefined;
+}
+
+function unknownOrStale(s: Session, command: ReportTaskAttempt): Rejection {
+  const match = /^(\d+)-(\d+)$/.exec(command.taskGuid);
+  const thread: ThreadRunState | undefined = match ? s.state.threadRuns[Number(match[1])] : undefined;
+  if (thread && match && Number(match[2]) < thread.nextPosition) {
+    return { code: 'STALE_TASK_ATTEMPT', message: `TaskRun ${command.taskGuid} has already ended; the report changes nothing.` };
+  }
+  return { code: 'UNKNOWN_TASK_RUN', message: `WfRun ${s.state.id} has no TaskRun ${command.taskGuid}.` };
+}

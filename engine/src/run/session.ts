@@ -1,0 +1,71 @@
+import type { DecideContext } from '../context.ts';
+import { InvariantError } from '../errors.ts';
+import type { Node, ThreadSpec } from '../spec/types.ts';
+import type { JsonValue } from '../values/value.ts';
+import type { WfRunEvent } from './events.ts';
+import { evolve } from './evolve.ts';
+import type { ThreadRunState, WfRunState } from './state.ts';
+
+type Distribute<E> = E extends WfRunEvent ? Omit<E, 'time'> : never;
+/** An event as a handler writes it; the session stamps the time. */
+export type NewEvent = Distribute<WfRunEvent>;
+
+/**
+ * One decision in progress. Every event goes through `emit`, which folds it at once, so a handler always sees
+ * exactly the state that replaying the events would rebuild.
+ */
+export class Session {
+  readonly events: WfRunEvent[] = [];
+  #state: WfRunState | undefined;
+
+  constructor(
+    state: WfRunState | undefined,
+    readonly ctx: DecideContext,
+  ) {
+    this.#state = state;
+  }
+
+  get state(): WfRunState {
+    if (!this.#state) throw new InvariantError('The WfRun has not started');
+    return this.#state;
+  }
+
+  emit(event: NewEvent): void {
+    const stamped = { ...event, time: this.ctx.now } as WfRunEvent;
+    this.events.push(stamped);
+    this.#state = evolve(this.#state, stamped);
+  }
+
+  thread(number: number): ThreadRunState {
+    const thread = this.state.threadRuns[number];
+    if (!thread) throw new InvariantError(`ThreadRun ${number} does not exist`);
+    return thread;
+  }
+
+  threadSpec(thread: ThreadRunState): ThreadSpec {
+    const spec = this.ctx.wfSpec.threadSpecs[thread.threadSpecName];
+    if (!spec) throw new InvariantError(`WfSpec ${this.ctx.wfSpec.name} has no ThreadSpec ${thread.threadSpecName}`);
+    return spec;
+  }
+
+  node(thread: ThreadRunState, nodeName: string): Node {
+    const node = this.threadSpec(thread).nodes[nodeName];
+    if (!node) throw new InvariantError(`ThreadSpec ${thread.threadSpecName} has no node ${nodeName}`);
+    return node;
+  }
+
+  /** The thread that holds variable `name` as seen from `thread`: itself, then its ancestors (LittleHorse scoping). */
+  variableOwner(thread: ThreadRunState, name: string): ThreadRunState | undefined {
+    for (let t: ThreadRunState | undefined = thread; t; ) {
+      if (Object.hasOwn(t.variables, name)) return t;
+      t = t.parentThreadRunNumber === undefined ? undefined : this.state.threadRuns[t.parentThreadRunNumber];
+    }
+    return undefined;
+  }
+
+  readVariable(thread: ThreadRunState, name: string): { found: true; value: JsonValue } | { found: false } {
+    const owner = this.variableOwner(thread, name);
+    if (!owner) return { found: false };
+    return { found: true, value: owner.variables[name] ?? null };
+  }
+}

@@ -1,0 +1,70 @@
+import type { NodeType, WfSpecId } from '../spec/types.ts';
+import type { JsonValue } from '../values/value.ts';
+import type { Failure } from './failure.ts';
+
+/** LittleHorse's LHStatus; COMPLETED, ERROR and EXCEPTION are terminal. */
+export type LHStatus = 'STARTING' | 'RUNNING' | 'HALTING' | 'HALTED' | 'COMPLETED' | 'ERROR' | 'EXCEPTION';
+
+export function isTerminal(status: LHStatus): boolean {
+  return status === 'COMPLETED' || status === 'ERROR' || status === 'EXCEPTION';
+}
+
+/** LittleHorse's TaskStatus, limited to what the engine decides so far. */
+export type TaskStatus = 'TASK_SCHEDULED' | 'TASK_RUNNING' | 'TASK_SUCCESS' | 'TASK_FAILED' | 'TASK_EXCEPTION';
+
+export interface TaskInput {
+  readonly name: string;
+  readonly value: JsonValue;
+}
+
+/** The TaskRun of the TASK NodeRun a thread stands on. */
+export interface TaskRunState {
+  /** `{threadRunNumber}-{position}`, as in LittleHorse; unique within the WfRun. */
+  readonly taskGuid: string;
+  readonly taskDefName: string;
+  readonly input: readonly TaskInput[];
+  /** The attempt being waited on, from 0. */
+  readonly attempt: number;
+  readonly status: TaskStatus;
+}
+
+/** The NodeRun a thread stands on. Finished NodeRuns leave the state; they live in the event log. */
+export interface NodeRunState {
+  readonly position: number;
+  readonly nodeName: string;
+  readonly nodeType: NodeType;
+  readonly status: LHStatus;
+  readonly arrivalTime: number;
+  readonly endTime?: number | undefined;
+  readonly output?: JsonValue | undefined;
+  readonly failure?: Failure | undefined;
+  readonly taskRun?: TaskRunState | undefined;
+}
+
+export interface ThreadRunState {
+  /** 0 is the entrypoint thread. */
+  readonly number: number;
+  readonly threadSpecName: string;
+  readonly status: LHStatus;
+  readonly parentThreadRunNumber?: number | undefined;
+  readonly startTime: number;
+  readonly endTime?: number | undefined;
+  /** The variables this thread declares, by name. */
+  readonly variables: Readonly<Record<string, JsonValue>>;
+  /** The position the next NodeRun of this thread takes. */
+  readonly nextPosition: number;
+  readonly currentNodeRun?: NodeRunState | undefined;
+  readonly failure?: Failure | undefined;
+}
+
+/** What the next decision about a WfRun needs. Plain JSON, so it snapshots to jsonb and travels to the browser. */
+export interface WfRunState {
+  readonly id: string;
+  readonly wfSpecId: WfSpecId;
+  readonly status: LHStatus;
+  readonly startTime: number;
+  readonly endTime?: number | undefined;
+  /** Indexed by thread run number. */
+  readonly threadRuns: readonly ThreadRunState[];
+  readonly failure?: Failure | undefined;
+}

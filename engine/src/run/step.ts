@@ -1,0 +1,28 @@
+import type { DecideContext } from '../context.ts';
+import type { Rejection } from '../errors.ts';
+import type { Command } from './commands.ts';
+import { decide } from './decide.ts';
+import type { TaskRunScheduled, WfRunEvent } from './events.ts';
+import { evolve } from './evolve.ts';
+import type { WfRunState } from './state.ts';
+
+/** Work outside the engine that events ask for; the server carries it out after it commits them. */
+export type Effect = { readonly type: 'ScheduleTask'; readonly event: TaskRunScheduled };
+
+/** The effects a list of events asks for, in order. */
+export function effectsOf(events: readonly WfRunEvent[]): Effect[] {
+  return events.flatMap((event): Effect[] => (event.type === 'TaskRunScheduled' ? [{ type: 'ScheduleTask', event }] : []));
+}
+
+/** `decide` and `evolve` in one call: the new state, the events that made it, and the effects they ask for. */
+export function step(
+  state: WfRunState | undefined,
+  command: Command,
+  ctx: DecideContext,
+): { ok: true; state: WfRunState; events: readonly WfRunEvent[]; effects: Effect[] } | { ok: false; rejection: Rejection } {
+  const decision = decide(state, command, ctx);
+  if (!decision.ok) return decision;
+  const next = decision.events.reduce<WfRunState | undefined>(evolve, state);
+  if (!next) return { ok: false, rejection: { code: 'WF_RUN_NOT_FOUND', message: 'The command produced no WfRun.' } };
+  return { ok: true, state: next, events: decision.events, effects: effectsOf(decision.events) };
+}

@@ -1,0 +1,36 @@
+import type { Problem } from '../spec/problem.ts';
+import type { ThreadVarDef } from '../spec/types.ts';
+import { describeValue, isJsonObject, isValueOfType } from '../values/value.ts';
+import type { JsonValue } from '../values/value.ts';
+
+/**
+ * Checks RunWf's variables against the entrypoint thread's declarations, as LittleHorse's RunWf does:
+ * unknown names, wrong types and missing required variables are all problems.
+ */
+export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown): Problem[] {
+  if (given === undefined || given === null) given = {};
+  if (!isJsonObject(given)) return [{ path: ['variables'], code: 'TYPE_MISMATCH', message: 'variables must be an object keyed by variable name.' }];
+  const problems: Problem[] = [];
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  for (const [name, value] of Object.entries(given)) {
+    const def = byName.get(name);
+    if (!def) {
+      problems.push({ path: ['variables', name], code: 'UNKNOWN_VARIABLE', message: `The WfSpec's entrypoint thread declares no variable '${name}'.` });
+    } else if (!isValueOfType(value, def.type)) {
+      problems.push({ path: ['variables', name], code: 'TYPE_MISMATCH', message: `Variable '${name}' is a ${def.type}; got ${describeValue(value)}.` });
+    }
+  }
+  for (const def of defs) {
+    if (def.required && (given[def.name] === undefined || given[def.name] === null)) {
+      problems.push({ path: ['variables', def.name], code: 'MISSING_REQUIRED_VARIABLE', message: `Variable '${def.name}' (${def.type}) is required.` });
+    }
+  }
+  return problems;
+}
+
+/** Every declared variable with its first value: the given one, else its default, else NULL. */
+export function initialValues(defs: readonly ThreadVarDef[], given: Readonly<Record<string, JsonValue>> = {}): Record<string, JsonValue> {
+  const values: Record<string, JsonValue> = {};
+  for (const def of defs) values[def.name] = given[def.name] ?? def.defaultValue ?? null;
+  return values;
+}

@@ -1,0 +1,109 @@
+import type { JsonValue, VariableType } from '../values/value.ts';
+
+/** Names a WfSpec version: a WfRun is pinned to the one it started on. */
+export interface WfSpecId {
+  readonly name: string;
+  readonly majorVersion: number;
+  readonly revision: number;
+}
+
+/** A typed unit of work that Task Workers execute, like a method signature. */
+export interface TaskDef {
+  readonly name: string;
+  /** Ordered inputs; a TASK node passes its `inputs` positionally. */
+  readonly inputVars: readonly VariableDef[];
+  /** What the task returns; absent when it returns nothing. */
+  readonly returnType?: VariableType | undefined;
+  readonly description?: string | undefined;
+}
+
+export interface VariableDef {
+  readonly name: string;
+  readonly type: VariableType;
+}
+
+/** A variable declared by a ThreadSpec. Names are unique across a WfSpec, as in LittleHorse. */
+export interface ThreadVarDef extends VariableDef {
+  /** RunWf must provide a value for it. */
+  readonly required?: boolean | undefined;
+  /** The value it starts with when RunWf gives none. */
+  readonly defaultValue?: JsonValue | undefined;
+  /** Indexed so WfRuns can be searched by its value. */
+  readonly searchable?: boolean | undefined;
+}
+
+/** Where a value comes from when a node or mutation needs one. */
+export type VariableAssignment =
+  /** The current value of a variable in scope. */
+  | { readonly type: 'VARIABLE'; readonly variableName: string }
+  /** A constant written in the spec. */
+  | { readonly type: 'LITERAL'; readonly value: JsonValue };
+
+/** The right-hand side of a mutation: any assignment, or the output of the node the edge leaves. */
+export type MutationSource = VariableAssignment | { readonly type: 'NODE_OUTPUT' };
+
+export const MUTATION_OPERATIONS = ['ASSIGN'] as const;
+export type MutationOperation = (typeof MUTATION_OPERATIONS)[number];
+
+/** A change to a variable, made when an edge is taken. */
+export interface VariableMutation {
+  readonly lhsName: string;
+  readonly operation: MutationOperation;
+  readonly rhs: MutationSource;
+}
+
+export interface Edge {
+  readonly sinkNodeName: string;
+  /** Run in order when the edge is taken. */
+  readonly variableMutations?: readonly VariableMutation[] | undefined;
+}
+
+interface NodeBase {
+  readonly outgoingEdges?: readonly Edge[] | undefined;
+}
+
+/** Where a thread starts; one per ThreadSpec, with no incoming edges. */
+export interface EntrypointNode extends NodeBase {
+  readonly type: 'ENTRYPOINT';
+}
+
+/** Runs a TaskDef on a Task Worker and waits for its TaskRun to finish. */
+export interface TaskNode extends NodeBase {
+  readonly type: 'TASK';
+  readonly taskDefName: string;
+  /** One per input of the TaskDef, in its order. */
+  readonly inputs?: readonly VariableAssignment[] | undefined;
+}
+
+/** Ends the thread; ending thread 0 ends the WfRun. */
+export interface ExitNode extends NodeBase {
+  readonly type: 'EXIT';
+}
+
+export type Node = EntrypointNode | TaskNode | ExitNode;
+export type NodeType = Node['type'];
+export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT'] as const satisfies readonly NodeType[];
+
+export interface ThreadSpec {
+  readonly variableDefs?: readonly ThreadVarDef[] | undefined;
+  /** Keyed by node name; LittleHorse's SDKs name them `{n}-{name}-{TYPE}`. */
+  readonly nodes: Readonly<Record<string, Node>>;
+}
+
+/** A program: threads of nodes and edges, with variables. This JSON is what the SDK writes and the UI edits. */
+export interface WfSpec {
+  readonly name: string;
+  readonly entrypointThreadName: string;
+  readonly threadSpecs: Readonly<Record<string, ThreadSpec>>;
+}
+
+/** A registered WfSpec: the spec with its version. */
+export interface VersionedWfSpec extends WfSpec {
+  readonly majorVersion: number;
+  readonly revision: number;
+}
+
+/** What validation and decisions may look up outside the spec. */
+export interface Catalog {
+  readonly taskDefs: Readonly<Record<string, TaskDef>>;
+}

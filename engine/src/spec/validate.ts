@@ -1,0 +1,288 @@
+import { describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
+import type { JsonValue, VariableType } from '../values/value.ts';
+import { isValidName, VARIABLE_NAME_PATTERN } from './names.ts';
+import type { Problem, ProblemCode, SpecPath } from './problem.ts';
+import { NODE_TYPES, MUTATION_OPERATIONS } from './types.ts';
+import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, VariableAssignment, WfSpec } from './types.ts';
+
+/**
+ * Returns every problem of `spec` against the TaskDefs in `catalog`, each with its path; an empty list means the
+ * spec can be registered. Never throws, whatever `spec` holds, so it can run on every keystroke of an editor.
+ */
+export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
+  const problems: Problem[] = [];
+  const report = (path: SpecPath, code: ProblemCode, message: string) => problems.push({ path, code, message });
+
+  if (!isJsonObject(spec)) {
+    report([], 'MISSING_FIELD', 'A WfSpec must be a JSON object.');
+    return problems;
+  }
+  const wf = spec as unknown as WfSpec;
+  if (!isValidName(wf.name)) {
+    report(['name'], 'INVALID_NAME', `WfSpec name ${describeValue(wf.name as JsonValue)} must be letters, digits and inner dashes.`);
+  }
+  if (!isJsonObject(wf.threadSpecs) || Object.keys(wf.threadSpecs).length === 0) {
+    report(['threadSpecs'], 'MISSING_FIELD', 'A WfSpec needs at least one ThreadSpec in threadSpecs.');
+    return problems;
+  }
+  if (typeof wf.entrypointThreadName !== 'string' || !(wf.entrypointThreadName in wf.threadSpecs)) {
+    report(
+      ['entrypointThreadName'],
+      'MISSING_THREAD',
+      `entrypointThreadName ${describeValue(wf.entrypointThreadName as JsonValue)} names no ThreadSpec in threadSpecs.`,
+    );
+  }
+
+  const variables = collectVariables(wf, report);
+  for (const [threadName, thread] of Object.entries(wf.threadSpecs)) {
+    validateThread(['threadSpecs', threadName], thread, variables, catalog, report);
+  }
+  return problems;
+}
+
+type Report = (path: SpecPath, code: ProblemCode, message: string) => void;
+
+/** Variable names are WfSpec-global in LittleHorse (no shadowing), so one table serves every thread. */
+function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef> {
+  const variables = new Map<string, ThreadVarDef>();
+  for (const [threadName, thread] of Object.entries(wf.threadSpecs)) {
+    if (!isJsonObject(thread)) continue;
+    const defs = (thread as ThreadSpec).variableDefs ?? [];
+    if (!Array.isArray(defs)) {
+      report(['threadSpecs', threadName, 'variableDefs'], 'MISSING_FIELD', 'variableDefs must be a list.');
+      continue;
+    }
+    defs.forEach((def: ThreadVarDef, i: number) => {
+      const path = ['threadSpecs', threadName, 'variableDefs', i];
+      if (!isJsonObject(def) || typeof def.name !== 'string' || !VARIABLE_NAME_PATTERN.test(def.name)) {
+        report([...path, 'name'], 'INVALID_NAME', 'A variable name must start with a letter or _ and hold letters, digits, _ and -.');
+        return;
+      }
+      if (!isVariableType(def.type)) {
+        report([...path, 'type'], 'INVALID_TYPE', `Variable '${def.name}' has unknown type ${describeValue(def.type as JsonValue)}.`);
+        return;
+      }
+      if (variables.has(def.name)) {
+        report([...path, 'name'], 'DUPLICATE_VARIABLE', `Variable '${def.name}' is declared twice; names are unique in a WfSpec.`);
+        return;
+      }
+      if (def.defaultValue !== undefined && !isValueOfType(def.defaultValue, def.type)) {
+        report(
+          [...path, 'defaultValue'],
+          'TYPE_MISMATCH',
+          `Default value ${describeValue(def.defaultValue)} of '${def.name}' is not a ${def.type}.`,
+        );
+      }
+      variables.set(def.name, def);
+    });
+  }
+  return variables;
+}
+
+function validateThread(
+  path: SpecPath,
+  thread: unknown,
+  variables: Map<string, ThreadVarDef>,
+  catalog: Catalog,
+  report: Report,
+): void {
+  const nodes = isJsonObject(thread) ? (thread as unknown as ThreadSpec).nodes : undefined;
+  if (!isJsonObject(nodes)) {
+    report([...path, 'nodes'], 'MISSING_FIELD', 'A ThreadSpec needs a nodes object keyed by node name.');
+    return;
+  }
+  const entrypoints = Object.entries(nodes).filter(([, n]) => isJsonObject(n) && n.type === 'ENTRYPOINT');
+  if (entrypoints.length !== 1) {
+    report([...path, 'nodes'], 'ENTRYPOINT_COUNT', `A ThreadSpec needs exactly one ENTRYPOINT node; this one has ${entrypoints.length}.`);
+  }
+
+  for (const [name, node] of Object.entries(nodes)) {
+    const nodePath = [...path, 'nodes', name];
+    if (!isJsonObject(node) || !(NODE_TYPES as readonly string[]).includes(node.type as string)) {
+      report([...nodePath, 'type'], 'UNKNOWN_NODE_TYPE', `Node '${name}' has unknown type; expected one of ${NODE_TYPES.join(', ')}.`);
+      continue;
+    }
+    validateEdges(nodePath, name, node, nodes, variables, catalog, report);
+    if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
+  }
+
+  const entry = entrypoints[0]?.[0];
+  if (entry !== undefined) {
+    const reached = reachableFrom(entry, nodes);
+    for (const name of Object.keys(nodes)) {
+      if (!reached.has(name)) {
+        report([...path, 'nodes', name], 'UNREACHABLE_NODE', `Node '${name}' cannot be reached from the ENTRYPOINT.`);
+      }
+    }
+  }
+}
+
+function validateEdges(
+  nodePath: SpecPath,
+  name: string,
+  node: Node,
+  nodes: Readonly<Record<string, Node>>,
+  variables: Map<string, ThreadVarDef>,
+  catalog: Catalog,
+  report: Report,
+): void {
+  const edges = node.outgoingEdges ?? [];
+  if (!Array.isArray(edges)) {
+    report([...nodePath, 'outgoingEdges'], 'MISSING_FIELD', `outgoingEdges of '${name}' must be a list.`);
+    return;
+  }
+  if (node.type === 'EXIT' && edges.length > 0) {
+    report([...nodePath, 'outgoingEdges'], 'EXIT_HAS_EDGES', `EXIT node '${name}' ends its thread and may have no outgoing edges.`);
+  }
+  if (node.type !== 'EXIT' && edges.length === 0) {
+    report([...nodePath, 'outgoingEdges'], 'NO_OUTGOING_EDGE', `Node '${name}' has no outgoing edge; every path must end at an EXIT node.`);
+  }
+  edges.forEach((edge: Edge, i: number) => {
+    const edgePath = [...nodePath, 'outgoingEdges', i];
+    const sink = isJsonObject(edge) ? edge.sinkNodeName : undefined;
+    if (typeof sink !== 'string' || !(sink in nodes)) {
+      report([...edgePath, 'sinkNodeName'], 'MISSING_NODE', `Edge from '${name}' goes to ${describeValue(sink as JsonValue)}, which is not a node of this thread.`);
+    } else if (sink === name) {
+      report([...edgePath, 'sinkNodeName'], 'SELF_LOOP', `Edge from '${name}' goes back to itself.`);
+    } else if (nodes[sink]?.type === 'ENTRYPOINT') {
+      report([...edgePath, 'sinkNodeName'], 'EDGE_INTO_ENTRYPOINT', `Edge from '${name}' goes into the ENTRYPOINT '${sink}'.`);
+    }
+    const mutations = isJsonObject(edge) ? (edge.variableMutations ?? []) : [];
+    mutations.forEach((mutation, j) => {
+      const path = [...edgePath, 'variableMutations', j];
+      const lhs = variables.get(mutation.lhsName);
+      if (!lhs) {
+        report([...path, 'lhsName'], 'UNKNOWN_VARIABLE', `Mutation assigns '${mutation.lhsName}', which is not declared.`);
+        return;
+      }
+      if (!(MUTATION_OPERATIONS as readonly string[]).includes(mutation.operation)) {
+        report([...path, 'operation'], 'UNKNOWN_OPERATION', `Unknown mutation operation ${describeValue(mutation.operation as JsonValue)}; expected one of ${MUTATION_OPERATIONS.join(', ')}.`);
+        return;
+      }
+      if (mutation.rhs?.type === 'NODE_OUTPUT') {
+        const output = outputTypeOf(node, catalog);
+        if (output === 'none') {
+          report([...path, 'rhs'], 'NO_NODE_OUTPUT', `Node '${name}' has no output to assign to '${lhs.name}'.`);
+        } else if (output !== 'unknown' && !isAssignable(output, lhs.type)) {
+          report([...path, 'rhs'], 'TYPE_MISMATCH', `Node '${name}' outputs ${output}, which cannot be assigned to ${lhs.type} variable '${lhs.name}'.`);
+        }
+      } else {
+        checkAssignment([...path, 'rhs'], mutation.rhs, lhs.type, `variable '${lhs.name}'`, variables, report);
+      }
+    });
+  });
+}
+
+/** The type a node outputs: 'none' when it has no output, 'unknown' when the spec cannot tell yet. */
+function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'unknown' {
+  if (node.type !== 'TASK') return 'none';
+  const def = catalog.taskDefs[node.taskDefName];
+  if (!def) return 'unknown';
+  return def.returnType ?? 'none';
+}
+
+function validateTaskNode(
+  nodePath: SpecPath,
+  name: string,
+  node: Extract<Node, { type: 'TASK' }>,
+  variables: Map<string, ThreadVarDef>,
+  catalog: Catalog,
+  report: Report,
+): void {
+  const def: TaskDef | undefined = typeof node.taskDefName === 'string' ? catalog.taskDefs[node.taskDefName] : undefined;
+  if (!def) {
+    report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${describeValue(node.taskDefName as JsonValue)}, which is not registered.`);
+    return;
+  }
+  const inputs = node.inputs ?? [];
+  if (inputs.length !== def.inputVars.length) {
+    report(
+      [...nodePath, 'inputs'],
+      'INPUT_COUNT',
+      `TaskDef '${def.name}' takes ${def.inputVars.length} input(s) (${def.inputVars.map((v) => v.name).join(', ') || 'none'}); node '${name}' gives ${inputs.length}.`,
+    );
+  }
+  inputs.forEach((input, i) => {
+    const param = def.inputVars[i];
+    if (param) checkAssignment([...nodePath, 'inputs', i], input, param.type, `input '${param.name}' of TaskDef '${def.name}'`, variables, report);
+  });
+}
+
+function checkAssignment(
+  path: SpecPath,
+  assignment: VariableAssignment,
+  expected: VariableType,
+  target: string,
+  variables: Map<string, ThreadVarDef>,
+  report: Report,
+): void {
+  if (!isJsonObject(assignment)) {
+    report(path, 'MISSING_FIELD', `A value for ${target} must be an object with a type of VARIABLE or LITERAL.`);
+    return;
+  }
+  switch (assignment.type) {
+    case 'VARIABLE': {
+      const source = variables.get(assignment.variableName);
+      if (!source) {
+        report([...path, 'variableName'], 'UNKNOWN_VARIABLE', `Variable ${describeValue(assignment.variableName)} given to ${target} is not declared.`);
+      } else if (!isAssignable(source.type, expected)) {
+        report(path, 'TYPE_MISMATCH', `${source.type} variable '${source.name}' cannot be given to ${target}, a ${expected}.`);
+      }
+      return;
+    }
+    case 'LITERAL':
+      if (!isValueOfType(assignment.value, expected)) {
+        report([...path, 'value'], 'TYPE_MISMATCH', `Literal ${describeValue(assignment.value)} is not a ${expected}, as ${target} needs.`);
+      }
+      return;
+    default:
+      report([...path, 'type'], 'MISSING_FIELD', `A value for ${target} has unknown source type ${describeValue((assignment as { type?: JsonValue }).type)}.`);
+  }
+}
+
+function reachableFrom(start: string, nodes: Readonly<Record<string, Node>>): Set<string> {
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    const edges = nodes[name]?.outgoingEdges;
+    if (!Array.isArray(edges)) continue;
+    for (const edge of edges) {
+      const sink = isJsonObject(edge) ? edge.sinkNodeName : undefined;
+      if (typeof sink === 'string' && sink in nodes && !seen.has(sink)) {
+        seen.add(sink);
+        queue.push(sink);
+      }
+    }
+  }
+  return seen;
+}
+
+/** Checks a TaskDef's own shape; the server runs it before registering one. */
+export function validateTaskDef(def: unknown): Problem[] {
+  const problems: Problem[] = [];
+  if (!isJsonObject(def)) return [{ path: [], code: 'MISSING_FIELD', message: 'A TaskDef must be a JSON object.' }];
+  const taskDef = def as unknown as TaskDef;
+  if (!isValidName(taskDef.name)) {
+    problems.push({ path: ['name'], code: 'INVALID_NAME', message: `TaskDef name ${describeValue(taskDef.name as JsonValue)} must be letters, digits and inner dashes.` });
+  }
+  const seen = new Set<string>();
+  (Array.isArray(taskDef.inputVars) ? taskDef.inputVars : []).forEach((v, i) => {
+    if (!isJsonObject(v) || typeof v.name !== 'string' || !VARIABLE_NAME_PATTERN.test(v.name)) {
+      problems.push({ path: ['inputVars', i, 'name'], code: 'INVALID_NAME', message: 'An input name must start with a letter or _ and hold letters, digits, _ and -.' });
+    } else if (seen.has(v.name)) {
+      problems.push({ path: ['inputVars', i, 'name'], code: 'DUPLICATE_VARIABLE', message: `Input '${v.name}' is declared twice.` });
+    } else {
+      seen.add(v.name);
+    }
+    if (isJsonObject(v) && !isVariableType(v.type)) {
+      problems.push({ path: ['inputVars', i, 'type'], code: 'INVALID_TYPE', message: `Input ${describeValue(v.name as JsonValue)} has unknown type ${describeValue(v.type as JsonValue)}.` });
+    }
+  });
+  if (!Array.isArray(taskDef.inputVars)) {
+    problems.push({ path: ['inputVars'], code: 'MISSING_FIELD', message: 'inputVars must be a list (it may be empty).' });
+  }
+  if (taskDef.returnType !== undefined && taskDef.returnType !== null && !isVariableType(taskDef.returnType)) {
+    problems.push({ path: ['returnType'], code: 'INVALID_TYPE', message: `returnType ${describeValue(taskDef.returnType as JsonValue)} is not a variable type.` });
+  }
+  return problems;
+}

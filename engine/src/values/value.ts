@@ -1,0 +1,58 @@
+/** A value as it travels through specs, events, GraphQL and the browser: plain JSON. */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** The types a variable may have (LittleHorse's primitive VariableTypes). */
+export const VARIABLE_TYPES = ['STR', 'INT', 'DOUBLE', 'BOOL', 'JSON_OBJ', 'JSON_ARR'] as const;
+export type VariableType = (typeof VARIABLE_TYPES)[number];
+
+export function isVariableType(value: unknown): value is VariableType {
+  return typeof value === 'string' && (VARIABLE_TYPES as readonly string[]).includes(value);
+}
+
+export function isJsonObject(value: unknown): value is { readonly [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether `value` may be held by a variable of `type`. NULL fits every type, as in LittleHorse.
+ * INT is a 64-bit integer in LittleHorse; JSON numbers are doubles, so we accept safe integers only.
+ */
+export function isValueOfType(value: JsonValue | undefined, type: VariableType): boolean {
+  if (value === null || value === undefined) return true;
+  switch (type) {
+    case 'STR':
+      return typeof value === 'string';
+    case 'INT':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'DOUBLE':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'BOOL':
+      return typeof value === 'boolean';
+    case 'JSON_OBJ':
+      return isJsonObject(value);
+    case 'JSON_ARR':
+      return Array.isArray(value);
+  }
+}
+
+/** Names the kind of a value for messages: `"abc" (STR)`. */
+export function describeValue(value: JsonValue | undefined): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return `${shown} (${kindOf(value)})`;
+}
+
+function kindOf(value: JsonValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'string') return 'STR';
+  if (typeof value === 'boolean') return 'BOOL';
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'INT' : 'DOUBLE';
+  return Array.isArray(value) ? 'JSON_ARR' : 'JSON_OBJ';
+}
+
+/** Whether a value of type `from` may be stored in a variable of type `to` without a cast. */
+export function isAssignable(from: VariableType, to: VariableType): boolean {
+  // LittleHorse: INT widens to DOUBLE; every other pair needs an explicit cast.
+  return from === to || (from === 'INT' && to === 'DOUBLE');
+}
