@@ -24,6 +24,8 @@ export interface ReportTaskAttempt {
   readonly attempt: number;
   readonly result: TaskAttemptResult;
   readonly workerId?: string | undefined;
+  /** What the task logged during the attempt, kept with it. */
+  readonly logOutput?: string | undefined;
 }
 
 /** The inputs of the world that a WfRun reacts to. */

@@ -48,6 +48,7 @@ export interface TaskAttemptSucceeded extends At {
   readonly attempt: number;
   readonly output: JsonValue;
   readonly workerId?: string | undefined;
+  readonly logOutput?: string | undefined;
 }
 
 export interface TaskAttemptFailed extends At {
@@ -59,6 +60,7 @@ export interface TaskAttemptFailed extends At {
   readonly failure: Failure;
   readonly status: 'TASK_FAILED' | 'TASK_EXCEPTION';
   readonly workerId?: string | undefined;
+  readonly logOutput?: string | undefined;
 }
 
 export interface NodeRunCompleted extends At {

@@ -21,7 +21,8 @@ export type ProblemCode =
   | 'INVALID_TYPE'
   | 'NO_NODE_OUTPUT'
   | 'UNKNOWN_OPERATION'
-  | 'MISSING_REQUIRED_VARIABLE';
+  | 'MISSING_REQUIRED_VARIABLE'
+  | 'OUT_OF_RANGE';
 
 /** One thing wrong with a spec or an input, with where it is and a sentence a person understands. */
 export interface Problem {

@@ -56,8 +56,8 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
     };
   }
 
-  const { result, workerId } = command;
-  const base = { threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: taskRun.attempt, workerId };
+  const { result, workerId, logOutput } = command;
+  const base = { threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: taskRun.attempt, workerId, logOutput };
   if (result.status === 'SUCCESS') {
     const output: JsonValue = result.output ?? null;
     s.emit({ type: 'TaskAttemptSucceeded', ...base, output });

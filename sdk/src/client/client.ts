@@ -1,0 +1,189 @@
+import type { JsonValue, VariableType, WfSpec } from '@gallop/engine';
+import { createClient } from 'graphql-ws';
+import type { Client as WsClient } from 'graphql-ws';
+import { GallopClientError } from './errors.ts';
+import type { GallopProblem } from './errors.ts';
+import * as ops from './operations.ts';
+import type { ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfSpecInfo } from './types.ts';
+
+export interface GallopClientOptions {
+  /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
+  readonly url: string;
+  /** Defaults to the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** A WebSocket class for subscriptions; Node 20 has none built in, so pass `ws`'s there. */
+  readonly webSocketImpl?: unknown;
+  /** Extra HTTP headers sent with every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface Sink<T> {
+  next(value: T): void;
+  error?(error: unknown): void;
+  complete?(): void;
+}
+
+type Result<T> = { readonly __typename: string; readonly message?: string; readonly problems?: readonly GallopProblem[] } & Partial<T>;
+
+/**
+ * A client for Gallop's GraphQL API, for Node and the browser. Typed methods cover the operations of the API;
+ * `request` and `subscribe` send any document. A refused operation throws `GallopClientError` named after the
+ * typed error the server returned.
+ */
+export class GallopClient {
+  readonly url: string;
+  readonly #fetch: typeof fetch;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #webSocketImpl: unknown;
+  #ws: WsClient | undefined;
+
+  constructor(options: GallopClientOptions) {
+    this.url = options.url;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#headers = options.headers ?? {};
+    this.#webSocketImpl = options.webSocketImpl;
+  }
+
+  /** Sends one query or mutation and resolves its `data`; GraphQL errors and HTTP failures reject. */
+  async request<T>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.#fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.#headers },
+        body: JSON.stringify({ query, variables }),
+        signal,
+      });
+    } catch (cause) {
+      if (signal?.aborted) throw cause;
+      throw new GallopClientError('NETWORK_ERROR', `Cannot reach the Gallop server at ${this.url}.`, { cause });
+    }
+    const text = await response.text();
+    let body: { data?: T; errors?: readonly { message: string }[] };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch (cause) {
+      throw new GallopClientError('HTTP_ERROR', `The server answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, { cause });
+    }
+    if (body.errors?.length) {
+      throw new GallopClientError('GRAPHQL_ERROR', body.errors.map((e) => e.message).join('; '), { cause: body.errors });
+    }
+    if (body.data === undefined) throw new GallopClientError('HTTP_ERROR', `The server answered ${response.status} with no data.`);
+    return body.data;
+  }
+
+  /** Starts a subscription; returns a function that ends it. */
+  subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void {
+    return this.#wsClient().subscribe<T>(
+      { query, variables },
+      {
+        next: (message) => {
+          if (message.errors?.length) sink.error?.(new GallopClientError('GRAPHQL_ERROR', message.errors.map((e) => e.message).join('; ')));
+          else if (message.data) sink.next(message.data as T);
+        },
+        error: (error) => sink.error?.(error),
+        complete: () => sink.complete?.(),
+      },
+    );
+  }
+
+  async putTaskDef(input: {
+    name: string;
+    inputVars?: readonly { name: string; type: VariableType }[];
+    returnType?: VariableType | null;
+    description?: string;
+  }): Promise<TaskDefInfo> {
+    const data = await this.request<{ result: Result<TaskDefInfo> }>(ops.PUT_TASK_DEF, { input: { inputVars: [], ...input } });
+    return unwrap(data.result);
+  }
+
+  async taskDef(name: string): Promise<TaskDefInfo | null> {
+    return (await this.request<{ taskDef: TaskDefInfo | null }>(ops.TASK_DEF_QUERY, { name })).taskDef;
+  }
+
+  /** Registers a WfSpec; the server validates it with the engine and answers with its version. */
+  async putWfSpec(spec: WfSpec): Promise<WfSpecInfo> {
+    const data = await this.request<{ result: Result<WfSpecInfo> }>(ops.PUT_WF_SPEC, { input: { spec } });
+    return unwrap(data.result);
+  }
+
+  async wfSpec(name: string, version: { majorVersion?: number; revision?: number } = {}): Promise<WfSpecInfo | null> {
+    return (await this.request<{ wfSpec: WfSpecInfo | null }>(ops.WF_SPEC_QUERY, { name, ...version })).wfSpec;
+  }
+
+  /** Starts a WfRun; it has already advanced to its first wait when this resolves. */
+  async runWf(input: {
+    wfSpecName: string;
+    majorVersion?: number;
+    revision?: number;
+    id?: string;
+    variables?: Readonly<Record<string, JsonValue>>;
+  }): Promise<WfRunInfo> {
+    const data = await this.request<{ result: Result<WfRunInfo> }>(ops.RUN_WF, { input });
+    return unwrap(data.result);
+  }
+
+  async wfRun(id: string): Promise<WfRunInfo | null> {
+    return (await this.request<{ wfRun: WfRunInfo | null }>(ops.WF_RUN_QUERY, { id })).wfRun;
+  }
+
+  /** Claims up to `max` TaskRuns of a TaskDef, waiting up to `waitMs` for one to be scheduled. */
+  async claimTaskRuns(
+    input: { taskDefName: string; workerId: string; max?: number; waitMs?: number; leaseMs?: number },
+    signal?: AbortSignal,
+  ): Promise<ScheduledTask[]> {
+    const data = await this.request<{ result: Result<{ taskRuns: ScheduledTask[] }> }>(ops.CLAIM_TASK_RUNS, { input }, signal);
+    return unwrap(data.result).taskRuns;
+  }
+
+  /** Reports how an attempt ended. A late or repeated report resolves with `accepted: false`. */
+  async reportTaskRun(input: {
+    taskRunId: string;
+    attempt: number;
+    outcome: TaskOutcome;
+    logOutput?: string;
+    workerId?: string;
+  }): Promise<TaskRunReport> {
+    const { outcome, ...rest } = input;
+    const fields =
+      outcome.status === 'SUCCESS'
+        ? { status: 'SUCCESS', output: outcome.output ?? null }
+        : outcome.status === 'ERROR'
+          ? { status: 'ERROR', message: outcome.message }
+          : { status: 'EXCEPTION', exceptionName: outcome.name, message: outcome.message, content: outcome.content ?? null };
+    const data = await this.request<{ result: Result<TaskRunReport> }>(ops.REPORT_TASK_RUN, { input: { ...rest, ...fields } });
+    return unwrap(data.result);
+  }
+
+  /** Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. */
+  wfRunEvents(id: string, sink: Sink<StoredWfRunEvent>, afterSeq?: number): () => void {
+    return this.subscribe<{ wfRunEvents: StoredWfRunEvent }>(ops.WF_RUN_EVENTS, { id, afterSeq }, {
+      next: (data) => sink.next(data.wfRunEvents),
+      error: (error) => sink.error?.(error),
+      complete: () => sink.complete?.(),
+    });
+  }
+
+  /** Closes the WebSocket, if one was opened. */
+  async close(): Promise<void> {
+    await this.#ws?.dispose();
+    this.#ws = undefined;
+  }
+
+  #wsClient(): WsClient {
+    this.#ws ??= createClient({
+      url: this.url.replace(/^http/, 'ws'),
+      webSocketImpl: this.#webSocketImpl,
+      lazy: true,
+      retryAttempts: 5,
+    });
+    return this.#ws;
+  }
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if ('message' in result && typeof result.message === 'string' && result.__typename.endsWith('Error')) {
+    throw new GallopClientError(result.__typename, result.message, { problems: result.problems ?? [] });
+  }
+  return result as T;
+}

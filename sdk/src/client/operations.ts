@@ -1,0 +1,51 @@
+/** The GraphQL documents the SDK sends. Field selections match ./types.ts. */
+
+const ERRORS = `
+  ... on Error { message }
+  ... on ValidationError { problems { path at code message } }
+`;
+
+const TASK_DEF = `name inputVars { name type } returnType description createdAt`;
+const WF_SPEC = `name majorVersion revision spec createdAt`;
+const TASK_RUN = `id wfRunId taskGuid taskDefName status input scheduledAt
+  attempts { attempt status workerId startTime endTime output errorMessage exceptionName logOutput }`;
+export const WF_RUN = `id wfSpecName majorVersion revision status startTime endTime errorMessage lastSeq
+  threadRuns { number threadSpecName status errorMessage }
+  nodeRuns { threadRunNumber position nodeName nodeType status arrivalTime endTime errorMessage taskRun { ${TASK_RUN} } }
+  variables { threadRunNumber name value }`;
+
+export const PUT_TASK_DEF = `mutation PutTaskDef($input: PutTaskDefInput!) {
+  result: putTaskDef(input: $input) { __typename ... on TaskDef { ${TASK_DEF} } ${ERRORS} }
+}`;
+
+export const TASK_DEF_QUERY = `query TaskDef($name: String!) { taskDef(name: $name) { ${TASK_DEF} } }`;
+
+export const PUT_WF_SPEC = `mutation PutWfSpec($input: PutWfSpecInput!) {
+  result: putWfSpec(input: $input) { __typename ... on WfSpec { ${WF_SPEC} } ${ERRORS} }
+}`;
+
+export const WF_SPEC_QUERY = `query WfSpec($name: String!, $majorVersion: Int, $revision: Int) {
+  wfSpec(name: $name, majorVersion: $majorVersion, revision: $revision) { ${WF_SPEC} }
+}`;
+
+export const RUN_WF = `mutation RunWf($input: RunWfInput!) {
+  result: runWf(input: $input) { __typename ... on WfRun { ${WF_RUN} } ${ERRORS} }
+}`;
+
+export const WF_RUN_QUERY = `query WfRun($id: ID!) { wfRun(id: $id) { ${WF_RUN} } }`;
+
+export const CLAIM_TASK_RUNS = `mutation ClaimTaskRuns($input: ClaimTaskRunsInput!) {
+  result: claimTaskRuns(input: $input) {
+    __typename
+    ... on ClaimedTaskRuns { taskRuns { taskRunId wfRunId taskGuid taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt } }
+    ${ERRORS}
+  }
+}`;
+
+export const REPORT_TASK_RUN = `mutation ReportTaskRun($input: ReportTaskRunInput!) {
+  result: reportTaskRun(input: $input) { __typename ... on TaskRunReport { accepted reason } ${ERRORS} }
+}`;
+
+export const WF_RUN_EVENTS = `subscription WfRunEvents($id: ID!, $afterSeq: Int) {
+  wfRunEvents(id: $id, afterSeq: $afterSeq) { wfRunId seq type time event }
+}`;

@@ -1,0 +1,107 @@
+import type { JsonValue, LHStatus, TaskStatus, VariableType, WfRunEvent } from '@gallop/engine';
+
+/** Shapes of the objects the GraphQL API returns, as the SDK's operations select them. */
+export interface TaskDefInfo {
+  readonly name: string;
+  readonly inputVars: readonly { readonly name: string; readonly type: VariableType }[];
+  readonly returnType: VariableType | null;
+  readonly description: string | null;
+  readonly createdAt: string;
+}
+
+export interface WfSpecInfo {
+  readonly name: string;
+  readonly majorVersion: number;
+  readonly revision: number;
+  readonly spec: JsonValue;
+  readonly createdAt: string;
+}
+
+export interface TaskAttemptInfo {
+  readonly attempt: number;
+  readonly status: TaskStatus;
+  readonly workerId: string | null;
+  readonly startTime: string | null;
+  readonly endTime: string | null;
+  readonly output: JsonValue;
+  readonly errorMessage: string | null;
+  readonly exceptionName: string | null;
+  readonly logOutput: string | null;
+}
+
+export interface TaskRunInfo {
+  readonly id: string;
+  readonly wfRunId: string;
+  readonly taskGuid: string;
+  readonly taskDefName: string;
+  readonly status: TaskStatus;
+  readonly input: JsonValue;
+  readonly scheduledAt: string;
+  readonly attempts: readonly TaskAttemptInfo[];
+}
+
+export interface NodeRunInfo {
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly nodeName: string;
+  readonly nodeType: string;
+  readonly status: LHStatus;
+  readonly arrivalTime: string;
+  readonly endTime: string | null;
+  readonly errorMessage: string | null;
+  readonly taskRun: TaskRunInfo | null;
+}
+
+export interface WfRunInfo {
+  readonly id: string;
+  readonly wfSpecName: string;
+  readonly majorVersion: number;
+  readonly revision: number;
+  readonly status: LHStatus;
+  readonly startTime: string;
+  readonly endTime: string | null;
+  readonly errorMessage: string | null;
+  readonly lastSeq: number;
+  readonly threadRuns: readonly {
+    readonly number: number;
+    readonly threadSpecName: string;
+    readonly status: LHStatus;
+    readonly errorMessage: string | null;
+  }[];
+  readonly nodeRuns: readonly NodeRunInfo[];
+  readonly variables: readonly { readonly threadRunNumber: number; readonly name: string; readonly value: JsonValue }[];
+}
+
+/** A WfRun event as stored by the server: the engine's event with its place in the log. */
+export interface StoredWfRunEvent {
+  readonly wfRunId: string;
+  readonly seq: number;
+  readonly type: WfRunEvent['type'];
+  readonly time: string;
+  readonly event: WfRunEvent;
+}
+
+/** A TaskRun attempt handed to a worker by claimTaskRuns. */
+export interface ScheduledTask {
+  readonly taskRunId: string;
+  readonly wfRunId: string;
+  readonly taskGuid: string;
+  readonly taskDefName: string;
+  readonly attempt: number;
+  /** Input values by the TaskDef's input names. */
+  readonly input: Readonly<Record<string, JsonValue>>;
+  readonly idempotencyKey: string;
+  readonly scheduledAt: string;
+  readonly leaseExpiresAt: string;
+}
+
+export interface TaskRunReport {
+  /** False when the report came late or twice: it changed nothing. */
+  readonly accepted: boolean;
+  readonly reason: string | null;
+}
+
+export type TaskOutcome =
+  | { readonly status: 'SUCCESS'; readonly output?: JsonValue }
+  | { readonly status: 'ERROR'; readonly message: string }
+  | { readonly status: 'EXCEPTION'; readonly name: string; readonly message: string; readonly content?: JsonValue };

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Command, VersionedWfSpec } from '@gallop/engine';
+import type { ExecutionArgs } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, maskError } from 'graphql-yoga';
+import sirv from 'sirv';
+import { WebSocketServer } from 'ws';
+import type { Context } from './graphql/builder.ts';
+import { GallopError } from './graphql/errors.ts';
+import { schema } from './graphql/schema.ts';
+import { Cluster } from './runtime/cluster.ts';
+import { EventBus } from './runtime/event-bus.ts';
+import type { StoredEvent } from './runtime/event-bus.ts';
+import { executeCommand } from './runtime/execute-command.ts';
+import { Metadata } from './runtime/metadata.ts';
+import { TaskDispatch } from './runtime/task-dispatch.ts';
+import type { Logger, Services } from './services.ts';
+import { openStore } from './store/db.ts';
+
+export interface AppOptions {
+  readonly databaseUrl?: string | undefined;
+  /** Where PGlite keeps its files when there is no databaseUrl; `memory://` for none. */
+  readonly dataDir: string;
+  /** The built UI to serve at `/`. */
+  readonly uiDir?: string | undefined;
+  readonly clock?: () => number;
+  readonly log?: Logger;
+}
+
+export interface App {
+  readonly services: Services;
+  /** Serves GraphQL at /graphql and the UI everywhere else. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Serves graphql-ws subscriptions on the server's /graphql path. */
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+export const consoleLogger: Logger = {
+  info: (message) => console.log(`${new Date().toISOString()} ${message}`),
+  error: (message, error) => console.error(`${new Date().toISOString()} ${message}`, error ?? ''),
+};
+
+/** Opens the store, applies migrations and wires the runtime; binds no port (main.ts does). */
+export async function createApp(options: AppOptions): Promise<App> {
+  const log = options.log ?? consoleLogger;
+  const clock = options.clock ?? Date.now;
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  const metadata = new Metadata();
+  const dispatch = new TaskDispatch(store.db, clock);
+  const bus = new EventBus();
+  const cluster = new Cluster(
+    store,
+    randomUUID(),
+    {
+      events: (tenantId, wfRunId, seq) => bus.publish(tenantId, wfRunId, { upToSeq: seq }),
+      tasks: (tenantId, taskDefName, count) => dispatch.wake(tenantId, taskDefName, count),
+    },
+    (message, error) => log.error(message, error),
+  );
+  await cluster.start();
+
+  const afterCommit = (tenantId: string, wfRunId: string, events: readonly StoredEvent[]) => {
+    bus.publish(tenantId, wfRunId, { events });
+    const scheduled = new Map<string, number>();
+    for (const { event } of events) {
+      if (event.type === 'TaskRunScheduled') scheduled.set(event.taskDefName, (scheduled.get(event.taskDefName) ?? 0) + 1);
+    }
+    for (const [name, count] of scheduled) dispatch.wake(tenantId, name, count);
+    const last = events[events.length - 1];
+    cluster.announce({
+      events: last ? [[tenantId, wfRunId, last.seq]] : [],
+      tasks: [...scheduled].map(([name, count]) => [tenantId, name, count] as const),
+    });
+  };
+
+  const ids = { next: () => randomUUID() };
+  const services: Services = {
+    store,
+    db: store.db,
+    metadata,
+    dispatch,
+    bus,
+    cluster,
+    clock,
+    ids,
+    log,
+    execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
+      executeCommand({ db: store.db, metadata, clock, ids, afterCommit }, tenantId, wfRunId, command, wfSpec),
+  };
+
+  const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    context: ({ request }) => ({ services, tenantId: 'default', signal: request?.signal }),
+    maskedErrors: {
+      // A GallopError is the user's mistake, worth showing; anything else is ours, logged in full and masked.
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof GallopError) {
+          return new GraphQLError(original.message, { extensions: { code: original.name } });
+        }
+        if (!(error instanceof GraphQLError) || error.originalError) log.error('Unexpected error in a GraphQL operation', original ?? error);
+        return maskError(error, message, isDev);
+      },
+    },
+    logging: false,
+  });
+
+  const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;
+  let wss: WebSocketServer | undefined;
+  let wsServer: ReturnType<typeof useServer> | undefined;
+
+  return {
+    services,
+    handle(req, res) {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`) || !serveUi) {
+        void yoga(req, res);
+        return;
+      }
+      serveUi(req, res, () => {
+        res.statusCode = 404;
+        res.end('Not found');
+      });
+    },
+    attach(server) {
+      wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+      wsServer = useServer(
+        {
+          execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+          subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+          onSubscribe: async (ctx, _id, params) => {
+            const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+              ...ctx,
+              req: ctx.extra.request,
+              socket: ctx.extra.socket,
+              params,
+            });
+            const args: ExecutionArgs = {
+              schema: enveloped,
+              operationName: params.operationName,
+              document: parse(params.query),
+              variableValues: params.variables,
+              contextValue: await contextFactory(),
+              rootValue: { execute, subscribe },
+            };
+            const errors = validate(args.schema, args.document);
+            return errors.length > 0 ? errors : args;
+          },
+        },
+        wss,
+      );
+    },
+    async close() {
+      dispatch.releaseAll();
+      await wsServer?.dispose();
+      await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+      await cluster.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { JsonValue } from '@gallop/engine';
+import type { Services } from '../services.ts';
+
+/** What every resolver gets. */
+export interface Context {
+  readonly services: Services;
+  /** Every request acts in one tenant; `default` until tenants exist (issue 8). */
+  readonly tenantId: string;
+  /** Aborted when the HTTP request or WebSocket operation goes away. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: {
+    JSON: { Input: JsonValue; Output: unknown };
+    DateTime: { Input: Date; Output: Date | string | number };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ErrorsPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesOnConnection: false,
+  },
+  errors: { defaultTypes: [] },
+});

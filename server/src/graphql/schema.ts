@@ -1,0 +1,21 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './scalars.ts';
+import './types/common.ts';
+import './types/task-def.ts';
+import './types/wf-spec.ts';
+import './types/task-run.ts';
+import './types/wf-run.ts';
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+/** The whole API; each domain's types, queries and mutations live in types/<domain>.ts. */
+export const schema: GraphQLSchema = builder.toSchema();
+
+/** The schema as committed in server/schema.graphql. */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,80 @@
+import { formatPath, VARIABLE_TYPES } from '@gallop/engine';
+import type { Problem } from '@gallop/engine';
+import { builder } from '../builder.ts';
+import { AlreadyExistsError, GallopError, NotFoundError, ValidationError } from '../errors.ts';
+
+export const ErrorInterface = builder.interfaceRef<GallopError>('Error').implement({
+  description: 'A request the server refused, with a sentence saying why.',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+export const ProblemRef = builder.objectRef<Problem>('Problem').implement({
+  description: 'One thing wrong with an input, with where it is.',
+  fields: (t) => ({
+    path: t.field({ type: 'JSON', description: 'Keys and list indexes from the root of the input.', resolve: (p) => p.path }),
+    at: t.string({ description: 'The path written out, e.g. threadSpecs.entrypoint.nodes["1-greet-TASK"].taskDefName', resolve: (p) => formatPath(p.path) }),
+    code: t.exposeString('code'),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  description: 'The input breaks rules of the engine or the server; every problem is listed.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ problems: t.field({ type: [ProblemRef], resolve: (e) => e.problems }) }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ kind: t.exposeString('kind'), id: t.exposeString('id') }),
+});
+
+builder.objectType(AlreadyExistsError, {
+  name: 'AlreadyExistsError',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
+export const VariableTypeEnum = builder.enumType('VariableType', { values: VARIABLE_TYPES });
+
+export const LHStatusEnum = builder.enumType('LHStatus', {
+  values: ['STARTING', 'RUNNING', 'HALTING', 'HALTED', 'COMPLETED', 'ERROR', 'EXCEPTION'] as const,
+});
+
+export const TaskStatusEnum = builder.enumType('TaskStatus', {
+  values: ['TASK_SCHEDULED', 'TASK_RUNNING', 'TASK_SUCCESS', 'TASK_FAILED', 'TASK_EXCEPTION'] as const,
+});
+
+/** Cursors are opaque to clients; base64url keeps them from looking editable. */
+export function encodeCursor(parts: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (Array.isArray(parts) && parts.length === arity) return parts as (string | number)[];
+  } catch {
+    // fall through to the typed error
+  }
+  throw new ValidationError(`Cursor '${cursor}' is not one this server made.`, [
+    { path: ['after'], code: 'MISSING_FIELD', message: 'The cursor is malformed; pass an endCursor from an earlier page.' },
+  ]);
+}
+
+export const MAX_PAGE = 500;
+
+/** Forward pagination bounds shared by every list. */
+export function pageSize(first: number | null | undefined): number {
+  if (first == null) return 50;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+    throw new ValidationError(`first must be between 0 and ${MAX_PAGE}.`, [
+      { path: ['first'], code: 'MISSING_FIELD', message: `first must be an integer from 0 to ${MAX_PAGE}; got ${first}.` },
+    ]);
+  }
+  return first;
+}
+
+export { AlreadyExistsError, NotFoundError, ValidationError };

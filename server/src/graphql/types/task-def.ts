@@ -1,0 +1,82 @@
+import { validateTaskDef } from '@gallop/engine';
+import type { TaskDef } from '@gallop/engine';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { builder } from '../builder.ts';
+import { findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
+import type { TaskDefRow } from '../../store/queries/metadata.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, pageSize, ValidationError, VariableTypeEnum } from './common.ts';
+
+export const VariableDefRef = builder.objectRef<{ name: string; type: TaskDef['inputVars'][number]['type'] }>('VariableDef').implement({
+  fields: (t) => ({ name: t.exposeString('name'), type: t.field({ type: VariableTypeEnum, resolve: (v) => v.type }) }),
+});
+
+export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
+  description: 'A typed unit of work that Task Workers execute.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    inputVars: t.field({ type: [VariableDefRef], resolve: (row) => row.def.inputVars }),
+    returnType: t.field({ type: VariableTypeEnum, nullable: true, resolve: (row) => row.def.returnType ?? null }),
+    description: t.string({ nullable: true, resolve: (row) => row.def.description ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+  }),
+});
+
+const VariableDefInput = builder.inputType('VariableDefInput', {
+  fields: (t) => ({ name: t.string({ required: true }), type: t.field({ type: VariableTypeEnum, required: true }) }),
+});
+
+const PutTaskDefInput = builder.inputType('PutTaskDefInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    inputVars: t.field({ type: [VariableDefInput], required: true }),
+    returnType: t.field({ type: VariableTypeEnum, required: false }),
+    description: t.string({ required: false }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  taskDef: t.field({
+    type: TaskDefRef,
+    nullable: true,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_root, { name }, { services, tenantId }) => (await findTaskDef(services.db, tenantId, name)) ?? null,
+  }),
+  taskDefs: t.connection({
+    type: TaskDefRef,
+    resolve: (_root, args, { services, tenantId }) =>
+      resolveCursorConnection({ args, toCursor: (row: TaskDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+        pageSize(args.first);
+        const afterName = after === undefined ? undefined : String(decodeCursor(after, 1)[0]);
+        return listTaskDefs(services.db, tenantId, afterName, limit);
+      }),
+  }, { name: 'TaskDefConnection' }, { name: 'TaskDefEdge' }),
+}));
+
+builder.mutationFields((t) => ({
+  putTaskDef: t.field({
+    type: TaskDefRef,
+    description: 'Registers a TaskDef. Registering the same TaskDef again returns it; a different one of the same name is refused.',
+    errors: { types: [ValidationError, AlreadyExistsError], directResult: true, union: { name: 'PutTaskDefResult' } },
+    args: { input: t.arg({ type: PutTaskDefInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const def: TaskDef = {
+        name: input.name,
+        inputVars: input.inputVars.map((v) => ({ name: v.name, type: v.type })),
+        ...(input.returnType ? { returnType: input.returnType } : {}),
+        ...(input.description ? { description: input.description } : {}),
+      };
+      const problems = validateTaskDef(def);
+      if (problems.length > 0) throw ValidationError.of(`TaskDef '${input.name}' is invalid`, problems);
+      const { row, created } = await insertTaskDef(services.db, tenantId, def);
+      if (!created && JSON.stringify(normalise(row.def)) !== JSON.stringify(normalise(def))) {
+        throw new AlreadyExistsError(`TaskDef '${def.name}' already exists with other inputs or return type.`);
+      }
+      return row;
+    },
+  }),
+}));
+
+function normalise(def: TaskDef) {
+  return { name: def.name, inputVars: def.inputVars.map((v) => [v.name, v.type]), returnType: def.returnType ?? null, description: def.description ?? null };
+}

@@ -1,0 +1,177 @@
+import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
+import { isValidName } from '@gallop/engine';
+import { builder } from '../builder.ts';
+import type { TaskAttemptRecord } from '../../store/schema.ts';
+import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
+import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
+import { NotFoundError, TaskStatusEnum, ValidationError } from './common.ts';
+
+export const MAX_CLAIM = 100;
+export const MAX_WAIT_MS = 60_000;
+
+/** A TaskRun's id joins its WfRun's id and its guid, which neither contains a slash. */
+export function taskRunId(wfRunId: string, taskGuid: string): string {
+  return `${wfRunId}/${taskGuid}`;
+}
+
+const TaskAttemptRef = builder.objectRef<TaskAttemptRecord>('TaskAttempt').implement({
+  fields: (t) => ({
+    attempt: t.exposeInt('attempt'),
+    status: t.field({ type: TaskStatusEnum, resolve: (a) => a.status as typeof TaskStatusEnum.$inferType }),
+    workerId: t.string({ nullable: true, resolve: (a) => a.workerId ?? null }),
+    startTime: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.startTime ?? null }),
+    endTime: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.endTime ?? null }),
+    output: t.field({ type: 'JSON', nullable: true, resolve: (a) => a.output ?? null }),
+    errorMessage: t.string({ nullable: true, resolve: (a) => a.errorMessage ?? null }),
+    exceptionName: t.string({ nullable: true, resolve: (a) => a.exceptionName ?? null }),
+    logOutput: t.string({ nullable: true, resolve: (a) => a.logOutput ?? null }),
+  }),
+});
+
+export const TaskRunRef = builder.objectRef<TaskRunRow>('TaskRun').implement({
+  description: 'The execution of a TASK node by Task Workers, with one record per finished attempt.',
+  fields: (t) => ({
+    id: t.id({ resolve: (r) => taskRunId(r.wfRunId, r.taskGuid) }),
+    wfRunId: t.exposeID('wfRunId'),
+    taskGuid: t.exposeString('taskGuid'),
+    taskDefName: t.exposeString('taskDefName'),
+    status: t.field({ type: TaskStatusEnum, resolve: (r) => r.status as typeof TaskStatusEnum.$inferType }),
+    input: t.field({ type: 'JSON', description: 'Input values by name.', resolve: (r) => Object.fromEntries(r.input.map((i) => [i.name, i.value])) }),
+    scheduledAt: t.field({ type: 'DateTime', resolve: (r) => r.scheduledAt }),
+    workerId: t.string({ nullable: true, description: 'The worker holding the current attempt.', resolve: (r) => r.workerId }),
+    leaseExpiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.leaseExpiresAt }),
+    attempts: t.field({ type: [TaskAttemptRef], resolve: (r) => r.attempts }),
+  }),
+});
+
+const ScheduledTaskRef = builder.objectRef<ClaimedTaskRun>('ScheduledTask').implement({
+  description: 'A TaskRun attempt claimed by a worker, with everything needed to run it.',
+  fields: (t) => ({
+    taskRunId: t.id({ resolve: (c) => taskRunId(c.wfRunId, c.taskGuid) }),
+    wfRunId: t.exposeID('wfRunId'),
+    taskGuid: t.exposeString('taskGuid'),
+    taskDefName: t.exposeString('taskDefName'),
+    attempt: t.exposeInt('attempt'),
+    input: t.field({ type: 'JSON', description: "Input values by the TaskDef's input names.", resolve: (c) => c.input }),
+    idempotencyKey: t.string({
+      description: 'The same for every attempt of this TaskRun (LittleHorse: wfRunId/taskGuid).',
+      resolve: (c) => taskRunId(c.wfRunId, c.taskGuid),
+    }),
+    scheduledAt: t.field({ type: 'DateTime', resolve: (c) => c.scheduledAt }),
+    leaseExpiresAt: t.field({ type: 'DateTime', resolve: (c) => c.leaseExpiresAt }),
+  }),
+});
+
+const ClaimedTaskRunsRef = builder.objectRef<{ taskRuns: ClaimedTaskRun[] }>('ClaimedTaskRuns').implement({
+  fields: (t) => ({ taskRuns: t.field({ type: [ScheduledTaskRef], resolve: (c) => c.taskRuns }) }),
+});
+
+const TaskRunReportRef = builder.objectRef<{ accepted: boolean; reason: string | null }>('TaskRunReport').implement({
+  fields: (t) => ({
+    accepted: t.exposeBoolean('accepted', { description: 'False when the report was late or a repeat: it changed nothing.' }),
+    reason: t.string({ nullable: true, resolve: (r) => r.reason }),
+  }),
+});
+
+const TaskAttemptOutcome = builder.enumType('TaskAttemptOutcome', { values: ['SUCCESS', 'ERROR', 'EXCEPTION'] as const });
+
+const ClaimTaskRunsInput = builder.inputType('ClaimTaskRunsInput', {
+  fields: (t) => ({
+    taskDefName: t.string({ required: true }),
+    workerId: t.string({ required: true }),
+    max: t.int({ defaultValue: 1, description: `How many TaskRuns to claim at most (1 to ${MAX_CLAIM}).` }),
+    waitMs: t.int({ defaultValue: 0, description: `How long to wait for one when none is ready (at most ${MAX_WAIT_MS}).` }),
+    leaseMs: t.int({ defaultValue: 60_000, description: 'How long the worker holds each claimed attempt.' }),
+  }),
+});
+
+const ReportTaskRunInput = builder.inputType('ReportTaskRunInput', {
+  fields: (t) => ({
+    taskRunId: t.id({ required: true }),
+    attempt: t.int({ required: true }),
+    status: t.field({ type: TaskAttemptOutcome, required: true }),
+    output: t.field({ type: 'JSON', description: 'What the task returned, for SUCCESS.' }),
+    message: t.string({ description: 'What went wrong, for ERROR and EXCEPTION.' }),
+    exceptionName: t.string({ description: 'The business exception, for EXCEPTION.' }),
+    content: t.field({ type: 'JSON', description: 'Data carried by the exception.' }),
+    logOutput: t.string(),
+    workerId: t.string(),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  claimTaskRuns: t.field({
+    type: ClaimedTaskRunsRef,
+    description: 'Claims up to max scheduled TaskRuns of a TaskDef with a lease, waiting up to waitMs for one to appear.',
+    errors: { types: [ValidationError], directResult: true, union: { name: 'ClaimTaskRunsResult' } },
+    args: { input: t.arg({ type: ClaimTaskRunsInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId, signal }) => {
+      const max = input.max ?? 1;
+      const waitMs = input.waitMs ?? 0;
+      const leaseMs = input.leaseMs ?? 60_000;
+      const problems = [
+        ...(Number.isInteger(max) && max >= 1 && max <= MAX_CLAIM ? [] : [problem(['input', 'max'], `max must be from 1 to ${MAX_CLAIM}; got ${max}.`)]),
+        ...(waitMs >= 0 && waitMs <= MAX_WAIT_MS ? [] : [problem(['input', 'waitMs'], `waitMs must be from 0 to ${MAX_WAIT_MS}; got ${waitMs}.`)]),
+        ...(leaseMs >= 1000 && leaseMs <= 86_400_000 ? [] : [problem(['input', 'leaseMs'], `leaseMs must be from 1000 to 86400000; got ${leaseMs}.`)]),
+        ...(input.workerId.length > 0 && input.workerId.length <= 200 ? [] : [problem(['input', 'workerId'], 'workerId must be 1 to 200 characters.')]),
+      ];
+      if (problems.length > 0) throw ValidationError.of('claimTaskRuns was called with bad input', problems);
+      const taskRuns = await services.dispatch.claim(tenantId, { taskDefName: input.taskDefName, workerId: input.workerId, max, waitMs, leaseMs, signal });
+      return { taskRuns };
+    },
+  }),
+  reportTaskRun: t.field({
+    type: TaskRunReportRef,
+    description: 'Reports how an attempt ended and advances its WfRun. Idempotent: a late or repeated report changes nothing and says so.',
+    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'ReportTaskRunResult' } },
+    args: { input: t.arg({ type: ReportTaskRunInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const id = String(input.taskRunId);
+      const slash = id.lastIndexOf('/');
+      const wfRunId = id.slice(0, slash);
+      const taskGuid = id.slice(slash + 1);
+      if (slash < 0 || !isValidName(wfRunId) || !/^\d+-\d+$/.test(taskGuid)) {
+        throw ValidationError.of('reportTaskRun was called with bad input', [problem(['input', 'taskRunId'], `'${id}' is not a TaskRun id (wfRunId/taskGuid).`)]);
+      }
+      const result = attemptResult(input);
+      const outcome = await services.execute(tenantId, wfRunId, {
+        type: 'ReportTaskAttempt',
+        taskGuid,
+        attempt: input.attempt,
+        result,
+        workerId: input.workerId ?? undefined,
+        logOutput: input.logOutput ?? undefined,
+      });
+      if (outcome.ok) return { accepted: true, reason: null };
+      const { rejection } = outcome;
+      if (rejection.code === 'STALE_TASK_ATTEMPT') return { accepted: false, reason: rejection.message };
+      throw new NotFoundError('TaskRun', id);
+    },
+  }),
+}));
+
+function attemptResult(input: {
+  status: 'SUCCESS' | 'ERROR' | 'EXCEPTION';
+  output?: unknown;
+  message?: string | null;
+  exceptionName?: string | null;
+  content?: unknown;
+}): TaskAttemptResult {
+  switch (input.status) {
+    case 'SUCCESS':
+      return { status: 'SUCCESS', output: (input.output ?? null) as JsonValue };
+    case 'ERROR':
+      return { status: 'ERROR', message: input.message ?? 'The task failed without a message.' };
+    case 'EXCEPTION':
+      if (!input.exceptionName || !isValidName(input.exceptionName)) {
+        throw ValidationError.of('reportTaskRun was called with bad input', [
+          problem(['input', 'exceptionName'], 'An EXCEPTION needs an exceptionName of letters, digits and inner dashes.'),
+        ]);
+      }
+      return { status: 'EXCEPTION', name: input.exceptionName, message: input.message ?? '', content: (input.content ?? null) as JsonValue };
+  }
+}
+
+function problem(path: (string | number)[], message: string) {
+  return { path, code: 'OUT_OF_RANGE' as const, message };
+}

@@ -1,0 +1,229 @@
+import { isValidName } from '@gallop/engine';
+import type { JsonValue, ThreadRunState, WfRunEvent } from '@gallop/engine';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { randomUUID } from 'node:crypto';
+import { builder } from '../builder.ts';
+import type { Context } from '../builder.ts';
+import { AsyncQueue } from '../../runtime/event-bus.ts';
+import type { BusMessage } from '../../runtime/event-bus.ts';
+import { findWfSpec } from '../../store/queries/metadata.ts';
+import { findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
+import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
+import { TaskRunRef } from './task-run.ts';
+import { WfSpecRef } from './wf-spec.ts';
+
+/** An event of a WfRun with its place in the log. */
+export interface WfRunEventView {
+  readonly wfRunId: string;
+  readonly seq: number;
+  readonly event: WfRunEvent;
+}
+
+type NodeRunView = NodeRunRow & { readonly taskRun: TaskRunRow | null };
+
+const ThreadRunRef = builder.objectRef<ThreadRunState>('ThreadRun').implement({
+  fields: (t) => ({
+    number: t.exposeInt('number'),
+    threadSpecName: t.exposeString('threadSpecName'),
+    status: t.field({ type: LHStatusEnum, resolve: (r) => r.status }),
+    parentThreadRunNumber: t.int({ nullable: true, resolve: (r) => r.parentThreadRunNumber ?? null }),
+    startTime: t.field({ type: 'DateTime', resolve: (r) => new Date(r.startTime) }),
+    endTime: t.field({ type: 'DateTime', nullable: true, resolve: (r) => (r.endTime === undefined ? null : new Date(r.endTime)) }),
+    errorMessage: t.string({ nullable: true, resolve: (r) => (r.failure ? `${r.failure.name}: ${r.failure.message}` : null) }),
+  }),
+});
+
+const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
+  description: 'One arrival of a thread at a node.',
+  fields: (t) => ({
+    wfRunId: t.exposeID('wfRunId'),
+    threadRunNumber: t.exposeInt('threadRunNumber'),
+    position: t.exposeInt('position'),
+    nodeName: t.exposeString('nodeName'),
+    nodeType: t.exposeString('nodeType'),
+    status: t.field({ type: LHStatusEnum, resolve: (r) => r.status as typeof LHStatusEnum.$inferType }),
+    arrivalTime: t.field({ type: 'DateTime', resolve: (r) => r.arrivalTime }),
+    endTime: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.endTime }),
+    errorMessage: t.string({ nullable: true, resolve: (r) => (r.failure ? `${r.failure.name}: ${r.failure.message}` : null) }),
+    failure: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.failure ?? null }),
+    taskRun: t.field({ type: TaskRunRef, nullable: true, resolve: (r) => r.taskRun }),
+  }),
+});
+
+const VariableRef = builder.objectRef<{ threadRunNumber: number; name: string; value: JsonValue | null }>('Variable').implement({
+  fields: (t) => ({
+    threadRunNumber: t.exposeInt('threadRunNumber'),
+    name: t.exposeString('name'),
+    value: t.field({ type: 'JSON', nullable: true, resolve: (v) => v.value }),
+  }),
+});
+
+export const WfRunEventRef = builder.objectRef<WfRunEventView>('WfRunEvent').implement({
+  description: "A fact of a WfRun's history; `event` is the engine's event object.",
+  fields: (t) => ({
+    wfRunId: t.exposeID('wfRunId'),
+    seq: t.exposeInt('seq'),
+    type: t.string({ resolve: (e) => e.event.type }),
+    time: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.time) }),
+    event: t.field({ type: 'JSON', resolve: (e) => e.event }),
+  }),
+});
+
+export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
+  description: 'A running or finished instance of a WfSpec.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    wfSpecName: t.exposeString('wfSpecName'),
+    majorVersion: t.exposeInt('majorVersion'),
+    revision: t.exposeInt('revision'),
+    wfSpec: t.field({
+      type: WfSpecRef,
+      resolve: async (run, _args, { services, tenantId }) => {
+        const spec = await findWfSpec(services.db, tenantId, run.wfSpecName, run.majorVersion, run.revision);
+        if (!spec) throw new Error(`WfRun ${run.id} is pinned to a WfSpec that is gone`);
+        return spec;
+      },
+    }),
+    status: t.field({ type: LHStatusEnum, resolve: (r) => r.status as typeof LHStatusEnum.$inferType }),
+    startTime: t.field({ type: 'DateTime', resolve: (r) => r.startTime }),
+    endTime: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.endTime }),
+    errorMessage: t.string({ nullable: true, resolve: (r) => r.errorMessage }),
+    lastSeq: t.int({ description: 'The seq of its newest event.', resolve: (r) => r.seq }),
+    threadRuns: t.field({ type: [ThreadRunRef], resolve: (r) => r.state.threadRuns }),
+    nodeRuns: t.field({
+      type: [NodeRunRef],
+      resolve: async (run, _args, { services, tenantId }) => {
+        const [nodes, tasks] = await Promise.all([
+          listNodeRuns(services.db, tenantId, run.id),
+          listTaskRuns(services.db, tenantId, run.id),
+        ]);
+        const byGuid = new Map(tasks.map((task) => [task.taskGuid, task]));
+        return nodes.map((node) => ({ ...node, taskRun: (node.taskGuid && byGuid.get(node.taskGuid)) || null }));
+      },
+    }),
+    taskRuns: t.field({ type: [TaskRunRef], resolve: (run, _args, { services, tenantId }) => listTaskRuns(services.db, tenantId, run.id) }),
+    variables: t.field({
+      type: [VariableRef],
+      resolve: async (run, _args, { services, tenantId }) =>
+        (await listVariables(services.db, tenantId, run.id)).map((v) => ({ threadRunNumber: v.threadRunNumber, name: v.name, value: v.value ?? null })),
+    }),
+    events: t.field({
+      type: [WfRunEventRef],
+      args: { afterSeq: t.arg.int({ description: 'Only events after this seq; 0 for all.' }) },
+      resolve: async (run, args, { services, tenantId }) =>
+        (await listEvents(services.db, tenantId, run.id, args.afterSeq ?? 0)).map((row) => ({ wfRunId: row.wfRunId, seq: row.seq, event: row.event })),
+    }),
+  }),
+});
+
+const RunWfInput = builder.inputType('RunWfInput', {
+  fields: (t) => ({
+    wfSpecName: t.string({ required: true }),
+    majorVersion: t.int(),
+    revision: t.int(),
+    id: t.id({ description: 'The new WfRun id; a random one when absent.' }),
+    variables: t.field({ type: 'JSON', description: "Values of the entrypoint thread's variables, by name." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  wfRun: t.field({
+    type: WfRunRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, { services, tenantId }) => (await findWfRun(services.db, tenantId, String(id))) ?? null,
+  }),
+  wfRuns: t.connection({
+    type: WfRunRef,
+    description: 'WfRuns, newest first.',
+    args: { wfSpecName: t.arg.string(), status: t.arg({ type: LHStatusEnum }) },
+    resolve: (_root, args, { services, tenantId }) =>
+      resolveCursorConnection(
+        { args, toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
+        ({ after, limit }: ResolveCursorConnectionArgs) => {
+          pageSize(args.first);
+          const parts = after === undefined ? undefined : decodeCursor(after, 2);
+          const cursor = parts && { startTime: new Date(Number(parts[0])), id: String(parts[1]) };
+          return listWfRuns(services.db, tenantId, { wfSpecName: args.wfSpecName, status: args.status }, cursor, limit);
+        },
+      ),
+  }, { name: 'WfRunConnection' }, { name: 'WfRunEdge' }),
+}));
+
+builder.mutationFields((t) => ({
+  runWf: t.field({
+    type: WfRunRef,
+    description: 'Starts a WfRun; it has advanced to its first wait when this returns.',
+    errors: { types: [ValidationError, NotFoundError, AlreadyExistsError], directResult: true, union: { name: 'RunWfResult' } },
+    args: { input: t.arg({ type: RunWfInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const row = await findWfSpec(services.db, tenantId, input.wfSpecName, input.majorVersion, input.revision);
+      if (!row) {
+        const version = input.majorVersion == null ? '' : ` version ${input.majorVersion}${input.revision == null ? '' : `.${input.revision}`}`;
+        throw new NotFoundError('WfSpec', `${input.wfSpecName}${version}`);
+      }
+      const id = input.id == null ? randomUUID().replaceAll('-', '') : String(input.id);
+      if (!isValidName(id)) {
+        throw new ValidationError(`WfRun id '${id}' is invalid.`, [
+          { path: ['input', 'id'], code: 'INVALID_NAME', message: 'A WfRun id must be letters, digits and inner dashes.' },
+        ]);
+      }
+      const variables = (input.variables ?? {}) as Record<string, JsonValue>;
+      const outcome = await services.execute(tenantId, id, { type: 'RunWf', wfRunId: id, variables }, row.spec);
+      if (!outcome.ok) {
+        const { rejection } = outcome;
+        if (rejection.code === 'WF_RUN_ALREADY_EXISTS') throw new AlreadyExistsError(rejection.message);
+        throw new ValidationError(rejection.message, rejection.problems ?? []);
+      }
+      const run = await findWfRun(services.db, tenantId, id);
+      if (!run) throw new Error(`WfRun ${id} was not stored`);
+      return run;
+    },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  wfRunEvents: t.field({
+    type: WfRunEventRef,
+    description: 'Every event of a WfRun after afterSeq (all by default): the stored ones first, then each as it is committed, in seq order.',
+    args: { id: t.arg.id({ required: true }), afterSeq: t.arg.int() },
+    subscribe: (_root, args, ctx) => followEvents(ctx, String(args.id), args.afterSeq ?? 0),
+    resolve: (event) => event,
+  }),
+}));
+
+/** Reads the log from `afterSeq`, then follows live events, reading the log again to fill any gap. */
+async function* followEvents(ctx: Context, wfRunId: string, afterSeq: number): AsyncGenerator<WfRunEventView> {
+  const { services, tenantId } = ctx;
+  const queue = new AsyncQueue<BusMessage>();
+  // Subscribe before reading the log, so nothing committed in between is missed.
+  const unsubscribe = services.bus.subscribe(tenantId, wfRunId, (message) => queue.push(message));
+  let last = afterSeq;
+  const readLog = async function* () {
+    for (const row of await listEvents(services.db, tenantId, wfRunId, last)) {
+      last = row.seq;
+      yield { wfRunId, seq: row.seq, event: row.event };
+    }
+  };
+  try {
+    yield* readLog();
+    for await (const message of queue) {
+      if ('upToSeq' in message) {
+        if (message.upToSeq > last) yield* readLog();
+        continue;
+      }
+      for (const stored of message.events) {
+        if (stored.seq <= last) continue;
+        if (stored.seq > last + 1) yield* readLog();
+        if (stored.seq !== last + 1) continue;
+        last = stored.seq;
+        yield { wfRunId, seq: stored.seq, event: stored.event };
+      }
+    }
+  } finally {
+    unsubscribe();
+    queue.close();
+  }
+}

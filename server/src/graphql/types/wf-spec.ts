@@ -1,0 +1,104 @@
+import { validateWfSpec } from '@gallop/engine';
+import type { Catalog, TaskDef, VersionedWfSpec, WfSpec } from '@gallop/engine';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { builder } from '../builder.ts';
+import { findTaskDef, findWfSpec, insertWfSpec, listWfSpecs, nextVersion } from '../../store/queries/metadata.ts';
+import type { WfSpecRow } from '../../store/queries/metadata.ts';
+import type { Queryable } from '../../store/db.ts';
+import { decodeCursor, encodeCursor, pageSize, ValidationError } from './common.ts';
+
+export const WfSpecRef = builder.objectRef<WfSpecRow>('WfSpec').implement({
+  description: 'A registered version of a workflow program.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    majorVersion: t.exposeInt('majorVersion'),
+    revision: t.exposeInt('revision'),
+    spec: t.field({ type: 'JSON', description: 'The WfSpec JSON, as the SDK writes it and the UI edits it.', resolve: (row) => specOnly(row.spec) }),
+    createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+  }),
+});
+
+const PutWfSpecInput = builder.inputType('PutWfSpecInput', {
+  fields: (t) => ({ spec: t.field({ type: 'JSON', required: true }) }),
+});
+
+builder.queryFields((t) => ({
+  wfSpec: t.field({
+    type: WfSpecRef,
+    nullable: true,
+    description: 'One version of a WfSpec: the newest, the newest of a major version, or an exact one.',
+    args: { name: t.arg.string({ required: true }), majorVersion: t.arg.int(), revision: t.arg.int() },
+    resolve: async (_root, args, { services, tenantId }) =>
+      (await findWfSpec(services.db, tenantId, args.name, args.majorVersion, args.revision)) ?? null,
+  }),
+  wfSpecs: t.connection({
+    type: WfSpecRef,
+    description: 'Every version of every WfSpec, by name, then version.',
+    resolve: (_root, args, { services, tenantId }) =>
+      resolveCursorConnection(
+        { args, toCursor: (row: WfSpecRow) => encodeCursor([row.name, row.majorVersion, row.revision]), maxSize: 500 },
+        ({ after, limit }: ResolveCursorConnectionArgs) => {
+          pageSize(args.first);
+          const parts = after === undefined ? undefined : decodeCursor(after, 3);
+          const cursor = parts && { name: String(parts[0]), majorVersion: Number(parts[1]), revision: Number(parts[2]) };
+          return listWfSpecs(services.db, tenantId, cursor, limit);
+        },
+      ),
+  }, { name: 'WfSpecConnection' }, { name: 'WfSpecEdge' }),
+}));
+
+builder.mutationFields((t) => ({
+  putWfSpec: t.field({
+    type: WfSpecRef,
+    description: 'Validates a WfSpec with the engine and registers it as a new version (the same spec keeps its version).',
+    errors: { types: [ValidationError], directResult: true, union: { name: 'PutWfSpecResult' } },
+    args: { input: t.arg({ type: PutWfSpecInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const catalog = await catalogFor(services.db, tenantId, input.spec);
+      const problems = validateWfSpec(input.spec, catalog);
+      if (problems.length > 0) throw ValidationError.of('The WfSpec is invalid', problems);
+      const spec = specOnly(input.spec as unknown as WfSpec);
+      // Two registrations racing for the same next version: the loser reads the winner's and tries again.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const latest = await findWfSpec(services.db, tenantId, spec.name);
+        const version = nextVersion(spec, latest?.spec);
+        if (version.same && latest) return latest;
+        const versioned: VersionedWfSpec = { ...spec, majorVersion: version.majorVersion, revision: version.revision };
+        const row = await insertWfSpec(services.db, tenantId, versioned);
+        if (row) {
+          services.metadata.remember(tenantId, versioned);
+          return row;
+        }
+      }
+      throw new Error(`Could not register WfSpec ${spec.name}: its versions keep changing`);
+    },
+  }),
+}));
+
+/** The TaskDefs a draft spec names, read fresh so a TaskDef registered a moment ago counts. */
+async function catalogFor(db: Queryable, tenantId: string, spec: unknown): Promise<Catalog> {
+  const names = new Set<string>();
+  const threads = (spec as WfSpec | null)?.threadSpecs;
+  if (threads && typeof threads === 'object') {
+    for (const thread of Object.values(threads)) {
+      const nodes = thread && typeof thread === 'object' ? thread.nodes : undefined;
+      if (!nodes || typeof nodes !== 'object') continue;
+      for (const node of Object.values(nodes)) {
+        if (node && typeof node === 'object' && node.type === 'TASK' && typeof node.taskDefName === 'string') names.add(node.taskDefName);
+      }
+    }
+  }
+  const taskDefs: Record<string, TaskDef> = {};
+  for (const name of names) {
+    const row = await findTaskDef(db, tenantId, name);
+    if (row) taskDefs[name] = row.def;
+  }
+  return { taskDefs };
+}
+
+/** The spec without version fields, as users write it. */
+function specOnly(spec: WfSpec): WfSpec {
+  const { name, entrypointThreadName, threadSpecs } = spec;
+  return { name, entrypointThreadName, threadSpecs };
+}

@@ -1,0 +1,131 @@
+import type { Store } from '../store/db.ts';
+
+const CHANNEL = 'gallop';
+// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
+const MAX_PAYLOAD = 7000;
+
+/** News for other server processes: WfRuns that have new events, TaskDefs that have new TaskRuns. */
+export interface News {
+  /** [tenantId, wfRunId, last seq] */
+  readonly events: readonly (readonly [string, string, number])[];
+  /** [tenantId, taskDefName, TaskRuns scheduled] */
+  readonly tasks: readonly (readonly [string, string, number])[];
+}
+
+export interface ClusterHandlers {
+  events(tenantId: string, wfRunId: string, seq: number): void;
+  tasks(tenantId: string, taskDefName: string, count: number): void;
+}
+
+/**
+ * Carries news between server processes sharing one PostgreSQL. It never NOTIFYs inside a command's transaction
+ * (that would serialise commits, see reference/peers.md): news gathers in memory and goes out in one NOTIFY per
+ * group of commits, at most one in flight. On PGlite only one process can open the database, so it stays silent.
+ */
+export class Cluster {
+  readonly #processId: string;
+  #events = new Map<string, readonly [string, string, number]>();
+  #tasks = new Map<string, [string, string, number]>();
+  #flushing: Promise<void> | undefined;
+  #unlisten: (() => Promise<void>) | undefined;
+  #closed = false;
+
+  constructor(
+    private readonly store: Store,
+    processId: string,
+    private readonly handlers: ClusterHandlers,
+    private readonly log: (message: string, error: unknown) => void,
+  ) {
+    this.#processId = processId;
+  }
+
+  get enabled(): boolean {
+    return this.store.kind === 'postgres';
+  }
+
+  async start(): Promise<void> {
+    if (!this.enabled) return;
+    this.#unlisten = await this.store.listen(CHANNEL, (payload) => this.#receive(payload));
+  }
+
+  announce(news: News): void {
+    if (!this.enabled || this.#closed) return;
+    for (const entry of news.events) this.#events.set(`${entry[0]}\u0000${entry[1]}`, entry);
+    for (const [tenant, name, count] of news.tasks) {
+      const key = `${tenant}\u0000${name}`;
+      const pending = this.#tasks.get(key);
+      if (pending) pending[2] += count;
+      else this.#tasks.set(key, [tenant, name, count]);
+    }
+    this.#flushing ??= this.#flush();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#flushing;
+    await this.#unlisten?.();
+  }
+
+  async #flush(): Promise<void> {
+    // Let the commits finishing in this turn of the event loop join the same NOTIFY.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.#events.size > 0 || this.#tasks.size > 0) {
+        const events = [...this.#events.values()];
+        const tasks = [...this.#tasks.values()];
+        this.#events = new Map();
+        this.#tasks = new Map();
+        for (const payload of this.#payloads(events, tasks)) await this.store.notify(CHANNEL, payload);
+      }
+    } catch (error) {
+      this.log('Could not notify other server processes', error);
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  *#payloads(events: News['events'], tasks: News['tasks']): Generator<string> {
+    let batch: { p: string; e: News['events'][number][]; t: News['tasks'][number][] } = { p: this.#processId, e: [], t: [] };
+    let size = 64;
+    const add = (kind: 'e' | 't', entry: readonly [string, string, number]) => {
+      const entrySize = JSON.stringify(entry).length + 1;
+      if (size + entrySize > MAX_PAYLOAD && batch.e.length + batch.t.length > 0) {
+        const full = batch;
+        batch = { p: this.#processId, e: [], t: [] };
+        size = 64;
+        return full;
+      }
+      (batch[kind] as (readonly [string, string, number])[]).push(entry);
+      size += entrySize;
+      return undefined;
+    };
+    for (const entry of events) {
+      const full = add('e', entry);
+      if (full) {
+        yield JSON.stringify(full);
+        add('e', entry);
+      }
+    }
+    for (const entry of tasks) {
+      const full = add('t', entry);
+      if (full) {
+        yield JSON.stringify(full);
+        add('t', entry);
+      }
+    }
+    if (batch.e.length + batch.t.length > 0) yield JSON.stringify(batch);
+  }
+
+  #receive(payload: string): void {
+    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][] };
+    try {
+      message = JSON.parse(payload) as typeof message;
+    } catch (error) {
+      this.log(`Ignoring a malformed NOTIFY payload: ${payload.slice(0, 100)}`, error);
+      return;
+    }
+    if (message.p === this.#processId) return;
+    for (const [tenant, wfRunId, seq] of message.e ?? []) this.handlers.events(tenant, wfRunId, seq);
+    for (const [tenant, name, count] of message.t ?? []) this.handlers.tasks(tenant, name, count);
+  }
+}

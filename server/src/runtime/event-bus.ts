@@ -1,0 +1,78 @@
+import type { WfRunEvent } from '@gallop/engine';
+
+/** An event as the log stores it: the engine's event with its WfRun and place. */
+export interface StoredEvent {
+  readonly tenantId: string;
+  readonly wfRunId: string;
+  readonly seq: number;
+  readonly event: WfRunEvent;
+}
+
+/** Events committed in this process, or word that another process committed events up to `upToSeq`. */
+export type BusMessage = { readonly events: readonly StoredEvent[] } | { readonly upToSeq: number };
+
+type Listener = (message: BusMessage) => void;
+
+/**
+ * Delivers committed WfRun events to the subscribers of this process. Events committed here arrive from memory;
+ * for events committed by other server processes only their last seq arrives, and subscribers read the log.
+ */
+export class EventBus {
+  readonly #listeners = new Map<string, Set<Listener>>();
+
+  subscribe(tenantId: string, wfRunId: string, listener: Listener): () => void {
+    const key = `${tenantId}\u0000${wfRunId}`;
+    let set = this.#listeners.get(key);
+    if (!set) this.#listeners.set(key, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(key);
+    };
+  }
+
+  publish(tenantId: string, wfRunId: string, message: BusMessage): void {
+    const set = this.#listeners.get(`${tenantId}\u0000${wfRunId}`);
+    if (!set) return;
+    for (const listener of [...set]) listener(message);
+  }
+}
+
+/** An unbounded async queue: a push-based source read with for-await. */
+export class AsyncQueue<T> implements AsyncIterable<T> {
+  readonly #items: T[] = [];
+  #waiting: ((result: IteratorResult<T>) => void) | undefined;
+  #closed = false;
+
+  push(item: T): void {
+    if (this.#closed) return;
+    if (this.#waiting) {
+      const resolve = this.#waiting;
+      this.#waiting = undefined;
+      resolve({ value: item, done: false });
+    } else {
+      this.#items.push(item);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#waiting?.({ value: undefined, done: true });
+    this.#waiting = undefined;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        const item = this.#items.shift();
+        if (item !== undefined) return Promise.resolve({ value: item, done: false });
+        if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (this.#waiting = resolve));
+      },
+      return: () => {
+        this.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+}

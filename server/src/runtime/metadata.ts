@@ -1,0 +1,51 @@
+import type { Catalog, TaskDef, VersionedWfSpec, WfSpecId } from '@gallop/engine';
+import { NotFoundError } from '../graphql/errors.ts';
+import type { Queryable } from '../store/db.ts';
+import { findTaskDef, findWfSpec } from '../store/queries/metadata.ts';
+
+/**
+ * Reads WfSpecs and TaskDefs for decisions. Both are immutable once registered, so each is read from the
+ * database once per process and served from memory after that. Reads go through the caller's `db`, which may
+ * be a transaction: PGlite has one connection, so a read beside an open transaction would wait for it forever.
+ */
+export class Metadata {
+  readonly #specs = new Map<string, VersionedWfSpec>();
+  readonly #taskDefs = new Map<string, TaskDef>();
+
+  async wfSpec(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec> {
+    const key = `${tenantId}\u0000${id.name}\u0000${id.majorVersion}\u0000${id.revision}`;
+    const cached = this.#specs.get(key);
+    if (cached) return cached;
+    const row = await findWfSpec(db, tenantId, id.name, id.majorVersion, id.revision);
+    if (!row) throw new NotFoundError('WfSpec', `${id.name} ${id.majorVersion}.${id.revision}`);
+    this.#specs.set(key, row.spec);
+    return row.spec;
+  }
+
+  remember(tenantId: string, spec: VersionedWfSpec): void {
+    this.#specs.set(`${tenantId}\u0000${spec.name}\u0000${spec.majorVersion}\u0000${spec.revision}`, spec);
+  }
+
+  /** The TaskDefs a WfSpec names; a TaskDef missing here fails its node at run time with TASK_ERROR. */
+  async catalogFor(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<Catalog> {
+    const names = new Set<string>();
+    for (const thread of Object.values(spec.threadSpecs)) {
+      for (const node of Object.values(thread.nodes)) if (node.type === 'TASK') names.add(node.taskDefName);
+    }
+    const taskDefs: Record<string, TaskDef> = {};
+    for (const name of names) {
+      const def = await this.taskDef(db, tenantId, name);
+      if (def) taskDefs[name] = def;
+    }
+    return { taskDefs };
+  }
+
+  async taskDef(db: Queryable, tenantId: string, name: string): Promise<TaskDef | undefined> {
+    const key = `${tenantId}\u0000${name}`;
+    const cached = this.#taskDefs.get(key);
+    if (cached) return cached;
+    const row = await findTaskDef(db, tenantId, name);
+    if (row) this.#taskDefs.set(key, row.def);
+    return row?.def;
+  }
+}

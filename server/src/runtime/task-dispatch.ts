@@ -1,0 +1,125 @@
+import type { JsonValue, TaskInput } from '@gallop/engine';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../store/db.ts';
+import { taskRuns } from '../store/schema.ts';
+
+export interface ClaimRequest {
+  readonly taskDefName: string;
+  readonly workerId: string;
+  readonly max: number;
+  readonly waitMs: number;
+  readonly leaseMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ClaimedTaskRun {
+  readonly wfRunId: string;
+  readonly taskGuid: string;
+  readonly taskDefName: string;
+  readonly attempt: number;
+  readonly input: Readonly<Record<string, JsonValue>>;
+  readonly scheduledAt: Date;
+  readonly leaseExpiresAt: Date;
+}
+
+interface Waiter {
+  wake(): void;
+}
+
+/**
+ * Hands TaskRuns to workers. A claim is one statement (UPDATE … WHERE key IN (SELECT … FOR UPDATE SKIP LOCKED)
+ * RETURNING), so concurrent workers never get the same attempt. When the queue is empty the claim waits, without
+ * polling, until this process schedules a TaskRun of that TaskDef or another process says it did.
+ */
+export class TaskDispatch {
+  readonly #waiters = new Map<string, Waiter[]>();
+  readonly #generation = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Wakes up to `count` waiting claims of a TaskDef. */
+  wake(tenantId: string, taskDefName: string, count: number): void {
+    const key = `${tenantId}\u0000${taskDefName}`;
+    this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
+    const waiters = this.#waiters.get(key);
+    if (!waiters) return;
+    for (const waiter of waiters.splice(0, count)) waiter.wake();
+    if (waiters.length === 0) this.#waiters.delete(key);
+  }
+
+  async claim(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
+    const key = `${tenantId}\u0000${request.taskDefName}`;
+    const deadline = this.clock() + request.waitMs;
+    for (;;) {
+      // Remember the generation before claiming: a wake-up that lands during the query is then not lost.
+      const generation = this.#generation.get(key) ?? 0;
+      const claimed = await this.#claimOnce(tenantId, request);
+      const remaining = deadline - this.clock();
+      if (claimed.length > 0 || remaining <= 0 || request.signal?.aborted) return claimed;
+      if ((this.#generation.get(key) ?? 0) === generation) await this.#wait(key, remaining, request.signal);
+    }
+  }
+
+  /** Resolves every waiting claim at once, empty-handed (used at shutdown). */
+  releaseAll(): void {
+    for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.wake();
+    this.#waiters.clear();
+  }
+
+  #wait(key: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(key) ?? [];
+      this.#waiters.set(key, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const waiter: Waiter = { wake: done };
+      const onAbort = () => {
+        const list = this.#waiters.get(key);
+        const i = list?.indexOf(waiter) ?? -1;
+        if (list && i >= 0) list.splice(i, 1);
+        done();
+      };
+      const timer = setTimeout(onAbort, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiters.push(waiter);
+    });
+  }
+
+  async #claimOnce(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
+    const now = this.clock();
+    const leaseExpiresAt = new Date(now + request.leaseMs);
+    const next = this.db
+      .select({ tenantId: taskRuns.tenantId, wfRunId: taskRuns.wfRunId, taskGuid: taskRuns.taskGuid })
+      .from(taskRuns)
+      .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.taskDefName, request.taskDefName), eq(taskRuns.status, 'TASK_SCHEDULED')))
+      .orderBy(asc(taskRuns.scheduledAt))
+      .limit(request.max)
+      .for('update', { skipLocked: true });
+    const rows = await this.db
+      .update(taskRuns)
+      .set({ status: 'TASK_RUNNING', workerId: request.workerId, startedAt: new Date(now), leaseExpiresAt })
+      .where(sql`(${taskRuns.tenantId}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) in (${next})`)
+      .returning();
+    return rows
+      .sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime())
+      .map((row) => ({
+        wfRunId: row.wfRunId,
+        taskGuid: row.taskGuid,
+        taskDefName: row.taskDefName,
+        attempt: row.attempt,
+        input: inputObject(row.input),
+        scheduledAt: row.scheduledAt,
+        leaseExpiresAt,
+      }));
+  }
+}
+
+function inputObject(input: readonly TaskInput[]): Record<string, JsonValue> {
+  return Object.fromEntries(input.map((i) => [i.name, i.value]));
+}

@@ -1,0 +1,27 @@
+import type { Command, IdSource, VersionedWfSpec } from '@gallop/engine';
+import type { Cluster } from './runtime/cluster.ts';
+import type { EventBus } from './runtime/event-bus.ts';
+import type { CommandOutcome } from './runtime/execute-command.ts';
+import type { Metadata } from './runtime/metadata.ts';
+import type { TaskDispatch } from './runtime/task-dispatch.ts';
+import type { Db, Store } from './store/db.ts';
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** The parts of a running server that resolvers use. */
+export interface Services {
+  readonly store: Store;
+  readonly db: Db;
+  readonly metadata: Metadata;
+  readonly dispatch: TaskDispatch;
+  readonly bus: EventBus;
+  readonly cluster: Cluster;
+  readonly clock: () => number;
+  readonly ids: IdSource;
+  readonly log: Logger;
+  /** Runs a command against a WfRun in one transaction; see runtime/execute-command.ts. */
+  execute(tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec): Promise<CommandOutcome>;
+}

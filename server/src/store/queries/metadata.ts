@@ -1,0 +1,111 @@
+import type { TaskDef, VersionedWfSpec, WfSpec } from '@gallop/engine';
+import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
+import type { Queryable } from '../db.ts';
+import { taskDefs, wfSpecs } from '../schema.ts';
+
+export type TaskDefRow = typeof taskDefs.$inferSelect;
+export type WfSpecRow = typeof wfSpecs.$inferSelect;
+
+export async function findTaskDef(db: Queryable, tenantId: string, name: string): Promise<TaskDefRow | undefined> {
+  const [row] = await db.select().from(taskDefs).where(and(eq(taskDefs.tenantId, tenantId), eq(taskDefs.name, name)));
+  return row;
+}
+
+/** Inserts a TaskDef unless one of that name exists; returns the stored row and whether it was new. */
+export async function insertTaskDef(db: Queryable, tenantId: string, def: TaskDef): Promise<{ row: TaskDefRow; created: boolean }> {
+  const [created] = await db.insert(taskDefs).values({ tenantId, name: def.name, def }).onConflictDoNothing().returning();
+  if (created) return { row: created, created: true };
+  const existing = await findTaskDef(db, tenantId, def.name);
+  if (!existing) throw new Error(`TaskDef ${def.name} vanished while it was being registered`);
+  return { row: existing, created: false };
+}
+
+export async function listTaskDefs(db: Queryable, tenantId: string, after: string | undefined, limit: number): Promise<TaskDefRow[]> {
+  const where = after === undefined ? eq(taskDefs.tenantId, tenantId) : and(eq(taskDefs.tenantId, tenantId), gt(taskDefs.name, after));
+  return db.select().from(taskDefs).where(where).orderBy(asc(taskDefs.name)).limit(limit);
+}
+
+/** The newest WfSpec of `name`, or of one major version of it, or one exact version. */
+export async function findWfSpec(
+  db: Queryable,
+  tenantId: string,
+  name: string,
+  majorVersion?: number | null,
+  revision?: number | null,
+): Promise<WfSpecRow | undefined> {
+  const conditions = [eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)];
+  if (majorVersion != null) conditions.push(eq(wfSpecs.majorVersion, majorVersion));
+  if (majorVersion != null && revision != null) conditions.push(eq(wfSpecs.revision, revision));
+  const [row] = await db
+    .select()
+    .from(wfSpecs)
+    .where(and(...conditions))
+    .orderBy(desc(wfSpecs.majorVersion), desc(wfSpecs.revision))
+    .limit(1);
+  return row;
+}
+
+export async function insertWfSpec(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<WfSpecRow | undefined> {
+  const [row] = await db
+    .insert(wfSpecs)
+    .values({ tenantId, name: spec.name, majorVersion: spec.majorVersion, revision: spec.revision, spec })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export interface WfSpecCursor {
+  readonly name: string;
+  readonly majorVersion: number;
+  readonly revision: number;
+}
+
+export async function listWfSpecs(db: Queryable, tenantId: string, after: WfSpecCursor | undefined, limit: number): Promise<WfSpecRow[]> {
+  const tenant = eq(wfSpecs.tenantId, tenantId);
+  const where = after
+    ? and(
+        tenant,
+        or(
+          gt(wfSpecs.name, after.name),
+          and(eq(wfSpecs.name, after.name), gt(wfSpecs.majorVersion, after.majorVersion)),
+          and(eq(wfSpecs.name, after.name), eq(wfSpecs.majorVersion, after.majorVersion), gt(wfSpecs.revision, after.revision)),
+        ),
+      )
+    : tenant;
+  return db
+    .select()
+    .from(wfSpecs)
+    .where(where)
+    .orderBy(asc(wfSpecs.name), asc(wfSpecs.majorVersion), asc(wfSpecs.revision))
+    .limit(limit);
+}
+
+/**
+ * The version a new spec takes after `latest` (LittleHorse's rule, simplified until issue 3): the same spec keeps
+ * its version; a change to the declared variables (names, types, required) is breaking and starts a new major
+ * version; anything else is a new revision.
+ */
+export function nextVersion(spec: WfSpec, latest: VersionedWfSpec | undefined): { majorVersion: number; revision: number; same: boolean } {
+  if (!latest) return { majorVersion: 0, revision: 0, same: false };
+  const { majorVersion, revision, ...previous } = latest;
+  if (canonical(previous) === canonical(spec)) return { majorVersion, revision, same: true };
+  return variableSignature(previous) === variableSignature(spec)
+    ? { majorVersion, revision: revision + 1, same: false }
+    : { majorVersion: majorVersion + 1, revision: 0, same: false };
+}
+
+function variableSignature(spec: WfSpec): string {
+  const defs = Object.entries(spec.threadSpecs).flatMap(([thread, t]) =>
+    (t.variableDefs ?? []).map((d) => `${thread}/${d.name}:${d.type}:${d.required ? 'required' : ''}`),
+  );
+  return defs.sort().join('|');
+}
+
+/** JSON with sorted keys, so two specs that differ only in key order compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

@@ -1,0 +1,89 @@
+import { and, asc, desc, eq, gt, lt, or } from 'drizzle-orm';
+import type { Queryable } from '../db.ts';
+import { nodeRuns, taskRuns, variables, wfRunEvents, wfRuns } from '../schema.ts';
+
+export type WfRunRow = typeof wfRuns.$inferSelect;
+export type NodeRunRow = typeof nodeRuns.$inferSelect;
+export type TaskRunRow = typeof taskRuns.$inferSelect;
+export type VariableRow = typeof variables.$inferSelect;
+export type EventRow = typeof wfRunEvents.$inferSelect;
+
+export async function findWfRun(db: Queryable, tenantId: string, id: string): Promise<WfRunRow | undefined> {
+  const [row] = await db.select().from(wfRuns).where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id)));
+  return row;
+}
+
+export interface WfRunCursor {
+  readonly startTime: Date;
+  readonly id: string;
+}
+
+export interface WfRunFilter {
+  readonly wfSpecName?: string | null | undefined;
+  readonly status?: string | null | undefined;
+}
+
+/** WfRuns newest first, after `cursor`. */
+export async function listWfRuns(
+  db: Queryable,
+  tenantId: string,
+  filter: WfRunFilter,
+  cursor: WfRunCursor | undefined,
+  limit: number,
+): Promise<WfRunRow[]> {
+  const conditions = [eq(wfRuns.tenantId, tenantId)];
+  if (filter.wfSpecName) conditions.push(eq(wfRuns.wfSpecName, filter.wfSpecName));
+  if (filter.status) conditions.push(eq(wfRuns.status, filter.status));
+  if (cursor) {
+    const older = or(lt(wfRuns.startTime, cursor.startTime), and(eq(wfRuns.startTime, cursor.startTime), lt(wfRuns.id, cursor.id)));
+    if (older) conditions.push(older);
+  }
+  return db
+    .select()
+    .from(wfRuns)
+    .where(and(...conditions))
+    .orderBy(desc(wfRuns.startTime), desc(wfRuns.id))
+    .limit(limit);
+}
+
+export async function listNodeRuns(db: Queryable, tenantId: string, wfRunId: string): Promise<NodeRunRow[]> {
+  return db
+    .select()
+    .from(nodeRuns)
+    .where(and(eq(nodeRuns.tenantId, tenantId), eq(nodeRuns.wfRunId, wfRunId)))
+    .orderBy(asc(nodeRuns.threadRunNumber), asc(nodeRuns.position));
+}
+
+export async function listTaskRuns(db: Queryable, tenantId: string, wfRunId: string): Promise<TaskRunRow[]> {
+  return db
+    .select()
+    .from(taskRuns)
+    .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.wfRunId, wfRunId)))
+    .orderBy(asc(taskRuns.scheduledAt), asc(taskRuns.taskGuid));
+}
+
+export async function findTaskRun(db: Queryable, tenantId: string, wfRunId: string, taskGuid: string): Promise<TaskRunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(taskRuns)
+    .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.wfRunId, wfRunId), eq(taskRuns.taskGuid, taskGuid)));
+  return row;
+}
+
+export async function listVariables(db: Queryable, tenantId: string, wfRunId: string): Promise<VariableRow[]> {
+  return db
+    .select()
+    .from(variables)
+    .where(and(eq(variables.tenantId, tenantId), eq(variables.wfRunId, wfRunId)))
+    .orderBy(asc(variables.threadRunNumber), asc(variables.name));
+}
+
+/** Stored events with seq above `afterSeq`, in order. */
+export async function listEvents(db: Queryable, tenantId: string, wfRunId: string, afterSeq: number, limit = 10_000): Promise<EventRow[]> {
+  return db
+    .select()
+    .from(wfRunEvents)
+    .where(and(eq(wfRunEvents.tenantId, tenantId), eq(wfRunEvents.wfRunId, wfRunId), gt(wfRunEvents.seq, afterSeq)))
+    .orderBy(asc(wfRunEvents.seq))
+    .limit(limit);
+}

@@ -1,0 +1,138 @@
+import type { Failure, JsonValue, TaskDef, TaskInput, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+// Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
+// and every per-WfRun table carries wf_run_id, the distribution column for sharding (docs/scaling.md).
+
+const tenantId = () => text('tenant_id').notNull().default('default');
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const taskDefs = pgTable(
+  'task_defs',
+  {
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    def: jsonb('def').$type<TaskDef>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name] })],
+);
+
+export const wfSpecs = pgTable(
+  'wf_specs',
+  {
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    majorVersion: integer('major_version').notNull(),
+    revision: integer('revision').notNull(),
+    spec: jsonb('spec').$type<VersionedWfSpec>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name, t.majorVersion, t.revision] })],
+);
+
+/** One row per WfRun: its summary for lists and search, and the state snapshot the next command starts from. */
+export const wfRuns = pgTable(
+  'wf_runs',
+  {
+    tenantId: tenantId(),
+    id: text('id').notNull(),
+    wfSpecName: text('wf_spec_name').notNull(),
+    majorVersion: integer('major_version').notNull(),
+    revision: integer('revision').notNull(),
+    status: text('status').notNull(),
+    startTime: at('start_time').notNull(),
+    endTime: at('end_time'),
+    errorMessage: text('error_message'),
+    state: jsonb('state').$type<WfRunState>().notNull(),
+    /** The seq of the last event folded into `state`. */
+    seq: integer('seq').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('wf_runs_by_spec').on(t.tenantId, t.wfSpecName, t.startTime.desc()),
+    index('wf_runs_by_start').on(t.tenantId, t.startTime.desc()),
+  ],
+);
+
+/** The event log: the facts of each WfRun in order. A unique seq makes a lost race fail instead of interleave. */
+export const wfRunEvents = pgTable(
+  'wf_run_events',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    time: at('time').notNull(),
+    event: jsonb('event').$type<WfRunEvent>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.seq] })],
+);
+
+export const nodeRuns = pgTable(
+  'node_runs',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    threadRunNumber: integer('thread_run_number').notNull(),
+    position: integer('position').notNull(),
+    nodeName: text('node_name').notNull(),
+    nodeType: text('node_type').notNull(),
+    status: text('status').notNull(),
+    arrivalTime: at('arrival_time').notNull(),
+    endTime: at('end_time'),
+    failure: jsonb('failure').$type<Failure>(),
+    taskGuid: text('task_guid'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.position] })],
+);
+
+export const variables = pgTable(
+  'variables',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    threadRunNumber: integer('thread_run_number').notNull(),
+    name: text('name').notNull(),
+    value: jsonb('value').$type<JsonValue>(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.name] })],
+);
+
+/** One attempt's record, appended when its report arrives. */
+export interface TaskAttemptRecord {
+  readonly attempt: number;
+  readonly status: string;
+  readonly workerId: string | null;
+  readonly startTime: string | null;
+  readonly endTime: string;
+  readonly output?: JsonValue;
+  readonly errorMessage?: string;
+  readonly exceptionName?: string;
+  readonly logOutput?: string;
+}
+
+/** The TaskRun queue and its history: workers claim rows in TASK_SCHEDULED with FOR UPDATE SKIP LOCKED. */
+export const taskRuns = pgTable(
+  'task_runs',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    taskGuid: text('task_guid').notNull(),
+    taskDefName: text('task_def_name').notNull(),
+    status: text('status').notNull(),
+    attempt: integer('attempt').notNull(),
+    input: jsonb('input').$type<readonly TaskInput[]>().notNull(),
+    scheduledAt: at('scheduled_at').notNull(),
+    workerId: text('worker_id'),
+    startedAt: at('started_at'),
+    leaseExpiresAt: at('lease_expires_at'),
+    attempts: jsonb('attempts').$type<TaskAttemptRecord[]>().notNull().default(sql`'[]'::jsonb`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.taskGuid] }),
+    index('task_runs_queue').on(t.tenantId, t.taskDefName, t.scheduledAt).where(sql`status = 'TASK_SCHEDULED'`),
+  ],
+);
