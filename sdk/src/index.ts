@@ -14,3 +14,8 @@ export type {
   WfRunInfo,
   WfSpecInfo,
 } from './client/types.ts';
+export { NodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
+export { TaskContext } from './worker/task-context.ts';
+export { isTaskException, TaskException } from './worker/task-exception.ts';
+export { TaskWorker } from './worker/task-worker.ts';
+export type { TaskFunction, TaskWorkerOptions } from './worker/task-worker.ts';

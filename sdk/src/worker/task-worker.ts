@@ -1,0 +1,148 @@
+import type { JsonValue } from '@gallop/engine';
+import type { GallopClient } from '../client/client.ts';
+import type { ScheduledTask, TaskOutcome } from '../client/types.ts';
+import { TaskContext } from './task-context.ts';
+import { isTaskException } from './task-exception.ts';
+
+/** The function a worker runs: the input values by name in, the output out (or a throw). */
+export type TaskFunction = (input: Readonly<Record<string, JsonValue>>, ctx: TaskContext) => JsonValue | void | Promise<JsonValue | void>;
+
+export interface TaskWorkerOptions {
+  readonly client: GallopClient;
+  readonly taskDefName: string;
+  readonly fn: TaskFunction;
+  /** How many attempts run at once; claims ask for the free slots only. Default 4. */
+  readonly concurrency?: number;
+  /** Names this worker on TaskRun attempts. Default: a random id. */
+  readonly workerId?: string;
+  /** How long one claim waits on the server for work. Default 20 s. */
+  readonly pollWaitMs?: number;
+  /** How long the server holds a claimed attempt for this worker. Default 60 s. */
+  readonly leaseMs?: number;
+  /** Called with errors the worker recovers from (lost connection, refused report). Default: console.error. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Claims TaskRuns of one TaskDef with long-polling claims, runs the function with bounded concurrency and reports
+ * each outcome: a return is SUCCESS, a TaskException an EXCEPTION, any other throw an ERROR. `stop()` stops
+ * claiming and resolves once every running attempt has been reported.
+ */
+export class TaskWorker {
+  readonly workerId: string;
+  readonly #options: Required<Omit<TaskWorkerOptions, 'workerId'>>;
+  readonly #running = new Set<Promise<void>>();
+  #loop: Promise<void> | undefined;
+  #abort: AbortController | undefined;
+  #slotFreed: (() => void) | undefined;
+
+  constructor(options: TaskWorkerOptions) {
+    this.workerId = options.workerId ?? `worker-${Math.random().toString(36).slice(2, 10)}`;
+    this.#options = {
+      concurrency: 4,
+      pollWaitMs: 20_000,
+      leaseMs: 60_000,
+      onError: (error) => console.error(`TaskWorker ${this.workerId} (${options.taskDefName}):`, error),
+      ...options,
+    };
+    if (!Number.isInteger(this.#options.concurrency) || this.#options.concurrency < 1) {
+      throw new RangeError(`concurrency must be a positive integer; got ${this.#options.concurrency}.`);
+    }
+  }
+
+  get inFlight(): number {
+    return this.#running.size;
+  }
+
+  /** Starts claiming; resolves at once. */
+  start(): void {
+    if (this.#loop) return;
+    this.#abort = new AbortController();
+    this.#loop = this.#claimLoop(this.#abort.signal);
+  }
+
+  /** Stops claiming, lets running attempts finish and report, then resolves. */
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    this.#slotFreed?.();
+    await this.#loop;
+    await Promise.allSettled([...this.#running]);
+    this.#loop = undefined;
+  }
+
+  async #claimLoop(signal: AbortSignal): Promise<void> {
+    const { client, taskDefName, concurrency, pollWaitMs, leaseMs } = this.#options;
+    let backoff = 100;
+    while (!signal.aborted) {
+      const free = concurrency - this.#running.size;
+      if (free === 0) {
+        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
+        continue;
+      }
+      let tasks: ScheduledTask[];
+      try {
+        tasks = await client.claimTaskRuns({ taskDefName, workerId: this.workerId, max: free, waitMs: pollWaitMs, leaseMs }, signal);
+        backoff = 100;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.#options.onError(error);
+        // The server may be restarting: back off, up to 5 s between tries.
+        await sleep(backoff, signal);
+        backoff = Math.min(backoff * 2, 5_000);
+        continue;
+      }
+      for (const task of tasks) {
+        const run = this.#run(task).finally(() => {
+          this.#running.delete(run);
+          this.#slotFreed?.();
+          this.#slotFreed = undefined;
+        });
+        this.#running.add(run);
+      }
+    }
+  }
+
+  async #run(task: ScheduledTask): Promise<void> {
+    const ctx = new TaskContext(task);
+    let outcome: TaskOutcome;
+    try {
+      const output = await this.#options.fn(task.input, ctx);
+      outcome = { status: 'SUCCESS', output: output ?? null };
+    } catch (error) {
+      outcome = isTaskException(error)
+        ? { status: 'EXCEPTION', name: error.exceptionName, message: error.message, content: error.content ?? null }
+        : { status: 'ERROR', message: error instanceof Error ? error.message : String(error) };
+    }
+    await this.#report(task, outcome, ctx.logOutput());
+  }
+
+  async #report(task: ScheduledTask, outcome: TaskOutcome, logOutput: string | undefined): Promise<void> {
+    // A lost report would leave the attempt to its lease; retry a few times first.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#options.client.reportTaskRun({
+          taskRunId: task.taskRunId,
+          attempt: task.attempt,
+          outcome,
+          workerId: this.workerId,
+          ...(logOutput === undefined ? {} : { logOutput }),
+        });
+        return;
+      } catch (error) {
+        this.#options.onError(error);
+        if (attempt >= 5) return;
+        await sleep(200 * 2 ** attempt);
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+
+/** Debian's Chromium; Playwright's own download needs internet the test machines do not have. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface BrowserSession {
+  readonly page: Page;
+  /** Uncaught errors thrown by the page's scripts, so a test can assert there were none. */
+  readonly pageErrors: readonly Error[];
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  readonly viewport?: { readonly width: number; readonly height: number };
+  readonly colorScheme?: 'light' | 'dark';
+}
+
+/**
+ * Launches headless Chromium with one page. Playwright makes and removes a fresh profile for it, so sessions
+ * share nothing. Call `close` in `afterAll`/`finally`.
+ */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const page = await context.newPage();
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  return {
+    page,
+    pageErrors,
+    close: async () => {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
+
+let built: Promise<void> | undefined;
+
+/**
+ * Builds the UI into ui/dist, which the server serves at `/`, once per test process: a browser test then
+ * always drives the UI of the working tree, never a stale build.
+ */
+export function buildUi(): Promise<void> {
+  const ui = fileURLToPath(new URL('../../ui/', import.meta.url));
+  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
+  built ??= promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: ui }).then(() => undefined);
+  return built;
+}

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GallopClient } from '@gallop/sdk';
+import WebSocket from 'ws';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  /** e.g. http://localhost:41234 */
+  readonly url: string;
+  readonly graphqlUrl: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  client(): GallopClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the server as its own process with the command `npm start` runs (after its UI build), on a free port,
+ * on the given PostgreSQL or on a fresh PGlite directory, and resolves once it listens.
+ */
+export async function startServer(options: { databaseUrl?: string | undefined; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const dataDir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'gallop-pglite-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...options.env };
+  delete env.DATABASE_URL;
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  if (dataDir) env.GALLOP_DATA_DIR = dataDir;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The server did not start within 60 s:\n${output}`)), 60_000);
+    const onData = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The server exited with ${code} before listening:\n${output}`));
+    });
+  });
+
+  const clients: GallopClient[] = [];
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    output: () => output,
+    client() {
+      const client = new GallopClient({ url: `${url}/graphql`, webSocketImpl: WebSocket });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.close()));
+      await stopProcess(child);
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends SIGTERM and waits for the exit; SIGKILL after 10 s. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
