@@ -1,4 +1,10 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// graphql 16 ships ESM under "module" and CJS under "main": Vite would give our code the first while the Pothos and
+// yoga packages Node loads get the second, and two graphql copies break instanceof checks. Use Node's choice.
+const graphql = createRequire(import.meta.url).resolve('graphql');
+const resolve = { alias: [{ find: /^graphql$/, replacement: graphql }] };
 
 // One run covers every package. Projects that start servers or browsers get longer timeouts; PostgreSQL is used
 // when DATABASE_URL is set (a fresh database per run, made by the global setup), PGlite otherwise.
@@ -6,11 +12,12 @@ export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
     projects: [
-      { test: { name: 'engine', include: ['engine/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
-      { test: { name: 'sdk', include: ['sdk/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
-      { test: { name: 'ui', include: ['ui/src/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
-      { test: { name: 'server', include: ['server/test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
+      { resolve, test: { name: 'engine', include: ['engine/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      { resolve, test: { name: 'sdk', include: ['sdk/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      { resolve, test: { name: 'ui', include: ['ui/src/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      { resolve, test: { name: 'server', include: ['server/test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
       {
+        resolve,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],

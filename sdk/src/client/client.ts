@@ -185,5 +185,6 @@ function unwrap<T>(result: Result<T>): T {
   if ('message' in result && typeof result.message === 'string' && result.__typename.endsWith('Error')) {
     throw new GallopClientError(result.__typename, result.message, { problems: result.problems ?? [] });
   }
-  return result as T;
+  const { __typename: _typename, ...value } = result;
+  return value as T;
 }

@@ -1,0 +1,106 @@
+import { GallopClientError } from '@gallop/sdk';
+import type { WfSpec } from '@gallop/engine';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startTestServer, unique } from './harness.ts';
+
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+
+function oneTask(name: string, taskDefName: string, variables: WfSpec['threadSpecs'][string]['variableDefs'] = []): WfSpec {
+  return {
+    name,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        variableDefs: variables,
+        nodes: {
+          '0-entrypoint-ENTRYPOINT': { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: '1-t-TASK' }] },
+          '1-t-TASK': { type: 'TASK', taskDefName, outgoingEdges: [{ sinkNodeName: '2-exit-EXIT' }] },
+          '2-exit-EXIT': { type: 'EXIT' },
+        },
+      },
+    },
+  };
+}
+
+describe('putTaskDef', () => {
+  it('returns the existing TaskDef when the same one is registered again', async () => {
+    const name = unique('same');
+    const first = await server.client.putTaskDef({ name, inputVars: [{ name: 'a', type: 'STR' }] });
+    const second = await server.client.putTaskDef({ name, inputVars: [{ name: 'a', type: 'STR' }] });
+    expect(second).toEqual(first);
+  });
+
+  it('refuses a different TaskDef under an existing name', async () => {
+    const name = unique('clash');
+    await server.client.putTaskDef({ name, inputVars: [{ name: 'a', type: 'STR' }] });
+    const error = (await server.client.putTaskDef({ name, inputVars: [{ name: 'a', type: 'INT' }] }).catch((e: unknown) => e)) as GallopClientError;
+    expect(error).toBeInstanceOf(GallopClientError);
+    expect(error.code).toBe('AlreadyExistsError');
+  });
+
+  it('refuses invalid names with their paths', async () => {
+    const error = (await server.client
+      .putTaskDef({ name: 'bad_name', inputVars: [{ name: '1x', type: 'STR' }] })
+      .catch((e: unknown) => e)) as GallopClientError;
+    expect(error.code).toBe('ValidationError');
+    expect(error.problems.map((p) => p.at)).toEqual(['name', 'inputVars[0].name']);
+  });
+});
+
+describe('putWfSpec', () => {
+  it('keeps the version of an identical spec, adds a revision for a compatible change and a major version for new variables', async () => {
+    const task = unique('t');
+    await server.client.putTaskDef({ name: task });
+    const name = unique('versions');
+    const v0 = await server.client.putWfSpec(oneTask(name, task));
+    expect([v0.majorVersion, v0.revision]).toEqual([0, 0]);
+    expect(await server.client.putWfSpec(oneTask(name, task))).toEqual(v0);
+
+    const other = unique('t2');
+    await server.client.putTaskDef({ name: other });
+    const revised = await server.client.putWfSpec(oneTask(name, other));
+    expect([revised.majorVersion, revised.revision]).toEqual([0, 1]);
+
+    const major = await server.client.putWfSpec(oneTask(name, other, [{ name: 'x', type: 'STR', required: true }]));
+    expect([major.majorVersion, major.revision]).toEqual([1, 0]);
+    expect((await server.client.wfSpec(name))?.majorVersion).toBe(1);
+    expect((await server.client.wfSpec(name, { majorVersion: 0 }))?.revision).toBe(1);
+  });
+
+  it('refuses a spec that is not even an object, and the server keeps serving', async () => {
+    const error = (await server.client.putWfSpec(42 as never).catch((e: unknown) => e)) as GallopClientError;
+    expect(error.code).toBe('ValidationError');
+    expect(error.problems[0]?.message).toBe('A WfSpec must be a JSON object.');
+    const stillThere = await server.client.request<{ taskDefs: { edges: unknown[] } }>('{ taskDefs(first: 1) { edges { cursor } } }');
+    expect(Array.isArray(stillThere.taskDefs.edges)).toBe(true);
+  });
+});
+
+describe('lists', () => {
+  it('pages through WfSpecs with cursors', async () => {
+    const task = unique('paged');
+    await server.client.putTaskDef({ name: task });
+    const prefix = unique('page');
+    for (const suffix of ['a', 'b', 'c']) await server.client.putWfSpec(oneTask(`${prefix}-${suffix}`, task));
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const data: { wfSpecs: { edges: { node: { name: string; majorVersion: number; revision: number } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
+        await server.client.request(
+          'query($after: String) { wfSpecs(first: 2, after: $after) { edges { node { name majorVersion revision } } pageInfo { hasNextPage endCursor } } }',
+          { after },
+        );
+      seen.push(...data.wfSpecs.edges.map((e) => `${e.node.name}@${e.node.majorVersion}.${e.node.revision}`));
+      if (!data.wfSpecs.pageInfo.hasNextPage) break;
+      after = data.wfSpecs.pageInfo.endCursor;
+    }
+    expect(seen.filter((n) => n.startsWith(prefix))).toEqual([`${prefix}-a@0.0`, `${prefix}-b@0.0`, `${prefix}-c@0.0`]);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('says a made-up cursor is not one of its own', async () => {
+    const error = await server.client.request('{ wfRuns(first: 2, after: "bogus") { edges { cursor } } }').catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/Cursor 'bogus' is not one this server made/);
+  });
+});
