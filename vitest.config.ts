@@ -23,8 +23,10 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Each file starts server processes; two at a time is what two cores carry.
+          // Each file starts server processes; two at a time is what two cores carry. They run after the
+          // other projects (a group of their own), so unit tests never compete with servers for the cores.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

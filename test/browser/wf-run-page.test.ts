@@ -1,0 +1,171 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WfSpec } from '@gallop/engine';
+import { TaskWorker } from '@gallop/sdk';
+import type { GallopClient } from '@gallop/sdk';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildUi, launchBrowser } from '../support/browser.ts';
+import type { BrowserSession } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
+import type { ServerProcess } from '../support/server.ts';
+import { createDeferred } from '../support/wait.ts';
+
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+// Unique names, so the test does not care what else the server holds.
+const suffix = Date.now().toString(36);
+const taskDefName = `greet-${suffix}`;
+const wfSpecName = `greeting-${suffix}`;
+
+const spec: WfSpec = {
+  name: wfSpecName,
+  entrypointThreadName: 'entrypoint',
+  threadSpecs: {
+    entrypoint: {
+      variableDefs: [
+        { name: 'name', type: 'STR', required: true },
+        { name: 'greeting', type: 'STR' },
+      ],
+      nodes: {
+        '0-entrypoint-ENTRYPOINT': { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: '1-greet-TASK' }] },
+        '1-greet-TASK': {
+          type: 'TASK',
+          taskDefName,
+          inputs: [{ type: 'VARIABLE', variableName: 'name' }],
+          outgoingEdges: [
+            {
+              sinkNodeName: '2-exit-EXIT',
+              variableMutations: [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }],
+            },
+          ],
+        },
+        '2-exit-EXIT': { type: 'EXIT' },
+      },
+    },
+  },
+};
+
+/** A graph node of the WfRun page once it shows `status`; waiting on it waits for the page to get there. */
+const nodeWithStatus = (page: Page, nodeName: string, status: string) =>
+  page.locator(`[data-testid="node-${nodeName}"][data-status="${status}"]`);
+const wfRunStatus = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`);
+
+/** The roles on the page whose elements have no accessible name; graph nodes are `group`s. */
+async function unnamedRoles(page: Page): Promise<string[]> {
+  const roles = ['button', 'link', 'searchbox', 'combobox', 'group', 'figure', 'table'] as const;
+  const unnamed: string[] = [];
+  for (const role of roles) {
+    const all = await page.getByRole(role).count();
+    const named = await page.getByRole(role, { name: /\S/ }).count();
+    if (named !== all) unnamed.push(`${all - named} ${role}(s)`);
+  }
+  return unnamed;
+}
+
+describe('the WfRun page', () => {
+  let server: ServerProcess;
+  let client: GallopClient;
+  let browser: BrowserSession;
+  let worker: TaskWorker | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await buildUi();
+    server = await startServer({ databaseUrl: inject('databaseUrl') });
+    client = server.client();
+    browser = await launchBrowser();
+    await client.putTaskDef({ name: taskDefName, inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR' });
+    await client.putWfSpec(spec);
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('colours the task node RUNNING, then COMPLETED when the worker finishes, live and without a reload', async () => {
+    const { page } = browser;
+    const claimed = createDeferred();
+    const release = createDeferred();
+    worker = new TaskWorker({
+      client,
+      taskDefName,
+      workerId: 'held-worker',
+      pollWaitMs: 1000,
+      fn: async (input) => {
+        claimed.resolve();
+        await release.promise;
+        return `Hello, ${String(input.name)}!`;
+      },
+    });
+    worker.start();
+    const run = await client.runWf({ wfSpecName, variables: { name: 'Ada' } });
+
+    await page.goto(`${server.url}/#/wf-runs/${run.id}`);
+    await nodeWithStatus(page, '1-greet-TASK', 'RUNNING').waitFor();
+    await nodeWithStatus(page, '0-entrypoint-ENTRYPOINT', 'COMPLETED').waitFor();
+    await nodeWithStatus(page, '2-exit-EXIT', 'PENDING').waitFor();
+    await wfRunStatus(page, 'RUNNING').waitFor();
+    await expect(page.getByTestId('wf-run-id').textContent()).resolves.toBe(run.id);
+
+    await claimed.promise;
+    await page.screenshot({ path: `${screenshots}wf-run-running.png`, fullPage: true });
+    // A marker on the window survives only if the page is never reloaded.
+    await page.evaluate(() => Object.assign(window, { __gallopNoReload: true }));
+
+    release.resolve();
+    await nodeWithStatus(page, '1-greet-TASK', 'COMPLETED').waitFor();
+    await nodeWithStatus(page, '2-exit-EXIT', 'COMPLETED').waitFor();
+    await wfRunStatus(page, 'COMPLETED').waitFor();
+    await page.getByTestId('variable-greeting').getByText('"Hello, Ada!"').waitFor();
+    expect(await page.evaluate(() => (window as { __gallopNoReload?: boolean }).__gallopNoReload)).toBe(true);
+
+    const attempt = page.getByRole('list', { name: `Attempts of ${taskDefName}` });
+    await expect(attempt.textContent()).resolves.toContain('held-worker');
+    await page.screenshot({ path: `${screenshots}wf-run-completed.png`, fullPage: true });
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('lists the WfRun under its WfSpec, and the WfSpec with a link to its WfRuns', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/#/wf-specs`);
+    const specLink = page.getByRole('link', { name: wfSpecName, exact: true });
+    await specLink.waitFor();
+    await page.screenshot({ path: `${screenshots}wf-specs.png`, fullPage: true });
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+
+    await specLink.click();
+    await page.getByTestId('wf-runs-table').waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/wf-runs?wfSpecName=${wfSpecName}`);
+    const rows = page.getByTestId('wf-runs-table').locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().textContent()).resolves.toContain('Completed');
+    await page.screenshot({ path: `${screenshots}wf-runs.png`, fullPage: true });
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+
+    await rows.first().getByRole('link').first().click();
+    await wfRunStatus(page, 'COMPLETED').waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('says so when the WfRun does not exist', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/#/wf-runs/no-such-run`);
+    await page.getByText('No WfRun with this id').waitFor();
+  }, 30_000);
+
+  it('says the server cannot be reached when GraphQL requests fail', async () => {
+    const { page } = browser;
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    try {
+      await page.goto(`${server.url}/#/wf-runs`);
+      await page.getByRole('alert').getByText('Cannot reach the Gallop server', { exact: true }).waitFor();
+      await page.screenshot({ path: `${screenshots}server-unreachable.png` });
+    } finally {
+      await page.unroute('**/graphql');
+    }
+  }, 30_000);
+});

@@ -1,0 +1,107 @@
+import { TaskException, TaskWorker, Workflow } from '@gallop/sdk';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startTestServer, unique } from '../../server/test/harness.ts';
+import { createDeferred, waitFor } from '../support/wait.ts';
+
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+
+async function oneTaskSpec(): Promise<{ task: string; spec: string }> {
+  const task = unique('work');
+  const spec = unique('one-task');
+  await server.client.putTaskDef({ name: task, inputVars: [{ name: 'i', type: 'INT' }], returnType: 'INT' });
+  await server.client.putWfSpec(
+    new Workflow(spec, (wf) => {
+      const i = wf.declareInt('i');
+      i.assign(wf.execute(task, i));
+    }).compile(),
+  );
+  return { task, spec };
+}
+
+describe('TaskWorker', () => {
+  it('never runs more attempts at once than its concurrency', async () => {
+    const { task, spec } = await oneTaskSpec();
+    let running = 0;
+    let most = 0;
+    const worker = new TaskWorker({
+      client: server.client,
+      taskDefName: task,
+      concurrency: 3,
+      pollWaitMs: 1_000,
+      fn: async ({ i }) => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        running--;
+        return (i as number) * 10;
+      },
+    });
+    // Twelve TaskRuns wait before the worker starts, so every claim could take more than three.
+    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => server.client.runWf({ wfSpecName: spec, variables: { i } })));
+    worker.start();
+    try {
+      for (const run of runs) {
+        await waitFor(async () => (await server.client.wfRun(run.id))?.status === 'COMPLETED', { what: `WfRun ${run.id}` });
+      }
+      expect(most).toBe(3);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('reports a TaskException as an EXCEPTION with its name and content', async () => {
+    const { task, spec } = await oneTaskSpec();
+    const worker = new TaskWorker({
+      client: server.client,
+      taskDefName: task,
+      pollWaitMs: 1_000,
+      fn: () => {
+        throw new TaskException('out-of-stock', 'No widgets left', { sku: 'w-1' });
+      },
+    });
+    worker.start();
+    try {
+      const run = await server.client.runWf({ wfSpecName: spec, variables: { i: 1 } });
+      const ended = await waitFor(async () => {
+        const current = await server.client.wfRun(run.id);
+        return current?.status === 'EXCEPTION' ? current : undefined;
+      });
+      const attempt = ended.nodeRuns[1]?.taskRun?.attempts[0];
+      expect(attempt?.status).toBe('TASK_EXCEPTION');
+      expect(attempt?.exceptionName).toBe('out-of-stock');
+      expect(attempt?.output).toEqual({ sku: 'w-1' });
+      expect(ended.errorMessage).toBe('out-of-stock: No widgets left');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('finishes and reports what it holds when stopped', async () => {
+    const { task, spec } = await oneTaskSpec();
+    const started = createDeferred();
+    const release = createDeferred();
+    const worker = new TaskWorker({
+      client: server.client,
+      taskDefName: task,
+      pollWaitMs: 1_000,
+      fn: async () => {
+        started.resolve();
+        await release.promise;
+        return 7;
+      },
+    });
+    worker.start();
+    const run = await server.client.runWf({ wfSpecName: spec, variables: { i: 0 } });
+    await started.promise;
+    const stopped = worker.stop();
+    let stoppedYet = false;
+    void stopped.then(() => (stoppedYet = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stoppedYet).toBe(false);
+    release.resolve();
+    await stopped;
+    const after = await server.client.wfRun(run.id);
+    expect(after?.status).toBe('COMPLETED');
+    expect(after?.variables.find((v) => v.name === 'i')?.value).toBe(7);
+  });
+});

@@ -1,0 +1,37 @@
+import { isGallopClientError } from '@gallop/sdk';
+import { client } from './client.ts';
+
+/** What went wrong, in words for the page. */
+export interface Trouble {
+  readonly title: string;
+  readonly detail: string;
+  /** The server could not be reached at all: retrying may help once it is up. */
+  readonly unreachable: boolean;
+}
+
+/** Turns anything a request or subscription threw into a title and a sentence a person understands. */
+export function describeError(error: unknown): Trouble {
+  if (isGallopClientError(error) && (error.code === 'NETWORK_ERROR' || error.code === 'HTTP_ERROR')) {
+    return {
+      title: 'Cannot reach the Gallop server',
+      detail:
+        error.code === 'NETWORK_ERROR'
+          ? `No answer from ${client.url}. Check that the server is running, then retry.`
+          : `${error.message} Check that the server is running, then retry.`,
+      unreachable: true,
+    };
+  }
+  if (isCloseEvent(error)) {
+    return {
+      title: 'Live updates stopped',
+      detail: `The connection to the server closed (code ${error.code}${error.reason ? `: ${error.reason}` : ''}).`,
+      unreachable: true,
+    };
+  }
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
+  return { title: 'Something went wrong', detail: message, unreachable: false };
+}
+
+function isCloseEvent(error: unknown): error is { code: number; reason: string } {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' && 'reason' in error;
+}

@@ -1,0 +1,62 @@
+import type { Page } from './queries.ts';
+
+/** A list read page by page through a Relay connection, with a "load more" cursor. */
+export class PagedList<T> {
+  /** Everything loaded so far, in the server's order. */
+  items = $state.raw<readonly T[]>([]);
+  /** `loading` only for the first page; later pages set `loadingMore`. */
+  phase = $state<'loading' | 'ready' | 'error'>('loading');
+  loadingMore = $state(false);
+  hasMore = $state(false);
+  error = $state.raw<unknown>(undefined);
+
+  readonly #fetchPage: (after: string | null) => Promise<Page<T>>;
+  #cursor: string | null = null;
+  // A reload while a page is in flight makes that page's answer stale; the generation tells them apart.
+  #generation = 0;
+
+  constructor(fetchPage: (after: string | null) => Promise<Page<T>>) {
+    this.#fetchPage = fetchPage;
+  }
+
+  /** Loads the first page again, dropping what was loaded. */
+  async reload(): Promise<void> {
+    const generation = ++this.#generation;
+    this.phase = 'loading';
+    this.error = undefined;
+    try {
+      const page = await this.#fetchPage(null);
+      if (generation !== this.#generation) return;
+      this.items = page.edges.map((e) => e.node);
+      this.#take(page);
+      this.phase = 'ready';
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.error = error;
+      this.phase = 'error';
+    }
+  }
+
+  /** Appends the next page after the cursor of the last one. */
+  async loadMore(): Promise<void> {
+    if (!this.hasMore || this.loadingMore) return;
+    const generation = this.#generation;
+    this.loadingMore = true;
+    try {
+      const page = await this.#fetchPage(this.#cursor);
+      if (generation !== this.#generation) return;
+      this.items = [...this.items, ...page.edges.map((e) => e.node)];
+      this.#take(page);
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.error = error;
+    } finally {
+      if (generation === this.#generation) this.loadingMore = false;
+    }
+  }
+
+  #take(page: Page<T>): void {
+    this.#cursor = page.pageInfo.endCursor;
+    this.hasMore = page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A hash router: `#/wf-runs/abc?x=1` is path `/wf-runs/abc` and query `x=1`. Hash routes need nothing from the
+ * server that serves the page, and a reload keeps the place.
+ */
+class HashRouter {
+  /** The path after `#`, always starting with `/`. */
+  path = $state('/');
+  /** The query after `?` in the hash. */
+  query = $state.raw(new URLSearchParams());
+
+  constructor() {
+    this.#read();
+    window.addEventListener('hashchange', () => this.#read());
+  }
+
+  /** Goes to a route; a new history entry, as a link would make. */
+  go(path: string, query?: Record<string, string | undefined>): void {
+    window.location.hash = href(path, query);
+  }
+
+  #read(): void {
+    const raw = window.location.hash.replace(/^#/, '');
+    const at = raw.indexOf('?');
+    const path = at === -1 ? raw : raw.slice(0, at);
+    this.path = path.startsWith('/') ? path : `/${path}`;
+    this.query = new URLSearchParams(at === -1 ? '' : raw.slice(at + 1));
+  }
+}
+
+export const router = new HashRouter();
+
+/** The `href` of a route, leaving out empty query values. */
+export function href(path: string, query: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+  const search = params.toString();
+  return `#${path}${search ? `?${search}` : ''}`;
+}
+
+/** The route of one WfRun. */
+export function wfRunHref(id: string): string {
+  return href(`/wf-runs/${encodeURIComponent(id)}`);
+}

@@ -1,0 +1,80 @@
+import type { WfRunEvent } from '@gallop/engine';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows } from './node-run-rows.ts';
+
+const t0 = 1_700_000_000_000;
+const fold = (events: readonly WfRunEvent[]) => events.reduce(foldNodeRunRows, EMPTY_NODE_RUN_ROWS);
+
+const taskStarted: WfRunEvent[] = [
+  { type: 'NodeRunStarted', time: t0, threadRunNumber: 0, position: 0, nodeName: '0-entrypoint-ENTRYPOINT', nodeType: 'ENTRYPOINT' },
+  { type: 'NodeRunCompleted', time: t0, threadRunNumber: 0, position: 0 },
+  { type: 'NodeRunStarted', time: t0 + 1, threadRunNumber: 0, position: 1, nodeName: '1-greet-TASK', nodeType: 'TASK' },
+  {
+    type: 'TaskRunScheduled',
+    time: t0 + 1,
+    threadRunNumber: 0,
+    position: 1,
+    taskGuid: '0-1',
+    taskDefName: 'greet',
+    attempt: 0,
+    input: [{ name: 'name', value: 'Ada' }],
+  },
+];
+
+describe('foldNodeRunRows', () => {
+  it('lists NodeRuns in the order they started, with their TaskRun', () => {
+    const { rows } = fold(taskStarted);
+    expect(rows.map((r) => [r.nodeName, r.status])).toEqual([
+      ['0-entrypoint-ENTRYPOINT', 'COMPLETED'],
+      ['1-greet-TASK', 'RUNNING'],
+    ]);
+    expect(rows[1]?.taskRun).toMatchObject({ taskDefName: 'greet', attempts: [{ attempt: 0, status: 'TASK_SCHEDULED' }] });
+  });
+
+  it('records each failed attempt with its error, then the retry that succeeds', () => {
+    const { rows } = fold([
+      ...taskStarted,
+      {
+        type: 'TaskAttemptFailed',
+        time: t0 + 2,
+        threadRunNumber: 0,
+        taskGuid: '0-1',
+        attempt: 0,
+        status: 'TASK_FAILED',
+        failure: { name: 'TASK_FAILURE', message: 'connection refused' },
+        workerId: 'w1',
+      },
+      { type: 'TaskRunScheduled', time: t0 + 3, threadRunNumber: 0, position: 1, taskGuid: '0-1', taskDefName: 'greet', attempt: 1, input: [] },
+      { type: 'TaskAttemptSucceeded', time: t0 + 4, threadRunNumber: 0, taskGuid: '0-1', attempt: 1, output: 'hi Ada', workerId: 'w2' },
+      { type: 'NodeRunCompleted', time: t0 + 4, threadRunNumber: 0, position: 1, output: 'hi Ada' },
+    ]);
+    expect(rows[1]).toMatchObject({ status: 'COMPLETED', output: 'hi Ada', endTime: t0 + 4 });
+    expect(rows[1]?.taskRun?.attempts).toMatchObject([
+      { attempt: 0, status: 'TASK_FAILED', failure: { message: 'connection refused' }, workerId: 'w1' },
+      { attempt: 1, status: 'TASK_SUCCESS', output: 'hi Ada', workerId: 'w2' },
+    ]);
+  });
+
+  it('marks a NodeRun failed with its failure', () => {
+    const { rows } = fold([
+      ...taskStarted,
+      {
+        type: 'NodeRunFailed',
+        time: t0 + 2,
+        threadRunNumber: 0,
+        position: 1,
+        status: 'EXCEPTION',
+        failure: { name: 'out-of-stock', message: 'none left' },
+      },
+    ]);
+    expect(rows[1]).toMatchObject({ status: 'EXCEPTION', failure: { name: 'out-of-stock' } });
+  });
+
+  it('ignores events about NodeRuns or TaskRuns it never saw start', () => {
+    const history = fold(taskStarted);
+    expect(foldNodeRunRows(history, { type: 'NodeRunCompleted', time: t0, threadRunNumber: 3, position: 9 })).toBe(history);
+    expect(
+      foldNodeRunRows(history, { type: 'TaskAttemptSucceeded', time: t0, threadRunNumber: 0, taskGuid: 'nope', attempt: 0, output: null }),
+    ).toBe(history);
+  });
+});

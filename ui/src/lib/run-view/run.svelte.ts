@@ -1,0 +1,189 @@
+import { evolve } from '@gallop/engine';
+import type { JsonValue, ThreadSpec, VariableType, WfRunState, WfSpec } from '@gallop/engine';
+import { client } from '../api/client.ts';
+import { WF_RUN, WF_RUN_EVENTS } from '../api/queries.ts';
+import type { StoredEvent, WfRunDetail } from '../api/queries.ts';
+import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows } from './node-run-rows.ts';
+import type { NodeRunRows } from './node-run-rows.ts';
+import { EMPTY_NODE_STATUSES, foldNodeStatuses, nodeStatusOf } from './node-statuses.ts';
+import type { NodeStatus, NodeStatuses } from './node-statuses.ts';
+import { layoutThreadGraph } from './thread-graph.ts';
+import type { ThreadGraph } from './thread-graph.ts';
+
+/** Where the page is in loading the WfRun. */
+export type RunPhase = 'loading' | 'ready' | 'not-found' | 'error';
+
+/** How the live subscription is doing. */
+export type LiveState = 'live' | 'lost';
+
+/** One variable of one ThreadRun, with the type its ThreadSpec declares. */
+export interface VariableRow {
+  readonly threadRunNumber: number;
+  readonly name: string;
+  readonly type: VariableType | undefined;
+  readonly value: JsonValue;
+}
+
+/**
+ * A WfRun as the page shows it, kept current from its event log. It loads the WfRun and its events by query,
+ * folds them, then subscribes to `wfRunEvents` after the last one and folds each new event as it arrives: the
+ * engine's `evolve` for the WfRun's state, and the page's own folds for node colours and the NodeRun table.
+ * Every fold is pure, so the view equals what a replay of the log gives, with no polling.
+ */
+export class RunView {
+  readonly wfRunId: string;
+  phase = $state<RunPhase>('loading');
+  error = $state.raw<unknown>(undefined);
+  live = $state<LiveState>('live');
+  liveError = $state.raw<unknown>(undefined);
+
+  /** The WfRun's pinned WfSpec version. */
+  detail = $state.raw<Omit<WfRunDetail, 'events'> | undefined>(undefined);
+  /** The engine's state of the WfRun, folded with `evolve`. */
+  state = $state.raw<WfRunState | undefined>(undefined);
+  nodeStatuses = $state.raw<NodeStatuses>(EMPTY_NODE_STATUSES);
+  nodeRuns = $state.raw<NodeRunRows>(EMPTY_NODE_RUN_ROWS);
+  /** Every event folded so far, oldest first. */
+  events = $state.raw<readonly StoredEvent[]>([]);
+  /** The seq of the last event folded; the subscription resumes after it. */
+  seq = $state(0);
+
+  spec: WfSpec | undefined = $derived(this.detail?.wfSpec.spec);
+  entrypoint: ThreadSpec | undefined = $derived(this.spec?.threadSpecs[this.spec.entrypointThreadName]);
+  // Depends on the spec only: live events recolour nodes but never lay the graph out again.
+  graph: ThreadGraph | undefined = $derived(this.entrypoint && layoutThreadGraph(this.entrypoint));
+  variables: readonly VariableRow[] = $derived(this.#variableRows());
+
+  #unsubscribe: (() => void) | undefined;
+  #disposed = false;
+
+  constructor(wfRunId: string) {
+    this.wfRunId = wfRunId;
+  }
+
+  /** Loads the WfRun, folds its log and follows it live. Call `dispose` when the page goes. */
+  async start(): Promise<void> {
+    this.phase = 'loading';
+    this.error = undefined;
+    let data: { wfRun: WfRunDetail | null };
+    try {
+      data = await client.request<{ wfRun: WfRunDetail | null }>(WF_RUN, { id: this.wfRunId });
+    } catch (error) {
+      if (this.#disposed) return;
+      this.error = error;
+      this.phase = 'error';
+      return;
+    }
+    if (this.#disposed) return;
+    if (!data.wfRun) {
+      this.phase = 'not-found';
+      return;
+    }
+    const { events, ...detail } = data.wfRun;
+    this.detail = detail;
+    this.#reset();
+    try {
+      this.#fold(events);
+    } catch (error) {
+      this.error = error;
+      this.phase = 'error';
+      return;
+    }
+    this.phase = 'ready';
+    this.follow();
+  }
+
+  /** (Re)subscribes to the events after the last one folded. */
+  follow(): void {
+    this.#unsubscribe?.();
+    // graphql-ws says nothing until the first event, and retries a dropped socket itself; only an error or the
+    // end of the stream means the page is no longer live.
+    this.live = 'live';
+    this.liveError = undefined;
+    // From the last event folded rather than the query's lastSeq: the events field may have read a newer log.
+    const afterSeq = Math.max(this.seq, this.detail?.lastSeq ?? 0);
+    this.#unsubscribe = client.subscribe<{ wfRunEvents: StoredEvent }>(
+      WF_RUN_EVENTS,
+      { id: this.wfRunId, afterSeq },
+      {
+        next: (data) => {
+          try {
+            this.#fold([data.wfRunEvents]);
+          } catch (error) {
+            // A fold that fails means the log and the view disagree; stop rather than show a wrong state.
+            this.#lose(error);
+          }
+        },
+        error: (error) => this.#lose(error),
+        complete: () => {
+          if (!this.#disposed) this.live = 'lost';
+        },
+      },
+    );
+  }
+
+  /** The colour of a node of the entrypoint thread: its latest NodeRun's status, or PENDING. */
+  statusOf(nodeName: string): NodeStatus {
+    return nodeStatusOf(this.nodeStatuses, 0, nodeName);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  #reset(): void {
+    this.state = undefined;
+    this.nodeStatuses = EMPTY_NODE_STATUSES;
+    this.nodeRuns = EMPTY_NODE_RUN_ROWS;
+    this.events = [];
+    this.seq = 0;
+  }
+
+  /** Folds events in seq order, skipping any already folded (a reconnect replays from where it began). */
+  #fold(batch: readonly StoredEvent[]): void {
+    let { state, nodeStatuses, nodeRuns, seq } = this;
+    const fresh: StoredEvent[] = [];
+    for (const stored of batch) {
+      if (stored.seq <= seq) continue;
+      // Folding past a hole would show a state no replay gives; stopping lets Reconnect read the log from here.
+      if (stored.seq !== seq + 1) throw new Error(`Event ${seq + 1} of WfRun ${this.wfRunId} is missing: the next one is ${stored.seq}.`);
+      state = evolve(state, stored.event);
+      nodeStatuses = foldNodeStatuses(nodeStatuses, stored.event);
+      nodeRuns = foldNodeRunRows(nodeRuns, stored.event);
+      seq = stored.seq;
+      fresh.push(stored);
+    }
+    if (fresh.length === 0) return;
+    this.state = state;
+    this.nodeStatuses = nodeStatuses;
+    this.nodeRuns = nodeRuns;
+    this.events = [...this.events, ...fresh];
+    this.seq = seq;
+  }
+
+  #lose(error: unknown): void {
+    if (this.#disposed) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.live = 'lost';
+    this.liveError = error;
+  }
+
+  #variableRows(): VariableRow[] {
+    const { state, spec } = this;
+    if (!state || !spec) return [];
+    return state.threadRuns.flatMap((thread) => {
+      const defs = spec.threadSpecs[thread.threadSpecName]?.variableDefs ?? [];
+      // In the order the ThreadSpec declares them, not the order they were last assigned.
+      const order = (name: string) => {
+        const at = defs.findIndex((d) => d.name === name);
+        return at === -1 ? defs.length : at;
+      };
+      return Object.entries(thread.variables)
+        .sort(([a], [b]) => order(a) - order(b))
+        .map(([name, value]) => ({ threadRunNumber: thread.number, name, type: defs[order(name)]?.type, value }));
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import type { ThreadSpec } from '@gallop/engine';
+import { describe, expect, it } from 'vitest';
+import { layoutThreadGraph } from './thread-graph.ts';
+
+const thread: ThreadSpec = {
+  variableDefs: [{ name: 'greeting', type: 'STR' }],
+  nodes: {
+    '0-entrypoint-ENTRYPOINT': { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: '1-greet-TASK' }] },
+    '1-greet-TASK': {
+      type: 'TASK',
+      taskDefName: 'greet',
+      outgoingEdges: [
+        {
+          sinkNodeName: '2-exit-EXIT',
+          variableMutations: [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }],
+        },
+      ],
+    },
+    '2-exit-EXIT': { type: 'EXIT' },
+  },
+};
+
+describe('layoutThreadGraph', () => {
+  it('makes one node per ThreadSpec node and one edge per outgoing edge', () => {
+    const { nodes, edges } = layoutThreadGraph(thread);
+    expect(nodes.map((n) => n.id)).toEqual(['0-entrypoint-ENTRYPOINT', '1-greet-TASK', '2-exit-EXIT']);
+    expect(edges.map((e) => [e.source, e.target])).toEqual([
+      ['0-entrypoint-ENTRYPOINT', '1-greet-TASK'],
+      ['1-greet-TASK', '2-exit-EXIT'],
+    ]);
+    expect(nodes[1]?.data).toEqual({ nodeName: '1-greet-TASK', nodeType: 'TASK', taskDefName: 'greet' });
+  });
+
+  it('lays nodes out top to bottom in the order the edges go', () => {
+    const [entry, task, exit] = layoutThreadGraph(thread).nodes;
+    expect(entry!.position.y).toBeLessThan(task!.position.y);
+    expect(task!.position.y).toBeLessThan(exit!.position.y);
+  });
+
+  it('labels an edge with the variable mutations it makes', () => {
+    expect(layoutThreadGraph(thread).edges[1]?.label).toBe('greeting = output');
+  });
+
+  it('skips an edge to a node that does not exist', () => {
+    const broken: ThreadSpec = { nodes: { a: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'missing' }] } } };
+    expect(layoutThreadGraph(broken).edges).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+import dagre from '@dagrejs/dagre';
+import type { MutationSource, NodeType, ThreadSpec, VariableMutation } from '@gallop/engine';
+import type { Edge, Node } from '@xyflow/svelte';
+
+/** What a graph node carries; its status lives apart, so a status change never re-lays out the graph. */
+export interface WfNodeData extends Record<string, unknown> {
+  readonly nodeName: string;
+  readonly nodeType: NodeType;
+  readonly taskDefName?: string | undefined;
+}
+
+export type WfFlowNode = Node<WfNodeData, 'wfNode'>;
+
+/** A ThreadSpec as Svelte Flow nodes and edges, positioned top to bottom. */
+export interface ThreadGraph {
+  readonly nodes: WfFlowNode[];
+  readonly edges: Edge[];
+}
+
+const SIZE: Record<NodeType, { width: number; height: number }> = {
+  ENTRYPOINT: { width: 168, height: 44 },
+  TASK: { width: 232, height: 68 },
+  EXIT: { width: 168, height: 44 },
+};
+
+/**
+ * Lays out one ThreadSpec with dagre (synchronously): nodes from `threadSpec.nodes`, one edge per outgoing
+ * edge, labelled with its variable mutations. Pure: the same ThreadSpec always gives the same graph.
+ */
+export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 56, marginx: 16, marginy: 16 });
+  g.setDefaultEdgeLabel(() => ({}));
+
+  const entries = Object.entries(threadSpec.nodes);
+  for (const [name, node] of entries) g.setNode(name, { ...SIZE[node.type] });
+
+  const edges: Edge[] = [];
+  for (const [source, node] of entries) {
+    (node.outgoingEdges ?? []).forEach((edge, i) => {
+      if (!threadSpec.nodes[edge.sinkNodeName]) return; // a broken spec still draws what it can
+      const id = `${source}->${edge.sinkNodeName}#${i}`;
+      g.setEdge(source, edge.sinkNodeName, {}, id);
+      const label = describeMutations(edge.variableMutations ?? []);
+      edges.push({
+        id,
+        source,
+        target: edge.sinkNodeName,
+        type: 'smoothstep',
+        markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
+        ...(label ? { label } : {}),
+      });
+    });
+  }
+
+  dagre.layout(g);
+
+  const nodes = entries.map(([name, node]): WfFlowNode => {
+    const { x, y, width, height } = g.node(name);
+    return {
+      id: name,
+      type: 'wfNode',
+      // dagre gives centres; Svelte Flow places nodes by their top-left corner.
+      position: { x: x - width / 2, y: y - height / 2 },
+      width,
+      height,
+      data: { nodeName: name, nodeType: node.type, taskDefName: node.type === 'TASK' ? node.taskDefName : undefined },
+      ariaLabel: `${node.type} node ${name}`,
+      draggable: false,
+      connectable: false,
+    };
+  });
+  return { nodes, edges };
+}
+
+/** `greeting = output; count = 3`: what taking an edge changes. */
+export function describeMutations(mutations: readonly VariableMutation[]): string {
+  return mutations.map((m) => `${m.lhsName} = ${describeSource(m.rhs)}`).join('; ');
+}
+
+function describeSource(source: MutationSource): string {
+  switch (source.type) {
+    case 'NODE_OUTPUT':
+      return 'output';
+    case 'VARIABLE':
+      return source.variableName;
+    case 'LITERAL':
+      return JSON.stringify(source.value);
+  }
+}

@@ -1,0 +1,29 @@
+/** The colour family of a status: one palette for WfRuns, ThreadRuns, NodeRuns, TaskRuns and graph nodes. */
+export type Tone = 'pending' | 'running' | 'completed' | 'failed' | 'halted';
+
+const TONES: Record<string, Tone> = {
+  PENDING: 'pending',
+  STARTING: 'running',
+  RUNNING: 'running',
+  HALTING: 'halted',
+  HALTED: 'halted',
+  COMPLETED: 'completed',
+  ERROR: 'failed',
+  EXCEPTION: 'failed',
+  TASK_SCHEDULED: 'pending',
+  TASK_RUNNING: 'running',
+  TASK_SUCCESS: 'completed',
+  TASK_FAILED: 'failed',
+  TASK_EXCEPTION: 'failed',
+};
+
+/** The tone of an LHStatus, a TaskStatus or PENDING; unknown statuses look pending. */
+export function toneOf(status: string): Tone {
+  return TONES[status] ?? 'pending';
+}
+
+/** `TASK_SUCCESS` → `Task success`, `RUNNING` → `Running`. */
+export function statusLabel(status: string): string {
+  const words = status.toLowerCase().replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
