@@ -5,6 +5,13 @@ import WebSocket from 'ws';
 import { createApp } from '../src/app.ts';
 import type { App } from '../src/app.ts';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A fresh PostgreSQL database for this run (made by test/support/global-setup.ts), or undefined for PGlite. */
+    databaseUrl: string | undefined;
+  }
+}
+
 export interface TestServer {
   readonly app: App;
   readonly client: GallopClient;

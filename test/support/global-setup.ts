@@ -1,12 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import postgres from 'postgres';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A fresh PostgreSQL database for this run, or undefined to use PGlite. */
-    databaseUrl: string | undefined;
-  }
-}
+// Declares what inject('databaseUrl') returns.
+import type {} from '../../server/test/harness.ts';
 
 /**
  * When DATABASE_URL is set, makes a fresh database beside it for this run, so a rerun never sees old rows, and
