@@ -7,7 +7,10 @@ import { readConfig } from './config.ts';
 // `npm start`: one process serving GraphQL, subscriptions and the UI on one port.
 const config = readConfig();
 const uiDir = config.uiDir && existsSync(config.uiDir) ? config.uiDir : undefined;
-const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir });
+const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir }).catch((error: unknown) => {
+  consoleLogger.error(`Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 const server = createServer((req, res) => app.handle(req, res));
 app.attach(server);
 server.listen(config.port, config.host, () => {

@@ -23,8 +23,11 @@ export interface ServerProcess {
  * Starts the server as its own process with the command `npm start` runs (after its UI build), on a free port,
  * on the given PostgreSQL or on a fresh PGlite directory, and resolves once it listens.
  */
-export async function startServer(options: { databaseUrl?: string | undefined; env?: Record<string, string> } = {}): Promise<ServerProcess> {
-  const dataDir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'gallop-pglite-'));
+export async function startServer(
+  options: { databaseUrl?: string | undefined; dataDir?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const ownDataDir = options.databaseUrl || options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'gallop-pglite-'));
+  const dataDir = options.dataDir ?? ownDataDir;
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...options.env };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
@@ -64,7 +67,7 @@ export async function startServer(options: { databaseUrl?: string | undefined; e
     async stop() {
       await Promise.all(clients.map((c) => c.close()));
       await stopProcess(child);
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import lockfile from 'proper-lockfile';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -71,23 +72,50 @@ async function openPostgres(url: string): Promise<Store> {
   };
 }
 
+/** The data directory is used by another live process: two PGlite instances on one directory corrupt it. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
 async function openPglite(dataDir: string): Promise<Store> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  await migratePglite(db as never, { migrationsFolder });
+  let unlock: (() => Promise<void>) | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      // A lock left by a crashed process goes stale once its holder stops refreshing it.
+      unlock = await lockfile.lock(dataDir, { stale: 10_000, update: 2_000, retries: 0 });
+    } catch (cause) {
+      throw new DataDirInUseError(
+        `The PGlite data directory ${dataDir} is in use by another Gallop server. Stop that one, or set GALLOP_DATA_DIR to another directory.`,
+        { cause },
+      );
+    }
+  }
+  let client: PGlite | undefined;
+  let db: Db;
+  try {
+    client = await PGlite.create(dataDir);
+    db = drizzlePglite(client, { schema }) as unknown as Db;
+    await migratePglite(db as never, { migrationsFolder });
+  } catch (error) {
+    await client?.close().catch(() => {});
+    await unlock?.();
+    throw error;
+  }
+  const pglite = client;
   return {
     db,
     kind: 'pglite',
     async listen(channel, onMessage) {
-      const unlisten = await client.listen(channel, onMessage);
+      const unlisten = await pglite.listen(channel, onMessage);
       return async () => unlisten();
     },
     async notify(channel, payload) {
-      await client.query('select pg_notify($1, $2)', [channel, payload]);
+      await pglite.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
-      await client.close();
+      await pglite.close();
+      await unlock?.();
     },
   };
 }
