@@ -12,6 +12,7 @@ export type {
   TaskRunInfo,
   TaskRunReport,
   WfRunInfo,
+  WfRunSummary,
   WfSpecInfo,
 } from './client/types.ts';
 export { NodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';

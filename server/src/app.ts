@@ -15,6 +15,7 @@ import { EventBus } from './runtime/event-bus.ts';
 import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
 import { Metadata } from './runtime/metadata.ts';
+import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
 import type { Logger, Services } from './services.ts';
 import { openStore } from './store/db.ts';
@@ -79,6 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
 
   const ids = { next: () => randomUUID() };
+  const cache = new StateCache();
   const services: Services = {
     store,
     db: store.db,
@@ -90,7 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ids,
     log,
     execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
-      executeCommand({ db: store.db, metadata, clock, ids, afterCommit }, tenantId, wfRunId, command, wfSpec),
+      executeCommand({ db: store.db, metadata, cache, clock, ids, afterCommit }, tenantId, wfRunId, command, wfSpec),
   };
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({

@@ -4,7 +4,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { GallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
 import * as ops from './operations.ts';
-import type { ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfSpecInfo } from './types.ts';
+import type { ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSummary, WfSpecInfo } from './types.ts';
 
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
@@ -111,15 +111,15 @@ export class GallopClient {
     return (await this.request<{ wfSpec: WfSpecInfo | null }>(ops.WF_SPEC_QUERY, { name, ...version })).wfSpec;
   }
 
-  /** Starts a WfRun; it has already advanced to its first wait when this resolves. */
+  /** Starts a WfRun; it has already advanced to its first wait when this resolves. `wfRun(id)` reads the rest. */
   async runWf(input: {
     wfSpecName: string;
     majorVersion?: number;
     revision?: number;
     id?: string;
     variables?: Readonly<Record<string, JsonValue>>;
-  }): Promise<WfRunInfo> {
-    const data = await this.request<{ result: Result<WfRunInfo> }>(ops.RUN_WF, { input });
+  }): Promise<WfRunSummary> {
+    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RUN_WF, { input });
     return unwrap(data.result);
   }
 

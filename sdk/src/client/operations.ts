@@ -9,7 +9,8 @@ const TASK_DEF = `name inputVars { name type } returnType description createdAt`
 const WF_SPEC = `name majorVersion revision spec createdAt`;
 const TASK_RUN = `id wfRunId taskGuid taskDefName status input scheduledAt
   attempts { attempt status workerId startTime endTime output errorMessage exceptionName logOutput }`;
-export const WF_RUN = `id wfSpecName majorVersion revision status startTime endTime errorMessage lastSeq
+const WF_RUN_SUMMARY = `id wfSpecName majorVersion revision status startTime endTime errorMessage lastSeq`;
+export const WF_RUN = `${WF_RUN_SUMMARY}
   threadRuns { number threadSpecName status errorMessage }
   nodeRuns { threadRunNumber position nodeName nodeType status arrivalTime endTime errorMessage taskRun { ${TASK_RUN} } }
   variables { threadRunNumber name value }`;
@@ -29,7 +30,7 @@ export const WF_SPEC_QUERY = `query WfSpec($name: String!, $majorVersion: Int, $
 }`;
 
 export const RUN_WF = `mutation RunWf($input: RunWfInput!) {
-  result: runWf(input: $input) { __typename ... on WfRun { ${WF_RUN} } ${ERRORS} }
+  result: runWf(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
 }`;
 
 export const WF_RUN_QUERY = `query WfRun($id: ID!) { wfRun(id: $id) { ${WF_RUN} } }`;

@@ -52,7 +52,8 @@ export interface NodeRunInfo {
   readonly taskRun: TaskRunInfo | null;
 }
 
-export interface WfRunInfo {
+/** A WfRun's row: what runWf answers without reading anything more. */
+export interface WfRunSummary {
   readonly id: string;
   readonly wfSpecName: string;
   readonly majorVersion: number;
@@ -61,7 +62,12 @@ export interface WfRunInfo {
   readonly startTime: string;
   readonly endTime: string | null;
   readonly errorMessage: string | null;
+  /** The seq of its newest event: subscribe with afterSeq set to it to follow what happens next. */
   readonly lastSeq: number;
+}
+
+/** A WfRun with its threads, NodeRuns (and their TaskRuns) and variables. */
+export interface WfRunInfo extends WfRunSummary {
   readonly threadRuns: readonly {
     readonly number: number;
     readonly threadSpecName: string;

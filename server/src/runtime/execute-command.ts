@@ -2,30 +2,34 @@ import { step } from '@gallop/engine';
 import type { Command, DecideContext, IdSource, Rejection, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
+import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import { wfRuns } from '../store/schema.ts';
 import type { StoredEvent } from './event-bus.ts';
 import type { Metadata } from './metadata.ts';
-import { project } from './projections.ts';
+import { projection, wfRunRowOf } from './projections.ts';
+import type { StateCache } from './state-cache.ts';
 
 export type CommandOutcome =
-  | { readonly ok: true; readonly state: WfRunState; readonly events: readonly StoredEvent[] }
+  | { readonly ok: true; readonly row: WfRunRow; readonly events: readonly StoredEvent[] }
   | { readonly ok: false; readonly rejection: Rejection };
 
 export interface CommandDeps {
   readonly db: Db;
   readonly metadata: Metadata;
+  readonly cache: StateCache;
   readonly clock: () => number;
   readonly ids: IdSource;
-  /** Runs after the transaction commits, never inside it. */
+  /** Runs once the command's writes are durable. */
   readonly afterCommit: (tenantId: string, wfRunId: string, events: readonly StoredEvent[]) => void;
 }
 
 const MAX_ATTEMPTS = 8;
 
 /**
- * Runs one command against one WfRun in one transaction: load its state, decide, append the events with the
- * next seq numbers, update the projections. A concurrent command on the same WfRun makes the insert of the
- * same seq fail; the transaction then rolls back whole and the command is decided again on the new state.
+ * Runs one command against one WfRun: take its state (from the cache, else its snapshot), decide, then write the
+ * events and every projection in one statement. The events go in at the next seq numbers, so a command that lost
+ * a race with another (in this process or another) fails on the key, writes nothing, and is decided again on the
+ * fresh state. A rejection decided on cached state is checked against fresh state before it is returned.
  * `wfSpec` is given for RunWf; other commands use the version the WfRun is pinned to.
  */
 export async function executeCommand(
@@ -35,29 +39,47 @@ export async function executeCommand(
   command: Command,
   wfSpec?: VersionedWfSpec,
 ): Promise<CommandOutcome> {
+  let fresh = false;
   for (let attempt = 1; ; attempt++) {
+    let current = fresh ? undefined : deps.cache.get(tenantId, wfRunId);
+    if (!current) {
+      current = await loadState(deps.db, tenantId, wfRunId);
+      fresh = true;
+    }
+    const spec = current ? await deps.metadata.wfSpec(deps.db, tenantId, current.state.wfSpecId) : wfSpec;
+    if (!spec) return { ok: false, rejection: { code: 'WF_RUN_NOT_FOUND', message: `WfRun ${wfRunId} does not exist.` } };
+    const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog: await deps.metadata.catalogFor(deps.db, tenantId, spec) };
+    const result = step(current?.state, command, ctx);
+    if (!result.ok) {
+      if (fresh) return result;
+      fresh = true;
+      continue;
+    }
+    const firstSeq = (current?.seq ?? 0) + 1;
     try {
-      const outcome = await deps.db.transaction(async (tx) => {
-        const [row] = await tx
-          .select({ state: wfRuns.state, seq: wfRuns.seq })
-          .from(wfRuns)
-          .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, wfRunId)));
-        const spec = row ? await deps.metadata.wfSpec(tx, tenantId, row.state.wfSpecId) : wfSpec;
-        if (!spec) return { ok: false, rejection: { code: 'WF_RUN_NOT_FOUND', message: `WfRun ${wfRunId} does not exist.` } } as const;
-        const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog: await deps.metadata.catalogFor(tx, tenantId, spec) };
-        const result = step(row?.state, command, ctx);
-        if (!result.ok) return result;
-        const firstSeq = (row?.seq ?? 0) + 1;
-        await project(tx, tenantId, wfRunId, firstSeq, result.events, result.state, !row);
-        return { ok: true, state: result.state, events: stored(tenantId, wfRunId, firstSeq, result.events) } as const;
-      });
-      if (outcome.ok) deps.afterCommit(tenantId, wfRunId, outcome.events);
-      return outcome;
+      await deps.db.execute(projection(deps.db, tenantId, wfRunId, firstSeq, result.events, result.state, !current));
     } catch (error) {
-      if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) continue;
+      deps.cache.delete(tenantId, wfRunId);
+      if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) {
+        fresh = true;
+        continue;
+      }
       throw error;
     }
+    const lastSeq = firstSeq + result.events.length - 1;
+    deps.cache.set(tenantId, wfRunId, { state: result.state, seq: lastSeq });
+    const events = stored(tenantId, wfRunId, firstSeq, result.events);
+    deps.afterCommit(tenantId, wfRunId, events);
+    return { ok: true, row: wfRunRowOf(tenantId, result.state, lastSeq, ctx.now), events };
   }
+}
+
+async function loadState(db: Db, tenantId: string, wfRunId: string): Promise<{ state: WfRunState; seq: number } | undefined> {
+  const [row] = await db
+    .select({ state: wfRuns.state, seq: wfRuns.seq })
+    .from(wfRuns)
+    .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, wfRunId)));
+  return row;
 }
 
 function stored(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[]): StoredEvent[] {

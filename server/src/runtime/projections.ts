@@ -1,6 +1,8 @@
 import type { JsonValue, WfRunEvent, WfRunState } from '@gallop/engine';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../store/db.ts';
+import type { SQL } from 'drizzle-orm';
+import type { Queryable } from '../store/db.ts';
+import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import { nodeRuns, taskRuns, variables, wfRunEvents, wfRuns } from '../store/schema.ts';
 import type { TaskAttemptRecord } from '../store/schema.ts';
 
@@ -8,86 +10,103 @@ type NodeRunRow = typeof nodeRuns.$inferInsert;
 type TaskRunRow = typeof taskRuns.$inferInsert;
 
 /**
- * Writes one command's events and everything read from them, inside the command's transaction: the event log,
- * the wf_runs row (summary and state snapshot), node_runs, variables and the task_runs queue. Each table gets
- * at most one statement per command.
+ * The single statement that writes one command's events and everything read from them: the event log, the wf_runs
+ * row (summary and state snapshot), node_runs, variables and the task_runs queue, each as one data-modifying CTE.
+ * One statement is atomic without a transaction and costs one round trip. Appending the events at `firstSeq`
+ * fails on the primary key if another command got there first, and then nothing is written.
  */
-export async function project(
-  tx: Tx,
+export function projection(
+  db: Queryable,
   tenantId: string,
   wfRunId: string,
   firstSeq: number,
   events: readonly WfRunEvent[],
   state: WfRunState,
   isNew: boolean,
-): Promise<void> {
-  const lastSeq = firstSeq + events.length - 1;
-  await tx.insert(wfRunEvents).values(
-    events.map((event, i) => ({ tenantId, wfRunId, seq: firstSeq + i, type: event.type, time: new Date(event.time), event })),
+): SQL {
+  const writes: { getSQL(): SQL }[] = [];
+  writes.push(
+    db.insert(wfRunEvents).values(
+      events.map((event, i) => ({ tenantId, wfRunId, seq: firstSeq + i, type: event.type, time: new Date(event.time), event })),
+    ),
   );
 
-  const summary = {
-    status: state.status,
-    endTime: state.endTime === undefined ? null : new Date(state.endTime),
-    errorMessage: state.failure ? `${state.failure.name}: ${state.failure.message}` : null,
-    state,
-    seq: lastSeq,
-    updatedAt: new Date(events[events.length - 1]?.time ?? Date.now()),
-  };
+  const row = wfRunRowOf(tenantId, state, firstSeq + events.length - 1, events[events.length - 1]?.time ?? state.startTime);
   if (isNew) {
-    await tx.insert(wfRuns).values({
-      tenantId,
-      id: wfRunId,
-      wfSpecName: state.wfSpecId.name,
-      majorVersion: state.wfSpecId.majorVersion,
-      revision: state.wfSpecId.revision,
-      startTime: new Date(state.startTime),
-      ...summary,
-    });
+    writes.push(db.insert(wfRuns).values(row));
   } else {
-    await tx
-      .update(wfRuns)
-      .set(summary)
-      .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, wfRunId)));
+    const { status, endTime, errorMessage, seq, updatedAt } = row;
+    writes.push(
+      db
+        .update(wfRuns)
+        .set({ status, endTime, errorMessage, state, seq, updatedAt })
+        .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, wfRunId))),
+    );
   }
 
   const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskReports } = collect(tenantId, wfRunId, events);
-  if (newNodeRuns.length > 0) await tx.insert(nodeRuns).values(newNodeRuns);
+  if (newNodeRuns.length > 0) writes.push(db.insert(nodeRuns).values(newNodeRuns));
   for (const ended of endedNodeRuns) {
-    await tx
-      .update(nodeRuns)
-      .set({ status: ended.status, endTime: ended.endTime, failure: ended.failure ?? null })
-      .where(
-        and(
-          eq(nodeRuns.tenantId, tenantId),
-          eq(nodeRuns.wfRunId, wfRunId),
-          eq(nodeRuns.threadRunNumber, ended.threadRunNumber),
-          eq(nodeRuns.position, ended.position),
+    writes.push(
+      db
+        .update(nodeRuns)
+        .set({ status: ended.status, endTime: ended.endTime, failure: ended.failure ?? null })
+        .where(
+          and(
+            eq(nodeRuns.tenantId, tenantId),
+            eq(nodeRuns.wfRunId, wfRunId),
+            eq(nodeRuns.threadRunNumber, ended.threadRunNumber),
+            eq(nodeRuns.position, ended.position),
+          ),
         ),
-      );
+    );
   }
   if (vars.size > 0) {
-    await tx
-      .insert(variables)
-      .values([...vars.values()])
-      .onConflictDoUpdate({
-        target: [variables.tenantId, variables.wfRunId, variables.threadRunNumber, variables.name],
-        set: { value: sql`excluded.value` },
-      });
+    writes.push(
+      db
+        .insert(variables)
+        .values([...vars.values()])
+        .onConflictDoUpdate({
+          target: [variables.tenantId, variables.wfRunId, variables.threadRunNumber, variables.name],
+          set: { value: sql`excluded.value` },
+        }),
+    );
   }
-  if (newTaskRuns.length > 0) await tx.insert(taskRuns).values(newTaskRuns);
+  if (newTaskRuns.length > 0) writes.push(db.insert(taskRuns).values(newTaskRuns));
   for (const report of taskReports) {
     // The claim wrote when and by whom the attempt started; the report adds how it ended.
-    await tx
-      .update(taskRuns)
-      .set({
-        status: report.status,
-        leaseExpiresAt: null,
-        attempts: sql`${taskRuns.attempts} || jsonb_build_array(${JSON.stringify(report.record)}::jsonb || jsonb_build_object(
-          'startTime', ${taskRuns.startedAt}, 'workerId', coalesce(${report.workerId}::text, ${taskRuns.workerId})))`,
-      })
-      .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.wfRunId, wfRunId), eq(taskRuns.taskGuid, report.taskGuid)));
+    writes.push(
+      db
+        .update(taskRuns)
+        .set({
+          status: report.status,
+          leaseExpiresAt: null,
+          attempts: sql`${taskRuns.attempts} || jsonb_build_array(${JSON.stringify(report.record)}::jsonb || jsonb_build_object(
+            'startTime', ${taskRuns.startedAt}, 'workerId', coalesce(${report.workerId}::text, ${taskRuns.workerId})))`,
+        })
+        .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.wfRunId, wfRunId), eq(taskRuns.taskGuid, report.taskGuid))),
+    );
   }
+  const ctes = writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write.getSQL()})`);
+  return sql`with ${sql.join(ctes, sql`, `)} select 1`;
+}
+
+/** The wf_runs row of a WfRun in `state` whose last event has `seq`. */
+export function wfRunRowOf(tenantId: string, state: WfRunState, seq: number, updatedAt: number): WfRunRow {
+  return {
+    tenantId,
+    id: state.id,
+    wfSpecName: state.wfSpecId.name,
+    majorVersion: state.wfSpecId.majorVersion,
+    revision: state.wfSpecId.revision,
+    status: state.status,
+    startTime: new Date(state.startTime),
+    endTime: state.endTime === undefined ? null : new Date(state.endTime),
+    errorMessage: state.failure ? `${state.failure.name}: ${state.failure.message}` : null,
+    state,
+    seq,
+    updatedAt: new Date(updatedAt),
+  };
 }
 
 interface EndedNodeRun {

@@ -177,9 +177,7 @@ builder.mutationFields((t) => ({
         if (rejection.code === 'WF_RUN_ALREADY_EXISTS') throw new AlreadyExistsError(rejection.message);
         throw new ValidationError(rejection.message, rejection.problems ?? []);
       }
-      const run = await findWfRun(services.db, tenantId, id);
-      if (!run) throw new Error(`WfRun ${id} was not stored`);
-      return run;
+      return outcome.row;
     },
   }),
 }));
