@@ -17,16 +17,19 @@ export { checkRunVariables, initialValues } from './run/variables.ts';
 export { isValidName, NAME_PATTERN } from './spec/names.ts';
 export { formatPath } from './spec/problem.ts';
 export type { Problem, ProblemCode, SpecPath } from './spec/problem.ts';
-export { MUTATION_OPERATIONS, NODE_TYPES } from './spec/types.ts';
+export { NODE_TYPES } from './spec/types.ts';
 export type {
   Catalog,
   Edge,
+  EdgeCondition,
   EntrypointNode,
   ExitNode,
+  FailureDef,
   MutationOperation,
   MutationSource,
   Node,
   NodeType,
+  NopNode,
   TaskDef,
   TaskNode,
   ThreadSpec,
@@ -39,5 +42,10 @@ export type {
   WfSpecId,
 } from './spec/types.ts';
 export { validateTaskDef, validateWfSpec } from './spec/validate.ts';
+export { COMPARATORS, compare, deepEqual } from './values/compare.ts';
+export type { Comparator } from './values/compare.ts';
+export { parseJsonPath, readPath, writePath } from './values/json-path.ts';
+export { mutate, MUTATION_TYPES, MUTATIONS_BY_TYPE } from './values/mutate.ts';
+export type { MutationType } from './values/mutate.ts';
 export { describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, VARIABLE_TYPES } from './values/value.ts';
 export type { JsonValue, VariableType } from './values/value.ts';

@@ -1,10 +1,11 @@
 import type { NodeType } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
-import { applyMutations } from './assignments.ts';
+import { applyMutations, holds } from './assignments.ts';
 import { statusOfFailure } from './failure.ts';
 import type { Failure } from './failure.ts';
 import { arriveAtEntrypoint } from './nodes/entrypoint.ts';
 import { arriveAtExit } from './nodes/exit.ts';
+import { arriveAtNop } from './nodes/nop.ts';
 import { arriveAtTask } from './nodes/task.ts';
 import type { ArriveHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
@@ -14,6 +15,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   ENTRYPOINT: arriveAtEntrypoint,
   TASK: arriveAtTask,
   EXIT: arriveAtExit,
+  NOP: arriveAtNop,
 };
 
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */
@@ -70,23 +72,28 @@ function advanceThread(s: Session, number: number): boolean {
   }
 }
 
-/** Takes the first outgoing edge, runs its mutations and arrives at its sink. */
+/**
+ * Takes the first outgoing edge whose condition holds, runs its mutations and arrives at its sink. LittleHorse: no
+ * edge matching, or a condition or mutation that cannot be evaluated, fails the node with VAR_SUB_ERROR.
+ */
 function leaveNode(s: Session, thread: ThreadRunState): void {
   const nodeRun = thread.currentNodeRun;
   if (!nodeRun) return;
-  const node = s.node(thread, nodeRun.nodeName);
-  const edge = node.outgoingEdges?.[0];
-  if (!edge) {
-    const failure = { name: 'VAR_SUB_ERROR', message: `Node '${nodeRun.nodeName}' has no outgoing edge to take.` };
-    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
-    return;
-  }
-  const failure = applyMutations(s, thread, edge.variableMutations ?? [], nodeRun.output);
-  if (failure) {
+  const fail = (failure: Failure) =>
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
-    return;
+  const edges = s.node(thread, nodeRun.nodeName).outgoingEdges ?? [];
+  for (const edge of edges) {
+    const taken = holds(s, thread, edge.condition);
+    if (!taken.ok) return fail(taken.failure);
+    if (!taken.value) continue;
+    const failure = applyMutations(s, thread, edge.variableMutations ?? [], nodeRun.output);
+    if (failure) return fail(failure);
+    return arriveAt(s, s.thread(thread.number), edge.sinkNodeName);
   }
-  arriveAt(s, s.thread(thread.number), edge.sinkNodeName);
+  fail({
+    name: 'VAR_SUB_ERROR',
+    message: edges.length === 0 ? `Node '${nodeRun.nodeName}' has no outgoing edge.` : `No outgoing edge of node '${nodeRun.nodeName}' matched.`,
+  });
 }
 
 function arriveAt(s: Session, thread: ThreadRunState, nodeName: string): void {

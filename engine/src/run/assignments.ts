@@ -1,4 +1,7 @@
-import type { MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
+import type { EdgeCondition, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
+import { compare } from '../values/compare.ts';
+import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
+import { mutate } from '../values/mutate.ts';
 import { describeValue, isValueOfType } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
@@ -15,17 +18,35 @@ export function evaluate(s: Session, thread: ThreadRunState, source: MutationSou
     case 'VARIABLE': {
       const read = s.readVariable(thread, source.variableName);
       if (!read.found) return varSubError(`Variable '${source.variableName}' is not in scope of ThreadRun ${thread.number}.`);
-      return { ok: true, value: read.value };
+      return atPath(read.value, source.jsonPath);
     }
     case 'NODE_OUTPUT':
-      return { ok: true, value: nodeOutput ?? null };
+      return atPath(nodeOutput ?? null, source.jsonPath);
   }
+}
+
+function atPath(value: JsonValue, jsonPath: string | undefined): Evaluated {
+  if (jsonPath === undefined) return { ok: true, value };
+  const parsed = parseJsonPath(jsonPath);
+  if (!parsed.ok) return varSubError(parsed.message);
+  return { ok: true, value: readPath(value, parsed.steps) };
 }
 
 /** Checks a value against the type it is about to take; VAR_SUB_ERROR when it does not fit. */
 export function expectType(value: JsonValue, type: VariableType, what: string): Evaluated {
   if (isValueOfType(value, type)) return { ok: true, value };
   return varSubError(`${what} expects a ${type} but got ${describeValue(value)}.`);
+}
+
+/** Whether an edge's condition holds for `thread`'s variables; a condition that cannot be evaluated is a failure. */
+export function holds(s: Session, thread: ThreadRunState, condition: EdgeCondition | undefined): { ok: true; value: boolean } | { ok: false; failure: Failure } {
+  if (!condition) return { ok: true, value: true };
+  const left = evaluate(s, thread, condition.left);
+  if (!left.ok) return left;
+  const right = evaluate(s, thread, condition.right);
+  if (!right.ok) return right;
+  const result = compare(left.value, condition.comparator, right.value);
+  return result.ok ? result : varSubError(result.message);
 }
 
 /** Runs an edge's mutations in order; the first that cannot apply stops the rest and names the failure. */
@@ -42,11 +63,37 @@ export function applyMutations(
     const rhs = evaluate(s, current, mutation.rhs, nodeOutput);
     if (!rhs.ok) return rhs.failure;
     const type = declaredType(s, owner, mutation.lhsName);
-    const checked = type ? expectType(rhs.value, type, `Variable '${mutation.lhsName}'`) : rhs;
-    if (!checked.ok) return checked.failure;
-    s.emit({ type: 'VariableAssigned', threadRunNumber: owner.number, name: mutation.lhsName, value: checked.value });
+    const value = owner.variables[mutation.lhsName] ?? null;
+    const next = mutation.lhsJsonPath === undefined ? mutateWhole(type, value, mutation, rhs.value) : mutateAtPath(value, mutation, rhs.value);
+    if (!next.ok) return next.failure;
+    s.emit({ type: 'VariableAssigned', threadRunNumber: owner.number, name: mutation.lhsName, value: next.value });
   }
   return undefined;
+}
+
+function mutateWhole(type: VariableType | undefined, value: JsonValue, mutation: VariableMutation, rhs: JsonValue): Evaluated {
+  if (!type) return varSubError(`Variable '${mutation.lhsName}' has no declared type.`);
+  const result = mutate(type, value, mutation.operation, rhs);
+  return result.ok ? result : varSubError(`Variable '${mutation.lhsName}': ${result.message}`);
+}
+
+/** A mutation of the value at a JSON path takes its type from what is there (or from the right side when NULL). */
+function mutateAtPath(value: JsonValue, mutation: VariableMutation, rhs: JsonValue): Evaluated {
+  const parsed = parseJsonPath(mutation.lhsJsonPath ?? '$');
+  if (!parsed.ok) return varSubError(parsed.message);
+  const inner = readPath(value, parsed.steps);
+  const result = mutate(kindOf(inner ?? rhs), inner, mutation.operation, rhs);
+  if (!result.ok) return varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${result.message}`);
+  const written = writePath(value, parsed.steps, result.value);
+  return written.ok ? written : varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${written.message}.`);
+}
+
+function kindOf(value: JsonValue): VariableType {
+  if (typeof value === 'string') return 'STR';
+  if (typeof value === 'boolean') return 'BOOL';
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'INT' : 'DOUBLE';
+  if (Array.isArray(value)) return 'JSON_ARR';
+  return 'JSON_OBJ';
 }
 
 function declaredType(s: Session, owner: ThreadRunState, name: string): VariableType | undefined {

@@ -22,7 +22,11 @@ export type ProblemCode =
   | 'NO_NODE_OUTPUT'
   | 'UNKNOWN_OPERATION'
   | 'MISSING_REQUIRED_VARIABLE'
-  | 'OUT_OF_RANGE';
+  | 'OUT_OF_RANGE'
+  | 'UNKNOWN_COMPARATOR'
+  | 'UNREACHABLE_EDGE'
+  | 'INVALID_JSON_PATH'
+  | 'RESERVED_FAILURE_NAME';
 
 /** One thing wrong with a spec or an input, with where it is and a sentence a person understands. */
 export interface Problem {

@@ -1,3 +1,5 @@
+import type { Comparator } from '../values/compare.ts';
+import type { MutationType } from '../values/mutate.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 
 /** Names a WfSpec version: a WfRun is pinned to the one it started on. */
@@ -34,26 +36,36 @@ export interface ThreadVarDef extends VariableDef {
 
 /** Where a value comes from when a node or mutation needs one. */
 export type VariableAssignment =
-  /** The current value of a variable in scope. */
-  | { readonly type: 'VARIABLE'; readonly variableName: string }
+  /** The current value of a variable in scope, or of a JSON path inside it (JSON_OBJ and JSON_ARR only). */
+  | { readonly type: 'VARIABLE'; readonly variableName: string; readonly jsonPath?: string | undefined }
   /** A constant written in the spec. */
   | { readonly type: 'LITERAL'; readonly value: JsonValue };
 
-/** The right-hand side of a mutation: any assignment, or the output of the node the edge leaves. */
-export type MutationSource = VariableAssignment | { readonly type: 'NODE_OUTPUT' };
+/** The right-hand side of a mutation: any assignment, or the output (or a JSON path in it) of the node the edge leaves. */
+export type MutationSource = VariableAssignment | { readonly type: 'NODE_OUTPUT'; readonly jsonPath?: string | undefined };
 
-export const MUTATION_OPERATIONS = ['ASSIGN'] as const;
-export type MutationOperation = (typeof MUTATION_OPERATIONS)[number];
+export type MutationOperation = MutationType;
 
 /** A change to a variable, made when an edge is taken. */
 export interface VariableMutation {
   readonly lhsName: string;
+  /** Changes only the value at this path inside a JSON_OBJ or JSON_ARR variable. */
+  readonly lhsJsonPath?: string | undefined;
   readonly operation: MutationOperation;
   readonly rhs: MutationSource;
 }
 
+/** `left comparator right`; the edge is taken when it holds. */
+export interface EdgeCondition {
+  readonly comparator: Comparator;
+  readonly left: VariableAssignment;
+  readonly right: VariableAssignment;
+}
+
 export interface Edge {
   readonly sinkNodeName: string;
+  /** Edges are tried in order; the first whose condition holds (or that has none) is taken. */
+  readonly condition?: EdgeCondition | undefined;
   /** Run in order when the edge is taken. */
   readonly variableMutations?: readonly VariableMutation[] | undefined;
 }
@@ -75,14 +87,27 @@ export interface TaskNode extends NodeBase {
   readonly inputs?: readonly VariableAssignment[] | undefined;
 }
 
-/** Ends the thread; ending thread 0 ends the WfRun. */
-export interface ExitNode extends NodeBase {
-  readonly type: 'EXIT';
+/** A business failure an EXIT node throws. Its name may not be one of the reserved ERROR names. */
+export interface FailureDef {
+  readonly failureName: string;
+  readonly message: string;
+  readonly content?: VariableAssignment | undefined;
 }
 
-export type Node = EntrypointNode | TaskNode | ExitNode;
+/** Ends the thread; ending thread 0 ends the WfRun. With `failureDef` it fails the thread with that EXCEPTION. */
+export interface ExitNode extends NodeBase {
+  readonly type: 'EXIT';
+  readonly failureDef?: FailureDef | undefined;
+}
+
+/** Does nothing; where branches split and join (the SDK's doIf and doWhile are made of NOPs). */
+export interface NopNode extends NodeBase {
+  readonly type: 'NOP';
+}
+
+export type Node = EntrypointNode | TaskNode | ExitNode | NopNode;
 export type NodeType = Node['type'];
-export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT'] as const satisfies readonly NodeType[];
+export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT', 'NOP'] as const satisfies readonly NodeType[];
 
 export interface ThreadSpec {
   readonly variableDefs?: readonly ThreadVarDef[] | undefined;

@@ -2,8 +2,12 @@ import { describeValue, isAssignable, isValueOfType, isVariableType, isJsonObjec
 import type { JsonValue, VariableType } from '../values/value.ts';
 import { isValidName, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
-import { NODE_TYPES, MUTATION_OPERATIONS } from './types.ts';
-import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, VariableAssignment, WfSpec } from './types.ts';
+import { isErrorName } from '../run/failure.ts';
+import { COMPARATORS } from '../values/compare.ts';
+import { parseJsonPath } from '../values/json-path.ts';
+import { MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mutate.ts';
+import { NODE_TYPES } from './types.ts';
+import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, VariableAssignment, VariableMutation, WfSpec } from './types.ts';
 
 /**
  * Returns every problem of `spec` against the TaskDefs in `catalog`, each with its path; an empty list means the
@@ -104,6 +108,7 @@ function validateThread(
     }
     validateEdges(nodePath, name, node, nodes, variables, catalog, report);
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
+    if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
   }
 
   const entry = entrypoints[0]?.[0];
@@ -137,6 +142,7 @@ function validateEdges(
   if (node.type !== 'EXIT' && edges.length === 0) {
     report([...nodePath, 'outgoingEdges'], 'NO_OUTGOING_EDGE', `Node '${name}' has no outgoing edge; every path must end at an EXIT node.`);
   }
+  let unconditional: number | undefined;
   edges.forEach((edge: Edge, i: number) => {
     const edgePath = [...nodePath, 'outgoingEdges', i];
     const sink = isJsonObject(edge) ? edge.sinkNodeName : undefined;
@@ -147,30 +153,98 @@ function validateEdges(
     } else if (nodes[sink]?.type === 'ENTRYPOINT') {
       report([...edgePath, 'sinkNodeName'], 'EDGE_INTO_ENTRYPOINT', `Edge from '${name}' goes into the ENTRYPOINT '${sink}'.`);
     }
-    const mutations = isJsonObject(edge) ? (edge.variableMutations ?? []) : [];
-    mutations.forEach((mutation, j) => {
-      const path = [...edgePath, 'variableMutations', j];
-      const lhs = variables.get(mutation.lhsName);
-      if (!lhs) {
-        report([...path, 'lhsName'], 'UNKNOWN_VARIABLE', `Mutation assigns '${mutation.lhsName}', which is not declared.`);
-        return;
-      }
-      if (!(MUTATION_OPERATIONS as readonly string[]).includes(mutation.operation)) {
-        report([...path, 'operation'], 'UNKNOWN_OPERATION', `Unknown mutation operation ${describeValue(mutation.operation as JsonValue)}; expected one of ${MUTATION_OPERATIONS.join(', ')}.`);
-        return;
-      }
-      if (mutation.rhs?.type === 'NODE_OUTPUT') {
-        const output = outputTypeOf(node, catalog);
-        if (output === 'none') {
-          report([...path, 'rhs'], 'NO_NODE_OUTPUT', `Node '${name}' has no output to assign to '${lhs.name}'.`);
-        } else if (output !== 'unknown' && !isAssignable(output, lhs.type)) {
-          report([...path, 'rhs'], 'TYPE_MISMATCH', `Node '${name}' outputs ${output}, which cannot be assigned to ${lhs.type} variable '${lhs.name}'.`);
-        }
-      } else {
-        checkAssignment([...path, 'rhs'], mutation.rhs, lhs.type, `variable '${lhs.name}'`, variables, report);
-      }
-    });
+    if (!isJsonObject(edge)) return;
+    if (unconditional !== undefined) {
+      report(edgePath, 'UNREACHABLE_EDGE', `Edge ${i} from '${name}' can never be taken: edge ${unconditional} before it has no condition and is always taken.`);
+    }
+    if (edge.condition === undefined) unconditional ??= i;
+    else validateCondition([...edgePath, 'condition'], edge.condition, variables, report);
+    (edge.variableMutations ?? []).forEach((mutation, j) =>
+      validateMutation([...edgePath, 'variableMutations', j], mutation, name, node, variables, catalog, report),
+    );
   });
+}
+
+function validateCondition(path: SpecPath, condition: NonNullable<Edge['condition']>, variables: Map<string, ThreadVarDef>, report: Report): void {
+  if (!isJsonObject(condition)) {
+    report(path, 'MISSING_FIELD', 'A condition must be an object with comparator, left and right.');
+    return;
+  }
+  if (!(COMPARATORS as readonly string[]).includes(condition.comparator)) {
+    report([...path, 'comparator'], 'UNKNOWN_COMPARATOR', `Unknown comparator ${describeValue(condition.comparator as JsonValue)}; expected one of ${COMPARATORS.join(', ')}.`);
+  }
+  checkAssignment([...path, 'left'], condition.left, undefined, 'the left side of the condition', variables, report);
+  checkAssignment([...path, 'right'], condition.right, undefined, 'the right side of the condition', variables, report);
+}
+
+function validateMutation(
+  path: SpecPath,
+  mutation: VariableMutation,
+  nodeName: string,
+  node: Node,
+  variables: Map<string, ThreadVarDef>,
+  catalog: Catalog,
+  report: Report,
+): void {
+  if (!isJsonObject(mutation)) {
+    report(path, 'MISSING_FIELD', 'A mutation must be an object with lhsName, operation and rhs.');
+    return;
+  }
+  const lhs = variables.get(mutation.lhsName);
+  if (!lhs) {
+    report([...path, 'lhsName'], 'UNKNOWN_VARIABLE', `Mutation changes '${mutation.lhsName}', which is not declared.`);
+    return;
+  }
+  if (!(MUTATION_TYPES as readonly string[]).includes(mutation.operation)) {
+    report([...path, 'operation'], 'UNKNOWN_OPERATION', `Unknown mutation operation ${describeValue(mutation.operation as JsonValue)}; expected one of ${MUTATION_TYPES.join(', ')}.`);
+    return;
+  }
+  if (mutation.lhsJsonPath !== undefined) {
+    checkJsonPath([...path, 'lhsJsonPath'], mutation.lhsJsonPath, lhs, report);
+  } else if (!MUTATIONS_BY_TYPE[lhs.type].includes(mutation.operation)) {
+    report(
+      [...path, 'operation'],
+      'UNKNOWN_OPERATION',
+      `${mutation.operation} does not apply to ${lhs.type} variable '${lhs.name}'; it takes ${MUTATIONS_BY_TYPE[lhs.type].join(', ')}.`,
+    );
+    return;
+  }
+  // Only a whole-variable ASSIGN has a type to check the right side against; the other operations check at run time.
+  const expected = mutation.operation === 'ASSIGN' && mutation.lhsJsonPath === undefined ? lhs.type : undefined;
+  if (isJsonObject(mutation.rhs) && mutation.rhs.type === 'NODE_OUTPUT') {
+    const output = outputTypeOf(node, catalog);
+    if (output === 'none') {
+      report([...path, 'rhs'], 'NO_NODE_OUTPUT', `Node '${nodeName}' has no output to use in a mutation of '${lhs.name}'.`);
+    } else if (mutation.rhs.jsonPath !== undefined) {
+      if (output !== 'unknown') checkJsonPath([...path, 'rhs', 'jsonPath'], mutation.rhs.jsonPath, { name: `the output of '${nodeName}'`, type: output }, report);
+    } else if (expected && output !== 'unknown' && !isAssignable(output, expected)) {
+      report([...path, 'rhs'], 'TYPE_MISMATCH', `Node '${nodeName}' outputs ${output}, which cannot be assigned to ${expected} variable '${lhs.name}'.`);
+    }
+    return;
+  }
+  checkAssignment([...path, 'rhs'], mutation.rhs, expected, `variable '${lhs.name}'`, variables, report);
+}
+
+function checkJsonPath(path: SpecPath, jsonPath: unknown, target: { name: string; type: VariableType }, report: Report): void {
+  if (target.type !== 'JSON_OBJ' && target.type !== 'JSON_ARR') {
+    report(path, 'INVALID_JSON_PATH', `A JSON path needs a JSON_OBJ or JSON_ARR, but ${target.name} is a ${target.type}.`);
+    return;
+  }
+  const parsed = typeof jsonPath === 'string' ? parseJsonPath(jsonPath) : { ok: false as const, message: 'A JSON path must be a string.' };
+  if (!parsed.ok) report(path, 'INVALID_JSON_PATH', parsed.message);
+}
+
+function validateFailureDef(path: SpecPath, nodeName: string, failureDef: unknown, variables: Map<string, ThreadVarDef>, report: Report): void {
+  const def = isJsonObject(failureDef) ? (failureDef as { failureName?: unknown; message?: unknown; content?: VariableAssignment }) : undefined;
+  if (!def || !isValidName(def.failureName)) {
+    report([...path, 'failureName'], 'INVALID_NAME', `EXIT node '${nodeName}' needs a failureName of letters, digits and inner dashes.`);
+    return;
+  }
+  if (isErrorName(def.failureName)) {
+    report([...path, 'failureName'], 'RESERVED_FAILURE_NAME', `'${def.failureName}' is a reserved ERROR name; an EXIT node throws business EXCEPTIONs only.`);
+  }
+  if (typeof def.message !== 'string') report([...path, 'message'], 'MISSING_FIELD', `EXIT node '${nodeName}' needs a message for its failure.`);
+  if (def.content !== undefined) checkAssignment([...path, 'content'], def.content, undefined, 'the failure content', variables, report);
 }
 
 /** The type a node outputs: 'none' when it has no output, 'unknown' when the spec cannot tell yet. */
@@ -208,10 +282,11 @@ function validateTaskNode(
   });
 }
 
+/** Checks where a value comes from; `expected` is the type it must have, when the spec can tell. */
 function checkAssignment(
   path: SpecPath,
   assignment: VariableAssignment,
-  expected: VariableType,
+  expected: VariableType | undefined,
   target: string,
   variables: Map<string, ThreadVarDef>,
   report: Report,
@@ -225,13 +300,15 @@ function checkAssignment(
       const source = variables.get(assignment.variableName);
       if (!source) {
         report([...path, 'variableName'], 'UNKNOWN_VARIABLE', `Variable ${describeValue(assignment.variableName)} given to ${target} is not declared.`);
-      } else if (!isAssignable(source.type, expected)) {
+      } else if (assignment.jsonPath !== undefined) {
+        checkJsonPath([...path, 'jsonPath'], assignment.jsonPath, { name: `variable '${source.name}'`, type: source.type }, report);
+      } else if (expected && !isAssignable(source.type, expected)) {
         report(path, 'TYPE_MISMATCH', `${source.type} variable '${source.name}' cannot be given to ${target}, a ${expected}.`);
       }
       return;
     }
     case 'LITERAL':
-      if (!isValueOfType(assignment.value, expected)) {
+      if (expected && !isValueOfType(assignment.value, expected)) {
         report([...path, 'value'], 'TYPE_MISMATCH', `Literal ${describeValue(assignment.value)} is not a ${expected}, as ${target} needs.`);
       }
       return;

@@ -1,0 +1,72 @@
+import type { JsonValue } from './value.ts';
+import { describeValue, isJsonObject } from './value.ts';
+
+/** LittleHorse's comparators. IN and NOT_IN take the container on the right. */
+export const COMPARATORS = ['LESS_THAN', 'GREATER_THAN', 'LESS_THAN_EQ', 'GREATER_THAN_EQ', 'EQUALS', 'NOT_EQUALS', 'IN', 'NOT_IN'] as const;
+export type Comparator = (typeof COMPARATORS)[number];
+
+export type Compared = { readonly ok: true; readonly value: boolean } | { readonly ok: false; readonly message: string };
+
+/**
+ * Evaluates `left comparator right`. Equality is deep JSON equality and NULL equals NULL. Ordering compares numbers
+ * with numbers (INT with DOUBLE too: we part from LittleHorse's refusal there), strings with strings and booleans
+ * with booleans; NULL sorts first. IN looks for a substring of a STR, an element of a JSON_ARR, or a key of a
+ * JSON_OBJ. Anything else is an error the caller turns into VAR_SUB_ERROR.
+ */
+export function compare(left: JsonValue, comparator: Comparator, right: JsonValue): Compared {
+  switch (comparator) {
+    case 'EQUALS':
+      return { ok: true, value: deepEqual(left, right) };
+    case 'NOT_EQUALS':
+      return { ok: true, value: !deepEqual(left, right) };
+    case 'IN':
+    case 'NOT_IN': {
+      const found = contains(right, left);
+      if (!found.ok) return found;
+      return { ok: true, value: comparator === 'IN' ? found.value : !found.value };
+    }
+    default: {
+      const order = ordering(left, right);
+      if (!order.ok) return order;
+      const n = order.value;
+      const value =
+        comparator === 'LESS_THAN' ? n < 0 : comparator === 'GREATER_THAN' ? n > 0 : comparator === 'LESS_THAN_EQ' ? n <= 0 : n >= 0;
+      return { ok: true, value };
+    }
+  }
+}
+
+function ordering(left: JsonValue, right: JsonValue): { ok: true; value: number } | { ok: false; message: string } {
+  if (left === null || right === null) return { ok: true, value: left === right ? 0 : left === null ? -1 : 1 };
+  const kinds = typeof left === typeof right && typeof left !== 'object';
+  if (!kinds) return { ok: false, message: `Cannot order ${describeValue(left)} against ${describeValue(right)}.` };
+  if (typeof left === 'string') return { ok: true, value: left < (right as string) ? -1 : left > (right as string) ? 1 : 0 };
+  return { ok: true, value: Number(left) - Number(right) };
+}
+
+function contains(container: JsonValue, item: JsonValue): { ok: true; value: boolean } | { ok: false; message: string } {
+  if (typeof container === 'string') return { ok: true, value: container.includes(toText(item)) };
+  if (Array.isArray(container)) return { ok: true, value: (container as readonly JsonValue[]).some((element) => deepEqual(element, item)) };
+  if (isJsonObject(container)) return { ok: true, value: Object.hasOwn(container, toText(item)) };
+  return { ok: false, message: `IN needs a STR, JSON_ARR or JSON_OBJ on its right; got ${describeValue(container)}.` };
+}
+
+/** A value as text, for substring and key tests and for STR concatenation. */
+export function toText(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Deep equality of JSON values; object key order does not matter. */
+export function deepEqual(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const list = b as readonly JsonValue[];
+    return a.length === list.length && a.every((element: JsonValue, i: number) => deepEqual(element, list[i] ?? null));
+  }
+  const left = a as { readonly [key: string]: JsonValue };
+  const right = b as { readonly [key: string]: JsonValue };
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && deepEqual(left[key] ?? null, right[key] ?? null));
+}

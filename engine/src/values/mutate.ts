@@ -1,0 +1,85 @@
+import type { JsonValue, VariableType } from './value.ts';
+import { deepEqual, toText } from './compare.ts';
+import { describeValue, isJsonObject, isValueOfType } from './value.ts';
+
+/** LittleHorse's VariableMutationTypes. */
+export const MUTATION_TYPES = [
+  'ASSIGN',
+  'ADD',
+  'EXTEND',
+  'SUBTRACT',
+  'MULTIPLY',
+  'DIVIDE',
+  'REMOVE_IF_PRESENT',
+  'REMOVE_INDEX',
+  'REMOVE_KEY',
+] as const;
+export type MutationType = (typeof MUTATION_TYPES)[number];
+
+/** Which mutations each variable type accepts, for validation and at run time alike. */
+export const MUTATIONS_BY_TYPE: Readonly<Record<VariableType, readonly MutationType[]>> = {
+  STR: ['ASSIGN', 'ADD', 'EXTEND'],
+  INT: ['ASSIGN', 'ADD', 'SUBTRACT', 'MULTIPLY', 'DIVIDE'],
+  DOUBLE: ['ASSIGN', 'ADD', 'SUBTRACT', 'MULTIPLY', 'DIVIDE'],
+  BOOL: ['ASSIGN'],
+  JSON_OBJ: ['ASSIGN', 'REMOVE_KEY'],
+  JSON_ARR: ['ASSIGN', 'ADD', 'EXTEND', 'REMOVE_IF_PRESENT', 'REMOVE_INDEX'],
+};
+
+export type Mutated = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly message: string };
+
+/**
+ * The new value of a variable of `type` holding `current` after `operation` with `rhs`. Follows LittleHorse's rules:
+ * an INT stays an INT (a DOUBLE right side is truncated, division truncates toward zero); STR ADD and EXTEND append
+ * the right side as text; JSON_ARR ADD appends one element and EXTEND a whole list; REMOVE_IF_PRESENT drops every
+ * equal element; REMOVE_INDEX drops one position; REMOVE_KEY drops one key. NULL on the left of arithmetic counts
+ * as zero, an empty text or an empty list, so a counter declared without a default can be incremented.
+ */
+export function mutate(type: VariableType, current: JsonValue, operation: MutationType, rhs: JsonValue): Mutated {
+  if (!MUTATIONS_BY_TYPE[type].includes(operation)) return fail(`${operation} does not apply to a ${type} variable.`);
+  switch (operation) {
+    case 'ASSIGN':
+      return isValueOfType(rhs, type) ? { ok: true, value: rhs } : fail(`A ${type} variable cannot hold ${describeValue(rhs)}.`);
+    case 'ADD':
+    case 'EXTEND':
+      if (type === 'STR') return { ok: true, value: `${current === null ? '' : toText(current)}${rhs === null ? '' : toText(rhs)}` };
+      if (type === 'JSON_ARR') {
+        const list = (current ?? []) as readonly JsonValue[];
+        if (operation === 'ADD') return { ok: true, value: [...list, rhs] };
+        return Array.isArray(rhs) ? { ok: true, value: [...list, ...(rhs as readonly JsonValue[])] } : fail(`EXTEND needs a JSON_ARR; got ${describeValue(rhs)}.`);
+      }
+      return arithmetic(type, current, rhs, (a, b) => a + b, true);
+    case 'SUBTRACT':
+      return arithmetic(type, current, rhs, (a, b) => a - b);
+    case 'MULTIPLY':
+      return arithmetic(type, current, rhs, (a, b) => a * b);
+    case 'DIVIDE':
+      if (rhs === 0) return fail('Division by zero.');
+      return arithmetic(type, current, rhs, (a, b) => a / b);
+    case 'REMOVE_IF_PRESENT':
+      return { ok: true, value: ((current ?? []) as readonly JsonValue[]).filter((element) => !deepEqual(element, rhs)) };
+    case 'REMOVE_INDEX': {
+      const list = (current ?? []) as readonly JsonValue[];
+      if (typeof rhs !== 'number' || !Number.isInteger(rhs)) return fail(`REMOVE_INDEX needs an INT index; got ${describeValue(rhs)}.`);
+      if (rhs < 0 || rhs >= list.length) return fail(`Index ${rhs} is outside a list of ${list.length}.`);
+      return { ok: true, value: list.filter((_, i) => i !== rhs) };
+    }
+    case 'REMOVE_KEY': {
+      if (!isJsonObject(current)) return { ok: true, value: current };
+      const { [toText(rhs)]: _removed, ...rest } = current;
+      return { ok: true, value: rest };
+    }
+  }
+}
+
+function arithmetic(type: VariableType, current: JsonValue, rhs: JsonValue, op: (a: number, b: number) => number, truncateRhs = false): Mutated {
+  const left = current ?? 0;
+  if (typeof left !== 'number' || typeof rhs !== 'number') return fail(`Arithmetic needs numbers; got ${describeValue(current)} and ${describeValue(rhs)}.`);
+  // LittleHorse keeps an INT an INT: ADD truncates a DOUBLE right side first; the others truncate the result.
+  const value = type === 'INT' ? Math.trunc(op(left, truncateRhs ? Math.trunc(rhs) : rhs)) : op(left, rhs);
+  return Number.isFinite(value) ? { ok: true, value } : fail(`The result ${value} is not a finite number.`);
+}
+
+function fail(message: string): Mutated {
+  return { ok: false, message };
+}
