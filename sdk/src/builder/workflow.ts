@@ -1,4 +1,17 @@
-import type { Edge, JsonValue, Node, ThreadSpec, ThreadVarDef, VariableAssignment, VariableMutation, VariableType, WfSpec } from '@gallop/engine';
+import type {
+  Comparator,
+  Edge,
+  EdgeCondition,
+  JsonValue,
+  MutationType,
+  Node,
+  ThreadSpec,
+  ThreadVarDef,
+  VariableAssignment,
+  VariableMutation,
+  VariableType,
+  WfSpec,
+} from '@gallop/engine';
 
 /** The output of a node, to assign to a variable right after the node. */
 export class NodeOutput {
@@ -47,7 +60,7 @@ export class WfRunVariable<T extends VariableType = VariableType> {
 
   /** Sets the variable when the thread leaves its current node: to a node's output, another variable or a literal. */
   assign(value: NodeOutput | WfRunVariable | JsonValue): void {
-    this.thread.addMutation({ lhsName: this.name, operation: 'ASSIGN', rhs: this.thread.source(value, `assign to '${this.name}'`) });
+    this.thread.mutate(this, 'ASSIGN', value);
   }
 
   /** @internal */
@@ -56,16 +69,23 @@ export class WfRunVariable<T extends VariableType = VariableType> {
   }
 }
 
+/** Where the next node attaches: an earlier node, with the condition and mutations of the edge still to draw. */
+interface Tail {
+  readonly node: string;
+  readonly condition?: EdgeCondition | undefined;
+  mutations: VariableMutation[];
+}
+
 /**
  * Builds one thread of a WfSpec in program order, the way LittleHorse's WorkflowThread does: each call adds a
- * node after the previous one, named `{n}-{name}-{TYPE}`, and mutations ride on the next outgoing edge.
+ * node after the previous one, named `{n}-{name}-{TYPE}`, and mutations ride on the next outgoing edge. Branches
+ * and loops are NOP nodes with conditional edges, as LittleHorse's SDKs make them.
  */
 export class WorkflowThread {
   readonly #nodes: [string, Node][] = [];
   readonly #edges = new Map<string, Edge[]>();
   readonly #variables: WfRunVariable[] = [];
-  #pending: VariableMutation[] = [];
-  #done = false;
+  #tails: Tail[] = [];
 
   constructor(readonly workflowName: string) {
     this.#add('entrypoint', { type: 'ENTRYPOINT' });
@@ -100,25 +120,74 @@ export class WorkflowThread {
     return new NodeOutput(this, name);
   }
 
-  /** Ends the thread here. Compiling adds this at the end when it is missing. */
-  complete(): void {
-    this.#add('exit', { type: 'EXIT' });
-    this.#done = true;
+  /** Changes a variable when the thread leaves its current node (LittleHorse's mutate). */
+  mutate(variable: WfRunVariable, operation: MutationType, value: NodeOutput | WfRunVariable | JsonValue): void {
+    const mutation: VariableMutation = { lhsName: variable.name, operation, rhs: this.source(value, `${operation} on '${variable.name}'`) };
+    for (const tail of this.#tails) tail.mutations.push(mutation);
   }
 
-  /** @internal */
-  addMutation(mutation: VariableMutation): void {
-    this.#pending.push(mutation);
+  /** `left comparator right`, for doIf and doWhile. */
+  condition(left: WfRunVariable | JsonValue, comparator: Comparator, right: WfRunVariable | JsonValue): EdgeCondition {
+    return {
+      comparator,
+      left: this.source(left, 'a condition') as VariableAssignment,
+      right: this.source(right, 'a condition') as VariableAssignment,
+    };
+  }
+
+  /** Runs `body` only when `condition` holds. */
+  doIf(condition: EdgeCondition, body: (thread: this) => void): void {
+    this.doIfElse(condition, body, () => {});
+  }
+
+  /** Runs `ifBody` when `condition` holds and `elseBody` when it does not; both join after. */
+  doIfElse(condition: EdgeCondition, ifBody: (thread: this) => void, elseBody: (thread: this) => void): void {
+    const split = this.#add('nop', { type: 'NOP' });
+    this.#tails = [{ node: split, condition, mutations: [] }];
+    ifBody(this);
+    const ifTails = this.#tails;
+    this.#tails = [{ node: split, mutations: [] }];
+    elseBody(this);
+    this.#tails = [...ifTails, ...this.#tails];
+    // When both branches end the thread there is nothing to join.
+    if (this.#tails.length > 0) this.#add('nop', { type: 'NOP' });
+  }
+
+  /** Runs `body` again and again while `condition` holds, checking before each round. */
+  doWhile(condition: EdgeCondition, body: (thread: this) => void): void {
+    const head = this.#add('nop', { type: 'NOP' });
+    this.#tails = [{ node: head, condition, mutations: [] }];
+    body(this);
+    if (this.#tails.some((tail) => tail.node === head)) throw new Error(`${this.workflowName}: the body of doWhile adds no node.`);
+    this.#connect(head);
+    this.#tails = [{ node: head, mutations: [] }];
+  }
+
+  /** Ends the thread here (or this branch of it). Compiling adds this at the end when it is missing. */
+  complete(): void {
+    this.#add('exit', { type: 'EXIT' });
+    this.#tails = [];
+  }
+
+  /** Ends the thread with a business EXCEPTION that failure handlers can catch by name. */
+  fail(failureName: string, message: string, content?: WfRunVariable | JsonValue): void {
+    const failureDef = {
+      failureName,
+      message,
+      ...(content === undefined ? {} : { content: this.source(content, `the content of '${failureName}'`) as VariableAssignment }),
+    };
+    this.#add('exit', { type: 'EXIT', failureDef });
+    this.#tails = [];
   }
 
   /** @internal Turns what a builder call was given into where the engine reads the value. */
   source(value: NodeOutput | WfRunVariable | JsonValue, where: string): VariableMutation['rhs'] {
     if (value instanceof WfRunVariable) return { type: 'VARIABLE', variableName: value.name };
     if (value instanceof NodeOutput) {
-      const last = this.#nodes[this.#nodes.length - 1]?.[0];
-      if (value.thread !== this || value.nodeName !== last) {
+      const [tail, ...others] = this.#tails;
+      if (value.thread !== this || others.length > 0 || tail?.node !== value.nodeName) {
         throw new Error(
-          `${this.workflowName}: ${where} uses the output of '${value.nodeName}', but only the output of the node just added ('${last}') can be assigned; assign it right after that node.`,
+          `${this.workflowName}: ${where} uses the output of '${value.nodeName}', but a node's output can only be used right after that node.`,
         );
       }
       return { type: 'NODE_OUTPUT' };
@@ -128,7 +197,7 @@ export class WorkflowThread {
 
   /** @internal */
   toThreadSpec(): ThreadSpec {
-    if (!this.#done) this.complete();
+    if (this.#tails.length > 0) this.complete();
     return {
       variableDefs: this.#variables.map((v) => v.toDef()),
       nodes: Object.fromEntries(
@@ -148,16 +217,26 @@ export class WorkflowThread {
   }
 
   #add(name: string, node: Node): string {
-    if (this.#done) throw new Error(`${this.workflowName}: nothing can follow complete().`);
-    const nodeName = `${this.#nodes.length}-${name}-${node.type}`;
-    const previous = this.#nodes[this.#nodes.length - 1]?.[0];
-    if (previous !== undefined) {
-      const edge: Edge = this.#pending.length > 0 ? { sinkNodeName: nodeName, variableMutations: this.#pending } : { sinkNodeName: nodeName };
-      this.#edges.set(previous, [...(this.#edges.get(previous) ?? []), edge]);
-      this.#pending = [];
+    if (this.#nodes.length > 0 && this.#tails.length === 0) {
+      throw new Error(`${this.workflowName}: nothing can follow complete() or fail() on the same path.`);
     }
+    const nodeName = `${this.#nodes.length}-${name}-${node.type}`;
     this.#nodes.push([nodeName, node]);
+    this.#connect(nodeName);
+    this.#tails = [{ node: nodeName, mutations: [] }];
     return nodeName;
+  }
+
+  /** Draws an edge from every tail to `target`, carrying the tail's condition and mutations. */
+  #connect(target: string): void {
+    for (const tail of this.#tails) {
+      const edge: Edge = {
+        sinkNodeName: target,
+        ...(tail.condition ? { condition: tail.condition } : {}),
+        ...(tail.mutations.length > 0 ? { variableMutations: tail.mutations } : {}),
+      };
+      this.#edges.set(tail.node, [...(this.#edges.get(tail.node) ?? []), edge]);
+    }
   }
 }
 

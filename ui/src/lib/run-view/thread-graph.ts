@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { MutationSource, NodeType, ThreadSpec, VariableMutation } from '@gallop/engine';
+import type { Comparator, EdgeCondition, MutationSource, NodeType, ThreadSpec, VariableAssignment, VariableMutation } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
 
 /** What a graph node carries; its status lives apart, so a status change never re-lays out the graph. */
@@ -21,6 +21,7 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   ENTRYPOINT: { width: 168, height: 44 },
   TASK: { width: 232, height: 68 },
   EXIT: { width: 168, height: 44 },
+  NOP: { width: 96, height: 36 },
 };
 
 /**
@@ -41,7 +42,9 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
       if (!threadSpec.nodes[edge.sinkNodeName]) return; // a broken spec still draws what it can
       const id = `${source}->${edge.sinkNodeName}#${i}`;
       g.setEdge(source, edge.sinkNodeName, {}, id);
-      const label = describeMutations(edge.variableMutations ?? []);
+      const label = [edge.condition && describeCondition(edge.condition), describeMutations(edge.variableMutations ?? [])]
+        .filter(Boolean)
+        .join(' · ');
       edges.push({
         id,
         source,
@@ -73,17 +76,45 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
   return { nodes, edges };
 }
 
-/** `greeting = output; count = 3`: what taking an edge changes. */
+const OPERATORS: Record<VariableMutation['operation'], string> = {
+  ASSIGN: '=',
+  ADD: '+=',
+  EXTEND: 'extend',
+  SUBTRACT: '-=',
+  MULTIPLY: '*=',
+  DIVIDE: '/=',
+  REMOVE_IF_PRESENT: 'remove',
+  REMOVE_INDEX: 'remove index',
+  REMOVE_KEY: 'remove key',
+};
+
+const COMPARISONS: Record<Comparator, string> = {
+  LESS_THAN: '<',
+  GREATER_THAN: '>',
+  LESS_THAN_EQ: '≤',
+  GREATER_THAN_EQ: '≥',
+  EQUALS: '=',
+  NOT_EQUALS: '≠',
+  IN: 'in',
+  NOT_IN: 'not in',
+};
+
+/** `greeting = output; count += 1`: what taking an edge changes. */
 export function describeMutations(mutations: readonly VariableMutation[]): string {
-  return mutations.map((m) => `${m.lhsName} = ${describeSource(m.rhs)}`).join('; ');
+  return mutations.map((m) => `${m.lhsName}${m.lhsJsonPath?.slice(1) ?? ''} ${OPERATORS[m.operation] ?? m.operation} ${describeSource(m.rhs)}`).join('; ');
 }
 
-function describeSource(source: MutationSource): string {
+/** `if amount > 100`: when an edge is taken. */
+export function describeCondition(condition: EdgeCondition): string {
+  return `if ${describeSource(condition.left)} ${COMPARISONS[condition.comparator] ?? condition.comparator} ${describeSource(condition.right)}`;
+}
+
+function describeSource(source: MutationSource | VariableAssignment): string {
   switch (source.type) {
     case 'NODE_OUTPUT':
-      return 'output';
+      return `output${source.jsonPath?.slice(1) ?? ''}`;
     case 'VARIABLE':
-      return source.variableName;
+      return `${source.variableName}${source.jsonPath?.slice(1) ?? ''}`;
     case 'LITERAL':
       return JSON.stringify(source.value);
   }
