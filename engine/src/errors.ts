@@ -10,7 +10,9 @@ export type RejectionCode =
   /** A report for a TaskRun this WfRun is not waiting on. */
   | 'UNKNOWN_TASK_RUN'
   /** A report for an attempt that already ended or is not the current one: late or duplicate. */
-  | 'STALE_TASK_ATTEMPT';
+  | 'STALE_TASK_ATTEMPT'
+  /** A timer whose purpose has passed (the WfRun moved on or ended); firing it changes nothing. */
+  | 'STALE_TIMER';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

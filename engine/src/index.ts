@@ -1,7 +1,7 @@
 export type { DecideContext, IdSource } from './context.ts';
 export { InvariantError } from './errors.ts';
 export type { Rejection, RejectionCode } from './errors.ts';
-export type { Command, ReportTaskAttempt, RunWf, TaskAttemptResult } from './run/commands.ts';
+export type { Command, FireTimer, ReportTaskAttempt, RunWf, TaskAttemptResult, TimerPurpose } from './run/commands.ts';
 export { decide } from './run/decide.ts';
 export type { Decision } from './run/decide.ts';
 export type * from './run/events.ts';
@@ -9,7 +9,7 @@ export { evolve, replay } from './run/evolve.ts';
 export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
 export { taskGuid } from './run/nodes/task.ts';
-export { isTerminal } from './run/state.ts';
+export { isTerminal, LH_STATUSES, TASK_STATUSES } from './run/state.ts';
 export type { LHStatus, NodeRunState, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
 export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
@@ -24,6 +24,7 @@ export type {
   EdgeCondition,
   EntrypointNode,
   ExitNode,
+  ExponentialBackoff,
   FailureDef,
   MutationOperation,
   MutationSource,
@@ -47,5 +48,5 @@ export type { Comparator } from './values/compare.ts';
 export { parseJsonPath, readPath, writePath } from './values/json-path.ts';
 export { mutate, MUTATION_TYPES, MUTATIONS_BY_TYPE } from './values/mutate.ts';
 export type { MutationType } from './values/mutate.ts';
-export { describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, VARIABLE_TYPES } from './values/value.ts';
+export { aType, describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, VARIABLE_TYPES } from './values/value.ts';
 export type { JsonValue, VariableType } from './values/value.ts';

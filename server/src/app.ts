@@ -15,6 +15,7 @@ import { EventBus } from './runtime/event-bus.ts';
 import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
 import { Metadata } from './runtime/metadata.ts';
+import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
 import type { Logger, Services } from './services.ts';
@@ -72,6 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (event.type === 'TaskRunScheduled') scheduled.set(event.taskDefName, (scheduled.get(event.taskDefName) ?? 0) + 1);
     }
     for (const [name, count] of scheduled) dispatch.wake(tenantId, name, count);
+    for (const { event } of events) if (event.type === 'TimerSet') scheduler.timerSet(event.fireAt);
     const last = events[events.length - 1];
     cluster.announce({
       events: last ? [[tenantId, wfRunId, last.seq]] : [],
@@ -94,6 +96,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
       executeCommand({ db: store.db, metadata, cache, clock, ids, afterCommit }, tenantId, wfRunId, command, wfSpec),
   };
+
+  const scheduler = new Scheduler({ db: store.db, clock, execute: services.execute, log });
+  scheduler.start();
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
@@ -161,6 +166,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       dispatch.releaseAll();
+      await scheduler.close();
       await wsServer?.dispose();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await cluster.close();

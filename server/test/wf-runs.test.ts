@@ -83,7 +83,7 @@ describe('reportTaskRun', () => {
     await claimAndReport(() => 'not a number');
     const after = await server.client.wfRun(run.id);
     expect(after?.status).toBe('ERROR');
-    expect(after?.errorMessage).toMatch(/^VAR_SUB_ERROR: Variable 'twice' expects a INT/);
+    expect(after?.errorMessage).toBe(`VAR_SUB_ERROR: Variable 'twice': an INT variable cannot hold "not a number" (STR).`);
   });
 });
 

@@ -2,7 +2,7 @@ import type { EdgeCondition, MutationSource, VariableAssignment, VariableMutatio
 import { compare } from '../values/compare.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
 import { mutate } from '../values/mutate.ts';
-import { describeValue, isValueOfType } from '../values/value.ts';
+import { aType, describeValue, isValueOfType } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
@@ -35,7 +35,7 @@ function atPath(value: JsonValue, jsonPath: string | undefined): Evaluated {
 /** Checks a value against the type it is about to take; VAR_SUB_ERROR when it does not fit. */
 export function expectType(value: JsonValue, type: VariableType, what: string): Evaluated {
   if (isValueOfType(value, type)) return { ok: true, value };
-  return varSubError(`${what} expects a ${type} but got ${describeValue(value)}.`);
+  return varSubError(`${what} expects ${aType(type)} but got ${describeValue(value)}.`);
 }
 
 /** Whether an edge's condition holds for `thread`'s variables; a condition that cannot be evaluated is a failure. */

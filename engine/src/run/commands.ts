@@ -15,7 +15,9 @@ export type TaskAttemptResult =
   /** The task failed technically (LittleHorse TASK_FAILED); retried under the node's policy. */
   | { readonly status: 'ERROR'; readonly message: string }
   /** The task raised a business exception, caught by name by failure handlers; never retried. */
-  | { readonly status: 'EXCEPTION'; readonly name: string; readonly message: string; readonly content?: JsonValue | undefined };
+  | { readonly status: 'EXCEPTION'; readonly name: string; readonly message: string; readonly content?: JsonValue | undefined }
+  /** The worker's lease ran out before it reported (LittleHorse TASK_TIMEOUT); retried like an error. */
+  | { readonly status: 'TIMEOUT' };
 
 /** A Task Worker reports an attempt of a TaskRun. */
 export interface ReportTaskAttempt {
@@ -28,5 +30,18 @@ export interface ReportTaskAttempt {
   readonly logOutput?: string | undefined;
 }
 
+/** A timer the WfRun set has come due. */
+export interface FireTimer {
+  readonly type: 'FireTimer';
+  readonly timerId: string;
+  /** What the timer was set for, as its TimerSet event said. */
+  readonly purpose: TimerPurpose;
+}
+
+/** What a timer is for. */
+export type TimerPurpose =
+  /** Dispatch attempt `attempt` of a TaskRun after its back-off. */
+  { readonly type: 'TASK_RETRY'; readonly taskGuid: string; readonly attempt: number };
+
 /** The inputs of the world that a WfRun reacts to. */
-export type Command = RunWf | ReportTaskAttempt;
+export type Command = RunWf | ReportTaskAttempt | FireTimer;

@@ -3,7 +3,7 @@ import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
-import { reportTaskAttempt } from './nodes/task.ts';
+import { fireTaskRetry, reportTaskAttempt } from './nodes/task.ts';
 import { Session } from './session.ts';
 import type { WfRunState } from './state.ts';
 import { isTerminal } from './state.ts';
@@ -48,6 +48,16 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     }
     const s = new Session(state, ctx);
     const rejection = reportTaskAttempt(s, command);
+    if (rejection) return reject(rejection);
+    advance(s);
+    return { ok: true, events: s.events };
+  },
+
+  FireTimer(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun set timer ${command.timerId}.` });
+    if (isTerminal(state.status)) return reject({ code: 'STALE_TIMER', message: `WfRun ${state.id} has already ended (${state.status}).` });
+    const s = new Session(state, ctx);
+    const rejection = fireTaskRetry(s, command);
     if (rejection) return reject(rejection);
     advance(s);
     return { ok: true, events: s.events };

@@ -1,5 +1,6 @@
 import type { NodeType, WfSpecId } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
+import type { TimerPurpose } from './commands.ts';
 import type { Failure } from './failure.ts';
 import type { TaskInput } from './state.ts';
 
@@ -58,9 +59,33 @@ export interface TaskAttemptFailed extends At {
   readonly attempt: number;
   /** TASK_FAILURE for an error, the exception's own name for a business exception. */
   readonly failure: Failure;
-  readonly status: 'TASK_FAILED' | 'TASK_EXCEPTION';
+  readonly status: 'TASK_FAILED' | 'TASK_EXCEPTION' | 'TASK_TIMEOUT';
   readonly workerId?: string | undefined;
   readonly logOutput?: string | undefined;
+}
+
+/** A retry waits for its back-off; the server fires a FireTimer command at `fireAt`. */
+export interface TimerSet extends At {
+  readonly type: 'TimerSet';
+  readonly timerId: string;
+  /** Epoch milliseconds. */
+  readonly fireAt: number;
+  readonly purpose: TimerPurpose;
+}
+
+/** A timer came due and did what it was set for. */
+export interface TimerFired extends At {
+  readonly type: 'TimerFired';
+  readonly timerId: string;
+}
+
+/** A failed attempt will be retried after a back-off: the TaskRun waits, TASK_PENDING, for its timer. */
+export interface TaskRetryPending extends At {
+  readonly type: 'TaskRetryPending';
+  readonly threadRunNumber: number;
+  readonly taskGuid: string;
+  /** The attempt that will run when the timer fires. */
+  readonly attempt: number;
 }
 
 export interface NodeRunCompleted extends At {
@@ -115,6 +140,9 @@ export type WfRunEvent =
   | TaskRunScheduled
   | TaskAttemptSucceeded
   | TaskAttemptFailed
+  | TaskRetryPending
+  | TimerSet
+  | TimerFired
   | NodeRunCompleted
   | NodeRunFailed
   | VariableAssigned

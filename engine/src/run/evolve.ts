@@ -41,6 +41,15 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         ...n,
         taskRun: { taskGuid: event.taskGuid, taskDefName: event.taskDefName, input: event.input, attempt: event.attempt, status: 'TASK_SCHEDULED' },
       }));
+    case 'TaskRetryPending':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({
+        ...n,
+        taskRun: n.taskRun && { ...n.taskRun, attempt: event.attempt, status: 'TASK_PENDING' },
+      }));
+    case 'TimerSet':
+    case 'TimerFired':
+      // Timers live in the server's timer table; the state needs only what they change.
+      return state;
     case 'TaskAttemptSucceeded':
       return updateNodeRun(state, event.threadRunNumber, (n) => ({
         ...n,

@@ -3,14 +3,17 @@ import type { JsonValue } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 
 /** LittleHorse's LHStatus; COMPLETED, ERROR and EXCEPTION are terminal. */
-export type LHStatus = 'STARTING' | 'RUNNING' | 'HALTING' | 'HALTED' | 'COMPLETED' | 'ERROR' | 'EXCEPTION';
+export type LHStatus = (typeof LH_STATUSES)[number];
 
 export function isTerminal(status: LHStatus): boolean {
   return status === 'COMPLETED' || status === 'ERROR' || status === 'EXCEPTION';
 }
 
 /** LittleHorse's TaskStatus, limited to what the engine decides so far. */
-export type TaskStatus = 'TASK_SCHEDULED' | 'TASK_RUNNING' | 'TASK_SUCCESS' | 'TASK_FAILED' | 'TASK_EXCEPTION';
+export const TASK_STATUSES = ['TASK_PENDING', 'TASK_SCHEDULED', 'TASK_RUNNING', 'TASK_SUCCESS', 'TASK_FAILED', 'TASK_EXCEPTION', 'TASK_TIMEOUT'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const LH_STATUSES = ['STARTING', 'RUNNING', 'HALTING', 'HALTED', 'COMPLETED', 'ERROR', 'EXCEPTION'] as const;
 
 export interface TaskInput {
   readonly name: string;

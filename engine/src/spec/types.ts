@@ -79,12 +79,23 @@ export interface EntrypointNode extends NodeBase {
   readonly type: 'ENTRYPOINT';
 }
 
+/** How long to wait before each retry: `min(baseIntervalMs * multiplier^(n-1), maxDelayMs)` before retry n. */
+export interface ExponentialBackoff {
+  readonly baseIntervalMs: number;
+  readonly maxDelayMs: number;
+  readonly multiplier: number;
+}
+
 /** Runs a TaskDef on a Task Worker and waits for its TaskRun to finish. */
 export interface TaskNode extends NodeBase {
   readonly type: 'TASK';
   readonly taskDefName: string;
   /** One per input of the TaskDef, in its order. */
   readonly inputs?: readonly VariableAssignment[] | undefined;
+  /** Attempts after the first for errors and timeouts (never for business exceptions). Default 0. */
+  readonly retries?: number | undefined;
+  /** Without it, a retry is scheduled at once. */
+  readonly exponentialBackoff?: ExponentialBackoff | undefined;
 }
 
 /** A business failure an EXIT node throws. Its name may not be one of the reserved ERROR names. */

@@ -268,6 +268,25 @@ function validateTaskNode(
     report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${describeValue(node.taskDefName as JsonValue)}, which is not registered.`);
     return;
   }
+  if (node.retries !== undefined && !(Number.isInteger(node.retries) && node.retries >= 0 && node.retries <= 1000)) {
+    report([...nodePath, 'retries'], 'OUT_OF_RANGE', `retries of '${name}' must be a whole number from 0 to 1000; got ${describeValue(node.retries as JsonValue)}.`);
+  }
+  const backoff = node.exponentialBackoff;
+  if (backoff !== undefined) {
+    const path = [...nodePath, 'exponentialBackoff'];
+    if (!isJsonObject(backoff)) report(path, 'MISSING_FIELD', 'exponentialBackoff needs baseIntervalMs, maxDelayMs and multiplier.');
+    else {
+      if (!(typeof backoff.baseIntervalMs === 'number' && backoff.baseIntervalMs > 0)) {
+        report([...path, 'baseIntervalMs'], 'OUT_OF_RANGE', 'baseIntervalMs must be a number of milliseconds above 0.');
+      }
+      if (!(typeof backoff.multiplier === 'number' && backoff.multiplier >= 1)) {
+        report([...path, 'multiplier'], 'OUT_OF_RANGE', 'multiplier must be at least 1.');
+      }
+      if (!(typeof backoff.maxDelayMs === 'number' && backoff.maxDelayMs >= (backoff.baseIntervalMs ?? 0))) {
+        report([...path, 'maxDelayMs'], 'OUT_OF_RANGE', 'maxDelayMs must be at least baseIntervalMs.');
+      }
+    }
+  }
   const inputs = node.inputs ?? [];
   if (inputs.length !== def.inputVars.length) {
     report(

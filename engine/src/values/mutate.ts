@@ -1,6 +1,6 @@
 import type { JsonValue, VariableType } from './value.ts';
 import { deepEqual, toText } from './compare.ts';
-import { describeValue, isJsonObject, isValueOfType } from './value.ts';
+import { aType, describeValue, isJsonObject, isValueOfType } from './value.ts';
 
 /** LittleHorse's VariableMutationTypes. */
 export const MUTATION_TYPES = [
@@ -36,10 +36,10 @@ export type Mutated = { readonly ok: true; readonly value: JsonValue } | { reado
  * as zero, an empty text or an empty list, so a counter declared without a default can be incremented.
  */
 export function mutate(type: VariableType, current: JsonValue, operation: MutationType, rhs: JsonValue): Mutated {
-  if (!MUTATIONS_BY_TYPE[type].includes(operation)) return fail(`${operation} does not apply to a ${type} variable.`);
+  if (!MUTATIONS_BY_TYPE[type].includes(operation)) return fail(`${operation} does not apply to ${aType(type)} variable.`);
   switch (operation) {
     case 'ASSIGN':
-      return isValueOfType(rhs, type) ? { ok: true, value: rhs } : fail(`A ${type} variable cannot hold ${describeValue(rhs)}.`);
+      return isValueOfType(rhs, type) ? { ok: true, value: rhs } : fail(`${aType(type)} variable cannot hold ${describeValue(rhs)}.`);
     case 'ADD':
     case 'EXTEND':
       if (type === 'STR') return { ok: true, value: `${current === null ? '' : toText(current)}${rhs === null ? '' : toText(rhs)}` };

@@ -56,3 +56,8 @@ export function isAssignable(from: VariableType, to: VariableType): boolean {
   // LittleHorse: INT widens to DOUBLE; every other pair needs an explicit cast.
   return from === to || (from === 'INT' && to === 'DOUBLE');
 }
+
+/** "an INT", "a STR": a type with its article, for messages. */
+export function aType(type: VariableType): string {
+  return `${type === 'INT' ? 'an' : 'a'} ${type}`;
+}

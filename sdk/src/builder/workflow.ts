@@ -2,9 +2,11 @@ import type {
   Comparator,
   Edge,
   EdgeCondition,
+  ExponentialBackoff,
   JsonValue,
   MutationType,
   Node,
+  TaskNode,
   ThreadSpec,
   ThreadVarDef,
   VariableAssignment,
@@ -19,6 +21,21 @@ export class NodeOutput {
     /** @internal */ readonly thread: WorkflowThread,
     readonly nodeName: string,
   ) {}
+}
+
+/** The output of a TASK node, with the node's retry settings. */
+export class TaskNodeOutput extends NodeOutput {
+  /** Retries errors and timeouts up to `retries` more times (never business exceptions). */
+  withRetries(retries: number): this {
+    this.thread.configureTask(this.nodeName, { retries });
+    return this;
+  }
+
+  /** Waits before each retry: `baseIntervalMs`, then `multiplier` times longer each time, at most `maxDelayMs`. */
+  withExponentialBackoff(backoff: ExponentialBackoff): this {
+    this.thread.configureTask(this.nodeName, { exponentialBackoff: backoff });
+    return this;
+  }
 }
 
 /** A variable declared by a thread; `assign` records a mutation on the thread's next edge. */
@@ -111,13 +128,20 @@ export class WorkflowThread {
   }
 
   /** Runs a TaskDef with the given inputs, in the order of its inputVars; returns its output. */
-  execute(taskDefName: string, ...inputs: (WfRunVariable | JsonValue)[]): NodeOutput {
+  execute(taskDefName: string, ...inputs: (WfRunVariable | JsonValue)[]): TaskNodeOutput {
     const name = this.#add(taskDefName, {
       type: 'TASK',
       taskDefName,
       inputs: inputs.map((input, i) => this.source(input, `input ${i} of '${taskDefName}'`) as VariableAssignment),
     });
-    return new NodeOutput(this, name);
+    return new TaskNodeOutput(this, name);
+  }
+
+  /** @internal */
+  configureTask(nodeName: string, settings: Pick<TaskNode, 'retries' | 'exponentialBackoff'>): void {
+    const entry = this.#nodes.find(([name]) => name === nodeName);
+    if (!entry || entry[1].type !== 'TASK') throw new Error(`${this.workflowName}: '${nodeName}' is not a TASK node of this thread.`);
+    entry[1] = { ...entry[1], ...settings };
   }
 
   /** Changes a variable when the thread leaves its current node (LittleHorse's mutate). */

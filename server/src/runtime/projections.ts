@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Queryable } from '../store/db.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
-import { nodeRuns, taskRuns, variables, wfRunEvents, wfRuns } from '../store/schema.ts';
+import { nodeRuns, taskRuns, timers, variables, wfRunEvents, wfRuns } from '../store/schema.ts';
 import type { TaskAttemptRecord } from '../store/schema.ts';
 
 type NodeRunRow = typeof nodeRuns.$inferInsert;
@@ -44,7 +44,7 @@ export function projection(
     );
   }
 
-  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskReports } = collect(tenantId, wfRunId, events);
+  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers } = collect(tenantId, wfRunId, events);
   if (newNodeRuns.length > 0) writes.push(db.insert(nodeRuns).values(newNodeRuns));
   for (const ended of endedNodeRuns) {
     writes.push(
@@ -73,19 +73,28 @@ export function projection(
     );
   }
   if (newTaskRuns.length > 0) writes.push(db.insert(taskRuns).values(newTaskRuns));
-  for (const report of taskReports) {
-    // The claim wrote when and by whom the attempt started; the report adds how it ended.
+  // One UPDATE per TaskRun: a statement may change a row only once, and a report and a retry touch the same row.
+  for (const [taskGuid, change] of taskChanges) {
+    const records = change.records.map(
+      (record) => sql`${JSON.stringify(record.record)}::jsonb || jsonb_build_object(
+        'startTime', ${taskRuns.startedAt}, 'workerId', coalesce(${record.workerId}::text, ${taskRuns.workerId}))`,
+    );
     writes.push(
       db
         .update(taskRuns)
         .set({
-          status: report.status,
+          status: change.status,
+          attempt: change.attempt,
           leaseExpiresAt: null,
-          attempts: sql`${taskRuns.attempts} || jsonb_build_array(${JSON.stringify(report.record)}::jsonb || jsonb_build_object(
-            'startTime', ${taskRuns.startedAt}, 'workerId', coalesce(${report.workerId}::text, ${taskRuns.workerId})))`,
+          ...(records.length > 0 ? { attempts: sql`${taskRuns.attempts} || jsonb_build_array(${sql.join(records, sql`, `)})` } : {}),
+          ...(change.scheduledAt ? { scheduledAt: change.scheduledAt, workerId: null, startedAt: null } : {}),
         })
-        .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.wfRunId, wfRunId), eq(taskRuns.taskGuid, report.taskGuid))),
+        .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.wfRunId, wfRunId), eq(taskRuns.taskGuid, taskGuid))),
     );
+  }
+  if (newTimers.length > 0) writes.push(db.insert(timers).values(newTimers));
+  for (const timerId of firedTimers) {
+    writes.push(db.delete(timers).where(and(eq(timers.tenantId, tenantId), eq(timers.wfRunId, wfRunId), eq(timers.timerId, timerId))));
   }
   const ctes = writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write.getSQL()})`);
   return sql`with ${sql.join(ctes, sql`, `)} select 1`;
@@ -122,7 +131,14 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
   const endedNodeRuns: EndedNodeRun[] = [];
   const vars = new Map<string, typeof variables.$inferInsert>();
   const newTaskRuns: TaskRunRow[] = [];
-  const taskReports: { taskGuid: string; status: string; workerId: string | null; record: Omit<TaskAttemptRecord, 'startTime' | 'workerId'> }[] = [];
+  const taskChanges = new Map<string, TaskChange>();
+  const change = (taskGuid: string): TaskChange => {
+    let found = taskChanges.get(taskGuid);
+    if (!found) taskChanges.set(taskGuid, (found = { records: [] }));
+    return found;
+  };
+  const newTimers: (typeof timers.$inferInsert)[] = [];
+  const firedTimers: string[] = [];
   const setVar = (threadRunNumber: number, name: string, value: JsonValue) =>
     vars.set(`${threadRunNumber}\u0000${name}`, { tenantId, wfRunId, threadRunNumber, name, value });
 
@@ -156,6 +172,10 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
         break;
       }
       case 'TaskRunScheduled': {
+        if (event.attempt > 0) {
+          Object.assign(change(event.taskGuid), { status: 'TASK_SCHEDULED', attempt: event.attempt, scheduledAt: new Date(event.time) });
+          break;
+        }
         const row = started.get(`${event.threadRunNumber}-${event.position}`);
         if (row) row.taskGuid = event.taskGuid;
         newTaskRuns.push({
@@ -170,18 +190,28 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
         });
         break;
       }
-      case 'TaskAttemptSucceeded':
-        taskReports.push({
-          taskGuid: event.taskGuid,
-          status: 'TASK_SUCCESS',
+      case 'TaskAttemptSucceeded': {
+        const c = change(event.taskGuid);
+        c.status = 'TASK_SUCCESS';
+        c.records.push({
           workerId: event.workerId ?? null,
           record: { attempt: event.attempt, status: 'TASK_SUCCESS', endTime: new Date(event.time).toISOString(), output: event.output, ...logOf(event) },
         });
         break;
-      case 'TaskAttemptFailed':
-        taskReports.push({
-          taskGuid: event.taskGuid,
-          status: event.status,
+      }
+      case 'TaskRetryPending':
+        Object.assign(change(event.taskGuid), { status: 'TASK_PENDING', attempt: event.attempt });
+        break;
+      case 'TimerSet':
+        newTimers.push({ tenantId, wfRunId, timerId: event.timerId, fireAt: new Date(event.fireAt), purpose: event.purpose });
+        break;
+      case 'TimerFired':
+        firedTimers.push(event.timerId);
+        break;
+      case 'TaskAttemptFailed': {
+        const c = change(event.taskGuid);
+        c.status = event.status;
+        c.records.push({
           workerId: event.workerId ?? null,
           record: {
             attempt: event.attempt,
@@ -193,11 +223,21 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
           },
         });
         break;
+      }
       default:
         break;
     }
   }
-  return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskReports };
+  return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers };
+}
+
+/** Everything one command does to an existing TaskRun row. */
+interface TaskChange {
+  status?: string;
+  attempt?: number;
+  /** Set when a retry puts the TaskRun back on the queue. */
+  scheduledAt?: Date;
+  records: { workerId: string | null; record: Omit<TaskAttemptRecord, 'startTime' | 'workerId'> }[];
 }
 
 function logOf(event: { logOutput?: string | undefined }): { logOutput?: string } {

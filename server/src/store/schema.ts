@@ -1,4 +1,4 @@
-import type { Failure, JsonValue, TaskDef, TaskInput, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
+import type { Failure, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
@@ -134,5 +134,24 @@ export const taskRuns = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.taskGuid] }),
     index('task_runs_queue').on(t.tenantId, t.taskDefName, t.scheduledAt).where(sql`status = 'TASK_SCHEDULED'`),
+    index('task_runs_leases').on(t.leaseExpiresAt).where(sql`status = 'TASK_RUNNING'`),
   ],
+);
+
+/**
+ * Timers a WfRun set (retry back-off so far). The scheduler claims due rows with a short lease, fires their
+ * FireTimer command, and the command's own write deletes the row, so a crash in between fires it again later.
+ */
+export const timers = pgTable(
+  'timers',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    timerId: text('timer_id').notNull(),
+    fireAt: at('fire_at').notNull(),
+    purpose: jsonb('purpose').$type<TimerPurpose>().notNull(),
+    /** Set while a scheduler fires it, so that another one leaves it alone until then. */
+    lockedUntil: at('locked_until'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.timerId] }), index('timers_due').on(t.fireAt)],
 );

@@ -10,11 +10,13 @@ const TONES: Record<string, Tone> = {
   COMPLETED: 'completed',
   ERROR: 'failed',
   EXCEPTION: 'failed',
+  TASK_PENDING: 'pending',
   TASK_SCHEDULED: 'pending',
   TASK_RUNNING: 'running',
   TASK_SUCCESS: 'completed',
   TASK_FAILED: 'failed',
   TASK_EXCEPTION: 'failed',
+  TASK_TIMEOUT: 'failed',
 };
 
 /** The tone of an LHStatus, a TaskStatus or PENDING; unknown statuses look pending. */

@@ -1,7 +1,7 @@
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
-import type { ReportTaskAttempt } from '../commands.ts';
+import type { FireTimer, ReportTaskAttempt } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
@@ -50,6 +50,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   const taskRun = nodeRun?.taskRun;
   if (!thread || !nodeRun || !taskRun) return unknownOrStale(s, command);
   if (taskRun.attempt !== command.attempt || (taskRun.status !== 'TASK_SCHEDULED' && taskRun.status !== 'TASK_RUNNING')) {
+    // This also covers a report for an attempt whose retry is still waiting for its back-off.
     return {
       code: 'STALE_TASK_ATTEMPT',
       message: `TaskRun ${command.taskGuid} is not waiting on attempt ${command.attempt} (current attempt ${taskRun.attempt} is ${taskRun.status}).`,
@@ -64,14 +65,51 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
     s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output });
     return undefined;
   }
-  // LittleHorse: TASK_FAILED becomes the ERROR TASK_FAILURE; an exception keeps its own name and content.
-  const failure: Failure =
+  // LittleHorse: TASK_FAILED becomes the ERROR TASK_FAILURE, TASK_TIMEOUT the ERROR TIMEOUT; an exception keeps its
+  // own name and content.
+  const [failure, status]: [Failure, 'TASK_FAILED' | 'TASK_EXCEPTION' | 'TASK_TIMEOUT'] =
     result.status === 'ERROR'
-      ? { name: 'TASK_FAILURE', message: result.message }
-      : { name: result.name, message: result.message, content: result.content };
-  s.emit({ type: 'TaskAttemptFailed', ...base, failure, status: result.status === 'ERROR' ? 'TASK_FAILED' : 'TASK_EXCEPTION' });
-  // TODO(#3): retries with back-off for errors before the node fails.
+      ? [{ name: 'TASK_FAILURE', message: result.message }, 'TASK_FAILED']
+      : result.status === 'TIMEOUT'
+        ? [{ name: 'TIMEOUT', message: 'Task timed out' }, 'TASK_TIMEOUT']
+        : [{ name: result.name, message: result.message, content: result.content }, 'TASK_EXCEPTION'];
+  s.emit({ type: 'TaskAttemptFailed', ...base, failure, status });
+
+  // Errors and timeouts are retried while attempts remain; a business exception never is.
+  const node = s.node(thread, nodeRun.nodeName);
+  const next = taskRun.attempt + 1;
+  if (node.type === 'TASK' && status !== 'TASK_EXCEPTION' && next <= (node.retries ?? 0)) {
+    const backoff = node.exponentialBackoff;
+    if (!backoff) {
+      s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input });
+      return undefined;
+    }
+    // LittleHorse: the first retry waits the base interval, each later one `multiplier` times longer, up to the cap.
+    const delay = Math.min(backoff.baseIntervalMs * backoff.multiplier ** (next - 1), backoff.maxDelayMs);
+    s.emit({ type: 'TaskRetryPending', threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: next });
+    s.emit({
+      type: 'TimerSet',
+      timerId: `${taskRun.taskGuid}/retry-${next}`,
+      fireAt: s.ctx.now + Math.max(0, Math.round(delay)),
+      purpose: { type: 'TASK_RETRY', taskGuid: taskRun.taskGuid, attempt: next },
+    });
+    return undefined;
+  }
   s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+  return undefined;
+}
+
+/** A retry's back-off is over: schedule the attempt it was waiting for, unless the WfRun has moved on. */
+export function fireTaskRetry(s: Session, command: FireTimer): Rejection | undefined {
+  const { purpose } = command;
+  const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === purpose.taskGuid);
+  const nodeRun = thread?.currentNodeRun;
+  const taskRun = nodeRun?.taskRun;
+  if (!thread || !nodeRun || !taskRun || taskRun.status !== 'TASK_PENDING' || taskRun.attempt !== purpose.attempt) {
+    return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do.` };
+  }
+  s.emit({ type: 'TimerFired', timerId: command.timerId });
+  s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: taskRun.attempt, input: taskRun.input });
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { formatPath, VARIABLE_TYPES } from '@gallop/engine';
+import { formatPath, LH_STATUSES, TASK_STATUSES, VARIABLE_TYPES } from '@gallop/engine';
 import type { Problem } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import { AlreadyExistsError, GallopError, NotFoundError, ValidationError } from '../errors.ts';
@@ -39,13 +39,9 @@ builder.objectType(AlreadyExistsError, {
 
 export const VariableTypeEnum = builder.enumType('VariableType', { values: VARIABLE_TYPES });
 
-export const LHStatusEnum = builder.enumType('LHStatus', {
-  values: ['STARTING', 'RUNNING', 'HALTING', 'HALTED', 'COMPLETED', 'ERROR', 'EXCEPTION'] as const,
-});
+export const LHStatusEnum = builder.enumType('LHStatus', { values: LH_STATUSES });
 
-export const TaskStatusEnum = builder.enumType('TaskStatus', {
-  values: ['TASK_SCHEDULED', 'TASK_RUNNING', 'TASK_SUCCESS', 'TASK_FAILED', 'TASK_EXCEPTION'] as const,
-});
+export const TaskStatusEnum = builder.enumType('TaskStatus', { values: TASK_STATUSES });
 
 /** Cursors are opaque to clients; base64url keeps them from looking editable. */
 export function encodeCursor(parts: readonly (string | number)[]): string {

@@ -77,4 +77,32 @@ describe('foldNodeRunRows', () => {
       foldNodeRunRows(history, { type: 'TaskAttemptSucceeded', time: t0, threadRunNumber: 0, taskGuid: 'nope', attempt: 0, output: null }),
     ).toBe(history);
   });
+
+  it('shows a retry waiting for its back-off as a pending attempt, replaced when it is scheduled', () => {
+    const failed: WfRunEvent = {
+      type: 'TaskAttemptFailed',
+      time: t0 + 2,
+      threadRunNumber: 0,
+      taskGuid: '0-1',
+      attempt: 0,
+      status: 'TASK_FAILED',
+      failure: { name: 'TASK_FAILURE', message: 'boom' },
+    };
+    const pending: WfRunEvent = { type: 'TaskRetryPending', time: t0 + 2, threadRunNumber: 0, taskGuid: '0-1', attempt: 1 };
+    const waiting = fold([...taskStarted, failed, pending]);
+    expect(waiting.rows[1]?.taskRun?.attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [0, 'TASK_FAILED'],
+      [1, 'TASK_PENDING'],
+    ]);
+    const scheduled = fold([
+      ...taskStarted,
+      failed,
+      pending,
+      { type: 'TaskRunScheduled', time: t0 + 500, threadRunNumber: 0, position: 1, taskGuid: '0-1', taskDefName: 'greet', attempt: 1, input: [] },
+    ]);
+    expect(scheduled.rows[1]?.taskRun?.attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [0, 'TASK_FAILED'],
+      [1, 'TASK_SCHEDULED'],
+    ]);
+  });
 });

@@ -83,6 +83,14 @@ export function foldNodeRunRows(history: NodeRunRows, event: WfRunEvent): NodeRu
       }));
       return next === history ? history : { ...next, taskRunAt: { ...history.taskRunAt, [event.taskGuid]: key } };
     }
+    case 'TaskRetryPending': {
+      // The retry shows as a pending attempt until its back-off ends and TaskRunScheduled replaces it.
+      const key = history.taskRunAt[event.taskGuid];
+      if (key === undefined) return history;
+      return updateRow(history, key, (row) =>
+        row.taskRun ? { ...row, taskRun: { ...row.taskRun, attempts: [...row.taskRun.attempts, { attempt: event.attempt, status: 'TASK_PENDING', scheduledAt: event.time }] } } : row,
+      );
+    }
     case 'TaskAttemptSucceeded':
       return updateAttempt(history, event.taskGuid, event.attempt, (a) => ({
         ...a,

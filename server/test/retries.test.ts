@@ -1,0 +1,89 @@
+import { Workflow } from '@gallop/sdk';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startTestServer, unique } from './harness.ts';
+
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+const { client } = server;
+
+async function flakySpec(configure: (task: ReturnType<import('@gallop/sdk').WorkflowThread['execute']>) => void) {
+  const task = unique('flaky');
+  const spec = unique('retrying');
+  await client.putTaskDef({ name: task, returnType: 'STR' });
+  await client.putWfSpec(
+    new Workflow(spec, (wf) => {
+      const out = wf.declareStr('out');
+      const node = wf.execute(task);
+      configure(node);
+      out.assign(node);
+    }).compile(),
+  );
+  return { task, spec };
+}
+
+async function claimOne(taskDefName: string, leaseMs = 60_000) {
+  const [claimed] = await client.claimTaskRuns({ taskDefName, workerId: 'test', waitMs: 10_000, leaseMs });
+  if (!claimed) throw new Error(`nothing to claim for ${taskDefName}`);
+  return claimed;
+}
+
+async function waitForStatus(id: string, status: string) {
+  for (let i = 0; i < 400; i++) {
+    const run = await client.wfRun(id);
+    if (run?.status === status) return run;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`WfRun ${id} never became ${status}`);
+}
+
+describe('retries on the server', () => {
+  it('puts a failed attempt back on the queue and completes when a retry succeeds', async () => {
+    const { task, spec } = await flakySpec((node) => node.withRetries(2));
+    const run = await client.runWf({ wfSpecName: spec });
+    const first = await claimOne(task);
+    await client.reportTaskRun({ taskRunId: first.taskRunId, attempt: 0, outcome: { status: 'ERROR', message: 'flaky once' } });
+    const second = await claimOne(task);
+    expect([second.taskRunId, second.attempt]).toEqual([first.taskRunId, 1]);
+    await client.reportTaskRun({ taskRunId: second.taskRunId, attempt: 1, outcome: { status: 'SUCCESS', output: 'ok' } });
+    const done = await waitForStatus(run.id, 'COMPLETED');
+    expect(done.variables.find((v) => v.name === 'out')?.value).toBe('ok');
+    const attempts = done.nodeRuns[1]?.taskRun?.attempts ?? [];
+    expect(attempts.map((a) => [a.attempt, a.status, a.errorMessage])).toEqual([
+      [0, 'TASK_FAILED', 'flaky once'],
+      [1, 'TASK_SUCCESS', null],
+    ]);
+  });
+
+  it('waits out the back-off before offering the retry', async () => {
+    const { task, spec } = await flakySpec((node) => node.withRetries(1).withExponentialBackoff({ baseIntervalMs: 400, multiplier: 2, maxDelayMs: 1000 }));
+    await client.runWf({ wfSpecName: spec });
+    const first = await claimOne(task);
+    const failedAt = Date.now();
+    await client.reportTaskRun({ taskRunId: first.taskRunId, attempt: 0, outcome: { status: 'ERROR', message: 'later please' } });
+    expect(await client.claimTaskRuns({ taskDefName: task, workerId: 'early', waitMs: 150 })).toEqual([]);
+    const retry = await claimOne(task);
+    expect(retry.attempt).toBe(1);
+    expect(Date.now() - failedAt).toBeGreaterThanOrEqual(380);
+  });
+
+  it('times out an attempt whose lease runs out and retries it', async () => {
+    const { task, spec } = await flakySpec((node) => node.withRetries(1));
+    const run = await client.runWf({ wfSpecName: spec });
+    await claimOne(task, 1_000);
+    const retry = await claimOne(task);
+    expect(retry.attempt).toBe(1);
+    await client.reportTaskRun({ taskRunId: retry.taskRunId, attempt: 1, outcome: { status: 'SUCCESS', output: 'second try' } });
+    const done = await waitForStatus(run.id, 'COMPLETED');
+    expect(done.nodeRuns[1]?.taskRun?.attempts.map((a) => a.status)).toEqual(['TASK_TIMEOUT', 'TASK_SUCCESS']);
+  });
+
+  it('fails the WfRun with TIMEOUT when the last attempt times out', async () => {
+    const { task, spec } = await flakySpec(() => {});
+    const run = await client.runWf({ wfSpecName: spec });
+    const claimed = await claimOne(task, 1_000);
+    const failed = await waitForStatus(run.id, 'ERROR');
+    expect(failed.errorMessage).toBe('TIMEOUT: Task timed out');
+    const late = await client.reportTaskRun({ taskRunId: claimed.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'too late' } });
+    expect(late.accepted).toBe(false);
+  });
+});
