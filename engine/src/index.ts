@@ -31,6 +31,7 @@ export type {
   Node,
   NodeType,
   NopNode,
+  StartThreadNode,
   TaskDef,
   TaskNode,
   ThreadSpec,
@@ -40,6 +41,7 @@ export type {
   VariableMutation,
   VersionedWfSpec,
   WfSpec,
+  WaitForThreadsNode,
   WfSpecId,
 } from './spec/types.ts';
 export { validateTaskDef, validateWfSpec } from './spec/validate.ts';

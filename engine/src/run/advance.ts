@@ -4,18 +4,28 @@ import { applyMutations, holds } from './assignments.ts';
 import { statusOfFailure } from './failure.ts';
 import type { Failure } from './failure.ts';
 import { arriveAtEntrypoint } from './nodes/entrypoint.ts';
-import { arriveAtExit } from './nodes/exit.ts';
+import { arriveAtExit, checkExit } from './nodes/exit.ts';
 import { arriveAtNop } from './nodes/nop.ts';
 import { arriveAtTask } from './nodes/task.ts';
-import type { ArriveHandler } from './nodes/types.ts';
+import { arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
+import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState } from './state.ts';
+import { isTerminal } from './state.ts';
 
 const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   ENTRYPOINT: arriveAtEntrypoint,
   TASK: arriveAtTask,
   EXIT: arriveAtExit,
   NOP: arriveAtNop,
+  START_THREAD: arriveAtStartThread((s, name, variables, parent) => startThread(s, name, variables, parent)),
+  WAIT_FOR_THREADS: arriveAtWaitForThreads,
+};
+
+/** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */
+const recheck: { [K in NodeType]?: CheckHandler<K> } = {
+  EXIT: checkExit,
+  WAIT_FOR_THREADS: checkWaitForThreads,
 };
 
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */
@@ -67,6 +77,10 @@ function advanceThread(s: Session, number: number): boolean {
       // TODO(#3): failure handlers; until then a failed node fails its thread.
       failThread(s, thread, nodeRun.failure ?? { name: 'INTERNAL_ERROR', message: 'The node failed without a failure.' });
       return true;
+    case 'RUNNING': {
+      const check = recheck[nodeRun.nodeType] as CheckHandler<NodeType> | undefined;
+      return check ? check(s, thread, s.node(thread, nodeRun.nodeName) as never) : false;
+    }
     default:
       return false;
   }
@@ -108,8 +122,18 @@ function completeThread(s: Session, thread: ThreadRunState): void {
   if (thread.number === 0) s.emit({ type: 'WfRunCompleted' });
 }
 
+/** Fails a thread; its live descendants halt where they stand (LittleHorse: halted by parent, never resumed). */
 function failThread(s: Session, thread: ThreadRunState, failure: Failure): void {
   const status = statusOfFailure(failure);
   s.emit({ type: 'ThreadRunFailed', threadRunNumber: thread.number, status, failure });
+  haltDescendants(s, thread.number);
   if (thread.number === 0) s.emit({ type: 'WfRunFailed', status, failure });
+}
+
+function haltDescendants(s: Session, parent: number): void {
+  for (const child of s.state.threadRuns) {
+    if (child.parentThreadRunNumber !== parent) continue;
+    if (!isTerminal(child.status) && child.status !== 'HALTED') s.emit({ type: 'ThreadRunHalted', threadRunNumber: child.number });
+    haltDescendants(s, child.number);
+  }
 }

@@ -115,6 +115,12 @@ export interface ThreadRunCompleted extends At {
   readonly threadRunNumber: number;
 }
 
+/** A ThreadRun stops where it stands because its parent failed (LittleHorse: halted by parent, never resumed). */
+export interface ThreadRunHalted extends At {
+  readonly type: 'ThreadRunHalted';
+  readonly threadRunNumber: number;
+}
+
 export interface ThreadRunFailed extends At {
   readonly type: 'ThreadRunFailed';
   readonly threadRunNumber: number;
@@ -148,6 +154,7 @@ export type WfRunEvent =
   | VariableAssigned
   | ThreadRunCompleted
   | ThreadRunFailed
+  | ThreadRunHalted
   | WfRunCompleted
   | WfRunFailed;
 

@@ -75,6 +75,8 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         endTime: event.time,
         failure: event.failure,
       }));
+    case 'ThreadRunHalted':
+      return updateThread(state, event.threadRunNumber, (t) => ({ ...t, status: 'HALTED' }));
     case 'WfRunCompleted':
       return { ...state, status: 'COMPLETED', endTime: event.time };
     case 'WfRunFailed':

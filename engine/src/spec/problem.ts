@@ -26,7 +26,8 @@ export type ProblemCode =
   | 'UNKNOWN_COMPARATOR'
   | 'UNREACHABLE_EDGE'
   | 'INVALID_JSON_PATH'
-  | 'RESERVED_FAILURE_NAME';
+  | 'RESERVED_FAILURE_NAME'
+  | 'THREAD_NEVER_STARTED';
 
 /** One thing wrong with a spec or an input, with where it is and a sentence a person understands. */
 export interface Problem {

@@ -116,9 +116,24 @@ export interface NopNode extends NodeBase {
   readonly type: 'NOP';
 }
 
-export type Node = EntrypointNode | TaskNode | ExitNode | NopNode;
+/** Starts a child ThreadRun of `threadSpecName`, which runs beside this one; outputs the child's number (INT). */
+export interface StartThreadNode extends NodeBase {
+  readonly type: 'START_THREAD';
+  readonly threadSpecName: string;
+  /** Values for the child's own variables, by name. */
+  readonly variables?: Readonly<Record<string, VariableAssignment>> | undefined;
+}
+
+/** Waits until every listed child ThreadRun has completed; a failed child fails this node. */
+export interface WaitForThreadsNode extends NodeBase {
+  readonly type: 'WAIT_FOR_THREADS';
+  /** An INT thread number, or a JSON_ARR of them (what START_THREAD nodes output). */
+  readonly threads: VariableAssignment;
+}
+
+export type Node = EntrypointNode | TaskNode | ExitNode | NopNode | StartThreadNode | WaitForThreadsNode;
 export type NodeType = Node['type'];
-export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT', 'NOP'] as const satisfies readonly NodeType[];
+export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT', 'NOP', 'START_THREAD', 'WAIT_FOR_THREADS'] as const satisfies readonly NodeType[];
 
 export interface ThreadSpec {
   readonly variableDefs?: readonly ThreadVarDef[] | undefined;

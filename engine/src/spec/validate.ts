@@ -39,7 +39,17 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
 
   const variables = collectVariables(wf, report);
   for (const [threadName, thread] of Object.entries(wf.threadSpecs)) {
-    validateThread(['threadSpecs', threadName], thread, variables, catalog, report);
+    validateThread(['threadSpecs', threadName], thread, variables, catalog, report, wf);
+  }
+  const started = new Set([wf.entrypointThreadName]);
+  for (const thread of Object.values(wf.threadSpecs)) {
+    const nodes = isJsonObject(thread) && isJsonObject((thread as unknown as ThreadSpec).nodes) ? Object.values((thread as unknown as ThreadSpec).nodes) : [];
+    for (const node of nodes) if (isJsonObject(node) && node.type === 'START_THREAD') started.add(node.threadSpecName);
+  }
+  for (const threadName of Object.keys(wf.threadSpecs)) {
+    if (!started.has(threadName)) {
+      report(['threadSpecs', threadName], 'THREAD_NEVER_STARTED', `ThreadSpec '${threadName}' is never started: no START_THREAD node names it.`);
+    }
   }
   return problems;
 }
@@ -89,6 +99,7 @@ function validateThread(
   variables: Map<string, ThreadVarDef>,
   catalog: Catalog,
   report: Report,
+  wf: WfSpec,
 ): void {
   const nodes = isJsonObject(thread) ? (thread as unknown as ThreadSpec).nodes : undefined;
   if (!isJsonObject(nodes)) {
@@ -109,6 +120,15 @@ function validateThread(
     validateEdges(nodePath, name, node, nodes, variables, catalog, report);
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
     if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
+    if (node.type === 'START_THREAD') validateStartThread(nodePath, name, node, variables, report, wf);
+    if (node.type === 'WAIT_FOR_THREADS') {
+      const source = isJsonObject(node.threads) && node.threads.type === 'VARIABLE' ? variables.get(node.threads.variableName) : undefined;
+      if (source && source.type !== 'INT' && source.type !== 'JSON_ARR' && node.threads.type === 'VARIABLE' && node.threads.jsonPath === undefined) {
+        report([...nodePath, 'threads'], 'TYPE_MISMATCH', `WAIT_FOR_THREADS '${name}' needs an INT or JSON_ARR of thread numbers; '${source.name}' is ${source.type}.`);
+      } else {
+        checkAssignment([...nodePath, 'threads'], node.threads, undefined, `the threads '${name}' waits for`, variables, report);
+      }
+    }
   }
 
   const entry = entrypoints[0]?.[0];
@@ -247,8 +267,38 @@ function validateFailureDef(path: SpecPath, nodeName: string, failureDef: unknow
   if (def.content !== undefined) checkAssignment([...path, 'content'], def.content, undefined, 'the failure content', variables, report);
 }
 
+function validateStartThread(
+  nodePath: SpecPath,
+  name: string,
+  node: Extract<Node, { type: 'START_THREAD' }>,
+  variables: Map<string, ThreadVarDef>,
+  report: Report,
+  wf: WfSpec,
+): void {
+  const child = typeof node.threadSpecName === 'string' ? wf.threadSpecs[node.threadSpecName] : undefined;
+  if (!child || node.threadSpecName === wf.entrypointThreadName) {
+    report([...nodePath, 'threadSpecName'], 'MISSING_THREAD', `START_THREAD '${name}' starts ${describeValue(node.threadSpecName as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
+    return;
+  }
+  const defs = new Map((child.variableDefs ?? []).map((d) => [d.name, d]));
+  for (const [variable, source] of Object.entries(node.variables ?? {})) {
+    const def = defs.get(variable);
+    if (!def) {
+      report([...nodePath, 'variables', variable], 'UNKNOWN_VARIABLE', `ThreadSpec '${node.threadSpecName}' declares no variable '${variable}'.`);
+      continue;
+    }
+    checkAssignment([...nodePath, 'variables', variable], source, def.type, `variable '${variable}' of thread '${node.threadSpecName}'`, variables, report);
+  }
+  for (const def of defs.values()) {
+    if (def.required && !(def.name in (node.variables ?? {}))) {
+      report([...nodePath, 'variables'], 'MISSING_REQUIRED_VARIABLE', `START_THREAD '${name}' gives no value for '${def.name}', which thread '${node.threadSpecName}' requires.`);
+    }
+  }
+}
+
 /** The type a node outputs: 'none' when it has no output, 'unknown' when the spec cannot tell yet. */
 function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'unknown' {
+  if (node.type === 'START_THREAD') return 'INT';
   if (node.type !== 'TASK') return 'none';
   const def = catalog.taskDefs[node.taskDefName];
   if (!def) return 'unknown';

@@ -1,19 +1,31 @@
 import { evaluate } from '../assignments.ts';
-import type { ArriveHandler } from './types.ts';
+import { childrenSettled } from './threads.ts';
+import type { ArriveHandler, CheckHandler } from './types.ts';
+
+export const arriveAtExit: ArriveHandler<'EXIT'> = (s, thread, node) => {
+  checkExit(s, s.thread(thread.number), node);
+};
 
 /**
- * EXIT completes at once and the advance loop then completes its thread. With a failureDef it fails the thread
- * instead, with that business EXCEPTION (LittleHorse: EXIT throws only non-reserved names; content that cannot be
- * evaluated becomes NULL rather than a second failure).
+ * EXIT waits until every child ThreadRun has ended or halted, then completes, and the advance loop completes its
+ * thread. A child that failed fails it with CHILD_FAILURE. With a failureDef it fails the thread with that
+ * business EXCEPTION instead (LittleHorse: EXIT throws only non-reserved names; content that cannot be evaluated
+ * becomes NULL rather than a second failure).
  */
-export const arriveAtExit: ArriveHandler<'EXIT'> = (s, thread, node) => {
-  const position = s.thread(thread.number).currentNodeRun?.position ?? 0;
+export const checkExit: CheckHandler<'EXIT'> = (s, thread, node) => {
+  const position = thread.currentNodeRun?.position ?? 0;
+  const children = childrenSettled(s, thread);
+  if (!children.settled) return false;
+  if (children.failure) {
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: children.failure });
+    return true;
+  }
   const failureDef = node.failureDef;
   if (!failureDef) {
     s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position });
-    return;
+    return true;
   }
-  const content = failureDef.content ? evaluate(s, s.thread(thread.number), failureDef.content) : undefined;
+  const content = failureDef.content ? evaluate(s, thread, failureDef.content) : undefined;
   s.emit({
     type: 'NodeRunFailed',
     threadRunNumber: thread.number,
@@ -21,4 +33,5 @@ export const arriveAtExit: ArriveHandler<'EXIT'> = (s, thread, node) => {
     status: 'EXCEPTION',
     failure: { name: failureDef.failureName, message: failureDef.message, content: content?.ok ? content.value : null },
   });
+  return true;
 };

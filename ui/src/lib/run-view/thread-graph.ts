@@ -22,6 +22,8 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   TASK: { width: 232, height: 68 },
   EXIT: { width: 168, height: 44 },
   NOP: { width: 96, height: 36 },
+  START_THREAD: { width: 200, height: 44 },
+  WAIT_FOR_THREADS: { width: 200, height: 44 },
 };
 
 /**

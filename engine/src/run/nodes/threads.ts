@@ -1,0 +1,101 @@
+import type { JsonValue } from '../../values/value.ts';
+import { describeValue } from '../../values/value.ts';
+import { evaluate, expectType } from '../assignments.ts';
+import type { Failure } from '../failure.ts';
+import { statusOfFailure } from '../failure.ts';
+import type { Session } from '../session.ts';
+import type { ThreadRunState } from '../state.ts';
+import { isTerminal } from '../state.ts';
+import type { ArriveHandler, CheckHandler } from './types.ts';
+
+/** Starts a ThreadRun as a child of `parent` with its variables' first values; advance() then runs it. */
+export type StartThread = (s: Session, threadSpecName: string, variables: Readonly<Record<string, JsonValue>>, parent: number) => void;
+
+/**
+ * START_THREAD: evaluates the child's inputs in the parent's scope, starts the child, and completes with the
+ * child's number as its output (LittleHorse). An input that cannot be evaluated fails the node with VAR_SUB_ERROR.
+ */
+export function arriveAtStartThread(startThread: StartThread): ArriveHandler<'START_THREAD'> {
+  return (s, thread, node) => {
+    const position = s.thread(thread.number).currentNodeRun?.position ?? 0;
+    const spec = s.ctx.wfSpec.threadSpecs[node.threadSpecName];
+    const fail = (failure: Failure) =>
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
+    if (!spec) return fail({ name: 'VAR_SUB_ERROR', message: `ThreadSpec '${node.threadSpecName}' does not exist.` });
+    const values: Record<string, JsonValue> = {};
+    for (const def of spec.variableDefs ?? []) {
+      const source = node.variables?.[def.name];
+      const given = source ? evaluate(s, s.thread(thread.number), source) : { ok: true as const, value: def.defaultValue ?? null };
+      const checked = given.ok ? expectType(given.value ?? def.defaultValue ?? null, def.type, `Variable '${def.name}' of thread '${node.threadSpecName}'`) : given;
+      if (!checked.ok) return fail(checked.failure);
+      values[def.name] = checked.value;
+    }
+    const child = s.state.threadRuns.length;
+    startThread(s, node.threadSpecName, values, thread.number);
+    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, output: child });
+  };
+}
+
+export const arriveAtWaitForThreads: ArriveHandler<'WAIT_FOR_THREADS'> = (s, thread, node) => {
+  checkWaitForThreads(s, s.thread(thread.number), node);
+};
+
+/**
+ * WAIT_FOR_THREADS (LittleHorse's WAIT_FOR_ALL): completes once every listed child has completed. The first failed
+ * child in list order fails the node: an EXCEPTION passes through unchanged, an ERROR becomes CHILD_FAILURE.
+ */
+export const checkWaitForThreads: CheckHandler<'WAIT_FOR_THREADS'> = (s, thread, node) => {
+  const position = thread.currentNodeRun?.position ?? 0;
+  const fail = (failure: Failure) => {
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
+    return true;
+  };
+  const listed = evaluate(s, thread, node.threads);
+  if (!listed.ok) return fail(listed.failure);
+  const numbers = threadNumbers(listed.value);
+  if (!numbers) return fail({ name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs an INT or a JSON_ARR of INTs; got ${describeValue(listed.value)}.` });
+  const children: ThreadRunState[] = [];
+  for (const number of numbers) {
+    const child = s.state.threadRuns[number];
+    if (!child || isAncestorOrSelf(s, number, thread)) {
+      return fail({ name: 'VAR_SUB_ERROR', message: `ThreadRun ${number} is not a thread this one can wait for.` });
+    }
+    children.push(child);
+  }
+  for (const child of children) {
+    if (child.status === 'ERROR' || child.status === 'EXCEPTION') return fail(childFailure(child));
+  }
+  if (!children.every((child) => child.status === 'COMPLETED')) return false;
+  s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position });
+  return true;
+};
+
+/** EXIT waits for every child of its thread to end or halt; a child that failed fails the EXIT with CHILD_FAILURE. */
+export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
+  const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
+  if (children.some((child) => !isTerminal(child.status) && child.status !== 'HALTED')) return { settled: false };
+  const failed = children.find((child) => child.status === 'ERROR' || child.status === 'EXCEPTION');
+  if (!failed) return { settled: true };
+  return {
+    settled: true,
+    failure: { name: 'CHILD_FAILURE', message: `Child thread ${failed.number} failed with ${failed.failure?.name}: ${failed.failure?.message}` },
+  };
+}
+
+function childFailure(child: ThreadRunState): Failure {
+  const failure = child.failure ?? { name: 'INTERNAL_ERROR', message: 'The child failed without a failure.' };
+  if (statusOfFailure(failure) === 'EXCEPTION') return failure;
+  return { name: 'CHILD_FAILURE', message: `Child thread ${child.number} failed with ${failure.name}: ${failure.message}` };
+}
+
+function threadNumbers(value: JsonValue): number[] | undefined {
+  const list = Array.isArray(value) ? (value as readonly JsonValue[]) : [value];
+  return list.every((n) => typeof n === 'number' && Number.isSafeInteger(n)) ? (list as number[]) : undefined;
+}
+
+function isAncestorOrSelf(s: Session, number: number, thread: ThreadRunState): boolean {
+  for (let t: ThreadRunState | undefined = thread; t; t = t.parentThreadRunNumber === undefined ? undefined : s.state.threadRuns[t.parentThreadRunNumber]) {
+    if (t.number === number) return true;
+  }
+  return false;
+}

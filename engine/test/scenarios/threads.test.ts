@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { replay, step, validateWfSpec } from '../../src/index.ts';
+import type { Catalog, Command, DecideContext, Node, ThreadSpec, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+
+const catalog: Catalog = { taskDefs: { work: { name: 'work', inputVars: [{ name: 'item', type: 'STR' }], returnType: 'STR' } } };
+const v = (variableName: string) => ({ type: 'VARIABLE' as const, variableName });
+
+/** Parent: spawn a and b (each runs `work` on its item, appending the result to the parent's `done` list), wait. */
+function fanOut(parentTail: Record<string, Node> = { wait: { type: 'WAIT_FOR_THREADS', threads: v('children'), outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } }): VersionedWfSpec {
+  const child: ThreadSpec = {
+    variableDefs: [{ name: 'item', type: 'STR', required: true }],
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'task' }] },
+      task: {
+        type: 'TASK',
+        taskDefName: 'work',
+        inputs: [v('item')],
+        outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'done', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
+      end: { type: 'EXIT' },
+    },
+  };
+  const spawn = (item: string, next: string): Node => ({
+    type: 'START_THREAD',
+    threadSpecName: 'child',
+    variables: { item: { type: 'LITERAL', value: item } },
+    outgoingEdges: [{ sinkNodeName: next, variableMutations: [{ lhsName: 'children', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }],
+  });
+  return {
+    name: 'fan-out',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        variableDefs: [
+          { name: 'children', type: 'JSON_ARR', defaultValue: [] },
+          { name: 'done', type: 'JSON_ARR', defaultValue: [] },
+        ],
+        nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn-a' }] }, 'spawn-a': spawn('a', 'spawn-b'), 'spawn-b': spawn('b', Object.keys(parentTail)[0] ?? 'end'), ...parentTail },
+      },
+      child,
+    },
+  };
+}
+
+class Run {
+  state: WfRunState | undefined;
+  readonly events: WfRunEvent[] = [];
+  constructor(readonly wfSpec: VersionedWfSpec) {}
+  send(command: Command): string | undefined {
+    const ctx: DecideContext = { now: this.events.length, ids: { next: () => 'id' }, wfSpec: this.wfSpec, catalog };
+    const result = step(this.state, command, ctx);
+    if (!result.ok) return result.rejection.code;
+    this.state = result.state;
+    this.events.push(...result.events);
+    expect(replay(this.events)).toEqual(this.state);
+    return undefined;
+  }
+  report(taskGuid: string, result: Extract<Command, { type: 'ReportTaskAttempt' }>['result']) {
+    return this.send({ type: 'ReportTaskAttempt', taskGuid, attempt: 0, result });
+  }
+  get threads() {
+    return this.state?.threadRuns.map((t) => [t.number, t.status]);
+  }
+}
+
+describe('START_THREAD and WAIT_FOR_THREADS', () => {
+  it('runs children beside the parent, lets them write its variables, and goes on when all complete', () => {
+    const run = new Run(fanOut());
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(run.threads).toEqual([[0, 'RUNNING'], [1, 'RUNNING'], [2, 'RUNNING']]);
+    expect(run.state?.threadRuns[0]?.variables.children).toEqual([1, 2]);
+    expect(run.state?.threadRuns[0]?.currentNodeRun?.nodeName).toBe('wait');
+    expect(run.state?.threadRuns[1]?.currentNodeRun?.taskRun?.input).toEqual([{ name: 'item', value: 'a' }]);
+
+    run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    expect(run.threads).toEqual([[0, 'RUNNING'], [1, 'RUNNING'], [2, 'COMPLETED']]);
+    run.report('1-1', { status: 'SUCCESS', output: 'A' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.variables.done).toEqual(['B', 'A']);
+  });
+
+  it('fails with CHILD_FAILURE when a child fails with an ERROR, and halts the children still running', () => {
+    const run = new Run(fanOut());
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'ERROR', message: 'broke' });
+    expect(run.state?.status).toBe('ERROR');
+    expect(run.state?.failure).toEqual({ name: 'CHILD_FAILURE', message: 'Child thread 1 failed with TASK_FAILURE: broke' });
+    expect(run.threads).toEqual([[0, 'ERROR'], [1, 'ERROR'], [2, 'HALTED']]);
+  });
+
+  it('passes a child EXCEPTION through unchanged', () => {
+    const run = new Run(fanOut());
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('2-1', { status: 'EXCEPTION', name: 'bad-item', message: 'b is bad', content: 'b' });
+    expect(run.state?.status).toBe('EXCEPTION');
+    expect(run.state?.failure).toEqual({ name: 'bad-item', message: 'b is bad', content: 'b' });
+  });
+
+  it('makes EXIT wait for children nobody waited for', () => {
+    const run = new Run(fanOut({ end: { type: 'EXIT' } }));
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(run.state?.threadRuns[0]?.currentNodeRun).toMatchObject({ nodeName: 'end', status: 'RUNNING' });
+    run.report('1-1', { status: 'SUCCESS', output: 'A' });
+    expect(run.state?.status).toBe('RUNNING');
+    run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    expect(run.state?.status).toBe('COMPLETED');
+  });
+
+  it('fails the EXIT with CHILD_FAILURE when a child nobody waited for failed', () => {
+    const run = new Run(fanOut({ end: { type: 'EXIT' } }));
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'SUCCESS', output: 'A' });
+    run.report('2-1', { status: 'ERROR', message: 'no' });
+    expect(run.state?.failure).toEqual({ name: 'CHILD_FAILURE', message: 'Child thread 2 failed with TASK_FAILURE: no' });
+  });
+});
+
+describe('validateWfSpec on threads', () => {
+  it('accepts the fan-out', () => {
+    expect(validateWfSpec(fanOut(), catalog)).toEqual([]);
+  });
+
+  it('names a thread nothing starts, a START_THREAD to a missing thread and a missing required input', () => {
+    const wf = fanOut();
+    const broken = {
+      ...wf,
+      threadSpecs: {
+        ...wf.threadSpecs,
+        orphan: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } } },
+        entrypoint: {
+          ...wf.threadSpecs.entrypoint!,
+          nodes: {
+            ...wf.threadSpecs.entrypoint!.nodes,
+            'spawn-a': { type: 'START_THREAD', threadSpecName: 'nowhere', outgoingEdges: [{ sinkNodeName: 'spawn-b' }] },
+            'spawn-b': { type: 'START_THREAD', threadSpecName: 'child', outgoingEdges: [{ sinkNodeName: 'wait' }] },
+          },
+        },
+      },
+    } as VersionedWfSpec;
+    expect(validateWfSpec(broken, catalog).map((p) => [p.code, p.path.join('.')])).toEqual([
+      ['MISSING_THREAD', 'threadSpecs.entrypoint.nodes.spawn-a.threadSpecName'],
+      ['MISSING_REQUIRED_VARIABLE', 'threadSpecs.entrypoint.nodes.spawn-b.variables'],
+      ['THREAD_NEVER_STARTED', 'threadSpecs.orphan'],
+    ]);
+  });
+});
