@@ -10,7 +10,7 @@ export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
 export { taskGuid } from './run/nodes/task.ts';
 export { isTerminal, LH_STATUSES, TASK_STATUSES } from './run/state.ts';
-export type { LHStatus, NodeRunState, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
+export type { HaltReason, LHStatus, NodeRunState, ThreadRunKind, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
 export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
@@ -26,6 +26,7 @@ export type {
   ExitNode,
   ExponentialBackoff,
   FailureDef,
+  FailureHandlerDef,
   MutationOperation,
   MutationSource,
   Node,

@@ -10,7 +10,9 @@ import { arriveAtTask } from './nodes/task.ts';
 import { arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
 import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
-import type { ThreadRunState } from './state.ts';
+import { initialValues } from './variables.ts';
+import { handlerFor } from './failure-handlers.ts';
+import type { ThreadRunKind, ThreadRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
 const arrive: { [K in NodeType]: ArriveHandler<K> } = {
@@ -37,6 +39,7 @@ export function advance(s: Session): void {
     let moved = false;
     for (const thread of s.state.threadRuns) {
       if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
+      else if (thread.status === 'HALTED' && thread.haltReason === 'HANDLING_FAILURE' && settleFailureHandler(s, thread)) moved = true;
     }
     if (!moved) return;
   }
@@ -49,9 +52,10 @@ export function startThread(
   threadSpecName: string,
   variables: Readonly<Record<string, JsonValue>>,
   parentThreadRunNumber?: number,
+  kind: ThreadRunKind = parentThreadRunNumber === undefined ? 'ENTRYPOINT' : 'CHILD',
 ): void {
   const threadRunNumber = s.state.threadRuns.length;
-  s.emit({ type: 'ThreadRunStarted', threadRunNumber, threadSpecName, parentThreadRunNumber, variables });
+  s.emit({ type: 'ThreadRunStarted', threadRunNumber, threadSpecName, parentThreadRunNumber, kind, variables });
   const thread = s.thread(threadRunNumber);
   const entry = Object.entries(s.threadSpec(thread).nodes).find(([, node]) => node.type === 'ENTRYPOINT');
   if (!entry) return failThread(s, thread, { name: 'INTERNAL_ERROR', message: `ThreadSpec ${threadSpecName} has no ENTRYPOINT.` });
@@ -73,10 +77,18 @@ function advanceThread(s: Session, number: number): boolean {
       return true;
     }
     case 'ERROR':
-    case 'EXCEPTION':
-      // TODO(#3): failure handlers; until then a failed node fails its thread.
-      failThread(s, thread, nodeRun.failure ?? { name: 'INTERNAL_ERROR', message: 'The node failed without a failure.' });
+    case 'EXCEPTION': {
+      // LittleHorse: after its handler completes, the thread leaves the failed node by its edges, mutations skipped.
+      if (nodeRun.failureHandled) {
+        leaveNode(s, thread, true);
+        return true;
+      }
+      const failure = nodeRun.failure ?? { name: 'INTERNAL_ERROR', message: 'The node failed without a failure.' };
+      const handler = handlerFor(s.node(thread, nodeRun.nodeName).failureHandlers, failure);
+      if (handler && s.ctx.wfSpec.threadSpecs[handler.handlerSpecName]) startFailureHandler(s, thread, handler.handlerSpecName, failure);
+      else failThread(s, thread, failure);
       return true;
+    }
     case 'RUNNING': {
       const check = recheck[nodeRun.nodeType] as CheckHandler<NodeType> | undefined;
       return check ? check(s, thread, s.node(thread, nodeRun.nodeName) as never) : false;
@@ -90,7 +102,7 @@ function advanceThread(s: Session, number: number): boolean {
  * Takes the first outgoing edge whose condition holds, runs its mutations and arrives at its sink. LittleHorse: no
  * edge matching, or a condition or mutation that cannot be evaluated, fails the node with VAR_SUB_ERROR.
  */
-function leaveNode(s: Session, thread: ThreadRunState): void {
+function leaveNode(s: Session, thread: ThreadRunState, skipMutations = false): void {
   const nodeRun = thread.currentNodeRun;
   if (!nodeRun) return;
   const fail = (failure: Failure) =>
@@ -100,7 +112,7 @@ function leaveNode(s: Session, thread: ThreadRunState): void {
     const taken = holds(s, thread, edge.condition);
     if (!taken.ok) return fail(taken.failure);
     if (!taken.value) continue;
-    const failure = applyMutations(s, thread, edge.variableMutations ?? [], nodeRun.output);
+    const failure = skipMutations ? undefined : applyMutations(s, thread, edge.variableMutations ?? [], nodeRun.output);
     if (failure) return fail(failure);
     return arriveAt(s, s.thread(thread.number), edge.sinkNodeName);
   }
@@ -122,6 +134,34 @@ function completeThread(s: Session, thread: ThreadRunState): void {
   if (thread.number === 0) s.emit({ type: 'WfRunCompleted' });
 }
 
+/**
+ * Halts a thread whose node failed and starts the handler thread as its child (LittleHorse: the handler sees the
+ * failed thread's variables, and its INPUT variable, if it declares one, holds the failure's content).
+ */
+function startFailureHandler(s: Session, thread: ThreadRunState, handlerSpecName: string, failure: Failure): void {
+  const defs = s.ctx.wfSpec.threadSpecs[handlerSpecName]?.variableDefs ?? [];
+  const variables = initialValues(defs);
+  if (defs.some((d) => d.name === 'INPUT')) variables.INPUT = failure.content ?? null;
+  const handlerNumber = s.state.threadRuns.length;
+  s.emit({ type: 'ThreadRunHalted', threadRunNumber: thread.number, reason: 'HANDLING_FAILURE', failureHandlerThreadRunNumber: handlerNumber });
+  startThread(s, handlerSpecName, variables, thread.number, 'FAILURE_HANDLER');
+}
+
+/** Resumes a thread whose failure handler completed, or fails it with the handler's own failure. */
+function settleFailureHandler(s: Session, thread: ThreadRunState): boolean {
+  const handler = thread.failureHandlerThreadRunNumber === undefined ? undefined : s.state.threadRuns[thread.failureHandlerThreadRunNumber];
+  if (!handler) return false;
+  if (handler.status === 'COMPLETED') {
+    s.emit({ type: 'ThreadRunResumed', threadRunNumber: thread.number, failureHandled: true });
+    return true;
+  }
+  if (handler.status === 'ERROR' || handler.status === 'EXCEPTION') {
+    failThread(s, thread, handler.failure ?? { name: 'INTERNAL_ERROR', message: 'The failure handler failed without a failure.' });
+    return true;
+  }
+  return false;
+}
+
 /** Fails a thread; its live descendants halt where they stand (LittleHorse: halted by parent, never resumed). */
 function failThread(s: Session, thread: ThreadRunState, failure: Failure): void {
   const status = statusOfFailure(failure);
@@ -133,7 +173,9 @@ function failThread(s: Session, thread: ThreadRunState, failure: Failure): void 
 function haltDescendants(s: Session, parent: number): void {
   for (const child of s.state.threadRuns) {
     if (child.parentThreadRunNumber !== parent) continue;
-    if (!isTerminal(child.status) && child.status !== 'HALTED') s.emit({ type: 'ThreadRunHalted', threadRunNumber: child.number });
+    if (!isTerminal(child.status) && !(child.status === 'HALTED' && child.haltReason === 'PARENT_FAILED')) {
+      s.emit({ type: 'ThreadRunHalted', threadRunNumber: child.number, reason: 'PARENT_FAILED' });
+    }
     haltDescendants(s, child.number);
   }
 }

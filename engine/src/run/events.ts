@@ -2,7 +2,7 @@ import type { NodeType, WfSpecId } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { TimerPurpose } from './commands.ts';
 import type { Failure } from './failure.ts';
-import type { TaskInput } from './state.ts';
+import type { HaltReason, TaskInput, ThreadRunKind } from './state.ts';
 
 interface At {
   /** Epoch milliseconds, from the context of the decision that made the event. */
@@ -20,6 +20,8 @@ export interface ThreadRunStarted extends At {
   readonly threadRunNumber: number;
   readonly threadSpecName: string;
   readonly parentThreadRunNumber?: number | undefined;
+  /** Absent on events written before kinds existed: thread 0 is ENTRYPOINT, others CHILD. */
+  readonly kind?: ThreadRunKind | undefined;
   /** Every variable the thread declares, with its first value. */
   readonly variables: Readonly<Record<string, JsonValue>>;
 }
@@ -115,10 +117,22 @@ export interface ThreadRunCompleted extends At {
   readonly threadRunNumber: number;
 }
 
-/** A ThreadRun stops where it stands because its parent failed (LittleHorse: halted by parent, never resumed). */
+/** A ThreadRun stops where it stands: its parent failed, or a failure handler runs for it. */
 export interface ThreadRunHalted extends At {
   readonly type: 'ThreadRunHalted';
   readonly threadRunNumber: number;
+  /** Absent on events written before reasons existed: PARENT_FAILED. */
+  readonly reason?: HaltReason | undefined;
+  /** For HANDLING_FAILURE: the handler thread. */
+  readonly failureHandlerThreadRunNumber?: number | undefined;
+}
+
+/** A halted ThreadRun goes on; after a failure handler it leaves the failed node by its edges. */
+export interface ThreadRunResumed extends At {
+  readonly type: 'ThreadRunResumed';
+  readonly threadRunNumber: number;
+  /** Set when the handler of the current NodeRun's failure completed. */
+  readonly failureHandled?: boolean | undefined;
 }
 
 export interface ThreadRunFailed extends At {
@@ -155,6 +169,7 @@ export type WfRunEvent =
   | ThreadRunCompleted
   | ThreadRunFailed
   | ThreadRunHalted
+  | ThreadRunResumed
   | WfRunCompleted
   | WfRunFailed;
 

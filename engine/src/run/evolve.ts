@@ -21,6 +21,7 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         startTime: event.time,
         variables: event.variables,
         nextPosition: 0,
+        kind: event.kind ?? (event.threadRunNumber === 0 ? 'ENTRYPOINT' : 'CHILD'),
       };
       return { ...state, threadRuns: [...state.threadRuns, thread] };
     }
@@ -76,7 +77,20 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         failure: event.failure,
       }));
     case 'ThreadRunHalted':
-      return updateThread(state, event.threadRunNumber, (t) => ({ ...t, status: 'HALTED' }));
+      return updateThread(state, event.threadRunNumber, (t) => ({
+        ...t,
+        status: 'HALTED',
+        haltReason: event.reason ?? 'PARENT_FAILED',
+        failureHandlerThreadRunNumber: event.failureHandlerThreadRunNumber,
+      }));
+    case 'ThreadRunResumed':
+      return updateThread(state, event.threadRunNumber, (t) => ({
+        ...t,
+        status: 'RUNNING',
+        haltReason: undefined,
+        failureHandlerThreadRunNumber: undefined,
+        currentNodeRun: t.currentNodeRun && (event.failureHandled ? { ...t.currentNodeRun, failureHandled: true } : t.currentNodeRun),
+      }));
     case 'WfRunCompleted':
       return { ...state, status: 'COMPLETED', endTime: event.time };
     case 'WfRunFailed':

@@ -41,8 +41,20 @@ export interface NodeRunState {
   readonly endTime?: number | undefined;
   readonly output?: JsonValue | undefined;
   readonly failure?: Failure | undefined;
+  /** Set once a failure handler thread has completed for this NodeRun's failure. */
+  readonly failureHandled?: boolean | undefined;
   readonly taskRun?: TaskRunState | undefined;
 }
+
+/** Why a ThreadRun is HALTED. */
+export type HaltReason =
+  /** Its parent failed; it never resumes. */
+  | 'PARENT_FAILED'
+  /** A failure handler thread runs for its failed node; it resumes when the handler completes. */
+  | 'HANDLING_FAILURE';
+
+/** How a ThreadRun came to be (LittleHorse's ThreadType). */
+export type ThreadRunKind = 'ENTRYPOINT' | 'CHILD' | 'FAILURE_HANDLER';
 
 export interface ThreadRunState {
   /** 0 is the entrypoint thread. */
@@ -58,6 +70,10 @@ export interface ThreadRunState {
   readonly nextPosition: number;
   readonly currentNodeRun?: NodeRunState | undefined;
   readonly failure?: Failure | undefined;
+  readonly kind?: ThreadRunKind | undefined;
+  readonly haltReason?: HaltReason | undefined;
+  /** For a HANDLING_FAILURE halt: the handler thread's number. */
+  readonly failureHandlerThreadRunNumber?: number | undefined;
 }
 
 /** What the next decision about a WfRun needs. Plain JSON, so it snapshots to jsonb and travels to the browser. */

@@ -70,8 +70,21 @@ export interface Edge {
   readonly variableMutations?: readonly VariableMutation[] | undefined;
 }
 
+/**
+ * Catches a failure of a node and runs a handler thread. Matches `specificFailure` by name (with LittleHorse's
+ * aliases VAR_ERROR and TASK_ERROR), or every ERROR or every EXCEPTION by `anyFailureOfType`, or, with
+ * neither, any failure. The first matching handler of a node wins.
+ */
+export interface FailureHandlerDef {
+  readonly handlerSpecName: string;
+  readonly specificFailure?: string | undefined;
+  readonly anyFailureOfType?: 'FAILURE_TYPE_ERROR' | 'FAILURE_TYPE_EXCEPTION' | undefined;
+}
+
 interface NodeBase {
   readonly outgoingEdges?: readonly Edge[] | undefined;
+  /** Tried in order when the node fails. */
+  readonly failureHandlers?: readonly FailureHandlerDef[] | undefined;
 }
 
 /** Where a thread starts; one per ThreadSpec, with no incoming edges. */

@@ -44,11 +44,17 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
   const started = new Set([wf.entrypointThreadName]);
   for (const thread of Object.values(wf.threadSpecs)) {
     const nodes = isJsonObject(thread) && isJsonObject((thread as unknown as ThreadSpec).nodes) ? Object.values((thread as unknown as ThreadSpec).nodes) : [];
-    for (const node of nodes) if (isJsonObject(node) && node.type === 'START_THREAD') started.add(node.threadSpecName);
+    for (const node of nodes) {
+      if (!isJsonObject(node)) continue;
+      if (node.type === 'START_THREAD') started.add(node.threadSpecName);
+      for (const handler of Array.isArray(node.failureHandlers) ? node.failureHandlers : []) {
+        if (isJsonObject(handler) && typeof handler.handlerSpecName === 'string') started.add(handler.handlerSpecName);
+      }
+    }
   }
   for (const threadName of Object.keys(wf.threadSpecs)) {
     if (!started.has(threadName)) {
-      report(['threadSpecs', threadName], 'THREAD_NEVER_STARTED', `ThreadSpec '${threadName}' is never started: no START_THREAD node names it.`);
+      report(['threadSpecs', threadName], 'THREAD_NEVER_STARTED', `ThreadSpec '${threadName}' is never started: no START_THREAD node or failure handler names it.`);
     }
   }
   return problems;
@@ -121,6 +127,7 @@ function validateThread(
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
     if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
     if (node.type === 'START_THREAD') validateStartThread(nodePath, name, node, variables, report, wf);
+    if (node.failureHandlers !== undefined) validateFailureHandlers([...nodePath, 'failureHandlers'], name, node.failureHandlers, report, wf);
     if (node.type === 'WAIT_FOR_THREADS') {
       const source = isJsonObject(node.threads) && node.threads.type === 'VARIABLE' ? variables.get(node.threads.variableName) : undefined;
       if (source && source.type !== 'INT' && source.type !== 'JSON_ARR' && node.threads.type === 'VARIABLE' && node.threads.jsonPath === undefined) {
@@ -265,6 +272,27 @@ function validateFailureDef(path: SpecPath, nodeName: string, failureDef: unknow
   }
   if (typeof def.message !== 'string') report([...path, 'message'], 'MISSING_FIELD', `EXIT node '${nodeName}' needs a message for its failure.`);
   if (def.content !== undefined) checkAssignment([...path, 'content'], def.content, undefined, 'the failure content', variables, report);
+}
+
+function validateFailureHandlers(path: SpecPath, nodeName: string, handlers: unknown, report: Report, wf: WfSpec): void {
+  if (!Array.isArray(handlers)) {
+    report(path, 'MISSING_FIELD', `failureHandlers of '${nodeName}' must be a list.`);
+    return;
+  }
+  handlers.forEach((handler: unknown, i: number) => {
+    const def = isJsonObject(handler) ? (handler as { handlerSpecName?: unknown; specificFailure?: unknown; anyFailureOfType?: unknown }) : undefined;
+    const at = [...path, i];
+    if (!def || typeof def.handlerSpecName !== 'string' || !(def.handlerSpecName in wf.threadSpecs) || def.handlerSpecName === wf.entrypointThreadName) {
+      report([...at, 'handlerSpecName'], 'MISSING_THREAD', `A failure handler of '${nodeName}' runs ${describeValue((def?.handlerSpecName ?? null) as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
+      return;
+    }
+    if (def.specificFailure !== undefined && !isValidName(def.specificFailure)) {
+      report([...at, 'specificFailure'], 'INVALID_NAME', 'specificFailure must be a failure name: letters, digits and inner dashes.');
+    }
+    if (def.anyFailureOfType !== undefined && def.anyFailureOfType !== 'FAILURE_TYPE_ERROR' && def.anyFailureOfType !== 'FAILURE_TYPE_EXCEPTION') {
+      report([...at, 'anyFailureOfType'], 'MISSING_FIELD', 'anyFailureOfType must be FAILURE_TYPE_ERROR or FAILURE_TYPE_EXCEPTION.');
+    }
+  });
 }
 
 function validateStartThread(

@@ -73,7 +73,10 @@ export const checkWaitForThreads: CheckHandler<'WAIT_FOR_THREADS'> = (s, thread,
 /** EXIT waits for every child of its thread to end or halt; a child that failed fails the EXIT with CHILD_FAILURE. */
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
   const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
-  if (children.some((child) => !isTerminal(child.status) && child.status !== 'HALTED')) return { settled: false };
+  // A child halted for good (its parent failed) has settled; one halted while its failure handler runs has not.
+  if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && child.haltReason === 'PARENT_FAILED'))) {
+    return { settled: false };
+  }
   const failed = children.find((child) => child.status === 'ERROR' || child.status === 'EXCEPTION');
   if (!failed) return { settled: true };
   return {

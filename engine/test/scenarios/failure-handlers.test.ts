@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { replay, step, validateWfSpec } from '../../src/index.ts';
+import type { Catalog, Command, DecideContext, FailureHandlerDef, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+
+const catalog: Catalog = {
+  taskDefs: {
+    charge: { name: 'charge', inputVars: [], returnType: 'STR' },
+    refund: { name: 'refund', inputVars: [], returnType: 'STR' },
+  },
+};
+
+/** charge (with `handlers`) -> EXIT; the handler thread runs refund and notes the failure's content in `reason`. */
+function spec(handlers: FailureHandlerDef[], handlerFails = false): VersionedWfSpec {
+  return {
+    name: 'handled',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        variableDefs: [
+          { name: 'receipt', type: 'STR', defaultValue: 'none' },
+          { name: 'reason', type: 'STR' },
+        ],
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'charge' }] },
+          charge: {
+            type: 'TASK',
+            taskDefName: 'charge',
+            failureHandlers: handlers,
+            // Skipped when the node failed and its handler completed (LittleHorse).
+            outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'receipt', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+          },
+          end: { type: 'EXIT' },
+        },
+      },
+      'on-failure': {
+        variableDefs: [{ name: 'INPUT', type: 'STR' }],
+        nodes: {
+          start: {
+            type: 'ENTRYPOINT',
+            outgoingEdges: [{ sinkNodeName: 'refund', variableMutations: [{ lhsName: 'reason', operation: 'ASSIGN', rhs: { type: 'VARIABLE', variableName: 'INPUT' } }] }],
+          },
+          refund: { type: 'TASK', taskDefName: 'refund', outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: handlerFails ? { type: 'EXIT', failureDef: { failureName: 'refund-failed', message: 'could not refund' } } : { type: 'EXIT' },
+        },
+      },
+    },
+  };
+}
+
+class Run {
+  state: WfRunState | undefined;
+  readonly events: WfRunEvent[] = [];
+  constructor(readonly wfSpec: VersionedWfSpec) {
+    this.send({ type: 'RunWf', wfRunId: 'r' });
+  }
+  send(command: Command): void {
+    const ctx: DecideContext = { now: 0, ids: { next: () => 'id' }, wfSpec: this.wfSpec, catalog };
+    const result = step(this.state, command, ctx);
+    if (!result.ok) throw new Error(result.rejection.message);
+    this.state = result.state;
+    this.events.push(...result.events);
+    expect(replay(this.events)).toEqual(this.state);
+  }
+  report(taskGuid: string, result: Extract<Command, { type: 'ReportTaskAttempt' }>['result']) {
+    this.send({ type: 'ReportTaskAttempt', taskGuid, attempt: 0, result });
+  }
+}
+
+const declined = { status: 'EXCEPTION' as const, name: 'card-declined', message: 'declined', content: 'insufficient funds' };
+
+describe('failure handlers', () => {
+  it('halts the thread, runs the handler as its child, then leaves the failed node without its mutations', () => {
+    const run = new Run(spec([{ handlerSpecName: 'on-failure', specificFailure: 'card-declined' }]));
+    run.report('0-1', declined);
+    expect(run.state?.threadRuns.map((t) => [t.number, t.kind, t.status, t.parentThreadRunNumber])).toEqual([
+      [0, 'ENTRYPOINT', 'HALTED', undefined],
+      [1, 'FAILURE_HANDLER', 'RUNNING', 0],
+    ]);
+    expect(run.state?.threadRuns[0]?.variables.reason).toBe('insufficient funds');
+    expect(run.state?.status).toBe('RUNNING');
+    run.report('1-1', { status: 'SUCCESS', output: 'refunded' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.variables.receipt).toBe('none');
+  });
+
+  it('matches by kind: FAILURE_TYPE_ERROR catches errors only', () => {
+    const errorsOnly = spec([{ handlerSpecName: 'on-failure', anyFailureOfType: 'FAILURE_TYPE_ERROR' }]);
+    const caught = new Run(errorsOnly);
+    caught.report('0-1', { status: 'ERROR', message: 'gateway down' });
+    expect(caught.state?.threadRuns[1]?.kind).toBe('FAILURE_HANDLER');
+    const missed = new Run(errorsOnly);
+    missed.report('0-1', declined);
+    expect(missed.state?.status).toBe('EXCEPTION');
+  });
+
+  it('catches TIMEOUT and TASK_FAILURE with the TASK_ERROR alias', () => {
+    const run = new Run(spec([{ handlerSpecName: 'on-failure', specificFailure: 'TASK_ERROR' }]));
+    run.report('0-1', { status: 'TIMEOUT' });
+    expect(run.state?.threadRuns[1]?.kind).toBe('FAILURE_HANDLER');
+  });
+
+  it('fails the thread with the handler failure when the handler fails', () => {
+    const run = new Run(spec([{ handlerSpecName: 'on-failure' }], true));
+    run.report('0-1', declined);
+    run.report('1-1', { status: 'SUCCESS', output: 'tried' });
+    expect(run.state?.status).toBe('EXCEPTION');
+    expect(run.state?.failure).toEqual({ name: 'refund-failed', message: 'could not refund', content: null });
+  });
+
+  it('leaves a failure no handler matches to fail the thread', () => {
+    const run = new Run(spec([{ handlerSpecName: 'on-failure', specificFailure: 'other-failure' }]));
+    run.report('0-1', declined);
+    expect(run.state?.status).toBe('EXCEPTION');
+    expect(run.state?.threadRuns).toHaveLength(1);
+  });
+
+  it('validates handler threads and names', () => {
+    expect(validateWfSpec(spec([{ handlerSpecName: 'on-failure' }]), catalog)).toEqual([]);
+    const problems = validateWfSpec(spec([{ handlerSpecName: 'missing', specificFailure: 'not ok!' }]), catalog);
+    expect(problems.map((p) => [p.code, p.path.join('.')])).toEqual([
+      ['MISSING_THREAD', 'threadSpecs.entrypoint.nodes.charge.failureHandlers.0.handlerSpecName'],
+      ['THREAD_NEVER_STARTED', 'threadSpecs.on-failure'],
+    ]);
+  });
+});
