@@ -32,6 +32,7 @@ export type {
   Node,
   NodeType,
   NopNode,
+  SleepNode,
   StartThreadNode,
   TaskDef,
   TaskNode,

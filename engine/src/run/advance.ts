@@ -6,6 +6,7 @@ import type { Failure } from './failure.ts';
 import { arriveAtEntrypoint } from './nodes/entrypoint.ts';
 import { arriveAtExit, checkExit } from './nodes/exit.ts';
 import { arriveAtNop } from './nodes/nop.ts';
+import { arriveAtSleep } from './nodes/sleep.ts';
 import { arriveAtTask } from './nodes/task.ts';
 import { arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
 import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
@@ -22,6 +23,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   NOP: arriveAtNop,
   START_THREAD: arriveAtStartThread((s, name, variables, parent) => startThread(s, name, variables, parent)),
   WAIT_FOR_THREADS: arriveAtWaitForThreads,
+  SLEEP: arriveAtSleep,
 };
 
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */

@@ -41,7 +41,9 @@ export interface FireTimer {
 /** What a timer is for. */
 export type TimerPurpose =
   /** Dispatch attempt `attempt` of a TaskRun after its back-off. */
-  { readonly type: 'TASK_RETRY'; readonly taskGuid: string; readonly attempt: number };
+  | { readonly type: 'TASK_RETRY'; readonly taskGuid: string; readonly attempt: number }
+  /** End the SLEEP NodeRun at this place. */
+  | { readonly type: 'SLEEP'; readonly threadRunNumber: number; readonly position: number };
 
 /** The inputs of the world that a WfRun reacts to. */
 export type Command = RunWf | ReportTaskAttempt | FireTimer;

@@ -3,6 +3,7 @@ import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
+import { wakeFromSleep } from './nodes/sleep.ts';
 import { fireTaskRetry, reportTaskAttempt } from './nodes/task.ts';
 import { Session } from './session.ts';
 import type { WfRunState } from './state.ts';
@@ -57,7 +58,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun set timer ${command.timerId}.` });
     if (isTerminal(state.status)) return reject({ code: 'STALE_TIMER', message: `WfRun ${state.id} has already ended (${state.status}).` });
     const s = new Session(state, ctx);
-    const rejection = fireTaskRetry(s, command);
+    const rejection = command.purpose.type === 'SLEEP' ? wakeFromSleep(s, command) : fireTaskRetry(s, command);
     if (rejection) return reject(rejection);
     advance(s);
     return { ok: true, events: s.events };

@@ -144,9 +144,18 @@ export interface WaitForThreadsNode extends NodeBase {
   readonly threads: VariableAssignment;
 }
 
-export type Node = EntrypointNode | TaskNode | ExitNode | NopNode | StartThreadNode | WaitForThreadsNode;
+/** Waits for a number of seconds, or until an epoch-milliseconds timestamp; exactly one of the two. */
+export interface SleepNode extends NodeBase {
+  readonly type: 'SLEEP';
+  /** An INT number of seconds. */
+  readonly rawSeconds?: VariableAssignment | undefined;
+  /** An INT epoch-milliseconds time (LittleHorse's timestamp). */
+  readonly timestamp?: VariableAssignment | undefined;
+}
+
+export type Node = EntrypointNode | TaskNode | ExitNode | NopNode | StartThreadNode | WaitForThreadsNode | SleepNode;
 export type NodeType = Node['type'];
-export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT', 'NOP', 'START_THREAD', 'WAIT_FOR_THREADS'] as const satisfies readonly NodeType[];
+export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT', 'NOP', 'START_THREAD', 'WAIT_FOR_THREADS', 'SLEEP'] as const satisfies readonly NodeType[];
 
 export interface ThreadSpec {
   readonly variableDefs?: readonly ThreadVarDef[] | undefined;

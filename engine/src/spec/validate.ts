@@ -127,6 +127,12 @@ function validateThread(
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
     if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
     if (node.type === 'START_THREAD') validateStartThread(nodePath, name, node, variables, report, wf);
+    if (node.type === 'SLEEP') {
+      const given = [node.rawSeconds, node.timestamp].filter((v) => v !== undefined);
+      if (given.length !== 1) report(nodePath, 'MISSING_FIELD', `SLEEP '${name}' needs exactly one of rawSeconds and timestamp.`);
+      if (node.rawSeconds) checkAssignment([...nodePath, 'rawSeconds'], node.rawSeconds, 'INT', `the seconds '${name}' sleeps`, variables, report);
+      if (node.timestamp) checkAssignment([...nodePath, 'timestamp'], node.timestamp, 'INT', `the time '${name}' sleeps until`, variables, report);
+    }
     if (node.failureHandlers !== undefined) validateFailureHandlers([...nodePath, 'failureHandlers'], name, node.failureHandlers, report, wf);
     if (node.type === 'WAIT_FOR_THREADS') {
       const source = isJsonObject(node.threads) && node.threads.type === 'VARIABLE' ? variables.get(node.threads.variableName) : undefined;

@@ -102,6 +102,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
 /** A retry's back-off is over: schedule the attempt it was waiting for, unless the WfRun has moved on. */
 export function fireTaskRetry(s: Session, command: FireTimer): Rejection | undefined {
   const { purpose } = command;
+  if (purpose.type !== 'TASK_RETRY') return { code: 'STALE_TIMER', message: `Timer ${command.timerId} is not a retry.` };
   const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === purpose.taskGuid);
   const nodeRun = thread?.currentNodeRun;
   const taskRun = nodeRun?.taskRun;

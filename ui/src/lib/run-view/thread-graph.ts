@@ -24,6 +24,7 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   NOP: { width: 96, height: 36 },
   START_THREAD: { width: 200, height: 44 },
   WAIT_FOR_THREADS: { width: 200, height: 44 },
+  SLEEP: { width: 168, height: 44 },
 };
 
 /**
