@@ -34,7 +34,7 @@ const fanOut = spec(
   Object.fromEntries([
     ['start', { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 's0' }] }],
     ...Array.from({ length: 100 }, (_, i) => [`s${i}`, { type: 'START_THREAD', threadSpecName: 'child', outgoingEdges: [{ sinkNodeName: i < 99 ? `s${i + 1}` : 'wait', variableMutations: [{ lhsName: 'children', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }] }]),
-    ['wait', { type: 'WAIT_FOR_THREADS', threads: v('children'), outgoingEdges: [{ sinkNodeName: 'end' }] }],
+    ['wait', { type: 'WAIT_FOR_THREADS', threads: [v('children')], outgoingEdges: [{ sinkNodeName: 'end' }] }],
     ['end', { type: 'EXIT' }],
   ]) as Record<string, Node>,
   {

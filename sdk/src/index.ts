@@ -15,7 +15,7 @@ export type {
   WfRunSummary,
   WfSpecInfo,
 } from './client/types.ts';
-export { NodeOutput, TaskNodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
+export { NodeOutput, SpawnedThread, TaskNodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
 export { TaskContext } from './worker/task-context.ts';
 export { isTaskException, TaskException } from './worker/task-exception.ts';
 export { TaskWorker } from './worker/task-worker.ts';

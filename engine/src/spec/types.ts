@@ -140,8 +140,8 @@ export interface StartThreadNode extends NodeBase {
 /** Waits until every listed child ThreadRun has completed; a failed child fails this node. */
 export interface WaitForThreadsNode extends NodeBase {
   readonly type: 'WAIT_FOR_THREADS';
-  /** An INT thread number, or a JSON_ARR of them (what START_THREAD nodes output). */
-  readonly threads: VariableAssignment;
+  /** Each an INT thread number (what a START_THREAD node outputs) or a JSON_ARR of them; waited for in order. */
+  readonly threads: readonly VariableAssignment[];
 }
 
 /** Waits for a number of seconds, or until an epoch-milliseconds timestamp; exactly one of the two. */

@@ -135,11 +135,17 @@ function validateThread(
     }
     if (node.failureHandlers !== undefined) validateFailureHandlers([...nodePath, 'failureHandlers'], name, node.failureHandlers, report, wf);
     if (node.type === 'WAIT_FOR_THREADS') {
-      const source = isJsonObject(node.threads) && node.threads.type === 'VARIABLE' ? variables.get(node.threads.variableName) : undefined;
-      if (source && source.type !== 'INT' && source.type !== 'JSON_ARR' && node.threads.type === 'VARIABLE' && node.threads.jsonPath === undefined) {
-        report([...nodePath, 'threads'], 'TYPE_MISMATCH', `WAIT_FOR_THREADS '${name}' needs an INT or JSON_ARR of thread numbers; '${source.name}' is ${source.type}.`);
+      if (!Array.isArray(node.threads) || node.threads.length === 0) {
+        report([...nodePath, 'threads'], 'MISSING_FIELD', `WAIT_FOR_THREADS '${name}' needs a list of the threads it waits for.`);
       } else {
-        checkAssignment([...nodePath, 'threads'], node.threads, undefined, `the threads '${name}' waits for`, variables, report);
+        node.threads.forEach((threads: VariableAssignment, i: number) => {
+          const source = isJsonObject(threads) && threads.type === 'VARIABLE' && threads.jsonPath === undefined ? variables.get(threads.variableName) : undefined;
+          if (source && source.type !== 'INT' && source.type !== 'JSON_ARR') {
+            report([...nodePath, 'threads', i], 'TYPE_MISMATCH', `WAIT_FOR_THREADS '${name}' needs INT or JSON_ARR thread numbers; '${source.name}' is ${source.type}.`);
+          } else {
+            checkAssignment([...nodePath, 'threads', i], threads, undefined, `the threads '${name}' waits for`, variables, report);
+          }
+        });
       }
     }
   }

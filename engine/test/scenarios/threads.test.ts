@@ -6,7 +6,7 @@ const catalog: Catalog = { taskDefs: { work: { name: 'work', inputVars: [{ name:
 const v = (variableName: string) => ({ type: 'VARIABLE' as const, variableName });
 
 /** Parent: spawn a and b (each runs `work` on its item, appending the result to the parent's `done` list), wait. */
-function fanOut(parentTail: Record<string, Node> = { wait: { type: 'WAIT_FOR_THREADS', threads: v('children'), outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } }): VersionedWfSpec {
+function fanOut(parentTail: Record<string, Node> = { wait: { type: 'WAIT_FOR_THREADS', threads: [v('children')], outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } }): VersionedWfSpec {
   const child: ThreadSpec = {
     variableDefs: [{ name: 'item', type: 'STR', required: true }],
     nodes: {

@@ -1,5 +1,5 @@
 import { step, validateWfSpec } from '@gallop/engine';
-import type { Catalog, DecideContext, JsonValue, WfRunState, WfSpec } from '@gallop/engine';
+import type { Catalog, DecideContext, JsonValue, TaskAttemptResult, WfRunState, WfSpec } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
 import { Workflow } from './workflow.ts';
 
@@ -7,18 +7,28 @@ const catalog: Catalog = {
   taskDefs: {
     charge: { name: 'charge', inputVars: [{ name: 'amount', type: 'INT' }], returnType: 'STR' },
     ping: { name: 'ping', inputVars: [], returnType: 'INT' },
+    boom: { name: 'boom', inputVars: [], returnType: 'STR' },
   },
 };
 
 /** Runs a compiled spec in the engine, answering every TaskRun with `answer(taskDefName)`. */
-function simulate(spec: WfSpec, variables: Record<string, JsonValue>, answer: (taskDefName: string) => JsonValue): WfRunState {
+function simulate(
+  spec: WfSpec,
+  variables: Record<string, JsonValue>,
+  answer: (taskDefName: string) => JsonValue | { status: 'EXCEPTION'; name: string; message: string },
+): WfRunState {
   const wfSpec = { ...spec, majorVersion: 0, revision: 0 };
   const ctx: DecideContext = { now: 0, ids: { next: () => 'x' }, wfSpec, catalog };
   let result = step(undefined, { type: 'RunWf', wfRunId: 'r', variables }, ctx);
   for (let i = 0; result.ok && result.state.status === 'RUNNING' && i < 1000; i++) {
-    const taskRun = result.state.threadRuns[0]?.currentNodeRun?.taskRun;
+    const taskRun = result.state.threadRuns.find((t) => t.status === 'RUNNING' && t.currentNodeRun?.taskRun?.status === 'TASK_SCHEDULED')?.currentNodeRun?.taskRun;
     if (!taskRun) break;
-    result = step(result.state, { type: 'ReportTaskAttempt', taskGuid: taskRun.taskGuid, attempt: 0, result: { status: 'SUCCESS', output: answer(taskRun.taskDefName) } }, ctx);
+    const answered = answer(taskRun.taskDefName);
+    const outcome: TaskAttemptResult =
+      answered !== null && typeof answered === 'object' && 'status' in answered
+        ? (answered as TaskAttemptResult)
+        : { status: 'SUCCESS', output: answered as JsonValue };
+    result = step(result.state, { type: 'ReportTaskAttempt', taskGuid: taskRun.taskGuid, attempt: 0, result: outcome }, ctx);
   }
   if (!result.ok) throw new Error(result.rejection.message);
   return result.state;
@@ -95,5 +105,39 @@ describe('Workflow', () => {
         a.assign(out);
       }).compile(),
     ).toThrow(/a node's output can only be used right after that node/);
+  });
+
+  it('spawns threads that write the parent variables and waits for them all', () => {
+    const spec = new Workflow('fan-out', (wf) => {
+      const total = wf.declareInt('total').withDefault(0);
+      const a = wf.spawnThread('adder', (child) => {
+        const step = child.declareInt('step');
+        child.mutate(total, 'ADD', step);
+      }, { step: 2 });
+      const b = wf.spawnThread('adder', (child) => {
+        child.mutate(total, 'ADD', 5);
+        child.execute('ping');
+      });
+      wf.waitForThreads(a, b);
+    }).compile();
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
+    expect(Object.keys(spec.threadSpecs)).toEqual(['entrypoint', 'adder', 'adder-2']);
+    const state = simulate(spec, {}, () => 1);
+    expect(state.status).toBe('COMPLETED');
+    expect(state.threadRuns[0]?.variables.total).toBe(7);
+  });
+
+  it('runs an exception handler thread and goes on past the failed node', () => {
+    const spec = new Workflow('handled', (wf) => {
+      const note = wf.declareStr('note').withDefault('none');
+      const charge = wf.execute('boom');
+      wf.handleException(charge, () => note.assign('refunded'), 'card-declined');
+      wf.sleepSeconds(0);
+    }).compile();
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
+    const state = simulate(spec, {}, (name) => (name === 'boom' ? { status: 'EXCEPTION', name: 'card-declined', message: 'no' } : null));
+    expect(state.status).toBe('COMPLETED');
+    expect(state.threadRuns.map((t) => t.kind)).toEqual(['ENTRYPOINT', 'FAILURE_HANDLER']);
+    expect(state.threadRuns[0]?.variables.note).toBe('refunded');
   });
 });

@@ -3,6 +3,7 @@ import type {
   Edge,
   EdgeCondition,
   ExponentialBackoff,
+  FailureHandlerDef,
   JsonValue,
   MutationType,
   Node,
@@ -20,6 +21,14 @@ export class NodeOutput {
   constructor(
     /** @internal */ readonly thread: WorkflowThread,
     readonly nodeName: string,
+  ) {}
+}
+
+/** A child ThreadRun started by spawnThread; pass it to waitForThreads. */
+export class SpawnedThread {
+  constructor(
+    /** Holds the child's thread run number. */
+    readonly variable: WfRunVariable<'INT'>,
   ) {}
 }
 
@@ -75,9 +84,12 @@ export class WfRunVariable<T extends VariableType = VariableType> {
     return this;
   }
 
-  /** Sets the variable when the thread leaves its current node: to a node's output, another variable or a literal. */
+  /**
+   * Sets the variable when the thread being built leaves its current node: to a node's output, another variable or
+   * a literal. Works from any thread that can see the variable (a child or handler thread of its own).
+   */
   assign(value: NodeOutput | WfRunVariable | JsonValue): void {
-    this.thread.mutate(this, 'ASSIGN', value);
+    this.thread.compiler.building().mutate(this, 'ASSIGN', value);
   }
 
   /** @internal */
@@ -104,8 +116,15 @@ export class WorkflowThread {
   readonly #variables: WfRunVariable[] = [];
   #tails: Tail[] = [];
 
-  constructor(readonly workflowName: string) {
+  constructor(
+    /** @internal */ readonly compiler: WorkflowCompiler,
+    readonly threadName: string,
+  ) {
     this.#add('entrypoint', { type: 'ENTRYPOINT' });
+  }
+
+  get workflowName(): string {
+    return this.compiler.name;
   }
 
   declareStr(name: string): WfRunVariable<'STR'> {
@@ -187,6 +206,63 @@ export class WorkflowThread {
     this.#tails = [{ node: head, mutations: [] }];
   }
 
+  /**
+   * Starts `body` as a child thread that runs beside this one and reads and writes this thread's variables.
+   * `inputs` give the child's own variables their first values.
+   */
+  spawnThread(name: string, body: (thread: WorkflowThread) => void, inputs: Record<string, WfRunVariable | JsonValue> = {}): SpawnedThread {
+    const threadSpecName = this.compiler.addThread(name, body);
+    const nodeName = this.#add(name, {
+      type: 'START_THREAD',
+      threadSpecName,
+      variables: Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, this.source(value, `input '${key}' of thread '${name}'`) as VariableAssignment])),
+    });
+    // LittleHorse's SDK keeps the child's number in a variable named after the node.
+    const number = this.#declare(`thread-${nodeName}`, 'INT');
+    number.assign(new NodeOutput(this, nodeName));
+    return new SpawnedThread(number);
+  }
+
+  /** Waits until every given thread has completed; a failed one fails this node (CHILD_FAILURE for errors). */
+  waitForThreads(...threads: SpawnedThread[]): NodeOutput {
+    if (threads.length === 0) throw new Error(`${this.workflowName}: waitForThreads needs at least one thread.`);
+    const name = this.#add('threads', { type: 'WAIT_FOR_THREADS', threads: threads.map((t) => ({ type: 'VARIABLE', variableName: t.variable.name })) });
+    return new NodeOutput(this, name);
+  }
+
+  /** Waits `seconds` (a number or an INT variable). */
+  sleepSeconds(seconds: number | WfRunVariable<'INT'>): void {
+    this.#add('sleep', { type: 'SLEEP', rawSeconds: this.source(seconds, 'sleepSeconds') as VariableAssignment });
+  }
+
+  /** Waits until an epoch-milliseconds time held by an INT variable. */
+  sleepUntil(timestamp: WfRunVariable<'INT'>): void {
+    this.#add('sleep', { type: 'SLEEP', timestamp: this.source(timestamp, 'sleepUntil') as VariableAssignment });
+  }
+
+  /** Runs `handler` as a thread when `node` fails with the ERROR `name` (or any ERROR), then goes on past the node. */
+  handleError(node: NodeOutput, handler: (thread: WorkflowThread) => void, name?: string): void {
+    this.#handle(node, handler, name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_ERROR' } : { specificFailure: name }, name ?? 'FAILURE_TYPE_ERROR');
+  }
+
+  /** Runs `handler` as a thread when `node` fails with the business EXCEPTION `name` (or any EXCEPTION). */
+  handleException(node: NodeOutput, handler: (thread: WorkflowThread) => void, name?: string): void {
+    this.#handle(node, handler, name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_EXCEPTION' } : { specificFailure: name }, name ?? 'FAILURE_TYPE_EXCEPTION');
+  }
+
+  /** Runs `handler` as a thread when `node` fails in any way. */
+  handleAnyFailure(node: NodeOutput, handler: (thread: WorkflowThread) => void): void {
+    this.#handle(node, handler, {}, 'any-failure');
+  }
+
+  #handle(node: NodeOutput, handler: (thread: WorkflowThread) => void, match: Omit<FailureHandlerDef, 'handlerSpecName'>, suffix: string): void {
+    const entry = this.#nodes.find(([name]) => name === node.nodeName);
+    if (!entry || node.thread !== this) throw new Error(`${this.workflowName}: '${node.nodeName}' is not a node of this thread.`);
+    // LittleHorse's SDK names handler threads exn-handler-{node}-{failure}.
+    const handlerSpecName = this.compiler.addThread(`exn-handler-${node.nodeName}-${suffix}`, handler);
+    entry[1] = { ...entry[1], failureHandlers: [...(entry[1].failureHandlers ?? []), { handlerSpecName, ...match }] };
+  }
+
   /** Ends the thread here (or this branch of it). Compiling adds this at the end when it is missing. */
   complete(): void {
     this.#add('exit', { type: 'EXIT' });
@@ -234,7 +310,8 @@ export class WorkflowThread {
   }
 
   #declare<T extends VariableType>(name: string, type: T): WfRunVariable<T> {
-    if (this.#variables.some((v) => v.name === name)) throw new Error(`${this.workflowName}: variable '${name}' is declared twice.`);
+    // LittleHorse: variable names are unique across all the threads of a WfSpec.
+    this.compiler.claimVariableName(name);
     const variable = new WfRunVariable(this, name, type);
     this.#variables.push(variable as WfRunVariable);
     return variable;
@@ -264,6 +341,43 @@ export class WorkflowThread {
   }
 }
 
+/** @internal Collects the threads and variable names of one compilation. */
+export class WorkflowCompiler {
+  readonly threadSpecs: Record<string, ThreadSpec> = {};
+  readonly #variableNames = new Set<string>();
+  readonly #building: WorkflowThread[] = [];
+
+  constructor(readonly name: string) {}
+
+  claimVariableName(name: string): void {
+    if (this.#variableNames.has(name)) throw new Error(`${this.name}: variable '${name}' is declared twice; names are unique in a WfSpec.`);
+    this.#variableNames.add(name);
+  }
+
+  /** Builds a thread and returns its ThreadSpec name (made unique if it is taken). */
+  addThread(name: string, body: (thread: WorkflowThread) => void): string {
+    let threadName = name;
+    for (let i = 2; threadName in this.threadSpecs; i++) threadName = `${name}-${i}`;
+    this.threadSpecs[threadName] = { nodes: {} };
+    const thread = new WorkflowThread(this, threadName);
+    this.#building.push(thread);
+    try {
+      body(thread);
+    } finally {
+      this.#building.pop();
+    }
+    this.threadSpecs[threadName] = thread.toThreadSpec();
+    return threadName;
+  }
+
+  /** The thread whose body is running now: where a variable's assign() lands. */
+  building(): WorkflowThread {
+    const thread = this.#building[this.#building.length - 1];
+    if (!thread) throw new Error(`${this.name}: variables can be assigned only while the workflow is being built.`);
+    return thread;
+  }
+}
+
 /** A WfSpec written as code: `new Workflow('greet', (wf) => { ... }).compile()` gives the JSON the server registers. */
 export class Workflow {
   constructor(
@@ -272,8 +386,8 @@ export class Workflow {
   ) {}
 
   compile(): WfSpec {
-    const thread = new WorkflowThread(this.name);
-    this.entrypoint(thread);
-    return { name: this.name, entrypointThreadName: 'entrypoint', threadSpecs: { entrypoint: thread.toThreadSpec() } };
+    const compiler = new WorkflowCompiler(this.name);
+    compiler.addThread('entrypoint', this.entrypoint);
+    return { name: this.name, entrypointThreadName: 'entrypoint', threadSpecs: compiler.threadSpecs };
   }
 }

@@ -50,10 +50,14 @@ export const checkWaitForThreads: CheckHandler<'WAIT_FOR_THREADS'> = (s, thread,
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
     return true;
   };
-  const listed = evaluate(s, thread, node.threads);
-  if (!listed.ok) return fail(listed.failure);
-  const numbers = threadNumbers(listed.value);
-  if (!numbers) return fail({ name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs an INT or a JSON_ARR of INTs; got ${describeValue(listed.value)}.` });
+  const numbers: number[] = [];
+  for (const source of node.threads) {
+    const listed = evaluate(s, thread, source);
+    if (!listed.ok) return fail(listed.failure);
+    const found = threadNumbers(listed.value);
+    if (!found) return fail({ name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeValue(listed.value)}.` });
+    numbers.push(...found);
+  }
   const children: ThreadRunState[] = [];
   for (const number of numbers) {
     const child = s.state.threadRuns[number];
