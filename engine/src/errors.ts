@@ -12,7 +12,9 @@ export type RejectionCode =
   /** A report for an attempt that already ended or is not the current one: late or duplicate. */
   | 'STALE_TASK_ATTEMPT'
   /** A timer whose purpose has passed (the WfRun moved on or ended); firing it changes nothing. */
-  | 'STALE_TIMER';
+  | 'STALE_TIMER'
+  /** An ExternalEvent with that guid is already waiting in the WfRun. */
+  | 'DUPLICATE_EXTERNAL_EVENT';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

@@ -1,7 +1,7 @@
 export type { DecideContext, IdSource } from './context.ts';
 export { InvariantError } from './errors.ts';
 export type { Rejection, RejectionCode } from './errors.ts';
-export type { Command, FireTimer, ReportTaskAttempt, RunWf, TaskAttemptResult, TimerPurpose } from './run/commands.ts';
+export type { Command, ExternalEventInput, FireTimer, PutExternalEvent, ReportTaskAttempt, RunWf, TaskAttemptResult, TimerPurpose } from './run/commands.ts';
 export { decide } from './run/decide.ts';
 export type { Decision } from './run/decide.ts';
 export type * from './run/events.ts';
@@ -10,7 +10,7 @@ export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
 export { taskGuid } from './run/nodes/task.ts';
 export { isTerminal, LH_STATUSES, TASK_STATUSES } from './run/state.ts';
-export type { HaltReason, LHStatus, NodeRunState, ThreadRunKind, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
+export type { HaltReason, LHStatus, NodeRunState, PendingExternalEvent, ThreadRunKind, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
 export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
@@ -25,6 +25,8 @@ export type {
   EntrypointNode,
   ExitNode,
   ExponentialBackoff,
+  ExternalEventDef,
+  ExternalEventNode,
   FailureDef,
   FailureHandlerDef,
   MutationOperation,

@@ -3,6 +3,8 @@ export type { GallopClientOptions, Sink } from './client/client.ts';
 export { GallopClientError, isGallopClientError } from './client/errors.ts';
 export type { GallopErrorCode, GallopProblem } from './client/errors.ts';
 export type {
+  ExternalEventDefInfo,
+  ExternalEventInfo,
   NodeRunInfo,
   ScheduledTask,
   StoredWfRunEvent,

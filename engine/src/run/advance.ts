@@ -5,6 +5,7 @@ import { statusOfFailure } from './failure.ts';
 import type { Failure } from './failure.ts';
 import { arriveAtEntrypoint } from './nodes/entrypoint.ts';
 import { arriveAtExit, checkExit } from './nodes/exit.ts';
+import { arriveAtExternalEvent, checkExternalEvent } from './nodes/external-event.ts';
 import { arriveAtNop } from './nodes/nop.ts';
 import { arriveAtSleep } from './nodes/sleep.ts';
 import { arriveAtTask } from './nodes/task.ts';
@@ -24,12 +25,14 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   START_THREAD: arriveAtStartThread((s, name, variables, parent) => startThread(s, name, variables, parent)),
   WAIT_FOR_THREADS: arriveAtWaitForThreads,
   SLEEP: arriveAtSleep,
+  EXTERNAL_EVENT: arriveAtExternalEvent,
 };
 
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */
 const recheck: { [K in NodeType]?: CheckHandler<K> } = {
   EXIT: checkExit,
   WAIT_FOR_THREADS: checkWaitForThreads,
+  EXTERNAL_EVENT: checkExternalEvent,
 };
 
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */

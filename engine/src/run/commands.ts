@@ -1,11 +1,26 @@
 import type { JsonValue } from '../values/value.ts';
 
+/** An event the world sent to a WfRun. */
+export interface ExternalEventInput {
+  /** Unique per WfRun; the same event sent twice is kept once. */
+  readonly guid: string;
+  readonly externalEventDefName: string;
+  readonly content: JsonValue;
+}
+
 /** Start a WfRun of the WfSpec in the context. */
 export interface RunWf {
   readonly type: 'RunWf';
   readonly wfRunId: string;
   /** Values for the entrypoint thread's variables, by name. */
   readonly variables?: Readonly<Record<string, JsonValue>> | undefined;
+  /** Events sent to this id before the WfRun existed, oldest first (LittleHorse keeps and delivers them). */
+  readonly externalEvents?: readonly ExternalEventInput[] | undefined;
+}
+
+/** An ExternalEvent arrives for the WfRun. */
+export interface PutExternalEvent extends ExternalEventInput {
+  readonly type: 'PutExternalEvent';
 }
 
 /** What a Task Worker says of one attempt. */
@@ -43,7 +58,9 @@ export type TimerPurpose =
   /** Dispatch attempt `attempt` of a TaskRun after its back-off. */
   | { readonly type: 'TASK_RETRY'; readonly taskGuid: string; readonly attempt: number }
   /** End the SLEEP NodeRun at this place. */
-  | { readonly type: 'SLEEP'; readonly threadRunNumber: number; readonly position: number };
+  | { readonly type: 'SLEEP'; readonly threadRunNumber: number; readonly position: number }
+  /** Fail the EXTERNAL_EVENT NodeRun at this place with TIMEOUT if it still waits. */
+  | { readonly type: 'EXTERNAL_EVENT_TIMEOUT'; readonly threadRunNumber: number; readonly position: number };
 
 /** The inputs of the world that a WfRun reacts to. */
-export type Command = RunWf | ReportTaskAttempt | FireTimer;
+export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent;

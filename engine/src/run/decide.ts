@@ -3,6 +3,7 @@ import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
+import { timeOutExternalEvent } from './nodes/external-event.ts';
 import { wakeFromSleep } from './nodes/sleep.ts';
 import { fireTaskRetry, reportTaskAttempt } from './nodes/task.ts';
 import { Session } from './session.ts';
@@ -37,6 +38,9 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
       wfRunId: command.wfRunId,
       wfSpecId: { name: wfSpec.name, majorVersion: wfSpec.majorVersion, revision: wfSpec.revision },
     });
+    for (const { guid, externalEventDefName, content } of command.externalEvents ?? []) {
+      s.emit({ type: 'ExternalEventReceived', guid, externalEventDefName, content });
+    }
     startThread(s, wfSpec.entrypointThreadName, initialValues(defs, command.variables ?? {}));
     advance(s);
     return { ok: true, events: s.events };
@@ -54,11 +58,24 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     return { ok: true, events: s.events };
   },
 
+  PutExternalEvent(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `WfRun for ExternalEvent ${command.guid} does not exist yet.` });
+    if (state.pendingExternalEvents?.some((e) => e.guid === command.guid)) {
+      return reject({ code: 'DUPLICATE_EXTERNAL_EVENT', message: `ExternalEvent ${command.guid} has already arrived.` });
+    }
+    const s = new Session(state, ctx);
+    s.emit({ type: 'ExternalEventReceived', guid: command.guid, externalEventDefName: command.externalEventDefName, content: command.content });
+    // An ended WfRun keeps the event (LittleHorse stores it) but nothing will take it.
+    if (!isTerminal(state.status)) advance(s);
+    return { ok: true, events: s.events };
+  },
+
   FireTimer(state, command, ctx) {
     if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun set timer ${command.timerId}.` });
     if (isTerminal(state.status)) return reject({ code: 'STALE_TIMER', message: `WfRun ${state.id} has already ended (${state.status}).` });
     const s = new Session(state, ctx);
-    const rejection = command.purpose.type === 'SLEEP' ? wakeFromSleep(s, command) : fireTaskRetry(s, command);
+    const fire = { SLEEP: wakeFromSleep, TASK_RETRY: fireTaskRetry, EXTERNAL_EVENT_TIMEOUT: timeOutExternalEvent }[command.purpose.type];
+    const rejection = fire(s, command);
     if (rejection) return reject(rejection);
     advance(s);
     return { ok: true, events: s.events };

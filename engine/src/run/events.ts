@@ -90,6 +90,22 @@ export interface TaskRetryPending extends At {
   readonly attempt: number;
 }
 
+/** An ExternalEvent reached the WfRun; it waits in the state until a thread takes it. */
+export interface ExternalEventReceived extends At {
+  readonly type: 'ExternalEventReceived';
+  readonly guid: string;
+  readonly externalEventDefName: string;
+  readonly content: JsonValue;
+}
+
+/** A waiting EXTERNAL_EVENT NodeRun took an ExternalEvent. */
+export interface ExternalEventClaimed extends At {
+  readonly type: 'ExternalEventClaimed';
+  readonly guid: string;
+  readonly threadRunNumber: number;
+  readonly position: number;
+}
+
 export interface NodeRunCompleted extends At {
   readonly type: 'NodeRunCompleted';
   readonly threadRunNumber: number;
@@ -163,6 +179,8 @@ export type WfRunEvent =
   | TaskRetryPending
   | TimerSet
   | TimerFired
+  | ExternalEventReceived
+  | ExternalEventClaimed
   | NodeRunCompleted
   | NodeRunFailed
   | VariableAssigned

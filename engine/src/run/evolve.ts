@@ -47,6 +47,18 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         ...n,
         taskRun: n.taskRun && { ...n.taskRun, attempt: event.attempt, status: 'TASK_PENDING' },
       }));
+    case 'ExternalEventReceived':
+      return {
+        ...state,
+        pendingExternalEvents: [
+          ...(state.pendingExternalEvents ?? []),
+          { guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, time: event.time },
+        ],
+      };
+    case 'ExternalEventClaimed': {
+      const pending = (state.pendingExternalEvents ?? []).filter((e) => e.guid !== event.guid);
+      return { ...state, pendingExternalEvents: pending.length > 0 ? pending : undefined };
+    }
     case 'TimerSet':
     case 'TimerFired':
       // Timers live in the server's timer table; the state needs only what they change.

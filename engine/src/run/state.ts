@@ -86,4 +86,13 @@ export interface WfRunState {
   /** Indexed by thread run number. */
   readonly threadRuns: readonly ThreadRunState[];
   readonly failure?: Failure | undefined;
+  /** ExternalEvents that arrived and that no thread has taken yet, oldest first. */
+  readonly pendingExternalEvents?: readonly PendingExternalEvent[] | undefined;
+}
+
+export interface PendingExternalEvent {
+  readonly guid: string;
+  readonly externalEventDefName: string;
+  readonly content: JsonValue;
+  readonly time: number;
 }

@@ -27,7 +27,8 @@ export type ProblemCode =
   | 'UNREACHABLE_EDGE'
   | 'INVALID_JSON_PATH'
   | 'RESERVED_FAILURE_NAME'
-  | 'THREAD_NEVER_STARTED';
+  | 'THREAD_NEVER_STARTED'
+  | 'UNKNOWN_EXTERNAL_EVENT_DEF';
 
 /** One thing wrong with a spec or an input, with where it is and a sentence a person understands. */
 export interface Problem {

@@ -153,9 +153,34 @@ export interface SleepNode extends NodeBase {
   readonly timestamp?: VariableAssignment | undefined;
 }
 
-export type Node = EntrypointNode | TaskNode | ExitNode | NopNode | StartThreadNode | WaitForThreadsNode | SleepNode;
+/**
+ * Waits for an ExternalEvent of a def sent to this WfRun; its content is the node's output. Events that arrived
+ * before the thread got here wait for it, and are taken oldest first.
+ */
+export interface ExternalEventNode extends NodeBase {
+  readonly type: 'EXTERNAL_EVENT';
+  readonly externalEventDefName: string;
+  /** An INT number of seconds after which the node fails with TIMEOUT. */
+  readonly timeoutSeconds?: VariableAssignment | undefined;
+}
+
+export type Node = EntrypointNode | TaskNode | ExitNode | NopNode | StartThreadNode | WaitForThreadsNode | SleepNode | ExternalEventNode;
 export type NodeType = Node['type'];
-export const NODE_TYPES = ['ENTRYPOINT', 'TASK', 'EXIT', 'NOP', 'START_THREAD', 'WAIT_FOR_THREADS', 'SLEEP'] as const satisfies readonly NodeType[];
+export const NODE_TYPES = [
+  'ENTRYPOINT',
+  'TASK',
+  'EXIT',
+  'NOP',
+  'START_THREAD',
+  'WAIT_FOR_THREADS',
+  'SLEEP',
+  'EXTERNAL_EVENT',
+] as const satisfies readonly NodeType[];
+
+/** A kind of event that the world sends to WfRuns. */
+export interface ExternalEventDef {
+  readonly name: string;
+}
 
 export interface ThreadSpec {
   readonly variableDefs?: readonly ThreadVarDef[] | undefined;
@@ -179,4 +204,6 @@ export interface VersionedWfSpec extends WfSpec {
 /** What validation and decisions may look up outside the spec. */
 export interface Catalog {
   readonly taskDefs: Readonly<Record<string, TaskDef>>;
+  /** Absent means none are registered. */
+  readonly externalEventDefs?: Readonly<Record<string, ExternalEventDef>> | undefined;
 }

@@ -127,6 +127,12 @@ function validateThread(
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
     if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
     if (node.type === 'START_THREAD') validateStartThread(nodePath, name, node, variables, report, wf);
+    if (node.type === 'EXTERNAL_EVENT') {
+      if (typeof node.externalEventDefName !== 'string' || !catalog.externalEventDefs?.[node.externalEventDefName]) {
+        report([...nodePath, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `EXTERNAL_EVENT '${name}' waits for ${describeValue(node.externalEventDefName as JsonValue)}, which is not a registered ExternalEventDef.`);
+      }
+      if (node.timeoutSeconds) checkAssignment([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, 'INT', `the timeout of '${name}'`, variables, report);
+    }
     if (node.type === 'SLEEP') {
       const given = [node.rawSeconds, node.timestamp].filter((v) => v !== undefined);
       if (given.length !== 1) report(nodePath, 'MISSING_FIELD', `SLEEP '${name}' needs exactly one of rawSeconds and timestamp.`);
@@ -339,6 +345,8 @@ function validateStartThread(
 /** The type a node outputs: 'none' when it has no output, 'unknown' when the spec cannot tell yet. */
 function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'unknown' {
   if (node.type === 'START_THREAD') return 'INT';
+  // ExternalEventDefs carry no content type yet, so an event's content may be anything.
+  if (node.type === 'EXTERNAL_EVENT') return 'unknown';
   if (node.type !== 'TASK') return 'none';
   const def = catalog.taskDefs[node.taskDefName];
   if (!def) return 'unknown';

@@ -230,6 +230,16 @@ export class WorkflowThread {
     return new NodeOutput(this, name);
   }
 
+  /** Waits for an ExternalEvent of `externalEventDefName`; its content is the node's output. */
+  waitForEvent(externalEventDefName: string, options: { timeoutSeconds?: number | WfRunVariable<'INT'> } = {}): NodeOutput {
+    const name = this.#add(externalEventDefName, {
+      type: 'EXTERNAL_EVENT',
+      externalEventDefName,
+      ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.source(options.timeoutSeconds, 'the event timeout') as VariableAssignment }),
+    });
+    return new NodeOutput(this, name);
+  }
+
   /** Waits `seconds` (a number or an INT variable). */
   sleepSeconds(seconds: number | WfRunVariable<'INT'>): void {
     this.#add('sleep', { type: 'SLEEP', rawSeconds: this.source(seconds, 'sleepSeconds') as VariableAssignment });

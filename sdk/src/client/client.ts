@@ -4,7 +4,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { GallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
 import * as ops from './operations.ts';
-import type { ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSummary, WfSpecInfo } from './types.ts';
+import type { ExternalEventDefInfo, ExternalEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSummary, WfSpecInfo } from './types.ts';
 
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
@@ -152,6 +152,17 @@ export class GallopClient {
           ? { status: 'ERROR', message: outcome.message }
           : { status: 'EXCEPTION', exceptionName: outcome.name, message: outcome.message, content: outcome.content ?? null };
     const data = await this.request<{ result: Result<TaskRunReport> }>(ops.REPORT_TASK_RUN, { input: { ...rest, ...fields } });
+    return unwrap(data.result);
+  }
+
+  async putExternalEventDef(input: { name: string }): Promise<ExternalEventDefInfo> {
+    const data = await this.request<{ result: Result<ExternalEventDefInfo> }>(ops.PUT_EXTERNAL_EVENT_DEF, { input });
+    return unwrap(data.result);
+  }
+
+  /** Sends an ExternalEvent to a WfRun (which may not exist yet); a `guid` makes the send idempotent. */
+  async putExternalEvent(input: { wfRunId: string; externalEventDefName: string; content?: JsonValue; guid?: string }): Promise<ExternalEventInfo> {
+    const data = await this.request<{ result: Result<ExternalEventInfo> }>(ops.PUT_EXTERNAL_EVENT, { input });
     return unwrap(data.result);
   }
 

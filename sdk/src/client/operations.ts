@@ -50,3 +50,15 @@ export const REPORT_TASK_RUN = `mutation ReportTaskRun($input: ReportTaskRunInpu
 export const WF_RUN_EVENTS = `subscription WfRunEvents($id: ID!, $afterSeq: Int) {
   wfRunEvents(id: $id, afterSeq: $afterSeq) { wfRunId seq type time event }
 }`;
+
+export const PUT_EXTERNAL_EVENT_DEF = `mutation PutExternalEventDef($input: PutExternalEventDefInput!) {
+  result: putExternalEventDef(input: $input) { __typename ... on ExternalEventDef { name createdAt } ${ERRORS} }
+}`;
+
+export const PUT_EXTERNAL_EVENT = `mutation PutExternalEvent($input: PutExternalEventInput!) {
+  result: putExternalEvent(input: $input) {
+    __typename
+    ... on ExternalEvent { wfRunId guid externalEventDefName content createdAt claimed threadRunNumber nodeRunPosition }
+    ${ERRORS}
+  }
+}`;

@@ -111,3 +111,20 @@ export type TaskOutcome =
   | { readonly status: 'SUCCESS'; readonly output?: JsonValue }
   | { readonly status: 'ERROR'; readonly message: string }
   | { readonly status: 'EXCEPTION'; readonly name: string; readonly message: string; readonly content?: JsonValue };
+
+export interface ExternalEventDefInfo {
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+/** An event sent to a WfRun; `claimed` once an EXTERNAL_EVENT node took it. */
+export interface ExternalEventInfo {
+  readonly wfRunId: string;
+  readonly guid: string;
+  readonly externalEventDefName: string;
+  readonly content: JsonValue;
+  readonly createdAt: string;
+  readonly claimed: boolean;
+  readonly threadRunNumber: number | null;
+  readonly nodeRunPosition: number | null;
+}

@@ -6,6 +6,7 @@ import './types/common.ts';
 import './types/task-def.ts';
 import './types/wf-spec.ts';
 import './types/task-run.ts';
+import './types/external-event.ts';
 import './types/wf-run.ts';
 
 builder.queryType({});

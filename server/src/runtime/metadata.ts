@@ -1,7 +1,7 @@
-import type { Catalog, TaskDef, VersionedWfSpec, WfSpecId } from '@gallop/engine';
+import type { Catalog, ExternalEventDef, TaskDef, VersionedWfSpec, WfSpecId } from '@gallop/engine';
 import { NotFoundError } from '../graphql/errors.ts';
 import type { Queryable } from '../store/db.ts';
-import { findTaskDef, findWfSpec } from '../store/queries/metadata.ts';
+import { findExternalEventDef, findTaskDef, findWfSpec } from '../store/queries/metadata.ts';
 
 /**
  * Reads WfSpecs and TaskDefs for decisions. Both are immutable once registered, so each is read from the
@@ -11,6 +11,7 @@ import { findTaskDef, findWfSpec } from '../store/queries/metadata.ts';
 export class Metadata {
   readonly #specs = new Map<string, VersionedWfSpec>();
   readonly #taskDefs = new Map<string, TaskDef>();
+  readonly #eventDefs = new Map<string, ExternalEventDef>();
 
   async wfSpec(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec> {
     const key = `${tenantId}\u0000${id.name}\u0000${id.majorVersion}\u0000${id.revision}`;
@@ -29,15 +30,28 @@ export class Metadata {
   /** The TaskDefs a WfSpec names; a TaskDef missing here fails its node at run time with TASK_ERROR. */
   async catalogFor(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<Catalog> {
     const names = new Set<string>();
+    const eventNames = new Set<string>();
     for (const thread of Object.values(spec.threadSpecs)) {
-      for (const node of Object.values(thread.nodes)) if (node.type === 'TASK') names.add(node.taskDefName);
+      for (const node of Object.values(thread.nodes)) {
+        if (node.type === 'TASK') names.add(node.taskDefName);
+        if (node.type === 'EXTERNAL_EVENT') eventNames.add(node.externalEventDefName);
+      }
     }
     const taskDefs: Record<string, TaskDef> = {};
     for (const name of names) {
       const def = await this.taskDef(db, tenantId, name);
       if (def) taskDefs[name] = def;
     }
-    return { taskDefs };
+    const externalEventDefs: Record<string, ExternalEventDef> = {};
+    for (const name of eventNames) {
+      const key = `${tenantId}\u0000${name}`;
+      const def = this.#eventDefs.get(key) ?? (await findExternalEventDef(db, tenantId, name))?.def;
+      if (def) {
+        this.#eventDefs.set(key, def);
+        externalEventDefs[name] = def;
+      }
+    }
+    return { taskDefs, externalEventDefs };
   }
 
   async taskDef(db: Queryable, tenantId: string, name: string): Promise<TaskDef | undefined> {

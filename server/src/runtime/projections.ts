@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Queryable } from '../store/db.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
-import { nodeRuns, taskRuns, timers, variables, wfRunEvents, wfRuns } from '../store/schema.ts';
+import { externalEvents, nodeRuns, taskRuns, timers, variables, wfRunEvents, wfRuns } from '../store/schema.ts';
 import type { TaskAttemptRecord } from '../store/schema.ts';
 
 type NodeRunRow = typeof nodeRuns.$inferInsert;
@@ -44,7 +44,7 @@ export function projection(
     );
   }
 
-  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers } = collect(tenantId, wfRunId, events);
+  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims } = collect(tenantId, wfRunId, events);
   if (newNodeRuns.length > 0) writes.push(db.insert(nodeRuns).values(newNodeRuns));
   for (const ended of endedNodeRuns) {
     writes.push(
@@ -93,6 +93,26 @@ export function projection(
     );
   }
   if (newTimers.length > 0) writes.push(db.insert(timers).values(newTimers));
+  if (received.length > 0) {
+    // An event stored before its WfRun existed is already a row: the WfRun's first write claims it in place.
+    writes.push(
+      db
+        .insert(externalEvents)
+        .values(received)
+        .onConflictDoUpdate({
+          target: [externalEvents.tenantId, externalEvents.wfRunId, externalEvents.guid],
+          set: { claimed: sql`excluded.claimed`, threadRunNumber: sql`excluded.thread_run_number`, nodeRunPosition: sql`excluded.node_run_position` },
+        }),
+    );
+  }
+  for (const claim of claims) {
+    writes.push(
+      db
+        .update(externalEvents)
+        .set({ claimed: true, threadRunNumber: claim.threadRunNumber, nodeRunPosition: claim.position })
+        .where(and(eq(externalEvents.tenantId, tenantId), eq(externalEvents.wfRunId, wfRunId), eq(externalEvents.guid, claim.guid))),
+    );
+  }
   for (const timerId of firedTimers) {
     writes.push(db.delete(timers).where(and(eq(timers.tenantId, tenantId), eq(timers.wfRunId, wfRunId), eq(timers.timerId, timerId))));
   }
@@ -139,6 +159,8 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
   };
   const newTimers: (typeof timers.$inferInsert)[] = [];
   const firedTimers: string[] = [];
+  const received: (typeof externalEvents.$inferInsert)[] = [];
+  const claims: { guid: string; threadRunNumber: number; position: number }[] = [];
   const setVar = (threadRunNumber: number, name: string, value: JsonValue) =>
     vars.set(`${threadRunNumber}\u0000${name}`, { tenantId, wfRunId, threadRunNumber, name, value });
 
@@ -208,6 +230,16 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
       case 'TimerFired':
         firedTimers.push(event.timerId);
         break;
+      case 'ExternalEventReceived':
+        received.push({ tenantId, wfRunId, guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, createdAt: new Date(event.time) });
+        break;
+      case 'ExternalEventClaimed': {
+        // Received in this same command: the insert carries the claim, since one statement changes a row once.
+        const row = received.find((r) => r.guid === event.guid);
+        if (row) Object.assign(row, { claimed: true, threadRunNumber: event.threadRunNumber, nodeRunPosition: event.position });
+        else claims.push({ guid: event.guid, threadRunNumber: event.threadRunNumber, position: event.position });
+        break;
+      }
       case 'TaskAttemptFailed': {
         const c = change(event.taskGuid);
         c.status = event.status;
@@ -228,7 +260,7 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
         break;
     }
   }
-  return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers };
+  return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims };
 }
 
 /** Everything one command does to an existing TaskRun row. */

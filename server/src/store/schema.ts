@@ -1,6 +1,6 @@
-import type { Failure, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
+import type { ExternalEventDef, Failure, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 // Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
 // and every per-WfRun table carries wf_run_id, the distribution column for sharding (docs/scaling.md).
@@ -154,4 +154,38 @@ export const timers = pgTable(
     lockedUntil: at('locked_until'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.timerId] }), index('timers_due').on(t.fireAt)],
+);
+
+export const externalEventDefs = pgTable(
+  'external_event_defs',
+  {
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    def: jsonb('def').$type<ExternalEventDef>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name] })],
+);
+
+/**
+ * Every ExternalEvent sent to a WfRun, claimed or not. One sent before its WfRun exists waits here, unclaimed,
+ * and goes into the WfRun's RunWf command.
+ */
+export const externalEvents = pgTable(
+  'external_events',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    guid: text('guid').notNull(),
+    externalEventDefName: text('external_event_def_name').notNull(),
+    content: jsonb('content').$type<JsonValue>(),
+    createdAt: at('created_at').notNull(),
+    claimed: boolean('claimed').notNull().default(false),
+    threadRunNumber: integer('thread_run_number'),
+    nodeRunPosition: integer('node_run_position'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.guid] }),
+    index('external_events_by_def').on(t.tenantId, t.externalEventDefName, t.createdAt),
+  ],
 );

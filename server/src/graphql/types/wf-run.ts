@@ -11,6 +11,8 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
+import { listExternalEvents } from '../../store/queries/external-events.ts';
+import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
 import { WfSpecRef } from './wf-spec.ts';
 
@@ -109,6 +111,11 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
       resolve: async (run, _args, { services, tenantId }) =>
         (await listVariables(services.db, tenantId, run.id)).map((v) => ({ threadRunNumber: v.threadRunNumber, name: v.name, value: v.value ?? null })),
     }),
+    externalEvents: t.field({
+      type: [ExternalEventRef],
+      description: 'Every ExternalEvent sent to it, oldest first.',
+      resolve: (run, _args, { services, tenantId }) => listExternalEvents(services.db, tenantId, run.id),
+    }),
     events: t.field({
       type: [WfRunEventRef],
       args: { afterSeq: t.arg.int({ description: 'Only events after this seq; 0 for all.' }) },
@@ -171,7 +178,10 @@ builder.mutationFields((t) => ({
         ]);
       }
       const variables = (input.variables ?? {}) as Record<string, JsonValue>;
-      const outcome = await services.execute(tenantId, id, { type: 'RunWf', wfRunId: id, variables }, row.spec);
+      // Events sent to this id before the WfRun existed wait for it (LittleHorse).
+      const early = input.id == null ? [] : await listExternalEvents(services.db, tenantId, id, true);
+      const externalEvents = early.map((e) => ({ guid: e.guid, externalEventDefName: e.externalEventDefName, content: e.content ?? null }));
+      const outcome = await services.execute(tenantId, id, { type: 'RunWf', wfRunId: id, variables, externalEvents }, row.spec);
       if (!outcome.ok) {
         const { rejection } = outcome;
         if (rejection.code === 'WF_RUN_ALREADY_EXISTS') throw new AlreadyExistsError(rejection.message);

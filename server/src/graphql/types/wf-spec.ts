@@ -1,11 +1,10 @@
 import { validateWfSpec } from '@gallop/engine';
-import type { Catalog, TaskDef, VersionedWfSpec, WfSpec } from '@gallop/engine';
+import type { VersionedWfSpec, WfSpec } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
-import { findTaskDef, findWfSpec, insertWfSpec, listWfSpecs, nextVersion } from '../../store/queries/metadata.ts';
+import { catalogForSpec, findWfSpec, insertWfSpec, listWfSpecs, nextVersion } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
-import type { Queryable } from '../../store/db.ts';
 import { decodeCursor, encodeCursor, pageSize, ValidationError } from './common.ts';
 
 export const WfSpecRef = builder.objectRef<WfSpecRow>('WfSpec').implement({
@@ -55,7 +54,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError], directResult: true, union: { name: 'PutWfSpecResult' } },
     args: { input: t.arg({ type: PutWfSpecInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
-      const catalog = await catalogFor(services.db, tenantId, input.spec);
+      const catalog = await catalogForSpec(services.db, tenantId, input.spec);
       const problems = validateWfSpec(input.spec, catalog);
       if (problems.length > 0) throw ValidationError.of('The WfSpec is invalid', problems);
       const spec = specOnly(input.spec as unknown as WfSpec);
@@ -75,27 +74,6 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-
-/** The TaskDefs a draft spec names, read fresh so a TaskDef registered a moment ago counts. */
-async function catalogFor(db: Queryable, tenantId: string, spec: unknown): Promise<Catalog> {
-  const names = new Set<string>();
-  const threads = (spec as WfSpec | null)?.threadSpecs;
-  if (threads && typeof threads === 'object') {
-    for (const thread of Object.values(threads)) {
-      const nodes = thread && typeof thread === 'object' ? thread.nodes : undefined;
-      if (!nodes || typeof nodes !== 'object') continue;
-      for (const node of Object.values(nodes)) {
-        if (node && typeof node === 'object' && node.type === 'TASK' && typeof node.taskDefName === 'string') names.add(node.taskDefName);
-      }
-    }
-  }
-  const taskDefs: Record<string, TaskDef> = {};
-  for (const name of names) {
-    const row = await findTaskDef(db, tenantId, name);
-    if (row) taskDefs[name] = row.def;
-  }
-  return { taskDefs };
-}
 
 /** The spec without version fields, as users write it. */
 function specOnly(spec: WfSpec): WfSpec {

@@ -1,10 +1,11 @@
-import type { TaskDef, VersionedWfSpec, WfSpec } from '@gallop/engine';
+import type { ExternalEventDef, TaskDef, VersionedWfSpec, WfSpec } from '@gallop/engine';
 import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
-import { taskDefs, wfSpecs } from '../schema.ts';
+import { externalEventDefs, taskDefs, wfSpecs } from '../schema.ts';
 
 export type TaskDefRow = typeof taskDefs.$inferSelect;
 export type WfSpecRow = typeof wfSpecs.$inferSelect;
+export type ExternalEventDefRow = typeof externalEventDefs.$inferSelect;
 
 export async function findTaskDef(db: Queryable, tenantId: string, name: string): Promise<TaskDefRow | undefined> {
   const [row] = await db.select().from(taskDefs).where(and(eq(taskDefs.tenantId, tenantId), eq(taskDefs.name, name)));
@@ -108,4 +109,49 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
+}
+
+export async function findExternalEventDef(db: Queryable, tenantId: string, name: string): Promise<ExternalEventDefRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(externalEventDefs)
+    .where(and(eq(externalEventDefs.tenantId, tenantId), eq(externalEventDefs.name, name)));
+  return row;
+}
+
+/** Registers an ExternalEventDef; registering an existing name returns the one already there. */
+export async function insertExternalEventDef(db: Queryable, tenantId: string, def: ExternalEventDef): Promise<ExternalEventDefRow> {
+  const [created] = await db.insert(externalEventDefs).values({ tenantId, name: def.name, def }).onConflictDoNothing().returning();
+  const row = created ?? (await findExternalEventDef(db, tenantId, def.name));
+  if (!row) throw new Error(`ExternalEventDef ${def.name} vanished while it was being registered`);
+  return row;
+}
+
+/** The TaskDefs and ExternalEventDefs a (possibly malformed) spec names, read fresh from the database. */
+export async function catalogForSpec(db: Queryable, tenantId: string, spec: unknown): Promise<{ taskDefs: Record<string, TaskDef>; externalEventDefs: Record<string, ExternalEventDef> }> {
+  const taskNames = new Set<string>();
+  const eventNames = new Set<string>();
+  const threads = (spec as WfSpec | null)?.threadSpecs;
+  if (threads && typeof threads === 'object') {
+    for (const thread of Object.values(threads)) {
+      const nodes = thread && typeof thread === 'object' ? thread.nodes : undefined;
+      if (!nodes || typeof nodes !== 'object') continue;
+      for (const node of Object.values(nodes)) {
+        if (!node || typeof node !== 'object') continue;
+        if (node.type === 'TASK' && typeof node.taskDefName === 'string') taskNames.add(node.taskDefName);
+        if (node.type === 'EXTERNAL_EVENT' && typeof node.externalEventDefName === 'string') eventNames.add(node.externalEventDefName);
+      }
+    }
+  }
+  const taskDefsFound: Record<string, TaskDef> = {};
+  for (const name of taskNames) {
+    const row = await findTaskDef(db, tenantId, name);
+    if (row) taskDefsFound[name] = row.def;
+  }
+  const eventDefsFound: Record<string, ExternalEventDef> = {};
+  for (const name of eventNames) {
+    const row = await findExternalEventDef(db, tenantId, name);
+    if (row) eventDefsFound[name] = row.def;
+  }
+  return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound };
 }

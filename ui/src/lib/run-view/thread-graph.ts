@@ -25,6 +25,7 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   START_THREAD: { width: 200, height: 44 },
   WAIT_FOR_THREADS: { width: 200, height: 44 },
   SLEEP: { width: 168, height: 44 },
+  EXTERNAL_EVENT: { width: 200, height: 44 },
 };
 
 /**

@@ -1,0 +1,108 @@
+import { isValidName } from '@gallop/engine';
+import type { JsonValue } from '@gallop/engine';
+import { randomUUID } from 'node:crypto';
+import { builder } from '../builder.ts';
+import { findExternalEventDef, insertExternalEventDef } from '../../store/queries/metadata.ts';
+import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
+import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
+import type { ExternalEventRow } from '../../store/queries/external-events.ts';
+import { AlreadyExistsError, NotFoundError, ValidationError } from './common.ts';
+
+export const ExternalEventDefRef = builder.objectRef<ExternalEventDefRow>('ExternalEventDef').implement({
+  description: 'A kind of event the world sends to WfRuns.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+  }),
+});
+
+export const ExternalEventRef = builder.objectRef<ExternalEventRow>('ExternalEvent').implement({
+  description: 'An event sent to a WfRun; claimed once an EXTERNAL_EVENT node has taken it.',
+  fields: (t) => ({
+    wfRunId: t.exposeID('wfRunId'),
+    guid: t.exposeString('guid'),
+    externalEventDefName: t.exposeString('externalEventDefName'),
+    content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+    claimed: t.exposeBoolean('claimed'),
+    threadRunNumber: t.int({ nullable: true, resolve: (row) => row.threadRunNumber }),
+    nodeRunPosition: t.int({ nullable: true, resolve: (row) => row.nodeRunPosition }),
+  }),
+});
+
+const PutExternalEventDefInput = builder.inputType('PutExternalEventDefInput', {
+  fields: (t) => ({ name: t.string({ required: true }) }),
+});
+
+const PutExternalEventInput = builder.inputType('PutExternalEventInput', {
+  fields: (t) => ({
+    wfRunId: t.id({ required: true }),
+    externalEventDefName: t.string({ required: true }),
+    content: t.field({ type: 'JSON' }),
+    guid: t.string({ description: 'Makes the put idempotent; a random one when absent.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  externalEventDef: t.field({
+    type: ExternalEventDefRef,
+    nullable: true,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_root, { name }, { services, tenantId }) => (await findExternalEventDef(services.db, tenantId, name)) ?? null,
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  putExternalEventDef: t.field({
+    type: ExternalEventDefRef,
+    description: 'Registers an ExternalEventDef; registering an existing name returns it.',
+    errors: { types: [ValidationError], directResult: true, union: { name: 'PutExternalEventDefResult' } },
+    args: { input: t.arg({ type: PutExternalEventDefInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!isValidName(input.name)) {
+        throw ValidationError.of(`ExternalEventDef '${input.name}' is invalid`, [
+          { path: ['input', 'name'], code: 'INVALID_NAME', message: 'A name must be letters, digits and inner dashes.' },
+        ]);
+      }
+      return insertExternalEventDef(services.db, tenantId, { name: input.name });
+    },
+  }),
+  putExternalEvent: t.field({
+    type: ExternalEventRef,
+    description:
+      'Sends an ExternalEvent to a WfRun. A waiting EXTERNAL_EVENT node takes it at once; otherwise it waits, even for a WfRun that does not exist yet.',
+    errors: { types: [ValidationError, NotFoundError, AlreadyExistsError], directResult: true, union: { name: 'PutExternalEventResult' } },
+    args: { input: t.arg({ type: PutExternalEventInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const wfRunId = String(input.wfRunId);
+      const guid = input.guid ?? randomUUID().replaceAll('-', '');
+      const problems = [
+        ...(isValidName(wfRunId) ? [] : [{ path: ['input', 'wfRunId'], code: 'INVALID_NAME' as const, message: 'A WfRun id is letters, digits and inner dashes.' }]),
+        ...(isValidName(guid) ? [] : [{ path: ['input', 'guid'], code: 'INVALID_NAME' as const, message: 'A guid is letters, digits and inner dashes.' }]),
+      ];
+      if (problems.length > 0) throw ValidationError.of('putExternalEvent was called with bad input', problems);
+      if (!(await findExternalEventDef(services.db, tenantId, input.externalEventDefName))) {
+        throw new NotFoundError('ExternalEventDef', input.externalEventDefName);
+      }
+      if (await findExternalEvent(services.db, tenantId, wfRunId, guid)) throw new AlreadyExistsError(`ExternalEvent ${guid} was already sent to WfRun ${wfRunId}.`);
+      const content = (input.content ?? null) as JsonValue;
+      const outcome = await services.execute(tenantId, wfRunId, { type: 'PutExternalEvent', guid, externalEventDefName: input.externalEventDefName, content });
+      if (!outcome.ok) {
+        if (outcome.rejection.code === 'DUPLICATE_EXTERNAL_EVENT') throw new AlreadyExistsError(outcome.rejection.message);
+        // LittleHorse keeps an event for a WfRun that does not exist yet; RunWf with that id delivers it.
+        const kept = await insertEarlyExternalEvent(services.db, {
+          tenantId,
+          wfRunId,
+          guid,
+          externalEventDefName: input.externalEventDefName,
+          content,
+          createdAt: new Date(services.clock()),
+        });
+        if (!kept) throw new AlreadyExistsError(`ExternalEvent ${guid} was already sent to WfRun ${wfRunId}.`);
+      }
+      const row = await findExternalEvent(services.db, tenantId, wfRunId, guid);
+      if (!row) throw new Error(`ExternalEvent ${guid} was not stored`);
+      return row;
+    },
+  }),
+}));

@@ -1,0 +1,74 @@
+import { GallopClientError, Workflow } from '@gallop/sdk';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestServer, unique } from './harness.ts';
+
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+const { client } = server;
+const def = unique('approved');
+const spec = unique('approval');
+const timed = unique('approval-timed');
+
+beforeAll(async () => {
+  await client.putExternalEventDef({ name: def });
+  await client.putWfSpec(
+    new Workflow(spec, (wf) => {
+      const approval = wf.declareJsonObj('approval');
+      approval.assign(wf.waitForEvent(def));
+    }).compile(),
+  );
+  await client.putWfSpec(
+    new Workflow(timed, (wf) => {
+      wf.waitForEvent(def, { timeoutSeconds: 1 });
+    }).compile(),
+  );
+});
+
+async function waitForStatus(id: string, status: string) {
+  for (let i = 0; i < 200; i++) {
+    const run = await client.wfRun(id);
+    if (run?.status === status) return run;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`WfRun ${id} never became ${status}`);
+}
+
+describe('ExternalEvents on the server', () => {
+  it('completes the waiting node with the content of the event sent to it', async () => {
+    const run = await client.runWf({ wfSpecName: spec });
+    expect(run.status).toBe('RUNNING');
+    const event = await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: { by: 'ada' } });
+    expect(event).toMatchObject({ claimed: true, threadRunNumber: 0, nodeRunPosition: 1 });
+    const done = await waitForStatus(run.id, 'COMPLETED');
+    expect(done.variables.find((v) => v.name === 'approval')?.value).toEqual({ by: 'ada' });
+  });
+
+  it('keeps an event sent before its WfRun exists and delivers it when the WfRun starts', async () => {
+    const id = unique('early');
+    const early = await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: { by: 'early' }, guid: 'g1' });
+    expect(early.claimed).toBe(false);
+    const run = await client.runWf({ wfSpecName: spec, id });
+    expect(run.status).toBe('COMPLETED');
+    const data = await client.request<{ wfRun: { externalEvents: { guid: string; claimed: boolean }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { externalEvents { guid claimed } } }',
+      { id },
+    );
+    expect(data.wfRun.externalEvents).toEqual([{ guid: 'g1', claimed: true }]);
+  });
+
+  it('refuses a repeated guid and an unknown ExternalEventDef', async () => {
+    const run = await client.runWf({ wfSpecName: spec });
+    await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: {}, guid: 'once' });
+    const again = (await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: {}, guid: 'once' }).catch((e: unknown) => e)) as GallopClientError;
+    expect(again.code).toBe('AlreadyExistsError');
+    const unknown = (await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: 'no-such-def' }).catch((e: unknown) => e)) as GallopClientError;
+    expect(unknown.code).toBe('NotFoundError');
+    expect(unknown.message).toBe('ExternalEventDef no-such-def does not exist.');
+  });
+
+  it('fails the WfRun with TIMEOUT when no event comes in time', async () => {
+    const run = await client.runWf({ wfSpecName: timed });
+    const failed = await waitForStatus(run.id, 'ERROR');
+    expect(failed.errorMessage).toBe(`TIMEOUT: No ExternalEvent '${def}' arrived in time.`);
+  });
+});
