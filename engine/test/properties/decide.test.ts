@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decide, replay, step } from '../../src/index.ts';
+import type { Catalog, Command, DecideContext, JsonValue, Node, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+
+// Random WfSpecs (linear chains of TASK, NOP, SLEEP, EXTERNAL_EVENT and START_THREAD/WAIT_FOR_THREADS nodes, with
+// retries, conditions and failure handlers) meet random command streams. Whatever happens, decide answers with
+// events or a rejection, never a throw, and replaying the events rebuilds the decider's state.
+const catalog: Catalog = {
+  taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } },
+  externalEventDefs: { go: { name: 'go' } },
+};
+
+const nodeKind = fc.constantFrom('TASK', 'NOP', 'SLEEP', 'EXTERNAL_EVENT', 'SPAWN', 'EXIT_FAIL');
+const specArb = fc.record({
+  kinds: fc.array(nodeKind, { minLength: 1, maxLength: 6 }),
+  retries: fc.integer({ min: 0, max: 2 }),
+  backoff: fc.boolean(),
+  handler: fc.boolean(),
+  threshold: fc.integer({ min: -2, max: 4 }),
+});
+
+interface Shape {
+  readonly kinds: readonly string[];
+  readonly retries: number;
+  readonly backoff: boolean;
+  readonly handler: boolean;
+  readonly threshold: number;
+}
+
+function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): VersionedWfSpec {
+  const names = kinds.map((kind, i) => `n${i}-${kind}`);
+  const nodes: Record<string, Node> = { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: names[0] ?? 'end' }] }, end: { type: 'EXIT' } };
+  const n = { type: 'VARIABLE' as const, variableName: 'n' };
+  kinds.forEach((kind, i) => {
+    const next = names[i + 1] ?? 'end';
+    const edges = [
+      { sinkNodeName: next, condition: { comparator: 'GREATER_THAN' as const, left: n, right: { type: 'LITERAL' as const, value: threshold } } },
+      { sinkNodeName: next, variableMutations: [{ lhsName: 'n', operation: 'ADD' as const, rhs: { type: 'LITERAL' as const, value: 1 } }] },
+    ];
+    const failureHandlers = handler ? [{ handlerSpecName: 'handler' }] : undefined;
+    const byKind: Record<string, Node> = {
+      TASK: {
+        type: 'TASK',
+        taskDefName: 'work',
+        inputs: [n],
+        retries,
+        ...(backoff ? { exponentialBackoff: { baseIntervalMs: 10, multiplier: 2, maxDelayMs: 40 } } : {}),
+        failureHandlers,
+        outgoingEdges: [{ sinkNodeName: next, variableMutations: [{ lhsName: 'n', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
+      NOP: { type: 'NOP', outgoingEdges: edges },
+      SLEEP: { type: 'SLEEP', rawSeconds: { type: 'LITERAL', value: 1 }, outgoingEdges: edges },
+      EXTERNAL_EVENT: { type: 'EXTERNAL_EVENT', externalEventDefName: 'go', timeoutSeconds: { type: 'LITERAL', value: 5 }, failureHandlers, outgoingEdges: edges },
+      SPAWN: {
+        type: 'START_THREAD',
+        threadSpecName: 'child',
+        outgoingEdges: [{ sinkNodeName: `${names[i]}-wait`, variableMutations: [{ lhsName: 'kids', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
+      EXIT_FAIL: { type: 'NOP', outgoingEdges: [{ sinkNodeName: `${names[i]}-fail`, condition: { comparator: 'LESS_THAN', left: n, right: { type: 'LITERAL', value: threshold } } }, { sinkNodeName: next }] },
+    };
+    nodes[names[i]!] = byKind[kind]!;
+    if (kind === 'SPAWN') nodes[`${names[i]}-wait`] = { type: 'WAIT_FOR_THREADS', threads: [{ type: 'VARIABLE', variableName: 'kids' }], failureHandlers, outgoingEdges: [{ sinkNodeName: next }] };
+    if (kind === 'EXIT_FAIL') nodes[`${names[i]}-fail`] = { type: 'EXIT', failureDef: { failureName: 'too-small', message: 'n is too small' } };
+  });
+  const task = (next: string): Node => ({ type: 'TASK', taskDefName: 'work', inputs: [n], outgoingEdges: [{ sinkNodeName: next }] });
+  return {
+    name: 'random',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: { variableDefs: [{ name: 'n', type: 'INT', defaultValue: 0 }, { name: 'kids', type: 'JSON_ARR', defaultValue: [] }], nodes },
+      child: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] }, work: task('end'), end: { type: 'EXIT' } } },
+      handler: { variableDefs: [{ name: 'INPUT', type: 'JSON_OBJ' }], nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] }, work: task('end'), end: { type: 'EXIT' } } },
+    },
+  };
+}
+
+const outcomeArb = fc.oneof(
+  fc.constant({ status: 'SUCCESS' as const, output: 1 as JsonValue }),
+  fc.constant({ status: 'SUCCESS' as const, output: 'not an int' as JsonValue }),
+  fc.constant({ status: 'ERROR' as const, message: 'boom' }),
+  fc.constant({ status: 'TIMEOUT' as const }),
+  fc.constant({ status: 'EXCEPTION' as const, name: 'biz', message: 'no', content: { why: 1 } as JsonValue }),
+);
+
+/** What the world does next: answer a waiting TaskRun, fire a timer, send an event, or something bogus. */
+const actionArb = fc.oneof(
+  fc.record({ kind: fc.constant('report' as const), pick: fc.nat(), outcome: outcomeArb, attemptSkew: fc.constantFrom(0, 0, 0, 1) }),
+  fc.record({ kind: fc.constant('timer' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('event' as const), guid: fc.constantFrom('a', 'b', 'c') }),
+  fc.record({ kind: fc.constant('bogus' as const), guid: fc.string({ maxLength: 5 }) }),
+  fc.record({ kind: fc.constant('run' as const) }),
+);
+
+function toCommand(
+  action: { kind: 'report'; pick: number; outcome: Extract<Command, { type: 'ReportTaskAttempt' }>['result']; attemptSkew: number } | { kind: 'timer'; pick: number } | { kind: 'event'; guid: string } | { kind: 'bogus'; guid: string } | { kind: 'run' },
+  state: WfRunState | undefined,
+  timers: Extract<WfRunEvent, { type: 'TimerSet' }>[],
+): Command {
+  switch (action.kind) {
+    case 'report': {
+      const waiting = (state?.threadRuns ?? []).flatMap((t) => (t.currentNodeRun?.taskRun ? [t.currentNodeRun.taskRun] : []));
+      const taskRun = waiting[action.pick % Math.max(1, waiting.length)];
+      return { type: 'ReportTaskAttempt', taskGuid: taskRun?.taskGuid ?? '0-0', attempt: (taskRun?.attempt ?? 0) + action.attemptSkew, result: action.outcome };
+    }
+    case 'timer': {
+      const timer = timers[action.pick % Math.max(1, timers.length)];
+      return timer ? { type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose } : { type: 'FireTimer', timerId: 'none', purpose: { type: 'SLEEP', threadRunNumber: 9, position: 9 } };
+    }
+    case 'event':
+      return { type: 'PutExternalEvent', guid: action.guid, externalEventDefName: 'go', content: { guid: action.guid } };
+    case 'bogus':
+      return { type: 'ReportTaskAttempt', taskGuid: action.guid, attempt: -1, result: { status: 'SUCCESS' } };
+    case 'run':
+      return { type: 'RunWf', wfRunId: 'r' };
+  }
+}
+
+describe('decide over random WfSpecs and command streams', () => {
+  it('never throws, and replay rebuilds the state step returned', () => {
+    fc.assert(
+      fc.property(specArb, fc.array(actionArb, { maxLength: 25 }), (shape, actions) => {
+        const wfSpec = buildSpec(shape);
+        let state: WfRunState | undefined;
+        const events: WfRunEvent[] = [];
+        const timers: Extract<WfRunEvent, { type: 'TimerSet' }>[] = [];
+        const send = (command: Command, now: number) => {
+          const ctx: DecideContext = { now, ids: { next: () => 'id' }, wfSpec, catalog };
+          const decision = decide(state, command, ctx);
+          expect(decision.ok || typeof decision.rejection.code === 'string').toBe(true);
+          const result = step(state, command, ctx);
+          if (!result.ok) return;
+          state = result.state;
+          events.push(...result.events);
+          for (const event of result.events) if (event.type === 'TimerSet') timers.push(event);
+        };
+        send({ type: 'RunWf', wfRunId: 'r' }, 0);
+        // Each command is made from the state it meets, so most aim at what is really waiting.
+        actions.forEach((action, i) => send(toCommand(action, state, timers), 1000 * (i + 1)));
+        expect(replay(events)).toEqual(state);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
