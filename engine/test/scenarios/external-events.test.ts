@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { replay, step, validateWfSpec } from '../../src/index.ts';
-import type { Catalog, Command, DecideContext, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+import { validateWfSpec } from '../../src/index.ts';
+import { TestRun } from '../run.ts';
+import type { Catalog, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
 
 const catalog: Catalog = { taskDefs: {}, externalEventDefs: { approved: { name: 'approved' } } };
 
@@ -29,40 +30,21 @@ function spec(timeoutSeconds?: number): VersionedWfSpec {
   };
 }
 
-class Run {
-  state: WfRunState | undefined;
-  readonly events: WfRunEvent[] = [];
-  readonly rejections: string[] = [];
-  constructor(readonly wfSpec: VersionedWfSpec) {}
-  send(command: Command, now = 0): WfRunEvent[] {
-    const ctx: DecideContext = { now, ids: { next: () => 'id' }, wfSpec: this.wfSpec, catalog };
-    const result = step(this.state, command, ctx);
-    if (!result.ok) {
-      this.rejections.push(result.rejection.code);
-      return [];
-    }
-    this.state = result.state;
-    this.events.push(...result.events);
-    expect(replay(this.events)).toEqual(this.state);
-    return [...result.events];
-  }
-  event(guid: string, content: Record<string, string>, now = 0) {
-    return this.send({ type: 'PutExternalEvent', guid, externalEventDefName: 'approved', content }, now);
-  }
-}
+const sendEvent = (run: TestRun, guid: string, content: Record<string, string>) =>
+  run.send({ type: 'PutExternalEvent', guid, externalEventDefName: 'approved', content }) as WfRunEvent[];
 
 describe('EXTERNAL_EVENT', () => {
   it('waits for the event and assigns its content', () => {
-    const run = new Run(spec());
+    const run = new TestRun(spec(), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     expect(run.state?.threadRuns[0]?.currentNodeRun).toMatchObject({ nodeName: 'wait', status: 'RUNNING' });
-    expect(run.event('e1', { by: 'ada' }).map((e) => e.type)).toEqual(['ExternalEventReceived', 'ExternalEventClaimed', 'NodeRunCompleted', 'VariableAssigned', 'NodeRunStarted', 'NodeRunCompleted', 'ThreadRunCompleted', 'WfRunCompleted']);
+    expect(sendEvent(run, 'e1', { by: 'ada' }).map((e) => e.type)).toEqual(['ExternalEventReceived', 'ExternalEventClaimed', 'NodeRunCompleted', 'VariableAssigned', 'NodeRunStarted', 'NodeRunCompleted', 'ThreadRunCompleted', 'WfRunCompleted']);
     expect(run.state?.threadRuns[0]?.variables.approval).toEqual({ by: 'ada' });
     expect(run.state?.pendingExternalEvents).toBeUndefined();
   });
 
   it('keeps events that arrive before the WfRun or the node, and takes the oldest first', () => {
-    const run = new Run(spec());
+    const run = new TestRun(spec(), catalog);
     run.send({
       type: 'RunWf',
       wfRunId: 'r',
@@ -77,27 +59,43 @@ describe('EXTERNAL_EVENT', () => {
   });
 
   it('fails with TIMEOUT when no event arrives in time, and ignores the timer once one has', () => {
-    const late = new Run(spec(60));
-    const timer = late.send({ type: 'RunWf', wfRunId: 'r' }, 1_000).find((e) => e.type === 'TimerSet');
+    const late = new TestRun(spec(60), catalog);
+    const timer = (late.send({ type: 'RunWf', wfRunId: 'r' }, 1_000) as WfRunEvent[]).find((e) => e.type === 'TimerSet');
     expect(timer).toMatchObject({ fireAt: 61_000, purpose: { type: 'EXTERNAL_EVENT_TIMEOUT' } });
     if (timer?.type !== 'TimerSet') return;
     late.send({ type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose }, 61_000);
     expect(late.state?.failure).toEqual({ name: 'TIMEOUT', message: "No ExternalEvent 'approved' arrived in time." });
 
-    const onTime = new Run(spec(60));
+    const onTime = new TestRun(spec(60), catalog);
     onTime.send({ type: 'RunWf', wfRunId: 'r' });
-    onTime.event('e1', { by: 'ada' });
+    sendEvent(onTime, 'e1', { by: 'ada' });
     onTime.send({ type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose });
     expect(onTime.state?.status).toBe('COMPLETED');
     expect(onTime.rejections).toEqual(['STALE_TIMER']);
   });
 
   it('refuses the same event twice while it waits, and an event for a WfRun that does not exist', () => {
-    const run = new Run({ ...spec(), threadSpecs: { entrypoint: { ...spec().threadSpecs.entrypoint!, nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'nap' }] }, nap: { type: 'SLEEP', rawSeconds: { type: 'LITERAL', value: 10 }, outgoingEdges: [{ sinkNodeName: 'wait' }] }, ...Object.fromEntries(Object.entries(spec().threadSpecs.entrypoint!.nodes).filter(([k]) => k !== 'start')) } } } });
-    run.event('e1', { by: 'ada' });
+    // A SLEEP first, so the event waits in the state instead of being taken at once.
+    const base = spec();
+    const { start: _start, ...rest } = base.threadSpecs.entrypoint!.nodes;
+    const sleepingFirst: VersionedWfSpec = {
+      ...base,
+      threadSpecs: {
+        entrypoint: {
+          ...base.threadSpecs.entrypoint!,
+          nodes: {
+            start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'nap' }] },
+            nap: { type: 'SLEEP', rawSeconds: { type: 'LITERAL', value: 10 }, outgoingEdges: [{ sinkNodeName: 'wait' }] },
+            ...rest,
+          },
+        },
+      },
+    };
+    const run = new TestRun(sleepingFirst, catalog);
+    sendEvent(run, 'e1', { by: 'ada' });
     run.send({ type: 'RunWf', wfRunId: 'r' });
-    run.event('e1', { by: 'ada' });
-    run.event('e1', { by: 'ada' });
+    sendEvent(run, 'e1', { by: 'ada' });
+    sendEvent(run, 'e1', { by: 'ada' });
     expect(run.rejections).toEqual(['WF_RUN_NOT_FOUND', 'DUPLICATE_EXTERNAL_EVENT']);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { replay, step, validateWfSpec } from '../../src/index.ts';
-import type { Catalog, Command, DecideContext, FailureHandlerDef, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+import { validateWfSpec } from '../../src/index.ts';
+import { TestRun } from '../run.ts';
+import type { Catalog, FailureHandlerDef, VersionedWfSpec } from '../../src/index.ts';
 
 const catalog: Catalog = {
   taskDefs: {
@@ -49,30 +50,17 @@ function spec(handlers: FailureHandlerDef[], handlerFails = false): VersionedWfS
   };
 }
 
-class Run {
-  state: WfRunState | undefined;
-  readonly events: WfRunEvent[] = [];
-  constructor(readonly wfSpec: VersionedWfSpec) {
-    this.send({ type: 'RunWf', wfRunId: 'r' });
-  }
-  send(command: Command): void {
-    const ctx: DecideContext = { now: 0, ids: { next: () => 'id' }, wfSpec: this.wfSpec, catalog };
-    const result = step(this.state, command, ctx);
-    if (!result.ok) throw new Error(result.rejection.message);
-    this.state = result.state;
-    this.events.push(...result.events);
-    expect(replay(this.events)).toEqual(this.state);
-  }
-  report(taskGuid: string, result: Extract<Command, { type: 'ReportTaskAttempt' }>['result']) {
-    this.send({ type: 'ReportTaskAttempt', taskGuid, attempt: 0, result });
-  }
+function start(wfSpec: VersionedWfSpec): TestRun {
+  const run = new TestRun(wfSpec, catalog);
+  run.send({ type: 'RunWf', wfRunId: 'r' });
+  return run;
 }
 
 const declined = { status: 'EXCEPTION' as const, name: 'card-declined', message: 'declined', content: 'insufficient funds' };
 
 describe('failure handlers', () => {
   it('halts the thread, runs the handler as its child, then leaves the failed node without its mutations', () => {
-    const run = new Run(spec([{ handlerSpecName: 'on-failure', specificFailure: 'card-declined' }]));
+    const run = start(spec([{ handlerSpecName: 'on-failure', specificFailure: 'card-declined' }]));
     run.report('0-1', declined);
     expect(run.state?.threadRuns.map((t) => [t.number, t.kind, t.status, t.parentThreadRunNumber])).toEqual([
       [0, 'ENTRYPOINT', 'HALTED', undefined],
@@ -87,22 +75,22 @@ describe('failure handlers', () => {
 
   it('matches by kind: FAILURE_TYPE_ERROR catches errors only', () => {
     const errorsOnly = spec([{ handlerSpecName: 'on-failure', anyFailureOfType: 'FAILURE_TYPE_ERROR' }]);
-    const caught = new Run(errorsOnly);
+    const caught = start(errorsOnly);
     caught.report('0-1', { status: 'ERROR', message: 'gateway down' });
     expect(caught.state?.threadRuns[1]?.kind).toBe('FAILURE_HANDLER');
-    const missed = new Run(errorsOnly);
+    const missed = start(errorsOnly);
     missed.report('0-1', declined);
     expect(missed.state?.status).toBe('EXCEPTION');
   });
 
   it('catches TIMEOUT and TASK_FAILURE with the TASK_ERROR alias', () => {
-    const run = new Run(spec([{ handlerSpecName: 'on-failure', specificFailure: 'TASK_ERROR' }]));
+    const run = start(spec([{ handlerSpecName: 'on-failure', specificFailure: 'TASK_ERROR' }]));
     run.report('0-1', { status: 'TIMEOUT' });
     expect(run.state?.threadRuns[1]?.kind).toBe('FAILURE_HANDLER');
   });
 
   it('fails the thread with the handler failure when the handler fails', () => {
-    const run = new Run(spec([{ handlerSpecName: 'on-failure' }], true));
+    const run = start(spec([{ handlerSpecName: 'on-failure' }], true));
     run.report('0-1', declined);
     run.report('1-1', { status: 'SUCCESS', output: 'tried' });
     expect(run.state?.status).toBe('EXCEPTION');
@@ -110,7 +98,7 @@ describe('failure handlers', () => {
   });
 
   it('leaves a failure no handler matches to fail the thread', () => {
-    const run = new Run(spec([{ handlerSpecName: 'on-failure', specificFailure: 'other-failure' }]));
+    const run = start(spec([{ handlerSpecName: 'on-failure', specificFailure: 'other-failure' }]));
     run.report('0-1', declined);
     expect(run.state?.status).toBe('EXCEPTION');
     expect(run.state?.threadRuns).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { replay, step, validateWfSpec } from '../../src/index.ts';
-import type { Catalog, Command, DecideContext, Node, ThreadSpec, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+import { validateWfSpec } from '../../src/index.ts';
+import { TestRun } from '../run.ts';
+import type { Catalog, Node, ThreadSpec, VersionedWfSpec } from '../../src/index.ts';
 
 const catalog: Catalog = { taskDefs: { work: { name: 'work', inputVars: [{ name: 'item', type: 'STR' }], returnType: 'STR' } } };
 const v = (variableName: string) => ({ type: 'VARIABLE' as const, variableName });
@@ -44,54 +45,35 @@ function fanOut(parentTail: Record<string, Node> = { wait: { type: 'WAIT_FOR_THR
   };
 }
 
-class Run {
-  state: WfRunState | undefined;
-  readonly events: WfRunEvent[] = [];
-  constructor(readonly wfSpec: VersionedWfSpec) {}
-  send(command: Command): string | undefined {
-    const ctx: DecideContext = { now: this.events.length, ids: { next: () => 'id' }, wfSpec: this.wfSpec, catalog };
-    const result = step(this.state, command, ctx);
-    if (!result.ok) return result.rejection.code;
-    this.state = result.state;
-    this.events.push(...result.events);
-    expect(replay(this.events)).toEqual(this.state);
-    return undefined;
-  }
-  report(taskGuid: string, result: Extract<Command, { type: 'ReportTaskAttempt' }>['result']) {
-    return this.send({ type: 'ReportTaskAttempt', taskGuid, attempt: 0, result });
-  }
-  get threads() {
-    return this.state?.threadRuns.map((t) => [t.number, t.status]);
-  }
-}
+const threadsOf = (run: TestRun) => run.state?.threadRuns.map((t) => [t.number, t.status]);
 
 describe('START_THREAD and WAIT_FOR_THREADS', () => {
   it('runs children beside the parent, lets them write its variables, and goes on when all complete', () => {
-    const run = new Run(fanOut());
+    const run = new TestRun(fanOut(), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
-    expect(run.threads).toEqual([[0, 'RUNNING'], [1, 'RUNNING'], [2, 'RUNNING']]);
+    expect(threadsOf(run)).toEqual([[0, 'RUNNING'], [1, 'RUNNING'], [2, 'RUNNING']]);
     expect(run.state?.threadRuns[0]?.variables.children).toEqual([1, 2]);
     expect(run.state?.threadRuns[0]?.currentNodeRun?.nodeName).toBe('wait');
     expect(run.state?.threadRuns[1]?.currentNodeRun?.taskRun?.input).toEqual([{ name: 'item', value: 'a' }]);
 
     run.report('2-1', { status: 'SUCCESS', output: 'B' });
-    expect(run.threads).toEqual([[0, 'RUNNING'], [1, 'RUNNING'], [2, 'COMPLETED']]);
+    expect(threadsOf(run)).toEqual([[0, 'RUNNING'], [1, 'RUNNING'], [2, 'COMPLETED']]);
     run.report('1-1', { status: 'SUCCESS', output: 'A' });
     expect(run.state?.status).toBe('COMPLETED');
     expect(run.state?.threadRuns[0]?.variables.done).toEqual(['B', 'A']);
   });
 
   it('fails with CHILD_FAILURE when a child fails with an ERROR, and halts the children still running', () => {
-    const run = new Run(fanOut());
+    const run = new TestRun(fanOut(), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     run.report('1-1', { status: 'ERROR', message: 'broke' });
     expect(run.state?.status).toBe('ERROR');
     expect(run.state?.failure).toEqual({ name: 'CHILD_FAILURE', message: 'Child thread 1 failed with TASK_FAILURE: broke' });
-    expect(run.threads).toEqual([[0, 'ERROR'], [1, 'ERROR'], [2, 'HALTED']]);
+    expect(threadsOf(run)).toEqual([[0, 'ERROR'], [1, 'ERROR'], [2, 'HALTED']]);
   });
 
   it('passes a child EXCEPTION through unchanged', () => {
-    const run = new Run(fanOut());
+    const run = new TestRun(fanOut(), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     run.report('2-1', { status: 'EXCEPTION', name: 'bad-item', message: 'b is bad', content: 'b' });
     expect(run.state?.status).toBe('EXCEPTION');
@@ -99,7 +81,7 @@ describe('START_THREAD and WAIT_FOR_THREADS', () => {
   });
 
   it('makes EXIT wait for children nobody waited for', () => {
-    const run = new Run(fanOut({ end: { type: 'EXIT' } }));
+    const run = new TestRun(fanOut({ end: { type: 'EXIT' } }), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     expect(run.state?.threadRuns[0]?.currentNodeRun).toMatchObject({ nodeName: 'end', status: 'RUNNING' });
     run.report('1-1', { status: 'SUCCESS', output: 'A' });
@@ -109,7 +91,7 @@ describe('START_THREAD and WAIT_FOR_THREADS', () => {
   });
 
   it('fails the EXIT with CHILD_FAILURE when a child nobody waited for failed', () => {
-    const run = new Run(fanOut({ end: { type: 'EXIT' } }));
+    const run = new TestRun(fanOut({ end: { type: 'EXIT' } }), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     run.report('1-1', { status: 'SUCCESS', output: 'A' });
     run.report('2-1', { status: 'ERROR', message: 'no' });
