@@ -14,7 +14,11 @@ export type RejectionCode =
   /** A timer whose purpose has passed (the WfRun moved on or ended); firing it changes nothing. */
   | 'STALE_TIMER'
   /** An ExternalEvent with that guid is already waiting in the WfRun. */
-  | 'DUPLICATE_EXTERNAL_EVENT';
+  | 'DUPLICATE_EXTERNAL_EVENT'
+  /** The WfRun has ended: it can be neither stopped nor resumed. */
+  | 'WF_RUN_ENDED'
+  /** The WfRun has no ThreadRun of that number. */
+  | 'UNKNOWN_THREAD_RUN';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

@@ -1,7 +1,18 @@
 export type { DecideContext, IdSource } from './context.ts';
 export { InvariantError } from './errors.ts';
 export type { Rejection, RejectionCode } from './errors.ts';
-export type { Command, ExternalEventInput, FireTimer, PutExternalEvent, ReportTaskAttempt, RunWf, TaskAttemptResult, TimerPurpose } from './run/commands.ts';
+export type {
+  Command,
+  ExternalEventInput,
+  FireTimer,
+  PutExternalEvent,
+  ReportTaskAttempt,
+  ResumeWfRun,
+  RunWf,
+  StopWfRun,
+  TaskAttemptResult,
+  TimerPurpose,
+} from './run/commands.ts';
 export { decide } from './run/decide.ts';
 export type { Decision } from './run/decide.ts';
 export type * from './run/events.ts';

@@ -14,6 +14,7 @@ import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
 import { initialValues } from './variables.ts';
 import { handlerFor } from './failure-handlers.ts';
+import { finishHalting } from './halting.ts';
 import type { ThreadRunKind, ThreadRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
@@ -44,7 +45,8 @@ export function advance(s: Session): void {
     let moved = false;
     for (const thread of s.state.threadRuns) {
       if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
-      else if (thread.status === 'HALTED' && thread.haltReason === 'HANDLING_FAILURE' && settleFailureHandler(s, thread)) moved = true;
+      else if (thread.status === 'HALTING' && finishHalting(s, thread)) moved = true;
+      else if (thread.status === 'HALTED' && thread.haltReasons?.includes('HANDLING_FAILURE') && settleFailureHandler(s, thread)) moved = true;
     }
     if (!moved) return;
   }
@@ -157,7 +159,7 @@ function settleFailureHandler(s: Session, thread: ThreadRunState): boolean {
   const handler = thread.failureHandlerThreadRunNumber === undefined ? undefined : s.state.threadRuns[thread.failureHandlerThreadRunNumber];
   if (!handler) return false;
   if (handler.status === 'COMPLETED') {
-    s.emit({ type: 'ThreadRunResumed', threadRunNumber: thread.number, failureHandled: true });
+    s.emit({ type: 'ThreadRunResumed', threadRunNumber: thread.number, reason: 'HANDLING_FAILURE', failureHandled: true });
     return true;
   }
   if (handler.status === 'ERROR' || handler.status === 'EXCEPTION') {
@@ -178,7 +180,7 @@ function failThread(s: Session, thread: ThreadRunState, failure: Failure): void 
 function haltDescendants(s: Session, parent: number): void {
   for (const child of s.state.threadRuns) {
     if (child.parentThreadRunNumber !== parent) continue;
-    if (!isTerminal(child.status) && !(child.status === 'HALTED' && child.haltReason === 'PARENT_FAILED')) {
+    if (!isTerminal(child.status) && !child.haltReasons?.includes('PARENT_FAILED')) {
       s.emit({ type: 'ThreadRunHalted', threadRunNumber: child.number, reason: 'PARENT_FAILED' });
     }
     haltDescendants(s, child.number);

@@ -62,5 +62,17 @@ export type TimerPurpose =
   /** Fail the EXTERNAL_EVENT NodeRun at this place with TIMEOUT if it still waits. */
   | { readonly type: 'EXTERNAL_EVENT_TIMEOUT'; readonly threadRunNumber: number; readonly position: number };
 
+/** Stop a ThreadRun (thread 0, the whole WfRun, by default) and its children where they stand. */
+export interface StopWfRun {
+  readonly type: 'StopWfRun';
+  readonly threadRunNumber?: number | undefined;
+}
+
+/** Let a stopped ThreadRun (thread 0 by default) and the children it stopped run again. */
+export interface ResumeWfRun {
+  readonly type: 'ResumeWfRun';
+  readonly threadRunNumber?: number | undefined;
+}
+
 /** The inputs of the world that a WfRun reacts to. */
-export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent;
+export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent | StopWfRun | ResumeWfRun;

@@ -1,6 +1,7 @@
 import type { DecideContext } from '../context.ts';
 import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
+import { haltThread, resumeThread } from './halting.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
@@ -70,6 +71,25 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     return { ok: true, events: s.events };
   },
 
+  StopWfRun(state, command, ctx) {
+    const target = threadFor(state, command.threadRunNumber);
+    if ('code' in target) return reject(target);
+    const s = new Session(state, ctx);
+    // Stopping twice is no error: the second finds MANUAL already there and changes nothing.
+    haltThread(s, target.number, 'MANUAL');
+    advance(s);
+    return { ok: true, events: s.events };
+  },
+
+  ResumeWfRun(state, command, ctx) {
+    const target = threadFor(state, command.threadRunNumber);
+    if ('code' in target) return reject(target);
+    const s = new Session(state, ctx);
+    resumeThread(s, target.number, 'MANUAL');
+    advance(s);
+    return { ok: true, events: s.events };
+  },
+
   FireTimer(state, command, ctx) {
     if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun set timer ${command.timerId}.` });
     if (isTerminal(state.status)) return reject({ code: 'STALE_TIMER', message: `WfRun ${state.id} has already ended (${state.status}).` });
@@ -90,6 +110,16 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
 export function decide(state: WfRunState | undefined, command: Command, ctx: DecideContext): Decision {
   const handler = handlers[command.type] as Handler<Command['type']>;
   return handler(state, command, ctx);
+}
+
+/** The live ThreadRun a stop or resume names, or why there is none. */
+function threadFor(state: WfRunState | undefined, number = 0): { number: number } | Rejection {
+  if (!state) return { code: 'WF_RUN_NOT_FOUND', message: 'The WfRun does not exist.' };
+  if (isTerminal(state.status)) return { code: 'WF_RUN_ENDED', message: `WfRun ${state.id} has already ended (${state.status}).` };
+  const thread = state.threadRuns[number];
+  if (!thread) return { code: 'UNKNOWN_THREAD_RUN', message: `WfRun ${state.id} has no ThreadRun ${number}.` };
+  if (isTerminal(thread.status)) return { code: 'WF_RUN_ENDED', message: `ThreadRun ${number} has already ended (${thread.status}).` };
+  return { number };
 }
 
 function reject(rejection: Rejection): Decision {

@@ -133,21 +133,28 @@ export interface ThreadRunCompleted extends At {
   readonly threadRunNumber: number;
 }
 
-/** A ThreadRun stops where it stands: its parent failed, or a failure handler runs for it. */
+/** A ThreadRun must stop but still waits for its TaskRun to end (LittleHorse: a TASK halts only then). */
+export interface ThreadRunHalting extends At {
+  readonly type: 'ThreadRunHalting';
+  readonly threadRunNumber: number;
+  readonly reason: HaltReason;
+}
+
+/** A ThreadRun stops where it stands, for `reason` (absent when a HALTING thread has finished halting). */
 export interface ThreadRunHalted extends At {
   readonly type: 'ThreadRunHalted';
   readonly threadRunNumber: number;
-  /** Absent on events written before reasons existed: PARENT_FAILED. */
   readonly reason?: HaltReason | undefined;
   /** For HANDLING_FAILURE: the handler thread. */
   readonly failureHandlerThreadRunNumber?: number | undefined;
 }
 
-/** A halted ThreadRun goes on; after a failure handler it leaves the failed node by its edges. */
+/** One reason to halt is gone; the ThreadRun runs again when none is left. */
 export interface ThreadRunResumed extends At {
   readonly type: 'ThreadRunResumed';
   readonly threadRunNumber: number;
-  /** Set when the handler of the current NodeRun's failure completed. */
+  readonly reason: HaltReason;
+  /** Set when the handler of the current NodeRun's failure completed: the thread leaves the node by its edges. */
   readonly failureHandled?: boolean | undefined;
 }
 
@@ -186,6 +193,7 @@ export type WfRunEvent =
   | VariableAssigned
   | ThreadRunCompleted
   | ThreadRunFailed
+  | ThreadRunHalting
   | ThreadRunHalted
   | ThreadRunResumed
   | WfRunCompleted

@@ -1,6 +1,7 @@
 import { InvariantError } from '../errors.ts';
 import type { WfRunEvent } from './events.ts';
 import type { NodeRunState, ThreadRunState, WfRunState } from './state.ts';
+import { isTerminal } from './state.ts';
 
 /**
  * Folds one event into the state of its WfRun and returns the new state; the old one is left untouched.
@@ -88,21 +89,32 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         endTime: event.time,
         failure: event.failure,
       }));
-    case 'ThreadRunHalted':
-      return updateThread(state, event.threadRunNumber, (t) => ({
+    case 'ThreadRunHalting':
+    case 'ThreadRunHalted': {
+      const status = event.type === 'ThreadRunHalting' ? 'HALTING' : 'HALTED';
+      const next = updateThread(state, event.threadRunNumber, (t) => ({
         ...t,
-        status: 'HALTED',
-        haltReason: event.reason ?? 'PARENT_FAILED',
-        failureHandlerThreadRunNumber: event.failureHandlerThreadRunNumber,
+        status,
+        haltReasons: event.reason === undefined || t.haltReasons?.includes(event.reason) ? t.haltReasons : [...(t.haltReasons ?? []), event.reason],
+        ...(event.type === 'ThreadRunHalted' && event.failureHandlerThreadRunNumber !== undefined
+          ? { failureHandlerThreadRunNumber: event.failureHandlerThreadRunNumber }
+          : {}),
       }));
-    case 'ThreadRunResumed':
-      return updateThread(state, event.threadRunNumber, (t) => ({
-        ...t,
-        status: 'RUNNING',
-        haltReason: undefined,
-        failureHandlerThreadRunNumber: undefined,
-        currentNodeRun: t.currentNodeRun && (event.failureHandled ? { ...t.currentNodeRun, failureHandled: true } : t.currentNodeRun),
-      }));
+      return mirrorThreadZero(next, event.threadRunNumber);
+    }
+    case 'ThreadRunResumed': {
+      const next = updateThread(state, event.threadRunNumber, (t) => {
+        const haltReasons = (t.haltReasons ?? []).filter((r) => r !== event.reason);
+        return {
+          ...t,
+          status: haltReasons.length === 0 ? 'RUNNING' : t.status,
+          haltReasons: haltReasons.length === 0 ? undefined : haltReasons,
+          failureHandlerThreadRunNumber: event.reason === 'HANDLING_FAILURE' ? undefined : t.failureHandlerThreadRunNumber,
+          currentNodeRun: t.currentNodeRun && (event.failureHandled ? { ...t.currentNodeRun, failureHandled: true } : t.currentNodeRun),
+        };
+      });
+      return mirrorThreadZero(next, event.threadRunNumber);
+    }
     case 'WfRunCompleted':
       return { ...state, status: 'COMPLETED', endTime: event.time };
     case 'WfRunFailed':
@@ -110,6 +122,17 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
     default:
       return assertNever(event);
   }
+}
+
+/**
+ * A stopped entrypoint thread stops the WfRun (HALTING, then HALTED); handling a failure keeps it RUNNING
+ * (LittleHorse).
+ */
+function mirrorThreadZero(state: WfRunState, threadRunNumber: number): WfRunState {
+  const thread = state.threadRuns[0];
+  if (threadRunNumber !== 0 || !thread || isTerminal(thread.status) || isTerminal(state.status)) return state;
+  const status = thread.haltReasons?.includes('MANUAL') ? thread.status : 'RUNNING';
+  return state.status === status ? state : { ...state, status };
 }
 
 /** Rebuilds a WfRun's state from its whole history. */

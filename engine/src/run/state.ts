@@ -46,12 +46,16 @@ export interface NodeRunState {
   readonly taskRun?: TaskRunState | undefined;
 }
 
-/** Why a ThreadRun is HALTED. */
+/** Why a ThreadRun is HALTING or HALTED; it runs again once it has no reason left. */
 export type HaltReason =
   /** Its parent failed; it never resumes. */
   | 'PARENT_FAILED'
   /** A failure handler thread runs for its failed node; it resumes when the handler completes. */
-  | 'HANDLING_FAILURE';
+  | 'HANDLING_FAILURE'
+  /** Someone stopped it (StopWfRun); only ResumeWfRun removes this. */
+  | 'MANUAL'
+  /** Its parent was stopped; removed when the parent resumes. */
+  | 'PARENT_HALTED';
 
 /** How a ThreadRun came to be (LittleHorse's ThreadType). */
 export type ThreadRunKind = 'ENTRYPOINT' | 'CHILD' | 'FAILURE_HANDLER';
@@ -71,7 +75,8 @@ export interface ThreadRunState {
   readonly currentNodeRun?: NodeRunState | undefined;
   readonly failure?: Failure | undefined;
   readonly kind?: ThreadRunKind | undefined;
-  readonly haltReason?: HaltReason | undefined;
+  /** Why it is HALTING or HALTED. */
+  readonly haltReasons?: readonly HaltReason[] | undefined;
   /** For a HANDLING_FAILURE halt: the handler thread's number. */
   readonly failureHandlerThreadRunNumber?: number | undefined;
 }

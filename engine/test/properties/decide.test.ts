@@ -92,10 +92,17 @@ const actionArb = fc.oneof(
   fc.record({ kind: fc.constant('event' as const), guid: fc.constantFrom('a', 'b', 'c') }),
   fc.record({ kind: fc.constant('bogus' as const), guid: fc.string({ maxLength: 5 }) }),
   fc.record({ kind: fc.constant('run' as const) }),
+  fc.record({ kind: fc.constantFrom('stop' as const, 'resume' as const), thread: fc.nat({ max: 3 }) }),
 );
 
 function toCommand(
-  action: { kind: 'report'; pick: number; outcome: Extract<Command, { type: 'ReportTaskAttempt' }>['result']; attemptSkew: number } | { kind: 'timer'; pick: number } | { kind: 'event'; guid: string } | { kind: 'bogus'; guid: string } | { kind: 'run' },
+  action:
+    | { kind: 'report'; pick: number; outcome: Extract<Command, { type: 'ReportTaskAttempt' }>['result']; attemptSkew: number }
+    | { kind: 'timer'; pick: number }
+    | { kind: 'event'; guid: string }
+    | { kind: 'bogus'; guid: string }
+    | { kind: 'run' }
+    | { kind: 'stop' | 'resume'; thread: number },
   state: WfRunState | undefined,
   timers: Extract<WfRunEvent, { type: 'TimerSet' }>[],
 ): Command {
@@ -115,6 +122,10 @@ function toCommand(
       return { type: 'ReportTaskAttempt', taskGuid: action.guid, attempt: -1, result: { status: 'SUCCESS' } };
     case 'run':
       return { type: 'RunWf', wfRunId: 'r' };
+    case 'stop':
+      return { type: 'StopWfRun', threadRunNumber: action.thread };
+    case 'resume':
+      return { type: 'ResumeWfRun', threadRunNumber: action.thread };
   }
 }
 

@@ -123,6 +123,18 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
+  /** Stops a WfRun (or one of its ThreadRuns) and its children; HALTING until running TaskRuns end, then HALTED. */
+  async stopWfRun(id: string, threadRunNumber = 0): Promise<WfRunSummary> {
+    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.STOP_WF_RUN, { input: { id, threadRunNumber } });
+    return unwrap(data.result);
+  }
+
+  /** Lets a stopped WfRun (or ThreadRun) run again. */
+  async resumeWfRun(id: string, threadRunNumber = 0): Promise<WfRunSummary> {
+    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RESUME_WF_RUN, { input: { id, threadRunNumber } });
+    return unwrap(data.result);
+  }
+
   async wfRun(id: string): Promise<WfRunInfo | null> {
     return (await this.request<{ wfRun: WfRunInfo | null }>(ops.WF_RUN_QUERY, { id })).wfRun;
   }

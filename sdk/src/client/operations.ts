@@ -62,3 +62,11 @@ export const PUT_EXTERNAL_EVENT = `mutation PutExternalEvent($input: PutExternal
     ${ERRORS}
   }
 }`;
+
+export const STOP_WF_RUN = `mutation StopWfRun($input: StopWfRunInput!) {
+  result: stopWfRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
+}`;
+
+export const RESUME_WF_RUN = `mutation ResumeWfRun($input: ResumeWfRunInput!) {
+  result: resumeWfRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
+}`;

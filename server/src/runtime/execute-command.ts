@@ -55,6 +55,10 @@ export async function executeCommand(
       fresh = true;
       continue;
     }
+    // A command that changes nothing (stopping a stopped WfRun) writes nothing.
+    if (result.events.length === 0 && current) {
+      return { ok: true, row: wfRunRowOf(tenantId, result.state, current.seq, ctx.now), events: [] };
+    }
     const firstSeq = (current?.seq ?? 0) + 1;
     try {
       await deps.db.execute(projection(deps.db, tenantId, wfRunId, firstSeq, result.events, result.state, !current));

@@ -4,6 +4,7 @@ import { evaluate } from '../assignments.ts';
 import type { FireTimer } from '../commands.ts';
 import type { Session } from '../session.ts';
 import type { ThreadRunState } from '../state.ts';
+import { isTerminal } from '../state.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
 /**
@@ -45,7 +46,7 @@ export function timeOutExternalEvent(s: Session, command: FireTimer): Rejection 
   if (purpose.type !== 'EXTERNAL_EVENT_TIMEOUT') return { code: 'STALE_TIMER', message: `Timer ${command.timerId} is not an event timeout.` };
   const thread: ThreadRunState | undefined = s.state.threadRuns[purpose.threadRunNumber];
   const nodeRun = thread?.currentNodeRun;
-  if (!thread || thread.status !== 'RUNNING' || nodeRun?.position !== purpose.position || nodeRun.status !== 'RUNNING' || nodeRun.nodeType !== 'EXTERNAL_EVENT') {
+  if (!thread || isTerminal(thread.status) || nodeRun?.position !== purpose.position || nodeRun.status !== 'RUNNING' || nodeRun.nodeType !== 'EXTERNAL_EVENT') {
     return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do.` };
   }
   const node = s.node(thread, nodeRun.nodeName);

@@ -3,6 +3,7 @@ import { describeValue } from '../../values/value.ts';
 import { evaluate } from '../assignments.ts';
 import type { FireTimer } from '../commands.ts';
 import type { Session } from '../session.ts';
+import { isTerminal } from '../state.ts';
 import type { ArriveHandler } from './types.ts';
 
 /**
@@ -32,7 +33,8 @@ export function wakeFromSleep(s: Session, command: FireTimer): Rejection | undef
   if (purpose.type !== 'SLEEP') return { code: 'STALE_TIMER', message: `Timer ${command.timerId} is not a sleep.` };
   const thread = s.state.threadRuns[purpose.threadRunNumber];
   const nodeRun = thread?.currentNodeRun;
-  if (!thread || thread.status !== 'RUNNING' || nodeRun?.position !== purpose.position || nodeRun.status !== 'RUNNING' || nodeRun.nodeType !== 'SLEEP') {
+  // A stopped thread still wakes: the node completes, and the thread goes on when it resumes.
+  if (!thread || isTerminal(thread.status) || nodeRun?.position !== purpose.position || nodeRun.status !== 'RUNNING' || nodeRun.nodeType !== 'SLEEP') {
     return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do.` };
   }
   s.emit({ type: 'TimerFired', timerId: command.timerId });

@@ -78,7 +78,7 @@ export const checkWaitForThreads: CheckHandler<'WAIT_FOR_THREADS'> = (s, thread,
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
   const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
   // A child halted for good (its parent failed) has settled; one halted while its failure handler runs has not.
-  if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && child.haltReason === 'PARENT_FAILED'))) {
+  if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && child.haltReasons?.includes('PARENT_FAILED')))) {
     return { settled: false };
   }
   const failed = children.find((child) => child.status === 'ERROR' || child.status === 'EXCEPTION');

@@ -192,6 +192,52 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+const ThreadRunInput = builder.inputType('StopWfRunInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    threadRunNumber: t.int({ defaultValue: 0, description: 'The thread to stop with its children; 0, the default, stops the WfRun.' }),
+  }),
+});
+
+const ResumeInput = builder.inputType('ResumeWfRunInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    threadRunNumber: t.int({ defaultValue: 0, description: 'The thread to resume with the children it stopped; 0 by default.' }),
+  }),
+});
+
+/** stopWfRun and resumeWfRun: a command on one thread, answered with the WfRun. */
+async function haltCommand(
+  services: Context['services'],
+  tenantId: string,
+  input: { id: string | number; threadRunNumber?: number | null },
+  type: 'StopWfRun' | 'ResumeWfRun',
+): Promise<WfRunRow> {
+  const id = String(input.id);
+  const outcome = await services.execute(tenantId, id, { type, threadRunNumber: input.threadRunNumber ?? 0 });
+  if (outcome.ok) return outcome.row;
+  const { rejection } = outcome;
+  if (rejection.code === 'WF_RUN_NOT_FOUND') throw new NotFoundError('WfRun', id);
+  throw new ValidationError(rejection.message, [{ path: ['input', rejection.code === 'UNKNOWN_THREAD_RUN' ? 'threadRunNumber' : 'id'], code: 'OUT_OF_RANGE', message: rejection.message }]);
+}
+
+builder.mutationFields((t) => ({
+  stopWfRun: t.field({
+    type: WfRunRef,
+    description: 'Stops a WfRun (or one ThreadRun) and its children where they stand; a running TaskRun is let finish first (HALTING).',
+    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'StopWfRunResult' } },
+    args: { input: t.arg({ type: ThreadRunInput, required: true }) },
+    resolve: (_root, { input }, { services, tenantId }) => haltCommand(services, tenantId, input, 'StopWfRun'),
+  }),
+  resumeWfRun: t.field({
+    type: WfRunRef,
+    description: 'Lets a stopped WfRun (or ThreadRun) and the children it stopped run again.',
+    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'ResumeWfRunResult' } },
+    args: { input: t.arg({ type: ResumeInput, required: true }) },
+    resolve: (_root, { input }, { services, tenantId }) => haltCommand(services, tenantId, input, 'ResumeWfRun'),
+  }),
+}));
+
 builder.subscriptionFields((t) => ({
   wfRunEvents: t.field({
     type: WfRunEventRef,

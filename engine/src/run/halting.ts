@@ -1,0 +1,41 @@
+import type { Session } from './session.ts';
+import type { HaltReason, ThreadRunState } from './state.ts';
+import { isTerminal } from './state.ts';
+
+/**
+ * Whether a thread can stop where it stands. LittleHorse: a TASK halts only once its TaskRun (with every retry)
+ * has ended; every other node halts at once.
+ */
+export function isQuiet(thread: ThreadRunState): boolean {
+  const nodeRun = thread.currentNodeRun;
+  const taskRun = nodeRun?.taskRun;
+  if (!nodeRun || nodeRun.status !== 'RUNNING' || !taskRun) return true;
+  return taskRun.status !== 'TASK_SCHEDULED' && taskRun.status !== 'TASK_RUNNING' && taskRun.status !== 'TASK_PENDING';
+}
+
+/** Halts a thread for `reason` (HALTING while its TaskRun runs), and its live children because their parent halted. */
+export function haltThread(s: Session, number: number, reason: HaltReason): void {
+  const thread = s.thread(number);
+  if (isTerminal(thread.status) || thread.haltReasons?.includes(reason)) return;
+  s.emit({ type: isQuiet(thread) ? 'ThreadRunHalted' : 'ThreadRunHalting', threadRunNumber: number, reason });
+  for (const child of s.state.threadRuns) {
+    if (child.parentThreadRunNumber === number) haltThread(s, child.number, 'PARENT_HALTED');
+  }
+}
+
+/** Removes `reason` from a thread, and PARENT_HALTED from its children; each runs again once it has no reason left. */
+export function resumeThread(s: Session, number: number, reason: HaltReason): void {
+  const thread = s.thread(number);
+  if (isTerminal(thread.status) || !thread.haltReasons?.includes(reason)) return;
+  s.emit({ type: 'ThreadRunResumed', threadRunNumber: number, reason });
+  for (const child of s.state.threadRuns) {
+    if (child.parentThreadRunNumber === number) resumeThread(s, child.number, 'PARENT_HALTED');
+  }
+}
+
+/** A HALTING thread whose TaskRun has ended becomes HALTED; true if it did. */
+export function finishHalting(s: Session, thread: ThreadRunState): boolean {
+  if (thread.status !== 'HALTING' || !isQuiet(thread)) return false;
+  s.emit({ type: 'ThreadRunHalted', threadRunNumber: thread.number });
+  return true;
+}
