@@ -34,6 +34,7 @@ interface Waiter {
 export class TaskDispatch {
   readonly #waiters = new Map<string, Waiter[]>();
   readonly #generation = new Map<string, number>();
+  #closed = false;
 
   constructor(
     private readonly db: Db,
@@ -54,6 +55,7 @@ export class TaskDispatch {
     const key = `${tenantId}\u0000${request.taskDefName}`;
     const deadline = this.clock() + request.waitMs;
     for (;;) {
+      if (this.#closed) return [];
       // Remember the generation before claiming: a wake-up that lands during the query is then not lost.
       const generation = this.#generation.get(key) ?? 0;
       const claimed = await this.#claimOnce(tenantId, request);
@@ -63,8 +65,9 @@ export class TaskDispatch {
     }
   }
 
-  /** Resolves every waiting claim at once, empty-handed (used at shutdown). */
+  /** Resolves every waiting claim at once, empty-handed, and takes no more (used at shutdown). */
   releaseAll(): void {
+    this.#closed = true;
     for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.wake();
     this.#waiters.clear();
   }
