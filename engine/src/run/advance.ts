@@ -159,7 +159,20 @@ function settleFailureHandler(s: Session, thread: ThreadRunState): boolean {
   const handler = thread.failureHandlerThreadRunNumber === undefined ? undefined : s.state.threadRuns[thread.failureHandlerThreadRunNumber];
   if (!handler) return false;
   if (handler.status === 'COMPLETED') {
-    s.emit({ type: 'ThreadRunResumed', threadRunNumber: thread.number, reason: 'HANDLING_FAILURE', failureHandled: true });
+    // LittleHorse: a handler on WAIT_FOR_THREADS deals with every failed child, so EXIT no longer counts them.
+    const handledFailedChildren =
+      thread.currentNodeRun?.nodeType === 'WAIT_FOR_THREADS'
+        ? s.state.threadRuns
+            .filter((t) => t.parentThreadRunNumber === thread.number && t.kind !== 'FAILURE_HANDLER' && (t.status === 'ERROR' || t.status === 'EXCEPTION'))
+            .map((t) => t.number)
+        : [];
+    s.emit({
+      type: 'ThreadRunResumed',
+      threadRunNumber: thread.number,
+      reason: 'HANDLING_FAILURE',
+      failureHandled: true,
+      ...(handledFailedChildren.length > 0 ? { handledFailedChildren } : {}),
+    });
     return true;
   }
   if (handler.status === 'ERROR' || handler.status === 'EXCEPTION') {

@@ -156,6 +156,8 @@ export interface ThreadRunResumed extends At {
   readonly reason: HaltReason;
   /** Set when the handler of the current NodeRun's failure completed: the thread leaves the node by its edges. */
   readonly failureHandled?: boolean | undefined;
+  /** When that node was a WAIT_FOR_THREADS: the failed children the handler dealt with (LittleHorse). */
+  readonly handledFailedChildren?: readonly number[] | undefined;
 }
 
 export interface ThreadRunFailed extends At {

@@ -111,6 +111,9 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           haltReasons: haltReasons.length === 0 ? undefined : haltReasons,
           failureHandlerThreadRunNumber: event.reason === 'HANDLING_FAILURE' ? undefined : t.failureHandlerThreadRunNumber,
           currentNodeRun: t.currentNodeRun && (event.failureHandled ? { ...t.currentNodeRun, failureHandled: true } : t.currentNodeRun),
+          ...(event.handledFailedChildren?.length
+            ? { handledFailedChildren: [...(t.handledFailedChildren ?? []), ...event.handledFailedChildren] }
+            : {}),
         };
       });
       return mirrorThreadZero(next, event.threadRunNumber);

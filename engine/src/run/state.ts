@@ -79,6 +79,8 @@ export interface ThreadRunState {
   readonly haltReasons?: readonly HaltReason[] | undefined;
   /** For a HANDLING_FAILURE halt: the handler thread's number. */
   readonly failureHandlerThreadRunNumber?: number | undefined;
+  /** Failed children whose failure a handler dealt with (at WAIT_FOR_THREADS); EXIT no longer counts them. */
+  readonly handledFailedChildren?: readonly number[] | undefined;
 }
 
 /** What the next decision about a WfRun needs. Plain JSON, so it snapshots to jsonb and travels to the browser. */

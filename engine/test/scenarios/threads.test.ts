@@ -99,6 +99,32 @@ describe('START_THREAD and WAIT_FOR_THREADS', () => {
   });
 });
 
+describe('a failure handler on WAIT_FOR_THREADS', () => {
+  it('deals with the failed children, so the EXIT after it completes', () => {
+    const base = fanOut();
+    const wf: VersionedWfSpec = {
+      ...base,
+      threadSpecs: {
+        ...base.threadSpecs,
+        entrypoint: {
+          ...base.threadSpecs.entrypoint!,
+          nodes: {
+            ...base.threadSpecs.entrypoint!.nodes,
+            wait: { type: 'WAIT_FOR_THREADS', threads: [v('children')], failureHandlers: [{ handlerSpecName: 'cleanup' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+          },
+        },
+        cleanup: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } } },
+      },
+    };
+    const run = new TestRun(wf, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'SUCCESS', output: 'A' });
+    run.report('2-1', { status: 'ERROR', message: 'broke' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.handledFailedChildren).toEqual([2]);
+  });
+});
+
 describe('validateWfSpec on threads', () => {
   it('accepts the fan-out', () => {
     expect(validateWfSpec(fanOut(), catalog)).toEqual([]);

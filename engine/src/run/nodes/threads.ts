@@ -81,7 +81,9 @@ export function childrenSettled(s: Session, thread: ThreadRunState): { settled: 
   if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && child.haltReasons?.includes('PARENT_FAILED')))) {
     return { settled: false };
   }
-  const failed = children.find((child) => child.status === 'ERROR' || child.status === 'EXCEPTION');
+  const failed = children.find(
+    (child) => (child.status === 'ERROR' || child.status === 'EXCEPTION') && !thread.handledFailedChildren?.includes(child.number),
+  );
   if (!failed) return { settled: true };
   return {
     settled: true,

@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { step } from '../../src/index.ts';
+import type { Catalog, Command, TaskAttemptResult, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+
+// Records the golden histories that replay.test.ts replays on every run. Run it only to add a history:
+//   node --import tsx engine/test/histories/record.ts
+// A change that makes an old history replay differently must version its event, never rewrite the history.
+
+const catalog: Catalog = {
+  taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } },
+  externalEventDefs: { approved: { name: 'approved' } },
+};
+const n = { type: 'VARIABLE' as const, variableName: 'n' };
+const task = (next: string, extra: object = {}) => ({
+  type: 'TASK' as const,
+  taskDefName: 'work',
+  inputs: [n],
+  ...extra,
+  outgoingEdges: [{ sinkNodeName: next, variableMutations: [{ lhsName: 'n', operation: 'ASSIGN' as const, rhs: { type: 'NODE_OUTPUT' as const } }] }],
+});
+const spec = (threadSpecs: VersionedWfSpec['threadSpecs']): VersionedWfSpec => ({ name: 'golden', majorVersion: 1, revision: 0, entrypointThreadName: 'entrypoint', threadSpecs });
+const vars = [{ name: 'n', type: 'INT' as const, defaultValue: 0 }, { name: 'kids', type: 'JSON_ARR' as const, defaultValue: [] }, { name: 'approval', type: 'JSON_OBJ' as const }];
+
+function record(file: string, description: string, wfSpec: VersionedWfSpec, script: (send: (command: Command) => WfRunEvent[], state: () => WfRunState) => void): void {
+  let state: WfRunState | undefined;
+  const events: WfRunEvent[] = [];
+  let now = 1_800_000_000_000;
+  const send = (command: Command) => {
+    now += 1_000;
+    const result = step(state, command, { now, ids: { next: () => 'unused' }, wfSpec, catalog });
+    if (!result.ok) throw new Error(`${file}: ${result.rejection.message}`);
+    state = result.state;
+    events.push(...result.events);
+    return [...result.events];
+  };
+  script(send, () => state as WfRunState);
+  writeFileSync(new URL(`./${file}.json`, import.meta.url), `${JSON.stringify({ description, events, state }, null, 1)}\n`);
+}
+
+const report = (guid: string, result: TaskAttemptResult, attempt = 0): Command => ({ type: 'ReportTaskAttempt', taskGuid: guid, attempt, result });
+const timerOf = (events: WfRunEvent[]) => {
+  const timer = events.find((e) => e.type === 'TimerSet');
+  if (timer?.type !== 'TimerSet') throw new Error('no timer');
+  return { type: 'FireTimer' as const, timerId: timer.timerId, purpose: timer.purpose };
+};
+
+record('two-tasks-completed', 'Two TASK nodes in a row, each output assigned; the WfRun completes.', spec({
+  entrypoint: { variableDefs: vars, nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'a' }] }, a: task('b'), b: task('end'), end: { type: 'EXIT' } } },
+}), (send) => {
+  send({ type: 'RunWf', wfRunId: 'golden-1', variables: { n: 1 } });
+  send(report('0-1', { status: 'SUCCESS', output: 2 }));
+  send(report('0-2', { status: 'SUCCESS', output: 3 }));
+});
+
+record('retry-with-backoff', 'A TASK fails, waits for its back-off timer, and succeeds on the retry.', spec({
+  entrypoint: {
+    variableDefs: vars,
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'a' }] },
+      a: task('end', { retries: 2, exponentialBackoff: { baseIntervalMs: 500, multiplier: 2, maxDelayMs: 5_000 } }),
+      end: { type: 'EXIT' },
+    },
+  },
+}), (send) => {
+  send({ type: 'RunWf', wfRunId: 'golden-2' });
+  const failed = send(report('0-1', { status: 'ERROR', message: 'flaky' }));
+  send(timerOf(failed));
+  send(report('0-1', { status: 'SUCCESS', output: 9 }, 1));
+});
+
+record('fan-out-and-handler', 'Two child threads; one fails with an EXCEPTION caught by a handler thread on WAIT_FOR_THREADS.', spec({
+  entrypoint: {
+    variableDefs: vars,
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 's1' }] },
+      s1: { type: 'START_THREAD', threadSpecName: 'child', outgoingEdges: [{ sinkNodeName: 's2', variableMutations: [{ lhsName: 'kids', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }] },
+      s2: { type: 'START_THREAD', threadSpecName: 'child', outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'kids', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }] },
+      wait: { type: 'WAIT_FOR_THREADS', threads: [{ type: 'VARIABLE', variableName: 'kids' }], failureHandlers: [{ handlerSpecName: 'handler', anyFailureOfType: 'FAILURE_TYPE_EXCEPTION' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+      end: { type: 'EXIT' },
+    },
+  },
+  child: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'a' }] }, a: task('end'), end: { type: 'EXIT' } } },
+  handler: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } } },
+}), (send) => {
+  send({ type: 'RunWf', wfRunId: 'golden-3' });
+  send(report('1-1', { status: 'SUCCESS', output: 5 }));
+  send(report('2-1', { status: 'EXCEPTION', name: 'bad-item', message: 'no' }));
+});
+
+record('event-stop-resume', 'An early ExternalEvent, a SLEEP stopped and resumed, then an EXTERNAL_EVENT taking the event.', spec({
+  entrypoint: {
+    variableDefs: vars,
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'nap' }] },
+      nap: { type: 'SLEEP', rawSeconds: { type: 'LITERAL', value: 30 }, outgoingEdges: [{ sinkNodeName: 'wait' }] },
+      wait: { type: 'EXTERNAL_EVENT', externalEventDefName: 'approved', outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'approval', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+      end: { type: 'EXIT' },
+    },
+  },
+}), (send) => {
+  const started = send({ type: 'RunWf', wfRunId: 'golden-4', externalEvents: [{ guid: 'e1', externalEventDefName: 'approved', content: { by: 'ada' } }] });
+  send({ type: 'StopWfRun' });
+  send(timerOf(started));
+  send({ type: 'ResumeWfRun' });
+});
