@@ -46,6 +46,7 @@ export type {
   NodeType,
   NopNode,
   SleepNode,
+  StartMultipleThreadsNode,
   StartThreadNode,
   TaskDef,
   TaskNode,
@@ -56,6 +57,7 @@ export type {
   VariableMutation,
   VersionedWfSpec,
   WfSpec,
+  WaitForConditionNode,
   WaitForThreadsNode,
   WfSpecId,
 } from './spec/types.ts';

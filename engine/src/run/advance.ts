@@ -9,7 +9,8 @@ import { arriveAtExternalEvent, checkExternalEvent } from './nodes/external-even
 import { arriveAtNop } from './nodes/nop.ts';
 import { arriveAtSleep } from './nodes/sleep.ts';
 import { arriveAtTask } from './nodes/task.ts';
-import { arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
+import { arriveAtStartMultipleThreads, arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
+import { arriveAtWaitForCondition, checkWaitForCondition } from './nodes/wait-for-condition.ts';
 import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
 import { initialValues } from './variables.ts';
@@ -24,7 +25,9 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   EXIT: arriveAtExit,
   NOP: arriveAtNop,
   START_THREAD: arriveAtStartThread((s, name, variables, parent) => startThread(s, name, variables, parent)),
+  START_MULTIPLE_THREADS: arriveAtStartMultipleThreads((s, name, variables, parent) => startThread(s, name, variables, parent)),
   WAIT_FOR_THREADS: arriveAtWaitForThreads,
+  WAIT_FOR_CONDITION: arriveAtWaitForCondition,
   SLEEP: arriveAtSleep,
   EXTERNAL_EVENT: arriveAtExternalEvent,
 };
@@ -33,6 +36,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
 const recheck: { [K in NodeType]?: CheckHandler<K> } = {
   EXIT: checkExit,
   WAIT_FOR_THREADS: checkWaitForThreads,
+  WAIT_FOR_CONDITION: checkWaitForCondition,
   EXTERNAL_EVENT: checkExternalEvent,
 };
 

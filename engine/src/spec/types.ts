@@ -164,7 +164,33 @@ export interface ExternalEventNode extends NodeBase {
   readonly timeoutSeconds?: VariableAssignment | undefined;
 }
 
-export type Node = EntrypointNode | TaskNode | ExitNode | NopNode | StartThreadNode | WaitForThreadsNode | SleepNode | ExternalEventNode;
+/** Starts one child ThreadRun per element of a JSON_ARR; outputs their numbers as a JSON_ARR. */
+export interface StartMultipleThreadsNode extends NodeBase {
+  readonly type: 'START_MULTIPLE_THREADS';
+  readonly threadSpecName: string;
+  /** A JSON_ARR; each element goes to its child's INPUT variable when the child declares one. */
+  readonly iterable: VariableAssignment;
+  /** Values for the children's other variables, by name, the same for each. */
+  readonly variables?: Readonly<Record<string, VariableAssignment>> | undefined;
+}
+
+/** Waits until `condition` holds, checked again whenever the WfRun moves (another thread may change a variable). */
+export interface WaitForConditionNode extends NodeBase {
+  readonly type: 'WAIT_FOR_CONDITION';
+  readonly condition: EdgeCondition;
+}
+
+export type Node =
+  | EntrypointNode
+  | TaskNode
+  | ExitNode
+  | NopNode
+  | StartThreadNode
+  | StartMultipleThreadsNode
+  | WaitForThreadsNode
+  | WaitForConditionNode
+  | SleepNode
+  | ExternalEventNode;
 export type NodeType = Node['type'];
 export const NODE_TYPES = [
   'ENTRYPOINT',
@@ -172,7 +198,9 @@ export const NODE_TYPES = [
   'EXIT',
   'NOP',
   'START_THREAD',
+  'START_MULTIPLE_THREADS',
   'WAIT_FOR_THREADS',
+  'WAIT_FOR_CONDITION',
   'SLEEP',
   'EXTERNAL_EVENT',
 ] as const satisfies readonly NodeType[];

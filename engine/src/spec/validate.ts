@@ -46,7 +46,7 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
     const nodes = isJsonObject(thread) && isJsonObject((thread as unknown as ThreadSpec).nodes) ? Object.values((thread as unknown as ThreadSpec).nodes) : [];
     for (const node of nodes) {
       if (!isJsonObject(node)) continue;
-      if (node.type === 'START_THREAD') started.add(node.threadSpecName);
+      if (node.type === 'START_THREAD' || node.type === 'START_MULTIPLE_THREADS') started.add(node.threadSpecName);
       for (const handler of Array.isArray(node.failureHandlers) ? node.failureHandlers : []) {
         if (isJsonObject(handler) && typeof handler.handlerSpecName === 'string') started.add(handler.handlerSpecName);
       }
@@ -127,6 +127,11 @@ function validateThread(
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
     if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
     if (node.type === 'START_THREAD') validateStartThread(nodePath, name, node, variables, report, wf);
+    if (node.type === 'START_MULTIPLE_THREADS') {
+      validateStartThread(nodePath, name, { ...node, variables: { ...node.variables, ...(hasInput(wf, node.threadSpecName) ? { INPUT: node.iterable } : {}) } }, variables, report, wf, true);
+      checkAssignment([...nodePath, 'iterable'], node.iterable, 'JSON_ARR', `the iterable of '${name}'`, variables, report);
+    }
+    if (node.type === 'WAIT_FOR_CONDITION') validateCondition([...nodePath, 'condition'], node.condition, variables, report);
     if (node.type === 'EXTERNAL_EVENT') {
       if (typeof node.externalEventDefName !== 'string' || !catalog.externalEventDefs?.[node.externalEventDefName]) {
         report([...nodePath, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `EXTERNAL_EVENT '${name}' waits for ${describeValue(node.externalEventDefName as JsonValue)}, which is not a registered ExternalEventDef.`);
@@ -313,17 +318,23 @@ function validateFailureHandlers(path: SpecPath, nodeName: string, handlers: unk
   });
 }
 
+function hasInput(wf: WfSpec, threadSpecName: unknown): boolean {
+  return typeof threadSpecName === 'string' && (wf.threadSpecs[threadSpecName]?.variableDefs ?? []).some((d) => d.name === 'INPUT');
+}
+
+/** `inputFromIterable`: INPUT gets each element of a JSON_ARR, so its type is not checked against the array's. */
 function validateStartThread(
   nodePath: SpecPath,
   name: string,
-  node: Extract<Node, { type: 'START_THREAD' }>,
+  node: { readonly threadSpecName: string; readonly variables?: Readonly<Record<string, VariableAssignment>> | undefined },
   variables: Map<string, ThreadVarDef>,
   report: Report,
   wf: WfSpec,
+  inputFromIterable = false,
 ): void {
   const child = typeof node.threadSpecName === 'string' ? wf.threadSpecs[node.threadSpecName] : undefined;
   if (!child || node.threadSpecName === wf.entrypointThreadName) {
-    report([...nodePath, 'threadSpecName'], 'MISSING_THREAD', `START_THREAD '${name}' starts ${describeValue(node.threadSpecName as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
+    report([...nodePath, 'threadSpecName'], 'MISSING_THREAD', `'${name}' starts ${describeValue(node.threadSpecName as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
     return;
   }
   const defs = new Map((child.variableDefs ?? []).map((d) => [d.name, d]));
@@ -333,11 +344,12 @@ function validateStartThread(
       report([...nodePath, 'variables', variable], 'UNKNOWN_VARIABLE', `ThreadSpec '${node.threadSpecName}' declares no variable '${variable}'.`);
       continue;
     }
+    if (inputFromIterable && variable === 'INPUT') continue;
     checkAssignment([...nodePath, 'variables', variable], source, def.type, `variable '${variable}' of thread '${node.threadSpecName}'`, variables, report);
   }
   for (const def of defs.values()) {
     if (def.required && !(def.name in (node.variables ?? {}))) {
-      report([...nodePath, 'variables'], 'MISSING_REQUIRED_VARIABLE', `START_THREAD '${name}' gives no value for '${def.name}', which thread '${node.threadSpecName}' requires.`);
+      report([...nodePath, 'variables'], 'MISSING_REQUIRED_VARIABLE', `'${name}' gives no value for '${def.name}', which thread '${node.threadSpecName}' requires.`);
     }
   }
 }
@@ -345,6 +357,7 @@ function validateStartThread(
 /** The type a node outputs: 'none' when it has no output, 'unknown' when the spec cannot tell yet. */
 function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'unknown' {
   if (node.type === 'START_THREAD') return 'INT';
+  if (node.type === 'START_MULTIPLE_THREADS') return 'JSON_ARR';
   // ExternalEventDefs carry no content type yet, so an event's content may be anything.
   if (node.type === 'EXTERNAL_EVENT') return 'unknown';
   if (node.type !== 'TASK') return 'none';

@@ -36,6 +36,39 @@ export function arriveAtStartThread(startThread: StartThread): ArriveHandler<'ST
   };
 }
 
+/**
+ * START_MULTIPLE_THREADS: one child per element of the iterable, the element in the child's INPUT variable when it
+ * declares one; outputs the children's numbers. A value that is not a JSON_ARR fails the node with VAR_SUB_ERROR.
+ */
+export function arriveAtStartMultipleThreads(startThread: StartThread): ArriveHandler<'START_MULTIPLE_THREADS'> {
+  return (s, thread, node) => {
+    const position = s.thread(thread.number).currentNodeRun?.position ?? 0;
+    const fail = (failure: Failure) =>
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
+    const spec = s.ctx.wfSpec.threadSpecs[node.threadSpecName];
+    if (!spec) return fail({ name: 'VAR_SUB_ERROR', message: `ThreadSpec '${node.threadSpecName}' does not exist.` });
+    const iterable = evaluate(s, s.thread(thread.number), node.iterable);
+    if (!iterable.ok) return fail(iterable.failure);
+    if (!Array.isArray(iterable.value)) return fail({ name: 'VAR_SUB_ERROR', message: `START_MULTIPLE_THREADS needs a JSON_ARR; got ${describeValue(iterable.value)}.` });
+    const shared: Record<string, JsonValue> = {};
+    for (const def of spec.variableDefs ?? []) {
+      if (def.name === 'INPUT') continue;
+      const source = node.variables?.[def.name];
+      const given = source ? evaluate(s, s.thread(thread.number), source) : { ok: true as const, value: def.defaultValue ?? null };
+      const checked = given.ok ? expectType(given.value ?? def.defaultValue ?? null, def.type, `Variable '${def.name}' of thread '${node.threadSpecName}'`) : given;
+      if (!checked.ok) return fail(checked.failure);
+      shared[def.name] = checked.value;
+    }
+    const takesInput = (spec.variableDefs ?? []).some((d) => d.name === 'INPUT');
+    const children: number[] = [];
+    for (const item of iterable.value as readonly JsonValue[]) {
+      children.push(s.state.threadRuns.length);
+      startThread(s, node.threadSpecName, takesInput ? { ...shared, INPUT: item } : shared, thread.number);
+    }
+    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, output: children });
+  };
+}
+
 export const arriveAtWaitForThreads: ArriveHandler<'WAIT_FOR_THREADS'> = (s, thread, node) => {
   checkWaitForThreads(s, s.thread(thread.number), node);
 };

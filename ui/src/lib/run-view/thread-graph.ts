@@ -26,6 +26,8 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   WAIT_FOR_THREADS: { width: 200, height: 44 },
   SLEEP: { width: 168, height: 44 },
   EXTERNAL_EVENT: { width: 200, height: 44 },
+  START_MULTIPLE_THREADS: { width: 220, height: 44 },
+  WAIT_FOR_CONDITION: { width: 200, height: 44 },
 };
 
 /**
