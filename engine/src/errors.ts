@@ -18,7 +18,9 @@ export type RejectionCode =
   /** The WfRun has ended: it can be neither stopped nor resumed. */
   | 'WF_RUN_ENDED'
   /** The WfRun has no ThreadRun of that number. */
-  | 'UNKNOWN_THREAD_RUN';
+  | 'UNKNOWN_THREAD_RUN'
+  /** Only a ThreadRun that failed with an ERROR can be rescued. */
+  | 'NOT_RESCUABLE';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

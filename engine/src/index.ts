@@ -7,6 +7,7 @@ export type {
   FireTimer,
   PutExternalEvent,
   ReportTaskAttempt,
+  RescueThreadRun,
   ResumeWfRun,
   RunWf,
   StopWfRun,

@@ -36,6 +36,31 @@ describe('stopWfRun and resumeWfRun', () => {
     expect(ended.message).toMatch(/has already ended \(COMPLETED\)/);
   });
 
+  it('rescues a WfRun whose task failed, running the task again', async () => {
+    const task = unique('fragile');
+    const spec = unique('rescue-me');
+    await client.putTaskDef({ name: task, returnType: 'STR' });
+    await client.putWfSpec(new Workflow(spec, (wf) => void wf.execute(task)).compile());
+    const run = await client.runWf({ wfSpecName: spec });
+    const [first] = await client.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 2_000 });
+    await client.reportTaskRun({ taskRunId: first!.taskRunId, attempt: 0, outcome: { status: 'ERROR', message: 'disk full' } });
+    expect((await client.wfRun(run.id))?.status).toBe('ERROR');
+    expect((await client.rescueThreadRun(run.id)).status).toBe('RUNNING');
+    const [again] = await client.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 2_000 });
+    expect(again!.taskRunId).not.toBe(first!.taskRunId);
+    await client.reportTaskRun({ taskRunId: again!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'ok' } });
+    const done = await client.wfRun(run.id);
+    expect(done?.status).toBe('COMPLETED');
+    expect(done?.nodeRuns.map((n) => [n.nodeName, n.status])).toEqual([
+      ['0-entrypoint-ENTRYPOINT', 'COMPLETED'],
+      [`1-${task}-TASK`, 'ERROR'],
+      [`1-${task}-TASK`, 'COMPLETED'],
+      ['2-exit-EXIT', 'COMPLETED'],
+    ]);
+    const again2 = (await client.rescueThreadRun(run.id).catch((e: unknown) => e)) as GallopClientError;
+    expect(again2.code).toBe('ValidationError');
+  });
+
   it('names a WfRun that does not exist', async () => {
     const error = (await client.resumeWfRun('no-such-run').catch((e: unknown) => e)) as GallopClientError;
     expect(error.code).toBe('NotFoundError');

@@ -133,7 +133,8 @@ function leaveNode(s: Session, thread: ThreadRunState, skipMutations = false): v
   });
 }
 
-function arriveAt(s: Session, thread: ThreadRunState, nodeName: string): void {
+/** Starts a new NodeRun of `nodeName` in `thread` and runs the node kind's arrival. */
+export function arriveAt(s: Session, thread: ThreadRunState, nodeName: string): void {
   const node = s.node(thread, nodeName);
   s.emit({ type: 'NodeRunStarted', threadRunNumber: thread.number, position: thread.nextPosition, nodeName, nodeType: node.type });
   const handler = arrive[node.type] as ArriveHandler<typeof node.type>;

@@ -74,5 +74,15 @@ export interface ResumeWfRun {
   readonly threadRunNumber?: number | undefined;
 }
 
+/**
+ * Run a ThreadRun that failed with an ERROR again: its failed node afresh, or, with `skipCurrentNode`, onward by the
+ * node's edges (mutations skipped). Its ancestors that failed with CHILD_FAILURE because of it are rescued too.
+ */
+export interface RescueThreadRun {
+  readonly type: 'RescueThreadRun';
+  readonly threadRunNumber?: number | undefined;
+  readonly skipCurrentNode?: boolean | undefined;
+}
+
 /** The inputs of the world that a WfRun reacts to. */
-export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent | StopWfRun | ResumeWfRun;
+export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent | StopWfRun | ResumeWfRun | RescueThreadRun;

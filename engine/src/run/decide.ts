@@ -2,6 +2,7 @@ import type { DecideContext } from '../context.ts';
 import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
 import { haltThread, resumeThread } from './halting.ts';
+import { rescueThreadRun } from './rescue.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
@@ -86,6 +87,16 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     if ('code' in target) return reject(target);
     const s = new Session(state, ctx);
     resumeThread(s, target.number, 'MANUAL');
+    advance(s);
+    return { ok: true, events: s.events };
+  },
+
+  RescueThreadRun(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: 'The WfRun does not exist.' });
+    if (state.status === 'COMPLETED') return reject({ code: 'NOT_RESCUABLE', message: `WfRun ${state.id} has completed.` });
+    const s = new Session(state, ctx);
+    const rejection = rescueThreadRun(s, command);
+    if (rejection) return reject(rejection);
     advance(s);
     return { ok: true, events: s.events };
   },

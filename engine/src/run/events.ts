@@ -133,6 +133,14 @@ export interface ThreadRunCompleted extends At {
   readonly threadRunNumber: number;
 }
 
+/** A failed ThreadRun runs again (RescueThreadRun); the WfRun too when it is thread 0. */
+export interface ThreadRunRescued extends At {
+  readonly type: 'ThreadRunRescued';
+  readonly threadRunNumber: number;
+  /** The thread leaves its failed node by the node's edges instead of running it again. */
+  readonly skipCurrentNode: boolean;
+}
+
 /** A ThreadRun must stop but still waits for its TaskRun to end (LittleHorse: a TASK halts only then). */
 export interface ThreadRunHalting extends At {
   readonly type: 'ThreadRunHalting';
@@ -195,6 +203,7 @@ export type WfRunEvent =
   | VariableAssigned
   | ThreadRunCompleted
   | ThreadRunFailed
+  | ThreadRunRescued
   | ThreadRunHalting
   | ThreadRunHalted
   | ThreadRunResumed

@@ -89,6 +89,16 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         endTime: event.time,
         failure: event.failure,
       }));
+    case 'ThreadRunRescued': {
+      const next = updateThread(state, event.threadRunNumber, (t) => ({
+        ...t,
+        status: 'RUNNING',
+        endTime: undefined,
+        failure: undefined,
+        currentNodeRun: t.currentNodeRun && (event.skipCurrentNode ? { ...t.currentNodeRun, failureHandled: true } : t.currentNodeRun),
+      }));
+      return event.threadRunNumber === 0 ? { ...next, status: 'RUNNING', endTime: undefined, failure: undefined } : next;
+    }
     case 'ThreadRunHalting':
     case 'ThreadRunHalted': {
       const status = event.type === 'ThreadRunHalting' ? 'HALTING' : 'HALTED';

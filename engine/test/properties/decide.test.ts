@@ -93,6 +93,7 @@ const actionArb = fc.oneof(
   fc.record({ kind: fc.constant('bogus' as const), guid: fc.string({ maxLength: 5 }) }),
   fc.record({ kind: fc.constant('run' as const) }),
   fc.record({ kind: fc.constantFrom('stop' as const, 'resume' as const), thread: fc.nat({ max: 3 }) }),
+  fc.record({ kind: fc.constant('rescue' as const), thread: fc.nat({ max: 3 }), skip: fc.boolean() }),
 );
 
 function toCommand(
@@ -102,7 +103,8 @@ function toCommand(
     | { kind: 'event'; guid: string }
     | { kind: 'bogus'; guid: string }
     | { kind: 'run' }
-    | { kind: 'stop' | 'resume'; thread: number },
+    | { kind: 'stop' | 'resume'; thread: number }
+    | { kind: 'rescue'; thread: number; skip: boolean },
   state: WfRunState | undefined,
   timers: Extract<WfRunEvent, { type: 'TimerSet' }>[],
 ): Command {
@@ -126,6 +128,8 @@ function toCommand(
       return { type: 'StopWfRun', threadRunNumber: action.thread };
     case 'resume':
       return { type: 'ResumeWfRun', threadRunNumber: action.thread };
+    case 'rescue':
+      return { type: 'RescueThreadRun', threadRunNumber: action.thread, skipCurrentNode: action.skip };
   }
 }
 

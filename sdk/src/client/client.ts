@@ -135,6 +135,12 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
+  /** Runs a ThreadRun (thread 0 by default) that failed with an ERROR again from its failed node, or past it. */
+  async rescueThreadRun(id: string, options: { threadRunNumber?: number; skipCurrentNode?: boolean } = {}): Promise<WfRunSummary> {
+    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RESCUE_THREAD_RUN, { input: { id, ...options } });
+    return unwrap(data.result);
+  }
+
   async wfRun(id: string): Promise<WfRunInfo | null> {
     return (await this.request<{ wfRun: WfRunInfo | null }>(ops.WF_RUN_QUERY, { id })).wfRun;
   }

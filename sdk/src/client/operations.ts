@@ -70,3 +70,7 @@ export const STOP_WF_RUN = `mutation StopWfRun($input: StopWfRunInput!) {
 export const RESUME_WF_RUN = `mutation ResumeWfRun($input: ResumeWfRunInput!) {
   result: resumeWfRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
 }`;
+
+export const RESCUE_THREAD_RUN = `mutation RescueThreadRun($input: RescueThreadRunInput!) {
+  result: rescueThreadRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
+}`;

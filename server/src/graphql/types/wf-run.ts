@@ -221,7 +221,33 @@ async function haltCommand(
   throw new ValidationError(rejection.message, [{ path: ['input', rejection.code === 'UNKNOWN_THREAD_RUN' ? 'threadRunNumber' : 'id'], code: 'OUT_OF_RANGE', message: rejection.message }]);
 }
 
+const RescueInput = builder.inputType('RescueThreadRunInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    threadRunNumber: t.int({ defaultValue: 0 }),
+    skipCurrentNode: t.boolean({ defaultValue: false, description: 'Leave the failed node by its edges instead of running it again.' }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  rescueThreadRun: t.field({
+    type: WfRunRef,
+    description: 'Runs a ThreadRun that failed with an ERROR again from its failed node (or past it), and the ancestors it failed.',
+    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'RescueThreadRunResult' } },
+    args: { input: t.arg({ type: RescueInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const id = String(input.id);
+      const outcome = await services.execute(tenantId, id, {
+        type: 'RescueThreadRun',
+        threadRunNumber: input.threadRunNumber ?? 0,
+        skipCurrentNode: input.skipCurrentNode ?? false,
+      });
+      if (outcome.ok) return outcome.row;
+      if (outcome.rejection.code === 'WF_RUN_NOT_FOUND') throw new NotFoundError('WfRun', id);
+      const field = outcome.rejection.code === 'UNKNOWN_THREAD_RUN' || outcome.rejection.code === 'NOT_RESCUABLE' ? 'threadRunNumber' : 'id';
+      throw new ValidationError(outcome.rejection.message, [{ path: ['input', field], code: 'OUT_OF_RANGE', message: outcome.rejection.message }]);
+    },
+  }),
   stopWfRun: t.field({
     type: WfRunRef,
     description: 'Stops a WfRun (or one ThreadRun) and its children where they stand; a running TaskRun is let finish first (HALTING).',

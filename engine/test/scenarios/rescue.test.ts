@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Catalog, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
+import { TestRun, types } from '../run.ts';
+
+const catalog: Catalog = { taskDefs: { work: { name: 'work', inputVars: [], returnType: 'STR' } } };
+
+/** The parent spawns a child that runs `work`, then runs `work` itself, waits for the child, and ends. */
+const spec: VersionedWfSpec = {
+  name: 'rescuable',
+  majorVersion: 0,
+  revision: 0,
+  entrypointThreadName: 'entrypoint',
+  threadSpecs: {
+    entrypoint: {
+      variableDefs: [{ name: 'kid', type: 'INT' }, { name: 'out', type: 'STR', defaultValue: 'none' }],
+      nodes: {
+        start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+        spawn: { type: 'START_THREAD', threadSpecName: 'child', outgoingEdges: [{ sinkNodeName: 'work', variableMutations: [{ lhsName: 'kid', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+        work: { type: 'TASK', taskDefName: 'work', outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'out', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+        wait: { type: 'WAIT_FOR_THREADS', threads: [{ type: 'VARIABLE', variableName: 'kid' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+        end: { type: 'EXIT' },
+      },
+    },
+    child: {
+      nodes: {
+        start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] },
+        work: { type: 'TASK', taskDefName: 'work', outgoingEdges: [{ sinkNodeName: 'end' }] },
+        end: { type: 'EXIT' },
+      },
+    },
+  },
+};
+
+const scheduled = (events: WfRunEvent[] | string) =>
+  typeof events === 'string' ? [] : events.flatMap((e) => (e.type === 'TaskRunScheduled' ? [e.taskGuid] : []));
+
+describe('RescueThreadRun', () => {
+  it('runs the failed node again as a new NodeRun and completes the WfRun', () => {
+    const run = new TestRun(spec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'SUCCESS', output: 'child' });
+    run.report('0-2', { status: 'ERROR', message: 'down' });
+    expect(run.state?.status).toBe('ERROR');
+    const rescued = run.send({ type: 'RescueThreadRun' });
+    expect(types(rescued).slice(0, 2)).toEqual(['ThreadRunRescued', 'NodeRunStarted']);
+    expect(scheduled(rescued)).toEqual(['0-3']);
+    expect(run.state?.status).toBe('RUNNING');
+    run.report('0-3', { status: 'SUCCESS', output: 'second try' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.variables.out).toBe('second try');
+  });
+
+  it('with skipCurrentNode leaves the failed node by its edges, without their mutations', () => {
+    const run = new TestRun(spec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'SUCCESS', output: 'child' });
+    run.report('0-2', { status: 'ERROR', message: 'down' });
+    run.send({ type: 'RescueThreadRun', skipCurrentNode: true });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.variables.out).toBe('none');
+  });
+
+  it('rescues a failed child and the parent that failed with CHILD_FAILURE waiting for it', () => {
+    const run = new TestRun(spec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('0-2', { status: 'SUCCESS', output: 'parent' });
+    run.report('1-1', { status: 'ERROR', message: 'child down' });
+    expect(run.state?.failure?.name).toBe('CHILD_FAILURE');
+    const rescued = run.send({ type: 'RescueThreadRun', threadRunNumber: 1 });
+    expect(scheduled(rescued)).toEqual(['1-2']);
+    expect(run.state?.threadRuns.map((t) => t.status)).toEqual(['RUNNING', 'RUNNING']);
+    run.report('1-2', { status: 'SUCCESS', output: 'child again' });
+    expect(run.state?.status).toBe('COMPLETED');
+  });
+
+  it('refuses a thread that did not fail with an ERROR', () => {
+    const run = new TestRun(spec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(run.send({ type: 'RescueThreadRun' })).toBe('NOT_RESCUABLE');
+    run.report('0-2', { status: 'EXCEPTION', name: 'biz', message: 'no' });
+    expect(run.send({ type: 'RescueThreadRun' })).toBe('NOT_RESCUABLE');
+    expect(run.send({ type: 'RescueThreadRun', threadRunNumber: 9 })).toBe('UNKNOWN_THREAD_RUN');
+  });
+});
