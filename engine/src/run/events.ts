@@ -111,6 +111,8 @@ export interface NodeRunCompleted extends At {
   readonly threadRunNumber: number;
   readonly position: number;
   readonly output?: JsonValue | undefined;
+  /** A WAIT_FOR_ANY or WAIT_FOR_FIRST that succeeded despite failed children: EXIT no longer counts them. */
+  readonly handledFailedChildren?: readonly number[] | undefined;
 }
 
 export interface NodeRunFailed extends At {

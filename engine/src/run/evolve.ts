@@ -74,8 +74,12 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         ...n,
         taskRun: n.taskRun && { ...n.taskRun, status: event.status },
       }));
-    case 'NodeRunCompleted':
-      return updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, status: 'COMPLETED', endTime: event.time, output: event.output }));
+    case 'NodeRunCompleted': {
+      const next = updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, status: 'COMPLETED', endTime: event.time, output: event.output }));
+      if (!event.handledFailedChildren?.length) return next;
+      const handled = event.handledFailedChildren;
+      return updateThread(next, event.threadRunNumber, (t) => ({ ...t, handledFailedChildren: [...(t.handledFailedChildren ?? []), ...handled] }));
+    }
     case 'NodeRunFailed':
       return updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, status: event.status, endTime: event.time, failure: event.failure }));
     case 'VariableAssigned':

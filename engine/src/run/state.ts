@@ -55,7 +55,9 @@ export type HaltReason =
   /** Someone stopped it (StopWfRun); only ResumeWfRun removes this. */
   | 'MANUAL'
   /** Its parent was stopped; removed when the parent resumes. */
-  | 'PARENT_HALTED';
+  | 'PARENT_HALTED'
+  /** A WAIT_FOR_FIRST or WAIT_FOR_ANY no longer needs it; it never resumes. */
+  | 'HALTED_BY_PARENT';
 
 /** How a ThreadRun came to be (LittleHorse's ThreadType). */
 export type ThreadRunKind = 'ENTRYPOINT' | 'CHILD' | 'FAILURE_HANDLER';

@@ -137,9 +137,14 @@ export interface StartThreadNode extends NodeBase {
   readonly variables?: Readonly<Record<string, VariableAssignment>> | undefined;
 }
 
-/** Waits until every listed child ThreadRun has completed; a failed child fails this node. */
+/**
+ * Waits for child ThreadRuns (LittleHorse's strategies): WAIT_FOR_ALL until every one completes, a failed one
+ * failing the node; WAIT_FOR_FIRST until the first in list order ends, succeeding or failing with it;
+ * WAIT_FOR_ANY until one completes, failing only when all failed. The ones no longer needed are halted for good.
+ */
 export interface WaitForThreadsNode extends NodeBase {
   readonly type: 'WAIT_FOR_THREADS';
+  readonly strategy?: 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY' | undefined;
   /** Each an INT thread number (what a START_THREAD node outputs) or a JSON_ARR of them; waited for in order. */
   readonly threads: readonly VariableAssignment[];
 }

@@ -146,6 +146,9 @@ function validateThread(
     }
     if (node.failureHandlers !== undefined) validateFailureHandlers([...nodePath, 'failureHandlers'], name, node.failureHandlers, report, wf);
     if (node.type === 'WAIT_FOR_THREADS') {
+      if (node.strategy !== undefined && !['WAIT_FOR_ALL', 'WAIT_FOR_FIRST', 'WAIT_FOR_ANY'].includes(node.strategy)) {
+        report([...nodePath, 'strategy'], 'MISSING_FIELD', `strategy of '${name}' must be WAIT_FOR_ALL, WAIT_FOR_FIRST or WAIT_FOR_ANY.`);
+      }
       if (!Array.isArray(node.threads) || node.threads.length === 0) {
         report([...nodePath, 'threads'], 'MISSING_FIELD', `WAIT_FOR_THREADS '${name}' needs a list of the threads it waits for.`);
       } else {

@@ -99,6 +99,41 @@ describe('START_THREAD and WAIT_FOR_THREADS', () => {
   });
 });
 
+describe('WAIT_FOR_THREADS strategies', () => {
+  const withStrategy = (strategy: 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY') =>
+    fanOut({ wait: { type: 'WAIT_FOR_THREADS', strategy, threads: [v('children')], outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } });
+
+  it('WAIT_FOR_FIRST goes on with the first child to end and halts the other for good', () => {
+    const run = new TestRun(withStrategy('WAIT_FOR_FIRST'), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(threadsOf(run)).toEqual([[0, 'COMPLETED'], [1, 'HALTED'], [2, 'COMPLETED']]);
+  });
+
+  it('WAIT_FOR_FIRST fails with the first child when that child failed', () => {
+    const run = new TestRun(withStrategy('WAIT_FOR_FIRST'), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'EXCEPTION', name: 'bad-a', message: 'a' });
+    expect(run.state?.failure?.name).toBe('bad-a');
+  });
+
+  it('WAIT_FOR_ANY ignores failures while a child may still complete, and fails only when all failed', () => {
+    const some = new TestRun(withStrategy('WAIT_FOR_ANY'), catalog);
+    some.send({ type: 'RunWf', wfRunId: 'r' });
+    some.report('1-1', { status: 'ERROR', message: 'a broke' });
+    expect(some.state?.status).toBe('RUNNING');
+    some.report('2-1', { status: 'SUCCESS', output: 'B' });
+    expect(some.state?.status).toBe('COMPLETED');
+
+    const none = new TestRun(withStrategy('WAIT_FOR_ANY'), catalog);
+    none.send({ type: 'RunWf', wfRunId: 'r' });
+    none.report('1-1', { status: 'ERROR', message: 'a broke' });
+    none.report('2-1', { status: 'ERROR', message: 'b broke' });
+    expect(none.state?.failure).toEqual({ name: 'CHILD_FAILURE', message: 'All child threads failed.' });
+  });
+});
+
 describe('a failure handler on WAIT_FOR_THREADS', () => {
   it('deals with the failed children, so the EXIT after it completes', () => {
     const base = fanOut();

@@ -225,8 +225,26 @@ export class WorkflowThread {
 
   /** Waits until every given thread has completed; a failed one fails this node (CHILD_FAILURE for errors). */
   waitForThreads(...threads: SpawnedThread[]): NodeOutput {
-    if (threads.length === 0) throw new Error(`${this.workflowName}: waitForThreads needs at least one thread.`);
-    const name = this.#add('threads', { type: 'WAIT_FOR_THREADS', threads: threads.map((t) => ({ type: 'VARIABLE', variableName: t.variable.name })) });
+    return this.#waitFor('WAIT_FOR_ALL', threads);
+  }
+
+  /** Waits for the first of the given threads (in order) to end, and succeeds or fails with it. */
+  waitForFirstOf(...threads: SpawnedThread[]): NodeOutput {
+    return this.#waitFor('WAIT_FOR_FIRST', threads);
+  }
+
+  /** Waits until any of the given threads completes; fails only when every one failed. */
+  waitForAnyOf(...threads: SpawnedThread[]): NodeOutput {
+    return this.#waitFor('WAIT_FOR_ANY', threads);
+  }
+
+  #waitFor(strategy: 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY', threads: SpawnedThread[]): NodeOutput {
+    if (threads.length === 0) throw new Error(`${this.workflowName}: waiting needs at least one thread.`);
+    const name = this.#add('threads', {
+      type: 'WAIT_FOR_THREADS',
+      ...(strategy === 'WAIT_FOR_ALL' ? {} : { strategy }),
+      threads: threads.map((t) => ({ type: 'VARIABLE', variableName: t.variable.name })),
+    });
     return new NodeOutput(this, name);
   }
 

@@ -99,19 +99,48 @@ export const checkWaitForThreads: CheckHandler<'WAIT_FOR_THREADS'> = (s, thread,
     }
     children.push(child);
   }
-  for (const child of children) {
-    if (child.status === 'ERROR' || child.status === 'EXCEPTION') return fail(childFailure(child));
+  const failed = (child: ThreadRunState) => child.status === 'ERROR' || child.status === 'EXCEPTION';
+  const complete = (outcome?: Failure) => {
+    // The children this node no longer waits for stop for good (LittleHorse: halted by parent).
+    for (const child of children) {
+      if (!isTerminal(child.status) && !child.haltReasons?.includes('HALTED_BY_PARENT')) {
+        s.emit({ type: 'ThreadRunHalted', threadRunNumber: child.number, reason: 'HALTED_BY_PARENT' });
+      }
+    }
+    if (outcome) return fail(outcome);
+    // Failed children this node chose to look past are handled: the EXIT after it no longer fails for them.
+    const ignored = children.filter(failed).map((child) => child.number);
+    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(ignored.length > 0 ? { handledFailedChildren: ignored } : {}) });
+    return true;
+  };
+  switch (node.strategy ?? 'WAIT_FOR_ALL') {
+    case 'WAIT_FOR_ALL': {
+      const firstFailed = children.find(failed);
+      if (firstFailed) return fail(childFailure(firstFailed));
+      if (!children.every((child) => child.status === 'COMPLETED')) return false;
+      return complete();
+    }
+    case 'WAIT_FOR_FIRST': {
+      const first = children.find((child) => child.status === 'COMPLETED' || failed(child));
+      if (!first) return false;
+      return complete(first.status === 'COMPLETED' ? undefined : childFailure(first));
+    }
+    case 'WAIT_FOR_ANY': {
+      if (children.some((child) => child.status === 'COMPLETED')) return complete();
+      if (children.length > 0 && children.every(failed)) {
+        return complete({ name: 'CHILD_FAILURE', message: 'All child threads failed.' });
+      }
+      return false;
+    }
   }
-  if (!children.every((child) => child.status === 'COMPLETED')) return false;
-  s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position });
-  return true;
 };
 
 /** EXIT waits for every child of its thread to end or halt; a child that failed fails the EXIT with CHILD_FAILURE. */
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
   const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
   // A child halted for good (its parent failed) has settled; one halted while its failure handler runs has not.
-  if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && child.haltReasons?.includes('PARENT_FAILED')))) {
+  const forGood = (child: ThreadRunState) => child.haltReasons?.includes('PARENT_FAILED') || child.haltReasons?.includes('HALTED_BY_PARENT');
+  if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && forGood(child)))) {
     return { settled: false };
   }
   const failed = children.find(
