@@ -53,6 +53,7 @@ export type {
   TaskNode,
   ThreadSpec,
   ThreadVarDef,
+  ThrowEventNode,
   VariableAssignment,
   VariableDef,
   VariableMutation,
@@ -61,6 +62,7 @@ export type {
   WaitForConditionNode,
   WaitForThreadsNode,
   WfSpecId,
+  WorkflowEventDef,
 } from './spec/types.ts';
 export { validateTaskDef, validateWfSpec } from './spec/validate.ts';
 export { COMPARATORS, compare, deepEqual } from './values/compare.ts';

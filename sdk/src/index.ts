@@ -16,6 +16,7 @@ export type {
   WfRunInfo,
   WfRunSummary,
   WfSpecInfo,
+  WorkflowEventInfo,
 } from './client/types.ts';
 export { NodeOutput, SpawnedThread, TaskNodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
 export { TaskContext } from './worker/task-context.ts';

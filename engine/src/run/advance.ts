@@ -9,6 +9,7 @@ import { arriveAtExternalEvent, checkExternalEvent } from './nodes/external-even
 import { arriveAtNop } from './nodes/nop.ts';
 import { arriveAtSleep } from './nodes/sleep.ts';
 import { arriveAtTask } from './nodes/task.ts';
+import { arriveAtThrowEvent } from './nodes/throw-event.ts';
 import { arriveAtStartMultipleThreads, arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
 import { arriveAtWaitForCondition, checkWaitForCondition } from './nodes/wait-for-condition.ts';
 import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
@@ -30,6 +31,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   WAIT_FOR_CONDITION: arriveAtWaitForCondition,
   SLEEP: arriveAtSleep,
   EXTERNAL_EVENT: arriveAtExternalEvent,
+  THROW_EVENT: arriveAtThrowEvent,
 };
 
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */

@@ -98,6 +98,16 @@ export interface ExternalEventReceived extends At {
   readonly content: JsonValue;
 }
 
+/** A THROW_EVENT node threw a WorkflowEvent; `number` counts the WfRun's events of that def from 0. */
+export interface WorkflowEventThrown extends At {
+  readonly type: 'WorkflowEventThrown';
+  readonly workflowEventDefName: string;
+  readonly number: number;
+  readonly content: JsonValue;
+  readonly threadRunNumber: number;
+  readonly position: number;
+}
+
 /** A waiting EXTERNAL_EVENT NodeRun took an ExternalEvent. */
 export interface ExternalEventClaimed extends At {
   readonly type: 'ExternalEventClaimed';
@@ -200,6 +210,7 @@ export type WfRunEvent =
   | TimerFired
   | ExternalEventReceived
   | ExternalEventClaimed
+  | WorkflowEventThrown
   | NodeRunCompleted
   | NodeRunFailed
   | VariableAssigned

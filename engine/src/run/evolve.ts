@@ -56,6 +56,11 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           { guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, time: event.time },
         ],
       };
+    case 'WorkflowEventThrown':
+      return {
+        ...state,
+        workflowEventCounts: { ...state.workflowEventCounts, [event.workflowEventDefName]: event.number + 1 },
+      };
     case 'ExternalEventClaimed': {
       const pending = (state.pendingExternalEvents ?? []).filter((e) => e.guid !== event.guid);
       return { ...state, pendingExternalEvents: pending.length > 0 ? pending : undefined };

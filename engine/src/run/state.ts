@@ -95,6 +95,8 @@ export interface WfRunState {
   /** Indexed by thread run number. */
   readonly threadRuns: readonly ThreadRunState[];
   readonly failure?: Failure | undefined;
+  /** How many WorkflowEvents of each def the WfRun has thrown. */
+  readonly workflowEventCounts?: Readonly<Record<string, number>> | undefined;
   /** ExternalEvents that arrived and that no thread has taken yet, oldest first. */
   readonly pendingExternalEvents?: readonly PendingExternalEvent[] | undefined;
 }

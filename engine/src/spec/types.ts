@@ -179,6 +179,13 @@ export interface StartMultipleThreadsNode extends NodeBase {
   readonly variables?: Readonly<Record<string, VariableAssignment>> | undefined;
 }
 
+/** Throws a WorkflowEvent of a def with `content`, which clients waiting on awaitWorkflowEvent receive. */
+export interface ThrowEventNode extends NodeBase {
+  readonly type: 'THROW_EVENT';
+  readonly workflowEventDefName: string;
+  readonly content?: VariableAssignment | undefined;
+}
+
 /** Waits until `condition` holds, checked again whenever the WfRun moves (another thread may change a variable). */
 export interface WaitForConditionNode extends NodeBase {
   readonly type: 'WAIT_FOR_CONDITION';
@@ -195,7 +202,8 @@ export type Node =
   | WaitForThreadsNode
   | WaitForConditionNode
   | SleepNode
-  | ExternalEventNode;
+  | ExternalEventNode
+  | ThrowEventNode;
 export type NodeType = Node['type'];
 export const NODE_TYPES = [
   'ENTRYPOINT',
@@ -208,10 +216,16 @@ export const NODE_TYPES = [
   'WAIT_FOR_CONDITION',
   'SLEEP',
   'EXTERNAL_EVENT',
+  'THROW_EVENT',
 ] as const satisfies readonly NodeType[];
 
 /** A kind of event that the world sends to WfRuns. */
 export interface ExternalEventDef {
+  readonly name: string;
+}
+
+/** A kind of event that WfRuns throw to the world. */
+export interface WorkflowEventDef {
   readonly name: string;
 }
 
@@ -239,4 +253,5 @@ export interface Catalog {
   readonly taskDefs: Readonly<Record<string, TaskDef>>;
   /** Absent means none are registered. */
   readonly externalEventDefs?: Readonly<Record<string, ExternalEventDef>> | undefined;
+  readonly workflowEventDefs?: Readonly<Record<string, WorkflowEventDef>> | undefined;
 }

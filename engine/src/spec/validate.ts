@@ -138,6 +138,12 @@ function validateThread(
       }
       if (node.timeoutSeconds) checkAssignment([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, 'INT', `the timeout of '${name}'`, variables, report);
     }
+    if (node.type === 'THROW_EVENT') {
+      if (typeof node.workflowEventDefName !== 'string' || !catalog.workflowEventDefs?.[node.workflowEventDefName]) {
+        report([...nodePath, 'workflowEventDefName'], 'UNKNOWN_WORKFLOW_EVENT_DEF', `THROW_EVENT '${name}' throws ${describeValue(node.workflowEventDefName as JsonValue)}, which is not a registered WorkflowEventDef.`);
+      }
+      if (node.content) checkAssignment([...nodePath, 'content'], node.content, undefined, `the content '${name}' throws`, variables, report);
+    }
     if (node.type === 'SLEEP') {
       const given = [node.rawSeconds, node.timestamp].filter((v) => v !== undefined);
       if (given.length !== 1) report(nodePath, 'MISSING_FIELD', `SLEEP '${name}' needs exactly one of rawSeconds and timestamp.`);

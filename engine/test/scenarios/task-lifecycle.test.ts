@@ -1,181 +1,248 @@
 import { describe, expect, it } from 'vitest';
-import { decide, replay, step } from '../../src/index.ts';
-import type { Catalog, Command, DecideContext, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+import { formatPath, replay, step } from '../../src/index.ts';
+import type { Catalog, JsonValue, TaskAttemptResult, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+import { accepted, catalog, deepFreeze, NODES, rejected, testContext, twoTaskSpec } from '../fixtures.ts';
 
-const catalog: Catalog = {
-  taskDefs: {
-    greet: { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR' },
-    count: { name: 'count', inputVars: [{ name: 'text', type: 'STR' }], returnType: 'INT' },
-  },
-};
+// Given a history, when a command arrives, then these events. Every input is frozen, so an engine that writes to
+// its state, command, WfSpec or catalog fails here with a TypeError.
 
-/** ENTRYPOINT -> greet(name) -> count(greeting) -> EXIT, each output assigned to a variable. */
-const twoTasks: VersionedWfSpec = {
-  name: 'two-tasks',
-  majorVersion: 1,
-  revision: 2,
-  entrypointThreadName: 'entrypoint',
-  threadSpecs: {
-    entrypoint: {
-      variableDefs: [
-        { name: 'name', type: 'STR', required: true },
-        { name: 'greeting', type: 'STR' },
-        { name: 'length', type: 'INT', defaultValue: -1 },
-      ],
-      nodes: {
-        '0-entrypoint-ENTRYPOINT': { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: '1-greet-TASK' }] },
-        '1-greet-TASK': {
-          type: 'TASK',
-          taskDefName: 'greet',
-          inputs: [{ type: 'VARIABLE', variableName: 'name' }],
-          outgoingEdges: [{ sinkNodeName: '2-count-TASK', variableMutations: [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
-        },
-        '2-count-TASK': {
-          type: 'TASK',
-          taskDefName: 'count',
-          inputs: [{ type: 'VARIABLE', variableName: 'greeting' }],
-          outgoingEdges: [{ sinkNodeName: '3-exit-EXIT', variableMutations: [{ lhsName: 'length', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
-        },
-        '3-exit-EXIT': { type: 'EXIT' },
-      },
-    },
-  },
-};
-
-const ctx = (now: number, c: Catalog = catalog): DecideContext => ({ now, ids: { next: () => 'unused' }, wfSpec: twoTasks, catalog: c });
-const start = (variables: Record<string, unknown> = { name: 'Ada' }, c?: Catalog) =>
-  step(undefined, { type: 'RunWf', wfRunId: 'run-1', variables: variables as never }, ctx(100, c));
-const report = (state: WfRunState, taskGuid: string, result: Extract<Command, { type: 'ReportTaskAttempt' }>['result'], attempt = 0) =>
-  step(state, { type: 'ReportTaskAttempt', taskGuid, attempt, result }, ctx(200));
-
-function ok<T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result as Extract<T, { ok: true }>;
+interface Options {
+  readonly wfSpec?: VersionedWfSpec;
+  readonly catalog?: Catalog;
 }
 
+const START = 100;
+const startWf = (variables: Record<string, JsonValue> = { name: 'Ada' }, { now = START, ...options }: Options & { now?: number } = {}) =>
+  step(undefined, deepFreeze({ type: 'RunWf', wfRunId: 'run-1', variables }), deepFreeze(testContext(now, options)));
+
+const reportTask = (
+  state: WfRunState | undefined,
+  taskGuid: string,
+  result: TaskAttemptResult,
+  { attempt = 0, now = 200, ...options }: Options & { attempt?: number; now?: number } = {},
+) => step(deepFreeze(state), deepFreeze({ type: 'ReportTaskAttempt', taskGuid, attempt, result }), deepFreeze(testContext(now, options)));
+
+/** Given the WfRun started for Ada, waiting on greet. */
+const givenStarted = (options: Options = {}) => accepted(startWf({ name: 'Ada' }, options)).state;
+/** Given greet succeeded with "Hello, Ada!", waiting on count. */
+const givenGreeted = (options: Options = {}) => accepted(reportTask(givenStarted(options), '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }, options)).state;
+
+const types = (events: readonly WfRunEvent[]) => events.map((e) => e.type);
+
 describe('RunWf', () => {
-  it('advances to the first TASK and schedules its TaskRun with inputs from variables', () => {
-    const { events, effects, state } = ok(start());
-    expect(events.map((e) => e.type)).toEqual(['WfRunStarted', 'ThreadRunStarted', 'NodeRunStarted', 'NodeRunCompleted', 'NodeRunStarted', 'TaskRunScheduled']);
-    expect(events[0]).toEqual({ type: 'WfRunStarted', wfRunId: 'run-1', wfSpecId: { name: 'two-tasks', majorVersion: 1, revision: 2 }, time: 100 });
-    expect(events[5]).toMatchObject({ taskGuid: '0-1', taskDefName: 'greet', attempt: 0, input: [{ name: 'name', value: 'Ada' }] });
-    expect(effects).toEqual([{ type: 'ScheduleTask', event: events[5] }]);
-    expect(state.threadRuns[0]?.variables).toEqual({ name: 'Ada', greeting: null, length: -1 });
-    expect(events.every((e) => e.time === 100)).toBe(true);
-  });
-
-  it('rejects variables that do not fit, naming each', () => {
-    const result = start({ name: 3, extra: true });
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.rejection.code).toBe('INVALID_VARIABLES');
-    expect(result.rejection.problems?.map((p) => [p.path.join('.'), p.code])).toEqual([
-      ['variables.name', 'TYPE_MISMATCH'],
-      ['variables.extra', 'UNKNOWN_VARIABLE'],
+  it('emits every event up to the first TaskRunScheduled, with the inputs evaluated from variables', () => {
+    const { events } = accepted(startWf({ name: 'Ada' }));
+    const time = START;
+    expect(events).toEqual([
+      { type: 'WfRunStarted', wfRunId: 'run-1', wfSpecId: { name: 'two-tasks', majorVersion: 1, revision: 2 }, time },
+      { type: 'ThreadRunStarted', threadRunNumber: 0, threadSpecName: 'entrypoint', kind: 'ENTRYPOINT', variables: { name: 'Ada', greeting: null, length: -1 }, time },
+      { type: 'NodeRunStarted', threadRunNumber: 0, position: 0, nodeName: NODES.entrypoint, nodeType: 'ENTRYPOINT', time },
+      { type: 'NodeRunCompleted', threadRunNumber: 0, position: 0, time },
+      { type: 'NodeRunStarted', threadRunNumber: 0, position: 1, nodeName: NODES.greet, nodeType: 'TASK', time },
+      { type: 'TaskRunScheduled', threadRunNumber: 0, position: 1, taskGuid: '0-1', taskDefName: 'greet', attempt: 0, input: [{ name: 'name', value: 'Ada' }], time },
     ]);
-    const missing = start({});
-    expect(!missing.ok && missing.rejection.problems?.map((p) => p.code)).toEqual(['MISSING_REQUIRED_VARIABLE']);
   });
 
-  it('rejects a second RunWf for the same WfRun', () => {
-    const { state } = ok(start());
-    expect(decide(state, { type: 'RunWf', wfRunId: 'run-1' }, ctx(1))).toMatchObject({ ok: false, rejection: { code: 'WF_RUN_ALREADY_EXISTS' } });
+  it('asks the server to schedule the TaskRun, and for nothing else', () => {
+    const { events, effects } = accepted(startWf());
+    expect(effects).toEqual([{ type: 'ScheduleTask', event: events.at(-1) }]);
+  });
+
+  it('leaves the WfRun RUNNING on the TASK node, its TaskRun scheduled', () => {
+    const { state } = accepted(startWf());
+    expect(state).toMatchObject({ id: 'run-1', status: 'RUNNING', startTime: START });
+    expect(state.threadRuns).toHaveLength(1);
+    expect(state.threadRuns[0]?.currentNodeRun).toEqual({
+      position: 1,
+      nodeName: NODES.greet,
+      nodeType: 'TASK',
+      status: 'RUNNING',
+      arrivalTime: START,
+      taskRun: { taskGuid: '0-1', taskDefName: 'greet', input: [{ name: 'name', value: 'Ada' }], attempt: 0, status: 'TASK_SCHEDULED' },
+    });
+  });
+
+  it('gives each variable its default, or NULL when it has none', () => {
+    expect(accepted(startWf({ name: 'Ada' })).state.threadRuns[0]?.variables).toEqual({ name: 'Ada', greeting: null, length: -1 });
+  });
+
+  it('uses the value given over the default', () => {
+    expect(accepted(startWf({ name: 'Ada', length: 7 })).state.threadRuns[0]?.variables.length).toBe(7);
+  });
+
+  it('uses the default when RunWf gives NULL (LittleHorse)', () => {
+    expect(accepted(startWf({ name: 'Ada', length: null })).state.threadRuns[0]?.variables.length).toBe(-1);
+  });
+
+  it('rejects a second RunWf for the same WfRun with WF_RUN_ALREADY_EXISTS', () => {
+    const state = givenStarted();
+    const again = step(deepFreeze(state), { type: 'RunWf', wfRunId: 'run-1', variables: { name: 'Bob' } }, testContext(300));
+    expect(rejected(again).code).toBe('WF_RUN_ALREADY_EXISTS');
+  });
+
+  it.each<[string, Record<string, JsonValue>, [string, string][]]>([
+    ['a required variable is missing', {}, [['variables.name', 'MISSING_REQUIRED_VARIABLE']]],
+    ['a required variable is NULL', { name: null }, [['variables.name', 'MISSING_REQUIRED_VARIABLE']]],
+    ['a variable is not declared', { name: 'Ada', nickname: 'A' }, [['variables.nickname', 'UNKNOWN_VARIABLE']]],
+    ['a STR variable gets a number', { name: 3 }, [['variables.name', 'TYPE_MISMATCH']]],
+    ['an INT variable gets a fraction', { name: 'Ada', length: 1.5 }, [['variables.length', 'TYPE_MISMATCH']]],
+    ['an INT variable gets a numeric text', { name: 'Ada', length: '3' }, [['variables.length', 'TYPE_MISMATCH']]],
+    [
+      'several things are wrong at once',
+      { name: true, extra: 1, length: [] },
+      [
+        ['variables.name', 'TYPE_MISMATCH'],
+        ['variables.extra', 'UNKNOWN_VARIABLE'],
+        ['variables.length', 'TYPE_MISMATCH'],
+      ],
+    ],
+  ])('rejects RunWf with INVALID_VARIABLES when %s, naming each variable', (_, variables, expected) => {
+    const rejection = rejected(startWf(variables));
+    expect(rejection.code).toBe('INVALID_VARIABLES');
+    expect(rejection.problems?.map((p) => [formatPath(p.path), p.code])).toEqual(expected);
+    for (const problem of rejection.problems ?? []) expect(rejection.message).toContain(problem.message);
+  });
+
+  it('rejects variables that are not an object keyed by name', () => {
+    const rejection = rejected(step(undefined, { type: 'RunWf', wfRunId: 'run-1', variables: ['Ada'] as never }, testContext(START)));
+    expect(rejection.code).toBe('INVALID_VARIABLES');
+    expect(rejection.problems?.map((p) => [formatPath(p.path), p.code])).toEqual([['variables', 'TYPE_MISMATCH']]);
   });
 });
 
 describe('ReportTaskAttempt', () => {
-  it('assigns each output and completes the thread and the WfRun after the last task', () => {
-    const first = ok(report(ok(start()).state, '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }));
-    expect(first.events.map((e) => e.type)).toEqual(['TaskAttemptSucceeded', 'NodeRunCompleted', 'VariableAssigned', 'NodeRunStarted', 'TaskRunScheduled']);
-    expect(first.events[4]).toMatchObject({ taskGuid: '0-2', input: [{ name: 'text', value: 'Hello, Ada!' }] });
-    const last = ok(report(first.state, '0-2', { status: 'SUCCESS', output: 11 }));
-    expect(last.events.map((e) => e.type)).toEqual([
-      'TaskAttemptSucceeded',
-      'NodeRunCompleted',
-      'VariableAssigned',
-      'NodeRunStarted',
-      'NodeRunCompleted',
-      'ThreadRunCompleted',
-      'WfRunCompleted',
+  it('assigns a successful output to its variable and schedules the next task with it', () => {
+    const { events, effects } = accepted(reportTask(givenStarted(), '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }));
+    const time = 200;
+    expect(events).toEqual([
+      { type: 'TaskAttemptSucceeded', threadRunNumber: 0, taskGuid: '0-1', attempt: 0, output: 'Hello, Ada!', time },
+      { type: 'NodeRunCompleted', threadRunNumber: 0, position: 1, output: 'Hello, Ada!', time },
+      { type: 'VariableAssigned', threadRunNumber: 0, name: 'greeting', value: 'Hello, Ada!', time },
+      { type: 'NodeRunStarted', threadRunNumber: 0, position: 2, nodeName: NODES.count, nodeType: 'TASK', time },
+      { type: 'TaskRunScheduled', threadRunNumber: 0, position: 2, taskGuid: '0-2', taskDefName: 'count', attempt: 0, input: [{ name: 'text', value: 'Hello, Ada!' }], time },
     ]);
-    expect(last.state).toMatchObject({ status: 'COMPLETED', endTime: 200, threadRuns: [{ status: 'COMPLETED', variables: { greeting: 'Hello, Ada!', length: 11 } }] });
+    expect(effects).toEqual([{ type: 'ScheduleTask', event: events[4] }]);
   });
 
-  it('fails the node, the thread and the WfRun with TASK_FAILURE on an error, keeping the message', () => {
-    const { state, events } = ok(report(ok(start()).state, '0-1', { status: 'ERROR', message: 'disk full' }));
-    expect(events.map((e) => e.type)).toEqual(['TaskAttemptFailed', 'NodeRunFailed', 'ThreadRunFailed', 'WfRunFailed']);
+  it('keeps the worker id and log output with the attempt', () => {
+    const state = givenStarted();
+    const result = step(state, { type: 'ReportTaskAttempt', taskGuid: '0-1', attempt: 0, result: { status: 'SUCCESS', output: 'hi' }, workerId: 'w-7', logOutput: 'said hi' }, testContext(200));
+    expect(accepted(result).events[0]).toMatchObject({ type: 'TaskAttemptSucceeded', workerId: 'w-7', logOutput: 'said hi' });
+  });
+
+  it('completes the thread and the WfRun after the last success, keeping the variables', () => {
+    const { events, state, effects } = accepted(reportTask(givenGreeted(), '0-2', { status: 'SUCCESS', output: 11 }, { now: 300 }));
+    expect(types(events)).toEqual(['TaskAttemptSucceeded', 'NodeRunCompleted', 'VariableAssigned', 'NodeRunStarted', 'NodeRunCompleted', 'ThreadRunCompleted', 'WfRunCompleted']);
+    expect(events.slice(-2)).toEqual([
+      { type: 'ThreadRunCompleted', threadRunNumber: 0, time: 300 },
+      { type: 'WfRunCompleted', time: 300 },
+    ]);
+    expect(effects).toEqual([]);
+    expect(state).toMatchObject({ status: 'COMPLETED', startTime: START, endTime: 300 });
+    expect(state.failure).toBeUndefined();
+    expect(state.threadRuns[0]).toMatchObject({ status: 'COMPLETED', endTime: 300, variables: { name: 'Ada', greeting: 'Hello, Ada!', length: 11 } });
+    // Finished NodeRuns leave the state; they live in the event log.
+    expect(state.threadRuns[0]?.currentNodeRun).toBeUndefined();
+  });
+
+  it('fails the node, the thread and the WfRun with TASK_FAILURE on an ERROR, keeping the message', () => {
+    const { events, state } = accepted(reportTask(givenStarted(), '0-1', { status: 'ERROR', message: 'disk full' }));
+    const failure = { name: 'TASK_FAILURE', message: 'disk full' };
+    expect(events).toEqual([
+      { type: 'TaskAttemptFailed', threadRunNumber: 0, taskGuid: '0-1', attempt: 0, failure, status: 'TASK_FAILED', time: 200 },
+      { type: 'NodeRunFailed', threadRunNumber: 0, position: 1, status: 'ERROR', failure, time: 200 },
+      { type: 'ThreadRunFailed', threadRunNumber: 0, status: 'ERROR', failure, time: 200 },
+      { type: 'WfRunFailed', status: 'ERROR', failure, time: 200 },
+    ]);
+    expect(state).toMatchObject({ status: 'ERROR', endTime: 200, failure });
+    expect(state.threadRuns[0]).toMatchObject({ status: 'ERROR', failure, currentNodeRun: { status: 'ERROR', failure, taskRun: { status: 'TASK_FAILED' } } });
+  });
+
+  it('ends in EXCEPTION with the name, message and content of a business exception', () => {
+    const result = { status: 'EXCEPTION', name: 'unknown-person', message: 'who?', content: { name: 'Ada' } } as const;
+    const { events, state } = accepted(reportTask(givenStarted(), '0-1', result));
+    const failure = { name: 'unknown-person', message: 'who?', content: { name: 'Ada' } };
+    expect(types(events)).toEqual(['TaskAttemptFailed', 'NodeRunFailed', 'ThreadRunFailed', 'WfRunFailed']);
+    expect(events[0]).toMatchObject({ status: 'TASK_EXCEPTION', failure });
+    expect(state).toMatchObject({ status: 'EXCEPTION', failure });
+    expect(state.threadRuns[0]).toMatchObject({ status: 'EXCEPTION', failure });
+  });
+
+  it('fails with VAR_SUB_ERROR when an output does not fit the variable it is assigned to', () => {
+    const { events, state } = accepted(reportTask(givenGreeted(), '0-2', { status: 'SUCCESS', output: 'eleven' }, { now: 300 }));
+    expect(types(events)).toEqual(['TaskAttemptSucceeded', 'NodeRunCompleted', 'NodeRunFailed', 'ThreadRunFailed', 'WfRunFailed']);
     expect(state.status).toBe('ERROR');
-    expect(state.failure).toEqual({ name: 'TASK_FAILURE', message: 'disk full' });
-  });
-
-  it('ends in EXCEPTION with the name and content of a business exception', () => {
-    const { state } = ok(report(ok(start()).state, '0-1', { status: 'EXCEPTION', name: 'unknown-person', message: 'who?', content: { name: 'Ada' } }));
-    expect(state.status).toBe('EXCEPTION');
-    expect(state.failure).toEqual({ name: 'unknown-person', message: 'who?', content: { name: 'Ada' } });
-  });
-
-  it('rejects repeated, late, unknown and premature reports without changing anything', () => {
-    const started = ok(start()).state;
-    const after = ok(report(started, '0-1', { status: 'SUCCESS', output: 'hi' })).state;
-    expect(report(after, '0-1', { status: 'SUCCESS', output: 'again' })).toMatchObject({ ok: false, rejection: { code: 'STALE_TASK_ATTEMPT' } });
-    expect(report(started, '0-1', { status: 'SUCCESS', output: 'x' }, 3)).toMatchObject({ ok: false, rejection: { code: 'STALE_TASK_ATTEMPT' } });
-    expect(report(started, '7-7', { status: 'SUCCESS', output: 'x' })).toMatchObject({ ok: false, rejection: { code: 'UNKNOWN_TASK_RUN' } });
-    expect(decide(undefined, { type: 'ReportTaskAttempt', taskGuid: '0-1', attempt: 0, result: { status: 'SUCCESS' } }, ctx(1))).toMatchObject({
-      ok: false,
-      rejection: { code: 'WF_RUN_NOT_FOUND' },
-    });
-  });
-
-  it('fails with VAR_SUB_ERROR when an output does not fit its variable', () => {
-    const first = ok(report(ok(start()).state, '0-1', { status: 'SUCCESS', output: 'Hello' }));
-    const { state } = ok(report(first.state, '0-2', { status: 'SUCCESS', output: 'eleven' }));
     expect(state.failure?.name).toBe('VAR_SUB_ERROR');
+    expect(state.failure?.message).toContain('length');
+    expect(state.threadRuns[0]?.variables.length).toBe(-1);
   });
 
-  it('fails with TASK_ERROR when the TaskDef is gone at run time', () => {
-    const { state } = ok(start({ name: 'Ada' }, { taskDefs: {} }));
-    expect(state.status).toBe('ERROR');
-    expect(state.failure).toEqual({ name: 'TASK_ERROR', message: "TaskDef 'greet' is not registered." });
+  describe('rejects a report that does not apply', () => {
+    it('with STALE_TASK_ATTEMPT when the same attempt is reported twice', () => {
+      const once = givenGreeted();
+      expect(rejected(reportTask(once, '0-1', { status: 'SUCCESS', output: 'again' })).code).toBe('STALE_TASK_ATTEMPT');
+      expect(rejected(reportTask(once, '0-1', { status: 'ERROR', message: 'late' })).code).toBe('STALE_TASK_ATTEMPT');
+    });
+
+    it.each([1, 3, -1])('with STALE_TASK_ATTEMPT when attempt %i is reported while attempt 0 runs', (attempt) => {
+      expect(rejected(reportTask(givenStarted(), '0-1', { status: 'SUCCESS', output: 'x' }, { attempt })).code).toBe('STALE_TASK_ATTEMPT');
+    });
+
+    it('with STALE_TASK_ATTEMPT once the WfRun has ended', () => {
+      const failed = accepted(reportTask(givenStarted(), '0-1', { status: 'ERROR', message: 'x' })).state;
+      expect(rejected(reportTask(failed, '0-1', { status: 'SUCCESS', output: 'x' })).code).toBe('STALE_TASK_ATTEMPT');
+    });
+
+    it.each(['7-7', '0-99', 'bogus', ''])('with UNKNOWN_TASK_RUN for the guid %j', (guid) => {
+      expect(rejected(reportTask(givenStarted(), guid, { status: 'SUCCESS', output: 'x' })).code).toBe('UNKNOWN_TASK_RUN');
+    });
+
+    it('with WF_RUN_NOT_FOUND before RunWf', () => {
+      expect(rejected(reportTask(undefined, '0-1', { status: 'SUCCESS' })).code).toBe('WF_RUN_NOT_FOUND');
+    });
   });
 });
 
-describe('replay', () => {
-  /** A tiny deterministic PRNG (mulberry32), so a failing stream can be reproduced from its seed. */
-  function random(seed: number) {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+describe('a TASK node at run time', () => {
+  it.each(['greet', 'constructor'])('fails with TASK_ERROR when TaskDef %j is not in the catalog', (taskDefName) => {
+    const { events, state } = accepted(startWf({ name: 'Ada' }, { wfSpec: twoTaskSpec({ greet: { taskDefName } }), catalog: { taskDefs: {} } }));
+    const failure = { name: 'TASK_ERROR', message: `TaskDef '${taskDefName}' is not registered.` };
+    expect(types(events).slice(-4)).toEqual(['NodeRunStarted', 'NodeRunFailed', 'ThreadRunFailed', 'WfRunFailed']);
+    expect(types(events)).not.toContain('TaskRunScheduled');
+    expect(state).toMatchObject({ status: 'ERROR', failure });
+  });
 
-  it('rebuilds the decider state from the events of random command streams, and decide never throws', () => {
-    const guids = ['0-1', '0-2', '0-3', '1-1', 'bogus'];
-    const outcomes: Extract<Command, { type: 'ReportTaskAttempt' }>['result'][] = [
-      { status: 'SUCCESS', output: 'text' },
-      { status: 'SUCCESS', output: 5 },
-      { status: 'SUCCESS', output: null },
-      { status: 'ERROR', message: 'x' },
-      { status: 'EXCEPTION', name: 'biz', message: 'y' },
-      { status: 'TIMEOUT' },
-    ];
-    for (let seed = 1; seed <= 300; seed++) {
-      const next = random(seed);
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-      let state: WfRunState | undefined;
-      const events: WfRunEvent[] = [];
-      const commands: Command[] = [
-        { type: 'RunWf', wfRunId: 'r', variables: next() < 0.1 ? {} : { name: 'Ada' } },
-        ...Array.from({ length: 6 }, (): Command => ({ type: 'ReportTaskAttempt', taskGuid: pick(guids), attempt: next() < 0.8 ? 0 : 1, result: pick(outcomes) })),
-      ];
-      for (const command of commands) {
-        const result = step(state, command, ctx(events.length));
-        if (!result.ok) continue;
-        state = result.state;
-        events.push(...result.events);
-      }
-      expect(replay(events), `seed ${seed}`).toEqual(state);
+  it('fails with TASK_ERROR when the next TaskDef was deleted while the first ran', () => {
+    const deleted: Catalog = { taskDefs: { greet: catalog.taskDefs.greet! } };
+    const state = givenStarted();
+    const { state: after } = accepted(reportTask(state, '0-1', { status: 'SUCCESS', output: 'Hello' }, { catalog: deleted }));
+    expect(after).toMatchObject({ status: 'ERROR', failure: { name: 'TASK_ERROR' }, threadRuns: [{ variables: { greeting: 'Hello' } }] });
+  });
+
+  it('fails with VAR_SUB_ERROR when a variable does not fit the TaskDef input it feeds', () => {
+    const changed: Catalog = { taskDefs: { ...catalog.taskDefs, greet: { name: 'greet', inputVars: [{ name: 'name', type: 'INT' }], returnType: 'STR' } } };
+    const { events, state } = accepted(startWf({ name: 'Ada' }, { catalog: changed }));
+    expect(types(events)).not.toContain('TaskRunScheduled');
+    expect(events.find((e) => e.type === 'NodeRunFailed')).toMatchObject({ position: 1, status: 'ERROR', failure: { name: 'VAR_SUB_ERROR' } });
+    expect(state.failure?.message).toMatch(/Input 'name' of TaskDef 'greet' expects an INT but got "Ada" \(STR\)/);
+  });
+
+  it('fails with VAR_SUB_ERROR when the node gives fewer inputs than the TaskDef takes', () => {
+    const { state } = accepted(startWf({ name: 'Ada' }, { wfSpec: twoTaskSpec({ greet: { inputs: [] } }) }));
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "No value given for input 'name' of TaskDef 'greet'." });
+  });
+});
+
+describe('event time', () => {
+  it('is ctx.now for every event of every command, whatever the outcome', () => {
+    const started = accepted(startWf({ name: 'Ada' }, { now: 1_000 }));
+    const greeted = accepted(reportTask(started.state, '0-1', { status: 'SUCCESS', output: 'Hi' }, { now: 2_000 }));
+    const failed = accepted(reportTask(greeted.state, '0-2', { status: 'ERROR', message: 'no' }, { now: 3_000 }));
+    for (const [now, { events }] of [[1_000, started], [2_000, greeted], [3_000, failed]] as const) {
+      expect(events.length).toBeGreaterThan(3);
+      expect(events.map((e) => e.time)).toEqual(events.map(() => now));
     }
+    expect(failed.state).toMatchObject({ startTime: 1_000, endTime: 3_000 });
+    expect(failed.state.threadRuns[0]?.currentNodeRun).toMatchObject({ arrivalTime: 2_000, endTime: 3_000 });
   });
 });

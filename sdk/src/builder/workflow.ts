@@ -258,6 +258,15 @@ export class WorkflowThread {
     return new NodeOutput(this, name);
   }
 
+  /** Throws a WorkflowEvent that clients waiting with awaitWorkflowEvent receive. */
+  throwEvent(workflowEventDefName: string, content?: WfRunVariable | JsonValue): void {
+    this.#add(workflowEventDefName, {
+      type: 'THROW_EVENT',
+      workflowEventDefName,
+      ...(content === undefined ? {} : { content: this.source(content, 'the content of throwEvent') as VariableAssignment }),
+    });
+  }
+
   /** Waits `seconds` (a number or an INT variable). */
   sleepSeconds(seconds: number | WfRunVariable<'INT'>): void {
     this.#add('sleep', { type: 'SLEEP', rawSeconds: this.source(seconds, 'sleepSeconds') as VariableAssignment });

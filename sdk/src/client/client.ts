@@ -4,7 +4,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { GallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
 import * as ops from './operations.ts';
-import type { ExternalEventDefInfo, ExternalEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSummary, WfSpecInfo } from './types.ts';
+import type { ExternalEventDefInfo, ExternalEventInfo, WorkflowEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSummary, WfSpecInfo } from './types.ts';
 
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
@@ -181,6 +181,17 @@ export class GallopClient {
   /** Sends an ExternalEvent to a WfRun (which may not exist yet); a `guid` makes the send idempotent. */
   async putExternalEvent(input: { wfRunId: string; externalEventDefName: string; content?: JsonValue; guid?: string }): Promise<ExternalEventInfo> {
     const data = await this.request<{ result: Result<ExternalEventInfo> }>(ops.PUT_EXTERNAL_EVENT, { input });
+    return unwrap(data.result);
+  }
+
+  async putWorkflowEventDef(input: { name: string }): Promise<{ name: string; createdAt: string }> {
+    const data = await this.request<{ result: Result<{ name: string; createdAt: string }> }>(ops.PUT_WORKFLOW_EVENT_DEF, { input });
+    return unwrap(data.result);
+  }
+
+  /** The first WorkflowEvent of the given defs a WfRun threw, waiting up to `timeoutMs`; DeadlineExceededError after. */
+  async awaitWorkflowEvent(input: { wfRunId: string; workflowEventDefNames: string[]; timeoutMs?: number }): Promise<WorkflowEventInfo> {
+    const data = await this.request<{ result: Result<WorkflowEventInfo> }>(ops.AWAIT_WORKFLOW_EVENT, { input });
     return unwrap(data.result);
   }
 

@@ -74,3 +74,15 @@ export const RESUME_WF_RUN = `mutation ResumeWfRun($input: ResumeWfRunInput!) {
 export const RESCUE_THREAD_RUN = `mutation RescueThreadRun($input: RescueThreadRunInput!) {
   result: rescueThreadRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
 }`;
+
+export const PUT_WORKFLOW_EVENT_DEF = `mutation PutWorkflowEventDef($input: PutWorkflowEventDefInput!) {
+  result: putWorkflowEventDef(input: $input) { __typename ... on WorkflowEventDef { name createdAt } ${ERRORS} }
+}`;
+
+export const AWAIT_WORKFLOW_EVENT = `query AwaitWorkflowEvent($input: AwaitWorkflowEventInput!) {
+  result: awaitWorkflowEvent(input: $input) {
+    __typename
+    ... on WorkflowEvent { wfRunId workflowEventDefName number content createdAt }
+    ${ERRORS}
+  }
+}`;

@@ -128,3 +128,12 @@ export interface ExternalEventInfo {
   readonly threadRunNumber: number | null;
   readonly nodeRunPosition: number | null;
 }
+
+/** An event a WfRun threw (THROW_EVENT), numbered per WfRun and def from 0. */
+export interface WorkflowEventInfo {
+  readonly wfRunId: string;
+  readonly workflowEventDefName: string;
+  readonly number: number;
+  readonly content: JsonValue;
+  readonly createdAt: string;
+}

@@ -7,6 +7,7 @@ import './types/task-def.ts';
 import './types/wf-spec.ts';
 import './types/task-run.ts';
 import './types/external-event.ts';
+import './types/workflow-event.ts';
 import './types/wf-run.ts';
 
 builder.queryType({});

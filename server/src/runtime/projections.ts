@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Queryable } from '../store/db.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
-import { externalEvents, nodeRuns, taskRuns, timers, variables, wfRunEvents, wfRuns } from '../store/schema.ts';
+import { externalEvents, nodeRuns, taskRuns, timers, variables, wfRunEvents, wfRuns, workflowEvents } from '../store/schema.ts';
 import type { TaskAttemptRecord } from '../store/schema.ts';
 
 type NodeRunRow = typeof nodeRuns.$inferInsert;
@@ -44,7 +44,8 @@ export function projection(
     );
   }
 
-  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims } = collect(tenantId, wfRunId, events);
+  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims, thrown } = collect(tenantId, wfRunId, events);
+  if (thrown.length > 0) writes.push(db.insert(workflowEvents).values(thrown));
   if (newNodeRuns.length > 0) writes.push(db.insert(nodeRuns).values(newNodeRuns));
   for (const ended of endedNodeRuns) {
     writes.push(
@@ -161,6 +162,7 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
   const firedTimers: string[] = [];
   const received: (typeof externalEvents.$inferInsert)[] = [];
   const claims: { guid: string; threadRunNumber: number; position: number }[] = [];
+  const thrown: (typeof workflowEvents.$inferInsert)[] = [];
   const setVar = (threadRunNumber: number, name: string, value: JsonValue) =>
     vars.set(`${threadRunNumber}\u0000${name}`, { tenantId, wfRunId, threadRunNumber, name, value });
 
@@ -233,6 +235,9 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
       case 'ExternalEventReceived':
         received.push({ tenantId, wfRunId, guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, createdAt: new Date(event.time) });
         break;
+      case 'WorkflowEventThrown':
+        thrown.push({ tenantId, wfRunId, workflowEventDefName: event.workflowEventDefName, number: event.number, content: event.content, createdAt: new Date(event.time) });
+        break;
       case 'ExternalEventClaimed': {
         // Received in this same command: the insert carries the claim, since one statement changes a row once.
         const row = received.find((r) => r.guid === event.guid);
@@ -260,7 +265,7 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
         break;
     }
   }
-  return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims };
+  return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims, thrown };
 }
 
 /** Everything one command does to an existing TaskRun row. */

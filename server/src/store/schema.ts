@@ -1,4 +1,4 @@
-import type { ExternalEventDef, Failure, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
+import type { ExternalEventDef, Failure, WorkflowEventDef, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
@@ -188,4 +188,29 @@ export const externalEvents = pgTable(
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.guid] }),
     index('external_events_by_def').on(t.tenantId, t.externalEventDefName, t.createdAt),
   ],
+);
+
+export const workflowEventDefs = pgTable(
+  'workflow_event_defs',
+  {
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    def: jsonb('def').$type<WorkflowEventDef>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name] })],
+);
+
+/** WorkflowEvents that WfRuns threw, numbered per WfRun and def from 0. */
+export const workflowEvents = pgTable(
+  'workflow_events',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    workflowEventDefName: text('workflow_event_def_name').notNull(),
+    number: integer('number').notNull(),
+    content: jsonb('content').$type<JsonValue>(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.workflowEventDefName, t.number] })],
 );

@@ -1,7 +1,7 @@
-import type { ExternalEventDef, TaskDef, VersionedWfSpec, WfSpec } from '@gallop/engine';
+import type { ExternalEventDef, TaskDef, VersionedWfSpec, WfSpec, WorkflowEventDef } from '@gallop/engine';
 import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
-import { externalEventDefs, taskDefs, wfSpecs } from '../schema.ts';
+import { externalEventDefs, taskDefs, wfSpecs, workflowEventDefs } from '../schema.ts';
 
 export type TaskDefRow = typeof taskDefs.$inferSelect;
 export type WfSpecRow = typeof wfSpecs.$inferSelect;
@@ -128,9 +128,32 @@ export async function insertExternalEventDef(db: Queryable, tenantId: string, de
 }
 
 /** The TaskDefs and ExternalEventDefs a (possibly malformed) spec names, read fresh from the database. */
-export async function catalogForSpec(db: Queryable, tenantId: string, spec: unknown): Promise<{ taskDefs: Record<string, TaskDef>; externalEventDefs: Record<string, ExternalEventDef> }> {
+export type WorkflowEventDefRow = typeof workflowEventDefs.$inferSelect;
+
+export async function findWorkflowEventDef(db: Queryable, tenantId: string, name: string): Promise<WorkflowEventDefRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workflowEventDefs)
+    .where(and(eq(workflowEventDefs.tenantId, tenantId), eq(workflowEventDefs.name, name)));
+  return row;
+}
+
+/** Registers a WorkflowEventDef; registering an existing name returns the one already there. */
+export async function insertWorkflowEventDef(db: Queryable, tenantId: string, def: WorkflowEventDef): Promise<WorkflowEventDefRow> {
+  const [created] = await db.insert(workflowEventDefs).values({ tenantId, name: def.name, def }).onConflictDoNothing().returning();
+  const row = created ?? (await findWorkflowEventDef(db, tenantId, def.name));
+  if (!row) throw new Error(`WorkflowEventDef ${def.name} vanished while it was being registered`);
+  return row;
+}
+
+export async function catalogForSpec(
+  db: Queryable,
+  tenantId: string,
+  spec: unknown,
+): Promise<{ taskDefs: Record<string, TaskDef>; externalEventDefs: Record<string, ExternalEventDef>; workflowEventDefs: Record<string, WorkflowEventDef> }> {
   const taskNames = new Set<string>();
   const eventNames = new Set<string>();
+  const thrownNames = new Set<string>();
   const threads = (spec as WfSpec | null)?.threadSpecs;
   if (threads && typeof threads === 'object') {
     for (const thread of Object.values(threads)) {
@@ -140,6 +163,7 @@ export async function catalogForSpec(db: Queryable, tenantId: string, spec: unkn
         if (!node || typeof node !== 'object') continue;
         if (node.type === 'TASK' && typeof node.taskDefName === 'string') taskNames.add(node.taskDefName);
         if (node.type === 'EXTERNAL_EVENT' && typeof node.externalEventDefName === 'string') eventNames.add(node.externalEventDefName);
+        if (node.type === 'THROW_EVENT' && typeof node.workflowEventDefName === 'string') thrownNames.add(node.workflowEventDefName);
       }
     }
   }
@@ -153,5 +177,10 @@ export async function catalogForSpec(db: Queryable, tenantId: string, spec: unkn
     const row = await findExternalEventDef(db, tenantId, name);
     if (row) eventDefsFound[name] = row.def;
   }
-  return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound };
+  const thrownDefsFound: Record<string, WorkflowEventDef> = {};
+  for (const name of thrownNames) {
+    const row = await findWorkflowEventDef(db, tenantId, name);
+    if (row) thrownDefsFound[name] = row.def;
+  }
+  return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound, workflowEventDefs: thrownDefsFound };
 }

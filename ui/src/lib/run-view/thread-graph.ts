@@ -28,6 +28,7 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   EXTERNAL_EVENT: { width: 200, height: 44 },
   START_MULTIPLE_THREADS: { width: 220, height: 44 },
   WAIT_FOR_CONDITION: { width: 200, height: 44 },
+  THROW_EVENT: { width: 200, height: 44 },
 };
 
 /**

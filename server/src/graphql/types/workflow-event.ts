@@ -1,0 +1,113 @@
+import { isValidName } from '@gallop/engine';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { builder } from '../builder.ts';
+import type { Context } from '../builder.ts';
+import { GallopError } from '../errors.ts';
+import { findWorkflowEventDef, insertWorkflowEventDef } from '../../store/queries/metadata.ts';
+import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
+import { workflowEvents } from '../../store/schema.ts';
+import { ErrorInterface, NotFoundError, ValidationError } from './common.ts';
+
+type WorkflowEventRow = typeof workflowEvents.$inferSelect;
+
+/** Nothing arrived before the deadline. */
+export class DeadlineExceededError extends GallopError {
+  override readonly name = 'DeadlineExceededError';
+}
+
+builder.objectType(DeadlineExceededError, { name: 'DeadlineExceededError', interfaces: [ErrorInterface], fields: () => ({}) });
+
+const WorkflowEventDefRef = builder.objectRef<WorkflowEventDefRow>('WorkflowEventDef').implement({
+  description: 'A kind of event that WfRuns throw to the world.',
+  fields: (t) => ({ name: t.exposeString('name'), createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }) }),
+});
+
+const WorkflowEventRef = builder.objectRef<WorkflowEventRow>('WorkflowEvent').implement({
+  description: 'An event a THROW_EVENT node threw; numbered per WfRun and def from 0.',
+  fields: (t) => ({
+    wfRunId: t.exposeID('wfRunId'),
+    workflowEventDefName: t.exposeString('workflowEventDefName'),
+    number: t.exposeInt('number'),
+    content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+  }),
+});
+
+const AwaitWorkflowEventInput = builder.inputType('AwaitWorkflowEventInput', {
+  fields: (t) => ({
+    wfRunId: t.id({ required: true }),
+    workflowEventDefNames: t.stringList({ required: true }),
+    timeoutMs: t.int({ defaultValue: 30_000, description: 'At most 60000.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  putWorkflowEventDef: t.field({
+    type: WorkflowEventDefRef,
+    errors: { types: [ValidationError], directResult: true, union: { name: 'PutWorkflowEventDefResult' } },
+    args: { input: t.arg({ type: builder.inputType('PutWorkflowEventDefInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!isValidName(input.name)) {
+        throw ValidationError.of(`WorkflowEventDef '${input.name}' is invalid`, [
+          { path: ['input', 'name'], code: 'INVALID_NAME', message: 'A name must be letters, digits and inner dashes.' },
+        ]);
+      }
+      return insertWorkflowEventDef(services.db, tenantId, { name: input.name });
+    },
+  }),
+}));
+
+builder.queryFields((t) => ({
+  awaitWorkflowEvent: t.field({
+    type: WorkflowEventRef,
+    description: 'The first WorkflowEvent of the given defs that the WfRun threw, waiting up to timeoutMs for one (LittleHorse).',
+    errors: { types: [ValidationError, NotFoundError, DeadlineExceededError], directResult: true, union: { name: 'AwaitWorkflowEventResult' } },
+    args: { input: t.arg({ type: AwaitWorkflowEventInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const timeoutMs = input.timeoutMs ?? 30_000;
+      if (timeoutMs < 0 || timeoutMs > 60_000 || input.workflowEventDefNames.length === 0) {
+        throw ValidationError.of('awaitWorkflowEvent was called with bad input', [
+          { path: ['input', timeoutMs < 0 || timeoutMs > 60_000 ? 'timeoutMs' : 'workflowEventDefNames'], code: 'OUT_OF_RANGE', message: 'timeoutMs must be 0 to 60000 and at least one def named.' },
+        ]);
+      }
+      for (const name of input.workflowEventDefNames) {
+        if (!(await findWorkflowEventDef(ctx.services.db, ctx.tenantId, name))) throw new NotFoundError('WorkflowEventDef', name);
+      }
+      return awaitEvent(ctx, String(input.wfRunId), input.workflowEventDefNames, timeoutMs);
+    },
+  }),
+}));
+
+async function awaitEvent(ctx: Context, wfRunId: string, names: string[], timeoutMs: number): Promise<WorkflowEventRow> {
+  const { services, tenantId } = ctx;
+  const first = async () => {
+    const [row] = await services.db
+      .select()
+      .from(workflowEvents)
+      .where(and(eq(workflowEvents.tenantId, tenantId), eq(workflowEvents.wfRunId, wfRunId), inArray(workflowEvents.workflowEventDefName, names)))
+      .orderBy(asc(workflowEvents.createdAt), asc(workflowEvents.number))
+      .limit(1);
+    return row;
+  };
+  let wake: () => void = () => {};
+  // Listen before looking, so an event thrown in between is not missed.
+  const unsubscribe = services.bus.subscribe(tenantId, wfRunId, () => wake());
+  try {
+    const deadline = services.clock() + timeoutMs;
+    for (;;) {
+      const found = await first();
+      if (found) return found;
+      const remaining = deadline - services.clock();
+      if (remaining <= 0 || ctx.signal?.aborted) throw new DeadlineExceededError(`No WorkflowEvent of ${names.join(', ')} from WfRun ${wfRunId} within ${timeoutMs} ms.`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    unsubscribe();
+  }
+}
