@@ -41,6 +41,7 @@ export type {
   ExternalEventNode,
   FailureDef,
   FailureHandlerDef,
+  InterruptDef,
   MutationOperation,
   MutationSource,
   Node,

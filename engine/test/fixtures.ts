@@ -74,15 +74,10 @@ export function twoTaskSpec({ greet = {}, count = {} }: TwoTaskOptions = {}): Ve
   };
 }
 
-/** An IdSource that hands out `id-1`, `id-2`, ... and remembers how many it gave. */
-export function counterIds(prefix = 'id'): IdSource & { readonly drawn: number } {
+/** An IdSource that hands out `id-1`, `id-2`, ... in order. */
+export function counterIds(prefix = 'id'): IdSource {
   let drawn = 0;
-  return {
-    next: () => `${prefix}-${++drawn}`,
-    get drawn() {
-      return drawn;
-    },
-  };
+  return { next: () => `${prefix}-${++drawn}` };
 }
 
 /** A deterministic DecideContext: the `now` you pass, ids from a fresh counter, the two-task WfSpec by default. */
@@ -94,10 +89,11 @@ export function testContext(now: number, { wfSpec = twoTaskSpec(), catalog: c = 
  * Freezes `value` and everything inside it, so that a test fails with a TypeError (modules are strict) the moment
  * the engine writes to an input. Returns the same value.
  */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+export function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
+  if (typeof value === 'object' && value !== null && !seen.has(value)) {
+    seen.add(value);
     Object.freeze(value);
-    for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
+    for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key], seen);
   }
   return value;
 }

@@ -1,3 +1,4 @@
+import { own } from '../spec/own.ts';
 import type { NodeType } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import { applyMutations, holds } from './assignments.ts';
@@ -17,6 +18,7 @@ import type { Session } from './session.ts';
 import { initialValues } from './variables.ts';
 import { handlerFor } from './failure-handlers.ts';
 import { finishHalting } from './halting.ts';
+import { settleInterrupt } from './interrupts.ts';
 import type { ThreadRunKind, ThreadRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
@@ -53,6 +55,13 @@ export function advance(s: Session): void {
       if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
       else if (thread.status === 'HALTING' && finishHalting(s, thread)) moved = true;
       else if (thread.status === 'HALTED' && thread.haltReasons?.includes('HANDLING_FAILURE') && settleFailureHandler(s, thread)) moved = true;
+      else if (
+        (thread.status === 'HALTED' || thread.status === 'HALTING') &&
+        (thread.haltReasons?.includes('PENDING_INTERRUPT') || thread.haltReasons?.includes('INTERRUPTED')) &&
+        settleInterrupt(s, thread, (s2, name, variables, parent) => startThread(s2, name, variables, parent, 'INTERRUPT'), failThread)
+      ) {
+        moved = true;
+      }
     }
     if (!moved) return;
   }
@@ -98,7 +107,7 @@ function advanceThread(s: Session, number: number): boolean {
       }
       const failure = nodeRun.failure ?? { name: 'INTERNAL_ERROR', message: 'The node failed without a failure.' };
       const handler = handlerFor(s.node(thread, nodeRun.nodeName).failureHandlers, failure);
-      if (handler && s.ctx.wfSpec.threadSpecs[handler.handlerSpecName]) startFailureHandler(s, thread, handler.handlerSpecName, failure);
+      if (handler && own(s.ctx.wfSpec.threadSpecs, handler.handlerSpecName)) startFailureHandler(s, thread, handler.handlerSpecName, failure);
       else failThread(s, thread, failure);
       return true;
     }
@@ -153,7 +162,7 @@ function completeThread(s: Session, thread: ThreadRunState): void {
  * failed thread's variables, and its INPUT variable, if it declares one, holds the failure's content).
  */
 function startFailureHandler(s: Session, thread: ThreadRunState, handlerSpecName: string, failure: Failure): void {
-  const defs = s.ctx.wfSpec.threadSpecs[handlerSpecName]?.variableDefs ?? [];
+  const defs = own(s.ctx.wfSpec.threadSpecs, handlerSpecName)?.variableDefs ?? [];
   const variables = initialValues(defs);
   if (defs.some((d) => d.name === 'INPUT')) variables.INPUT = failure.content ?? null;
   const handlerNumber = s.state.threadRuns.length;

@@ -1,7 +1,9 @@
+import { own } from '../spec/own.ts';
 import type { DecideContext } from '../context.ts';
 import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
 import { haltThread, resumeThread } from './halting.ts';
+import { triggerInterrupts } from './interrupts.ts';
 import { rescueThreadRun } from './rescue.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
@@ -28,7 +30,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
   RunWf(state, command, ctx) {
     if (state) return reject({ code: 'WF_RUN_ALREADY_EXISTS', message: `WfRun ${command.wfRunId} already exists.` });
     const { wfSpec } = ctx;
-    const entrypoint = wfSpec.threadSpecs[wfSpec.entrypointThreadName];
+    const entrypoint = own(wfSpec.threadSpecs, wfSpec.entrypointThreadName);
     const defs = entrypoint?.variableDefs ?? [];
     const problems = checkRunVariables(defs, command.variables);
     if (problems.length > 0) {
@@ -68,7 +70,10 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const s = new Session(state, ctx);
     s.emit({ type: 'ExternalEventReceived', guid: command.guid, externalEventDefName: command.externalEventDefName, content: command.content });
     // An ended WfRun keeps the event (LittleHorse stores it) but nothing will take it.
-    if (!isTerminal(state.status)) advance(s);
+    if (!isTerminal(state.status)) {
+      triggerInterrupts(s, command);
+      advance(s);
+    }
     return { ok: true, events: s.events };
   },
 

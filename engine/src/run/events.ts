@@ -98,6 +98,22 @@ export interface ExternalEventReceived extends At {
   readonly content: JsonValue;
 }
 
+/** An ExternalEvent interrupts a ThreadRun; its handler starts once the thread has halted. */
+export interface InterruptTriggered extends At {
+  readonly type: 'InterruptTriggered';
+  readonly threadRunNumber: number;
+  readonly guid: string;
+  readonly handlerSpecName: string;
+  readonly content: JsonValue;
+}
+
+/** The oldest pending interrupt of a halted ThreadRun starts its handler thread (the next ThreadRunStarted). */
+export interface InterruptHandlerStarted extends At {
+  readonly type: 'InterruptHandlerStarted';
+  readonly threadRunNumber: number;
+  readonly handlerThreadRunNumber: number;
+}
+
 /** A THROW_EVENT node threw a WorkflowEvent; `number` counts the WfRun's events of that def from 0. */
 export interface WorkflowEventThrown extends At {
   readonly type: 'WorkflowEventThrown';
@@ -211,6 +227,8 @@ export type WfRunEvent =
   | ExternalEventReceived
   | ExternalEventClaimed
   | WorkflowEventThrown
+  | InterruptTriggered
+  | InterruptHandlerStarted
   | NodeRunCompleted
   | NodeRunFailed
   | VariableAssigned

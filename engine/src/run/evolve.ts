@@ -56,6 +56,23 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           { guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, time: event.time },
         ],
       };
+    case 'InterruptTriggered':
+      return updateThread(state, event.threadRunNumber, (t) => ({
+        ...t,
+        pendingInterrupts: [...(t.pendingInterrupts ?? []), { guid: event.guid, handlerSpecName: event.handlerSpecName, content: event.content }],
+      }));
+    case 'InterruptHandlerStarted':
+      return updateThread(state, event.threadRunNumber, (t) => {
+        const pendingInterrupts = (t.pendingInterrupts ?? []).slice(1);
+        const haltReasons = [...(t.haltReasons ?? []).filter((r) => r !== 'PENDING_INTERRUPT' || pendingInterrupts.length > 0), 'INTERRUPTED' as const];
+        return {
+          ...t,
+          status: 'HALTED',
+          pendingInterrupts: pendingInterrupts.length > 0 ? pendingInterrupts : undefined,
+          haltReasons: [...new Set(haltReasons)],
+          interruptHandlerThreadRunNumber: event.handlerThreadRunNumber,
+        };
+      });
     case 'WorkflowEventThrown':
       return {
         ...state,
@@ -129,6 +146,7 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           status: haltReasons.length === 0 ? 'RUNNING' : t.status,
           haltReasons: haltReasons.length === 0 ? undefined : haltReasons,
           failureHandlerThreadRunNumber: event.reason === 'HANDLING_FAILURE' ? undefined : t.failureHandlerThreadRunNumber,
+          interruptHandlerThreadRunNumber: event.reason === 'INTERRUPTED' ? undefined : t.interruptHandlerThreadRunNumber,
           currentNodeRun: t.currentNodeRun && (event.failureHandled ? { ...t.currentNodeRun, failureHandled: true } : t.currentNodeRun),
           ...(event.handledFailedChildren?.length
             ? { handledFailedChildren: [...(t.handledFailedChildren ?? []), ...event.handledFailedChildren] }

@@ -19,6 +19,8 @@ export function haltThread(s: Session, number: number, reason: HaltReason): void
   if (isTerminal(thread.status) || thread.haltReasons?.includes(reason)) return;
   s.emit({ type: isQuiet(thread) ? 'ThreadRunHalted' : 'ThreadRunHalting', threadRunNumber: number, reason });
   for (const child of s.state.threadRuns) {
+    // LittleHorse: an interrupt does not halt the interrupt handlers already running.
+    if (reason === 'PENDING_INTERRUPT' && child.kind === 'INTERRUPT') continue;
     if (child.parentThreadRunNumber === number) haltThread(s, child.number, 'PARENT_HALTED');
   }
 }
@@ -28,6 +30,8 @@ export function resumeThread(s: Session, number: number, reason: HaltReason): vo
   const thread = s.thread(number);
   if (isTerminal(thread.status) || !thread.haltReasons?.includes(reason)) return;
   s.emit({ type: 'ThreadRunResumed', threadRunNumber: number, reason });
+  // Children it halted go on only once it runs again itself.
+  if (s.thread(number).status !== 'RUNNING') return;
   for (const child of s.state.threadRuns) {
     if (child.parentThreadRunNumber === number) resumeThread(s, child.number, 'PARENT_HALTED');
   }

@@ -1,3 +1,4 @@
+import { own } from '../spec/own.ts';
 import type { DecideContext } from '../context.ts';
 import { InvariantError } from '../errors.ts';
 import type { Node, ThreadSpec } from '../spec/types.ts';
@@ -43,13 +44,13 @@ export class Session {
   }
 
   threadSpec(thread: ThreadRunState): ThreadSpec {
-    const spec = this.ctx.wfSpec.threadSpecs[thread.threadSpecName];
+    const spec = own(this.ctx.wfSpec.threadSpecs, thread.threadSpecName);
     if (!spec) throw new InvariantError(`WfSpec ${this.ctx.wfSpec.name} has no ThreadSpec ${thread.threadSpecName}`);
     return spec;
   }
 
   node(thread: ThreadRunState, nodeName: string): Node {
-    const node = this.threadSpec(thread).nodes[nodeName];
+    const node = own(this.threadSpec(thread).nodes, nodeName);
     if (!node) throw new InvariantError(`ThreadSpec ${thread.threadSpecName} has no node ${nodeName}`);
     return node;
   }

@@ -57,10 +57,21 @@ export type HaltReason =
   /** Its parent was stopped; removed when the parent resumes. */
   | 'PARENT_HALTED'
   /** A WAIT_FOR_FIRST or WAIT_FOR_ANY no longer needs it; it never resumes. */
-  | 'HALTED_BY_PARENT';
+  | 'HALTED_BY_PARENT'
+  /** An interrupt arrived; its handler starts once the thread has halted. */
+  | 'PENDING_INTERRUPT'
+  /** An interrupt handler thread runs for it; it resumes when the handler completes. */
+  | 'INTERRUPTED';
 
 /** How a ThreadRun came to be (LittleHorse's ThreadType). */
-export type ThreadRunKind = 'ENTRYPOINT' | 'CHILD' | 'FAILURE_HANDLER';
+export type ThreadRunKind = 'ENTRYPOINT' | 'CHILD' | 'FAILURE_HANDLER' | 'INTERRUPT';
+
+/** An interrupt waiting for its thread to halt. */
+export interface PendingInterrupt {
+  readonly guid: string;
+  readonly handlerSpecName: string;
+  readonly content: JsonValue;
+}
 
 export interface ThreadRunState {
   /** 0 is the entrypoint thread. */
@@ -81,6 +92,10 @@ export interface ThreadRunState {
   readonly haltReasons?: readonly HaltReason[] | undefined;
   /** For a HANDLING_FAILURE halt: the handler thread's number. */
   readonly failureHandlerThreadRunNumber?: number | undefined;
+  /** Interrupts that arrived and wait for their handler to start, oldest first. */
+  readonly pendingInterrupts?: readonly PendingInterrupt[] | undefined;
+  /** For an INTERRUPTED halt: the handler thread's number. */
+  readonly interruptHandlerThreadRunNumber?: number | undefined;
   /** Failed children whose failure a handler dealt with (at WAIT_FOR_THREADS); EXIT no longer counts them. */
   readonly handledFailedChildren?: readonly number[] | undefined;
 }

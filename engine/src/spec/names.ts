@@ -1,8 +1,18 @@
 /** LittleHorse: metadata names and WfRun ids are letters, digits and inner dashes. */
 export const NAME_PATTERN = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
-/** Variable names are identifiers, so that SDK code and JSON paths can name them. */
-export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/**
+ * Variable names are identifiers, so that SDK code and JSON paths can name them; a leading double underscore is
+ * kept out so that no name (__proto__ above all) can reach an object's prototype.
+ */
+export const VARIABLE_NAME_PATTERN = /^(?!__)[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Failure names: LittleHorse's reserved ones use underscores (TASK_FAILURE), business ones often dashes. */
+export const FAILURE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export function isValidFailureName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 128 && FAILURE_NAME_PATTERN.test(name);
+}
 
 export function isValidName(name: unknown): name is string {
   return typeof name === 'string' && name.length <= 128 && NAME_PATTERN.test(name);

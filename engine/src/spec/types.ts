@@ -229,8 +229,15 @@ export interface WorkflowEventDef {
   readonly name: string;
 }
 
+/** An ExternalEvent that interrupts a thread: it halts (with its children) while the handler thread runs. */
+export interface InterruptDef {
+  readonly externalEventDefName: string;
+  readonly handlerSpecName: string;
+}
+
 export interface ThreadSpec {
   readonly variableDefs?: readonly ThreadVarDef[] | undefined;
+  readonly interruptDefs?: readonly InterruptDef[] | undefined;
   /** Keyed by node name; LittleHorse's SDKs name them `{n}-{name}-{TYPE}`. */
   readonly nodes: Readonly<Record<string, Node>>;
 }

@@ -1,6 +1,7 @@
+import { hasOwn, own } from './own.ts';
 import { describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
-import { isValidName, VARIABLE_NAME_PATTERN } from './names.ts';
+import { isValidFailureName, isValidName, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { isErrorName } from '../run/failure.ts';
 import { COMPARATORS } from '../values/compare.ts';
@@ -29,7 +30,7 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
     report(['threadSpecs'], 'MISSING_FIELD', 'A WfSpec needs at least one ThreadSpec in threadSpecs.');
     return problems;
   }
-  if (typeof wf.entrypointThreadName !== 'string' || !(wf.entrypointThreadName in wf.threadSpecs)) {
+  if (typeof wf.entrypointThreadName !== 'string' || !hasOwn(wf.threadSpecs, wf.entrypointThreadName)) {
     report(
       ['entrypointThreadName'],
       'MISSING_THREAD',
@@ -51,10 +52,15 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
         if (isJsonObject(handler) && typeof handler.handlerSpecName === 'string') started.add(handler.handlerSpecName);
       }
     }
+    const interruptDefs = isJsonObject(thread) ? (thread as unknown as ThreadSpec).interruptDefs : undefined;
+    for (const interrupt of Array.isArray(interruptDefs) ? interruptDefs : []) {
+      if (isJsonObject(interrupt) && typeof interrupt.handlerSpecName === 'string') started.add(interrupt.handlerSpecName);
+    }
   }
+  validateInterrupts(wf, catalog, report);
   for (const threadName of Object.keys(wf.threadSpecs)) {
     if (!started.has(threadName)) {
-      report(['threadSpecs', threadName], 'THREAD_NEVER_STARTED', `ThreadSpec '${threadName}' is never started: no START_THREAD node or failure handler names it.`);
+      report(['threadSpecs', threadName], 'THREAD_NEVER_STARTED', `ThreadSpec '${threadName}' is never started: no START_THREAD node, failure handler or interrupt names it.`);
     }
   }
   return problems;
@@ -133,13 +139,13 @@ function validateThread(
     }
     if (node.type === 'WAIT_FOR_CONDITION') validateCondition([...nodePath, 'condition'], node.condition, variables, report);
     if (node.type === 'EXTERNAL_EVENT') {
-      if (typeof node.externalEventDefName !== 'string' || !catalog.externalEventDefs?.[node.externalEventDefName]) {
+      if (typeof node.externalEventDefName !== 'string' || !own(catalog.externalEventDefs, node.externalEventDefName)) {
         report([...nodePath, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `EXTERNAL_EVENT '${name}' waits for ${describeValue(node.externalEventDefName as JsonValue)}, which is not a registered ExternalEventDef.`);
       }
       if (node.timeoutSeconds) checkAssignment([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, 'INT', `the timeout of '${name}'`, variables, report);
     }
     if (node.type === 'THROW_EVENT') {
-      if (typeof node.workflowEventDefName !== 'string' || !catalog.workflowEventDefs?.[node.workflowEventDefName]) {
+      if (typeof node.workflowEventDefName !== 'string' || !own(catalog.workflowEventDefs, node.workflowEventDefName)) {
         report([...nodePath, 'workflowEventDefName'], 'UNKNOWN_WORKFLOW_EVENT_DEF', `THROW_EVENT '${name}' throws ${describeValue(node.workflowEventDefName as JsonValue)}, which is not a registered WorkflowEventDef.`);
       }
       if (node.content) checkAssignment([...nodePath, 'content'], node.content, undefined, `the content '${name}' throws`, variables, report);
@@ -205,11 +211,11 @@ function validateEdges(
   edges.forEach((edge: Edge, i: number) => {
     const edgePath = [...nodePath, 'outgoingEdges', i];
     const sink = isJsonObject(edge) ? edge.sinkNodeName : undefined;
-    if (typeof sink !== 'string' || !(sink in nodes)) {
+    if (typeof sink !== 'string' || !hasOwn(nodes, sink)) {
       report([...edgePath, 'sinkNodeName'], 'MISSING_NODE', `Edge from '${name}' goes to ${describeValue(sink as JsonValue)}, which is not a node of this thread.`);
     } else if (sink === name) {
       report([...edgePath, 'sinkNodeName'], 'SELF_LOOP', `Edge from '${name}' goes back to itself.`);
-    } else if (nodes[sink]?.type === 'ENTRYPOINT') {
+    } else if (own(nodes, sink)?.type === 'ENTRYPOINT') {
       report([...edgePath, 'sinkNodeName'], 'EDGE_INTO_ENTRYPOINT', `Edge from '${name}' goes into the ENTRYPOINT '${sink}'.`);
     }
     if (!isJsonObject(edge)) return;
@@ -218,6 +224,10 @@ function validateEdges(
     }
     if (edge.condition === undefined) unconditional ??= i;
     else validateCondition([...edgePath, 'condition'], edge.condition, variables, report);
+    if (edge.variableMutations !== undefined && !Array.isArray(edge.variableMutations)) {
+      report([...edgePath, 'variableMutations'], 'MISSING_FIELD', `variableMutations of an edge from '${name}' must be a list.`);
+      return;
+    }
     (edge.variableMutations ?? []).forEach((mutation, j) =>
       validateMutation([...edgePath, 'variableMutations', j], mutation, name, node, variables, catalog, report),
     );
@@ -295,8 +305,8 @@ function checkJsonPath(path: SpecPath, jsonPath: unknown, target: { name: string
 
 function validateFailureDef(path: SpecPath, nodeName: string, failureDef: unknown, variables: Map<string, ThreadVarDef>, report: Report): void {
   const def = isJsonObject(failureDef) ? (failureDef as { failureName?: unknown; message?: unknown; content?: VariableAssignment }) : undefined;
-  if (!def || !isValidName(def.failureName)) {
-    report([...path, 'failureName'], 'INVALID_NAME', `EXIT node '${nodeName}' needs a failureName of letters, digits and inner dashes.`);
+  if (!def || !isValidFailureName(def.failureName)) {
+    report([...path, 'failureName'], 'INVALID_NAME', `EXIT node '${nodeName}' needs a failureName of letters, digits, _ and -.`);
     return;
   }
   if (isErrorName(def.failureName)) {
@@ -304,6 +314,41 @@ function validateFailureDef(path: SpecPath, nodeName: string, failureDef: unknow
   }
   if (typeof def.message !== 'string') report([...path, 'message'], 'MISSING_FIELD', `EXIT node '${nodeName}' needs a message for its failure.`);
   if (def.content !== undefined) checkAssignment([...path, 'content'], def.content, undefined, 'the failure content', variables, report);
+}
+
+/** LittleHorse: an interrupt's def is used by no EXTERNAL_EVENT node and interrupts one ThreadSpec only. */
+function validateInterrupts(wf: WfSpec, catalog: Catalog, report: Report): void {
+  const waitedFor = new Set<string>();
+  for (const thread of Object.values(wf.threadSpecs)) {
+    for (const node of isJsonObject(thread) && isJsonObject(thread.nodes) ? Object.values(thread.nodes) : []) {
+      if (isJsonObject(node) && node.type === 'EXTERNAL_EVENT' && typeof node.externalEventDefName === 'string') waitedFor.add(node.externalEventDefName);
+    }
+  }
+  const owner = new Map<string, string>();
+  for (const [threadName, thread] of Object.entries(wf.threadSpecs)) {
+    const defs = isJsonObject(thread) ? thread.interruptDefs : undefined;
+    if (defs === undefined) continue;
+    if (!Array.isArray(defs)) {
+      report(['threadSpecs', threadName, 'interruptDefs'], 'MISSING_FIELD', 'interruptDefs must be a list.');
+      continue;
+    }
+    defs.forEach((def, i) => {
+      const path = ['threadSpecs', threadName, 'interruptDefs', i];
+      const name = isJsonObject(def) ? def.externalEventDefName : undefined;
+      if (typeof name !== 'string' || !own(catalog.externalEventDefs, name)) {
+        report([...path, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `Interrupt ${describeValue((name ?? null) as JsonValue)} is not a registered ExternalEventDef.`);
+        return;
+      }
+      if (waitedFor.has(name)) report([...path, 'externalEventDefName'], 'MISSING_FIELD', `'${name}' interrupts threads, so no EXTERNAL_EVENT node may wait for it.`);
+      const previous = owner.get(name);
+      if (previous !== undefined && previous !== threadName) report([...path, 'externalEventDefName'], 'MISSING_FIELD', `'${name}' already interrupts ThreadSpec '${previous}'; an event may interrupt one ThreadSpec only.`);
+      owner.set(name, threadName);
+      const handler = isJsonObject(def) ? def.handlerSpecName : undefined;
+      if (typeof handler !== 'string' || !hasOwn(wf.threadSpecs, handler) || handler === wf.entrypointThreadName) {
+        report([...path, 'handlerSpecName'], 'MISSING_THREAD', `The handler of interrupt '${name}' is ${describeValue((handler ?? null) as JsonValue)}, not a ThreadSpec other than the entrypoint.`);
+      }
+    });
+  }
 }
 
 function validateFailureHandlers(path: SpecPath, nodeName: string, handlers: unknown, report: Report, wf: WfSpec): void {
@@ -314,12 +359,12 @@ function validateFailureHandlers(path: SpecPath, nodeName: string, handlers: unk
   handlers.forEach((handler: unknown, i: number) => {
     const def = isJsonObject(handler) ? (handler as { handlerSpecName?: unknown; specificFailure?: unknown; anyFailureOfType?: unknown }) : undefined;
     const at = [...path, i];
-    if (!def || typeof def.handlerSpecName !== 'string' || !(def.handlerSpecName in wf.threadSpecs) || def.handlerSpecName === wf.entrypointThreadName) {
+    if (!def || typeof def.handlerSpecName !== 'string' || !hasOwn(wf.threadSpecs, def.handlerSpecName) || def.handlerSpecName === wf.entrypointThreadName) {
       report([...at, 'handlerSpecName'], 'MISSING_THREAD', `A failure handler of '${nodeName}' runs ${describeValue((def?.handlerSpecName ?? null) as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
       return;
     }
-    if (def.specificFailure !== undefined && !isValidName(def.specificFailure)) {
-      report([...at, 'specificFailure'], 'INVALID_NAME', 'specificFailure must be a failure name: letters, digits and inner dashes.');
+    if (def.specificFailure !== undefined && !isValidFailureName(def.specificFailure)) {
+      report([...at, 'specificFailure'], 'INVALID_NAME', 'specificFailure must be a failure name: letters, digits, _ and -.');
     }
     if (def.anyFailureOfType !== undefined && def.anyFailureOfType !== 'FAILURE_TYPE_ERROR' && def.anyFailureOfType !== 'FAILURE_TYPE_EXCEPTION') {
       report([...at, 'anyFailureOfType'], 'MISSING_FIELD', 'anyFailureOfType must be FAILURE_TYPE_ERROR or FAILURE_TYPE_EXCEPTION.');
@@ -328,7 +373,13 @@ function validateFailureHandlers(path: SpecPath, nodeName: string, handlers: unk
 }
 
 function hasInput(wf: WfSpec, threadSpecName: unknown): boolean {
-  return typeof threadSpecName === 'string' && (wf.threadSpecs[threadSpecName]?.variableDefs ?? []).some((d) => d.name === 'INPUT');
+  return typeof threadSpecName === 'string' && defsOf(own(wf.threadSpecs, threadSpecName)).some((d) => d.name === 'INPUT');
+}
+
+/** A ThreadSpec's well-formed variable declarations; collectVariables reports the malformed ones. */
+function defsOf(thread: ThreadSpec | undefined): ThreadVarDef[] {
+  const defs = isJsonObject(thread) ? thread.variableDefs : undefined;
+  return Array.isArray(defs) ? defs.filter((d): d is ThreadVarDef => isJsonObject(d) && typeof d.name === 'string') : [];
 }
 
 /** `inputFromIterable`: INPUT gets each element of a JSON_ARR, so its type is not checked against the array's. */
@@ -341,12 +392,16 @@ function validateStartThread(
   wf: WfSpec,
   inputFromIterable = false,
 ): void {
-  const child = typeof node.threadSpecName === 'string' ? wf.threadSpecs[node.threadSpecName] : undefined;
+  const child = typeof node.threadSpecName === 'string' ? own(wf.threadSpecs, node.threadSpecName) : undefined;
   if (!child || node.threadSpecName === wf.entrypointThreadName) {
     report([...nodePath, 'threadSpecName'], 'MISSING_THREAD', `'${name}' starts ${describeValue(node.threadSpecName as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
     return;
   }
-  const defs = new Map((child.variableDefs ?? []).map((d) => [d.name, d]));
+  if (node.variables !== undefined && !isJsonObject(node.variables)) {
+    report([...nodePath, 'variables'], 'MISSING_FIELD', `variables of '${name}' must be an object keyed by the child's variable names.`);
+    return;
+  }
+  const defs = new Map(defsOf(child).map((d) => [d.name, d]));
   for (const [variable, source] of Object.entries(node.variables ?? {})) {
     const def = defs.get(variable);
     if (!def) {
@@ -357,7 +412,7 @@ function validateStartThread(
     checkAssignment([...nodePath, 'variables', variable], source, def.type, `variable '${variable}' of thread '${node.threadSpecName}'`, variables, report);
   }
   for (const def of defs.values()) {
-    if (def.required && !(def.name in (node.variables ?? {}))) {
+    if (def.required && !hasOwn(node.variables ?? {}, def.name)) {
       report([...nodePath, 'variables'], 'MISSING_REQUIRED_VARIABLE', `'${name}' gives no value for '${def.name}', which thread '${node.threadSpecName}' requires.`);
     }
   }
@@ -370,7 +425,7 @@ function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'un
   // ExternalEventDefs carry no content type yet, so an event's content may be anything.
   if (node.type === 'EXTERNAL_EVENT') return 'unknown';
   if (node.type !== 'TASK') return 'none';
-  const def = catalog.taskDefs[node.taskDefName];
+  const def = own(catalog.taskDefs, node.taskDefName);
   if (!def) return 'unknown';
   return def.returnType ?? 'none';
 }
@@ -383,7 +438,7 @@ function validateTaskNode(
   catalog: Catalog,
   report: Report,
 ): void {
-  const def: TaskDef | undefined = typeof node.taskDefName === 'string' ? catalog.taskDefs[node.taskDefName] : undefined;
+  const def: TaskDef | undefined = typeof node.taskDefName === 'string' ? own(catalog.taskDefs, node.taskDefName) : undefined;
   if (!def) {
     report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${describeValue(node.taskDefName as JsonValue)}, which is not registered.`);
     return;
@@ -406,6 +461,10 @@ function validateTaskNode(
         report([...path, 'maxDelayMs'], 'OUT_OF_RANGE', 'maxDelayMs must be at least baseIntervalMs.');
       }
     }
+  }
+  if (node.inputs !== undefined && !Array.isArray(node.inputs)) {
+    report([...nodePath, 'inputs'], 'MISSING_FIELD', `inputs of '${name}' must be a list, one per input of TaskDef '${def.name}'.`);
+    return;
   }
   const inputs = node.inputs ?? [];
   if (inputs.length !== def.inputVars.length) {
@@ -460,11 +519,11 @@ function reachableFrom(start: string, nodes: Readonly<Record<string, Node>>): Se
   const seen = new Set<string>([start]);
   const queue = [start];
   for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
-    const edges = nodes[name]?.outgoingEdges;
+    const edges = own(nodes, name)?.outgoingEdges;
     if (!Array.isArray(edges)) continue;
     for (const edge of edges) {
       const sink = isJsonObject(edge) ? edge.sinkNodeName : undefined;
-      if (typeof sink === 'string' && sink in nodes && !seen.has(sink)) {
+      if (typeof sink === 'string' && hasOwn(nodes, sink) && !seen.has(sink)) {
         seen.add(sink);
         queue.push(sink);
       }

@@ -84,12 +84,12 @@ describe('RunWf', () => {
     ['a required variable is missing', {}, [['variables.name', 'MISSING_REQUIRED_VARIABLE']]],
     ['a required variable is NULL', { name: null }, [['variables.name', 'MISSING_REQUIRED_VARIABLE']]],
     ['a variable is not declared', { name: 'Ada', nickname: 'A' }, [['variables.nickname', 'UNKNOWN_VARIABLE']]],
-    ['a STR variable gets a number', { name: 3 }, [['variables.name', 'TYPE_MISMATCH']]],
+    ['a STR variable gets an object', { name: { first: 'Ada' } }, [['variables.name', 'TYPE_MISMATCH']]],
     ['an INT variable gets a fraction', { name: 'Ada', length: 1.5 }, [['variables.length', 'TYPE_MISMATCH']]],
     ['an INT variable gets a numeric text', { name: 'Ada', length: '3' }, [['variables.length', 'TYPE_MISMATCH']]],
     [
       'several things are wrong at once',
-      { name: true, extra: 1, length: [] },
+      { name: ['Ada'], extra: 1, length: [] },
       [
         ['variables.name', 'TYPE_MISMATCH'],
         ['variables.extra', 'UNKNOWN_VARIABLE'],

@@ -1,3 +1,4 @@
+import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
@@ -14,7 +15,7 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
   const fail = (failure: Failure) =>
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
 
-  const taskDef = s.ctx.catalog.taskDefs[node.taskDefName];
+  const taskDef = own(s.ctx.catalog.taskDefs, node.taskDefName);
   if (!taskDef) return fail({ name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` });
 
   const input: TaskInput[] = [];

@@ -1,3 +1,4 @@
+import { own } from '../../spec/own.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { describeValue } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
@@ -18,7 +19,7 @@ export type StartThread = (s: Session, threadSpecName: string, variables: Readon
 export function arriveAtStartThread(startThread: StartThread): ArriveHandler<'START_THREAD'> {
   return (s, thread, node) => {
     const position = s.thread(thread.number).currentNodeRun?.position ?? 0;
-    const spec = s.ctx.wfSpec.threadSpecs[node.threadSpecName];
+    const spec = own(s.ctx.wfSpec.threadSpecs, node.threadSpecName);
     const fail = (failure: Failure) =>
       s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
     if (!spec) return fail({ name: 'VAR_SUB_ERROR', message: `ThreadSpec '${node.threadSpecName}' does not exist.` });
@@ -45,7 +46,7 @@ export function arriveAtStartMultipleThreads(startThread: StartThread): ArriveHa
     const position = s.thread(thread.number).currentNodeRun?.position ?? 0;
     const fail = (failure: Failure) =>
       s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
-    const spec = s.ctx.wfSpec.threadSpecs[node.threadSpecName];
+    const spec = own(s.ctx.wfSpec.threadSpecs, node.threadSpecName);
     if (!spec) return fail({ name: 'VAR_SUB_ERROR', message: `ThreadSpec '${node.threadSpecName}' does not exist.` });
     const iterable = evaluate(s, s.thread(thread.number), node.iterable);
     if (!iterable.ok) return fail(iterable.failure);

@@ -1,0 +1,528 @@
+import { describe, expect, it } from 'vitest';
+import { catalog, NODES, testContext, twoTaskSpec } from '../../test/fixtures.ts';
+import { step } from '../run/step.ts';
+import type { Catalog, Node, VersionedWfSpec } from './types.ts';
+import type { Problem, ProblemCode, SpecPath } from './problem.ts';
+import { formatPath } from './problem.ts';
+import { validateTaskDef, validateWfSpec } from './validate.ts';
+
+/** A spec as loose JSON (any), so a test can break it in any way an editor or a bad client could. */
+type Draft = any;
+
+const { entrypoint: ENTRY, greet: GREET, count: COUNT, exit: EXIT } = NODES;
+const NODE_PATH = ['threadSpecs', 'entrypoint', 'nodes'] as const;
+const at = (node: string, ...rest: (string | number)[]): SpecPath => [...NODE_PATH, node, ...rest];
+const VARS = ['threadSpecs', 'entrypoint', 'variableDefs'] as const;
+
+const lit = (value: unknown) => ({ type: 'LITERAL', value });
+const v = (variableName: string, jsonPath?: string) => ({ type: 'VARIABLE', variableName, ...(jsonPath === undefined ? {} : { jsonPath }) });
+const cond = { comparator: 'EQUALS', left: v('name'), right: lit('x') };
+const tinyThread = (variableDefs: unknown[] = []) => ({
+  variableDefs,
+  nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } },
+});
+
+/** The two-task spec (valid), changed by `change`, which gets the spec and the entrypoint thread's nodes. */
+function edit(change: (spec: Draft, nodes: Draft) => void): Draft {
+  const spec: Draft = structuredClone(twoTaskSpec());
+  change(spec, spec.threadSpecs.entrypoint.nodes);
+  return spec;
+}
+
+/** Puts `node` between the ENTRYPOINT and greet. */
+function between(name: string, node: Draft): Draft {
+  return edit((_, nodes) => {
+    nodes[ENTRY].outgoingEdges = [{ sinkNodeName: name }];
+    nodes[name] = { ...node, outgoingEdges: node.outgoingEdges ?? [{ sinkNodeName: GREET }] };
+  });
+}
+
+/** A START_THREAD of a `child` thread with `childVars` between the ENTRYPOINT and greet. */
+function spawning(childVars: unknown[], start: Draft = {}): Draft {
+  const spec = between('9-spawn-START_THREAD', { type: 'START_THREAD', threadSpecName: 'child', ...start });
+  spec.threadSpecs.child = tinyThread(childVars);
+  return spec;
+}
+
+/** greet gets a failure handler `handler` (a tiny thread). */
+function handling(handler: Draft): Draft {
+  return edit((spec, nodes) => {
+    nodes[GREET].failureHandlers = [handler];
+    spec.threadSpecs.handler = tinyThread();
+  });
+}
+
+interface Case {
+  readonly when: string;
+  readonly spec: unknown;
+  readonly path: SpecPath;
+  readonly catalog?: Catalog;
+  /** Other problems the same mistake causes, by code. */
+  readonly also?: readonly ProblemCode[];
+}
+
+// A Record, so that a new ProblemCode does not compile until it has a case here.
+const CASES: Record<ProblemCode, readonly Case[]> = {
+  INVALID_NAME: [
+    { when: 'the WfSpec name has an underscore', spec: edit((s) => (s.name = 'my_workflow')), path: ['name'] },
+    { when: 'a variable name starts with a digit', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: '1st', type: 'STR' })), path: [...VARS, 3, 'name'] },
+    { when: 'an EXIT throws a failure named with a space', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'not ok', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
+    { when: 'a handler catches a failure named with a space', spec: handling({ handlerSpecName: 'handler', specificFailure: 'no way' }), path: at(GREET, 'failureHandlers', 0, 'specificFailure') },
+  ],
+  MISSING_FIELD: [
+    { when: 'the spec is not an object', spec: 'two-tasks', path: [] },
+    { when: 'there are no ThreadSpecs', spec: edit((s) => (s.threadSpecs = {})), path: ['threadSpecs'] },
+    { when: 'a ThreadSpec has no nodes', spec: edit((s) => delete s.threadSpecs.entrypoint.nodes), path: [...NODE_PATH] },
+    { when: 'outgoingEdges is not a list', spec: edit((_, n) => (n[EXIT].outgoingEdges = 'none')), path: at(EXIT, 'outgoingEdges') },
+    { when: 'a SLEEP has both rawSeconds and timestamp', spec: between('9-nap-SLEEP', { type: 'SLEEP', rawSeconds: lit(1), timestamp: lit(2) }), path: at('9-nap-SLEEP') },
+    { when: 'an EXIT failure has no message', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'gone' })), path: at(EXIT, 'failureDef', 'message') },
+    { when: 'an input has an unknown source type', spec: edit((_, n) => (n[GREET].inputs = [{ type: 'FORMAT_STRING' }])), path: at(GREET, 'inputs', 0, 'type') },
+    { when: 'a mutation is not an object', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = ['greeting = output'])), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0) },
+    { when: 'a condition is not an object', spec: edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: GREET, condition: 'yes' }, { sinkNodeName: GREET }])), path: at(ENTRY, 'outgoingEdges', 0, 'condition') },
+    { when: 'a WAIT_FOR_THREADS lists no threads', spec: between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [] }), path: at('9-wait-WAIT_FOR_THREADS', 'threads') },
+    { when: 'exponentialBackoff is not an object', spec: edit((_, n) => (n[GREET].exponentialBackoff = 5)), path: at(GREET, 'exponentialBackoff') },
+    { when: 'anyFailureOfType is not a failure type', spec: handling({ handlerSpecName: 'handler', anyFailureOfType: 'ANY' }), path: at(GREET, 'failureHandlers', 0, 'anyFailureOfType') },
+  ],
+  UNKNOWN_NODE_TYPE: [
+    { when: 'a node has a type the engine does not know', spec: edit((_, n) => (n[COUNT].type = 'USER_TASK')), path: at(COUNT, 'type') },
+    { when: 'a node is null', spec: edit((_, n) => (n['9-x'] = null)), path: at('9-x', 'type'), also: ['UNREACHABLE_NODE'] },
+  ],
+  MISSING_THREAD: [
+    { when: 'entrypointThreadName names no ThreadSpec', spec: edit((s) => (s.entrypointThreadName = 'main')), path: ['entrypointThreadName'], also: ['THREAD_NEVER_STARTED'] },
+    { when: 'a START_THREAD names no ThreadSpec', spec: spawning([], { threadSpecName: 'ghost' }), path: at('9-spawn-START_THREAD', 'threadSpecName'), also: ['THREAD_NEVER_STARTED'] },
+    { when: 'a START_THREAD starts the entrypoint thread', spec: spawning([], { threadSpecName: 'entrypoint' }), path: at('9-spawn-START_THREAD', 'threadSpecName'), also: ['THREAD_NEVER_STARTED'] },
+    { when: 'a failure handler names no ThreadSpec', spec: handling({ handlerSpecName: 'ghost' }), path: at(GREET, 'failureHandlers', 0, 'handlerSpecName'), also: ['THREAD_NEVER_STARTED'] },
+    {
+      when: 'an interrupt handler names no ThreadSpec',
+      spec: edit((s) => (s.threadSpecs.entrypoint.interruptDefs = [{ externalEventDefName: 'cancel', handlerSpecName: 'ghost' }])),
+      catalog: { ...catalog, externalEventDefs: { cancel: { name: 'cancel' } } },
+      path: ['threadSpecs', 'entrypoint', 'interruptDefs', 0, 'handlerSpecName'],
+    },
+  ],
+  ENTRYPOINT_COUNT: [
+    { when: 'a thread has no ENTRYPOINT', spec: edit((_, n) => (n[ENTRY].type = 'NOP')), path: [...NODE_PATH] },
+    {
+      when: 'a thread has two ENTRYPOINTs',
+      spec: edit((_, n) => (n['9-again-ENTRYPOINT'] = { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: EXIT }] })),
+      path: [...NODE_PATH],
+      also: ['UNREACHABLE_NODE'],
+    },
+  ],
+  MISSING_NODE: [
+    {
+      when: 'an edge goes to a node that does not exist',
+      spec: edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: '9-nowhere', condition: cond }, { sinkNodeName: GREET }])),
+      path: at(ENTRY, 'outgoingEdges', 0, 'sinkNodeName'),
+    },
+  ],
+  EDGE_INTO_ENTRYPOINT: [
+    { when: 'an edge goes back to the ENTRYPOINT', spec: edit((_, n) => n[GREET].outgoingEdges.unshift({ sinkNodeName: ENTRY, condition: cond })), path: at(GREET, 'outgoingEdges', 0, 'sinkNodeName') },
+  ],
+  SELF_LOOP: [
+    { when: 'an edge goes from a node to itself', spec: edit((_, n) => n[GREET].outgoingEdges.unshift({ sinkNodeName: GREET, condition: cond })), path: at(GREET, 'outgoingEdges', 0, 'sinkNodeName') },
+  ],
+  NO_OUTGOING_EDGE: [
+    {
+      when: 'a NOP leads nowhere',
+      spec: edit((_, n) => {
+        n[ENTRY].outgoingEdges.unshift({ sinkNodeName: '9-dead-NOP', condition: cond });
+        n['9-dead-NOP'] = { type: 'NOP' };
+      }),
+      path: at('9-dead-NOP', 'outgoingEdges'),
+    },
+  ],
+  EXIT_HAS_EDGES: [{ when: 'an EXIT has an outgoing edge', spec: edit((_, n) => (n[EXIT].outgoingEdges = [{ sinkNodeName: COUNT }])), path: at(EXIT, 'outgoingEdges') }],
+  UNREACHABLE_NODE: [{ when: 'no edge leads to a node', spec: edit((_, n) => (n['9-orphan-EXIT'] = { type: 'EXIT' })), path: at('9-orphan-EXIT') }],
+  UNKNOWN_TASK_DEF: [{ when: 'a TASK runs a TaskDef that is not registered', spec: edit((_, n) => (n[GREET].taskDefName = 'charge-card')), path: at(GREET, 'taskDefName') }],
+  INPUT_COUNT: [
+    { when: 'a TASK gives fewer inputs than its TaskDef takes', spec: edit((_, n) => (n[GREET].inputs = [])), path: at(GREET, 'inputs') },
+    { when: 'a TASK gives more inputs than its TaskDef takes', spec: edit((_, n) => n[GREET].inputs.push(lit('extra'))), path: at(GREET, 'inputs') },
+  ],
+  UNKNOWN_VARIABLE: [
+    { when: 'an input reads an undeclared variable', spec: edit((_, n) => (n[GREET].inputs = [v('nobody')])), path: at(GREET, 'inputs', 0, 'variableName') },
+    { when: 'a mutation changes an undeclared variable', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].lhsName = 'nobody')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'lhsName') },
+    { when: 'a START_THREAD sets a variable the child does not declare', spec: spawning([], { variables: { nope: lit(1) } }), path: at('9-spawn-START_THREAD', 'variables', 'nope') },
+  ],
+  DUPLICATE_VARIABLE: [
+    { when: 'a thread declares a variable twice', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'greeting', type: 'STR' })), path: [...VARS, 3, 'name'] },
+    { when: 'two threads declare the same name (names are WfSpec-global)', spec: spawning([{ name: 'name', type: 'STR' }]), path: ['threadSpecs', 'child', 'variableDefs', 0, 'name'] },
+  ],
+  TYPE_MISMATCH: [
+    { when: 'a default value does not fit its type', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[2].defaultValue = 'x')), path: [...VARS, 2, 'defaultValue'] },
+    { when: 'a literal input does not fit the TaskDef input', spec: edit((_, n) => (n[GREET].inputs = [lit(5)])), path: at(GREET, 'inputs', 0, 'value') },
+    { when: 'an INT variable feeds a STR input', spec: edit((_, n) => (n[COUNT].inputs = [v('length')])), path: at(COUNT, 'inputs', 0) },
+    {
+      when: 'an INT output is assigned to a STR variable',
+      spec: edit((_, n) => (n[COUNT].outgoingEdges[0].variableMutations[0].lhsName = 'greeting')),
+      path: at(COUNT, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
+    {
+      when: 'an INT variable is assigned to a STR variable',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].rhs = v('length'))),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
+    { when: 'a WAIT_FOR_THREADS waits on a STR', spec: between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [v('name')] }), path: at('9-wait-WAIT_FOR_THREADS', 'threads', 0) },
+    { when: 'a START_THREAD gives a STR to an INT variable', spec: spawning([{ name: 'k', type: 'INT' }], { variables: { k: lit('x') } }), path: at('9-spawn-START_THREAD', 'variables', 'k', 'value') },
+  ],
+  INVALID_TYPE: [{ when: 'a variable has a type that does not exist', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'when', type: 'TIMESTAMP' })), path: [...VARS, 3, 'type'] }],
+  NO_NODE_OUTPUT: [
+    {
+      when: 'a mutation on an ENTRYPOINT edge reads its output',
+      spec: edit((_, n) => (n[ENTRY].outgoingEdges[0].variableMutations = [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }])),
+      path: at(ENTRY, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
+    {
+      when: 'a mutation reads the output of a TaskDef that returns nothing',
+      spec: twoTaskSpec(),
+      catalog: { taskDefs: { ...catalog.taskDefs, greet: { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }] } } },
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
+  ],
+  UNKNOWN_OPERATION: [
+    { when: 'a mutation has an operation that does not exist', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].operation = 'POW')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'operation') },
+    { when: 'a mutation SUBTRACTs from a STR', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].operation = 'SUBTRACT')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'operation') },
+  ],
+  MISSING_REQUIRED_VARIABLE: [
+    { when: 'a START_THREAD gives nothing for a required variable', spec: spawning([{ name: 'k', type: 'INT', required: true }]), path: at('9-spawn-START_THREAD', 'variables') },
+  ],
+  OUT_OF_RANGE: [
+    { when: 'retries is negative', spec: edit((_, n) => (n[GREET].retries = -1)), path: at(GREET, 'retries') },
+    { when: 'retries is a fraction', spec: edit((_, n) => (n[GREET].retries = 1.5)), path: at(GREET, 'retries') },
+    { when: 'retries is above 1000', spec: edit((_, n) => (n[GREET].retries = 1001)), path: at(GREET, 'retries') },
+    { when: 'the back-off base is 0', spec: edit((_, n) => (n[GREET].exponentialBackoff = { baseIntervalMs: 0, multiplier: 2, maxDelayMs: 10 })), path: at(GREET, 'exponentialBackoff', 'baseIntervalMs') },
+    { when: 'the back-off multiplier is below 1', spec: edit((_, n) => (n[GREET].exponentialBackoff = { baseIntervalMs: 10, multiplier: 0.5, maxDelayMs: 10 })), path: at(GREET, 'exponentialBackoff', 'multiplier') },
+    { when: 'the back-off cap is below its base', spec: edit((_, n) => (n[GREET].exponentialBackoff = { baseIntervalMs: 10, multiplier: 2, maxDelayMs: 5 })), path: at(GREET, 'exponentialBackoff', 'maxDelayMs') },
+  ],
+  UNKNOWN_COMPARATOR: [
+    {
+      when: 'a condition has a comparator that does not exist',
+      spec: edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: GREET, condition: { ...cond, comparator: 'LIKE' } }, { sinkNodeName: GREET }])),
+      path: at(ENTRY, 'outgoingEdges', 0, 'condition', 'comparator'),
+    },
+  ],
+  UNREACHABLE_EDGE: [{ when: 'an edge follows one without a condition', spec: edit((_, n) => n[ENTRY].outgoingEdges.push({ sinkNodeName: EXIT })), path: at(ENTRY, 'outgoingEdges', 1) }],
+  INVALID_JSON_PATH: [
+    { when: 'an input reads a JSON path of a STR variable', spec: edit((_, n) => (n[GREET].inputs = [v('name', '$.first')])), path: at(GREET, 'inputs', 0, 'jsonPath') },
+    {
+      when: 'a JSON path does not start with $',
+      spec: edit((s, n) => {
+        s.threadSpecs.entrypoint.variableDefs.push({ name: 'person', type: 'JSON_OBJ' });
+        n[GREET].inputs = [v('person', 'first')];
+      }),
+      path: at(GREET, 'inputs', 0, 'jsonPath'),
+    },
+    { when: 'a mutation writes a JSON path of a STR variable', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].lhsJsonPath = '$.x')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'lhsJsonPath') },
+    {
+      when: 'a mutation reads a JSON path of a STR output',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].rhs = { type: 'NODE_OUTPUT', jsonPath: '$.x' })),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs', 'jsonPath'),
+    },
+  ],
+  RESERVED_FAILURE_NAME: [
+    { when: 'an EXIT throws TIMEOUT', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'TIMEOUT', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
+    { when: 'an EXIT throws TASK_FAILURE', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'TASK_FAILURE', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
+  ],
+  THREAD_NEVER_STARTED: [{ when: 'nothing starts a ThreadSpec', spec: edit((s) => (s.threadSpecs.orphan = tinyThread())), path: ['threadSpecs', 'orphan'] }],
+  UNKNOWN_EXTERNAL_EVENT_DEF: [
+    { when: 'an EXTERNAL_EVENT waits for an unregistered def', spec: between('9-wait-EXTERNAL_EVENT', { type: 'EXTERNAL_EVENT', externalEventDefName: 'approved' }), path: at('9-wait-EXTERNAL_EVENT', 'externalEventDefName') },
+    {
+      when: 'an interrupt names an unregistered def',
+      spec: edit((s) => {
+        s.threadSpecs.entrypoint.interruptDefs = [{ externalEventDefName: 'cancel', handlerSpecName: 'handler' }];
+        s.threadSpecs.handler = tinyThread();
+      }),
+      path: ['threadSpecs', 'entrypoint', 'interruptDefs', 0, 'externalEventDefName'],
+    },
+  ],
+  UNKNOWN_WORKFLOW_EVENT_DEF: [
+    { when: 'a THROW_EVENT throws an unregistered def', spec: between('9-throw-THROW_EVENT', { type: 'THROW_EVENT', workflowEventDefName: 'shipped' }), path: at('9-throw-THROW_EVENT', 'workflowEventDefName') },
+  ],
+};
+
+const ALL_CODES = Object.keys(CASES) as ProblemCode[];
+const flat = Object.entries(CASES).flatMap(([code, cases]) => cases.map((c) => ({ ...c, code: code as ProblemCode })));
+
+/** Every problem is a path of keys and indexes, a known code and a sentence. */
+function expectWellFormed(problems: readonly Problem[]): void {
+  for (const problem of problems) {
+    expect(problem.path.every((part) => typeof part === 'string' || typeof part === 'number'), formatPath(problem.path)).toBe(true);
+    expect(ALL_CODES).toContain(problem.code);
+    expect(problem.message).toMatch(/^\S.*\.$/s);
+  }
+}
+
+describe('validateWfSpec', () => {
+  it('finds no problem in a valid two-task WfSpec', () => {
+    expect(validateWfSpec(twoTaskSpec(), catalog)).toEqual([]);
+  });
+
+  it('finds no problem in a valid WfSpec that uses every node kind', () => {
+    const full: VersionedWfSpec = {
+      name: 'everything',
+      majorVersion: 0,
+      revision: 0,
+      entrypointThreadName: 'main',
+      threadSpecs: {
+        main: {
+          variableDefs: [
+            { name: 'n', type: 'INT', defaultValue: 0 },
+            { name: 'ratio', type: 'DOUBLE' },
+            { name: 'kid', type: 'INT' },
+            { name: 'kids', type: 'JSON_ARR', defaultValue: [] },
+            { name: 'doc', type: 'JSON_OBJ', defaultValue: {} },
+            { name: 'text', type: 'STR' },
+          ],
+          nodes: {
+            start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'one' }] },
+            one: {
+              type: 'START_THREAD',
+              threadSpecName: 'child',
+              variables: { m: { type: 'VARIABLE', variableName: 'n' } },
+              outgoingEdges: [{ sinkNodeName: 'many', variableMutations: [{ lhsName: 'kid', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+            },
+            many: {
+              type: 'START_MULTIPLE_THREADS',
+              threadSpecName: 'item',
+              iterable: { type: 'LITERAL', value: [1, 2] },
+              outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'kids', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+            },
+            wait: {
+              type: 'WAIT_FOR_THREADS',
+              threads: [{ type: 'VARIABLE', variableName: 'kid' }, { type: 'VARIABLE', variableName: 'kids' }],
+              failureHandlers: [{ handlerSpecName: 'handler', anyFailureOfType: 'FAILURE_TYPE_EXCEPTION' }],
+              outgoingEdges: [{ sinkNodeName: 'nap' }],
+            },
+            nap: { type: 'SLEEP', rawSeconds: { type: 'LITERAL', value: 5 }, outgoingEdges: [{ sinkNodeName: 'event' }] },
+            event: {
+              type: 'EXTERNAL_EVENT',
+              externalEventDefName: 'approved',
+              timeoutSeconds: { type: 'LITERAL', value: 60 },
+              outgoingEdges: [{ sinkNodeName: 'task', variableMutations: [{ lhsName: 'doc', lhsJsonPath: '$.approval', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+            },
+            task: {
+              type: 'TASK',
+              taskDefName: 'greet',
+              inputs: [{ type: 'VARIABLE', variableName: 'doc', jsonPath: '$.approval.by' }],
+              retries: 2,
+              exponentialBackoff: { baseIntervalMs: 100, multiplier: 2, maxDelayMs: 1000 },
+              failureHandlers: [{ handlerSpecName: 'handler', specificFailure: 'card-declined' }, { handlerSpecName: 'handler', anyFailureOfType: 'FAILURE_TYPE_ERROR' }],
+              outgoingEdges: [{ sinkNodeName: 'shout', variableMutations: [{ lhsName: 'text', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }, { lhsName: 'ratio', operation: 'ASSIGN', rhs: { type: 'VARIABLE', variableName: 'n' } }] }],
+            },
+            shout: { type: 'THROW_EVENT', workflowEventDefName: 'greeted', content: { type: 'VARIABLE', variableName: 'text' }, outgoingEdges: [{ sinkNodeName: 'until' }] },
+            until: { type: 'WAIT_FOR_CONDITION', condition: { comparator: 'GREATER_THAN_EQ', left: { type: 'VARIABLE', variableName: 'n' }, right: { type: 'LITERAL', value: 0 } }, outgoingEdges: [{ sinkNodeName: 'split' }] },
+            split: {
+              type: 'NOP',
+              outgoingEdges: [
+                { sinkNodeName: 'fail', condition: { comparator: 'IN', left: { type: 'LITERAL', value: 'no' }, right: { type: 'VARIABLE', variableName: 'text' } } },
+                { sinkNodeName: 'end' },
+              ],
+            },
+            fail: { type: 'EXIT', failureDef: { failureName: 'refused', message: 'They said no.', content: { type: 'VARIABLE', variableName: 'doc' } } },
+            end: { type: 'EXIT' },
+          } satisfies Record<string, Node>,
+        },
+        child: { variableDefs: [{ name: 'm', type: 'INT', required: true }], nodes: tinyThread().nodes as Record<string, Node> },
+        item: { variableDefs: [{ name: 'INPUT', type: 'INT' }], nodes: tinyThread().nodes as Record<string, Node> },
+        handler: { nodes: tinyThread().nodes as Record<string, Node> },
+      },
+    };
+    expect(validateWfSpec(full, { ...catalog, externalEventDefs: { approved: { name: 'approved' } }, workflowEventDefs: { greeted: { name: 'greeted' } } })).toEqual([]);
+  });
+
+  // LittleHorse: handleError(node, TASK_ERROR) and handleException(node, name) catch by name; the engine's own
+  // aliases (VAR_ERROR, TASK_ERROR) and a worker's exception names (any text) must be nameable here.
+  it.each(['TASK_ERROR', 'VAR_SUB_ERROR', 'TIMEOUT', 'out_of_stock'])('accepts a failure handler for the failure named %j', (name) => {
+    expect(validateWfSpec(handling({ handlerSpecName: 'handler', specificFailure: name }), catalog)).toEqual([]);
+  });
+
+  it.each(flat)('reports $code at its path when $when', ({ spec, code, path, also = [], catalog: c = catalog }) => {
+    const problems = validateWfSpec(spec, c);
+    expect(problems).toContainEqual({ code, path, message: expect.any(String) });
+    expect(problems.map((p) => p.code).sort()).toEqual([code, ...also].sort());
+    expectWellFormed(problems);
+  });
+
+  it('reports an unregistered TaskDef at the exact path, naming it', () => {
+    const problems = validateWfSpec(edit((_, n) => (n[GREET].taskDefName = 'charge-card')), catalog);
+    expect(problems).toEqual([
+      { path: ['threadSpecs', 'entrypoint', 'nodes', '1-greet-TASK', 'taskDefName'], code: 'UNKNOWN_TASK_DEF', message: expect.stringContaining('charge-card') },
+    ]);
+  });
+
+  it('reports an edge to a missing node at the exact path, naming it', () => {
+    const problems = validateWfSpec(edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: '9-nowhere', condition: cond }, { sinkNodeName: GREET }])), catalog);
+    expect(problems).toEqual([
+      { path: ['threadSpecs', 'entrypoint', 'nodes', '0-entrypoint-ENTRYPOINT', 'outgoingEdges', 0, 'sinkNodeName'], code: 'MISSING_NODE', message: expect.stringContaining('9-nowhere') },
+    ]);
+  });
+
+  it('reports every problem at once, not just the first', () => {
+    const spec = edit((s, n) => {
+      s.name = 'bad name';
+      n[GREET].taskDefName = 'charge-card';
+      n[COUNT].inputs = [v('nobody')];
+      n['9-orphan-EXIT'] = { type: 'EXIT' };
+    });
+    expect(validateWfSpec(spec, catalog).map((p) => p.code).sort()).toEqual(['INVALID_NAME', 'UNKNOWN_TASK_DEF', 'UNKNOWN_VARIABLE', 'UNREACHABLE_NODE'].sort());
+  });
+
+  describe('on malformed input', () => {
+    const malformed: [string, unknown][] = [
+      ['null', null],
+      ['undefined', undefined],
+      ['a number', 42],
+      ['a string', 'spec'],
+      ['a boolean', true],
+      ['an empty list', []],
+      ['a list of specs', [twoTaskSpec()]],
+      ['an empty object', {}],
+      ['threadSpecs null', { name: 'w', entrypointThreadName: 'entrypoint', threadSpecs: null }],
+      ['threadSpecs a list', { name: 'w', entrypointThreadName: 'entrypoint', threadSpecs: [tinyThread()] }],
+      ['threadSpecs a string', { name: 'w', entrypointThreadName: 'entrypoint', threadSpecs: 'entrypoint' }],
+      ['a ThreadSpec that is null', { name: 'w', entrypointThreadName: 'entrypoint', threadSpecs: { entrypoint: null } }],
+      ['a ThreadSpec that is a number', { name: 'w', entrypointThreadName: 'entrypoint', threadSpecs: { entrypoint: 5 } }],
+      ['a ThreadSpec that is a list', { name: 'w', entrypointThreadName: 'entrypoint', threadSpecs: { entrypoint: [] } }],
+      ['entrypointThreadName a number', edit((s) => (s.entrypointThreadName = 0))],
+      ['name null', edit((s) => (s.name = null))],
+      ['nodes a string', edit((s) => (s.threadSpecs.entrypoint.nodes = 'ENTRYPOINT'))],
+      ['nodes a list', edit((s) => (s.threadSpecs.entrypoint.nodes = [{ type: 'ENTRYPOINT' }]))],
+      ['nodes that are strings', edit((s) => (s.threadSpecs.entrypoint.nodes = { a: 'ENTRYPOINT', b: 'EXIT' }))],
+      ['nodes that are null, numbers and lists', edit((_, n) => Object.assign(n, { x: null, y: 5, z: [] }))],
+      ['a node type that is a number', edit((_, n) => (n[GREET].type = 5))],
+      ['outgoingEdges a string', edit((_, n) => (n[ENTRY].outgoingEdges = GREET))],
+      ['edges that are not objects', edit((_, n) => (n[ENTRY].outgoingEdges = [1, null, 'x', [], { sinkNodeName: GREET }]))],
+      ['a sinkNodeName that is a number', edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: 1 }]))],
+      ['variableDefs a string', edit((s) => (s.threadSpecs.entrypoint.variableDefs = 'name'))],
+      ['variableDefs that are not objects', edit((s) => s.threadSpecs.entrypoint.variableDefs.push(null, 5, 'x', [], { name: 5 }, { name: 'a', type: 5 }))],
+      ['variableMutations an object', edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = { lhsName: 'greeting' }))],
+      ['variableMutations a string', edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = 'greeting'))],
+      ['mutations that are null and numbers', edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [null, 5]))],
+      ['a mutation with a null rhs', edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].rhs = null))],
+      ['a mutation with a numeric lhsName', edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].lhsName = 5))],
+      ['a condition that is a number', edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: GREET, condition: 5 }]))],
+      ['a condition without sides', edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: GREET, condition: { comparator: 'EQUALS' } }]))],
+      ['inputs an object', edit((_, n) => (n[GREET].inputs = { name: v('name') }))],
+      ['inputs a string', edit((_, n) => (n[GREET].inputs = 'name'))],
+      ['inputs that are null and numbers', edit((_, n) => (n[GREET].inputs = [null]))],
+      ['a variable input with a numeric name', edit((_, n) => (n[GREET].inputs = [{ type: 'VARIABLE', variableName: 7 }]))],
+      ['a taskDefName that is a number', edit((_, n) => (n[GREET].taskDefName = 1))],
+      ['failureHandlers a string', edit((_, n) => (n[GREET].failureHandlers = 'handler'))],
+      ['failureHandlers that are null', edit((_, n) => (n[GREET].failureHandlers = [null]))],
+      ['a failureDef that is a number', edit((_, n) => (n[EXIT].failureDef = 5))],
+      ['retries a string', edit((_, n) => (n[GREET].retries = 'twice'))],
+      ['exponentialBackoff a list', edit((_, n) => (n[GREET].exponentialBackoff = []))],
+      ['exponentialBackoff with strings', edit((_, n) => (n[GREET].exponentialBackoff = { baseIntervalMs: '1', multiplier: '2', maxDelayMs: '3' }))],
+      ['WAIT_FOR_THREADS threads a string', between('9-w-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: 'all' })],
+      ['WAIT_FOR_THREADS threads that are null', between('9-w-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [null] })],
+      ['a SLEEP with a bare number', between('9-s-SLEEP', { type: 'SLEEP', rawSeconds: 5 })],
+      ['a SLEEP with neither field', between('9-s-SLEEP', { type: 'SLEEP' })],
+      ['a WAIT_FOR_CONDITION without a condition', between('9-c-WAIT_FOR_CONDITION', { type: 'WAIT_FOR_CONDITION', condition: null })],
+      ['an EXTERNAL_EVENT with a numeric def name', between('9-e-EXTERNAL_EVENT', { type: 'EXTERNAL_EVENT', externalEventDefName: 5 })],
+      ['a START_THREAD with a numeric thread name', between('9-t-START_THREAD', { type: 'START_THREAD', threadSpecName: 5 })],
+      ['a START_THREAD with variables a string', spawning([], { variables: 'k' })],
+      ['a START_THREAD with variables a string, to a child with a required variable', spawning([{ name: 'k', type: 'INT', required: true }], { variables: 'k' })],
+      ['a START_THREAD to a child whose variableDefs is an object', spawning({} as never)],
+      ['a START_THREAD to a child whose variableDefs hold null', spawning([null])],
+      [
+        'a START_MULTIPLE_THREADS to a child whose variableDefs is an object',
+        (() => {
+          const spec = between('9-m-START_MULTIPLE_THREADS', { type: 'START_MULTIPLE_THREADS', threadSpecName: 'child', iterable: lit([]) });
+          spec.threadSpecs.child = tinyThread({} as never);
+          return spec;
+        })(),
+      ],
+      ['a START_MULTIPLE_THREADS without an iterable', between('9-m-START_MULTIPLE_THREADS', { type: 'START_MULTIPLE_THREADS', threadSpecName: 'entrypoint' })],
+    ];
+
+    it.each(malformed)('never throws, and reports well-formed problems, for %s', (_, spec) => {
+      let problems: Problem[] = [];
+      expect(() => (problems = validateWfSpec(spec, catalog))).not.toThrow();
+      expect(problems.length).toBeGreaterThan(0);
+      expectWellFormed(problems);
+    });
+  });
+
+  describe('with names that objects inherit (constructor, toString, __proto__)', () => {
+    it.each(['constructor', 'toString', '__proto__'])('reports a TASK running TaskDef %j as UNKNOWN_TASK_DEF', (name) => {
+      const problems = validateWfSpec(edit((_, n) => (n[GREET].taskDefName = name)), catalog);
+      expect(problems).toEqual([{ path: at(GREET, 'taskDefName'), code: 'UNKNOWN_TASK_DEF', message: expect.any(String) }]);
+    });
+
+    it.each(['constructor', 'toString'])('reports an edge to node %j, which the thread lacks, as MISSING_NODE', (name) => {
+      const problems = validateWfSpec(edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: name, condition: cond }, { sinkNodeName: GREET }])), catalog);
+      expect(problems).toEqual([{ path: at(ENTRY, 'outgoingEdges', 0, 'sinkNodeName'), code: 'MISSING_NODE', message: expect.any(String) }]);
+    });
+
+    it('reports a START_THREAD of thread "constructor", which the WfSpec lacks, as MISSING_THREAD', () => {
+      const problems = validateWfSpec(spawning([], { threadSpecName: 'constructor' }), catalog);
+      expect(problems.map((p) => [p.code, p.path])).toContainEqual(['MISSING_THREAD', at('9-spawn-START_THREAD', 'threadSpecName')]);
+    });
+
+    it('reports an EXTERNAL_EVENT waiting for def "toString" as UNKNOWN_EXTERNAL_EVENT_DEF', () => {
+      const spec = between('9-e-EXTERNAL_EVENT', { type: 'EXTERNAL_EVENT', externalEventDefName: 'toString' });
+      const problems = validateWfSpec(spec, { ...catalog, externalEventDefs: {} });
+      expect(problems).toEqual([{ path: at('9-e-EXTERNAL_EVENT', 'externalEventDefName'), code: 'UNKNOWN_EXTERNAL_EVENT_DEF', message: expect.any(String) }]);
+    });
+
+    it('either rejects a variable named __proto__ or lets a WfRun hold it like any other', () => {
+      const spec = edit((s, n) => {
+        s.threadSpecs.entrypoint.variableDefs = [{ name: '__proto__', type: 'INT', defaultValue: 3 }];
+        n[ENTRY].outgoingEdges = [{ sinkNodeName: EXIT, variableMutations: [{ lhsName: '__proto__', operation: 'ADD', rhs: lit(1) }] }];
+      });
+      const problems = validateWfSpec(spec, catalog);
+      const run = step(undefined, { type: 'RunWf', wfRunId: 'r' }, testContext(0, { wfSpec: spec }));
+      const variables = run.ok ? run.state.threadRuns[0]?.variables : undefined;
+      const held = run.ok && run.state.status === 'COMPLETED' && variables !== undefined && Object.hasOwn(variables, '__proto__') && variables['__proto__'] === 4;
+      const refused = problems.some((p) => p.code === 'INVALID_NAME');
+      expect(refused || held, `no problem, yet the WfRun ended ${JSON.stringify(run.ok ? run.state.failure : run.rejection)}`).toBe(true);
+    });
+  });
+});
+
+describe('validateTaskDef', () => {
+  const valid = { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }, { name: 'times', type: 'INT' }], returnType: 'STR' };
+
+  it('finds no problem in a valid TaskDef', () => {
+    expect(validateTaskDef(valid)).toEqual([]);
+  });
+
+  it('accepts a TaskDef with no inputs and no return type', () => {
+    expect(validateTaskDef({ name: 'ping', inputVars: [] })).toEqual([]);
+  });
+
+  it.each<[string, unknown, [string, ProblemCode][]]>([
+    ['is null', null, [['', 'MISSING_FIELD']]],
+    ['is a list', [valid], [['', 'MISSING_FIELD']]],
+    ['is a string', 'greet', [['', 'MISSING_FIELD']]],
+    ['has a name with an underscore', { ...valid, name: 'say_hi' }, [['name', 'INVALID_NAME']]],
+    ['has no name', { inputVars: [] }, [['name', 'INVALID_NAME']]],
+    ['has no inputVars', { name: 'greet' }, [['inputVars', 'MISSING_FIELD']]],
+    ['has inputVars that are not a list', { name: 'greet', inputVars: { name: 'STR' } }, [['inputVars', 'MISSING_FIELD']]],
+    ['has an input whose name starts with a digit', { name: 'greet', inputVars: [{ name: '1st', type: 'STR' }] }, [['inputVars[0].name', 'INVALID_NAME']]],
+    ['has an input that is null', { name: 'greet', inputVars: [null] }, [['inputVars[0].name', 'INVALID_NAME']]],
+    ['has an input declared twice', { name: 'greet', inputVars: [{ name: 'a', type: 'STR' }, { name: 'a', type: 'INT' }] }, [['inputVars[1].name', 'DUPLICATE_VARIABLE']]],
+    ['has an input of an unknown type', { name: 'greet', inputVars: [{ name: 'a', type: 'TEXT' }] }, [['inputVars[0].type', 'INVALID_TYPE']]],
+    ['has an unknown return type', { ...valid, returnType: 'VOID' }, [['returnType', 'INVALID_TYPE']]],
+  ])('reports a TaskDef that %s', (_, def, expected) => {
+    const problems = validateTaskDef(def);
+    expect(problems.map((p) => [formatPath(p.path), p.code])).toEqual(expected);
+    for (const problem of problems) expect(problem.message).toMatch(/^\S.*\.$/);
+  });
+});
+
+describe('formatPath', () => {
+  it.each<[SpecPath, string]>([
+    [[], ''],
+    [['name'], 'name'],
+    [['variables', 'name'], 'variables.name'],
+    [['threadSpecs', 'entrypoint', 'nodes', '1-greet-TASK', 'inputs', 0], 'threadSpecs.entrypoint.nodes["1-greet-TASK"].inputs[0]'],
+    [[0, 'a'], '[0].a'],
+    [['a', 0, 1], 'a[0][1]'],
+    [['first key'], '["first key"]'],
+    [['say "hi"'], '["say \\"hi\\""]'],
+    [['a', '$b', '_c'], 'a.$b._c'],
+    [['a', '1'], 'a["1"]'],
+  ])('renders %j as %s', (path, text) => {
+    expect(formatPath(path)).toBe(text);
+  });
+});
