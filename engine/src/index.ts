@@ -26,7 +26,7 @@ export type { HaltReason, LHStatus, NodeRunState, PendingExternalEvent, ThreadRu
 export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
-export { isValidName, NAME_PATTERN } from './spec/names.ts';
+export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, NAME_PATTERN } from './spec/names.ts';
 export { formatPath } from './spec/problem.ts';
 export type { Problem, ProblemCode, SpecPath } from './spec/problem.ts';
 export { NODE_TYPES } from './spec/types.ts';

@@ -12,7 +12,7 @@ export class TaskException extends Error {
   readonly [brand] = true;
 
   constructor(
-    /** The failure name the WfSpec sees: letters, digits and inner dashes. */
+    /** The failure name the WfSpec sees: letters, digits, _ and -. */
     readonly exceptionName: string,
     message: string,
     /** Data carried with the failure. */

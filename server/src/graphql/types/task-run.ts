@@ -1,5 +1,5 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
-import { isValidName } from '@gallop/engine';
+import { isValidFailureName, isValidName } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import type { TaskAttemptRecord } from '../../store/schema.ts';
 import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
@@ -163,9 +163,9 @@ function attemptResult(input: {
     case 'ERROR':
       return { status: 'ERROR', message: input.message ?? 'The task failed without a message.' };
     case 'EXCEPTION':
-      if (!input.exceptionName || !isValidName(input.exceptionName)) {
+      if (!input.exceptionName || !isValidFailureName(input.exceptionName)) {
         throw ValidationError.of('reportTaskRun was called with bad input', [
-          problem(['input', 'exceptionName'], 'An EXCEPTION needs an exceptionName of letters, digits and inner dashes.'),
+          problem(['input', 'exceptionName'], 'An EXCEPTION needs an exceptionName of letters, digits, _ and -.'),
         ]);
       }
       return { status: 'EXCEPTION', name: input.exceptionName, message: input.message ?? '', content: (input.content ?? null) as JsonValue };
