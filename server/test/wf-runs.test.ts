@@ -78,12 +78,13 @@ describe('reportTaskRun', () => {
     expect(error.problems[0]?.path).toEqual(['input', 'taskRunId']);
   });
 
-  it('fails the WfRun when a task output does not fit its variable', async () => {
+  it('fails the WfRun when a task output does not fit its TaskDef return type', async () => {
     const run = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
     await claimAndReport(() => 'not a number');
     const after = await server.client.wfRun(run.id);
     expect(after?.status).toBe('ERROR');
-    expect(after?.errorMessage).toBe(`VAR_SUB_ERROR: Variable 'twice': an INT variable cannot hold "not a number" (STR).`);
+    expect(after?.errorMessage).toBe(`VAR_MUTATION_ERROR: TaskDef '${task}' returns an INT; the task returned "not a number" (STR).`);
+    expect(after?.nodeRuns[1]?.taskRun?.attempts[0]?.status).toBe('TASK_OUTPUT_SERDE_ERROR');
   });
 });
 

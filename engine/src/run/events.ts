@@ -61,7 +61,7 @@ export interface TaskAttemptFailed extends At {
   readonly attempt: number;
   /** TASK_FAILURE for an error, the exception's own name for a business exception. */
   readonly failure: Failure;
-  readonly status: 'TASK_FAILED' | 'TASK_EXCEPTION' | 'TASK_TIMEOUT';
+  readonly status: 'TASK_FAILED' | 'TASK_EXCEPTION' | 'TASK_TIMEOUT' | 'TASK_OUTPUT_SERDE_ERROR';
   readonly workerId?: string | undefined;
   readonly logOutput?: string | undefined;
 }

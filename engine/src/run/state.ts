@@ -10,7 +10,16 @@ export function isTerminal(status: LHStatus): boolean {
 }
 
 /** LittleHorse's TaskStatus, limited to what the engine decides so far. */
-export const TASK_STATUSES = ['TASK_PENDING', 'TASK_SCHEDULED', 'TASK_RUNNING', 'TASK_SUCCESS', 'TASK_FAILED', 'TASK_EXCEPTION', 'TASK_TIMEOUT'] as const;
+export const TASK_STATUSES = [
+  'TASK_PENDING',
+  'TASK_SCHEDULED',
+  'TASK_RUNNING',
+  'TASK_SUCCESS',
+  'TASK_FAILED',
+  'TASK_EXCEPTION',
+  'TASK_TIMEOUT',
+  'TASK_OUTPUT_SERDE_ERROR',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const LH_STATUSES = ['STARTING', 'RUNNING', 'HALTING', 'HALTED', 'COMPLETED', 'ERROR', 'EXCEPTION'] as const;

@@ -168,12 +168,13 @@ describe('ReportTaskAttempt', () => {
     expect(state.threadRuns[0]).toMatchObject({ status: 'EXCEPTION', failure });
   });
 
-  it('fails with VAR_SUB_ERROR when an output does not fit the variable it is assigned to', () => {
+  it('fails with VAR_MUTATION_ERROR, without retrying, when an output does not fit the TaskDef return type', () => {
     const { events, state } = accepted(reportTask(givenGreeted(), '0-2', { status: 'SUCCESS', output: 'eleven' }, { now: 300 }));
-    expect(types(events)).toEqual(['TaskAttemptSucceeded', 'NodeRunCompleted', 'NodeRunFailed', 'ThreadRunFailed', 'WfRunFailed']);
+    expect(types(events)).toEqual(['TaskAttemptFailed', 'NodeRunFailed', 'ThreadRunFailed', 'WfRunFailed']);
+    expect(events[0]).toMatchObject({ status: 'TASK_OUTPUT_SERDE_ERROR' });
     expect(state.status).toBe('ERROR');
-    expect(state.failure?.name).toBe('VAR_SUB_ERROR');
-    expect(state.failure?.message).toContain('length');
+    expect(state.failure?.name).toBe('VAR_MUTATION_ERROR');
+    expect(state.failure?.message).toContain('returns an INT');
     expect(state.threadRuns[0]?.variables.length).toBe(-1);
   });
 

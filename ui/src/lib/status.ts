@@ -17,6 +17,7 @@ const TONES: Record<string, Tone> = {
   TASK_FAILED: 'failed',
   TASK_EXCEPTION: 'failed',
   TASK_TIMEOUT: 'failed',
+  TASK_OUTPUT_SERDE_ERROR: 'failed',
 };
 
 /** The tone of an LHStatus, a TaskStatus or PENDING; unknown statuses look pending. */

@@ -1,6 +1,7 @@
 import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
+import { aType, describeValue, isValueOfType } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
 import type { FireTimer, ReportTaskAttempt } from '../commands.ts';
 import type { Failure } from '../failure.ts';
@@ -60,6 +61,15 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
 
   const { result, workerId, logOutput } = command;
   const base = { threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: taskRun.attempt, workerId, logOutput };
+  const returnType = own(s.ctx.catalog.taskDefs, taskRun.taskDefName)?.returnType;
+  if (result.status === 'SUCCESS' && returnType && !isValueOfType(result.output ?? null, returnType)) {
+    // LittleHorse: an output that does not fit the TaskDef's return type is TASK_OUTPUT_SERDE_ERROR, a
+    // VAR_MUTATION_ERROR that no retry can fix.
+    const failure: Failure = { name: 'VAR_MUTATION_ERROR', message: `TaskDef '${taskRun.taskDefName}' returns ${aType(returnType)}; the task returned ${describeValue(result.output ?? null)}.` };
+    s.emit({ type: 'TaskAttemptFailed', ...base, failure, status: 'TASK_OUTPUT_SERDE_ERROR' });
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
+    return undefined;
+  }
   if (result.status === 'SUCCESS') {
     const output: JsonValue = result.output ?? null;
     s.emit({ type: 'TaskAttemptSucceeded', ...base, output });
