@@ -1,4 +1,5 @@
-import type { LHStatus, WfRunEvent, WfSpec } from '@gallop/engine';
+import type { WfRunEvent, WfSpec } from '@gallop/engine';
+import type { WfRunSummary as SdkWfRunSummary, WfSpecInfo } from '@gallop/sdk';
 
 /** The GraphQL documents the UI sends, with the shapes of what they select. */
 
@@ -8,12 +9,8 @@ export interface Page<T> {
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
 }
 
-export interface WfSpecSummary {
-  readonly name: string;
-  readonly majorVersion: number;
-  readonly revision: number;
-  readonly createdAt: string;
-}
+/** What the WfSpecs list selects of the SDK's WfSpec shape. */
+export type WfSpecSummary = Pick<WfSpecInfo, 'name' | 'majorVersion' | 'revision' | 'createdAt'>;
 
 export const WF_SPECS = `query WfSpecs($first: Int, $after: String) {
   page: wfSpecs(first: $first, after: $after) {
@@ -22,15 +19,8 @@ export const WF_SPECS = `query WfSpecs($first: Int, $after: String) {
   }
 }`;
 
-export interface WfRunSummary {
-  readonly id: string;
-  readonly wfSpecName: string;
-  readonly majorVersion: number;
-  readonly revision: number;
-  readonly status: LHStatus;
-  readonly startTime: string;
-  readonly endTime: string | null;
-}
+/** What the WfRuns list selects of the SDK's WfRun summary. */
+export type WfRunSummary = Pick<SdkWfRunSummary, 'id' | 'wfSpecName' | 'majorVersion' | 'revision' | 'status' | 'startTime' | 'endTime'>;
 
 export const WF_RUNS = `query WfRuns($first: Int, $after: String, $wfSpecName: String, $status: LHStatus) {
   page: wfRuns(first: $first, after: $after, wfSpecName: $wfSpecName, status: $status) {
