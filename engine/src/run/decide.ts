@@ -17,7 +17,8 @@ import { checkRunVariables, initialValues } from './variables.ts';
 
 /** The events a command produces, or why it does not apply. */
 export type Decision =
-  | { readonly ok: true; readonly events: readonly WfRunEvent[] }
+  /** `state` is what folding `events` into the old state gives, already computed. */
+  | { readonly ok: true; readonly events: readonly WfRunEvent[]; readonly state: WfRunState }
   | { readonly ok: false; readonly rejection: Rejection };
 
 type Handler<K extends Command['type']> = (
@@ -47,7 +48,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     }
     startThread(s, wfSpec.entrypointThreadName, initialValues(defs, command.variables ?? {}));
     advance(s);
-    return { ok: true, events: s.events };
+    return accept(s);
   },
 
   ReportTaskAttempt(state, command, ctx) {
@@ -59,7 +60,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const rejection = reportTaskAttempt(s, command);
     if (rejection) return reject(rejection);
     advance(s);
-    return { ok: true, events: s.events };
+    return accept(s);
   },
 
   PutExternalEvent(state, command, ctx) {
@@ -74,7 +75,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
       triggerInterrupts(s, command);
       advance(s);
     }
-    return { ok: true, events: s.events };
+    return accept(s);
   },
 
   StopWfRun(state, command, ctx) {
@@ -84,7 +85,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     // Stopping twice is no error: the second finds MANUAL already there and changes nothing.
     haltThread(s, target.number, 'MANUAL');
     advance(s);
-    return { ok: true, events: s.events };
+    return accept(s);
   },
 
   ResumeWfRun(state, command, ctx) {
@@ -93,7 +94,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const s = new Session(state, ctx);
     resumeThread(s, target.number, 'MANUAL');
     advance(s);
-    return { ok: true, events: s.events };
+    return accept(s);
   },
 
   RescueThreadRun(state, command, ctx) {
@@ -103,7 +104,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const rejection = rescueThreadRun(s, command);
     if (rejection) return reject(rejection);
     advance(s);
-    return { ok: true, events: s.events };
+    return accept(s);
   },
 
   FireTimer(state, command, ctx) {
@@ -114,7 +115,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const rejection = fire(s, command);
     if (rejection) return reject(rejection);
     advance(s);
-    return { ok: true, events: s.events };
+    return accept(s);
   },
 };
 
@@ -136,6 +137,10 @@ function threadFor(state: WfRunState | undefined, number = 0): { number: number 
   if (!thread) return { code: 'UNKNOWN_THREAD_RUN', message: `WfRun ${state.id} has no ThreadRun ${number}.` };
   if (isTerminal(thread.status)) return { code: 'WF_RUN_ENDED', message: `ThreadRun ${number} has already ended (${thread.status}).` };
   return { number };
+}
+
+function accept(s: Session): Decision {
+  return { ok: true, events: s.events, state: s.state };
 }
 
 function reject(rejection: Rejection): Decision {

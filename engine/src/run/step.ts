@@ -3,7 +3,6 @@ import type { Rejection } from '../errors.ts';
 import type { Command } from './commands.ts';
 import { decide } from './decide.ts';
 import type { TaskRunScheduled, TimerSet, WfRunEvent } from './events.ts';
-import { evolve } from './evolve.ts';
 import type { WfRunState } from './state.ts';
 
 /** Work outside the engine that events ask for; the server carries it out after it commits them. */
@@ -30,7 +29,5 @@ export function step(
 ): { ok: true; state: WfRunState; events: readonly WfRunEvent[]; effects: Effect[] } | { ok: false; rejection: Rejection } {
   const decision = decide(state, command, ctx);
   if (!decision.ok) return decision;
-  const next = decision.events.reduce<WfRunState | undefined>(evolve, state);
-  if (!next) return { ok: false, rejection: { code: 'WF_RUN_NOT_FOUND', message: 'The command produced no WfRun.' } };
-  return { ok: true, state: next, events: decision.events, effects: effectsOf(decision.events) };
+  return { ok: true, state: decision.state, events: decision.events, effects: effectsOf(decision.events) };
 }
