@@ -104,7 +104,7 @@ function checkStream(commands: readonly Timed[], wfSpec: VersionedWfSpec): { sta
   results.forEach((result, i) => {
     const { command, now } = commands[i]!;
     // step is decide, then evolve: the decider alone gives the same events or the same rejection.
-    expect(decide(before, command, testContext(now, { wfSpec }))).toEqual(result.ok ? { ok: true, events: result.events } : result);
+    expect(decide(before, command, testContext(now, { wfSpec }))).toEqual(result.ok ? { ok: true, events: result.events, state: result.state } : result);
     if (!result.ok) return;
     expect(result.events.every((e) => e.time === now)).toBe(true);
     // The step's events fold onto the state before it, and the whole history so far replays to the same state.
@@ -244,7 +244,7 @@ describe('decide over random command streams', () => {
             throw new Error(`step threw on ${JSON.stringify(command)} after ${events.map((e) => e.type).join(', ')}: ${String(error)}`);
           }
           // The same inputs give the same answer: nothing hidden feeds a decision.
-          expect(decide(state, command, testContext(now, { wfSpec }))).toEqual(result.ok ? { ok: true, events: result.events } : result);
+          expect(decide(state, command, testContext(now, { wfSpec }))).toEqual(result.ok ? { ok: true, events: result.events, state: result.state } : result);
           if (!result.ok) {
             expect(REJECTION_CODES[result.rejection.code]).toBe(true);
             expect(result.rejection.message).toMatch(/\S/);
