@@ -86,4 +86,40 @@ describe('retries on the server', () => {
     const late = await client.reportTaskRun({ taskRunId: claimed.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'too late' } });
     expect(late.accepted).toBe(false);
   });
+
+  it("leases a claimed attempt for the node's timeout, not the lease the worker asked for", async () => {
+    const { task, spec } = await flakySpec((node) => node.withRetries(1).timeout(1));
+    const run = await client.runWf({ wfSpecName: spec });
+    const claimedAt = Date.now();
+    const first = await claimOne(task, 600_000);
+    const leaseMs = Date.parse(first.leaseExpiresAt) - claimedAt;
+    expect(leaseMs).toBeGreaterThan(500);
+    expect(leaseMs).toBeLessThan(5_000);
+    const retry = await claimOne(task);
+    expect(retry.attempt).toBe(1);
+    await client.reportTaskRun({ taskRunId: retry.taskRunId, attempt: 1, outcome: { status: 'SUCCESS', output: 'in time' } });
+    const done = await waitForStatus(run.id, 'COMPLETED');
+    expect(done.nodeRuns[1]?.taskRun?.attempts.map((a) => a.status)).toEqual(['TASK_TIMEOUT', 'TASK_SUCCESS']);
+  });
+
+  it('runs the TaskDef a variable names (a dynamic task), including one registered after the WfSpec', async () => {
+    const spec = unique('dynamic');
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const which = wf.declareStr('which').required();
+        const out = wf.declareStr('out');
+        out.assign(wf.execute(which));
+      }).compile(),
+    );
+    const later = unique('later');
+    await client.putTaskDef({ name: later, returnType: 'STR' });
+    const run = await client.runWf({ wfSpecName: spec, variables: { which: later } });
+    const claimed = await claimOne(later);
+    await client.reportTaskRun({ taskRunId: claimed.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'dynamic' } });
+    const done = await waitForStatus(run.id, 'COMPLETED');
+    expect(done.variables.find((v) => v.name === 'out')?.value).toBe('dynamic');
+    const missing = await client.runWf({ wfSpecName: spec, variables: { which: unique('nobody') } });
+    const failed = await waitForStatus(missing.id, 'ERROR');
+    expect(failed.nodeRuns[1]).toMatchObject({ status: 'ERROR', errorMessage: expect.stringMatching(/TaskDef 'nobody-.*' is not registered/) });
+  });
 });

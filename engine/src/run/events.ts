@@ -42,6 +42,8 @@ export interface TaskRunScheduled extends At {
   readonly taskDefName: string;
   readonly attempt: number;
   readonly input: readonly TaskInput[];
+  /** Seconds from a claim to the attempt's TIMEOUT, when the node set them (else DEFAULT_TASK_TIMEOUT_SECONDS). */
+  readonly timeoutSeconds?: number | undefined;
 }
 
 export interface TaskAttemptSucceeded extends At {

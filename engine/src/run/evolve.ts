@@ -41,7 +41,14 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
     case 'TaskRunScheduled':
       return updateNodeRun(state, event.threadRunNumber, (n) => ({
         ...n,
-        taskRun: { taskGuid: event.taskGuid, taskDefName: event.taskDefName, input: event.input, attempt: event.attempt, status: 'TASK_SCHEDULED' },
+        taskRun: {
+          taskGuid: event.taskGuid,
+          taskDefName: event.taskDefName,
+          input: event.input,
+          attempt: event.attempt,
+          status: 'TASK_SCHEDULED',
+          ...(event.timeoutSeconds === undefined ? {} : { timeoutSeconds: event.timeoutSeconds }),
+        },
       }));
     case 'TaskRetryPending':
       return updateNodeRun(state, event.threadRunNumber, (n) => ({

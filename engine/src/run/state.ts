@@ -24,9 +24,14 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const LH_STATUSES = ['STARTING', 'RUNNING', 'HALTING', 'HALTED', 'COMPLETED', 'ERROR', 'EXCEPTION'] as const;
 
+/** LittleHorse's timeout for a TASK node that sets none. */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+
 export interface TaskInput {
   readonly name: string;
   readonly value: JsonValue;
+  /** The TaskDef's input or the variable it came from is masked: the API must not show the value. */
+  readonly masked?: boolean | undefined;
 }
 
 /** The TaskRun of the TASK NodeRun a thread stands on. */
@@ -38,6 +43,8 @@ export interface TaskRunState {
   /** The attempt being waited on, from 0. */
   readonly attempt: number;
   readonly status: TaskStatus;
+  /** Seconds from a claim to the attempt's TIMEOUT, when the node set them (else DEFAULT_TASK_TIMEOUT_SECONDS). */
+  readonly timeoutSeconds?: number | undefined;
 }
 
 /** The NodeRun a thread stands on. Finished NodeRuns leave the state; they live in the event log. */

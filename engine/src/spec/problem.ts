@@ -4,6 +4,7 @@ export type SpecPath = readonly (string | number)[];
 export type ProblemCode =
   | 'INVALID_NAME'
   | 'MISSING_FIELD'
+  | 'CONFLICTING_FIELDS'
   | 'UNKNOWN_NODE_TYPE'
   | 'MISSING_THREAD'
   | 'ENTRYPOINT_COUNT'

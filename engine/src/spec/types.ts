@@ -22,6 +22,8 @@ export interface TaskDef {
 export interface VariableDef {
   readonly name: string;
   readonly type: VariableType;
+  /** Its values are secrets: the engine uses them as they are, and the API shows them as `*****` (LittleHorse). */
+  readonly masked?: boolean | undefined;
 }
 
 /** A variable declared by a ThreadSpec. Names are unique across a WfSpec, as in LittleHorse. */
@@ -102,7 +104,12 @@ export interface ExponentialBackoff {
 /** Runs a TaskDef on a Task Worker and waits for its TaskRun to finish. */
 export interface TaskNode extends NodeBase {
   readonly type: 'TASK';
-  readonly taskDefName: string;
+  /** The TaskDef it runs; exactly one of this and `dynamicTaskDefName`. */
+  readonly taskDefName?: string | undefined;
+  /** A STR naming the TaskDef when the node runs (LittleHorse's dynamic task); one not registered is VAR_SUB_ERROR. */
+  readonly dynamicTaskDefName?: VariableAssignment | undefined;
+  /** Seconds a worker has from claiming an attempt to reporting it; then the attempt times out. Default 60. */
+  readonly timeoutSeconds?: number | undefined;
   /** One per input of the TaskDef, in its order. */
   readonly inputs?: readonly VariableAssignment[] | undefined;
   /** Attempts after the first for errors and timeouts (never for business exceptions). Default 0. */

@@ -69,7 +69,11 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'an EXIT throws a failure named with a space', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'not ok', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
     { when: 'a handler catches a failure named with a space', spec: handling({ handlerSpecName: 'handler', specificFailure: 'no way' }), path: at(GREET, 'failureHandlers', 0, 'specificFailure') },
   ],
+  CONFLICTING_FIELDS: [
+    { when: 'a TASK names its TaskDef both ways', spec: edit((_, n) => (n[GREET].dynamicTaskDefName = v('name'))), path: at(GREET, 'dynamicTaskDefName') },
+  ],
   MISSING_FIELD: [
+    { when: 'a TASK names no TaskDef at all', spec: edit((_, n) => delete n[GREET].taskDefName), path: at(GREET, 'taskDefName') },
     { when: 'the spec is not an object', spec: 'two-tasks', path: [] },
     { when: 'there are no ThreadSpecs', spec: edit((s) => (s.threadSpecs = {})), path: ['threadSpecs'] },
     { when: 'a ThreadSpec has no nodes', spec: edit((s) => delete s.threadSpecs.entrypoint.nodes), path: [...NODE_PATH] },
@@ -148,6 +152,16 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'two threads declare the same name (names are WfSpec-global)', spec: spawning([{ name: 'name', type: 'STR' }]), path: ['threadSpecs', 'child', 'variableDefs', 0, 'name'] },
   ],
   TYPE_MISMATCH: [
+    {
+      when: 'a dynamic TASK is named by an INT variable',
+      spec: edit((_, n) => {
+        delete n[GREET].taskDefName;
+        n[GREET].dynamicTaskDefName = v('length');
+      }),
+      path: at(GREET, 'dynamicTaskDefName'),
+    },
+    { when: 'masked is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].masked = 'yes')), path: [...VARS, 0, 'masked'] },
+    { when: 'a SLEEP waits until a STR', spec: between('9-nap-SLEEP', { type: 'SLEEP', timestamp: v('name') }), path: at('9-nap-SLEEP', 'timestamp') },
     { when: 'a default value does not fit its type', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[2].defaultValue = 'x')), path: [...VARS, 2, 'defaultValue'] },
     { when: 'a literal input does not fit the TaskDef input', spec: edit((_, n) => (n[GREET].inputs = [lit(5)])), path: at(GREET, 'inputs', 0, 'value') },
     { when: 'an INT variable feeds a STR input', spec: edit((_, n) => (n[COUNT].inputs = [v('length')])), path: at(COUNT, 'inputs', 0) },
@@ -164,7 +178,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a WAIT_FOR_THREADS waits on a STR', spec: between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [v('name')] }), path: at('9-wait-WAIT_FOR_THREADS', 'threads', 0) },
     { when: 'a START_THREAD gives a STR to an INT variable', spec: spawning([{ name: 'k', type: 'INT' }], { variables: { k: lit('x') } }), path: at('9-spawn-START_THREAD', 'variables', 'k', 'value') },
   ],
-  INVALID_TYPE: [{ when: 'a variable has a type that does not exist', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'when', type: 'TIMESTAMP' })), path: [...VARS, 3, 'type'] }],
+  INVALID_TYPE: [{ when: 'a variable has a type that does not exist', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'when', type: 'DATE' })), path: [...VARS, 3, 'type'] }],
   NO_NODE_OUTPUT: [
     {
       when: 'a mutation on an ENTRYPOINT edge reads its output',
@@ -186,6 +200,8 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a START_THREAD gives nothing for a required variable', spec: spawning([{ name: 'k', type: 'INT', required: true }]), path: at('9-spawn-START_THREAD', 'variables') },
   ],
   OUT_OF_RANGE: [
+    { when: 'a TASK timeout is 0 seconds', spec: edit((_, n) => (n[GREET].timeoutSeconds = 0)), path: at(GREET, 'timeoutSeconds') },
+    { when: 'a TASK timeout is a fraction', spec: edit((_, n) => (n[GREET].timeoutSeconds = 2.5)), path: at(GREET, 'timeoutSeconds') },
     { when: 'retries is negative', spec: edit((_, n) => (n[GREET].retries = -1)), path: at(GREET, 'retries') },
     { when: 'retries is a fraction', spec: edit((_, n) => (n[GREET].retries = 1.5)), path: at(GREET, 'retries') },
     { when: 'retries is above 1000', spec: edit((_, n) => (n[GREET].retries = 1001)), path: at(GREET, 'retries') },

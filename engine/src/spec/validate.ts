@@ -92,6 +92,9 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
         report([...path, 'name'], 'DUPLICATE_VARIABLE', `Variable '${def.name}' is declared twice; names are unique in a WfSpec.`);
         return;
       }
+      if (def.masked !== undefined && typeof def.masked !== 'boolean') {
+        report([...path, 'masked'], 'TYPE_MISMATCH', `masked of '${def.name}' must be true or false.`);
+      }
       if (def.defaultValue !== undefined && !isValueOfType(def.defaultValue, def.type)) {
         report(
           [...path, 'defaultValue'],
@@ -154,7 +157,7 @@ function validateThread(
       const given = [node.rawSeconds, node.timestamp].filter((v) => v !== undefined);
       if (given.length !== 1) report(nodePath, 'MISSING_FIELD', `SLEEP '${name}' needs exactly one of rawSeconds and timestamp.`);
       if (node.rawSeconds) checkAssignment([...nodePath, 'rawSeconds'], node.rawSeconds, 'INT', `the seconds '${name}' sleeps`, variables, report);
-      if (node.timestamp) checkAssignment([...nodePath, 'timestamp'], node.timestamp, 'INT', `the time '${name}' sleeps until`, variables, report);
+      if (node.timestamp) checkAssignment([...nodePath, 'timestamp'], node.timestamp, 'TIMESTAMP', `the time '${name}' sleeps until`, variables, report);
     }
     if (node.failureHandlers !== undefined) validateFailureHandlers([...nodePath, 'failureHandlers'], name, node.failureHandlers, report, wf);
     if (node.type === 'WAIT_FOR_THREADS') {
@@ -425,6 +428,7 @@ function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'un
   // ExternalEventDefs carry no content type yet, so an event's content may be anything.
   if (node.type === 'EXTERNAL_EVENT') return 'unknown';
   if (node.type !== 'TASK') return 'none';
+  if (node.taskDefName === undefined) return 'unknown';
   const def = own(catalog.taskDefs, node.taskDefName);
   if (!def) return 'unknown';
   return def.returnType ?? 'none';
@@ -438,11 +442,45 @@ function validateTaskNode(
   catalog: Catalog,
   report: Report,
 ): void {
-  const def: TaskDef | undefined = typeof node.taskDefName === 'string' ? own(catalog.taskDefs, node.taskDefName) : undefined;
-  if (!def) {
-    report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${describeValue(node.taskDefName as JsonValue)}, which is not registered.`);
+  if (node.timeoutSeconds !== undefined && !(Number.isInteger(node.timeoutSeconds) && node.timeoutSeconds > 0)) {
+    report([...nodePath, 'timeoutSeconds'], 'OUT_OF_RANGE', `timeoutSeconds of '${name}' must be a whole number of seconds above 0; got ${describeValue(node.timeoutSeconds as JsonValue)}.`);
+  }
+  checkRetries(nodePath, name, node, report);
+  if (node.dynamicTaskDefName !== undefined) {
+    if (node.taskDefName !== undefined) {
+      report([...nodePath, 'dynamicTaskDefName'], 'CONFLICTING_FIELDS', `TASK node '${name}' names its TaskDef both in taskDefName and in dynamicTaskDefName; keep one.`);
+    }
+    checkAssignment([...nodePath, 'dynamicTaskDefName'], node.dynamicTaskDefName, 'STR', `the TaskDef name of '${name}'`, variables, report);
+    // Which TaskDef runs is known only at run time, so the inputs' types can be checked only then.
+    if (!Array.isArray(node.inputs ?? [])) report([...nodePath, 'inputs'], 'MISSING_FIELD', `inputs of '${name}' must be a list.`);
+    else for (const [i, input] of (node.inputs ?? []).entries()) checkAssignment([...nodePath, 'inputs', i], input, undefined, `input ${i} of '${name}'`, variables, report);
     return;
   }
+  const def: TaskDef | undefined = typeof node.taskDefName === 'string' ? own(catalog.taskDefs, node.taskDefName) : undefined;
+  if (!def) {
+    if (node.taskDefName === undefined) report([...nodePath, 'taskDefName'], 'MISSING_FIELD', `TASK node '${name}' needs a taskDefName or a dynamicTaskDefName.`);
+    else report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${describeValue(node.taskDefName as JsonValue)}, which is not registered.`);
+    return;
+  }
+  if (node.inputs !== undefined && !Array.isArray(node.inputs)) {
+    report([...nodePath, 'inputs'], 'MISSING_FIELD', `inputs of '${name}' must be a list, one per input of TaskDef '${def.name}'.`);
+    return;
+  }
+  const inputs = node.inputs ?? [];
+  if (inputs.length !== def.inputVars.length) {
+    report(
+      [...nodePath, 'inputs'],
+      'INPUT_COUNT',
+      `TaskDef '${def.name}' takes ${def.inputVars.length} input(s) (${def.inputVars.map((v) => v.name).join(', ') || 'none'}); node '${name}' gives ${inputs.length}.`,
+    );
+  }
+  inputs.forEach((input, i) => {
+    const param = def.inputVars[i];
+    if (param) checkAssignment([...nodePath, 'inputs', i], input, param.type, `input '${param.name}' of TaskDef '${def.name}'`, variables, report);
+  });
+}
+
+function checkRetries(nodePath: SpecPath, name: string, node: Extract<Node, { type: 'TASK' }>, report: Report): void {
   if (node.retries !== undefined && !(Number.isInteger(node.retries) && node.retries >= 0 && node.retries <= 1000)) {
     report([...nodePath, 'retries'], 'OUT_OF_RANGE', `retries of '${name}' must be a whole number from 0 to 1000; got ${describeValue(node.retries as JsonValue)}.`);
   }
@@ -462,22 +500,6 @@ function validateTaskNode(
       }
     }
   }
-  if (node.inputs !== undefined && !Array.isArray(node.inputs)) {
-    report([...nodePath, 'inputs'], 'MISSING_FIELD', `inputs of '${name}' must be a list, one per input of TaskDef '${def.name}'.`);
-    return;
-  }
-  const inputs = node.inputs ?? [];
-  if (inputs.length !== def.inputVars.length) {
-    report(
-      [...nodePath, 'inputs'],
-      'INPUT_COUNT',
-      `TaskDef '${def.name}' takes ${def.inputVars.length} input(s) (${def.inputVars.map((v) => v.name).join(', ') || 'none'}); node '${name}' gives ${inputs.length}.`,
-    );
-  }
-  inputs.forEach((input, i) => {
-    const param = def.inputVars[i];
-    if (param) checkAssignment([...nodePath, 'inputs', i], input, param.type, `input '${param.name}' of TaskDef '${def.name}'`, variables, report);
-  });
 }
 
 /** Checks where a value comes from; `expected` is the type it must have, when the spec can tell. */

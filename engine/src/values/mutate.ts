@@ -1,6 +1,7 @@
 import type { JsonValue, VariableType } from './value.ts';
 import { deepEqual, toText } from './compare.ts';
-import { aType, describeValue, isJsonObject, isValueOfType } from './value.ts';
+import { concatBase64 } from './base64.ts';
+import { aType, describeValue, isBase64, isJsonObject, isValueOfType } from './value.ts';
 
 /** LittleHorse's VariableMutationTypes. */
 export const MUTATION_TYPES = [
@@ -24,6 +25,9 @@ export const MUTATIONS_BY_TYPE: Readonly<Record<VariableType, readonly MutationT
   BOOL: ['ASSIGN'],
   JSON_OBJ: ['ASSIGN', 'REMOVE_KEY'],
   JSON_ARR: ['ASSIGN', 'ADD', 'EXTEND', 'REMOVE_IF_PRESENT', 'REMOVE_INDEX'],
+  BYTES: ['ASSIGN', 'EXTEND'],
+  WF_RUN_ID: ['ASSIGN'],
+  TIMESTAMP: ['ASSIGN'],
 };
 
 export type Mutated = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly message: string };
@@ -42,6 +46,10 @@ export function mutate(type: VariableType, current: JsonValue, operation: Mutati
       return isValueOfType(rhs, type) ? { ok: true, value: rhs } : fail(`${aType(type)} variable cannot hold ${describeValue(rhs)}.`);
     case 'ADD':
     case 'EXTEND':
+      if (type === 'BYTES') {
+        if (typeof rhs !== 'string' || !isBase64(rhs)) return fail(`EXTEND of BYTES needs BYTES (base64); got ${describeValue(rhs)}.`);
+        return { ok: true, value: concatBase64(typeof current === 'string' ? current : '', rhs) };
+      }
       if (type === 'STR') return { ok: true, value: `${current === null ? '' : toText(current)}${rhs === null ? '' : toText(rhs)}` };
       if (type === 'JSON_ARR') {
         const list = (current ?? []) as readonly JsonValue[];

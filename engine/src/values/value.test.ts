@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonValue, VariableType } from './value.ts';
 import { aType, describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, VARIABLE_TYPES } from './value.ts';
+import { concatBase64, decodeBase64, encodeBase64 } from './base64.ts';
+import { mutate } from './mutate.ts';
 
 describe('isValueOfType', () => {
   const fits: Record<VariableType, { yes: JsonValue[]; no: JsonValue[] }> = {
@@ -11,6 +13,11 @@ describe('isValueOfType', () => {
     BOOL: { yes: [true, false], no: [0, 1, 'true', [], {}] },
     JSON_OBJ: { yes: [{}, { a: 1, b: [null] }], no: [[], 'x', 1, true] },
     JSON_ARR: { yes: [[], [1, 'a', null, {}]], no: [{}, 'x', 1, false] },
+    // Base64 with its padding; anything else is not BYTES.
+    BYTES: { yes: ['', 'AA==', 'aGk=', 'aGVsbG8h'], no: ['aGk', 'a$==', 'AAA=A', 3, [1, 2]] },
+    WF_RUN_ID: { yes: ['run-1', 'parent_0-3'], no: ['', 7, {}] },
+    // Epoch milliseconds, LittleHorse's sleep-until unit.
+    TIMESTAMP: { yes: [0, 1_800_000_000_000, -1], no: [1.5, '2026-11-25T09:00:00Z', true] },
   };
 
   for (const type of VARIABLE_TYPES) {
@@ -34,13 +41,24 @@ describe('isAssignable', () => {
     expect(isAssignable('INT', 'DOUBLE')).toBe(true);
   });
 
+  it('reads BYTES and WF_RUN_IDs as STRs, and treats an INT and a TIMESTAMP alike, as JSON cannot tell them apart', () => {
+    expect(isAssignable('BYTES', 'STR')).toBe(true);
+    expect(isAssignable('WF_RUN_ID', 'STR')).toBe(true);
+    expect(isAssignable('STR', 'WF_RUN_ID')).toBe(true);
+    expect(isAssignable('INT', 'TIMESTAMP')).toBe(true);
+    expect(isAssignable('TIMESTAMP', 'INT')).toBe(true);
+    expect(isAssignable('STR', 'BYTES')).toBe(false);
+    expect(isAssignable('BOOL', 'TIMESTAMP')).toBe(false);
+  });
+
   it('does not narrow a DOUBLE to an INT without a cast', () => {
     expect(isAssignable('DOUBLE', 'INT')).toBe(false);
   });
 
   it('assigns every type to itself and no other pair without a cast', () => {
     const allowed = VARIABLE_TYPES.flatMap((from) => VARIABLE_TYPES.filter((to) => isAssignable(from, to)).map((to) => `${from}->${to}`));
-    expect(allowed.sort()).toEqual([...VARIABLE_TYPES.map((t) => `${t}->${t}`), 'INT->DOUBLE'].sort());
+    const widenings = ['INT->DOUBLE', 'INT->TIMESTAMP', 'TIMESTAMP->INT', 'TIMESTAMP->DOUBLE', 'BYTES->STR', 'WF_RUN_ID->STR', 'STR->WF_RUN_ID'];
+    expect(allowed.sort()).toEqual([...VARIABLE_TYPES.map((t) => `${t}->${t}`), ...widenings].sort());
   });
 });
 
@@ -49,7 +67,7 @@ describe('isVariableType', () => {
     expect(isVariableType(type)).toBe(true);
   });
 
-  it.each(['str', 'TIMESTAMP', 'BYTES', '', null, 5, {}])('does not know %j', (value) => {
+  it.each(['str', 'DATE', 'STRUCT', '', null, 5, {}])('does not know %j', (value) => {
     expect(isVariableType(value)).toBe(false);
   });
 });
@@ -82,6 +100,28 @@ describe('describeValue', () => {
 
 describe('aType', () => {
   it('puts the right article before a type', () => {
-    expect(VARIABLE_TYPES.map(aType)).toEqual(['a STR', 'an INT', 'a DOUBLE', 'a BOOL', 'a JSON_OBJ', 'a JSON_ARR']);
+    expect(VARIABLE_TYPES.map(aType)).toEqual(['a STR', 'an INT', 'a DOUBLE', 'a BOOL', 'a JSON_OBJ', 'a JSON_ARR', 'a BYTES', 'a WF_RUN_ID', 'a TIMESTAMP']);
+  });
+});
+
+describe('BYTES mutations', () => {
+  it('EXTEND joins the bytes, not the base64 text, when the left side has padding', () => {
+    // "hi" + "!" is "hi!", whose base64 is "aGkh"; gluing the texts would give the invalid "aGk=IQ==".
+    expect(mutate('BYTES', 'aGk=', 'EXTEND', 'IQ==')).toEqual({ ok: true, value: 'aGkh' });
+    expect(mutate('BYTES', 'aGVsbG8h', 'EXTEND', 'aGk=')).toEqual({ ok: true, value: 'aGVsbG8haGk=' });
+    expect(mutate('BYTES', null, 'EXTEND', 'aGk=')).toEqual({ ok: true, value: 'aGk=' });
+  });
+
+  it('refuses to EXTEND BYTES with text that is not base64, and any arithmetic', () => {
+    expect(mutate('BYTES', 'aGk=', 'EXTEND', 'hi there')).toMatchObject({ ok: false });
+    expect(mutate('BYTES', 'aGk=', 'ADD', 'aGk=')).toMatchObject({ ok: false, message: 'ADD does not apply to a BYTES variable.' });
+    expect(mutate('TIMESTAMP', 0, 'ADD', 1)).toMatchObject({ ok: false });
+  });
+
+  it('round-trips every byte through the codec', () => {
+    const bytes = Array.from({ length: 256 }, (_, i) => i);
+    for (let n = 0; n <= 5; n++) expect(decodeBase64(encodeBase64(bytes.slice(0, n)))).toEqual(bytes.slice(0, n));
+    expect(decodeBase64(encodeBase64(bytes))).toEqual(bytes);
+    expect(concatBase64(encodeBase64([1, 2]), encodeBase64([3, 4, 5, 6]))).toBe(encodeBase64([1, 2, 3, 4, 5, 6]));
   });
 });

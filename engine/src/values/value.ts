@@ -1,8 +1,11 @@
 /** A value as it travels through specs, events, GraphQL and the browser: plain JSON. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** The types a variable may have (LittleHorse's primitive VariableTypes). */
-export const VARIABLE_TYPES = ['STR', 'INT', 'DOUBLE', 'BOOL', 'JSON_OBJ', 'JSON_ARR'] as const;
+/**
+ * The types a variable may have (LittleHorse's primitive VariableTypes). In JSON, BYTES are base64 text, a
+ * WF_RUN_ID is the id's text and a TIMESTAMP is an INT of epoch milliseconds (LittleHorse's sleep timestamp unit).
+ */
+export const VARIABLE_TYPES = ['STR', 'INT', 'DOUBLE', 'BOOL', 'JSON_OBJ', 'JSON_ARR', 'BYTES', 'WF_RUN_ID', 'TIMESTAMP'] as const;
 export type VariableType = (typeof VARIABLE_TYPES)[number];
 
 export function isVariableType(value: unknown): value is VariableType {
@@ -32,7 +35,18 @@ export function isValueOfType(value: JsonValue | undefined, type: VariableType):
       return isJsonObject(value);
     case 'JSON_ARR':
       return Array.isArray(value);
+    case 'BYTES':
+      return typeof value === 'string' && isBase64(value);
+    case 'WF_RUN_ID':
+      return typeof value === 'string' && value.length > 0;
+    case 'TIMESTAMP':
+      return typeof value === 'number' && Number.isSafeInteger(value);
   }
+}
+
+/** Standard base64 with its padding: what BYTES look like in JSON. */
+export function isBase64(text: string): boolean {
+  return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 }
 
 /** Names the kind of a value for messages: `"abc" (STR)`. */
@@ -53,9 +67,18 @@ function kindOf(value: JsonValue): string {
 
 /** Whether a value of type `from` may be stored in a variable of type `to` without a cast. */
 export function isAssignable(from: VariableType, to: VariableType): boolean {
-  // LittleHorse: INT widens to DOUBLE; every other pair needs an explicit cast.
-  return from === to || (from === 'INT' && to === 'DOUBLE');
+  // LittleHorse: INT widens to DOUBLE, BYTES and WF_RUN_ID read as STR; every other pair needs an explicit cast.
+  // JSON cannot tell an INT from a TIMESTAMP or a STR from a WF_RUN_ID, so those pairs go both ways here.
+  return from === to || (ASSIGNABLE[from]?.includes(to) ?? false);
 }
+
+const ASSIGNABLE: Partial<Record<VariableType, readonly VariableType[]>> = {
+  INT: ['DOUBLE', 'TIMESTAMP'],
+  TIMESTAMP: ['INT', 'DOUBLE'],
+  BYTES: ['STR'],
+  WF_RUN_ID: ['STR'],
+  STR: ['WF_RUN_ID'],
+};
 
 /** "an INT", "a STR": a type with its article, for messages. */
 export function aType(type: VariableType): string {

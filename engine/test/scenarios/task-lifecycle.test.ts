@@ -247,3 +247,67 @@ describe('event time', () => {
     expect(failed.state.threadRuns[0]?.currentNodeRun).toMatchObject({ arrivalTime: 2_000, endTime: 3_000 });
   });
 });
+
+describe('a TASK whose TaskDef is named by a variable (dynamic task)', () => {
+  // greet's node names its TaskDef through the `greeting` variable instead of a fixed name.
+  const dynamic = (name: JsonValue) => ({
+    wfSpec: twoTaskSpec({ greet: { taskDefName: undefined, dynamicTaskDefName: { type: 'VARIABLE', variableName: 'greeting' } } }),
+    variables: { name: 'Ada', greeting: name },
+  });
+
+  it('runs the TaskDef the variable names when the node runs', () => {
+    const { wfSpec, variables } = dynamic('count');
+    const { events } = accepted(startWf(variables, { wfSpec }));
+    expect(events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ taskDefName: 'count', input: [{ name: 'text', value: 'Ada' }] });
+  });
+
+  it('fails with VAR_SUB_ERROR when no TaskDef has that name (LittleHorse), not TASK_ERROR', () => {
+    const { wfSpec, variables } = dynamic('shout');
+    const { state } = accepted(startWf(variables, { wfSpec }));
+    expect(state).toMatchObject({ status: 'ERROR', failure: { name: 'VAR_SUB_ERROR', message: "TaskDef 'shout' is not registered." } });
+  });
+
+  it('fails with VAR_SUB_ERROR when the variable holds no name', () => {
+    const { wfSpec, variables } = dynamic(null);
+    const { state } = accepted(startWf(variables, { wfSpec }));
+    expect(state.failure).toMatchObject({ name: 'VAR_SUB_ERROR', message: expect.stringMatching(/must be named by a STR; got null/) });
+  });
+});
+
+describe('a TASK timeout', () => {
+  it('travels with every attempt, retries included, so the server can time out a claimed attempt', () => {
+    const wfSpec = twoTaskSpec({ greet: { timeoutSeconds: 5, retries: 1 } });
+    const started = accepted(startWf({ name: 'Ada' }, { wfSpec }));
+    expect(started.events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ attempt: 0, timeoutSeconds: 5 });
+    const retried = accepted(reportTask(started.state, '0-1', { status: 'TIMEOUT' }, { wfSpec }));
+    expect(retried.events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ attempt: 1, timeoutSeconds: 5 });
+    expect(retried.state.threadRuns[0]?.currentNodeRun?.taskRun).toMatchObject({ attempt: 1, timeoutSeconds: 5 });
+  });
+
+  it('is left to the default (60 s, DEFAULT_TASK_TIMEOUT_SECONDS) when the node sets none', () => {
+    const { events } = accepted(startWf({ name: 'Ada' }));
+    expect(events.find((e) => e.type === 'TaskRunScheduled')).not.toHaveProperty('timeoutSeconds');
+  });
+});
+
+describe('masked values', () => {
+  it('marks a task input masked when the variable it comes from is masked', () => {
+    const wfSpec = structuredClone(twoTaskSpec()) as { threadSpecs: { entrypoint: { variableDefs: { name: string; masked?: boolean }[] } } } & VersionedWfSpec;
+    wfSpec.threadSpecs.entrypoint.variableDefs.forEach((d) => d.name === 'name' && (d.masked = true));
+    const { events } = accepted(startWf({ name: 'Ada' }, { wfSpec }));
+    // The worker still gets the real value; hiding it is the API's job.
+    expect(events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ input: [{ name: 'name', value: 'Ada', masked: true }] });
+  });
+
+  it('marks a task input masked when the TaskDef declares that input masked', () => {
+    const masking: Catalog = { taskDefs: { ...catalog.taskDefs, greet: { name: 'greet', inputVars: [{ name: 'name', type: 'STR', masked: true }], returnType: 'STR' } } };
+    const { events } = accepted(startWf({ name: 'Ada' }, { catalog: masking }));
+    expect(events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ input: [{ name: 'name', value: 'Ada', masked: true }] });
+  });
+
+  it('leaves other inputs unmarked', () => {
+    const { events } = accepted(startWf({ name: 'Ada' }));
+    expect(events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ input: [{ name: 'name', value: 'Ada' }] });
+    expect(JSON.stringify(events)).not.toContain('masked');
+  });
+});

@@ -45,11 +45,17 @@ export class TaskNodeOutput extends NodeOutput {
     this.thread.configureTask(this.nodeName, { exponentialBackoff: backoff });
     return this;
   }
+
+  /** Gives a worker `seconds` from claiming an attempt to reporting it; then the attempt times out (default 60). */
+  timeout(seconds: number): this {
+    this.thread.configureTask(this.nodeName, { timeoutSeconds: seconds });
+    return this;
+  }
 }
 
 /** A variable declared by a thread; `assign` records a mutation on the thread's next edge. */
 export class WfRunVariable<T extends VariableType = VariableType> {
-  readonly #def: { name: string; type: T; required?: boolean; defaultValue?: JsonValue; searchable?: boolean };
+  readonly #def: { name: string; type: T; required?: boolean; defaultValue?: JsonValue; searchable?: boolean; masked?: boolean };
 
   constructor(
     private readonly thread: WorkflowThread,
@@ -76,6 +82,12 @@ export class WfRunVariable<T extends VariableType = VariableType> {
   /** Index it so WfRuns can be searched by its value. */
   searchable(): this {
     this.#def.searchable = true;
+    return this;
+  }
+
+  /** Its values are secrets: workers get them, the API shows `*****`. */
+  masked(): this {
+    this.#def.masked = true;
     return this;
   }
 
@@ -145,19 +157,34 @@ export class WorkflowThread {
   declareJsonArr(name: string): WfRunVariable<'JSON_ARR'> {
     return this.#declare(name, 'JSON_ARR');
   }
+  /** Base64 text in JSON. */
+  declareBytes(name: string): WfRunVariable<'BYTES'> {
+    return this.#declare(name, 'BYTES');
+  }
+  declareWfRunId(name: string): WfRunVariable<'WF_RUN_ID'> {
+    return this.#declare(name, 'WF_RUN_ID');
+  }
+  /** Epoch milliseconds in JSON. */
+  declareTimestamp(name: string): WfRunVariable<'TIMESTAMP'> {
+    return this.#declare(name, 'TIMESTAMP');
+  }
 
-  /** Runs a TaskDef with the given inputs, in the order of its inputVars; returns its output. */
-  execute(taskDefName: string, ...inputs: (WfRunVariable | JsonValue)[]): TaskNodeOutput {
-    const name = this.#add(taskDefName, {
+  /**
+   * Runs a TaskDef with the given inputs, in the order of its inputVars; returns its output. Given a STR variable
+   * instead of a name, it runs the TaskDef the variable names when the node runs (a dynamic task).
+   */
+  execute(taskDef: string | WfRunVariable<'STR'>, ...inputs: (WfRunVariable | JsonValue)[]): TaskNodeOutput {
+    const label = typeof taskDef === 'string' ? taskDef : taskDef.name;
+    const name = this.#add(label, {
       type: 'TASK',
-      taskDefName,
-      inputs: inputs.map((input, i) => this.source(input, `input ${i} of '${taskDefName}'`) as VariableAssignment),
+      ...(typeof taskDef === 'string' ? { taskDefName: taskDef } : { dynamicTaskDefName: { type: 'VARIABLE', variableName: taskDef.name } }),
+      inputs: inputs.map((input, i) => this.source(input, `input ${i} of '${label}'`) as VariableAssignment),
     });
     return new TaskNodeOutput(this, name);
   }
 
   /** @internal */
-  configureTask(nodeName: string, settings: Pick<TaskNode, 'retries' | 'exponentialBackoff'>): void {
+  configureTask(nodeName: string, settings: Pick<TaskNode, 'retries' | 'exponentialBackoff' | 'timeoutSeconds'>): void {
     const entry = this.#nodes.find(([name]) => name === nodeName);
     if (!entry || entry[1].type !== 'TASK') throw new Error(`${this.workflowName}: '${nodeName}' is not a TASK node of this thread.`);
     entry[1] = { ...entry[1], ...settings };

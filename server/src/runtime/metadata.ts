@@ -1,7 +1,10 @@
 import type { Catalog, ExternalEventDef, TaskDef, VersionedWfSpec, WfSpecId } from '@gallop/engine';
 import { NotFoundError } from '../graphql/errors.ts';
 import type { Queryable } from '../store/db.ts';
-import { findExternalEventDef, findTaskDef, findWfSpec } from '../store/queries/metadata.ts';
+import { findExternalEventDef, findTaskDef, findWfSpec, listTaskDefs } from '../store/queries/metadata.ts';
+
+/** How many TaskDefs a dynamic TASK can choose from; a tenant with more needs the names resolved another way. */
+const MAX_TASK_DEFS = 10_000;
 
 /**
  * Reads WfSpecs and TaskDefs for decisions. Both are immutable once registered, so each is read from the
@@ -27,17 +30,23 @@ export class Metadata {
     this.#specs.set(`${tenantId}\u0000${spec.name}\u0000${spec.majorVersion}\u0000${spec.revision}`, spec);
   }
 
-  /** The TaskDefs a WfSpec names; a TaskDef missing here fails its node at run time with TASK_ERROR. */
+  /**
+   * The TaskDefs a WfSpec names; a TaskDef missing here fails its node at run time with TASK_ERROR. A WfSpec with a
+   * dynamic TASK may run any TaskDef, including one registered after it, so it gets all of the tenant's, read afresh.
+   */
   async catalogFor(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<Catalog> {
     const names = new Set<string>();
     const eventNames = new Set<string>();
+    let dynamic = false;
     for (const thread of Object.values(spec.threadSpecs)) {
       for (const node of Object.values(thread.nodes)) {
-        if (node.type === 'TASK') names.add(node.taskDefName);
+        if (node.type === 'TASK' && node.taskDefName !== undefined) names.add(node.taskDefName);
+        if (node.type === 'TASK' && node.dynamicTaskDefName !== undefined) dynamic = true;
         if (node.type === 'EXTERNAL_EVENT') eventNames.add(node.externalEventDefName);
       }
     }
     const taskDefs: Record<string, TaskDef> = {};
+    if (dynamic) for (const row of await listTaskDefs(db, tenantId, undefined, MAX_TASK_DEFS)) names.add(row.name);
     for (const name of names) {
       const def = await this.taskDef(db, tenantId, name);
       if (def) taskDefs[name] = def;

@@ -211,6 +211,7 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
           attempt: event.attempt,
           input: event.input,
           scheduledAt: new Date(event.time),
+          timeoutSeconds: event.timeoutSeconds ?? null,
         });
         break;
       }

@@ -106,7 +106,13 @@ export class TaskDispatch {
       .for('update', { skipLocked: true });
     const rows = await this.db
       .update(taskRuns)
-      .set({ status: 'TASK_RUNNING', workerId: request.workerId, startedAt: new Date(now), leaseExpiresAt })
+      .set({
+        status: 'TASK_RUNNING',
+        workerId: request.workerId,
+        startedAt: new Date(now),
+        // LittleHorse: a node's timeout, when it sets one, is how long the worker has; otherwise the lease it asked for.
+        leaseExpiresAt: sql`coalesce(${new Date(now).toISOString()}::timestamptz + ${taskRuns.timeoutSeconds} * interval '1 second', ${leaseExpiresAt.toISOString()}::timestamptz)`,
+      })
       .where(sql`(${taskRuns.tenantId}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) in (${next})`)
       .returning();
     return rows
@@ -118,7 +124,7 @@ export class TaskDispatch {
         attempt: row.attempt,
         input: inputObject(row.input),
         scheduledAt: row.scheduledAt,
-        leaseExpiresAt,
+        leaseExpiresAt: row.leaseExpiresAt ?? leaseExpiresAt,
       }));
   }
 }

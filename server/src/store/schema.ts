@@ -129,6 +129,8 @@ export const taskRuns = pgTable(
     workerId: text('worker_id'),
     startedAt: at('started_at'),
     leaseExpiresAt: at('lease_expires_at'),
+    /** The TASK node's timeout: a claim's lease lasts this long instead of what the worker asked for. */
+    timeoutSeconds: integer('timeout_seconds'),
     attempts: jsonb('attempts').$type<TaskAttemptRecord[]>().notNull().default(sql`'[]'::jsonb`),
   },
   (t) => [

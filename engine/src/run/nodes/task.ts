@@ -7,17 +7,19 @@ import type { FireTimer, ReportTaskAttempt } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
-import type { TaskInput, ThreadRunState } from '../state.ts';
+import type { TaskInput, TaskRunState, ThreadRunState } from '../state.ts';
+import type { TaskDef, TaskNode } from '../../spec/types.ts';
 import type { ArriveHandler } from './types.ts';
 
-/** TASK: evaluate the inputs against the TaskDef, then schedule attempt 0 of a new TaskRun. */
+/** TASK: resolve the TaskDef, evaluate the inputs against it, then schedule attempt 0 of a new TaskRun. */
 export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
   const position = s.thread(thread.number).currentNodeRun?.position ?? 0;
   const fail = (failure: Failure) =>
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
 
-  const taskDef = own(s.ctx.catalog.taskDefs, node.taskDefName);
-  if (!taskDef) return fail({ name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` });
+  const resolved = resolveTaskDef(s, thread, node);
+  if (!resolved.ok) return fail(resolved.failure);
+  const taskDef = resolved.taskDef;
 
   const input: TaskInput[] = [];
   const given = node.inputs ?? [];
@@ -27,7 +29,8 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
     const evaluated = evaluate(s, s.thread(thread.number), source);
     const checked = evaluated.ok ? expectType(evaluated.value, param.type, `Input '${param.name}' of TaskDef '${taskDef.name}'`) : evaluated;
     if (!checked.ok) return fail(checked.failure);
-    input.push({ name: param.name, value: checked.value });
+    const masked = param.masked === true || (source.type === 'VARIABLE' && isMaskedVariable(s, s.thread(thread.number), source.variableName));
+    input.push(masked ? { name: param.name, value: checked.value, masked } : { name: param.name, value: checked.value });
   }
   s.emit({
     type: 'TaskRunScheduled',
@@ -37,8 +40,31 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
     taskDefName: taskDef.name,
     attempt: 0,
     input,
+    ...(node.timeoutSeconds === undefined ? {} : { timeoutSeconds: node.timeoutSeconds }),
   });
 };
+
+/** The TaskDef a TASK node runs: fixed, or named by a STR when the node runs (LittleHorse's dynamic task). */
+function resolveTaskDef(s: Session, thread: ThreadRunState, node: TaskNode): { ok: true; taskDef: TaskDef } | { ok: false; failure: Failure } {
+  if (node.dynamicTaskDefName) {
+    const named = evaluate(s, thread, node.dynamicTaskDefName);
+    if (!named.ok) return named;
+    if (typeof named.value !== 'string') {
+      return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `The TaskDef to run must be named by a STR; got ${describeValue(named.value)}.` } };
+    }
+    const taskDef = own(s.ctx.catalog.taskDefs, named.value);
+    // LittleHorse: an unknown dynamic name is a substitution error, a deleted fixed one a TASK_ERROR.
+    return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `TaskDef '${named.value}' is not registered.` } };
+  }
+  const taskDef = node.taskDefName === undefined ? undefined : own(s.ctx.catalog.taskDefs, node.taskDefName);
+  return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` } };
+}
+
+/** Whether the variable `name` seen from `thread` is declared masked. */
+function isMaskedVariable(s: Session, thread: ThreadRunState, name: string): boolean {
+  const owner = s.variableOwner(thread, name);
+  return owner !== undefined && s.threadSpec(owner).variableDefs?.some((d) => d.name === name && d.masked === true) === true;
+}
 
 /** LittleHorse names a TaskRun after the NodeRun that made it. */
 export function taskGuid(threadRunNumber: number, position: number): string {
@@ -92,7 +118,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   if (node.type === 'TASK' && status !== 'TASK_EXCEPTION' && next <= (node.retries ?? 0)) {
     const backoff = node.exponentialBackoff;
     if (!backoff) {
-      s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input });
+      s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input, ...timeoutOf(taskRun) });
       return undefined;
     }
     // LittleHorse: the first retry waits the base interval, each later one `multiplier` times longer, up to the cap.
@@ -121,8 +147,12 @@ export function fireTaskRetry(s: Session, command: FireTimer): Rejection | undef
     return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do.` };
   }
   s.emit({ type: 'TimerFired', timerId: command.timerId });
-  s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: taskRun.attempt, input: taskRun.input });
+  s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: taskRun.attempt, input: taskRun.input, ...timeoutOf(taskRun) });
   return undefined;
+}
+
+function timeoutOf(taskRun: TaskRunState): { timeoutSeconds?: number } {
+  return taskRun.timeoutSeconds === undefined ? {} : { timeoutSeconds: taskRun.timeoutSeconds };
 }
 
 function unknownOrStale(s: Session, command: ReportTaskAttempt): Rejection {
