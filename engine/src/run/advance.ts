@@ -17,9 +17,9 @@ import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
 import { initialValues } from './variables.ts';
 import { handlerFor } from './failure-handlers.ts';
-import { finishHalting } from './halting.ts';
+import { finishHalting, haltThread, resumeThread } from './halting.ts';
 import { settleInterrupt } from './interrupts.ts';
-import type { ThreadRunKind, ThreadRunState } from './state.ts';
+import type { NodeRunState, ThreadRunKind, ThreadRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
 const arrive: { [K in NodeType]: ArriveHandler<K> } = {
@@ -29,7 +29,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   NOP: arriveAtNop,
   START_THREAD: arriveAtStartThread((s, name, variables, parent) => startThread(s, name, variables, parent)),
   START_MULTIPLE_THREADS: arriveAtStartMultipleThreads((s, name, variables, parent) => startThread(s, name, variables, parent)),
-  WAIT_FOR_THREADS: arriveAtWaitForThreads,
+  WAIT_FOR_THREADS: arriveAtWaitForThreads((s, name, variables, parent, kind) => startThread(s, name, variables, parent, kind)),
   WAIT_FOR_CONDITION: arriveAtWaitForCondition,
   SLEEP: arriveAtSleep,
   EXTERNAL_EVENT: arriveAtExternalEvent,
@@ -39,7 +39,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */
 const recheck: { [K in NodeType]?: CheckHandler<K> } = {
   EXIT: checkExit,
-  WAIT_FOR_THREADS: checkWaitForThreads,
+  WAIT_FOR_THREADS: checkWaitForThreads((s, name, variables, parent, kind) => startThread(s, name, variables, parent, kind)),
   WAIT_FOR_CONDITION: checkWaitForCondition,
   EXTERNAL_EVENT: checkExternalEvent,
 };
@@ -54,6 +54,7 @@ export function advance(s: Session): void {
     for (const thread of s.state.threadRuns) {
       if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
       else if (thread.status === 'HALTING' && finishHalting(s, thread)) moved = true;
+      else if (thread.status === 'HALTED' && thread.haltReasons?.includes('PENDING_FAILURE') && startPendingFailureHandler(s, thread)) moved = true;
       else if (thread.status === 'HALTED' && thread.haltReasons?.includes('HANDLING_FAILURE') && settleFailureHandler(s, thread)) moved = true;
       else if (
         (thread.status === 'HALTED' || thread.status === 'HALTING') &&
@@ -105,9 +106,9 @@ function advanceThread(s: Session, number: number): boolean {
         leaveNode(s, thread, true);
         return true;
       }
-      const failure = nodeRun.failure ?? { name: 'INTERNAL_ERROR', message: 'The node failed without a failure.' };
-      const handler = handlerFor(s.node(thread, nodeRun.nodeName).failureHandlers, failure);
-      if (handler && own(s.ctx.wfSpec.threadSpecs, handler.handlerSpecName)) startFailureHandler(s, thread, handler.handlerSpecName, failure);
+      const failure = failureOf(nodeRun);
+      // LittleHorse: with a handler, the thread and its descendants halt first; the handler starts once they have.
+      if (handlerSpecFor(s, thread)) haltThread(s, thread.number, 'PENDING_FAILURE');
       else failThread(s, thread, failure);
       return true;
     }
@@ -157,17 +158,44 @@ function completeThread(s: Session, thread: ThreadRunState): void {
   if (thread.number === 0) s.emit({ type: 'WfRunCompleted' });
 }
 
+/** The handler ThreadSpec for the failure of `thread`'s current NodeRun, if one of the node's handlers catches it. */
+function handlerSpecFor(s: Session, thread: ThreadRunState): string | undefined {
+  const nodeRun = thread.currentNodeRun;
+  if (!nodeRun) return undefined;
+  const handler = handlerFor(s.node(thread, nodeRun.nodeName).failureHandlers, failureOf(nodeRun));
+  return handler && own(s.ctx.wfSpec.threadSpecs, handler.handlerSpecName) ? handler.handlerSpecName : undefined;
+}
+
+function failureOf(nodeRun: NodeRunState): Failure {
+  return nodeRun.failure ?? { name: 'INTERNAL_ERROR', message: 'The node failed without a failure.' };
+}
+
 /**
- * Halts a thread whose node failed and starts the handler thread as its child (LittleHorse: the handler sees the
- * failed thread's variables, and its INPUT variable, if it declares one, holds the failure's content).
+ * Starts the handler of a failed thread once it and all its descendants have halted, as the failed thread's child
+ * (LittleHorse: the handler sees its variables, and its INPUT variable, if it declares one, holds the failure's
+ * content). A thread also stopped by hand waits for its resume.
  */
-function startFailureHandler(s: Session, thread: ThreadRunState, handlerSpecName: string, failure: Failure): void {
+function startPendingFailureHandler(s: Session, thread: ThreadRunState): boolean {
+  if (thread.haltReasons?.some((r) => r === 'MANUAL' || r === 'PARENT_HALTED' || r === 'PARENT_FAILED')) return false;
+  if (!descendantsStill(s, thread.number)) return false;
+  const handlerSpecName = handlerSpecFor(s, thread);
+  const nodeRun = thread.currentNodeRun;
+  if (!handlerSpecName || !nodeRun) return false;
+  const failure = failureOf(nodeRun);
   const defs = own(s.ctx.wfSpec.threadSpecs, handlerSpecName)?.variableDefs ?? [];
   const variables = initialValues(defs);
   if (defs.some((d) => d.name === 'INPUT')) variables.INPUT = failure.content ?? null;
   const handlerNumber = s.state.threadRuns.length;
   s.emit({ type: 'ThreadRunHalted', threadRunNumber: thread.number, reason: 'HANDLING_FAILURE', failureHandlerThreadRunNumber: handlerNumber });
   startThread(s, handlerSpecName, variables, thread.number, 'FAILURE_HANDLER');
+  return true;
+}
+
+/** Whether every descendant of thread `parent` has halted or ended. */
+function descendantsStill(s: Session, parent: number): boolean {
+  return s.state.threadRuns.every(
+    (t) => t.parentThreadRunNumber !== parent || ((t.status === 'HALTED' || isTerminal(t.status)) && descendantsStill(s, t.number)),
+  );
 }
 
 /** Resumes a thread whose failure handler completed, or fails it with the handler's own failure. */
@@ -189,6 +217,10 @@ function settleFailureHandler(s: Session, thread: ThreadRunState): boolean {
       failureHandled: true,
       ...(handledFailedChildren.length > 0 ? { handledFailedChildren } : {}),
     });
+    // The children it halted for the handler go on with it.
+    if (s.thread(thread.number).status === 'RUNNING') {
+      for (const child of s.state.threadRuns) if (child.parentThreadRunNumber === thread.number) resumeThread(s, child.number, 'PARENT_HALTED');
+    }
     return true;
   }
   if (handler.status === 'ERROR' || handler.status === 'EXCEPTION') {

@@ -126,6 +126,15 @@ export interface WorkflowEventThrown extends At {
   readonly position: number;
 }
 
+/** A WAIT_FOR_THREADS NodeRun runs a per-thread failure handler for a failed child (the next ThreadRunStarted). */
+export interface ChildFailureHandlerStarted extends At {
+  readonly type: 'ChildFailureHandlerStarted';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly childThreadRunNumber: number;
+  readonly handlerThreadRunNumber: number;
+}
+
 /** A waiting EXTERNAL_EVENT NodeRun took an ExternalEvent. */
 export interface ExternalEventClaimed extends At {
   readonly type: 'ExternalEventClaimed';
@@ -231,6 +240,7 @@ export type WfRunEvent =
   | WorkflowEventThrown
   | InterruptTriggered
   | InterruptHandlerStarted
+  | ChildFailureHandlerStarted
   | NodeRunCompleted
   | NodeRunFailed
   | VariableAssigned

@@ -1,6 +1,6 @@
 import { InvariantError } from '../errors.ts';
 import type { WfRunEvent } from './events.ts';
-import type { NodeRunState, ThreadRunState, WfRunState } from './state.ts';
+import type { HaltReason, NodeRunState, ThreadRunState, WfRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
 /**
@@ -80,6 +80,11 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           interruptHandlerThreadRunNumber: event.handlerThreadRunNumber,
         };
       });
+    case 'ChildFailureHandlerStarted':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({
+        ...n,
+        childFailureHandlers: [...(n.childFailureHandlers ?? []), { childThreadRunNumber: event.childThreadRunNumber, handlerThreadRunNumber: event.handlerThreadRunNumber }],
+      }));
     case 'WorkflowEventThrown':
       return {
         ...state,
@@ -138,7 +143,7 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       const next = updateThread(state, event.threadRunNumber, (t) => ({
         ...t,
         status,
-        haltReasons: event.reason === undefined || t.haltReasons?.includes(event.reason) ? t.haltReasons : [...(t.haltReasons ?? []), event.reason],
+        haltReasons: addReason(t.haltReasons, event.reason),
         ...(event.type === 'ThreadRunHalted' && event.failureHandlerThreadRunNumber !== undefined
           ? { failureHandlerThreadRunNumber: event.failureHandlerThreadRunNumber }
           : {}),
@@ -180,6 +185,13 @@ function mirrorThreadZero(state: WfRunState, threadRunNumber: number): WfRunStat
   if (threadRunNumber !== 0 || !thread || isTerminal(thread.status) || isTerminal(state.status)) return state;
   const status = thread.haltReasons?.includes('MANUAL') ? thread.status : 'RUNNING';
   return state.status === status ? state : { ...state, status };
+}
+
+/** A halt reason joins the list once; a failure handler starting replaces the pending failure it was waiting for. */
+function addReason(reasons: readonly HaltReason[] | undefined, reason: HaltReason | undefined): readonly HaltReason[] | undefined {
+  if (reason === undefined || reasons?.includes(reason)) return reasons;
+  const kept = reason === 'HANDLING_FAILURE' ? (reasons ?? []).filter((r) => r !== 'PENDING_FAILURE') : (reasons ?? []);
+  return [...kept, reason];
 }
 
 /** Rebuilds a WfRun's state from its whole history. */

@@ -16,7 +16,8 @@ export function isQuiet(thread: ThreadRunState): boolean {
 /** Halts a thread for `reason` (HALTING while its TaskRun runs), and its live children because their parent halted. */
 export function haltThread(s: Session, number: number, reason: HaltReason): void {
   const thread = s.thread(number);
-  if (isTerminal(thread.status) || thread.haltReasons?.includes(reason)) return;
+  if (isTerminal(thread.status)) return forHandlersOf(s, number, (handler) => haltThread(s, handler, 'PARENT_HALTED'));
+  if (thread.haltReasons?.includes(reason)) return;
   s.emit({ type: isQuiet(thread) ? 'ThreadRunHalted' : 'ThreadRunHalting', threadRunNumber: number, reason });
   for (const child of s.state.threadRuns) {
     // LittleHorse: an interrupt does not halt the interrupt handlers already running.
@@ -28,13 +29,19 @@ export function haltThread(s: Session, number: number, reason: HaltReason): void
 /** Removes `reason` from a thread, and PARENT_HALTED from its children; each runs again once it has no reason left. */
 export function resumeThread(s: Session, number: number, reason: HaltReason): void {
   const thread = s.thread(number);
-  if (isTerminal(thread.status) || !thread.haltReasons?.includes(reason)) return;
+  if (isTerminal(thread.status)) return forHandlersOf(s, number, (handler) => resumeThread(s, handler, 'PARENT_HALTED'));
+  if (!thread.haltReasons?.includes(reason)) return;
   s.emit({ type: 'ThreadRunResumed', threadRunNumber: number, reason });
   // Children it halted go on only once it runs again itself.
   if (s.thread(number).status !== 'RUNNING') return;
   for (const child of s.state.threadRuns) {
     if (child.parentThreadRunNumber === number) resumeThread(s, child.number, 'PARENT_HALTED');
   }
+}
+
+/** A failed child's per-thread failure handler runs on after the child has ended, and halts and resumes with the rest. */
+function forHandlersOf(s: Session, number: number, act: (handler: number) => void): void {
+  for (const child of s.state.threadRuns) if (child.parentThreadRunNumber === number && child.kind === 'FAILURE_HANDLER') act(child.number);
 }
 
 /** A HALTING thread whose TaskRun has ended becomes HALTED; true if it did. */

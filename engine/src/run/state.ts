@@ -60,12 +60,16 @@ export interface NodeRunState {
   /** Set once a failure handler thread has completed for this NodeRun's failure. */
   readonly failureHandled?: boolean | undefined;
   readonly taskRun?: TaskRunState | undefined;
+  /** For WAIT_FOR_THREADS: the per-thread failure handlers it started, by failed child. */
+  readonly childFailureHandlers?: readonly { readonly childThreadRunNumber: number; readonly handlerThreadRunNumber: number }[] | undefined;
 }
 
 /** Why a ThreadRun is HALTING or HALTED; it runs again once it has no reason left. */
 export type HaltReason =
   /** Its parent failed; it never resumes. */
   | 'PARENT_FAILED'
+  /** Its node failed and a handler will run once it and its descendants have halted (LittleHorse: pending failure). */
+  | 'PENDING_FAILURE'
   /** A failure handler thread runs for its failed node; it resumes when the handler completes. */
   | 'HANDLING_FAILURE'
   /** Someone stopped it (StopWfRun); only ResumeWfRun removes this. */

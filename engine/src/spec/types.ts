@@ -154,6 +154,11 @@ export interface WaitForThreadsNode extends NodeBase {
   readonly strategy?: 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY' | undefined;
   /** Each an INT thread number (what a START_THREAD node outputs) or a JSON_ARR of them; waited for in order. */
   readonly threads: readonly VariableAssignment[];
+  /**
+   * Tried in order on each waited-for child that failed: the first that catches its failure runs a handler thread as
+   * the failed child's child. When it completes the child counts as handled; when it fails, as failed with its failure.
+   */
+  readonly perThreadFailureHandlers?: readonly FailureHandlerDef[] | undefined;
 }
 
 /** Waits for a number of seconds, or until an epoch-milliseconds timestamp; exactly one of the two. */

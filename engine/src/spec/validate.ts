@@ -48,7 +48,8 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
     for (const node of nodes) {
       if (!isJsonObject(node)) continue;
       if (node.type === 'START_THREAD' || node.type === 'START_MULTIPLE_THREADS') started.add(node.threadSpecName);
-      for (const handler of Array.isArray(node.failureHandlers) ? node.failureHandlers : []) {
+      const perThread = node.type === 'WAIT_FOR_THREADS' && Array.isArray(node.perThreadFailureHandlers) ? node.perThreadFailureHandlers : [];
+      for (const handler of [...(Array.isArray(node.failureHandlers) ? node.failureHandlers : []), ...perThread]) {
         if (isJsonObject(handler) && typeof handler.handlerSpecName === 'string') started.add(handler.handlerSpecName);
       }
     }
@@ -161,6 +162,9 @@ function validateThread(
     }
     if (node.failureHandlers !== undefined) validateFailureHandlers([...nodePath, 'failureHandlers'], name, node.failureHandlers, report, wf);
     if (node.type === 'WAIT_FOR_THREADS') {
+      if (node.perThreadFailureHandlers !== undefined) {
+        validateFailureHandlers([...nodePath, 'perThreadFailureHandlers'], name, node.perThreadFailureHandlers, report, wf);
+      }
       if (node.strategy !== undefined && !['WAIT_FOR_ALL', 'WAIT_FOR_FIRST', 'WAIT_FOR_ANY'].includes(node.strategy)) {
         report([...nodePath, 'strategy'], 'MISSING_FIELD', `strategy of '${name}' must be WAIT_FOR_ALL, WAIT_FOR_FIRST or WAIT_FOR_ANY.`);
       }

@@ -113,3 +113,74 @@ describe('failure handlers', () => {
     ]);
   });
 });
+
+describe('a failed thread with running children', () => {
+  // The entrypoint spawns a child that runs `refund`, then fails at `charge`; its handler runs `refund` too.
+  const withChild: VersionedWfSpec = {
+    name: 'parent-with-child',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        variableDefs: [{ name: 'kid', type: 'INT' }],
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+          spawn: { type: 'START_THREAD', threadSpecName: 'kid', outgoingEdges: [{ sinkNodeName: 'charge', variableMutations: [{ lhsName: 'kid', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+          charge: { type: 'TASK', taskDefName: 'charge', failureHandlers: [{ handlerSpecName: 'handler' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+      kid: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] },
+          work: { type: 'TASK', taskDefName: 'refund', outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+      handler: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'undo' }] },
+          undo: { type: 'TASK', taskDefName: 'refund', outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+    },
+  };
+  const statuses = (run: TestRun) => run.state?.threadRuns.map((t) => [t.number, t.status, t.haltReasons ?? []]);
+
+  it('halts them first and starts the handler only once they have halted (LittleHorse: pending failure)', () => {
+    const run = new TestRun(withChild, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(statuses(run)).toEqual([[0, 'RUNNING', []], [1, 'RUNNING', []]]);
+    run.report('0-2', declined);
+    // The child's TaskRun is out with a worker, so the child is HALTING; no handler yet.
+    expect(statuses(run)).toEqual([[0, 'HALTED', ['PENDING_FAILURE']], [1, 'HALTING', ['PARENT_HALTED']]]);
+    expect(run.state?.status).toBe('RUNNING');
+    run.report('1-1', { status: 'SUCCESS', output: 'done' });
+    // The child has halted at its next node, so the handler starts.
+    expect(statuses(run)).toEqual([[0, 'HALTED', ['HANDLING_FAILURE']], [1, 'HALTED', ['PARENT_HALTED']], [2, 'RUNNING', []]]);
+    expect(run.state?.threadRuns[2]).toMatchObject({ kind: 'FAILURE_HANDLER', parentThreadRunNumber: 0 });
+  });
+
+  it('lets them go on when the handler completes, and the parent ends after them', () => {
+    const run = new TestRun(withChild, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('0-2', declined);
+    run.report('1-1', { status: 'SUCCESS', output: 'done' });
+    run.report('2-1', { status: 'SUCCESS', output: 'undone' });
+    expect(run.state?.threadRuns.map((t) => t.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(run.state?.status).toBe('COMPLETED');
+  });
+
+  it('waits for a manual resume before starting the handler of a thread that was also stopped', () => {
+    const run = new TestRun(withChild, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.send({ type: 'StopWfRun' });
+    run.report('0-2', declined);
+    run.report('1-1', { status: 'SUCCESS', output: 'done' });
+    expect(run.state?.threadRuns).toHaveLength(2);
+    run.send({ type: 'ResumeWfRun' });
+    expect(run.state?.threadRuns[2]).toMatchObject({ kind: 'FAILURE_HANDLER', status: 'RUNNING' });
+  });
+});

@@ -189,3 +189,82 @@ describe('validateWfSpec on threads', () => {
     ]);
   });
 });
+
+describe('WAIT_FOR_THREADS per-thread failure handlers', () => {
+  /** fanOut whose wait catches `catches` in each failed child with the `fix` thread, which runs work on the child's item. */
+  function withHandler(catches: string, fixFails = false): VersionedWfSpec {
+    const spec = fanOut({
+      wait: {
+        type: 'WAIT_FOR_THREADS',
+        threads: [v('children')],
+        perThreadFailureHandlers: [{ handlerSpecName: 'fix', specificFailure: catches }],
+        outgoingEdges: [{ sinkNodeName: 'end' }],
+      },
+      end: { type: 'EXIT' },
+    });
+    const fix: ThreadSpec = {
+      variableDefs: [{ name: 'INPUT', type: 'STR' }],
+      nodes: {
+        start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'task' }] },
+        // `item` belongs to the failed child: the handler runs as its child and sees its variables.
+        task: { type: 'TASK', taskDefName: 'work', inputs: [v('item')], outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'done', operation: 'ADD', rhs: v('INPUT') }] }] },
+        end: fixFails ? { type: 'EXIT', failureDef: { failureName: 'unfixable', message: 'gave up' } } : { type: 'EXIT' },
+      },
+    };
+    return { ...spec, threadSpecs: { ...spec.threadSpecs, fix } };
+  }
+  const badItem = { status: 'EXCEPTION' as const, name: 'bad-item', message: 'no good', content: 'a was bad' };
+
+  it("runs the handler as the failed child's child and counts the child as done when it completes", () => {
+    const run = new TestRun(withHandler('bad-item'), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', badItem);
+    expect(run.state?.threadRuns[3]).toMatchObject({ kind: 'FAILURE_HANDLER', parentThreadRunNumber: 1, status: 'RUNNING', variables: { INPUT: 'a was bad' } });
+    expect(run.state?.threadRuns[3]?.currentNodeRun?.taskRun?.input).toEqual([{ name: 'item', value: 'a' }]);
+    expect(run.state?.threadRuns[0]?.currentNodeRun?.childFailureHandlers).toEqual([{ childThreadRunNumber: 1, handlerThreadRunNumber: 3 }]);
+    run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    expect(run.state?.threadRuns[0]?.currentNodeRun?.nodeName).toBe('wait');
+    run.report('3-1', { status: 'SUCCESS', output: 'fixed' });
+    // The EXIT after the wait does not fail for the handled child.
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.variables.done).toEqual(['B', 'a was bad']);
+    expect(run.state?.threadRuns[0]?.handledFailedChildren).toEqual([1]);
+  });
+
+  it("fails the node with the handler's own failure when the handler fails", () => {
+    const run = new TestRun(withHandler('bad-item', true), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', badItem);
+    run.report('3-1', { status: 'SUCCESS', output: 'tried' });
+    expect(run.state).toMatchObject({ status: 'EXCEPTION', failure: { name: 'unfixable' } });
+  });
+
+  it('leaves a failure no handler catches to fail the node as before', () => {
+    const run = new TestRun(withHandler('other'), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'ERROR', message: 'broke' });
+    expect(run.state?.threadRuns).toHaveLength(3);
+    expect(run.state).toMatchObject({ status: 'ERROR', failure: { name: 'CHILD_FAILURE' } });
+  });
+
+  it('halts a running handler when the WfRun is stopped, and lets it finish after the resume', () => {
+    const run = new TestRun(withHandler('bad-item'), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', badItem);
+    run.send({ type: 'StopWfRun' });
+    expect(run.state?.threadRuns[3]).toMatchObject({ status: 'HALTING', haltReasons: ['PARENT_HALTED'] });
+    run.report('3-1', { status: 'SUCCESS', output: 'fixed' });
+    expect(run.state?.threadRuns[3]?.status).toBe('HALTED');
+    run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    run.send({ type: 'ResumeWfRun' });
+    expect(run.state?.status).toBe('COMPLETED');
+  });
+
+  it('is checked by validateWfSpec like any failure handler', () => {
+    const spec = withHandler('bad-item');
+    const wait = spec.threadSpecs.entrypoint?.nodes.wait;
+    const broken = { ...spec, threadSpecs: { ...spec.threadSpecs, entrypoint: { ...spec.threadSpecs.entrypoint!, nodes: { ...spec.threadSpecs.entrypoint!.nodes, wait: { ...wait!, perThreadFailureHandlers: [{ handlerSpecName: 'nope' }] } } } } } as VersionedWfSpec;
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
+    expect(validateWfSpec(broken, catalog)).toContainEqual(expect.objectContaining({ code: 'MISSING_THREAD', path: ['threadSpecs', 'entrypoint', 'nodes', 'wait', 'perThreadFailureHandlers', 0, 'handlerSpecName'] }));
+  });
+});

@@ -5,12 +5,14 @@ import { evaluate, expectType } from '../assignments.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
-import type { ThreadRunState } from '../state.ts';
+import type { ThreadRunKind, ThreadRunState } from '../state.ts';
+import { handlerFor } from '../failure-handlers.ts';
+import { initialValues } from '../variables.ts';
 import { isTerminal } from '../state.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
 /** Starts a ThreadRun as a child of `parent` with its variables' first values; advance() then runs it. */
-export type StartThread = (s: Session, threadSpecName: string, variables: Readonly<Record<string, JsonValue>>, parent: number) => void;
+export type StartThread = (s: Session, threadSpecName: string, variables: Readonly<Record<string, JsonValue>>, parent: number, kind?: ThreadRunKind) => void;
 
 /**
  * START_THREAD: evaluates the child's inputs in the parent's scope, starts the child, and completes with the
@@ -70,71 +72,120 @@ export function arriveAtStartMultipleThreads(startThread: StartThread): ArriveHa
   };
 }
 
-export const arriveAtWaitForThreads: ArriveHandler<'WAIT_FOR_THREADS'> = (s, thread, node) => {
-  checkWaitForThreads(s, s.thread(thread.number), node);
-};
+export function arriveAtWaitForThreads(startThread: StartThread): ArriveHandler<'WAIT_FOR_THREADS'> {
+  const check = checkWaitForThreads(startThread);
+  return (s, thread, node) => {
+    check(s, s.thread(thread.number), node);
+  };
+}
+
+/** Where a waited-for child stands (LittleHorse's WaitingThreadStatus, with handled children counted as done). */
+type Standing = { readonly kind: 'DONE' } | { readonly kind: 'RUNNING' } | { readonly kind: 'FAILED'; readonly failure: Failure };
 
 /**
- * WAIT_FOR_THREADS (LittleHorse's WAIT_FOR_ALL): completes once every listed child has completed. The first failed
- * child in list order fails the node: an EXCEPTION passes through unchanged, an ERROR becomes CHILD_FAILURE.
+ * WAIT_FOR_THREADS, with LittleHorse's strategies: WAIT_FOR_ALL completes once every listed child has completed
+ * or had its failure handled, and fails on the first that failed for good; WAIT_FOR_FIRST follows the first child
+ * in list order to get there; WAIT_FOR_ANY completes with the first done and fails only when all failed. A failed
+ * child that a per-thread handler catches waits for its handler. An EXCEPTION passes through unchanged, an ERROR
+ * becomes CHILD_FAILURE.
  */
-export const checkWaitForThreads: CheckHandler<'WAIT_FOR_THREADS'> = (s, thread, node) => {
-  const position = thread.currentNodeRun?.position ?? 0;
-  const fail = (failure: Failure) => {
-    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
-    return true;
-  };
-  const numbers: number[] = [];
-  for (const source of node.threads) {
-    const listed = evaluate(s, thread, source);
-    if (!listed.ok) return fail(listed.failure);
-    const found = threadNumbers(listed.value);
-    if (!found) return fail({ name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeValue(listed.value)}.` });
-    numbers.push(...found);
-  }
-  const children: ThreadRunState[] = [];
-  for (const number of numbers) {
-    const child = s.state.threadRuns[number];
-    if (!child || isAncestorOrSelf(s, number, thread)) {
-      return fail({ name: 'VAR_SUB_ERROR', message: `ThreadRun ${number} is not a thread this one can wait for.` });
+export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAIT_FOR_THREADS'> {
+  return (s, thread, node) => {
+    const position = thread.currentNodeRun?.position ?? 0;
+    const fail = (failure: Failure) => {
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
+      return true;
+    };
+    const numbers: number[] = [];
+    for (const source of node.threads) {
+      const listed = evaluate(s, thread, source);
+      if (!listed.ok) return fail(listed.failure);
+      const found = threadNumbers(listed.value);
+      if (!found) return fail({ name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeValue(listed.value)}.` });
+      numbers.push(...found);
     }
-    children.push(child);
-  }
-  const failed = (child: ThreadRunState) => child.status === 'ERROR' || child.status === 'EXCEPTION';
-  const complete = (outcome?: Failure) => {
-    // The children this node no longer waits for stop for good (LittleHorse: halted by parent).
+    const children: ThreadRunState[] = [];
+    for (const number of numbers) {
+      const child = s.state.threadRuns[number];
+      if (!child || isAncestorOrSelf(s, number, thread)) {
+        return fail({ name: 'VAR_SUB_ERROR', message: `ThreadRun ${number} is not a thread this one can wait for.` });
+      }
+      children.push(child);
+    }
+
+    // A failed child that a per-thread handler catches gets its handler now; the node looks again next pass.
     for (const child of children) {
-      if (!isTerminal(child.status) && !child.haltReasons?.includes('HALTED_BY_PARENT')) {
-        s.emit({ type: 'ThreadRunHalted', threadRunNumber: child.number, reason: 'HALTED_BY_PARENT' });
+      if (!failed(child) || handlerOf(s.thread(thread.number), child.number) !== undefined) continue;
+      const handler = handlerFor(node.perThreadFailureHandlers, child.failure ?? INTERNAL);
+      const spec = handler && own(s.ctx.wfSpec.threadSpecs, handler.handlerSpecName);
+      if (!handler || !spec) continue;
+      const variables = initialValues(spec.variableDefs ?? []);
+      if (spec.variableDefs?.some((d) => d.name === 'INPUT')) variables.INPUT = child.failure?.content ?? null;
+      const handlerThreadRunNumber = s.state.threadRuns.length;
+      s.emit({ type: 'ChildFailureHandlerStarted', threadRunNumber: thread.number, position, childThreadRunNumber: child.number, handlerThreadRunNumber });
+      startThread(s, handler.handlerSpecName, variables, child.number, 'FAILURE_HANDLER');
+      return true;
+    }
+
+    const waiting = s.thread(thread.number);
+    const standing = (child: ThreadRunState): Standing => {
+      if (child.status === 'COMPLETED') return { kind: 'DONE' };
+      if (!failed(child)) return { kind: 'RUNNING' };
+      const handlerNumber = handlerOf(waiting, child.number);
+      const handler = handlerNumber === undefined ? undefined : s.state.threadRuns[handlerNumber];
+      if (!handler) return { kind: 'FAILED', failure: childFailure(child.number, child.failure) };
+      if (handler.status === 'COMPLETED') return { kind: 'DONE' };
+      if (failed(handler)) return { kind: 'FAILED', failure: childFailure(child.number, handler.failure) };
+      return { kind: 'RUNNING' };
+    };
+    const complete = (outcome?: Failure) => {
+      // The children this node no longer waits for, and handlers still running for them, stop for good (LittleHorse).
+      const handlers = (waiting.currentNodeRun?.childFailureHandlers ?? []).map((h) => h.handlerThreadRunNumber);
+      for (const number of [...children.map((c) => c.number), ...handlers]) {
+        const t = s.thread(number);
+        if (!isTerminal(t.status) && !t.haltReasons?.includes('HALTED_BY_PARENT')) {
+          s.emit({ type: 'ThreadRunHalted', threadRunNumber: number, reason: 'HALTED_BY_PARENT' });
+        }
+      }
+      if (outcome) return fail(outcome);
+      // Failed children that were handled, or that a winning FIRST or ANY looked past: EXIT no longer counts them.
+      const handled = children.filter(failed).map((child) => child.number);
+      s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(handled.length > 0 ? { handledFailedChildren: handled } : {}) });
+      return true;
+    };
+    const standings = children.map(standing);
+    switch (node.strategy ?? 'WAIT_FOR_ALL') {
+      case 'WAIT_FOR_ALL': {
+        const firstFailed = standings.find((st) => st.kind === 'FAILED');
+        if (firstFailed?.kind === 'FAILED') return fail(firstFailed.failure);
+        return standings.every((st) => st.kind === 'DONE') ? complete() : false;
+      }
+      case 'WAIT_FOR_FIRST': {
+        const first = standings.find((st) => st.kind !== 'RUNNING');
+        if (!first) return false;
+        return complete(first.kind === 'FAILED' ? first.failure : undefined);
+      }
+      case 'WAIT_FOR_ANY': {
+        if (standings.some((st) => st.kind === 'DONE')) return complete();
+        if (standings.length > 0 && standings.every((st) => st.kind === 'FAILED')) {
+          return complete({ name: 'CHILD_FAILURE', message: 'All child threads failed.' });
+        }
+        return false;
       }
     }
-    if (outcome) return fail(outcome);
-    // Failed children this node chose to look past are handled: the EXIT after it no longer fails for them.
-    const ignored = children.filter(failed).map((child) => child.number);
-    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(ignored.length > 0 ? { handledFailedChildren: ignored } : {}) });
-    return true;
   };
-  switch (node.strategy ?? 'WAIT_FOR_ALL') {
-    case 'WAIT_FOR_ALL': {
-      const firstFailed = children.find(failed);
-      if (firstFailed) return fail(childFailure(firstFailed));
-      if (!children.every((child) => child.status === 'COMPLETED')) return false;
-      return complete();
-    }
-    case 'WAIT_FOR_FIRST': {
-      const first = children.find((child) => child.status === 'COMPLETED' || failed(child));
-      if (!first) return false;
-      return complete(first.status === 'COMPLETED' ? undefined : childFailure(first));
-    }
-    case 'WAIT_FOR_ANY': {
-      if (children.some((child) => child.status === 'COMPLETED')) return complete();
-      if (children.length > 0 && children.every(failed)) {
-        return complete({ name: 'CHILD_FAILURE', message: 'All child threads failed.' });
-      }
-      return false;
-    }
-  }
-};
+}
+
+const INTERNAL: Failure = { name: 'INTERNAL_ERROR', message: 'The child failed without a failure.' };
+
+function failed(thread: ThreadRunState): boolean {
+  return thread.status === 'ERROR' || thread.status === 'EXCEPTION';
+}
+
+/** The per-thread failure handler the waiting thread's WAIT_FOR_THREADS started for `child`. */
+function handlerOf(waiting: ThreadRunState, child: number): number | undefined {
+  return waiting.currentNodeRun?.childFailureHandlers?.find((h) => h.childThreadRunNumber === child)?.handlerThreadRunNumber;
+}
 
 /** EXIT waits for every child of its thread to end or halt; a child that failed fails the EXIT with CHILD_FAILURE. */
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
@@ -154,10 +205,10 @@ export function childrenSettled(s: Session, thread: ThreadRunState): { settled: 
   };
 }
 
-function childFailure(child: ThreadRunState): Failure {
-  const failure = child.failure ?? { name: 'INTERNAL_ERROR', message: 'The child failed without a failure.' };
+/** LittleHorse: an EXCEPTION passes up unchanged, an ERROR becomes CHILD_FAILURE. */
+function childFailure(number: number, failure: Failure = INTERNAL): Failure {
   if (statusOfFailure(failure) === 'EXCEPTION') return failure;
-  return { name: 'CHILD_FAILURE', message: `Child thread ${child.number} failed with ${failure.name}: ${failure.message}` };
+  return { name: 'CHILD_FAILURE', message: `Child thread ${number} failed with ${failure.name}: ${failure.message}` };
 }
 
 function threadNumbers(value: JsonValue): number[] | undefined {
