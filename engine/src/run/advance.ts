@@ -8,7 +8,7 @@ import { arriveAtEntrypoint } from './nodes/entrypoint.ts';
 import { arriveAtExit, checkExit } from './nodes/exit.ts';
 import { arriveAtExternalEvent, checkExternalEvent } from './nodes/external-event.ts';
 import { arriveAtNop } from './nodes/nop.ts';
-import { arriveAtSleep } from './nodes/sleep.ts';
+import { arriveAtSleep, checkSleep } from './nodes/sleep.ts';
 import { arriveAtTask } from './nodes/task.ts';
 import { arriveAtThrowEvent } from './nodes/throw-event.ts';
 import { arriveAtStartMultipleThreads, arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
@@ -42,6 +42,7 @@ const recheck: { [K in NodeType]?: CheckHandler<K> } = {
   WAIT_FOR_THREADS: checkWaitForThreads((s, name, variables, parent, kind) => startThread(s, name, variables, parent, kind)),
   WAIT_FOR_CONDITION: checkWaitForCondition,
   EXTERNAL_EVENT: checkExternalEvent,
+  SLEEP: checkSleep,
 };
 
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */

@@ -57,8 +57,11 @@ export interface FireTimer {
 export type TimerPurpose =
   /** Dispatch attempt `attempt` of a TaskRun after its back-off. */
   | { readonly type: 'TASK_RETRY'; readonly taskGuid: string; readonly attempt: number }
-  /** End the SLEEP NodeRun at this place. */
-  | { readonly type: 'SLEEP'; readonly threadRunNumber: number; readonly position: number }
+  /**
+   * End the SLEEP NodeRun at this place. `until` is set for a sleep until a timestamp, which is evaluated again as
+   * the WfRun moves: a timer whose `until` is no longer the node's target has nothing left to do.
+   */
+  | { readonly type: 'SLEEP'; readonly threadRunNumber: number; readonly position: number; readonly until?: number | undefined }
   /** Fail the EXTERNAL_EVENT NodeRun at this place with TIMEOUT if it still waits. */
   | { readonly type: 'EXTERNAL_EVENT_TIMEOUT'; readonly threadRunNumber: number; readonly position: number };
 

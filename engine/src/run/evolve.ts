@@ -94,9 +94,13 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       const pending = (state.pendingExternalEvents ?? []).filter((e) => e.guid !== event.guid);
       return { ...state, pendingExternalEvents: pending.length > 0 ? pending : undefined };
     }
-    case 'TimerSet':
+    case 'TimerSet': {
+      // Timers live in the server's timer table; the state keeps only a timestamp sleep's target, to see it change.
+      const { purpose } = event;
+      if (purpose.type !== 'SLEEP' || purpose.until === undefined) return state;
+      return updateNodeRun(state, purpose.threadRunNumber, (n) => ({ ...n, sleepUntil: purpose.until }));
+    }
     case 'TimerFired':
-      // Timers live in the server's timer table; the state needs only what they change.
       return state;
     case 'TaskAttemptSucceeded':
       return updateNodeRun(state, event.threadRunNumber, (n) => ({

@@ -60,6 +60,8 @@ export interface NodeRunState {
   /** Set once a failure handler thread has completed for this NodeRun's failure. */
   readonly failureHandled?: boolean | undefined;
   readonly taskRun?: TaskRunState | undefined;
+  /** For a SLEEP until a timestamp: the time its timer is set for now. */
+  readonly sleepUntil?: number | undefined;
   /** For WAIT_FOR_THREADS: the per-thread failure handlers it started, by failed child. */
   readonly childFailureHandlers?: readonly { readonly childThreadRunNumber: number; readonly handlerThreadRunNumber: number }[] | undefined;
 }

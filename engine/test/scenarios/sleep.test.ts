@@ -71,3 +71,61 @@ describe('SLEEP', () => {
     expect(validateWfSpec(spec({ rawSeconds: { type: 'LITERAL', value: 'soon' } }), { taskDefs: {} }).map((p) => p.path.at(-1))).toEqual(['value']);
   });
 });
+
+describe('SLEEP until a timestamp that another thread moves (LittleHorse re-evaluates it)', () => {
+  // The entrypoint starts `mover`, which sets `until` to the content of each `move` event, then sleeps until `until`.
+  const wf: VersionedWfSpec = {
+    name: 'moving-sleeper',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        variableDefs: [{ name: 'until', type: 'TIMESTAMP' }],
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+          spawn: { type: 'START_THREAD', threadSpecName: 'mover', outgoingEdges: [{ sinkNodeName: 'nap' }] },
+          nap: { type: 'SLEEP', timestamp: { type: 'VARIABLE', variableName: 'until' }, outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+      mover: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'wait' }] },
+          wait: {
+            type: 'EXTERNAL_EVENT',
+            externalEventDefName: 'move',
+            outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'until', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+          },
+        },
+      },
+    },
+  };
+  const move = (guid: string, to: number) => ({ type: 'PutExternalEvent' as const, guid, externalEventDefName: 'move', content: to });
+  const begin = { command: { type: 'RunWf' as const, wfRunId: 'r', variables: { until: 10_000 } }, now: 1_000 };
+
+  it('sets a new timer when the time moves, and the old timer finds nothing to do', () => {
+    const { events, state } = run(wf, [begin, { command: move('m1', 20_000), now: 2_000 }]);
+    const timers = events.filter((e) => e.type === 'TimerSet');
+    expect(timers.map((t) => t.type === 'TimerSet' && [t.fireAt, t.purpose])).toEqual([
+      [10_000, { type: 'SLEEP', threadRunNumber: 0, position: 2, until: 10_000 }],
+      [20_000, { type: 'SLEEP', threadRunNumber: 0, position: 2, until: 20_000 }],
+    ]);
+    expect(state.threadRuns[0]?.currentNodeRun?.sleepUntil).toBe(20_000);
+    const [old, current] = timers as Extract<WfRunEvent, { type: 'TimerSet' }>[];
+    const fired = run(wf, [
+      begin,
+      { command: move('m1', 20_000), now: 2_000 },
+      { command: { type: 'FireTimer', timerId: old!.timerId, purpose: old!.purpose }, now: 10_000 },
+      { command: { type: 'FireTimer', timerId: current!.timerId, purpose: current!.purpose }, now: 20_000 },
+    ]);
+    expect(fired.rejections).toEqual(['STALE_TIMER']);
+    expect(fired.state.threadRuns[0]?.currentNodeRun?.nodeName).toBe('end');
+    expect(fired.events.filter((e) => e.type === 'NodeRunCompleted' && e.threadRunNumber === 0).at(-1)).toMatchObject({ position: 2, time: 20_000 });
+  });
+
+  it('wakes at once when the time moves into the past', () => {
+    const { events } = run(wf, [begin, { command: move('m1', 1_500), now: 3_000 }]);
+    expect(events.filter((e) => e.type === 'NodeRunCompleted' && e.threadRunNumber === 0).at(-1)).toMatchObject({ position: 2, time: 3_000 });
+  });
+});

@@ -93,7 +93,15 @@ export function projection(
         .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.wfRunId, wfRunId), eq(taskRuns.taskGuid, taskGuid))),
     );
   }
-  if (newTimers.length > 0) writes.push(db.insert(timers).values(newTimers));
+  // A timestamp sleep moved back to a time it had before sets that timer again.
+  if (newTimers.length > 0) {
+    writes.push(
+      db
+        .insert(timers)
+        .values(newTimers)
+        .onConflictDoUpdate({ target: [timers.tenantId, timers.wfRunId, timers.timerId], set: { fireAt: sql`excluded.fire_at`, purpose: sql`excluded.purpose`, lockedUntil: null } }),
+    );
+  }
   if (received.length > 0) {
     // An event stored before its WfRun existed is already a row: the WfRun's first write claims it in place.
     writes.push(
