@@ -20,7 +20,9 @@ export type RejectionCode =
   /** The WfRun has no ThreadRun of that number. */
   | 'UNKNOWN_THREAD_RUN'
   /** Only a ThreadRun that failed with an ERROR can be rescued. */
-  | 'NOT_RESCUABLE';
+  | 'NOT_RESCUABLE'
+  /** The WfRun cannot move to that WfSpec revision; `problems` say where it would not fit. */
+  | 'MIGRATION_REFUSED';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

@@ -5,6 +5,7 @@ export type {
   Command,
   ExternalEventInput,
   FireTimer,
+  MigrateWfRun,
   PutExternalEvent,
   ReportTaskAttempt,
   RescueThreadRun,
@@ -15,6 +16,8 @@ export type {
   TimerPurpose,
 } from './run/commands.ts';
 export { decide } from './run/decide.ts';
+export { planMigration } from './run/migrate.ts';
+export type { MigrationPlan } from './run/migrate.ts';
 export type { Decision } from './run/decide.ts';
 export type * from './run/events.ts';
 export { evolve, replay } from './run/evolve.ts';

@@ -176,6 +176,7 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   WF_RUN_ENDED: true,
   UNKNOWN_THREAD_RUN: true,
   NOT_RESCUABLE: true,
+  MIGRATION_REFUSED: true,
 };
 
 const outcomeArb = fc.constantFrom<TaskAttemptResult>(

@@ -1,3 +1,4 @@
+import type { VersionedWfSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 
 /** An event the world sent to a WfRun. */
@@ -87,5 +88,12 @@ export interface RescueThreadRun {
   readonly skipCurrentNode?: boolean | undefined;
 }
 
+/** Move the WfRun to a later revision of its WfSpec, where that is safe (see planMigration); refused with reasons otherwise. */
+export interface MigrateWfRun {
+  readonly type: 'MigrateWfRun';
+  /** The revision to move to; the context's WfSpec is the one the WfRun runs on now. */
+  readonly wfSpec: VersionedWfSpec;
+}
+
 /** The inputs of the world that a WfRun reacts to. */
-export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent | StopWfRun | ResumeWfRun | RescueThreadRun;
+export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent | StopWfRun | ResumeWfRun | RescueThreadRun | MigrateWfRun;

@@ -4,6 +4,7 @@ import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
 import { haltThread, resumeThread } from './halting.ts';
 import { triggerInterrupts } from './interrupts.ts';
+import { planMigration } from './migrate.ts';
 import { rescueThreadRun } from './rescue.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
@@ -105,6 +106,26 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     if (rejection) return reject(rejection);
     advance(s);
     return accept(s);
+  },
+
+  MigrateWfRun(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: 'The WfRun does not exist.' });
+    const plan = planMigration(state, ctx.wfSpec, command.wfSpec);
+    if (!plan.ok) return reject({ code: 'MIGRATION_REFUSED', message: plan.message, problems: plan.problems });
+    const from = ctx.wfSpec;
+    const to = command.wfSpec;
+    const s = new Session(state, ctx);
+    s.emit({
+      type: 'WfRunMigrated',
+      fromWfSpecId: { name: from.name, majorVersion: from.majorVersion, revision: from.revision },
+      toWfSpecId: { name: to.name, majorVersion: to.majorVersion, revision: to.revision },
+    });
+    for (const { threadRunNumber, name, value } of plan.newVariables) s.emit({ type: 'VariableAssigned', threadRunNumber, name, value });
+    if (isTerminal(s.state.status)) return accept(s);
+    // From here on the WfRun runs on the new revision: a node it waits on may, say, check a new condition.
+    const moved = new Session(s.state, { ...ctx, wfSpec: to });
+    advance(moved);
+    return { ok: true, events: [...s.events, ...moved.events], state: moved.state };
   },
 
   FireTimer(state, command, ctx) {

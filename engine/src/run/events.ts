@@ -214,6 +214,13 @@ export interface ThreadRunFailed extends At {
   readonly failure: Failure;
 }
 
+/** The WfRun runs on another revision of its WfSpec from now on (MigrateWfRun); new variables follow as VariableAssigned. */
+export interface WfRunMigrated extends At {
+  readonly type: 'WfRunMigrated';
+  readonly fromWfSpecId: WfSpecId;
+  readonly toWfSpecId: WfSpecId;
+}
+
 export interface WfRunCompleted extends At {
   readonly type: 'WfRunCompleted';
 }
@@ -250,6 +257,7 @@ export type WfRunEvent =
   | ThreadRunHalting
   | ThreadRunHalted
   | ThreadRunResumed
+  | WfRunMigrated
   | WfRunCompleted
   | WfRunFailed;
 

@@ -171,6 +171,8 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       });
       return mirrorThreadZero(next, event.threadRunNumber);
     }
+    case 'WfRunMigrated':
+      return { ...state, wfSpecId: event.toWfSpecId };
     case 'WfRunCompleted':
       return { ...state, status: 'COMPLETED', endTime: event.time };
     case 'WfRunFailed':
