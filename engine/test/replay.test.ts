@@ -176,6 +176,8 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   WF_RUN_ENDED: true,
   UNKNOWN_THREAD_RUN: true,
   NOT_RESCUABLE: true,
+  UNKNOWN_CHILD_WF_RUN: true,
+  DUPLICATE_CHILD_WF_RUN_REPORT: true,
 };
 
 const outcomeArb = fc.constantFrom<TaskAttemptResult>(

@@ -4,9 +4,10 @@ import type { Rejection } from '../errors.ts';
 import { advance, startThread } from './advance.ts';
 import { haltThread, resumeThread } from './halting.ts';
 import { triggerInterrupts } from './interrupts.ts';
-import { rescueThreadRun } from './rescue.ts';
+import { rescueChildWfRunWaiters, rescueThreadRun } from './rescue.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
+import { reportChildWfRunEnd } from './nodes/child-wf.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
 import { wakeFromSleep } from './nodes/sleep.ts';
 import { fireTaskRetry, reportTaskAttempt } from './nodes/task.ts';
@@ -41,6 +42,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
       type: 'WfRunStarted',
       wfRunId: command.wfRunId,
       wfSpecId: { name: wfSpec.name, majorVersion: wfSpec.majorVersion, revision: wfSpec.revision },
+      ...(command.parentWfRunId === undefined ? {} : { parentWfRunId: command.parentWfRunId }),
     });
     for (const { guid, externalEventDefName, content } of command.externalEvents ?? []) {
       s.emit({ type: 'ExternalEventReceived', guid, externalEventDefName, content });
@@ -102,6 +104,26 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const s = new Session(state, ctx);
     const rejection = rescueThreadRun(s, command);
     if (rejection) return reject(rejection);
+    advance(s);
+    return { ok: true, events: s.events };
+  },
+
+  ChildWfRunEnded(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `The parent WfRun of child WfRun ${command.childWfRunId} does not exist.` });
+    const s = new Session(state, ctx);
+    const rejection = reportChildWfRunEnd(s, command);
+    if (rejection) return reject(rejection);
+    // An ended WfRun keeps the news (a rescue may need it) but nothing waits for it.
+    if (!isTerminal(state.status)) advance(s);
+    return { ok: true, events: s.events };
+  },
+
+  ChildWfRunRescued(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `The parent WfRun of child WfRun ${command.childWfRunId} does not exist.` });
+    const s = new Session(state, ctx);
+    const rejection = rescueChildWfRunWaiters(s, command);
+    if (rejection) return reject(rejection);
+    // As RescueThreadRun: a rescued thread runs even if the WfRun stays failed for another reason.
     advance(s);
     return { ok: true, events: s.events };
   },
