@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { step, validateWfSpec } from '../../src/index.ts';
-import type { Catalog, FailureHandlerDef, Node, VariableAssignment, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
+import type { Catalog, FailureHandlerDef, JsonValue, Node, VariableAssignment, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
 import { TestCluster } from '../cluster.ts';
 import { accepted } from '../fixtures.ts';
 import { TestRun, types } from '../run.ts';
@@ -12,7 +12,7 @@ const catalog: Catalog = {
   },
 };
 const v = (variableName: string): VariableAssignment => ({ type: 'VARIABLE', variableName });
-const lit = (value: string | number): VariableAssignment => ({ type: 'LITERAL', value });
+const lit = (value: JsonValue): VariableAssignment => ({ type: 'LITERAL', value });
 const assign = (lhsName: string) => ({ lhsName, operation: 'ASSIGN' as const, rhs: { type: 'NODE_OUTPUT' as const } });
 
 /** The child: packs its `item` and returns what `pack` gave. */
@@ -398,7 +398,7 @@ describe('thread outputs', () => {
     expect(plain.state?.status).toBe('COMPLETED');
     expect(plain.state && 'output' in plain.state).toBe(false);
 
-    const nothing = new TestRun(outputs(lit(null as never)), catalog);
+    const nothing = new TestRun(outputs(lit(null)), catalog);
     nothing.send({ type: 'RunWf', wfRunId: 'r' });
     expect(nothing.state).toMatchObject({ status: 'COMPLETED', output: null });
   });
