@@ -22,7 +22,11 @@ export type RejectionCode =
   /** Only a ThreadRun that failed with an ERROR can be rescued. */
   | 'NOT_RESCUABLE'
   /** The WfRun cannot move to that WfSpec revision; `problems` say where it would not fit. */
-  | 'MIGRATION_REFUSED';
+  | 'MIGRATION_REFUSED'
+  /** News of a child WfRun that this WfRun never started. */
+  | 'UNKNOWN_CHILD_WF_RUN'
+  /** News of a child WfRun the WfRun already has (delivery is at least once), or an end after it COMPLETED. */
+  | 'DUPLICATE_CHILD_WF_RUN_REPORT';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

@@ -2,6 +2,9 @@ export type { DecideContext, IdSource } from './context.ts';
 export { InvariantError } from './errors.ts';
 export type { Rejection, RejectionCode } from './errors.ts';
 export type {
+  ChildWfRunEnded,
+  ChildWfRunEndStatus,
+  ChildWfRunRescued,
   Command,
   ExternalEventInput,
   FireTimer,
@@ -23,9 +26,10 @@ export type * from './run/events.ts';
 export { evolve, replay } from './run/evolve.ts';
 export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
+export { childWfRunId } from './run/nodes/child-wf.ts';
 export { taskGuid } from './run/nodes/task.ts';
 export { isTerminal, LH_STATUSES, TASK_STATUSES } from './run/state.ts';
-export type { HaltReason, LHStatus, NodeRunState, PendingExternalEvent, ThreadRunKind, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
+export type { ChildWfRunState, HaltReason, LHStatus, NodeRunState, PendingExternalEvent, ThreadRunKind, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
 export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
@@ -50,6 +54,7 @@ export type {
   Node,
   NodeType,
   NopNode,
+  RunChildWfNode,
   SleepNode,
   StartMultipleThreadsNode,
   StartThreadNode,
@@ -63,9 +68,11 @@ export type {
   VariableMutation,
   VersionedWfSpec,
   WfSpec,
+  WaitForChildWfNode,
   WaitForConditionNode,
   WaitForThreadsNode,
   WfSpecId,
+  WfSpecSummary,
   WorkflowEventDef,
 } from './spec/types.ts';
 export { validateTaskDef, validateWfSpec } from './spec/validate.ts';

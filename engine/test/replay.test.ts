@@ -177,6 +177,8 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   UNKNOWN_THREAD_RUN: true,
   NOT_RESCUABLE: true,
   MIGRATION_REFUSED: true,
+  UNKNOWN_CHILD_WF_RUN: true,
+  DUPLICATE_CHILD_WF_RUN_REPORT: true,
 };
 
 const outcomeArb = fc.constantFrom<TaskAttemptResult>(

@@ -4,6 +4,7 @@ import type { JsonValue } from '../values/value.ts';
 import { applyMutations, holds } from './assignments.ts';
 import { statusOfFailure } from './failure.ts';
 import type { Failure } from './failure.ts';
+import { arriveAtRunChildWf, arriveAtWaitForChildWf, checkWaitForChildWf } from './nodes/child-wf.ts';
 import { arriveAtEntrypoint } from './nodes/entrypoint.ts';
 import { arriveAtExit, checkExit } from './nodes/exit.ts';
 import { arriveAtExternalEvent, checkExternalEvent } from './nodes/external-event.ts';
@@ -34,6 +35,8 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   SLEEP: arriveAtSleep,
   EXTERNAL_EVENT: arriveAtExternalEvent,
   THROW_EVENT: arriveAtThrowEvent,
+  RUN_CHILD_WF: arriveAtRunChildWf,
+  WAIT_FOR_CHILD_WF: arriveAtWaitForChildWf,
 };
 
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */
@@ -43,6 +46,7 @@ const recheck: { [K in NodeType]?: CheckHandler<K> } = {
   WAIT_FOR_CONDITION: checkWaitForCondition,
   EXTERNAL_EVENT: checkExternalEvent,
   SLEEP: checkSleep,
+  WAIT_FOR_CHILD_WF: checkWaitForChildWf,
 };
 
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */
@@ -154,9 +158,12 @@ export function arriveAt(s: Session, thread: ThreadRunState, nodeName: string): 
   handler(s, s.thread(thread.number), node as never);
 }
 
+/** The EXIT's output (its returnContent) becomes the thread's, and thread 0's the WfRun's. */
 function completeThread(s: Session, thread: ThreadRunState): void {
-  s.emit({ type: 'ThreadRunCompleted', threadRunNumber: thread.number });
-  if (thread.number === 0) s.emit({ type: 'WfRunCompleted' });
+  const output = thread.currentNodeRun?.output;
+  const carried = output === undefined ? {} : { output };
+  s.emit({ type: 'ThreadRunCompleted', threadRunNumber: thread.number, ...carried });
+  if (thread.number === 0) s.emit({ type: 'WfRunCompleted', ...carried });
 }
 
 /** The handler ThreadSpec for the failure of `thread`'s current NodeRun, if one of the node's handlers catches it. */

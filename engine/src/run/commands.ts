@@ -1,5 +1,6 @@
 import type { VersionedWfSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
+import type { Failure } from './failure.ts';
 
 /** An event the world sent to a WfRun. */
 export interface ExternalEventInput {
@@ -17,6 +18,8 @@ export interface RunWf {
   readonly variables?: Readonly<Record<string, JsonValue>> | undefined;
   /** Events sent to this id before the WfRun existed, oldest first (LittleHorse keeps and delivers them). */
   readonly externalEvents?: readonly ExternalEventInput[] | undefined;
+  /** The WfRun whose RUN_CHILD_WF node started this one; it hears when this one ends. */
+  readonly parentWfRunId?: string | undefined;
 }
 
 /** An ExternalEvent arrives for the WfRun. */
@@ -95,5 +98,42 @@ export interface MigrateWfRun {
   readonly wfSpec: VersionedWfSpec;
 }
 
+/** How a child WfRun ended, as its parent hears it. */
+export type ChildWfRunEndStatus = 'COMPLETED' | 'ERROR' | 'EXCEPTION';
+
+/**
+ * A child WfRun this WfRun started has ended (the server sends it for a NotifyParentWfRun effect), or could not be
+ * started at all (an ERROR with CHILD_FAILURE, say for an unknown WfSpec). In the past tense, unlike the other
+ * commands, because it is news from another WfRun rather than an order.
+ */
+export interface ChildWfRunEnded {
+  readonly type: 'ChildWfRunEnded';
+  readonly childWfRunId: string;
+  readonly status: ChildWfRunEndStatus;
+  /** The child's output (its thread 0's) when it COMPLETED. */
+  readonly output?: JsonValue | undefined;
+  /** Why it failed, for ERROR and EXCEPTION. */
+  readonly failure?: Failure | undefined;
+}
+
+/**
+ * A child WfRun that ended with an ERROR was rescued and runs again (the server sends it for a RescueParentWfRun
+ * effect): the threads that failed waiting for it are rescued and wait again (LittleHorse).
+ */
+export interface ChildWfRunRescued {
+  readonly type: 'ChildWfRunRescued';
+  readonly childWfRunId: string;
+}
+
 /** The inputs of the world that a WfRun reacts to. */
-export type Command = RunWf | ReportTaskAttempt | FireTimer | PutExternalEvent | StopWfRun | ResumeWfRun | RescueThreadRun | MigrateWfRun;
+export type Command =
+  | RunWf
+  | ReportTaskAttempt
+  | FireTimer
+  | PutExternalEvent
+  | StopWfRun
+  | ResumeWfRun
+  | RescueThreadRun
+  | MigrateWfRun
+  | ChildWfRunEnded
+  | ChildWfRunRescued;

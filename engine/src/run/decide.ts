@@ -5,9 +5,10 @@ import { advance, startThread } from './advance.ts';
 import { haltThread, resumeThread } from './halting.ts';
 import { triggerInterrupts } from './interrupts.ts';
 import { planMigration } from './migrate.ts';
-import { rescueThreadRun } from './rescue.ts';
+import { rescueChildWfRunWaiters, rescueThreadRun } from './rescue.ts';
 import type { Command } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
+import { reportChildWfRunEnd } from './nodes/child-wf.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
 import { wakeFromSleep } from './nodes/sleep.ts';
 import { fireTaskRetry, reportTaskAttempt } from './nodes/task.ts';
@@ -43,6 +44,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
       type: 'WfRunStarted',
       wfRunId: command.wfRunId,
       wfSpecId: { name: wfSpec.name, majorVersion: wfSpec.majorVersion, revision: wfSpec.revision },
+      ...(command.parentWfRunId === undefined ? {} : { parentWfRunId: command.parentWfRunId }),
     });
     for (const { guid, externalEventDefName, content } of command.externalEvents ?? []) {
       s.emit({ type: 'ExternalEventReceived', guid, externalEventDefName, content });
@@ -126,6 +128,26 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const moved = new Session(s.state, { ...ctx, wfSpec: to });
     advance(moved);
     return { ok: true, events: [...s.events, ...moved.events], state: moved.state };
+  },
+
+  ChildWfRunEnded(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `The parent WfRun of child WfRun ${command.childWfRunId} does not exist.` });
+    const s = new Session(state, ctx);
+    const rejection = reportChildWfRunEnd(s, command);
+    if (rejection) return reject(rejection);
+    // An ended WfRun keeps the news (a rescue may need it) but nothing waits for it.
+    if (!isTerminal(state.status)) advance(s);
+    return accept(s);
+  },
+
+  ChildWfRunRescued(state, command, ctx) {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `The parent WfRun of child WfRun ${command.childWfRunId} does not exist.` });
+    const s = new Session(state, ctx);
+    const rejection = rescueChildWfRunWaiters(s, command);
+    if (rejection) return reject(rejection);
+    // As RescueThreadRun: a rescued thread runs even if the WfRun stays failed for another reason.
+    advance(s);
+    return accept(s);
   },
 
   FireTimer(state, command, ctx) {

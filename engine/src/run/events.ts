@@ -1,6 +1,6 @@
 import type { NodeType, WfSpecId } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
-import type { TimerPurpose } from './commands.ts';
+import type { ChildWfRunEndStatus, TimerPurpose } from './commands.ts';
 import type { Failure } from './failure.ts';
 import type { HaltReason, TaskInput, ThreadRunKind } from './state.ts';
 
@@ -13,6 +13,8 @@ export interface WfRunStarted extends At {
   readonly type: 'WfRunStarted';
   readonly wfRunId: string;
   readonly wfSpecId: WfSpecId;
+  /** Set when a RUN_CHILD_WF node of that WfRun started this one. */
+  readonly parentWfRunId?: string | undefined;
 }
 
 export interface ThreadRunStarted extends At {
@@ -170,6 +172,8 @@ export interface VariableAssigned extends At {
 export interface ThreadRunCompleted extends At {
   readonly type: 'ThreadRunCompleted';
   readonly threadRunNumber: number;
+  /** What its EXIT's returnContent evaluated to; absent when the EXIT has none. */
+  readonly output?: JsonValue | undefined;
 }
 
 /** A failed ThreadRun runs again (RescueThreadRun); the WfRun too when it is thread 0. */
@@ -223,6 +227,43 @@ export interface WfRunMigrated extends At {
 
 export interface WfRunCompleted extends At {
   readonly type: 'WfRunCompleted';
+  /** Thread 0's output, which is the WfRun's; absent when its EXIT has no returnContent. */
+  readonly output?: JsonValue | undefined;
+}
+
+/**
+ * A RUN_CHILD_WF NodeRun asks for a child WfRun; the server starts it (the RunChildWf effect). The id is derived
+ * from the NodeRun: `{wfRunId}_{threadRunNumber}-{position}`.
+ */
+export interface ChildWfRunRequested extends At {
+  readonly type: 'ChildWfRunRequested';
+  readonly childWfRunId: string;
+  readonly wfSpecName: string;
+  readonly majorVersion?: number | undefined;
+  /** The evaluated inputs, for the child's entrypoint variables. */
+  readonly variables: Readonly<Record<string, JsonValue>>;
+  readonly threadRunNumber: number;
+  readonly position: number;
+}
+
+/** A WAIT_FOR_CHILD_WF NodeRun resolved which child WfRun it waits for (once, on arrival). */
+export interface ChildWfRunAwaited extends At {
+  readonly type: 'ChildWfRunAwaited';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly childWfRunId: string;
+}
+
+/**
+ * The WfRun heard how a child WfRun stands: an end (COMPLETED, ERROR, EXCEPTION) or RUNNING again after a rescue.
+ * Kept in the state, so an end that arrives before a thread waits is not lost.
+ */
+export interface ChildWfRunReported extends At {
+  readonly type: 'ChildWfRunReported';
+  readonly childWfRunId: string;
+  readonly status: ChildWfRunEndStatus | 'RUNNING';
+  readonly output?: JsonValue | undefined;
+  readonly failure?: Failure | undefined;
 }
 
 export interface WfRunFailed extends At {
@@ -259,6 +300,9 @@ export type WfRunEvent =
   | ThreadRunResumed
   | WfRunMigrated
   | WfRunCompleted
-  | WfRunFailed;
+  | WfRunFailed
+  | ChildWfRunRequested
+  | ChildWfRunAwaited
+  | ChildWfRunReported;
 
 export type WfRunEventType = WfRunEvent['type'];

@@ -1,6 +1,7 @@
 import { InvariantError } from '../errors.ts';
+import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
-import type { HaltReason, NodeRunState, ThreadRunState, WfRunState } from './state.ts';
+import type { ChildWfRunState, HaltReason, NodeRunState, ThreadRunState, WfRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
 /**
@@ -9,7 +10,14 @@ import { isTerminal } from './state.ts';
  */
 export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunState {
   if (event.type === 'WfRunStarted') {
-    return { id: event.wfRunId, wfSpecId: event.wfSpecId, status: 'RUNNING', startTime: event.time, threadRuns: [] };
+    return {
+      id: event.wfRunId,
+      wfSpecId: event.wfSpecId,
+      status: 'RUNNING',
+      startTime: event.time,
+      threadRuns: [],
+      ...(event.parentWfRunId === undefined ? {} : { parentWfRunId: event.parentWfRunId }),
+    };
   }
   if (!state) throw new InvariantError(`${event.type} before WfRunStarted`);
   switch (event.type) {
@@ -123,7 +131,13 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
     case 'VariableAssigned':
       return updateThread(state, event.threadRunNumber, (t) => ({ ...t, variables: { ...t.variables, [event.name]: event.value } }));
     case 'ThreadRunCompleted':
-      return updateThread(state, event.threadRunNumber, (t) => ({ ...t, status: 'COMPLETED', endTime: event.time, currentNodeRun: undefined }));
+      return updateThread(state, event.threadRunNumber, (t) => ({
+        ...t,
+        status: 'COMPLETED',
+        endTime: event.time,
+        currentNodeRun: undefined,
+        ...(event.output === undefined ? {} : { output: event.output }),
+      }));
     case 'ThreadRunFailed':
       return updateThread(state, event.threadRunNumber, (t) => ({
         ...t,
@@ -174,9 +188,25 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
     case 'WfRunMigrated':
       return { ...state, wfSpecId: event.toWfSpecId };
     case 'WfRunCompleted':
-      return { ...state, status: 'COMPLETED', endTime: event.time };
+      return { ...state, status: 'COMPLETED', endTime: event.time, ...(event.output === undefined ? {} : { output: event.output }) };
     case 'WfRunFailed':
       return { ...state, status: event.status, endTime: event.time, failure: event.failure };
+    case 'ChildWfRunRequested':
+      return { ...state, childWfRuns: { ...state.childWfRuns, [event.childWfRunId]: { wfSpecName: event.wfSpecName, status: 'RUNNING' } } };
+    case 'ChildWfRunAwaited':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, childWfRunId: event.childWfRunId }));
+    case 'ChildWfRunReported': {
+      const child = own(state.childWfRuns, event.childWfRunId);
+      if (!child) throw new InvariantError(`WfRun ${state.id} never started child WfRun ${event.childWfRunId}`);
+      // A new report replaces the last one whole: a child rescued after an ERROR drops its failure.
+      const next: ChildWfRunState = {
+        wfSpecName: child.wfSpecName,
+        status: event.status,
+        ...(event.output === undefined ? {} : { output: event.output }),
+        ...(event.failure === undefined ? {} : { failure: event.failure }),
+      };
+      return { ...state, childWfRuns: { ...state.childWfRuns, [event.childWfRunId]: next } };
+    }
     default:
       return assertNever(event);
   }

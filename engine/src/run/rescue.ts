@@ -1,7 +1,8 @@
 import type { Rejection } from '../errors.ts';
 import { arriveAt } from './advance.ts';
-import type { RescueThreadRun } from './commands.ts';
+import type { ChildWfRunRescued, RescueThreadRun } from './commands.ts';
 import { resumeThread } from './halting.ts';
+import { childOf } from './nodes/child-wf.ts';
 import type { Session } from './session.ts';
 
 /**
@@ -35,4 +36,39 @@ function rescue(s: Session, number: number, skipCurrentNode: boolean): void {
   if (parent && parent.status === 'ERROR' && parent.failure?.name === 'CHILD_FAILURE' && (waiting === 'WAIT_FOR_THREADS' || waiting === 'EXIT')) {
     rescue(s, parent.number, false);
   }
+}
+
+/**
+ * A child WfRun that ended with an ERROR was rescued. LittleHorse rescues the parent's waiting thread with it; here
+ * that takes a notice from the child (the RescueParentWfRun effect, sent back as ChildWfRunRescued): the child
+ * counts as RUNNING again, and every thread that failed with CHILD_FAILURE waiting for it (unless a handler above it
+ * dealt with that) is rescued like RescueThreadRun would, waiting at its WAIT_FOR_CHILD_WF again. A notice that
+ * changes nothing is refused as a duplicate.
+ */
+export function rescueChildWfRunWaiters(s: Session, command: ChildWfRunRescued): Rejection | undefined {
+  const child = childOf(s.state, command.childWfRunId);
+  if (!child) return { code: 'UNKNOWN_CHILD_WF_RUN', message: `WfRun ${s.state.id} never started a child WfRun ${command.childWfRunId}.` };
+  const waiters =
+    s.state.status === 'COMPLETED'
+      ? []
+      : s.state.threadRuns.filter((thread) => {
+          const nodeRun = thread.currentNodeRun;
+          const parent = thread.parentThreadRunNumber === undefined ? undefined : s.state.threadRuns[thread.parentThreadRunNumber];
+          return (
+            thread.status === 'ERROR' &&
+            thread.failure?.name === 'CHILD_FAILURE' &&
+            nodeRun?.nodeType === 'WAIT_FOR_CHILD_WF' &&
+            nodeRun.childWfRunId === command.childWfRunId &&
+            !parent?.handledFailedChildren?.includes(thread.number)
+          );
+        });
+  if (child.status !== 'ERROR' && waiters.length === 0) {
+    return { code: 'DUPLICATE_CHILD_WF_RUN_REPORT', message: `Child WfRun ${command.childWfRunId} is ${child.status} and no thread failed waiting for it; the notice changes nothing.` };
+  }
+  if (child.status === 'ERROR') s.emit({ type: 'ChildWfRunReported', childWfRunId: command.childWfRunId, status: 'RUNNING' });
+  for (const { number } of waiters) {
+    // An earlier rescue in this loop may have reached it already, through an ancestor.
+    if (s.thread(number).status === 'ERROR') rescue(s, number, false);
+  }
+  return undefined;
 }

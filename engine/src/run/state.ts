@@ -64,6 +64,8 @@ export interface NodeRunState {
   readonly sleepUntil?: number | undefined;
   /** For WAIT_FOR_THREADS: the per-thread failure handlers it started, by failed child. */
   readonly childFailureHandlers?: readonly { readonly childThreadRunNumber: number; readonly handlerThreadRunNumber: number }[] | undefined;
+  /** For WAIT_FOR_CHILD_WF: the child WfRun it waits for. */
+  readonly childWfRunId?: string | undefined;
 }
 
 /** Why a ThreadRun is HALTING or HALTED; it runs again once it has no reason left. */
@@ -120,6 +122,17 @@ export interface ThreadRunState {
   readonly interruptHandlerThreadRunNumber?: number | undefined;
   /** Failed children whose failure a handler dealt with (at WAIT_FOR_THREADS); EXIT no longer counts them. */
   readonly handledFailedChildren?: readonly number[] | undefined;
+  /** Once COMPLETED: what its EXIT's returnContent evaluated to (absent without one). */
+  readonly output?: JsonValue | undefined;
+}
+
+/** A child WfRun as its parent knows it: started by a RUN_CHILD_WF node, and how it last said it stands. */
+export interface ChildWfRunState {
+  readonly wfSpecName: string;
+  /** RUNNING until it reports an end, and again after a rescue. */
+  readonly status: 'RUNNING' | 'COMPLETED' | 'ERROR' | 'EXCEPTION';
+  readonly output?: JsonValue | undefined;
+  readonly failure?: Failure | undefined;
 }
 
 /** What the next decision about a WfRun needs. Plain JSON, so it snapshots to jsonb and travels to the browser. */
@@ -136,6 +149,15 @@ export interface WfRunState {
   readonly workflowEventCounts?: Readonly<Record<string, number>> | undefined;
   /** ExternalEvents that arrived and that no thread has taken yet, oldest first. */
   readonly pendingExternalEvents?: readonly PendingExternalEvent[] | undefined;
+  /** The WfRun whose RUN_CHILD_WF node started this one. */
+  readonly parentWfRunId?: string | undefined;
+  /** Once COMPLETED: thread 0's output (absent when its EXIT has no returnContent). */
+  readonly output?: JsonValue | undefined;
+  /**
+   * Every child WfRun this one started, by id: one small entry each, kept for good, so an end that arrives before a
+   * thread waits (or after it stopped waiting) is never lost and a report about a stranger can be refused.
+   */
+  readonly childWfRuns?: Readonly<Record<string, ChildWfRunState>> | undefined;
 }
 
 export interface PendingExternalEvent {

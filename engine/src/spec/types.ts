@@ -125,10 +125,15 @@ export interface FailureDef {
   readonly content?: VariableAssignment | undefined;
 }
 
-/** Ends the thread; ending thread 0 ends the WfRun. With `failureDef` it fails the thread with that EXCEPTION. */
+/**
+ * Ends the thread; ending thread 0 ends the WfRun. With `failureDef` it fails the thread with that EXCEPTION; with
+ * `returnContent` the thread completes with that output (thread 0's is the WfRun's). Never both.
+ */
 export interface ExitNode extends NodeBase {
   readonly type: 'EXIT';
   readonly failureDef?: FailureDef | undefined;
+  /** The thread's output (LittleHorse's return_content); a value that cannot be evaluated fails the EXIT with VAR_ERROR. */
+  readonly returnContent?: VariableAssignment | undefined;
 }
 
 /** Does nothing; where branches split and join (the SDK's doIf and doWhile are made of NOPs). */
@@ -204,6 +209,29 @@ export interface WaitForConditionNode extends NodeBase {
   readonly condition: EdgeCondition;
 }
 
+/**
+ * Starts a WfRun of another WfSpec as a child of this one and completes at once (LittleHorse: it does not wait);
+ * outputs the child's WfRun id. WAIT_FOR_CHILD_WF waits for it.
+ */
+export interface RunChildWfNode extends NodeBase {
+  readonly type: 'RUN_CHILD_WF';
+  readonly wfSpecName: string;
+  /** Pins a major version; without it the child runs the newest. */
+  readonly majorVersion?: number | undefined;
+  /** Values for the child's entrypoint variables, by name. */
+  readonly inputs?: Readonly<Record<string, VariableAssignment>> | undefined;
+}
+
+/**
+ * Waits until a child WfRun this WfRun started has ended; completes with the child's output, fails with
+ * CHILD_FAILURE when the child failed with an ERROR, or re-throws the child's EXCEPTION.
+ */
+export interface WaitForChildWfNode extends NodeBase {
+  readonly type: 'WAIT_FOR_CHILD_WF';
+  /** The child's WfRun id, as a RUN_CHILD_WF node output it (usually kept in a variable). */
+  readonly childWfRunId: VariableAssignment;
+}
+
 export type Node =
   | EntrypointNode
   | TaskNode
@@ -215,7 +243,9 @@ export type Node =
   | WaitForConditionNode
   | SleepNode
   | ExternalEventNode
-  | ThrowEventNode;
+  | ThrowEventNode
+  | RunChildWfNode
+  | WaitForChildWfNode;
 export type NodeType = Node['type'];
 export const NODE_TYPES = [
   'ENTRYPOINT',
@@ -229,6 +259,8 @@ export const NODE_TYPES = [
   'SLEEP',
   'EXTERNAL_EVENT',
   'THROW_EVENT',
+  'RUN_CHILD_WF',
+  'WAIT_FOR_CHILD_WF',
 ] as const satisfies readonly NodeType[];
 
 /** A kind of event that the world sends to WfRuns. */
@@ -267,10 +299,27 @@ export interface VersionedWfSpec extends WfSpec {
   readonly revision: number;
 }
 
+/**
+ * A registered WfSpec as RUN_CHILD_WF nodes see it: the newest version's number and what its entrypoint takes.
+ * Older majors are taken to exist too (LittleHorse numbers them from 0 without gaps).
+ */
+export interface WfSpecSummary {
+  readonly name: string;
+  /** The newest major version. */
+  readonly majorVersion: number;
+  /** The newest version's entrypoint variables; inputs of a node that does not pin an older major are checked against them. */
+  readonly variableDefs?: readonly ThreadVarDef[] | undefined;
+}
+
 /** What validation and decisions may look up outside the spec. */
 export interface Catalog {
   readonly taskDefs: Readonly<Record<string, TaskDef>>;
   /** Absent means none are registered. */
   readonly externalEventDefs?: Readonly<Record<string, ExternalEventDef>> | undefined;
   readonly workflowEventDefs?: Readonly<Record<string, WorkflowEventDef>> | undefined;
+  /**
+   * The WfSpecs RUN_CHILD_WF nodes may run, by name. Absent means unknown, not none: names are then checked only
+   * when the child is started.
+   */
+  readonly wfSpecs?: Readonly<Record<string, WfSpecSummary>> | undefined;
 }

@@ -44,6 +44,18 @@ function spawning(childVars: unknown[], start: Draft = {}): Draft {
   return spec;
 }
 
+/** A RUN_CHILD_WF of `shipping` (with `extra` fields) between the ENTRYPOINT and greet. */
+const runningChild = (extra: Draft = {}) => between('9-run-RUN_CHILD_WF', { type: 'RUN_CHILD_WF', wfSpecName: 'shipping', ...extra });
+/** A WAIT_FOR_CHILD_WF for the child id `childWfRunId` between the ENTRYPOINT and greet. */
+const waitingChild = (childWfRunId: unknown) => between('9-wait-WAIT_FOR_CHILD_WF', { type: 'WAIT_FOR_CHILD_WF', childWfRunId });
+/** A catalog that lists WfSpec `shipping`, newest major 1, whose entrypoint takes `order` (STR, required) and `rush` (BOOL). */
+const withShipping: Catalog = {
+  ...catalog,
+  wfSpecs: {
+    shipping: { name: 'shipping', majorVersion: 1, variableDefs: [{ name: 'order', type: 'STR', required: true }, { name: 'rush', type: 'BOOL' }] },
+  },
+};
+
 /** greet gets a failure handler `handler` (a tiny thread). */
 function handling(handler: Draft): Draft {
   return edit((spec, nodes) => {
@@ -64,16 +76,24 @@ interface Case {
 // A Record, so that a new ProblemCode does not compile until it has a case here.
 const CASES: Record<ProblemCode, readonly Case[]> = {
   INVALID_NAME: [
+    { when: 'a RUN_CHILD_WF names a WfSpec with an underscore', spec: runningChild({ wfSpecName: 'ship_it' }), path: at('9-run-RUN_CHILD_WF', 'wfSpecName') },
     { when: 'the WfSpec name has an underscore', spec: edit((s) => (s.name = 'my_workflow')), path: ['name'] },
     { when: 'a variable name starts with a digit', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: '1st', type: 'STR' })), path: [...VARS, 3, 'name'] },
     { when: 'an EXIT throws a failure named with a space', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'not ok', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
     { when: 'a handler catches a failure named with a space', spec: handling({ handlerSpecName: 'handler', specificFailure: 'no way' }), path: at(GREET, 'failureHandlers', 0, 'specificFailure') },
   ],
   CONFLICTING_FIELDS: [
+    {
+      when: 'an EXIT both fails its thread and returns an output',
+      spec: edit((_, n) => (n[EXIT] = { type: 'EXIT', failureDef: { failureName: 'gone', message: 'm' }, returnContent: v('greeting') })),
+      path: at(EXIT, 'returnContent'),
+    },
     { when: 'a TASK names its TaskDef both ways', spec: edit((_, n) => (n[GREET].dynamicTaskDefName = v('name'))), path: at(GREET, 'dynamicTaskDefName') },
   ],
   MISSING_FIELD: [
     { when: 'a TASK names no TaskDef at all', spec: edit((_, n) => delete n[GREET].taskDefName), path: at(GREET, 'taskDefName') },
+    { when: 'a WAIT_FOR_CHILD_WF says not which child', spec: waitingChild(undefined), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId') },
+    { when: 'a RUN_CHILD_WF has inputs that are a list', spec: runningChild({ inputs: [lit('o-1')] }), path: at('9-run-RUN_CHILD_WF', 'inputs') },
     { when: 'the spec is not an object', spec: 'two-tasks', path: [] },
     { when: 'there are no ThreadSpecs', spec: edit((s) => (s.threadSpecs = {})), path: ['threadSpecs'] },
     { when: 'a ThreadSpec has no nodes', spec: edit((s) => delete s.threadSpecs.entrypoint.nodes), path: [...NODE_PATH] },
@@ -143,6 +163,10 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a TASK gives more inputs than its TaskDef takes', spec: edit((_, n) => n[GREET].inputs.push(lit('extra'))), path: at(GREET, 'inputs') },
   ],
   UNKNOWN_VARIABLE: [
+    { when: 'a RUN_CHILD_WF gives an input the child WfSpec does not declare', spec: runningChild({ inputs: { order: lit('o-1'), colour: lit('red') } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'inputs', 'colour') },
+    { when: 'a RUN_CHILD_WF input reads an undeclared variable', spec: runningChild({ inputs: { order: v('nobody') } }), path: at('9-run-RUN_CHILD_WF', 'inputs', 'order', 'variableName') },
+    { when: 'a WAIT_FOR_CHILD_WF reads an undeclared variable', spec: waitingChild(v('nobody')), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId', 'variableName') },
+    { when: 'an EXIT returns an undeclared variable', spec: edit((_, n) => (n[EXIT].returnContent = v('nobody'))), path: at(EXIT, 'returnContent', 'variableName') },
     { when: 'an input reads an undeclared variable', spec: edit((_, n) => (n[GREET].inputs = [v('nobody')])), path: at(GREET, 'inputs', 0, 'variableName') },
     { when: 'a mutation changes an undeclared variable', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].lhsName = 'nobody')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'lhsName') },
     { when: 'a START_THREAD sets a variable the child does not declare', spec: spawning([], { variables: { nope: lit(1) } }), path: at('9-spawn-START_THREAD', 'variables', 'nope') },
@@ -162,6 +186,8 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     },
     { when: 'masked is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].masked = 'yes')), path: [...VARS, 0, 'masked'] },
     { when: 'a SLEEP waits until a STR', spec: between('9-nap-SLEEP', { type: 'SLEEP', timestamp: v('name') }), path: at('9-nap-SLEEP', 'timestamp') },
+    { when: 'a WAIT_FOR_CHILD_WF waits on an INT', spec: waitingChild(v('length')), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId') },
+    { when: 'a RUN_CHILD_WF gives a STR to a BOOL input', spec: runningChild({ inputs: { order: lit('o-1'), rush: lit('yes') } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'inputs', 'rush', 'value') },
     { when: 'a default value does not fit its type', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[2].defaultValue = 'x')), path: [...VARS, 2, 'defaultValue'] },
     { when: 'a literal input does not fit the TaskDef input', spec: edit((_, n) => (n[GREET].inputs = [lit(5)])), path: at(GREET, 'inputs', 0, 'value') },
     { when: 'an INT variable feeds a STR input', spec: edit((_, n) => (n[COUNT].inputs = [v('length')])), path: at(COUNT, 'inputs', 0) },
@@ -197,11 +223,13 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a mutation SUBTRACTs from a STR', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].operation = 'SUBTRACT')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'operation') },
   ],
   MISSING_REQUIRED_VARIABLE: [
+    { when: 'a RUN_CHILD_WF gives nothing for a required input', spec: runningChild({ inputs: { rush: lit(true) } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'inputs') },
     { when: 'a START_THREAD gives nothing for a required variable', spec: spawning([{ name: 'k', type: 'INT', required: true }]), path: at('9-spawn-START_THREAD', 'variables') },
   ],
   OUT_OF_RANGE: [
     { when: 'a TASK timeout is 0 seconds', spec: edit((_, n) => (n[GREET].timeoutSeconds = 0)), path: at(GREET, 'timeoutSeconds') },
     { when: 'a TASK timeout is a fraction', spec: edit((_, n) => (n[GREET].timeoutSeconds = 2.5)), path: at(GREET, 'timeoutSeconds') },
+    { when: 'a RUN_CHILD_WF pins a negative major version', spec: runningChild({ majorVersion: -1 }), path: at('9-run-RUN_CHILD_WF', 'majorVersion') },
     { when: 'retries is negative', spec: edit((_, n) => (n[GREET].retries = -1)), path: at(GREET, 'retries') },
     { when: 'retries is a fraction', spec: edit((_, n) => (n[GREET].retries = 1.5)), path: at(GREET, 'retries') },
     { when: 'retries is above 1000', spec: edit((_, n) => (n[GREET].retries = 1001)), path: at(GREET, 'retries') },
@@ -253,6 +281,10 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
   UNKNOWN_WORKFLOW_EVENT_DEF: [
     { when: 'a THROW_EVENT throws an unregistered def', spec: between('9-throw-THROW_EVENT', { type: 'THROW_EVENT', workflowEventDefName: 'shipped' }), path: at('9-throw-THROW_EVENT', 'workflowEventDefName') },
   ],
+  UNKNOWN_WF_SPEC: [
+    { when: 'a RUN_CHILD_WF runs a WfSpec the catalog does not list', spec: runningChild({ wfSpecName: 'billing' }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'wfSpecName') },
+    { when: 'a RUN_CHILD_WF pins a major version newer than the newest', spec: runningChild({ majorVersion: 2, inputs: { order: lit('o-1') } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'majorVersion') },
+  ],
 };
 
 const ALL_CODES = Object.keys(CASES) as ProblemCode[];
@@ -287,6 +319,7 @@ describe('validateWfSpec', () => {
             { name: 'kids', type: 'JSON_ARR', defaultValue: [] },
             { name: 'doc', type: 'JSON_OBJ', defaultValue: {} },
             { name: 'text', type: 'STR' },
+            { name: 'shipment', type: 'STR' },
           ],
           nodes: {
             start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'one' }] },
@@ -325,7 +358,20 @@ describe('validateWfSpec', () => {
               outgoingEdges: [{ sinkNodeName: 'shout', variableMutations: [{ lhsName: 'text', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }, { lhsName: 'ratio', operation: 'ASSIGN', rhs: { type: 'VARIABLE', variableName: 'n' } }] }],
             },
             shout: { type: 'THROW_EVENT', workflowEventDefName: 'greeted', content: { type: 'VARIABLE', variableName: 'text' }, outgoingEdges: [{ sinkNodeName: 'until' }] },
-            until: { type: 'WAIT_FOR_CONDITION', condition: { comparator: 'GREATER_THAN_EQ', left: { type: 'VARIABLE', variableName: 'n' }, right: { type: 'LITERAL', value: 0 } }, outgoingEdges: [{ sinkNodeName: 'split' }] },
+            until: { type: 'WAIT_FOR_CONDITION', condition: { comparator: 'GREATER_THAN_EQ', left: { type: 'VARIABLE', variableName: 'n' }, right: { type: 'LITERAL', value: 0 } }, outgoingEdges: [{ sinkNodeName: 'ship' }] },
+            ship: {
+              type: 'RUN_CHILD_WF',
+              wfSpecName: 'shipping',
+              majorVersion: 1,
+              inputs: { order: { type: 'VARIABLE', variableName: 'text' }, rush: { type: 'LITERAL', value: true } },
+              outgoingEdges: [{ sinkNodeName: 'shipped', variableMutations: [{ lhsName: 'shipment', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+            },
+            shipped: {
+              type: 'WAIT_FOR_CHILD_WF',
+              childWfRunId: { type: 'VARIABLE', variableName: 'shipment' },
+              failureHandlers: [{ handlerSpecName: 'handler', specificFailure: 'CHILD_FAILURE' }],
+              outgoingEdges: [{ sinkNodeName: 'split', variableMutations: [{ lhsName: 'doc', lhsJsonPath: '$.shipping', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+            },
             split: {
               type: 'NOP',
               outgoingEdges: [
@@ -334,7 +380,7 @@ describe('validateWfSpec', () => {
               ],
             },
             fail: { type: 'EXIT', failureDef: { failureName: 'refused', message: 'They said no.', content: { type: 'VARIABLE', variableName: 'doc' } } },
-            end: { type: 'EXIT' },
+            end: { type: 'EXIT', returnContent: { type: 'VARIABLE', variableName: 'doc' } },
           } satisfies Record<string, Node>,
         },
         child: { variableDefs: [{ name: 'm', type: 'INT', required: true }], nodes: tinyThread().nodes as Record<string, Node> },
@@ -342,7 +388,24 @@ describe('validateWfSpec', () => {
         handler: { nodes: tinyThread().nodes as Record<string, Node> },
       },
     };
-    expect(validateWfSpec(full, { ...catalog, externalEventDefs: { approved: { name: 'approved' } }, workflowEventDefs: { greeted: { name: 'greeted' } } })).toEqual([]);
+    expect(validateWfSpec(full, { ...withShipping, externalEventDefs: { approved: { name: 'approved' } }, workflowEventDefs: { greeted: { name: 'greeted' } } })).toEqual([]);
+  });
+
+  it('checks the WfSpec a RUN_CHILD_WF runs only against a catalog that lists WfSpecs', () => {
+    const spec = runningChild({ wfSpecName: 'billing', inputs: { anything: lit(1) } });
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
+    expect(validateWfSpec(spec, withShipping).map((p) => p.code)).toEqual(['UNKNOWN_WF_SPEC']);
+  });
+
+  it('survives a catalog whose WfSpec entries are malformed', () => {
+    const spec = runningChild({ inputs: { order: lit('o-1') } });
+    for (const entry of [null, 'shipping', { name: 'shipping', majorVersion: 1, variableDefs: 'order' }, { name: 'shipping', variableDefs: [null, 5] }]) {
+      expect(() => validateWfSpec(spec, { ...catalog, wfSpecs: { shipping: entry as never } })).not.toThrow();
+    }
+  });
+
+  it('checks the inputs of a RUN_CHILD_WF pinned to an older major version only at run time', () => {
+    expect(validateWfSpec(runningChild({ majorVersion: 0, inputs: { colour: lit('red') } }), withShipping)).toEqual([]);
   });
 
   // LittleHorse: handleError(node, TASK_ERROR) and handleException(node, name) catch by name; the engine's own
@@ -447,6 +510,12 @@ describe('validateWfSpec', () => {
           return spec;
         })(),
       ],
+      ['a RUN_CHILD_WF with a numeric WfSpec name', runningChild({ wfSpecName: 5 })],
+      ['a RUN_CHILD_WF with a string for a major version', runningChild({ majorVersion: '1' })],
+      ['a RUN_CHILD_WF with inputs a string', runningChild({ inputs: 'order' })],
+      ['a RUN_CHILD_WF with inputs that are null', runningChild({ inputs: { order: null } })],
+      ['a WAIT_FOR_CHILD_WF with a bare string', waitingChild('p_0-1')],
+      ['an EXIT whose returnContent is a number', edit((_, n) => (n[EXIT].returnContent = 5))],
       ['a START_MULTIPLE_THREADS without an iterable', between('9-m-START_MULTIPLE_THREADS', { type: 'START_MULTIPLE_THREADS', threadSpecName: 'entrypoint' })],
     ];
 

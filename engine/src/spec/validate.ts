@@ -136,6 +136,17 @@ function validateThread(
     validateEdges(nodePath, name, node, nodes, variables, catalog, report);
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
     if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
+    if (node.type === 'EXIT' && node.returnContent !== undefined) {
+      if (node.failureDef !== undefined) {
+        report([...nodePath, 'returnContent'], 'CONFLICTING_FIELDS', `EXIT '${name}' either fails its thread (failureDef) or gives it an output (returnContent), not both.`);
+      } else {
+        checkAssignment([...nodePath, 'returnContent'], node.returnContent, undefined, `the output of '${name}'`, variables, report);
+      }
+    }
+    if (node.type === 'RUN_CHILD_WF') validateRunChildWf(nodePath, name, node, variables, catalog, report);
+    if (node.type === 'WAIT_FOR_CHILD_WF') {
+      checkAssignment([...nodePath, 'childWfRunId'], node.childWfRunId, 'WF_RUN_ID', `the child WfRun '${name}' waits for`, variables, report);
+    }
     if (node.type === 'START_THREAD') validateStartThread(nodePath, name, node, variables, report, wf);
     if (node.type === 'START_MULTIPLE_THREADS') {
       validateStartThread(nodePath, name, { ...node, variables: { ...node.variables, ...(hasInput(wf, node.threadSpecName) ? { INPUT: node.iterable } : {}) } }, variables, report, wf, true);
@@ -425,9 +436,61 @@ function validateStartThread(
   }
 }
 
+/**
+ * RUN_CHILD_WF names a WfSpec; when the catalog lists WfSpecs it must be one of them, in a major version that exists,
+ * and when it also describes that version's entrypoint the inputs are checked like a START_THREAD's variables.
+ */
+function validateRunChildWf(
+  nodePath: SpecPath,
+  name: string,
+  node: Extract<Node, { type: 'RUN_CHILD_WF' }>,
+  variables: Map<string, ThreadVarDef>,
+  catalog: Catalog,
+  report: Report,
+): void {
+  const specName = node.wfSpecName;
+  const summary = typeof specName === 'string' ? own(catalog.wfSpecs, specName) : undefined;
+  if (!isValidName(specName)) {
+    report([...nodePath, 'wfSpecName'], 'INVALID_NAME', `RUN_CHILD_WF '${name}' needs a WfSpec name of letters, digits and inner dashes; got ${describeValue((specName ?? null) as JsonValue)}.`);
+  } else if (catalog.wfSpecs !== undefined && !summary) {
+    report([...nodePath, 'wfSpecName'], 'UNKNOWN_WF_SPEC', `RUN_CHILD_WF '${name}' runs WfSpec '${specName}', which is not registered.`);
+  }
+  const major = node.majorVersion;
+  if (major !== undefined && !(Number.isSafeInteger(major) && major >= 0)) {
+    report([...nodePath, 'majorVersion'], 'OUT_OF_RANGE', `majorVersion of '${name}' must be a whole number from 0; got ${describeValue(major as JsonValue)}.`);
+  } else if (summary && major !== undefined && major > summary.majorVersion) {
+    report([...nodePath, 'majorVersion'], 'UNKNOWN_WF_SPEC', `WfSpec '${specName}' has no major version ${major}; its newest is ${summary.majorVersion}.`);
+  }
+  if (node.inputs !== undefined && !isJsonObject(node.inputs)) {
+    report([...nodePath, 'inputs'], 'MISSING_FIELD', `inputs of '${name}' must be an object keyed by the child WfRun's variable names.`);
+    return;
+  }
+  const inputs = node.inputs ?? {};
+  // Only the newest version is described; a node pinned to an older one is checked at run time by the child's RunWf.
+  const describes = summary && Array.isArray(summary.variableDefs) && (major === undefined || major === summary.majorVersion);
+  const defs = describes ? new Map(defsOf({ variableDefs: summary.variableDefs, nodes: {} }).map((d) => [d.name, d])) : undefined;
+  for (const [variable, source] of Object.entries(inputs)) {
+    const def = defs?.get(variable);
+    if (defs && !def) {
+      report([...nodePath, 'inputs', variable], 'UNKNOWN_VARIABLE', `WfSpec '${specName}' declares no entrypoint variable '${variable}'.`);
+      continue;
+    }
+    checkAssignment([...nodePath, 'inputs', variable], source, def?.type, `input '${variable}' of WfSpec '${specName}'`, variables, report);
+  }
+  for (const def of defs?.values() ?? []) {
+    if (def.required && !hasOwn(inputs, def.name)) {
+      report([...nodePath, 'inputs'], 'MISSING_REQUIRED_VARIABLE', `'${name}' gives no value for '${def.name}', which WfSpec '${specName}' requires.`);
+    }
+  }
+}
+
 /** The type a node outputs: 'none' when it has no output, 'unknown' when the spec cannot tell yet. */
 function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'unknown' {
   if (node.type === 'START_THREAD') return 'INT';
+  // The child's WfRun id; STR variables hold it too (JSON cannot tell them apart).
+  if (node.type === 'RUN_CHILD_WF') return 'WF_RUN_ID';
+  // A child WfSpec declares no output type yet, so its output may be anything.
+  if (node.type === 'WAIT_FOR_CHILD_WF') return 'unknown';
   if (node.type === 'START_MULTIPLE_THREADS') return 'JSON_ARR';
   // ExternalEventDefs carry no content type yet, so an event's content may be anything.
   if (node.type === 'EXTERNAL_EVENT') return 'unknown';

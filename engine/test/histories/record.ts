@@ -103,3 +103,20 @@ record('event-stop-resume', 'An early ExternalEvent, a SLEEP stopped and resumed
   send(timerOf(started));
   send({ type: 'ResumeWfRun' });
 });
+
+record('child-wf-run', 'A RUN_CHILD_WF whose child ends before WAIT_FOR_CHILD_WF waits for it; the EXIT returns the child output.', spec({
+  entrypoint: {
+    variableDefs: [...vars, { name: 'child', type: 'STR' }],
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'run' }] },
+      run: { type: 'RUN_CHILD_WF', wfSpecName: 'golden-child', inputs: { n }, outgoingEdges: [{ sinkNodeName: 'a', variableMutations: [{ lhsName: 'child', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+      a: task('wait'),
+      wait: { type: 'WAIT_FOR_CHILD_WF', childWfRunId: { type: 'VARIABLE', variableName: 'child' }, outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'approval', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+      end: { type: 'EXIT', returnContent: { type: 'VARIABLE', variableName: 'approval' } },
+    },
+  },
+}), (send) => {
+  send({ type: 'RunWf', wfRunId: 'golden-5', variables: { n: 4 } });
+  send({ type: 'ChildWfRunEnded', childWfRunId: 'golden-5_0-1', status: 'COMPLETED', output: { packed: 4 } });
+  send(report('0-2', { status: 'SUCCESS', output: 5 }));
+});

@@ -3,21 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { decide, replay, step } from '../../src/index.ts';
 import type { Catalog, Command, DecideContext, JsonValue, Node, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
 
-// Random WfSpecs (linear chains of TASK, NOP, SLEEP, EXTERNAL_EVENT and START_THREAD/WAIT_FOR_THREADS nodes, with
-// retries, conditions and failure handlers) meet random command streams. Whatever happens, decide answers with
+// Random WfSpecs (linear chains of TASK, NOP, SLEEP, EXTERNAL_EVENT, START_THREAD/WAIT_FOR_THREADS and
+// RUN_CHILD_WF/WAIT_FOR_CHILD_WF nodes, with retries, conditions, failure handlers and returned outputs) meet random
+// command streams, child WfRuns' ends and rescues among them. Whatever happens, decide answers with
 // events or a rejection, never a throw, and replaying the events rebuilds the decider's state.
 const catalog: Catalog = {
   taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } },
   externalEventDefs: { go: { name: 'go' } },
 };
 
-const nodeKind = fc.constantFrom('TASK', 'NOP', 'SLEEP', 'EXTERNAL_EVENT', 'SPAWN', 'EXIT_FAIL');
+const nodeKind = fc.constantFrom('TASK', 'NOP', 'SLEEP', 'EXTERNAL_EVENT', 'SPAWN', 'EXIT_FAIL', 'CHILD_WF');
 const specArb = fc.record({
   kinds: fc.array(nodeKind, { minLength: 1, maxLength: 6 }),
   retries: fc.integer({ min: 0, max: 2 }),
   backoff: fc.boolean(),
   handler: fc.boolean(),
   threshold: fc.integer({ min: -2, max: 4 }),
+  isChild: fc.boolean(),
 });
 
 interface Shape {
@@ -26,11 +28,15 @@ interface Shape {
   readonly backoff: boolean;
   readonly handler: boolean;
   readonly threshold: number;
+  readonly isChild: boolean;
 }
 
 function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): VersionedWfSpec {
   const names = kinds.map((kind, i) => `n${i}-${kind}`);
-  const nodes: Record<string, Node> = { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: names[0] ?? 'end' }] }, end: { type: 'EXIT' } };
+  const nodes: Record<string, Node> = {
+    start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: names[0] ?? 'end' }] },
+    end: { type: 'EXIT', returnContent: { type: 'VARIABLE', variableName: 'n' } },
+  };
   const n = { type: 'VARIABLE' as const, variableName: 'n' };
   kinds.forEach((kind, i) => {
     const next = names[i + 1] ?? 'end';
@@ -57,10 +63,24 @@ function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): Vers
         threadSpecName: 'child',
         outgoingEdges: [{ sinkNodeName: `${names[i]}-wait`, variableMutations: [{ lhsName: 'kids', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }],
       },
+      CHILD_WF: {
+        type: 'RUN_CHILD_WF',
+        wfSpecName: 'child-wf',
+        inputs: { n },
+        outgoingEdges: [{ sinkNodeName: `${names[i]}-wait`, variableMutations: [{ lhsName: 'child', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
       EXIT_FAIL: { type: 'NOP', outgoingEdges: [{ sinkNodeName: `${names[i]}-fail`, condition: { comparator: 'LESS_THAN', left: n, right: { type: 'LITERAL', value: threshold } } }, { sinkNodeName: next }] },
     };
     nodes[names[i]!] = byKind[kind]!;
     if (kind === 'SPAWN') nodes[`${names[i]}-wait`] = { type: 'WAIT_FOR_THREADS', threads: [{ type: 'VARIABLE', variableName: 'kids' }], failureHandlers, outgoingEdges: [{ sinkNodeName: next }] };
+    if (kind === 'CHILD_WF') {
+      nodes[`${names[i]}-wait`] = {
+        type: 'WAIT_FOR_CHILD_WF',
+        childWfRunId: { type: 'VARIABLE', variableName: 'child' },
+        failureHandlers,
+        outgoingEdges: [{ sinkNodeName: next, variableMutations: [{ lhsName: 'n', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+      };
+    }
     if (kind === 'EXIT_FAIL') nodes[`${names[i]}-fail`] = { type: 'EXIT', failureDef: { failureName: 'too-small', message: 'n is too small' } };
   });
   const task = (next: string): Node => ({ type: 'TASK', taskDefName: 'work', inputs: [n], outgoingEdges: [{ sinkNodeName: next }] });
@@ -70,7 +90,10 @@ function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): Vers
     revision: 0,
     entrypointThreadName: 'entrypoint',
     threadSpecs: {
-      entrypoint: { variableDefs: [{ name: 'n', type: 'INT', defaultValue: 0 }, { name: 'kids', type: 'JSON_ARR', defaultValue: [] }], nodes },
+      entrypoint: {
+        variableDefs: [{ name: 'n', type: 'INT', defaultValue: 0 }, { name: 'kids', type: 'JSON_ARR', defaultValue: [] }, { name: 'child', type: 'STR' }],
+        nodes,
+      },
       child: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] }, work: task('end'), end: { type: 'EXIT' } } },
       handler: { variableDefs: [{ name: 'INPUT', type: 'JSON_OBJ' }], nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] }, work: task('end'), end: { type: 'EXIT' } } },
     },
@@ -85,6 +108,16 @@ const outcomeArb = fc.oneof(
   fc.constant({ status: 'EXCEPTION' as const, name: 'biz', message: 'no', content: { why: 1 } as JsonValue }),
 );
 
+/** How a child WfRun ends: an output that may not fit `n`, an ERROR, or a business EXCEPTION. */
+const childEndArb = fc.oneof(
+  fc.constant<ChildEnd>({ status: 'COMPLETED', output: 7 }),
+  fc.constant<ChildEnd>({ status: 'COMPLETED', output: 'not an int' }),
+  fc.constant<ChildEnd>({ status: 'COMPLETED' }),
+  fc.constant<ChildEnd>({ status: 'ERROR', failure: { name: 'TASK_FAILURE', message: 'boom' } }),
+  fc.constant<ChildEnd>({ status: 'EXCEPTION', failure: { name: 'biz', message: 'no', content: { why: 1 } } }),
+);
+type ChildEnd = Omit<Extract<Command, { type: 'ChildWfRunEnded' }>, 'type' | 'childWfRunId'>;
+
 /** What the world does next: answer a waiting TaskRun, fire a timer, send an event, or something bogus. */
 const actionArb = fc.oneof(
   fc.record({ kind: fc.constant('report' as const), pick: fc.nat(), outcome: outcomeArb, attemptSkew: fc.constantFrom(0, 0, 0, 1) }),
@@ -94,6 +127,8 @@ const actionArb = fc.oneof(
   fc.record({ kind: fc.constant('run' as const) }),
   fc.record({ kind: fc.constantFrom('stop' as const, 'resume' as const), thread: fc.nat({ max: 3 }) }),
   fc.record({ kind: fc.constant('rescue' as const), thread: fc.nat({ max: 3 }), skip: fc.boolean() }),
+  fc.record({ kind: fc.constant('child' as const), pick: fc.nat(), bogus: fc.constantFrom(false, false, true), end: childEndArb }),
+  fc.record({ kind: fc.constant('childRescued' as const), pick: fc.nat(), bogus: fc.constantFrom(false, false, true) }),
 );
 
 function toCommand(
@@ -104,7 +139,9 @@ function toCommand(
     | { kind: 'bogus'; guid: string }
     | { kind: 'run' }
     | { kind: 'stop' | 'resume'; thread: number }
-    | { kind: 'rescue'; thread: number; skip: boolean },
+    | { kind: 'rescue'; thread: number; skip: boolean }
+    | { kind: 'child'; pick: number; bogus: boolean; end: ChildEnd }
+    | { kind: 'childRescued'; pick: number; bogus: boolean },
   state: WfRunState | undefined,
   timers: Extract<WfRunEvent, { type: 'TimerSet' }>[],
 ): Command {
@@ -130,7 +167,17 @@ function toCommand(
       return { type: 'ResumeWfRun', threadRunNumber: action.thread };
     case 'rescue':
       return { type: 'RescueThreadRun', threadRunNumber: action.thread, skipCurrentNode: action.skip };
+    case 'child':
+      return { type: 'ChildWfRunEnded', childWfRunId: childId(action, state), ...action.end };
+    case 'childRescued':
+      return { type: 'ChildWfRunRescued', childWfRunId: childId(action, state) };
   }
+}
+
+/** One of the children the WfRun started, or an id it never gave out. */
+function childId({ pick, bogus }: { pick: number; bogus: boolean }, state: WfRunState | undefined): string {
+  const ids = Object.keys(state?.childWfRuns ?? {});
+  return bogus || ids.length === 0 ? 'r_9-9' : (ids[pick % ids.length] ?? 'r_9-9');
 }
 
 describe('decide over random WfSpecs and command streams', () => {
@@ -151,7 +198,7 @@ describe('decide over random WfSpecs and command streams', () => {
           events.push(...result.events);
           for (const event of result.events) if (event.type === 'TimerSet') timers.push(event);
         };
-        send({ type: 'RunWf', wfRunId: 'r' }, 0);
+        send({ type: 'RunWf', wfRunId: 'r', ...(shape.isChild ? { parentWfRunId: 'parent' } : {}) }, 0);
         // Each command is made from the state it meets, so most aim at what is really waiting.
         actions.forEach((action, i) => send(toCommand(action, state, timers), 1000 * (i + 1)));
         expect(replay(events)).toEqual(state);

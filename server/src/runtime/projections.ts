@@ -271,6 +271,8 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
         break;
       }
       default:
+        // Child WfRuns are not carried out by the server yet (their own issue): ChildWfRunRequested starts nothing,
+        // and the RunChildWf, NotifyParentWfRun and RescueParentWfRun effects of step() go unused.
         break;
     }
   }

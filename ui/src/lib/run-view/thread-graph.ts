@@ -29,6 +29,8 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   START_MULTIPLE_THREADS: { width: 220, height: 44 },
   WAIT_FOR_CONDITION: { width: 200, height: 44 },
   THROW_EVENT: { width: 200, height: 44 },
+  RUN_CHILD_WF: { width: 200, height: 44 },
+  WAIT_FOR_CHILD_WF: { width: 220, height: 44 },
 };
 
 /**
