@@ -184,6 +184,16 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
       }),
       path: at(GREET, 'dynamicTaskDefName'),
     },
+    {
+      when: 'a condition orders a STR against an INT',
+      spec: edit((_, n) => (n[GREET].outgoingEdges = [{ sinkNodeName: NODES.count, condition: { comparator: 'LESS_THAN', left: v('name'), right: v('length') } }, { sinkNodeName: NODES.count }])),
+      path: at(GREET, 'outgoingEdges', 0, 'condition'),
+    },
+    {
+      when: 'a condition looks IN an INT',
+      spec: edit((_, n) => (n[GREET].outgoingEdges = [{ sinkNodeName: NODES.count, condition: { comparator: 'IN', left: lit('a'), right: v('length') } }, { sinkNodeName: NODES.count }])),
+      path: at(GREET, 'outgoingEdges', 0, 'condition'),
+    },
     { when: 'masked is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].masked = 'yes')), path: [...VARS, 0, 'masked'] },
     { when: 'a SLEEP waits until a STR', spec: between('9-nap-SLEEP', { type: 'SLEEP', timestamp: v('name') }), path: at('9-nap-SLEEP', 'timestamp') },
     { when: 'a WAIT_FOR_CHILD_WF waits on an INT', spec: waitingChild(v('length')), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId') },

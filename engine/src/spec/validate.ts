@@ -4,7 +4,7 @@ import type { JsonValue, VariableType } from '../values/value.ts';
 import { isValidFailureName, isValidName, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { isErrorName } from '../run/failure.ts';
-import { COMPARATORS } from '../values/compare.ts';
+import { compare, COMPARATORS } from '../values/compare.ts';
 import { parseJsonPath } from '../values/json-path.ts';
 import { MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mutate.ts';
 import { NODE_TYPES } from './types.ts';
@@ -262,7 +262,37 @@ function validateCondition(path: SpecPath, condition: NonNullable<Edge['conditio
   }
   checkAssignment([...path, 'left'], condition.left, undefined, 'the left side of the condition', variables, report);
   checkAssignment([...path, 'right'], condition.right, undefined, 'the right side of the condition', variables, report);
+  if (!(COMPARATORS as readonly string[]).includes(condition.comparator)) return;
+  // The comparison itself, tried on a sample of each side's type: what fails here fails every run with VAR_SUB_ERROR.
+  const left = sampleOf(condition.left, variables);
+  const right = sampleOf(condition.right, variables);
+  if (left === undefined || right === undefined) return;
+  const tried = compare(left.value, condition.comparator, right.value);
+  if (!tried.ok) {
+    report(path, 'TYPE_MISMATCH', `${condition.comparator} cannot compare ${left.what} with ${right.what}; every run would fail here with VAR_SUB_ERROR.`);
+  }
 }
+
+/** A value of the type a side of a condition is known to have, with words for it; undefined when unknown. */
+function sampleOf(side: unknown, variables: Map<string, ThreadVarDef>): { value: JsonValue; what: string } | undefined {
+  if (!isJsonObject(side)) return undefined;
+  if (side.type === 'LITERAL' && side.value !== undefined && side.value !== null) return { value: side.value as JsonValue, what: describeValue(side.value as JsonValue) };
+  if (side.type !== 'VARIABLE' || side.jsonPath !== undefined || typeof side.variableName !== 'string') return undefined;
+  const def = variables.get(side.variableName);
+  return def && { value: SAMPLES[def.type], what: `${def.type} variable '${def.name}'` };
+}
+
+const SAMPLES: Readonly<Record<VariableType, JsonValue>> = {
+  STR: 'text',
+  INT: 1,
+  DOUBLE: 1.5,
+  BOOL: true,
+  JSON_OBJ: {},
+  JSON_ARR: [],
+  BYTES: 'AA==',
+  WF_RUN_ID: 'id',
+  TIMESTAMP: 0,
+};
 
 function validateMutation(
   path: SpecPath,
