@@ -2,7 +2,10 @@ export type { DecideContext, IdSource } from './context.ts';
 export { InvariantError } from './errors.ts';
 export type { Rejection, RejectionCode } from './errors.ts';
 export type {
+  AssignUserTaskRun,
+  CancelUserTaskRun,
   Command,
+  CompleteUserTaskRun,
   ExternalEventInput,
   FireTimer,
   PutExternalEvent,
@@ -10,6 +13,7 @@ export type {
   RescueThreadRun,
   ResumeWfRun,
   RunWf,
+  ScheduledUserTaskAction,
   StopWfRun,
   TaskAttemptResult,
   TimerPurpose,
@@ -21,10 +25,24 @@ export { evolve, replay } from './run/evolve.ts';
 export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
 export { taskGuid } from './run/nodes/task.ts';
-export { isTerminal, LH_STATUSES, TASK_STATUSES } from './run/state.ts';
-export type { HaltReason, LHStatus, NodeRunState, PendingExternalEvent, ThreadRunKind, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
+export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES } from './run/state.ts';
+export type {
+  HaltReason,
+  LHStatus,
+  NodeRunState,
+  PendingExternalEvent,
+  ThreadRunKind,
+  TaskInput,
+  TaskRunState,
+  TaskStatus,
+  ThreadRunState,
+  UserTaskRunState,
+  UserTaskRunStatus,
+  WfRunState,
+} from './run/state.ts';
 export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
+export { checkUserTaskResults } from './run/user-tasks.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
 export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, NAME_PATTERN } from './spec/names.ts';
 export { formatPath } from './spec/problem.ts';
@@ -55,6 +73,12 @@ export type {
   ThreadSpec,
   ThreadVarDef,
   ThrowEventNode,
+  UserTaskAction,
+  UserTaskActionHook,
+  UserTaskActionKind,
+  UserTaskDef,
+  UserTaskField,
+  UserTaskNode,
   VariableAssignment,
   VariableDef,
   VariableMutation,
@@ -65,7 +89,7 @@ export type {
   WfSpecId,
   WorkflowEventDef,
 } from './spec/types.ts';
-export { validateTaskDef, validateWfSpec } from './spec/validate.ts';
+export { validateTaskDef, validateUserTaskDef, validateWfSpec } from './spec/validate.ts';
 export { COMPARATORS, compare, deepEqual } from './values/compare.ts';
 export type { Comparator } from './values/compare.ts';
 export { parseJsonPath, readPath, writePath } from './values/json-path.ts';

@@ -176,6 +176,12 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   WF_RUN_ENDED: true,
   UNKNOWN_THREAD_RUN: true,
   NOT_RESCUABLE: true,
+  UNKNOWN_USER_TASK_RUN: true,
+  USER_TASK_RUN_ENDED: true,
+  USER_TASK_RUN_CLAIMED: true,
+  INVALID_USER_TASK_ASSIGNMENT: true,
+  INVALID_USER_TASK_RESULTS: true,
+  UNKNOWN_USER_TASK_DEF: true,
 };
 
 const outcomeArb = fc.constantFrom<TaskAttemptResult>(

@@ -12,6 +12,7 @@ import { arriveAtSleep } from './nodes/sleep.ts';
 import { arriveAtTask } from './nodes/task.ts';
 import { arriveAtThrowEvent } from './nodes/throw-event.ts';
 import { arriveAtStartMultipleThreads, arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
+import { arriveAtUserTask, cancelUserTaskOfHaltedThread, checkUserTask } from './nodes/user-task.ts';
 import { arriveAtWaitForCondition, checkWaitForCondition } from './nodes/wait-for-condition.ts';
 import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
@@ -34,6 +35,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   SLEEP: arriveAtSleep,
   EXTERNAL_EVENT: arriveAtExternalEvent,
   THROW_EVENT: arriveAtThrowEvent,
+  USER_TASK: arriveAtUserTask,
 };
 
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */
@@ -42,6 +44,7 @@ const recheck: { [K in NodeType]?: CheckHandler<K> } = {
   WAIT_FOR_THREADS: checkWaitForThreads,
   WAIT_FOR_CONDITION: checkWaitForCondition,
   EXTERNAL_EVENT: checkExternalEvent,
+  USER_TASK: checkUserTask,
 };
 
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */
@@ -52,6 +55,8 @@ export function advance(s: Session): void {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let moved = false;
     for (const thread of s.state.threadRuns) {
+      // Whatever halted the thread (a stop, an interrupt, a parent halting or failing), a person's task ends with it.
+      if (thread.status !== 'RUNNING' && cancelUserTaskOfHaltedThread(s, thread.number)) moved = true;
       if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
       else if (thread.status === 'HALTING' && finishHalting(s, thread)) moved = true;
       else if (thread.status === 'HALTED' && thread.haltReasons?.includes('HANDLING_FAILURE') && settleFailureHandler(s, thread)) moved = true;
