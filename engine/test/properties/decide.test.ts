@@ -3,21 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { decide, replay, step } from '../../src/index.ts';
 import type { Catalog, Command, DecideContext, JsonValue, Node, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
 
-// Random WfSpecs (linear chains of TASK, NOP, SLEEP, EXTERNAL_EVENT and START_THREAD/WAIT_FOR_THREADS nodes, with
-// retries, conditions and failure handlers) meet random command streams. Whatever happens, decide answers with
-// events or a rejection, never a throw, and replaying the events rebuilds the decider's state.
+// Random WfSpecs (linear chains of TASK, NOP, SLEEP, EXTERNAL_EVENT, USER_TASK and START_THREAD/WAIT_FOR_THREADS
+// nodes, with retries, conditions, failure handlers and user task deadlines) meet random command streams. Whatever
+// happens, decide answers with events or a rejection, never a throw, and replaying the events rebuilds the decider's
+// state.
 const catalog: Catalog = {
   taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } },
   externalEventDefs: { go: { name: 'go' } },
+  userTaskDefs: { approve: { name: 'approve', version: 0, fields: [{ name: 'ok', type: 'BOOL', required: true }, { name: 'n', type: 'INT' }] } },
 };
 
-const nodeKind = fc.constantFrom('TASK', 'NOP', 'SLEEP', 'EXTERNAL_EVENT', 'SPAWN', 'EXIT_FAIL');
+const nodeKind = fc.constantFrom('TASK', 'NOP', 'SLEEP', 'EXTERNAL_EVENT', 'SPAWN', 'EXIT_FAIL', 'USER_TASK');
 const specArb = fc.record({
   kinds: fc.array(nodeKind, { minLength: 1, maxLength: 6 }),
   retries: fc.integer({ min: 0, max: 2 }),
   backoff: fc.boolean(),
   handler: fc.boolean(),
   threshold: fc.integer({ min: -2, max: 4 }),
+  userId: fc.constantFrom('ada', null),
 });
 
 interface Shape {
@@ -26,9 +29,11 @@ interface Shape {
   readonly backoff: boolean;
   readonly handler: boolean;
   readonly threshold: number;
+  /** Who a USER_TASK is assigned to besides its group. */
+  readonly userId: string | null;
 }
 
-function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): VersionedWfSpec {
+function buildSpec({ kinds, retries, backoff, handler, threshold, userId }: Shape): VersionedWfSpec {
   const names = kinds.map((kind, i) => `n${i}-${kind}`);
   const nodes: Record<string, Node> = { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: names[0] ?? 'end' }] }, end: { type: 'EXIT' } };
   const n = { type: 'VARIABLE' as const, variableName: 'n' };
@@ -56,6 +61,19 @@ function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): Vers
         type: 'START_THREAD',
         threadSpecName: 'child',
         outgoingEdges: [{ sinkNodeName: `${names[i]}-wait`, variableMutations: [{ lhsName: 'kids', operation: 'ADD', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
+      USER_TASK: {
+        type: 'USER_TASK',
+        userTaskDefName: 'approve',
+        ...(userId === null ? {} : { userId: { type: 'LITERAL', value: userId } }),
+        userGroup: { type: 'LITERAL', value: 'crew' },
+        ...(threshold > 2 ? { onCancellationExceptionName: 'withdrawn' } : {}),
+        actions: [
+          { hook: 'ON_TASK_ASSIGNED', delaySeconds: { type: 'LITERAL', value: 2 }, action: { type: 'REASSIGN', userGroup: { type: 'LITERAL', value: 'crew' } } },
+          { hook: 'ON_ARRIVAL', delaySeconds: { type: 'LITERAL', value: 5 }, action: { type: 'CANCEL' } },
+        ],
+        failureHandlers,
+        outgoingEdges: [{ sinkNodeName: next, variableMutations: [{ lhsName: 'n', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT', jsonPath: '$.n' } }] }],
       },
       EXIT_FAIL: { type: 'NOP', outgoingEdges: [{ sinkNodeName: `${names[i]}-fail`, condition: { comparator: 'LESS_THAN', left: n, right: { type: 'LITERAL', value: threshold } } }, { sinkNodeName: next }] },
     };
@@ -94,7 +112,27 @@ const actionArb = fc.oneof(
   fc.record({ kind: fc.constant('run' as const) }),
   fc.record({ kind: fc.constantFrom('stop' as const, 'resume' as const), thread: fc.nat({ max: 3 }) }),
   fc.record({ kind: fc.constant('rescue' as const), thread: fc.nat({ max: 3 }), skip: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('assign' as const),
+    pick: fc.nat(),
+    userId: fc.constantFrom('bob', 'ada', '', null),
+    userGroup: fc.constantFrom('crew', null),
+    overrideClaim: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('complete' as const),
+    pick: fc.nat(),
+    userId: fc.constantFrom('bob', 'ada'),
+    results: fc.constantFrom<Record<string, JsonValue>>({ ok: true, n: 7 }, { ok: false }, { n: 1 }, { ok: 'yes' }, { ok: true, extra: 1 }),
+  }),
+  fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
 );
+
+/** The guid of a UserTaskRun a thread stands on, picked by `pick`, or a guid that names none. */
+function userTaskGuidOf(state: WfRunState | undefined, pick: number): string {
+  const guids = (state?.threadRuns ?? []).flatMap((t) => (t.currentNodeRun?.userTaskRun ? [t.currentNodeRun.userTaskRun.userTaskGuid] : []));
+  return guids[pick % Math.max(1, guids.length)] ?? `0-${pick % 4}`;
+}
 
 function toCommand(
   action:
@@ -104,7 +142,10 @@ function toCommand(
     | { kind: 'bogus'; guid: string }
     | { kind: 'run' }
     | { kind: 'stop' | 'resume'; thread: number }
-    | { kind: 'rescue'; thread: number; skip: boolean },
+    | { kind: 'rescue'; thread: number; skip: boolean }
+    | { kind: 'assign'; pick: number; userId: string | null; userGroup: string | null; overrideClaim: boolean }
+    | { kind: 'complete'; pick: number; userId: string; results: Record<string, JsonValue> }
+    | { kind: 'cancel'; pick: number },
   state: WfRunState | undefined,
   timers: Extract<WfRunEvent, { type: 'TimerSet' }>[],
 ): Command {
@@ -130,6 +171,12 @@ function toCommand(
       return { type: 'ResumeWfRun', threadRunNumber: action.thread };
     case 'rescue':
       return { type: 'RescueThreadRun', threadRunNumber: action.thread, skipCurrentNode: action.skip };
+    case 'assign':
+      return { type: 'AssignUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick), userId: action.userId, userGroup: action.userGroup, overrideClaim: action.overrideClaim };
+    case 'complete':
+      return { type: 'CompleteUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick), userId: action.userId, results: action.results };
+    case 'cancel':
+      return { type: 'CancelUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick) };
   }
 }
 
