@@ -91,7 +91,13 @@ export function isOpen(run: UserTaskRunState | undefined): run is UserTaskRunSta
  * non-NULL user starts the node's ON_TASK_ASSIGNED actions, except when the task changes hands only to be completed
  * (LittleHorse).
  */
-export function assignUserTask(s: Session, thread: ThreadRunState, userId: string | null, userGroup: string | null, cause: UserTaskAssignmentCause): void {
+export function assignUserTask(
+  s: Session,
+  thread: ThreadRunState,
+  userId: string | null,
+  userGroup: string | null,
+  cause: UserTaskAssignmentCause,
+): void {
   const nodeRun = thread.currentNodeRun;
   const run = nodeRun?.userTaskRun;
   if (!nodeRun || !run) return;
@@ -136,7 +142,8 @@ export function cancelUserTask(s: Session, thread: ThreadRunState, cause: UserTa
  */
 export function cancelUserTaskOfHaltedThread(s: Session, number: number): boolean {
   const thread = s.thread(number);
-  if (thread.status === 'RUNNING' || thread.currentNodeRun?.status !== 'RUNNING' || !isOpen(thread.currentNodeRun.userTaskRun)) return false;
+  const nodeRun = thread.currentNodeRun;
+  if (thread.status === 'RUNNING' || nodeRun?.status !== 'RUNNING' || !isOpen(nodeRun.userTaskRun)) return false;
   cancelUserTask(s, thread, 'THREAD_HALTED');
   return true;
 }
@@ -173,7 +180,13 @@ function failCancelled(s: Session, thread: ThreadRunState, nodeRun: NodeRunState
 }
 
 /** Evaluates the actions of `hooks`: their delays from now, and the users a REASSIGN will hand the task to. */
-function resolveActions(s: Session, thread: ThreadRunState, node: UserTaskNode, hooks: readonly UserTaskActionHook[], what: string): Resolved<PendingAction[]> {
+function resolveActions(
+  s: Session,
+  thread: ThreadRunState,
+  node: UserTaskNode,
+  hooks: readonly UserTaskActionHook[],
+  what: string,
+): Resolved<PendingAction[]> {
   const pending: PendingAction[] = [];
   for (const [index, trigger] of (node.actions ?? []).entries()) {
     if (!hooks.includes(trigger.hook)) continue;
@@ -225,7 +238,13 @@ function evaluateAssignee(
 }
 
 /** A STR, or null when there is no source or it is NULL; `nonBlank` makes a blank one VAR_ERROR (LittleHorse). */
-function evaluateText(s: Session, thread: ThreadRunState, source: VariableAssignment | undefined, what: string, nonBlank = false): Resolved<string | null> {
+function evaluateText(
+  s: Session,
+  thread: ThreadRunState,
+  source: VariableAssignment | undefined,
+  what: string,
+  nonBlank = false,
+): Resolved<string | null> {
   if (!source) return { ok: true, value: null };
   const value = evaluate(s, thread, source);
   if (!value.ok) return value;
