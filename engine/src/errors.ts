@@ -26,7 +26,19 @@ export type RejectionCode =
   /** News of a child WfRun that this WfRun never started. */
   | 'UNKNOWN_CHILD_WF_RUN'
   /** News of a child WfRun the WfRun already has (delivery is at least once), or an end after it COMPLETED. */
-  | 'DUPLICATE_CHILD_WF_RUN_REPORT';
+  | 'DUPLICATE_CHILD_WF_RUN_REPORT'
+  /** The WfRun has no UserTaskRun of that guid. */
+  | 'UNKNOWN_USER_TASK_RUN'
+  /** The UserTaskRun is DONE or CANCELLED (our choice where LittleHorse accepts a late completion silently). */
+  | 'USER_TASK_RUN_ENDED'
+  /** The UserTaskRun is held by a user, and the assignment does not override the claim. */
+  | 'USER_TASK_RUN_CLAIMED'
+  /** An assignment without a user or a group, a blank one, or a completion without the user who did it. */
+  | 'INVALID_USER_TASK_ASSIGNMENT'
+  /** A completion's results do not fit the UserTaskDef's fields; `problems` names each. */
+  | 'INVALID_USER_TASK_RESULTS'
+  /** The UserTaskDef version the UserTaskRun was made from is not in the catalog, so its results cannot be checked. */
+  | 'UNKNOWN_USER_TASK_DEF';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

@@ -5,7 +5,10 @@ export type {
   ChildWfRunEnded,
   ChildWfRunEndStatus,
   ChildWfRunRescued,
+  AssignUserTaskRun,
+  CancelUserTaskRun,
   Command,
+  CompleteUserTaskRun,
   ExternalEventInput,
   FireTimer,
   MigrateWfRun,
@@ -14,6 +17,7 @@ export type {
   RescueThreadRun,
   ResumeWfRun,
   RunWf,
+  ScheduledUserTaskAction,
   StopWfRun,
   TaskAttemptResult,
   TimerPurpose,
@@ -28,10 +32,25 @@ export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
 export { childWfRunId } from './run/nodes/child-wf.ts';
 export { taskGuid } from './run/nodes/task.ts';
-export { isTerminal, LH_STATUSES, TASK_STATUSES } from './run/state.ts';
-export type { ChildWfRunState, HaltReason, LHStatus, NodeRunState, PendingExternalEvent, ThreadRunKind, TaskInput, TaskRunState, TaskStatus, ThreadRunState, WfRunState } from './run/state.ts';
+export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES } from './run/state.ts';
+export type {
+  ChildWfRunState,
+  HaltReason,
+  LHStatus,
+  NodeRunState,
+  PendingExternalEvent,
+  ThreadRunKind,
+  TaskInput,
+  TaskRunState,
+  TaskStatus,
+  ThreadRunState,
+  UserTaskRunState,
+  UserTaskRunStatus,
+  WfRunState,
+} from './run/state.ts';
 export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
+export { checkUserTaskResults } from './run/user-tasks.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
 export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, NAME_PATTERN } from './spec/names.ts';
 export { formatPath } from './spec/problem.ts';
@@ -63,6 +82,12 @@ export type {
   ThreadSpec,
   ThreadVarDef,
   ThrowEventNode,
+  UserTaskAction,
+  UserTaskActionHook,
+  UserTaskActionKind,
+  UserTaskDef,
+  UserTaskField,
+  UserTaskNode,
   VariableAssignment,
   VariableDef,
   VariableMutation,
@@ -75,7 +100,7 @@ export type {
   WfSpecSummary,
   WorkflowEventDef,
 } from './spec/types.ts';
-export { validateTaskDef, validateWfSpec } from './spec/validate.ts';
+export { validateTaskDef, validateUserTaskDef, validateWfSpec } from './spec/validate.ts';
 export { COMPARATORS, compare, deepEqual } from './values/compare.ts';
 export type { Comparator } from './values/compare.ts';
 export { parseJsonPath, readPath, writePath } from './values/json-path.ts';

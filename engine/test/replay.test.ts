@@ -179,6 +179,12 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   MIGRATION_REFUSED: true,
   UNKNOWN_CHILD_WF_RUN: true,
   DUPLICATE_CHILD_WF_RUN_REPORT: true,
+  UNKNOWN_USER_TASK_RUN: true,
+  USER_TASK_RUN_ENDED: true,
+  USER_TASK_RUN_CLAIMED: true,
+  INVALID_USER_TASK_ASSIGNMENT: true,
+  INVALID_USER_TASK_RESULTS: true,
+  UNKNOWN_USER_TASK_DEF: true,
 };
 
 const outcomeArb = fc.constantFrom<TaskAttemptResult>(

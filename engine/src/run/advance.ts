@@ -13,6 +13,7 @@ import { arriveAtSleep, checkSleep } from './nodes/sleep.ts';
 import { arriveAtTask } from './nodes/task.ts';
 import { arriveAtThrowEvent } from './nodes/throw-event.ts';
 import { arriveAtStartMultipleThreads, arriveAtStartThread, arriveAtWaitForThreads, checkWaitForThreads } from './nodes/threads.ts';
+import { arriveAtUserTask, cancelUserTaskOfHaltedThread, checkUserTask } from './nodes/user-task.ts';
 import { arriveAtWaitForCondition, checkWaitForCondition } from './nodes/wait-for-condition.ts';
 import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
@@ -37,6 +38,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   THROW_EVENT: arriveAtThrowEvent,
   RUN_CHILD_WF: arriveAtRunChildWf,
   WAIT_FOR_CHILD_WF: arriveAtWaitForChildWf,
+  USER_TASK: arriveAtUserTask,
 };
 
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */
@@ -47,6 +49,7 @@ const recheck: { [K in NodeType]?: CheckHandler<K> } = {
   EXTERNAL_EVENT: checkExternalEvent,
   SLEEP: checkSleep,
   WAIT_FOR_CHILD_WF: checkWaitForChildWf,
+  USER_TASK: checkUserTask,
 };
 
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */
@@ -57,6 +60,8 @@ export function advance(s: Session): void {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let moved = false;
     for (const thread of s.state.threadRuns) {
+      // Whatever halted the thread (a stop, an interrupt, a parent halting or failing), a person's task ends with it.
+      if (thread.status !== 'RUNNING' && cancelUserTaskOfHaltedThread(s, thread.number)) moved = true;
       if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
       else if (thread.status === 'HALTING' && finishHalting(s, thread)) moved = true;
       else if (thread.status === 'HALTED' && thread.haltReasons?.includes('PENDING_FAILURE') && startPendingFailureHandler(s, thread)) moved = true;

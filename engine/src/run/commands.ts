@@ -67,7 +67,23 @@ export type TimerPurpose =
    */
   | { readonly type: 'SLEEP'; readonly threadRunNumber: number; readonly position: number; readonly until?: number | undefined }
   /** Fail the EXTERNAL_EVENT NodeRun at this place with TIMEOUT if it still waits. */
-  | { readonly type: 'EXTERNAL_EVENT_TIMEOUT'; readonly threadRunNumber: number; readonly position: number };
+  | { readonly type: 'EXTERNAL_EVENT_TIMEOUT'; readonly threadRunNumber: number; readonly position: number }
+  /** Carry out a user task action on the UserTaskRun of the USER_TASK NodeRun at this place. */
+  | {
+      readonly type: 'USER_TASK_ACTION';
+      readonly threadRunNumber: number;
+      readonly position: number;
+      /** The UserTaskRun's epoch when the delay started: a reassignment acts only if no assignment came since. */
+      readonly epoch: number;
+      /** Which of the node's `actions` set it, for people reading the log. */
+      readonly actionIndex: number;
+      readonly action: ScheduledUserTaskAction;
+    };
+
+/** A user task action with its users evaluated when its delay started (LittleHorse evaluates them then too). */
+export type ScheduledUserTaskAction =
+  | { readonly type: 'REASSIGN'; readonly userId: string | null; readonly userGroup: string | null }
+  | { readonly type: 'CANCEL' };
 
 /** Stop a ThreadRun (thread 0, the whole WfRun, by default) and its children where they stand. */
 export interface StopWfRun {
@@ -125,6 +141,35 @@ export interface ChildWfRunRescued {
   readonly childWfRunId: string;
 }
 
+/**
+ * Give an open UserTaskRun to a user, a group, or a user within a group (at least one). A task a user already holds
+ * changes hands only with `overrideClaim` (LittleHorse).
+ */
+export interface AssignUserTaskRun {
+  readonly type: 'AssignUserTaskRun';
+  readonly userTaskGuid: string;
+  readonly userId?: string | null | undefined;
+  readonly userGroup?: string | null | undefined;
+  readonly overrideClaim?: boolean | undefined;
+}
+
+/**
+ * A person completes an open UserTaskRun: `results` are checked against the UserTaskDef's fields and become the
+ * node's output. A user other than the assigned one takes the task over first (its group kept).
+ */
+export interface CompleteUserTaskRun {
+  readonly type: 'CompleteUserTaskRun';
+  readonly userTaskGuid: string;
+  readonly userId: string;
+  readonly results: Readonly<Record<string, JsonValue>>;
+}
+
+/** Cancel an open UserTaskRun: its node fails (onCancellationExceptionName, else USER_TASK_CANCELLED). */
+export interface CancelUserTaskRun {
+  readonly type: 'CancelUserTaskRun';
+  readonly userTaskGuid: string;
+}
+
 /** The inputs of the world that a WfRun reacts to. */
 export type Command =
   | RunWf
@@ -136,4 +181,7 @@ export type Command =
   | RescueThreadRun
   | MigrateWfRun
   | ChildWfRunEnded
-  | ChildWfRunRescued;
+  | ChildWfRunRescued
+  | AssignUserTaskRun
+  | CompleteUserTaskRun
+  | CancelUserTaskRun;

@@ -6,15 +6,17 @@ import { haltThread, resumeThread } from './halting.ts';
 import { triggerInterrupts } from './interrupts.ts';
 import { planMigration } from './migrate.ts';
 import { rescueChildWfRunWaiters, rescueThreadRun } from './rescue.ts';
-import type { Command } from './commands.ts';
+import type { AssignUserTaskRun, CancelUserTaskRun, Command, CompleteUserTaskRun } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
 import { reportChildWfRunEnd } from './nodes/child-wf.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
 import { wakeFromSleep } from './nodes/sleep.ts';
 import { fireTaskRetry, reportTaskAttempt } from './nodes/task.ts';
+import { fireUserTaskAction } from './nodes/user-task.ts';
 import { Session } from './session.ts';
 import type { WfRunState } from './state.ts';
 import { isTerminal } from './state.ts';
+import { assignUserTaskRun, cancelUserTaskRun, completeUserTaskRun } from './user-tasks.ts';
 import { checkRunVariables, initialValues } from './variables.ts';
 
 /** The events a command produces, or why it does not apply. */
@@ -154,13 +156,36 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun set timer ${command.timerId}.` });
     if (isTerminal(state.status)) return reject({ code: 'STALE_TIMER', message: `WfRun ${state.id} has already ended (${state.status}).` });
     const s = new Session(state, ctx);
-    const fire = { SLEEP: wakeFromSleep, TASK_RETRY: fireTaskRetry, EXTERNAL_EVENT_TIMEOUT: timeOutExternalEvent }[command.purpose.type];
+    const fire = {
+      SLEEP: wakeFromSleep,
+      TASK_RETRY: fireTaskRetry,
+      EXTERNAL_EVENT_TIMEOUT: timeOutExternalEvent,
+      USER_TASK_ACTION: fireUserTaskAction,
+    }[command.purpose.type];
     const rejection = fire(s, command);
     if (rejection) return reject(rejection);
     advance(s);
     return accept(s);
   },
+
+  AssignUserTaskRun: userTaskCommand(assignUserTaskRun),
+  CompleteUserTaskRun: userTaskCommand(completeUserTaskRun),
+  CancelUserTaskRun: userTaskCommand(cancelUserTaskRun),
 };
+
+/** A user task command: the WfRun must exist; the command names its UserTaskRun and says the rest. */
+function userTaskCommand<C extends AssignUserTaskRun | CompleteUserTaskRun | CancelUserTaskRun>(
+  apply: (s: Session, command: C) => Rejection | undefined,
+): (state: WfRunState | undefined, command: C, ctx: DecideContext) => Decision {
+  return (state, command, ctx) => {
+    if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun has UserTaskRun ${command.userTaskGuid}.` });
+    const s = new Session(state, ctx);
+    const rejection = apply(s, command);
+    if (rejection) return reject(rejection);
+    advance(s);
+    return accept(s);
+  };
+}
 
 /**
  * Decides what happens when `command` meets the WfRun in `state` (undefined before it starts). Pure: time and ids

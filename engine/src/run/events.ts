@@ -145,6 +145,77 @@ export interface ExternalEventClaimed extends At {
   readonly position: number;
 }
 
+/**
+ * A USER_TASK NodeRun created its UserTaskRun: ASSIGNED when it has a user, UNASSIGNED (waiting in its group)
+ * otherwise. Creation is the first assignment: epoch 1.
+ */
+export interface UserTaskRunCreated extends At {
+  readonly type: 'UserTaskRunCreated';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly userTaskDefName: string;
+  readonly userTaskDefVersion: number;
+  readonly userId?: string | undefined;
+  readonly userGroup?: string | undefined;
+  readonly notes?: string | undefined;
+  readonly epoch: number;
+}
+
+/** What made a UserTaskRun change hands. */
+export type UserTaskAssignmentCause =
+  /** An AssignUserTaskRun command. */
+  | 'ASSIGN'
+  /** A REASSIGN action whose delay passed. */
+  | 'ACTION'
+  /** A user other than the assigned one completed it. */
+  | 'COMPLETE';
+
+/**
+ * An open UserTaskRun has a new user and group (either may be cleared): ASSIGNED with a user, UNASSIGNED without.
+ * `epoch` is the new count of assignments.
+ */
+export interface UserTaskRunAssigned extends At {
+  readonly type: 'UserTaskRunAssigned';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly userId?: string | undefined;
+  readonly userGroup?: string | undefined;
+  readonly epoch: number;
+  readonly cause: UserTaskAssignmentCause;
+}
+
+/** A person completed a UserTaskRun with `results` (DONE); the NodeRunCompleted after it outputs them. */
+export interface UserTaskRunCompleted extends At {
+  readonly type: 'UserTaskRunCompleted';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly userId: string;
+  readonly results: Readonly<Record<string, JsonValue>>;
+}
+
+/** Why a UserTaskRun was cancelled. */
+export type UserTaskCancellationCause =
+  /** A CancelUserTaskRun command. */
+  | 'CANCEL'
+  /** A CANCEL action whose delay passed. */
+  | 'ACTION'
+  /** Its thread halted (stopped, interrupted, its parent halted or failed): LittleHorse cancels, and the node fails on resume. */
+  | 'THREAD_HALTED'
+  /** Its node failed for another reason (an action that could not be evaluated). */
+  | 'NODE_FAILED';
+
+/** A UserTaskRun will never be completed (CANCELLED); a running thread's node fails with it at once, a halted one's on resume. */
+export interface UserTaskRunCancelled extends At {
+  readonly type: 'UserTaskRunCancelled';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly cause: UserTaskCancellationCause;
+}
+
 export interface NodeRunCompleted extends At {
   readonly type: 'NodeRunCompleted';
   readonly threadRunNumber: number;
@@ -285,6 +356,10 @@ export type WfRunEvent =
   | TimerFired
   | ExternalEventReceived
   | ExternalEventClaimed
+  | UserTaskRunCreated
+  | UserTaskRunAssigned
+  | UserTaskRunCompleted
+  | UserTaskRunCancelled
   | WorkflowEventThrown
   | InterruptTriggered
   | InterruptHandlerStarted

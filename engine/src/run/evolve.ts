@@ -1,7 +1,7 @@
 import { InvariantError } from '../errors.ts';
 import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
-import type { ChildWfRunState, HaltReason, NodeRunState, ThreadRunState, WfRunState } from './state.ts';
+import type { ChildWfRunState, HaltReason, NodeRunState, ThreadRunState, UserTaskRunState, WfRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
 /**
@@ -102,6 +102,32 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       const pending = (state.pendingExternalEvents ?? []).filter((e) => e.guid !== event.guid);
       return { ...state, pendingExternalEvents: pending.length > 0 ? pending : undefined };
     }
+    case 'UserTaskRunCreated':
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({
+        ...n,
+        userTaskRun: {
+          userTaskGuid: event.userTaskGuid,
+          userTaskDefName: event.userTaskDefName,
+          userTaskDefVersion: event.userTaskDefVersion,
+          status: event.userId === undefined ? 'UNASSIGNED' : 'ASSIGNED',
+          ...(event.userId === undefined ? {} : { userId: event.userId }),
+          ...(event.userGroup === undefined ? {} : { userGroup: event.userGroup }),
+          ...(event.notes === undefined ? {} : { notes: event.notes }),
+          epoch: event.epoch,
+        },
+      }));
+    case 'UserTaskRunAssigned':
+      return updateUserTaskRun(state, event.threadRunNumber, ({ userId: _, userGroup: __, ...u }) => ({
+        ...u,
+        status: event.userId === undefined ? 'UNASSIGNED' : 'ASSIGNED',
+        ...(event.userId === undefined ? {} : { userId: event.userId }),
+        ...(event.userGroup === undefined ? {} : { userGroup: event.userGroup }),
+        epoch: event.epoch,
+      }));
+    case 'UserTaskRunCompleted':
+      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, status: 'DONE' }));
+    case 'UserTaskRunCancelled':
+      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, status: 'CANCELLED' }));
     case 'TimerSet': {
       // Timers live in the server's timer table; the state keeps only a timestamp sleep's target, to see it change.
       const { purpose } = event;
@@ -247,6 +273,13 @@ function updateNodeRun(state: WfRunState, number: number, change: (n: NodeRunSta
   return updateThread(state, number, (t) => {
     if (!t.currentNodeRun) throw new InvariantError(`ThreadRun ${number} has no current NodeRun`);
     return { ...t, currentNodeRun: change(t.currentNodeRun) };
+  });
+}
+
+function updateUserTaskRun(state: WfRunState, number: number, change: (u: UserTaskRunState) => UserTaskRunState): WfRunState {
+  return updateNodeRun(state, number, (n) => {
+    if (!n.userTaskRun) throw new InvariantError(`ThreadRun ${number} has no UserTaskRun`);
+    return { ...n, userTaskRun: change(n.userTaskRun) };
   });
 }
 

@@ -4,7 +4,7 @@ import { isTerminal } from './state.ts';
 
 /**
  * Whether a thread can stop where it stands. LittleHorse: a TASK halts only once its TaskRun (with every retry)
- * has ended; every other node halts at once.
+ * has ended; every other node halts at once (a USER_TASK by cancelling its UserTaskRun, which advance does).
  */
 export function isQuiet(thread: ThreadRunState): boolean {
   const nodeRun = thread.currentNodeRun;

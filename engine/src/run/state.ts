@@ -47,6 +47,25 @@ export interface TaskRunState {
   readonly timeoutSeconds?: number | undefined;
 }
 
+/** LittleHorse's UserTaskRunStatus: ASSIGNED while a user holds the task; DONE and CANCELLED are final. */
+export const USER_TASK_RUN_STATUSES = ['UNASSIGNED', 'ASSIGNED', 'DONE', 'CANCELLED'] as const;
+export type UserTaskRunStatus = (typeof USER_TASK_RUN_STATUSES)[number];
+
+/** The UserTaskRun of the USER_TASK NodeRun a thread stands on. */
+export interface UserTaskRunState {
+  /** `{threadRunNumber}-{position}`, as in LittleHorse; unique within the WfRun. */
+  readonly userTaskGuid: string;
+  readonly userTaskDefName: string;
+  /** The version it was created with; completion checks results against its fields. */
+  readonly userTaskDefVersion: number;
+  readonly status: UserTaskRunStatus;
+  readonly userId?: string | undefined;
+  readonly userGroup?: string | undefined;
+  readonly notes?: string | undefined;
+  /** Counts assignments, creation included, so a deadline can tell whether the task changed hands since it was set. */
+  readonly epoch: number;
+}
+
 /** The NodeRun a thread stands on. Finished NodeRuns leave the state; they live in the event log. */
 export interface NodeRunState {
   readonly position: number;
@@ -66,6 +85,7 @@ export interface NodeRunState {
   readonly childFailureHandlers?: readonly { readonly childThreadRunNumber: number; readonly handlerThreadRunNumber: number }[] | undefined;
   /** For WAIT_FOR_CHILD_WF: the child WfRun it waits for. */
   readonly childWfRunId?: string | undefined;
+  readonly userTaskRun?: UserTaskRunState | undefined;
 }
 
 /** Why a ThreadRun is HALTING or HALTED; it runs again once it has no reason left. */

@@ -31,7 +31,8 @@ export type ProblemCode =
   | 'THREAD_NEVER_STARTED'
   | 'UNKNOWN_EXTERNAL_EVENT_DEF'
   | 'UNKNOWN_WORKFLOW_EVENT_DEF'
-  | 'UNKNOWN_WF_SPEC';
+  | 'UNKNOWN_WF_SPEC'
+  | 'UNKNOWN_USER_TASK_DEF';
 
 /** One thing wrong with a spec or an input, with where it is and a sentence a person understands. */
 export interface Problem {

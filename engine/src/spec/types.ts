@@ -26,6 +26,26 @@ export interface VariableDef {
   readonly masked?: boolean | undefined;
 }
 
+/** One field of the form a person fills in to complete a UserTaskRun. */
+export interface UserTaskField {
+  readonly name: string;
+  /** STR, INT, DOUBLE or BOOL: LittleHorse's user task fields are primitive. */
+  readonly type: VariableType;
+  readonly description?: string | undefined;
+  /** What a form shows instead of the name. */
+  readonly displayName?: string | undefined;
+  /** A completion must give a (non-NULL) value for it. */
+  readonly required?: boolean | undefined;
+}
+
+/** The form of a task that a person, not a Task Worker, does; versioned from 0, as in LittleHorse. */
+export interface UserTaskDef {
+  readonly name: string;
+  readonly version: number;
+  readonly fields: readonly UserTaskField[];
+  readonly description?: string | undefined;
+}
+
 /** A variable declared by a ThreadSpec. Names are unique across a WfSpec, as in LittleHorse. */
 export interface ThreadVarDef extends VariableDef {
   /** RunWf must provide a value for it. */
@@ -232,6 +252,51 @@ export interface WaitForChildWfNode extends NodeBase {
   readonly childWfRunId: VariableAssignment;
 }
 
+/** When a user task action's delay starts. */
+export type UserTaskActionHook =
+  /** Once, when the UserTaskRun is created. */
+  | 'ON_ARRIVAL'
+  /** Whenever the task is assigned to a user other than the one it had, creation included; group changes do not count. */
+  | 'ON_TASK_ASSIGNED';
+
+/** What a user task action does when its delay has passed. */
+export type UserTaskActionKind =
+  /**
+   * Hands the task to `userId` and/or `userGroup` (a user left out is cleared, so a group alone releases the task to
+   * its group), but only if it is still ASSIGNED to the user it had when the delay started: a deadline that reassigns.
+   */
+  | { readonly type: 'REASSIGN'; readonly userId?: VariableAssignment | undefined; readonly userGroup?: VariableAssignment | undefined }
+  /** Cancels the task if it is still open: a deadline that fails the node. */
+  | { readonly type: 'CANCEL' };
+
+/** Something done to a UserTaskRun `delaySeconds` after `hook` (LittleHorse's UTActionTrigger). */
+export interface UserTaskAction {
+  readonly hook: UserTaskActionHook;
+  /** An INT number of seconds, evaluated when the hook fires. */
+  readonly delaySeconds: VariableAssignment;
+  readonly action: UserTaskActionKind;
+}
+
+/**
+ * Waits for a person to complete a UserTaskRun of a UserTaskDef; its output is a JSON_OBJ of the results, by field.
+ * Assigned to `userId`, to `userGroup`, or to a user within a group; at least one must be given.
+ */
+export interface UserTaskNode extends NodeBase {
+  readonly type: 'USER_TASK';
+  readonly userTaskDefName: string;
+  /** The version the node pins; absent means the one in the catalog. */
+  readonly userTaskDefVersion?: number | undefined;
+  /** A STR. */
+  readonly userId?: VariableAssignment | undefined;
+  /** A STR. */
+  readonly userGroup?: VariableAssignment | undefined;
+  /** A STR shown to whoever does the task. */
+  readonly notes?: VariableAssignment | undefined;
+  /** A cancelled task fails the node with this EXCEPTION instead of the ERROR USER_TASK_CANCELLED. */
+  readonly onCancellationExceptionName?: string | undefined;
+  readonly actions?: readonly UserTaskAction[] | undefined;
+}
+
 export type Node =
   | EntrypointNode
   | TaskNode
@@ -245,7 +310,8 @@ export type Node =
   | ExternalEventNode
   | ThrowEventNode
   | RunChildWfNode
-  | WaitForChildWfNode;
+  | WaitForChildWfNode
+  | UserTaskNode;
 export type NodeType = Node['type'];
 export const NODE_TYPES = [
   'ENTRYPOINT',
@@ -261,6 +327,7 @@ export const NODE_TYPES = [
   'THROW_EVENT',
   'RUN_CHILD_WF',
   'WAIT_FOR_CHILD_WF',
+  'USER_TASK',
 ] as const satisfies readonly NodeType[];
 
 /** A kind of event that the world sends to WfRuns. */
@@ -322,4 +389,9 @@ export interface Catalog {
    * when the child is started.
    */
   readonly wfSpecs?: Readonly<Record<string, WfSpecSummary>> | undefined;
+  /**
+   * By name. Validation takes each as the newest version and checks USER_TASK nodes against them only when this is
+   * given; a WfRun needs the version each of its nodes pins. Absent while a WfRun runs means none are registered.
+   */
+  readonly userTaskDefs?: Readonly<Record<string, UserTaskDef>> | undefined;
 }

@@ -4,7 +4,7 @@ import { step } from '../run/step.ts';
 import type { Catalog, Node, VersionedWfSpec } from './types.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { formatPath } from './problem.ts';
-import { validateTaskDef, validateWfSpec } from './validate.ts';
+import { validateTaskDef, validateUserTaskDef, validateWfSpec } from './validate.ts';
 
 /** A spec as loose JSON (any), so a test can break it in any way an editor or a bad client could. */
 type Draft = any;
@@ -64,6 +64,13 @@ function handling(handler: Draft): Draft {
   });
 }
 
+/** A catalog that lists one UserTaskDef, `approve` (version 2). */
+const withForms: Catalog = { ...catalog, userTaskDefs: { approve: { name: 'approve', version: 2, fields: [{ name: 'ok', type: 'BOOL', required: true }] } } };
+const REVIEW = '9-review-USER_TASK';
+/** A USER_TASK of `approve` for group finance, changed by `extra`, between the ENTRYPOINT and greet. */
+const userTask = (extra: Draft = {}) => between(REVIEW, { type: 'USER_TASK', userTaskDefName: 'approve', userGroup: lit('finance'), ...extra });
+const action = (extra: Draft = {}) => ({ hook: 'ON_ARRIVAL', delaySeconds: lit(60), action: { type: 'CANCEL' }, ...extra });
+
 interface Case {
   readonly when: string;
   readonly spec: unknown;
@@ -81,6 +88,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a variable name starts with a digit', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: '1st', type: 'STR' })), path: [...VARS, 3, 'name'] },
     { when: 'an EXIT throws a failure named with a space', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'not ok', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
     { when: 'a handler catches a failure named with a space', spec: handling({ handlerSpecName: 'handler', specificFailure: 'no way' }), path: at(GREET, 'failureHandlers', 0, 'specificFailure') },
+    { when: 'a USER_TASK throws a cancellation named with a space', spec: userTask({ onCancellationExceptionName: 'gave up' }), path: at(REVIEW, 'onCancellationExceptionName') },
   ],
   CONFLICTING_FIELDS: [
     {
@@ -102,13 +110,21 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'an EXIT failure has no message', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'gone' })), path: at(EXIT, 'failureDef', 'message') },
     { when: 'an input has an unknown source type', spec: edit((_, n) => (n[GREET].inputs = [{ type: 'FORMAT_STRING' }])), path: at(GREET, 'inputs', 0, 'type') },
     { when: 'a mutation is not an object', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = ['greeting = output'])), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0) },
+    { when: 'a USER_TASK has neither userId nor userGroup', spec: userTask({ userGroup: undefined }), path: at(REVIEW) },
+    { when: 'a USER_TASK has a blank literal user id', spec: userTask({ userId: lit(' ') }), path: at(REVIEW, 'userId', 'value') },
+    { when: 'a USER_TASK names no UserTaskDef', spec: userTask({ userTaskDefName: undefined }), path: at(REVIEW, 'userTaskDefName') },
+    { when: 'a user task action has an unknown hook', spec: userTask({ actions: [action({ hook: 'ON_COMPLETION' })] }), path: at(REVIEW, 'actions', 0, 'hook') },
+    { when: 'a user task action has no delay', spec: userTask({ actions: [action({ delaySeconds: undefined })] }), path: at(REVIEW, 'actions', 0, 'delaySeconds') },
+    { when: 'a user task action is neither REASSIGN nor CANCEL', spec: userTask({ actions: [action({ action: { type: 'REMIND' } })] }), path: at(REVIEW, 'actions', 0, 'action') },
+    { when: 'a REASSIGN action names nobody', spec: userTask({ actions: [action({ action: { type: 'REASSIGN' } })] }), path: at(REVIEW, 'actions', 0, 'action') },
+    { when: 'user task actions are not a list', spec: userTask({ actions: { hook: 'ON_ARRIVAL' } }), path: at(REVIEW, 'actions') },
     { when: 'a condition is not an object', spec: edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: GREET, condition: 'yes' }, { sinkNodeName: GREET }])), path: at(ENTRY, 'outgoingEdges', 0, 'condition') },
     { when: 'a WAIT_FOR_THREADS lists no threads', spec: between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [] }), path: at('9-wait-WAIT_FOR_THREADS', 'threads') },
     { when: 'exponentialBackoff is not an object', spec: edit((_, n) => (n[GREET].exponentialBackoff = 5)), path: at(GREET, 'exponentialBackoff') },
     { when: 'anyFailureOfType is not a failure type', spec: handling({ handlerSpecName: 'handler', anyFailureOfType: 'ANY' }), path: at(GREET, 'failureHandlers', 0, 'anyFailureOfType') },
   ],
   UNKNOWN_NODE_TYPE: [
-    { when: 'a node has a type the engine does not know', spec: edit((_, n) => (n[COUNT].type = 'USER_TASK')), path: at(COUNT, 'type') },
+    { when: 'a node has a type the engine does not know', spec: edit((_, n) => (n[COUNT].type = 'TELEPORT')), path: at(COUNT, 'type') },
     { when: 'a node is null', spec: edit((_, n) => (n['9-x'] = null)), path: at('9-x', 'type'), also: ['UNREACHABLE_NODE'] },
   ],
   MISSING_THREAD: [
@@ -213,6 +229,15 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     },
     { when: 'a WAIT_FOR_THREADS waits on a STR', spec: between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [v('name')] }), path: at('9-wait-WAIT_FOR_THREADS', 'threads', 0) },
     { when: 'a START_THREAD gives a STR to an INT variable', spec: spawning([{ name: 'k', type: 'INT' }], { variables: { k: lit('x') } }), path: at('9-spawn-START_THREAD', 'variables', 'k', 'value') },
+    { when: 'a USER_TASK takes its user id from an INT variable', spec: userTask({ userId: v('length') }), path: at(REVIEW, 'userId') },
+    { when: 'a USER_TASK takes its notes from an INT literal', spec: userTask({ notes: lit(7) }), path: at(REVIEW, 'notes', 'value') },
+    { when: 'a user task action waits a STR of seconds', spec: userTask({ actions: [action({ delaySeconds: lit('soon') })] }), path: at(REVIEW, 'actions', 0, 'delaySeconds', 'value') },
+    { when: 'a REASSIGN action takes its group from an INT variable', spec: userTask({ actions: [action({ action: { type: 'REASSIGN', userGroup: v('length') } })] }), path: at(REVIEW, 'actions', 0, 'action', 'userGroup') },
+    {
+      when: "a USER_TASK's output (a JSON_OBJ) is assigned to a STR variable",
+      spec: userTask({ outgoingEdges: [{ sinkNodeName: GREET, variableMutations: [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] }),
+      path: at(REVIEW, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
   ],
   INVALID_TYPE: [{ when: 'a variable has a type that does not exist', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'when', type: 'DATE' })), path: [...VARS, 3, 'type'] }],
   NO_NODE_OUTPUT: [
@@ -246,6 +271,8 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'the back-off base is 0', spec: edit((_, n) => (n[GREET].exponentialBackoff = { baseIntervalMs: 0, multiplier: 2, maxDelayMs: 10 })), path: at(GREET, 'exponentialBackoff', 'baseIntervalMs') },
     { when: 'the back-off multiplier is below 1', spec: edit((_, n) => (n[GREET].exponentialBackoff = { baseIntervalMs: 10, multiplier: 0.5, maxDelayMs: 10 })), path: at(GREET, 'exponentialBackoff', 'multiplier') },
     { when: 'the back-off cap is below its base', spec: edit((_, n) => (n[GREET].exponentialBackoff = { baseIntervalMs: 10, multiplier: 2, maxDelayMs: 5 })), path: at(GREET, 'exponentialBackoff', 'maxDelayMs') },
+    { when: 'a USER_TASK pins version -1', spec: userTask({ userTaskDefVersion: -1 }), path: at(REVIEW, 'userTaskDefVersion') },
+    { when: 'a user task action waits a negative number of seconds', spec: userTask({ actions: [action({ delaySeconds: lit(-5) })] }), path: at(REVIEW, 'actions', 0, 'delaySeconds', 'value') },
   ],
   UNKNOWN_COMPARATOR: [
     {
@@ -275,6 +302,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
   RESERVED_FAILURE_NAME: [
     { when: 'an EXIT throws TIMEOUT', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'TIMEOUT', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
     { when: 'an EXIT throws TASK_FAILURE', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'TASK_FAILURE', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
+    { when: 'a USER_TASK throws USER_TASK_CANCELLED by name when cancelled', spec: userTask({ onCancellationExceptionName: 'USER_TASK_CANCELLED' }), path: at(REVIEW, 'onCancellationExceptionName') },
   ],
   THREAD_NEVER_STARTED: [{ when: 'nothing starts a ThreadSpec', spec: edit((s) => (s.threadSpecs.orphan = tinyThread())), path: ['threadSpecs', 'orphan'] }],
   UNKNOWN_EXTERNAL_EVENT_DEF: [
@@ -294,6 +322,11 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
   UNKNOWN_WF_SPEC: [
     { when: 'a RUN_CHILD_WF runs a WfSpec the catalog does not list', spec: runningChild({ wfSpecName: 'billing' }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'wfSpecName') },
     { when: 'a RUN_CHILD_WF pins a major version newer than the newest', spec: runningChild({ majorVersion: 2, inputs: { order: lit('o-1') } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'majorVersion') },
+  ],
+  UNKNOWN_USER_TASK_DEF: [
+    { when: 'a USER_TASK runs a UserTaskDef that is not registered', spec: userTask({ userTaskDefName: 'approve-leave' }), catalog: withForms, path: at(REVIEW, 'userTaskDefName') },
+    { when: 'a USER_TASK runs a UserTaskDef named like an Object method', spec: userTask({ userTaskDefName: 'constructor' }), catalog: withForms, path: at(REVIEW, 'userTaskDefName') },
+    { when: 'a USER_TASK pins a version newer than the newest', spec: userTask({ userTaskDefVersion: 3 }), catalog: withForms, path: at(REVIEW, 'userTaskDefVersion') },
   ],
 };
 
@@ -380,7 +413,22 @@ describe('validateWfSpec', () => {
               type: 'WAIT_FOR_CHILD_WF',
               childWfRunId: { type: 'VARIABLE', variableName: 'shipment' },
               failureHandlers: [{ handlerSpecName: 'handler', specificFailure: 'CHILD_FAILURE' }],
-              outgoingEdges: [{ sinkNodeName: 'split', variableMutations: [{ lhsName: 'doc', lhsJsonPath: '$.shipping', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+              outgoingEdges: [{ sinkNodeName: 'review', variableMutations: [{ lhsName: 'doc', lhsJsonPath: '$.shipping', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+            },
+            review: {
+              type: 'USER_TASK',
+              userTaskDefName: 'approve',
+              userTaskDefVersion: 1,
+              userId: { type: 'VARIABLE', variableName: 'text' },
+              userGroup: { type: 'LITERAL', value: 'finance' },
+              notes: { type: 'LITERAL', value: 'Please look at this.' },
+              onCancellationExceptionName: 'review-cancelled',
+              actions: [
+                { hook: 'ON_TASK_ASSIGNED', delaySeconds: { type: 'VARIABLE', variableName: 'n' }, action: { type: 'REASSIGN', userGroup: { type: 'LITERAL', value: 'finance' } } },
+                { hook: 'ON_ARRIVAL', delaySeconds: { type: 'LITERAL', value: 86_400 }, action: { type: 'CANCEL' } },
+              ],
+              failureHandlers: [{ handlerSpecName: 'handler', specificFailure: 'review-cancelled' }],
+              outgoingEdges: [{ sinkNodeName: 'split', variableMutations: [{ lhsName: 'doc', lhsJsonPath: '$.review', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT', jsonPath: '$.ok' } }] }],
             },
             split: {
               type: 'NOP',
@@ -398,7 +446,7 @@ describe('validateWfSpec', () => {
         handler: { nodes: tinyThread().nodes as Record<string, Node> },
       },
     };
-    expect(validateWfSpec(full, { ...withShipping, externalEventDefs: { approved: { name: 'approved' } }, workflowEventDefs: { greeted: { name: 'greeted' } } })).toEqual([]);
+    expect(validateWfSpec(full, { ...withShipping, ...withForms, externalEventDefs: { approved: { name: 'approved' } }, workflowEventDefs: { greeted: { name: 'greeted' } } })).toEqual([]);
   });
 
   it('checks the WfSpec a RUN_CHILD_WF runs only against a catalog that lists WfSpecs', () => {
@@ -527,6 +575,13 @@ describe('validateWfSpec', () => {
       ['a WAIT_FOR_CHILD_WF with a bare string', waitingChild('p_0-1')],
       ['an EXIT whose returnContent is a number', edit((_, n) => (n[EXIT].returnContent = 5))],
       ['a START_MULTIPLE_THREADS without an iterable', between('9-m-START_MULTIPLE_THREADS', { type: 'START_MULTIPLE_THREADS', threadSpecName: 'entrypoint' })],
+      ['a USER_TASK with nothing but its type', between(REVIEW, { type: 'USER_TASK' })],
+      ['a USER_TASK with a numeric def name and null sources', userTask({ userTaskDefName: 5, userId: null, userGroup: null, notes: null })],
+      ['a USER_TASK with a string version', userTask({ userTaskDefVersion: '2' })],
+      ['user task actions that are null, numbers and lists', userTask({ actions: [null, 5, []] })],
+      ['a user task action with a null action and delay', userTask({ actions: [{ hook: 'ON_ARRIVAL', delaySeconds: null, action: null }] })],
+      ['a REASSIGN action with null users', userTask({ actions: [action({ action: { type: 'REASSIGN', userId: null, userGroup: 5 } })] })],
+      ['an onCancellationExceptionName that is a number', userTask({ onCancellationExceptionName: 5 })],
     ];
 
     it.each(malformed)('never throws, and reports well-formed problems, for %s', (_, spec) => {
@@ -600,6 +655,48 @@ describe('validateTaskDef', () => {
     ['has an unknown return type', { ...valid, returnType: 'VOID' }, [['returnType', 'INVALID_TYPE']]],
   ])('reports a TaskDef that %s', (_, def, expected) => {
     const problems = validateTaskDef(def);
+    expect(problems.map((p) => [formatPath(p.path), p.code])).toEqual(expected);
+    for (const problem of problems) expect(problem.message).toMatch(/^\S.*\.$/);
+  });
+});
+
+describe('validateUserTaskDef', () => {
+  const valid = {
+    name: 'approve-expense',
+    version: 0,
+    description: 'A manager approves an expense.',
+    fields: [
+      { name: 'approved', type: 'BOOL', required: true, displayName: 'Approved?' },
+      { name: 'comment', type: 'STR', description: 'Why.' },
+      { name: 'amount', type: 'DOUBLE' },
+      { name: 'items', type: 'INT' },
+    ],
+  };
+
+  it('finds no problem in a valid UserTaskDef, nor in one without fields', () => {
+    expect(validateUserTaskDef(valid)).toEqual([]);
+    expect(validateUserTaskDef({ name: 'acknowledge', version: 3, fields: [] })).toEqual([]);
+  });
+
+  it.each<[string, unknown, [string, ProblemCode][]]>([
+    ['is null', null, [['', 'MISSING_FIELD']]],
+    ['is a list', [valid], [['', 'MISSING_FIELD']]],
+    ['has a name with an underscore', { ...valid, name: 'approve_expense' }, [['name', 'INVALID_NAME']]],
+    ['has no version', { name: 'a', fields: [] }, [['version', 'OUT_OF_RANGE']]],
+    ['has a negative version', { ...valid, version: -1 }, [['version', 'OUT_OF_RANGE']]],
+    ['has a fractional version', { ...valid, version: 1.5 }, [['version', 'OUT_OF_RANGE']]],
+    ['has a description that is not text', { ...valid, description: 5 }, [['description', 'MISSING_FIELD']]],
+    ['has no fields', { name: 'a', version: 0 }, [['fields', 'MISSING_FIELD']]],
+    ['has fields that are an object', { ...valid, fields: { approved: 'BOOL' } }, [['fields', 'MISSING_FIELD']]],
+    ['has a field that is null', { ...valid, fields: [null] }, [['fields[0].name', 'INVALID_NAME']]],
+    ['has a field whose name starts with a digit', { ...valid, fields: [{ name: '1st', type: 'STR' }] }, [['fields[0].name', 'INVALID_NAME']]],
+    ['has a field declared twice', { ...valid, fields: [{ name: 'a', type: 'STR' }, { name: 'a', type: 'INT' }] }, [['fields[1].name', 'DUPLICATE_VARIABLE']]],
+    ['has a field of an unknown type', { ...valid, fields: [{ name: 'a', type: 'TEXT' }] }, [['fields[0].type', 'INVALID_TYPE']]],
+    ['has a JSON_OBJ field, which LittleHorse does not allow', { ...valid, fields: [{ name: 'a', type: 'JSON_OBJ' }] }, [['fields[0].type', 'INVALID_TYPE']]],
+    ['has a field whose displayName is a number', { ...valid, fields: [{ name: 'a', type: 'STR', displayName: 1 }] }, [['fields[0].displayName', 'MISSING_FIELD']]],
+    ['has a field whose required is a string', { ...valid, fields: [{ name: 'a', type: 'STR', required: 'yes' }] }, [['fields[0].required', 'MISSING_FIELD']]],
+  ])('reports a UserTaskDef that %s', (_, def, expected) => {
+    const problems = validateUserTaskDef(def);
     expect(problems.map((p) => [formatPath(p.path), p.code])).toEqual(expected);
     for (const problem of problems) expect(problem.message).toMatch(/^\S.*\.$/);
   });

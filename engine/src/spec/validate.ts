@@ -8,7 +8,7 @@ import { compare, COMPARATORS } from '../values/compare.ts';
 import { parseJsonPath } from '../values/json-path.ts';
 import { MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mutate.ts';
 import { NODE_TYPES } from './types.ts';
-import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, VariableAssignment, VariableMutation, WfSpec } from './types.ts';
+import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, UserTaskDef, UserTaskNode, VariableAssignment, VariableMutation, WfSpec } from './types.ts';
 
 /**
  * Returns every problem of `spec` against the TaskDefs in `catalog`, each with its path; an empty list means the
@@ -135,6 +135,7 @@ function validateThread(
     }
     validateEdges(nodePath, name, node, nodes, variables, catalog, report);
     if (node.type === 'TASK') validateTaskNode(nodePath, name, node, variables, catalog, report);
+    if (node.type === 'USER_TASK') validateUserTaskNode(nodePath, name, node, variables, catalog, report);
     if (node.type === 'EXIT' && node.failureDef !== undefined) validateFailureDef([...nodePath, 'failureDef'], name, node.failureDef, variables, report);
     if (node.type === 'EXIT' && node.returnContent !== undefined) {
       if (node.failureDef !== undefined) {
@@ -524,6 +525,8 @@ function outputTypeOf(node: Node, catalog: Catalog): VariableType | 'none' | 'un
   if (node.type === 'START_MULTIPLE_THREADS') return 'JSON_ARR';
   // ExternalEventDefs carry no content type yet, so an event's content may be anything.
   if (node.type === 'EXTERNAL_EVENT') return 'unknown';
+  // The results, by field.
+  if (node.type === 'USER_TASK') return 'JSON_OBJ';
   if (node.type !== 'TASK') return 'none';
   if (node.taskDefName === undefined) return 'unknown';
   const def = own(catalog.taskDefs, node.taskDefName);
@@ -597,6 +600,102 @@ function checkRetries(nodePath: SpecPath, name: string, node: Extract<Node, { ty
       }
     }
   }
+}
+
+/**
+ * LittleHorse's checks of a USER_TASK: a UserTaskDef (looked up only when the catalog lists UserTaskDefs), a user
+ * or a group to assign it to, STR sources for both and the notes, a non-reserved cancellation EXCEPTION, and
+ * well-formed actions.
+ */
+function validateUserTaskNode(
+  nodePath: SpecPath,
+  name: string,
+  node: UserTaskNode,
+  variables: Map<string, ThreadVarDef>,
+  catalog: Catalog,
+  report: Report,
+): void {
+  const what = `USER_TASK '${name}'`;
+  const version = node.userTaskDefVersion;
+  if (version !== undefined && !(typeof version === 'number' && Number.isSafeInteger(version) && version >= 0)) {
+    report([...nodePath, 'userTaskDefVersion'], 'OUT_OF_RANGE', `userTaskDefVersion of '${name}' must be a whole number from 0; got ${describeValue(version as JsonValue)}.`);
+  }
+  if (typeof node.userTaskDefName !== 'string') {
+    report([...nodePath, 'userTaskDefName'], 'MISSING_FIELD', `${what} needs the name of the UserTaskDef it runs.`);
+  } else if (catalog.userTaskDefs !== undefined) {
+    const def = own(catalog.userTaskDefs, node.userTaskDefName);
+    if (!def) {
+      report([...nodePath, 'userTaskDefName'], 'UNKNOWN_USER_TASK_DEF', `${what} runs UserTaskDef '${node.userTaskDefName}', which is not registered.`);
+    } else if (typeof version === 'number' && version > def.version) {
+      report([...nodePath, 'userTaskDefVersion'], 'UNKNOWN_USER_TASK_DEF', `${what} pins version ${version} of UserTaskDef '${def.name}', which does not exist; the newest is ${def.version}.`);
+    }
+  }
+  validateAssignee(nodePath, node, what, variables, report);
+  if (node.notes !== undefined) checkAssignment([...nodePath, 'notes'], node.notes, 'STR', `the notes of ${what}`, variables, report);
+  const exception = node.onCancellationExceptionName;
+  if (exception !== undefined) {
+    if (!isValidFailureName(exception)) {
+      report([...nodePath, 'onCancellationExceptionName'], 'INVALID_NAME', `onCancellationExceptionName of '${name}' must be a failure name: letters, digits, _ and -.`);
+    } else if (isErrorName(exception)) {
+      report([...nodePath, 'onCancellationExceptionName'], 'RESERVED_FAILURE_NAME', `'${exception}' is a reserved ERROR name; a cancelled user task throws a business EXCEPTION, or USER_TASK_CANCELLED without one.`);
+    }
+  }
+  if (node.actions === undefined) return;
+  if (!Array.isArray(node.actions)) {
+    report([...nodePath, 'actions'], 'MISSING_FIELD', `actions of '${name}' must be a list.`);
+    return;
+  }
+  node.actions.forEach((trigger: unknown, i: number) => {
+    const at = [...nodePath, 'actions', i];
+    const action = `action ${i} of ${what}`;
+    if (!isJsonObject(trigger)) {
+      report(at, 'MISSING_FIELD', `A user task action must be an object with hook, delaySeconds and action.`);
+      return;
+    }
+    if (trigger.hook !== 'ON_ARRIVAL' && trigger.hook !== 'ON_TASK_ASSIGNED') {
+      report([...at, 'hook'], 'MISSING_FIELD', `The hook of ${action} must be ON_ARRIVAL or ON_TASK_ASSIGNED.`);
+    }
+    const delay = trigger.delaySeconds as VariableAssignment | undefined;
+    if (delay === undefined) report([...at, 'delaySeconds'], 'MISSING_FIELD', `${capitalize(action)} needs delaySeconds, an INT.`);
+    else {
+      checkAssignment([...at, 'delaySeconds'], delay, 'INT', `the delay of ${action}`, variables, report);
+      if (isJsonObject(delay) && delay.type === 'LITERAL' && typeof delay.value === 'number' && delay.value < 0) {
+        report([...at, 'delaySeconds', 'value'], 'OUT_OF_RANGE', `The delay of ${action} may not be negative.`);
+      }
+    }
+    const kind = trigger.action;
+    if (!isJsonObject(kind) || (kind.type !== 'REASSIGN' && kind.type !== 'CANCEL')) {
+      report([...at, 'action'], 'MISSING_FIELD', `${capitalize(action)} must be a REASSIGN or a CANCEL.`);
+    } else if (kind.type === 'REASSIGN') {
+      validateAssignee([...at, 'action'], kind as { userId?: VariableAssignment; userGroup?: VariableAssignment }, action, variables, report);
+    }
+  });
+}
+
+/** A user task's assignment: a user, a group or both, each a STR that may not be blank. */
+function validateAssignee(
+  path: SpecPath,
+  holder: { readonly userId?: VariableAssignment | undefined; readonly userGroup?: VariableAssignment | undefined },
+  what: string,
+  variables: Map<string, ThreadVarDef>,
+  report: Report,
+): void {
+  if (holder.userId === undefined && holder.userGroup === undefined) {
+    report(path, 'MISSING_FIELD', `${capitalize(what)} needs a userId, a userGroup or both.`);
+    return;
+  }
+  for (const [key, label] of [['userId', 'user id'], ['userGroup', 'user group']] as const) {
+    const source = holder[key];
+    if (source === undefined) continue;
+    checkAssignment([...path, key], source, 'STR', `the ${label} of ${what}`, variables, report);
+    if (isJsonObject(source) && source.type === 'LITERAL' && typeof source.value === 'string' && source.value.trim() === '') {
+      report([...path, key, 'value'], 'MISSING_FIELD', `The ${label} of ${what} is blank.`);
+    }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Checks where a value comes from; `expected` is the type it must have, when the spec can tell. */
@@ -678,5 +777,55 @@ export function validateTaskDef(def: unknown): Problem[] {
   if (taskDef.returnType !== undefined && taskDef.returnType !== null && !isVariableType(taskDef.returnType)) {
     problems.push({ path: ['returnType'], code: 'INVALID_TYPE', message: `returnType ${describeValue(taskDef.returnType as JsonValue)} is not a variable type.` });
   }
+  return problems;
+}
+
+/** LittleHorse: the fields of a user task form hold primitive values only. */
+const USER_TASK_FIELD_TYPES: readonly VariableType[] = ['STR', 'INT', 'DOUBLE', 'BOOL'];
+
+/** Checks a UserTaskDef's own shape; the server runs it before registering one. */
+export function validateUserTaskDef(def: unknown): Problem[] {
+  if (!isJsonObject(def)) return [{ path: [], code: 'MISSING_FIELD', message: 'A UserTaskDef must be a JSON object.' }];
+  const problems: Problem[] = [];
+  const userTaskDef = def as unknown as UserTaskDef;
+  if (!isValidName(userTaskDef.name)) {
+    problems.push({ path: ['name'], code: 'INVALID_NAME', message: `UserTaskDef name ${describeValue(userTaskDef.name as JsonValue)} must be letters, digits and inner dashes.` });
+  }
+  const version = userTaskDef.version as unknown;
+  if (!(typeof version === 'number' && Number.isSafeInteger(version) && version >= 0)) {
+    problems.push({ path: ['version'], code: 'OUT_OF_RANGE', message: `version must be a whole number from 0; got ${describeValue(version as JsonValue)}.` });
+  }
+  if (userTaskDef.description !== undefined && typeof userTaskDef.description !== 'string') {
+    problems.push({ path: ['description'], code: 'MISSING_FIELD', message: 'description must be text.' });
+  }
+  if (!Array.isArray(userTaskDef.fields)) {
+    problems.push({ path: ['fields'], code: 'MISSING_FIELD', message: 'fields must be a list (it may be empty).' });
+    return problems;
+  }
+  const seen = new Set<string>();
+  userTaskDef.fields.forEach((field: unknown, i) => {
+    const f = isJsonObject(field) ? field : undefined;
+    if (!f || typeof f.name !== 'string' || !VARIABLE_NAME_PATTERN.test(f.name)) {
+      problems.push({ path: ['fields', i, 'name'], code: 'INVALID_NAME', message: 'A field name must start with a letter or _ and hold letters, digits, _ and -.' });
+    } else if (seen.has(f.name)) {
+      problems.push({ path: ['fields', i, 'name'], code: 'DUPLICATE_VARIABLE', message: `Field '${f.name}' is declared twice.` });
+    } else {
+      seen.add(f.name);
+    }
+    if (!f) return;
+    if (!isVariableType(f.type) || !USER_TASK_FIELD_TYPES.includes(f.type)) {
+      problems.push({
+        path: ['fields', i, 'type'],
+        code: 'INVALID_TYPE',
+        message: `Field ${describeValue((f.name ?? null) as JsonValue)} has type ${describeValue((f.type ?? null) as JsonValue)}; a user task field is ${USER_TASK_FIELD_TYPES.join(', ')}.`,
+      });
+    }
+    for (const key of ['displayName', 'description'] as const) {
+      if (f[key] !== undefined && typeof f[key] !== 'string') problems.push({ path: ['fields', i, key], code: 'MISSING_FIELD', message: `${key} of a field must be text.` });
+    }
+    if (f.required !== undefined && typeof f.required !== 'boolean') {
+      problems.push({ path: ['fields', i, 'required'], code: 'MISSING_FIELD', message: 'required of a field must be true or false.' });
+    }
+  });
   return problems;
 }

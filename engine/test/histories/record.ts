@@ -9,6 +9,7 @@ import type { Catalog, Command, TaskAttemptResult, VersionedWfSpec, WfRunEvent, 
 const catalog: Catalog = {
   taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } },
   externalEventDefs: { approved: { name: 'approved' } },
+  userTaskDefs: { approve: { name: 'approve', version: 0, fields: [{ name: 'approved', type: 'BOOL', required: true }, { name: 'amount', type: 'INT' }] } },
 };
 const n = { type: 'VARIABLE' as const, variableName: 'n' };
 const task = (next: string, extra: object = {}) => ({
@@ -119,4 +120,54 @@ record('child-wf-run', 'A RUN_CHILD_WF whose child ends before WAIT_FOR_CHILD_WF
   send({ type: 'RunWf', wfRunId: 'golden-5', variables: { n: 4 } });
   send({ type: 'ChildWfRunEnded', childWfRunId: 'golden-5_0-1', status: 'COMPLETED', output: { packed: 4 } });
   send(report('0-2', { status: 'SUCCESS', output: 5 }));
+});
+
+record('user-task-deadline-and-handover', 'A USER_TASK for ada is released to its group at a deadline, claimed by bob, and completed by carol.', spec({
+  entrypoint: {
+    variableDefs: vars,
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'review' }] },
+      review: {
+        type: 'USER_TASK',
+        userTaskDefName: 'approve',
+        userId: { type: 'LITERAL', value: 'ada' },
+        userGroup: { type: 'LITERAL', value: 'finance' },
+        notes: { type: 'LITERAL', value: 'Expense #7' },
+        actions: [
+          { hook: 'ON_TASK_ASSIGNED', delaySeconds: { type: 'LITERAL', value: 3_600 }, action: { type: 'REASSIGN', userGroup: { type: 'LITERAL', value: 'finance' } } },
+          { hook: 'ON_ARRIVAL', delaySeconds: { type: 'LITERAL', value: 86_400 }, action: { type: 'CANCEL' } },
+        ],
+        outgoingEdges: [
+          {
+            sinkNodeName: 'end',
+            variableMutations: [
+              { lhsName: 'approval', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } },
+              { lhsName: 'n', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT', jsonPath: '$.amount' } },
+            ],
+          },
+        ],
+      },
+      end: { type: 'EXIT' },
+    },
+  },
+}), (send) => {
+  const started = send({ type: 'RunWf', wfRunId: 'golden-5' });
+  send(timerOf(started));
+  send({ type: 'AssignUserTaskRun', userTaskGuid: '0-1', userId: 'bob', userGroup: 'finance' });
+  send({ type: 'CompleteUserTaskRun', userTaskGuid: '0-1', userId: 'carol', results: { approved: true, amount: 40 } });
+});
+
+record('user-task-stopped', 'A group USER_TASK is claimed, then the WfRun is stopped: the UserTaskRun is cancelled while its thread is halted.', spec({
+  entrypoint: {
+    variableDefs: vars,
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'review' }] },
+      review: { type: 'USER_TASK', userTaskDefName: 'approve', userGroup: { type: 'LITERAL', value: 'finance' }, outgoingEdges: [{ sinkNodeName: 'end' }] },
+      end: { type: 'EXIT' },
+    },
+  },
+}), (send) => {
+  send({ type: 'RunWf', wfRunId: 'golden-6' });
+  send({ type: 'AssignUserTaskRun', userTaskGuid: '0-1', userId: 'bob' });
+  send({ type: 'StopWfRun' });
 });

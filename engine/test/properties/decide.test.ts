@@ -3,16 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { decide, replay, step } from '../../src/index.ts';
 import type { Catalog, Command, DecideContext, JsonValue, Node, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
 
-// Random WfSpecs (linear chains of TASK, NOP, SLEEP, EXTERNAL_EVENT, START_THREAD/WAIT_FOR_THREADS and
-// RUN_CHILD_WF/WAIT_FOR_CHILD_WF nodes, with retries, conditions, failure handlers and returned outputs) meet random
-// command streams, child WfRuns' ends and rescues among them. Whatever happens, decide answers with
-// events or a rejection, never a throw, and replaying the events rebuilds the decider's state.
+// Random WfSpecs (linear chains of TASK, NOP, SLEEP, EXTERNAL_EVENT, USER_TASK, START_THREAD/WAIT_FOR_THREADS and
+// RUN_CHILD_WF/WAIT_FOR_CHILD_WF nodes, with retries, conditions, failure handlers, user task deadlines and returned
+// outputs) meet random command streams, child WfRuns' ends and rescues among them. Whatever happens, decide answers
+// with events or a rejection, never a throw, and replaying the events rebuilds the decider's state.
 const catalog: Catalog = {
   taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } },
   externalEventDefs: { go: { name: 'go' } },
+  userTaskDefs: { approve: { name: 'approve', version: 0, fields: [{ name: 'ok', type: 'BOOL', required: true }, { name: 'n', type: 'INT' }] } },
 };
 
-const nodeKind = fc.constantFrom('TASK', 'NOP', 'SLEEP', 'EXTERNAL_EVENT', 'SPAWN', 'EXIT_FAIL', 'CHILD_WF');
+const nodeKind = fc.constantFrom('TASK', 'NOP', 'SLEEP', 'EXTERNAL_EVENT', 'SPAWN', 'EXIT_FAIL', 'CHILD_WF', 'USER_TASK');
 const specArb = fc.record({
   kinds: fc.array(nodeKind, { minLength: 1, maxLength: 6 }),
   retries: fc.integer({ min: 0, max: 2 }),
@@ -20,6 +21,7 @@ const specArb = fc.record({
   handler: fc.boolean(),
   threshold: fc.integer({ min: -2, max: 4 }),
   isChild: fc.boolean(),
+  userId: fc.constantFrom('ada', null),
 });
 
 interface Shape {
@@ -29,9 +31,11 @@ interface Shape {
   readonly handler: boolean;
   readonly threshold: number;
   readonly isChild: boolean;
+  /** Who a USER_TASK is assigned to besides its group. */
+  readonly userId: string | null;
 }
 
-function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): VersionedWfSpec {
+function buildSpec({ kinds, retries, backoff, handler, threshold, userId }: Shape): VersionedWfSpec {
   const names = kinds.map((kind, i) => `n${i}-${kind}`);
   const nodes: Record<string, Node> = {
     start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: names[0] ?? 'end' }] },
@@ -68,6 +72,19 @@ function buildSpec({ kinds, retries, backoff, handler, threshold }: Shape): Vers
         wfSpecName: 'child-wf',
         inputs: { n },
         outgoingEdges: [{ sinkNodeName: `${names[i]}-wait`, variableMutations: [{ lhsName: 'child', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
+      USER_TASK: {
+        type: 'USER_TASK',
+        userTaskDefName: 'approve',
+        ...(userId === null ? {} : { userId: { type: 'LITERAL', value: userId } }),
+        userGroup: { type: 'LITERAL', value: 'crew' },
+        ...(threshold > 2 ? { onCancellationExceptionName: 'withdrawn' } : {}),
+        actions: [
+          { hook: 'ON_TASK_ASSIGNED', delaySeconds: { type: 'LITERAL', value: 2 }, action: { type: 'REASSIGN', userGroup: { type: 'LITERAL', value: 'crew' } } },
+          { hook: 'ON_ARRIVAL', delaySeconds: { type: 'LITERAL', value: 5 }, action: { type: 'CANCEL' } },
+        ],
+        failureHandlers,
+        outgoingEdges: [{ sinkNodeName: next, variableMutations: [{ lhsName: 'n', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT', jsonPath: '$.n' } }] }],
       },
       EXIT_FAIL: { type: 'NOP', outgoingEdges: [{ sinkNodeName: `${names[i]}-fail`, condition: { comparator: 'LESS_THAN', left: n, right: { type: 'LITERAL', value: threshold } } }, { sinkNodeName: next }] },
     };
@@ -129,7 +146,27 @@ const actionArb = fc.oneof(
   fc.record({ kind: fc.constant('rescue' as const), thread: fc.nat({ max: 3 }), skip: fc.boolean() }),
   fc.record({ kind: fc.constant('child' as const), pick: fc.nat(), bogus: fc.constantFrom(false, false, true), end: childEndArb }),
   fc.record({ kind: fc.constant('childRescued' as const), pick: fc.nat(), bogus: fc.constantFrom(false, false, true) }),
+  fc.record({
+    kind: fc.constant('assign' as const),
+    pick: fc.nat(),
+    userId: fc.constantFrom('bob', 'ada', '', null),
+    userGroup: fc.constantFrom('crew', null),
+    overrideClaim: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('complete' as const),
+    pick: fc.nat(),
+    userId: fc.constantFrom('bob', 'ada'),
+    results: fc.constantFrom<Record<string, JsonValue>>({ ok: true, n: 7 }, { ok: false }, { n: 1 }, { ok: 'yes' }, { ok: true, extra: 1 }),
+  }),
+  fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
 );
+
+/** The guid of a UserTaskRun a thread stands on, picked by `pick`, or a guid that names none. */
+function userTaskGuidOf(state: WfRunState | undefined, pick: number): string {
+  const guids = (state?.threadRuns ?? []).flatMap((t) => (t.currentNodeRun?.userTaskRun ? [t.currentNodeRun.userTaskRun.userTaskGuid] : []));
+  return guids[pick % Math.max(1, guids.length)] ?? `0-${pick % 4}`;
+}
 
 function toCommand(
   action:
@@ -141,7 +178,10 @@ function toCommand(
     | { kind: 'stop' | 'resume'; thread: number }
     | { kind: 'rescue'; thread: number; skip: boolean }
     | { kind: 'child'; pick: number; bogus: boolean; end: ChildEnd }
-    | { kind: 'childRescued'; pick: number; bogus: boolean },
+    | { kind: 'childRescued'; pick: number; bogus: boolean }
+    | { kind: 'assign'; pick: number; userId: string | null; userGroup: string | null; overrideClaim: boolean }
+    | { kind: 'complete'; pick: number; userId: string; results: Record<string, JsonValue> }
+    | { kind: 'cancel'; pick: number },
   state: WfRunState | undefined,
   timers: Extract<WfRunEvent, { type: 'TimerSet' }>[],
 ): Command {
@@ -171,6 +211,12 @@ function toCommand(
       return { type: 'ChildWfRunEnded', childWfRunId: childId(action, state), ...action.end };
     case 'childRescued':
       return { type: 'ChildWfRunRescued', childWfRunId: childId(action, state) };
+    case 'assign':
+      return { type: 'AssignUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick), userId: action.userId, userGroup: action.userGroup, overrideClaim: action.overrideClaim };
+    case 'complete':
+      return { type: 'CompleteUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick), userId: action.userId, results: action.results };
+    case 'cancel':
+      return { type: 'CancelUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick) };
   }
 }
 

@@ -41,6 +41,19 @@ describe('layoutThreadGraph', () => {
     expect(layoutThreadGraph(thread).edges[1]?.label).toBe('greeting = output');
   });
 
+  it('names the UserTaskDef a USER_TASK node asks a person to fill in', () => {
+    const withUserTask: ThreadSpec = {
+      nodes: {
+        start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'review' }] },
+        review: { type: 'USER_TASK', userTaskDefName: 'approve-expense', userGroup: { type: 'LITERAL', value: 'finance' }, outgoingEdges: [{ sinkNodeName: 'end' }] },
+        end: { type: 'EXIT' },
+      },
+    };
+    const review = layoutThreadGraph(withUserTask).nodes[1];
+    expect(review?.data).toEqual({ nodeName: 'review', nodeType: 'USER_TASK', userTaskDefName: 'approve-expense' });
+    expect([review?.width, review?.height]).toEqual([232, 68]);
+  });
+
   it('skips an edge to a node that does not exist', () => {
     const broken: ThreadSpec = { nodes: { a: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'missing' }] } } };
     expect(layoutThreadGraph(broken).edges).toEqual([]);

@@ -7,6 +7,8 @@ export interface WfNodeData extends Record<string, unknown> {
   readonly nodeName: string;
   readonly nodeType: NodeType;
   readonly taskDefName?: string | undefined;
+  /** The form a USER_TASK asks a person to fill in. */
+  readonly userTaskDefName?: string | undefined;
 }
 
 export type WfFlowNode = Node<WfNodeData, 'wfNode'>;
@@ -31,6 +33,7 @@ const SIZE: Record<NodeType, { width: number; height: number }> = {
   THROW_EVENT: { width: 200, height: 44 },
   RUN_CHILD_WF: { width: 200, height: 44 },
   WAIT_FOR_CHILD_WF: { width: 220, height: 44 },
+  USER_TASK: { width: 232, height: 68 },
 };
 
 /**
@@ -76,7 +79,12 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
       position: { x: x - width / 2, y: y - height / 2 },
       width,
       height,
-      data: { nodeName: name, nodeType: node.type, taskDefName: node.type === 'TASK' ? node.taskDefName : undefined },
+      data: {
+        nodeName: name,
+        nodeType: node.type,
+        taskDefName: node.type === 'TASK' ? node.taskDefName : undefined,
+        userTaskDefName: node.type === 'USER_TASK' ? node.userTaskDefName : undefined,
+      },
       ariaLabel: `${node.type} node ${name}`,
       draggable: false,
       connectable: false,

@@ -1,0 +1,259 @@
+import { own } from '../../spec/own.ts';
+import type { Rejection } from '../../errors.ts';
+import type { UserTaskActionHook, UserTaskDef, UserTaskNode, VariableAssignment } from '../../spec/types.ts';
+import { describeValue } from '../../values/value.ts';
+import { evaluate } from '../assignments.ts';
+import type { FireTimer, ScheduledUserTaskAction } from '../commands.ts';
+import type { UserTaskAssignmentCause, UserTaskCancellationCause } from '../events.ts';
+import type { Failure } from '../failure.ts';
+import { statusOfFailure } from '../failure.ts';
+import type { Session } from '../session.ts';
+import type { NodeRunState, ThreadRunState, UserTaskRunState } from '../state.ts';
+import { taskGuid } from './task.ts';
+import type { ArriveHandler, CheckHandler } from './types.ts';
+
+type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
+
+/** An action whose delay starts now, with what it will do. */
+interface PendingAction {
+  readonly index: number;
+  readonly fireAt: number;
+  readonly action: ScheduledUserTaskAction;
+}
+
+/**
+ * USER_TASK: evaluates notes, user and group (STR each), then creates the UserTaskRun, ASSIGNED when it has a user,
+ * and sets the timers of its ON_ARRIVAL actions (and ON_TASK_ASSIGNED ones when it has a user). LittleHorse: an
+ * unknown UserTaskDef is TASK_ERROR; neither user nor group, or a blank one, VAR_ERROR; other evaluation errors
+ * VAR_SUB_ERROR.
+ */
+export const arriveAtUserTask: ArriveHandler<'USER_TASK'> = (s, thread, node) => {
+  const current = s.thread(thread.number);
+  const nodeRun = current.currentNodeRun;
+  if (!nodeRun) return;
+  const fail = (failure: Failure) =>
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+
+  const def = userTaskDefFor(s, node.userTaskDefName, node.userTaskDefVersion);
+  if (!def) {
+    const which = node.userTaskDefVersion === undefined ? '' : `Version ${node.userTaskDefVersion} of `;
+    return fail({ name: 'TASK_ERROR', message: `${which}UserTaskDef '${node.userTaskDefName}' is not registered.` });
+  }
+  const what = `USER_TASK '${nodeRun.nodeName}'`;
+  const notes = evaluateText(s, current, node.notes, `The notes of ${what}`);
+  if (!notes.ok) return fail(notes.failure);
+  const assignee = evaluateAssignee(s, current, node.userId, node.userGroup, what);
+  if (!assignee.ok) return fail(assignee.failure);
+  const { userId, userGroup } = assignee.value;
+  const epoch = 1;
+  const actions = resolveActions(s, current, node, userId === null ? ['ON_ARRIVAL'] : ['ON_ARRIVAL', 'ON_TASK_ASSIGNED'], what);
+  if (!actions.ok) return fail(actions.failure);
+
+  s.emit({
+    type: 'UserTaskRunCreated',
+    threadRunNumber: thread.number,
+    position: nodeRun.position,
+    userTaskGuid: taskGuid(thread.number, nodeRun.position),
+    userTaskDefName: def.name,
+    userTaskDefVersion: def.version,
+    ...(userId === null ? {} : { userId }),
+    ...(userGroup === null ? {} : { userGroup }),
+    ...(notes.value === null ? {} : { notes: notes.value }),
+    epoch,
+  });
+  setActionTimers(s, thread.number, nodeRun.position, epoch, actions.value);
+};
+
+/**
+ * A USER_TASK whose UserTaskRun was cancelled while its thread was halted fails once the thread runs again
+ * (LittleHorse: halting cancels the task, and the node fails on resume).
+ */
+export const checkUserTask: CheckHandler<'USER_TASK'> = (s, thread) => {
+  const nodeRun = thread.currentNodeRun;
+  if (nodeRun?.status !== 'RUNNING' || nodeRun.userTaskRun?.status !== 'CANCELLED') return false;
+  failCancelled(s, thread, nodeRun);
+  return true;
+};
+
+/** The UserTaskDef a node runs: the version it pins, or the catalog's when it pins none. */
+export function userTaskDefFor(s: Session, name: string, version: number | undefined): UserTaskDef | undefined {
+  const def = own(s.ctx.catalog.userTaskDefs, name);
+  return def && (version === undefined || def.version === version) ? def : undefined;
+}
+
+/** Whether a UserTaskRun can still be assigned, completed or cancelled. */
+export function isOpen(run: UserTaskRunState | undefined): run is UserTaskRunState {
+  return run?.status === 'ASSIGNED' || run?.status === 'UNASSIGNED';
+}
+
+/**
+ * Gives the open UserTaskRun of `thread` to `userId` and `userGroup` (either may be null, clearing it). A new,
+ * non-NULL user starts the node's ON_TASK_ASSIGNED actions, except when the task changes hands only to be completed
+ * (LittleHorse).
+ */
+export function assignUserTask(
+  s: Session,
+  thread: ThreadRunState,
+  userId: string | null,
+  userGroup: string | null,
+  cause: UserTaskAssignmentCause,
+): void {
+  const nodeRun = thread.currentNodeRun;
+  const run = nodeRun?.userTaskRun;
+  if (!nodeRun || !run) return;
+  const epoch = run.epoch + 1;
+  s.emit({
+    type: 'UserTaskRunAssigned',
+    threadRunNumber: thread.number,
+    position: nodeRun.position,
+    userTaskGuid: run.userTaskGuid,
+    ...(userId === null ? {} : { userId }),
+    ...(userGroup === null ? {} : { userGroup }),
+    epoch,
+    cause,
+  });
+  if (cause === 'COMPLETE' || userId === null || userId === run.userId) return;
+  const node = s.node(thread, nodeRun.nodeName);
+  if (node.type !== 'USER_TASK') return;
+  const current = s.thread(thread.number);
+  const actions = resolveActions(s, current, node, ['ON_TASK_ASSIGNED'], `USER_TASK '${nodeRun.nodeName}'`);
+  if (!actions.ok) {
+    // The task cannot outlive its node: it closes first, then the node fails with what went wrong.
+    s.emit({ type: 'UserTaskRunCancelled', threadRunNumber: thread.number, position: nodeRun.position, userTaskGuid: run.userTaskGuid, cause: 'NODE_FAILED' });
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(actions.failure), failure: actions.failure });
+    return;
+  }
+  setActionTimers(s, thread.number, nodeRun.position, epoch, actions.value);
+}
+
+/** Cancels the open UserTaskRun of `thread`; a running thread's node fails with the cancellation at once. */
+export function cancelUserTask(s: Session, thread: ThreadRunState, cause: UserTaskCancellationCause): void {
+  const nodeRun = thread.currentNodeRun;
+  const run = nodeRun?.userTaskRun;
+  if (!nodeRun || !isOpen(run)) return;
+  s.emit({ type: 'UserTaskRunCancelled', threadRunNumber: thread.number, position: nodeRun.position, userTaskGuid: run.userTaskGuid, cause });
+  const current = s.thread(thread.number);
+  if (current.status === 'RUNNING' && current.currentNodeRun) failCancelled(s, current, current.currentNodeRun);
+}
+
+/**
+ * LittleHorse: a thread that stops while it stands on a USER_TASK cancels the UserTaskRun (it never waits for a
+ * person while halted). True if it did.
+ */
+export function cancelUserTaskOfHaltedThread(s: Session, number: number): boolean {
+  const thread = s.thread(number);
+  const nodeRun = thread.currentNodeRun;
+  if (thread.status === 'RUNNING' || nodeRun?.status !== 'RUNNING' || !isOpen(nodeRun.userTaskRun)) return false;
+  cancelUserTask(s, thread, 'THREAD_HALTED');
+  return true;
+}
+
+/**
+ * A user task action's delay has passed. A REASSIGN acts only while the task is ASSIGNED and has not changed hands
+ * since the delay started (same epoch); a CANCEL cancels it while it is open. Otherwise the timer is stale.
+ */
+export function fireUserTaskAction(s: Session, command: FireTimer): Rejection | undefined {
+  const { purpose } = command;
+  if (purpose.type !== 'USER_TASK_ACTION') return { code: 'STALE_TIMER', message: `Timer ${command.timerId} is not a user task action.` };
+  const thread: ThreadRunState | undefined = s.state.threadRuns[purpose.threadRunNumber];
+  const run = thread?.currentNodeRun?.position === purpose.position ? thread.currentNodeRun.userTaskRun : undefined;
+  if (!thread || !isOpen(run)) return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do: its UserTaskRun is no longer open.` };
+  if (purpose.action.type === 'REASSIGN') {
+    if (run.status !== 'ASSIGNED' || run.epoch !== purpose.epoch) {
+      return { code: 'STALE_TIMER', message: `UserTaskRun ${run.userTaskGuid} has changed hands since timer ${command.timerId} was set.` };
+    }
+    s.emit({ type: 'TimerFired', timerId: command.timerId });
+    assignUserTask(s, thread, purpose.action.userId, purpose.action.userGroup, 'ACTION');
+    return undefined;
+  }
+  s.emit({ type: 'TimerFired', timerId: command.timerId });
+  cancelUserTask(s, thread, 'ACTION');
+  return undefined;
+}
+
+/** LittleHorse: a cancelled task fails its node with onCancellationExceptionName (an EXCEPTION), else USER_TASK_CANCELLED. */
+function failCancelled(s: Session, thread: ThreadRunState, nodeRun: NodeRunState): void {
+  const node = s.node(thread, nodeRun.nodeName);
+  const custom = node.type === 'USER_TASK' && node.onCancellationExceptionName?.trim() ? node.onCancellationExceptionName : undefined;
+  const failure: Failure = { name: custom ?? 'USER_TASK_CANCELLED', message: `UserTaskRun ${nodeRun.userTaskRun?.userTaskGuid} was cancelled.` };
+  s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+}
+
+/** Evaluates the actions of `hooks`: their delays from now, and the users a REASSIGN will hand the task to. */
+function resolveActions(
+  s: Session,
+  thread: ThreadRunState,
+  node: UserTaskNode,
+  hooks: readonly UserTaskActionHook[],
+  what: string,
+): Resolved<PendingAction[]> {
+  const pending: PendingAction[] = [];
+  for (const [index, trigger] of (node.actions ?? []).entries()) {
+    if (!hooks.includes(trigger.hook)) continue;
+    const delay = evaluate(s, thread, trigger.delaySeconds);
+    if (!delay.ok) return delay;
+    if (typeof delay.value !== 'number' || !Number.isSafeInteger(delay.value)) {
+      return varSubError(`The delay of action ${index} of ${what} must be an INT; got ${describeValue(delay.value)}.`);
+    }
+    let action: ScheduledUserTaskAction = { type: 'CANCEL' };
+    if (trigger.action.type === 'REASSIGN') {
+      const assignee = evaluateAssignee(s, thread, trigger.action.userId, trigger.action.userGroup, `action ${index} of ${what}`);
+      if (!assignee.ok) return assignee;
+      action = { type: 'REASSIGN', ...assignee.value };
+    }
+    // A delay already passed acts as soon as the server fires the timer, as a SLEEP in the past does.
+    pending.push({ index, fireAt: s.ctx.now + Math.max(0, delay.value) * 1000, action });
+  }
+  return { ok: true, value: pending };
+}
+
+function setActionTimers(s: Session, threadRunNumber: number, position: number, epoch: number, actions: readonly PendingAction[]): void {
+  for (const { index, fireAt, action } of actions) {
+    s.emit({
+      type: 'TimerSet',
+      // The epoch keeps the timers of one ON_TASK_ASSIGNED action apart across reassignments.
+      timerId: `${taskGuid(threadRunNumber, position)}/action-${index}-${epoch}`,
+      fireAt,
+      purpose: { type: 'USER_TASK_ACTION', threadRunNumber, position, epoch, actionIndex: index, action },
+    });
+  }
+}
+
+/** A user and a group, at least one of them set (LittleHorse's "Invalid user task assignment" otherwise). */
+function evaluateAssignee(
+  s: Session,
+  thread: ThreadRunState,
+  userIdSource: VariableAssignment | undefined,
+  userGroupSource: VariableAssignment | undefined,
+  what: string,
+): Resolved<{ userId: string | null; userGroup: string | null }> {
+  const userId = evaluateText(s, thread, userIdSource, `The user id of ${what}`, true);
+  if (!userId.ok) return userId;
+  const userGroup = evaluateText(s, thread, userGroupSource, `The user group of ${what}`, true);
+  if (!userGroup.ok) return userGroup;
+  if (userId.value === null && userGroup.value === null) {
+    return { ok: false, failure: { name: 'VAR_ERROR', message: `Invalid user task assignment: ${what} has neither a user id nor a user group.` } };
+  }
+  return { ok: true, value: { userId: userId.value, userGroup: userGroup.value } };
+}
+
+/** A STR, or null when there is no source or it is NULL; `nonBlank` makes a blank one VAR_ERROR (LittleHorse). */
+function evaluateText(
+  s: Session,
+  thread: ThreadRunState,
+  source: VariableAssignment | undefined,
+  what: string,
+  nonBlank = false,
+): Resolved<string | null> {
+  if (!source) return { ok: true, value: null };
+  const value = evaluate(s, thread, source);
+  if (!value.ok) return value;
+  if (value.value === null) return { ok: true, value: null };
+  if (typeof value.value !== 'string') return varSubError(`${what} must be a STR; got ${describeValue(value.value)}.`);
+  if (nonBlank && value.value.trim() === '') return { ok: false, failure: { name: 'VAR_ERROR', message: `${what} is blank.` } };
+  return { ok: true, value: value.value };
+}
+
+function varSubError(message: string): { ok: false; failure: Failure } {
+  return { ok: false, failure: { name: 'VAR_SUB_ERROR', message } };
+}

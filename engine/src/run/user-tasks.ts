@@ -1,0 +1,114 @@
+import type { Rejection } from '../errors.ts';
+import type { Problem } from '../spec/problem.ts';
+import type { UserTaskDef } from '../spec/types.ts';
+import { aType, describeValue, isJsonObject, isValueOfType } from '../values/value.ts';
+import type { AssignUserTaskRun, CancelUserTaskRun, CompleteUserTaskRun } from './commands.ts';
+import { assignUserTask, cancelUserTask, isOpen, userTaskDefFor } from './nodes/user-task.ts';
+import type { Session } from './session.ts';
+import type { ThreadRunState, UserTaskRunState } from './state.ts';
+
+/**
+ * LittleHorse's AssignUserTaskRun: the task goes to the given user and group (one of them at least; the other is
+ * cleared). A task a user holds changes hands only with `overrideClaim`.
+ */
+export function assignUserTaskRun(s: Session, command: AssignUserTaskRun): Rejection | undefined {
+  const found = openUserTaskRun(s, command.userTaskGuid);
+  if ('code' in found) return found;
+  const userId = assignee(command.userId, 'userId');
+  if (!userId.ok) return userId.rejection;
+  const userGroup = assignee(command.userGroup, 'userGroup');
+  if (!userGroup.ok) return userGroup.rejection;
+  if (userId.value === null && userGroup.value === null) {
+    return { code: 'INVALID_USER_TASK_ASSIGNMENT', message: `Assigning UserTaskRun ${command.userTaskGuid} needs a userId, a userGroup or both.` };
+  }
+  const { run, thread } = found;
+  if (run.userId !== undefined && !command.overrideClaim) {
+    return { code: 'USER_TASK_RUN_CLAIMED', message: `UserTaskRun ${run.userTaskGuid} is held by user '${run.userId}'; set overrideClaim to take it from them.` };
+  }
+  assignUserTask(s, thread, userId.value, userGroup.value, 'ASSIGN');
+  return undefined;
+}
+
+/**
+ * LittleHorse's CompleteUserTaskRun: checks the results against the UserTaskDef, hands the task to the user who did
+ * it if someone else held it (its group kept, no ON_TASK_ASSIGNED actions), and completes the node with the results
+ * as its JSON_OBJ output.
+ */
+export function completeUserTaskRun(s: Session, command: CompleteUserTaskRun): Rejection | undefined {
+  const found = openUserTaskRun(s, command.userTaskGuid);
+  if ('code' in found) return found;
+  const { run, thread } = found;
+  if (typeof command.userId !== 'string' || command.userId.trim() === '') {
+    return { code: 'INVALID_USER_TASK_ASSIGNMENT', message: `Completing UserTaskRun ${run.userTaskGuid} needs the id of the user who did it.` };
+  }
+  const def = userTaskDefFor(s, run.userTaskDefName, run.userTaskDefVersion);
+  if (!def) {
+    return { code: 'UNKNOWN_USER_TASK_DEF', message: `Version ${run.userTaskDefVersion} of UserTaskDef '${run.userTaskDefName}' is not registered, so results cannot be checked.` };
+  }
+  const problems = checkUserTaskResults(def, command.results);
+  if (problems.length > 0) return { code: 'INVALID_USER_TASK_RESULTS', message: problems.map((p) => p.message).join(' '), problems };
+
+  if (command.userId !== run.userId) assignUserTask(s, thread, command.userId, run.userGroup ?? null, 'COMPLETE');
+  const position = thread.currentNodeRun?.position ?? 0;
+  const { userId, results } = command;
+  s.emit({ type: 'UserTaskRunCompleted', threadRunNumber: thread.number, position, userTaskGuid: run.userTaskGuid, userId, results });
+  s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, output: results });
+  return undefined;
+}
+
+/** Cancels an open UserTaskRun; its node fails with onCancellationExceptionName or USER_TASK_CANCELLED. */
+export function cancelUserTaskRun(s: Session, command: CancelUserTaskRun): Rejection | undefined {
+  const found = openUserTaskRun(s, command.userTaskGuid);
+  if ('code' in found) return found;
+  cancelUserTask(s, found.thread, 'CANCEL');
+  return undefined;
+}
+
+/**
+ * Checks a completion's results against a UserTaskDef's fields, as LittleHorse does: every key a field, every value
+ * of its field's type, every required field given (and not NULL). Each problem's path is `['results', field]`.
+ */
+export function checkUserTaskResults(def: UserTaskDef, results: unknown): Problem[] {
+  if (!isJsonObject(results)) return [{ path: ['results'], code: 'TYPE_MISMATCH', message: 'results must be an object keyed by field name.' }];
+  const problems: Problem[] = [];
+  const fields = new Map(def.fields.map((f) => [f.name, f]));
+  for (const [name, value] of Object.entries(results)) {
+    const field = fields.get(name);
+    if (!field) {
+      problems.push({ path: ['results', name], code: 'UNKNOWN_VARIABLE', message: `UserTaskDef '${def.name}' has no field '${name}'.` });
+    } else if (!isValueOfType(value, field.type)) {
+      problems.push({ path: ['results', name], code: 'TYPE_MISMATCH', message: `Field '${name}' takes ${aType(field.type)}; got ${describeValue(value)}.` });
+    }
+  }
+  for (const field of def.fields) {
+    if (field.required && (!Object.hasOwn(results, field.name) || results[field.name] === null)) {
+      problems.push({ path: ['results', field.name], code: 'MISSING_REQUIRED_VARIABLE', message: `Field '${field.name}' (${field.type}) is required.` });
+    }
+  }
+  return problems;
+}
+
+/** The open UserTaskRun a command names, with its thread, or why there is none. */
+function openUserTaskRun(s: Session, guid: string): { thread: ThreadRunState; run: UserTaskRunState } | Rejection {
+  const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.userTaskRun?.userTaskGuid === guid);
+  const run = thread?.currentNodeRun?.userTaskRun;
+  if (thread && isOpen(run)) return { thread, run };
+  if (run) return ended(guid, run.status);
+  // A guid is `{thread}-{position}`: a position the thread has passed names a NodeRun that has ended.
+  const match = /^(\d+)-(\d+)$/.exec(guid);
+  const named = match ? s.state.threadRuns[Number(match[1])] : undefined;
+  if (named && match && Number(match[2]) < named.nextPosition) return ended(guid);
+  return { code: 'UNKNOWN_USER_TASK_RUN', message: `WfRun ${s.state.id} has no UserTaskRun ${guid}.` };
+}
+
+function ended(guid: string, status?: string): Rejection {
+  return { code: 'USER_TASK_RUN_ENDED', message: `UserTaskRun ${guid} has already ended${status ? ` (${status})` : ''}; the command changes nothing.` };
+}
+
+/** A user id or group from a command: a non-blank STR, or null when not given. */
+function assignee(value: unknown, field: string): { ok: true; value: string | null } | { ok: false; rejection: Rejection } {
+  if (value === undefined || value === null) return { ok: true, value: null };
+  if (typeof value === 'string' && value.trim() !== '') return { ok: true, value };
+  const got = typeof value === 'string' ? 'a blank one' : 'something else';
+  return { ok: false, rejection: { code: 'INVALID_USER_TASK_ASSIGNMENT', message: `${field} must be a non-blank STR; got ${got}.` } };
+}
