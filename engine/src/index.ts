@@ -52,7 +52,7 @@ export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
 export { checkUserTaskResults } from './run/user-tasks.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
-export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, NAME_PATTERN } from './spec/names.ts';
+export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, isValidWfRunId, NAME_PATTERN, WF_RUN_ID_PATTERN } from './spec/names.ts';
 export { formatPath } from './spec/problem.ts';
 export type { Problem, ProblemCode, SpecPath } from './spec/problem.ts';
 export { NODE_TYPES } from './spec/types.ts';

@@ -18,7 +18,7 @@ export type {
   WfSpecInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
-export { NodeOutput, SpawnedThread, TaskNodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
+export { NodeOutput, SpawnedChildWf, SpawnedThread, TaskNodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
 export { TaskContext } from './worker/task-context.ts';
 export { isTaskException, TaskException } from './worker/task-exception.ts';
 export { TaskWorker } from './worker/task-worker.ts';

@@ -15,6 +15,7 @@ import { EventBus } from './runtime/event-bus.ts';
 import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
 import { Metadata } from './runtime/metadata.ts';
+import { OWES_ANOTHER_WF_RUN } from './runtime/projections.ts';
 import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
@@ -73,7 +74,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (event.type === 'TaskRunScheduled') scheduled.set(event.taskDefName, (scheduled.get(event.taskDefName) ?? 0) + 1);
     }
     for (const [name, count] of scheduled) dispatch.wake(tenantId, name, count);
-    for (const { event } of events) if (event.type === 'TimerSet') scheduler.timerSet(event.fireAt);
+    for (const { event } of events) {
+      if (event.type === 'TimerSet') scheduler.timerSet(event.fireAt);
+      // The outbox row this event wrote is due now.
+      if (OWES_ANOTHER_WF_RUN.has(event.type)) scheduler.timerSet(clock());
+    }
     const last = events[events.length - 1];
     cluster.announce({
       events: last ? [[tenantId, wfRunId, last.seq]] : [],

@@ -17,3 +17,13 @@ export function isValidFailureName(name: unknown): name is string {
 export function isValidName(name: unknown): name is string {
   return typeof name === 'string' && name.length <= 128 && NAME_PATTERN.test(name);
 }
+
+/**
+ * A WfRun id: a name, or a child WfRun's `{parentId}_{thread}-{position}` (LittleHorse prints a child as
+ * `parent_child`), to any depth.
+ */
+export const WF_RUN_ID_PATTERN = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(_\d+-\d+)*$/;
+
+export function isValidWfRunId(id: unknown): id is string {
+  return typeof id === 'string' && id.length <= 512 && WF_RUN_ID_PATTERN.test(id);
+}

@@ -5,6 +5,7 @@ import type { Catalog, Node, VersionedWfSpec } from './types.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { formatPath } from './problem.ts';
 import { validateTaskDef, validateUserTaskDef, validateWfSpec } from './validate.ts';
+import { isValidWfRunId } from './names.ts';
 
 /** A spec as loose JSON (any), so a test can break it in any way an editor or a bad client could. */
 type Draft = any;
@@ -716,5 +717,14 @@ describe('formatPath', () => {
     [['a', '1'], 'a["1"]'],
   ])('renders %j as %s', (path, text) => {
     expect(formatPath(path)).toBe(text);
+  });
+});
+
+describe('isValidWfRunId', () => {
+  it.each(['run-1', 'abc_0-3', 'abc_0-3_1-12'])('accepts %j (a WfRun, or a child WfRun named after its parent)', (id) => {
+    expect(isValidWfRunId(id)).toBe(true);
+  });
+  it.each(['', 'a_b', '_0-1', 'abc_0-', 'abc_x-1', 'a b', 7])('refuses %j', (id) => {
+    expect(isValidWfRunId(id)).toBe(false);
   });
 });

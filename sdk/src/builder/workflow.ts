@@ -32,6 +32,14 @@ export class SpawnedThread {
   ) {}
 }
 
+/** A child WfRun started by runWf; pass it to waitForChildWf. */
+export class SpawnedChildWf {
+  constructor(
+    /** Holds the child's WfRun id. */
+    readonly variable: WfRunVariable<'WF_RUN_ID'>,
+  ) {}
+}
+
 /** The output of a TASK node, with the node's retry settings. */
 export class TaskNodeOutput extends NodeOutput {
   /** Retries errors and timeouts up to `retries` more times (never business exceptions). */
@@ -328,9 +336,33 @@ export class WorkflowThread {
   }
 
   /** Ends the thread here (or this branch of it). Compiling adds this at the end when it is missing. */
-  complete(): void {
-    this.#add('exit', { type: 'EXIT' });
+  /** Ends the thread; `output` becomes its output (and the WfRun's, from the entrypoint thread). */
+  complete(output?: NodeOutput | WfRunVariable | JsonValue): void {
+    const returnContent = output === undefined ? {} : { returnContent: this.source(output, 'the output of the thread') as VariableAssignment };
+    this.#add('exit', { type: 'EXIT', ...returnContent });
     this.#tails = [];
+  }
+
+  /**
+   * Starts a WfRun of another WfSpec as a child of this one (the newest version, or the newest revision of
+   * `majorVersion`), with `inputs` for its entrypoint variables; goes on at once. Wait for it with waitForChildWf.
+   */
+  runWf(wfSpecName: string, inputs: Record<string, WfRunVariable | JsonValue> = {}, options: { majorVersion?: number } = {}): SpawnedChildWf {
+    const nodeName = this.#add(wfSpecName, {
+      type: 'RUN_CHILD_WF',
+      wfSpecName,
+      ...(options.majorVersion === undefined ? {} : { majorVersion: options.majorVersion }),
+      inputs: Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, this.source(value, `input '${key}' of WfSpec '${wfSpecName}'`) as VariableAssignment])),
+    });
+    const id = this.#declare(`child-${nodeName}`, 'WF_RUN_ID');
+    id.assign(new NodeOutput(this, nodeName));
+    return new SpawnedChildWf(id);
+  }
+
+  /** Waits for a child WfRun to end: its output is the child's; a failed child fails this node (CHILD_FAILURE for errors). */
+  waitForChildWf(child: SpawnedChildWf): NodeOutput {
+    const nodeName = this.#add('wait-for-child', { type: 'WAIT_FOR_CHILD_WF', childWfRunId: { type: 'VARIABLE', variableName: child.variable.name } });
+    return new NodeOutput(this, nodeName);
   }
 
   /** Ends the thread with a business EXCEPTION that failure handlers can catch by name. */

@@ -1,9 +1,11 @@
+import { effectsOf } from '@gallop/engine';
 import type { JsonValue, WfRunEvent, WfRunState } from '@gallop/engine';
 import { and, eq, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Queryable } from '../store/db.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
-import { externalEvents, nodeRuns, taskRuns, timers, variables, wfRunEvents, wfRuns, workflowEvents } from '../store/schema.ts';
+import { externalEvents, nodeRuns, outbox, taskRuns, timers, variables, wfRunEvents, wfRuns, workflowEvents } from '../store/schema.ts';
+import type { OutboxEffect } from '../store/schema.ts';
 import type { TaskAttemptRecord } from '../store/schema.ts';
 
 type NodeRunRow = typeof nodeRuns.$inferInsert;
@@ -125,6 +127,8 @@ export function projection(
   for (const timerId of firedTimers) {
     writes.push(db.delete(timers).where(and(eq(timers.tenantId, tenantId), eq(timers.wfRunId, wfRunId), eq(timers.timerId, timerId))));
   }
+  const owed = outboxRows(tenantId, wfRunId, firstSeq, events, state);
+  if (owed.length > 0) writes.push(db.insert(outbox).values(owed).onConflictDoNothing());
   const ctes = writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write.getSQL()})`);
   return sql`with ${sql.join(ctes, sql`, `)} select 1`;
 }
@@ -277,6 +281,23 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
     }
   }
   return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims, thrown };
+}
+
+/** Events whose effects are commands for another WfRun (see outboxRows). */
+export const OWES_ANOTHER_WF_RUN: ReadonlySet<WfRunEvent['type']> = new Set<WfRunEvent['type']>(['ChildWfRunRequested', 'WfRunCompleted', 'WfRunFailed', 'ThreadRunRescued']);
+
+/** The commands these events owe other WfRuns, as outbox rows keyed by the event that owes each. */
+function outboxRows(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState): (typeof outbox.$inferInsert)[] {
+  const rows: (typeof outbox.$inferInsert)[] = [];
+  events.forEach((event, i) => {
+    if (!OWES_ANOTHER_WF_RUN.has(event.type)) return;
+    for (const effect of effectsOf([event], state)) {
+      if (effect.type !== 'RunChildWf' && effect.type !== 'NotifyParentWfRun' && effect.type !== 'RescueParentWfRun') continue;
+      const target = effect.type === 'RunChildWf' ? effect.event.childWfRunId : effect.parentWfRunId;
+      rows.push({ tenantId, wfRunId: target, id: `${wfRunId}/${firstSeq + i}`, effect: effect satisfies OutboxEffect, createdAt: new Date(event.time) });
+    }
+  });
+  return rows;
 }
 
 /** Everything one command does to an existing TaskRun row. */

@@ -1,9 +1,10 @@
-import type { Command } from '@gallop/engine';
+import type { Command, VersionedWfSpec } from '@gallop/engine';
 import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Logger } from '../services.ts';
 import type { Db } from '../store/db.ts';
-import { taskRuns, timers } from '../store/schema.ts';
+import { outbox, taskRuns, timers } from '../store/schema.ts';
 import type { CommandOutcome } from './execute-command.ts';
+import { deliver } from './outbox.ts';
 
 /** How long a scheduler holds a due timer or an expired lease while it acts on it. */
 const CLAIM_MS = 30_000;
@@ -14,7 +15,7 @@ const IDLE_MS = 1_000;
 export interface SchedulerOptions {
   readonly db: Db;
   readonly clock: () => number;
-  readonly execute: (tenantId: string, wfRunId: string, command: Command) => Promise<CommandOutcome>;
+  readonly execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) => Promise<CommandOutcome>;
   readonly log: Logger;
 }
 
@@ -55,7 +56,7 @@ export class Scheduler {
   async #run(): Promise<void> {
     while (this.#running) {
       try {
-        const busy = (await this.#fireTimers()) + (await this.#expireLeases());
+        const busy = (await this.#deliverOutbox()) + (await this.#fireTimers()) + (await this.#expireLeases());
         if (busy > 0) continue;
       } catch (error) {
         this.options.log.error('The scheduler could not fire timers or expire leases', error);
@@ -72,6 +73,29 @@ export class Scheduler {
       });
       this.#wake = undefined;
     }
+  }
+
+  /** Delivers up to BATCH commands WfRuns owe each other (child WfRuns and their parents); returns how many. */
+  async #deliverOutbox(): Promise<number> {
+    const { db, clock, log } = this.options;
+    const now = new Date(clock());
+    const waiting = db
+      .select({ tenantId: outbox.tenantId, wfRunId: outbox.wfRunId, id: outbox.id })
+      .from(outbox)
+      .where(or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, now)))
+      .orderBy(asc(outbox.createdAt))
+      .limit(BATCH)
+      .for('update', { skipLocked: true });
+    const claimed = await db
+      .update(outbox)
+      .set({ lockedUntil: new Date(now.getTime() + CLAIM_MS) })
+      .where(sql`(${outbox.tenantId}, ${outbox.wfRunId}, ${outbox.id}) in (${waiting})`)
+      .returning();
+    for (const row of claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+      await deliver({ db, execute: this.options.execute, log }, row.tenantId, row.effect);
+      await db.delete(outbox).where(and(eq(outbox.tenantId, row.tenantId), eq(outbox.wfRunId, row.wfRunId), eq(outbox.id, row.id)));
+    }
+    return claimed.length;
   }
 
   /** Fires up to BATCH due timers; returns how many it claimed. */

@@ -1,4 +1,4 @@
-import type { ExternalEventDef, Failure, WorkflowEventDef, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
+import type { Effect, ExternalEventDef, Failure, WorkflowEventDef, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
@@ -156,6 +156,30 @@ export const timers = pgTable(
     lockedUntil: at('locked_until'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.timerId] }), index('timers_due').on(t.fireAt)],
+);
+
+/** The engine's effects that reach another WfRun. */
+export type OutboxEffect = Extract<Effect, { type: 'RunChildWf' | 'NotifyParentWfRun' | 'RescueParentWfRun' }>;
+
+/**
+ * Commands one WfRun's decision owes another (start a child WfRun, tell a parent its child ended), written in the
+ * same statement as the events that made them, so a crash cannot lose them. The scheduler delivers and deletes
+ * them; delivery is at least once, and the engine refuses a repeat.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    tenantId: tenantId(),
+    /** The WfRun the command is for: the row lives with it (distribution column on Citus). */
+    wfRunId: text('wf_run_id').notNull(),
+    /** `{sourceWfRunId}/{seq}`: the event that asked for it. */
+    id: text('id').notNull(),
+    effect: jsonb('effect').$type<OutboxEffect>().notNull(),
+    createdAt: at('created_at').notNull(),
+    /** Set while a scheduler delivers it, so another leaves it alone until then. */
+    lockedUntil: at('locked_until'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.id] }), index('outbox_by_age').on(t.createdAt)],
 );
 
 export const externalEventDefs = pgTable(

@@ -1,4 +1,4 @@
-import { isValidName } from '@gallop/engine';
+import { isValidName, isValidWfRunId } from '@gallop/engine';
 import type { JsonValue } from '@gallop/engine';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
       const wfRunId = String(input.wfRunId);
       const guid = input.guid ?? randomUUID().replaceAll('-', '');
       const problems = [
-        ...(isValidName(wfRunId) ? [] : [{ path: ['input', 'wfRunId'], code: 'INVALID_NAME' as const, message: 'A WfRun id is letters, digits and inner dashes.' }]),
+        ...(isValidWfRunId(wfRunId) ? [] : [{ path: ['input', 'wfRunId'], code: 'INVALID_NAME' as const, message: 'A WfRun id is letters, digits and inner dashes.' }]),
         ...(isValidName(guid) ? [] : [{ path: ['input', 'guid'], code: 'INVALID_NAME' as const, message: 'A guid is letters, digits and inner dashes.' }]),
       ];
       if (problems.length > 0) throw ValidationError.of('putExternalEvent was called with bad input', problems);

@@ -1,5 +1,5 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
-import { isValidFailureName, isValidName } from '@gallop/engine';
+import { isValidFailureName, isValidWfRunId } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import type { TaskAttemptRecord } from '../../store/schema.ts';
 import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
@@ -130,7 +130,7 @@ builder.mutationFields((t) => ({
       const slash = id.lastIndexOf('/');
       const wfRunId = id.slice(0, slash);
       const taskGuid = id.slice(slash + 1);
-      if (slash < 0 || !isValidName(wfRunId) || !/^\d+-\d+$/.test(taskGuid)) {
+      if (slash < 0 || !isValidWfRunId(wfRunId) || !/^\d+-\d+$/.test(taskGuid)) {
         throw ValidationError.of('reportTaskRun was called with bad input', [problem(['input', 'taskRunId'], `'${id}' is not a TaskRun id (wfRunId/taskGuid).`)]);
       }
       const result = attemptResult(input);

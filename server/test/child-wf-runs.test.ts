@@ -1,0 +1,86 @@
+import { Workflow } from '@gallop/sdk';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startTestServer, unique } from './harness.ts';
+
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+const { client } = server;
+
+async function waitForStatus(id: string, statuses: string[]) {
+  for (let i = 0; i < 400; i++) {
+    const run = await client.wfRun(id);
+    if (run && statuses.includes(run.status)) return run;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`WfRun ${id} never became ${statuses.join(' or ')}`);
+}
+
+/** A child WfSpec that runs `task` on its `order` input and returns the output, and a parent that runs it and waits. */
+async function parentAndChild(childSpecName?: string) {
+  const task = unique('ship');
+  const child = childSpecName ?? unique('shipping');
+  const parent = unique('ordering');
+  await client.putTaskDef({ name: task, inputVars: [{ name: 'order', type: 'STR' }], returnType: 'STR' });
+  if (!childSpecName) {
+    await client.putWfSpec(
+      new Workflow(child, (wf) => {
+        const order = wf.declareStr('order').required();
+        const label = wf.declareStr('label');
+        label.assign(wf.execute(task, order));
+        wf.complete(label);
+      }).compile(),
+    );
+  }
+  await client.putWfSpec(
+    new Workflow(parent, (wf) => {
+      const order = wf.declareStr('order').required();
+      const shipped = wf.declareStr('shipped');
+      const spawned = wf.runWf(childSpecName ?? child, { order });
+      shipped.assign(wf.waitForChildWf(spawned));
+      wf.complete(shipped);
+    }).compile(),
+  );
+  return { task, child, parent };
+}
+
+async function claimOne(taskDefName: string) {
+  const [claimed] = await client.claimTaskRuns({ taskDefName, workerId: 'test', waitMs: 10_000 });
+  if (!claimed) throw new Error(`nothing to claim for ${taskDefName}`);
+  return claimed;
+}
+
+describe('child WfRuns on the server', () => {
+  it('starts the child, and the parent takes its output when it completes', async () => {
+    const { task, child, parent } = await parentAndChild();
+    const run = await client.runWf({ wfSpecName: parent, variables: { order: 'o-1' } });
+    const claimed = await claimOne(task);
+    // The child's id names its parent, as LittleHorse prints parent_child.
+    expect(claimed.wfRunId).toMatch(new RegExp(`^${run.id}_`));
+    expect(claimed.input).toEqual({ order: 'o-1' });
+    const childRun = await client.wfRun(claimed.wfRunId);
+    expect(childRun).toMatchObject({ wfSpecName: child, status: 'RUNNING' });
+    await client.reportTaskRun({ taskRunId: claimed.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'label-o-1' } });
+    const done = await waitForStatus(run.id, ['COMPLETED', 'ERROR', 'EXCEPTION']);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.variables.find((v) => v.name === 'shipped')?.value).toBe('label-o-1');
+    expect((await client.wfRun(claimed.wfRunId))?.status).toBe('COMPLETED');
+  });
+
+  it("fails the parent's wait with CHILD_FAILURE when the child fails with an ERROR", async () => {
+    const { task, parent } = await parentAndChild();
+    const run = await client.runWf({ wfSpecName: parent, variables: { order: 'o-2' } });
+    const claimed = await claimOne(task);
+    await client.reportTaskRun({ taskRunId: claimed.taskRunId, attempt: 0, outcome: { status: 'ERROR', message: 'printer jammed' } });
+    const failed = await waitForStatus(run.id, ['ERROR', 'EXCEPTION', 'COMPLETED']);
+    expect(failed.status).toBe('ERROR');
+    expect(failed.errorMessage).toMatch(/printer jammed|failed/);
+  });
+
+  it('fails the wait with CHILD_FAILURE when the child WfSpec does not exist', async () => {
+    const { parent } = await parentAndChild(unique('nowhere'));
+    const run = await client.runWf({ wfSpecName: parent, variables: { order: 'o-3' } });
+    const failed = await waitForStatus(run.id, ['ERROR', 'EXCEPTION', 'COMPLETED']);
+    expect(failed.status).toBe('ERROR');
+    expect(failed.errorMessage).toMatch(/Couldn't find WfSpec nowhere-/);
+  });
+});
