@@ -53,8 +53,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? consoleLogger;
   const clock = options.clock ?? Date.now;
   const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  let scheduler: Scheduler | undefined;
   const metadata = new Metadata();
-  const dispatch = new TaskDispatch(store.db, clock);
+  const dispatch = new TaskDispatch(store.db, clock, (expiresAt) => scheduler?.timerSet(expiresAt));
   const bus = new EventBus();
   const cluster = new Cluster(
     store,
@@ -62,6 +63,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     {
       events: (tenantId, wfRunId, seq) => bus.publish(tenantId, wfRunId, { upToSeq: seq }),
       tasks: (tenantId, taskDefName, count) => dispatch.wake(tenantId, taskDefName, count),
+      // News can arrive before the scheduler below exists; it looks at the database when it starts anyway.
+      wake: (at) => scheduler?.timerSet(at),
     },
     (message, error) => log.error(message, error),
   );
@@ -74,15 +77,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (event.type === 'TaskRunScheduled') scheduled.set(event.taskDefName, (scheduled.get(event.taskDefName) ?? 0) + 1);
     }
     for (const [name, count] of scheduled) dispatch.wake(tenantId, name, count);
+    let wake: number | undefined;
     for (const { event } of events) {
-      if (event.type === 'TimerSet') scheduler.timerSet(event.fireAt);
+      if (event.type === 'TimerSet') wake = Math.min(wake ?? Number.POSITIVE_INFINITY, event.fireAt);
       // The outbox row this event wrote is due now.
-      if (OWES_ANOTHER_WF_RUN.has(event.type)) scheduler.timerSet(clock());
+      if (OWES_ANOTHER_WF_RUN.has(event.type)) wake = Math.min(wake ?? Number.POSITIVE_INFINITY, clock());
     }
+    if (wake !== undefined) scheduler?.timerSet(wake);
     const last = events[events.length - 1];
     cluster.announce({
       events: last ? [[tenantId, wfRunId, last.seq]] : [],
       tasks: [...scheduled].map(([name, count]) => [tenantId, name, count] as const),
+      wake,
     });
   };
 
@@ -102,7 +108,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       executeCommand({ db: store.db, metadata, cache, clock, ids, afterCommit }, tenantId, wfRunId, command, wfSpec),
   };
 
-  const scheduler = new Scheduler({ db: store.db, clock, execute: services.execute, log });
+  scheduler = new Scheduler({ db: store.db, clock, execute: services.execute, log });
   scheduler.start();
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
@@ -171,7 +177,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       dispatch.releaseAll();
-      await scheduler.close();
+      await scheduler?.close();
       await wsServer?.dispose();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await cluster.close();

@@ -4,17 +4,20 @@ const CHANNEL = 'gallop';
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7000;
 
-/** News for other server processes: WfRuns that have new events, TaskDefs that have new TaskRuns. */
+/** News for other server processes: WfRuns that have new events, TaskDefs that have new TaskRuns, new timers. */
 export interface News {
   /** [tenantId, wfRunId, last seq] */
   readonly events: readonly (readonly [string, string, number])[];
   /** [tenantId, taskDefName, TaskRuns scheduled] */
   readonly tasks: readonly (readonly [string, string, number])[];
+  /** The earliest time (epoch ms) a timer or outbox row written here comes due: schedulers elsewhere wake for it. */
+  readonly wake?: number | undefined;
 }
 
 export interface ClusterHandlers {
   events(tenantId: string, wfRunId: string, seq: number): void;
   tasks(tenantId: string, taskDefName: string, count: number): void;
+  wake(at: number): void;
 }
 
 /**
@@ -26,6 +29,7 @@ export class Cluster {
   readonly #processId: string;
   #events = new Map<string, readonly [string, string, number]>();
   #tasks = new Map<string, [string, string, number]>();
+  #wake = Number.POSITIVE_INFINITY;
   #flushing: Promise<void> | undefined;
   #unlisten: (() => Promise<void>) | undefined;
   #closed = false;
@@ -57,6 +61,8 @@ export class Cluster {
       if (pending) pending[2] += count;
       else this.#tasks.set(key, [tenant, name, count]);
     }
+    if (news.wake !== undefined) this.#wake = Math.min(this.#wake, news.wake);
+    if (news.events.length === 0 && news.tasks.length === 0 && news.wake === undefined) return;
     this.#flushing ??= this.#flush();
   }
 
@@ -70,12 +76,14 @@ export class Cluster {
     // Let the commits finishing in this turn of the event loop join the same NOTIFY.
     await new Promise((resolve) => setImmediate(resolve));
     try {
-      while (this.#events.size > 0 || this.#tasks.size > 0) {
+      while (this.#events.size > 0 || this.#tasks.size > 0 || this.#wake !== Number.POSITIVE_INFINITY) {
         const events = [...this.#events.values()];
         const tasks = [...this.#tasks.values()];
+        const wake = this.#wake;
         this.#events = new Map();
         this.#tasks = new Map();
-        for (const payload of this.#payloads(events, tasks)) await this.store.notify(CHANNEL, payload);
+        this.#wake = Number.POSITIVE_INFINITY;
+        for (const payload of this.#payloads(events, tasks, wake)) await this.store.notify(CHANNEL, payload);
       }
     } catch (error) {
       this.log('Could not notify other server processes', error);
@@ -84,7 +92,8 @@ export class Cluster {
     }
   }
 
-  *#payloads(events: News['events'], tasks: News['tasks']): Generator<string> {
+  *#payloads(events: News['events'], tasks: News['tasks'], wake: number): Generator<string> {
+    if (wake !== Number.POSITIVE_INFINITY) yield JSON.stringify({ p: this.#processId, w: wake });
     let batch: { p: string; e: News['events'][number][]; t: News['tasks'][number][] } = { p: this.#processId, e: [], t: [] };
     let size = 64;
     const add = (kind: 'e' | 't', entry: readonly [string, string, number]) => {
@@ -117,7 +126,7 @@ export class Cluster {
   }
 
   #receive(payload: string): void {
-    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][] };
+    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number };
     try {
       message = JSON.parse(payload) as typeof message;
     } catch (error) {
@@ -127,5 +136,6 @@ export class Cluster {
     if (message.p === this.#processId) return;
     for (const [tenant, wfRunId, seq] of message.e ?? []) this.handlers.events(tenant, wfRunId, seq);
     for (const [tenant, name, count] of message.t ?? []) this.handlers.tasks(tenant, name, count);
+    if (typeof message.w === 'number') this.handlers.wake(message.w);
   }
 }

@@ -1,5 +1,5 @@
 import type { Command, VersionedWfSpec } from '@gallop/engine';
-import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Logger } from '../services.ts';
 import type { Db } from '../store/db.ts';
 import { outbox, taskRuns, timers } from '../store/schema.ts';
@@ -9,7 +9,10 @@ import { deliver } from './outbox.ts';
 /** How long a scheduler holds a due timer or an expired lease while it acts on it. */
 const CLAIM_MS = 30_000;
 const BATCH = 100;
-/** The longest the loop sleeps: timers other processes set, and leases, are noticed within this. */
+/**
+ * The longest the loop sleeps. It wakes earlier for the earliest timer or lease in the database, for timers this
+ * process sets, and for those other processes announce (Cluster); this only bounds what slips past all three.
+ */
 const IDLE_MS = 1_000;
 
 export interface SchedulerOptions {
@@ -22,8 +25,8 @@ export interface SchedulerOptions {
 /**
  * Fires due timers and times out TaskRun attempts whose lease ran out. Both are claimed the way workers claim
  * TaskRuns (FOR UPDATE SKIP LOCKED, with a lease of their own), so several server processes share the work and a
- * crash only delays it. It wakes for a timer this process set at that timer's time, and otherwise looks every
- * second for timers set elsewhere and for expired leases.
+ * crash only delays it. It sleeps until the earliest timer or lease it knows of, and wakes early for a timer set
+ * meanwhile, here or (announced through the Cluster) in another process.
  */
 export class Scheduler {
   #running = false;
@@ -61,9 +64,15 @@ export class Scheduler {
       } catch (error) {
         this.options.log.error('The scheduler could not fire timers or expire leases', error);
       }
+      let next = Number.POSITIVE_INFINITY;
+      try {
+        next = await this.#nextDue();
+      } catch (error) {
+        this.options.log.error('The scheduler could not read when the next timer is due', error);
+      }
       const now = this.options.clock();
       if (this.#nextLocal <= now) this.#nextLocal = Number.POSITIVE_INFINITY;
-      const sleep = Math.max(0, Math.min(IDLE_MS, this.#nextLocal - now));
+      const sleep = Math.max(0, Math.min(IDLE_MS, this.#nextLocal - now, next - now));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, sleep);
         this.#wake = () => {
@@ -73,6 +82,14 @@ export class Scheduler {
       });
       this.#wake = undefined;
     }
+  }
+
+  /** When the earliest known timer or lease comes due (epoch ms), so the loop wakes for it rather than polls. */
+  async #nextDue(): Promise<number> {
+    const { db } = this.options;
+    const [timer] = await db.select({ at: min(timers.fireAt) }).from(timers).where(isNull(timers.lockedUntil));
+    const [lease] = await db.select({ at: min(taskRuns.leaseExpiresAt) }).from(taskRuns).where(eq(taskRuns.status, 'TASK_RUNNING'));
+    return Math.min(timer?.at ? new Date(timer.at).getTime() : Number.POSITIVE_INFINITY, lease?.at ? new Date(lease.at).getTime() : Number.POSITIVE_INFINITY);
   }
 
   /** Delivers up to BATCH commands WfRuns owe each other (child WfRuns and their parents); returns how many. */

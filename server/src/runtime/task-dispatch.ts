@@ -39,6 +39,8 @@ export class TaskDispatch {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
+    /** Told when claimed attempts' leases run out, so a TIMEOUT is reported on time. */
+    private readonly onLeased: (expiresAt: number) => void = () => {},
   ) {}
 
   /** Wakes up to `count` waiting claims of a TaskDef. */
@@ -60,6 +62,7 @@ export class TaskDispatch {
       const generation = this.#generation.get(key) ?? 0;
       const claimed = await this.#claimOnce(tenantId, request);
       const remaining = deadline - this.clock();
+      if (claimed.length > 0) this.onLeased(Math.min(...claimed.map((c) => c.leaseExpiresAt.getTime())));
       if (claimed.length > 0 || remaining <= 0 || request.signal?.aborted) return claimed;
       if ((this.#generation.get(key) ?? 0) === generation) await this.#wait(key, remaining, request.signal);
     }
