@@ -54,6 +54,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? Date.now;
   const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   let scheduler: Scheduler | undefined;
+  const cache = new StateCache();
   const metadata = new Metadata();
   const dispatch = new TaskDispatch(store.db, clock, (expiresAt) => scheduler?.timerSet(expiresAt));
   const bus = new EventBus();
@@ -65,6 +66,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       tasks: (tenantId, taskDefName, count) => dispatch.wake(tenantId, taskDefName, count),
       // News can arrive before the scheduler below exists; it looks at the database when it starts anyway.
       wake: (at) => scheduler?.timerSet(at),
+      deleted: (tenantId, wfRunId) => cache.delete(tenantId, wfRunId),
     },
     (message, error) => log.error(message, error),
   );
@@ -93,7 +95,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
 
   const ids = { next: () => randomUUID() };
-  const cache = new StateCache();
   const services: Services = {
     store,
     db: store.db,
@@ -104,6 +105,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     ids,
     log,
+    forget: (tenantId: string, wfRunId: string) => {
+      cache.delete(tenantId, wfRunId);
+      cluster.announce({ events: [], tasks: [], deleted: [[tenantId, wfRunId]] });
+    },
     execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
       executeCommand({ db: store.db, metadata, cache, clock, ids, afterCommit }, tenantId, wfRunId, command, wfSpec),
   };

@@ -22,6 +22,8 @@ export interface Services {
   readonly clock: () => number;
   readonly ids: IdSource;
   readonly log: Logger;
+  /** Drops a deleted WfRun's cached state here and in the other server processes. */
+  forget(tenantId: string, wfRunId: string): void;
   /** Runs a command against a WfRun in one transaction; see runtime/execute-command.ts. */
   execute(tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec): Promise<CommandOutcome>;
 }

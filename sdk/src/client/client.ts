@@ -141,6 +141,24 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
+  /** Deletes a WfRun with everything it owns; its child WfRuns stay. */
+  async deleteWfRun(id: string): Promise<{ id: string }> {
+    const data = await this.request<{ result: Result<{ id: string }> }>(ops.DELETE_WF_RUN, { input: { id } });
+    return unwrap(data.result);
+  }
+
+  /** Moves a WfRun to a later revision of its WfSpec version (the newest by default), where that is safe. */
+  async migrateWfSpec(wfRunId: string, revision?: number): Promise<WfRunSummary> {
+    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.MIGRATE_WF_SPEC, { input: { wfRunId, revision } });
+    return unwrap(data.result);
+  }
+
+  /** Holds a running attempt `leaseMs` longer from now; `extended: false` means it is not the worker's any more. */
+  async extendTaskRunLease(input: { taskRunId: string; attempt: number; leaseMs?: number }): Promise<{ extended: boolean; leaseExpiresAt: string | null }> {
+    const data = await this.request<{ result: Result<{ extended: boolean; leaseExpiresAt: string | null }> }>(ops.EXTEND_TASK_RUN_LEASE, { input });
+    return unwrap(data.result);
+  }
+
   async wfRun(id: string): Promise<WfRunInfo | null> {
     return (await this.request<{ wfRun: WfRunInfo | null }>(ops.WF_RUN_QUERY, { id })).wfRun;
   }

@@ -75,6 +75,18 @@ export const RESCUE_THREAD_RUN = `mutation RescueThreadRun($input: RescueThreadR
   result: rescueThreadRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
 }`;
 
+export const DELETE_WF_RUN = `mutation DeleteWfRun($input: DeleteWfRunInput!) {
+  result: deleteWfRun(input: $input) { __typename ... on DeletedWfRun { id } ${ERRORS} }
+}`;
+
+export const MIGRATE_WF_SPEC = `mutation MigrateWfSpec($input: MigrateWfSpecInput!) {
+  result: migrateWfSpec(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
+}`;
+
+export const EXTEND_TASK_RUN_LEASE = `mutation ExtendTaskRunLease($input: ExtendTaskRunLeaseInput!) {
+  result: extendTaskRunLease(input: $input) { __typename ... on TaskRunLease { extended leaseExpiresAt } ${ERRORS} }
+}`;
+
 export const PUT_WORKFLOW_EVENT_DEF = `mutation PutWorkflowEventDef($input: PutWorkflowEventDefInput!) {
   result: putWorkflowEventDef(input: $input) { __typename ... on WorkflowEventDef { name createdAt } ${ERRORS} }
 }`;

@@ -12,12 +12,15 @@ export interface News {
   readonly tasks: readonly (readonly [string, string, number])[];
   /** The earliest time (epoch ms) a timer or outbox row written here comes due: schedulers elsewhere wake for it. */
   readonly wake?: number | undefined;
+  /** [tenantId, wfRunId] of deleted WfRuns: other processes drop their cached states. */
+  readonly deleted?: readonly (readonly [string, string])[] | undefined;
 }
 
 export interface ClusterHandlers {
   events(tenantId: string, wfRunId: string, seq: number): void;
   tasks(tenantId: string, taskDefName: string, count: number): void;
   wake(at: number): void;
+  deleted(tenantId: string, wfRunId: string): void;
 }
 
 /**
@@ -62,6 +65,8 @@ export class Cluster {
       else this.#tasks.set(key, [tenant, name, count]);
     }
     if (news.wake !== undefined) this.#wake = Math.min(this.#wake, news.wake);
+    // Rare enough to go out on their own, at once.
+    if (news.deleted?.length) void this.store.notify(CHANNEL, JSON.stringify({ p: this.#processId, d: news.deleted })).catch((error: unknown) => this.log('Could not notify other server processes', error));
     if (news.events.length === 0 && news.tasks.length === 0 && news.wake === undefined) return;
     this.#flushing ??= this.#flush();
   }
@@ -126,7 +131,7 @@ export class Cluster {
   }
 
   #receive(payload: string): void {
-    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number };
+    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][] };
     try {
       message = JSON.parse(payload) as typeof message;
     } catch (error) {
@@ -137,5 +142,6 @@ export class Cluster {
     for (const [tenant, wfRunId, seq] of message.e ?? []) this.handlers.events(tenant, wfRunId, seq);
     for (const [tenant, name, count] of message.t ?? []) this.handlers.tasks(tenant, name, count);
     if (typeof message.w === 'number') this.handlers.wake(message.w);
+    for (const [tenant, wfRunId] of message.d ?? []) this.handlers.deleted(tenant, wfRunId);
   }
 }

@@ -37,11 +37,12 @@ export function projection(
   if (isNew) {
     writes.push(db.insert(wfRuns).values(row));
   } else {
-    const { status, endTime, errorMessage, seq, updatedAt } = row;
+    const { status, endTime, errorMessage, seq, updatedAt, majorVersion, revision } = row;
+    const migrated = events.some((e) => e.type === 'WfRunMigrated') ? { majorVersion, revision } : {};
     writes.push(
       db
         .update(wfRuns)
-        .set({ status, endTime, errorMessage, state, seq, updatedAt })
+        .set({ status, endTime, errorMessage, state, seq, updatedAt, ...migrated })
         .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, wfRunId))),
     );
   }

@@ -68,6 +68,29 @@ export class TaskDispatch {
     }
   }
 
+  /**
+   * Moves the lease of a running attempt to `leaseMs` from now; undefined when that attempt is not running any more
+   * (reported, timed out, or its WfRun gone), which tells the worker to let it go.
+   */
+  async extendLease(tenantId: string, lease: { wfRunId: string; taskGuid: string; attempt: number; leaseMs: number }): Promise<Date | undefined> {
+    const leaseExpiresAt = new Date(this.clock() + lease.leaseMs);
+    const [row] = await this.db
+      .update(taskRuns)
+      .set({ leaseExpiresAt })
+      .where(
+        and(
+          eq(taskRuns.tenantId, tenantId),
+          eq(taskRuns.wfRunId, lease.wfRunId),
+          eq(taskRuns.taskGuid, lease.taskGuid),
+          eq(taskRuns.attempt, lease.attempt),
+          eq(taskRuns.status, 'TASK_RUNNING'),
+        ),
+      )
+      .returning({ leaseExpiresAt: taskRuns.leaseExpiresAt });
+    if (row) this.onLeased(leaseExpiresAt.getTime());
+    return row ? leaseExpiresAt : undefined;
+  }
+
   /** Resolves every waiting claim at once, empty-handed, and takes no more (used at shutdown). */
   releaseAll(): void {
     this.#closed = true;

@@ -8,6 +8,8 @@ import { NotFoundError, TaskStatusEnum, ValidationError } from './common.ts';
 
 export const MAX_CLAIM = 100;
 export const MAX_WAIT_MS = 60_000;
+const MIN_LEASE_MS = 1_000;
+const MAX_LEASE_MS = 24 * 3_600_000;
 
 /** A TaskRun's id joins its WfRun's id and its guid, which neither contains a slash. */
 export function taskRunId(wfRunId: string, taskGuid: string): string {
@@ -112,7 +114,7 @@ builder.mutationFields((t) => ({
       const problems = [
         ...(Number.isInteger(max) && max >= 1 && max <= MAX_CLAIM ? [] : [problem(['input', 'max'], `max must be from 1 to ${MAX_CLAIM}; got ${max}.`)]),
         ...(waitMs >= 0 && waitMs <= MAX_WAIT_MS ? [] : [problem(['input', 'waitMs'], `waitMs must be from 0 to ${MAX_WAIT_MS}; got ${waitMs}.`)]),
-        ...(leaseMs >= 1000 && leaseMs <= 86_400_000 ? [] : [problem(['input', 'leaseMs'], `leaseMs must be from 1000 to 86400000; got ${leaseMs}.`)]),
+        ...(leaseMs >= MIN_LEASE_MS && leaseMs <= MAX_LEASE_MS ? [] : [problem(['input', 'leaseMs'], `leaseMs must be from ${MIN_LEASE_MS} to ${MAX_LEASE_MS}; got ${leaseMs}.`)]),
         ...(input.workerId.length > 0 && input.workerId.length <= 200 ? [] : [problem(['input', 'workerId'], 'workerId must be 1 to 200 characters.')]),
       ];
       if (problems.length > 0) throw ValidationError.of('claimTaskRuns was called with bad input', problems);
@@ -127,12 +129,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ReportTaskRunInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
       const id = String(input.taskRunId);
-      const slash = id.lastIndexOf('/');
-      const wfRunId = id.slice(0, slash);
-      const taskGuid = id.slice(slash + 1);
-      if (slash < 0 || !isValidWfRunId(wfRunId) || !/^\d+-\d+$/.test(taskGuid)) {
-        throw ValidationError.of('reportTaskRun was called with bad input', [problem(['input', 'taskRunId'], `'${id}' is not a TaskRun id (wfRunId/taskGuid).`)]);
-      }
+      const { wfRunId, taskGuid } = parseTaskRunId(id, 'reportTaskRun');
       const result = attemptResult(input);
       const outcome = await services.execute(tenantId, wfRunId, {
         type: 'ReportTaskAttempt',
@@ -148,7 +145,50 @@ builder.mutationFields((t) => ({
       throw new NotFoundError('TaskRun', id);
     },
   }),
+  extendTaskRunLease: t.field({
+    type: TaskRunLeaseRef,
+    description:
+      'Gives the worker running an attempt leaseMs more from now. extended: false means the attempt is no longer running (it timed out, was reported, or its WfRun is gone): the worker should stop it.',
+    errors: { types: [ValidationError], directResult: true, union: { name: 'ExtendTaskRunLeaseResult' } },
+    args: { input: t.arg({ type: ExtendLeaseInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const { wfRunId, taskGuid } = parseTaskRunId(String(input.taskRunId), 'extendTaskRunLease');
+      const leaseMs = input.leaseMs ?? 60_000;
+      if (!(leaseMs >= MIN_LEASE_MS && leaseMs <= MAX_LEASE_MS)) {
+        throw ValidationError.of('extendTaskRunLease was called with bad input', [problem(['input', 'leaseMs'], `leaseMs must be from ${MIN_LEASE_MS} to ${MAX_LEASE_MS}; got ${leaseMs}.`)]);
+      }
+      const leaseExpiresAt = await services.dispatch.extendLease(tenantId, { wfRunId, taskGuid, attempt: input.attempt, leaseMs });
+      return { extended: leaseExpiresAt !== undefined, leaseExpiresAt: leaseExpiresAt ?? null };
+    },
+  }),
 }));
+
+
+const ExtendLeaseInput = builder.inputType('ExtendTaskRunLeaseInput', {
+  fields: (t) => ({
+    taskRunId: t.id({ required: true }),
+    attempt: t.int({ required: true }),
+    leaseMs: t.int({ defaultValue: 60_000, description: 'How long from now the worker holds the attempt.' }),
+  }),
+});
+
+const TaskRunLeaseRef = builder.objectRef<{ extended: boolean; leaseExpiresAt: Date | null }>('TaskRunLease').implement({
+  fields: (t) => ({
+    extended: t.exposeBoolean('extended', { description: 'False when the attempt is no longer the worker\'s to run.' }),
+    leaseExpiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (l) => l.leaseExpiresAt }),
+  }),
+});
+
+/** `{wfRunId}/{taskGuid}`, as claimTaskRuns hands it out. */
+function parseTaskRunId(id: string, operation: string): { wfRunId: string; taskGuid: string } {
+  const slash = id.lastIndexOf('/');
+  const wfRunId = id.slice(0, slash);
+  const taskGuid = id.slice(slash + 1);
+  if (slash < 0 || !isValidWfRunId(wfRunId) || !/^\d+-\d+$/.test(taskGuid)) {
+    throw ValidationError.of(`${operation} was called with bad input`, [problem(['input', 'taskRunId'], `'${id}' is not a TaskRun id (wfRunId/taskGuid).`)]);
+  }
+  return { wfRunId, taskGuid };
+}
 
 function attemptResult(input: {
   status: 'SUCCESS' | 'ERROR' | 'EXCEPTION';

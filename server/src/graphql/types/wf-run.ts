@@ -8,7 +8,7 @@ import type { Context } from '../builder.ts';
 import { AsyncQueue } from '../../runtime/event-bus.ts';
 import type { BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
-import { findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
+import { deleteWfRun, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
 import { listExternalEvents } from '../../store/queries/external-events.ts';
@@ -261,6 +261,56 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'ResumeWfRunResult' } },
     args: { input: t.arg({ type: ResumeInput, required: true }) },
     resolve: (_root, { input }, { services, tenantId }) => haltCommand(services, tenantId, input, 'ResumeWfRun'),
+  }),
+}));
+
+const DeleteWfRunInput = builder.inputType('DeleteWfRunInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+const DeletedWfRunRef = builder.objectRef<{ id: string }>('DeletedWfRun').implement({
+  description: 'The WfRun that was deleted, with everything it owned.',
+  fields: (t) => ({ id: t.exposeID('id') }),
+});
+
+const MigrateWfSpecInput = builder.inputType('MigrateWfSpecInput', {
+  fields: (t) => ({
+    wfRunId: t.id({ required: true }),
+    revision: t.int({ description: 'The revision of its major version to move to; the newest when left out.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  deleteWfRun: t.field({
+    type: DeletedWfRunRef,
+    description:
+      'Deletes a WfRun, running or not, with its events, NodeRuns, variables, TaskRuns, timers and events. Its child WfRuns stay. Workers holding its TaskRuns get accepted: false when they report.',
+    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'DeleteWfRunResult' } },
+    args: { input: t.arg({ type: DeleteWfRunInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const id = String(input.id);
+      const deleted = await deleteWfRun(services.db, tenantId, id);
+      services.forget(tenantId, id);
+      if (!deleted) throw new NotFoundError('WfRun', id);
+      return { id };
+    },
+  }),
+  migrateWfSpec: t.field({
+    type: WfRunRef,
+    description:
+      'Moves a WfRun to a later revision of the WfSpec version it runs on, where that is safe: every thread finds its node, of the same type, and every variable keeps its type. Refused with a problem for each place that does not fit.',
+    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'MigrateWfSpecResult' } },
+    args: { input: t.arg({ type: MigrateWfSpecInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const id = String(input.wfRunId);
+      const run = await findWfRun(services.db, tenantId, id);
+      if (!run) throw new NotFoundError('WfRun', id);
+      const target = await findWfSpec(services.db, tenantId, run.wfSpecName, run.majorVersion, input.revision);
+      if (!target) throw new NotFoundError('WfSpec', `${run.wfSpecName} ${run.majorVersion}.${input.revision ?? 'newest'}`);
+      const outcome = await services.execute(tenantId, id, { type: 'MigrateWfRun', wfSpec: target.spec });
+      if (outcome.ok) return outcome.row;
+      const { rejection } = outcome;
+      if (rejection.code === 'WF_RUN_NOT_FOUND') throw new NotFoundError('WfRun', id);
+      throw new ValidationError(rejection.message, rejection.problems?.length ? rejection.problems : [{ path: ['input', 'revision'], code: 'OUT_OF_RANGE', message: rejection.message }]);
+    },
   }),
 }));
 

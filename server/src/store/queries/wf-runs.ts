@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
-import { nodeRuns, taskRuns, variables, wfRunEvents, wfRuns } from '../schema.ts';
+import { externalEvents, nodeRuns, outbox, taskRuns, timers, variables, wfRunEvents, wfRuns, workflowEvents } from '../schema.ts';
 
 export type WfRunRow = typeof wfRuns.$inferSelect;
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
@@ -86,4 +86,19 @@ export async function listEvents(db: Queryable, tenantId: string, wfRunId: strin
     .where(and(eq(wfRunEvents.tenantId, tenantId), eq(wfRunEvents.wfRunId, wfRunId), gt(wfRunEvents.seq, afterSeq)))
     .orderBy(asc(wfRunEvents.seq))
     .limit(limit);
+}
+
+/**
+ * Deletes a WfRun and everything it owns, in one statement: its events, snapshot, NodeRuns, variables, TaskRuns,
+ * timers, ExternalEvents, WorkflowEvents and the commands owed to it. Its child WfRuns stay (LittleHorse keeps them
+ * too); what they tell the deleted parent is dropped as news for a WfRun that does not exist. Returns whether it was there.
+ */
+export async function deleteWfRun(db: Queryable, tenantId: string, id: string): Promise<boolean> {
+  const owned = [wfRunEvents, nodeRuns, variables, taskRuns, timers, externalEvents, workflowEvents, outbox] as const;
+  const writes = owned.map((table) => db.delete(table).where(and(eq(table.tenantId, tenantId), eq(table.wfRunId, id))));
+  const ctes = writes.map((write, i) => sql`${sql.raw(`d${i}`)} as (${write.getSQL()})`);
+  const root = db.delete(wfRuns).where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id))).returning({ id: wfRuns.id });
+  const rows = await db.execute(sql`with ${sql.join(ctes, sql`, `)}, gone as (${root.getSQL()}) select count(*)::int as n from gone`);
+  const first = (Array.isArray(rows) ? rows[0] : (rows as unknown as { rows: unknown[] }).rows[0]) as { n: number } | undefined;
+  return (first?.n ?? 0) > 0;
 }
