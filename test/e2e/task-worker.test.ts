@@ -1,4 +1,4 @@
-import { TaskException, TaskWorker, Workflow } from '@gallop/sdk';
+import { TaskContext, TaskException, TaskWorker, Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTestServer, unique } from '../../server/test/harness.ts';
 import { createDeferred, waitFor } from '../support/wait.ts';
@@ -103,5 +103,46 @@ describe('TaskWorker', () => {
     const after = await server.client.wfRun(run.id);
     expect(after?.status).toBe('COMPLETED');
     expect(after?.variables.find((v) => v.name === 'i')?.value).toBe(7);
+  });
+
+  it('keeps a long attempt alive with ctx.extendLease, past the lease it claimed with', async () => {
+    const { task, spec } = await oneTaskSpec();
+    const extensions: boolean[] = [];
+    const worker = new TaskWorker({
+      client: server.client,
+      taskDefName: task,
+      pollWaitMs: 1_000,
+      leaseMs: 1_000,
+      fn: async (_input, ctx) => {
+        // Three heartbeats over 1.8 s: without them the 1 s lease would run out and the attempt time out.
+        for (let beat = 0; beat < 3; beat++) {
+          extensions.push(await ctx.extendLease(1_000));
+          await new Promise((resolve) => setTimeout(resolve, 600));
+        }
+        return 1;
+      },
+    });
+    worker.start();
+    const run = await server.client.runWf({ wfSpecName: spec, variables: { i: 0 } });
+    await waitFor(async () => (await server.client.wfRun(run.id))?.status === 'COMPLETED', { timeoutMs: 10_000 });
+    await worker.stop();
+    expect(extensions).toEqual([true, true, true]);
+    const info = await server.client.wfRun(run.id);
+    expect(info?.nodeRuns[1]?.taskRun?.attempts.map((a) => a.status)).toEqual(['TASK_SUCCESS']);
+  });
+
+  it('aborts ctx.signal when the attempt is no longer the worker\'s', async () => {
+    const { task, spec } = await oneTaskSpec();
+    const [claimed, run] = await Promise.all([
+      server.client.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 5_000 }),
+      server.client.runWf({ wfSpecName: spec, variables: { i: 0 } }),
+    ]);
+    const scheduled = claimed[0];
+    if (!scheduled) throw new Error('nothing claimed');
+    await server.client.reportTaskRun({ taskRunId: scheduled.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 1 } });
+    const ctx = new TaskContext(scheduled, server.client);
+    expect(await ctx.extendLease()).toBe(false);
+    expect(ctx.signal.aborted).toBe(true);
+    expect((await server.client.wfRun(run.id))?.status).toBe('COMPLETED');
   });
 });

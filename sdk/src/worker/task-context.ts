@@ -1,10 +1,31 @@
+import type { GallopClient } from '../client/client.ts';
 import type { ScheduledTask } from '../client/types.ts';
 
 /** What a task function knows about the attempt it runs. */
 export class TaskContext {
   readonly #log: string[] = [];
+  readonly #lost = new AbortController();
 
-  constructor(private readonly task: ScheduledTask) {}
+  constructor(
+    private readonly task: ScheduledTask,
+    private readonly client?: GallopClient,
+  ) {}
+
+  /** Aborted when the server says the attempt is no longer this worker's (see extendLease): stop and let it go. */
+  get signal(): AbortSignal {
+    return this.#lost.signal;
+  }
+
+  /**
+   * Asks the server for `leaseMs` more from now before the attempt times out, as a long task's heartbeat (LittleHorse
+   * resets the timeout on a checkpoint). False, and `signal` aborted, when the attempt is not this worker's any more.
+   */
+  async extendLease(leaseMs = 60_000): Promise<boolean> {
+    if (!this.client) throw new Error('This TaskContext has no client to extend its lease with.');
+    const { extended } = await this.client.extendTaskRunLease({ taskRunId: this.task.taskRunId, attempt: this.task.attempt, leaseMs });
+    if (!extended) this.#lost.abort(new Error(`TaskRun ${this.task.taskRunId} attempt ${this.task.attempt} is no longer this worker's.`));
+    return extended;
+  }
 
   get wfRunId(): string {
     return this.task.wfRunId;

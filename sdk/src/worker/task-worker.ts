@@ -103,7 +103,7 @@ export class TaskWorker {
   }
 
   async #run(task: ScheduledTask): Promise<void> {
-    const ctx = new TaskContext(task);
+    const ctx = new TaskContext(task, this.#options.client);
     let outcome: TaskOutcome;
     try {
       const output = await this.#options.fn(task.input, ctx);
