@@ -4,7 +4,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { GallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
 import * as ops from './operations.ts';
-import type { ExternalEventDefInfo, ExternalEventInfo, WorkflowEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSummary, WfSpecInfo } from './types.ts';
+import type { ExternalEventDefInfo, ExternalEventInfo, Page, WorkflowEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSearch, WfRunSummary, WfSpecInfo } from './types.ts';
 
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
@@ -139,6 +139,24 @@ export class GallopClient {
   async rescueThreadRun(id: string, options: { threadRunNumber?: number; skipCurrentNode?: boolean } = {}): Promise<WfRunSummary> {
     const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RESCUE_THREAD_RUN, { input: { id, ...options } });
     return unwrap(data.result);
+  }
+
+  /** WfRuns newest first that match `search`; pass `endCursor` back as `after` for the next page. */
+  async searchWfRuns(search: WfRunSearch = {}, page: { first?: number; after?: string } = {}): Promise<Page<WfRunSummary>> {
+    const data = await this.request<{ page: { edges: { node: WfRunSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      ops.SEARCH_WF_RUNS,
+      { ...search, ...page },
+    );
+    return { nodes: data.page.edges.map((e) => e.node), ...data.page.pageInfo };
+  }
+
+  /** Each WfRun (of one WfSpec, or any) as it changes, from now on. */
+  wfRunsChanged(wfSpecName: string | undefined, sink: { next(run: WfRunSummary): void; error?(error: unknown): void; complete?(): void }): () => void {
+    return this.subscribe<{ wfRunsChanged: WfRunSummary }>(ops.WF_RUNS_CHANGED, { wfSpecName }, {
+      next: (data) => sink.next(data.wfRunsChanged),
+      error: (error) => sink.error?.(error),
+      complete: () => sink.complete?.(),
+    });
   }
 
   /** Deletes a WfRun with everything it owns; its child WfRuns stay. */

@@ -75,6 +75,17 @@ export const RESCUE_THREAD_RUN = `mutation RescueThreadRun($input: RescueThreadR
   result: rescueThreadRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
 }`;
 
+export const SEARCH_WF_RUNS = `query SearchWfRuns($first: Int, $after: String, $wfSpecName: String, $majorVersion: Int, $revision: Int, $status: LHStatus, $startedAfter: DateTime, $startedBefore: DateTime, $variable: VariableFilterInput) {
+  page: wfRuns(first: $first, after: $after, wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, status: $status, startedAfter: $startedAfter, startedBefore: $startedBefore, variable: $variable) {
+    edges { node { ${WF_RUN_SUMMARY} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const WF_RUNS_CHANGED = `subscription WfRunsChanged($wfSpecName: String) {
+  wfRunsChanged(wfSpecName: $wfSpecName) { ${WF_RUN_SUMMARY} }
+}`;
+
 export const DELETE_WF_RUN = `mutation DeleteWfRun($input: DeleteWfRunInput!) {
   result: deleteWfRun(input: $input) { __typename ... on DeletedWfRun { id } ${ERRORS} }
 }`;

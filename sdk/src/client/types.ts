@@ -66,6 +66,27 @@ export interface WfRunSummary {
   readonly lastSeq: number;
 }
 
+/** What searchWfRuns can filter on; all given must hold. */
+export interface WfRunSearch {
+  readonly wfSpecName?: string;
+  readonly majorVersion?: number;
+  readonly revision?: number;
+  readonly status?: LHStatus;
+  /** ISO-8601: started at or after. */
+  readonly startedAfter?: string;
+  /** ISO-8601: started before. */
+  readonly startedBefore?: string;
+  /** An entrypoint-thread variable holding exactly this value; needs wfSpecName. */
+  readonly variable?: { readonly name: string; readonly value: JsonValue };
+}
+
+/** One page of a list, and where the next starts. */
+export interface Page<T> {
+  readonly nodes: readonly T[];
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+}
+
 /** A WfRun with its threads, NodeRuns (and their TaskRuns) and variables. */
 export interface WfRunInfo extends WfRunSummary {
   readonly threadRuns: readonly {

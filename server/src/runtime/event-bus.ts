@@ -19,6 +19,13 @@ type Listener = (message: BusMessage) => void;
  */
 export class EventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #everything = new Set<(tenantId: string, wfRunId: string) => void>();
+
+  /** Hears of every WfRun that changes, here or in another process (wfRunsChanged). */
+  subscribeAll(listener: (tenantId: string, wfRunId: string) => void): () => void {
+    this.#everything.add(listener);
+    return () => this.#everything.delete(listener);
+  }
 
   subscribe(tenantId: string, wfRunId: string, listener: Listener): () => void {
     const key = `${tenantId}\u0000${wfRunId}`;
@@ -32,6 +39,7 @@ export class EventBus {
   }
 
   publish(tenantId: string, wfRunId: string, message: BusMessage): void {
+    for (const listener of [...this.#everything]) listener(tenantId, wfRunId);
     const set = this.#listeners.get(`${tenantId}\u0000${wfRunId}`);
     if (!set) return;
     for (const listener of [...set]) listener(message);

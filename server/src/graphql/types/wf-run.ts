@@ -125,6 +125,13 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
   }),
 });
 
+const VariableFilterInput = builder.inputType('VariableFilterInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    value: t.field({ type: 'JSON', required: true, description: 'The exact value, compared as JSON.' }),
+  }),
+});
+
 const RunWfInput = builder.inputType('RunWfInput', {
   fields: (t) => ({
     wfSpecName: t.string({ required: true }),
@@ -144,8 +151,16 @@ builder.queryFields((t) => ({
   }),
   wfRuns: t.connection({
     type: WfRunRef,
-    description: 'WfRuns, newest first.',
-    args: { wfSpecName: t.arg.string(), status: t.arg({ type: LHStatusEnum }) },
+    description: 'WfRuns, newest first: all of them, or those of a WfSpec (version), status, start-time range, or entrypoint variable value.',
+    args: {
+      wfSpecName: t.arg.string(),
+      majorVersion: t.arg.int(),
+      revision: t.arg.int(),
+      status: t.arg({ type: LHStatusEnum }),
+      startedAfter: t.arg({ type: 'DateTime', description: 'Started at or after this time.' }),
+      startedBefore: t.arg({ type: 'DateTime', description: 'Started before this time.' }),
+      variable: t.arg({ type: VariableFilterInput, description: 'An entrypoint-thread variable holding exactly this value; needs wfSpecName, as in LittleHorse.' }),
+    },
     resolve: (_root, args, { services, tenantId }) =>
       resolveCursorConnection(
         { args, toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
@@ -153,7 +168,11 @@ builder.queryFields((t) => ({
           pageSize(args.first);
           const parts = after === undefined ? undefined : decodeCursor(after, 2);
           const cursor = parts && { startTime: new Date(Number(parts[0])), id: String(parts[1]) };
-          return listWfRuns(services.db, tenantId, { wfSpecName: args.wfSpecName, status: args.status }, cursor, limit);
+          if (args.variable && !args.wfSpecName) {
+            throw new ValidationError('Searching WfRuns by a variable needs wfSpecName.', [{ path: ['wfSpecName'], code: 'MISSING_FIELD', message: 'Name the WfSpec whose variable is searched.' }]);
+          }
+          const variable = args.variable && { name: args.variable.name, value: (args.variable.value ?? null) as JsonValue };
+          return listWfRuns(services.db, tenantId, { ...args, variable }, cursor, limit);
         },
       ),
   }, { name: 'WfRunConnection' }, { name: 'WfRunEdge' }),
@@ -315,6 +334,14 @@ builder.mutationFields((t) => ({
 }));
 
 builder.subscriptionFields((t) => ({
+  wfRunsChanged: t.field({
+    type: WfRunRef,
+    description:
+      'Each WfRun (of one WfSpec, or any) whose summary changed, as it is now, from the moment of subscribing; a WfRun that changes several times in a burst comes once, as it ended up.',
+    args: { wfSpecName: t.arg.string() },
+    subscribe: (_root, args, ctx) => followWfRuns(ctx, args.wfSpecName ?? undefined),
+    resolve: (row) => row,
+  }),
   wfRunEvents: t.field({
     type: WfRunEventRef,
     description: 'Every event of a WfRun after afterSeq (all by default): the stored ones first, then each as it is committed, in seq order.',
@@ -323,6 +350,28 @@ builder.subscriptionFields((t) => ({
     resolve: (event) => event,
   }),
 }));
+
+/** Reads each changed WfRun's row once per burst of changes, in the order they came, and yields the matching ones. */
+async function* followWfRuns(ctx: Context, wfSpecName: string | undefined): AsyncGenerator<WfRunRow> {
+  const { services, tenantId } = ctx;
+  const queue = new AsyncQueue<string>();
+  const pending = new Set<string>();
+  const unsubscribe = services.bus.subscribeAll((tenant, wfRunId) => {
+    if (tenant !== tenantId || pending.has(wfRunId)) return;
+    pending.add(wfRunId);
+    queue.push(wfRunId);
+  });
+  try {
+    for await (const wfRunId of queue) {
+      pending.delete(wfRunId);
+      const row = await findWfRun(services.db, tenantId, wfRunId);
+      if (row && (wfSpecName === undefined || row.wfSpecName === wfSpecName)) yield row;
+    }
+  } finally {
+    unsubscribe();
+    queue.close();
+  }
+}
 
 /** Reads the log from `afterSeq`, then follows live events, reading the log again to fill any gap. */
 async function* followEvents(ctx: Context, wfRunId: string, afterSeq: number): AsyncGenerator<WfRunEventView> {

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
+import type { JsonValue } from '@gallop/engine';
+import { and, asc, desc, eq, exists, gt, gte, lt, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { externalEvents, nodeRuns, outbox, taskRuns, timers, variables, wfRunEvents, wfRuns, workflowEvents } from '../schema.ts';
 
@@ -20,7 +21,15 @@ export interface WfRunCursor {
 
 export interface WfRunFilter {
   readonly wfSpecName?: string | null | undefined;
+  readonly majorVersion?: number | null | undefined;
+  readonly revision?: number | null | undefined;
   readonly status?: string | null | undefined;
+  /** Started at or after. */
+  readonly startedAfter?: Date | null | undefined;
+  /** Started before. */
+  readonly startedBefore?: Date | null | undefined;
+  /** An entrypoint-thread variable holding exactly this value (LittleHorse's variable filter). */
+  readonly variable?: { readonly name: string; readonly value: JsonValue } | null | undefined;
 }
 
 /** WfRuns newest first, after `cursor`. */
@@ -33,7 +42,30 @@ export async function listWfRuns(
 ): Promise<WfRunRow[]> {
   const conditions = [eq(wfRuns.tenantId, tenantId)];
   if (filter.wfSpecName) conditions.push(eq(wfRuns.wfSpecName, filter.wfSpecName));
+  if (filter.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, filter.majorVersion));
+  if (filter.revision != null) conditions.push(eq(wfRuns.revision, filter.revision));
   if (filter.status) conditions.push(eq(wfRuns.status, filter.status));
+  if (filter.startedAfter) conditions.push(gte(wfRuns.startTime, filter.startedAfter));
+  if (filter.startedBefore) conditions.push(lt(wfRuns.startTime, filter.startedBefore));
+  if (filter.variable) {
+    const { name, value } = filter.variable;
+    conditions.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(variables)
+          .where(
+            and(
+              eq(variables.tenantId, wfRuns.tenantId),
+              eq(variables.wfRunId, wfRuns.id),
+              eq(variables.threadRunNumber, 0),
+              eq(variables.name, name),
+              sql`${variables.value} = ${JSON.stringify(value)}::jsonb`,
+            ),
+          ),
+      ),
+    );
+  }
   if (cursor) {
     const older = or(lt(wfRuns.startTime, cursor.startTime), and(eq(wfRuns.startTime, cursor.startTime), lt(wfRuns.id, cursor.id)));
     if (older) conditions.push(older);

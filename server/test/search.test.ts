@@ -1,0 +1,75 @@
+import { Workflow } from '@gallop/sdk';
+import type { WfRunSummary } from '@gallop/sdk';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startTestServer, unique } from './harness.ts';
+
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+const { client } = server;
+
+/** A WfSpec that completes at once with its `customer` and `tier` as given, or waits on a task when `wait` is set. */
+async function spec() {
+  const name = unique('searchable');
+  const task = unique('wait');
+  await client.putTaskDef({ name: task, returnType: 'STR' });
+  await client.putWfSpec(
+    new Workflow(name, (wf) => {
+      wf.declareStr('customer').searchable();
+      wf.declareInt('tier').searchable();
+      const wait = wf.declareBool('wait');
+      wf.doIf(wf.condition(wait, 'EQUALS', true), (then) => void then.execute(task));
+    }).compile(),
+  );
+  return name;
+}
+
+const ids = (page: { nodes: readonly WfRunSummary[] }) => page.nodes.map((n) => n.id).sort();
+
+describe('searching WfRuns', () => {
+  it('finds WfRuns by an entrypoint variable value, status, version and start time', async () => {
+    const name = await spec();
+    const ada = await client.runWf({ wfSpecName: name, variables: { customer: 'ada', tier: 1, wait: false } });
+    const bob = await client.runWf({ wfSpecName: name, variables: { customer: 'bob', tier: 1, wait: true } });
+    const ada2 = await client.runWf({ wfSpecName: name, variables: { customer: 'ada', tier: 2, wait: true } });
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: 'ada' } }))).toEqual([ada.id, ada2.id].sort());
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, variable: { name: 'tier', value: 1 } }))).toEqual([ada.id, bob.id].sort());
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, status: 'RUNNING' }))).toEqual([bob.id, ada2.id].sort());
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: 'ada' }, status: 'COMPLETED' }))).toEqual([ada.id]);
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, majorVersion: 0, revision: 0 }))).toHaveLength(3);
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, majorVersion: 7 }))).toEqual([]);
+    const later = new Date(Date.parse(ada2.startTime) + 1).toISOString();
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, startedAfter: later }))).toEqual([]);
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, startedBefore: later }))).toHaveLength(3);
+  });
+
+  it('pages through results with cursors, newest first', async () => {
+    const name = await spec();
+    for (let i = 0; i < 5; i++) await client.runWf({ wfSpecName: name, variables: { customer: `c${i}`, tier: i, wait: false } });
+    const first = await client.searchWfRuns({ wfSpecName: name }, { first: 2 });
+    expect(first.nodes).toHaveLength(2);
+    expect(first.hasNextPage).toBe(true);
+    const rest = await client.searchWfRuns({ wfSpecName: name }, { first: 10, after: first.endCursor ?? undefined });
+    expect(rest.nodes).toHaveLength(3);
+    expect(new Set([...first.nodes, ...rest.nodes].map((n) => n.id)).size).toBe(5);
+  });
+
+  it('refuses a variable search without a WfSpec name', async () => {
+    await expect(client.searchWfRuns({ variable: { name: 'customer', value: 'ada' } })).rejects.toThrow(/needs wfSpecName/);
+  });
+});
+
+describe('wfRunsChanged', () => {
+  it("delivers each WfRun of a WfSpec as it changes, and none of another WfSpec's", async () => {
+    const name = await spec();
+    const other = await spec();
+    const seen: WfRunSummary[] = [];
+    const stop = client.wfRunsChanged(name, { next: (run) => seen.push(run) });
+    // Give the subscription a moment to be set up on the server before causing changes.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await client.runWf({ wfSpecName: other, variables: { customer: 'x', tier: 0, wait: false } });
+    const run = await client.runWf({ wfSpecName: name, variables: { customer: 'ada', tier: 1, wait: false } });
+    for (let i = 0; i < 200 && !seen.some((r) => r.id === run.id); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    stop();
+    expect(seen.map((r) => [r.id, r.wfSpecName, r.status])).toEqual([[run.id, name, 'COMPLETED']]);
+  });
+});
