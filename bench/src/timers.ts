@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '@gallop/server';
+import { createApp, createLogger } from '@gallop/server';
 import { GallopClient, Workflow } from '@gallop/sdk';
 import WebSocket from 'ws';
 
@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 //   node --import tsx bench/src/timers.ts           (npm run bench:timers)
 const RUNS = Number(process.env.RUNS ?? 60);
 
-const app = await createApp({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://', log: { info() {}, error: console.error } });
+const app = await createApp({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://', log: createLogger({ level: 'warn' }) });
 const server = createServer((req, res) => app.handle(req, res));
 app.attach(server);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

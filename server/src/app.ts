@@ -10,6 +10,13 @@ import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
 import { GallopError } from './graphql/errors.ts';
 import { schema } from './graphql/schema.ts';
+import { useOperationLog } from './graphql/use-operation-log.ts';
+import { jsonReply, serveEndpoint } from './observability/endpoint.ts';
+import type { Endpoint } from './observability/endpoint.ts';
+import { checkReadiness } from './observability/health.ts';
+import { createLogger } from './observability/logger.ts';
+import type { Logger } from './observability/logger.ts';
+import { Metrics } from './observability/metrics.ts';
 import { Cluster } from './runtime/cluster.ts';
 import { EventBus } from './runtime/event-bus.ts';
 import type { StoredEvent } from './runtime/event-bus.ts';
@@ -19,8 +26,9 @@ import { OWES_ANOTHER_WF_RUN } from './runtime/projections.ts';
 import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
-import type { Logger, Services } from './services.ts';
+import type { Services } from './services.ts';
 import { openStore } from './store/db.ts';
+import { taskQueueDepths } from './store/queries/task-queue.ts';
 
 export interface AppOptions {
   readonly databaseUrl?: string | undefined;
@@ -29,34 +37,40 @@ export interface AppOptions {
   /** The built UI to serve at `/`. */
   readonly uiDir?: string | undefined;
   readonly clock?: () => number;
+  /** The server's one logger; a new one at level info on stdout when absent. */
   readonly log?: Logger;
 }
 
 export interface App {
   readonly services: Services;
-  /** Serves GraphQL at /graphql and the UI everywhere else. */
+  /** Serves GraphQL at /graphql, /healthz, /readyz and /metrics, and the UI everywhere else. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Serves graphql-ws subscriptions on the server's /graphql path. */
   attach(server: Server): void;
   close(): Promise<void>;
 }
 
-export const GRAPHQL_PATH = '/graphql';
+export { createLogger } from './observability/logger.ts';
+export type { Logger } from './observability/logger.ts';
 
-export const consoleLogger: Logger = {
-  info: (message) => console.log(`${new Date().toISOString()} ${message}`),
-  error: (message, error) => console.error(`${new Date().toISOString()} ${message}`, error ?? ''),
-};
+export const GRAPHQL_PATH = '/graphql';
+/** 200 while the process runs: a liveness probe. */
+export const HEALTHZ_PATH = '/healthz';
+/** 200 when this process can serve (its database answers), else 503 with the reason: a readiness probe. */
+export const READYZ_PATH = '/readyz';
+/** Prometheus metrics in the text format. */
+export const METRICS_PATH = '/metrics';
 
 /** Opens the store, applies migrations and wires the runtime; binds no port (main.ts does). */
 export async function createApp(options: AppOptions): Promise<App> {
-  const log = options.log ?? consoleLogger;
+  const log = options.log ?? createLogger();
   const clock = options.clock ?? Date.now;
-  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, log });
+  const metrics = new Metrics({ queueDepths: () => taskQueueDepths(store.db), log });
   let scheduler: Scheduler | undefined;
   const cache = new StateCache();
   const metadata = new Metadata();
-  const dispatch = new TaskDispatch(store.db, clock, (expiresAt) => scheduler?.timerSet(expiresAt));
+  const dispatch = new TaskDispatch(store.db, clock, metrics, (expiresAt) => scheduler?.timerSet(expiresAt));
   const bus = new EventBus();
   const cluster = new Cluster(
     store,
@@ -68,7 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       wake: (at) => scheduler?.timerSet(at),
       deleted: (tenantId, wfRunId) => cache.delete(tenantId, wfRunId),
     },
-    (message, error) => log.error(message, error),
+    (message, error) => log.error({ err: error }, message),
   );
   await cluster.start();
 
@@ -110,7 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       cluster.announce({ events: [], tasks: [], deleted: [[tenantId, wfRunId]] });
     },
     execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
-      executeCommand({ db: store.db, metadata, cache, clock, ids, afterCommit }, tenantId, wfRunId, command, wfSpec),
+      executeCommand({ db: store.db, metadata, cache, clock, ids, metrics, afterCommit }, tenantId, wfRunId, command, wfSpec),
   };
 
   scheduler = new Scheduler({ db: store.db, clock, execute: services.execute, log });
@@ -128,21 +142,49 @@ export async function createApp(options: AppOptions): Promise<App> {
         if (original instanceof GallopError) {
           return new GraphQLError(original.message, { extensions: { code: original.name } });
         }
-        if (!(error instanceof GraphQLError) || error.originalError) log.error('Unexpected error in a GraphQL operation', original ?? error);
+        if (!(error instanceof GraphQLError) || error.originalError) {
+          log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'Unexpected error in a GraphQL operation');
+        }
         return maskError(error, message, isDev);
       },
     },
     logging: false,
+    plugins: [useOperationLog(log)],
   });
 
   const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;
   let wss: WebSocketServer | undefined;
   let wsServer: ReturnType<typeof useServer> | undefined;
+  let stopping = false;
+
+  // Readiness is logged when it changes, not on every probe.
+  let wasReady = true;
+  const endpoints = new Map<string | undefined, Endpoint>([
+    [HEALTHZ_PATH, async () => jsonReply(200, { status: 'ok' })],
+    [
+      READYZ_PATH,
+      async () => {
+        const readiness = await checkReadiness(store, stopping);
+        if (readiness.ready !== wasReady) {
+          if (readiness.ready) log.info('Ready again: the database answers');
+          else log.warn({ reason: readiness.reason }, 'Not ready');
+          wasReady = readiness.ready;
+        }
+        return readiness.ready ? jsonReply(200, { status: 'ready' }) : jsonReply(503, { status: 'unavailable', reason: readiness.reason });
+      },
+    ],
+    [METRICS_PATH, async () => ({ status: 200, ...(await metrics.scrape()) })],
+  ]);
 
   return {
     services,
     handle(req, res) {
       const path = (req.url ?? '/').split('?')[0];
+      const endpoint = endpoints.get(path);
+      if (endpoint) {
+        serveEndpoint(endpoint, req, res, log);
+        return;
+      }
       if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`) || !serveUi) {
         void yoga(req, res);
         return;
@@ -181,6 +223,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       );
     },
     async close() {
+      stopping = true;
       dispatch.releaseAll();
       await scheduler?.close();
       await wsServer?.dispose();

@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { consoleLogger, createApp, GRAPHQL_PATH } from './app.ts';
+import { createApp, GRAPHQL_PATH, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from './app.ts';
 import { readConfig } from './config.ts';
+import { createLogger } from './observability/logger.ts';
 
-// `npm start`: one process serving GraphQL, subscriptions and the UI on one port.
+// `npm start`: one process serving GraphQL, subscriptions, the probes, the metrics and the UI on one port.
 const config = readConfig();
+const log = createLogger({ level: config.logLevel });
 const uiDir = config.uiDir && existsSync(config.uiDir) ? config.uiDir : undefined;
-const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir }).catch((error: unknown) => {
-  consoleLogger.error(`Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
+const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log }).catch((error: unknown) => {
+  log.fatal({ err: error }, `Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
 const server = createServer((req, res) => app.handle(req, res));
@@ -17,18 +19,23 @@ server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const base = `http://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`;
   const db = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
-  consoleLogger.info(`Gallop listening on ${base} (GraphQL and subscriptions at ${GRAPHQL_PATH}, UI at /${uiDir ? '' : ' — not built; run npm start'}); data: ${db}`);
-  if (config.host === '127.0.0.1') consoleLogger.info('No authentication yet, so the server listens on 127.0.0.1 only.');
+  // test/support/server.ts waits for "listening on <url> " in this line: keep a space after the URL.
+  log.info(
+    { url: base, data: db, ui: Boolean(uiDir) },
+    `Gallop listening on ${base} (GraphQL and subscriptions at ${GRAPHQL_PATH}, ${HEALTHZ_PATH}, ${READYZ_PATH}, ${METRICS_PATH}, UI at /${uiDir ? '' : ' — not built; run npm start'}); data: ${db}`,
+  );
+  if (config.host === '127.0.0.1') log.info('No authentication yet, so the server listens on 127.0.0.1 only.');
 });
 
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  consoleLogger.info(`${signal}: shutting down`);
+  log.info(`${signal}: shutting down`);
   server.close();
   server.closeAllConnections();
   await app.close();
+  log.info('Stopped');
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop('SIGTERM'));

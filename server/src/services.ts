@@ -1,15 +1,11 @@
 import type { Command, IdSource, VersionedWfSpec } from '@gallop/engine';
+import type { Logger } from './observability/logger.ts';
 import type { Cluster } from './runtime/cluster.ts';
 import type { EventBus } from './runtime/event-bus.ts';
 import type { CommandOutcome } from './runtime/execute-command.ts';
 import type { Metadata } from './runtime/metadata.ts';
 import type { TaskDispatch } from './runtime/task-dispatch.ts';
 import type { Db, Store } from './store/db.ts';
-
-export interface Logger {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
 
 /** The parts of a running server that resolvers use. */
 export interface Services {
@@ -21,6 +17,7 @@ export interface Services {
   readonly cluster: Cluster;
   readonly clock: () => number;
   readonly ids: IdSource;
+  /** The server's one logger (pino, JSON lines); resolvers log through it or a child of it. */
   readonly log: Logger;
   /** Drops a deleted WfRun's cached state here and in the other server processes. */
   forget(tenantId: string, wfRunId: string): void;

@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GallopClient } from '@gallop/sdk';
+import type { LevelWithSilent } from 'pino';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.ts';
 import type { App } from '../src/app.ts';
+import { createLogger } from '../src/observability/logger.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,33 +14,55 @@ declare module 'vitest' {
   }
 }
 
+/** One JSON line of the server's log, parsed. */
+export interface LogRecord {
+  /** pino's number: 20 debug, 30 info, 40 warn, 50 error, 60 fatal. */
+  readonly level: number;
+  readonly msg: string;
+  /** An error, as pino's serializer writes it. */
+  readonly err?: { readonly type: string; readonly message: string; readonly stack: string };
+  readonly [field: string]: unknown;
+}
+
 export interface TestServer {
   readonly app: App;
   readonly client: GallopClient;
+  /** The server's base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
   readonly graphqlUrl: string;
+  /** Every line the server logged, in order, kept in memory (never printed, so tests stay quiet). */
+  readonly logs: LogRecord[];
   close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  readonly clock?: () => number;
+  /** What the in-memory log keeps; `info` by default, `debug` to see each GraphQL operation. */
+  readonly logLevel?: LevelWithSilent;
 }
 
 /**
  * An in-process server on a free port: on the run's PostgreSQL database when there is one, else on in-memory PGlite.
- * The logger keeps what it was told, so tests can check what the server wrote.
+ * The logger is the server's real one (pino) writing to memory, so tests can check what the server wrote.
  */
-export async function startTestServer(databaseUrl: string | undefined, options: { clock?: () => number } = {}): Promise<TestServer & { logs: string[] }> {
-  const logs: string[] = [];
+export async function startTestServer(databaseUrl: string | undefined, options: TestServerOptions = {}): Promise<TestServer> {
+  const logs: LogRecord[] = [];
   const app = await createApp({
     databaseUrl,
     dataDir: 'memory://',
-    ...options,
-    log: { info: (m) => logs.push(m), error: (m, e) => logs.push(`${m} ${e instanceof Error ? e.stack : String(e ?? '')}`) },
+    clock: options.clock,
+    log: createLogger({ level: options.logLevel ?? 'info', destination: { write: (line) => void logs.push(JSON.parse(line) as LogRecord) } }),
   });
   const server = createServer((req, res) => app.handle(req, res));
   app.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const graphqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const graphqlUrl = `${url}/graphql`;
   const client = new GallopClient({ url: graphqlUrl, webSocketImpl: WebSocket });
   return {
     app,
     client,
+    url,
     graphqlUrl,
     logs,
     async close() {

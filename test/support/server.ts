@@ -28,7 +28,8 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const ownDataDir = options.databaseUrl || options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'gallop-pglite-'));
   const dataDir = options.dataDir ?? ownDataDir;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...options.env };
+  // The "listening on" line below is logged at info: a LOG_LEVEL of warn in the caller's shell must not hide it.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...options.env };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (dataDir) env.GALLOP_DATA_DIR = dataDir;

@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { step } from '@gallop/engine';
 import type { Command, DecideContext, IdSource, Rejection, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
 import { and, eq } from 'drizzle-orm';
+import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../store/db.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import { wfRuns } from '../store/schema.ts';
@@ -19,6 +21,8 @@ export interface CommandDeps {
   readonly cache: StateCache;
   readonly clock: () => number;
   readonly ids: IdSource;
+  /** Counts each command, its outcome, its duration and the events it appended. */
+  readonly metrics: Metrics;
   /** Runs once the command's writes are durable. */
   readonly afterCommit: (tenantId: string, wfRunId: string, events: readonly StoredEvent[]) => void;
 }
@@ -30,7 +34,8 @@ const MAX_ATTEMPTS = 8;
  * events and every projection in one statement. The events go in at the next seq numbers, so a command that lost
  * a race with another (in this process or another) fails on the key, writes nothing, and is decided again on the
  * fresh state. A rejection decided on cached state is checked against fresh state before it is returned.
- * `wfSpec` is given for RunWf; other commands use the version the WfRun is pinned to.
+ * `wfSpec` is given for RunWf; other commands use the version the WfRun is pinned to. Each command is counted once
+ * by its outcome, with its duration; each lost race once more as conflict-retried.
  */
 export async function executeCommand(
   deps: CommandDeps,
@@ -38,6 +43,25 @@ export async function executeCommand(
   wfRunId: string,
   command: Command,
   wfSpec?: VersionedWfSpec,
+): Promise<CommandOutcome> {
+  const started = performance.now();
+  try {
+    const outcome = await decideAndWrite(deps, tenantId, wfRunId, command, wfSpec);
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.commandDone(command.type, outcome.ok ? 'accepted' : 'rejected', seconds, outcome.ok ? outcome.events.length : 0);
+    return outcome;
+  } catch (error) {
+    deps.metrics.commandDone(command.type, 'failed', (performance.now() - started) / 1000, 0);
+    throw error;
+  }
+}
+
+async function decideAndWrite(
+  deps: CommandDeps,
+  tenantId: string,
+  wfRunId: string,
+  command: Command,
+  wfSpec: VersionedWfSpec | undefined,
 ): Promise<CommandOutcome> {
   let fresh = false;
   for (let attempt = 1; ; attempt++) {
@@ -65,6 +89,7 @@ export async function executeCommand(
     } catch (error) {
       deps.cache.delete(tenantId, wfRunId);
       if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) {
+        deps.metrics.commandConflict(command.type);
         fresh = true;
         continue;
       }

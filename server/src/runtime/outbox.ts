@@ -1,5 +1,5 @@
 import type { Command, VersionedWfSpec } from '@gallop/engine';
-import type { Logger } from '../services.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { Queryable } from '../store/db.ts';
 import { findWfSpec } from '../store/queries/metadata.ts';
 import type { OutboxEffect } from '../store/schema.ts';
@@ -52,5 +52,5 @@ export async function deliver(deps: DeliveryDeps, tenantId: string, effect: Outb
 
 async function answer(deps: DeliveryDeps, tenantId: string, wfRunId: string, command: Command): Promise<void> {
   const outcome = await deps.execute(tenantId, wfRunId, command);
-  if (!outcome.ok) deps.log.info(`${command.type} for WfRun ${wfRunId} changed nothing: ${outcome.rejection.code}`);
+  if (!outcome.ok) deps.log.debug({ wfRunId, command: command.type, rejection: outcome.rejection.code }, "A delivered command changed nothing");
 }

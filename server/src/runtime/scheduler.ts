@@ -1,6 +1,6 @@
 import type { Command, VersionedWfSpec } from '@gallop/engine';
 import { and, asc, eq, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
-import type { Logger } from '../services.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/db.ts';
 import { outbox, taskRuns, timers } from '../store/schema.ts';
 import type { CommandOutcome } from './execute-command.ts';
@@ -33,6 +33,8 @@ export class Scheduler {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #nextLocal = Number.POSITIVE_INFINITY;
+  /** Set while passes keep failing, so a database outage logs one error a streak, not one a second. */
+  #failing = false;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -60,15 +62,21 @@ export class Scheduler {
     while (this.#running) {
       try {
         const busy = (await this.#deliverOutbox()) + (await this.#fireTimers()) + (await this.#expireLeases());
+        if (this.#failing) this.options.log.info('The scheduler fires timers and expires leases again');
+        this.#failing = false;
         if (busy > 0) continue;
       } catch (error) {
-        this.options.log.error('The scheduler could not fire timers or expire leases', error);
+        const message = 'The scheduler could not fire timers or expire leases';
+        if (this.#failing) this.options.log.debug({ err: error }, message);
+        else this.options.log.error({ err: error }, `${message}; it retries every second and logs repeats at debug`);
+        this.#failing = true;
       }
       let next = Number.POSITIVE_INFINITY;
       try {
         next = await this.#nextDue();
       } catch (error) {
-        this.options.log.error('The scheduler could not read when the next timer is due', error);
+        // The pass above failed the same way and said so; this only decides how long to sleep.
+        this.options.log.debug({ err: error }, 'The scheduler could not read when the next timer is due');
       }
       const now = this.options.clock();
       if (this.#nextLocal <= now) this.#nextLocal = Number.POSITIVE_INFINITY;
@@ -135,6 +143,7 @@ export class Scheduler {
       const outcome = await this.options.execute(timer.tenantId, timer.wfRunId, { type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose });
       // A fired timer is deleted by its command's own write; one with nothing left to do goes here.
       if (!outcome.ok) {
+        this.options.log.debug({ wfRunId: timer.wfRunId, timerId: timer.timerId, rejection: outcome.rejection.code }, 'Dropping a timer its WfRun no longer waits for');
         await db.delete(timers).where(and(eq(timers.tenantId, timer.tenantId), eq(timers.wfRunId, timer.wfRunId), eq(timers.timerId, timer.timerId)));
       }
     }
@@ -156,6 +165,7 @@ export class Scheduler {
       .set({ leaseExpiresAt: new Date(now.getTime() + CLAIM_MS) })
       .where(sql`(${taskRuns.tenantId}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) in (${expired})`)
       .returning({ tenantId: taskRuns.tenantId, wfRunId: taskRuns.wfRunId, taskGuid: taskRuns.taskGuid, attempt: taskRuns.attempt, workerId: taskRuns.workerId });
+    if (claimed.length > 0) this.options.log.info({ count: claimed.length }, 'TaskRun leases expired: reporting TIMEOUT');
     for (const run of claimed) {
       const outcome = await this.options.execute(run.tenantId, run.wfRunId, {
         type: 'ReportTaskAttempt',
@@ -165,6 +175,7 @@ export class Scheduler {
         workerId: run.workerId ?? undefined,
       });
       if (!outcome.ok) {
+        this.options.log.debug({ wfRunId: run.wfRunId, taskGuid: run.taskGuid, rejection: outcome.rejection.code }, 'An expired lease needed no TIMEOUT');
         // The WfRun moved on without this attempt (it ended, or the report raced us): stop watching the lease.
         await db
           .update(taskRuns)

@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import type { JsonValue, TaskInput } from '@gallop/engine';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../store/db.ts';
 import { taskRuns } from '../store/schema.ts';
 
@@ -39,6 +41,7 @@ export class TaskDispatch {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
+    private readonly metrics: Metrics,
     /** Told when claimed attempts' leases run out, so a TIMEOUT is reported on time. */
     private readonly onLeased: (expiresAt: number) => void = () => {},
   ) {}
@@ -53,7 +56,15 @@ export class TaskDispatch {
     if (waiters.length === 0) this.#waiters.delete(key);
   }
 
+  /** Claims up to `request.max` TaskRuns, waiting up to `request.waitMs` for one; the latency goes to the metrics. */
   async claim(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
+    const started = performance.now();
+    const claimed = await this.#claim(tenantId, request);
+    this.metrics.claimAnswered((performance.now() - started) / 1000, claimed.length);
+    return claimed;
+  }
+
+  async #claim(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
     const key = `${tenantId}\u0000${request.taskDefName}`;
     const deadline = this.clock() + request.waitMs;
     for (;;) {

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
@@ -9,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import lockfile from 'proper-lockfile';
+import type { Logger } from '../observability/logger.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -26,6 +28,7 @@ export interface Store {
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   /** Sends a NOTIFY outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
+  /** Idempotent: a second call waits for the first. */
   close(): Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export interface StoreOptions {
   readonly databaseUrl?: string | undefined;
   /** Where PGlite keeps its files; `memory://` keeps nothing. */
   readonly dataDir: string;
+  /** Told when migrations are applied. */
+  readonly log?: Logger | undefined;
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -42,7 +47,14 @@ const MIGRATION_LOCK = 7_244_101;
 
 /** Opens the store and applies pending migrations, on PostgreSQL or PGlite alike. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+  const started = performance.now();
+  const store = await (options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir));
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: { tag: string }[] };
+  options.log?.info(
+    { store: store.kind, migrations: journal.entries.length, latest: journal.entries.at(-1)?.tag, durationMs: Math.round(performance.now() - started) },
+    'Database open and migrated',
+  );
+  return store;
 }
 
 async function openPostgres(url: string): Promise<Store> {
@@ -66,9 +78,9 @@ async function openPostgres(url: string): Promise<Store> {
     async notify(channel, payload) {
       await sql.notify(channel, payload);
     },
-    async close() {
+    close: once(async () => {
       await sql.end({ timeout: 5 });
-    },
+    }),
   };
 }
 
@@ -113,9 +125,15 @@ async function openPglite(dataDir: string): Promise<Store> {
     async notify(channel, payload) {
       await pglite.query('select pg_notify($1, $2)', [channel, payload]);
     },
-    async close() {
+    close: once(async () => {
       await pglite.close();
       await unlock?.();
-    },
+    }),
   };
+}
+
+/** PGlite throws when closed twice; a store closes once, and every caller waits for that. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
 }
