@@ -73,3 +73,36 @@ describe('wfRunsChanged', () => {
     expect(seen.map((r) => [r.id, r.wfSpecName, r.status])).toEqual([[run.id, name, 'COMPLETED']]);
   });
 });
+
+describe('searching TaskRuns and ExternalEvents', () => {
+  it('finds TaskRuns of a TaskDef by status, newest first, a page at a time', async () => {
+    const name = await spec();
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await client.runWf({ wfSpecName: name, variables: { customer: `c${i}`, tier: i, wait: true } }));
+    const task = (await client.wfRun(runs[0]!.id))?.nodeRuns.find((n) => n.taskRun)?.taskRun?.taskDefName ?? '';
+    const [claimed] = await client.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 5_000 });
+    const scheduled = await client.searchTaskRuns({ taskDefName: task, status: 'TASK_SCHEDULED' });
+    expect(scheduled.nodes).toHaveLength(2);
+    expect(scheduled.nodes.map((n) => n.id)).not.toContain(claimed?.taskRunId);
+    expect((await client.searchTaskRuns({ taskDefName: task, status: 'TASK_RUNNING' })).nodes.map((n) => n.id)).toEqual([claimed?.taskRunId]);
+    const first = await client.searchTaskRuns({ taskDefName: task }, { first: 2 });
+    const rest = await client.searchTaskRuns({ taskDefName: task }, { first: 2, after: first.endCursor ?? undefined });
+    // Newest first; runs started within one millisecond may come in either order, so compare as sets.
+    expect([...first.nodes, ...rest.nodes].map((n) => n.wfRunId).sort()).toEqual(runs.map((r) => r.id).sort());
+    expect(Date.parse(first.nodes[0]?.scheduledAt ?? '')).toBeGreaterThanOrEqual(Date.parse(rest.nodes[0]?.scheduledAt ?? ''));
+    expect(rest.hasNextPage).toBe(false);
+  });
+
+  it('finds ExternalEvents of a def by whether a node has claimed them', async () => {
+    const def = unique('approved');
+    const name = unique('approval');
+    await client.putExternalEventDef({ name: def });
+    await client.putWfSpec(new Workflow(name, (wf) => void wf.waitForEvent(def)).compile());
+    const run = await client.runWf({ wfSpecName: name });
+    const taken = await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: 'yes' });
+    const early = await client.putExternalEvent({ wfRunId: unique('not-yet'), externalEventDefName: def, content: 'later' });
+    expect((await client.searchExternalEvents({ externalEventDefName: def, claimed: true })).nodes.map((e) => e.guid)).toEqual([taken.guid]);
+    expect((await client.searchExternalEvents({ externalEventDefName: def, claimed: false })).nodes.map((e) => e.guid)).toEqual([early.guid]);
+    expect((await client.searchExternalEvents({ externalEventDefName: def })).nodes).toHaveLength(2);
+  });
+});

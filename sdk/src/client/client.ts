@@ -4,7 +4,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { GallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
 import * as ops from './operations.ts';
-import type { ExternalEventDefInfo, ExternalEventInfo, Page, WorkflowEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunReport, WfRunInfo, WfRunSearch, WfRunSummary, WfSpecInfo } from './types.ts';
+import type { ExternalEventDefInfo, ExternalEventInfo, Page, WorkflowEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunInfo, TaskRunReport, WfRunInfo, WfRunSearch, WfRunSummary, WfSpecInfo } from './types.ts';
 
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
@@ -143,10 +143,21 @@ export class GallopClient {
 
   /** WfRuns newest first that match `search`; pass `endCursor` back as `after` for the next page. */
   async searchWfRuns(search: WfRunSearch = {}, page: { first?: number; after?: string } = {}): Promise<Page<WfRunSummary>> {
-    const data = await this.request<{ page: { edges: { node: WfRunSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
-      ops.SEARCH_WF_RUNS,
-      { ...search, ...page },
-    );
+    return this.#page<WfRunSummary>(ops.SEARCH_WF_RUNS, { ...search, ...page });
+  }
+
+  /** TaskRuns of a TaskDef, newest first, optionally in one status. */
+  async searchTaskRuns(search: { taskDefName: string; status?: TaskRunInfo['status'] }, page: { first?: number; after?: string } = {}): Promise<Page<TaskRunInfo>> {
+    return this.#page<TaskRunInfo>(ops.SEARCH_TASK_RUNS, { ...search, ...page });
+  }
+
+  /** ExternalEvents of a def, newest first, optionally only claimed or unclaimed ones. */
+  async searchExternalEvents(search: { externalEventDefName: string; claimed?: boolean }, page: { first?: number; after?: string } = {}): Promise<Page<ExternalEventInfo>> {
+    return this.#page<ExternalEventInfo>(ops.SEARCH_EXTERNAL_EVENTS, { ...search, ...page });
+  }
+
+  async #page<T>(query: string, variables: Record<string, unknown>): Promise<Page<T>> {
+    const data = await this.request<{ page: { edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(query, variables);
     return { nodes: data.page.edges.map((e) => e.node), ...data.page.pageInfo };
   }
 

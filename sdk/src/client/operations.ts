@@ -86,6 +86,20 @@ export const WF_RUNS_CHANGED = `subscription WfRunsChanged($wfSpecName: String) 
   wfRunsChanged(wfSpecName: $wfSpecName) { ${WF_RUN_SUMMARY} }
 }`;
 
+export const SEARCH_TASK_RUNS = `query SearchTaskRuns($first: Int, $after: String, $taskDefName: String!, $status: TaskStatus) {
+  page: taskRuns(first: $first, after: $after, taskDefName: $taskDefName, status: $status) {
+    edges { node { ${TASK_RUN} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const SEARCH_EXTERNAL_EVENTS = `query SearchExternalEvents($first: Int, $after: String, $externalEventDefName: String!, $claimed: Boolean) {
+  page: externalEvents(first: $first, after: $after, externalEventDefName: $externalEventDefName, claimed: $claimed) {
+    edges { node { wfRunId guid externalEventDefName content createdAt claimed threadRunNumber nodeRunPosition } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 export const DELETE_WF_RUN = `mutation DeleteWfRun($input: DeleteWfRunInput!) {
   result: deleteWfRun(input: $input) { __typename ... on DeletedWfRun { id } ${ERRORS} }
 }`;

@@ -6,7 +6,10 @@ import { findExternalEventDef, insertExternalEventDef } from '../../store/querie
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
 import type { ExternalEventRow } from '../../store/queries/external-events.ts';
-import { AlreadyExistsError, NotFoundError, ValidationError } from './common.ts';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { searchExternalEvents } from '../../store/queries/external-events.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
 
 export const ExternalEventDefRef = builder.objectRef<ExternalEventDefRow>('ExternalEventDef').implement({
   description: 'A kind of event the world sends to WfRuns.',
@@ -44,6 +47,25 @@ const PutExternalEventInput = builder.inputType('PutExternalEventInput', {
 });
 
 builder.queryFields((t) => ({
+  externalEvents: t.connection(
+    {
+      type: ExternalEventRef,
+      description: 'ExternalEvents of a def, newest first, optionally only claimed or unclaimed ones (LittleHorse SearchExternalEvent).',
+      args: { externalEventDefName: t.arg.string({ required: true }), claimed: t.arg.boolean() },
+      resolve: (_root, args, { services, tenantId }) =>
+        resolveCursorConnection(
+          { args, toCursor: (row: ExternalEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.guid]), maxSize: 500 },
+          ({ after, limit }: ResolveCursorConnectionArgs) => {
+            pageSize(args.first);
+            const parts = after === undefined ? undefined : decodeCursor(after, 3);
+            const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), guid: String(parts[2]) };
+            return searchExternalEvents(services.db, tenantId, { externalEventDefName: args.externalEventDefName, claimed: args.claimed }, cursor, limit);
+          },
+        ),
+    },
+    { name: 'ExternalEventConnection' },
+    { name: 'ExternalEventEdge' },
+  ),
   externalEventDef: t.field({
     type: ExternalEventDefRef,
     nullable: true,

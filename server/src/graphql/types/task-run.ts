@@ -4,11 +4,36 @@ import { builder } from '../builder.ts';
 import type { TaskAttemptRecord } from '../../store/schema.ts';
 import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
 import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
-import { NotFoundError, TaskStatusEnum, ValidationError } from './common.ts';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { searchTaskRuns } from '../../store/queries/wf-runs.ts';
+import { decodeCursor, encodeCursor, NotFoundError, pageSize, TaskStatusEnum, ValidationError } from './common.ts';
 
 export const MAX_CLAIM = 100;
 export const MAX_WAIT_MS = 60_000;
 const MIN_LEASE_MS = 1_000;
+
+builder.queryFields((t) => ({
+  taskRuns: t.connection(
+    {
+      type: TaskRunRef,
+      description: 'TaskRuns of a TaskDef, newest first, optionally in one status (LittleHorse SearchTaskRun).',
+      args: { taskDefName: t.arg.string({ required: true }), status: t.arg({ type: TaskStatusEnum }) },
+      resolve: (_root, args, { services, tenantId }) =>
+        resolveCursorConnection(
+          { args, toCursor: (row: TaskRunRow) => encodeCursor([row.scheduledAt.getTime(), row.wfRunId, row.taskGuid]), maxSize: 500 },
+          ({ after, limit }: ResolveCursorConnectionArgs) => {
+            pageSize(args.first);
+            const parts = after === undefined ? undefined : decodeCursor(after, 3);
+            const cursor = parts && { scheduledAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), taskGuid: String(parts[2]) };
+            return searchTaskRuns(services.db, tenantId, { taskDefName: args.taskDefName, status: args.status }, cursor, limit);
+          },
+        ),
+    },
+    { name: 'TaskRunConnection' },
+    { name: 'TaskRunEdge' },
+  ),
+}));
 const MAX_LEASE_MS = 24 * 3_600_000;
 
 /** A TaskRun's id joins its WfRun's id and its guid, which neither contains a slash. */

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { externalEvents } from '../schema.ts';
 
@@ -27,4 +27,23 @@ export async function listExternalEvents(db: Queryable, tenantId: string, wfRunI
 export async function insertEarlyExternalEvent(db: Queryable, row: typeof externalEvents.$inferInsert): Promise<boolean> {
   const inserted = await db.insert(externalEvents).values(row).onConflictDoNothing().returning({ guid: externalEvents.guid });
   return inserted.length > 0;
+}
+
+/** ExternalEvents of a def, newest first, optionally only claimed or unclaimed ones, after a (createdAt, wfRunId, guid) cursor. */
+export async function searchExternalEvents(
+  db: Queryable,
+  tenantId: string,
+  filter: { externalEventDefName: string; claimed?: boolean | null | undefined },
+  cursor: { createdAt: Date; wfRunId: string; guid: string } | undefined,
+  limit: number,
+): Promise<ExternalEventRow[]> {
+  const conditions = [eq(externalEvents.tenantId, tenantId), eq(externalEvents.externalEventDefName, filter.externalEventDefName)];
+  if (filter.claimed != null) conditions.push(eq(externalEvents.claimed, filter.claimed));
+  if (cursor) conditions.push(sql`(${externalEvents.createdAt}, ${externalEvents.wfRunId}, ${externalEvents.guid}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.wfRunId}, ${cursor.guid})`);
+  return db
+    .select()
+    .from(externalEvents)
+    .where(and(...conditions))
+    .orderBy(desc(externalEvents.createdAt), desc(externalEvents.wfRunId), desc(externalEvents.guid))
+    .limit(limit);
 }

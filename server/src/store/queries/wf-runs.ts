@@ -134,3 +134,22 @@ export async function deleteWfRun(db: Queryable, tenantId: string, id: string): 
   const first = (Array.isArray(rows) ? rows[0] : (rows as unknown as { rows: unknown[] }).rows[0]) as { n: number } | undefined;
   return (first?.n ?? 0) > 0;
 }
+
+/** TaskRuns of a TaskDef, newest first, optionally in one status, after a (scheduledAt, wfRunId, taskGuid) cursor. */
+export async function searchTaskRuns(
+  db: Queryable,
+  tenantId: string,
+  filter: { taskDefName: string; status?: string | null | undefined },
+  cursor: { scheduledAt: Date; wfRunId: string; taskGuid: string } | undefined,
+  limit: number,
+): Promise<TaskRunRow[]> {
+  const conditions = [eq(taskRuns.tenantId, tenantId), eq(taskRuns.taskDefName, filter.taskDefName)];
+  if (filter.status) conditions.push(eq(taskRuns.status, filter.status));
+  if (cursor) conditions.push(sql`(${taskRuns.scheduledAt}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) < (${cursor.scheduledAt.toISOString()}::timestamptz, ${cursor.wfRunId}, ${cursor.taskGuid})`);
+  return db
+    .select()
+    .from(taskRuns)
+    .where(and(...conditions))
+    .orderBy(desc(taskRuns.scheduledAt), desc(taskRuns.wfRunId), desc(taskRuns.taskGuid))
+    .limit(limit);
+}
