@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
 import { GallopError } from './graphql/errors.ts';
 import { schema } from './graphql/schema.ts';
+import { useNoNulCharacters } from './graphql/use-no-nul-characters.ts';
 import { useOperationLog } from './graphql/use-operation-log.ts';
 import { jsonReply, serveEndpoint } from './observability/endpoint.ts';
 import type { Endpoint } from './observability/endpoint.ts';
@@ -149,7 +150,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     logging: false,
-    plugins: [useOperationLog(log)],
+    plugins: [useNoNulCharacters(), useOperationLog(log)],
   });
 
   const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;
