@@ -145,4 +145,21 @@ describe('TaskWorker', () => {
     expect(ctx.signal.aborted).toBe(true);
     expect((await server.client.wfRun(run.id))?.status).toBe('COMPLETED');
   });
+
+  it('reports a batch in one request: each answer says whether its report counted', async () => {
+    const { task, spec } = await oneTaskSpec();
+    const runs = await Promise.all([1, 2, 3].map((i) => server.client.runWf({ wfSpecName: spec, variables: { i } })));
+    const claimed = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'batcher', max: 3, waitMs: 5_000 });
+    expect(claimed).toHaveLength(3);
+    const answers = await server.client.reportTaskRuns([
+      ...claimed.map((c) => ({ taskRunId: c.taskRunId, attempt: c.attempt, outcome: { status: 'SUCCESS' as const, output: 10 } })),
+      { taskRunId: claimed[0]!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS' as const, output: 99 } },
+      { taskRunId: 'not a task run id', attempt: 0, outcome: { status: 'SUCCESS' as const, output: 1 } },
+    ]);
+    expect(answers.map((a) => [a.accepted, a.error])).toEqual([[true, null], [true, null], [true, null], [false, null], [false, 'ValidationError']]);
+    for (const run of runs) {
+      await waitFor(async () => (await server.client.wfRun(run.id))?.status === 'COMPLETED');
+      expect((await server.client.wfRun(run.id))?.variables.find((v) => v.name === 'i')?.value).toBe(10);
+    }
+  });
 });

@@ -202,22 +202,18 @@ export class GallopClient {
   }
 
   /** Reports how an attempt ended. A late or repeated report resolves with `accepted: false`. */
-  async reportTaskRun(input: {
-    taskRunId: string;
-    attempt: number;
-    outcome: TaskOutcome;
-    logOutput?: string;
-    workerId?: string;
-  }): Promise<TaskRunReport> {
-    const { outcome, ...rest } = input;
-    const fields =
-      outcome.status === 'SUCCESS'
-        ? { status: 'SUCCESS', output: outcome.output ?? null }
-        : outcome.status === 'ERROR'
-          ? { status: 'ERROR', message: outcome.message }
-          : { status: 'EXCEPTION', exceptionName: outcome.name, message: outcome.message, content: outcome.content ?? null };
-    const data = await this.request<{ result: Result<TaskRunReport> }>(ops.REPORT_TASK_RUN, { input: { ...rest, ...fields } });
+  async reportTaskRun(input: TaskRunReportInput): Promise<TaskRunReport> {
+    const data = await this.request<{ result: Result<TaskRunReport> }>(ops.REPORT_TASK_RUN, { input: reportFields(input) });
     return unwrap(data.result);
+  }
+
+  /**
+   * Reports several attempts in one request (at most 100); the server advances their WfRuns concurrently. Each
+   * answer says whether its report counted; a malformed or unknown one names its error instead of failing the rest.
+   */
+  async reportTaskRuns(inputs: readonly TaskRunReportInput[]): Promise<BatchedTaskRunReport[]> {
+    const data = await this.request<{ result: Result<{ reports: BatchedTaskRunReport[] }> }>(ops.REPORT_TASK_RUNS, { input: inputs.map(reportFields) });
+    return unwrap(data.result).reports;
   }
 
   async putExternalEventDef(input: { name: string }): Promise<ExternalEventDefInfo> {
@@ -266,6 +262,35 @@ export class GallopClient {
     });
     return this.#ws;
   }
+}
+
+/** A worker's report of one attempt. */
+export interface TaskRunReportInput {
+  readonly taskRunId: string;
+  readonly attempt: number;
+  readonly outcome: TaskOutcome;
+  readonly logOutput?: string;
+  readonly workerId?: string;
+}
+
+/** What one report of a batch did. */
+export interface BatchedTaskRunReport {
+  readonly taskRunId: string;
+  readonly accepted: boolean;
+  readonly reason: string | null;
+  /** ValidationError or NotFoundError when the report itself was wrong. */
+  readonly error: string | null;
+}
+
+function reportFields(input: TaskRunReportInput): Record<string, unknown> {
+  const { outcome, ...rest } = input;
+  const fields =
+    outcome.status === 'SUCCESS'
+      ? { status: 'SUCCESS', output: outcome.output ?? null }
+      : outcome.status === 'ERROR'
+        ? { status: 'ERROR', message: outcome.message }
+        : { status: 'EXCEPTION', exceptionName: outcome.name, message: outcome.message, content: outcome.content ?? null };
+  return { ...rest, ...fields };
 }
 
 function unwrap<T>(result: Result<T>): T {

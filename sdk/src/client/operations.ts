@@ -100,6 +100,10 @@ export const SEARCH_EXTERNAL_EVENTS = `query SearchExternalEvents($first: Int, $
   }
 }`;
 
+export const REPORT_TASK_RUNS = `mutation ReportTaskRuns($input: [ReportTaskRunInput!]!) {
+  result: reportTaskRuns(input: $input) { __typename ... on BatchedTaskRunReports { reports { taskRunId accepted reason error } } ${ERRORS} }
+}`;
+
 export const DELETE_WF_RUN = `mutation DeleteWfRun($input: DeleteWfRunInput!) {
   result: deleteWfRun(input: $input) { __typename ... on DeletedWfRun { id } ${ERRORS} }
 }`;

@@ -1,5 +1,8 @@
 import type { JsonValue } from '@gallop/engine';
-import type { GallopClient } from '../client/client.ts';
+import type { GallopClient, TaskRunReportInput } from '../client/client.ts';
+
+/** The most reports one request carries (the server's limit). */
+const MAX_REPORTS = 100;
 import type { ScheduledTask, TaskOutcome } from '../client/types.ts';
 import { TaskContext } from './task-context.ts';
 import { isTaskException } from './task-exception.ts';
@@ -35,6 +38,8 @@ export class TaskWorker {
   #loop: Promise<void> | undefined;
   #abort: AbortController | undefined;
   #slotFreed: (() => void) | undefined;
+  readonly #reports: { input: TaskRunReportInput; sent: () => void }[] = [];
+  #sending: Promise<void> | undefined;
 
   constructor(options: TaskWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${Math.random().toString(36).slice(2, 10)}`;
@@ -116,17 +121,37 @@ export class TaskWorker {
     await this.#report(task, outcome, ctx.logOutput());
   }
 
-  async #report(task: ScheduledTask, outcome: TaskOutcome, logOutput: string | undefined): Promise<void> {
+  /**
+   * Queues a report; resolves once it has been sent. Reports that finish while a batch is on its way go together in
+   * the next one, so a busy worker makes one request for many attempts and an idle one sends each at once.
+   */
+  #report(task: ScheduledTask, outcome: TaskOutcome, logOutput: string | undefined): Promise<void> {
+    return new Promise((sent) => {
+      this.#reports.push({
+        input: { taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) },
+        sent,
+      });
+      this.#sending ??= this.#sendReports();
+    });
+  }
+
+  async #sendReports(): Promise<void> {
+    while (this.#reports.length > 0) {
+      const batch = this.#reports.splice(0, MAX_REPORTS);
+      await this.#sendBatch(batch.map((r) => r.input));
+      for (const { sent } of batch) sent();
+    }
+    this.#sending = undefined;
+  }
+
+  async #sendBatch(inputs: TaskRunReportInput[]): Promise<void> {
     // A lost report would leave the attempt to its lease; retry a few times first.
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#options.client.reportTaskRun({
-          taskRunId: task.taskRunId,
-          attempt: task.attempt,
-          outcome,
-          workerId: this.workerId,
-          ...(logOutput === undefined ? {} : { logOutput }),
-        });
+        const answers = await this.#options.client.reportTaskRuns(inputs);
+        for (const answer of answers) {
+          if (answer.error) this.#options.onError(new Error(`The report of TaskRun ${answer.taskRunId} was refused (${answer.error}): ${answer.reason}`));
+        }
         return;
       } catch (error) {
         this.#options.onError(error);

@@ -1,6 +1,8 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
 import { isValidFailureName, isValidWfRunId } from '@gallop/engine';
 import { builder } from '../builder.ts';
+import type { Context } from '../builder.ts';
+import { GallopError } from '../errors.ts';
 import type { TaskAttemptRecord } from '../../store/schema.ts';
 import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
 import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
@@ -100,6 +102,22 @@ const TaskRunReportRef = builder.objectRef<{ accepted: boolean; reason: string |
   }),
 });
 
+const BatchedReportRef = builder
+  .objectRef<{ taskRunId: string; accepted: boolean; reason: string | null; error: string | null }>('BatchedTaskRunReport')
+  .implement({
+    description: 'What one report of a reportTaskRuns batch did.',
+    fields: (t) => ({
+      taskRunId: t.exposeID('taskRunId'),
+      accepted: t.exposeBoolean('accepted', { description: 'False when the report was late, a repeat, malformed or for an unknown TaskRun: it changed nothing.' }),
+      reason: t.string({ nullable: true, resolve: (r) => r.reason }),
+      error: t.string({ nullable: true, description: 'ValidationError or NotFoundError when the report itself was wrong.', resolve: (r) => r.error }),
+    }),
+  });
+
+const BatchedReportsRef = builder.objectRef<{ reports: { taskRunId: string; accepted: boolean; reason: string | null; error: string | null }[] }>('BatchedTaskRunReports').implement({
+  fields: (t) => ({ reports: t.field({ type: [BatchedReportRef], description: 'One per report sent, in order.', resolve: (b) => b.reports }) }),
+});
+
 const TaskAttemptOutcome = builder.enumType('TaskAttemptOutcome', { values: ['SUCCESS', 'ERROR', 'EXCEPTION'] as const });
 
 const ClaimTaskRunsInput = builder.inputType('ClaimTaskRunsInput', {
@@ -152,22 +170,28 @@ builder.mutationFields((t) => ({
     description: 'Reports how an attempt ended and advances its WfRun. Idempotent: a late or repeated report changes nothing and says so.',
     errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'ReportTaskRunResult' } },
     args: { input: t.arg({ type: ReportTaskRunInput, required: true }) },
+    resolve: (_root, { input }, { services, tenantId }) => report(services, tenantId, input),
+  }),
+  reportTaskRuns: t.field({
+    type: BatchedReportsRef,
+    description: `Reports up to ${MAX_CLAIM} attempts at once, each as reportTaskRun would, in one request; the WfRuns advance concurrently, so their commits share fsyncs. Answers one item per report, in order.`,
+    errors: { types: [ValidationError], directResult: true, union: { name: 'ReportTaskRunsResult' } },
+    args: { input: t.arg({ type: [ReportTaskRunInput], required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
-      const id = String(input.taskRunId);
-      const { wfRunId, taskGuid } = parseTaskRunId(id, 'reportTaskRun');
-      const result = attemptResult(input);
-      const outcome = await services.execute(tenantId, wfRunId, {
-        type: 'ReportTaskAttempt',
-        taskGuid,
-        attempt: input.attempt,
-        result,
-        workerId: input.workerId ?? undefined,
-        logOutput: input.logOutput ?? undefined,
-      });
-      if (outcome.ok) return { accepted: true, reason: null };
-      const { rejection } = outcome;
-      if (rejection.code === 'STALE_TASK_ATTEMPT') return { accepted: false, reason: rejection.message };
-      throw new NotFoundError('TaskRun', id);
+      if (input.length > MAX_CLAIM) throw ValidationError.of('reportTaskRuns was called with bad input', [problem(['input'], `At most ${MAX_CLAIM} reports at once; got ${input.length}.`)]);
+      const reports = await Promise.all(
+        input.map(async (one) => {
+          const taskRunId = String(one.taskRunId);
+          try {
+            return { taskRunId, ...(await report(services, tenantId, one)), error: null };
+          } catch (error) {
+            // A malformed or unknown report is that item's answer; the others still count.
+            if (!(error instanceof GallopError)) throw error;
+            return { taskRunId, accepted: false, reason: error.message, error: error.name };
+          }
+        }),
+      );
+      return { reports };
     },
   }),
   extendTaskRunLease: t.field({
@@ -203,6 +227,37 @@ const TaskRunLeaseRef = builder.objectRef<{ extended: boolean; leaseExpiresAt: D
     leaseExpiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (l) => l.leaseExpiresAt }),
   }),
 });
+
+type ReportInput = {
+  taskRunId: string | number;
+  attempt: number;
+  status: 'SUCCESS' | 'ERROR' | 'EXCEPTION';
+  output?: unknown;
+  message?: string | null;
+  exceptionName?: string | null;
+  content?: unknown;
+  logOutput?: string | null;
+  workerId?: string | null;
+};
+
+/** One report: the engine's ReportTaskAttempt on the attempt's WfRun. A late or repeated one is accepted: false. */
+async function report(services: Context['services'], tenantId: string, input: ReportInput): Promise<{ accepted: boolean; reason: string | null }> {
+  const id = String(input.taskRunId);
+  const { wfRunId, taskGuid } = parseTaskRunId(id, 'reportTaskRun');
+  const result = attemptResult(input);
+  const outcome = await services.execute(tenantId, wfRunId, {
+    type: 'ReportTaskAttempt',
+    taskGuid,
+    attempt: input.attempt,
+    result,
+    workerId: input.workerId ?? undefined,
+    logOutput: input.logOutput ?? undefined,
+  });
+  if (outcome.ok) return { accepted: true, reason: null };
+  const { rejection } = outcome;
+  if (rejection.code === 'STALE_TASK_ATTEMPT') return { accepted: false, reason: rejection.message };
+  throw new NotFoundError('TaskRun', id);
+}
 
 /** `{wfRunId}/{taskGuid}`, as claimTaskRuns hands it out. */
 function parseTaskRunId(id: string, operation: string): { wfRunId: string; taskGuid: string } {
