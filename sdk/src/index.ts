@@ -6,6 +6,7 @@ export type {
   ExternalEventDefInfo,
   ExternalEventInfo,
   NodeRunInfo,
+  Page,
   ScheduledTask,
   StoredWfRunEvent,
   TaskAttemptInfo,
@@ -13,12 +14,17 @@ export type {
   TaskOutcome,
   TaskRunInfo,
   TaskRunReport,
+  UserTaskDefInfo,
+  UserTaskEventInfo,
+  UserTaskFieldInfo,
+  UserTaskRunFilter,
+  UserTaskRunInfo,
   WfRunInfo,
   WfRunSummary,
   WfSpecInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
-export { NodeOutput, SpawnedThread, TaskNodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
+export { NodeOutput, SpawnedThread, TaskNodeOutput, UserTaskOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
 export { TaskContext } from './worker/task-context.ts';
 export { isTaskException, TaskException } from './worker/task-exception.ts';
 export { TaskWorker } from './worker/task-worker.ts';
