@@ -14,13 +14,18 @@ export type {
   TaskOutcome,
   TaskRunInfo,
   TaskRunReport,
+  UserTaskDefInfo,
+  UserTaskEventInfo,
+  UserTaskFieldInfo,
+  UserTaskRunFilter,
+  UserTaskRunInfo,
   WfRunInfo,
   WfRunSearch,
   WfRunSummary,
   WfSpecInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
-export { NodeOutput, SpawnedChildWf, SpawnedThread, TaskNodeOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
+export { NodeOutput, SpawnedChildWf, SpawnedThread, TaskNodeOutput, UserTaskOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
 export { TaskContext } from './worker/task-context.ts';
 export { isTaskException, TaskException } from './worker/task-exception.ts';
 export { TaskWorker } from './worker/task-worker.ts';

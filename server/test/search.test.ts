@@ -23,7 +23,7 @@ async function spec() {
   return name;
 }
 
-const ids = (page: { nodes: readonly WfRunSummary[] }) => page.nodes.map((n) => n.id).sort();
+const ids = (page: { items: readonly WfRunSummary[] }) => page.items.map((n) => n.id).sort();
 
 describe('searching WfRuns', () => {
   it('finds WfRuns by an entrypoint variable value, status, version and start time', async () => {
@@ -46,11 +46,11 @@ describe('searching WfRuns', () => {
     const name = await spec();
     for (let i = 0; i < 5; i++) await client.runWf({ wfSpecName: name, variables: { customer: `c${i}`, tier: i, wait: false } });
     const first = await client.searchWfRuns({ wfSpecName: name }, { first: 2 });
-    expect(first.nodes).toHaveLength(2);
+    expect(first.items).toHaveLength(2);
     expect(first.hasNextPage).toBe(true);
     const rest = await client.searchWfRuns({ wfSpecName: name }, { first: 10, after: first.endCursor ?? undefined });
-    expect(rest.nodes).toHaveLength(3);
-    expect(new Set([...first.nodes, ...rest.nodes].map((n) => n.id)).size).toBe(5);
+    expect(rest.items).toHaveLength(3);
+    expect(new Set([...first.items, ...rest.items].map((n) => n.id)).size).toBe(5);
   });
 
   it('refuses a variable search without a WfSpec name', async () => {
@@ -82,14 +82,14 @@ describe('searching TaskRuns and ExternalEvents', () => {
     const task = (await client.wfRun(runs[0]!.id))?.nodeRuns.find((n) => n.taskRun)?.taskRun?.taskDefName ?? '';
     const [claimed] = await client.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 5_000 });
     const scheduled = await client.searchTaskRuns({ taskDefName: task, status: 'TASK_SCHEDULED' });
-    expect(scheduled.nodes).toHaveLength(2);
-    expect(scheduled.nodes.map((n) => n.id)).not.toContain(claimed?.taskRunId);
-    expect((await client.searchTaskRuns({ taskDefName: task, status: 'TASK_RUNNING' })).nodes.map((n) => n.id)).toEqual([claimed?.taskRunId]);
+    expect(scheduled.items).toHaveLength(2);
+    expect(scheduled.items.map((n) => n.id)).not.toContain(claimed?.taskRunId);
+    expect((await client.searchTaskRuns({ taskDefName: task, status: 'TASK_RUNNING' })).items.map((n) => n.id)).toEqual([claimed?.taskRunId]);
     const first = await client.searchTaskRuns({ taskDefName: task }, { first: 2 });
     const rest = await client.searchTaskRuns({ taskDefName: task }, { first: 2, after: first.endCursor ?? undefined });
     // Newest first; runs started within one millisecond may come in either order, so compare as sets.
-    expect([...first.nodes, ...rest.nodes].map((n) => n.wfRunId).sort()).toEqual(runs.map((r) => r.id).sort());
-    expect(Date.parse(first.nodes[0]?.scheduledAt ?? '')).toBeGreaterThanOrEqual(Date.parse(rest.nodes[0]?.scheduledAt ?? ''));
+    expect([...first.items, ...rest.items].map((n) => n.wfRunId).sort()).toEqual(runs.map((r) => r.id).sort());
+    expect(Date.parse(first.items[0]?.scheduledAt ?? '')).toBeGreaterThanOrEqual(Date.parse(rest.items[0]?.scheduledAt ?? ''));
     expect(rest.hasNextPage).toBe(false);
   });
 
@@ -101,8 +101,8 @@ describe('searching TaskRuns and ExternalEvents', () => {
     const run = await client.runWf({ wfSpecName: name });
     const taken = await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: 'yes' });
     const early = await client.putExternalEvent({ wfRunId: unique('not-yet'), externalEventDefName: def, content: 'later' });
-    expect((await client.searchExternalEvents({ externalEventDefName: def, claimed: true })).nodes.map((e) => e.guid)).toEqual([taken.guid]);
-    expect((await client.searchExternalEvents({ externalEventDefName: def, claimed: false })).nodes.map((e) => e.guid)).toEqual([early.guid]);
-    expect((await client.searchExternalEvents({ externalEventDefName: def })).nodes).toHaveLength(2);
+    expect((await client.searchExternalEvents({ externalEventDefName: def, claimed: true })).items.map((e) => e.guid)).toEqual([taken.guid]);
+    expect((await client.searchExternalEvents({ externalEventDefName: def, claimed: false })).items.map((e) => e.guid)).toEqual([early.guid]);
+    expect((await client.searchExternalEvents({ externalEventDefName: def })).items).toHaveLength(2);
   });
 });

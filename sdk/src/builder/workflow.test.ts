@@ -140,4 +140,27 @@ describe('Workflow', () => {
     expect(state.threadRuns.map((t) => t.kind)).toEqual(['ENTRYPOINT', 'FAILURE_HANDLER']);
     expect(state.threadRuns[0]?.variables.note).toBe('refunded');
   });
+
+  it('builds a USER_TASK assigned to a group with a deadline, whose results the next edge assigns', () => {
+    const spec = new Workflow('approve', (wf) => {
+      const decision = wf.declareJsonObj('decision');
+      const review = wf.assignUserTask('approval', { userGroup: 'finance' }).withNotes('Check the amount');
+      wf.cancelUserTaskRunAfter(review, 60);
+      decision.assign(review);
+    }).compile();
+    const withDefs: Catalog = { ...catalog, userTaskDefs: { approval: { name: 'approval', version: 0, fields: [{ name: 'ok', type: 'BOOL' }] } } };
+    expect(validateWfSpec(spec, withDefs)).toEqual([]);
+    expect(spec.threadSpecs.entrypoint?.nodes['1-approval-USER_TASK']).toEqual({
+      type: 'USER_TASK',
+      userTaskDefName: 'approval',
+      userGroup: { type: 'LITERAL', value: 'finance' },
+      notes: { type: 'LITERAL', value: 'Check the amount' },
+      actions: [{ hook: 'ON_ARRIVAL', delaySeconds: { type: 'LITERAL', value: 60 }, action: { type: 'CANCEL' } }],
+      outgoingEdges: [{ sinkNodeName: '2-exit-EXIT', variableMutations: [{ lhsName: 'decision', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+    });
+  });
+
+  it('refuses a user task with neither a user nor a group', () => {
+    expect(() => new Workflow('nobody', (wf) => void wf.assignUserTask('approval', {})).compile()).toThrow('needs a userId, a userGroup or both');
+  });
 });

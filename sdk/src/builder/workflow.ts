@@ -9,6 +9,8 @@ import type {
   Node,
   TaskNode,
   ThreadSpec,
+  UserTaskAction,
+  UserTaskNode,
   ThreadVarDef,
   VariableAssignment,
   VariableMutation,
@@ -57,6 +59,21 @@ export class TaskNodeOutput extends NodeOutput {
   /** Gives a worker `seconds` from claiming an attempt to reporting it; then the attempt times out (default 60). */
   timeout(seconds: number): this {
     this.thread.configureTask(this.nodeName, { timeoutSeconds: seconds });
+    return this;
+  }
+}
+
+/** The output of a USER_TASK node: a JSON_OBJ of the results, by field. */
+export class UserTaskOutput extends NodeOutput {
+  /** Shows `notes` (a STR or a STR variable) to whoever does the task. */
+  withNotes(notes: string | WfRunVariable<'STR'>): this {
+    this.thread.configureUserTask(this.nodeName, (node) => ({ ...node, notes: this.thread.source(notes, 'the notes of a user task') as VariableAssignment }));
+    return this;
+  }
+
+  /** A cancelled task fails the node with this business EXCEPTION instead of the ERROR USER_TASK_CANCELLED. */
+  withOnCancellationException(exceptionName: string): this {
+    this.thread.configureUserTask(this.nodeName, (node) => ({ ...node, onCancellationExceptionName: exceptionName }));
     return this;
   }
 }
@@ -291,6 +308,54 @@ export class WorkflowThread {
       ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.source(options.timeoutSeconds, 'the event timeout') as VariableAssignment }),
     });
     return new NodeOutput(this, name);
+  }
+
+  /**
+   * Asks a person to fill in the form of UserTaskDef `userTaskDefName` (its newest version when the WfRun gets there,
+   * or `version`): assigned to `userId`, to `userGroup`, or to a user within a group. Its output is a JSON_OBJ of the
+   * results, by field.
+   */
+  assignUserTask(
+    userTaskDefName: string,
+    assignee: { userId?: string | WfRunVariable<'STR'>; userGroup?: string | WfRunVariable<'STR'>; version?: number },
+  ): UserTaskOutput {
+    if (assignee.userId === undefined && assignee.userGroup === undefined) {
+      throw new Error(`${this.workflowName}: assignUserTask('${userTaskDefName}') needs a userId, a userGroup or both.`);
+    }
+    const name = this.#add(userTaskDefName, {
+      type: 'USER_TASK',
+      userTaskDefName,
+      ...(assignee.version === undefined ? {} : { userTaskDefVersion: assignee.version }),
+      ...(assignee.userId === undefined ? {} : { userId: this.source(assignee.userId, 'the user of a user task') as VariableAssignment }),
+      ...(assignee.userGroup === undefined ? {} : { userGroup: this.source(assignee.userGroup, 'the group of a user task') as VariableAssignment }),
+    });
+    return new UserTaskOutput(this, name);
+  }
+
+  /** Cancels the task `seconds` after it is created if nobody has completed it: a deadline that fails the node. */
+  cancelUserTaskRunAfter(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>): void {
+    this.#addUserTaskAction(userTask, { hook: 'ON_ARRIVAL', delaySeconds: this.source(seconds, 'a user task deadline') as VariableAssignment, action: { type: 'CANCEL' } });
+  }
+
+  /** Gives the task back to its group `seconds` after a user got it, if that user still holds it (LittleHorse's releaseToGroupOnDeadline). */
+  releaseToGroupOnDeadline(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>, userGroup: string | WfRunVariable<'STR'>): void {
+    this.#addUserTaskAction(userTask, {
+      hook: 'ON_TASK_ASSIGNED',
+      delaySeconds: this.source(seconds, 'a user task deadline') as VariableAssignment,
+      action: { type: 'REASSIGN', userGroup: this.source(userGroup, 'the group of a user task') as VariableAssignment },
+    });
+  }
+
+  #addUserTaskAction(userTask: UserTaskOutput, action: UserTaskAction): void {
+    if (userTask.thread !== this) throw new Error(`${this.workflowName}: '${userTask.nodeName}' is not a node of this thread.`);
+    this.configureUserTask(userTask.nodeName, (node) => ({ ...node, actions: [...(node.actions ?? []), action] }));
+  }
+
+  /** @internal */
+  configureUserTask(nodeName: string, change: (node: UserTaskNode) => UserTaskNode): void {
+    const entry = this.#nodes.find(([name]) => name === nodeName);
+    if (!entry || entry[1].type !== 'USER_TASK') throw new Error(`${this.workflowName}: '${nodeName}' is not a USER_TASK node of this thread.`);
+    entry[1] = change(entry[1]);
   }
 
   /** Throws a WorkflowEvent that clients waiting with awaitWorkflowEvent receive. */

@@ -4,7 +4,25 @@ import type { Client as WsClient } from 'graphql-ws';
 import { GallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
 import * as ops from './operations.ts';
-import type { ExternalEventDefInfo, ExternalEventInfo, Page, WorkflowEventInfo, ScheduledTask, StoredWfRunEvent, TaskDefInfo, TaskOutcome, TaskRunInfo, TaskRunReport, WfRunInfo, WfRunSearch, WfRunSummary, WfSpecInfo } from './types.ts';
+import type {
+  ExternalEventDefInfo,
+  ExternalEventInfo,
+  Page,
+  ScheduledTask,
+  StoredWfRunEvent,
+  TaskDefInfo,
+  TaskOutcome,
+  TaskRunInfo,
+  TaskRunReport,
+  UserTaskDefInfo,
+  UserTaskRunFilter,
+  UserTaskRunInfo,
+  WfRunInfo,
+  WfRunSearch,
+  WfRunSummary,
+  WfSpecInfo,
+  WorkflowEventInfo,
+} from './types.ts';
 
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
@@ -24,6 +42,7 @@ export interface Sink<T> {
 }
 
 type Result<T> = { readonly __typename: string; readonly message?: string; readonly problems?: readonly GallopProblem[] } & Partial<T>;
+type Connection<T> = { readonly edges: readonly { readonly node: T }[]; readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null } };
 
 /**
  * A client for Gallop's GraphQL API, for Node and the browser. Typed methods cover the operations of the API;
@@ -158,7 +177,7 @@ export class GallopClient {
 
   async #page<T>(query: string, variables: Record<string, unknown>): Promise<Page<T>> {
     const data = await this.request<{ page: { edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(query, variables);
-    return { nodes: data.page.edges.map((e) => e.node), ...data.page.pageInfo };
+    return { items: data.page.edges.map((e) => e.node), ...data.page.pageInfo };
   }
 
   /** Each WfRun (of one WfSpec, or any) as it changes, from now on. */
@@ -238,6 +257,67 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
+  /**
+   * Registers a UserTaskDef: version 0 the first time, the same version again for an identical def, the next
+   * version for a changed one (LittleHorse).
+   */
+  async putUserTaskDef(input: {
+    name: string;
+    fields: readonly { name: string; type: VariableType; displayName?: string; description?: string; required?: boolean }[];
+    description?: string;
+  }): Promise<UserTaskDefInfo> {
+    const data = await this.request<{ result: Result<UserTaskDefInfo> }>(ops.PUT_USER_TASK_DEF, { input });
+    return unwrap(data.result);
+  }
+
+  /** One version of a UserTaskDef, the newest by default. */
+  async userTaskDef(name: string, version?: number): Promise<UserTaskDefInfo | null> {
+    return (await this.request<{ userTaskDef: UserTaskDefInfo | null }>(ops.USER_TASK_DEF_QUERY, { name, version })).userTaskDef;
+  }
+
+  /** Every version of every UserTaskDef, by name, then version. */
+  async userTaskDefs(page: { first?: number; after?: string } = {}): Promise<Page<UserTaskDefInfo>> {
+    return pageOf((await this.request<{ page: Connection<UserTaskDefInfo> }>(ops.USER_TASK_DEFS, page)).page);
+  }
+
+  async userTaskRun(wfRunId: string, userTaskGuid: string): Promise<UserTaskRunInfo | null> {
+    return (await this.request<{ userTaskRun: UserTaskRunInfo | null }>(ops.USER_TASK_RUN_QUERY, { wfRunId, userTaskGuid })).userTaskRun;
+  }
+
+  /** UserTaskRuns matching every filter given, newest first: a person's or a group's task list. */
+  async searchUserTaskRuns(filter: UserTaskRunFilter = {}, page: { first?: number; after?: string } = {}): Promise<Page<UserTaskRunInfo>> {
+    return pageOf((await this.request<{ page: Connection<UserTaskRunInfo> }>(ops.USER_TASK_RUNS, { ...filter, ...page })).page);
+  }
+
+  /**
+   * Gives an open UserTaskRun to a user, a group, or a user within a group (the one left out is cleared). A task a
+   * user holds is refused with UserTaskRunClaimedError unless `overrideClaim` is set.
+   */
+  async assignUserTaskRun(input: { wfRunId: string; userTaskGuid: string; userId?: string; userGroup?: string; overrideClaim?: boolean }): Promise<UserTaskRunInfo> {
+    const data = await this.request<{ result: Result<UserTaskRunInfo> }>(ops.ASSIGN_USER_TASK_RUN, { input });
+    return unwrap(data.result);
+  }
+
+  /**
+   * Completes an open UserTaskRun as `userId`; `results` are checked against the UserTaskDef's fields (a
+   * ValidationError lists each that does not fit) and become the USER_TASK node's output.
+   */
+  async completeUserTaskRun(input: {
+    wfRunId: string;
+    userTaskGuid: string;
+    userId: string;
+    results: Readonly<Record<string, JsonValue>>;
+  }): Promise<UserTaskRunInfo> {
+    const data = await this.request<{ result: Result<UserTaskRunInfo> }>(ops.COMPLETE_USER_TASK_RUN, { input });
+    return unwrap(data.result);
+  }
+
+  /** Cancels an open UserTaskRun: its node fails with USER_TASK_CANCELLED, or the exception the node names. */
+  async cancelUserTaskRun(input: { wfRunId: string; userTaskGuid: string }): Promise<UserTaskRunInfo> {
+    const data = await this.request<{ result: Result<UserTaskRunInfo> }>(ops.CANCEL_USER_TASK_RUN, { input });
+    return unwrap(data.result);
+  }
+
   /** Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. */
   wfRunEvents(id: string, sink: Sink<StoredWfRunEvent>, afterSeq?: number): () => void {
     return this.subscribe<{ wfRunEvents: StoredWfRunEvent }>(ops.WF_RUN_EVENTS, { id, afterSeq }, {
@@ -295,8 +375,13 @@ function reportFields(input: TaskRunReportInput): Record<string, unknown> {
 
 function unwrap<T>(result: Result<T>): T {
   if ('message' in result && typeof result.message === 'string' && result.__typename.endsWith('Error')) {
-    throw new GallopClientError(result.__typename, result.message, { problems: result.problems ?? [] });
+    const { __typename: code, message, problems, ...details } = result;
+    throw new GallopClientError(code, message, { problems: problems ?? [], details });
   }
   const { __typename: _typename, ...value } = result;
   return value as T;
+}
+
+function pageOf<T>(connection: Connection<T>): Page<T> {
+  return { items: connection.edges.map((edge) => edge.node), ...connection.pageInfo };
 }

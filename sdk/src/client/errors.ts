@@ -6,24 +6,40 @@ export interface GallopProblem {
   readonly message: string;
 }
 
-export type GallopErrorCode = 'GRAPHQL_ERROR' | 'NETWORK_ERROR' | 'HTTP_ERROR' | 'ValidationError' | 'NotFoundError' | 'AlreadyExistsError' | (string & {});
+export type GallopErrorCode =
+  | 'GRAPHQL_ERROR'
+  | 'NETWORK_ERROR'
+  | 'HTTP_ERROR'
+  | 'ValidationError'
+  | 'NotFoundError'
+  | 'AlreadyExistsError'
+  | 'UserTaskRunEndedError'
+  | 'UserTaskRunClaimedError'
+  | (string & {});
 
 const brand = Symbol.for('gallop.GallopClientError');
 
 /**
  * Thrown by the client when the server refuses an operation (a typed error result, named by `code`) or cannot be
- * reached. `problems` lists each problem of a refused WfSpec, TaskDef or set of variables, with its path.
+ * reached. `problems` lists each problem of a refused WfSpec, TaskDef or set of variables, with its path;
+ * `details` holds the other fields the typed error carried (for UserTaskRunClaimedError, the `userId` holding the task).
  */
 export class GallopClientError extends Error {
   override readonly name = 'GallopClientError';
   readonly [brand] = true;
   readonly code: GallopErrorCode;
   readonly problems: readonly GallopProblem[];
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: GallopErrorCode, message: string, options: { problems?: readonly GallopProblem[]; cause?: unknown } = {}) {
+  constructor(
+    code: GallopErrorCode,
+    message: string,
+    options: { problems?: readonly GallopProblem[]; details?: Readonly<Record<string, unknown>>; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.problems = options.problems ?? [];
+    this.details = options.details ?? {};
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -127,3 +127,51 @@ export const AWAIT_WORKFLOW_EVENT = `query AwaitWorkflowEvent($input: AwaitWorkf
     ${ERRORS}
   }
 }`;
+
+const USER_TASK_DEF = `name version fields { name type displayName description required } description createdAt`;
+const USER_TASK_RUN = `id wfRunId userTaskGuid userTaskDefName userTaskDefVersion threadRunNumber nodeRunPosition status userId userGroup
+  notes results epoch events { type time userId userGroup epoch cause } createdAt updatedAt`;
+const PAGE_INFO = `pageInfo { hasNextPage endCursor }`;
+/** What a refused user task command says beyond its message: which UserTaskRun, and its status or holder. */
+const USER_TASK_RUN_ENDED = `... on UserTaskRunEndedError { wfRunId userTaskGuid status }`;
+
+export const PUT_USER_TASK_DEF = `mutation PutUserTaskDef($input: PutUserTaskDefInput!) {
+  result: putUserTaskDef(input: $input) { __typename ... on UserTaskDef { ${USER_TASK_DEF} } ${ERRORS} }
+}`;
+
+export const USER_TASK_DEF_QUERY = `query UserTaskDef($name: String!, $version: Int) {
+  userTaskDef(name: $name, version: $version) { ${USER_TASK_DEF} }
+}`;
+
+export const USER_TASK_DEFS = `query UserTaskDefs($first: Int, $after: String) {
+  page: userTaskDefs(first: $first, after: $after) { edges { node { ${USER_TASK_DEF} } } ${PAGE_INFO} }
+}`;
+
+export const USER_TASK_RUN_QUERY = `query UserTaskRun($wfRunId: ID!, $userTaskGuid: String!) {
+  userTaskRun(wfRunId: $wfRunId, userTaskGuid: $userTaskGuid) { ${USER_TASK_RUN} }
+}`;
+
+export const USER_TASK_RUNS = `query UserTaskRuns($first: Int, $after: String, $userId: String, $userGroup: String, $status: UserTaskRunStatus, $userTaskDefName: String) {
+  page: userTaskRuns(first: $first, after: $after, userId: $userId, userGroup: $userGroup, status: $status, userTaskDefName: $userTaskDefName) {
+    edges { node { ${USER_TASK_RUN} } }
+    ${PAGE_INFO}
+  }
+}`;
+
+export const ASSIGN_USER_TASK_RUN = `mutation AssignUserTaskRun($input: AssignUserTaskRunInput!) {
+  result: assignUserTaskRun(input: $input) {
+    __typename
+    ... on UserTaskRun { ${USER_TASK_RUN} }
+    ${ERRORS}
+    ${USER_TASK_RUN_ENDED}
+    ... on UserTaskRunClaimedError { wfRunId userTaskGuid userId }
+  }
+}`;
+
+export const COMPLETE_USER_TASK_RUN = `mutation CompleteUserTaskRun($input: CompleteUserTaskRunInput!) {
+  result: completeUserTaskRun(input: $input) { __typename ... on UserTaskRun { ${USER_TASK_RUN} } ${ERRORS} ${USER_TASK_RUN_ENDED} }
+}`;
+
+export const CANCEL_USER_TASK_RUN = `mutation CancelUserTaskRun($input: CancelUserTaskRunInput!) {
+  result: cancelUserTaskRun(input: $input) { __typename ... on UserTaskRun { ${USER_TASK_RUN} } ... on Error { message } ${USER_TASK_RUN_ENDED} }
+}`;

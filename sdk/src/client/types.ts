@@ -1,4 +1,4 @@
-import type { JsonValue, LHStatus, TaskStatus, VariableType, WfRunEvent } from '@gallop/engine';
+import type { JsonValue, LHStatus, TaskStatus, UserTaskRunStatus, VariableType, WfRunEvent } from '@gallop/engine';
 
 /** Shapes of the objects the GraphQL API returns, as the SDK's operations select them. */
 export interface TaskDefInfo {
@@ -80,13 +80,6 @@ export interface WfRunSearch {
   readonly variable?: { readonly name: string; readonly value: JsonValue };
 }
 
-/** One page of a list, and where the next starts. */
-export interface Page<T> {
-  readonly nodes: readonly T[];
-  readonly hasNextPage: boolean;
-  readonly endCursor: string | null;
-}
-
 /** A WfRun with its threads, NodeRuns (and their TaskRuns) and variables. */
 export interface WfRunInfo extends WfRunSummary {
   readonly threadRuns: readonly {
@@ -157,4 +150,71 @@ export interface WorkflowEventInfo {
   readonly number: number;
   readonly content: JsonValue;
   readonly createdAt: string;
+}
+
+/** One page of a list, and where the next one starts. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly hasNextPage: boolean;
+  /** Pass as `after` for the next page. */
+  readonly endCursor: string | null;
+}
+
+export interface UserTaskFieldInfo {
+  readonly name: string;
+  /** STR, INT, DOUBLE or BOOL. */
+  readonly type: VariableType;
+  readonly displayName: string | null;
+  readonly description: string | null;
+  readonly required: boolean;
+}
+
+/** One version of the form of a task a person does. */
+export interface UserTaskDefInfo {
+  readonly name: string;
+  readonly version: number;
+  readonly fields: readonly UserTaskFieldInfo[];
+  readonly description: string | null;
+  readonly createdAt: string;
+}
+
+/** One change in a UserTaskRun's history. */
+export interface UserTaskEventInfo {
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED';
+  readonly time: string;
+  readonly userId: string | null;
+  readonly userGroup: string | null;
+  readonly epoch: number | null;
+  /** ASSIGN, ACTION or COMPLETE for ASSIGNED; CANCEL, ACTION, THREAD_HALTED or NODE_FAILED for CANCELLED. */
+  readonly cause: string | null;
+}
+
+/** A task of a USER_TASK node that a person does. */
+export interface UserTaskRunInfo {
+  /** `{wfRunId}/{userTaskGuid}`. */
+  readonly id: string;
+  readonly wfRunId: string;
+  readonly userTaskGuid: string;
+  readonly userTaskDefName: string;
+  readonly userTaskDefVersion: number;
+  readonly threadRunNumber: number;
+  readonly nodeRunPosition: number;
+  readonly status: UserTaskRunStatus;
+  readonly userId: string | null;
+  readonly userGroup: string | null;
+  readonly notes: string | null;
+  /** What the person entered, by field, once DONE. */
+  readonly results: Readonly<Record<string, JsonValue>> | null;
+  readonly epoch: number;
+  readonly events: readonly UserTaskEventInfo[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What searchUserTaskRuns matches; every filter given must hold. */
+export interface UserTaskRunFilter {
+  readonly userId?: string;
+  readonly userGroup?: string;
+  readonly status?: UserTaskRunStatus;
+  readonly userTaskDefName?: string;
 }

@@ -9,6 +9,7 @@ import './types/task-run.ts';
 import './types/external-event.ts';
 import './types/workflow-event.ts';
 import './types/wf-run.ts';
+import './types/user-task.ts';
 
 builder.queryType({});
 builder.mutationType({});

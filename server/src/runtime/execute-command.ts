@@ -8,6 +8,7 @@ import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import { wfRuns } from '../store/schema.ts';
 import type { StoredEvent } from './event-bus.ts';
 import type { Metadata } from './metadata.ts';
+import { userTaskDefPins } from './metadata.ts';
 import { projection, wfRunRowOf } from './projections.ts';
 import type { StateCache } from './state-cache.ts';
 
@@ -72,7 +73,8 @@ async function decideAndWrite(
     }
     const spec = current ? await deps.metadata.wfSpec(deps.db, tenantId, current.state.wfSpecId) : wfSpec;
     if (!spec) return { ok: false, rejection: { code: 'WF_RUN_NOT_FOUND', message: `WfRun ${wfRunId} does not exist.` } };
-    const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog: await deps.metadata.catalogFor(deps.db, tenantId, spec) };
+    const catalog = await deps.metadata.catalogFor(deps.db, tenantId, spec, userTaskDefPins(current?.state, command));
+    const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog };
     const result = step(current?.state, command, ctx);
     if (!result.ok) {
       if (fresh) return result;

@@ -1,20 +1,23 @@
-import type { Catalog, ExternalEventDef, TaskDef, VersionedWfSpec, WfSpecId } from '@gallop/engine';
+import type { Catalog, Command, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfRunState, WfSpecId } from '@gallop/engine';
 import { NotFoundError } from '../graphql/errors.ts';
 import type { Queryable } from '../store/db.ts';
 import { findExternalEventDef, findTaskDef, findWfSpec, listTaskDefs } from '../store/queries/metadata.ts';
+import { findNewestUserTaskDefs, findUserTaskDef } from '../store/queries/user-tasks.ts';
 
 /** How many TaskDefs a dynamic TASK can choose from; a tenant with more needs the names resolved another way. */
 const MAX_TASK_DEFS = 10_000;
 
 /**
- * Reads WfSpecs and TaskDefs for decisions. Both are immutable once registered, so each is read from the
- * database once per process and served from memory after that. Reads go through the caller's `db`, which may
- * be a transaction: PGlite has one connection, so a read beside an open transaction would wait for it forever.
+ * Reads WfSpecs, TaskDefs and UserTaskDef versions for decisions. All are immutable once registered, so each is read
+ * from the database once per process and served from memory after that (only "the newest version" is read afresh).
+ * Reads go through the caller's `db`, which may be a transaction: PGlite has one connection, so a read beside an open
+ * transaction would wait for it forever.
  */
 export class Metadata {
   readonly #specs = new Map<string, VersionedWfSpec>();
   readonly #taskDefs = new Map<string, TaskDef>();
   readonly #eventDefs = new Map<string, ExternalEventDef>();
+  readonly #userTaskDefs = new Map<string, UserTaskDef>();
 
   async wfSpec(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec> {
     const key = `${tenantId}\u0000${id.name}\u0000${id.majorVersion}\u0000${id.revision}`;
@@ -33,16 +36,24 @@ export class Metadata {
   /**
    * The TaskDefs a WfSpec names; a TaskDef missing here fails its node at run time with TASK_ERROR. A WfSpec with a
    * dynamic TASK may run any TaskDef, including one registered after it, so it gets all of the tenant's, read afresh.
+   * UserTaskDefs: see #userTaskDefsFor.
    */
-  async catalogFor(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<Catalog> {
+  async catalogFor(db: Queryable, tenantId: string, spec: VersionedWfSpec, pins: UserTaskDefPins = new Map()): Promise<Catalog> {
     const names = new Set<string>();
     const eventNames = new Set<string>();
+    /** By UserTaskDef name: the versions USER_TASK nodes pin, with null for a node that pins none. */
+    const userTaskVersions = new Map<string, Set<number | null>>();
     let dynamic = false;
     for (const thread of Object.values(spec.threadSpecs)) {
       for (const node of Object.values(thread.nodes)) {
         if (node.type === 'TASK' && node.taskDefName !== undefined) names.add(node.taskDefName);
         if (node.type === 'TASK' && node.dynamicTaskDefName !== undefined) dynamic = true;
         if (node.type === 'EXTERNAL_EVENT') eventNames.add(node.externalEventDefName);
+        if (node.type === 'USER_TASK') {
+          const versions = userTaskVersions.get(node.userTaskDefName) ?? new Set();
+          versions.add(node.userTaskDefVersion ?? null);
+          userTaskVersions.set(node.userTaskDefName, versions);
+        }
       }
     }
     const taskDefs: Record<string, TaskDef> = {};
@@ -60,7 +71,42 @@ export class Metadata {
         externalEventDefs[name] = def;
       }
     }
-    return { taskDefs, externalEventDefs };
+    if (userTaskVersions.size === 0) return { taskDefs, externalEventDefs };
+    return { taskDefs, externalEventDefs, userTaskDefs: await this.#userTaskDefsFor(db, tenantId, userTaskVersions, pins) };
+  }
+
+  /**
+   * The engine's catalog holds one version of each UserTaskDef: the one a command's UserTaskRun was created with when
+   * it is pinned (completion checks results against that version's fields), else the version the WfSpec's nodes pin,
+   * else the newest, read afresh since another process may have registered a newer one. Nodes that pin different
+   * versions of one def get the highest of them (the newest, for a node that pins none).
+   */
+  async #userTaskDefsFor(
+    db: Queryable,
+    tenantId: string,
+    versions: ReadonlyMap<string, ReadonlySet<number | null>>,
+    pins: UserTaskDefPins,
+  ): Promise<Record<string, UserTaskDef>> {
+    const found: Record<string, UserTaskDef> = {};
+    const unpinned = [...versions].filter(([name, v]) => !pins.has(name) && v.has(null)).map(([name]) => name);
+    const newest = new Map((await findNewestUserTaskDefs(db, tenantId, unpinned)).map((def) => [def.name, def]));
+    for (const [name, pinned] of versions) {
+      const highest = Math.max(-1, ...[...pinned].filter((v) => v !== null));
+      const version = pins.get(name) ?? (pinned.has(null) ? Math.max(newest.get(name)?.version ?? -1, highest) : highest);
+      if (version < 0) continue;
+      const def = newest.get(name)?.version === version ? newest.get(name) : await this.userTaskDef(db, tenantId, name, version);
+      if (def) found[name] = def;
+    }
+    return found;
+  }
+
+  async userTaskDef(db: Queryable, tenantId: string, name: string, version: number): Promise<UserTaskDef | undefined> {
+    const key = `${tenantId}\u0000${name}\u0000${version}`;
+    const cached = this.#userTaskDefs.get(key);
+    if (cached) return cached;
+    const row = await findUserTaskDef(db, tenantId, name, version);
+    if (row) this.#userTaskDefs.set(key, row.def);
+    return row?.def;
   }
 
   async taskDef(db: Queryable, tenantId: string, name: string): Promise<TaskDef | undefined> {
@@ -71,4 +117,20 @@ export class Metadata {
     if (row) this.#taskDefs.set(key, row.def);
     return row?.def;
   }
+}
+
+/** UserTaskDef versions a command needs whatever the WfSpec says, by name. */
+export type UserTaskDefPins = ReadonlyMap<string, number>;
+
+/**
+ * A CompleteUserTaskRun is checked against the UserTaskDef version its UserTaskRun was created with, which may be
+ * older than the newest when the node pins none.
+ */
+export function userTaskDefPins(state: WfRunState | undefined, command: Command): UserTaskDefPins {
+  if (command.type !== 'CompleteUserTaskRun' || !state) return new Map();
+  for (const thread of state.threadRuns) {
+    const run = thread.currentNodeRun?.userTaskRun;
+    if (run?.userTaskGuid === command.userTaskGuid) return new Map([[run.userTaskDefName, run.userTaskDefVersion]]);
+  }
+  return new Map();
 }

@@ -4,16 +4,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Queryable } from '../store/db.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
-import { externalEvents, nodeRuns, outbox, taskRuns, timers, variables, wfRunEvents, wfRuns, workflowEvents } from '../store/schema.ts';
-import type { OutboxEffect } from '../store/schema.ts';
-import type { TaskAttemptRecord } from '../store/schema.ts';
+import { externalEvents, nodeRuns, outbox, taskRuns, timers, userTaskRuns, variables, wfRunEvents, wfRuns, workflowEvents } from '../store/schema.ts';
+import type { OutboxEffect, TaskAttemptRecord, UserTaskRunHistoryEntry } from '../store/schema.ts';
 
 type NodeRunRow = typeof nodeRuns.$inferInsert;
 type TaskRunRow = typeof taskRuns.$inferInsert;
+type UserTaskRunRow = typeof userTaskRuns.$inferInsert & { events: UserTaskRunHistoryEntry[] };
 
 /**
  * The single statement that writes one command's events and everything read from them: the event log, the wf_runs
- * row (summary and state snapshot), node_runs, variables and the task_runs queue, each as one data-modifying CTE.
+ * row (summary and state snapshot), node_runs, variables, the task_runs queue, timers, ExternalEvents, WorkflowEvents
+ * and user_task_runs, each as one data-modifying CTE.
  * One statement is atomic without a transaction and costs one round trip. Appending the events at `firstSeq`
  * fails on the primary key if another command got there first, and then nothing is written.
  */
@@ -47,7 +48,11 @@ export function projection(
     );
   }
 
-  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims, thrown } = collect(tenantId, wfRunId, events);
+  const { newNodeRuns, endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims, thrown, newUserTaskRuns, userTaskChanges } = collect(
+    tenantId,
+    wfRunId,
+    events,
+  );
   if (thrown.length > 0) writes.push(db.insert(workflowEvents).values(thrown));
   if (newNodeRuns.length > 0) writes.push(db.insert(nodeRuns).values(newNodeRuns));
   for (const ended of endedNodeRuns) {
@@ -125,6 +130,16 @@ export function projection(
         .where(and(eq(externalEvents.tenantId, tenantId), eq(externalEvents.wfRunId, wfRunId), eq(externalEvents.guid, claim.guid))),
     );
   }
+  if (newUserTaskRuns.length > 0) writes.push(db.insert(userTaskRuns).values(newUserTaskRuns));
+  // One UPDATE per UserTaskRun, for the same reason as for TaskRuns: a completion by another user assigns, then completes.
+  for (const [userTaskGuid, { entries, ...fields }] of userTaskChanges) {
+    writes.push(
+      db
+        .update(userTaskRuns)
+        .set({ ...fields, events: sql`${userTaskRuns.events} || ${JSON.stringify(entries)}::jsonb` })
+        .where(and(eq(userTaskRuns.tenantId, tenantId), eq(userTaskRuns.wfRunId, wfRunId), eq(userTaskRuns.userTaskGuid, userTaskGuid))),
+    );
+  }
   for (const timerId of firedTimers) {
     writes.push(db.delete(timers).where(and(eq(timers.tenantId, tenantId), eq(timers.wfRunId, wfRunId), eq(timers.timerId, timerId))));
   }
@@ -176,6 +191,22 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
   const received: (typeof externalEvents.$inferInsert)[] = [];
   const claims: { guid: string; threadRunNumber: number; position: number }[] = [];
   const thrown: (typeof workflowEvents.$inferInsert)[] = [];
+  const createdUserTaskRuns = new Map<string, UserTaskRunRow>();
+  const userTaskChanges = new Map<string, UserTaskChange>();
+  /** A UserTaskRun created in this same command changes in its insert; an older one gathers one update. */
+  const changeUserTaskRun = (guid: string, time: number, fields: Omit<UserTaskChange, 'entries' | 'updatedAt'>, entry: UserTaskRunHistoryEntry) => {
+    const updatedAt = new Date(time);
+    const created = createdUserTaskRuns.get(guid);
+    if (created) {
+      Object.assign(created, fields, { updatedAt });
+      created.events.push(entry);
+      return;
+    }
+    const found = userTaskChanges.get(guid) ?? { entries: [], updatedAt };
+    Object.assign(found, fields, { updatedAt });
+    found.entries.push(entry);
+    userTaskChanges.set(guid, found);
+  };
   const setVar = (threadRunNumber: number, name: string, value: JsonValue) =>
     vars.set(`${threadRunNumber}\u0000${name}`, { tenantId, wfRunId, threadRunNumber, name, value });
 
@@ -275,13 +306,64 @@ function collect(tenantId: string, wfRunId: string, events: readonly WfRunEvent[
         });
         break;
       }
+      case 'UserTaskRunCreated':
+        createdUserTaskRuns.set(event.userTaskGuid, {
+          tenantId,
+          wfRunId,
+          userTaskGuid: event.userTaskGuid,
+          userTaskDefName: event.userTaskDefName,
+          userTaskDefVersion: event.userTaskDefVersion,
+          threadRunNumber: event.threadRunNumber,
+          nodeRunPosition: event.position,
+          status: event.userId === undefined ? 'UNASSIGNED' : 'ASSIGNED',
+          userId: event.userId ?? null,
+          userGroup: event.userGroup ?? null,
+          notes: event.notes ?? null,
+          epoch: event.epoch,
+          events: [historyEntry('CREATED', event.time, { userId: event.userId, userGroup: event.userGroup, epoch: event.epoch })],
+          createdAt: new Date(event.time),
+          updatedAt: new Date(event.time),
+        });
+        break;
+      case 'UserTaskRunAssigned':
+        changeUserTaskRun(
+          event.userTaskGuid,
+          event.time,
+          { status: event.userId === undefined ? 'UNASSIGNED' : 'ASSIGNED', userId: event.userId ?? null, userGroup: event.userGroup ?? null, epoch: event.epoch },
+          historyEntry('ASSIGNED', event.time, { userId: event.userId, userGroup: event.userGroup, epoch: event.epoch, cause: event.cause }),
+        );
+        break;
+      case 'UserTaskRunCompleted':
+        changeUserTaskRun(
+          event.userTaskGuid,
+          event.time,
+          { status: 'DONE', userId: event.userId, results: event.results },
+          historyEntry('COMPLETED', event.time, { userId: event.userId }),
+        );
+        break;
+      case 'UserTaskRunCancelled':
+        changeUserTaskRun(event.userTaskGuid, event.time, { status: 'CANCELLED' }, historyEntry('CANCELLED', event.time, { cause: event.cause }));
+        break;
       default:
         // Child WfRuns are not carried out by the server yet (their own issue): ChildWfRunRequested starts nothing,
         // and the RunChildWf, NotifyParentWfRun and RescueParentWfRun effects of step() go unused.
         break;
     }
   }
-  return { newNodeRuns: [...started.values()], endedNodeRuns, vars, newTaskRuns, taskChanges, newTimers, firedTimers, received, claims, thrown };
+  return {
+    newNodeRuns: [...started.values()],
+    endedNodeRuns,
+    vars,
+    newTaskRuns,
+    taskChanges,
+    newTimers,
+    firedTimers,
+    received,
+    claims,
+    thrown,
+    newUserTaskRuns: [...createdUserTaskRuns.values()],
+    userTaskChanges,
+  };
 }
 
 /** Events whose effects are commands for another WfRun (see outboxRows). */
@@ -308,6 +390,23 @@ interface TaskChange {
   /** Set when a retry puts the TaskRun back on the queue. */
   scheduledAt?: Date;
   records: { workerId: string | null; record: Omit<TaskAttemptRecord, 'startTime' | 'workerId'> }[];
+}
+
+/** Everything one command does to an existing UserTaskRun row. */
+interface UserTaskChange {
+  status?: string;
+  userId?: string | null;
+  userGroup?: string | null;
+  epoch?: number;
+  results?: Record<string, JsonValue>;
+  updatedAt: Date;
+  entries: UserTaskRunHistoryEntry[];
+}
+
+/** A history entry without the keys that have no value, so the stored JSON stays small. */
+function historyEntry(type: UserTaskRunHistoryEntry['type'], time: number, details: Omit<UserTaskRunHistoryEntry, 'type' | 'time'>): UserTaskRunHistoryEntry {
+  const defined = Object.entries(details).filter(([, value]) => value !== undefined);
+  return { type, time: new Date(time).toISOString(), ...Object.fromEntries(defined) };
 }
 
 function logOf(event: { logOutput?: string | undefined }): { logOutput?: string } {

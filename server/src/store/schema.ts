@@ -1,4 +1,17 @@
-import type { Effect, ExternalEventDef, Failure, WorkflowEventDef, JsonValue, TaskDef, TaskInput, TimerPurpose, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
+import type {
+  Effect,
+  ExternalEventDef,
+  Failure,
+  JsonValue,
+  TaskDef,
+  TaskInput,
+  TimerPurpose,
+  UserTaskDef,
+  VersionedWfSpec,
+  WfRunEvent,
+  WfRunState,
+  WorkflowEventDef,
+} from '@gallop/engine';
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
@@ -239,4 +252,65 @@ export const workflowEvents = pgTable(
     createdAt: at('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.workflowEventDefName, t.number] })],
+);
+
+/** UserTaskDefs by version, from 0 (LittleHorse): a changed def is a new row, never an update. */
+export const userTaskDefs = pgTable(
+  'user_task_defs',
+  {
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    def: jsonb('def').$type<UserTaskDef>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name, t.version] })],
+);
+
+/** One entry of a UserTaskRun's history (LittleHorse's UserTaskEvent), read off the engine's user task events. */
+export interface UserTaskRunHistoryEntry {
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED';
+  /** ISO time of the event. */
+  readonly time: string;
+  /** Who holds the task after it (for COMPLETED: who did it). */
+  readonly userId?: string | undefined;
+  readonly userGroup?: string | undefined;
+  readonly epoch?: number | undefined;
+  /** What made it happen: ASSIGN, ACTION or COMPLETE for ASSIGNED; CANCEL, ACTION, THREAD_HALTED or NODE_FAILED for CANCELLED. */
+  readonly cause?: string | undefined;
+}
+
+/**
+ * UserTaskRuns, for people's task lists and search (LittleHorse's SearchUserTaskRun): a projection of the user task
+ * events. The WfRun's state holds only the open one a thread stands on; this keeps every one.
+ */
+export const userTaskRuns = pgTable(
+  'user_task_runs',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    userTaskGuid: text('user_task_guid').notNull(),
+    userTaskDefName: text('user_task_def_name').notNull(),
+    userTaskDefVersion: integer('user_task_def_version').notNull(),
+    threadRunNumber: integer('thread_run_number').notNull(),
+    nodeRunPosition: integer('node_run_position').notNull(),
+    status: text('status').notNull(),
+    userId: text('user_id'),
+    userGroup: text('user_group'),
+    notes: text('notes'),
+    results: jsonb('results').$type<Record<string, JsonValue>>(),
+    epoch: integer('epoch').notNull(),
+    events: jsonb('events').$type<UserTaskRunHistoryEntry[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.userTaskGuid] }),
+    // Newest first within each filter; the status column lets "my open tasks" and "my group's unassigned tasks" use one index.
+    index('user_task_runs_by_user').on(t.tenantId, t.userId, t.status, t.createdAt.desc()),
+    index('user_task_runs_by_group').on(t.tenantId, t.userGroup, t.status, t.createdAt.desc()),
+    index('user_task_runs_by_status').on(t.tenantId, t.status, t.createdAt.desc()),
+    index('user_task_runs_by_def').on(t.tenantId, t.userTaskDefName, t.createdAt.desc()),
+    index('user_task_runs_by_time').on(t.tenantId, t.createdAt.desc()),
+  ],
 );

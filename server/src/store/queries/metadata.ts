@@ -1,7 +1,8 @@
-import type { ExternalEventDef, TaskDef, VersionedWfSpec, WfSpec, WorkflowEventDef } from '@gallop/engine';
+import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WorkflowEventDef } from '@gallop/engine';
 import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { externalEventDefs, taskDefs, wfSpecs, workflowEventDefs } from '../schema.ts';
+import { findNewestUserTaskDefs } from './user-tasks.ts';
 
 export type TaskDefRow = typeof taskDefs.$inferSelect;
 export type WfSpecRow = typeof wfSpecs.$inferSelect;
@@ -127,7 +128,6 @@ export async function insertExternalEventDef(db: Queryable, tenantId: string, de
   return row;
 }
 
-/** The TaskDefs and ExternalEventDefs a (possibly malformed) spec names, read fresh from the database. */
 export type WorkflowEventDefRow = typeof workflowEventDefs.$inferSelect;
 
 export async function findWorkflowEventDef(db: Queryable, tenantId: string, name: string): Promise<WorkflowEventDefRow | undefined> {
@@ -146,12 +146,18 @@ export async function insertWorkflowEventDef(db: Queryable, tenantId: string, de
   return row;
 }
 
+/**
+ * The TaskDefs, ExternalEventDefs, WorkflowEventDefs and UserTaskDefs (the newest version of each) a (possibly
+ * malformed) spec names, read fresh from the database. `userTaskDefs` is always given, so that validation reports
+ * the UserTaskDefs that are not registered.
+ */
 export async function catalogForSpec(
   db: Queryable,
   tenantId: string,
   spec: unknown,
-): Promise<{ taskDefs: Record<string, TaskDef>; externalEventDefs: Record<string, ExternalEventDef>; workflowEventDefs: Record<string, WorkflowEventDef> }> {
+): Promise<Required<Pick<Catalog, 'taskDefs' | 'externalEventDefs' | 'workflowEventDefs' | 'userTaskDefs'>>> {
   const taskNames = new Set<string>();
+  const userTaskNames = new Set<string>();
   const eventNames = new Set<string>();
   const thrownNames = new Set<string>();
   const threads = (spec as WfSpec | null)?.threadSpecs;
@@ -164,6 +170,7 @@ export async function catalogForSpec(
         if (node.type === 'TASK' && typeof node.taskDefName === 'string') taskNames.add(node.taskDefName);
         if (node.type === 'EXTERNAL_EVENT' && typeof node.externalEventDefName === 'string') eventNames.add(node.externalEventDefName);
         if (node.type === 'THROW_EVENT' && typeof node.workflowEventDefName === 'string') thrownNames.add(node.workflowEventDefName);
+        if (node.type === 'USER_TASK' && typeof node.userTaskDefName === 'string') userTaskNames.add(node.userTaskDefName);
       }
     }
   }
@@ -182,5 +189,7 @@ export async function catalogForSpec(
     const row = await findWorkflowEventDef(db, tenantId, name);
     if (row) thrownDefsFound[name] = row.def;
   }
-  return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound, workflowEventDefs: thrownDefsFound };
+  const userTaskDefsFound: Record<string, UserTaskDef> = {};
+  for (const def of await findNewestUserTaskDefs(db, tenantId, [...userTaskNames])) userTaskDefsFound[def.name] = def;
+  return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound, workflowEventDefs: thrownDefsFound, userTaskDefs: userTaskDefsFound };
 }

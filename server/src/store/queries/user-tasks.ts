@@ -1,0 +1,111 @@
+import type { UserTaskDef } from '@gallop/engine';
+import { and, asc, desc, eq, gt, inArray, lt, or } from 'drizzle-orm';
+import type { Queryable } from '../db.ts';
+import { userTaskDefs, userTaskRuns } from '../schema.ts';
+
+export type UserTaskDefRow = typeof userTaskDefs.$inferSelect;
+export type UserTaskRunRow = typeof userTaskRuns.$inferSelect;
+
+/** One version of a UserTaskDef, or its newest when `version` is not given. */
+export async function findUserTaskDef(db: Queryable, tenantId: string, name: string, version?: number | null): Promise<UserTaskDefRow | undefined> {
+  const conditions = [eq(userTaskDefs.tenantId, tenantId), eq(userTaskDefs.name, name)];
+  if (version != null) conditions.push(eq(userTaskDefs.version, version));
+  const [row] = await db
+    .select()
+    .from(userTaskDefs)
+    .where(and(...conditions))
+    .orderBy(desc(userTaskDefs.version))
+    .limit(1);
+  return row;
+}
+
+/** The newest version of each of `names` that is registered. */
+export async function findNewestUserTaskDefs(db: Queryable, tenantId: string, names: readonly string[]): Promise<UserTaskDef[]> {
+  if (names.length === 0) return [];
+  const rows = await db
+    .selectDistinctOn([userTaskDefs.name], { def: userTaskDefs.def })
+    .from(userTaskDefs)
+    .where(and(eq(userTaskDefs.tenantId, tenantId), inArray(userTaskDefs.name, [...names])))
+    .orderBy(asc(userTaskDefs.name), desc(userTaskDefs.version));
+  return rows.map((row) => row.def);
+}
+
+/** Inserts a version of a UserTaskDef; undefined when another registration took that version first. */
+export async function insertUserTaskDef(db: Queryable, tenantId: string, def: UserTaskDef): Promise<UserTaskDefRow | undefined> {
+  const [row] = await db.insert(userTaskDefs).values({ tenantId, name: def.name, version: def.version, def }).onConflictDoNothing().returning();
+  return row;
+}
+
+export interface UserTaskDefCursor {
+  readonly name: string;
+  readonly version: number;
+}
+
+/** Every version of every UserTaskDef, by name, then version. */
+export async function listUserTaskDefs(db: Queryable, tenantId: string, after: UserTaskDefCursor | undefined, limit: number): Promise<UserTaskDefRow[]> {
+  const tenant = eq(userTaskDefs.tenantId, tenantId);
+  const where = after
+    ? and(tenant, or(gt(userTaskDefs.name, after.name), and(eq(userTaskDefs.name, after.name), gt(userTaskDefs.version, after.version))))
+    : tenant;
+  return db.select().from(userTaskDefs).where(where).orderBy(asc(userTaskDefs.name), asc(userTaskDefs.version)).limit(limit);
+}
+
+export async function findUserTaskRun(db: Queryable, tenantId: string, wfRunId: string, userTaskGuid: string): Promise<UserTaskRunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(userTaskRuns)
+    .where(and(eq(userTaskRuns.tenantId, tenantId), eq(userTaskRuns.wfRunId, wfRunId), eq(userTaskRuns.userTaskGuid, userTaskGuid)));
+  return row;
+}
+
+/** The UserTaskRuns of one WfRun, in the order they were created. */
+export async function listUserTaskRunsOf(db: Queryable, tenantId: string, wfRunId: string): Promise<UserTaskRunRow[]> {
+  return db
+    .select()
+    .from(userTaskRuns)
+    .where(and(eq(userTaskRuns.tenantId, tenantId), eq(userTaskRuns.wfRunId, wfRunId)))
+    .orderBy(asc(userTaskRuns.createdAt), asc(userTaskRuns.userTaskGuid));
+}
+
+/** LittleHorse's SearchUserTaskRun: every filter given must hold. */
+export interface UserTaskRunFilter {
+  readonly userId?: string | null | undefined;
+  readonly userGroup?: string | null | undefined;
+  readonly status?: string | null | undefined;
+  readonly userTaskDefName?: string | null | undefined;
+}
+
+export interface UserTaskRunCursor {
+  readonly createdAt: Date;
+  readonly wfRunId: string;
+  readonly userTaskGuid: string;
+}
+
+/** UserTaskRuns matching `filter`, newest first, after `cursor`. */
+export async function searchUserTaskRuns(
+  db: Queryable,
+  tenantId: string,
+  filter: UserTaskRunFilter,
+  cursor: UserTaskRunCursor | undefined,
+  limit: number,
+): Promise<UserTaskRunRow[]> {
+  const conditions = [eq(userTaskRuns.tenantId, tenantId)];
+  if (filter.userId != null) conditions.push(eq(userTaskRuns.userId, filter.userId));
+  if (filter.userGroup != null) conditions.push(eq(userTaskRuns.userGroup, filter.userGroup));
+  if (filter.status != null) conditions.push(eq(userTaskRuns.status, filter.status));
+  if (filter.userTaskDefName != null) conditions.push(eq(userTaskRuns.userTaskDefName, filter.userTaskDefName));
+  if (cursor) {
+    const older = or(
+      lt(userTaskRuns.createdAt, cursor.createdAt),
+      and(eq(userTaskRuns.createdAt, cursor.createdAt), lt(userTaskRuns.wfRunId, cursor.wfRunId)),
+      and(eq(userTaskRuns.createdAt, cursor.createdAt), eq(userTaskRuns.wfRunId, cursor.wfRunId), lt(userTaskRuns.userTaskGuid, cursor.userTaskGuid)),
+    );
+    if (older) conditions.push(older);
+  }
+  return db
+    .select()
+    .from(userTaskRuns)
+    .where(and(...conditions))
+    .orderBy(desc(userTaskRuns.createdAt), desc(userTaskRuns.wfRunId), desc(userTaskRuns.userTaskGuid))
+    .limit(limit);
+}
