@@ -123,3 +123,22 @@ export const AWAIT_WORKFLOW_EVENT = `query AwaitWorkflowEvent($input: AwaitWorkf
     ${ERRORS}
   }
 }`;
+
+const SCHEDULED_WF_RUN = `id wfSpecName majorVersion revision variables cronExpression nextFireAt createdAt lastWfRunId`;
+
+export const SCHEDULE_WF = `mutation ScheduleWf($input: ScheduleWfInput!) {
+  result: scheduleWf(input: $input) { __typename ... on ScheduledWfRun { ${SCHEDULED_WF_RUN} } ${ERRORS} }
+}`;
+
+export const SCHEDULED_WF_RUN_QUERY = `query ScheduledWfRun($id: ID!) { scheduledWfRun(id: $id) { ${SCHEDULED_WF_RUN} } }`;
+
+export const SEARCH_SCHEDULED_WF_RUNS = `query ScheduledWfRuns($first: Int, $after: String, $wfSpecName: String) {
+  page: scheduledWfRuns(first: $first, after: $after, wfSpecName: $wfSpecName) {
+    edges { node { ${SCHEDULED_WF_RUN} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const DELETE_SCHEDULED_WF_RUN = `mutation DeleteScheduledWfRun($input: DeleteScheduledWfRunInput!) {
+  result: deleteScheduledWfRun(input: $input) { __typename ... on DeletedScheduledWfRun { id } ${ERRORS} }
+}`;

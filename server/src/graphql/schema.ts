@@ -9,6 +9,7 @@ import './types/task-run.ts';
 import './types/external-event.ts';
 import './types/workflow-event.ts';
 import './types/wf-run.ts';
+import './types/scheduled-wf-run.ts';
 
 builder.queryType({});
 builder.mutationType({});
