@@ -8,6 +8,7 @@ export type {
   NodeRunInfo,
   Page,
   ScheduledTask,
+  ScheduledWfRunInfo,
   StoredWfRunEvent,
   TaskAttemptInfo,
   TaskDefInfo,

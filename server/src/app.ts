@@ -124,6 +124,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       cache.delete(tenantId, wfRunId);
       cluster.announce({ events: [], tasks: [], deleted: [[tenantId, wfRunId]] });
     },
+    wake: (at: number) => {
+      scheduler?.timerSet(at);
+      cluster.announce({ events: [], tasks: [], wake: at });
+    },
     execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
       executeCommand({ db: store.db, metadata, cache, clock, ids, metrics, afterCommit }, tenantId, wfRunId, command, wfSpec),
   };

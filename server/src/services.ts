@@ -21,6 +21,8 @@ export interface Services {
   readonly log: Logger;
   /** Drops a deleted WfRun's cached state here and in the other server processes. */
   forget(tenantId: string, wfRunId: string): void;
+  /** Something written outside a command (a ScheduledWfRun) comes due at `at`: schedulers here and elsewhere wake for it. */
+  wake(at: number): void;
   /** Runs a command against a WfRun in one transaction; see runtime/execute-command.ts. */
   execute(tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec): Promise<CommandOutcome>;
 }

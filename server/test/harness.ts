@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GallopClient } from '@gallop/sdk';
 import type { LevelWithSilent } from 'pino';
+import postgres from 'postgres';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.ts';
 import type { App } from '../src/app.ts';
@@ -39,6 +43,8 @@ export interface TestServerOptions {
   readonly clock?: () => number;
   /** What the in-memory log keeps; `info` by default, `debug` to see each GraphQL operation. */
   readonly logLevel?: LevelWithSilent;
+  /** PGlite's directory when there is no database URL; in memory by default. */
+  readonly dataDir?: string;
 }
 
 /**
@@ -49,7 +55,7 @@ export async function startTestServer(databaseUrl: string | undefined, options: 
   const logs: LogRecord[] = [];
   const app = await createApp({
     databaseUrl,
-    dataDir: 'memory://',
+    dataDir: options.dataDir ?? 'memory://',
     clock: options.clock,
     log: createLogger({ level: options.logLevel ?? 'info', destination: { write: (line) => void logs.push(JSON.parse(line) as LogRecord) } }),
   });
@@ -70,6 +76,39 @@ export async function startTestServer(databaseUrl: string | undefined, options: 
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();
+    },
+  };
+}
+
+export interface IsolatedStore {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Data of a test's own: a new PostgreSQL database beside the run's, or else PGlite in memory, or in a temporary
+ * directory when it must outlive a server (`restartable`, slower to make). For servers that restart on the same
+ * data, or whose clock runs ahead: the run's other servers share its database, and a scheduler whose clock is ahead
+ * fires their timers early.
+ */
+export async function isolatedStore(databaseUrl: string | undefined, { restartable = false } = {}): Promise<IsolatedStore> {
+  if (!databaseUrl) {
+    if (!restartable) return { databaseUrl: undefined, dataDir: 'memory://', drop: async () => {} };
+    const dataDir = await mkdtemp(join(tmpdir(), 'gallop-test-'));
+    return { databaseUrl: undefined, dataDir, drop: () => rm(dataDir, { recursive: true, force: true }) };
+  }
+  const url = new URL(databaseUrl);
+  const name = `${url.pathname.slice(1)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    dataDir: 'memory://',
+    async drop() {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end({ timeout: 5 });
     },
   };
 }

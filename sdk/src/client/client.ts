@@ -9,6 +9,7 @@ import type {
   ExternalEventInfo,
   Page,
   ScheduledTask,
+  ScheduledWfRunInfo,
   StoredWfRunEvent,
   TaskDefInfo,
   TaskOutcome,
@@ -139,6 +140,37 @@ export class GallopClient {
     variables?: Readonly<Record<string, JsonValue>>;
   }): Promise<WfRunSummary> {
     const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RUN_WF, { input });
+    return unwrap(data.result);
+  }
+
+  /**
+   * Runs a WfSpec at each time of a five-field cron expression, in UTC; the first WfRun starts at the next such
+   * time, never at once. Each WfRun's id is `{schedule id}-{fire time in epoch ms}`.
+   */
+  async scheduleWf(input: {
+    wfSpecName: string;
+    cronExpression: string;
+    majorVersion?: number;
+    revision?: number;
+    id?: string;
+    variables?: Readonly<Record<string, JsonValue>>;
+  }): Promise<ScheduledWfRunInfo> {
+    const data = await this.request<{ result: Result<ScheduledWfRunInfo> }>(ops.SCHEDULE_WF, { input });
+    return unwrap(data.result);
+  }
+
+  async scheduledWfRun(id: string): Promise<ScheduledWfRunInfo | null> {
+    return (await this.request<{ scheduledWfRun: ScheduledWfRunInfo | null }>(ops.SCHEDULED_WF_RUN_QUERY, { id })).scheduledWfRun;
+  }
+
+  /** ScheduledWfRuns by id, all or those of one WfSpec; pass `endCursor` back as `after` for the next page. */
+  async scheduledWfRuns(search: { wfSpecName?: string } = {}, page: { first?: number; after?: string } = {}): Promise<Page<ScheduledWfRunInfo>> {
+    return this.#page<ScheduledWfRunInfo>(ops.SEARCH_SCHEDULED_WF_RUNS, { ...search, ...page });
+  }
+
+  /** Deletes a ScheduledWfRun: it starts no more WfRuns; those it started stay. */
+  async deleteScheduledWfRun(id: string): Promise<{ id: string }> {
+    const data = await this.request<{ result: Result<{ id: string }> }>(ops.DELETE_SCHEDULED_WF_RUN, { input: { id } });
     return unwrap(data.result);
   }
 

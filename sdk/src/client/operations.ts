@@ -175,3 +175,22 @@ export const COMPLETE_USER_TASK_RUN = `mutation CompleteUserTaskRun($input: Comp
 export const CANCEL_USER_TASK_RUN = `mutation CancelUserTaskRun($input: CancelUserTaskRunInput!) {
   result: cancelUserTaskRun(input: $input) { __typename ... on UserTaskRun { ${USER_TASK_RUN} } ... on Error { message } ${USER_TASK_RUN_ENDED} }
 }`;
+
+const SCHEDULED_WF_RUN = `id wfSpecName majorVersion revision variables cronExpression nextFireAt createdAt lastWfRunId`;
+
+export const SCHEDULE_WF = `mutation ScheduleWf($input: ScheduleWfInput!) {
+  result: scheduleWf(input: $input) { __typename ... on ScheduledWfRun { ${SCHEDULED_WF_RUN} } ${ERRORS} }
+}`;
+
+export const SCHEDULED_WF_RUN_QUERY = `query ScheduledWfRun($id: ID!) { scheduledWfRun(id: $id) { ${SCHEDULED_WF_RUN} } }`;
+
+export const SEARCH_SCHEDULED_WF_RUNS = `query ScheduledWfRuns($first: Int, $after: String, $wfSpecName: String) {
+  page: scheduledWfRuns(first: $first, after: $after, wfSpecName: $wfSpecName) {
+    edges { node { ${SCHEDULED_WF_RUN} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const DELETE_SCHEDULED_WF_RUN = `mutation DeleteScheduledWfRun($input: DeleteScheduledWfRunInput!) {
+  result: deleteScheduledWfRun(input: $input) { __typename ... on DeletedScheduledWfRun { id } ${ERRORS} }
+}`;

@@ -218,3 +218,20 @@ export interface UserTaskRunFilter {
   readonly status?: UserTaskRunStatus;
   readonly userTaskDefName?: string;
 }
+
+/** A schedule that starts a WfRun at each time of a cron expression (UTC); see scheduleWf. */
+export interface ScheduledWfRunInfo {
+  readonly id: string;
+  readonly wfSpecName: string;
+  /** null: the newest major version when it fires. */
+  readonly majorVersion: number | null;
+  /** null: the newest revision (of the major version) when it fires. */
+  readonly revision: number | null;
+  readonly variables: Readonly<Record<string, JsonValue>>;
+  readonly cronExpression: string;
+  /** ISO-8601: when it starts its next WfRun. */
+  readonly nextFireAt: string;
+  readonly createdAt: string;
+  /** The WfRun of its latest firing: `{id}-{fire time in epoch ms}`. */
+  readonly lastWfRunId: string | null;
+}

@@ -10,6 +10,7 @@ import './types/external-event.ts';
 import './types/workflow-event.ts';
 import './types/wf-run.ts';
 import './types/user-task.ts';
+import './types/scheduled-wf-run.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -2,11 +2,13 @@ import type { Command, VersionedWfSpec } from '@gallop/engine';
 import { and, asc, eq, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/db.ts';
+import { claimDueScheduledWfRuns, earliestScheduledWfRun } from '../store/queries/scheduled-wf-runs.ts';
 import { outbox, taskRuns, timers } from '../store/schema.ts';
 import type { CommandOutcome } from './execute-command.ts';
 import { deliver } from './outbox.ts';
+import { fireScheduledWfRun } from './scheduled-wf-run.ts';
 
-/** How long a scheduler holds a due timer or an expired lease while it acts on it. */
+/** How long a scheduler holds a due timer, schedule or expired lease while it acts on it. */
 const CLAIM_MS = 30_000;
 const BATCH = 100;
 /**
@@ -23,10 +25,10 @@ export interface SchedulerOptions {
 }
 
 /**
- * Fires due timers and times out TaskRun attempts whose lease ran out. Both are claimed the way workers claim
- * TaskRuns (FOR UPDATE SKIP LOCKED, with a lease of their own), so several server processes share the work and a
- * crash only delays it. It sleeps until the earliest timer or lease it knows of, and wakes early for a timer set
- * meanwhile, here or (announced through the Cluster) in another process.
+ * Fires due timers and ScheduledWfRuns and times out TaskRun attempts whose lease ran out. All are claimed the way
+ * workers claim TaskRuns (FOR UPDATE SKIP LOCKED, with a lease of their own), so several server processes share the
+ * work and a crash only delays it. It sleeps until the earliest timer, schedule or lease it knows of, and wakes early
+ * for one set meanwhile, here or (announced through the Cluster) in another process.
  */
 export class Scheduler {
   #running = false;
@@ -44,7 +46,7 @@ export class Scheduler {
     this.#loop = this.#run();
   }
 
-  /** A timer was set in this process for `fireAt`. */
+  /** A timer or ScheduledWfRun was set in this process for `fireAt`. */
   timerSet(fireAt: number): void {
     if (fireAt < this.#nextLocal) {
       this.#nextLocal = fireAt;
@@ -61,7 +63,7 @@ export class Scheduler {
   async #run(): Promise<void> {
     while (this.#running) {
       try {
-        const busy = (await this.#deliverOutbox()) + (await this.#fireTimers()) + (await this.#expireLeases());
+        const busy = (await this.#deliverOutbox()) + (await this.#fireTimers()) + (await this.#fireSchedules()) + (await this.#expireLeases());
         if (this.#failing) this.options.log.info('The scheduler fires timers and expires leases again');
         this.#failing = false;
         if (busy > 0) continue;
@@ -92,12 +94,17 @@ export class Scheduler {
     }
   }
 
-  /** When the earliest known timer or lease comes due (epoch ms), so the loop wakes for it rather than polls. */
+  /** When the earliest known timer, schedule or lease comes due (epoch ms), so the loop wakes for it rather than polls. */
   async #nextDue(): Promise<number> {
     const { db } = this.options;
     const [timer] = await db.select({ at: min(timers.fireAt) }).from(timers).where(isNull(timers.lockedUntil));
     const [lease] = await db.select({ at: min(taskRuns.leaseExpiresAt) }).from(taskRuns).where(eq(taskRuns.status, 'TASK_RUNNING'));
-    return Math.min(timer?.at ? new Date(timer.at).getTime() : Number.POSITIVE_INFINITY, lease?.at ? new Date(lease.at).getTime() : Number.POSITIVE_INFINITY);
+    const schedule = await earliestScheduledWfRun(db);
+    return Math.min(
+      timer?.at ? new Date(timer.at).getTime() : Number.POSITIVE_INFINITY,
+      lease?.at ? new Date(lease.at).getTime() : Number.POSITIVE_INFINITY,
+      schedule ?? Number.POSITIVE_INFINITY,
+    );
   }
 
   /** Delivers up to BATCH commands WfRuns owe each other (child WfRuns and their parents); returns how many. */
@@ -147,6 +154,15 @@ export class Scheduler {
         await db.delete(timers).where(and(eq(timers.tenantId, timer.tenantId), eq(timers.wfRunId, timer.wfRunId), eq(timers.timerId, timer.timerId)));
       }
     }
+    return claimed.length;
+  }
+
+  /** Starts the WfRuns of up to BATCH due ScheduledWfRuns and moves each to its next time; returns how many. */
+  async #fireSchedules(): Promise<number> {
+    const { db, clock, execute, log } = this.options;
+    const now = new Date(clock());
+    const claimed = await claimDueScheduledWfRuns(db, now, new Date(now.getTime() + CLAIM_MS), BATCH);
+    for (const row of claimed) await fireScheduledWfRun({ db, clock, execute, log }, row);
     return claimed.length;
   }
 

@@ -314,3 +314,34 @@ export const userTaskRuns = pgTable(
     index('user_task_runs_by_time').on(t.tenantId, t.createdAt.desc()),
   ],
 );
+
+/**
+ * Schedules that start a WfRun at each time of a cron expression (LittleHorse's ScheduledWfRun). The scheduler
+ * claims due rows the way it claims timers; `next_fire_at` is always a time of the expression still to be run.
+ */
+export const scheduledWfRuns = pgTable(
+  'scheduled_wf_runs',
+  {
+    tenantId: tenantId(),
+    id: text('id').notNull(),
+    wfSpecName: text('wf_spec_name').notNull(),
+    /** Unset: the newest major version when it fires. */
+    majorVersion: integer('major_version'),
+    /** Unset: the newest revision of the major version when it fires. */
+    revision: integer('revision'),
+    variables: jsonb('variables').$type<Record<string, JsonValue>>().notNull(),
+    /** Five fields, UNIX style, read in UTC. */
+    cronExpression: text('cron_expression').notNull(),
+    nextFireAt: at('next_fire_at').notNull(),
+    /** Set while a scheduler fires it, so that another one leaves it alone until then. */
+    lockedUntil: at('locked_until'),
+    createdAt: at('created_at').notNull(),
+    /** The WfRun of the latest firing; ids are `{id}-{fire time in epoch ms}`. */
+    lastWfRunId: text('last_wf_run_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('scheduled_wf_runs_due').on(t.nextFireAt),
+    index('scheduled_wf_runs_by_spec').on(t.tenantId, t.wfSpecName, t.id),
+  ],
+);
