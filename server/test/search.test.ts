@@ -106,3 +106,33 @@ describe('searching TaskRuns and ExternalEvents', () => {
     expect((await client.searchExternalEvents({ externalEventDefName: def })).items).toHaveLength(2);
   });
 });
+
+describe('getters and lists of the other objects', () => {
+  it('gets a TaskRun and an ExternalEvent by id, and lists ExternalEventDefs and WorkflowEventDefs by name', async () => {
+    const name = await spec();
+    const run = await client.runWf({ wfSpecName: name, variables: { customer: 'g', tier: 0, wait: true } });
+    const taskRun = (await client.wfRun(run.id))?.nodeRuns.find((n) => n.taskRun)?.taskRun;
+    expect(await client.taskRun(taskRun?.id ?? '')).toMatchObject({ id: taskRun?.id, status: 'TASK_SCHEDULED' });
+    expect(await client.taskRun(`${run.id}/9-9`)).toBeNull();
+
+    const def = unique('zz-event');
+    await client.putExternalEventDef({ name: def });
+    const sent = await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: { ok: 1 } });
+    expect(await client.externalEvent(run.id, sent.guid)).toMatchObject({ guid: sent.guid, content: { ok: 1 }, claimed: false });
+    const thrown = unique('zz-thrown');
+    await client.putWorkflowEventDef({ name: thrown });
+
+    const all = async <T extends { name: string }>(list: (page: { first?: number; after?: string }) => Promise<{ items: readonly T[]; hasNextPage: boolean; endCursor: string | null }>) => {
+      const names: string[] = [];
+      for (let page = await list({ first: 50 }); ; page = await list({ first: 50, after: page.endCursor ?? undefined })) {
+        names.push(...page.items.map((d) => d.name));
+        if (!page.hasNextPage) return names;
+      }
+    };
+    const eventDefs = await all((p) => client.externalEventDefs(p));
+    expect(eventDefs).toContain(def);
+    // Names in the database's collation order: each page's cursor picks up after the last name.
+    expect(new Set(eventDefs).size).toBe(eventDefs.length);
+    expect(await all((p) => client.workflowEventDefs(p))).toContain(thrown);
+  });
+});

@@ -117,6 +117,23 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
+  async externalEventDefs(page: { first?: number; after?: string } = {}): Promise<Page<ExternalEventDefInfo>> {
+    return this.#page<ExternalEventDefInfo>(ops.EXTERNAL_EVENT_DEFS, page);
+  }
+
+  async workflowEventDefs(page: { first?: number; after?: string } = {}): Promise<Page<{ name: string; createdAt: string }>> {
+    return this.#page<{ name: string; createdAt: string }>(ops.WORKFLOW_EVENT_DEFS, page);
+  }
+
+  /** A TaskRun by its id, `{wfRunId}/{taskGuid}`. */
+  async taskRun(id: string): Promise<TaskRunInfo | null> {
+    return (await this.request<{ taskRun: TaskRunInfo | null }>(ops.TASK_RUN_QUERY, { id })).taskRun;
+  }
+
+  async externalEvent(wfRunId: string, guid: string): Promise<ExternalEventInfo | null> {
+    return (await this.request<{ externalEvent: ExternalEventInfo | null }>(ops.EXTERNAL_EVENT_QUERY, { wfRunId, guid })).externalEvent;
+  }
+
   async taskDef(name: string): Promise<TaskDefInfo | null> {
     return (await this.request<{ taskDef: TaskDefInfo | null }>(ops.TASK_DEF_QUERY, { name })).taskDef;
   }

@@ -104,6 +104,20 @@ export const REPORT_TASK_RUNS = `mutation ReportTaskRuns($input: [ReportTaskRunI
   result: reportTaskRuns(input: $input) { __typename ... on BatchedTaskRunReports { reports { taskRunId accepted reason error } } ${ERRORS} }
 }`;
 
+export const EXTERNAL_EVENT_DEFS = `query ExternalEventDefs($first: Int, $after: String) {
+  page: externalEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { hasNextPage endCursor } }
+}`;
+
+export const WORKFLOW_EVENT_DEFS = `query WorkflowEventDefs($first: Int, $after: String) {
+  page: workflowEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { hasNextPage endCursor } }
+}`;
+
+export const TASK_RUN_QUERY = `query TaskRun($id: ID!) { taskRun(id: $id) { ${TASK_RUN} } }`;
+
+export const EXTERNAL_EVENT_QUERY = `query ExternalEvent($wfRunId: ID!, $guid: String!) {
+  externalEvent(wfRunId: $wfRunId, guid: $guid) { wfRunId guid externalEventDefName content createdAt claimed threadRunNumber nodeRunPosition }
+}`;
+
 export const DELETE_WF_RUN = `mutation DeleteWfRun($input: DeleteWfRunInput!) {
   result: deleteWfRun(input: $input) { __typename ... on DeletedWfRun { id } ${ERRORS} }
 }`;

@@ -2,7 +2,7 @@ import { isValidName, isValidWfRunId } from '@gallop/engine';
 import type { JsonValue } from '@gallop/engine';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
-import { findExternalEventDef, insertExternalEventDef } from '../../store/queries/metadata.ts';
+import { findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
 import type { ExternalEventRow } from '../../store/queries/external-events.ts';
@@ -66,6 +66,25 @@ builder.queryFields((t) => ({
     { name: 'ExternalEventConnection' },
     { name: 'ExternalEventEdge' },
   ),
+  externalEventDefs: t.connection(
+    {
+      type: ExternalEventDefRef,
+      description: 'ExternalEventDefs by name.',
+      resolve: (_root, args, { services, tenantId }) =>
+        resolveCursorConnection({ args, toCursor: (row: ExternalEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          pageSize(args.first);
+          return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit);
+        }),
+    },
+    { name: 'ExternalEventDefConnection' },
+    { name: 'ExternalEventDefEdge' },
+  ),
+  externalEvent: t.field({
+    type: ExternalEventRef,
+    nullable: true,
+    args: { wfRunId: t.arg.id({ required: true }), guid: t.arg.string({ required: true }) },
+    resolve: async (_root, args, { services, tenantId }) => (await findExternalEvent(services.db, tenantId, String(args.wfRunId), args.guid)) ?? null,
+  }),
   externalEventDef: t.field({
     type: ExternalEventDefRef,
     nullable: true,

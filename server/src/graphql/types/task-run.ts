@@ -8,7 +8,7 @@ import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
 import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import { searchTaskRuns } from '../../store/queries/wf-runs.ts';
+import { findTaskRun, searchTaskRuns } from '../../store/queries/wf-runs.ts';
 import { decodeCursor, encodeCursor, NotFoundError, pageSize, TaskStatusEnum, ValidationError } from './common.ts';
 
 export const MAX_CLAIM = 100;
@@ -16,6 +16,18 @@ export const MAX_WAIT_MS = 60_000;
 const MIN_LEASE_MS = 1_000;
 
 builder.queryFields((t) => ({
+  taskRun: t.field({
+    type: TaskRunRef,
+    nullable: true,
+    description: 'A TaskRun by its id, `{wfRunId}/{taskGuid}`.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, { services, tenantId }) => {
+      const id = String(args.id);
+      const slash = id.lastIndexOf('/');
+      if (slash < 0) return null;
+      return (await findTaskRun(services.db, tenantId, id.slice(0, slash), id.slice(slash + 1))) ?? null;
+    },
+  }),
   taskRuns: t.connection(
     {
       type: TaskRunRef,

@@ -3,10 +3,12 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
-import { findWorkflowEventDef, insertWorkflowEventDef } from '../../store/queries/metadata.ts';
+import { findWorkflowEventDef, insertWorkflowEventDef, listWorkflowEventDefs } from '../../store/queries/metadata.ts';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
 import { workflowEvents } from '../../store/schema.ts';
-import { ErrorInterface, NotFoundError, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, pageSize, ValidationError } from './common.ts';
 
 type WorkflowEventRow = typeof workflowEvents.$inferSelect;
 
@@ -58,6 +60,25 @@ builder.mutationFields((t) => ({
 }));
 
 builder.queryFields((t) => ({
+  workflowEventDef: t.field({
+    type: WorkflowEventDefRef,
+    nullable: true,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_root, { name }, { services, tenantId }) => (await findWorkflowEventDef(services.db, tenantId, name)) ?? null,
+  }),
+  workflowEventDefs: t.connection(
+    {
+      type: WorkflowEventDefRef,
+      description: 'WorkflowEventDefs by name.',
+      resolve: (_root, args, { services, tenantId }) =>
+        resolveCursorConnection({ args, toCursor: (row: WorkflowEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          pageSize(args.first);
+          return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit);
+        }),
+    },
+    { name: 'WorkflowEventDefConnection' },
+    { name: 'WorkflowEventDefEdge' },
+  ),
   awaitWorkflowEvent: t.field({
     type: WorkflowEventRef,
     description: 'The first WorkflowEvent of the given defs that the WfRun threw, waiting up to timeoutMs for one (LittleHorse).',

@@ -128,7 +128,19 @@ export async function insertExternalEventDef(db: Queryable, tenantId: string, de
   return row;
 }
 
+/** ExternalEventDefs by name, after `after`. */
+export async function listExternalEventDefs(db: Queryable, tenantId: string, after: string | undefined, limit: number): Promise<ExternalEventDefRow[]> {
+  const where = after === undefined ? eq(externalEventDefs.tenantId, tenantId) : and(eq(externalEventDefs.tenantId, tenantId), gt(externalEventDefs.name, after));
+  return db.select().from(externalEventDefs).where(where).orderBy(asc(externalEventDefs.name)).limit(limit);
+}
+
 export type WorkflowEventDefRow = typeof workflowEventDefs.$inferSelect;
+
+/** WorkflowEventDefs by name, after `after`. */
+export async function listWorkflowEventDefs(db: Queryable, tenantId: string, after: string | undefined, limit: number): Promise<WorkflowEventDefRow[]> {
+  const where = after === undefined ? eq(workflowEventDefs.tenantId, tenantId) : and(eq(workflowEventDefs.tenantId, tenantId), gt(workflowEventDefs.name, after));
+  return db.select().from(workflowEventDefs).where(where).orderBy(asc(workflowEventDefs.name)).limit(limit);
+}
 
 export async function findWorkflowEventDef(db: Queryable, tenantId: string, name: string): Promise<WorkflowEventDefRow | undefined> {
   const [row] = await db
