@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
 import { GallopError } from './graphql/errors.ts';
 import { schema } from './graphql/schema.ts';
-import { useNoNulCharacters } from './graphql/use-no-nul-characters.ts';
+import { useStorableText } from './graphql/use-storable-text.ts';
 import { useOperationLog } from './graphql/use-operation-log.ts';
 import { jsonReply, serveEndpoint } from './observability/endpoint.ts';
 import type { Endpoint } from './observability/endpoint.ts';
@@ -154,7 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     logging: false,
-    plugins: [useNoNulCharacters(), useOperationLog(log)],
+    plugins: [useStorableText(), useOperationLog(log)],
   });
 
   const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;

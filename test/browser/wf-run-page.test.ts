@@ -77,7 +77,7 @@ describe('the WfRun page', () => {
     browser = await launchBrowser();
     await client.putTaskDef({ name: taskDefName, inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR' });
     await client.putWfSpec(spec);
-  }, 60_000);
+  }, 240_000); // a UI build and a server start; slow when the machine is busy
 
   afterAll(async () => {
     await worker?.stop();
