@@ -23,7 +23,7 @@ describe('Cluster', () => {
       close: async () => {},
     };
     const logged: string[] = [];
-    const cluster = new Cluster(store, 'p1', { events() {}, tasks() {}, wake() {}, deleted() {} }, (message) => logged.push(message));
+    const cluster = new Cluster(store, 'p1', { events() {}, tasks() {}, wake() {}, deleted() {}, resync() {} }, (message) => logged.push(message));
 
     cluster.announce({ events: [['default', 'w1', 5]], tasks: [['default', 'charge', 1]] });
     await firstFailure;
@@ -34,5 +34,29 @@ describe('Cluster', () => {
 
     expect(sent).toEqual([{ p: 'p1', e: [['default', 'w1', 7], ['default', 'w2', 1]], t: [['default', 'charge', 3]] }]);
     expect(logged).toHaveLength(1);
+  });
+
+  it('asks to look again each time listening restarts after a lost connection, not when it first starts', async () => {
+    let onListen: (() => void) | undefined;
+    const store: Store = {
+      kind: 'postgres',
+      db: undefined as never,
+      listen: async (_channel, _onMessage, callback) => {
+        onListen = callback;
+        onListen?.();
+        return async () => {};
+      },
+      notify: async () => {},
+      close: async () => {},
+    };
+    let resyncs = 0;
+    const cluster = new Cluster(store, 'p1', { events() {}, tasks() {}, wake() {}, deleted() {}, resync: () => resyncs++ }, () => {});
+    await cluster.start();
+    expect(resyncs).toBe(0);
+    // As postgres.js does once it has listened again on a new connection.
+    onListen?.();
+    onListen?.();
+    expect(resyncs).toBe(2);
+    await cluster.close();
   });
 });

@@ -23,6 +23,8 @@ export interface ClusterHandlers {
   tasks(tenantId: string, taskDefName: string, count: number): void;
   wake(at: number): void;
   deleted(tenantId: string, wfRunId: string): void;
+  /** News may have been lost (the LISTEN connection dropped and came back): whoever waits on it looks again. */
+  resync(): void;
 }
 
 /**
@@ -54,7 +56,15 @@ export class Cluster {
 
   async start(): Promise<void> {
     if (!this.enabled) return;
-    this.#unlisten = await this.store.listen(CHANNEL, (payload) => this.#receive(payload));
+    let listening = false;
+    this.#unlisten = await this.store.listen(
+      CHANNEL,
+      (payload) => this.#receive(payload),
+      () => {
+        if (listening) this.handlers.resync();
+        listening = true;
+      },
+    );
   }
 
   announce(news: News): void {
