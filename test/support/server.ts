@@ -17,6 +17,8 @@ export interface ServerProcess {
   output(): string;
   client(): GallopClient;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing is flushed or closed. Resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -68,6 +70,15 @@ export async function startServer(
     async stop() {
       await Promise.all(clients.map((c) => c.close()));
       await stopProcess(child);
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+    },
+    async kill() {
+      await Promise.all(clients.map((c) => c.close()));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGKILL');
+        await exited;
+      }
       if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };

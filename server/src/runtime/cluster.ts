@@ -3,6 +3,8 @@ import type { Store } from '../store/db.ts';
 const CHANNEL = 'gallop';
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7000;
+/** How long news that could not be sent waits before the next try. */
+const RETRY_MS = 500;
 
 /** News for other server processes: WfRuns that have new events, TaskDefs that have new TaskRuns, new timers. */
 export interface News {
@@ -21,6 +23,8 @@ export interface ClusterHandlers {
   tasks(tenantId: string, taskDefName: string, count: number): void;
   wake(at: number): void;
   deleted(tenantId: string, wfRunId: string): void;
+  /** News may have been lost (the LISTEN connection dropped and came back): whoever waits on it looks again. */
+  resync(): void;
 }
 
 /**
@@ -52,7 +56,15 @@ export class Cluster {
 
   async start(): Promise<void> {
     if (!this.enabled) return;
-    this.#unlisten = await this.store.listen(CHANNEL, (payload) => this.#receive(payload));
+    let listening = false;
+    this.#unlisten = await this.store.listen(
+      CHANNEL,
+      (payload) => this.#receive(payload),
+      () => {
+        if (listening) this.handlers.resync();
+        listening = true;
+      },
+    );
   }
 
   announce(news: News): void {
@@ -80,6 +92,7 @@ export class Cluster {
   async #flush(): Promise<void> {
     // Let the commits finishing in this turn of the event loop join the same NOTIFY.
     await new Promise((resolve) => setImmediate(resolve));
+    let failing = false;
     try {
       while (this.#events.size > 0 || this.#tasks.size > 0 || this.#wake !== Number.POSITIVE_INFINITY) {
         const events = [...this.#events.values()];
@@ -88,13 +101,38 @@ export class Cluster {
         this.#events = new Map();
         this.#tasks = new Map();
         this.#wake = Number.POSITIVE_INFINITY;
-        for (const payload of this.#payloads(events, tasks, wake)) await this.store.notify(CHANNEL, payload);
+        try {
+          for (const payload of this.#payloads(events, tasks, wake)) await this.store.notify(CHANNEL, payload);
+          failing = false;
+        } catch (error) {
+          // Other processes wait on this news (claims, subscribers, timers): keep it and send it again, with what
+          // gathers meanwhile, once the connection is back. A part already sent is harmless to send twice.
+          if (!failing) this.log(`Could not notify other server processes; retrying every ${RETRY_MS} ms`, error);
+          failing = true;
+          this.#keep(events, tasks, wake);
+          if (this.#closed) return;
+          await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        }
       }
-    } catch (error) {
-      this.log('Could not notify other server processes', error);
     } finally {
       this.#flushing = undefined;
     }
+  }
+
+  /** Puts unsent news back with what was announced since. */
+  #keep(events: News['events'], tasks: News['tasks'], wake: number): void {
+    for (const entry of events) {
+      const key = `${entry[0]}\u0000${entry[1]}`;
+      const newer = this.#events.get(key);
+      if (!newer || newer[2] < entry[2]) this.#events.set(key, entry);
+    }
+    for (const [tenant, name, count] of tasks) {
+      const key = `${tenant}\u0000${name}`;
+      const pending = this.#tasks.get(key);
+      if (pending) pending[2] += count;
+      else this.#tasks.set(key, [tenant, name, count]);
+    }
+    this.#wake = Math.min(this.#wake, wake);
   }
 
   *#payloads(events: News['events'], tasks: News['tasks'], wake: number): Generator<string> {

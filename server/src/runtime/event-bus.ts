@@ -38,6 +38,12 @@ export class EventBus {
     };
   }
 
+  /** Tells every subscriber to read its WfRun's log again: news from other processes may have been lost. */
+  resync(): void {
+    // Past any seq: each reads whatever the log holds beyond what it has seen.
+    for (const set of this.#listeners.values()) for (const listener of [...set]) listener({ upToSeq: Number.MAX_SAFE_INTEGER });
+  }
+
   publish(tenantId: string, wfRunId: string, message: BusMessage): void {
     for (const listener of [...this.#everything]) listener(tenantId, wfRunId);
     const set = this.#listeners.get(`${tenantId}\u0000${wfRunId}`);

@@ -37,6 +37,8 @@ export class Scheduler {
   #nextLocal = Number.POSITIVE_INFINITY;
   /** Set while passes keep failing, so a database outage logs one error a streak, not one a second. */
   #failing = false;
+  /** What a failed pass claimed and did not get to: still under this process's claim, the next pass takes it first. */
+  readonly #left = { outbox: new Left<typeof outbox.$inferSelect>(), timers: new Left<typeof timers.$inferSelect>(), leases: new Left<ExpiredLease>() };
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -123,11 +125,12 @@ export class Scheduler {
       .set({ lockedUntil: new Date(now.getTime() + CLAIM_MS) })
       .where(sql`(${outbox.tenantId}, ${outbox.wfRunId}, ${outbox.id}) in (${waiting})`)
       .returning();
-    for (const row of claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+    const rows = [...this.#left.outbox.take(now.getTime()), ...claimed].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    await this.#left.outbox.actInOrder(rows, now.getTime() + CLAIM_MS, async (row) => {
       await deliver({ db, execute: this.options.execute, log }, row.tenantId, row.effect);
       await db.delete(outbox).where(and(eq(outbox.tenantId, row.tenantId), eq(outbox.wfRunId, row.wfRunId), eq(outbox.id, row.id)));
-    }
-    return claimed.length;
+    });
+    return rows.length;
   }
 
   /** Fires up to BATCH due timers; returns how many it claimed. */
@@ -146,15 +149,16 @@ export class Scheduler {
       .set({ lockedUntil: new Date(now.getTime() + CLAIM_MS) })
       .where(sql`(${timers.tenantId}, ${timers.wfRunId}, ${timers.timerId}) in (${due})`)
       .returning();
-    for (const timer of claimed) {
+    const rows = [...this.#left.timers.take(now.getTime()), ...claimed];
+    await this.#left.timers.actInOrder(rows, now.getTime() + CLAIM_MS, async (timer) => {
       const outcome = await this.options.execute(timer.tenantId, timer.wfRunId, { type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose });
       // A fired timer is deleted by its command's own write; one with nothing left to do goes here.
       if (!outcome.ok) {
         this.options.log.debug({ wfRunId: timer.wfRunId, timerId: timer.timerId, rejection: outcome.rejection.code }, 'Dropping a timer its WfRun no longer waits for');
         await db.delete(timers).where(and(eq(timers.tenantId, timer.tenantId), eq(timers.wfRunId, timer.wfRunId), eq(timers.timerId, timer.timerId)));
       }
-    }
-    return claimed.length;
+    });
+    return rows.length;
   }
 
   /** Starts the WfRuns of up to BATCH due ScheduledWfRuns and moves each to its next time; returns how many. */
@@ -182,7 +186,8 @@ export class Scheduler {
       .where(sql`(${taskRuns.tenantId}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) in (${expired})`)
       .returning({ tenantId: taskRuns.tenantId, wfRunId: taskRuns.wfRunId, taskGuid: taskRuns.taskGuid, attempt: taskRuns.attempt, workerId: taskRuns.workerId });
     if (claimed.length > 0) this.options.log.info({ count: claimed.length }, 'TaskRun leases expired: reporting TIMEOUT');
-    for (const run of claimed) {
+    const rows = [...this.#left.leases.take(now.getTime()), ...claimed];
+    await this.#left.leases.actInOrder(rows, now.getTime() + CLAIM_MS, async (run) => {
       const outcome = await this.options.execute(run.tenantId, run.wfRunId, {
         type: 'ReportTaskAttempt',
         taskGuid: run.taskGuid,
@@ -198,7 +203,47 @@ export class Scheduler {
           .set({ leaseExpiresAt: null })
           .where(and(eq(taskRuns.tenantId, run.tenantId), eq(taskRuns.wfRunId, run.wfRunId), eq(taskRuns.taskGuid, run.taskGuid)));
       }
+    });
+    return rows.length;
+  }
+}
+
+interface ExpiredLease {
+  readonly tenantId: string;
+  readonly wfRunId: string;
+  readonly taskGuid: string;
+  readonly attempt: number;
+  readonly workerId: string | null;
+}
+
+/**
+ * The claimed rows of one kind that a failed pass did not get to. A dropped connection fails the queries in flight
+ * on it, so one command of a batch of 100 fails; the rest (that one first, to keep their order) wait here for the
+ * next pass, within IDLE_MS, instead of sitting out the claim for CLAIM_MS. Once the claim runs out they are
+ * anyone's again and are dropped here, so a row that keeps failing goes back to being retried once per claim.
+ */
+class Left<T extends object> {
+  #rows: T[] = [];
+  /** When each row's claim runs out: a row kept again keeps its first claim's end. */
+  readonly #claimedUntil = new WeakMap<T, number>();
+
+  /** The rows left by the last failed pass whose claim still holds at `now`, emptying the list. */
+  take(now: number): T[] {
+    const rows = this.#rows.filter((row) => (this.#claimedUntil.get(row) ?? 0) > now);
+    this.#rows = [];
+    return rows;
+  }
+
+  /** Acts on `rows` in order; when one fails, keeps it and the rest, rows new in this pass claimed until `claimedUntil`, and rethrows. */
+  async actInOrder(rows: readonly T[], claimedUntil: number, act: (row: T) => Promise<void>): Promise<void> {
+    for (const [i, row] of rows.entries()) {
+      try {
+        await act(row);
+      } catch (error) {
+        this.#rows = rows.slice(i);
+        for (const kept of this.#rows) if (!this.#claimedUntil.has(kept)) this.#claimedUntil.set(kept, claimedUntil);
+        throw error;
+      }
     }
-    return claimed.length;
   }
 }

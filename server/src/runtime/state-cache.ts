@@ -37,6 +37,10 @@ export class StateCache {
     }
   }
 
+  clear(): void {
+    this.#entries.clear();
+  }
+
   delete(tenantId: string, wfRunId: string): void {
     this.#entries.delete(`${tenantId}\u0000${wfRunId}`);
   }

@@ -102,6 +102,14 @@ export class TaskDispatch {
     return row ? leaseExpiresAt : undefined;
   }
 
+  /** Wakes every waiting claim to look at the queue again: news of new TaskRuns may have been lost. */
+  wakeAll(): void {
+    // Claims between their query and their wait see the new generation and query again too.
+    for (const key of new Set([...this.#generation.keys(), ...this.#waiters.keys()])) this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
+    for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.wake();
+    this.#waiters.clear();
+  }
+
   /** Resolves every waiting claim at once, empty-handed, and takes no more (used at shutdown). */
   releaseAll(): void {
     this.#closed = true;

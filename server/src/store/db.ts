@@ -24,8 +24,12 @@ export interface Store {
   readonly db: Db;
   /** 'postgres' when DATABASE_URL names a server; 'pglite' for the embedded database. */
   readonly kind: 'postgres' | 'pglite';
-  /** Calls `onMessage` for each NOTIFY on `channel`; resolves to a function that stops listening. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onMessage` for each NOTIFY on `channel`, and `onListen` each time listening starts: first, and again
+   * whenever a lost connection comes back (NOTIFYs sent while it was away are lost). Resolves to a function that
+   * stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   /** Sends a NOTIFY outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /** Idempotent: a second call waits for the first. */
@@ -71,8 +75,9 @@ async function openPostgres(url: string): Promise<Store> {
   return {
     db,
     kind: 'postgres',
-    async listen(channel, onMessage) {
-      const { unlisten } = await sql.listen(channel, onMessage);
+    async listen(channel, onMessage, onListen) {
+      // postgres.js listens again by itself after a lost connection, and then calls onListen again.
+      const { unlisten } = await sql.listen(channel, onMessage, onListen);
       return unlisten;
     },
     async notify(channel, payload) {
@@ -118,8 +123,10 @@ async function openPglite(dataDir: string): Promise<Store> {
   return {
     db,
     kind: 'pglite',
-    async listen(channel, onMessage) {
+    async listen(channel, onMessage, onListen) {
       const unlisten = await pglite.listen(channel, onMessage);
+      // In process: its connection is never lost.
+      onListen?.();
       return async () => unlisten();
     },
     async notify(channel, payload) {
