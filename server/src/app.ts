@@ -23,7 +23,6 @@ import { EventBus } from './runtime/event-bus.ts';
 import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
 import { Metadata } from './runtime/metadata.ts';
-import { OWES_ANOTHER_WF_RUN } from './runtime/projections.ts';
 import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
@@ -95,7 +94,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   await cluster.start();
 
-  const afterCommit = (tenantId: string, wfRunId: string, events: readonly StoredEvent[]) => {
+  const afterCommit = (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean) => {
     bus.publish(tenantId, wfRunId, { events });
     const scheduled = new Map<string, number>();
     for (const { event } of events) {
@@ -105,9 +104,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     let wake: number | undefined;
     for (const { event } of events) {
       if (event.type === 'TimerSet') wake = Math.min(wake ?? Number.POSITIVE_INFINITY, event.fireAt);
-      // The outbox row this event wrote is due now.
-      if (OWES_ANOTHER_WF_RUN.has(event.type)) wake = Math.min(wake ?? Number.POSITIVE_INFINITY, clock());
     }
+    // The outbox rows this command wrote are due now (only WfRuns with a parent or children write any).
+    if (owesOthers) wake = Math.min(wake ?? Number.POSITIVE_INFINITY, clock());
     if (wake !== undefined) scheduler?.timerSet(wake);
     const last = events[events.length - 1];
     cluster.announce({

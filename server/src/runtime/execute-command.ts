@@ -25,7 +25,8 @@ export interface CommandDeps {
   /** Counts each command, its outcome, its duration and the events it appended. */
   readonly metrics: Metrics;
   /** Runs once the command's writes are durable. */
-  readonly afterCommit: (tenantId: string, wfRunId: string, events: readonly StoredEvent[]) => void;
+  /** `owesOthers`: the write put commands for other WfRuns in the outbox. */
+  readonly afterCommit: (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean) => void;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -100,7 +101,7 @@ async function decideAndWrite(
     const lastSeq = firstSeq + result.events.length - 1;
     deps.cache.set(tenantId, wfRunId, { state: result.state, seq: lastSeq });
     const events = stored(tenantId, wfRunId, firstSeq, result.events);
-    deps.afterCommit(tenantId, wfRunId, events);
+    deps.afterCommit(tenantId, wfRunId, events, result.effects.some((e) => e.type === 'RunChildWf' || e.type === 'NotifyParentWfRun' || e.type === 'RescueParentWfRun'));
     return { ok: true, row: wfRunRowOf(tenantId, result.state, lastSeq, ctx.now), events };
   }
 }

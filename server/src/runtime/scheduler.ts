@@ -35,6 +35,8 @@ export class Scheduler {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #nextLocal = Number.POSITIVE_INFINITY;
+  /** When the current sleep ends: only something due before then is worth waking for. */
+  #sleepUntil = Number.POSITIVE_INFINITY;
   /** Set while passes keep failing, so a database outage logs one error a streak, not one a second. */
   #failing = false;
   /** What a failed pass claimed and did not get to: still under this process's claim, the next pass takes it first. */
@@ -50,10 +52,9 @@ export class Scheduler {
 
   /** A timer or ScheduledWfRun was set in this process for `fireAt`. */
   timerSet(fireAt: number): void {
-    if (fireAt < this.#nextLocal) {
-      this.#nextLocal = fireAt;
-      this.#wake?.();
-    }
+    if (fireAt < this.#nextLocal) this.#nextLocal = fireAt;
+    // A lease that runs out in a minute need not wake a loop that looks again within the second.
+    if (fireAt < this.#sleepUntil) this.#wake?.();
   }
 
   async close(): Promise<void> {
@@ -85,6 +86,7 @@ export class Scheduler {
       const now = this.options.clock();
       if (this.#nextLocal <= now) this.#nextLocal = Number.POSITIVE_INFINITY;
       const sleep = Math.max(0, Math.min(IDLE_MS, this.#nextLocal - now, next - now));
+      this.#sleepUntil = now + sleep;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, sleep);
         this.#wake = () => {
@@ -93,6 +95,7 @@ export class Scheduler {
         };
       });
       this.#wake = undefined;
+      this.#sleepUntil = Number.NEGATIVE_INFINITY;
     }
   }
 
