@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { drainGallop, offerGallopLoad } from './gallop-phases.ts';
 import type { GallopDrain, GallopLatency } from './gallop-phases.ts';
 import { putNoopWorkflows, startGallop } from './gallop-server.ts';
@@ -30,6 +31,8 @@ const LATENCY_CONCURRENCY = 16;
 const BOSS_BATCH = env('BOSS_BATCH', 100);
 const JOBS = WF_RUNS * TASKS;
 
+// The machine is shared: the load average beside the figures says how much of it the benchmark had.
+const loadAtStart = loadavg()[0] ?? NaN;
 const baseUrl = process.env.DATABASE_URL;
 const db = baseUrl ? await freshDatabase(baseUrl, 'gallop_bench') : undefined;
 const suffix = Date.now().toString(36);
@@ -65,6 +68,8 @@ const drains = new Map<number, (GallopDrain & Commits)[]>(CONCURRENCIES.map((c) 
 const latencies: (GallopLatency & Commits)[] = [];
 const graphile = new Map<number, PeerRound[]>(PEER_CONCURRENCIES.map((c) => [c, []]));
 const boss = new Map<number, PeerRound[]>(PEER_CONCURRENCIES.map((c) => [c, []]));
+const where = db ? `PostgreSQL ${db.version}` : 'PGlite (in memory)';
+console.log(`Gallop e2e on ${where}: median of ${ROUNDS === 1 ? '1 round' : `${ROUNDS} rounds`} (min–max)`);
 for (let round = 0; round < ROUNDS; round++) {
   for (const concurrency of CONCURRENCIES) {
     const idPrefix = `drain-${suffix}-${round}-${concurrency}`;
@@ -84,13 +89,11 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-const where = db ? `PostgreSQL ${db.version}` : 'PGlite (in memory)';
 const commitsText = (commits: (number | undefined)[], units: number, unit: string) => {
   const known = commits.filter((x): x is number => x !== undefined).map((x) => x / units);
   return known.length ? `  ${medianOf(known, 2)} commits/${unit}` : '';
 };
 const started = [...drains.values()].flat().map((d) => d.startedPerSecond);
-console.log(`Gallop e2e on ${where}: medians of ${ROUNDS} rounds (min–max)`);
 console.log(`WfRuns started up front by runWf, ${START_LANES} calls in flight: ${medianOf(started)} WfRuns/s`);
 console.log(`Drain ${fixed(WF_RUNS)} ${TASKS}-task WfRuns (${fixed(JOBS)} TaskRuns), one TaskWorker of concurrency c:`);
 for (const [c, rounds] of drains) {
@@ -119,6 +122,8 @@ if (db) {
   const added = (results: Map<number, PeerRound[]>) => fixed(median([...results.values()].flat().map((r) => r.enqueuedPerSecond)));
   console.log(`  (bulk add: graphile-worker ${added(graphile)} jobs/s, pg-boss ${added(boss)} jobs/s; pg-boss polls every ${PG_BOSS_POLLING_SECONDS} s, its minimum)`);
 }
+
+console.log(`Load average ${fixed(loadAtStart, 1)} at start, ${fixed(loadavg()[0] ?? NaN, 1)} at end, on ${availableParallelism()} CPUs`);
 
 await shared?.close();
 await db?.drop();
