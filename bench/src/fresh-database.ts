@@ -8,7 +8,7 @@ export interface FreshDatabase {
   /**
    * Committed transactions in this database so far (pg_stat_database.xact_commit), read once every other client
    * connection to it has closed: a backend reports its counts up to 10 s late while it stays connected, and at
-   * once when it exits. The read itself is one more commit; callers take differences, so that cancels out.
+   * once when it exits. The reads themselves are a few commits of this connection's, negligible beside a phase's.
    */
   commits(): Promise<number>;
   /** Drops the database, disconnecting anyone still in it. */
