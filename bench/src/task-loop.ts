@@ -1,10 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createApp, createLogger } from '@gallop/server';
-import { GallopClient, TaskWorker, Workflow } from '@gallop/sdk';
+import { TaskWorker } from '@gallop/sdk';
 import { sql } from 'drizzle-orm';
-import WebSocket from 'ws';
+import { putNoopWorkflows, startGallop } from './gallop-server.ts';
+import { median, percentile, range } from './stats.ts';
 
 // The full loop through GraphQL over HTTP: runWf -> claimTaskRuns (long-poll) -> task -> reportTaskRun -> advance,
 // with the server, the worker and the load in one process on this machine's two cores (as reference/peers.md
@@ -16,50 +14,20 @@ const LATENCY_RUNS = Number(process.env.LATENCY_RUNS ?? 100);
 const THROUGHPUT_RUNS = Number(process.env.THROUGHPUT_RUNS ?? 600);
 const IN_FLIGHT = 64;
 
-// Warnings and errors only: the figures are the output.
-const app = await createApp({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://', log: createLogger({ level: 'warn' }) });
-const server = createServer((req, res) => app.handle(req, res));
-app.attach(server);
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-const client = new GallopClient({ url, webSocketImpl: WebSocket });
+const gallop = await startGallop(process.env.DATABASE_URL);
+const { app, client } = gallop;
 const suffix = Date.now().toString(36);
-
-await client.putTaskDef({ name: `noop-${suffix}`, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
-for (const tasks of [1, 3]) {
-  await client.putWfSpec(
-    new Workflow(`bench-${tasks}-${suffix}`, (wf) => {
-      const n = wf.declareInt('n');
-      for (let i = 0; i < tasks; i++) n.assign(wf.execute(`noop-${suffix}`, n));
-    }).compile(),
-  );
-}
-const worker = new TaskWorker({ client, taskDefName: `noop-${suffix}`, fn: ({ n }) => (n as number) + 1, concurrency: IN_FLIGHT, pollWaitMs: 10_000 });
+const names = await putNoopWorkflows(client, suffix, [1, 3]);
+const worker = new TaskWorker({ client, taskDefName: names.taskDefName, fn: ({ n }) => (n as number) + 1, concurrency: IN_FLIGHT, pollWaitMs: 10_000 });
 worker.start();
-
-// The bench learns that a WfRun ended from the server's in-process event bus: instrumentation, so that the
-// figures measure the task loop and not a GraphQL subscription per WfRun.
-function waitCompleted(id: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const stop = app.services.bus.subscribe('default', id, (message) => {
-      for (const { event } of 'events' in message ? message.events : []) {
-        if (event.type === 'WfRunCompleted' || event.type === 'WfRunFailed') {
-          stop();
-          if (event.type === 'WfRunCompleted') resolve();
-          else reject(new Error(`WfRun ${id} failed`));
-        }
-      }
-    });
-  });
-}
 
 async function latencyRound(round: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < LATENCY_RUNS; i++) {
     const id = `lat-${suffix}-${round}-${i}`;
     const start = performance.now();
-    const done = waitCompleted(id);
-    await client.runWf({ wfSpecName: `bench-1-${suffix}`, id, variables: { n: i } });
+    const done = gallop.waitCompleted(id);
+    await client.runWf({ wfSpecName: names.wfSpecName(1), id, variables: { n: i } });
     await done;
     times.push(performance.now() - start);
   }
@@ -80,8 +48,8 @@ async function throughputRound(round: number): Promise<{ tasksPerSecond: number;
     while (next < THROUGHPUT_RUNS) {
       const i = next++;
       const id = `tp-${suffix}-${round}-${i}`;
-      const done = waitCompleted(id);
-      await client.runWf({ wfSpecName: `bench-3-${suffix}`, id, variables: { n: i } });
+      const done = gallop.waitCompleted(id);
+      await client.runWf({ wfSpecName: names.wfSpecName(3), id, variables: { n: i } });
       await done;
     }
   });
@@ -91,15 +59,6 @@ async function throughputRound(round: number): Promise<{ tasksPerSecond: number;
   const tasks = THROUGHPUT_RUNS * 3;
   return { tasksPerSecond: tasks / seconds, commitsPerTask: before === undefined || after === undefined ? undefined : (after - before) / tasks };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? NaN;
-};
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-};
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (in memory)';
 console.log(`Gallop task loop on ${db}: ${ROUNDS} rounds; latency over ${LATENCY_RUNS} sequential 1-task WfRuns, throughput over ${THROUGHPUT_RUNS} 3-task WfRuns with ${IN_FLIGHT} in flight`);
@@ -119,12 +78,8 @@ for (let round = 0; round < ROUNDS; round++) {
       `${tasksPerSecond.toFixed(0)} tasks/s${commitsPerTask === undefined ? '' : `, ${commitsPerTask.toFixed(2)} commits/task`}`,
   );
 }
-const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 console.log(`median: 1-task WfRun end to end p50 ${median(p50s).toFixed(1)} ms (${range(p50s, 1)}), p99 ${median(p99s).toFixed(1)} ms (${range(p99s, 1)})`);
 console.log(`median: ${median(rates).toFixed(0)} tasks/s (${range(rates, 0)})${commitRates.length ? `, ${median(commitRates).toFixed(2)} commits/task (${range(commitRates, 2)})` : ''}`);
 
 await worker.stop();
-await client.close();
-server.closeAllConnections();
-server.close();
-await app.close();
+await gallop.close();
