@@ -25,9 +25,7 @@ export function rescueThreadRun(s: Session, command: RescueThreadRun): Rejection
 function rescue(s: Session, number: number, skipCurrentNode: boolean): void {
   const failedNode = s.thread(number).currentNodeRun?.nodeName;
   s.emit({ type: 'ThreadRunRescued', threadRunNumber: number, skipCurrentNode });
-  for (const child of s.state.threadRuns) {
-    if (child.parentThreadRunNumber === number) resumeThread(s, child.number, 'PARENT_FAILED');
-  }
+  resumeHaltedByFailure(s, number);
   if (!skipCurrentNode && failedNode) arriveAt(s, s.thread(number), failedNode);
 
   const parentNumber = s.thread(number).parentThreadRunNumber;
@@ -35,6 +33,15 @@ function rescue(s: Session, number: number, skipCurrentNode: boolean): void {
   const waiting = parent?.currentNodeRun?.nodeType;
   if (parent && parent.status === 'ERROR' && parent.failure?.name === 'CHILD_FAILURE' && (waiting === 'WAIT_FOR_THREADS' || waiting === 'EXIT')) {
     rescue(s, parent.number, false);
+  }
+}
+
+/** A failure halts every live descendant PARENT_FAILED (advance.ts haltDescendants); a rescue lifts it from all. */
+function resumeHaltedByFailure(s: Session, parent: number): void {
+  for (const child of s.state.threadRuns) {
+    if (child.parentThreadRunNumber !== parent) continue;
+    resumeThread(s, child.number, 'PARENT_FAILED');
+    resumeHaltedByFailure(s, child.number);
   }
 }
 

@@ -82,3 +82,51 @@ describe('RescueThreadRun', () => {
     expect(run.send({ type: 'RescueThreadRun', threadRunNumber: 9 })).toBe('UNKNOWN_THREAD_RUN');
   });
 });
+
+describe('rescuing a thread whose failure halted grandchildren', () => {
+  // Thread 0 starts `middle`, which starts `leaf` (a task) and waits for it; then thread 0's own task fails.
+  const deep: VersionedWfSpec = {
+    name: 'deep',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+          spawn: { type: 'START_THREAD', threadSpecName: 'middle', outgoingEdges: [{ sinkNodeName: 'work' }] },
+          work: { type: 'TASK', taskDefName: 'work', outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+      middle: {
+        variableDefs: [{ name: 'leafNumber', type: 'INT' }],
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+          spawn: { type: 'START_THREAD', threadSpecName: 'leaf', outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'leafNumber', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+          wait: { type: 'WAIT_FOR_THREADS', threads: [{ type: 'VARIABLE', variableName: 'leafNumber' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+      leaf: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] },
+          work: { type: 'TASK', taskDefName: 'work', outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+    },
+  };
+
+  it('lets every descendant the failure halted run again, not only the children', () => {
+    const run = new TestRun(deep, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('0-2', { status: 'ERROR', message: 'broke' });
+    expect(run.state?.threadRuns.map((t) => [t.status, t.haltReasons ?? []])).toEqual([['ERROR', []], ['HALTED', ['PARENT_FAILED']], ['HALTED', ['PARENT_FAILED']]]);
+    run.send({ type: 'RescueThreadRun' });
+    run.report('2-1', { status: 'SUCCESS', output: 'leaf' });
+    run.report('0-3', { status: 'SUCCESS', output: 'root' }, { attempt: 0 });
+    expect(run.state?.threadRuns.map((t) => t.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(run.state?.status).toBe('COMPLETED');
+  });
+});
