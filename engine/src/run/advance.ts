@@ -17,7 +17,7 @@ import { arriveAtUserTask, cancelUserTaskOfHaltedThread, checkUserTask } from '.
 import { arriveAtWaitForCondition, checkWaitForCondition } from './nodes/wait-for-condition.ts';
 import type { ArriveHandler, CheckHandler } from './nodes/types.ts';
 import type { Session } from './session.ts';
-import { initialValues } from './variables.ts';
+import { handlerVariables } from './variables.ts';
 import { handlerFor } from './failure-handlers.ts';
 import { finishHalting, haltThread, resumeThread } from './halting.ts';
 import { settleInterrupt } from './interrupts.ts';
@@ -195,9 +195,7 @@ function startPendingFailureHandler(s: Session, thread: ThreadRunState): boolean
   const nodeRun = thread.currentNodeRun;
   if (!handlerSpecName || !nodeRun) return false;
   const failure = failureOf(nodeRun);
-  const defs = own(s.ctx.wfSpec.threadSpecs, handlerSpecName)?.variableDefs ?? [];
-  const variables = initialValues(defs);
-  if (defs.some((d) => d.name === 'INPUT')) variables.INPUT = failure.content ?? null;
+  const variables = handlerVariables(own(s.ctx.wfSpec.threadSpecs, handlerSpecName)?.variableDefs ?? [], failure.content ?? null);
   const handlerNumber = s.state.threadRuns.length;
   s.emit({ type: 'ThreadRunHalted', threadRunNumber: thread.number, reason: 'HANDLING_FAILURE', failureHandlerThreadRunNumber: handlerNumber });
   startThread(s, handlerSpecName, variables, thread.number, 'FAILURE_HANDLER');

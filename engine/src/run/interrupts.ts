@@ -4,7 +4,7 @@ import { haltThread, resumeThread } from './halting.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState } from './state.ts';
 import { isTerminal } from './state.ts';
-import { initialValues } from './variables.ts';
+import { handlerVariables } from './variables.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 
@@ -57,9 +57,7 @@ export function settleInterrupt(
   if (!next || thread.status !== 'HALTED') return false;
   const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number && t.kind !== 'INTERRUPT');
   if (children.some((child) => child.status === 'RUNNING' || child.status === 'HALTING')) return false;
-  const defs = own(s.ctx.wfSpec.threadSpecs, next.handlerSpecName)?.variableDefs ?? [];
-  const variables = initialValues(defs);
-  if (defs.some((d) => d.name === 'INPUT')) variables.INPUT = next.content;
+  const variables = handlerVariables(own(s.ctx.wfSpec.threadSpecs, next.handlerSpecName)?.variableDefs ?? [], next.content);
   s.emit({ type: 'InterruptHandlerStarted', threadRunNumber: thread.number, handlerThreadRunNumber: s.state.threadRuns.length });
   startThread(s, next.handlerSpecName, variables, thread.number);
   return true;

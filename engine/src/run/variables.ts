@@ -28,6 +28,16 @@ export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown)
   return problems;
 }
 
+/**
+ * A handler thread's first variables (failure, per-thread failure and interrupt handlers alike): INPUT, when the
+ * handler declares it, holds `input` as it is (NULL stays NULL, never INPUT's default).
+ */
+export function handlerVariables(defs: readonly ThreadVarDef[], input: JsonValue): Record<string, JsonValue> {
+  const variables = initialValues(defs);
+  if (defs.some((d) => d.name === 'INPUT')) variables.INPUT = input;
+  return variables;
+}
+
 /** Every declared variable with its first value: the given one, else its default, else NULL. */
 export function initialValues(defs: readonly ThreadVarDef[], given: Readonly<Record<string, JsonValue>> = {}): Record<string, JsonValue> {
   const values: Record<string, JsonValue> = {};

@@ -43,7 +43,6 @@ export interface Sink<T> {
 }
 
 type Result<T> = { readonly __typename: string; readonly message?: string; readonly problems?: readonly GallopProblem[] } & Partial<T>;
-type Connection<T> = { readonly edges: readonly { readonly node: T }[]; readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null } };
 
 /**
  * A client for Gallop's GraphQL API, for Node and the browser. Typed methods cover the operations of the API;
@@ -326,7 +325,7 @@ export class GallopClient {
 
   /** Every version of every UserTaskDef, by name, then version. */
   async userTaskDefs(page: { first?: number; after?: string } = {}): Promise<Page<UserTaskDefInfo>> {
-    return pageOf((await this.request<{ page: Connection<UserTaskDefInfo> }>(ops.USER_TASK_DEFS, page)).page);
+    return this.#page<UserTaskDefInfo>(ops.USER_TASK_DEFS, page);
   }
 
   async userTaskRun(wfRunId: string, userTaskGuid: string): Promise<UserTaskRunInfo | null> {
@@ -335,7 +334,7 @@ export class GallopClient {
 
   /** UserTaskRuns matching every filter given, newest first: a person's or a group's task list. */
   async searchUserTaskRuns(filter: UserTaskRunFilter = {}, page: { first?: number; after?: string } = {}): Promise<Page<UserTaskRunInfo>> {
-    return pageOf((await this.request<{ page: Connection<UserTaskRunInfo> }>(ops.USER_TASK_RUNS, { ...filter, ...page })).page);
+    return this.#page<UserTaskRunInfo>(ops.USER_TASK_RUNS, { ...filter, ...page });
   }
 
   /**
@@ -431,6 +430,3 @@ function unwrap<T>(result: Result<T>): T {
   return value as T;
 }
 
-function pageOf<T>(connection: Connection<T>): Page<T> {
-  return { items: connection.edges.map((edge) => edge.node), ...connection.pageInfo };
-}

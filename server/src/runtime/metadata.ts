@@ -57,7 +57,14 @@ export class Metadata {
       }
     }
     const taskDefs: Record<string, TaskDef> = {};
-    if (dynamic) for (const row of await listTaskDefs(db, tenantId, undefined, MAX_TASK_DEFS)) names.add(row.name);
+    if (dynamic) {
+      // Every TaskDef comes with its def: cache them as they are rather than read each again by name.
+      for (const row of await listTaskDefs(db, tenantId, undefined, MAX_TASK_DEFS)) {
+        this.#taskDefs.set(`${tenantId}\u0000${row.name}`, row.def);
+        taskDefs[row.name] = row.def;
+        names.delete(row.name);
+      }
+    }
     for (const name of names) {
       const def = await this.taskDef(db, tenantId, name);
       if (def) taskDefs[name] = def;

@@ -7,7 +7,7 @@ import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { ThreadRunKind, ThreadRunState } from '../state.ts';
 import { handlerFor } from '../failure-handlers.ts';
-import { initialValues } from '../variables.ts';
+import { handlerVariables } from '../variables.ts';
 import { isTerminal } from '../state.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
@@ -119,8 +119,7 @@ export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAI
       const handler = handlerFor(node.perThreadFailureHandlers, child.failure ?? INTERNAL);
       const spec = handler && own(s.ctx.wfSpec.threadSpecs, handler.handlerSpecName);
       if (!handler || !spec) continue;
-      const variables = initialValues(spec.variableDefs ?? []);
-      if (spec.variableDefs?.some((d) => d.name === 'INPUT')) variables.INPUT = child.failure?.content ?? null;
+      const variables = handlerVariables(spec.variableDefs ?? [], child.failure?.content ?? null);
       const handlerThreadRunNumber = s.state.threadRuns.length;
       s.emit({ type: 'ChildFailureHandlerStarted', threadRunNumber: thread.number, position, childThreadRunNumber: child.number, handlerThreadRunNumber });
       startThread(s, handler.handlerSpecName, variables, child.number, 'FAILURE_HANDLER');

@@ -22,10 +22,8 @@ builder.queryFields((t) => ({
     description: 'A TaskRun by its id, `{wfRunId}/{taskGuid}`.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, { services, tenantId }) => {
-      const id = String(args.id);
-      const slash = id.lastIndexOf('/');
-      if (slash < 0) return null;
-      return (await findTaskRun(services.db, tenantId, id.slice(0, slash), id.slice(slash + 1))) ?? null;
+      const parts = splitTaskRunId(String(args.id));
+      return parts ? ((await findTaskRun(services.db, tenantId, parts.wfRunId, parts.taskGuid)) ?? null) : null;
     },
   }),
   taskRuns: t.connection(
@@ -273,13 +271,17 @@ async function report(services: Context['services'], tenantId: string, input: Re
 
 /** `{wfRunId}/{taskGuid}`, as claimTaskRuns hands it out. */
 function parseTaskRunId(id: string, operation: string): { wfRunId: string; taskGuid: string } {
+  const parts = splitTaskRunId(id);
+  if (!parts) throw ValidationError.of(`${operation} was called with bad input`, [problem(['input', 'taskRunId'], `'${id}' is not a TaskRun id (wfRunId/taskGuid).`)]);
+  return parts;
+}
+
+/** The WfRun id and guid of a TaskRun id, or undefined when it is not one. */
+function splitTaskRunId(id: string): { wfRunId: string; taskGuid: string } | undefined {
   const slash = id.lastIndexOf('/');
   const wfRunId = id.slice(0, slash);
   const taskGuid = id.slice(slash + 1);
-  if (slash < 0 || !isValidWfRunId(wfRunId) || !/^\d+-\d+$/.test(taskGuid)) {
-    throw ValidationError.of(`${operation} was called with bad input`, [problem(['input', 'taskRunId'], `'${id}' is not a TaskRun id (wfRunId/taskGuid).`)]);
-  }
-  return { wfRunId, taskGuid };
+  return slash >= 0 && isValidWfRunId(wfRunId) && /^\d+-\d+$/.test(taskGuid) ? { wfRunId, taskGuid } : undefined;
 }
 
 function attemptResult(input: {

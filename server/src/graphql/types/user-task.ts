@@ -3,6 +3,7 @@ import type { Command, JsonValue, Problem, Rejection, UserTaskDef, UserTaskField
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
+import { taskRunId } from './task-run.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
 import { findWfRun } from '../../store/queries/wf-runs.ts';
@@ -102,7 +103,7 @@ const UserTaskEventRef = builder.objectRef<UserTaskRunHistoryEntry>('UserTaskEve
 
 /** A UserTaskRun's id joins its WfRun's id and its guid, as a TaskRun's does. */
 function userTaskRunId(row: UserTaskRunRow): string {
-  return `${row.wfRunId}/${row.userTaskGuid}`;
+  return taskRunId(row.wfRunId, row.userTaskGuid);
 }
 
 export const UserTaskRunRef = builder.objectRef<UserTaskRunRow>('UserTaskRun').implement({
