@@ -22,10 +22,12 @@ import { Cluster } from './runtime/cluster.ts';
 import { EventBus } from './runtime/event-bus.ts';
 import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
+import { KeyedLock } from './runtime/keyed-lock.ts';
 import { Metadata } from './runtime/metadata.ts';
 import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
+import { WriteQueue } from './runtime/write-queue.ts';
 import type { Services } from './services.ts';
 import { openStore } from './store/db.ts';
 import { taskQueueDepths } from './store/queries/task-queue.ts';
@@ -54,6 +56,10 @@ export { createLogger } from './observability/logger.ts';
 export type { Logger } from './observability/logger.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Write statements on their way at once; commands beyond share the next one (group commit). The pool holds 10. */
+const WRITES_IN_FLIGHT = 4;
+/** The most commands one write statement carries. */
+const MAX_WRITE_BATCH = 64;
 /** 200 while the process runs: a liveness probe. */
 export const HEALTHZ_PATH = '/healthz';
 /** 200 when this process can serve (its database answers), else 503 with the reason: a readiness probe. */
@@ -94,13 +100,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   await cluster.start();
 
-  const afterCommit = (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean) => {
+  const afterCommit = (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean, queued: ReadonlyMap<string, number>) => {
     bus.publish(tenantId, wfRunId, { events });
-    const scheduled = new Map<string, number>();
-    for (const { event } of events) {
-      if (event.type === 'TaskRunScheduled') scheduled.set(event.taskDefName, (scheduled.get(event.taskDefName) ?? 0) + 1);
-    }
-    for (const [name, count] of scheduled) dispatch.wake(tenantId, name, count);
+    for (const [name, count] of queued) dispatch.wake(tenantId, name, count);
     let wake: number | undefined;
     for (const { event } of events) {
       if (event.type === 'TimerSet') wake = Math.min(wake ?? Number.POSITIVE_INFINITY, event.fireAt);
@@ -111,12 +113,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     const last = events[events.length - 1];
     cluster.announce({
       events: last ? [[tenantId, wfRunId, last.seq]] : [],
-      tasks: [...scheduled].map(([name, count]) => [tenantId, name, count] as const),
+      tasks: [...queued].map(([name, count]) => [tenantId, name, count] as const),
       wake,
     });
   };
 
   const ids = { next: () => randomUUID() };
+  const writes = new WriteQueue(store, WRITES_IN_FLIGHT, MAX_WRITE_BATCH, (commands) => metrics.writeBatch(commands));
+  const locks = new KeyedLock();
+  const handOff = dispatch.handOff.bind(dispatch);
   const services: Services = {
     store,
     db: store.db,
@@ -136,7 +141,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       cluster.announce({ events: [], tasks: [], wake: at });
     },
     execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
-      executeCommand({ db: store.db, metadata, cache, clock, ids, metrics, afterCommit }, tenantId, wfRunId, command, wfSpec),
+      executeCommand({ db: store.db, metadata, cache, clock, ids, metrics, writes, locks, handOff, afterCommit }, tenantId, wfRunId, command, wfSpec),
   };
 
   scheduler = new Scheduler({ db: store.db, clock, execute: services.execute, log });

@@ -12,6 +12,7 @@ describe('Cluster', () => {
     const store: Store = {
       kind: 'postgres',
       db: undefined as never,
+      run: async () => [],
       listen: async () => async () => {},
       notify: async (_channel, payload) => {
         if (attempts++ === 0) {
@@ -41,6 +42,7 @@ describe('Cluster', () => {
     const store: Store = {
       kind: 'postgres',
       db: undefined as never,
+      run: async () => [],
       listen: async (_channel, _onMessage, callback) => {
         onListen = callback;
         onListen?.();

@@ -27,6 +27,8 @@ export class Metrics {
   readonly #eventsAppended: Counter;
   readonly #commandSeconds: Histogram<'command'>;
   readonly #claimSeconds: Histogram<'result'>;
+  readonly #handedOff: Counter;
+  readonly #writeBatch: Histogram;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -51,6 +53,17 @@ export class Metrics {
       labelNames: ['result'],
       // Up to MAX_WAIT_MS (60 s): an empty answer usually waited the whole waitMs a worker asked for.
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.#handedOff = new Counter({
+      name: 'gallop_task_runs_handed_off_total',
+      help: 'TaskRuns given to a waiting claim in the write that scheduled them, without a claim statement.',
+      registers,
+    });
+    this.#writeBatch = new Histogram({
+      name: 'gallop_write_batch_commands',
+      help: 'Commands carried by one write statement (group commit): above 1 when commands queue behind busy writes.',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     });
     const queueDepth: Gauge<'tenant' | 'task_def'> = new Gauge({
@@ -85,6 +98,16 @@ export class Metrics {
   /** A claim was answered with `claimed` TaskRuns after `seconds`. */
   claimAnswered(seconds: number, claimed: number): void {
     this.#claimSeconds.observe({ result: claimed > 0 ? 'claimed' : 'empty' }, seconds);
+  }
+
+  /** A waiting claim got `count` TaskRuns straight from the write that scheduled them. */
+  claimHandedOff(count: number): void {
+    this.#handedOff.inc(count);
+  }
+
+  /** One write statement carried `commands` commands. */
+  writeBatch(commands: number): void {
+    this.#writeBatch.observe(commands);
   }
 
   /** The Prometheus text exposition of every metric, and its content type. */

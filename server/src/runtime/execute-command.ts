@@ -9,8 +9,12 @@ import { wfRuns } from '../store/schema.ts';
 import type { StoredEvent } from './event-bus.ts';
 import type { Metadata } from './metadata.ts';
 import { userTaskDefPins } from './metadata.ts';
-import { projection, wfRunRowOf } from './projections.ts';
+import type { KeyedLock } from './keyed-lock.ts';
+import { wfRunRowOf, writeSetOf } from './projections.ts';
 import type { StateCache } from './state-cache.ts';
+import type { Handoff } from './task-dispatch.ts';
+import type { WriteQueue } from './write-queue.ts';
+import type { TaskRunRow } from '../store/write-set.ts';
 
 export type CommandOutcome =
   | { readonly ok: true; readonly row: WfRunRow; readonly events: readonly StoredEvent[] }
@@ -24,9 +28,17 @@ export interface CommandDeps {
   readonly ids: IdSource;
   /** Counts each command, its outcome, its duration and the events it appended. */
   readonly metrics: Metrics;
-  /** Runs once the command's writes are durable. */
-  /** `owesOthers`: the write put commands for other WfRuns in the outbox. */
-  readonly afterCommit: (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean) => void;
+  /** Group commit: where the command's write goes. */
+  readonly writes: WriteQueue;
+  /** One command per WfRun at a time in this process. */
+  readonly locks: KeyedLock;
+  /** Leases new TaskRuns to claims waiting in this process, in the same write. */
+  readonly handOff: (tenantId: string, rows: TaskRunRow[], now: number) => Handoff;
+  /**
+   * Runs once the command's writes are durable. `owesOthers`: the write put commands for other WfRuns in the outbox;
+   * `queued`: by TaskDef, the TaskRuns it put on the queue (those handed to waiting claims are not).
+   */
+  readonly afterCommit: (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean, queued: ReadonlyMap<string, number>) => void;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -48,7 +60,7 @@ export async function executeCommand(
 ): Promise<CommandOutcome> {
   const started = performance.now();
   try {
-    const outcome = await decideAndWrite(deps, tenantId, wfRunId, command, wfSpec);
+    const outcome = await deps.locks.run(`${tenantId}\u0000${wfRunId}`, () => decideAndWrite(deps, tenantId, wfRunId, command, wfSpec));
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.commandDone(command.type, outcome.ok ? 'accepted' : 'rejected', seconds, outcome.ok ? outcome.events.length : 0);
     return outcome;
@@ -68,7 +80,8 @@ async function decideAndWrite(
   let fresh = false;
   for (let attempt = 1; ; attempt++) {
     let current = fresh ? undefined : deps.cache.get(tenantId, wfRunId);
-    if (!current) {
+    // RunWf usually makes a new WfRun: it writes without reading first, and an id that is taken fails on the key.
+    if (!current && (fresh || command.type !== 'RunWf')) {
       current = await loadState(deps.db, tenantId, wfRunId);
       fresh = true;
     }
@@ -87,9 +100,12 @@ async function decideAndWrite(
       return { ok: true, row: wfRunRowOf(tenantId, result.state, current.seq, ctx.now), events: [] };
     }
     const firstSeq = (current?.seq ?? 0) + 1;
+    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, !current);
+    const handoff = deps.handOff(tenantId, set.taskRuns, ctx.now);
     try {
-      await deps.db.execute(projection(deps.db, tenantId, wfRunId, firstSeq, result.events, result.state, !current));
+      await deps.writes.write(set);
     } catch (error) {
+      handoff.cancel();
       deps.cache.delete(tenantId, wfRunId);
       if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) {
         deps.metrics.commandConflict(command.type);
@@ -100,8 +116,9 @@ async function decideAndWrite(
     }
     const lastSeq = firstSeq + result.events.length - 1;
     deps.cache.set(tenantId, wfRunId, { state: result.state, seq: lastSeq });
+    handoff.deliver();
     const events = stored(tenantId, wfRunId, firstSeq, result.events);
-    deps.afterCommit(tenantId, wfRunId, events, result.effects.some((e) => e.type === 'RunChildWf' || e.type === 'NotifyParentWfRun' || e.type === 'RescueParentWfRun'));
+    deps.afterCommit(tenantId, wfRunId, events, set.outbox.length > 0, queuedTaskRuns(result.events, set.taskRuns));
     return { ok: true, row: wfRunRowOf(tenantId, result.state, lastSeq, ctx.now), events };
   }
 }
@@ -112,6 +129,17 @@ async function loadState(db: Db, tenantId: string, wfRunId: string): Promise<{ s
     .from(wfRuns)
     .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, wfRunId)));
   return row;
+}
+
+/** By TaskDef, the TaskRuns that `events` scheduled and that were not handed straight to a claim. */
+function queuedTaskRuns(events: readonly WfRunEvent[], rows: readonly TaskRunRow[]): Map<string, number> {
+  const queued = new Map<string, number>();
+  for (const event of events) {
+    if (event.type !== 'TaskRunScheduled') continue;
+    if (event.attempt === 0 && rows.some((row) => row.task_guid === event.taskGuid && row.status === 'TASK_RUNNING')) continue;
+    queued.set(event.taskDefName, (queued.get(event.taskDefName) ?? 0) + 1);
+  }
+  return queued;
 }
 
 function stored(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[]): StoredEvent[] {

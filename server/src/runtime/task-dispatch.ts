@@ -4,6 +4,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../store/db.ts';
 import { taskRuns } from '../store/schema.ts';
+import type { TaskRunRow } from '../store/write-set.ts';
 
 export interface ClaimRequest {
   readonly taskDefName: string;
@@ -25,13 +26,30 @@ export interface ClaimedTaskRun {
 }
 
 interface Waiter {
-  wake(): void;
+  readonly key: string;
+  readonly request: ClaimRequest;
+  /** Ends the wait: with TaskRuns handed over, or with none (look at the queue again). */
+  resolve(handed?: ClaimedTaskRun[]): void;
+  /** Set while a write that hands it TaskRuns is on its way: a timeout or abort meanwhile waits for that write. */
+  reserved: boolean;
 }
+
+/** TaskRuns promised to waiting claims by a write on its way: delivered if it commits, taken back if it fails. */
+export interface Handoff {
+  /** The write committed: the claims get their TaskRuns. */
+  deliver(): void;
+  /** The write failed: the claims look at the queue again. */
+  cancel(): void;
+}
+
+const NO_HANDOFF: Handoff = { deliver() {}, cancel() {} };
 
 /**
  * Hands TaskRuns to workers. A claim is one statement (UPDATE … WHERE key IN (SELECT … FOR UPDATE SKIP LOCKED)
  * RETURNING), so concurrent workers never get the same attempt. When the queue is empty the claim waits, without
- * polling, until this process schedules a TaskRun of that TaskDef or another process says it did.
+ * polling. A command of this process that schedules a TaskRun of that TaskDef hands it to the waiting claim in the
+ * same write (the row goes in already leased: no claim statement, no extra commit); news that another process
+ * scheduled one wakes the claim to look at the queue.
  */
 export class TaskDispatch {
   readonly #waiters = new Map<string, Waiter[]>();
@@ -52,8 +70,59 @@ export class TaskDispatch {
     this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
     const waiters = this.#waiters.get(key);
     if (!waiters) return;
-    for (const waiter of waiters.splice(0, count)) waiter.wake();
+    for (const waiter of waiters.splice(0, count)) waiter.resolve();
     if (waiters.length === 0) this.#waiters.delete(key);
+  }
+
+  /**
+   * Leases new TaskRuns (rows a write is about to insert) to claims waiting here, by setting the rows' status,
+   * worker and lease; the claims get them when the write commits (`deliver`). Rows no claim waits for stay queued.
+   */
+  handOff(tenantId: string, rows: TaskRunRow[], now: number): Handoff {
+    if (this.#waiters.size === 0 || rows.length === 0) return NO_HANDOFF;
+    const given = new Map<Waiter, ClaimedTaskRun[]>();
+    /** By TaskDef: the waiter this write is filling. */
+    const filling = new Map<string, Waiter>();
+    for (const row of rows) {
+      if (row.attempt !== 0 || row.status !== 'TASK_SCHEDULED') continue;
+      const key = `${tenantId}\u0000${row.task_def_name}`;
+      let waiter = filling.get(key);
+      if (!waiter || (given.get(waiter)?.length ?? 0) >= waiter.request.max) {
+        // A waiter is promised TaskRuns by one write only: it leaves the line at once.
+        waiter = this.#waiters.get(key)?.[0];
+        if (!waiter) continue;
+        this.#remove(waiter);
+        waiter.reserved = true;
+        filling.set(key, waiter);
+        given.set(waiter, []);
+      }
+      // LittleHorse: a node's timeout, when it sets one, is how long the worker has; otherwise the lease it asked for.
+      const leaseExpiresAt = new Date(now + (row.timeout_seconds === null ? waiter.request.leaseMs : row.timeout_seconds * 1000));
+      Object.assign(row, { status: 'TASK_RUNNING', worker_id: waiter.request.workerId, started_at: new Date(now), lease_expires_at: leaseExpiresAt });
+      given.get(waiter)?.push({
+        wfRunId: row.wf_run_id,
+        taskGuid: row.task_guid,
+        taskDefName: row.task_def_name,
+        attempt: row.attempt,
+        input: inputObject(row.input),
+        scheduledAt: row.scheduled_at,
+        leaseExpiresAt,
+      });
+    }
+    if (given.size === 0) return NO_HANDOFF;
+    return {
+      deliver: () => {
+        let earliest = Number.POSITIVE_INFINITY;
+        for (const [waiter, claimed] of given) {
+          waiter.resolve(claimed);
+          for (const c of claimed) earliest = Math.min(earliest, c.leaseExpiresAt.getTime());
+        }
+        this.onLeased(earliest);
+      },
+      cancel: () => {
+        for (const waiter of given.keys()) waiter.resolve();
+      },
+    };
   }
 
   /** Claims up to `request.max` TaskRuns, waiting up to `request.waitMs` for one; the latency goes to the metrics. */
@@ -75,7 +144,13 @@ export class TaskDispatch {
       const remaining = deadline - this.clock();
       if (claimed.length > 0) this.onLeased(Math.min(...claimed.map((c) => c.leaseExpiresAt.getTime())));
       if (claimed.length > 0 || remaining <= 0 || request.signal?.aborted) return claimed;
-      if ((this.#generation.get(key) ?? 0) === generation) await this.#wait(key, remaining, request.signal);
+      if ((this.#generation.get(key) ?? 0) === generation) {
+        const handed = await this.#wait(key, request, remaining);
+        if (handed) {
+          this.metrics.claimHandedOff(handed.length);
+          return handed;
+        }
+      }
     }
   }
 
@@ -106,37 +181,51 @@ export class TaskDispatch {
   wakeAll(): void {
     // Claims between their query and their wait see the new generation and query again too.
     for (const key of new Set([...this.#generation.keys(), ...this.#waiters.keys()])) this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
-    for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.wake();
+    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter.resolve();
     this.#waiters.clear();
   }
 
   /** Resolves every waiting claim at once, empty-handed, and takes no more (used at shutdown). */
   releaseAll(): void {
     this.#closed = true;
-    for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.wake();
+    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter.resolve();
     this.#waiters.clear();
   }
 
-  #wait(key: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  /** Waits for a wake-up (undefined) or TaskRuns handed over by a write, at most `ms`. */
+  #wait(key: string, request: ClaimRequest, ms: number): Promise<ClaimedTaskRun[] | undefined> {
     return new Promise((resolve) => {
       const waiters = this.#waiters.get(key) ?? [];
       this.#waiters.set(key, waiters);
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
+      let done = false;
+      const waiter: Waiter = {
+        key,
+        request,
+        reserved: false,
+        resolve: (handed) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          request.signal?.removeEventListener('abort', giveUp);
+          this.#remove(waiter);
+          resolve(handed);
+        },
       };
-      const waiter: Waiter = { wake: done };
-      const onAbort = () => {
-        const list = this.#waiters.get(key);
-        const i = list?.indexOf(waiter) ?? -1;
-        if (list && i >= 0) list.splice(i, 1);
-        done();
+      const giveUp = () => {
+        if (!waiter.reserved) waiter.resolve();
       };
-      const timer = setTimeout(onAbort, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(giveUp, ms);
+      request.signal?.addEventListener('abort', giveUp, { once: true });
       waiters.push(waiter);
     });
+  }
+
+  #remove(waiter: Waiter): void {
+    const list = this.#waiters.get(waiter.key);
+    const i = list?.indexOf(waiter) ?? -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.#waiters.delete(waiter.key);
   }
 
   async #claimOnce(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {

@@ -30,6 +30,11 @@ export interface Store {
    * stops listening.
    */
   listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs one statement of fixed text with positional parameters, outside any transaction, and resolves its rows.
+   * On PostgreSQL it is prepared once per connection: for the hot statements whose text never changes.
+   */
+  run(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** Sends a NOTIFY outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /** Idempotent: a second call waits for the first. */
@@ -80,6 +85,9 @@ async function openPostgres(url: string): Promise<Store> {
       const { unlisten } = await sql.listen(channel, onMessage, onListen);
       return unlisten;
     },
+    async run(text, params) {
+      return await sql.unsafe(text, params as never[], { prepare: true });
+    },
     async notify(channel, payload) {
       await sql.notify(channel, payload);
     },
@@ -128,6 +136,9 @@ async function openPglite(dataDir: string): Promise<Store> {
       // In process: its connection is never lost.
       onListen?.();
       return async () => unlisten();
+    },
+    async run(text, params) {
+      return (await pglite.query<Record<string, unknown>>(text, params as unknown[])).rows;
     },
     async notify(channel, payload) {
       await pglite.query('select pg_notify($1, $2)', [channel, payload]);

@@ -102,6 +102,24 @@ export const nodeRuns = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.position] })],
 );
 
+/** One row per ThreadRun, as it stands after the WfRun's last command: for search and views without the state. */
+export const threadRuns = pgTable(
+  'thread_runs',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    number: integer('number').notNull(),
+    threadSpecName: text('thread_spec_name').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    parentThreadRunNumber: integer('parent_thread_run_number'),
+    startTime: at('start_time').notNull(),
+    endTime: at('end_time'),
+    failure: jsonb('failure').$type<Failure>(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.number] })],
+);
+
 export const variables = pgTable(
   'variables',
   {

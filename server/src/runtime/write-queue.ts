@@ -1,0 +1,66 @@
+import type { Store } from '../store/db.ts';
+import { mergeWriteSets, writeStatement } from '../store/write-set.ts';
+import type { WriteSet } from '../store/write-set.ts';
+
+interface Pending {
+  readonly set: WriteSet;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for commands. A write goes out at once while fewer than `maxInFlight` statements are on their way;
+ * otherwise it waits, and the next statement carries every write that waited, up to `maxBatch`: one round trip and
+ * one commit for many WfRuns. So a quiet server writes each command alone, and a busy one pays less per command the
+ * busier it gets. Writes that share a statement succeed or fail together; when one fails, each is tried again alone,
+ * so that one WfRun's lost race or bad row fails only its own command.
+ * Callers must not queue two writes of one WfRun at once (executeCommand serialises each WfRun's commands).
+ */
+export class WriteQueue {
+  #pending: Pending[] = [];
+  #inFlight = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxInFlight = 4,
+    private readonly maxBatch = 64,
+    /** Told how many commands each statement carried. */
+    private readonly onBatch: (commands: number) => void = () => {},
+  ) {}
+
+  write(set: WriteSet): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ set, resolve, reject });
+      this.#drain();
+    });
+  }
+
+  #drain(): void {
+    while (this.#inFlight < this.maxInFlight && this.#pending.length > 0) {
+      const batch = this.#pending.splice(0, this.maxBatch);
+      this.#inFlight++;
+      void this.#send(batch).finally(() => {
+        this.#inFlight--;
+        this.#drain();
+      });
+    }
+  }
+
+  async #send(batch: Pending[]): Promise<void> {
+    this.onBatch(batch.length);
+    try {
+      await this.#run(mergeWriteSets(batch.map((p) => p.set)));
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      await Promise.all(batch.map((p) => this.#run(p.set).then(p.resolve, p.reject)));
+    }
+  }
+
+  #run(set: WriteSet): Promise<unknown> {
+    return this.store.run(writeStatement(set), [JSON.stringify(set)]);
+  }
+}
