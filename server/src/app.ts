@@ -31,6 +31,7 @@ import { WriteQueue } from './runtime/write-queue.ts';
 import type { Services } from './services.ts';
 import { openStore } from './store/db.ts';
 import { taskQueueDepths } from './store/queries/task-queue.ts';
+import { deleteWfRun } from './store/queries/wf-runs.ts';
 
 export interface AppOptions {
   readonly databaseUrl?: string | undefined;
@@ -119,7 +120,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
 
   const ids = { next: () => randomUUID() };
-  const writes = new WriteQueue(store, WRITES_IN_FLIGHT, MAX_WRITE_BATCH, (commands) => metrics.writeBatch(commands));
+  // PGlite runs one statement at a time: a second in flight would only wait.
+  const writes = new WriteQueue(store, store.kind === 'pglite' ? 1 : WRITES_IN_FLIGHT, MAX_WRITE_BATCH, (commands) => metrics.writeBatch(commands));
   const locks = new KeyedLock();
   const handOff = dispatch.handOff.bind(dispatch);
   const services: Services = {
@@ -132,10 +134,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     ids,
     log,
-    forget: (tenantId: string, wfRunId: string) => {
-      cache.delete(tenantId, wfRunId);
-      cluster.announce({ events: [], tasks: [], deleted: [[tenantId, wfRunId]] });
-    },
+    deleteWfRun: (tenantId: string, wfRunId: string) =>
+      locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
+        const deleted = await deleteWfRun(store.db, tenantId, wfRunId);
+        cache.delete(tenantId, wfRunId);
+        cluster.announce({ events: [], tasks: [], deleted: [[tenantId, wfRunId]] });
+        return deleted;
+      }),
     wake: (at: number) => {
       scheduler?.timerSet(at);
       cluster.announce({ events: [], tasks: [], wake: at });

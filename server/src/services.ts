@@ -19,8 +19,11 @@ export interface Services {
   readonly ids: IdSource;
   /** The server's one logger (pino, JSON lines); resolvers log through it or a child of it. */
   readonly log: Logger;
-  /** Drops a deleted WfRun's cached state here and in the other server processes. */
-  forget(tenantId: string, wfRunId: string): void;
+  /**
+   * Deletes a WfRun and everything it owns, in turn with the commands on it in this process, and drops its cached
+   * state here and in the other server processes. Resolves whether it was there.
+   */
+  deleteWfRun(tenantId: string, wfRunId: string): Promise<boolean>;
   /** Something written outside a command (a ScheduledWfRun) comes due at `at`: schedulers here and elsewhere wake for it. */
   wake(at: number): void;
   /** Runs a command against a WfRun in one transaction; see runtime/execute-command.ts. */

@@ -8,7 +8,7 @@ import type { Context } from '../builder.ts';
 import { AsyncQueue } from '../../runtime/event-bus.ts';
 import type { BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
-import { deleteWfRun, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
+import { findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
 import { listExternalEvents } from '../../store/queries/external-events.ts';
@@ -306,8 +306,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteWfRunInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
       const id = String(input.id);
-      const deleted = await deleteWfRun(services.db, tenantId, id);
-      services.forget(tenantId, id);
+      const deleted = await services.deleteWfRun(tenantId, id);
       if (!deleted) throw new NotFoundError('WfRun', id);
       return { id };
     },

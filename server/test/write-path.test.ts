@@ -1,0 +1,114 @@
+import { Workflow } from '@gallop/sdk';
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { taskRuns, threadRuns, wfRunEvents, wfRuns } from '../src/store/schema.ts';
+import { startTestServer, unique } from './harness.ts';
+
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+const db = server.app.services.db;
+
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+async function stateOf(id: string) {
+  const [row] = await db.select({ state: wfRuns.state }).from(wfRuns).where(and(eq(wfRuns.tenantId, 'default'), eq(wfRuns.id, id)));
+  return row?.state;
+}
+
+async function putOneTaskSpec(): Promise<{ task: string; spec: string }> {
+  const task = unique('write-path-task');
+  const spec = unique('write-path');
+  await server.client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
+  await server.client.putWfSpec(
+    new Workflow(spec, (wf) => {
+      const n = wf.declareInt('n');
+      n.assign(wf.execute(task, n));
+    }).compile(),
+  );
+  return { task, spec };
+}
+
+describe('handing TaskRuns to waiting claims', () => {
+  it('gives a waiting claim the TaskRun its write schedules, already leased in the table', async () => {
+    const { task, spec } = await putOneTaskSpec();
+    const before = await metric('gallop_task_runs_handed_off_total');
+    const claim = server.client.claimTaskRuns({ taskDefName: task, workerId: 'waiting-worker', max: 4, waitMs: 10_000, leaseMs: 30_000 });
+    // The claim has looked at the empty queue and waits in memory before the WfRun starts.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const run = await server.client.runWf({ wfSpecName: spec, variables: { n: 20 } });
+    const [claimed, ...more] = await claim;
+    expect(more).toEqual([]);
+    expect(claimed).toMatchObject({ wfRunId: run.id, attempt: 0, input: { n: 20 } });
+    expect(await metric('gallop_task_runs_handed_off_total')).toBe(before + 1);
+
+    const [row] = await db.select().from(taskRuns).where(and(eq(taskRuns.tenantId, 'default'), eq(taskRuns.wfRunId, run.id)));
+    expect(row).toMatchObject({ status: 'TASK_RUNNING', workerId: 'waiting-worker' });
+    expect(row?.leaseExpiresAt?.getTime()).toBeGreaterThan(Date.now() + 20_000);
+
+    const report = await server.client.reportTaskRun({ taskRunId: claimed!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 21 } });
+    expect(report.accepted).toBe(true);
+    expect((await server.client.wfRun(run.id))?.status).toBe('COMPLETED');
+  });
+});
+
+describe('group commit', () => {
+  it('writes many WfRuns started at once in shared statements, and fails only the one whose id is taken', async () => {
+    const { spec } = await putOneTaskSpec();
+    const taken = unique('taken');
+    await server.client.runWf({ wfSpecName: spec, id: taken, variables: { n: 0 } });
+    const batchSum = await metric('gallop_write_batch_commands_sum');
+    const batchCount = await metric('gallop_write_batch_commands_count');
+
+    // Straight to the command path, so that all 40 are queued before the first statements return.
+    const wfSpec = await server.app.services.metadata.wfSpec(db, 'default', { name: spec, majorVersion: 0, revision: 0 });
+    const ids = Array.from({ length: 40 }, (_, i) => (i === 17 ? taken : unique(`burst-${i}`)));
+    const outcomes = await Promise.all(
+      ids.map((id, i) => server.app.services.execute('default', id, { type: 'RunWf', wfRunId: id, variables: { n: i }, externalEvents: [] }, wfSpec)),
+    );
+    expect(outcomes.flatMap((o, i) => (o.ok ? [] : [[i, o.rejection.code]]))).toEqual([[17, 'WF_RUN_ALREADY_EXISTS']]);
+
+    // More commands than statements: some statements carried several WfRuns.
+    const statements = (await metric('gallop_write_batch_commands_count')) - batchCount;
+    const commands = (await metric('gallop_write_batch_commands_sum')) - batchSum;
+    expect(commands).toBeGreaterThan(statements);
+    for (const [i, id] of ids.entries()) {
+      if (i === 17) continue;
+      const events = await db.select({ seq: wfRunEvents.seq }).from(wfRunEvents).where(and(eq(wfRunEvents.tenantId, 'default'), eq(wfRunEvents.wfRunId, id))).orderBy(asc(wfRunEvents.seq));
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, k) => k + 1));
+      expect((await stateOf(id))?.threadRuns[0]?.variables).toEqual({ n: i });
+    }
+    // The taken WfRun was not touched.
+    expect((await stateOf(taken))?.threadRuns[0]?.variables).toEqual({ n: 0 });
+  });
+});
+
+describe('thread_runs', () => {
+  it('holds a row per ThreadRun as it stands, and loses them with the WfRun', async () => {
+    const spec = unique('threads');
+    await server.client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const child = wf.spawnThread('child', (thread) => thread.sleepSeconds(0));
+        wf.waitForThreads(child);
+        wf.fail('GAVE_UP', 'the parent gives up after its child');
+      }).compile(),
+    );
+    const run = await server.client.runWf({ wfSpecName: spec });
+    const deadline = Date.now() + 10_000;
+    while ((await server.client.wfRun(run.id))?.status === 'RUNNING' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    const rows = await db.select().from(threadRuns).where(and(eq(threadRuns.tenantId, 'default'), eq(threadRuns.wfRunId, run.id))).orderBy(asc(threadRuns.number));
+    expect(rows.map((r) => [r.number, r.threadSpecName, r.kind, r.status, r.parentThreadRunNumber])).toEqual([
+      [0, 'entrypoint', 'ENTRYPOINT', 'EXCEPTION', null],
+      [1, 'child', 'CHILD', 'COMPLETED', 0],
+    ]);
+    expect(rows[0]?.failure).toMatchObject({ name: 'GAVE_UP' });
+    expect(rows.every((r) => r.endTime !== null)).toBe(true);
+
+    await server.client.deleteWfRun(run.id);
+    expect(await db.select().from(threadRuns).where(and(eq(threadRuns.tenantId, 'default'), eq(threadRuns.wfRunId, run.id)))).toEqual([]);
+  });
+});
