@@ -3,38 +3,94 @@ import { Cluster } from '../src/runtime/cluster.ts';
 import type { Store } from '../src/store/db.ts';
 
 describe('Cluster', () => {
-  it('keeps news whose NOTIFY failed and sends it, with what came meanwhile, once the connection is back', async () => {
-    const sent: unknown[] = [];
-    let failed!: () => void;
-    const firstFailure = new Promise<void>((resolve) => (failed = resolve));
-    let attempts = 0;
-    // As when PostgreSQL terminated the connection the NOTIFY went out on: the first one fails.
+  /** A store whose NOTIFYs are recorded (news apart from hellos, heartbeats and goodbyes) and whose LISTEN can be fed. */
+  function fakeStore(options: { failFirstNews?: () => void } = {}) {
+    const news: unknown[] = [];
+    const presence: unknown[] = [];
+    let deliver: (payload: string) => void = () => {};
+    let newsAttempts = 0;
     const store: Store = {
       kind: 'postgres',
       db: undefined as never,
       run: async () => [],
-      listen: async () => async () => {},
+      listen: async (_channel, onMessage, onListen) => {
+        deliver = onMessage;
+        onListen?.();
+        return async () => {};
+      },
       notify: async (_channel, payload) => {
-        if (attempts++ === 0) {
-          failed();
+        const message = JSON.parse(payload) as Record<string, unknown>;
+        if ('h' in message || 'bye' in message) {
+          presence.push(message);
+          return;
+        }
+        if (newsAttempts++ === 0 && options.failFirstNews) {
+          options.failFirstNews();
+          // As when PostgreSQL terminated the connection the NOTIFY went out on.
           throw new Error('write CONNECTION_CLOSED');
         }
-        sent.push(JSON.parse(payload));
+        news.push(message);
       },
       close: async () => {},
     };
+    return { store, news, presence, receive: (message: object) => deliver(JSON.stringify(message)) };
+  }
+
+  const noHandlers = { events() {}, tasks() {}, wake() {}, deleted() {}, resync() {} };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('keeps news whose NOTIFY failed and sends it, with what came meanwhile, once the connection is back', async () => {
+    let failed!: () => void;
+    const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+    const { store, news, receive } = fakeStore({ failFirstNews: () => failed() });
     const logged: string[] = [];
-    const cluster = new Cluster(store, 'p1', { events() {}, tasks() {}, wake() {}, deleted() {}, resync() {} }, (message) => logged.push(message));
+    const cluster = new Cluster(store, 'p1', noHandlers, (message) => logged.push(message));
+    await cluster.start();
+    receive({ p: 'p2', h: 0 });
 
     cluster.announce({ events: [['default', 'w1', 5]], tasks: [['default', 'charge', 1]] });
     await firstFailure;
     cluster.announce({ events: [['default', 'w1', 7], ['default', 'w2', 1]], tasks: [['default', 'charge', 2]] });
     const deadline = Date.now() + 5_000;
-    while (sent.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    while (news.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
     await cluster.close();
 
-    expect(sent).toEqual([{ p: 'p1', e: [['default', 'w1', 7], ['default', 'w2', 1]], t: [['default', 'charge', 3]] }]);
+    expect(news).toEqual([{ p: 'p1', e: [['default', 'w1', 7], ['default', 'w2', 1]], t: [['default', 'charge', 3]] }]);
     expect(logged).toHaveLength(1);
+  });
+
+  it('sends news only while another process is heard from, and stops when it says goodbye', async () => {
+    const { store, news, receive } = fakeStore();
+    const cluster = new Cluster(store, 'p1', noHandlers, () => {});
+    await cluster.start();
+    cluster.announce({ events: [['default', 'alone', 1]], tasks: [] });
+    await settle();
+    expect(news).toEqual([]);
+    expect(cluster.hasPeers).toBe(false);
+
+    receive({ p: 'p2', h: 1 });
+    cluster.announce({ events: [['default', 'heard', 1]], tasks: [] });
+    await settle();
+    expect(news).toEqual([{ p: 'p1', e: [['default', 'heard', 1]], t: [] }]);
+
+    receive({ p: 'p2', bye: 1 });
+    cluster.announce({ events: [['default', 'gone', 1]], tasks: [] });
+    await settle();
+    expect(news).toHaveLength(1);
+    await cluster.close();
+  });
+
+  it('says hello when it starts listening, answers a newcomer, and says goodbye when it closes', async () => {
+    const { store, presence, receive } = fakeStore();
+    const cluster = new Cluster(store, 'p1', noHandlers, () => {});
+    await cluster.start();
+    receive({ p: 'p1', h: 1 });
+    receive({ p: 'p3', h: 1 });
+    await settle();
+    // Its own hello comes back over LISTEN too: that one is not answered.
+    expect(presence).toEqual([{ p: 'p1', h: 1 }, { p: 'p1', h: 0 }]);
+    await cluster.close();
+    expect(presence).toEqual([{ p: 'p1', h: 1 }, { p: 'p1', h: 0 }, { p: 'p1', bye: 1 }]);
   });
 
   it('asks to look again each time listening restarts after a lost connection, not when it first starts', async () => {

@@ -5,6 +5,9 @@ const CHANNEL = 'gallop';
 const MAX_PAYLOAD = 7000;
 /** How long news that could not be sent waits before the next try. */
 const RETRY_MS = 500;
+/** How often a process says it is there; one that has not been heard from for PEER_TIMEOUT_MS is taken as gone. */
+const HEARTBEAT_MS = 5_000;
+const PEER_TIMEOUT_MS = 15_000;
 
 /** News for other server processes: WfRuns that have new events, TaskDefs that have new TaskRuns, new timers. */
 export interface News {
@@ -30,7 +33,10 @@ export interface ClusterHandlers {
 /**
  * Carries news between server processes sharing one PostgreSQL. It never NOTIFYs inside a command's transaction
  * (that would serialise commits, see reference/peers.md): news gathers in memory and goes out in one NOTIFY per
- * group of commits, at most one in flight. On PGlite only one process can open the database, so it stays silent.
+ * group of commits, at most one in flight. And only while another process listens: each says hello when it starts
+ * listening (the others answer) and sends a heartbeat every HEARTBEAT_MS, so a server alone on its database sends
+ * no news at all. A process that starts looks at the database for everything it serves, so the news it misses
+ * before the others hear its hello costs nothing. On PGlite only one process can open the database: silent.
  */
 export class Cluster {
   readonly #processId: string;
@@ -40,6 +46,9 @@ export class Cluster {
   #flushing: Promise<void> | undefined;
   #unlisten: (() => Promise<void>) | undefined;
   #closed = false;
+  /** Other processes heard from, with when (epoch ms). */
+  readonly #peers = new Map<string, number>();
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -63,12 +72,27 @@ export class Cluster {
       () => {
         if (listening) this.handlers.resync();
         listening = true;
+        // First start, or back after a lost connection: who is out there may have changed.
+        this.#say({ h: 1 });
       },
     );
+    this.#heartbeat = setInterval(() => this.#say({ h: 0 }), HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  /** Whether another server process has been heard from lately (news goes out only then). */
+  get hasPeers(): boolean {
+    const now = Date.now();
+    for (const [peer, seen] of this.#peers) if (now - seen > PEER_TIMEOUT_MS) this.#peers.delete(peer);
+    return this.#peers.size > 0;
+  }
+
+  #say(message: { h: 0 | 1 } | { bye: 1 }): Promise<void> {
+    return this.store.notify(CHANNEL, JSON.stringify({ p: this.#processId, ...message })).catch((error: unknown) => this.log('Could not notify other server processes', error));
   }
 
   announce(news: News): void {
-    if (!this.enabled || this.#closed) return;
+    if (!this.enabled || this.#closed || !this.hasPeers) return;
     for (const entry of news.events) this.#events.set(`${entry[0]}\u0000${entry[1]}`, entry);
     for (const [tenant, name, count] of news.tasks) {
       const key = `${tenant}\u0000${name}`;
@@ -85,7 +109,10 @@ export class Cluster {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#heartbeat);
     await this.#flushing;
+    // The others stop sending news here at once rather than after PEER_TIMEOUT_MS.
+    if (this.#unlisten) await this.#say({ bye: 1 });
     await this.#unlisten?.();
   }
 
@@ -169,14 +196,22 @@ export class Cluster {
   }
 
   #receive(payload: string): void {
-    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][] };
+    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][]; h?: number; bye?: number };
     try {
       message = JSON.parse(payload) as typeof message;
     } catch (error) {
       this.log(`Ignoring a malformed NOTIFY payload: ${payload.slice(0, 100)}`, error);
       return;
     }
-    if (message.p === this.#processId) return;
+    if (message.p === this.#processId || typeof message.p !== 'string') return;
+    if (message.bye) {
+      this.#peers.delete(message.p);
+      return;
+    }
+    const known = this.#peers.has(message.p);
+    this.#peers.set(message.p, Date.now());
+    // A hello is answered, so that a process that just started learns who is there.
+    if (message.h === 1 || !known) void this.#say({ h: 0 });
     for (const [tenant, wfRunId, seq] of message.e ?? []) this.handlers.events(tenant, wfRunId, seq);
     for (const [tenant, name, count] of message.t ?? []) this.handlers.tasks(tenant, name, count);
     if (typeof message.w === 'number') this.handlers.wake(message.w);
