@@ -1,5 +1,5 @@
 export { GallopClient } from './client/client.ts';
-export type { BatchedTaskRunReport, GallopClientOptions, Sink, TaskRunReportInput } from './client/client.ts';
+export type { BatchedTaskRunReport, ClaimInput, GallopClientOptions, Sink, TaskRunReportInput } from './client/client.ts';
 export { GallopClientError, isGallopClientError } from './client/errors.ts';
 export type { GallopErrorCode, GallopProblem } from './client/errors.ts';
 export type {

@@ -58,7 +58,7 @@ export type { Logger } from './observability/logger.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Write statements on their way at once; commands beyond share the next one (group commit). The pool holds 10. */
-const WRITES_IN_FLIGHT = 4;
+const WRITES_IN_FLIGHT = 2;
 /** The most commands one write statement carries. */
 const MAX_WRITE_BATCH = 64;
 /** 200 while the process runs: a liveness probe. */
@@ -77,7 +77,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let scheduler: Scheduler | undefined;
   const cache = new StateCache();
   const metadata = new Metadata();
-  const dispatch = new TaskDispatch(store.db, clock, metrics, (expiresAt) => scheduler?.timerSet(expiresAt));
+  const dispatch = new TaskDispatch(store, clock, metrics, (expiresAt) => scheduler?.timerSet(expiresAt));
   const bus = new EventBus();
   const cluster = new Cluster(
     store,

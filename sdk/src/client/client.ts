@@ -36,6 +36,15 @@ export interface GallopClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** What a claim asks for; see claimTaskRuns. */
+export interface ClaimInput {
+  readonly taskDefName: string;
+  readonly workerId: string;
+  readonly max?: number;
+  readonly waitMs?: number;
+  readonly leaseMs?: number;
+}
+
 export interface Sink<T> {
   next(value: T): void;
   error?(error: unknown): void;
@@ -260,12 +269,23 @@ export class GallopClient {
   }
 
   /** Claims up to `max` TaskRuns of a TaskDef, waiting up to `waitMs` for one to be scheduled. */
-  async claimTaskRuns(
-    input: { taskDefName: string; workerId: string; max?: number; waitMs?: number; leaseMs?: number },
+  async claimTaskRuns(input: ClaimInput, signal?: AbortSignal): Promise<ScheduledTask[]> {
+    return (await this.reportAndClaimTaskRuns([], input, signal)).taskRuns;
+  }
+
+  /**
+   * Reports finished attempts (at most 100), then claims, in one request: a TaskRun that one of the reports
+   * schedules can come straight back as claimed. Each report's answer is as from reportTaskRuns.
+   */
+  async reportAndClaimTaskRuns(
+    reports: readonly TaskRunReportInput[],
+    input: ClaimInput,
     signal?: AbortSignal,
-  ): Promise<ScheduledTask[]> {
-    const data = await this.request<{ result: Result<{ taskRuns: ScheduledTask[] }> }>(ops.CLAIM_TASK_RUNS, { input }, signal);
-    return unwrap(data.result).taskRuns;
+  ): Promise<{ reports: BatchedTaskRunReport[]; taskRuns: ScheduledTask[] }> {
+    const variables = { input: reports.length > 0 ? { ...input, reports: reports.map(reportFields) } : input };
+    const data = await this.request<{ result: Result<{ taskRuns: ScheduledTask[]; reports: BatchedTaskRunReport[] }> }>(ops.CLAIM_TASK_RUNS, variables, signal);
+    const { taskRuns, reports: answers } = unwrap(data.result);
+    return { taskRuns, reports: answers };
   }
 
   /** Reports how an attempt ended. A late or repeated report resolves with `accepted: false`. */

@@ -38,7 +38,10 @@ export const WF_RUN_QUERY = `query WfRun($id: ID!) { wfRun(id: $id) { ${WF_RUN} 
 export const CLAIM_TASK_RUNS = `mutation ClaimTaskRuns($input: ClaimTaskRunsInput!) {
   result: claimTaskRuns(input: $input) {
     __typename
-    ... on ClaimedTaskRuns { taskRuns { taskRunId wfRunId taskGuid taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt } }
+    ... on ClaimedTaskRuns {
+      taskRuns { taskRunId wfRunId taskGuid taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt }
+      reports { taskRunId accepted reason error }
+    }
     ${ERRORS}
   }
 }`;

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@gallop/engine';
-import type { GallopClient, TaskRunReportInput } from '../client/client.ts';
+import type { BatchedTaskRunReport, GallopClient, TaskRunReportInput } from '../client/client.ts';
 
 /** The most reports one request carries (the server's limit). */
 const MAX_REPORTS = 100;
@@ -28,7 +28,9 @@ export interface TaskWorkerOptions {
 
 /**
  * Claims TaskRuns of one TaskDef with long-polling claims, runs the function with bounded concurrency and reports
- * each outcome: a return is SUCCESS, a TaskException an EXCEPTION, any other throw an ERROR. `stop()` stops
+ * each outcome: a return is SUCCESS, a TaskException an EXCEPTION, any other throw an ERROR. A finished attempt
+ * frees its slot at once; its report rides on the next claim (one request per TaskRun, and the TaskRun the report
+ * schedules can come back in the same answer), or goes on its own when a claim is already on its way. `stop()` stops
  * claiming and resolves once every running attempt has been reported.
  */
 export class TaskWorker {
@@ -37,9 +39,13 @@ export class TaskWorker {
   readonly #running = new Set<Promise<void>>();
   #loop: Promise<void> | undefined;
   #abort: AbortController | undefined;
-  #slotFreed: (() => void) | undefined;
-  readonly #reports: { input: TaskRunReportInput; sent: () => void }[] = [];
+  #wakeLoop: (() => void) | undefined;
+  /** Reports not sent yet, oldest first. */
+  #reports: TaskRunReportInput[] = [];
   #sending: Promise<void> | undefined;
+  /** A claim request is on its way (it may wait on the server for a while). */
+  #claiming = false;
+  #stopping = false;
 
   constructor(options: TaskWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${Math.random().toString(36).slice(2, 10)}`;
@@ -62,16 +68,20 @@ export class TaskWorker {
   /** Starts claiming; resolves at once. */
   start(): void {
     if (this.#loop) return;
+    this.#stopping = false;
     this.#abort = new AbortController();
     this.#loop = this.#claimLoop(this.#abort.signal);
   }
 
   /** Stops claiming, lets running attempts finish and report, then resolves. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#abort?.abort();
-    this.#slotFreed?.();
+    this.#wakeLoop?.();
     await this.#loop;
     await Promise.allSettled([...this.#running]);
+    this.#flushReports();
+    await this.#sending;
     this.#loop = undefined;
   }
 
@@ -81,26 +91,40 @@ export class TaskWorker {
     while (!signal.aborted) {
       const free = concurrency - this.#running.size;
       if (free === 0) {
-        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
+        await new Promise<void>((resolve) => (this.#wakeLoop = resolve));
         continue;
       }
+      const reports = this.#reports.splice(0, MAX_REPORTS);
       let tasks: ScheduledTask[];
+      this.#claiming = true;
       try {
-        tasks = await client.claimTaskRuns({ taskDefName, workerId: this.workerId, max: free, waitMs: pollWaitMs, leaseMs }, signal);
+        const answer = await client.reportAndClaimTaskRuns(
+          reports,
+          { taskDefName, workerId: this.workerId, max: free, waitMs: pollWaitMs, leaseMs },
+          signal,
+        );
+        this.#claiming = false;
+        this.#reportsAnswered(answer.reports);
+        tasks = answer.taskRuns;
         backoff = 100;
       } catch (error) {
+        this.#claiming = false;
+        // Whether the server applied them is unknown: send them again (a repeat changes nothing).
+        this.#reports.unshift(...reports);
         if (signal.aborted) return;
+        this.#flushReports();
         this.#options.onError(error);
         // The server may be restarting: back off, up to 5 s between tries.
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, 5_000);
         continue;
       }
+      // Reports that came in while the claim was on its way went on their own.
       for (const task of tasks) {
         const run = this.#run(task).finally(() => {
           this.#running.delete(run);
-          this.#slotFreed?.();
-          this.#slotFreed = undefined;
+          this.#wakeLoop?.();
+          this.#wakeLoop = undefined;
         });
         this.#running.add(run);
       }
@@ -118,46 +142,42 @@ export class TaskWorker {
         ? { status: 'EXCEPTION', name: error.exceptionName, message: error.message, content: error.content ?? null }
         : { status: 'ERROR', message: error instanceof Error ? error.message : String(error) };
     }
-    await this.#report(task, outcome, ctx.logOutput());
+    const logOutput = ctx.logOutput();
+    this.#reports.push({ taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) });
+    // The claim loop takes it with its next claim, unless a claim is already on its way or claiming has stopped.
+    if (this.#claiming || this.#stopping) this.#flushReports();
   }
 
-  /**
-   * Queues a report; resolves once it has been sent. Reports that finish while a batch is on its way go together in
-   * the next one, so a busy worker makes one request for many attempts and an idle one sends each at once.
-   */
-  #report(task: ScheduledTask, outcome: TaskOutcome, logOutput: string | undefined): Promise<void> {
-    return new Promise((sent) => {
-      this.#reports.push({
-        input: { taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) },
-        sent,
-      });
-      this.#sending ??= this.#sendReports();
-    });
+  /** Sends the waiting reports on their own; reports that finish while a batch is on its way go in the next. */
+  #flushReports(): void {
+    this.#sending ??= this.#sendReports();
   }
 
   async #sendReports(): Promise<void> {
     while (this.#reports.length > 0) {
       const batch = this.#reports.splice(0, MAX_REPORTS);
-      await this.#sendBatch(batch.map((r) => r.input));
-      for (const { sent } of batch) sent();
+      await this.#sendBatch(batch);
     }
     this.#sending = undefined;
   }
 
-  async #sendBatch(inputs: TaskRunReportInput[]): Promise<void> {
+  async #sendBatch(batch: TaskRunReportInput[]): Promise<void> {
     // A lost report would leave the attempt to its lease; retry a few times first.
     for (let attempt = 0; ; attempt++) {
       try {
-        const answers = await this.#options.client.reportTaskRuns(inputs);
-        for (const answer of answers) {
-          if (answer.error) this.#options.onError(new Error(`The report of TaskRun ${answer.taskRunId} was refused (${answer.error}): ${answer.reason}`));
-        }
+        this.#reportsAnswered(await this.#options.client.reportTaskRuns(batch));
         return;
       } catch (error) {
         this.#options.onError(error);
         if (attempt >= 5) return;
         await sleep(200 * 2 ** attempt);
       }
+    }
+  }
+
+  #reportsAnswered(answers: readonly BatchedTaskRunReport[]): void {
+    for (const answer of answers) {
+      if (answer.error) this.#options.onError(new Error(`The report of TaskRun ${answer.taskRunId} was refused (${answer.error}): ${answer.reason}`));
     }
   }
 }

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { JsonValue, TaskInput } from '@gallop/engine';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Db } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 import { taskRuns } from '../store/schema.ts';
 import type { TaskRunRow } from '../store/write-set.ts';
 
@@ -57,7 +57,7 @@ export class TaskDispatch {
   #closed = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: () => number,
     private readonly metrics: Metrics,
     /** Told when claimed attempts' leases run out, so a TIMEOUT is reported on time. */
@@ -125,17 +125,36 @@ export class TaskDispatch {
     };
   }
 
-  /** Claims up to `request.max` TaskRuns, waiting up to `request.waitMs` for one; the latency goes to the metrics. */
-  async claim(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
+  /**
+   * Claims up to `request.max` TaskRuns, waiting up to `request.waitMs` for one; the latency goes to the metrics.
+   * `first` (a worker's reports) runs before the claim, with the claim already in line: a TaskRun that a report's
+   * command schedules is handed to it in that command's write, and the claim then answers with what it was handed
+   * without looking at the queue. So a worker that reports and claims in one request costs one commit per TaskRun.
+   */
+  async claim(tenantId: string, request: ClaimRequest, first?: () => Promise<void>): Promise<ClaimedTaskRun[]> {
     const started = performance.now();
-    const claimed = await this.#claim(tenantId, request);
+    const claimed = await this.#claim(tenantId, request, first);
     this.metrics.claimAnswered((performance.now() - started) / 1000, claimed.length);
     return claimed;
   }
 
-  async #claim(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
+  async #claim(tenantId: string, request: ClaimRequest, first: (() => Promise<void>) | undefined): Promise<ClaimedTaskRun[]> {
     const key = `${tenantId}\u0000${request.taskDefName}`;
     const deadline = this.clock() + request.waitMs;
+    if (first) {
+      const { waiter, handed } = this.#line(key, request);
+      try {
+        await first();
+      } finally {
+        // Not promised anything by a write on its way: leave the line and look at the queue below.
+        if (!waiter.reserved) waiter.resolve();
+      }
+      const given = await handed;
+      if (given) {
+        this.metrics.claimHandedOff(given.length);
+        return given;
+      }
+    }
     for (;;) {
       if (this.#closed) return [];
       // Remember the generation before claiming: a wake-up that lands during the query is then not lost.
@@ -160,7 +179,7 @@ export class TaskDispatch {
    */
   async extendLease(tenantId: string, lease: { wfRunId: string; taskGuid: string; attempt: number; leaseMs: number }): Promise<Date | undefined> {
     const leaseExpiresAt = new Date(this.clock() + lease.leaseMs);
-    const [row] = await this.db
+    const [row] = await this.store.db
       .update(taskRuns)
       .set({ leaseExpiresAt })
       .where(
@@ -194,30 +213,38 @@ export class TaskDispatch {
 
   /** Waits for a wake-up (undefined) or TaskRuns handed over by a write, at most `ms`. */
   #wait(key: string, request: ClaimRequest, ms: number): Promise<ClaimedTaskRun[] | undefined> {
-    return new Promise((resolve) => {
-      const waiters = this.#waiters.get(key) ?? [];
-      this.#waiters.set(key, waiters);
-      let done = false;
-      const waiter: Waiter = {
-        key,
-        request,
-        reserved: false,
-        resolve: (handed) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          request.signal?.removeEventListener('abort', giveUp);
-          this.#remove(waiter);
-          resolve(handed);
-        },
-      };
-      const giveUp = () => {
-        if (!waiter.reserved) waiter.resolve();
-      };
-      const timer = setTimeout(giveUp, ms);
-      request.signal?.addEventListener('abort', giveUp, { once: true });
-      waiters.push(waiter);
+    const { waiter, handed } = this.#line(key, request);
+    const giveUp = () => {
+      if (!waiter.reserved) waiter.resolve();
+    };
+    const timer = setTimeout(giveUp, ms);
+    request.signal?.addEventListener('abort', giveUp, { once: true });
+    return handed.finally(() => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', giveUp);
     });
+  }
+
+  /** Puts a claim in line for TaskRuns of its TaskDef; `handed` settles when it is resolved, with them or without. */
+  #line(key: string, request: ClaimRequest): { waiter: Waiter; handed: Promise<ClaimedTaskRun[] | undefined> } {
+    let settle!: (handed: ClaimedTaskRun[] | undefined) => void;
+    const handed = new Promise<ClaimedTaskRun[] | undefined>((resolve) => (settle = resolve));
+    let done = false;
+    const waiter: Waiter = {
+      key,
+      request,
+      reserved: false,
+      resolve: (given) => {
+        if (done) return;
+        done = true;
+        this.#remove(waiter);
+        settle(given);
+      },
+    };
+    const waiters = this.#waiters.get(key) ?? [];
+    this.#waiters.set(key, waiters);
+    waiters.push(waiter);
+    return { waiter, handed };
   }
 
   #remove(waiter: Waiter): void {
@@ -229,39 +256,47 @@ export class TaskDispatch {
   }
 
   async #claimOnce(tenantId: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
-    const now = this.clock();
-    const leaseExpiresAt = new Date(now + request.leaseMs);
-    const next = this.db
-      .select({ tenantId: taskRuns.tenantId, wfRunId: taskRuns.wfRunId, taskGuid: taskRuns.taskGuid })
-      .from(taskRuns)
-      .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.taskDefName, request.taskDefName), eq(taskRuns.status, 'TASK_SCHEDULED')))
-      .orderBy(asc(taskRuns.scheduledAt))
-      .limit(request.max)
-      .for('update', { skipLocked: true });
-    const rows = await this.db
-      .update(taskRuns)
-      .set({
-        status: 'TASK_RUNNING',
-        workerId: request.workerId,
-        startedAt: new Date(now),
-        // LittleHorse: a node's timeout, when it sets one, is how long the worker has; otherwise the lease it asked for.
-        leaseExpiresAt: sql`coalesce(${new Date(now).toISOString()}::timestamptz + ${taskRuns.timeoutSeconds} * interval '1 second', ${leaseExpiresAt.toISOString()}::timestamptz)`,
-      })
-      .where(sql`(${taskRuns.tenantId}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) in (${next})`)
-      .returning();
+    const now = new Date(this.clock());
+    const leaseExpiresAt = new Date(now.getTime() + request.leaseMs);
+    const rows = await this.store.run<ClaimRow>(CLAIM, [tenantId, request.taskDefName, request.max, request.workerId, now.toISOString(), leaseExpiresAt.toISOString()]);
     return rows
-      .sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime())
+      .sort((a, b) => a.scheduled_ms - b.scheduled_ms)
       .map((row) => ({
-        wfRunId: row.wfRunId,
-        taskGuid: row.taskGuid,
-        taskDefName: row.taskDefName,
+        wfRunId: row.wf_run_id,
+        taskGuid: row.task_guid,
+        taskDefName: row.task_def_name,
         attempt: row.attempt,
         input: inputObject(row.input),
-        scheduledAt: row.scheduledAt,
-        leaseExpiresAt: row.leaseExpiresAt ?? leaseExpiresAt,
+        scheduledAt: new Date(row.scheduled_ms),
+        leaseExpiresAt: new Date(row.lease_ms),
       }));
   }
 }
+
+interface ClaimRow {
+  wf_run_id: string;
+  task_guid: string;
+  task_def_name: string;
+  attempt: number;
+  input: TaskInput[];
+  scheduled_ms: number;
+  lease_ms: number;
+}
+
+/**
+ * Claims the oldest scheduled TaskRuns of a TaskDef ($1 tenant, $2 TaskDef, at most $3) for worker $4 at $5, leased
+ * until $6 unless the node's timeout says otherwise (LittleHorse: a node's timeout is how long the worker has).
+ * Fixed text: prepared once per connection. Times come back as epoch ms, whatever the driver makes of timestamps.
+ */
+const CLAIM = `update task_runs t set status = 'TASK_RUNNING', worker_id = $4, started_at = $5::timestamptz,
+  lease_expires_at = coalesce($5::timestamptz + t.timeout_seconds * interval '1 second', $6::timestamptz)
+where (t.tenant_id, t.wf_run_id, t.task_guid) in (
+  select tenant_id, wf_run_id, task_guid from task_runs
+  where tenant_id = $1 and task_def_name = $2 and status = 'TASK_SCHEDULED'
+  order by scheduled_at limit $3 for update skip locked)
+returning t.wf_run_id, t.task_guid, t.task_def_name, t.attempt, t.input,
+  (extract(epoch from t.scheduled_at) * 1000)::float8 as scheduled_ms,
+  (extract(epoch from t.lease_expires_at) * 1000)::float8 as lease_ms`;
 
 function inputObject(input: readonly TaskInput[]): Record<string, JsonValue> {
   return Object.fromEntries(input.map((i) => [i.name, i.value]));

@@ -34,7 +34,7 @@ export interface Store {
    * Runs one statement of fixed text with positional parameters, outside any transaction, and resolves its rows.
    * On PostgreSQL it is prepared once per connection: for the hot statements whose text never changes.
    */
-  run(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  run<Row = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<Row[]>;
   /** Sends a NOTIFY outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /** Idempotent: a second call waits for the first. */
@@ -86,7 +86,7 @@ async function openPostgres(url: string): Promise<Store> {
       return unlisten;
     },
     async run(text, params) {
-      return await sql.unsafe(text, params as never[], { prepare: true });
+      return (await sql.unsafe(text, params as never[], { prepare: true })) as never;
     },
     async notify(channel, payload) {
       await sql.notify(channel, payload);
@@ -138,7 +138,7 @@ async function openPglite(dataDir: string): Promise<Store> {
       return async () => unlisten();
     },
     async run(text, params) {
-      return (await pglite.query<Record<string, unknown>>(text, params as unknown[])).rows;
+      return (await pglite.query(text, params as unknown[])).rows as never;
     },
     async notify(channel, payload) {
       await pglite.query('select pg_notify($1, $2)', [channel, payload]);

@@ -101,17 +101,6 @@ const ScheduledTaskRef = builder.objectRef<ClaimedTaskRun>('ScheduledTask').impl
   }),
 });
 
-const ClaimedTaskRunsRef = builder.objectRef<{ taskRuns: ClaimedTaskRun[] }>('ClaimedTaskRuns').implement({
-  fields: (t) => ({ taskRuns: t.field({ type: [ScheduledTaskRef], resolve: (c) => c.taskRuns }) }),
-});
-
-const TaskRunReportRef = builder.objectRef<{ accepted: boolean; reason: string | null }>('TaskRunReport').implement({
-  fields: (t) => ({
-    accepted: t.exposeBoolean('accepted', { description: 'False when the report was late or a repeat: it changed nothing.' }),
-    reason: t.string({ nullable: true, resolve: (r) => r.reason }),
-  }),
-});
-
 const BatchedReportRef = builder
   .objectRef<{ taskRunId: string; accepted: boolean; reason: string | null; error: string | null }>('BatchedTaskRunReport')
   .implement({
@@ -123,6 +112,22 @@ const BatchedReportRef = builder
       error: t.string({ nullable: true, description: 'ValidationError or NotFoundError when the report itself was wrong.', resolve: (r) => r.error }),
     }),
   });
+
+type ReportAnswer = { taskRunId: string; accepted: boolean; reason: string | null; error: string | null };
+
+const ClaimedTaskRunsRef = builder.objectRef<{ taskRuns: ClaimedTaskRun[]; reports: ReportAnswer[] }>('ClaimedTaskRuns').implement({
+  fields: (t) => ({
+    taskRuns: t.field({ type: [ScheduledTaskRef], resolve: (c) => c.taskRuns }),
+    reports: t.field({ type: [BatchedReportRef], description: 'What each report sent with the claim did, in order (empty without any).', resolve: (c) => c.reports }),
+  }),
+});
+
+const TaskRunReportRef = builder.objectRef<{ accepted: boolean; reason: string | null }>('TaskRunReport').implement({
+  fields: (t) => ({
+    accepted: t.exposeBoolean('accepted', { description: 'False when the report was late or a repeat: it changed nothing.' }),
+    reason: t.string({ nullable: true, resolve: (r) => r.reason }),
+  }),
+});
 
 const BatchedReportsRef = builder.objectRef<{ reports: { taskRunId: string; accepted: boolean; reason: string | null; error: string | null }[] }>('BatchedTaskRunReports').implement({
   fields: (t) => ({ reports: t.field({ type: [BatchedReportRef], description: 'One per report sent, in order.', resolve: (b) => b.reports }) }),
@@ -137,6 +142,10 @@ const ClaimTaskRunsInput = builder.inputType('ClaimTaskRunsInput', {
     max: t.int({ defaultValue: 1, description: `How many TaskRuns to claim at most (1 to ${MAX_CLAIM}).` }),
     waitMs: t.int({ defaultValue: 0, description: `How long to wait for one when none is ready (at most ${MAX_WAIT_MS}).` }),
     leaseMs: t.int({ defaultValue: 60_000, description: 'How long the worker holds each claimed attempt.' }),
+    reports: t.field({
+      type: [ReportTaskRunInput],
+      description: `Attempts the worker finished, reported as reportTaskRuns would (at most ${MAX_CLAIM}) before the claim: the TaskRuns they schedule can come straight back in this answer.`,
+    }),
   }),
 });
 
@@ -169,10 +178,14 @@ builder.mutationFields((t) => ({
         ...(waitMs >= 0 && waitMs <= MAX_WAIT_MS ? [] : [problem(['input', 'waitMs'], `waitMs must be from 0 to ${MAX_WAIT_MS}; got ${waitMs}.`)]),
         ...(leaseMs >= MIN_LEASE_MS && leaseMs <= MAX_LEASE_MS ? [] : [problem(['input', 'leaseMs'], `leaseMs must be from ${MIN_LEASE_MS} to ${MAX_LEASE_MS}; got ${leaseMs}.`)]),
         ...(input.workerId.length > 0 && input.workerId.length <= 200 ? [] : [problem(['input', 'workerId'], 'workerId must be 1 to 200 characters.')]),
+        ...((input.reports?.length ?? 0) <= MAX_CLAIM ? [] : [problem(['input', 'reports'], `At most ${MAX_CLAIM} reports at once; got ${input.reports?.length}.`)]),
       ];
       if (problems.length > 0) throw ValidationError.of('claimTaskRuns was called with bad input', problems);
-      const taskRuns = await services.dispatch.claim(tenantId, { taskDefName: input.taskDefName, workerId: input.workerId, max, waitMs, leaseMs, signal });
-      return { taskRuns };
+      const sent = input.reports ?? [];
+      let reports: ReportAnswer[] = [];
+      const first = sent.length > 0 ? async () => void (reports = await reportAll(services, tenantId, sent)) : undefined;
+      const taskRuns = await services.dispatch.claim(tenantId, { taskDefName: input.taskDefName, workerId: input.workerId, max, waitMs, leaseMs, signal }, first);
+      return { taskRuns, reports };
     },
   }),
   reportTaskRun: t.field({
@@ -189,19 +202,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: [ReportTaskRunInput], required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
       if (input.length > MAX_CLAIM) throw ValidationError.of('reportTaskRuns was called with bad input', [problem(['input'], `At most ${MAX_CLAIM} reports at once; got ${input.length}.`)]);
-      const reports = await Promise.all(
-        input.map(async (one) => {
-          const taskRunId = String(one.taskRunId);
-          try {
-            return { taskRunId, ...(await report(services, tenantId, one)), error: null };
-          } catch (error) {
-            // A malformed or unknown report is that item's answer; the others still count.
-            if (!(error instanceof GallopError)) throw error;
-            return { taskRunId, accepted: false, reason: error.message, error: error.name };
-          }
-        }),
-      );
-      return { reports };
+      return { reports: await reportAll(services, tenantId, input) };
     },
   }),
   extendTaskRunLease: t.field({
@@ -249,6 +250,21 @@ type ReportInput = {
   logOutput?: string | null;
   workerId?: string | null;
 };
+
+/** Several reports, their WfRuns advancing concurrently; a malformed or unknown one is that item's answer, the others still count. */
+function reportAll(services: Context['services'], tenantId: string, inputs: readonly ReportInput[]): Promise<ReportAnswer[]> {
+  return Promise.all(
+    inputs.map(async (one) => {
+      const taskRunId = String(one.taskRunId);
+      try {
+        return { taskRunId, ...(await report(services, tenantId, one)), error: null };
+      } catch (error) {
+        if (!(error instanceof GallopError)) throw error;
+        return { taskRunId, accepted: false, reason: error.message, error: error.name };
+      }
+    }),
+  );
+}
 
 /** One report: the engine's ReportTaskAttempt on the attempt's WfRun. A late or repeated one is accepted: false. */
 async function report(services: Context['services'], tenantId: string, input: ReportInput): Promise<{ accepted: boolean; reason: string | null }> {
