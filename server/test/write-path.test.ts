@@ -55,6 +55,40 @@ describe('handing TaskRuns to waiting claims', () => {
   });
 });
 
+describe('a claim that carries reports', () => {
+  it('applies them first and answers with the TaskRuns they schedule, each report answered on its own', async () => {
+    const task = unique('carried');
+    const spec = unique('carried-spec');
+    await server.client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
+    await server.client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const n = wf.declareInt('n');
+        n.assign(wf.execute(task, n));
+        n.assign(wf.execute(task, n));
+      }).compile(),
+    );
+    const run = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
+    const [first] = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'carrier', waitMs: 2_000 });
+    expect(first?.wfRunId).toBe(run.id);
+    const before = await metric('gallop_task_runs_handed_off_total');
+
+    const answer = await server.client.reportAndClaimTaskRuns(
+      [
+        { taskRunId: first!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 2 } },
+        { taskRunId: `${run.id}/9-9`, attempt: 0, outcome: { status: 'SUCCESS', output: 0 } },
+      ],
+      { taskDefName: task, workerId: 'carrier', max: 3, waitMs: 2_000 },
+    );
+    expect(answer.reports.map((r) => [r.taskRunId, r.accepted, r.error])).toEqual([
+      [first!.taskRunId, true, null],
+      [`${run.id}/9-9`, false, 'NotFoundError'],
+    ]);
+    // The second task, scheduled by the first report, came back without a claim of its own.
+    expect(answer.taskRuns.map((t) => [t.wfRunId, t.input])).toEqual([[run.id, { n: 2 }]]);
+    expect(await metric('gallop_task_runs_handed_off_total')).toBe(before + 1);
+  });
+});
+
 describe('group commit', () => {
   it('writes many WfRuns started at once in shared statements, and fails only the one whose id is taken', async () => {
     const { spec } = await putOneTaskSpec();

@@ -1,8 +1,12 @@
 import type { Catalog, Command, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfRunState, WfSpecId } from '@gallop/engine';
 import { NotFoundError } from '../graphql/errors.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Queryable, Store } from '../store/db.ts';
 import { findExternalEventDef, findTaskDef, findWfSpec, listTaskDefs } from '../store/queries/metadata.ts';
 import { findNewestUserTaskDefs, findUserTaskDef } from '../store/queries/user-tasks.ts';
+
+/** The newest version of a WfSpec ($1 tenant, $2 name), within major version $3 when it is not null. */
+const NEWEST_VERSION = `select major_version, revision from wf_specs where tenant_id = $1 and name = $2
+  and ($3::integer is null or major_version = $3::integer) order by major_version desc, revision desc limit 1`;
 
 /** How many TaskDefs a dynamic TASK can choose from; a tenant with more needs the names resolved another way. */
 const MAX_TASK_DEFS = 10_000;
@@ -27,6 +31,26 @@ export class Metadata {
     if (!row) throw new NotFoundError('WfSpec', `${id.name} ${id.majorVersion}.${id.revision}`);
     this.#specs.set(key, row.spec);
     return row.spec;
+  }
+
+  /**
+   * The WfSpec a runWf names: a version, the newest revision of a major version, or the newest of all. The newest
+   * is looked up each time (another process may have registered one) by a small prepared query; the spec itself
+   * comes from memory once read.
+   */
+  async findWfSpec(store: Store, tenantId: string, name: string, majorVersion?: number | null, revision?: number | null): Promise<VersionedWfSpec | undefined> {
+    if (majorVersion != null && revision != null) {
+      return this.#specs.get(`${tenantId}\u0000${name}\u0000${majorVersion}\u0000${revision}`) ?? (await this.#read(store.db, tenantId, name, majorVersion, revision));
+    }
+    const [newest] = await store.run<{ major_version: number; revision: number }>(NEWEST_VERSION, [tenantId, name, majorVersion ?? null]);
+    if (!newest) return undefined;
+    return this.wfSpec(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision });
+  }
+
+  async #read(db: Queryable, tenantId: string, name: string, majorVersion: number, revision: number): Promise<VersionedWfSpec | undefined> {
+    const row = await findWfSpec(db, tenantId, name, majorVersion, revision);
+    if (row) this.#specs.set(`${tenantId}\u0000${name}\u0000${majorVersion}\u0000${revision}`, row.spec);
+    return row?.spec;
   }
 
   remember(tenantId: string, spec: VersionedWfSpec): void {

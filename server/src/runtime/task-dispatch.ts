@@ -42,6 +42,12 @@ export interface Handoff {
   cancel(): void;
 }
 
+/**
+ * How long a queue seen empty is believed empty while no news says otherwise. News comes from this process's own
+ * commands and, over NOTIFY, from the others'; this bounds what a lost NOTIFY can cost a claim.
+ */
+const TRUST_EMPTY_MS = 1_000;
+
 const NO_HANDOFF: Handoff = { deliver() {}, cancel() {} };
 
 /**
@@ -54,6 +60,8 @@ const NO_HANDOFF: Handoff = { deliver() {}, cancel() {} };
 export class TaskDispatch {
   readonly #waiters = new Map<string, Waiter[]>();
   readonly #generation = new Map<string, number>();
+  /** By TaskDef: the generation at which a claim last found the queue empty, and when. */
+  readonly #empty = new Map<string, { generation: number; at: number }>();
   #closed = false;
 
   constructor(
@@ -128,8 +136,9 @@ export class TaskDispatch {
   /**
    * Claims up to `request.max` TaskRuns, waiting up to `request.waitMs` for one; the latency goes to the metrics.
    * `first` (a worker's reports) runs before the claim, with the claim already in line: a TaskRun that a report's
-   * command schedules is handed to it in that command's write, and the claim then answers with what it was handed
-   * without looking at the queue. So a worker that reports and claims in one request costs one commit per TaskRun.
+   * command schedules is handed to it in that command's write, and the claim answers with what it was handed, topped
+   * up from the queue when that is short of `max`. So a busy worker that reports and claims in one request costs
+   * about one commit per TaskRun.
    */
   async claim(tenantId: string, request: ClaimRequest, first?: () => Promise<void>): Promise<ClaimedTaskRun[]> {
     const started = performance.now();
@@ -152,16 +161,17 @@ export class TaskDispatch {
       const given = await handed;
       if (given) {
         this.metrics.claimHandedOff(given.length);
-        return given;
+        // Topped up from the queue, so that a worker's batches stay as large as it asked for.
+        const more = given.length < request.max ? await this.#query(tenantId, key, { ...request, max: request.max - given.length }) : [];
+        return [...given, ...more];
       }
     }
     for (;;) {
       if (this.#closed) return [];
       // Remember the generation before claiming: a wake-up that lands during the query is then not lost.
       const generation = this.#generation.get(key) ?? 0;
-      const claimed = await this.#claimOnce(tenantId, request);
+      const claimed = await this.#query(tenantId, key, request);
       const remaining = deadline - this.clock();
-      if (claimed.length > 0) this.onLeased(Math.min(...claimed.map((c) => c.leaseExpiresAt.getTime())));
       if (claimed.length > 0 || remaining <= 0 || request.signal?.aborted) return claimed;
       if ((this.#generation.get(key) ?? 0) === generation) {
         const handed = await this.#wait(key, request, remaining);
@@ -171,6 +181,21 @@ export class TaskDispatch {
         }
       }
     }
+  }
+
+  /**
+   * Claims from the queue, unless a claim found it empty since the last news of a TaskRun put on it (then it is
+   * still empty, and the claim can wait without asking again).
+   */
+  async #query(tenantId: string, key: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
+    const generation = this.#generation.get(key) ?? 0;
+    const empty = this.#empty.get(key);
+    if (empty && empty.generation === generation && this.clock() - empty.at <= TRUST_EMPTY_MS) return [];
+    const claimed = await this.#claimOnce(tenantId, request);
+    if (claimed.length < request.max) this.#empty.set(key, { generation, at: this.clock() });
+    else this.#empty.delete(key);
+    if (claimed.length > 0) this.onLeased(Math.min(...claimed.map((c) => c.leaseExpiresAt.getTime())));
+    return claimed;
   }
 
   /**

@@ -11,7 +11,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
-import { listExternalEvents } from '../../store/queries/external-events.ts';
+import { earlyExternalEvents, listExternalEvents } from '../../store/queries/external-events.ts';
 import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
 import { WfSpecRef } from './wf-spec.ts';
@@ -185,8 +185,8 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError, AlreadyExistsError], directResult: true, union: { name: 'RunWfResult' } },
     args: { input: t.arg({ type: RunWfInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
-      const row = await findWfSpec(services.db, tenantId, input.wfSpecName, input.majorVersion, input.revision);
-      if (!row) {
+      const spec = await services.metadata.findWfSpec(services.store, tenantId, input.wfSpecName, input.majorVersion, input.revision);
+      if (!spec) {
         const version = input.majorVersion == null ? '' : ` version ${input.majorVersion}${input.revision == null ? '' : `.${input.revision}`}`;
         throw new NotFoundError('WfSpec', `${input.wfSpecName}${version}`);
       }
@@ -198,9 +198,8 @@ builder.mutationFields((t) => ({
       }
       const variables = (input.variables ?? {}) as Record<string, JsonValue>;
       // Events sent to this id before the WfRun existed wait for it (LittleHorse).
-      const early = input.id == null ? [] : await listExternalEvents(services.db, tenantId, id, true);
-      const externalEvents = early.map((e) => ({ guid: e.guid, externalEventDefName: e.externalEventDefName, content: e.content ?? null }));
-      const outcome = await services.execute(tenantId, id, { type: 'RunWf', wfRunId: id, variables, externalEvents }, row.spec);
+      const externalEvents = input.id == null ? [] : await earlyExternalEvents(services.store, tenantId, id);
+      const outcome = await services.execute(tenantId, id, { type: 'RunWf', wfRunId: id, variables, externalEvents }, spec);
       if (!outcome.ok) {
         const { rejection } = outcome;
         if (rejection.code === 'WF_RUN_ALREADY_EXISTS') throw new AlreadyExistsError(rejection.message);

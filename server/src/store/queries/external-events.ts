@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { Queryable } from '../db.ts';
+import type { JsonValue } from '@gallop/engine';
+import type { Queryable, Store } from '../db.ts';
 import { externalEvents } from '../schema.ts';
 
 export type ExternalEventRow = typeof externalEvents.$inferSelect;
@@ -21,6 +22,16 @@ export async function listExternalEvents(db: Queryable, tenantId: string, wfRunI
     .from(externalEvents)
     .where(and(...conditions))
     .orderBy(asc(externalEvents.createdAt), asc(externalEvents.guid));
+}
+
+/** Events sent to a WfRun id before it existed ($1 tenant, $2 id), oldest first; every runWf with an id asks. */
+const EARLY = `select guid, external_event_def_name, content from external_events
+  where tenant_id = $1 and wf_run_id = $2 and not claimed order by created_at, guid`;
+
+/** The unclaimed events waiting for a WfRun id, as RunWf takes them; a prepared query, as runWf asks on every start. */
+export async function earlyExternalEvents(store: Store, tenantId: string, wfRunId: string): Promise<{ guid: string; externalEventDefName: string; content: JsonValue }[]> {
+  const rows = await store.run<{ guid: string; external_event_def_name: string; content: JsonValue | null }>(EARLY, [tenantId, wfRunId]);
+  return rows.map((row) => ({ guid: row.guid, externalEventDefName: row.external_event_def_name, content: row.content ?? null }));
 }
 
 /** Keeps an event for a WfRun that does not exist yet; false when that guid is taken. */
