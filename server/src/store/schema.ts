@@ -129,7 +129,12 @@ export const variables = pgTable(
     name: text('name').notNull(),
     value: jsonb('value').$type<JsonValue>(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.name] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.name] }),
+    // The wfRuns search by an entrypoint variable's value. A hash of the value, not the value: a large JSON value
+    // would not fit in a btree entry. jsonb's text form is canonical, so equal values hash alike.
+    index('variables_by_value').on(t.tenantId, t.name, sql`md5(${t.value}::text)`).where(sql`thread_run_number = 0`),
+  ],
 );
 
 /** One attempt's record, appended when its report arrives. */

@@ -1,0 +1,1 @@
+CREATE INDEX "variables_by_value" ON "variables" USING btree ("tenant_id","name",md5("value"::text)) WHERE thread_run_number = 0;
