@@ -88,11 +88,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       // News can arrive before the scheduler below exists; it looks at the database when it starts anyway.
       wake: (at) => scheduler?.timerSet(at),
       deleted: (tenantId, wfRunId) => cache.delete(tenantId, wfRunId),
-      resync: () => {
+      resync: (since) => {
         log.info('Listening again after a lost connection: subscribers, claims and the scheduler look at the database again');
         // A WfRun deleted elsewhere meanwhile may be cached here.
         cache.clear();
-        bus.resync();
+        bus.resync(since);
         dispatch.wakeAll();
         scheduler?.timerSet(clock());
       },

@@ -1,6 +1,8 @@
 import { Workflow } from '@gallop/sdk';
 import type { WfRunSummary } from '@gallop/sdk';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { wfRuns } from '../src/store/schema.ts';
 import { startTestServer, unique } from './harness.ts';
 
 const server = await startTestServer(inject('databaseUrl'));
@@ -71,6 +73,23 @@ describe('wfRunsChanged', () => {
     for (let i = 0; i < 200 && !seen.some((r) => r.id === run.id); i++) await new Promise((resolve) => setTimeout(resolve, 25));
     stop();
     expect(seen.map((r) => [r.id, r.wfSpecName, r.status])).toEqual([[run.id, name, 'COMPLETED']]);
+  });
+
+  it('looks again at the WfRuns changed since news was last heard when news may have been lost', async () => {
+    const name = await spec();
+    const seen: WfRunSummary[] = [];
+    const run = await client.runWf({ wfSpecName: name, variables: { customer: 'lost', tier: 2, wait: false } });
+    const old = await client.runWf({ wfSpecName: name, variables: { customer: 'old', tier: 3, wait: false } });
+    const stop = client.wfRunsChanged(name, { next: (r) => seen.push(r) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // As when another process changed `run` while this one's LISTEN connection was down: no news came, and
+    // listening came back knowing it last worked before the change. `old` changed long before that.
+    const { db } = server.app.services;
+    await db.update(wfRuns).set({ updatedAt: new Date(Date.now() - 3_600_000) }).where(and(eq(wfRuns.tenantId, 'default'), eq(wfRuns.id, old.id)));
+    server.app.services.bus.resync(Date.now() - 1_000);
+    for (let i = 0; i < 200 && !seen.some((r) => r.id === run.id); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    stop();
+    expect(seen.map((r) => r.id)).toEqual([run.id]);
   });
 });
 

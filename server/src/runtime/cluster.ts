@@ -26,8 +26,11 @@ export interface ClusterHandlers {
   tasks(tenantId: string, taskDefName: string, count: number): void;
   wake(at: number): void;
   deleted(tenantId: string, wfRunId: string): void;
-  /** News may have been lost (the LISTEN connection dropped and came back): whoever waits on it looks again. */
-  resync(): void;
+  /**
+   * News may have been lost (the LISTEN connection dropped and came back): whoever waits on it looks again, at
+   * what changed since `since` (epoch ms), the last moment listening was known to work.
+   */
+  resync(since: number): void;
 }
 
 /**
@@ -49,6 +52,8 @@ export class Cluster {
   /** Other processes heard from, with when (epoch ms). */
   readonly #peers = new Map<string, number>();
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** When listening last proved to work: it started, or a message arrived. */
+  #lastHeard = Date.now();
 
   constructor(
     private readonly store: Store,
@@ -70,8 +75,9 @@ export class Cluster {
       CHANNEL,
       (payload) => this.#receive(payload),
       () => {
-        if (listening) this.handlers.resync();
+        if (listening) this.handlers.resync(this.#lastHeard);
         listening = true;
+        this.#lastHeard = Date.now();
         // First start, or back after a lost connection: who is out there may have changed.
         this.#say({ h: 1 });
       },
@@ -196,6 +202,7 @@ export class Cluster {
   }
 
   #receive(payload: string): void {
+    this.#lastHeard = Date.now();
     let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][]; h?: number; bye?: number };
     try {
       message = JSON.parse(payload) as typeof message;

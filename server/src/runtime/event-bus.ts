@@ -20,11 +20,19 @@ type Listener = (message: BusMessage) => void;
 export class EventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #everything = new Set<(tenantId: string, wfRunId: string) => void>();
+  readonly #everythingResync = new Set<(since: number) => void>();
 
-  /** Hears of every WfRun that changes, here or in another process (wfRunsChanged). */
-  subscribeAll(listener: (tenantId: string, wfRunId: string) => void): () => void {
+  /**
+   * Hears of every WfRun that changes, here or in another process (wfRunsChanged); `onResync` is told when news
+   * from other processes may have been lost since a time, so it can look for WfRuns changed since then.
+   */
+  subscribeAll(listener: (tenantId: string, wfRunId: string) => void, onResync?: (since: number) => void): () => void {
     this.#everything.add(listener);
-    return () => this.#everything.delete(listener);
+    if (onResync) this.#everythingResync.add(onResync);
+    return () => {
+      this.#everything.delete(listener);
+      if (onResync) this.#everythingResync.delete(onResync);
+    };
   }
 
   subscribe(tenantId: string, wfRunId: string, listener: Listener): () => void {
@@ -38,10 +46,11 @@ export class EventBus {
     };
   }
 
-  /** Tells every subscriber to read its WfRun's log again: news from other processes may have been lost. */
-  resync(): void {
+  /** Tells every subscriber to read again: news from other processes may have been lost since `since` (epoch ms). */
+  resync(since: number): void {
     // Past any seq: each reads whatever the log holds beyond what it has seen.
     for (const set of this.#listeners.values()) for (const listener of [...set]) listener({ upToSeq: Number.MAX_SAFE_INTEGER });
+    for (const onResync of [...this.#everythingResync]) onResync(since);
   }
 
   publish(tenantId: string, wfRunId: string, message: BusMessage): void {

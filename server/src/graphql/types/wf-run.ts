@@ -8,7 +8,7 @@ import type { Context } from '../builder.ts';
 import { AsyncQueue } from '../../runtime/event-bus.ts';
 import type { BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
-import { findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
+import { changedSince, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
 import { earlyExternalEvents, listExternalEvents } from '../../store/queries/external-events.ts';
@@ -349,16 +349,31 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
+/** Clocks of server processes differ a little: look back this much further than the last time news was heard. */
+const RESYNC_MARGIN_MS = 5_000;
+
 /** Reads each changed WfRun's row once per burst of changes, in the order they came, and yields the matching ones. */
 async function* followWfRuns(ctx: Context, wfSpecName: string | undefined): AsyncGenerator<WfRunRow> {
   const { services, tenantId } = ctx;
   const queue = new AsyncQueue<string>();
   const pending = new Set<string>();
-  const unsubscribe = services.bus.subscribeAll((tenant, wfRunId) => {
-    if (tenant !== tenantId || pending.has(wfRunId)) return;
+  const changed = (wfRunId: string) => {
+    if (pending.has(wfRunId)) return;
     pending.add(wfRunId);
     queue.push(wfRunId);
-  });
+  };
+  const unsubscribe = services.bus.subscribeAll(
+    (tenant, wfRunId) => {
+      if (tenant === tenantId) changed(wfRunId);
+    },
+    // News may have been lost: the WfRuns changed since then, read from the table, go through the same way.
+    (since) => {
+      changedSince(services.db, tenantId, new Date(since - RESYNC_MARGIN_MS), wfSpecName).then(
+        (ids) => ids.forEach(changed),
+        (error: unknown) => services.log.error({ err: error }, 'Could not look for WfRuns changed while news was lost'),
+      );
+    },
+  );
   try {
     for await (const wfRunId of queue) {
       pending.delete(wfRunId);
