@@ -340,7 +340,13 @@ if (databaseUrl) describe('two server processes and four worker processes on one
     const runs = await sql<{ id: string; status: string; error_message: string | null }[]>`
       select id, status, error_message from wf_runs where starts_with(id, ${prefix})`;
     expect(runs).toHaveLength(count);
-    expect(runs.filter((r) => r.status !== 'COMPLETED')).toEqual([]);
+    // A WfRun that did not complete shows its TaskRuns' attempts (who held each, when), to say where it went wrong.
+    const unfinished = await Promise.all(
+      runs
+        .filter((r) => r.status !== 'COMPLETED')
+        .map(async (r) => ({ ...r, taskRuns: await sql`select task_guid, status, attempts from task_runs where wf_run_id = ${r.id}` })),
+    );
+    expect(unfinished).toEqual([]);
 
     const gaps = await sql`select e.wf_run_id, count(*)::int as n, min(e.seq) as first, max(e.seq) as last, r.seq as row_seq
       from wf_run_events e join wf_runs r on r.tenant_id = e.tenant_id and r.id = e.wf_run_id

@@ -1,11 +1,15 @@
 import type { JsonValue } from '@gallop/engine';
 import type { BatchedTaskRunReport, GallopClient, TaskRunReportInput } from '../client/client.ts';
-
-/** The most reports one request carries (the server's limit). */
-const MAX_REPORTS = 100;
 import type { ScheduledTask, TaskOutcome } from '../client/types.ts';
 import { TaskContext } from './task-context.ts';
 import { isTaskException } from './task-exception.ts';
+
+/** The most reports one request carries (the server's limit). */
+const MAX_REPORTS = 100;
+/** How long after its lease a report is still worth sending (the server may not have timed the attempt out yet). */
+const REPORT_GRACE_MS = 30_000;
+/** Reports wait at most this long between tries, so that they land soon after a restarted server is back. */
+const MAX_REPORT_BACKOFF_MS = 1_000;
 
 /** The function a worker runs: the input values by name in, the output out (or a throw). */
 export type TaskFunction = (input: Readonly<Record<string, JsonValue>>, ctx: TaskContext) => JsonValue | void | Promise<JsonValue | void>;
@@ -41,7 +45,7 @@ export class TaskWorker {
   #abort: AbortController | undefined;
   #wakeLoop: (() => void) | undefined;
   /** Reports not sent yet, oldest first. */
-  #reports: TaskRunReportInput[] = [];
+  #reports: PendingReport[] = [];
   #sending: Promise<void> | undefined;
   /** A claim request is on its way (it may wait on the server for a while). */
   #claiming = false;
@@ -78,6 +82,7 @@ export class TaskWorker {
     this.#stopping = true;
     this.#abort?.abort();
     this.#wakeLoop?.();
+    this.#wakeLoop = undefined;
     await this.#loop;
     await Promise.allSettled([...this.#running]);
     this.#flushReports();
@@ -99,7 +104,7 @@ export class TaskWorker {
       this.#claiming = true;
       try {
         const answer = await client.reportAndClaimTaskRuns(
-          reports,
+          reports.map((r) => r.input),
           { taskDefName, workerId: this.workerId, max: free, waitMs: pollWaitMs, leaseMs },
           signal,
         );
@@ -143,9 +148,13 @@ export class TaskWorker {
         : { status: 'ERROR', message: error instanceof Error ? error.message : String(error) };
     }
     const logOutput = ctx.logOutput();
-    this.#reports.push({ taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) });
-    // The claim loop takes it with its next claim, unless a claim is already on its way or claiming has stopped.
-    if (this.#claiming || this.#stopping) this.#flushReports();
+    this.#reports.push({
+      input: { taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) },
+      keepUntil: Date.parse(task.leaseExpiresAt) + REPORT_GRACE_MS,
+    });
+    // The claim loop takes it with its next claim when it waits for this slot to free; otherwise (a claim is on its
+    // way, it backs off after an error, or claiming stopped) the report goes on its own at once.
+    if (!this.#wakeLoop) this.#flushReports();
   }
 
   /** Sends the waiting reports on their own; reports that finish while a batch is on its way go in the next. */
@@ -153,26 +162,27 @@ export class TaskWorker {
     this.#sending ??= this.#sendReports();
   }
 
+  /**
+   * Sends waiting reports until none is left. A failed batch goes back with whatever finished meanwhile and is tried
+   * again soon (the server may be restarting): a report is dropped only once its attempt's lease is long over, when
+   * the server has timed the attempt out anyway.
+   */
   async #sendReports(): Promise<void> {
+    let backoff = 100;
     while (this.#reports.length > 0) {
       const batch = this.#reports.splice(0, MAX_REPORTS);
-      await this.#sendBatch(batch);
-    }
-    this.#sending = undefined;
-  }
-
-  async #sendBatch(batch: TaskRunReportInput[]): Promise<void> {
-    // A lost report would leave the attempt to its lease; retry a few times first.
-    for (let attempt = 0; ; attempt++) {
       try {
-        this.#reportsAnswered(await this.#options.client.reportTaskRuns(batch));
-        return;
+        this.#reportsAnswered(await this.#options.client.reportTaskRuns(batch.map((r) => r.input)));
+        backoff = 100;
       } catch (error) {
         this.#options.onError(error);
-        if (attempt >= 5) return;
-        await sleep(200 * 2 ** attempt);
+        const now = Date.now();
+        this.#reports.unshift(...batch.filter((r) => r.keepUntil > now));
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_REPORT_BACKOFF_MS);
       }
     }
+    this.#sending = undefined;
   }
 
   #reportsAnswered(answers: readonly BatchedTaskRunReport[]): void {
@@ -180,6 +190,12 @@ export class TaskWorker {
       if (answer.error) this.#options.onError(new Error(`The report of TaskRun ${answer.taskRunId} was refused (${answer.error}): ${answer.reason}`));
     }
   }
+}
+
+interface PendingReport {
+  readonly input: TaskRunReportInput;
+  /** Epoch ms after which the report is dropped if it still cannot be sent. */
+  readonly keepUntil: number;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

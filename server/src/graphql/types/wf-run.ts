@@ -185,20 +185,23 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError, AlreadyExistsError], directResult: true, union: { name: 'RunWfResult' } },
     args: { input: t.arg({ type: RunWfInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
-      const spec = await services.metadata.findWfSpec(services.store, tenantId, input.wfSpecName, input.majorVersion, input.revision);
+      const id = input.id == null ? randomUUID().replaceAll('-', '') : String(input.id);
+      // Both reads at once: runWf's latency is the WfRun's. Events sent to this id before the WfRun existed wait
+      // for it (LittleHorse).
+      const [spec, externalEvents] = await Promise.all([
+        services.metadata.findWfSpec(services.store, tenantId, input.wfSpecName, input.majorVersion, input.revision),
+        input.id == null || !isValidName(id) ? [] : earlyExternalEvents(services.store, tenantId, id),
+      ]);
       if (!spec) {
         const version = input.majorVersion == null ? '' : ` version ${input.majorVersion}${input.revision == null ? '' : `.${input.revision}`}`;
         throw new NotFoundError('WfSpec', `${input.wfSpecName}${version}`);
       }
-      const id = input.id == null ? randomUUID().replaceAll('-', '') : String(input.id);
       if (!isValidName(id)) {
         throw new ValidationError(`WfRun id '${id}' is invalid.`, [
           { path: ['input', 'id'], code: 'INVALID_NAME', message: 'A WfRun id must be letters, digits and inner dashes.' },
         ]);
       }
       const variables = (input.variables ?? {}) as Record<string, JsonValue>;
-      // Events sent to this id before the WfRun existed wait for it (LittleHorse).
-      const externalEvents = input.id == null ? [] : await earlyExternalEvents(services.store, tenantId, id);
       const outcome = await services.execute(tenantId, id, { type: 'RunWf', wfRunId: id, variables, externalEvents }, spec);
       if (!outcome.ok) {
         const { rejection } = outcome;
