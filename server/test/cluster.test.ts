@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Cluster } from '../src/runtime/cluster.ts';
 import type { Store } from '../src/store/db.ts';
 
 describe('Cluster', () => {
-  /** A store whose NOTIFYs are recorded (news apart from hellos, heartbeats and goodbyes) and whose LISTEN can be fed. */
+  /** A store whose NOTIFYs are recorded (news apart from presence: hellos, heartbeats, goodbyes, look-agains) and whose LISTEN can be fed. */
   function fakeStore(options: { failFirstNews?: () => void } = {}) {
     const news: unknown[] = [];
     const presence: unknown[] = [];
@@ -20,7 +20,7 @@ describe('Cluster', () => {
       },
       notify: async (_channel, payload) => {
         const message = JSON.parse(payload) as Record<string, unknown>;
-        if ('h' in message || 'bye' in message) {
+        if ('h' in message || 'bye' in message || 'rs' in message) {
           presence.push(message);
           return;
         }
@@ -91,6 +91,33 @@ describe('Cluster', () => {
     expect(presence).toEqual([{ p: 'p1', h: 1 }, { p: 'p1', h: 0 }]);
     await cluster.close();
     expect(presence).toEqual([{ p: 'p1', h: 1 }, { p: 'p1', h: 0 }, { p: 'p1', bye: 1 }]);
+  });
+
+  it('tells a peer it dropped for silence to look again, should it turn up, and looks again when told so', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(1_000_000);
+      const { store, presence, receive } = fakeStore();
+      const resyncs: number[] = [];
+      const cluster = new Cluster(store, 'p1', { ...noHandlers, resync: (since) => resyncs.push(since) }, () => {});
+      await cluster.start();
+      receive({ p: 'p2', h: 0 });
+      expect(cluster.hasPeers).toBe(true);
+      // A minute of silence (its process stalled, say): p2 is dropped and news for it stops.
+      vi.setSystemTime(1_061_000);
+      expect(cluster.hasPeers).toBe(false);
+      receive({ p: 'p2', h: 0 });
+      await settle();
+      expect(presence).toContainEqual({ p: 'p1', rs: 'p2', since: 1_061_000 - 5_000 });
+      expect(cluster.hasPeers).toBe(true);
+
+      receive({ p: 'p3', rs: 'p1', since: 123 });
+      receive({ p: 'p3', rs: 'p9', since: 456 });
+      expect(resyncs).toEqual([123]);
+      await cluster.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('asks to look again each time listening restarts after a lost connection, not when it first starts', async () => {

@@ -47,9 +47,6 @@ export class TaskWorker {
   /** Reports not sent yet, oldest first. */
   #reports: PendingReport[] = [];
   #sending: Promise<void> | undefined;
-  /** A claim request is on its way (it may wait on the server for a while). */
-  #claiming = false;
-  #stopping = false;
 
   constructor(options: TaskWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${Math.random().toString(36).slice(2, 10)}`;
@@ -72,14 +69,12 @@ export class TaskWorker {
   /** Starts claiming; resolves at once. */
   start(): void {
     if (this.#loop) return;
-    this.#stopping = false;
     this.#abort = new AbortController();
     this.#loop = this.#claimLoop(this.#abort.signal);
   }
 
   /** Stops claiming, lets running attempts finish and report, then resolves. */
   async stop(): Promise<void> {
-    this.#stopping = true;
     this.#abort?.abort();
     this.#wakeLoop?.();
     this.#wakeLoop = undefined;
@@ -99,22 +94,20 @@ export class TaskWorker {
         await new Promise<void>((resolve) => (this.#wakeLoop = resolve));
         continue;
       }
-      const reports = this.#reports.splice(0, MAX_REPORTS);
+      const now = Date.now();
+      const reports = this.#reports.splice(0, MAX_REPORTS).filter((r) => r.keepUntil > now);
       let tasks: ScheduledTask[];
-      this.#claiming = true;
       try {
         const answer = await client.reportAndClaimTaskRuns(
           reports.map((r) => r.input),
           { taskDefName, workerId: this.workerId, max: free, waitMs: pollWaitMs, leaseMs },
           signal,
         );
-        this.#claiming = false;
         this.#reportsAnswered(answer.reports);
         tasks = answer.taskRuns;
         backoff = 100;
       } catch (error) {
-        this.#claiming = false;
-        // Whether the server applied them is unknown: send them again (a repeat changes nothing).
+        // Whether the server applied them is unknown: send them again, on their own (a repeat changes nothing).
         this.#reports.unshift(...reports);
         if (signal.aborted) return;
         this.#flushReports();

@@ -7,7 +7,9 @@ const MAX_PAYLOAD = 7000;
 const RETRY_MS = 500;
 /** How often a process says it is there; one that has not been heard from for PEER_TIMEOUT_MS is taken as gone. */
 const HEARTBEAT_MS = 5_000;
-const PEER_TIMEOUT_MS = 15_000;
+const PEER_TIMEOUT_MS = 60_000;
+/** How long a dropped peer is remembered, to tell it what it missed should it turn up again. */
+const FORGET_DROPPED_MS = 3_600_000;
 
 /** News for other server processes: WfRuns that have new events, TaskDefs that have new TaskRuns, new timers. */
 export interface News {
@@ -37,9 +39,12 @@ export interface ClusterHandlers {
  * Carries news between server processes sharing one PostgreSQL. It never NOTIFYs inside a command's transaction
  * (that would serialise commits, see reference/peers.md): news gathers in memory and goes out in one NOTIFY per
  * group of commits, at most one in flight. And only while another process listens: each says hello when it starts
- * listening (the others answer) and sends a heartbeat every HEARTBEAT_MS, so a server alone on its database sends
- * no news at all. A process that starts looks at the database for everything it serves, so the news it misses
- * before the others hear its hello costs nothing. On PGlite only one process can open the database: silent.
+ * listening (the others answer), sends a heartbeat every HEARTBEAT_MS and goodbye when it closes, so a server alone
+ * on its database sends no news at all. A peer not heard from for PEER_TIMEOUT_MS is dropped (it crashed); if it
+ * turns up again it is told to look again at what changed since it was dropped. A process that starts looks at the
+ * database for what it serves, so the news sent before the others hear its hello is not needed, except by a claim
+ * that found its queue empty in that moment: it waits out its long-poll. On PGlite only one process can open the
+ * database: silent.
  */
 export class Cluster {
   readonly #processId: string;
@@ -51,6 +56,8 @@ export class Cluster {
   #closed = false;
   /** Other processes heard from, with when (epoch ms). */
   readonly #peers = new Map<string, number>();
+  /** Peers dropped for silence, with when: news for them stopped then. */
+  readonly #dropped = new Map<string, number>();
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** When listening last proved to work: it started, or a message arrived. */
   #lastHeard = Date.now();
@@ -89,11 +96,16 @@ export class Cluster {
   /** Whether another server process has been heard from lately (news goes out only then). */
   get hasPeers(): boolean {
     const now = Date.now();
-    for (const [peer, seen] of this.#peers) if (now - seen > PEER_TIMEOUT_MS) this.#peers.delete(peer);
+    for (const [peer, seen] of this.#peers) {
+      if (now - seen <= PEER_TIMEOUT_MS) continue;
+      this.#peers.delete(peer);
+      this.#dropped.set(peer, now);
+    }
+    for (const [peer, at] of this.#dropped) if (now - at > FORGET_DROPPED_MS) this.#dropped.delete(peer);
     return this.#peers.size > 0;
   }
 
-  #say(message: { h: 0 | 1 } | { bye: 1 }): Promise<void> {
+  #say(message: { h: 0 | 1 } | { bye: 1 } | { rs: string; since: number }): Promise<void> {
     return this.store.notify(CHANNEL, JSON.stringify({ p: this.#processId, ...message })).catch((error: unknown) => this.log('Could not notify other server processes', error));
   }
 
@@ -203,7 +215,7 @@ export class Cluster {
 
   #receive(payload: string): void {
     this.#lastHeard = Date.now();
-    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][]; h?: number; bye?: number };
+    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][]; h?: number; bye?: number; rs?: string; since?: number };
     try {
       message = JSON.parse(payload) as typeof message;
     } catch (error) {
@@ -215,10 +227,15 @@ export class Cluster {
       this.#peers.delete(message.p);
       return;
     }
+    if (message.rs === this.#processId && typeof message.since === 'number') this.handlers.resync(message.since);
     const known = this.#peers.has(message.p);
+    const droppedAt = this.#dropped.get(message.p);
     this.#peers.set(message.p, Date.now());
+    this.#dropped.delete(message.p);
+    // Alive after all: it missed the news sent while it was dropped.
+    if (droppedAt !== undefined) void this.#say({ rs: message.p, since: droppedAt - HEARTBEAT_MS });
     // A hello is answered, so that a process that just started learns who is there.
-    if (message.h === 1 || !known) void this.#say({ h: 0 });
+    else if (message.h === 1 || !known) void this.#say({ h: 0 });
     for (const [tenant, wfRunId, seq] of message.e ?? []) this.handlers.events(tenant, wfRunId, seq);
     for (const [tenant, name, count] of message.t ?? []) this.handlers.tasks(tenant, name, count);
     if (typeof message.w === 'number') this.handlers.wake(message.w);

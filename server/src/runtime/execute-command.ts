@@ -107,7 +107,7 @@ async function decideAndWrite(
     } catch (error) {
       handoff.cancel();
       deps.cache.delete(tenantId, wfRunId);
-      if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) {
+      if ((isUniqueViolation(error) || isTransient(error)) && attempt < MAX_ATTEMPTS) {
         deps.metrics.commandConflict(command.type);
         fresh = true;
         continue;
@@ -147,9 +147,22 @@ function stored(tenantId: string, wfRunId: string, firstSeq: number, events: rea
 }
 
 /** PostgreSQL's unique_violation, as postgres.js and PGlite report it (drizzle may wrap it in `cause`). */
-export function isUniqueViolation(error: unknown): boolean {
+function isUniqueViolation(error: unknown): boolean {
+  return hasCode(error, ['23505']);
+}
+
+/**
+ * A deadlock or serialization failure: statements that share a commit lock several WfRuns' rows, so two processes
+ * writing the same WfRuns at once can deadlock; PostgreSQL cancels one, which is decided and written again.
+ */
+function isTransient(error: unknown): boolean {
+  return hasCode(error, ['40P01', '40001']);
+}
+
+function hasCode(error: unknown, codes: readonly string[]): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && codes.includes(code)) return true;
   }
   return false;
 }

@@ -8,6 +8,10 @@ import { findNewestUserTaskDefs, findUserTaskDef } from '../store/queries/user-t
 const NEWEST_VERSION = `select major_version, revision from wf_specs where tenant_id = $1 and name = $2
   and ($3::integer is null or major_version = $3::integer) order by major_version desc, revision desc limit 1`;
 
+function specKey(tenantId: string, id: WfSpecId): string {
+  return `${tenantId}\u0000${id.name}\u0000${id.majorVersion}\u0000${id.revision}`;
+}
+
 /** How many TaskDefs a dynamic TASK can choose from; a tenant with more needs the names resolved another way. */
 const MAX_TASK_DEFS = 10_000;
 
@@ -24,13 +28,9 @@ export class Metadata {
   readonly #userTaskDefs = new Map<string, UserTaskDef>();
 
   async wfSpec(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec> {
-    const key = `${tenantId}\u0000${id.name}\u0000${id.majorVersion}\u0000${id.revision}`;
-    const cached = this.#specs.get(key);
-    if (cached) return cached;
-    const row = await findWfSpec(db, tenantId, id.name, id.majorVersion, id.revision);
-    if (!row) throw new NotFoundError('WfSpec', `${id.name} ${id.majorVersion}.${id.revision}`);
-    this.#specs.set(key, row.spec);
-    return row.spec;
+    const spec = await this.#version(db, tenantId, id);
+    if (!spec) throw new NotFoundError('WfSpec', `${id.name} ${id.majorVersion}.${id.revision}`);
+    return spec;
   }
 
   /**
@@ -39,22 +39,23 @@ export class Metadata {
    * comes from memory once read.
    */
   async findWfSpec(store: Store, tenantId: string, name: string, majorVersion?: number | null, revision?: number | null): Promise<VersionedWfSpec | undefined> {
-    if (majorVersion != null && revision != null) {
-      return this.#specs.get(`${tenantId}\u0000${name}\u0000${majorVersion}\u0000${revision}`) ?? (await this.#read(store.db, tenantId, name, majorVersion, revision));
-    }
+    if (majorVersion != null && revision != null) return this.#version(store.db, tenantId, { name, majorVersion, revision });
     const [newest] = await store.run<{ major_version: number; revision: number }>(NEWEST_VERSION, [tenantId, name, majorVersion ?? null]);
-    if (!newest) return undefined;
-    return this.wfSpec(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision });
-  }
-
-  async #read(db: Queryable, tenantId: string, name: string, majorVersion: number, revision: number): Promise<VersionedWfSpec | undefined> {
-    const row = await findWfSpec(db, tenantId, name, majorVersion, revision);
-    if (row) this.#specs.set(`${tenantId}\u0000${name}\u0000${majorVersion}\u0000${revision}`, row.spec);
-    return row?.spec;
+    return newest ? this.#version(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision }) : undefined;
   }
 
   remember(tenantId: string, spec: VersionedWfSpec): void {
-    this.#specs.set(`${tenantId}\u0000${spec.name}\u0000${spec.majorVersion}\u0000${spec.revision}`, spec);
+    this.#specs.set(specKey(tenantId, spec), spec);
+  }
+
+  /** One version, from memory or else read once. */
+  async #version(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec | undefined> {
+    const key = specKey(tenantId, id);
+    const cached = this.#specs.get(key);
+    if (cached) return cached;
+    const row = await findWfSpec(db, tenantId, id.name, id.majorVersion, id.revision);
+    if (row) this.#specs.set(key, row.spec);
+    return row?.spec;
   }
 
   /**

@@ -22,7 +22,7 @@ export class WriteQueue {
 
   constructor(
     private readonly store: Store,
-    private readonly maxInFlight = 4,
+    private readonly maxInFlight = 2,
     private readonly maxBatch = 64,
     /** Told how many commands each statement carried. */
     private readonly onBatch: (commands: number) => void = () => {},
@@ -47,8 +47,8 @@ export class WriteQueue {
   }
 
   async #send(batch: Pending[]): Promise<void> {
-    this.onBatch(batch.length);
     try {
+      this.onBatch(batch.length);
       await this.#run(mergeWriteSets(batch.map((p) => p.set)));
       for (const p of batch) p.resolve();
     } catch (error) {
@@ -60,7 +60,7 @@ export class WriteQueue {
     }
   }
 
-  #run(set: WriteSet): Promise<unknown> {
-    return this.store.run(writeStatement(set), [JSON.stringify(set)]);
+  async #run(set: WriteSet): Promise<void> {
+    await this.store.run(writeStatement(set), [JSON.stringify(set)]);
   }
 }

@@ -251,7 +251,11 @@ type ReportInput = {
   workerId?: string | null;
 };
 
-/** Several reports, their WfRuns advancing concurrently; a malformed or unknown one is that item's answer, the others still count. */
+/**
+ * Several reports, their WfRuns advancing concurrently. Each failure is that item's answer and the others still
+ * count: a malformed or unknown report says what was wrong; an error of ours is logged and answered
+ * `InternalError`, so that one bad report never fails the claim it came with.
+ */
 function reportAll(services: Context['services'], tenantId: string, inputs: readonly ReportInput[]): Promise<ReportAnswer[]> {
   return Promise.all(
     inputs.map(async (one) => {
@@ -259,8 +263,9 @@ function reportAll(services: Context['services'], tenantId: string, inputs: read
       try {
         return { taskRunId, ...(await report(services, tenantId, one)), error: null };
       } catch (error) {
-        if (!(error instanceof GallopError)) throw error;
-        return { taskRunId, accepted: false, reason: error.message, error: error.name };
+        if (error instanceof GallopError) return { taskRunId, accepted: false, reason: error.message, error: error.name };
+        services.log.error({ err: error, taskRunId }, 'Unexpected error applying a task report');
+        return { taskRunId, accepted: false, reason: 'Unexpected error.', error: 'InternalError' };
       }
     }),
   );

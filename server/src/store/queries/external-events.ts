@@ -14,13 +14,11 @@ export async function findExternalEvent(db: Queryable, tenantId: string, wfRunId
 }
 
 /** Every ExternalEvent sent to a WfRun (or to its id before it existed), oldest first. */
-export async function listExternalEvents(db: Queryable, tenantId: string, wfRunId: string, onlyUnclaimed = false): Promise<ExternalEventRow[]> {
-  const conditions = [eq(externalEvents.tenantId, tenantId), eq(externalEvents.wfRunId, wfRunId)];
-  if (onlyUnclaimed) conditions.push(eq(externalEvents.claimed, false));
+export async function listExternalEvents(db: Queryable, tenantId: string, wfRunId: string): Promise<ExternalEventRow[]> {
   return db
     .select()
     .from(externalEvents)
-    .where(and(...conditions))
+    .where(and(eq(externalEvents.tenantId, tenantId), eq(externalEvents.wfRunId, wfRunId)))
     .orderBy(asc(externalEvents.createdAt), asc(externalEvents.guid));
 }
 

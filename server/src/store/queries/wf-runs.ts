@@ -15,14 +15,14 @@ export async function findWfRun(db: Queryable, tenantId: string, id: string): Pr
 }
 
 /**
- * Ids of WfRuns (of one WfSpec, when named) written at or after `since`, oldest change first, at most `limit`: what
+ * Ids of WfRuns (of one WfSpec, when named) written at or after `since`, the latest `limit` of them: what
  * wfRunsChanged looks at again after news may have been lost. There is no index on updated_at (it would cost
  * every command a non-HOT update), so this scans; it runs only when a lost LISTEN connection comes back.
  */
 export async function changedSince(db: Queryable, tenantId: string, since: Date, wfSpecName: string | undefined, limit = 10_000): Promise<string[]> {
   const conditions = [eq(wfRuns.tenantId, tenantId), gte(wfRuns.updatedAt, since)];
   if (wfSpecName !== undefined) conditions.push(eq(wfRuns.wfSpecName, wfSpecName));
-  const rows = await db.select({ id: wfRuns.id }).from(wfRuns).where(and(...conditions)).orderBy(asc(wfRuns.updatedAt)).limit(limit);
+  const rows = await db.select({ id: wfRuns.id }).from(wfRuns).where(and(...conditions)).orderBy(desc(wfRuns.updatedAt)).limit(limit);
   return rows.map((row) => row.id);
 }
 
