@@ -1,4 +1,4 @@
-import { TaskContext, TaskException, TaskWorker, Workflow } from '@gallop/sdk';
+import { GallopClient, TaskContext, TaskException, TaskWorker, Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTestServer, unique } from '../../server/test/harness.ts';
 import { createDeferred, waitFor } from '../support/wait.ts';
@@ -103,6 +103,39 @@ describe('TaskWorker', () => {
     const after = await server.client.wfRun(run.id);
     expect(after?.status).toBe('COMPLETED');
     expect(after?.variables.find((v) => v.name === 'i')?.value).toBe(7);
+  });
+
+  it('still sends each report at once after a claim that failed', async () => {
+    const { task, spec } = await oneTaskSpec();
+    // The first claim is lost on its way, as when the server drops a connection; everything else goes through.
+    let lost = 0;
+    const client = new GallopClient({
+      url: server.graphqlUrl,
+      fetch: (input, init) => {
+        if (lost === 0 && typeof init?.body === 'string' && init.body.includes('claimTaskRuns')) {
+          lost++;
+          return Promise.reject(new TypeError('fetch failed'));
+        }
+        return fetch(input, init);
+      },
+    });
+    const errors: unknown[] = [];
+    // A report held back until the next claim would wait out this long poll, well past the lease.
+    const worker = new TaskWorker({ client, taskDefName: task, pollWaitMs: 20_000, leaseMs: 2_000, onError: (e) => errors.push(e), fn: ({ i }) => (i as number) + 1 });
+    worker.start();
+    try {
+      await waitFor(() => lost === 1, { what: 'the lost claim' });
+      const run = await server.client.runWf({ wfSpecName: spec, variables: { i: 1 } });
+      const ended = await waitFor(async () => {
+        const current = await server.client.wfRun(run.id);
+        return current?.status === 'RUNNING' ? undefined : current;
+      }, { timeoutMs: 30_000 });
+      expect(ended?.status).toBe('COMPLETED');
+      expect(ended?.nodeRuns[1]?.taskRun?.attempts.map((a) => a.status)).toEqual(['TASK_SUCCESS']);
+      expect(errors).toHaveLength(1);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('keeps a long attempt alive with ctx.extendLease, past the lease it claimed with', async () => {

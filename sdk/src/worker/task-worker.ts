@@ -10,6 +10,8 @@ const MAX_REPORTS = 100;
 const REPORT_GRACE_MS = 30_000;
 /** Reports wait at most this long between tries, so that they land soon after a restarted server is back. */
 const MAX_REPORT_BACKOFF_MS = 1_000;
+/** How long a report the server failed to apply waits before it is sent again. */
+const RETRY_INTERNAL_MS = 500;
 
 /** The function a worker runs: the input values by name in, the output out (or a throw). */
 export type TaskFunction = (input: Readonly<Record<string, JsonValue>>, ctx: TaskContext) => JsonValue | void | Promise<JsonValue | void>;
@@ -47,6 +49,8 @@ export class TaskWorker {
   /** Reports not sent yet, oldest first. */
   #reports: PendingReport[] = [];
   #sending: Promise<void> | undefined;
+  /** Reports waiting out the pause before they are sent again. */
+  readonly #retries = new Set<Promise<void>>();
 
   constructor(options: TaskWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${Math.random().toString(36).slice(2, 10)}`;
@@ -81,7 +85,7 @@ export class TaskWorker {
     await this.#loop;
     await Promise.allSettled([...this.#running]);
     this.#flushReports();
-    await this.#sending;
+    while (this.#sending || this.#retries.size > 0) await Promise.allSettled([this.#sending, ...this.#retries]);
     this.#loop = undefined;
   }
 
@@ -103,7 +107,7 @@ export class TaskWorker {
           { taskDefName, workerId: this.workerId, max: free, waitMs: pollWaitMs, leaseMs },
           signal,
         );
-        this.#reportsAnswered(answer.reports);
+        this.#reportsAnswered(reports, answer.reports);
         tasks = answer.taskRuns;
         backoff = 100;
       } catch (error) {
@@ -150,9 +154,17 @@ export class TaskWorker {
     if (!this.#wakeLoop) this.#flushReports();
   }
 
-  /** Sends the waiting reports on their own; reports that finish while a batch is on its way go in the next. */
+  /**
+   * Sends the waiting reports on their own; reports that finish while a batch is on its way go in the next. Never
+   * leaves `#sending` set once the sender is done, or a report behind it would wait for a claim to carry it.
+   */
   #flushReports(): void {
-    this.#sending ??= this.#sendReports();
+    if (this.#sending || this.#reports.length === 0) return;
+    this.#sending = this.#sendReports().finally(() => {
+      this.#sending = undefined;
+      // A report that finished as the last batch came back.
+      this.#flushReports();
+    });
   }
 
   /**
@@ -165,7 +177,7 @@ export class TaskWorker {
     while (this.#reports.length > 0) {
       const batch = this.#reports.splice(0, MAX_REPORTS);
       try {
-        this.#reportsAnswered(await this.#options.client.reportTaskRuns(batch.map((r) => r.input)));
+        this.#reportsAnswered(batch, await this.#options.client.reportTaskRuns(batch.map((r) => r.input)));
         backoff = 100;
       } catch (error) {
         this.#options.onError(error);
@@ -175,13 +187,27 @@ export class TaskWorker {
         backoff = Math.min(backoff * 2, MAX_REPORT_BACKOFF_MS);
       }
     }
-    this.#sending = undefined;
   }
 
-  #reportsAnswered(answers: readonly BatchedTaskRunReport[]): void {
-    for (const answer of answers) {
-      if (answer.error) this.#options.onError(new Error(`The report of TaskRun ${answer.taskRunId} was refused (${answer.error}): ${answer.reason}`));
-    }
+  /**
+   * Logs refused reports. One the server failed to apply (its own error, say a lost database connection) is sent
+   * again after a pause, so that a server in trouble is not asked again at once; `stop()` waits for these too.
+   */
+  #reportsAnswered(batch: readonly PendingReport[], answers: readonly BatchedTaskRunReport[]): void {
+    const again: PendingReport[] = [];
+    answers.forEach((answer, i) => {
+      if (!answer.error) return;
+      this.#options.onError(new Error(`The report of TaskRun ${answer.taskRunId} was refused (${answer.error}): ${answer.reason}`));
+      const report = batch[i];
+      if (answer.error === 'InternalError' && report && report.keepUntil > Date.now()) again.push(report);
+    });
+    if (again.length === 0) return;
+    const retry = sleep(RETRY_INTERNAL_MS).then(() => {
+      this.#reports.push(...again);
+      this.#flushReports();
+    });
+    this.#retries.add(retry);
+    void retry.finally(() => this.#retries.delete(retry));
   }
 }
 
