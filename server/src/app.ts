@@ -4,6 +4,7 @@ import type { Command, VersionedWfSpec } from '@gallop/engine';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError } from 'graphql-yoga';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
@@ -171,7 +172,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     logging: false,
-    plugins: [useStorableText(), useOperationLog(log)],
+    plugins: [useGraphQlJit(), useStorableText(), useOperationLog(log)],
   });
 
   const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;
