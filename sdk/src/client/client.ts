@@ -34,6 +34,12 @@ export interface GallopClientOptions {
   readonly webSocketImpl?: unknown;
   /** Extra HTTP headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * How long a request waits for the server's whole answer before it fails with code TIMEOUT; a claim waits its
+   * `waitMs` on top. Default 30 s. A server that lost its database, or a connection that died unnoticed, then
+   * costs a caller this long, not forever.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** What a claim asks for; see claimTaskRuns. */
@@ -63,6 +69,7 @@ export class GallopClient {
   readonly #fetch: typeof fetch;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #webSocketImpl: unknown;
+  readonly #timeoutMs: number;
   #ws: WsClient | undefined;
 
   constructor(options: GallopClientOptions) {
@@ -70,23 +77,53 @@ export class GallopClient {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#headers = options.headers ?? {};
     this.#webSocketImpl = options.webSocketImpl;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** Sends one query or mutation and resolves its `data`; GraphQL errors and HTTP failures reject. */
-  async request<T>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Sends one query or mutation and resolves its `data`; GraphQL errors and HTTP failures reject, and so does an
+   * answer that takes longer than `timeoutMs` (plus `extraMs`, for operations that wait on the server on purpose).
+   */
+  async request<T>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal, extraMs = 0): Promise<T> {
+    const ms = this.#timeoutMs + extraMs;
+    // One controller for both ends, unhooked after: a TaskWorker's signal lives as long as the worker, and
+    // AbortSignal.any would tie every request's signal to it.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, ms);
+    const forward = () => controller.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
+    const failure = (cause: unknown, what: string): unknown => {
+      if (signal?.aborted) return cause;
+      if (timedOut) return new GallopClientError('TIMEOUT', `The Gallop server at ${this.url} did not answer within ${ms} ms.`, { cause });
+      return new GallopClientError('NETWORK_ERROR', what, { cause });
+    };
     let response: Response;
+    let text: string;
     try {
-      response = await this.#fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.#headers },
-        body: JSON.stringify({ query, variables }),
-        signal,
-      });
-    } catch (cause) {
-      if (signal?.aborted) throw cause;
-      throw new GallopClientError('NETWORK_ERROR', `Cannot reach the Gallop server at ${this.url}.`, { cause });
+      try {
+        response = await this.#fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.#headers },
+          body: JSON.stringify({ query, variables }),
+          signal: controller.signal,
+        });
+      } catch (cause) {
+        throw failure(cause, `Cannot reach the Gallop server at ${this.url}.`);
+      }
+      try {
+        text = await response.text();
+      } catch (cause) {
+        throw failure(cause, `The connection to the Gallop server at ${this.url} broke during its answer.`);
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
     }
-    const text = await response.text();
     let body: { data?: T; errors?: readonly { message: string }[] };
     try {
       body = JSON.parse(text) as typeof body;
@@ -283,7 +320,12 @@ export class GallopClient {
     signal?: AbortSignal,
   ): Promise<{ reports: BatchedTaskRunReport[]; taskRuns: ScheduledTask[] }> {
     const variables = { input: reports.length > 0 ? { ...input, reports: reports.map(reportFields) } : input };
-    const data = await this.request<{ result: Result<{ taskRuns: ScheduledTask[]; reports: BatchedTaskRunReport[] }> }>(ops.CLAIM_TASK_RUNS, variables, signal);
+    const data = await this.request<{ result: Result<{ taskRuns: ScheduledTask[]; reports: BatchedTaskRunReport[] }> }>(
+      ops.CLAIM_TASK_RUNS,
+      variables,
+      signal,
+      input.waitMs ?? 0,
+    );
     const { taskRuns, reports: answers } = unwrap(data.result);
     return { taskRuns, reports: answers };
   }

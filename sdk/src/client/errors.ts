@@ -9,6 +9,7 @@ export interface GallopProblem {
 export type GallopErrorCode =
   | 'GRAPHQL_ERROR'
   | 'NETWORK_ERROR'
+  | 'TIMEOUT'
   | 'HTTP_ERROR'
   | 'ValidationError'
   | 'NotFoundError'
