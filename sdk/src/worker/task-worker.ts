@@ -36,8 +36,9 @@ export interface TaskWorkerOptions {
  * Claims TaskRuns of one TaskDef with long-polling claims, runs the function with bounded concurrency and reports
  * each outcome: a return is SUCCESS, a TaskException an EXCEPTION, any other throw an ERROR. A finished attempt
  * frees its slot at once; its report rides on the next claim (one request per TaskRun, and the TaskRun the report
- * schedules can come back in the same answer), or goes on its own when a claim is already on its way. `stop()` stops
- * claiming and resolves once every running attempt has been reported.
+ * schedules can come back in the same answer), or goes on its own when a claim is already on its way. After each
+ * claim the worker lets one turn of the event loop pass before the next, so that attempts which finish at once ride
+ * along. `stop()` stops claiming and resolves once every running attempt has been reported.
  */
 export class TaskWorker {
   readonly workerId: string;
@@ -49,6 +50,8 @@ export class TaskWorker {
   /** Reports not sent yet, oldest first. */
   #reports: PendingReport[] = [];
   #sending: Promise<void> | undefined;
+  /** Set while the claim loop lets the attempts it just started finish, to take their reports along. */
+  #gathering = false;
   /** Reports waiting out the pause before they are sent again. */
   readonly #retries = new Set<Promise<void>>();
 
@@ -130,6 +133,13 @@ export class TaskWorker {
         });
         this.#running.add(run);
       }
+      // Attempts that finish at once (most do little but wait on I/O) report with the next claim rather than on
+      // their own: one request, and the TaskRuns their reports schedule can come back in its answer.
+      if (tasks.length > 0) {
+        this.#gathering = true;
+        await nextTurn();
+        this.#gathering = false;
+      }
     }
   }
 
@@ -151,7 +161,7 @@ export class TaskWorker {
     });
     // The claim loop takes it with its next claim when it waits for this slot to free; otherwise (a claim is on its
     // way, it backs off after an error, or claiming stopped) the report goes on its own at once.
-    if (!this.#wakeLoop) this.#flushReports();
+    if (!this.#wakeLoop && !this.#gathering) this.#flushReports();
   }
 
   /**
@@ -215,6 +225,11 @@ interface PendingReport {
   readonly input: TaskRunReportInput;
   /** Epoch ms after which the report is dropped if it still cannot be sent. */
   readonly keepUntil: number;
+}
+
+/** After the I/O already waiting: the next turn of the event loop (setImmediate where there is one). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
