@@ -227,9 +227,12 @@ interface PendingReport {
   readonly keepUntil: number;
 }
 
-/** After the I/O already waiting: the next turn of the event loop (setImmediate where there is one). */
+/** Node's setImmediate; browsers have none (and the SDK's types do not assume Node's). */
+const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+
+/** After the I/O already waiting: the next turn of the event loop. */
 function nextTurn(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  return new Promise((resolve) => (immediate ? immediate(() => resolve()) : setTimeout(resolve, 0)));
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
