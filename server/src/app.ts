@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import type { Command, VersionedWfSpec } from '@gallop/engine';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError } from 'graphql-yoga';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';

@@ -59,6 +59,7 @@ export interface StoreOptions {
  */
 const QUERY_TIMEOUT_MS = 15_000;
 const QUERY_TIMEOUT_MESSAGE = `PostgreSQL did not answer a statement within ${QUERY_TIMEOUT_MS / 1000} s; its connection was probably lost`;
+const limit = <T>(promise: Promise<T>) => withTimeout(promise, QUERY_TIMEOUT_MS, QUERY_TIMEOUT_MESSAGE);
 
 const POOL_OPTIONS = {
   max: 10,
@@ -74,13 +75,12 @@ const POOL_OPTIONS = {
 };
 
 /**
- * `sql` for drizzle, with each query bounded by QUERY_TIMEOUT_MS. drizzle runs queries through `unsafe`, awaited
- * as they are or after `.values()`; the query starts only when awaited, so the bound is put on at that moment.
+ * `sql` with each query of `unsafe` bounded by QUERY_TIMEOUT_MS: drizzle runs every query through it, awaited as it
+ * is or after `.values()`, and so does `run`. A query starts only when awaited, so the bound is put on at that moment.
  */
 function bounded(sql: postgres.Sql): postgres.Sql {
   const unsafe = (...args: Parameters<postgres.Sql['unsafe']>) => {
     const query = sql.unsafe(...args);
-    const limit = <T>(promise: Promise<T>) => withTimeout(promise, QUERY_TIMEOUT_MS, QUERY_TIMEOUT_MESSAGE);
     return {
       values: () => limit(query.values()),
       then: <A, B>(onFulfilled?: (rows: unknown) => A, onRejected?: (error: unknown) => B) => limit(query).then(onFulfilled, onRejected),
@@ -115,7 +115,8 @@ async function openPostgres(url: string): Promise<Store> {
     await migrator.end({ timeout: 5 });
   }
   const sql = postgres(url, POOL_OPTIONS);
-  const db = drizzlePostgres(bounded(sql), { schema }) as unknown as Db;
+  const pool = bounded(sql);
+  const db = drizzlePostgres(pool, { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -125,10 +126,10 @@ async function openPostgres(url: string): Promise<Store> {
       return unlisten;
     },
     async run(text, params) {
-      return (await withTimeout(sql.unsafe(text, params as never[], { prepare: true }), QUERY_TIMEOUT_MS, QUERY_TIMEOUT_MESSAGE)) as never;
+      return (await pool.unsafe(text, params as never[], { prepare: true })) as never;
     },
     async notify(channel, payload) {
-      await withTimeout(sql.notify(channel, payload), QUERY_TIMEOUT_MS, QUERY_TIMEOUT_MESSAGE);
+      await limit(sql.notify(channel, payload));
     },
     close: once(async () => {
       await sql.end({ timeout: 5 });
