@@ -26,8 +26,15 @@ export type {
   WfSpecInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
-export { NodeOutput, SpawnedChildWf, SpawnedThread, TaskNodeOutput, UserTaskOutput, WfRunVariable, Workflow, WorkflowThread } from './builder/workflow.ts';
+export { IfStatement, TaskNodeOutput, UserTaskOutput, WfSpecBuildError, Workflow, WorkflowThread, formatProblem } from './builder/workflow.ts';
+export type { BuilderProblem, TaskArgs } from './builder/workflow.ts';
+export { NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, VariablePath, WfRunVariable } from './builder/variable.ts';
+export type { Operand, SourceFor, VariableOf } from './builder/variable.ts';
+export type { AssignableTo, ComparableWith, MutationOf, ValueOf, ValueTypes } from './builder/values.ts';
+export { defineTask } from './task.ts';
+export type { AnyTypedTask, TaskInputDef, TaskInputs, TaskResult, TypedTask } from './task.ts';
 export { TaskContext } from './worker/task-context.ts';
 export { isTaskException, TaskException } from './worker/task-exception.ts';
+export { stopOnSignals } from './worker/signals.ts';
 export { TaskWorker } from './worker/task-worker.ts';
 export type { TaskFunction, TaskWorkerOptions } from './worker/task-worker.ts';

@@ -105,6 +105,33 @@ describe('TaskWorker', () => {
     expect(after?.variables.find((v) => v.name === 'i')?.value).toBe(7);
   });
 
+  it('gives up on attempts still running after stop\'s timeout: their signal aborts and nothing is reported', async () => {
+    const { task, spec } = await oneTaskSpec();
+    const started = createDeferred();
+    let seen: AbortSignal | undefined;
+    const worker = new TaskWorker({
+      client: server.client,
+      taskDefName: task,
+      pollWaitMs: 1_000,
+      fn: async (_input, ctx) => {
+        seen = ctx.signal;
+        started.resolve();
+        // Ends only when the worker lets it go, and then with a value that must not be reported.
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+        return 99;
+      },
+    });
+    void worker.start();
+    const run = await server.client.runWf({ wfSpecName: spec, variables: { i: 0 } });
+    await started.promise;
+    await worker.stop({ timeoutMs: 200 });
+    expect(seen?.aborted).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [taskRun] = (await server.client.wfRun(run.id))?.nodeRuns.flatMap((n) => (n.taskRun ? [n.taskRun] : [])) ?? [];
+    // Left to its lease: still running as far as the server knows, with no attempt reported.
+    expect([taskRun?.status, taskRun?.attempts]).toEqual(['TASK_RUNNING', []]);
+  });
+
   it('still sends each report at once after a claim that failed', async () => {
     const { task, spec } = await oneTaskSpec();
     // The first claim is lost on its way, as when the server drops a connection; everything else goes through.

@@ -64,6 +64,11 @@ describe('a TaskWorker across a server restart', () => {
     // The first attempt's own report: nothing timed out and nothing ran twice.
     expect(taskRun?.attempts.map((a) => [a.attempt, a.status, a.output])).toEqual([[0, 'TASK_SUCCESS', 42]]);
     expect(errors.length).toBeGreaterThan(0);
+    // It goes on claiming by itself: a WfRun started now is done by the same worker.
+    const next = await client.runWf({ wfSpecName: spec });
+    await waitFor(async () => (await client.wfRun(next.id))?.status === 'COMPLETED', { timeoutMs: 30_000, what: 'a WfRun started after the restart' });
+    const [nextTask] = (await client.wfRun(next.id))?.nodeRuns.flatMap((n) => (n.taskRun ? [n.taskRun] : [])) ?? [];
+    expect(nextTask?.attempts.map((a) => [a.status, a.workerId])).toEqual([['TASK_SUCCESS', worker.workerId]]);
     await worker.stop();
     await client.close();
   });

@@ -1,4 +1,4 @@
-import { GallopClient, TaskWorker } from '@gallop/sdk';
+import { GallopClient, stopOnSignals, TaskWorker } from '@gallop/sdk';
 import type { TaskFunction } from '@gallop/sdk';
 import WebSocket from 'ws';
 
@@ -7,18 +7,23 @@ import WebSocket from 'ws';
 //   GALLOP_URL   the server's base URL               TASKS        comma-separated TaskDef names to serve
 //   WORKER_ID    names the worker on its attempts     LEASE_MS     the lease each claim asks for
 //   CONCURRENCY  attempts held at once per TaskDef    HOLD         '1': claim and never finish (to be SIGKILLed)
+//   TASK_MS      how long each attempt takes (default 0)
 // Each task returns its input values joined by '|', then ':' and its TaskDef name, so a WfRun's final variables
-// show which tasks ran on what. It runs until SIGTERM, then stops its TaskWorkers gracefully.
+// show which tasks ran on what. It runs until SIGTERM, then stops its TaskWorkers gracefully (stopOnSignals) and
+// prints 'worker stopped' before it exits.
 const env = process.env;
 const url = env.GALLOP_URL;
 const names = (env.TASKS ?? '').split(',').filter(Boolean);
 if (!url || names.length === 0) throw new Error('worker-process needs GALLOP_URL and TASKS.');
 const hold = env.HOLD === '1';
 
+const taskMs = Number(env.TASK_MS ?? 0);
 const run =
   (taskDefName: string): TaskFunction =>
-  (input) =>
-    `${Object.values(input).map(String).join('|')}:${taskDefName}`;
+  async (input) => {
+    if (taskMs > 0) await new Promise((resolve) => setTimeout(resolve, taskMs));
+    return `${Object.values(input).map(String).join('|')}:${taskDefName}`;
+  };
 const never: TaskFunction = () => new Promise<never>(() => {});
 
 const client = new GallopClient({ url: `${url}/graphql`, webSocketImpl: WebSocket });
@@ -35,12 +40,18 @@ const workers = names.map(
       onError: (error) => console.error(`${taskDefName}: ${error instanceof Error ? error.message : String(error)}`),
     }),
 );
-for (const worker of workers) worker.start();
+for (const worker of workers) void worker.start();
 // startWorkerProcess waits for this line.
 console.log(`worker ready: ${workers.map((w) => w.workerId).join(', ')}`);
 
-process.on('SIGTERM', () => {
-  // A holding worker never finishes what it holds, so it leaves without waiting.
-  if (hold) process.exit(0);
-  void Promise.all(workers.map((w) => w.stop())).then(() => process.exit(0));
-});
+// A holding worker never finishes what it holds, so it leaves without waiting.
+if (hold) process.once('SIGTERM', () => process.exit(0));
+else {
+  stopOnSignals(workers, {
+    then: async () => {
+      await client.close();
+      console.log('worker stopped');
+      process.exit(0);
+    },
+  });
+}

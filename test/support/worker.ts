@@ -21,6 +21,8 @@ export interface WorkerProcessOptions {
   readonly concurrency?: number;
   /** Claim attempts and never finish them. */
   readonly hold?: boolean;
+  /** How long each attempt takes. */
+  readonly taskMs?: number;
 }
 
 /** Starts test/support/worker-process.ts as its own process and resolves once its TaskWorkers have started. */
@@ -33,6 +35,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     HOLD: options.hold ? '1' : '',
     ...(options.leaseMs === undefined ? {} : { LEASE_MS: String(options.leaseMs) }),
     ...(options.concurrency === undefined ? {} : { CONCURRENCY: String(options.concurrency) }),
+    ...(options.taskMs === undefined ? {} : { TASK_MS: String(options.taskMs) }),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -89,7 +89,8 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
         report([...path, 'type'], 'INVALID_TYPE', `Variable '${def.name}' has unknown type ${describeValue(def.type as JsonValue)}.`);
         return;
       }
-      if (variables.has(def.name)) {
+      // LittleHorse: INPUT is each handler's and each for-each child's own, so any number of threads may declare it.
+      if (variables.has(def.name) && def.name !== 'INPUT') {
         report([...path, 'name'], 'DUPLICATE_VARIABLE', `Variable '${def.name}' is declared twice; names are unique in a WfSpec.`);
         return;
       }
@@ -103,7 +104,7 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
           `Default value ${describeValue(def.defaultValue)} of '${def.name}' is not a ${def.type}.`,
         );
       }
-      variables.set(def.name, def);
+      if (!variables.has(def.name)) variables.set(def.name, def);
     });
   }
   return variables;
@@ -122,6 +123,10 @@ function validateThread(
     report([...path, 'nodes'], 'MISSING_FIELD', 'A ThreadSpec needs a nodes object keyed by node name.');
     return;
   }
+  // A thread sees its own INPUT, whichever thread declared one first.
+  const input = (thread as ThreadSpec).variableDefs;
+  const ownInput = Array.isArray(input) ? input.find((d) => isJsonObject(d) && d.name === 'INPUT' && isVariableType(d.type)) : undefined;
+  if (ownInput) variables = new Map(variables).set('INPUT', ownInput);
   const entrypoints = Object.entries(nodes).filter(([, n]) => isJsonObject(n) && n.type === 'ENTRYPOINT');
   if (entrypoints.length !== 1) {
     report([...path, 'nodes'], 'ENTRYPOINT_COUNT', `A ThreadSpec needs exactly one ENTRYPOINT node; this one has ${entrypoints.length}.`);

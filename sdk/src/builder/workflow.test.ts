@@ -1,29 +1,41 @@
+import { readFileSync } from 'node:fs';
 import { step, validateWfSpec } from '@gallop/engine';
 import type { Catalog, DecideContext, JsonValue, TaskAttemptResult, WfRunState, WfSpec } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
-import { Workflow } from './workflow.ts';
+import { defineTask } from '../task.ts';
+import { WfSpecBuildError, Workflow } from './workflow.ts';
 
 const catalog: Catalog = {
   taskDefs: {
     charge: { name: 'charge', inputVars: [{ name: 'amount', type: 'INT' }], returnType: 'STR' },
     ping: { name: 'ping', inputVars: [], returnType: 'INT' },
     boom: { name: 'boom', inputVars: [], returnType: 'STR' },
+    ship: { name: 'ship', inputVars: [{ name: 'item', type: 'JSON_OBJ' }], returnType: 'INT' },
   },
+  externalEventDefs: { 'cancel-order': { name: 'cancel-order' }, approved: { name: 'approved' } },
 };
 
 /** Runs a compiled spec in the engine, answering every TaskRun with `answer(taskDefName)`. */
 function simulate(
   spec: WfSpec,
   variables: Record<string, JsonValue>,
-  answer: (taskDefName: string) => JsonValue | { status: 'EXCEPTION'; name: string; message: string },
+  answer: (taskDefName: string, input: readonly JsonValue[]) => JsonValue | { status: 'EXCEPTION'; name: string; message: string },
+  /** Sent one by one whenever no TaskRun is waiting. */
+  events: { externalEventDefName: string; content: JsonValue }[] = [],
 ): WfRunState {
   const wfSpec = { ...spec, majorVersion: 0, revision: 0 };
   const ctx: DecideContext = { now: 0, ids: { next: () => 'x' }, wfSpec, catalog };
   let result = step(undefined, { type: 'RunWf', wfRunId: 'r', variables }, ctx);
+  const pending = [...events];
   for (let i = 0; result.ok && result.state.status === 'RUNNING' && i < 1000; i++) {
     const taskRun = result.state.threadRuns.find((t) => t.status === 'RUNNING' && t.currentNodeRun?.taskRun?.status === 'TASK_SCHEDULED')?.currentNodeRun?.taskRun;
-    if (!taskRun) break;
-    const answered = answer(taskRun.taskDefName);
+    if (!taskRun) {
+      const event = pending.shift();
+      if (!event) break;
+      result = step(result.state, { type: 'PutExternalEvent', guid: `e${i}`, ...event }, ctx);
+      continue;
+    }
+    const answered = answer(taskRun.taskDefName, taskRun.input.map((i) => i.value));
     const outcome: TaskAttemptResult =
       answered !== null && typeof answered === 'object' && 'status' in answered
         ? (answered as TaskAttemptResult)
@@ -162,5 +174,154 @@ describe('Workflow', () => {
 
   it('refuses a user task with neither a user nor a group', () => {
     expect(() => new Workflow('nobody', (wf) => void wf.assignUserTask('approval', {})).compile()).toThrow('needs a userId, a userGroup or both');
+  });
+
+  it('chains doIf, doElseIf and doElse, trying the conditions in order', () => {
+    const spec = new Workflow('grade', (wf) => {
+      const score = wf.declareInt('score').required();
+      const grade = wf.declareStr('grade');
+      wf.doIf(score.isGreaterThanEq(90), () => grade.assign('A'))
+        .doElseIf(score.isGreaterThanEq(50), () => grade.assign('B'))
+        .doElse(() => grade.assign('C'));
+      wf.execute('ping');
+    }).compile({ catalog });
+    const gradeOf = (score: number) => simulate(spec, { score }, () => 1).threadRuns[0]?.variables.grade;
+    expect([gradeOf(95), gradeOf(90), gradeOf(60), gradeOf(10)]).toEqual(['A', 'A', 'B', 'C']);
+    // Without a doElse, no condition holding goes straight on.
+    const noElse = new Workflow('maybe', (wf) => {
+      const n = wf.declareInt('n');
+      const seen = wf.declareStr('seen').withDefault('none');
+      wf.doIf(n.isEqualTo(1), () => seen.assign('one')).doElseIf(n.isEqualTo(2), () => seen.assign('two'));
+    }).compile({ catalog });
+    expect(simulate(noElse, { n: 2 }, () => null).threadRuns[0]?.variables.seen).toBe('two');
+    expect(simulate(noElse, { n: 3 }, () => null).threadRuns[0]?.variables.seen).toBe('none');
+  });
+
+  it('drops the join of a doIf chain whose every branch ends the thread, and refuses a node after it', () => {
+    const spec = new Workflow('ends', (wf) => {
+      const ok = wf.declareBool('ok');
+      wf.doIf(ok.isEqualTo(true), (t) => t.complete('yes')).doElse((t) => t.fail('refused', 'Not ok'));
+    }).compile({ catalog });
+    expect(Object.keys(spec.threadSpecs.entrypoint?.nodes ?? {}).filter((n) => n.endsWith('NOP'))).toEqual(['1-nop-NOP']);
+    expect(simulate(spec, { ok: true }, () => null).status).toBe('COMPLETED');
+    expect(simulate(spec, { ok: false }, () => null).status).toBe('EXCEPTION');
+    expect(() =>
+      new Workflow('after', (wf) => {
+        const ok = wf.declareBool('ok');
+        wf.doIf(ok.isEqualTo(true), (t) => t.complete()).doElse((t) => t.complete());
+        wf.execute('ping');
+      }).compile(),
+    ).toThrow(/nothing can follow complete\(\) or fail\(\)/);
+    expect(() =>
+      new Workflow('late-else', (wf) => {
+        const ok = wf.declareBool('ok');
+        const chain = wf.doIf(ok.isEqualTo(true), (t) => void t.execute('ping'));
+        wf.execute('ping');
+        chain.doElse((t) => void t.execute('ping'));
+      }).compile(),
+    ).toThrow(/doElse must come right after its doIf/);
+  });
+
+  it('spawns a thread per element with spawnThreadForEach, each with its element in INPUT', () => {
+    const spec = new Workflow('ship-all', (wf) => {
+      const items = wf.declareJsonArr('items').required();
+      const shipped = wf.declareInt('shipped').withDefault(0);
+      const labels = wf.declareJsonArr('labels').withDefault([]);
+      const each = wf.spawnThreadForEach(items, 'ship-one', (child, item) => {
+        shipped.add(child.execute('ship', item));
+      });
+      // A second for-each thread declares INPUT too: LittleHorse allows that name in every such thread.
+      const names = wf.spawnThreadForEach(items, 'label', (child, item) => labels.add(item.jsonPath('$.sku')), { inputType: 'JSON_OBJ' });
+      wf.waitForThreads(each, names);
+    }).compile({ catalog });
+    const state = simulate(spec, { items: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: 3 }] }, (_, [item]) => (item as { qty: number }).qty);
+    expect(state.status).toBe('COMPLETED');
+    expect(state.threadRuns[0]?.variables.shipped).toBe(5);
+    expect([...((state.threadRuns[0]?.variables.labels as string[]) ?? [])].sort()).toEqual(['a', 'b']);
+    expect(state.threadRuns.filter((t) => t.kind === 'CHILD')).toHaveLength(4);
+  });
+
+  it('registers an interrupt handler that runs on its event, with the content in INPUT, and lets the thread go on', () => {
+    const spec = new Workflow('cancellable', (wf) => {
+      const reason = wf.declareStr('reason');
+      wf.registerInterruptHandler('cancel-order', (handler, input) => reason.assign(input), { inputType: 'STR' });
+      const decision = wf.declareJsonObj('decision');
+      decision.assign(wf.waitForEvent('approved'));
+    }).compile({ catalog });
+    expect(spec.threadSpecs.entrypoint?.interruptDefs).toEqual([{ externalEventDefName: 'cancel-order', handlerSpecName: 'interrupt-cancel-order' }]);
+    const state = simulate(spec, {}, () => null, [
+      { externalEventDefName: 'cancel-order', content: 'changed my mind' },
+      { externalEventDefName: 'approved', content: { by: 'ada' } },
+    ]);
+    expect(state.status).toBe('COMPLETED');
+    expect(state.threadRuns.map((t) => t.kind)).toEqual(['ENTRYPOINT', 'INTERRUPT']);
+    expect(state.threadRuns[0]?.variables).toMatchObject({ reason: 'changed my mind', decision: { by: 'ada' } });
+  });
+
+  it('mutates and reads a JSON path inside a variable', () => {
+    const spec = new Workflow('paths', (wf) => {
+      const order = wf.declareJsonObj('order').required();
+      const total = wf.declareInt('total');
+      total.assign(order.jsonPath('$.amount'));
+      wf.execute('ping');
+      order.jsonPath('$.status').assign('paid');
+      wf.mutate(order.jsonPath('$.amount'), 'ADD', 1);
+    }).compile({ catalog });
+    const state = simulate(spec, { order: { amount: 41, status: 'new' } }, () => 1);
+    expect(state.threadRuns[0]?.variables).toEqual({ order: { amount: 42, status: 'paid' }, total: 41 });
+  });
+
+  it('waits for a condition another thread makes true', () => {
+    const spec = new Workflow('gate', (wf) => {
+      const open = wf.declareBool('open').withDefault(false);
+      const child = wf.spawnThread('opener', (t) => {
+        t.execute('ping');
+        open.assign(true);
+      });
+      wf.waitForCondition(open.isEqualTo(true));
+      wf.waitForThreads(child);
+    }).compile({ catalog });
+    expect(spec.threadSpecs.entrypoint?.nodes['2-wait-for-condition-WAIT_FOR_CONDITION']).toBeDefined();
+    expect(simulate(spec, {}, () => 1).status).toBe('COMPLETED');
+  });
+
+  it('builds a typed task: inputs by name for the function, positions for execute, the TaskDef to register', async () => {
+    const charge = defineTask(
+      { name: 'charge', inputVars: [{ name: 'amount', type: 'INT' }], returnType: 'STR' },
+      ({ amount }) => `charged ${amount}`,
+    );
+    expect(charge.def).toEqual(catalog.taskDefs.charge);
+    expect(await charge.fn({ amount: 5 }, undefined as never)).toBe('charged 5');
+    const spec = new Workflow('typed', (wf) => {
+      const receipt = wf.declareStr('receipt');
+      receipt.assign(wf.execute(charge, 12));
+    }).compile({ catalog });
+    expect(simulate(spec, {}, (_, [amount]) => `charged ${String(amount)}`).threadRuns[0]?.variables.receipt).toBe('charged 12');
+  });
+
+  it('compiles against a catalog and names the builder call behind each problem', () => {
+    const build = () =>
+      new Workflow('broken', (wf) => {
+        const amount = wf.declareInt('amount');
+        wf.execute('no-such-task', amount);
+        wf.waitForEvent('never-registered');
+      }).compile({ catalog });
+    let error: unknown;
+    try {
+      build();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WfSpecBuildError);
+    const problems = (error as WfSpecBuildError).problems;
+    expect(problems.map((p) => [p.code, p.madeBy?.replace(/:\d+:\d+$/, '')])).toEqual([
+      ['UNKNOWN_TASK_DEF', "execute('no-such-task') at sdk/src/builder/workflow.test.ts"],
+      ['UNKNOWN_EXTERNAL_EVENT_DEF', "waitForEvent('never-registered') at sdk/src/builder/workflow.test.ts"],
+    ]);
+    // The line is the call's own line in this file.
+    const line = (error as Error).message.match(/execute\('no-such-task'\) at sdk\/src\/builder\/workflow\.test\.ts:(\d+)/)?.[1];
+    const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+    expect(source[Number(line) - 1]).toContain("wf.execute('no-such-task', amount);");
+    expect((error as Error).message).toContain('threadSpecs.entrypoint.nodes["1-no-such-task-TASK"].taskDefName: TASK node');
   });
 });

@@ -1,49 +1,35 @@
+import { formatPath, validateWfSpec } from '@gallop/engine';
 import type {
+  Catalog,
   Comparator,
   Edge,
   EdgeCondition,
   ExponentialBackoff,
   FailureHandlerDef,
+  InterruptDef,
   JsonValue,
-  MutationType,
+  MutationSource,
   Node,
+  Problem,
+  SpecPath,
   TaskNode,
   ThreadSpec,
   UserTaskAction,
   UserTaskNode,
-  ThreadVarDef,
   VariableAssignment,
   VariableMutation,
   VariableType,
   WfSpec,
 } from '@gallop/engine';
-
-/** The output of a node, to assign to a variable right after the node. */
-export class NodeOutput {
-  constructor(
-    /** @internal */ readonly thread: WorkflowThread,
-    readonly nodeName: string,
-  ) {}
-}
-
-/** A child ThreadRun started by spawnThread; pass it to waitForThreads. */
-export class SpawnedThread {
-  constructor(
-    /** Holds the child's thread run number. */
-    readonly variable: WfRunVariable<'INT'>,
-  ) {}
-}
-
-/** A child WfRun started by runWf; pass it to waitForChildWf. */
-export class SpawnedChildWf {
-  constructor(
-    /** Holds the child's WfRun id. */
-    readonly variable: WfRunVariable<'WF_RUN_ID'>,
-  ) {}
-}
+import type { TaskInputDef, TypedTask } from '../task.ts';
+import { captureCallSite, describeCall } from './call-site.ts';
+import type { CallSite } from './call-site.ts';
+import type { MutationOf, ValueOf } from './values.ts';
+import { NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, toAssignment, VariablePath, WfRunVariable } from './variable.ts';
+import type { MutationValue, Operand, SourceFor, VariableOf } from './variable.ts';
 
 /** The output of a TASK node, with the node's retry settings. */
-export class TaskNodeOutput extends NodeOutput {
+export class TaskNodeOutput<T extends VariableType | undefined = undefined> extends NodeOutput<T> {
   /** Retries errors and timeouts up to `retries` more times (never business exceptions). */
   withRetries(retries: number): this {
     this.thread.configureTask(this.nodeName, { retries });
@@ -64,10 +50,10 @@ export class TaskNodeOutput extends NodeOutput {
 }
 
 /** The output of a USER_TASK node: a JSON_OBJ of the results, by field. */
-export class UserTaskOutput extends NodeOutput {
+export class UserTaskOutput extends NodeOutput<'JSON_OBJ'> {
   /** Shows `notes` (a STR or a STR variable) to whoever does the task. */
   withNotes(notes: string | WfRunVariable<'STR'>): this {
-    this.thread.configureUserTask(this.nodeName, (node) => ({ ...node, notes: this.thread.source(notes, 'the notes of a user task') as VariableAssignment }));
+    this.thread.configureUserTask(this.nodeName, (node) => ({ ...node, notes: toAssignment(notes) }));
     return this;
   }
 
@@ -78,60 +64,26 @@ export class UserTaskOutput extends NodeOutput {
   }
 }
 
-/** A variable declared by a thread; `assign` records a mutation on the thread's next edge. */
-export class WfRunVariable<T extends VariableType = VariableType> {
-  readonly #def: { name: string; type: T; required?: boolean; defaultValue?: JsonValue; searchable?: boolean; masked?: boolean };
+/** The inputs `execute` takes for a typed task: one per input var, in order, each a literal or variable of its type. */
+export type TaskArgs<I extends readonly TaskInputDef[]> = { [K in keyof I]: I[K] extends { readonly type: infer T extends VariableType } ? ValueOf<T> | VariableOf<T> | VariablePath : never };
 
+/** A branch started by doIf: add doElseIf and doElse right after it. */
+export class IfStatement {
   constructor(
     private readonly thread: WorkflowThread,
-    name: string,
-    type: T,
-  ) {
-    this.#def = { name, type };
-  }
+    /** @internal */ readonly split: string,
+    /** @internal */ readonly join: string,
+  ) {}
 
-  get name(): string {
-    return this.#def.name;
-  }
-
-  get type(): T {
-    return this.#def.type;
-  }
-
-  /** RunWf must give it a value. */
-  required(): this {
-    this.#def.required = true;
+  /** Runs `body` when no earlier condition held and `condition` does. */
+  doElseIf(condition: EdgeCondition, body: (thread: WorkflowThread) => void): this {
+    this.thread.addBranch(this, condition, body, captureCallSite('doElseIf'));
     return this;
   }
 
-  /** Index it so WfRuns can be searched by its value. */
-  searchable(): this {
-    this.#def.searchable = true;
-    return this;
-  }
-
-  /** Its values are secrets: workers get them, the API shows `*****`. */
-  masked(): this {
-    this.#def.masked = true;
-    return this;
-  }
-
-  withDefault(value: JsonValue): this {
-    this.#def.defaultValue = value;
-    return this;
-  }
-
-  /**
-   * Sets the variable when the thread being built leaves its current node: to a node's output, another variable or
-   * a literal. Works from any thread that can see the variable (a child or handler thread of its own).
-   */
-  assign(value: NodeOutput | WfRunVariable | JsonValue): void {
-    this.thread.compiler.building().mutate(this, 'ASSIGN', value);
-  }
-
-  /** @internal */
-  toDef(): ThreadVarDef {
-    return { ...this.#def };
+  /** Runs `body` when no condition of the chain held. */
+  doElse(body: (thread: WorkflowThread) => void): void {
+    this.thread.addBranch(this, undefined, body, captureCallSite('doElse'));
   }
 }
 
@@ -139,7 +91,8 @@ export class WfRunVariable<T extends VariableType = VariableType> {
 interface Tail {
   readonly node: string;
   readonly condition?: EdgeCondition | undefined;
-  mutations: VariableMutation[];
+  readonly conditionSite?: CallSite | undefined;
+  mutations: { readonly mutation: VariableMutation; readonly site: CallSite }[];
 }
 
 /**
@@ -151,7 +104,10 @@ export class WorkflowThread {
   readonly #nodes: [string, Node][] = [];
   readonly #edges = new Map<string, Edge[]>();
   readonly #variables: WfRunVariable[] = [];
+  readonly #interrupts: InterruptDef[] = [];
   #tails: Tail[] = [];
+  /** Numbers nodes; never reused, so a join dropped by a doIf chain leaves no name to clash with. */
+  #position = 0;
 
   constructor(
     /** @internal */ readonly compiler: WorkflowCompiler,
@@ -193,18 +149,29 @@ export class WorkflowThread {
   declareTimestamp(name: string): WfRunVariable<'TIMESTAMP'> {
     return this.#declare(name, 'TIMESTAMP');
   }
+  /** Any type, chosen at run time. */
+  declare<T extends VariableType>(name: string, type: T): WfRunVariable<T> {
+    return this.#declare(name, type);
+  }
 
   /**
-   * Runs a TaskDef with the given inputs, in the order of its inputVars; returns its output. Given a STR variable
-   * instead of a name, it runs the TaskDef the variable names when the node runs (a dynamic task).
+   * Runs a TaskDef with the given inputs, in the order of its inputVars; returns its output. Given a typed task
+   * (defineTask), the inputs and the output are checked against its declaration. Given a STR variable instead of a
+   * name, it runs the TaskDef the variable names when the node runs (a dynamic task).
    */
-  execute(taskDef: string | WfRunVariable<'STR'>, ...inputs: (WfRunVariable | JsonValue)[]): TaskNodeOutput {
+  execute<const I extends readonly TaskInputDef[], R extends VariableType | undefined>(task: TypedTask<I, R>, ...inputs: TaskArgs<I>): TaskNodeOutput<R>;
+  execute(taskDef: string | WfRunVariable<'STR'>, ...inputs: Operand[]): TaskNodeOutput;
+  execute(taskDef: string | WfRunVariable<'STR'> | TypedTask, ...inputs: Operand[]): TaskNodeOutput<VariableType | undefined> {
     const label = typeof taskDef === 'string' ? taskDef : taskDef.name;
-    const name = this.#add(label, {
-      type: 'TASK',
-      ...(typeof taskDef === 'string' ? { taskDefName: taskDef } : { dynamicTaskDefName: { type: 'VARIABLE', variableName: taskDef.name } }),
-      inputs: inputs.map((input, i) => this.source(input, `input ${i} of '${label}'`) as VariableAssignment),
-    });
+    const name = this.#add(
+      label,
+      {
+        type: 'TASK',
+        ...(taskDef instanceof WfRunVariable ? { dynamicTaskDefName: toAssignment(taskDef) } : { taskDefName: label }),
+        inputs: inputs.map(toAssignment),
+      },
+      `execute('${label}')`,
+    );
     return new TaskNodeOutput(this, name);
   }
 
@@ -215,45 +182,88 @@ export class WorkflowThread {
     entry[1] = { ...entry[1], ...settings };
   }
 
-  /** Changes a variable when the thread leaves its current node (LittleHorse's mutate). */
-  mutate(variable: WfRunVariable, operation: MutationType, value: NodeOutput | WfRunVariable | JsonValue): void {
-    const mutation: VariableMutation = { lhsName: variable.name, operation, rhs: this.source(value, `${operation} on '${variable.name}'`) };
-    for (const tail of this.#tails) tail.mutations.push(mutation);
+  /**
+   * Changes a variable (or a JSON path in one) when the thread leaves its current node (LittleHorse's mutate). The
+   * operation must suit the variable's type and the value the operation.
+   */
+  mutate<T extends VariableType, M extends MutationOf<T>>(variable: WfRunVariable<T>, operation: M, value: MutationValue<T, M>): void;
+  mutate(variable: VariablePath, operation: MutationOf<'JSON_OBJ' | 'JSON_ARR'> | 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE', value: NodeOutput<VariableType | undefined> | Operand): void;
+  mutate(variable: WfRunVariable | VariablePath, operation: VariableMutation['operation'], value: unknown): void {
+    const target = variable instanceof VariablePath ? { lhsName: variable.variable.name, lhsJsonPath: variable.jsonPath } : { lhsName: variable.name };
+    const mutation: VariableMutation = { ...target, operation, rhs: this.#source(value as NodeOutput | Operand, `${operation} on '${target.lhsName}'`) };
+    const site = captureCallSite(`${operation === 'ASSIGN' ? 'assign' : operation.toLowerCase()} of '${target.lhsName}'`);
+    for (const tail of this.#tails) tail.mutations.push({ mutation, site });
   }
 
-  /** `left comparator right`, for doIf and doWhile. */
-  condition(left: WfRunVariable | JsonValue, comparator: Comparator, right: WfRunVariable | JsonValue): EdgeCondition {
-    return {
-      comparator,
-      left: this.source(left, 'a condition') as VariableAssignment,
-      right: this.source(right, 'a condition') as VariableAssignment,
-    };
+  /** `left comparator right`, for doIf and doWhile; the variables' methods (`isLessThan`, ...) say the same. */
+  condition<T extends VariableType>(
+    left: WfRunVariable<T>,
+    comparator: Exclude<Comparator, 'IN' | 'NOT_IN'>,
+    right: Parameters<WfRunVariable<T>['isEqualTo']>[0],
+  ): EdgeCondition;
+  condition(left: Operand, comparator: 'IN' | 'NOT_IN', right: Parameters<WfRunVariable['isIn']>[0]): EdgeCondition;
+  condition(left: JsonValue | VariablePath, comparator: Comparator, right: Operand): EdgeCondition;
+  condition(left: Operand, comparator: Comparator, right: Operand): EdgeCondition {
+    return { comparator, left: toAssignment(left), right: toAssignment(right) };
   }
 
-  /** Runs `body` only when `condition` holds. */
-  doIf(condition: EdgeCondition, body: (thread: this) => void): void {
-    this.doIfElse(condition, body, () => {});
+  /**
+   * Runs `body` only when `condition` holds; chain `.doElseIf(...)` and `.doElse(...)` for the other cases. The
+   * branches join after the chain.
+   */
+  doIf(condition: EdgeCondition, body: (thread: this) => void): IfStatement {
+    const site = captureCallSite('doIf');
+    const split = this.#add('nop', { type: 'NOP' }, 'doIf');
+    this.#tails = [{ node: split, condition, conditionSite: site, mutations: [] }];
+    body(this);
+    const ifTails = this.#tails;
+    const join = this.compiler.nodeName(this.#position, 'nop', 'NOP');
+    // The join is drawn now with the empty else-branch; doElseIf and doElse move that edge.
+    this.#tails = [...ifTails, { node: split, mutations: [] }];
+    this.#add('nop', { type: 'NOP' }, 'doIf');
+    return new IfStatement(this, split, join);
   }
 
   /** Runs `ifBody` when `condition` holds and `elseBody` when it does not; both join after. */
   doIfElse(condition: EdgeCondition, ifBody: (thread: this) => void, elseBody: (thread: this) => void): void {
-    const split = this.#add('nop', { type: 'NOP' });
-    this.#tails = [{ node: split, condition, mutations: [] }];
-    ifBody(this);
-    const ifTails = this.#tails;
-    this.#tails = [{ node: split, mutations: [] }];
-    elseBody(this);
-    this.#tails = [...ifTails, ...this.#tails];
-    // When both branches end the thread there is nothing to join.
-    if (this.#tails.length > 0) this.#add('nop', { type: 'NOP' });
+    this.doIf(condition, ifBody).doElse(elseBody as (thread: WorkflowThread) => void);
+  }
+
+  /** @internal Adds a branch to a doIf chain: its split's unconditional edge to the join gives way to it. */
+  addBranch(chain: IfStatement, condition: EdgeCondition | undefined, body: (thread: WorkflowThread) => void, site: CallSite): void {
+    const [tail, ...rest] = this.#tails;
+    if (rest.length > 0 || tail?.node !== chain.join || tail.mutations.length > 0) {
+      throw new Error(`${this.workflowName}: ${site.call} must come right after its doIf (at ${describeCall(site)}).`);
+    }
+    const splitEdges = this.#edges.get(chain.split) ?? [];
+    const elseEdge = splitEdges.findIndex((e) => e.sinkNodeName === chain.join && !e.condition);
+    if (elseEdge < 0) throw new Error(`${this.workflowName}: the doIf chain already has its doElse (at ${describeCall(site)}).`);
+    this.#edges.set(chain.split, splitEdges.filter((_, i) => i !== elseEdge));
+    this.#tails = [{ node: chain.split, condition, conditionSite: condition ? site : undefined, mutations: [] }];
+    body(this);
+    this.#connect(chain.join);
+    // Without a doElse, the case where no condition holds still goes straight to the join.
+    if (condition) {
+      this.#tails = [{ node: chain.split, mutations: [] }];
+      this.#connect(chain.join);
+    }
+    const joined = [...this.#edges.values()].some((edges) => edges.some((e) => e.sinkNodeName === chain.join));
+    if (joined) {
+      this.#tails = [{ node: chain.join, mutations: [] }];
+    } else {
+      // Every branch ended the thread: nothing reaches the join, so it goes, and nothing may follow.
+      this.#nodes.splice(this.#nodes.findIndex(([name]) => name === chain.join), 1);
+      this.#tails = [];
+    }
   }
 
   /** Runs `body` again and again while `condition` holds, checking before each round. */
   doWhile(condition: EdgeCondition, body: (thread: this) => void): void {
-    const head = this.#add('nop', { type: 'NOP' });
-    this.#tails = [{ node: head, condition, mutations: [] }];
+    const site = captureCallSite('doWhile');
+    const head = this.#add('nop', { type: 'NOP' }, 'doWhile');
+    this.#tails = [{ node: head, condition, conditionSite: site, mutations: [] }];
     body(this);
-    if (this.#tails.some((tail) => tail.node === head)) throw new Error(`${this.workflowName}: the body of doWhile adds no node.`);
+    if (this.#tails.some((tail) => tail.node === head)) throw new Error(`${this.workflowName}: the body of doWhile adds no node (at ${describeCall(site)}).`);
     this.#connect(head);
     this.#tails = [{ node: head, mutations: [] }];
   }
@@ -262,52 +272,99 @@ export class WorkflowThread {
    * Starts `body` as a child thread that runs beside this one and reads and writes this thread's variables.
    * `inputs` give the child's own variables their first values.
    */
-  spawnThread(name: string, body: (thread: WorkflowThread) => void, inputs: Record<string, WfRunVariable | JsonValue> = {}): SpawnedThread {
-    const threadSpecName = this.compiler.addThread(name, body);
-    const nodeName = this.#add(name, {
-      type: 'START_THREAD',
-      threadSpecName,
-      variables: Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, this.source(value, `input '${key}' of thread '${name}'`) as VariableAssignment])),
-    });
+  spawnThread(name: string, body: (thread: WorkflowThread) => void, inputs: Record<string, Operand> = {}): SpawnedThread {
+    const threadSpecName = this.compiler.addThread(name, body, captureCallSite(`spawnThread('${name}')`));
+    const nodeName = this.#add(name, { type: 'START_THREAD', threadSpecName, variables: this.#inputs(inputs) }, `spawnThread('${name}')`);
     // LittleHorse's SDK keeps the child's number in a variable named after the node.
     const number = this.#declare(`thread-${nodeName}`, 'INT');
     number.assign(new NodeOutput(this, nodeName));
     return new SpawnedThread(number);
   }
 
+  /**
+   * Starts one child thread per element of a JSON_ARR, each with the element in its INPUT variable (declared for
+   * it, of `inputType`, JSON_OBJ by default). Wait for them with waitForThreads.
+   */
+  spawnThreadForEach<T extends VariableType = 'JSON_OBJ'>(
+    items: WfRunVariable<'JSON_ARR'> | VariablePath,
+    name: string,
+    body: (thread: WorkflowThread, input: WfRunVariable<T>) => void,
+    options: { inputType?: T; inputs?: Record<string, Operand> } = {},
+  ): SpawnedThreads {
+    const site = captureCallSite(`spawnThreadForEach('${name}')`);
+    const threadSpecName = this.compiler.addThread(name, (child) => body(child, child.#declare('INPUT', options.inputType ?? ('JSON_OBJ' as T))), site);
+    const nodeName = this.#add(
+      name,
+      { type: 'START_MULTIPLE_THREADS', threadSpecName, iterable: toAssignment(items), variables: this.#inputs(options.inputs ?? {}) },
+      site.call,
+    );
+    const numbers = this.#declare(`threads-${nodeName}`, 'JSON_ARR');
+    numbers.assign(new NodeOutput(this, nodeName));
+    return new SpawnedThreads(numbers);
+  }
+
   /** Waits until every given thread has completed; a failed one fails this node (CHILD_FAILURE for errors). */
-  waitForThreads(...threads: SpawnedThread[]): NodeOutput {
+  waitForThreads(...threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
     return this.#waitFor('WAIT_FOR_ALL', threads);
   }
 
   /** Waits for the first of the given threads (in order) to end, and succeeds or fails with it. */
-  waitForFirstOf(...threads: SpawnedThread[]): NodeOutput {
+  waitForFirstOf(...threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
     return this.#waitFor('WAIT_FOR_FIRST', threads);
   }
 
   /** Waits until any of the given threads completes; fails only when every one failed. */
-  waitForAnyOf(...threads: SpawnedThread[]): NodeOutput {
+  waitForAnyOf(...threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
     return this.#waitFor('WAIT_FOR_ANY', threads);
   }
 
-  #waitFor(strategy: 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY', threads: SpawnedThread[]): NodeOutput {
+  #waitFor(strategy: 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY', threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
     if (threads.length === 0) throw new Error(`${this.workflowName}: waiting needs at least one thread.`);
-    const name = this.#add('threads', {
-      type: 'WAIT_FOR_THREADS',
-      ...(strategy === 'WAIT_FOR_ALL' ? {} : { strategy }),
-      threads: threads.map((t) => ({ type: 'VARIABLE', variableName: t.variable.name })),
-    });
+    const name = this.#add(
+      'threads',
+      { type: 'WAIT_FOR_THREADS', ...(strategy === 'WAIT_FOR_ALL' ? {} : { strategy }), threads: threads.map((t) => toAssignment(t.variable)) },
+      strategy === 'WAIT_FOR_ALL' ? 'waitForThreads' : strategy === 'WAIT_FOR_FIRST' ? 'waitForFirstOf' : 'waitForAnyOf',
+    );
     return new NodeOutput(this, name);
+  }
+
+  /** Waits until `condition` holds; it is checked again whenever the WfRun moves (another thread may change a variable). */
+  waitForCondition(condition: EdgeCondition): void {
+    this.#add('wait-for-condition', { type: 'WAIT_FOR_CONDITION', condition }, 'waitForCondition');
   }
 
   /** Waits for an ExternalEvent of `externalEventDefName`; its content is the node's output. */
   waitForEvent(externalEventDefName: string, options: { timeoutSeconds?: number | WfRunVariable<'INT'> } = {}): NodeOutput {
-    const name = this.#add(externalEventDefName, {
-      type: 'EXTERNAL_EVENT',
+    const name = this.#add(
       externalEventDefName,
-      ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.source(options.timeoutSeconds, 'the event timeout') as VariableAssignment }),
-    });
+      {
+        type: 'EXTERNAL_EVENT',
+        externalEventDefName,
+        ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: toAssignment(options.timeoutSeconds) }),
+      },
+      `waitForEvent('${externalEventDefName}')`,
+    );
     return new NodeOutput(this, name);
+  }
+
+  /**
+   * Runs `handler` as a thread whenever an ExternalEvent of `externalEventDefName` arrives while this thread runs:
+   * the thread (with its children) halts until the handler completes, then goes on where it was. The handler's INPUT
+   * variable holds the event's content (declared for it, of `inputType`, JSON_OBJ by default).
+   */
+  registerInterruptHandler<T extends VariableType = 'JSON_OBJ'>(
+    externalEventDefName: string,
+    handler: (thread: WorkflowThread, input: WfRunVariable<T>) => void,
+    options: { inputType?: T } = {},
+  ): void {
+    const site = captureCallSite(`registerInterruptHandler('${externalEventDefName}')`);
+    const handlerSpecName = this.compiler.addThread(
+      `interrupt-${externalEventDefName}`,
+      (thread) => handler(thread, thread.#declare('INPUT', options.inputType ?? ('JSON_OBJ' as T))),
+      site,
+    );
+    this.compiler.record([...this.path, 'interruptDefs', this.#interrupts.length], site);
+    this.#interrupts.push({ externalEventDefName, handlerSpecName });
   }
 
   /**
@@ -322,27 +379,31 @@ export class WorkflowThread {
     if (assignee.userId === undefined && assignee.userGroup === undefined) {
       throw new Error(`${this.workflowName}: assignUserTask('${userTaskDefName}') needs a userId, a userGroup or both.`);
     }
-    const name = this.#add(userTaskDefName, {
-      type: 'USER_TASK',
+    const name = this.#add(
       userTaskDefName,
-      ...(assignee.version === undefined ? {} : { userTaskDefVersion: assignee.version }),
-      ...(assignee.userId === undefined ? {} : { userId: this.source(assignee.userId, 'the user of a user task') as VariableAssignment }),
-      ...(assignee.userGroup === undefined ? {} : { userGroup: this.source(assignee.userGroup, 'the group of a user task') as VariableAssignment }),
-    });
+      {
+        type: 'USER_TASK',
+        userTaskDefName,
+        ...(assignee.version === undefined ? {} : { userTaskDefVersion: assignee.version }),
+        ...(assignee.userId === undefined ? {} : { userId: toAssignment(assignee.userId) }),
+        ...(assignee.userGroup === undefined ? {} : { userGroup: toAssignment(assignee.userGroup) }),
+      },
+      `assignUserTask('${userTaskDefName}')`,
+    );
     return new UserTaskOutput(this, name);
   }
 
   /** Cancels the task `seconds` after it is created if nobody has completed it: a deadline that fails the node. */
   cancelUserTaskRunAfter(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>): void {
-    this.#addUserTaskAction(userTask, { hook: 'ON_ARRIVAL', delaySeconds: this.source(seconds, 'a user task deadline') as VariableAssignment, action: { type: 'CANCEL' } });
+    this.#addUserTaskAction(userTask, { hook: 'ON_ARRIVAL', delaySeconds: toAssignment(seconds), action: { type: 'CANCEL' } });
   }
 
   /** Gives the task back to its group `seconds` after a user got it, if that user still holds it (LittleHorse's releaseToGroupOnDeadline). */
   releaseToGroupOnDeadline(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>, userGroup: string | WfRunVariable<'STR'>): void {
     this.#addUserTaskAction(userTask, {
       hook: 'ON_TASK_ASSIGNED',
-      delaySeconds: this.source(seconds, 'a user task deadline') as VariableAssignment,
-      action: { type: 'REASSIGN', userGroup: this.source(userGroup, 'the group of a user task') as VariableAssignment },
+      delaySeconds: toAssignment(seconds),
+      action: { type: 'REASSIGN', userGroup: toAssignment(userGroup) },
     });
   }
 
@@ -359,52 +420,63 @@ export class WorkflowThread {
   }
 
   /** Throws a WorkflowEvent that clients waiting with awaitWorkflowEvent receive. */
-  throwEvent(workflowEventDefName: string, content?: WfRunVariable | JsonValue): void {
-    this.#add(workflowEventDefName, {
-      type: 'THROW_EVENT',
+  throwEvent(workflowEventDefName: string, content?: Operand): void {
+    this.#add(
       workflowEventDefName,
-      ...(content === undefined ? {} : { content: this.source(content, 'the content of throwEvent') as VariableAssignment }),
-    });
+      { type: 'THROW_EVENT', workflowEventDefName, ...(content === undefined ? {} : { content: toAssignment(content) }) },
+      `throwEvent('${workflowEventDefName}')`,
+    );
   }
 
   /** Waits `seconds` (a number or an INT variable). */
   sleepSeconds(seconds: number | WfRunVariable<'INT'>): void {
-    this.#add('sleep', { type: 'SLEEP', rawSeconds: this.source(seconds, 'sleepSeconds') as VariableAssignment });
+    this.#add('sleep', { type: 'SLEEP', rawSeconds: toAssignment(seconds) }, 'sleepSeconds');
   }
 
-  /** Waits until an epoch-milliseconds time held by an INT variable. */
-  sleepUntil(timestamp: WfRunVariable<'INT'>): void {
-    this.#add('sleep', { type: 'SLEEP', timestamp: this.source(timestamp, 'sleepUntil') as VariableAssignment });
+  /** Waits until an epoch-milliseconds time held by an INT or TIMESTAMP variable. */
+  sleepUntil(timestamp: WfRunVariable<'INT'> | WfRunVariable<'TIMESTAMP'>): void {
+    this.#add('sleep', { type: 'SLEEP', timestamp: toAssignment(timestamp) }, 'sleepUntil');
   }
 
   /** Runs `handler` as a thread when `node` fails with the ERROR `name` (or any ERROR), then goes on past the node. */
-  handleError(node: NodeOutput, handler: (thread: WorkflowThread) => void, name?: string): void {
-    this.#handle(node, handler, name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_ERROR' } : { specificFailure: name }, name ?? 'FAILURE_TYPE_ERROR');
+  handleError(node: NodeOutput<VariableType | undefined>, handler: (thread: WorkflowThread) => void, name?: string): void {
+    this.#handle(node, handler, name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_ERROR' } : { specificFailure: name }, name ?? 'FAILURE_TYPE_ERROR', 'handleError');
   }
 
   /** Runs `handler` as a thread when `node` fails with the business EXCEPTION `name` (or any EXCEPTION). */
-  handleException(node: NodeOutput, handler: (thread: WorkflowThread) => void, name?: string): void {
-    this.#handle(node, handler, name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_EXCEPTION' } : { specificFailure: name }, name ?? 'FAILURE_TYPE_EXCEPTION');
+  handleException(node: NodeOutput<VariableType | undefined>, handler: (thread: WorkflowThread) => void, name?: string): void {
+    this.#handle(
+      node,
+      handler,
+      name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_EXCEPTION' } : { specificFailure: name },
+      name ?? 'FAILURE_TYPE_EXCEPTION',
+      'handleException',
+    );
   }
 
   /** Runs `handler` as a thread when `node` fails in any way. */
-  handleAnyFailure(node: NodeOutput, handler: (thread: WorkflowThread) => void): void {
-    this.#handle(node, handler, {}, 'any-failure');
+  handleAnyFailure(node: NodeOutput<VariableType | undefined>, handler: (thread: WorkflowThread) => void): void {
+    this.#handle(node, handler, {}, 'any-failure', 'handleAnyFailure');
   }
 
-  #handle(node: NodeOutput, handler: (thread: WorkflowThread) => void, match: Omit<FailureHandlerDef, 'handlerSpecName'>, suffix: string): void {
+  #handle(
+    node: NodeOutput<VariableType | undefined>,
+    handler: (thread: WorkflowThread) => void,
+    match: Omit<FailureHandlerDef, 'handlerSpecName'>,
+    suffix: string,
+    method: string,
+  ): void {
     const entry = this.#nodes.find(([name]) => name === node.nodeName);
     if (!entry || node.thread !== this) throw new Error(`${this.workflowName}: '${node.nodeName}' is not a node of this thread.`);
     // LittleHorse's SDK names handler threads exn-handler-{node}-{failure}.
-    const handlerSpecName = this.compiler.addThread(`exn-handler-${node.nodeName}-${suffix}`, handler);
+    const handlerSpecName = this.compiler.addThread(`exn-handler-${node.nodeName}-${suffix}`, handler, captureCallSite(`${method}('${node.nodeName}')`));
     entry[1] = { ...entry[1], failureHandlers: [...(entry[1].failureHandlers ?? []), { handlerSpecName, ...match }] };
   }
 
-  /** Ends the thread here (or this branch of it). Compiling adds this at the end when it is missing. */
-  /** Ends the thread; `output` becomes its output (and the WfRun's, from the entrypoint thread). */
-  complete(output?: NodeOutput | WfRunVariable | JsonValue): void {
-    const returnContent = output === undefined ? {} : { returnContent: this.source(output, 'the output of the thread') as VariableAssignment };
-    this.#add('exit', { type: 'EXIT', ...returnContent });
+  /** Ends the thread here (or this branch of it); `output` becomes its output (and the WfRun's, from the entrypoint thread). */
+  complete(output?: NodeOutput<VariableType | undefined> | Operand): void {
+    const returnContent = output === undefined ? {} : { returnContent: this.#source(output, 'the output of the thread') as VariableAssignment };
+    this.#add('exit', { type: 'EXIT', ...returnContent }, 'complete');
     this.#tails = [];
   }
 
@@ -412,13 +484,17 @@ export class WorkflowThread {
    * Starts a WfRun of another WfSpec as a child of this one (the newest version, or the newest revision of
    * `majorVersion`), with `inputs` for its entrypoint variables; goes on at once. Wait for it with waitForChildWf.
    */
-  runWf(wfSpecName: string, inputs: Record<string, WfRunVariable | JsonValue> = {}, options: { majorVersion?: number } = {}): SpawnedChildWf {
-    const nodeName = this.#add(wfSpecName, {
-      type: 'RUN_CHILD_WF',
+  runWf(wfSpecName: string, inputs: Record<string, Operand> = {}, options: { majorVersion?: number } = {}): SpawnedChildWf {
+    const nodeName = this.#add(
       wfSpecName,
-      ...(options.majorVersion === undefined ? {} : { majorVersion: options.majorVersion }),
-      inputs: Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, this.source(value, `input '${key}' of WfSpec '${wfSpecName}'`) as VariableAssignment])),
-    });
+      {
+        type: 'RUN_CHILD_WF',
+        wfSpecName,
+        ...(options.majorVersion === undefined ? {} : { majorVersion: options.majorVersion }),
+        inputs: this.#inputs(inputs),
+      },
+      `runWf('${wfSpecName}')`,
+    );
     const id = this.#declare(`child-${nodeName}`, 'WF_RUN_ID');
     id.assign(new NodeOutput(this, nodeName));
     return new SpawnedChildWf(id);
@@ -426,34 +502,33 @@ export class WorkflowThread {
 
   /** Waits for a child WfRun to end: its output is the child's; a failed child fails this node (CHILD_FAILURE for errors). */
   waitForChildWf(child: SpawnedChildWf): NodeOutput {
-    const nodeName = this.#add('wait-for-child', { type: 'WAIT_FOR_CHILD_WF', childWfRunId: { type: 'VARIABLE', variableName: child.variable.name } });
+    const nodeName = this.#add('wait-for-child', { type: 'WAIT_FOR_CHILD_WF', childWfRunId: toAssignment(child.variable) }, 'waitForChildWf');
     return new NodeOutput(this, nodeName);
   }
 
   /** Ends the thread with a business EXCEPTION that failure handlers can catch by name. */
-  fail(failureName: string, message: string, content?: WfRunVariable | JsonValue): void {
-    const failureDef = {
-      failureName,
-      message,
-      ...(content === undefined ? {} : { content: this.source(content, `the content of '${failureName}'`) as VariableAssignment }),
-    };
-    this.#add('exit', { type: 'EXIT', failureDef });
+  fail(failureName: string, message: string, content?: Operand): void {
+    const failureDef = { failureName, message, ...(content === undefined ? {} : { content: toAssignment(content) }) };
+    this.#add('exit', { type: 'EXIT', failureDef }, `fail('${failureName}')`);
     this.#tails = [];
   }
 
-  /** @internal Turns what a builder call was given into where the engine reads the value. */
-  source(value: NodeOutput | WfRunVariable | JsonValue, where: string): VariableMutation['rhs'] {
-    if (value instanceof WfRunVariable) return { type: 'VARIABLE', variableName: value.name };
-    if (value instanceof NodeOutput) {
-      const [tail, ...others] = this.#tails;
-      if (value.thread !== this || others.length > 0 || tail?.node !== value.nodeName) {
-        throw new Error(
-          `${this.workflowName}: ${where} uses the output of '${value.nodeName}', but a node's output can only be used right after that node.`,
-        );
-      }
-      return { type: 'NODE_OUTPUT' };
+  /** Turns what a builder call was given into where the engine reads the value; a node output only right after its node. */
+  #source(value: NodeOutput<VariableType | undefined> | Operand, where: string): MutationSource {
+    if (!(value instanceof NodeOutput)) return toAssignment(value);
+    const [tail, ...others] = this.#tails;
+    if (value.thread !== this || others.length > 0 || tail?.node !== value.nodeName) {
+      throw new Error(`${this.workflowName}: ${where} uses the output of '${value.nodeName}', but a node's output can only be used right after that node.`);
     }
-    return { type: 'LITERAL', value };
+    return { type: 'NODE_OUTPUT' };
+  }
+
+  #inputs(inputs: Record<string, Operand>): Record<string, VariableAssignment> {
+    return Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, toAssignment(value)]));
+  }
+
+  get path(): SpecPath {
+    return ['threadSpecs', this.threadName];
   }
 
   /** @internal */
@@ -461,6 +536,7 @@ export class WorkflowThread {
     if (this.#tails.length > 0) this.complete();
     return {
       variableDefs: this.#variables.map((v) => v.toDef()),
+      ...(this.#interrupts.length > 0 ? { interruptDefs: this.#interrupts } : {}),
       nodes: Object.fromEntries(
         this.#nodes.map(([name, node]) => {
           const edges = this.#edges.get(name);
@@ -471,19 +547,21 @@ export class WorkflowThread {
   }
 
   #declare<T extends VariableType>(name: string, type: T): WfRunVariable<T> {
-    // LittleHorse: variable names are unique across all the threads of a WfSpec.
-    this.compiler.claimVariableName(name);
+    // LittleHorse: variable names are unique across all the threads of a WfSpec, INPUT aside.
+    if (name !== 'INPUT') this.compiler.claimVariableName(name);
+    this.compiler.record([...this.path, 'variableDefs', this.#variables.length], captureCallSite(`declare '${name}'`));
     const variable = new WfRunVariable(this, name, type);
-    this.#variables.push(variable as WfRunVariable);
+    this.#variables.push(variable as unknown as WfRunVariable);
     return variable;
   }
 
-  #add(name: string, node: Node): string {
+  #add(name: string, node: Node, call = name): string {
     if (this.#nodes.length > 0 && this.#tails.length === 0) {
-      throw new Error(`${this.workflowName}: nothing can follow complete() or fail() on the same path.`);
+      throw new Error(`${this.workflowName}: nothing can follow complete() or fail() on the same path (${describeCall(captureCallSite(call))}).`);
     }
-    const nodeName = `${this.#nodes.length}-${name}-${node.type}`;
+    const nodeName = this.compiler.nodeName(this.#position++, name, node.type);
     this.#nodes.push([nodeName, node]);
+    if (node.type !== 'ENTRYPOINT') this.compiler.record([...this.path, 'nodes', nodeName], captureCallSite(call));
     this.#connect(nodeName);
     this.#tails = [{ node: nodeName, mutations: [] }];
     return nodeName;
@@ -492,21 +570,48 @@ export class WorkflowThread {
   /** Draws an edge from every tail to `target`, carrying the tail's condition and mutations. */
   #connect(target: string): void {
     for (const tail of this.#tails) {
-      const edge: Edge = {
+      const edges = this.#edges.get(tail.node) ?? [];
+      const edgePath = [...this.path, 'nodes', tail.node, 'outgoingEdges', edges.length];
+      if (tail.conditionSite) this.compiler.record([...edgePath, 'condition'], tail.conditionSite);
+      tail.mutations.forEach((m, i) => this.compiler.record([...edgePath, 'variableMutations', i], m.site));
+      edges.push({
         sinkNodeName: target,
         ...(tail.condition ? { condition: tail.condition } : {}),
-        ...(tail.mutations.length > 0 ? { variableMutations: tail.mutations } : {}),
-      };
-      this.#edges.set(tail.node, [...(this.#edges.get(tail.node) ?? []), edge]);
+        ...(tail.mutations.length > 0 ? { variableMutations: tail.mutations.map((m) => m.mutation) } : {}),
+      });
+      this.#edges.set(tail.node, edges);
     }
   }
 }
 
-/** @internal Collects the threads and variable names of one compilation. */
+/** A problem the engine found in a built WfSpec, with the builder call that made the part it is about. */
+export interface BuilderProblem extends Problem {
+  /** The builder call, e.g. `execute('charge') at src/pay.ts:12:7`, when the problem's path leads to one. */
+  readonly madeBy?: string | undefined;
+}
+
+/** Thrown by `Workflow.compile({ catalog })` and `register` when the engine refuses the WfSpec. */
+export class WfSpecBuildError extends Error {
+  override readonly name = 'WfSpecBuildError';
+  constructor(
+    readonly wfSpecName: string,
+    readonly problems: readonly BuilderProblem[],
+  ) {
+    super(`WfSpec '${wfSpecName}' has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+  }
+}
+
+export function formatProblem(problem: BuilderProblem): string {
+  const where = formatPath(problem.path);
+  return `${where ? `${where}: ` : ''}${problem.message}${problem.madeBy ? ` (${problem.madeBy})` : ''}`;
+}
+
+/** @internal Collects the threads, variable names and call sites of one compilation. */
 export class WorkflowCompiler {
   readonly threadSpecs: Record<string, ThreadSpec> = {};
   readonly #variableNames = new Set<string>();
   readonly #building: WorkflowThread[] = [];
+  readonly #sites = new Map<string, CallSite>();
 
   constructor(readonly name: string) {}
 
@@ -515,11 +620,30 @@ export class WorkflowCompiler {
     this.#variableNames.add(name);
   }
 
+  /** LittleHorse's `{n}-{name}-{TYPE}`. */
+  nodeName(position: number, name: string, type: Node['type']): string {
+    return `${position}-${name}-${type}`;
+  }
+
+  record(path: SpecPath, site: CallSite): void {
+    this.#sites.set(JSON.stringify(path), site);
+  }
+
+  /** The call that made the deepest recorded part of `path`. */
+  siteOf(path: SpecPath): CallSite | undefined {
+    for (let n = path.length; n > 0; n--) {
+      const site = this.#sites.get(JSON.stringify(path.slice(0, n)));
+      if (site) return site;
+    }
+    return undefined;
+  }
+
   /** Builds a thread and returns its ThreadSpec name (made unique if it is taken). */
-  addThread(name: string, body: (thread: WorkflowThread) => void): string {
+  addThread(name: string, body: (thread: WorkflowThread) => void, site?: CallSite): string {
     let threadName = name;
     for (let i = 2; threadName in this.threadSpecs; i++) threadName = `${name}-${i}`;
     this.threadSpecs[threadName] = { nodes: {} };
+    if (site) this.record(['threadSpecs', threadName], site);
     const thread = new WorkflowThread(this, threadName);
     this.#building.push(thread);
     try {
@@ -539,16 +663,41 @@ export class WorkflowCompiler {
   }
 }
 
-/** A WfSpec written as code: `new Workflow('greet', (wf) => { ... }).compile()` gives the JSON the server registers. */
+/**
+ * A WfSpec written as code: `new Workflow('greet', (wf) => { ... }).compile()` gives the JSON the server registers,
+ * exactly what the engine validates and the UI edits.
+ */
 export class Workflow {
   constructor(
     readonly name: string,
     private readonly entrypoint: (thread: WorkflowThread) => void,
   ) {}
 
-  compile(): WfSpec {
+  /**
+   * Builds the WfSpec. Given a catalog (the TaskDefs and other defs it uses), the engine's validateWfSpec checks it
+   * and a refusal throws WfSpecBuildError, each problem naming the builder call that made its part.
+   */
+  compile(options: { catalog?: Catalog } = {}): WfSpec {
+    const { spec, problems } = this.#build(options.catalog);
+    if (problems.length > 0) throw new WfSpecBuildError(this.name, problems);
+    return spec;
+  }
+
+  /** Builds the WfSpec and returns the engine's problems with it against `catalog`, each with its builder call. */
+  validate(catalog: Catalog): BuilderProblem[] {
+    return this.#build(catalog).problems;
+  }
+
+  #build(catalog: Catalog | undefined): { spec: WfSpec; problems: BuilderProblem[] } {
     const compiler = new WorkflowCompiler(this.name);
     compiler.addThread('entrypoint', this.entrypoint);
-    return { name: this.name, entrypointThreadName: 'entrypoint', threadSpecs: compiler.threadSpecs };
+    const spec: WfSpec = { name: this.name, entrypointThreadName: 'entrypoint', threadSpecs: compiler.threadSpecs };
+    const problems = catalog
+      ? validateWfSpec(spec, catalog).map((problem) => {
+          const site = compiler.siteOf(problem.path);
+          return site ? { ...problem, madeBy: describeCall(site) } : problem;
+        })
+      : [];
+    return { spec, problems };
   }
 }

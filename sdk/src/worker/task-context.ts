@@ -11,7 +11,10 @@ export class TaskContext {
     private readonly client?: GallopClient,
   ) {}
 
-  /** Aborted when the server says the attempt is no longer this worker's (see extendLease): stop and let it go. */
+  /**
+   * Aborted when the attempt is no longer this worker's (see extendLease), or when the worker stops and gives up
+   * waiting for it: stop and let it go.
+   */
   get signal(): AbortSignal {
     return this.#lost.signal;
   }
@@ -43,6 +46,11 @@ export class TaskContext {
   }
   get scheduledAt(): Date {
     return new Date(this.task.scheduledAt);
+  }
+
+  /** @internal The worker stopped waiting for this attempt. */
+  abandon(reason: Error): void {
+    this.#lost.abort(reason);
   }
 
   /** Adds a line to the attempt's log, kept with the attempt on the server. */

@@ -1,5 +1,7 @@
-import type { JsonValue } from '@gallop/engine';
+import type { JsonValue, TaskDef } from '@gallop/engine';
 import type { BatchedTaskRunReport, GallopClient, TaskRunReportInput } from '../client/client.ts';
+import { isGallopClientError } from '../client/errors.ts';
+import type { AnyTaskFunction, AnyTypedTask } from '../task.ts';
 import type { ScheduledTask, TaskOutcome } from '../client/types.ts';
 import { TaskContext } from './task-context.ts';
 import { isTaskException } from './task-exception.ts';
@@ -16,10 +18,8 @@ const RETRY_INTERNAL_MS = 500;
 /** The function a worker runs: the input values by name in, the output out (or a throw). */
 export type TaskFunction = (input: Readonly<Record<string, JsonValue>>, ctx: TaskContext) => JsonValue | void | Promise<JsonValue | void>;
 
-export interface TaskWorkerOptions {
+interface CommonOptions {
   readonly client: GallopClient;
-  readonly taskDefName: string;
-  readonly fn: TaskFunction;
   /** How many attempts run at once; claims ask for the free slots only. Default 4. */
   readonly concurrency?: number;
   /** Names this worker on TaskRun attempts. Default: a random id. */
@@ -33,6 +33,16 @@ export interface TaskWorkerOptions {
 }
 
 /**
+ * What a TaskWorker runs: a typed task from defineTask (its TaskDef registered at start when missing), or a TaskDef
+ * name and a function (with the TaskDef to register, if the worker should).
+ */
+export type TaskWorkerOptions = CommonOptions &
+  (
+    | { readonly task: AnyTypedTask; readonly taskDefName?: never; readonly fn?: never; readonly taskDef?: never }
+    | { readonly taskDefName: string; readonly fn: TaskFunction; readonly taskDef?: TaskDef; readonly task?: never }
+  );
+
+/**
  * Claims TaskRuns of one TaskDef with long-polling claims, runs the function with bounded concurrency and reports
  * each outcome: a return is SUCCESS, a TaskException an EXCEPTION, any other throw an ERROR. A finished attempt
  * frees its slot at once; its report rides on the next claim (one request per TaskRun, and the TaskRun the report
@@ -42,7 +52,8 @@ export interface TaskWorkerOptions {
  */
 export class TaskWorker {
   readonly workerId: string;
-  readonly #options: Required<Omit<TaskWorkerOptions, 'workerId'>>;
+  readonly taskDefName: string;
+  readonly #options: Required<Omit<CommonOptions, 'workerId'>> & { readonly fn: AnyTaskFunction; readonly taskDef: TaskDef | undefined };
   readonly #running = new Set<Promise<void>>();
   #loop: Promise<void> | undefined;
   #abort: AbortController | undefined;
@@ -54,15 +65,23 @@ export class TaskWorker {
   #gathering = false;
   /** Reports waiting out the pause before they are sent again. */
   readonly #retries = new Set<Promise<void>>();
+  /** The contexts of the attempts running now. */
+  readonly #contexts = new Set<TaskContext>();
+  /** Set once stop() gave up on the attempts still running: they end unreported. */
+  #abandoning = false;
+  #started: Promise<void> | undefined;
 
   constructor(options: TaskWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${Math.random().toString(36).slice(2, 10)}`;
+    this.taskDefName = options.task ? options.task.name : options.taskDefName;
     this.#options = {
       concurrency: 4,
       pollWaitMs: 20_000,
       leaseMs: 60_000,
-      onError: (error) => console.error(`TaskWorker ${this.workerId} (${options.taskDefName}):`, error),
+      onError: (error) => console.error(`TaskWorker ${this.workerId} (${this.taskDefName}):`, error),
       ...options,
+      fn: (options.task ? options.task.fn : options.fn) as AnyTaskFunction,
+      taskDef: options.task ? options.task.def : options.taskDef,
     };
     if (!Number.isInteger(this.#options.concurrency) || this.#options.concurrency < 1) {
       throw new RangeError(`concurrency must be a positive integer; got ${this.#options.concurrency}.`);
@@ -73,27 +92,70 @@ export class TaskWorker {
     return this.#running.size;
   }
 
-  /** Starts claiming; resolves at once. */
-  start(): void {
-    if (this.#loop) return;
-    this.#abort = new AbortController();
-    this.#loop = this.#claimLoop(this.#abort.signal);
+  /**
+   * Starts claiming. Resolves once the worker claims: at once, or, when it has a TaskDef to register, once the
+   * server has it (registered by this call when missing; a server that is down is waited for). Rejects when the
+   * server refuses the TaskDef, say because one of the same name with other inputs is registered.
+   */
+  start(): Promise<void> {
+    if (!this.#started) {
+      this.#abort = new AbortController();
+      const signal = this.#abort.signal;
+      this.#started = this.#registerTaskDef(signal);
+      // A refusal reaches onError too, so a start() nobody awaits still says why the worker does nothing.
+      this.#loop = this.#started.then(
+        () => this.#claimLoop(signal),
+        (error: unknown) => this.#options.onError(error),
+      );
+    }
+    return this.#started;
   }
 
-  /** Stops claiming, lets running attempts finish and report, then resolves. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets running attempts finish and report, then resolves. With `timeoutMs`, attempts still
+   * running after it have `ctx.signal` aborted and are left unreported: their leases expire and the engine retries
+   * them, so nothing is lost and nothing is reported twice.
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.#abort?.abort();
     this.#wakeLoop?.();
     this.#wakeLoop = undefined;
     await this.#loop;
-    await Promise.allSettled([...this.#running]);
+    const running = Promise.allSettled([...this.#running]);
+    if (options.timeoutMs === undefined) await running;
+    else if ((await Promise.race([running.then(() => true), sleep(options.timeoutMs).then(() => false)])) === false) {
+      this.#abandoning = true;
+      for (const ctx of this.#contexts) ctx.abandon(new Error(`TaskWorker ${this.workerId} stopped before this attempt finished.`));
+    }
     this.#flushReports();
     while (this.#sending || this.#retries.size > 0) await Promise.allSettled([this.#sending, ...this.#retries]);
     this.#loop = undefined;
+    this.#started = undefined;
+  }
+
+  /** Registers the worker's TaskDef (putTaskDef changes nothing when it is there); waits out a server that is down. */
+  async #registerTaskDef(signal: AbortSignal): Promise<void> {
+    const def = this.#options.taskDef;
+    if (!def) return;
+    let backoff = 100;
+    while (!signal.aborted) {
+      try {
+        await this.#options.client.putTaskDef(def);
+        return;
+      } catch (error) {
+        if (isGallopClientError(error) && !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code)) {
+          throw new Error(`TaskWorker ${this.workerId} cannot register TaskDef '${def.name}': ${error.message}`, { cause: error });
+        }
+        this.#options.onError(error);
+        await sleep(backoff, signal);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
   }
 
   async #claimLoop(signal: AbortSignal): Promise<void> {
-    const { client, taskDefName, concurrency, pollWaitMs, leaseMs } = this.#options;
+    const { client, concurrency, pollWaitMs, leaseMs } = this.#options;
+    const taskDefName = this.taskDefName;
     let backoff = 100;
     while (!signal.aborted) {
       const free = concurrency - this.#running.size;
@@ -145,6 +207,7 @@ export class TaskWorker {
 
   async #run(task: ScheduledTask): Promise<void> {
     const ctx = new TaskContext(task, this.#options.client);
+    this.#contexts.add(ctx);
     let outcome: TaskOutcome;
     try {
       const output = await this.#options.fn(task.input, ctx);
@@ -153,7 +216,11 @@ export class TaskWorker {
       outcome = isTaskException(error)
         ? { status: 'EXCEPTION', name: error.exceptionName, message: error.message, content: error.content ?? null }
         : { status: 'ERROR', message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.#contexts.delete(ctx);
     }
+    // stop() gave up on it: the lease expiring hands it to another worker; a report now could race that retry.
+    if (this.#abandoning) return;
     const logOutput = ctx.logOutput();
     this.#reports.push({
       input: { taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) },
