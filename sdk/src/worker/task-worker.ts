@@ -28,7 +28,7 @@ interface CommonOptions {
   readonly pollWaitMs?: number;
   /** How long the server holds a claimed attempt for this worker. Default 60 s. */
   readonly leaseMs?: number;
-  /** Called with errors the worker recovers from (lost connection, refused report). Default: console.error. */
+  /** Called with errors the worker recovers from (lost connection, refused report). Default: one line on console.error. */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -78,7 +78,7 @@ export class TaskWorker {
       concurrency: 4,
       pollWaitMs: 20_000,
       leaseMs: 60_000,
-      onError: (error) => console.error(`TaskWorker ${this.workerId} (${this.taskDefName}):`, error),
+      onError: (error) => console.error(`TaskWorker ${this.workerId} (${this.taskDefName}): ${describeError(error)}`),
       ...options,
       fn: (options.task ? options.task.fn : options.fn) as AnyTaskFunction,
       taskDef: options.task ? options.task.def : options.taskDef,
@@ -292,6 +292,14 @@ interface PendingReport {
   readonly input: TaskRunReportInput;
   /** Epoch ms after which the report is dropped if it still cannot be sent. */
   readonly keepUntil: number;
+}
+
+/** One line for the log: the message, and its cause's (the reason a server could not be reached, say). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  let cause: unknown = error.cause;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return cause instanceof Error && cause.message !== error.message ? `${error.message} (${cause.message})` : error.message;
 }
 
 /** Node's setImmediate; browsers have none (and the SDK's types do not assume Node's). */

@@ -159,8 +159,8 @@ export async function insertWorkflowEventDef(db: Queryable, tenantId: string, de
 }
 
 /**
- * The TaskDefs, ExternalEventDefs, WorkflowEventDefs and UserTaskDefs (the newest version of each) a (possibly
- * malformed) spec names, read fresh from the database. `userTaskDefs` is always given, so that validation reports
+ * The TaskDefs, ExternalEventDefs (of nodes and interrupts), WorkflowEventDefs and UserTaskDefs (the newest version
+ * of each) a (possibly malformed) spec names, read fresh from the database. `userTaskDefs` is always given, so that validation reports
  * the UserTaskDefs that are not registered.
  */
 export async function catalogForSpec(
@@ -175,6 +175,10 @@ export async function catalogForSpec(
   const threads = (spec as WfSpec | null)?.threadSpecs;
   if (threads && typeof threads === 'object') {
     for (const thread of Object.values(threads)) {
+      const interrupts = thread && typeof thread === 'object' ? thread.interruptDefs : undefined;
+      for (const interrupt of Array.isArray(interrupts) ? interrupts : []) {
+        if (interrupt && typeof interrupt.externalEventDefName === 'string') eventNames.add(interrupt.externalEventDefName);
+      }
       const nodes = thread && typeof thread === 'object' ? thread.nodes : undefined;
       if (!nodes || typeof nodes !== 'object') continue;
       for (const node of Object.values(nodes)) {
