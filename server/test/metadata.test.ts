@@ -1,5 +1,5 @@
 import { GallopClientError } from '@gallop/sdk';
-import type { WfSpec } from '@gallop/engine';
+import type { TaskDef, WfSpec } from '@gallop/engine';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTestServer, unique } from './harness.ts';
 
@@ -29,6 +29,20 @@ describe('putTaskDef', () => {
     const first = await server.client.putTaskDef({ name, inputVars: [{ name: 'a', type: 'STR' }] });
     const second = await server.client.putTaskDef({ name, inputVars: [{ name: 'a', type: 'STR' }] });
     expect(second).toEqual(first);
+  });
+
+  it('keeps which inputs are masked, and tells two TaskDefs apart by it', async () => {
+    const name = unique('masked');
+    const inputVars: TaskDef['inputVars'] = [{ name: 'card', type: 'STR', masked: true }, { name: 'amount', type: 'INT' }];
+    await server.client.putTaskDef({ name, inputVars });
+    const read = await server.client.request<{ taskDef: { inputVars: { name: string; masked: boolean }[] } }>(
+      'query($name: String!) { taskDef(name: $name) { inputVars { name masked } } }',
+      { name },
+    );
+    expect(read.taskDef.inputVars).toEqual([{ name: 'card', masked: true }, { name: 'amount', masked: false }]);
+    await expect(server.client.putTaskDef({ name, inputVars: [{ name: 'card', type: 'STR' }, { name: 'amount', type: 'INT' }] })).rejects.toMatchObject({
+      code: 'AlreadyExistsError',
+    });
   });
 
   it('refuses a different TaskDef under an existing name', async () => {

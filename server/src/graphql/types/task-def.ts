@@ -7,8 +7,12 @@ import { findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/me
 import type { TaskDefRow } from '../../store/queries/metadata.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, pageSize, ValidationError, VariableTypeEnum } from './common.ts';
 
-export const VariableDefRef = builder.objectRef<{ name: string; type: TaskDef['inputVars'][number]['type'] }>('VariableDef').implement({
-  fields: (t) => ({ name: t.exposeString('name'), type: t.field({ type: VariableTypeEnum, resolve: (v) => v.type }) }),
+export const VariableDefRef = builder.objectRef<TaskDef['inputVars'][number]>('VariableDef').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    type: t.field({ type: VariableTypeEnum, resolve: (v) => v.type }),
+    masked: t.boolean({ description: "Marks its values as secrets (LittleHorse's masked); workers get them as they are.", resolve: (v) => v.masked === true }),
+  }),
 });
 
 export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
@@ -23,7 +27,11 @@ export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
 });
 
 const VariableDefInput = builder.inputType('VariableDefInput', {
-  fields: (t) => ({ name: t.string({ required: true }), type: t.field({ type: VariableTypeEnum, required: true }) }),
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    type: t.field({ type: VariableTypeEnum, required: true }),
+    masked: t.boolean({ required: false, description: 'Marks its values as secrets (default false).' }),
+  }),
 });
 
 const PutTaskDefInput = builder.inputType('PutTaskDefInput', {
@@ -62,7 +70,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { services, tenantId }) => {
       const def: TaskDef = {
         name: input.name,
-        inputVars: input.inputVars.map((v) => ({ name: v.name, type: v.type })),
+        inputVars: input.inputVars.map((v) => ({ name: v.name, type: v.type, ...(v.masked ? { masked: true } : {}) })),
         ...(input.returnType ? { returnType: input.returnType } : {}),
         ...(input.description ? { description: input.description } : {}),
       };
@@ -78,5 +86,5 @@ builder.mutationFields((t) => ({
 }));
 
 function normalise(def: TaskDef) {
-  return { name: def.name, inputVars: def.inputVars.map((v) => [v.name, v.type]), returnType: def.returnType ?? null, description: def.description ?? null };
+  return { name: def.name, inputVars: def.inputVars.map((v) => [v.name, v.type, v.masked === true]), returnType: def.returnType ?? null, description: def.description ?? null };
 }
