@@ -55,6 +55,30 @@ describe('handing TaskRuns to waiting claims', () => {
   });
 });
 
+describe('the NodeRun of a claimed TaskRun', () => {
+  const CLAIM = `mutation($input: ClaimTaskRunsInput!) {
+    claimTaskRuns(input: $input) { ... on ClaimedTaskRuns { taskRuns { wfRunId threadRunNumber nodePosition } } }
+  }`;
+  type Claimed = { claimTaskRuns: { taskRuns: { wfRunId: string; threadRunNumber: number; nodePosition: number }[] } };
+
+  it('comes with the claim, whether the TaskRun was handed over or taken from the queue', async () => {
+    const { task, spec } = await putOneTaskSpec();
+    const input = { taskDefName: task, workerId: 'node-run-worker', max: 1, waitMs: 10_000, leaseMs: 30_000 };
+    const handed = server.client.request<Claimed>(CLAIM, { input });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const first = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
+    const second = await server.client.runWf({ wfSpecName: spec, variables: { n: 2 } });
+    const queued = await server.client.request<Claimed>(CLAIM, { input: { ...input, waitMs: 0 } });
+    // The entrypoint thread's node 1 (0 is its ENTRYPOINT), as the WfRun's own NodeRuns say.
+    const position = (await server.client.wfRun(first.id))?.nodeRuns.find((n) => n.nodeType === 'TASK')?.position;
+    expect(position).toBe(1);
+    expect([...(await handed).claimTaskRuns.taskRuns, ...queued.claimTaskRuns.taskRuns]).toEqual([
+      { wfRunId: first.id, threadRunNumber: 0, nodePosition: position },
+      { wfRunId: second.id, threadRunNumber: 0, nodePosition: position },
+    ]);
+  });
+});
+
 describe('a claim that carries reports', () => {
   it('applies them first and answers with the TaskRuns they schedule, each report answered on its own', async () => {
     const task = unique('carried');

@@ -132,6 +132,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           ...keys,
           task_guid: event.taskGuid,
           task_def_name: event.taskDefName,
+          thread_run_number: event.threadRunNumber,
+          node_position: event.position,
           status: 'TASK_SCHEDULED',
           attempt: event.attempt,
           input: event.input,

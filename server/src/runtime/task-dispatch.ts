@@ -18,6 +18,9 @@ export interface ClaimRequest {
 export interface ClaimedTaskRun {
   readonly wfRunId: string;
   readonly taskGuid: string;
+  /** Where its NodeRun is: null only for TaskRuns scheduled before the server recorded it. */
+  readonly threadRunNumber: number | null;
+  readonly nodePosition: number | null;
   readonly taskDefName: string;
   readonly attempt: number;
   readonly input: Readonly<Record<string, JsonValue>>;
@@ -110,6 +113,8 @@ export class TaskDispatch {
       given.get(waiter)?.push({
         wfRunId: row.wf_run_id,
         taskGuid: row.task_guid,
+        threadRunNumber: row.thread_run_number,
+        nodePosition: row.node_position,
         taskDefName: row.task_def_name,
         attempt: row.attempt,
         input: inputObject(row.input),
@@ -289,6 +294,8 @@ export class TaskDispatch {
       .map((row) => ({
         wfRunId: row.wf_run_id,
         taskGuid: row.task_guid,
+        threadRunNumber: row.thread_run_number,
+        nodePosition: row.node_position,
         taskDefName: row.task_def_name,
         attempt: row.attempt,
         input: inputObject(row.input),
@@ -301,6 +308,8 @@ export class TaskDispatch {
 interface ClaimRow {
   wf_run_id: string;
   task_guid: string;
+  thread_run_number: number | null;
+  node_position: number | null;
   task_def_name: string;
   attempt: number;
   input: TaskInput[];
@@ -319,7 +328,7 @@ where (t.tenant_id, t.wf_run_id, t.task_guid) in (
   select tenant_id, wf_run_id, task_guid from task_runs
   where tenant_id = $1 and task_def_name = $2 and status = 'TASK_SCHEDULED'
   order by scheduled_at limit $3 for update skip locked)
-returning t.wf_run_id, t.task_guid, t.task_def_name, t.attempt, t.input,
+returning t.wf_run_id, t.task_guid, t.thread_run_number, t.node_position, t.task_def_name, t.attempt, t.input,
   (extract(epoch from t.scheduled_at) * 1000)::float8 as scheduled_ms,
   (extract(epoch from t.lease_expires_at) * 1000)::float8 as lease_ms`;
 

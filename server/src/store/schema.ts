@@ -158,6 +158,9 @@ export const taskRuns = pgTable(
     wfRunId: text('wf_run_id').notNull(),
     taskGuid: text('task_guid').notNull(),
     taskDefName: text('task_def_name').notNull(),
+    /** The TASK NodeRun this TaskRun belongs to (null for rows older than these columns). */
+    threadRunNumber: integer('thread_run_number'),
+    nodePosition: integer('node_position'),
     status: text('status').notNull(),
     attempt: integer('attempt').notNull(),
     input: jsonb('input').$type<readonly TaskInput[]>().notNull(),

@@ -79,6 +79,8 @@ export interface TaskRunRow {
   wf_run_id: string;
   task_guid: string;
   task_def_name: string;
+  thread_run_number: number;
+  node_position: number;
   status: string;
   attempt: number;
   input: readonly TaskInput[];

@@ -89,6 +89,8 @@ const ScheduledTaskRef = builder.objectRef<ClaimedTaskRun>('ScheduledTask').impl
     taskRunId: t.id({ resolve: (c) => taskRunId(c.wfRunId, c.taskGuid) }),
     wfRunId: t.exposeID('wfRunId'),
     taskGuid: t.exposeString('taskGuid'),
+    threadRunNumber: t.int({ nullable: true, description: 'The ThreadRun of its TASK NodeRun (LittleHorse NodeRunId).', resolve: (c) => c.threadRunNumber }),
+    nodePosition: t.int({ nullable: true, description: 'The position of its TASK NodeRun in that ThreadRun.', resolve: (c) => c.nodePosition }),
     taskDefName: t.exposeString('taskDefName'),
     attempt: t.exposeInt('attempt'),
     input: t.field({ type: 'JSON', description: "Input values by the TaskDef's input names.", resolve: (c) => c.input }),
