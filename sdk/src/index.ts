@@ -24,6 +24,8 @@ export type {
   WfRunSearch,
   WfRunSummary,
   WfSpecInfo,
+  WfSpecVersionInfo,
+  WorkflowEventDefInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
 export { IfStatement, TaskNodeOutput, UserTaskOutput, WfSpecBuildError, Workflow, WorkflowThread, formatProblem } from './builder/workflow.ts';

@@ -22,6 +22,8 @@ import type {
   WfRunSearch,
   WfRunSummary,
   WfSpecInfo,
+  WfSpecVersionInfo,
+  WorkflowEventDefInfo,
   WorkflowEventInfo,
 } from './types.ts';
 
@@ -170,6 +172,19 @@ export class GallopClient {
     return this.#page<{ name: string; createdAt: string }>(ops.WORKFLOW_EVENT_DEFS, page);
   }
 
+  async externalEventDef(name: string): Promise<ExternalEventDefInfo | null> {
+    return (await this.request<{ externalEventDef: ExternalEventDefInfo | null }>(ops.EXTERNAL_EVENT_DEF_QUERY, { name })).externalEventDef;
+  }
+
+  async workflowEventDef(name: string): Promise<WorkflowEventDefInfo | null> {
+    return (await this.request<{ workflowEventDef: WorkflowEventDefInfo | null }>(ops.WORKFLOW_EVENT_DEF_QUERY, { name })).workflowEventDef;
+  }
+
+  /** Every TaskDef, by name. */
+  async taskDefs(page: { first?: number; after?: string } = {}): Promise<Page<TaskDefInfo>> {
+    return this.#page<TaskDefInfo>(ops.TASK_DEFS, page);
+  }
+
   /** A TaskRun by its id, `{wfRunId}/{taskGuid}`. */
   async taskRun(id: string): Promise<TaskRunInfo | null> {
     return (await this.request<{ taskRun: TaskRunInfo | null }>(ops.TASK_RUN_QUERY, { id })).taskRun;
@@ -191,6 +206,11 @@ export class GallopClient {
 
   async wfSpec(name: string, version: { majorVersion?: number; revision?: number } = {}): Promise<WfSpecInfo | null> {
     return (await this.request<{ wfSpec: WfSpecInfo | null }>(ops.WF_SPEC_QUERY, { name, ...version })).wfSpec;
+  }
+
+  /** Every version of every WfSpec, by name, then version; `wfSpec()` reads one with its spec. */
+  async wfSpecs(page: { first?: number; after?: string } = {}): Promise<Page<WfSpecVersionInfo>> {
+    return this.#page<WfSpecVersionInfo>(ops.WF_SPECS, page);
   }
 
   /** Starts a WfRun; it has already advanced to its first wait when this resolves. `wfRun(id)` reads the rest. */

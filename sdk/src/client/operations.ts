@@ -211,3 +211,15 @@ export const SEARCH_SCHEDULED_WF_RUNS = `query ScheduledWfRuns($first: Int, $aft
 export const DELETE_SCHEDULED_WF_RUN = `mutation DeleteScheduledWfRun($input: DeleteScheduledWfRunInput!) {
   result: deleteScheduledWfRun(input: $input) { __typename ... on DeletedScheduledWfRun { id } ${ERRORS} }
 }`;
+
+export const WF_SPECS = `query WfSpecs($first: Int, $after: String) {
+  page: wfSpecs(first: $first, after: $after) { edges { node { name majorVersion revision createdAt } } ${PAGE_INFO} }
+}`;
+
+export const TASK_DEFS = `query TaskDefs($first: Int, $after: String) {
+  page: taskDefs(first: $first, after: $after) { edges { node { ${TASK_DEF} } } ${PAGE_INFO} }
+}`;
+
+export const EXTERNAL_EVENT_DEF_QUERY = `query ExternalEventDef($name: String!) { externalEventDef(name: $name) { name createdAt } }`;
+
+export const WORKFLOW_EVENT_DEF_QUERY = `query WorkflowEventDef($name: String!) { workflowEventDef(name: $name) { name createdAt } }`;

@@ -17,6 +17,9 @@ export interface WfSpecInfo {
   readonly createdAt: string;
 }
 
+/** A WfSpec version without its spec JSON, as the list of WfSpecs selects it. */
+export type WfSpecVersionInfo = Omit<WfSpecInfo, 'spec'>;
+
 export interface TaskAttemptInfo {
   readonly attempt: number;
   readonly status: TaskStatus;
@@ -127,6 +130,12 @@ export type TaskOutcome =
   | { readonly status: 'EXCEPTION'; readonly name: string; readonly message: string; readonly content?: JsonValue };
 
 export interface ExternalEventDefInfo {
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+/** A kind of event that WfRuns throw (THROW_EVENT). */
+export interface WorkflowEventDefInfo {
   readonly name: string;
   readonly createdAt: string;
 }

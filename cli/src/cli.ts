@@ -1,0 +1,71 @@
+import { Command, CommanderError, Option } from 'commander';
+import { addDeploy } from './commands/deploy.ts';
+import { addGet } from './commands/get.ts';
+import { addList } from './commands/list.ts';
+import { addPut } from './commands/put.ts';
+import { addSearch } from './commands/search.ts';
+import { addTail } from './commands/tail.ts';
+import { addUserTask } from './commands/user-task.ts';
+import { addWfRunCommands } from './commands/wf-run.ts';
+import { actions, defaultUrl } from './context.ts';
+import type { Io } from './context.ts';
+import { EXIT, failureOf } from './errors.ts';
+import { duration } from './parse.ts';
+
+const EPILOG = `
+Exit codes: 0 ok, 1 refused by the server or not found, 2 usage error, 3 server unreachable or timed out,
+130 stopped with Ctrl-C. See cli/README.md for every command.`;
+
+/** The `gallop` program: every command, with output going to `io`. */
+export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
+  const program = new Command('gallop')
+    .description("A command line for a Gallop server (like LittleHorse's lhctl)")
+    .addOption(new Option('--url <url>', 'the GraphQL endpoint, or the server address (env GALLOP_URL)').default(defaultUrl(env)))
+    .option('--json', 'print exactly what the API returned, as JSON')
+    .addOption(new Option('--timeout <duration>', 'how long a request may take: 500ms, 30s, 2m').argParser(duration).default(30_000, '30s'))
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+      // Commander's complaints are usage errors: say so the way every other error line does.
+      outputError: (text, write) => write(text.replace(/^error: /, 'gallop: UsageError: ')),
+    })
+    // Subcommands inherit both: commander must not exit the process (tests run in it), and a typo gets a suggestion.
+    .exitOverride()
+    .showSuggestionAfterError()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EPILOG);
+  const act = actions(io);
+  addGet(program, act);
+  addList(program, act);
+  addSearch(program, act);
+  addDeploy(program, act);
+  addWfRunCommands(program, act);
+  addPut(program, act);
+  addUserTask(program, act);
+  addTail(program, act);
+  return program;
+}
+
+/**
+ * Runs one command line (without `node` and the script) and resolves its exit code; never throws. Results go to
+ * `io.out`; errors to `io.err` as one line (`gallop: Code: message`), with a problem's path and message on each
+ * line after it, or as one JSON object with --json.
+ */
+export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const program = buildProgram(io, env);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.OK;
+  } catch (error) {
+    // Commander has printed its own message (or the help); help and --help exit 0, any other complaint is usage.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    const failure = failureOf(error);
+    if (failure.exitCode === EXIT.INTERRUPTED) return failure.exitCode;
+    if (program.opts<{ json?: boolean }>().json) {
+      io.err(JSON.stringify({ error: { code: failure.code, message: failure.message, problems: failure.problems } }));
+    } else {
+      io.err([`gallop: ${failure.code}: ${failure.message}`, ...failure.problems.map((p) => `  ${p.at ? `${p.at}: ` : ''}${p.message}`)].join('\n'));
+    }
+    return failure.exitCode;
+  }
+}

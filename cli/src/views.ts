@@ -1,0 +1,223 @@
+import type { WfSpec } from '@gallop/engine';
+import type {
+  ExternalEventDefInfo,
+  ExternalEventInfo,
+  ScheduledWfRunInfo,
+  TaskDefInfo,
+  TaskRunInfo,
+  UserTaskDefInfo,
+  UserTaskRunInfo,
+  WfRunInfo,
+  WfRunSummary,
+  WfSpecInfo,
+  WfSpecVersionInfo,
+} from '@gallop/sdk';
+import { block, json, section, table, version } from './format.ts';
+
+/** Human views of what the API returns: a key: value block for one object, a table for a list. */
+
+export function wfSpecView(info: WfSpecInfo): string[] {
+  const spec = info.spec as unknown as WfSpec;
+  const threads = Object.entries(spec.threadSpecs ?? {});
+  const entrypoint = spec.threadSpecs?.[spec.entrypointThreadName];
+  const variables = (entrypoint?.variableDefs ?? []).map((v) => [
+    v.name,
+    v.type,
+    [v.required && 'required', v.searchable && 'searchable', v.masked && 'masked'].filter(Boolean).join(' '),
+    v.defaultValue === undefined ? undefined : json(v.defaultValue, 60),
+  ]);
+  return [
+    ...block([
+      ['name', info.name],
+      ['version', version(info)],
+      ['created', info.createdAt],
+      ['entrypoint', spec.entrypointThreadName],
+    ]),
+    ...section('threads', table(['thread', 'nodes'], threads.map(([name, thread]) => [name, Object.keys(thread.nodes).length]))),
+    ...(variables.length > 0 ? section('entrypoint variables', table(['name', 'type', 'flags', 'default'], variables)) : []),
+  ];
+}
+
+export function wfSpecsTable(items: readonly WfSpecVersionInfo[]): string[] {
+  return table(['name', 'version', 'created'], items.map((s) => [s.name, version(s), s.createdAt]));
+}
+
+function inputs(def: TaskDefInfo): string {
+  return def.inputVars.map((v) => `${v.name}: ${v.type}`).join(', ');
+}
+
+export function taskDefView(def: TaskDefInfo): string[] {
+  return block([
+    ['name', def.name],
+    ['inputs', inputs(def)],
+    ['returns', def.returnType],
+    ['description', def.description ?? undefined],
+    ['created', def.createdAt],
+  ]);
+}
+
+export function taskDefsTable(items: readonly TaskDefInfo[]): string[] {
+  return table(['name', 'returns', 'created', 'inputs'], items.map((d) => [d.name, d.returnType, d.createdAt, inputs(d)]));
+}
+
+/** An ExternalEventDef or a WorkflowEventDef: a name and when it was registered. */
+export function eventDefView(def: ExternalEventDefInfo): string[] {
+  return block([
+    ['name', def.name],
+    ['created', def.createdAt],
+  ]);
+}
+
+export function eventDefsTable(items: readonly ExternalEventDefInfo[]): string[] {
+  return table(['name', 'created'], items.map((d) => [d.name, d.createdAt]));
+}
+
+export function userTaskDefView(def: UserTaskDefInfo): string[] {
+  return [
+    ...block([
+      ['name', def.name],
+      ['version', def.version],
+      ['description', def.description ?? undefined],
+      ['created', def.createdAt],
+    ]),
+    ...section(
+      'fields',
+      table(['name', 'type', 'required', 'display name'], def.fields.map((f) => [f.name, f.type, f.required ? 'yes' : 'no', f.displayName])),
+    ),
+  ];
+}
+
+export function userTaskDefsTable(items: readonly UserTaskDefInfo[]): string[] {
+  return table(['name', 'version', 'created', 'fields'], items.map((d) => [d.name, d.version, d.createdAt, d.fields.map((f) => f.name).join(', ')]));
+}
+
+export function wfRunSummaryView(run: WfRunSummary): string[] {
+  return block([
+    ['id', run.id],
+    ['wfSpec', `${run.wfSpecName} ${version(run)}`],
+    ['status', run.status],
+    ['started', run.startTime],
+    ['ended', run.endTime ?? undefined],
+    ['error', run.errorMessage ?? undefined],
+    ['lastSeq', run.lastSeq],
+  ]);
+}
+
+export function wfRunView(run: WfRunInfo): string[] {
+  return [
+    ...wfRunSummaryView(run),
+    ...section('threads', table(['#', 'thread', 'status', 'error'], run.threadRuns.map((t) => [t.number, t.threadSpecName, t.status, t.errorMessage]))),
+    ...section(
+      'nodes',
+      table(
+        ['thread', 'pos', 'node', 'status', 'arrived', 'error'],
+        run.nodeRuns.map((n) => [n.threadRunNumber, n.position, n.nodeName, n.status, n.arrivalTime, n.errorMessage]),
+      ),
+    ),
+    ...(run.variables.length > 0
+      ? section('variables', table(['thread', 'name', 'value'], run.variables.map((v) => [v.threadRunNumber, v.name, json(v.value)])))
+      : []),
+  ];
+}
+
+export function wfRunsTable(items: readonly WfRunSummary[]): string[] {
+  return table(
+    ['id', 'wfSpec', 'status', 'started', 'ended'],
+    items.map((r) => [r.id, `${r.wfSpecName} ${version(r)}`, r.status, r.startTime, r.endTime]),
+  );
+}
+
+export function taskRunView(run: TaskRunInfo): string[] {
+  return [
+    ...block([
+      ['id', run.id],
+      ['taskDef', run.taskDefName],
+      ['status', run.status],
+      ['wfRun', run.wfRunId],
+      ['scheduled', run.scheduledAt],
+      ['input', json(run.input, 200)],
+    ]),
+    ...section(
+      'attempts',
+      table(
+        ['#', 'status', 'worker', 'started', 'ended', 'result'],
+        run.attempts.map((a) => [
+          a.attempt,
+          a.status,
+          a.workerId,
+          a.startTime,
+          a.endTime,
+          a.errorMessage ? `${a.exceptionName ?? 'error'}: ${a.errorMessage}` : json(a.output),
+        ]),
+      ),
+    ),
+  ];
+}
+
+export function taskRunsTable(items: readonly TaskRunInfo[]): string[] {
+  return table(['id', 'status', 'attempts', 'scheduled'], items.map((t) => [t.id, t.status, t.attempts.length, t.scheduledAt]));
+}
+
+function claimedBy(event: ExternalEventInfo): string {
+  if (!event.claimed) return 'no';
+  return event.threadRunNumber === null ? 'yes' : `yes, by thread ${event.threadRunNumber} node ${event.nodeRunPosition}`;
+}
+
+export function externalEventView(event: ExternalEventInfo): string[] {
+  return block([
+    ['wfRun', event.wfRunId],
+    ['guid', event.guid],
+    ['def', event.externalEventDefName],
+    ['content', json(event.content, 200)],
+    ['created', event.createdAt],
+    ['claimed', claimedBy(event)],
+  ]);
+}
+
+export function externalEventsTable(items: readonly ExternalEventInfo[]): string[] {
+  return table(
+    ['wfRun', 'guid', 'claimed', 'created', 'content'],
+    items.map((e) => [e.wfRunId, e.guid, e.claimed ? 'yes' : 'no', e.createdAt, json(e.content, 60)]),
+  );
+}
+
+export function userTaskRunView(run: UserTaskRunInfo): string[] {
+  return [
+    ...block([
+      ['id', run.id],
+      ['def', `${run.userTaskDefName} v${run.userTaskDefVersion}`],
+      ['status', run.status],
+      ['user', run.userId],
+      ['group', run.userGroup],
+      ['notes', run.notes ?? undefined],
+      ['results', run.results === null ? undefined : json(run.results, 200)],
+      ['node', `thread ${run.threadRunNumber} node ${run.nodeRunPosition}`],
+      ['created', run.createdAt],
+      ['updated', run.updatedAt],
+    ]),
+    ...section('events', table(['type', 'time', 'user', 'group', 'cause'], run.events.map((e) => [e.type, e.time, e.userId, e.userGroup, e.cause]))),
+  ];
+}
+
+export function userTaskRunsTable(items: readonly UserTaskRunInfo[]): string[] {
+  return table(
+    ['id', 'def', 'status', 'user', 'group', 'created'],
+    items.map((u) => [u.id, u.userTaskDefName, u.status, u.userId, u.userGroup, u.createdAt]),
+  );
+}
+
+export function scheduledWfRunView(s: ScheduledWfRunInfo): string[] {
+  return block([
+    ['id', s.id],
+    ['wfSpec', `${s.wfSpecName} ${version(s)}`],
+    ['cron', s.cronExpression],
+    ['nextFire', s.nextFireAt],
+    ['variables', json(s.variables, 200)],
+    ['lastWfRun', s.lastWfRunId],
+    ['created', s.createdAt],
+  ]);
+}
+
+export function scheduledWfRunsTable(items: readonly ScheduledWfRunInfo[]): string[] {
+  return table(['id', 'wfSpec', 'cron', 'nextFire', 'lastWfRun'], items.map((s) => [s.id, `${s.wfSpecName} ${version(s)}`, s.cronExpression, s.nextFireAt, s.lastWfRunId]));
+}

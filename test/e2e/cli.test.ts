@@ -1,0 +1,272 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { TaskWorker } from '@gallop/sdk';
+import type { GallopClient, Page, UserTaskRunInfo, WfRunInfo } from '@gallop/sdk';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROOT, startServer } from '../support/server.ts';
+import type { ServerProcess } from '../support/server.ts';
+import { createDeferred, waitFor } from '../support/wait.ts';
+
+const BIN = join(ROOT, 'cli/bin/gallop.js');
+const FIXTURES = 'test/e2e/fixtures/cli';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `gallop` executable in its own process, as a person would, and collects what it printed. */
+function gallop(args: readonly string[], file = process.execPath, prefix: readonly string[] = [BIN]): Promise<Run> {
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.GALLOP_URL;
+    execFile(file, [...prefix, ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A port nothing listens on: taken from the OS, then let go. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('the gallop CLI', () => {
+  let server: ServerProcess;
+  let client: GallopClient;
+  let worker: TaskWorker | undefined;
+  /** `gallop --url <this server> ...args` */
+  let cli: (...args: string[]) => Promise<Run>;
+
+  const finished = (id: string) =>
+    waitFor(
+      async () => {
+        const run = await client.wfRun(id);
+        return run && ['COMPLETED', 'ERROR', 'EXCEPTION'].includes(run.status) ? run : undefined;
+      },
+      { what: `WfRun ${id} to end` },
+    );
+
+  beforeAll(async () => {
+    server = await startServer({ databaseUrl: inject('databaseUrl') });
+    client = server.client();
+    cli = (...args) => gallop(['--url', server.graphqlUrl, ...args]);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await server?.stop();
+  });
+
+  it('deploys metadata and a WfSpec from JSON files, printing each name and version', async () => {
+    const result = await cli('deploy', `${FIXTURES}/greet.json`, `${FIXTURES}/metadata.json`);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // Metadata goes first whatever the order of the files: the WfSpec names the TaskDef.
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'deployed TaskDef cli-greet',
+      'deployed ExternalEventDef cli-approval',
+      'deployed WorkflowEventDef cli-done',
+      'deployed UserTaskDef cli-form version 0',
+      'deployed WfSpec cli-greet version 0.0',
+    ]);
+    worker = new TaskWorker({ client, taskDefName: 'cli-greet', fn: ({ name }) => `Hello, ${String(name)}!`, pollWaitMs: 2_000 });
+    worker.start();
+  });
+
+  it('deploys every Workflow a TypeScript module exports', async () => {
+    const result = await cli('deploy', `${FIXTURES}/workflows.ts`);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual(['deployed WfSpec cli-approval version 0.0', 'deployed WfSpec cli-review version 0.0']);
+    expect((await client.wfSpec('cli-review'))?.spec).toMatchObject({ name: 'cli-review', entrypointThreadName: 'entrypoint' });
+  });
+
+  it('lists and gets what was deployed', async () => {
+    const [specs, taskDefs, eventDef, workflowEventDef] = await Promise.all([
+      cli('list', 'wfSpecs'),
+      cli('list', 'taskDefs', '--json'),
+      cli('get', 'externalEventDef', 'cli-approval'),
+      cli('get', 'workflowEventDef', 'cli-done', '--json'),
+    ]);
+    expect(specs.stdout.trim().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      'NAME VERSION',
+      'cli-approval 0.0',
+      'cli-greet 0.0',
+      'cli-review 0.0',
+    ]);
+    expect(JSON.parse(taskDefs.stdout)).toEqual({ items: [await client.taskDef('cli-greet')], hasNextPage: false, endCursor: expect.any(String) as unknown });
+    expect(eventDef.stdout).toMatch(/^name:\s+cli-approval$/m);
+    expect(JSON.parse(workflowEventDef.stdout)).toEqual({ name: 'cli-done', createdAt: expect.any(String) as unknown });
+  });
+
+  it('prints a refused WfSpec with each problem and its path, and exits 1', async () => {
+    const result = await cli('deploy', `${FIXTURES}/broken.json`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^gallop: ValidationError: WfSpec 'cli-broken' refused: /);
+    expect(lines.slice(1)).toEqual([
+      `  threadSpecs.entrypoint.nodes["1-cli-missing-TASK"].taskDefName: TASK node '1-cli-missing-TASK' runs TaskDef "cli-missing" (STR), which is not registered.`,
+    ]);
+  });
+
+  it('validates a Workflow from an SDK module before registering it, naming the builder call behind each problem', async () => {
+    const result = await cli('deploy', `${FIXTURES}/broken-workflow.ts`);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^gallop: ValidationError: WfSpec 'cli-broken-sdk' refused/);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^  threadSpecs\.entrypoint\.nodes\["1-cli-no-such-task-TASK"\]\.taskDefName: .* \(execute\('cli-no-such-task'\) at test\/e2e\/fixtures\/cli\/broken-workflow\.ts:5:6\)$/),
+    ]);
+    expect(await client.wfSpec('cli-broken-sdk')).toBeNull();
+  });
+
+  it('runs a WfSpec with variables and shows the WfRun, as text and as the exact JSON of the API', async () => {
+    const started = await cli('run', 'cli-greet', '--var', 'name=Ada', '--id', 'cli-ada');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(/^id:\s+cli-ada$/m);
+    expect(started.stdout).toMatch(/^wfSpec:\s+cli-greet 0\.0$/m);
+    await finished('cli-ada');
+
+    const text = await cli('get', 'wfRun', 'cli-ada');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^status:\s+COMPLETED$/m);
+    expect(text.stdout).toMatch(/^\s+0\s+1\s+1-cli-greet-TASK\s+COMPLETED\s/m);
+    expect(text.stdout).toMatch(/^\s+0\s+greeting\s+"Hello, Ada!"$/m);
+
+    const json = await cli('get', 'wfRun', 'cli-ada', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout) as WfRunInfo).toEqual(await client.wfRun('cli-ada'));
+  });
+
+  it('exits 1 with "not found" for an id the server does not have', async () => {
+    const result = await cli('get', 'wfRun', 'cli-nobody');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim()).toBe("gallop: NotFoundError: WfRun 'cli-nobody' not found");
+  });
+
+  it('searches WfRuns a page at a time, printing the cursor of the next page', async () => {
+    await client.runWf({ wfSpecName: 'cli-greet', id: 'cli-bob', variables: { name: 'Bob' } });
+    await finished('cli-bob');
+
+    const first = await cli('search', 'wfRuns', '--spec', 'cli-greet', '--status', 'completed', '--limit', '1');
+    expect(first.code).toBe(0);
+    const lines = first.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+WFSPEC\s+STATUS\s+STARTED\s+ENDED$/);
+    expect(lines[1]).toMatch(/^cli-bob\s+cli-greet 0\.0\s+COMPLETED\s/);
+    const cursor = /^more: --after (\S+)$/.exec(lines.at(-1) ?? '')?.[1];
+    expect(cursor).toBeDefined();
+
+    const second = await cli('search', 'wfRuns', '--spec', 'cli-greet', '--status', 'COMPLETED', '--limit', '1', '--after', cursor ?? '', '--json');
+    expect(second.code).toBe(0);
+    const page = JSON.parse(second.stdout) as Page<WfRunInfo>;
+    expect(page.items.map((r) => r.id)).toEqual(['cli-ada']);
+
+    const byVariable = await cli('search', 'wfRuns', '--spec', 'cli-greet', '--var', 'name=Bob', '--json');
+    expect((JSON.parse(byVariable.stdout) as Page<WfRunInfo>).items.map((r) => r.id)).toEqual(['cli-bob']);
+  });
+
+  it('stops and resumes a WfRun', async () => {
+    expect((await cli('run', 'cli-approval', '--id', 'cli-appr')).stdout).toMatch(/^status:\s+RUNNING$/m);
+    const stopped = await cli('stop', 'cli-appr');
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/^status:\s+HALTED$/m);
+    const resumed = await cli('resume', 'cli-appr', '--json');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ id: 'cli-appr', status: 'RUNNING' });
+  });
+
+  it('tails a WfRun live until an ExternalEvent put from the CLI completes it', async () => {
+    const env = { ...process.env };
+    delete env.GALLOP_URL;
+    const tail = spawn(process.execPath, [BIN, '--url', server.graphqlUrl, 'tail', 'cli-appr'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const attached = createDeferred();
+    tail.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // The resume is the newest stored event: once it is printed, the stream is live.
+      if (/ThreadRunResumed/.test(stdout)) attached.resolve();
+    });
+    tail.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => tail.once('exit', (code) => resolve(code)));
+    await Promise.race([attached.promise, exited]);
+
+    const put = await cli('put', 'externalEvent', 'cli-appr', 'cli-approval', '--content', 'approved');
+    expect(put.code).toBe(0);
+    expect(put.stdout).toMatch(/^claimed:\s+yes, by thread 0 node 1$/m);
+
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    const lines = stdout.trim().split('\n');
+    expect(lines.map((line) => Number(line.trim().split(/\s+/)[0]))).toEqual(lines.map((_, i) => i + 1));
+    expect(lines.find((line) => line.includes('VariableAssigned'))).toMatch(/thread 0 verdict = "approved"$/);
+    expect(lines.at(-1)).toMatch(/^\s*\d+\s+\S+Z\s+WfRunCompleted$/);
+    expect((await client.wfRun('cli-appr'))?.status).toBe('COMPLETED');
+
+    // A WfRun already over: the whole log, one JSON object a line, then the tail ends by itself.
+    const again = await cli('tail', 'cli-appr', '--json');
+    expect(again.code).toBe(0);
+    const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; type: string });
+    expect(events.length).toBe(lines.length);
+    expect(events.at(-1)?.type).toBe('WfRunCompleted');
+  });
+
+  it('completes a user task with typed results, and refuses a second completion', async () => {
+    await client.runWf({ wfSpecName: 'cli-review', id: 'cli-rev' });
+    const found = await cli('search', 'userTaskRuns', '--user', 'ada', '--status', 'ASSIGNED', '--json');
+    const task = (JSON.parse(found.stdout) as Page<UserTaskRunInfo>).items.find((t) => t.wfRunId === 'cli-rev');
+    expect(task?.id).toBeDefined();
+
+    const done = await cli('userTask', 'complete', task?.id ?? '', '--user', 'ada', '--result', 'approved=true', '--result', 'comment=looks good');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^status:\s+DONE$/m);
+    // PostgreSQL's jsonb orders keys its own way: check each field, not the line.
+    const results = /^results:\s+(.*)$/m.exec(done.stdout)?.[1];
+    expect(JSON.parse(results ?? 'null')).toEqual({ approved: true, comment: 'looks good' });
+    expect((await finished('cli-rev')).status).toBe('COMPLETED');
+
+    const twice = await cli('userTask', 'complete', 'cli-rev', task?.userTaskGuid ?? '', '--user', 'ada', '--result', 'approved=false');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/^gallop: UserTaskRunEndedError: /);
+  });
+
+  it('exits 2 on an unknown command or a malformed argument, before any request', async () => {
+    const [unknown, badLimit, missing] = await Promise.all([
+      cli('frobnicate'),
+      cli('search', 'wfRuns', '--limit', 'lots'),
+      cli('run'),
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^gallop: UsageError: unknown command 'frobnicate'/);
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stderr).toMatch(/--limit <n>' argument 'lots' is invalid/);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing required argument 'wfSpec'/);
+  });
+
+  it('exits 3 when no server answers', async () => {
+    const result = await gallop(['--url', `http://127.0.0.1:${await closedPort()}/graphql`, 'list', 'wfSpecs']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^gallop: NETWORK_ERROR: Cannot reach the Gallop server at http:\/\/127\.0\.0\.1:\d+\/graphql \(ECONNREFUSED\)\.$/m);
+  });
+
+  it('is linked as node_modules/.bin/gallop and prints its help', async () => {
+    const linked = join(ROOT, 'node_modules/.bin/gallop');
+    expect(existsSync(linked)).toBe(true);
+    const help = await gallop(['--help'], linked, []);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: gallop \[options\] \[command\]/);
+    for (const command of ['get', 'list', 'search', 'deploy', 'run', 'stop', 'resume', 'rescue', 'migrate', 'delete', 'schedule', 'put', 'userTask', 'tail']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+  });
+});
