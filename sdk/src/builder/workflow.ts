@@ -21,7 +21,11 @@ import type {
   VariableType,
   WfSpec,
 } from '@gallop/engine';
+import type { GallopClient } from '../client/client.ts';
+import { isGallopClientError } from '../client/errors.ts';
+import type { WfSpecInfo } from '../client/types.ts';
 import type { TaskInputDef, TypedTask } from '../task.ts';
+import { catalogFor } from './catalog.ts';
 import { captureCallSite, describeCall } from './call-site.ts';
 import type { CallSite } from './call-site.ts';
 import type { MutationOf, ValueOf } from './values.ts';
@@ -678,26 +682,44 @@ export class Workflow {
    * and a refusal throws WfSpecBuildError, each problem naming the builder call that made its part.
    */
   compile(options: { catalog?: Catalog } = {}): WfSpec {
-    const { spec, problems } = this.#build(options.catalog);
+    const { spec, explain } = this.#build();
+    const problems = options.catalog ? explain(validateWfSpec(spec, options.catalog)) : [];
     if (problems.length > 0) throw new WfSpecBuildError(this.name, problems);
     return spec;
   }
 
   /** Builds the WfSpec and returns the engine's problems with it against `catalog`, each with its builder call. */
   validate(catalog: Catalog): BuilderProblem[] {
-    return this.#build(catalog).problems;
+    const { spec, explain } = this.#build();
+    return explain(validateWfSpec(spec, catalog));
   }
 
-  #build(catalog: Catalog | undefined): { spec: WfSpec; problems: BuilderProblem[] } {
+  /**
+   * Registers the WfSpec: reads the defs it uses from the server, has the engine validate it against them, and
+   * puts it only when nothing is wrong. A refusal, here or by the server, throws WfSpecBuildError whose problems
+   * name the builder calls behind them.
+   */
+  async register(client: Pick<GallopClient, 'request' | 'putWfSpec'>): Promise<WfSpecInfo> {
+    const { spec, explain } = this.#build();
+    const problems = explain(validateWfSpec(spec, await catalogFor(client, spec)));
+    if (problems.length > 0) throw new WfSpecBuildError(this.name, problems);
+    try {
+      return await client.putWfSpec(spec);
+    } catch (error) {
+      if (!isGallopClientError(error) || error.problems.length === 0) throw error;
+      throw new WfSpecBuildError(this.name, explain(error.problems.map((p) => ({ path: p.path, code: p.code as Problem['code'], message: p.message }))));
+    }
+  }
+
+  #build(): { spec: WfSpec; explain: (problems: readonly Problem[]) => BuilderProblem[] } {
     const compiler = new WorkflowCompiler(this.name);
     compiler.addThread('entrypoint', this.entrypoint);
     const spec: WfSpec = { name: this.name, entrypointThreadName: 'entrypoint', threadSpecs: compiler.threadSpecs };
-    const problems = catalog
-      ? validateWfSpec(spec, catalog).map((problem) => {
-          const site = compiler.siteOf(problem.path);
-          return site ? { ...problem, madeBy: describeCall(site) } : problem;
-        })
-      : [];
-    return { spec, problems };
+    const explain = (problems: readonly Problem[]) =>
+      problems.map((problem) => {
+        const site = compiler.siteOf(problem.path);
+        return site ? { ...problem, madeBy: describeCall(site) } : problem;
+      });
+    return { spec, explain };
   }
 }

@@ -1,0 +1,93 @@
+import type { Catalog, JsonValue, TaskDef, ThreadVarDef, UserTaskDef, WfSpec, WfSpecSummary } from '@gallop/engine';
+import type { GallopClient } from '../client/client.ts';
+
+/** The names of the defs a WfSpec uses, by kind. */
+interface Names {
+  readonly taskDefs: Set<string>;
+  readonly externalEventDefs: Set<string>;
+  readonly workflowEventDefs: Set<string>;
+  readonly userTaskDefs: Set<string>;
+  readonly wfSpecs: Set<string>;
+}
+
+function namesIn(spec: WfSpec): Names {
+  const names: Names = { taskDefs: new Set(), externalEventDefs: new Set(), workflowEventDefs: new Set(), userTaskDefs: new Set(), wfSpecs: new Set() };
+  for (const thread of Object.values(spec.threadSpecs)) {
+    for (const interrupt of thread.interruptDefs ?? []) names.externalEventDefs.add(interrupt.externalEventDefName);
+    for (const node of Object.values(thread.nodes)) {
+      if (node.type === 'TASK' && node.taskDefName !== undefined) names.taskDefs.add(node.taskDefName);
+      if (node.type === 'EXTERNAL_EVENT') names.externalEventDefs.add(node.externalEventDefName);
+      if (node.type === 'THROW_EVENT') names.workflowEventDefs.add(node.workflowEventDefName);
+      if (node.type === 'USER_TASK') names.userTaskDefs.add(node.userTaskDefName);
+      if (node.type === 'RUN_CHILD_WF') names.wfSpecs.add(node.wfSpecName);
+    }
+  }
+  return names;
+}
+
+const FIELDS = {
+  taskDef: ['String', 'name inputVars { name type masked } returnType'],
+  externalEventDef: ['String', 'name'],
+  workflowEventDef: ['String', 'name'],
+  userTaskDef: ['String', 'name version fields { name type required displayName description }'],
+  wfSpec: ['String', 'name majorVersion spec'],
+} as const;
+
+/**
+ * Reads from the server what validating `spec` needs: every TaskDef, ExternalEventDef, WorkflowEventDef,
+ * UserTaskDef and child WfSpec it names, in one request. A name the server does not know is left out, so that
+ * validation reports it.
+ */
+export async function catalogFor(client: Pick<GallopClient, 'request'>, spec: WfSpec): Promise<Catalog> {
+  const names = namesIn(spec);
+  type Wanted = readonly [alias: string, field: keyof typeof FIELDS, name: string];
+  const of = (prefix: string, field: keyof typeof FIELDS, set: Set<string>): Wanted[] => [...set].map((name, i) => [`${prefix}${i}`, field, name]);
+  const wanted: Wanted[] = [
+    ...of('t', 'taskDef', names.taskDefs),
+    ...of('e', 'externalEventDef', names.externalEventDefs),
+    ...of('w', 'workflowEventDef', names.workflowEventDefs),
+    ...of('u', 'userTaskDef', names.userTaskDefs),
+    ...of('s', 'wfSpec', names.wfSpecs),
+  ];
+  const found: Record<string, Record<string, JsonValue> | null> =
+    wanted.length === 0
+      ? {}
+      : await client.request(
+          `query Catalog(${wanted.map(([alias, field]) => `$${alias}: ${FIELDS[field][0]}!`).join(', ')}) {
+            ${wanted.map(([alias, field]) => `${alias}: ${field}(name: $${alias}) { ${FIELDS[field][1]} }`).join('\n')}
+          }`,
+          Object.fromEntries(wanted.map(([alias, , name]) => [alias, name])),
+        );
+  const catalog = { taskDefs: {} as Record<string, TaskDef>, externalEventDefs: {}, workflowEventDefs: {}, userTaskDefs: {}, wfSpecs: {} } satisfies Catalog;
+  for (const [alias, field, name] of wanted) {
+    const row = found[alias];
+    if (!row) continue;
+    if (field === 'taskDef') catalog.taskDefs[name] = toTaskDef(row);
+    else if (field === 'externalEventDef') (catalog.externalEventDefs as Record<string, { name: string }>)[name] = { name };
+    else if (field === 'workflowEventDef') (catalog.workflowEventDefs as Record<string, { name: string }>)[name] = { name };
+    else if (field === 'userTaskDef') (catalog.userTaskDefs as Record<string, UserTaskDef>)[name] = toUserTaskDef(row);
+    else (catalog.wfSpecs as Record<string, WfSpecSummary>)[name] = toSummary(name, row);
+  }
+  return catalog;
+}
+
+// The API leaves optional fields null where the engine's JSON leaves them out.
+function withoutNulls<T>(value: Record<string, JsonValue>): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== false)) as T;
+}
+
+function toTaskDef(row: Record<string, JsonValue>): TaskDef {
+  const inputVars = (row.inputVars as Record<string, JsonValue>[]).map((v) => withoutNulls<TaskDef['inputVars'][number]>(v));
+  return withoutNulls<TaskDef>({ ...row, inputVars: inputVars as unknown as JsonValue });
+}
+
+function toUserTaskDef(row: Record<string, JsonValue>): UserTaskDef {
+  const fields = (row.fields as Record<string, JsonValue>[]).map((f) => withoutNulls<UserTaskDef['fields'][number]>(f));
+  return withoutNulls<UserTaskDef>({ ...row, fields: fields as unknown as JsonValue });
+}
+
+function toSummary(name: string, row: Record<string, JsonValue>): WfSpecSummary {
+  const spec = row.spec as unknown as WfSpec;
+  const variableDefs: readonly ThreadVarDef[] | undefined = spec.threadSpecs[spec.entrypointThreadName]?.variableDefs;
+  return { name, majorVersion: Number(row.majorVersion), ...(variableDefs ? { variableDefs } : {}) };
+}
