@@ -28,14 +28,16 @@ export type {
   WorkflowEventDefInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
-export { IfStatement, TaskNodeOutput, UserTaskOutput, WfSpecBuildError, Workflow, WorkflowThread, formatProblem } from './builder/workflow.ts';
+export { IfStatement, TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput, WfSpecBuildError, Workflow, WorkflowThread, formatProblem } from './builder/workflow.ts';
 export type { BuilderProblem, TaskArgs } from './builder/workflow.ts';
+export { catalogFor } from './builder/catalog.ts';
 export { NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, VariablePath, WfRunVariable } from './builder/variable.ts';
 export type { Operand, SourceFor, VariableOf } from './builder/variable.ts';
 export type { AssignableTo, ComparableWith, MutationOf, ValueOf, ValueTypes } from './builder/values.ts';
 export { defineTask } from './task.ts';
 export type { AnyTypedTask, TaskInputDef, TaskInputs, TaskResult, TypedTask } from './task.ts';
 export { TaskContext } from './worker/task-context.ts';
+export type { NodeRunId } from './worker/task-context.ts';
 export { isTaskException, TaskException } from './worker/task-exception.ts';
 export { stopOnSignals } from './worker/signals.ts';
 export { TaskWorker } from './worker/task-worker.ts';

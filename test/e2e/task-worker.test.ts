@@ -49,6 +49,27 @@ describe('TaskWorker', () => {
     }
   });
 
+  it('tells the function about its attempt: WfRun, NodeRun, TaskRun, attempt and idempotency key', async () => {
+    const { task, spec } = await oneTaskSpec();
+    const seen = createDeferred<TaskContext>();
+    const worker = new TaskWorker({ client: server.client, taskDefName: task, pollWaitMs: 1_000, fn: (_input, ctx) => (seen.resolve(ctx), 1) });
+    void worker.start();
+    try {
+      const run = await server.client.runWf({ wfSpecName: spec, variables: { i: 1 } });
+      const ctx = await seen.promise;
+      const taskNode = (await server.client.wfRun(run.id))?.nodeRuns.find((n) => n.taskRun);
+      expect({ wfRunId: ctx.wfRunId, nodeRunId: ctx.nodeRunId, taskRunId: ctx.taskRunId, attempt: ctx.attempt, key: ctx.idempotencyKey }).toEqual({
+        wfRunId: run.id,
+        nodeRunId: { wfRunId: run.id, threadRunNumber: taskNode?.threadRunNumber, position: taskNode?.position },
+        taskRunId: taskNode?.taskRun?.id,
+        attempt: 0,
+        key: taskNode?.taskRun?.id,
+      });
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('reports a TaskException as an EXCEPTION with its name and content', async () => {
     const { task, spec } = await oneTaskSpec();
     const worker = new TaskWorker({

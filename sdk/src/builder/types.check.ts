@@ -64,6 +64,14 @@ export const checked = new Workflow('typed', (wf) => {
   // @ts-expect-error a BOOL cannot be added to
   ok.add(1);
   flags.add('urgent');
+  // @ts-expect-error an INT is added numbers only
+  count.add('x');
+  // @ts-expect-error a STR task output is not a number to add
+  count.add(wf.execute(charge, 1, 'visa'));
+  // @ts-expect-error EXTEND of a JSON_ARR takes an array
+  flags.extend('a');
+  // An INT variable fits a DOUBLE input, as the engine allows.
+  wf.execute(defineTask({ name: 'scale', inputVars: [{ name: 'x', type: 'DOUBLE' }] }, () => {}), amount);
   flags.extend(['a', 'b']);
   // @ts-expect-error EXTEND of a JSON_ARR takes an array
   wf.mutate(flags, 'EXTEND', 'a');

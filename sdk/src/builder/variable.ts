@@ -13,7 +13,14 @@ export class NodeOutput<T extends VariableType | undefined = undefined> {
   constructor(
     /** @internal */ readonly thread: WorkflowThread,
     readonly nodeName: string,
+    /** A path inside a JSON output, e.g. `$.id`; the whole output when absent. */
+    readonly path?: string,
   ) {}
+
+  /** The value at `path` inside this node's JSON_OBJ or JSON_ARR output, to assign right after the node. */
+  jsonPath(path: string): NodeOutput {
+    return new NodeOutput(this.thread, this.nodeName, path);
+  }
 }
 
 /** A variable, or a variable of one of the types in the union `T` (distributes, so WfRunVariable<'INT'> fits VariableOf<'INT' | 'DOUBLE'>). */
@@ -21,6 +28,9 @@ export type VariableOf<T extends VariableType> = T extends VariableType ? WfRunV
 
 /** A node output that fits a variable of type `T`: one of unknown type, or of a type it takes. */
 export type OutputFor<T extends VariableType> = NodeOutput | (AssignableTo<T> extends infer U ? (U extends VariableType ? NodeOutput<U> : never) : never);
+
+type Numeric = 'INT' | 'DOUBLE' | 'TIMESTAMP';
+type Textual = 'STR' | 'BYTES' | 'WF_RUN_ID';
 
 /** Anything that can give a `T` variable its value: a literal, a variable of a type it takes, a node output. */
 export type SourceFor<T extends VariableType> = ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath | OutputFor<T>;
@@ -124,25 +134,29 @@ export class WfRunVariable<T extends VariableType = VariableType> {
     this.#mutate('ASSIGN', value);
   }
 
-  /** Adds a number, appends text to a STR, or appends one element to a JSON_ARR. */
-  add(this: WfRunVariable<'INT' | 'DOUBLE' | 'STR' | 'JSON_ARR'> | WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'> | WfRunVariable<'STR'> | WfRunVariable<'JSON_ARR'>, value: Operand | NodeOutput<VariableType | undefined>): void {
+  /** Adds a number to an INT or DOUBLE, appends a value's text to a STR, or appends one element to a JSON_ARR. */
+  add(this: WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'>, value: number | VariableOf<Numeric> | VariablePath | NodeOutput<Numeric | undefined>): void;
+  add(this: WfRunVariable<'STR'> | WfRunVariable<'JSON_ARR'>, value: Operand | NodeOutput<VariableType | undefined>): void;
+  add(value: unknown): void {
     this.#mutate('ADD', value);
   }
 
   /** Appends the elements of a JSON_ARR to a JSON_ARR, or text to a STR or BYTES. */
-  extend(this: WfRunVariable<'STR'> | WfRunVariable<'JSON_ARR'> | WfRunVariable<'BYTES'>, value: Operand | NodeOutput<VariableType | undefined>): void {
+  extend(this: WfRunVariable<'JSON_ARR'>, value: readonly JsonValue[] | WfRunVariable<'JSON_ARR'> | VariablePath | NodeOutput<'JSON_ARR' | undefined>): void;
+  extend(this: WfRunVariable<'STR'> | WfRunVariable<'BYTES'>, value: string | VariableOf<Textual> | VariablePath | NodeOutput<Textual | undefined>): void;
+  extend(value: unknown): void {
     this.#mutate('EXTEND', value);
   }
 
-  subtract(this: WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'>, value: number | VariableOf<'INT' | 'DOUBLE'> | NodeOutput<VariableType | undefined>): void {
+  subtract(this: WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'>, value: number | VariableOf<Numeric> | VariablePath | NodeOutput<Numeric | undefined>): void {
     this.#mutate('SUBTRACT', value);
   }
 
-  multiply(this: WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'>, value: number | VariableOf<'INT' | 'DOUBLE'> | NodeOutput<VariableType | undefined>): void {
+  multiply(this: WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'>, value: number | VariableOf<Numeric> | VariablePath | NodeOutput<Numeric | undefined>): void {
     this.#mutate('MULTIPLY', value);
   }
 
-  divide(this: WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'>, value: number | VariableOf<'INT' | 'DOUBLE'> | NodeOutput<VariableType | undefined>): void {
+  divide(this: WfRunVariable<'INT'> | WfRunVariable<'DOUBLE'>, value: number | VariableOf<Numeric> | VariablePath | NodeOutput<Numeric | undefined>): void {
     this.#mutate('DIVIDE', value);
   }
 

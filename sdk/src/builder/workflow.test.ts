@@ -11,6 +11,7 @@ const catalog: Catalog = {
     ping: { name: 'ping', inputVars: [], returnType: 'INT' },
     boom: { name: 'boom', inputVars: [], returnType: 'STR' },
     ship: { name: 'ship', inputVars: [{ name: 'item', type: 'JSON_OBJ' }], returnType: 'INT' },
+    lookup: { name: 'lookup', inputVars: [], returnType: 'JSON_OBJ' },
   },
   externalEventDefs: { 'cancel-order': { name: 'cancel-order' }, approved: { name: 'approved' } },
 };
@@ -323,5 +324,42 @@ describe('Workflow', () => {
     const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
     expect(source[Number(line) - 1]).toContain("wf.execute('no-such-task', amount);");
     expect((error as Error).message).toContain('threadSpecs.entrypoint.nodes["1-no-such-task-TASK"].taskDefName: TASK node');
+  });
+
+  it('assigns a JSON path of a node output', () => {
+    const spec = new Workflow('output-path', (wf) => {
+      const id = wf.declareStr('id');
+      id.assign(wf.execute('lookup').jsonPath('$.id'));
+    }).compile({ catalog });
+    expect(spec.threadSpecs.entrypoint?.nodes['1-lookup-TASK']?.outgoingEdges?.[0]?.variableMutations).toEqual([
+      { lhsName: 'id', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT', jsonPath: '$.id' } },
+    ]);
+    const state = simulate(spec, {}, () => ({ id: 'order-7', other: 1 }));
+    expect(state.threadRuns[0]?.variables.id).toBe('order-7');
+  });
+
+  it('handles each failed child of waitForThreads with a per-thread handler, and the wait goes on', () => {
+    const spec = new Workflow('children', (wf) => {
+      const handled = wf.declareInt('handled').withDefault(0);
+      const items = wf.declareJsonArr('items');
+      const each = wf.spawnThreadForEach(items, 'try-one', (child) => void child.execute('boom'));
+      wf.waitForThreads(each).handleExceptionOnChild(() => handled.add(1), 'card-declined');
+    }).compile({ catalog });
+    expect(spec.threadSpecs.entrypoint?.nodes['2-threads-WAIT_FOR_THREADS']).toMatchObject({
+      perThreadFailureHandlers: [{ handlerSpecName: 'child-handler-2-threads-WAIT_FOR_THREADS-card-declined', specificFailure: 'card-declined' }],
+    });
+    const state = simulate(spec, { items: [1, 2] }, () => ({ status: 'EXCEPTION', name: 'card-declined', message: 'no' }));
+    expect(state.status).toBe('COMPLETED');
+    expect(state.threadRuns[0]?.variables.handled).toBe(2);
+  });
+
+  it('refuses a mutation on a path that already ended, naming the call', () => {
+    expect(() =>
+      new Workflow('ended', (wf) => {
+        const n = wf.declareInt('n');
+        wf.complete();
+        n.add(1);
+      }).compile(),
+    ).toThrow(/nothing can follow complete\(\) or fail\(\) on the same path \(add of 'n' at sdk\/src\/builder\/workflow\.test\.ts:\d+:\d+\)/);
   });
 });

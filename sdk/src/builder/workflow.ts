@@ -28,7 +28,7 @@ import type { TaskInputDef, TypedTask } from '../task.ts';
 import { catalogFor } from './catalog.ts';
 import { captureCallSite, describeCall } from './call-site.ts';
 import type { CallSite } from './call-site.ts';
-import type { MutationOf, ValueOf } from './values.ts';
+import type { AssignableTo, MutationOf, ValueOf } from './values.ts';
 import { NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, toAssignment, VariablePath, WfRunVariable } from './variable.ts';
 import type { MutationValue, Operand, SourceFor, VariableOf } from './variable.ts';
 
@@ -46,7 +46,10 @@ export class TaskNodeOutput<T extends VariableType | undefined = undefined> exte
     return this;
   }
 
-  /** Gives a worker `seconds` from claiming an attempt to reporting it; then the attempt times out (default 60). */
+  /**
+   * Gives a worker `seconds` from claiming an attempt to reporting it; then the attempt times out. Without it, an
+   * attempt has the lease its worker asked for (TaskWorker's leaseMs, 60 s by default).
+   */
   timeout(seconds: number): this {
     this.thread.configureTask(this.nodeName, { timeoutSeconds: seconds });
     return this;
@@ -68,8 +71,34 @@ export class UserTaskOutput extends NodeOutput<'JSON_OBJ'> {
   }
 }
 
+/** The output of WAIT_FOR_THREADS, with handlers for each waited-for child that fails. */
+export class WaitForThreadsOutput extends NodeOutput {
+  /**
+   * Runs `handler` as a child of each waited-for thread that fails with the EXCEPTION `name` (or any EXCEPTION); when
+   * it completes, that child counts as handled and the wait goes on.
+   */
+  handleExceptionOnChild(handler: (thread: WorkflowThread) => void, name?: string): this {
+    this.thread.handleChildFailure(this, handler, name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_EXCEPTION' } : { specificFailure: name }, name ?? 'FAILURE_TYPE_EXCEPTION', 'handleExceptionOnChild');
+    return this;
+  }
+
+  /** Runs `handler` for each waited-for thread that fails with the ERROR `name` (or any ERROR). */
+  handleErrorOnChild(handler: (thread: WorkflowThread) => void, name?: string): this {
+    this.thread.handleChildFailure(this, handler, name === undefined ? { anyFailureOfType: 'FAILURE_TYPE_ERROR' } : { specificFailure: name }, name ?? 'FAILURE_TYPE_ERROR', 'handleErrorOnChild');
+    return this;
+  }
+
+  /** Runs `handler` for each waited-for thread that fails in any way. */
+  handleAnyFailureOnChild(handler: (thread: WorkflowThread) => void): this {
+    this.thread.handleChildFailure(this, handler, {}, 'any-failure', 'handleAnyFailureOnChild');
+    return this;
+  }
+}
+
 /** The inputs `execute` takes for a typed task: one per input var, in order, each a literal or variable of its type. */
-export type TaskArgs<I extends readonly TaskInputDef[]> = { [K in keyof I]: I[K] extends { readonly type: infer T extends VariableType } ? ValueOf<T> | VariableOf<T> | VariablePath : never };
+export type TaskArgs<I extends readonly TaskInputDef[]> = {
+  [K in keyof I]: I[K] extends { readonly type: infer T extends VariableType } ? ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath : never;
+};
 
 /** A branch started by doIf: add doElseIf and doElse right after it. */
 export class IfStatement {
@@ -90,6 +119,19 @@ export class IfStatement {
     this.thread.addBranch(this, undefined, body, captureCallSite('doElse'));
   }
 }
+
+/** The builder method that makes each mutation, for messages. */
+const METHOD_OF: Readonly<Record<VariableMutation['operation'], string>> = {
+  ASSIGN: 'assign',
+  ADD: 'add',
+  EXTEND: 'extend',
+  SUBTRACT: 'subtract',
+  MULTIPLY: 'multiply',
+  DIVIDE: 'divide',
+  REMOVE_IF_PRESENT: 'removeIfPresent',
+  REMOVE_INDEX: 'removeIndex',
+  REMOVE_KEY: 'removeKey',
+};
 
 /** Where the next node attaches: an earlier node, with the condition and mutations of the edge still to draw. */
 interface Tail {
@@ -195,7 +237,10 @@ export class WorkflowThread {
   mutate(variable: WfRunVariable | VariablePath, operation: VariableMutation['operation'], value: unknown): void {
     const target = variable instanceof VariablePath ? { lhsName: variable.variable.name, lhsJsonPath: variable.jsonPath } : { lhsName: variable.name };
     const mutation: VariableMutation = { ...target, operation, rhs: this.#source(value as NodeOutput | Operand, `${operation} on '${target.lhsName}'`) };
-    const site = captureCallSite(`${operation === 'ASSIGN' ? 'assign' : operation.toLowerCase()} of '${target.lhsName}'`);
+    const site = captureCallSite(`${METHOD_OF[operation]} of '${target.lhsName}'`);
+    if (this.#tails.length === 0) {
+      throw new Error(`${this.workflowName}: nothing can follow complete() or fail() on the same path (${describeCall(site)}).`);
+    }
     for (const tail of this.#tails) tail.mutations.push({ mutation, site });
   }
 
@@ -307,29 +352,32 @@ export class WorkflowThread {
     return new SpawnedThreads(numbers);
   }
 
-  /** Waits until every given thread has completed; a failed one fails this node (CHILD_FAILURE for errors). */
-  waitForThreads(...threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
+  /**
+   * Waits until every given thread has completed; a failed one fails this node (CHILD_FAILURE for errors) unless a
+   * handler on the output (handleExceptionOnChild, ...) handles it.
+   */
+  waitForThreads(...threads: (SpawnedThread | SpawnedThreads)[]): WaitForThreadsOutput {
     return this.#waitFor('WAIT_FOR_ALL', threads);
   }
 
   /** Waits for the first of the given threads (in order) to end, and succeeds or fails with it. */
-  waitForFirstOf(...threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
+  waitForFirstOf(...threads: (SpawnedThread | SpawnedThreads)[]): WaitForThreadsOutput {
     return this.#waitFor('WAIT_FOR_FIRST', threads);
   }
 
   /** Waits until any of the given threads completes; fails only when every one failed. */
-  waitForAnyOf(...threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
+  waitForAnyOf(...threads: (SpawnedThread | SpawnedThreads)[]): WaitForThreadsOutput {
     return this.#waitFor('WAIT_FOR_ANY', threads);
   }
 
-  #waitFor(strategy: 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY', threads: (SpawnedThread | SpawnedThreads)[]): NodeOutput {
+  #waitFor(strategy: 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY', threads: (SpawnedThread | SpawnedThreads)[]): WaitForThreadsOutput {
     if (threads.length === 0) throw new Error(`${this.workflowName}: waiting needs at least one thread.`);
     const name = this.#add(
       'threads',
       { type: 'WAIT_FOR_THREADS', ...(strategy === 'WAIT_FOR_ALL' ? {} : { strategy }), threads: threads.map((t) => toAssignment(t.variable)) },
       strategy === 'WAIT_FOR_ALL' ? 'waitForThreads' : strategy === 'WAIT_FOR_FIRST' ? 'waitForFirstOf' : 'waitForAnyOf',
     );
-    return new NodeOutput(this, name);
+    return new WaitForThreadsOutput(this, name);
   }
 
   /** Waits until `condition` holds; it is checked again whenever the WfRun moves (another thread may change a variable). */
@@ -477,6 +525,20 @@ export class WorkflowThread {
     entry[1] = { ...entry[1], failureHandlers: [...(entry[1].failureHandlers ?? []), { handlerSpecName, ...match }] };
   }
 
+  /** @internal A handler for each failed child of a WAIT_FOR_THREADS node. */
+  handleChildFailure(
+    node: WaitForThreadsOutput,
+    handler: (thread: WorkflowThread) => void,
+    match: Omit<FailureHandlerDef, 'handlerSpecName'>,
+    suffix: string,
+    method: string,
+  ): void {
+    const entry = this.#nodes.find(([name]) => name === node.nodeName);
+    if (!entry || entry[1].type !== 'WAIT_FOR_THREADS' || node.thread !== this) throw new Error(`${this.workflowName}: '${node.nodeName}' is not a WAIT_FOR_THREADS node of this thread.`);
+    const handlerSpecName = this.compiler.addThread(`child-handler-${node.nodeName}-${suffix}`, handler, captureCallSite(`${method}('${node.nodeName}')`));
+    entry[1] = { ...entry[1], perThreadFailureHandlers: [...(entry[1].perThreadFailureHandlers ?? []), { handlerSpecName, ...match }] };
+  }
+
   /** Ends the thread here (or this branch of it); `output` becomes its output (and the WfRun's, from the entrypoint thread). */
   complete(output?: NodeOutput<VariableType | undefined> | Operand): void {
     const returnContent = output === undefined ? {} : { returnContent: this.#source(output, 'the output of the thread') as VariableAssignment };
@@ -524,7 +586,7 @@ export class WorkflowThread {
     if (value.thread !== this || others.length > 0 || tail?.node !== value.nodeName) {
       throw new Error(`${this.workflowName}: ${where} uses the output of '${value.nodeName}', but a node's output can only be used right after that node.`);
     }
-    return { type: 'NODE_OUTPUT' };
+    return value.path === undefined ? { type: 'NODE_OUTPUT' } : { type: 'NODE_OUTPUT', jsonPath: value.path };
   }
 
   #inputs(inputs: Record<string, Operand>): Record<string, VariableAssignment> {

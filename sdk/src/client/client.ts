@@ -370,7 +370,10 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
-  /** Sends an ExternalEvent to a WfRun (which may not exist yet); a `guid` makes the send idempotent. */
+  /**
+   * Sends an ExternalEvent to a WfRun (which may not exist yet). A `guid` names it: a second send with the same guid is
+   * refused with AlreadyExistsError, so a caller that retries after a lost answer cannot deliver it twice.
+   */
   async putExternalEvent(input: { wfRunId: string; externalEventDefName: string; content?: JsonValue; guid?: string }): Promise<ExternalEventInfo> {
     const data = await this.request<{ result: Result<ExternalEventInfo> }>(ops.PUT_EXTERNAL_EVENT, { input });
     return unwrap(data.result);
@@ -383,7 +386,8 @@ export class GallopClient {
 
   /** The first WorkflowEvent of the given defs a WfRun threw, waiting up to `timeoutMs`; DeadlineExceededError after. */
   async awaitWorkflowEvent(input: { wfRunId: string; workflowEventDefNames: string[]; timeoutMs?: number }): Promise<WorkflowEventInfo> {
-    const data = await this.request<{ result: Result<WorkflowEventInfo> }>(ops.AWAIT_WORKFLOW_EVENT, { input });
+    // The server waits up to timeoutMs (30 s by default) on purpose: the request's own timeout comes on top.
+    const data = await this.request<{ result: Result<WorkflowEventInfo> }>(ops.AWAIT_WORKFLOW_EVENT, { input }, undefined, input.timeoutMs ?? 30_000);
     return unwrap(data.result);
   }
 

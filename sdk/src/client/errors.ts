@@ -16,6 +16,7 @@ export type GallopErrorCode =
   | 'AlreadyExistsError'
   | 'UserTaskRunEndedError'
   | 'UserTaskRunClaimedError'
+  | 'DeadlineExceededError'
   | (string & {});
 
 const brand = Symbol.for('gallop.GallopClientError');

@@ -39,7 +39,7 @@ export const CLAIM_TASK_RUNS = `mutation ClaimTaskRuns($input: ClaimTaskRunsInpu
   result: claimTaskRuns(input: $input) {
     __typename
     ... on ClaimedTaskRuns {
-      taskRuns { taskRunId wfRunId taskGuid taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt }
+      taskRuns { taskRunId wfRunId taskGuid threadRunNumber nodePosition taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt }
       reports { taskRunId accepted reason error }
     }
     ${ERRORS}

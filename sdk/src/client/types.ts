@@ -109,6 +109,9 @@ export interface ScheduledTask {
   readonly taskRunId: string;
   readonly wfRunId: string;
   readonly taskGuid: string;
+  /** Where its TASK NodeRun is; null only for TaskRuns scheduled before the server recorded it. */
+  readonly threadRunNumber: number | null;
+  readonly nodePosition: number | null;
   readonly taskDefName: string;
   readonly attempt: number;
   /** Input values by the TaskDef's input names. */

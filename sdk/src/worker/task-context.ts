@@ -1,6 +1,13 @@
 import type { GallopClient } from '../client/client.ts';
 import type { ScheduledTask } from '../client/types.ts';
 
+/** A NodeRun's id: its WfRun, its ThreadRun's number and its position in that thread. */
+export interface NodeRunId {
+  readonly wfRunId: string;
+  readonly threadRunNumber: number;
+  readonly position: number;
+}
+
 /** What a task function knows about the attempt it runs. */
 export class TaskContext {
   readonly #log: string[] = [];
@@ -32,6 +39,11 @@ export class TaskContext {
 
   get wfRunId(): string {
     return this.task.wfRunId;
+  }
+  /** The TASK NodeRun this attempt runs for (LittleHorse's NodeRunId); undefined only for a TaskRun scheduled before servers recorded it. */
+  get nodeRunId(): NodeRunId | undefined {
+    const { wfRunId, threadRunNumber, nodePosition } = this.task;
+    return threadRunNumber === null || nodePosition === null ? undefined : { wfRunId, threadRunNumber, position: nodePosition };
   }
   get taskRunId(): string {
     return this.task.taskRunId;

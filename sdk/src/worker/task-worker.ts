@@ -83,9 +83,11 @@ export class TaskWorker {
       fn: (options.task ? options.task.fn : options.fn) as AnyTaskFunction,
       taskDef: options.task ? options.task.def : options.taskDef,
     };
-    if (!Number.isInteger(this.#options.concurrency) || this.#options.concurrency < 1) {
-      throw new RangeError(`concurrency must be a positive integer; got ${this.#options.concurrency}.`);
-    }
+    // The server's limits on a claim: a worker outside them would only ever be refused.
+    const { concurrency, pollWaitMs, leaseMs } = this.#options;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) throw new RangeError(`concurrency must be an integer from 1 to 100; got ${concurrency}.`);
+    if (!(pollWaitMs >= 0 && pollWaitMs <= 60_000)) throw new RangeError(`pollWaitMs must be from 0 to 60000; got ${pollWaitMs}.`);
+    if (!(leaseMs >= 1_000 && leaseMs <= 86_400_000)) throw new RangeError(`leaseMs must be from 1000 to 86400000 (a day); got ${leaseMs}.`);
   }
 
   get inFlight(): number {
@@ -99,6 +101,7 @@ export class TaskWorker {
    */
   start(): Promise<void> {
     if (!this.#started) {
+      this.#abandoning = false;
       this.#abort = new AbortController();
       const signal = this.#abort.signal;
       this.#started = this.#registerTaskDef(signal);
@@ -113,8 +116,9 @@ export class TaskWorker {
 
   /**
    * Stops claiming, lets running attempts finish and report, then resolves. With `timeoutMs`, attempts still
-   * running after it have `ctx.signal` aborted and are left unreported: their leases expire and the engine retries
-   * them, so nothing is lost and nothing is reported twice.
+   * running after it have `ctx.signal` aborted and are left unreported: when their leases expire they time out, as
+   * if the worker had died, and the node's retries (if it has any) give them to another worker. Nothing is reported
+   * twice.
    */
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.#abort?.abort();
