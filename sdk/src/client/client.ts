@@ -1,8 +1,10 @@
-import type { JsonValue, VariableType, WfSpec } from '@gallop/engine';
+import type { JsonValue, VariableType, WfRunEvent, WfSpec } from '@gallop/engine';
 import { createClient } from 'graphql-ws';
 import type { Client as WsClient } from 'graphql-ws';
-import { GallopClientError } from './errors.ts';
+import { GallopClientError, isGallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
+import { textOf } from './graphql.ts';
+import type { TadaDocumentNode, VariablesOf } from './graphql.ts';
 import * as ops from './operations.ts';
 import type {
   ExternalEventDefInfo,
@@ -42,6 +44,12 @@ export interface GallopClientOptions {
    * costs a caller this long, not forever.
    */
   readonly timeoutMs?: number;
+  /**
+   * How many times a request is sent again after the connection failed, waiting 100 ms, then twice as long each
+   * time (default 3). A query is sent again whenever the connection failed; a mutation only when it could not have
+   * reached the server (the connection was refused or the host not found), so nothing is done twice.
+   */
+  readonly retries?: number;
 }
 
 /** What a claim asks for; see claimTaskRuns. */
@@ -59,7 +67,16 @@ export interface Sink<T> {
   complete?(): void;
 }
 
-type Result<T> = { readonly __typename: string; readonly message?: string; readonly problems?: readonly GallopProblem[] } & Partial<T>;
+/** What every list query answers: one page of a Relay connection. */
+interface Connection {
+  readonly page: { readonly edges: readonly { readonly node: unknown }[]; readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null } };
+}
+
+/** An operation's variables as the schema types them, taking readonly arrays and objects too. */
+type Input<V> = JsonValue extends V ? V : V extends readonly (infer E)[] ? readonly Input<E>[] : V extends object ? { readonly [K in keyof V]: Input<V[K]> } : V;
+
+/** A typed error result: the union members named `...Error`. */
+type Refusal = { readonly __typename: `${string}Error` };
 
 /**
  * A client for Gallop's GraphQL API, for Node and the browser. Typed methods cover the operations of the API;
@@ -72,6 +89,7 @@ export class GallopClient {
   readonly #headers: Readonly<Record<string, string>>;
   readonly #webSocketImpl: unknown;
   readonly #timeoutMs: number;
+  readonly #retries: number;
   #ws: WsClient | undefined;
 
   constructor(options: GallopClientOptions) {
@@ -80,13 +98,31 @@ export class GallopClient {
     this.#headers = options.headers ?? {};
     this.#webSocketImpl = options.webSocketImpl;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#retries = options.retries ?? 3;
   }
 
   /**
    * Sends one query or mutation and resolves its `data`; GraphQL errors and HTTP failures reject, and so does an
    * answer that takes longer than `timeoutMs` (plus `extraMs`, for operations that wait on the server on purpose).
+   * A lost connection is tried again as `retries` says.
    */
-  async request<T>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal, extraMs = 0): Promise<T> {
+  request<R, V>(document: TadaDocumentNode<R, V>, variables: NoInfer<Input<V>>, signal?: AbortSignal, extraMs?: number): Promise<R>;
+  request<T>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal, extraMs?: number): Promise<T>;
+  async request<T>(document: TadaDocumentNode | string, variables?: unknown, signal?: AbortSignal, extraMs = 0): Promise<T> {
+    const query = textOf(document);
+    const isQuery = !/^\s*(?:mutation|subscription)\b/.test(query);
+    for (let attempt = 0, delay = 100; ; attempt++, delay *= 2) {
+      try {
+        return await this.#send<T>(query, variables, signal, extraMs);
+      } catch (error) {
+        const again = isGallopClientError(error) && error.code === 'NETWORK_ERROR' && (isQuery || neverSent(error));
+        if (!again || attempt >= this.#retries || signal?.aborted) throw error;
+        await pause(delay, signal);
+      }
+    }
+  }
+
+  async #send<T>(query: string, variables: unknown, signal: AbortSignal | undefined, extraMs: number): Promise<T> {
     const ms = this.#timeoutMs + extraMs;
     // One controller for both ends, unhooked after: a TaskWorker's signal lives as long as the worker, and
     // AbortSignal.any would tie every request's signal to it.
@@ -140,9 +176,11 @@ export class GallopClient {
   }
 
   /** Starts a subscription; returns a function that ends it. */
-  subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void {
+  subscribe<R, V>(document: TadaDocumentNode<R, V>, variables: NoInfer<Input<V>>, sink: Sink<R>): () => void;
+  subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void;
+  subscribe<T>(document: TadaDocumentNode | string, variables: unknown, sink: Sink<T>): () => void {
     return this.#wsClient().subscribe<T>(
-      { query, variables },
+      { query: textOf(document), variables: variables as Record<string, unknown> },
       {
         next: (message) => {
           if (message.errors?.length) sink.error?.(new GallopClientError('GRAPHQL_ERROR', message.errors.map((e) => e.message).join('; ')));
@@ -160,57 +198,58 @@ export class GallopClient {
     returnType?: VariableType | null;
     description?: string;
   }): Promise<TaskDefInfo> {
-    const data = await this.request<{ result: Result<TaskDefInfo> }>(ops.PUT_TASK_DEF, { input: { inputVars: [], ...input } });
+    const data = await this.request(ops.PUT_TASK_DEF, { input: { inputVars: [], ...input } });
     return unwrap(data.result);
   }
 
   async externalEventDefs(page: { first?: number; after?: string } = {}): Promise<Page<ExternalEventDefInfo>> {
-    return this.#page<ExternalEventDefInfo>(ops.EXTERNAL_EVENT_DEFS, page);
+    return this.#page(ops.EXTERNAL_EVENT_DEFS, page);
   }
 
   async workflowEventDefs(page: { first?: number; after?: string } = {}): Promise<Page<{ name: string; createdAt: string }>> {
-    return this.#page<{ name: string; createdAt: string }>(ops.WORKFLOW_EVENT_DEFS, page);
+    return this.#page(ops.WORKFLOW_EVENT_DEFS, page);
   }
 
   async externalEventDef(name: string): Promise<ExternalEventDefInfo | null> {
-    return (await this.request<{ externalEventDef: ExternalEventDefInfo | null }>(ops.EXTERNAL_EVENT_DEF_QUERY, { name })).externalEventDef;
+    return (await this.request(ops.EXTERNAL_EVENT_DEF_QUERY, { name })).externalEventDef;
   }
 
   async workflowEventDef(name: string): Promise<WorkflowEventDefInfo | null> {
-    return (await this.request<{ workflowEventDef: WorkflowEventDefInfo | null }>(ops.WORKFLOW_EVENT_DEF_QUERY, { name })).workflowEventDef;
+    return (await this.request(ops.WORKFLOW_EVENT_DEF_QUERY, { name })).workflowEventDef;
   }
 
   /** Every TaskDef, by name. */
   async taskDefs(page: { first?: number; after?: string } = {}): Promise<Page<TaskDefInfo>> {
-    return this.#page<TaskDefInfo>(ops.TASK_DEFS, page);
+    return this.#page(ops.TASK_DEFS, page);
   }
 
   /** A TaskRun by its id, `{wfRunId}/{taskGuid}`. */
   async taskRun(id: string): Promise<TaskRunInfo | null> {
-    return (await this.request<{ taskRun: TaskRunInfo | null }>(ops.TASK_RUN_QUERY, { id })).taskRun;
+    return (await this.request(ops.TASK_RUN_QUERY, { id })).taskRun;
   }
 
   async externalEvent(wfRunId: string, guid: string): Promise<ExternalEventInfo | null> {
-    return (await this.request<{ externalEvent: ExternalEventInfo | null }>(ops.EXTERNAL_EVENT_QUERY, { wfRunId, guid })).externalEvent;
+    return (await this.request(ops.EXTERNAL_EVENT_QUERY, { wfRunId, guid })).externalEvent;
   }
 
   async taskDef(name: string): Promise<TaskDefInfo | null> {
-    return (await this.request<{ taskDef: TaskDefInfo | null }>(ops.TASK_DEF_QUERY, { name })).taskDef;
+    return (await this.request(ops.TASK_DEF_QUERY, { name })).taskDef;
   }
 
   /** Registers a WfSpec; the server validates it with the engine and answers with its version. */
   async putWfSpec(spec: WfSpec): Promise<WfSpecInfo> {
-    const data = await this.request<{ result: Result<WfSpecInfo> }>(ops.PUT_WF_SPEC, { input: { spec } });
+    // A WfSpec is JSON through and through; its interface just lacks JsonValue's index signature.
+    const data = await this.request(ops.PUT_WF_SPEC, { input: { spec: spec as unknown as JsonValue } });
     return unwrap(data.result);
   }
 
   async wfSpec(name: string, version: { majorVersion?: number; revision?: number } = {}): Promise<WfSpecInfo | null> {
-    return (await this.request<{ wfSpec: WfSpecInfo | null }>(ops.WF_SPEC_QUERY, { name, ...version })).wfSpec;
+    return (await this.request(ops.WF_SPEC_QUERY, { name, ...version })).wfSpec;
   }
 
   /** Every version of every WfSpec, by name, then version; `wfSpec()` reads one with its spec. */
   async wfSpecs(page: { first?: number; after?: string } = {}): Promise<Page<WfSpecVersionInfo>> {
-    return this.#page<WfSpecVersionInfo>(ops.WF_SPECS, page);
+    return this.#page(ops.WF_SPECS, page);
   }
 
   /** Starts a WfRun; it has already advanced to its first wait when this resolves. `wfRun(id)` reads the rest. */
@@ -221,7 +260,7 @@ export class GallopClient {
     id?: string;
     variables?: Readonly<Record<string, JsonValue>>;
   }): Promise<WfRunSummary> {
-    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RUN_WF, { input });
+    const data = await this.request(ops.RUN_WF, { input });
     return unwrap(data.result);
   }
 
@@ -237,66 +276,68 @@ export class GallopClient {
     id?: string;
     variables?: Readonly<Record<string, JsonValue>>;
   }): Promise<ScheduledWfRunInfo> {
-    const data = await this.request<{ result: Result<ScheduledWfRunInfo> }>(ops.SCHEDULE_WF, { input });
-    return unwrap(data.result);
+    const data = await this.request(ops.SCHEDULE_WF, { input });
+    return scheduledWfRunOf(unwrap(data.result));
   }
 
   async scheduledWfRun(id: string): Promise<ScheduledWfRunInfo | null> {
-    return (await this.request<{ scheduledWfRun: ScheduledWfRunInfo | null }>(ops.SCHEDULED_WF_RUN_QUERY, { id })).scheduledWfRun;
+    const found = (await this.request(ops.SCHEDULED_WF_RUN_QUERY, { id })).scheduledWfRun;
+    return found && scheduledWfRunOf(found);
   }
 
   /** ScheduledWfRuns by id, all or those of one WfSpec; pass `endCursor` back as `after` for the next page. */
   async scheduledWfRuns(search: { wfSpecName?: string } = {}, page: { first?: number; after?: string } = {}): Promise<Page<ScheduledWfRunInfo>> {
-    return this.#page<ScheduledWfRunInfo>(ops.SEARCH_SCHEDULED_WF_RUNS, { ...search, ...page });
+    const found = await this.#page(ops.SEARCH_SCHEDULED_WF_RUNS, { ...search, ...page });
+    return { ...found, items: found.items.map(scheduledWfRunOf) };
   }
 
   /** Deletes a ScheduledWfRun: it starts no more WfRuns; those it started stay. */
   async deleteScheduledWfRun(id: string): Promise<{ id: string }> {
-    const data = await this.request<{ result: Result<{ id: string }> }>(ops.DELETE_SCHEDULED_WF_RUN, { input: { id } });
+    const data = await this.request(ops.DELETE_SCHEDULED_WF_RUN, { input: { id } });
     return unwrap(data.result);
   }
 
   /** Stops a WfRun (or one of its ThreadRuns) and its children; HALTING until running TaskRuns end, then HALTED. */
   async stopWfRun(id: string, threadRunNumber = 0): Promise<WfRunSummary> {
-    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.STOP_WF_RUN, { input: { id, threadRunNumber } });
+    const data = await this.request(ops.STOP_WF_RUN, { input: { id, threadRunNumber } });
     return unwrap(data.result);
   }
 
   /** Lets a stopped WfRun (or ThreadRun) run again. */
   async resumeWfRun(id: string, threadRunNumber = 0): Promise<WfRunSummary> {
-    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RESUME_WF_RUN, { input: { id, threadRunNumber } });
+    const data = await this.request(ops.RESUME_WF_RUN, { input: { id, threadRunNumber } });
     return unwrap(data.result);
   }
 
   /** Runs a ThreadRun (thread 0 by default) that failed with an ERROR again from its failed node, or past it. */
   async rescueThreadRun(id: string, options: { threadRunNumber?: number; skipCurrentNode?: boolean } = {}): Promise<WfRunSummary> {
-    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.RESCUE_THREAD_RUN, { input: { id, ...options } });
+    const data = await this.request(ops.RESCUE_THREAD_RUN, { input: { id, ...options } });
     return unwrap(data.result);
   }
 
   /** WfRuns newest first that match `search`; pass `endCursor` back as `after` for the next page. */
   async searchWfRuns(search: WfRunSearch = {}, page: { first?: number; after?: string } = {}): Promise<Page<WfRunSummary>> {
-    return this.#page<WfRunSummary>(ops.SEARCH_WF_RUNS, { ...search, ...page });
+    return this.#page(ops.SEARCH_WF_RUNS, { ...search, ...page });
   }
 
   /** TaskRuns of a TaskDef, newest first, optionally in one status. */
   async searchTaskRuns(search: { taskDefName: string; status?: TaskRunInfo['status'] }, page: { first?: number; after?: string } = {}): Promise<Page<TaskRunInfo>> {
-    return this.#page<TaskRunInfo>(ops.SEARCH_TASK_RUNS, { ...search, ...page });
+    return this.#page(ops.SEARCH_TASK_RUNS, { ...search, ...page });
   }
 
   /** ExternalEvents of a def, newest first, optionally only claimed or unclaimed ones. */
   async searchExternalEvents(search: { externalEventDefName: string; claimed?: boolean }, page: { first?: number; after?: string } = {}): Promise<Page<ExternalEventInfo>> {
-    return this.#page<ExternalEventInfo>(ops.SEARCH_EXTERNAL_EVENTS, { ...search, ...page });
+    return this.#page(ops.SEARCH_EXTERNAL_EVENTS, { ...search, ...page });
   }
 
-  async #page<T>(query: string, variables: Record<string, unknown>): Promise<Page<T>> {
-    const data = await this.request<{ page: { edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(query, variables);
+  async #page<R extends Connection, V>(document: TadaDocumentNode<R, V>, variables: NoInfer<Input<V>>): Promise<Page<R['page']['edges'][number]['node']>> {
+    const data = await this.request(document, variables);
     return { items: data.page.edges.map((e) => e.node), ...data.page.pageInfo };
   }
 
   /** Each WfRun (of one WfSpec, or any) as it changes, from now on. */
   wfRunsChanged(wfSpecName: string | undefined, sink: { next(run: WfRunSummary): void; error?(error: unknown): void; complete?(): void }): () => void {
-    return this.subscribe<{ wfRunsChanged: WfRunSummary }>(ops.WF_RUNS_CHANGED, { wfSpecName }, {
+    return this.subscribe(ops.WF_RUNS_CHANGED, { wfSpecName }, {
       next: (data) => sink.next(data.wfRunsChanged),
       error: (error) => sink.error?.(error),
       complete: () => sink.complete?.(),
@@ -305,24 +346,24 @@ export class GallopClient {
 
   /** Deletes a WfRun with everything it owns; its child WfRuns stay. */
   async deleteWfRun(id: string): Promise<{ id: string }> {
-    const data = await this.request<{ result: Result<{ id: string }> }>(ops.DELETE_WF_RUN, { input: { id } });
+    const data = await this.request(ops.DELETE_WF_RUN, { input: { id } });
     return unwrap(data.result);
   }
 
   /** Moves a WfRun to a later revision of its WfSpec version (the newest by default), where that is safe. */
   async migrateWfSpec(wfRunId: string, revision?: number): Promise<WfRunSummary> {
-    const data = await this.request<{ result: Result<WfRunSummary> }>(ops.MIGRATE_WF_SPEC, { input: { wfRunId, revision } });
+    const data = await this.request(ops.MIGRATE_WF_SPEC, { input: { wfRunId, revision } });
     return unwrap(data.result);
   }
 
   /** Holds a running attempt `leaseMs` longer from now; `extended: false` means it is not the worker's any more. */
   async extendTaskRunLease(input: { taskRunId: string; attempt: number; leaseMs?: number }): Promise<{ extended: boolean; leaseExpiresAt: string | null }> {
-    const data = await this.request<{ result: Result<{ extended: boolean; leaseExpiresAt: string | null }> }>(ops.EXTEND_TASK_RUN_LEASE, { input });
+    const data = await this.request(ops.EXTEND_TASK_RUN_LEASE, { input });
     return unwrap(data.result);
   }
 
   async wfRun(id: string): Promise<WfRunInfo | null> {
-    return (await this.request<{ wfRun: WfRunInfo | null }>(ops.WF_RUN_QUERY, { id })).wfRun;
+    return (await this.request(ops.WF_RUN_QUERY, { id })).wfRun;
   }
 
   /** Claims up to `max` TaskRuns of a TaskDef, waiting up to `waitMs` for one to be scheduled. */
@@ -340,19 +381,14 @@ export class GallopClient {
     signal?: AbortSignal,
   ): Promise<{ reports: BatchedTaskRunReport[]; taskRuns: ScheduledTask[] }> {
     const variables = { input: reports.length > 0 ? { ...input, reports: reports.map(reportFields) } : input };
-    const data = await this.request<{ result: Result<{ taskRuns: ScheduledTask[]; reports: BatchedTaskRunReport[] }> }>(
-      ops.CLAIM_TASK_RUNS,
-      variables,
-      signal,
-      input.waitMs ?? 0,
-    );
+    const data = await this.request(ops.CLAIM_TASK_RUNS, variables, signal, input.waitMs ?? 0);
     const { taskRuns, reports: answers } = unwrap(data.result);
-    return { taskRuns, reports: answers };
+    return { taskRuns: taskRuns.map((t) => ({ ...t, input: objectOf(t.input) })), reports: answers };
   }
 
   /** Reports how an attempt ended. A late or repeated report resolves with `accepted: false`. */
   async reportTaskRun(input: TaskRunReportInput): Promise<TaskRunReport> {
-    const data = await this.request<{ result: Result<TaskRunReport> }>(ops.REPORT_TASK_RUN, { input: reportFields(input) });
+    const data = await this.request(ops.REPORT_TASK_RUN, { input: reportFields(input) });
     return unwrap(data.result);
   }
 
@@ -361,12 +397,12 @@ export class GallopClient {
    * answer says whether its report counted; a malformed or unknown one names its error instead of failing the rest.
    */
   async reportTaskRuns(inputs: readonly TaskRunReportInput[]): Promise<BatchedTaskRunReport[]> {
-    const data = await this.request<{ result: Result<{ reports: BatchedTaskRunReport[] }> }>(ops.REPORT_TASK_RUNS, { input: inputs.map(reportFields) });
+    const data = await this.request(ops.REPORT_TASK_RUNS, { input: inputs.map(reportFields) });
     return unwrap(data.result).reports;
   }
 
   async putExternalEventDef(input: { name: string }): Promise<ExternalEventDefInfo> {
-    const data = await this.request<{ result: Result<ExternalEventDefInfo> }>(ops.PUT_EXTERNAL_EVENT_DEF, { input });
+    const data = await this.request(ops.PUT_EXTERNAL_EVENT_DEF, { input });
     return unwrap(data.result);
   }
 
@@ -375,19 +411,19 @@ export class GallopClient {
    * refused with AlreadyExistsError, so a caller that retries after a lost answer cannot deliver it twice.
    */
   async putExternalEvent(input: { wfRunId: string; externalEventDefName: string; content?: JsonValue; guid?: string }): Promise<ExternalEventInfo> {
-    const data = await this.request<{ result: Result<ExternalEventInfo> }>(ops.PUT_EXTERNAL_EVENT, { input });
+    const data = await this.request(ops.PUT_EXTERNAL_EVENT, { input });
     return unwrap(data.result);
   }
 
   async putWorkflowEventDef(input: { name: string }): Promise<{ name: string; createdAt: string }> {
-    const data = await this.request<{ result: Result<{ name: string; createdAt: string }> }>(ops.PUT_WORKFLOW_EVENT_DEF, { input });
+    const data = await this.request(ops.PUT_WORKFLOW_EVENT_DEF, { input });
     return unwrap(data.result);
   }
 
   /** The first WorkflowEvent of the given defs a WfRun threw, waiting up to `timeoutMs`; DeadlineExceededError after. */
   async awaitWorkflowEvent(input: { wfRunId: string; workflowEventDefNames: string[]; timeoutMs?: number }): Promise<WorkflowEventInfo> {
     // The server waits up to timeoutMs (30 s by default) on purpose: the request's own timeout comes on top.
-    const data = await this.request<{ result: Result<WorkflowEventInfo> }>(ops.AWAIT_WORKFLOW_EVENT, { input }, undefined, input.timeoutMs ?? 30_000);
+    const data = await this.request(ops.AWAIT_WORKFLOW_EVENT, { input }, undefined, input.timeoutMs ?? 30_000);
     return unwrap(data.result);
   }
 
@@ -400,27 +436,29 @@ export class GallopClient {
     fields: readonly { name: string; type: VariableType; displayName?: string; description?: string; required?: boolean }[];
     description?: string;
   }): Promise<UserTaskDefInfo> {
-    const data = await this.request<{ result: Result<UserTaskDefInfo> }>(ops.PUT_USER_TASK_DEF, { input });
+    const data = await this.request(ops.PUT_USER_TASK_DEF, { input });
     return unwrap(data.result);
   }
 
   /** One version of a UserTaskDef, the newest by default. */
   async userTaskDef(name: string, version?: number): Promise<UserTaskDefInfo | null> {
-    return (await this.request<{ userTaskDef: UserTaskDefInfo | null }>(ops.USER_TASK_DEF_QUERY, { name, version })).userTaskDef;
+    return (await this.request(ops.USER_TASK_DEF_QUERY, { name, version })).userTaskDef;
   }
 
   /** Every version of every UserTaskDef, by name, then version. */
   async userTaskDefs(page: { first?: number; after?: string } = {}): Promise<Page<UserTaskDefInfo>> {
-    return this.#page<UserTaskDefInfo>(ops.USER_TASK_DEFS, page);
+    return this.#page(ops.USER_TASK_DEFS, page);
   }
 
   async userTaskRun(wfRunId: string, userTaskGuid: string): Promise<UserTaskRunInfo | null> {
-    return (await this.request<{ userTaskRun: UserTaskRunInfo | null }>(ops.USER_TASK_RUN_QUERY, { wfRunId, userTaskGuid })).userTaskRun;
+    const found = (await this.request(ops.USER_TASK_RUN_QUERY, { wfRunId, userTaskGuid })).userTaskRun;
+    return found && userTaskRunOf(found);
   }
 
   /** UserTaskRuns matching every filter given, newest first: a person's or a group's task list. */
   async searchUserTaskRuns(filter: UserTaskRunFilter = {}, page: { first?: number; after?: string } = {}): Promise<Page<UserTaskRunInfo>> {
-    return this.#page<UserTaskRunInfo>(ops.USER_TASK_RUNS, { ...filter, ...page });
+    const found = await this.#page(ops.USER_TASK_RUNS, { ...filter, ...page });
+    return { ...found, items: found.items.map(userTaskRunOf) };
   }
 
   /**
@@ -428,8 +466,8 @@ export class GallopClient {
    * user holds is refused with UserTaskRunClaimedError unless `overrideClaim` is set.
    */
   async assignUserTaskRun(input: { wfRunId: string; userTaskGuid: string; userId?: string; userGroup?: string; overrideClaim?: boolean }): Promise<UserTaskRunInfo> {
-    const data = await this.request<{ result: Result<UserTaskRunInfo> }>(ops.ASSIGN_USER_TASK_RUN, { input });
-    return unwrap(data.result);
+    const data = await this.request(ops.ASSIGN_USER_TASK_RUN, { input });
+    return userTaskRunOf(unwrap(data.result));
   }
 
   /**
@@ -442,20 +480,20 @@ export class GallopClient {
     userId: string;
     results: Readonly<Record<string, JsonValue>>;
   }): Promise<UserTaskRunInfo> {
-    const data = await this.request<{ result: Result<UserTaskRunInfo> }>(ops.COMPLETE_USER_TASK_RUN, { input });
-    return unwrap(data.result);
+    const data = await this.request(ops.COMPLETE_USER_TASK_RUN, { input });
+    return userTaskRunOf(unwrap(data.result));
   }
 
   /** Cancels an open UserTaskRun: its node fails with USER_TASK_CANCELLED, or the exception the node names. */
   async cancelUserTaskRun(input: { wfRunId: string; userTaskGuid: string }): Promise<UserTaskRunInfo> {
-    const data = await this.request<{ result: Result<UserTaskRunInfo> }>(ops.CANCEL_USER_TASK_RUN, { input });
-    return unwrap(data.result);
+    const data = await this.request(ops.CANCEL_USER_TASK_RUN, { input });
+    return userTaskRunOf(unwrap(data.result));
   }
 
   /** Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. */
   wfRunEvents(id: string, sink: Sink<StoredWfRunEvent>, afterSeq?: number): () => void {
-    return this.subscribe<{ wfRunEvents: StoredWfRunEvent }>(ops.WF_RUN_EVENTS, { id, afterSeq }, {
-      next: (data) => sink.next(data.wfRunEvents),
+    return this.subscribe(ops.WF_RUN_EVENTS, { id, afterSeq }, {
+      next: ({ wfRunEvents: e }) => sink.next({ ...e, type: e.type as WfRunEvent['type'], event: e.event as unknown as WfRunEvent }),
       error: (error) => sink.error?.(error),
       complete: () => sink.complete?.(),
     });
@@ -496,23 +534,61 @@ export interface BatchedTaskRunReport {
   readonly error: string | null;
 }
 
-function reportFields(input: TaskRunReportInput): Record<string, unknown> {
+/** System errors that mean the request never reached a server: sending it again cannot do anything twice. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function neverSent(error: Error): boolean {
+  for (let cause: unknown = error.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_SENT.has(code)) return true;
+  }
+  return false;
+}
+
+/** Waits `ms` give or take a fifth, so that clients that lost one server do not all come back at once. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms * (0.8 + Math.random() * 0.4));
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+// The schema types these as JSON; the server always puts an object there (or null, for results not given yet).
+function objectOf(value: JsonValue): Readonly<Record<string, JsonValue>> {
+  return value as Readonly<Record<string, JsonValue>>;
+}
+
+function scheduledWfRunOf<T extends { readonly variables: JsonValue }>(row: T): T & { readonly variables: Readonly<Record<string, JsonValue>> } {
+  return { ...row, variables: objectOf(row.variables) };
+}
+
+function userTaskRunOf<T extends { readonly results: JsonValue }>(row: T): T & { readonly results: Readonly<Record<string, JsonValue>> | null } {
+  return { ...row, results: row.results === null ? null : objectOf(row.results) };
+}
+
+function reportFields(input: TaskRunReportInput): VariablesOf<typeof ops.REPORT_TASK_RUN>['input'] {
   const { outcome, ...rest } = input;
   const fields =
     outcome.status === 'SUCCESS'
-      ? { status: 'SUCCESS', output: outcome.output ?? null }
+      ? ({ status: 'SUCCESS', output: outcome.output ?? null } as const)
       : outcome.status === 'ERROR'
-        ? { status: 'ERROR', message: outcome.message }
-        : { status: 'EXCEPTION', exceptionName: outcome.name, message: outcome.message, content: outcome.content ?? null };
+        ? ({ status: 'ERROR', message: outcome.message } as const)
+        : ({ status: 'EXCEPTION', exceptionName: outcome.name, message: outcome.message, content: outcome.content ?? null } as const);
   return { ...rest, ...fields };
 }
 
-function unwrap<T>(result: Result<T>): T {
-  if ('message' in result && typeof result.message === 'string' && result.__typename.endsWith('Error')) {
-    const { __typename: code, message, problems, ...details } = result;
+/** The success member of a result union, or a GallopClientError named after the typed error the server returned. */
+function unwrap<R extends { readonly __typename: string }>(result: R): Omit<Exclude<R, Refusal>, '__typename'> {
+  if (result.__typename.endsWith('Error')) {
+    const { __typename: code, message, problems, ...details } = result as unknown as { __typename: string; message: string; problems?: GallopProblem[] };
     throw new GallopClientError(code, message, { problems: problems ?? [], details });
   }
   const { __typename: _typename, ...value } = result;
-  return value as T;
+  return value as Omit<Exclude<R, Refusal>, '__typename'>;
 }
 

@@ -1,225 +1,392 @@
-/** The GraphQL documents the SDK sends. Field selections match ./types.ts. */
+import { graphql } from './graphql.ts';
 
-const ERRORS = `
-  ... on Error { message }
-  ... on ValidationError { problems { path at code message } }
-`;
+/**
+ * The GraphQL documents the SDK sends, typed from the schema by gql.tada. Every refusable operation asks for
+ * `__typename` and the Error fields, so that a typed error comes back as data the client turns into a throw.
+ */
 
-const TASK_DEF = `name inputVars { name type } returnType description createdAt`;
-const WF_SPEC = `name majorVersion revision spec createdAt`;
-const TASK_RUN = `id wfRunId taskGuid taskDefName status input scheduledAt
-  attempts { attempt status workerId startTime endTime output errorMessage exceptionName logOutput }`;
-const WF_RUN_SUMMARY = `id wfSpecName majorVersion revision status startTime endTime errorMessage lastSeq`;
-export const WF_RUN = `${WF_RUN_SUMMARY}
-  threadRuns { number threadSpecName status errorMessage }
-  nodeRuns { threadRunNumber position nodeName nodeType status arrivalTime endTime errorMessage taskRun { ${TASK_RUN} } }
-  variables { threadRunNumber name value }`;
-
-export const PUT_TASK_DEF = `mutation PutTaskDef($input: PutTaskDefInput!) {
-  result: putTaskDef(input: $input) { __typename ... on TaskDef { ${TASK_DEF} } ${ERRORS} }
-}`;
-
-export const TASK_DEF_QUERY = `query TaskDef($name: String!) { taskDef(name: $name) { ${TASK_DEF} } }`;
-
-export const PUT_WF_SPEC = `mutation PutWfSpec($input: PutWfSpecInput!) {
-  result: putWfSpec(input: $input) { __typename ... on WfSpec { ${WF_SPEC} } ${ERRORS} }
-}`;
-
-export const WF_SPEC_QUERY = `query WfSpec($name: String!, $majorVersion: Int, $revision: Int) {
-  wfSpec(name: $name, majorVersion: $majorVersion, revision: $revision) { ${WF_SPEC} }
-}`;
-
-export const RUN_WF = `mutation RunWf($input: RunWfInput!) {
-  result: runWf(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
-}`;
-
-export const WF_RUN_QUERY = `query WfRun($id: ID!) { wfRun(id: $id) { ${WF_RUN} } }`;
-
-export const CLAIM_TASK_RUNS = `mutation ClaimTaskRuns($input: ClaimTaskRunsInput!) {
-  result: claimTaskRuns(input: $input) {
-    __typename
-    ... on ClaimedTaskRuns {
-      taskRuns { taskRunId wfRunId taskGuid threadRunNumber nodePosition taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt }
-      reports { taskRunId accepted reason error }
-    }
-    ${ERRORS}
+const ErrorFields = graphql(`
+  fragment ErrorFields on Error {
+    message
+    ... on ValidationError { problems { path at code message } }
   }
-}`;
+`);
 
-export const REPORT_TASK_RUN = `mutation ReportTaskRun($input: ReportTaskRunInput!) {
-  result: reportTaskRun(input: $input) { __typename ... on TaskRunReport { accepted reason } ${ERRORS} }
-}`;
+const PageFields = graphql(`
+  fragment PageFields on PageInfo { hasNextPage endCursor }
+`);
 
-export const WF_RUN_EVENTS = `subscription WfRunEvents($id: ID!, $afterSeq: Int) {
-  wfRunEvents(id: $id, afterSeq: $afterSeq) { wfRunId seq type time event }
-}`;
+const TaskDefFields = graphql(`
+  fragment TaskDefFields on TaskDef { name inputVars { name type masked } returnType description createdAt }
+`);
 
-export const PUT_EXTERNAL_EVENT_DEF = `mutation PutExternalEventDef($input: PutExternalEventDefInput!) {
-  result: putExternalEventDef(input: $input) { __typename ... on ExternalEventDef { name createdAt } ${ERRORS} }
-}`;
+const WfSpecFields = graphql(`
+  fragment WfSpecFields on WfSpec { name majorVersion revision spec createdAt }
+`);
 
-export const PUT_EXTERNAL_EVENT = `mutation PutExternalEvent($input: PutExternalEventInput!) {
-  result: putExternalEvent(input: $input) {
-    __typename
-    ... on ExternalEvent { wfRunId guid externalEventDefName content createdAt claimed threadRunNumber nodeRunPosition }
-    ${ERRORS}
+const TaskRunFields = graphql(`
+  fragment TaskRunFields on TaskRun {
+    id wfRunId taskGuid taskDefName status input scheduledAt
+    attempts { attempt status workerId startTime endTime output errorMessage exceptionName logOutput }
   }
-}`;
+`);
 
-export const STOP_WF_RUN = `mutation StopWfRun($input: StopWfRunInput!) {
-  result: stopWfRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
-}`;
+const WfRunSummaryFields = graphql(`
+  fragment WfRunSummaryFields on WfRun { id wfSpecName majorVersion revision status startTime endTime errorMessage lastSeq }
+`);
 
-export const RESUME_WF_RUN = `mutation ResumeWfRun($input: ResumeWfRunInput!) {
-  result: resumeWfRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
-}`;
-
-export const RESCUE_THREAD_RUN = `mutation RescueThreadRun($input: RescueThreadRunInput!) {
-  result: rescueThreadRun(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
-}`;
-
-export const SEARCH_WF_RUNS = `query SearchWfRuns($first: Int, $after: String, $wfSpecName: String, $majorVersion: Int, $revision: Int, $status: LHStatus, $startedAfter: DateTime, $startedBefore: DateTime, $variable: VariableFilterInput) {
-  page: wfRuns(first: $first, after: $after, wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, status: $status, startedAfter: $startedAfter, startedBefore: $startedBefore, variable: $variable) {
-    edges { node { ${WF_RUN_SUMMARY} } }
-    pageInfo { hasNextPage endCursor }
+const WfRunFields = graphql(
+  `
+  fragment WfRunFields on WfRun {
+    ...WfRunSummaryFields
+    threadRuns { number threadSpecName status errorMessage }
+    nodeRuns { threadRunNumber position nodeName nodeType status arrivalTime endTime errorMessage taskRun { ...TaskRunFields } }
+    variables { threadRunNumber name value }
   }
-}`;
+`,
+  [WfRunSummaryFields, TaskRunFields],
+);
 
-export const WF_RUNS_CHANGED = `subscription WfRunsChanged($wfSpecName: String) {
-  wfRunsChanged(wfSpecName: $wfSpecName) { ${WF_RUN_SUMMARY} }
-}`;
+const ExternalEventFields = graphql(`
+  fragment ExternalEventFields on ExternalEvent { wfRunId guid externalEventDefName content createdAt claimed threadRunNumber nodeRunPosition }
+`);
 
-export const SEARCH_TASK_RUNS = `query SearchTaskRuns($first: Int, $after: String, $taskDefName: String!, $status: TaskStatus) {
-  page: taskRuns(first: $first, after: $after, taskDefName: $taskDefName, status: $status) {
-    edges { node { ${TASK_RUN} } }
-    pageInfo { hasNextPage endCursor }
+const UserTaskDefFields = graphql(`
+  fragment UserTaskDefFields on UserTaskDef { name version fields { name type displayName description required } description createdAt }
+`);
+
+const UserTaskRunFields = graphql(`
+  fragment UserTaskRunFields on UserTaskRun {
+    id wfRunId userTaskGuid userTaskDefName userTaskDefVersion threadRunNumber nodeRunPosition status userId userGroup
+    notes results epoch events { type time userId userGroup epoch cause } createdAt updatedAt
   }
-}`;
+`);
 
-export const SEARCH_EXTERNAL_EVENTS = `query SearchExternalEvents($first: Int, $after: String, $externalEventDefName: String!, $claimed: Boolean) {
-  page: externalEvents(first: $first, after: $after, externalEventDefName: $externalEventDefName, claimed: $claimed) {
-    edges { node { wfRunId guid externalEventDefName content createdAt claimed threadRunNumber nodeRunPosition } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-export const REPORT_TASK_RUNS = `mutation ReportTaskRuns($input: [ReportTaskRunInput!]!) {
-  result: reportTaskRuns(input: $input) { __typename ... on BatchedTaskRunReports { reports { taskRunId accepted reason error } } ${ERRORS} }
-}`;
-
-export const EXTERNAL_EVENT_DEFS = `query ExternalEventDefs($first: Int, $after: String) {
-  page: externalEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { hasNextPage endCursor } }
-}`;
-
-export const WORKFLOW_EVENT_DEFS = `query WorkflowEventDefs($first: Int, $after: String) {
-  page: workflowEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { hasNextPage endCursor } }
-}`;
-
-export const TASK_RUN_QUERY = `query TaskRun($id: ID!) { taskRun(id: $id) { ${TASK_RUN} } }`;
-
-export const EXTERNAL_EVENT_QUERY = `query ExternalEvent($wfRunId: ID!, $guid: String!) {
-  externalEvent(wfRunId: $wfRunId, guid: $guid) { wfRunId guid externalEventDefName content createdAt claimed threadRunNumber nodeRunPosition }
-}`;
-
-export const DELETE_WF_RUN = `mutation DeleteWfRun($input: DeleteWfRunInput!) {
-  result: deleteWfRun(input: $input) { __typename ... on DeletedWfRun { id } ${ERRORS} }
-}`;
-
-export const MIGRATE_WF_SPEC = `mutation MigrateWfSpec($input: MigrateWfSpecInput!) {
-  result: migrateWfSpec(input: $input) { __typename ... on WfRun { ${WF_RUN_SUMMARY} } ${ERRORS} }
-}`;
-
-export const EXTEND_TASK_RUN_LEASE = `mutation ExtendTaskRunLease($input: ExtendTaskRunLeaseInput!) {
-  result: extendTaskRunLease(input: $input) { __typename ... on TaskRunLease { extended leaseExpiresAt } ${ERRORS} }
-}`;
-
-export const PUT_WORKFLOW_EVENT_DEF = `mutation PutWorkflowEventDef($input: PutWorkflowEventDefInput!) {
-  result: putWorkflowEventDef(input: $input) { __typename ... on WorkflowEventDef { name createdAt } ${ERRORS} }
-}`;
-
-export const AWAIT_WORKFLOW_EVENT = `query AwaitWorkflowEvent($input: AwaitWorkflowEventInput!) {
-  result: awaitWorkflowEvent(input: $input) {
-    __typename
-    ... on WorkflowEvent { wfRunId workflowEventDefName number content createdAt }
-    ${ERRORS}
-  }
-}`;
-
-const USER_TASK_DEF = `name version fields { name type displayName description required } description createdAt`;
-const USER_TASK_RUN = `id wfRunId userTaskGuid userTaskDefName userTaskDefVersion threadRunNumber nodeRunPosition status userId userGroup
-  notes results epoch events { type time userId userGroup epoch cause } createdAt updatedAt`;
-const PAGE_INFO = `pageInfo { hasNextPage endCursor }`;
 /** What a refused user task command says beyond its message: which UserTaskRun, and its status or holder. */
-const USER_TASK_RUN_ENDED = `... on UserTaskRunEndedError { wfRunId userTaskGuid status }`;
-
-export const PUT_USER_TASK_DEF = `mutation PutUserTaskDef($input: PutUserTaskDefInput!) {
-  result: putUserTaskDef(input: $input) { __typename ... on UserTaskDef { ${USER_TASK_DEF} } ${ERRORS} }
-}`;
-
-export const USER_TASK_DEF_QUERY = `query UserTaskDef($name: String!, $version: Int) {
-  userTaskDef(name: $name, version: $version) { ${USER_TASK_DEF} }
-}`;
-
-export const USER_TASK_DEFS = `query UserTaskDefs($first: Int, $after: String) {
-  page: userTaskDefs(first: $first, after: $after) { edges { node { ${USER_TASK_DEF} } } ${PAGE_INFO} }
-}`;
-
-export const USER_TASK_RUN_QUERY = `query UserTaskRun($wfRunId: ID!, $userTaskGuid: String!) {
-  userTaskRun(wfRunId: $wfRunId, userTaskGuid: $userTaskGuid) { ${USER_TASK_RUN} }
-}`;
-
-export const USER_TASK_RUNS = `query UserTaskRuns($first: Int, $after: String, $userId: String, $userGroup: String, $status: UserTaskRunStatus, $userTaskDefName: String) {
-  page: userTaskRuns(first: $first, after: $after, userId: $userId, userGroup: $userGroup, status: $status, userTaskDefName: $userTaskDefName) {
-    edges { node { ${USER_TASK_RUN} } }
-    ${PAGE_INFO}
-  }
-}`;
-
-export const ASSIGN_USER_TASK_RUN = `mutation AssignUserTaskRun($input: AssignUserTaskRunInput!) {
-  result: assignUserTaskRun(input: $input) {
-    __typename
-    ... on UserTaskRun { ${USER_TASK_RUN} }
-    ${ERRORS}
-    ${USER_TASK_RUN_ENDED}
+const UserTaskRunRefusals = graphql(`
+  fragment UserTaskRunRefusals on Error {
+    ... on UserTaskRunEndedError { wfRunId userTaskGuid status }
     ... on UserTaskRunClaimedError { wfRunId userTaskGuid userId }
   }
-}`;
+`);
 
-export const COMPLETE_USER_TASK_RUN = `mutation CompleteUserTaskRun($input: CompleteUserTaskRunInput!) {
-  result: completeUserTaskRun(input: $input) { __typename ... on UserTaskRun { ${USER_TASK_RUN} } ${ERRORS} ${USER_TASK_RUN_ENDED} }
-}`;
+const ScheduledWfRunFields = graphql(`
+  fragment ScheduledWfRunFields on ScheduledWfRun { id wfSpecName majorVersion revision variables cronExpression nextFireAt createdAt lastWfRunId }
+`);
 
-export const CANCEL_USER_TASK_RUN = `mutation CancelUserTaskRun($input: CancelUserTaskRunInput!) {
-  result: cancelUserTaskRun(input: $input) { __typename ... on UserTaskRun { ${USER_TASK_RUN} } ... on Error { message } ${USER_TASK_RUN_ENDED} }
-}`;
+const ReportFields = graphql(`
+  fragment ReportFields on BatchedTaskRunReport { taskRunId accepted reason error }
+`);
 
-const SCHEDULED_WF_RUN = `id wfSpecName majorVersion revision variables cronExpression nextFireAt createdAt lastWfRunId`;
+// TaskDefs
 
-export const SCHEDULE_WF = `mutation ScheduleWf($input: ScheduleWfInput!) {
-  result: scheduleWf(input: $input) { __typename ... on ScheduledWfRun { ${SCHEDULED_WF_RUN} } ${ERRORS} }
-}`;
+export const PUT_TASK_DEF = graphql(
+  `mutation PutTaskDef($input: PutTaskDefInput!) {
+    result: putTaskDef(input: $input) { __typename ...TaskDefFields ...ErrorFields }
+  }`,
+  [TaskDefFields, ErrorFields],
+);
 
-export const SCHEDULED_WF_RUN_QUERY = `query ScheduledWfRun($id: ID!) { scheduledWfRun(id: $id) { ${SCHEDULED_WF_RUN} } }`;
+export const TASK_DEF_QUERY = graphql(`query TaskDef($name: String!) { taskDef(name: $name) { ...TaskDefFields } }`, [TaskDefFields]);
 
-export const SEARCH_SCHEDULED_WF_RUNS = `query ScheduledWfRuns($first: Int, $after: String, $wfSpecName: String) {
-  page: scheduledWfRuns(first: $first, after: $after, wfSpecName: $wfSpecName) {
-    edges { node { ${SCHEDULED_WF_RUN} } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+export const TASK_DEFS = graphql(
+  `query TaskDefs($first: Int, $after: String) {
+    page: taskDefs(first: $first, after: $after) { edges { node { ...TaskDefFields } } pageInfo { ...PageFields } }
+  }`,
+  [TaskDefFields, PageFields],
+);
 
-export const DELETE_SCHEDULED_WF_RUN = `mutation DeleteScheduledWfRun($input: DeleteScheduledWfRunInput!) {
-  result: deleteScheduledWfRun(input: $input) { __typename ... on DeletedScheduledWfRun { id } ${ERRORS} }
-}`;
+// WfSpecs
 
-export const WF_SPECS = `query WfSpecs($first: Int, $after: String) {
-  page: wfSpecs(first: $first, after: $after) { edges { node { name majorVersion revision createdAt } } ${PAGE_INFO} }
-}`;
+export const PUT_WF_SPEC = graphql(
+  `mutation PutWfSpec($input: PutWfSpecInput!) {
+    result: putWfSpec(input: $input) { __typename ...WfSpecFields ...ErrorFields }
+  }`,
+  [WfSpecFields, ErrorFields],
+);
 
-export const TASK_DEFS = `query TaskDefs($first: Int, $after: String) {
-  page: taskDefs(first: $first, after: $after) { edges { node { ${TASK_DEF} } } ${PAGE_INFO} }
-}`;
+export const WF_SPEC_QUERY = graphql(
+  `query WfSpec($name: String!, $majorVersion: Int, $revision: Int) {
+    wfSpec(name: $name, majorVersion: $majorVersion, revision: $revision) { ...WfSpecFields }
+  }`,
+  [WfSpecFields],
+);
 
-export const EXTERNAL_EVENT_DEF_QUERY = `query ExternalEventDef($name: String!) { externalEventDef(name: $name) { name createdAt } }`;
+export const WF_SPECS = graphql(
+  `query WfSpecs($first: Int, $after: String) {
+    page: wfSpecs(first: $first, after: $after) { edges { node { name majorVersion revision createdAt } } pageInfo { ...PageFields } }
+  }`,
+  [PageFields],
+);
 
-export const WORKFLOW_EVENT_DEF_QUERY = `query WorkflowEventDef($name: String!) { workflowEventDef(name: $name) { name createdAt } }`;
+// WfRuns
+
+export const RUN_WF = graphql(
+  `mutation RunWf($input: RunWfInput!) {
+    result: runWf(input: $input) { __typename ...WfRunSummaryFields ...ErrorFields }
+  }`,
+  [WfRunSummaryFields, ErrorFields],
+);
+
+export const WF_RUN_QUERY = graphql(`query WfRun($id: ID!) { wfRun(id: $id) { ...WfRunFields } }`, [WfRunFields]);
+
+export const STOP_WF_RUN = graphql(
+  `mutation StopWfRun($input: StopWfRunInput!) {
+    result: stopWfRun(input: $input) { __typename ...WfRunSummaryFields ...ErrorFields }
+  }`,
+  [WfRunSummaryFields, ErrorFields],
+);
+
+export const RESUME_WF_RUN = graphql(
+  `mutation ResumeWfRun($input: ResumeWfRunInput!) {
+    result: resumeWfRun(input: $input) { __typename ...WfRunSummaryFields ...ErrorFields }
+  }`,
+  [WfRunSummaryFields, ErrorFields],
+);
+
+export const RESCUE_THREAD_RUN = graphql(
+  `mutation RescueThreadRun($input: RescueThreadRunInput!) {
+    result: rescueThreadRun(input: $input) { __typename ...WfRunSummaryFields ...ErrorFields }
+  }`,
+  [WfRunSummaryFields, ErrorFields],
+);
+
+export const MIGRATE_WF_SPEC = graphql(
+  `mutation MigrateWfSpec($input: MigrateWfSpecInput!) {
+    result: migrateWfSpec(input: $input) { __typename ...WfRunSummaryFields ...ErrorFields }
+  }`,
+  [WfRunSummaryFields, ErrorFields],
+);
+
+export const DELETE_WF_RUN = graphql(
+  `mutation DeleteWfRun($input: DeleteWfRunInput!) {
+    result: deleteWfRun(input: $input) { __typename ... on DeletedWfRun { id } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
+export const SEARCH_WF_RUNS = graphql(
+  `query SearchWfRuns($first: Int, $after: String, $wfSpecName: String, $majorVersion: Int, $revision: Int, $status: LHStatus,
+      $startedAfter: DateTime, $startedBefore: DateTime, $variable: VariableFilterInput) {
+    page: wfRuns(first: $first, after: $after, wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, status: $status,
+        startedAfter: $startedAfter, startedBefore: $startedBefore, variable: $variable) {
+      edges { node { ...WfRunSummaryFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [WfRunSummaryFields, PageFields],
+);
+
+export const WF_RUNS_CHANGED = graphql(
+  `subscription WfRunsChanged($wfSpecName: String) { wfRunsChanged(wfSpecName: $wfSpecName) { ...WfRunSummaryFields } }`,
+  [WfRunSummaryFields],
+);
+
+export const WF_RUN_EVENTS = graphql(`
+  subscription WfRunEvents($id: ID!, $afterSeq: Int) { wfRunEvents(id: $id, afterSeq: $afterSeq) { wfRunId seq type time event } }
+`);
+
+// ScheduledWfRuns
+
+export const SCHEDULE_WF = graphql(
+  `mutation ScheduleWf($input: ScheduleWfInput!) {
+    result: scheduleWf(input: $input) { __typename ...ScheduledWfRunFields ...ErrorFields }
+  }`,
+  [ScheduledWfRunFields, ErrorFields],
+);
+
+export const SCHEDULED_WF_RUN_QUERY = graphql(`query ScheduledWfRun($id: ID!) { scheduledWfRun(id: $id) { ...ScheduledWfRunFields } }`, [
+  ScheduledWfRunFields,
+]);
+
+export const SEARCH_SCHEDULED_WF_RUNS = graphql(
+  `query ScheduledWfRuns($first: Int, $after: String, $wfSpecName: String) {
+    page: scheduledWfRuns(first: $first, after: $after, wfSpecName: $wfSpecName) {
+      edges { node { ...ScheduledWfRunFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [ScheduledWfRunFields, PageFields],
+);
+
+export const DELETE_SCHEDULED_WF_RUN = graphql(
+  `mutation DeleteScheduledWfRun($input: DeleteScheduledWfRunInput!) {
+    result: deleteScheduledWfRun(input: $input) { __typename ... on DeletedScheduledWfRun { id } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
+// TaskRuns
+
+export const CLAIM_TASK_RUNS = graphql(
+  `mutation ClaimTaskRuns($input: ClaimTaskRunsInput!) {
+    result: claimTaskRuns(input: $input) {
+      __typename
+      ... on ClaimedTaskRuns {
+        taskRuns { taskRunId wfRunId taskGuid threadRunNumber nodePosition taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt }
+        reports { ...ReportFields }
+      }
+      ...ErrorFields
+    }
+  }`,
+  [ReportFields, ErrorFields],
+);
+
+export const REPORT_TASK_RUN = graphql(
+  `mutation ReportTaskRun($input: ReportTaskRunInput!) {
+    result: reportTaskRun(input: $input) { __typename ... on TaskRunReport { accepted reason } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
+export const REPORT_TASK_RUNS = graphql(
+  `mutation ReportTaskRuns($input: [ReportTaskRunInput!]!) {
+    result: reportTaskRuns(input: $input) { __typename ... on BatchedTaskRunReports { reports { ...ReportFields } } ...ErrorFields }
+  }`,
+  [ReportFields, ErrorFields],
+);
+
+export const EXTEND_TASK_RUN_LEASE = graphql(
+  `mutation ExtendTaskRunLease($input: ExtendTaskRunLeaseInput!) {
+    result: extendTaskRunLease(input: $input) { __typename ... on TaskRunLease { extended leaseExpiresAt } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
+export const TASK_RUN_QUERY = graphql(`query TaskRun($id: ID!) { taskRun(id: $id) { ...TaskRunFields } }`, [TaskRunFields]);
+
+export const SEARCH_TASK_RUNS = graphql(
+  `query SearchTaskRuns($first: Int, $after: String, $taskDefName: String!, $status: TaskStatus) {
+    page: taskRuns(first: $first, after: $after, taskDefName: $taskDefName, status: $status) {
+      edges { node { ...TaskRunFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [TaskRunFields, PageFields],
+);
+
+// External events
+
+export const PUT_EXTERNAL_EVENT_DEF = graphql(
+  `mutation PutExternalEventDef($input: PutExternalEventDefInput!) {
+    result: putExternalEventDef(input: $input) { __typename ... on ExternalEventDef { name createdAt } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
+export const EXTERNAL_EVENT_DEF_QUERY = graphql(`query ExternalEventDef($name: String!) { externalEventDef(name: $name) { name createdAt } }`);
+
+export const EXTERNAL_EVENT_DEFS = graphql(
+  `query ExternalEventDefs($first: Int, $after: String) {
+    page: externalEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { ...PageFields } }
+  }`,
+  [PageFields],
+);
+
+export const PUT_EXTERNAL_EVENT = graphql(
+  `mutation PutExternalEvent($input: PutExternalEventInput!) {
+    result: putExternalEvent(input: $input) { __typename ...ExternalEventFields ...ErrorFields }
+  }`,
+  [ExternalEventFields, ErrorFields],
+);
+
+export const EXTERNAL_EVENT_QUERY = graphql(
+  `query ExternalEvent($wfRunId: ID!, $guid: String!) { externalEvent(wfRunId: $wfRunId, guid: $guid) { ...ExternalEventFields } }`,
+  [ExternalEventFields],
+);
+
+export const SEARCH_EXTERNAL_EVENTS = graphql(
+  `query SearchExternalEvents($first: Int, $after: String, $externalEventDefName: String!, $claimed: Boolean) {
+    page: externalEvents(first: $first, after: $after, externalEventDefName: $externalEventDefName, claimed: $claimed) {
+      edges { node { ...ExternalEventFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [ExternalEventFields, PageFields],
+);
+
+// Workflow events
+
+export const PUT_WORKFLOW_EVENT_DEF = graphql(
+  `mutation PutWorkflowEventDef($input: PutWorkflowEventDefInput!) {
+    result: putWorkflowEventDef(input: $input) { __typename ... on WorkflowEventDef { name createdAt } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
+export const WORKFLOW_EVENT_DEF_QUERY = graphql(`query WorkflowEventDef($name: String!) { workflowEventDef(name: $name) { name createdAt } }`);
+
+export const WORKFLOW_EVENT_DEFS = graphql(
+  `query WorkflowEventDefs($first: Int, $after: String) {
+    page: workflowEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { ...PageFields } }
+  }`,
+  [PageFields],
+);
+
+export const AWAIT_WORKFLOW_EVENT = graphql(
+  `query AwaitWorkflowEvent($input: AwaitWorkflowEventInput!) {
+    result: awaitWorkflowEvent(input: $input) {
+      __typename
+      ... on WorkflowEvent { wfRunId workflowEventDefName number content createdAt }
+      ...ErrorFields
+    }
+  }`,
+  [ErrorFields],
+);
+
+// User tasks
+
+export const PUT_USER_TASK_DEF = graphql(
+  `mutation PutUserTaskDef($input: PutUserTaskDefInput!) {
+    result: putUserTaskDef(input: $input) { __typename ...UserTaskDefFields ...ErrorFields }
+  }`,
+  [UserTaskDefFields, ErrorFields],
+);
+
+export const USER_TASK_DEF_QUERY = graphql(
+  `query UserTaskDef($name: String!, $version: Int) { userTaskDef(name: $name, version: $version) { ...UserTaskDefFields } }`,
+  [UserTaskDefFields],
+);
+
+export const USER_TASK_DEFS = graphql(
+  `query UserTaskDefs($first: Int, $after: String) {
+    page: userTaskDefs(first: $first, after: $after) { edges { node { ...UserTaskDefFields } } pageInfo { ...PageFields } }
+  }`,
+  [UserTaskDefFields, PageFields],
+);
+
+export const USER_TASK_RUN_QUERY = graphql(
+  `query UserTaskRun($wfRunId: ID!, $userTaskGuid: String!) { userTaskRun(wfRunId: $wfRunId, userTaskGuid: $userTaskGuid) { ...UserTaskRunFields } }`,
+  [UserTaskRunFields],
+);
+
+export const USER_TASK_RUNS = graphql(
+  `query UserTaskRuns($first: Int, $after: String, $userId: String, $userGroup: String, $status: UserTaskRunStatus, $userTaskDefName: String) {
+    page: userTaskRuns(first: $first, after: $after, userId: $userId, userGroup: $userGroup, status: $status, userTaskDefName: $userTaskDefName) {
+      edges { node { ...UserTaskRunFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [UserTaskRunFields, PageFields],
+);
+
+export const ASSIGN_USER_TASK_RUN = graphql(
+  `mutation AssignUserTaskRun($input: AssignUserTaskRunInput!) {
+    result: assignUserTaskRun(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
+  }`,
+  [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
+);
+
+export const COMPLETE_USER_TASK_RUN = graphql(
+  `mutation CompleteUserTaskRun($input: CompleteUserTaskRunInput!) {
+    result: completeUserTaskRun(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
+  }`,
+  [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
+);
+
+export const CANCEL_USER_TASK_RUN = graphql(
+  `mutation CancelUserTaskRun($input: CancelUserTaskRunInput!) {
+    result: cancelUserTaskRun(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
+  }`,
+  [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
+);
