@@ -27,7 +27,7 @@ export const workflow = new Workflow('qs-basic', (wf) => {
 export const main: Example = async (client) => {
   const stop = await startWorkers(client, [greet, shout]);
   try {
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const run = await client.runWf({ wfSpecName: 'qs-basic', variables: { name: 'Ada' } });
     return { wfRuns: [await waitForEnd(client, run.id)] };
   } finally {

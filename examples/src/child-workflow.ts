@@ -27,9 +27,9 @@ export const order = new Workflow('qs-order', (wf) => {
 export const main: Example = async (client) => {
   const stop = await startWorkers(client, [charge]);
   try {
-    // The child first: a RUN_CHILD_WF node's WfSpec must be registered for the parent to be.
-    await client.putWfSpec(payment.compile());
-    await client.putWfSpec(order.compile());
+    // The child first: the parent's RUN_CHILD_WF looks its WfSpec up when it runs.
+    await payment.register(client);
+    await order.register(client);
     const run = await client.runWf({ wfSpecName: 'qs-order', variables: { amount: 99 } });
     const parent = await waitForEnd(client, run.id);
     const childId = parent.variables[Object.keys(parent.variables).find((name) => name.startsWith('child-')) ?? ''];

@@ -25,7 +25,7 @@ export const workflow = new Workflow('qs-conditionals', (wf) => {
 export const main: Example = async (client) => {
   const stop = await startWorkers(client, [managerReview, autoReview]);
   try {
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const runs = await Promise.all([5_000, 500, 50].map((amount) => client.runWf({ wfSpecName: 'qs-conditionals', variables: { amount } })));
     return { wfRuns: await Promise.all(runs.map((run) => waitForEnd(client, run.id))) };
   } finally {

@@ -29,7 +29,7 @@ export const workflow = new Workflow('qs-exception-handler', (wf) => {
 export const main: Example = async (client) => {
   const stop = await startWorkers(client, [chargeCard, notifyCustomer]);
   try {
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const runs = await Promise.all(['4242 4242', '4000 0002'].map((card) => client.runWf({ wfSpecName: 'qs-exception-handler', variables: { card } })));
     return { wfRuns: await Promise.all(runs.map((run) => waitForEnd(client, run.id))) };
   } finally {

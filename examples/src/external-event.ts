@@ -17,7 +17,7 @@ export const workflow = new Workflow('qs-external-event', (wf) => {
 
 export const main: Example = async (client) => {
   await client.putExternalEventDef({ name: 'qs-payment-received' });
-  await client.putWfSpec(workflow.compile());
+  await workflow.register(client);
   const [payer, forgetful] = await Promise.all([
     client.runWf({ wfSpecName: 'qs-external-event' }),
     client.runWf({ wfSpecName: 'qs-external-event' }),

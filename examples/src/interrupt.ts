@@ -31,7 +31,7 @@ export const main: Example = async (client) => {
   try {
     await client.putExternalEventDef({ name: 'qs-address-changed' });
     await client.putExternalEventDef({ name: 'qs-ready-to-ship' });
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const run = await client.runWf({ wfSpecName: 'qs-interrupt', variables: { address: '1 Old Road' } });
     await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: 'qs-address-changed', content: '2 New Street' });
     // The handler has run when its thread has completed; then the order may ship.

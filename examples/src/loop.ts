@@ -26,7 +26,7 @@ export const workflow = new Workflow('qs-loop', (wf) => {
 export const main: Example = async (client) => {
   const stop = await startWorkers(client, [ship]);
   try {
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const items = [
       { sku: 'saddle', qty: 1 },
       { sku: 'horseshoe', qty: 4 },

@@ -29,7 +29,7 @@ export const workflow = new Workflow('qs-spawn-threads', (wf) => {
 export const main: Example = async (client) => {
   const stop = await startWorkers(client, [charge, audit]);
   try {
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const orders = [{ amount: 30 }, { amount: 12 }, { amount: 100 }];
     const run = await client.runWf({ wfSpecName: 'qs-spawn-threads', variables: { orders, count: orders.length } });
     return { wfRuns: [await waitForEnd(client, run.id)] };

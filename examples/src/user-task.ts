@@ -31,7 +31,7 @@ export const main: Example = async (client) => {
         { name: 'comment', type: 'STR', displayName: 'Comment' },
       ],
     });
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const run = await client.runWf({ wfSpecName: 'qs-user-task', variables: { amount: 120 } });
 
     // The finance inbox: the task waits for someone in the group.

@@ -23,7 +23,7 @@ export const main: Example = async (client) => {
   const stop = await startWorkers(client, [check]);
   try {
     await client.putWorkflowEventDef({ name: 'qs-order-accepted' });
-    await client.putWfSpec(workflow.compile());
+    await workflow.register(client);
     const run = await client.runWf({ wfSpecName: 'qs-workflow-event', variables: { item: 'saddle' } });
     const accepted = await client.awaitWorkflowEvent({ wfRunId: run.id, workflowEventDefNames: ['qs-order-accepted'], timeoutMs: 10_000 });
     const statusWhenAccepted = (await client.wfRun(run.id))?.status ?? null;

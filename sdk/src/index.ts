@@ -30,7 +30,7 @@ export type {
   WorkflowEventDefInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
-export { IfStatement, TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput, WfSpecBuildError, Workflow, WorkflowThread, formatProblem } from './builder/workflow.ts';
+export { IfStatement, TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput, WfSpecBuildError, isWfSpecBuildError, Workflow, WorkflowThread, formatProblem } from './builder/workflow.ts';
 export type { BuilderProblem, TaskArgs } from './builder/workflow.ts';
 export { catalogFor } from './builder/catalog.ts';
 export { NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, VariablePath, WfRunVariable } from './builder/variable.ts';

@@ -1,4 +1,4 @@
-import type { JsonValue, TaskDef, VariableType } from '@gallop/engine';
+import type { TaskDef, VariableType } from '@gallop/engine';
 import type { ValueOf } from './builder/values.ts';
 import type { TaskContext } from './worker/task-context.ts';
 
@@ -56,6 +56,3 @@ export interface AnyTypedTask {
   readonly def: TaskDef;
   readonly fn: (input: never, ctx: TaskContext) => unknown;
 }
-
-/** @internal The function a TaskWorker runs, whatever it was typed as. */
-export type AnyTaskFunction = (input: Readonly<Record<string, JsonValue>>, ctx: TaskContext) => JsonValue | void | Promise<JsonValue | void>;

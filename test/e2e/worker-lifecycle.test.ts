@@ -77,10 +77,13 @@ describe('Task Workers as processes', () => {
     const { task, spec } = await registerOneTaskSpec('sigterm');
     const ids = await Promise.all([1, 2, 3, 4].map(async (n) => (await client.runWf({ wfSpecName: spec, variables: { n } })).id));
     const workerId = unique('graceful');
-    const worker = await startWorkerProcess({ url: server.url, taskDefNames: [task], workerId, concurrency: 4, taskMs: 1_500 });
-    await waitFor(async () => (await taskRunsOf(ids)).every((t) => t.status === 'TASK_RUNNING'), { what: 'the worker to hold all four' });
+    // Each attempt says when it starts and then takes 3 s: the SIGTERM lands while all four run.
+    const worker = await startWorkerProcess({ url: server.url, taskDefNames: [task], workerId, concurrency: 4, taskMs: 3_000 });
+    await waitFor(async () => worker.output().split('\n').filter((line) => line.startsWith('started ')).length === 4, { what: 'the worker to start all four' });
     const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
     worker.child.kill('SIGTERM');
+    // Started while the worker finishes what it holds: a stopping worker claims nothing more.
+    const later = await client.runWf({ wfSpecName: spec, variables: { n: 5 } });
     expect(await exited).toBe(0);
     expect(worker.output()).toContain('worker stopped');
 
@@ -89,9 +92,6 @@ describe('Task Workers as processes', () => {
     expect(runs.map((r) => r?.status)).toEqual(ids.map(() => 'COMPLETED'));
     const taskRuns = await taskRunsOf(ids);
     expect(taskRuns.map((t) => t.attempts.map((a) => [a.attempt, a.status, a.workerId]))).toEqual(ids.map(() => [[0, 'TASK_SUCCESS', workerId]]));
-    // It stopped claiming: a WfRun started now waits for another worker.
-    const later = await client.runWf({ wfSpecName: spec, variables: { n: 5 } });
-    await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await taskRunsOf([later.id])).map((t) => t.status)).toEqual(['TASK_SCHEDULED']);
   });
 

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 //   GALLOP_URL   the server's base URL               TASKS        comma-separated TaskDef names to serve
 //   WORKER_ID    names the worker on its attempts     LEASE_MS     the lease each claim asks for
 //   CONCURRENCY  attempts held at once per TaskDef    HOLD         '1': claim and never finish (to be SIGKILLed)
-//   TASK_MS      how long each attempt takes (default 0)
+//   TASK_MS      how long each attempt takes (default 0); each such attempt prints 'started <taskRunId>' first
 // Each task returns its input values joined by '|', then ':' and its TaskDef name, so a WfRun's final variables
 // show which tasks ran on what. It runs until SIGTERM, then stops its TaskWorkers gracefully (stopOnSignals) and
 // prints 'worker stopped' before it exits.
@@ -20,8 +20,11 @@ const hold = env.HOLD === '1';
 const taskMs = Number(env.TASK_MS ?? 0);
 const run =
   (taskDefName: string): TaskFunction =>
-  async (input) => {
-    if (taskMs > 0) await new Promise((resolve) => setTimeout(resolve, taskMs));
+  async (input, ctx) => {
+    if (taskMs > 0) {
+      console.log(`started ${ctx.taskRunId}`);
+      await new Promise((resolve) => setTimeout(resolve, taskMs));
+    }
     return `${Object.values(input).map(String).join('|')}:${taskDefName}`;
   };
 const never: TaskFunction = () => new Promise<never>(() => {});

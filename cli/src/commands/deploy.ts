@@ -1,5 +1,5 @@
 import { formatPath } from '@gallop/engine';
-import { GallopClientError, isGallopClientError, WfSpecBuildError } from '@gallop/sdk';
+import { GallopClientError, isGallopClientError, isWfSpecBuildError } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import type { Command } from 'commander';
 import type { Act } from '../context.ts';
@@ -27,7 +27,7 @@ async function register(client: GallopClient, item: Deployable): Promise<Deploye
       try {
         return await item.workflow.register(client);
       } catch (error) {
-        if (!(error instanceof WfSpecBuildError)) throw error;
+        if (!isWfSpecBuildError(error)) throw error;
         const problems = error.problems.map((p) => ({ path: p.path, at: formatPath(p.path), code: p.code, message: p.madeBy ? `${p.message} (${p.madeBy})` : p.message }));
         throw new GallopClientError('ValidationError', `The WfSpec is invalid`, { problems });
       }

@@ -1,4 +1,4 @@
-import type { Catalog, JsonValue, TaskDef, ThreadVarDef, UserTaskDef, WfSpec, WfSpecSummary } from '@gallop/engine';
+import type { Catalog, JsonValue, TaskDef, UserTaskDef, WfSpec } from '@gallop/engine';
 import type { GallopClient } from '../client/client.ts';
 
 /** The names of the defs a WfSpec uses, by kind. */
@@ -7,11 +7,10 @@ interface Names {
   readonly externalEventDefs: Set<string>;
   readonly workflowEventDefs: Set<string>;
   readonly userTaskDefs: Set<string>;
-  readonly wfSpecs: Set<string>;
 }
 
 function namesIn(spec: WfSpec): Names {
-  const names: Names = { taskDefs: new Set(), externalEventDefs: new Set(), workflowEventDefs: new Set(), userTaskDefs: new Set(), wfSpecs: new Set() };
+  const names: Names = { taskDefs: new Set(), externalEventDefs: new Set(), workflowEventDefs: new Set(), userTaskDefs: new Set() };
   for (const thread of Object.values(spec.threadSpecs)) {
     for (const interrupt of thread.interruptDefs ?? []) names.externalEventDefs.add(interrupt.externalEventDefName);
     for (const node of Object.values(thread.nodes)) {
@@ -19,7 +18,6 @@ function namesIn(spec: WfSpec): Names {
       if (node.type === 'EXTERNAL_EVENT') names.externalEventDefs.add(node.externalEventDefName);
       if (node.type === 'THROW_EVENT') names.workflowEventDefs.add(node.workflowEventDefName);
       if (node.type === 'USER_TASK') names.userTaskDefs.add(node.userTaskDefName);
-      if (node.type === 'RUN_CHILD_WF') names.wfSpecs.add(node.wfSpecName);
     }
   }
   return names;
@@ -30,13 +28,13 @@ const FIELDS = {
   externalEventDef: ['String', 'name'],
   workflowEventDef: ['String', 'name'],
   userTaskDef: ['String', 'name version fields { name type required displayName description }'],
-  wfSpec: ['String', 'name majorVersion spec'],
 } as const;
 
 /**
- * Reads from the server what validating `spec` needs: every TaskDef, ExternalEventDef, WorkflowEventDef,
- * UserTaskDef and child WfSpec it names, in one request. A name the server does not know is left out, so that
- * validation reports it.
+ * Reads from the server what validating `spec` needs: every TaskDef, ExternalEventDef, WorkflowEventDef and
+ * UserTaskDef it names, in one request. A name the server does not know is left out, so that validation reports it.
+ * Child WfSpecs are left unknown, as the server leaves them: a RUN_CHILD_WF's WfSpec is looked up when it runs, so
+ * a parent may be registered before its child.
  */
 export async function catalogFor(client: Pick<GallopClient, 'request'>, spec: WfSpec): Promise<Catalog> {
   const names = namesIn(spec);
@@ -47,7 +45,6 @@ export async function catalogFor(client: Pick<GallopClient, 'request'>, spec: Wf
     ...of('e', 'externalEventDef', names.externalEventDefs),
     ...of('w', 'workflowEventDef', names.workflowEventDefs),
     ...of('u', 'userTaskDef', names.userTaskDefs),
-    ...of('s', 'wfSpec', names.wfSpecs),
   ];
   const found: Record<string, Record<string, JsonValue> | null> =
     wanted.length === 0
@@ -58,15 +55,14 @@ export async function catalogFor(client: Pick<GallopClient, 'request'>, spec: Wf
           }`,
           Object.fromEntries(wanted.map(([alias, , name]) => [alias, name])),
         );
-  const catalog = { taskDefs: {} as Record<string, TaskDef>, externalEventDefs: {}, workflowEventDefs: {}, userTaskDefs: {}, wfSpecs: {} } satisfies Catalog;
+  const catalog = { taskDefs: {} as Record<string, TaskDef>, externalEventDefs: {}, workflowEventDefs: {}, userTaskDefs: {} } satisfies Catalog;
   for (const [alias, field, name] of wanted) {
     const row = found[alias];
     if (!row) continue;
     if (field === 'taskDef') catalog.taskDefs[name] = toTaskDef(row);
     else if (field === 'externalEventDef') (catalog.externalEventDefs as Record<string, { name: string }>)[name] = { name };
     else if (field === 'workflowEventDef') (catalog.workflowEventDefs as Record<string, { name: string }>)[name] = { name };
-    else if (field === 'userTaskDef') (catalog.userTaskDefs as Record<string, UserTaskDef>)[name] = toUserTaskDef(row);
-    else (catalog.wfSpecs as Record<string, WfSpecSummary>)[name] = toSummary(name, row);
+    else (catalog.userTaskDefs as Record<string, UserTaskDef>)[name] = toUserTaskDef(row);
   }
   return catalog;
 }
@@ -84,10 +80,4 @@ function toTaskDef(row: Record<string, JsonValue>): TaskDef {
 function toUserTaskDef(row: Record<string, JsonValue>): UserTaskDef {
   const fields = (row.fields as Record<string, JsonValue>[]).map((f) => withoutNulls<UserTaskDef['fields'][number]>(f));
   return withoutNulls<UserTaskDef>({ ...row, fields: fields as unknown as JsonValue });
-}
-
-function toSummary(name: string, row: Record<string, JsonValue>): WfSpecSummary {
-  const spec = row.spec as unknown as WfSpec;
-  const variableDefs: readonly ThreadVarDef[] | undefined = spec.threadSpecs[spec.entrypointThreadName]?.variableDefs;
-  return { name, majorVersion: Number(row.majorVersion), ...(variableDefs ? { variableDefs } : {}) };
 }

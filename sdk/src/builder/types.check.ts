@@ -61,6 +61,14 @@ export const checked = new Workflow('typed', (wf) => {
   wf.mutate(count, 'REMOVE_KEY', 'x');
   // @ts-expect-error SUBTRACT takes a number
   wf.mutate(count, 'SUBTRACT', 'one');
+  // @ts-expect-error SUBTRACT takes a number variable
+  wf.mutate(count, 'SUBTRACT', card);
+  // @ts-expect-error ADD to an INT takes a number, not a STR task output
+  wf.mutate(count, 'ADD', wf.execute(charge, 1, 'visa'));
+  // @ts-expect-error REMOVE_INDEX takes an INT variable
+  wf.mutate(flags, 'REMOVE_INDEX', card);
+  wf.mutate(count, 'ADD', amount);
+  wf.mutate(flags, 'REMOVE_INDEX', count);
   // @ts-expect-error a BOOL cannot be added to
   ok.add(1);
   flags.add('urgent');

@@ -227,7 +227,24 @@ export function toAssignment(value: Operand): VariableAssignment {
   return { type: 'LITERAL', value };
 }
 
-/** The right-hand side a typed mutation `M` of a `T` variable takes. */
+/** The types of the values a mutation `M` of a `T` variable takes from a variable or a node output. */
+type MutationSourceType<T extends VariableType, M extends MutationType> = M extends 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE'
+  ? Numeric
+  : M extends 'REMOVE_INDEX'
+    ? 'INT'
+    : M extends 'REMOVE_KEY'
+      ? Textual
+      : M extends 'EXTEND'
+        ? T extends 'JSON_ARR'
+          ? 'JSON_ARR'
+          : Textual
+        : M extends 'ADD'
+          ? T extends 'INT' | 'DOUBLE'
+            ? Numeric
+            : VariableType
+          : VariableType;
+
+/** The right-hand side a typed mutation `M` of a `T` variable takes: the methods' own types, operation by operation. */
 export type MutationValue<T extends VariableType, M extends MutationOf<T>> = M extends 'ASSIGN'
   ? SourceFor<T>
-  : MutationLiteral<T, M> | WfRunVariable | VariablePath | NodeOutput<VariableType | undefined>;
+  : MutationLiteral<T, M> | VariableOf<MutationSourceType<T, M>> | VariablePath | NodeOutput<MutationSourceType<T, M> | undefined>;

@@ -540,8 +540,9 @@ export class WorkflowThread {
   }
 
   /** Ends the thread here (or this branch of it); `output` becomes its output (and the WfRun's, from the entrypoint thread). */
-  complete(output?: NodeOutput<VariableType | undefined> | Operand): void {
-    const returnContent = output === undefined ? {} : { returnContent: this.#source(output, 'the output of the thread') as VariableAssignment };
+  complete(output?: Operand): void {
+    // An EXIT reads its output from a variable or a literal; a node's output goes into a variable first.
+    const returnContent = output === undefined ? {} : { returnContent: toAssignment(output) };
     this.#add('exit', { type: 'EXIT', ...returnContent }, 'complete');
     this.#tails = [];
   }
@@ -656,15 +657,23 @@ export interface BuilderProblem extends Problem {
   readonly madeBy?: string | undefined;
 }
 
-/** Thrown by `Workflow.compile({ catalog })` and `register` when the engine refuses the WfSpec. */
+const buildErrorBrand = Symbol.for('gallop.WfSpecBuildError');
+
+/** Thrown by `Workflow.compile({ catalog })` and `register` when the engine or the server refuses the WfSpec. */
 export class WfSpecBuildError extends Error {
   override readonly name = 'WfSpecBuildError';
+  readonly [buildErrorBrand] = true;
   constructor(
     readonly wfSpecName: string,
     readonly problems: readonly BuilderProblem[],
   ) {
     super(`WfSpec '${wfSpecName}' has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
   }
+}
+
+/** Whether `value` is a WfSpecBuildError, from this copy of the SDK or another. */
+export function isWfSpecBuildError(value: unknown): value is WfSpecBuildError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[buildErrorBrand] === true;
 }
 
 export function formatProblem(problem: BuilderProblem): string {

@@ -194,7 +194,7 @@ export class GallopClient {
 
   async putTaskDef(input: {
     name: string;
-    inputVars?: readonly { name: string; type: VariableType }[];
+    inputVars?: readonly { name: string; type: VariableType; masked?: boolean }[];
     returnType?: VariableType | null;
     description?: string;
   }): Promise<TaskDefInfo> {
@@ -492,8 +492,14 @@ export class GallopClient {
 
   /** Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. */
   wfRunEvents(id: string, sink: Sink<StoredWfRunEvent>, afterSeq?: number): () => void {
+    // graphql-ws subscribes again after a lost connection with the first afterSeq: what came already is dropped.
+    let last = afterSeq ?? -1;
     return this.subscribe(ops.WF_RUN_EVENTS, { id, afterSeq }, {
-      next: ({ wfRunEvents: e }) => sink.next({ ...e, type: e.type as WfRunEvent['type'], event: e.event as unknown as WfRunEvent }),
+      next: ({ wfRunEvents: e }) => {
+        if (e.seq <= last) return;
+        last = e.seq;
+        sink.next({ ...e, type: e.type as WfRunEvent['type'], event: e.event as unknown as WfRunEvent });
+      },
       error: (error) => sink.error?.(error),
       complete: () => sink.complete?.(),
     });

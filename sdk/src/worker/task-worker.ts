@@ -1,7 +1,7 @@
 import type { JsonValue, TaskDef } from '@gallop/engine';
 import type { BatchedTaskRunReport, GallopClient, TaskRunReportInput } from '../client/client.ts';
 import { isGallopClientError } from '../client/errors.ts';
-import type { AnyTaskFunction, AnyTypedTask } from '../task.ts';
+import type { AnyTypedTask } from '../task.ts';
 import type { ScheduledTask, TaskOutcome } from '../client/types.ts';
 import { TaskContext } from './task-context.ts';
 import { isTaskException } from './task-exception.ts';
@@ -53,7 +53,7 @@ export type TaskWorkerOptions = CommonOptions &
 export class TaskWorker {
   readonly workerId: string;
   readonly taskDefName: string;
-  readonly #options: Required<Omit<CommonOptions, 'workerId'>> & { readonly fn: AnyTaskFunction; readonly taskDef: TaskDef | undefined };
+  readonly #options: Required<Omit<CommonOptions, 'workerId'>> & { readonly fn: TaskFunction; readonly taskDef: TaskDef | undefined };
   readonly #running = new Set<Promise<void>>();
   #loop: Promise<void> | undefined;
   #abort: AbortController | undefined;
@@ -67,8 +67,8 @@ export class TaskWorker {
   readonly #retries = new Set<Promise<void>>();
   /** The contexts of the attempts running now. */
   readonly #contexts = new Set<TaskContext>();
-  /** Set once stop() gave up on the attempts still running: they end unreported. */
-  #abandoning = false;
+  /** The attempts stop() gave up on: they end unreported, whenever they end. */
+  readonly #abandoned = new WeakSet<TaskContext>();
   #started: Promise<void> | undefined;
 
   constructor(options: TaskWorkerOptions) {
@@ -80,7 +80,7 @@ export class TaskWorker {
       leaseMs: 60_000,
       onError: (error) => console.error(`TaskWorker ${this.workerId} (${this.taskDefName}): ${describeError(error)}`),
       ...options,
-      fn: (options.task ? options.task.fn : options.fn) as AnyTaskFunction,
+      fn: (options.task ? options.task.fn : options.fn) as TaskFunction,
       taskDef: options.task ? options.task.def : options.taskDef,
     };
     // The server's limits on a claim: a worker outside them would only ever be refused.
@@ -101,7 +101,6 @@ export class TaskWorker {
    */
   start(): Promise<void> {
     if (!this.#started) {
-      this.#abandoning = false;
       this.#abort = new AbortController();
       const signal = this.#abort.signal;
       this.#started = this.#registerTaskDef(signal);
@@ -127,9 +126,16 @@ export class TaskWorker {
     await this.#loop;
     const running = Promise.allSettled([...this.#running]);
     if (options.timeoutMs === undefined) await running;
-    else if ((await Promise.race([running.then(() => true), sleep(options.timeoutMs).then(() => false)])) === false) {
-      this.#abandoning = true;
-      for (const ctx of this.#contexts) ctx.abandon(new Error(`TaskWorker ${this.workerId} stopped before this attempt finished.`));
+    else {
+      const patience = new AbortController();
+      const finished = await Promise.race([running.then(() => true), sleep(options.timeoutMs, patience.signal).then(() => false)]);
+      patience.abort();
+      if (!finished) {
+        for (const ctx of this.#contexts) {
+          this.#abandoned.add(ctx);
+          ctx.abandon(new Error(`TaskWorker ${this.workerId} stopped before this attempt finished.`));
+        }
+      }
     }
     this.#flushReports();
     while (this.#sending || this.#retries.size > 0) await Promise.allSettled([this.#sending, ...this.#retries]);
@@ -147,7 +153,8 @@ export class TaskWorker {
         await this.#options.client.putTaskDef(def);
         return;
       } catch (error) {
-        if (isGallopClientError(error) && !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code)) {
+        // A typed refusal is final; an unreachable server or its own error (GRAPHQL_ERROR) may pass.
+        if (isGallopClientError(error) && !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR', 'GRAPHQL_ERROR'].includes(error.code)) {
           throw new Error(`TaskWorker ${this.workerId} cannot register TaskDef '${def.name}': ${error.message}`, { cause: error });
         }
         this.#options.onError(error);
@@ -224,7 +231,7 @@ export class TaskWorker {
       this.#contexts.delete(ctx);
     }
     // stop() gave up on it: the lease expiring hands it to another worker; a report now could race that retry.
-    if (this.#abandoning) return;
+    if (this.#abandoned.has(ctx)) return;
     const logOutput = ctx.logOutput();
     this.#reports.push({
       input: { taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) },
