@@ -30,8 +30,11 @@ export type {
   WorkflowEventDefInfo,
   WorkflowEventInfo,
 } from './client/types.ts';
-export { IfStatement, TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput, WfSpecBuildError, isWfSpecBuildError, Workflow, WorkflowThread, formatProblem } from './builder/workflow.ts';
-export type { BuilderProblem, TaskArgs } from './builder/workflow.ts';
+export { TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './builder/outputs.ts';
+export { IfStatement, WorkflowThread } from './builder/thread.ts';
+export type { TaskArgs } from './builder/thread.ts';
+export { formatProblem, isWfSpecBuildError, WfSpecBuildError, Workflow } from './builder/workflow.ts';
+export type { BuilderProblem } from './builder/workflow.ts';
 export { catalogFor } from './builder/catalog.ts';
 export { NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, VariablePath, WfRunVariable } from './builder/variable.ts';
 export type { Operand, SourceFor, VariableOf } from './builder/variable.ts';

@@ -8,7 +8,7 @@ export interface CallSite {
 
 // Frames inside the SDK's builder modules are skipped; the first frame past them is the user's call.
 const BUILDER_DIR = new URL('.', import.meta.url).href;
-const BUILDER_MODULE = /^(?:workflow|variable|call-site)\.[cm]?[jt]s$/;
+const BUILDER_MODULE = /^(?:workflow|thread|outputs|variable|call-site)\.[cm]?[jt]s$/;
 
 // V8 (`at fn (url:1:2)`, `at url:1:2`) and SpiderMonkey/JavaScriptCore (`fn@url:1:2`) frames.
 const FRAME = /(?:\(|@|at )((?:file|https?|webpack|vite|node):[^\s)]*?:\d+:\d+|\/[^\s)]*?:\d+:\d+)\)?\s*$/;

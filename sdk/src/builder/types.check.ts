@@ -5,7 +5,7 @@ import type { TaskContext } from '../worker/task-context.ts';
 import { defineTask } from '../task.ts';
 import type { NodeOutput } from './variable.ts';
 import { Workflow } from './workflow.ts';
-import type { TaskNodeOutput } from './workflow.ts';
+import type { TaskNodeOutput } from './outputs.ts';
 
 const charge = defineTask(
   { name: 'charge', inputVars: [{ name: 'amount', type: 'INT' }, { name: 'card', type: 'STR' }], returnType: 'STR' },

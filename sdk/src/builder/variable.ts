@@ -1,6 +1,6 @@
 import type { Comparator, EdgeCondition, JsonValue, MutationType, ThreadVarDef, VariableAssignment, VariableType } from '@gallop/engine';
 import type { AssignableTo, ComparableWith, MutationLiteral, MutationOf, ValueOf } from './values.ts';
-import type { WorkflowThread } from './workflow.ts';
+import type { WorkflowThread } from './thread.ts';
 
 /**
  * The output of a node, to assign to a variable right after the node. `T` is its type when the builder knows it
