@@ -1,7 +1,8 @@
-import type { WfSpec } from '@gallop/engine';
+import type { JsonValue, WfSpec } from '@gallop/engine';
 import type {
   ExternalEventDefInfo,
   ExternalEventInfo,
+  NodeRunInfo,
   ScheduledWfRunInfo,
   TaskDefInfo,
   TaskRunInfo,
@@ -152,6 +153,32 @@ export function taskRunView(run: TaskRunInfo): string[] {
       ),
     ),
   ];
+}
+
+/** One NodeRun of a WfRun, with its TaskRun when it has one. */
+export function nodeRunView(node: NodeRunInfo): string[] {
+  return [
+    ...block([
+      ['node', node.nodeName],
+      ['type', node.nodeType],
+      ['thread', node.threadRunNumber],
+      ['position', node.position],
+      ['status', node.status],
+      ['arrived', node.arrivalTime],
+      ['ended', node.endTime],
+      ['error', node.errorMessage],
+    ]),
+    ...(node.taskRun ? section('taskRun', taskRunView(node.taskRun)) : []),
+  ];
+}
+
+/** One variable of a WfRun, as its thread holds it. */
+export function variableView(variable: { readonly threadRunNumber: number; readonly name: string; readonly value: JsonValue }): string[] {
+  return block([
+    ['name', variable.name],
+    ['thread', variable.threadRunNumber],
+    ['value', json(variable.value, 2_000)],
+  ]);
 }
 
 export function taskRunsTable(items: readonly TaskRunInfo[]): string[] {

@@ -159,7 +159,17 @@ describe('the gallop CLI', () => {
 
     const json = await cli('get', 'wfRun', 'cli-ada', '--json');
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout) as WfRunInfo).toEqual(await client.wfRun('cli-ada'));
+    const run = await client.wfRun('cli-ada');
+    expect(JSON.parse(json.stdout) as WfRunInfo).toEqual(run);
+
+    const [nodeRun, variable, missing] = await Promise.all([
+      cli('get', 'nodeRun', 'cli-ada', '0', '1', '--json'),
+      cli('get', 'variable', 'cli-ada', 'greeting'),
+      cli('get', 'nodeRun', 'cli-ada', '0', '9'),
+    ]);
+    expect(JSON.parse(nodeRun.stdout)).toEqual(run?.nodeRuns.find((n) => n.position === 1));
+    expect(variable.stdout).toMatch(/^value:\s+"Hello, Ada!"$/m);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, "gallop: NotFoundError: NodeRun 'cli-ada/0/9' not found"]);
   });
 
   it('exits 1 with "not found" for an id the server does not have', async () => {

@@ -5,11 +5,13 @@ import { integer } from '../parse.ts';
 import {
   eventDefView,
   externalEventView,
+  nodeRunView,
   scheduledWfRunView,
   taskDefView,
   taskRunView,
   userTaskDefView,
   userTaskRunView,
+  variableView,
   wfRunView,
   wfSpecView,
 } from '../views.ts';
@@ -90,6 +92,32 @@ export function addGet(program: Command, act: Act): void {
     .description('a WfRun with its threads, NodeRuns and variables')
     .argument('<id...>')
     .action(act(async (ctx, _opts, ids: string[]) => show(ctx, 'WfRun', ids, (id) => ctx.client().wfRun(id), wfRunView)));
+
+  get
+    .command('nodeRun')
+    .description("a NodeRun of a WfRun, by its ThreadRun's number and its position there (LittleHorse NodeRunId)")
+    .argument('<wfRunId>')
+    .argument('<threadRunNumber>', 'the ThreadRun (0 is the entrypoint thread)', integer)
+    .argument('<position>', 'the NodeRun position in that thread', integer)
+    .action(
+      act(async (ctx, _opts, wfRunId: string, thread: number, position: number) => {
+        const id = `${wfRunId}/${thread}/${position}`;
+        await show(ctx, 'NodeRun', [id], async () => (await ctx.client().wfRun(wfRunId))?.nodeRuns.find((n) => n.threadRunNumber === thread && n.position === position) ?? null, nodeRunView);
+      }),
+    );
+
+  get
+    .command('variable')
+    .description("a WfRun's variable, as the entrypoint thread holds it, or --thread")
+    .argument('<wfRunId>')
+    .argument('<name>')
+    .option('--thread <n>', 'the ThreadRun whose variable it is', integer, 0)
+    .action(
+      act(async (ctx, opts: { thread: number }, wfRunId: string, name: string) => {
+        const id = `${wfRunId}/${opts.thread}/${name}`;
+        await show(ctx, 'Variable', [id], async () => (await ctx.client().wfRun(wfRunId))?.variables.find((v) => v.threadRunNumber === opts.thread && v.name === name) ?? null, variableView);
+      }),
+    );
 
   get
     .command('taskRun')
