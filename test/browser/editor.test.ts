@@ -1,0 +1,217 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WfSpec } from '@gallop/engine';
+import { defineTask, TaskWorker, Workflow } from '@gallop/sdk';
+import type { GallopClient } from '@gallop/sdk';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildUi, launchBrowser } from '../support/browser.ts';
+import type { BrowserSession } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
+import type { ServerProcess } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const suffix = Date.now().toString(36);
+
+const greet = defineTask({ name: `ed-greet-${suffix}`, inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR' }, ({ name }) => `Hello, ${name}!`);
+const lookup = defineTask({ name: `ed-lookup-${suffix}`, inputVars: [], returnType: 'JSON_OBJ' }, () => ({ items: [1, 2] }));
+
+/** A WfSpec written with the SDK that holds every node type, an interrupt and a failure handler. */
+const everyNode = new Workflow(`ed-every-node-${suffix}`, (wf) => {
+  const name = wf.declareStr('name').required();
+  const items = wf.declareJsonArr('items').withDefault([1, 2]);
+  const open = wf.declareBool('open').withDefault(true);
+  const review = wf.declareJsonObj('review');
+  wf.registerInterruptHandler(`ed-cancel-${suffix}`, (h, input) => void h.execute(greet, input), { inputType: 'STR' });
+  const greeting = wf.execute(greet, name).withRetries(2).timeout(30);
+  wf.handleError(greeting, (h) => void h.execute(lookup));
+  wf.doIf(name.isEqualTo('Ada'), (t) => t.sleepSeconds(1)).doElse((t) => void t.waitForEvent(`ed-approve-${suffix}`, { timeoutSeconds: 60 }));
+  const one = wf.spawnThread('side', (t) => void t.execute(lookup));
+  const many = wf.spawnThreadForEach(items, 'per-item', (t, item) => void t.execute(greet, item), { inputType: 'STR' });
+  wf.waitForThreads(one, many);
+  wf.waitForCondition(open.isEqualTo(true));
+  wf.throwEvent(`ed-thrown-${suffix}`, name);
+  const child = wf.runWf(`ed-child-${suffix}`, { name });
+  wf.waitForChildWf(child);
+  review.assign(wf.assignUserTask(`ed-form-${suffix}`, { userGroup: 'reviewers' }).withNotes('Look at it'));
+  wf.complete(name);
+});
+
+/** The JSON panel's text, parsed. */
+async function editorJson(page: Page): Promise<WfSpec> {
+  await page.getByRole('tab', { name: 'JSON' }).click();
+  return JSON.parse(await page.getByRole('textbox', { name: 'WfSpec JSON' }).inputValue()) as WfSpec;
+}
+
+describe('the WfSpec editor', () => {
+  let server: ServerProcess;
+  let client: GallopClient;
+  let browser: BrowserSession;
+  const workers: TaskWorker[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await buildUi();
+    server = await startServer({ databaseUrl: inject('databaseUrl') });
+    client = server.client();
+    browser = await launchBrowser({ viewport: { width: 1440, height: 960 } });
+    for (const task of [greet, lookup]) {
+      const worker = new TaskWorker({ client, task, pollWaitMs: 1_000 });
+      await worker.start();
+      workers.push(worker);
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('builds the two-task quickstart with mouse and keyboard, registers it and runs it with a real worker', async () => {
+    const { page } = browser;
+    const name = `ed-quickstart-${suffix}`;
+    await page.goto(`${server.url}/#/editor`);
+    const node = (n: string) => page.getByTestId(`editor-node-${n}`);
+    await node('0-entrypoint-ENTRYPOINT').waitFor();
+
+    const nameField = page.getByRole('textbox', { name: 'WfSpec name' });
+    await nameField.fill(name);
+    await nameField.press('Enter');
+
+    // A required STR variable, from the Variables panel with the keyboard.
+    await page.getByRole('tab', { name: 'Variables' }).click();
+    await page.getByRole('textbox', { name: 'New variable name' }).fill('name');
+    await page.getByRole('combobox', { name: 'New variable type' }).selectOption('STR');
+    await page.getByRole('button', { name: 'Add variable' }).click();
+    await page.getByRole('checkbox', { name: 'name is required' }).check();
+
+    // The first task: select the start, click the palette; the task goes right after it.
+    await node('0-entrypoint-ENTRYPOINT').click();
+    await page.getByRole('button', { name: 'Add Task node' }).click();
+    await node('2-task-TASK').waitFor();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    // A TASK with no TaskDef: the engine says so, on the node and in the list.
+    await page.getByRole('heading', { name: /^\d+ problems?$/ }).waitFor();
+    await node('2-task-TASK').locator('[aria-label$="problem"], [aria-label$="problems"]').waitFor();
+    await page.getByRole('combobox', { name: 'TaskDef' }).selectOption(greet.name);
+    await page.getByRole('combobox', { name: 'Input name' }).selectOption('var:name');
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await page.screenshot({ path: `${screenshots}editor-one-task.png` });
+
+    // The second task with the mouse: dragged from the palette onto the graph, then wired in by its handles.
+    const graph = page.getByRole('application', { name: 'WfSpec graph' });
+    await page.getByRole('button', { name: 'Add Task node' }).dragTo(graph, { targetPosition: { x: 560, y: 200 } });
+    await node('3-task-TASK').waitFor();
+    await page.getByRole('combobox', { name: 'TaskDef' }).selectOption(greet.name);
+    await page.getByRole('combobox', { name: 'Input name' }).selectOption('literal');
+    const literal = page.getByRole('textbox', { name: 'Input name: JSON text' });
+    await literal.fill('"again"');
+    await literal.press('Enter');
+    const handle = async (n: string, kind: 'source' | 'target') => {
+      const box = await node(n).locator(`.svelte-flow__handle.${kind}`).boundingBox();
+      if (!box) throw new Error(`No ${kind} handle on ${n}`);
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const drag = async (from: { x: number; y: number }, to: { x: number; y: number }) => {
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 12 });
+      await page.mouse.up();
+    };
+    // Away from the first task's old edge into the exit: select that edge and delete it with the keyboard.
+    const oldEdge = page.locator('.svelte-flow__edge[aria-label="Edge 1 from 2-task-TASK to 1-exit-EXIT"]');
+    await oldEdge.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Delete');
+    await oldEdge.waitFor({ state: 'detached' });
+    await drag(await handle('2-task-TASK', 'source'), await handle('3-task-TASK', 'target'));
+    await drag(await handle('3-task-TASK', 'source'), await handle('1-exit-EXIT', 'target'));
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await page.screenshot({ path: `${screenshots}editor-quickstart.png` });
+
+    const built = await editorJson(page);
+    const nodes = built.threadSpecs.entrypoint?.nodes ?? {};
+    expect(Object.fromEntries(Object.entries(nodes).map(([n, v]) => [n, (v.outgoingEdges ?? []).map((e) => e.sinkNodeName)]))).toEqual({
+      '0-entrypoint-ENTRYPOINT': ['2-task-TASK'],
+      '1-exit-EXIT': [],
+      '2-task-TASK': ['3-task-TASK'],
+      '3-task-TASK': ['1-exit-EXIT'],
+    });
+
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('status').getByText(`Registered ${name} version 0.0.`).waitFor();
+    const run = await client.runWf({ wfSpecName: name, variables: { name: 'Ada' } });
+    await waitFor(async () => (await client.wfRun(run.id))?.status === 'COMPLETED', { what: 'the WfRun of the drawn WfSpec to complete' });
+    const attempts = (await client.wfRun(run.id))?.nodeRuns.flatMap((n) => n.taskRun?.attempts.map((a) => a.output) ?? []);
+    expect(attempts).toEqual(['Hello, Ada!', 'Hello, again!']);
+
+    await page.goto(`${server.url}/#/wf-runs/${run.id}`);
+    await page.locator('[data-testid="node-3-task-TASK"][data-status="COMPLETED"]').waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('opens a WfSpec the SDK wrote, with every node type, and saves it unchanged', async () => {
+    await client.putExternalEventDef({ name: `ed-cancel-${suffix}` });
+    await client.putExternalEventDef({ name: `ed-approve-${suffix}` });
+    await client.putWorkflowEventDef({ name: `ed-thrown-${suffix}` });
+    await client.putUserTaskDef({ name: `ed-form-${suffix}`, fields: [{ name: 'ok', type: 'BOOL' }] });
+    await new Workflow(`ed-child-${suffix}`, (wf) => void wf.declareStr('name')).register(client);
+    const written = everyNode.compile();
+    const registered = await everyNode.register(client);
+    const types = new Set(Object.values(written.threadSpecs).flatMap((t) => Object.values(t.nodes).map((n) => n.type)));
+    expect(types.size).toBe(14);
+
+    const { page } = browser;
+    await page.goto(`${server.url}/#/editor/${everyNode.name}`);
+    await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await page.screenshot({ path: `${screenshots}editor-every-node.png` });
+    expect(await editorJson(page)).toEqual(written);
+
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('status').getByText(`Registered ${everyNode.name} version ${registered.majorVersion}.${registered.revision}.`).waitFor();
+    expect((await client.wfSpec(everyNode.name))?.spec).toEqual(written);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('undoes and redoes twenty edits, each state exactly as it was', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/#/editor`);
+    await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
+    const states = [await editorJson(page)];
+    const kinds = ['Task', 'Nop', 'Sleep', 'Exit', 'Wait for event'];
+    for (let i = 0; i < 20; i++) {
+      if (i % 4 === 3) {
+        // Every fourth edit renames the WfSpec, a change that is not a node.
+        const field = page.getByRole('textbox', { name: 'WfSpec name' });
+        await field.fill(`undo-${i}`);
+        await field.press('Enter');
+      } else {
+        await page.getByRole('button', { name: `Add ${kinds[i % kinds.length]} node` }).click();
+      }
+      await waitFor(async () => JSON.stringify(await editorJson(page)) !== JSON.stringify(states[states.length - 1]), { what: `edit ${i + 1} to show` });
+      states.push(await editorJson(page));
+    }
+    const undo = page.getByRole('button', { name: 'Undo' });
+    const redo = page.getByRole('button', { name: 'Redo' });
+    for (let i = 19; i >= 0; i--) {
+      await undo.click();
+      expect(await editorJson(page)).toEqual(states[i]);
+    }
+    expect(await undo.isDisabled()).toBe(true);
+    for (let i = 1; i <= 20; i++) {
+      // Half by button, half by keyboard.
+      if (i % 2 === 0) await redo.click();
+      else {
+        await page.getByRole('application', { name: 'WfSpec graph' }).click({ position: { x: 5, y: 5 } });
+        await page.keyboard.press('Control+Shift+Z');
+      }
+      expect(await editorJson(page)).toEqual(states[i]);
+    }
+    expect(await redo.isDisabled()).toBe(true);
+    expect(browser.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import type { Node as SpecNode, ThreadSpec } from '@gallop/engine';
+import type { Edge, Node } from '@xyflow/svelte';
+import { describeCondition, describeMutations } from '../../run-view/thread-graph.ts';
+import type { EdgeRef } from '../draft.ts';
+import { NODE_SIZE } from '../layout.ts';
+import type { Positions } from '../layout.ts';
+import type { PlacedProblem } from '../problems.ts';
+
+/** What an editor node shows: its spec node and the problems the engine found on it. */
+export interface EditorNodeData extends Record<string, unknown> {
+  readonly name: string;
+  readonly node: SpecNode;
+  readonly problems: readonly string[];
+}
+
+export type EditorFlowNode = Node<EditorNodeData, 'editorNode'>;
+
+/** An edge's id: its source node and its index among that node's edges, so that a click finds it in the spec. */
+export function edgeId(source: string, index: number): string {
+  return `${source}#${index}`;
+}
+
+export function edgeRefOf(thread: string, id: string): EdgeRef | undefined {
+  const at = id.lastIndexOf('#');
+  const index = Number(id.slice(at + 1));
+  return at > 0 && Number.isInteger(index) ? { thread, node: id.slice(0, at), index } : undefined;
+}
+
+/** A thread as Svelte Flow nodes, at their positions, with their problems and selection. */
+export function flowNodes(thread: ThreadSpec, positions: Positions, problems: readonly PlacedProblem[], selected: ReadonlySet<string>): EditorFlowNode[] {
+  return Object.entries(thread.nodes).map(([name, node]) => {
+    const size = NODE_SIZE[node.type] ?? NODE_SIZE.TASK;
+    return {
+      id: name,
+      type: 'editorNode',
+      position: positions[name] ?? { x: 0, y: 0 },
+      width: size.width,
+      height: size.height,
+      selected: selected.has(name),
+      deletable: node.type !== 'ENTRYPOINT',
+      ariaLabel: `${node.type} node ${name}`,
+      data: { name, node, problems: problems.filter((p) => p.node === name && p.edge === undefined).map((p) => p.message) },
+    };
+  });
+}
+
+/** A thread's edges, labelled with their conditions and mutations, and marked when the engine found a problem. */
+export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[], selected: ReadonlySet<string>): Edge[] {
+  const edges: Edge[] = [];
+  for (const [source, node] of Object.entries(thread.nodes)) {
+    const outgoing = node.outgoingEdges ?? [];
+    outgoing.forEach((edge, i) => {
+      if (!thread.nodes[edge.sinkNodeName]) return;
+      const id = edgeId(source, i);
+      const faulty = problems.some((p) => p.node === source && p.edge === i);
+      const label = [outgoing.length > 1 ? `${i + 1}.` : '', edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '', describeMutations(edge.variableMutations ?? [])]
+        .filter(Boolean)
+        .join(' ');
+      edges.push({
+        id,
+        source,
+        target: edge.sinkNodeName,
+        type: 'smoothstep',
+        selected: selected.has(id),
+        markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
+        class: faulty ? 'faulty' : '',
+        ariaLabel: `Edge ${i + 1} from ${source} to ${edge.sinkNodeName}`,
+        ...(label ? { label } : {}),
+      });
+    });
+  }
+  return edges;
+}
