@@ -177,6 +177,49 @@ describe('the WfSpec editor', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('draws the diff of a version and the draft on the graph, with the running WfRuns it would touch', async () => {
+    const charge = `ed-charge-${suffix}`;
+    const ship = `ed-ship-${suffix}`;
+    await client.putTaskDef({ name: charge });
+    await client.putTaskDef({ name: ship });
+    const name = `ed-diff-${suffix}`;
+    await new Workflow(name, (wf) => {
+      wf.execute(charge);
+      wf.execute(ship);
+    }).register(client);
+    // No worker serves these TaskDefs: the WfRun stays on its first task.
+    const run = await client.runWf({ wfSpecName: name });
+
+    const { page } = browser;
+    await page.goto(`${server.url}/#/editor/${name}`);
+    const node = (n: string) => page.getByTestId(`editor-node-${n}`);
+    await node(`1-${charge}-TASK`).click();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    const retries = page.getByRole('spinbutton', { name: 'Retries' });
+    await retries.fill('2');
+    await retries.press('Enter');
+    await node(`2-${ship}-TASK`).click();
+    await page.keyboard.press('Delete');
+    await node(`2-${ship}-TASK`).waitFor({ state: 'detached' });
+    await node(`1-${charge}-TASK`).click();
+    await page.getByRole('button', { name: 'Add Exit node' }).click();
+
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByRole('button', { name: 'Show diff' }).click();
+    const diff = page.getByRole('figure', { name: 'Diff of thread entrypoint' });
+    await diff.waitFor();
+    const changeOf = async (n: string) => diff.getByTestId(`editor-node-${n}`).getAttribute('data-change');
+    expect([await changeOf(`1-${charge}-TASK`), await changeOf(`2-${ship}-TASK`), await changeOf('0-entrypoint-ENTRYPOINT')]).toEqual(['changed', 'removed', null]);
+    const affected = page.getByRole('list', { name: 'Affected WfRuns' });
+    await expect(affected.textContent()).resolves.toContain(run.id);
+    await expect(affected.textContent()).resolves.toContain(`1-${charge}-TASK (changed)`);
+    await page.screenshot({ path: `${screenshots}editor-version-diff.png` });
+
+    await page.getByRole('button', { name: 'Back to editing' }).click();
+    await page.getByRole('application', { name: 'WfSpec graph' }).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('undoes and redoes twenty edits, each state exactly as it was', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/#/editor`);

@@ -11,6 +11,8 @@ export interface EditorNodeData extends Record<string, unknown> {
   readonly name: string;
   readonly node: SpecNode;
   readonly problems: readonly string[];
+  /** Set when the node is drawn in a diff of two versions. */
+  readonly change?: 'added' | 'removed' | 'changed' | undefined;
 }
 
 export type EditorFlowNode = Node<EditorNodeData, 'editorNode'>;
