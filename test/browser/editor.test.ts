@@ -153,6 +153,100 @@ describe('the WfSpec editor', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('builds a loop with a condition with mouse and keyboard, and the registered WfRun goes round it', async () => {
+    const tick = defineTask({ name: `ed-tick-${suffix}`, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' }, ({ n }) => (n ?? 0) + 1);
+    const worker = new TaskWorker({ client, task: tick, pollWaitMs: 1_000 });
+    await worker.start();
+    workers.push(worker);
+    const { page } = browser;
+    const name = `ed-loop-${suffix}`;
+    await page.goto(`${server.url}/#/editor`);
+    const node = (n: string) => page.getByTestId(`editor-node-${n}`);
+    const edge = (label: string) => page.locator(`.svelte-flow__edge[aria-label="${label}"]`);
+    const selectEdge = async (label: string) => {
+      await edge(label).focus();
+      await page.keyboard.press('Enter');
+    };
+    await node('0-entrypoint-ENTRYPOINT').waitFor();
+    const nameField = page.getByRole('textbox', { name: 'WfSpec name' });
+    await nameField.fill(name);
+    await nameField.press('Enter');
+
+    await page.getByRole('tab', { name: 'Variables' }).click();
+    for (const v of ['count', 'limit']) {
+      await page.getByRole('textbox', { name: 'New variable name' }).fill(v);
+      await page.getByRole('combobox', { name: 'New variable type' }).selectOption('INT');
+      await page.getByRole('button', { name: 'Add variable' }).click();
+    }
+    const countDefault = page.getByRole('textbox', { name: 'Default value of count' });
+    await countDefault.fill('0');
+    await countDefault.press('Enter');
+    await page.getByRole('checkbox', { name: 'limit is required' }).check();
+
+    // start → nop → task → exit, each added after the one selected.
+    await node('0-entrypoint-ENTRYPOINT').click();
+    await page.getByRole('button', { name: 'Add Nop node' }).click();
+    await node('2-nop-NOP').waitFor();
+    await page.getByRole('button', { name: 'Add Task node' }).click();
+    await node('3-task-TASK').waitFor();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await page.getByRole('combobox', { name: 'TaskDef' }).selectOption(tick.name);
+    await page.getByRole('combobox', { name: 'Input n' }).selectOption('var:count');
+
+    // The task leads back to the nop instead of to the exit, and the nop gets a way out: dragged between handles.
+    await selectEdge('Edge 1 from 3-task-TASK to 1-exit-EXIT');
+    await page.keyboard.press('Delete');
+    await edge('Edge 1 from 3-task-TASK to 1-exit-EXIT').waitFor({ state: 'detached' });
+    const centre = async (n: string, kind: 'source' | 'target') => {
+      const box = await node(n).locator(`.svelte-flow__handle.${kind}`).boundingBox();
+      if (!box) throw new Error(`No ${kind} handle on ${n}`);
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    for (const [from, to] of [
+      ['3-task-TASK', '2-nop-NOP'],
+      ['2-nop-NOP', '1-exit-EXIT'],
+    ] as const) {
+      const a = await centre(from, 'source');
+      const b = await centre(to, 'target');
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(b.x, b.y, { steps: 12 });
+      await page.mouse.up();
+    }
+    // Two unconditioned edges out of the nop: the engine says the second can never be taken.
+    await page.getByRole('button', { name: /UNREACHABLE_EDGE/ }).waitFor();
+
+    // The loop's edge gets its condition and goes first; the exit edge stays as the else.
+    await selectEdge('Edge 2 from 2-nop-NOP to 3-task-TASK');
+    await page.getByRole('checkbox', { name: 'Condition' }).check();
+    await page.getByRole('combobox', { name: 'Left value' }).selectOption('var:count');
+    await page.getByRole('combobox', { name: 'Comparator' }).selectOption('LESS_THAN');
+    await page.getByRole('combobox', { name: 'Right value' }).selectOption('var:limit');
+    await page.getByRole('button', { name: 'Move edge earlier' }).click();
+
+    // Going round adds one to count.
+    await selectEdge('Edge 1 from 3-task-TASK to 2-nop-NOP');
+    await page.getByRole('button', { name: 'Add mutation' }).click();
+    await page.getByRole('combobox', { name: 'Variable of mutation 1' }).selectOption('count');
+    await page.getByRole('combobox', { name: 'Operation of mutation 1' }).selectOption('ADD');
+    await page.getByRole('combobox', { name: 'Value of mutation 1' }).selectOption('literal');
+    const one = page.getByRole('textbox', { name: 'Value of mutation 1: JSON text' });
+    await one.fill('1');
+    await one.press('Enter');
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await page.screenshot({ path: `${screenshots}editor-loop.png` });
+
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('status').getByText(`Registered ${name} version 0.0.`).waitFor();
+    const run = await client.runWf({ wfSpecName: name, variables: { limit: 3 } });
+    await waitFor(async () => (await client.wfRun(run.id))?.status === 'COMPLETED', { what: 'the loop to finish' });
+    const done = await client.wfRun(run.id);
+    expect(done?.variables.find((v) => v.name === 'count')?.value).toBe(3);
+    expect(done?.nodeRuns.filter((n) => n.nodeType === 'TASK').map((n) => n.taskRun?.attempts[0]?.output)).toEqual([1, 2, 3]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('opens a WfSpec the SDK wrote, with every node type, and saves it unchanged', async () => {
     await client.putExternalEventDef({ name: `ed-cancel-${suffix}` });
     await client.putExternalEventDef({ name: `ed-approve-${suffix}` });
