@@ -1,3 +1,4 @@
+import { own } from '../spec/own.ts';
 import type { FailureHandlerDef } from '../spec/types.ts';
 import type { Failure } from './failure.ts';
 import { isErrorName } from './failure.ts';
@@ -11,7 +12,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
 /** Whether a handler catches `failure`: by name, by kind (ERROR or EXCEPTION), or any failure at all. */
 export function catches(handler: FailureHandlerDef, failure: Failure): boolean {
   if (handler.specificFailure !== undefined) {
-    return handler.specificFailure === failure.name || (ALIASES[handler.specificFailure]?.includes(failure.name) ?? false);
+    return handler.specificFailure === failure.name || (own(ALIASES, handler.specificFailure)?.includes(failure.name) ?? false);
   }
   if (handler.anyFailureOfType === 'FAILURE_TYPE_ERROR') return isErrorName(failure.name);
   if (handler.anyFailureOfType === 'FAILURE_TYPE_EXCEPTION') return !isErrorName(failure.name);

@@ -89,6 +89,13 @@ describe('failure handlers', () => {
     expect(run.state?.threadRuns[1]?.kind).toBe('FAILURE_HANDLER');
   });
 
+  it("does not take a handler's failure name for one of the object's own properties", () => {
+    // 'constructor' is a valid failure name; looking it up among the aliases once threw a TypeError.
+    const run = start(spec([{ handlerSpecName: 'on-failure', specificFailure: 'constructor' }]));
+    run.report('0-1', { status: 'ERROR', message: 'gateway down' });
+    expect(run.state?.status).toBe('ERROR');
+  });
+
   it('fails the thread with the handler failure when the handler fails', () => {
     const run = start(spec([{ handlerSpecName: 'on-failure' }], true));
     run.report('0-1', declined);
