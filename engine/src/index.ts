@@ -52,6 +52,41 @@ export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
 export { checkUserTaskResults } from './run/user-tasks.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
+export { parseScenario } from './sim/parse-scenario.ts';
+export type { ParseScenarioResult, ScenarioProblem } from './sim/parse-scenario.ts';
+export { describePending } from './sim/pending.ts';
+export type {
+  NodeRef,
+  PendingAction,
+  WaitingChildWfRun,
+  WaitingExternalEvent,
+  WaitingTaskRun,
+  WaitingTimer,
+  WaitingUserTaskRun,
+} from './sim/pending.ts';
+export { runUntil } from './sim/run-until.ts';
+export type { Breakpoint, EventMock, Mocks, RunUntilOptions, RunUntilResult, StopReason, UserTaskMock } from './sim/run-until.ts';
+export { checkExpectation, outcomeOf, recordScenario, replayScenario } from './sim/scenario.ts';
+export type { Scenario, ScenarioExpectation, ScenarioMeta, ScenarioOutcome, ScenarioReplay, ScenarioWfSpecRef } from './sim/scenario.ts';
+export { describeStep, SCENARIO_STEP_KINDS } from './sim/scenario-step.ts';
+export type {
+  ChildOutcome,
+  ChildStep,
+  EventStep,
+  RescueStep,
+  ScenarioStep,
+  ScenarioStepKind,
+  Selector,
+  TaskOutcome,
+  TaskStep,
+  ThreadStep,
+  ThrownException,
+  UserTaskAssignment,
+  UserTaskOutcome,
+  UserTaskStep,
+} from './sim/scenario-step.ts';
+export { createSimulation, DEFAULT_WF_RUN_ID, MAX_TIMERS_PER_ADVANCE, Simulation } from './sim/simulation.ts';
+export type { SimulationOptions, SimulationRejection, SimulationRejectionCode, SimulationResult, SimulationStep } from './sim/simulation.ts';
 export { analyzeWfSpec, FINDING_CODES } from './spec/analyze.ts';
 export type { Finding, FindingCode } from './spec/analyze.ts';
 export { explainCondition } from './spec/explain.ts';
