@@ -11,8 +11,14 @@ export interface EditorNodeData extends Record<string, unknown> {
   readonly name: string;
   readonly node: SpecNode;
   readonly problems: readonly string[];
+  /** What the engine's path analysis warns of here: it registers, but some path goes wrong. */
+  readonly warnings?: readonly string[] | undefined;
   /** Set when the node is drawn in a diff of two versions. */
   readonly change?: 'added' | 'removed' | 'changed' | undefined;
+  /** Set while a simulation runs: the status of the node's latest NodeRun, PENDING before it has one. */
+  readonly status?: string | undefined;
+  /** A simulation stops when a NodeRun arrives here. */
+  readonly breakpoint?: boolean | undefined;
 }
 
 export type EditorFlowNode = Node<EditorNodeData, 'editorNode'>;
@@ -41,7 +47,12 @@ export function flowNodes(thread: ThreadSpec, positions: Positions, problems: re
       selected: selected.has(name),
       deletable: node.type !== 'ENTRYPOINT',
       ariaLabel: `${node.type} node ${name}`,
-      data: { name, node, problems: problems.filter((p) => p.node === name && p.edge === undefined).map((p) => p.message) },
+      data: {
+        name,
+        node,
+        problems: problems.filter((p) => p.node === name && p.edge === undefined && p.severity === 'error').map((p) => p.message),
+        warnings: problems.filter((p) => p.node === name && p.edge === undefined && p.severity === 'warning').map((p) => p.message),
+      },
     };
   });
 }
@@ -54,7 +65,8 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
     outgoing.forEach((edge, i) => {
       if (!thread.nodes[edge.sinkNodeName]) return;
       const id = edgeId(source, i);
-      const faulty = problems.some((p) => p.node === source && p.edge === i);
+      const faulty = problems.some((p) => p.node === source && p.edge === i && p.severity === 'error');
+      const warned = !faulty && problems.some((p) => p.node === source && p.edge === i);
       const label = [outgoing.length > 1 ? `${i + 1}.` : '', edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '', describeMutations(edge.variableMutations ?? [])]
         .filter(Boolean)
         .join(' ');
@@ -65,7 +77,7 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
         type: 'smoothstep',
         selected: selected.has(id),
         markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
-        class: faulty ? 'faulty' : '',
+        class: faulty ? 'faulty' : warned ? 'warned' : '',
         ariaLabel: `Edge ${i + 1} from ${source} to ${edge.sinkNodeName}`,
         ...(label ? { label } : {}),
       });
