@@ -247,6 +247,57 @@ describe('the WfSpec editor', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('simulates a WfSpec in the page: answers, time travel, an edge explained, and a saved scenario that an edit breaks', async () => {
+    const name = `ed-sim-${suffix}`;
+    await new Workflow(name, (wf) => {
+      const who = wf.declareStr('who').required();
+      const greeting = wf.declareStr('greeting');
+      greeting.assign(wf.execute(greet, who));
+      wf.doIf(greeting.isEqualTo('Hello, Ada!'), (t) => void t.execute(lookup));
+    }).register(client);
+    const { page } = browser;
+    await page.goto(`${server.url}/#/editor/${name}`);
+    const node = (n: string) => page.getByTestId(`editor-node-${n}`);
+    await node('0-entrypoint-ENTRYPOINT').waitFor();
+    await page.getByRole('tab', { name: 'Simulate' }).click();
+    const sim = page.getByTestId('simulator');
+    await sim.getByRole('textbox', { name: 'Input who' }).fill('"Ada"');
+    await sim.getByRole('button', { name: 'Start simulation' }).click();
+    await page.locator('[data-testid="sim-status"][data-status="RUNNING"]').waitFor();
+    await page.locator(`[data-testid="editor-node-1-${greet.name}-TASK"][data-status="RUNNING"]`).waitFor();
+
+    // Play the worker: the greeting comes back, the condition holds, the lookup runs.
+    await sim.getByRole('textbox', { name: `Answer for 1-${greet.name}-TASK` }).fill('"Hello, Ada!"');
+    await sim.getByRole('button', { name: `Complete 1-${greet.name}-TASK` }).click();
+    await sim.getByRole('button', { name: `Complete 3-${lookup.name}-TASK` }).click();
+    await page.locator('[data-testid="sim-status"][data-status="COMPLETED"]').waitFor();
+    await page.locator(`[data-testid="editor-node-3-${lookup.name}-TASK"][data-status="COMPLETED"]`).waitFor();
+    await expect(sim.getByTestId('sim-variable-greeting').textContent()).resolves.toContain('"Hello, Ada!"');
+
+    // The edge into the lookup says why it was taken.
+    await page.locator(`.svelte-flow__edge[aria-label="Edge 1 from 2-nop-NOP to 3-${lookup.name}-TASK"]`).focus();
+    await page.keyboard.press('Enter');
+    await expect(sim.getByTestId('edge-explanation').textContent()).resolves.toContain('holds');
+    await page.screenshot({ path: `${screenshots}editor-simulator.png` });
+
+    // Back in time, before the greeting came: the task runs again and the variable is not set.
+    const back = sim.getByRole('button', { name: 'Step back' });
+    while (!(await page.locator(`[data-testid="editor-node-1-${greet.name}-TASK"][data-status="RUNNING"]`).count())) await back.click();
+    await expect(sim.getByTestId('sim-variable-greeting').textContent()).resolves.toBe('greetingnull');
+
+    // Saved as a scenario it passes; an edit that skips the lookup makes it fail, and marks what changed.
+    await sim.getByRole('button', { name: 'Save scenario' }).click();
+    await page.locator('[data-testid="scenario-0"][data-passed="true"]').waitFor();
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const json = page.getByRole('textbox', { name: 'WfSpec JSON' });
+    const edited = (await json.inputValue()).replace('"Hello, Ada!"', '"Hello, Bob!"');
+    await json.fill(edited);
+    // The simulator panel is hidden behind the JSON panel, and still at work.
+    await page.locator('[data-testid="scenario-0"][data-passed="false"]').waitFor({ state: 'attached' });
+    await page.locator(`[data-testid="editor-node-3-${lookup.name}-TASK"][data-change="changed"]`).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('opens a WfSpec the SDK wrote, with every node type, and saves it unchanged', async () => {
     await client.putExternalEventDef({ name: `ed-cancel-${suffix}` });
     await client.putExternalEventDef({ name: `ed-approve-${suffix}` });

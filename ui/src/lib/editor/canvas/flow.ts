@@ -35,7 +35,20 @@ export function edgeRefOf(thread: string, id: string): EdgeRef | undefined {
 }
 
 /** A thread as Svelte Flow nodes, at their positions, with their problems and selection. */
-export function flowNodes(thread: ThreadSpec, positions: Positions, problems: readonly PlacedProblem[], selected: ReadonlySet<string>): EditorFlowNode[] {
+/** What a simulation adds to the drawing: node statuses, breakpoints, and nodes whose behaviour changed. */
+export interface SimulationMarks {
+  readonly statuses?: Readonly<Record<string, string>> | undefined;
+  readonly breakpoints?: ReadonlySet<string> | undefined;
+  readonly changed?: ReadonlySet<string> | undefined;
+}
+
+export function flowNodes(
+  thread: ThreadSpec,
+  positions: Positions,
+  problems: readonly PlacedProblem[],
+  selected: ReadonlySet<string>,
+  marks: SimulationMarks = {},
+): EditorFlowNode[] {
   return Object.entries(thread.nodes).map(([name, node]) => {
     const size = NODE_SIZE[node.type] ?? NODE_SIZE.TASK;
     return {
@@ -52,6 +65,9 @@ export function flowNodes(thread: ThreadSpec, positions: Positions, problems: re
         node,
         problems: problems.filter((p) => p.node === name && p.edge === undefined && p.severity === 'error').map((p) => p.message),
         warnings: problems.filter((p) => p.node === name && p.edge === undefined && p.severity === 'warning').map((p) => p.message),
+        ...(marks.statuses ? { status: marks.statuses[name] ?? 'PENDING' } : {}),
+        ...(marks.breakpoints?.has(name) ? { breakpoint: true } : {}),
+        ...(marks.changed?.has(name) ? { change: 'changed' as const } : {}),
       },
     };
   });

@@ -1,0 +1,29 @@
+import type { SimAnswer, SimRequest } from './protocol.ts';
+
+/** The page's end of the simulator worker: one request at a time, answered in order. */
+export class SimClient {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, (answer: SimAnswer) => void>();
+  #next = 0;
+
+  constructor() {
+    this.#worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
+    this.#worker.onmessage = (event: MessageEvent<{ id: number; answer: SimAnswer }>) => {
+      this.#waiting.get(event.data.id)?.(event.data.answer);
+      this.#waiting.delete(event.data.id);
+    };
+  }
+
+  ask(request: SimRequest): Promise<SimAnswer> {
+    const id = this.#next++;
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve);
+      // Svelte's state proxies cannot be cloned: send plain copies.
+      this.#worker.postMessage({ id, request: JSON.parse(JSON.stringify(request)) as SimRequest });
+    });
+  }
+
+  close(): void {
+    this.#worker.terminate();
+  }
+}

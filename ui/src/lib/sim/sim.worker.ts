@@ -1,0 +1,102 @@
+import { createSimulation, describeStep, recordScenario, replayScenario } from '@gallop/engine';
+import type { Simulation, SimulationResult, SimulationStep } from '@gallop/engine';
+import type { SimAnswer, SimRequest, SimView } from './protocol.ts';
+
+// The engine runs here, off the page's thread: a long runUntil never freezes the editor.
+const scope = self as unknown as { postMessage(message: unknown): void; onmessage: ((event: MessageEvent<{ id: number; request: SimRequest }>) => void) | null };
+
+/** Every simulation so far, the current last: undo is dropping one. */
+let simulations: Simulation[] = [];
+
+scope.onmessage = (event) => {
+  const { id, request } = event.data;
+  let answer: SimAnswer;
+  try {
+    answer = handle(request);
+  } catch (error) {
+    answer = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  scope.postMessage({ id, answer });
+};
+
+function current(): Simulation {
+  const sim = simulations[simulations.length - 1];
+  if (!sim) throw new Error('Start the simulation first.');
+  return sim;
+}
+
+function handle(request: SimRequest): SimAnswer {
+  switch (request.type) {
+    case 'start': {
+      const created = createSimulation({ wfSpec: request.spec, catalog: request.catalog, variables: request.variables });
+      if (!created.ok) return { ok: false, message: created.rejection.message };
+      simulations = [created.simulation];
+      return { ok: true, view: viewOf(created.simulation) };
+    }
+    case 'act':
+      return advanced(current().apply(request.step));
+    case 'undo':
+      if (simulations.length > 1) simulations.pop();
+      return { ok: true, view: viewOf(current()) };
+    case 'run': {
+      const result = current().runUntil({ mocks: request.mocks, breakpoints: request.breakpoints, advanceTimers: true });
+      simulations.push(result.simulation);
+      const stop = result.stop;
+      const note =
+        stop.kind === 'ENDED'
+          ? `The WfRun ended ${stop.status}.`
+          : stop.kind === 'BREAKPOINT'
+            ? `Stopped at the breakpoint on ${stop.node.nodeName}.`
+            : stop.kind === 'WAITING'
+              ? 'Stopped: what the WfRun waits for has no mock.'
+              : stop.kind === 'REFUSED'
+                ? `Stopped: ${stop.rejection.message}`
+                : 'Stopped after 1000 actions.';
+      return { ok: true, view: viewOf(result.simulation), note };
+    }
+    case 'stateAt':
+      return { ok: true, state: current().stateAt(request.eventIndex) };
+    case 'record':
+      return { ok: true, scenario: recordScenario(current(), { name: request.name }) };
+    case 'replay': {
+      const replay = replayScenario(request.spec, request.catalog, request.scenario);
+      if (request.load && replay.simulation) simulations = [replay.simulation];
+      const summary = {
+        passed: replay.passed,
+        mismatches: replay.mismatches,
+        stepErrors: replay.stepErrors,
+        status: replay.outcome?.status,
+        visited: replay.simulation?.visited() ?? [],
+      };
+      return { ok: true, replay: summary, ...(request.load && replay.simulation ? { view: viewOf(replay.simulation) } : {}) };
+    }
+  }
+}
+
+function advanced(result: SimulationResult): SimAnswer {
+  if (!result.ok) return { ok: false, message: result.rejection.message };
+  simulations.push(result.simulation);
+  return { ok: true, view: viewOf(result.simulation) };
+}
+
+function viewOf(sim: Simulation): SimView {
+  return {
+    status: sim.state.status,
+    now: sim.now,
+    startTime: sim.startTime,
+    pending: sim.pending(),
+    events: sim.events,
+    steps: sim.history.map((step: SimulationStep) => ({
+      label: labelOf(step, sim),
+      time: step.time,
+      firstEventIndex: step.firstEventIndex,
+      eventCount: step.events.length,
+    })),
+    actions: simulations.length - 1,
+  };
+}
+
+function labelOf(step: SimulationStep, sim: Simulation): string {
+  const action = step.actionIndex === undefined ? undefined : sim.actions[step.actionIndex];
+  return action ? describeStep(action) : step.command.type;
+}
