@@ -16,6 +16,7 @@ export default defineConfig({
       { resolve, test: { name: 'sdk', include: ['sdk/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       { resolve, test: { name: 'ui', include: ['ui/src/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       { resolve, test: { name: 'cli', include: ['cli/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      { resolve, test: { name: 'examples', include: ['examples/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       { resolve, test: { name: 'server', include: ['server/test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
       {
         resolve,

@@ -274,7 +274,8 @@ describe('the WfSpec editor', () => {
     await page.locator(`[data-testid="editor-node-3-${lookup.name}-TASK"][data-status="COMPLETED"]`).waitFor();
     await expect(sim.getByTestId('sim-variable-greeting').textContent()).resolves.toContain('"Hello, Ada!"');
 
-    // The edge into the lookup says why it was taken.
+    // Every conditional edge says whether it holds now; the selected one says why.
+    await page.locator('.svelte-flow__edge-label', { hasText: '"Hello, Ada!" ✓' }).waitFor();
     await page.locator(`.svelte-flow__edge[aria-label="Edge 1 from 2-nop-NOP to 3-${lookup.name}-TASK"]`).focus();
     await page.keyboard.press('Enter');
     await expect(sim.getByTestId('edge-explanation').textContent()).resolves.toContain('holds');

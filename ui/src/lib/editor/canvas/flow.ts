@@ -1,4 +1,5 @@
-import type { Node as SpecNode, ThreadSpec } from '@gallop/engine';
+import { explainCondition } from '@gallop/engine';
+import type { JsonValue, Node as SpecNode, ThreadSpec } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
 import { describeCondition, describeMutations } from '../../run-view/thread-graph.ts';
 import type { EdgeRef } from '../draft.ts';
@@ -40,6 +41,8 @@ export interface SimulationMarks {
   readonly statuses?: Readonly<Record<string, string>> | undefined;
   readonly breakpoints?: ReadonlySet<string> | undefined;
   readonly changed?: ReadonlySet<string> | undefined;
+  /** The variables of the moment shown: each edge's condition says whether it holds against them. */
+  readonly variables?: Readonly<Record<string, JsonValue>> | undefined;
 }
 
 export function flowNodes(
@@ -74,7 +77,7 @@ export function flowNodes(
 }
 
 /** A thread's edges, labelled with their conditions and mutations, and marked when the engine found a problem. */
-export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[], selected: ReadonlySet<string>): Edge[] {
+export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[], selected: ReadonlySet<string>, marks: SimulationMarks = {}): Edge[] {
   const edges: Edge[] = [];
   for (const [source, node] of Object.entries(thread.nodes)) {
     const outgoing = node.outgoingEdges ?? [];
@@ -83,7 +86,13 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
       const id = edgeId(source, i);
       const faulty = problems.some((p) => p.node === source && p.edge === i && p.severity === 'error');
       const warned = !faulty && problems.some((p) => p.node === source && p.edge === i);
-      const label = [outgoing.length > 1 ? `${i + 1}.` : '', edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '', describeMutations(edge.variableMutations ?? [])]
+      const verdict = edge.condition && marks.variables ? explainCondition(edge.condition, marks.variables) : undefined;
+      const label = [
+        outgoing.length > 1 ? `${i + 1}.` : '',
+        edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '',
+        verdict ? (verdict.holds === true ? '✓' : verdict.holds === false ? '✗' : '?') : '',
+        describeMutations(edge.variableMutations ?? []),
+      ]
         .filter(Boolean)
         .join(' ');
       edges.push({
@@ -95,6 +104,7 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
         markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
         class: faulty ? 'faulty' : warned ? 'warned' : '',
         ariaLabel: `Edge ${i + 1} from ${source} to ${edge.sinkNodeName}`,
+        ...(verdict ? { data: { verdict: verdict.text } } : {}),
         ...(label ? { label } : {}),
       });
     });
