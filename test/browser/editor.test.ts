@@ -320,6 +320,18 @@ describe('the WfSpec editor', () => {
     await page.getByRole('button', { name: 'Register' }).click();
     await page.getByRole('status').getByText(`Registered ${everyNode.name} version ${registered.majorVersion}.${registered.revision}.`).waitFor();
     expect((await client.wfSpec(everyNode.name))?.spec).toEqual(written);
+
+    // Handlers are reachable from what they guard: a node's failure handler, and the thread's interrupt.
+    const handler = `exn-handler-1-${greet.name}-TASK-FAILURE_TYPE_ERROR`;
+    await page.getByTestId(`editor-node-1-${greet.name}-TASK`).click();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await page.getByRole('button', { name: `Open thread ${handler}` }).click();
+    await page.getByRole('tab', { name: handler, selected: true }).waitFor();
+    await page.getByRole('tab', { name: /^entrypoint/ }).click();
+    const interrupts = page.getByRole('region', { name: 'Interrupts of entrypoint' });
+    await interrupts.getByText(`on ed-cancel-${suffix}`).waitFor();
+    await interrupts.getByRole('button', { name: `Open thread interrupt-ed-cancel-${suffix}` }).click();
+    await page.getByRole('tab', { name: `interrupt-ed-cancel-${suffix}`, selected: true }).waitFor();
     expect(browser.pageErrors).toEqual([]);
   });
 
