@@ -5,7 +5,7 @@ import { defineTask, TaskWorker, Workflow } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser } from '../support/browser.ts';
+import { buildUi, launchBrowser, unnamedRoles } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -131,6 +131,7 @@ describe('the WfSpec editor', () => {
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
     await page.getByRole('button', { name: 'Auto-layout' }).click();
     await page.screenshot({ path: `${screenshots}editor-quickstart.png` });
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
 
     const built = await editorJson(page);
     const nodes = built.threadSpecs.entrypoint?.nodes ?? {};
@@ -140,6 +141,16 @@ describe('the WfSpec editor', () => {
       '2-task-TASK': ['3-task-TASK'],
       '3-task-TASK': ['1-exit-EXIT'],
     });
+
+    // Simulated to completion before it is registered: mocks answer both tasks.
+    await page.getByRole('tab', { name: 'Simulate' }).click();
+    const sim = page.getByTestId('simulator');
+    await sim.getByRole('textbox', { name: 'Input name' }).fill('"Ada"');
+    await sim.getByRole('button', { name: 'Start simulation' }).click();
+    await sim.getByRole('textbox', { name: 'Mocks (JSON)' }).fill(JSON.stringify({ tasks: { [greet.name]: [{ output: 'Hello, Ada!' }, { output: 'Hello, again!' }] } }));
+    await sim.getByRole('button', { name: 'Run until done or a breakpoint' }).click();
+    await page.locator('[data-testid="sim-status"][data-status="COMPLETED"]').waitFor();
+    await page.locator('[data-testid="editor-node-3-task-TASK"][data-status="COMPLETED"]').waitFor();
 
     await page.getByRole('button', { name: 'Register' }).click();
     await page.getByRole('status').getByText(`Registered ${name} version 0.0.`).waitFor();

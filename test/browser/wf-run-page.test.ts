@@ -5,7 +5,7 @@ import { TaskWorker } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser } from '../support/browser.ts';
+import { buildUi, launchBrowser, unnamedRoles } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -50,18 +50,6 @@ const spec: WfSpec = {
 const nodeWithStatus = (page: Page, nodeName: string, status: string) =>
   page.locator(`[data-testid="node-${nodeName}"][data-status="${status}"]`);
 const wfRunStatus = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`);
-
-/** The roles on the page whose elements have no accessible name; graph nodes are `group`s. */
-async function unnamedRoles(page: Page): Promise<string[]> {
-  const roles = ['button', 'link', 'searchbox', 'combobox', 'group', 'figure', 'table'] as const;
-  const unnamed: string[] = [];
-  for (const role of roles) {
-    const all = await page.getByRole(role).count();
-    const named = await page.getByRole(role, { name: /\S/ }).count();
-    if (named !== all) unnamed.push(`${all - named} ${role}(s)`);
-  }
-  return unnamed;
-}
 
 describe('the WfRun page', () => {
   let server: ServerProcess;

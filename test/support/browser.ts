@@ -66,3 +66,15 @@ export function buildUi(): Promise<void> {
   built ??= promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: ui }).then(() => undefined);
   return built;
 }
+
+/** The roles on the page whose elements have no accessible name; graph nodes are `group`s. */
+export async function unnamedRoles(page: Page): Promise<string[]> {
+  const roles = ['button', 'link', 'searchbox', 'combobox', 'group', 'figure', 'table'] as const;
+  const unnamed: string[] = [];
+  for (const role of roles) {
+    const all = await page.getByRole(role).count();
+    const named = await page.getByRole(role, { name: /\S/ }).count();
+    if (named !== all) unnamed.push(`${all - named} ${role}(s)`);
+  }
+  return unnamed;
+}
