@@ -292,10 +292,15 @@ describe('the WfSpec editor', () => {
     await expect(sim.getByTestId('edge-explanation').textContent()).resolves.toContain('holds');
     await page.screenshot({ path: `${screenshots}editor-simulator.png` });
 
-    // Back in time, before the greeting came: the task runs again and the variable is not set.
-    const back = sim.getByRole('button', { name: 'Step back' });
-    while (!(await page.locator(`[data-testid="editor-node-1-${greet.name}-TASK"][data-status="RUNNING"]`).count())) await back.click();
-    await expect(sim.getByTestId('sim-variable-greeting').textContent()).resolves.toBe('greetingnull');
+    // Back in time, to before the greeting came: the task runs again and the variable is NULL.
+    const events = Number((await sim.getByTestId('sim-position').textContent())?.match(/of (\d+)/)?.[1]);
+    const greetRunning = page.locator(`[data-testid="editor-node-1-${greet.name}-TASK"][data-status="RUNNING"]`);
+    for (let at = events; at > 1 && (await greetRunning.count()) === 0; at--) {
+      await sim.getByRole('button', { name: 'Step back' }).click();
+      await sim.getByTestId('sim-position').getByText(`After event ${at - 1} of`).waitFor();
+    }
+    await greetRunning.waitFor();
+    await expect(sim.getByTestId('sim-variable-greeting').locator('td').nth(1).textContent()).resolves.toBe('null');
 
     // Saved as a scenario it passes; an edit that skips the lookup makes it fail, and marks what changed.
     await sim.getByRole('button', { name: 'Save scenario' }).click();
@@ -396,7 +401,19 @@ describe('the WfSpec editor', () => {
     const states = [await editorJson(page)];
     const kinds = ['Task', 'Nop', 'Sleep', 'Exit', 'Wait for event'];
     for (let i = 0; i < 20; i++) {
-      if (i % 4 === 3) {
+      if (i === 9) {
+        // A variable typed into the JSON panel.
+        const json = page.getByRole('textbox', { name: 'WfSpec JSON' });
+        await json.fill((await json.inputValue()).replace('"variableDefs": []', '"variableDefs": [{ "name": "fromJson", "type": "STR" }]'));
+        await page.getByRole('application', { name: 'WfSpec graph' }).click({ position: { x: 5, y: 5 } });
+      } else if (i === 14) {
+        // A node renamed in the inspector: its name and where it is drawn change together, one undo step.
+        await page.getByTestId('editor-node-2-task-TASK').click();
+        await page.getByRole('tab', { name: 'Inspector' }).click();
+        const field = page.getByRole('textbox', { name: 'Node name' });
+        await field.fill('2-renamed-TASK');
+        await field.press('Enter');
+      } else if (i % 4 === 3) {
         // Every fourth edit renames the WfSpec, a change that is not a node.
         const field = page.getByRole('textbox', { name: 'WfSpec name' });
         await field.fill(`undo-${i}`);

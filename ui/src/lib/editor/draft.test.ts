@@ -79,6 +79,11 @@ describe('draft operations', () => {
     expect(spec.threadSpecs.entrypoint?.nodes['2-greet-TASK']?.outgoingEdges).toBeUndefined();
   });
 
+  it('gives back the same draft when a delete names nothing of it, so that no undo step is recorded', () => {
+    const spec = quickstart();
+    expect(remove(spec, T, { nodes: ['no-such-node', '0-entrypoint-ENTRYPOINT'], edges: [{ thread: T, node: '2-greet-TASK', index: 7 }] })).toBe(spec);
+  });
+
   it('renames a node and the edges into it', () => {
     const spec = renameNode(quickstart(), { thread: T, node: '3-greet-TASK' }, '3-farewell-TASK');
     expect(spec.threadSpecs.entrypoint?.nodes['2-greet-TASK']?.outgoingEdges).toEqual([{ sinkNodeName: '3-farewell-TASK' }]);

@@ -216,6 +216,13 @@ export function moveEdge(spec: WfSpec, ref: EdgeRef, by: -1 | 1): WfSpec {
 export function remove(spec: WfSpec, thread: string, what: { nodes?: readonly string[]; edges?: readonly EdgeRef[] }): WfSpec {
   const gone = new Set(what.nodes ?? []);
   const cut = new Set((what.edges ?? []).map((e) => `${e.node}#${e.index}`));
+  const nodes = threadOf(spec, thread).nodes;
+  // Nothing of the draft named: the same draft, so that no undo step records a change that did not happen.
+  const touches = [...gone].some((n) => nodes[n] && nodes[n]?.type !== 'ENTRYPOINT') || [...cut].some((key) => {
+    const at = key.lastIndexOf('#');
+    return nodes[key.slice(0, at)]?.outgoingEdges?.[Number(key.slice(at + 1))] !== undefined;
+  });
+  if (!touches) return spec;
   return withNodes(spec, thread, (nodes) => {
     const kept: Record<string, Node> = {};
     for (const [name, node] of Object.entries(nodes)) {

@@ -126,13 +126,16 @@ export function describeCondition(condition: EdgeCondition): string {
   return `if ${describeSource(condition.left)} ${COMPARISONS[condition.comparator] ?? condition.comparator} ${describeSource(condition.right)}`;
 }
 
-function describeSource(source: MutationSource | VariableAssignment): string {
-  switch (source.type) {
+function describeSource(source: MutationSource | VariableAssignment | undefined): string {
+  // A draft typed into the editor's JSON panel may be half-written: describe what is there.
+  switch (source?.type) {
     case 'NODE_OUTPUT':
       return `output${source.jsonPath?.slice(1) ?? ''}`;
     case 'VARIABLE':
       return `${source.variableName}${source.jsonPath?.slice(1) ?? ''}`;
     case 'LITERAL':
-      return JSON.stringify(source.value);
+      return JSON.stringify(source.value) ?? '?';
+    default:
+      return '?';
   }
 }

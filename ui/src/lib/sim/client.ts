@@ -12,6 +12,13 @@ export class SimClient {
       this.#waiting.get(event.data.id)?.(event.data.answer);
       this.#waiting.delete(event.data.id);
     };
+    // A worker that cannot load or run answers nothing: every request waiting hears why instead of hanging.
+    const fail = (message: string) => {
+      for (const resolve of this.#waiting.values()) resolve({ ok: false, message });
+      this.#waiting.clear();
+    };
+    this.#worker.onerror = (event) => fail(`The simulator stopped: ${event.message || 'it could not start'}.`);
+    this.#worker.onmessageerror = () => fail('The simulator could not read a message.');
   }
 
   ask(request: SimRequest): Promise<SimAnswer> {

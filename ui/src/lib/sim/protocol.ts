@@ -5,7 +5,8 @@ export type SimRequest =
   | { readonly type: 'start'; readonly spec: WfSpec; readonly catalog: Catalog; readonly variables: Readonly<Record<string, JsonValue>> }
   | { readonly type: 'act'; readonly step: ScenarioStep }
   | { readonly type: 'undo' }
-  | { readonly type: 'run'; readonly mocks: Mocks; readonly breakpoints: readonly string[] }
+  /** `mocks` undefined: go on with what is left of the last run's mock lists. */
+  | { readonly type: 'run'; readonly mocks: Mocks | undefined; readonly breakpoints: readonly { readonly threadSpecName: string; readonly nodeName: string }[] }
   | { readonly type: 'stateAt'; readonly eventIndex: number }
   | { readonly type: 'record'; readonly name: string }
   | { readonly type: 'replay'; readonly spec: WfSpec; readonly catalog: Catalog; readonly scenario: Scenario; readonly load: boolean };

@@ -1,12 +1,20 @@
 import { createSimulation, describeStep, recordScenario, replayScenario } from '@gallop/engine';
-import type { Simulation, SimulationResult, SimulationStep } from '@gallop/engine';
+import type { Mocks, Simulation, SimulationResult, SimulationStep } from '@gallop/engine';
 import type { SimAnswer, SimRequest, SimView } from './protocol.ts';
 
 // The engine runs here, off the page's thread: a long runUntil never freezes the editor.
 const scope = self as unknown as { postMessage(message: unknown): void; onmessage: ((event: MessageEvent<{ id: number; request: SimRequest }>) => void) | null };
 
-/** Every simulation so far, the current last: undo is dropping one. */
+/** Every simulation so far, the current last: undo is dropping one. The oldest go past this many. */
+const KEEP = 500;
 let simulations: Simulation[] = [];
+/** What is left of the mock lists after the last run, for the next to go on with. */
+let leftMocks: Mocks = {};
+
+function push(sim: Simulation): void {
+  simulations.push(sim);
+  if (simulations.length > KEEP) simulations.splice(0, simulations.length - KEEP);
+}
 
 scope.onmessage = (event) => {
   const { id, request } = event.data;
@@ -31,6 +39,7 @@ function handle(request: SimRequest): SimAnswer {
       const created = createSimulation({ wfSpec: request.spec, catalog: request.catalog, variables: request.variables });
       if (!created.ok) return { ok: false, message: created.rejection.message };
       simulations = [created.simulation];
+      leftMocks = {};
       return { ok: true, view: viewOf(created.simulation) };
     }
     case 'act':
@@ -39,8 +48,9 @@ function handle(request: SimRequest): SimAnswer {
       if (simulations.length > 1) simulations.pop();
       return { ok: true, view: viewOf(current()) };
     case 'run': {
-      const result = current().runUntil({ mocks: request.mocks, breakpoints: request.breakpoints, advanceTimers: true });
-      simulations.push(result.simulation);
+      const result = current().runUntil({ mocks: request.mocks ?? leftMocks, breakpoints: request.breakpoints, advanceTimers: true });
+      leftMocks = result.mocks;
+      push(result.simulation);
       const stop = result.stop;
       const note =
         stop.kind === 'ENDED'
@@ -75,7 +85,7 @@ function handle(request: SimRequest): SimAnswer {
 
 function advanced(result: SimulationResult): SimAnswer {
   if (!result.ok) return { ok: false, message: result.rejection.message };
-  simulations.push(result.simulation);
+  push(result.simulation);
   return { ok: true, view: viewOf(result.simulation) };
 }
 
