@@ -260,6 +260,51 @@ describe('analyzeWfSpec', () => {
     });
   });
 
+  describe('WAIT_FOR_ENDLESS_THREAD', () => {
+    /** Starts `poller` and waits for it (with `strategy`); the poller waits for a flag nothing ever sets. */
+    const waitingOnPoller = (strategy?: string, flagSetter = false) =>
+      wf({
+        entrypoint: {
+          variableDefs: [{ name: 'child', type: 'INT' }, { name: 'ready', type: 'BOOL', defaultValue: false }],
+          nodes: {
+            [ENTRY]: entry('1-spawn-START_THREAD'),
+            '1-spawn-START_THREAD': { type: 'START_THREAD', threadSpecName: 'poller', outgoingEdges: [to('2-wait-WAIT_FOR_THREADS', { variableMutations: [set('child', 'ASSIGN', OUTPUT)] })] },
+            '2-wait-WAIT_FOR_THREADS': {
+              type: 'WAIT_FOR_THREADS',
+              threads: [v('child')],
+              ...(strategy ? { strategy } : {}),
+              outgoingEdges: [to('3-exit-EXIT', flagSetter ? { variableMutations: [set('ready', 'ASSIGN', lit(true))] } : {})],
+            },
+            '3-exit-EXIT': exit(),
+          },
+        },
+        poller: {
+          variableDefs: [],
+          nodes: {
+            [ENTRY]: entry('1-until-WAIT_FOR_CONDITION'),
+            '1-until-WAIT_FOR_CONDITION': { type: 'WAIT_FOR_CONDITION', condition: when(v('ready'), 'EQUALS', lit(true)), outgoingEdges: [to('2-exit-EXIT')] },
+            '2-exit-EXIT': exit(),
+          },
+        },
+      });
+
+    it('reports a wait for all of a child that can wait forever, and why', () => {
+      const found = findings(waitingOnPoller());
+      expect(codes(found)).toEqual(['WAIT_FOR_CONDITION_NEVER_CHANGES', 'WAIT_FOR_ENDLESS_THREAD']);
+      expect(found[1]).toMatchObject({
+        path: at('entrypoint', '2-wait-WAIT_FOR_THREADS'),
+        message: expect.stringContaining("waits for thread 'poller', which can run forever (WAIT_FOR_CONDITION_NEVER_CHANGES at '1-until-WAIT_FOR_CONDITION')"),
+      });
+      // The engine agrees: the WfRun stays RUNNING, with nothing left to do.
+      expect(runOnce(waitingOnPoller())).toEqual(['RUNNING', undefined]);
+    });
+
+    it('reports nothing when another child may end the wait, or something can set the flag', () => {
+      expect(codes(findings(waitingOnPoller('WAIT_FOR_ANY')))).toEqual(['WAIT_FOR_CONDITION_NEVER_CHANGES']);
+      expect(findings(waitingOnPoller(undefined, true))).toEqual([]);
+    });
+  });
+
   describe('WAIT_FOR_UNSTARTED_THREAD', () => {
     /** Starts `worker` only when `rush`, then waits for it either way; `child` holds its number. */
     const maybeStarted = ({ childDef = {}, otherwise = '3-wait-WAIT_FOR_THREADS', spawn = {} }: { childDef?: Draft; otherwise?: string; spawn?: Draft } = {}) =>

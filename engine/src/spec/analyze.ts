@@ -18,6 +18,8 @@ export type FindingCode =
   | 'WAIT_FOR_CONDITION_NEVER_CHANGES'
   /** A WAIT_FOR_THREADS on a thread-number variable that some path from the ENTRYPOINT leaves unassigned (NULL). */
   | 'WAIT_FOR_UNSTARTED_THREAD'
+  /** A WAIT_FOR_THREADS (waiting for all) on a child thread that can run forever: the wait can last forever too. */
+  | 'WAIT_FOR_ENDLESS_THREAD'
   /** An EXIT's business EXCEPTION that no failure handler catches on its way up: some thread that should not fails with it. */
   | 'UNHANDLED_FAILURE';
 
@@ -26,6 +28,7 @@ export const FINDING_CODES = [
   'LOOP_CONDITION_NEVER_CHANGES',
   'WAIT_FOR_CONDITION_NEVER_CHANGES',
   'WAIT_FOR_UNSTARTED_THREAD',
+  'WAIT_FOR_ENDLESS_THREAD',
   'UNHANDLED_FAILURE',
 ] as const satisfies readonly FindingCode[];
 
@@ -72,7 +75,48 @@ export function analyzeWfSpec(spec: WfSpec, catalog: Catalog): Finding[] {
       }
     }
   }
+  for (const endless of endlessWaits(model, findings)) report(endless.thread, endless.node, 'WAIT_FOR_ENDLESS_THREAD', endless.text);
   return findings;
+}
+
+const ENDLESS: ReadonlySet<FindingCode> = new Set(['LOOP_WITHOUT_EXIT', 'LOOP_CONDITION_NEVER_CHANGES', 'WAIT_FOR_CONDITION_NEVER_CHANGES']);
+
+/**
+ * The WAIT_FOR_THREADS nodes that wait for all of a child whose ThreadSpec can run forever (one of the findings
+ * above is in it), followed up: a thread stuck in such a wait can itself run forever for its own parent.
+ */
+function endlessWaits(model: Model, found: readonly Finding[]): { thread: string; node: string; text: string }[] {
+  const why = new Map<string, string>();
+  for (const f of found) {
+    const [, thread, , node] = f.path;
+    if (ENDLESS.has(f.code) && typeof thread === 'string' && !why.has(thread)) why.set(thread, `${f.code} at '${String(node)}'`);
+  }
+  const waits: { thread: string; node: string; text: string }[] = [];
+  const reported = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, reason] of [...why]) {
+      for (const use of model.uses.get(child) ?? []) {
+        if (use.kind !== 'CHILD') continue;
+        for (const [name, wait] of waitsFor(model, use)) {
+          const key = `${use.parent}/${name}`;
+          // WAIT_FOR_FIRST and WAIT_FOR_ANY may end with another child: only waiting for all is sure to hang.
+          if (reported.has(key) || (wait.strategy !== undefined && wait.strategy !== 'WAIT_FOR_ALL')) continue;
+          reported.add(key);
+          waits.push({
+            thread: use.parent,
+            node: name,
+            text: `WAIT_FOR_THREADS '${name}' waits for thread '${child}', which can run forever (${reason}): the wait can last forever too.`,
+          });
+          if (!why.has(use.parent)) {
+            why.set(use.parent, `WAIT_FOR_ENDLESS_THREAD at '${name}'`);
+            grew = true;
+          }
+        }
+      }
+    }
+  }
+  return waits;
 }
 
 // The model: each thread's nodes of known type and the edges the engine can take between them.
