@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TaskWorker, Workflow } from '@gallop/sdk';
+import type { GallopClient } from '@gallop/sdk';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildUi, launchBrowser, unnamedRoles } from '../support/browser.ts';
+import type { BrowserSession } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
+import type { ServerProcess } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+
+// Issue 7's actions on the WfRun page, each done through the UI against a real server and checked against what
+// the server then holds: events, stop and resume, rescue, user tasks, delete, and a refusal shown as typed.
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const suffix = Date.now().toString(36);
+const go = `act-go-${suffix}`;
+const form = `act-form-${suffix}`;
+const flaky = `act-flaky-${suffix}`;
+
+const statusIs = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`).waitFor();
+
+describe('actions on the WfRun page', () => {
+  let server: ServerProcess;
+  let client: GallopClient;
+  let browser: BrowserSession;
+  let worker: TaskWorker;
+  let failNext = true;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await buildUi();
+    server = await startServer({ databaseUrl: inject('databaseUrl') });
+    client = server.client();
+    browser = await launchBrowser({ viewport: { width: 1280, height: 1400 } });
+    await client.putExternalEventDef({ name: go });
+    await client.putUserTaskDef({
+      name: form,
+      fields: [
+        { name: 'approved', type: 'BOOL', displayName: 'Approved?', required: true },
+        { name: 'comment', type: 'STR', displayName: 'Comment' },
+      ],
+    });
+    await client.putTaskDef({ name: flaky, returnType: 'STR' });
+    // Fails the first attempt it is given, then succeeds: a WfRun that ends in ERROR and can be rescued.
+    worker = new TaskWorker({
+      client,
+      taskDefName: flaky,
+      pollWaitMs: 1_000,
+      fn: () => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('down for a moment');
+        }
+        return 'done';
+      },
+    });
+    void worker.start();
+  }, 240_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function open(wfSpec: Workflow, variables: Record<string, never> = {}): Promise<string> {
+    await wfSpec.register(client);
+    const run = await client.runWf({ wfSpecName: wfSpec.name, variables });
+    await browser.page.goto(`${server.url}/#/wf-runs/${run.id}`);
+    await browser.page.getByTestId('wf-run-id').waitFor();
+    return run.id;
+  }
+
+  it('sends an ExternalEvent the WfRun waits for', async () => {
+    const { page } = browser;
+    const id = await open(new Workflow(`act-event-${suffix}`, (wf) => {
+      const got = wf.declareJsonObj('got');
+      got.assign(wf.waitForEvent(go));
+    }));
+    await page.getByRole('combobox', { name: 'ExternalEventDef' }).selectOption(go);
+    await page.getByRole('textbox', { name: 'Event content (JSON)' }).fill('{"ok": true}');
+    await page.getByRole('button', { name: 'Send event' }).click();
+    await statusIs(page, 'COMPLETED');
+    expect((await client.wfRun(id))?.variables.find((v) => v.name === 'got')?.value).toEqual({ ok: true });
+  });
+
+  it('stops after a confirmation, resumes, and deletes after a confirmation', async () => {
+    const { page } = browser;
+    const id = await open(new Workflow(`act-stop-${suffix}`, (wf) => wf.sleepSeconds(3_600)));
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    // Nothing happens before the confirmation.
+    expect((await client.wfRun(id))?.status).toBe('RUNNING');
+    await page.getByRole('button', { name: 'Confirm stop' }).click();
+    await statusIs(page, 'HALTED');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await statusIs(page, 'RUNNING');
+    await page.screenshot({ path: `${screenshots}wf-run-actions.png`, fullPage: true });
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.waitForURL(/#\/wf-runs$/);
+    expect(await client.wfRun(id)).toBeNull();
+  });
+
+  it('rescues a thread that failed with an ERROR, and the WfRun goes on', async () => {
+    const { page } = browser;
+    const id = await open(new Workflow(`act-rescue-${suffix}`, (wf) => void wf.execute(flaky)));
+    await statusIs(page, 'ERROR');
+    await page.getByRole('button', { name: 'Rescue' }).click();
+    await statusIs(page, 'COMPLETED');
+    const attempts = (await client.wfRun(id))?.nodeRuns.flatMap((n) => n.taskRun?.attempts.map((a) => a.status) ?? []);
+    expect(attempts).toEqual(['TASK_FAILED', 'TASK_SUCCESS']);
+  });
+
+  it('completes a user task from the form its UserTaskDef gives, after showing the refusal of a form left empty', async () => {
+    const { page } = browser;
+    const id = await open(new Workflow(`act-task-${suffix}`, (wf) => {
+      const review = wf.declareJsonObj('review');
+      review.assign(wf.assignUserTask(form, { userGroup: 'finance' }));
+    }));
+    const task = page.getByRole('form', { name: new RegExp(`^User task ${form}`) });
+    await task.getByRole('button', { name: 'Complete' }).click();
+    // The server's typed refusal, shown as it came: the required field is missing.
+    await page.getByRole('alert').getByText(/ValidationError/).waitFor();
+    expect((await client.wfRun(id))?.status).toBe('RUNNING');
+
+    await task.getByRole('combobox', { name: 'Approved?' }).selectOption('true');
+    await task.getByRole('textbox', { name: 'Comment' }).fill('Fine by me');
+    await task.getByRole('textbox', { name: 'User id' }).fill('grace');
+    await task.getByRole('button', { name: 'Complete' }).click();
+    await statusIs(page, 'COMPLETED');
+    expect((await client.wfRun(id))?.variables.find((v) => v.name === 'review')?.value).toEqual({ approved: true, comment: 'Fine by me' });
+    await waitFor(async () => (await client.searchUserTaskRuns({ userId: 'grace', userTaskDefName: form })).items.length === 1, { what: 'the task to be grace’s' });
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
