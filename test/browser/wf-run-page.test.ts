@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { WfSpec } from '@gallop/engine';
+import { replay } from '@gallop/engine';
+import type { WfRunEvent, WfSpec } from '@gallop/engine';
 import { TaskWorker } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
@@ -116,6 +117,33 @@ describe('the WfRun page', () => {
     await expect(unnamedRoles(page)).resolves.toEqual([]);
     expect(browser.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('travels back in time: the moment chosen shows the node colours and variables a replay of that prefix gives', async () => {
+    const { page } = browser;
+    // The WfRun of the first test, completed: its page shows it now.
+    const [done] = (await client.searchWfRuns({ wfSpecName, status: 'COMPLETED' })).items;
+    if (!done) throw new Error('No completed WfRun to travel through.');
+    await page.goto(`${server.url}/#/wf-runs/${done.id}`);
+    await wfRunStatus(page, 'COMPLETED').waitFor();
+    const { wfRun } = await client.request<{ wfRun: { events: { seq: number; event: WfRunEvent }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { events { seq event } } }',
+      { id: done.id },
+    );
+    // The moment the task was scheduled: replayed here with the engine, and chosen on the page's timeline.
+    const moment = wfRun.events.findIndex((e) => e.event.type === 'TaskRunScheduled') + 1;
+    const then = replay(wfRun.events.slice(0, moment).map((e) => e.event));
+    expect(then?.threadRuns[0]?.variables.greeting ?? null).toBeNull();
+    await page.getByRole('slider', { name: 'Moment' }).fill(String(moment));
+    await page.getByTestId('moment').getByText(`after event ${moment} of ${wfRun.events.length}`).waitFor();
+    await nodeWithStatus(page, '1-greet-TASK', 'RUNNING').waitFor();
+    await nodeWithStatus(page, '2-exit-EXIT', 'PENDING').waitFor();
+    await expect(page.getByTestId('variable-greeting').textContent()).resolves.toContain(JSON.stringify(then?.threadRuns[0]?.variables.greeting ?? null));
+    await page.screenshot({ path: `${screenshots}wf-run-time-travel.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Back to now' }).click();
+    await nodeWithStatus(page, '1-greet-TASK', 'COMPLETED').waitFor();
+    await page.getByTestId('variable-greeting').getByText('"Hello, Ada!"').waitFor();
+  });
 
   it('lists the WfRun under its WfSpec, and the WfSpec with a link to its WfRuns', async () => {
     const { page } = browser;

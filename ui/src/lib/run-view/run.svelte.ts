@@ -47,12 +47,19 @@ export class RunView {
   events = $state.raw<readonly StoredEvent[]>([]);
   /** The seq of the last event folded; the subscription resumes after it. */
   seq = $state(0);
+  /**
+   * Time travel: how many events the page shows folded, or undefined for all of them (the WfRun as it is, live).
+   * Moving it back folds a prefix of the log with the same folds, so the moment shown is what a replay gives.
+   */
+  at = $state<number | undefined>(undefined);
+  /** The state, node statuses and NodeRun rows of the moment shown. */
+  shown: { state: WfRunState | undefined; nodeStatuses: NodeStatuses; nodeRuns: NodeRunRows } = $derived(this.#moment());
 
   spec: WfSpec | undefined = $derived(this.detail?.wfSpec.spec);
   entrypoint: ThreadSpec | undefined = $derived(this.spec?.threadSpecs[this.spec.entrypointThreadName]);
   // Depends on the spec only: live events recolour nodes but never lay the graph out again.
   graph: ThreadGraph | undefined = $derived(this.entrypoint && layoutThreadGraph(this.entrypoint));
-  variables: readonly VariableRow[] = $derived(this.#variableRows());
+  variables: readonly VariableRow[] = $derived(this.#variableRows(this.shown.state));
 
   #unsubscribe: (() => void) | undefined;
   #disposed = false;
@@ -122,9 +129,23 @@ export class RunView {
     );
   }
 
-  /** The colour of a node of the entrypoint thread: its latest NodeRun's status, or PENDING. */
+  /** The colour of a node of the entrypoint thread at the moment shown: its latest NodeRun's status, or PENDING. */
   statusOf(nodeName: string): NodeStatus {
-    return nodeStatusOf(this.nodeStatuses, 0, nodeName);
+    return nodeStatusOf(this.shown.nodeStatuses, 0, nodeName);
+  }
+
+  #moment(): { state: WfRunState | undefined; nodeStatuses: NodeStatuses; nodeRuns: NodeRunRows } {
+    const { at, events } = this;
+    if (at === undefined || at >= events.length) return { state: this.state, nodeStatuses: this.nodeStatuses, nodeRuns: this.nodeRuns };
+    let state: WfRunState | undefined;
+    let nodeStatuses = EMPTY_NODE_STATUSES;
+    let nodeRuns = EMPTY_NODE_RUN_ROWS;
+    for (const stored of events.slice(0, at)) {
+      state = evolve(state, stored.event);
+      nodeStatuses = foldNodeStatuses(nodeStatuses, stored.event);
+      nodeRuns = foldNodeRunRows(nodeRuns, stored.event);
+    }
+    return { state, nodeStatuses, nodeRuns };
   }
 
   dispose(): void {
@@ -171,8 +192,8 @@ export class RunView {
     this.liveError = error;
   }
 
-  #variableRows(): VariableRow[] {
-    const { state, spec } = this;
+  #variableRows(state: WfRunState | undefined): VariableRow[] {
+    const { spec } = this;
     if (!state || !spec) return [];
     return state.threadRuns.flatMap((thread) => {
       const defs = spec.threadSpecs[thread.threadSpecName]?.variableDefs ?? [];
