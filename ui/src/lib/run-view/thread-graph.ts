@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import type { Comparator, EdgeCondition, MutationSource, NodeType, ThreadSpec, VariableAssignment, VariableMutation } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
+import { NODE_SIZE } from '../editor/layout.ts';
 
 /** What a graph node carries; its status lives apart, so a status change never re-lays out the graph. */
 export interface WfNodeData extends Record<string, unknown> {
@@ -19,22 +20,7 @@ export interface ThreadGraph {
   readonly edges: Edge[];
 }
 
-const SIZE: Record<NodeType, { width: number; height: number }> = {
-  ENTRYPOINT: { width: 168, height: 44 },
-  TASK: { width: 232, height: 68 },
-  EXIT: { width: 168, height: 44 },
-  NOP: { width: 96, height: 36 },
-  START_THREAD: { width: 200, height: 44 },
-  WAIT_FOR_THREADS: { width: 200, height: 44 },
-  SLEEP: { width: 168, height: 44 },
-  EXTERNAL_EVENT: { width: 200, height: 44 },
-  START_MULTIPLE_THREADS: { width: 220, height: 44 },
-  WAIT_FOR_CONDITION: { width: 200, height: 44 },
-  THROW_EVENT: { width: 200, height: 44 },
-  RUN_CHILD_WF: { width: 200, height: 44 },
-  WAIT_FOR_CHILD_WF: { width: 220, height: 44 },
-  USER_TASK: { width: 232, height: 68 },
-};
+
 
 /**
  * Lays out one ThreadSpec with dagre (synchronously): nodes from `threadSpec.nodes`, one edge per outgoing
@@ -46,7 +32,7 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
   g.setDefaultEdgeLabel(() => ({}));
 
   const entries = Object.entries(threadSpec.nodes);
-  for (const [name, node] of entries) g.setNode(name, { ...SIZE[node.type] });
+  for (const [name, node] of entries) g.setNode(name, { ...NODE_SIZE[node.type] });
 
   const edges: Edge[] = [];
   for (const [source, node] of entries) {
