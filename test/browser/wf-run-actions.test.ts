@@ -114,6 +114,20 @@ describe('actions on the WfRun page', () => {
     expect(attempts).toEqual(['TASK_FAILED', 'TASK_SUCCESS']);
   });
 
+  it('draws each ThreadRun of the WfRun on its own tab, coloured by its own NodeRuns', async () => {
+    const { page } = browser;
+    await open(new Workflow(`act-threads-${suffix}`, (wf) => {
+      const side = wf.spawnThread('side', (t) => t.sleepSeconds(3_600));
+      wf.waitForThreads(side);
+    }));
+    await page.locator('[data-testid="node-2-threads-WAIT_FOR_THREADS"][data-status="RUNNING"]').waitFor();
+    await page.getByRole('tab', { name: /^1 side/ }).click();
+    await page.getByRole('figure', { name: /Graph of ThreadRun 1 \(side\)/ }).waitFor();
+    await page.locator('[data-testid="node-1-sleep-SLEEP"][data-status="RUNNING"]').waitFor();
+    await page.getByRole('tab', { name: /^0 entrypoint/ }).click();
+    await page.locator('[data-testid="node-2-threads-WAIT_FOR_THREADS"][data-status="RUNNING"]').waitFor();
+  });
+
   it('completes a user task from the form its UserTaskDef gives, after showing the refusal of a form left empty', async () => {
     const { page } = browser;
     const id = await open(new Workflow(`act-task-${suffix}`, (wf) => {

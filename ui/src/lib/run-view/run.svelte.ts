@@ -57,8 +57,17 @@ export class RunView {
 
   spec: WfSpec | undefined = $derived(this.detail?.wfSpec.spec);
   entrypoint: ThreadSpec | undefined = $derived(this.spec?.threadSpecs[this.spec.entrypointThreadName]);
-  // Depends on the spec only: live events recolour nodes but never lay the graph out again.
-  graph: ThreadGraph | undefined = $derived(this.entrypoint && layoutThreadGraph(this.entrypoint));
+  /** The ThreadRun whose graph the page draws: 0, the entrypoint thread, unless one is chosen. */
+  thread = $state(0);
+  /** The ThreadSpec of the ThreadRun drawn. */
+  threadSpecName: string | undefined = $derived(
+    this.shown.state?.threadRuns.find((t) => t.number === this.thread)?.threadSpecName ?? this.spec?.entrypointThreadName,
+  );
+  // Depends on the spec and the thread chosen only: live events recolour nodes but never lay the graph out again.
+  graph: ThreadGraph | undefined = $derived.by(() => {
+    const spec = this.threadSpecName ? this.spec?.threadSpecs[this.threadSpecName] : undefined;
+    return spec && layoutThreadGraph(spec);
+  });
   variables: readonly VariableRow[] = $derived(this.#variableRows(this.shown.state));
 
   #unsubscribe: (() => void) | undefined;
@@ -129,9 +138,9 @@ export class RunView {
     );
   }
 
-  /** The colour of a node of the entrypoint thread at the moment shown: its latest NodeRun's status, or PENDING. */
+  /** The colour of a node of the ThreadRun drawn, at the moment shown: its latest NodeRun's status, or PENDING. */
   statusOf(nodeName: string): NodeStatus {
-    return nodeStatusOf(this.shown.nodeStatuses, 0, nodeName);
+    return nodeStatusOf(this.shown.nodeStatuses, this.thread, nodeName);
   }
 
   #moment(): { state: WfRunState | undefined; nodeStatuses: NodeStatuses; nodeRuns: NodeRunRows } {
