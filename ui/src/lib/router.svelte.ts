@@ -18,6 +18,12 @@ class HashRouter {
     window.location.hash = href(path, query);
   }
 
+  /** Changes the route in place, with no history entry: for state a page mirrors in its URL as it changes. */
+  replace(path: string, query?: Record<string, string | undefined>): void {
+    window.history.replaceState(window.history.state, '', href(path, query));
+    this.#read();
+  }
+
   #read(): void {
     const raw = window.location.hash.replace(/^#/, '');
     const at = raw.indexOf('?');

@@ -58,3 +58,12 @@ export const WF_RUN = `query WfRun($id: ID!) {
 export const WF_RUN_EVENTS = `subscription WfRunEvents($id: ID!, $afterSeq: Int) {
   wfRunEvents(id: $id, afterSeq: $afterSeq) { seq event }
 }`;
+
+/** When workers claimed a TaskRun's finished attempts: the one thing about them the event log does not hold. */
+export interface TaskRunTimes {
+  readonly attempts: readonly { readonly attempt: number; readonly startTime: string | null }[];
+}
+
+export const TASK_RUN_TIMES = `query TaskRunTimes($id: ID!) {
+  taskRun(id: $id) { attempts { attempt startTime } }
+}`;

@@ -35,6 +35,45 @@ export interface NodeRunRow {
   readonly output?: JsonValue | undefined;
   readonly failure?: Failure | undefined;
   readonly taskRun?: TaskRunRow | undefined;
+  /** An EXTERNAL_EVENT NodeRun's event, once it took one. */
+  readonly externalEvent?: ReceivedEvent | undefined;
+  /** A USER_TASK NodeRun's UserTaskRun with its history. */
+  readonly userTask?: UserTaskRow | undefined;
+  /** The child WfRun a RUN_CHILD_WF NodeRun started or a WAIT_FOR_CHILD_WF NodeRun waits for. */
+  readonly childWfRunId?: string | undefined;
+  /** ThreadRuns this NodeRun started (START_THREAD, START_MULTIPLE_THREADS) or ran as failure handlers. */
+  readonly threads?: readonly number[] | undefined;
+  /** The timer of a SLEEP, or of an EXTERNAL_EVENT's timeout: epoch ms when it fires. */
+  readonly wakeAt?: number | undefined;
+  /** What a THROW_EVENT NodeRun threw. */
+  readonly thrown?: { readonly workflowEventDefName: string; readonly content: JsonValue } | undefined;
+}
+
+/** An ExternalEvent as the WfRun received it. */
+export interface ReceivedEvent {
+  readonly guid: string;
+  readonly externalEventDefName: string;
+  readonly content: JsonValue;
+  readonly time: number;
+}
+
+/** One change in a UserTaskRun's life, as its events tell it. */
+export interface UserTaskChange {
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED';
+  readonly time: number;
+  readonly userId?: string | undefined;
+  readonly userGroup?: string | undefined;
+  /** ASSIGN, ACTION or COMPLETE for ASSIGNED; CANCEL, ACTION, THREAD_HALTED or NODE_FAILED for CANCELLED. */
+  readonly cause?: string | undefined;
+  readonly results?: Readonly<Record<string, JsonValue>> | undefined;
+}
+
+export interface UserTaskRow {
+  readonly userTaskGuid: string;
+  readonly userTaskDefName: string;
+  readonly userTaskDefVersion: number;
+  readonly notes?: string | undefined;
+  readonly history: readonly UserTaskChange[];
 }
 
 /** Every NodeRun in the order they started, with lookups the fold needs. */
@@ -44,9 +83,11 @@ export interface NodeRunRows {
   readonly index: Readonly<Record<string, number>>;
   /** Row key by taskGuid: attempt events name the TaskRun, not the NodeRun. */
   readonly taskRunAt: Readonly<Record<string, string>>;
+  /** ExternalEvents received, by guid: a claim names only the guid. */
+  readonly received: Readonly<Record<string, ReceivedEvent>>;
 }
 
-export const EMPTY_NODE_RUN_ROWS: NodeRunRows = { rows: [], index: {}, taskRunAt: {} };
+export const EMPTY_NODE_RUN_ROWS: NodeRunRows = { rows: [], index: {}, taskRunAt: {}, received: {} };
 
 /**
  * Folds one WfRun event into the NodeRun history and returns the new value; the old one is left untouched.
@@ -109,6 +150,55 @@ export function foldNodeRunRows(history: NodeRunRows, event: WfRunEvent): NodeRu
         workerId: event.workerId,
         logOutput: event.logOutput,
       }));
+    case 'ExternalEventReceived':
+      return {
+        ...history,
+        received: { ...history.received, [event.guid]: { guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, time: event.time } },
+      };
+    case 'ExternalEventClaimed':
+      return updateRow(history, `${event.threadRunNumber}/${event.position}`, (row) => ({ ...row, externalEvent: history.received[event.guid] }));
+    case 'TimerSet': {
+      const { purpose } = event;
+      if (purpose.type !== 'SLEEP' && purpose.type !== 'EXTERNAL_EVENT_TIMEOUT') return history;
+      return updateRow(history, `${purpose.threadRunNumber}/${purpose.position}`, (row) => ({ ...row, wakeAt: event.fireAt }));
+    }
+    case 'WorkflowEventThrown':
+      return updateRow(history, `${event.threadRunNumber}/${event.position}`, (row) => ({
+        ...row,
+        thrown: { workflowEventDefName: event.workflowEventDefName, content: event.content },
+      }));
+    case 'ChildWfRunRequested':
+    case 'ChildWfRunAwaited':
+      return updateRow(history, `${event.threadRunNumber}/${event.position}`, (row) => ({ ...row, childWfRunId: event.childWfRunId }));
+    case 'ChildFailureHandlerStarted':
+      return addThread(history, `${event.threadRunNumber}/${event.position}`, event.handlerThreadRunNumber);
+    case 'ThreadRunStarted': {
+      // A thread started by a running START_THREAD / START_MULTIPLE_THREADS NodeRun of its parent belongs to it.
+      const kind = event.kind ?? (event.threadRunNumber === 0 ? 'ENTRYPOINT' : 'CHILD');
+      if (kind !== 'CHILD' || event.parentThreadRunNumber === undefined) return history;
+      const parent = event.parentThreadRunNumber;
+      const spawner = history.rows.findLast(
+        (r) => r.threadRunNumber === parent && r.status === 'RUNNING' && (r.nodeType === 'START_THREAD' || r.nodeType === 'START_MULTIPLE_THREADS'),
+      );
+      return spawner ? addThread(history, spawner.key, event.threadRunNumber) : history;
+    }
+    case 'UserTaskRunCreated':
+      return updateRow(history, `${event.threadRunNumber}/${event.position}`, (row) => ({
+        ...row,
+        userTask: {
+          userTaskGuid: event.userTaskGuid,
+          userTaskDefName: event.userTaskDefName,
+          userTaskDefVersion: event.userTaskDefVersion,
+          notes: event.notes,
+          history: [{ type: 'CREATED', time: event.time, userId: event.userId, userGroup: event.userGroup }],
+        },
+      }));
+    case 'UserTaskRunAssigned':
+      return addUserTaskChange(history, event, { type: 'ASSIGNED', time: event.time, userId: event.userId, userGroup: event.userGroup, cause: event.cause });
+    case 'UserTaskRunCompleted':
+      return addUserTaskChange(history, event, { type: 'COMPLETED', time: event.time, userId: event.userId, results: event.results });
+    case 'UserTaskRunCancelled':
+      return addUserTaskChange(history, event, { type: 'CANCELLED', time: event.time, cause: event.cause });
     case 'NodeRunCompleted':
       return updateRow(history, `${event.threadRunNumber}/${event.position}`, (row) => ({
         ...row,
@@ -126,6 +216,20 @@ export function foldNodeRunRows(history: NodeRunRows, event: WfRunEvent): NodeRu
     default:
       return history;
   }
+}
+
+function addThread(history: NodeRunRows, key: string, threadRunNumber: number): NodeRunRows {
+  return updateRow(history, key, (row) => ({ ...row, threads: [...(row.threads ?? []), threadRunNumber] }));
+}
+
+function addUserTaskChange(
+  history: NodeRunRows,
+  at: { readonly threadRunNumber: number; readonly position: number },
+  change: UserTaskChange,
+): NodeRunRows {
+  return updateRow(history, `${at.threadRunNumber}/${at.position}`, (row) =>
+    row.userTask ? { ...row, userTask: { ...row.userTask, history: [...row.userTask.history, change] } } : row,
+  );
 }
 
 function updateRow(history: NodeRunRows, key: string, change: (row: NodeRunRow) => NodeRunRow): NodeRunRows {

@@ -4,7 +4,7 @@ import { client } from '../api/client.ts';
 import { WF_RUN, WF_RUN_EVENTS } from '../api/queries.ts';
 import type { StoredEvent, WfRunDetail } from '../api/queries.ts';
 import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows } from './node-run-rows.ts';
-import type { NodeRunRows } from './node-run-rows.ts';
+import type { NodeRunRow, NodeRunRows } from './node-run-rows.ts';
 import { EMPTY_NODE_STATUSES, foldNodeStatuses, nodeStatusOf } from './node-statuses.ts';
 import type { NodeStatus, NodeStatuses } from './node-statuses.ts';
 import { layoutThreadGraph } from './thread-graph.ts';
@@ -69,6 +69,15 @@ export class RunView {
     return spec && layoutThreadGraph(spec);
   });
   variables: readonly VariableRow[] = $derived(this.#variableRows(this.shown.state));
+  /** The values the drawn ThreadRun sees at the moment shown: its own over its ancestors', as the engine reads them. */
+  scope: Readonly<Record<string, JsonValue>> = $derived(scopeOf(this.shown.state, this.thread));
+  /** The NodeRun whose details are open, by row key (`thread/position`). */
+  selected = $state<string | undefined>(undefined);
+  /** That NodeRun as it was at the moment shown; undefined before it started. */
+  selectedRow: NodeRunRow | undefined = $derived.by(() => {
+    const at = this.selected === undefined ? undefined : this.shown.nodeRuns.index[this.selected];
+    return at === undefined ? undefined : this.shown.nodeRuns.rows[at];
+  });
 
   #unsubscribe: (() => void) | undefined;
   #disposed = false;
@@ -136,6 +145,12 @@ export class RunView {
         },
       },
     );
+  }
+
+  /** Opens the latest NodeRun of a node of the drawn ThreadRun at the moment shown, if it has run. */
+  selectNode(nodeName: string): void {
+    const row = this.shown.nodeRuns.rows.findLast((r) => r.threadRunNumber === this.thread && r.nodeName === nodeName);
+    if (row) this.selected = row.key;
   }
 
   /** The colour of a node of the ThreadRun drawn, at the moment shown: its latest NodeRun's status, or PENDING. */
@@ -216,4 +231,19 @@ export class RunView {
         .map(([name, value]) => ({ threadRunNumber: thread.number, name, type: defs[order(name)]?.type, value }));
     });
   }
+}
+
+/** A ThreadRun's variables over those of its ancestors: a child thread reads its parents' variables by name. */
+export function scopeOf(state: WfRunState | undefined, threadRunNumber: number): Record<string, JsonValue> {
+  const chain: Record<string, JsonValue>[] = [];
+  const seen = new Set<number>();
+  let number: number | undefined = threadRunNumber;
+  while (number !== undefined && !seen.has(number)) {
+    seen.add(number);
+    const thread = state?.threadRuns.find((t) => t.number === number);
+    if (!thread) break;
+    chain.unshift(thread.variables as Record<string, JsonValue>);
+    number = thread.parentThreadRunNumber;
+  }
+  return Object.assign({}, ...chain);
 }

@@ -14,13 +14,16 @@ export interface WfNodeData extends Record<string, unknown> {
 
 export type WfFlowNode = Node<WfNodeData, 'wfNode'>;
 
+/** What an edge carries: its condition, so the page can say whether it holds for the variables shown. */
+export interface WfEdgeData extends Record<string, unknown> {
+  readonly condition?: EdgeCondition | undefined;
+}
+
 /** A ThreadSpec as Svelte Flow nodes and edges, positioned top to bottom. */
 export interface ThreadGraph {
   readonly nodes: WfFlowNode[];
-  readonly edges: Edge[];
+  readonly edges: Edge<WfEdgeData>[];
 }
-
-
 
 /**
  * Lays out one ThreadSpec with dagre (synchronously): nodes from `threadSpec.nodes`, one edge per outgoing
@@ -34,7 +37,7 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
   const entries = Object.entries(threadSpec.nodes);
   for (const [name, node] of entries) g.setNode(name, { ...NODE_SIZE[node.type] });
 
-  const edges: Edge[] = [];
+  const edges: Edge<WfEdgeData>[] = [];
   for (const [source, node] of entries) {
     (node.outgoingEdges ?? []).forEach((edge, i) => {
       if (!threadSpec.nodes[edge.sinkNodeName]) return; // a broken spec still draws what it can
@@ -49,6 +52,8 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
         target: edge.sinkNodeName,
         type: 'smoothstep',
         markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
+        ariaLabel: `Edge from ${source} to ${edge.sinkNodeName}`,
+        data: { condition: edge.condition },
         ...(label ? { label } : {}),
       });
     });

@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TaskWorker, Workflow } from '@gallop/sdk';
+import type { GallopClient } from '@gallop/sdk';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildUi, launchBrowser } from '../support/browser.ts';
+import type { BrowserSession } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
+import type { ServerProcess } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+
+// Issue 7: a NodeRun's details (TaskRun attempts with their logs, the ExternalEvent taken, the UserTaskRun's
+// history, the child WfRun as a link) and the edges' conditions with why they hold, as a real WfRun makes them.
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const suffix = Date.now().toString(36);
+const charge = `nd-charge-${suffix}`;
+const approved = `nd-approved-${suffix}`;
+const review = `nd-review-${suffix}`;
+const childName = `nd-child-${suffix}`;
+
+const nodeOf = (page: Page, type: string) => page.locator(`[data-testid^="node-"][data-testid$="-${type}"]`).first();
+const statusIs = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`).waitFor();
+
+describe('NodeRun details and edge conditions on the WfRun page', () => {
+  let server: ServerProcess;
+  let client: GallopClient;
+  let browser: BrowserSession;
+  let worker: TaskWorker;
+  const failed = new Set<string>();
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await buildUi();
+    server = await startServer({ databaseUrl: inject('databaseUrl') });
+    client = server.client();
+    browser = await launchBrowser({ viewport: { width: 1280, height: 1600 } });
+    await client.putTaskDef({ name: charge, inputVars: [{ name: 'amount', type: 'INT' }], returnType: 'STR' });
+    await client.putExternalEventDef({ name: approved });
+    await client.putUserTaskDef({ name: review, fields: [{ name: 'ok', type: 'BOOL', required: true }] });
+    await new Workflow(childName, (wf) => void wf.declareStr('note')).register(client);
+    // The first attempt of each WfRun fails after a log line; the retry logs again and succeeds.
+    worker = new TaskWorker({
+      client,
+      taskDefName: charge,
+      pollWaitMs: 1_000,
+      fn: (input, ctx) => {
+        ctx.log('charging', input.amount);
+        if (!failed.has(ctx.wfRunId)) {
+          failed.add(ctx.wfRunId);
+          throw new Error('card network down');
+        }
+        return `receipt-${String(input.amount)}`;
+      },
+    });
+    void worker.start();
+  }, 240_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows each kind of NodeRun with what happened in it, and a deep link reopens it', async () => {
+    const { page } = browser;
+    const wfSpec = new Workflow(`nd-flow-${suffix}`, (wf) => {
+      const amount = wf.declareInt('amount').required();
+      wf.execute(charge, amount).withRetries(1);
+      wf.doIf(wf.condition(amount, 'GREATER_THAN', 100), (t) => void t.waitForEvent(approved));
+      wf.assignUserTask(review, { userGroup: 'finance' });
+      wf.waitForChildWf(wf.runWf(childName, { note: 'from parent' }));
+    });
+    await wfSpec.register(client);
+    const run = await client.runWf({ wfSpecName: wfSpec.name, variables: { amount: 150 } });
+    await page.goto(`${server.url}/#/wf-runs/${run.id}`);
+
+    // The condition is read with the WfRun's own variables: 150 > 100 holds, so the WfRun waits for the event.
+    await page.locator('[data-testid$="-EXTERNAL_EVENT"][data-status="RUNNING"]').waitFor();
+    const conditions = page.getByRole('list', { name: 'Edge conditions at this moment' });
+    await conditions.getByText('amount (150) > 100: holds').waitFor();
+
+    // The task node, clicked in the graph: both attempts, the failure, the output and each attempt's log.
+    await nodeOf(page, 'TASK').click();
+    const details = page.getByTestId('node-run-details');
+    await details.getByTestId('node-run-status').and(page.locator('[data-status="COMPLETED"]')).waitFor();
+    const attempts = details.getByRole('list', { name: 'Attempts' }).getByRole('listitem');
+    expect(await attempts.count()).toBe(2);
+    await expect.poll(() => attempts.nth(0).innerText()).toContain('card network down');
+    expect(await details.getByRole('log', { name: 'Log of attempt 1' }).innerText()).toBe('charging 150');
+    expect(await details.getByRole('log', { name: 'Log of attempt 2' }).innerText()).toBe('charging 150');
+    expect(await details.getByTestId('attempt-output-1').innerText()).toBe('"receipt-150"');
+    expect(page.url()).toMatch(/node=0%2F1|node=0\/1/);
+
+    // The ExternalEvent the node took, with its content.
+    await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: approved, content: { by: 'ops' } });
+    await page.locator('[data-testid$="-USER_TASK"][data-status="RUNNING"]').waitFor();
+    await nodeOf(page, 'EXTERNAL_EVENT').click();
+    expect(JSON.parse(await details.getByTestId('external-event-content').innerText())).toEqual({ by: 'ops' });
+
+    // The UserTaskRun's history as its events tell it.
+    const [task] = (await client.searchUserTaskRuns({ userTaskDefName: review })).items;
+    expect(task).toBeDefined();
+    await client.assignUserTaskRun({ wfRunId: run.id, userTaskGuid: task!.userTaskGuid, userId: 'ada' });
+    await client.completeUserTaskRun({ wfRunId: run.id, userTaskGuid: task!.userTaskGuid, userId: 'ada', results: { ok: true } });
+    await statusIs(page, 'COMPLETED');
+    await nodeOf(page, 'USER_TASK').click();
+    const history = details.getByRole('list', { name: 'History of the UserTaskRun' }).getByRole('listitem');
+    await expect.poll(() => history.allInnerTexts()).toHaveLength(3);
+    const lines = await history.allInnerTexts();
+    expect(lines[0]).toMatch(/created in finance/);
+    expect(lines[1]).toMatch(/assigned to ada.*\(assign\)/);
+    expect(lines[2]).toMatch(/completed by ada/);
+
+    // The child WfRun, as a link that opens its page.
+    await nodeOf(page, 'RUN_CHILD_WF').click();
+    const child = details.getByTestId('child-wf-run');
+    const childId = await child.innerText();
+    expect((await client.wfRun(childId))?.wfSpecName).toBe(childName);
+    await page.screenshot({ path: `${screenshots}node-run-details.png`, fullPage: true });
+
+    // A reload of the URL reopens the same NodeRun.
+    await page.reload();
+    await page.getByTestId('node-run-details').getByText('Child WfRun').waitFor();
+    await child.click();
+    await page.getByTestId('wf-run-id').getByText(childId).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('shows a NodeRun as it was at the moment the timeline shows, and the conditions of that moment', async () => {
+    const { page } = browser;
+    const wfSpec = new Workflow(`nd-moment-${suffix}`, (wf) => {
+      const amount = wf.declareInt('amount').required();
+      wf.execute(charge, amount).withRetries(1);
+      wf.doIf(wf.condition(amount, 'GREATER_THAN', 100), (t) => void t.waitForEvent(approved));
+    });
+    await wfSpec.register(client);
+    const run = await client.runWf({ wfSpecName: wfSpec.name, variables: { amount: 40 } });
+    await waitFor(async () => (await client.wfRun(run.id))?.status === 'COMPLETED', { what: 'the WfRun to complete' });
+    const { wfRun } = await client.request<{ wfRun: { events: { event: { type: string } }[] } }>('query($id: ID!) { wfRun(id: $id) { events { event } } }', { id: run.id });
+    const firstFailure = wfRun.events.findIndex((e) => e.event.type === 'TaskAttemptFailed');
+    expect(firstFailure).toBeGreaterThan(0);
+
+    await page.goto(`${server.url}/#/wf-runs/${run.id}?node=0%2F1&at=${firstFailure + 1}`);
+    const details = page.getByTestId('node-run-details');
+    // At that moment only the first attempt has ended, and 40 > 100 does not hold.
+    await details.getByText('card network down').waitFor();
+    expect(await details.getByTestId('attempt-output-1').count()).toBe(0);
+    await page.getByRole('list', { name: 'Edge conditions at this moment' }).getByText('amount (40) > 100: does not hold').waitFor();
+    await page.getByRole('button', { name: 'Back to now' }).click();
+    await details.getByTestId('attempt-output-1').waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
