@@ -110,6 +110,13 @@ describe('searching TaskRuns and ExternalEvents', () => {
     expect([...first.items, ...rest.items].map((n) => n.wfRunId).sort()).toEqual(runs.map((r) => r.id).sort());
     expect(Date.parse(first.items[0]?.scheduledAt ?? '')).toBeGreaterThanOrEqual(Date.parse(rest.items[0]?.scheduledAt ?? ''));
     expect(rest.hasNextPage).toBe(false);
+
+    // The TaskDef's load, for one TaskDef and within a list of them (counted once per request).
+    const load = `query($name: String!) { taskDef(name: $name) { queueDepth runningCount } taskDefs(first: 500) { edges { node { name queueDepth runningCount } } } }`;
+    type Load = { queueDepth: number; runningCount: number };
+    const answer = await client.request<{ taskDef: Load; taskDefs: { edges: { node: Load & { name: string } }[] } }>(load, { name: task });
+    expect(answer.taskDef).toEqual({ queueDepth: 2, runningCount: 1 });
+    expect(answer.taskDefs.edges.find((e) => e.node.name === task)?.node).toEqual({ name: task, queueDepth: 2, runningCount: 1 });
   });
 
   it('finds ExternalEvents of a def by whether a node has claimed them', async () => {

@@ -5,6 +5,9 @@ import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
 import type { TaskDefRow } from '../../store/queries/metadata.ts';
+import { taskLoads } from '../../store/queries/task-queue.ts';
+import type { TaskLoad } from '../../store/queries/task-queue.ts';
+import type { Context } from '../builder.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, pageSize, ValidationError, VariableTypeEnum } from './common.ts';
 
 export const VariableDefRef = builder.objectRef<TaskDef['inputVars'][number]>('VariableDef').implement({
@@ -15,6 +18,17 @@ export const VariableDefRef = builder.objectRef<TaskDef['inputVars'][number]>('V
   }),
 });
 
+// A list of TaskDefs asks for its loads once per request, not once per TaskDef.
+const loadsOfRequest = new WeakMap<Context, Promise<Map<string, TaskLoad>>>();
+function loadOf(context: Context, name: string): Promise<TaskLoad> {
+  let loads = loadsOfRequest.get(context);
+  if (!loads) {
+    loads = taskLoads(context.services.db, context.tenantId);
+    loadsOfRequest.set(context, loads);
+  }
+  return loads.then((all) => all.get(name) ?? { scheduled: 0, running: 0 });
+}
+
 export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
   description: 'A typed unit of work that Task Workers execute.',
   fields: (t) => ({
@@ -23,6 +37,14 @@ export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
     returnType: t.field({ type: VariableTypeEnum, nullable: true, resolve: (row) => row.def.returnType ?? null }),
     description: t.string({ nullable: true, resolve: (row) => row.def.description ?? null }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+    queueDepth: t.int({
+      description: 'Its TaskRuns waiting for a worker (TASK_SCHEDULED), now.',
+      resolve: async (row, _args, context) => (await loadOf(context, row.name)).scheduled,
+    }),
+    runningCount: t.int({
+      description: 'Its TaskRuns a worker holds (TASK_RUNNING), now.',
+      resolve: async (row, _args, context) => (await loadOf(context, row.name)).running,
+    }),
   }),
 });
 

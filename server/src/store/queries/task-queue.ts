@@ -26,3 +26,29 @@ export async function taskQueueDepths(db: Queryable): Promise<QueueDepth[]> {
     .from(taskDefs)
     .leftJoin(queued, and(eq(queued.tenantId, taskDefs.tenantId), eq(queued.taskDefName, taskDefs.name)));
 }
+
+/** A TaskDef's TaskRuns that are not finished: waiting for a worker, and held by one. */
+export interface TaskLoad {
+  readonly scheduled: number;
+  readonly running: number;
+}
+
+/**
+ * The unfinished TaskRuns of every TaskDef of a tenant, by TaskDef name, in one statement: both counts read the
+ * partial queue and lease indexes only.
+ */
+export async function taskLoads(db: Queryable, tenantId: string): Promise<Map<string, TaskLoad>> {
+  const rows = await db
+    .select({ taskDefName: taskRuns.taskDefName, status: taskRuns.status, count: sql<number>`count(*)`.mapWith(Number) })
+    .from(taskRuns)
+    .where(and(eq(taskRuns.tenantId, tenantId), sql`${taskRuns.status} in ('TASK_SCHEDULED', 'TASK_RUNNING')`))
+    .groupBy(taskRuns.taskDefName, taskRuns.status);
+  const loads = new Map<string, { scheduled: number; running: number }>();
+  for (const { taskDefName, status, count } of rows) {
+    const load = loads.get(taskDefName) ?? { scheduled: 0, running: 0 };
+    if (status === 'TASK_SCHEDULED') load.scheduled = count;
+    else load.running = count;
+    loads.set(taskDefName, load);
+  }
+  return loads;
+}
