@@ -116,6 +116,13 @@ describe('searching TaskRuns and ExternalEvents', () => {
     type Load = { queueDepth: number; runningCount: number };
     const answer = await client.request<{ taskDef: Load; taskDefs: { edges: { node: Load & { name: string } }[] } }>(load, { name: task });
     expect(answer.taskDef).toEqual({ queueDepth: 2, runningCount: 1 });
+    // Each TaskRun names its NodeRun, so a list can link to it.
+    const node = await client.request<{ taskRun: { threadRunNumber: number; nodeRunPosition: number } }>(
+      'query($id: ID!) { taskRun(id: $id) { threadRunNumber nodeRunPosition } }',
+      { id: claimed?.taskRunId },
+    );
+    const nodeRun = (await client.wfRun(claimed?.wfRunId ?? ''))?.nodeRuns.find((n) => n.taskRun?.id === claimed?.taskRunId);
+    expect(node.taskRun).toEqual({ threadRunNumber: nodeRun?.threadRunNumber, nodeRunPosition: nodeRun?.position });
     expect(answer.taskDefs.edges.find((e) => e.node.name === task)?.node).toEqual({ name: task, queueDepth: 2, runningCount: 1 });
   });
 

@@ -80,6 +80,8 @@ export const TaskRunRef = builder.objectRef<TaskRunRow>('TaskRun').implement({
     workerId: t.string({ nullable: true, description: 'The worker holding the current attempt.', resolve: (r) => r.workerId }),
     leaseExpiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.leaseExpiresAt }),
     attempts: t.field({ type: [TaskAttemptRef], resolve: (r) => r.attempts }),
+    threadRunNumber: t.int({ nullable: true, description: 'The ThreadRun of its TASK NodeRun.', resolve: (r) => r.threadRunNumber }),
+    nodeRunPosition: t.int({ nullable: true, description: 'The position of its TASK NodeRun in that ThreadRun.', resolve: (r) => r.nodePosition }),
   }),
 });
 
