@@ -52,6 +52,9 @@ export { effectsOf, step } from './run/step.ts';
 export type { Effect } from './run/step.ts';
 export { checkUserTaskResults } from './run/user-tasks.ts';
 export { checkRunVariables, initialValues } from './run/variables.ts';
+export type { ForkOrigin } from './sim/draft.ts';
+export { forkSimulation } from './sim/fork.ts';
+export type { ForkOptions } from './sim/fork.ts';
 export { parseScenario } from './sim/parse-scenario.ts';
 export type { ParseScenarioResult, ScenarioProblem } from './sim/parse-scenario.ts';
 export { describePending } from './sim/pending.ts';
@@ -66,7 +69,8 @@ export type {
 } from './sim/pending.ts';
 export { runUntil } from './sim/run-until.ts';
 export type { Breakpoint, EventMock, Mocks, RunUntilOptions, RunUntilResult, StopReason, UserTaskMock } from './sim/run-until.ts';
-export { checkExpectation, outcomeOf, recordScenario, replayScenario } from './sim/scenario.ts';
+export type { SandboxCommand } from './sim/sandbox.ts';
+export { checkExpectation, outcomeOf, recordScenario, replayScenario, whyNotRecordable } from './sim/scenario.ts';
 export type { Scenario, ScenarioExpectation, ScenarioMeta, ScenarioOutcome, ScenarioReplay, ScenarioWfSpecRef } from './sim/scenario.ts';
 export { describeStep, SCENARIO_STEP_KINDS } from './sim/scenario-step.ts';
 export type {

@@ -2,14 +2,25 @@ import type { DecideContext } from '../context.ts';
 import type { Rejection } from '../errors.ts';
 import type { Command } from '../run/commands.ts';
 import type { WfRunEvent } from '../run/events.ts';
+import { Session } from '../run/session.ts';
 import type { WfRunState } from '../run/state.ts';
-import { step as engineStep } from '../run/step.ts';
+import { effectsOf, step as engineStep } from '../run/step.ts';
+import type { Effect } from '../run/step.ts';
 import type { Catalog, VersionedWfSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { Ledger } from './ledger.ts';
 import { recordEvents } from './ledger.ts';
 import type { ScenarioStep } from './scenario-step.ts';
+import type { SandboxCommand } from './sandbox.ts';
 import type { SimulationStep } from './simulation.ts';
+
+/** Where a forked simulation came from. */
+export interface ForkOrigin {
+  /** The WfRun whose event log it took. */
+  readonly wfRunId: string;
+  /** How many of the log's events it took; the simulation's own events come after them. */
+  readonly eventCount: number;
+}
 
 /** Everything a Simulation holds. Plain data: every action makes a new one. */
 export interface SimulationData {
@@ -26,6 +37,8 @@ export interface SimulationData {
   readonly ledger: Ledger;
   /** How many ids the simulation has handed out: event guids and the engine's IdSource share one counter. */
   readonly idsDrawn: number;
+  /** Set when the simulation began from a real WfRun's events (forkSimulation) instead of a RunWf. */
+  readonly fork?: ForkOrigin | undefined;
 }
 
 /**
@@ -37,6 +50,9 @@ export class Draft {
   ledger: Ledger;
   state: WfRunState | undefined;
   idsDrawn: number;
+  /** The WfSpec revision the WfRun runs on; a migration changes it. */
+  wfSpec: VersionedWfSpec;
+  catalog: Catalog;
   readonly events: WfRunEvent[];
   readonly history: SimulationStep[];
   /** The steps this draft added. */
@@ -44,13 +60,15 @@ export class Draft {
 
   constructor(
     private readonly base: Omit<SimulationData, 'state'> & { readonly state?: WfRunState | undefined },
-    /** Index in `actions` of the action being drafted; undefined for the start. */
+    /** Index in `actions` of the action being drafted; undefined for the start and for sandbox edits. */
     private readonly actionIndex: number | undefined,
   ) {
     this.now = base.now;
     this.ledger = base.ledger;
     this.state = base.state;
     this.idsDrawn = base.idsDrawn;
+    this.wfSpec = base.wfSpec;
+    this.catalog = base.catalog;
     this.events = [...base.events];
     this.history = [...base.history];
   }
@@ -63,26 +81,23 @@ export class Draft {
   /** Decides `command` at the draft's clock and keeps what it produced; returns the rejection otherwise. */
   send(command: Command): Rejection | undefined {
     let drawn = this.idsDrawn;
-    const ctx: DecideContext = { now: this.now, ids: { next: () => `id-${++drawn}` }, wfSpec: this.base.wfSpec, catalog: this.base.catalog };
-    const result = engineStep(this.state, command, ctx);
+    const result = engineStep(this.state, command, this.#context(() => `id-${++drawn}`));
     if (!result.ok) return result.rejection;
-    const firstEventIndex = this.events.length;
-    const step: SimulationStep = {
-      command,
-      time: this.now,
-      events: result.events,
-      firstEventIndex,
-      effects: result.effects,
-      state: result.state,
-      ...(this.actionIndex === undefined ? {} : { actionIndex: this.actionIndex }),
-    };
     this.idsDrawn = drawn;
-    this.state = result.state;
-    this.events.push(...result.events);
-    this.ledger = recordEvents(this.ledger, result.events, firstEventIndex);
-    this.history.push(step);
-    this.steps.push(step);
+    this.#keep(command, result.events, result.state, result.effects);
     return undefined;
+  }
+
+  /**
+   * Keeps a step the simulator decides itself, outside the engine's commands (a sandbox edit): `decide` emits its
+   * events through a session at the draft's clock, so they fold exactly as replay folds them.
+   */
+  sendSandbox(command: SandboxCommand, decide: (s: Session) => void): void {
+    let drawn = this.idsDrawn;
+    const s = new Session(this.state, this.#context(() => `id-${++drawn}`));
+    decide(s);
+    this.idsDrawn = drawn;
+    this.#keep(command, s.events, s.state, effectsOf(s.events, s.state));
   }
 
   /** The simulation's data with what the draft did, and `action` appended to the actions; undefined before the WfRun started. */
@@ -90,6 +105,8 @@ export class Draft {
     if (!this.state) return undefined;
     return {
       ...this.base,
+      wfSpec: this.wfSpec,
+      catalog: this.catalog,
       now: this.now,
       state: this.state,
       history: this.history,
@@ -98,5 +115,26 @@ export class Draft {
       ledger: this.ledger,
       idsDrawn: this.idsDrawn,
     };
+  }
+
+  #context(next: () => string): DecideContext {
+    return { now: this.now, ids: { next }, wfSpec: this.wfSpec, catalog: this.catalog };
+  }
+
+  #keep(command: Command | SandboxCommand, events: readonly WfRunEvent[], state: WfRunState, effects: readonly Effect[]): void {
+    const step: SimulationStep = {
+      command,
+      time: this.now,
+      events,
+      firstEventIndex: this.events.length,
+      effects,
+      state,
+      ...(this.actionIndex === undefined ? {} : { actionIndex: this.actionIndex }),
+    };
+    this.state = state;
+    this.ledger = recordEvents(this.ledger, events, this.events.length);
+    this.events.push(...events);
+    this.history.push(step);
+    this.steps.push(step);
   }
 }

@@ -111,8 +111,27 @@ export function outcomeOf(simulation: Simulation): ScenarioOutcome {
   };
 }
 
-/** Saves a simulation's inputs and actions as a scenario, expecting by default the outcome it reached. */
+/**
+ * Why a simulation cannot be saved as a scenario, or undefined when it can. A scenario starts a WfRun with RunWf and
+ * replays steps against one WfSpec, so it cannot hold a fork (its events came from a real log, not from steps) or a
+ * sandbox edit (setVariable is no LittleHorse command, and migrate needs a second WfSpec).
+ */
+export function whyNotRecordable(simulation: Simulation): string | undefined {
+  const fork = simulation.forkedFrom;
+  if (fork) return `This simulation was forked from WfRun ${fork.wfRunId} after ${fork.eventCount} events; a scenario starts a WfRun from RunWf, so it cannot hold the fork's past.`;
+  const edit = simulation.history.find((s) => s.command.type === 'SetVariable' || s.command.type === 'MigrateWfRun');
+  if (edit) return `This simulation has a sandbox edit (${edit.command.type}) that no scenario step can replay.`;
+  return undefined;
+}
+
+/**
+ * Saves a simulation's inputs and actions as a scenario, expecting by default the outcome it reached. Throws an Error
+ * with whyNotRecordable's reason for a fork or a simulation with sandbox edits, which a scenario cannot replay: check
+ * first to offer recording only where it works.
+ */
 export function recordScenario(simulation: Simulation, meta: ScenarioMeta): Scenario {
+  const reason = whyNotRecordable(simulation);
+  if (reason !== undefined) throw new Error(reason);
   const { wfSpec } = simulation;
   const expect = meta.expect === undefined ? expectationOf(outcomeOf(simulation)) : meta.expect;
   return {

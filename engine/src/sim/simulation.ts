@@ -10,7 +10,7 @@ import type { Problem } from '../spec/problem.ts';
 import type { Catalog, VersionedWfSpec, WfSpec } from '../spec/types.ts';
 import { validateWfSpec } from '../spec/validate.ts';
 import type { JsonValue } from '../values/value.ts';
-import type { SimulationData } from './draft.ts';
+import type { ForkOrigin, SimulationData } from './draft.ts';
 import { Draft } from './draft.ts';
 import { dropTimer, EMPTY_LEDGER } from './ledger.ts';
 import { childEndCommand, taskAttemptResult, userTaskCommand } from './outcome-commands.ts';
@@ -18,6 +18,8 @@ import type { PendingAction, WaitingChildWfRun, WaitingTaskRun, WaitingUserTaskR
 import { describePending, pendingActions } from './pending.ts';
 import type { RunUntilOptions, RunUntilResult } from './run-until.ts';
 import { runUntil } from './run-until.ts';
+import type { SandboxCommand } from './sandbox.ts';
+import { invalidWfSpec, migrate, setVariable } from './sandbox.ts';
 import type { ChildOutcome, ScenarioStep, TaskOutcome, TaskStep, ThrownException, UserTaskAssignment, UserTaskOutcome } from './scenario-step.ts';
 import { describeSelector, select, selectorFor } from './select.ts';
 
@@ -50,7 +52,11 @@ export type SimulationRejectionCode =
   /** An ExternalEvent of a def the catalog does not have (LittleHorse refuses it too). */
   | 'UNKNOWN_EXTERNAL_EVENT_DEF'
   /** A step in data form that is none of the known kinds, or gives none or several outcomes. */
-  | 'INVALID_STEP';
+  | 'INVALID_STEP'
+  /** A fork's events are not the start of the WfRun's log: none, not from its WfRunStarted, of another WfRun, or out of order. */
+  | 'INVALID_EVENT_LOG'
+  /** A fork's WfSpec is not the name and version the WfRun runs at the end of its events. */
+  | 'WF_SPEC_MISMATCH';
 
 /** Why an action was not applied: the engine's Rejection, or the simulator's own. Nothing changed. */
 export interface SimulationRejection {
@@ -59,9 +65,10 @@ export interface SimulationRejection {
   readonly problems?: readonly Problem[] | undefined;
 }
 
-/** One command the engine accepted, with everything it produced. */
+/** One command the engine accepted (or a step the simulator took itself), with everything it produced. */
 export interface SimulationStep {
-  readonly command: Command;
+  /** The engine's command; a SandboxCommand for a sandbox edit or for events a fork copied without one. */
+  readonly command: Command | SandboxCommand;
   /** Epoch ms on the virtual clock when the command was decided. */
   readonly time: number;
   /** The events it produced; the first is `events[firstEventIndex]` of the simulation. */
@@ -71,7 +78,10 @@ export interface SimulationStep {
   readonly effects: readonly Effect[];
   /** The WfRun's state after it. */
   readonly state: WfRunState;
-  /** Index in `actions` of the user action that made it; absent for the RunWf that started the simulation. */
+  /**
+   * Index in `actions` of the user action that made it; absent where no scenario step did: the RunWf that started
+   * the simulation, the steps a fork rebuilt from its log, a setVariable and a migrate.
+   */
   readonly actionIndex?: number | undefined;
 }
 
@@ -95,10 +105,7 @@ export function createSimulation(options: SimulationOptions): SimulationResult {
   const given: WfSpec & Partial<VersionedWfSpec> = options.wfSpec;
   const wfSpec: VersionedWfSpec = { ...given, majorVersion: given.majorVersion ?? 0, revision: given.revision ?? 0 };
   const problems = validateWfSpec(wfSpec, options.catalog);
-  if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    return refuse('INVALID_WF_SPEC', `The WfSpec cannot run: ${problems[0]?.message}${more}`, problems);
-  }
+  if (problems.length > 0) return { ok: false, rejection: invalidWfSpec(problems) };
   const wfRunId = options.wfRunId ?? DEFAULT_WF_RUN_ID;
   if (!isValidWfRunId(wfRunId)) return refuse('INVALID_WF_RUN_ID', `WfRun id ${JSON.stringify(wfRunId)} must be letters, digits and inner dashes.`);
   const startTime = options.startTime ?? 0;
@@ -121,12 +128,12 @@ export function createSimulation(options: SimulationOptions): SimulationResult {
 export class Simulation {
   readonly #data: SimulationData;
 
-  /** Use createSimulation. */
+  /** Use createSimulation or forkSimulation. */
   private constructor(data: SimulationData) {
     this.#data = data;
   }
 
-  /** @internal Draft's way in: builds the Simulation its data describes. */
+  /** @internal The way in for Draft and forkSimulation: builds the Simulation its data describes. */
   static of(data: SimulationData): Simulation {
     return new Simulation(data);
   }
@@ -165,9 +172,13 @@ export class Simulation {
   get events(): readonly WfRunEvent[] {
     return this.#data.events;
   }
-  /** The actions the user took, as scenario steps, in order. */
+  /** The actions the user took, as scenario steps, in order; a fork's are only those taken since it was forked. */
   get actions(): readonly ScenarioStep[] {
     return this.#data.actions;
+  }
+  /** Where a fork came from (forkSimulation); undefined for a simulation that began with RunWf. */
+  get forkedFrom(): ForkOrigin | undefined {
+    return this.#data.fork;
   }
 
   /** What the WfRun waits for now (see pendingActions). */
@@ -295,6 +306,25 @@ export class Simulation {
     });
   }
 
+  /**
+   * Sandbox edit, only in the simulator (LittleHorse has no such command): sets variable `name` of ThreadRun
+   * `threadRunNumber` to `value`, recorded as a VariableAssigned event, and lets the WfRun move on as it would after
+   * any change (a WAIT_FOR_CONDITION may now hold). The variable must be the thread's own and the value of its type
+   * (INVALID_VARIABLES otherwise, naming both). Not kept in `actions`: a scenario cannot replay it.
+   */
+  setVariable(threadRunNumber: number, name: string, value: JsonValue): SimulationResult {
+    return this.#edit((draft) => setVariable(draft, threadRunNumber, name, value));
+  }
+
+  /**
+   * Sandbox edit: moves the WfRun to another revision of its WfSpec with the engine's MigrateWfRun, exactly as the
+   * server would (MIGRATION_REFUSED with problems where it cannot stand on `wfSpec`), and runs `wfSpec` from then on,
+   * against `catalog` when one is given. A WfSpec that does not validate is INVALID_WF_SPEC. Not kept in `actions`.
+   */
+  migrate(wfSpec: VersionedWfSpec, catalog: Catalog = this.#data.catalog): SimulationResult {
+    return this.#edit((draft) => migrate(draft, wfSpec, catalog));
+  }
+
   /** Stops a ThreadRun (thread 0, the whole WfRun, by default) where it stands. */
   stop(threadRunNumber?: number): SimulationResult {
     const at = threadRunNumber === undefined ? {} : { threadRunNumber };
@@ -404,6 +434,14 @@ export class Simulation {
     return accepted(draft, step);
   }
 
+  /** Runs a sandbox edit on a draft: a step with no scenario action, or nothing when it is refused. */
+  #edit(perform: (draft: Draft) => SimulationRejection | undefined): SimulationResult {
+    const draft = new Draft(this.#data, undefined);
+    const rejection = perform(draft);
+    if (rejection) return { ok: false, rejection };
+    return accepted(draft, undefined);
+  }
+
   /** Replaces the action an accepted result kept with `step`, as the caller gave it. */
   #keep(result: SimulationResult, step: ScenarioStep): SimulationResult {
     if (!result.ok) return result;
@@ -444,6 +482,6 @@ function keysOf(value: object, among?: readonly string[]): string {
   return keys.length === 0 ? 'none' : keys.join(', ');
 }
 
-function refuse(code: SimulationRejectionCode, message: string, problems?: readonly Problem[]): SimulationResult & { ok: false } {
-  return { ok: false, rejection: { code, message, ...(problems === undefined ? {} : { problems }) } };
+function refuse(code: SimulationRejectionCode, message: string): SimulationResult & { ok: false } {
+  return { ok: false, rejection: { code, message } };
 }
