@@ -43,7 +43,8 @@ export function href(path: string, query: Record<string, string | undefined> = {
   return `#${path}${search ? `?${search}` : ''}`;
 }
 
-/** The route of one WfRun. */
-export function wfRunHref(id: string): string {
-  return href(`/wf-runs/${encodeURIComponent(id)}`);
+/** The route of one WfRun, or of one of its NodeRuns when given. */
+export function wfRunHref(id: string, nodeRun?: { threadRunNumber: number | null; position: number | null }): string {
+  const node = nodeRun && nodeRun.threadRunNumber !== null && nodeRun.position !== null ? `${nodeRun.threadRunNumber}/${nodeRun.position}` : undefined;
+  return href(`/wf-runs/${encodeURIComponent(id)}`, { node });
 }

@@ -18,6 +18,10 @@ const TONES: Record<string, Tone> = {
   TASK_EXCEPTION: 'failed',
   TASK_TIMEOUT: 'failed',
   TASK_OUTPUT_SERDE_ERROR: 'failed',
+  UNASSIGNED: 'pending',
+  ASSIGNED: 'running',
+  DONE: 'completed',
+  CANCELLED: 'halted',
 };
 
 /** The tone of an LHStatus, a TaskStatus or PENDING; unknown statuses look pending. */

@@ -35,3 +35,19 @@ export function describeError(error: unknown): Trouble {
 function isCloseEvent(error: unknown): error is { code: number; reason: string } {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' && 'reason' in error;
 }
+
+/** What an action came to, as the page says it: done, or refused with the server's code and each problem. */
+export interface ActionOutcome {
+  readonly tone: 'ok' | 'error';
+  readonly text: string;
+  readonly problems?: readonly string[] | undefined;
+}
+
+/** A refused or failed action as an outcome: the typed error's code, message and problems as they came. */
+export function refusal(error: unknown): ActionOutcome {
+  return {
+    tone: 'error',
+    text: isGallopClientError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error),
+    problems: isGallopClientError(error) ? error.problems.map((p) => `${p.at}: ${p.message}`) : [],
+  };
+}

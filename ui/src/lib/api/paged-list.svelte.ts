@@ -55,6 +55,23 @@ export class PagedList<T> {
     }
   }
 
+  /**
+   * Folds in an item that changed on the server: it replaces the loaded item with the same key, or, when `isNew`
+   * says it belongs at the top (newest first), goes first. Items the list has not loaded are left to later pages.
+   */
+  upsert(item: T, keyOf: (item: T) => string, isNew: (item: T) => boolean): void {
+    if (this.phase !== 'ready') return;
+    const key = keyOf(item);
+    const at = this.items.findIndex((existing) => keyOf(existing) === key);
+    if (at !== -1) {
+      const items = this.items.slice();
+      items[at] = item;
+      this.items = items;
+    } else if (isNew(item)) {
+      this.items = [item, ...this.items];
+    }
+  }
+
   #take(page: Page<T>): void {
     this.#cursor = page.pageInfo.endCursor;
     this.hasMore = page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null;

@@ -1,4 +1,4 @@
-import type { WfRunEvent, WfSpec } from '@gallop/engine';
+import type { JsonValue, WfRunEvent, WfSpec } from '@gallop/engine';
 import type { WfRunSummary as SdkWfRunSummary, WfSpecInfo } from '@gallop/sdk';
 
 /** The GraphQL documents the UI sends, with the shapes of what they select. */
@@ -22,8 +22,10 @@ export const WF_SPECS = `query WfSpecs($first: Int, $after: String) {
 /** What the WfRuns list selects of the SDK's WfRun summary. */
 export type WfRunSummary = Pick<SdkWfRunSummary, 'id' | 'wfSpecName' | 'majorVersion' | 'revision' | 'status' | 'startTime' | 'endTime'>;
 
-export const WF_RUNS = `query WfRuns($first: Int, $after: String, $wfSpecName: String, $status: LHStatus) {
-  page: wfRuns(first: $first, after: $after, wfSpecName: $wfSpecName, status: $status) {
+export const WF_RUNS = `query WfRuns($first: Int, $after: String, $wfSpecName: String, $status: LHStatus,
+    $startedAfter: DateTime, $startedBefore: DateTime, $variable: VariableFilterInput) {
+  page: wfRuns(first: $first, after: $after, wfSpecName: $wfSpecName, status: $status,
+      startedAfter: $startedAfter, startedBefore: $startedBefore, variable: $variable) {
     edges { cursor node { id wfSpecName majorVersion revision status startTime endTime } }
     pageInfo { hasNextPage endCursor }
   }
@@ -66,4 +68,88 @@ export interface TaskRunTimes {
 
 export const TASK_RUN_TIMES = `query TaskRunTimes($id: ID!) {
   taskRun(id: $id) { attempts { attempt startTime } }
+}`;
+
+export interface TaskDefSummary {
+  readonly name: string;
+  readonly inputVars: readonly { readonly name: string; readonly type: string }[];
+  readonly returnType: string | null;
+  readonly description: string | null;
+  readonly createdAt: string;
+  readonly queueDepth: number;
+  readonly runningCount: number;
+}
+
+export const TASK_DEFS = `query TaskDefs($first: Int, $after: String) {
+  page: taskDefs(first: $first, after: $after) {
+    edges { cursor node { name inputVars { name type } returnType description createdAt queueDepth runningCount } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export interface TaskRunSummary {
+  readonly id: string;
+  readonly wfRunId: string;
+  readonly taskDefName: string;
+  readonly status: string;
+  readonly scheduledAt: string;
+  readonly workerId: string | null;
+  readonly input: Readonly<Record<string, JsonValue>>;
+  readonly threadRunNumber: number | null;
+  readonly nodeRunPosition: number | null;
+  readonly attempts: readonly { readonly attempt: number; readonly status: string; readonly errorMessage: string | null; readonly endTime: string | null }[];
+}
+
+export const TASK_RUNS = `query TaskRuns($first: Int, $after: String, $taskDefName: String!, $status: TaskStatus) {
+  page: taskRuns(first: $first, after: $after, taskDefName: $taskDefName, status: $status) {
+    edges { cursor node { id wfRunId taskDefName status scheduledAt workerId input threadRunNumber nodeRunPosition attempts { attempt status errorMessage endTime } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const EXTERNAL_EVENT_DEFS = `query ExternalEventDefs($first: Int, $after: String) {
+  page: externalEventDefs(first: $first, after: $after) {
+    edges { cursor node { name createdAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export interface ExternalEventSummary {
+  readonly guid: string;
+  readonly wfRunId: string;
+  readonly externalEventDefName: string;
+  readonly content: JsonValue;
+  readonly claimed: boolean;
+  readonly createdAt: string;
+  readonly threadRunNumber: number | null;
+  readonly nodeRunPosition: number | null;
+}
+
+export const EXTERNAL_EVENTS = `query ExternalEvents($first: Int, $after: String, $externalEventDefName: String!, $claimed: Boolean) {
+  page: externalEvents(first: $first, after: $after, externalEventDefName: $externalEventDefName, claimed: $claimed) {
+    edges { cursor node { guid wfRunId externalEventDefName content claimed createdAt threadRunNumber nodeRunPosition } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export interface UserTaskRunSummary {
+  readonly id: string;
+  readonly wfRunId: string;
+  readonly userTaskGuid: string;
+  readonly userTaskDefName: string;
+  readonly userTaskDefVersion: number;
+  readonly status: string;
+  readonly userId: string | null;
+  readonly userGroup: string | null;
+  readonly notes: string | null;
+  readonly createdAt: string;
+  readonly threadRunNumber: number;
+  readonly nodeRunPosition: number;
+}
+
+export const USER_TASK_RUNS = `query UserTaskRuns($first: Int, $after: String, $userId: String, $userGroup: String, $status: UserTaskRunStatus, $userTaskDefName: String) {
+  page: userTaskRuns(first: $first, after: $after, userId: $userId, userGroup: $userGroup, status: $status, userTaskDefName: $userTaskDefName) {
+    edges { cursor node { id wfRunId userTaskGuid userTaskDefName userTaskDefVersion status userId userGroup notes createdAt threadRunNumber nodeRunPosition } }
+    pageInfo { hasNextPage endCursor }
+  }
 }`;

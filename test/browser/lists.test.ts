@@ -1,0 +1,171 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Workflow } from '@gallop/sdk';
+import type { GallopClient } from '@gallop/sdk';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildUi, launchBrowser } from '../support/browser.ts';
+import type { BrowserSession } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
+import type { ServerProcess } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+
+// Issue 7's lists: TaskDefs with their queues, TaskRuns, ExternalEvents, the user-task inbox and WfRuns, each
+// filtered from the URL, paged by cursor as the reader scrolls, with only the rows in view in the DOM.
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const suffix = Date.now().toString(36);
+const queued = `ls-queued-${suffix}`;
+const signal = `ls-signal-${suffix}`;
+const approval = `ls-approval-${suffix}`;
+
+describe('the lists', () => {
+  let server: ServerProcess;
+  let client: GallopClient;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await buildUi();
+    server = await startServer({ databaseUrl: inject('databaseUrl') });
+    client = server.client();
+    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+    await client.putTaskDef({ name: queued, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'STR' });
+    await client.putExternalEventDef({ name: signal });
+    await client.putUserTaskDef({ name: approval, fields: [{ name: 'approved', type: 'BOOL', displayName: 'Approved?', required: true }] });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows a TaskDef’s queue, its waiting TaskRuns, and each one’s NodeRun on its WfRun page', async () => {
+    const { page } = browser;
+    const wfSpec = new Workflow(`ls-queue-${suffix}`, (wf) => void wf.execute(queued, wf.declareInt('n').required()));
+    await wfSpec.register(client);
+    const runs = [];
+    for (let n = 0; n < 3; n++) runs.push(await client.runWf({ wfSpecName: wfSpec.name, variables: { n } }));
+
+    await page.goto(`${server.url}/#/task-defs`);
+    const link = page.getByRole('link', { name: `3 TaskRuns of ${queued} waiting` });
+    await link.click();
+    await page.waitForURL(/#\/task-runs\?taskDefName=.*&status=TASK_SCHEDULED/);
+    const rows = page.getByRole('table', { name: 'TaskRuns' }).getByRole('row');
+    await expect.poll(() => rows.count()).toBe(4); // the heading and three TaskRuns
+    expect((await rows.nth(1).innerText()).includes('Task scheduled')).toBe(true);
+    await page.screenshot({ path: `${screenshots}task-runs.png`, fullPage: true });
+
+    // A TaskRun links to its NodeRun on its WfRun's page.
+    await rows.nth(1).getByRole('link').click();
+    await page.getByTestId('node-run-details').waitFor();
+    expect(await page.getByTestId('node-run-details').innerText()).toContain(queued);
+    expect(runs.map((r) => r.id)).toContain(await page.getByTestId('wf-run-id').innerText());
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('lists ExternalEvents by def and by whether a node took them', async () => {
+    const { page } = browser;
+    const wfSpec = new Workflow(`ls-events-${suffix}`, (wf) => void wf.waitForEvent(signal));
+    await wfSpec.register(client);
+    const waiting = await client.runWf({ wfSpecName: wfSpec.name });
+    const other = await client.runWf({ wfSpecName: `ls-queue-${suffix}`, variables: { n: 9 } });
+    await client.putExternalEvent({ wfRunId: waiting.id, externalEventDefName: signal, content: { taken: true } });
+    await client.putExternalEvent({ wfRunId: other.id, externalEventDefName: signal, content: { taken: false } });
+    await waitFor(async () => (await client.wfRun(waiting.id))?.status === 'COMPLETED', { what: 'the waiting WfRun to take its event' });
+
+    await page.goto(`${server.url}/#/external-events`);
+    await page.getByRole('link', { name: signal }).click();
+    const table = page.getByRole('table', { name: `ExternalEvents of ${signal}` });
+    await expect.poll(() => table.getByRole('row').count()).toBe(3);
+    await page.getByRole('combobox', { name: 'Claimed' }).selectOption('false');
+    await page.waitForURL(/claimed=false/);
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.getByRole('row').nth(1).innerText()).toContain(other.id);
+    await page.screenshot({ path: `${screenshots}external-events.png`, fullPage: true });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('is an inbox per group: a task opened from it is completed with the form its UserTaskDef gives', async () => {
+    const { page } = browser;
+    const group = `ops-${suffix}`;
+    const wfSpec = new Workflow(`ls-inbox-${suffix}`, (wf) => void wf.assignUserTask(approval, { userGroup: group }));
+    await wfSpec.register(client);
+    const run = await client.runWf({ wfSpecName: wfSpec.name });
+
+    await page.goto(`${server.url}/#/user-tasks?userGroup=${group}`);
+    const table = page.getByRole('table', { name: 'User tasks' });
+    await table.getByRole('link', { name: approval }).click();
+    const form = page.getByRole('form', { name: `User task ${approval}` });
+    await form.getByRole('combobox', { name: 'Approved?' }).selectOption('true');
+    await form.getByRole('textbox', { name: 'User id' }).fill('lin');
+    await page.screenshot({ path: `${screenshots}user-tasks.png`, fullPage: true });
+    await form.getByRole('button', { name: 'Complete' }).click();
+    await page.getByRole('status').getByText(`Completed ${approval}.`).waitFor();
+    await waitFor(async () => (await client.wfRun(run.id))?.status === 'COMPLETED', { what: 'the WfRun to complete' });
+    // The row reads the task again and shows it done.
+    await table.locator('[data-status="DONE"]').waitFor();
+
+    // Lin's own inbox, by the link on the row.
+    await table.getByRole('link', { name: 'lin' }).click();
+    await page.waitForURL(/userId=lin/);
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('filters WfRuns by a variable’s value and by start time, from the URL, and shows new ones live', async () => {
+    const { page } = browser;
+    const wfSpec = new Workflow(`ls-search-${suffix}`, (wf) => {
+      wf.declareStr('customer').searchable();
+      wf.waitForEvent(signal);
+    });
+    await wfSpec.register(client);
+    const before = new Date();
+    const ada = await client.runWf({ wfSpecName: wfSpec.name, variables: { customer: 'ada' } });
+    await client.runWf({ wfSpecName: wfSpec.name, variables: { customer: 'bob' } });
+
+    await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}&variable=customer&value=ada`);
+    const table = page.getByRole('table', { name: 'WfRuns' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.getByRole('row').nth(1).innerText()).toContain(ada.id);
+
+    // A time range that ends before the runs began finds none of them.
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const local = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}&to=${encodeURIComponent(local(new Date(before.getTime() - 60_000)))}`);
+    await page.getByText('No WfRuns match this filter').waitFor();
+
+    // The whole WfSpec: a WfRun started now comes in at the top, and its status changes in its row, live.
+    await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}`);
+    await expect.poll(() => table.getByRole('row').count()).toBe(3);
+    const fresh = await client.runWf({ wfSpecName: wfSpec.name, variables: { customer: 'cy' } });
+    await table.getByRole('row').nth(1).getByText(fresh.id).waitFor();
+    await client.putExternalEvent({ wfRunId: fresh.id, externalEventDefName: signal });
+    await table.getByRole('row').nth(1).locator('[data-status="COMPLETED"]').waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('draws only the rows in view, and loads the next page as the reader scrolls to the end', async () => {
+    const { page } = browser;
+    const wfSpec = new Workflow(`ls-many-${suffix}`, (wf) => void wf.declareInt('i'));
+    await wfSpec.register(client);
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) ids.push((await client.runWf({ wfSpecName: wfSpec.name, variables: { i } })).id);
+
+    await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}`);
+    const table = page.getByRole('table', { name: 'WfRuns' });
+    await table.getByRole('row').nth(1).waitFor();
+    const drawn = await table.locator('tbody tr:not(.spacer)').count();
+    expect(drawn).toBeGreaterThan(10);
+    expect(drawn).toBeLessThan(60);
+    // Scrolling to the end, page after page, reaches the oldest WfRun: all 250 are loaded, still few are drawn.
+    await expect
+      .poll(async () => {
+        await page.mouse.wheel(0, 20_000);
+        return page.getByText('250 WfRuns').count();
+      }, { timeout: 30_000 })
+      .toBe(1);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await table.getByRole('link', { name: ids[0] }).waitFor();
+    expect(await table.locator('tbody tr:not(.spacer)').count()).toBeLessThan(60);
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
