@@ -1,4 +1,4 @@
-import { createSimulation, describeStep, recordScenario, replayScenario } from '@gallop/engine';
+import { createSimulation, describeStep, forkSimulation, recordScenario, replayScenario } from '@gallop/engine';
 import type { Mocks, Simulation, SimulationResult, SimulationStep } from '@gallop/engine';
 import type { SimAnswer, SimRequest, SimView } from './protocol.ts';
 
@@ -42,6 +42,22 @@ function handle(request: SimRequest): SimAnswer {
       leftMocks = {};
       return { ok: true, view: viewOf(created.simulation) };
     }
+    case 'fork': {
+      const forked = fork(request);
+      if (!forked.ok) return { ok: false, message: forked.rejection.message };
+      simulations = [forked.simulation];
+      leftMocks = {};
+      const cut = forked.simulation.events.length;
+      const note =
+        request.at !== undefined && cut < request.at
+          ? `Forked after event ${cut}: event ${request.at} falls inside one decision of the engine, which began there.`
+          : `Forked after event ${cut}.`;
+      return { ok: true, view: viewOf(forked.simulation), note };
+    }
+    case 'setVariable':
+      return advanced(current().setVariable(request.threadRunNumber, request.name, request.value));
+    case 'migrate':
+      return advanced(current().migrate(request.spec));
     case 'act':
       return advanced(current().apply(request.step));
     case 'undo':
@@ -83,6 +99,22 @@ function handle(request: SimRequest): SimAnswer {
   }
 }
 
+/**
+ * Forks at the last boundary between the engine's decisions at or before `at`: the whole log, forked once, says
+ * where its steps end, so a fork never starts in a state the server never rested in.
+ */
+function fork(request: Extract<SimRequest, { type: 'fork' }>): SimulationResult {
+  const { spec: wfSpec, catalog, wfRunId, events, at } = request;
+  const whole = forkSimulation({ wfSpec, catalog, wfRunId, events });
+  if (!whole.ok || at === undefined || at >= events.length) return whole;
+  let cut = 1;
+  for (const step of whole.simulation.history) {
+    const end = step.firstEventIndex + step.events.length;
+    if (end <= at && step.command.type !== 'CopyEvents') cut = Math.max(cut, end);
+  }
+  return forkSimulation({ wfSpec, catalog, wfRunId, events: events.slice(0, cut) });
+}
+
 function advanced(result: SimulationResult): SimAnswer {
   if (!result.ok) return { ok: false, message: result.rejection.message };
   push(result.simulation);
@@ -103,6 +135,8 @@ function viewOf(sim: Simulation): SimView {
       eventCount: step.events.length,
     })),
     actions: simulations.length - 1,
+    forkedFrom: sim.forkedFrom,
+    version: { majorVersion: sim.wfSpec.majorVersion, revision: sim.wfSpec.revision },
   };
 }
 
