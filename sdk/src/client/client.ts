@@ -50,7 +50,21 @@ export interface GallopClientOptions {
    * reached the server (the connection was refused or the host not found), so nothing is done twice.
    */
   readonly retries?: number;
+  /**
+   * How many times a dropped WebSocket reconnects before its subscriptions fail (default 5). Each wait doubles from
+   * 1 s up to 10 s, with jitter; `Infinity` keeps trying, as a console left open should. A subscription that comes
+   * back starts again with the variables it was made with.
+   */
+  readonly subscriptionRetries?: number;
+  /**
+   * Told when the WebSocket for subscriptions connects, when it is lost (a reconnect follows while retries last),
+   * and when it closes because nothing subscribes any more (`idle`).
+   */
+  readonly onSocket?: ((state: SocketState) => void) | undefined;
 }
+
+/** How the WebSocket for subscriptions stands. */
+export type SocketState = 'connected' | 'lost' | 'idle';
 
 /** What a claim asks for; see claimTaskRuns. */
 export interface ClaimInput {
@@ -90,6 +104,8 @@ export class GallopClient {
   readonly #webSocketImpl: unknown;
   readonly #timeoutMs: number;
   readonly #retries: number;
+  readonly #subscriptionRetries: number;
+  readonly #onSocket: ((state: SocketState) => void) | undefined;
   #ws: WsClient | undefined;
 
   constructor(options: GallopClientOptions) {
@@ -99,6 +115,8 @@ export class GallopClient {
     this.#webSocketImpl = options.webSocketImpl;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 3;
+    this.#subscriptionRetries = options.subscriptionRetries ?? 5;
+    this.#onSocket = options.onSocket;
   }
 
   /**
@@ -516,7 +534,16 @@ export class GallopClient {
       url: this.url.replace(/^http/, 'ws'),
       webSocketImpl: this.#webSocketImpl,
       lazy: true,
-      retryAttempts: 5,
+      retryAttempts: this.#subscriptionRetries,
+      // A socket that fails to open reports a bare error event (no close code) in browsers: try it again too.
+      shouldRetry: () => true,
+      // graphql-ws doubles its wait without bound; a server back after a minute should not wait minutes more.
+      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 1_000 * 2 ** retries) + Math.random() * 500)),
+      on: {
+        connected: () => this.#onSocket?.('connected'),
+        // 1000 is graphql-ws closing an unused lazy socket; anything else is a connection lost.
+        closed: (event) => this.#onSocket?.((event as { code?: number } | undefined)?.code === 1000 ? 'idle' : 'lost'),
+      },
     });
     return this.#ws;
   }

@@ -1,7 +1,13 @@
 import { GallopClient } from '@gallop/sdk';
+import { connection } from './connection.svelte.ts';
 
 /**
  * The one client of the page. GraphQL lives on the origin that served the UI (the server, or Vite's dev proxy),
- * over HTTP for queries and graphql-ws on the same path for subscriptions.
+ * over HTTP for queries and graphql-ws on the same path for subscriptions, which reconnect for as long as the page
+ * is open: a console left open comes back with its server.
  */
-export const client = new GallopClient({ url: `${location.origin}/graphql` });
+export const client = new GallopClient({
+  url: `${location.origin}/graphql`,
+  subscriptionRetries: Number.POSITIVE_INFINITY,
+  onSocket: (state) => connection.update(state),
+});

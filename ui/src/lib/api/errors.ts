@@ -28,6 +28,9 @@ export function describeError(error: unknown): Trouble {
       unreachable: true,
     };
   }
+  if (typeof Event !== 'undefined' && error instanceof Event) {
+    return { title: 'Live updates stopped', detail: 'The connection to the server failed.', unreachable: true };
+  }
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
   return { title: 'Something went wrong', detail: message, unreachable: false };
 }

@@ -10,6 +10,9 @@ import type { NodeStatus, NodeStatuses } from './node-statuses.ts';
 import { layoutThreadGraph } from './thread-graph.ts';
 import type { ThreadGraph } from './thread-graph.ts';
 
+/** How long a lost subscription waits before it follows the log again by itself. */
+const RETRY_MS = 5_000;
+
 /** Where the page is in loading the WfRun. */
 export type RunPhase = 'loading' | 'ready' | 'not-found' | 'error';
 
@@ -80,6 +83,7 @@ export class RunView {
   });
 
   #unsubscribe: (() => void) | undefined;
+  #retry: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
 
   constructor(wfRunId: string) {
@@ -140,9 +144,7 @@ export class RunView {
           }
         },
         error: (error) => this.#lose(error),
-        complete: () => {
-          if (!this.#disposed) this.live = 'lost';
-        },
+        complete: () => this.#lose(new Error('The server ended the stream of events.')),
       },
     );
   }
@@ -174,6 +176,7 @@ export class RunView {
 
   dispose(): void {
     this.#disposed = true;
+    clearTimeout(this.#retry);
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }
@@ -214,6 +217,11 @@ export class RunView {
     this.#unsubscribe = undefined;
     this.live = 'lost';
     this.liveError = error;
+    // Try again by itself: a server that went away comes back, and the log resumes after the last event folded.
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => {
+      if (!this.#disposed && this.live === 'lost') this.follow();
+    }, RETRY_MS);
   }
 
   #variableRows(state: WfRunState | undefined): VariableRow[] {
