@@ -99,7 +99,8 @@ describe('the lists', () => {
     await form.getByRole('textbox', { name: 'User id' }).fill('lin');
     await page.screenshot({ path: `${screenshots}user-tasks.png`, fullPage: true });
     await form.getByRole('button', { name: 'Complete' }).click();
-    await page.getByRole('status').getByText(`Completed ${approval}.`).waitFor();
+    // The task is read again once done: the form gives way to where it stands.
+    await page.getByRole('status').getByText(`${approval} is done (lin): nothing left to do.`).waitFor();
     await waitFor(async () => (await client.wfRun(run.id))?.status === 'COMPLETED', { what: 'the WfRun to complete' });
     // The row reads the task again and shows it done.
     await table.locator('[data-status="DONE"]').waitFor();
