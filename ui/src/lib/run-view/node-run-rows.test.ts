@@ -105,4 +105,34 @@ describe('foldNodeRunRows', () => {
       [1, 'TASK_SCHEDULED'],
     ]);
   });
+
+  it('gives each START_THREAD NodeRun the threads it started, but not a failure handler of its thread', () => {
+    const { rows } = fold([
+      { type: 'NodeRunStarted', time: t0, threadRunNumber: 0, position: 1, nodeName: '1-spawn-START_THREAD', nodeType: 'START_THREAD' },
+      { type: 'ThreadRunStarted', time: t0, threadRunNumber: 1, threadSpecName: 'side', parentThreadRunNumber: 0, kind: 'CHILD', variables: {} },
+      { type: 'NodeRunCompleted', time: t0, threadRunNumber: 0, position: 1 },
+      { type: 'NodeRunStarted', time: t0, threadRunNumber: 0, position: 2, nodeName: '2-work-TASK', nodeType: 'TASK' },
+      { type: 'ThreadRunStarted', time: t0, threadRunNumber: 2, threadSpecName: 'handler', parentThreadRunNumber: 0, kind: 'FAILURE_HANDLER', variables: {} },
+    ]);
+    expect(rows.map((r) => r.threads)).toEqual([[1], undefined]);
+  });
+
+  it('keeps the ExternalEvent a node took and a UserTaskRun’s history, in order', () => {
+    const { rows } = fold([
+      { type: 'ExternalEventReceived', time: t0, guid: 'e1', externalEventDefName: 'approved', content: { by: 'ops' } },
+      { type: 'NodeRunStarted', time: t0 + 1, threadRunNumber: 0, position: 1, nodeName: '1-approved-EXTERNAL_EVENT', nodeType: 'EXTERNAL_EVENT' },
+      { type: 'ExternalEventClaimed', time: t0 + 1, guid: 'e1', threadRunNumber: 0, position: 1 },
+      { type: 'NodeRunCompleted', time: t0 + 1, threadRunNumber: 0, position: 1, output: { by: 'ops' } },
+      { type: 'NodeRunStarted', time: t0 + 2, threadRunNumber: 0, position: 2, nodeName: '2-review-USER_TASK', nodeType: 'USER_TASK' },
+      { type: 'UserTaskRunCreated', time: t0 + 2, threadRunNumber: 0, position: 2, userTaskGuid: 'u1', userTaskDefName: 'review', userTaskDefVersion: 0, userGroup: 'finance', epoch: 1 },
+      { type: 'UserTaskRunAssigned', time: t0 + 3, threadRunNumber: 0, position: 2, userTaskGuid: 'u1', userId: 'ada', userGroup: 'finance', epoch: 2, cause: 'ASSIGN' },
+      { type: 'UserTaskRunCompleted', time: t0 + 4, threadRunNumber: 0, position: 2, userTaskGuid: 'u1', userId: 'ada', results: { ok: true } },
+    ]);
+    expect(rows[0]?.externalEvent).toEqual({ guid: 'e1', externalEventDefName: 'approved', content: { by: 'ops' }, time: t0 });
+    expect(rows[1]?.userTask?.history.map((h) => [h.type, h.userId ?? null, h.cause ?? null])).toEqual([
+      ['CREATED', null, null],
+      ['ASSIGNED', 'ada', 'ASSIGN'],
+      ['COMPLETED', 'ada', null],
+    ]);
+  });
 });
