@@ -31,6 +31,7 @@ export { evolve, replay } from './run/evolve.ts';
 export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
 export { childWfRunId } from './run/nodes/child-wf.ts';
+export { variablesInScope } from './run/scope.ts';
 export { taskGuid } from './run/nodes/task.ts';
 export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES } from './run/state.ts';
 export type {

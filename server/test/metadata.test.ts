@@ -113,6 +113,30 @@ describe('lists', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('lists only the WfSpecs, TaskDefs and ExternalEventDefs whose names start with a prefix, a page at a time', async () => {
+    const prefix = unique('pfx');
+    await server.client.putTaskDef({ name: `${prefix}-t` });
+    for (const suffix of ['a', 'b', 'c']) await server.client.putWfSpec(oneTask(`${prefix}-${suffix}`, `${prefix}-t`));
+    for (const suffix of ['x', 'y']) await server.client.putExternalEventDef({ name: `${prefix}-${suffix}` });
+    await server.client.putTaskDef({ name: `${prefix.slice(0, -1)}-other` }); // a near miss
+    type Names = { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const query = `query($prefix: String, $after: String) {
+      wfSpecs(prefix: $prefix, first: 2, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } }
+      taskDefs(prefix: $prefix) { edges { node { name } } pageInfo { hasNextPage endCursor } }
+      externalEventDefs(prefix: $prefix) { edges { node { name } } pageInfo { hasNextPage endCursor } }
+    }`;
+    const first = await server.client.request<{ wfSpecs: Names; taskDefs: Names; externalEventDefs: Names }>(query, { prefix });
+    const second = await server.client.request<{ wfSpecs: Names }>(query, { prefix, after: first.wfSpecs.pageInfo.endCursor });
+    const names = (page: Names) => page.edges.map((e) => e.node.name);
+    expect([...names(first.wfSpecs), ...names(second.wfSpecs)]).toEqual([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
+    expect(second.wfSpecs.pageInfo.hasNextPage).toBe(false);
+    expect(names(first.taskDefs)).toEqual([`${prefix}-t`]);
+    expect(names(first.externalEventDefs)).toEqual([`${prefix}-x`, `${prefix}-y`]);
+    // `%` is a plain character in a prefix, not a pattern.
+    const none = await server.client.request<{ taskDefs: Names }>(query, { prefix: `${prefix}%` });
+    expect(names(none.taskDefs)).toEqual([]);
+  });
+
   it('says a made-up cursor is not one of its own', async () => {
     const error = await server.client.request('{ wfRuns(first: 2, after: "bogus") { edges { cursor } } }').catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/Cursor 'bogus' is not one this server made/);

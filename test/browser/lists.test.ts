@@ -3,11 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { Workflow } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser } from '../support/browser.ts';
+import { buildUi, launchBrowser, liveSocket } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
+
 
 // Issue 7's lists: TaskDefs with their queues, TaskRuns, ExternalEvents, the user-task inbox and WfRuns, each
 // filtered from the URL, paged by cursor as the reader scrolls, with only the rows in view in the DOM.
@@ -45,7 +46,12 @@ describe('the lists', () => {
     const runs = [];
     for (let n = 0; n < 3; n++) runs.push(await client.runWf({ wfSpecName: wfSpec.name, variables: { n } }));
 
+    // Filtered by name through the page's own filter: other tests' TaskDefs share the database.
     await page.goto(`${server.url}/#/task-defs`);
+    await page.getByRole('searchbox', { name: 'Name starts with' }).fill(queued);
+    await page.getByRole('form', { name: 'Filter TaskDefs' }).getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(new RegExp(`prefix=${queued}`));
+    expect(await page.getByTestId('task-defs-table').getByRole('row').count()).toBe(2);
     const link = page.getByRole('link', { name: `3 TaskRuns of ${queued} waiting` });
     await link.click();
     await page.waitForURL(/#\/task-runs\?taskDefName=.*&status=TASK_SCHEDULED/);
@@ -72,7 +78,7 @@ describe('the lists', () => {
     await client.putExternalEvent({ wfRunId: other.id, externalEventDefName: signal, content: { taken: false } });
     await waitFor(async () => (await client.wfRun(waiting.id))?.status === 'COMPLETED', { what: 'the waiting WfRun to take its event' });
 
-    await page.goto(`${server.url}/#/external-events`);
+    await page.goto(`${server.url}/#/external-events?prefix=${signal}`);
     await page.getByRole('link', { name: signal }).click();
     const table = page.getByRole('table', { name: `ExternalEvents of ${signal}` });
     await expect.poll(() => table.getByRole('row').count()).toBe(3);
@@ -108,7 +114,9 @@ describe('the lists', () => {
     // Lin's own inbox, by the link on the row.
     await table.getByRole('link', { name: 'lin' }).click();
     await page.waitForURL(/userId=lin/);
+    await page.getByText('The inbox of lin').waitFor();
     await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.getByRole('row').nth(1).innerText()).toContain(run.id);
     expect(browser.pageErrors).toEqual([]);
   });
 
@@ -137,6 +145,7 @@ describe('the lists', () => {
     // The whole WfSpec: a WfRun started now comes in at the top, and its status changes in its row, live.
     await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}`);
     await expect.poll(() => table.getByRole('row').count()).toBe(3);
+    await liveSocket(page);
     const fresh = await client.runWf({ wfSpecName: wfSpec.name, variables: { customer: 'cy' } });
     await table.getByRole('row').nth(1).getByText(fresh.id).waitFor();
     await client.putExternalEvent({ wfRunId: fresh.id, externalEventDefName: signal });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { TaskWorker, Workflow } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser } from '../support/browser.ts';
+import { buildUi, launchBrowser, liveSocket } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -64,6 +64,7 @@ if (databaseUrl) {
 
       await page.goto(`${a.url}/#/wf-runs?wfSpecName=${wfSpec.name}`);
       await page.getByText('No WfRuns match this filter').waitFor();
+      await liveSocket(page);
       const run = await viaB.runWf({ wfSpecName: wfSpec.name });
       await page.getByRole('table', { name: 'WfRuns' }).getByRole('link', { name: run.id }).click();
 

@@ -87,8 +87,8 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
     const attempts = details.getByRole('list', { name: 'Attempts' }).getByRole('listitem');
     expect(await attempts.count()).toBe(2);
     await expect.poll(() => attempts.nth(0).innerText()).toContain('card network down');
-    expect(await details.getByRole('log', { name: 'Log of attempt 1' }).innerText()).toBe('charging 150');
-    expect(await details.getByRole('log', { name: 'Log of attempt 2' }).innerText()).toBe('charging 150');
+    expect(await details.getByRole('figure', { name: 'Log of attempt 1' }).innerText()).toBe('charging 150');
+    expect(await details.getByRole('figure', { name: 'Log of attempt 2' }).innerText()).toBe('charging 150');
     expect(await details.getByTestId('attempt-output-1').innerText()).toBe('"receipt-150"');
     expect(page.url()).toMatch(/node=0%2F1|node=0\/1/);
 
@@ -120,8 +120,9 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
     await page.screenshot({ path: `${screenshots}node-run-details.png`, fullPage: true });
 
     // A reload of the URL reopens the same NodeRun.
+    const title = await page.getByRole('heading', { name: /^NodeRun \d+\/\d+/ }).innerText();
     await page.reload();
-    await page.getByTestId('node-run-details').getByText('Child WfRun').waitFor();
+    await page.getByRole('heading', { name: title }).waitFor();
     await child.click();
     await page.getByTestId('wf-run-id').getByText(childId).waitFor();
     expect(browser.pageErrors).toEqual([]);

@@ -59,12 +59,12 @@ describe('every page', () => {
 
   /** Each page by route, with what shows it has loaded. */
   const pages = () => [
-    { name: 'wf-specs', route: '#/wf-specs', ready: (p: Page) => p.getByTestId('wf-specs-table') },
+    { name: 'wf-specs', route: `#/wf-specs?prefix=${wfSpecName}`, ready: (p: Page) => p.getByTestId('wf-specs-table') },
     { name: 'wf-runs', route: `#/wf-runs?wfSpecName=${wfSpecName}`, ready: (p: Page) => p.getByTestId('wf-runs-table') },
     { name: 'wf-run', route: `#/wf-runs/${wfRunId}?node=0%2F1`, ready: (p: Page) => p.getByTestId('node-run-details') },
-    { name: 'task-defs', route: '#/task-defs', ready: (p: Page) => p.getByTestId('task-defs-table') },
+    { name: 'task-defs', route: `#/task-defs?prefix=${task}`, ready: (p: Page) => p.getByTestId('task-defs-table') },
     { name: 'task-runs', route: `#/task-runs?taskDefName=${task}`, ready: (p: Page) => p.getByTestId('task-runs-table') },
-    { name: 'external-events', route: `#/external-events?externalEventDefName=${event}`, ready: (p: Page) => p.getByTestId('external-events-table') },
+    { name: 'external-events', route: `#/external-events?prefix=${event}&externalEventDefName=${event}`, ready: (p: Page) => p.getByTestId('external-events-table') },
     { name: 'user-tasks', route: '#/user-tasks?userGroup=ops', ready: (p: Page) => p.getByTestId('user-tasks-table') },
     { name: 'editor', route: `#/editor/${wfSpecName}`, ready: (p: Page) => p.getByRole('textbox', { name: 'WfSpec name' }) },
     { name: 'not-found', route: '#/nowhere', ready: (p: Page) => p.getByRole('heading', { name: 'Page not found' }) },

@@ -147,7 +147,8 @@ describe('the WfRun page', () => {
 
   it('lists the WfRun under its WfSpec, and the WfSpec with a link to its WfRuns', async () => {
     const { page } = browser;
-    await page.goto(`${server.url}/#/wf-specs`);
+    // Other tests' WfSpecs share the database: the name filter finds this one.
+    await page.goto(`${server.url}/#/wf-specs?prefix=${wfSpecName}`);
     const specLink = page.getByRole('link', { name: wfSpecName, exact: true });
     await specLink.waitFor();
     await page.screenshot({ path: `${screenshots}wf-specs.png`, fullPage: true });

@@ -69,7 +69,7 @@ export function buildUi(): Promise<void> {
 
 /** The roles on the page whose elements have no accessible name; graph nodes are `group`s. */
 export async function unnamedRoles(page: Page): Promise<string[]> {
-  const roles = ['button', 'link', 'searchbox', 'combobox', 'group', 'figure', 'table'] as const;
+  const roles = ['button', 'link', 'searchbox', 'textbox', 'spinbutton', 'slider', 'checkbox', 'combobox', 'tab', 'group', 'figure', 'table'] as const;
   const unnamed: string[] = [];
   for (const role of roles) {
     const all = await page.getByRole(role).count();
@@ -77,4 +77,13 @@ export async function unnamedRoles(page: Page): Promise<string[]> {
     if (named !== all) unnamed.push(`${all - named} ${role}(s)`);
   }
   return unnamed;
+}
+
+/**
+ * Waits until the page's subscriptions socket is connected (the UI marks `<html data-socket>`), and a moment for
+ * the subscriptions it carries to reach the server: news sent before a subscription exists is not replayed.
+ */
+export async function liveSocket(page: Page): Promise<void> {
+  await page.locator('html[data-socket="connected"]').waitFor({ state: 'attached' });
+  await new Promise((resolve) => setTimeout(resolve, 250));
 }

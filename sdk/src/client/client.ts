@@ -107,6 +107,8 @@ export class GallopClient {
   readonly #subscriptionRetries: number;
   readonly #onSocket: ((state: SocketState) => void) | undefined;
   #ws: WsClient | undefined;
+  #subscriptions = 0;
+  #socket: SocketState = 'idle';
 
   constructor(options: GallopClientOptions) {
     this.url = options.url;
@@ -197,17 +199,40 @@ export class GallopClient {
   subscribe<R, V>(document: TadaDocumentNode<R, V>, variables: NoInfer<Input<V>>, sink: Sink<R>): () => void;
   subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void;
   subscribe<T>(document: TadaDocumentNode | string, variables: unknown, sink: Sink<T>): () => void {
-    return this.#wsClient().subscribe<T>(
+    let open = true;
+    const end = () => {
+      if (!open) return;
+      open = false;
+      // graphql-ws stops reconnecting once nothing subscribes, and says nothing: a lost socket is then idle.
+      if (--this.#subscriptions === 0 && this.#socket === 'lost') this.#tell('idle');
+    };
+    this.#subscriptions++;
+    const unsubscribe = this.#wsClient().subscribe<T>(
       { query: textOf(document), variables: variables as Record<string, unknown> },
       {
         next: (message) => {
           if (message.errors?.length) sink.error?.(new GallopClientError('GRAPHQL_ERROR', message.errors.map((e) => e.message).join('; ')));
           else if (message.data) sink.next(message.data as T);
         },
-        error: (error) => sink.error?.(error),
-        complete: () => sink.complete?.(),
+        error: (error) => {
+          end();
+          sink.error?.(error);
+        },
+        complete: () => {
+          end();
+          sink.complete?.();
+        },
       },
     );
+    return () => {
+      end();
+      unsubscribe();
+    };
+  }
+
+  #tell(state: SocketState): void {
+    this.#socket = state;
+    this.#onSocket?.(state);
   }
 
   async putTaskDef(input: {
@@ -540,9 +565,9 @@ export class GallopClient {
       // graphql-ws doubles its wait without bound; a server back after a minute should not wait minutes more.
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 1_000 * 2 ** retries) + Math.random() * 500)),
       on: {
-        connected: () => this.#onSocket?.('connected'),
+        connected: () => this.#tell('connected'),
         // 1000 is graphql-ws closing an unused lazy socket; anything else is a connection lost.
-        closed: (event) => this.#onSocket?.((event as { code?: number } | undefined)?.code === 1000 ? 'idle' : 'lost'),
+        closed: (event) => this.#tell((event as { code?: number } | undefined)?.code === 1000 || this.#subscriptions === 0 ? 'idle' : 'lost'),
       },
     });
     return this.#ws;

@@ -69,11 +69,12 @@ builder.queryFields((t) => ({
   externalEventDefs: t.connection(
     {
       type: ExternalEventDefRef,
-      description: 'ExternalEventDefs by name.',
+      description: 'ExternalEventDefs by name, all of them or those whose name starts with `prefix`.',
+      args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: ExternalEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit);
+          return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit, args.prefix);
         }),
     },
     { name: 'ExternalEventDefConnection' },

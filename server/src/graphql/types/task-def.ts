@@ -74,11 +74,13 @@ builder.queryFields((t) => ({
   }),
   taskDefs: t.connection({
     type: TaskDefRef,
+    description: 'TaskDefs by name, all of them or those whose name starts with `prefix`.',
+    args: { prefix: t.arg.string() },
     resolve: (_root, args, { services, tenantId }) =>
       resolveCursorConnection({ args, toCursor: (row: TaskDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
         pageSize(args.first);
         const afterName = after === undefined ? undefined : String(decodeCursor(after, 1)[0]);
-        return listTaskDefs(services.db, tenantId, afterName, limit);
+        return listTaskDefs(services.db, tenantId, afterName, limit, args.prefix);
       }),
   }, { name: 'TaskDefConnection' }, { name: 'TaskDefEdge' }),
 }));

@@ -33,7 +33,8 @@ builder.queryFields((t) => ({
   }),
   wfSpecs: t.connection({
     type: WfSpecRef,
-    description: 'Every version of every WfSpec, by name, then version.',
+    description: 'Every version of every WfSpec, or of those whose name starts with `prefix`, by name, then version.',
+    args: { prefix: t.arg.string() },
     resolve: (_root, args, { services, tenantId }) =>
       resolveCursorConnection(
         { args, toCursor: (row: WfSpecRow) => encodeCursor([row.name, row.majorVersion, row.revision]), maxSize: 500 },
@@ -41,7 +42,7 @@ builder.queryFields((t) => ({
           pageSize(args.first);
           const parts = after === undefined ? undefined : decodeCursor(after, 3);
           const cursor = parts && { name: String(parts[0]), majorVersion: Number(parts[1]), revision: Number(parts[2]) };
-          return listWfSpecs(services.db, tenantId, cursor, limit);
+          return listWfSpecs(services.db, tenantId, cursor, limit, args.prefix);
         },
       ),
   }, { name: 'WfSpecConnection' }, { name: 'WfSpecEdge' }),

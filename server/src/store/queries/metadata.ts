@@ -1,5 +1,6 @@
 import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WorkflowEventDef } from '@gallop/engine';
-import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
+import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { externalEventDefs, taskDefs, wfSpecs, workflowEventDefs } from '../schema.ts';
 import { findNewestUserTaskDefs } from './user-tasks.ts';
@@ -22,9 +23,14 @@ export async function insertTaskDef(db: Queryable, tenantId: string, def: TaskDe
   return { row: existing, created: false };
 }
 
-export async function listTaskDefs(db: Queryable, tenantId: string, after: string | undefined, limit: number): Promise<TaskDefRow[]> {
-  const where = after === undefined ? eq(taskDefs.tenantId, tenantId) : and(eq(taskDefs.tenantId, tenantId), gt(taskDefs.name, after));
+export async function listTaskDefs(db: Queryable, tenantId: string, after: string | undefined, limit: number, prefix?: string | null): Promise<TaskDefRow[]> {
+  const where = and(eq(taskDefs.tenantId, tenantId), after === undefined ? undefined : gt(taskDefs.name, after), startsWith(taskDefs.name, prefix));
   return db.select().from(taskDefs).where(where).orderBy(asc(taskDefs.name)).limit(limit);
+}
+
+/** Names that start with `prefix` (LittleHorse's search by prefix); no condition without one. */
+function startsWith(column: AnyColumn, prefix: string | null | undefined): SQL | undefined {
+  return prefix ? sql`starts_with(${column}, ${prefix})` : undefined;
 }
 
 /** The newest WfSpec of `name`, or of one major version of it, or one exact version. */
@@ -62,8 +68,8 @@ export interface WfSpecCursor {
   readonly revision: number;
 }
 
-export async function listWfSpecs(db: Queryable, tenantId: string, after: WfSpecCursor | undefined, limit: number): Promise<WfSpecRow[]> {
-  const tenant = eq(wfSpecs.tenantId, tenantId);
+export async function listWfSpecs(db: Queryable, tenantId: string, after: WfSpecCursor | undefined, limit: number, prefix?: string | null): Promise<WfSpecRow[]> {
+  const tenant = and(eq(wfSpecs.tenantId, tenantId), startsWith(wfSpecs.name, prefix));
   const where = after
     ? and(
         tenant,
@@ -129,8 +135,14 @@ export async function insertExternalEventDef(db: Queryable, tenantId: string, de
 }
 
 /** ExternalEventDefs by name, after `after`. */
-export async function listExternalEventDefs(db: Queryable, tenantId: string, after: string | undefined, limit: number): Promise<ExternalEventDefRow[]> {
-  const where = after === undefined ? eq(externalEventDefs.tenantId, tenantId) : and(eq(externalEventDefs.tenantId, tenantId), gt(externalEventDefs.name, after));
+export async function listExternalEventDefs(
+  db: Queryable,
+  tenantId: string,
+  after: string | undefined,
+  limit: number,
+  prefix?: string | null,
+): Promise<ExternalEventDefRow[]> {
+  const where = and(eq(externalEventDefs.tenantId, tenantId), after === undefined ? undefined : gt(externalEventDefs.name, after), startsWith(externalEventDefs.name, prefix));
   return db.select().from(externalEventDefs).where(where).orderBy(asc(externalEventDefs.name)).limit(limit);
 }
 

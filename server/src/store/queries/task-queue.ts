@@ -34,8 +34,9 @@ export interface TaskLoad {
 }
 
 /**
- * The unfinished TaskRuns of every TaskDef of a tenant, by TaskDef name, in one statement: both counts read the
- * partial queue and lease indexes only.
+ * The unfinished TaskRuns of every TaskDef of a tenant, by TaskDef name, in one statement (a list of TaskDefs
+ * asks once, not once per TaskDef). It reads only TaskRuns that are waiting or running, whose count is the work in
+ * flight, not the table's history.
  */
 export async function taskLoads(db: Queryable, tenantId: string): Promise<Map<string, TaskLoad>> {
   const rows = await db

@@ -47,6 +47,7 @@ export class PagedList<T> {
       if (generation !== this.#generation) return;
       this.items = [...this.items, ...page.edges.map((e) => e.node)];
       this.#take(page);
+      this.error = undefined;
     } catch (error) {
       if (generation !== this.#generation) return;
       this.error = error;
@@ -56,18 +57,17 @@ export class PagedList<T> {
   }
 
   /**
-   * Folds in an item that changed on the server: it replaces the loaded item with the same key, or, when `isNew`
-   * says it belongs at the top (newest first), goes first. Items the list has not loaded are left to later pages.
+   * Folds in an item that changed on the server. A loaded item with the same key is replaced, or dropped when it
+   * no longer `matches` the list's filter; an item not loaded goes first when it matches and `isNewest` says it
+   * belongs at the top (newest first). Others are left to later pages.
    */
-  upsert(item: T, keyOf: (item: T) => string, isNew: (item: T) => boolean): void {
+  upsert(item: T, keyOf: (item: T) => string, matches: (item: T) => boolean, isNewest: (item: T) => boolean): void {
     if (this.phase !== 'ready') return;
     const key = keyOf(item);
     const at = this.items.findIndex((existing) => keyOf(existing) === key);
     if (at !== -1) {
-      const items = this.items.slice();
-      items[at] = item;
-      this.items = items;
-    } else if (isNew(item)) {
+      this.items = matches(item) ? this.items.with(at, item) : this.items.filter((_, i) => i !== at);
+    } else if (matches(item) && isNewest(item)) {
       this.items = [item, ...this.items];
     }
   }

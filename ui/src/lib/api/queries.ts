@@ -12,8 +12,8 @@ export interface Page<T> {
 /** What the WfSpecs list selects of the SDK's WfSpec shape. */
 export type WfSpecSummary = Pick<WfSpecInfo, 'name' | 'majorVersion' | 'revision' | 'createdAt'>;
 
-export const WF_SPECS = `query WfSpecs($first: Int, $after: String) {
-  page: wfSpecs(first: $first, after: $after) {
+export const WF_SPECS = `query WfSpecs($first: Int, $after: String, $prefix: String) {
+  page: wfSpecs(first: $first, after: $after, prefix: $prefix) {
     edges { cursor node { name majorVersion revision createdAt } }
     pageInfo { hasNextPage endCursor }
   }
@@ -80,8 +80,8 @@ export interface TaskDefSummary {
   readonly runningCount: number;
 }
 
-export const TASK_DEFS = `query TaskDefs($first: Int, $after: String) {
-  page: taskDefs(first: $first, after: $after) {
+export const TASK_DEFS = `query TaskDefs($first: Int, $after: String, $prefix: String) {
+  page: taskDefs(first: $first, after: $after, prefix: $prefix) {
     edges { cursor node { name inputVars { name type } returnType description createdAt queueDepth runningCount } }
     pageInfo { hasNextPage endCursor }
   }
@@ -107,8 +107,8 @@ export const TASK_RUNS = `query TaskRuns($first: Int, $after: String, $taskDefNa
   }
 }`;
 
-export const EXTERNAL_EVENT_DEFS = `query ExternalEventDefs($first: Int, $after: String) {
-  page: externalEventDefs(first: $first, after: $after) {
+export const EXTERNAL_EVENT_DEFS = `query ExternalEventDefs($first: Int, $after: String, $prefix: String) {
+  page: externalEventDefs(first: $first, after: $after, prefix: $prefix) {
     edges { cursor node { name createdAt } }
     pageInfo { hasNextPage endCursor }
   }

@@ -1,4 +1,4 @@
-import { evolve } from '@gallop/engine';
+import { evolve, variablesInScope } from '@gallop/engine';
 import type { JsonValue, ThreadSpec, VariableType, WfRunState, WfSpec } from '@gallop/engine';
 import { client } from '../api/client.ts';
 import { WF_RUN, WF_RUN_EVENTS } from '../api/queries.ts';
@@ -55,6 +55,8 @@ export class RunView {
    * Moving it back folds a prefix of the log with the same folds, so the moment shown is what a replay gives.
    */
   at = $state<number | undefined>(undefined);
+  /** `at` when it names an event before the last; undefined (now) otherwise, as a link may ask for any number. */
+  atShown: number | undefined = $derived(this.at !== undefined && this.at >= 1 && this.at < this.events.length ? this.at : undefined);
   /** The state, node statuses and NodeRun rows of the moment shown. */
   shown: { state: WfRunState | undefined; nodeStatuses: NodeStatuses; nodeRuns: NodeRunRows } = $derived(this.#moment());
 
@@ -73,7 +75,7 @@ export class RunView {
   });
   variables: readonly VariableRow[] = $derived(this.#variableRows(this.shown.state));
   /** The values the drawn ThreadRun sees at the moment shown: its own over its ancestors', as the engine reads them. */
-  scope: Readonly<Record<string, JsonValue>> = $derived(scopeOf(this.shown.state, this.thread));
+  scope: Readonly<Record<string, JsonValue>> = $derived(variablesInScope(this.shown.state, this.thread));
   /** The NodeRun whose details are open, by row key (`thread/position`). */
   selected = $state<string | undefined>(undefined);
   /** That NodeRun as it was at the moment shown; undefined before it started. */
@@ -139,8 +141,9 @@ export class RunView {
           try {
             this.#fold([data.wfRunEvents]);
           } catch (error) {
-            // A fold that fails means the log and the view disagree; stop rather than show a wrong state.
-            this.#lose(error);
+            // A fold that fails means the log and the view disagree; stop rather than show a wrong state, and do
+            // not try again by itself: the same event would fail the same way.
+            this.#lose(error, false);
           }
         },
         error: (error) => this.#lose(error),
@@ -161,8 +164,8 @@ export class RunView {
   }
 
   #moment(): { state: WfRunState | undefined; nodeStatuses: NodeStatuses; nodeRuns: NodeRunRows } {
-    const { at, events } = this;
-    if (at === undefined || at >= events.length) return { state: this.state, nodeStatuses: this.nodeStatuses, nodeRuns: this.nodeRuns };
+    const { atShown: at, events } = this;
+    if (at === undefined) return { state: this.state, nodeStatuses: this.nodeStatuses, nodeRuns: this.nodeRuns };
     let state: WfRunState | undefined;
     let nodeStatuses = EMPTY_NODE_STATUSES;
     let nodeRuns = EMPTY_NODE_RUN_ROWS;
@@ -211,7 +214,7 @@ export class RunView {
     this.seq = seq;
   }
 
-  #lose(error: unknown): void {
+  #lose(error: unknown, retry = true): void {
     if (this.#disposed) return;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -219,6 +222,7 @@ export class RunView {
     this.liveError = error;
     // Try again by itself: a server that went away comes back, and the log resumes after the last event folded.
     clearTimeout(this.#retry);
+    if (!retry) return;
     this.#retry = setTimeout(() => {
       if (!this.#disposed && this.live === 'lost') this.follow();
     }, RETRY_MS);
@@ -241,17 +245,3 @@ export class RunView {
   }
 }
 
-/** A ThreadRun's variables over those of its ancestors: a child thread reads its parents' variables by name. */
-export function scopeOf(state: WfRunState | undefined, threadRunNumber: number): Record<string, JsonValue> {
-  const chain: Record<string, JsonValue>[] = [];
-  const seen = new Set<number>();
-  let number: number | undefined = threadRunNumber;
-  while (number !== undefined && !seen.has(number)) {
-    seen.add(number);
-    const thread = state?.threadRuns.find((t) => t.number === number);
-    if (!thread) break;
-    chain.unshift(thread.variables as Record<string, JsonValue>);
-    number = thread.parentThreadRunNumber;
-  }
-  return Object.assign({}, ...chain);
-}

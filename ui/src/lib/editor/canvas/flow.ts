@@ -1,4 +1,5 @@
 import { explainCondition } from '@gallop/engine';
+import { verdictMark } from '../../verdict.ts';
 import type { JsonValue, Node as SpecNode, ThreadSpec } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
 import { describeCondition, describeMutations } from '../../run-view/thread-graph.ts';
@@ -90,7 +91,7 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
       const label = [
         outgoing.length > 1 ? `${i + 1}.` : '',
         edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '',
-        verdict ? (verdict.holds === true ? '✓' : verdict.holds === false ? '✗' : '?') : '',
+        verdict ? verdictMark(verdict.holds) : '',
         describeMutations(edge.variableMutations ?? []),
       ]
         .filter(Boolean)
