@@ -51,7 +51,7 @@ describe('the lists', () => {
     await page.getByRole('searchbox', { name: 'Name starts with' }).fill(queued);
     await page.getByRole('form', { name: 'Filter TaskDefs' }).getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(new RegExp(`prefix=${queued}`));
-    expect(await page.getByTestId('task-defs-table').getByRole('row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('task-defs-table').getByRole('row').count()).toBe(2);
     const link = page.getByRole('link', { name: `3 TaskRuns of ${queued} waiting` });
     await link.click();
     await page.waitForURL(/#\/task-runs\?taskDefName=.*&status=TASK_SCHEDULED/);

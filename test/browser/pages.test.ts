@@ -89,6 +89,7 @@ describe('every page', () => {
 
   it('is used from the keyboard: skip to the page, follow links, open a NodeRun, act', async () => {
     const { page } = light;
+    await page.goto('about:blank'); // a fresh document: focus starts at its top, not where the last test left it
     await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpecName}`);
     await page.getByTestId('wf-runs-table').waitFor();
 
