@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { isValidName } from '@gallop/engine';
 import type { Command, VersionedWfSpec } from '@gallop/engine';
+import { Tenants } from './runtime/tenants.ts';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -58,6 +60,10 @@ export { createLogger } from './observability/logger.ts';
 export type { Logger } from './observability/logger.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+/** The HTTP header that names a request's tenant. */
+export const TENANT_HEADER = 'gallop-tenant';
+/** The tenant every object belonged to before tenants, and a request's when it names none. */
+export const DEFAULT_TENANT = 'default';
 /** Write statements on their way at once; commands beyond share the next one (group commit). The pool holds 10. */
 const WRITES_IN_FLIGHT = 2;
 /** The most commands one write statement carries. */
@@ -125,6 +131,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   const writes = new WriteQueue(store, store.kind === 'pglite' ? 1 : WRITES_IN_FLIGHT, MAX_WRITE_BATCH, (commands) => metrics.writeBatch(commands));
   const locks = new KeyedLock();
   const handOff = dispatch.handOff.bind(dispatch);
+  const tenants = new Tenants(store.db);
+  /** The tenant a request names, once it is known to exist; `default` when it names none. */
+  async function tenantOf(named: string | undefined): Promise<string> {
+    const id = named?.trim() || DEFAULT_TENANT;
+    if (!isValidName(id)) {
+      throw new GraphQLError(`'${String(id).slice(0, 100)}' is not a tenant id: letters, digits and inner dashes.`, { extensions: { code: 'INVALID_TENANT', http: { status: 400 } } });
+    }
+    if (!(await tenants.exists(id))) {
+      throw new GraphQLError(`Tenant '${id}' does not exist; an admin creates it with putTenant.`, { extensions: { code: 'TENANT_NOT_FOUND', tenant: id, http: { status: 400 } } });
+    }
+    return id;
+  }
+
   const services: Services = {
     store,
     db: store.db,
@@ -135,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     ids,
     log,
+    tenants,
     deleteWfRun: (tenantId: string, wfRunId: string) =>
       locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
         const deleted = await deleteWfRun(store.db, tenantId, wfRunId);
@@ -157,7 +177,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    context: ({ request }) => ({ services, tenantId: 'default', signal: request?.signal }),
+    context: async (initial) => {
+      const { request } = initial;
+      // HTTP names the tenant in a header, a graphql-ws connection in its connection params (LittleHorse: `tenantid`).
+      const params = (initial as { connectionParams?: Readonly<Record<string, unknown>> }).connectionParams;
+      const named = request?.headers.get(TENANT_HEADER) ?? (typeof params?.tenant === 'string' ? params.tenant : undefined);
+      return { services, tenantId: await tenantOf(named), signal: request?.signal };
+    },
     maskedErrors: {
       // A GallopError is the user's mistake, worth showing; anything else is ours, logged in full and masked.
       maskError(error, message, isDev) {

@@ -8,6 +8,8 @@ import type { TaskDispatch } from './runtime/task-dispatch.ts';
 import type { Db, Store } from './store/db.ts';
 
 /** The parts of a running server that resolvers use. */
+import type { Tenants } from './runtime/tenants.ts';
+
 export interface Services {
   readonly store: Store;
   readonly db: Db;
@@ -19,6 +21,8 @@ export interface Services {
   readonly ids: IdSource;
   /** The server's one logger (pino, JSON lines); resolvers log through it or a child of it. */
   readonly log: Logger;
+  /** Which tenants exist. */
+  readonly tenants: Tenants;
   /**
    * Deletes a WfRun and everything it owns, in turn with the commands on it in this process, and drops its cached
    * state here and in the other server processes. Resolves whether it was there.

@@ -39,6 +39,11 @@ export interface GallopClientOptions {
   /** Extra HTTP headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
+   * The tenant every request acts in (the `Gallop-Tenant` header, and the WebSocket's connection params); the
+   * server's `default` when absent.
+   */
+  readonly tenant?: string | undefined;
+  /**
    * How long a request waits for the server's whole answer before it fails with code TIMEOUT; a claim waits its
    * `waitMs` on top. Default 30 s. A server that lost its database, or a connection that died unnoticed, then
    * costs a caller this long, not forever.
@@ -61,6 +66,23 @@ export interface GallopClientOptions {
    * and when it closes because nothing subscribes any more (`idle`).
    */
   readonly onSocket?: ((state: SocketState) => void) | undefined;
+}
+
+/** A GraphQL error as the server sends it. */
+interface GraphQLErrorBody {
+  readonly message: string;
+  readonly extensions?: { readonly code?: unknown } & Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The error for a GraphQL answer with errors: coded by the first error's `extensions.code` when the server gave
+ * one (TENANT_NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, a typed error's name), else GRAPHQL_ERROR, as for the
+ * server's own masked failures, which may pass.
+ */
+function graphQLFailure(errors: readonly GraphQLErrorBody[]): GallopClientError {
+  const code = errors[0]?.extensions?.code;
+  const typed = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'GRAPHQL_ERROR';
+  return new GallopClientError(typed, errors.map((e) => e.message).join('; '), { details: errors[0]?.extensions ?? {}, cause: errors });
 }
 
 /** How the WebSocket for subscriptions stands. */
@@ -99,6 +121,8 @@ type Refusal = { readonly __typename: `${string}Error` };
  */
 export class GallopClient {
   readonly url: string;
+  /** The tenant the client acts in; undefined for the server's default. */
+  readonly tenant: string | undefined;
   readonly #fetch: typeof fetch;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #webSocketImpl: unknown;
@@ -113,7 +137,8 @@ export class GallopClient {
   constructor(options: GallopClientOptions) {
     this.url = options.url;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#headers = options.headers ?? {};
+    this.tenant = options.tenant;
+    this.#headers = { ...options.headers, ...(options.tenant ? { 'gallop-tenant': options.tenant } : {}) };
     this.#webSocketImpl = options.webSocketImpl;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 3;
@@ -182,15 +207,13 @@ export class GallopClient {
       clearTimeout(timer);
       signal?.removeEventListener('abort', forward);
     }
-    let body: { data?: T; errors?: readonly { message: string }[] };
+    let body: { data?: T; errors?: readonly GraphQLErrorBody[] };
     try {
       body = JSON.parse(text) as typeof body;
     } catch (cause) {
       throw new GallopClientError('HTTP_ERROR', `The server answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, { cause });
     }
-    if (body.errors?.length) {
-      throw new GallopClientError('GRAPHQL_ERROR', body.errors.map((e) => e.message).join('; '), { cause: body.errors });
-    }
+    if (body.errors?.length) throw graphQLFailure(body.errors);
     if (body.data === undefined) throw new GallopClientError('HTTP_ERROR', `The server answered ${response.status} with no data.`);
     return body.data;
   }
@@ -211,7 +234,7 @@ export class GallopClient {
       { query: textOf(document), variables: variables as Record<string, unknown> },
       {
         next: (message) => {
-          if (message.errors?.length) sink.error?.(new GallopClientError('GRAPHQL_ERROR', message.errors.map((e) => e.message).join('; ')));
+          if (message.errors?.length) sink.error?.(graphQLFailure(message.errors as readonly GraphQLErrorBody[]));
           else if (message.data) sink.next(message.data as T);
         },
         error: (error) => {
@@ -559,6 +582,7 @@ export class GallopClient {
       url: this.url.replace(/^http/, 'ws'),
       webSocketImpl: this.#webSocketImpl,
       lazy: true,
+      connectionParams: this.tenant ? { tenant: this.tenant } : undefined,
       retryAttempts: this.#subscriptionRetries,
       // A socket that fails to open reports a bare error event (no close code) in browsers: try it again too.
       shouldRetry: () => true,

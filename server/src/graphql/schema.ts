@@ -11,6 +11,7 @@ import './types/workflow-event.ts';
 import './types/wf-run.ts';
 import './types/user-task.ts';
 import './types/scheduled-wf-run.ts';
+import './types/tenant.ts';
 
 builder.queryType({});
 builder.mutationType({});

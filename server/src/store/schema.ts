@@ -21,6 +21,12 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } 
 const tenantId = () => text('tenant_id').notNull().default('default');
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/** The tenants objects belong to; `default` exists from the start (migration 0011). */
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
 export const taskDefs = pgTable(
   'task_defs',
   {
