@@ -4,6 +4,9 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { isValidName } from '@gallop/engine';
 import type { Command, VersionedWfSpec } from '@gallop/engine';
 import { Tenants } from './runtime/tenants.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import type { AuthOptions } from './auth/authenticator.ts';
+import { useAuthorization } from './auth/authorize.ts';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -42,6 +45,8 @@ export interface AppOptions {
   readonly dataDir: string;
   /** The built UI to serve at `/`. */
   readonly uiDir?: string | undefined;
+  /** Whether requests need credentials; off (every request holds every grant) by default. */
+  readonly auth?: AuthOptions | undefined;
   readonly clock?: () => number;
   /** The server's one logger; a new one at level info on stdout when absent. */
   readonly log?: Logger;
@@ -132,6 +137,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const locks = new KeyedLock();
   const handOff = dispatch.handOff.bind(dispatch);
   const tenants = new Tenants(store.db);
+  const auth = new Authenticator(store.db, options.auth ?? { required: false });
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
   async function tenantOf(named: string | undefined): Promise<string> {
     const id = named?.trim() || DEFAULT_TENANT;
@@ -155,6 +161,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ids,
     log,
     tenants,
+    auth,
     deleteWfRun: (tenantId: string, wfRunId: string) =>
       locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
         const deleted = await deleteWfRun(store.db, tenantId, wfRunId);
@@ -182,7 +189,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       // HTTP names the tenant in a header, a graphql-ws connection in its connection params (LittleHorse: `tenantid`).
       const params = (initial as { connectionParams?: Readonly<Record<string, unknown>> }).connectionParams;
       const named = request?.headers.get(TENANT_HEADER) ?? (typeof params?.tenant === 'string' ? params.tenant : undefined);
-      return { services, tenantId: await tenantOf(named), signal: request?.signal };
+      // Credentials first: a stranger learns nothing, not even which tenants exist.
+      const authorization = request?.headers.get('authorization') ?? (typeof params?.authorization === 'string' ? params.authorization : undefined);
+      const principal = await auth.principalOf(authorization ?? undefined, clock());
+      return { services, principal, tenantId: await tenantOf(named), signal: request?.signal };
     },
     maskedErrors: {
       // A GallopError is the user's mistake, worth showing; anything else is ours, logged in full and masked.
@@ -198,7 +208,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     logging: false,
-    plugins: [useGraphQlJit(), useStorableText(), useOperationLog(log)],
+    plugins: [useAuthorization(), useGraphQlJit(), useStorableText(), useOperationLog(log)],
   });
 
   const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;

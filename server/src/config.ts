@@ -3,8 +3,8 @@ import type { LevelWithSilent } from 'pino';
 import { isLogLevel, LOG_LEVELS } from './observability/logger.ts';
 
 /**
- * The server's settings, read once from the environment: PORT, HOST, DATABASE_URL, GALLOP_DATA_DIR, GALLOP_UI_DIR
- * and LOG_LEVEL. Besides GraphQL at /graphql and the UI at /, the server answers GET /healthz (liveness), GET /readyz
+ * The server's settings, read once from the environment: PORT, HOST, DATABASE_URL, GALLOP_DATA_DIR, GALLOP_UI_DIR,
+ * LOG_LEVEL, GALLOP_AUTH and GALLOP_BOOTSTRAP_API_KEY. Besides GraphQL at /graphql and the UI at /, the server answers GET /healthz (liveness), GET /readyz
  * (readiness: 503 with a reason while the database does not answer) and GET /metrics (Prometheus).
  */
 export interface Config {
@@ -18,17 +18,34 @@ export interface Config {
   readonly uiDir: string | undefined;
   /** How much the JSON log on stdout says; `info` by default, `debug` adds every GraphQL operation. */
   readonly logLevel: LevelWithSilent;
+  /** Whether requests must carry credentials (GALLOP_AUTH=required, or a bootstrap key set). */
+  readonly authRequired: boolean;
+  /** GALLOP_BOOTSTRAP_API_KEY: the built-in `admin` principal's key, to make the first principals with. */
+  readonly bootstrapApiKey: string | undefined;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${env.PORT}'.`);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!isLogLevel(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got '${logLevel}'.`);
+  const bootstrapApiKey = env.GALLOP_BOOTSTRAP_API_KEY || undefined;
+  if (bootstrapApiKey !== undefined && bootstrapApiKey.length < 32) throw new Error('GALLOP_BOOTSTRAP_API_KEY must be at least 32 characters: it holds every grant.');
+  const auth = env.GALLOP_AUTH ?? (bootstrapApiKey ? 'required' : 'off');
+  if (auth !== 'required' && auth !== 'off') throw new Error(`GALLOP_AUTH must be 'required' or 'off', got '${auth}'.`);
+  const authRequired = auth === 'required';
+  // Without authentication anyone who reaches the port holds every grant: only this machine may.
+  const host = env.HOST ?? '127.0.0.1';
+  if (!authRequired && !LOOPBACK.has(host)) {
+    throw new Error(`HOST=${host} would open the server to the network without authentication: set GALLOP_AUTH=required (with GALLOP_BOOTSTRAP_API_KEY), or listen on 127.0.0.1.`);
+  }
   return {
     port,
-    // Until authentication exists (issue 8) the server listens on loopback only.
-    host: env.HOST ?? '127.0.0.1',
+    host,
+    authRequired,
+    bootstrapApiKey,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: dataDir(env.GALLOP_DATA_DIR ?? '.gallop/pglite'),
     uiDir: env.GALLOP_UI_DIR === '' ? undefined : resolve(env.GALLOP_UI_DIR ?? new URL('../../ui/dist', import.meta.url).pathname),

@@ -9,7 +9,8 @@ import { createLogger } from './observability/logger.ts';
 const config = readConfig();
 const log = createLogger({ level: config.logLevel });
 const uiDir = config.uiDir && existsSync(config.uiDir) ? config.uiDir : undefined;
-const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log }).catch((error: unknown) => {
+const auth = { required: config.authRequired, bootstrapApiKey: config.bootstrapApiKey };
+const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log, auth }).catch((error: unknown) => {
   log.fatal({ err: error }, `Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
@@ -24,7 +25,7 @@ server.listen(config.port, config.host, () => {
     { url: base, data: db, ui: Boolean(uiDir) },
     `Gallop listening on ${base} (GraphQL and subscriptions at ${GRAPHQL_PATH}, ${HEALTHZ_PATH}, ${READYZ_PATH}, ${METRICS_PATH}, UI at /${uiDir ? '' : ' — not built; run npm start'}); data: ${db}`,
   );
-  if (config.host === '127.0.0.1') log.info('No authentication yet, so the server listens on 127.0.0.1 only.');
+  if (!config.authRequired) log.info('Authentication is off (GALLOP_AUTH), so the server listens on this machine only and every request holds every grant.');
 });
 
 let stopping = false;

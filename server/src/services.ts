@@ -9,6 +9,7 @@ import type { Db, Store } from './store/db.ts';
 
 /** The parts of a running server that resolvers use. */
 import type { Tenants } from './runtime/tenants.ts';
+import type { Authenticator } from './auth/authenticator.ts';
 
 export interface Services {
   readonly store: Store;
@@ -23,6 +24,8 @@ export interface Services {
   readonly log: Logger;
   /** Which tenants exist. */
   readonly tenants: Tenants;
+  /** Who a request's credentials name. */
+  readonly auth: Authenticator;
   /**
    * Deletes a WfRun and everything it owns, in turn with the commands on it in this process, and drops its cached
    * state here and in the other server processes. Resolves whether it was there.

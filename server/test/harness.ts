@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.ts';
 import type { App } from '../src/app.ts';
+import type { AuthOptions } from '../src/auth/authenticator.ts';
 import { createLogger } from '../src/observability/logger.ts';
 
 declare module 'vitest' {
@@ -45,6 +46,8 @@ export interface TestServerOptions {
   readonly logLevel?: LevelWithSilent;
   /** PGlite's directory when there is no database URL; in memory by default. */
   readonly dataDir?: string;
+  /** Whether requests need credentials; off by default. */
+  readonly auth?: AuthOptions;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function startTestServer(databaseUrl: string | undefined, options: 
     databaseUrl,
     dataDir: options.dataDir ?? 'memory://',
     clock: options.clock,
+    auth: options.auth,
     log: createLogger({ level: options.logLevel ?? 'info', destination: { write: (line) => void logs.push(JSON.parse(line) as LogRecord) } }),
   });
   const server = createServer((req, res) => app.handle(req, res));

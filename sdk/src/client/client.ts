@@ -44,6 +44,11 @@ export interface GallopClientOptions {
    */
   readonly tenant?: string | undefined;
   /**
+   * The principal's API key, sent as `Authorization: Bearer <key>` (and in the WebSocket's connection params);
+   * in Node, GALLOP_API_KEY when absent.
+   */
+  readonly apiKey?: string | undefined;
+  /**
    * How long a request waits for the server's whole answer before it fails with code TIMEOUT; a claim waits its
    * `waitMs` on top. Default 30 s. A server that lost its database, or a connection that died unnoticed, then
    * costs a caller this long, not forever.
@@ -66,6 +71,12 @@ export interface GallopClientOptions {
    * and when it closes because nothing subscribes any more (`idle`).
    */
   readonly onSocket?: ((state: SocketState) => void) | undefined;
+}
+
+/** GALLOP_API_KEY in Node; nothing in a browser, which has no environment. */
+function envApiKey(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.GALLOP_API_KEY || undefined;
 }
 
 /** A GraphQL error as the server sends it. */
@@ -131,6 +142,7 @@ export class GallopClient {
   readonly #subscriptionRetries: number;
   readonly #onSocket: ((state: SocketState) => void) | undefined;
   #ws: WsClient | undefined;
+  readonly #connectionParams: Readonly<Record<string, string>>;
   #subscriptions = 0;
   #socket: SocketState = 'idle';
 
@@ -138,7 +150,13 @@ export class GallopClient {
     this.url = options.url;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.tenant = options.tenant;
-    this.#headers = { ...options.headers, ...(options.tenant ? { 'gallop-tenant': options.tenant } : {}) };
+    const apiKey = options.apiKey ?? envApiKey();
+    this.#connectionParams = { ...(options.tenant ? { tenant: options.tenant } : {}), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+    this.#headers = {
+      ...options.headers,
+      ...(options.tenant ? { 'gallop-tenant': options.tenant } : {}),
+      ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    };
     this.#webSocketImpl = options.webSocketImpl;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 3;
@@ -582,7 +600,7 @@ export class GallopClient {
       url: this.url.replace(/^http/, 'ws'),
       webSocketImpl: this.#webSocketImpl,
       lazy: true,
-      connectionParams: this.tenant ? { tenant: this.tenant } : undefined,
+      connectionParams: this.#connectionParams,
       retryAttempts: this.#subscriptionRetries,
       // A socket that fails to open reports a bare error event (no close code) in browsers: try it again too.
       shouldRetry: () => true,

@@ -2,13 +2,16 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { JsonValue } from '@gallop/engine';
+import type { Principal } from '../auth/acl.ts';
 import type { Services } from '../services.ts';
 
 /** What every resolver gets. */
 export interface Context {
   readonly services: Services;
-  /** Every request acts in one tenant; `default` until tenants exist (issue 8). */
+  /** The tenant the request acts in: the one it names, or `default`. */
   readonly tenantId: string;
+  /** Who sends the request; undefined when it sent no credentials to a server that needs them. */
+  readonly principal: Principal | undefined;
   /** Aborted when the HTTP request or WebSocket operation goes away. */
   readonly signal?: AbortSignal | undefined;
 }

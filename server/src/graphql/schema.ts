@@ -12,6 +12,7 @@ import './types/wf-run.ts';
 import './types/user-task.ts';
 import './types/scheduled-wf-run.ts';
 import './types/tenant.ts';
+import './types/principal.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -14,6 +14,7 @@ import type {
 } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Acl } from '../auth/acl.ts';
 
 // Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
 // and every per-WfRun table carries wf_run_id, the distribution column for sharding (docs/scaling.md).
@@ -26,6 +27,32 @@ export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   createdAt: at('created_at').notNull().defaultNow(),
 });
+
+/** Who may act, with their grants; principals are the cluster's, across tenants (LittleHorse). */
+export const principals = pgTable('principals', {
+  id: text('id').primaryKey(),
+  globalAcls: jsonb('global_acls').$type<Acl[]>().notNull(),
+  perTenantAcls: jsonb('per_tenant_acls').$type<Record<string, Acl[]>>().notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/** A principal's API keys: the secret's SHA-256 only, never the secret. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    principalId: text('principal_id')
+      .notNull()
+      .references(() => principals.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    description: text('description'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    expiresAt: at('expires_at'),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [index('api_keys_by_principal').on(t.principalId)],
+);
 
 export const taskDefs = pgTable(
   'task_defs',

@@ -1,0 +1,134 @@
+import type { Plugin } from 'graphql-yoga';
+import { getOperationAST, GraphQLError, Kind } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import type { Context } from '../graphql/builder.ts';
+import { allows } from './acl.ts';
+import type { AclAction, AclResource } from './acl.ts';
+
+type Grant = readonly [Exclude<AclAction, 'ALL_ACTIONS'>, Exclude<AclResource, 'ALL_RESOURCES'>];
+
+/**
+ * What each root field of the API needs, as LittleHorse's ACLs guard its rpcs: the action and the kind of resource,
+ * in the request's tenant. A field missing here is refused (fail closed); a test checks every field has a line.
+ * `whoami` needs a principal only.
+ */
+export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED'>> = {
+  whoami: 'AUTHENTICATED',
+  __schema: 'AUTHENTICATED',
+  __type: 'AUTHENTICATED',
+  // WfSpecs and the defs they use.
+  wfSpec: ['READ', 'WF_SPEC'],
+  wfSpecs: ['READ', 'WF_SPEC'],
+  putWfSpec: ['WRITE_METADATA', 'WF_SPEC'],
+  taskDef: ['READ', 'TASK_DEF'],
+  taskDefs: ['READ', 'TASK_DEF'],
+  putTaskDef: ['WRITE_METADATA', 'TASK_DEF'],
+  externalEventDef: ['READ', 'EXTERNAL_EVENT_DEF'],
+  externalEventDefs: ['READ', 'EXTERNAL_EVENT_DEF'],
+  putExternalEventDef: ['WRITE_METADATA', 'EXTERNAL_EVENT_DEF'],
+  userTaskDef: ['READ', 'USER_TASK_DEF'],
+  userTaskDefs: ['READ', 'USER_TASK_DEF'],
+  putUserTaskDef: ['WRITE_METADATA', 'USER_TASK_DEF'],
+  workflowEventDef: ['READ', 'WORKFLOW_EVENT_DEF'],
+  workflowEventDefs: ['READ', 'WORKFLOW_EVENT_DEF'],
+  putWorkflowEventDef: ['WRITE_METADATA', 'WORKFLOW_EVENT_DEF'],
+  // WfRuns and what steers them.
+  wfRun: ['READ', 'WF_RUN'],
+  wfRuns: ['READ', 'WF_RUN'],
+  wfRunEvents: ['READ', 'WF_RUN'],
+  wfRunsChanged: ['READ', 'WF_RUN'],
+  awaitWorkflowEvent: ['READ', 'WF_RUN'],
+  scheduledWfRun: ['READ', 'WF_RUN'],
+  scheduledWfRuns: ['READ', 'WF_RUN'],
+  runWf: ['RUN', 'WF_RUN'],
+  stopWfRun: ['RUN', 'WF_RUN'],
+  resumeWfRun: ['RUN', 'WF_RUN'],
+  rescueThreadRun: ['RUN', 'WF_RUN'],
+  deleteWfRun: ['RUN', 'WF_RUN'],
+  migrateWfSpec: ['RUN', 'WF_RUN'],
+  scheduleWf: ['RUN', 'WF_RUN'],
+  deleteScheduledWfRun: ['RUN', 'WF_RUN'],
+  // Task workers.
+  taskRun: ['READ', 'TASK_RUN'],
+  taskRuns: ['READ', 'TASK_RUN'],
+  claimTaskRuns: ['RUN', 'TASK_RUN'],
+  reportTaskRun: ['RUN', 'TASK_RUN'],
+  reportTaskRuns: ['RUN', 'TASK_RUN'],
+  extendTaskRunLease: ['RUN', 'TASK_RUN'],
+  // The world's events and people's tasks.
+  externalEvent: ['READ', 'EXTERNAL_EVENT'],
+  externalEvents: ['READ', 'EXTERNAL_EVENT'],
+  putExternalEvent: ['RUN', 'EXTERNAL_EVENT'],
+  userTaskRun: ['READ', 'USER_TASK_RUN'],
+  userTaskRuns: ['READ', 'USER_TASK_RUN'],
+  assignUserTaskRun: ['RUN', 'USER_TASK_RUN'],
+  completeUserTaskRun: ['RUN', 'USER_TASK_RUN'],
+  cancelUserTaskRun: ['RUN', 'USER_TASK_RUN'],
+  // The cluster's own: global grants only.
+  tenant: ['READ', 'TENANT'],
+  tenants: ['READ', 'TENANT'],
+  putTenant: ['WRITE_METADATA', 'TENANT'],
+  principal: ['READ', 'PRINCIPAL'],
+  principals: ['READ', 'PRINCIPAL'],
+  putPrincipal: ['WRITE_METADATA', 'PRINCIPAL'],
+  deletePrincipal: ['WRITE_METADATA', 'PRINCIPAL'],
+  createApiKey: ['WRITE_METADATA', 'PRINCIPAL'],
+  revokeApiKey: ['WRITE_METADATA', 'PRINCIPAL'],
+};
+
+/**
+ * Checks every root field of an operation against the request's principal before anything runs, so a refused
+ * operation changes nothing: UNAUTHENTICATED without a principal, FORBIDDEN naming the field, action, resource
+ * and tenant without the grant.
+ */
+export function useAuthorization(): Plugin<Context> {
+  const check = (args: { contextValue: Context; document: DocumentNode; operationName?: string | null | undefined }) => {
+    const { principal, tenantId } = args.contextValue;
+    for (const field of rootFields(args.document, args.operationName)) {
+      if (field === '__typename') continue;
+      if (!principal) return new GraphQLError(`${field} needs a principal: send an API key as 'Authorization: Bearer <key>'.`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      const grant = OPERATION_GRANTS[field];
+      if (grant === 'AUTHENTICATED') continue;
+      if (!grant || !allows(principal, tenantId, grant[0], grant[1])) {
+        const need = grant ? `${grant[0]} on ${grant[1]}` : 'a grant no principal holds';
+        return new GraphQLError(`Principal '${principal.id}' may not ${field} in tenant '${tenantId}': it needs ${need}.`, {
+          extensions: { code: 'FORBIDDEN', field, action: grant?.[0], resource: grant?.[1], tenant: tenantId },
+        });
+      }
+    }
+    return undefined;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const refusal = check(args);
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refusal = check(args);
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    },
+  };
+}
+
+/** The names of an operation's root fields, through fragments and inline fragments (aliases do not hide them). */
+function rootFields(document: DocumentNode, operationName: string | null | undefined): string[] {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet);
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return names;
+}

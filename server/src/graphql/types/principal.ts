@@ -1,0 +1,183 @@
+import { isValidName } from '@gallop/engine';
+import type { Problem } from '@gallop/engine';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { ACL_ACTIONS, ACL_RESOURCES } from '../../auth/acl.ts';
+import type { Acl, Principal } from '../../auth/acl.ts';
+import { newApiKey } from '../../auth/api-keys.ts';
+import { builder } from '../builder.ts';
+import { deletePrincipal, findPrincipal, insertApiKey, listApiKeys, listPrincipals, revokeApiKey, upsertPrincipal } from '../../store/queries/principals.ts';
+import type { ApiKeyRow, PrincipalRow } from '../../store/queries/principals.ts';
+import { decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
+
+const AclActionEnum = builder.enumType('AclAction', { values: ACL_ACTIONS });
+const AclResourceEnum = builder.enumType('AclResource', { values: ACL_RESOURCES });
+
+const AclRef = builder.objectRef<Acl>('Acl').implement({
+  description: 'A grant: every action listed on every kind of resource listed.',
+  fields: (t) => ({
+    resources: t.field({ type: [AclResourceEnum], resolve: (acl) => [...acl.resources] }),
+    actions: t.field({ type: [AclActionEnum], resolve: (acl) => [...acl.actions] }),
+  }),
+});
+
+const TenantAclsRef = builder.objectRef<{ tenant: string; acls: readonly Acl[] }>('TenantAcls').implement({
+  fields: (t) => ({
+    tenant: t.exposeString('tenant'),
+    acls: t.field({ type: [AclRef], resolve: (row) => [...row.acls] }),
+  }),
+});
+
+const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey').implement({
+  description: "An API key of a principal; its secret is shown once, by createApiKey, and never stored.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    principalId: t.exposeString('principalId'),
+    description: t.string({ nullable: true, resolve: (key) => key.description }),
+    createdAt: t.field({ type: 'DateTime', resolve: (key) => key.createdAt }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.expiresAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.revokedAt }),
+  }),
+});
+
+const PrincipalRef = builder.objectRef<Principal & { createdAt?: Date }>('Principal').implement({
+  description: 'Who acts: grants that hold in every tenant, and grants per tenant (LittleHorse).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    globalAcls: t.field({ type: [AclRef], resolve: (p) => [...p.globalAcls] }),
+    perTenantAcls: t.field({ type: [TenantAclsRef], resolve: (p) => Object.entries(p.perTenantAcls).map(([tenant, acls]) => ({ tenant, acls })) }),
+    apiKeys: t.field({ type: [ApiKeyRef], description: 'Its API keys, revoked and expired ones too.', resolve: (p, _args, { services }) => listApiKeys(services.db, p.id) }),
+  }),
+});
+
+const AclInput = builder.inputType('AclInput', {
+  fields: (t) => ({
+    resources: t.field({ type: [AclResourceEnum], required: true }),
+    actions: t.field({ type: [AclActionEnum], required: true }),
+  }),
+});
+
+const TenantAclsInput = builder.inputType('TenantAclsInput', {
+  fields: (t) => ({
+    tenant: t.string({ required: true }),
+    acls: t.field({ type: [AclInput], required: true }),
+  }),
+});
+
+const PutPrincipalInput = builder.inputType('PutPrincipalInput', {
+  fields: (t) => ({
+    id: t.string({ required: true, description: 'Letters, digits and inner dashes.' }),
+    globalAcls: t.field({ type: [AclInput], required: false }),
+    perTenantAcls: t.field({ type: [TenantAclsInput], required: false }),
+  }),
+});
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  fields: (t) => ({
+    principalId: t.string({ required: true }),
+    description: t.string({ required: false }),
+    expiresAt: t.field({ type: 'DateTime', required: false, description: 'After this the key no longer authenticates.' }),
+  }),
+});
+
+const NewApiKeyRef = builder.objectRef<{ key: ApiKeyRow; token: string }>('NewApiKey').implement({
+  fields: (t) => ({
+    key: t.field({ type: ApiKeyRef, resolve: (created) => created.key }),
+    token: t.string({ description: 'The key to send as `Authorization: Bearer <token>`: shown this once.', resolve: (created) => created.token }),
+  }),
+});
+
+const toPrincipal = (row: PrincipalRow) => ({ id: row.id, globalAcls: row.globalAcls, perTenantAcls: row.perTenantAcls, createdAt: row.createdAt });
+
+builder.queryFields((t) => ({
+  whoami: t.field({
+    type: PrincipalRef,
+    description: 'The principal the request acts as.',
+    resolve: (_root, _args, { principal }) => principal!,
+  }),
+  principal: t.field({
+    type: PrincipalRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, { services }) => {
+      const row = await findPrincipal(services.db, String(id));
+      return row ? toPrincipal(row) : null;
+    },
+  }),
+  principals: t.connection(
+    {
+      type: PrincipalRef,
+      description: 'Every principal, by id.',
+      resolve: (_root, args, { services }) =>
+        resolveCursorConnection({ args, toCursor: (p: Principal) => encodeCursor([p.id]), maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
+          pageSize(args.first);
+          return (await listPrincipals(services.db, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit)).map(toPrincipal);
+        }),
+    },
+    { name: 'PrincipalConnection' },
+    { name: 'PrincipalEdge' },
+  ),
+}));
+
+builder.mutationFields((t) => ({
+  putPrincipal: t.field({
+    type: PrincipalRef,
+    description: 'Creates a principal, or replaces its grants.',
+    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'PutPrincipalResult' } },
+    args: { input: t.arg({ type: PutPrincipalInput, required: true }) },
+    resolve: async (_root, { input }, { services }) => {
+      const problems: Problem[] = [];
+      if (!isValidName(input.id) || input.id === 'admin' || input.id === 'anonymous') {
+        problems.push({ path: ['input', 'id'], code: 'INVALID_NAME', message: "A principal id must be letters, digits and inner dashes, and not 'admin' or 'anonymous'." });
+      }
+      if (problems.length > 0) throw ValidationError.of(`Principal '${input.id}' is invalid`, problems);
+      const perTenant: Record<string, Acl[]> = {};
+      for (const entry of input.perTenantAcls ?? []) {
+        if (!(await services.tenants.exists(entry.tenant))) throw new NotFoundError('Tenant', entry.tenant);
+        perTenant[entry.tenant] = [...(perTenant[entry.tenant] ?? []), ...entry.acls];
+      }
+      const row = await upsertPrincipal(services.db, input.id, input.globalAcls ?? [], perTenant);
+      services.auth.forget();
+      return toPrincipal(row);
+    },
+  }),
+  deletePrincipal: t.field({
+    type: PrincipalRef,
+    description: 'Deletes a principal with its API keys; answers the principal as it was.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeletePrincipalResult' } },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, { services }) => {
+      const row = await findPrincipal(services.db, String(id));
+      if (!row || !(await deletePrincipal(services.db, row.id))) throw new NotFoundError('Principal', String(id));
+      services.auth.forget();
+      return toPrincipal(row);
+    },
+  }),
+  createApiKey: t.field({
+    type: NewApiKeyRef,
+    description: 'Makes an API key for a principal; its token is in this answer only.',
+    errors: { types: [NotFoundError, ValidationError], directResult: true, union: { name: 'CreateApiKeyResult' } },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    resolve: async (_root, { input }, { services }) => {
+      if (!(await findPrincipal(services.db, input.principalId))) throw new NotFoundError('Principal', input.principalId);
+      if (input.expiresAt && input.expiresAt.getTime() <= services.clock()) {
+        throw ValidationError.of('The API key would never work', [{ path: ['input', 'expiresAt'], code: 'OUT_OF_RANGE', message: 'expiresAt must be in the future.' }]);
+      }
+      const made = newApiKey();
+      const key = await insertApiKey(services.db, { id: made.id, principalId: input.principalId, secretHash: made.secretHash, description: input.description ?? null, expiresAt: input.expiresAt ?? null });
+      return { key, token: made.token };
+    },
+  }),
+  revokeApiKey: t.field({
+    type: ApiKeyRef,
+    description: 'Revokes an API key at once in this server process, and within 5 s in the others.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'RevokeApiKeyResult' } },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, { services }) => {
+      const key = await revokeApiKey(services.db, String(id), new Date(services.clock()));
+      if (!key) throw new NotFoundError('ApiKey', String(id));
+      services.auth.forget();
+      return key;
+    },
+  }),
+}));

@@ -1,0 +1,205 @@
+import { GallopClient, isGallopClientError } from '@gallop/sdk';
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { printSchema } from 'graphql';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { ACL_ACTIONS } from '../src/auth/acl.ts';
+import { OPERATION_GRANTS } from '../src/auth/authorize.ts';
+import { schema } from '../src/graphql/schema.ts';
+import { isolatedStore, startTestServer, unique } from './harness.ts';
+
+// Issue 8: authentication by API key, and every operation guarded by the grant LittleHorse's ACLs would ask for.
+// A server of its own, on data of its own: the counts below must see only what this file does.
+const BOOTSTRAP = 'bootstrap-key-for-the-auth-test-0123456789';
+const store = await isolatedStore(inject('databaseUrl'));
+const server = await startTestServer(store.databaseUrl, { dataDir: store.dataDir, auth: { required: true, bootstrapApiKey: BOOTSTRAP } });
+afterAll(async () => {
+  await server.close();
+  await store.drop();
+});
+
+const clients: GallopClient[] = [];
+function clientWith(key: string | undefined, tenant?: string): GallopClient {
+  const client = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, tenant, apiKey: key ?? '' });
+  clients.push(client);
+  return client;
+}
+afterAll(() => Promise.all(clients.map((c) => c.close())));
+const admin = clientWith(BOOTSTRAP);
+
+/** The error code a request fails with, or 'OK'. */
+async function outcome(request: Promise<unknown>): Promise<string> {
+  try {
+    await request;
+    return 'OK';
+  } catch (error) {
+    return isGallopClientError(error) ? error.code : String(error);
+  }
+}
+
+async function principalWithKey(id: string, acls: { globalAcls?: unknown[]; perTenantAcls?: unknown[] }, keyInput: Record<string, unknown> = {}): Promise<string> {
+  await admin.request(
+    `mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }`,
+    { input: { id, globalAcls: acls.globalAcls ?? [], perTenantAcls: acls.perTenantAcls ?? [] } },
+  );
+  const made = await admin.request<{ createApiKey: { token?: string; message?: string } }>(
+    `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { ... on NewApiKey { token } ... on Error { message } } }`,
+    { input: { principalId: id, ...keyInput } },
+  );
+  if (!made.createApiKey.token) throw new Error(`No key: ${made.createApiKey.message}`);
+  return made.createApiKey.token;
+}
+
+/** Row counts of every table a mutation could change. */
+async function counts(): Promise<Record<string, number>> {
+  const tables = ['tenants', 'principals', 'api_keys', 'task_defs', 'wf_specs', 'wf_runs', 'wf_run_events', 'external_event_defs', 'external_events', 'user_task_defs', 'workflow_event_defs', 'scheduled_wf_runs'];
+  const result: Record<string, number> = {};
+  for (const table of tables) {
+    const rows = await server.app.services.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+    result[table] = Number((rows as unknown as { n: number }[])[0]?.n ?? (rows as unknown as { rows: { n: number }[] }).rows?.[0]?.n);
+  }
+  return result;
+}
+
+/** A document for each root field: the least that reaches its resolver. */
+function documentFor(field: string, kind: 'Query' | 'Mutation' | 'Subscription'): string {
+  const type = kind === 'Query' ? schema.getQueryType() : kind === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const def = type!.getFields()[field]!;
+  const args = def.args.filter((a) => a.type.toString().endsWith('!'));
+  const params = args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const call = args.length ? `(${args.map((a) => `${a.name}: $${a.name}`).join(', ')})` : '';
+  const op = kind === 'Query' ? 'query' : kind === 'Mutation' ? 'mutation' : 'subscription';
+  return `${op}${params ? `(${params})` : ''} { ${field}${call} { __typename } }`;
+}
+
+describe('authentication', () => {
+  it('says UNAUTHENTICATED without a key, with a wrong, revoked or expired one, and never crashes on a malformed header', async () => {
+    expect(await outcome(clientWith(undefined).taskDefs())).toBe('UNAUTHENTICATED');
+    expect(await outcome(clientWith('glp_AAAAAAAAAAAA_' + 'B'.repeat(43)).taskDefs())).toBe('UNAUTHENTICATED');
+    const key = await principalWithKey(unique('reader'), { globalAcls: [{ resources: ['TASK_DEF'], actions: ['READ'] }] });
+    expect(await outcome(clientWith(key).taskDefs())).toBe('OK');
+    const id = key.slice(4, 16);
+    await admin.request('mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }', { id });
+    expect(await outcome(clientWith(key).taskDefs())).toBe('UNAUTHENTICATED');
+
+    const soon = await principalWithKey(unique('brief'), { globalAcls: [{ resources: ['ALL_RESOURCES'], actions: ['READ'] }] }, { expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    expect(await outcome(clientWith(soon).taskDefs())).toBe('OK');
+    await new Promise((resolve) => setTimeout(resolve, 1_700));
+    expect(await outcome(clientWith(soon).taskDefs())).toBe('UNAUTHENTICATED');
+
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 300 }), async (header) => {
+        const response = await fetch(server.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: header.replace(/[\r\n\0]/g, '') },
+          body: JSON.stringify({ query: '{ taskDefs { edges { cursor } } }' }),
+        });
+        const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+        const code = body.errors?.[0]?.extensions?.code;
+        // An empty header is no credentials; anything else is a key that does not work.
+        expect(code).toBe('UNAUTHENTICATED');
+      }),
+      { numRuns: 60 },
+    );
+    expect(await outcome(admin.taskDefs())).toBe('OK');
+  });
+
+  it('answers whoami with the principal the key names, and its grants', async () => {
+    const id = unique('me');
+    const key = await principalWithKey(id, { globalAcls: [{ resources: ['WF_RUN'], actions: ['READ', 'RUN'] }] });
+    const me = await clientWith(key).request<{ whoami: { id: string; globalAcls: { resources: string[]; actions: string[] }[] } }>('{ whoami { id globalAcls { resources actions } } }');
+    expect(me.whoami).toEqual({ id, globalAcls: [{ resources: ['WF_RUN'], actions: ['READ', 'RUN'] }] });
+    expect((await admin.request<{ whoami: { id: string } }>('{ whoami { id } }')).whoami.id).toBe('admin');
+  });
+});
+
+describe('authorization', () => {
+  it('names a grant for every root field of the API', () => {
+    const fields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => Object.keys(t!.getFields()));
+    expect(fields.filter((f) => !(f in OPERATION_GRANTS))).toEqual([]);
+    expect(printSchema(schema)).toContain('whoami');
+  });
+
+  it('refuses every operation FORBIDDEN to a principal without its grant, changing nothing, and lets it through with the grant', async () => {
+    const tenant = unique('matrix');
+    await admin.request('mutation($id: String!) { putTenant(input: { id: $id }) { __typename } }', { id: tenant });
+    /** A grant of `actions` on `resource`: in the tenant, or global for the cluster's own resources. */
+    const grantOf = (resource: string, actions: string[]) =>
+      resource === 'PRINCIPAL' || resource === 'TENANT' ? { globalAcls: [{ resources: [resource], actions }] } : { perTenantAcls: [{ tenant, acls: [{ resources: [resource], actions }] }] };
+
+    // Every principal first, so the counts below see only what the calls do. A grant of everything in another
+    // tenant does not count here; nor does another action on the right resource.
+    const nobody = clientWith(
+      await principalWithKey(unique('nobody'), { perTenantAcls: [{ tenant: 'default', acls: [{ resources: ['ALL_RESOURCES'], actions: ['ALL_ACTIONS'] }] }] }),
+      tenant,
+    );
+    const cases = [];
+    for (const [kind, type] of [['Query', schema.getQueryType()], ['Mutation', schema.getMutationType()]] as const) {
+      for (const [field, def] of Object.entries(type!.getFields())) {
+        const grant = OPERATION_GRANTS[field];
+        if (grant === undefined || grant === 'AUTHENTICATED') continue;
+        const [action, resource] = grant;
+        const other = ACL_ACTIONS.find((a) => a !== action && a !== 'ALL_ACTIONS')!;
+        cases.push({
+          field,
+          document: documentFor(field, kind),
+          variables: Object.fromEntries(def.args.filter((a) => a.type.toString().endsWith('!')).map((a) => [a.name, sampleOf(a.type.toString())])),
+          allowed: clientWith(await principalWithKey(unique('may'), grantOf(resource, [action])), tenant),
+          almost: clientWith(await principalWithKey(unique('almost'), grantOf(resource, [other])), tenant),
+        });
+      }
+    }
+    expect(cases.length).toBeGreaterThan(50);
+
+    const before = await counts();
+    for (const { field, document, variables, almost } of cases) {
+      expect(await outcome(nobody.request(document, variables)), field).toBe('FORBIDDEN');
+      expect(await outcome(almost.request(document, variables)), field).toBe('FORBIDDEN');
+    }
+    expect(await counts()).toEqual(before);
+
+    for (const { field, document, variables, allowed } of cases) {
+      const result = await outcome(allowed.request(document, variables));
+      expect(['FORBIDDEN', 'UNAUTHENTICATED'], `${field}: ${result}`).not.toContain(result);
+    }
+  }, 120_000);
+
+  it('refuses a subscription FORBIDDEN before it starts', async () => {
+    const key = await principalWithKey(unique('no-runs'), { globalAcls: [{ resources: ['TASK_DEF'], actions: ['READ'] }] });
+    const client = clientWith(key);
+    const code = await new Promise<string>((resolve) => {
+      client.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(isGallopClientError(e) ? e.code : String(e)), complete: () => resolve('COMPLETE') });
+    });
+    expect(code).toBe('FORBIDDEN');
+  });
+});
+
+/** A value of a GraphQL input type that parses; what it names need not exist. */
+function sampleOf(type: string): unknown {
+  const named = type.replace(/[![\]]/g, '');
+  if (type.startsWith('[')) return [];
+  switch (named) {
+    case 'ID':
+    case 'String':
+      return 'x';
+    case 'Int':
+      return 0;
+    case 'Boolean':
+      return false;
+    case 'JSON':
+      return null;
+    default:
+      return inputSample(named);
+  }
+}
+
+function inputSample(name: string): unknown {
+  const type = schema.getType(name);
+  if (!type || !('getFields' in type)) {
+    const values = type && 'getValues' in type ? (type as unknown as { getValues(): readonly { name: string }[] }).getValues() : [];
+    return values[0]?.name ?? null;
+  }
+  const fields = (type as { getFields(): Record<string, { type: { toString(): string } }> }).getFields();
+  return Object.fromEntries(Object.entries(fields).filter(([, f]) => f.type.toString().endsWith('!')).map(([n, f]) => [n, sampleOf(f.type.toString())]));
+}
