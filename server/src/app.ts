@@ -7,6 +7,8 @@ import { Tenants } from './runtime/tenants.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { AuthOptions } from './auth/authenticator.ts';
 import { useAuthorization } from './auth/authorize.ts';
+import { bodyTooLarge, DEFAULT_LIMITS, limitPlugins } from './graphql/limits.ts';
+import type { Limits } from './graphql/limits.ts';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -47,6 +49,8 @@ export interface AppOptions {
   readonly uiDir?: string | undefined;
   /** Whether requests need credentials; off (every request holds every grant) by default. */
   readonly auth?: AuthOptions | undefined;
+  /** What one request may cost; DEFAULT_LIMITS by default. */
+  readonly limits?: Partial<Limits> | undefined;
   readonly clock?: () => number;
   /** The server's one logger; a new one at level info on stdout when absent. */
   readonly log?: Logger;
@@ -136,6 +140,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const writes = new WriteQueue(store, store.kind === 'pglite' ? 1 : WRITES_IN_FLIGHT, MAX_WRITE_BATCH, (commands) => metrics.writeBatch(commands));
   const locks = new KeyedLock();
   const handOff = dispatch.handOff.bind(dispatch);
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const tenants = new Tenants(store.db);
   const auth = new Authenticator(store.db, options.auth ?? { required: false });
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
@@ -208,7 +213,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     logging: false,
-    plugins: [useAuthorization(), useGraphQlJit(), useStorableText(), useOperationLog(log)],
+    plugins: [...limitPlugins(limits), useAuthorization(), useGraphQlJit(), useStorableText(), useOperationLog(log)],
   });
 
   const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;
@@ -245,6 +250,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         return;
       }
       if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`) || !serveUi) {
+        // Refused before it is read: an honest client says how long its body is.
+        if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
+          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(bodyTooLarge(limits));
+          req.resume();
+          return;
+        }
         void yoga(req, res);
         return;
       }
@@ -260,6 +271,11 @@ export async function createApp(options: AppOptions): Promise<App> {
           execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
           subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
           onSubscribe: async (ctx, _id, params) => {
+            // graphql-ws keeps a connection's subscriptions by id; one over the limit is refused, not queued.
+            // The one being subscribed is already in the map (as null).
+            if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+              return [new GraphQLError(`A connection may hold ${limits.maxSubscriptionsPerConnection} subscriptions at once.`, { extensions: { code: 'SUBSCRIPTION_LIMIT', limit: limits.maxSubscriptionsPerConnection } })];
+            }
             const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
               ...ctx,
               req: ctx.extra.request,

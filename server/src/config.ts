@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { isLogLevel, LOG_LEVELS } from './observability/logger.ts';
+import { DEFAULT_LIMITS } from './graphql/limits.ts';
+import type { Limits } from './graphql/limits.ts';
 
 /**
  * The server's settings, read once from the environment: PORT, HOST, DATABASE_URL, GALLOP_DATA_DIR, GALLOP_UI_DIR,
@@ -22,6 +24,30 @@ export interface Config {
   readonly authRequired: boolean;
   /** GALLOP_BOOTSTRAP_API_KEY: the built-in `admin` principal's key, to make the first principals with. */
   readonly bootstrapApiKey: string | undefined;
+  /** What one request may cost: GALLOP_LIMIT_DEPTH, _COST, _ALIASES, _TOKENS, _DIRECTIVES, _BODY_BYTES, _SUBSCRIPTIONS. */
+  readonly limits: Limits;
+}
+
+const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = {
+  maxDepth: 'GALLOP_LIMIT_DEPTH',
+  maxCost: 'GALLOP_LIMIT_COST',
+  maxAliases: 'GALLOP_LIMIT_ALIASES',
+  maxTokens: 'GALLOP_LIMIT_TOKENS',
+  maxDirectives: 'GALLOP_LIMIT_DIRECTIVES',
+  maxBodyBytes: 'GALLOP_LIMIT_BODY_BYTES',
+  maxSubscriptionsPerConnection: 'GALLOP_LIMIT_SUBSCRIPTIONS',
+};
+
+function readLimits(env: NodeJS.ProcessEnv): Limits {
+  const limits: Record<string, number> = { ...DEFAULT_LIMITS };
+  for (const [key, variable] of Object.entries(LIMIT_VARIABLES)) {
+    const text = env[variable];
+    if (text === undefined || text === '') continue;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${variable} must be a whole number of at least 1, got '${text}'.`);
+    limits[key] = value;
+  }
+  return limits as unknown as Limits;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -46,6 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     authRequired,
     bootstrapApiKey,
+    limits: readLimits(env),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: dataDir(env.GALLOP_DATA_DIR ?? '.gallop/pglite'),
     uiDir: env.GALLOP_UI_DIR === '' ? undefined : resolve(env.GALLOP_UI_DIR ?? new URL('../../ui/dist', import.meta.url).pathname),

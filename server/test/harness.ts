@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { createApp } from '../src/app.ts';
 import type { App } from '../src/app.ts';
 import type { AuthOptions } from '../src/auth/authenticator.ts';
+import type { Limits } from '../src/graphql/limits.ts';
 import { createLogger } from '../src/observability/logger.ts';
 
 declare module 'vitest' {
@@ -48,6 +49,8 @@ export interface TestServerOptions {
   readonly dataDir?: string;
   /** Whether requests need credentials; off by default. */
   readonly auth?: AuthOptions;
+  /** What one request may cost; the server's defaults when absent. */
+  readonly limits?: Partial<Limits>;
 }
 
 /**
@@ -61,6 +64,7 @@ export async function startTestServer(databaseUrl: string | undefined, options: 
     dataDir: options.dataDir ?? 'memory://',
     clock: options.clock,
     auth: options.auth,
+    limits: options.limits,
     log: createLogger({ level: options.logLevel ?? 'info', destination: { write: (line) => void logs.push(JSON.parse(line) as LogRecord) } }),
   });
   const server = createServer((req, res) => app.handle(req, res));

@@ -257,7 +257,8 @@ export class GallopClient {
         },
         error: (error) => {
           end();
-          sink.error?.(error);
+          // graphql-ws hands over the GraphQL errors of a refused subscription as they came: an array.
+          sink.error?.(Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error);
         },
         complete: () => {
           end();

@@ -1,0 +1,89 @@
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/** What one request may cost the server; each is configurable (config.ts) and each refusal is coded by its limit. */
+export interface Limits {
+  /** Nesting of fields in an operation. */
+  readonly maxDepth: number;
+  /** graphql-armor's static cost of an operation. */
+  readonly maxCost: number;
+  readonly maxAliases: number;
+  /** Lexical tokens in a document: a bound on parsing work. */
+  readonly maxTokens: number;
+  readonly maxDirectives: number;
+  /** An HTTP request's body, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Subscriptions one graphql-ws connection may hold at once. */
+  readonly maxSubscriptionsPerConnection: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 15,
+  maxCost: 5_000,
+  maxAliases: 20,
+  maxTokens: 5_000,
+  maxDirectives: 20,
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxSubscriptionsPerConnection: 100,
+};
+
+/** graphql-armor's refusals by their message, and the code each gets. */
+const ARMOR_CODES: readonly [RegExp, string, keyof Limits][] = [
+  [/Query depth limit of/, 'DEPTH_LIMIT', 'maxDepth'],
+  [/Query Cost limit of/, 'COST_LIMIT', 'maxCost'],
+  [/Aliases limit of/, 'ALIAS_LIMIT', 'maxAliases'],
+  [/Token limit of/, 'TOKEN_LIMIT', 'maxTokens'],
+  [/Directives limit of/, 'DIRECTIVE_LIMIT', 'maxDirectives'],
+];
+
+/**
+ * graphql-armor's checks (a well-kept library for exactly this), with each refusal coded by the limit it hit
+ * (DEPTH_LIMIT, COST_LIMIT, ...) and naming it, so a client can tell which limit to stay under.
+ */
+export function limitPlugins(limits: Limits): Plugin[] {
+  const armor = new EnvelopArmor({
+    maxDepth: { n: limits.maxDepth },
+    costLimit: { maxCost: limits.maxCost },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: limits.maxDirectives },
+    // A schema is no secret here: clients are typed from it.
+    blockFieldSuggestion: { enabled: false },
+  });
+  // graphql-armor throws its refusals from the parser and from validation rules: caught here and coded.
+  const coded: Plugin = {
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => {
+        try {
+          return parseFn(source, options);
+        } catch (error) {
+          throw error instanceof GraphQLError ? withCode(error, limits) : error;
+        }
+      });
+    },
+    onValidate({ validateFn, setValidationFn }) {
+      setValidationFn((schema, document, rules, typeInfo, options) => {
+        try {
+          return validateFn(schema, document, rules, typeInfo, options);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withCode(error, limits)];
+          throw error;
+        }
+      });
+    },
+  };
+  return [...(armor.protect().plugins as Plugin[]), coded];
+}
+
+function withCode(error: GraphQLError, limits: Limits): GraphQLError {
+  const known = ARMOR_CODES.find(([pattern]) => pattern.test(error.message));
+  if (!known) return error;
+  const [, code, limit] = known;
+  return new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { nodes: error.nodes, extensions: { code, limit: limits[limit] } });
+}
+
+/** The refusal of a body over the limit, before it is read. */
+export function bodyTooLarge(limits: Limits): string {
+  return JSON.stringify({ errors: [{ message: `The request body is over ${limits.maxBodyBytes} bytes.`, extensions: { code: 'BODY_LIMIT', limit: limits.maxBodyBytes } }] });
+}
