@@ -20,7 +20,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   maxDepth: 15,
-  maxCost: 5_000,
+  maxCost: 20_000,
   maxAliases: 20,
   maxTokens: 5_000,
   maxDirectives: 20,
