@@ -7,6 +7,7 @@ import { Tenants } from './runtime/tenants.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { AuthOptions } from './auth/authenticator.ts';
 import { useAuthorization } from './auth/authorize.ts';
+import { auditRefusal, AuditWriter, useAudit } from './auth/audit.ts';
 import { bodyTooLarge, DEFAULT_LIMITS, limitPlugins } from './graphql/limits.ts';
 import type { Limits } from './graphql/limits.ts';
 import type { ExecutionArgs } from 'graphql';
@@ -143,6 +144,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const tenants = new Tenants(store.db);
   const auth = new Authenticator(store.db, options.auth ?? { required: false });
+  const audit = new AuditWriter(store.db, log);
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
   async function tenantOf(named: string | undefined): Promise<string> {
     const id = named?.trim() || DEFAULT_TENANT;
@@ -167,6 +169,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     tenants,
     auth,
+    audit,
     deleteWfRun: (tenantId: string, wfRunId: string) =>
       locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
         const deleted = await deleteWfRun(store.db, tenantId, wfRunId);
@@ -213,7 +216,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     logging: false,
-    plugins: [...limitPlugins(limits), useAuthorization(), useGraphQlJit(), useStorableText(), useOperationLog(log)],
+    // The audit wraps execution after graphql-jit has replaced it, so that it sees the compiled resolvers run.
+    plugins: [...limitPlugins(limits), useAuthorization(auditRefusal(audit, clock)), useGraphQlJit(), useAudit(audit, clock), useStorableText(), useOperationLog(log)],
   });
 
   const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;
@@ -304,6 +308,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await wsServer?.dispose();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await cluster.close();
+      await audit.flush();
       await store.close();
     },
   };

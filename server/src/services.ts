@@ -10,6 +10,7 @@ import type { Db, Store } from './store/db.ts';
 /** The parts of a running server that resolvers use. */
 import type { Tenants } from './runtime/tenants.ts';
 import type { Authenticator } from './auth/authenticator.ts';
+import type { AuditWriter } from './auth/audit.ts';
 
 export interface Services {
   readonly store: Store;
@@ -26,6 +27,8 @@ export interface Services {
   readonly tenants: Tenants;
   /** Who a request's credentials name. */
   readonly auth: Authenticator;
+  /** Every mutation, written in batches. */
+  readonly audit: AuditWriter;
   /**
    * Deletes a WfRun and everything it owns, in turn with the commands on it in this process, and drops its cached
    * state here and in the other server processes. Resolves whether it was there.

@@ -114,6 +114,28 @@ describe('authentication', () => {
   });
 });
 
+describe('the audit log', () => {
+  it('records every mutation with its principal, tenant, operation and outcome, and no argument', async () => {
+    const id = unique('writer');
+    const writer = clientWith(await principalWithKey(id, { globalAcls: [{ resources: ['TASK_DEF'], actions: ['WRITE_METADATA'] }] }));
+    const secret = `not-for-the-log-${Date.now()}`;
+    expect(await outcome(writer.putTaskDef({ name: unique('audited'), description: secret }))).toBe('OK');
+    expect(await outcome(writer.putTaskDef({ name: 'not a name' }))).toBe('ValidationError');
+    expect(await outcome(writer.runWf({ wfSpecName: 'anything' }))).toBe('FORBIDDEN');
+    const log = await admin.request<{ auditLog: { edges: { node: { principalId: string; tenant: string; operation: string; outcome: string } }[] } }>(
+      'query($id: String) { auditLog(principalId: $id, first: 10) { edges { node { principalId tenant operation outcome } } } }',
+      { id },
+    );
+    expect(log.auditLog.edges.map((e) => e.node)).toEqual([
+      { principalId: id, tenant: 'default', operation: 'runWf', outcome: 'FORBIDDEN' },
+      { principalId: id, tenant: 'default', operation: 'putTaskDef', outcome: 'ValidationError' },
+      { principalId: id, tenant: 'default', operation: 'putTaskDef', outcome: 'OK' },
+    ]);
+    const rows = await server.app.services.db.execute(sql.raw(`select * from audit_log`));
+    expect(JSON.stringify(rows)).not.toContain(secret);
+  });
+});
+
 describe('authorization', () => {
   it('names a grant for every root field of the API', () => {
     const fields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => Object.keys(t!.getFields()));
@@ -126,7 +148,7 @@ describe('authorization', () => {
     await admin.request('mutation($id: String!) { putTenant(input: { id: $id }) { __typename } }', { id: tenant });
     /** A grant of `actions` on `resource`: in the tenant, or global for the cluster's own resources. */
     const grantOf = (resource: string, actions: string[]) =>
-      resource === 'PRINCIPAL' || resource === 'TENANT' ? { globalAcls: [{ resources: [resource], actions }] } : { perTenantAcls: [{ tenant, acls: [{ resources: [resource], actions }] }] };
+      resource === 'PRINCIPAL' || resource === 'TENANT' || resource === 'AUDIT_LOG' ? { globalAcls: [{ resources: [resource], actions }] } : { perTenantAcls: [{ tenant, acls: [{ resources: [resource], actions }] }] };
 
     // Every principal first, so the counts below see only what the calls do. A grant of everything in another
     // tenant does not count here; nor does another action on the right resource.

@@ -18,6 +18,7 @@ export const ACL_RESOURCES = [
   'USER_TASK_RUN',
   'PRINCIPAL',
   'TENANT',
+  'AUDIT_LOG',
   'ALL_RESOURCES',
 ] as const;
 export type AclResource = (typeof ACL_RESOURCES)[number];
@@ -36,8 +37,8 @@ export interface Principal {
   readonly perTenantAcls: Readonly<Record<string, readonly Acl[]>>;
 }
 
-/** Principals and tenants are the cluster's, not a tenant's: only a global grant reaches them (as in LittleHorse). */
-const CLUSTER_RESOURCES: ReadonlySet<AclResource> = new Set(['PRINCIPAL', 'TENANT']);
+/** Principals, tenants and the audit log are the cluster's, not a tenant's: only a global grant reaches them (as in LittleHorse). */
+const CLUSTER_RESOURCES: ReadonlySet<AclResource> = new Set(['PRINCIPAL', 'TENANT', 'AUDIT_LOG']);
 
 /** Whether `principal` may take `action` on `resource` in `tenantId`. */
 export function allows(principal: Principal, tenantId: string, action: Exclude<AclAction, 'ALL_ACTIONS'>, resource: Exclude<AclResource, 'ALL_RESOURCES'>): boolean {

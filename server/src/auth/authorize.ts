@@ -74,6 +74,7 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED'>>
   deletePrincipal: ['WRITE_METADATA', 'PRINCIPAL'],
   createApiKey: ['WRITE_METADATA', 'PRINCIPAL'],
   revokeApiKey: ['WRITE_METADATA', 'PRINCIPAL'],
+  auditLog: ['READ', 'AUDIT_LOG'],
 };
 
 /**
@@ -81,7 +82,7 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED'>>
  * operation changes nothing: UNAUTHENTICATED without a principal, FORBIDDEN naming the field, action, resource
  * and tenant without the grant.
  */
-export function useAuthorization(): Plugin<Context> {
+export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: GraphQLError) => void): Plugin<Context> {
   const check = (args: { contextValue: Context; document: DocumentNode; operationName?: string | null | undefined }) => {
     const { principal, tenantId } = args.contextValue;
     for (const field of rootFields(args.document, args.operationName)) {
@@ -101,13 +102,22 @@ export function useAuthorization(): Plugin<Context> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const refusal = check(args);
-      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+      if (!refusal) return;
+      onRefusal?.(args, refusal);
+      setResultAndStopExecution({ errors: [refusal] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const refusal = check(args);
       if (refusal) setResultAndStopExecution({ errors: [refusal] });
     },
   };
+}
+
+/** What a refused operation was, for the audit log. */
+export interface RefusedOperation {
+  readonly contextValue: Context;
+  readonly document: DocumentNode;
+  readonly operationName?: string | null | undefined;
 }
 
 /** The names of an operation's root fields, through fragments and inline fragments (aliases do not hide them). */

@@ -3,6 +3,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { JsonValue } from '@gallop/engine';
 import type { Principal } from '../auth/acl.ts';
+import { noteTypedError } from '../auth/audit.ts';
 import type { Services } from '../services.ts';
 
 /** What every resolver gets. */
@@ -31,5 +32,6 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesOnConnection: false,
   },
-  errors: { defaultTypes: [] },
+  // Each typed error a resolver returns is noted for the audit log, which cannot see it in the answer.
+  errors: { defaultTypes: [], onResolvedError: noteTypedError },
 });

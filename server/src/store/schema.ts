@@ -13,7 +13,7 @@ import type {
   WorkflowEventDef,
 } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Acl } from '../auth/acl.ts';
 
 // Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
@@ -52,6 +52,22 @@ export const apiKeys = pgTable(
     revokedAt: at('revoked_at'),
   },
   (t) => [index('api_keys_by_principal').on(t.principalId)],
+);
+
+/** Every mutation: who, in which tenant, what, when, and how it ended. Arguments are not kept: they may hold secrets. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: at('at').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    principalId: text('principal_id').notNull(),
+    /** The mutation's root fields, comma-separated (`putWfSpec`). */
+    operation: text('operation').notNull(),
+    /** OK, a typed error's name (ValidationError), or a refusal's code (FORBIDDEN). */
+    outcome: text('outcome').notNull(),
+  },
+  (t) => [index('audit_log_by_time').on(t.at.desc()), index('audit_log_by_principal').on(t.principalId, t.at.desc())],
 );
 
 export const taskDefs = pgTable(

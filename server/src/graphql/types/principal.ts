@@ -5,6 +5,8 @@ import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { ACL_ACTIONS, ACL_RESOURCES } from '../../auth/acl.ts';
 import type { Acl, Principal } from '../../auth/acl.ts';
 import { newApiKey } from '../../auth/api-keys.ts';
+import { searchAudit } from '../../auth/audit.ts';
+import type { AuditRow } from '../../auth/audit.ts';
 import { builder } from '../builder.ts';
 import { deletePrincipal, findPrincipal, insertApiKey, listApiKeys, listPrincipals, revokeApiKey, upsertPrincipal } from '../../store/queries/principals.ts';
 import type { ApiKeyRow, PrincipalRow } from '../../store/queries/principals.ts';
@@ -180,4 +182,36 @@ builder.mutationFields((t) => ({
       return key;
     },
   }),
+}));
+
+const AuditEntryRef = builder.objectRef<AuditRow>('AuditEntry').implement({
+  description: 'One mutation: who sent it, in which tenant, what, when, and how it ended (OK, a typed error, or a refusal code).',
+  fields: (t) => ({
+    id: t.id({ resolve: (row) => String(row.id) }),
+    at: t.field({ type: 'DateTime', resolve: (row) => row.at }),
+    tenant: t.string({ resolve: (row) => row.tenantId }),
+    principalId: t.exposeString('principalId'),
+    operation: t.exposeString('operation', { description: 'The root fields of the mutation, comma-separated.' }),
+    outcome: t.exposeString('outcome'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  auditLog: t.connection(
+    {
+      type: AuditEntryRef,
+      description: 'Every mutation, newest first, of one tenant and one principal when given; for admins (READ on AUDIT_LOG).',
+      args: { tenant: t.arg.string(), principalId: t.arg.string() },
+      resolve: async (_root, args, { services }) => {
+        // What was just done is in the log before it is searched.
+        await services.audit.flush();
+        return resolveCursorConnection({ args, toCursor: (row: AuditRow) => encodeCursor([row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          pageSize(args.first);
+          return searchAudit(services.db, { tenantId: args.tenant, principalId: args.principalId }, after === undefined ? undefined : Number(decodeCursor(after, 1)[0]), limit);
+        });
+      },
+    },
+    { name: 'AuditEntryConnection' },
+    { name: 'AuditEntryEdge' },
+  ),
 }));

@@ -1,0 +1,122 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { getOperationAST, Kind } from 'graphql';
+import type { DocumentNode, GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../graphql/builder.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Db } from '../store/db.ts';
+import { auditLog } from '../store/schema.ts';
+
+export type AuditRow = typeof auditLog.$inferSelect;
+type NewAuditRow = typeof auditLog.$inferInsert;
+
+/** The typed errors (union results) a mutation's resolvers returned: the GraphQL answer only says so if asked. */
+const typedErrors = new AsyncLocalStorage<string[]>();
+
+/** Told by the errors plugin of each typed error a resolver returns (builder.ts). */
+export function noteTypedError(error: Error): void {
+  typedErrors.getStore()?.push(error.name);
+}
+
+/**
+ * Writes the audit log in batches, off the request's path: a mutation never waits for its own audit row, and one
+ * insert carries many rows. A batch that cannot be written is logged (without arguments, which are never kept)
+ * and dropped rather than held without bound.
+ */
+export class AuditWriter {
+  readonly #db: Db;
+  readonly #log: Logger;
+  #pending: NewAuditRow[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(db: Db, log: Logger) {
+    this.#db = db;
+    this.#log = log;
+  }
+
+  add(row: NewAuditRow): void {
+    this.#pending.push(row);
+    if (this.#pending.length >= 200) void this.flush();
+    else this.#timer ??= setTimeout(() => void this.flush(), 100);
+  }
+
+  /** Writes what is pending; resolves when it is written. */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#flushing = this.#flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.#db.insert(auditLog).values(batch);
+      } catch (error) {
+        this.#log.error({ err: error, rows: batch.length }, 'Could not write audit rows');
+      }
+    });
+    return this.#flushing;
+  }
+}
+
+/** The root fields of a mutation, comma-separated; undefined for a query or subscription, which are not audited. */
+function mutationOf(document: DocumentNode, operationName: string | null | undefined): string | undefined {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'mutation') return undefined;
+  const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD && s.name.value !== '__typename' ? [s.name.value] : []));
+  return fields.join(',') || '(none)';
+}
+
+/** Records a mutation refused before it ran (authorization stops it before the audit's own hook). */
+export function auditRefusal(writer: AuditWriter, clock: () => number) {
+  return (args: { contextValue: Context; document: DocumentNode; operationName?: string | null | undefined }, refusal: GraphQLError): void => {
+    const operation = mutationOf(args.document, args.operationName);
+    if (!operation) return;
+    const code = refusal.extensions.code;
+    const { tenantId, principal } = args.contextValue;
+    writer.add({ at: new Date(clock()), tenantId, principalId: principal?.id ?? '(none)', operation, outcome: typeof code === 'string' ? code : 'ERROR' });
+  };
+}
+
+/** Records every mutation that runs with who sent it, in which tenant, and how it ended. */
+export function useAudit(writer: AuditWriter, clock: () => number): Plugin<Context> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const operation = mutationOf(args.document, args.operationName);
+      if (!operation) return undefined;
+      const errors: string[] = [];
+      setExecuteFn((executeArgs) => typedErrors.run(errors, () => executeFn(executeArgs)));
+      return {
+        onExecuteDone({ result }) {
+          const answer = result as { errors?: readonly { extensions?: { code?: unknown } }[] };
+          const code = answer.errors?.[0]?.extensions?.code;
+          const outcome = typeof code === 'string' ? code : answer.errors?.length ? 'ERROR' : (errors[0] ?? 'OK');
+          const { tenantId, principal } = args.contextValue;
+          writer.add({ at: new Date(clock()), tenantId, principalId: principal?.id ?? '(none)', operation, outcome });
+        },
+      };
+    },
+  };
+}
+
+/** Audit rows newest first, optionally of one tenant and one principal, before the row `before`. */
+export async function searchAudit(
+  db: Db,
+  filter: { tenantId?: string | null; principalId?: string | null },
+  before: number | undefined,
+  limit: number,
+): Promise<AuditRow[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        filter.tenantId ? eq(auditLog.tenantId, filter.tenantId) : undefined,
+        filter.principalId ? eq(auditLog.principalId, filter.principalId) : undefined,
+        before === undefined ? undefined : lt(auditLog.id, before),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
+}
