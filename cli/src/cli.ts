@@ -21,6 +21,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
   const program = new Command('gallop')
     .description("A command line for a Gallop server (like LittleHorse's lhctl)")
     .addOption(new Option('--url <url>', 'the GraphQL endpoint, or the server address (env GALLOP_URL)').default(defaultUrl(env)))
+    .addOption(new Option('--tenant <id>', 'the tenant to act in (env GALLOP_TENANT); the server\'s default when absent').default(env.GALLOP_TENANT || undefined))
+    .addOption(new Option('--api-key <key>', 'the principal\'s API key (env GALLOP_API_KEY, which keeps it out of the shell history)').default(env.GALLOP_API_KEY || undefined, 'GALLOP_API_KEY'))
     .option('--json', 'print exactly what the API returned, as JSON')
     .addOption(new Option('--timeout <duration>', 'how long a request may take: 500ms, 30s, 2m').argParser(duration).default(30_000, '30s'))
     .configureOutput({

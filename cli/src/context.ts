@@ -15,6 +15,8 @@ export interface GlobalOptions {
   readonly json?: boolean;
   /** Milliseconds a request may take. */
   readonly timeout: number;
+  readonly tenant?: string | undefined;
+  readonly apiKey?: string | undefined;
 }
 
 /** The default server: GALLOP_URL, else a server started with `npm start` on this machine. */
@@ -50,7 +52,8 @@ export class Context {
 
   /** The client, made on first use: commands that fail on their arguments never open a connection. */
   client(): GallopClient {
-    this.#client ??= new GallopClient({ url: graphqlUrl(this.#options.url), webSocketImpl: WebSocket, timeoutMs: this.#options.timeout });
+    const { url, timeout, tenant, apiKey } = this.#options;
+    this.#client ??= new GallopClient({ url: graphqlUrl(url), webSocketImpl: WebSocket, timeoutMs: timeout, tenant, apiKey: apiKey ?? '' });
     return this.#client;
   }
 

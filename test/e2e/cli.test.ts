@@ -19,9 +19,9 @@ interface Run {
 }
 
 /** Runs the real `gallop` executable in its own process, as a person would, and collects what it printed. */
-function gallop(args: readonly string[], file = process.execPath, prefix: readonly string[] = [BIN]): Promise<Run> {
+function gallop(args: readonly string[], file = process.execPath, prefix: readonly string[] = [BIN], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ...extraEnv };
     delete env.GALLOP_URL;
     execFile(file, [...prefix, ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
@@ -294,5 +294,29 @@ describe('the gallop CLI', () => {
     for (const command of ['get', 'list', 'search', 'deploy', 'run', 'stop', 'resume', 'rescue', 'migrate', 'delete', 'schedule', 'put', 'userTask', 'tail']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
+  });
+});
+
+describe('the gallop CLI against a server that needs a key', () => {
+  const key = `cli-bootstrap-key-${'x'.repeat(32)}`;
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer({ databaseUrl: inject('databaseUrl'), env: { GALLOP_BOOTSTRAP_API_KEY: key } });
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  it('sends the key from --api-key or GALLOP_API_KEY, and says UNAUTHENTICATED without one', async () => {
+    const url = `${server.url}/graphql`;
+    const without = await gallop(['--url', url, 'list', 'taskDefs']);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/^gallop: UNAUTHENTICATED: /m);
+    const flagged = await gallop(['--url', url, '--api-key', key, '--json', 'list', 'taskDefs']);
+    expect(flagged.code).toBe(0);
+    const fromEnv = await gallop(['--url', url, '--json', 'list', 'taskDefs'], process.execPath, [BIN], { GALLOP_API_KEY: key });
+    expect(fromEnv).toEqual(flagged);
+    // A tenant that does not exist is named in the refusal.
+    const elsewhere = await gallop(['--url', url, '--api-key', key, '--tenant', 'nowhere-at-all', 'list', 'taskDefs']);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/TENANT_NOT_FOUND: Tenant 'nowhere-at-all' does not exist/);
   });
 });
