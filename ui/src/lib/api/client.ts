@@ -1,5 +1,9 @@
 import { GallopClient } from '@gallop/sdk';
 import { connection } from './connection.svelte.ts';
+import { readSession } from './session.ts';
+
+/** The session the page started with: its API key and tenant. */
+export const session = readSession();
 
 /**
  * The one client of the page. GraphQL lives on the origin that served the UI (the server, or Vite's dev proxy),
@@ -8,6 +12,8 @@ import { connection } from './connection.svelte.ts';
  */
 export const client = new GallopClient({
   url: `${location.origin}/graphql`,
+  apiKey: session.apiKey ?? '',
+  tenant: session.tenant,
   subscriptionRetries: Number.POSITIVE_INFINITY,
   onSocket: (state) => connection.update(state),
 });

@@ -7,6 +7,8 @@ export interface Trouble {
   readonly detail: string;
   /** The server could not be reached at all: retrying may help once it is up. */
   readonly unreachable: boolean;
+  /** The server wants a key, or another one: signing in may help. */
+  readonly signIn?: boolean;
 }
 
 /** Turns anything a request or subscription threw into a title and a sentence a person understands. */
@@ -20,6 +22,15 @@ export function describeError(error: unknown): Trouble {
           : `${error.message} Check that the server is running, then retry.`,
       unreachable: true,
     };
+  }
+  if (isGallopClientError(error) && error.code === 'UNAUTHENTICATED') {
+    return { title: 'Sign in to see this', detail: error.message, unreachable: false, signIn: true };
+  }
+  if (isGallopClientError(error) && error.code === 'FORBIDDEN') {
+    return { title: 'Your principal may not see this', detail: error.message, unreachable: false, signIn: true };
+  }
+  if (isGallopClientError(error) && error.code === 'TENANT_NOT_FOUND') {
+    return { title: 'No such tenant', detail: error.message, unreachable: false, signIn: true };
   }
   if (isCloseEvent(error)) {
     return {
