@@ -1,3 +1,4 @@
+import { client } from './client.ts';
 import type { Page } from './queries.ts';
 
 /** A list read page by page through a Relay connection, with a "load more" cursor. */
@@ -76,4 +77,14 @@ export class PagedList<T> {
     this.#cursor = page.pageInfo.endCursor;
     this.hasMore = page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null;
   }
+}
+
+/**
+ * A list of the Relay connection a query answers under `page`, `first` at a time, with `variables`; the first page
+ * is on its way when it returns. Give a new one when the variables change.
+ */
+export function pagedQuery<T>(document: string, variables: Readonly<Record<string, unknown>>, first = 100): PagedList<T> {
+  const list = new PagedList<T>(async (after) => (await client.request<{ page: Page<T> }>(document, { first, after, ...variables })).page);
+  void list.reload();
+  return list;
 }
