@@ -86,6 +86,8 @@ describe('when the server goes away and comes back', () => {
   let port = 0;
 
   const start = () => startServer({ databaseUrl, ...(dataDir ? { dataDir } : {}), env: { PORT: String(port) } });
+  // By address, not `localhost`: Chromium may try ::1 first, where another process can hold the same port number.
+  const base = () => `http://127.0.0.1:${port}`;
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -108,7 +110,7 @@ describe('when the server goes away and comes back', () => {
     const wfSpec = new Workflow(`lv-away-${suffix}`, (wf) => void wf.waitForEvent(go));
     await wfSpec.register(server!.client());
     const run = await server!.client().runWf({ wfSpecName: wfSpec.name });
-    await page.goto(`${server!.url}/#/wf-runs/${run.id}`);
+    await page.goto(`${base()}/#/wf-runs/${run.id}`);
     await page.locator('[data-testid$="-EXTERNAL_EVENT"][data-status="RUNNING"]').waitFor();
 
     await server!.stop();
@@ -127,7 +129,7 @@ describe('when the server goes away and comes back', () => {
 
   it('shows a page that could not load while the server was away once it is back, without a reload', async () => {
     const { page } = browser;
-    await page.goto(`${server!.url}/#/task-defs`);
+    await page.goto(`${base()}/#/task-defs`);
     await page.getByTestId('task-defs-table').or(page.getByText('No TaskDefs yet')).first().waitFor();
     await server!.stop();
     server = undefined;
