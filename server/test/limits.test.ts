@@ -43,12 +43,13 @@ describe('limits on one request', () => {
 
   it('refuses a subscription over the limit of one connection, and keeps the others', async () => {
     const client = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket });
-    const outcome = (i: number) =>
+    // A subscription that delivers (other tests' WfRuns, on a shared database) or stays quiet is live.
+    const outcome = () =>
       new Promise<string>((resolve) => {
-        client.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve(`data ${i}`), error: (e) => resolve(isGallopClientError(e) ? e.code : String(e)), complete: () => resolve('complete') });
+        client.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('open'), error: (e) => resolve(isGallopClientError(e) ? e.code : String(e)), complete: () => resolve('complete') });
         setTimeout(() => resolve('open'), 800);
       });
-    expect(await Promise.all([outcome(1), outcome(2), outcome(3)])).toEqual(['open', 'open', 'SUBSCRIPTION_LIMIT']);
+    expect(await Promise.all([outcome(), outcome(), outcome()])).toEqual(['open', 'open', 'SUBSCRIPTION_LIMIT']);
     await client.close();
   });
 });
