@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TaskWorker } from '@gallop/sdk';
-import type { GallopClient, Page, UserTaskRunInfo, WfRunInfo } from '@gallop/sdk';
+import { GallopClient } from '@gallop/sdk';
+import type { Page, UserTaskRunInfo, WfRunInfo } from '@gallop/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT, startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -307,12 +308,17 @@ describe('the gallop CLI against a server that needs a key', () => {
 
   it('sends the key from --api-key or GALLOP_API_KEY, and says UNAUTHENTICATED without one', async () => {
     const url = `${server.url}/graphql`;
-    const without = await gallop(['--url', url, 'list', 'taskDefs']);
+    // One TaskDef of its own: other tests share the database, so a whole list could change between two reads.
+    const name = `cli-keyed-${Date.now().toString(36)}`;
+    const admin = new GallopClient({ url, apiKey: key });
+    await admin.putTaskDef({ name });
+    const without = await gallop(['--url', url, 'get', 'taskDef', name]);
     expect(without.code).toBe(1);
     expect(without.stderr).toMatch(/^gallop: UNAUTHENTICATED: /m);
-    const flagged = await gallop(['--url', url, '--api-key', key, '--json', 'list', 'taskDefs']);
+    const flagged = await gallop(['--url', url, '--api-key', key, '--json', 'get', 'taskDef', name]);
     expect(flagged.code).toBe(0);
-    const fromEnv = await gallop(['--url', url, '--json', 'list', 'taskDefs'], process.execPath, [BIN], { GALLOP_API_KEY: key });
+    expect(flagged.stdout).toContain(name);
+    const fromEnv = await gallop(['--url', url, '--json', 'get', 'taskDef', name], process.execPath, [BIN], { GALLOP_API_KEY: key });
     expect(fromEnv).toEqual(flagged);
     // A tenant that does not exist is named in the refusal.
     const elsewhere = await gallop(['--url', url, '--api-key', key, '--tenant', 'nowhere-at-all', 'list', 'taskDefs']);
