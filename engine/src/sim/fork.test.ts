@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../run/evolve.ts';
-import type { Catalog, JsonValue, Node, ThreadSpec, VariableAssignment, VersionedWfSpec, WfRunEvent } from '../index.ts';
+import type { Catalog, JsonValue, Node, ThreadSpec, VersionedWfSpec, WfRunEvent } from '../index.ts';
 import type { ForkOptions } from './fork.ts';
 import { forkSimulation } from './fork.ts';
 import { recordScenario, whyNotRecordable } from './scenario.ts';
 import type { ScenarioStep } from './scenario-step.ts';
 import type { Simulation, SimulationResult, SimulationStep } from './simulation.ts';
 import { createSimulation } from './simulation.ts';
+import { assign, lit, v } from '../../test/sim-helpers.ts';
 
-const lit = (value: JsonValue): VariableAssignment => ({ type: 'LITERAL', value });
-const v = (variableName: string): VariableAssignment => ({ type: 'VARIABLE', variableName });
-const assign = (lhsName: string) => ({ lhsName, operation: 'ASSIGN' as const, rhs: { type: 'NODE_OUTPUT' as const } });
 
 const catalog: Catalog = {
   taskDefs: {

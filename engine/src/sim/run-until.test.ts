@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog, JsonValue, VariableAssignment, WfSpec } from '../index.ts';
+import type { Catalog, WfSpec } from '../index.ts';
 import type { Mocks } from './run-until.ts';
 import type { Simulation, SimulationResult } from './simulation.ts';
 import { createSimulation } from './simulation.ts';
+import { assign, lit, v } from '../../test/sim-helpers.ts';
 
-const lit = (value: JsonValue): VariableAssignment => ({ type: 'LITERAL', value });
-const v = (variableName: string): VariableAssignment => ({ type: 'VARIABLE', variableName });
-const assign = (lhsName: string, jsonPath?: string) => ({ lhsName, operation: 'ASSIGN' as const, rhs: { type: 'NODE_OUTPUT' as const, ...(jsonPath ? { jsonPath } : {}) } });
 
 const catalog: Catalog = {
   taskDefs: {

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../run/evolve.ts';
-import type { Catalog, JsonValue, TaskNode, ThreadSpec, VariableAssignment, WfSpec } from '../index.ts';
+import type { Catalog, JsonValue, TaskNode, ThreadSpec, WfSpec } from '../index.ts';
 import type { PendingAction } from './pending.ts';
 import type { Simulation, SimulationOptions, SimulationResult } from './simulation.ts';
 import { createSimulation } from './simulation.ts';
+import { assign, lit, v } from '../../test/sim-helpers.ts';
 
-const lit = (value: JsonValue): VariableAssignment => ({ type: 'LITERAL', value });
-const v = (variableName: string): VariableAssignment => ({ type: 'VARIABLE', variableName });
-const assign = (lhsName: string) => ({ lhsName, operation: 'ASSIGN' as const, rhs: { type: 'NODE_OUTPUT' as const } });
 
 const catalog: Catalog = {
   taskDefs: {
