@@ -47,7 +47,9 @@ export async function startServer(
       if (match?.[1]) {
         clearTimeout(timer);
         child.stdout.off('data', onData);
-        resolve(match[1]);
+        // The server listens on 127.0.0.1; `localhost` may send Chromium to ::1 first, where another process can
+        // hold the same port number (CI saw connections reset there).
+        resolve(match[1].replace('//localhost:', '//127.0.0.1:'));
       }
     };
     child.stdout.on('data', onData);
