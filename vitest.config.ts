@@ -22,6 +22,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'e2e',
+          globalSetup: ['./test/support/build-ui.ts'],
           include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

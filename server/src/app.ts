@@ -14,7 +14,7 @@ import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError } from 'graphql-yoga';
-import sirv from 'sirv';
+import serveStatic from 'serve-static';
 import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
 import { GallopError } from './graphql/errors.ts';
@@ -220,7 +220,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins: [...limitPlugins(limits), useAuthorization(auditRefusal(audit, clock)), useGraphQlJit(), useAudit(audit, clock), useStorableText(), useOperationLog(log)],
   });
 
-  const serveUi = options.uiDir ? sirv(options.uiDir, { single: true, etag: true, gzip: false }) : undefined;
+  // Vite names each asset by its content, so an asset never changes under its name; index.html is revalidated.
+  const serveUi = options.uiDir
+    ? serveStatic(options.uiDir, {
+        setHeaders: (res, file) => res.setHeader('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      })
+    : undefined;
   let wss: WebSocketServer | undefined;
   let wsServer: ReturnType<typeof useServer> | undefined;
   let stopping = false;
@@ -263,9 +268,11 @@ export async function createApp(options: AppOptions): Promise<App> {
         void yoga(req, res);
         return;
       }
-      serveUi(req, res, () => {
-        res.statusCode = 404;
-        res.end('Not found');
+      // A file that goes away while it is read (the UI rebuilt under a running server) ends this answer, not the server.
+      serveUi(req, res, (error?: unknown) => {
+        if (error) log.warn({ err: error, path }, 'Could not serve a UI file');
+        if (res.headersSent) res.destroy();
+        else res.writeHead(error ? 500 : 404, { 'content-type': 'text/plain' }).end(error ? 'Could not read this file' : 'Not found');
       });
     },
     attach(server) {

@@ -51,6 +51,8 @@ export interface TestServerOptions {
   readonly auth?: AuthOptions;
   /** What one request may cost; the server's defaults when absent. */
   readonly limits?: Partial<Limits>;
+  /** A directory of UI files to serve at `/`; none by default. */
+  readonly uiDir?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function startTestServer(databaseUrl: string | undefined, options: 
     clock: options.clock,
     auth: options.auth,
     limits: options.limits,
+    uiDir: options.uiDir,
     log: createLogger({ level: options.logLevel ?? 'info', destination: { write: (line) => void logs.push(JSON.parse(line) as LogRecord) } }),
   });
   const server = createServer((req, res) => app.handle(req, res));

@@ -1,6 +1,8 @@
-import { GallopClient } from '@gallop/sdk';
+import { MASKED_VALUE } from '@gallop/engine';
+import type { WfRunEvent } from '@gallop/engine';
+import { GallopClient, Workflow } from '@gallop/sdk';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { isolatedStore, startTestServer, unique } from './harness.ts';
 
@@ -57,5 +59,71 @@ describe('secrets', () => {
     const written = [JSON.stringify(server.logs), answers.join('\n'), JSON.stringify(rows)].join('\n');
     expect(server.logs.length).toBeGreaterThan(5);
     for (const needle of [token, secret, BOOTSTRAP, BOOTSTRAP.slice(0, 20), secret.slice(0, 20)]) expect(written.includes(needle), needle).toBe(false);
+  });
+});
+
+describe('masked values', () => {
+  const MASKED_INPUT = [
+    { name: 'card', value: MASKED_VALUE, masked: true },
+    { name: 'pin', value: MASKED_VALUE, masked: true },
+    { name: 'note', value: 'plain' },
+  ];
+
+  it('reach the worker that claims them, and never leave the server otherwise', async () => {
+    const admin = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: BOOTSTRAP });
+    const card = `card-${'9'.repeat(12)}`;
+    const pin = 918_273_645;
+    const task = unique('charge');
+    const wfSpecName = unique('masked');
+    await admin.putTaskDef({ name: task, inputVars: [{ name: 'card', type: 'STR' }, { name: 'pin', type: 'INT', masked: true }, { name: 'note', type: 'STR' }] });
+    await admin.putWfSpec(
+      new Workflow(wfSpecName, (wf) => {
+        const cardVar = wf.declareStr('card').masked().required();
+        const pinVar = wf.declareInt('pin');
+        const copy = wf.declareStr('copy').masked();
+        wf.execute(task, cardVar, pinVar, 'plain');
+        copy.assign(cardVar);
+      }).compile(),
+    );
+    const answers: string[] = [];
+    const keep = <T>(p: Promise<T>) => p.then((v) => (answers.push(JSON.stringify(v)), v), (e: unknown) => (answers.push(String(e), JSON.stringify(e)), undefined));
+
+    // Live from the start, then the WfRun runs with a secret in a masked variable and in a masked task input.
+    const id = unique('run');
+    const live: unknown[] = [];
+    const stop = admin.subscribe('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e) });
+    await new Promise((r) => setTimeout(r, 250));
+    await keep(admin.runWf({ wfSpecName, id, variables: { card, pin } }));
+    await keep(admin.runWf({ wfSpecName, variables: { card: pin } })); // the wrong type: the error must not echo it
+    await keep(admin.scheduleWf({ wfSpecName, cronExpression: '0 0 1 1 *', variables: { card, pin } }));
+
+    const [claimed] = await admin.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 5_000 });
+    expect(claimed?.input).toEqual({ card, pin, note: 'plain' });
+    await admin.reportTaskRun({ taskRunId: claimed!.taskRunId, attempt: claimed!.attempt, outcome: { status: 'SUCCESS', output: null } });
+
+    const read = await keep(
+      admin.request<{ wfRun: { status: string; variables: { name: string; value: unknown }[]; taskRuns: { input: Record<string, unknown> }[]; events: { event: WfRunEvent }[] } }>(
+        `query($id: ID!) { wfRun(id: $id) { status variables { name value } events { event } taskRuns { input } nodeRuns { taskRun { input } } } }`,
+        { id },
+      ),
+    );
+    await keep(admin.scheduledWfRuns({ wfSpecName }));
+    await vi.waitFor(() => expect(live.length).toBeGreaterThan(8));
+    stop();
+    answers.push(JSON.stringify(live));
+    await admin.close();
+
+    expect(read?.wfRun.status).toBe('COMPLETED');
+    expect(Object.fromEntries(read!.wfRun.variables.map((v) => [v.name, v.value]))).toEqual({ card: MASKED_VALUE, pin, copy: MASKED_VALUE });
+    expect(read?.wfRun.taskRuns[0]?.input).toEqual({ card: MASKED_VALUE, pin: MASKED_VALUE, note: 'plain' });
+    const written = [JSON.stringify(server.logs), answers.join('\n')].join('\n');
+    expect(written).toContain('plain');
+    expect(written).toContain(MASKED_VALUE);
+    expect(written.includes(card), 'the masked variable').toBe(false);
+    // pin is a plain variable but a masked input of the TaskDef: hidden where it is an input, live and read alike.
+    const scheduled = [...live.map((l) => (l as { wfRunEvents: { event: WfRunEvent } }).wfRunEvents.event), ...read!.wfRun.events.map((e) => e.event)].filter(
+      (e): e is Extract<WfRunEvent, { type: 'TaskRunScheduled' }> => e.type === 'TaskRunScheduled',
+    );
+    expect(scheduled.map((e) => e.input)).toEqual([MASKED_INPUT, MASKED_INPUT]);
   });
 });

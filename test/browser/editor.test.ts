@@ -5,7 +5,7 @@ import { defineTask, TaskWorker, Workflow } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser, unnamedRoles } from '../support/browser.ts';
+import { launchBrowser, unnamedRoles } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -52,7 +52,6 @@ describe('the WfSpec editor', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    await buildUi();
     server = await startServer({ databaseUrl: inject('databaseUrl') });
     client = server.client();
     browser = await launchBrowser({ viewport: { width: 1440, height: 960 } });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Workflow } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser, liveSocket } from '../support/browser.ts';
+import { launchBrowser, liveSocket } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -25,7 +25,6 @@ describe('the lists', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    await buildUi();
     server = await startServer({ databaseUrl: inject('databaseUrl') });
     client = server.client();
     browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { TaskWorker, Workflow } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser, liveSocket } from '../support/browser.ts';
+import { launchBrowser, liveSocket } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -39,7 +39,6 @@ if (databaseUrl) {
 
     beforeAll(async () => {
       mkdirSync(screenshots, { recursive: true });
-      await buildUi();
       [a, b] = await Promise.all([startServer({ databaseUrl }), startServer({ databaseUrl })]);
       browser = await launchBrowser();
       const viaB = b.client();
@@ -91,7 +90,6 @@ describe('when the server goes away and comes back', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    await buildUi();
     port = await freePort();
     server = await start();
     browser = await launchBrowser();

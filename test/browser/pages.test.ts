@@ -4,7 +4,7 @@ import { TaskWorker, Workflow } from '@gallop/sdk';
 import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildUi, launchBrowser, unnamedRoles } from '../support/browser.ts';
+import { launchBrowser, unnamedRoles } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -29,7 +29,6 @@ describe('every page', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    await buildUi();
     server = await startServer({ databaseUrl: inject('databaseUrl') });
     client = server.client();
     [light, dark] = await Promise.all([launchBrowser(), launchBrowser({ colorScheme: 'dark' })]);

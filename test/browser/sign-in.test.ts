@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { GallopClient, Workflow } from '@gallop/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import { buildUi, launchBrowser } from '../support/browser.ts';
+import { launchBrowser } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -28,7 +28,6 @@ describe('signing in', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    await buildUi();
     server = await startServer({ databaseUrl: inject('databaseUrl'), env: { GALLOP_BOOTSTRAP_API_KEY: BOOTSTRAP } });
     browser = await launchBrowser();
     for (const tenant of [acme, globex]) {

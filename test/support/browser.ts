@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 
@@ -52,19 +49,6 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       await browser.close();
     },
   };
-}
-
-let built: Promise<void> | undefined;
-
-/**
- * Builds the UI into ui/dist, which the server serves at `/`, once per test process: a browser test then
- * always drives the UI of the working tree, never a stale build.
- */
-export function buildUi(): Promise<void> {
-  const ui = fileURLToPath(new URL('../../ui/', import.meta.url));
-  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
-  built ??= promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: ui }).then(() => undefined);
-  return built;
 }
 
 /** The roles on the page whose elements have no accessible name; graph nodes are `group`s. */

@@ -59,6 +59,12 @@ export async function startServer(
     });
   });
 
+  // A server that dies under a test says why: its own words, not only the connection errors that follow.
+  let ending = false;
+  child.once('exit', (code, signal) => {
+    if (!ending) process.stderr.write(`The server at ${url} exited unasked (${signal ?? code}); its last output:\n${output.slice(-4_000)}\n`);
+  });
+
   const clients: GallopClient[] = [];
   return {
     url,
@@ -70,11 +76,13 @@ export async function startServer(
       return client;
     },
     async stop() {
+      ending = true;
       await Promise.all(clients.map((c) => c.close()));
       await stopProcess(child);
       if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
     async kill() {
+      ending = true;
       await Promise.all(clients.map((c) => c.close()));
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

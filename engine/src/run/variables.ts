@@ -1,6 +1,6 @@
 import type { Problem } from '../spec/problem.ts';
 import type { ThreadVarDef } from '../spec/types.ts';
-import { describeValue, isJsonObject, isValueOfType } from '../values/value.ts';
+import { describeValue, isJsonObject, isValueOfType, kindOf } from '../values/value.ts';
 import type { JsonValue } from '../values/value.ts';
 
 /**
@@ -17,7 +17,9 @@ export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown)
     if (!def) {
       problems.push({ path: ['variables', name], code: 'UNKNOWN_VARIABLE', message: `The WfSpec's entrypoint thread declares no variable '${name}'.` });
     } else if (!isValueOfType(value, def.type)) {
-      problems.push({ path: ['variables', name], code: 'TYPE_MISMATCH', message: `Variable '${name}' is a ${def.type}; got ${describeValue(value)}.` });
+      // A masked variable's value is a secret: the error names its type only.
+      const got = def.masked === true ? `a masked ${kindOf(value)}` : describeValue(value);
+      problems.push({ path: ['variables', name], code: 'TYPE_MISMATCH', message: `Variable '${name}' is a ${def.type}; got ${got}.` });
     }
   }
   for (const def of defs) {

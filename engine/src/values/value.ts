@@ -57,7 +57,8 @@ export function describeValue(value: JsonValue | undefined): string {
   return `${shown} (${kindOf(value)})`;
 }
 
-function kindOf(value: JsonValue): string {
+/** The type a value reads as: STR, INT, ..., NULL. */
+export function kindOf(value: JsonValue): string {
   if (value === null) return 'NULL';
   if (typeof value === 'string') return 'STR';
   if (typeof value === 'boolean') return 'BOOL';

@@ -4,6 +4,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
+import { WfRunMasker } from '../masking.ts';
 import { CronSchedule } from '../../runtime/cron.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { deleteScheduledWfRun, findScheduledWfRun, insertScheduledWfRun, listScheduledWfRuns } from '../../store/queries/scheduled-wf-runs.ts';
@@ -23,7 +24,14 @@ export const ScheduledWfRunRef = builder.objectRef<ScheduledWfRunRow>('Scheduled
     wfSpecName: t.exposeString('wfSpecName'),
     majorVersion: t.int({ nullable: true, description: 'Unset: the newest major version when it fires.', resolve: (row) => row.majorVersion }),
     revision: t.int({ nullable: true, description: 'Unset: the newest revision of the major version when it fires.', resolve: (row) => row.revision }),
-    variables: t.field({ type: 'JSON', description: "Values of the entrypoint thread's variables, by name, for every WfRun.", resolve: (row) => row.variables }),
+    variables: t.field({
+      type: 'JSON',
+      description: "Values of the entrypoint thread's variables, by name, for every WfRun; masked ones hidden.",
+      resolve: async (row, _args, ctx) => {
+        const masker = await WfRunMasker.of(ctx, row.wfSpecName);
+        return Object.fromEntries(Object.entries(row.variables).map(([name, value]) => [name, masker.value(name, value)]));
+      },
+    }),
     cronExpression: t.exposeString('cronExpression'),
     nextFireAt: t.field({ type: 'DateTime', description: 'When it starts its next WfRun.', resolve: (row) => row.nextFireAt }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),

@@ -1,5 +1,5 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
-import { isValidFailureName, isValidWfRunId } from '@gallop/engine';
+import { isValidFailureName, isValidWfRunId, MASKED_VALUE, maskTaskInput } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
@@ -75,7 +75,11 @@ export const TaskRunRef = builder.objectRef<TaskRunRow>('TaskRun').implement({
     taskGuid: t.exposeString('taskGuid'),
     taskDefName: t.exposeString('taskDefName'),
     status: t.field({ type: TaskStatusEnum, resolve: (r) => r.status as typeof TaskStatusEnum.$inferType }),
-    input: t.field({ type: 'JSON', description: 'Input values by name.', resolve: (r) => Object.fromEntries(r.input.map((i) => [i.name, i.value])) }),
+    input: t.field({
+      type: 'JSON',
+      description: `Input values by name; a masked input shows as "${MASKED_VALUE}" (workers claim the real value).`,
+      resolve: (r) => Object.fromEntries(maskTaskInput(r.input).map((i) => [i.name, i.value])),
+    }),
     scheduledAt: t.field({ type: 'DateTime', resolve: (r) => r.scheduledAt }),
     workerId: t.string({ nullable: true, description: 'The worker holding the current attempt.', resolve: (r) => r.workerId }),
     leaseExpiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.leaseExpiresAt }),

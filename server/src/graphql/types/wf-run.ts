@@ -15,6 +15,7 @@ import { earlyExternalEvents, listExternalEvents } from '../../store/queries/ext
 import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
 import { WfSpecRef } from './wf-spec.ts';
+import { WfRunMasker } from '../masking.ts';
 
 /** An event of a WfRun with its place in the log. */
 export interface WfRunEventView {
@@ -108,8 +109,10 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
     taskRuns: t.field({ type: [TaskRunRef], resolve: (run, _args, { services, tenantId }) => listTaskRuns(services.db, tenantId, run.id) }),
     variables: t.field({
       type: [VariableRef],
-      resolve: async (run, _args, { services, tenantId }) =>
-        (await listVariables(services.db, tenantId, run.id)).map((v) => ({ threadRunNumber: v.threadRunNumber, name: v.name, value: v.value ?? null })),
+      resolve: async (run, _args, ctx) => {
+        const [rows, masker] = await Promise.all([listVariables(ctx.services.db, ctx.tenantId, run.id), WfRunMasker.of(ctx, run.wfSpecName)]);
+        return rows.map((v) => ({ threadRunNumber: v.threadRunNumber, name: v.name, value: v.value == null ? null : masker.value(v.name, v.value) }));
+      },
     }),
     externalEvents: t.field({
       type: [ExternalEventRef],
@@ -119,8 +122,10 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
     events: t.field({
       type: [WfRunEventRef],
       args: { afterSeq: t.arg.int({ description: 'Only events after this seq; 0 for all.' }) },
-      resolve: async (run, args, { services, tenantId }) =>
-        (await listEvents(services.db, tenantId, run.id, args.afterSeq ?? 0)).map((row) => ({ wfRunId: row.wfRunId, seq: row.seq, event: row.event })),
+      resolve: async (run, args, ctx) => {
+        const [rows, masker] = await Promise.all([listEvents(ctx.services.db, ctx.tenantId, run.id, args.afterSeq ?? 0), WfRunMasker.of(ctx, run.wfSpecName)]);
+        return rows.map((row) => ({ wfRunId: row.wfRunId, seq: row.seq, event: masker.event(row.event) }));
+      },
     }),
   }),
 });
@@ -389,8 +394,23 @@ async function* followWfRuns(ctx: Context, wfSpecName: string | undefined): Asyn
   }
 }
 
-/** Reads the log from `afterSeq`, then follows live events, reading the log again to fill any gap. */
+/**
+ * followLog's events as readers may see them. The masker is made at the first event, when the WfRun is sure to
+ * exist, and again after a migration, whose WfSpec version may have been registered since.
+ */
 async function* followEvents(ctx: Context, wfRunId: string, afterSeq: number): AsyncGenerator<WfRunEventView> {
+  let masker: WfRunMasker | undefined;
+  for await (const view of followLog(ctx, wfRunId, afterSeq)) {
+    if (!masker || view.event.type === 'WfRunMigrated') {
+      const run = await findWfRun(ctx.services.db, ctx.tenantId, wfRunId);
+      masker = run ? await WfRunMasker.of(ctx, run.wfSpecName) : WfRunMasker.everything();
+    }
+    yield { ...view, event: masker.event(view.event) };
+  }
+}
+
+/** Reads the log from `afterSeq`, then follows live events, reading the log again to fill any gap. */
+async function* followLog(ctx: Context, wfRunId: string, afterSeq: number): AsyncGenerator<WfRunEventView> {
   const { services, tenantId } = ctx;
   const queue = new AsyncQueue<BusMessage>();
   // Subscribe before reading the log, so nothing committed in between is missed.

@@ -53,6 +53,16 @@ export async function findWfSpec(
   return row;
 }
 
+/** Every version of a WfSpec, oldest first. */
+export async function listWfSpecVersions(db: Queryable, tenantId: string, name: string): Promise<VersionedWfSpec[]> {
+  const rows = await db
+    .select({ spec: wfSpecs.spec })
+    .from(wfSpecs)
+    .where(and(eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)))
+    .orderBy(asc(wfSpecs.majorVersion), asc(wfSpecs.revision));
+  return rows.map((r) => r.spec);
+}
+
 export async function insertWfSpec(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<WfSpecRow | undefined> {
   const [row] = await db
     .insert(wfSpecs)

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { WfSpec } from '../spec/types.ts';
+import type { WfRunEvent } from './events.ts';
+import { MASKED_VALUE, maskedVariableNames, maskEvent } from './mask.ts';
+
+const spec = {
+  name: 'w',
+  entrypointThreadName: 'entrypoint',
+  threadSpecs: {
+    entrypoint: { nodes: {}, variableDefs: [{ name: 'card', type: 'STR', masked: true }, { name: 'amount', type: 'INT' }] },
+    child: { nodes: {}, variableDefs: [{ name: 'pin', type: 'INT', masked: true }, { name: 'amount', type: 'INT', masked: false }] },
+  },
+} as unknown as WfSpec;
+
+describe('masking', () => {
+  const names = maskedVariableNames(spec);
+  const masked = (name: string) => names.has(name);
+
+  it('finds the masked variables of every thread', () => {
+    expect([...names].sort()).toEqual(['card', 'pin']);
+  });
+
+  it('hides masked first values, assignments and task inputs, and leaves the rest as they are', () => {
+    const started: WfRunEvent = { type: 'ThreadRunStarted', time: 1, threadRunNumber: 0, threadSpecName: 'entrypoint', variables: { card: '4111', amount: 5 } };
+    expect(maskEvent(started, masked)).toEqual({ ...started, variables: { card: MASKED_VALUE, amount: 5 } });
+
+    const assigned: WfRunEvent = { type: 'VariableAssigned', time: 2, threadRunNumber: 1, name: 'pin', value: 1234 };
+    expect(maskEvent(assigned, masked)).toEqual({ ...assigned, value: MASKED_VALUE });
+    const plain: WfRunEvent = { ...assigned, name: 'amount', value: 7 };
+    expect(maskEvent(plain, masked)).toBe(plain);
+
+    const scheduled: WfRunEvent = {
+      type: 'TaskRunScheduled',
+      time: 3,
+      threadRunNumber: 0,
+      position: 1,
+      taskGuid: 'g',
+      taskDefName: 'charge',
+      attempt: 0,
+      input: [{ name: 'card', value: '4111', masked: true }, { name: 'amount', value: 5 }],
+    };
+    expect(maskEvent(scheduled, masked)).toEqual({ ...scheduled, input: [{ name: 'card', value: MASKED_VALUE, masked: true }, { name: 'amount', value: 5 }] });
+  });
+
+  it('never changes the event it is given', () => {
+    const started: WfRunEvent = { type: 'ThreadRunStarted', time: 1, threadRunNumber: 0, threadSpecName: 'entrypoint', variables: { card: '4111' } };
+    maskEvent(started, masked);
+    expect(started.variables).toEqual({ card: '4111' });
+  });
+});

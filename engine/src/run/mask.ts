@@ -1,0 +1,47 @@
+import type { WfSpec } from '../spec/types.ts';
+import type { JsonValue } from '../values/value.ts';
+import type { WfRunEvent } from './events.ts';
+import type { TaskInput } from './state.ts';
+
+/** What the API shows in place of a masked value (LittleHorse shows the same). */
+export const MASKED_VALUE = '*****';
+
+/**
+ * The names of the variables a WfSpec declares masked, in any of its threads. A name masked in one thread is
+ * hidden in all: showing too little is the safe mistake.
+ */
+export function maskedVariableNames(spec: WfSpec): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const thread of Object.values(spec.threadSpecs)) {
+    for (const def of thread.variableDefs ?? []) if (def.masked === true) names.add(def.name);
+  }
+  return names;
+}
+
+/** A TaskRun's input as the API shows it: masked entries (from a masked TaskDef input or variable) hidden. */
+export function maskTaskInput(input: readonly TaskInput[]): TaskInput[] {
+  return input.map((i) => (i.masked === true ? { ...i, value: MASKED_VALUE } : i));
+}
+
+/**
+ * An event as the API shows it: the values of masked variables and masked task inputs replaced by MASKED_VALUE.
+ * The stored event keeps the real values, which the engine needs to replay; this is only for what leaves the
+ * server. Returns the event itself when nothing in it is masked.
+ */
+export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) => boolean): WfRunEvent {
+  switch (event.type) {
+    case 'ThreadRunStarted': {
+      const names = Object.keys(event.variables).filter(isMasked);
+      if (names.length === 0) return event;
+      const variables: Record<string, JsonValue> = { ...event.variables };
+      for (const name of names) variables[name] = MASKED_VALUE;
+      return { ...event, variables };
+    }
+    case 'VariableAssigned':
+      return isMasked(event.name) ? { ...event, value: MASKED_VALUE } : event;
+    case 'TaskRunScheduled':
+      return event.input.some((i) => i.masked === true) ? { ...event, input: maskTaskInput(event.input) } : event;
+    default:
+      return event;
+  }
+}
