@@ -143,7 +143,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const handOff = dispatch.handOff.bind(dispatch);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const tenants = new Tenants(store.db);
-  const auth = new Authenticator(store.db, options.auth ?? { required: false });
+  const auth = new Authenticator(store.db, options.auth ?? { required: false }, log);
   const audit = new AuditWriter(store.db, log);
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
   async function tenantOf(named: string | undefined): Promise<string> {

@@ -3,10 +3,11 @@ import type { LevelWithSilent } from 'pino';
 import { isLogLevel, LOG_LEVELS } from './observability/logger.ts';
 import { DEFAULT_LIMITS } from './graphql/limits.ts';
 import type { Limits } from './graphql/limits.ts';
+import type { OidcOptions } from './auth/oidc.ts';
 
 /**
  * The server's settings, read once from the environment: PORT, HOST, DATABASE_URL, GALLOP_DATA_DIR, GALLOP_UI_DIR,
- * LOG_LEVEL, GALLOP_AUTH and GALLOP_BOOTSTRAP_API_KEY. Besides GraphQL at /graphql and the UI at /, the server answers GET /healthz (liveness), GET /readyz
+ * LOG_LEVEL, GALLOP_AUTH, GALLOP_BOOTSTRAP_API_KEY, GALLOP_OIDC_* and GALLOP_LIMIT_*. Besides GraphQL at /graphql and the UI at /, the server answers GET /healthz (liveness), GET /readyz
  * (readiness: 503 with a reason while the database does not answer) and GET /metrics (Prometheus).
  */
 export interface Config {
@@ -24,6 +25,8 @@ export interface Config {
   readonly authRequired: boolean;
   /** GALLOP_BOOTSTRAP_API_KEY: the built-in `admin` principal's key, to make the first principals with. */
   readonly bootstrapApiKey: string | undefined;
+  /** GALLOP_OIDC_ISSUER and the rest: JWTs from this issuer are taken as the principal a claim names. */
+  readonly oidc: OidcOptions | undefined;
   /** What one request may cost: GALLOP_LIMIT_DEPTH, _COST, _ALIASES, _TOKENS, _DIRECTIVES, _BODY_BYTES, _SUBSCRIPTIONS. */
   readonly limits: Limits;
 }
@@ -50,6 +53,28 @@ function readLimits(env: NodeJS.ProcessEnv): Limits {
   return limits as unknown as Limits;
 }
 
+/** GALLOP_OIDC_ISSUER turns OIDC on; the other GALLOP_OIDC_* settings refine it. */
+function readOidc(env: NodeJS.ProcessEnv): OidcOptions | undefined {
+  const issuer = env.GALLOP_OIDC_ISSUER || undefined;
+  const others = ['GALLOP_OIDC_AUDIENCE', 'GALLOP_OIDC_JWKS_URI', 'GALLOP_OIDC_PRINCIPAL_CLAIM', 'GALLOP_OIDC_CLIENT_ID', 'GALLOP_OIDC_SCOPES'].filter((name) => env[name]);
+  if (!issuer) {
+    if (others.length > 0) throw new Error(`${others.join(', ')} ${others.length === 1 ? 'needs' : 'need'} GALLOP_OIDC_ISSUER.`);
+    return undefined;
+  }
+  for (const name of ['GALLOP_OIDC_ISSUER', 'GALLOP_OIDC_JWKS_URI'] as const) {
+    const text = env[name];
+    if (text && !URL.canParse(text)) throw new Error(`${name} must be a URL, got '${text}'.`);
+  }
+  return {
+    issuer,
+    audience: env.GALLOP_OIDC_AUDIENCE || undefined,
+    jwksUri: env.GALLOP_OIDC_JWKS_URI || undefined,
+    principalClaim: env.GALLOP_OIDC_PRINCIPAL_CLAIM || undefined,
+    clientId: env.GALLOP_OIDC_CLIENT_ID || undefined,
+    scopes: env.GALLOP_OIDC_SCOPES || undefined,
+  };
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,7 +84,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!isLogLevel(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got '${logLevel}'.`);
   const bootstrapApiKey = env.GALLOP_BOOTSTRAP_API_KEY || undefined;
   if (bootstrapApiKey !== undefined && bootstrapApiKey.length < 32) throw new Error('GALLOP_BOOTSTRAP_API_KEY must be at least 32 characters: it holds every grant.');
-  const auth = env.GALLOP_AUTH ?? (bootstrapApiKey ? 'required' : 'off');
+  const oidc = readOidc(env);
+  const auth = env.GALLOP_AUTH ?? (bootstrapApiKey || oidc ? 'required' : 'off');
   if (auth !== 'required' && auth !== 'off') throw new Error(`GALLOP_AUTH must be 'required' or 'off', got '${auth}'.`);
   const authRequired = auth === 'required';
   // Without authentication anyone who reaches the port holds every grant: only this machine may.
@@ -72,6 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     authRequired,
     bootstrapApiKey,
+    oidc,
     limits: readLimits(env),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: dataDir(env.GALLOP_DATA_DIR ?? '.gallop/pglite'),

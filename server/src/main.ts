@@ -9,7 +9,7 @@ import { createLogger } from './observability/logger.ts';
 const config = readConfig();
 const log = createLogger({ level: config.logLevel });
 const uiDir = config.uiDir && existsSync(config.uiDir) ? config.uiDir : undefined;
-const auth = { required: config.authRequired, bootstrapApiKey: config.bootstrapApiKey };
+const auth = { required: config.authRequired, bootstrapApiKey: config.bootstrapApiKey, oidc: config.oidc };
 const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log, auth, limits: config.limits }).catch((error: unknown) => {
   log.fatal({ err: error }, `Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

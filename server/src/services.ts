@@ -6,12 +6,11 @@ import type { CommandOutcome } from './runtime/execute-command.ts';
 import type { Metadata } from './runtime/metadata.ts';
 import type { TaskDispatch } from './runtime/task-dispatch.ts';
 import type { Db, Store } from './store/db.ts';
-
-/** The parts of a running server that resolvers use. */
 import type { Tenants } from './runtime/tenants.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { AuditWriter } from './auth/audit.ts';
 
+/** The parts of a running server that resolvers use. */
 export interface Services {
   readonly store: Store;
   readonly db: Db;

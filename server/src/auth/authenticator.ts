@@ -1,15 +1,20 @@
 import { GraphQLError } from 'graphql';
 import type { Db } from '../store/db.ts';
-import { findApiKey } from '../store/queries/principals.ts';
+import type { Logger } from '../observability/logger.ts';
+import { findApiKey, findPrincipal } from '../store/queries/principals.ts';
 import type { Principal } from './acl.ts';
 import { EVERYTHING } from './acl.ts';
 import { hashSecret, parseApiKey, sameHash } from './api-keys.ts';
+import { OidcVerifier, TokenRefused } from './oidc.ts';
+import type { OidcOptions } from './oidc.ts';
 
 export interface AuthOptions {
   /** Off: every request acts as `anonymous` with every grant (the server then listens on loopback only). */
   readonly required: boolean;
   /** A key from the environment for the built-in `admin` principal, to create the first principals with. */
   readonly bootstrapApiKey?: string | undefined;
+  /** Also take JWTs from this OpenID Connect issuer, as the principal a claim names. */
+  readonly oidc?: OidcOptions | undefined;
 }
 
 /** Everyone, when the server runs without authentication. */
@@ -20,21 +25,31 @@ export const ADMIN: Principal = { id: 'admin', globalAcls: EVERYTHING, perTenant
 /** How long a checked key is trusted before it is read again: a revocation elsewhere takes effect within this. */
 const TRUST_MS = 5_000;
 
+/** Three base64url parts: a JWT (compact JWS), which an API key (`glp_...`) never looks like. */
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /**
- * Turns a request's credentials (`Authorization: Bearer <API key>`, or `authorization` in a graphql-ws connection's
- * params) into its principal. No credentials: undefined, and each operation then says UNAUTHENTICATED. Wrong,
+ * Turns a request's credentials (`Authorization: Bearer <API key or OIDC token>`, or `authorization` in a graphql-ws
+ * connection's params) into its principal. No credentials: undefined, and each operation then says UNAUTHENTICATED. Wrong,
  * expired or revoked ones: UNAUTHENTICATED at once, never saying which, so a key cannot be probed.
  */
 export class Authenticator {
   readonly #db: Db;
   readonly #options: AuthOptions;
   readonly #bootstrapHash: string | undefined;
+  readonly #oidc: OidcVerifier | undefined;
   readonly #trusted = new Map<string, { principal: Principal; until: number; expiresAt: number | undefined }>();
 
-  constructor(db: Db, options: AuthOptions) {
+  constructor(db: Db, options: AuthOptions, log: Logger) {
     this.#db = db;
     this.#options = options;
     this.#bootstrapHash = options.bootstrapApiKey ? hashSecret(options.bootstrapApiKey) : undefined;
+    this.#oidc = options.oidc ? new OidcVerifier(options.oidc, log) : undefined;
+  }
+
+  /** The OIDC settings the UI needs to sign in; undefined when the server takes no OIDC tokens. */
+  get oidc(): OidcOptions | undefined {
+    return this.#oidc?.options;
   }
 
   get required(): boolean {
@@ -45,8 +60,9 @@ export class Authenticator {
     if (!this.#options.required) return ANONYMOUS;
     if (authorization === undefined || authorization.trim() === '') return undefined;
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-    if (!token) throw unauthenticated('The Authorization header must be `Bearer <API key>`.');
+    if (!token) throw unauthenticated('The Authorization header must be `Bearer <API key or token>`.');
     if (this.#bootstrapHash && sameHash(hashSecret(token), this.#bootstrapHash)) return ADMIN;
+    if (this.#oidc && JWT.test(token)) return this.#tokenPrincipal(this.#oidc, token, now);
     const parsed = parseApiKey(token);
     if (!parsed) throw unauthenticated();
     const hash = hashSecret(parsed.secret);
@@ -59,6 +75,25 @@ export class Authenticator {
     }
     const principal: Principal = { id: found.principal.id, globalAcls: found.principal.globalAcls, perTenantAcls: found.principal.perTenantAcls };
     this.#trusted.set(hash, { principal, until: now + TRUST_MS, expiresAt: found.key.expiresAt?.getTime() });
+    return principal;
+  }
+
+  async #tokenPrincipal(oidc: OidcVerifier, token: string, now: number): Promise<Principal> {
+    const hash = hashSecret(token);
+    const cached = this.#trusted.get(hash);
+    if (cached && cached.until > now && (cached.expiresAt === undefined || cached.expiresAt > now)) return cached.principal;
+    let verified;
+    try {
+      verified = await oidc.verify(token, now);
+    } catch (error) {
+      this.#trusted.delete(hash);
+      if (error instanceof TokenRefused) throw unauthenticated(error.message);
+      throw error;
+    }
+    const found = await findPrincipal(this.#db, verified.principalId);
+    if (!found) throw unauthenticated(`The token names principal '${verified.principalId}', which does not exist: an admin makes it with putPrincipal.`);
+    const principal: Principal = { id: found.id, globalAcls: found.globalAcls, perTenantAcls: found.perTenantAcls };
+    this.#trusted.set(hash, { principal, until: now + TRUST_MS, expiresAt: verified.expiresAt });
     return principal;
   }
 

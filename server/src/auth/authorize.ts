@@ -10,9 +10,10 @@ type Grant = readonly [Exclude<AclAction, 'ALL_ACTIONS'>, Exclude<AclResource, '
 /**
  * What each root field of the API needs, as LittleHorse's ACLs guard its rpcs: the action and the kind of resource,
  * in the request's tenant. A field missing here is refused (fail closed); a test checks every field has a line.
- * `whoami` needs a principal only.
+ * `whoami` needs a principal only; `authConfig`, how to sign in, nothing at all.
  */
-export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED'>> = {
+export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' | 'PUBLIC'>> = {
+  authConfig: 'PUBLIC',
   whoami: 'AUTHENTICATED',
   __schema: 'AUTHENTICATED',
   __type: 'AUTHENTICATED',
@@ -86,8 +87,8 @@ export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: G
   const check = (args: { contextValue: Context; document: DocumentNode; operationName?: string | null | undefined }) => {
     const { principal, tenantId } = args.contextValue;
     for (const field of rootFields(args.document, args.operationName)) {
-      if (field === '__typename') continue;
-      if (!principal) return new GraphQLError(`${field} needs a principal: send an API key as 'Authorization: Bearer <key>'.`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      if (field === '__typename' || OPERATION_GRANTS[field] === 'PUBLIC') continue;
+      if (!principal) return new GraphQLError(`${field} needs a principal: send an API key or an OIDC token as 'Authorization: Bearer <credential>'.`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       const grant = OPERATION_GRANTS[field];
       if (grant === 'AUTHENTICATED') continue;
       if (!grant || !allows(principal, tenantId, grant[0], grant[1])) {

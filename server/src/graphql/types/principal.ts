@@ -1,4 +1,3 @@
-import { isValidName } from '@gallop/engine';
 import type { Problem } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
@@ -91,7 +90,34 @@ const NewApiKeyRef = builder.objectRef<{ key: ApiKeyRow; token: string }>('NewAp
 
 const toPrincipal = (row: PrincipalRow) => ({ id: row.id, globalAcls: row.globalAcls, perTenantAcls: row.perTenantAcls, createdAt: row.createdAt });
 
+const OidcConfigRef = builder.objectRef<{ issuer: string; clientId: string; scopes: string }>('OidcConfig').implement({
+  description: 'The OpenID Connect issuer and public client a person signs in with (authorization code with PKCE).',
+  fields: (t) => ({
+    issuer: t.exposeString('issuer'),
+    clientId: t.exposeString('clientId'),
+    scopes: t.exposeString('scopes', { description: 'Space-separated, as the authorization request sends them.' }),
+  }),
+});
+
+const AuthConfigRef = builder.objectRef<{ required: boolean; oidc: { issuer: string; clientId: string; scopes: string } | null }>('AuthConfig').implement({
+  description: 'How to sign in to this server; anyone may ask.',
+  fields: (t) => ({
+    required: t.exposeBoolean('required', { description: 'Whether requests need credentials; when false, every request holds every grant.' }),
+    oidc: t.field({ type: OidcConfigRef, nullable: true, description: 'Set when people may sign in with OIDC.', resolve: (c) => c.oidc }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  authConfig: t.field({
+    type: AuthConfigRef,
+    resolve: (_root, _args, { services }) => {
+      const oidc = services.auth.oidc;
+      return {
+        required: services.auth.required,
+        oidc: oidc?.clientId ? { issuer: oidc.issuer, clientId: oidc.clientId, scopes: oidc.scopes ?? 'openid' } : null,
+      };
+    },
+  }),
   whoami: t.field({
     type: PrincipalRef,
     description: 'The principal the request acts as.',
@@ -121,6 +147,9 @@ builder.queryFields((t) => ({
   ),
 }));
 
+/** What an OIDC claim may hold as well as a name: an email, `auth0|abc`, a UUID. */
+const PRINCIPAL_ID = /^[^\s\p{C}]{1,256}$/u;
+
 builder.mutationFields((t) => ({
   putPrincipal: t.field({
     type: PrincipalRef,
@@ -129,8 +158,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: PutPrincipalInput, required: true }) },
     resolve: async (_root, { input }, { services }) => {
       const problems: Problem[] = [];
-      if (!isValidName(input.id) || input.id === 'admin' || input.id === 'anonymous') {
-        problems.push({ path: ['input', 'id'], code: 'INVALID_NAME', message: "A principal id must be letters, digits and inner dashes, and not 'admin' or 'anonymous'." });
+      if (!PRINCIPAL_ID.test(input.id) || input.id === 'admin' || input.id === 'anonymous') {
+        problems.push({ path: ['input', 'id'], code: 'INVALID_NAME', message: "A principal id is 1 to 256 characters without spaces or control characters, and not 'admin' or 'anonymous'." });
       }
       if (problems.length > 0) throw ValidationError.of(`Principal '${input.id}' is invalid`, problems);
       const perTenant: Record<string, Acl[]> = {};

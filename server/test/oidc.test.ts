@@ -1,0 +1,143 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GallopClient, isGallopClientError } from '@gallop/sdk';
+import fc from 'fast-check';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { isolatedStore, startTestServer, unique } from './harness.ts';
+
+// Issue 8: people and programs sign in with tokens from an OpenID Connect issuer. A real issuer's two documents
+// (discovery and its keys) are served here; the tokens are signed with its key, or with another's.
+const BOOTSTRAP = 'bootstrap-key-for-the-oidc-test-0123456789';
+const AUDIENCE = 'gallop-api';
+
+async function keyPair(kid: string): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+const issuerKey = await keyPair('k1');
+const strangerKey = await keyPair('k1'); // the same kid, another key: a forgery
+
+let discoveryCalls = 0;
+const idp = createServer((req, res) => {
+  if (req.url === '/.well-known/openid-configuration') {
+    discoveryCalls++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+  } else if (req.url === '/jwks') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [issuerKey.jwk] }));
+  else res.writeHead(404).end();
+});
+await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+const issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+
+const store = await isolatedStore(inject('databaseUrl'));
+const server = await startTestServer(store.databaseUrl, {
+  dataDir: store.dataDir,
+  auth: { required: true, bootstrapApiKey: BOOTSTRAP, oidc: { issuer, audience: AUDIENCE, principalClaim: 'email', clientId: 'gallop-ui' } },
+});
+const clients: GallopClient[] = [];
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server.close();
+  await store.drop();
+  idp.close();
+});
+function clientWith(credential: string): GallopClient {
+  const client = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: credential, retries: 0 });
+  clients.push(client);
+  return client;
+}
+const admin = clientWith(BOOTSTRAP);
+
+interface Claims {
+  email?: string;
+  iss?: string;
+  aud?: string;
+  expiresIn?: string | number;
+}
+function token(claims: Claims, key = issuerKey.privateKey, alg = 'RS256'): Promise<string> {
+  const jwt = new SignJWT(claims.email === undefined ? {} : { email: claims.email })
+    .setProtectedHeader({ alg, kid: 'k1' })
+    .setIssuedAt()
+    .setSubject('someone')
+    .setIssuer(claims.iss ?? issuer)
+    .setAudience(claims.aud ?? AUDIENCE)
+    .setExpirationTime(claims.expiresIn ?? '5m');
+  return jwt.sign(key);
+}
+
+/** The error code and message a request fails with, or 'OK'. */
+async function outcome(request: Promise<unknown>): Promise<string> {
+  try {
+    await request;
+    return 'OK';
+  } catch (error) {
+    return isGallopClientError(error) ? `${error.code}: ${error.message}` : `crash: ${String(error)}`;
+  }
+}
+
+describe('OIDC', () => {
+  const person = `${unique('ada')}@example.com`;
+
+  it('takes a token from the issuer as the principal its claim names, over HTTP and WebSocket', async () => {
+    await admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
+      input: { id: person, globalAcls: [{ resources: ['TASK_DEF', 'WF_RUN'], actions: ['READ'] }] },
+    });
+    const client = clientWith(await token({ email: person }));
+    expect((await client.request<{ whoami: { id: string } }>('{ whoami { id } }')).whoami.id).toBe(person);
+    expect(await outcome(client.taskDefs())).toBe('OK');
+    expect(await outcome(client.wfSpecs())).toMatch(/^FORBIDDEN: .*READ on WF_SPEC/);
+
+    const live = await new Promise<string>((resolve) => {
+      const stop = client.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(String(e)) });
+      setTimeout(() => {
+        stop();
+        resolve('OPEN');
+      }, 300);
+    });
+    expect(live).toBe('OPEN');
+    expect(discoveryCalls).toBe(1);
+  });
+
+  it('tells anyone how to sign in, without a credential', async () => {
+    const anyone = new GallopClient({ url: server.graphqlUrl });
+    const config = await anyone.request<{ authConfig: unknown }>('{ authConfig { required oidc { issuer clientId scopes } } }');
+    expect(config.authConfig).toEqual({ required: true, oidc: { issuer, clientId: 'gallop-ui', scopes: 'openid' } });
+  });
+
+  it('refuses expired, forged, foreign, misaddressed and unsigned tokens, and unknown principals, each saying why', async () => {
+    const refusals = {
+      expired: await token({ email: person, expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      forged: await token({ email: person }, strangerKey.privateKey),
+      foreign: await token({ email: person, iss: 'https://elsewhere.example.com' }),
+      misaddressed: await token({ email: person, aud: 'another-api' }),
+      unclaimed: await token({}),
+      stranger: await token({ email: 'nobody@example.com' }),
+      unsigned: `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ email: person, iss: issuer, aud: AUDIENCE })).toString('base64url')}.`,
+    };
+    const answers = Object.fromEntries(await Promise.all(Object.entries(refusals).map(async ([name, t]) => [name, await outcome(clientWith(t).taskDefs())])));
+    expect(answers).toEqual({
+      expired: 'UNAUTHENTICATED: The token has expired.',
+      forged: "UNAUTHENTICATED: The token's signature does not verify with the issuer's keys.",
+      foreign: 'UNAUTHENTICATED: The token was not issued by the issuer this server trusts.',
+      misaddressed: 'UNAUTHENTICATED: The token is not meant for this server (its audience).',
+      unclaimed: "UNAUTHENTICATED: The token has no 'email' claim to name its principal.",
+      stranger: "UNAUTHENTICATED: The token names principal 'nobody@example.com', which does not exist: an admin makes it with putPrincipal.",
+      unsigned: expect.stringMatching(/^UNAUTHENTICATED: /),
+    });
+    const logged = JSON.stringify(server.logs);
+    for (const [name, t] of Object.entries(refusals)) expect(logged.includes(t.split('.')[2] || t), name).toBe(false);
+  });
+
+  it('never crashes on malformed tokens', async () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/);
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(segment, segment, segment), async ([a, b, c]) => {
+        expect(await outcome(clientWith(`${a}.${b}.${c}`).taskDefs())).toMatch(/^UNAUTHENTICATED: /);
+      }),
+      { numRuns: 40 },
+    );
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
