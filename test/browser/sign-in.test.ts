@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { launchBrowser } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
+import { startOidcIssuer } from '../support/oidc-issuer.ts';
+import type { OidcIssuer } from '../support/oidc-issuer.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
 
-// Issue 8 in the browser: sign in with an API key in a tenant, see only that tenant's objects, sign out.
+// Issue 8 in the browser: sign in with an API key, or with an OIDC issuer's sign-in, in a tenant; see only that
+// tenant's objects; sign out.
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const BOOTSTRAP = `ui-bootstrap-${'k'.repeat(32)}`;
 const suffix = Date.now().toString(36);
@@ -17,6 +20,7 @@ const globex = `globex-${suffix}`;
 
 describe('signing in', () => {
   let server: ServerProcess;
+  let issuer: OidcIssuer;
   let browser: BrowserSession;
   let viewerKey = '';
   const clients: GallopClient[] = [];
@@ -28,7 +32,11 @@ describe('signing in', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl'), env: { GALLOP_BOOTSTRAP_API_KEY: BOOTSTRAP } });
+    issuer = await startOidcIssuer();
+    // The UI sends the ID token, whose audience is the UI's client id.
+    const oidc = { GALLOP_OIDC_ISSUER: issuer.url, GALLOP_OIDC_CLIENT_ID: 'gallop-ui', GALLOP_OIDC_AUDIENCE: 'gallop-ui' };
+    server = await startServer({ databaseUrl: inject('databaseUrl'), env: { GALLOP_BOOTSTRAP_API_KEY: BOOTSTRAP, ...oidc } });
+    issuer.serve({ clientId: 'gallop-ui', redirectUri: `${server.url}/` });
     browser = await launchBrowser();
     for (const tenant of [acme, globex]) {
       await admin().request('mutation($id: String!) { putTenant(input: { id: $id }) { __typename } }', { id: tenant });
@@ -47,6 +55,7 @@ describe('signing in', () => {
     await Promise.all(clients.map((c) => c.close()));
     await browser?.close();
     await server?.stop();
+    await issuer?.close();
   });
 
   it('asks for a key, refuses a wrong one, shows only the tenant signed into, and signs out', async () => {
@@ -58,11 +67,11 @@ describe('signing in', () => {
     const form = page.getByRole('form', { name: 'Sign in' });
     await form.getByLabel('API key').fill(`${viewerKey}x`);
     await form.getByRole('textbox', { name: 'Tenant' }).fill(acme);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await form.getByRole('button', { name: 'Sign in with the key' }).click();
     await form.getByRole('alert').getByText(/UNAUTHENTICATED/).waitFor();
 
     await form.getByLabel('API key').fill(viewerKey);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await form.getByRole('button', { name: 'Sign in with the key' }).click();
     await page.getByTestId('signed-in').getByText(`viewer-${suffix}`).waitFor();
     await page.getByTestId('wf-specs-table').waitFor();
     const names = await page.getByTestId('wf-specs-table').locator('tbody tr a.name').allInnerTexts();
@@ -78,6 +87,39 @@ describe('signing in', () => {
     await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
     await page.getByText('Sign in to see this').waitFor();
     expect(await page.evaluate(() => localStorage.getItem('gallop.apiKey'))).toBeNull();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it("signs in through the OIDC issuer's own page, as the principal its token names, in the tenant chosen", async () => {
+    const person = `ada-${suffix}`;
+    await admin().request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
+      input: { id: person, perTenantAcls: [{ tenant: globex, acls: [{ resources: ['ALL_RESOURCES'], actions: ['READ'] }] }] },
+    });
+    const { page } = browser;
+    await page.goto(`${server.url}/#/sign-in`);
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByRole('textbox', { name: 'Tenant' }).fill(globex);
+    await form.getByRole('button', { name: `Sign in with ${new URL(issuer.url).host}` }).click();
+
+    // The issuer's pages: any password signs in as the login given; then the consent to give Gallop the token.
+    await page.waitForURL(`${issuer.url}/**`);
+    await page.locator('input[name="login"]').fill(person);
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.waitForURL(`${server.url}/#/`);
+    await page.getByTestId('signed-in').getByText(person).waitFor();
+    await page.goto(`${server.url}/#/wf-specs`);
+    await page.getByTestId('wf-specs-table').waitFor();
+    const names = await page.getByTestId('wf-specs-table').locator('tbody tr a.name').allInnerTexts();
+    expect(names.sort()).toEqual([`only-${globex}`, `shared-${suffix}`]);
+    expect(page.url()).not.toContain('code=');
+    expect(await page.evaluate(() => sessionStorage.getItem('gallop.oidc'))).toBeNull();
+    await page.screenshot({ path: `${screenshots}signed-in-oidc.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
     expect(browser.pageErrors).toEqual([]);
   });
 });

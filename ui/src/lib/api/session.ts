@@ -1,8 +1,10 @@
 /**
- * Who the page acts as: an API key and a tenant, kept in this browser's localStorage (a page reload keeps the
- * session; Sign out forgets it). Without a key the page sends none, as against a server without authentication.
+ * Who the page acts as: a credential (an API key, or a token from the OIDC issuer) and a tenant, kept in this
+ * browser's localStorage (a page reload keeps the session; Sign out forgets it). Without one the page sends none,
+ * as against a server without authentication.
  */
 export interface Session {
+  /** Sent as `Authorization: Bearer <apiKey>`: an API key or an OIDC token alike. */
   readonly apiKey: string | undefined;
   readonly tenant: string | undefined;
 }
@@ -20,10 +22,26 @@ export function startSession(session: Session): void {
   else localStorage.removeItem(KEY);
   if (session.tenant) localStorage.setItem(TENANT, session.tenant);
   else localStorage.removeItem(TENANT);
-  window.location.hash = '#/';
-  window.location.reload();
+  // Any query (an OIDC return's code) goes too: the page starts again at its home.
+  history.replaceState(null, '', `${location.pathname}#/`);
+  location.reload();
 }
 
 export function endSession(): void {
   startSession({ apiKey: undefined, tenant: undefined });
+}
+
+/** Where a sign-in with OIDC keeps what it needs across the trip to the issuer (this tab's sessionStorage). */
+export const OIDC_PENDING = 'gallop.oidc';
+const SIGN_IN_FAILURE = 'gallop.signInError';
+
+export function noteSignInFailure(message: string): void {
+  sessionStorage.setItem(SIGN_IN_FAILURE, message);
+}
+
+/** Why the last return from the issuer failed, once. */
+export function takeSignInFailure(): string | undefined {
+  const failure = sessionStorage.getItem(SIGN_IN_FAILURE) ?? undefined;
+  sessionStorage.removeItem(SIGN_IN_FAILURE);
+  return failure;
 }

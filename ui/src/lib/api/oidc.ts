@@ -1,0 +1,86 @@
+import * as oauth from 'oauth4webapi';
+import { noteSignInFailure, OIDC_PENDING, startSession } from './session.ts';
+
+/** The issuer and public client the server names in authConfig. */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly scopes: string;
+}
+
+/** What survives the trip to the issuer and back, in this tab only. */
+interface Pending {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly verifier: string;
+  readonly state: string;
+  readonly redirectUri: string;
+  readonly tenant: string | undefined;
+}
+
+/** Plain HTTP is allowed only to an issuer on this machine (a development or test issuer). */
+function options(issuer: URL): { [oauth.allowInsecureRequests]?: boolean } {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname) ? { [oauth.allowInsecureRequests]: true } : {};
+}
+
+async function discover(issuer: URL): Promise<oauth.AuthorizationServer> {
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...options(issuer) }));
+}
+
+/**
+ * Sends the browser to the issuer's sign-in (authorization code with PKCE, as OAuth 2.1 has public clients do);
+ * the issuer sends it back to this page with a code, which completeOidcSignIn exchanges.
+ */
+export async function beginOidcSignIn(config: OidcConfig, tenant: string | undefined): Promise<void> {
+  const issuer = new URL(config.issuer);
+  const server = await discover(issuer);
+  if (!server.authorization_endpoint) throw new Error(`${config.issuer} names no authorization endpoint.`);
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const redirectUri = `${location.origin}${location.pathname}`;
+  const pending: Pending = { issuer: config.issuer, clientId: config.clientId, verifier, state, redirectUri, tenant };
+  sessionStorage.setItem(OIDC_PENDING, JSON.stringify(pending));
+  const url = new URL(server.authorization_endpoint);
+  url.searchParams.set('client_id', config.clientId);
+  url.searchParams.set('redirect_uri', redirectUri);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('scope', config.scopes);
+  url.searchParams.set('state', state);
+  url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
+  url.searchParams.set('code_challenge_method', 'S256');
+  location.assign(url);
+}
+
+/**
+ * On a page the issuer sent back (`?code=...&state=...`), exchanges the code for tokens and starts the session with
+ * the access token when it is a JWT the server can verify, else the ID token. A failure is kept for the sign-in page
+ * to say. Resolves false when this page is no such return.
+ */
+export async function completeOidcSignIn(): Promise<boolean> {
+  const text = sessionStorage.getItem(OIDC_PENDING);
+  const here = new URL(location.href);
+  if (!text || !(here.searchParams.has('code') || here.searchParams.has('error'))) return false;
+  sessionStorage.removeItem(OIDC_PENDING);
+  const pending = JSON.parse(text) as Pending;
+  try {
+    const issuer = new URL(pending.issuer);
+    const server = await discover(issuer);
+    const client: oauth.Client = { client_id: pending.clientId };
+    const params = oauth.validateAuthResponse(server, client, here, pending.state);
+    const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), params, pending.redirectUri, pending.verifier, options(issuer));
+    const tokens = await oauth.processAuthorizationCodeResponse(server, client, response, { requireIdToken: true });
+    const credential = tokens.access_token.split('.').length === 3 ? tokens.access_token : tokens.id_token;
+    if (!credential) throw new Error('The issuer gave no token the server could verify.');
+    startSession({ apiKey: credential, tenant: pending.tenant });
+  } catch (error) {
+    noteSignInFailure(`Signing in with ${pending.issuer} failed: ${describe(error)}`);
+    history.replaceState(null, '', `${location.pathname}#/sign-in`);
+  }
+  return true;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof oauth.AuthorizationResponseError) return error.error_description ?? error.error;
+  if (error instanceof oauth.ResponseBodyError) return error.error_description ?? error.error;
+  return error instanceof Error ? error.message : String(error);
+}
