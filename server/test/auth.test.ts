@@ -112,6 +112,24 @@ describe('authentication', () => {
     expect(me.whoami).toEqual({ id, globalAcls: [{ resources: ['WF_RUN'], actions: ['READ', 'RUN'] }] });
     expect((await admin.request<{ whoami: { id: string } }>('{ whoami { id } }')).whoami.id).toBe('admin');
   });
+
+  it('tells a principal which operations it may call in the tenant, and what the others need', async () => {
+    const tenant = unique('ops');
+    await admin.request('mutation($id: String!) { putTenant(input: { id: $id }) { __typename } }', { id: tenant });
+    const key = await principalWithKey(unique('reader'), { perTenantAcls: [{ tenant, acls: [{ resources: ['WF_RUN'], actions: ['READ'] }] }] });
+    type Operation = { field: string; allowed: boolean; action: string | null; resource: string | null };
+    const operationsIn = async (t: string) =>
+      Object.fromEntries(
+        (await clientWith(key, t).request<{ whoami: { operations: Operation[] } }>('{ whoami { operations { field allowed action resource } } }')).whoami.operations.map((o) => [o.field, o]),
+      );
+    const there = await operationsIn(tenant);
+    expect(there.wfRun).toEqual({ field: 'wfRun', allowed: true, action: 'READ', resource: 'WF_RUN' });
+    expect(there.stopWfRun).toEqual({ field: 'stopWfRun', allowed: false, action: 'RUN', resource: 'WF_RUN' });
+    expect(there.whoami).toEqual({ field: 'whoami', allowed: true, action: null, resource: null });
+    expect(Object.keys(there).sort()).toEqual(Object.keys(OPERATION_GRANTS).filter((f) => !f.startsWith('__')).sort());
+    // Elsewhere its grant does not hold.
+    expect((await operationsIn('default')).wfRun?.allowed).toBe(false);
+  });
 });
 
 describe('the audit log', () => {

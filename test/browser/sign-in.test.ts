@@ -78,6 +78,16 @@ describe('signing in', () => {
     expect(names.sort()).toEqual([`only-${acme}`, `shared-${suffix}`]);
     await page.screenshot({ path: `${screenshots}signed-in.png`, fullPage: true });
 
+    // A WfRun it may read but not steer: every action is there, disabled, saying which grant it lacks.
+    const run = await admin(acme).runWf({ wfSpecName: `only-${acme}` });
+    await page.goto(`${server.url}/#/wf-runs/${run.id}`);
+    const remove = page.getByRole('button', { name: 'Delete' });
+    await remove.waitFor();
+    await page.getByTestId('denied').first().waitFor();
+    expect(await remove.isDisabled()).toBe(true);
+    expect(await remove.getAttribute('title')).toBe(`Your principal may not deleteWfRun in tenant '${acme}': it needs RUN on WF_RUN.`);
+    expect(await page.getByTestId('denied').allInnerTexts()).toContain(`Your principal may not stopWfRun in tenant '${acme}': it needs RUN on WF_RUN.`);
+
     // Its key reads nothing in the other tenant.
     await page.evaluate((tenant) => localStorage.setItem('gallop.tenant', tenant), globex);
     await page.reload();
@@ -93,7 +103,7 @@ describe('signing in', () => {
   it("signs in through the OIDC issuer's own page, as the principal its token names, in the tenant chosen", async () => {
     const person = `ada-${suffix}`;
     await admin().request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
-      input: { id: person, perTenantAcls: [{ tenant: globex, acls: [{ resources: ['ALL_RESOURCES'], actions: ['READ'] }] }] },
+      input: { id: person, perTenantAcls: [{ tenant: globex, acls: [{ resources: ['WF_SPEC', 'WF_RUN'], actions: ['READ'] }] }] },
     });
     const { page } = browser;
     await page.goto(`${server.url}/#/sign-in`);
@@ -115,6 +125,8 @@ describe('signing in', () => {
     const names = await page.getByTestId('wf-specs-table').locator('tbody tr a.name').allInnerTexts();
     expect(names.sort()).toEqual([`only-${globex}`, `shared-${suffix}`]);
     expect(page.url()).not.toContain('code=');
+    // The navigation offers only what it may read.
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['WfSpecs', 'WfRuns', 'Editor']);
     expect(await page.evaluate(() => sessionStorage.getItem('gallop.oidc'))).toBeNull();
     await page.screenshot({ path: `${screenshots}signed-in-oidc.png`, fullPage: true });
 

@@ -3,7 +3,7 @@ import { getOperationAST, GraphQLError, Kind } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import type { Context } from '../graphql/builder.ts';
 import { allows } from './acl.ts';
-import type { AclAction, AclResource } from './acl.ts';
+import type { AclAction, AclResource, Principal } from './acl.ts';
 
 type Grant = readonly [Exclude<AclAction, 'ALL_ACTIONS'>, Exclude<AclResource, 'ALL_RESOURCES'>];
 
@@ -78,6 +78,13 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   auditLog: ['READ', 'AUDIT_LOG'],
 };
 
+/** Whether `principal` may call the root field `field` in `tenantId`: the one rule the plugin below and the UI's view of it share. */
+export function mayCall(principal: Principal, tenantId: string, field: string): boolean {
+  const grant = OPERATION_GRANTS[field];
+  if (grant === 'PUBLIC' || grant === 'AUTHENTICATED') return true;
+  return grant !== undefined && allows(principal, tenantId, grant[0], grant[1]);
+}
+
 /**
  * Checks every root field of an operation against the request's principal before anything runs, so a refused
  * operation changes nothing: UNAUTHENTICATED without a principal, FORBIDDEN naming the field, action, resource
@@ -89,10 +96,9 @@ export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: G
     for (const field of rootFields(args.document, args.operationName)) {
       if (field === '__typename' || OPERATION_GRANTS[field] === 'PUBLIC') continue;
       if (!principal) return new GraphQLError(`${field} needs a principal: send an API key or an OIDC token as 'Authorization: Bearer <credential>'.`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-      const grant = OPERATION_GRANTS[field];
-      if (grant === 'AUTHENTICATED') continue;
-      if (!grant || !allows(principal, tenantId, grant[0], grant[1])) {
-        const need = grant ? `${grant[0]} on ${grant[1]}` : 'a grant no principal holds';
+      if (!mayCall(principal, tenantId, field)) {
+        const grant = OPERATION_GRANTS[field];
+        const need = Array.isArray(grant) ? `${grant[0]} on ${grant[1]}` : 'a grant no principal holds';
         return new GraphQLError(`Principal '${principal.id}' may not ${field} in tenant '${tenantId}': it needs ${need}.`, {
           extensions: { code: 'FORBIDDEN', field, action: grant?.[0], resource: grant?.[1], tenant: tenantId },
         });

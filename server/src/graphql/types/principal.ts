@@ -2,8 +2,9 @@ import type { Problem } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { ACL_ACTIONS, ACL_RESOURCES } from '../../auth/acl.ts';
-import type { Acl, Principal } from '../../auth/acl.ts';
+import type { Acl, AclAction, AclResource, Principal } from '../../auth/acl.ts';
 import { newApiKey } from '../../auth/api-keys.ts';
+import { mayCall, OPERATION_GRANTS } from '../../auth/authorize.ts';
 import { searchAudit } from '../../auth/audit.ts';
 import type { AuditRow } from '../../auth/audit.ts';
 import { builder } from '../builder.ts';
@@ -41,12 +42,32 @@ const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey').implement({
   }),
 });
 
+type OperationView = { field: string; allowed: boolean; action: AclAction | null; resource: AclResource | null };
+
+const OperationRef = builder.objectRef<OperationView>('Operation').implement({
+  description: 'A root field of the API and whether a principal may call it in the request’s tenant.',
+  fields: (t) => ({
+    field: t.exposeString('field'),
+    allowed: t.exposeBoolean('allowed'),
+    action: t.field({ type: AclActionEnum, nullable: true, description: 'The action it needs; null when a principal is enough.', resolve: (o) => o.action }),
+    resource: t.field({ type: AclResourceEnum, nullable: true, resolve: (o) => o.resource }),
+  }),
+});
+
 const PrincipalRef = builder.objectRef<Principal & { createdAt?: Date }>('Principal').implement({
   description: 'Who acts: grants that hold in every tenant, and grants per tenant (LittleHorse).',
   fields: (t) => ({
     id: t.exposeID('id'),
     globalAcls: t.field({ type: [AclRef], resolve: (p) => [...p.globalAcls] }),
     perTenantAcls: t.field({ type: [TenantAclsRef], resolve: (p) => Object.entries(p.perTenantAcls).map(([tenant, acls]) => ({ tenant, acls })) }),
+    operations: t.field({
+      type: [OperationRef],
+      description: 'Every operation and whether it may call it in the request’s tenant: what a UI enables, with the grant it lacks.',
+      resolve: (p, _args, { tenantId }) =>
+        Object.entries(OPERATION_GRANTS).flatMap(([field, grant]) =>
+          field.startsWith('__') ? [] : [{ field, allowed: mayCall(p, tenantId, field), action: Array.isArray(grant) ? grant[0] : null, resource: Array.isArray(grant) ? grant[1] : null }],
+        ),
+    }),
     apiKeys: t.field({ type: [ApiKeyRef], description: 'Its API keys, revoked and expired ones too.', resolve: (p, _args, { services }) => listApiKeys(services.db, p.id) }),
   }),
 });
