@@ -8,7 +8,7 @@ import { Authenticator } from './auth/authenticator.ts';
 import type { AuthOptions } from './auth/authenticator.ts';
 import { useAuthorization } from './auth/authorize.ts';
 import { auditRefusal, AuditWriter, useAudit } from './auth/audit.ts';
-import { bodyTooLarge, DEFAULT_LIMITS, limitPlugins } from './graphql/limits.ts';
+import { bodyTooLarge, DEFAULT_LIMITS, lengthRequired, limitPlugins } from './graphql/limits.ts';
 import type { Limits } from './graphql/limits.ts';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
@@ -170,6 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     tenants,
     auth,
     audit,
+    limits,
     deleteWfRun: (tenantId: string, wfRunId: string) =>
       locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
         const deleted = await deleteWfRun(store.db, tenantId, wfRunId);
@@ -259,7 +260,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         return;
       }
       if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`) || !serveUi) {
-        // Refused before it is read: an honest client says how long its body is.
+        // Refused before it is read: a body must say its length (a chunked one could be endless), within the limit.
+        if (req.method === 'POST' && req.headers['content-length'] === undefined) {
+          res.writeHead(411, { 'content-type': 'application/json', connection: 'close' }).end(lengthRequired());
+          req.resume();
+          return;
+        }
         if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
           res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(bodyTooLarge(limits));
           req.resume();

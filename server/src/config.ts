@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { isLogLevel, LOG_LEVELS } from './observability/logger.ts';
-import { DEFAULT_LIMITS } from './graphql/limits.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './graphql/limits.ts';
 import type { Limits } from './graphql/limits.ts';
 import type { OidcOptions } from './auth/oidc.ts';
 
@@ -27,19 +27,9 @@ export interface Config {
   readonly bootstrapApiKey: string | undefined;
   /** GALLOP_OIDC_ISSUER and the rest: JWTs from this issuer are taken as the principal a claim names. */
   readonly oidc: OidcOptions | undefined;
-  /** What one request may cost: GALLOP_LIMIT_DEPTH, _COST, _ALIASES, _TOKENS, _DIRECTIVES, _BODY_BYTES, _SUBSCRIPTIONS. */
+  /** What one request may cost: GALLOP_LIMIT_DEPTH, _COST, _ALIASES, _TOKENS, _DIRECTIVES, _BODY_BYTES, _SUBSCRIPTIONS, _WFSPEC_BYTES, _VALUE_BYTES. */
   readonly limits: Limits;
 }
-
-const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = {
-  maxDepth: 'GALLOP_LIMIT_DEPTH',
-  maxCost: 'GALLOP_LIMIT_COST',
-  maxAliases: 'GALLOP_LIMIT_ALIASES',
-  maxTokens: 'GALLOP_LIMIT_TOKENS',
-  maxDirectives: 'GALLOP_LIMIT_DIRECTIVES',
-  maxBodyBytes: 'GALLOP_LIMIT_BODY_BYTES',
-  maxSubscriptionsPerConnection: 'GALLOP_LIMIT_SUBSCRIPTIONS',
-};
 
 function readLimits(env: NodeJS.ProcessEnv): Limits {
   const limits: Record<string, number> = { ...DEFAULT_LIMITS };

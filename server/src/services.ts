@@ -9,6 +9,7 @@ import type { Db, Store } from './store/db.ts';
 import type { Tenants } from './runtime/tenants.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { AuditWriter } from './auth/audit.ts';
+import type { Limits } from './graphql/limits.ts';
 
 /** The parts of a running server that resolvers use. */
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   readonly auth: Authenticator;
   /** Every mutation, written in batches. */
   readonly audit: AuditWriter;
+  /** What one request may cost; resolvers check the sizes of WfSpecs and values. */
+  readonly limits: Limits;
   /**
    * Deletes a WfRun and everything it owns, in turn with the commands on it in this process, and drops its cached
    * state here and in the other server processes. Resolves whether it was there.

@@ -1,4 +1,5 @@
-import { GallopClient, isGallopClientError } from '@gallop/sdk';
+import { request } from 'node:http';
+import { GallopClient, isGallopClientError, Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer } from './harness.ts';
@@ -6,7 +7,9 @@ import { startTestServer } from './harness.ts';
 // Issue 8: what one request may cost, each limit set low here and each refusal coded by the limit it hit.
 const limits = { maxDepth: 4, maxCost: 80, maxAliases: 2, maxTokens: 120, maxDirectives: 3, maxBodyBytes: 3_000, maxSubscriptionsPerConnection: 2 };
 const server = await startTestServer(inject('databaseUrl'), { limits });
-afterAll(() => server.close());
+// Sizes are checked on a server of their own: the limits above leave no room for the SDK's operations.
+const sized = await startTestServer(inject('databaseUrl'), { limits: { maxWfSpecBytes: 700, maxValueBytes: 100 } });
+afterAll(() => Promise.all([server.close(), sized.close()]));
 
 async function refusal(query: string): Promise<{ code?: string; limit?: number; message: string }> {
   const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -38,6 +41,18 @@ describe('limits on one request', () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ errors: [{ message: 'The request body is over 3000 bytes.', extensions: { code: 'BODY_LIMIT', limit: 3_000 } }] });
+
+    // A chunked body says no length: refused before a byte of it is read, however long it would have gone on.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const chunked = request(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      chunked.on('error', reject);
+      chunked.write('{"query": "{ taskDefs { pageInfo { hasNextPage } } }", "variables": {"padding": "');
+      for (let i = 0; i < 10; i++) chunked.write('x'.repeat(1_000));
+    });
+    expect(status).toBe(411);
     expect(await refusal('{ taskDefs(first: 1) { pageInfo { hasNextPage } } }')).toMatchObject({ code: undefined });
   });
 
@@ -50,6 +65,46 @@ describe('limits on one request', () => {
         setTimeout(() => resolve('open'), 800);
       });
     expect(await Promise.all([outcome(), outcome(), outcome()])).toEqual(['open', 'open', 'SUBSCRIPTION_LIMIT']);
+    await client.close();
+  });
+
+  it('refuses a WfSpec or a value over its size, naming the limit, and fails a task attempt whose output is over it', async () => {
+    const client = new GallopClient({ url: sized.graphqlUrl, webSocketImpl: WebSocket });
+    const wfSpecName = `sized-${Date.now().toString(36)}`;
+    const task = `${wfSpecName}-task`;
+    await client.putTaskDef({ name: task, inputVars: [{ name: 'note', type: 'STR' }] });
+    await client.putExternalEventDef({ name: `${wfSpecName}-event` });
+    const large = new Workflow(wfSpecName, (wf) => {
+      for (let i = 0; i < 12; i++) wf.declareStr(`variable-with-a-long-name-${i}`);
+    }).compile();
+    const put = await client.request<{ putWfSpec: { problems?: { path: unknown[]; code: string; message: string }[] } }>(
+      'mutation($spec: JSON!) { putWfSpec(input: { spec: $spec }) { ... on ValidationError { problems { path code message } } } }',
+      { spec: large },
+    );
+    expect(put.putWfSpec.problems).toEqual([{ path: ['input', 'spec'], code: 'SIZE_LIMIT', message: expect.stringMatching(/the limit is 700 \(GALLOP_LIMIT_WFSPEC_BYTES\)/) }]);
+
+    await client.putWfSpec(new Workflow(wfSpecName, (wf) => void wf.execute(task, wf.declareStr('note'))).compile());
+    const refused = await client.runWf({ wfSpecName, variables: { note: 'n'.repeat(200) } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isGallopClientError(refused) && refused.problems).toMatchObject([{ path: ['input', 'variables', 'note'], code: 'SIZE_LIMIT', message: expect.stringMatching(/GALLOP_LIMIT_VALUE_BYTES/) }]);
+
+    const run = await client.runWf({ wfSpecName, variables: { note: 'short' } });
+    const event = await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: `${wfSpecName}-event`, content: 'e'.repeat(200) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isGallopClientError(event) && event.problems.map((p) => p.code)).toEqual(['SIZE_LIMIT']);
+
+    const [claimed] = await client.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 5_000 });
+    const report = await client.reportTaskRun({ taskRunId: claimed!.taskRunId, attempt: claimed!.attempt, outcome: { status: 'SUCCESS', output: 'o'.repeat(200) } });
+    expect(report.accepted).toBe(true);
+    const [taskRun] = (await client.request<{ wfRun: { taskRuns: { attempts: { status: string; errorMessage: string | null }[] }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { taskRuns { attempts { status errorMessage } } } }',
+      { id: run.id },
+    )).wfRun.taskRuns;
+    expect(taskRun?.attempts[0]).toEqual({ status: 'TASK_FAILED', errorMessage: expect.stringMatching(/output is too large.*GALLOP_LIMIT_VALUE_BYTES/) });
     await client.close();
   });
 });

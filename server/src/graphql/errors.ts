@@ -1,5 +1,8 @@
-import type { Problem } from '@gallop/engine';
+import type { Problem, ProblemCode } from '@gallop/engine';
 import { formatPath } from '@gallop/engine';
+
+/** A problem with an input: the engine's, or one only the server checks (a size limit). */
+export type InputProblem = Omit<Problem, 'code'> & { readonly code: ProblemCode | 'SIZE_LIMIT' };
 
 /** A request a user got wrong: returned as a typed result, never masked. */
 export abstract class GallopError extends Error {}
@@ -9,12 +12,12 @@ export class ValidationError extends GallopError {
   override readonly name = 'ValidationError';
   constructor(
     message: string,
-    readonly problems: readonly Problem[],
+    readonly problems: readonly InputProblem[],
   ) {
     super(message);
   }
 
-  static of(what: string, problems: readonly Problem[]): ValidationError {
+  static of(what: string, problems: readonly InputProblem[]): ValidationError {
     const list = problems.map((p) => `${formatPath(p.path) || '(root)'}: ${p.message}`).join('; ');
     return new ValidationError(`${what}: ${list}`, problems);
   }

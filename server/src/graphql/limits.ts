@@ -1,6 +1,7 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { InputProblem } from './errors.ts';
 
 /** What one request may cost the server; each is configurable (config.ts) and each refusal is coded by its limit. */
 export interface Limits {
@@ -16,6 +17,10 @@ export interface Limits {
   readonly maxBodyBytes: number;
   /** Subscriptions one graphql-ws connection may hold at once. */
   readonly maxSubscriptionsPerConnection: number;
+  /** A WfSpec's JSON, in bytes. */
+  readonly maxWfSpecBytes: number;
+  /** One value given to a WfRun (a variable, an event's content, a task's output, a user task's results), as JSON bytes. */
+  readonly maxValueBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -26,7 +31,37 @@ export const DEFAULT_LIMITS: Limits = {
   maxDirectives: 20,
   maxBodyBytes: 4 * 1024 * 1024,
   maxSubscriptionsPerConnection: 100,
+  maxWfSpecBytes: 1024 * 1024,
+  maxValueBytes: 1024 * 1024,
 };
+
+/** sizeProblem for each value of a record of them (a WfRun's variables, a user task's results), by name. */
+export function valueSizeProblems(limits: Limits, path: readonly (string | number)[], values: Readonly<Record<string, unknown>> | null | undefined): InputProblem[] {
+  return Object.entries(values ?? {}).flatMap(([name, value]) => sizeProblem([...path, name], value, limits, 'maxValueBytes') ?? []);
+}
+
+/** The environment variable that sets each limit (config.ts). */
+export const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = {
+  maxDepth: 'GALLOP_LIMIT_DEPTH',
+  maxCost: 'GALLOP_LIMIT_COST',
+  maxAliases: 'GALLOP_LIMIT_ALIASES',
+  maxTokens: 'GALLOP_LIMIT_TOKENS',
+  maxDirectives: 'GALLOP_LIMIT_DIRECTIVES',
+  maxBodyBytes: 'GALLOP_LIMIT_BODY_BYTES',
+  maxSubscriptionsPerConnection: 'GALLOP_LIMIT_SUBSCRIPTIONS',
+  maxWfSpecBytes: 'GALLOP_LIMIT_WFSPEC_BYTES',
+  maxValueBytes: 'GALLOP_LIMIT_VALUE_BYTES',
+};
+
+/**
+ * A problem naming the limit when `value`'s JSON is larger than `limit` bytes (a size limit a resolver checks, so
+ * the refusal is the operation's typed ValidationError with the path of what is too large).
+ */
+export function sizeProblem(path: readonly (string | number)[], value: unknown, limits: Limits, limit: 'maxWfSpecBytes' | 'maxValueBytes'): InputProblem | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(value ?? null));
+  if (bytes <= limits[limit]) return undefined;
+  return { path, code: 'SIZE_LIMIT', message: `This is ${bytes} bytes of JSON; the limit is ${limits[limit]} (${LIMIT_VARIABLES[limit]}).` };
+}
 
 /** graphql-armor's refusals by their message, and the code each gets. */
 const ARMOR_CODES: readonly [RegExp, string, keyof Limits][] = [
@@ -86,4 +121,8 @@ function withCode(error: GraphQLError, limits: Limits): GraphQLError {
 /** The refusal of a body over the limit, before it is read. */
 export function bodyTooLarge(limits: Limits): string {
   return JSON.stringify({ errors: [{ message: `The request body is over ${limits.maxBodyBytes} bytes.`, extensions: { code: 'BODY_LIMIT', limit: limits.maxBodyBytes } }] });
+}
+
+export function lengthRequired(): string {
+  return JSON.stringify({ errors: [{ message: 'A request body must come with its Content-Length (the body limit is checked before reading).', extensions: { code: 'LENGTH_REQUIRED' } }] });
 }

@@ -1,5 +1,5 @@
 import { formatPath, LH_STATUSES, TASK_STATUSES, VARIABLE_TYPES } from '@gallop/engine';
-import type { Problem } from '@gallop/engine';
+import type { InputProblem } from '../errors.ts';
 import { builder } from '../builder.ts';
 import { AlreadyExistsError, GallopError, NotFoundError, ValidationError } from '../errors.ts';
 
@@ -8,7 +8,7 @@ export const ErrorInterface = builder.interfaceRef<GallopError>('Error').impleme
   fields: (t) => ({ message: t.exposeString('message') }),
 });
 
-export const ProblemRef = builder.objectRef<Problem>('Problem').implement({
+export const ProblemRef = builder.objectRef<InputProblem>('Problem').implement({
   description: 'One thing wrong with an input, with where it is.',
   fields: (t) => ({
     path: t.field({ type: 'JSON', description: 'Keys and list indexes from the root of the input.', resolve: (p) => p.path }),

@@ -2,6 +2,7 @@ import { isValidName, isValidWfRunId } from '@gallop/engine';
 import type { JsonValue } from '@gallop/engine';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
+import { sizeProblem } from '../limits.ts';
 import { findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
@@ -128,6 +129,8 @@ builder.mutationFields((t) => ({
       }
       if (await findExternalEvent(services.db, tenantId, wfRunId, guid)) throw new AlreadyExistsError(`ExternalEvent ${guid} was already sent to WfRun ${wfRunId}.`);
       const content = (input.content ?? null) as JsonValue;
+      const tooLarge = sizeProblem(['input', 'content'], content, services.limits, 'maxValueBytes');
+      if (tooLarge) throw ValidationError.of('putExternalEvent was given a value too large', [tooLarge]);
       const outcome = await services.execute(tenantId, wfRunId, { type: 'PutExternalEvent', guid, externalEventDefName: input.externalEventDefName, content });
       if (!outcome.ok) {
         if (outcome.rejection.code === 'DUPLICATE_EXTERNAL_EVENT') throw new AlreadyExistsError(outcome.rejection.message);

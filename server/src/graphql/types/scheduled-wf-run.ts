@@ -4,6 +4,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
+import { valueSizeProblems } from '../limits.ts';
 import { WfRunMasker } from '../masking.ts';
 import { CronSchedule } from '../../runtime/cron.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
@@ -117,7 +118,10 @@ builder.mutationFields((t) => ({
       }
       const variables = (input.variables ?? {}) as Record<string, JsonValue>;
       const entrypoint = spec.spec.threadSpecs[spec.spec.entrypointThreadName];
-      const variableProblems = checkRunVariables(entrypoint?.variableDefs ?? [], variables).map((p) => ({ ...p, path: ['input', ...p.path] }));
+      const variableProblems = [
+        ...checkRunVariables(entrypoint?.variableDefs ?? [], variables).map((p) => ({ ...p, path: ['input', ...p.path] })),
+        ...valueSizeProblems(services.limits, ['input', 'variables'], variables),
+      ];
       if (variableProblems.length > 0) throw ValidationError.of(`The variables do not fit WfSpec ${spec.name}`, variableProblems);
 
       const now = services.clock();

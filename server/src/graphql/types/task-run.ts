@@ -1,6 +1,8 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
 import { isValidFailureName, isValidWfRunId, MASKED_VALUE, maskTaskInput } from '@gallop/engine';
 import { builder } from '../builder.ts';
+import { sizeProblem } from '../limits.ts';
+import type { Limits } from '../limits.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
 import type { TaskAttemptRecord } from '../../store/schema.ts';
@@ -283,7 +285,7 @@ function reportAll(services: Context['services'], tenantId: string, inputs: read
 async function report(services: Context['services'], tenantId: string, input: ReportInput): Promise<{ accepted: boolean; reason: string | null }> {
   const id = String(input.taskRunId);
   const { wfRunId, taskGuid } = parseTaskRunId(id, 'reportTaskRun');
-  const result = attemptResult(input);
+  const result = withinSizeLimit(attemptResult(input), services.limits);
   const outcome = await services.execute(tenantId, wfRunId, {
     type: 'ReportTaskAttempt',
     taskGuid,
@@ -333,6 +335,16 @@ function attemptResult(input: {
       }
       return { status: 'EXCEPTION', name: input.exceptionName, message: input.message ?? '', content: (input.content ?? null) as JsonValue };
   }
+}
+
+/**
+ * An output or exception content over the value size limit fails the attempt as an ERROR saying so (LittleHorse's
+ * output serde error): refusing the report would leave the attempt to time out and run again, to the same end.
+ */
+function withinSizeLimit(result: TaskAttemptResult, limits: Limits): TaskAttemptResult {
+  const value = result.status === 'SUCCESS' ? result.output : result.status === 'EXCEPTION' ? result.content : null;
+  const tooLarge = sizeProblem([result.status === 'SUCCESS' ? 'output' : 'content'], value, limits, 'maxValueBytes');
+  return tooLarge ? { status: 'ERROR', message: `The task's ${tooLarge.path[0]} is too large: ${tooLarge.message}` } : result;
 }
 
 function problem(path: (string | number)[], message: string) {

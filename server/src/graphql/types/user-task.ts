@@ -3,6 +3,7 @@ import type { Command, JsonValue, Problem, Rejection, UserTaskDef, UserTaskField
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
+import { valueSizeProblems } from '../limits.ts';
 import { taskRunId } from './task-run.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
@@ -287,13 +288,16 @@ builder.mutationFields((t) => ({
     description: "Completes an open UserTaskRun with results checked against its UserTaskDef's fields; they become the USER_TASK node's output.",
     errors: { types: [ValidationError, NotFoundError, UserTaskRunEndedError], directResult: true, union: { name: 'CompleteUserTaskRunResult' } },
     args: { input: t.arg({ type: CompleteUserTaskRunInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      userTaskCommand(ctx, String(input.wfRunId), input.userTaskGuid, {
+    resolve: (_root, { input }, ctx) => {
+      const tooLarge = valueSizeProblems(ctx.services.limits, ['input', 'results'], input.results as Readonly<Record<string, JsonValue>>);
+      if (tooLarge.length > 0) throw ValidationError.of('completeUserTaskRun was given a value too large', tooLarge);
+      return userTaskCommand(ctx, String(input.wfRunId), input.userTaskGuid, {
         type: 'CompleteUserTaskRun',
         userTaskGuid: input.userTaskGuid,
         userId: input.userId,
         results: input.results as Readonly<Record<string, JsonValue>>,
-      }),
+      });
+    },
   }),
   cancelUserTaskRun: t.field({
     type: UserTaskRunRef,

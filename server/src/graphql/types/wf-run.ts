@@ -4,6 +4,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
+import { valueSizeProblems } from '../limits.ts';
 import type { Context } from '../builder.ts';
 import { AsyncQueue } from '../../runtime/event-bus.ts';
 import type { BusMessage } from '../../runtime/event-bus.ts';
@@ -207,6 +208,8 @@ builder.mutationFields((t) => ({
         ]);
       }
       const variables = (input.variables ?? {}) as Record<string, JsonValue>;
+      const tooLarge = valueSizeProblems(services.limits, ['input', 'variables'], variables);
+      if (tooLarge.length > 0) throw ValidationError.of('runWf was given a value too large', tooLarge);
       const outcome = await services.execute(tenantId, id, { type: 'RunWf', wfRunId: id, variables, externalEvents }, spec);
       if (!outcome.ok) {
         const { rejection } = outcome;

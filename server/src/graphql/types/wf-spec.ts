@@ -3,6 +3,7 @@ import type { VersionedWfSpec, WfSpec } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
+import { sizeProblem } from '../limits.ts';
 import { catalogForSpec, findWfSpec, insertWfSpec, listWfSpecs, nextVersion } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
 import { decodeCursor, encodeCursor, pageSize, ValidationError } from './common.ts';
@@ -55,6 +56,8 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError], directResult: true, union: { name: 'PutWfSpecResult' } },
     args: { input: t.arg({ type: PutWfSpecInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
+      const tooLarge = sizeProblem(['input', 'spec'], input.spec, services.limits, 'maxWfSpecBytes');
+      if (tooLarge) throw ValidationError.of('The WfSpec is too large', [tooLarge]);
       const catalog = await catalogForSpec(services.db, tenantId, input.spec);
       const problems = validateWfSpec(input.spec, catalog);
       if (problems.length > 0) throw ValidationError.of('The WfSpec is invalid', problems);
