@@ -14,6 +14,7 @@ import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError } from 'graphql-yoga';
+import { relative, sep } from 'node:path';
 import serveStatic from 'serve-static';
 import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
@@ -222,9 +223,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   // Vite names each asset by its content, so an asset never changes under its name; index.html is revalidated.
-  const serveUi = options.uiDir
-    ? serveStatic(options.uiDir, {
-        setHeaders: (res, file) => res.setHeader('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  const uiDir = options.uiDir;
+  const serveUi = uiDir
+    ? serveStatic(uiDir, {
+        setHeaders: (res, file) => {
+          const immutable = relative(uiDir, file).split(sep)[0] === 'assets';
+          res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
       })
     : undefined;
   let wss: WebSocketServer | undefined;

@@ -53,7 +53,14 @@ function readOidc(env: NodeJS.ProcessEnv): OidcOptions | undefined {
   }
   for (const name of ['GALLOP_OIDC_ISSUER', 'GALLOP_OIDC_JWKS_URI'] as const) {
     const text = env[name];
-    if (text && !URL.canParse(text)) throw new Error(`${name} must be a URL, got '${text}'.`);
+    if (!text) continue;
+    if (!URL.canParse(text)) throw new Error(`${name} must be a URL, got '${text}'.`);
+    // The signing keys come from there: over plain HTTP anyone on the way could swap them.
+    const url = new URL(text);
+    if (url.protocol !== 'https:' && !LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, ''))) throw new Error(`${name} must be an https URL (plain http only on this machine), got '${text}'.`);
+  }
+  if (!env.GALLOP_OIDC_AUDIENCE && !env.GALLOP_OIDC_CLIENT_ID) {
+    throw new Error('GALLOP_OIDC_ISSUER needs GALLOP_OIDC_AUDIENCE or GALLOP_OIDC_CLIENT_ID: without an audience, a token the issuer made for any other application would sign in here.');
   }
   return {
     issuer,

@@ -104,7 +104,7 @@ describe('limits on one request', () => {
       'query($id: ID!) { wfRun(id: $id) { taskRuns { attempts { status errorMessage } } } }',
       { id: run.id },
     )).wfRun.taskRuns;
-    expect(taskRun?.attempts[0]).toEqual({ status: 'TASK_FAILED', errorMessage: expect.stringMatching(/output is too large.*GALLOP_LIMIT_VALUE_BYTES/) });
+    expect(taskRun?.attempts[0]).toEqual({ status: 'TASK_OUTPUT_SERDE_ERROR', errorMessage: expect.stringMatching(/output is too large.*GALLOP_LIMIT_VALUE_BYTES/) });
     await client.close();
   });
 });

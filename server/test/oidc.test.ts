@@ -54,7 +54,8 @@ interface Claims {
   email?: string;
   iss?: string;
   aud?: string;
-  expiresIn?: string | number;
+  /** null: no `exp` at all. */
+  expiresIn?: string | number | null;
 }
 function token(claims: Claims, key = issuerKey.privateKey, alg = 'RS256'): Promise<string> {
   const jwt = new SignJWT(claims.email === undefined ? {} : { email: claims.email })
@@ -62,8 +63,8 @@ function token(claims: Claims, key = issuerKey.privateKey, alg = 'RS256'): Promi
     .setIssuedAt()
     .setSubject('someone')
     .setIssuer(claims.iss ?? issuer)
-    .setAudience(claims.aud ?? AUDIENCE)
-    .setExpirationTime(claims.expiresIn ?? '5m');
+    .setAudience(claims.aud ?? AUDIENCE);
+  if (claims.expiresIn !== null) jwt.setExpirationTime(claims.expiresIn ?? '5m');
   return jwt.sign(key);
 }
 
@@ -109,6 +110,7 @@ describe('OIDC', () => {
   it('refuses expired, forged, foreign, misaddressed and unsigned tokens, and unknown principals, each saying why', async () => {
     const refusals = {
       expired: await token({ email: person, expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      endless: await token({ email: person, expiresIn: null }),
       forged: await token({ email: person }, strangerKey.privateKey),
       foreign: await token({ email: person, iss: 'https://elsewhere.example.com' }),
       misaddressed: await token({ email: person, aud: 'another-api' }),
@@ -119,6 +121,7 @@ describe('OIDC', () => {
     const answers = Object.fromEntries(await Promise.all(Object.entries(refusals).map(async ([name, t]) => [name, await outcome(clientWith(t).taskDefs())])));
     expect(answers).toEqual({
       expired: 'UNAUTHENTICATED: The token has expired.',
+      endless: "UNAUTHENTICATED: The token has no 'exp' claim.",
       forged: "UNAUTHENTICATED: The token's signature does not verify with the issuer's keys.",
       foreign: 'UNAUTHENTICATED: The token was not issued by the issuer this server trusts.',
       misaddressed: 'UNAUTHENTICATED: The token is not meant for this server (its audience).',

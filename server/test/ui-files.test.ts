@@ -6,14 +6,16 @@ import { startTestServer } from './harness.ts';
 
 // The server serves the built UI beside the API. A UI rebuilt under a running server (its files gone for a moment)
 // once crashed it; a missing file is now a 404 and the server goes on.
-const uiDir = mkdtempSync(join(tmpdir(), 'gallop-ui-'));
-mkdirSync(join(uiDir, 'assets'));
+// Installed under a folder named `assets`: only the UI's own assets folder is cached for good.
+const root = mkdtempSync(join(tmpdir(), 'gallop-ui-'));
+const uiDir = join(root, 'assets', 'ui');
+mkdirSync(join(uiDir, 'assets'), { recursive: true });
 writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>Gallop</title>');
 writeFileSync(join(uiDir, 'assets', 'app-1a2b.js'), 'console.log(1)');
 const server = await startTestServer(inject('databaseUrl'), { uiDir });
 afterAll(async () => {
   await server.close();
-  rmSync(uiDir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
 });
 
 describe('the UI files', () => {

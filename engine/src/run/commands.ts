@@ -36,7 +36,12 @@ export type TaskAttemptResult =
   /** The task raised a business exception, caught by name by failure handlers; never retried. */
   | { readonly status: 'EXCEPTION'; readonly name: string; readonly message: string; readonly content?: JsonValue | undefined }
   /** The worker's lease ran out before it reported (LittleHorse TASK_TIMEOUT); retried like an error. */
-  | { readonly status: 'TIMEOUT' };
+  | { readonly status: 'TIMEOUT' }
+  /**
+   * The task returned an output the server cannot take (over its size limit): LittleHorse's
+   * TASK_OUTPUT_SERDE_ERROR, which no retry can fix.
+   */
+  | { readonly status: 'OUTPUT_ERROR'; readonly message: string };
 
 /** A Task Worker reports an attempt of a TaskRun. */
 export interface ReportTaskAttempt {

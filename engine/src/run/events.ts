@@ -313,6 +313,8 @@ export interface ChildWfRunRequested extends At {
   readonly majorVersion?: number | undefined;
   /** The evaluated inputs, for the child's entrypoint variables. */
   readonly variables: Readonly<Record<string, JsonValue>>;
+  /** The inputs taken from a masked variable: the API hides them, as it hides the variable. */
+  readonly maskedVariables?: readonly string[] | undefined;
   readonly threadRunNumber: number;
   readonly position: number;
 }

@@ -42,6 +42,20 @@ describe('masking', () => {
     expect(maskEvent(scheduled, masked)).toEqual({ ...scheduled, input: [{ name: 'card', value: MASKED_VALUE, masked: true }, { name: 'amount', value: 5 }] });
   });
 
+  it('hides the inputs of a child WfRun that came from masked variables', () => {
+    const requested: WfRunEvent = {
+      type: 'ChildWfRunRequested',
+      time: 4,
+      childWfRunId: 'r_0-2',
+      wfSpecName: 'child',
+      variables: { secret: '4111', plain: 1 },
+      maskedVariables: ['secret'],
+      threadRunNumber: 0,
+      position: 2,
+    };
+    expect(maskEvent(requested, masked)).toEqual({ ...requested, variables: { secret: MASKED_VALUE, plain: 1 } });
+  });
+
   it('never changes the event it is given', () => {
     const started: WfRunEvent = { type: 'ThreadRunStarted', time: 1, threadRunNumber: 0, threadSpecName: 'entrypoint', variables: { card: '4111' } };
     maskEvent(started, masked);

@@ -41,6 +41,12 @@ export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) =>
       return isMasked(event.name) ? { ...event, value: MASKED_VALUE } : event;
     case 'TaskRunScheduled':
       return event.input.some((i) => i.masked === true) ? { ...event, input: maskTaskInput(event.input) } : event;
+    case 'ChildWfRunRequested': {
+      if (!event.maskedVariables?.length) return event;
+      const variables: Record<string, JsonValue> = { ...event.variables };
+      for (const name of event.maskedVariables) if (Object.hasOwn(variables, name)) variables[name] = MASKED_VALUE;
+      return { ...event, variables };
+    }
     default:
       return event;
   }

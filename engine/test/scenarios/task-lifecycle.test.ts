@@ -178,6 +178,15 @@ describe('ReportTaskAttempt', () => {
     expect(state.threadRuns[0]?.variables.length).toBe(-1);
   });
 
+  it('fails with VAR_MUTATION_ERROR, without retrying, when the server could not take the output', () => {
+    const message = 'The output is 2000000 bytes of JSON; the limit is 1048576.';
+    const wfSpec = twoTaskSpec({ greet: { retries: 3 } });
+    const { events, state } = accepted(reportTask(givenStarted({ wfSpec }), '0-1', { status: 'OUTPUT_ERROR', message }, { wfSpec }));
+    expect(types(events)).toEqual(['TaskAttemptFailed', 'NodeRunFailed', 'ThreadRunFailed', 'WfRunFailed']);
+    expect(events[0]).toMatchObject({ status: 'TASK_OUTPUT_SERDE_ERROR', failure: { name: 'VAR_MUTATION_ERROR', message } });
+    expect(state.status).toBe('ERROR');
+  });
+
   describe('rejects a report that does not apply', () => {
     it('with STALE_TASK_ATTEMPT when the same attempt is reported twice', () => {
       const once = givenGreeted();

@@ -24,6 +24,8 @@ export const ADMIN: Principal = { id: 'admin', globalAcls: EVERYTHING, perTenant
 
 /** How long a checked key is trusted before it is read again: a revocation elsewhere takes effect within this. */
 const TRUST_MS = 5_000;
+/** Credentials trusted at once, at most; past it the stale ones are dropped (all, if none are stale). */
+const MAX_TRUSTED = 10_000;
 
 /** Three base64url parts: a JWT (compact JWS), which an API key (`glp_...`) never looks like. */
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -74,7 +76,7 @@ export class Authenticator {
       throw unauthenticated();
     }
     const principal: Principal = { id: found.principal.id, globalAcls: found.principal.globalAcls, perTenantAcls: found.principal.perTenantAcls };
-    this.#trusted.set(hash, { principal, until: now + TRUST_MS, expiresAt: found.key.expiresAt?.getTime() });
+    this.#trust(hash, { principal, until: now + TRUST_MS, expiresAt: found.key.expiresAt?.getTime() }, now);
     return principal;
   }
 
@@ -93,8 +95,17 @@ export class Authenticator {
     const found = await findPrincipal(this.#db, verified.principalId);
     if (!found) throw unauthenticated(`The token names principal '${verified.principalId}', which does not exist: an admin makes it with putPrincipal.`);
     const principal: Principal = { id: found.id, globalAcls: found.globalAcls, perTenantAcls: found.perTenantAcls };
-    this.#trusted.set(hash, { principal, until: now + TRUST_MS, expiresAt: verified.expiresAt });
+    this.#trust(hash, { principal, until: now + TRUST_MS, expiresAt: verified.expiresAt }, now);
     return principal;
+  }
+
+  /** Every OIDC token a client refreshes is a new entry: the stale ones go before the map grows past a bound. */
+  #trust(hash: string, entry: { principal: Principal; until: number; expiresAt: number | undefined }, now: number): void {
+    if (this.#trusted.size >= MAX_TRUSTED) {
+      for (const [key, held] of this.#trusted) if (held.until <= now) this.#trusted.delete(key);
+      if (this.#trusted.size >= MAX_TRUSTED) this.#trusted.clear();
+    }
+    this.#trusted.set(hash, entry);
   }
 
   /** A principal's grants or keys changed in this process: read them again at once. */

@@ -78,9 +78,14 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   auditLog: ['READ', 'AUDIT_LOG'],
 };
 
+/** The table's line for a field; never an inherited property such as `constructor`. */
+function grantOf(field: string): Grant | 'AUTHENTICATED' | 'PUBLIC' | undefined {
+  return Object.hasOwn(OPERATION_GRANTS, field) ? OPERATION_GRANTS[field] : undefined;
+}
+
 /** Whether `principal` may call the root field `field` in `tenantId`: the one rule the plugin below and the UI's view of it share. */
 export function mayCall(principal: Principal, tenantId: string, field: string): boolean {
-  const grant = OPERATION_GRANTS[field];
+  const grant = grantOf(field);
   if (grant === 'PUBLIC' || grant === 'AUTHENTICATED') return true;
   return grant !== undefined && allows(principal, tenantId, grant[0], grant[1]);
 }
@@ -94,10 +99,10 @@ export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: G
   const check = (args: { contextValue: Context; document: DocumentNode; operationName?: string | null | undefined }) => {
     const { principal, tenantId } = args.contextValue;
     for (const field of rootFields(args.document, args.operationName)) {
-      if (field === '__typename' || OPERATION_GRANTS[field] === 'PUBLIC') continue;
+      if (field === '__typename' || grantOf(field) === 'PUBLIC') continue;
       if (!principal) return new GraphQLError(`${field} needs a principal: send an API key or an OIDC token as 'Authorization: Bearer <credential>'.`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       if (!mayCall(principal, tenantId, field)) {
-        const grant = OPERATION_GRANTS[field];
+        const grant = grantOf(field);
         const need = Array.isArray(grant) ? `${grant[0]} on ${grant[1]}` : 'a grant no principal holds';
         return new GraphQLError(`Principal '${principal.id}' may not ${field} in tenant '${tenantId}': it needs ${need}.`, {
           extensions: { code: 'FORBIDDEN', field, action: grant?.[0], resource: grant?.[1], tenant: tenantId },

@@ -5,7 +5,10 @@ import type { Logger } from '../observability/logger.ts';
 export interface OidcOptions {
   /** The issuer's URL, as its tokens' `iss` names it. */
   readonly issuer: string;
-  /** The `aud` tokens must carry; any when absent. */
+  /**
+   * The `aud` tokens must carry; the UI's client id when absent. One of the two is needed: an issuer signs tokens for
+   * many applications, and one meant for another must not sign in here.
+   */
   readonly audience?: string | undefined;
   /** Where the issuer publishes its keys; read from its discovery document when absent. */
   readonly jwksUri?: string | undefined;
@@ -52,9 +55,11 @@ export class OidcVerifier {
     try {
       ({ payload } = await jwtVerify(token, await this.#keySet(), {
         issuer: this.#options.issuer,
-        audience: this.#options.audience,
+        audience: this.#options.audience ?? this.#options.clientId,
         currentDate: new Date(now),
-        // Asymmetric signatures only: a shared-secret (HS*) or unsigned token could be made by anyone holding the JWKS.
+        // A token without an end would hold for as long as its key does.
+        requiredClaims: ['exp'],
+        // Asymmetric signatures only: an HS* token checked against a published public key is the classic forgery.
         algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
       }));
     } catch (error) {
@@ -96,6 +101,7 @@ class DiscoveryFailed extends Error {
 function reasonOf(error: unknown, log: Logger): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired.';
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return `The token has no '${error.claim}' claim.`;
     if (error.claim === 'iss') return 'The token was not issued by the issuer this server trusts.';
     if (error.claim === 'aud') return 'The token is not meant for this server (its audience).';
     if (error.claim === 'nbf') return 'The token is not valid yet.';

@@ -3,6 +3,8 @@ import type { JsonValue, WfRunEvent } from '@gallop/engine';
 import { listWfSpecVersions } from '../store/queries/metadata.ts';
 import type { Context } from './builder.ts';
 
+const perRequest = new WeakMap<Context, Map<string, Promise<WfRunMasker>>>();
+
 /**
  * Hides masked values in what a WfRun's readers get; the stored events keep them (replay needs them) and workers
  * claim them as they are. A name masked in any version of the WfRun's WfSpec is hidden, since a migrated WfRun's
@@ -20,16 +22,32 @@ export class WfRunMasker {
     return new WfRunMasker(() => true);
   }
 
-  static async of({ services, tenantId }: Context, wfSpecName: string): Promise<WfRunMasker> {
+  /** The masker of a WfSpec's WfRuns, made once per request (a page of WfRuns shares it). */
+  static of(ctx: Context, wfSpecName: string): Promise<WfRunMasker> {
+    let made = perRequest.get(ctx);
+    if (!made) perRequest.set(ctx, (made = new Map()));
+    let masker = made.get(wfSpecName);
+    if (!masker) made.set(wfSpecName, (masker = WfRunMasker.read(ctx, wfSpecName)));
+    return masker;
+  }
+
+  /** The masker as the WfSpec's versions stand now (a subscription reads it again after a migration). */
+  static async read({ services, tenantId }: Context, wfSpecName: string): Promise<WfRunMasker> {
     const names = new Set<string>();
     for (const spec of await listWfSpecVersions(services.db, tenantId, wfSpecName)) for (const name of maskedVariableNames(spec)) names.add(name);
     return new WfRunMasker((name) => names.has(name));
+  }
+
+  /** Whether a variable of this name is masked: its value, and any search by it, is hidden. */
+  masks(name: string): boolean {
+    return this.#isMasked(name);
   }
 
   event(event: WfRunEvent): WfRunEvent {
     return maskEvent(event, this.#isMasked);
   }
 
+  /** A masked variable shows `*****` even when unset: that it has no value is not told either. */
   value(name: string, value: JsonValue): JsonValue {
     return this.#isMasked(name) ? MASKED_VALUE : value;
   }

@@ -10,6 +10,7 @@ import { isErrorName, statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { ChildWfRunState, WfRunState } from '../state.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
+import { isMaskedVariable } from './task.ts';
 
 /**
  * The id of the child WfRun a RUN_CHILD_WF NodeRun starts: `{parentWfRunId}_{threadRunNumber}-{position}`.
@@ -45,10 +46,12 @@ export const arriveAtRunChildWf: ArriveHandler<'RUN_CHILD_WF'> = (s, thread, nod
     }
   }
   const entries: [string, JsonValue][] = [];
+  const masked: string[] = [];
   for (const [name, source] of Object.entries(node.inputs ?? {})) {
     const value = evaluate(s, current, source);
     if (!value.ok) return fail(value.failure);
     entries.push([name, value.value]);
+    if (source.type === 'VARIABLE' && isMaskedVariable(s, current, source.variableName)) masked.push(name);
   }
   const id = childWfRunId(s.state.id, thread.number, position);
   s.emit({
@@ -58,6 +61,7 @@ export const arriveAtRunChildWf: ArriveHandler<'RUN_CHILD_WF'> = (s, thread, nod
     ...(node.majorVersion === undefined ? {} : { majorVersion: node.majorVersion }),
     // fromEntries makes every name an own key, `__proto__` included.
     variables: Object.fromEntries(entries),
+    ...(masked.length > 0 ? { maskedVariables: masked } : {}),
     threadRunNumber: thread.number,
     position,
   });

@@ -61,7 +61,7 @@ function resolveTaskDef(s: Session, thread: ThreadRunState, node: TaskNode): { o
 }
 
 /** Whether the variable `name` seen from `thread` is declared masked. */
-function isMaskedVariable(s: Session, thread: ThreadRunState, name: string): boolean {
+export function isMaskedVariable(s: Session, thread: ThreadRunState, name: string): boolean {
   const owner = s.variableOwner(thread, name);
   return owner !== undefined && s.threadSpec(owner).variableDefs?.some((d) => d.name === name && d.masked === true) === true;
 }
@@ -88,16 +88,18 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   const { result, workerId, logOutput } = command;
   const base = { threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: taskRun.attempt, workerId, logOutput };
   const returnType = own(s.ctx.catalog.taskDefs, taskRun.taskDefName)?.returnType;
-  if (result.status === 'SUCCESS' && returnType && !isValueOfType(result.output ?? null, returnType)) {
-    // LittleHorse: an output that does not fit the TaskDef's return type is TASK_OUTPUT_SERDE_ERROR, a
-    // VAR_MUTATION_ERROR that no retry can fix.
-    const failure: Failure = { name: 'VAR_MUTATION_ERROR', message: `TaskDef '${taskRun.taskDefName}' returns ${aType(returnType)}; the task returned ${describeValue(result.output ?? null)}.` };
+  // LittleHorse: an output that does not fit the TaskDef's return type (or that the server cannot take at all) is
+  // TASK_OUTPUT_SERDE_ERROR, a VAR_MUTATION_ERROR that no retry can fix.
+  const unfit = (message: string): undefined => {
+    const failure: Failure = { name: 'VAR_MUTATION_ERROR', message };
     s.emit({ type: 'TaskAttemptFailed', ...base, failure, status: 'TASK_OUTPUT_SERDE_ERROR' });
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
     return undefined;
-  }
+  };
+  if (result.status === 'OUTPUT_ERROR') return unfit(result.message);
   if (result.status === 'SUCCESS') {
     const output: JsonValue = result.output ?? null;
+    if (returnType && !isValueOfType(output, returnType)) return unfit(`TaskDef '${taskRun.taskDefName}' returns ${aType(returnType)}; the task returned ${describeValue(output)}.`);
     s.emit({ type: 'TaskAttemptSucceeded', ...base, output });
     s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output });
     return undefined;

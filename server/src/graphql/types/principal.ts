@@ -135,7 +135,8 @@ builder.queryFields((t) => ({
       const oidc = services.auth.oidc;
       return {
         required: services.auth.required,
-        oidc: oidc?.clientId ? { issuer: oidc.issuer, clientId: oidc.clientId, scopes: oidc.scopes ?? 'openid' } : null,
+        // Without authentication nothing checks a token: offering a sign-in would do nothing.
+        oidc: services.auth.required && oidc?.clientId ? { issuer: oidc.issuer, clientId: oidc.clientId, scopes: oidc.scopes ?? 'openid' } : null,
       };
     },
   }),

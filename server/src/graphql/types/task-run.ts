@@ -1,7 +1,7 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
 import { isValidFailureName, isValidWfRunId, MASKED_VALUE, maskTaskInput } from '@gallop/engine';
 import { builder } from '../builder.ts';
-import { sizeProblem } from '../limits.ts';
+import { LIMIT_VARIABLES, sizeProblem } from '../limits.ts';
 import type { Limits } from '../limits.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
@@ -292,7 +292,7 @@ async function report(services: Context['services'], tenantId: string, input: Re
     attempt: input.attempt,
     result,
     workerId: input.workerId ?? undefined,
-    logOutput: input.logOutput ?? undefined,
+    logOutput: cut(input.logOutput ?? undefined, services.limits),
   });
   if (outcome.ok) return { accepted: true, reason: null };
   const { rejection } = outcome;
@@ -338,13 +338,31 @@ function attemptResult(input: {
 }
 
 /**
- * An output or exception content over the value size limit fails the attempt as an ERROR saying so (LittleHorse's
- * output serde error): refusing the report would leave the attempt to time out and run again, to the same end.
+ * Holds a report to the value size limit. An output over it fails the attempt as LittleHorse's output serde error
+ * (never retried: the same task would return the same); an exception keeps its name, so its handlers still catch
+ * it, but not its content; an error's message is cut, with a note of what was cut.
  */
 function withinSizeLimit(result: TaskAttemptResult, limits: Limits): TaskAttemptResult {
-  const value = result.status === 'SUCCESS' ? result.output : result.status === 'EXCEPTION' ? result.content : null;
-  const tooLarge = sizeProblem([result.status === 'SUCCESS' ? 'output' : 'content'], value, limits, 'maxValueBytes');
-  return tooLarge ? { status: 'ERROR', message: `The task's ${tooLarge.path[0]} is too large: ${tooLarge.message}` } : result;
+  if (result.status === 'SUCCESS') {
+    const tooLarge = sizeProblem(['output'], result.output, limits, 'maxValueBytes');
+    return tooLarge ? { status: 'OUTPUT_ERROR', message: `The task's output is too large: ${tooLarge.message}` } : result;
+  }
+  if (result.status === 'EXCEPTION') {
+    const tooLarge = sizeProblem(['content'], result.content, limits, 'maxValueBytes');
+    return tooLarge ? { ...result, message: cut(result.message, limits), content: null } : { ...result, message: cut(result.message, limits) };
+  }
+  return result.status === 'ERROR' ? { ...result, message: cut(result.message, limits) } : result;
+}
+
+/** Text held to the value size limit, saying how much was cut. */
+function cut(text: string, limits: Limits): string;
+function cut(text: string | undefined, limits: Limits): string | undefined;
+function cut(text: string | undefined, limits: Limits): string | undefined {
+  if (text === undefined || text.length <= limits.maxValueBytes / 4) return text;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= limits.maxValueBytes) return text;
+  const kept = Buffer.from(text).subarray(0, limits.maxValueBytes).toString().replace(/\uFFFD$/, '');
+  return `${kept}… (${bytes - Buffer.byteLength(kept)} more bytes cut: ${LIMIT_VARIABLES.maxValueBytes})`;
 }
 
 function problem(path: (string | number)[], message: string) {

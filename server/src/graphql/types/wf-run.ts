@@ -112,7 +112,7 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
       type: [VariableRef],
       resolve: async (run, _args, ctx) => {
         const [rows, masker] = await Promise.all([listVariables(ctx.services.db, ctx.tenantId, run.id), WfRunMasker.of(ctx, run.wfSpecName)]);
-        return rows.map((v) => ({ threadRunNumber: v.threadRunNumber, name: v.name, value: v.value == null ? null : masker.value(v.name, v.value) }));
+        return rows.map((v) => ({ threadRunNumber: v.threadRunNumber, name: v.name, value: masker.value(v.name, v.value ?? null) }));
       },
     }),
     externalEvents: t.field({
@@ -167,8 +167,15 @@ builder.queryFields((t) => ({
       startedBefore: t.arg({ type: 'DateTime', description: 'Started before this time.' }),
       variable: t.arg({ type: VariableFilterInput, description: 'An entrypoint-thread variable holding exactly this value; needs wfSpecName, as in LittleHorse.' }),
     },
-    resolve: (_root, args, { services, tenantId }) =>
-      resolveCursorConnection(
+    resolve: async (_root, args, ctx) => {
+      const { services, tenantId } = ctx;
+      // A search by a masked variable's value would let a reader guess the secret and watch for a match.
+      if (args.variable && args.wfSpecName && (await WfRunMasker.of(ctx, args.wfSpecName)).masks(args.variable.name)) {
+        throw new ValidationError(`Variable '${args.variable.name}' is masked: WfRuns cannot be searched by its value.`, [
+          { path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'A masked variable cannot be searched by.' },
+        ]);
+      }
+      return resolveCursorConnection(
         { args, toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
@@ -180,7 +187,8 @@ builder.queryFields((t) => ({
           const variable = args.variable && { name: args.variable.name, value: (args.variable.value ?? null) as JsonValue };
           return listWfRuns(services.db, tenantId, { ...args, variable }, cursor, limit);
         },
-      ),
+      );
+    },
   }, { name: 'WfRunConnection' }, { name: 'WfRunEdge' }),
 }));
 
@@ -406,7 +414,7 @@ async function* followEvents(ctx: Context, wfRunId: string, afterSeq: number): A
   for await (const view of followLog(ctx, wfRunId, afterSeq)) {
     if (!masker || view.event.type === 'WfRunMigrated') {
       const run = await findWfRun(ctx.services.db, ctx.tenantId, wfRunId);
-      masker = run ? await WfRunMasker.of(ctx, run.wfSpecName) : WfRunMasker.everything();
+      masker = run ? await WfRunMasker.read(ctx, run.wfSpecName) : WfRunMasker.everything();
     }
     yield { ...view, event: masker.event(view.event) };
   }

@@ -1,5 +1,6 @@
+import { GallopClient, isGallopClientError } from '@gallop/sdk';
 import * as oauth from 'oauth4webapi';
-import { noteSignInFailure, OIDC_PENDING, startSession } from './session.ts';
+import { failSignIn, OIDC_PENDING, startSession } from './session.ts';
 
 /** The issuer and public client the server names in authConfig. */
 export interface OidcConfig {
@@ -53,16 +54,18 @@ export async function beginOidcSignIn(config: OidcConfig, tenant: string | undef
 
 /**
  * On a page the issuer sent back (`?code=...&state=...`), exchanges the code for tokens and starts the session with
- * the access token when it is a JWT the server can verify, else the ID token. A failure is kept for the sign-in page
- * to say. Resolves false when this page is no such return.
+ * the access token when it is a JWT the server can verify, else the ID token. Either way the page loads again: signed
+ * in, or on the sign-in page saying why not. Resolves 'none' when this page is no such return.
  */
-export async function completeOidcSignIn(): Promise<boolean> {
+export async function completeOidcSignIn(): Promise<'none' | 'signed-in' | 'failed'> {
   const text = sessionStorage.getItem(OIDC_PENDING);
   const here = new URL(location.href);
-  if (!text || !(here.searchParams.has('code') || here.searchParams.has('error'))) return false;
+  if (!text || !(here.searchParams.has('code') || here.searchParams.has('error'))) return 'none';
   sessionStorage.removeItem(OIDC_PENDING);
-  const pending = JSON.parse(text) as Pending;
+  let issuerName = 'the issuer';
   try {
+    const pending = JSON.parse(text) as Pending;
+    issuerName = pending.issuer;
     const issuer = new URL(pending.issuer);
     const server = await discover(issuer);
     const client: oauth.Client = { client_id: pending.clientId };
@@ -71,16 +74,20 @@ export async function completeOidcSignIn(): Promise<boolean> {
     const tokens = await oauth.processAuthorizationCodeResponse(server, client, response, { requireIdToken: true });
     const credential = tokens.access_token.split('.').length === 3 ? tokens.access_token : tokens.id_token;
     if (!credential) throw new Error('The issuer gave no token the server could verify.');
+    // Tried before it is kept, as an API key is: a token the server refuses (no such principal, say) is said here.
+    const trial = new GallopClient({ url: `${location.origin}/graphql`, apiKey: credential, tenant: pending.tenant, retries: 0 });
+    await trial.request('{ whoami { id } }');
     startSession({ apiKey: credential, tenant: pending.tenant });
+    return 'signed-in';
   } catch (error) {
-    noteSignInFailure(`Signing in with ${pending.issuer} failed: ${describe(error)}`);
-    history.replaceState(null, '', `${location.pathname}#/sign-in`);
+    failSignIn(`Signing in with ${issuerName} failed: ${describe(error)}`);
+    return 'failed';
   }
-  return true;
 }
 
 function describe(error: unknown): string {
   if (error instanceof oauth.AuthorizationResponseError) return error.error_description ?? error.error;
   if (error instanceof oauth.ResponseBodyError) return error.error_description ?? error.error;
+  if (isGallopClientError(error)) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }

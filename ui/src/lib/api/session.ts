@@ -35,8 +35,10 @@ export function endSession(): void {
 export const OIDC_PENDING = 'gallop.oidc';
 const SIGN_IN_FAILURE = 'gallop.signInError';
 
-export function noteSignInFailure(message: string): void {
+/** Loads the sign-in page afresh (without the issuer's query), which then says `message`. */
+export function failSignIn(message: string): void {
   sessionStorage.setItem(SIGN_IN_FAILURE, message);
+  location.replace(`${location.pathname}#/sign-in`);
 }
 
 /** Why the last return from the issuer failed, once. */
