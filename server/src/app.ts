@@ -202,7 +202,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Credentials first: a stranger learns nothing, not even which tenants exist.
       const authorization = request?.headers.get('authorization') ?? (typeof params?.authorization === 'string' ? params.authorization : undefined);
       const principal = await auth.principalOf(authorization ?? undefined, clock());
-      return { services, principal, tenantId: await tenantOf(named), signal: request?.signal };
+      return { services, principal, tenantId: await tenantOf(named), signal: request?.signal, typedErrors: [] };
     },
     maskedErrors: {
       // A GallopError is the user's mistake, worth showing; anything else is ours, logged in full and masked.

@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { errorTypeMap } from '@pothos/plugin-errors';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { getOperationAST, Kind } from 'graphql';
-import type { DocumentNode, GraphQLError } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../graphql/builder.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -11,12 +11,26 @@ import { auditLog } from '../store/schema.ts';
 export type AuditRow = typeof auditLog.$inferSelect;
 type NewAuditRow = typeof auditLog.$inferInsert;
 
-/** The typed errors (union results) a mutation's resolvers returned: the GraphQL answer only says so if asked. */
-const typedErrors = new AsyncLocalStorage<string[]>();
-
-/** Told by the errors plugin of each typed error a resolver returns (builder.ts). */
-export function noteTypedError(error: Error): void {
-  typedErrors.getStore()?.push(error.name);
+/**
+ * Wraps each mutation's resolver so that a typed error it returns (a union result, which the answer names only when
+ * the client asks for __typename) is noted on the operation's context for the audit. Resolvers, not an
+ * AsyncLocalStorage: on Node 20 one ALS turns on promise hooks for the whole process, which cost every request.
+ */
+export function noteTypedErrors(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve;
+    if (!resolve) continue;
+    // The errors plugin hands a typed error on as a proxy of it, which it keeps in errorTypeMap.
+    const note = (value: unknown, context: Context) => {
+      if (typeof value === 'object' && value !== null && errorTypeMap.has(value)) context.typedErrors.push(String((value as Error).name));
+      return value;
+    };
+    field.resolve = (source, args, context: Context, info) => {
+      const value: unknown = resolve(source, args, context, info);
+      return value instanceof Promise ? value.then((v: unknown) => note(v, context)) : note(value, context);
+    };
+  }
+  return schema;
 }
 
 /**
@@ -82,17 +96,15 @@ export function auditRefusal(writer: AuditWriter, clock: () => number) {
 /** Records every mutation that runs with who sent it, in which tenant, and how it ended. */
 export function useAudit(writer: AuditWriter, clock: () => number): Plugin<Context> {
   return {
-    onExecute({ args, executeFn, setExecuteFn }) {
+    onExecute({ args }) {
       const operation = mutationOf(args.document, args.operationName);
       if (!operation) return undefined;
-      const errors: string[] = [];
-      setExecuteFn((executeArgs) => typedErrors.run(errors, () => executeFn(executeArgs)));
       return {
         onExecuteDone({ result }) {
           const answer = result as { errors?: readonly { extensions?: { code?: unknown } }[] };
           const code = answer.errors?.[0]?.extensions?.code;
-          const outcome = typeof code === 'string' ? code : answer.errors?.length ? 'ERROR' : (errors[0] ?? 'OK');
-          const { tenantId, principal } = args.contextValue;
+          const { tenantId, principal, typedErrors } = args.contextValue;
+          const outcome = typeof code === 'string' ? code : answer.errors?.length ? 'ERROR' : (typedErrors[0] ?? 'OK');
           writer.add({ at: new Date(clock()), tenantId, principalId: principal?.id ?? '(none)', operation, outcome });
         },
       };

@@ -3,7 +3,6 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { JsonValue } from '@gallop/engine';
 import type { Principal } from '../auth/acl.ts';
-import { noteTypedError } from '../auth/audit.ts';
 import type { Services } from '../services.ts';
 
 /** What every resolver gets. */
@@ -15,6 +14,8 @@ export interface Context {
   readonly principal: Principal | undefined;
   /** Aborted when the HTTP request or WebSocket operation goes away. */
   readonly signal?: AbortSignal | undefined;
+  /** The typed errors (union results) this operation's mutations returned, for the audit log (audit.ts). */
+  readonly typedErrors: string[];
 }
 
 export const builder = new SchemaBuilder<{
@@ -32,6 +33,5 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesOnConnection: false,
   },
-  // Each typed error a resolver returns is noted for the audit log, which cannot see it in the answer.
-  errors: { defaultTypes: [], onResolvedError: noteTypedError },
+  errors: { defaultTypes: [] },
 });

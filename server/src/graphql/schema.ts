@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
+import { noteTypedErrors } from '../auth/audit.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 import './types/common.ts';
@@ -19,7 +20,7 @@ builder.mutationType({});
 builder.subscriptionType({});
 
 /** The whole API; each domain's types, queries and mutations live in types/<domain>.ts. */
-export const schema: GraphQLSchema = builder.toSchema();
+export const schema: GraphQLSchema = noteTypedErrors(builder.toSchema());
 
 /** The schema as committed in server/schema.graphql. */
 export function printedSchema(): string {
