@@ -94,7 +94,9 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
     // The ExternalEvent the node took, with its content.
     await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: approved, content: { by: 'ops' } });
     await page.locator('[data-testid$="-USER_TASK"][data-status="RUNNING"]').waitFor();
-    await nodeOf(page, 'EXTERNAL_EVENT').click();
+    // From the keyboard: a graph node takes focus, and Enter opens it.
+    await page.getByRole('group', { name: /^EXTERNAL_EVENT node / }).focus();
+    await page.keyboard.press('Enter');
     expect(JSON.parse(await details.getByTestId('external-event-content').innerText())).toEqual({ by: 'ops' });
 
     // The UserTaskRun's history as its events tell it.
