@@ -17,14 +17,14 @@ type NewAuditRow = typeof auditLog.$inferInsert;
  * AsyncLocalStorage: on Node 20 one ALS turns on promise hooks for the whole process, which cost every request.
  */
 export function noteTypedErrors(schema: GraphQLSchema): GraphQLSchema {
+  // The errors plugin hands a typed error on as a proxy of it, which it keeps in errorTypeMap.
+  const note = (value: unknown, context: Context) => {
+    if (typeof value === 'object' && value !== null && errorTypeMap.has(value)) context.typedErrors.push(String((value as Error).name));
+    return value;
+  };
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     const resolve = field.resolve;
     if (!resolve) continue;
-    // The errors plugin hands a typed error on as a proxy of it, which it keeps in errorTypeMap.
-    const note = (value: unknown, context: Context) => {
-      if (typeof value === 'object' && value !== null && errorTypeMap.has(value)) context.typedErrors.push(String((value as Error).name));
-      return value;
-    };
     field.resolve = (source, args, context: Context, info) => {
       const value: unknown = resolve(source, args, context, info);
       return value instanceof Promise ? value.then((v: unknown) => note(v, context)) : note(value, context);
@@ -82,14 +82,17 @@ function mutationOf(document: DocumentNode, operationName: string | null | undef
   return fields.join(',') || '(none)';
 }
 
+function rowOf(clock: () => number, { tenantId, principal }: Context, operation: string, outcome: string): NewAuditRow {
+  return { at: new Date(clock()), tenantId, principalId: principal?.id ?? '(none)', operation, outcome };
+}
+
 /** Records a mutation refused before it ran (authorization stops it before the audit's own hook). */
 export function auditRefusal(writer: AuditWriter, clock: () => number) {
   return (args: { contextValue: Context; document: DocumentNode; operationName?: string | null | undefined }, refusal: GraphQLError): void => {
     const operation = mutationOf(args.document, args.operationName);
     if (!operation) return;
     const code = refusal.extensions.code;
-    const { tenantId, principal } = args.contextValue;
-    writer.add({ at: new Date(clock()), tenantId, principalId: principal?.id ?? '(none)', operation, outcome: typeof code === 'string' ? code : 'ERROR' });
+    writer.add(rowOf(clock, args.contextValue, operation, typeof code === 'string' ? code : 'ERROR'));
   };
 }
 
@@ -103,9 +106,8 @@ export function useAudit(writer: AuditWriter, clock: () => number): Plugin<Conte
         onExecuteDone({ result }) {
           const answer = result as { errors?: readonly { extensions?: { code?: unknown } }[] };
           const code = answer.errors?.[0]?.extensions?.code;
-          const { tenantId, principal, typedErrors } = args.contextValue;
-          const outcome = typeof code === 'string' ? code : answer.errors?.length ? 'ERROR' : (typedErrors[0] ?? 'OK');
-          writer.add({ at: new Date(clock()), tenantId, principalId: principal?.id ?? '(none)', operation, outcome });
+          const outcome = typeof code === 'string' ? code : answer.errors?.length ? 'ERROR' : (args.contextValue.typedErrors[0] ?? 'OK');
+          writer.add(rowOf(clock, args.contextValue, operation, outcome));
         },
       };
     },

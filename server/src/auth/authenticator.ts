@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../observability/logger.ts';
 import { findApiKey, findPrincipal } from '../store/queries/principals.ts';
+import type { PrincipalRow } from '../store/queries/principals.ts';
 import type { Principal } from './acl.ts';
 import { EVERYTHING } from './acl.ts';
 import { hashSecret, parseApiKey, sameHash } from './api-keys.ts';
@@ -68,22 +69,22 @@ export class Authenticator {
     const parsed = parseApiKey(token);
     if (!parsed) throw unauthenticated();
     const hash = hashSecret(parsed.secret);
-    const cached = this.#trusted.get(hash);
-    if (cached && cached.until > now && (cached.expiresAt === undefined || cached.expiresAt > now)) return cached.principal;
+    const cached = this.#stillTrusted(hash, now);
+    if (cached) return cached;
     const found = await findApiKey(this.#db, parsed.id);
     if (!found || !sameHash(found.key.secretHash, hash) || found.key.revokedAt || (found.key.expiresAt && found.key.expiresAt.getTime() <= now)) {
       this.#trusted.delete(hash);
       throw unauthenticated();
     }
-    const principal: Principal = { id: found.principal.id, globalAcls: found.principal.globalAcls, perTenantAcls: found.principal.perTenantAcls };
+    const principal = principalOfRow(found.principal);
     this.#trust(hash, { principal, until: now + TRUST_MS, expiresAt: found.key.expiresAt?.getTime() }, now);
     return principal;
   }
 
   async #tokenPrincipal(oidc: OidcVerifier, token: string, now: number): Promise<Principal> {
     const hash = hashSecret(token);
-    const cached = this.#trusted.get(hash);
-    if (cached && cached.until > now && (cached.expiresAt === undefined || cached.expiresAt > now)) return cached.principal;
+    const cached = this.#stillTrusted(hash, now);
+    if (cached) return cached;
     let verified;
     try {
       verified = await oidc.verify(token, now);
@@ -94,9 +95,15 @@ export class Authenticator {
     }
     const found = await findPrincipal(this.#db, verified.principalId);
     if (!found) throw unauthenticated(`The token names principal '${verified.principalId}', which does not exist: an admin makes it with putPrincipal.`);
-    const principal: Principal = { id: found.id, globalAcls: found.globalAcls, perTenantAcls: found.perTenantAcls };
+    const principal = principalOfRow(found);
     this.#trust(hash, { principal, until: now + TRUST_MS, expiresAt: verified.expiresAt }, now);
     return principal;
+  }
+
+  /** The principal a credential (by its hash) was last checked to be, while that check still holds. */
+  #stillTrusted(hash: string, now: number): Principal | undefined {
+    const held = this.#trusted.get(hash);
+    return held && held.until > now && (held.expiresAt === undefined || held.expiresAt > now) ? held.principal : undefined;
   }
 
   /** Every OIDC token a client refreshes is a new entry: the stale ones go before the map grows past a bound. */
@@ -116,4 +123,8 @@ export class Authenticator {
 
 export function unauthenticated(detail = 'The API key is not valid: unknown, revoked or expired.'): GraphQLError {
   return new GraphQLError(detail, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+function principalOfRow(row: PrincipalRow): Principal {
+  return { id: row.id, globalAcls: row.globalAcls, perTenantAcls: row.perTenantAcls };
 }

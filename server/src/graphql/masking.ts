@@ -1,9 +1,17 @@
 import { MASKED_VALUE, maskedVariableNames, maskEvent } from '@gallop/engine';
-import type { JsonValue, WfRunEvent } from '@gallop/engine';
+import type { JsonValue, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { listWfSpecVersions } from '../store/queries/metadata.ts';
 import type { Context } from './builder.ts';
 
 const perRequest = new WeakMap<Context, Map<string, Promise<WfRunMasker>>>();
+const namesBySpec = new WeakMap<VersionedWfSpec, ReadonlySet<string>>();
+
+/** A spec's masked names, worked out once per spec the Metadata cache holds. */
+function maskedNamesOf(spec: VersionedWfSpec): ReadonlySet<string> {
+  let names = namesBySpec.get(spec);
+  if (!names) namesBySpec.set(spec, (names = maskedVariableNames(spec)));
+  return names;
+}
 
 /**
  * Hides masked values in what a WfRun's readers get; the stored events keep them (replay needs them) and workers
@@ -33,8 +41,9 @@ export class WfRunMasker {
 
   /** The masker as the WfSpec's versions stand now (a subscription reads it again after a migration). */
   static async read({ services, tenantId }: Context, wfSpecName: string): Promise<WfRunMasker> {
-    const names = new Set<string>();
-    for (const spec of await listWfSpecVersions(services.db, tenantId, wfSpecName)) for (const name of maskedVariableNames(spec)) names.add(name);
+    const versions = await listWfSpecVersions(services.db, tenantId, wfSpecName);
+    const specs = await Promise.all(versions.map((id) => services.metadata.wfSpec(services.db, tenantId, id)));
+    const names = new Set(specs.flatMap((spec) => [...maskedNamesOf(spec)]));
     return new WfRunMasker((name) => names.has(name));
   }
 

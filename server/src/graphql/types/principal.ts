@@ -111,7 +111,9 @@ const NewApiKeyRef = builder.objectRef<{ key: ApiKeyRow; token: string }>('NewAp
 
 const toPrincipal = (row: PrincipalRow) => ({ id: row.id, globalAcls: row.globalAcls, perTenantAcls: row.perTenantAcls, createdAt: row.createdAt });
 
-const OidcConfigRef = builder.objectRef<{ issuer: string; clientId: string; scopes: string }>('OidcConfig').implement({
+type OidcConfigView = { issuer: string; clientId: string; scopes: string };
+
+const OidcConfigRef = builder.objectRef<OidcConfigView>('OidcConfig').implement({
   description: 'The OpenID Connect issuer and public client a person signs in with (authorization code with PKCE).',
   fields: (t) => ({
     issuer: t.exposeString('issuer'),
@@ -120,7 +122,7 @@ const OidcConfigRef = builder.objectRef<{ issuer: string; clientId: string; scop
   }),
 });
 
-const AuthConfigRef = builder.objectRef<{ required: boolean; oidc: { issuer: string; clientId: string; scopes: string } | null }>('AuthConfig').implement({
+const AuthConfigRef = builder.objectRef<{ required: boolean; oidc: OidcConfigView | null }>('AuthConfig').implement({
   description: 'How to sign in to this server; anyone may ask.',
   fields: (t) => ({
     required: t.exposeBoolean('required', { description: 'Whether requests need credentials; when false, every request holds every grant.' }),

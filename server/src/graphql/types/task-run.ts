@@ -358,9 +358,8 @@ function withinSizeLimit(result: TaskAttemptResult, limits: Limits): TaskAttempt
 function cut(text: string, limits: Limits): string;
 function cut(text: string | undefined, limits: Limits): string | undefined;
 function cut(text: string | undefined, limits: Limits): string | undefined {
-  if (text === undefined || text.length <= limits.maxValueBytes / 4) return text;
-  const bytes = Buffer.byteLength(text);
-  if (bytes <= limits.maxValueBytes) return text;
+  const bytes = text === undefined ? 0 : Buffer.byteLength(text);
+  if (text === undefined || bytes <= limits.maxValueBytes) return text;
   const kept = Buffer.from(text).subarray(0, limits.maxValueBytes).toString().replace(/\uFFFD$/, '');
   return `${kept}… (${bytes - Buffer.byteLength(kept)} more bytes cut: ${LIMIT_VARIABLES.maxValueBytes})`;
 }

@@ -1,4 +1,4 @@
-import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WorkflowEventDef } from '@gallop/engine';
+import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WfSpecId, WorkflowEventDef } from '@gallop/engine';
 import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
@@ -53,14 +53,13 @@ export async function findWfSpec(
   return row;
 }
 
-/** Every version of a WfSpec, oldest first. */
-export async function listWfSpecVersions(db: Queryable, tenantId: string, name: string): Promise<VersionedWfSpec[]> {
-  const rows = await db
-    .select({ spec: wfSpecs.spec })
+/** The ids of every version of a WfSpec, oldest first (the specs themselves come from the Metadata cache). */
+export async function listWfSpecVersions(db: Queryable, tenantId: string, name: string): Promise<WfSpecId[]> {
+  return db
+    .select({ name: wfSpecs.name, majorVersion: wfSpecs.majorVersion, revision: wfSpecs.revision })
     .from(wfSpecs)
     .where(and(eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)))
     .orderBy(asc(wfSpecs.majorVersion), asc(wfSpecs.revision));
-  return rows.map((r) => r.spec);
 }
 
 export async function insertWfSpec(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<WfSpecRow | undefined> {

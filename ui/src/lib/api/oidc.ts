@@ -1,6 +1,6 @@
-import { GallopClient, isGallopClientError } from '@gallop/sdk';
+import { isGallopClientError } from '@gallop/sdk';
 import * as oauth from 'oauth4webapi';
-import { failSignIn, OIDC_PENDING, startSession } from './session.ts';
+import { failSignIn, OIDC_PENDING, signInWith } from './session.ts';
 
 /** The issuer and public client the server names in authConfig. */
 export interface OidcConfig {
@@ -74,10 +74,7 @@ export async function completeOidcSignIn(): Promise<'none' | 'signed-in' | 'fail
     const tokens = await oauth.processAuthorizationCodeResponse(server, client, response, { requireIdToken: true });
     const credential = tokens.access_token.split('.').length === 3 ? tokens.access_token : tokens.id_token;
     if (!credential) throw new Error('The issuer gave no token the server could verify.');
-    // Tried before it is kept, as an API key is: a token the server refuses (no such principal, say) is said here.
-    const trial = new GallopClient({ url: `${location.origin}/graphql`, apiKey: credential, tenant: pending.tenant, retries: 0 });
-    await trial.request('{ whoami { id } }');
-    startSession({ apiKey: credential, tenant: pending.tenant });
+    await signInWith({ apiKey: credential, tenant: pending.tenant });
     return 'signed-in';
   } catch (error) {
     failSignIn(`Signing in with ${issuerName} failed: ${describe(error)}`);

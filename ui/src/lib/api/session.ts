@@ -1,3 +1,5 @@
+import { GallopClient } from '@gallop/sdk';
+
 /**
  * Who the page acts as: a credential (an API key, or a token from the OIDC issuer) and a tenant, kept in this
  * browser's localStorage (a page reload keeps the session; Sign out forgets it). Without one the page sends none,
@@ -14,6 +16,16 @@ const TENANT = 'gallop.tenant';
 
 export function readSession(): Session {
   return { apiKey: localStorage.getItem(KEY) || undefined, tenant: localStorage.getItem(TENANT) || undefined };
+}
+
+/**
+ * Tries a credential with whoami before keeping it, so that a wrong one (a mistyped key, a token naming no principal)
+ * is said where it was given, not on every page after; then starts the session with it. Throws the refusal.
+ */
+export async function signInWith(session: { apiKey: string; tenant: string | undefined }): Promise<void> {
+  const trial = new GallopClient({ url: `${location.origin}/graphql`, apiKey: session.apiKey, tenant: session.tenant, retries: 0 });
+  await trial.request('{ whoami { id } }');
+  startSession(session);
 }
 
 /** Keeps the session and starts the page again with it: every client, list and subscription then uses it. */
