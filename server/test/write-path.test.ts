@@ -55,6 +55,33 @@ describe('handing TaskRuns to waiting claims', () => {
   });
 });
 
+describe('a claim waiting while many WfRuns start at once', () => {
+  it('is handed TaskRuns from every write of the commit, up to its max, and the rest stay queued', async () => {
+    const { task, spec } = await putOneTaskSpec();
+    // One WfRun first, claimed away, so that every cache the commands read is warm and they decide in one turn.
+    await server.client.runWf({ wfSpecName: spec, variables: { n: 0 } });
+    expect(await server.client.claimTaskRuns({ taskDefName: task, workerId: 'burst-worker', waitMs: 2_000 })).toHaveLength(1);
+    const before = await metric('gallop_task_runs_handed_off_total');
+    const claim = server.client.claimTaskRuns({ taskDefName: task, workerId: 'burst-worker', max: 5, waitMs: 10_000, leaseMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const wfSpec = await server.app.services.metadata.wfSpec(db, 'default', { name: spec, majorVersion: 0, revision: 0 });
+    const ids = Array.from({ length: 8 }, (_, i) => unique(`handed-${i}`));
+    await Promise.all(ids.map((id, i) => server.app.services.execute('default', id, { type: 'RunWf', wfRunId: id, variables: { n: i }, externalEvents: [] }, wfSpec)));
+
+    const claimed = await claim;
+    expect(claimed).toHaveLength(5);
+    expect(new Set(claimed.map((c) => c.wfRunId)).size).toBe(5);
+    expect(claimed.every((c) => ids.includes(c.wfRunId))).toBe(true);
+    expect(await metric('gallop_task_runs_handed_off_total')).toBe(before + 5);
+    const rows = (await db.select({ wfRunId: taskRuns.wfRunId, status: taskRuns.status }).from(taskRuns).where(eq(taskRuns.taskDefName, task))).filter((r) => ids.includes(r.wfRunId));
+    expect(rows.filter((r) => r.status === 'TASK_RUNNING').map((r) => r.wfRunId).sort()).toEqual(claimed.map((c) => c.wfRunId).sort());
+    expect(rows.filter((r) => r.status === 'TASK_SCHEDULED')).toHaveLength(3);
+    // The three left over are on the queue for the next claim.
+    const rest = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'burst-worker', max: 5, waitMs: 0 });
+    expect(rest.map((c) => c.wfRunId).sort()).toEqual(ids.filter((id) => !claimed.some((c) => c.wfRunId === id)).sort());
+  });
+});
+
 describe('the NodeRun of a claimed TaskRun', () => {
   const CLAIM = `mutation($input: ClaimTaskRunsInput!) {
     claimTaskRuns(input: $input) { ... on ClaimedTaskRuns { taskRuns { wfRunId threadRunNumber nodePosition } } }
@@ -114,6 +141,21 @@ describe('a claim that carries reports', () => {
 });
 
 describe('group commit', () => {
+  it('writes the reports of one request in one statement', async () => {
+    const { task, spec } = await putOneTaskSpec();
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => server.client.runWf({ wfSpecName: spec, variables: { n: i } })));
+    const claimed = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'one-statement', max: 6, waitMs: 2_000 });
+    expect(claimed).toHaveLength(6);
+    const batchSum = await metric('gallop_write_batch_commands_sum');
+    const batchCount = await metric('gallop_write_batch_commands_count');
+
+    const answers = await server.client.reportTaskRuns(claimed.map((c) => ({ taskRunId: c.taskRunId, attempt: 0, outcome: { status: 'SUCCESS' as const, output: 1 } })));
+    expect(answers.map((a) => a.accepted)).toEqual(Array(6).fill(true));
+    expect((await metric('gallop_write_batch_commands_count')) - batchCount).toBe(1);
+    expect((await metric('gallop_write_batch_commands_sum')) - batchSum).toBe(6);
+    for (const run of runs) expect((await server.client.wfRun(run.id))?.status).toBe('COMPLETED');
+  });
+
   it('writes many WfRuns started at once in shared statements, and fails only the one whose id is taken', async () => {
     const { spec } = await putOneTaskSpec();
     const taken = unique('taken');

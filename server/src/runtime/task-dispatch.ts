@@ -33,8 +33,12 @@ interface Waiter {
   readonly request: ClaimRequest;
   /** Ends the wait: with TaskRuns handed over, or with none (look at the queue again). */
   resolve(handed?: ClaimedTaskRun[]): void;
-  /** Set while a write that hands it TaskRuns is on its way: a timeout or abort meanwhile waits for that write. */
-  reserved: boolean;
+  /** Writes on their way that promise it TaskRuns: a timeout or abort meanwhile waits for them. */
+  promised: number;
+  /** How many TaskRuns those writes promised it, so far: it takes no more than it asked for. */
+  taken: number;
+  /** TaskRuns whose writes committed; it gets them once no promised write is left. */
+  readonly delivered: ClaimedTaskRun[];
 }
 
 /** TaskRuns promised to waiting claims by a write on its way: delivered if it commits, taken back if it fails. */
@@ -81,7 +85,7 @@ export class TaskDispatch {
     this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
     const waiters = this.#waiters.get(key);
     if (!waiters) return;
-    for (const waiter of waiters.splice(0, count)) waiter.resolve();
+    for (const waiter of waiters.splice(0, count)) this.#release(waiter);
     if (waiters.length === 0) this.#waiters.delete(key);
   }
 
@@ -92,25 +96,22 @@ export class TaskDispatch {
   handOff(tenantId: string, rows: TaskRunRow[], now: number): Handoff {
     if (this.#waiters.size === 0 || rows.length === 0) return NO_HANDOFF;
     const given = new Map<Waiter, ClaimedTaskRun[]>();
-    /** By TaskDef: the waiter this write is filling. */
-    const filling = new Map<string, Waiter>();
     for (const row of rows) {
       if (row.attempt !== 0 || row.status !== 'TASK_SCHEDULED') continue;
-      const key = `${tenantId}\u0000${row.task_def_name}`;
-      let waiter = filling.get(key);
-      if (!waiter || (given.get(waiter)?.length ?? 0) >= waiter.request.max) {
-        // A waiter is promised TaskRuns by one write only: it leaves the line at once.
-        waiter = this.#waiters.get(key)?.[0];
-        if (!waiter) continue;
-        this.#remove(waiter);
-        waiter.reserved = true;
-        filling.set(key, waiter);
-        given.set(waiter, []);
+      // Waiters stay in line until they are full, so several writes gathered into one commit can fill one claim.
+      const waiter = this.#waiters.get(`${tenantId}\u0000${row.task_def_name}`)?.[0];
+      if (!waiter) continue;
+      let claimed = given.get(waiter);
+      if (!claimed) {
+        claimed = [];
+        given.set(waiter, claimed);
+        waiter.promised++;
       }
+      if (++waiter.taken >= waiter.request.max) this.#remove(waiter);
       // LittleHorse: a node's timeout, when it sets one, is how long the worker has; otherwise the lease it asked for.
       const leaseExpiresAt = new Date(now + (row.timeout_seconds === null ? waiter.request.leaseMs : row.timeout_seconds * 1000));
       Object.assign(row, { status: 'TASK_RUNNING', worker_id: waiter.request.workerId, started_at: new Date(now), lease_expires_at: leaseExpiresAt });
-      given.get(waiter)?.push({
+      claimed.push({
         wfRunId: row.wf_run_id,
         taskGuid: row.task_guid,
         threadRunNumber: row.thread_run_number,
@@ -123,17 +124,23 @@ export class TaskDispatch {
       });
     }
     if (given.size === 0) return NO_HANDOFF;
+    // Once one of its writes is settled a waiter takes no more: it answers when the others are settled too.
+    const settle = (waiter: Waiter) => {
+      this.#remove(waiter);
+      if (--waiter.promised === 0) waiter.resolve(waiter.delivered.length > 0 ? waiter.delivered : undefined);
+    };
     return {
       deliver: () => {
         let earliest = Number.POSITIVE_INFINITY;
         for (const [waiter, claimed] of given) {
-          waiter.resolve(claimed);
+          waiter.delivered.push(...claimed);
           for (const c of claimed) earliest = Math.min(earliest, c.leaseExpiresAt.getTime());
+          settle(waiter);
         }
         this.onLeased(earliest);
       },
       cancel: () => {
-        for (const waiter of given.keys()) waiter.resolve();
+        for (const waiter of given.keys()) settle(waiter);
       },
     };
   }
@@ -161,7 +168,7 @@ export class TaskDispatch {
         await first();
       } finally {
         // Not promised anything by a write on its way: leave the line and look at the queue below.
-        if (!waiter.reserved) waiter.resolve();
+        if (waiter.promised === 0) waiter.resolve(waiter.delivered.length > 0 ? waiter.delivered : undefined);
       }
       const given = await handed;
       if (given) {
@@ -230,14 +237,14 @@ export class TaskDispatch {
   wakeAll(): void {
     // Claims between their query and their wait see the new generation and query again too.
     for (const key of new Set([...this.#generation.keys(), ...this.#waiters.keys()])) this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
-    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter.resolve();
+    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) this.#release(waiter);
     this.#waiters.clear();
   }
 
-  /** Resolves every waiting claim at once, empty-handed, and takes no more (used at shutdown). */
+  /** Resolves every waiting claim at once, empty-handed unless a write on its way hands it TaskRuns, and takes no more (used at shutdown). */
   releaseAll(): void {
     this.#closed = true;
-    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter.resolve();
+    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) this.#release(waiter);
     this.#waiters.clear();
   }
 
@@ -245,7 +252,7 @@ export class TaskDispatch {
   #wait(key: string, request: ClaimRequest, ms: number): Promise<ClaimedTaskRun[] | undefined> {
     const { waiter, handed } = this.#line(key, request);
     const giveUp = () => {
-      if (!waiter.reserved) waiter.resolve();
+      if (waiter.promised === 0) waiter.resolve();
     };
     const timer = setTimeout(giveUp, ms);
     request.signal?.addEventListener('abort', giveUp, { once: true });
@@ -263,7 +270,9 @@ export class TaskDispatch {
     const waiter: Waiter = {
       key,
       request,
-      reserved: false,
+      promised: 0,
+      taken: 0,
+      delivered: [],
       resolve: (given) => {
         if (done) return;
         done = true;
@@ -275,6 +284,12 @@ export class TaskDispatch {
     this.#waiters.set(key, waiters);
     waiters.push(waiter);
     return { waiter, handed };
+  }
+
+  /** Ends a waiter's wait now, unless writes on their way promise it TaskRuns: then it only leaves the line. */
+  #release(waiter: Waiter): void {
+    if (waiter.promised > 0) this.#remove(waiter);
+    else waiter.resolve();
   }
 
   #remove(waiter: Waiter): void {

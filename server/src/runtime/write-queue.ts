@@ -9,16 +9,18 @@ interface Pending {
 }
 
 /**
- * Group commit for commands. A write goes out at once while fewer than `maxInFlight` statements are on their way;
- * otherwise it waits, and the next statement carries every write that waited, up to `maxBatch`: one round trip and
- * one commit for many WfRuns. So a quiet server writes each command alone, and a busy one pays less per command the
- * busier it gets. Writes that share a statement succeed or fail together; when one fails, each is tried again alone,
- * so that one WfRun's lost race or bad row fails only its own command.
+ * Group commit for commands. Writes queued in one turn of the event loop go out together at its end, one statement
+ * (and one commit) for up to `maxBatch` of them, with at most `maxInFlight` statements on their way; writes queued
+ * while those are busy go in the next. So the reports of one request, the commands of requests that arrived
+ * together, and everything that queued behind a slow commit each share a commit, and a lone command waits only for
+ * the turn to end. Writes that share a statement succeed or fail together; when one fails, each is tried again
+ * alone, so that one WfRun's lost race or bad row fails only its own command.
  * Callers must not queue two writes of one WfRun at once (executeCommand serialises each WfRun's commands).
  */
 export class WriteQueue {
   #pending: Pending[] = [];
   #inFlight = 0;
+  #scheduled = false;
 
   constructor(
     private readonly store: Store,
@@ -31,7 +33,12 @@ export class WriteQueue {
   write(set: WriteSet): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ set, resolve, reject });
-      this.#drain();
+      if (this.#scheduled || this.#inFlight >= this.maxInFlight) return;
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#drain();
+      });
     });
   }
 
