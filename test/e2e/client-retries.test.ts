@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Answers every request with `data`, counting them. */
-function answering(data: unknown, seen: { count: number }): Parameters<typeof createServer>[1] {
+function answering(data: unknown, seen: { count: number }): NonNullable<Parameters<typeof createServer>[1]> {
   return (req, res) => {
     seen.count++;
     req.resume();
@@ -81,5 +81,32 @@ describe('GallopClient retries', () => {
     setTimeout(() => controller.abort(), 50);
     const error = await pending;
     expect([isGallopClientError(error), (error as Error).name]).toEqual([false, 'AbortError']);
+  });
+});
+
+describe("GallopClient's connections in Node", () => {
+  it('keeps one connection for requests one after another', async () => {
+    const sockets = new Set<unknown>();
+    const seen = { count: 0 };
+    const answer = answering({ ok: true }, seen);
+    const port = await listen((req, res) => {
+      sockets.add(req.socket);
+      answer(req, res);
+    });
+    const client = new GallopClient({ url: `http://127.0.0.1:${port}/graphql`, retries: 0 });
+    for (let i = 0; i < 5; i++) expect(await client.request('mutation { ok }')).toEqual({ ok: true });
+    expect([seen.count, sockets.size]).toEqual([5, 1]);
+  });
+
+  it('fails with NETWORK_ERROR, saying so, when the connection breaks in the middle of the answer', async () => {
+    const port = await listen((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"data":');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    const client = new GallopClient({ url: `http://127.0.0.1:${port}/graphql`, retries: 0 });
+    const error = await client.request('mutation { ok }').catch((e: unknown) => e);
+    expect(isGallopClientError(error) && [error.code, error.message]).toEqual(['NETWORK_ERROR', `The connection to the Gallop server at http://127.0.0.1:${port}/graphql broke during its answer.`]);
   });
 });

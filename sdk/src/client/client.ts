@@ -6,6 +6,9 @@ import type { GallopProblem } from './errors.ts';
 import { textOf } from './graphql.ts';
 import type { TadaDocumentNode, VariablesOf } from './graphql.ts';
 import * as ops from './operations.ts';
+import { defaultPost } from '#post';
+import { postWith } from './post/types.ts';
+import type { Answer, Post } from './post/types.ts';
 import type {
   ExternalEventDefInfo,
   ExternalEventInfo,
@@ -32,7 +35,7 @@ import type {
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
   readonly url: string;
-  /** Defaults to the global fetch. */
+  /** How requests are sent. Default: in Node, node:http with keep-alive sockets (cheaper per request than Node's fetch); elsewhere the global fetch. */
   readonly fetch?: typeof fetch;
   /** A WebSocket class for subscriptions; Node 20 has none built in, so pass `ws`'s there. */
   readonly webSocketImpl?: unknown;
@@ -134,7 +137,7 @@ export class GallopClient {
   readonly url: string;
   /** The tenant the client acts in; undefined for the server's default. */
   readonly tenant: string | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #post: Post;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #webSocketImpl: unknown;
   readonly #timeoutMs: number;
@@ -148,7 +151,7 @@ export class GallopClient {
 
   constructor(options: GallopClientOptions) {
     this.url = options.url;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#post = options.fetch ? postWith(options.fetch) : defaultPost;
     this.tenant = options.tenant;
     const apiKey = options.apiKey ?? envApiKey();
     this.#connectionParams = { ...(options.tenant ? { tenant: options.tenant } : {}), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
@@ -203,12 +206,11 @@ export class GallopClient {
       if (timedOut) return new GallopClientError('TIMEOUT', `The Gallop server at ${this.url} did not answer within ${ms} ms.`, { cause });
       return new GallopClientError('NETWORK_ERROR', what, { cause });
     };
-    let response: Response;
+    let response: Answer;
     let text: string;
     try {
       try {
-        response = await this.#fetch(this.url, {
-          method: 'POST',
+        response = await this.#post(this.url, {
           headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.#headers },
           body: JSON.stringify({ query, variables }),
           signal: controller.signal,
