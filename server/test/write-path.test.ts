@@ -140,6 +140,38 @@ describe('a claim that carries reports', () => {
   });
 });
 
+describe('a claim whose reports schedule fewer TaskRuns than it asks for', () => {
+  it('answers with what the reports scheduled and tops up from the queue, leasing each TaskRun once', async () => {
+    const task = unique('topped');
+    const spec = unique('topped-spec');
+    await server.client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
+    await server.client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const n = wf.declareInt('n');
+        n.assign(wf.execute(task, n));
+        n.assign(wf.execute(task, n));
+      }).compile(),
+    );
+    const first = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
+    const [claimed] = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'topper', waitMs: 2_000 });
+    expect(claimed?.wfRunId).toBe(first.id);
+    const others = [await server.client.runWf({ wfSpecName: spec, variables: { n: 10 } }), await server.client.runWf({ wfSpecName: spec, variables: { n: 20 } })];
+
+    const answer = await server.client.reportAndClaimTaskRuns([{ taskRunId: claimed!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 2 } }], {
+      taskDefName: task,
+      workerId: 'topper',
+      max: 3,
+      waitMs: 2_000,
+    });
+    expect(answer.reports.map((r) => r.accepted)).toEqual([true]);
+    // The first WfRun's second task, handed over by the report's write, and both others' first tasks from the queue.
+    expect(answer.taskRuns.map((t) => [t.wfRunId, t.input]).sort()).toEqual([[first.id, { n: 2 }], [others[0]!.id, { n: 10 }], [others[1]!.id, { n: 20 }]].sort());
+    const leased = await db.select({ wfRunId: taskRuns.wfRunId }).from(taskRuns).where(and(eq(taskRuns.taskDefName, task), eq(taskRuns.status, 'TASK_RUNNING')));
+    expect(leased).toHaveLength(3);
+    expect(await server.client.claimTaskRuns({ taskDefName: task, workerId: 'topper', max: 3, waitMs: 0 })).toEqual([]);
+  });
+});
+
 describe('group commit', () => {
   it('writes the reports of one request in one statement', async () => {
     const { task, spec } = await putOneTaskSpec();

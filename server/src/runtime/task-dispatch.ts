@@ -149,8 +149,9 @@ export class TaskDispatch {
    * Claims up to `request.max` TaskRuns, waiting up to `request.waitMs` for one; the latency goes to the metrics.
    * `first` (a worker's reports) runs before the claim, with the claim already in line: a TaskRun that a report's
    * command schedules is handed to it in that command's write, and the claim answers with what it was handed, topped
-   * up from the queue when that is short of `max`. So a busy worker that reports and claims in one request costs
-   * about one commit per TaskRun.
+   * up from the queue (while the reports' writes commit) when that is short of `max`, and waits as any claim only
+   * when both come to nothing. So a busy worker that reports and claims in one request costs about one commit per
+   * TaskRun.
    */
   async claim(tenantId: string, request: ClaimRequest, first?: () => Promise<void>): Promise<ClaimedTaskRun[]> {
     const started = performance.now();
@@ -164,19 +165,34 @@ export class TaskDispatch {
     const deadline = this.clock() + request.waitMs;
     if (first) {
       const { waiter, handed } = this.#line(key, request);
+      const reported = first();
+      // Both are awaited below, after a turn or more: a failure meanwhile must not count as unhandled (and end the process).
+      reported.catch(() => {});
+      // The reports' commands are decided in this turn and their writes go out at its end, so by the next turn what
+      // they hand this claim is known: the rest is claimed from the queue while those writes commit, not after.
+      await new Promise((resolve) => setImmediate(resolve));
+      const short = request.max - waiter.taken;
+      let topUp: Promise<ClaimedTaskRun[]> = Promise.resolve([]);
+      if (short > 0) {
+        waiter.taken = request.max;
+        this.#remove(waiter);
+        topUp = this.#query(tenantId, key, { ...request, max: short });
+        topUp.catch(() => {});
+      }
       try {
-        await first();
+        await reported;
       } finally {
-        // Not promised anything by a write on its way: leave the line and look at the queue below.
+        // Not promised anything by a write on its way: leave the line.
         if (waiter.promised === 0) waiter.resolve(waiter.delivered.length > 0 ? waiter.delivered : undefined);
       }
-      const given = await handed;
-      if (given) {
-        this.metrics.claimHandedOff(given.length);
-        // Topped up from the queue, so that a worker's batches stay as large as it asked for.
-        const more = given.length < request.max ? await this.#query(tenantId, key, { ...request, max: request.max - given.length }) : [];
-        return [...given, ...more];
-      }
+      const given = (await handed) ?? [];
+      if (given.length > 0) this.metrics.claimHandedOff(given.length);
+      // TaskRuns handed over are already leased to this worker: a failed top-up must not fail the claim that has them.
+      const more = await topUp.catch((error: unknown) => {
+        if (given.length === 0) throw error;
+        return [];
+      });
+      if (given.length + more.length > 0) return [...given, ...more];
     }
     for (;;) {
       if (this.#closed) return [];
