@@ -12,14 +12,15 @@ import { fixed, median, medianOf } from './stats.ts';
 // Issue 4's benchmark: the whole loop (runWf, claim, run, report, advance) through GraphQL over loopback HTTP, with
 // the server, its workers and the load in one process on this machine's two cores, as reference/peers.md measured
 // the peers. Per round: three drains of WF_RUNS 3-task WfRuns started up front, by one TaskWorker of concurrency 1,
-// 4 and 16; then a steady offered load of 1-task WfRuns for latency. With DATABASE_URL (a fresh database is made
+// 4 and 16, and two by 4 and 16 TaskWorkers of concurrency BOSS_BATCH (pg-boss's shape); then a steady offered load
+// of 1-task WfRuns for latency. With DATABASE_URL (a fresh database is made
 // beside it and dropped at the end) it runs on PostgreSQL, counts commits, and drains as many no-op jobs with
 // graphile-worker and pg-boss, each in its own schema of that database; without, on in-memory PGlite, Gallop only.
 // Prints medians of ROUNDS rounds (min–max); asserts nothing.
 //   node --import tsx bench/src/e2e.ts           (npm run bench:e2e)
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('ROUNDS', 3);
-const WF_RUNS = env('WF_RUNS', 200);
+const WF_RUNS = env('WF_RUNS', 1000);
 const TASKS = 3;
 const CONCURRENCIES = [1, 4, 16] as const;
 const PEER_CONCURRENCIES = [4, 16] as const;
@@ -65,6 +66,8 @@ interface Commits {
 }
 type PeerRound = DrainResult & Commits & { readonly ratio: number };
 const drains = new Map<number, (GallopDrain & Commits)[]>(CONCURRENCIES.map((c) => [c, []]));
+/** By c: drains by c TaskWorkers of concurrency BOSS_BATCH each, pg-boss's shape (c loops of up to BOSS_BATCH jobs). */
+const wideDrains = new Map<number, (GallopDrain & Commits)[]>(PEER_CONCURRENCIES.map((c) => [c, []]));
 const latencies: (GallopLatency & Commits)[] = [];
 const graphile = new Map<number, PeerRound[]>(PEER_CONCURRENCIES.map((c) => [c, []]));
 const boss = new Map<number, PeerRound[]>(PEER_CONCURRENCIES.map((c) => [c, []]));
@@ -76,6 +79,10 @@ for (let round = 0; round < ROUNDS; round++) {
     const options = { tasks: TASKS, wfRuns: WF_RUNS, concurrency, startLanes: START_LANES, idPrefix };
     drains.get(concurrency)?.push(await withCommits(() => inGallop((gallop) => drainGallop(gallop, names, options))));
   }
+  for (const workers of PEER_CONCURRENCIES) {
+    const options = { tasks: TASKS, wfRuns: WF_RUNS, concurrency: BOSS_BATCH, workers, startLanes: START_LANES, idPrefix: `wide-${suffix}-${round}-${workers}` };
+    wideDrains.get(workers)?.push(await withCommits(() => inGallop((gallop) => drainGallop(gallop, names, options))));
+  }
   const idPrefix = `load-${suffix}-${round}`;
   const load = { rate: RATE, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, concurrency: LATENCY_CONCURRENCY, idPrefix };
   latencies.push(await withCommits(() => inGallop((gallop) => offerGallopLoad(gallop, names, load))));
@@ -85,7 +92,8 @@ for (let round = 0; round < ROUNDS; round++) {
     const g = await withCommits(() => drainGraphileWorker(db.url, JOBS, concurrency));
     graphile.get(concurrency)?.push({ ...g, ratio: gallopRate / g.jobsPerSecond });
     const b = await withCommits(() => drainPgBoss(db.url, JOBS, concurrency, BOSS_BATCH, `noop_${round}_${concurrency}`));
-    boss.get(concurrency)?.push({ ...b, ratio: gallopRate / b.jobsPerSecond });
+    const wideRate = wideDrains.get(concurrency)?.at(-1)?.taskRunsPerSecond ?? NaN;
+    boss.get(concurrency)?.push({ ...b, ratio: wideRate / b.jobsPerSecond });
   }
 }
 
@@ -96,11 +104,14 @@ const commitsText = (commits: (number | undefined)[], units: number, unit: strin
 const started = [...drains.values()].flat().map((d) => d.startedPerSecond);
 console.log(`WfRuns started up front by runWf, ${START_LANES} calls in flight: ${medianOf(started)} WfRuns/s`);
 console.log(`Drain ${fixed(WF_RUNS)} ${TASKS}-task WfRuns (${fixed(JOBS)} TaskRuns), one TaskWorker of concurrency c:`);
-for (const [c, rounds] of drains) {
+const drainLine = (label: string, rounds: (GallopDrain & Commits)[]) => {
   const taskRuns = medianOf(rounds.map((d) => d.taskRunsPerSecond));
   const wfRuns = medianOf(rounds.map((d) => d.wfRunsPerSecond));
-  console.log(`  c=${String(c).padEnd(3)} ${taskRuns.padStart(17)} TaskRuns/s ${wfRuns.padStart(15)} WfRuns/s${commitsText(rounds.map((d) => d.commits), JOBS, 'TaskRun')}`);
-}
+  console.log(`  ${label.padEnd(7)} ${taskRuns.padStart(17)} TaskRuns/s ${wfRuns.padStart(15)} WfRuns/s${commitsText(rounds.map((d) => d.commits), JOBS, 'TaskRun')}`);
+};
+for (const [c, rounds] of drains) drainLine(`c=${c}`, rounds);
+console.log(`The same by c TaskWorkers of concurrency ${BOSS_BATCH} each (pg-boss's shape below: c loops of up to ${BOSS_BATCH} jobs):`);
+for (const [c, rounds] of wideDrains) drainLine(`c=${c}`, rounds);
 const done = median(latencies.map((l) => l.achievedPerSecond));
 console.log(`1-task WfRuns offered at ${RATE}/s for ${SECONDS} s, TaskWorker concurrency ${LATENCY_CONCURRENCY}, first ${WARMUP_SECONDS} s left out (${fixed(done)} WfRuns/s done):`);
 console.log(
@@ -108,7 +119,10 @@ console.log(
     commitsText(latencies.map((l) => l.commits), median(latencies.map((l) => l.wfRuns)), 'WfRun'),
 );
 if (db) {
-  console.log(`Peers on the same database: ${fixed(JOBS)} no-op jobs added in bulk, then drained; ratio = Gallop TaskRuns/s ÷ peer jobs/s at the same c, per round:`);
+  console.log(
+    `Peers on the same database: ${fixed(JOBS)} no-op jobs added in bulk, then drained; ratio = Gallop TaskRuns/s ÷ peer jobs/s in the same round, ` +
+      `against the drain of the same shape (graphile-worker: one TaskWorker of concurrency c; pg-boss: c TaskWorkers of concurrency ${BOSS_BATCH}):`,
+  );
   const peerLines = (label: string, results: Map<number, PeerRound[]>) => {
     for (const [c, rounds] of results) {
       const jobs = medianOf(rounds.map((r) => r.jobsPerSecond));

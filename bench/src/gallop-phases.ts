@@ -15,13 +15,14 @@ export interface GallopDrain {
 
 /**
  * Starts `wfRuns` WfRuns of `tasks` noop tasks each (runWf over GraphQL, `startLanes` calls in flight), then starts
- * one TaskWorker with `concurrency` and times it from its first task to the last WfRunCompleted on the server's bus:
- * every TaskRun goes through claim, run, report and the engine's advance to the next task.
+ * `workers` TaskWorkers (1 unless given) of `concurrency` each and times them from the first task to the last
+ * WfRunCompleted on the server's bus: every TaskRun goes through claim, run, report and the engine's advance to the
+ * next task.
  */
 export async function drainGallop(
   gallop: GallopServer,
   names: NoopWorkflows,
-  options: { readonly tasks: number; readonly wfRuns: number; readonly concurrency: number; readonly startLanes: number; readonly idPrefix: string },
+  options: { readonly tasks: number; readonly wfRuns: number; readonly concurrency: number; readonly workers?: number; readonly startLanes: number; readonly idPrefix: string },
 ): Promise<GallopDrain> {
   const { tasks, wfRuns, concurrency, startLanes, idPrefix } = options;
   const wfSpecName = names.wfSpecName(tasks);
@@ -38,20 +39,24 @@ export async function drainGallop(
   const startedPerSecond = wfRuns / ((performance.now() - startedAt) / 1000);
 
   let first: number | undefined;
-  const worker = new TaskWorker({
-    client: gallop.client,
-    taskDefName: names.taskDefName,
-    concurrency,
-    pollWaitMs: 10_000,
-    fn: ({ n }) => {
-      first ??= performance.now();
-      return (n as number) + 1;
-    },
-  });
-  worker.start();
+  const workers = Array.from(
+    { length: options.workers ?? 1 },
+    () =>
+      new TaskWorker({
+        client: gallop.client,
+        taskDefName: names.taskDefName,
+        concurrency,
+        pollWaitMs: 10_000,
+        fn: ({ n }) => {
+          first ??= performance.now();
+          return (n as number) + 1;
+        },
+      }),
+  );
+  for (const worker of workers) void worker.start();
   await done;
   const seconds = (performance.now() - (first ?? NaN)) / 1000;
-  await worker.stop();
+  await Promise.all(workers.map((worker) => worker.stop()));
   return { startedPerSecond, taskRunsPerSecond: (wfRuns * tasks) / seconds, wfRunsPerSecond: wfRuns / seconds };
 }
 
