@@ -110,7 +110,7 @@ const drainLine = (label: string, rounds: (GallopDrain & Commits)[]) => {
   console.log(`  ${label.padEnd(7)} ${taskRuns.padStart(17)} TaskRuns/s ${wfRuns.padStart(15)} WfRuns/s${commitsText(rounds.map((d) => d.commits), JOBS, 'TaskRun')}`);
 };
 for (const [c, rounds] of drains) drainLine(`c=${c}`, rounds);
-console.log(`The same by c TaskWorkers of concurrency ${BOSS_BATCH} each (pg-boss's shape below: c loops of up to ${BOSS_BATCH} jobs):`);
+console.log(`The same by c TaskWorkers of concurrency ${BOSS_BATCH} each (the shape of pg-boss's c loops of up to ${BOSS_BATCH} jobs):`);
 for (const [c, rounds] of wideDrains) drainLine(`c=${c}`, rounds);
 const done = median(latencies.map((l) => l.achievedPerSecond));
 console.log(`1-task WfRuns offered at ${RATE}/s for ${SECONDS} s, TaskWorker concurrency ${LATENCY_CONCURRENCY}, first ${WARMUP_SECONDS} s left out (${fixed(done)} WfRuns/s done):`);

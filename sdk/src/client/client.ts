@@ -35,7 +35,11 @@ import type {
 export interface GallopClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
   readonly url: string;
-  /** How requests are sent. Default: in Node, node:http with keep-alive sockets (cheaper per request than Node's fetch); elsewhere the global fetch. */
+  /**
+   * How requests are sent. Default: in Node, node:http with keep-alive sockets (cheaper per request than Node's
+   * fetch; it follows no redirects and ignores a global undici dispatcher, so pass `fetch` for a proxy set up that
+   * way); elsewhere the global fetch.
+   */
   readonly fetch?: typeof fetch;
   /** A WebSocket class for subscriptions; Node 20 has none built in, so pass `ws`'s there. */
   readonly webSocketImpl?: unknown;

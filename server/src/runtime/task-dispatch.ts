@@ -45,7 +45,7 @@ interface Waiter {
 export interface Handoff {
   /** The write committed: the claims get their TaskRuns. */
   deliver(): void;
-  /** The write failed: the claims look at the queue again. */
+  /** The write failed: the claims answer with what other writes brought them, or else look at the queue again. */
   cancel(): void;
 }
 
@@ -85,8 +85,9 @@ export class TaskDispatch {
     this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
     const waiters = this.#waiters.get(key);
     if (!waiters) return;
-    for (const waiter of waiters.splice(0, count)) this.#release(waiter);
-    if (waiters.length === 0) this.#waiters.delete(key);
+    // A waiter that writes on their way are filling answers with those, without looking at the queue: it stays in
+    // line for more and does not count among those woken.
+    for (const waiter of waiters.filter((w) => w.promised === 0).slice(0, count)) waiter.resolve();
   }
 
   /**
@@ -147,11 +148,11 @@ export class TaskDispatch {
 
   /**
    * Claims up to `request.max` TaskRuns, waiting up to `request.waitMs` for one; the latency goes to the metrics.
-   * `first` (a worker's reports) runs before the claim, with the claim already in line: a TaskRun that a report's
-   * command schedules is handed to it in that command's write, and the claim answers with what it was handed, topped
-   * up from the queue (while the reports' writes commit) when that is short of `max`, and waits as any claim only
-   * when both come to nothing. So a busy worker that reports and claims in one request costs about one commit per
-   * TaskRun.
+   * `first` (a worker's reports; it must not reject, or the TaskRuns leased meanwhile wait for their leases) runs
+   * with the claim already in line for the turn in which the reports are decided: a TaskRun that a report's command
+   * schedules is handed to it in that command's write, and the claim answers with what it was handed, topped up from
+   * the queue (while the reports' writes commit) when that is short of `max`, and waits as any claim only when both
+   * come to nothing. So a busy worker that reports and claims in one request costs about one commit per TaskRun.
    */
   async claim(tenantId: string, request: ClaimRequest, first?: () => Promise<void>): Promise<ClaimedTaskRun[]> {
     const started = performance.now();
@@ -168,12 +169,13 @@ export class TaskDispatch {
       const reported = first();
       // Both are awaited below, after a turn or more: a failure meanwhile must not count as unhandled (and end the process).
       reported.catch(() => {});
-      // The reports' commands are decided in this turn and their writes go out at its end, so by the next turn what
-      // they hand this claim is known: the rest is claimed from the queue while those writes commit, not after.
+      // Reports on cached WfRuns (the usual case) are decided in this turn and their writes go out at its end, so by
+      // the next turn what they hand this claim is known: the rest is claimed from the queue while those writes
+      // commit, not after. A report decided later (its WfRun read first) puts its TaskRun on the queue instead.
       await new Promise((resolve) => setImmediate(resolve));
       const short = request.max - waiter.taken;
       let topUp: Promise<ClaimedTaskRun[]> = Promise.resolve([]);
-      if (short > 0) {
+      if (short > 0 && !this.#closed) {
         waiter.taken = request.max;
         this.#remove(waiter);
         topUp = this.#query(tenantId, key, { ...request, max: short });
@@ -267,9 +269,8 @@ export class TaskDispatch {
   /** Waits for a wake-up (undefined) or TaskRuns handed over by a write, at most `ms`. */
   #wait(key: string, request: ClaimRequest, ms: number): Promise<ClaimedTaskRun[] | undefined> {
     const { waiter, handed } = this.#line(key, request);
-    const giveUp = () => {
-      if (waiter.promised === 0) waiter.resolve();
-    };
+    // Given up: no more TaskRuns are handed to it; those writes on their way promised it still come with its answer.
+    const giveUp = () => this.#release(waiter);
     const timer = setTimeout(giveUp, ms);
     request.signal?.addEventListener('abort', giveUp, { once: true });
     return handed.finally(() => {

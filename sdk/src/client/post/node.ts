@@ -13,7 +13,7 @@ const agents = { http: new HttpAgent({ keepAlive: true, timeout: IDLE_MS }), htt
  */
 export const defaultPost: Post = (url, { headers, body, signal }) =>
   new Promise<Answer>((resolve, reject) => {
-    const https = url.startsWith('https:');
+    const https = url.slice(0, 6).toLowerCase() === 'https:';
     const send = https ? httpsRequest : httpRequest;
     const options = { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: https ? agents.https : agents.http, signal };
     const req = send(url, options, (res) => {
