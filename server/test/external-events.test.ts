@@ -56,6 +56,28 @@ describe('ExternalEvents on the server', () => {
     expect(data.wfRun.externalEvents).toEqual([{ guid: 'g1', claimed: true }]);
   });
 
+  it('delivers the oldest of several early events, named by version or not, whatever their content', async () => {
+    for (const version of [{}, { majorVersion: 0 }, { majorVersion: 0, revision: 0 }]) {
+      const id = unique('early-many');
+      await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: null, guid: 'first' });
+      await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: { by: 'second' }, guid: 'second' });
+      const run = await client.runWf({ wfSpecName: spec, id, ...version });
+      expect(run.status).toBe('COMPLETED');
+      const done = await client.wfRun(id);
+      expect(done?.variables.find((v) => v.name === 'approval')?.value ?? null).toBeNull();
+      const data = await client.request<{ wfRun: { externalEvents: { guid: string; claimed: boolean }[] } }>(
+        'query($id: ID!) { wfRun(id: $id) { externalEvents { guid claimed } } }',
+        { id },
+      );
+      expect(data.wfRun.externalEvents).toEqual([
+        { guid: 'first', claimed: true },
+        { guid: 'second', claimed: false },
+      ]);
+    }
+    const missing = (await client.runWf({ wfSpecName: unique('no-such-spec'), id: unique('early-none') }).catch((e: unknown) => e)) as GallopClientError;
+    expect(missing.code).toBe('NotFoundError');
+  });
+
   it('refuses a repeated guid and an unknown ExternalEventDef', async () => {
     const run = await client.runWf({ wfSpecName: spec });
     await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: {}, guid: 'once' });

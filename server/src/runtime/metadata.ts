@@ -1,12 +1,8 @@
 import type { Catalog, Command, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfRunState, WfSpecId } from '@gallop/engine';
 import { NotFoundError } from '../graphql/errors.ts';
 import type { Queryable, Store } from '../store/db.ts';
-import { findExternalEventDef, findTaskDef, findWfSpec, listTaskDefs } from '../store/queries/metadata.ts';
+import { findExternalEventDef, findTaskDef, findWfSpec, listTaskDefs, NEWEST_VERSION } from '../store/queries/metadata.ts';
 import { findNewestUserTaskDefs, findUserTaskDef } from '../store/queries/user-tasks.ts';
-
-/** The newest version of a WfSpec ($1 tenant, $2 name), within major version $3 when it is not null. */
-const NEWEST_VERSION = `select major_version, revision from wf_specs where tenant_id = $1 and name = $2
-  and ($3::integer is null or major_version = $3::integer) order by major_version desc, revision desc limit 1`;
 
 function specKey(tenantId: string, id: WfSpecId): string {
   return `${tenantId}\u0000${id.name}\u0000${id.majorVersion}\u0000${id.revision}`;
@@ -42,6 +38,11 @@ export class Metadata {
     if (majorVersion != null && revision != null) return this.#version(store.db, tenantId, { name, majorVersion, revision });
     const [newest] = await store.run<{ major_version: number; revision: number }>(NEWEST_VERSION, [tenantId, name, majorVersion ?? null]);
     return newest ? this.#version(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision }) : undefined;
+  }
+
+  /** One version, from memory or else read once; undefined when there is none. */
+  version(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec | undefined> {
+    return this.#version(db, tenantId, id);
   }
 
   remember(tenantId: string, spec: VersionedWfSpec): void {

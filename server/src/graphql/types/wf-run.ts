@@ -1,5 +1,5 @@
 import { isValidName } from '@gallop/engine';
-import type { JsonValue, ThreadRunState, WfRunEvent } from '@gallop/engine';
+import type { JsonValue, ThreadRunState, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,8 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { changedSince, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
-import { earlyExternalEvents, listExternalEvents } from '../../store/queries/external-events.ts';
+import { earlyExternalEvents, listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
+import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
 import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
 import { WfSpecRef } from './wf-spec.ts';
@@ -200,12 +201,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RunWfInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
       const id = input.id == null ? randomUUID().replaceAll('-', '') : String(input.id);
-      // Both reads at once: runWf's latency is the WfRun's. Events sent to this id before the WfRun existed wait
-      // for it (LittleHorse).
-      const [spec, externalEvents] = await Promise.all([
-        services.metadata.findWfSpec(services.store, tenantId, input.wfSpecName, input.majorVersion, input.revision),
-        input.id == null || !isValidName(id) ? [] : earlyExternalEvents(services.store, tenantId, id),
-      ]);
+      const { spec, externalEvents } = await readsBeforeRunWf(services, tenantId, input, id);
       if (!spec) {
         const version = input.majorVersion == null ? '' : ` version ${input.majorVersion}${input.revision == null ? '' : `.${input.revision}`}`;
         throw new NotFoundError('WfSpec', `${input.wfSpecName}${version}`);
@@ -452,4 +448,27 @@ async function* followLog(ctx: Context, wfRunId: string, afterSeq: number): Asyn
     unsubscribe();
     queue.close();
   }
+}
+
+/**
+ * The WfSpec a runWf names and the events sent to its WfRun id before the WfRun existed, which wait for it
+ * (LittleHorse). When both need the database they are read by one statement: runWf's latency is the WfRun's.
+ */
+async function readsBeforeRunWf(
+  services: Context['services'],
+  tenantId: string,
+  input: { wfSpecName: string; majorVersion?: number | null; revision?: number | null; id?: string | number | null },
+  id: string,
+): Promise<{ spec: VersionedWfSpec | undefined; externalEvents: EarlyExternalEvent[] }> {
+  const { wfSpecName: name, majorVersion, revision } = input;
+  const waiting = input.id != null && isValidName(id);
+  if (waiting && (majorVersion == null || revision == null)) {
+    const { newest, early } = await newestVersionAndEarlyEvents(services.store, tenantId, name, majorVersion ?? null, id);
+    return { spec: newest && (await services.metadata.version(services.db, tenantId, { name, ...newest })), externalEvents: early };
+  }
+  const [spec, externalEvents] = await Promise.all([
+    services.metadata.findWfSpec(services.store, tenantId, name, majorVersion, revision),
+    waiting ? earlyExternalEvents(services.store, tenantId, id) : [],
+  ]);
+  return { spec, externalEvents };
 }

@@ -5,6 +5,10 @@ import type { Queryable } from '../db.ts';
 import { externalEventDefs, taskDefs, wfSpecs, workflowEventDefs } from '../schema.ts';
 import { findNewestUserTaskDefs } from './user-tasks.ts';
 
+/** The newest version of a WfSpec ($1 tenant, $2 name), within major version $3 when it is not null. */
+export const NEWEST_VERSION = `select major_version, revision from wf_specs where tenant_id = $1 and name = $2
+  and ($3::integer is null or major_version = $3::integer) order by major_version desc, revision desc limit 1`;
+
 export type TaskDefRow = typeof taskDefs.$inferSelect;
 export type WfSpecRow = typeof wfSpecs.$inferSelect;
 export type ExternalEventDefRow = typeof externalEventDefs.$inferSelect;
