@@ -19,14 +19,15 @@ async function stateOf(id: string) {
   return row?.state;
 }
 
-async function putOneTaskSpec(): Promise<{ task: string; spec: string }> {
+/** A TaskDef and a WfSpec that runs it `tasks` times in a row, each passing `n` on to the next. */
+async function putTaskSpec(tasks = 1): Promise<{ task: string; spec: string }> {
   const task = unique('write-path-task');
   const spec = unique('write-path');
   await server.client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
   await server.client.putWfSpec(
     new Workflow(spec, (wf) => {
       const n = wf.declareInt('n');
-      n.assign(wf.execute(task, n));
+      for (let i = 0; i < tasks; i++) n.assign(wf.execute(task, n));
     }).compile(),
   );
   return { task, spec };
@@ -34,7 +35,7 @@ async function putOneTaskSpec(): Promise<{ task: string; spec: string }> {
 
 describe('handing TaskRuns to waiting claims', () => {
   it('gives a waiting claim the TaskRun its write schedules, already leased in the table', async () => {
-    const { task, spec } = await putOneTaskSpec();
+    const { task, spec } = await putTaskSpec();
     const before = await metric('gallop_task_runs_handed_off_total');
     const claim = server.client.claimTaskRuns({ taskDefName: task, workerId: 'waiting-worker', max: 4, waitMs: 10_000, leaseMs: 30_000 });
     // The claim has looked at the empty queue and waits in memory before the WfRun starts.
@@ -57,7 +58,7 @@ describe('handing TaskRuns to waiting claims', () => {
 
 describe('a claim waiting while many WfRuns start at once', () => {
   it('is handed TaskRuns from every write of the commit, up to its max, and the rest stay queued', async () => {
-    const { task, spec } = await putOneTaskSpec();
+    const { task, spec } = await putTaskSpec();
     // One WfRun first, claimed away, so that every cache the commands read is warm and they decide in one turn.
     await server.client.runWf({ wfSpecName: spec, variables: { n: 0 } });
     expect(await server.client.claimTaskRuns({ taskDefName: task, workerId: 'burst-worker', waitMs: 2_000 })).toHaveLength(1);
@@ -89,7 +90,7 @@ describe('the NodeRun of a claimed TaskRun', () => {
   type Claimed = { claimTaskRuns: { taskRuns: { wfRunId: string; threadRunNumber: number; nodePosition: number }[] } };
 
   it('comes with the claim, whether the TaskRun was handed over or taken from the queue', async () => {
-    const { task, spec } = await putOneTaskSpec();
+    const { task, spec } = await putTaskSpec();
     const input = { taskDefName: task, workerId: 'node-run-worker', max: 1, waitMs: 10_000, leaseMs: 30_000 };
     const handed = server.client.request<Claimed>(CLAIM, { input });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -108,16 +109,7 @@ describe('the NodeRun of a claimed TaskRun', () => {
 
 describe('a claim that carries reports', () => {
   it('applies them first and answers with the TaskRuns they schedule, each report answered on its own', async () => {
-    const task = unique('carried');
-    const spec = unique('carried-spec');
-    await server.client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
-    await server.client.putWfSpec(
-      new Workflow(spec, (wf) => {
-        const n = wf.declareInt('n');
-        n.assign(wf.execute(task, n));
-        n.assign(wf.execute(task, n));
-      }).compile(),
-    );
+    const { task, spec } = await putTaskSpec(2);
     const run = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
     const [first] = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'carrier', waitMs: 2_000 });
     expect(first?.wfRunId).toBe(run.id);
@@ -142,16 +134,7 @@ describe('a claim that carries reports', () => {
 
 describe('a claim whose reports schedule fewer TaskRuns than it asks for', () => {
   it('answers with what the reports scheduled and tops up from the queue, leasing each TaskRun once', async () => {
-    const task = unique('topped');
-    const spec = unique('topped-spec');
-    await server.client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
-    await server.client.putWfSpec(
-      new Workflow(spec, (wf) => {
-        const n = wf.declareInt('n');
-        n.assign(wf.execute(task, n));
-        n.assign(wf.execute(task, n));
-      }).compile(),
-    );
+    const { task, spec } = await putTaskSpec(2);
     const first = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
     const [claimed] = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'topper', waitMs: 2_000 });
     expect(claimed?.wfRunId).toBe(first.id);
@@ -174,7 +157,7 @@ describe('a claim whose reports schedule fewer TaskRuns than it asks for', () =>
 
 describe('group commit', () => {
   it('writes the reports of one request in one statement', async () => {
-    const { task, spec } = await putOneTaskSpec();
+    const { task, spec } = await putTaskSpec();
     const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => server.client.runWf({ wfSpecName: spec, variables: { n: i } })));
     const claimed = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'one-statement', max: 6, waitMs: 2_000 });
     expect(claimed).toHaveLength(6);
@@ -189,7 +172,7 @@ describe('group commit', () => {
   });
 
   it('writes many WfRuns started at once in shared statements, and fails only the one whose id is taken', async () => {
-    const { spec } = await putOneTaskSpec();
+    const { spec } = await putTaskSpec();
     const taken = unique('taken');
     await server.client.runWf({ wfSpecName: spec, id: taken, variables: { n: 0 } });
     const batchSum = await metric('gallop_write_batch_commands_sum');
