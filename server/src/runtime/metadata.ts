@@ -24,7 +24,7 @@ export class Metadata {
   readonly #userTaskDefs = new Map<string, UserTaskDef>();
 
   async wfSpec(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec> {
-    const spec = await this.#version(db, tenantId, id);
+    const spec = await this.version(db, tenantId, id);
     if (!spec) throw new NotFoundError('WfSpec', `${id.name} ${id.majorVersion}.${id.revision}`);
     return spec;
   }
@@ -35,14 +35,9 @@ export class Metadata {
    * comes from memory once read.
    */
   async findWfSpec(store: Store, tenantId: string, name: string, majorVersion?: number | null, revision?: number | null): Promise<VersionedWfSpec | undefined> {
-    if (majorVersion != null && revision != null) return this.#version(store.db, tenantId, { name, majorVersion, revision });
+    if (majorVersion != null && revision != null) return this.version(store.db, tenantId, { name, majorVersion, revision });
     const [newest] = await store.run<{ major_version: number; revision: number }>(NEWEST_VERSION, [tenantId, name, majorVersion ?? null]);
-    return newest ? this.#version(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision }) : undefined;
-  }
-
-  /** One version, from memory or else read once; undefined when there is none. */
-  version(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec | undefined> {
-    return this.#version(db, tenantId, id);
+    return newest ? this.version(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision }) : undefined;
   }
 
   remember(tenantId: string, spec: VersionedWfSpec): void {
@@ -50,7 +45,7 @@ export class Metadata {
   }
 
   /** One version, from memory or else read once. */
-  async #version(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec | undefined> {
+  async version(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec | undefined> {
     const key = specKey(tenantId, id);
     const cached = this.#specs.get(key);
     if (cached) return cached;

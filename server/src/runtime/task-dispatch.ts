@@ -184,8 +184,8 @@ export class TaskDispatch {
       try {
         await reported;
       } finally {
-        // Not promised anything by a write on its way: leave the line.
-        if (waiter.promised === 0) waiter.resolve(waiter.delivered.length > 0 ? waiter.delivered : undefined);
+        // Out of the line; it answers now unless writes on their way still promise it TaskRuns.
+        this.#release(waiter);
       }
       const given = (await handed) ?? [];
       if (given.length > 0) this.metrics.claimHandedOff(given.length);

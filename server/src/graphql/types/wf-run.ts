@@ -12,7 +12,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { changedSince, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
-import { earlyExternalEvents, listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
+import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
 import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
@@ -452,7 +452,7 @@ async function* followLog(ctx: Context, wfRunId: string, afterSeq: number): Asyn
 
 /**
  * The WfSpec a runWf names and the events sent to its WfRun id before the WfRun existed, which wait for it
- * (LittleHorse). When both need the database they are read by one statement: runWf's latency is the WfRun's.
+ * (LittleHorse). With an id, both come from one statement: runWf's latency is the WfRun's.
  */
 async function readsBeforeRunWf(
   services: Context['services'],
@@ -461,14 +461,8 @@ async function readsBeforeRunWf(
   id: string,
 ): Promise<{ spec: VersionedWfSpec | undefined; externalEvents: EarlyExternalEvent[] }> {
   const { wfSpecName: name, majorVersion, revision } = input;
-  const waiting = input.id != null && isValidName(id);
-  if (waiting && (majorVersion == null || revision == null)) {
-    const { newest, early } = await newestVersionAndEarlyEvents(services.store, tenantId, name, majorVersion ?? null, id);
-    return { spec: newest && (await services.metadata.version(services.db, tenantId, { name, ...newest })), externalEvents: early };
-  }
-  const [spec, externalEvents] = await Promise.all([
-    services.metadata.findWfSpec(services.store, tenantId, name, majorVersion, revision),
-    waiting ? earlyExternalEvents(services.store, tenantId, id) : [],
-  ]);
-  return { spec, externalEvents };
+  if (input.id == null || !isValidName(id)) return { spec: await services.metadata.findWfSpec(services.store, tenantId, name, majorVersion, revision), externalEvents: [] };
+  const { newest, early } = await newestVersionAndEarlyEvents(services.store, tenantId, name, majorVersion ?? null, id);
+  const version = majorVersion != null && revision != null ? { majorVersion, revision } : newest;
+  return { spec: version && (await services.metadata.version(services.db, tenantId, { name, ...version })), externalEvents: early };
 }

@@ -23,31 +23,19 @@ export async function listExternalEvents(db: Queryable, tenantId: string, wfRunI
     .orderBy(asc(externalEvents.createdAt), asc(externalEvents.guid));
 }
 
-/** Events sent to a WfRun id before it existed ($1 tenant, `id` the parameter of the WfRun id). */
-const early = (id: string) => `select guid, external_event_def_name, content, created_at from external_events
-  where tenant_id = $1 and wf_run_id = ${id} and not claimed`;
-
-/** The unclaimed events waiting for a WfRun id ($1 tenant, $2 id), oldest first. */
-const EARLY = `${early('$2')} order by created_at, guid`;
-
 /**
  * What runWf reads before it decides, in one statement ($1 tenant, $2 WfSpec name, $3 major version or null, $4
- * WfRun id): the WfSpec's newest version (NEWEST_VERSION) and the events sent early (EARLY); one round trip and one
- * read transaction fewer per WfRun than the two apart.
+ * WfRun id): the WfSpec's newest version (NEWEST_VERSION) and the unclaimed events sent to the WfRun id before the
+ * WfRun existed, oldest first; one round trip and one read transaction per WfRun.
  */
 const RUN_WF_READS = `select (select json_build_array(major_version, revision) from (${NEWEST_VERSION}) v) as newest,
-  (select json_agg(json_build_array(guid, external_event_def_name, content) order by created_at, guid) from (${early('$4')}) e) as early`;
+  (select json_agg(json_build_array(guid, external_event_def_name, content) order by created_at, guid) from external_events
+    where tenant_id = $1 and wf_run_id = $4 and not claimed) as early`;
 
 export interface EarlyExternalEvent {
   readonly guid: string;
   readonly externalEventDefName: string;
   readonly content: JsonValue;
-}
-
-/** The unclaimed events waiting for a WfRun id, as RunWf takes them; a prepared query, as runWf asks on every start. */
-export async function earlyExternalEvents(store: Store, tenantId: string, wfRunId: string): Promise<EarlyExternalEvent[]> {
-  const rows = await store.run<{ guid: string; external_event_def_name: string; content: JsonValue | null }>(EARLY, [tenantId, wfRunId]);
-  return rows.map((row) => ({ guid: row.guid, externalEventDefName: row.external_event_def_name, content: row.content ?? null }));
 }
 
 /**
