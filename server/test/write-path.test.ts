@@ -169,6 +169,15 @@ describe('group commit', () => {
     expect((await metric('gallop_write_batch_commands_count')) - batchCount).toBe(1);
     expect((await metric('gallop_write_batch_commands_sum')) - batchSum).toBe(6);
     for (const run of runs) expect((await server.client.wfRun(run.id))?.status).toBe('COMPLETED');
+    // The statement numbers each command's events on from its first seq, and takes each row's type and time from
+    // its event.
+    for (const run of runs) {
+      const rows = await db.select().from(wfRunEvents).where(and(eq(wfRunEvents.tenantId, 'default'), eq(wfRunEvents.wfRunId, run.id))).orderBy(asc(wfRunEvents.seq));
+      expect(rows.map((r) => r.seq)).toEqual(rows.map((_, k) => k + 1));
+      expect(rows.map((r) => r.type)).toEqual(rows.map((r) => r.event.type));
+      expect(rows.map((r) => r.time.getTime())).toEqual(rows.map((r) => r.event.time));
+      expect(rows.map((r) => r.type).slice(-2)).toEqual(['ThreadRunCompleted', 'WfRunCompleted']);
+    }
   });
 
   it('writes many WfRuns started at once in shared statements, and fails only the one whose id is taken', async () => {

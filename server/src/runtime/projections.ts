@@ -12,7 +12,7 @@ import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRo
  */
 export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, isNew: boolean): WriteSet {
   const set = collect(tenantId, wfRunId, events, state);
-  set.events = events.map((event, i) => ({ tenant_id: tenantId, wf_run_id: wfRunId, seq: firstSeq + i, type: event.type, time: new Date(event.time), event }));
+  set.events = [{ tenant_id: tenantId, wf_run_id: wfRunId, first_seq: firstSeq, events }];
   const row = wfRunRowOf(tenantId, state, firstSeq + events.length - 1, events[events.length - 1]?.time ?? state.startTime);
   const json: WfRunRowJson = {
     tenant_id: tenantId,
