@@ -130,6 +130,21 @@ describe('a claim that carries reports', () => {
     expect(answer.taskRuns.map((t) => [t.wfRunId, t.input])).toEqual([[run.id, { n: 2 }]]);
     expect(await metric('gallop_task_runs_handed_off_total')).toBe(before + 1);
   });
+
+  it('answers at once, empty, when its reports schedule nothing and the queue is empty, rather than long-poll', async () => {
+    const { task, spec } = await putTaskSpec();
+    const run = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
+    const [claimed] = await server.client.claimTaskRuns({ taskDefName: task, workerId: 'last-report', waitMs: 2_000 });
+    // The report ends the WfRun: nothing comes of it, and the claim would wait 60 s; the test gives up after 10.
+    const answer = await server.client.reportAndClaimTaskRuns([{ taskRunId: claimed!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 2 } }], {
+      taskDefName: task,
+      workerId: 'last-report',
+      max: 4,
+      waitMs: 60_000,
+    });
+    expect(answer).toEqual({ reports: [{ taskRunId: claimed!.taskRunId, accepted: true, reason: null, error: null }], taskRuns: [] });
+    expect((await server.client.wfRun(run.id))?.status).toBe('COMPLETED');
+  }, 10_000);
 });
 
 describe('a claim whose reports schedule fewer TaskRuns than it asks for', () => {

@@ -151,8 +151,10 @@ export class TaskDispatch {
    * `first` (a worker's reports; it must not reject, or the TaskRuns leased meanwhile wait for their leases) runs
    * with the claim already in line for the turn in which the reports are decided: a TaskRun that a report's command
    * schedules is handed to it in that command's write, and the claim answers with what it was handed, topped up from
-   * the queue (while the reports' writes commit) when that is short of `max`, and waits as any claim only when both
-   * come to nothing. So a busy worker that reports and claims in one request costs about one commit per TaskRun.
+   * the queue (while the reports' writes commit) when that is short of `max`. So a busy worker that reports and
+   * claims in one request costs about one commit per TaskRun. When both come to nothing it answers at once rather
+   * than wait out `waitMs`: the worker learns what its reports did (and retries a failed one) now, not a long poll
+   * later, and a worker stopped meanwhile does not send again reports that were applied; it claims again without them.
    */
   async claim(tenantId: string, request: ClaimRequest, first?: () => Promise<void>): Promise<ClaimedTaskRun[]> {
     const started = performance.now();
@@ -194,7 +196,7 @@ export class TaskDispatch {
         if (given.length === 0) throw error;
         return [];
       });
-      if (given.length + more.length > 0) return [...given, ...more];
+      return [...given, ...more];
     }
     for (;;) {
       if (this.#closed) return [];

@@ -154,7 +154,7 @@ const ClaimTaskRunsInput = builder.inputType('ClaimTaskRunsInput', {
     leaseMs: t.int({ defaultValue: 60_000, description: 'How long the worker holds each claimed attempt.' }),
     reports: t.field({
       type: [ReportTaskRunInput],
-      description: `Attempts the worker finished, reported as reportTaskRuns would (at most ${MAX_CLAIM}) before the claim: the TaskRuns they schedule can come straight back in this answer.`,
+      description: `Attempts the worker finished, reported as reportTaskRuns would (at most ${MAX_CLAIM}) before the claim: the TaskRuns they schedule can come straight back in this answer. A claim with reports does not wait: it answers as soon as the reports are applied, with no TaskRuns when none was there.`,
     }),
   }),
 });
