@@ -1,9 +1,10 @@
 import type { Failure, JsonValue, TaskInput, TimerPurpose, WfRunEvent, WfRunState } from '@gallop/engine';
 import type { OutboxEffect, TaskAttemptRecord, UserTaskRunHistoryEntry } from './schema.ts';
 
-// Rows are keyed by column name: the write statement fills whole table rows from them with
-// jsonb_populate_recordset, so a key that is not a column is ignored and a column without a key is NULL (defaults do
-// not apply: every NOT NULL column needs its key). Dates go in as Date (JSON turns them into ISO strings).
+// Rows (all but the events, see EventBatch) are keyed by column name: the write statement fills whole table rows
+// from them with jsonb_populate_recordset, so a key that is not a column is ignored and a column without a key is
+// NULL (defaults do not apply: every NOT NULL column needs its key). Dates go in as Date (JSON turns them into ISO
+// strings).
 
 /**
  * One command's events, in order from `first_seq`: the statement numbers them and takes each row's type and time from
