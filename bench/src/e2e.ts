@@ -7,6 +7,7 @@ import { freshDatabase } from './fresh-database.ts';
 import type { DrainResult } from './peers/drain.ts';
 import { drainGraphileWorker } from './peers/graphile-worker.ts';
 import { drainPgBoss, PG_BOSS_POLLING_SECONDS } from './peers/pg-boss.ts';
+import type { CpuSample } from './cpu.ts';
 import { fixed, median, medianOf } from './stats.ts';
 
 // Issue 4's benchmark: the whole loop (runWf, claim, run, report, advance) through GraphQL over loopback HTTP, with
@@ -16,7 +17,8 @@ import { fixed, median, medianOf } from './stats.ts';
 // of 1-task WfRuns for latency. With DATABASE_URL (a fresh database is made
 // beside it and dropped at the end) it runs on PostgreSQL, counts commits, and drains as many no-op jobs with
 // graphile-worker and pg-boss, each in its own schema of that database; without, on in-memory PGlite, Gallop only.
-// Prints medians of ROUNDS rounds (min–max); asserts nothing.
+// Beside each drain, the CPU it took per TaskRun (per job): this process's, and PostgreSQL's when its processes run
+// on this machine (all of them, whatever database they serve). Prints medians of ROUNDS rounds (min–max); asserts nothing.
 //   node --import tsx bench/src/e2e.ts           (npm run bench:e2e)
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('ROUNDS', 3);
@@ -101,13 +103,19 @@ const commitsText = (commits: (number | undefined)[], units: number, unit: strin
   const known = commits.filter((x): x is number => x !== undefined).map((x) => x / units);
   return known.length ? `  ${medianOf(known, 2)} commits/${unit}` : '';
 };
+/** Median CPU ms per unit: this process (server, workers and load, or the peer's worker) and PostgreSQL's processes. */
+const cpuText = (samples: CpuSample[], units: number) => {
+  const node = median(samples.map((c) => c.node / units));
+  const postgres = samples.map((c) => c.postgres).filter((x): x is number => x !== undefined);
+  return `  CPU ${fixed(node, 2)}${postgres.length === samples.length ? ` + ${fixed(median(postgres) / units, 2)}` : ''} ms`;
+};
 const started = [...drains.values()].flat().map((d) => d.startedPerSecond);
 console.log(`WfRuns started up front by runWf, ${START_LANES} calls in flight: ${medianOf(started)} WfRuns/s`);
 console.log(`Drain ${fixed(WF_RUNS)} ${TASKS}-task WfRuns (${fixed(JOBS)} TaskRuns), one TaskWorker of concurrency c:`);
 const drainLine = (label: string, rounds: (GallopDrain & Commits)[]) => {
   const taskRuns = medianOf(rounds.map((d) => d.taskRunsPerSecond));
   const wfRuns = medianOf(rounds.map((d) => d.wfRunsPerSecond));
-  console.log(`  ${label.padEnd(7)} ${taskRuns.padStart(17)} TaskRuns/s ${wfRuns.padStart(15)} WfRuns/s${commitsText(rounds.map((d) => d.commits), JOBS, 'TaskRun')}`);
+  console.log(`  ${label.padEnd(7)} ${taskRuns.padStart(17)} TaskRuns/s ${wfRuns.padStart(15)} WfRuns/s${commitsText(rounds.map((d) => d.commits), JOBS, 'TaskRun')}${cpuText(rounds.map((d) => d.cpu), JOBS)}`);
 };
 for (const [c, rounds] of drains) drainLine(`c=${c}`, rounds);
 console.log(`The same by c TaskWorkers of concurrency ${BOSS_BATCH} each (the shape of pg-boss's c loops of up to ${BOSS_BATCH} jobs):`);
@@ -127,7 +135,7 @@ if (db) {
     for (const [c, rounds] of results) {
       const jobs = medianOf(rounds.map((r) => r.jobsPerSecond));
       const ratio = medianOf(rounds.map((r) => r.ratio), 2);
-      console.log(`  ${label.padEnd(40)} c=${String(c).padEnd(3)} ${jobs.padStart(21)} jobs/s  ratio ${ratio}${commitsText(rounds.map((r) => r.commits), JOBS, 'job')}`);
+      console.log(`  ${label.padEnd(40)} c=${String(c).padEnd(3)} ${jobs.padStart(21)} jobs/s  ratio ${ratio}${commitsText(rounds.map((r) => r.commits), JOBS, 'job')}${cpuText(rounds.map((r) => r.cpu), JOBS)}`);
       label = '';
     }
   };

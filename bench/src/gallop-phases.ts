@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { TaskWorker } from '@gallop/sdk';
+import { cpuNow, cpuSince } from './cpu.ts';
+import type { CpuSample } from './cpu.ts';
 import type { GallopServer, NoopWorkflows } from './gallop-server.ts';
 import { percentile } from './stats.ts';
 
@@ -11,6 +13,8 @@ export interface GallopDrain {
   readonly taskRunsPerSecond: number;
   /** WfRuns per second over the same time. */
   readonly wfRunsPerSecond: number;
+  /** CPU used over the same time. */
+  readonly cpu: CpuSample;
 }
 
 /**
@@ -39,6 +43,7 @@ export async function drainGallop(
   const startedPerSecond = wfRuns / ((performance.now() - startedAt) / 1000);
 
   let first: number | undefined;
+  let cpuAtFirst: CpuSample | undefined;
   const workers = Array.from(
     { length: options.workers ?? 1 },
     () =>
@@ -48,6 +53,7 @@ export async function drainGallop(
         concurrency,
         pollWaitMs: 10_000,
         fn: ({ n }) => {
+          cpuAtFirst ??= cpuNow();
           first ??= performance.now();
           return (n as number) + 1;
         },
@@ -56,8 +62,9 @@ export async function drainGallop(
   for (const worker of workers) void worker.start();
   await done;
   const seconds = (performance.now() - (first ?? NaN)) / 1000;
+  const cpu = cpuAtFirst ? cpuSince(cpuAtFirst) : { node: NaN, postgres: undefined };
   await Promise.all(workers.map((worker) => worker.stop()));
-  return { startedPerSecond, taskRunsPerSecond: (wfRuns * tasks) / seconds, wfRunsPerSecond: wfRuns / seconds };
+  return { startedPerSecond, taskRunsPerSecond: (wfRuns * tasks) / seconds, wfRunsPerSecond: wfRuns / seconds, cpu };
 }
 
 /** What a steady offered load of 1-task WfRuns measured. */

@@ -48,8 +48,9 @@ export async function drainGraphileWorker(url: string, jobs: number, concurrency
       }),
     );
     const seconds = tracker.seconds();
+    const cpu = tracker.cpu();
     await runner.stop();
-    return { enqueuedPerSecond, jobsPerSecond: jobs / seconds };
+    return { enqueuedPerSecond, jobsPerSecond: jobs / seconds, cpu };
   } finally {
     await utils.release();
   }

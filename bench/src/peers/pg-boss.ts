@@ -33,7 +33,8 @@ export async function drainPgBoss(url: string, jobs: number, loops: number, batc
     // work() completes a batch without waiting for it; the drain ends when the last completion has committed.
     await untilEmpty(() => boss.getQueueSize(queue, { before: 'completed' }));
     const seconds = tracker.seconds();
-    return { enqueuedPerSecond, jobsPerSecond: jobs / seconds };
+    const cpu = tracker.cpu();
+    return { enqueuedPerSecond, jobsPerSecond: jobs / seconds, cpu };
   } finally {
     await boss.stop({ graceful: true, wait: true });
   }
