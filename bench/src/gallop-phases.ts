@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { TaskWorker } from '@gallop/sdk';
-import { cpuNow, cpuSince } from './cpu.ts';
 import type { CpuSample } from './cpu.ts';
 import type { GallopServer, NoopWorkflows } from './gallop-server.ts';
+import { drainTracker } from './peers/drain.ts';
 import { percentile } from './stats.ts';
 
 /** What draining pre-started WfRuns measured. */
@@ -42,8 +42,8 @@ export async function drainGallop(
   );
   const startedPerSecond = wfRuns / ((performance.now() - startedAt) / 1000);
 
-  let first: number | undefined;
-  let cpuAtFirst: CpuSample | undefined;
+  // Times from the first task, as the peers' drains time from their first handler.
+  const tracker = drainTracker(wfRuns * tasks);
   const workers = Array.from(
     { length: options.workers ?? 1 },
     () =>
@@ -53,16 +53,15 @@ export async function drainGallop(
         concurrency,
         pollWaitMs: 10_000,
         fn: ({ n }) => {
-          cpuAtFirst ??= cpuNow();
-          first ??= performance.now();
+          tracker.handling();
           return (n as number) + 1;
         },
       }),
   );
   for (const worker of workers) void worker.start();
   await done;
-  const seconds = (performance.now() - (first ?? NaN)) / 1000;
-  const cpu = cpuAtFirst ? cpuSince(cpuAtFirst) : { node: NaN, postgres: undefined };
+  const seconds = tracker.seconds();
+  const cpu = tracker.cpu();
   await Promise.all(workers.map((worker) => worker.stop()));
   return { startedPerSecond, taskRunsPerSecond: (wfRuns * tasks) / seconds, wfRunsPerSecond: wfRuns / seconds, cpu };
 }

@@ -163,41 +163,48 @@ export class TaskDispatch {
     return claimed;
   }
 
-  async #claim(tenantId: string, request: ClaimRequest, first: (() => Promise<void>) | undefined): Promise<ClaimedTaskRun[]> {
+  #claim(tenantId: string, request: ClaimRequest, first: (() => Promise<void>) | undefined): Promise<ClaimedTaskRun[]> {
     const key = `${tenantId}\u0000${request.taskDefName}`;
-    const deadline = this.clock() + request.waitMs;
-    if (first) {
-      const { waiter, handed } = this.#line(key, request);
-      const reported = first();
-      // Both are awaited below, after a turn or more: a failure meanwhile must not count as unhandled (and end the process).
-      reported.catch(() => {});
-      // Reports on cached WfRuns (the usual case) are decided in this turn and their writes go out at its end, so by
-      // the next turn what they hand this claim is known: the rest is claimed from the queue while those writes
-      // commit, not after. A report decided later (its WfRun read first) puts its TaskRun on the queue instead.
-      await new Promise((resolve) => setImmediate(resolve));
-      const short = request.max - waiter.taken;
-      let topUp: Promise<ClaimedTaskRun[]> = Promise.resolve([]);
-      if (short > 0 && !this.#closed) {
-        waiter.taken = request.max;
-        this.#remove(waiter);
-        topUp = this.#query(tenantId, key, { ...request, max: short });
-        topUp.catch(() => {});
-      }
-      try {
-        await reported;
-      } finally {
-        // Out of the line; it answers now unless writes on their way still promise it TaskRuns.
-        this.#release(waiter);
-      }
-      const given = (await handed) ?? [];
-      if (given.length > 0) this.metrics.claimHandedOff(given.length);
-      // TaskRuns handed over are already leased to this worker: a failed top-up must not fail the claim that has them.
-      const more = await topUp.catch((error: unknown) => {
-        if (given.length === 0) throw error;
-        return [];
-      });
-      return [...given, ...more];
+    return first ? this.#reportAndClaim(tenantId, key, request, first) : this.#claimOrWait(tenantId, key, request);
+  }
+
+  /** A claim that carries reports: what their writes hand it, topped up from the queue; it never waits for more. */
+  async #reportAndClaim(tenantId: string, key: string, request: ClaimRequest, first: () => Promise<void>): Promise<ClaimedTaskRun[]> {
+    const { waiter, handed } = this.#line(key, request);
+    const reported = first();
+    // Both are awaited below, after a turn or more: a failure meanwhile must not count as unhandled (and end the process).
+    reported.catch(() => {});
+    // Reports on cached WfRuns (the usual case) are decided in this turn and their writes go out at its end, so by
+    // the next turn what they hand this claim is known: the rest is claimed from the queue while those writes
+    // commit, not after. A report decided later (its WfRun read first) puts its TaskRun on the queue instead.
+    await new Promise((resolve) => setImmediate(resolve));
+    const short = request.max - waiter.taken;
+    let topUp: Promise<ClaimedTaskRun[]> = Promise.resolve([]);
+    if (short > 0 && !this.#closed) {
+      waiter.taken = request.max;
+      this.#remove(waiter);
+      topUp = this.#query(tenantId, key, { ...request, max: short });
+      topUp.catch(() => {});
     }
+    try {
+      await reported;
+    } finally {
+      // Out of the line; it answers now unless writes on their way still promise it TaskRuns.
+      this.#release(waiter);
+    }
+    const given = (await handed) ?? [];
+    if (given.length > 0) this.metrics.claimHandedOff(given.length);
+    // TaskRuns handed over are already leased to this worker: a failed top-up must not fail the claim that has them.
+    const more = await topUp.catch((error: unknown) => {
+      if (given.length === 0) throw error;
+      return [];
+    });
+    return [...given, ...more];
+  }
+
+  /** A claim on its own: from the queue, else waiting in line up to `request.waitMs` for a wake-up or a hand-off. */
+  async #claimOrWait(tenantId: string, key: string, request: ClaimRequest): Promise<ClaimedTaskRun[]> {
+    const deadline = this.clock() + request.waitMs;
     for (;;) {
       if (this.#closed) return [];
       // Remember the generation before claiming: a wake-up that lands during the query is then not lost.
