@@ -1,22 +1,35 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Prints `N passed, N failed, N skipped` alone on the last line, which CI reads. */
+/**
+ * Prints each failed test with its first error line, then `N passed, N failed, N skipped` alone on the last
+ * line, which CI reads. The failures come last too, so a log cut to its tail still names them.
+ */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: readonly TestModule[], unhandledErrors: readonly unknown[]): void {
     let passed = 0;
-    let failed = 0;
     let skipped = 0;
+    const failures: string[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
-        else skipped++;
+        const result = test.result();
+        if (result.state === 'passed') passed++;
+        else if (result.state === 'failed') {
+          failures.push(`[${module.project.name}] ${module.relativeModuleId} > ${test.fullName}: ${firstLine(result.errors[0]?.message)}`);
+        } else skipped++;
       }
       // A file that failed to load has no tests; count it so the run cannot look green.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) {
+        failures.push(`[${module.project.name}] ${module.relativeModuleId}: ${firstLine(module.errors()[0]?.message)}`);
+      }
     }
-    failed += unhandledErrors.length;
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    for (const error of unhandledErrors) {
+      failures.push(`unhandled error: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+    }
+    const lines = failures.map((failure) => `FAILED ${failure}\n`).join('');
+    process.stdout.write(`\n${lines}${passed} passed, ${failures.length} failed, ${skipped} skipped\n`);
   }
+}
+
+function firstLine(message: string | undefined): string {
+  return (message ?? 'no message').split('\n', 1)[0]!.slice(0, 300);
 }
