@@ -102,6 +102,20 @@ describe('malformed input', () => {
     expect(await client.taskDef(task)).toMatchObject({ name: task });
   });
 
+  it('refuses text the database cannot store, in a literal or a variable, each time the same document comes again', async () => {
+    // The plugins remember what they read of a document's shape, so the same text sent twice takes that path.
+    const literal = `mutation { runWf(input: { wfSpecName: "${spec}", id: "nul\\u0000${unique('x')}" }) { __typename } }`;
+    const withVariables = 'mutation($input: RunWfInput!) { runWf(input: $input) { __typename } }';
+    for (let i = 0; i < 2; i++) {
+      expect((await send(literal, {})).body.errors?.[0]?.message, `literal, try ${i}`).toMatch(/NUL character/);
+      const refused = await send(withVariables, { input: { wfSpecName: spec, id: `nul\u0000${i}` } });
+      expect(refused.body.errors?.[0]?.message, `variable, try ${i}`).toMatch(/NUL character/);
+      const id = unique(`clean-${i}`);
+      expect((await send(withVariables, { input: { wfSpecName: spec, id, variables: { n: 1 } } })).body.errors, `clean, try ${i}`).toBeUndefined();
+      expect(await client.wfRun(id)).toMatchObject({ id });
+    }
+  });
+
   it('answers bad JSON bodies and wrong variable types without falling over', async () => {
     const raw = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "mutation {' });
     expect(raw.status).toBeLessThan(500);

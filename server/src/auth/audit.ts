@@ -4,6 +4,7 @@ import { getOperationAST, Kind } from 'graphql';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../graphql/builder.ts';
+import { perOperation } from '../graphql/per-operation.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/db.ts';
 import { auditLog } from '../store/schema.ts';
@@ -75,12 +76,12 @@ export class AuditWriter {
 }
 
 /** The root fields of a mutation, comma-separated; undefined for a query or subscription, which are not audited. */
-function mutationOf(document: DocumentNode, operationName: string | null | undefined): string | undefined {
+const mutationOf = perOperation((document: DocumentNode, operationName: string | null | undefined): string | undefined => {
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== 'mutation') return undefined;
   const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD && s.name.value !== '__typename' ? [s.name.value] : []));
   return fields.join(',') || '(none)';
-}
+});
 
 function rowOf(clock: () => number, { tenantId, principal }: Context, operation: string, outcome: string): NewAuditRow {
   return { at: new Date(clock()), tenantId, principalId: principal?.id ?? '(none)', operation, outcome };

@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, GraphQLError, Kind } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import type { Context } from '../graphql/builder.ts';
+import { perOperation } from '../graphql/per-operation.ts';
 import { allows } from './acl.ts';
 import type { AclAction, AclResource, Principal } from './acl.ts';
 
@@ -133,7 +134,7 @@ export interface RefusedOperation {
 }
 
 /** The names of an operation's root fields, through fragments and inline fragments (aliases do not hide them). */
-function rootFields(document: DocumentNode, operationName: string | null | undefined): string[] {
+const rootFields = perOperation((document: DocumentNode, operationName: string | null | undefined): readonly string[] => {
   const operation = getOperationAST(document, operationName);
   if (!operation) return [];
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -153,4 +154,4 @@ function rootFields(document: DocumentNode, operationName: string | null | undef
   };
   walk(operation.selectionSet);
   return names;
-}
+});

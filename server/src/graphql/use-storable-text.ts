@@ -1,6 +1,7 @@
 import { GraphQLError, visit } from 'graphql';
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { perOperation } from './per-operation.ts';
 
 const MESSAGE = 'Text may not contain the NUL character (\\u0000) or half of a UTF-16 surrogate pair: the database cannot store them.';
 /** A NUL, or a surrogate without its other half: not text PostgreSQL (or PGlite) can store. */
@@ -33,7 +34,7 @@ function holdsUnstorable(value: unknown, depth = 0): boolean {
   return Object.entries(value).some(([key, item]) => UNSTORABLE.test(key) || holdsUnstorable(item, depth + 1));
 }
 
-function documentHoldsUnstorable(document: DocumentNode): boolean {
+const documentHoldsUnstorable = perOperation((document: DocumentNode): boolean => {
   let found = false;
   visit(document, {
     StringValue(node) {
@@ -41,4 +42,4 @@ function documentHoldsUnstorable(document: DocumentNode): boolean {
     },
   });
   return found;
-}
+});
