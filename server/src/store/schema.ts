@@ -13,7 +13,7 @@ import type {
   WorkflowEventDef,
 } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Acl } from '../auth/acl.ts';
 
 // Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
@@ -119,19 +119,31 @@ export const wfRuns = pgTable(
   ],
 );
 
-/** The event log: the facts of each WfRun in order. A unique seq makes a lost race fail instead of interleave. */
-export const wfRunEvents = pgTable(
-  'wf_run_events',
+/**
+ * The event log: each command's events as one row, in order from `first_seq`. A command decided on a state whose
+ * last seq is S writes at S + 1; a row there means another command came first, and the unique key makes that lost
+ * race fail instead of interleave (every state ends where a row ends, so a stale one always collides).
+ */
+export const wfRunEventBatches = pgTable(
+  'wf_run_event_batches',
   {
     tenantId: tenantId(),
     wfRunId: text('wf_run_id').notNull(),
-    seq: integer('seq').notNull(),
-    type: text('type').notNull(),
-    time: at('time').notNull(),
-    event: jsonb('event').$type<WfRunEvent>().notNull(),
+    firstSeq: integer('first_seq').notNull(),
+    events: jsonb('events').$type<WfRunEvent[]>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.seq] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.firstSeq] })],
 );
+
+/** The event log an event a row, numbered: a view over wf_run_event_batches (migration 0014 makes it). */
+export const wfRunEvents = pgView('wf_run_events', {
+  tenantId: text('tenant_id').notNull(),
+  wfRunId: text('wf_run_id').notNull(),
+  seq: integer('seq').notNull(),
+  type: text('type').notNull(),
+  time: at('time').notNull(),
+  event: jsonb('event').$type<WfRunEvent>().notNull(),
+}).existing();
 
 export const nodeRuns = pgTable(
   'node_runs',

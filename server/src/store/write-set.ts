@@ -1,15 +1,11 @@
 import type { Failure, JsonValue, TaskInput, TimerPurpose, WfRunEvent, WfRunState } from '@gallop/engine';
 import type { OutboxEffect, TaskAttemptRecord, UserTaskRunHistoryEntry } from './schema.ts';
 
-// Rows (all but the events, see EventBatch) are keyed by column name: the write statement fills whole table rows
-// from them with jsonb_populate_recordset, so a key that is not a column is ignored and a column without a key is
-// NULL (defaults do not apply: every NOT NULL column needs its key). Dates go in as Date (JSON turns them into ISO
-// strings).
+// Rows are keyed by column name: the write statement fills whole table rows from them with
+// jsonb_populate_recordset, so a key that is not a column is ignored and a column without a key is NULL (defaults
+// do not apply: every NOT NULL column needs its key). Dates go in as Date (JSON turns them into ISO strings).
 
-/**
- * One command's events, in order from `first_seq`: the statement numbers them and takes each row's type and time from
- * the event itself, so that what every row shares goes once.
- */
+/** One command's events, in order from `first_seq`: one row of the log (the wf_run_events view numbers them). */
 export interface EventBatch {
   tenant_id: string;
   wf_run_id: string;
@@ -256,10 +252,7 @@ export function mergeWriteSets(sets: readonly WriteSet[]): WriteSet {
  * defines it) so that PostgreSQL looks each row up by its key instead of scanning the table.
  */
 const PARTS: Readonly<Record<keyof WriteSet, string>> = {
-  events: `insert into wf_run_events (tenant_id, wf_run_id, seq, type, time, event)
-  select b->>'tenant_id', b->>'wf_run_id', (b->>'first_seq')::integer + e.n::integer - 1, e.v->>'type',
-    to_timestamp((e.v->>'time')::double precision / 1000), e.v
-  from w, jsonb_array_elements(w.j->'events') b, jsonb_array_elements(b->'events') with ordinality e(v, n)`,
+  events: `insert into wf_run_event_batches select r.* from w, jsonb_populate_recordset(null::wf_run_event_batches, w.j->'events') r`,
   newWfRuns: `insert into wf_runs select r.* from w, jsonb_populate_recordset(null::wf_runs, w.j->'newWfRuns') r`,
   wfRuns: `update wf_runs t set status = r.status, end_time = r.end_time, error_message = r.error_message, state = r.state,
     seq = r.seq, updated_at = r.updated_at, major_version = r.major_version, revision = r.revision

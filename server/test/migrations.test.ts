@@ -1,0 +1,82 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { isolatedStore } from './harness.ts';
+
+// A database made by an older Gallop, with data in it, migrated by this one: nothing is lost on the way.
+const migrations = fileURLToPath(new URL('../drizzle', import.meta.url));
+const store = await isolatedStore(inject('databaseUrl'));
+const cleanups: (() => Promise<unknown>)[] = [() => store.drop()];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** The migrations folder as it was before `tag`: the same files, the journal cut there. */
+async function migrationsBefore(tag: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gallop-migrations-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  await cp(migrations, dir, { recursive: true });
+  const journalPath = join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((entry) => entry.tag === tag);
+  if (at < 0) throw new Error(`No migration ${tag}`);
+  await writeFile(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+  return dir;
+}
+
+/** A drizzle database on the test's own data, migrated by `migrate(folder)`. */
+async function open(): Promise<{ run(query: ReturnType<typeof sql>): Promise<Record<string, unknown>[]>; migrate(folder: string): Promise<void> }> {
+  if (store.databaseUrl) {
+    const client = postgres(store.databaseUrl, { max: 1, onnotice: () => {} });
+    cleanups.push(() => client.end({ timeout: 5 }));
+    const db = drizzlePostgres(client);
+    return { run: async (query) => [...(await db.execute(query))] as Record<string, unknown>[], migrate: (folder) => migratePostgres(db, { migrationsFolder: folder }) };
+  }
+  const client = await PGlite.create('memory://');
+  cleanups.push(() => client.close());
+  const db = drizzlePglite(client);
+  return { run: async (query) => (await db.execute(query)).rows as Record<string, unknown>[], migrate: (folder) => migratePglite(db, { migrationsFolder: folder }) };
+}
+
+describe('migrations', () => {
+  it('0014 keeps every event stored an event a row, numbered as before, and a stale write still collides', async () => {
+    const db = await open();
+    await db.migrate(await migrationsBefore('0014_event_batches'));
+    const old = [
+      { seq: 1, type: 'WfRunStarted', time: 1_796_533_200_123 },
+      { seq: 2, type: 'NodeRunStarted', time: 1_796_533_200_124 },
+      { seq: 3, type: 'TaskRunScheduled', time: 1_796_533_200_125 },
+    ];
+    for (const { seq, type, time } of old) {
+      const event = JSON.stringify({ type, time, threadRunNumber: 0 });
+      await db.run(sql`insert into wf_run_events (tenant_id, wf_run_id, seq, type, time, event)
+        values ('default', 'old-run', ${seq}, ${type}, ${new Date(time).toISOString()}::timestamptz, ${event}::jsonb)`);
+    }
+
+    await db.migrate(migrations);
+    const rows = await db.run(sql`select seq, type, (extract(epoch from time) * 1000)::float8 as ms, event from wf_run_events
+      where wf_run_id = 'old-run' order by seq`);
+    expect(rows.map((r) => ({ seq: r.seq, type: r.type, time: Number(r.ms) }))).toEqual(old);
+    expect(rows.map((r) => r.event)).toEqual(old.map(({ type, time }) => ({ type, time, threadRunNumber: 0 })));
+    // A command decided on the state after seq 2 writes at 3, where an old event already is: it must fail.
+    const stale = await db.run(sql`insert into wf_run_event_batches values ('default', 'old-run', 3, '[]'::jsonb)`).catch((error: unknown) => error);
+    expect(String((stale as { cause?: unknown }).cause ?? stale)).toMatch(/duplicate key|unique/);
+    // The next command writes after the last one, and the view numbers its events on from there.
+    const next = JSON.stringify([{ type: 'TaskAttemptSucceeded', time: 1_796_533_200_200 }, { type: 'NodeRunCompleted', time: 1_796_533_200_201 }]);
+    await db.run(sql`insert into wf_run_event_batches values ('default', 'old-run', 4, ${next}::jsonb)`);
+    const after = await db.run(sql`select seq, type from wf_run_events where wf_run_id = 'old-run' and seq > 3 order by seq`);
+    expect(after).toEqual([
+      { seq: 4, type: 'TaskAttemptSucceeded' },
+      { seq: 5, type: 'NodeRunCompleted' },
+    ]);
+  });
+});
