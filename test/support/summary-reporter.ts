@@ -23,11 +23,17 @@ export default class SummaryReporter implements Reporter {
       }
     }
     for (const error of unhandledErrors) {
-      failures.push(`unhandled error: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+      failures.push(`unhandled error: ${firstLine(messageOf(error))}`);
     }
     const lines = failures.map((failure) => `FAILED ${failure}\n`).join('');
     process.stdout.write(`\n${lines}${passed} passed, ${failures.length} failed, ${skipped} skipped\n`);
   }
+}
+
+/** Vitest hands errors over serialised: plain objects with a message, not Error instances. */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 function firstLine(message: string | undefined): string {
