@@ -3,6 +3,7 @@ import type { WfRunEvent } from '@gallop/engine';
 import { GallopClientError, Workflow } from '@gallop/sdk';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { listEvents } from '../src/store/queries/wf-runs.ts';
 import { wfRunEvents, wfRuns } from '../src/store/schema.ts';
 import { startTestServer, unique } from './harness.ts';
 
@@ -47,6 +48,11 @@ describe('the server state of a WfRun', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(replay(events.map((e) => e.event as WfRunEvent))).toEqual(row?.state);
     expect(row?.state.threadRuns[0]?.variables).toEqual({ n: 3, twice: 6, four: 12 });
+    // Read from any seq on, inside a command's row or at its start: exactly the events after it.
+    for (let after = 0; after <= events.length; after++) {
+      const read = await listEvents(db, 'default', run.id, after);
+      expect(read.map((e) => e.seq), `after ${after}`).toEqual(events.slice(after).map((e) => e.seq));
+    }
   });
 });
 

@@ -184,8 +184,7 @@ describe('group commit', () => {
     expect((await metric('gallop_write_batch_commands_count')) - batchCount).toBe(1);
     expect((await metric('gallop_write_batch_commands_sum')) - batchSum).toBe(6);
     for (const run of runs) expect((await server.client.wfRun(run.id))?.status).toBe('COMPLETED');
-    // The statement numbers each command's events on from its first seq, and takes each row's type and time from
-    // its event.
+    // The log numbers each command's events on from its first seq, and takes each row's type and time from its event.
     for (const run of runs) {
       const rows = await db.select().from(wfRunEvents).where(and(eq(wfRunEvents.tenantId, 'default'), eq(wfRunEvents.wfRunId, run.id))).orderBy(asc(wfRunEvents.seq));
       expect(rows.map((r) => r.seq)).toEqual(rows.map((_, k) => k + 1));

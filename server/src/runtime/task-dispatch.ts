@@ -158,14 +158,10 @@ export class TaskDispatch {
    */
   async claim(tenantId: string, request: ClaimRequest, first?: () => Promise<void>): Promise<ClaimedTaskRun[]> {
     const started = performance.now();
-    const claimed = await this.#claim(tenantId, request, first);
+    const key = `${tenantId}\u0000${request.taskDefName}`;
+    const claimed = await (first ? this.#reportAndClaim(tenantId, key, request, first) : this.#claimOrWait(tenantId, key, request));
     this.metrics.claimAnswered((performance.now() - started) / 1000, claimed.length);
     return claimed;
-  }
-
-  #claim(tenantId: string, request: ClaimRequest, first: (() => Promise<void>) | undefined): Promise<ClaimedTaskRun[]> {
-    const key = `${tenantId}\u0000${request.taskDefName}`;
-    return first ? this.#reportAndClaim(tenantId, key, request, first) : this.#claimOrWait(tenantId, key, request);
   }
 
   /** A claim that carries reports: what their writes hand it, topped up from the queue; it never waits for more. */

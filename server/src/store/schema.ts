@@ -143,6 +143,8 @@ export const wfRunEvents = pgView('wf_run_events', {
   type: text('type').notNull(),
   time: at('time').notNull(),
   event: jsonb('event').$type<WfRunEvent>().notNull(),
+  /** The first seq of the row the event came in. */
+  firstSeq: integer('first_seq').notNull(),
 }).existing();
 
 export const nodeRuns = pgTable(

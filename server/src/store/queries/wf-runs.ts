@@ -126,10 +126,13 @@ export async function listVariables(db: Queryable, tenantId: string, wfRunId: st
 
 /** Stored events with seq above `afterSeq`, in order. */
 export async function listEvents(db: Queryable, tenantId: string, wfRunId: string, afterSeq: number, limit = 10_000): Promise<EventRow[]> {
+  // From the row holding seq afterSeq + 1, found by the key, so a reader of a WfRun's newest events unpacks only those.
+  const from = sql`(select coalesce(max(${wfRunEventBatches.firstSeq}), 0) from ${wfRunEventBatches}
+    where ${wfRunEventBatches.tenantId} = ${tenantId} and ${wfRunEventBatches.wfRunId} = ${wfRunId} and ${wfRunEventBatches.firstSeq} <= ${afterSeq + 1})`;
   return db
     .select()
     .from(wfRunEvents)
-    .where(and(eq(wfRunEvents.tenantId, tenantId), eq(wfRunEvents.wfRunId, wfRunId), gt(wfRunEvents.seq, afterSeq)))
+    .where(and(eq(wfRunEvents.tenantId, tenantId), eq(wfRunEvents.wfRunId, wfRunId), gte(wfRunEvents.firstSeq, from), gt(wfRunEvents.seq, afterSeq)))
     .orderBy(asc(wfRunEvents.seq))
     .limit(limit);
 }
