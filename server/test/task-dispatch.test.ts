@@ -21,7 +21,7 @@ function row(taskDefName: string, wfRunId: string): TaskRunRow {
     status: 'TASK_SCHEDULED',
     attempt: 0,
     input: [],
-    scheduled_at: new Date(),
+    scheduled_at: new Date().toISOString(),
     timeout_seconds: null,
     attempts: [],
   };

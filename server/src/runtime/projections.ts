@@ -2,7 +2,7 @@ import { effectsOf } from '@gallop/engine';
 import type { JsonValue, WfRunEvent, WfRunState } from '@gallop/engine';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import type { UserTaskRunHistoryEntry } from '../store/schema.ts';
-import { emptyWriteSet } from '../store/write-set.ts';
+import { emptyWriteSet, isoTime } from '../store/write-set.ts';
 import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRow, UserTaskChangeRow, UserTaskRunRow, VariableRow, WfRunRowJson, WriteSet } from '../store/write-set.ts';
 
 /**
@@ -13,20 +13,19 @@ import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRo
 export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, isNew: boolean): WriteSet {
   const set = collect(tenantId, wfRunId, events, state);
   set.events = [{ tenant_id: tenantId, wf_run_id: wfRunId, first_seq: firstSeq, events }];
-  const row = wfRunRowOf(tenantId, state, firstSeq + events.length - 1, events[events.length - 1]?.time ?? state.startTime);
   const json: WfRunRowJson = {
     tenant_id: tenantId,
-    id: row.id,
-    wf_spec_name: row.wfSpecName,
-    major_version: row.majorVersion,
-    revision: row.revision,
-    status: row.status,
-    start_time: row.startTime,
-    end_time: row.endTime,
-    error_message: row.errorMessage,
+    id: state.id,
+    wf_spec_name: state.wfSpecId.name,
+    major_version: state.wfSpecId.majorVersion,
+    revision: state.wfSpecId.revision,
+    status: state.status,
+    start_time: isoTime(state.startTime),
+    end_time: state.endTime === undefined ? null : isoTime(state.endTime),
+    error_message: errorMessageOf(state),
     state,
-    seq: row.seq,
-    updated_at: row.updatedAt,
+    seq: firstSeq + events.length - 1,
+    updated_at: isoTime(events[events.length - 1]?.time ?? state.startTime),
   };
   (isNew ? set.newWfRuns : set.wfRuns).push(json);
   set.outbox = outboxRows(tenantId, wfRunId, firstSeq, events, state);
@@ -44,11 +43,15 @@ export function wfRunRowOf(tenantId: string, state: WfRunState, seq: number, upd
     status: state.status,
     startTime: new Date(state.startTime),
     endTime: state.endTime === undefined ? null : new Date(state.endTime),
-    errorMessage: state.failure ? `${state.failure.name}: ${state.failure.message}` : null,
+    errorMessage: errorMessageOf(state),
     state,
     seq,
     updatedAt: new Date(updatedAt),
   };
+}
+
+function errorMessageOf(state: WfRunState): string | null {
+  return state.failure ? `${state.failure.name}: ${state.failure.message}` : null;
 }
 
 /** Events after which a ThreadRun's row is written again from the state. */
@@ -64,13 +67,12 @@ const CHANGES_THREAD_RUN: ReadonlySet<WfRunEvent['type']> = new Set<WfRunEvent['
 
 function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState): WriteSet {
   const set = emptyWriteSet();
-  const keys = { tenant_id, wf_run_id };
   const started = new Map<string, NodeRunRow>();
   const vars = new Map<string, VariableRow>();
   const taskChanges = new Map<string, TaskChangeRow>();
   const change = (task_guid: string): TaskChangeRow => {
     let found = taskChanges.get(task_guid);
-    if (!found) taskChanges.set(task_guid, (found = { ...keys, task_guid, records: [] }));
+    if (!found) taskChanges.set(task_guid, (found = { tenant_id, wf_run_id, task_guid, records: [] }));
     return found;
   };
   const threads = new Set<number>();
@@ -78,19 +80,19 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
   const userTaskChanges = new Map<string, UserTaskChangeRow>();
   /** A UserTaskRun created in this same command changes in its insert; an older one gathers one update. */
   const changeUserTaskRun = (guid: string, time: number, fields: Omit<UserTaskChangeRow, 'entries' | 'updated_at' | 'tenant_id' | 'wf_run_id' | 'user_task_guid'>, entry: UserTaskRunHistoryEntry) => {
-    const updated_at = new Date(time);
+    const updated_at = isoTime(time);
     const created = createdUserTaskRuns.get(guid);
     if (created) {
       Object.assign(created, fields, { updated_at });
       created.events.push(entry);
       return;
     }
-    const found = userTaskChanges.get(guid) ?? { ...keys, user_task_guid: guid, entries: [], updated_at };
+    const found = userTaskChanges.get(guid) ?? { tenant_id, wf_run_id, user_task_guid: guid, entries: [], updated_at };
     Object.assign(found, fields, { updated_at });
     found.entries.push(entry);
     userTaskChanges.set(guid, found);
   };
-  const setVar = (thread_run_number: number, name: string, value: JsonValue) => vars.set(`${thread_run_number}\u0000${name}`, { ...keys, thread_run_number, name, value });
+  const setVar = (thread_run_number: number, name: string, value: JsonValue) => vars.set(`${thread_run_number}\u0000${name}`, { tenant_id, wf_run_id, thread_run_number, name, value });
 
   for (const event of events) {
     if (CHANGES_THREAD_RUN.has(event.type)) threads.add((event as { threadRunNumber: number }).threadRunNumber);
@@ -103,13 +105,13 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         break;
       case 'NodeRunStarted':
         started.set(`${event.threadRunNumber}-${event.position}`, {
-          ...keys,
+          tenant_id, wf_run_id,
           thread_run_number: event.threadRunNumber,
           position: event.position,
           node_name: event.nodeName,
           node_type: event.nodeType,
           status: 'RUNNING',
-          arrival_time: new Date(event.time),
+          arrival_time: isoTime(event.time),
         });
         break;
       case 'NodeRunCompleted':
@@ -117,19 +119,19 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         const status = event.type === 'NodeRunCompleted' ? 'COMPLETED' : event.status;
         const failure = event.type === 'NodeRunFailed' ? event.failure : null;
         const row = started.get(`${event.threadRunNumber}-${event.position}`);
-        if (row) Object.assign(row, { status, end_time: new Date(event.time), failure });
-        else set.endedNodeRuns.push({ ...keys, thread_run_number: event.threadRunNumber, position: event.position, status, end_time: new Date(event.time), failure } satisfies EndedNodeRunRow);
+        if (row) Object.assign(row, { status, end_time: isoTime(event.time), failure });
+        else set.endedNodeRuns.push({ tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, position: event.position, status, end_time: isoTime(event.time), failure } satisfies EndedNodeRunRow);
         break;
       }
       case 'TaskRunScheduled': {
         if (event.attempt > 0) {
-          Object.assign(change(event.taskGuid), { status: 'TASK_SCHEDULED', attempt: event.attempt, scheduled_at: new Date(event.time) });
+          Object.assign(change(event.taskGuid), { status: 'TASK_SCHEDULED', attempt: event.attempt, scheduled_at: isoTime(event.time) });
           break;
         }
         const row = started.get(`${event.threadRunNumber}-${event.position}`);
         if (row) row.task_guid = event.taskGuid;
         set.taskRuns.push({
-          ...keys,
+          tenant_id, wf_run_id,
           task_guid: event.taskGuid,
           task_def_name: event.taskDefName,
           thread_run_number: event.threadRunNumber,
@@ -137,7 +139,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           status: 'TASK_SCHEDULED',
           attempt: event.attempt,
           input: event.input,
-          scheduled_at: new Date(event.time),
+          scheduled_at: isoTime(event.time),
           timeout_seconds: event.timeoutSeconds ?? null,
           attempts: [],
         });
@@ -148,7 +150,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         c.status = 'TASK_SUCCESS';
         c.records.push({
           worker_id: event.workerId ?? null,
-          record: { attempt: event.attempt, status: 'TASK_SUCCESS', endTime: new Date(event.time).toISOString(), output: event.output, ...logOf(event) },
+          record: { attempt: event.attempt, status: 'TASK_SUCCESS', endTime: isoTime(event.time), output: event.output, ...logOf(event) },
         });
         break;
       }
@@ -156,32 +158,32 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         Object.assign(change(event.taskGuid), { status: 'TASK_PENDING', attempt: event.attempt });
         break;
       case 'TimerSet':
-        set.timers.push({ ...keys, timer_id: event.timerId, fire_at: new Date(event.fireAt), purpose: event.purpose });
+        set.timers.push({ tenant_id, wf_run_id, timer_id: event.timerId, fire_at: isoTime(event.fireAt), purpose: event.purpose });
         break;
       case 'TimerFired':
-        set.firedTimers.push({ ...keys, timer_id: event.timerId });
+        set.firedTimers.push({ tenant_id, wf_run_id, timer_id: event.timerId });
         break;
       case 'ExternalEventReceived':
         set.externalEvents.push({
-          ...keys,
+          tenant_id, wf_run_id,
           guid: event.guid,
           external_event_def_name: event.externalEventDefName,
           content: event.content,
-          created_at: new Date(event.time),
+          created_at: isoTime(event.time),
           claimed: false,
           thread_run_number: null,
           node_run_position: null,
         });
         break;
       case 'WorkflowEventThrown':
-        set.workflowEvents.push({ ...keys, workflow_event_def_name: event.workflowEventDefName, number: event.number, content: event.content, created_at: new Date(event.time) });
+        set.workflowEvents.push({ tenant_id, wf_run_id, workflow_event_def_name: event.workflowEventDefName, number: event.number, content: event.content, created_at: isoTime(event.time) });
         break;
       case 'ExternalEventClaimed': {
         // An event stored before its WfRun existed is already a row: the insert above claims it in place; one
         // received in this same command carries its claim in its insert, since one statement changes a row once.
         const row = set.externalEvents.find((r) => r.guid === event.guid);
         if (row) Object.assign(row, { claimed: true, thread_run_number: event.threadRunNumber, node_run_position: event.position });
-        else set.claims.push({ ...keys, guid: event.guid, thread_run_number: event.threadRunNumber, node_run_position: event.position });
+        else set.claims.push({ tenant_id, wf_run_id, guid: event.guid, thread_run_number: event.threadRunNumber, node_run_position: event.position });
         break;
       }
       case 'TaskAttemptFailed': {
@@ -192,7 +194,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           record: {
             attempt: event.attempt,
             status: event.status,
-            endTime: new Date(event.time).toISOString(),
+            endTime: isoTime(event.time),
             errorMessage: event.failure.message,
             ...logOf(event),
             ...(event.status === 'TASK_EXCEPTION' ? { exceptionName: event.failure.name, output: event.failure.content ?? null } : {}),
@@ -202,7 +204,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
       }
       case 'UserTaskRunCreated':
         createdUserTaskRuns.set(event.userTaskGuid, {
-          ...keys,
+          tenant_id, wf_run_id,
           user_task_guid: event.userTaskGuid,
           user_task_def_name: event.userTaskDefName,
           user_task_def_version: event.userTaskDefVersion,
@@ -214,8 +216,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           notes: event.notes ?? null,
           epoch: event.epoch,
           events: [historyEntry('CREATED', event.time, { userId: event.userId, userGroup: event.userGroup, epoch: event.epoch })],
-          created_at: new Date(event.time),
-          updated_at: new Date(event.time),
+          created_at: isoTime(event.time),
+          updated_at: isoTime(event.time),
         });
         break;
       case 'UserTaskRunAssigned':
@@ -245,14 +247,14 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
     const thread = state.threadRuns[number];
     if (!thread) continue;
     set.threadRuns.push({
-      ...keys,
+      tenant_id, wf_run_id,
       number,
       thread_spec_name: thread.threadSpecName,
       kind: thread.kind ?? (number === 0 ? 'ENTRYPOINT' : 'CHILD'),
       status: thread.status,
       parent_thread_run_number: thread.parentThreadRunNumber ?? null,
-      start_time: new Date(thread.startTime),
-      end_time: thread.endTime === undefined ? null : new Date(thread.endTime),
+      start_time: isoTime(thread.startTime),
+      end_time: thread.endTime === undefined ? null : isoTime(thread.endTime),
       failure: thread.failure ?? null,
     } satisfies ThreadRunRow);
   }
@@ -270,7 +272,7 @@ function outboxRows(tenantId: string, wfRunId: string, firstSeq: number, events:
     for (const effect of effectsOf([event], state)) {
       if (effect.type !== 'RunChildWf' && effect.type !== 'NotifyParentWfRun' && effect.type !== 'RescueParentWfRun') continue;
       const target = effect.type === 'RunChildWf' ? effect.event.childWfRunId : effect.parentWfRunId;
-      rows.push({ tenant_id: tenantId, wf_run_id: target, id: `${wfRunId}/${firstSeq + i}`, effect, created_at: new Date(event.time) });
+      rows.push({ tenant_id: tenantId, wf_run_id: target, id: `${wfRunId}/${firstSeq + i}`, effect, created_at: isoTime(event.time) });
     }
   });
   return rows;
@@ -279,7 +281,7 @@ function outboxRows(tenantId: string, wfRunId: string, firstSeq: number, events:
 /** A history entry without the keys that have no value, so the stored JSON stays small. */
 function historyEntry(type: UserTaskRunHistoryEntry['type'], time: number, details: Omit<UserTaskRunHistoryEntry, 'type' | 'time'>): UserTaskRunHistoryEntry {
   const defined = Object.entries(details).filter(([, value]) => value !== undefined);
-  return { type, time: new Date(time).toISOString(), ...Object.fromEntries(defined) };
+  return { type, time: isoTime(time), ...Object.fromEntries(defined) };
 }
 
 function logOf(event: { logOutput?: string | undefined }): { logOutput?: string } {

@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { taskRuns } from '../store/schema.ts';
+import { isoTime } from '../store/write-set.ts';
 import type { TaskRunRow } from '../store/write-set.ts';
 
 export interface ClaimRequest {
@@ -111,7 +112,7 @@ export class TaskDispatch {
       if (++waiter.taken >= waiter.request.max) this.#remove(waiter);
       // LittleHorse: a node's timeout, when it sets one, is how long the worker has; otherwise the lease it asked for.
       const leaseExpiresAt = new Date(now + (row.timeout_seconds === null ? waiter.request.leaseMs : row.timeout_seconds * 1000));
-      Object.assign(row, { status: 'TASK_RUNNING', worker_id: waiter.request.workerId, started_at: new Date(now), lease_expires_at: leaseExpiresAt });
+      Object.assign(row, { status: 'TASK_RUNNING', worker_id: waiter.request.workerId, started_at: isoTime(now), lease_expires_at: leaseExpiresAt.toISOString() });
       claimed.push({
         wfRunId: row.wf_run_id,
         taskGuid: row.task_guid,
@@ -120,7 +121,7 @@ export class TaskDispatch {
         taskDefName: row.task_def_name,
         attempt: row.attempt,
         input: inputObject(row.input),
-        scheduledAt: row.scheduled_at,
+        scheduledAt: new Date(row.scheduled_at),
         leaseExpiresAt,
       });
     }
