@@ -194,6 +194,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    // handle() below refuses a body without a Content-Length or over the limit before it is read, and node:http
+    // reads no more than that length: yoga's own check, a stream piped through on every request, adds nothing.
+    maxRequestBodySize: false,
     context: async (initial) => {
       const { request } = initial;
       // HTTP names the tenant in a header, a graphql-ws connection in its connection params (LittleHorse: `tenantid`).
