@@ -121,5 +121,14 @@ describe('retries on the server', () => {
     const missing = await client.runWf({ wfSpecName: spec, variables: { which: unique('nobody') } });
     const failed = await waitForStatus(missing.id, 'ERROR');
     expect(failed.nodeRuns[1]).toMatchObject({ status: 'ERROR', errorMessage: expect.stringMatching(/TaskDef 'nobody-.*' is not registered/) });
+    // The server keeps a WfSpec's TaskDefs once read; not a dynamic one's, which may name one registered since.
+    const since = unique('since');
+    const early = await client.runWf({ wfSpecName: spec, variables: { which: since } });
+    expect((await waitForStatus(early.id, 'ERROR')).nodeRuns[1]?.errorMessage).toMatch(/is not registered/);
+    await client.putTaskDef({ name: since, returnType: 'STR' });
+    const now = await client.runWf({ wfSpecName: spec, variables: { which: since } });
+    const claimedSince = await claimOne(since);
+    await client.reportTaskRun({ taskRunId: claimedSince.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'since' } });
+    expect((await waitForStatus(now.id, 'COMPLETED')).variables.find((v) => v.name === 'out')?.value).toBe('since');
   });
 });

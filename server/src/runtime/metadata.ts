@@ -22,6 +22,8 @@ export class Metadata {
   readonly #taskDefs = new Map<string, TaskDef>();
   readonly #eventDefs = new Map<string, ExternalEventDef>();
   readonly #userTaskDefs = new Map<string, UserTaskDef>();
+  /** By WfSpec version: its catalog, once every def it names was found and none can change (see catalogFor). */
+  readonly #catalogs = new Map<string, Catalog>();
 
   async wfSpec(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec> {
     const spec = await this.version(db, tenantId, id);
@@ -60,6 +62,9 @@ export class Metadata {
    * UserTaskDefs: see #userTaskDefsFor.
    */
   async catalogFor(db: Queryable, tenantId: string, spec: VersionedWfSpec, pins: UserTaskDefPins = new Map()): Promise<Catalog> {
+    const key = specKey(tenantId, spec);
+    const kept = this.#catalogs.get(key);
+    if (kept) return kept;
     const names = new Set<string>();
     const eventNames = new Set<string>();
     /** By UserTaskDef name: the versions USER_TASK nodes pin, with null for a node that pins none. */
@@ -99,7 +104,14 @@ export class Metadata {
         externalEventDefs[name] = def;
       }
     }
-    if (userTaskVersions.size === 0) return { taskDefs, externalEventDefs };
+    if (userTaskVersions.size === 0) {
+      const catalog = { taskDefs, externalEventDefs };
+      // Every command of a WfRun asks again: kept once nothing in it can change, that is when no TASK is dynamic (it
+      // may name a TaskDef registered later) and every def it names exists (one missing may be registered later).
+      const complete = !dynamic && names.size === Object.keys(taskDefs).length && eventNames.size === Object.keys(externalEventDefs).length;
+      if (complete) this.#catalogs.set(key, catalog);
+      return catalog;
+    }
     return { taskDefs, externalEventDefs, userTaskDefs: await this.#userTaskDefsFor(db, tenantId, userTaskVersions, pins) };
   }
 
