@@ -94,7 +94,10 @@ export const wfSpecs = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.name, t.majorVersion, t.revision] })],
 );
 
-/** One row per WfRun: its summary for lists and search, and the state snapshot the next command starts from. */
+/**
+ * One row per WfRun: its summary for lists and search, and the state snapshot the next command starts from.
+ * Rewritten by every command, so its pages keep room for the next version (fillfactor 70, migration 0015).
+ */
 export const wfRuns = pgTable(
   'wf_runs',
   {
