@@ -122,6 +122,9 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
 
     // A reload of the URL reopens the same NodeRun.
     const title = await page.getByRole('heading', { name: /^NodeRun \d+\/\d+/ }).innerText();
+    // The page writes the open NodeRun into its URL once the view rests (300 ms later): reload after that.
+    const node = /^NodeRun (\d+\/\d+)/.exec(title)?.[1];
+    await expect.poll(() => new URLSearchParams(page.url().split('?')[1]).get('node'), { timeout: 10_000 }).toBe(node);
     await page.reload();
     await page.getByRole('heading', { name: title }).waitFor();
     await child.click();
