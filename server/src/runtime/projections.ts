@@ -13,7 +13,7 @@ import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRo
 export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, isNew: boolean): WriteSet {
   const set = collect(tenantId, wfRunId, events, state);
   set.events = [{ tenant_id: tenantId, wf_run_id: wfRunId, first_seq: firstSeq, events }];
-  const json: WfRunRowJson = {
+  const row: WfRunRowJson = {
     tenant_id: tenantId,
     id: state.id,
     wf_spec_name: state.wfSpecId.name,
@@ -27,7 +27,7 @@ export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, 
     seq: firstSeq + events.length - 1,
     updated_at: isoTime(events[events.length - 1]?.time ?? state.startTime),
   };
-  (isNew ? set.newWfRuns : set.wfRuns).push(json);
+  (isNew ? set.newWfRuns : set.wfRuns).push(row);
   set.outbox = outboxRows(tenantId, wfRunId, firstSeq, events, state);
   return set;
 }
@@ -65,6 +65,8 @@ const CHANGES_THREAD_RUN: ReadonlySet<WfRunEvent['type']> = new Set<WfRunEvent['
   'ThreadRunRescued',
 ]);
 
+// The keys are written out in every row rather than spread from one object: on Node 20 `{ ...keys, more }` takes
+// V8's slow path, about a microsecond a row: more than the engine's whole step took.
 function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState): WriteSet {
   const set = emptyWriteSet();
   const started = new Map<string, NodeRunRow>();
@@ -105,7 +107,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         break;
       case 'NodeRunStarted':
         started.set(`${event.threadRunNumber}-${event.position}`, {
-          tenant_id, wf_run_id,
+          tenant_id,
+          wf_run_id,
           thread_run_number: event.threadRunNumber,
           position: event.position,
           node_name: event.nodeName,
@@ -131,7 +134,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         const row = started.get(`${event.threadRunNumber}-${event.position}`);
         if (row) row.task_guid = event.taskGuid;
         set.taskRuns.push({
-          tenant_id, wf_run_id,
+          tenant_id,
+          wf_run_id,
           task_guid: event.taskGuid,
           task_def_name: event.taskDefName,
           thread_run_number: event.threadRunNumber,
@@ -165,7 +169,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         break;
       case 'ExternalEventReceived':
         set.externalEvents.push({
-          tenant_id, wf_run_id,
+          tenant_id,
+          wf_run_id,
           guid: event.guid,
           external_event_def_name: event.externalEventDefName,
           content: event.content,
@@ -204,7 +209,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
       }
       case 'UserTaskRunCreated':
         createdUserTaskRuns.set(event.userTaskGuid, {
-          tenant_id, wf_run_id,
+          tenant_id,
+          wf_run_id,
           user_task_guid: event.userTaskGuid,
           user_task_def_name: event.userTaskDefName,
           user_task_def_version: event.userTaskDefVersion,
@@ -247,7 +253,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
     const thread = state.threadRuns[number];
     if (!thread) continue;
     set.threadRuns.push({
-      tenant_id, wf_run_id,
+      tenant_id,
+      wf_run_id,
       number,
       thread_spec_name: thread.threadSpecName,
       kind: thread.kind ?? (number === 0 ? 'ENTRYPOINT' : 'CHILD'),

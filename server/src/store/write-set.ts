@@ -4,8 +4,8 @@ import type { OutboxEffect, TaskAttemptRecord, UserTaskRunHistoryEntry } from '.
 // Rows are keyed by column name: the write statement fills whole table rows from them with
 // jsonb_populate_recordset, so a key that is not a column is ignored and a column without a key is NULL (defaults
 // do not apply: every NOT NULL column needs its key). Times go in as ISO strings (isoTime), which PostgreSQL reads
-// as timestamptz: JSON.stringify turns a Date into the same string, but at several times the cost of the rest of
-// its row.
+// as timestamptz: JSON.stringify would turn a Date into the same string, but through its toJSON, about a microsecond
+// each (a third of the time to serialise a 3-task step's rows).
 
 /** An instant as an ISO 8601 string, as a timestamptz column takes it from JSON. */
 export type IsoTime = string;
