@@ -1,7 +1,7 @@
 export { GallopClient } from './client/client.ts';
 export { graphql } from './client/graphql.ts';
 export type { ResultOf, VariablesOf } from './client/graphql.ts';
-export type { BatchedTaskRunReport, ClaimInput, GallopClientOptions, Sink, SocketState, TaskRunReportInput } from './client/client.ts';
+export type { BatchedTaskRunReport, ClaimInput, CredentialSource, GallopClientOptions, Sink, SocketState, TaskRunReportInput } from './client/client.ts';
 export { GallopClientError, isGallopClientError } from './client/errors.ts';
 export type { GallopErrorCode, GallopProblem } from './client/errors.ts';
 export type {

@@ -307,12 +307,22 @@ export async function createApp(options: AppOptions): Promise<App> {
               socket: ctx.extra.socket,
               params,
             });
+            let document: ExecutionArgs['document'];
+            let contextValue: unknown;
+            try {
+              document = parse(params.query);
+              contextValue = await contextFactory();
+            } catch (error) {
+              // A syntax error or a refused credential is the client's to read, not graphql-ws's internal error (4500).
+              if (error instanceof GraphQLError) return [error];
+              throw error;
+            }
             const args: ExecutionArgs = {
               schema: enveloped,
               operationName: params.operationName,
-              document: parse(params.query),
+              document,
               variableValues: params.variables,
-              contextValue: await contextFactory(),
+              contextValue,
               rootValue: { execute, subscribe },
             };
             const errors = validate(args.schema, args.document);

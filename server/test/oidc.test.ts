@@ -133,6 +133,55 @@ describe('OIDC', () => {
     for (const [name, t] of Object.entries(refusals)) expect(logged.includes(t.split('.')[2] || t), name).toBe(false);
   });
 
+  it('keeps a program signed in with a credential function: asked before each request and connection, and again once a token is refused', async () => {
+    await admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
+      input: { id: person, globalAcls: [{ resources: ['TASK_DEF', 'WF_RUN'], actions: ['READ'] }] },
+    });
+    const expired = await token({ email: person, expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    const asked: boolean[] = [];
+    // A source whose kept token has run out: it hands that over until told it was refused, as a cache keyed on
+    // a clock that runs behind the issuer's would.
+    const client = new GallopClient({
+      url: server.graphqlUrl,
+      webSocketImpl: WebSocket,
+      retries: 0,
+      apiKey: async ({ refused }) => {
+        asked.push(refused);
+        return refused ? token({ email: person }) : expired;
+      },
+    });
+    clients.push(client);
+    expect((await client.request<{ whoami: { id: string } }>('{ whoami { id } }')).whoami.id).toBe(person);
+    expect(await outcome(client.taskDefs())).toBe('OK');
+    expect(asked).toEqual([false, true, false, true]);
+
+    // A token refused again is the answer: one more try, not a loop.
+    let calls = 0;
+    const stuck = new GallopClient({ url: server.graphqlUrl, retries: 0, apiKey: () => (calls++, expired) });
+    expect(await outcome(stuck.taskDefs())).toBe('UNAUTHENTICATED: The token has expired.');
+    expect(calls).toBe(2);
+    const broken = new GallopClient({ url: server.graphqlUrl, retries: 0, apiKey: () => Promise.reject(new Error('the issuer is down')) });
+    expect(await outcome(broken.taskDefs())).toBe('CREDENTIAL_ERROR: The apiKey function gave no credential: the issuer is down');
+
+    // The WebSocket asks it too, when it connects.
+    const fresh = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: () => token({ email: person }) });
+    clients.push(fresh);
+    const live = await new Promise<string>((resolve) => {
+      const stop = fresh.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(String(e)) });
+      setTimeout(() => {
+        stop();
+        resolve('OPEN');
+      }, 300);
+    });
+    expect(live).toBe('OPEN');
+    const refusedSocket = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, subscriptionRetries: 0, apiKey: () => expired });
+    clients.push(refusedSocket);
+    const refusal = await new Promise<string>((resolve) => {
+      refusedSocket.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(isGallopClientError(e) ? `${e.code}: ${e.message}` : String(e)) });
+    });
+    expect(refusal).toBe('UNAUTHENTICATED: The token has expired.');
+  });
+
   it('never crashes on malformed tokens', async () => {
     const segment = fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/);
     await fc.assert(

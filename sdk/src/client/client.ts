@@ -51,10 +51,14 @@ export interface GallopClientOptions {
    */
   readonly tenant?: string | undefined;
   /**
-   * The principal's API key, sent as `Authorization: Bearer <key>` (and in the WebSocket's connection params);
-   * in Node, GALLOP_API_KEY when absent.
+   * The principal's credential, sent as `Authorization: Bearer <credential>` (and in the WebSocket's connection
+   * params): an API key, or a function that gives one, asked before each request and each WebSocket connection,
+   * for tokens that expire (an OIDC access token: the function keeps the token it got and fetches another before it
+   * runs out). When the server refuses a request as UNAUTHENTICATED the function is asked again with
+   * `refused: true` (the token it gave no longer works, whatever its expiry said) and the request is sent once more.
+   * In Node, GALLOP_API_KEY when absent.
    */
-  readonly apiKey?: string | undefined;
+  readonly apiKey?: string | CredentialSource | undefined;
   /**
    * How long a request waits for the server's whole answer before it fails with code TIMEOUT; a claim waits its
    * `waitMs` on top. Default 30 s. A server that lost its database, or a connection that died unnoticed, then
@@ -137,6 +141,9 @@ type Refusal = { readonly __typename: `${string}Error` };
  * `request` and `subscribe` send any document. A refused operation throws `GallopClientError` named after the
  * typed error the server returned.
  */
+/** Gives the credential for the next request; `refused` when the server has just refused the last one it gave. */
+export type CredentialSource = (context: { readonly refused: boolean }) => string | Promise<string>;
+
 export class GallopClient {
   readonly url: string;
   /** The tenant the client acts in; undefined for the server's default. */
@@ -149,7 +156,9 @@ export class GallopClient {
   readonly #subscriptionRetries: number;
   readonly #onSocket: ((state: SocketState) => void) | undefined;
   #ws: WsClient | undefined;
-  readonly #connectionParams: Readonly<Record<string, string>>;
+  readonly #connectionParams: Readonly<Record<string, string>> | (() => Promise<Record<string, string>>);
+  /** Set when the credential comes from a function: asked for each request, never kept in #headers. */
+  readonly #credential: CredentialSource | undefined;
   #subscriptions = 0;
   #socket: SocketState = 'idle';
 
@@ -157,8 +166,14 @@ export class GallopClient {
     this.url = options.url;
     this.#post = options.fetch ? postWith(options.fetch) : defaultPost;
     this.tenant = options.tenant;
-    const apiKey = options.apiKey ?? envApiKey();
-    this.#connectionParams = { ...(options.tenant ? { tenant: options.tenant } : {}), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+    const given = options.apiKey ?? envApiKey();
+    const credential = typeof given === 'function' ? given : undefined;
+    const apiKey = typeof given === 'function' ? undefined : given;
+    this.#credential = credential;
+    const tenantParams: Record<string, string> = options.tenant ? { tenant: options.tenant } : {};
+    this.#connectionParams = credential
+      ? async () => ({ ...tenantParams, authorization: `Bearer ${await this.#credentialFor(false)}` })
+      : { ...tenantParams, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
     this.#headers = {
       ...options.headers,
       ...(options.tenant ? { 'gallop-tenant': options.tenant } : {}),
@@ -181,18 +196,36 @@ export class GallopClient {
   async request<T>(document: TadaDocumentNode | string, variables?: unknown, signal?: AbortSignal, extraMs = 0): Promise<T> {
     const query = textOf(document);
     const isQuery = !/^\s*(?:mutation|subscription)\b/.test(query);
-    for (let attempt = 0, delay = 100; ; attempt++, delay *= 2) {
+    let refused = false;
+    for (let attempt = 0, delay = 100; ; ) {
       try {
-        return await this.#send<T>(query, variables, signal, extraMs);
+        const authorization = this.#credential ? `Bearer ${await this.#credentialFor(refused)}` : undefined;
+        return await this.#send<T>(query, variables, signal, extraMs, authorization);
       } catch (error) {
+        // Refused before anything ran (the server checks credentials first): safe to send again, mutation or not.
+        if (this.#credential && !refused && isGallopClientError(error) && error.code === 'UNAUTHENTICATED') {
+          refused = true;
+          continue;
+        }
         const again = isGallopClientError(error) && error.code === 'NETWORK_ERROR' && (isQuery || neverSent(error));
         if (!again || attempt >= this.#retries || signal?.aborted) throw error;
         await pause(delay, signal);
+        attempt++;
+        delay *= 2;
       }
     }
   }
 
-  async #send<T>(query: string, variables: unknown, signal: AbortSignal | undefined, extraMs: number): Promise<T> {
+  /** The credential function's answer, its failure a GallopClientError that says where it came from. */
+  async #credentialFor(refused: boolean): Promise<string> {
+    try {
+      return await (this.#credential as CredentialSource)({ refused });
+    } catch (cause) {
+      throw new GallopClientError('CREDENTIAL_ERROR', `The apiKey function gave no credential: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+  }
+
+  async #send<T>(query: string, variables: unknown, signal: AbortSignal | undefined, extraMs: number, authorization?: string): Promise<T> {
     const ms = this.#timeoutMs + extraMs;
     // One controller for both ends, unhooked after: a TaskWorker's signal lives as long as the worker, and
     // AbortSignal.any would tie every request's signal to it.
@@ -215,7 +248,12 @@ export class GallopClient {
     try {
       try {
         response = await this.#post(this.url, {
-          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...this.#headers },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/graphql-response+json, application/json',
+            ...this.#headers,
+            ...(authorization ? { authorization } : {}),
+          },
           body: JSON.stringify({ query, variables }),
           signal: controller.signal,
         });

@@ -11,6 +11,8 @@ export type GallopErrorCode =
   | 'NETWORK_ERROR'
   | 'TIMEOUT'
   | 'HTTP_ERROR'
+  | 'UNAUTHENTICATED'
+  | 'CREDENTIAL_ERROR'
   | 'ValidationError'
   | 'NotFoundError'
   | 'AlreadyExistsError'
