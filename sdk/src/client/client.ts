@@ -136,14 +136,14 @@ type Input<V> = JsonValue extends V ? V : V extends readonly (infer E)[] ? reado
 /** A typed error result: the union members named `...Error`. */
 type Refusal = { readonly __typename: `${string}Error` };
 
+/** Gives the credential for the next request; `refused` when the server has just refused the last one it gave. */
+export type CredentialSource = (context: { readonly refused: boolean }) => string | Promise<string>;
+
 /**
  * A client for Gallop's GraphQL API, for Node and the browser. Typed methods cover the operations of the API;
  * `request` and `subscribe` send any document. A refused operation throws `GallopClientError` named after the
  * typed error the server returned.
  */
-/** Gives the credential for the next request; `refused` when the server has just refused the last one it gave. */
-export type CredentialSource = (context: { readonly refused: boolean }) => string | Promise<string>;
-
 export class GallopClient {
   readonly url: string;
   /** The tenant the client acts in; undefined for the server's default. */
