@@ -68,6 +68,19 @@ describe('limits on one request', () => {
     await client.close();
   });
 
+  it('answers a subscription that does not parse with its syntax error, and the socket goes on serving', async () => {
+    const client = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket });
+    const outcome = (text: string) =>
+      new Promise<string>((resolve) => {
+        client.subscribe(text, {}, { next: () => resolve('open'), error: (e) => resolve(isGallopClientError(e) ? `${e.code}: ${e.message}` : String(e)), complete: () => resolve('complete') });
+        setTimeout(() => resolve('open'), 800);
+      });
+    const [broken, sound] = await Promise.all([outcome('subscription { wfRunsChanged { id }'), outcome('subscription { wfRunsChanged { id } }')]);
+    expect(broken).toMatch(/^GRAPHQL_ERROR: Syntax Error: /);
+    expect(sound).toBe('open');
+    await client.close();
+  });
+
   it('refuses a WfSpec or a value over its size, naming the limit, and fails a task attempt whose output is over it', async () => {
     const client = new GallopClient({ url: sized.graphqlUrl, webSocketImpl: WebSocket });
     const wfSpecName = `sized-${Date.now().toString(36)}`;
