@@ -14,4 +14,10 @@ export interface DecideContext {
   readonly wfSpec: VersionedWfSpec;
   /** TaskDefs and other metadata the WfSpec names. */
   readonly catalog: Catalog;
+  /**
+   * The most bytes (UTF-8 JSON) a value a variable mutation makes may take: a mutation that makes a larger one fails
+   * its node with VAR_SUB_ERROR, as a WfRun growing a string or a list in a loop would otherwise grow without end.
+   * The server passes its limit on values it is given. No limit when absent.
+   */
+  readonly maxValueBytes?: number | undefined;
 }

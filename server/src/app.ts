@@ -184,7 +184,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       cluster.announce({ events: [], tasks: [], wake: at });
     },
     execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) =>
-      executeCommand({ db: store.db, metadata, cache, clock, ids, metrics, writes, locks, handOff, afterCommit }, tenantId, wfRunId, command, wfSpec),
+      executeCommand({ db: store.db, metadata, cache, clock, ids, metrics, writes, locks, handOff, afterCommit, maxValueBytes: limits.maxValueBytes }, tenantId, wfRunId, command, wfSpec),
   };
 
   scheduler = new Scheduler({ db: store.db, clock, execute: services.execute, log });

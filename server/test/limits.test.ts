@@ -68,6 +68,23 @@ describe('limits on one request', () => {
     await client.close();
   });
 
+  it('fails the node whose mutation would make a value over the limit on values, and the WfRun says why', async () => {
+    const client = new GallopClient({ url: sized.graphqlUrl });
+    const wfSpecName = `doubling-${Date.now().toString(36)}`;
+    await client.putWfSpec(
+      new Workflow(wfSpecName, (wf) => {
+        const s = wf.declareStr('s').required();
+        // 10 characters doubled four times: 20, 40 and 80 fit in 100 bytes, 160 does not.
+        for (let i = 0; i < 4; i++) s.add(s);
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName, variables: { s: '0123456789' } });
+    await expect.poll(async () => (await client.wfRun(run.id))?.status).toBe('ERROR');
+    const ended = await client.wfRun(run.id);
+    expect(ended?.errorMessage).toBe("VAR_SUB_ERROR: Variable 's' would be over 100 bytes (the limit on a value).");
+    expect(ended?.variables.find((v) => v.name === 's')?.value).toBe('0123456789'.repeat(8));
+  });
+
   it('answers a subscription that does not parse with its syntax error, and the socket goes on serving', async () => {
     const client = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket });
     const outcome = (text: string) =>

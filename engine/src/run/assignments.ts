@@ -66,6 +66,10 @@ export function applyMutations(
     const value = owner.variables[mutation.lhsName] ?? null;
     const next = mutation.lhsJsonPath === undefined ? mutateWhole(type, value, mutation, rhs.value) : mutateAtPath(value, mutation, rhs.value);
     if (!next.ok) return next.failure;
+    const max = s.ctx.maxValueBytes;
+    if (max !== undefined && overBytes(next.value, max)) {
+      return varSubError(`Variable '${mutation.lhsName}' would be over ${max} bytes (the limit on a value).`).failure;
+    }
     s.emit({ type: 'VariableAssigned', threadRunNumber: owner.number, name: mutation.lhsName, value: next.value });
   }
   return undefined;
@@ -86,6 +90,29 @@ function mutateAtPath(value: JsonValue, mutation: VariableMutation, rhs: JsonVal
   if (!result.ok) return varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${result.message}`);
   const written = writePath(value, parsed.steps, result.value);
   return written.ok ? written : varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${written.message}.`);
+}
+
+/** Whether `value` as JSON takes more than `max` bytes of UTF-8; a string short enough to fit anyway is not measured. */
+function overBytes(value: JsonValue, max: number): boolean {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return false;
+  // Each UTF-16 unit is at most 3 bytes of UTF-8, and JSON escapes take at most 6 (\uXXXX).
+  if (typeof value === 'string' && value.length * 6 + 2 <= max) return false;
+  return utf8Bytes(JSON.stringify(value)) > max;
+}
+
+function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair: one code point, 4 bytes.
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function kindOf(value: JsonValue): VariableType {

@@ -172,6 +172,56 @@ describe('EXIT with a failureDef', () => {
   });
 });
 
+describe('the limit on a value a mutation makes', () => {
+  // Thirty euro signs are 90 bytes of UTF-8 (92 as a JSON string); one more mutation adding three takes it past 100.
+  const growing = (last: JsonValue) =>
+    spec(
+      {
+        start: {
+          type: 'ENTRYPOINT',
+          outgoingEdges: [
+            {
+              sinkNodeName: 'end',
+              variableMutations: [
+                { lhsName: 's', operation: 'ADD', rhs: lit('€'.repeat(30)) },
+                { lhsName: 'list', operation: 'EXTEND', rhs: lit([1, 2]) },
+                { lhsName: 's', operation: 'ADD', rhs: lit(last) },
+              ],
+            },
+          ],
+        },
+        end: { type: 'EXIT' },
+      },
+      [
+        { name: 's', type: 'STR', defaultValue: '' },
+        { name: 'list', type: 'JSON_ARR', defaultValue: [] },
+      ],
+    );
+  const runWith = (wfSpec: VersionedWfSpec, maxValueBytes?: number) => {
+    const result = step(undefined, { type: 'RunWf', wfRunId: 'r', variables: {} }, { ...ctx(wfSpec), maxValueBytes });
+    if (!result.ok) throw new Error(result.rejection.message);
+    return result;
+  };
+
+  it('fails the node with VAR_SUB_ERROR when a mutation would make a value over it, counting UTF-8 bytes', () => {
+    const { state, events } = runWith(growing('€€€'), 100);
+    expect(state.status).toBe('ERROR');
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Variable 's' would be over 100 bytes (the limit on a value)." });
+    // The mutations before it applied; the one over the limit did not.
+    expect(events.flatMap((e) => (e.type === 'VariableAssigned' ? [[e.name, e.value]] : []))).toEqual([
+      ['s', '€'.repeat(30)],
+      ['list', [1, 2]],
+    ]);
+    expect(replay(events)).toEqual(state);
+  });
+
+  it('lets a value up to it through, and sets none without one', () => {
+    expect(runWith(growing('ab'), 100).state.status).toBe('COMPLETED');
+    expect(runWith(growing('€€€')).state.status).toBe('COMPLETED');
+    expect(runWith(growing('€€€'), 101).state.status).toBe('COMPLETED');
+  });
+});
+
 describe('a loop made of NOPs and a TASK', () => {
   it('repeats the body while the condition holds and keeps the state small', () => {
     const wf = spec(

@@ -32,6 +32,8 @@ export interface CommandDeps {
   readonly writes: WriteQueue;
   /** One command per WfRun at a time in this process. */
   readonly locks: KeyedLock;
+  /** The most bytes a value a variable mutation makes may take (the limit on values given to the server). */
+  readonly maxValueBytes?: number | undefined;
   /** Leases new TaskRuns to claims waiting in this process, in the same write. */
   readonly handOff: (tenantId: string, rows: TaskRunRow[], now: number) => Handoff;
   /**
@@ -88,7 +90,7 @@ async function decideAndWrite(
     const spec = current ? await deps.metadata.wfSpec(deps.db, tenantId, current.state.wfSpecId) : wfSpec;
     if (!spec) return { ok: false, rejection: { code: 'WF_RUN_NOT_FOUND', message: `WfRun ${wfRunId} does not exist.` } };
     const catalog = await deps.metadata.catalogFor(deps.db, tenantId, spec, userTaskDefPins(current?.state, command));
-    const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog };
+    const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog, maxValueBytes: deps.maxValueBytes };
     const result = step(current?.state, command, ctx);
     if (!result.ok) {
       if (fresh) return result;
