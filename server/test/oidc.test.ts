@@ -78,6 +78,20 @@ async function outcome(request: Promise<unknown>): Promise<string> {
   }
 }
 
+/** How a wfRunsChanged subscription fares: 'OPEN' when it holds for 300 ms (quiet or delivering), else its error. */
+function subscription(client: GallopClient): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const stop = client.subscribe('subscription { wfRunsChanged { id } }', {}, {
+      next: () => resolve('OPEN'),
+      error: (e) => resolve(isGallopClientError(e) ? `${e.code}: ${e.message}` : String(e)),
+    });
+    setTimeout(() => {
+      stop();
+      resolve('OPEN');
+    }, 300);
+  });
+}
+
 describe('OIDC', () => {
   const person = `${unique('ada')}@example.com`;
 
@@ -90,14 +104,7 @@ describe('OIDC', () => {
     expect(await outcome(client.taskDefs())).toBe('OK');
     expect(await outcome(client.wfSpecs())).toMatch(/^FORBIDDEN: .*READ on WF_SPEC/);
 
-    const live = await new Promise<string>((resolve) => {
-      const stop = client.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(String(e)) });
-      setTimeout(() => {
-        stop();
-        resolve('OPEN');
-      }, 300);
-    });
-    expect(live).toBe('OPEN');
+    expect(await subscription(client)).toBe('OPEN');
     expect(discoveryCalls).toBe(1);
   });
 
@@ -166,20 +173,10 @@ describe('OIDC', () => {
     // The WebSocket asks it too, when it connects.
     const fresh = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: () => token({ email: person }) });
     clients.push(fresh);
-    const live = await new Promise<string>((resolve) => {
-      const stop = fresh.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(String(e)) });
-      setTimeout(() => {
-        stop();
-        resolve('OPEN');
-      }, 300);
-    });
-    expect(live).toBe('OPEN');
+    expect(await subscription(fresh)).toBe('OPEN');
     const refusedSocket = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, subscriptionRetries: 0, apiKey: () => expired });
     clients.push(refusedSocket);
-    const refusal = await new Promise<string>((resolve) => {
-      refusedSocket.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(isGallopClientError(e) ? `${e.code}: ${e.message}` : String(e)) });
-    });
-    expect(refusal).toBe('UNAUTHENTICATED: The token has expired.');
+    expect(await subscription(refusedSocket)).toBe('UNAUTHENTICATED: The token has expired.');
   });
 
   it('never crashes on malformed tokens', async () => {
