@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GallopClient, isGallopClientError } from '@gallop/sdk';
+import { GallopClient, isGallopClientError, Workflow } from '@gallop/sdk';
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
@@ -177,6 +177,58 @@ describe('OIDC', () => {
     const refusedSocket = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, subscriptionRetries: 0, apiKey: () => expired });
     clients.push(refusedSocket);
     expect(await subscription(refusedSocket)).toBe('UNAUTHENTICATED: The token has expired.');
+  });
+
+  it('opens a new socket with a fresh credential when the open one holds a token that has run out since', async () => {
+    await admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
+      input: { id: person, globalAcls: [{ resources: ['TASK_DEF', 'WF_RUN'], actions: ['READ'] }] },
+    });
+    const wfSpecName = unique('renewed');
+    await admin.putWfSpec(new Workflow(wfSpecName, (wf) => void wf.declareStr('x')).compile());
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    let current = await token({ email: person, expiresIn: expiresAt });
+    const asked: boolean[] = [];
+    const client = new GallopClient({
+      url: server.graphqlUrl,
+      webSocketImpl: WebSocket,
+      apiKey: async ({ refused }) => {
+        asked.push(refused);
+        if (refused) current = await token({ email: person });
+        return current;
+      },
+    });
+    clients.push(client);
+    /** Subscribes to wfRunsChanged; resolves the ids it delivers once it has delivered `id`, or its error. */
+    const watch = () => {
+      const seen: string[] = [];
+      let found: (outcome: string) => void = () => {};
+      let wanted = '';
+      const stop = client.subscribe<{ wfRunsChanged: { id: string } }>('subscription { wfRunsChanged { id } }', {}, {
+        next: (data) => {
+          seen.push(data.wfRunsChanged.id);
+          if (data.wfRunsChanged.id === wanted) found('DELIVERED');
+        },
+        error: (e) => found(isGallopClientError(e) ? `${e.code}: ${e.message}` : String(e)),
+      });
+      return { stop, delivered: (id: string) => new Promise<string>((resolve) => ((wanted = id), (found = resolve), seen.includes(id) && resolve('DELIVERED'))) };
+    };
+
+    // The socket opens with the short-lived token; a subscription on it holds past the token's end.
+    const early = watch();
+    expect(await subscription(client)).toBe('OPEN');
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 200));
+    // A new subscription on that socket is refused; the client asks for a new token, opens a socket with it and
+    // subscribes again, and graphql-ws brings the earlier subscription over to the new socket.
+    const late = watch();
+    await expect.poll(() => asked.includes(true), { timeout: 5_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const id = unique('after-renewal');
+    await admin.runWf({ wfSpecName, id });
+    const outcomes = await Promise.all([late.delivered(id), early.delivered(id)]);
+    expect(outcomes).toEqual(['DELIVERED', 'DELIVERED']);
+    expect(asked.filter((refused) => refused)).toEqual([true]);
+    early.stop();
+    late.stop();
   });
 
   it('never crashes on malformed tokens', async () => {

@@ -161,6 +161,7 @@ export class GallopClient {
   readonly #credential: CredentialSource | undefined;
   #subscriptions = 0;
   #socket: SocketState = 'idle';
+  #renewing: Promise<void> | undefined;
 
   constructor(options: GallopClientOptions) {
     this.url = options.url;
@@ -285,6 +286,8 @@ export class GallopClient {
   subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void;
   subscribe<T>(document: TadaDocumentNode | string, variables: unknown, sink: Sink<T>): () => void {
     let open = true;
+    let renewed = false;
+    let unsubscribe = () => {};
     const end = () => {
       if (!open) return;
       open = false;
@@ -292,28 +295,54 @@ export class GallopClient {
       if (--this.#subscriptions === 0 && this.#socket === 'lost') this.#tell('idle');
     };
     this.#subscriptions++;
-    const unsubscribe = this.#wsClient().subscribe<T>(
-      { query: textOf(document), variables: variables as Record<string, unknown> },
-      {
+    const payload = { query: textOf(document), variables: variables as Record<string, unknown> };
+    const start = () => {
+      unsubscribe = this.#wsClient().subscribe<T>(payload, {
         next: (message) => {
           if (message.errors?.length) sink.error?.(graphQLFailure(message.errors as readonly GraphQLErrorBody[]));
           else if (message.data) sink.next(message.data as T);
         },
         error: (error) => {
-          end();
           // graphql-ws hands over the GraphQL errors of a refused subscription as they came: an array.
-          sink.error?.(Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error);
+          const failure = Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error;
+          // A socket keeps the credential it opened with, and once that expires the server refuses what is
+          // subscribed on it: with a credential function, open a socket with a fresh one and subscribe once more.
+          if (open && this.#credential && !renewed && isGallopClientError(failure) && failure.code === 'UNAUTHENTICATED') {
+            renewed = true;
+            this.#renewSocket().then(
+              () => open && start(),
+              (cause: unknown) => {
+                end();
+                sink.error?.(cause);
+              },
+            );
+            return;
+          }
+          end();
+          sink.error?.(failure);
         },
         complete: () => {
           end();
           sink.complete?.();
         },
-      },
-    );
+      });
+    };
+    start();
     return () => {
       end();
       unsubscribe();
     };
+  }
+
+  /**
+   * Asks the credential function for a new credential (`refused`) and closes the socket, which graphql-ws opens
+   * again with it and with the subscriptions it carried. Refusals that come together share one renewal.
+   */
+  #renewSocket(): Promise<void> {
+    this.#renewing ??= this.#credentialFor(true)
+      .then(() => this.#ws?.terminate())
+      .finally(() => (this.#renewing = undefined));
+    return this.#renewing;
   }
 
   #tell(state: SocketState): void {
