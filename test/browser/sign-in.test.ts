@@ -17,6 +17,7 @@ const BOOTSTRAP = `ui-bootstrap-${'k'.repeat(32)}`;
 const suffix = Date.now().toString(36);
 const acme = `acme-${suffix}`;
 const globex = `globex-${suffix}`;
+const ID_TOKEN_SECONDS = 6;
 
 describe('signing in', () => {
   let server: ServerProcess;
@@ -32,9 +33,10 @@ describe('signing in', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    issuer = await startOidcIssuer();
-    // The UI sends the ID token, whose audience is the UI's client id.
-    const oidc = { GALLOP_OIDC_ISSUER: issuer.url, GALLOP_OIDC_CLIENT_ID: 'gallop-ui', GALLOP_OIDC_AUDIENCE: 'gallop-ui' };
+    // ID tokens that run out within the test, which the page renews with its refresh token.
+    issuer = await startOidcIssuer({ idTokenSeconds: ID_TOKEN_SECONDS });
+    // The UI sends the ID token, whose audience is the UI's client id; offline_access gets it a refresh token.
+    const oidc = { GALLOP_OIDC_ISSUER: issuer.url, GALLOP_OIDC_CLIENT_ID: 'gallop-ui', GALLOP_OIDC_AUDIENCE: 'gallop-ui', GALLOP_OIDC_SCOPES: 'openid offline_access' };
     server = await startServer({ databaseUrl: inject('databaseUrl'), env: { GALLOP_BOOTSTRAP_API_KEY: BOOTSTRAP, ...oidc } });
     issuer.serve({ clientId: 'gallop-ui', redirectUri: `${server.url}/` });
     browser = await launchBrowser();
@@ -138,6 +140,31 @@ describe('signing in', () => {
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['WfSpecs', 'WfRuns', 'Editor']);
     expect(await page.evaluate(() => sessionStorage.getItem('gallop.oidc'))).toBeNull();
     await page.screenshot({ path: `${screenshots}signed-in-oidc.png`, fullPage: true });
+
+    // Once the ID token has run out, the page gets another with the refresh token and carries on signed in.
+    const first = await page.evaluate(() => localStorage.getItem('gallop.apiKey'));
+    const expiresAt = (JSON.parse(Buffer.from(String(first).split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp * 1000;
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(ID_TOKEN_SECONDS * 1000);
+    await page.waitForTimeout(expiresAt - Date.now() + 500);
+    await page.reload();
+    await page.getByTestId('wf-specs-table').locator('tbody tr a.name').first().waitFor();
+    expect((await page.getByTestId('wf-specs-table').locator('tbody tr a.name').allInnerTexts()).sort()).toEqual([`only-${globex}`, `shared-${suffix}`]);
+    await page.getByTestId('signed-in').getByText(person).waitFor();
+    const renewed = await page.evaluate(() => localStorage.getItem('gallop.apiKey'));
+    expect(renewed).not.toBe(first);
+    // The WebSocket opened with that token outlives it: a subscription made on it once the token has run out is
+    // refused, and the page renews the token and subscribes again on a new socket. The filtered list (a new
+    // subscription, the same page) then shows a WfRun started afterwards as it comes.
+    await page.goto(`${server.url}/#/wf-runs`);
+    await page.getByText('No WfRuns yet').waitFor();
+    const renewedExpiry = (JSON.parse(Buffer.from(String(renewed).split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp * 1000;
+    await page.waitForTimeout(renewedExpiry - Date.now() + 500);
+    await page.evaluate((name) => (location.hash = `#/wf-runs?wfSpecName=${name}`), `only-${globex}`);
+    await page.getByText('No WfRuns match this filter').waitFor();
+    const wfRunId = `renewed-${suffix}`;
+    await admin(globex).runWf({ wfSpecName: `only-${globex}`, id: wfRunId });
+    await page.getByTestId('wf-runs-table').getByText(wfRunId).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => localStorage.getItem('gallop.apiKey'))).not.toBe(renewed);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();

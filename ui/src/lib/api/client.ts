@@ -1,6 +1,6 @@
 import { GallopClient } from '@gallop/sdk';
 import { connection } from './connection.svelte.ts';
-import { readSession } from './session.ts';
+import { credentialOf, readSession } from './session.ts';
 
 /** The session the page started with: its API key and tenant. */
 export const session = readSession();
@@ -12,7 +12,7 @@ export const session = readSession();
  */
 export const client = new GallopClient({
   url: `${location.origin}/graphql`,
-  apiKey: session.apiKey ?? '',
+  apiKey: credentialOf(session),
   tenant: session.tenant,
   subscriptionRetries: Number.POSITIVE_INFINITY,
   onSocket: (state) => connection.update(state),

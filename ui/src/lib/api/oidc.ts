@@ -1,6 +1,7 @@
 import { isGallopClientError } from '@gallop/sdk';
 import * as oauth from 'oauth4webapi';
 import { failSignIn, OIDC_PENDING, signInWith } from './session.ts';
+import type { OidcRenewal } from './session.ts';
 
 /** The issuer and public client the server names in authConfig. */
 export interface OidcConfig {
@@ -46,6 +47,8 @@ export async function beginOidcSignIn(config: OidcConfig, tenant: string | undef
   url.searchParams.set('redirect_uri', redirectUri);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('scope', config.scopes);
+  // OpenID Connect grants offline access (a refresh token) only on a sign-in that asks for consent.
+  if (config.scopes.split(/\s+/).includes('offline_access')) url.searchParams.set('prompt', 'consent');
   url.searchParams.set('state', state);
   url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
   url.searchParams.set('code_challenge_method', 'S256');
@@ -72,14 +75,30 @@ export async function completeOidcSignIn(): Promise<'none' | 'signed-in' | 'fail
     const params = oauth.validateAuthResponse(server, client, here, pending.state);
     const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), params, pending.redirectUri, pending.verifier, options(issuer));
     const tokens = await oauth.processAuthorizationCodeResponse(server, client, response, { requireIdToken: true });
-    const credential = tokens.access_token.split('.').length === 3 ? tokens.access_token : tokens.id_token;
-    if (!credential) throw new Error('The issuer gave no token the server could verify.');
-    await signInWith({ apiKey: credential, tenant: pending.tenant });
+    const renewal = tokens.refresh_token ? { issuer: pending.issuer, clientId: pending.clientId, refreshToken: tokens.refresh_token } : undefined;
+    await signInWith({ apiKey: credentialFrom(tokens), tenant: pending.tenant, renewal });
     return 'signed-in';
   } catch (error) {
     failSignIn(`Signing in with ${issuerName} failed: ${describe(error)}`);
     return 'failed';
   }
+}
+
+/** A new token for the session from the issuer's refresh token (and the refresh token to use next time). */
+export async function renewOidcToken(renewal: OidcRenewal): Promise<{ credential: string; refreshToken: string }> {
+  const issuer = new URL(renewal.issuer);
+  const server = await discover(issuer);
+  const client: oauth.Client = { client_id: renewal.clientId };
+  const response = await oauth.refreshTokenGrantRequest(server, client, oauth.None(), renewal.refreshToken, options(issuer));
+  const tokens = await oauth.processRefreshTokenResponse(server, client, response);
+  return { credential: credentialFrom(tokens), refreshToken: tokens.refresh_token ?? renewal.refreshToken };
+}
+
+/** The access token when it is a JWT the server can verify, else the ID token. */
+function credentialFrom(tokens: oauth.TokenEndpointResponse): string {
+  const credential = tokens.access_token.split('.').length === 3 ? tokens.access_token : tokens.id_token;
+  if (!credential) throw new Error('The issuer gave no token the server could verify.');
+  return credential;
 }
 
 function describe(error: unknown): string {
