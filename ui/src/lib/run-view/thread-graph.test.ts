@@ -41,6 +41,29 @@ describe('layoutThreadGraph', () => {
     expect(layoutThreadGraph(thread).edges[1]?.label).toBe('greeting = output');
   });
 
+  it('keeps a long label short on the graph and whole in the edge\'s accessible name', () => {
+    const mutations = Array.from({ length: 20 }, () => ({ lhsName: 's', operation: 'ADD' as const, rhs: { type: 'VARIABLE' as const, variableName: 's' } }));
+    const looping: ThreadSpec = {
+      ...thread,
+      nodes: { ...thread.nodes, '1-greet-TASK': { type: 'TASK', taskDefName: 'greet', outgoingEdges: [{ sinkNodeName: '2-exit-EXIT', variableMutations: mutations }] } },
+    };
+    const edge = layoutThreadGraph(looping).edges[1];
+    expect(edge?.label).toBe('s += s; s += s +18 more');
+    expect(edge?.ariaLabel).toBe(`Edge from 1-greet-TASK to 2-exit-EXIT: ${Array.from({ length: 20 }, () => 's += s').join('; ')}`);
+
+    const longName = 'a'.repeat(80);
+    const named: ThreadSpec = {
+      ...thread,
+      nodes: {
+        ...thread.nodes,
+        '1-greet-TASK': { type: 'TASK', taskDefName: 'greet', outgoingEdges: [{ sinkNodeName: '2-exit-EXIT', variableMutations: [{ lhsName: longName, operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+      },
+    };
+    const label = String(layoutThreadGraph(named).edges[1]?.label);
+    expect(label).toHaveLength(60);
+    expect(label.endsWith('…')).toBe(true);
+  });
+
   it('names the UserTaskDef a USER_TASK node asks a person to fill in', () => {
     const withUserTask: ThreadSpec = {
       nodes: {

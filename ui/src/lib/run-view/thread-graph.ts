@@ -25,9 +25,25 @@ export interface ThreadGraph {
   readonly edges: Edge<WfEdgeData>[];
 }
 
+/** The mutations an edge's label lists; it counts the rest, and the edge's accessible name has them all. */
+const LABEL_MUTATIONS = 2;
+/** Longer labels are cut, so that a label is never wider than the graph it sits in. */
+const LABEL_CHARACTERS = 60;
+
+/** An edge label as the graph draws it: at most 60 characters. */
+export function clipLabel(text: string): string {
+  return text.length > LABEL_CHARACTERS ? `${text.slice(0, LABEL_CHARACTERS - 1)}…` : text;
+}
+
+/** `s += s; s += s +18 more`: an edge's first mutations, and how many follow. */
+export function describeFirstMutations(mutations: readonly VariableMutation[]): string {
+  const more = mutations.length > LABEL_MUTATIONS ? ` +${mutations.length - LABEL_MUTATIONS} more` : '';
+  return mutations.length === 0 ? '' : describeMutations(mutations.slice(0, LABEL_MUTATIONS)) + more;
+}
+
 /**
  * Lays out one ThreadSpec with dagre (synchronously): nodes from `threadSpec.nodes`, one edge per outgoing
- * edge, labelled with its variable mutations. Pure: the same ThreadSpec always gives the same graph.
+ * edge, labelled with its condition and variable mutations (the first two, and at most 60 characters). Pure: the same ThreadSpec always gives the same graph.
  */
 export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
   const g = new dagre.graphlib.Graph({ multigraph: true });
@@ -43,16 +59,17 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
       if (!threadSpec.nodes[edge.sinkNodeName]) return; // a broken spec still draws what it can
       const id = `${source}->${edge.sinkNodeName}#${i}`;
       g.setEdge(source, edge.sinkNodeName, {}, id);
-      const label = [edge.condition && describeCondition(edge.condition), describeMutations(edge.variableMutations ?? [])]
-        .filter(Boolean)
-        .join(' · ');
+      const condition = edge.condition && describeCondition(edge.condition);
+      const mutations = edge.variableMutations ?? [];
+      const whole = [condition, describeMutations(mutations)].filter(Boolean).join(' · ');
+      const label = clipLabel([condition, describeFirstMutations(mutations)].filter(Boolean).join(' · '));
       edges.push({
         id,
         source,
         target: edge.sinkNodeName,
         type: 'smoothstep',
         markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
-        ariaLabel: `Edge from ${source} to ${edge.sinkNodeName}`,
+        ariaLabel: `Edge from ${source} to ${edge.sinkNodeName}${whole ? `: ${whole}` : ''}`,
         data: { condition: edge.condition },
         ...(label ? { label } : {}),
       });

@@ -2,7 +2,7 @@ import { explainCondition } from '@gallop/engine';
 import { verdictMark } from '../../verdict.ts';
 import type { JsonValue, Node as SpecNode, ThreadSpec } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
-import { describeCondition, describeMutations } from '../../run-view/thread-graph.ts';
+import { clipLabel, describeCondition, describeFirstMutations } from '../../run-view/thread-graph.ts';
 import type { EdgeRef } from '../draft.ts';
 import { NODE_SIZE } from '../layout.ts';
 import type { Positions } from '../layout.ts';
@@ -88,14 +88,17 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
       const faulty = problems.some((p) => p.node === source && p.edge === i && p.severity === 'error');
       const warned = !faulty && problems.some((p) => p.node === source && p.edge === i);
       const verdict = edge.condition && marks.variables ? explainCondition(edge.condition, marks.variables) : undefined;
-      const label = [
-        outgoing.length > 1 ? `${i + 1}.` : '',
-        edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '',
-        verdict ? verdictMark(verdict.holds) : '',
-        describeMutations(edge.variableMutations ?? []),
-      ]
-        .filter(Boolean)
-        .join(' ');
+      // Cut to fit the canvas; the inspector shows the edge whole.
+      const label = clipLabel(
+        [
+          outgoing.length > 1 ? `${i + 1}.` : '',
+          edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '',
+          verdict ? verdictMark(verdict.holds) : '',
+          describeFirstMutations(edge.variableMutations ?? []),
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
       edges.push({
         id,
         source,
