@@ -38,13 +38,14 @@ export interface TypedTask<I extends readonly TaskInputDef[] = readonly TaskInpu
  * ```
  */
 export function defineTask<const I extends readonly TaskInputDef[], const R extends VariableType | undefined = undefined>(
-  def: { readonly name: string; readonly inputVars: I; readonly returnType?: R; readonly description?: string },
+  def: { readonly name: string; readonly inputVars: I; readonly returnType?: R; readonly maskedOutput?: boolean; readonly description?: string },
   fn: (input: TaskInputs<I>, ctx: TaskContext) => TaskResult<R> | Promise<TaskResult<R>>,
 ): TypedTask<I, R> {
   const taskDef: TaskDef = {
     name: def.name,
     inputVars: def.inputVars.map((v) => ({ name: v.name, type: v.type, ...(v.masked ? { masked: true } : {}) })),
     ...(def.returnType ? { returnType: def.returnType } : {}),
+    ...(def.maskedOutput ? { maskedOutput: true } : {}),
     ...(def.description ? { description: def.description } : {}),
   };
   return { name: def.name, def: taskDef, fn };

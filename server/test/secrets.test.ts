@@ -126,4 +126,57 @@ describe('masked values', () => {
     );
     expect(scheduled.map((e) => e.input)).toEqual([MASKED_INPUT, MASKED_INPUT]);
   });
+
+  it("hide what a TaskDef with a masked output returns, which the WfRun and the next worker still get whole", async () => {
+    const admin = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: BOOTSTRAP });
+    const token = `tok-${'7'.repeat(16)}`;
+    const fetchToken = unique('fetch-token');
+    const useToken = unique('use-token');
+    const wfSpecName = unique('masked-output');
+    expect((await admin.putTaskDef({ name: fetchToken, returnType: 'STR', maskedOutput: true })).maskedOutput).toBe(true);
+    expect((await admin.putTaskDef({ name: useToken, inputVars: [{ name: 'token', type: 'STR' }], returnType: 'INT' })).maskedOutput).toBe(false);
+    await admin.putWfSpec(
+      new Workflow(wfSpecName, (wf) => {
+        const kept = wf.declareStr('kept').masked();
+        kept.assign(wf.execute(fetchToken));
+        wf.execute(useToken, kept);
+      }).compile(),
+    );
+    const answers: string[] = [];
+    const id = unique('run');
+    const live: WfRunEvent[] = [];
+    const stop = admin.subscribe<{ wfRunEvents: { event: WfRunEvent } }>('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e.wfRunEvents.event) });
+    await new Promise((r) => setTimeout(r, 250));
+    await admin.runWf({ wfSpecName, id });
+
+    const [first] = await admin.claimTaskRuns({ taskDefName: fetchToken, workerId: 'w', waitMs: 5_000 });
+    await admin.reportTaskRun({ taskRunId: first!.taskRunId, attempt: first!.attempt, outcome: { status: 'SUCCESS', output: token } });
+    const [second] = await admin.claimTaskRuns({ taskDefName: useToken, workerId: 'w', waitMs: 5_000 });
+    expect(second?.input).toEqual({ token });
+    await admin.reportTaskRun({ taskRunId: second!.taskRunId, attempt: second!.attempt, outcome: { status: 'SUCCESS', output: 1 } });
+
+    const read = await admin.request<{
+      wfRun: { status: string; variables: { name: string; value: unknown }[]; events: { event: WfRunEvent }[]; taskRuns: { taskDefName: string; attempts: { output: unknown }[] }[] };
+    }>(`query($id: ID!) { wfRun(id: $id) { status variables { name value } events { event } taskRuns { taskDefName attempts { output } } } }`, { id });
+    answers.push(JSON.stringify(read), JSON.stringify(await admin.taskRun(first!.taskRunId)));
+    await vi.waitFor(() => expect(live.some((e) => e.type === 'WfRunCompleted')).toBe(true));
+    stop();
+    answers.push(JSON.stringify(live));
+    await admin.close();
+
+    expect(read.wfRun.status).toBe('COMPLETED');
+    expect(read.wfRun.taskRuns.map((t) => [t.taskDefName, t.attempts.map((a) => a.output)])).toEqual([
+      [fetchToken, [MASKED_VALUE]],
+      [useToken, [1]],
+    ]);
+    const outputs = (events: readonly WfRunEvent[]) =>
+      events.flatMap((e) => (e.type === 'TaskAttemptSucceeded' || (e.type === 'NodeRunCompleted' && 'output' in e && e.output !== undefined) ? [[e.type, e.output]] : []));
+    // The fetch's attempt and NodeRun are hidden; the next task's INT is not.
+    const expected = [['TaskAttemptSucceeded', MASKED_VALUE], ['NodeRunCompleted', MASKED_VALUE], ['TaskAttemptSucceeded', 1], ['NodeRunCompleted', 1]];
+    expect(outputs(read.wfRun.events.map((e) => e.event))).toEqual(expected);
+    expect(outputs(live)).toEqual(expected);
+    expect(read.wfRun.variables).toEqual([{ name: 'kept', value: MASKED_VALUE }]);
+    const written = [JSON.stringify(server.logs), answers.join('\n')].join('\n');
+    expect(written.includes(token), 'the masked output').toBe(false);
+  });
 });

@@ -54,6 +54,8 @@ export interface TaskAttemptSucceeded extends At {
   readonly taskGuid: string;
   readonly attempt: number;
   readonly output: JsonValue;
+  /** The TaskDef's output is masked: the API shows it as `*****`. */
+  readonly maskedOutput?: true | undefined;
   readonly workerId?: string | undefined;
   readonly logOutput?: string | undefined;
 }
@@ -221,6 +223,8 @@ export interface NodeRunCompleted extends At {
   readonly threadRunNumber: number;
   readonly position: number;
   readonly output?: JsonValue | undefined;
+  /** The output is a masked TaskDef's: the API shows it as `*****`. */
+  readonly maskedOutput?: true | undefined;
   /** A WAIT_FOR_ANY or WAIT_FOR_FIRST that succeeded despite failed children: EXIT no longer counts them. */
   readonly handledFailedChildren?: readonly number[] | undefined;
 }

@@ -42,6 +42,15 @@ describe('masking', () => {
     expect(maskEvent(scheduled, masked)).toEqual({ ...scheduled, input: [{ name: 'card', value: MASKED_VALUE, masked: true }, { name: 'amount', value: 5 }] });
   });
 
+  it('hides the output of a TaskDef whose output is masked, in its attempt and its NodeRun', () => {
+    const succeeded: WfRunEvent = { type: 'TaskAttemptSucceeded', time: 5, threadRunNumber: 0, taskGuid: '0-1', attempt: 0, output: 'token-123', maskedOutput: true };
+    expect(maskEvent(succeeded, masked)).toEqual({ ...succeeded, output: MASKED_VALUE });
+    const completed: WfRunEvent = { type: 'NodeRunCompleted', time: 5, threadRunNumber: 0, position: 1, output: 'token-123', maskedOutput: true };
+    expect(maskEvent(completed, masked)).toEqual({ ...completed, output: MASKED_VALUE });
+    const plain: WfRunEvent = { type: 'NodeRunCompleted', time: 5, threadRunNumber: 0, position: 1, output: 'hello' };
+    expect(maskEvent(plain, masked)).toBe(plain);
+  });
+
   it('hides the inputs of a child WfRun that came from masked variables', () => {
     const requested: WfRunEvent = {
       type: 'ChildWfRunRequested',

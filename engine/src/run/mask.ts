@@ -24,7 +24,8 @@ export function maskTaskInput(input: readonly TaskInput[]): TaskInput[] {
 }
 
 /**
- * An event as the API shows it: the values of masked variables and masked task inputs replaced by MASKED_VALUE.
+ * An event as the API shows it: the values of masked variables, masked task inputs and the outputs of TaskDefs
+ * with a masked output replaced by MASKED_VALUE.
  * The stored event keeps the real values, which the engine needs to replay; this is only for what leaves the
  * server. Returns the event itself when nothing in it is masked.
  */
@@ -41,6 +42,9 @@ export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) =>
       return isMasked(event.name) ? { ...event, value: MASKED_VALUE } : event;
     case 'TaskRunScheduled':
       return event.input.some((i) => i.masked === true) ? { ...event, input: maskTaskInput(event.input) } : event;
+    case 'TaskAttemptSucceeded':
+    case 'NodeRunCompleted':
+      return event.maskedOutput ? { ...event, output: MASKED_VALUE } : event;
     case 'ChildWfRunRequested': {
       if (!event.maskedVariables?.length) return event;
       const variables: Record<string, JsonValue> = { ...event.variables };

@@ -16,6 +16,8 @@ export interface TaskDef {
   readonly inputVars: readonly VariableDef[];
   /** What the task returns; absent when it returns nothing. */
   readonly returnType?: VariableType | undefined;
+  /** What it returns is a secret: the engine uses it as it is, and the API shows it as `*****` (LittleHorse). */
+  readonly maskedOutput?: boolean | undefined;
   readonly description?: string | undefined;
 }
 

@@ -654,6 +654,7 @@ describe('validateTaskDef', () => {
     ['has an input declared twice', { name: 'greet', inputVars: [{ name: 'a', type: 'STR' }, { name: 'a', type: 'INT' }] }, [['inputVars[1].name', 'DUPLICATE_VARIABLE']]],
     ['has an input of an unknown type', { name: 'greet', inputVars: [{ name: 'a', type: 'TEXT' }] }, [['inputVars[0].type', 'INVALID_TYPE']]],
     ['has an unknown return type', { ...valid, returnType: 'VOID' }, [['returnType', 'INVALID_TYPE']]],
+    ['says its output is masked with something other than true or false', { ...valid, maskedOutput: 'yes' }, [['maskedOutput', 'TYPE_MISMATCH']]],
   ])('reports a TaskDef that %s', (_, def, expected) => {
     const problems = validateTaskDef(def);
     expect(problems.map((p) => [formatPath(p.path), p.code])).toEqual(expected);

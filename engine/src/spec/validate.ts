@@ -782,6 +782,9 @@ export function validateTaskDef(def: unknown): Problem[] {
   if (taskDef.returnType !== undefined && taskDef.returnType !== null && !isVariableType(taskDef.returnType)) {
     problems.push({ path: ['returnType'], code: 'INVALID_TYPE', message: `returnType ${describeValue(taskDef.returnType as JsonValue)} is not a variable type.` });
   }
+  if (taskDef.maskedOutput !== undefined && typeof taskDef.maskedOutput !== 'boolean') {
+    problems.push({ path: ['maskedOutput'], code: 'TYPE_MISMATCH', message: 'maskedOutput must be true or false.' });
+  }
   return problems;
 }
 

@@ -319,4 +319,20 @@ describe('masked values', () => {
     expect(events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ input: [{ name: 'name', value: 'Ada' }] });
     expect(JSON.stringify(events)).not.toContain('masked');
   });
+
+  it("marks the output of a TaskDef whose output is masked, and still hands the real value on", () => {
+    const masking: Catalog = { taskDefs: { ...catalog.taskDefs, greet: { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR', maskedOutput: true } } };
+    const started = accepted(startWf({ name: 'Ada' }, { catalog: masking }));
+    const { events, state } = accepted(reportTask(started.state, '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }, { catalog: masking }));
+    expect(events.find((e) => e.type === 'TaskAttemptSucceeded')).toMatchObject({ output: 'Hello, Ada!', maskedOutput: true });
+    expect(events.find((e) => e.type === 'NodeRunCompleted')).toMatchObject({ output: 'Hello, Ada!', maskedOutput: true });
+    // The edge assigns it to an unmasked variable, which holds (and would show) the real value, as in LittleHorse.
+    expect(state.threadRuns[0]?.variables.greeting).toBe('Hello, Ada!');
+    expect(replay([...started.events, ...events])).toEqual(state);
+  });
+
+  it('leaves the output of other TaskDefs unmarked', () => {
+    const { events } = accepted(reportTask(givenStarted(), '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }));
+    expect(JSON.stringify(events)).not.toContain('masked');
+  });
 });

@@ -300,6 +300,12 @@ describe('Workflow', () => {
     expect(simulate(spec, {}, (_, [amount]) => `charged ${String(amount)}`).threadRuns[0]?.variables.receipt).toBe('charged 12');
   });
 
+  it('carries a typed task\'s masked inputs and masked output into the TaskDef it registers', () => {
+    const token = defineTask({ name: 'token', inputVars: [{ name: 'secret', type: 'STR', masked: true }], returnType: 'STR', maskedOutput: true }, ({ secret }) => secret);
+    expect(token.def).toEqual({ name: 'token', inputVars: [{ name: 'secret', type: 'STR', masked: true }], returnType: 'STR', maskedOutput: true });
+    expect(defineTask({ name: 'plain', inputVars: [], returnType: 'STR' }, () => 'x').def).not.toHaveProperty('maskedOutput');
+  });
+
   it('compiles against a catalog and names the builder call behind each problem', () => {
     const build = () =>
       new Workflow('broken', (wf) => {

@@ -354,6 +354,8 @@ export class GallopClient {
     name: string;
     inputVars?: readonly { name: string; type: VariableType; masked?: boolean }[];
     returnType?: VariableType | null;
+    /** What it returns is a secret: workers and WfRuns use it, the API shows `*****`. */
+    maskedOutput?: boolean;
     description?: string;
   }): Promise<TaskDefInfo> {
     const data = await this.request(ops.PUT_TASK_DEF, { input: { inputVars: [], ...input } });

@@ -17,7 +17,7 @@ const PageFields = graphql(`
 `);
 
 const TaskDefFields = graphql(`
-  fragment TaskDefFields on TaskDef { name inputVars { name type masked } returnType description createdAt }
+  fragment TaskDefFields on TaskDef { name inputVars { name type masked } returnType maskedOutput description createdAt }
 `);
 
 const WfSpecFields = graphql(`

@@ -5,6 +5,8 @@ export interface TaskDefInfo {
   readonly name: string;
   readonly inputVars: readonly { readonly name: string; readonly type: VariableType }[];
   readonly returnType: VariableType | null;
+  /** What it returns is a secret: the API shows it as `*****`. */
+  readonly maskedOutput: boolean;
   readonly description: string | null;
   readonly createdAt: string;
 }

@@ -154,7 +154,14 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         c.status = 'TASK_SUCCESS';
         c.records.push({
           worker_id: event.workerId ?? null,
-          record: { attempt: event.attempt, status: 'TASK_SUCCESS', endTime: isoTime(event.time), output: event.output, ...logOf(event) },
+          record: {
+            attempt: event.attempt,
+            status: 'TASK_SUCCESS',
+            endTime: isoTime(event.time),
+            output: event.output,
+            ...(event.maskedOutput ? { maskedOutput: true } : {}),
+            ...logOf(event),
+          },
         });
         break;
       }

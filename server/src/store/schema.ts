@@ -211,6 +211,8 @@ export interface TaskAttemptRecord {
   readonly startTime: string | null;
   readonly endTime: string;
   readonly output?: JsonValue;
+  /** The output is a masked TaskDef's: the API shows it as `*****`. */
+  readonly maskedOutput?: true;
   readonly errorMessage?: string;
   readonly exceptionName?: string;
   readonly logOutput?: string;

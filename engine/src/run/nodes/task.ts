@@ -87,7 +87,8 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
 
   const { result, workerId, logOutput } = command;
   const base = { threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: taskRun.attempt, workerId, logOutput };
-  const returnType = own(s.ctx.catalog.taskDefs, taskRun.taskDefName)?.returnType;
+  const taskDef = own(s.ctx.catalog.taskDefs, taskRun.taskDefName);
+  const returnType = taskDef?.returnType;
   // LittleHorse: an output that does not fit the TaskDef's return type (or that the server cannot take at all) is
   // TASK_OUTPUT_SERDE_ERROR, a VAR_MUTATION_ERROR that no retry can fix.
   const unfit = (message: string): undefined => {
@@ -100,8 +101,9 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   if (result.status === 'SUCCESS') {
     const output: JsonValue = result.output ?? null;
     if (returnType && !isValueOfType(output, returnType)) return unfit(`TaskDef '${taskRun.taskDefName}' returns ${aType(returnType)}; the task returned ${describeValue(output)}.`);
-    s.emit({ type: 'TaskAttemptSucceeded', ...base, output });
-    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output });
+    const masked = taskDef?.maskedOutput === true ? ({ maskedOutput: true } as const) : {};
+    s.emit({ type: 'TaskAttemptSucceeded', ...base, output, ...masked });
+    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output, ...masked });
     return undefined;
   }
   // LittleHorse: TASK_FAILED becomes the ERROR TASK_FAILURE, TASK_TIMEOUT the ERROR TIMEOUT; an exception keeps its

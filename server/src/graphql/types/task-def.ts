@@ -35,6 +35,7 @@ export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
     name: t.exposeString('name'),
     inputVars: t.field({ type: [VariableDefRef], resolve: (row) => row.def.inputVars }),
     returnType: t.field({ type: VariableTypeEnum, nullable: true, resolve: (row) => row.def.returnType ?? null }),
+    maskedOutput: t.boolean({ description: 'What it returns is a secret, shown as ***** by the API.', resolve: (row) => row.def.maskedOutput === true }),
     description: t.string({ nullable: true, resolve: (row) => row.def.description ?? null }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
     queueDepth: t.int({
@@ -61,6 +62,7 @@ const PutTaskDefInput = builder.inputType('PutTaskDefInput', {
     name: t.string({ required: true }),
     inputVars: t.field({ type: [VariableDefInput], required: true }),
     returnType: t.field({ type: VariableTypeEnum, required: false }),
+    maskedOutput: t.boolean({ required: false, description: 'Marks what it returns as a secret (default false): workers and the WfRun use it, the API shows *****.' }),
     description: t.string({ required: false }),
   }),
 });
@@ -96,6 +98,7 @@ builder.mutationFields((t) => ({
         name: input.name,
         inputVars: input.inputVars.map((v) => ({ name: v.name, type: v.type, ...(v.masked ? { masked: true } : {}) })),
         ...(input.returnType ? { returnType: input.returnType } : {}),
+        ...(input.maskedOutput ? { maskedOutput: true } : {}),
         ...(input.description ? { description: input.description } : {}),
       };
       const problems = validateTaskDef(def);
@@ -110,5 +113,11 @@ builder.mutationFields((t) => ({
 }));
 
 function normalise(def: TaskDef) {
-  return { name: def.name, inputVars: def.inputVars.map((v) => [v.name, v.type, v.masked === true]), returnType: def.returnType ?? null, description: def.description ?? null };
+  return {
+    name: def.name,
+    inputVars: def.inputVars.map((v) => [v.name, v.type, v.masked === true]),
+    returnType: def.returnType ?? null,
+    maskedOutput: def.maskedOutput === true,
+    description: def.description ?? null,
+  };
 }

@@ -72,8 +72,9 @@ export const TASK_RUN_TIMES = `query TaskRunTimes($id: ID!) {
 
 export interface TaskDefSummary {
   readonly name: string;
-  readonly inputVars: readonly { readonly name: string; readonly type: string }[];
+  readonly inputVars: readonly { readonly name: string; readonly type: string; readonly masked: boolean | null }[];
   readonly returnType: string | null;
+  readonly maskedOutput: boolean;
   readonly description: string | null;
   readonly createdAt: string;
   readonly queueDepth: number;
@@ -82,7 +83,7 @@ export interface TaskDefSummary {
 
 export const TASK_DEFS = `query TaskDefs($first: Int, $after: String, $prefix: String) {
   page: taskDefs(first: $first, after: $after, prefix: $prefix) {
-    edges { cursor node { name inputVars { name type } returnType description createdAt queueDepth runningCount } }
+    edges { cursor node { name inputVars { name type masked } returnType maskedOutput description createdAt queueDepth runningCount } }
     pageInfo { hasNextPage endCursor }
   }
 }`;

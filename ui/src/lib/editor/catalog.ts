@@ -39,6 +39,7 @@ export async function loadCatalog(client: GallopClient): Promise<Catalog> {
           name: t.name,
           inputVars: t.inputVars.map((v) => ({ name: v.name, type: v.type, ...('masked' in v && v.masked ? { masked: true } : {}) })),
           ...(t.returnType ? { returnType: t.returnType } : {}),
+          ...(t.maskedOutput ? { maskedOutput: true } : {}),
         },
       ]),
     ),
