@@ -162,6 +162,10 @@ export class GallopClient {
   #subscriptions = 0;
   #socket: SocketState = 'idle';
   #renewing: Promise<void> | undefined;
+  /** Sockets opened with a credential since renewed: they carry the subscriptions made on them until those end. */
+  readonly #retired = new Set<WsClient>();
+  /** Counts close() calls, so that a renewal under way does not open a socket after one. */
+  #epoch = 0;
 
   constructor(options: GallopClientOptions) {
     this.url = options.url;
@@ -299,6 +303,8 @@ export class GallopClient {
     const start = () => {
       unsubscribe = this.#wsClient().subscribe<T>(payload, {
         next: (message) => {
+          // Subscribed, so a later refusal (after a reconnect, say) may renew the credential again.
+          renewed = false;
           if (message.errors?.length) sink.error?.(graphQLFailure(message.errors as readonly GraphQLErrorBody[]));
           else if (message.data) sink.next(message.data as T);
         },
@@ -306,11 +312,19 @@ export class GallopClient {
           // graphql-ws hands over the GraphQL errors of a refused subscription as they came: an array.
           const failure = Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error;
           // A socket keeps the credential it opened with, and once that expires the server refuses what is
-          // subscribed on it: with a credential function, open a socket with a fresh one and subscribe once more.
+          // subscribed on it: with a credential function, subscribe once more on a socket opened with a fresh one.
           if (open && this.#credential && !renewed && isGallopClientError(failure) && failure.code === 'UNAUTHENTICATED') {
             renewed = true;
+            const epoch = this.#epoch;
             this.#renewSocket().then(
-              () => open && start(),
+              () => {
+                if (!open) return;
+                if (epoch === this.#epoch) start();
+                else {
+                  end();
+                  sink.error?.(failure);
+                }
+              },
               (cause: unknown) => {
                 end();
                 sink.error?.(cause);
@@ -335,12 +349,16 @@ export class GallopClient {
   }
 
   /**
-   * Asks the credential function for a new credential (`refused`) and closes the socket, which graphql-ws opens
-   * again with it and with the subscriptions it carried. Refusals that come together share one renewal.
+   * Asks the credential function for a new credential (`refused`); subscriptions made from then on go on a new
+   * socket, opened with it. The old socket keeps the subscriptions it carries (the server checks a credential when
+   * a subscription starts) and closes once they end. Refusals that come together share one renewal.
    */
   #renewSocket(): Promise<void> {
     this.#renewing ??= this.#credentialFor(true)
-      .then(() => this.#ws?.terminate())
+      .then(() => {
+        if (this.#ws) this.#retired.add(this.#ws);
+        this.#ws = undefined;
+      })
       .finally(() => (this.#renewing = undefined));
     return this.#renewing;
   }
@@ -667,12 +685,16 @@ export class GallopClient {
 
   /** Closes the WebSocket, if one was opened. */
   async close(): Promise<void> {
-    await this.#ws?.dispose();
+    this.#epoch++;
+    const sockets = [this.#ws, ...this.#retired];
     this.#ws = undefined;
+    this.#retired.clear();
+    await Promise.all(sockets.map((socket) => socket?.dispose()));
   }
 
   #wsClient(): WsClient {
-    this.#ws ??= createClient({
+    if (this.#ws) return this.#ws;
+    const client: WsClient = createClient({
       url: this.url.replace(/^http/, 'ws'),
       webSocketImpl: this.#webSocketImpl,
       lazy: true,
@@ -683,12 +705,18 @@ export class GallopClient {
       // graphql-ws doubles its wait without bound; a server back after a minute should not wait minutes more.
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 1_000 * 2 ** retries) + Math.random() * 500)),
       on: {
-        connected: () => this.#tell('connected'),
-        // 1000 is graphql-ws closing an unused lazy socket; anything else is a connection lost.
-        closed: (event) => this.#tell((event as { code?: number } | undefined)?.code === 1000 || this.#subscriptions === 0 ? 'idle' : 'lost'),
+        // A socket replaced after a refusal carries on quietly: what the client reports is the current one.
+        connected: () => client === this.#ws && this.#tell('connected'),
+        closed: (event) => {
+          // 1000 is graphql-ws closing an unused lazy socket; anything else is a connection lost.
+          const normal = (event as { code?: number } | undefined)?.code === 1000;
+          if (client === this.#ws) this.#tell(normal || this.#subscriptions === 0 ? 'idle' : 'lost');
+          else if (normal) this.#retired.delete(client);
+        },
       },
     });
-    return this.#ws;
+    this.#ws = client;
+    return client;
   }
 }
 
