@@ -331,6 +331,16 @@ describe('masked values', () => {
     expect(replay([...started.events, ...events])).toEqual(state);
   });
 
+  it('names only the type of a masked output that does not fit the return type', () => {
+    const masking: Catalog = { taskDefs: { ...catalog.taskDefs, greet: { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }], returnType: 'INT', maskedOutput: true } } };
+    const { events } = accepted(reportTask(givenStarted({ catalog: masking }), '0-1', { status: 'SUCCESS', output: 'sk_live_secret' }, { catalog: masking }));
+    expect(events.find((e) => e.type === 'TaskAttemptFailed')).toMatchObject({
+      status: 'TASK_OUTPUT_SERDE_ERROR',
+      failure: { name: 'VAR_MUTATION_ERROR', message: "TaskDef 'greet' returns an INT; the task returned a masked STR." },
+    });
+    expect(JSON.stringify(events)).not.toContain('sk_live_secret');
+  });
+
   it('leaves the output of other TaskDefs unmarked', () => {
     const { events } = accepted(reportTask(givenStarted(), '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }));
     expect(JSON.stringify(events)).not.toContain('masked');

@@ -1,7 +1,7 @@
 import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
-import { aType, describeValue, isValueOfType } from '../../values/value.ts';
+import { aType, describeValue, isValueOfType, kindOf } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
 import type { FireTimer, ReportTaskAttempt } from '../commands.ts';
 import type { Failure } from '../failure.ts';
@@ -100,8 +100,12 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   if (result.status === 'OUTPUT_ERROR') return unfit(result.message);
   if (result.status === 'SUCCESS') {
     const output: JsonValue = result.output ?? null;
-    if (returnType && !isValueOfType(output, returnType)) return unfit(`TaskDef '${taskRun.taskDefName}' returns ${aType(returnType)}; the task returned ${describeValue(output)}.`);
-    const masked = taskDef?.maskedOutput === true ? ({ maskedOutput: true } as const) : {};
+    const secret = taskDef?.maskedOutput === true;
+    if (returnType && !isValueOfType(output, returnType)) {
+      // A masked output is a secret, even one of the wrong type: the error names its type only.
+      return unfit(`TaskDef '${taskRun.taskDefName}' returns ${aType(returnType)}; the task returned ${secret ? `a masked ${kindOf(output)}` : describeValue(output)}.`);
+    }
+    const masked = secret ? ({ maskedOutput: true } as const) : {};
     s.emit({ type: 'TaskAttemptSucceeded', ...base, output, ...masked });
     s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output, ...masked });
     return undefined;

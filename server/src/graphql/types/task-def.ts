@@ -105,7 +105,7 @@ builder.mutationFields((t) => ({
       if (problems.length > 0) throw ValidationError.of(`TaskDef '${input.name}' is invalid`, problems);
       const { row, created } = await insertTaskDef(services.db, tenantId, def);
       if (!created && JSON.stringify(normalise(row.def)) !== JSON.stringify(normalise(def))) {
-        throw new AlreadyExistsError(`TaskDef '${def.name}' already exists with other inputs or return type.`);
+        throw new AlreadyExistsError(`TaskDef '${def.name}' already exists with other inputs, return type or output masking.`);
       }
       return row;
     },
