@@ -25,9 +25,12 @@ function options(issuer: URL): { [oauth.allowInsecureRequests]?: boolean } {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname) ? { [oauth.allowInsecureRequests]: true } : {};
 }
 
-async function discover(issuer: URL): Promise<oauth.AuthorizationServer> {
-  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...options(issuer) }));
+async function discover(issuer: URL, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...options(issuer), ...(signal ? { signal } : {}) }));
 }
+
+/** How long a renewal may take: every request of every tab waits on it. */
+const RENEWAL_TIMEOUT_MS = 10_000;
 
 /**
  * Sends the browser to the issuer's sign-in (authorization code with PKCE, as OAuth 2.1 has public clients do);
@@ -87,11 +90,17 @@ export async function completeOidcSignIn(): Promise<'none' | 'signed-in' | 'fail
 /** A new token for the session from the issuer's refresh token (and the refresh token to use next time). */
 export async function renewOidcToken(renewal: OidcRenewal): Promise<{ credential: string; refreshToken: string }> {
   const issuer = new URL(renewal.issuer);
-  const server = await discover(issuer);
+  const signal = AbortSignal.timeout(RENEWAL_TIMEOUT_MS);
+  const server = await discover(issuer, signal);
   const client: oauth.Client = { client_id: renewal.clientId };
-  const response = await oauth.refreshTokenGrantRequest(server, client, oauth.None(), renewal.refreshToken, options(issuer));
+  const response = await oauth.refreshTokenGrantRequest(server, client, oauth.None(), renewal.refreshToken, { ...options(issuer), signal });
   const tokens = await oauth.processRefreshTokenResponse(server, client, response);
   return { credential: credentialFrom(tokens), refreshToken: tokens.refresh_token ?? renewal.refreshToken };
+}
+
+/** Whether the issuer refused a refresh token (expired, revoked, used twice), rather than being out of reach. */
+export function isRefused(error: unknown): boolean {
+  return error instanceof oauth.ResponseBodyError;
 }
 
 /** The access token when it is a JWT the server can verify, else the ID token. */

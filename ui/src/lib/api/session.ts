@@ -45,11 +45,11 @@ function readRenewal(): OidcRenewal | undefined {
  * takes the token the other kept. A renewal that fails leaves the old token, whose refusal then offers to sign in.
  */
 export function credentialOf(session: Session): string | CredentialSource {
-  const given = session.apiKey ?? '';
-  if (!session.renewal) return given;
+  if (!session.renewal) return session.apiKey ?? '';
   let renewing: Promise<string> | undefined;
   return ({ refused }) => {
-    const kept = localStorage.getItem(KEY) ?? given;
+    // None kept: another tab signed out, and this one acts as nobody until it signs in again.
+    const kept = localStorage.getItem(KEY) ?? '';
     if (!refused && !runningOut(kept, Date.now())) return kept;
     renewing ??= renewOnce(kept).finally(() => (renewing = undefined));
     return renewing;
@@ -62,13 +62,18 @@ async function renewOnce(stale: string): Promise<string> {
     if (kept && kept !== stale && !runningOut(kept, Date.now())) return kept;
     const renewal = readRenewal();
     if (!renewal) return stale;
+    const oidc = await import('./oidc.ts');
     try {
-      const renewed = await (await import('./oidc.ts')).renewOidcToken(renewal);
+      const renewed = await oidc.renewOidcToken(renewal);
+      // Signed out (or in again) meanwhile: that session's tokens are not this one's to replace.
+      if (readRenewal()?.refreshToken !== renewal.refreshToken) return localStorage.getItem(KEY) ?? '';
       localStorage.setItem(KEY, renewed.credential);
       localStorage.setItem(RENEWAL, JSON.stringify({ ...renewal, refreshToken: renewed.refreshToken }));
       return renewed.credential;
     } catch (error) {
       console.warn(`Could not renew the sign-in with ${renewal.issuer}:`, error);
+      // A refresh token the issuer refuses stays refused: stop asking, and let the page ask to sign in.
+      if (oidc.isRefused(error)) localStorage.removeItem(RENEWAL);
       return stale;
     }
   };

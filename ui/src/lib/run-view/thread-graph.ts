@@ -30,9 +30,10 @@ const LABEL_MUTATIONS = 2;
 /** Longer labels are cut, so that a label is never wider than the graph it sits in. */
 const LABEL_CHARACTERS = 60;
 
-/** An edge label as the graph draws it: at most 60 characters. */
-export function clipLabel(text: string): string {
-  return text.length > LABEL_CHARACTERS ? `${text.slice(0, LABEL_CHARACTERS - 1)}…` : text;
+/** An edge label (or a part of one) as the graph draws it: at most `max` characters. */
+export function clipLabel(text: string, max = LABEL_CHARACTERS): string {
+  const chars = [...text]; // code points: a cut never splits a surrogate pair
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
 /** `s += s; s += s +18 more`: an edge's first mutations, and how many follow. */

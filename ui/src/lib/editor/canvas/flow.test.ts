@@ -24,6 +24,32 @@ describe('the graph of a thread', () => {
     expect(flowEdges(thread, [], new Set(), { variables: { n: 0 } })[1]?.label).toBe('1. if n > 1 ✗');
   });
 
+  it('cuts a long condition and long mutations on the canvas, never the verdict between them', () => {
+    const name = 'a_rather_long_variable_name_for_a_threshold';
+    const long: ThreadSpec = {
+      variableDefs: [{ name, type: 'INT' }],
+      nodes: {
+        ...thread.nodes,
+        '1-nop-NOP': {
+          type: 'NOP',
+          outgoingEdges: [
+            {
+              sinkNodeName: '2-exit-EXIT',
+              condition: { comparator: 'GREATER_THAN', left: { type: 'VARIABLE', variableName: name }, right: { type: 'LITERAL', value: 1 } },
+              variableMutations: Array.from({ length: 5 }, () => ({ lhsName: name, operation: 'ADD' as const, rhs: { type: 'LITERAL' as const, value: 1 } })),
+            },
+            { sinkNodeName: '2-exit-EXIT' },
+          ],
+        },
+      },
+    };
+    const label = String(flowEdges(long, [], new Set(), { variables: { [name]: 5 } })[1]?.label);
+    const [condition, mutations] = label.split(' ✓ ');
+    expect(condition).toBe(`1. if ${name.slice(0, 36)}…`);
+    expect(mutations).toHaveLength(40);
+    expect(mutations?.endsWith('…')).toBe(true);
+  });
+
   it('finds an edge in the spec from its id', () => {
     const [, second] = flowEdges(thread, [], new Set());
     expect(edgeRefOf('entrypoint', second?.id ?? '')).toEqual({ thread: 'entrypoint', node: '1-nop-NOP', index: 0 });

@@ -77,6 +77,9 @@ export function flowNodes(
   });
 }
 
+/** The most characters of an edge's condition, and of its mutations, the canvas draws. */
+const PART_CHARACTERS = 40;
+
 /** A thread's edges, labelled with their conditions and mutations, and marked when the engine found a problem. */
 export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[], selected: ReadonlySet<string>, marks: SimulationMarks = {}): Edge[] {
   const edges: Edge[] = [];
@@ -88,17 +91,16 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
       const faulty = problems.some((p) => p.node === source && p.edge === i && p.severity === 'error');
       const warned = !faulty && problems.some((p) => p.node === source && p.edge === i);
       const verdict = edge.condition && marks.variables ? explainCondition(edge.condition, marks.variables) : undefined;
-      // Cut to fit the canvas; the inspector shows the edge whole.
-      const label = clipLabel(
-        [
-          outgoing.length > 1 ? `${i + 1}.` : '',
-          edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '',
-          verdict ? verdictMark(verdict.holds) : '',
-          describeFirstMutations(edge.variableMutations ?? []),
-        ]
-          .filter(Boolean)
-          .join(' '),
-      );
+      // The condition and the mutations are each cut to fit the canvas, the verdict between them never; the
+      // inspector shows the edge whole.
+      const label = [
+        outgoing.length > 1 ? `${i + 1}.` : '',
+        clipLabel(edge.condition ? describeCondition(edge.condition) : outgoing.length > 1 ? 'else' : '', PART_CHARACTERS),
+        verdict ? verdictMark(verdict.holds) : '',
+        clipLabel(describeFirstMutations(edge.variableMutations ?? []), PART_CHARACTERS),
+      ]
+        .filter(Boolean)
+        .join(' ');
       edges.push({
         id,
         source,
