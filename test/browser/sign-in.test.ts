@@ -166,8 +166,18 @@ describe('signing in', () => {
     await page.getByTestId('wf-runs-table').getByText(wfRunId).waitFor({ timeout: 15_000 });
     expect(await page.evaluate(() => localStorage.getItem('gallop.apiKey'))).not.toBe(renewed);
 
+    // Sign out asks the issuer to revoke the refresh token: a copy of it gets no new token afterwards.
+    const { refreshToken } = JSON.parse(String(await page.evaluate(() => localStorage.getItem('gallop.oidcRenewal')))) as { refreshToken: string };
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+    const reuse = await fetch(`${issuer.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'gallop-ui' }),
+    });
+    expect(reuse.status).toBe(400);
+    expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
+    expect(await page.evaluate(() => localStorage.getItem('gallop.oidcRenewal'))).toBeNull();
     expect(browser.pageErrors).toEqual([]);
   });
 });

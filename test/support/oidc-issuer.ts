@@ -36,7 +36,7 @@ export async function startOidcIssuer(options: { idTokenSeconds?: number } = {})
         scopes: ['openid', 'offline_access'],
         ttl: { IdToken: options.idTokenSeconds ?? 3600 },
         pkce: { required: () => true },
-        features: { devInteractions: { enabled: true } },
+        features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
         // The UI exchanges its code from the page: the token endpoint must answer its origin.
         clientBasedCORS: () => true,
         findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),

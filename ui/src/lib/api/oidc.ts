@@ -98,6 +98,17 @@ export async function renewOidcToken(renewal: OidcRenewal): Promise<{ credential
   return { credential: credentialFrom(tokens), refreshToken: tokens.refresh_token ?? renewal.refreshToken };
 }
 
+/** Asks the issuer to revoke the refresh token, when it has a revocation endpoint (RFC 7009). */
+export async function revokeOidcToken(renewal: OidcRenewal): Promise<void> {
+  const issuer = new URL(renewal.issuer);
+  const signal = AbortSignal.timeout(RENEWAL_TIMEOUT_MS);
+  const server = await discover(issuer, signal);
+  if (!server.revocation_endpoint) return;
+  const client: oauth.Client = { client_id: renewal.clientId };
+  const response = await oauth.revocationRequest(server, client, oauth.None(), renewal.refreshToken, { ...options(issuer), signal, additionalParameters: { token_type_hint: 'refresh_token' } });
+  await oauth.processRevocationResponse(response);
+}
+
 /** Whether the issuer refused a refresh token (expired, revoked, used twice), rather than being out of reach. */
 export function isRefused(error: unknown): boolean {
   return error instanceof oauth.ResponseBodyError;

@@ -118,7 +118,19 @@ export function startSession(session: Session): void {
   location.reload();
 }
 
-export function endSession(): void {
+/**
+ * Forgets the session. One signed in with OIDC first asks the issuer to revoke its refresh token (when the issuer
+ * revokes tokens), so that a copy of it is worth nothing; signing out does not wait on an issuer that fails.
+ */
+export async function endSession(): Promise<void> {
+  const renewal = readRenewal();
+  if (renewal) {
+    try {
+      await (await import('./oidc.ts')).revokeOidcToken(renewal);
+    } catch (error) {
+      console.warn(`Could not revoke the sign-in at ${renewal.issuer}:`, error);
+    }
+  }
   startSession({ apiKey: undefined, tenant: undefined });
 }
 
