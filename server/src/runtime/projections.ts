@@ -159,8 +159,9 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
             status: 'TASK_SUCCESS',
             endTime: isoTime(event.time),
             output: event.output,
-            ...(event.maskedOutput ? { maskedOutput: true } : {}),
-            ...logOf(event),
+            // Undefined when absent, which JSON leaves out: no spread on the path every report takes (see above).
+            maskedOutput: event.maskedOutput,
+            logOutput: event.logOutput,
           },
         });
         break;
