@@ -94,11 +94,14 @@ function subscription(client: GallopClient): Promise<string> {
 
 describe('OIDC', () => {
   const person = `${unique('ada')}@example.com`;
-
-  it('takes a token from the issuer as the principal its claim names, over HTTP and WebSocket', async () => {
-    await admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
+  /** The principal the tokens name, who may read TaskDefs and WfRuns (putPrincipal again changes nothing). */
+  const makePerson = () =>
+    admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
       input: { id: person, globalAcls: [{ resources: ['TASK_DEF', 'WF_RUN'], actions: ['READ'] }] },
     });
+
+  it('takes a token from the issuer as the principal its claim names, over HTTP and WebSocket', async () => {
+    await makePerson();
     const client = clientWith(await token({ email: person }));
     expect((await client.request<{ whoami: { id: string } }>('{ whoami { id } }')).whoami.id).toBe(person);
     expect(await outcome(client.taskDefs())).toBe('OK');
@@ -141,9 +144,7 @@ describe('OIDC', () => {
   });
 
   it('keeps a program signed in with a credential function: asked before each request and connection, and again once a token is refused', async () => {
-    await admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
-      input: { id: person, globalAcls: [{ resources: ['TASK_DEF', 'WF_RUN'], actions: ['READ'] }] },
-    });
+    await makePerson();
     const expired = await token({ email: person, expiresIn: Math.floor(Date.now() / 1000) - 60 });
     const asked: boolean[] = [];
     // A source whose kept token has run out: it hands that over until told it was refused, as a cache keyed on
@@ -180,9 +181,7 @@ describe('OIDC', () => {
   });
 
   it('subscribes on a new socket with a fresh credential when the open one holds a token that has run out since', async () => {
-    await admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', {
-      input: { id: person, globalAcls: [{ resources: ['TASK_DEF', 'WF_RUN'], actions: ['READ'] }] },
-    });
+    await makePerson();
     const wfSpecName = unique('renewed');
     await admin.putWfSpec(new Workflow(wfSpecName, (wf) => void wf.declareStr('x')).compile());
     const expiresAt = Math.floor(Date.now() / 1000) + 2;
