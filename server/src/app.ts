@@ -91,12 +91,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? Date.now;
   const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, log });
-  const metrics = new Metrics({ queueDepths: () => taskQueueDepths(store.db), log });
+  const bus = new EventBus();
+  const metrics = new Metrics({ queueDepths: () => taskQueueDepths(store.db), followers: () => bus.followers, log });
   let scheduler: Scheduler | undefined;
   const cache = new StateCache();
   const metadata = new Metadata();
   const dispatch = new TaskDispatch(store, clock, metrics, (expiresAt) => scheduler?.timerSet(expiresAt));
-  const bus = new EventBus();
   const cluster = new Cluster(
     store,
     randomUUID(),

@@ -107,6 +107,24 @@ describe('observability endpoints', () => {
     expect(samples).toContainEqual({ name: 'gallop_task_queue_depth', labels: { tenant: 'default', task_def: taskDefName }, value: 0 });
   });
 
+  it('counts the subscriptions following WfRuns, and lets go of one as soon as its client ends it, even on a quiet WfRun', async () => {
+    const following = async () => valueOf(await scrape(server), 'gallop_subscriptions_following');
+    const before = await following();
+    const done = unique('done');
+    await server.client.putWfSpec(new Workflow(done, (wf) => void wf.declareStr('x')).compile());
+    const quiet = unique('quiet');
+    await server.client.runWf({ wfSpecName: done, id: quiet });
+    const seen: number[] = [];
+    const stopEvents = server.client.wfRunEvents(quiet, { next: (e) => seen.push(e.seq) });
+    const stopChanges = server.client.wfRunsChanged(done, { next: () => {} });
+    // Every stored event came, and nothing more will: the WfRun has completed.
+    await expect.poll(() => seen.length).toBeGreaterThan(0);
+    await expect.poll(following).toBe(before + 2);
+    stopEvents();
+    stopChanges();
+    await expect.poll(following).toBe(before);
+  });
+
   it('moves the command, event and claim metrics and the queue depth through a runWf, a claim and a report', async () => {
     const queue = { tenant: 'default', task_def: taskDefName };
     const before = await scrape(server);

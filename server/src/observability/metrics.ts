@@ -9,6 +9,8 @@ export type CommandResult = 'accepted' | 'rejected' | 'conflict-retried' | 'fail
 export interface MetricsOptions {
   /** Reads the task queues; called on each scrape, never on the hot path. */
   readonly queueDepths: () => Promise<readonly QueueDepth[]>;
+  /** How many subscriptions follow WfRuns in this process. */
+  readonly followers: () => number;
   readonly log: Logger;
 }
 
@@ -65,6 +67,14 @@ export class Metrics {
       help: 'Commands carried by one write statement (group commit): above 1 when commands queue behind busy writes.',
       buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
+    });
+    const followers: Gauge = new Gauge({
+      name: 'gallop_subscriptions_following',
+      help: 'Subscriptions (wfRunEvents, wfRunsChanged) following WfRuns in this process.',
+      registers,
+      collect() {
+        followers.set(options.followers());
+      },
     });
     const queueDepth: Gauge<'tenant' | 'task_def'> = new Gauge({
       name: 'gallop_task_queue_depth',

@@ -35,6 +35,13 @@ export class EventBus {
     };
   }
 
+  /** Subscriptions following WfRuns here: one per WfRun followed, one per follower of every WfRun. */
+  get followers(): number {
+    let count = this.#everything.size;
+    for (const set of this.#listeners.values()) count += set.size;
+    return count;
+  }
+
   subscribe(tenantId: string, wfRunId: string, listener: Listener): () => void {
     const key = `${tenantId}\u0000${wfRunId}`;
     let set = this.#listeners.get(key);
@@ -98,4 +105,27 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
       },
     };
   }
+}
+
+/**
+ * What `follow` yields from a new queue, ending as soon as its reader lets go. A generator waiting on a queue takes
+ * return() only once its next item comes, which for a quiet WfRun is never: return() closes the queue first, so the
+ * wait ends and the generator's finally (its unsubscribe) runs at once.
+ */
+export function queueReader<Q, T>(follow: (queue: AsyncQueue<Q>) => AsyncGenerator<T>): AsyncGenerator<T> {
+  const queue = new AsyncQueue<Q>();
+  const source = follow(queue);
+  const reader: AsyncGenerator<T> = {
+    next: (...args) => source.next(...args),
+    return: (value) => {
+      queue.close();
+      return source.return(value);
+    },
+    throw: (error) => {
+      queue.close();
+      return source.throw(error);
+    },
+    [Symbol.asyncIterator]: () => reader,
+  };
+  return reader;
 }

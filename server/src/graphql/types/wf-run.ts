@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
 import { valueSizeProblems } from '../limits.ts';
 import type { Context } from '../builder.ts';
-import { AsyncQueue } from '../../runtime/event-bus.ts';
-import type { BusMessage } from '../../runtime/event-bus.ts';
+import { queueReader } from '../../runtime/event-bus.ts';
+import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { changedSince, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
@@ -352,14 +352,14 @@ builder.subscriptionFields((t) => ({
     description:
       'Each WfRun (of one WfSpec, or any) whose summary changed, as it is now, from the moment of subscribing; a WfRun that changes several times in a burst comes once, as it ended up.',
     args: { wfSpecName: t.arg.string() },
-    subscribe: (_root, args, ctx) => followWfRuns(ctx, args.wfSpecName ?? undefined),
+    subscribe: (_root, args, ctx) => queueReader((queue: AsyncQueue<string>) => followWfRuns(ctx, queue, args.wfSpecName ?? undefined)),
     resolve: (row) => row,
   }),
   wfRunEvents: t.field({
     type: WfRunEventRef,
     description: 'Every event of a WfRun after afterSeq (all by default): the stored ones first, then each as it is committed, in seq order.',
     args: { id: t.arg.id({ required: true }), afterSeq: t.arg.int() },
-    subscribe: (_root, args, ctx) => followEvents(ctx, String(args.id), args.afterSeq ?? 0),
+    subscribe: (_root, args, ctx) => queueReader((queue: AsyncQueue<BusMessage>) => followEvents(ctx, followLog(ctx, queue, String(args.id), args.afterSeq ?? 0), String(args.id))),
     resolve: (event) => event,
   }),
 }));
@@ -368,9 +368,8 @@ builder.subscriptionFields((t) => ({
 const RESYNC_MARGIN_MS = 5_000;
 
 /** Reads each changed WfRun's row once per burst of changes, in the order they came, and yields the matching ones. */
-async function* followWfRuns(ctx: Context, wfSpecName: string | undefined): AsyncGenerator<WfRunRow> {
+async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName: string | undefined): AsyncGenerator<WfRunRow> {
   const { services, tenantId } = ctx;
-  const queue = new AsyncQueue<string>();
   const pending = new Set<string>();
   const changed = (wfRunId: string) => {
     if (pending.has(wfRunId)) return;
@@ -405,9 +404,9 @@ async function* followWfRuns(ctx: Context, wfSpecName: string | undefined): Asyn
  * followLog's events as readers may see them. The masker is made at the first event, when the WfRun is sure to
  * exist, and again after a migration, whose WfSpec version may have been registered since.
  */
-async function* followEvents(ctx: Context, wfRunId: string, afterSeq: number): AsyncGenerator<WfRunEventView> {
+async function* followEvents(ctx: Context, log: AsyncGenerator<WfRunEventView>, wfRunId: string): AsyncGenerator<WfRunEventView> {
   let masker: WfRunMasker | undefined;
-  for await (const view of followLog(ctx, wfRunId, afterSeq)) {
+  for await (const view of log) {
     if (!masker || view.event.type === 'WfRunMigrated') {
       const run = await findWfRun(ctx.services.db, ctx.tenantId, wfRunId);
       masker = run ? await WfRunMasker.read(ctx, run.wfSpecName) : WfRunMasker.everything();
@@ -417,9 +416,8 @@ async function* followEvents(ctx: Context, wfRunId: string, afterSeq: number): A
 }
 
 /** Reads the log from `afterSeq`, then follows live events, reading the log again to fill any gap. */
-async function* followLog(ctx: Context, wfRunId: string, afterSeq: number): AsyncGenerator<WfRunEventView> {
+async function* followLog(ctx: Context, queue: AsyncQueue<BusMessage>, wfRunId: string, afterSeq: number): AsyncGenerator<WfRunEventView> {
   const { services, tenantId } = ctx;
-  const queue = new AsyncQueue<BusMessage>();
   // Subscribe before reading the log, so nothing committed in between is missed.
   const unsubscribe = services.bus.subscribe(tenantId, wfRunId, (message) => queue.push(message));
   let last = afterSeq;
