@@ -7,6 +7,7 @@ import { Tenants } from './runtime/tenants.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { AuthOptions } from './auth/authenticator.ts';
 import { useAuthorization } from './auth/authorize.ts';
+import type { SubscriptionRecheck } from './auth/authorize.ts';
 import { auditRefusal, AuditWriter, useAudit } from './auth/audit.ts';
 import { bodyTooLarge, DEFAULT_LIMITS, lengthRequired, limitPlugins } from './graphql/limits.ts';
 import type { Limits } from './graphql/limits.ts';
@@ -190,6 +191,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   scheduler = new Scheduler({ db: store.db, clock, execute: services.execute, log });
   scheduler.start();
 
+  const subscriptionRecheck: SubscriptionRecheck = {
+    principalOf: (context) => auth.principalOf(context.authorization, clock()),
+    everyMs: auth.subscriptionRecheckMs,
+    onLapse: (context, refusal) =>
+      log.info({ principal: context.principal?.id, tenant: context.tenantId, code: refusal.extensions.code, reason: refusal.message }, 'Ended a running subscription: what allowed it has lapsed'),
+  };
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -205,7 +212,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Credentials first: a stranger learns nothing, not even which tenants exist.
       const authorization = request?.headers.get('authorization') ?? (typeof params?.authorization === 'string' ? params.authorization : undefined);
       const principal = await auth.principalOf(authorization ?? undefined, clock());
-      return { services, principal, tenantId: await tenantOf(named), signal: request?.signal, typedErrors: [] };
+      return { services, principal, authorization: authorization ?? undefined, tenantId: await tenantOf(named), signal: request?.signal, typedErrors: [] };
     },
     maskedErrors: {
       // A GallopError is the user's mistake, worth showing; anything else is ours, logged in full and masked.
@@ -222,7 +229,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     logging: false,
     // The audit wraps execution after graphql-jit has replaced it, so that it sees the compiled resolvers run.
-    plugins: [...limitPlugins(limits), useAuthorization(auditRefusal(audit, clock)), useGraphQlJit(), useAudit(audit, clock), useStorableText(), useOperationLog(log)],
+    plugins: [...limitPlugins(limits), useAuthorization(auditRefusal(audit, clock), auth.required ? subscriptionRecheck : undefined), useGraphQlJit(), useAudit(audit, clock), useStorableText(), useOperationLog(log)],
   });
 
   // Vite names each asset by its content, so an asset never changes under its name; index.html is revalidated.

@@ -1,4 +1,4 @@
-import { GallopClient, isGallopClientError } from '@gallop/sdk';
+import { GallopClient, isGallopClientError, Workflow } from '@gallop/sdk';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { printSchema } from 'graphql';
@@ -13,7 +13,7 @@ import { isolatedStore, startTestServer, unique } from './harness.ts';
 // A server of its own, on data of its own: the counts below must see only what this file does.
 const BOOTSTRAP = 'bootstrap-key-for-the-auth-test-0123456789';
 const store = await isolatedStore(inject('databaseUrl'));
-const server = await startTestServer(store.databaseUrl, { dataDir: store.dataDir, auth: { required: true, bootstrapApiKey: BOOTSTRAP } });
+const server = await startTestServer(store.databaseUrl, { dataDir: store.dataDir, auth: { required: true, bootstrapApiKey: BOOTSTRAP, subscriptionRecheckMs: 200 } });
 afterAll(async () => {
   await server.close();
   await store.drop();
@@ -212,6 +212,49 @@ describe('authorization', () => {
       client.subscribe('subscription { wfRunsChanged { id } }', {}, { next: () => resolve('DATA'), error: (e) => resolve(isGallopClientError(e) ? e.code : String(e)), complete: () => resolve('COMPLETE') });
     });
     expect(code).toBe('FORBIDDEN');
+  });
+
+  it('ends a running subscription once its key is revoked or its principal loses the grant, and no other', async () => {
+    const wfSpecName = unique('watched');
+    await admin.putWfSpec(new Workflow(wfSpecName, (wf) => void wf.declareStr('x')).compile());
+    const reader = { globalAcls: [{ resources: ['WF_RUN'], actions: ['READ'] }] };
+    const revokedKey = await principalWithKey(unique('revoked'), reader);
+    const demotedId = unique('demoted');
+    const demotedKey = await principalWithKey(demotedId, reader);
+    const keptKey = await principalWithKey(unique('kept'), reader);
+    /** A wfRunsChanged subscription: the ids it delivered, and how it ended (an error's code, or COMPLETE). */
+    const watch = (key: string) => {
+      const seen: string[] = [];
+      let ended: (how: string) => void = () => {};
+      const end = new Promise<string>((resolve) => (ended = resolve));
+      const stop = clientWith(key).subscribe<{ wfRunsChanged: { id: string } }>('subscription { wfRunsChanged { id } }', {}, {
+        next: (data) => seen.push(data.wfRunsChanged.id),
+        error: (e) => ended(isGallopClientError(e) ? e.code : String(e)),
+        complete: () => ended('COMPLETE'),
+      });
+      return { seen, end, stop };
+    };
+    const revoked = watch(revokedKey);
+    const demoted = watch(demotedKey);
+    const kept = watch(keptKey);
+    // Subscriptions start on their own time: WfRuns go on starting until each has delivered one.
+    await expect
+      .poll(async () => {
+        await admin.runWf({ wfSpecName, id: unique('before') });
+        return [revoked, demoted, kept].every((w) => w.seen.length > 0);
+      }, { interval: 200 })
+      .toBe(true);
+
+    await admin.request('mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }', { id: revokedKey.slice(4, 16) });
+    await admin.request('mutation($input: PutPrincipalInput!) { putPrincipal(input: $input) { __typename } }', { input: { id: demotedId, globalAcls: [], perTenantAcls: [] } });
+    expect(await revoked.end).toBe('UNAUTHENTICATED');
+    expect(await demoted.end).toBe('FORBIDDEN');
+    const after = unique('after');
+    await admin.runWf({ wfSpecName, id: after });
+    await expect.poll(() => kept.seen.includes(after)).toBe(true);
+    expect([revoked.seen.includes(after), demoted.seen.includes(after)]).toEqual([false, false]);
+    expect(server.logs.some((l) => l.msg.startsWith('Ended a running subscription') && l.code === 'FORBIDDEN')).toBe(true);
+    kept.stop();
   });
 });
 

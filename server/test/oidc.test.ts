@@ -34,7 +34,7 @@ const issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
 const store = await isolatedStore(inject('databaseUrl'));
 const server = await startTestServer(store.databaseUrl, {
   dataDir: store.dataDir,
-  auth: { required: true, bootstrapApiKey: BOOTSTRAP, oidc: { issuer, audience: AUDIENCE, principalClaim: 'email', clientId: 'gallop-ui' } },
+  auth: { required: true, bootstrapApiKey: BOOTSTRAP, oidc: { issuer, audience: AUDIENCE, principalClaim: 'email', clientId: 'gallop-ui' }, subscriptionRecheckMs: 300 },
 });
 const clients: GallopClient[] = [];
 afterAll(async () => {
@@ -180,10 +180,14 @@ describe('OIDC', () => {
     expect(await subscription(refusedSocket)).toBe('UNAUTHENTICATED: The token has expired.');
   });
 
-  it('subscribes on a new socket with a fresh credential when the open one holds a token that has run out since', async () => {
+  it('moves subscriptions to a new socket with a fresh credential once the open one holds a token that has run out', async () => {
     await makePerson();
     const wfSpecName = unique('renewed');
     await admin.putWfSpec(new Workflow(wfSpecName, (wf) => void wf.declareStr('x')).compile());
+    const eventDef = unique('go');
+    await admin.putExternalEventDef({ name: eventDef });
+    const waiting = unique('waiting');
+    await admin.putWfSpec(new Workflow(waiting, (wf) => void wf.waitForEvent(eventDef)).compile());
     const expiresAt = Math.floor(Date.now() / 1000) + 2;
     let current = await token({ email: person, expiresIn: expiresAt });
     const asked: boolean[] = [];
@@ -214,23 +218,36 @@ describe('OIDC', () => {
       return { stop, delivered: (id: string) => new Promise<string>((resolve) => ((wanted = id), (found = resolve), seen.includes(id) && resolve('DELIVERED'))) };
     };
 
-    // The socket opens with the short-lived token; a subscription on it holds past the token's end.
+    // The socket opens with the short-lived token: one subscription follows every WfRun, one a waiting WfRun's events.
     const early = watch();
+    const run = unique('run');
+    await admin.runWf({ wfSpecName: waiting, id: run });
+    const seqs: number[] = [];
+    const errors: unknown[] = [];
+    const stopEvents = client.wfRunEvents(run, { next: (e) => seqs.push(e.seq), error: (e) => errors.push(e) });
+    await expect.poll(() => seqs.length).toBeGreaterThan(0);
+    const stored = seqs.length;
     expect(await subscription(client)).toBe('OPEN');
+    // Once the token has run out, the server ends both subscriptions as UNAUTHENTICATED; the client asks for a new
+    // token once, opens a socket with it and subscribes both again there, the events from after the last one seen.
     await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 200));
-    // A new subscription on that socket is refused; the client asks for a new token and subscribes again on a new
-    // socket opened with it. The earlier subscription stays where it is (the server checked its credential when it
-    // started), untouched.
-    const late = watch();
+    await expect.poll(() => server.logs.filter((l) => l.msg.startsWith('Ended a running subscription') && l.principal === person).length, { timeout: 5_000 }).toBe(2);
     await expect.poll(() => asked.includes(true), { timeout: 5_000 }).toBe(true);
+    // A subscription made now goes on the new socket.
+    const late = watch();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const id = unique('after-renewal');
     await admin.runWf({ wfSpecName, id });
-    const outcomes = await Promise.all([late.delivered(id), early.delivered(id)]);
-    expect(outcomes).toEqual(['DELIVERED', 'DELIVERED']);
+    expect(await Promise.all([late.delivered(id), early.delivered(id)])).toEqual(['DELIVERED', 'DELIVERED']);
+    await admin.putExternalEvent({ wfRunId: run, externalEventDefName: eventDef, content: null });
+    await expect.poll(() => seqs.length).toBeGreaterThan(stored);
+    // Nothing twice, nothing missed: the events resumed where they had stopped.
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(errors).toEqual([]);
     expect(asked.filter((refused) => refused)).toEqual([true]);
     early.stop();
     late.stop();
+    stopEvents();
   });
 
   it('never crashes on malformed tokens', async () => {

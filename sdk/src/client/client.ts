@@ -285,10 +285,19 @@ export class GallopClient {
     return body.data;
   }
 
-  /** Starts a subscription; returns a function that ends it. */
+  /**
+   * Starts a subscription; returns a function that ends it. With a credential function, a subscription the server
+   * refuses or ends as UNAUTHENTICATED (its token expired while it ran, say) starts again once, on a socket opened
+   * with a fresh credential.
+   */
   subscribe<R, V>(document: TadaDocumentNode<R, V>, variables: NoInfer<Input<V>>, sink: Sink<R>): () => void;
   subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void;
   subscribe<T>(document: TadaDocumentNode | string, variables: unknown, sink: Sink<T>): () => void {
+    return this.#subscribe<T, unknown>(textOf(document), () => variables, sink);
+  }
+
+  /** `variables` is asked each time the subscription is sent: after a lost socket or a renewal, it may resume later. */
+  #subscribe<T, V>(document: TadaDocumentNode<T, V> | string, variables: () => Input<V>, sink: Sink<T>): () => void {
     let open = true;
     let renewed = false;
     let unsubscribe = () => {};
@@ -299,43 +308,65 @@ export class GallopClient {
       if (--this.#subscriptions === 0 && this.#socket === 'lost') this.#tell('idle');
     };
     this.#subscriptions++;
-    const payload = { query: textOf(document), variables: variables as Record<string, unknown> };
+    // graphql-ws sends this object as it is on every (re)subscribe: the getter asks for the variables then.
+    const payload = {
+      query: textOf(document as TadaDocumentNode | string),
+      get variables() {
+        return variables() as Record<string, unknown>;
+      },
+    };
+    const fail = (failure: unknown) => {
+      end();
+      sink.error?.(failure);
+    };
     const start = () => {
-      unsubscribe = this.#wsClient().subscribe<T>(payload, {
+      const socket = this.#wsClient();
+      // Set once this subscription gave way to one on a renewed socket: what the old one still says is not heard.
+      let superseded = false;
+      /**
+       * A socket keeps the credential it opened with, and once that expires the server refuses what is subscribed on
+       * it, or ends what runs there: with a credential function, subscribe once more on a socket opened with a fresh one.
+       */
+      const renewing = (failure: unknown) => {
+        if (!open || !this.#credential || renewed || !isGallopClientError(failure) || failure.code !== 'UNAUTHENTICATED') return false;
+        superseded = true;
+        // Refused on a socket already renewed (by another subscription): the current one holds a fresh credential.
+        if (socket !== this.#ws && this.#ws && !this.#renewing) {
+          start();
+          return true;
+        }
+        renewed = true;
+        const epoch = this.#epoch;
+        this.#renewSocket().then(
+          () => {
+            if (!open) return;
+            if (epoch === this.#epoch) start();
+            else fail(failure);
+          },
+          fail,
+        );
+        return true;
+      };
+      unsubscribe = socket.subscribe<T>(payload, {
         next: (message) => {
-          // Subscribed, so a later refusal (after a reconnect, say) may renew the credential again.
-          renewed = false;
-          if (message.errors?.length) sink.error?.(graphQLFailure(message.errors as readonly GraphQLErrorBody[]));
-          else if (message.data) sink.next(message.data as T);
-        },
-        error: (error) => {
-          // graphql-ws hands over the GraphQL errors of a refused subscription as they came: an array.
-          const failure = Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error;
-          // A socket keeps the credential it opened with, and once that expires the server refuses what is
-          // subscribed on it: with a credential function, subscribe once more on a socket opened with a fresh one.
-          if (open && this.#credential && !renewed && isGallopClientError(failure) && failure.code === 'UNAUTHENTICATED') {
-            renewed = true;
-            const epoch = this.#epoch;
-            this.#renewSocket().then(
-              () => {
-                if (!open) return;
-                if (epoch === this.#epoch) start();
-                else {
-                  end();
-                  sink.error?.(failure);
-                }
-              },
-              (cause: unknown) => {
-                end();
-                sink.error?.(cause);
-              },
-            );
+          if (superseded) return;
+          if (message.errors?.length) {
+            const failure = graphQLFailure(message.errors as readonly GraphQLErrorBody[]);
+            if (!renewing(failure)) sink.error?.(failure);
             return;
           }
-          end();
-          sink.error?.(failure);
+          // Data came, so a later refusal (after a reconnect, say) may renew the credential again.
+          renewed = false;
+          if (message.data) sink.next(message.data as T);
+        },
+        error: (error) => {
+          if (superseded) return;
+          // graphql-ws hands over the GraphQL errors of a refused subscription as they came: an array.
+          const failure = Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error;
+          if (!renewing(failure)) fail(failure);
         },
         complete: () => {
+          if (superseded) return;
           end();
           sink.complete?.();
         },
@@ -670,11 +701,11 @@ export class GallopClient {
 
   /** Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. */
   wfRunEvents(id: string, sink: Sink<StoredWfRunEvent>, afterSeq?: number): () => void {
-    // graphql-ws subscribes again after a lost connection with the first afterSeq: what came already is dropped.
-    let last = afterSeq ?? -1;
-    return this.subscribe(ops.WF_RUN_EVENTS, { id, afterSeq }, {
+    // Subscribed again (after a lost connection or a renewed credential), it resumes after the last event it passed on.
+    let last = afterSeq;
+    return this.#subscribe(ops.WF_RUN_EVENTS, () => ({ id, afterSeq: last }), {
       next: ({ wfRunEvents: e }) => {
-        if (e.seq <= last) return;
+        if (last !== undefined && e.seq <= last) return;
         last = e.seq;
         sink.next({ ...e, type: e.type as WfRunEvent['type'], event: e.event as unknown as WfRunEvent });
       },

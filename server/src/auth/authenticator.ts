@@ -16,6 +16,12 @@ export interface AuthOptions {
   readonly bootstrapApiKey?: string | undefined;
   /** Also take JWTs from this OpenID Connect issuer, as the principal a claim names. */
   readonly oidc?: OidcOptions | undefined;
+  /**
+   * How often a running subscription's credential and grant are checked again (default 5 s): one that expired, was
+   * revoked or lost its grant ends with UNAUTHENTICATED or FORBIDDEN within this (plus up to 5 s for a change made
+   * through another server process, which trusts what it checked for that long).
+   */
+  readonly subscriptionRecheckMs?: number | undefined;
 }
 
 /** Everyone, when the server runs without authentication. */
@@ -57,6 +63,10 @@ export class Authenticator {
 
   get required(): boolean {
     return this.#options.required;
+  }
+
+  get subscriptionRecheckMs(): number {
+    return this.#options.subscriptionRecheckMs ?? TRUST_MS;
   }
 
   async principalOf(authorization: string | undefined, now: number): Promise<Principal | undefined> {

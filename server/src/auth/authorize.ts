@@ -1,9 +1,11 @@
+import { isAsyncIterable } from 'graphql-yoga';
 import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, GraphQLError, Kind } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import type { Context } from '../graphql/builder.ts';
 import { perOperation } from '../graphql/per-operation.ts';
 import { allows } from './acl.ts';
+import { untilLapsed } from './until-lapsed.ts';
 import type { AclAction, AclResource, Principal } from './acl.ts';
 
 type Grant = readonly [Exclude<AclAction, 'ALL_ACTIONS'>, Exclude<AclResource, 'ALL_RESOURCES'>];
@@ -91,12 +93,23 @@ export function mayCall(principal: Principal, tenantId: string, field: string): 
   return grant !== undefined && allows(principal, tenantId, grant[0], grant[1]);
 }
 
+/** How a running subscription's credential is checked again. */
+export interface SubscriptionRecheck {
+  /** The principal the subscription's credential names now; throws UNAUTHENTICATED once it no longer works. */
+  principalOf(context: Context): Promise<Principal | undefined>;
+  /** How often. */
+  readonly everyMs: number;
+  /** Told of each subscription ended so. */
+  onLapse?(context: Context, refusal: GraphQLError): void;
+}
+
 /**
  * Checks every root field of an operation against the request's principal before anything runs, so a refused
  * operation changes nothing: UNAUTHENTICATED without a principal, FORBIDDEN naming the field, action, resource
- * and tenant without the grant.
+ * and tenant without the grant. With `recheck`, a subscription is checked so again while it runs, and ends with the
+ * refusal once its credential expires or is revoked or its principal loses the grant.
  */
-export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: GraphQLError) => void): Plugin<Context> {
+export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: GraphQLError) => void, recheck?: SubscriptionRecheck): Plugin<Context> {
   const check = (args: { contextValue: Context; document: DocumentNode; operationName?: string | null | undefined }) => {
     const { principal, tenantId } = args.contextValue;
     for (const field of rootFields(args.document, args.operationName)) {
@@ -121,7 +134,29 @@ export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: G
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const refusal = check(args);
-      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+      if (refusal) {
+        setResultAndStopExecution({ errors: [refusal] });
+        return undefined;
+      }
+      if (!recheck) return undefined;
+      const again = async () => {
+        let principal: Principal | undefined;
+        try {
+          principal = await recheck.principalOf(args.contextValue);
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          recheck.onLapse?.(args.contextValue, error);
+          return error;
+        }
+        const refusal = check({ ...args, contextValue: { ...args.contextValue, principal } });
+        if (refusal) recheck.onLapse?.(args.contextValue, refusal);
+        return refusal;
+      };
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (isAsyncIterable(result)) setResult(untilLapsed(result, again, recheck.everyMs));
+        },
+      };
     },
   };
 }

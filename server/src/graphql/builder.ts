@@ -12,6 +12,8 @@ export interface Context {
   readonly tenantId: string;
   /** Who sends the request; undefined when it sent no credentials to a server that needs them. */
   readonly principal: Principal | undefined;
+  /** The credential it came with (`Bearer …`), which a running subscription has checked again from time to time. */
+  readonly authorization?: string | undefined;
   /** Aborted when the HTTP request or WebSocket operation goes away. */
   readonly signal?: AbortSignal | undefined;
   /** The typed errors (union results) this operation's mutations returned, for the audit log (audit.ts). */
