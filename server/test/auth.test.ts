@@ -152,6 +152,32 @@ describe('the audit log', () => {
     const rows = await server.app.services.db.execute(sql.raw(`select * from audit_log`));
     expect(JSON.stringify(rows)).not.toContain(secret);
   });
+
+  it("counts a worker's claims and reports that succeed instead of recording each, and records each refused one", async () => {
+    const id = unique('worker');
+    const taskDefName = unique('counted');
+    await admin.putTaskDef({ name: taskDefName });
+    const worker = clientWith(await principalWithKey(id, { globalAcls: [{ resources: ['TASK_RUN'], actions: ['RUN'] }] }));
+    const claim = () => worker.claimTaskRuns({ taskDefName, workerId: 'w1', max: 1, waitMs: 0 });
+    for (let i = 0; i < 5; i++) expect(await outcome(claim())).toBe('OK');
+    expect(await outcome(worker.reportTaskRuns([]))).toBe('OK');
+    expect(await outcome(worker.putTaskDef({ name: unique('not-allowed') }))).toBe('FORBIDDEN');
+    type Entry = { operation: string; outcome: string; count: number };
+    const entries = async () =>
+      (await admin.request<{ auditLog: { edges: { node: Entry }[] } }>('query($id: String) { auditLog(principalId: $id, first: 10) { edges { node { operation outcome count } } } }', { id })).auditLog.edges.map((e) => e.node);
+    // Reading the log writes what was counting, as it stands.
+    expect(await entries()).toEqual(
+      expect.arrayContaining([
+        { operation: 'claimTaskRuns', outcome: 'OK', count: 5 },
+        { operation: 'reportTaskRuns', outcome: 'OK', count: 1 },
+        { operation: 'putTaskDef', outcome: 'FORBIDDEN', count: 1 },
+      ]),
+    );
+    expect(await entries()).toHaveLength(3);
+    // Counting starts again after: two more claims are a new entry of two.
+    for (let i = 0; i < 2; i++) await claim();
+    expect((await entries()).filter((e) => e.operation === 'claimTaskRuns').map((e) => e.count)).toEqual([2, 5]);
+  });
 });
 
 describe('authorization', () => {
