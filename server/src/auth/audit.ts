@@ -35,11 +35,12 @@ export function noteTypedErrors(schema: GraphQLSchema): GraphQLSchema {
 }
 
 /**
- * Workers' routine calls: a busy worker makes hundreds a second and an idle one a long poll every few seconds,
- * which would bury every other entry. Those that succeed are counted instead, one row per principal, tenant and
- * operation for up to `COUNT_MS`; a refused or failed one still gets a row of its own.
+ * Programs' routine calls: a busy worker makes hundreds a second and an idle one a long poll every few seconds, and
+ * a busy client starts WfRuns and sends events as fast, which would bury every other entry (a row names no
+ * argument, so one per call says no more than a count). Those that succeed are counted instead, one row per
+ * principal, tenant and operation for up to `COUNT_MS`; a refused or failed one still gets a row of its own.
  */
-const COUNTED = new Set(['claimTaskRuns', 'reportTaskRun', 'reportTaskRuns', 'extendTaskRunLease']);
+const COUNTED = new Set(['claimTaskRuns', 'reportTaskRun', 'reportTaskRuns', 'extendTaskRunLease', 'runWf', 'putExternalEvent']);
 const COUNT_MS = 60_000;
 
 /**

@@ -238,7 +238,7 @@ builder.mutationFields((t) => ({
 }));
 
 const AuditEntryRef = builder.objectRef<AuditRow>('AuditEntry').implement({
-  description: 'One mutation (or a count of like ones, for workers): who sent it, in which tenant, what, when, and how it ended (OK, a typed error, or a refusal code).',
+  description: 'One mutation (or a count of like ones, for routine calls): who sent it, in which tenant, what, when, and how it ended (OK, a typed error, or a refusal code).',
   fields: (t) => ({
     id: t.id({ resolve: (row) => String(row.id) }),
     at: t.field({ type: 'DateTime', resolve: (row) => row.at }),
@@ -248,7 +248,7 @@ const AuditEntryRef = builder.objectRef<AuditRow>('AuditEntry').implement({
     outcome: t.exposeString('outcome'),
     count: t.exposeInt('count', {
       description:
-        "How many calls the entry stands for, from `at` on. Workers' claims, reports and lease extensions that succeed are counted, one entry per principal, tenant and operation a minute at most; every other entry is one call.",
+        "How many calls the entry stands for, from `at` on. Claims, reports, lease extensions, runWf and putExternalEvent calls that succeed are counted, one entry per principal, tenant and operation a minute at most; every other entry is one call.",
     }),
   }),
 });
