@@ -33,10 +33,19 @@ async function migrationsBefore(tag: string): Promise<string> {
   return dir;
 }
 
-/** A drizzle database on the test's own data, migrated by `migrate(folder)`. */
-async function open(): Promise<{ run(query: ReturnType<typeof sql>): Promise<Record<string, unknown>[]>; migrate(folder: string): Promise<void> }> {
-  if (store.databaseUrl) {
-    const client = postgres(store.databaseUrl, { max: 1, onnotice: () => {} });
+/**
+ * A drizzle database on the test's own data, migrated by `migrate(folder)`. On PostgreSQL the file's tests share
+ * one database unless given another (`fresh`); on PGlite each has its own.
+ */
+async function open(fresh = false): Promise<{ run(query: ReturnType<typeof sql>): Promise<Record<string, unknown>[]>; migrate(folder: string): Promise<void> }> {
+  let databaseUrl = store.databaseUrl;
+  if (databaseUrl && fresh) {
+    const own = await isolatedStore(inject('databaseUrl'));
+    cleanups.push(() => own.drop());
+    databaseUrl = own.databaseUrl;
+  }
+  if (databaseUrl) {
+    const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     cleanups.push(() => client.end({ timeout: 5 }));
     const db = drizzlePostgres(client);
     return { run: async (query) => [...(await db.execute(query))] as Record<string, unknown>[], migrate: (folder) => migratePostgres(db, { migrationsFolder: folder }) };
@@ -94,5 +103,27 @@ describe('migrations', () => {
       select (select count(*) from moved)::int as updated, pg_stat_get_xact_tuples_hot_updated('wf_runs'::regclass)::int as hot`);
     expect(counted?.updated).toBeGreaterThan(5);
     expect(counted?.hot).toBe(counted?.updated);
+  });
+
+  it('0017 marks the variables stored before it searchable as the version their WfRun runs declares them', async () => {
+    const db = await open(true);
+    await db.migrate(await migrationsBefore('0017_searchable_variables'));
+    const spec = (searchable: boolean) =>
+      JSON.stringify({
+        name: 'shop',
+        entrypointThreadName: 'entrypoint',
+        threadSpecs: { entrypoint: { variableDefs: [{ name: 'customer', type: 'STR', searchable }, { name: 'note', type: 'STR' }], nodes: {} } },
+      });
+    await db.run(sql`insert into wf_specs (tenant_id, name, major_version, revision, spec) values
+      ('default', 'shop', 0, 0, ${spec(false)}::jsonb), ('default', 'shop', 0, 1, ${spec(true)}::jsonb)`);
+    for (const [id, revision] of [['on-0', 0], ['on-1', 1]] as const) {
+      await db.run(sql`insert into wf_runs (tenant_id, id, wf_spec_name, major_version, revision, status, start_time, state, seq, updated_at)
+        values ('default', ${id}, 'shop', 0, ${revision}, 'RUNNING', now(), '{}'::jsonb, 1, now())`);
+      await db.run(sql`insert into variables (tenant_id, wf_run_id, thread_run_number, name, value) values
+        ('default', ${id}, 0, 'customer', '"ada"'::jsonb), ('default', ${id}, 0, 'note', '"hi"'::jsonb), ('default', ${id}, 1, 'customer', '"ada"'::jsonb)`);
+    }
+    await db.migrate(migrations);
+    const rows = await db.run(sql`select wf_run_id, thread_run_number, name from variables where searchable order by wf_run_id`);
+    expect(rows).toEqual([{ wf_run_id: 'on-1', thread_run_number: 0, name: 'customer' }]);
   });
 });

@@ -55,6 +55,28 @@ describe('searching WfRuns', () => {
     expect(new Set([...first.items, ...rest.items].map((n) => n.id)).size).toBe(5);
   });
 
+  it('searches only by variables declared searchable, as LittleHorse indexes only those', async () => {
+    const name = unique('plain');
+    await client.putWfSpec(
+      new Workflow(name, (wf) => {
+        wf.declareStr('customer');
+        wf.declareStr('region').searchable();
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: name, variables: { customer: 'ada', region: 'eu' } });
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, variable: { name: 'region', value: 'eu' } }))).toEqual([run.id]);
+    await expect(client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: 'ada' } })).rejects.toThrow(/'customer' is not searchable in WfSpec/);
+    // A later revision that declares it searchable: its WfRuns are found by it, those of the version before are not.
+    await client.putWfSpec(
+      new Workflow(name, (wf) => {
+        wf.declareStr('customer').searchable();
+        wf.declareStr('region').searchable();
+      }).compile(),
+    );
+    const later = await client.runWf({ wfSpecName: name, variables: { customer: 'ada', region: 'eu' } });
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: 'ada' } }))).toEqual([later.id]);
+  });
+
   it('refuses a variable search without a WfSpec name', async () => {
     await expect(client.searchWfRuns({ variable: { name: 'customer', value: 'ada' } })).rejects.toThrow(/needs wfSpecName/);
   });

@@ -123,6 +123,7 @@ describe('the lists', () => {
     const { page } = browser;
     const wfSpec = new Workflow(`ls-search-${suffix}`, (wf) => {
       wf.declareStr('customer').searchable();
+      wf.declareStr('note');
       wf.waitForEvent(signal);
     });
     await wfSpec.register(client);
@@ -134,6 +135,12 @@ describe('the lists', () => {
     const table = page.getByRole('table', { name: 'WfRuns' });
     await expect.poll(() => table.getByRole('row').count()).toBe(2);
     expect(await table.getByRole('row').nth(1).innerText()).toContain(ada.id);
+    // The variable field suggests what can be searched by: the searchable variable, not the other one.
+    const suggested = () => page.locator('#searchable-variables option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    await expect.poll(suggested).toEqual(['customer']);
+    // A variable that is not searchable: the server says why, and the page shows it.
+    await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}&variable=note&value=x`);
+    await page.getByText("Variable 'note' is not searchable in WfSpec").waitFor();
 
     // A time range that ends before the runs began finds none of them.
     const pad = (n: number) => String(n).padStart(2, '0');

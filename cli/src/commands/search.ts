@@ -30,7 +30,7 @@ export function addSearch(program: Command, act: Act): void {
     .option('--status <status>', `in this status: ${LH_STATUSES.join(', ')}`, oneOf(LH_STATUSES))
     .option('--since <time>', 'started at or after: an ISO date-time, or a duration ago such as 15m, 2h, 7d', (t) => pointInTime(t))
     .option('--until <time>', 'started before: an ISO date-time, or a duration ago', (t) => pointInTime(t))
-    .option('--var <name=value>', 'whose entrypoint variable holds exactly this value (JSON, else a string; with --spec)', pair)
+    .option('--var <name=value>', 'whose searchable entrypoint variable holds exactly this value (JSON, else a string; with --spec)', pair)
     .action(
       act(async (ctx, opts: WfRunOptions) => {
         if (opts.var && opts.spec === undefined) throw new UsageError('--var needs --spec: variables are searched within one WfSpec.');

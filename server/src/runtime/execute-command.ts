@@ -102,7 +102,7 @@ async function decideAndWrite(
       return { ok: true, row: wfRunRowOf(tenantId, result.state, current.seq, ctx.now), events: [] };
     }
     const firstSeq = (current?.seq ?? 0) + 1;
-    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, !current);
+    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, !current, spec);
     const handoff = deps.handOff(tenantId, set.taskRuns, ctx.now);
     try {
       await deps.writes.write(set);

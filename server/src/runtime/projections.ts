@@ -1,5 +1,5 @@
 import { effectsOf } from '@gallop/engine';
-import type { JsonValue, WfRunEvent, WfRunState } from '@gallop/engine';
+import type { JsonValue, WfRunEvent, WfRunState, WfSpec } from '@gallop/engine';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import type { UserTaskRunHistoryEntry } from '../store/schema.ts';
 import { emptyWriteSet, isoTime } from '../store/write-set.ts';
@@ -10,8 +10,8 @@ import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRo
  * thread_runs, node_runs, variables, the task_runs queue, timers, ExternalEvents, WorkflowEvents, user_task_runs
  * and the outbox), as rows for the one write statement (store/write-set.ts).
  */
-export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, isNew: boolean): WriteSet {
-  const set = collect(tenantId, wfRunId, events, state);
+export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, isNew: boolean, spec: WfSpec): WriteSet {
+  const set = collect(tenantId, wfRunId, events, state, searchableNamesOf(spec));
   set.events = [{ tenant_id: tenantId, wf_run_id: wfRunId, first_seq: firstSeq, events }];
   const row: WfRunRowJson = {
     tenant_id: tenantId,
@@ -30,6 +30,21 @@ export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, 
   (isNew ? set.newWfRuns : set.wfRuns).push(row);
   set.outbox = outboxRows(tenantId, wfRunId, firstSeq, events, state);
   return set;
+}
+
+const searchableBySpec = new WeakMap<WfSpec, ReadonlySet<string>>();
+
+/**
+ * The entrypoint variables a spec declares searchable, worked out once per spec the Metadata cache holds. Only
+ * their values are indexed (LittleHorse indexes searchable variables only), and only they can be searched by.
+ */
+export function searchableNamesOf(spec: WfSpec): ReadonlySet<string> {
+  let names = searchableBySpec.get(spec);
+  if (!names) {
+    const defs = spec.threadSpecs[spec.entrypointThreadName]?.variableDefs ?? [];
+    searchableBySpec.set(spec, (names = new Set(defs.filter((def) => def.searchable).map((def) => def.name))));
+  }
+  return names;
 }
 
 /** The wf_runs row of a WfRun in `state` whose last event has `seq`. */
@@ -67,7 +82,7 @@ const CHANGES_THREAD_RUN: ReadonlySet<WfRunEvent['type']> = new Set<WfRunEvent['
 
 // The keys are written out in every row rather than spread from one object: on Node 20 `{ ...keys, more }` takes
 // V8's slow path, about a microsecond a row: more than the engine's whole step took.
-function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState): WriteSet {
+function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState, searchable: ReadonlySet<string>): WriteSet {
   const set = emptyWriteSet();
   const started = new Map<string, NodeRunRow>();
   const vars = new Map<string, VariableRow>();
@@ -94,7 +109,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
     found.entries.push(entry);
     userTaskChanges.set(guid, found);
   };
-  const setVar = (thread_run_number: number, name: string, value: JsonValue) => vars.set(`${thread_run_number}\u0000${name}`, { tenant_id, wf_run_id, thread_run_number, name, value });
+  const setVar = (thread_run_number: number, name: string, value: JsonValue) =>
+    vars.set(`${thread_run_number}\u0000${name}`, { tenant_id, wf_run_id, thread_run_number, name, value, searchable: thread_run_number === 0 && searchable.has(name) });
 
   for (const event of events) {
     if (CHANGES_THREAD_RUN.has(event.type)) threads.add((event as { threadRunNumber: number }).threadRunNumber);

@@ -87,6 +87,8 @@ export interface VariableRow {
   thread_run_number: number;
   name: string;
   value: JsonValue;
+  /** An entrypoint variable its WfSpec declares searchable: WfRuns can be found by its value. */
+  searchable: boolean;
 }
 
 export interface TaskRunRow {
@@ -283,7 +285,8 @@ const PARTS: Readonly<Record<keyof WriteSet, string>> = {
   where t.tenant_id = r.tenant_id and t.wf_run_id = r.wf_run_id and t.thread_run_number = r.thread_run_number
     and t.position = r.position`,
   variables: `insert into variables select r.* from w, jsonb_populate_recordset(null::variables, w.j->'variables') r
-  on conflict (tenant_id, wf_run_id, thread_run_number, name) do update set value = excluded.value`,
+  on conflict (tenant_id, wf_run_id, thread_run_number, name) do update set value = excluded.value,
+    searchable = excluded.searchable`,
   taskRuns: `insert into task_runs select r.* from w, jsonb_populate_recordset(null::task_runs, w.j->'taskRuns') r`,
   taskChanges: `update task_runs t set status = coalesce(r.status, t.status), attempt = coalesce(r.attempt, t.attempt),
     lease_expires_at = null,

@@ -8,7 +8,8 @@ import { valueSizeProblems } from '../limits.ts';
 import type { Context } from '../builder.ts';
 import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
-import { findWfSpec } from '../../store/queries/metadata.ts';
+import { findWfSpec, listWfSpecVersions } from '../../store/queries/metadata.ts';
+import { searchableNamesOf } from '../../runtime/projections.ts';
 import { changedSince, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
@@ -166,7 +167,7 @@ builder.queryFields((t) => ({
       status: t.arg({ type: LHStatusEnum }),
       startedAfter: t.arg({ type: 'DateTime', description: 'Started at or after this time.' }),
       startedBefore: t.arg({ type: 'DateTime', description: 'Started before this time.' }),
-      variable: t.arg({ type: VariableFilterInput, description: 'An entrypoint-thread variable holding exactly this value; needs wfSpecName, as in LittleHorse.' }),
+      variable: t.arg({ type: VariableFilterInput, description: 'An entrypoint-thread variable holding exactly this value; needs wfSpecName, and the variable declared searchable (only those are indexed), as in LittleHorse.' }),
     },
     resolve: async (_root, args, ctx) => {
       const { services, tenantId } = ctx;
@@ -175,6 +176,11 @@ builder.queryFields((t) => ({
         throw new ValidationError(`Variable '${args.variable.name}' is masked: WfRuns cannot be searched by its value.`, [
           { path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'A masked variable cannot be searched by.' },
         ]);
+      }
+      // As in LittleHorse, only the values of variables declared searchable are indexed.
+      if (args.variable && args.wfSpecName && !(await searchableInSomeVersion(ctx, args.wfSpecName, args.variable.name))) {
+        const message = `Variable '${args.variable.name}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find WfRuns by its value.`;
+        throw new ValidationError(message, [{ path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'No version of the WfSpec declares this entrypoint variable searchable.' }]);
       }
       return resolveCursorConnection(
         { args, toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
@@ -363,6 +369,15 @@ builder.subscriptionFields((t) => ({
     resolve: (event) => event,
   }),
 }));
+
+/** Whether any version of a WfSpec declares an entrypoint variable of this name searchable. */
+async function searchableInSomeVersion({ services, tenantId }: Context, wfSpecName: string, name: string): Promise<boolean> {
+  for (const id of await listWfSpecVersions(services.db, tenantId, wfSpecName)) {
+    const spec = await services.metadata.wfSpec(services.db, tenantId, id);
+    if (spec && searchableNamesOf(spec).has(name)) return true;
+  }
+  return false;
+}
 
 /** Clocks of server processes differ a little: look back this much further than the last time news was heard. */
 const RESYNC_MARGIN_MS = 5_000;

@@ -72,6 +72,7 @@ export async function listWfRuns(
               eq(variables.wfRunId, wfRuns.id),
               eq(variables.threadRunNumber, 0),
               eq(variables.name, name),
+              sql`${variables.searchable}`,
               // The first condition matches the variables_by_value index; the second rules out md5 collisions.
               sql`md5(${variables.value}::text) = md5(${JSON.stringify(value)}::jsonb::text)`,
               sql`${variables.value} = ${JSON.stringify(value)}::jsonb`,

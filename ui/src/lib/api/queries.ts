@@ -19,6 +19,9 @@ export const WF_SPECS = `query WfSpecs($first: Int, $after: String, $prefix: Str
   }
 }`;
 
+/** The newest version of a WfSpec, for what its entrypoint declares. */
+export const WF_SPEC_NEWEST = `query WfSpecNewest($name: String!) { wfSpec(name: $name) { spec } }`;
+
 /** What the WfRuns list selects of the SDK's WfRun summary. */
 export type WfRunSummary = Pick<SdkWfRunSummary, 'id' | 'wfSpecName' | 'majorVersion' | 'revision' | 'status' | 'startTime' | 'endTime'>;
 
