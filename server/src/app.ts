@@ -194,8 +194,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const subscriptionRecheck: SubscriptionRecheck = {
     principalOf: (context) => auth.principalOf(context.authorization, clock()),
     everyMs: auth.subscriptionRecheckMs,
-    onLapse: (context, refusal) =>
-      log.info({ principal: context.principal?.id, tenant: context.tenantId, code: refusal.extensions.code, reason: refusal.message }, 'Ended a running subscription: what allowed it has lapsed'),
+    onLapse: (context, refusal, fields) =>
+      log.info(
+        { principal: context.principal?.id, tenant: context.tenantId, subscription: fields.join(','), code: refusal.extensions.code, reason: refusal.message },
+        'Ended a running subscription: what allowed it has lapsed',
+      ),
   };
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,

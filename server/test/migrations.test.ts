@@ -114,8 +114,17 @@ describe('migrations', () => {
         entrypointThreadName: 'entrypoint',
         threadSpecs: { entrypoint: { variableDefs: [{ name: 'customer', type: 'STR', searchable }, { name: 'note', type: 'STR' }], nodes: {} } },
       });
+    // Shapes an older server let through: a flag that is a string, and no list of variables at all.
+    const odd = JSON.stringify({ name: 'odd', entrypointThreadName: 'entrypoint', threadSpecs: { entrypoint: { variableDefs: [{ name: 'customer', type: 'STR', searchable: 'true' }], nodes: {} } } });
+    const none = JSON.stringify({ name: 'none', entrypointThreadName: 'entrypoint', threadSpecs: { entrypoint: { variableDefs: null, nodes: {} } } });
     await db.run(sql`insert into wf_specs (tenant_id, name, major_version, revision, spec) values
-      ('default', 'shop', 0, 0, ${spec(false)}::jsonb), ('default', 'shop', 0, 1, ${spec(true)}::jsonb)`);
+      ('default', 'shop', 0, 0, ${spec(false)}::jsonb), ('default', 'shop', 0, 1, ${spec(true)}::jsonb),
+      ('default', 'odd', 0, 0, ${odd}::jsonb), ('default', 'none', 0, 0, ${none}::jsonb)`);
+    for (const name of ['odd', 'none']) {
+      await db.run(sql`insert into wf_runs (tenant_id, id, wf_spec_name, major_version, revision, status, start_time, state, seq, updated_at)
+        values ('default', ${`on-${name}`}, ${name}, 0, 0, 'RUNNING', now(), '{}'::jsonb, 1, now())`);
+      await db.run(sql`insert into variables (tenant_id, wf_run_id, thread_run_number, name, value) values ('default', ${`on-${name}`}, 0, 'customer', '"ada"'::jsonb)`);
+    }
     for (const [id, revision] of [['on-0', 0], ['on-1', 1]] as const) {
       await db.run(sql`insert into wf_runs (tenant_id, id, wf_spec_name, major_version, revision, status, start_time, state, seq, updated_at)
         values ('default', ${id}, 'shop', 0, ${revision}, 'RUNNING', now(), '{}'::jsonb, 1, now())`);

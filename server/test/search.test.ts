@@ -77,6 +77,23 @@ describe('searching WfRuns', () => {
     expect(ids(await client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: 'ada' } }))).toEqual([later.id]);
   });
 
+  it('finds a WfRun migrated to a revision that declares its variable searchable', async () => {
+    const name = unique('migrated');
+    const event = unique('go');
+    await client.putExternalEventDef({ name: event });
+    const version = (searchable: boolean) =>
+      new Workflow(name, (wf) => {
+        const customer = wf.declareStr('customer');
+        if (searchable) customer.searchable();
+        wf.waitForEvent(event);
+      }).compile();
+    await client.putWfSpec(version(false));
+    const run = await client.runWf({ wfSpecName: name, variables: { customer: 'ada' } });
+    await client.putWfSpec(version(true));
+    await client.migrateWfSpec(run.id, 1);
+    expect(ids(await client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: 'ada' } }))).toEqual([run.id]);
+  });
+
   it('refuses a variable search without a WfSpec name', async () => {
     await expect(client.searchWfRuns({ variable: { name: 'customer', value: 'ada' } })).rejects.toThrow(/needs wfSpecName/);
   });

@@ -212,6 +212,8 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
       path: at(GREET, 'outgoingEdges', 0, 'condition'),
     },
     { when: 'masked is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].masked = 'yes')), path: [...VARS, 0, 'masked'] },
+    { when: 'searchable is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].searchable = 'false')), path: [...VARS, 0, 'searchable'] },
+    { when: 'required is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].required = 1)), path: [...VARS, 0, 'required'] },
     { when: 'a SLEEP waits until a STR', spec: between('9-nap-SLEEP', { type: 'SLEEP', timestamp: v('name') }), path: at('9-nap-SLEEP', 'timestamp') },
     { when: 'a WAIT_FOR_CHILD_WF waits on an INT', spec: waitingChild(v('length')), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId') },
     { when: 'a RUN_CHILD_WF gives a STR to a BOOL input', spec: runningChild({ inputs: { order: lit('o-1'), rush: lit('yes') } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'inputs', 'rush', 'value') },

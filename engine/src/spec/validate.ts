@@ -94,8 +94,8 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
         report([...path, 'name'], 'DUPLICATE_VARIABLE', `Variable '${def.name}' is declared twice; names are unique in a WfSpec.`);
         return;
       }
-      if (def.masked !== undefined && typeof def.masked !== 'boolean') {
-        report([...path, 'masked'], 'TYPE_MISMATCH', `masked of '${def.name}' must be true or false.`);
+      for (const flag of ['masked', 'searchable', 'required'] as const) {
+        if (def[flag] !== undefined && typeof def[flag] !== 'boolean') report([...path, flag], 'TYPE_MISMATCH', `${flag} of '${def.name}' must be true or false.`);
       }
       if (def.defaultValue !== undefined && !isValueOfType(def.defaultValue, def.type)) {
         report(

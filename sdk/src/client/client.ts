@@ -326,9 +326,13 @@ export class GallopClient {
       /**
        * A socket keeps the credential it opened with, and once that expires the server refuses what is subscribed on
        * it, or ends what runs there: with a credential function, subscribe once more on a socket opened with a fresh one.
+       * A refusal at the start is retried once; an end while running (`lapsed`) always, since the server had taken
+       * the credential the function gave (a quiet subscription sees no data between two tokens' ends).
        */
-      const renewing = (failure: unknown) => {
-        if (!open || !this.#credential || renewed || !isGallopClientError(failure) || failure.code !== 'UNAUTHENTICATED') return false;
+      const renewing = (failure: unknown, lapsed: boolean) => {
+        if (!open || !this.#credential || (renewed && !lapsed) || !isGallopClientError(failure) || failure.code !== 'UNAUTHENTICATED') return false;
+        // Not released here: the server ends what it cut, and a release beside its complete would count the
+        // subscription off the socket twice (graphql-ws), closing it under the others.
         superseded = true;
         // Refused on a socket already renewed (by another subscription): the current one holds a fresh credential.
         if (socket !== this.#ws && this.#ws && !this.#renewing) {
@@ -352,7 +356,14 @@ export class GallopClient {
           if (superseded) return;
           if (message.errors?.length) {
             const failure = graphQLFailure(message.errors as readonly GraphQLErrorBody[]);
-            if (!renewing(failure)) sink.error?.(failure);
+            if (renewing(failure, true)) return;
+            // The server ended it (its credential or grant has lapsed): its complete follows, and is not news.
+            if (isGallopClientError(failure) && (failure.code === 'UNAUTHENTICATED' || failure.code === 'FORBIDDEN')) {
+              superseded = true;
+              fail(failure);
+              return;
+            }
+            sink.error?.(failure);
             return;
           }
           // Data came, so a later refusal (after a reconnect, say) may renew the credential again.
@@ -363,7 +374,7 @@ export class GallopClient {
           if (superseded) return;
           // graphql-ws hands over the GraphQL errors of a refused subscription as they came: an array.
           const failure = Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error;
-          if (!renewing(failure)) fail(failure);
+          if (!renewing(failure, false)) fail(failure);
         },
         complete: () => {
           if (superseded) return;
@@ -381,8 +392,9 @@ export class GallopClient {
 
   /**
    * Asks the credential function for a new credential (`refused`); subscriptions made from then on go on a new
-   * socket, opened with it. The old socket keeps the subscriptions it carries (the server checks a credential when
-   * a subscription starts) and closes once they end. Refusals that come together share one renewal.
+   * socket, opened with it. The old socket keeps the subscriptions it carries until they end (the server ends them
+   * within seconds once their credential has lapsed, and they move here too), then closes. Refusals that come
+   * together share one renewal.
    */
   #renewSocket(): Promise<void> {
     this.#renewing ??= this.#credentialFor(true)

@@ -38,7 +38,8 @@ export function noteTypedErrors(schema: GraphQLSchema): GraphQLSchema {
  * Programs' routine calls: a busy worker makes hundreds a second and an idle one a long poll every few seconds, and
  * a busy client starts WfRuns and sends events as fast, which would bury every other entry (a row names no
  * argument, so one per call says no more than a count). Those that succeed are counted instead, one row per
- * principal, tenant and operation for up to `COUNT_MS`; a refused or failed one still gets a row of its own.
+ * principal, tenant and operation for up to `COUNT_MS`, at the time of the last; a refused or failed one still gets
+ * a row of its own.
  */
 const COUNTED = new Set(['claimTaskRuns', 'reportTaskRun', 'reportTaskRuns', 'extendTaskRunLease', 'runWf', 'putExternalEvent']);
 const COUNT_MS = 60_000;
@@ -67,8 +68,11 @@ export class AuditWriter {
     if (row.outcome === 'OK' && COUNTED.has(row.operation)) {
       const key = `${row.tenantId}\u0000${row.principalId}\u0000${row.operation}`;
       const counting = this.#counting.get(key);
-      if (counting) counting.count++;
-      else this.#counting.set(key, { ...row, count: 1 });
+      // Stamped with the last call's time: rows go in about when their `at` says, so the log's order (by id) holds.
+      if (counting) {
+        counting.count++;
+        counting.at = row.at;
+      } else this.#counting.set(key, { ...row, count: 1 });
       // Every COUNT_MS the rows counting go out: each stands for the calls since it began, a minute at most.
       if (!this.#countTimer) {
         this.#countTimer = setTimeout(() => void this.flush(), COUNT_MS);

@@ -99,8 +99,8 @@ export interface SubscriptionRecheck {
   principalOf(context: Context): Promise<Principal | undefined>;
   /** How often. */
   readonly everyMs: number;
-  /** Told of each subscription ended so. */
-  onLapse?(context: Context, refusal: GraphQLError): void;
+  /** Told of each subscription ended so, with its root fields. */
+  onLapse?(context: Context, refusal: GraphQLError, fields: readonly string[]): void;
 }
 
 /**
@@ -145,16 +145,13 @@ export function useAuthorization(onRefusal?: (args: RefusedOperation, refusal: G
           principal = await recheck.principalOf(args.contextValue);
         } catch (error) {
           if (!(error instanceof GraphQLError)) throw error;
-          recheck.onLapse?.(args.contextValue, error);
           return error;
         }
-        const refusal = check({ ...args, contextValue: { ...args.contextValue, principal } });
-        if (refusal) recheck.onLapse?.(args.contextValue, refusal);
-        return refusal;
+        return check({ ...args, contextValue: { ...args.contextValue, principal } });
       };
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(untilLapsed(result, again, recheck.everyMs));
+          if (isAsyncIterable(result)) setResult(untilLapsed(result, again, recheck.everyMs, (refusal) => recheck.onLapse?.(args.contextValue, refusal, rootFields(args.document, args.operationName))));
         },
       };
     },

@@ -2,13 +2,15 @@ import type { ExecutionResult, GraphQLError } from 'graphql';
 
 /**
  * A subscription's results until `check`, asked every `everyMs`, finds that what allowed it has lapsed (its
- * credential expired or was revoked, its grant taken away): then one result carrying that refusal, and the end. A
- * check that fails for another reason (the database away for a moment) cuts nothing: the next one decides.
+ * credential expired or was revoked, its grant taken away): then one result carrying that refusal (`onLapse` is
+ * told), and the end. A check that fails for another reason (the database away for a moment) cuts nothing: the
+ * next one decides.
  */
 export function untilLapsed(
   source: AsyncIterable<ExecutionResult>,
   check: () => Promise<GraphQLError | undefined>,
   everyMs: number,
+  onLapse: (refusal: GraphQLError) => void = () => {},
 ): AsyncIterableIterator<ExecutionResult> {
   const results = source[Symbol.asyncIterator]();
   let finished = false;
@@ -24,10 +26,10 @@ export function untilLapsed(
   }, everyMs);
   // A subscription left open must not keep a stopping process alive.
   timer.unref?.();
-  const finish = async () => {
+  // Once finished no check runs again; a source that failed is not asked to return.
+  const stop = () => {
     finished = true;
     clearInterval(timer);
-    await results.return?.();
   };
   return {
     [Symbol.asyncIterator]() {
@@ -35,17 +37,27 @@ export function untilLapsed(
     },
     async next() {
       if (finished) return { done: true, value: undefined };
-      const next = await Promise.race([results.next(), lapsed]);
+      let next: IteratorResult<ExecutionResult> | { refusal: GraphQLError };
+      try {
+        next = await Promise.race([results.next(), lapsed]);
+      } catch (error) {
+        // graphql-ws drops a subscription whose source threw without calling return().
+        stop();
+        throw error;
+      }
       if ('refusal' in next) {
+        stop();
+        onLapse(next.refusal);
         // The refusal goes out now; the source lets go in its own time.
-        finish().catch(() => {});
+        results.return?.().catch(() => {});
         return { done: false, value: { errors: [next.refusal] } };
       }
-      if (next.done) await finish();
+      if (next.done) stop();
       return next;
     },
     async return() {
-      await finish();
+      stop();
+      await results.return?.();
       return { done: true, value: undefined };
     },
   };

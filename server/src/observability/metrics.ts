@@ -70,7 +70,7 @@ export class Metrics {
     });
     const followers: Gauge = new Gauge({
       name: 'gallop_subscriptions_following',
-      help: 'Subscriptions (wfRunEvents, wfRunsChanged) following WfRuns in this process.',
+      help: 'What follows WfRuns in this process: wfRunEvents and wfRunsChanged subscriptions, and awaitWorkflowEvent calls waiting.',
       registers,
       collect() {
         followers.set(options.followers());

@@ -35,7 +35,7 @@ export class EventBus {
     };
   }
 
-  /** Subscriptions following WfRuns here: one per WfRun followed, one per follower of every WfRun. */
+  /** Listeners here: one per WfRun a subscription or a waiting awaitWorkflowEvent follows, one per follower of every WfRun. */
   get followers(): number {
     let count = this.#everything.size;
     for (const set of this.#listeners.values()) count += set.size;
@@ -85,8 +85,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     }
   }
 
+  /** Ends the queue: items not read yet are dropped, since nobody will read them. */
   close(): void {
     this.#closed = true;
+    this.#items.length = 0;
     this.#waiting?.({ value: undefined, done: true });
     this.#waiting = undefined;
   }

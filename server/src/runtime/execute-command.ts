@@ -102,7 +102,8 @@ async function decideAndWrite(
       return { ok: true, row: wfRunRowOf(tenantId, result.state, current.seq, ctx.now), events: [] };
     }
     const firstSeq = (current?.seq ?? 0) + 1;
-    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, !current, spec);
+    // The rows follow the version the WfRun runs after the command (MigrateWfRun moves it to another).
+    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, !current, command.type === 'MigrateWfRun' ? command.wfSpec : spec);
     const handoff = deps.handOff(tenantId, set.taskRuns, ctx.now);
     try {
       await deps.writes.write(set);

@@ -42,7 +42,7 @@ export function searchableNamesOf(spec: WfSpec): ReadonlySet<string> {
   let names = searchableBySpec.get(spec);
   if (!names) {
     const defs = spec.threadSpecs[spec.entrypointThreadName]?.variableDefs ?? [];
-    searchableBySpec.set(spec, (names = new Set(defs.filter((def) => def.searchable).map((def) => def.name))));
+    searchableBySpec.set(spec, (names = new Set(defs.filter((def) => def.searchable === true).map((def) => def.name))));
   }
   return names;
 }
@@ -120,6 +120,10 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         break;
       case 'VariableAssigned':
         setVar(event.threadRunNumber, event.name, event.value);
+        break;
+      case 'WfRunMigrated':
+        // The new version may declare other variables searchable: every entrypoint variable's row takes its flag.
+        for (const [name, value] of Object.entries(state.threadRuns[0]?.variables ?? {})) setVar(0, name, value);
         break;
       case 'NodeRunStarted':
         started.set(`${event.threadRunNumber}-${event.position}`, {

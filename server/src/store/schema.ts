@@ -54,7 +54,7 @@ export const apiKeys = pgTable(
   (t) => [index('api_keys_by_principal').on(t.principalId)],
 );
 
-/** Every mutation: who, in which tenant, what, when, and how it ended (workers' routine calls counted by the minute). Arguments are not kept: they may hold secrets. */
+/** Every mutation: who, in which tenant, what, when, and how it ended (routine calls counted by the minute). Arguments are not kept: they may hold secrets. */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -66,7 +66,7 @@ export const auditLog = pgTable(
     operation: text('operation').notNull(),
     /** OK, a typed error's name (ValidationError), or a refusal's code (FORBIDDEN). */
     outcome: text('outcome').notNull(),
-    /** How many such calls the row stands for: workers' routine calls are counted by the minute (audit.ts). */
+    /** How many such calls the row stands for: programs' routine calls are counted by the minute (audit.ts). */
     count: integer('count').notNull().default(1),
   },
   (t) => [index('audit_log_by_time').on(t.at.desc()), index('audit_log_by_principal').on(t.principalId, t.at.desc())],

@@ -248,7 +248,7 @@ const AuditEntryRef = builder.objectRef<AuditRow>('AuditEntry').implement({
     outcome: t.exposeString('outcome'),
     count: t.exposeInt('count', {
       description:
-        "How many calls the entry stands for, from `at` on. Claims, reports, lease extensions, runWf and putExternalEvent calls that succeed are counted, one entry per principal, tenant and operation a minute at most; every other entry is one call.",
+        "How many calls the entry stands for, the last at `at`. Claims, reports, lease extensions, runWf and putExternalEvent calls that succeed are counted, one entry per principal, tenant and operation a minute at most; every other entry is one call.",
     }),
   }),
 });
