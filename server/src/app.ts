@@ -54,6 +54,8 @@ export interface AppOptions {
   readonly auth?: AuthOptions | undefined;
   /** What one request may cost; DEFAULT_LIMITS by default. */
   readonly limits?: Partial<Limits> | undefined;
+  /** How many days audit entries are kept: 90 by default, 0 for ever. */
+  readonly auditRetentionDays?: number | undefined;
   readonly clock?: () => number;
   /** The server's one logger; a new one at level info on stdout when absent. */
   readonly log?: Logger;
@@ -146,7 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const tenants = new Tenants(store.db);
   const auth = new Authenticator(store.db, options.auth ?? { required: false }, log);
-  const audit = new AuditWriter(store.db, log);
+  const audit = new AuditWriter(store.db, log, options.auditRetentionDays ?? 90, clock);
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
   async function tenantOf(named: string | undefined): Promise<string> {
     const id = named?.trim() || DEFAULT_TENANT;
@@ -349,7 +351,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await wsServer?.dispose();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await cluster.close();
-      await audit.flush();
+      await audit.close();
       await store.close();
     },
   };

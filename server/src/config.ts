@@ -7,7 +7,7 @@ import type { OidcOptions } from './auth/oidc.ts';
 
 /**
  * The server's settings, read once from the environment: PORT, HOST, DATABASE_URL, GALLOP_DATA_DIR, GALLOP_UI_DIR,
- * LOG_LEVEL, GALLOP_AUTH, GALLOP_BOOTSTRAP_API_KEY, GALLOP_OIDC_* and GALLOP_LIMIT_*. Besides GraphQL at /graphql and the UI at /, the server answers GET /healthz (liveness), GET /readyz
+ * LOG_LEVEL, GALLOP_AUTH, GALLOP_BOOTSTRAP_API_KEY, GALLOP_OIDC_*, GALLOP_LIMIT_* and GALLOP_AUDIT_RETENTION_DAYS. Besides GraphQL at /graphql and the UI at /, the server answers GET /healthz (liveness), GET /readyz
  * (readiness: 503 with a reason while the database does not answer) and GET /metrics (Prometheus).
  */
 export interface Config {
@@ -29,6 +29,8 @@ export interface Config {
   readonly oidc: OidcOptions | undefined;
   /** What one request may cost: GALLOP_LIMIT_DEPTH, _COST, _ALIASES, _TOKENS, _DIRECTIVES, _BODY_BYTES, _SUBSCRIPTIONS, _WFSPEC_BYTES, _VALUE_BYTES. */
   readonly limits: Limits;
+  /** GALLOP_AUDIT_RETENTION_DAYS: how long audit entries are kept (90 by default; 0 keeps them for ever). */
+  readonly auditRetentionDays: number;
 }
 
 function readLimits(env: NodeJS.ProcessEnv): Limits {
@@ -73,6 +75,7 @@ function readOidc(env: NodeJS.ProcessEnv): OidcOptions | undefined {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const DEFAULT_AUDIT_RETENTION_DAYS = 90;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 8080);
@@ -90,10 +93,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!authRequired && !LOOPBACK.has(host)) {
     throw new Error(`HOST=${host} would open the server to the network without authentication: set GALLOP_AUTH=required (with GALLOP_BOOTSTRAP_API_KEY), or listen on 127.0.0.1.`);
   }
+  const retention = env.GALLOP_AUDIT_RETENTION_DAYS || String(DEFAULT_AUDIT_RETENTION_DAYS);
+  const auditRetentionDays = Number(retention);
+  if (!Number.isSafeInteger(auditRetentionDays) || auditRetentionDays < 0) throw new Error(`GALLOP_AUDIT_RETENTION_DAYS must be a whole number of days (0 keeps entries for ever), got '${retention}'.`);
   return {
     port,
     host,
     authRequired,
+    auditRetentionDays,
     bootstrapApiKey,
     oidc,
     limits: readLimits(env),

@@ -10,7 +10,7 @@ const config = readConfig();
 const log = createLogger({ level: config.logLevel });
 const uiDir = config.uiDir && existsSync(config.uiDir) ? config.uiDir : undefined;
 const auth = { required: config.authRequired, bootstrapApiKey: config.bootstrapApiKey, oidc: config.oidc };
-const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log, auth, limits: config.limits }).catch((error: unknown) => {
+const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log, auth, limits: config.limits, auditRetentionDays: config.auditRetentionDays }).catch((error: unknown) => {
   log.fatal({ err: error }, `Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { GallopClient, isGallopClientError, Workflow } from '@gallop/sdk';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { printSchema } from 'graphql';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { ACL_ACTIONS } from '../src/auth/acl.ts';
 import { OPERATION_GRANTS } from '../src/auth/authorize.ts';
 import { schema } from '../src/graphql/schema.ts';
+import { auditLog } from '../src/store/schema.ts';
 import { isolatedStore, startTestServer, unique } from './harness.ts';
 
 // Issue 8: authentication by API key, and every operation guarded by the grant LittleHorse's ACLs would ask for.
@@ -151,6 +152,18 @@ describe('the audit log', () => {
     ]);
     const rows = await server.app.services.db.execute(sql.raw(`select * from audit_log`));
     expect(JSON.stringify(rows)).not.toContain(secret);
+  });
+
+  it('deletes entries past the retention (90 days by default) and keeps the rest', async () => {
+    const id = unique('old-timer');
+    const day = 86_400_000;
+    const ages = [3, 89, 91, 400];
+    for (const age of ages) {
+      await server.app.services.db.insert(auditLog).values({ at: new Date(Date.now() - age * day), tenantId: 'default', principalId: id, operation: 'putTaskDef', outcome: 'OK' });
+    }
+    expect(await server.app.services.audit.prune()).toBeGreaterThanOrEqual(2);
+    const left = await server.app.services.db.select({ at: auditLog.at }).from(auditLog).where(eq(auditLog.principalId, id));
+    expect(left.map((row) => Math.round((Date.now() - row.at.getTime()) / day)).sort((a, b) => a - b)).toEqual([3, 89]);
   });
 
   it("counts a worker's claims and reports that succeed instead of recording each, and records each refused one", async () => {

@@ -24,4 +24,11 @@ describe('readConfig', () => {
     expect(readConfig({ GALLOP_LIMIT_VALUE_BYTES: '2048', GALLOP_LIMIT_WFSPEC_BYTES: '4096' }).limits).toMatchObject({ maxValueBytes: 2048, maxWfSpecBytes: 4096 });
     expect(() => readConfig({ GALLOP_LIMIT_VALUE_BYTES: '0' })).toThrow(/GALLOP_LIMIT_VALUE_BYTES must be a whole number of at least 1, got '0'/);
   });
+
+  it('keeps audit entries 90 days unless told otherwise, and refuses a retention that is not a whole number of days', () => {
+    expect(readConfig({}).auditRetentionDays).toBe(90);
+    expect(readConfig({ GALLOP_AUDIT_RETENTION_DAYS: '0' }).auditRetentionDays).toBe(0);
+    expect(readConfig({ GALLOP_AUDIT_RETENTION_DAYS: '365' }).auditRetentionDays).toBe(365);
+    expect(() => readConfig({ GALLOP_AUDIT_RETENTION_DAYS: '1.5' })).toThrow(/GALLOP_AUDIT_RETENTION_DAYS must be a whole number of days \(0 keeps entries for ever\), got '1.5'/);
+  });
 });

@@ -1,5 +1,5 @@
 import { errorTypeMap } from '@pothos/plugin-errors';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { getOperationAST, Kind } from 'graphql';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -43,15 +43,24 @@ export function noteTypedErrors(schema: GraphQLSchema): GraphQLSchema {
  */
 const COUNTED = new Set(['claimTaskRuns', 'reportTaskRun', 'reportTaskRuns', 'extendTaskRunLease', 'runWf', 'putExternalEvent']);
 const COUNT_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** Entries past their retention are deleted this often, starting this long after the server starts. */
+const PRUNE_EVERY_MS = 3_600_000;
+const FIRST_PRUNE_MS = 60_000;
+/** Deleted per statement, so that a first pruning of a large backlog holds no lock for long. */
+const PRUNE_BATCH = 5_000;
 
 /**
  * Writes the audit log in batches, off the request's path: a mutation never waits for its own audit row, and one
  * insert carries many rows. A batch that cannot be written is logged (without arguments, which are never kept)
- * and dropped rather than held without bound.
+ * and dropped rather than held without bound. Entries older than `retentionDays` (0: none) are deleted hourly.
  */
 export class AuditWriter {
   readonly #db: Db;
   readonly #log: Logger;
+  readonly #retentionDays: number;
+  readonly #clock: () => number;
+  #pruneTimer: ReturnType<typeof setTimeout> | undefined;
   #pending: NewAuditRow[] = [];
   /** Rows of counted calls still counting, by principal, tenant and operation. */
   readonly #counting = new Map<string, NewAuditRow & { count: number }>();
@@ -59,9 +68,42 @@ export class AuditWriter {
   #countTimer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(db: Db, log: Logger) {
+  constructor(db: Db, log: Logger, retentionDays = 0, clock: () => number = Date.now) {
     this.#db = db;
     this.#log = log;
+    this.#retentionDays = retentionDays;
+    this.#clock = clock;
+    if (retentionDays > 0) this.#schedulePrune(FIRST_PRUNE_MS);
+  }
+
+  /** Deletes the entries older than the retention, in batches; resolves with how many went. */
+  async prune(): Promise<number> {
+    if (this.#retentionDays <= 0) return 0;
+    const before = new Date(this.#clock() - this.#retentionDays * DAY_MS);
+    let deleted = 0;
+    for (;;) {
+      const old = this.#db.select({ id: auditLog.id }).from(auditLog).where(lt(auditLog.at, before)).limit(PRUNE_BATCH);
+      const gone = await this.#db.delete(auditLog).where(inArray(auditLog.id, old)).returning({ id: auditLog.id });
+      deleted += gone.length;
+      if (gone.length < PRUNE_BATCH) return deleted;
+    }
+  }
+
+  /** Writes what is pending and stops pruning. */
+  async close(): Promise<void> {
+    clearTimeout(this.#pruneTimer);
+    this.#pruneTimer = undefined;
+    await this.flush();
+  }
+
+  #schedulePrune(ms: number): void {
+    this.#pruneTimer = setTimeout(() => {
+      this.prune()
+        .then((deleted) => deleted > 0 && this.#log.info({ deleted, retentionDays: this.#retentionDays }, 'Deleted audit entries past their retention'))
+        .catch((error: unknown) => this.#log.warn({ err: error }, 'Could not delete old audit entries; trying again later'))
+        .finally(() => this.#pruneTimer && this.#schedulePrune(PRUNE_EVERY_MS));
+    }, ms);
+    this.#pruneTimer.unref?.();
   }
 
   add(row: NewAuditRow): void {
