@@ -190,6 +190,16 @@ describe('the audit log', () => {
     // Counting starts again after: two more claims are a new entry of two.
     for (let i = 0; i < 2; i++) await claim();
     expect((await entries()).filter((e) => e.operation === 'claimTaskRuns').map((e) => e.count)).toEqual([2, 5]);
+    // Newest first holds for counted entries too: each is stamped with its last call, and listed by it.
+    const times = (await admin.request<{ auditLog: { edges: { node: { at: string } }[] } }>('query($id: String) { auditLog(principalId: $id, first: 10) { edges { node { at } } } }', { id })).auditLog.edges.map((e) => Date.parse(e.node.at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // Pages follow the same order.
+    type Paged = { auditLog: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string | null } } };
+    const page = (after?: string) => admin.request<Paged>('query($id: String, $after: String) { auditLog(principalId: $id, first: 2, after: $after) { edges { node { id } } pageInfo { endCursor } } }', { id, after });
+    const first = await page();
+    const second = await page(first.auditLog.pageInfo.endCursor ?? undefined);
+    const all = (await admin.request<Paged>('query($id: String) { auditLog(principalId: $id, first: 10) { edges { node { id } } pageInfo { endCursor } } }', { id })).auditLog.edges.map((e) => e.node.id);
+    expect([...first.auditLog.edges, ...second.auditLog.edges].map((e) => e.node.id)).toEqual(all.slice(0, 4));
   });
 });
 

@@ -1,5 +1,5 @@
 import { errorTypeMap } from '@pothos/plugin-errors';
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import { getOperationAST, Kind } from 'graphql';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -198,11 +198,14 @@ export function useAudit(writer: AuditWriter, clock: () => number): Plugin<Conte
   };
 }
 
-/** Audit rows newest first, optionally of one tenant and one principal, before the row `before`. */
+/**
+ * Audit rows newest first by their time (a counted row goes in after calls made meanwhile, so ids alone would not
+ * keep the order), optionally of one tenant and one principal, after the row `before` in that order.
+ */
 export async function searchAudit(
   db: Db,
   filter: { tenantId?: string | null; principalId?: string | null },
-  before: number | undefined,
+  before: { at: Date; id: number } | undefined,
   limit: number,
 ): Promise<AuditRow[]> {
   return db
@@ -212,9 +215,9 @@ export async function searchAudit(
       and(
         filter.tenantId ? eq(auditLog.tenantId, filter.tenantId) : undefined,
         filter.principalId ? eq(auditLog.principalId, filter.principalId) : undefined,
-        before === undefined ? undefined : lt(auditLog.id, before),
+        before === undefined ? undefined : or(lt(auditLog.at, before.at), and(eq(auditLog.at, before.at), lt(auditLog.id, before.id))),
       ),
     )
-    .orderBy(desc(auditLog.id))
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(limit);
 }

@@ -262,9 +262,10 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, { services }) => {
         // What was just done is in the log before it is searched.
         await services.audit.flush();
-        return resolveCursorConnection({ args, toCursor: (row: AuditRow) => encodeCursor([row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+        return resolveCursorConnection({ args, toCursor: (row: AuditRow) => encodeCursor([row.at.getTime(), row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          return searchAudit(services.db, { tenantId: args.tenant, principalId: args.principalId }, after === undefined ? undefined : Number(decodeCursor(after, 1)[0]), limit);
+          const parts = after === undefined ? undefined : decodeCursor(after, 2);
+          return searchAudit(services.db, { tenantId: args.tenant, principalId: args.principalId }, parts && { at: new Date(Number(parts[0])), id: Number(parts[1]) }, limit);
         });
       },
     },

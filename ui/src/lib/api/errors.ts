@@ -9,6 +9,8 @@ export interface Trouble {
   readonly unreachable: boolean;
   /** The server wants a key, or another one: signing in may help. */
   readonly signIn?: boolean;
+  /** False when asking again the same way cannot help: the server refused what was asked. */
+  readonly retryable?: boolean;
 }
 
 /** Turns anything a request or subscription threw into a title and a sentence a person understands. */
@@ -31,6 +33,9 @@ export function describeError(error: unknown): Trouble {
   }
   if (isGallopClientError(error) && error.code === 'TENANT_NOT_FOUND') {
     return { title: 'No such tenant', detail: error.message, unreachable: false, signIn: true };
+  }
+  if (isGallopClientError(error) && error.code === 'ValidationError') {
+    return { title: 'The server refused this request', detail: error.message, unreachable: false, retryable: false };
   }
   if (isCloseEvent(error)) {
     return {
