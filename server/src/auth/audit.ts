@@ -110,7 +110,7 @@ export class AuditWriter {
     if (row.outcome === 'OK' && COUNTED.has(row.operation)) {
       const key = `${row.tenantId}\u0000${row.principalId}\u0000${row.operation}`;
       const counting = this.#counting.get(key);
-      // Stamped with the last call's time: rows go in about when their `at` says, so the log's order (by id) holds.
+      // Stamped with the last call's time, by which the log is listed.
       if (counting) {
         counting.count++;
         counting.at = row.at;
