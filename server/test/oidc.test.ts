@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GallopClient, isGallopClientError, Workflow } from '@gallop/sdk';
+import type { CredentialSource } from '@gallop/sdk';
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
@@ -43,8 +44,9 @@ afterAll(async () => {
   await store.drop();
   idp.close();
 });
-function clientWith(credential: string): GallopClient {
-  const client = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: credential, retries: 0 });
+/** A client of the server that tries nothing twice unless told to, closed after the file. */
+function clientWith(credential: string | CredentialSource, options: { subscriptionRetries?: number } = {}): GallopClient {
+  const client = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: credential, retries: 0, ...options });
   clients.push(client);
   return client;
 }
@@ -149,34 +151,26 @@ describe('OIDC', () => {
     const asked: boolean[] = [];
     // A source whose kept token has run out: it hands that over until told it was refused, as a cache keyed on
     // a clock that runs behind the issuer's would.
-    const client = new GallopClient({
-      url: server.graphqlUrl,
-      webSocketImpl: WebSocket,
-      retries: 0,
-      apiKey: async ({ refused }) => {
-        asked.push(refused);
-        return refused ? token({ email: person }) : expired;
-      },
+    const client = clientWith(async ({ refused }) => {
+      asked.push(refused);
+      return refused ? token({ email: person }) : expired;
     });
-    clients.push(client);
     expect((await client.request<{ whoami: { id: string } }>('{ whoami { id } }')).whoami.id).toBe(person);
     expect(await outcome(client.taskDefs())).toBe('OK');
     expect(asked).toEqual([false, true, false, true]);
 
     // A token refused again is the answer: one more try, not a loop.
     let calls = 0;
-    const stuck = new GallopClient({ url: server.graphqlUrl, retries: 0, apiKey: () => (calls++, expired) });
+    const stuck = clientWith(() => (calls++, expired));
     expect(await outcome(stuck.taskDefs())).toBe('UNAUTHENTICATED: The token has expired.');
     expect(calls).toBe(2);
-    const broken = new GallopClient({ url: server.graphqlUrl, retries: 0, apiKey: () => Promise.reject(new Error('the issuer is down')) });
+    const broken = clientWith(() => Promise.reject(new Error('the issuer is down')));
     expect(await outcome(broken.taskDefs())).toBe('CREDENTIAL_ERROR: The apiKey function gave no credential: the issuer is down');
 
     // The WebSocket asks it too, when it connects.
-    const fresh = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: () => token({ email: person }) });
-    clients.push(fresh);
+    const fresh = clientWith(() => token({ email: person }));
     expect(await subscription(fresh)).toBe('OPEN');
-    const refusedSocket = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, subscriptionRetries: 0, apiKey: () => expired });
-    clients.push(refusedSocket);
+    const refusedSocket = clientWith(() => expired, { subscriptionRetries: 0 });
     expect(await subscription(refusedSocket)).toBe('UNAUTHENTICATED: The token has expired.');
   });
 
@@ -192,17 +186,11 @@ describe('OIDC', () => {
     let current = await token({ email: person, expiresIn: expiresAt });
     const asked: boolean[] = [];
     // No reconnects: a subscription that had to move would end.
-    const client = new GallopClient({
-      url: server.graphqlUrl,
-      webSocketImpl: WebSocket,
-      subscriptionRetries: 0,
-      apiKey: async ({ refused }) => {
-        asked.push(refused);
-        if (refused) current = await token({ email: person });
-        return current;
-      },
-    });
-    clients.push(client);
+    const client = clientWith(async ({ refused }) => {
+      asked.push(refused);
+      if (refused) current = await token({ email: person });
+      return current;
+    }, { subscriptionRetries: 0 });
     /** Subscribes to wfRunsChanged; resolves the ids it delivers once it has delivered `id`, or its error. */
     const watch = () => {
       const seen: string[] = [];
@@ -262,19 +250,13 @@ describe('OIDC', () => {
     // Every token the function gives lives one to two seconds.
     let current = '';
     let fetched = 0;
-    const client = new GallopClient({
-      url: server.graphqlUrl,
-      webSocketImpl: WebSocket,
-      subscriptionRetries: 0,
-      apiKey: async ({ refused }) => {
-        if (refused || !current) {
-          fetched++;
-          current = await token({ email: person, expiresIn: Math.floor(Date.now() / 1000) + 2 });
-        }
-        return current;
-      },
-    });
-    clients.push(client);
+    const client = clientWith(async ({ refused }) => {
+      if (refused || !current) {
+        fetched++;
+        current = await token({ email: person, expiresIn: Math.floor(Date.now() / 1000) + 2 });
+      }
+      return current;
+    }, { subscriptionRetries: 0 });
     const seqs: number[] = [];
     const errors: unknown[] = [];
     const stop = client.wfRunEvents(run, { next: (e) => seqs.push(e.seq), error: (e) => errors.push(e) });

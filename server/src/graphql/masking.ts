@@ -3,8 +3,29 @@ import type { JsonValue, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { listWfSpecVersions } from '../store/queries/metadata.ts';
 import type { Context } from './builder.ts';
 
-const perRequest = new WeakMap<Context, Map<string, Promise<WfRunMasker>>>();
+const versionsPerRequest = new WeakMap<Context, Map<string, Promise<readonly VersionedWfSpec[]>>>();
+const maskersPerRequest = new WeakMap<Context, Map<string, Promise<WfRunMasker>>>();
+
+/** What `make` gives for a key, made once per request. */
+function perRequest<T>(cache: WeakMap<Context, Map<string, T>>, ctx: Context, key: string, make: () => T): T {
+  let made = cache.get(ctx);
+  if (!made) cache.set(ctx, (made = new Map()));
+  let value = made.get(key);
+  if (value === undefined) made.set(key, (value = make()));
+  return value;
+}
+
 const namesBySpec = new WeakMap<VersionedWfSpec, ReadonlySet<string>>();
+
+/** Every version of a WfSpec, read once per request (a page of WfRuns, and a search's checks, share them). */
+export function wfSpecVersionsOf(ctx: Context, wfSpecName: string): Promise<readonly VersionedWfSpec[]> {
+  return perRequest(versionsPerRequest, ctx, wfSpecName, () => readVersions(ctx, wfSpecName));
+}
+
+async function readVersions({ services, tenantId }: Context, wfSpecName: string): Promise<readonly VersionedWfSpec[]> {
+  const versions = await listWfSpecVersions(services.db, tenantId, wfSpecName);
+  return Promise.all(versions.map((id) => services.metadata.wfSpec(services.db, tenantId, id)));
+}
 
 /** A spec's masked names, worked out once per spec the Metadata cache holds. */
 function maskedNamesOf(spec: VersionedWfSpec): ReadonlySet<string> {
@@ -32,17 +53,15 @@ export class WfRunMasker {
 
   /** The masker of a WfSpec's WfRuns, made once per request (a page of WfRuns shares it). */
   static of(ctx: Context, wfSpecName: string): Promise<WfRunMasker> {
-    let made = perRequest.get(ctx);
-    if (!made) perRequest.set(ctx, (made = new Map()));
-    let masker = made.get(wfSpecName);
-    if (!masker) made.set(wfSpecName, (masker = WfRunMasker.read(ctx, wfSpecName)));
-    return masker;
+    return perRequest(maskersPerRequest, ctx, wfSpecName, async () => WfRunMasker.#ofSpecs(await wfSpecVersionsOf(ctx, wfSpecName)));
   }
 
   /** The masker as the WfSpec's versions stand now (a subscription reads it again after a migration). */
-  static async read({ services, tenantId }: Context, wfSpecName: string): Promise<WfRunMasker> {
-    const versions = await listWfSpecVersions(services.db, tenantId, wfSpecName);
-    const specs = await Promise.all(versions.map((id) => services.metadata.wfSpec(services.db, tenantId, id)));
+  static async read(ctx: Context, wfSpecName: string): Promise<WfRunMasker> {
+    return WfRunMasker.#ofSpecs(await readVersions(ctx, wfSpecName));
+  }
+
+  static #ofSpecs(specs: readonly VersionedWfSpec[]): WfRunMasker {
     const names = new Set(specs.flatMap((spec) => [...maskedNamesOf(spec)]));
     return new WfRunMasker((name) => names.has(name));
   }

@@ -8,7 +8,7 @@ import { valueSizeProblems } from '../limits.ts';
 import type { Context } from '../builder.ts';
 import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
-import { findWfSpec, listWfSpecVersions } from '../../store/queries/metadata.ts';
+import { findWfSpec } from '../../store/queries/metadata.ts';
 import { searchableNamesOf } from '../../runtime/projections.ts';
 import { changedSince, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
@@ -18,7 +18,7 @@ import type { EarlyExternalEvent } from '../../store/queries/external-events.ts'
 import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
 import { WfSpecRef } from './wf-spec.ts';
-import { WfRunMasker } from '../masking.ts';
+import { WfRunMasker, wfSpecVersionsOf } from '../masking.ts';
 
 /** An event of a WfRun with its place in the log. */
 export interface WfRunEventView {
@@ -178,8 +178,9 @@ builder.queryFields((t) => ({
         ]);
       }
       // As in LittleHorse, only the values of variables declared searchable are indexed.
-      if (args.variable && args.wfSpecName && !(await searchableInSomeVersion(ctx, args.wfSpecName, args.variable.name))) {
-        const message = `Variable '${args.variable.name}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find WfRuns by its value.`;
+      const variableName = args.variable?.name;
+      if (variableName !== undefined && args.wfSpecName && !(await wfSpecVersionsOf(ctx, args.wfSpecName)).some((spec) => searchableNamesOf(spec).has(variableName))) {
+        const message = `Variable '${variableName}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find WfRuns by its value.`;
         throw new ValidationError(message, [{ path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'No version of the WfSpec declares this entrypoint variable searchable.' }]);
       }
       return resolveCursorConnection(
@@ -369,15 +370,6 @@ builder.subscriptionFields((t) => ({
     resolve: (event) => event,
   }),
 }));
-
-/** Whether any version of a WfSpec declares an entrypoint variable of this name searchable. */
-async function searchableInSomeVersion({ services, tenantId }: Context, wfSpecName: string, name: string): Promise<boolean> {
-  for (const id of await listWfSpecVersions(services.db, tenantId, wfSpecName)) {
-    const spec = await services.metadata.wfSpec(services.db, tenantId, id);
-    if (spec && searchableNamesOf(spec).has(name)) return true;
-  }
-  return false;
-}
 
 /** Clocks of server processes differ a little: look back this much further than the last time news was heard. */
 const RESYNC_MARGIN_MS = 5_000;

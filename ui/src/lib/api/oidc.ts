@@ -89,10 +89,7 @@ export async function completeOidcSignIn(): Promise<'none' | 'signed-in' | 'fail
 
 /** A new token for the session from the issuer's refresh token (and the refresh token to use next time). */
 export async function renewOidcToken(renewal: OidcRenewal): Promise<{ credential: string; refreshToken: string }> {
-  const issuer = new URL(renewal.issuer);
-  const signal = AbortSignal.timeout(RENEWAL_TIMEOUT_MS);
-  const server = await discover(issuer, signal);
-  const client: oauth.Client = { client_id: renewal.clientId };
+  const { issuer, signal, server, client } = await issuerOf(renewal);
   const response = await oauth.refreshTokenGrantRequest(server, client, oauth.None(), renewal.refreshToken, { ...options(issuer), signal });
   const tokens = await oauth.processRefreshTokenResponse(server, client, response);
   return { credential: credentialFrom(tokens), refreshToken: tokens.refresh_token ?? renewal.refreshToken };
@@ -100,13 +97,17 @@ export async function renewOidcToken(renewal: OidcRenewal): Promise<{ credential
 
 /** Asks the issuer to revoke the refresh token, when it has a revocation endpoint (RFC 7009). */
 export async function revokeOidcToken(renewal: OidcRenewal): Promise<void> {
-  const issuer = new URL(renewal.issuer);
-  const signal = AbortSignal.timeout(RENEWAL_TIMEOUT_MS);
-  const server = await discover(issuer, signal);
+  const { issuer, signal, server, client } = await issuerOf(renewal);
   if (!server.revocation_endpoint) return;
-  const client: oauth.Client = { client_id: renewal.clientId };
   const response = await oauth.revocationRequest(server, client, oauth.None(), renewal.refreshToken, { ...options(issuer), signal, additionalParameters: { token_type_hint: 'refresh_token' } });
   await oauth.processRevocationResponse(response);
+}
+
+/** The issuer a refresh token came from, discovered, with the client it was given to and a deadline for both calls. */
+async function issuerOf(renewal: OidcRenewal): Promise<{ issuer: URL; signal: AbortSignal; server: oauth.AuthorizationServer; client: oauth.Client }> {
+  const issuer = new URL(renewal.issuer);
+  const signal = AbortSignal.timeout(RENEWAL_TIMEOUT_MS);
+  return { issuer, signal, server: await discover(issuer, signal), client: { client_id: renewal.clientId } };
 }
 
 /** Whether the issuer refused a refresh token (expired, revoked, used twice), rather than being out of reach. */
