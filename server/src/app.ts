@@ -12,7 +12,7 @@ import { auditRefusal, AuditWriter, useAudit } from './auth/audit.ts';
 import { bodyTooLarge, DEFAULT_LIMITS, lengthRequired, limitPlugins } from './graphql/limits.ts';
 import type { Limits } from './graphql/limits.ts';
 import type { ExecutionArgs } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError } from 'graphql-yoga';
 import { relative, sep } from 'node:path';
@@ -88,6 +88,14 @@ export const HEALTHZ_PATH = '/healthz';
 export const READYZ_PATH = '/readyz';
 /** Prometheus metrics in the text format. */
 export const METRICS_PATH = '/metrics';
+
+/**
+ * graphql-jit 0.8 hands a subscription's subscribe the operation's variables as its arguments, so
+ * `wfRunEvents(id: "x")` or `wfRunsChanged(wfSpecName: $name)` would get the wrong ones: subscriptions run on graphql-js.
+ */
+function notASubscription(args: ExecutionArgs): boolean {
+  return getOperationAST(args.document, args.operationName)?.operation !== 'subscription';
+}
 
 /** Opens the store, applies migrations and wires the runtime; binds no port (main.ts does). */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -234,7 +242,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     logging: false,
     // The audit wraps execution after graphql-jit has replaced it, so that it sees the compiled resolvers run.
-    plugins: [...limitPlugins(limits), useAuthorization(auditRefusal(audit, clock), auth.required ? subscriptionRecheck : undefined), useGraphQlJit(), useAudit(audit, clock), useStorableText(), useOperationLog(log)],
+    plugins: [...limitPlugins(limits), useAuthorization(auditRefusal(audit, clock), auth.required ? subscriptionRecheck : undefined), useGraphQlJit({}, { enableIf: notASubscription }), useAudit(audit, clock), useStorableText(), useOperationLog(log)],
   });
 
   // Vite names each asset by its content, so an asset never changes under its name; index.html is revalidated.

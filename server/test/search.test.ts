@@ -114,6 +114,18 @@ describe('wfRunsChanged', () => {
     expect(seen.map((r) => [r.id, r.wfSpecName, r.status])).toEqual([[run.id, name, 'COMPLETED']]);
   });
 
+  it('delivers first the WfRuns changed since the time a subscriber gives, as one subscribing again after a gap does', async () => {
+    const name = await spec();
+    const before = new Date().toISOString();
+    const missed = await client.runWf({ wfSpecName: name, variables: { customer: 'gap', tier: 4, wait: false } });
+    const seen: string[] = [];
+    const since = client.subscribe<{ wfRunsChanged: { id: string } }>('subscription($n: String, $s: DateTime) { wfRunsChanged(wfSpecName: $n, since: $s) { id } }', { n: name, s: before }, {
+      next: (data) => seen.push(data.wfRunsChanged.id),
+    });
+    await expect.poll(() => seen).toEqual([missed.id]);
+    since();
+  });
+
   it('looks again at the WfRuns changed since news was last heard when news may have been lost', async () => {
     const name = await spec();
     const seen: WfRunSummary[] = [];

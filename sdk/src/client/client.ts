@@ -296,8 +296,11 @@ export class GallopClient {
     return this.#subscribe<T, unknown>(textOf(document), () => variables, sink);
   }
 
-  /** `variables` is asked each time the subscription is sent: after a lost socket or a renewal, it may resume later. */
-  #subscribe<T, V>(document: TadaDocumentNode<T, V> | string, variables: () => Input<V>, sink: Sink<T>): () => void {
+  /**
+   * `variables` is asked each time the subscription is sent: after a lost socket or a renewal, it may resume later.
+   * `moved` is told when the server ended it and it is about to be sent again on a renewed socket.
+   */
+  #subscribe<T, V>(document: TadaDocumentNode<T, V> | string, variables: () => Input<V>, sink: Sink<T>, moved?: () => void): () => void {
     let open = true;
     let renewed = false;
     let unsubscribe = () => {};
@@ -334,6 +337,7 @@ export class GallopClient {
         // Not released here: the server ends what it cut, and a release beside its complete would count the
         // subscription off the socket twice (graphql-ws), closing it under the others.
         superseded = true;
+        moved?.();
         // Refused on a socket already renewed (by another subscription): the current one holds a fresh credential.
         if (socket !== this.#ws && this.#ws && !this.#renewing) {
           start();
@@ -558,11 +562,18 @@ export class GallopClient {
 
   /** Each WfRun (of one WfSpec, or any) as it changes, from now on. */
   wfRunsChanged(wfSpecName: string | undefined, sink: { next(run: WfRunSummary): void; error?(error: unknown): void; complete?(): void }): () => void {
-    return this.subscribe(ops.WF_RUNS_CHANGED, { wfSpecName }, {
-      next: (data) => sink.next(data.wfRunsChanged),
-      error: (error) => sink.error?.(error),
-      complete: () => sink.complete?.(),
-    });
+    // Moved to a renewed socket, it asks for what changed since it was cut (the server looks a few seconds further back).
+    let since: string | undefined;
+    return this.#subscribe(
+      ops.WF_RUNS_CHANGED,
+      () => ({ wfSpecName, since }),
+      {
+        next: (data) => sink.next(data.wfRunsChanged),
+        error: (error) => sink.error?.(error),
+        complete: () => sink.complete?.(),
+      },
+      () => (since = new Date().toISOString()),
+    );
   }
 
   /** Deletes a WfRun with everything it owns; its child WfRuns stay. */

@@ -178,7 +178,7 @@ export const SEARCH_WF_RUNS = graphql(
 );
 
 export const WF_RUNS_CHANGED = graphql(
-  `subscription WfRunsChanged($wfSpecName: String) { wfRunsChanged(wfSpecName: $wfSpecName) { ...WfRunSummaryFields } }`,
+  `subscription WfRunsChanged($wfSpecName: String, $since: DateTime) { wfRunsChanged(wfSpecName: $wfSpecName, since: $since) { ...WfRunSummaryFields } }`,
   [WfRunSummaryFields],
 );
 

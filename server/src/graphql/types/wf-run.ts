@@ -357,9 +357,9 @@ builder.subscriptionFields((t) => ({
   wfRunsChanged: t.field({
     type: WfRunRef,
     description:
-      'Each WfRun (of one WfSpec, or any) whose summary changed, as it is now, from the moment of subscribing; a WfRun that changes several times in a burst comes once, as it ended up.',
-    args: { wfSpecName: t.arg.string() },
-    subscribe: (_root, args, ctx) => queueReader((queue: AsyncQueue<string>) => followWfRuns(ctx, queue, args.wfSpecName ?? undefined)),
+      'Each WfRun (of one WfSpec, or any) whose summary changed, as it is now, from the moment of subscribing (or, with since, first those changed since then: a client subscribing again resumes); a WfRun that changes several times in a burst comes once, as it ended up.',
+    args: { wfSpecName: t.arg.string(), since: t.arg({ type: 'DateTime', description: 'Also deliver, first, the WfRuns changed since this time (a few seconds before it too, for clocks that differ).' }) },
+    subscribe: (_root, args, ctx) => queueReader((queue: AsyncQueue<string>) => followWfRuns(ctx, queue, args.wfSpecName ?? undefined, args.since ?? undefined)),
     resolve: (row) => row,
   }),
   wfRunEvents: t.field({
@@ -375,7 +375,7 @@ builder.subscriptionFields((t) => ({
 const RESYNC_MARGIN_MS = 5_000;
 
 /** Reads each changed WfRun's row once per burst of changes, in the order they came, and yields the matching ones. */
-async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName: string | undefined): AsyncGenerator<WfRunRow> {
+async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName: string | undefined, since: Date | undefined): AsyncGenerator<WfRunRow> {
   const { services, tenantId } = ctx;
   const pending = new Set<string>();
   const changed = (wfRunId: string) => {
@@ -388,13 +388,16 @@ async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName
       if (tenant === tenantId) changed(wfRunId);
     },
     // News may have been lost: the WfRuns changed since then, read from the table, go through the same way.
-    (since) => {
-      changedSince(services.db, tenantId, new Date(since - RESYNC_MARGIN_MS), wfSpecName).then(
-        (ids) => ids.forEach(changed),
-        (error: unknown) => services.log.error({ err: error }, 'Could not look for WfRuns changed while news was lost'),
-      );
-    },
+    (lost) => changedAfter(lost),
   );
+  function changedAfter(time: number): void {
+    changedSince(services.db, tenantId, new Date(time - RESYNC_MARGIN_MS), wfSpecName).then(
+      (ids) => ids.forEach(changed),
+      (error: unknown) => services.log.error({ err: error }, 'Could not look for WfRuns changed while news was lost'),
+    );
+  }
+  // Subscribed again after a gap: what changed in it comes first, the same way (listening already, so nothing falls between).
+  if (since) changedAfter(since.getTime());
   try {
     for await (const wfRunId of queue) {
       pending.delete(wfRunId);
