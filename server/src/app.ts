@@ -117,10 +117,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       // News can arrive before the scheduler below exists; it looks at the database when it starts anyway.
       wake: (at) => scheduler?.timerSet(at),
       deleted: (tenantId, wfRunId) => cache.delete(tenantId, wfRunId),
+      metadataDeleted: (tenantId) => metadata.forget(tenantId),
       resync: (since) => {
         log.info('Listening again after a lost connection: subscribers, claims and the scheduler look at the database again');
-        // A WfRun deleted elsewhere meanwhile may be cached here.
+        // A WfRun or metadata deleted elsewhere meanwhile may be kept here.
         cache.clear();
+        metadata.forgetAll();
         bus.resync(since);
         dispatch.wakeAll();
         scheduler?.timerSet(clock());
@@ -190,6 +192,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         cluster.announce({ events: [], tasks: [], deleted: [[tenantId, wfRunId]] });
         return deleted;
       }),
+    metadataDeleted: (tenantId: string) => {
+      metadata.forget(tenantId);
+      cluster.announce({ events: [], tasks: [], metadataDeleted: [tenantId] });
+    },
     wake: (at: number) => {
       scheduler?.timerSet(at);
       cluster.announce({ events: [], tasks: [], wake: at });

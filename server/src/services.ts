@@ -36,6 +36,8 @@ export interface Services {
    * state here and in the other server processes. Resolves whether it was there.
    */
   deleteWfRun(tenantId: string, wfRunId: string): Promise<boolean>;
+  /** Some of a tenant's metadata was deleted: this process and the others forget what they keep of that tenant's. */
+  metadataDeleted(tenantId: string): void;
   /** Something written outside a command (a ScheduledWfRun) comes due at `at`: schedulers here and elsewhere wake for it. */
   wake(at: number): void;
   /** Runs a command against a WfRun in one transaction; see runtime/execute-command.ts. */

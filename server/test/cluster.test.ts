@@ -36,7 +36,7 @@ describe('Cluster', () => {
     return { store, news, presence, receive: (message: object) => deliver(JSON.stringify(message)) };
   }
 
-  const noHandlers = { events() {}, tasks() {}, wake() {}, deleted() {}, resync() {} };
+  const noHandlers = { events() {}, tasks() {}, wake() {}, deleted() {}, metadataDeleted() {}, resync() {} };
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
   it('keeps news whose NOTIFY failed and sends it, with what came meanwhile, once the connection is back', async () => {
@@ -135,7 +135,7 @@ describe('Cluster', () => {
       close: async () => {},
     };
     let resyncs = 0;
-    const cluster = new Cluster(store, 'p1', { events() {}, tasks() {}, wake() {}, deleted() {}, resync: () => resyncs++ }, () => {});
+    const cluster = new Cluster(store, 'p1', { events() {}, tasks() {}, wake() {}, deleted() {}, metadataDeleted() {}, resync: () => resyncs++ }, () => {});
     await cluster.start();
     expect(resyncs).toBe(0);
     // As postgres.js does once it has listened again on a new connection.

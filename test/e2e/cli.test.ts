@@ -180,6 +180,46 @@ describe('the gallop CLI', () => {
     expect(result.stderr.trim()).toBe("gallop: NotFoundError: WfRun 'cli-nobody' not found");
   });
 
+  it('deletes metadata, printing what went, and says not found for what is already gone', async () => {
+    await client.putTaskDef({ name: 'cli-gone' });
+    await client.putExternalEventDef({ name: 'cli-gone-event' });
+    await client.putWorkflowEventDef({ name: 'cli-gone-thrown' });
+    await client.putUserTaskDef({ name: 'cli-gone-form', fields: [{ name: 'ok', type: 'BOOL' }] });
+    const spec = await client.putWfSpec({
+      name: 'cli-gone',
+      entrypointThreadName: 'entrypoint',
+      threadSpecs: { entrypoint: { nodes: { '0-entrypoint-ENTRYPOINT': { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: '1-exit-EXIT' }] }, '1-exit-EXIT': { type: 'EXIT' } } } },
+    });
+    const lines = [];
+    for (const args of [
+      ['wfSpec', 'cli-gone', '--major', String(spec.majorVersion), '--revision', String(spec.revision)],
+      ['taskDef', 'cli-gone'],
+      ['userTaskDef', 'cli-gone-form', '--version', '0'],
+      ['externalEventDef', 'cli-gone-event'],
+      ['workflowEventDef', 'cli-gone-thrown'],
+    ]) {
+      const result = await cli('delete', ...args);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      lines.push(result.stdout.trim());
+    }
+    expect(lines).toEqual([
+      'deleted WfSpec cli-gone version 0.0',
+      'deleted TaskDef cli-gone',
+      'deleted UserTaskDef cli-gone-form version 0',
+      'deleted ExternalEventDef cli-gone-event',
+      'deleted WorkflowEventDef cli-gone-thrown',
+    ]);
+    expect(await client.wfSpec('cli-gone')).toBeNull();
+    expect(await client.taskDef('cli-gone')).toBeNull();
+    const again = await cli('delete', 'taskDef', 'cli-gone');
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe("gallop: NotFoundError: TaskDef cli-gone does not exist.");
+    const missing = await cli('delete', 'wfSpec', 'cli-gone', '--major', '0');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--revision <n>' not specified");
+  });
+
   it('searches WfRuns a page at a time, printing the cursor of the next page', async () => {
     await client.runWf({ wfSpecName: 'cli-greet', id: 'cli-bob', variables: { name: 'Bob' } });
     await finished('cli-bob');

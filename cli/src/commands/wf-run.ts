@@ -93,7 +93,7 @@ export function addWfRunCommands(program: Command, act: Act): void {
       }),
     );
 
-  const del = program.command('delete').description('delete a WfRun or a ScheduledWfRun').usage('<kind> <id>');
+  const del = program.command('delete').description('delete a WfRun, a ScheduledWfRun, or metadata').usage('<kind> <id>');
   del
     .command('wfRun')
     .description('delete a WfRun with everything it owns; its child WfRuns stay')
@@ -112,6 +112,59 @@ export function addWfRunCommands(program: Command, act: Act): void {
       act(async (ctx, _opts, id: string) => {
         const deleted = await ctx.client().deleteScheduledWfRun(id);
         ctx.emit(deleted, () => [`deleted ScheduledWfRun ${deleted.id}`]);
+      }),
+    );
+  del
+    .command('wfSpec')
+    .description('delete one version of a WfSpec: no WfRun starts on it any more; those running on it finish on it')
+    .argument('<name>')
+    .requiredOption('--major <n>', 'major version', integer)
+    .requiredOption('--revision <n>', 'revision of the major version', integer)
+    .action(
+      act(async (ctx, opts: { major: number; revision: number }, name: string) => {
+        const deleted = await ctx.client().deleteWfSpec({ name, majorVersion: opts.major, revision: opts.revision });
+        ctx.emit(deleted, () => [`deleted WfSpec ${deleted.name} version ${deleted.majorVersion}.${deleted.revision}`]);
+      }),
+    );
+  del
+    .command('taskDef')
+    .description('delete a TaskDef: TASK nodes that run it afterwards fail with TASK_ERROR; its name is free again')
+    .argument('<name>')
+    .action(
+      act(async (ctx, _opts, name: string) => {
+        const deleted = await ctx.client().deleteTaskDef(name);
+        ctx.emit(deleted, () => [`deleted TaskDef ${deleted.name}`]);
+      }),
+    );
+  del
+    .command('userTaskDef')
+    .description('delete one version of a UserTaskDef: no new UserTaskRun uses it; those made with it can be completed')
+    .argument('<name>')
+    .requiredOption('--version <n>', 'version', integer)
+    .action(
+      act(async (ctx, opts: { version: number }, name: string) => {
+        const deleted = await ctx.client().deleteUserTaskDef(name, opts.version);
+        ctx.emit(deleted, () => [`deleted UserTaskDef ${deleted.name} version ${deleted.version}`]);
+      }),
+    );
+  del
+    .command('externalEventDef')
+    .description('delete an ExternalEventDef: events of it can no longer be sent; those sent stay')
+    .argument('<name>')
+    .action(
+      act(async (ctx, _opts, name: string) => {
+        const deleted = await ctx.client().deleteExternalEventDef(name);
+        ctx.emit(deleted, () => [`deleted ExternalEventDef ${deleted.name}`]);
+      }),
+    );
+  del
+    .command('workflowEventDef')
+    .description('delete a WorkflowEventDef; WorkflowEvents thrown stay')
+    .argument('<name>')
+    .action(
+      act(async (ctx, _opts, name: string) => {
+        const deleted = await ctx.client().deleteWorkflowEventDef(name);
+        ctx.emit(deleted, () => [`deleted WorkflowEventDef ${deleted.name}`]);
       }),
     );
 

@@ -427,6 +427,14 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
+  /**
+   * Deletes a TaskDef (NotFoundError when there is none); the name can then be registered again. TASK nodes that run
+   * it afterwards fail with TASK_ERROR; its TaskRuns already scheduled or running carry on.
+   */
+  async deleteTaskDef(name: string): Promise<{ name: string }> {
+    return unwrap((await this.request(ops.DELETE_TASK_DEF, { input: { name } })).result);
+  }
+
   async externalEventDefs(page: { first?: number; after?: string } = {}): Promise<Page<ExternalEventDefInfo>> {
     return this.#page(ops.EXTERNAL_EVENT_DEFS, page);
   }
@@ -466,6 +474,15 @@ export class GallopClient {
     // A WfSpec is JSON through and through; its interface just lacks JsonValue's index signature.
     const data = await this.request(ops.PUT_WF_SPEC, { input: { spec: spec as unknown as JsonValue } });
     return unwrap(data.result);
+  }
+
+  /**
+   * Deletes one version of a WfSpec: no WfRun starts on it any more, while those already running on it finish on it.
+   * Its number is not given to another version.
+   */
+  async deleteWfSpec(id: { name: string; majorVersion: number; revision: number }): Promise<{ name: string; majorVersion: number; revision: number }> {
+    const { name, majorVersion, revision } = id;
+    return unwrap((await this.request(ops.DELETE_WF_SPEC, { input: { name, majorVersion, revision } })).result);
   }
 
   async wfSpec(name: string, version: { majorVersion?: number; revision?: number } = {}): Promise<WfSpecInfo | null> {
@@ -638,6 +655,11 @@ export class GallopClient {
     return unwrap(data.result);
   }
 
+  /** Deletes an ExternalEventDef: events of it can no longer be sent; those already sent stay. */
+  async deleteExternalEventDef(name: string): Promise<{ name: string }> {
+    return unwrap((await this.request(ops.DELETE_EXTERNAL_EVENT_DEF, { input: { name } })).result);
+  }
+
   /**
    * Sends an ExternalEvent to a WfRun (which may not exist yet). A `guid` names it: a second send with the same guid is
    * refused with AlreadyExistsError, so a caller that retries after a lost answer cannot deliver it twice.
@@ -650,6 +672,11 @@ export class GallopClient {
   async putWorkflowEventDef(input: { name: string }): Promise<{ name: string; createdAt: string }> {
     const data = await this.request(ops.PUT_WORKFLOW_EVENT_DEF, { input });
     return unwrap(data.result);
+  }
+
+  /** Deletes a WorkflowEventDef; WorkflowEvents already thrown stay. */
+  async deleteWorkflowEventDef(name: string): Promise<{ name: string }> {
+    return unwrap((await this.request(ops.DELETE_WORKFLOW_EVENT_DEF, { input: { name } })).result);
   }
 
   /** The first WorkflowEvent of the given defs a WfRun threw, waiting up to `timeoutMs`; DeadlineExceededError after. */
@@ -671,6 +698,14 @@ export class GallopClient {
     const data = await this.request(ops.PUT_USER_TASK_DEF, { input });
     return unwrap(data.result);
   }
+  /**
+   * Deletes one version of a UserTaskDef: USER_TASK nodes make no new UserTaskRun of it (one that pins no version
+   * takes the newest left); those already made can still be completed.
+   */
+  async deleteUserTaskDef(name: string, version: number): Promise<{ name: string; version: number }> {
+    return unwrap((await this.request(ops.DELETE_USER_TASK_DEF, { input: { name, version } })).result);
+  }
+
 
   /** One version of a UserTaskDef, the newest by default. */
   async userTaskDef(name: string, version?: number): Promise<UserTaskDefInfo | null> {

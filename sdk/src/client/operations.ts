@@ -96,6 +96,13 @@ export const TASK_DEFS = graphql(
   [TaskDefFields, PageFields],
 );
 
+export const DELETE_TASK_DEF = graphql(
+  `mutation DeleteTaskDef($input: DeleteTaskDefInput!) {
+    result: deleteTaskDef(input: $input) { __typename ... on DeletedTaskDef { name } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
 // WfSpecs
 
 export const PUT_WF_SPEC = graphql(
@@ -117,6 +124,13 @@ export const WF_SPECS = graphql(
     page: wfSpecs(first: $first, after: $after) { edges { node { name majorVersion revision createdAt } } pageInfo { ...PageFields } }
   }`,
   [PageFields],
+);
+
+export const DELETE_WF_SPEC = graphql(
+  `mutation DeleteWfSpec($input: DeleteWfSpecInput!) {
+    result: deleteWfSpec(input: $input) { __typename ... on DeletedWfSpec { name majorVersion revision } ...ErrorFields }
+  }`,
+  [ErrorFields],
 );
 
 // WfRuns
@@ -283,6 +297,13 @@ export const EXTERNAL_EVENT_DEFS = graphql(
   [PageFields],
 );
 
+export const DELETE_EXTERNAL_EVENT_DEF = graphql(
+  `mutation DeleteExternalEventDef($input: DeleteExternalEventDefInput!) {
+    result: deleteExternalEventDef(input: $input) { __typename ... on DeletedExternalEventDef { name } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
 export const PUT_EXTERNAL_EVENT = graphql(
   `mutation PutExternalEvent($input: PutExternalEventInput!) {
     result: putExternalEvent(input: $input) { __typename ...ExternalEventFields ...ErrorFields }
@@ -323,6 +344,13 @@ export const WORKFLOW_EVENT_DEFS = graphql(
   [PageFields],
 );
 
+export const DELETE_WORKFLOW_EVENT_DEF = graphql(
+  `mutation DeleteWorkflowEventDef($input: DeleteWorkflowEventDefInput!) {
+    result: deleteWorkflowEventDef(input: $input) { __typename ... on DeletedWorkflowEventDef { name } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
 export const AWAIT_WORKFLOW_EVENT = graphql(
   `query AwaitWorkflowEvent($input: AwaitWorkflowEventInput!) {
     result: awaitWorkflowEvent(input: $input) {
@@ -353,6 +381,13 @@ export const USER_TASK_DEFS = graphql(
     page: userTaskDefs(first: $first, after: $after) { edges { node { ...UserTaskDefFields } } pageInfo { ...PageFields } }
   }`,
   [UserTaskDefFields, PageFields],
+);
+
+export const DELETE_USER_TASK_DEF = graphql(
+  `mutation DeleteUserTaskDef($input: DeleteUserTaskDefInput!) {
+    result: deleteUserTaskDef(input: $input) { __typename ... on DeletedUserTaskDef { name version } ...ErrorFields }
+  }`,
+  [ErrorFields],
 );
 
 export const USER_TASK_RUN_QUERY = graphql(

@@ -21,6 +21,8 @@ export interface News {
   readonly wake?: number | undefined;
   /** [tenantId, wfRunId] of deleted WfRuns: other processes drop their cached states. */
   readonly deleted?: readonly (readonly [string, string])[] | undefined;
+  /** Tenants some of whose metadata was deleted: other processes forget what they keep of it. */
+  readonly metadataDeleted?: readonly string[] | undefined;
 }
 
 export interface ClusterHandlers {
@@ -28,6 +30,7 @@ export interface ClusterHandlers {
   tasks(tenantId: string, taskDefName: string, count: number): void;
   wake(at: number): void;
   deleted(tenantId: string, wfRunId: string): void;
+  metadataDeleted(tenantId: string): void;
   /**
    * News may have been lost (the LISTEN connection dropped and came back): whoever waits on it looks again, at
    * what changed since `since` (epoch ms), the last moment listening was known to work.
@@ -121,6 +124,7 @@ export class Cluster {
     if (news.wake !== undefined) this.#wake = Math.min(this.#wake, news.wake);
     // Rare enough to go out on their own, at once.
     if (news.deleted?.length) void this.store.notify(CHANNEL, JSON.stringify({ p: this.#processId, d: news.deleted })).catch((error: unknown) => this.log('Could not notify other server processes', error));
+    if (news.metadataDeleted?.length) void this.store.notify(CHANNEL, JSON.stringify({ p: this.#processId, m: news.metadataDeleted })).catch((error: unknown) => this.log('Could not notify other server processes', error));
     if (news.events.length === 0 && news.tasks.length === 0 && news.wake === undefined) return;
     this.#flushing ??= this.#flush();
   }
@@ -215,7 +219,7 @@ export class Cluster {
 
   #receive(payload: string): void {
     this.#lastHeard = Date.now();
-    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][]; h?: number; bye?: number; rs?: string; since?: number };
+    let message: { p?: string; e?: [string, string, number][]; t?: [string, string, number][]; w?: number; d?: [string, string][]; m?: string[]; h?: number; bye?: number; rs?: string; since?: number };
     try {
       message = JSON.parse(payload) as typeof message;
     } catch (error) {
@@ -240,5 +244,6 @@ export class Cluster {
     for (const [tenant, name, count] of message.t ?? []) this.handlers.tasks(tenant, name, count);
     if (typeof message.w === 'number') this.handlers.wake(message.w);
     for (const [tenant, wfRunId] of message.d ?? []) this.handlers.deleted(tenant, wfRunId);
+    for (const tenant of message.m ?? []) this.handlers.metadataDeleted(tenant);
   }
 }

@@ -12,19 +12,24 @@ function specKey(tenantId: string, id: WfSpecId): string {
 const MAX_TASK_DEFS = 10_000;
 
 /**
- * Reads WfSpecs, TaskDefs and UserTaskDef versions for decisions. All are immutable once registered, so each is read
- * from the database once per process and served from memory after that (only "the newest version" is read afresh).
- * Reads go through the caller's `db`, which may be a transaction: PGlite has one connection, so a read beside an open
- * transaction would wait for it forever.
+ * Reads WfSpecs, TaskDefs and UserTaskDef versions for decisions. Each is read from the database once per process
+ * and served from memory after that (only "the newest version" is read afresh). A deletion, here or in another
+ * process (news over NOTIFY), makes the process forget what it kept of that tenant's metadata (`forget`); a read
+ * that was on its way meanwhile is not kept. Reads go through the caller's `db`, which may be a transaction: PGlite
+ * has one connection, so a read beside an open transaction would wait for it forever.
  */
 export class Metadata {
-  readonly #specs = new Map<string, VersionedWfSpec>();
+  /** Deleted versions too, marked: WfRuns that run on one still need it. */
+  readonly #specs = new Map<string, { spec: VersionedWfSpec; deleted: boolean }>();
   readonly #taskDefs = new Map<string, TaskDef>();
   readonly #eventDefs = new Map<string, ExternalEventDef>();
-  readonly #userTaskDefs = new Map<string, UserTaskDef>();
-  /** By WfSpec version: its catalog, once every def it names was found and none can change (see catalogFor). */
+  readonly #userTaskDefs = new Map<string, { def: UserTaskDef; deleted: boolean }>();
+  /** By WfSpec version: its catalog, once every def it names was found (see catalogFor). */
   readonly #catalogs = new Map<string, Catalog>();
+  /** Counts `forget`s: what a read brings back is kept only if none came while it was on its way. */
+  #generation = 0;
 
+  /** A WfSpec version a WfRun runs on, deleted or not. */
   async wfSpec(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec> {
     const spec = await this.version(db, tenantId, id);
     if (!spec) throw new NotFoundError('WfSpec', `${id.name} ${id.majorVersion}.${id.revision}`);
@@ -32,28 +37,55 @@ export class Metadata {
   }
 
   /**
-   * The WfSpec a runWf names: a version, the newest revision of a major version, or the newest of all. The newest
-   * is looked up each time (another process may have registered one) by a small prepared query; the spec itself
-   * comes from memory once read.
+   * The WfSpec a runWf names: a version, the newest revision of a major version, or the newest of all; never a
+   * deleted one. The newest is looked up each time (another process may have registered one) by a small prepared
+   * query; the spec itself comes from memory once read.
    */
   async findWfSpec(store: Store, tenantId: string, name: string, majorVersion?: number | null, revision?: number | null): Promise<VersionedWfSpec | undefined> {
-    if (majorVersion != null && revision != null) return this.version(store.db, tenantId, { name, majorVersion, revision });
+    if (majorVersion != null && revision != null) return this.runnable(store.db, tenantId, { name, majorVersion, revision });
     const [newest] = await store.run<{ major_version: number; revision: number }>(NEWEST_VERSION, [tenantId, name, majorVersion ?? null]);
     return newest ? this.version(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision }) : undefined;
   }
 
   remember(tenantId: string, spec: VersionedWfSpec): void {
-    this.#specs.set(specKey(tenantId, spec), spec);
+    this.#specs.set(specKey(tenantId, spec), { spec, deleted: false });
   }
 
-  /** One version, from memory or else read once. */
+  /** One version, deleted or not, from memory or else read once. */
   async version(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec | undefined> {
+    return (await this.#spec(db, tenantId, id))?.spec;
+  }
+
+  /** One version that new WfRuns may start on: undefined when it is deleted. */
+  async runnable(db: Queryable, tenantId: string, id: WfSpecId): Promise<VersionedWfSpec | undefined> {
+    const found = await this.#spec(db, tenantId, id);
+    return found && !found.deleted ? found.spec : undefined;
+  }
+
+  async #spec(db: Queryable, tenantId: string, id: WfSpecId): Promise<{ spec: VersionedWfSpec; deleted: boolean } | undefined> {
     const key = specKey(tenantId, id);
     const cached = this.#specs.get(key);
     if (cached) return cached;
-    const row = await findWfSpec(db, tenantId, id.name, id.majorVersion, id.revision);
-    if (row) this.#specs.set(key, row.spec);
-    return row?.spec;
+    const generation = this.#generation;
+    const row = await findWfSpec(db, tenantId, id.name, id.majorVersion, id.revision, { includeDeleted: true });
+    const found = row && { spec: row.spec, deleted: row.deletedAt !== null };
+    if (found && generation === this.#generation) this.#specs.set(key, found);
+    return found;
+  }
+
+  /** Drops what is kept of a tenant's metadata: some of it was deleted (here, or in another process). */
+  forget(tenantId: string): void {
+    this.#generation++;
+    const prefix = `${tenantId}\u0000`;
+    for (const map of [this.#specs, this.#taskDefs, this.#eventDefs, this.#userTaskDefs, this.#catalogs]) {
+      for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+    }
+  }
+
+  /** Drops everything kept: news of deletions may have been lost. */
+  forgetAll(): void {
+    this.#generation++;
+    for (const map of [this.#specs, this.#taskDefs, this.#eventDefs, this.#userTaskDefs, this.#catalogs]) map.clear();
   }
 
   /**
@@ -65,6 +97,7 @@ export class Metadata {
     const key = specKey(tenantId, spec);
     const kept = this.#catalogs.get(key);
     if (kept) return kept;
+    const generation = this.#generation;
     const names = new Set<string>();
     const eventNames = new Set<string>();
     /** By UserTaskDef name: the versions USER_TASK nodes pin, with null for a node that pins none. */
@@ -85,8 +118,9 @@ export class Metadata {
     const taskDefs: Record<string, TaskDef> = {};
     if (dynamic) {
       // Every TaskDef comes with its def: cache them as they are rather than read each again by name.
-      for (const row of await listTaskDefs(db, tenantId, undefined, MAX_TASK_DEFS)) {
-        this.#taskDefs.set(`${tenantId}\u0000${row.name}`, row.def);
+      const rows = await listTaskDefs(db, tenantId, undefined, MAX_TASK_DEFS);
+      for (const row of rows) {
+        if (generation === this.#generation) this.#taskDefs.set(`${tenantId}\u0000${row.name}`, row.def);
         taskDefs[row.name] = row.def;
         names.delete(row.name);
       }
@@ -100,7 +134,7 @@ export class Metadata {
       const key = `${tenantId}\u0000${name}`;
       const def = this.#eventDefs.get(key) ?? (await findExternalEventDef(db, tenantId, name))?.def;
       if (def) {
-        this.#eventDefs.set(key, def);
+        if (generation === this.#generation) this.#eventDefs.set(key, def);
         externalEventDefs[name] = def;
       }
     }
@@ -109,7 +143,7 @@ export class Metadata {
       // Every command of a WfRun asks again: kept once nothing in it can change, that is when no TASK is dynamic (it
       // may name a TaskDef registered later) and every def it names exists (one missing may be registered later).
       const complete = !dynamic && names.size === Object.keys(taskDefs).length && eventNames.size === Object.keys(externalEventDefs).length;
-      if (complete) this.#catalogs.set(key, catalog);
+      if (complete && generation === this.#generation) this.#catalogs.set(key, catalog);
       return catalog;
     }
     return { taskDefs, externalEventDefs, userTaskDefs: await this.#userTaskDefsFor(db, tenantId, userTaskVersions, pins) };
@@ -119,7 +153,8 @@ export class Metadata {
    * The engine's catalog holds one version of each UserTaskDef: the one a command's UserTaskRun was created with when
    * it is pinned (completion checks results against that version's fields), else the version the WfSpec's nodes pin,
    * else the newest, read afresh since another process may have registered a newer one. Nodes that pin different
-   * versions of one def get the highest of them (the newest, for a node that pins none).
+   * versions of one def get the highest of them (the newest, for a node that pins none). A deleted version serves
+   * only the UserTaskRuns made with it.
    */
   async #userTaskDefsFor(
     db: Queryable,
@@ -134,27 +169,32 @@ export class Metadata {
       const highest = Math.max(-1, ...[...pinned].filter((v) => v !== null));
       const version = pins.get(name) ?? (pinned.has(null) ? Math.max(newest.get(name)?.version ?? -1, highest) : highest);
       if (version < 0) continue;
-      const def = newest.get(name)?.version === version ? newest.get(name) : await this.userTaskDef(db, tenantId, name, version);
+      const def = newest.get(name)?.version === version ? newest.get(name) : await this.userTaskDef(db, tenantId, name, version, { includeDeleted: pins.has(name) });
       if (def) found[name] = def;
     }
     return found;
   }
 
-  async userTaskDef(db: Queryable, tenantId: string, name: string, version: number): Promise<UserTaskDef | undefined> {
+  /** One version of a UserTaskDef; a deleted one only with `includeDeleted`. */
+  async userTaskDef(db: Queryable, tenantId: string, name: string, version: number, { includeDeleted = false } = {}): Promise<UserTaskDef | undefined> {
     const key = `${tenantId}\u0000${name}\u0000${version}`;
-    const cached = this.#userTaskDefs.get(key);
-    if (cached) return cached;
-    const row = await findUserTaskDef(db, tenantId, name, version);
-    if (row) this.#userTaskDefs.set(key, row.def);
-    return row?.def;
+    let found = this.#userTaskDefs.get(key);
+    if (!found) {
+      const generation = this.#generation;
+      const row = await findUserTaskDef(db, tenantId, name, version, { includeDeleted: true });
+      found = row && { def: row.def, deleted: row.deletedAt !== null };
+      if (found && generation === this.#generation) this.#userTaskDefs.set(key, found);
+    }
+    return found && (includeDeleted || !found.deleted) ? found.def : undefined;
   }
 
   async taskDef(db: Queryable, tenantId: string, name: string): Promise<TaskDef | undefined> {
     const key = `${tenantId}\u0000${name}`;
     const cached = this.#taskDefs.get(key);
     if (cached) return cached;
+    const generation = this.#generation;
     const row = await findTaskDef(db, tenantId, name);
-    if (row) this.#taskDefs.set(key, row.def);
+    if (row && generation === this.#generation) this.#taskDefs.set(key, row.def);
     return row?.def;
   }
 }

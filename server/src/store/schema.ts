@@ -92,6 +92,11 @@ export const wfSpecs = pgTable(
     revision: integer('revision').notNull(),
     spec: jsonb('spec').$type<VersionedWfSpec>().notNull(),
     createdAt: at('created_at').notNull().defaultNow(),
+    /**
+     * Set by deleteWfSpec: the version no longer starts WfRuns nor shows among WfSpecs, but stays for the WfRuns that
+     * run on it (they finish on it and their pages draw it), and its number is never given to another spec.
+     */
+    deletedAt: at('deleted_at'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.name, t.majorVersion, t.revision] })],
 );
@@ -361,6 +366,8 @@ export const userTaskDefs = pgTable(
     version: integer('version').notNull(),
     def: jsonb('def').$type<UserTaskDef>().notNull(),
     createdAt: at('created_at').notNull().defaultNow(),
+    /** Set by deleteUserTaskDef: no new UserTaskRun uses the version; those made with it can still be completed. */
+    deletedAt: at('deleted_at'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.name, t.version] })],
 );

@@ -3,7 +3,7 @@ import type { JsonValue } from '@gallop/engine';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
-import { findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
+import { deleteExternalEventDef, findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
 import type { ExternalEventRow } from '../../store/queries/external-events.ts';
@@ -108,6 +108,18 @@ builder.mutationFields((t) => ({
         ]);
       }
       return insertExternalEventDef(services.db, tenantId, { name: input.name });
+    },
+  }),
+  deleteExternalEventDef: t.field({
+    type: builder.objectRef<{ name: string }>('DeletedExternalEventDef').implement({ fields: (f) => ({ name: f.exposeString('name') }) }),
+    description:
+      'Deletes an ExternalEventDef: events of it can no longer be sent, nor WfSpecs that wait for it registered. ExternalEvents already sent stay, and nodes already waiting for one keep waiting.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteExternalEventDefResult' } },
+    args: { input: t.arg({ type: builder.inputType('DeleteExternalEventDefInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!(await deleteExternalEventDef(services.db, tenantId, input.name))) throw new NotFoundError('ExternalEventDef', input.name);
+      services.metadataDeleted(tenantId);
+      return { name: input.name };
     },
   }),
   putExternalEvent: t.field({

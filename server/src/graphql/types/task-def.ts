@@ -3,12 +3,12 @@ import type { TaskDef } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
-import { findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
+import { deleteTaskDef, findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
 import type { TaskDefRow } from '../../store/queries/metadata.ts';
 import { taskLoads } from '../../store/queries/task-queue.ts';
 import type { TaskLoad } from '../../store/queries/task-queue.ts';
 import type { Context } from '../builder.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, pageSize, ValidationError, VariableTypeEnum } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError, VariableTypeEnum } from './common.ts';
 
 export const VariableDefRef = builder.objectRef<TaskDef['inputVars'][number]>('VariableDef').implement({
   fields: (t) => ({
@@ -108,6 +108,18 @@ builder.mutationFields((t) => ({
         throw new AlreadyExistsError(`TaskDef '${def.name}' already exists with other inputs, return type or output masking.`);
       }
       return row;
+    },
+  }),
+  deleteTaskDef: t.field({
+    type: builder.objectRef<{ name: string }>('DeletedTaskDef').implement({ fields: (f) => ({ name: f.exposeString('name') }) }),
+    description:
+      'Deletes a TaskDef; its name can then be registered again, with other inputs. A TASK node that runs it afterwards fails with TASK_ERROR (LittleHorse); its TaskRuns already scheduled or running carry on.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteTaskDefResult' } },
+    args: { input: t.arg({ type: builder.inputType('DeleteTaskDefInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!(await deleteTaskDef(services.db, tenantId, input.name))) throw new NotFoundError('TaskDef', input.name);
+      services.metadataDeleted(tenantId);
+      return { name: input.name };
     },
   }),
 }));

@@ -8,7 +8,7 @@ import { taskRunId } from './task-run.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
 import { findWfRun } from '../../store/queries/wf-runs.ts';
-import { findUserTaskDef, findUserTaskRun, insertUserTaskDef, listUserTaskDefs, listUserTaskRunsOf, searchUserTaskRuns } from '../../store/queries/user-tasks.ts';
+import { deleteUserTaskDef, findUserTaskDef, findUserTaskRun, highestUserTaskDefVersion, insertUserTaskDef, listUserTaskDefs, listUserTaskRunsOf, searchUserTaskRuns } from '../../store/queries/user-tasks.ts';
 import type { UserTaskDefRow, UserTaskRunRow } from '../../store/queries/user-tasks.ts';
 import type { UserTaskRunHistoryEntry } from '../../store/schema.ts';
 import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, pageSize, ValidationError, VariableTypeEnum } from './common.ts';
@@ -119,7 +119,7 @@ export const UserTaskRunRef = builder.objectRef<UserTaskRunRow>('UserTaskRun').i
       type: UserTaskDefRef,
       description: 'The form to fill in: the version the task was created with.',
       resolve: async (run, _args, { services, tenantId }) => {
-        const row = await findUserTaskDef(services.db, tenantId, run.userTaskDefName, run.userTaskDefVersion);
+        const row = await findUserTaskDef(services.db, tenantId, run.userTaskDefName, run.userTaskDefVersion, { includeDeleted: true });
         if (!row) throw new Error(`UserTaskRun ${userTaskRunId(run)} names a UserTaskDef version that is gone`);
         return row;
       },
@@ -259,10 +259,33 @@ builder.mutationFields((t) => ({
       for (let attempt = 0; attempt < 5; attempt++) {
         const latest = await findUserTaskDef(services.db, tenantId, def.name);
         if (latest && sameUserTaskDef(latest.def, def)) return latest;
-        const row = await insertUserTaskDef(services.db, tenantId, { ...def, version: latest ? latest.version + 1 : 0 });
+        // Past deleted versions too: a version's number always means one def.
+        const highest = await highestUserTaskDefVersion(services.db, tenantId, def.name);
+        const row = await insertUserTaskDef(services.db, tenantId, { ...def, version: highest === undefined ? 0 : highest + 1 });
         if (row) return row;
       }
       throw new Error(`Could not register UserTaskDef ${def.name}: its versions keep changing`);
+    },
+  }),
+  deleteUserTaskDef: t.field({
+    type: builder.objectRef<{ name: string; version: number }>('DeletedUserTaskDef').implement({
+      fields: (f) => ({ name: f.exposeString('name'), version: f.exposeInt('version') }),
+    }),
+    description:
+      'Deletes one version of a UserTaskDef: a USER_TASK node that would make a UserTaskRun of it fails with TASK_ERROR (one that pins no version takes the newest left). UserTaskRuns already made with it can still be completed; its number is not given to another version.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteUserTaskDefResult' } },
+    args: {
+      input: t.arg({
+        type: builder.inputType('DeleteUserTaskDefInput', { fields: (f) => ({ name: f.string({ required: true }), version: f.int({ required: true }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!(await deleteUserTaskDef(services.db, tenantId, input.name, input.version, new Date(services.clock())))) {
+        throw new NotFoundError('UserTaskDef', `${input.name} version ${input.version}`);
+      }
+      services.metadataDeleted(tenantId);
+      return { name: input.name, version: input.version };
     },
   }),
   assignUserTaskRun: t.field({

@@ -87,7 +87,8 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
     wfSpec: t.field({
       type: WfSpecRef,
       resolve: async (run, _args, { services, tenantId }) => {
-        const spec = await findWfSpec(services.db, tenantId, run.wfSpecName, run.majorVersion, run.revision);
+        // A deleted version stays for the WfRuns that run on it.
+        const spec = await findWfSpec(services.db, tenantId, run.wfSpecName, run.majorVersion, run.revision, { includeDeleted: true });
         if (!spec) throw new Error(`WfRun ${run.id} is pinned to a WfSpec that is gone`);
         return spec;
       },
@@ -472,5 +473,5 @@ async function readsBeforeRunWf(
   if (input.id == null || !isValidName(id)) return { spec: await services.metadata.findWfSpec(services.store, tenantId, name, majorVersion, revision), externalEvents: [] };
   const { newest, early } = await newestVersionAndEarlyEvents(services.store, tenantId, name, majorVersion ?? null, id);
   const version = majorVersion != null && revision != null ? { majorVersion, revision } : newest;
-  return { spec: version && (await services.metadata.version(services.db, tenantId, { name, ...version })), externalEvents: early };
+  return { spec: version && (await services.metadata.runnable(services.db, tenantId, { name, ...version })), externalEvents: early };
 }

@@ -4,9 +4,9 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
-import { catalogForSpec, findWfSpec, insertWfSpec, listWfSpecs, nextVersion } from '../../store/queries/metadata.ts';
+import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, nextVersion, pastTakenVersions, takenWfSpecVersions } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
-import { decodeCursor, encodeCursor, pageSize, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
 
 export const WfSpecRef = builder.objectRef<WfSpecRow>('WfSpec').implement({
   description: 'A registered version of a workflow program.',
@@ -65,8 +65,9 @@ builder.mutationFields((t) => ({
       // Two registrations racing for the same next version: the loser reads the winner's and tries again.
       for (let attempt = 0; attempt < 5; attempt++) {
         const latest = await findWfSpec(services.db, tenantId, spec.name);
-        const version = nextVersion(spec, latest?.spec);
-        if (version.same && latest) return latest;
+        const next = nextVersion(spec, latest?.spec);
+        if (next.same && latest) return latest;
+        const version = pastTakenVersions(next, await takenWfSpecVersions(services.db, tenantId, spec.name));
         const versioned: VersionedWfSpec = { ...spec, majorVersion: version.majorVersion, revision: version.revision };
         const row = await insertWfSpec(services.db, tenantId, versioned);
         if (row) {
@@ -75,6 +76,29 @@ builder.mutationFields((t) => ({
         }
       }
       throw new Error(`Could not register WfSpec ${spec.name}: its versions keep changing`);
+    },
+  }),
+  deleteWfSpec: t.field({
+    type: builder.objectRef<{ name: string; majorVersion: number; revision: number }>('DeletedWfSpec').implement({
+      fields: (f) => ({ name: f.exposeString('name'), majorVersion: f.exposeInt('majorVersion'), revision: f.exposeInt('revision') }),
+    }),
+    description:
+      'Deletes one version of a WfSpec: no WfRun starts on it any more (runWf by name takes the newest version left) and it leaves the WfSpecs lists. WfRuns already running on it finish on it, and WfRun.wfSpec still shows it; its number is not given to another version.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteWfSpecResult' } },
+    args: {
+      input: t.arg({
+        type: builder.inputType('DeleteWfSpecInput', {
+          fields: (f) => ({ name: f.string({ required: true }), majorVersion: f.int({ required: true }), revision: f.int({ required: true }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!(await deleteWfSpec(services.db, tenantId, input, new Date(services.clock())))) {
+        throw new NotFoundError('WfSpec', `${input.name} ${input.majorVersion}.${input.revision}`);
+      }
+      services.metadataDeleted(tenantId);
+      return { name: input.name, majorVersion: input.majorVersion, revision: input.revision };
     },
   }),
 }));

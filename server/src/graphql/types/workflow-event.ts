@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
-import { findWorkflowEventDef, insertWorkflowEventDef, listWorkflowEventDefs } from '../../store/queries/metadata.ts';
+import { deleteWorkflowEventDef, findWorkflowEventDef, insertWorkflowEventDef, listWorkflowEventDefs } from '../../store/queries/metadata.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
@@ -55,6 +55,17 @@ builder.mutationFields((t) => ({
         ]);
       }
       return insertWorkflowEventDef(services.db, tenantId, { name: input.name });
+    },
+  }),
+  deleteWorkflowEventDef: t.field({
+    type: builder.objectRef<{ name: string }>('DeletedWorkflowEventDef').implement({ fields: (f) => ({ name: f.exposeString('name') }) }),
+    description: 'Deletes a WorkflowEventDef: WfSpecs that throw it can no longer be registered. WorkflowEvents already thrown stay.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteWorkflowEventDefResult' } },
+    args: { input: t.arg({ type: builder.inputType('DeleteWorkflowEventDefInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!(await deleteWorkflowEventDef(services.db, tenantId, input.name))) throw new NotFoundError('WorkflowEventDef', input.name);
+      services.metadataDeleted(tenantId);
+      return { name: input.name };
     },
   }),
 }));

@@ -1,12 +1,12 @@
 import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WfSpecId, WorkflowEventDef } from '@gallop/engine';
-import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, max, or, sql } from 'drizzle-orm';
 import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { externalEventDefs, taskDefs, wfSpecs, workflowEventDefs } from '../schema.ts';
 import { findNewestUserTaskDefs } from './user-tasks.ts';
 
-/** The newest version of a WfSpec ($1 tenant, $2 name), within major version $3 when it is not null. */
-export const NEWEST_VERSION = `select major_version, revision from wf_specs where tenant_id = $1 and name = $2
+/** The newest version of a WfSpec ($1 tenant, $2 name) that is not deleted, within major version $3 when it is not null. */
+export const NEWEST_VERSION = `select major_version, revision from wf_specs where tenant_id = $1 and name = $2 and deleted_at is null
   and ($3::integer is null or major_version = $3::integer) order by major_version desc, revision desc limit 1`;
 
 export type TaskDefRow = typeof taskDefs.$inferSelect;
@@ -32,20 +32,31 @@ export async function listTaskDefs(db: Queryable, tenantId: string, after: strin
   return db.select().from(taskDefs).where(where).orderBy(asc(taskDefs.name)).limit(limit);
 }
 
+/** Deletes a TaskDef; whether it was there. */
+export async function deleteTaskDef(db: Queryable, tenantId: string, name: string): Promise<boolean> {
+  const rows = await db.delete(taskDefs).where(and(eq(taskDefs.tenantId, tenantId), eq(taskDefs.name, name))).returning({ name: taskDefs.name });
+  return rows.length > 0;
+}
+
 /** Names that start with `prefix` (LittleHorse's search by prefix); no condition without one. */
 function startsWith(column: AnyColumn, prefix: string | null | undefined): SQL | undefined {
   return prefix ? sql`starts_with(${column}, ${prefix})` : undefined;
 }
 
-/** The newest WfSpec of `name`, or of one major version of it, or one exact version. */
+/**
+ * The newest WfSpec of `name`, or of one major version of it, or one exact version; deleted versions only with
+ * `includeDeleted` (what a WfRun that runs on one needs).
+ */
 export async function findWfSpec(
   db: Queryable,
   tenantId: string,
   name: string,
   majorVersion?: number | null,
   revision?: number | null,
+  { includeDeleted = false }: { includeDeleted?: boolean } = {},
 ): Promise<WfSpecRow | undefined> {
   const conditions = [eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)];
+  if (!includeDeleted) conditions.push(isNull(wfSpecs.deletedAt));
   if (majorVersion != null) conditions.push(eq(wfSpecs.majorVersion, majorVersion));
   if (majorVersion != null && revision != null) conditions.push(eq(wfSpecs.revision, revision));
   const [row] = await db
@@ -57,13 +68,47 @@ export async function findWfSpec(
   return row;
 }
 
-/** The ids of every version of a WfSpec, oldest first (the specs themselves come from the Metadata cache). */
+/**
+ * The ids of every version of a WfSpec, deleted ones too (WfRuns may still run on them), oldest first (the specs
+ * themselves come from the Metadata cache).
+ */
 export async function listWfSpecVersions(db: Queryable, tenantId: string, name: string): Promise<WfSpecId[]> {
   return db
     .select({ name: wfSpecs.name, majorVersion: wfSpecs.majorVersion, revision: wfSpecs.revision })
     .from(wfSpecs)
     .where(and(eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)))
     .orderBy(asc(wfSpecs.majorVersion), asc(wfSpecs.revision));
+}
+
+/**
+ * By major version, the highest revision a WfSpec has had, deleted ones included: a new version is numbered past
+ * them, so that a version's number always means one spec.
+ */
+export async function takenWfSpecVersions(db: Queryable, tenantId: string, name: string): Promise<Map<number, number>> {
+  const rows = await db
+    .select({ majorVersion: wfSpecs.majorVersion, revision: max(wfSpecs.revision) })
+    .from(wfSpecs)
+    .where(and(eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)))
+    .groupBy(wfSpecs.majorVersion);
+  return new Map(rows.map((row) => [row.majorVersion, row.revision ?? 0]));
+}
+
+/** Marks a version deleted (see wfSpecs.deletedAt); whether it was there and not deleted already. */
+export async function deleteWfSpec(db: Queryable, tenantId: string, id: WfSpecId, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(wfSpecs)
+    .set({ deletedAt: at })
+    .where(
+      and(
+        eq(wfSpecs.tenantId, tenantId),
+        eq(wfSpecs.name, id.name),
+        eq(wfSpecs.majorVersion, id.majorVersion),
+        eq(wfSpecs.revision, id.revision),
+        isNull(wfSpecs.deletedAt),
+      ),
+    )
+    .returning({ name: wfSpecs.name });
+  return rows.length > 0;
 }
 
 export async function insertWfSpec(db: Queryable, tenantId: string, spec: VersionedWfSpec): Promise<WfSpecRow | undefined> {
@@ -81,8 +126,9 @@ export interface WfSpecCursor {
   readonly revision: number;
 }
 
+/** Versions that are not deleted, by name, then version. */
 export async function listWfSpecs(db: Queryable, tenantId: string, after: WfSpecCursor | undefined, limit: number, prefix?: string | null): Promise<WfSpecRow[]> {
-  const tenant = and(eq(wfSpecs.tenantId, tenantId), startsWith(wfSpecs.name, prefix));
+  const tenant = and(eq(wfSpecs.tenantId, tenantId), isNull(wfSpecs.deletedAt), startsWith(wfSpecs.name, prefix));
   const where = after
     ? and(
         tenant,
@@ -115,6 +161,20 @@ export function nextVersion(spec: WfSpec, latest: VersionedWfSpec | undefined): 
     : { majorVersion: majorVersion + 1, revision: 0, same: false };
 }
 
+/**
+ * `version` moved past the numbers deleted versions took (`taken`: by major version, its highest revision, deleted
+ * or not): a new revision follows the highest of its major version, a new major version the highest major version.
+ */
+export function pastTakenVersions(version: { majorVersion: number; revision: number }, taken: ReadonlyMap<number, number>): { majorVersion: number; revision: number } {
+  const highestRevision = taken.get(version.majorVersion);
+  if (highestRevision === undefined) {
+    const higher = [...taken.keys()].filter((major) => major >= version.majorVersion);
+    return higher.length === 0 ? version : { majorVersion: Math.max(...higher) + 1, revision: 0 };
+  }
+  // A revision of a major version that has one (a new major version is never taken: it starts at revision 0).
+  return version.revision === 0 ? { majorVersion: Math.max(...taken.keys()) + 1, revision: 0 } : { majorVersion: version.majorVersion, revision: Math.max(version.revision, highestRevision + 1) };
+}
+
 function variableSignature(spec: WfSpec): string {
   const defs = Object.entries(spec.threadSpecs).flatMap(([thread, t]) =>
     (t.variableDefs ?? []).map((d) => `${thread}/${d.name}:${d.type}:${d.required ? 'required' : ''}`),
@@ -137,6 +197,15 @@ export async function findExternalEventDef(db: Queryable, tenantId: string, name
     .from(externalEventDefs)
     .where(and(eq(externalEventDefs.tenantId, tenantId), eq(externalEventDefs.name, name)));
   return row;
+}
+
+/** Deletes an ExternalEventDef; whether it was there. */
+export async function deleteExternalEventDef(db: Queryable, tenantId: string, name: string): Promise<boolean> {
+  const rows = await db
+    .delete(externalEventDefs)
+    .where(and(eq(externalEventDefs.tenantId, tenantId), eq(externalEventDefs.name, name)))
+    .returning({ name: externalEventDefs.name });
+  return rows.length > 0;
 }
 
 /** Registers an ExternalEventDef; registering an existing name returns the one already there. */
@@ -173,6 +242,15 @@ export async function findWorkflowEventDef(db: Queryable, tenantId: string, name
     .from(workflowEventDefs)
     .where(and(eq(workflowEventDefs.tenantId, tenantId), eq(workflowEventDefs.name, name)));
   return row;
+}
+
+/** Deletes a WorkflowEventDef; whether it was there. */
+export async function deleteWorkflowEventDef(db: Queryable, tenantId: string, name: string): Promise<boolean> {
+  const rows = await db
+    .delete(workflowEventDefs)
+    .where(and(eq(workflowEventDefs.tenantId, tenantId), eq(workflowEventDefs.name, name)))
+    .returning({ name: workflowEventDefs.name });
+  return rows.length > 0;
 }
 
 /** Registers a WorkflowEventDef; registering an existing name returns the one already there. */

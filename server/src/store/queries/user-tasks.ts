@@ -1,14 +1,24 @@
 import type { UserTaskDef } from '@gallop/engine';
-import { and, asc, desc, eq, gt, inArray, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, max, or } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { userTaskDefs, userTaskRuns } from '../schema.ts';
 
 export type UserTaskDefRow = typeof userTaskDefs.$inferSelect;
 export type UserTaskRunRow = typeof userTaskRuns.$inferSelect;
 
-/** One version of a UserTaskDef, or its newest when `version` is not given. */
-export async function findUserTaskDef(db: Queryable, tenantId: string, name: string, version?: number | null): Promise<UserTaskDefRow | undefined> {
+/**
+ * One version of a UserTaskDef, or its newest when `version` is not given; deleted versions only with
+ * `includeDeleted` (what a UserTaskRun made with one needs).
+ */
+export async function findUserTaskDef(
+  db: Queryable,
+  tenantId: string,
+  name: string,
+  version?: number | null,
+  { includeDeleted = false }: { includeDeleted?: boolean } = {},
+): Promise<UserTaskDefRow | undefined> {
   const conditions = [eq(userTaskDefs.tenantId, tenantId), eq(userTaskDefs.name, name)];
+  if (!includeDeleted) conditions.push(isNull(userTaskDefs.deletedAt));
   if (version != null) conditions.push(eq(userTaskDefs.version, version));
   const [row] = await db
     .select()
@@ -19,13 +29,13 @@ export async function findUserTaskDef(db: Queryable, tenantId: string, name: str
   return row;
 }
 
-/** The newest version of each of `names` that is registered. */
+/** The newest version of each of `names` that is registered and not deleted. */
 export async function findNewestUserTaskDefs(db: Queryable, tenantId: string, names: readonly string[]): Promise<UserTaskDef[]> {
   if (names.length === 0) return [];
   const rows = await db
     .selectDistinctOn([userTaskDefs.name], { def: userTaskDefs.def })
     .from(userTaskDefs)
-    .where(and(eq(userTaskDefs.tenantId, tenantId), inArray(userTaskDefs.name, [...names])))
+    .where(and(eq(userTaskDefs.tenantId, tenantId), inArray(userTaskDefs.name, [...names]), isNull(userTaskDefs.deletedAt)))
     .orderBy(asc(userTaskDefs.name), desc(userTaskDefs.version));
   return rows.map((row) => row.def);
 }
@@ -36,14 +46,33 @@ export async function insertUserTaskDef(db: Queryable, tenantId: string, def: Us
   return row;
 }
 
+/** The highest version a UserTaskDef has had, deleted or not: a new one is numbered past it. */
+export async function highestUserTaskDefVersion(db: Queryable, tenantId: string, name: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ version: max(userTaskDefs.version) })
+    .from(userTaskDefs)
+    .where(and(eq(userTaskDefs.tenantId, tenantId), eq(userTaskDefs.name, name)));
+  return row?.version ?? undefined;
+}
+
+/** Marks a version deleted (see userTaskDefs.deletedAt); whether it was there and not deleted already. */
+export async function deleteUserTaskDef(db: Queryable, tenantId: string, name: string, version: number, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(userTaskDefs)
+    .set({ deletedAt: at })
+    .where(and(eq(userTaskDefs.tenantId, tenantId), eq(userTaskDefs.name, name), eq(userTaskDefs.version, version), isNull(userTaskDefs.deletedAt)))
+    .returning({ name: userTaskDefs.name });
+  return rows.length > 0;
+}
+
 export interface UserTaskDefCursor {
   readonly name: string;
   readonly version: number;
 }
 
-/** Every version of every UserTaskDef, by name, then version. */
+/** Every version of every UserTaskDef that is not deleted, by name, then version. */
 export async function listUserTaskDefs(db: Queryable, tenantId: string, after: UserTaskDefCursor | undefined, limit: number): Promise<UserTaskDefRow[]> {
-  const tenant = eq(userTaskDefs.tenantId, tenantId);
+  const tenant = and(eq(userTaskDefs.tenantId, tenantId), isNull(userTaskDefs.deletedAt));
   const where = after
     ? and(tenant, or(gt(userTaskDefs.name, after.name), and(eq(userTaskDefs.name, after.name), gt(userTaskDefs.version, after.version))))
     : tenant;
