@@ -33,4 +33,53 @@ describe('WorkflowEvents', () => {
     const unknown = (await client.awaitWorkflowEvent({ wfRunId: run.id, workflowEventDefNames: ['no-such-def'] }).catch((e: unknown) => e)) as GallopClientError;
     expect(unknown.code).toBe('NotFoundError');
   });
+
+  it('gets one, lists a WfRun\'s by time, and searches a def\'s newest first within a time range, a page at a time', async () => {
+    const [started, finished] = [unique('started'), unique('finished')];
+    await client.putWorkflowEventDef({ name: started });
+    await client.putWorkflowEventDef({ name: finished });
+    const spec = unique('thrower');
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const n = wf.declareInt('n');
+        wf.throwEvent(started, n);
+        wf.throwEvent(started, 'again');
+        wf.throwEvent(finished, n);
+      }).compile(),
+    );
+    const runs = [];
+    for (let n = 0; n < 3; n++) runs.push(await client.runWf({ wfSpecName: spec, variables: { n } }));
+    const [first, , last] = runs;
+    if (!first || !last) throw new Error('three WfRuns were started');
+
+    expect(await client.workflowEvent(first.id, started, 1)).toMatchObject({ wfRunId: first.id, workflowEventDefName: started, number: 1, content: 'again' });
+    expect(await client.workflowEvent(first.id, started, 2)).toBeNull();
+    // All three were thrown in one step, at one time: then by def, then number.
+    expect((await client.workflowEventsOf(first.id))?.map((e) => [e.workflowEventDefName, e.number, e.content])).toEqual([
+      [finished, 0, 0],
+      [started, 0, 0],
+      [started, 1, 'again'],
+    ]);
+    expect(await client.workflowEventsOf('nobody')).toBeNull();
+
+    const page1 = await client.searchWorkflowEvents({ workflowEventDefName: finished }, { first: 2 });
+    expect(page1.items.map((e) => e.content)).toEqual([2, 1]);
+    expect(page1.hasNextPage).toBe(true);
+    const page2 = await client.searchWorkflowEvents({ workflowEventDefName: finished }, { first: 2, after: page1.endCursor ?? undefined });
+    expect(page2.items.map((e) => e.content)).toEqual([0]);
+    expect(page2.hasNextPage).toBe(false);
+    // Thrown at or after the last WfRun's start: only its events.
+    const recent = await client.searchWorkflowEvents({ workflowEventDefName: started, createdAfter: last.startTime });
+    expect(recent.items.map((e) => [e.wfRunId, e.number])).toEqual([
+      [last.id, 1],
+      [last.id, 0],
+    ]);
+    expect((await client.searchWorkflowEvents({ workflowEventDefName: started, createdBefore: first.startTime })).items).toEqual([]);
+  });
+
+  it('says which release the server is', async () => {
+    const version = await client.serverVersion();
+    expect(version.version).toBe(`${version.major}.${version.minor}.${version.patch}`);
+    expect(version.prerelease).toBeNull();
+  });
 });

@@ -685,6 +685,29 @@ export class GallopClient {
     const data = await this.request(ops.AWAIT_WORKFLOW_EVENT, { input }, undefined, input.timeoutMs ?? 30_000);
     return unwrap(data.result);
   }
+  /** The `number`-th WorkflowEvent of a def that a WfRun threw (from 0), or null. */
+  async workflowEvent(wfRunId: string, workflowEventDefName: string, number: number): Promise<WorkflowEventInfo | null> {
+    return (await this.request(ops.WORKFLOW_EVENT_QUERY, { wfRunId, workflowEventDefName, number })).workflowEvent;
+  }
+
+  /** Every WorkflowEvent a WfRun threw, by time (then def and number); null when there is no such WfRun. */
+  async workflowEventsOf(wfRunId: string): Promise<WorkflowEventInfo[] | null> {
+    return (await this.request(ops.WORKFLOW_EVENTS_OF, { id: wfRunId })).wfRun?.workflowEvents ?? null;
+  }
+
+  /** WorkflowEvents of a def, newest first, optionally thrown within [createdAfter, createdBefore) (ISO-8601). */
+  async searchWorkflowEvents(
+    search: { workflowEventDefName: string; createdAfter?: string; createdBefore?: string },
+    page: { first?: number; after?: string } = {},
+  ): Promise<Page<WorkflowEventInfo>> {
+    return this.#page(ops.SEARCH_WORKFLOW_EVENTS, { ...search, ...page });
+  }
+
+  /** The server's release. */
+  async serverVersion(): Promise<{ version: string; major: number; minor: number; patch: number; prerelease: string | null }> {
+    return (await this.request(ops.SERVER_VERSION, {})).serverVersion;
+  }
+
 
   /**
    * Registers a UserTaskDef: version 0 the first time, the same version again for an identical def, the next

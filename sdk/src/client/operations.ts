@@ -70,6 +70,10 @@ const UserTaskRunRefusals = graphql(`
   }
 `);
 
+const WorkflowEventFields = graphql(`
+  fragment WorkflowEventFields on WorkflowEvent { wfRunId workflowEventDefName number content createdAt }
+`);
+
 const ScheduledWfRunFields = graphql(`
   fragment ScheduledWfRunFields on ScheduledWfRun { id wfSpecName majorVersion revision variables cronExpression nextFireAt createdAt lastWfRunId }
 `);
@@ -355,12 +359,36 @@ export const AWAIT_WORKFLOW_EVENT = graphql(
   `query AwaitWorkflowEvent($input: AwaitWorkflowEventInput!) {
     result: awaitWorkflowEvent(input: $input) {
       __typename
-      ... on WorkflowEvent { wfRunId workflowEventDefName number content createdAt }
+      ...WorkflowEventFields
       ...ErrorFields
     }
   }`,
-  [ErrorFields],
+  [WorkflowEventFields, ErrorFields],
 );
+
+export const WORKFLOW_EVENT_QUERY = graphql(
+  `query WorkflowEvent($wfRunId: ID!, $workflowEventDefName: String!, $number: Int!) {
+    workflowEvent(wfRunId: $wfRunId, workflowEventDefName: $workflowEventDefName, number: $number) { ...WorkflowEventFields }
+  }`,
+  [WorkflowEventFields],
+);
+
+export const WORKFLOW_EVENTS_OF = graphql(
+  `query WorkflowEventsOf($id: ID!) { wfRun(id: $id) { workflowEvents { ...WorkflowEventFields } } }`,
+  [WorkflowEventFields],
+);
+
+export const SEARCH_WORKFLOW_EVENTS = graphql(
+  `query SearchWorkflowEvents($first: Int, $after: String, $workflowEventDefName: String!, $createdAfter: DateTime, $createdBefore: DateTime) {
+    page: workflowEvents(first: $first, after: $after, workflowEventDefName: $workflowEventDefName, createdAfter: $createdAfter, createdBefore: $createdBefore) {
+      edges { node { ...WorkflowEventFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [WorkflowEventFields, PageFields],
+);
+
+export const SERVER_VERSION = graphql(`query ServerVersion { serverVersion { version major minor patch prerelease } }`);
 
 // User tasks
 

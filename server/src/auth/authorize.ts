@@ -18,6 +18,7 @@ type Grant = readonly [Exclude<AclAction, 'ALL_ACTIONS'>, Exclude<AclResource, '
 export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' | 'PUBLIC'>> = {
   authConfig: 'PUBLIC',
   whoami: 'AUTHENTICATED',
+  serverVersion: 'AUTHENTICATED',
   __schema: 'AUTHENTICATED',
   __type: 'AUTHENTICATED',
   // WfSpecs and the defs they use.
@@ -47,6 +48,8 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   wfRunEvents: ['READ', 'WF_RUN'],
   wfRunsChanged: ['READ', 'WF_RUN'],
   awaitWorkflowEvent: ['READ', 'WF_RUN'],
+  workflowEvent: ['READ', 'WF_RUN'],
+  workflowEvents: ['READ', 'WF_RUN'],
   scheduledWfRun: ['READ', 'WF_RUN'],
   scheduledWfRuns: ['READ', 'WF_RUN'],
   runWf: ['RUN', 'WF_RUN'],

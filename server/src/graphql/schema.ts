@@ -14,6 +14,7 @@ import './types/user-task.ts';
 import './types/scheduled-wf-run.ts';
 import './types/tenant.ts';
 import './types/principal.ts';
+import './types/server-version.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -354,7 +354,10 @@ export const workflowEvents = pgTable(
     content: jsonb('content').$type<JsonValue>(),
     createdAt: at('created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.workflowEventDefName, t.number] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.workflowEventDefName, t.number] }),
+    index('workflow_events_by_def').on(t.tenantId, t.workflowEventDefName, t.createdAt),
+  ],
 );
 
 /** UserTaskDefs by version, from 0 (LittleHorse): a changed def is a new row, never an update. */

@@ -8,9 +8,10 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
 import { workflowEvents } from '../../store/schema.ts';
+import { findWorkflowEvent, listWorkflowEventsOf, searchWorkflowEvents } from '../../store/queries/workflow-events.ts';
+import type { WorkflowEventRow } from '../../store/queries/workflow-events.ts';
 import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, pageSize, ValidationError } from './common.ts';
-
-type WorkflowEventRow = typeof workflowEvents.$inferSelect;
+import { WfRunRef } from './wf-run.ts';
 
 /** Nothing arrived before the deadline. */
 export class DeadlineExceededError extends GallopError {
@@ -34,6 +35,14 @@ const WorkflowEventRef = builder.objectRef<WorkflowEventRow>('WorkflowEvent').im
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
   }),
 });
+
+builder.objectField(WfRunRef, 'workflowEvents', (t) =>
+  t.field({
+    type: [WorkflowEventRef],
+    description: 'The WorkflowEvents it threw, by time; those of one moment by def, then number (LittleHorse: ListWorkflowEvents).',
+    resolve: (run, _args, { services, tenantId }) => listWorkflowEventsOf(services.db, tenantId, run.id),
+  }),
+);
 
 const AwaitWorkflowEventInput = builder.inputType('AwaitWorkflowEventInput', {
   fields: (t) => ({
@@ -77,6 +86,37 @@ builder.queryFields((t) => ({
     args: { name: t.arg.string({ required: true }) },
     resolve: async (_root, { name }, { services, tenantId }) => (await findWorkflowEventDef(services.db, tenantId, name)) ?? null,
   }),
+  workflowEvent: t.field({
+    type: WorkflowEventRef,
+    nullable: true,
+    description: 'One WorkflowEvent: the number-th of its def that the WfRun threw, from 0.',
+    args: { wfRunId: t.arg.id({ required: true }), workflowEventDefName: t.arg.string({ required: true }), number: t.arg.int({ required: true }) },
+    resolve: async (_root, args, { services, tenantId }) =>
+      (await findWorkflowEvent(services.db, tenantId, String(args.wfRunId), args.workflowEventDefName, args.number)) ?? null,
+  }),
+  workflowEvents: t.connection(
+    {
+      type: WorkflowEventRef,
+      description: 'WorkflowEvents of a def, newest first, optionally only those thrown within a time range (LittleHorse SearchWorkflowEvent).',
+      args: {
+        workflowEventDefName: t.arg.string({ required: true }),
+        createdAfter: t.arg({ type: 'DateTime', description: 'Thrown at or after this time.' }),
+        createdBefore: t.arg({ type: 'DateTime', description: 'Thrown before this time.' }),
+      },
+      resolve: (_root, args, { services, tenantId }) =>
+        resolveCursorConnection(
+          { args, toCursor: (row: WorkflowEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.number]), maxSize: 500 },
+          ({ after, limit }: ResolveCursorConnectionArgs) => {
+            pageSize(args.first);
+            const parts = after === undefined ? undefined : decodeCursor(after, 3);
+            const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), number: Number(parts[2]) };
+            return searchWorkflowEvents(services.db, tenantId, { workflowEventDefName: args.workflowEventDefName, after: args.createdAfter, before: args.createdBefore }, cursor, limit);
+          },
+        ),
+    },
+    { name: 'WorkflowEventConnection' },
+    { name: 'WorkflowEventEdge' },
+  ),
   workflowEventDefs: t.connection(
     {
       type: WorkflowEventDefRef,

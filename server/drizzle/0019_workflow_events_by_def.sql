@@ -1,0 +1,2 @@
+-- For searching WorkflowEvents by def and time (workflowEvents), as external_events_by_def does for ExternalEvents.
+CREATE INDEX "workflow_events_by_def" ON "workflow_events" USING btree ("tenant_id","workflow_event_def_name","created_at");

@@ -1,0 +1,59 @@
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Queryable } from '../db.ts';
+import { workflowEvents } from '../schema.ts';
+
+export type WorkflowEventRow = typeof workflowEvents.$inferSelect;
+
+export async function findWorkflowEvent(db: Queryable, tenantId: string, wfRunId: string, workflowEventDefName: string, number: number): Promise<WorkflowEventRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workflowEvents)
+    .where(
+      and(
+        eq(workflowEvents.tenantId, tenantId),
+        eq(workflowEvents.wfRunId, wfRunId),
+        eq(workflowEvents.workflowEventDefName, workflowEventDefName),
+        eq(workflowEvents.number, number),
+      ),
+    );
+  return row;
+}
+
+/** Every WorkflowEvent a WfRun threw, by time; those of one moment (one step) by def, then number. */
+export async function listWorkflowEventsOf(db: Queryable, tenantId: string, wfRunId: string): Promise<WorkflowEventRow[]> {
+  return db
+    .select()
+    .from(workflowEvents)
+    .where(and(eq(workflowEvents.tenantId, tenantId), eq(workflowEvents.wfRunId, wfRunId)))
+    .orderBy(asc(workflowEvents.createdAt), asc(workflowEvents.workflowEventDefName), asc(workflowEvents.number));
+}
+
+export interface WorkflowEventCursor {
+  readonly createdAt: Date;
+  readonly wfRunId: string;
+  readonly number: number;
+}
+
+/** WorkflowEvents of a def, newest first, thrown within [after, before) when given, after a cursor. */
+export async function searchWorkflowEvents(
+  db: Queryable,
+  tenantId: string,
+  filter: { workflowEventDefName: string; after?: Date | null | undefined; before?: Date | null | undefined },
+  cursor: WorkflowEventCursor | undefined,
+  limit: number,
+): Promise<WorkflowEventRow[]> {
+  const conditions = [eq(workflowEvents.tenantId, tenantId), eq(workflowEvents.workflowEventDefName, filter.workflowEventDefName)];
+  if (filter.after) conditions.push(gte(workflowEvents.createdAt, filter.after));
+  if (filter.before) conditions.push(lt(workflowEvents.createdAt, filter.before));
+  if (cursor) {
+    conditions.push(
+      sql`(${workflowEvents.createdAt}, ${workflowEvents.wfRunId}, ${workflowEvents.number}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.wfRunId}, ${cursor.number})`,
+    );
+  }
+  return db
+    .select()
+    .from(workflowEvents)
+    .where(and(...conditions))
+    .orderBy(desc(workflowEvents.createdAt), desc(workflowEvents.wfRunId), desc(workflowEvents.number))
+    .limit(limit);
+}
