@@ -38,7 +38,13 @@ export type RejectionCode =
   /** A completion's results do not fit the UserTaskDef's fields; `problems` names each. */
   | 'INVALID_USER_TASK_RESULTS'
   /** The UserTaskDef version the UserTaskRun was made from is not in the catalog, so its results cannot be checked. */
-  | 'UNKNOWN_USER_TASK_DEF';
+  | 'UNKNOWN_USER_TASK_DEF'
+  /** A comment without its author or text, or one that is blank. */
+  | 'INVALID_USER_TASK_COMMENT'
+  /** The UserTaskRun has no comment of that id. */
+  | 'UNKNOWN_USER_TASK_COMMENT'
+  /** The comment was deleted: it can be neither edited nor deleted again. */
+  | 'USER_TASK_COMMENT_DELETED';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

@@ -185,6 +185,9 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   INVALID_USER_TASK_ASSIGNMENT: true,
   INVALID_USER_TASK_RESULTS: true,
   UNKNOWN_USER_TASK_DEF: true,
+  INVALID_USER_TASK_COMMENT: true,
+  UNKNOWN_USER_TASK_COMMENT: true,
+  USER_TASK_COMMENT_DELETED: true,
 };
 
 const outcomeArb = fc.constantFrom<TaskAttemptResult>(

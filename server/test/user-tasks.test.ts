@@ -151,6 +151,62 @@ describe('UserTaskRuns on the server', () => {
     expect((await client.userTaskRun(wfRunId, '0-1'))?.status).toBe('UNASSIGNED');
   });
 
+  it('saves progress as the results of the open task, refusing another holder\'s task unless told to ignore the claim', async () => {
+    const { wfRunId } = await startReview();
+    await client.assignUserTaskRun({ wfRunId, userTaskGuid: '0-1', userId: 'ada' });
+    const saved = await client.saveUserTaskRunProgress({ wfRunId, userTaskGuid: '0-1', userId: 'ada', results: { amount: 12.5 } });
+    expect(saved).toMatchObject({ status: 'ASSIGNED', userId: 'ada', results: { amount: 12.5 } });
+    expect(saved.events.at(-1)).toMatchObject({ type: 'SAVED', userId: 'ada', results: { amount: 12.5 } });
+
+    const claimed = await refusal(client.saveUserTaskRunProgress({ wfRunId, userTaskGuid: '0-1', userId: 'bob', results: { comment: 'mine' } }));
+    expect(claimed.code).toBe('UserTaskRunClaimedError');
+    const anyway = await client.saveUserTaskRunProgress({ wfRunId, userTaskGuid: '0-1', userId: 'bob', results: { comment: 'mine' }, policy: 'IGNORE_CLAIM' });
+    expect(anyway.results).toEqual({ comment: 'mine' });
+    const invalid = await refusal(client.saveUserTaskRunProgress({ wfRunId, userTaskGuid: '0-1', userId: 'ada', results: { amount: 'lots' } }));
+    expect(invalid.problems.map((p) => [p.at, p.code])).toEqual([['input.results.amount', 'TYPE_MISMATCH']]);
+    // Saving moves nothing on: the WfRun waits for the completion, whose results replace the saved ones.
+    expect((await client.wfRun(wfRunId))?.status).toBe('RUNNING');
+    const done = await client.completeUserTaskRun({ wfRunId, userTaskGuid: '0-1', userId: 'ada', results: { approved: false } });
+    expect(done.results).toEqual({ approved: false });
+    const late = await refusal(client.saveUserTaskRunProgress({ wfRunId, userTaskGuid: '0-1', userId: 'ada', results: {} }));
+    expect(late.code).toBe('UserTaskRunEndedError');
+  });
+
+  it('keeps comments by id, edited and deleted, with their history, and refuses blank ones and unknown ids', async () => {
+    const { wfRunId } = await startReview();
+    const at = { wfRunId, userTaskGuid: '0-1' };
+    await client.putUserTaskRunComment({ ...at, userId: 'ada', comment: 'Receipt missing' });
+    const second = await client.putUserTaskRunComment({ ...at, userId: 'bob', comment: 'Asked for it' });
+    expect(second.comments.map((c) => [c.id, c.userId, c.comment])).toEqual([
+      [1, 'ada', 'Receipt missing'],
+      [2, 'bob', 'Asked for it'],
+    ]);
+    const edited = await client.editUserTaskRunComment({ ...at, userCommentId: 1, userId: 'ada', comment: 'Receipt attached' });
+    expect(edited.comments[0]).toMatchObject({ id: 1, comment: 'Receipt attached', editedBy: 'ada', editedAt: expect.any(String) as unknown });
+    const deleted = await client.deleteUserTaskRunComment({ ...at, userCommentId: 2, userId: 'bob' });
+    expect(deleted.comments.map((c) => c.id)).toEqual([1]);
+    expect(deleted.events.slice(1).map((e) => [e.type, e.userCommentId, e.comment])).toEqual([
+      ['COMMENTED', 1, 'Receipt missing'],
+      ['COMMENTED', 2, 'Asked for it'],
+      ['COMMENT_EDITED', 1, 'Receipt attached'],
+      ['COMMENT_DELETED', 2, null],
+    ]);
+
+    const blank = await refusal(client.putUserTaskRunComment({ ...at, userId: 'ada', comment: ' ' }));
+    expect(blank.code).toBe('ValidationError');
+    expect(blank.problems.map((p) => p.at)).toEqual(['input.comment']);
+    expect((await refusal(client.editUserTaskRunComment({ ...at, userCommentId: 2, userId: 'ada', comment: 'again' }))).message).toContain('(deleted)');
+    expect((await refusal(client.deleteUserTaskRunComment({ ...at, userCommentId: 9, userId: 'ada' }))).code).toBe('NotFoundError');
+    // Comments ride on the WfRun's own log, so the WfRun's events carry them too.
+    const log = await client.request<{ wfRun: { events: { type: string }[] } }>('query($id: ID!) { wfRun(id: $id) { events { type } } }', { id: wfRunId });
+    expect(log.wfRun.events.map((e) => e.type).filter((t) => t.startsWith('UserTaskRunComment'))).toEqual([
+      'UserTaskRunCommented',
+      'UserTaskRunCommented',
+      'UserTaskRunCommentEdited',
+      'UserTaskRunCommentDeleted',
+    ]);
+  });
+
   it('refuses to take a task from the user who holds it unless the claim is overridden', async () => {
     const { wfRunId } = await startReview();
     await client.assignUserTaskRun({ wfRunId, userTaskGuid: '0-1', userId: 'ada' });

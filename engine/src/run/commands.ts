@@ -169,6 +169,44 @@ export interface CompleteUserTaskRun {
   readonly results: Readonly<Record<string, JsonValue>>;
 }
 
+/**
+ * Keep what a person has filled in so far on an open UserTaskRun (LittleHorse's SaveUserTaskRunProgress): `results`
+ * may leave fields out, but each given must be a field of the UserTaskDef, of its type. A task another user holds
+ * is refused unless `policy` is IGNORE_CLAIM. Nothing advances.
+ */
+export interface SaveUserTaskRunProgress {
+  readonly type: 'SaveUserTaskRunProgress';
+  readonly userTaskGuid: string;
+  readonly userId: string;
+  readonly results: Readonly<Record<string, JsonValue>>;
+  readonly policy?: 'FAIL_IF_CLAIMED_BY_OTHER' | 'IGNORE_CLAIM' | undefined;
+}
+
+/** A comment on an open UserTaskRun, numbered from 1 within it (LittleHorse's PutUserTaskRunComment). */
+export interface PutUserTaskRunComment {
+  readonly type: 'PutUserTaskRunComment';
+  readonly userTaskGuid: string;
+  readonly userId: string;
+  readonly comment: string;
+}
+
+/** New text for a comment of an open UserTaskRun, by whoever edits it. */
+export interface EditUserTaskRunComment {
+  readonly type: 'EditUserTaskRunComment';
+  readonly userTaskGuid: string;
+  readonly userCommentId: number;
+  readonly userId: string;
+  readonly comment: string;
+}
+
+/** Takes a comment of an open UserTaskRun back; the history keeps that it was made and deleted. */
+export interface DeleteUserTaskRunComment {
+  readonly type: 'DeleteUserTaskRunComment';
+  readonly userTaskGuid: string;
+  readonly userCommentId: number;
+  readonly userId: string;
+}
+
 /** Cancel an open UserTaskRun: its node fails (onCancellationExceptionName, else USER_TASK_CANCELLED). */
 export interface CancelUserTaskRun {
   readonly type: 'CancelUserTaskRun';
@@ -189,4 +227,8 @@ export type Command =
   | ChildWfRunRescued
   | AssignUserTaskRun
   | CompleteUserTaskRun
-  | CancelUserTaskRun;
+  | CancelUserTaskRun
+  | SaveUserTaskRunProgress
+  | PutUserTaskRunComment
+  | EditUserTaskRunComment
+  | DeleteUserTaskRunComment;

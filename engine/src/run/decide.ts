@@ -6,7 +6,16 @@ import { haltThread, resumeThread } from './halting.ts';
 import { triggerInterrupts } from './interrupts.ts';
 import { planMigration } from './migrate.ts';
 import { rescueChildWfRunWaiters, rescueThreadRun } from './rescue.ts';
-import type { AssignUserTaskRun, CancelUserTaskRun, Command, CompleteUserTaskRun } from './commands.ts';
+import type {
+  AssignUserTaskRun,
+  CancelUserTaskRun,
+  Command,
+  CompleteUserTaskRun,
+  DeleteUserTaskRunComment,
+  EditUserTaskRunComment,
+  PutUserTaskRunComment,
+  SaveUserTaskRunProgress,
+} from './commands.ts';
 import type { WfRunEvent } from './events.ts';
 import { reportChildWfRunEnd } from './nodes/child-wf.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
@@ -16,7 +25,15 @@ import { fireUserTaskAction } from './nodes/user-task.ts';
 import { Session } from './session.ts';
 import type { WfRunState } from './state.ts';
 import { isTerminal } from './state.ts';
-import { assignUserTaskRun, cancelUserTaskRun, completeUserTaskRun } from './user-tasks.ts';
+import {
+  assignUserTaskRun,
+  cancelUserTaskRun,
+  completeUserTaskRun,
+  deleteUserTaskRunComment,
+  editUserTaskRunComment,
+  putUserTaskRunComment,
+  saveUserTaskRunProgress,
+} from './user-tasks.ts';
 import { checkRunVariables, initialValues } from './variables.ts';
 
 /** The events a command produces, or why it does not apply. */
@@ -171,10 +188,16 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
   AssignUserTaskRun: userTaskCommand(assignUserTaskRun),
   CompleteUserTaskRun: userTaskCommand(completeUserTaskRun),
   CancelUserTaskRun: userTaskCommand(cancelUserTaskRun),
+  SaveUserTaskRunProgress: userTaskCommand(saveUserTaskRunProgress),
+  PutUserTaskRunComment: userTaskCommand(putUserTaskRunComment),
+  EditUserTaskRunComment: userTaskCommand(editUserTaskRunComment),
+  DeleteUserTaskRunComment: userTaskCommand(deleteUserTaskRunComment),
 };
 
 /** A user task command: the WfRun must exist; the command names its UserTaskRun and says the rest. */
-function userTaskCommand<C extends AssignUserTaskRun | CompleteUserTaskRun | CancelUserTaskRun>(
+function userTaskCommand<
+  C extends AssignUserTaskRun | CompleteUserTaskRun | CancelUserTaskRun | SaveUserTaskRunProgress | PutUserTaskRunComment | EditUserTaskRunComment | DeleteUserTaskRunComment,
+>(
   apply: (s: Session, command: C) => Rejection | undefined,
 ): (state: WfRunState | undefined, command: C, ctx: DecideContext) => Decision {
   return (state, command, ctx) => {

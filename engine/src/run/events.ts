@@ -198,6 +198,48 @@ export interface UserTaskRunCompleted extends At {
   readonly results: Readonly<Record<string, JsonValue>>;
 }
 
+/** A person kept what they had filled in so far; the UserTaskRun stays open. */
+export interface UserTaskRunProgressSaved extends At {
+  readonly type: 'UserTaskRunProgressSaved';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly userId: string;
+  readonly results: Readonly<Record<string, JsonValue>>;
+}
+
+/** A comment on a UserTaskRun, numbered from 1 within it. */
+export interface UserTaskRunCommented extends At {
+  readonly type: 'UserTaskRunCommented';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly userCommentId: number;
+  readonly userId: string;
+  readonly comment: string;
+}
+
+/** A comment's new text, and who changed it. */
+export interface UserTaskRunCommentEdited extends At {
+  readonly type: 'UserTaskRunCommentEdited';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly userCommentId: number;
+  readonly userId: string;
+  readonly comment: string;
+}
+
+/** A comment taken back, and by whom. */
+export interface UserTaskRunCommentDeleted extends At {
+  readonly type: 'UserTaskRunCommentDeleted';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly userCommentId: number;
+  readonly userId: string;
+}
+
 /** Why a UserTaskRun was cancelled. */
 export type UserTaskCancellationCause =
   /** A CancelUserTaskRun command. */
@@ -366,6 +408,10 @@ export type WfRunEvent =
   | UserTaskRunAssigned
   | UserTaskRunCompleted
   | UserTaskRunCancelled
+  | UserTaskRunProgressSaved
+  | UserTaskRunCommented
+  | UserTaskRunCommentEdited
+  | UserTaskRunCommentDeleted
   | WorkflowEventThrown
   | InterruptTriggered
   | InterruptHandlerStarted

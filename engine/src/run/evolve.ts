@@ -128,6 +128,18 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, status: 'DONE' }));
     case 'UserTaskRunCancelled':
       return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, status: 'CANCELLED' }));
+    case 'UserTaskRunCommented':
+      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({
+        ...u,
+        lastCommentId: event.userCommentId,
+        commentIds: [...(u.commentIds ?? []), event.userCommentId],
+      }));
+    case 'UserTaskRunCommentDeleted':
+      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, commentIds: (u.commentIds ?? []).filter((id) => id !== event.userCommentId) }));
+    case 'UserTaskRunProgressSaved':
+    case 'UserTaskRunCommentEdited':
+      // History only: the projection keeps saved results and comment texts; no decision reads them.
+      return state;
     case 'TimerSet': {
       // Timers live in the server's timer table; the state keeps only a timestamp sleep's target, to see it change.
       const { purpose } = event;

@@ -64,6 +64,9 @@ export interface UserTaskRunState {
   readonly notes?: string | undefined;
   /** Counts assignments, creation included, so a deadline can tell whether the task changed hands since it was set. */
   readonly epoch: number;
+  /** The id the last comment took (ids count from 1), and the ids of those not deleted: edits and deletes check them. */
+  readonly lastCommentId?: number | undefined;
+  readonly commentIds?: readonly number[] | undefined;
 }
 
 /** The NodeRun a thread stands on. Finished NodeRuns leave the state; they live in the event log. */

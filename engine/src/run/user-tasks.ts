@@ -2,7 +2,15 @@ import type { Rejection } from '../errors.ts';
 import type { Problem } from '../spec/problem.ts';
 import type { UserTaskDef } from '../spec/types.ts';
 import { aType, describeValue, isJsonObject, isValueOfType } from '../values/value.ts';
-import type { AssignUserTaskRun, CancelUserTaskRun, CompleteUserTaskRun } from './commands.ts';
+import type {
+  AssignUserTaskRun,
+  CancelUserTaskRun,
+  CompleteUserTaskRun,
+  DeleteUserTaskRunComment,
+  EditUserTaskRunComment,
+  PutUserTaskRunComment,
+  SaveUserTaskRunProgress,
+} from './commands.ts';
 import { assignUserTask, cancelUserTask, isOpen, userTaskDefFor } from './nodes/user-task.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState, UserTaskRunState } from './state.ts';
@@ -65,10 +73,91 @@ export function cancelUserTaskRun(s: Session, command: CancelUserTaskRun): Rejec
 }
 
 /**
- * Checks a completion's results against a UserTaskDef's fields, as LittleHorse does: every key a field, every value
- * of its field's type, every required field given (and not NULL). Each problem's path is `['results', field]`.
+ * LittleHorse's SaveUserTaskRunProgress: keeps the results so far (each given one a field of its type; required ones
+ * may wait) on an open UserTaskRun. A task another user holds is refused unless the policy is IGNORE_CLAIM.
  */
-export function checkUserTaskResults(def: UserTaskDef, results: unknown): Problem[] {
+export function saveUserTaskRunProgress(s: Session, command: SaveUserTaskRunProgress): Rejection | undefined {
+  const found = openUserTaskRun(s, command.userTaskGuid);
+  if ('code' in found) return found;
+  const { run, thread } = found;
+  if (typeof command.userId !== 'string' || command.userId.trim() === '') {
+    return { code: 'INVALID_USER_TASK_ASSIGNMENT', message: `Saving UserTaskRun ${run.userTaskGuid} needs the id of the user who saves it.` };
+  }
+  if (run.userId !== undefined && run.userId !== command.userId && command.policy !== 'IGNORE_CLAIM') {
+    return { code: 'USER_TASK_RUN_CLAIMED', message: `UserTaskRun ${run.userTaskGuid} is held by user '${run.userId}'; save with the IGNORE_CLAIM policy to save it anyway.` };
+  }
+  const def = userTaskDefFor(s, run.userTaskDefName, run.userTaskDefVersion);
+  if (!def) {
+    return { code: 'UNKNOWN_USER_TASK_DEF', message: `Version ${run.userTaskDefVersion} of UserTaskDef '${run.userTaskDefName}' is not registered, so results cannot be checked.` };
+  }
+  const problems = checkUserTaskResults(def, command.results, { partial: true });
+  if (problems.length > 0) return { code: 'INVALID_USER_TASK_RESULTS', message: problems.map((p) => p.message).join(' '), problems };
+  const { userId, results } = command;
+  s.emit({ type: 'UserTaskRunProgressSaved', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userId, results });
+  return undefined;
+}
+
+/** LittleHorse's PutUserTaskRunComment, on an open UserTaskRun: the comment takes the next id. */
+export function putUserTaskRunComment(s: Session, command: PutUserTaskRunComment): Rejection | undefined {
+  const found = openUserTaskRun(s, command.userTaskGuid);
+  if ('code' in found) return found;
+  const invalid = invalidComment(command.userId, command.comment);
+  if (invalid) return invalid;
+  const { run, thread } = found;
+  const { userId, comment } = command;
+  const userCommentId = (run.lastCommentId ?? 0) + 1;
+  s.emit({ type: 'UserTaskRunCommented', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userCommentId, userId, comment });
+  return undefined;
+}
+
+/** LittleHorse's EditUserTaskRunComment: new text for a comment that was made and not deleted. */
+export function editUserTaskRunComment(s: Session, command: EditUserTaskRunComment): Rejection | undefined {
+  const found = liveComment(s, command.userTaskGuid, command.userCommentId);
+  if ('code' in found) return found;
+  const invalid = invalidComment(command.userId, command.comment);
+  if (invalid) return invalid;
+  const { run, thread } = found;
+  const { userCommentId, userId, comment } = command;
+  s.emit({ type: 'UserTaskRunCommentEdited', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userCommentId, userId, comment });
+  return undefined;
+}
+
+/** LittleHorse's DeleteUserTaskRunComment: the comment goes; the history keeps that it was made and by whom deleted. */
+export function deleteUserTaskRunComment(s: Session, command: DeleteUserTaskRunComment): Rejection | undefined {
+  const found = liveComment(s, command.userTaskGuid, command.userCommentId);
+  if ('code' in found) return found;
+  if (typeof command.userId !== 'string' || command.userId.trim() === '') {
+    return { code: 'INVALID_USER_TASK_COMMENT', message: 'Deleting a comment needs the id of the user who deletes it.' };
+  }
+  const { run, thread } = found;
+  const { userCommentId, userId } = command;
+  s.emit({ type: 'UserTaskRunCommentDeleted', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userCommentId, userId });
+  return undefined;
+}
+
+/** The open UserTaskRun with a comment of that id still there, or why not. */
+function liveComment(s: Session, guid: string, id: number): { thread: ThreadRunState; run: UserTaskRunState } | Rejection {
+  const found = openUserTaskRun(s, guid);
+  if ('code' in found) return found;
+  if (found.run.commentIds?.includes(id)) return found;
+  if (Number.isInteger(id) && id >= 1 && id <= (found.run.lastCommentId ?? 0)) {
+    return { code: 'USER_TASK_COMMENT_DELETED', message: `Comment ${id} of UserTaskRun ${guid} was deleted.` };
+  }
+  return { code: 'UNKNOWN_USER_TASK_COMMENT', message: `UserTaskRun ${guid} has no comment ${id}.` };
+}
+
+function invalidComment(userId: unknown, comment: unknown): Rejection | undefined {
+  if (typeof userId !== 'string' || userId.trim() === '') return { code: 'INVALID_USER_TASK_COMMENT', message: 'A comment needs the id of the user who writes it.' };
+  if (typeof comment !== 'string' || comment.trim() === '') return { code: 'INVALID_USER_TASK_COMMENT', message: 'A comment needs some text.' };
+  return undefined;
+}
+
+/**
+ * Checks a completion's results against a UserTaskDef's fields, as LittleHorse does: every key a field, every value
+ * of its field's type, every required field given (and not NULL), unless `partial` (saved progress). Each problem's
+ * path is `['results', field]`.
+ */
+export function checkUserTaskResults(def: UserTaskDef, results: unknown, { partial = false }: { partial?: boolean } = {}): Problem[] {
   if (!isJsonObject(results)) return [{ path: ['results'], code: 'TYPE_MISMATCH', message: 'results must be an object keyed by field name.' }];
   const problems: Problem[] = [];
   const fields = new Map(def.fields.map((f) => [f.name, f]));
@@ -81,7 +170,7 @@ export function checkUserTaskResults(def: UserTaskDef, results: unknown): Proble
     }
   }
   for (const field of def.fields) {
-    if (field.required && (!Object.hasOwn(results, field.name) || results[field.name] === null)) {
+    if (!partial && field.required && (!Object.hasOwn(results, field.name) || results[field.name] === null)) {
       problems.push({ path: ['results', field.name], code: 'MISSING_REQUIRED_VARIABLE', message: `Field '${field.name}' (${field.type}) is required.` });
     }
   }

@@ -150,6 +150,15 @@ function guessCommands(events: readonly WfRunEvent[], i: number, { state, ledger
       return [{ type: 'CompleteUserTaskRun', userTaskGuid: event.userTaskGuid, userId: event.userId, results: event.results }];
     case 'UserTaskRunCancelled':
       return event.cause === 'CANCEL' ? [{ type: 'CancelUserTaskRun', userTaskGuid: event.userTaskGuid }] : [];
+    case 'UserTaskRunProgressSaved':
+      // The policy is not in the log; saving anyway reproduces the event whoever held the task.
+      return [{ type: 'SaveUserTaskRunProgress', userTaskGuid: event.userTaskGuid, userId: event.userId, results: event.results, policy: 'IGNORE_CLAIM' }];
+    case 'UserTaskRunCommented':
+      return [{ type: 'PutUserTaskRunComment', userTaskGuid: event.userTaskGuid, userId: event.userId, comment: event.comment }];
+    case 'UserTaskRunCommentEdited':
+      return [{ type: 'EditUserTaskRunComment', userTaskGuid: event.userTaskGuid, userCommentId: event.userCommentId, userId: event.userId, comment: event.comment }];
+    case 'UserTaskRunCommentDeleted':
+      return [{ type: 'DeleteUserTaskRunComment', userTaskGuid: event.userTaskGuid, userCommentId: event.userCommentId, userId: event.userId }];
     case 'ThreadRunHalting':
     case 'ThreadRunHalted':
       return event.reason === 'MANUAL' ? [{ type: 'StopWfRun', ...onThread(event.threadRunNumber) }] : [];

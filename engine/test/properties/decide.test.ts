@@ -160,6 +160,14 @@ const actionArb = fc.oneof(
     results: fc.constantFrom<Record<string, JsonValue>>({ ok: true, n: 7 }, { ok: false }, { n: 1 }, { ok: 'yes' }, { ok: true, extra: 1 }),
   }),
   fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant('save' as const),
+    pick: fc.nat(),
+    userId: fc.constantFrom('bob', 'ada'),
+    results: fc.constantFrom<Record<string, JsonValue>>({ n: 7 }, {}, { ok: 'yes' }),
+    ignoreClaim: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constantFrom('comment' as const, 'editComment' as const, 'deleteComment' as const), pick: fc.nat(), id: fc.nat({ max: 3 }), text: fc.constantFrom('ok', ' ') }),
 );
 
 /** The guid of a UserTaskRun a thread stands on, picked by `pick`, or a guid that names none. */
@@ -181,7 +189,9 @@ function toCommand(
     | { kind: 'childRescued'; pick: number; bogus: boolean }
     | { kind: 'assign'; pick: number; userId: string | null; userGroup: string | null; overrideClaim: boolean }
     | { kind: 'complete'; pick: number; userId: string; results: Record<string, JsonValue> }
-    | { kind: 'cancel'; pick: number },
+    | { kind: 'cancel'; pick: number }
+    | { kind: 'save'; pick: number; userId: string; results: Record<string, JsonValue>; ignoreClaim: boolean }
+    | { kind: 'comment' | 'editComment' | 'deleteComment'; pick: number; id: number; text: string },
   state: WfRunState | undefined,
   timers: Extract<WfRunEvent, { type: 'TimerSet' }>[],
 ): Command {
@@ -217,6 +227,20 @@ function toCommand(
       return { type: 'CompleteUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick), userId: action.userId, results: action.results };
     case 'cancel':
       return { type: 'CancelUserTaskRun', userTaskGuid: userTaskGuidOf(state, action.pick) };
+    case 'save':
+      return {
+        type: 'SaveUserTaskRunProgress',
+        userTaskGuid: userTaskGuidOf(state, action.pick),
+        userId: action.userId,
+        results: action.results,
+        policy: action.ignoreClaim ? 'IGNORE_CLAIM' : 'FAIL_IF_CLAIMED_BY_OTHER',
+      };
+    case 'comment':
+      return { type: 'PutUserTaskRunComment', userTaskGuid: userTaskGuidOf(state, action.pick), userId: 'bob', comment: action.text };
+    case 'editComment':
+      return { type: 'EditUserTaskRunComment', userTaskGuid: userTaskGuidOf(state, action.pick), userCommentId: action.id, userId: 'ada', comment: action.text };
+    case 'deleteComment':
+      return { type: 'DeleteUserTaskRunComment', userTaskGuid: userTaskGuidOf(state, action.pick), userCommentId: action.id, userId: 'ada' };
   }
 }
 

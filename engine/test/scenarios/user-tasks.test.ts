@@ -298,6 +298,67 @@ describe('CancelUserTaskRun', () => {
   });
 });
 
+describe('SaveUserTaskRunProgress', () => {
+  const save = (userId: string, results: Record<string, JsonValue>, policy?: 'IGNORE_CLAIM'): Command => ({
+    type: 'SaveUserTaskRunProgress',
+    userTaskGuid: GUID,
+    userId,
+    results,
+    ...(policy ? { policy } : {}),
+  });
+
+  it('keeps results so far, required fields still to come, and changes nothing else', () => {
+    const run = started();
+    const before = userTaskRun(run);
+    const events = run.send(save('grace', { comment: 'half done' }));
+    expect(events).toEqual([expect.objectContaining({ type: 'UserTaskRunProgressSaved', userTaskGuid: GUID, userId: 'grace', results: { comment: 'half done' } })]);
+    expect(userTaskRun(run)).toEqual(before);
+    expect(run.state?.status).toBe('RUNNING');
+  });
+
+  it('refuses a save by someone other than the holder unless told to ignore the claim, and fields that do not fit', () => {
+    const run = started();
+    expect(rejectionOf(run, save('bob', { comment: 'mine' }))?.message).toMatch(/held by user 'grace'.*IGNORE_CLAIM/);
+    expect(types(run.send(save('bob', { comment: 'mine' }, 'IGNORE_CLAIM')))).toEqual(['UserTaskRunProgressSaved']);
+    expect(rejectionOf(run, save('grace', { amount: 'lots', colour: 'red' }))?.problems?.map((p) => p.path)).toEqual([
+      ['results', 'amount'],
+      ['results', 'colour'],
+    ]);
+    expect(run.send(save(' ', {}))).toBe('INVALID_USER_TASK_ASSIGNMENT');
+    // A group task anyone may save.
+    expect(types(started({ userId: undefined }).send(save('bob', {})))).toEqual(['UserTaskRunProgressSaved']);
+  });
+});
+
+describe('comments on a UserTaskRun', () => {
+  const put = (comment: string, userId = 'grace'): Command => ({ type: 'PutUserTaskRunComment', userTaskGuid: GUID, userId, comment });
+  const edit = (userCommentId: number, comment: string): Command => ({ type: 'EditUserTaskRunComment', userTaskGuid: GUID, userCommentId, userId: 'bob', comment });
+  const remove = (userCommentId: number): Command => ({ type: 'DeleteUserTaskRunComment', userTaskGuid: GUID, userCommentId, userId: 'bob' });
+
+  it('numbers comments from 1, edits and deletes them by id, and never gives a deleted id again', () => {
+    const run = started();
+    expect(run.send(put('Receipt missing'))).toEqual([expect.objectContaining({ type: 'UserTaskRunCommented', userCommentId: 1, userId: 'grace', comment: 'Receipt missing' })]);
+    run.send(put('Found it', 'bob'));
+    expect(run.send(edit(1, 'Receipt attached'))).toEqual([expect.objectContaining({ type: 'UserTaskRunCommentEdited', userCommentId: 1, userId: 'bob', comment: 'Receipt attached' })]);
+    expect(types(run.send(remove(2)))).toEqual(['UserTaskRunCommentDeleted']);
+    expect(userTaskRun(run)).toMatchObject({ lastCommentId: 2, commentIds: [1] });
+    expect(run.send(put('Approved soon'))).toEqual([expect.objectContaining({ userCommentId: 3 })]);
+  });
+
+  it('refuses blank comments, unknown and deleted ids, and comments on an ended UserTaskRun', () => {
+    const run = started();
+    expect(run.send(put('  '))).toBe('INVALID_USER_TASK_COMMENT');
+    expect(run.send(put('ok', ''))).toBe('INVALID_USER_TASK_COMMENT');
+    run.send(put('first'));
+    run.send(remove(1));
+    expect(run.send(edit(1, 'again'))).toBe('USER_TASK_COMMENT_DELETED');
+    expect(run.send(remove(1))).toBe('USER_TASK_COMMENT_DELETED');
+    expect(run.send(edit(7, 'never'))).toBe('UNKNOWN_USER_TASK_COMMENT');
+    run.send(complete('grace', { approved: true }));
+    expect(run.send(put('too late'))).toBe('USER_TASK_RUN_ENDED');
+  });
+});
+
 describe('ended UserTaskRuns', () => {
   it('refuse completion, assignment and cancellation once DONE (our choice; LittleHorse accepts a late completion silently)', () => {
     const run = started();

@@ -780,6 +780,38 @@ export class GallopClient {
     return userTaskRunOf(unwrap(data.result));
   }
 
+  /**
+   * Keeps what a person has filled in so far on an open UserTaskRun, as its results, without completing it (each
+   * value must fit its field; required ones may wait). A task another user holds is refused
+   * (UserTaskRunClaimedError) unless `policy` is IGNORE_CLAIM.
+   */
+  async saveUserTaskRunProgress(input: {
+    wfRunId: string;
+    userTaskGuid: string;
+    userId: string;
+    results: Readonly<Record<string, JsonValue>>;
+    policy?: 'FAIL_IF_CLAIMED_BY_OTHER' | 'IGNORE_CLAIM';
+  }): Promise<UserTaskRunInfo> {
+    const data = await this.request(ops.SAVE_USER_TASK_RUN_PROGRESS, { input });
+    return userTaskRunOf(unwrap(data.result));
+  }
+
+  /** Comments on an open UserTaskRun; the comment is `comments.at(-1)` of the answer, its id counting from 1. */
+  async putUserTaskRunComment(input: { wfRunId: string; userTaskGuid: string; userId: string; comment: string }): Promise<UserTaskRunInfo> {
+    const data = await this.request(ops.PUT_USER_TASK_RUN_COMMENT, { input });
+    return userTaskRunOf(unwrap(data.result));
+  }
+
+  async editUserTaskRunComment(input: { wfRunId: string; userTaskGuid: string; userCommentId: number; userId: string; comment: string }): Promise<UserTaskRunInfo> {
+    const data = await this.request(ops.EDIT_USER_TASK_RUN_COMMENT, { input });
+    return userTaskRunOf(unwrap(data.result));
+  }
+
+  async deleteUserTaskRunComment(input: { wfRunId: string; userTaskGuid: string; userCommentId: number; userId: string }): Promise<UserTaskRunInfo> {
+    const data = await this.request(ops.DELETE_USER_TASK_RUN_COMMENT, { input });
+    return userTaskRunOf(unwrap(data.result));
+  }
+
   /** Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. */
   wfRunEvents(id: string, sink: Sink<StoredWfRunEvent>, afterSeq?: number): () => void {
     // Subscribed again (after a lost connection or a renewed credential), it resumes after the last event it passed on.

@@ -58,7 +58,8 @@ const UserTaskDefFields = graphql(`
 const UserTaskRunFields = graphql(`
   fragment UserTaskRunFields on UserTaskRun {
     id wfRunId userTaskGuid userTaskDefName userTaskDefVersion threadRunNumber nodeRunPosition status userId userGroup
-    notes results epoch events { type time userId userGroup epoch cause } createdAt updatedAt
+    notes results epoch events { type time userId userGroup epoch cause results userCommentId comment }
+    comments { id userId comment createdAt editedAt editedBy } createdAt updatedAt
   }
 `);
 
@@ -450,6 +451,34 @@ export const COMPLETE_USER_TASK_RUN = graphql(
 export const CANCEL_USER_TASK_RUN = graphql(
   `mutation CancelUserTaskRun($input: CancelUserTaskRunInput!) {
     result: cancelUserTaskRun(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
+  }`,
+  [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
+);
+
+export const SAVE_USER_TASK_RUN_PROGRESS = graphql(
+  `mutation SaveUserTaskRunProgress($input: SaveUserTaskRunProgressInput!) {
+    result: saveUserTaskRunProgress(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
+  }`,
+  [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
+);
+
+export const PUT_USER_TASK_RUN_COMMENT = graphql(
+  `mutation PutUserTaskRunComment($input: PutUserTaskRunCommentInput!) {
+    result: putUserTaskRunComment(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
+  }`,
+  [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
+);
+
+export const EDIT_USER_TASK_RUN_COMMENT = graphql(
+  `mutation EditUserTaskRunComment($input: EditUserTaskRunCommentInput!) {
+    result: editUserTaskRunComment(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
+  }`,
+  [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
+);
+
+export const DELETE_USER_TASK_RUN_COMMENT = graphql(
+  `mutation DeleteUserTaskRunComment($input: DeleteUserTaskRunCommentInput!) {
+    result: deleteUserTaskRunComment(input: $input) { __typename ...UserTaskRunFields ...ErrorFields ...UserTaskRunRefusals }
   }`,
   [UserTaskRunFields, ErrorFields, UserTaskRunRefusals],
 );

@@ -194,13 +194,30 @@ export interface UserTaskDefInfo {
 
 /** One change in a UserTaskRun's history. */
 export interface UserTaskEventInfo {
-  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED';
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED';
   readonly time: string;
   readonly userId: string | null;
   readonly userGroup: string | null;
   readonly epoch: number | null;
   /** ASSIGN, ACTION or COMPLETE for ASSIGNED; CANCEL, ACTION, THREAD_HALTED or NODE_FAILED for CANCELLED. */
   readonly cause: string | null;
+  /** For SAVED: the results kept. */
+  readonly results: JsonValue | null;
+  /** For the COMMENT ones: which comment, and (COMMENTED, COMMENT_EDITED) its text. */
+  readonly userCommentId: number | null;
+  readonly comment: string | null;
+}
+
+/** A comment on a UserTaskRun, as it reads now. */
+export interface UserTaskRunCommentInfo {
+  /** From 1 within the UserTaskRun. */
+  readonly id: number;
+  /** Who wrote it. */
+  readonly userId: string;
+  readonly comment: string;
+  readonly createdAt: string;
+  readonly editedAt: string | null;
+  readonly editedBy: string | null;
 }
 
 /** A task of a USER_TASK node that a person does. */
@@ -217,10 +234,12 @@ export interface UserTaskRunInfo {
   readonly userId: string | null;
   readonly userGroup: string | null;
   readonly notes: string | null;
-  /** What the person entered, by field, once DONE. */
+  /** What the person entered, by field: the progress last saved while open, what completed it once DONE. */
   readonly results: Readonly<Record<string, JsonValue>> | null;
   readonly epoch: number;
   readonly events: readonly UserTaskEventInfo[];
+  /** Its comments that were not deleted, oldest first. */
+  readonly comments: readonly UserTaskRunCommentInfo[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -76,6 +76,10 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   assignUserTaskRun: ['RUN', 'USER_TASK_RUN'],
   completeUserTaskRun: ['RUN', 'USER_TASK_RUN'],
   cancelUserTaskRun: ['RUN', 'USER_TASK_RUN'],
+  saveUserTaskRunProgress: ['RUN', 'USER_TASK_RUN'],
+  putUserTaskRunComment: ['RUN', 'USER_TASK_RUN'],
+  editUserTaskRunComment: ['RUN', 'USER_TASK_RUN'],
+  deleteUserTaskRunComment: ['RUN', 'USER_TASK_RUN'],
   // The cluster's own: global grants only.
   tenant: ['READ', 'TENANT'],
   tenants: ['READ', 'TENANT'],

@@ -203,11 +203,11 @@ export class Metadata {
 export type UserTaskDefPins = ReadonlyMap<string, number>;
 
 /**
- * A CompleteUserTaskRun is checked against the UserTaskDef version its UserTaskRun was created with, which may be
- * older than the newest when the node pins none.
+ * A CompleteUserTaskRun or SaveUserTaskRunProgress is checked against the UserTaskDef version its UserTaskRun was
+ * created with, which may be older than the newest when the node pins none.
  */
 export function userTaskDefPins(state: WfRunState | undefined, command: Command): UserTaskDefPins {
-  if (command.type !== 'CompleteUserTaskRun' || !state) return new Map();
+  if ((command.type !== 'CompleteUserTaskRun' && command.type !== 'SaveUserTaskRunProgress') || !state) return new Map();
   for (const thread of state.threadRuns) {
     const run = thread.currentNodeRun?.userTaskRun;
     if (run?.userTaskGuid === command.userTaskGuid) return new Map([[run.userTaskDefName, run.userTaskDefVersion]]);

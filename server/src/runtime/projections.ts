@@ -268,6 +268,22 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
       case 'UserTaskRunCancelled':
         changeUserTaskRun(event.userTaskGuid, event.time, { status: 'CANCELLED' }, historyEntry('CANCELLED', event.time, { cause: event.cause }));
         break;
+      case 'UserTaskRunProgressSaved':
+        // LittleHorse shows saved progress as the UserTaskRun's results until it is completed.
+        changeUserTaskRun(event.userTaskGuid, event.time, { results: event.results }, historyEntry('SAVED', event.time, { userId: event.userId, results: event.results }));
+        break;
+      case 'UserTaskRunCommented':
+      case 'UserTaskRunCommentEdited':
+        changeUserTaskRun(
+          event.userTaskGuid,
+          event.time,
+          {},
+          historyEntry(event.type === 'UserTaskRunCommented' ? 'COMMENTED' : 'COMMENT_EDITED', event.time, { userId: event.userId, userCommentId: event.userCommentId, comment: event.comment }),
+        );
+        break;
+      case 'UserTaskRunCommentDeleted':
+        changeUserTaskRun(event.userTaskGuid, event.time, {}, historyEntry('COMMENT_DELETED', event.time, { userId: event.userId, userCommentId: event.userCommentId }));
+        break;
       default:
         break;
     }

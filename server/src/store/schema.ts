@@ -377,7 +377,7 @@ export const userTaskDefs = pgTable(
 
 /** One entry of a UserTaskRun's history (LittleHorse's UserTaskEvent), read off the engine's user task events. */
 export interface UserTaskRunHistoryEntry {
-  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED';
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED';
   /** ISO time of the event. */
   readonly time: string;
   /** Who holds the task after it (for COMPLETED: who did it). */
@@ -386,6 +386,11 @@ export interface UserTaskRunHistoryEntry {
   readonly epoch?: number | undefined;
   /** What made it happen: ASSIGN, ACTION or COMPLETE for ASSIGNED; CANCEL, ACTION, THREAD_HALTED or NODE_FAILED for CANCELLED. */
   readonly cause?: string | undefined;
+  /** For SAVED: what was kept. */
+  readonly results?: Readonly<Record<string, JsonValue>> | undefined;
+  /** For the COMMENT ones: which comment (from 1 within the UserTaskRun), and its text after it. */
+  readonly userCommentId?: number | undefined;
+  readonly comment?: string | undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Command, JsonValue, Problem, Rejection, UserTaskDef, UserTaskField
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
-import { valueSizeProblems } from '../limits.ts';
+import { sizeProblem, valueSizeProblems } from '../limits.ts';
 import { taskRunId } from './task-run.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
@@ -84,14 +84,20 @@ export const UserTaskDefRef = builder.objectRef<UserTaskDefRow>('UserTaskDef').i
   }),
 });
 
-const UserTaskEventTypeEnum = builder.enumType('UserTaskEventType', { values: ['CREATED', 'ASSIGNED', 'COMPLETED', 'CANCELLED'] as const });
+const UserTaskEventTypeEnum = builder.enumType('UserTaskEventType', {
+  values: ['CREATED', 'ASSIGNED', 'COMPLETED', 'CANCELLED', 'SAVED', 'COMMENTED', 'COMMENT_EDITED', 'COMMENT_DELETED'] as const,
+});
 
 const UserTaskEventRef = builder.objectRef<UserTaskRunHistoryEntry>('UserTaskEvent').implement({
   description: "One change in a UserTaskRun's history.",
   fields: (t) => ({
     type: t.field({ type: UserTaskEventTypeEnum, resolve: (e) => e.type }),
     time: t.field({ type: 'DateTime', resolve: (e) => e.time }),
-    userId: t.string({ nullable: true, description: 'Who holds the task after it; for COMPLETED, who did it.', resolve: (e) => e.userId ?? null }),
+    userId: t.string({
+      nullable: true,
+      description: 'Who holds the task after it; for COMPLETED, SAVED and the COMMENT ones, who did it.',
+      resolve: (e) => e.userId ?? null,
+    }),
     userGroup: t.string({ nullable: true, resolve: (e) => e.userGroup ?? null }),
     epoch: t.int({ nullable: true, description: 'The count of assignments after it, creation included.', resolve: (e) => e.epoch ?? null }),
     cause: t.string({
@@ -99,6 +105,47 @@ const UserTaskEventRef = builder.objectRef<UserTaskRunHistoryEntry>('UserTaskEve
       description: 'ASSIGN, ACTION or COMPLETE for ASSIGNED; CANCEL, ACTION, THREAD_HALTED or NODE_FAILED for CANCELLED.',
       resolve: (e) => e.cause ?? null,
     }),
+    results: t.field({ type: 'JSON', nullable: true, description: 'For SAVED: the results kept.', resolve: (e) => e.results ?? null }),
+    userCommentId: t.int({ nullable: true, description: 'For the COMMENT ones: which comment.', resolve: (e) => e.userCommentId ?? null }),
+    comment: t.string({ nullable: true, description: 'For COMMENTED and COMMENT_EDITED: its text.', resolve: (e) => e.comment ?? null }),
+  }),
+});
+
+interface UserTaskRunComment {
+  readonly id: number;
+  readonly userId: string;
+  readonly comment: string;
+  readonly createdAt: string;
+  readonly editedAt: string | null;
+  readonly editedBy: string | null;
+}
+
+/** The comments of a history that were not deleted, each with its latest text, oldest first. */
+function commentsOf(events: readonly UserTaskRunHistoryEntry[]): UserTaskRunComment[] {
+  const comments = new Map<number, UserTaskRunComment>();
+  for (const e of events) {
+    if (e.userCommentId === undefined) continue;
+    const before = comments.get(e.userCommentId);
+    if (e.type === 'COMMENTED') {
+      comments.set(e.userCommentId, { id: e.userCommentId, userId: e.userId ?? '', comment: e.comment ?? '', createdAt: e.time, editedAt: null, editedBy: null });
+    } else if (e.type === 'COMMENT_EDITED' && before) {
+      comments.set(e.userCommentId, { ...before, comment: e.comment ?? '', editedAt: e.time, editedBy: e.userId ?? null });
+    } else if (e.type === 'COMMENT_DELETED') {
+      comments.delete(e.userCommentId);
+    }
+  }
+  return [...comments.values()];
+}
+
+const UserTaskRunCommentRef = builder.objectRef<UserTaskRunComment>('UserTaskRunComment').implement({
+  description: 'A comment on a UserTaskRun, as it reads now.',
+  fields: (t) => ({
+    id: t.exposeInt('id', { description: 'Numbered from 1 within the UserTaskRun.' }),
+    userId: t.exposeString('userId', { description: 'Who wrote it.' }),
+    comment: t.exposeString('comment'),
+    createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
+    editedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.editedAt }),
+    editedBy: t.string({ nullable: true, resolve: (c) => c.editedBy }),
   }),
 });
 
@@ -130,7 +177,13 @@ export const UserTaskRunRef = builder.objectRef<UserTaskRunRow>('UserTaskRun').i
     userId: t.string({ nullable: true, resolve: (r) => r.userId }),
     userGroup: t.string({ nullable: true, resolve: (r) => r.userGroup }),
     notes: t.string({ nullable: true, resolve: (r) => r.notes }),
-    results: t.field({ type: 'JSON', nullable: true, description: 'What the person entered, by field; set once DONE.', resolve: (r) => r.results }),
+    results: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What the person entered, by field: the progress last saved while open, what completed it once DONE.',
+      resolve: (r) => r.results,
+    }),
+    comments: t.field({ type: [UserTaskRunCommentRef], description: 'Its comments that were not deleted, oldest first.', resolve: (r) => commentsOf(r.events) }),
     epoch: t.int({ description: 'How many times it was assigned, creation included.', resolve: (r) => r.epoch }),
     events: t.field({ type: [UserTaskEventRef], description: 'Its history, oldest first.', resolve: (r) => r.events }),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
@@ -186,6 +239,52 @@ const CompleteUserTaskRunInput = builder.inputType('CompleteUserTaskRunInput', {
 
 const CancelUserTaskRunInput = builder.inputType('CancelUserTaskRunInput', {
   fields: (t) => ({ wfRunId: t.id({ required: true }), userTaskGuid: t.string({ required: true }) }),
+});
+
+const SavePolicyEnum = builder.enumType('SaveUserTaskRunAssignmentPolicy', {
+  description: 'What a save does with a UserTaskRun another user holds (LittleHorse).',
+  values: {
+    FAIL_IF_CLAIMED_BY_OTHER: { description: 'Refuse it (UserTaskRunClaimedError).' },
+    IGNORE_CLAIM: { description: 'Save anyway.' },
+  } as const,
+});
+
+const SaveUserTaskRunProgressInput = builder.inputType('SaveUserTaskRunProgressInput', {
+  fields: (t) => ({
+    wfRunId: t.id({ required: true }),
+    userTaskGuid: t.string({ required: true }),
+    userId: t.string({ required: true, description: 'Who saves it.' }),
+    results: t.field({ type: 'JSON', required: true, description: "Values by the UserTaskDef's field names; required ones may wait for completion." }),
+    policy: t.field({ type: SavePolicyEnum, defaultValue: 'FAIL_IF_CLAIMED_BY_OTHER' }),
+  }),
+});
+
+const PutUserTaskRunCommentInput = builder.inputType('PutUserTaskRunCommentInput', {
+  fields: (t) => ({
+    wfRunId: t.id({ required: true }),
+    userTaskGuid: t.string({ required: true }),
+    userId: t.string({ required: true, description: 'Who writes it.' }),
+    comment: t.string({ required: true }),
+  }),
+});
+
+const EditUserTaskRunCommentInput = builder.inputType('EditUserTaskRunCommentInput', {
+  fields: (t) => ({
+    wfRunId: t.id({ required: true }),
+    userTaskGuid: t.string({ required: true }),
+    userCommentId: t.int({ required: true }),
+    userId: t.string({ required: true, description: 'Who edits it.' }),
+    comment: t.string({ required: true }),
+  }),
+});
+
+const DeleteUserTaskRunCommentInput = builder.inputType('DeleteUserTaskRunCommentInput', {
+  fields: (t) => ({
+    wfRunId: t.id({ required: true }),
+    userTaskGuid: t.string({ required: true }),
+    userCommentId: t.int({ required: true }),
+    userId: t.string({ required: true, description: 'Who deletes it.' }),
+  }),
 });
 
 builder.queryFields((t) => ({
@@ -330,6 +429,62 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       userTaskCommand(ctx, String(input.wfRunId), input.userTaskGuid, { type: 'CancelUserTaskRun', userTaskGuid: input.userTaskGuid }),
   }),
+  saveUserTaskRunProgress: t.field({
+    type: UserTaskRunRef,
+    description:
+      "Keeps what a person has filled in so far on an open UserTaskRun, as its results, without completing it: each value must fit its field's type, required fields may wait (LittleHorse).",
+    errors: {
+      types: [ValidationError, NotFoundError, UserTaskRunEndedError, UserTaskRunClaimedError],
+      directResult: true,
+      union: { name: 'SaveUserTaskRunProgressResult' },
+    },
+    args: { input: t.arg({ type: SaveUserTaskRunProgressInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const tooLarge = valueSizeProblems(ctx.services.limits, ['input', 'results'], input.results as Readonly<Record<string, JsonValue>>);
+      if (tooLarge.length > 0) throw ValidationError.of('saveUserTaskRunProgress was given a value too large', tooLarge);
+      return userTaskCommand(ctx, String(input.wfRunId), input.userTaskGuid, {
+        type: 'SaveUserTaskRunProgress',
+        userTaskGuid: input.userTaskGuid,
+        userId: input.userId,
+        results: input.results as Readonly<Record<string, JsonValue>>,
+        policy: input.policy ?? 'FAIL_IF_CLAIMED_BY_OTHER',
+      });
+    },
+  }),
+  putUserTaskRunComment: t.field({
+    type: UserTaskRunRef,
+    description: 'Comments on an open UserTaskRun; the comment takes the next id, from 1.',
+    errors: { types: [ValidationError, NotFoundError, UserTaskRunEndedError], directResult: true, union: { name: 'PutUserTaskRunCommentResult' } },
+    args: { input: t.arg({ type: PutUserTaskRunCommentInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const tooLarge = sizeProblem(['input', 'comment'], input.comment, ctx.services.limits, 'maxValueBytes');
+      if (tooLarge) throw ValidationError.of('putUserTaskRunComment was given a comment too large', [tooLarge]);
+      const { userTaskGuid, userId, comment } = input;
+      return userTaskCommand(ctx, String(input.wfRunId), userTaskGuid, { type: 'PutUserTaskRunComment', userTaskGuid, userId, comment });
+    },
+  }),
+  editUserTaskRunComment: t.field({
+    type: UserTaskRunRef,
+    description: 'Gives a comment of an open UserTaskRun new text; its history keeps the old.',
+    errors: { types: [ValidationError, NotFoundError, UserTaskRunEndedError], directResult: true, union: { name: 'EditUserTaskRunCommentResult' } },
+    args: { input: t.arg({ type: EditUserTaskRunCommentInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const tooLarge = sizeProblem(['input', 'comment'], input.comment, ctx.services.limits, 'maxValueBytes');
+      if (tooLarge) throw ValidationError.of('editUserTaskRunComment was given a comment too large', [tooLarge]);
+      const { userTaskGuid, userCommentId, userId, comment } = input;
+      return userTaskCommand(ctx, String(input.wfRunId), userTaskGuid, { type: 'EditUserTaskRunComment', userTaskGuid, userCommentId, userId, comment });
+    },
+  }),
+  deleteUserTaskRunComment: t.field({
+    type: UserTaskRunRef,
+    description: 'Takes a comment of an open UserTaskRun back; its history keeps that it was made and deleted.',
+    errors: { types: [ValidationError, NotFoundError, UserTaskRunEndedError], directResult: true, union: { name: 'DeleteUserTaskRunCommentResult' } },
+    args: { input: t.arg({ type: DeleteUserTaskRunCommentInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const { userTaskGuid, userCommentId, userId } = input;
+      return userTaskCommand(ctx, String(input.wfRunId), userTaskGuid, { type: 'DeleteUserTaskRunComment', userTaskGuid, userCommentId, userId });
+    },
+  }),
 }));
 
 /** Runs a user task command against its WfRun and answers with the UserTaskRun as the command left it. */
@@ -357,6 +512,11 @@ async function refusal(ctx: Context, wfRunId: string, userTaskGuid: string, comm
       return new UserTaskRunClaimedError(rejection.message, wfRunId, userTaskGuid, row?.userId ?? null);
     case 'UNKNOWN_USER_TASK_DEF':
       return new NotFoundError('UserTaskDef', row ? `${row.userTaskDefName} version ${row.userTaskDefVersion}` : userTaskGuid);
+    case 'UNKNOWN_USER_TASK_COMMENT':
+    case 'USER_TASK_COMMENT_DELETED': {
+      const id = 'userCommentId' in command ? command.userCommentId : '?';
+      return new NotFoundError('UserTaskRunComment', `${wfRunId}/${userTaskGuid} #${id}${rejection.code === 'USER_TASK_COMMENT_DELETED' ? ' (deleted)' : ''}`);
+    }
     case 'INVALID_USER_TASK_RESULTS': {
       const problems = (rejection.problems ?? []).map((p) => ({ ...p, path: ['input', ...p.path] }));
       return ValidationError.of(`The results do not fit UserTaskDef '${row?.userTaskDefName ?? '?'}' of UserTaskRun ${wfRunId}/${userTaskGuid}`, problems);
@@ -373,7 +533,9 @@ function blamedField(command: Command): Problem['path'] {
     if (blank(command.userId)) return ['userId'];
     if (blank(command.userGroup)) return ['userGroup'];
   }
-  if (command.type === 'CompleteUserTaskRun') return ['userId'];
+  if (command.type === 'CompleteUserTaskRun' || command.type === 'SaveUserTaskRunProgress') return ['userId'];
+  if (command.type === 'PutUserTaskRunComment' || command.type === 'EditUserTaskRunComment') return blank(command.userId) ? ['userId'] : ['comment'];
+  if (command.type === 'DeleteUserTaskRunComment') return ['userId'];
   return [];
 }
 

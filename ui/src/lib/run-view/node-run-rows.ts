@@ -59,13 +59,16 @@ export interface ReceivedEvent {
 
 /** One change in a UserTaskRun's life, as its events tell it. */
 export interface UserTaskChange {
-  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED';
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED';
   readonly time: number;
   readonly userId?: string | undefined;
   readonly userGroup?: string | undefined;
   /** ASSIGN, ACTION or COMPLETE for ASSIGNED; CANCEL, ACTION, THREAD_HALTED or NODE_FAILED for CANCELLED. */
   readonly cause?: string | undefined;
   readonly results?: Readonly<Record<string, JsonValue>> | undefined;
+  /** For the COMMENT ones: which comment, and its text. */
+  readonly userCommentId?: number | undefined;
+  readonly comment?: string | undefined;
 }
 
 export interface UserTaskRow {
@@ -199,6 +202,19 @@ export function foldNodeRunRows(history: NodeRunRows, event: WfRunEvent): NodeRu
       return addUserTaskChange(history, event, { type: 'COMPLETED', time: event.time, userId: event.userId, results: event.results });
     case 'UserTaskRunCancelled':
       return addUserTaskChange(history, event, { type: 'CANCELLED', time: event.time, cause: event.cause });
+    case 'UserTaskRunProgressSaved':
+      return addUserTaskChange(history, event, { type: 'SAVED', time: event.time, userId: event.userId, results: event.results });
+    case 'UserTaskRunCommented':
+    case 'UserTaskRunCommentEdited':
+      return addUserTaskChange(history, event, {
+        type: event.type === 'UserTaskRunCommented' ? 'COMMENTED' : 'COMMENT_EDITED',
+        time: event.time,
+        userId: event.userId,
+        userCommentId: event.userCommentId,
+        comment: event.comment,
+      });
+    case 'UserTaskRunCommentDeleted':
+      return addUserTaskChange(history, event, { type: 'COMMENT_DELETED', time: event.time, userId: event.userId, userCommentId: event.userCommentId });
     case 'NodeRunCompleted':
       return updateRow(history, `${event.threadRunNumber}/${event.position}`, (row) => ({
         ...row,
