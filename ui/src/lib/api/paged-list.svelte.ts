@@ -73,6 +73,11 @@ export class PagedList<T> {
     }
   }
 
+  /** Drops the loaded items the server no longer holds (deleted from this page); the cursor stays valid. */
+  drop(gone: (item: T) => boolean): void {
+    this.items = this.items.filter((item) => !gone(item));
+  }
+
   #take(page: Page<T>): void {
     this.#cursor = page.pageInfo.endCursor;
     this.hasMore = page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null;
