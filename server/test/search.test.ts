@@ -1,6 +1,9 @@
-import { Workflow } from '@gallop/sdk';
+import { createServer, connect } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { GallopClient, Workflow } from '@gallop/sdk';
 import type { WfRunSummary } from '@gallop/sdk';
 import { and, eq } from 'drizzle-orm';
+import WebSocket from 'ws';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { wfRuns } from '../src/store/schema.ts';
 import { startTestServer, unique } from './harness.ts';
@@ -124,6 +127,39 @@ describe('wfRunsChanged', () => {
     });
     await expect.poll(() => seen).toEqual([missed.id]);
     since();
+  });
+
+  it('carries on after a lost connection with the WfRuns that changed while it was down (the SDK)', async () => {
+    // A TCP proxy in front of the server: dropping its connections is a network failure to the client.
+    const sockets = new Set<Socket>();
+    const proxy = createServer((near) => {
+      const far = connect(Number(new URL(server.url).port), '127.0.0.1');
+      for (const s of [near, far]) {
+        sockets.add(s);
+        s.on('error', () => {});
+        s.on('close', () => sockets.delete(s));
+      }
+      near.pipe(far).pipe(near);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const watcher = new GallopClient({ url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`, webSocketImpl: WebSocket });
+    try {
+      const name = await spec();
+      const seen: string[] = [];
+      const stop = watcher.wfRunsChanged(name, { next: (r) => seen.push(r.id) });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const first = await client.runWf({ wfSpecName: name, variables: { customer: 'before', tier: 1, wait: false } });
+      await expect.poll(() => seen).toEqual([first.id]);
+      for (const s of sockets) s.destroy();
+      // Changed and done while the client is cut off (graphql-ws waits a second or more before it reconnects).
+      const during = await client.runWf({ wfSpecName: name, variables: { customer: 'during', tier: 2, wait: false } });
+      await expect.poll(() => seen, { timeout: 15_000 }).toContain(during.id);
+      stop();
+    } finally {
+      await watcher.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('looks again at the WfRuns changed since news was last heard when news may have been lost', async () => {

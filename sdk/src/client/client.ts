@@ -161,6 +161,8 @@ export class GallopClient {
   readonly #credential: CredentialSource | undefined;
   #subscriptions = 0;
   #socket: SocketState = 'idle';
+  /** When each socket last lost its connection (epoch ms): a subscription it carried resumes from then. */
+  readonly #lostAt = new WeakMap<WsClient, number>();
   #renewing: Promise<void> | undefined;
   /** Sockets opened with a credential since renewed: they carry the subscriptions made on them until those end. */
   readonly #retired = new Set<WsClient>();
@@ -297,13 +299,16 @@ export class GallopClient {
   }
 
   /**
-   * `variables` is asked each time the subscription is sent: after a lost socket or a renewal, it may resume later.
-   * `moved` is told when the server ended it and it is about to be sent again on a renewed socket.
+   * `variables` is asked each time the subscription is sent, given when its socket last lost its connection (0 if
+   * never): after a lost socket or a renewal, it may resume later. It is asked several times per send, so it must
+   * answer alike each time. `moved` is told when the server ended it and it is about to be sent again on a renewed
+   * socket.
    */
-  #subscribe<T, V>(document: TadaDocumentNode<T, V> | string, variables: () => Input<V>, sink: Sink<T>, moved?: () => void): () => void {
+  #subscribe<T, V>(document: TadaDocumentNode<T, V> | string, variables: (lostAt: number) => Input<V>, sink: Sink<T>, moved?: () => void): () => void {
     let open = true;
     let renewed = false;
     let unsubscribe = () => {};
+    let socket: WsClient | undefined;
     const end = () => {
       if (!open) return;
       open = false;
@@ -312,10 +317,11 @@ export class GallopClient {
     };
     this.#subscriptions++;
     // graphql-ws sends this object as it is on every (re)subscribe: the getter asks for the variables then.
+    const lostAt = () => (socket && this.#lostAt.get(socket)) ?? 0;
     const payload = {
       query: textOf(document as TadaDocumentNode | string),
       get variables() {
-        return variables() as Record<string, unknown>;
+        return variables(lostAt()) as Record<string, unknown>;
       },
     };
     const fail = (failure: unknown) => {
@@ -323,7 +329,8 @@ export class GallopClient {
       sink.error?.(failure);
     };
     const start = () => {
-      const socket = this.#wsClient();
+      const current = this.#wsClient();
+      socket = current;
       // Set once this subscription gave way to one on a renewed socket: what the old one still says is not heard.
       let superseded = false;
       /**
@@ -339,7 +346,7 @@ export class GallopClient {
         superseded = true;
         moved?.();
         // Refused on a socket already renewed (by another subscription): the current one holds a fresh credential.
-        if (socket !== this.#ws && this.#ws && !this.#renewing) {
+        if (current !== this.#ws && this.#ws && !this.#renewing) {
           start();
           return true;
         }
@@ -355,7 +362,7 @@ export class GallopClient {
         );
         return true;
       };
-      unsubscribe = socket.subscribe<T>(payload, {
+      unsubscribe = current.subscribe<T>(payload, {
         next: (message) => {
           if (superseded) return;
           if (message.errors?.length) {
@@ -577,19 +584,27 @@ export class GallopClient {
     return { items: data.page.edges.map((e) => e.node), ...data.page.pageInfo };
   }
 
-  /** Each WfRun (of one WfSpec, or any) as it changes, from now on. */
+  /**
+   * Each WfRun (of one WfSpec, or any) as it changes, from now on. After a lost connection or a renewed credential
+   * it carries on with the WfRuns that changed meanwhile (a WfRun may then come twice).
+   */
   wfRunsChanged(wfSpecName: string | undefined, sink: { next(run: WfRunSummary): void; error?(error: unknown): void; complete?(): void }): () => void {
-    // Moved to a renewed socket, it asks for what changed since it was cut (the server looks a few seconds further back).
-    let since: string | undefined;
+    // Sent again, it asks for what changed since it was last cut: its socket lost, or moved to a renewed one (the
+    // server looks a few seconds further back, for what was on its way).
+    const startedAt = Date.now();
+    let movedAt = 0;
     return this.#subscribe(
       ops.WF_RUNS_CHANGED,
-      () => ({ wfSpecName, since }),
+      (lostAt) => {
+        const cut = Math.max(movedAt, lostAt);
+        return { wfSpecName, since: cut >= startedAt ? new Date(cut).toISOString() : undefined };
+      },
       {
         next: (data) => sink.next(data.wfRunsChanged),
         error: (error) => sink.error?.(error),
         complete: () => sink.complete?.(),
       },
-      () => (since = new Date().toISOString()),
+      () => (movedAt = Date.now()),
     );
   }
 
@@ -854,6 +869,7 @@ export class GallopClient {
         closed: (event) => {
           // 1000 is graphql-ws closing an unused lazy socket; anything else is a connection lost.
           const normal = (event as { code?: number } | undefined)?.code === 1000;
+          if (!normal) this.#lostAt.set(client, Date.now());
           if (client === this.#ws) this.#tell(normal || this.#subscriptions === 0 ? 'idle' : 'lost');
           else if (normal) this.#retired.delete(client);
         },
