@@ -35,6 +35,7 @@ import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
 import { KeyedLock } from './runtime/keyed-lock.ts';
 import { Metadata } from './runtime/metadata.ts';
+import { TaskWorkers } from './runtime/task-workers.ts';
 import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
@@ -159,6 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const tenants = new Tenants(store.db);
   const auth = new Authenticator(store.db, options.auth ?? { required: false }, log);
   const audit = new AuditWriter(store.db, log, options.auditRetentionDays ?? 90, clock);
+  const taskWorkers = new TaskWorkers(store.db, log, clock);
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
   async function tenantOf(named: string | undefined): Promise<string> {
     const id = named?.trim() || DEFAULT_TENANT;
@@ -184,6 +186,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     tenants,
     auth,
     audit,
+    taskWorkers,
     limits,
     deleteWfRun: (tenantId: string, wfRunId: string) =>
       locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
@@ -366,6 +369,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await cluster.close();
       await audit.close();
+      await taskWorkers.close();
       await store.close();
     },
   };

@@ -9,6 +9,7 @@ import type { Db, Store } from './store/db.ts';
 import type { Tenants } from './runtime/tenants.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { AuditWriter } from './auth/audit.ts';
+import type { TaskWorkers } from './runtime/task-workers.ts';
 import type { Limits } from './graphql/limits.ts';
 
 /** The parts of a running server that resolvers use. */
@@ -29,6 +30,8 @@ export interface Services {
   readonly auth: Authenticator;
   /** Every mutation, written in batches. */
   readonly audit: AuditWriter;
+  /** Which workers claim which TaskDefs, written in batches. */
+  readonly taskWorkers: TaskWorkers;
   /** What one request may cost; resolvers check the sizes of WfSpecs and values. */
   readonly limits: Limits;
   /**

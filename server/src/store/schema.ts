@@ -83,6 +83,22 @@ export const taskDefs = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.name] })],
 );
 
+/**
+ * The workers that claim each TaskDef's TaskRuns, and when each was last seen claiming (LittleHorse's
+ * TaskWorkerGroup, where workers send heartbeats: here a claim is one). Written in batches every few seconds.
+ */
+export const taskWorkers = pgTable(
+  'task_workers',
+  {
+    tenantId: tenantId(),
+    taskDefName: text('task_def_name').notNull(),
+    workerId: text('worker_id').notNull(),
+    firstSeenAt: at('first_seen_at').notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.taskDefName, t.workerId] }), index('task_workers_by_time').on(t.lastSeenAt)],
+);
+
 export const wfSpecs = pgTable(
   'wf_specs',
   {

@@ -6,6 +6,8 @@ import { builder } from '../builder.ts';
 import { deleteTaskDef, findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
 import type { TaskDefRow } from '../../store/queries/metadata.ts';
 import { taskLoads } from '../../store/queries/task-queue.ts';
+import { listTaskWorkers } from '../../runtime/task-workers.ts';
+import type { TaskWorkerRow } from '../../runtime/task-workers.ts';
 import type { TaskLoad } from '../../store/queries/task-queue.ts';
 import type { Context } from '../builder.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError, VariableTypeEnum } from './common.ts';
@@ -17,6 +19,32 @@ export const VariableDefRef = builder.objectRef<TaskDef['inputVars'][number]>('V
     masked: t.boolean({ description: "Marks its values as secrets (LittleHorse's masked); workers get them as they are.", resolve: (v) => v.masked === true }),
   }),
 });
+
+const TaskWorkerRef = builder.objectRef<TaskWorkerRow>('TaskWorker').implement({
+  description: 'A worker that claims TaskRuns of a TaskDef (LittleHorse: TaskWorkerMetadata); a claim is its heartbeat.',
+  fields: (t) => ({
+    workerId: t.exposeString('workerId'),
+    firstSeenAt: t.field({ type: 'DateTime', description: 'Its first claim of this TaskDef that was recorded.', resolve: (w) => w.firstSeenAt }),
+    lastSeenAt: t.field({ type: 'DateTime', description: 'Its latest claim, recorded within seconds.', resolve: (w) => w.lastSeenAt }),
+  }),
+});
+
+// A list of TaskDefs asks for its workers once per request, not once per TaskDef.
+const workersOfRequest = new WeakMap<Context, Map<number, Promise<Map<string, TaskWorkerRow[]>>>>();
+function workersOf(context: Context, name: string, seconds: number): Promise<TaskWorkerRow[]> {
+  const byWindow = workersOfRequest.get(context) ?? new Map<number, Promise<Map<string, TaskWorkerRow[]>>>();
+  workersOfRequest.set(context, byWindow);
+  let all = byWindow.get(seconds);
+  if (!all) {
+    all = listTaskWorkers(context.services.db, context.tenantId, new Date(context.services.clock() - seconds * 1000)).then((rows) => {
+      const byTaskDef = new Map<string, TaskWorkerRow[]>();
+      for (const row of rows) byTaskDef.set(row.taskDefName, [...(byTaskDef.get(row.taskDefName) ?? []), row]);
+      return byTaskDef;
+    });
+    byWindow.set(seconds, all);
+  }
+  return all.then((byTaskDef) => byTaskDef.get(name) ?? []);
+}
 
 // A list of TaskDefs asks for its loads once per request, not once per TaskDef.
 const loadsOfRequest = new WeakMap<Context, Promise<Map<string, TaskLoad>>>();
@@ -45,6 +73,20 @@ export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
     runningCount: t.int({
       description: 'Its TaskRuns a worker holds (TASK_RUNNING), now.',
       resolve: async (row, _args, context) => (await loadOf(context, row.name)).running,
+    }),
+    workers: t.field({
+      type: [TaskWorkerRef],
+      description: "The workers that claimed its TaskRuns within the last `seenWithinSeconds` (a long poll's wait counts: a worker waiting for work claims again at least once a minute), the latest first (LittleHorse's TaskWorkerGroup).",
+      args: { seenWithinSeconds: t.arg.int({ defaultValue: 120 }) },
+      resolve: (row, { seenWithinSeconds }, context) => {
+        const seconds = seenWithinSeconds ?? 120;
+        if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
+          throw ValidationError.of('TaskDef.workers was asked with a bad window', [
+            { path: ['seenWithinSeconds'], code: 'OUT_OF_RANGE', message: `seenWithinSeconds must be from 1 to 86400; got ${seconds}.` },
+          ]);
+        }
+        return workersOf(context, row.name, seconds);
+      },
     }),
   }),
 });

@@ -191,6 +191,7 @@ builder.mutationFields((t) => ({
         ...((input.reports?.length ?? 0) <= MAX_CLAIM ? [] : [problem(['input', 'reports'], `At most ${MAX_CLAIM} reports at once; got ${input.reports?.length}.`)]),
       ];
       if (problems.length > 0) throw ValidationError.of('claimTaskRuns was called with bad input', problems);
+      services.taskWorkers.seen(tenantId, input.taskDefName, input.workerId);
       const sent = input.reports ?? [];
       let reports: ReportAnswer[] = [];
       const first = sent.length > 0 ? async () => void (reports = await reportAll(services, tenantId, sent)) : undefined;
