@@ -68,9 +68,10 @@ describe('TaskDef.workers', () => {
       await expect
         .poll(async () => {
           await server.app.services.taskWorkers.flush();
-          return (await workersOf(task)).map((w) => w.workerId);
+          return (await client.taskWorkers(task))?.map((w) => w.workerId);
         })
         .toEqual(['sdk-worker-7']);
+      expect(await client.taskWorkers(unique('none'))).toBeNull();
     } finally {
       await worker.stop();
     }

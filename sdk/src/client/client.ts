@@ -435,6 +435,14 @@ export class GallopClient {
   }
 
   /**
+   * The workers that claimed a TaskDef's TaskRuns within the last `seenWithinSeconds` (120 by default; a claim is a
+   * worker's heartbeat, recorded within seconds), the latest first; null when there is no such TaskDef.
+   */
+  async taskWorkers(taskDefName: string, seenWithinSeconds?: number): Promise<{ workerId: string; firstSeenAt: string; lastSeenAt: string }[] | null> {
+    return (await this.request(ops.TASK_WORKERS, { name: taskDefName, seenWithinSeconds })).taskDef?.workers ?? null;
+  }
+
+  /**
    * Deletes a TaskDef (NotFoundError when there is none); the name can then be registered again. TASK nodes that run
    * it afterwards fail with TASK_ERROR; its TaskRuns already scheduled or running carry on.
    */

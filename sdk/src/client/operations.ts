@@ -101,6 +101,12 @@ export const TASK_DEFS = graphql(
   [TaskDefFields, PageFields],
 );
 
+export const TASK_WORKERS = graphql(`
+  query TaskWorkers($name: String!, $seenWithinSeconds: Int) {
+    taskDef(name: $name) { workers(seenWithinSeconds: $seenWithinSeconds) { workerId firstSeenAt lastSeenAt } }
+  }
+`);
+
 export const DELETE_TASK_DEF = graphql(
   `mutation DeleteTaskDef($input: DeleteTaskDefInput!) {
     result: deleteTaskDef(input: $input) { __typename ... on DeletedTaskDef { name } ...ErrorFields }
