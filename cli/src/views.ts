@@ -222,6 +222,9 @@ export function userTaskRunView(run: UserTaskRunInfo): string[] {
       ['created', run.createdAt],
       ['updated', run.updatedAt],
     ]),
+    ...(run.comments.length === 0
+      ? []
+      : section('comments', table(['id', 'user', 'time', 'comment'], run.comments.map((c) => [String(c.id), c.userId, c.editedAt ?? c.createdAt, c.editedAt ? `${c.comment} (edited by ${c.editedBy ?? '?'})` : c.comment])))),
     ...section('events', table(['type', 'time', 'user', 'group', 'cause'], run.events.map((e) => [e.type, e.time, e.userId, e.userGroup, e.cause]))),
   ];
 }

@@ -306,6 +306,32 @@ describe('the gallop CLI', () => {
     expect(twice.stderr).toMatch(/^gallop: UserTaskRunEndedError: /);
   });
 
+  it('saves progress on a user task and keeps comments on it, edited and deleted', async () => {
+    await client.runWf({ wfSpecName: 'cli-review', id: 'cli-talk' });
+    const id = 'cli-talk/0-1';
+    const saved = await cli('userTask', 'save', id, '--user', 'ada', '--result', 'comment=half way');
+    expect(saved.stderr).toBe('');
+    expect(saved.stdout).toMatch(/^status:\s+ASSIGNED$/m);
+    expect(JSON.parse(/^results:\s+(.*)$/m.exec(saved.stdout)?.[1] ?? 'null')).toEqual({ comment: 'half way' });
+
+    for (const args of [
+      [id, '--user', 'ada', 'Receipt missing'],
+      ['cli-talk', '0-1', '--user', 'bob', 'Sent it'],
+      [id, '--user', 'ada', '--edit', '1', 'Receipt attached'],
+      [id, '--user', 'bob', '--delete', '2'],
+    ]) {
+      const result = await cli('userTask', 'comment', ...args);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    }
+    const task = await client.userTaskRun('cli-talk', '0-1');
+    expect(task?.comments.map((c) => [c.id, c.userId, c.comment, c.editedBy])).toEqual([[1, 'ada', 'Receipt attached', 'ada']]);
+    const shown = await cli('get', 'userTaskRun', id);
+    expect(shown.stdout).toMatch(/^\s+1\s+ada\s+\S+\s+Receipt attached \(edited by ada\)$/m);
+    const both = await cli('userTask', 'comment', id, '--user', 'ada', '--edit', '1', '--delete', '1');
+    expect(both).toMatchObject({ code: 2, stderr: 'gallop: UsageError: userTask comment takes --edit or --delete, not both.\n' });
+  });
+
   it('exits 2 on an unknown command or a malformed argument, before any request', async () => {
     const [unknown, badLimit, missing] = await Promise.all([
       cli('frobnicate'),

@@ -2,7 +2,7 @@ import type { JsonValue } from '@gallop/engine';
 import type { Command } from 'commander';
 import type { Act } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { pairs } from '../parse.ts';
+import { integer, pairs } from '../parse.ts';
 import { userTaskRunView } from '../views.ts';
 import { userTaskRef } from './get.ts';
 
@@ -10,7 +10,10 @@ const TASK_ARGS = '<wfRunId> [userTaskGuid]';
 const TASK_HELP = 'the UserTaskRun: <wfRunId> <userTaskGuid>, or its id <wfRunId>/<userTaskGuid>';
 
 export function addUserTask(program: Command, act: Act): void {
-  const userTask = program.command('userTask').description('assign, complete or cancel a UserTaskRun').usage('assign|complete|cancel <wfRunId> [userTaskGuid] [options]');
+  const userTask = program
+    .command('userTask')
+    .description('assign, save, complete, cancel or comment on a UserTaskRun')
+    .usage('assign|save|complete|cancel|comment <wfRunId> [userTaskGuid] [options]');
 
   userTask
     .command('assign')
@@ -40,6 +43,54 @@ export function addUserTask(program: Command, act: Act): void {
     .action(
       act(async (ctx, opts: { user: string; result?: readonly (readonly [string, JsonValue])[] }, first: string, second: string | undefined) => {
         const run = await ctx.client().completeUserTaskRun({ ...userTaskRef(first, second), userId: opts.user, results: Object.fromEntries(opts.result ?? []) });
+        ctx.emit(run, () => userTaskRunView(run));
+      }),
+    );
+
+  userTask
+    .command('save')
+    .description(`keep what --user has filled in so far on an open UserTaskRun, without completing it; ${TASK_HELP}`)
+    .usage(`${TASK_ARGS} --user <userId> [--result field=value ...] [--ignore-claim]`)
+    .argument('<wfRunId>')
+    .argument('[userTaskGuid]')
+    .requiredOption('--user <userId>', 'who saves it')
+    .option('--result <field=value>', "a field's value: JSON when it parses, else a string (repeatable)", pairs)
+    .option('--ignore-claim', 'save even though another user holds it')
+    .action(
+      act(async (ctx, opts: { user: string; result?: readonly (readonly [string, JsonValue])[]; ignoreClaim?: boolean }, first: string, second: string | undefined) => {
+        const run = await ctx.client().saveUserTaskRunProgress({
+          ...userTaskRef(first, second),
+          userId: opts.user,
+          results: Object.fromEntries(opts.result ?? []),
+          policy: opts.ignoreClaim ? 'IGNORE_CLAIM' : 'FAIL_IF_CLAIMED_BY_OTHER',
+        });
+        ctx.emit(run, () => userTaskRunView(run));
+      }),
+    );
+
+  userTask
+    .command('comment')
+    .description(`comment on an open UserTaskRun as --user; with --edit N, change comment N; with --delete N, delete it; ${TASK_HELP}`)
+    .usage(`${TASK_ARGS} --user <userId> [<text> | --edit N <text> | --delete N]`)
+    .argument('<wfRunId>')
+    .argument('[userTaskGuid]')
+    .argument('[text]')
+    .requiredOption('--user <userId>', 'who writes, edits or deletes it')
+    .option('--edit <id>', 'the comment to change', integer)
+    .option('--delete <id>', 'the comment to delete', integer)
+    .action(
+      act(async (ctx, opts: { user: string; edit?: number; delete?: number }, first: string, second: string | undefined, third: string | undefined) => {
+        // With an id of the form <wfRunId>/<userTaskGuid>, the text is the second argument.
+        const [ref, text] = first.includes('/') ? [userTaskRef(first, undefined), second] : [userTaskRef(first, second), third];
+        if (opts.edit !== undefined && opts.delete !== undefined) throw new UsageError('userTask comment takes --edit or --delete, not both.');
+        if (opts.delete === undefined && text === undefined) throw new UsageError('userTask comment needs the text of the comment.');
+        const client = ctx.client();
+        const run =
+          opts.delete !== undefined
+            ? await client.deleteUserTaskRunComment({ ...ref, userCommentId: opts.delete, userId: opts.user })
+            : opts.edit !== undefined
+              ? await client.editUserTaskRunComment({ ...ref, userCommentId: opts.edit, userId: opts.user, comment: text ?? '' })
+              : await client.putUserTaskRunComment({ ...ref, userId: opts.user, comment: text ?? '' });
         ctx.emit(run, () => userTaskRunView(run));
       }),
     );
