@@ -1,6 +1,7 @@
 import { Workflow } from '@gallop/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { startTestServer, unique } from './harness.ts';
+import { isolatedStore, startTestServer, unique } from './harness.ts';
+import type { IsolatedStore } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
 const databaseUrl = inject('databaseUrl');
@@ -57,11 +58,15 @@ async function scrape(server: TestServer): Promise<Sample[]> {
 
 describe('observability endpoints', () => {
   let server: TestServer;
+  // Data of its own: on a shared database this server's scheduler also times out other files' expired leases,
+  // which would move the command counts checked here.
+  let store: IsolatedStore;
   const taskDefName = unique('obs-task');
   const wfSpecName = unique('obs-spec');
 
   beforeAll(async () => {
-    server = await startTestServer(databaseUrl, { logLevel: 'debug' });
+    store = await isolatedStore(databaseUrl);
+    server = await startTestServer(store.databaseUrl, { logLevel: 'debug', dataDir: store.dataDir });
     await server.client.putTaskDef({ name: taskDefName, inputVars: [{ name: 'x', type: 'STR' }], returnType: 'STR' });
     await server.client.putWfSpec(
       new Workflow(wfSpecName, (wf) => {
@@ -70,7 +75,10 @@ describe('observability endpoints', () => {
       }).compile(),
     );
   });
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    await store?.drop();
+  });
 
   it('answers /healthz with 200 while the process is up', async () => {
     const response = await fetch(`${server.url}/healthz`);
@@ -167,8 +175,8 @@ describe('observability endpoints', () => {
     expect(counted(afterTogether, 'conflict-retried')).toBe(0);
     // Only PostgreSQL can have a second process: one that writes the WfRun leaves this one's cached state stale, and
     // this one's next command loses the race on the (wf_run_id, seq) key, rereads and is decided again.
-    if (databaseUrl) {
-      const other = await startTestServer(databaseUrl);
+    if (store.databaseUrl) {
+      const other = await startTestServer(store.databaseUrl);
       try {
         expect((await other.app.services.execute('default', run.id, { type: 'ResumeWfRun', threadRunNumber: 0 })).ok).toBe(true);
       } finally {
