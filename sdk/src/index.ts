@@ -19,6 +19,7 @@ export type {
   TaskRunReport,
   UserTaskDefInfo,
   UserTaskEventInfo,
+  UserTaskRunCommentInfo,
   UserTaskFieldInfo,
   UserTaskRunFilter,
   UserTaskRunInfo,
