@@ -1,5 +1,5 @@
 import type { NodeType, WfSpecId } from '../spec/types.ts';
-import type { JsonValue } from '../values/value.ts';
+import type { JsonValue, VariableType } from '../values/value.ts';
 import type { ChildWfRunEndStatus, TimerPurpose } from './commands.ts';
 import type { Failure } from './failure.ts';
 import type { HaltReason, TaskInput, ThreadRunKind } from './state.ts';
@@ -46,6 +46,12 @@ export interface TaskRunScheduled extends At {
   readonly input: readonly TaskInput[];
   /** Seconds from a claim to the attempt's TIMEOUT, when the node set them (else DEFAULT_TASK_TIMEOUT_SECONDS). */
   readonly timeoutSeconds?: number | undefined;
+  /**
+   * The TaskDef's output contract when the TaskRun was made: its report is checked against it and masked by it even
+   * if the TaskDef is deleted, or registered again otherwise, meanwhile.
+   */
+  readonly returnType?: VariableType | undefined;
+  readonly maskedOutput?: true | undefined;
 }
 
 export interface TaskAttemptSucceeded extends At {

@@ -56,6 +56,8 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           attempt: event.attempt,
           status: 'TASK_SCHEDULED',
           ...(event.timeoutSeconds === undefined ? {} : { timeoutSeconds: event.timeoutSeconds }),
+          ...(event.returnType === undefined ? {} : { returnType: event.returnType }),
+          ...(event.maskedOutput ? { maskedOutput: true } : {}),
         },
       }));
     case 'TaskRetryPending':

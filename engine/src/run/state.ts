@@ -1,5 +1,5 @@
 import type { NodeType, WfSpecId } from '../spec/types.ts';
-import type { JsonValue } from '../values/value.ts';
+import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 
 /** LittleHorse's LHStatus; COMPLETED, ERROR and EXCEPTION are terminal. */
@@ -45,6 +45,9 @@ export interface TaskRunState {
   readonly status: TaskStatus;
   /** Seconds from a claim to the attempt's TIMEOUT, when the node set them (else DEFAULT_TASK_TIMEOUT_SECONDS). */
   readonly timeoutSeconds?: number | undefined;
+  /** The TaskDef's output contract when the TaskRun was made (TaskRunScheduled). */
+  readonly returnType?: VariableType | undefined;
+  readonly maskedOutput?: true | undefined;
 }
 
 /** LittleHorse's UserTaskRunStatus: ASSIGNED while a user holds the task; DONE and CANCELLED are final. */

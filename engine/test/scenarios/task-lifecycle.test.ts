@@ -39,7 +39,7 @@ describe('RunWf', () => {
       { type: 'NodeRunStarted', threadRunNumber: 0, position: 0, nodeName: NODES.entrypoint, nodeType: 'ENTRYPOINT', time },
       { type: 'NodeRunCompleted', threadRunNumber: 0, position: 0, time },
       { type: 'NodeRunStarted', threadRunNumber: 0, position: 1, nodeName: NODES.greet, nodeType: 'TASK', time },
-      { type: 'TaskRunScheduled', threadRunNumber: 0, position: 1, taskGuid: '0-1', taskDefName: 'greet', attempt: 0, input: [{ name: 'name', value: 'Ada' }], time },
+      { type: 'TaskRunScheduled', threadRunNumber: 0, position: 1, taskGuid: '0-1', taskDefName: 'greet', attempt: 0, input: [{ name: 'name', value: 'Ada' }], returnType: 'STR', time },
     ]);
   });
 
@@ -58,7 +58,7 @@ describe('RunWf', () => {
       nodeType: 'TASK',
       status: 'RUNNING',
       arrivalTime: START,
-      taskRun: { taskGuid: '0-1', taskDefName: 'greet', input: [{ name: 'name', value: 'Ada' }], attempt: 0, status: 'TASK_SCHEDULED' },
+      taskRun: { taskGuid: '0-1', taskDefName: 'greet', input: [{ name: 'name', value: 'Ada' }], attempt: 0, status: 'TASK_SCHEDULED', returnType: 'STR' },
     });
   });
 
@@ -119,7 +119,7 @@ describe('ReportTaskAttempt', () => {
       { type: 'NodeRunCompleted', threadRunNumber: 0, position: 1, output: 'Hello, Ada!', time },
       { type: 'VariableAssigned', threadRunNumber: 0, name: 'greeting', value: 'Hello, Ada!', time },
       { type: 'NodeRunStarted', threadRunNumber: 0, position: 2, nodeName: NODES.count, nodeType: 'TASK', time },
-      { type: 'TaskRunScheduled', threadRunNumber: 0, position: 2, taskGuid: '0-2', taskDefName: 'count', attempt: 0, input: [{ name: 'text', value: 'Hello, Ada!' }], time },
+      { type: 'TaskRunScheduled', threadRunNumber: 0, position: 2, taskGuid: '0-2', taskDefName: 'count', attempt: 0, input: [{ name: 'text', value: 'Hello, Ada!' }], returnType: 'INT', time },
     ]);
     expect(effects).toEqual([{ type: 'ScheduleTask', event: events[4] }]);
   });
@@ -339,6 +339,18 @@ describe('masked values', () => {
       failure: { name: 'VAR_MUTATION_ERROR', message: "TaskDef 'greet' returns an INT; the task returned a masked STR." },
     });
     expect(JSON.stringify(events)).not.toContain('sk_live_secret');
+  });
+
+  it('checks and masks a report by the TaskDef its TaskRun was made with, though the TaskDef is gone or changed since', () => {
+    const masking: Catalog = { taskDefs: { ...catalog.taskDefs, greet: { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR', maskedOutput: true } } };
+    const started = givenStarted({ catalog: masking });
+    // Deleted, then registered again as an unmasked INT: the TaskRun still follows the def it was scheduled with.
+    for (const later of [{ taskDefs: {} }, { taskDefs: { greet: { name: 'greet', inputVars: [], returnType: 'INT' as const } } }]) {
+      const { events } = accepted(reportTask(started, '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }, { catalog: later }));
+      expect(events.find((e) => e.type === 'TaskAttemptSucceeded')).toMatchObject({ output: 'Hello, Ada!', maskedOutput: true });
+      const unfit = accepted(reportTask(started, '0-1', { status: 'SUCCESS', output: 42 }, { catalog: later }));
+      expect(unfit.events.find((e) => e.type === 'TaskAttemptFailed')).toMatchObject({ status: 'TASK_OUTPUT_SERDE_ERROR' });
+    }
   });
 
   it('leaves the output of other TaskDefs unmarked', () => {

@@ -1,6 +1,7 @@
 import type { JsonValue, VariableType, WfRunEvent, WfSpec } from '@gallop/engine';
 import { createClient } from 'graphql-ws';
 import type { Client as WsClient } from 'graphql-ws';
+import { ConnectionLosses } from './connection-losses.ts';
 import { GallopClientError, isGallopClientError } from './errors.ts';
 import type { GallopProblem } from './errors.ts';
 import { textOf } from './graphql.ts';
@@ -161,8 +162,8 @@ export class GallopClient {
   readonly #credential: CredentialSource | undefined;
   #subscriptions = 0;
   #socket: SocketState = 'idle';
-  /** When each socket last lost its connection (epoch ms): a subscription it carried resumes from then. */
-  readonly #lostAt = new WeakMap<WsClient, number>();
+  /** When each socket last lost its connection: a subscription it carried resumes from then. */
+  readonly #losses = new ConnectionLosses<WsClient>();
   #renewing: Promise<void> | undefined;
   /** Sockets opened with a credential since renewed: they carry the subscriptions made on them until those end. */
   readonly #retired = new Set<WsClient>();
@@ -317,7 +318,7 @@ export class GallopClient {
     };
     this.#subscriptions++;
     // graphql-ws sends this object as it is on every (re)subscribe: the getter asks for the variables then.
-    const lostAt = () => (socket && this.#lostAt.get(socket)) ?? 0;
+    const lostAt = () => this.#losses.lostAt(socket);
     const payload = {
       query: textOf(document as TadaDocumentNode | string),
       get variables() {
@@ -873,11 +874,14 @@ export class GallopClient {
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 1_000 * 2 ** retries) + Math.random() * 500)),
       on: {
         // A socket replaced after a refusal carries on quietly: what the client reports is the current one.
-        connected: () => client === this.#ws && this.#tell('connected'),
+        connected: () => {
+          this.#losses.connected(client);
+          if (client === this.#ws) this.#tell('connected');
+        },
         closed: (event) => {
           // 1000 is graphql-ws closing an unused lazy socket; anything else is a connection lost.
           const normal = (event as { code?: number } | undefined)?.code === 1000;
-          if (!normal) this.#lostAt.set(client, Date.now());
+          this.#losses.closed(client, normal, Date.now());
           if (client === this.#ws) this.#tell(normal || this.#subscriptions === 0 ? 'idle' : 'lost');
           else if (normal) this.#retired.delete(client);
         },

@@ -41,6 +41,8 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
     attempt: 0,
     input,
     ...(node.timeoutSeconds === undefined ? {} : { timeoutSeconds: node.timeoutSeconds }),
+    ...(taskDef.returnType === undefined ? {} : { returnType: taskDef.returnType }),
+    ...(taskDef.maskedOutput ? { maskedOutput: true } : {}),
   });
 };
 
@@ -87,8 +89,9 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
 
   const { result, workerId, logOutput } = command;
   const base = { threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: taskRun.attempt, workerId, logOutput };
+  // The contract the TaskRun was made with; the catalog's for TaskRuns scheduled before it was recorded.
   const taskDef = own(s.ctx.catalog.taskDefs, taskRun.taskDefName);
-  const returnType = taskDef?.returnType;
+  const returnType = taskRun.returnType ?? taskDef?.returnType;
   // LittleHorse: an output that does not fit the TaskDef's return type (or that the server cannot take at all) is
   // TASK_OUTPUT_SERDE_ERROR, a VAR_MUTATION_ERROR that no retry can fix.
   const unfit = (message: string): undefined => {
@@ -100,7 +103,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   if (result.status === 'OUTPUT_ERROR') return unfit(result.message);
   if (result.status === 'SUCCESS') {
     const output: JsonValue = result.output ?? null;
-    const secret = taskDef?.maskedOutput === true;
+    const secret = taskRun.maskedOutput === true || taskDef?.maskedOutput === true;
     if (returnType && !isValueOfType(output, returnType)) {
       // A masked output is a secret, even one of the wrong type: the error names its type only.
       return unfit(`TaskDef '${taskRun.taskDefName}' returns ${aType(returnType)}; the task returned ${secret ? `a masked ${kindOf(output)}` : describeValue(output)}.`);
@@ -126,7 +129,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   if (node.type === 'TASK' && status !== 'TASK_EXCEPTION' && next <= (node.retries ?? 0)) {
     const backoff = node.exponentialBackoff;
     if (!backoff) {
-      s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input, ...timeoutOf(taskRun) });
+      s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input, ...carried(taskRun) });
       return undefined;
     }
     // LittleHorse: the first retry waits the base interval, each later one `multiplier` times longer, up to the cap.
@@ -155,12 +158,17 @@ export function fireTaskRetry(s: Session, command: FireTimer): Rejection | undef
     return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do.` };
   }
   s.emit({ type: 'TimerFired', timerId: command.timerId });
-  s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: taskRun.attempt, input: taskRun.input, ...timeoutOf(taskRun) });
+  s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: taskRun.attempt, input: taskRun.input, ...carried(taskRun) });
   return undefined;
 }
 
-function timeoutOf(taskRun: TaskRunState): { timeoutSeconds?: number } {
-  return taskRun.timeoutSeconds === undefined ? {} : { timeoutSeconds: taskRun.timeoutSeconds };
+/** What a retry's TaskRunScheduled carries over from the first: the timeout and the output contract. */
+function carried(taskRun: TaskRunState): Pick<TaskRunState, 'timeoutSeconds' | 'returnType' | 'maskedOutput'> {
+  return {
+    ...(taskRun.timeoutSeconds === undefined ? {} : { timeoutSeconds: taskRun.timeoutSeconds }),
+    ...(taskRun.returnType === undefined ? {} : { returnType: taskRun.returnType }),
+    ...(taskRun.maskedOutput ? { maskedOutput: true } : {}),
+  };
 }
 
 function unknownOrStale(s: Session, command: ReportTaskAttempt): Rejection {
