@@ -59,6 +59,36 @@ describe('Cluster', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it('keeps the news of deletions whose NOTIFY failed, and sends it once the connection is back', async () => {
+    let failed!: () => void;
+    const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+    const { store, news, receive } = fakeStore({ failFirstNews: () => failed() });
+    const cluster = new Cluster(store, 'p1', noHandlers, () => {});
+    await cluster.start();
+    receive({ p: 'p2', h: 0 });
+
+    cluster.announce({ events: [], tasks: [], metadataDeleted: ['default'] });
+    await firstFailure;
+    cluster.announce({ events: [], tasks: [], deleted: [['acme', 'w9']], metadataDeleted: ['default', 'acme'] });
+    const deadline = Date.now() + 5_000;
+    while (news.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    await cluster.close();
+    expect(news).toEqual([
+      { p: 'p1', d: [['acme', 'w9']] },
+      { p: 'p1', m: ['default', 'acme'] },
+    ]);
+  });
+
+  it('tells the handlers of deleted WfRuns and metadata that other processes announce', async () => {
+    const { store, receive } = fakeStore();
+    const heard: string[] = [];
+    const cluster = new Cluster(store, 'p1', { ...noHandlers, deleted: (t, id) => heard.push(`${t}/${id}`), metadataDeleted: (t) => heard.push(t) }, () => {});
+    await cluster.start();
+    receive({ p: 'p2', d: [['default', 'w1']], m: ['acme'] });
+    expect(heard).toEqual(['default/w1', 'acme']);
+    await cluster.close();
+  });
+
   it('sends news only while another process is heard from, and stops when it says goodbye', async () => {
     const { store, news, receive } = fakeStore();
     const cluster = new Cluster(store, 'p1', noHandlers, () => {});

@@ -96,7 +96,8 @@ describe('deleteTaskDef', () => {
     await client.putTaskDef({ name: first });
     await client.putTaskDef({ name: second });
     const spec = await twoTasks(first, second);
-    // Only PostgreSQL can have a second process; on PGlite this server plays both parts.
+    // Only PostgreSQL can have a second process; on PGlite this server plays both parts (and the test repeats the
+    // first one's check in this process).
     const other: TestServer = databaseUrl ? await startTestServer(databaseUrl) : server;
     try {
       // The other process decides a whole WfRun, so it keeps the WfSpec, its catalog and both TaskDefs.
@@ -106,6 +107,10 @@ describe('deleteTaskDef', () => {
       expect((await settled(other.client, warm.id)).status).toBe('COMPLETED');
 
       await client.deleteTaskDef(second);
+      // The news comes over NOTIFY: wait until the other process has forgotten the TaskDef (asking it while it has
+      // not keeps what it kept; once it has, it reads the database and finds none).
+      const { metadata, db } = other.app.services;
+      await expect.poll(() => metadata.taskDef(db, 'default', second)).toBeUndefined();
       const run = await other.client.runWf({ wfSpecName: spec });
       await runOne(other.client, first);
       const ended = await settled(other.client, run.id);
@@ -223,8 +228,40 @@ describe('deleteUserTaskDef', () => {
     await client.completeUserTaskRun({ wfRunId: open.id, userTaskGuid: '0-1', userId: 'ada', results: { ok: true } });
     expect((await settled(client, open.id)).status).toBe('COMPLETED');
 
-    // A new def of the name takes version 1, past the deleted 0.
+    // A new def of the name takes version 1, past the deleted 0, and no WfSpec may pin the deleted 0 any more.
     expect((await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL', required: true }] })).version).toBe(1);
+    const repinned = await refusal(client.putWfSpec({ ...spec, name: unique('repinned') }));
+    expect(repinned.code).toBe('ValidationError');
+    expect(repinned.problems.map((p) => [p.at, p.code])).toEqual([[expect.stringMatching(/userTaskDefVersion$/) as unknown, 'UNKNOWN_USER_TASK_DEF']]);
+    expect(repinned.message).toContain('which was deleted');
+  });
+
+  it('gives a node that pins no version the newest left, though another node pins a deleted higher one', async () => {
+    const form = unique('form');
+    await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL' }] });
+    await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL', required: true }] });
+    const name = unique('mixed');
+    const spec = new Workflow(name, (wf) => {
+      wf.assignUserTask(form, { userGroup: 'ops' });
+      wf.assignUserTask(form, { userGroup: 'ops' });
+    }).compile();
+    // The second USER_TASK pins version 1; the first pins none.
+    const nodes = Object.values(spec.threadSpecs)[0]?.nodes ?? {};
+    const second = Object.entries(nodes).filter(([, n]) => n.type === 'USER_TASK')[1]?.[1];
+    if (second) Object.assign(second, { userTaskDefVersion: 1 });
+    await client.putWfSpec(spec);
+    await client.deleteUserTaskDef(form, 1);
+
+    const run = await client.runWf({ wfSpecName: name });
+    const [first] = (await client.request<{ wfRun: { userTaskRuns: { userTaskGuid: string; userTaskDefVersion: number }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { userTaskRuns { userTaskGuid userTaskDefVersion } } }',
+      { id: run.id },
+    )).wfRun.userTaskRuns;
+    expect(first?.userTaskDefVersion).toBe(0);
+    await client.completeUserTaskRun({ wfRunId: run.id, userTaskGuid: first?.userTaskGuid ?? '', userId: 'ada', results: {} });
+    const ended = await settled(client, run.id);
+    expect(ended.status).toBe('ERROR');
+    expect(ended.nodeRuns.at(-1)?.errorMessage).toContain(`Version 1 of UserTaskDef '${form}' is not registered`);
   });
 });
 

@@ -213,6 +213,16 @@ export interface CancelUserTaskRun {
   readonly userTaskGuid: string;
 }
 
+/** The commands on one UserTaskRun, named by its guid. */
+export type UserTaskCommand =
+  | AssignUserTaskRun
+  | CompleteUserTaskRun
+  | CancelUserTaskRun
+  | SaveUserTaskRunProgress
+  | PutUserTaskRunComment
+  | EditUserTaskRunComment
+  | DeleteUserTaskRunComment;
+
 /** The inputs of the world that a WfRun reacts to. */
 export type Command =
   | RunWf

@@ -6,16 +6,7 @@ import { haltThread, resumeThread } from './halting.ts';
 import { triggerInterrupts } from './interrupts.ts';
 import { planMigration } from './migrate.ts';
 import { rescueChildWfRunWaiters, rescueThreadRun } from './rescue.ts';
-import type {
-  AssignUserTaskRun,
-  CancelUserTaskRun,
-  Command,
-  CompleteUserTaskRun,
-  DeleteUserTaskRunComment,
-  EditUserTaskRunComment,
-  PutUserTaskRunComment,
-  SaveUserTaskRunProgress,
-} from './commands.ts';
+import type { Command, UserTaskCommand } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
 import { reportChildWfRunEnd } from './nodes/child-wf.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
@@ -195,9 +186,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
 };
 
 /** A user task command: the WfRun must exist; the command names its UserTaskRun and says the rest. */
-function userTaskCommand<
-  C extends AssignUserTaskRun | CompleteUserTaskRun | CancelUserTaskRun | SaveUserTaskRunProgress | PutUserTaskRunComment | EditUserTaskRunComment | DeleteUserTaskRunComment,
->(
+function userTaskCommand<C extends UserTaskCommand>(
   apply: (s: Session, command: C) => Rejection | undefined,
 ): (state: WfRunState | undefined, command: C, ctx: DecideContext) => Decision {
   return (state, command, ctx) => {

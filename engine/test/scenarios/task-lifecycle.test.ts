@@ -345,10 +345,11 @@ describe('masked values', () => {
     const masking: Catalog = { taskDefs: { ...catalog.taskDefs, greet: { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR', maskedOutput: true } } };
     const started = givenStarted({ catalog: masking });
     // Deleted, then registered again as an unmasked INT: the TaskRun still follows the def it was scheduled with.
-    for (const later of [{ taskDefs: {} }, { taskDefs: { greet: { name: 'greet', inputVars: [], returnType: 'INT' as const } } }]) {
-      const { events } = accepted(reportTask(started, '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }, { catalog: later }));
+    const later: Catalog[] = [{ taskDefs: {} }, { taskDefs: { greet: { name: 'greet', inputVars: [], returnType: 'INT' } } }];
+    for (const catalogNow of later) {
+      const { events } = accepted(reportTask(started, '0-1', { status: 'SUCCESS', output: 'Hello, Ada!' }, { catalog: catalogNow }));
       expect(events.find((e) => e.type === 'TaskAttemptSucceeded')).toMatchObject({ output: 'Hello, Ada!', maskedOutput: true });
-      const unfit = accepted(reportTask(started, '0-1', { status: 'SUCCESS', output: 42 }, { catalog: later }));
+      const unfit = accepted(reportTask(started, '0-1', { status: 'SUCCESS', output: 42 }, { catalog: catalogNow }));
       expect(unfit.events.find((e) => e.type === 'TaskAttemptFailed')).toMatchObject({ status: 'TASK_OUTPUT_SERDE_ERROR' });
     }
   });

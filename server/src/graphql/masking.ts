@@ -2,18 +2,10 @@ import { MASKED_VALUE, maskedVariableNames, maskEvent } from '@gallop/engine';
 import type { JsonValue, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { listWfSpecVersions } from '../store/queries/metadata.ts';
 import type { Context } from './builder.ts';
+import { perRequest } from './per-request.ts';
 
 const versionsPerRequest = new WeakMap<Context, Map<string, Promise<readonly VersionedWfSpec[]>>>();
 const maskersPerRequest = new WeakMap<Context, Map<string, Promise<WfRunMasker>>>();
-
-/** What `make` gives for a key, made once per request. */
-function perRequest<T>(cache: WeakMap<Context, Map<string, T>>, ctx: Context, key: string, make: () => T): T {
-  let made = cache.get(ctx);
-  if (!made) cache.set(ctx, (made = new Map()));
-  let value = made.get(key);
-  if (value === undefined) made.set(key, (value = make()));
-  return value;
-}
 
 const namesBySpec = new WeakMap<VersionedWfSpec, ReadonlySet<string>>();
 

@@ -54,6 +54,9 @@ export class Cluster {
   #events = new Map<string, readonly [string, string, number]>();
   #tasks = new Map<string, [string, string, number]>();
   #wake = Number.POSITIVE_INFINITY;
+  /** Deleted WfRuns and tenants whose metadata was deleted: rare, but a process that misses them serves stale data. */
+  #deleted = new Map<string, readonly [string, string]>();
+  #metadataDeleted = new Set<string>();
   #flushing: Promise<void> | undefined;
   #unlisten: (() => Promise<void>) | undefined;
   #closed = false;
@@ -122,11 +125,14 @@ export class Cluster {
       else this.#tasks.set(key, [tenant, name, count]);
     }
     if (news.wake !== undefined) this.#wake = Math.min(this.#wake, news.wake);
-    // Rare enough to go out on their own, at once.
-    if (news.deleted?.length) void this.store.notify(CHANNEL, JSON.stringify({ p: this.#processId, d: news.deleted })).catch((error: unknown) => this.log('Could not notify other server processes', error));
-    if (news.metadataDeleted?.length) void this.store.notify(CHANNEL, JSON.stringify({ p: this.#processId, m: news.metadataDeleted })).catch((error: unknown) => this.log('Could not notify other server processes', error));
-    if (news.events.length === 0 && news.tasks.length === 0 && news.wake === undefined) return;
+    for (const entry of news.deleted ?? []) this.#deleted.set(`${entry[0]}\u0000${entry[1]}`, entry);
+    for (const tenant of news.metadataDeleted ?? []) this.#metadataDeleted.add(tenant);
+    if (!this.#pending) return;
     this.#flushing ??= this.#flush();
+  }
+
+  get #pending(): boolean {
+    return this.#events.size > 0 || this.#tasks.size > 0 || this.#wake !== Number.POSITIVE_INFINITY || this.#deleted.size > 0 || this.#metadataDeleted.size > 0;
   }
 
   async close(): Promise<void> {
@@ -143,14 +149,19 @@ export class Cluster {
     await new Promise((resolve) => setImmediate(resolve));
     let failing = false;
     try {
-      while (this.#events.size > 0 || this.#tasks.size > 0 || this.#wake !== Number.POSITIVE_INFINITY) {
+      while (this.#pending) {
         const events = [...this.#events.values()];
         const tasks = [...this.#tasks.values()];
         const wake = this.#wake;
+        const deleted = [...this.#deleted.values()];
+        const metadataDeleted = [...this.#metadataDeleted];
         this.#events = new Map();
         this.#tasks = new Map();
         this.#wake = Number.POSITIVE_INFINITY;
+        this.#deleted = new Map();
+        this.#metadataDeleted = new Set();
         try {
+          for (const payload of this.#rarePayloads(deleted, metadataDeleted)) await this.store.notify(CHANNEL, payload);
           for (const payload of this.#payloads(events, tasks, wake)) await this.store.notify(CHANNEL, payload);
           failing = false;
         } catch (error) {
@@ -159,6 +170,8 @@ export class Cluster {
           if (!failing) this.log(`Could not notify other server processes; retrying every ${RETRY_MS} ms`, error);
           failing = true;
           this.#keep(events, tasks, wake);
+          for (const entry of deleted) this.#deleted.set(`${entry[0]}\u0000${entry[1]}`, entry);
+          for (const tenant of metadataDeleted) this.#metadataDeleted.add(tenant);
           if (this.#closed) return;
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         }
@@ -182,6 +195,25 @@ export class Cluster {
       else this.#tasks.set(key, [tenant, name, count]);
     }
     this.#wake = Math.min(this.#wake, wake);
+  }
+
+  /** Deleted WfRuns and tenants with deleted metadata, as few NOTIFYs as fit. */
+  *#rarePayloads(deleted: readonly (readonly [string, string])[], metadataDeleted: readonly string[]): Generator<string> {
+    for (const [key, entries] of [['d', deleted], ['m', metadataDeleted]] as const) {
+      let batch: unknown[] = [];
+      let size = 64;
+      for (const entry of entries) {
+        const entrySize = JSON.stringify(entry).length + 1;
+        if (size + entrySize > MAX_PAYLOAD && batch.length > 0) {
+          yield JSON.stringify({ p: this.#processId, [key]: batch });
+          batch = [];
+          size = 64;
+        }
+        batch.push(entry);
+        size += entrySize;
+      }
+      if (batch.length > 0) yield JSON.stringify({ p: this.#processId, [key]: batch });
+    }
   }
 
   *#payloads(events: News['events'], tasks: News['tasks'], wake: number): Generator<string> {

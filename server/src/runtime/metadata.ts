@@ -166,11 +166,23 @@ export class Metadata {
     const unpinned = [...versions].filter(([name, v]) => !pins.has(name) && v.has(null)).map(([name]) => name);
     const newest = new Map((await findNewestUserTaskDefs(db, tenantId, unpinned)).map((def) => [def.name, def]));
     for (const [name, pinned] of versions) {
-      const highest = Math.max(-1, ...[...pinned].filter((v) => v !== null));
-      const version = pins.get(name) ?? (pinned.has(null) ? Math.max(newest.get(name)?.version ?? -1, highest) : highest);
-      if (version < 0) continue;
-      const def = newest.get(name)?.version === version ? newest.get(name) : await this.userTaskDef(db, tenantId, name, version, { includeDeleted: pins.has(name) });
-      if (def) found[name] = def;
+      const pin = pins.get(name);
+      if (pin !== undefined) {
+        const def = await this.userTaskDef(db, tenantId, name, pin, { includeDeleted: true });
+        if (def) found[name] = def;
+        continue;
+      }
+      // Highest first; a version deleted since a node pinned it gives way to the next (that node fails either way).
+      const candidates = [...pinned].filter((v) => v !== null);
+      const latest = newest.get(name);
+      if (pinned.has(null) && latest) candidates.push(latest.version);
+      for (const version of candidates.sort((a, b) => b - a)) {
+        const def = latest?.version === version ? latest : await this.userTaskDef(db, tenantId, name, version);
+        if (def) {
+          found[name] = def;
+          break;
+        }
+      }
     }
     return found;
   }

@@ -10,6 +10,7 @@ const FLUSH_MS = 5_000;
 /** Workers not seen for this long are forgotten. */
 const FORGET_MS = 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
+const CHUNK = 1_000;
 
 interface Sighting {
   readonly tenantId: string;
@@ -62,19 +63,22 @@ export class TaskWorkers {
     this.#seen = new Map();
     if (batch.length === 0) return this.#flushing;
     const rows = batch.map((s) => ({ ...s, firstSeenAt: new Date(s.firstSeenAt), lastSeenAt: new Date(s.lastSeenAt) }));
-    this.#flushing = this.#flushing.then(() =>
-      this.#db
-        .insert(taskWorkers)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: [taskWorkers.tenantId, taskWorkers.taskDefName, taskWorkers.workerId],
-          set: { lastSeenAt: sql`greatest(${taskWorkers.lastSeenAt}, excluded.last_seen_at)` },
-        })
-        .then(
-          () => undefined,
-          (error: unknown) => this.#log.warn({ err: error, workers: rows.length }, 'Could not record which workers claim TaskRuns; they are noted again at their next claims'),
-        ),
-    );
+    this.#flushing = this.#flushing.then(async () => {
+      // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK);
+        await this.#db
+          .insert(taskWorkers)
+          .values(chunk)
+          .onConflictDoUpdate({
+            target: [taskWorkers.tenantId, taskWorkers.taskDefName, taskWorkers.workerId],
+            set: { lastSeenAt: sql`greatest(${taskWorkers.lastSeenAt}, excluded.last_seen_at)` },
+          })
+          .catch((error: unknown) =>
+            this.#log.warn({ err: error, workers: chunk.length }, 'Could not record which workers claim TaskRuns; they are noted again at their next claims'),
+          );
+      }
+    });
     return this.#flushing;
   }
 
@@ -94,6 +98,11 @@ export class TaskWorkers {
     }, PRUNE_EVERY_MS);
     this.#pruneTimer.unref?.();
   }
+}
+
+/** Forgets a TaskDef's workers: a TaskDef registered again under its name starts with none. */
+export async function forgetTaskWorkers(db: Queryable, tenantId: string, taskDefName: string): Promise<void> {
+  await db.delete(taskWorkers).where(and(eq(taskWorkers.tenantId, tenantId), eq(taskWorkers.taskDefName, taskDefName)));
 }
 
 /** A tenant's workers seen claiming since `since`, the latest first. */

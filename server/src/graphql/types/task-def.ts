@@ -3,10 +3,11 @@ import type { TaskDef } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
+import { perRequest } from '../per-request.ts';
 import { deleteTaskDef, findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
 import type { TaskDefRow } from '../../store/queries/metadata.ts';
 import { taskLoads } from '../../store/queries/task-queue.ts';
-import { listTaskWorkers } from '../../runtime/task-workers.ts';
+import { forgetTaskWorkers, listTaskWorkers } from '../../runtime/task-workers.ts';
 import type { TaskWorkerRow } from '../../runtime/task-workers.ts';
 import type { TaskLoad } from '../../store/queries/task-queue.ts';
 import type { Context } from '../builder.ts';
@@ -29,31 +30,22 @@ const TaskWorkerRef = builder.objectRef<TaskWorkerRow>('TaskWorker').implement({
   }),
 });
 
-// A list of TaskDefs asks for its workers once per request, not once per TaskDef.
-const workersOfRequest = new WeakMap<Context, Map<number, Promise<Map<string, TaskWorkerRow[]>>>>();
+// A list of TaskDefs asks for its workers (by window) and its loads once per request, not once per TaskDef.
+const workersPerRequest = new WeakMap<Context, Map<string, Promise<Map<string, TaskWorkerRow[]>>>>();
 function workersOf(context: Context, name: string, seconds: number): Promise<TaskWorkerRow[]> {
-  const byWindow = workersOfRequest.get(context) ?? new Map<number, Promise<Map<string, TaskWorkerRow[]>>>();
-  workersOfRequest.set(context, byWindow);
-  let all = byWindow.get(seconds);
-  if (!all) {
-    all = listTaskWorkers(context.services.db, context.tenantId, new Date(context.services.clock() - seconds * 1000)).then((rows) => {
-      const byTaskDef = new Map<string, TaskWorkerRow[]>();
-      for (const row of rows) byTaskDef.set(row.taskDefName, [...(byTaskDef.get(row.taskDefName) ?? []), row]);
-      return byTaskDef;
-    });
-    byWindow.set(seconds, all);
-  }
+  const all = perRequest(workersPerRequest, context, String(seconds), async () => {
+    const byTaskDef = new Map<string, TaskWorkerRow[]>();
+    for (const row of await listTaskWorkers(context.services.db, context.tenantId, new Date(context.services.clock() - seconds * 1000))) {
+      byTaskDef.set(row.taskDefName, [...(byTaskDef.get(row.taskDefName) ?? []), row]);
+    }
+    return byTaskDef;
+  });
   return all.then((byTaskDef) => byTaskDef.get(name) ?? []);
 }
 
-// A list of TaskDefs asks for its loads once per request, not once per TaskDef.
-const loadsOfRequest = new WeakMap<Context, Promise<Map<string, TaskLoad>>>();
+const loadsPerRequest = new WeakMap<Context, Map<string, Promise<Map<string, TaskLoad>>>>();
 function loadOf(context: Context, name: string): Promise<TaskLoad> {
-  let loads = loadsOfRequest.get(context);
-  if (!loads) {
-    loads = taskLoads(context.services.db, context.tenantId);
-    loadsOfRequest.set(context, loads);
-  }
+  const loads = perRequest(loadsPerRequest, context, '', () => taskLoads(context.services.db, context.tenantId));
   return loads.then((all) => all.get(name) ?? { scheduled: 0, running: 0 });
 }
 
@@ -161,6 +153,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { services, tenantId }) => {
       if (!(await deleteTaskDef(services.db, tenantId, input.name))) throw new NotFoundError('TaskDef', input.name);
       services.metadataDeleted(tenantId);
+      await forgetTaskWorkers(services.db, tenantId, input.name);
       return { name: input.name };
     },
   }),

@@ -7,6 +7,9 @@ import { sizeProblem } from '../limits.ts';
 import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, nextVersion, pastTakenVersions, takenWfSpecVersions } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
 import { decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
+import type { InputProblem } from '../errors.ts';
+import type { Queryable } from '../../store/db.ts';
+import { findUserTaskDef } from '../../store/queries/user-tasks.ts';
 
 export const WfSpecRef = builder.objectRef<WfSpecRow>('WfSpec').implement({
   description: 'A registered version of a workflow program.',
@@ -61,6 +64,8 @@ builder.mutationFields((t) => ({
       const catalog = await catalogForSpec(services.db, tenantId, input.spec);
       const problems = validateWfSpec(input.spec, catalog);
       if (problems.length > 0) throw ValidationError.of('The WfSpec is invalid', problems);
+      const deletedPins = await deletedUserTaskDefPins(services.db, tenantId, input.spec as unknown as WfSpec);
+      if (deletedPins.length > 0) throw ValidationError.of('The WfSpec is invalid', deletedPins);
       const spec = specOnly(input.spec as unknown as WfSpec);
       // Two registrations racing for the same next version: the loser reads the winner's and tries again.
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -102,6 +107,26 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/**
+ * USER_TASK nodes that pin a UserTaskDef version since deleted: validation knows only the newest version of each
+ * def, and refuses pins above it. Read only for a spec that has passed validation, so its shape is sound.
+ */
+async function deletedUserTaskDefPins(db: Queryable, tenantId: string, spec: WfSpec): Promise<InputProblem[]> {
+  const problems: InputProblem[] = [];
+  for (const [thread, threadSpec] of Object.entries(spec.threadSpecs)) {
+    for (const [name, node] of Object.entries(threadSpec.nodes)) {
+      if (node.type !== 'USER_TASK' || node.userTaskDefVersion === undefined) continue;
+      if (await findUserTaskDef(db, tenantId, node.userTaskDefName, node.userTaskDefVersion)) continue;
+      problems.push({
+        path: ['threadSpecs', thread, 'nodes', name, 'userTaskDefVersion'],
+        code: 'UNKNOWN_USER_TASK_DEF',
+        message: `USER_TASK '${name}' pins version ${node.userTaskDefVersion} of UserTaskDef '${node.userTaskDefName}', which was deleted.`,
+      });
+    }
+  }
+  return problems;
+}
 
 /** The spec without version fields, as users write it. */
 function specOnly(spec: WfSpec): WfSpec {

@@ -1,5 +1,4 @@
 import { isValidName } from '@gallop/engine';
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
@@ -7,8 +6,7 @@ import { deleteWorkflowEventDef, findWorkflowEventDef, insertWorkflowEventDef, l
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
-import { workflowEvents } from '../../store/schema.ts';
-import { findWorkflowEvent, listWorkflowEventsOf, searchWorkflowEvents } from '../../store/queries/workflow-events.ts';
+import { findWorkflowEvent, firstWorkflowEventOf, listWorkflowEventsOf, searchWorkflowEvents } from '../../store/queries/workflow-events.ts';
 import type { WorkflowEventRow } from '../../store/queries/workflow-events.ts';
 import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, pageSize, ValidationError } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
@@ -152,15 +150,7 @@ builder.queryFields((t) => ({
 
 async function awaitEvent(ctx: Context, wfRunId: string, names: string[], timeoutMs: number): Promise<WorkflowEventRow> {
   const { services, tenantId } = ctx;
-  const first = async () => {
-    const [row] = await services.db
-      .select()
-      .from(workflowEvents)
-      .where(and(eq(workflowEvents.tenantId, tenantId), eq(workflowEvents.wfRunId, wfRunId), inArray(workflowEvents.workflowEventDefName, names)))
-      .orderBy(asc(workflowEvents.createdAt), asc(workflowEvents.number))
-      .limit(1);
-    return row;
-  };
+  const first = () => firstWorkflowEventOf(services.db, tenantId, wfRunId, names);
   let wake: () => void = () => {};
   // Listen before looking, so an event thrown in between is not missed.
   const unsubscribe = services.bus.subscribe(tenantId, wfRunId, () => wake());

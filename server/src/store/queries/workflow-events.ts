@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { workflowEvents } from '../schema.ts';
 
@@ -16,6 +16,17 @@ export async function findWorkflowEvent(db: Queryable, tenantId: string, wfRunId
         eq(workflowEvents.number, number),
       ),
     );
+  return row;
+}
+
+/** The first WorkflowEvent of any of `names` that a WfRun threw (awaitWorkflowEvent). */
+export async function firstWorkflowEventOf(db: Queryable, tenantId: string, wfRunId: string, names: readonly string[]): Promise<WorkflowEventRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workflowEvents)
+    .where(and(eq(workflowEvents.tenantId, tenantId), eq(workflowEvents.wfRunId, wfRunId), inArray(workflowEvents.workflowEventDefName, [...names])))
+    .orderBy(asc(workflowEvents.createdAt), asc(workflowEvents.number))
+    .limit(1);
   return row;
 }
 
