@@ -38,12 +38,15 @@ describe('the lists', () => {
     await server?.stop();
   });
 
-  it('shows a TaskDef’s queue, its waiting TaskRuns, and each one’s NodeRun on its WfRun page', async () => {
+  it('shows a TaskDef’s queue, its workers, its waiting TaskRuns, and each one’s NodeRun on its WfRun page', async () => {
     const { page } = browser;
     const wfSpec = new Workflow(`ls-queue-${suffix}`, (wf) => void wf.execute(queued, wf.declareInt('n').required()));
     await wfSpec.register(client);
     const runs = [];
-    for (let n = 0; n < 3; n++) runs.push(await client.runWf({ wfSpecName: wfSpec.name, variables: { n } }));
+    for (let n = 0; n < 4; n++) runs.push(await client.runWf({ wfSpecName: wfSpec.name, variables: { n } }));
+    // A worker holds one: it shows among the TaskDef's workers, and three wait.
+    const [held] = await client.claimTaskRuns({ taskDefName: queued, workerId: 'ls-worker-1', waitMs: 5_000 });
+    runs.splice(runs.findIndex((r) => r.id === held?.wfRunId), 1);
 
     // Filtered by name through the page's own filter: other tests' TaskDefs share the database.
     await page.goto(`${server.url}/#/task-defs`);
@@ -51,6 +54,18 @@ describe('the lists', () => {
     await page.getByRole('form', { name: 'Filter TaskDefs' }).getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(new RegExp(`prefix=${queued}`));
     await expect.poll(() => page.getByTestId('task-defs-table').getByRole('row').count()).toBe(2);
+    // The server writes which workers claim every few seconds: refresh until it shows.
+    const workers = page.getByLabel(`1 worker claiming ${queued}: ls-worker-1`);
+    await expect
+      .poll(
+        async () => {
+          if ((await workers.count()) > 0) return true;
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return false;
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(true);
     const link = page.getByRole('link', { name: `3 TaskRuns of ${queued} waiting` });
     await link.click();
     await page.waitForURL(/#\/task-runs\?taskDefName=.*&status=TASK_SCHEDULED/);

@@ -82,11 +82,13 @@ export interface TaskDefSummary {
   readonly createdAt: string;
   readonly queueDepth: number;
   readonly runningCount: number;
+  /** Workers that claimed its TaskRuns in the last two minutes, the latest first. */
+  readonly workers: readonly { readonly workerId: string; readonly lastSeenAt: string }[];
 }
 
 export const TASK_DEFS = `query TaskDefs($first: Int, $after: String, $prefix: String) {
   page: taskDefs(first: $first, after: $after, prefix: $prefix) {
-    edges { cursor node { name inputVars { name type masked } returnType maskedOutput description createdAt queueDepth runningCount } }
+    edges { cursor node { name inputVars { name type masked } returnType maskedOutput description createdAt queueDepth runningCount workers { workerId lastSeenAt } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
