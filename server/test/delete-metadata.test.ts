@@ -1,24 +1,15 @@
-import { GallopClientError, Workflow } from '@gallop/sdk';
+import { Workflow } from '@gallop/sdk';
 import type { GallopClient, WfRunInfo } from '@gallop/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { workflowEvents } from '../src/store/schema.ts';
-import { startTestServer, unique } from './harness.ts';
+import { refusal, startTestServer, unique } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
 const databaseUrl = inject('databaseUrl');
 const server = await startTestServer(databaseUrl);
 afterAll(() => server.close());
 const { client } = server;
-
-async function refusal(promise: Promise<unknown>): Promise<GallopClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GallopClientError);
-  return error as GallopClientError;
-}
 
 /** A WfSpec that runs `first`, then `second`, passing nothing. */
 async function twoTasks(first: string, second: string): Promise<string> {

@@ -3,9 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GallopClient } from '@gallop/sdk';
+import { GallopClient, GallopClientError } from '@gallop/sdk';
 import type { LevelWithSilent } from 'pino';
 import postgres from 'postgres';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.ts';
 import type { App } from '../src/app.ts';
@@ -127,4 +128,14 @@ export async function isolatedStore(databaseUrl: string | undefined, { restartab
 /** A name no other test of this run uses, for metadata shared by one PostgreSQL database. */
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** The GallopClientError a call is refused with; fails the test if it is not refused so. */
+export async function refusal(promise: Promise<unknown>): Promise<GallopClientError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GallopClientError);
+  return error as GallopClientError;
 }

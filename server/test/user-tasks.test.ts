@@ -1,8 +1,8 @@
-import { GallopClientError, Workflow } from '@gallop/sdk';
+import { Workflow } from '@gallop/sdk';
 import type { UserTaskRunInfo } from '@gallop/sdk';
 import type { WfSpec } from '@gallop/engine';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestServer, unique } from './harness.ts';
+import { refusal, startTestServer, unique } from './harness.ts';
 
 const server = await startTestServer(inject('databaseUrl'));
 afterAll(() => server.close());
@@ -56,15 +56,6 @@ async function startReview(spec = approval): Promise<{ wfRunId: string; task: Us
   const task = await client.userTaskRun(run.id, '0-1');
   if (!task) throw new Error(`WfRun ${run.id} has no UserTaskRun 0-1`);
   return { wfRunId: run.id, task };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<GallopClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GallopClientError);
-  return error as GallopClientError;
 }
 
 describe('putUserTaskDef', () => {
