@@ -1,4 +1,4 @@
-import { TaskWorker } from '@gallop/sdk';
+import { TaskWorker, Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { isolatedStore, startTestServer, unique } from './harness.ts';
 
@@ -55,6 +55,18 @@ describe('TaskDef.workers', () => {
     await client.claimTaskRuns({ taskDefName: mail, workerId: 'mailer-2', waitMs: 0 });
     await server.app.services.taskWorkers.flush();
     expect(await workersOf(mail)).toEqual([{ workerId: 'mailer-2', firstSeenAt: '2026-12-01T09:00:01.000Z', lastSeenAt: '2026-12-01T09:10:02.000Z' }]);
+
+    // A worker busy with a long task claims nothing; extending its lease says it is there.
+    const long = unique('long');
+    await client.putWfSpec(new Workflow(long, (wf) => void wf.execute(print)).compile());
+    await client.runWf({ wfSpecName: long });
+    const [held] = await client.claimTaskRuns({ taskDefName: print, workerId: 'printer-2', waitMs: 5_000 });
+    now += 600_000;
+    await server.app.services.taskWorkers.flush();
+    expect(await workersOf(print)).toEqual([]);
+    expect((await client.extendTaskRunLease({ taskRunId: held?.taskRunId ?? '', attempt: 0 })).extended).toBe(true);
+    await server.app.services.taskWorkers.flush();
+    expect((await workersOf(print)).map((w) => w.workerId)).toEqual(['printer-2']);
 
     await expect(workersOf(mail, 0)).rejects.toMatchObject({ message: expect.stringContaining('seenWithinSeconds must be from 1 to 86400') as unknown });
   });

@@ -236,9 +236,12 @@ export class TaskDispatch {
 
   /**
    * Moves the lease of a running attempt to `leaseMs` from now; undefined when that attempt is not running any more
-   * (reported, timed out, or its WfRun gone), which tells the worker to let it go.
+   * (reported, timed out, or its WfRun gone), which tells the worker to let it go. With the new lease, who holds it.
    */
-  async extendLease(tenantId: string, lease: { wfRunId: string; taskGuid: string; attempt: number; leaseMs: number }): Promise<Date | undefined> {
+  async extendLease(
+    tenantId: string,
+    lease: { wfRunId: string; taskGuid: string; attempt: number; leaseMs: number },
+  ): Promise<{ leaseExpiresAt: Date; workerId: string | null; taskDefName: string } | undefined> {
     const leaseExpiresAt = new Date(this.clock() + lease.leaseMs);
     const [row] = await this.store.db
       .update(taskRuns)
@@ -252,9 +255,10 @@ export class TaskDispatch {
           eq(taskRuns.status, 'TASK_RUNNING'),
         ),
       )
-      .returning({ leaseExpiresAt: taskRuns.leaseExpiresAt });
-    if (row) this.onLeased(leaseExpiresAt.getTime());
-    return row ? leaseExpiresAt : undefined;
+      .returning({ workerId: taskRuns.workerId, taskDefName: taskRuns.taskDefName });
+    if (!row) return undefined;
+    this.onLeased(leaseExpiresAt.getTime());
+    return { leaseExpiresAt, ...row };
   }
 
   /** Wakes every waiting claim to look at the queue again: news of new TaskRuns may have been lost. */

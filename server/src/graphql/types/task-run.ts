@@ -228,8 +228,10 @@ builder.mutationFields((t) => ({
       if (!(leaseMs >= MIN_LEASE_MS && leaseMs <= MAX_LEASE_MS)) {
         throw ValidationError.of('extendTaskRunLease was called with bad input', [problem(['input', 'leaseMs'], `leaseMs must be from ${MIN_LEASE_MS} to ${MAX_LEASE_MS}; got ${leaseMs}.`)]);
       }
-      const leaseExpiresAt = await services.dispatch.extendLease(tenantId, { wfRunId, taskGuid, attempt: input.attempt, leaseMs });
-      return { extended: leaseExpiresAt !== undefined, leaseExpiresAt: leaseExpiresAt ?? null };
+      const extended = await services.dispatch.extendLease(tenantId, { wfRunId, taskGuid, attempt: input.attempt, leaseMs });
+      // A worker busy with a long task claims nothing meanwhile: its extensions say it is there.
+      if (extended?.workerId) services.taskWorkers.seen(tenantId, extended.taskDefName, extended.workerId);
+      return { extended: extended !== undefined, leaseExpiresAt: extended?.leaseExpiresAt ?? null };
     },
   }),
 }));
