@@ -436,8 +436,8 @@ export class GallopClient {
   }
 
   /**
-   * The workers that claimed a TaskDef's TaskRuns within the last `seenWithinSeconds` (120 by default; a claim is a
-   * worker's heartbeat, recorded within seconds), the latest first; null when there is no such TaskDef.
+   * The workers that claimed a TaskDef's TaskRuns, or extended a lease on one, within the last `seenWithinSeconds`
+   * (120 by default; recorded within seconds), the latest first; null when there is no such TaskDef.
    */
   async taskWorkers(taskDefName: string, seenWithinSeconds?: number): Promise<{ workerId: string; firstSeenAt: string; lastSeenAt: string }[] | null> {
     return (await this.request(ops.TASK_WORKERS, { name: taskDefName, seenWithinSeconds })).taskDef?.workers ?? null;

@@ -68,7 +68,8 @@ export const TaskDefRef = builder.objectRef<TaskDefRow>('TaskDef').implement({
     }),
     workers: t.field({
       type: [TaskWorkerRef],
-      description: "The workers that claimed its TaskRuns within the last `seenWithinSeconds` (a long poll's wait counts: a worker waiting for work claims again at least once a minute), the latest first (LittleHorse's TaskWorkerGroup).",
+      description:
+        "The workers that claimed its TaskRuns, or extended a lease on one, within the last `seenWithinSeconds` (a worker waiting for work claims again at least once a minute; one busy with a long task is seen when it extends its lease), the latest first (LittleHorse's TaskWorkerGroup).",
       args: { seenWithinSeconds: t.arg.int({ defaultValue: 120 }) },
       resolve: (row, { seenWithinSeconds }, context) => {
         const seconds = seenWithinSeconds ?? 120;
