@@ -41,6 +41,8 @@ describe('deleting from the lists', () => {
     const second = await new Workflow(name, (wf) => wf.sleepSeconds(2)).register(client);
     const label = `${name} v${second.majorVersion}.${second.revision}`;
     const secondId = { majorVersion: second.majorVersion, revision: second.revision };
+    // A WfRun on the version to be deleted: it finishes on it, and its page says the version is gone.
+    const onSecond = await client.runWf({ wfSpecName: name, ...secondId });
 
     await page.goto(`${server.url}/#/wf-specs?prefix=${name}`);
     await expect.poll(() => rows(page, 'wf-specs-table').count()).toBe(2);
@@ -71,6 +73,10 @@ describe('deleting from the lists', () => {
     await page.reload();
     await expect.poll(() => rows(page, 'wf-specs-table').count()).toBe(1);
     expect(await rows(page, 'wf-specs-table').innerText()).toContain(`v${first.majorVersion}.${first.revision}`);
+
+    await page.goto(`${server.url}/#/wf-runs/${onSecond.id}`);
+    await page.getByTestId('wf-spec-deleted').waitFor();
+    expect(await page.getByTestId('wf-spec-deleted').innerText()).toBe('(deleted)');
     expect(browser.pageErrors).toEqual([]);
   });
 

@@ -19,6 +19,12 @@ export const WfSpecRef = builder.objectRef<WfSpecRow>('WfSpec').implement({
     revision: t.exposeInt('revision'),
     spec: t.field({ type: 'JSON', description: 'The WfSpec JSON, as the SDK writes it and the UI edits it.', resolve: (row) => specOnly(row.spec) }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+    deletedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When deleteWfSpec deleted it; only a WfRun that runs on it (WfRun.wfSpec) still shows it then.',
+      resolve: (row) => row.deletedAt,
+    }),
   }),
 });
 

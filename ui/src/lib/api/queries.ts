@@ -46,7 +46,7 @@ export interface WfRunDetail {
   readonly majorVersion: number;
   readonly revision: number;
   readonly lastSeq: number;
-  readonly wfSpec: { readonly spec: WfSpec };
+  readonly wfSpec: { readonly spec: WfSpec; readonly deletedAt: string | null };
   readonly events: readonly StoredEvent[];
 }
 
@@ -55,7 +55,7 @@ export interface WfRunDetail {
 export const WF_RUN = `query WfRun($id: ID!) {
   wfRun(id: $id) {
     id wfSpecName majorVersion revision lastSeq
-    wfSpec { spec }
+    wfSpec { spec deletedAt }
     events { seq event }
   }
 }`;
