@@ -162,6 +162,47 @@ describe('wfRunsChanged', () => {
     }
   });
 
+  it('takes a connection whose pings go unanswered for lost, and carries on with what changed meanwhile (the SDK)', async () => {
+    // A TCP proxy that can stop carrying data while both ends stay open: a network path that died without a close.
+    const pairs: [Socket, Socket][] = [];
+    const proxy = createServer((near) => {
+      const far = connect(Number(new URL(server.url).port), '127.0.0.1');
+      for (const s of [near, far]) s.on('error', () => {});
+      near.pipe(far).pipe(near);
+      pairs.push([near, far]);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const states: string[] = [];
+    const watcher = new GallopClient({
+      url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`,
+      webSocketImpl: WebSocket,
+      keepAliveMs: 300,
+      onSocket: (state) => states.push(state),
+    });
+    try {
+      const name = await spec();
+      const seen: string[] = [];
+      const stop = watcher.wfRunsChanged(name, { next: (r) => seen.push(r.id) });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const first = await client.runWf({ wfSpecName: name, variables: { customer: 'before', tier: 1, wait: false } });
+      await expect.poll(() => seen).toEqual([first.id]);
+      for (const [near, far] of pairs) {
+        near.unpipe(far);
+        far.unpipe(near);
+        near.pause();
+        far.pause();
+      }
+      const during = await client.runWf({ wfSpecName: name, variables: { customer: 'during', tier: 2, wait: false } });
+      await expect.poll(() => seen, { timeout: 15_000 }).toContain(during.id);
+      expect(states).toContain('lost');
+      stop();
+    } finally {
+      await watcher.close();
+      for (const pair of pairs) for (const s of pair) s.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it('looks again at the WfRuns changed since news was last heard when news may have been lost', async () => {
     const name = await spec();
     const seen: WfRunSummary[] = [];

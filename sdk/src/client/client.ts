@@ -75,9 +75,15 @@ export interface GallopClientOptions {
   /**
    * How many times a dropped WebSocket reconnects before its subscriptions fail (default 5). Each wait doubles from
    * 1 s up to 10 s, with jitter; `Infinity` keeps trying, as a console left open should. A subscription that comes
-   * back starts again with the variables it was made with.
+   * back starts again with the variables it was made with (wfRunEvents after the last event it passed on,
+   * wfRunsChanged with what changed while it was down).
    */
   readonly subscriptionRetries?: number;
+  /**
+   * How often the WebSocket pings the server (default 10 000 ms; 0 sends none). A ping not answered before the next
+   * one is due takes the connection for lost, as when a network path dies without closing it, and it reconnects.
+   */
+  readonly keepAliveMs?: number;
   /**
    * Told when the WebSocket for subscriptions connects, when it is lost (a reconnect follows while retries last),
    * and when it closes because nothing subscribes any more (`idle`).
@@ -155,6 +161,7 @@ export class GallopClient {
   readonly #timeoutMs: number;
   readonly #retries: number;
   readonly #subscriptionRetries: number;
+  readonly #keepAliveMs: number;
   readonly #onSocket: ((state: SocketState) => void) | undefined;
   #ws: WsClient | undefined;
   readonly #connectionParams: Readonly<Record<string, string>> | (() => Promise<Record<string, string>>);
@@ -191,6 +198,7 @@ export class GallopClient {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 3;
     this.#subscriptionRetries = options.subscriptionRetries ?? 5;
+    this.#keepAliveMs = options.keepAliveMs ?? 10_000;
     this.#onSocket = options.onSocket;
   }
 
@@ -862,6 +870,8 @@ export class GallopClient {
 
   #wsClient(): WsClient {
     if (this.#ws) return this.#ws;
+    let socket: { readonly readyState: number; close(code: number, reason: string): void; terminate?(): void } | undefined;
+    let unanswered: ReturnType<typeof setTimeout> | undefined;
     const client: WsClient = createClient({
       url: this.url.replace(/^http/, 'ws'),
       webSocketImpl: this.#webSocketImpl,
@@ -872,16 +882,35 @@ export class GallopClient {
       shouldRetry: () => true,
       // graphql-ws doubles its wait without bound; a server back after a minute should not wait minutes more.
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 1_000 * 2 ** retries) + Math.random() * 500)),
+      keepAlive: this.#keepAliveMs,
       on: {
+        // A ping the server leaves unanswered until the next is due: the path is dead though nothing closed it.
+        // In Node (ws) the socket is dropped at once, since a close would wait for the server's answer that never
+        // comes; a browser's closes with 4408 (not a fatal code). Either way graphql-ws reconnects.
+        ping: (received) => {
+          if (received) return;
+          clearTimeout(unanswered);
+          unanswered = setTimeout(() => {
+            if (socket?.readyState !== 1) return;
+            if (socket.terminate) socket.terminate();
+            else socket.close(4408, 'The server did not answer a ping');
+          }, this.#keepAliveMs);
+        },
+        pong: (received) => {
+          if (received) clearTimeout(unanswered);
+        },
+        message: () => this.#losses.heard(client, Date.now()),
         // A socket replaced after a refusal carries on quietly: what the client reports is the current one.
-        connected: () => {
-          this.#losses.connected(client);
+        connected: (opened) => {
+          socket = opened as typeof socket;
+          this.#losses.connected(client, Date.now());
           if (client === this.#ws) this.#tell('connected');
         },
         closed: (event) => {
           // 1000 is graphql-ws closing an unused lazy socket; anything else is a connection lost.
           const normal = (event as { code?: number } | undefined)?.code === 1000;
-          this.#losses.closed(client, normal, Date.now());
+          clearTimeout(unanswered);
+          this.#losses.closed(client, normal);
           if (client === this.#ws) this.#tell(normal || this.#subscriptions === 0 ? 'idle' : 'lost');
           else if (normal) this.#retired.delete(client);
         },
