@@ -56,6 +56,23 @@ describe('ExternalEvents on the server', () => {
     expect(data.wfRun.externalEvents).toEqual([{ guid: 'g1', claimed: true }]);
   });
 
+  it('gives an event pinned to a NodeRun only to that one, early or not, and keeps one pinned elsewhere waiting', async () => {
+    const id = unique('pinned');
+    // Early and pinned to a position the WfRun's node will not have: kept, with its pins, and not taken.
+    const elsewhere = await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: { by: 'elsewhere' }, guid: 'p0', nodeRunPosition: 5 });
+    expect(elsewhere).toMatchObject({ claimed: false, threadRunNumber: null, nodeRunPosition: 5 });
+    const run = await client.runWf({ wfSpecName: spec, id });
+    expect(run.status).toBe('RUNNING');
+    const wrongThread = await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: { by: 'thread 2' }, guid: 'p1', threadRunNumber: 2 });
+    expect(wrongThread).toMatchObject({ claimed: false, threadRunNumber: 2, nodeRunPosition: null });
+    const taken = await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: { by: 'this one' }, guid: 'p2', threadRunNumber: 0, nodeRunPosition: 1 });
+    expect(taken).toMatchObject({ claimed: true, threadRunNumber: 0, nodeRunPosition: 1 });
+    const done = await waitForStatus(id, 'COMPLETED');
+    expect(done.variables.find((v) => v.name === 'approval')?.value).toEqual({ by: 'this one' });
+    const negative = (await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, nodeRunPosition: -1 }).catch((e: unknown) => e)) as GallopClientError;
+    expect(negative.problems.map((p) => p.at)).toEqual(['input.nodeRunPosition']);
+  });
+
   it('delivers the oldest of several early events, named by version or not, whatever their content', async () => {
     for (const version of [{}, { majorVersion: 0 }, { majorVersion: 0, revision: 0 }]) {
       const id = unique('early-many');

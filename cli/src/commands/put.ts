@@ -1,7 +1,7 @@
 import type { JsonValue } from '@gallop/engine';
 import type { Command } from 'commander';
 import type { Act } from '../context.ts';
-import { jsonOrString } from '../parse.ts';
+import { integer, jsonOrString } from '../parse.ts';
 import { eventDefView, externalEventView } from '../views.ts';
 
 export function addPut(program: Command, act: Act): void {
@@ -14,9 +14,18 @@ export function addPut(program: Command, act: Act): void {
     .argument('<externalEventDef>')
     .option('--content <json>', 'the content: JSON when it parses, else a string', jsonOrString)
     .option('--guid <guid>', 'makes the send idempotent (random by default)')
+    .option('--thread <n>', 'only this ThreadRun takes it', integer)
+    .option('--position <n>', 'only the EXTERNAL_EVENT NodeRun at this position takes it', integer)
     .action(
-      act(async (ctx, opts: { content?: JsonValue; guid?: string }, wfRunId: string, externalEventDefName: string) => {
-        const event = await ctx.client().putExternalEvent({ wfRunId, externalEventDefName, content: opts.content, guid: opts.guid });
+      act(async (ctx, opts: { content?: JsonValue; guid?: string; thread?: number; position?: number }, wfRunId: string, externalEventDefName: string) => {
+        const event = await ctx.client().putExternalEvent({
+          wfRunId,
+          externalEventDefName,
+          content: opts.content,
+          guid: opts.guid,
+          threadRunNumber: opts.thread,
+          nodeRunPosition: opts.position,
+        });
         ctx.emit(event, () => externalEventView(event));
       }),
     );

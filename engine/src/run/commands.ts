@@ -8,6 +8,10 @@ export interface ExternalEventInput {
   readonly guid: string;
   readonly externalEventDefName: string;
   readonly content: JsonValue;
+  /** Only this ThreadRun's nodes (or interrupts) take it (LittleHorse's pins). */
+  readonly threadRunNumber?: number | undefined;
+  /** Only the EXTERNAL_EVENT NodeRun at this position takes it (of the pinned thread, or any). */
+  readonly nodeRunPosition?: number | undefined;
 }
 
 /** Start a WfRun of the WfSpec in the context. */

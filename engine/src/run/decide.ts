@@ -8,6 +8,7 @@ import { planMigration } from './migrate.ts';
 import { rescueChildWfRunWaiters, rescueThreadRun } from './rescue.ts';
 import type { Command, UserTaskCommand } from './commands.ts';
 import type { WfRunEvent } from './events.ts';
+import { pinsOf } from './evolve.ts';
 import { reportChildWfRunEnd } from './nodes/child-wf.ts';
 import { timeOutExternalEvent } from './nodes/external-event.ts';
 import { wakeFromSleep } from './nodes/sleep.ts';
@@ -56,8 +57,9 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
       wfSpecId: { name: wfSpec.name, majorVersion: wfSpec.majorVersion, revision: wfSpec.revision },
       ...(command.parentWfRunId === undefined ? {} : { parentWfRunId: command.parentWfRunId }),
     });
-    for (const { guid, externalEventDefName, content } of command.externalEvents ?? []) {
-      s.emit({ type: 'ExternalEventReceived', guid, externalEventDefName, content });
+    for (const event of command.externalEvents ?? []) {
+      const { guid, externalEventDefName, content } = event;
+      s.emit({ type: 'ExternalEventReceived', guid, externalEventDefName, content, ...pinsOf(event) });
     }
     startThread(s, wfSpec.entrypointThreadName, initialValues(defs, command.variables ?? {}));
     advance(s);
@@ -82,7 +84,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
       return reject({ code: 'DUPLICATE_EXTERNAL_EVENT', message: `ExternalEvent ${command.guid} has already arrived.` });
     }
     const s = new Session(state, ctx);
-    s.emit({ type: 'ExternalEventReceived', guid: command.guid, externalEventDefName: command.externalEventDefName, content: command.content });
+    s.emit({ type: 'ExternalEventReceived', guid: command.guid, externalEventDefName: command.externalEventDefName, content: command.content, ...pinsOf(command) });
     // An ended WfRun keeps the event (LittleHorse stores it) but nothing will take it.
     if (!isTerminal(state.status)) {
       triggerInterrupts(s, command);

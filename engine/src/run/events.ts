@@ -108,6 +108,9 @@ export interface ExternalEventReceived extends At {
   readonly guid: string;
   readonly externalEventDefName: string;
   readonly content: JsonValue;
+  /** Pins: only this ThreadRun, and only its NodeRun at this position, takes it. */
+  readonly threadRunNumber?: number | undefined;
+  readonly nodeRunPosition?: number | undefined;
 }
 
 /** An ExternalEvent interrupts a ThreadRun; its handler starts once the thread has halted. */

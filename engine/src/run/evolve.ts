@@ -70,7 +70,7 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         ...state,
         pendingExternalEvents: [
           ...(state.pendingExternalEvents ?? []),
-          { guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, time: event.time },
+          { guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, time: event.time, ...pinsOf(event) },
         ],
       };
     case 'InterruptTriggered':
@@ -299,4 +299,15 @@ function updateUserTaskRun(state: WfRunState, number: number, change: (u: UserTa
 
 export function assertNever(value: never): never {
   throw new InvariantError(`Unexpected value ${JSON.stringify(value)}`);
+}
+
+/** An event's pins, those it has. */
+export function pinsOf(event: { readonly threadRunNumber?: number | undefined; readonly nodeRunPosition?: number | undefined }): {
+  threadRunNumber?: number;
+  nodeRunPosition?: number;
+} {
+  return {
+    ...(event.threadRunNumber === undefined ? {} : { threadRunNumber: event.threadRunNumber }),
+    ...(event.nodeRunPosition === undefined ? {} : { nodeRunPosition: event.nodeRunPosition }),
+  };
 }

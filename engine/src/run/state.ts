@@ -191,4 +191,7 @@ export interface PendingExternalEvent {
   readonly externalEventDefName: string;
   readonly content: JsonValue;
   readonly time: number;
+  /** Pins: only this ThreadRun, and only its NodeRun at this position, takes it. */
+  readonly threadRunNumber?: number | undefined;
+  readonly nodeRunPosition?: number | undefined;
 }

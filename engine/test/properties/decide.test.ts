@@ -139,7 +139,7 @@ type ChildEnd = Omit<Extract<Command, { type: 'ChildWfRunEnded' }>, 'type' | 'ch
 const actionArb = fc.oneof(
   fc.record({ kind: fc.constant('report' as const), pick: fc.nat(), outcome: outcomeArb, attemptSkew: fc.constantFrom(0, 0, 0, 1) }),
   fc.record({ kind: fc.constant('timer' as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant('event' as const), guid: fc.constantFrom('a', 'b', 'c') }),
+  fc.record({ kind: fc.constant('event' as const), guid: fc.constantFrom('a', 'b', 'c'), thread: fc.constantFrom(undefined, undefined, 0, 1), position: fc.constantFrom(undefined, undefined, 1, 2) }),
   fc.record({ kind: fc.constant('bogus' as const), guid: fc.string({ maxLength: 5 }) }),
   fc.record({ kind: fc.constant('run' as const) }),
   fc.record({ kind: fc.constantFrom('stop' as const, 'resume' as const), thread: fc.nat({ max: 3 }) }),
@@ -180,7 +180,7 @@ function toCommand(
   action:
     | { kind: 'report'; pick: number; outcome: Extract<Command, { type: 'ReportTaskAttempt' }>['result']; attemptSkew: number }
     | { kind: 'timer'; pick: number }
-    | { kind: 'event'; guid: string }
+    | { kind: 'event'; guid: string; thread: number | undefined; position: number | undefined }
     | { kind: 'bogus'; guid: string }
     | { kind: 'run' }
     | { kind: 'stop' | 'resume'; thread: number }
@@ -206,7 +206,7 @@ function toCommand(
       return timer ? { type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose } : { type: 'FireTimer', timerId: 'none', purpose: { type: 'SLEEP', threadRunNumber: 9, position: 9 } };
     }
     case 'event':
-      return { type: 'PutExternalEvent', guid: action.guid, externalEventDefName: 'go', content: { guid: action.guid } };
+      return { type: 'PutExternalEvent', guid: action.guid, externalEventDefName: 'go', content: { guid: action.guid }, threadRunNumber: action.thread, nodeRunPosition: action.position };
     case 'bogus':
       return { type: 'ReportTaskAttempt', taskGuid: action.guid, attempt: -1, result: { status: 'SUCCESS' } };
     case 'run':

@@ -58,6 +58,25 @@ describe('EXTERNAL_EVENT', () => {
     expect(run.state?.pendingExternalEvents?.map((e) => e.guid)).toEqual(['early-2']);
   });
 
+  it('gives an event pinned to a ThreadRun or a NodeRun only to that one (LittleHorse), early or not', () => {
+    const put = (guid: string, pins: { threadRunNumber?: number; nodeRunPosition?: number }) =>
+      ({ type: 'PutExternalEvent', guid, externalEventDefName: 'approved', content: { by: guid }, ...pins }) as const;
+    const run = new TestRun(spec(), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r', externalEvents: [{ guid: 'early-elsewhere', externalEventDefName: 'approved', content: {}, nodeRunPosition: 7 }] });
+    // The node waits at position 1 of thread 0: events pinned elsewhere wait, kept with their pins.
+    expect(run.state?.threadRuns[0]?.currentNodeRun).toMatchObject({ nodeName: 'wait', position: 1, status: 'RUNNING' });
+    expect((run.send(put('other-thread', { threadRunNumber: 3 })) as WfRunEvent[]).map((e) => e.type)).toEqual(['ExternalEventReceived']);
+    expect((run.send(put('other-node', { threadRunNumber: 0, nodeRunPosition: 4 })) as WfRunEvent[]).map((e) => e.type)).toEqual(['ExternalEventReceived']);
+    expect(run.state?.pendingExternalEvents?.map((e) => [e.guid, e.threadRunNumber, e.nodeRunPosition])).toEqual([
+      ['early-elsewhere', undefined, 7],
+      ['other-thread', 3, undefined],
+      ['other-node', 0, 4],
+    ]);
+    run.send(put('this-node', { threadRunNumber: 0, nodeRunPosition: 1 }));
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.variables.approval).toEqual({ by: 'this-node' });
+  });
+
   it('fails with TIMEOUT when no event arrives in time, and ignores the timer once one has', () => {
     const late = new TestRun(spec(60), catalog);
     const timer = (late.send({ type: 'RunWf', wfRunId: 'r' }, 1_000) as WfRunEvent[]).find((e) => e.type === 'TimerSet');

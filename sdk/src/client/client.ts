@@ -696,7 +696,16 @@ export class GallopClient {
    * Sends an ExternalEvent to a WfRun (which may not exist yet). A `guid` names it: a second send with the same guid is
    * refused with AlreadyExistsError, so a caller that retries after a lost answer cannot deliver it twice.
    */
-  async putExternalEvent(input: { wfRunId: string; externalEventDefName: string; content?: JsonValue; guid?: string }): Promise<ExternalEventInfo> {
+  async putExternalEvent(input: {
+    wfRunId: string;
+    externalEventDefName: string;
+    content?: JsonValue;
+    guid?: string;
+    /** Only this ThreadRun takes it (its EXTERNAL_EVENT nodes, or its interrupts). */
+    threadRunNumber?: number;
+    /** Only the EXTERNAL_EVENT NodeRun at this position takes it. */
+    nodeRunPosition?: number;
+  }): Promise<ExternalEventInfo> {
     const data = await this.request(ops.PUT_EXTERNAL_EVENT, { input });
     return unwrap(data.result);
   }

@@ -204,8 +204,9 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           content: event.content,
           created_at: isoTime(event.time),
           claimed: false,
-          thread_run_number: null,
-          node_run_position: null,
+          // Until a node takes it: its pins.
+          thread_run_number: event.threadRunNumber ?? null,
+          node_run_position: event.nodeRunPosition ?? null,
         });
         break;
       case 'WorkflowEventThrown':

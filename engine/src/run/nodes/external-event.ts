@@ -30,10 +30,18 @@ export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread
   });
 };
 
-/** Takes the oldest waiting event of the node's def, if there is one; LittleHorse's lower thread numbers go first. */
+/**
+ * Takes the oldest waiting event of the node's def that is not pinned elsewhere, if there is one; LittleHorse's lower
+ * thread numbers go first.
+ */
 export const checkExternalEvent: CheckHandler<'EXTERNAL_EVENT'> = (s, thread, node) => {
-  const event = s.state.pendingExternalEvents?.find((e) => e.externalEventDefName === node.externalEventDefName);
   const position = thread.currentNodeRun?.position;
+  const event = s.state.pendingExternalEvents?.find(
+    (e) =>
+      e.externalEventDefName === node.externalEventDefName &&
+      (e.threadRunNumber === undefined || e.threadRunNumber === thread.number) &&
+      (e.nodeRunPosition === undefined || e.nodeRunPosition === position),
+  );
   if (!event || position === undefined) return false;
   s.emit({ type: 'ExternalEventClaimed', guid: event.guid, threadRunNumber: thread.number, position });
   s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, output: event.content });

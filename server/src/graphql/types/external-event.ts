@@ -29,8 +29,8 @@ export const ExternalEventRef = builder.objectRef<ExternalEventRow>('ExternalEve
     content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
     claimed: t.exposeBoolean('claimed'),
-    threadRunNumber: t.int({ nullable: true, resolve: (row) => row.threadRunNumber }),
-    nodeRunPosition: t.int({ nullable: true, resolve: (row) => row.nodeRunPosition }),
+    threadRunNumber: t.int({ nullable: true, description: 'The ThreadRun that took it; while unclaimed, the one it was pinned to.', resolve: (row) => row.threadRunNumber }),
+    nodeRunPosition: t.int({ nullable: true, description: 'The NodeRun that took it; while unclaimed, the one it was pinned to.', resolve: (row) => row.nodeRunPosition }),
   }),
 });
 
@@ -44,6 +44,8 @@ const PutExternalEventInput = builder.inputType('PutExternalEventInput', {
     externalEventDefName: t.string({ required: true }),
     content: t.field({ type: 'JSON' }),
     guid: t.string({ description: 'Makes the put idempotent; a random one when absent.' }),
+    threadRunNumber: t.int({ description: 'Only this ThreadRun takes it: its EXTERNAL_EVENT nodes, or its interrupts (LittleHorse).' }),
+    nodeRunPosition: t.int({ description: 'Only the EXTERNAL_EVENT NodeRun at this position takes it (of threadRunNumber when given).' }),
   }),
 });
 
@@ -134,6 +136,9 @@ builder.mutationFields((t) => ({
       const problems = [
         ...(isValidWfRunId(wfRunId) ? [] : [{ path: ['input', 'wfRunId'], code: 'INVALID_NAME' as const, message: 'A WfRun id is letters, digits and inner dashes.' }]),
         ...(isValidName(guid) ? [] : [{ path: ['input', 'guid'], code: 'INVALID_NAME' as const, message: 'A guid is letters, digits and inner dashes.' }]),
+        ...(['threadRunNumber', 'nodeRunPosition'] as const)
+          .filter((pin) => input[pin] != null && (input[pin] as number) < 0)
+          .map((pin) => ({ path: ['input', pin], code: 'OUT_OF_RANGE' as const, message: `${pin} is a number from 0.` })),
       ];
       if (problems.length > 0) throw ValidationError.of('putExternalEvent was called with bad input', problems);
       if (!(await findExternalEventDef(services.db, tenantId, input.externalEventDefName))) {
@@ -143,7 +148,8 @@ builder.mutationFields((t) => ({
       const content = (input.content ?? null) as JsonValue;
       const tooLarge = sizeProblem(['input', 'content'], content, services.limits, 'maxValueBytes');
       if (tooLarge) throw ValidationError.of('putExternalEvent was given a value too large', [tooLarge]);
-      const outcome = await services.execute(tenantId, wfRunId, { type: 'PutExternalEvent', guid, externalEventDefName: input.externalEventDefName, content });
+      const pins = { ...(input.threadRunNumber == null ? {} : { threadRunNumber: input.threadRunNumber }), ...(input.nodeRunPosition == null ? {} : { nodeRunPosition: input.nodeRunPosition }) };
+      const outcome = await services.execute(tenantId, wfRunId, { type: 'PutExternalEvent', guid, externalEventDefName: input.externalEventDefName, content, ...pins });
       if (!outcome.ok) {
         if (outcome.rejection.code === 'DUPLICATE_EXTERNAL_EVENT') throw new AlreadyExistsError(outcome.rejection.message);
         // LittleHorse keeps an event for a WfRun that does not exist yet; RunWf with that id delivers it.
@@ -154,6 +160,8 @@ builder.mutationFields((t) => ({
           externalEventDefName: input.externalEventDefName,
           content,
           createdAt: new Date(services.clock()),
+          threadRunNumber: pins.threadRunNumber ?? null,
+          nodeRunPosition: pins.nodeRunPosition ?? null,
         });
         if (!kept) throw new AlreadyExistsError(`ExternalEvent ${guid} was already sent to WfRun ${wfRunId}.`);
       }

@@ -29,13 +29,15 @@ export async function listExternalEvents(db: Queryable, tenantId: string, wfRunI
  * WfRun existed, oldest first; one round trip and one read transaction per WfRun.
  */
 const RUN_WF_READS = `select (select json_build_array(major_version, revision) from (${NEWEST_VERSION}) v) as newest,
-  (select json_agg(json_build_array(guid, external_event_def_name, content) order by created_at, guid) from external_events
+  (select json_agg(json_build_array(guid, external_event_def_name, content, thread_run_number, node_run_position) order by created_at, guid) from external_events
     where tenant_id = $1 and wf_run_id = $4 and not claimed) as early`;
 
 export interface EarlyExternalEvent {
   readonly guid: string;
   readonly externalEventDefName: string;
   readonly content: JsonValue;
+  readonly threadRunNumber?: number;
+  readonly nodeRunPosition?: number;
 }
 
 /**
@@ -49,10 +51,21 @@ export async function newestVersionAndEarlyEvents(
   majorVersion: number | null,
   wfRunId: string,
 ): Promise<{ newest: { majorVersion: number; revision: number } | undefined; early: EarlyExternalEvent[] }> {
-  const [row] = await store.run<{ newest: [number, number] | null; early: [string, string, JsonValue | null][] | null }>(RUN_WF_READS, [tenantId, name, majorVersion, wfRunId]);
+  const [row] = await store.run<{ newest: [number, number] | null; early: [string, string, JsonValue | null, number | null, number | null][] | null }>(RUN_WF_READS, [
+    tenantId,
+    name,
+    majorVersion,
+    wfRunId,
+  ]);
   return {
     newest: row?.newest ? { majorVersion: row.newest[0], revision: row.newest[1] } : undefined,
-    early: (row?.early ?? []).map(([guid, externalEventDefName, content]) => ({ guid, externalEventDefName, content: content ?? null })),
+    early: (row?.early ?? []).map(([guid, externalEventDefName, content, threadRunNumber, nodeRunPosition]) => ({
+      guid,
+      externalEventDefName,
+      content: content ?? null,
+      ...(threadRunNumber === null ? {} : { threadRunNumber }),
+      ...(nodeRunPosition === null ? {} : { nodeRunPosition }),
+    })),
   };
 }
 
