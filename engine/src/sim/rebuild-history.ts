@@ -1,6 +1,6 @@
 import type { Command, RunWf } from '../run/commands.ts';
 import type { WfRunEvent, WfRunStarted } from '../run/events.ts';
-import { evolve } from '../run/evolve.ts';
+import { evolve, pinsOf } from '../run/evolve.ts';
 import type { WfRunState } from '../run/state.ts';
 import { effectsOf, step as engineStep } from '../run/step.ts';
 import type { Catalog, VersionedWfSpec } from '../spec/types.ts';
@@ -100,7 +100,7 @@ function guessCommands(events: readonly WfRunEvent[], i: number, { state, ledger
     case 'WfRunStarted':
       return [runWfOf(event, events, i)];
     case 'ExternalEventReceived':
-      return [{ type: 'PutExternalEvent', guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content }];
+      return [{ type: 'PutExternalEvent', guid: event.guid, externalEventDefName: event.externalEventDefName, content: event.content, ...pinsOf(event) }];
     case 'TaskAttemptSucceeded':
     case 'TaskAttemptFailed': {
       const { taskGuid, attempt, workerId, logOutput } = event;
@@ -186,7 +186,7 @@ function runWfOf(started: WfRunStarted, events: readonly WfRunEvent[], i: number
   const externalEvents = [];
   let at = i + 1;
   for (let e = events[at]; e?.type === 'ExternalEventReceived'; e = events[++at]) {
-    externalEvents.push({ guid: e.guid, externalEventDefName: e.externalEventDefName, content: e.content });
+    externalEvents.push({ guid: e.guid, externalEventDefName: e.externalEventDefName, content: e.content, ...pinsOf(e) });
   }
   return {
     type: 'RunWf',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateWfSpec } from '../../src/index.ts';
+import { rebuildHistory } from '../../src/sim/rebuild-history.ts';
 import { TestRun } from '../run.ts';
 import type { Catalog, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
 
@@ -75,6 +76,10 @@ describe('EXTERNAL_EVENT', () => {
     run.send(put('this-node', { threadRunNumber: 0, nodeRunPosition: 1 }));
     expect(run.state?.status).toBe('COMPLETED');
     expect(run.state?.threadRuns[0]?.variables.approval).toEqual({ by: 'this-node' });
+    // A fork of this WfRun finds the commands again, pins and all: no step is merely copied.
+    const steps = rebuildHistory(run.events, run.wfSpec, run.catalog);
+    expect(steps.map((s) => s.command.type)).toEqual(['RunWf', 'PutExternalEvent', 'PutExternalEvent', 'PutExternalEvent']);
+    expect(steps[3]?.command).toMatchObject({ guid: 'this-node', threadRunNumber: 0, nodeRunPosition: 1 });
   });
 
   it('fails with TIMEOUT when no event arrives in time, and ignores the timer once one has', () => {
