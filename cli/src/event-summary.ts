@@ -45,6 +45,7 @@ const SUMMARIES: Summaries = {
   UserTaskRunAssigned: (e) => `${e.userTaskGuid} to ${holder(e)} (${e.cause})`,
   UserTaskRunCompleted: (e) => `${e.userTaskGuid} by ${e.userId} results ${json(e.results, 60)}`,
   UserTaskRunCancelled: (e) => `${e.userTaskGuid} (${e.cause})`,
+  CorrelationKeySet: (e, n) => `${e.externalEventDefName} key ${json(e.correlationKey, 60)} at ${node(n, e.threadRunNumber, e.position)}`,
   UserTaskRunProgressSaved: (e) => `${e.userTaskGuid} by ${e.userId} results ${json(e.results, 60)}`,
   UserTaskRunCommented: (e) => `${e.userTaskGuid} comment ${e.userCommentId} by ${e.userId}: ${json(e.comment, 60)}`,
   UserTaskRunCommentEdited: (e) => `${e.userTaskGuid} comment ${e.userCommentId} by ${e.userId}: ${json(e.comment, 60)}`,

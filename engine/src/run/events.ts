@@ -113,6 +113,20 @@ export interface ExternalEventReceived extends At {
   readonly nodeRunPosition?: number | undefined;
 }
 
+/**
+ * A waiting EXTERNAL_EVENT NodeRun takes the CorrelatedEvent of its def with this key too (LittleHorse's correlation
+ * marker): the server delivers it as an ExternalEvent pinned to the NodeRun, whichever comes first.
+ */
+export interface CorrelationKeySet extends At {
+  readonly type: 'CorrelationKeySet';
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly externalEventDefName: string;
+  readonly correlationKey: string;
+  /** The key is a secret: the API shows it as `*****`. */
+  readonly maskedCorrelationKey?: true | undefined;
+}
+
 /** An ExternalEvent interrupts a ThreadRun; its handler starts once the thread has halted. */
 export interface InterruptTriggered extends At {
   readonly type: 'InterruptTriggered';
@@ -413,6 +427,7 @@ export type WfRunEvent =
   | TimerFired
   | ExternalEventReceived
   | ExternalEventClaimed
+  | CorrelationKeySet
   | UserTaskRunCreated
   | UserTaskRunAssigned
   | UserTaskRunCompleted

@@ -138,6 +138,7 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       }));
     case 'UserTaskRunCommentDeleted':
       return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, commentIds: (u.commentIds ?? []).filter((id) => id !== event.userCommentId) }));
+    case 'CorrelationKeySet':
     case 'UserTaskRunProgressSaved':
     case 'UserTaskRunCommentEdited':
       // History only: the projection keeps saved results and comment texts; no decision reads them.

@@ -45,6 +45,8 @@ export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) =>
     case 'TaskAttemptSucceeded':
     case 'NodeRunCompleted':
       return event.maskedOutput ? { ...event, output: MASKED_VALUE } : event;
+    case 'CorrelationKeySet':
+      return event.maskedCorrelationKey ? { ...event, correlationKey: MASKED_VALUE } : event;
     case 'ChildWfRunRequested': {
       if (!event.maskedVariables?.length) return event;
       const variables: Record<string, JsonValue> = { ...event.variables };

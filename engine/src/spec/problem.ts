@@ -32,7 +32,8 @@ export type ProblemCode =
   | 'UNKNOWN_EXTERNAL_EVENT_DEF'
   | 'UNKNOWN_WORKFLOW_EVENT_DEF'
   | 'UNKNOWN_WF_SPEC'
-  | 'UNKNOWN_USER_TASK_DEF';
+  | 'UNKNOWN_USER_TASK_DEF'
+  | 'CORRELATION_NOT_ENABLED';
 
 /** One thing wrong with a spec or an input, with where it is and a sentence a person understands. */
 export interface Problem {

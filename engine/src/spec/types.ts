@@ -206,6 +206,13 @@ export interface ExternalEventNode extends NodeBase {
   readonly externalEventDefName: string;
   /** An INT number of seconds after which the node fails with TIMEOUT. */
   readonly timeoutSeconds?: VariableAssignment | undefined;
+  /**
+   * A STR: the node also takes the CorrelatedEvent of its def with this key, which the world sends without knowing
+   * the WfRun (LittleHorse's correlated events; the def must have a correlatedEventConfig).
+   */
+  readonly correlationKey?: VariableAssignment | undefined;
+  /** The key is a secret: the API shows it as `*****`. */
+  readonly maskCorrelationKey?: boolean | undefined;
 }
 
 /** Starts one child ThreadRun per element of a JSON_ARR; outputs their numbers as a JSON_ARR. */
@@ -335,6 +342,16 @@ export const NODE_TYPES = [
 /** A kind of event that the world sends to WfRuns. */
 export interface ExternalEventDef {
   readonly name: string;
+  /** Set to let CorrelatedEvents of this def be sent (LittleHorse); absent, they are refused. */
+  readonly correlatedEventConfig?: CorrelatedEventConfig | undefined;
+}
+
+/** How CorrelatedEvents of an ExternalEventDef behave. */
+export interface CorrelatedEventConfig {
+  /** Seconds after which a CorrelatedEvent is deleted, whether or not it was taken. */
+  readonly ttlSeconds?: number | undefined;
+  /** Deleted once one WfRun has taken it: it goes to one WfRun only. */
+  readonly deleteAfterFirstCorrelation?: boolean | undefined;
 }
 
 /** A kind of event that WfRuns throw to the world. */

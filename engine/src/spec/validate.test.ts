@@ -331,6 +331,14 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a USER_TASK runs a UserTaskDef named like an Object method', spec: userTask({ userTaskDefName: 'constructor' }), catalog: withForms, path: at(REVIEW, 'userTaskDefName') },
     { when: 'a USER_TASK pins a version newer than the newest', spec: userTask({ userTaskDefVersion: 3 }), catalog: withForms, path: at(REVIEW, 'userTaskDefVersion') },
   ],
+  CORRELATION_NOT_ENABLED: [
+    {
+      when: 'an EXTERNAL_EVENT correlates by key on a def without correlatedEventConfig',
+      spec: between('9-wait-EXTERNAL_EVENT', { type: 'EXTERNAL_EVENT', externalEventDefName: 'approved', correlationKey: { type: 'LITERAL', value: 'doc-1' } }),
+      catalog: { ...catalog, externalEventDefs: { approved: { name: 'approved' } } },
+      path: at('9-wait-EXTERNAL_EVENT', 'correlationKey'),
+    },
+  ],
 };
 
 const ALL_CODES = Object.keys(CASES) as ProblemCode[];

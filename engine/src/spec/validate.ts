@@ -164,6 +164,16 @@ function validateThread(
         report([...nodePath, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `EXTERNAL_EVENT '${name}' waits for ${describeValue(node.externalEventDefName as JsonValue)}, which is not a registered ExternalEventDef.`);
       }
       if (node.timeoutSeconds) checkAssignment([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, 'INT', `the timeout of '${name}'`, variables, report);
+      if (node.correlationKey !== undefined) {
+        checkAssignment([...nodePath, 'correlationKey'], node.correlationKey, 'STR', `the correlation key of '${name}'`, variables, report);
+        const def = typeof node.externalEventDefName === 'string' ? own(catalog.externalEventDefs, node.externalEventDefName) : undefined;
+        if (def && !def.correlatedEventConfig) {
+          report([...nodePath, 'correlationKey'], 'CORRELATION_NOT_ENABLED', `EXTERNAL_EVENT '${name}' correlates by key, but ExternalEventDef '${def.name}' has no correlatedEventConfig.`);
+        }
+      }
+      if (node.maskCorrelationKey !== undefined && typeof node.maskCorrelationKey !== 'boolean') {
+        report([...nodePath, 'maskCorrelationKey'], 'TYPE_MISMATCH', `maskCorrelationKey of '${name}' must be true or false.`);
+      }
     }
     if (node.type === 'THROW_EVENT') {
       if (typeof node.workflowEventDefName !== 'string' || !own(catalog.workflowEventDefs, node.workflowEventDefName)) {

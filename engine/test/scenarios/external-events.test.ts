@@ -82,6 +82,37 @@ describe('EXTERNAL_EVENT', () => {
     expect(steps[3]?.command).toMatchObject({ guid: 'this-node', threadRunNumber: 0, nodeRunPosition: 1 });
   });
 
+  it('sets the correlation key from a STR when it starts waiting, and fails with VAR_SUB_ERROR on a blank one', () => {
+    const correlated = (key: string | null, masked = false): VersionedWfSpec => {
+      const base = spec();
+      const entry = base.threadSpecs.entrypoint!;
+      return {
+        ...base,
+        threadSpecs: {
+          entrypoint: {
+            ...entry,
+            variableDefs: [...(entry.variableDefs ?? []), { name: 'doc', type: 'STR', ...(key === null ? {} : { defaultValue: key }) }],
+            nodes: { ...entry.nodes, wait: { ...(entry.nodes.wait as object), correlationKey: { type: 'VARIABLE', variableName: 'doc' }, ...(masked ? { maskCorrelationKey: true } : {}) } as never },
+          },
+        },
+      };
+    };
+    const withConfig: Catalog = { ...catalog, externalEventDefs: { approved: { name: 'approved', correlatedEventConfig: {} } } };
+    expect(validateWfSpec(correlated('doc-7'), withConfig)).toEqual([]);
+    const run = new TestRun(correlated('doc-7', true), withConfig);
+    const events = run.send({ type: 'RunWf', wfRunId: 'r' }) as WfRunEvent[];
+    expect(events.find((e) => e.type === 'CorrelationKeySet')).toMatchObject({ threadRunNumber: 0, position: 1, externalEventDefName: 'approved', correlationKey: 'doc-7', maskedCorrelationKey: true });
+    expect(run.state?.threadRuns[0]?.currentNodeRun?.status).toBe('RUNNING');
+    // A pinned event, as the server delivers a CorrelatedEvent, completes it.
+    run.send({ type: 'PutExternalEvent', guid: 'c1', externalEventDefName: 'approved', content: { signed: true }, threadRunNumber: 0, nodeRunPosition: 1 });
+    expect(run.state?.status).toBe('COMPLETED');
+
+    const blank = new TestRun(correlated(' '), withConfig);
+    blank.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(blank.state?.status).toBe('ERROR');
+    expect(blank.events.find((e) => e.type === 'NodeRunFailed')).toMatchObject({ failure: { name: 'VAR_SUB_ERROR' } });
+  });
+
   it('fails with TIMEOUT when no event arrives in time, and ignores the timer once one has', () => {
     const late = new TestRun(spec(60), catalog);
     const timer = (late.send({ type: 'RunWf', wfRunId: 'r' }, 1_000) as WfRunEvent[]).find((e) => e.type === 'TimerSet');

@@ -14,8 +14,25 @@ import type { ArriveHandler, CheckHandler } from './types.ts';
 export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread, node) => {
   const current = s.thread(thread.number);
   if (checkExternalEvent(s, current, node)) return;
-  if (!node.timeoutSeconds) return;
   const position = current.currentNodeRun?.position ?? 0;
+  if (node.correlationKey) {
+    // LittleHorse: the key must be a STR; a blank one could match nothing sent on purpose.
+    const key = evaluate(s, current, node.correlationKey);
+    if (!key.ok || typeof key.value !== 'string' || key.value.trim() === '') {
+      const message = key.ok ? `The correlation key of an EXTERNAL_EVENT must be a non-blank STR; got ${node.maskCorrelationKey ? 'a masked value' : describeValue(key.value)}.` : key.failure.message;
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_SUB_ERROR', message } });
+      return;
+    }
+    s.emit({
+      type: 'CorrelationKeySet',
+      threadRunNumber: thread.number,
+      position,
+      externalEventDefName: node.externalEventDefName,
+      correlationKey: key.value,
+      ...(node.maskCorrelationKey ? { maskedCorrelationKey: true } : {}),
+    });
+  }
+  if (!node.timeoutSeconds) return;
   const timeout = evaluate(s, current, node.timeoutSeconds);
   if (!timeout.ok || typeof timeout.value !== 'number' || !Number.isSafeInteger(timeout.value)) {
     const message = timeout.ok ? `The timeout of an EXTERNAL_EVENT must be an INT; got ${describeValue(timeout.value)}.` : timeout.failure.message;
