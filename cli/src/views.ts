@@ -62,14 +62,19 @@ export function taskDefsTable(items: readonly TaskDefInfo[]): string[] {
 }
 
 /** An ExternalEventDef or a WorkflowEventDef: a name and when it was registered. */
-export function eventDefView(def: ExternalEventDefInfo): string[] {
+/** An ExternalEventDef or a WorkflowEventDef; the first may take CorrelatedEvents. */
+type EventDef = Pick<ExternalEventDefInfo, 'name' | 'createdAt'> & Partial<Pick<ExternalEventDefInfo, 'correlatedEventConfig'>>;
+
+export function eventDefView(def: EventDef): string[] {
+  const config = def.correlatedEventConfig;
   return block([
     ['name', def.name],
     ['created', def.createdAt],
+    ['correlated', config ? `yes${config.ttlSeconds === null ? '' : `, kept ${config.ttlSeconds} s`}${config.deleteAfterFirstCorrelation ? ', to the first WfRun only' : ''}` : undefined],
   ]);
 }
 
-export function eventDefsTable(items: readonly ExternalEventDefInfo[]): string[] {
+export function eventDefsTable(items: readonly EventDef[]): string[] {
   return table(['name', 'created'], items.map((d) => [d.name, d.createdAt]));
 }
 

@@ -44,7 +44,9 @@ export type RejectionCode =
   /** The UserTaskRun has no comment of that id. */
   | 'UNKNOWN_USER_TASK_COMMENT'
   /** The comment was deleted: it can be neither edited nor deleted again. */
-  | 'USER_TASK_COMMENT_DELETED';
+  | 'USER_TASK_COMMENT_DELETED'
+  /** An ExternalEvent pinned to a NodeRun that has ended: nothing could ever take it. */
+  | 'PINNED_NODE_RUN_ENDED';
 
 /** Why a command does not apply to a WfRun. A value, never thrown. */
 export interface Rejection {

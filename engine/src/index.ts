@@ -108,6 +108,7 @@ export type {
   EntrypointNode,
   ExitNode,
   ExponentialBackoff,
+  CorrelatedEventConfig,
   ExternalEventDef,
   ExternalEventNode,
   FailureDef,

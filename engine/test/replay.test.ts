@@ -188,6 +188,7 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   INVALID_USER_TASK_COMMENT: true,
   UNKNOWN_USER_TASK_COMMENT: true,
   USER_TASK_COMMENT_DELETED: true,
+  PINNED_NODE_RUN_ENDED: true,
 };
 
 const outcomeArb = fc.constantFrom<TaskAttemptResult>(

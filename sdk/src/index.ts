@@ -5,6 +5,7 @@ export type { BatchedTaskRunReport, ClaimInput, CredentialSource, GallopClientOp
 export { GallopClientError, isGallopClientError } from './client/errors.ts';
 export type { GallopErrorCode, GallopProblem } from './client/errors.ts';
 export type {
+  CorrelatedEventInfo,
   ExternalEventDefInfo,
   ExternalEventInfo,
   NodeRunInfo,

@@ -36,6 +36,7 @@ import { executeCommand } from './runtime/execute-command.ts';
 import { KeyedLock } from './runtime/keyed-lock.ts';
 import { Metadata } from './runtime/metadata.ts';
 import { TaskWorkers } from './runtime/task-workers.ts';
+import { pruneCorrelatedEvents } from './store/queries/correlated-events.ts';
 import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
 import { TaskDispatch } from './runtime/task-dispatch.ts';
@@ -161,6 +162,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const auth = new Authenticator(store.db, options.auth ?? { required: false }, log);
   const audit = new AuditWriter(store.db, log, options.auditRetentionDays ?? 90, clock);
   const taskWorkers = new TaskWorkers(store.db, log, clock);
+  // CorrelatedEvents past their def's ttl are ignored at once and deleted hourly (every process: they delete alike).
+  const pruneCorrelated = setInterval(() => {
+    pruneCorrelatedEvents(store.db, new Date(clock())).catch((error: unknown) => log.warn({ err: error }, 'Could not delete CorrelatedEvents past their ttl; trying again later'));
+  }, 3_600_000);
+  pruneCorrelated.unref();
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
   async function tenantOf(named: string | undefined): Promise<string> {
     const id = named?.trim() || DEFAULT_TENANT;
@@ -370,6 +376,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await cluster.close();
       await audit.close();
       await taskWorkers.close();
+      clearInterval(pruneCorrelated);
       await store.close();
     },
   };

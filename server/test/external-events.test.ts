@@ -71,6 +71,9 @@ describe('ExternalEvents on the server', () => {
     expect(done.variables.find((v) => v.name === 'approval')?.value).toEqual({ by: 'this one' });
     const negative = (await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, nodeRunPosition: -1 }).catch((e: unknown) => e)) as GallopClientError;
     expect(negative.problems.map((p) => p.at)).toEqual(['input.nodeRunPosition']);
+    // Pinned to the NodeRun that has ended: nothing could take it, so it is refused rather than kept.
+    const ended = (await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, threadRunNumber: 0, nodeRunPosition: 1 }).catch((e: unknown) => e)) as GallopClientError;
+    expect(ended.problems.map((p) => [p.at, p.message])).toEqual([['input.nodeRunPosition', expect.stringContaining('which has ended') as unknown]]);
   });
 
   it('delivers the oldest of several early events, named by version or not, whatever their content', async () => {

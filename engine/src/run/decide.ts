@@ -83,6 +83,14 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     if (state.pendingExternalEvents?.some((e) => e.guid === command.guid)) {
       return reject({ code: 'DUPLICATE_EXTERNAL_EVENT', message: `ExternalEvent ${command.guid} has already arrived.` });
     }
+    // Our choice where LittleHorse keeps it: an event pinned to a NodeRun that has ended could never be taken (and a
+    // correlated event delivered twice to one NodeRun is refused so).
+    const pinned = command.nodeRunPosition === undefined || command.threadRunNumber === undefined ? undefined : state.threadRuns[command.threadRunNumber];
+    const current = pinned?.currentNodeRun;
+    const position = command.nodeRunPosition ?? 0;
+    if (pinned && (position < (current?.position ?? pinned.nextPosition) || (current?.position === position && isTerminal(current.status)))) {
+      return reject({ code: 'PINNED_NODE_RUN_ENDED', message: `ExternalEvent ${command.guid} is pinned to NodeRun ${pinned.number}-${command.nodeRunPosition}, which has ended.` });
+    }
     const s = new Session(state, ctx);
     s.emit({ type: 'ExternalEventReceived', guid: command.guid, externalEventDefName: command.externalEventDefName, content: command.content, ...pinsOf(command) });
     // An ended WfRun keeps the event (LittleHorse stores it) but nothing will take it.

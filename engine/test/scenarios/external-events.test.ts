@@ -75,6 +75,8 @@ describe('EXTERNAL_EVENT', () => {
     ]);
     run.send(put('this-node', { threadRunNumber: 0, nodeRunPosition: 1 }));
     expect(run.state?.status).toBe('COMPLETED');
+    // Pinned to the NodeRun that has ended (a correlated event delivered twice, say): nothing could take it.
+    expect(run.send(put('again', { threadRunNumber: 0, nodeRunPosition: 1 }))).toBe('PINNED_NODE_RUN_ENDED');
     expect(run.state?.threadRuns[0]?.variables.approval).toEqual({ by: 'this-node' });
     // A fork of this WfRun finds the commands again, pins and all: no step is merely copied.
     const steps = rebuildHistory(run.events, run.wfSpec, run.catalog);

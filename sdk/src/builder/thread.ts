@@ -315,14 +315,24 @@ export class WorkflowThread {
     this.#add('wait-for-condition', { type: 'WAIT_FOR_CONDITION', condition }, 'waitForCondition');
   }
 
-  /** Waits for an ExternalEvent of `externalEventDefName`; its content is the node's output. */
-  waitForEvent(externalEventDefName: string, options: { timeoutSeconds?: number | WfRunVariable<'INT'> } = {}): NodeOutput {
+  /**
+   * Waits for an ExternalEvent of `externalEventDefName`; its content is the node's output. With `correlationKey` it
+   * also takes the CorrelatedEvent of that def sent with the key (client.putCorrelatedEvent), whether it is sent
+   * before or after the node starts waiting; the def needs a correlatedEventConfig. `maskCorrelationKey` shows the
+   * key as ***** in the API.
+   */
+  waitForEvent(
+    externalEventDefName: string,
+    options: { timeoutSeconds?: number | WfRunVariable<'INT'>; correlationKey?: string | WfRunVariable<'STR'>; maskCorrelationKey?: boolean } = {},
+  ): NodeOutput {
     const name = this.#add(
       externalEventDefName,
       {
         type: 'EXTERNAL_EVENT',
         externalEventDefName,
         ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: toAssignment(options.timeoutSeconds) }),
+        ...(options.correlationKey === undefined ? {} : { correlationKey: toAssignment(options.correlationKey) }),
+        ...(options.maskCorrelationKey ? { maskCorrelationKey: true } : {}),
       },
       `waitForEvent('${externalEventDefName}')`,
     );

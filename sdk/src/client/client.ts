@@ -11,6 +11,7 @@ import { defaultPost } from '#post';
 import { postWith } from './post/types.ts';
 import type { Answer, Post } from './post/types.ts';
 import type {
+  CorrelatedEventInfo,
   ExternalEventDefInfo,
   ExternalEventInfo,
   Page,
@@ -682,9 +683,34 @@ export class GallopClient {
     return unwrap(data.result).reports;
   }
 
-  async putExternalEventDef(input: { name: string }): Promise<ExternalEventDefInfo> {
+  async putExternalEventDef(input: {
+    name: string;
+    /** Lets CorrelatedEvents of it be sent: deleted after `ttlSeconds`, or once one WfRun took it. */
+    correlatedEventConfig?: { ttlSeconds?: number; deleteAfterFirstCorrelation?: boolean };
+  }): Promise<ExternalEventDefInfo> {
     const data = await this.request(ops.PUT_EXTERNAL_EVENT_DEF, { input });
     return unwrap(data.result);
+  }
+
+  /**
+   * Sends an event by correlation key (LittleHorse): every EXTERNAL_EVENT NodeRun of the def waiting with that
+   * `correlationKey`, now or later, takes it. AlreadyExistsError for a key already sent (until deleted or expired).
+   */
+  async putCorrelatedEvent(input: { key: string; externalEventDefName: string; content?: JsonValue }): Promise<CorrelatedEventInfo> {
+    return unwrap((await this.request(ops.PUT_CORRELATED_EVENT, { input })).result);
+  }
+
+  async correlatedEvent(key: string, externalEventDefName: string): Promise<CorrelatedEventInfo | null> {
+    return (await this.request(ops.CORRELATED_EVENT_QUERY, { key, externalEventDefName })).correlatedEvent;
+  }
+
+  /** CorrelatedEvents of a def, by key. */
+  async correlatedEvents(externalEventDefName: string, page: { first?: number; after?: string } = {}): Promise<Page<CorrelatedEventInfo>> {
+    return this.#page(ops.CORRELATED_EVENTS, { externalEventDefName, ...page });
+  }
+
+  async deleteCorrelatedEvent(key: string, externalEventDefName: string): Promise<{ key: string; externalEventDefName: string }> {
+    return unwrap((await this.request(ops.DELETE_CORRELATED_EVENT, { input: { key, externalEventDefName } })).result);
   }
 
   /** Deletes an ExternalEventDef: events of it can no longer be sent; those already sent stay. */

@@ -294,16 +294,25 @@ export const SEARCH_TASK_RUNS = graphql(
 
 export const PUT_EXTERNAL_EVENT_DEF = graphql(
   `mutation PutExternalEventDef($input: PutExternalEventDefInput!) {
-    result: putExternalEventDef(input: $input) { __typename ... on ExternalEventDef { name createdAt } ...ErrorFields }
+    result: putExternalEventDef(input: $input) {
+      __typename
+      ... on ExternalEventDef { name createdAt correlatedEventConfig { ttlSeconds deleteAfterFirstCorrelation } }
+      ...ErrorFields
+    }
   }`,
   [ErrorFields],
 );
 
-export const EXTERNAL_EVENT_DEF_QUERY = graphql(`query ExternalEventDef($name: String!) { externalEventDef(name: $name) { name createdAt } }`);
+export const EXTERNAL_EVENT_DEF_QUERY = graphql(
+  `query ExternalEventDef($name: String!) { externalEventDef(name: $name) { name createdAt correlatedEventConfig { ttlSeconds deleteAfterFirstCorrelation } } }`,
+);
 
 export const EXTERNAL_EVENT_DEFS = graphql(
   `query ExternalEventDefs($first: Int, $after: String) {
-    page: externalEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { ...PageFields } }
+    page: externalEventDefs(first: $first, after: $after) {
+      edges { node { name createdAt correlatedEventConfig { ttlSeconds deleteAfterFirstCorrelation } } }
+      pageInfo { ...PageFields }
+    }
   }`,
   [PageFields],
 );
@@ -311,6 +320,41 @@ export const EXTERNAL_EVENT_DEFS = graphql(
 export const DELETE_EXTERNAL_EVENT_DEF = graphql(
   `mutation DeleteExternalEventDef($input: DeleteExternalEventDefInput!) {
     result: deleteExternalEventDef(input: $input) { __typename ... on DeletedExternalEventDef { name } ...ErrorFields }
+  }`,
+  [ErrorFields],
+);
+
+const CorrelatedEventFields = graphql(`
+  fragment CorrelatedEventFields on CorrelatedEvent { key externalEventDefName content createdAt expiresAt externalEventGuid }
+`);
+
+export const PUT_CORRELATED_EVENT = graphql(
+  `mutation PutCorrelatedEvent($input: PutCorrelatedEventInput!) {
+    result: putCorrelatedEvent(input: $input) { __typename ...CorrelatedEventFields ...ErrorFields }
+  }`,
+  [CorrelatedEventFields, ErrorFields],
+);
+
+export const CORRELATED_EVENT_QUERY = graphql(
+  `query CorrelatedEvent($key: String!, $externalEventDefName: String!) {
+    correlatedEvent(key: $key, externalEventDefName: $externalEventDefName) { ...CorrelatedEventFields }
+  }`,
+  [CorrelatedEventFields],
+);
+
+export const CORRELATED_EVENTS = graphql(
+  `query CorrelatedEvents($first: Int, $after: String, $externalEventDefName: String!) {
+    page: correlatedEvents(first: $first, after: $after, externalEventDefName: $externalEventDefName) {
+      edges { node { ...CorrelatedEventFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [CorrelatedEventFields, PageFields],
+);
+
+export const DELETE_CORRELATED_EVENT = graphql(
+  `mutation DeleteCorrelatedEvent($input: CorrelatedEventIdInput!) {
+    result: deleteCorrelatedEvent(input: $input) { __typename ... on DeletedCorrelatedEvent { key externalEventDefName } ...ErrorFields }
   }`,
   [ErrorFields],
 );

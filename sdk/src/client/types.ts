@@ -137,6 +137,20 @@ export type TaskOutcome =
 export interface ExternalEventDefInfo {
   readonly name: string;
   readonly createdAt: string;
+  /** Set when CorrelatedEvents of it may be sent. */
+  readonly correlatedEventConfig: { readonly ttlSeconds: number | null; readonly deleteAfterFirstCorrelation: boolean } | null;
+}
+
+/** An event sent by correlation key instead of WfRun id. */
+export interface CorrelatedEventInfo {
+  readonly key: string;
+  readonly externalEventDefName: string;
+  readonly content: JsonValue;
+  readonly createdAt: string;
+  /** When its def's ttlSeconds delete it. */
+  readonly expiresAt: string | null;
+  /** The guid of the ExternalEvents it becomes in the WfRuns that take it. */
+  readonly externalEventGuid: string;
 }
 
 /** A kind of event that WfRuns throw (THROW_EVENT). */

@@ -1,12 +1,14 @@
 import type { Command, VersionedWfSpec } from '@gallop/engine';
 import type { Logger } from '../observability/logger.ts';
 import type { Queryable } from '../store/db.ts';
-import { findWfSpec } from '../store/queries/metadata.ts';
+import { correlatedGuid, deleteCorrelatedEvent, takeCorrelatedEvent } from '../store/queries/correlated-events.ts';
+import { findExternalEventDef, findWfSpec } from '../store/queries/metadata.ts';
 import type { OutboxEffect } from '../store/schema.ts';
 import type { CommandOutcome } from './execute-command.ts';
 
 export interface DeliveryDeps {
   readonly db: Queryable;
+  readonly clock: () => number;
   readonly execute: (tenantId: string, wfRunId: string, command: Command, wfSpec?: VersionedWfSpec) => Promise<CommandOutcome>;
   readonly log: Logger;
 }
@@ -15,8 +17,26 @@ export interface DeliveryDeps {
  * Carries out one command a WfRun owes another. A rejection is an answer too (the command was delivered before, or
  * its WfRun is gone), so only a thrown error leaves the row for another try.
  */
-export async function deliver(deps: DeliveryDeps, tenantId: string, effect: OutboxEffect): Promise<void> {
+export async function deliver(deps: DeliveryDeps, tenantId: string, effect: OutboxEffect, wfRunId: string): Promise<void> {
   switch (effect.type) {
+    case 'DeliverCorrelatedEvent': {
+      const { externalEventDefName, key, threadRunNumber, position } = effect;
+      const def = await findExternalEventDef(deps.db, tenantId, externalEventDefName);
+      const once = def?.def.correlatedEventConfig?.deleteAfterFirstCorrelation === true;
+      const event = await takeCorrelatedEvent(deps.db, tenantId, externalEventDefName, key, `${wfRunId}/${threadRunNumber}-${position}`, once, new Date(deps.clock()));
+      if (!event) return;
+      // Pinned to the NodeRun that waits with the key; the same guid everywhere, so a repeat is refused.
+      await answer(deps, tenantId, wfRunId, {
+        type: 'PutExternalEvent',
+        guid: correlatedGuid(externalEventDefName, key),
+        externalEventDefName,
+        content: event.content ?? null,
+        threadRunNumber,
+        nodeRunPosition: position,
+      });
+      if (once) await deleteCorrelatedEvent(deps.db, tenantId, externalEventDefName, key);
+      return;
+    }
     case 'RunChildWf': {
       const { event, parentWfRunId } = effect;
       const couldNotStart = (message: string) =>

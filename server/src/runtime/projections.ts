@@ -29,7 +29,50 @@ export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, 
   };
   (isNew ? set.newWfRuns : set.wfRuns).push(row);
   set.outbox = outboxRows(tenantId, wfRunId, firstSeq, events, state);
+  if (correlates(spec)) correlationRows(set, tenantId, wfRunId, firstSeq, events);
   return set;
+}
+
+const correlatesBySpec = new WeakMap<WfSpec, boolean>();
+
+/** Whether a spec has an EXTERNAL_EVENT node with a correlation key, worked out once per spec the cache holds. */
+function correlates(spec: WfSpec): boolean {
+  let found = correlatesBySpec.get(spec);
+  if (found === undefined) {
+    found = Object.values(spec.threadSpecs).some((thread) => Object.values(thread.nodes).some((node) => node.type === 'EXTERNAL_EVENT' && node.correlationKey !== undefined));
+    correlatesBySpec.set(spec, found);
+  }
+  return found;
+}
+
+/**
+ * A NodeRun that waits with a correlation key gets a marker, and an outbox row that gives it the CorrelatedEvent
+ * already sent, if any (one sent later finds the marker: correlated-events.ts). A NodeRun that ends loses its marker.
+ */
+function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, firstSeq: number, events: readonly WfRunEvent[]): void {
+  events.forEach((event, i) => {
+    if (event.type === 'CorrelationKeySet') {
+      const { threadRunNumber, position, externalEventDefName, correlationKey: key } = event;
+      set.correlationMarkers.push({ tenant_id, wf_run_id, thread_run_number: threadRunNumber, node_run_position: position, external_event_def_name: externalEventDefName, key });
+      set.outbox.push({
+        tenant_id,
+        wf_run_id,
+        id: `${wf_run_id}/${firstSeq + i}`,
+        effect: { type: 'DeliverCorrelatedEvent', externalEventDefName, key, threadRunNumber, position },
+        created_at: isoTime(event.time),
+      });
+    } else if (event.type === 'NodeRunCompleted' || event.type === 'NodeRunFailed') {
+      // A marker set and ended in this one command is not written (one statement cannot insert and delete a row).
+      const at = (r: { thread_run_number: number; node_run_position: number }) => r.thread_run_number === event.threadRunNumber && r.node_run_position === event.position;
+      const fresh = set.correlationMarkers.findIndex(at);
+      if (fresh >= 0) {
+        set.correlationMarkers.splice(fresh, 1);
+        set.outbox = set.outbox.filter((o) => !(o.effect.type === 'DeliverCorrelatedEvent' && o.effect.threadRunNumber === event.threadRunNumber && o.effect.position === event.position));
+      } else {
+        set.endedMarkers.push({ tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, node_run_position: event.position });
+      }
+    }
+  });
 }
 
 const searchableBySpec = new WeakMap<WfSpec, ReadonlySet<string>>();

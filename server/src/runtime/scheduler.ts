@@ -130,7 +130,7 @@ export class Scheduler {
       .returning();
     const rows = [...this.#left.outbox.take(now.getTime()), ...claimed].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     await this.#left.outbox.actInOrder(rows, now.getTime() + CLAIM_MS, async (row) => {
-      await deliver({ db, execute: this.options.execute, log }, row.tenantId, row.effect);
+      await deliver({ db, clock, execute: this.options.execute, log }, row.tenantId, row.effect, row.wfRunId);
       await db.delete(outbox).where(and(eq(outbox.tenantId, row.tenantId), eq(outbox.wfRunId, row.wfRunId), eq(outbox.id, row.id)));
     });
     return rows.length;

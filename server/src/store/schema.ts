@@ -291,7 +291,10 @@ export const timers = pgTable(
 );
 
 /** The engine's effects that reach another WfRun. */
-export type OutboxEffect = Extract<Effect, { type: 'RunChildWf' | 'NotifyParentWfRun' | 'RescueParentWfRun' }>;
+export type OutboxEffect =
+  | Extract<Effect, { type: 'RunChildWf' | 'NotifyParentWfRun' | 'RescueParentWfRun' }>
+  /** Give the WfRun's NodeRun waiting with this key the CorrelatedEvent of its def, if there is one (correlated-events.ts). */
+  | { readonly type: 'DeliverCorrelatedEvent'; readonly externalEventDefName: string; readonly key: string; readonly threadRunNumber: number; readonly position: number };
 
 /**
  * Commands one WfRun's decision owes another (start a child WfRun, tell a parent its child ended), written in the
@@ -312,6 +315,43 @@ export const outbox = pgTable(
     lockedUntil: at('locked_until'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.id] }), index('outbox_by_age').on(t.createdAt)],
+);
+
+/**
+ * Events the world sends by correlation key instead of WfRun id (LittleHorse's CorrelatedEvent): each reaches every
+ * EXTERNAL_EVENT NodeRun waiting with its def and key, as an ExternalEvent pinned there, whichever comes first.
+ */
+export const correlatedEvents = pgTable(
+  'correlated_events',
+  {
+    tenantId: tenantId(),
+    externalEventDefName: text('external_event_def_name').notNull(),
+    key: text('key').notNull(),
+    content: jsonb('content').$type<JsonValue>(),
+    createdAt: at('created_at').notNull(),
+    /** From the def's ttlSeconds: past it, the event is gone. */
+    expiresAt: at('expires_at'),
+    /** With deleteAfterFirstCorrelation: the NodeRun (`{wfRunId}/{thread}-{position}`) it went to. */
+    takenBy: text('taken_by'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.externalEventDefName, t.key] }), index('correlated_events_by_expiry').on(t.expiresAt)],
+);
+
+/** The EXTERNAL_EVENT NodeRuns waiting with a correlation key (CorrelationKeySet), until they end. */
+export const correlationMarkers = pgTable(
+  'correlation_markers',
+  {
+    tenantId: tenantId(),
+    wfRunId: text('wf_run_id').notNull(),
+    threadRunNumber: integer('thread_run_number').notNull(),
+    nodeRunPosition: integer('node_run_position').notNull(),
+    externalEventDefName: text('external_event_def_name').notNull(),
+    key: text('key').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.nodeRunPosition] }),
+    index('correlation_markers_by_key').on(t.tenantId, t.externalEventDefName, t.key),
+  ],
 );
 
 export const externalEventDefs = pgTable(

@@ -199,6 +199,24 @@ export interface UserTaskChangeRow {
   entries: UserTaskRunHistoryEntry[];
 }
 
+/** An EXTERNAL_EVENT NodeRun waiting with a correlation key. */
+export interface CorrelationMarkerRow {
+  tenant_id: string;
+  wf_run_id: string;
+  thread_run_number: number;
+  node_run_position: number;
+  external_event_def_name: string;
+  key: string;
+}
+
+/** A NodeRun that ended: its marker, if it had one, goes. */
+export interface EndedMarkerKey {
+  tenant_id: string;
+  wf_run_id: string;
+  thread_run_number: number;
+  node_run_position: number;
+}
+
 export interface OutboxRow {
   tenant_id: string;
   wf_run_id: string;
@@ -229,6 +247,8 @@ export interface WriteSet {
   workflowEvents: WorkflowEventRow[];
   userTaskRuns: UserTaskRunRow[];
   userTaskChanges: UserTaskChangeRow[];
+  correlationMarkers: CorrelationMarkerRow[];
+  endedMarkers: EndedMarkerKey[];
   outbox: OutboxRow[];
 }
 
@@ -250,6 +270,8 @@ export function emptyWriteSet(): WriteSet {
     workflowEvents: [],
     userTaskRuns: [],
     userTaskChanges: [],
+    correlationMarkers: [],
+    endedMarkers: [],
     outbox: [],
   };
 }
@@ -323,6 +345,12 @@ const PARTS: Readonly<Record<keyof WriteSet, string>> = {
     events = t.events || (e->'entries')
   from w, gallop_rows(w.j->'userTaskChanges') e
   where t.tenant_id = e->>'tenant_id' and t.wf_run_id = e->>'wf_run_id' and t.user_task_guid = e->>'user_task_guid'`,
+  correlationMarkers: `insert into correlation_markers select r.* from w, jsonb_populate_recordset(null::correlation_markers, w.j->'correlationMarkers') r
+  on conflict (tenant_id, wf_run_id, thread_run_number, node_run_position) do update set external_event_def_name = excluded.external_event_def_name,
+    key = excluded.key`,
+  endedMarkers: `delete from correlation_markers t using w, gallop_rows(w.j->'endedMarkers') e
+  where t.tenant_id = e->>'tenant_id' and t.wf_run_id = e->>'wf_run_id' and t.thread_run_number = (e->>'thread_run_number')::integer
+    and t.node_run_position = (e->>'node_run_position')::integer`,
   outbox: `insert into outbox select r.* from w, jsonb_populate_recordset(null::outbox, w.j->'outbox') r on conflict do nothing`,
 };
 

@@ -1,22 +1,51 @@
 import { isValidName, isValidWfRunId } from '@gallop/engine';
-import type { JsonValue } from '@gallop/engine';
+import type { CorrelatedEventConfig, ExternalEventDef, JsonValue } from '@gallop/engine';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
 import { deleteExternalEventDef, findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
+import { correlatedGuid, deleteCorrelatedEvent, findCorrelatedEvent, insertCorrelatedEvent, listCorrelatedEvents } from '../../store/queries/correlated-events.ts';
+import type { CorrelatedEventRow } from '../../store/queries/correlated-events.ts';
 import type { ExternalEventRow } from '../../store/queries/external-events.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { searchExternalEvents } from '../../store/queries/external-events.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
 
+const CorrelatedEventConfigRef = builder.objectRef<CorrelatedEventConfig>('CorrelatedEventConfig').implement({
+  description: "How an ExternalEventDef's CorrelatedEvents behave (LittleHorse).",
+  fields: (t) => ({
+    ttlSeconds: t.int({ nullable: true, description: 'Seconds after which a CorrelatedEvent is deleted, taken or not.', resolve: (c) => c.ttlSeconds ?? null }),
+    deleteAfterFirstCorrelation: t.boolean({ description: 'Deleted once one WfRun has taken it.', resolve: (c) => c.deleteAfterFirstCorrelation === true }),
+  }),
+});
+
 export const ExternalEventDefRef = builder.objectRef<ExternalEventDefRow>('ExternalEventDef').implement({
   description: 'A kind of event the world sends to WfRuns.',
   fields: (t) => ({
     name: t.exposeString('name'),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+    correlatedEventConfig: t.field({
+      type: CorrelatedEventConfigRef,
+      nullable: true,
+      description: 'Set when CorrelatedEvents of this def may be sent.',
+      resolve: (row) => row.def.correlatedEventConfig ?? null,
+    }),
+  }),
+});
+
+const CorrelatedEventRef = builder.objectRef<CorrelatedEventRow>('CorrelatedEvent').implement({
+  description:
+    'An event sent by key instead of WfRun id (LittleHorse): every EXTERNAL_EVENT NodeRun of its def waiting with that correlation key takes it, as an ExternalEvent pinned there, whether it waits before or after the event is sent.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    externalEventDefName: t.exposeString('externalEventDefName'),
+    content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, description: "When its def's ttlSeconds delete it.", resolve: (row) => row.expiresAt }),
+    externalEventGuid: t.string({ description: 'The guid of the ExternalEvents it becomes in the WfRuns that take it.', resolve: (row) => correlatedGuid(row.externalEventDefName, row.key) }),
   }),
 });
 
@@ -34,9 +63,34 @@ export const ExternalEventRef = builder.objectRef<ExternalEventRow>('ExternalEve
   }),
 });
 
-const PutExternalEventDefInput = builder.inputType('PutExternalEventDefInput', {
-  fields: (t) => ({ name: t.string({ required: true }) }),
+const CorrelatedEventConfigInput = builder.inputType('CorrelatedEventConfigInput', {
+  fields: (t) => ({
+    ttlSeconds: t.int({ description: 'Seconds after which a CorrelatedEvent is deleted, taken or not; kept until deleted when absent.' }),
+    deleteAfterFirstCorrelation: t.boolean({ description: 'Deleted once one WfRun has taken it (default false).' }),
+  }),
 });
+
+const PutExternalEventDefInput = builder.inputType('PutExternalEventDefInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    correlatedEventConfig: t.field({ type: CorrelatedEventConfigInput, description: 'Lets CorrelatedEvents of this def be sent (putCorrelatedEvent).' }),
+  }),
+});
+
+const PutCorrelatedEventInput = builder.inputType('PutCorrelatedEventInput', {
+  fields: (t) => ({
+    key: t.string({ required: true, description: "The correlation key that EXTERNAL_EVENT nodes' correlationKey names." }),
+    externalEventDefName: t.string({ required: true }),
+    content: t.field({ type: 'JSON' }),
+  }),
+});
+
+const CorrelatedEventIdInput = builder.inputType('CorrelatedEventIdInput', {
+  fields: (t) => ({ key: t.string({ required: true }), externalEventDefName: t.string({ required: true }) }),
+});
+
+/** The most characters a correlation key may have. */
+const MAX_KEY = 1_000;
 
 const PutExternalEventInput = builder.inputType('PutExternalEventInput', {
   fields: (t) => ({
@@ -89,6 +143,28 @@ builder.queryFields((t) => ({
     args: { wfRunId: t.arg.id({ required: true }), guid: t.arg.string({ required: true }) },
     resolve: async (_root, args, { services, tenantId }) => (await findExternalEvent(services.db, tenantId, String(args.wfRunId), args.guid)) ?? null,
   }),
+  correlatedEvent: t.field({
+    type: CorrelatedEventRef,
+    nullable: true,
+    args: { key: t.arg.string({ required: true }), externalEventDefName: t.arg.string({ required: true }) },
+    resolve: async (_root, args, { services, tenantId }) =>
+      (await findCorrelatedEvent(services.db, tenantId, args.externalEventDefName, args.key, new Date(services.clock()))) ?? null,
+  }),
+  correlatedEvents: t.connection(
+    {
+      type: CorrelatedEventRef,
+      description: 'CorrelatedEvents of a def, by key (LittleHorse SearchCorrelatedEvent).',
+      args: { externalEventDefName: t.arg.string({ required: true }) },
+      resolve: (_root, args, { services, tenantId }) =>
+        resolveCursorConnection({ args, toCursor: (row: CorrelatedEventRow) => encodeCursor([row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          pageSize(args.first);
+          const afterKey = after === undefined ? undefined : String(decodeCursor(after, 1)[0]);
+          return listCorrelatedEvents(services.db, tenantId, args.externalEventDefName, afterKey, limit, new Date(services.clock()));
+        }),
+    },
+    { name: 'CorrelatedEventConnection' },
+    { name: 'CorrelatedEventEdge' },
+  ),
   externalEventDef: t.field({
     type: ExternalEventDefRef,
     nullable: true,
@@ -109,7 +185,76 @@ builder.mutationFields((t) => ({
           { path: ['input', 'name'], code: 'INVALID_NAME', message: 'A name must be letters, digits and inner dashes.' },
         ]);
       }
-      return insertExternalEventDef(services.db, tenantId, { name: input.name });
+      const config = input.correlatedEventConfig;
+      if (config?.ttlSeconds != null && !(Number.isInteger(config.ttlSeconds) && config.ttlSeconds > 0)) {
+        throw ValidationError.of(`ExternalEventDef '${input.name}' is invalid`, [
+          { path: ['input', 'correlatedEventConfig', 'ttlSeconds'], code: 'OUT_OF_RANGE', message: `ttlSeconds must be a whole number of seconds from 1; got ${config.ttlSeconds}.` },
+        ]);
+      }
+      const def: ExternalEventDef = {
+        name: input.name,
+        ...(config
+          ? { correlatedEventConfig: { ...(config.ttlSeconds == null ? {} : { ttlSeconds: config.ttlSeconds }), ...(config.deleteAfterFirstCorrelation ? { deleteAfterFirstCorrelation: true } : {}) } }
+          : {}),
+      };
+      const row = await insertExternalEventDef(services.db, tenantId, def);
+      if (JSON.stringify(row.def.correlatedEventConfig ?? null) !== JSON.stringify(def.correlatedEventConfig ?? null)) {
+        throw new AlreadyExistsError(`ExternalEventDef '${def.name}' already exists with another correlatedEventConfig; delete it first to change it.`);
+      }
+      return row;
+    },
+  }),
+  putCorrelatedEvent: t.field({
+    type: CorrelatedEventRef,
+    description:
+      'Sends an event by correlation key (LittleHorse): every EXTERNAL_EVENT NodeRun of the def waiting with that key, now or later, takes it as an ExternalEvent pinned there. The def must have a correlatedEventConfig; a key already sent is refused until deleted or past its ttl.',
+    errors: { types: [ValidationError, NotFoundError, AlreadyExistsError], directResult: true, union: { name: 'PutCorrelatedEventResult' } },
+    args: { input: t.arg({ type: PutCorrelatedEventInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      const { key, externalEventDefName } = input;
+      if (key.trim() === '' || key.length > MAX_KEY) {
+        throw ValidationError.of('putCorrelatedEvent was called with bad input', [
+          { path: ['input', 'key'], code: 'OUT_OF_RANGE', message: `A correlation key is 1 to ${MAX_KEY} characters, not all blank.` },
+        ]);
+      }
+      const def = await findExternalEventDef(services.db, tenantId, externalEventDefName);
+      if (!def) throw new NotFoundError('ExternalEventDef', externalEventDefName);
+      const config = def.def.correlatedEventConfig;
+      if (!config) {
+        throw ValidationError.of('putCorrelatedEvent was called with bad input', [
+          { path: ['input', 'externalEventDefName'], code: 'CORRELATION_NOT_ENABLED', message: `ExternalEventDef '${externalEventDefName}' has no correlatedEventConfig, so events of it cannot be sent by key.` },
+        ]);
+      }
+      const content = (input.content ?? null) as JsonValue;
+      const tooLarge = sizeProblem(['input', 'content'], content, services.limits, 'maxValueBytes');
+      if (tooLarge) throw ValidationError.of('putCorrelatedEvent was given a value too large', [tooLarge]);
+      const now = services.clock();
+      const stored = await insertCorrelatedEvent(services.db, {
+        tenantId,
+        externalEventDefName,
+        key,
+        content,
+        createdAt: new Date(now),
+        expiresAt: config.ttlSeconds === undefined ? null : new Date(now + config.ttlSeconds * 1000),
+      });
+      if (!stored) throw new AlreadyExistsError(`A CorrelatedEvent of '${externalEventDefName}' with key '${key}' was already sent.`);
+      // The scheduler delivers what the outbox now holds for the waiting NodeRuns, here or in another process.
+      if (stored.waiting > 0) services.wake(now);
+      return stored.event;
+    },
+  }),
+  deleteCorrelatedEvent: t.field({
+    type: builder.objectRef<{ key: string; externalEventDefName: string }>('DeletedCorrelatedEvent').implement({
+      fields: (f) => ({ key: f.exposeString('key'), externalEventDefName: f.exposeString('externalEventDefName') }),
+    }),
+    description: 'Deletes a CorrelatedEvent: NodeRuns that start waiting for its key later do not get it; those that took it keep their ExternalEvent.',
+    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteCorrelatedEventResult' } },
+    args: { input: t.arg({ type: CorrelatedEventIdInput, required: true }) },
+    resolve: async (_root, { input }, { services, tenantId }) => {
+      if (!(await deleteCorrelatedEvent(services.db, tenantId, input.externalEventDefName, input.key))) {
+        throw new NotFoundError('CorrelatedEvent', `${input.externalEventDefName}/${input.key}`);
+      }
+      return { key: input.key, externalEventDefName: input.externalEventDefName };
     },
   }),
   deleteExternalEventDef: t.field({
@@ -152,6 +297,9 @@ builder.mutationFields((t) => ({
       const outcome = await services.execute(tenantId, wfRunId, { type: 'PutExternalEvent', guid, externalEventDefName: input.externalEventDefName, content, ...pins });
       if (!outcome.ok) {
         if (outcome.rejection.code === 'DUPLICATE_EXTERNAL_EVENT') throw new AlreadyExistsError(outcome.rejection.message);
+        if (outcome.rejection.code === 'PINNED_NODE_RUN_ENDED') {
+          throw ValidationError.of('putExternalEvent was called with bad input', [{ path: ['input', 'nodeRunPosition'], code: 'OUT_OF_RANGE', message: outcome.rejection.message }]);
+        }
         // LittleHorse keeps an event for a WfRun that does not exist yet; RunWf with that id delivers it.
         const kept = await insertEarlyExternalEvent(services.db, {
           tenantId,

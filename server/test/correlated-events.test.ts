@@ -1,0 +1,121 @@
+import { Workflow } from '@gallop/sdk';
+import type { GallopClient, WfRunInfo } from '@gallop/sdk';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
+
+// LittleHorse's correlated events: sent by key, taken by every EXTERNAL_EVENT NodeRun of the def waiting with that
+// key, whichever comes first, through the outbox the scheduler delivers.
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+const { client } = server;
+
+/** A WfSpec whose one node waits for `def` with the correlation key in its `doc` variable, and keeps the content. */
+async function signing(def: string, options: { masked?: boolean } = {}): Promise<string> {
+  const name = unique('signing');
+  await client.putWfSpec(
+    new Workflow(name, (wf) => {
+      const doc = wf.declareStr('doc').required();
+      wf.declareJsonObj('signed').assign(wf.waitForEvent(def, { correlationKey: doc, maskCorrelationKey: options.masked }));
+    }).compile(),
+  );
+  return name;
+}
+
+async function correlatedDef(config: { ttlSeconds?: number; deleteAfterFirstCorrelation?: boolean } = {}, on: GallopClient = client): Promise<string> {
+  const def = unique('signed');
+  await on.putExternalEventDef({ name: def, correlatedEventConfig: config });
+  return def;
+}
+
+async function status(on: GallopClient, id: string): Promise<WfRunInfo | null> {
+  return on.wfRun(id);
+}
+
+describe('CorrelatedEvents', () => {
+  it('reach every NodeRun waiting with their key, sent before or after it started waiting, and no other', async () => {
+    const def = await correlatedDef();
+    const spec = await signing(def);
+    // Sent first: a WfRun that starts waiting for the key later takes it.
+    const early = await client.putCorrelatedEvent({ key: 'doc-1', externalEventDefName: def, content: { by: 'ada' } });
+    expect(early).toMatchObject({ key: 'doc-1', externalEventDefName: def, content: { by: 'ada' }, expiresAt: null });
+    const later = await client.runWf({ wfSpecName: spec, variables: { doc: 'doc-1' } });
+    await expect.poll(async () => (await status(client, later.id))?.status).toBe('COMPLETED');
+    expect((await status(client, later.id))?.variables.find((v) => v.name === 'signed')?.value).toEqual({ by: 'ada' });
+
+    // Waiting first: two WfRuns on one key both take it; one on another key does not.
+    const [a, b, other] = await Promise.all(['doc-2', 'doc-2', 'doc-3'].map((doc) => client.runWf({ wfSpecName: spec, variables: { doc } })));
+    await client.putCorrelatedEvent({ key: 'doc-2', externalEventDefName: def, content: { by: 'bob' } });
+    for (const run of [a, b]) await expect.poll(async () => (await status(client, run!.id))?.status).toBe('COMPLETED');
+    const events = await client.request<{ wfRun: { externalEvents: { guid: string; threadRunNumber: number; nodeRunPosition: number; claimed: boolean }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { externalEvents { guid threadRunNumber nodeRunPosition claimed } } }',
+      { id: a!.id },
+    );
+    expect(events.wfRun.externalEvents).toEqual([{ guid: expect.stringMatching(/^correlated-/) as unknown, threadRunNumber: 0, nodeRunPosition: 1, claimed: true }]);
+    expect((await status(client, other!.id))?.status).toBe('RUNNING');
+    expect((await client.correlatedEvents(def)).items.map((e) => e.key)).toEqual(['doc-1', 'doc-2']);
+    // A key is sent once until deleted; deleted, it reaches nothing that starts waiting afterwards.
+    expect((await refusal(client.putCorrelatedEvent({ key: 'doc-2', externalEventDefName: def }))).code).toBe('AlreadyExistsError');
+    await client.deleteCorrelatedEvent('doc-2', def);
+    expect(await client.correlatedEvent('doc-2', def)).toBeNull();
+    expect((await refusal(client.deleteCorrelatedEvent('doc-2', def))).code).toBe('NotFoundError');
+  });
+
+  it('go to the first WfRun only when the def says deleteAfterFirstCorrelation', async () => {
+    const def = await correlatedDef({ deleteAfterFirstCorrelation: true });
+    const spec = await signing(def);
+    const runs = await Promise.all([1, 2].map(() => client.runWf({ wfSpecName: spec, variables: { doc: 'once' } })));
+    await client.putCorrelatedEvent({ key: 'once', externalEventDefName: def, content: { n: 1 } });
+    await expect.poll(async () => (await Promise.all(runs.map(async (r) => (await status(client, r.id))?.status))).sort()).toEqual(['COMPLETED', 'RUNNING']);
+    await expect.poll(() => client.correlatedEvent('once', def)).toBeNull();
+    // Gone, the key may be sent again: it reaches the WfRun still waiting.
+    await client.putCorrelatedEvent({ key: 'once', externalEventDefName: def, content: { n: 2 } });
+    await expect.poll(async () => (await Promise.all(runs.map(async (r) => (await status(client, r.id))?.status)))).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it('refuses keys on a def without correlatedEventConfig, and masks a masked key in the API', async () => {
+    const plain = unique('plain');
+    await client.putExternalEventDef({ name: plain });
+    const refused = await refusal(client.putCorrelatedEvent({ key: 'k', externalEventDefName: plain }));
+    expect(refused.problems.map((p) => [p.at, p.code])).toEqual([['input.externalEventDefName', 'CORRELATION_NOT_ENABLED']]);
+    const spec = await refusal(client.putWfSpec(new Workflow(unique('bad'), (wf) => void wf.waitForEvent(plain, { correlationKey: 'k' })).compile()));
+    expect(spec.problems.map((p) => p.code)).toEqual(['CORRELATION_NOT_ENABLED']);
+    expect((await refusal(client.putCorrelatedEvent({ key: 'k', externalEventDefName: unique('none') }))).code).toBe('NotFoundError');
+    expect((await refusal(client.putCorrelatedEvent({ key: ' ', externalEventDefName: plain }))).code).toBe('ValidationError');
+    // Another config under the same name is refused: the def says how its events behave.
+    const def = await correlatedDef();
+    expect((await refusal(client.putExternalEventDef({ name: def, correlatedEventConfig: { ttlSeconds: 5 } }))).code).toBe('AlreadyExistsError');
+
+    const masked = await signing(def, { masked: true });
+    const run = await client.runWf({ wfSpecName: masked, variables: { doc: 'secret-doc' } });
+    const read = await client.request<{ wfRun: { events: { event: { type: string; correlationKey?: string } }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { events { event } } }',
+      { id: run.id },
+    );
+    expect(read.wfRun.events.find((e) => e.event.type === 'CorrelationKeySet')?.event.correlationKey).toBe('*****');
+  });
+
+  it('are gone past their ttl, for a NodeRun that starts waiting afterwards and for a new send', async () => {
+    let now = Date.parse('2026-12-01T09:00:00Z');
+    const store = await isolatedStore(inject('databaseUrl'));
+    const clocked = await startTestServer(store.databaseUrl, { dataDir: store.dataDir, clock: () => now });
+    try {
+      const on = clocked.client;
+      const def = await correlatedDef({ ttlSeconds: 60 }, on);
+      const name = unique('ttl');
+      await on.putWfSpec(new Workflow(name, (wf) => void wf.waitForEvent(def, { correlationKey: 'doc-ttl' })).compile());
+      const sent = await on.putCorrelatedEvent({ key: 'doc-ttl', externalEventDefName: def, content: { v: 1 } });
+      expect(sent.expiresAt).toBe('2026-12-01T09:01:00.000Z');
+      now += 61_000;
+      expect(await on.correlatedEvent('doc-ttl', def)).toBeNull();
+      const run = await on.runWf({ wfSpecName: name });
+      // Its outbox row is delivered and finds nothing: the WfRun waits on.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await on.wfRun(run.id))?.status).toBe('RUNNING');
+      await on.putCorrelatedEvent({ key: 'doc-ttl', externalEventDefName: def, content: { v: 2 } });
+      await expect.poll(async () => (await on.wfRun(run.id))?.status).toBe('COMPLETED');
+    } finally {
+      await clocked.close();
+      await store.drop();
+    }
+  });
+});
