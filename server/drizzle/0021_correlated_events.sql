@@ -3,10 +3,10 @@ CREATE TABLE "correlated_events" (
 	"tenant_id" text DEFAULT 'default' NOT NULL,
 	"external_event_def_name" text NOT NULL,
 	"key" text NOT NULL,
+	"id" text NOT NULL,
 	"content" jsonb,
 	"created_at" timestamp with time zone NOT NULL,
 	"expires_at" timestamp with time zone,
-	"taken_by" text,
 	CONSTRAINT "correlated_events_tenant_id_external_event_def_name_key_pk" PRIMARY KEY("tenant_id","external_event_def_name","key")
 );
 --> statement-breakpoint

@@ -1,7 +1,10 @@
 import { Workflow } from '@gallop/sdk';
 import type { GallopClient, WfRunInfo } from '@gallop/sdk';
+import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { outbox } from '../src/store/schema.ts';
 import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
+import type { TestServer } from './harness.ts';
 
 // LittleHorse's correlated events: sent by key, taken by every EXTERNAL_EVENT NodeRun of the def waiting with that
 // key, whichever comes first, through the outbox the scheduler delivers.
@@ -29,6 +32,11 @@ async function correlatedDef(config: { ttlSeconds?: number; deleteAfterFirstCorr
 
 async function status(on: GallopClient, id: string): Promise<WfRunInfo | null> {
   return on.wfRun(id);
+}
+
+/** Waits until the scheduler has delivered (and deleted) every outbox row of a WfRun. */
+async function delivered(wfRunId: string, on: TestServer = server): Promise<void> {
+  await expect.poll(async () => (await on.app.services.db.select().from(outbox).where(eq(outbox.wfRunId, wfRunId))).length).toBe(0);
 }
 
 describe('CorrelatedEvents', () => {
@@ -60,16 +68,46 @@ describe('CorrelatedEvents', () => {
     expect((await refusal(client.deleteCorrelatedEvent('doc-2', def))).code).toBe('NotFoundError');
   });
 
-  it('go to the first WfRun only when the def says deleteAfterFirstCorrelation', async () => {
+  it('with deleteAfterFirstCorrelation, go to the NodeRuns waiting when sent and then are gone for later ones', async () => {
     const def = await correlatedDef({ deleteAfterFirstCorrelation: true });
     const spec = await signing(def);
     const runs = await Promise.all([1, 2].map(() => client.runWf({ wfSpecName: spec, variables: { doc: 'once' } })));
     await client.putCorrelatedEvent({ key: 'once', externalEventDefName: def, content: { n: 1 } });
-    await expect.poll(async () => (await Promise.all(runs.map(async (r) => (await status(client, r.id))?.status))).sort()).toEqual(['COMPLETED', 'RUNNING']);
+    for (const run of runs) await expect.poll(async () => (await status(client, run.id))?.status).toBe('COMPLETED');
     await expect.poll(() => client.correlatedEvent('once', def)).toBeNull();
+    // One that starts waiting afterwards: its delivery finds nothing, and it waits on.
+    const late = await client.runWf({ wfSpecName: spec, variables: { doc: 'once' } });
+    await delivered(late.id);
+    expect((await status(client, late.id))?.status).toBe('RUNNING');
     // Gone, the key may be sent again: it reaches the WfRun still waiting.
     await client.putCorrelatedEvent({ key: 'once', externalEventDefName: def, content: { n: 2 } });
-    await expect.poll(async () => (await Promise.all(runs.map(async (r) => (await status(client, r.id))?.status)))).toEqual(['COMPLETED', 'COMPLETED']);
+    await expect.poll(async () => (await status(client, late.id))?.status).toBe('COMPLETED');
+    expect((await status(client, late.id))?.variables.find((v) => v.name === 'signed')?.value).toEqual({ n: 2 });
+  });
+
+  it('reach each of two threads of one WfRun waiting on one key, each an ExternalEvent of its own', async () => {
+    const def = await correlatedDef();
+    const name = unique('two-threads');
+    await client.putWfSpec(
+      new Workflow(name, (wf) => {
+        const a = wf.spawnThread('a', (t) => void t.waitForEvent(def, { correlationKey: 'shared', maskCorrelationKey: true }));
+        const b = wf.spawnThread('b', (t) => void t.waitForEvent(def, { correlationKey: 'shared', maskCorrelationKey: true }));
+        wf.waitForThreads(a, b);
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: name });
+    await client.putCorrelatedEvent({ key: 'shared', externalEventDefName: def, content: { ok: true } });
+    await expect.poll(async () => (await status(client, run.id))?.status).toBe('COMPLETED');
+    const events = await client.request<{ wfRun: { externalEvents: { guid: string; threadRunNumber: number; claimed: boolean }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { externalEvents { guid threadRunNumber claimed } } }',
+      { id: run.id },
+    );
+    expect(events.wfRun.externalEvents.map((e) => [e.threadRunNumber, e.claimed]).sort()).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    // The guids name the sending, not the (masked) key.
+    expect(JSON.stringify(events)).not.toContain('shared');
   });
 
   it('refuses keys on a def without correlatedEventConfig, and masks a masked key in the API', async () => {
@@ -109,7 +147,7 @@ describe('CorrelatedEvents', () => {
       expect(await on.correlatedEvent('doc-ttl', def)).toBeNull();
       const run = await on.runWf({ wfSpecName: name });
       // Its outbox row is delivered and finds nothing: the WfRun waits on.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await delivered(run.id, clocked);
       expect((await on.wfRun(run.id))?.status).toBe('RUNNING');
       await on.putCorrelatedEvent({ key: 'doc-ttl', externalEventDefName: def, content: { v: 2 } });
       await expect.poll(async () => (await on.wfRun(run.id))?.status).toBe('COMPLETED');

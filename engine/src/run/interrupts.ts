@@ -14,8 +14,7 @@ import type { Failure } from './failure.ts';
  * its handler can start. Returns whether the event was taken as an interrupt.
  */
 export function triggerInterrupts(s: Session, command: PutExternalEvent): boolean {
-  // An event pinned to a NodeRun is for that node, not an interrupt; one pinned to a thread interrupts only it.
-  if (command.nodeRunPosition !== undefined) return false;
+  // One pinned to a thread interrupts only it (LittleHorse looks at the thread pin only).
   const targets = s.state.threadRuns.filter((thread) => {
     if (isTerminal(thread.status)) return false;
     if (command.threadRunNumber !== undefined && thread.number !== command.threadRunNumber) return false;

@@ -84,7 +84,7 @@ describe('EXTERNAL_EVENT', () => {
     expect(steps[3]?.command).toMatchObject({ guid: 'this-node', threadRunNumber: 0, nodeRunPosition: 1 });
   });
 
-  it('sets the correlation key from a STR when it starts waiting, and fails with VAR_SUB_ERROR on a blank one', () => {
+  it('sets the correlation key from a STR when it starts waiting, and fails with VAR_ERROR on a blank one', () => {
     const correlated = (key: string | null, masked = false): VersionedWfSpec => {
       const base = spec();
       const entry = base.threadSpecs.entrypoint!;
@@ -112,7 +112,7 @@ describe('EXTERNAL_EVENT', () => {
     const blank = new TestRun(correlated(' '), withConfig);
     blank.send({ type: 'RunWf', wfRunId: 'r' });
     expect(blank.state?.status).toBe('ERROR');
-    expect(blank.events.find((e) => e.type === 'NodeRunFailed')).toMatchObject({ failure: { name: 'VAR_SUB_ERROR' } });
+    expect(blank.events.find((e) => e.type === 'NodeRunFailed')).toMatchObject({ failure: { name: 'VAR_ERROR' } });
   });
 
   it('fails with TIMEOUT when no event arrives in time, and ignores the timer once one has', () => {

@@ -325,7 +325,7 @@ export const DELETE_EXTERNAL_EVENT_DEF = graphql(
 );
 
 const CorrelatedEventFields = graphql(`
-  fragment CorrelatedEventFields on CorrelatedEvent { key externalEventDefName content createdAt expiresAt externalEventGuid }
+  fragment CorrelatedEventFields on CorrelatedEvent { key externalEventDefName content createdAt expiresAt }
 `);
 
 export const PUT_CORRELATED_EVENT = graphql(

@@ -149,8 +149,6 @@ export interface CorrelatedEventInfo {
   readonly createdAt: string;
   /** When its def's ttlSeconds delete it. */
   readonly expiresAt: string | null;
-  /** The guid of the ExternalEvents it becomes in the WfRuns that take it. */
-  readonly externalEventGuid: string;
 }
 
 /** A kind of event that WfRuns throw (THROW_EVENT). */

@@ -1,7 +1,7 @@
 import type { Command, VersionedWfSpec } from '@gallop/engine';
 import type { Logger } from '../observability/logger.ts';
 import type { Queryable } from '../store/db.ts';
-import { correlatedGuid, deleteCorrelatedEvent, takeCorrelatedEvent } from '../store/queries/correlated-events.ts';
+import { correlatedGuid, deleteCorrelatedEvent, lockedCorrelatedEvent } from '../store/queries/correlated-events.ts';
 import { findExternalEventDef, findWfSpec } from '../store/queries/metadata.ts';
 import type { OutboxEffect } from '../store/schema.ts';
 import type { CommandOutcome } from './execute-command.ts';
@@ -21,20 +21,26 @@ export async function deliver(deps: DeliveryDeps, tenantId: string, effect: Outb
   switch (effect.type) {
     case 'DeliverCorrelatedEvent': {
       const { externalEventDefName, key, threadRunNumber, position } = effect;
-      const def = await findExternalEventDef(deps.db, tenantId, externalEventDefName);
-      const once = def?.def.correlatedEventConfig?.deleteAfterFirstCorrelation === true;
-      const event = await takeCorrelatedEvent(deps.db, tenantId, externalEventDefName, key, `${wfRunId}/${threadRunNumber}-${position}`, once, new Date(deps.clock()));
+      const event = effect.sent ?? (await lockedCorrelatedEvent(deps.db, tenantId, externalEventDefName, key, new Date(deps.clock())));
       if (!event) return;
-      // Pinned to the NodeRun that waits with the key; the same guid everywhere, so a repeat is refused.
-      await answer(deps, tenantId, wfRunId, {
+      // Pinned to the NodeRun that waits with the key; a second delivery to it is refused (it has ended, or holds it).
+      const guid = correlatedGuid(event.id, threadRunNumber, position);
+      const outcome = await deps.execute(tenantId, wfRunId, {
         type: 'PutExternalEvent',
-        guid: correlatedGuid(externalEventDefName, key),
+        guid,
         externalEventDefName,
         content: event.content ?? null,
         threadRunNumber,
         nodeRunPosition: position,
       });
-      if (once) await deleteCorrelatedEvent(deps.db, tenantId, externalEventDefName, key);
+      const taken = outcome.ok && outcome.events.some(({ event: e }) => e.type === 'ExternalEventClaimed' && e.guid === guid);
+      if (!taken) {
+        if (!outcome.ok) deps.log.debug({ wfRunId, rejection: outcome.rejection.code }, 'A CorrelatedEvent was not taken');
+        return;
+      }
+      // LittleHorse's deleteAfterFirstCorrelation: gone once a NodeRun took it (this sending only: the key may be sent again).
+      const def = await findExternalEventDef(deps.db, tenantId, externalEventDefName);
+      if (def?.def.correlatedEventConfig?.deleteAfterFirstCorrelation) await deleteCorrelatedEvent(deps.db, tenantId, externalEventDefName, key, event.id);
       return;
     }
     case 'RunChildWf': {

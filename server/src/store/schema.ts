@@ -293,8 +293,18 @@ export const timers = pgTable(
 /** The engine's effects that reach another WfRun. */
 export type OutboxEffect =
   | Extract<Effect, { type: 'RunChildWf' | 'NotifyParentWfRun' | 'RescueParentWfRun' }>
-  /** Give the WfRun's NodeRun waiting with this key the CorrelatedEvent of its def, if there is one (correlated-events.ts). */
-  | { readonly type: 'DeliverCorrelatedEvent'; readonly externalEventDefName: string; readonly key: string; readonly threadRunNumber: number; readonly position: number };
+  /**
+   * Give the WfRun's NodeRun waiting with this key the CorrelatedEvent of its def: the one `sent` when it was sent to
+   * the NodeRuns then waiting, else the one there now, if any (correlated-events.ts).
+   */
+  | {
+      readonly type: 'DeliverCorrelatedEvent';
+      readonly externalEventDefName: string;
+      readonly key: string;
+      readonly threadRunNumber: number;
+      readonly position: number;
+      readonly sent?: { readonly id: string; readonly content: JsonValue } | undefined;
+    };
 
 /**
  * Commands one WfRun's decision owes another (start a child WfRun, tell a parent its child ended), written in the
@@ -327,12 +337,12 @@ export const correlatedEvents = pgTable(
     tenantId: tenantId(),
     externalEventDefName: text('external_event_def_name').notNull(),
     key: text('key').notNull(),
+    /** Random: names this sending of the key in the guids of the ExternalEvents it becomes (never the key itself). */
+    id: text('id').notNull(),
     content: jsonb('content').$type<JsonValue>(),
     createdAt: at('created_at').notNull(),
     /** From the def's ttlSeconds: past it, the event is gone. */
     expiresAt: at('expires_at'),
-    /** With deleteAfterFirstCorrelation: the NodeRun (`{wfRunId}/{thread}-{position}`) it went to. */
-    takenBy: text('taken_by'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.externalEventDefName, t.key] }), index('correlated_events_by_expiry').on(t.expiresAt)],
 );

@@ -16,11 +16,15 @@ export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread
   if (checkExternalEvent(s, current, node)) return;
   const position = current.currentNodeRun?.position ?? 0;
   if (node.correlationKey) {
-    // LittleHorse: the key must be a STR; a blank one could match nothing sent on purpose.
+    // LittleHorse: a key that is not a STR is a VAR_ERROR; a blank one (our choice) could match nothing sent on purpose.
     const key = evaluate(s, current, node.correlationKey);
-    if (!key.ok || typeof key.value !== 'string' || key.value.trim() === '') {
-      const message = key.ok ? `The correlation key of an EXTERNAL_EVENT must be a non-blank STR; got ${node.maskCorrelationKey ? 'a masked value' : describeValue(key.value)}.` : key.failure.message;
-      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_SUB_ERROR', message } });
+    if (!key.ok) {
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: key.failure });
+      return;
+    }
+    if (typeof key.value !== 'string' || key.value.trim() === '') {
+      const message = `The correlation key of an EXTERNAL_EVENT must be a non-blank STR; got ${node.maskCorrelationKey ? 'a masked value' : describeValue(key.value)}.`;
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_ERROR', message } });
       return;
     }
     s.emit({

@@ -6,7 +6,7 @@ import { sizeProblem } from '../limits.ts';
 import { deleteExternalEventDef, findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
-import { correlatedGuid, deleteCorrelatedEvent, findCorrelatedEvent, insertCorrelatedEvent, listCorrelatedEvents } from '../../store/queries/correlated-events.ts';
+import { deleteCorrelatedEvent, findCorrelatedEvent, insertCorrelatedEvent, listCorrelatedEvents } from '../../store/queries/correlated-events.ts';
 import type { CorrelatedEventRow } from '../../store/queries/correlated-events.ts';
 import type { ExternalEventRow } from '../../store/queries/external-events.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
@@ -45,7 +45,6 @@ const CorrelatedEventRef = builder.objectRef<CorrelatedEventRow>('CorrelatedEven
     content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
     expiresAt: t.field({ type: 'DateTime', nullable: true, description: "When its def's ttlSeconds delete it.", resolve: (row) => row.expiresAt }),
-    externalEventGuid: t.string({ description: 'The guid of the ExternalEvents it becomes in the WfRuns that take it.', resolve: (row) => correlatedGuid(row.externalEventDefName, row.key) }),
   }),
 });
 
@@ -233,6 +232,7 @@ builder.mutationFields((t) => ({
         tenantId,
         externalEventDefName,
         key,
+        id: randomUUID().replaceAll('-', ''),
         content,
         createdAt: new Date(now),
         expiresAt: config.ttlSeconds === undefined ? null : new Date(now + config.ttlSeconds * 1000),

@@ -6,9 +6,12 @@ import { correlatedEvents, correlationMarkers, outbox } from '../schema.ts';
 
 export type CorrelatedEventRow = typeof correlatedEvents.$inferSelect;
 
-/** The guid of the ExternalEvents a CorrelatedEvent becomes: the same in every WfRun, so a repeat is refused there. */
-export function correlatedGuid(externalEventDefName: string, key: string): string {
-  return `correlated-${createHash('sha256').update(`${externalEventDefName}\u0000${key}`).digest('hex').slice(0, 32)}`;
+/**
+ * The guid of the ExternalEvent a CorrelatedEvent becomes at one NodeRun: its own for each NodeRun (two threads of one
+ * WfRun may wait on one key), its own for each sending of the key, and never the key itself (it may be masked).
+ */
+export function correlatedGuid(eventId: string, threadRunNumber: number, position: number): string {
+  return `correlated-${eventId}-${threadRunNumber}-${position}`;
 }
 
 /**
@@ -28,7 +31,7 @@ const live = (now: Date) => or(isNull(correlatedEvents.expiresAt), gt(correlated
  */
 export async function insertCorrelatedEvent(
   db: Queryable,
-  row: { tenantId: string; externalEventDefName: string; key: string; content: JsonValue; createdAt: Date; expiresAt: Date | null },
+  row: { tenantId: string; externalEventDefName: string; key: string; id: string; content: JsonValue; createdAt: Date; expiresAt: Date | null },
 ): Promise<{ event: CorrelatedEventRow; waiting: number } | undefined> {
   return db.transaction(async (tx) => {
     await lock(tx, row.tenantId, row.externalEventDefName, row.key);
@@ -42,15 +45,22 @@ export async function insertCorrelatedEvent(
       .from(correlationMarkers)
       .where(and(eq(correlationMarkers.tenantId, row.tenantId), eq(correlationMarkers.externalEventDefName, row.externalEventDefName), eq(correlationMarkers.key, row.key)));
     if (markers.length > 0) {
-      const guid = correlatedGuid(row.externalEventDefName, row.key);
       await tx
         .insert(outbox)
         .values(
           markers.map((m) => ({
             tenantId: m.tenantId,
             wfRunId: m.wfRunId,
-            id: `${guid}/${m.threadRunNumber}-${m.nodeRunPosition}`,
-            effect: { type: 'DeliverCorrelatedEvent' as const, externalEventDefName: m.externalEventDefName, key: m.key, threadRunNumber: m.threadRunNumber, position: m.nodeRunPosition },
+            id: correlatedGuid(row.id, m.threadRunNumber, m.nodeRunPosition),
+            // The event goes with it: the NodeRuns waiting now all get it, even one deleted after its first taking.
+            effect: {
+              type: 'DeliverCorrelatedEvent' as const,
+              externalEventDefName: m.externalEventDefName,
+              key: m.key,
+              threadRunNumber: m.threadRunNumber,
+              position: m.nodeRunPosition,
+              sent: { id: row.id, content: row.content },
+            },
             createdAt: row.createdAt,
           })),
         )
@@ -61,31 +71,13 @@ export async function insertCorrelatedEvent(
 }
 
 /**
- * The CorrelatedEvent a NodeRun (`taker`, `{wfRunId}/{thread}-{position}`) waits for, if it may have it: not past
- * its ttl, and, when only one WfRun may take it (`once`), not taken by another NodeRun (it is marked taken here).
+ * The CorrelatedEvent of a def and key that is there now, read under the key's lock: a sending that raced this
+ * look-up has either committed (and is seen) or will see the marker this follows.
  */
-export async function takeCorrelatedEvent(
-  db: Queryable,
-  tenantId: string,
-  externalEventDefName: string,
-  key: string,
-  taker: string,
-  once: boolean,
-  now: Date,
-): Promise<CorrelatedEventRow | undefined> {
+export async function lockedCorrelatedEvent(db: Queryable, tenantId: string, externalEventDefName: string, key: string, now: Date): Promise<CorrelatedEventRow | undefined> {
   return db.transaction(async (tx) => {
     await lock(tx, tenantId, externalEventDefName, key);
-    const [event] = await tx
-      .select()
-      .from(correlatedEvents)
-      .where(and(eq(correlatedEvents.tenantId, tenantId), eq(correlatedEvents.externalEventDefName, externalEventDefName), eq(correlatedEvents.key, key), live(now)));
-    if (!event || !once) return event;
-    if (event.takenBy !== null) return event.takenBy === taker ? event : undefined;
-    await tx
-      .update(correlatedEvents)
-      .set({ takenBy: taker })
-      .where(and(eq(correlatedEvents.tenantId, tenantId), eq(correlatedEvents.externalEventDefName, externalEventDefName), eq(correlatedEvents.key, key)));
-    return event;
+    return findCorrelatedEvent(tx, tenantId, externalEventDefName, key, now);
   });
 }
 
@@ -114,11 +106,18 @@ export async function listCorrelatedEvents(db: Queryable, tenantId: string, exte
     .limit(limit);
 }
 
-/** Deletes a CorrelatedEvent; whether it was there. */
-export async function deleteCorrelatedEvent(db: Queryable, tenantId: string, externalEventDefName: string, key: string): Promise<boolean> {
+/** Deletes a CorrelatedEvent (only that sending of the key, when `id` is given); whether it was there. */
+export async function deleteCorrelatedEvent(db: Queryable, tenantId: string, externalEventDefName: string, key: string, id?: string): Promise<boolean> {
   const rows = await db
     .delete(correlatedEvents)
-    .where(and(eq(correlatedEvents.tenantId, tenantId), eq(correlatedEvents.externalEventDefName, externalEventDefName), eq(correlatedEvents.key, key)))
+    .where(
+      and(
+        eq(correlatedEvents.tenantId, tenantId),
+        eq(correlatedEvents.externalEventDefName, externalEventDefName),
+        eq(correlatedEvents.key, key),
+        id === undefined ? undefined : eq(correlatedEvents.id, id),
+      ),
+    )
     .returning({ key: correlatedEvents.key });
   return rows.length > 0;
 }
