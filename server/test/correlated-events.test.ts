@@ -15,12 +15,11 @@ const { client } = server;
 /** A WfSpec whose one node waits for `def` with the correlation key in its `doc` variable, and keeps the content. */
 async function signing(def: string, options: { masked?: boolean } = {}): Promise<string> {
   const name = unique('signing');
-  await client.putWfSpec(
-    new Workflow(name, (wf) => {
-      const doc = wf.declareStr('doc').required();
-      wf.declareJsonObj('signed').assign(wf.waitForEvent(def, { correlationKey: doc, maskCorrelationKey: options.masked }));
-    }).compile(),
-  );
+  // register() validates against the server's defs (their correlatedEventConfig included) before putting.
+  await new Workflow(name, (wf) => {
+    const doc = wf.declareStr('doc').required();
+    wf.declareJsonObj('signed').assign(wf.waitForEvent(def, { correlationKey: doc, maskCorrelationKey: options.masked }));
+  }).register(client);
   return name;
 }
 

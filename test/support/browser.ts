@@ -54,13 +54,24 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 /** The roles on the page whose elements have no accessible name; graph nodes are `group`s. */
 export async function unnamedRoles(page: Page): Promise<string[]> {
   const roles = ['button', 'link', 'searchbox', 'textbox', 'spinbutton', 'slider', 'checkbox', 'combobox', 'tab', 'group', 'figure', 'table'] as const;
-  const unnamed: string[] = [];
-  for (const role of roles) {
-    const all = await page.getByRole(role).count();
-    const named = await page.getByRole(role, { name: /\S/ }).count();
-    if (named !== all) unnamed.push(`${all - named} ${role}(s)`);
+  const count = async () => {
+    const unnamed: string[] = [];
+    for (const role of roles) {
+      const all = await page.getByRole(role).count();
+      const named = await page.getByRole(role, { name: /\S/ }).count();
+      if (named !== all) unnamed.push(`${all - named} ${role}(s)`);
+    }
+    return unnamed;
+  };
+  // Each role is counted twice: a page still drawing (a live view adding a control) can change between the two.
+  // Read until two readings agree.
+  let last = await count();
+  for (let i = 0; i < 10; i++) {
+    const again = await count();
+    if (JSON.stringify(again) === JSON.stringify(last)) return again;
+    last = again;
   }
-  return unnamed;
+  return last;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Catalog, JsonValue, TaskDef, UserTaskDef, WfSpec } from '@gallop/engine';
+import type { Catalog, ExternalEventDef, JsonValue, TaskDef, UserTaskDef, WfSpec } from '@gallop/engine';
 import type { GallopClient } from '../client/client.ts';
 
 /** The names of the defs a WfSpec uses, by kind. */
@@ -25,7 +25,7 @@ function namesIn(spec: WfSpec): Names {
 
 const FIELDS = {
   taskDef: ['String', 'name inputVars { name type masked } returnType'],
-  externalEventDef: ['String', 'name'],
+  externalEventDef: ['String', 'name correlatedEventConfig { ttlSeconds deleteAfterFirstCorrelation }'],
   workflowEventDef: ['String', 'name'],
   userTaskDef: ['String', 'name version fields { name type required displayName description }'],
 } as const;
@@ -60,11 +60,21 @@ export async function catalogFor(client: Pick<GallopClient, 'request'>, spec: Wf
     const row = found[alias];
     if (!row) continue;
     if (field === 'taskDef') catalog.taskDefs[name] = toTaskDef(row);
-    else if (field === 'externalEventDef') (catalog.externalEventDefs as Record<string, { name: string }>)[name] = { name };
+    else if (field === 'externalEventDef') (catalog.externalEventDefs as Record<string, ExternalEventDef>)[name] = toExternalEventDef(row);
     else if (field === 'workflowEventDef') (catalog.workflowEventDefs as Record<string, { name: string }>)[name] = { name };
     else (catalog.userTaskDefs as Record<string, UserTaskDef>)[name] = toUserTaskDef(row);
   }
   return catalog;
+}
+
+/** An ExternalEventDef as validation reads it: a correlated config lets EXTERNAL_EVENT nodes correlate by key. */
+function toExternalEventDef(row: Record<string, JsonValue>): ExternalEventDef {
+  const config = row.correlatedEventConfig as { ttlSeconds: number | null; deleteAfterFirstCorrelation: boolean } | null;
+  if (!config) return { name: String(row.name) };
+  return {
+    name: String(row.name),
+    correlatedEventConfig: { ...(config.ttlSeconds === null ? {} : { ttlSeconds: config.ttlSeconds }), ...(config.deleteAfterFirstCorrelation ? { deleteAfterFirstCorrelation: true } : {}) },
+  };
 }
 
 // The API leaves optional fields null where the engine's JSON leaves them out.

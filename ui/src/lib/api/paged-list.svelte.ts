@@ -1,3 +1,4 @@
+import type { Page as ClientPage } from '@gallop/sdk';
 import { client } from './client.ts';
 import type { Page } from './queries.ts';
 
@@ -90,6 +91,20 @@ export class PagedList<T> {
  */
 export function pagedQuery<T>(document: string, variables: Readonly<Record<string, unknown>>, first = 100): PagedList<T> {
   const list = new PagedList<T>(async (after) => (await client.request<{ page: Page<T> }>(document, { first, after, ...variables })).page);
+  void list.reload();
+  return list;
+}
+
+/**
+ * A list read through one of the client's paged methods (the SDK's `Page`: items and an end cursor), `first` at a
+ * time; the first page is on its way when it returns. Give a new one when what it reads changes.
+ */
+export function pagedClientList<T>(read: (page: { first: number; after?: string }) => Promise<ClientPage<T>>, first = 100): PagedList<T> {
+  const list = new PagedList<T>(async (after) => {
+    const page = await read(after ? { first, after } : { first });
+    // PagedList goes on from the page's end cursor only, so the rows need no cursors of their own.
+    return { edges: page.items.map((node) => ({ cursor: '', node })), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+  });
   void list.reload();
   return list;
 }

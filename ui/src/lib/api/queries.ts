@@ -115,7 +115,7 @@ export const TASK_RUNS = `query TaskRuns($first: Int, $after: String, $taskDefNa
 
 export const EXTERNAL_EVENT_DEFS = `query ExternalEventDefs($first: Int, $after: String, $prefix: String) {
   page: externalEventDefs(first: $first, after: $after, prefix: $prefix) {
-    edges { cursor node { name createdAt } }
+    edges { cursor node { name createdAt correlatedEventConfig { ttlSeconds deleteAfterFirstCorrelation } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;

@@ -1,5 +1,5 @@
-import type { Catalog, TaskDef, UserTaskDef, WfSpecSummary } from '@gallop/engine';
-import type { GallopClient, Page } from '@gallop/sdk';
+import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, WfSpecSummary } from '@gallop/engine';
+import type { ExternalEventDefInfo, GallopClient, Page } from '@gallop/sdk';
 
 /** Everything the editor validates against and offers in its pickers, read from the server. */
 export async function loadCatalog(client: GallopClient): Promise<Catalog> {
@@ -43,10 +43,20 @@ export async function loadCatalog(client: GallopClient): Promise<Catalog> {
         },
       ]),
     ),
-    externalEventDefs: Object.fromEntries(eventDefs.map((d) => [d.name, { name: d.name }])),
+    externalEventDefs: Object.fromEntries(eventDefs.map((d): [string, ExternalEventDef] => [d.name, externalEventDefOf(d)])),
     workflowEventDefs: Object.fromEntries(thrownDefs.map((d) => [d.name, { name: d.name }])),
     userTaskDefs: newestUserTaskDefs,
     wfSpecs: newestWfSpecs,
+  };
+}
+
+// The config goes in because validation refuses a correlationKey on a def without one (CORRELATION_NOT_ENABLED).
+function externalEventDefOf(def: ExternalEventDefInfo): ExternalEventDef {
+  const config = def.correlatedEventConfig;
+  if (!config) return { name: def.name };
+  return {
+    name: def.name,
+    correlatedEventConfig: { ...(config.ttlSeconds !== null ? { ttlSeconds: config.ttlSeconds } : {}), deleteAfterFirstCorrelation: config.deleteAfterFirstCorrelation },
   };
 }
 
