@@ -1,7 +1,7 @@
 import { createServer, connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { GallopClient, Workflow } from '@gallop/sdk';
-import type { WfRunSummary } from '@gallop/sdk';
+import type { SocketState, WfRunSummary } from '@gallop/sdk';
 import { and, eq } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -102,6 +102,53 @@ describe('searching WfRuns', () => {
   });
 });
 
+/**
+ * A client that reaches the server through a TCP proxy, whose connections can be cut (a network failure) or frozen
+ * (both ends open, nothing carried: a path that died without a close).
+ */
+async function proxied(options: { keepAliveMs?: number; onSocket?: (state: SocketState) => void } = {}) {
+  const pairs: [Socket, Socket][] = [];
+  const proxy = createServer((near) => {
+    const far = connect(Number(new URL(server.url).port), '127.0.0.1');
+    for (const s of [near, far]) s.on('error', () => {});
+    near.pipe(far).pipe(near);
+    pairs.push([near, far]);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const watcher = new GallopClient({ url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`, webSocketImpl: WebSocket, ...options });
+  const cut = () => {
+    for (const pair of pairs) for (const s of pair) s.destroy();
+  };
+  return {
+    watcher,
+    cut,
+    freeze: () => {
+      for (const [near, far] of pairs) {
+        near.unpipe(far);
+        far.unpipe(near);
+        near.pause();
+        far.pause();
+      }
+    },
+    close: async () => {
+      await watcher.close();
+      cut();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
+/** A new WfSpec that `watcher` follows with wfRunsChanged, once the first WfRun of it has reached the watcher. */
+async function following(watcher: GallopClient): Promise<{ name: string; seen: string[]; stop: () => void }> {
+  const name = await spec();
+  const seen: string[] = [];
+  const stop = watcher.wfRunsChanged(name, { next: (r) => seen.push(r.id) });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const first = await client.runWf({ wfSpecName: name, variables: { customer: 'before', tier: 1, wait: false } });
+  await expect.poll(() => seen).toEqual([first.id]);
+  return { name, seen, stop };
+}
+
 describe('wfRunsChanged', () => {
   it("delivers each WfRun of a WfSpec as it changes, and none of another WfSpec's", async () => {
     const name = await spec();
@@ -130,76 +177,31 @@ describe('wfRunsChanged', () => {
   });
 
   it('carries on after a lost connection with the WfRuns that changed while it was down (the SDK)', async () => {
-    // A TCP proxy in front of the server: dropping its connections is a network failure to the client.
-    const sockets = new Set<Socket>();
-    const proxy = createServer((near) => {
-      const far = connect(Number(new URL(server.url).port), '127.0.0.1');
-      for (const s of [near, far]) {
-        sockets.add(s);
-        s.on('error', () => {});
-        s.on('close', () => sockets.delete(s));
-      }
-      near.pipe(far).pipe(near);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const watcher = new GallopClient({ url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`, webSocketImpl: WebSocket });
+    const { watcher, cut, close } = await proxied();
     try {
-      const name = await spec();
-      const seen: string[] = [];
-      const stop = watcher.wfRunsChanged(name, { next: (r) => seen.push(r.id) });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const first = await client.runWf({ wfSpecName: name, variables: { customer: 'before', tier: 1, wait: false } });
-      await expect.poll(() => seen).toEqual([first.id]);
-      for (const s of sockets) s.destroy();
+      const { name, seen, stop } = await following(watcher);
+      cut();
       // Changed and done while the client is cut off (graphql-ws waits a second or more before it reconnects).
       const during = await client.runWf({ wfSpecName: name, variables: { customer: 'during', tier: 2, wait: false } });
       await expect.poll(() => seen, { timeout: 15_000 }).toContain(during.id);
       stop();
     } finally {
-      await watcher.close();
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await close();
     }
   });
 
   it('takes a connection whose pings go unanswered for lost, and carries on with what changed meanwhile (the SDK)', async () => {
-    // A TCP proxy that can stop carrying data while both ends stay open: a network path that died without a close.
-    const pairs: [Socket, Socket][] = [];
-    const proxy = createServer((near) => {
-      const far = connect(Number(new URL(server.url).port), '127.0.0.1');
-      for (const s of [near, far]) s.on('error', () => {});
-      near.pipe(far).pipe(near);
-      pairs.push([near, far]);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const states: string[] = [];
-    const watcher = new GallopClient({
-      url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`,
-      webSocketImpl: WebSocket,
-      keepAliveMs: 300,
-      onSocket: (state) => states.push(state),
-    });
+    const { watcher, freeze, close } = await proxied({ keepAliveMs: 300, onSocket: (state) => states.push(state) });
     try {
-      const name = await spec();
-      const seen: string[] = [];
-      const stop = watcher.wfRunsChanged(name, { next: (r) => seen.push(r.id) });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const first = await client.runWf({ wfSpecName: name, variables: { customer: 'before', tier: 1, wait: false } });
-      await expect.poll(() => seen).toEqual([first.id]);
-      for (const [near, far] of pairs) {
-        near.unpipe(far);
-        far.unpipe(near);
-        near.pause();
-        far.pause();
-      }
+      const { name, seen, stop } = await following(watcher);
+      freeze();
       const during = await client.runWf({ wfSpecName: name, variables: { customer: 'during', tier: 2, wait: false } });
       await expect.poll(() => seen, { timeout: 15_000 }).toContain(during.id);
       expect(states).toContain('lost');
       stop();
     } finally {
-      await watcher.close();
-      for (const pair of pairs) for (const s of pair) s.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await close();
     }
   });
 
