@@ -2,7 +2,7 @@ import { Workflow } from '@gallop/sdk';
 import type { GallopClient, WfRunInfo } from '@gallop/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { outbox } from '../src/store/schema.ts';
+import { correlationMarkers, outbox } from '../src/store/schema.ts';
 import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
@@ -107,6 +107,23 @@ describe('CorrelatedEvents', () => {
     ]);
     // The guids name the sending, not the (masked) key.
     expect(JSON.stringify(events)).not.toContain('shared');
+  });
+
+  it('leave no marker behind once their WfRun completes, though a thread waiting with a key was only halted', async () => {
+    const def = await correlatedDef();
+    const name = unique('first-of');
+    await new Workflow(name, (wf) => {
+      const won = wf.spawnThread('won', (t) => void t.waitForEvent(def, { correlationKey: 'first' }));
+      const lost = wf.spawnThread('lost', (t) => void t.waitForEvent(def, { correlationKey: 'never' }));
+      wf.waitForFirstOf(won, lost);
+    }).register(client);
+    const run = await client.runWf({ wfSpecName: name });
+    const markers = () => server.app.services.db.select().from(correlationMarkers).where(eq(correlationMarkers.wfRunId, run.id));
+    expect((await markers()).map((m) => m.key).sort()).toEqual(['first', 'never']);
+    await client.putCorrelatedEvent({ key: 'first', externalEventDefName: def });
+    await expect.poll(async () => (await status(client, run.id))?.status).toBe('COMPLETED');
+    // The losing thread halted for good without ending its node: the WfRun's completion takes its marker away.
+    expect(await markers()).toEqual([]);
   });
 
   it('refuses keys on a def without correlatedEventConfig, and masks a masked key in the API', async () => {

@@ -71,6 +71,12 @@ function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, fi
       } else {
         set.endedMarkers.push({ tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, node_run_position: event.position });
       }
+    } else if (event.type === 'WfRunCompleted') {
+      // Completed for good (an ERROR may be rescued): no NodeRun of it waits any more, whatever its threads were doing.
+      set.completedMarkers.push({ tenant_id, wf_run_id });
+      set.endedMarkers = [];
+      set.correlationMarkers = [];
+      set.outbox = set.outbox.filter((o) => o.effect.type !== 'DeliverCorrelatedEvent');
     }
   });
 }

@@ -249,6 +249,8 @@ export interface WriteSet {
   userTaskChanges: UserTaskChangeRow[];
   correlationMarkers: CorrelationMarkerRow[];
   endedMarkers: EndedMarkerKey[];
+  /** WfRuns that completed: every marker of theirs goes (a child thread may still have been waiting). */
+  completedMarkers: { tenant_id: string; wf_run_id: string }[];
   outbox: OutboxRow[];
 }
 
@@ -272,6 +274,7 @@ export function emptyWriteSet(): WriteSet {
     userTaskChanges: [],
     correlationMarkers: [],
     endedMarkers: [],
+    completedMarkers: [],
     outbox: [],
   };
 }
@@ -351,6 +354,8 @@ const PARTS: Readonly<Record<keyof WriteSet, string>> = {
   endedMarkers: `delete from correlation_markers t using w, gallop_rows(w.j->'endedMarkers') e
   where t.tenant_id = e->>'tenant_id' and t.wf_run_id = e->>'wf_run_id' and t.thread_run_number = (e->>'thread_run_number')::integer
     and t.node_run_position = (e->>'node_run_position')::integer`,
+  completedMarkers: `delete from correlation_markers t using w, gallop_rows(w.j->'completedMarkers') e
+  where t.tenant_id = e->>'tenant_id' and t.wf_run_id = e->>'wf_run_id'`,
   outbox: `insert into outbox select r.* from w, jsonb_populate_recordset(null::outbox, w.j->'outbox') r on conflict do nothing`,
 };
 
