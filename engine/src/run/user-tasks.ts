@@ -49,12 +49,8 @@ export function completeUserTaskRun(s: Session, command: CompleteUserTaskRun): R
   if (typeof command.userId !== 'string' || command.userId.trim() === '') {
     return { code: 'INVALID_USER_TASK_ASSIGNMENT', message: `Completing UserTaskRun ${run.userTaskGuid} needs the id of the user who did it.` };
   }
-  const def = userTaskDefFor(s, run.userTaskDefName, run.userTaskDefVersion);
-  if (!def) {
-    return { code: 'UNKNOWN_USER_TASK_DEF', message: `Version ${run.userTaskDefVersion} of UserTaskDef '${run.userTaskDefName}' is not registered, so results cannot be checked.` };
-  }
-  const problems = checkUserTaskResults(def, command.results);
-  if (problems.length > 0) return { code: 'INVALID_USER_TASK_RESULTS', message: problems.map((p) => p.message).join(' '), problems };
+  const refused = resultsRefusal(s, run, command.results, false);
+  if (refused) return refused;
 
   if (command.userId !== run.userId) assignUserTask(s, thread, command.userId, run.userGroup ?? null, 'COMPLETE');
   const position = thread.currentNodeRun?.position ?? 0;
@@ -86,15 +82,21 @@ export function saveUserTaskRunProgress(s: Session, command: SaveUserTaskRunProg
   if (run.userId !== undefined && run.userId !== command.userId && command.policy !== 'IGNORE_CLAIM') {
     return { code: 'USER_TASK_RUN_CLAIMED', message: `UserTaskRun ${run.userTaskGuid} is held by user '${run.userId}'; save with the IGNORE_CLAIM policy to save it anyway.` };
   }
+  const refused = resultsRefusal(s, run, command.results, true);
+  if (refused) return refused;
+  const { userId, results } = command;
+  s.emit({ type: 'UserTaskRunProgressSaved', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userId, results });
+  return undefined;
+}
+
+/** Why results (all of them, or `partial` ones) do not fit the UserTaskDef version the run was made with, if they do not. */
+function resultsRefusal(s: Session, run: UserTaskRunState, results: unknown, partial: boolean): Rejection | undefined {
   const def = userTaskDefFor(s, run.userTaskDefName, run.userTaskDefVersion);
   if (!def) {
     return { code: 'UNKNOWN_USER_TASK_DEF', message: `Version ${run.userTaskDefVersion} of UserTaskDef '${run.userTaskDefName}' is not registered, so results cannot be checked.` };
   }
-  const problems = checkUserTaskResults(def, command.results, { partial: true });
-  if (problems.length > 0) return { code: 'INVALID_USER_TASK_RESULTS', message: problems.map((p) => p.message).join(' '), problems };
-  const { userId, results } = command;
-  s.emit({ type: 'UserTaskRunProgressSaved', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userId, results });
-  return undefined;
+  const problems = checkUserTaskResults(def, results, { partial });
+  return problems.length > 0 ? { code: 'INVALID_USER_TASK_RESULTS', message: problems.map((p) => p.message).join(' '), problems } : undefined;
 }
 
 /** LittleHorse's PutUserTaskRunComment, on an open UserTaskRun: the comment takes the next id. */

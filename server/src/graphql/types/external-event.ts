@@ -3,7 +3,8 @@ import type { CorrelatedEventConfig, ExternalEventDef, JsonValue } from '@gallop
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
-import { deleteExternalEventDef, findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
+import { deleteNamedDef, findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
+import { externalEventDefs } from '../../store/schema.ts';
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
 import { deleteCorrelatedEvent, findCorrelatedEvent, insertCorrelatedEvent, listCorrelatedEvents } from '../../store/queries/correlated-events.ts';
@@ -264,7 +265,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteExternalEventDefResult' } },
     args: { input: t.arg({ type: builder.inputType('DeleteExternalEventDefInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
-      if (!(await deleteExternalEventDef(services.db, tenantId, input.name))) throw new NotFoundError('ExternalEventDef', input.name);
+      if (!(await deleteNamedDef(services.db, externalEventDefs, tenantId, input.name))) throw new NotFoundError('ExternalEventDef', input.name);
       services.metadataDeleted(tenantId);
       return { name: input.name };
     },

@@ -4,7 +4,8 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { perRequest } from '../per-request.ts';
-import { deleteTaskDef, findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
+import { deleteNamedDef, findTaskDef, insertTaskDef, listTaskDefs } from '../../store/queries/metadata.ts';
+import { taskDefs } from '../../store/schema.ts';
 import type { TaskDefRow } from '../../store/queries/metadata.ts';
 import { taskLoads } from '../../store/queries/task-queue.ts';
 import { forgetTaskWorkers, listTaskWorkers } from '../../runtime/task-workers.ts';
@@ -152,7 +153,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteTaskDefResult' } },
     args: { input: t.arg({ type: builder.inputType('DeleteTaskDefInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
-      if (!(await deleteTaskDef(services.db, tenantId, input.name))) throw new NotFoundError('TaskDef', input.name);
+      if (!(await deleteNamedDef(services.db, taskDefs, tenantId, input.name))) throw new NotFoundError('TaskDef', input.name);
       services.metadataDeleted(tenantId);
       await forgetTaskWorkers(services.db, tenantId, input.name);
       return { name: input.name };

@@ -2,7 +2,8 @@ import { isValidName } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
-import { deleteWorkflowEventDef, findWorkflowEventDef, insertWorkflowEventDef, listWorkflowEventDefs } from '../../store/queries/metadata.ts';
+import { deleteNamedDef, findWorkflowEventDef, insertWorkflowEventDef, listWorkflowEventDefs } from '../../store/queries/metadata.ts';
+import { workflowEventDefs } from '../../store/schema.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
@@ -70,7 +71,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteWorkflowEventDefResult' } },
     args: { input: t.arg({ type: builder.inputType('DeleteWorkflowEventDefInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
-      if (!(await deleteWorkflowEventDef(services.db, tenantId, input.name))) throw new NotFoundError('WorkflowEventDef', input.name);
+      if (!(await deleteNamedDef(services.db, workflowEventDefs, tenantId, input.name))) throw new NotFoundError('WorkflowEventDef', input.name);
       services.metadataDeleted(tenantId);
       return { name: input.name };
     },

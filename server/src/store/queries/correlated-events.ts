@@ -25,6 +25,10 @@ async function lock(tx: Queryable, tenantId: string, externalEventDefName: strin
 
 const live = (now: Date) => or(isNull(correlatedEvents.expiresAt), gt(correlatedEvents.expiresAt, now));
 
+/** The CorrelatedEvent of a def and key (a row's whole key). */
+const byKey = (tenantId: string, externalEventDefName: string, key: string) =>
+  and(eq(correlatedEvents.tenantId, tenantId), eq(correlatedEvents.externalEventDefName, externalEventDefName), eq(correlatedEvents.key, key));
+
 /**
  * Stores a CorrelatedEvent and, in the same transaction, an outbox row for each NodeRun waiting with its def and key,
  * which the scheduler turns into an ExternalEvent pinned there. Undefined when one with that key is there already.
@@ -35,7 +39,7 @@ export async function insertCorrelatedEvent(
 ): Promise<{ event: CorrelatedEventRow; waiting: number } | undefined> {
   return db.transaction(async (tx) => {
     await lock(tx, row.tenantId, row.externalEventDefName, row.key);
-    const at = and(eq(correlatedEvents.tenantId, row.tenantId), eq(correlatedEvents.externalEventDefName, row.externalEventDefName), eq(correlatedEvents.key, row.key));
+    const at = byKey(row.tenantId, row.externalEventDefName, row.key);
     // One past its ttl is gone, whether or not the hourly pruning has deleted it yet.
     await tx.delete(correlatedEvents).where(and(at, isNotNull(correlatedEvents.expiresAt), lte(correlatedEvents.expiresAt, row.createdAt)));
     const [event] = await tx.insert(correlatedEvents).values(row).onConflictDoNothing().returning();
@@ -85,7 +89,7 @@ export async function findCorrelatedEvent(db: Queryable, tenantId: string, exter
   const [row] = await db
     .select()
     .from(correlatedEvents)
-    .where(and(eq(correlatedEvents.tenantId, tenantId), eq(correlatedEvents.externalEventDefName, externalEventDefName), eq(correlatedEvents.key, key), live(now)));
+    .where(and(byKey(tenantId, externalEventDefName, key), live(now)));
   return row;
 }
 
@@ -110,14 +114,7 @@ export async function listCorrelatedEvents(db: Queryable, tenantId: string, exte
 export async function deleteCorrelatedEvent(db: Queryable, tenantId: string, externalEventDefName: string, key: string, id?: string): Promise<boolean> {
   const rows = await db
     .delete(correlatedEvents)
-    .where(
-      and(
-        eq(correlatedEvents.tenantId, tenantId),
-        eq(correlatedEvents.externalEventDefName, externalEventDefName),
-        eq(correlatedEvents.key, key),
-        id === undefined ? undefined : eq(correlatedEvents.id, id),
-      ),
-    )
+    .where(and(byKey(tenantId, externalEventDefName, key), id === undefined ? undefined : eq(correlatedEvents.id, id)))
     .returning({ key: correlatedEvents.key });
   return rows.length > 0;
 }

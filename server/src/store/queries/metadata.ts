@@ -32,9 +32,12 @@ export async function listTaskDefs(db: Queryable, tenantId: string, after: strin
   return db.select().from(taskDefs).where(where).orderBy(asc(taskDefs.name)).limit(limit);
 }
 
-/** Deletes a TaskDef; whether it was there. */
-export async function deleteTaskDef(db: Queryable, tenantId: string, name: string): Promise<boolean> {
-  const rows = await db.delete(taskDefs).where(and(eq(taskDefs.tenantId, tenantId), eq(taskDefs.name, name))).returning({ name: taskDefs.name });
+/** A definition kept by name alone, deleted for good (versioned ones are marked deleted instead). */
+type NamedDefTable = typeof taskDefs | typeof externalEventDefs | typeof workflowEventDefs;
+
+/** Deletes a TaskDef, ExternalEventDef or WorkflowEventDef by name; whether it was there. */
+export async function deleteNamedDef(db: Queryable, table: NamedDefTable, tenantId: string, name: string): Promise<boolean> {
+  const rows = await db.delete(table).where(and(eq(table.tenantId, tenantId), eq(table.name, name))).returning({ name: table.name });
   return rows.length > 0;
 }
 
@@ -199,15 +202,6 @@ export async function findExternalEventDef(db: Queryable, tenantId: string, name
   return row;
 }
 
-/** Deletes an ExternalEventDef; whether it was there. */
-export async function deleteExternalEventDef(db: Queryable, tenantId: string, name: string): Promise<boolean> {
-  const rows = await db
-    .delete(externalEventDefs)
-    .where(and(eq(externalEventDefs.tenantId, tenantId), eq(externalEventDefs.name, name)))
-    .returning({ name: externalEventDefs.name });
-  return rows.length > 0;
-}
-
 /** Registers an ExternalEventDef; registering an existing name returns the one already there. */
 export async function insertExternalEventDef(db: Queryable, tenantId: string, def: ExternalEventDef): Promise<ExternalEventDefRow> {
   const [created] = await db.insert(externalEventDefs).values({ tenantId, name: def.name, def }).onConflictDoNothing().returning();
@@ -242,15 +236,6 @@ export async function findWorkflowEventDef(db: Queryable, tenantId: string, name
     .from(workflowEventDefs)
     .where(and(eq(workflowEventDefs.tenantId, tenantId), eq(workflowEventDefs.name, name)));
   return row;
-}
-
-/** Deletes a WorkflowEventDef; whether it was there. */
-export async function deleteWorkflowEventDef(db: Queryable, tenantId: string, name: string): Promise<boolean> {
-  const rows = await db
-    .delete(workflowEventDefs)
-    .where(and(eq(workflowEventDefs.tenantId, tenantId), eq(workflowEventDefs.name, name)))
-    .returning({ name: workflowEventDefs.name });
-  return rows.length > 0;
 }
 
 /** Registers a WorkflowEventDef; registering an existing name returns the one already there. */
