@@ -79,6 +79,24 @@ describe('Cluster', () => {
     ]);
   });
 
+  it('splits news too large for one NOTIFY into several, each under the limit, losing none', async () => {
+    const { store, news, receive } = fakeStore();
+    const cluster = new Cluster(store, 'p1', noHandlers, () => {});
+    await cluster.start();
+    receive({ p: 'p2', h: 0 });
+    const events = Array.from({ length: 300 }, (_, i) => ['default', `wf-run-${'x'.repeat(40)}-${i}`, i] as const);
+    const deleted = Array.from({ length: 300 }, (_, i) => ['default', `gone-${'y'.repeat(40)}-${i}`] as const);
+    cluster.announce({ events, tasks: [['default', 'charge', 2]], deleted });
+    await settle();
+    await cluster.close();
+    const sent = news as { e?: unknown[]; t?: unknown[]; d?: unknown[] }[];
+    expect(sent.length).toBeGreaterThan(2);
+    expect(sent.every((n) => JSON.stringify(n).length < 8000)).toBe(true);
+    expect(sent.flatMap((n) => n.e ?? [])).toEqual(events);
+    expect(sent.flatMap((n) => n.t ?? [])).toEqual([['default', 'charge', 2]]);
+    expect(sent.flatMap((n) => n.d ?? [])).toEqual(deleted);
+  });
+
   it('tells the handlers of deleted WfRuns and metadata that other processes announce', async () => {
     const { store, receive } = fakeStore();
     const heard: string[] = [];

@@ -161,17 +161,14 @@ export class Cluster {
         this.#deleted = new Map();
         this.#metadataDeleted = new Set();
         try {
-          for (const payload of this.#rarePayloads(deleted, metadataDeleted)) await this.store.notify(CHANNEL, payload);
-          for (const payload of this.#payloads(events, tasks, wake)) await this.store.notify(CHANNEL, payload);
+          for (const payload of this.#payloads(events, tasks, wake, deleted, metadataDeleted)) await this.store.notify(CHANNEL, payload);
           failing = false;
         } catch (error) {
           // Other processes wait on this news (claims, subscribers, timers): keep it and send it again, with what
           // gathers meanwhile, once the connection is back. A part already sent is harmless to send twice.
           if (!failing) this.log(`Could not notify other server processes; retrying every ${RETRY_MS} ms`, error);
           failing = true;
-          this.#keep(events, tasks, wake);
-          for (const entry of deleted) this.#deleted.set(`${entry[0]}\u0000${entry[1]}`, entry);
-          for (const tenant of metadataDeleted) this.#metadataDeleted.add(tenant);
+          this.#keep(events, tasks, wake, deleted, metadataDeleted);
           if (this.#closed) return;
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         }
@@ -182,7 +179,7 @@ export class Cluster {
   }
 
   /** Puts unsent news back with what was announced since. */
-  #keep(events: News['events'], tasks: News['tasks'], wake: number): void {
+  #keep(events: News['events'], tasks: News['tasks'], wake: number, deleted: readonly (readonly [string, string])[], metadataDeleted: readonly string[]): void {
     for (const entry of events) {
       const key = `${entry[0]}\u0000${entry[1]}`;
       const newer = this.#events.get(key);
@@ -195,58 +192,42 @@ export class Cluster {
       else this.#tasks.set(key, [tenant, name, count]);
     }
     this.#wake = Math.min(this.#wake, wake);
+    for (const entry of deleted) this.#deleted.set(`${entry[0]}\u0000${entry[1]}`, entry);
+    for (const tenant of metadataDeleted) this.#metadataDeleted.add(tenant);
   }
 
-  /** Deleted WfRuns and tenants with deleted metadata, as few NOTIFYs as fit. */
-  *#rarePayloads(deleted: readonly (readonly [string, string])[], metadataDeleted: readonly string[]): Generator<string> {
-    for (const [key, entries] of [['d', deleted], ['m', metadataDeleted]] as const) {
-      let batch: unknown[] = [];
-      let size = 64;
+  /**
+   * News as NOTIFY payloads under PostgreSQL's size limit: the wake first, then events and TaskRuns together, then
+   * deleted WfRuns, then tenants with deleted metadata.
+   */
+  *#payloads(events: News['events'], tasks: News['tasks'], wake: number, deleted: readonly (readonly [string, string])[], metadataDeleted: readonly string[]): Generator<string> {
+    if (wake !== Number.POSITIVE_INFINITY) yield JSON.stringify({ p: this.#processId, w: wake });
+    yield* this.#batches([['e', events], ['t', tasks]]);
+    yield* this.#batches([['d', deleted]]);
+    yield* this.#batches([['m', metadataDeleted]]);
+  }
+
+  /** Payloads of the given kinds of entries, each with every kind's list (empty or not), as few as fit. */
+  *#batches(kinds: readonly (readonly [string, readonly unknown[]])[]): Generator<string> {
+    const empty = () => ({ p: this.#processId, ...Object.fromEntries(kinds.map(([key]) => [key, [] as unknown[]])) }) as Record<string, unknown[]> & { p: string };
+    let batch = empty();
+    let size = 64;
+    let count = 0;
+    for (const [key, entries] of kinds) {
       for (const entry of entries) {
         const entrySize = JSON.stringify(entry).length + 1;
-        if (size + entrySize > MAX_PAYLOAD && batch.length > 0) {
-          yield JSON.stringify({ p: this.#processId, [key]: batch });
-          batch = [];
+        if (size + entrySize > MAX_PAYLOAD && count > 0) {
+          yield JSON.stringify(batch);
+          batch = empty();
           size = 64;
+          count = 0;
         }
-        batch.push(entry);
+        batch[key]?.push(entry);
         size += entrySize;
-      }
-      if (batch.length > 0) yield JSON.stringify({ p: this.#processId, [key]: batch });
-    }
-  }
-
-  *#payloads(events: News['events'], tasks: News['tasks'], wake: number): Generator<string> {
-    if (wake !== Number.POSITIVE_INFINITY) yield JSON.stringify({ p: this.#processId, w: wake });
-    let batch: { p: string; e: News['events'][number][]; t: News['tasks'][number][] } = { p: this.#processId, e: [], t: [] };
-    let size = 64;
-    const add = (kind: 'e' | 't', entry: readonly [string, string, number]) => {
-      const entrySize = JSON.stringify(entry).length + 1;
-      if (size + entrySize > MAX_PAYLOAD && batch.e.length + batch.t.length > 0) {
-        const full = batch;
-        batch = { p: this.#processId, e: [], t: [] };
-        size = 64;
-        return full;
-      }
-      (batch[kind] as (readonly [string, string, number])[]).push(entry);
-      size += entrySize;
-      return undefined;
-    };
-    for (const entry of events) {
-      const full = add('e', entry);
-      if (full) {
-        yield JSON.stringify(full);
-        add('e', entry);
+        count++;
       }
     }
-    for (const entry of tasks) {
-      const full = add('t', entry);
-      if (full) {
-        yield JSON.stringify(full);
-        add('t', entry);
-      }
-    }
-    if (batch.e.length + batch.t.length > 0) yield JSON.stringify(batch);
+    if (count > 0) yield JSON.stringify(batch);
   }
 
   #receive(payload: string): void {
