@@ -35,6 +35,7 @@ import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
 import { KeyedLock } from './runtime/keyed-lock.ts';
 import { Metadata } from './runtime/metadata.ts';
+import { Housekeeping } from './runtime/housekeeping.ts';
 import { TaskWorkers } from './runtime/task-workers.ts';
 import { pruneCorrelatedEvents } from './store/queries/correlated-events.ts';
 import { Scheduler } from './runtime/scheduler.ts';
@@ -162,11 +163,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const auth = new Authenticator(store.db, options.auth ?? { required: false }, log);
   const audit = new AuditWriter(store.db, log, options.auditRetentionDays ?? 90, clock);
   const taskWorkers = new TaskWorkers(store.db, log, clock);
-  // CorrelatedEvents past their def's ttl are ignored at once and deleted hourly (every process: they delete alike).
-  const pruneCorrelated = setInterval(() => {
-    pruneCorrelatedEvents(store.db, new Date(clock())).catch((error: unknown) => log.warn({ err: error }, 'Could not delete CorrelatedEvents past their ttl; trying again later'));
-  }, 3_600_000);
-  pruneCorrelated.unref();
+  const housekeeping = new Housekeeping(log);
+  audit.pruneWith(housekeeping);
+  taskWorkers.pruneWith(housekeeping);
+  // CorrelatedEvents past their def's ttl are ignored at once, and deleted hourly.
+  housekeeping.every('delete CorrelatedEvents past their ttl', 3_600_000, 3_600_000, () => pruneCorrelatedEvents(store.db, new Date(clock())));
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
   async function tenantOf(named: string | undefined): Promise<string> {
     const id = named?.trim() || DEFAULT_TENANT;
@@ -374,9 +375,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       await wsServer?.dispose();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await cluster.close();
+      housekeeping.stop();
       await audit.close();
       await taskWorkers.close();
-      clearInterval(pruneCorrelated);
       await store.close();
     },
   };

@@ -6,6 +6,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../graphql/builder.ts';
 import { perOperation } from '../graphql/per-operation.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Housekeeping } from '../runtime/housekeeping.ts';
 import type { Db } from '../store/db.ts';
 import { auditLog } from '../store/schema.ts';
 
@@ -53,14 +54,13 @@ const PRUNE_BATCH = 5_000;
 /**
  * Writes the audit log in batches, off the request's path: a mutation never waits for its own audit row, and one
  * insert carries many rows. A batch that cannot be written is logged (without arguments, which are never kept)
- * and dropped rather than held without bound. Entries older than `retentionDays` (0: none) are deleted hourly.
+ * and dropped rather than held without bound. Entries older than `retentionDays` (0: none) are deleted hourly (pruneWith).
  */
 export class AuditWriter {
   readonly #db: Db;
   readonly #log: Logger;
   readonly #retentionDays: number;
   readonly #clock: () => number;
-  #pruneTimer: ReturnType<typeof setTimeout> | undefined;
   #pending: NewAuditRow[] = [];
   /** Rows of counted calls still counting, by principal, tenant and operation. */
   readonly #counting = new Map<string, NewAuditRow & { count: number }>();
@@ -73,7 +73,15 @@ export class AuditWriter {
     this.#log = log;
     this.#retentionDays = retentionDays;
     this.#clock = clock;
-    if (retentionDays > 0) this.#schedulePrune(FIRST_PRUNE_MS);
+  }
+
+  /** Has `housekeeping` delete the entries past their retention hourly, the first time a minute from now. */
+  pruneWith(housekeeping: Housekeeping): void {
+    if (this.#retentionDays <= 0) return;
+    housekeeping.every('delete old audit entries', PRUNE_EVERY_MS, FIRST_PRUNE_MS, async () => {
+      const deleted = await this.prune();
+      if (deleted > 0) this.#log.info({ deleted, retentionDays: this.#retentionDays }, 'Deleted audit entries past their retention');
+    });
   }
 
   /** Deletes the entries older than the retention, in batches; resolves with how many went. */
@@ -89,21 +97,9 @@ export class AuditWriter {
     }
   }
 
-  /** Writes what is pending and stops pruning. */
+  /** Writes what is pending. */
   async close(): Promise<void> {
-    clearTimeout(this.#pruneTimer);
-    this.#pruneTimer = undefined;
     await this.flush();
-  }
-
-  #schedulePrune(ms: number): void {
-    this.#pruneTimer = setTimeout(() => {
-      this.prune()
-        .then((deleted) => deleted > 0 && this.#log.info({ deleted, retentionDays: this.#retentionDays }, 'Deleted audit entries past their retention'))
-        .catch((error: unknown) => this.#log.warn({ err: error }, 'Could not delete old audit entries; trying again later'))
-        .finally(() => this.#pruneTimer && this.#schedulePrune(PRUNE_EVERY_MS));
-    }, ms);
-    this.#pruneTimer.unref?.();
   }
 
   add(row: NewAuditRow): void {

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Logger } from '../observability/logger.ts';
+import type { Housekeeping } from './housekeeping.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { taskWorkers } from '../store/schema.ts';
 
@@ -23,7 +24,7 @@ interface Sighting {
 /**
  * Which workers claim each TaskDef's TaskRuns (LittleHorse's TaskWorkerGroup; a claim stands for its heartbeat).
  * Claims are noted in memory and written every FLUSH_MS, one statement for all, so the table holds every process's
- * workers at most that late; rows of workers unseen for a day are deleted hourly. A batch that cannot be written is
+ * workers at most that late; rows of workers unseen for a day are deleted hourly (pruneWith). A batch that cannot be written is
  * logged and dropped: the next claims note the workers again.
  */
 export class TaskWorkers {
@@ -32,14 +33,12 @@ export class TaskWorkers {
   readonly #clock: () => number;
   #seen = new Map<string, Sighting>();
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #pruneTimer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
   constructor(db: Db, log: Logger, clock: () => number = Date.now) {
     this.#db = db;
     this.#log = log;
     this.#clock = clock;
-    this.#schedulePrune();
   }
 
   /** A worker claimed TaskRuns of a TaskDef (or waits to). */
@@ -83,20 +82,14 @@ export class TaskWorkers {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.#pruneTimer);
-    this.#pruneTimer = undefined;
     await this.flush();
   }
 
-  #schedulePrune(): void {
-    this.#pruneTimer = setTimeout(() => {
-      this.#db
-        .delete(taskWorkers)
-        .where(lt(taskWorkers.lastSeenAt, new Date(this.#clock() - FORGET_MS)))
-        .catch((error: unknown) => this.#log.warn({ err: error }, 'Could not forget workers unseen for a day; trying again later'))
-        .finally(() => this.#pruneTimer && this.#schedulePrune());
-    }, PRUNE_EVERY_MS);
-    this.#pruneTimer.unref?.();
+  /** Has `housekeeping` forget the workers unseen for a day, hourly. */
+  pruneWith(housekeeping: Housekeeping): void {
+    housekeeping.every('forget workers unseen for a day', PRUNE_EVERY_MS, PRUNE_EVERY_MS, () =>
+      this.#db.delete(taskWorkers).where(lt(taskWorkers.lastSeenAt, new Date(this.#clock() - FORGET_MS))),
+    );
   }
 }
 
