@@ -4,7 +4,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
-import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, nextVersion, pastTakenVersions, takenWfSpecVersions } from '../../store/queries/metadata.ts';
+import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, highestWfSpecVersions, nextVersion } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
 import { decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
 import type { InputProblem } from '../errors.ts';
@@ -78,7 +78,13 @@ builder.mutationFields((t) => ({
         const latest = await findWfSpec(services.db, tenantId, spec.name);
         const next = nextVersion(spec, latest?.spec);
         if (next.same && latest) return latest;
-        const version = pastTakenVersions(next, await takenWfSpecVersions(services.db, tenantId, spec.name));
+        // Numbered past deleted versions too: a new revision after the highest of its major version, a new major
+        // version after the highest of all.
+        const highest = await highestWfSpecVersions(services.db, tenantId, spec.name, next.majorVersion);
+        const version =
+          latest && next.majorVersion === latest.majorVersion
+            ? { majorVersion: next.majorVersion, revision: (highest.revision ?? latest.revision) + 1 }
+            : { majorVersion: highest.major === null ? 0 : highest.major + 1, revision: 0 };
         const versioned: VersionedWfSpec = { ...spec, majorVersion: version.majorVersion, revision: version.revision };
         const row = await insertWfSpec(services.db, tenantId, versioned);
         if (row) {

@@ -84,16 +84,15 @@ export async function listWfSpecVersions(db: Queryable, tenantId: string, name: 
 }
 
 /**
- * By major version, the highest revision a WfSpec has had, deleted ones included: a new version is numbered past
- * them, so that a version's number always means one spec.
+ * The highest major version a WfSpec has had and the highest revision within `majorVersion`, deleted ones included:
+ * a new version is numbered past them, so that a version's number always means one spec.
  */
-export async function takenWfSpecVersions(db: Queryable, tenantId: string, name: string): Promise<Map<number, number>> {
-  const rows = await db
-    .select({ majorVersion: wfSpecs.majorVersion, revision: max(wfSpecs.revision) })
+export async function highestWfSpecVersions(db: Queryable, tenantId: string, name: string, majorVersion: number): Promise<{ major: number | null; revision: number | null }> {
+  const [row] = await db
+    .select({ major: max(wfSpecs.majorVersion), revision: sql<number | null>`max(${wfSpecs.revision}) filter (where ${wfSpecs.majorVersion} = ${majorVersion})` })
     .from(wfSpecs)
-    .where(and(eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)))
-    .groupBy(wfSpecs.majorVersion);
-  return new Map(rows.map((row) => [row.majorVersion, row.revision ?? 0]));
+    .where(and(eq(wfSpecs.tenantId, tenantId), eq(wfSpecs.name, name)));
+  return { major: row?.major ?? null, revision: row?.revision ?? null };
 }
 
 /** Marks a version deleted (see wfSpecs.deletedAt); whether it was there and not deleted already. */
@@ -162,20 +161,6 @@ export function nextVersion(spec: WfSpec, latest: VersionedWfSpec | undefined): 
   return variableSignature(previous) === variableSignature(spec)
     ? { majorVersion, revision: revision + 1, same: false }
     : { majorVersion: majorVersion + 1, revision: 0, same: false };
-}
-
-/**
- * `version` moved past the numbers deleted versions took (`taken`: by major version, its highest revision, deleted
- * or not): a new revision follows the highest of its major version, a new major version the highest major version.
- */
-export function pastTakenVersions(version: { majorVersion: number; revision: number }, taken: ReadonlyMap<number, number>): { majorVersion: number; revision: number } {
-  const highestRevision = taken.get(version.majorVersion);
-  if (highestRevision === undefined) {
-    const higher = [...taken.keys()].filter((major) => major >= version.majorVersion);
-    return higher.length === 0 ? version : { majorVersion: Math.max(...higher) + 1, revision: 0 };
-  }
-  // A revision of a major version that has one (a new major version is never taken: it starts at revision 0).
-  return version.revision === 0 ? { majorVersion: Math.max(...taken.keys()) + 1, revision: 0 } : { majorVersion: version.majorVersion, revision: Math.max(version.revision, highestRevision + 1) };
 }
 
 function variableSignature(spec: WfSpec): string {
