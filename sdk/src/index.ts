@@ -31,6 +31,9 @@ export type {
   WfSpecVersionInfo,
   WorkflowEventDefInfo,
   WorkflowEventInfo,
+  MetricsWindowLength,
+  TaskDefMetrics,
+  WfSpecMetrics,
 } from './client/types.ts';
 export { TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './builder/outputs.ts';
 export { IfStatement, WorkflowThread } from './builder/thread.ts';

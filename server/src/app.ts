@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { isValidName } from '@gallop/engine';
-import type { Command, VersionedWfSpec } from '@gallop/engine';
+import type { Command, VersionedWfSpec, WfRunState } from '@gallop/engine';
 import { Tenants } from './runtime/tenants.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { AuthOptions } from './auth/authenticator.ts';
@@ -37,6 +37,7 @@ import { KeyedLock } from './runtime/keyed-lock.ts';
 import { Metadata } from './runtime/metadata.ts';
 import { Housekeeping } from './runtime/housekeeping.ts';
 import { TaskWorkers } from './runtime/task-workers.ts';
+import { MetricWindows } from './runtime/metric-windows.ts';
 import { pruneCorrelatedEvents } from './store/queries/correlated-events.ts';
 import { Scheduler } from './runtime/scheduler.ts';
 import { StateCache } from './runtime/state-cache.ts';
@@ -135,8 +136,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   await cluster.start();
 
-  const afterCommit = (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean, queued: ReadonlyMap<string, number>) => {
+  const metricWindows = new MetricWindows(store.db, log);
+  const afterCommit = (
+    tenantId: string,
+    wfRunId: string,
+    events: readonly StoredEvent[],
+    owesOthers: boolean,
+    queued: ReadonlyMap<string, number>,
+    before: WfRunState | undefined,
+    after: WfRunState,
+  ) => {
     bus.publish(tenantId, wfRunId, { events });
+    metricWindows.committed(tenantId, events, before, after);
     for (const [name, count] of queued) dispatch.wake(tenantId, name, count);
     let wake: number | undefined;
     for (const { event } of events) {
@@ -166,6 +177,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const housekeeping = new Housekeeping(log);
   audit.pruneWith(housekeeping);
   taskWorkers.pruneWith(housekeeping);
+  metricWindows.pruneWith(housekeeping, clock);
   // CorrelatedEvents past their def's ttl are ignored at once, and deleted hourly.
   housekeeping.every('delete CorrelatedEvents past their ttl', 3_600_000, 3_600_000, () => pruneCorrelatedEvents(store.db, new Date(clock())));
   /** The tenant a request names, once it is known to exist; `default` when it names none. */
@@ -194,6 +206,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     auth,
     audit,
     taskWorkers,
+    metricWindows,
     limits,
     deleteWfRun: (tenantId: string, wfRunId: string) =>
       locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
@@ -378,6 +391,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       housekeeping.stop();
       await audit.close();
       await taskWorkers.close();
+      await metricWindows.close();
       await store.close();
     },
   };

@@ -10,6 +10,7 @@ import type { Tenants } from './runtime/tenants.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { AuditWriter } from './auth/audit.ts';
 import type { TaskWorkers } from './runtime/task-workers.ts';
+import type { MetricWindows } from './runtime/metric-windows.ts';
 import type { Limits } from './graphql/limits.ts';
 
 /** The parts of a running server that resolvers use. */
@@ -32,6 +33,8 @@ export interface Services {
   readonly audit: AuditWriter;
   /** Which workers claim which TaskDefs, written in batches. */
   readonly taskWorkers: TaskWorkers;
+  /** Counts per WfSpec and TaskDef by time window, written in batches. */
+  readonly metricWindows: MetricWindows;
   /** What one request may cost; resolvers check the sizes of WfSpecs and values. */
   readonly limits: Limits;
   /**

@@ -32,6 +32,9 @@ import type {
   WfSpecVersionInfo,
   WorkflowEventDefInfo,
   WorkflowEventInfo,
+  MetricsWindowLength,
+  TaskDefMetrics,
+  WfSpecMetrics,
 } from './types.ts';
 
 export interface GallopClientOptions {
@@ -768,6 +771,35 @@ export class GallopClient {
     page: { first?: number; after?: string } = {},
   ): Promise<Page<WorkflowEventInfo>> {
     return this.#page(ops.SEARCH_WORKFLOW_EVENTS, { ...search, ...page });
+  }
+
+  /**
+   * What a WfSpec's WfRuns did in the window of `windowLength` that holds `at` (zeros where nothing happened): of one
+   * version, of a major version's revisions, or of every version. Counts reach the server's tables within seconds.
+   */
+  async wfSpecMetricsWindow(query: { wfSpecName: string; majorVersion?: number; revision?: number; windowLength: MetricsWindowLength; at: string }): Promise<WfSpecMetrics> {
+    return (await this.request(ops.WF_SPEC_METRICS_WINDOW, query)).wfSpecMetricsWindow;
+  }
+
+  /** A WfSpec's windows of one length from `since` to `until` (default now), oldest first; only those where something happened. */
+  async wfSpecMetrics(
+    query: { wfSpecName: string; majorVersion?: number; revision?: number; windowLength: MetricsWindowLength; since: string; until?: string },
+    page: { first?: number; after?: string } = {},
+  ): Promise<Page<WfSpecMetrics>> {
+    return this.#page(ops.WF_SPEC_METRICS, { ...query, ...page });
+  }
+
+  /** What a TaskDef's TaskRuns did in the window of `windowLength` that holds `at` (zeros where nothing happened). */
+  async taskDefMetricsWindow(query: { taskDefName: string; windowLength: MetricsWindowLength; at: string }): Promise<TaskDefMetrics> {
+    return (await this.request(ops.TASK_DEF_METRICS_WINDOW, query)).taskDefMetricsWindow;
+  }
+
+  /** A TaskDef's windows of one length from `since` to `until` (default now), oldest first; only those where something happened. */
+  async taskDefMetrics(
+    query: { taskDefName: string; windowLength: MetricsWindowLength; since: string; until?: string },
+    page: { first?: number; after?: string } = {},
+  ): Promise<Page<TaskDefMetrics>> {
+    return this.#page(ops.TASK_DEF_METRICS, { ...query, ...page });
   }
 
   /** The server's release. */

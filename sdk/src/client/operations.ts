@@ -439,6 +439,53 @@ export const SEARCH_WORKFLOW_EVENTS = graphql(
   [WorkflowEventFields, PageFields],
 );
 
+const WfSpecMetricsFields = graphql(`
+  fragment WfSpecMetricsFields on WfSpecMetrics {
+    wfSpecName majorVersion revision windowLength windowStart totalStarted totalCompleted totalErrored startToCompleteMaxMs startToCompleteAvgMs
+  }
+`);
+
+const TaskDefMetricsFields = graphql(`
+  fragment TaskDefMetricsFields on TaskDefMetrics {
+    taskDefName windowLength windowStart totalScheduled totalStarted totalCompleted totalErrored
+    scheduleToStartMaxMs scheduleToStartAvgMs startToCompleteMaxMs startToCompleteAvgMs
+  }
+`);
+
+export const WF_SPEC_METRICS_WINDOW = graphql(
+  `query WfSpecMetricsWindow($wfSpecName: String!, $majorVersion: Int, $revision: Int, $windowLength: MetricsWindowLength!, $at: DateTime!) {
+    wfSpecMetricsWindow(wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, windowLength: $windowLength, at: $at) { ...WfSpecMetricsFields }
+  }`,
+  [WfSpecMetricsFields],
+);
+
+export const WF_SPEC_METRICS = graphql(
+  `query WfSpecMetrics($first: Int, $after: String, $wfSpecName: String!, $majorVersion: Int, $revision: Int, $windowLength: MetricsWindowLength!, $since: DateTime!, $until: DateTime) {
+    page: wfSpecMetrics(first: $first, after: $after, wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, windowLength: $windowLength, since: $since, until: $until) {
+      edges { node { ...WfSpecMetricsFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [WfSpecMetricsFields, PageFields],
+);
+
+export const TASK_DEF_METRICS_WINDOW = graphql(
+  `query TaskDefMetricsWindow($taskDefName: String!, $windowLength: MetricsWindowLength!, $at: DateTime!) {
+    taskDefMetricsWindow(taskDefName: $taskDefName, windowLength: $windowLength, at: $at) { ...TaskDefMetricsFields }
+  }`,
+  [TaskDefMetricsFields],
+);
+
+export const TASK_DEF_METRICS = graphql(
+  `query TaskDefMetrics($first: Int, $after: String, $taskDefName: String!, $windowLength: MetricsWindowLength!, $since: DateTime!, $until: DateTime) {
+    page: taskDefMetrics(first: $first, after: $after, taskDefName: $taskDefName, windowLength: $windowLength, since: $since, until: $until) {
+      edges { node { ...TaskDefMetricsFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [TaskDefMetricsFields, PageFields],
+);
+
 export const SERVER_VERSION = graphql(`query ServerVersion { serverVersion { version major minor patch prerelease } }`);
 
 // User tasks

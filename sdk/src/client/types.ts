@@ -178,6 +178,41 @@ export interface WorkflowEventInfo {
   readonly createdAt: string;
 }
 
+/** How long a metrics window is (LittleHorse's MetricsWindowLength); windows start on multiples of it, UTC. */
+export type MetricsWindowLength = 'MINUTES_5' | 'HOURS_2' | 'DAYS_1';
+
+/** What a WfSpec's WfRuns did in one window; ms figures are null where nothing was measured. */
+export interface WfSpecMetrics {
+  readonly wfSpecName: string;
+  /** The version counted; null when every one was. */
+  readonly majorVersion: number | null;
+  readonly revision: number | null;
+  readonly windowLength: MetricsWindowLength;
+  readonly windowStart: string;
+  readonly totalStarted: number;
+  readonly totalCompleted: number;
+  /** Reached ERROR or EXCEPTION. */
+  readonly totalErrored: number;
+  readonly startToCompleteMaxMs: number | null;
+  readonly startToCompleteAvgMs: number | null;
+}
+
+/** What a TaskDef's TaskRuns did in one window; ms figures are null where nothing was measured. */
+export interface TaskDefMetrics {
+  readonly taskDefName: string;
+  readonly windowLength: MetricsWindowLength;
+  readonly windowStart: string;
+  readonly totalScheduled: number;
+  /** Attempts claimed by workers. */
+  readonly totalStarted: number;
+  readonly totalCompleted: number;
+  readonly totalErrored: number;
+  readonly scheduleToStartMaxMs: number | null;
+  readonly scheduleToStartAvgMs: number | null;
+  readonly startToCompleteMaxMs: number | null;
+  readonly startToCompleteAvgMs: number | null;
+}
+
 /** One page of a list, and where the next one starts. */
 export interface Page<T> {
   readonly items: readonly T[];

@@ -15,6 +15,7 @@ import './types/scheduled-wf-run.ts';
 import './types/tenant.ts';
 import './types/principal.ts';
 import './types/server-version.ts';
+import './types/metrics.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -38,9 +38,18 @@ export interface CommandDeps {
   readonly handOff: (tenantId: string, rows: TaskRunRow[], now: number) => Handoff;
   /**
    * Runs once the command's writes are durable. `owesOthers`: the write put commands for other WfRuns in the outbox;
-   * `queued`: by TaskDef, the TaskRuns it put on the queue (those handed to waiting claims are not).
+   * `queued`: by TaskDef, the TaskRuns it put on the queue (those handed to waiting claims are not); `before` and
+   * `after`: the WfRun's state on either side of the events.
    */
-  readonly afterCommit: (tenantId: string, wfRunId: string, events: readonly StoredEvent[], owesOthers: boolean, queued: ReadonlyMap<string, number>) => void;
+  readonly afterCommit: (
+    tenantId: string,
+    wfRunId: string,
+    events: readonly StoredEvent[],
+    owesOthers: boolean,
+    queued: ReadonlyMap<string, number>,
+    before: WfRunState | undefined,
+    after: WfRunState,
+  ) => void;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -121,7 +130,7 @@ async function decideAndWrite(
     deps.cache.set(tenantId, wfRunId, { state: result.state, seq: lastSeq });
     handoff.deliver();
     const events = stored(tenantId, wfRunId, firstSeq, result.events);
-    deps.afterCommit(tenantId, wfRunId, events, set.outbox.length > 0, queuedTaskRuns(result.events, set.taskRuns));
+    deps.afterCommit(tenantId, wfRunId, events, set.outbox.length > 0, queuedTaskRuns(result.events, set.taskRuns), current?.state, result.state);
     return { ok: true, row: wfRunRowOf(tenantId, result.state, lastSeq, ctx.now), events };
   }
 }

@@ -26,6 +26,8 @@ export interface ClaimedTaskRun {
   readonly attempt: number;
   readonly input: Readonly<Record<string, JsonValue>>;
   readonly scheduledAt: Date;
+  /** Epoch ms at which this attempt was leased to the worker. */
+  readonly startedAt: number;
   readonly leaseExpiresAt: Date;
 }
 
@@ -122,6 +124,7 @@ export class TaskDispatch {
         attempt: row.attempt,
         input: inputObject(row.input),
         scheduledAt: new Date(row.scheduled_at),
+        startedAt: now,
         leaseExpiresAt,
       });
     }
@@ -342,6 +345,7 @@ export class TaskDispatch {
         attempt: row.attempt,
         input: inputObject(row.input),
         scheduledAt: new Date(row.scheduled_ms),
+        startedAt: now.getTime(),
         leaseExpiresAt: new Date(row.lease_ms),
       }));
   }

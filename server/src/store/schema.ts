@@ -13,7 +13,7 @@ import type {
   WorkflowEventDef,
 } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Acl } from '../auth/acl.ts';
 
 // Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
@@ -97,6 +97,56 @@ export const taskWorkers = pgTable(
     lastSeenAt: at('last_seen_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.taskDefName, t.workerId] }), index('task_workers_by_time').on(t.lastSeenAt)],
+);
+
+const count = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
+
+/**
+ * LittleHorse's WfSpecMetrics: per WfSpec version and window (MINUTES_5, HOURS_2 or DAYS_1, starting at
+ * window_start), the WfRuns that started, completed and failed in it, and the start-to-complete times of those that
+ * completed. Server processes add their counts every few seconds (runtime/metric-windows.ts).
+ */
+export const wfSpecMetrics = pgTable(
+  'wf_spec_metrics',
+  {
+    tenantId: tenantId(),
+    wfSpecName: text('wf_spec_name').notNull(),
+    majorVersion: integer('major_version').notNull(),
+    revision: integer('revision').notNull(),
+    windowLength: text('window_length').notNull(),
+    windowStart: at('window_start').notNull(),
+    totalStarted: count('total_started'),
+    totalCompleted: count('total_completed'),
+    totalErrored: count('total_errored'),
+    startToCompleteTotalMs: count('start_to_complete_total_ms'),
+    startToCompleteMaxMs: count('start_to_complete_max_ms'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.wfSpecName, t.windowLength, t.windowStart, t.majorVersion, t.revision] })],
+);
+
+/**
+ * LittleHorse's TaskDefMetrics: per TaskDef and window, the TaskRuns scheduled, the attempts started (claimed),
+ * succeeded and failed, how long attempts waited for a worker and how long workers took. Added to as wf_spec_metrics.
+ */
+export const taskDefMetrics = pgTable(
+  'task_def_metrics',
+  {
+    tenantId: tenantId(),
+    taskDefName: text('task_def_name').notNull(),
+    windowLength: text('window_length').notNull(),
+    windowStart: at('window_start').notNull(),
+    totalScheduled: count('total_scheduled'),
+    totalStarted: count('total_started'),
+    totalCompleted: count('total_completed'),
+    totalErrored: count('total_errored'),
+    scheduleToStartTotalMs: count('schedule_to_start_total_ms'),
+    scheduleToStartMaxMs: count('schedule_to_start_max_ms'),
+    /** Attempts whose start-to-complete time is known (their claim was answered by the process that took the report). */
+    startToCompleteCount: count('start_to_complete_count'),
+    startToCompleteTotalMs: count('start_to_complete_total_ms'),
+    startToCompleteMaxMs: count('start_to_complete_max_ms'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.taskDefName, t.windowLength, t.windowStart] })],
 );
 
 export const wfSpecs = pgTable(

@@ -196,6 +196,7 @@ builder.mutationFields((t) => ({
       let reports: ReportAnswer[] = [];
       const first = sent.length > 0 ? async () => void (reports = await reportAll(services, tenantId, sent)) : undefined;
       const taskRuns = await services.dispatch.claim(tenantId, { taskDefName: input.taskDefName, workerId: input.workerId, max, waitMs, leaseMs, signal }, first);
+      services.metricWindows.claimed(tenantId, taskRuns);
       return { taskRuns, reports };
     },
   }),
