@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { addDeploy } from './commands/deploy.ts';
 import { addGet } from './commands/get.ts';
 import { addList } from './commands/list.ts';
+import { addMetrics } from './commands/metrics.ts';
 import { addPut } from './commands/put.ts';
 import { addSearch } from './commands/search.ts';
 import { addTail } from './commands/tail.ts';
@@ -40,6 +41,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
   addGet(program, act);
   addList(program, act);
   addSearch(program, act);
+  addMetrics(program, act);
   addDeploy(program, act);
   addWfRunCommands(program, act);
   addPut(program, act);

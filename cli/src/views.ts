@@ -5,12 +5,14 @@ import type {
   NodeRunInfo,
   ScheduledWfRunInfo,
   TaskDefInfo,
+  TaskDefMetrics,
   TaskRunInfo,
   UserTaskDefInfo,
   UserTaskRunInfo,
   WfRunInfo,
   WfRunSummary,
   WfSpecInfo,
+  WfSpecMetrics,
   WfSpecVersionInfo,
 } from '@gallop/sdk';
 import { block, json, section, table, version } from './format.ts';
@@ -61,7 +63,33 @@ export function taskDefsTable(items: readonly TaskDefInfo[]): string[] {
   return table(['name', 'returns', 'created', 'inputs'], items.map((d) => [d.name, d.returnType, d.createdAt, inputs(d)]));
 }
 
-/** An ExternalEventDef or a WorkflowEventDef: a name and when it was registered. */
+/** Milliseconds as the CLI shows times taken: whole ms, or - when nothing was measured. */
+const ms = (value: number | null) => (value === null ? null : `${Math.round(value)}ms`);
+
+export function wfSpecMetricsTable(items: readonly WfSpecMetrics[]): string[] {
+  return table(
+    ['window', 'started', 'completed', 'errored', 'avg', 'max'],
+    items.map((m) => [m.windowStart, m.totalStarted, m.totalCompleted, m.totalErrored, ms(m.startToCompleteAvgMs), ms(m.startToCompleteMaxMs)]),
+  );
+}
+
+export function taskDefMetricsTable(items: readonly TaskDefMetrics[]): string[] {
+  return table(
+    ['window', 'scheduled', 'started', 'completed', 'errored', 'wait avg', 'wait max', 'run avg', 'run max'],
+    items.map((m) => [
+      m.windowStart,
+      m.totalScheduled,
+      m.totalStarted,
+      m.totalCompleted,
+      m.totalErrored,
+      ms(m.scheduleToStartAvgMs),
+      ms(m.scheduleToStartMaxMs),
+      ms(m.startToCompleteAvgMs),
+      ms(m.startToCompleteMaxMs),
+    ]),
+  );
+}
+
 /** An ExternalEventDef or a WorkflowEventDef; the first may take CorrelatedEvents. */
 type EventDef = Pick<ExternalEventDefInfo, 'name' | 'createdAt'> & Partial<Pick<ExternalEventDefInfo, 'correlatedEventConfig'>>;
 

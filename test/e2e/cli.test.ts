@@ -241,6 +241,31 @@ describe('the gallop CLI', () => {
     expect((JSON.parse(byVariable.stdout) as Page<WfRunInfo>).items.map((r) => r.id)).toEqual(['cli-bob']);
   });
 
+  it("prints a WfSpec's and a TaskDef's metrics windows", async () => {
+    const today = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000).toISOString();
+    const completed = (await client.searchWfRuns({ wfSpecName: 'cli-greet', status: 'COMPLETED' }, { first: 100 })).items.length;
+    expect(completed).toBeGreaterThanOrEqual(2);
+    // The server adds its counts to the tables every 5 s.
+    const shown = await waitFor(
+      async () => {
+        const result = await cli('metrics', 'wfSpec', 'cli-greet', '--window', '1d');
+        return new RegExp(`^${today}\\s+\\d+\\s+${completed}\\s+0\\s+\\d+ms\\s+\\d+ms$`, 'm').test(result.stdout) ? result : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 500, what: `${completed} completed cli-greet WfRuns in the metrics` },
+    );
+    expect(shown.stdout.split('\n')[0]).toMatch(/^WINDOW\s+STARTED\s+COMPLETED\s+ERRORED\s+AVG\s+MAX$/);
+
+    const task = await cli('metrics', 'taskDef', 'cli-greet', '--window', '1d', '--json');
+    expect(task.code).toBe(0);
+    const [window] = (JSON.parse(task.stdout) as { items: { windowStart: string; totalScheduled: number; totalCompleted: number; totalErrored: number }[] }).items;
+    expect(window).toMatchObject({ windowStart: today, totalErrored: 0 });
+    expect(window?.totalCompleted).toBeGreaterThanOrEqual(completed);
+    expect(window?.totalScheduled).toBeGreaterThanOrEqual(window?.totalCompleted ?? Number.NaN);
+
+    const bad = await cli('metrics', 'wfSpec', 'cli-greet', '--window', '1w');
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "gallop: UsageError: option '--window <length>' argument '1w' is invalid. Expected one of 5m, 2h, 1d."]);
+  });
+
   it('stops and resumes a WfRun', async () => {
     expect((await cli('run', 'cli-approval', '--id', 'cli-appr')).stdout).toMatch(/^status:\s+RUNNING$/m);
     const stopped = await cli('stop', 'cli-appr');
