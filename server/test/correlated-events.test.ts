@@ -126,6 +126,27 @@ describe('CorrelatedEvents', () => {
     expect(await markers()).toEqual([]);
   });
 
+  it('drop the marker of a NodeRun that took its event while the WfRun runs on, and no other', async () => {
+    const def = await correlatedDef();
+    const [name, task] = [unique('then-task'), unique('after-signing')];
+    await client.putTaskDef({ name: task });
+    await new Workflow(name, (wf) => {
+      wf.waitForEvent(def, { correlationKey: 'taken' });
+      wf.waitForEvent(def, { correlationKey: 'later' });
+      wf.execute(task);
+    }).register(client);
+    const run = await client.runWf({ wfSpecName: name });
+    const markers = () => server.app.services.db.select().from(correlationMarkers).where(eq(correlationMarkers.wfRunId, run.id));
+    expect((await markers()).map((m) => m.key)).toEqual(['taken']);
+    await client.putCorrelatedEvent({ key: 'taken', externalEventDefName: def });
+    // The first wait ended: its marker goes, the second's comes.
+    await expect.poll(async () => (await markers()).map((m) => [m.key, m.nodeRunPosition])).toEqual([['later', 2]]);
+    await client.putCorrelatedEvent({ key: 'later', externalEventDefName: def });
+    await expect.poll(async () => (await status(client, run.id))?.nodeRuns.find((n) => n.position === 3)?.nodeType).toBe('TASK');
+    expect(await markers()).toEqual([]);
+    expect((await status(client, run.id))?.status).toBe('RUNNING');
+  });
+
   it('refuses keys on a def without correlatedEventConfig, and masks a masked key in the API', async () => {
     const plain = unique('plain');
     await client.putExternalEventDef({ name: plain });

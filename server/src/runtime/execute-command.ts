@@ -112,7 +112,7 @@ async function decideAndWrite(
     }
     const firstSeq = (current?.seq ?? 0) + 1;
     // The rows follow the version the WfRun runs after the command (MigrateWfRun moves it to another).
-    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, !current, command.type === 'MigrateWfRun' ? command.wfSpec : spec);
+    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, current?.state, command.type === 'MigrateWfRun' ? command.wfSpec : spec);
     const handoff = deps.handOff(tenantId, set.taskRuns, ctx.now);
     try {
       await deps.writes.write(set);

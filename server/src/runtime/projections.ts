@@ -10,7 +10,7 @@ import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRo
  * thread_runs, node_runs, variables, the task_runs queue, timers, ExternalEvents, WorkflowEvents, user_task_runs
  * and the outbox), as rows for the one write statement (store/write-set.ts).
  */
-export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, isNew: boolean, spec: WfSpec): WriteSet {
+export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, before: WfRunState | undefined, spec: WfSpec): WriteSet {
   const set = collect(tenantId, wfRunId, events, state, searchableNamesOf(spec));
   set.events = [{ tenant_id: tenantId, wf_run_id: wfRunId, first_seq: firstSeq, events }];
   const row: WfRunRowJson = {
@@ -27,9 +27,9 @@ export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, 
     seq: firstSeq + events.length - 1,
     updated_at: isoTime(events[events.length - 1]?.time ?? state.startTime),
   };
-  (isNew ? set.newWfRuns : set.wfRuns).push(row);
+  (before ? set.wfRuns : set.newWfRuns).push(row);
   set.outbox = outboxRows(tenantId, wfRunId, firstSeq, events, state);
-  if (correlates(spec)) correlationRows(set, tenantId, wfRunId, firstSeq, events);
+  if (correlates(spec)) correlationRows(set, tenantId, wfRunId, firstSeq, events, before);
   return set;
 }
 
@@ -47,9 +47,10 @@ function correlates(spec: WfSpec): boolean {
 
 /**
  * A NodeRun that waits with a correlation key gets a marker, and an outbox row that gives it the CorrelatedEvent
- * already sent, if any (one sent later finds the marker: correlated-events.ts). A NodeRun that ends loses its marker.
+ * already sent, if any (one sent later finds the marker: correlated-events.ts). An EXTERNAL_EVENT NodeRun that ends
+ * loses its marker (`before` says which NodeRun was where; only those can have one).
  */
-function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, firstSeq: number, events: readonly WfRunEvent[]): void {
+function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, firstSeq: number, events: readonly WfRunEvent[], before: WfRunState | undefined): void {
   events.forEach((event, i) => {
     if (event.type === 'CorrelationKeySet') {
       const { threadRunNumber, position, externalEventDefName, correlationKey: key } = event;
@@ -69,7 +70,10 @@ function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, fi
         set.correlationMarkers.splice(fresh, 1);
         set.outbox = set.outbox.filter((o) => !(o.effect.type === 'DeliverCorrelatedEvent' && o.effect.threadRunNumber === event.threadRunNumber && o.effect.position === event.position));
       } else {
-        set.endedMarkers.push({ tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, node_run_position: event.position });
+        const node = before?.threadRuns[event.threadRunNumber]?.currentNodeRun;
+        if (node?.position === event.position && node.nodeType === 'EXTERNAL_EVENT') {
+          set.endedMarkers.push({ tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, node_run_position: event.position });
+        }
       }
     } else if (event.type === 'WfRunCompleted') {
       // Completed for good (an ERROR may be rescued): no NodeRun of it waits any more, whatever its threads were doing.
