@@ -1,5 +1,6 @@
 import type { JsonValue, WfSpec } from '@gallop/engine';
 import type {
+  CorrelatedEventInfo,
   ExternalEventDefInfo,
   ExternalEventInfo,
   NodeRunInfo,
@@ -238,6 +239,13 @@ export function externalEventsTable(items: readonly ExternalEventInfo[]): string
   return table(
     ['wfRun', 'guid', 'claimed', 'created', 'content'],
     items.map((e) => [e.wfRunId, e.guid, e.claimed ? 'yes' : 'no', e.createdAt, json(e.content, 60)]),
+  );
+}
+
+export function correlatedEventsTable(items: readonly CorrelatedEventInfo[]): string[] {
+  return table(
+    ['key', 'created', 'expires', 'taken by', 'content'],
+    items.map((e) => [e.key, e.createdAt, e.expiresAt, e.externalEvents.map((x) => `${x.wfRunId}/${x.threadRunNumber ?? '?'}/${x.nodeRunPosition ?? '?'}`).join(' '), json(e.content, 60)]),
   );
 }
 

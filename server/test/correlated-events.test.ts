@@ -2,7 +2,8 @@ import { Workflow } from '@gallop/sdk';
 import type { GallopClient, WfRunInfo } from '@gallop/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { correlationMarkers, outbox } from '../src/store/schema.ts';
+import { deliver } from '../src/runtime/outbox.ts';
+import { correlatedEvents, correlationMarkers, outbox } from '../src/store/schema.ts';
 import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
@@ -145,6 +146,45 @@ describe('CorrelatedEvents', () => {
     await expect.poll(async () => (await status(client, run.id))?.nodeRuns.find((n) => n.position === 3)?.nodeType).toBe('TASK');
     expect(await markers()).toEqual([]);
     expect((await status(client, run.id))?.status).toBe('RUNNING');
+  });
+
+  it('say which ExternalEvents they became, and are searched by whether they became any', async () => {
+    const def = await correlatedDef();
+    const name = await signing(def);
+    const runs = await Promise.all([1, 2].map(() => client.runWf({ wfSpecName: name, variables: { doc: 'doc-a' } })));
+    await client.putCorrelatedEvent({ key: 'doc-a', externalEventDefName: def, content: 1 });
+    await client.putCorrelatedEvent({ key: 'doc-none', externalEventDefName: def, content: 2 });
+    await expect.poll(async () => (await client.correlatedEvent('doc-a', def))?.externalEvents.length).toBe(2);
+    const taken = (await client.correlatedEvent('doc-a', def))?.externalEvents ?? [];
+    expect(taken.map((e) => e.wfRunId).sort()).toEqual(runs.map((r) => r.id).sort());
+    expect(taken.map((e) => [e.threadRunNumber, e.nodeRunPosition])).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    expect((await client.correlatedEvent('doc-none', def))?.externalEvents).toEqual([]);
+    const keys = async (hasExternalEvents?: boolean) => (await client.correlatedEvents({ externalEventDefName: def, hasExternalEvents })).items.map((e) => e.key);
+    expect(await keys(true)).toEqual(['doc-a']);
+    expect(await keys(false)).toEqual(['doc-none']);
+    expect(await keys()).toEqual(['doc-a', 'doc-none']);
+  });
+
+  it('count a delivery that a failed earlier try made: noted, and a first-only event deleted', async () => {
+    const def = await correlatedDef({ deleteAfterFirstCorrelation: true });
+    const name = await signing(def);
+    const run = await client.runWf({ wfSpecName: name, variables: { doc: 'doc-once' } });
+    await client.putCorrelatedEvent({ key: 'doc-once', externalEventDefName: def, content: { by: 'Ada' } });
+    await expect.poll(async () => (await status(client, run.id))?.status).toBe('COMPLETED');
+    await delivered(run.id);
+    expect(await client.correlatedEvent('doc-once', def)).toBeNull();
+    // As if the process had died after the WfRun took the event but before the event was noted and deleted: the row
+    // is back as it was, and the outbox delivers again.
+    const { wfRun } = await client.request<{ wfRun: { externalEvents: { guid: string }[] } }>('query($id: ID!) { wfRun(id: $id) { externalEvents { guid } } }', { id: run.id });
+    const id = /^correlated-(.+)-0-1$/.exec(wfRun.externalEvents[0]?.guid ?? '')?.[1];
+    expect(id).toBeDefined();
+    const { db, execute, log, clock } = server.app.services;
+    await db.insert(correlatedEvents).values({ externalEventDefName: def, key: 'doc-once', id: id ?? '', content: { by: 'Ada' }, createdAt: new Date() });
+    await deliver({ db, execute, log, clock }, 'default', { type: 'DeliverCorrelatedEvent', externalEventDefName: def, key: 'doc-once', threadRunNumber: 0, position: 1 }, run.id);
+    expect(await client.correlatedEvent('doc-once', def)).toBeNull();
   });
 
   it('refuses keys on a def without correlatedEventConfig, and masks a masked key in the API', async () => {

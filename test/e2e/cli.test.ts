@@ -266,6 +266,18 @@ describe('the gallop CLI', () => {
     expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "gallop: UsageError: option '--window <length>' argument '1w' is invalid. Expected one of 5m, 2h, 1d."]);
   });
 
+  it('searches CorrelatedEvents by whether a NodeRun has taken them', async () => {
+    await client.putExternalEventDef({ name: 'cli-signed', correlatedEventConfig: {} });
+    await client.putCorrelatedEvent({ key: 'cli-doc-1', externalEventDefName: 'cli-signed', content: { by: 'Ada' } });
+    const all = await cli('search', 'correlatedEvents', 'cli-signed');
+    expect(all.code).toBe(0);
+    const [header, row] = all.stdout.trim().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual(['KEY', 'CREATED', 'EXPIRES', 'TAKEN BY', 'CONTENT']);
+    expect(row).toMatch(/^cli-doc-1\s+\S+\s+-\s+-\s+\{"by":"Ada"\}$/);
+    expect((await cli('search', 'correlatedEvents', 'cli-signed', '--untaken')).stdout).toContain('cli-doc-1');
+    expect((await cli('search', 'correlatedEvents', 'cli-signed', '--taken')).stdout.trim()).toBe('(none)');
+  });
+
   it('stops and resumes a WfRun', async () => {
     expect((await cli('run', 'cli-approval', '--id', 'cli-appr')).stdout).toMatch(/^status:\s+RUNNING$/m);
     const stopped = await cli('stop', 'cli-appr');

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 import { pageOf, paged, printPage } from '../paging.ts';
 import type { PageOptions } from '../paging.ts';
 import { integer, oneOf, pair, pointInTime } from '../parse.ts';
-import { externalEventsTable, taskRunsTable, userTaskRunsTable, wfRunsTable } from '../views.ts';
+import { correlatedEventsTable, externalEventsTable, taskRunsTable, userTaskRunsTable, wfRunsTable } from '../views.ts';
 
 interface WfRunOptions extends PageOptions {
   readonly spec?: string;
@@ -79,6 +79,17 @@ export function addSearch(program: Command, act: Act): void {
       act(async (ctx, opts: PageOptions & { claimed?: boolean; unclaimed?: boolean }, externalEventDefName: string) => {
         const claimed = opts.claimed ? true : opts.unclaimed ? false : undefined;
         printPage(ctx, await ctx.client().searchExternalEvents({ externalEventDefName, claimed }, pageOf(opts)), externalEventsTable);
+      }),
+    );
+
+  paged(search.command('correlatedEvents').description('CorrelatedEvents of an ExternalEventDef, by key'))
+    .argument('<externalEventDef>')
+    .addOption(new Option('--taken', 'only those a NodeRun has taken').conflicts('untaken'))
+    .addOption(new Option('--untaken', 'only those no NodeRun has taken yet'))
+    .action(
+      act(async (ctx, opts: PageOptions & { taken?: boolean; untaken?: boolean }, externalEventDefName: string) => {
+        const hasExternalEvents = opts.taken ? true : opts.untaken ? false : undefined;
+        printPage(ctx, await ctx.client().correlatedEvents({ externalEventDefName, hasExternalEvents }, pageOf(opts)), correlatedEventsTable);
       }),
     );
 }

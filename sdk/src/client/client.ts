@@ -707,9 +707,15 @@ export class GallopClient {
     return (await this.request(ops.CORRELATED_EVENT_QUERY, { key, externalEventDefName })).correlatedEvent;
   }
 
-  /** CorrelatedEvents of a def, by key. */
-  async correlatedEvents(externalEventDefName: string, page: { first?: number; after?: string } = {}): Promise<Page<CorrelatedEventInfo>> {
-    return this.#page(ops.CORRELATED_EVENTS, { externalEventDefName, ...page });
+  /**
+   * CorrelatedEvents of a def, by key; with `hasExternalEvents`, only those a NodeRun has taken (true) or none has
+   * (false).
+   */
+  async correlatedEvents(
+    search: string | { externalEventDefName: string; hasExternalEvents?: boolean },
+    page: { first?: number; after?: string } = {},
+  ): Promise<Page<CorrelatedEventInfo>> {
+    return this.#page(ops.CORRELATED_EVENTS, { ...(typeof search === 'string' ? { externalEventDefName: search } : search), ...page });
   }
 
   async deleteCorrelatedEvent(key: string, externalEventDefName: string): Promise<{ key: string; externalEventDefName: string }> {

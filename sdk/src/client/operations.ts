@@ -325,7 +325,9 @@ export const DELETE_EXTERNAL_EVENT_DEF = graphql(
 );
 
 const CorrelatedEventFields = graphql(`
-  fragment CorrelatedEventFields on CorrelatedEvent { key externalEventDefName content createdAt expiresAt }
+  fragment CorrelatedEventFields on CorrelatedEvent {
+    key externalEventDefName content createdAt expiresAt externalEvents { wfRunId guid threadRunNumber nodeRunPosition createdAt }
+  }
 `);
 
 export const PUT_CORRELATED_EVENT = graphql(
@@ -343,8 +345,8 @@ export const CORRELATED_EVENT_QUERY = graphql(
 );
 
 export const CORRELATED_EVENTS = graphql(
-  `query CorrelatedEvents($first: Int, $after: String, $externalEventDefName: String!) {
-    page: correlatedEvents(first: $first, after: $after, externalEventDefName: $externalEventDefName) {
+  `query CorrelatedEvents($first: Int, $after: String, $externalEventDefName: String!, $hasExternalEvents: Boolean) {
+    page: correlatedEvents(first: $first, after: $after, externalEventDefName: $externalEventDefName, hasExternalEvents: $hasExternalEvents) {
       edges { node { ...CorrelatedEventFields } }
       pageInfo { ...PageFields }
     }

@@ -149,6 +149,8 @@ export interface CorrelatedEventInfo {
   readonly createdAt: string;
   /** When its def's ttlSeconds delete it. */
   readonly expiresAt: string | null;
+  /** The ExternalEvents it became, one per NodeRun that took it (where each went: WfRun, ThreadRun, NodeRun). */
+  readonly externalEvents: readonly { readonly wfRunId: string; readonly guid: string; readonly threadRunNumber: number | null; readonly nodeRunPosition: number | null; readonly createdAt: string }[];
 }
 
 /** A kind of event that WfRuns throw (THROW_EVENT). */

@@ -393,6 +393,8 @@ export const correlatedEvents = pgTable(
     createdAt: at('created_at').notNull(),
     /** From the def's ttlSeconds: past it, the event is gone. */
     expiresAt: at('expires_at'),
+    /** The ExternalEvents it became, one per NodeRun that took it (LittleHorse's CorrelatedEvent.external_events). */
+    externalEvents: jsonb('external_events').$type<{ wfRunId: string; guid: string }[]>().notNull().default([]),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.externalEventDefName, t.key] }), index('correlated_events_by_expiry').on(t.expiresAt)],
 );

@@ -46,6 +46,15 @@ const CorrelatedEventRef = builder.objectRef<CorrelatedEventRow>('CorrelatedEven
     content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
     expiresAt: t.field({ type: 'DateTime', nullable: true, description: "When its def's ttlSeconds delete it.", resolve: (row) => row.expiresAt }),
+    externalEvents: t.field({
+      type: [ExternalEventRef],
+      description: 'The ExternalEvents it became, one per NodeRun that took it, in the order they did.',
+      resolve: async (row, _args, { services, tenantId }) => {
+        const found = await Promise.all(row.externalEvents.map((e) => findExternalEvent(services.db, tenantId, e.wfRunId, e.guid)));
+        // A deleted WfRun takes its ExternalEvents with it.
+        return found.filter((e) => e !== undefined);
+      },
+    }),
   }),
 });
 
@@ -154,12 +163,15 @@ builder.queryFields((t) => ({
     {
       type: CorrelatedEventRef,
       description: 'CorrelatedEvents of a def, by key (LittleHorse SearchCorrelatedEvent).',
-      args: { externalEventDefName: t.arg.string({ required: true }) },
+      args: {
+        externalEventDefName: t.arg.string({ required: true }),
+        hasExternalEvents: t.arg.boolean({ description: 'true: only those a NodeRun has taken; false: only those none has yet.' }),
+      },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: CorrelatedEventRow) => encodeCursor([row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
           const afterKey = after === undefined ? undefined : String(decodeCursor(after, 1)[0]);
-          return listCorrelatedEvents(services.db, tenantId, args.externalEventDefName, afterKey, limit, new Date(services.clock()));
+          return listCorrelatedEvents(services.db, tenantId, args, afterKey, limit, new Date(services.clock()));
         }),
     },
     { name: 'CorrelatedEventConnection' },

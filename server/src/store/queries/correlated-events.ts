@@ -93,21 +93,42 @@ export async function findCorrelatedEvent(db: Queryable, tenantId: string, exter
   return row;
 }
 
-/** CorrelatedEvents of a def by key, after `after`. */
-export async function listCorrelatedEvents(db: Queryable, tenantId: string, externalEventDefName: string, after: string | undefined, limit: number, now: Date): Promise<CorrelatedEventRow[]> {
+/**
+ * CorrelatedEvents of a def by key, after `after`; with `hasExternalEvents`, only those a NodeRun has taken (true) or
+ * none has (false).
+ */
+export async function listCorrelatedEvents(
+  db: Queryable,
+  tenantId: string,
+  search: { readonly externalEventDefName: string; readonly hasExternalEvents?: boolean | null | undefined },
+  after: string | undefined,
+  limit: number,
+  now: Date,
+): Promise<CorrelatedEventRow[]> {
+  const taken = sql`jsonb_array_length(${correlatedEvents.externalEvents}) > 0`;
   return db
     .select()
     .from(correlatedEvents)
     .where(
       and(
         eq(correlatedEvents.tenantId, tenantId),
-        eq(correlatedEvents.externalEventDefName, externalEventDefName),
+        eq(correlatedEvents.externalEventDefName, search.externalEventDefName),
         after === undefined ? undefined : gt(correlatedEvents.key, after),
         live(now),
+        search.hasExternalEvents == null ? undefined : search.hasExternalEvents ? taken : sql`not ${taken}`,
       ),
     )
     .orderBy(asc(correlatedEvents.key))
     .limit(limit);
+}
+
+/** Notes that this sending of a key became the ExternalEvent `taken` (once, however often it is noted). */
+export async function noteCorrelation(db: Queryable, tenantId: string, externalEventDefName: string, key: string, id: string, taken: { wfRunId: string; guid: string }): Promise<void> {
+  const entry = sql`jsonb_build_array(jsonb_build_object('wfRunId', ${taken.wfRunId}::text, 'guid', ${taken.guid}::text))`;
+  await db
+    .update(correlatedEvents)
+    .set({ externalEvents: sql`${correlatedEvents.externalEvents} || ${entry}` })
+    .where(and(byKey(tenantId, externalEventDefName, key), eq(correlatedEvents.id, id), sql`not ${correlatedEvents.externalEvents} @> ${entry}`));
 }
 
 /** Deletes a CorrelatedEvent (only that sending of the key, when `id` is given); whether it was there. */
