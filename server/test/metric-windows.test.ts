@@ -66,6 +66,7 @@ describe('metrics windows', () => {
       totalErrored: 1,
       scheduleToStartMaxMs: 2_000,
       scheduleToStartAvgMs: 2_000,
+      startToCompleteCount: 4,
       startToCompleteMaxMs: 500,
       startToCompleteAvgMs: 500,
     });

@@ -450,7 +450,7 @@ const WfSpecMetricsFields = graphql(`
 const TaskDefMetricsFields = graphql(`
   fragment TaskDefMetricsFields on TaskDefMetrics {
     taskDefName windowLength windowStart totalScheduled totalStarted totalCompleted totalErrored
-    scheduleToStartMaxMs scheduleToStartAvgMs startToCompleteMaxMs startToCompleteAvgMs
+    scheduleToStartMaxMs scheduleToStartAvgMs startToCompleteCount startToCompleteMaxMs startToCompleteAvgMs
   }
 `);
 

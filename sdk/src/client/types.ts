@@ -211,6 +211,8 @@ export interface TaskDefMetrics {
   readonly totalErrored: number;
   readonly scheduleToStartMaxMs: number | null;
   readonly scheduleToStartAvgMs: number | null;
+  /** Attempts whose claim-to-report time is known (claimed and reported through one server process). */
+  readonly startToCompleteCount: number;
   readonly startToCompleteMaxMs: number | null;
   readonly startToCompleteAvgMs: number | null;
 }

@@ -47,10 +47,14 @@ const TaskDefMetricsRef = builder.objectRef<TaskDefMetrics>('TaskDefMetrics').im
     totalErrored: t.float({ description: 'Attempts that failed in the window: an error, an exception, a timeout or an output of the wrong type.', resolve: (m) => m.totalErrored }),
     scheduleToStartMaxMs: t.float({ nullable: true, description: 'The longest an attempt claimed in the window waited for a worker.', resolve: (m) => (m.totalStarted > 0 ? m.scheduleToStartMaxMs : null) }),
     scheduleToStartAvgMs: t.float({ nullable: true, description: 'How long attempts claimed in the window waited, on average.', resolve: (m) => average(m.scheduleToStartTotalMs, m.totalStarted) }),
+    startToCompleteCount: t.float({
+      description: 'Attempts that ended in the window whose claim-to-report time is known: those whose claim and report reached one server process.',
+      resolve: (m) => m.startToCompleteCount,
+    }),
     startToCompleteMaxMs: t.float({ nullable: true, description: 'The longest claim-to-report time of attempts that ended in the window.', resolve: (m) => (m.startToCompleteCount > 0 ? m.startToCompleteMaxMs : null) }),
     startToCompleteAvgMs: t.float({
       nullable: true,
-      description: 'Their average claim-to-report time; over the attempts whose claim and report reached one server process.',
+      description: 'Their average claim-to-report time, over startToCompleteCount attempts.',
       resolve: (m) => average(m.startToCompleteTotalMs, m.startToCompleteCount),
     }),
   }),
