@@ -2,8 +2,7 @@ import { Workflow } from '@gallop/sdk';
 import type { GallopClient, WfRunInfo } from '@gallop/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { deliver } from '../src/runtime/outbox.ts';
-import { correlatedEvents, correlationMarkers, outbox } from '../src/store/schema.ts';
+import { correlationMarkers, outbox } from '../src/store/schema.ts';
 import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
@@ -168,23 +167,22 @@ describe('CorrelatedEvents', () => {
     expect(await keys()).toEqual(['doc-a', 'doc-none']);
   });
 
-  it('count a delivery that a failed earlier try made: noted, and a first-only event deleted', async () => {
+  it('count a taking by a thread that was halted when the event came, and refuse guids kept for them', async () => {
     const def = await correlatedDef({ deleteAfterFirstCorrelation: true });
     const name = await signing(def);
-    const run = await client.runWf({ wfSpecName: name, variables: { doc: 'doc-once' } });
-    await client.putCorrelatedEvent({ key: 'doc-once', externalEventDefName: def, content: { by: 'Ada' } });
-    await expect.poll(async () => (await status(client, run.id))?.status).toBe('COMPLETED');
+    const run = await client.runWf({ wfSpecName: name, variables: { doc: 'doc-halted' } });
+    await client.stopWfRun(run.id);
+    await client.putCorrelatedEvent({ key: 'doc-halted', externalEventDefName: def, content: { by: 'Ada' } });
     await delivered(run.id);
-    expect(await client.correlatedEvent('doc-once', def)).toBeNull();
-    // As if the process had died after the WfRun took the event but before the event was noted and deleted: the row
-    // is back as it was, and the outbox delivers again.
-    const { wfRun } = await client.request<{ wfRun: { externalEvents: { guid: string }[] } }>('query($id: ID!) { wfRun(id: $id) { externalEvents { guid } } }', { id: run.id });
-    const id = /^correlated-(.+)-0-1$/.exec(wfRun.externalEvents[0]?.guid ?? '')?.[1];
-    expect(id).toBeDefined();
-    const { db, execute, log, clock } = server.app.services;
-    await db.insert(correlatedEvents).values({ externalEventDefName: def, key: 'doc-once', id: id ?? '', content: { by: 'Ada' }, createdAt: new Date() });
-    await deliver({ db, execute, log, clock }, 'default', { type: 'DeliverCorrelatedEvent', externalEventDefName: def, key: 'doc-once', threadRunNumber: 0, position: 1 }, run.id);
-    expect(await client.correlatedEvent('doc-once', def)).toBeNull();
+    // Delivered, but the halted thread has not taken it: the event stays, taken by none.
+    expect((await client.correlatedEvent('doc-halted', def))?.externalEvents).toEqual([]);
+    await client.resumeWfRun(run.id);
+    await expect.poll(async () => (await status(client, run.id))?.status).toBe('COMPLETED');
+    // Taken on resuming: first-only, so used up.
+    expect(await client.correlatedEvent('doc-halted', def)).toBeNull();
+
+    const refused = await refusal(client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, guid: 'correlated-abc-0-1' }));
+    expect(refused.message).toContain('kept for CorrelatedEvents');
   });
 
   it('refuses keys on a def without correlatedEventConfig, and masks a masked key in the API', async () => {

@@ -1,9 +1,8 @@
 import type { Command, VersionedWfSpec } from '@gallop/engine';
 import type { Logger } from '../observability/logger.ts';
 import type { Queryable } from '../store/db.ts';
-import { correlatedGuid, deleteCorrelatedEvent, lockedCorrelatedEvent, noteCorrelation } from '../store/queries/correlated-events.ts';
-import { findExternalEvent } from '../store/queries/external-events.ts';
-import { findExternalEventDef, findWfSpec } from '../store/queries/metadata.ts';
+import { correlatedGuid, lockedCorrelatedEvent } from '../store/queries/correlated-events.ts';
+import { findWfSpec } from '../store/queries/metadata.ts';
 import type { OutboxEffect } from '../store/schema.ts';
 import type { CommandOutcome } from './execute-command.ts';
 
@@ -34,19 +33,8 @@ export async function deliver(deps: DeliveryDeps, tenantId: string, effect: Outb
         threadRunNumber,
         nodeRunPosition: position,
       });
-      // Taken now, or by an earlier delivery that failed before its outbox row went: the WfRun refuses the guid again,
-      // and its ExternalEvent (named by this sending and this NodeRun only) says it was taken.
-      const taken = outcome.ok
-        ? outcome.events.some(({ event: e }) => e.type === 'ExternalEventClaimed' && e.guid === guid)
-        : (await findExternalEvent(deps.db, tenantId, wfRunId, guid))?.claimed === true;
-      if (!taken) {
-        if (!outcome.ok) deps.log.debug({ wfRunId, rejection: outcome.rejection.code }, 'A CorrelatedEvent was not taken');
-        return;
-      }
-      await noteCorrelation(deps.db, tenantId, externalEventDefName, key, event.id, { wfRunId, guid });
-      // LittleHorse's deleteAfterFirstCorrelation: gone once a NodeRun took it (this sending only: the key may be sent again).
-      const def = await findExternalEventDef(deps.db, tenantId, externalEventDefName);
-      if (def?.def.correlatedEventConfig?.deleteAfterFirstCorrelation) await deleteCorrelatedEvent(deps.db, tenantId, externalEventDefName, key, event.id);
+      // The command that takes it notes it on the CorrelatedEvent (or deletes a first-only one): projections.ts.
+      if (!outcome.ok) deps.log.debug({ wfRunId, rejection: outcome.rejection.code }, 'A CorrelatedEvent was not delivered');
       return;
     }
     case 'RunChildWf': {

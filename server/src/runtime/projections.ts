@@ -1,5 +1,6 @@
 import { effectsOf } from '@gallop/engine';
 import type { JsonValue, WfRunEvent, WfRunState, WfSpec } from '@gallop/engine';
+import { correlatedEventIdOf } from '../store/queries/correlated-events.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import type { UserTaskRunHistoryEntry } from '../store/schema.ts';
 import { emptyWriteSet, isoTime } from '../store/write-set.ts';
@@ -48,7 +49,9 @@ function correlates(spec: WfSpec): boolean {
 /**
  * A NodeRun that waits with a correlation key gets a marker, and an outbox row that gives it the CorrelatedEvent
  * already sent, if any (one sent later finds the marker: correlated-events.ts). An EXTERNAL_EVENT NodeRun that ends
- * loses its marker (`before` says which NodeRun was where; only those can have one).
+ * loses its marker (`before` says which NodeRun was where; only those can have one). A NodeRun that takes the
+ * ExternalEvent a CorrelatedEvent became is noted on it (or deletes it, if first-only), in the same write: a thread
+ * halted when the event arrived takes it when it resumes.
  */
 function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, firstSeq: number, events: readonly WfRunEvent[], before: WfRunState | undefined): void {
   events.forEach((event, i) => {
@@ -75,6 +78,9 @@ function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, fi
           set.endedMarkers.push({ tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, node_run_position: event.position });
         }
       }
+    } else if (event.type === 'ExternalEventClaimed') {
+      const eventId = correlatedEventIdOf(event.guid);
+      if (eventId !== undefined) set.correlationTakes.push({ tenant_id, wf_run_id, guid: event.guid, event_id: eventId, created_at: isoTime(event.time) });
     } else if (event.type === 'WfRunCompleted') {
       // Completed for good (an ERROR may be rescued): no NodeRun of it waits any more, whatever its threads were doing.
       set.completedMarkers.push({ tenant_id, wf_run_id });

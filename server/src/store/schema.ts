@@ -13,7 +13,7 @@ import type {
   WorkflowEventDef,
 } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, foreignKey, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Acl } from '../auth/acl.ts';
 
 // Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
@@ -393,10 +393,32 @@ export const correlatedEvents = pgTable(
     createdAt: at('created_at').notNull(),
     /** From the def's ttlSeconds: past it, the event is gone. */
     expiresAt: at('expires_at'),
-    /** The ExternalEvents it became, one per NodeRun that took it (LittleHorse's CorrelatedEvent.external_events). */
-    externalEvents: jsonb('external_events').$type<{ wfRunId: string; guid: string }[]>().notNull().default([]),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.externalEventDefName, t.key] }), index('correlated_events_by_expiry').on(t.expiresAt)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.externalEventDefName, t.key] }),
+    index('correlated_events_by_expiry').on(t.expiresAt),
+    uniqueIndex('correlated_events_by_id').on(t.tenantId, t.id),
+  ],
+);
+
+/**
+ * The ExternalEvents each CorrelatedEvent became (LittleHorse's CorrelatedEvent.external_events): written with the
+ * command in which a NodeRun took it, gone with the CorrelatedEvent.
+ */
+export const correlatedEventDeliveries = pgTable(
+  'correlated_event_deliveries',
+  {
+    tenantId: tenantId(),
+    eventId: text('event_id').notNull(),
+    wfRunId: text('wf_run_id').notNull(),
+    guid: text('guid').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.guid] }),
+    index('correlated_event_deliveries_by_event').on(t.tenantId, t.eventId),
+    foreignKey({ columns: [t.tenantId, t.eventId], foreignColumns: [correlatedEvents.tenantId, correlatedEvents.id] }).onDelete('cascade'),
+  ],
 );
 
 /** The EXTERNAL_EVENT NodeRuns waiting with a correlation key (CorrelationKeySet), until they end. */

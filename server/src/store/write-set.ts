@@ -209,6 +209,16 @@ export interface CorrelationMarkerRow {
   key: string;
 }
 
+/** An EXTERNAL_EVENT NodeRun took the ExternalEvent a CorrelatedEvent became: noted, or the event deleted if first-only. */
+export interface CorrelationTakeRow {
+  tenant_id: string;
+  wf_run_id: string;
+  guid: string;
+  /** The CorrelatedEvent's id (one sending of its key). */
+  event_id: string;
+  created_at: IsoTime;
+}
+
 /** A NodeRun that ended: its marker, if it had one, goes. */
 export interface EndedMarkerKey {
   tenant_id: string;
@@ -249,6 +259,7 @@ export interface WriteSet {
   userTaskChanges: UserTaskChangeRow[];
   correlationMarkers: CorrelationMarkerRow[];
   endedMarkers: EndedMarkerKey[];
+  correlationTakes: CorrelationTakeRow[];
   /** WfRuns that completed: every marker of theirs goes (a child thread may still have been waiting). */
   completedMarkers: { tenant_id: string; wf_run_id: string }[];
   outbox: OutboxRow[];
@@ -274,6 +285,7 @@ export function emptyWriteSet(): WriteSet {
     userTaskChanges: [],
     correlationMarkers: [],
     endedMarkers: [],
+    correlationTakes: [],
     completedMarkers: [],
     outbox: [],
   };
@@ -290,11 +302,12 @@ export function mergeWriteSets(sets: readonly WriteSet[]): WriteSet {
 }
 
 /**
- * Each table's part of the write statement: a data-modifying CTE over the WriteSet's array of the same key in `w.j`.
+ * Each table's part of the write statement: a data-modifying CTE (or several) over the WriteSet's array of the same
+ * key in `w.j`.
  * Inserts read whole rows with jsonb_populate_recordset; updates and deletes go through gallop_rows (a migration
  * defines it) so that PostgreSQL looks each row up by its key instead of scanning the table.
  */
-const PARTS: Readonly<Record<keyof WriteSet, string>> = {
+const PARTS: Readonly<Record<keyof WriteSet, string | readonly string[]>> = {
   events: `insert into wf_run_event_batches select r.* from w, jsonb_populate_recordset(null::wf_run_event_batches, w.j->'events') r`,
   newWfRuns: `insert into wf_runs select r.* from w, jsonb_populate_recordset(null::wf_runs, w.j->'newWfRuns') r`,
   wfRuns: `update wf_runs t set status = r.status, end_time = r.end_time, error_message = r.error_message, state = r.state,
@@ -354,6 +367,19 @@ const PARTS: Readonly<Record<keyof WriteSet, string>> = {
   endedMarkers: `delete from correlation_markers t using w, gallop_rows(w.j->'endedMarkers') e
   where t.tenant_id = e->>'tenant_id' and t.wf_run_id = e->>'wf_run_id' and t.thread_run_number = (e->>'thread_run_number')::integer
     and t.node_run_position = (e->>'node_run_position')::integer`,
+  // LittleHorse's deleteAfterFirstCorrelation, from the def as it is now: the event goes; otherwise the taking is noted.
+  correlationTakes: [
+    `insert into correlated_event_deliveries (tenant_id, event_id, wf_run_id, guid, created_at)
+  select c.tenant_id, c.id, e->>'wf_run_id', e->>'guid', (e->>'created_at')::timestamptz
+  from w cross join gallop_rows(w.j->'correlationTakes') e
+    join correlated_events c on c.tenant_id = e->>'tenant_id' and c.id = e->>'event_id'
+    join external_event_defs d on d.tenant_id = c.tenant_id and d.name = c.external_event_def_name
+  where not coalesce((d.def->'correlatedEventConfig'->>'deleteAfterFirstCorrelation')::boolean, false)
+  on conflict do nothing`,
+    `delete from correlated_events c using w, gallop_rows(w.j->'correlationTakes') e, external_event_defs d
+  where c.tenant_id = e->>'tenant_id' and c.id = e->>'event_id' and d.tenant_id = c.tenant_id and d.name = c.external_event_def_name
+    and coalesce((d.def->'correlatedEventConfig'->>'deleteAfterFirstCorrelation')::boolean, false)`,
+  ],
   completedMarkers: `delete from correlation_markers t using w, gallop_rows(w.j->'completedMarkers') e
   where t.tenant_id = e->>'tenant_id' and t.wf_run_id = e->>'wf_run_id'`,
   outbox: `insert into outbox select r.* from w, jsonb_populate_recordset(null::outbox, w.j->'outbox') r on conflict do nothing`,
@@ -375,7 +401,10 @@ export function writeStatement(set: WriteSet): string {
   });
   let text = statements.get(shape);
   if (text === undefined) {
-    const ctes = KEYS.filter((_, i) => shape & (1 << i)).map((key) => `write_${key} as (${PARTS[key]})`);
+    const ctes = KEYS.filter((_, i) => shape & (1 << i)).flatMap((key) => {
+      const parts = PARTS[key];
+      return typeof parts === 'string' ? [`write_${key} as (${parts})`] : parts.map((part, n) => `write_${key}_${n} as (${part})`);
+    });
     text = `with w as materialized (select $1::text::jsonb as j),\n${ctes.join(',\n')}\nselect 1`;
     statements.set(shape, text);
   }

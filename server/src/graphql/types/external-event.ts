@@ -2,12 +2,13 @@ import { isValidName, isValidWfRunId } from '@gallop/engine';
 import type { CorrelatedEventConfig, ExternalEventDef, JsonValue } from '@gallop/engine';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
+import type { Context } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
 import { deleteNamedDef, findExternalEventDef, insertExternalEventDef, listExternalEventDefs } from '../../store/queries/metadata.ts';
 import { externalEventDefs } from '../../store/schema.ts';
 import type { ExternalEventDefRow } from '../../store/queries/metadata.ts';
 import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries/external-events.ts';
-import { deleteCorrelatedEvent, findCorrelatedEvent, insertCorrelatedEvent, listCorrelatedEvents } from '../../store/queries/correlated-events.ts';
+import { correlatedEventIdOf, deleteCorrelatedEvent, externalEventsOfCorrelated, findCorrelatedEvent, insertCorrelatedEvent, listCorrelatedEvents } from '../../store/queries/correlated-events.ts';
 import type { CorrelatedEventRow } from '../../store/queries/correlated-events.ts';
 import type { ExternalEventRow } from '../../store/queries/external-events.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
@@ -49,14 +50,28 @@ const CorrelatedEventRef = builder.objectRef<CorrelatedEventRow>('CorrelatedEven
     externalEvents: t.field({
       type: [ExternalEventRef],
       description: 'The ExternalEvents it became, one per NodeRun that took it, in the order they did.',
-      resolve: async (row, _args, { services, tenantId }) => {
-        const found = await Promise.all(row.externalEvents.map((e) => findExternalEvent(services.db, tenantId, e.wfRunId, e.guid)));
-        // A deleted WfRun takes its ExternalEvents with it.
-        return found.filter((e) => e !== undefined);
-      },
+      resolve: (row, _args, ctx) => externalEventsOf(ctx, row.id),
     }),
   }),
 });
+
+const pendingLookups = new WeakMap<Context, { ids: string[]; found: Promise<Map<string, ExternalEventRow[]>> }>();
+
+/** What a CorrelatedEvent became; the rows of one list ask in one query (their resolvers run in one turn). */
+function externalEventsOf(ctx: Context, eventId: string): Promise<ExternalEventRow[]> {
+  let lookup = pendingLookups.get(ctx);
+  if (!lookup) {
+    const ids: string[] = [];
+    const found = Promise.resolve().then(() => {
+      pendingLookups.delete(ctx);
+      return externalEventsOfCorrelated(ctx.services.db, ctx.tenantId, ids);
+    });
+    lookup = { ids, found };
+    pendingLookups.set(ctx, lookup);
+  }
+  lookup.ids.push(eventId);
+  return lookup.found.then((byEvent) => byEvent.get(eventId) ?? []);
+}
 
 export const ExternalEventRef = builder.objectRef<ExternalEventRow>('ExternalEvent').implement({
   description: 'An event sent to a WfRun; claimed once an EXTERNAL_EVENT node has taken it.',
@@ -294,6 +309,8 @@ builder.mutationFields((t) => ({
       const problems = [
         ...(isValidWfRunId(wfRunId) ? [] : [{ path: ['input', 'wfRunId'], code: 'INVALID_NAME' as const, message: 'A WfRun id is letters, digits and inner dashes.' }]),
         ...(isValidName(guid) ? [] : [{ path: ['input', 'guid'], code: 'INVALID_NAME' as const, message: 'A guid is letters, digits and inner dashes.' }]),
+        // Those name the deliveries of CorrelatedEvents, which are noted (or used up) when a NodeRun takes them.
+        ...(correlatedEventIdOf(guid) === undefined ? [] : [{ path: ['input', 'guid'], code: 'INVALID_NAME' as const, message: "Guids like 'correlated-…-N-N' are kept for CorrelatedEvents." }]),
         ...(['threadRunNumber', 'nodeRunPosition'] as const)
           .filter((pin) => input[pin] != null && (input[pin] as number) < 0)
           .map((pin) => ({ path: ['input', pin], code: 'OUT_OF_RANGE' as const, message: `${pin} is a number from 0.` })),

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { JsonValue } from '@gallop/engine';
-import { and, asc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
-import { correlatedEvents, correlationMarkers, outbox } from '../schema.ts';
+import { correlatedEventDeliveries, correlatedEvents, correlationMarkers, externalEvents, outbox } from '../schema.ts';
 
 export type CorrelatedEventRow = typeof correlatedEvents.$inferSelect;
 
@@ -12,6 +12,11 @@ export type CorrelatedEventRow = typeof correlatedEvents.$inferSelect;
  */
 export function correlatedGuid(eventId: string, threadRunNumber: number, position: number): string {
   return `correlated-${eventId}-${threadRunNumber}-${position}`;
+}
+
+/** The CorrelatedEvent id in a guid made by correlatedGuid; undefined for any other guid. */
+export function correlatedEventIdOf(guid: string): string | undefined {
+  return /^correlated-(.+)-\d+-\d+$/.exec(guid)?.[1];
 }
 
 /**
@@ -105,7 +110,7 @@ export async function listCorrelatedEvents(
   limit: number,
   now: Date,
 ): Promise<CorrelatedEventRow[]> {
-  const taken = sql`jsonb_array_length(${correlatedEvents.externalEvents}) > 0`;
+  const taken = sql`exists (select 1 from ${correlatedEventDeliveries} d where d.tenant_id = ${correlatedEvents.tenantId} and d.event_id = ${correlatedEvents.id})`;
   return db
     .select()
     .from(correlatedEvents)
@@ -122,13 +127,20 @@ export async function listCorrelatedEvents(
     .limit(limit);
 }
 
-/** Notes that this sending of a key became the ExternalEvent `taken` (once, however often it is noted). */
-export async function noteCorrelation(db: Queryable, tenantId: string, externalEventDefName: string, key: string, id: string, taken: { wfRunId: string; guid: string }): Promise<void> {
-  const entry = sql`jsonb_build_array(jsonb_build_object('wfRunId', ${taken.wfRunId}::text, 'guid', ${taken.guid}::text))`;
-  await db
-    .update(correlatedEvents)
-    .set({ externalEvents: sql`${correlatedEvents.externalEvents} || ${entry}` })
-    .where(and(byKey(tenantId, externalEventDefName, key), eq(correlatedEvents.id, id), sql`not ${correlatedEvents.externalEvents} @> ${entry}`));
+/** The ExternalEvents CorrelatedEvents became, by event id, in the order NodeRuns took them (those of deleted WfRuns gone). */
+export async function externalEventsOfCorrelated(db: Queryable, tenantId: string, eventIds: readonly string[]): Promise<Map<string, (typeof externalEvents.$inferSelect)[]>> {
+  const rows = eventIds.length === 0 ? [] : await db
+    .select({ eventId: correlatedEventDeliveries.eventId, event: externalEvents })
+    .from(correlatedEventDeliveries)
+    .innerJoin(
+      externalEvents,
+      and(eq(externalEvents.tenantId, correlatedEventDeliveries.tenantId), eq(externalEvents.wfRunId, correlatedEventDeliveries.wfRunId), eq(externalEvents.guid, correlatedEventDeliveries.guid)),
+    )
+    .where(and(eq(correlatedEventDeliveries.tenantId, tenantId), inArray(correlatedEventDeliveries.eventId, [...eventIds])))
+    .orderBy(asc(correlatedEventDeliveries.createdAt), asc(correlatedEventDeliveries.wfRunId));
+  const byEvent = new Map<string, (typeof externalEvents.$inferSelect)[]>();
+  for (const { eventId, event } of rows) byEvent.set(eventId, [...(byEvent.get(eventId) ?? []), event]);
+  return byEvent;
 }
 
 /** Deletes a CorrelatedEvent (only that sending of the key, when `id` is given); whether it was there. */

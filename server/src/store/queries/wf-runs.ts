@@ -1,7 +1,7 @@
 import type { JsonValue } from '@gallop/engine';
 import { and, asc, desc, eq, exists, gt, gte, lt, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
-import { correlationMarkers, externalEvents, nodeRuns, outbox, taskRuns, threadRuns, timers, userTaskRuns, variables, wfRunEventBatches, wfRunEvents, wfRuns, workflowEvents } from '../schema.ts';
+import { correlatedEventDeliveries, correlationMarkers, externalEvents, nodeRuns, outbox, taskRuns, threadRuns, timers, userTaskRuns, variables, wfRunEventBatches, wfRunEvents, wfRuns, workflowEvents } from '../schema.ts';
 
 export type WfRunRow = typeof wfRuns.$inferSelect;
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
@@ -144,7 +144,7 @@ export async function listEvents(db: Queryable, tenantId: string, wfRunId: strin
  * too); what they tell the deleted parent is dropped as news for a WfRun that does not exist. Returns whether it was there.
  */
 export async function deleteWfRun(db: Queryable, tenantId: string, id: string): Promise<boolean> {
-  const owned = [wfRunEventBatches, threadRuns, nodeRuns, variables, taskRuns, userTaskRuns, timers, externalEvents, workflowEvents, correlationMarkers, outbox] as const;
+  const owned = [wfRunEventBatches, threadRuns, nodeRuns, variables, taskRuns, userTaskRuns, timers, externalEvents, workflowEvents, correlationMarkers, correlatedEventDeliveries, outbox] as const;
   const writes = owned.map((table) => db.delete(table).where(and(eq(table.tenantId, tenantId), eq(table.wfRunId, id))));
   const ctes = writes.map((write, i) => sql`${sql.raw(`d${i}`)} as (${write.getSQL()})`);
   const root = db.delete(wfRuns).where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id))).returning({ id: wfRuns.id });
