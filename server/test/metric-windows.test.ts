@@ -1,6 +1,7 @@
 import { Workflow } from '@gallop/sdk';
 import type { MetricsWindowLength } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { MetricWindows } from '../src/runtime/metric-windows.ts';
 import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
 
 // A clock of the test's own, so each step lands in a known window; the server's data is its own too, so a
@@ -27,6 +28,15 @@ async function work(taskDefName: string, { waitMs, tookMs, fail = [] }: { waitMs
 }
 
 const at = (iso: string) => `2026-12-01T${iso}Z`;
+
+/** Claims one TaskRun of the TaskDef as soon as there is one (the scheduler times attempts out on its own turn). */
+async function waitForClaim(taskDefName: string) {
+  for (let tries = 0; tries < 100; tries++) {
+    const claimed = await client.claimTaskRuns({ taskDefName, workerId: 'w', waitMs: 100 });
+    if (claimed.length > 0) return claimed;
+  }
+  throw new Error(`No TaskRun of ${taskDefName} came back`);
+}
 
 describe('metrics windows', () => {
   it('count WfRuns and TaskRuns per window, with their times, as LittleHorse does', async () => {
@@ -119,10 +129,63 @@ describe('metrics windows', () => {
     expect(until.items.map((w) => w.windowStart)).toEqual([at('09:00:00.000')]);
   });
 
+  it("count a timed-out attempt as errored without its lease as a duration, and its retry as started again", async () => {
+    const [taskDefName, wfSpecName] = [unique('slow'), unique('slow-wf')];
+    await client.putTaskDef({ name: taskDefName });
+    await client.putWfSpec(new Workflow(wfSpecName, (wf) => void wf.execute(taskDefName).withRetries(1)).compile());
+    now = Date.parse(at('10:00:00'));
+    const run = await client.runWf({ wfSpecName });
+    const [held] = await client.claimTaskRuns({ taskDefName, workerId: 'w', waitMs: 0, leaseMs: 1_000 });
+    expect(held?.attempt).toBe(0);
+    // The lease runs out: the scheduler times the attempt out, and the retry is claimed and succeeds.
+    now += 5_000;
+    const [retry] = await waitForClaim(taskDefName);
+    expect(retry?.attempt).toBe(1);
+    now += 300;
+    await client.reportTaskRun({ taskRunId: retry?.taskRunId ?? '', attempt: 1, outcome: { status: 'SUCCESS' } });
+    await expect.poll(async () => (await client.wfRun(run.id))?.status).toBe('COMPLETED');
+    await metrics.flush();
+    expect(await client.taskDefMetricsWindow({ taskDefName, windowLength: 'MINUTES_5', at: at('10:00:00') })).toMatchObject({
+      totalScheduled: 1,
+      totalStarted: 2,
+      totalCompleted: 1,
+      totalErrored: 1,
+      startToCompleteCount: 1,
+      startToCompleteMaxMs: 300,
+    });
+  });
+
+  it('add up what several processes counted, and keep counts a failed flush could not write', async () => {
+    const wfSpecName = unique('counted');
+    const id = { name: wfSpecName, majorVersion: 0, revision: 0 };
+    const started = (time: number) => [{ tenantId: 'default', wfRunId: 'x', seq: 1, event: { type: 'WfRunStarted' as const, time, wfRunId: 'x', wfSpecId: id } }];
+    const state = { id: 'x', wfSpecId: id, status: 'RUNNING' as const, startTime: 0, threadRuns: [] };
+    const { db, log } = server.app.services;
+    // Another process's counter, on the same database, whose first write fails (as in a deadlock with a third).
+    let failures = 1;
+    const flaky = new Proxy(db, {
+      get: (target, key, receiver) =>
+        key === 'transaction' && failures-- > 0 ? () => Promise.reject(new Error('deadlock detected')) : Reflect.get(target, key, receiver),
+    });
+    const other = new MetricWindows(flaky, log);
+    const at9 = Date.parse(at('09:00:00'));
+    metrics.committed('default', started(at9), undefined, state);
+    other.committed('default', started(at9), undefined, state);
+    await Promise.all([metrics.flush(), other.flush()]);
+    const window = () => client.wfSpecMetricsWindow({ wfSpecName, windowLength: 'HOURS_2', at: at('09:00:00') });
+    expect((await window()).totalStarted).toBe(1);
+    // Kept, and added with what came since at the next flush.
+    other.committed('default', started(at9 + 1_000), undefined, state);
+    await other.flush();
+    expect((await window()).totalStarted).toBe(3);
+  });
+
   it('refuses a revision without its major version, and a window length it does not know', async () => {
     const refused = await refusal(client.wfSpecMetricsWindow({ wfSpecName: 'any', revision: 1, windowLength: 'MINUTES_5', at: at('09:00:00') }));
     expect(refused.message).toContain('A revision needs its majorVersion');
     const unknown = await refusal(client.taskDefMetricsWindow({ taskDefName: 'any', windowLength: 'WEEKS_1' as MetricsWindowLength, at: at('09:00:00') }));
     expect(unknown.message).toContain('MetricsWindowLength');
+    const forged = await refusal(client.wfSpecMetrics({ wfSpecName: 'any', windowLength: 'MINUTES_5', since: at('09:00:00') }, { after: Buffer.from('["soon"]').toString('base64url') }));
+    expect(forged.message).toContain('not one this server made');
   });
 });

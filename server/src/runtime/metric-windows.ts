@@ -1,6 +1,7 @@
 import type { WfRunState, WfSpecId } from '@gallop/engine';
-import { lt, sql } from 'drizzle-orm';
-import type { Db } from '../store/db.ts';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Db, Queryable } from '../store/db.ts';
 import { taskDefMetrics, wfSpecMetrics } from '../store/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { StoredEvent } from './event-bus.ts';
@@ -22,6 +23,8 @@ export function windowStartOf(ms: number, length: MetricsWindowLength): number {
 
 /** How long counts gather in memory before they are added to the tables. */
 const FLUSH_MS = 5_000;
+/** Flushes in a row that may fail before their counts are dropped: a minute's worth. */
+const MAX_FAILED_FLUSHES = 12;
 /** Claims whose reports are awaited, at most: past it the oldest are forgotten (their durations go uncounted). */
 const MAX_OPEN_CLAIMS = 100_000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -47,6 +50,7 @@ export class MetricWindows {
   readonly #claims = new Map<string, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  #failedFlushes = 0;
 
   constructor(db: Db, log: Logger) {
     this.#db = db;
@@ -82,7 +86,9 @@ export class MetricWindows {
           const key = attemptKey(tenantId, wfRunId, event.taskGuid, event.attempt);
           const claimedAt = this.#claims.get(key);
           this.#claims.delete(key);
-          const ms = claimedAt === undefined ? undefined : Math.max(0, event.time - claimedAt);
+          // A timed-out attempt's time is its lease, not the work's.
+          const timedOut = event.type === 'TaskAttemptFailed' && event.status === 'TASK_TIMEOUT';
+          const ms = claimedAt === undefined || timedOut ? undefined : Math.max(0, event.time - claimedAt);
           this.#countTask(tenantId, taskDefName, event.time, (c) => {
             if (event.type === 'TaskAttemptSucceeded') c.totalCompleted++;
             else c.totalErrored++;
@@ -150,54 +156,36 @@ export class MetricWindows {
     this.#timer.unref?.();
   }
 
-  /** Adds what was counted so far to the tables; resolves when it is written (or, if that failed, logged and dropped). */
+  /**
+   * Adds what was counted so far to the tables, in one transaction, rows in key order (so that two processes adding to
+   * the same windows do not deadlock); resolves when it is written. Counts that could not be written (a database away
+   * for a moment) are kept for the next flush, for a minute at most.
+   */
   flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const wf = [...this.#wf.values()].map((c) => ({ ...c, windowStart: new Date(c.windowStart) }));
-    const task = [...this.#task.values()].map((c) => ({ ...c, windowStart: new Date(c.windowStart) }));
+    const wf = this.#wf;
+    const task = this.#task;
     this.#wf = new Map();
     this.#task = new Map();
-    if (wf.length === 0 && task.length === 0) return this.#flushing;
+    if (wf.size === 0 && task.size === 0) return this.#flushing;
     this.#flushing = this.#flushing.then(async () => {
       try {
-        // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
-        for (let i = 0; i < wf.length; i += CHUNK) {
-          await this.#db
-            .insert(wfSpecMetrics)
-            .values(wf.slice(i, i + CHUNK))
-            .onConflictDoUpdate({
-              target: [wfSpecMetrics.tenantId, wfSpecMetrics.wfSpecName, wfSpecMetrics.majorVersion, wfSpecMetrics.revision, wfSpecMetrics.windowLength, wfSpecMetrics.windowStart],
-              set: {
-                totalStarted: sql`${wfSpecMetrics.totalStarted} + excluded.total_started`,
-                totalCompleted: sql`${wfSpecMetrics.totalCompleted} + excluded.total_completed`,
-                totalErrored: sql`${wfSpecMetrics.totalErrored} + excluded.total_errored`,
-                startToCompleteTotalMs: sql`${wfSpecMetrics.startToCompleteTotalMs} + excluded.start_to_complete_total_ms`,
-                startToCompleteMaxMs: sql`greatest(${wfSpecMetrics.startToCompleteMaxMs}, excluded.start_to_complete_max_ms)`,
-              },
-            });
-        }
-        for (let i = 0; i < task.length; i += CHUNK) {
-          await this.#db
-            .insert(taskDefMetrics)
-            .values(task.slice(i, i + CHUNK))
-            .onConflictDoUpdate({
-              target: [taskDefMetrics.tenantId, taskDefMetrics.taskDefName, taskDefMetrics.windowLength, taskDefMetrics.windowStart],
-              set: {
-                totalScheduled: sql`${taskDefMetrics.totalScheduled} + excluded.total_scheduled`,
-                totalStarted: sql`${taskDefMetrics.totalStarted} + excluded.total_started`,
-                totalCompleted: sql`${taskDefMetrics.totalCompleted} + excluded.total_completed`,
-                totalErrored: sql`${taskDefMetrics.totalErrored} + excluded.total_errored`,
-                scheduleToStartTotalMs: sql`${taskDefMetrics.scheduleToStartTotalMs} + excluded.schedule_to_start_total_ms`,
-                scheduleToStartMaxMs: sql`greatest(${taskDefMetrics.scheduleToStartMaxMs}, excluded.schedule_to_start_max_ms)`,
-                startToCompleteCount: sql`${taskDefMetrics.startToCompleteCount} + excluded.start_to_complete_count`,
-                startToCompleteTotalMs: sql`${taskDefMetrics.startToCompleteTotalMs} + excluded.start_to_complete_total_ms`,
-                startToCompleteMaxMs: sql`greatest(${taskDefMetrics.startToCompleteMaxMs}, excluded.start_to_complete_max_ms)`,
-              },
-            });
-        }
+        await this.#db.transaction(async (tx) => {
+          await upsert(tx, wfSpecMetrics, WF_SUMS, WF_MAXES, wf);
+          await upsert(tx, taskDefMetrics, TASK_SUMS, TASK_MAXES, task);
+        });
+        this.#failedFlushes = 0;
       } catch (error) {
-        this.#log.warn({ err: error, wfSpecWindows: wf.length, taskDefWindows: task.length }, 'Could not add to the metrics windows; these counts are lost');
+        const again = ++this.#failedFlushes <= MAX_FAILED_FLUSHES;
+        this.#log.warn(
+          { err: error, wfSpecWindows: wf.size, taskDefWindows: task.size },
+          again ? 'Could not add to the metrics windows; trying again at the next flush' : 'Could not add to the metrics windows for a minute; these counts are lost',
+        );
+        if (!again) return;
+        merge(this.#wf, wf, WF_SUMS, WF_MAXES);
+        merge(this.#task, task, TASK_SUMS, TASK_MAXES);
+        this.#later();
       }
     });
     return this.#flushing;
@@ -212,25 +200,61 @@ export class MetricWindows {
     housekeeping.every('delete metrics windows past their keeping', PRUNE_EVERY_MS, PRUNE_EVERY_MS, async () => {
       for (const length of METRICS_WINDOW_LENGTHS) {
         const before = new Date(clock() - KEEP_MS[length]);
-        await this.#db.delete(wfSpecMetrics).where(sql`${wfSpecMetrics.windowLength} = ${length} and ${lt(wfSpecMetrics.windowStart, before)}`);
-        await this.#db.delete(taskDefMetrics).where(sql`${taskDefMetrics.windowLength} = ${length} and ${lt(taskDefMetrics.windowStart, before)}`);
+        await this.#db.delete(wfSpecMetrics).where(and(eq(wfSpecMetrics.windowLength, length), lt(wfSpecMetrics.windowStart, before)));
+        await this.#db.delete(taskDefMetrics).where(and(eq(taskDefMetrics.windowLength, length), lt(taskDefMetrics.windowStart, before)));
       }
     });
   }
 }
 
-const ZERO_WF = { totalStarted: 0, totalCompleted: 0, totalErrored: 0, startToCompleteTotalMs: 0, startToCompleteMaxMs: 0 };
-const ZERO_TASK = {
-  totalScheduled: 0,
-  totalStarted: 0,
-  totalCompleted: 0,
-  totalErrored: 0,
-  scheduleToStartTotalMs: 0,
-  scheduleToStartMaxMs: 0,
-  startToCompleteCount: 0,
-  startToCompleteTotalMs: 0,
-  startToCompleteMaxMs: 0,
-};
+/** The counters of each table: summed when processes (or flushes) add up, or kept at their greatest. */
+const WF_SUMS = ['totalStarted', 'totalCompleted', 'totalErrored', 'startToCompleteTotalMs'] as const;
+const WF_MAXES = ['startToCompleteMaxMs'] as const;
+const TASK_SUMS = ['totalScheduled', 'totalStarted', 'totalCompleted', 'totalErrored', 'scheduleToStartTotalMs', 'startToCompleteCount', 'startToCompleteTotalMs'] as const;
+const TASK_MAXES = ['scheduleToStartMaxMs', 'startToCompleteMaxMs'] as const;
+
+const zeros = <K extends string>(fields: readonly K[]) => Object.fromEntries(fields.map((f) => [f, 0])) as Record<K, number>;
+/** A window where nothing was counted. */
+export const ZERO_WF = zeros([...WF_SUMS, ...WF_MAXES]);
+export const ZERO_TASK = zeros([...TASK_SUMS, ...TASK_MAXES]);
+
+type Counter = keyof typeof ZERO_WF | keyof typeof ZERO_TASK;
+
+/** Adds `from`'s counts into `into`'s, window by window. */
+function merge<C extends Record<string, unknown>>(into: Map<string, C>, from: ReadonlyMap<string, C>, sums: readonly Counter[], maxes: readonly Counter[]): void {
+  for (const [key, counts] of from) {
+    const known = into.get(key) as Record<string, number> | undefined;
+    if (!known) {
+      into.set(key, counts);
+      continue;
+    }
+    const add = counts as unknown as Record<string, number>;
+    for (const f of sums) known[f] = (known[f] ?? 0) + (add[f] ?? 0);
+    for (const f of maxes) known[f] = Math.max(known[f] ?? 0, add[f] ?? 0);
+  }
+}
+
+/** Adds windows' counts to a table, in key order, a chunk a statement (well under PostgreSQL's 65,535 parameters). */
+async function upsert(
+  tx: Queryable,
+  table: typeof wfSpecMetrics | typeof taskDefMetrics,
+  sums: readonly Counter[],
+  maxes: readonly Counter[],
+  windows: ReadonlyMap<string, { windowStart: number }>,
+): Promise<void> {
+  const rows = [...windows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => ({ ...c, windowStart: new Date(c.windowStart) }));
+  const columns = table as unknown as Record<string, PgColumn>;
+  const set = Object.fromEntries([
+    ...sums.map((f) => [f, sql`${columns[f]} + excluded.${sql.identifier(columns[f]?.name ?? f)}`]),
+    ...maxes.map((f) => [f, sql`greatest(${columns[f]}, excluded.${sql.identifier(columns[f]?.name ?? f)})`]),
+  ]);
+  const target = table === wfSpecMetrics
+    ? [wfSpecMetrics.tenantId, wfSpecMetrics.wfSpecName, wfSpecMetrics.windowLength, wfSpecMetrics.windowStart, wfSpecMetrics.majorVersion, wfSpecMetrics.revision]
+    : [taskDefMetrics.tenantId, taskDefMetrics.taskDefName, taskDefMetrics.windowLength, taskDefMetrics.windowStart];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await tx.insert(table).values(rows.slice(i, i + CHUNK) as never).onConflictDoUpdate({ target, set });
+  }
+}
 
 function attemptKey(tenantId: string, wfRunId: string, taskGuid: string, attempt: number): string {
   return `${tenantId}\u0000${wfRunId}\u0000${taskGuid}\u0000${attempt}`;

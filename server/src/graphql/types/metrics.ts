@@ -1,7 +1,7 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
-import { METRICS_WINDOW_LENGTHS, windowStartOf } from '../../runtime/metric-windows.ts';
+import { METRICS_WINDOW_LENGTHS, windowStartOf, ZERO_TASK, ZERO_WF } from '../../runtime/metric-windows.ts';
 import type { MetricsWindowLength } from '../../runtime/metric-windows.ts';
 import { taskDefMetricsWindows, wfSpecMetricsWindows } from '../../store/queries/metric-windows.ts';
 import type { TaskDefMetricsRow, WfSpecMetricsRow } from '../../store/queries/metric-windows.ts';
@@ -60,9 +60,6 @@ const TaskDefMetricsRef = builder.objectRef<TaskDefMetrics>('TaskDefMetrics').im
   }),
 });
 
-const ZERO_WF = { totalStarted: 0, totalCompleted: 0, totalErrored: 0, startToCompleteTotalMs: 0, startToCompleteMaxMs: 0 };
-const ZERO_TASK = { totalScheduled: 0, totalStarted: 0, totalCompleted: 0, totalErrored: 0, scheduleToStartTotalMs: 0, scheduleToStartMaxMs: 0, startToCompleteCount: 0, startToCompleteTotalMs: 0, startToCompleteMaxMs: 0 };
-
 /** Refuses a revision without its major version: a revision number means nothing across major versions. */
 function checkVersion(field: string, args: { majorVersion?: number | null; revision?: number | null }): void {
   if (args.revision != null && args.majorVersion == null) {
@@ -77,7 +74,12 @@ function rangeOf(args: { since: Date; until?: Date | null | undefined; windowLen
 }
 
 const cursorOf = (row: { windowStart: Date }) => encodeCursor([row.windowStart.getTime()]);
-const afterOf = (after: string | undefined) => (after === undefined ? undefined : new Date(Number(decodeCursor(after, 1)[0])));
+function afterOf(after: string | undefined): Date | undefined {
+  if (after === undefined) return undefined;
+  const ms = Number(decodeCursor(after, 1)[0]);
+  if (!Number.isFinite(ms)) throw ValidationError.of('The cursor is not one this server made', [{ path: ['after'], code: 'MISSING_FIELD', message: 'Pass an endCursor from an earlier page.' }]);
+  return new Date(ms);
+}
 
 builder.queryFields((t) => ({
   wfSpecMetricsWindow: t.field({
