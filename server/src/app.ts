@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { isValidName } from '@gallop/engine';
-import type { Command, VersionedWfSpec, WfRunState } from '@gallop/engine';
+import type { Command, VersionedWfSpec } from '@gallop/engine';
 import { Tenants } from './runtime/tenants.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { AuthOptions } from './auth/authenticator.ts';
@@ -31,8 +31,8 @@ import type { Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { Cluster } from './runtime/cluster.ts';
 import { EventBus } from './runtime/event-bus.ts';
-import type { StoredEvent } from './runtime/event-bus.ts';
 import { executeCommand } from './runtime/execute-command.ts';
+import type { AfterCommit } from './runtime/execute-command.ts';
 import { KeyedLock } from './runtime/keyed-lock.ts';
 import { Metadata } from './runtime/metadata.ts';
 import { Housekeeping } from './runtime/housekeeping.ts';
@@ -137,15 +137,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await cluster.start();
 
   const metricWindows = new MetricWindows(store.db, log);
-  const afterCommit = (
-    tenantId: string,
-    wfRunId: string,
-    events: readonly StoredEvent[],
-    owesOthers: boolean,
-    queued: ReadonlyMap<string, number>,
-    before: WfRunState | undefined,
-    after: WfRunState,
-  ) => {
+  const afterCommit: AfterCommit = (tenantId, wfRunId, events, owesOthers, queued, before, after) => {
     bus.publish(tenantId, wfRunId, { events });
     metricWindows.committed(tenantId, events, before, after);
     for (const [name, count] of queued) dispatch.wake(tenantId, name, count);

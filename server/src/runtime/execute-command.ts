@@ -41,16 +41,19 @@ export interface CommandDeps {
    * `queued`: by TaskDef, the TaskRuns it put on the queue (those handed to waiting claims are not); `before` and
    * `after`: the WfRun's state on either side of the events.
    */
-  readonly afterCommit: (
-    tenantId: string,
-    wfRunId: string,
-    events: readonly StoredEvent[],
-    owesOthers: boolean,
-    queued: ReadonlyMap<string, number>,
-    before: WfRunState | undefined,
-    after: WfRunState,
-  ) => void;
+  readonly afterCommit: AfterCommit;
 }
+
+/** What runs once a command's writes are durable; see CommandDeps.afterCommit. */
+export type AfterCommit = (
+  tenantId: string,
+  wfRunId: string,
+  events: readonly StoredEvent[],
+  owesOthers: boolean,
+  queued: ReadonlyMap<string, number>,
+  before: WfRunState | undefined,
+  after: WfRunState,
+) => void;
 
 const MAX_ATTEMPTS = 8;
 
