@@ -165,7 +165,11 @@ describe('metrics windows', () => {
     let failures = 1;
     const flaky = new Proxy(db, {
       get: (target, key, receiver) =>
-        key === 'transaction' && failures-- > 0 ? () => Promise.reject(new Error('deadlock detected')) : Reflect.get(target, key, receiver),
+        key === 'insert' && failures-- > 0
+          ? () => {
+              throw new Error('deadlock detected');
+            }
+          : Reflect.get(target, key, receiver),
     });
     const other = new MetricWindows(flaky, log);
     const at9 = Date.parse(at('09:00:00'));

@@ -1,7 +1,7 @@
 import type { WfRunState, WfSpecId } from '@gallop/engine';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { Db, Queryable } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { taskDefMetrics, wfSpecMetrics } from '../store/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { StoredEvent } from './event-bus.ts';
@@ -157,36 +157,36 @@ export class MetricWindows {
   }
 
   /**
-   * Adds what was counted so far to the tables, in one transaction, rows in key order (so that two processes adding to
-   * the same windows do not deadlock); resolves when it is written. Counts that could not be written (a database away
-   * for a moment) are kept for the next flush, for a minute at most.
+   * Adds what was counted so far to the tables, rows in key order (so that two processes adding to the same windows
+   * do not deadlock), each chunk one statement on its own: postgres.js can leave a transaction open on a pooled
+   * connection under load, so none is used. Resolves when written; counts a statement could not write (a database
+   * away for a moment) are kept for the next flush, for a minute at most.
    */
   flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const wf = this.#wf;
-    const task = this.#task;
+    const chunks = [...chunksOf(wfSpecMetrics, WF_SUMS, WF_MAXES, this.#wf), ...chunksOf(taskDefMetrics, TASK_SUMS, TASK_MAXES, this.#task)];
     this.#wf = new Map();
     this.#task = new Map();
-    if (wf.size === 0 && task.size === 0) return this.#flushing;
+    if (chunks.length === 0) return this.#flushing;
     this.#flushing = this.#flushing.then(async () => {
-      try {
-        await this.#db.transaction(async (tx) => {
-          await upsert(tx, wfSpecMetrics, WF_SUMS, WF_MAXES, wf);
-          await upsert(tx, taskDefMetrics, TASK_SUMS, TASK_MAXES, task);
-        });
-        this.#failedFlushes = 0;
-      } catch (error) {
-        const again = ++this.#failedFlushes <= MAX_FAILED_FLUSHES;
-        this.#log.warn(
-          { err: error, wfSpecWindows: wf.size, taskDefWindows: task.size },
-          again ? 'Could not add to the metrics windows; trying again at the next flush' : 'Could not add to the metrics windows for a minute; these counts are lost',
-        );
-        if (!again) return;
-        merge(this.#wf, wf, WF_SUMS, WF_MAXES);
-        merge(this.#task, task, TASK_SUMS, TASK_MAXES);
-        this.#later();
+      for (const [i, chunk] of chunks.entries()) {
+        try {
+          await upsert(this.#db, chunk);
+        } catch (error) {
+          const again = ++this.#failedFlushes <= MAX_FAILED_FLUSHES;
+          const left = chunks.slice(i);
+          this.#log.warn(
+            { err: error, windows: left.reduce((n, c) => n + c.entries.length, 0) },
+            again ? 'Could not add to the metrics windows; trying again at the next flush' : 'Could not add to the metrics windows for a minute; these counts are lost',
+          );
+          if (!again) return;
+          for (const c of left) merge((c.table === wfSpecMetrics ? this.#wf : this.#task) as Map<string, unknown>, c.entries, c.sums, c.maxes);
+          this.#later();
+          return;
+        }
       }
+      this.#failedFlushes = 0;
     });
     return this.#flushing;
   }
@@ -220,8 +220,8 @@ export const ZERO_TASK = zeros([...TASK_SUMS, ...TASK_MAXES]);
 
 type Counter = keyof typeof ZERO_WF | keyof typeof ZERO_TASK;
 
-/** Adds `from`'s counts into `into`'s, window by window. */
-function merge<C extends Record<string, unknown>>(into: Map<string, C>, from: ReadonlyMap<string, C>, sums: readonly Counter[], maxes: readonly Counter[]): void {
+/** Adds counts into `into`'s, window by window. */
+function merge<C>(into: Map<string, C>, from: Iterable<readonly [string, C]>, sums: readonly Counter[], maxes: readonly Counter[]): void {
   for (const [key, counts] of from) {
     const known = into.get(key) as Record<string, number> | undefined;
     if (!known) {
@@ -234,26 +234,34 @@ function merge<C extends Record<string, unknown>>(into: Map<string, C>, from: Re
   }
 }
 
-/** Adds windows' counts to a table, in key order, a chunk a statement (well under PostgreSQL's 65,535 parameters). */
-async function upsert(
-  tx: Queryable,
-  table: typeof wfSpecMetrics | typeof taskDefMetrics,
-  sums: readonly Counter[],
-  maxes: readonly Counter[],
-  windows: ReadonlyMap<string, { windowStart: number }>,
-): Promise<void> {
-  const rows = [...windows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => ({ ...c, windowStart: new Date(c.windowStart) }));
+interface Chunk<C = unknown> {
+  readonly table: typeof wfSpecMetrics | typeof taskDefMetrics;
+  readonly sums: readonly Counter[];
+  readonly maxes: readonly Counter[];
+  /** By key, in key order; at most CHUNK (well under PostgreSQL's 65,535 parameters a statement). */
+  readonly entries: readonly (readonly [string, C])[];
+}
+
+function chunksOf<C>(table: Chunk['table'], sums: readonly Counter[], maxes: readonly Counter[], windows: ReadonlyMap<string, C>): Chunk<C>[] {
+  const entries = [...windows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const chunks: Chunk<C>[] = [];
+  for (let i = 0; i < entries.length; i += CHUNK) chunks.push({ table, sums, maxes, entries: entries.slice(i, i + CHUNK) });
+  return chunks;
+}
+
+/** Adds a chunk of windows' counts to its table, in one statement. */
+async function upsert(db: Db, { table, sums, maxes, entries }: Chunk): Promise<void> {
   const columns = table as unknown as Record<string, PgColumn>;
   const set = Object.fromEntries([
     ...sums.map((f) => [f, sql`${columns[f]} + excluded.${sql.identifier(columns[f]?.name ?? f)}`]),
     ...maxes.map((f) => [f, sql`greatest(${columns[f]}, excluded.${sql.identifier(columns[f]?.name ?? f)})`]),
   ]);
-  const target = table === wfSpecMetrics
-    ? [wfSpecMetrics.tenantId, wfSpecMetrics.wfSpecName, wfSpecMetrics.windowLength, wfSpecMetrics.windowStart, wfSpecMetrics.majorVersion, wfSpecMetrics.revision]
-    : [taskDefMetrics.tenantId, taskDefMetrics.taskDefName, taskDefMetrics.windowLength, taskDefMetrics.windowStart];
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await tx.insert(table).values(rows.slice(i, i + CHUNK) as never).onConflictDoUpdate({ target, set });
-  }
+  const target =
+    table === wfSpecMetrics
+      ? [wfSpecMetrics.tenantId, wfSpecMetrics.wfSpecName, wfSpecMetrics.windowLength, wfSpecMetrics.windowStart, wfSpecMetrics.majorVersion, wfSpecMetrics.revision]
+      : [taskDefMetrics.tenantId, taskDefMetrics.taskDefName, taskDefMetrics.windowLength, taskDefMetrics.windowStart];
+  const rows = entries.map(([, c]) => ({ ...(c as { windowStart: number }), windowStart: new Date((c as { windowStart: number }).windowStart) }));
+  await db.insert(table).values(rows as never).onConflictDoUpdate({ target, set });
 }
 
 function attemptKey(tenantId: string, wfRunId: string, taskGuid: string, attempt: number): string {
