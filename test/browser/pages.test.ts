@@ -65,6 +65,7 @@ describe('every page', () => {
     { name: 'task-runs', route: `#/task-runs?taskDefName=${task}`, ready: (p: Page) => p.getByTestId('task-runs-table') },
     { name: 'external-events', route: `#/external-events?prefix=${event}&externalEventDefName=${event}`, ready: (p: Page) => p.getByTestId('external-events-table') },
     { name: 'user-tasks', route: '#/user-tasks?userGroup=ops', ready: (p: Page) => p.getByTestId('user-tasks-table') },
+    { name: 'user-task-defs', route: '#/user-task-defs', ready: (p: Page) => p.getByTestId('user-task-defs-table') },
     { name: 'editor', route: `#/editor/${wfSpecName}`, ready: (p: Page) => p.getByRole('textbox', { name: 'WfSpec name' }) },
     { name: 'not-found', route: '#/nowhere', ready: (p: Page) => p.getByRole('heading', { name: 'Page not found' }) },
   ];

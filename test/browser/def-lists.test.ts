@@ -1,0 +1,165 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Workflow } from '@gallop/sdk';
+import type { GallopClient } from '@gallop/sdk';
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, unnamedRoles } from '../support/browser.ts';
+import type { BrowserSession } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
+import type { ServerProcess } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+
+// The UserTaskDefs page and the WorkflowEventDefs of the Events page against a real server: the rows each shows, the
+// WorkflowEvents a WfRun threw, and deleting through the shared confirmation, checked against what the server holds.
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const suffix = Date.now().toString(36);
+// Neither list takes a name prefix, and on PostgreSQL a run's files share one database: names that sort first keep
+// these rows among those the tables draw (only the rows in view are in the DOM).
+const form = `a0-dl-form-${suffix}`;
+const thrown = `a0-dl-thrown-${suffix}`;
+
+/** One line of text, however the cells and list items broke it. */
+const oneLine = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
+
+describe('the UserTaskDef and WorkflowEventDef lists', () => {
+  let server: ServerProcess;
+  let client: GallopClient;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    server = await startServer({ databaseUrl: inject('databaseUrl') });
+    client = server.client();
+    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lists each UserTaskDef version with its fields, and deletes one version once confirmed', async () => {
+    const { page } = browser;
+    const first = await client.putUserTaskDef({
+      name: form,
+      description: 'Approve an expense',
+      fields: [{ name: 'approved', type: 'BOOL', displayName: 'Approved?', required: true }],
+    });
+    const second = await client.putUserTaskDef({
+      name: form,
+      description: 'Approve an expense, with a note',
+      fields: [
+        { name: 'approved', type: 'BOOL', displayName: 'Approved?', required: true },
+        { name: 'note', type: 'STR' },
+      ],
+    });
+    expect([first.version, second.version]).toEqual([0, 1]);
+
+    // Reached from the inbox; the navigation keeps "User tasks" as the section.
+    await page.goto(`${server.url}/#/user-tasks`);
+    await page.getByRole('link', { name: 'UserTaskDefs', exact: true }).click();
+    await page.waitForURL(/#\/user-task-defs$/);
+    expect(await page.getByRole('navigation', { name: 'Main' }).locator('[aria-current="page"]').innerText()).toBe('User tasks');
+
+    const table = page.getByRole('table', { name: 'UserTaskDef versions' });
+    const rowOf = (version: number) => table.getByRole('row').filter({ has: page.getByRole('button', { name: `Delete version ${form} v${version}` }) });
+    await rowOf(0).waitFor();
+    await rowOf(1).waitFor();
+    const year = String(new Date(second.createdAt).getFullYear());
+    const oldest = await oneLine(rowOf(0));
+    expect(oldest).toContain(`${form} Approve an expense v0`);
+    expect(oldest).toContain(year);
+    const newest = await oneLine(rowOf(1));
+    expect(newest).toContain(`${form} Approve an expense, with a note v1`);
+    expect(newest).toContain(year);
+    const fields = async (version: number) =>
+      (await page.getByRole('list', { name: `Fields of ${form} v${version}` }).getByRole('listitem').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(await fields(0)).toEqual(['approved: BOOL required “Approved?”']);
+    expect(await fields(1)).toEqual(['approved: BOOL required “Approved?”', 'note: STR']);
+    // The name leads to the def's UserTaskRuns in the inbox.
+    expect(await rowOf(1).getByRole('link', { name: form }).getAttribute('href')).toBe(`#/user-tasks?userTaskDefName=${form}`);
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    await page.screenshot({ path: `${screenshots}user-task-defs.png`, fullPage: true });
+
+    // One version goes; the other stays, in the list and on the server.
+    await page.getByRole('button', { name: `Delete version ${form} v0` }).click();
+    const question = page.getByRole('alertdialog', { name: `Delete UserTaskDef ${form} v0?` });
+    await question.getByText('UserTaskRuns already made of it can still be completed').waitFor();
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    await page.screenshot({ path: `${screenshots}delete-user-task-def.png`, fullPage: true });
+    expect(await client.userTaskDef(form, 0)).not.toBeNull();
+    await question.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.getByRole('status').getByText(`Deleted UserTaskDef ${form} v0.`).waitFor();
+    await rowOf(0).waitFor({ state: 'detached' });
+    expect(await rowOf(1).count()).toBe(1);
+    expect(await client.userTaskDef(form, 0)).toBeNull();
+    expect((await client.userTaskDef(form, 1))?.version).toBe(1);
+    const listed = (await client.userTaskDefs({ first: 500 })).items.filter((d) => d.name === form).map((d) => d.version);
+    expect(listed).toEqual([1]);
+
+    // Read again, the server's list agrees.
+    await page.reload();
+    await rowOf(1).waitFor();
+    expect(await rowOf(0).count()).toBe(0);
+
+    // Deleted meanwhile elsewhere: the server's typed refusal shows, and the row goes.
+    await client.deleteUserTaskDef(form, 1);
+    await page.getByRole('button', { name: `Delete version ${form} v1` }).click();
+    await page.getByRole('alertdialog', { name: `Delete UserTaskDef ${form} v1?` }).getByRole('button', { name: 'Confirm delete' }).click();
+    await page.getByRole('alert').getByText(/^NotFoundError: /).waitFor();
+    await rowOf(1).waitFor({ state: 'detached' });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('lists WorkflowEventDefs with the WorkflowEvents of one, and deletes the def once confirmed', async () => {
+    const { page } = browser;
+    await client.putWorkflowEventDef({ name: thrown });
+    const wfSpec = new Workflow(`dl-thrower-${suffix}`, (wf) => {
+      const order = wf.declareStr('order').required();
+      wf.throwEvent(thrown, order);
+      wf.throwEvent(thrown, { shipped: true });
+    });
+    await wfSpec.register(client);
+    const run = await client.runWf({ wfSpecName: wfSpec.name, variables: { order: 'saddle' } });
+    await waitFor(async () => (await client.searchWorkflowEvents({ workflowEventDefName: thrown })).items.length === 2, { what: 'the WfRun to throw both events' });
+
+    await page.goto(`${server.url}/#/wf-specs`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events', exact: true }).click();
+    const defs = page.getByRole('table', { name: 'WorkflowEventDefs' });
+    await defs.getByRole('link', { name: thrown }).click();
+    await page.waitForURL(/workflowEventDefName=/);
+
+    const events = page.getByRole('table', { name: `WorkflowEvents of ${thrown}` });
+    await expect.poll(() => events.getByRole('row').count()).toBe(3); // the heading and two events
+    const eventRow = (number: number) => events.getByRole('row').filter({ has: page.getByRole('cell', { name: String(number), exact: true }) });
+    expect(await oneLine(eventRow(0))).toContain(`${run.id} 0 "saddle"`);
+    expect(await oneLine(eventRow(1))).toContain(`${run.id} 1 {"shipped":true}`);
+    expect(await eventRow(0).innerText()).toContain(String(new Date().getFullYear()));
+    expect(await eventRow(0).getByRole('link', { name: run.id }).getAttribute('href')).toBe(`#/wf-runs/${run.id}`);
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    await page.screenshot({ path: `${screenshots}workflow-events.png`, fullPage: true });
+
+    // The WfRun link opens the WfRun that threw it.
+    await eventRow(1).getByRole('link', { name: run.id }).click();
+    await page.getByTestId('wf-run-id').getByText(run.id).waitFor();
+    await page.goBack();
+    await expect.poll(() => events.getByRole('row').count()).toBe(3);
+
+    await page.getByRole('button', { name: `Delete WorkflowEventDef ${thrown}` }).click();
+    const question = page.getByRole('alertdialog', { name: `Delete WorkflowEventDef ${thrown}?` });
+    await question.getByText('the WorkflowEvents already thrown stay').waitFor();
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    expect(await client.workflowEventDef(thrown)).not.toBeNull();
+    await question.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.getByRole('status').getByText(`Deleted WorkflowEventDef ${thrown}.`).waitFor();
+    await defs.getByRole('link', { name: thrown }).waitFor({ state: 'detached' });
+    expect(new URL(page.url()).hash).not.toContain('workflowEventDefName');
+    expect(await client.workflowEventDef(thrown)).toBeNull();
+    expect((await client.workflowEventDefs({ first: 500 })).items.map((d) => d.name)).not.toContain(thrown);
+    // As the question said, what was thrown stays.
+    expect((await client.searchWorkflowEvents({ workflowEventDefName: thrown })).items).toHaveLength(2);
+    await page.screenshot({ path: `${screenshots}deleted-workflow-event-def.png`, fullPage: true });
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
