@@ -168,10 +168,12 @@ function isUniqueViolation(error: unknown): boolean {
 
 /**
  * A deadlock or serialization failure: statements that share a commit lock several WfRuns' rows, so two processes
- * writing the same WfRuns at once can deadlock; PostgreSQL cancels one, which is decided and written again.
+ * writing the same WfRuns at once can deadlock; PostgreSQL cancels one, which is decided and written again. Or a
+ * foreign key violation: a CorrelatedEvent deleted while a write noted its taking; written again, the write finds
+ * it gone and notes nothing.
  */
 function isTransient(error: unknown): boolean {
-  return hasCode(error, ['40P01', '40001']);
+  return hasCode(error, ['40P01', '40001', '23503']);
 }
 
 function hasCode(error: unknown, codes: readonly string[]): boolean {
