@@ -67,6 +67,24 @@ describe('CorrelatedEvents', () => {
     expect((await refusal(client.deleteCorrelatedEvent('doc-2', def))).code).toBe('NotFoundError');
   });
 
+  it('reach NodeRuns that start waiting while their keys are being sent', async () => {
+    const def = await correlatedDef();
+    const spec = await signing(def);
+    // Each key's send and wait race; whichever commits first, the other must see it (the key's lock, migration 0024).
+    const keys = Array.from({ length: 40 }, (_, i) => `race-${i}`);
+    const runs = await Promise.all(
+      keys.map(async (key) => {
+        const [run] = await Promise.all([client.runWf({ wfSpecName: spec, variables: { doc: key } }), client.putCorrelatedEvent({ key, externalEventDefName: def, content: { key } })]);
+        return run;
+      }),
+    );
+    for (const run of runs) {
+      await expect.poll(async () => (await status(client, run.id))?.status, { timeout: 10_000 }).toBe('COMPLETED');
+      await delivered(run.id);
+    }
+    expect((await client.correlatedEvents({ externalEventDefName: def, hasExternalEvents: true }, { first: 100 })).items).toHaveLength(keys.length);
+  });
+
   it('with deleteAfterFirstCorrelation, go to the NodeRuns waiting when sent and then are gone for later ones', async () => {
     const def = await correlatedDef({ deleteAfterFirstCorrelation: true });
     const spec = await signing(def);

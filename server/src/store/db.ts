@@ -21,6 +21,11 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** A function of (db | tx) runs inside or outside a transaction alike. */
 export type Queryable = Db | Tx;
 
+/** The rows of `db.execute`, which postgres.js gives as an array and PGlite as `{ rows }`. */
+export function rowsOf<Row>(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+}
+
 export interface Store {
   readonly db: Db;
   /** 'postgres' when DATABASE_URL names a server; 'pglite' for the embedded database. */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { JsonValue } from '@gallop/engine';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { rowsOf } from '../db.ts';
 import type { Queryable } from '../db.ts';
-import { correlatedEventDeliveries, correlatedEvents, correlationMarkers, externalEvents, outbox } from '../schema.ts';
+import { correlatedEventDeliveries, correlatedEvents, externalEvents } from '../schema.ts';
 
 export type CorrelatedEventRow = typeof correlatedEvents.$inferSelect;
 
@@ -19,13 +20,9 @@ export function correlatedEventIdOf(guid: string): string | undefined {
   return /^correlated-(.+)-\d+-\d+$/.exec(guid)?.[1];
 }
 
-/**
- * Serialises the sending of a CorrelatedEvent with the look-ups of the NodeRuns waiting for it, so that of two
- * racing (an event sent as a node starts waiting) at least one sees the other.
- */
-async function lock(tx: Queryable, tenantId: string, externalEventDefName: string, key: string): Promise<void> {
-  const id = createHash('sha256').update(`correlated\u0000${tenantId}\u0000${externalEventDefName}\u0000${key}`).digest().readBigInt64BE(0);
-  await tx.execute(sql`select pg_advisory_xact_lock(${id.toString()}::bigint)`);
+/** The advisory lock that serialises the sending of a CorrelatedEvent with the look-ups of the NodeRuns waiting for it. */
+function lockId(tenantId: string, externalEventDefName: string, key: string): string {
+  return createHash('sha256').update(`correlated\u0000${tenantId}\u0000${externalEventDefName}\u0000${key}`).digest().readBigInt64BE(0).toString();
 }
 
 const live = (now: Date) => or(isNull(correlatedEvents.expiresAt), gt(correlatedEvents.expiresAt, now));
@@ -35,59 +32,35 @@ const byKey = (tenantId: string, externalEventDefName: string, key: string) =>
   and(eq(correlatedEvents.tenantId, tenantId), eq(correlatedEvents.externalEventDefName, externalEventDefName), eq(correlatedEvents.key, key));
 
 /**
- * Stores a CorrelatedEvent and, in the same transaction, an outbox row for each NodeRun waiting with its def and key,
- * which the scheduler turns into an ExternalEvent pinned there. Undefined when one with that key is there already.
+ * Stores a CorrelatedEvent and, in the same statement, an outbox row for each NodeRun waiting with its def and key,
+ * which the scheduler turns into an ExternalEvent pinned there (gallop_put_correlated_event, migration 0024).
+ * Undefined when one with that key is there already.
  */
-export async function insertCorrelatedEvent(
-  db: Queryable,
-  row: { tenantId: string; externalEventDefName: string; key: string; id: string; content: JsonValue; createdAt: Date; expiresAt: Date | null },
-): Promise<{ event: CorrelatedEventRow; waiting: number } | undefined> {
-  return db.transaction(async (tx) => {
-    await lock(tx, row.tenantId, row.externalEventDefName, row.key);
-    const at = byKey(row.tenantId, row.externalEventDefName, row.key);
-    // One past its ttl is gone, whether or not the hourly pruning has deleted it yet.
-    await tx.delete(correlatedEvents).where(and(at, isNotNull(correlatedEvents.expiresAt), lte(correlatedEvents.expiresAt, row.createdAt)));
-    const [event] = await tx.insert(correlatedEvents).values(row).onConflictDoNothing().returning();
-    if (!event) return undefined;
-    const markers = await tx
-      .select()
-      .from(correlationMarkers)
-      .where(and(eq(correlationMarkers.tenantId, row.tenantId), eq(correlationMarkers.externalEventDefName, row.externalEventDefName), eq(correlationMarkers.key, row.key)));
-    if (markers.length > 0) {
-      await tx
-        .insert(outbox)
-        .values(
-          markers.map((m) => ({
-            tenantId: m.tenantId,
-            wfRunId: m.wfRunId,
-            id: correlatedGuid(row.id, m.threadRunNumber, m.nodeRunPosition),
-            // The event goes with it: the NodeRuns waiting now all get it, even one deleted after its first taking.
-            effect: {
-              type: 'DeliverCorrelatedEvent' as const,
-              externalEventDefName: m.externalEventDefName,
-              key: m.key,
-              threadRunNumber: m.threadRunNumber,
-              position: m.nodeRunPosition,
-              sent: { id: row.id, content: row.content },
-            },
-            createdAt: row.createdAt,
-          })),
-        )
-        .onConflictDoNothing();
-    }
-    return { event, waiting: markers.length };
-  });
+export async function insertCorrelatedEvent(db: Queryable, row: CorrelatedEventRow): Promise<{ event: CorrelatedEventRow; waiting: number } | undefined> {
+  const lock = lockId(row.tenantId, row.externalEventDefName, row.key);
+  const [result] = rowsOf<{ waiting: number | null }>(
+    await db.execute(sql`select gallop_put_correlated_event(${lock}::bigint, ${row.tenantId}, ${row.externalEventDefName}, ${row.key}, ${row.id},
+      ${row.content === null ? null : JSON.stringify(row.content)}::jsonb, ${row.createdAt.toISOString()}::timestamptz, ${row.expiresAt?.toISOString() ?? null}::timestamptz) as waiting`),
+  );
+  const waiting = result?.waiting ?? null;
+  return waiting === null ? undefined : { event: row, waiting };
 }
 
 /**
- * The CorrelatedEvent of a def and key that is there now, read under the key's lock: a sending that raced this
- * look-up has either committed (and is seen) or will see the marker this follows.
+ * The id and content of the CorrelatedEvent of a def and key that is there now, read under the key's lock: a sending
+ * that raced this look-up has either committed (and is seen) or will see the marker this follows.
  */
-export async function lockedCorrelatedEvent(db: Queryable, tenantId: string, externalEventDefName: string, key: string, now: Date): Promise<CorrelatedEventRow | undefined> {
-  return db.transaction(async (tx) => {
-    await lock(tx, tenantId, externalEventDefName, key);
-    return findCorrelatedEvent(tx, tenantId, externalEventDefName, key, now);
-  });
+export async function lockedCorrelatedEvent(
+  db: Queryable,
+  tenantId: string,
+  externalEventDefName: string,
+  key: string,
+  now: Date,
+): Promise<{ id: string; content: JsonValue | null } | undefined> {
+  const lock = lockId(tenantId, externalEventDefName, key);
+  return rowsOf<{ id: string; content: JsonValue | null }>(
+    await db.execute(sql`select id, content from gallop_locked_correlated_event(${lock}::bigint, ${tenantId}, ${externalEventDefName}, ${key}, ${now.toISOString()}::timestamptz)`),
+  )[0];
 }
 
 export async function findCorrelatedEvent(db: Queryable, tenantId: string, externalEventDefName: string, key: string, now: Date): Promise<CorrelatedEventRow | undefined> {

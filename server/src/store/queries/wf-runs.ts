@@ -1,5 +1,6 @@
 import type { JsonValue } from '@gallop/engine';
 import { and, asc, desc, eq, exists, gt, gte, lt, or, sql } from 'drizzle-orm';
+import { rowsOf } from '../db.ts';
 import type { Queryable } from '../db.ts';
 import { correlatedEventDeliveries, correlationMarkers, externalEvents, nodeRuns, outbox, taskRuns, threadRuns, timers, userTaskRuns, variables, wfRunEventBatches, wfRunEvents, wfRuns, workflowEvents } from '../schema.ts';
 
@@ -149,8 +150,7 @@ export async function deleteWfRun(db: Queryable, tenantId: string, id: string): 
   const ctes = writes.map((write, i) => sql`${sql.raw(`d${i}`)} as (${write.getSQL()})`);
   const root = db.delete(wfRuns).where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id))).returning({ id: wfRuns.id });
   const rows = await db.execute(sql`with ${sql.join(ctes, sql`, `)}, gone as (${root.getSQL()}) select count(*)::int as n from gone`);
-  const first = (Array.isArray(rows) ? rows[0] : (rows as unknown as { rows: unknown[] }).rows[0]) as { n: number } | undefined;
-  return (first?.n ?? 0) > 0;
+  return (rowsOf<{ n: number }>(rows)[0]?.n ?? 0) > 0;
 }
 
 /** TaskRuns of a TaskDef, newest first, optionally in one status, after a (scheduledAt, wfRunId, taskGuid) cursor. */
