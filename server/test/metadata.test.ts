@@ -137,6 +137,34 @@ describe('lists', () => {
     expect(names(none.taskDefs)).toEqual([]);
   });
 
+  it('lists only the UserTaskDefs and WorkflowEventDefs whose names start with a prefix, a page at a time', async () => {
+    const prefix = unique('pfx');
+    const fields = [{ name: 'approved', type: 'BOOL' as const }];
+    await server.client.putUserTaskDef({ name: `${prefix}-a`, fields });
+    await server.client.putUserTaskDef({ name: `${prefix}-a`, fields: [...fields, { name: 'note', type: 'STR' }] });
+    await server.client.putUserTaskDef({ name: `${prefix}-b`, fields });
+    for (const suffix of ['x', 'y']) await server.client.putWorkflowEventDef({ name: `${prefix}-${suffix}` });
+    // Near misses: one letter short of the prefix.
+    await server.client.putUserTaskDef({ name: `${prefix.slice(0, -1)}-other`, fields });
+    await server.client.putWorkflowEventDef({ name: `${prefix.slice(0, -1)}-other` });
+    type Page = { edges: { node: { name: string; version?: number } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const query = `query($prefix: String, $after: String) {
+      userTaskDefs(prefix: $prefix, first: 2, after: $after) { edges { node { name version } } pageInfo { hasNextPage endCursor } }
+      workflowEventDefs(prefix: $prefix) { edges { node { name } } pageInfo { hasNextPage endCursor } }
+    }`;
+    const first = await server.client.request<{ userTaskDefs: Page; workflowEventDefs: Page }>(query, { prefix });
+    const second = await server.client.request<{ userTaskDefs: Page }>(query, { prefix, after: first.userTaskDefs.pageInfo.endCursor });
+    const versions = (page: Page) => page.edges.map((e) => `${e.node.name}@${e.node.version}`);
+    expect([...versions(first.userTaskDefs), ...versions(second.userTaskDefs)]).toEqual([`${prefix}-a@0`, `${prefix}-a@1`, `${prefix}-b@0`]);
+    expect(second.userTaskDefs.pageInfo.hasNextPage).toBe(false);
+    expect(first.workflowEventDefs.edges.map((e) => e.node.name)).toEqual([`${prefix}-x`, `${prefix}-y`]);
+    // `%` and `_` are plain characters in a prefix, not patterns: as LIKE patterns both would match every name above.
+    for (const wildcard of [`${prefix}%`, `${prefix.slice(0, -1)}_`]) {
+      const none = await server.client.request<{ userTaskDefs: Page; workflowEventDefs: Page }>(query, { prefix: wildcard });
+      expect([...none.userTaskDefs.edges, ...none.workflowEventDefs.edges]).toEqual([]);
+    }
+  });
+
   it('says a made-up cursor is not one of its own', async () => {
     const error = await server.client.request('{ wfRuns(first: 2, after: "bogus") { edges { cursor } } }').catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/Cursor 'bogus' is not one this server made/);

@@ -14,10 +14,13 @@ import { waitFor } from '../support/wait.ts';
 // WorkflowEvents a WfRun threw, and deleting through the shared confirmation, checked against what the server holds.
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const suffix = Date.now().toString(36);
-// Neither list takes a name prefix, and on PostgreSQL a run's files share one database: names that sort first keep
-// these rows among those the tables draw (only the rows in view are in the DOM).
+// On PostgreSQL a run's files share one database: names that sort first keep these rows among those the unfiltered
+// tables draw (only the rows in view are in the DOM).
 const form = `a0-dl-form-${suffix}`;
 const thrown = `a0-dl-thrown-${suffix}`;
+// For the name filters: one def of each kind the prefix keeps, one it leaves out.
+const kept = `dl-filter-${suffix}-kept`;
+const left = `dl-filter-${suffix}-left`;
 
 /** One line of text, however the cells and list items broke it. */
 const oneLine = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
@@ -160,6 +163,61 @@ describe('the UserTaskDef and WorkflowEventDef lists', () => {
     // As the question said, what was thrown stays.
     expect((await client.searchWorkflowEvents({ workflowEventDefName: thrown })).items).toHaveLength(2);
     await page.screenshot({ path: `${screenshots}deleted-workflow-event-def.png`, fullPage: true });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('narrows the UserTaskDefs to the names that start with what is typed in the filter', async () => {
+    const { page } = browser;
+    for (const name of [kept, left]) await client.putUserTaskDef({ name, fields: [{ name: 'approved', type: 'BOOL' }] });
+
+    await page.goto(`${server.url}/#/user-task-defs`);
+    const table = page.getByRole('table', { name: 'UserTaskDef versions' });
+    const filter = page.getByRole('form', { name: 'Filter UserTaskDefs' });
+    await filter.getByRole('searchbox', { name: 'Name starts with' }).fill(kept.slice(0, -2));
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(new RegExp(`#/user-task-defs\\?prefix=${kept.slice(0, -2)}$`));
+    await expect.poll(() => table.getByRole('row').count()).toBe(2); // the heading and the one kept
+    expect(await oneLine(table.getByRole('row').nth(1))).toContain(`${kept} v0`);
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+
+    // A prefix no name has says so.
+    await filter.getByRole('searchbox', { name: 'Name starts with' }).fill(`${kept}-none`);
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText(`No UserTaskDef's name starts with ${kept}-none`).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('narrows the WorkflowEventDefs with their own filter, which the ExternalEventDefs filter leaves alone', async () => {
+    const { page } = browser;
+    for (const name of [kept, left]) {
+      await client.putWorkflowEventDef({ name });
+      await client.putExternalEventDef({ name });
+    }
+
+    await page.goto(`${server.url}/#/external-events?prefix=dl-filter-${suffix}`);
+    const defs = page.getByRole('table', { name: 'WorkflowEventDefs' });
+    const externalDefs = page.getByRole('table', { name: 'ExternalEventDefs' });
+    await expect.poll(() => externalDefs.getByRole('row').count()).toBe(3);
+    const filter = page.getByRole('form', { name: 'Filter WorkflowEventDefs' });
+    await filter.getByRole('searchbox', { name: 'Name starts with' }).fill(kept.slice(0, -2));
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/workflowEventDefPrefix=/);
+    await expect.poll(() => defs.getByRole('row').count()).toBe(2); // the heading and the one kept
+    expect(await defs.getByRole('row').nth(1).getByRole('link').innerText()).toBe(kept);
+    // The other list keeps its own prefix, and both filters show what they hold.
+    expect(await externalDefs.getByRole('row').count()).toBe(3);
+    expect(await page.getByRole('form', { name: 'Filter ExternalEventDefs' }).getByRole('searchbox').inputValue()).toBe(`dl-filter-${suffix}`);
+    expect(await filter.getByRole('searchbox').inputValue()).toBe(kept.slice(0, -2));
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    await page.screenshot({ path: `${screenshots}workflow-event-defs-filtered.png`, fullPage: true });
+
+    // Opening a def keeps both filters.
+    await defs.getByRole('link', { name: kept }).click();
+    await page.waitForURL(/workflowEventDefName=/);
+    const query = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
+    expect(Object.fromEntries(query)).toEqual({ workflowEventDefName: kept, prefix: `dl-filter-${suffix}`, workflowEventDefPrefix: kept.slice(0, -2) });
+    await page.getByRole('heading', { name: `WorkflowEvents of ${kept}` }).waitFor();
+    expect(await defs.getByRole('row').count()).toBe(2);
     expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -298,14 +298,15 @@ builder.queryFields((t) => ({
   userTaskDefs: t.connection(
     {
       type: UserTaskDefRef,
-      description: 'Every version of every UserTaskDef, by name, then version.',
+      description: 'Every version of every UserTaskDef, or of those whose name starts with `prefix`, by name, then version.',
+      args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection(
           { args, toCursor: (row: UserTaskDefRow) => encodeCursor([row.name, row.version]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
             const parts = after === undefined ? undefined : decodeCursor(after, 2);
-            return listUserTaskDefs(services.db, tenantId, parts && { name: String(parts[0]), version: Number(parts[1]) }, limit);
+            return listUserTaskDefs(services.db, tenantId, parts && { name: String(parts[0]), version: Number(parts[1]) }, limit, args.prefix);
           },
         ),
     },

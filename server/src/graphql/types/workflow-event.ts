@@ -119,11 +119,12 @@ builder.queryFields((t) => ({
   workflowEventDefs: t.connection(
     {
       type: WorkflowEventDefRef,
-      description: 'WorkflowEventDefs by name.',
+      description: 'WorkflowEventDefs by name, all of them or those whose name starts with `prefix`.',
+      args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: WorkflowEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit);
+          return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit, args.prefix);
         }),
     },
     { name: 'WorkflowEventDefConnection' },

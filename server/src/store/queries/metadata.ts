@@ -1,8 +1,8 @@
 import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WfSpecId, WorkflowEventDef } from '@gallop/engine';
 import { and, asc, desc, eq, gt, isNull, max, or, sql } from 'drizzle-orm';
-import type { AnyColumn, SQL } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { externalEventDefs, taskDefs, wfSpecs, workflowEventDefs } from '../schema.ts';
+import { startsWith } from './starts-with.ts';
 import { findNewestUserTaskDefs } from './user-tasks.ts';
 
 /** The newest version of a WfSpec ($1 tenant, $2 name) that is not deleted, within major version $3 when it is not null. */
@@ -39,11 +39,6 @@ type NamedDefTable = typeof taskDefs | typeof externalEventDefs | typeof workflo
 export async function deleteNamedDef(db: Queryable, table: NamedDefTable, tenantId: string, name: string): Promise<boolean> {
   const rows = await db.delete(table).where(and(eq(table.tenantId, tenantId), eq(table.name, name))).returning({ name: table.name });
   return rows.length > 0;
-}
-
-/** Names that start with `prefix` (LittleHorse's search by prefix); no condition without one. */
-function startsWith(column: AnyColumn, prefix: string | null | undefined): SQL | undefined {
-  return prefix ? sql`starts_with(${column}, ${prefix})` : undefined;
 }
 
 /**
@@ -210,8 +205,14 @@ export async function listExternalEventDefs(
 export type WorkflowEventDefRow = typeof workflowEventDefs.$inferSelect;
 
 /** WorkflowEventDefs by name, after `after`. */
-export async function listWorkflowEventDefs(db: Queryable, tenantId: string, after: string | undefined, limit: number): Promise<WorkflowEventDefRow[]> {
-  const where = after === undefined ? eq(workflowEventDefs.tenantId, tenantId) : and(eq(workflowEventDefs.tenantId, tenantId), gt(workflowEventDefs.name, after));
+export async function listWorkflowEventDefs(
+  db: Queryable,
+  tenantId: string,
+  after: string | undefined,
+  limit: number,
+  prefix?: string | null,
+): Promise<WorkflowEventDefRow[]> {
+  const where = and(eq(workflowEventDefs.tenantId, tenantId), after === undefined ? undefined : gt(workflowEventDefs.name, after), startsWith(workflowEventDefs.name, prefix));
   return db.select().from(workflowEventDefs).where(where).orderBy(asc(workflowEventDefs.name)).limit(limit);
 }
 

@@ -2,6 +2,7 @@ import type { UserTaskDef } from '@gallop/engine';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, max, or } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { userTaskDefs, userTaskRuns } from '../schema.ts';
+import { startsWith } from './starts-with.ts';
 
 export type UserTaskDefRow = typeof userTaskDefs.$inferSelect;
 export type UserTaskRunRow = typeof userTaskRuns.$inferSelect;
@@ -70,9 +71,15 @@ export interface UserTaskDefCursor {
   readonly version: number;
 }
 
-/** Every version of every UserTaskDef that is not deleted, by name, then version. */
-export async function listUserTaskDefs(db: Queryable, tenantId: string, after: UserTaskDefCursor | undefined, limit: number): Promise<UserTaskDefRow[]> {
-  const tenant = and(eq(userTaskDefs.tenantId, tenantId), isNull(userTaskDefs.deletedAt));
+/** Every version of every UserTaskDef that is not deleted, or of those whose name starts with `prefix`, by name, then version. */
+export async function listUserTaskDefs(
+  db: Queryable,
+  tenantId: string,
+  after: UserTaskDefCursor | undefined,
+  limit: number,
+  prefix?: string | null,
+): Promise<UserTaskDefRow[]> {
+  const tenant = and(eq(userTaskDefs.tenantId, tenantId), isNull(userTaskDefs.deletedAt), startsWith(userTaskDefs.name, prefix));
   const where = after
     ? and(tenant, or(gt(userTaskDefs.name, after.name), and(eq(userTaskDefs.name, after.name), gt(userTaskDefs.version, after.version))))
     : tenant;

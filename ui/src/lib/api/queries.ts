@@ -120,6 +120,13 @@ export const EXTERNAL_EVENT_DEFS = `query ExternalEventDefs($first: Int, $after:
   }
 }`;
 
+export const WORKFLOW_EVENT_DEFS = `query WorkflowEventDefs($first: Int, $after: String, $prefix: String) {
+  page: workflowEventDefs(first: $first, after: $after, prefix: $prefix) {
+    edges { cursor node { name createdAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 export interface ExternalEventSummary {
   readonly guid: string;
   readonly wfRunId: string;
@@ -156,6 +163,14 @@ export interface UserTaskRunSummary {
 export const USER_TASK_RUNS = `query UserTaskRuns($first: Int, $after: String, $userId: String, $userGroup: String, $status: UserTaskRunStatus, $userTaskDefName: String) {
   page: userTaskRuns(first: $first, after: $after, userId: $userId, userGroup: $userGroup, status: $status, userTaskDefName: $userTaskDefName) {
     edges { cursor node { id wfRunId userTaskGuid userTaskDefName userTaskDefVersion status userId userGroup notes createdAt threadRunNumber nodeRunPosition } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Selects all of the SDK's UserTaskDef shape. */
+export const USER_TASK_DEFS = `query UserTaskDefs($first: Int, $after: String, $prefix: String) {
+  page: userTaskDefs(first: $first, after: $after, prefix: $prefix) {
+    edges { cursor node { name version fields { name type displayName description required } description createdAt } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
