@@ -52,13 +52,14 @@ describe('WorkflowEvents', () => {
     const [first, , last] = runs;
     if (!first || !last) throw new Error('three WfRuns were started');
 
-    expect(await client.workflowEvent(first.id, started, 1)).toMatchObject({ wfRunId: first.id, workflowEventDefName: started, number: 1, content: 'again' });
+    // The NodeRun that threw it, as LittleHorse's node_run_id: the second THROW_EVENT, after the entrypoint.
+    expect(await client.workflowEvent(first.id, started, 1)).toMatchObject({ wfRunId: first.id, workflowEventDefName: started, number: 1, content: 'again', threadRunNumber: 0, nodeRunPosition: 2 });
     expect(await client.workflowEvent(first.id, started, 2)).toBeNull();
     // All three were thrown in one step, at one time: then by def, then number.
-    expect((await client.workflowEventsOf(first.id))?.map((e) => [e.workflowEventDefName, e.number, e.content])).toEqual([
-      [finished, 0, 0],
-      [started, 0, 0],
-      [started, 1, 'again'],
+    expect((await client.workflowEventsOf(first.id))?.map((e) => [e.workflowEventDefName, e.number, e.content, e.nodeRunPosition])).toEqual([
+      [finished, 0, 0, 3],
+      [started, 0, 0, 1],
+      [started, 1, 'again', 2],
     ]);
     expect(await client.workflowEventsOf('nobody')).toBeNull();
 

@@ -136,16 +136,19 @@ describe('the UserTaskDef and WorkflowEventDef lists', () => {
     const events = page.getByRole('table', { name: `WorkflowEvents of ${thrown}` });
     await expect.poll(() => events.getByRole('row').count()).toBe(3); // the heading and two events
     const eventRow = (number: number) => events.getByRole('row').filter({ has: page.getByRole('cell', { name: String(number), exact: true }) });
-    expect(await oneLine(eventRow(0))).toContain(`${run.id} 0 "saddle"`);
-    expect(await oneLine(eventRow(1))).toContain(`${run.id} 1 {"shipped":true}`);
+    // Each names the THROW_EVENT NodeRun that threw it (after the entrypoint at 0), and the link opens that NodeRun.
+    expect(await oneLine(eventRow(0))).toContain(`${run.id} 0 NodeRun 0/1 "saddle"`);
+    expect(await oneLine(eventRow(1))).toContain(`${run.id} 1 NodeRun 0/2 {"shipped":true}`);
     expect(await eventRow(0).innerText()).toContain(String(new Date().getFullYear()));
-    expect(await eventRow(0).getByRole('link', { name: run.id }).getAttribute('href')).toBe(`#/wf-runs/${run.id}`);
+    expect(await eventRow(0).getByRole('link', { name: run.id }).getAttribute('href')).toBe(`#/wf-runs/${run.id}?node=0%2F1`);
     await expect(unnamedRoles(page)).resolves.toEqual([]);
     await page.screenshot({ path: `${screenshots}workflow-events.png`, fullPage: true });
 
-    // The WfRun link opens the WfRun that threw it.
+    // The WfRun link opens the WfRun that threw it, at the NodeRun.
     await eventRow(1).getByRole('link', { name: run.id }).click();
     await page.getByTestId('wf-run-id').getByText(run.id).waitFor();
+    expect(page.url()).toContain('node=0%2F2');
+    await page.getByTestId('node-run-details').waitFor();
     await page.goBack();
     await expect.poll(() => events.getByRole('row').count()).toBe(3);
 

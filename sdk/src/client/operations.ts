@@ -72,7 +72,7 @@ const UserTaskRunRefusals = graphql(`
 `);
 
 const WorkflowEventFields = graphql(`
-  fragment WorkflowEventFields on WorkflowEvent { wfRunId workflowEventDefName number content createdAt }
+  fragment WorkflowEventFields on WorkflowEvent { wfRunId workflowEventDefName number content createdAt threadRunNumber nodeRunPosition }
 `);
 
 const ScheduledWfRunFields = graphql(`

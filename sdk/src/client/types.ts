@@ -178,6 +178,9 @@ export interface WorkflowEventInfo {
   readonly number: number;
   readonly content: JsonValue;
   readonly createdAt: string;
+  /** The THROW_EVENT NodeRun that threw it; null only for an event older than Gallop's record of it. */
+  readonly threadRunNumber: number | null;
+  readonly nodeRunPosition: number | null;
 }
 
 /** How long a metrics window is (LittleHorse's MetricsWindowLength); windows start on multiples of it, UTC. */

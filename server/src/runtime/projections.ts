@@ -269,7 +269,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         });
         break;
       case 'WorkflowEventThrown':
-        set.workflowEvents.push({ tenant_id, wf_run_id, workflow_event_def_name: event.workflowEventDefName, number: event.number, content: event.content, created_at: isoTime(event.time) });
+        set.workflowEvents.push({ tenant_id, wf_run_id, workflow_event_def_name: event.workflowEventDefName, number: event.number, content: event.content, created_at: isoTime(event.time), thread_run_number: event.threadRunNumber, node_run_position: event.position });
         break;
       case 'ExternalEventClaimed': {
         // An event stored before its WfRun existed is already a row: the insert above claims it in place; one

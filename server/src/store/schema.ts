@@ -493,6 +493,9 @@ export const workflowEvents = pgTable(
     number: integer('number').notNull(),
     content: jsonb('content').$type<JsonValue>(),
     createdAt: at('created_at').notNull(),
+    /** The THROW_EVENT NodeRun that threw it (LittleHorse's node_run_id); null only where an old log was gone. */
+    threadRunNumber: integer('thread_run_number'),
+    nodeRunPosition: integer('node_run_position'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.workflowEventDefName, t.number] }),

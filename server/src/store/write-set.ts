@@ -164,6 +164,8 @@ export interface WorkflowEventRow {
   number: number;
   content: JsonValue;
   created_at: IsoTime;
+  thread_run_number: number;
+  node_run_position: number;
 }
 
 export interface UserTaskRunRow {
