@@ -135,6 +135,10 @@ describe('lists', () => {
     // `%` is a plain character in a prefix, not a pattern.
     const none = await server.client.request<{ taskDefs: Names }>(query, { prefix: `${prefix}%` });
     expect(names(none.taskDefs)).toEqual([]);
+    // The SDK's lists take it too.
+    expect((await server.client.wfSpecs({ prefix })).items.map((s) => s.name)).toEqual([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
+    expect((await server.client.taskDefs({ prefix })).items.map((t) => t.name)).toEqual([`${prefix}-t`]);
+    expect((await server.client.externalEventDefs({ prefix, first: 1 })).items.map((d) => d.name)).toEqual([`${prefix}-x`]);
   });
 
   it('lists only the UserTaskDefs and WorkflowEventDefs whose names start with a prefix, a page at a time', async () => {
@@ -163,6 +167,8 @@ describe('lists', () => {
       const none = await server.client.request<{ userTaskDefs: Page; workflowEventDefs: Page }>(query, { prefix: wildcard });
       expect([...none.userTaskDefs.edges, ...none.workflowEventDefs.edges]).toEqual([]);
     }
+    expect((await server.client.userTaskDefs({ prefix })).items.map((d) => `${d.name}@${d.version}`)).toEqual([`${prefix}-a@0`, `${prefix}-a@1`, `${prefix}-b@0`]);
+    expect((await server.client.workflowEventDefs({ prefix })).items.map((d) => d.name)).toEqual([`${prefix}-x`, `${prefix}-y`]);
   });
 
   it('says a made-up cursor is not one of its own', async () => {

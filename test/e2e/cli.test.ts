@@ -119,6 +119,9 @@ describe('the gallop CLI', () => {
       'cli-review 0.0',
     ]);
     expect(taskDefs.filter((t) => String(t.name).startsWith('cli-'))).toEqual([await client.taskDef('cli-greet')]);
+    // --prefix narrows a def list by name on the server.
+    const prefixed = await cli('list', 'wfSpecs', '--prefix', 'cli-r');
+    expect(prefixed.stdout.trim().split('\n').slice(1).map((row) => row.split(/\s+/)[0])).toEqual(['cli-review']);
     expect(eventDef.stdout).toMatch(/^name:\s+cli-approval$/m);
     expect(JSON.parse(workflowEventDef.stdout)).toEqual({ name: 'cli-done', createdAt: expect.any(String) as unknown });
   });

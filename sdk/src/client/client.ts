@@ -463,11 +463,11 @@ export class GallopClient {
     return unwrap((await this.request(ops.DELETE_TASK_DEF, { input: { name } })).result);
   }
 
-  async externalEventDefs(page: { first?: number; after?: string } = {}): Promise<Page<ExternalEventDefInfo>> {
+  async externalEventDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<ExternalEventDefInfo>> {
     return this.#page(ops.EXTERNAL_EVENT_DEFS, page);
   }
 
-  async workflowEventDefs(page: { first?: number; after?: string } = {}): Promise<Page<{ name: string; createdAt: string }>> {
+  async workflowEventDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<{ name: string; createdAt: string }>> {
     return this.#page(ops.WORKFLOW_EVENT_DEFS, page);
   }
 
@@ -480,7 +480,7 @@ export class GallopClient {
   }
 
   /** Every TaskDef, by name. */
-  async taskDefs(page: { first?: number; after?: string } = {}): Promise<Page<TaskDefInfo>> {
+  async taskDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<TaskDefInfo>> {
     return this.#page(ops.TASK_DEFS, page);
   }
 
@@ -518,7 +518,7 @@ export class GallopClient {
   }
 
   /** Every version of every WfSpec, by name, then version; `wfSpec()` reads one with its spec. */
-  async wfSpecs(page: { first?: number; after?: string } = {}): Promise<Page<WfSpecVersionInfo>> {
+  async wfSpecs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<WfSpecVersionInfo>> {
     return this.#page(ops.WF_SPECS, page);
   }
 
@@ -841,7 +841,7 @@ export class GallopClient {
   }
 
   /** Every version of every UserTaskDef, by name, then version. */
-  async userTaskDefs(page: { first?: number; after?: string } = {}): Promise<Page<UserTaskDefInfo>> {
+  async userTaskDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<UserTaskDefInfo>> {
     return this.#page(ops.USER_TASK_DEFS, page);
   }
 

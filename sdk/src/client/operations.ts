@@ -95,8 +95,8 @@ export const PUT_TASK_DEF = graphql(
 export const TASK_DEF_QUERY = graphql(`query TaskDef($name: String!) { taskDef(name: $name) { ...TaskDefFields } }`, [TaskDefFields]);
 
 export const TASK_DEFS = graphql(
-  `query TaskDefs($first: Int, $after: String) {
-    page: taskDefs(first: $first, after: $after) { edges { node { ...TaskDefFields } } pageInfo { ...PageFields } }
+  `query TaskDefs($first: Int, $after: String, $prefix: String) {
+    page: taskDefs(first: $first, after: $after, prefix: $prefix) { edges { node { ...TaskDefFields } } pageInfo { ...PageFields } }
   }`,
   [TaskDefFields, PageFields],
 );
@@ -131,8 +131,8 @@ export const WF_SPEC_QUERY = graphql(
 );
 
 export const WF_SPECS = graphql(
-  `query WfSpecs($first: Int, $after: String) {
-    page: wfSpecs(first: $first, after: $after) { edges { node { name majorVersion revision createdAt } } pageInfo { ...PageFields } }
+  `query WfSpecs($first: Int, $after: String, $prefix: String) {
+    page: wfSpecs(first: $first, after: $after, prefix: $prefix) { edges { node { name majorVersion revision createdAt } } pageInfo { ...PageFields } }
   }`,
   [PageFields],
 );
@@ -308,8 +308,8 @@ export const EXTERNAL_EVENT_DEF_QUERY = graphql(
 );
 
 export const EXTERNAL_EVENT_DEFS = graphql(
-  `query ExternalEventDefs($first: Int, $after: String) {
-    page: externalEventDefs(first: $first, after: $after) {
+  `query ExternalEventDefs($first: Int, $after: String, $prefix: String) {
+    page: externalEventDefs(first: $first, after: $after, prefix: $prefix) {
       edges { node { name createdAt correlatedEventConfig { ttlSeconds deleteAfterFirstCorrelation } } }
       pageInfo { ...PageFields }
     }
@@ -395,8 +395,8 @@ export const PUT_WORKFLOW_EVENT_DEF = graphql(
 export const WORKFLOW_EVENT_DEF_QUERY = graphql(`query WorkflowEventDef($name: String!) { workflowEventDef(name: $name) { name createdAt } }`);
 
 export const WORKFLOW_EVENT_DEFS = graphql(
-  `query WorkflowEventDefs($first: Int, $after: String) {
-    page: workflowEventDefs(first: $first, after: $after) { edges { node { name createdAt } } pageInfo { ...PageFields } }
+  `query WorkflowEventDefs($first: Int, $after: String, $prefix: String) {
+    page: workflowEventDefs(first: $first, after: $after, prefix: $prefix) { edges { node { name createdAt } } pageInfo { ...PageFields } }
   }`,
   [PageFields],
 );
@@ -505,8 +505,8 @@ export const USER_TASK_DEF_QUERY = graphql(
 );
 
 export const USER_TASK_DEFS = graphql(
-  `query UserTaskDefs($first: Int, $after: String) {
-    page: userTaskDefs(first: $first, after: $after) { edges { node { ...UserTaskDefFields } } pageInfo { ...PageFields } }
+  `query UserTaskDefs($first: Int, $after: String, $prefix: String) {
+    page: userTaskDefs(first: $first, after: $after, prefix: $prefix) { edges { node { ...UserTaskDefFields } } pageInfo { ...PageFields } }
   }`,
   [UserTaskDefFields, PageFields],
 );
