@@ -12,6 +12,8 @@ import { waitFor } from '../support/wait.ts';
 
 // Working a user task from the user-tasks page: saving progress without completing, comments written, edited and
 // deleted, then completing; each done through the UI against a real server and checked against what it then holds.
+// Then the form while others act on the same task through the SDK (it follows them without a reload), and acting on
+// a task another user holds, refused unless the person says to act anyway.
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const suffix = Date.now().toString(36);
 const form = `utf-expense-${suffix}`;
@@ -71,6 +73,13 @@ describe('the user task form', () => {
   }
 
   const comments = (page: Page) => page.getByRole('region', { name: `Comments on User task ${form}` });
+
+  /** Chooses the task of `id` and resolves with its form once it follows the WfRun: what others do from then on reaches it. */
+  async function chooseLive(page: Page, id: string) {
+    const task = await choose(page, id);
+    await task.and(page.locator('[data-following="true"]')).waitFor();
+    return task;
+  }
 
   it('saves progress without completing the task, and opens again with what was saved', async () => {
     const { page } = browser;
@@ -173,16 +182,134 @@ describe('the user task form', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
-  it('shows the server’s refusal to save a task another user holds, and saves nothing', async () => {
+  it('shows the server’s refusal to save or assign a task another user holds, and does both once told to act anyway', async () => {
     const { page } = browser;
     const other = await startTask();
     await client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', userGroup: group });
     const task = await choose(page, other.wfRunId);
     await task.getByRole('textbox', { name: 'Note' }).fill('Mine now');
     await task.getByRole('textbox', { name: 'User id' }).fill('ana');
+    const anyway = task.getByRole('checkbox', { name: 'Act on it although bo holds it' });
+    expect(await anyway.isChecked()).toBe(false);
     await task.getByRole('button', { name: 'Save progress' }).click();
     await task.getByRole('alert').getByText(/UserTaskRunClaimedError/).waitFor();
     expect((await client.userTaskRun(other.wfRunId, other.userTaskGuid))?.results).toBeNull();
+    await task.getByRole('button', { name: 'Assign' }).click();
+    await task.getByRole('alert').getByText(/UserTaskRunClaimedError/).waitFor();
+    expect((await client.userTaskRun(other.wfRunId, other.userTaskGuid))?.userId).toBe('bo');
+
+    // Told to act anyway, the save goes through as ana and bo keeps the task (IGNORE_CLAIM)...
+    await anyway.check();
+    await task.getByRole('button', { name: 'Save progress' }).click();
+    await task.getByRole('status').getByText(`Saved progress of ${form}.`).waitFor();
+    const saved = await client.userTaskRun(other.wfRunId, other.userTaskGuid);
+    expect(saved?.results).toEqual({ note: 'Mine now' });
+    expect(saved?.userId).toBe('bo');
+    expect(saved?.events.at(-1)).toMatchObject({ type: 'SAVED', userId: 'ana' });
+
+    // ...and the assignment takes the task from bo (overrideClaim); the override lapses with bo's hold.
+    await task.getByRole('button', { name: 'Assign' }).click();
+    await task.getByRole('status').getByText(`Assigned ${form}.`).waitFor();
+    expect((await client.userTaskRun(other.wfRunId, other.userTaskGuid))?.userId).toBe('ana');
+    await task.getByTestId('user-task-state').getByText('assigned by ana').waitFor();
+    expect(await task.getByRole('checkbox', { name: 'Act on it although ana holds it' }).isChecked()).toBe(false);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('asks before completing a task another user holds, and completes it as the person once told to', async () => {
+    const { page } = browser;
+    const other = await startTask();
+    await client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', userGroup: group });
+    const task = await choose(page, other.wfRunId);
+    await task.getByRole('combobox', { name: 'Approved?' }).selectOption('true');
+    await task.getByRole('textbox', { name: 'Amount' }).fill('40');
+    await task.getByRole('textbox', { name: 'User id' }).fill('ana');
+    await task.getByRole('button', { name: 'Complete' }).click();
+    await task.getByRole('alert').getByText(`bo holds ${form}: completing it as ana would take it from them.`).waitFor();
+    expect((await client.userTaskRun(other.wfRunId, other.userTaskGuid))?.status).toBe('ASSIGNED');
+
+    await task.getByRole('checkbox', { name: 'Act on it although bo holds it' }).check();
+    await task.getByRole('button', { name: 'Complete' }).click();
+    await page.getByRole('status').getByText(`${form} is done (ana): nothing left to do.`).waitFor();
+    const done = await client.userTaskRun(other.wfRunId, other.userTaskGuid);
+    expect(done).toMatchObject({ status: 'DONE', userId: 'ana', results: { approved: true, amount: 40 } });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('shows a reassignment made elsewhere without a reload: the task is no longer the person’s', async () => {
+    const { page } = browser;
+    const other = await startTask();
+    await client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'ana', userGroup: group });
+    const task = await chooseLive(page, other.wfRunId);
+    await task.getByTestId('user-task-state').getByText('assigned by ana').waitFor();
+
+    await client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', userGroup: group, overrideClaim: true });
+    await task
+      .getByTestId('user-task-moved')
+      .getByText(`Reassigned elsewhere while this form was open: bo holds it now (group ${group}); it is no longer yours (ana).`)
+      .waitFor();
+    await task.getByTestId('user-task-state').getByText('assigned by bo').waitFor();
+    // The form still acts as ana, whom it opened on, and now offers to act although bo holds it.
+    await task.getByRole('checkbox', { name: 'Act on it although bo holds it' }).waitFor();
+    // The inbox's row follows too.
+    await page.getByRole('table', { name: 'User tasks' }).getByRole('row').filter({ hasText: other.wfRunId }).getByRole('link', { name: 'bo' }).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('says so plainly when the task is completed elsewhere, keeps what was typed and offers nothing more to submit', async () => {
+    const { page } = browser;
+    const other = await startTask();
+    const task = await chooseLive(page, other.wfRunId);
+    await task.getByRole('textbox', { name: 'Note' }).fill('Half done');
+
+    await client.completeUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', results: { approved: false, amount: 1 } });
+    await task.getByRole('alert').getByText(`${form} was completed by bo elsewhere while this form was open: there is nothing left to submit.`).waitFor();
+    for (const name of ['Complete', 'Save progress', 'Assign', 'Cancel task']) expect(await task.getByRole('button', { name, exact: true }).count()).toBe(0);
+    expect(await comments(page).getByRole('form', { name: 'Add a comment' }).count()).toBe(0);
+    expect(await task.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('Half done');
+    await page.getByRole('table', { name: 'User tasks' }).getByRole('row').filter({ hasText: other.wfRunId }).locator('[data-status="DONE"]').waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('shows comments and saved progress made elsewhere, keeping the fields the person has typed in', async () => {
+    const { page } = browser;
+    const other = await startTask();
+    const task = await chooseLive(page, other.wfRunId);
+    await task.getByRole('textbox', { name: 'Note' }).fill('My note');
+    await comments(page).getByRole('textbox', { name: 'New comment' }).fill('Half a thought');
+
+    await client.putUserTaskRunComment({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', comment: 'Any news?' });
+    await comments(page).getByTestId('user-task-comment').filter({ hasText: 'Any news?' }).waitFor();
+    expect(await task.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('My note');
+    expect(await comments(page).getByRole('textbox', { name: 'New comment' }).inputValue()).toBe('Half a thought');
+
+    // Someone else's save fills the fields left alone, never the one typed in.
+    await client.saveUserTaskRunProgress({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', results: { amount: 7.5, note: 'Their note' } });
+    await task.getByTestId('user-task-saved-elsewhere').getByText('bo saved progress elsewhere').waitFor();
+    await expect.poll(() => task.getByRole('textbox', { name: 'Amount' }).inputValue()).toBe('7.5');
+    expect(await task.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('My note');
+    await task.getByTestId('saved-progress').getByText('Progress last saved by bo').waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('follows the task on the WfRun page through the page’s own events, and keeps the form of a task cancelled elsewhere until closed', async () => {
+    const { page } = browser;
+    const other = await startTask();
+    await page.goto(`${server.url}/#/wf-runs/${other.wfRunId}`);
+    const task = page.getByRole('form', { name: new RegExp(`^User task ${form} at `) });
+    await task.getByRole('textbox', { name: 'Note' }).fill('Typed here');
+
+    // The page folds every event after the log it read, so what is done now reaches it however soon.
+    await client.putUserTaskRunComment({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', comment: 'From elsewhere' });
+    await page.getByRole('region', { name: new RegExp(`^Comments on User task ${form} at `) }).getByTestId('user-task-comment').filter({ hasText: 'From elsewhere' }).waitFor();
+
+    await client.cancelUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid });
+    await task.getByRole('alert').getByText(`${form} was cancelled elsewhere while this form was open: there is nothing left to submit.`).waitFor();
+    expect(await task.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('Typed here');
+    expect(await task.getByRole('button', { name: 'Complete' }).count()).toBe(0);
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    await page.getByRole('button', { name: new RegExp(`^Close the form of ${form} at `) }).click();
+    await expect.poll(() => task.count()).toBe(0);
     expect(browser.pageErrors).toEqual([]);
   });
 });

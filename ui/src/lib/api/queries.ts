@@ -60,6 +60,9 @@ export const WF_RUN = `query WfRun($id: ID!) {
   }
 }`;
 
+/** Where a WfRun's log stands: a follower that needs none of it subscribes after this. */
+export const WF_RUN_LAST_SEQ = `query WfRunLastSeq($id: ID!) { wfRun(id: $id) { lastSeq } }`;
+
 export const WF_RUN_EVENTS = `subscription WfRunEvents($id: ID!, $afterSeq: Int) {
   wfRunEvents(id: $id, afterSeq: $afterSeq) { seq event }
 }`;
