@@ -178,7 +178,7 @@ export interface WorkflowEventInfo {
   readonly number: number;
   readonly content: JsonValue;
   readonly createdAt: string;
-  /** The THROW_EVENT NodeRun that threw it; null only for an event older than Gallop's record of it. */
+  /** The THROW_EVENT NodeRun that threw it; null only for one an older server wrote during a rolling upgrade. */
   readonly threadRunNumber: number | null;
   readonly nodeRunPosition: number | null;
 }

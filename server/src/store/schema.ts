@@ -493,7 +493,7 @@ export const workflowEvents = pgTable(
     number: integer('number').notNull(),
     content: jsonb('content').$type<JsonValue>(),
     createdAt: at('created_at').notNull(),
-    /** The THROW_EVENT NodeRun that threw it (LittleHorse's node_run_id); null only where an old log was gone. */
+    /** The THROW_EVENT NodeRun that threw it (LittleHorse's node_run_id); null only if an older server wrote the row. */
     threadRunNumber: integer('thread_run_number'),
     nodeRunPosition: integer('node_run_position'),
   },

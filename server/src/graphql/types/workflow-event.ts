@@ -33,7 +33,7 @@ const WorkflowEventRef = builder.objectRef<WorkflowEventRow>('WorkflowEvent').im
     content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
     threadRunNumber: t.exposeInt('threadRunNumber', { nullable: true, description: 'The ThreadRun of the THROW_EVENT NodeRun that threw it (LittleHorse: node_run_id).' }),
-    nodeRunPosition: t.exposeInt('nodeRunPosition', { nullable: true, description: 'That NodeRun\'s position in its ThreadRun. Null, with threadRunNumber, only for events thrown before Gallop recorded it whose log was gone.' }),
+    nodeRunPosition: t.exposeInt('nodeRunPosition', { nullable: true, description: 'That NodeRun\'s position in its ThreadRun. Null, with threadRunNumber, only for an event a server older than migration 0025 wrote after that migration ran (a rolling upgrade).' }),
   }),
 });
 
