@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { addDeploy } from './commands/deploy.ts';
 import { addGet } from './commands/get.ts';
 import { addList } from './commands/list.ts';
+import { addCount } from './commands/count.ts';
 import { addMetrics } from './commands/metrics.ts';
 import { addPut } from './commands/put.ts';
 import { addSearch } from './commands/search.ts';
@@ -42,6 +43,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
   addList(program, act);
   addSearch(program, act);
   addMetrics(program, act);
+  addCount(program, act);
   addDeploy(program, act);
   addWfRunCommands(program, act);
   addPut(program, act);

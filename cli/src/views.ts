@@ -199,6 +199,7 @@ export function nodeRunView(node: NodeRunInfo): string[] {
       ['position', node.position],
       ['status', node.status],
       ['arrived', node.arrivalTime],
+      ['waits for', node.externalEventDefName],
       ['ended', node.endTime],
       ['error', node.errorMessage],
     ]),
@@ -213,6 +214,13 @@ export function variableView(variable: { readonly threadRunNumber: number; reado
     ['thread', variable.threadRunNumber],
     ['value', json(variable.value, 2_000)],
   ]);
+}
+
+export function nodeRunsTable(items: readonly NodeRunInfo[]): string[] {
+  return table(
+    ['wfRun', 'node', 'type', 'status', 'arrived', 'waits for / task'],
+    items.map((n) => [n.wfRunId, `${n.threadRunNumber}/${n.position} ${n.nodeName}`, n.nodeType, n.status, n.arrivalTime, n.externalEventDefName ?? n.taskRun?.taskDefName]),
+  );
 }
 
 export function taskRunsTable(items: readonly TaskRunInfo[]): string[] {

@@ -26,6 +26,7 @@ export type {
   UserTaskRunInfo,
   WfRunInfo,
   WfRunSearch,
+  NodeRunSearch,
   WfRunSummary,
   WfSpecInfo,
   WfSpecVersionInfo,

@@ -292,6 +292,25 @@ describe('the gallop CLI', () => {
     expect(JSON.parse(resumed.stdout)).toMatchObject({ id: 'cli-appr', status: 'RUNNING' });
   });
 
+  it('searches NodeRuns and counts NodeRuns and queued TaskRuns', async () => {
+    // cli-appr waits at its EXTERNAL_EVENT node for cli-approval (the test above started it).
+    const found = await cli('search', 'nodeRuns', '--status', 'running', '--event', 'cli-approval', '--json');
+    expect(found.code).toBe(0);
+    const page = JSON.parse(found.stdout) as { items: { wfRunId: string; nodeType: string; externalEventDefName: string }[] };
+    expect(page.items.filter((n) => n.wfRunId === 'cli-appr')).toEqual([expect.objectContaining({ nodeType: 'EXTERNAL_EVENT', externalEventDefName: 'cli-approval' })]);
+    const table = await cli('search', 'nodeRuns', '--status', 'RUNNING', '--event', 'cli-approval', '--since', '1h');
+    expect(table.stdout.trim().split('\n')[0]?.split(/\s{2,}/)).toEqual(['WFRUN', 'NODE', 'TYPE', 'STATUS', 'ARRIVED', 'WAITS FOR / TASK']);
+    expect(table.stdout).toMatch(/^cli-appr\s+0\/1 \S+\s+EXTERNAL_EVENT\s+RUNNING\s+\S+\s+cli-approval$/m);
+    const missing = await cli('search', 'nodeRuns');
+    expect([missing.code, missing.stderr.split('\n')[0]]).toEqual([2, "gallop: UsageError: required option '--status <status>' not specified"]);
+
+    const nodeRuns = await cli('count', 'nodeRuns', 'cli-approval');
+    expect(Number(nodeRuns.stdout.trim())).toBe(await client.countNodeRuns({ wfSpecName: 'cli-approval' }));
+    expect(Number(nodeRuns.stdout.trim())).toBeGreaterThan(0);
+    const queued = await cli('count', 'taskRuns', 'cli-greet', '--json');
+    expect(JSON.parse(queued.stdout)).toEqual({ count: await client.countTaskRuns('cli-greet', 'TASK_SCHEDULED') });
+  });
+
   it('tails a WfRun live until an ExternalEvent put from the CLI completes it', async () => {
     const env = { ...process.env };
     delete env.GALLOP_URL;
@@ -399,7 +418,7 @@ describe('the gallop CLI', () => {
     const help = await gallop(['--help'], linked, []);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: gallop \[options\] \[command\]/);
-    for (const command of ['get', 'list', 'search', 'deploy', 'run', 'stop', 'resume', 'rescue', 'migrate', 'delete', 'schedule', 'put', 'userTask', 'tail']) {
+    for (const command of ['get', 'list', 'search', 'count', 'deploy', 'run', 'stop', 'resume', 'rescue', 'migrate', 'delete', 'schedule', 'put', 'userTask', 'tail']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });

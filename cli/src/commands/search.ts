@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 import { pageOf, paged, printPage } from '../paging.ts';
 import type { PageOptions } from '../paging.ts';
 import { integer, oneOf, pair, pointInTime } from '../parse.ts';
-import { correlatedEventsTable, externalEventsTable, taskRunsTable, userTaskRunsTable, wfRunsTable } from '../views.ts';
+import { correlatedEventsTable, externalEventsTable, nodeRunsTable, taskRunsTable, userTaskRunsTable, wfRunsTable } from '../views.ts';
 
 interface WfRunOptions extends PageOptions {
   readonly spec?: string;
@@ -45,6 +45,21 @@ export function addSearch(program: Command, act: Act): void {
         };
         printPage(ctx, await ctx.client().searchWfRuns(filter, pageOf(opts)), wfRunsTable);
       }),
+    );
+
+  paged(search.command('nodeRuns').description('NodeRuns in one status, by arrival: where WfRuns stand, fail or wait'))
+    .requiredOption('--status <status>', `in this status: ${LH_STATUSES.join(', ')}`, oneOf(LH_STATUSES))
+    .option('--since <time>', 'arrived at or after: an ISO date-time, or a duration ago such as 15m, 2h, 7d', (t) => pointInTime(t))
+    .option('--until <time>', 'arrived before: an ISO date-time, or a duration ago', (t) => pointInTime(t))
+    .option('--event <externalEventDef>', 'only EXTERNAL_EVENT NodeRuns for this ExternalEventDef')
+    .action(
+      act(async (ctx, opts: PageOptions & { status: LHStatus; since?: string; until?: string; event?: string }) =>
+        printPage(
+          ctx,
+          await ctx.client().searchNodeRuns({ status: opts.status, arrivedAfter: opts.since, arrivedBefore: opts.until, externalEventDefName: opts.event }, pageOf(opts)),
+          nodeRunsTable,
+        ),
+      ),
     );
 
   paged(search.command('taskRuns').description('TaskRuns of a TaskDef'))

@@ -33,6 +33,8 @@ import type {
   WorkflowEventDefInfo,
   WorkflowEventInfo,
   MetricsWindowLength,
+  NodeRunInfo,
+  NodeRunSearch,
   TaskDefMetrics,
   WfSpecMetrics,
 } from './types.ts';
@@ -593,6 +595,24 @@ export class GallopClient {
   /** TaskRuns of a TaskDef, newest first, optionally in one status. */
   async searchTaskRuns(search: { taskDefName: string; status?: TaskRunInfo['status'] }, page: { first?: number; after?: string } = {}): Promise<Page<TaskRunInfo>> {
     return this.#page(ops.SEARCH_TASK_RUNS, { ...search, ...page });
+  }
+
+  /** How many TaskRuns of a TaskDef are in one status: with TASK_SCHEDULED, the queue waiting for workers. */
+  async countTaskRuns(taskDefName: string, status: TaskRunInfo['status']): Promise<number> {
+    return (await this.request(ops.COUNT_TASK_RUNS, { taskDefName, status })).countTaskRuns;
+  }
+
+  /**
+   * NodeRuns in one status, newest arrival first, optionally arrived within a time range or, for EXTERNAL_EVENT
+   * NodeRuns, waiting for one ExternalEventDef (LittleHorse's SearchNodeRun).
+   */
+  async searchNodeRuns(search: NodeRunSearch, page: { first?: number; after?: string } = {}): Promise<Page<NodeRunInfo>> {
+    return this.#page(ops.SEARCH_NODE_RUNS, { ...search, ...page });
+  }
+
+  /** How many NodeRuns the WfRuns of a WfSpec (or of one major version, or one revision of it) have had. */
+  async countNodeRuns(wfSpec: { wfSpecName: string; majorVersion?: number; revision?: number }): Promise<number> {
+    return (await this.request(ops.COUNT_NODE_RUNS, wfSpec)).countNodeRuns;
   }
 
   /** ExternalEvents of a def, newest first, optionally only claimed or unclaimed ones. */

@@ -35,16 +35,25 @@ const WfRunSummaryFields = graphql(`
   fragment WfRunSummaryFields on WfRun { id wfSpecName majorVersion revision status startTime endTime errorMessage lastSeq }
 `);
 
+const NodeRunFields = graphql(
+  `
+  fragment NodeRunFields on NodeRun {
+    wfRunId threadRunNumber position nodeName nodeType status arrivalTime endTime errorMessage externalEventDefName taskRun { ...TaskRunFields }
+  }
+`,
+  [TaskRunFields],
+);
+
 const WfRunFields = graphql(
   `
   fragment WfRunFields on WfRun {
     ...WfRunSummaryFields
     threadRuns { number threadSpecName status errorMessage }
-    nodeRuns { threadRunNumber position nodeName nodeType status arrivalTime endTime errorMessage taskRun { ...TaskRunFields } }
+    nodeRuns { ...NodeRunFields }
     variables { threadRunNumber name value }
   }
 `,
-  [WfRunSummaryFields, TaskRunFields],
+  [WfRunSummaryFields, NodeRunFields],
 );
 
 const ExternalEventFields = graphql(`
@@ -279,6 +288,24 @@ export const EXTEND_TASK_RUN_LEASE = graphql(
 );
 
 export const TASK_RUN_QUERY = graphql(`query TaskRun($id: ID!) { taskRun(id: $id) { ...TaskRunFields } }`, [TaskRunFields]);
+
+export const SEARCH_NODE_RUNS = graphql(
+  `query SearchNodeRuns($first: Int, $after: String, $status: LHStatus!, $arrivedAfter: DateTime, $arrivedBefore: DateTime, $externalEventDefName: String) {
+    page: nodeRuns(first: $first, after: $after, status: $status, arrivedAfter: $arrivedAfter, arrivedBefore: $arrivedBefore, externalEventDefName: $externalEventDefName) {
+      edges { node { ...NodeRunFields } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [NodeRunFields, PageFields],
+);
+
+export const COUNT_NODE_RUNS = graphql(`query CountNodeRuns($wfSpecName: String!, $majorVersion: Int, $revision: Int) {
+  countNodeRuns(wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision)
+}`);
+
+export const COUNT_TASK_RUNS = graphql(`query CountTaskRuns($taskDefName: String!, $status: TaskStatus!) {
+  countTaskRuns(taskDefName: $taskDefName, status: $status)
+}`);
 
 export const SEARCH_TASK_RUNS = graphql(
   `query SearchTaskRuns($first: Int, $after: String, $taskDefName: String!, $status: TaskStatus) {

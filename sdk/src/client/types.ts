@@ -46,6 +46,7 @@ export interface TaskRunInfo {
 }
 
 export interface NodeRunInfo {
+  readonly wfRunId: string;
   readonly threadRunNumber: number;
   readonly position: number;
   readonly nodeName: string;
@@ -54,6 +55,8 @@ export interface NodeRunInfo {
   readonly arrivalTime: string;
   readonly endTime: string | null;
   readonly errorMessage: string | null;
+  /** For an EXTERNAL_EVENT NodeRun, the ExternalEventDef it waits (or waited) for. */
+  readonly externalEventDefName: string | null;
   readonly taskRun: TaskRunInfo | null;
 }
 
@@ -83,6 +86,16 @@ export interface WfRunSearch {
   readonly startedBefore?: string;
   /** An entrypoint-thread variable holding exactly this value; needs wfSpecName. */
   readonly variable?: { readonly name: string; readonly value: JsonValue };
+}
+
+export interface NodeRunSearch {
+  readonly status: LHStatus;
+  /** ISO-8601: arrived at or after. */
+  readonly arrivedAfter?: string;
+  /** ISO-8601: arrived before. */
+  readonly arrivedBefore?: string;
+  /** Only EXTERNAL_EVENT NodeRuns for this ExternalEventDef. */
+  readonly externalEventDefName?: string;
 }
 
 /** A WfRun with its threads, NodeRuns (and their TaskRuns) and variables. */

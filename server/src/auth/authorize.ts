@@ -49,6 +49,8 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   // WfRuns and what steers them.
   wfRun: ['READ', 'WF_RUN'],
   wfRuns: ['READ', 'WF_RUN'],
+  nodeRuns: ['READ', 'WF_RUN'],
+  countNodeRuns: ['READ', 'WF_RUN'],
   wfRunEvents: ['READ', 'WF_RUN'],
   wfRunsChanged: ['READ', 'WF_RUN'],
   awaitWorkflowEvent: ['READ', 'WF_RUN'],
@@ -67,6 +69,7 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   // Task workers.
   taskRun: ['READ', 'TASK_RUN'],
   taskRuns: ['READ', 'TASK_RUN'],
+  countTaskRuns: ['READ', 'TASK_RUN'],
   claimTaskRuns: ['RUN', 'TASK_RUN'],
   reportTaskRun: ['RUN', 'TASK_RUN'],
   reportTaskRuns: ['RUN', 'TASK_RUN'],

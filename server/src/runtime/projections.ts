@@ -12,7 +12,7 @@ import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRo
  * and the outbox), as rows for the one write statement (store/write-set.ts).
  */
 export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, before: WfRunState | undefined, spec: WfSpec): WriteSet {
-  const set = collect(tenantId, wfRunId, events, state, searchableNamesOf(spec));
+  const set = collect(tenantId, wfRunId, events, state, spec);
   set.events = [{ tenant_id: tenantId, wf_run_id: wfRunId, first_seq: firstSeq, events }];
   const row: WfRunRowJson = {
     tenant_id: tenantId,
@@ -124,6 +124,13 @@ export function wfRunRowOf(tenantId: string, state: WfRunState, seq: number, upd
   };
 }
 
+/** The ExternalEventDef an EXTERNAL_EVENT node of a ThreadRun waits for. */
+function externalEventDefOf(spec: WfSpec, state: WfRunState, threadRunNumber: number, nodeName: string): string | null {
+  const threadSpecName = state.threadRuns[threadRunNumber]?.threadSpecName;
+  const node = threadSpecName === undefined ? undefined : spec.threadSpecs[threadSpecName]?.nodes[nodeName];
+  return node?.type === 'EXTERNAL_EVENT' ? node.externalEventDefName : null;
+}
+
 function errorMessageOf(state: WfRunState): string | null {
   return state.failure ? `${state.failure.name}: ${state.failure.message}` : null;
 }
@@ -141,8 +148,9 @@ const CHANGES_THREAD_RUN: ReadonlySet<WfRunEvent['type']> = new Set<WfRunEvent['
 
 // The keys are written out in every row rather than spread from one object: on Node 20 `{ ...keys, more }` takes
 // V8's slow path, about a microsecond a row: more than the engine's whole step took.
-function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState, searchable: ReadonlySet<string>): WriteSet {
+function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState, spec: WfSpec): WriteSet {
   const set = emptyWriteSet();
+  const searchable = searchableNamesOf(spec);
   const started = new Map<string, NodeRunRow>();
   const vars = new Map<string, VariableRow>();
   const taskChanges = new Map<string, TaskChangeRow>();
@@ -184,8 +192,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         // The new version may declare other variables searchable: every entrypoint variable's row takes its flag.
         for (const [name, value] of Object.entries(state.threadRuns[0]?.variables ?? {})) setVar(0, name, value);
         break;
-      case 'NodeRunStarted':
-        started.set(`${event.threadRunNumber}-${event.position}`, {
+      case 'NodeRunStarted': {
+        const row: NodeRunRow = {
           tenant_id,
           wf_run_id,
           thread_run_number: event.threadRunNumber,
@@ -194,8 +202,11 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           node_type: event.nodeType,
           status: 'RUNNING',
           arrival_time: isoTime(event.time),
-        });
+        };
+        if (event.nodeType === 'EXTERNAL_EVENT') row.external_event_def_name = externalEventDefOf(spec, state, event.threadRunNumber, event.nodeName);
+        started.set(`${event.threadRunNumber}-${event.position}`, row);
         break;
+      }
       case 'NodeRunCompleted':
       case 'NodeRunFailed': {
         const status = event.type === 'NodeRunCompleted' ? 'COMPLETED' : event.status;

@@ -237,8 +237,15 @@ export const nodeRuns = pgTable(
     endTime: at('end_time'),
     failure: jsonb('failure').$type<Failure>(),
     taskGuid: text('task_guid'),
+    /** For an EXTERNAL_EVENT NodeRun: the ExternalEventDef it waits for (LittleHorse's SearchNodeRun filters by it). */
+    externalEventDefName: text('external_event_def_name'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.position] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.position] }),
+    // The search of NodeRuns (nodeRuns), newest first. Not on status: a NodeRun's status changes as it ends, and
+    // an indexed column that changes costs every such update on the hot path a new index entry (no HOT update).
+    index('node_runs_by_arrival').on(t.tenantId, t.arrivalTime),
+  ],
 );
 
 /** One row per ThreadRun, as it stands after the WfRun's last command: for search and views without the state. */

@@ -69,6 +69,7 @@ export interface NodeRunRow {
   end_time?: IsoTime | null;
   failure?: Failure | null;
   task_guid?: string | null;
+  external_event_def_name?: string | null;
 }
 
 export interface EndedNodeRunRow {

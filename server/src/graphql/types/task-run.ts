@@ -10,7 +10,7 @@ import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
 import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import { findTaskRun, searchTaskRuns } from '../../store/queries/wf-runs.ts';
+import { countTaskRuns, findTaskRun, searchTaskRuns } from '../../store/queries/wf-runs.ts';
 import { decodeCursor, encodeCursor, NotFoundError, pageSize, TaskStatusEnum, ValidationError } from './common.ts';
 
 export const MAX_CLAIM = 100;
@@ -47,6 +47,11 @@ builder.queryFields((t) => ({
     { name: 'TaskRunConnection' },
     { name: 'TaskRunEdge' },
   ),
+  countTaskRuns: t.float({
+    description: 'How many TaskRuns of a TaskDef are in one status: with TASK_SCHEDULED, the queue waiting for workers (LittleHorse CountTaskRun).',
+    args: { taskDefName: t.arg.string({ required: true }), status: t.arg({ type: TaskStatusEnum, required: true }) },
+    resolve: (_root, args, { services, tenantId }) => countTaskRuns(services.db, tenantId, args.taskDefName, args.status),
+  }),
 }));
 const MAX_LEASE_MS = 24 * 3_600_000;
 

@@ -10,7 +10,7 @@ import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { searchableNamesOf } from '../../runtime/projections.ts';
-import { changedSince, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns } from '../../store/queries/wf-runs.ts';
+import { changedSince, countNodeRuns, findTaskRuns, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
@@ -55,8 +55,16 @@ const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
     errorMessage: t.string({ nullable: true, resolve: (r) => (r.failure ? `${r.failure.name}: ${r.failure.message}` : null) }),
     failure: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.failure ?? null }),
     taskRun: t.field({ type: TaskRunRef, nullable: true, resolve: (r) => r.taskRun }),
+    externalEventDefName: t.string({ nullable: true, description: 'For an EXTERNAL_EVENT NodeRun, the ExternalEventDef it waits (or waited) for.', resolve: (r) => r.externalEventDefName }),
   }),
 });
+
+/** NodeRuns with their TaskRuns, read in one query for the page. */
+async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunView[]> {
+  const tasks = await findTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.taskGuid ? [{ wfRunId: row.wfRunId, taskGuid: row.taskGuid }] : [])));
+  const byKey = new Map(tasks.map((task) => [`${task.wfRunId}/${task.taskGuid}`, task]));
+  return rows.map((row) => ({ ...row, taskRun: (row.taskGuid && byKey.get(`${row.wfRunId}/${row.taskGuid}`)) || null }));
+}
 
 const VariableRef = builder.objectRef<{ threadRunNumber: number; name: string; value: JsonValue | null }>('Variable').implement({
   fields: (t) => ({
@@ -152,6 +160,40 @@ const RunWfInput = builder.inputType('RunWfInput', {
 });
 
 builder.queryFields((t) => ({
+  nodeRuns: t.connection(
+    {
+      type: NodeRunRef,
+      description: 'NodeRuns in one status, newest arrival first, optionally arrived within a time range or waiting for one ExternalEventDef (LittleHorse SearchNodeRun).',
+      args: {
+        status: t.arg({ type: LHStatusEnum, required: true }),
+        arrivedAfter: t.arg({ type: 'DateTime', description: 'Arrived at or after this time.' }),
+        arrivedBefore: t.arg({ type: 'DateTime', description: 'Arrived before this time.' }),
+        externalEventDefName: t.arg.string({ description: 'Only EXTERNAL_EVENT NodeRuns for this ExternalEventDef.' }),
+      },
+      resolve: (_root, args, ctx) =>
+        resolveCursorConnection(
+          { args, toCursor: (row: NodeRunView) => encodeCursor([row.arrivalTime.getTime(), row.wfRunId, row.threadRunNumber, row.position]), maxSize: 500 },
+          async ({ after, limit }: ResolveCursorConnectionArgs) => {
+            pageSize(args.first);
+            const parts = after === undefined ? undefined : decodeCursor(after, 4);
+            const cursor = parts && { arrivalTime: new Date(Number(parts[0])), wfRunId: String(parts[1]), threadRunNumber: Number(parts[2]), position: Number(parts[3]) };
+            return withTaskRuns(ctx, await searchNodeRuns(ctx.services.db, ctx.tenantId, args, cursor, limit));
+          },
+        ),
+    },
+    { name: 'NodeRunConnection' },
+    { name: 'NodeRunEdge' },
+  ),
+  countNodeRuns: t.float({
+    description: 'How many NodeRuns the WfRuns of a WfSpec, or of one major version or revision of it, have had (LittleHorse CountNodeRun).',
+    args: { wfSpecName: t.arg.string({ required: true }), majorVersion: t.arg.int(), revision: t.arg.int() },
+    resolve: (_root, args, { services, tenantId }) => {
+      if (args.revision != null && args.majorVersion == null) {
+        throw new ValidationError('countNodeRuns was given a revision without a majorVersion.', [{ path: ['majorVersion'], code: 'MISSING_FIELD', message: 'A revision belongs to a major version: give both.' }]);
+      }
+      return countNodeRuns(services.db, tenantId, args);
+    },
+  }),
   wfRun: t.field({
     type: WfRunRef,
     nullable: true,

@@ -153,6 +153,15 @@ export async function deleteWfRun(db: Queryable, tenantId: string, id: string): 
   return (rowsOf<{ n: number }>(rows)[0]?.n ?? 0) > 0;
 }
 
+/** The TaskRuns of the given WfRuns and guids, in no order. */
+export async function findTaskRuns(db: Queryable, tenantId: string, keys: readonly { wfRunId: string; taskGuid: string }[]): Promise<TaskRunRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .select()
+    .from(taskRuns)
+    .where(and(eq(taskRuns.tenantId, tenantId), or(...keys.map((key) => and(eq(taskRuns.wfRunId, key.wfRunId), eq(taskRuns.taskGuid, key.taskGuid))))));
+}
+
 /** TaskRuns of a TaskDef, newest first, optionally in one status, after a (scheduledAt, wfRunId, taskGuid) cursor. */
 export async function searchTaskRuns(
   db: Queryable,
@@ -170,4 +179,62 @@ export async function searchTaskRuns(
     .where(and(...conditions))
     .orderBy(desc(taskRuns.scheduledAt), desc(taskRuns.wfRunId), desc(taskRuns.taskGuid))
     .limit(limit);
+}
+
+/** Where a NodeRun search page ended: the last NodeRun's arrival and key. */
+export interface NodeRunCursor {
+  readonly arrivalTime: Date;
+  readonly wfRunId: string;
+  readonly threadRunNumber: number;
+  readonly position: number;
+}
+
+/**
+ * NodeRuns in one status, newest arrival first, optionally arrived within a time range or (EXTERNAL_EVENT NodeRuns)
+ * waiting for one ExternalEventDef: LittleHorse's SearchNodeRun.
+ */
+export async function searchNodeRuns(
+  db: Queryable,
+  tenantId: string,
+  filter: { status: string; arrivedAfter?: Date | null | undefined; arrivedBefore?: Date | null | undefined; externalEventDefName?: string | null | undefined },
+  cursor: NodeRunCursor | undefined,
+  limit: number,
+): Promise<NodeRunRow[]> {
+  const conditions = [eq(nodeRuns.tenantId, tenantId), eq(nodeRuns.status, filter.status)];
+  if (filter.arrivedAfter) conditions.push(gte(nodeRuns.arrivalTime, filter.arrivedAfter));
+  if (filter.arrivedBefore) conditions.push(lt(nodeRuns.arrivalTime, filter.arrivedBefore));
+  if (filter.externalEventDefName) conditions.push(eq(nodeRuns.externalEventDefName, filter.externalEventDefName));
+  if (cursor) {
+    conditions.push(
+      sql`(${nodeRuns.arrivalTime}, ${nodeRuns.wfRunId}, ${nodeRuns.threadRunNumber}, ${nodeRuns.position}) < (${cursor.arrivalTime.toISOString()}::timestamptz, ${cursor.wfRunId}, ${cursor.threadRunNumber}, ${cursor.position})`,
+    );
+  }
+  return db
+    .select()
+    .from(nodeRuns)
+    .where(and(...conditions))
+    .orderBy(desc(nodeRuns.arrivalTime), desc(nodeRuns.wfRunId), desc(nodeRuns.threadRunNumber), desc(nodeRuns.position))
+    .limit(limit);
+}
+
+/** How many NodeRuns the WfRuns of a WfSpec (one major version, one revision) have had: LittleHorse's CountNodeRun. */
+export async function countNodeRuns(db: Queryable, tenantId: string, spec: { wfSpecName: string; majorVersion?: number | null; revision?: number | null }): Promise<number> {
+  const conditions = [eq(wfRuns.tenantId, tenantId), eq(wfRuns.wfSpecName, spec.wfSpecName)];
+  if (spec.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, spec.majorVersion));
+  if (spec.revision != null) conditions.push(eq(wfRuns.revision, spec.revision));
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(nodeRuns)
+    .innerJoin(wfRuns, and(eq(wfRuns.tenantId, nodeRuns.tenantId), eq(wfRuns.id, nodeRuns.wfRunId)))
+    .where(and(...conditions));
+  return Number(row?.n ?? 0);
+}
+
+/** How many TaskRuns of a TaskDef are in one status: LittleHorse's CountTaskRun. */
+export async function countTaskRuns(db: Queryable, tenantId: string, taskDefName: string, status: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(taskRuns)
+    .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.taskDefName, taskDefName), eq(taskRuns.status, status)));
+  return Number(row?.n ?? 0);
 }

@@ -1,0 +1,90 @@
+import { Workflow } from '@gallop/sdk';
+import type { NodeRunInfo } from '@gallop/sdk';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { refusal, startTestServer, unique } from './harness.ts';
+
+// LittleHorse's SearchNodeRun, CountNodeRun and CountTaskRun. On PostgreSQL other test files share the database,
+// so every search here is narrowed to this file's own defs.
+const server = await startTestServer(inject('databaseUrl'));
+afterAll(() => server.close());
+const { client } = server;
+
+const key = (n: NodeRunInfo) => `${n.wfRunId} ${n.threadRunNumber}/${n.position}`;
+
+describe('NodeRun search and counts', () => {
+  it('finds NodeRuns by status, newest first, by the ExternalEventDef they wait for and by arrival time, a page at a time', async () => {
+    const [approved, shipped] = [unique('approved'), unique('shipped')];
+    for (const name of [approved, shipped]) await client.putExternalEventDef({ name });
+    const [approval, shipping] = [unique('approval'), unique('shipping')];
+    await client.putWfSpec(new Workflow(approval, (wf) => void wf.waitForEvent(approved)).compile());
+    await client.putWfSpec(new Workflow(shipping, (wf) => void wf.waitForEvent(shipped)).compile());
+    const runs: { id: string }[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await client.runWf({ wfSpecName: approval }));
+    const other = await client.runWf({ wfSpecName: shipping });
+
+    const waiting = await client.searchNodeRuns({ status: 'RUNNING', externalEventDefName: approved }, { first: 2 });
+    const rest = await client.searchNodeRuns({ status: 'RUNNING', externalEventDefName: approved }, { first: 2, after: waiting.endCursor! });
+    const found = [...waiting.items, ...rest.items];
+    // Newest first: the WfRuns in reverse order of their start, each at its EXTERNAL_EVENT node.
+    expect(found.map((n) => n.wfRunId)).toEqual(runs.map((r) => r.id).reverse());
+    expect(found.every((n) => n.nodeType === 'EXTERNAL_EVENT' && n.externalEventDefName === approved && n.status === 'RUNNING' && n.endTime === null)).toBe(true);
+    expect([waiting.hasNextPage, rest.hasNextPage]).toEqual([true, false]);
+    expect((await client.searchNodeRuns({ status: 'RUNNING', externalEventDefName: shipped })).items.map((n) => n.wfRunId)).toEqual([other.id]);
+
+    // Arrival time: before the newest one's arrival leaves it out; from it, only it.
+    const newest = found[0]!;
+    expect((await client.searchNodeRuns({ status: 'RUNNING', externalEventDefName: approved, arrivedBefore: newest.arrivalTime })).items.map(key)).toEqual(found.slice(1).map(key));
+    expect((await client.searchNodeRuns({ status: 'RUNNING', externalEventDefName: approved, arrivedAfter: newest.arrivalTime })).items.map(key)).toEqual([key(newest)]);
+
+    // The event arrives: that NodeRun moves from RUNNING to COMPLETED in the search.
+    await client.putExternalEvent({ wfRunId: runs[0]!.id, externalEventDefName: approved, content: 'yes' });
+    await expect.poll(async () => (await client.wfRun(runs[0]!.id))?.status).toBe('COMPLETED');
+    expect((await client.searchNodeRuns({ status: 'RUNNING', externalEventDefName: approved })).items.map((n) => n.wfRunId)).toEqual([runs[2]!.id, runs[1]!.id]);
+    const completed = (await client.searchNodeRuns({ status: 'COMPLETED', externalEventDefName: approved })).items;
+    expect(completed.map((n) => [n.wfRunId, n.status, n.endTime !== null])).toEqual([[runs[0]!.id, 'COMPLETED', true]]);
+  });
+
+  it('carries each found TASK NodeRun with its TaskRun, and counts the TaskRuns queued for a TaskDef', async () => {
+    const task = unique('queued');
+    await client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }] });
+    const spec = unique('unworked');
+    await client.putWfSpec(new Workflow(spec, (wf) => void wf.execute(task, wf.declareInt('n').required())).compile());
+    const runs: { id: string }[] = [];
+    for (const n of [1, 2]) runs.push(await client.runWf({ wfSpecName: spec, variables: { n } }));
+    // Nobody works on the TaskDef: both wait in its queue.
+    expect(await client.countTaskRuns(task, 'TASK_SCHEDULED')).toBe(2);
+    expect(await client.countTaskRuns(task, 'TASK_SUCCESS')).toBe(0);
+
+    const since = (await client.wfRun(runs[0]!.id))!.startTime;
+    const found = (await client.searchNodeRuns({ status: 'RUNNING', arrivedAfter: since }, { first: 500 })).items.filter((n) => n.taskRun?.taskDefName === task);
+    expect(found.map((n) => [n.wfRunId, n.nodeType, n.externalEventDefName, n.taskRun?.input])).toEqual([
+      [runs[1]!.id, 'TASK', null, { n: 2 }],
+      [runs[0]!.id, 'TASK', null, { n: 1 }],
+    ]);
+  });
+
+  it('counts the NodeRuns of a WfSpec, of one major version and of one revision', async () => {
+    const signal = unique('signal');
+    await client.putExternalEventDef({ name: signal });
+    const spec = unique('counted');
+    await client.putWfSpec(new Workflow(spec, (wf) => void wf.waitForEvent(signal)).compile());
+    const first = [await client.runWf({ wfSpecName: spec }), await client.runWf({ wfSpecName: spec })];
+    // Another variable makes major version 1.
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        wf.declareStr('note');
+        wf.waitForEvent(signal);
+      }).compile(),
+    );
+    const second = await client.runWf({ wfSpecName: spec });
+    const nodeRunsOf = async (ids: string[]) => (await Promise.all(ids.map(async (id) => (await client.wfRun(id))!.nodeRuns.length))).reduce((a, b) => a + b, 0);
+    const [inFirst, inSecond] = [await nodeRunsOf(first.map((r) => r.id)), await nodeRunsOf([second.id])];
+    expect(inFirst).toBeGreaterThan(0);
+    expect(await client.countNodeRuns({ wfSpecName: spec })).toBe(inFirst + inSecond);
+    expect(await client.countNodeRuns({ wfSpecName: spec, majorVersion: 0 })).toBe(inFirst);
+    expect(await client.countNodeRuns({ wfSpecName: spec, majorVersion: 1, revision: 0 })).toBe(inSecond);
+    expect(await client.countNodeRuns({ wfSpecName: unique('none') })).toBe(0);
+    const error = await refusal(client.countNodeRuns({ wfSpecName: spec, revision: 0 }));
+    expect(error.message).toMatch(/revision without a majorVersion/);
+  });
+});
