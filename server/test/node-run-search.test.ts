@@ -1,3 +1,4 @@
+import { MASKED_VALUE } from '@gallop/engine';
 import { Workflow } from '@gallop/sdk';
 import type { NodeRunInfo } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -61,6 +62,31 @@ describe('NodeRun search and counts', () => {
       [runs[1]!.id, 'TASK', null, { n: 2 }],
       [runs[0]!.id, 'TASK', null, { n: 1 }],
     ]);
+  });
+
+  it('gets one NodeRun and one variable by their keys, a masked variable masked', async () => {
+    const signal = unique('go');
+    await client.putExternalEventDef({ name: signal });
+    const spec = unique('keyed');
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        wf.declareStr('note').withDefault('plain');
+        wf.declareStr('secret').withDefault('hunter2').masked();
+        wf.waitForEvent(signal);
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: spec });
+    const all = (await client.wfRun(run.id))!.nodeRuns;
+    const waiting = all.find((n) => n.nodeType === 'EXTERNAL_EVENT')!;
+    expect(await client.nodeRun(run.id, 0, waiting.position)).toEqual(waiting);
+    expect(waiting).toMatchObject({ wfRunId: run.id, status: 'RUNNING', externalEventDefName: signal });
+    expect(await client.nodeRun(run.id, 0, all.length + 5)).toBeNull();
+    expect(await client.nodeRun('nobody', 0, 0)).toBeNull();
+
+    expect(await client.variable(run.id, 0, 'note')).toEqual({ wfRunId: run.id, threadRunNumber: 0, name: 'note', value: 'plain' });
+    expect((await client.variable(run.id, 0, 'secret'))?.value).toBe(MASKED_VALUE);
+    expect(await client.variable(run.id, 0, 'nothing')).toBeNull();
+    expect(await client.variable(run.id, 1, 'note')).toBeNull();
   });
 
   it('counts the NodeRuns of a WfSpec, of one major version and of one revision', async () => {

@@ -610,6 +610,16 @@ export class GallopClient {
     return this.#page(ops.SEARCH_NODE_RUNS, { ...search, ...page });
   }
 
+  /** One NodeRun: the position-th node its ThreadRun reached, from 0. */
+  async nodeRun(wfRunId: string, threadRunNumber: number, position: number): Promise<NodeRunInfo | null> {
+    return (await this.request(ops.NODE_RUN, { wfRunId, threadRunNumber, position })).nodeRun;
+  }
+
+  /** One variable of a ThreadRun (masked as its WfSpec says). */
+  async variable(wfRunId: string, threadRunNumber: number, name: string): Promise<{ wfRunId: string; threadRunNumber: number; name: string; value: JsonValue } | null> {
+    return (await this.request(ops.VARIABLE, { wfRunId, threadRunNumber, name })).variable;
+  }
+
   /** How many NodeRuns the WfRuns of a WfSpec (or of one major version, or one revision of it) have had. */
   async countNodeRuns(wfSpec: { wfSpecName: string; majorVersion?: number; revision?: number }): Promise<number> {
     return (await this.request(ops.COUNT_NODE_RUNS, wfSpec)).countNodeRuns;

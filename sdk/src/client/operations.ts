@@ -299,6 +299,17 @@ export const SEARCH_NODE_RUNS = graphql(
   [NodeRunFields, PageFields],
 );
 
+export const NODE_RUN = graphql(
+  `query NodeRun($wfRunId: ID!, $threadRunNumber: Int!, $position: Int!) {
+    nodeRun(wfRunId: $wfRunId, threadRunNumber: $threadRunNumber, position: $position) { ...NodeRunFields }
+  }`,
+  [NodeRunFields],
+);
+
+export const VARIABLE = graphql(`query Variable($wfRunId: ID!, $threadRunNumber: Int!, $name: String!) {
+  variable(wfRunId: $wfRunId, threadRunNumber: $threadRunNumber, name: $name) { wfRunId threadRunNumber name value }
+}`);
+
 export const COUNT_NODE_RUNS = graphql(`query CountNodeRuns($wfSpecName: String!, $majorVersion: Int, $revision: Int) {
   countNodeRuns(wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision)
 }`);

@@ -50,6 +50,8 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   wfRun: ['READ', 'WF_RUN'],
   wfRuns: ['READ', 'WF_RUN'],
   nodeRuns: ['READ', 'WF_RUN'],
+  nodeRun: ['READ', 'WF_RUN'],
+  variable: ['READ', 'WF_RUN'],
   countNodeRuns: ['READ', 'WF_RUN'],
   wfRunEvents: ['READ', 'WF_RUN'],
   wfRunsChanged: ['READ', 'WF_RUN'],

@@ -10,7 +10,7 @@ import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { searchableNamesOf } from '../../runtime/projections.ts';
-import { changedSince, countNodeRuns, findTaskRuns, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns } from '../../store/queries/wf-runs.ts';
+import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, pageSize, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
@@ -66,8 +66,9 @@ async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunVi
   return rows.map((row) => ({ ...row, taskRun: (row.taskGuid && byKey.get(`${row.wfRunId}/${row.taskGuid}`)) || null }));
 }
 
-const VariableRef = builder.objectRef<{ threadRunNumber: number; name: string; value: JsonValue | null }>('Variable').implement({
+const VariableRef = builder.objectRef<{ wfRunId: string; threadRunNumber: number; name: string; value: JsonValue | null }>('Variable').implement({
   fields: (t) => ({
+    wfRunId: t.exposeID('wfRunId'),
     threadRunNumber: t.exposeInt('threadRunNumber'),
     name: t.exposeString('name'),
     value: t.field({ type: 'JSON', nullable: true, resolve: (v) => v.value }),
@@ -123,7 +124,7 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
       type: [VariableRef],
       resolve: async (run, _args, ctx) => {
         const [rows, masker] = await Promise.all([listVariables(ctx.services.db, ctx.tenantId, run.id), WfRunMasker.of(ctx, run.wfSpecName)]);
-        return rows.map((v) => ({ threadRunNumber: v.threadRunNumber, name: v.name, value: masker.value(v.name, v.value ?? null) }));
+        return rows.map((v) => ({ wfRunId: run.id, threadRunNumber: v.threadRunNumber, name: v.name, value: masker.value(v.name, v.value ?? null) }));
       },
     }),
     externalEvents: t.field({
@@ -184,6 +185,29 @@ builder.queryFields((t) => ({
     { name: 'NodeRunConnection' },
     { name: 'NodeRunEdge' },
   ),
+  nodeRun: t.field({
+    type: NodeRunRef,
+    nullable: true,
+    description: "One NodeRun: the position-th node its ThreadRun reached, from 0 (LittleHorse GetNodeRun; a WfRun's all are WfRun.nodeRuns).",
+    args: { wfRunId: t.arg.id({ required: true }), threadRunNumber: t.arg.int({ required: true }), position: t.arg.int({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const row = await findNodeRun(ctx.services.db, ctx.tenantId, String(args.wfRunId), args.threadRunNumber, args.position);
+      return row ? ((await withTaskRuns(ctx, [row]))[0] ?? null) : null;
+    },
+  }),
+  variable: t.field({
+    type: VariableRef,
+    nullable: true,
+    description: "One variable of a ThreadRun, masked as its WfSpec says (LittleHorse GetVariable; a WfRun's all are WfRun.variables).",
+    args: { wfRunId: t.arg.id({ required: true }), threadRunNumber: t.arg.int({ required: true }), name: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const wfRunId = String(args.wfRunId);
+      const [run, row] = await Promise.all([findWfRun(ctx.services.db, ctx.tenantId, wfRunId), findVariable(ctx.services.db, ctx.tenantId, wfRunId, args.threadRunNumber, args.name)]);
+      if (!run || !row) return null;
+      const masker = await WfRunMasker.of(ctx, run.wfSpecName);
+      return { wfRunId, threadRunNumber: row.threadRunNumber, name: row.name, value: masker.value(row.name, row.value ?? null) };
+    },
+  }),
   countNodeRuns: t.float({
     description: 'How many NodeRuns the WfRuns of a WfSpec, or of one major version or revision of it, have had (LittleHorse CountNodeRun).',
     args: { wfSpecName: t.arg.string({ required: true }), majorVersion: t.arg.int(), revision: t.arg.int() },

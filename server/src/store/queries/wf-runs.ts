@@ -102,6 +102,24 @@ export async function listNodeRuns(db: Queryable, tenantId: string, wfRunId: str
     .orderBy(asc(nodeRuns.threadRunNumber), asc(nodeRuns.position));
 }
 
+/** One NodeRun by its key. */
+export async function findNodeRun(db: Queryable, tenantId: string, wfRunId: string, threadRunNumber: number, position: number): Promise<NodeRunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(nodeRuns)
+    .where(and(eq(nodeRuns.tenantId, tenantId), eq(nodeRuns.wfRunId, wfRunId), eq(nodeRuns.threadRunNumber, threadRunNumber), eq(nodeRuns.position, position)));
+  return row;
+}
+
+/** One variable of a ThreadRun by name. */
+export async function findVariable(db: Queryable, tenantId: string, wfRunId: string, threadRunNumber: number, name: string): Promise<VariableRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(variables)
+    .where(and(eq(variables.tenantId, tenantId), eq(variables.wfRunId, wfRunId), eq(variables.threadRunNumber, threadRunNumber), eq(variables.name, name)));
+  return row;
+}
+
 export async function listTaskRuns(db: Queryable, tenantId: string, wfRunId: string): Promise<TaskRunRow[]> {
   return db
     .select()
