@@ -14,8 +14,19 @@ export class PagedList<T> {
 
   readonly #fetchPage: (after: string | null) => Promise<Page<T>>;
   #cursor: string | null = null;
+  /** How many pages `items` came in: what a refresh reads again. */
+  #pages = 0;
   // A reload while a page is in flight makes that page's answer stale; the generation tells them apart.
   #generation = 0;
+  // Load more and refresh take turns, each going on from what the other left: a page appended while a refresh
+  // reads would be lost when the refresh puts in what it read.
+  #turns: Promise<void> = Promise.resolve();
+  /** A refresh waiting for its turn: later asks are answered by it, since it reads after them. */
+  #queued: Promise<void> | undefined;
+  /** Asked to refresh while the first page was on its way, which may have been read before the change. */
+  #refreshWhenLoaded = false;
+  /** What `drop` took out while a refresh read, so that what it read does not bring it back. */
+  #droppedDuringRefresh: ((item: T) => boolean)[] | undefined;
 
   constructor(fetchPage: (after: string | null) => Promise<Page<T>>) {
     this.#fetchPage = fetchPage;
@@ -26,17 +37,73 @@ export class PagedList<T> {
     const generation = ++this.#generation;
     this.phase = 'loading';
     this.error = undefined;
+    // A load more in flight is now stale, and would otherwise leave this set.
+    this.loadingMore = false;
+    this.#pages = 0;
+    // A refresh waiting for its turn is stale now: the next one asked is not answered by it.
+    this.#queued = undefined;
+    this.#refreshWhenLoaded = false;
     try {
       const page = await this.#fetchPage(null);
       if (generation !== this.#generation) return;
       this.items = page.edges.map((e) => e.node);
       this.#take(page);
+      this.#pages = 1;
       this.phase = 'ready';
     } catch (error) {
       if (generation !== this.#generation) return;
       this.error = error;
       this.phase = 'error';
     }
+    if (this.#refreshWhenLoaded && this.phase === 'ready') void this.refresh();
+  }
+
+  /**
+   * Reads again as many pages as are loaded, in place: rows changed on the server change, new ones take their
+   * place, and the rows loaded (and scrolled to) stay loaded, with no "loading" in between. A failure leaves the
+   * rows as they were and sets `error`; a list whose first page failed reads it again quietly. Asked again while
+   * it reads, it reads once more after (the change may have come after its read), however often it was asked.
+   */
+  refresh(): Promise<void> {
+    if (this.phase === 'loading') {
+      this.#refreshWhenLoaded = true;
+      return Promise.resolve();
+    }
+    if (this.#queued) return this.#queued;
+    const generation = this.#generation;
+    const queued: Promise<void> = this.#turn(async () => {
+      if (this.#queued === queued) this.#queued = undefined;
+      if (generation !== this.#generation) return;
+      const dropped: ((item: T) => boolean)[] = [];
+      this.#droppedDuringRefresh = dropped;
+      try {
+        const wanted = Math.max(1, this.#pages);
+        const items: T[] = [];
+        let read = 0;
+        let after: string | null = null;
+        let page: Page<T>;
+        do {
+          page = await this.#fetchPage(after);
+          if (generation !== this.#generation) return;
+          items.push(...page.edges.map((e) => e.node));
+          read++;
+          after = page.pageInfo.endCursor;
+        } while (read < wanted && page.pageInfo.hasNextPage && after !== null);
+        const kept = items.filter((item) => !dropped.some((gone) => gone(item)));
+        // Unchanged rows are left alone: nothing is drawn again for a change elsewhere.
+        if (JSON.stringify(kept) !== JSON.stringify(this.items)) this.items = kept;
+        this.#take(page);
+        this.#pages = read;
+        this.error = undefined;
+        this.phase = 'ready';
+      } catch (error) {
+        if (generation === this.#generation) this.error = error;
+      } finally {
+        if (this.#droppedDuringRefresh === dropped) this.#droppedDuringRefresh = undefined;
+      }
+    });
+    this.#queued = queued;
+    return queued;
   }
 
   /** Appends the next page after the cursor of the last one. */
@@ -44,18 +111,22 @@ export class PagedList<T> {
     if (!this.hasMore || this.loadingMore) return;
     const generation = this.#generation;
     this.loadingMore = true;
-    try {
-      const page = await this.#fetchPage(this.#cursor);
-      if (generation !== this.#generation) return;
-      this.items = [...this.items, ...page.edges.map((e) => e.node)];
-      this.#take(page);
-      this.error = undefined;
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.error = error;
-    } finally {
-      if (generation === this.#generation) this.loadingMore = false;
-    }
+    await this.#turn(async () => {
+      // Reloaded meanwhile, or a refresh found the end.
+      if (generation !== this.#generation || !this.hasMore) return;
+      try {
+        const page = await this.#fetchPage(this.#cursor);
+        if (generation !== this.#generation) return;
+        this.items = [...this.items, ...page.edges.map((e) => e.node)];
+        this.#take(page);
+        this.#pages++;
+        this.error = undefined;
+      } catch (error) {
+        if (generation !== this.#generation) return;
+        this.error = error;
+      }
+    });
+    if (generation === this.#generation) this.loadingMore = false;
   }
 
   /**
@@ -77,6 +148,13 @@ export class PagedList<T> {
   /** Drops the loaded items the server no longer holds (deleted from this page); the cursor stays valid. */
   drop(gone: (item: T) => boolean): void {
     this.items = this.items.filter((item) => !gone(item));
+    this.#droppedDuringRefresh?.push(gone);
+  }
+
+  #turn(work: () => Promise<void>): Promise<void> {
+    const turn = this.#turns.then(work);
+    this.#turns = turn.catch(() => {});
+    return turn;
   }
 
   #take(page: Page<T>): void {
