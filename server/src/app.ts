@@ -31,6 +31,8 @@ import type { Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { Cluster } from './runtime/cluster.ts';
 import { EventBus } from './runtime/event-bus.ts';
+import { wfRunRowOf } from './runtime/projections.ts';
+import { WfRunRows } from './runtime/wf-run-rows.ts';
 import { executeCommand } from './runtime/execute-command.ts';
 import type { AfterCommit } from './runtime/execute-command.ts';
 import { KeyedLock } from './runtime/keyed-lock.ts';
@@ -46,7 +48,7 @@ import { WriteQueue } from './runtime/write-queue.ts';
 import type { Services } from './services.ts';
 import { openStore } from './store/db.ts';
 import { taskQueueDepths } from './store/queries/task-queue.ts';
-import { deleteWfRun } from './store/queries/wf-runs.ts';
+import { deleteWfRun, findWfRun } from './store/queries/wf-runs.ts';
 
 export interface AppOptions {
   readonly databaseUrl?: string | undefined;
@@ -107,6 +109,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? Date.now;
   const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, log });
   const bus = new EventBus();
+  const wfRunRows = new WfRunRows((tenantId, wfRunId) => findWfRun(store.db, tenantId, wfRunId));
   const metrics = new Metrics({ queueDepths: () => taskQueueDepths(store.db), followers: () => bus.followers, log });
   let scheduler: Scheduler | undefined;
   const cache = new StateCache();
@@ -116,7 +119,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     randomUUID(),
     {
-      events: (tenantId, wfRunId, seq) => bus.publish(tenantId, wfRunId, { upToSeq: seq }),
+      events: (tenantId, wfRunId, seq) => {
+        if (bus.followsAll) wfRunRows.changed(tenantId, wfRunId);
+        bus.publish(tenantId, wfRunId, { upToSeq: seq });
+      },
       tasks: (tenantId, taskDefName, count) => dispatch.wake(tenantId, taskDefName, count),
       // News can arrive before the scheduler below exists; it looks at the database when it starts anyway.
       wake: (at) => scheduler?.timerSet(at),
@@ -138,6 +144,9 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const metricWindows = new MetricWindows(store.db, log);
   const afterCommit: AfterCommit = (tenantId, wfRunId, events, owesOthers, queued, before, after) => {
+    const last = events.at(-1);
+    // Followers of every WfRun get its row from the state just committed, without reading it back.
+    if (bus.followsAll && last) wfRunRows.changed(tenantId, wfRunId, wfRunRowOf(tenantId, after, last.seq, last.event.time));
     bus.publish(tenantId, wfRunId, { events });
     metricWindows.committed(tenantId, events, before, after);
     for (const [name, count] of queued) dispatch.wake(tenantId, name, count);
@@ -148,7 +157,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     // The outbox rows this command wrote are due now (only WfRuns with a parent or children write any).
     if (owesOthers) wake = Math.min(wake ?? Number.POSITIVE_INFINITY, clock());
     if (wake !== undefined) scheduler?.timerSet(wake);
-    const last = events[events.length - 1];
     cluster.announce({
       events: last ? [[tenantId, wfRunId, last.seq]] : [],
       tasks: [...queued].map(([name, count]) => [tenantId, name, count] as const),
@@ -190,6 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     metadata,
     dispatch,
     bus,
+    wfRunRows,
     cluster,
     clock,
     ids,

@@ -2,6 +2,7 @@ import type { Command, IdSource, VersionedWfSpec } from '@gallop/engine';
 import type { Logger } from './observability/logger.ts';
 import type { Cluster } from './runtime/cluster.ts';
 import type { EventBus } from './runtime/event-bus.ts';
+import type { WfRunRows } from './runtime/wf-run-rows.ts';
 import type { CommandOutcome } from './runtime/execute-command.ts';
 import type { Metadata } from './runtime/metadata.ts';
 import type { TaskDispatch } from './runtime/task-dispatch.ts';
@@ -20,6 +21,8 @@ export interface Services {
   readonly metadata: Metadata;
   readonly dispatch: TaskDispatch;
   readonly bus: EventBus;
+  /** The rows wfRunsChanged subscriptions send, read once for all of them. */
+  readonly wfRunRows: WfRunRows;
   readonly cluster: Cluster;
   readonly clock: () => number;
   readonly ids: IdSource;

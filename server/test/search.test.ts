@@ -205,6 +205,28 @@ describe('wfRunsChanged', () => {
     }
   });
 
+  it('gives every subscriber each WfRun as it ended up, from rows this process shares among them', async () => {
+    const name = await spec();
+    const watchers = Array.from({ length: 5 }, () => [] as WfRunSummary[]);
+    const stops = watchers.map((seen) => client.wfRunsChanged(name, { next: (r) => seen.push(r) }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // One waits on its task, then completes when a worker reports it; the other completes at once.
+    const waiting = await client.runWf({ wfSpecName: name, variables: { customer: 'slow', tier: 5, wait: true } });
+    const quick = await client.runWf({ wfSpecName: name, variables: { customer: 'quick', tier: 6, wait: false } });
+    const last = (seen: WfRunSummary[], id: string) => seen.filter((r) => r.id === id).at(-1);
+    await expect.poll(() => watchers.map((seen) => last(seen, waiting.id)?.status)).toEqual(Array(5).fill('RUNNING'));
+    const taskDefName = (await client.wfRun(waiting.id))!.nodeRuns.find((n) => n.taskRun)!.taskRun!.taskDefName;
+    const [task] = await client.claimTaskRuns({ taskDefName, workerId: 'w', max: 1 });
+    await client.reportTaskRun({ taskRunId: task!.taskRunId, attempt: task!.attempt, outcome: { status: 'SUCCESS', output: 'done' } });
+    await expect.poll(() => watchers.map((seen) => last(seen, waiting.id)?.status)).toEqual(Array(5).fill('COMPLETED'));
+    const final = await client.wfRun(waiting.id);
+    for (const seen of watchers) {
+      expect(last(seen, waiting.id)).toMatchObject({ status: 'COMPLETED', endTime: final!.endTime, lastSeq: final!.lastSeq });
+      expect(last(seen, quick.id)?.status).toBe('COMPLETED');
+    }
+    for (const stop of stops) stop();
+  });
+
   it('looks again at the WfRuns changed since news was last heard when news may have been lost', async () => {
     const name = await spec();
     const seen: WfRunSummary[] = [];

@@ -35,6 +35,11 @@ export class EventBus {
     };
   }
 
+  /** Whether anything here follows every WfRun (a wfRunsChanged subscription). */
+  get followsAll(): boolean {
+    return this.#everything.size > 0;
+  }
+
   /** Listeners here: one per WfRun a subscription or a waiting awaitWorkflowEvent follows, one per follower of every WfRun. */
   get followers(): number {
     let count = this.#everything.size;

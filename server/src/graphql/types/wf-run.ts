@@ -468,7 +468,7 @@ async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName
   try {
     for await (const wfRunId of queue) {
       pending.delete(wfRunId);
-      const row = await findWfRun(services.db, tenantId, wfRunId);
+      const row = await services.wfRunRows.get(tenantId, wfRunId);
       if (row && (wfSpecName === undefined || row.wfSpecName === wfSpecName)) yield row;
     }
   } finally {
