@@ -9,3 +9,5 @@ WHERE n."node_type" = 'EXTERNAL_EVENT'
   AND t."tenant_id" = n."tenant_id" AND t."wf_run_id" = n."wf_run_id" AND t."number" = n."thread_run_number"
   AND r."tenant_id" = n."tenant_id" AND r."id" = n."wf_run_id"
   AND s."tenant_id" = r."tenant_id" AND s."name" = r."wf_spec_name" AND s."major_version" = r."major_version" AND s."revision" = r."revision";
+--> statement-breakpoint
+CREATE INDEX "node_runs_by_external_event_def" ON "node_runs" USING btree ("tenant_id","external_event_def_name","arrival_time") WHERE external_event_def_name is not null;

@@ -120,19 +120,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     randomUUID(),
     {
       events: (tenantId, wfRunId, seq) => {
-        if (bus.followsAll) wfRunRows.changed(tenantId, wfRunId);
+        if (bus.followsAll) wfRunRows.changed(tenantId, wfRunId, seq);
         bus.publish(tenantId, wfRunId, { upToSeq: seq });
       },
       tasks: (tenantId, taskDefName, count) => dispatch.wake(tenantId, taskDefName, count),
       // News can arrive before the scheduler below exists; it looks at the database when it starts anyway.
       wake: (at) => scheduler?.timerSet(at),
-      deleted: (tenantId, wfRunId) => cache.delete(tenantId, wfRunId),
+      deleted: (tenantId, wfRunId) => {
+        cache.delete(tenantId, wfRunId);
+        wfRunRows.forget(tenantId, wfRunId);
+      },
       metadataDeleted: (tenantId) => metadata.forget(tenantId),
       resync: (since) => {
         log.info('Listening again after a lost connection: subscribers, claims and the scheduler look at the database again');
         // A WfRun or metadata deleted elsewhere meanwhile may be kept here.
         cache.clear();
         metadata.forgetAll();
+        wfRunRows.clear();
         bus.resync(since);
         dispatch.wakeAll();
         scheduler?.timerSet(clock());
@@ -146,7 +150,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const afterCommit: AfterCommit = (tenantId, wfRunId, events, owesOthers, queued, before, after) => {
     const last = events.at(-1);
     // Followers of every WfRun get its row from the state just committed, without reading it back.
-    if (bus.followsAll && last) wfRunRows.changed(tenantId, wfRunId, wfRunRowOf(tenantId, after, last.seq, last.event.time));
+    if (bus.followsAll && last) wfRunRows.changed(tenantId, wfRunId, last.seq, wfRunRowOf(tenantId, after, last.seq, last.event.time));
     bus.publish(tenantId, wfRunId, { events });
     metricWindows.committed(tenantId, events, before, after);
     for (const [name, count] of queued) dispatch.wake(tenantId, name, count);
@@ -213,6 +217,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       locks.run(`${tenantId}\u0000${wfRunId}`, async () => {
         const deleted = await deleteWfRun(store.db, tenantId, wfRunId);
         cache.delete(tenantId, wfRunId);
+        wfRunRows.forget(tenantId, wfRunId);
         cluster.announce({ events: [], tasks: [], deleted: [[tenantId, wfRunId]] });
         return deleted;
       }),

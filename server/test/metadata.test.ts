@@ -174,5 +174,20 @@ describe('lists', () => {
   it('says a made-up cursor is not one of its own', async () => {
     const error = await server.client.request('{ wfRuns(first: 2, after: "bogus") { edges { cursor } } }').catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/Cursor 'bogus' is not one this server made/);
+    // Well-formed JSON of the right length but the wrong parts: a time that is no date, a fraction, a string for a
+    // number, a number for a string. Each is the same typed refusal, not an internal error.
+    const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const lists = [
+      ['nodeRuns(status: RUNNING, first: 2, after: $after)', [1e17, 'a', 0, 0]],
+      ['nodeRuns(status: RUNNING, first: 2, after: $after)', [0, 'a', 1.5, 0]],
+      ['taskRuns(taskDefName: "t", first: 2, after: $after)', ['yesterday', 'a', 'b']],
+      ['wfRuns(first: 2, after: $after)', [0, 7]],
+      ['wfSpecs(first: 2, after: $after)', ['s', '0', 0]],
+    ] as const;
+    for (const [field, parts] of lists) {
+      const after = forged([...parts]);
+      const refused = await server.client.request(`query($after: String) { ${field} { edges { cursor } } }`, { after }).catch((e: unknown) => e);
+      expect((refused as Error).message, `${field} after ${JSON.stringify(parts)}`).toMatch(/is not one this server made/);
+    }
   });
 });

@@ -227,6 +227,31 @@ describe('wfRunsChanged', () => {
     for (const stop of stops) stop();
   });
 
+  it('gives one subscribing again with since the WfRuns as they are now, though they changed while nobody followed', async () => {
+    const name = await spec();
+    const before = new Date().toISOString();
+    const first: WfRunSummary[] = [];
+    const stop = client.wfRunsChanged(name, { next: (r) => first.push(r) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const run = await client.runWf({ wfSpecName: name, variables: { customer: 'later', tier: 7, wait: true } });
+    await expect.poll(() => first.at(-1)?.status).toBe('RUNNING');
+    stop();
+    // Nobody here follows any more while the WfRun completes.
+    await expect.poll(() => server.app.services.bus.followsAll).toBe(false);
+    const taskDefName = (await client.wfRun(run.id))!.nodeRuns.find((n) => n.taskRun)!.taskRun!.taskDefName;
+    const [task] = await client.claimTaskRuns({ taskDefName, workerId: 'w', max: 1 });
+    await client.reportTaskRun({ taskRunId: task!.taskRunId, attempt: task!.attempt, outcome: { status: 'SUCCESS', output: 'done' } });
+    await expect.poll(async () => (await client.wfRun(run.id))?.status).toBe('COMPLETED');
+    const again: string[] = [];
+    const resumed = client.subscribe<{ wfRunsChanged: { id: string; status: string } }>(
+      'subscription($n: String, $s: DateTime) { wfRunsChanged(wfSpecName: $n, since: $s) { id status } }',
+      { n: name, s: before },
+      { next: (data) => again.push(`${data.wfRunsChanged.id} ${data.wfRunsChanged.status}`) },
+    );
+    await expect.poll(() => again).toEqual([`${run.id} COMPLETED`]);
+    resumed();
+  });
+
   it('looks again at the WfRuns changed since news was last heard when news may have been lost', async () => {
     const name = await spec();
     const seen: WfRunSummary[] = [];

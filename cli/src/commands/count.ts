@@ -9,12 +9,12 @@ export function addCount(program: Command, act: Act): void {
 
   count
     .command('nodeRuns')
-    .description('NodeRuns the WfRuns of a WfSpec have had')
-    .argument('<wfSpec>')
+    .description("NodeRuns the tenant's WfRuns have had: all, or those of a WfSpec")
+    .argument('[wfSpec]')
     .option('--major <n>', 'of this major version', integer)
     .option('--revision <n>', 'of this revision (with --major)', integer)
     .action(
-      act(async (ctx, opts: { major?: number; revision?: number }, wfSpecName: string) => {
+      act(async (ctx, opts: { major?: number; revision?: number }, wfSpecName: string | undefined) => {
         const n = await ctx.client().countNodeRuns({ wfSpecName, majorVersion: opts.major, revision: opts.revision });
         ctx.emit({ count: n }, () => [String(n)]);
       }),

@@ -18,7 +18,7 @@ export type MigrationPlan =
  * Whether a WfRun can move from the revision it runs on to `to`, and what that takes. Our rules, stricter than
  * LittleHorse's experimental migration: only a later revision of the same major version (revisions never change
  * public variables), every thread that stands on a node (or may be rescued there) finds its ThreadSpec and a node
- * of the same name and type, and every variable a thread holds is still declared with the same type. Problems name
+ * of the same name and type (an EXTERNAL_EVENT node it waits at, for the same ExternalEventDef), and every variable a thread holds is still declared with the same type. Problems name
  * the place in the new revision that a WfRun of `state` cannot stand on, so an editor can mark it.
  */
 export function planMigration(state: WfRunState, from: VersionedWfSpec, to: VersionedWfSpec): MigrationPlan {
@@ -46,6 +46,17 @@ export function planMigration(state: WfRunState, from: VersionedWfSpec, to: Vers
       if (!node) problems.push({ path: nodePath, code: 'MISSING_NODE', message: `ThreadRun ${thread.number} stands on node '${nodeRun.nodeName}', which ${describe(to)} removes.` });
       else if (node.type !== nodeRun.nodeType) {
         problems.push({ path: [...nodePath, 'type'], code: 'TYPE_MISMATCH', message: `ThreadRun ${thread.number} stands on '${nodeRun.nodeName}', a ${nodeRun.nodeType} node that ${describe(to)} makes a ${node.type}.` });
+      } else if (node.type === 'EXTERNAL_EVENT' && !isTerminal(nodeRun.status)) {
+        // A NodeRun waiting for one ExternalEventDef would wait for another: what was sent for it, and where it is
+        // found by (a correlation marker, a search by def), would no longer meet it.
+        const waitsFor = own(own(from.threadSpecs, thread.threadSpecName)?.nodes ?? {}, nodeRun.nodeName);
+        if (waitsFor?.type === 'EXTERNAL_EVENT' && waitsFor.externalEventDefName !== node.externalEventDefName) {
+          problems.push({
+            path: [...nodePath, 'externalEventDefName'],
+            code: 'TYPE_MISMATCH',
+            message: `ThreadRun ${thread.number} waits at '${nodeRun.nodeName}' for ExternalEventDef '${waitsFor.externalEventDefName}'; ${describe(to)} makes it wait for '${node.externalEventDefName}'.`,
+          });
+        }
       }
     }
     const defs = spec.variableDefs ?? [];

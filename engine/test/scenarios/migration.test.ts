@@ -67,6 +67,33 @@ describe('MigrateWfRun', () => {
     expect(planMigration(running().state!, revision(0), changed)).toMatchObject({ ok: false, problems: [{ code: 'TYPE_MISMATCH', path: ['threadSpecs', 'entrypoint', 'nodes', 'first', 'type'] }] });
   });
 
+  it('refuses a revision that makes the EXTERNAL_EVENT node a thread waits at wait for another ExternalEventDef', () => {
+    const waiting = (revision: number, def: string, timeout?: number): VersionedWfSpec => ({
+      name: 'waits',
+      majorVersion: 0,
+      revision,
+      entrypointThreadName: 'entrypoint',
+      threadSpecs: {
+        entrypoint: {
+          nodes: {
+            start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'wait' }] },
+            wait: { type: 'EXTERNAL_EVENT', externalEventDefName: def, ...(timeout === undefined ? {} : { timeoutSeconds: { type: 'LITERAL', value: timeout } }), outgoingEdges: [{ sinkNodeName: 'end' }] },
+            end: { type: 'EXIT' },
+          },
+        },
+      },
+    });
+    const events: Catalog = { taskDefs: {}, externalEventDefs: { approved: { name: 'approved' }, signed: { name: 'signed' } } };
+    const run = new TestRun(waiting(0, 'approved'), events);
+    run.send({ type: 'RunWf', wfRunId: 'w' });
+    expect(planMigration(run.state!, waiting(0, 'approved'), waiting(1, 'signed'))).toMatchObject({
+      ok: false,
+      problems: [{ code: 'TYPE_MISMATCH', path: ['threadSpecs', 'entrypoint', 'nodes', 'wait', 'externalEventDefName'], message: expect.stringContaining("for 'signed'") as unknown }],
+    });
+    // The same def with a timeout added is fine.
+    expect(planMigration(run.state!, waiting(0, 'approved'), waiting(1, 'approved', 60))).toMatchObject({ ok: true });
+  });
+
   it("refuses a revision that drops or retypes a variable a thread holds", () => {
     const state = running().state!;
     expect(planMigration(state, revision(0), revision(1, (_, vars) => vars.splice(0, 1, { name: 'total', type: 'DOUBLE' })))).toMatchObject({

@@ -620,8 +620,8 @@ export class GallopClient {
     return (await this.request(ops.VARIABLE, { wfRunId, threadRunNumber, name })).variable;
   }
 
-  /** How many NodeRuns the WfRuns of a WfSpec (or of one major version, or one revision of it) have had. */
-  async countNodeRuns(wfSpec: { wfSpecName: string; majorVersion?: number; revision?: number }): Promise<number> {
+  /** How many NodeRuns the tenant's WfRuns have had: all, or those of a WfSpec (one major version, one revision). */
+  async countNodeRuns(wfSpec: { wfSpecName?: string; majorVersion?: number; revision?: number } = {}): Promise<number> {
     return (await this.request(ops.COUNT_NODE_RUNS, wfSpec)).countNodeRuns;
   }
 

@@ -310,7 +310,7 @@ export const VARIABLE = graphql(`query Variable($wfRunId: ID!, $threadRunNumber:
   variable(wfRunId: $wfRunId, threadRunNumber: $threadRunNumber, name: $name) { wfRunId threadRunNumber name value }
 }`);
 
-export const COUNT_NODE_RUNS = graphql(`query CountNodeRuns($wfSpecName: String!, $majorVersion: Int, $revision: Int) {
+export const COUNT_NODE_RUNS = graphql(`query CountNodeRuns($wfSpecName: String, $majorVersion: Int, $revision: Int) {
   countNodeRuns(wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision)
 }`);
 

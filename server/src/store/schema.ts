@@ -245,6 +245,8 @@ export const nodeRuns = pgTable(
     // The search of NodeRuns (nodeRuns), newest first. Not on status: a NodeRun's status changes as it ends, and
     // an indexed column that changes costs every such update on the hot path a new index entry (no HOT update).
     index('node_runs_by_arrival').on(t.tenantId, t.arrivalTime),
+    // The EXTERNAL_EVENT NodeRuns of one ExternalEventDef, which would otherwise be picked out of all arrivals.
+    index('node_runs_by_external_event_def').on(t.tenantId, t.externalEventDefName, t.arrivalTime).where(sql`external_event_def_name is not null`),
   ],
 );
 

@@ -48,10 +48,20 @@ export function encodeCursor(parts: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+/** The furthest from 1970 a Date reaches, either way. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * The parts of a cursor made by encodeCursor, checked against `shape`: one letter a part, `s` a string, `i` an
+ * integer, `t` a time (epoch milliseconds a Date can hold). A cursor a client made up or mangled is a
+ * ValidationError, never an internal error further on (a date of NaN, a fraction where PostgreSQL wants an integer).
+ */
+export function decodeCursor(cursor: string, shape: string): (string | number)[] {
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(parts) && parts.length === arity) return parts as (string | number)[];
+    const fits = (part: unknown, kind: string) =>
+      kind === 's' ? typeof part === 'string' : Number.isSafeInteger(part) && (kind === 'i' || Math.abs(part as number) <= MAX_DATE_MS);
+    if (Array.isArray(parts) && parts.length === shape.length && parts.every((part, i) => fits(part, shape[i]!))) return parts as (string | number)[];
   } catch {
     // fall through to the typed error
   }

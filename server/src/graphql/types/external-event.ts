@@ -138,7 +138,7 @@ builder.queryFields((t) => ({
           { args, toCursor: (row: ExternalEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.guid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
-            const parts = after === undefined ? undefined : decodeCursor(after, 3);
+            const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), guid: String(parts[2]) };
             return searchExternalEvents(services.db, tenantId, { externalEventDefName: args.externalEventDefName, claimed: args.claimed }, cursor, limit);
           },
@@ -155,7 +155,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: ExternalEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit, args.prefix);
+          return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
         }),
     },
     { name: 'ExternalEventDefConnection' },
@@ -185,7 +185,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: CorrelatedEventRow) => encodeCursor([row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          const afterKey = after === undefined ? undefined : String(decodeCursor(after, 1)[0]);
+          const afterKey = after === undefined ? undefined : String(decodeCursor(after, 's')[0]);
           return listCorrelatedEvents(services.db, tenantId, args, afterKey, limit, new Date(services.clock()));
         }),
     },

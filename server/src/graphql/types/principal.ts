@@ -163,7 +163,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, { services }) =>
         resolveCursorConnection({ args, toCursor: (p: Principal) => encodeCursor([p.id]), maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          return (await listPrincipals(services.db, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit)).map(toPrincipal);
+          return (await listPrincipals(services.db, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit)).map(toPrincipal);
         }),
     },
     { name: 'PrincipalConnection' },
@@ -264,7 +264,7 @@ builder.queryFields((t) => ({
         await services.audit.flush();
         return resolveCursorConnection({ args, toCursor: (row: AuditRow) => encodeCursor([row.at.getTime(), row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          const parts = after === undefined ? undefined : decodeCursor(after, 2);
+          const parts = after === undefined ? undefined : decodeCursor(after, 'ti');
           return searchAudit(services.db, { tenantId: args.tenant, principalId: args.principalId }, parts && { at: new Date(Number(parts[0])), id: Number(parts[1]) }, limit);
         });
       },

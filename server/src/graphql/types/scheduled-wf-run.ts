@@ -81,7 +81,7 @@ builder.queryFields((t) => ({
           { args, toCursor: (row: ScheduledWfRunRow) => encodeCursor([row.id]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
-            const parts = after === undefined ? undefined : decodeCursor(after, 1);
+            const parts = after === undefined ? undefined : decodeCursor(after, 's');
             return listScheduledWfRuns(services.db, tenantId, { wfSpecName: args.wfSpecName }, parts && String(parts[0]), limit);
           },
         ),

@@ -117,7 +117,7 @@ builder.queryFields((t) => ({
     resolve: (_root, args, { services, tenantId }) =>
       resolveCursorConnection({ args, toCursor: (row: TaskDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
         pageSize(args.first);
-        const afterName = after === undefined ? undefined : String(decodeCursor(after, 1)[0]);
+        const afterName = after === undefined ? undefined : String(decodeCursor(after, 's')[0]);
         return listTaskDefs(services.db, tenantId, afterName, limit, args.prefix);
       }),
   }, { name: 'TaskDefConnection' }, { name: 'TaskDefEdge' }),

@@ -38,7 +38,7 @@ builder.queryFields((t) => ({
           { args, toCursor: (row: TaskRunRow) => encodeCursor([row.scheduledAt.getTime(), row.wfRunId, row.taskGuid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
-            const parts = after === undefined ? undefined : decodeCursor(after, 3);
+            const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { scheduledAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), taskGuid: String(parts[2]) };
             return searchTaskRuns(services.db, tenantId, { taskDefName: args.taskDefName, status: args.status }, cursor, limit);
           },

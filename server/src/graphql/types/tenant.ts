@@ -32,7 +32,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, { services }) =>
         resolveCursorConnection({ args, toCursor: (row: TenantRow) => encodeCursor([row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          return listTenants(services.db, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit);
+          return listTenants(services.db, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit);
         }),
     },
     { name: 'TenantConnection' },

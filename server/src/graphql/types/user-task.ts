@@ -305,7 +305,7 @@ builder.queryFields((t) => ({
           { args, toCursor: (row: UserTaskDefRow) => encodeCursor([row.name, row.version]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
-            const parts = after === undefined ? undefined : decodeCursor(after, 2);
+            const parts = after === undefined ? undefined : decodeCursor(after, 'si');
             return listUserTaskDefs(services.db, tenantId, parts && { name: String(parts[0]), version: Number(parts[1]) }, limit, args.prefix);
           },
         ),
@@ -334,7 +334,7 @@ builder.queryFields((t) => ({
           { args, toCursor: (row: UserTaskRunRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.userTaskGuid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
-            const parts = after === undefined ? undefined : decodeCursor(after, 3);
+            const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), userTaskGuid: String(parts[2]) };
             return searchUserTaskRuns(services.db, tenantId, args, cursor, limit);
           },

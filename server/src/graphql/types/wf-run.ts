@@ -176,7 +176,7 @@ builder.queryFields((t) => ({
           { args, toCursor: (row: NodeRunView) => encodeCursor([row.arrivalTime.getTime(), row.wfRunId, row.threadRunNumber, row.position]), maxSize: 500 },
           async ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
-            const parts = after === undefined ? undefined : decodeCursor(after, 4);
+            const parts = after === undefined ? undefined : decodeCursor(after, 'tsii');
             const cursor = parts && { arrivalTime: new Date(Number(parts[0])), wfRunId: String(parts[1]), threadRunNumber: Number(parts[2]), position: Number(parts[3]) };
             return withTaskRuns(ctx, await searchNodeRuns(ctx.services.db, ctx.tenantId, args, cursor, limit));
           },
@@ -209,9 +209,12 @@ builder.queryFields((t) => ({
     },
   }),
   countNodeRuns: t.float({
-    description: 'How many NodeRuns the WfRuns of a WfSpec, or of one major version or revision of it, have had (LittleHorse CountNodeRun).',
-    args: { wfSpecName: t.arg.string({ required: true }), majorVersion: t.arg.int(), revision: t.arg.int() },
+    description: "How many NodeRuns the tenant's WfRuns have had: all, or those of a WfSpec, or of one major version or revision of it (LittleHorse CountNodeRun).",
+    args: { wfSpecName: t.arg.string(), majorVersion: t.arg.int(), revision: t.arg.int() },
     resolve: (_root, args, { services, tenantId }) => {
+      if (args.majorVersion != null && args.wfSpecName == null) {
+        throw new ValidationError('countNodeRuns was given a majorVersion without a wfSpecName.', [{ path: ['wfSpecName'], code: 'MISSING_FIELD', message: 'A version belongs to a WfSpec: name it.' }]);
+      }
       if (args.revision != null && args.majorVersion == null) {
         throw new ValidationError('countNodeRuns was given a revision without a majorVersion.', [{ path: ['majorVersion'], code: 'MISSING_FIELD', message: 'A revision belongs to a major version: give both.' }]);
       }
@@ -254,7 +257,7 @@ builder.queryFields((t) => ({
         { args, toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          const parts = after === undefined ? undefined : decodeCursor(after, 2);
+          const parts = after === undefined ? undefined : decodeCursor(after, 'ts');
           const cursor = parts && { startTime: new Date(Number(parts[0])), id: String(parts[1]) };
           if (args.variable && !args.wfSpecName) {
             throw new ValidationError('Searching WfRuns by a variable needs wfSpecName.', [{ path: ['wfSpecName'], code: 'MISSING_FIELD', message: 'Name the WfSpec whose variable is searched.' }]);
@@ -459,7 +462,12 @@ async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName
   );
   function changedAfter(time: number): void {
     changedSince(services.db, tenantId, new Date(time - RESYNC_MARGIN_MS), wfSpecName).then(
-      (ids) => ids.forEach(changed),
+      (ids) =>
+        ids.forEach((id) => {
+          // Its shared row may predate what was missed: read it afresh.
+          services.wfRunRows.forget(tenantId, id);
+          changed(id);
+        }),
       (error: unknown) => services.log.error({ err: error }, 'Could not look for WfRuns changed while news was lost'),
     );
   }
@@ -474,6 +482,8 @@ async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName
   } finally {
     unsubscribe();
     queue.close();
+    // Changes are noted only while something follows every WfRun: what is kept would go stale.
+    if (!services.bus.followsAll) services.wfRunRows.clear();
   }
 }
 

@@ -50,7 +50,7 @@ builder.queryFields((t) => ({
         { args, toCursor: (row: WfSpecRow) => encodeCursor([row.name, row.majorVersion, row.revision]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          const parts = after === undefined ? undefined : decodeCursor(after, 3);
+          const parts = after === undefined ? undefined : decodeCursor(after, 'sii');
           const cursor = parts && { name: String(parts[0]), majorVersion: Number(parts[1]), revision: Number(parts[2]) };
           return listWfSpecs(services.db, tenantId, cursor, limit, args.prefix);
         },

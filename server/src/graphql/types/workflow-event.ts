@@ -109,7 +109,7 @@ builder.queryFields((t) => ({
           { args, toCursor: (row: WorkflowEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.number]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
             pageSize(args.first);
-            const parts = after === undefined ? undefined : decodeCursor(after, 3);
+            const parts = after === undefined ? undefined : decodeCursor(after, 'tsi');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), number: Number(parts[2]) };
             return searchWorkflowEvents(services.db, tenantId, { workflowEventDefName: args.workflowEventDefName, after: args.createdAfter, before: args.createdBefore }, cursor, limit);
           },
@@ -126,7 +126,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: WorkflowEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           pageSize(args.first);
-          return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 1)[0]), limit, args.prefix);
+          return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
         }),
     },
     { name: 'WorkflowEventDefConnection' },

@@ -235,8 +235,16 @@ export async function searchNodeRuns(
     .limit(limit);
 }
 
-/** How many NodeRuns the WfRuns of a WfSpec (one major version, one revision) have had: LittleHorse's CountNodeRun. */
-export async function countNodeRuns(db: Queryable, tenantId: string, spec: { wfSpecName: string; majorVersion?: number | null; revision?: number | null }): Promise<number> {
+/** How many NodeRuns the tenant's WfRuns (of a WfSpec, one major version, one revision) have had: LittleHorse's CountNodeRun. */
+export async function countNodeRuns(
+  db: Queryable,
+  tenantId: string,
+  spec: { wfSpecName?: string | null | undefined; majorVersion?: number | null; revision?: number | null },
+): Promise<number> {
+  if (spec.wfSpecName == null) {
+    const [row] = await db.select({ n: sql<string>`count(*)` }).from(nodeRuns).where(eq(nodeRuns.tenantId, tenantId));
+    return Number(row?.n ?? 0);
+  }
   const conditions = [eq(wfRuns.tenantId, tenantId), eq(wfRuns.wfSpecName, spec.wfSpecName)];
   if (spec.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, spec.majorVersion));
   if (spec.revision != null) conditions.push(eq(wfRuns.revision, spec.revision));
