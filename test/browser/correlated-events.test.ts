@@ -1,23 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ExternalEventNode, WfSpec } from '@gallop/engine';
 import { Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { rows, unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Correlated events (LittleHorse) in the UI: an EXTERNAL_EVENT node's correlation key set in the editor, and
 // CorrelatedEvents sent, listed and deleted on the Events page, each checked against what the server then holds.
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const suffix = Date.now().toString(36);
-
-/** The data rows of a list's table (its heading row left out). */
-const rows = (page: Page, testid: string) => page.getByTestId(testid).locator('tbody tr:not(.spacer)');
 
 /**
  * A screenshot of the page cut to `part`. Not `locator.screenshot()`: in headless Chromium that one drew the dark
@@ -30,24 +23,10 @@ async function shoot(page: Page, part: Locator, name: string): Promise<void> {
 }
 
 describe('correlated events in the UI', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let light: BrowserSession;
-  let dark: BrowserSession;
-
-  beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    [light, dark] = await Promise.all([launchBrowser({ viewport: { width: 1440, height: 960 } }), launchBrowser({ viewport: { width: 1440, height: 960 }, colorScheme: 'dark' })]);
-  }, 240_000);
-
-  afterAll(async () => {
-    await Promise.all([light?.close(), dark?.close()]);
-    await server?.stop();
-  });
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1440, height: 960 }, dark: true });
 
   it('sets a correlation key on an EXTERNAL_EVENT node in the editor, refused on a def without correlatedEventConfig', async () => {
+    const { client, server, browser: light, dark } = ctx;
     const byKey = `ce-by-key-${suffix}`;
     const plain = `ce-plain-${suffix}`;
     await client.putExternalEventDef({ name: byKey, correlatedEventConfig: { ttlSeconds: 600 } });
@@ -109,6 +88,7 @@ describe('correlated events in the UI', () => {
   });
 
   it('sends a CorrelatedEvent from the Events page to the WfRun waiting with its key, then deletes it once confirmed', async () => {
+    const { client, server, browser: light, dark } = ctx;
     const def = `ce-order-${suffix}`;
     await client.putExternalEventDef({ name: def, correlatedEventConfig: { ttlSeconds: 3600 } });
     const wfSpecName = `ce-waits-${suffix}`;

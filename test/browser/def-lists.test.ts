@@ -1,13 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
-import type { Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { oneLine, unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // The UserTaskDefs page and the WorkflowEventDefs of the Events page against a real server: the rows each shows, the
@@ -22,28 +17,11 @@ const thrown = `a0-dl-thrown-${suffix}`;
 const kept = `dl-filter-${suffix}-kept`;
 const left = `dl-filter-${suffix}-left`;
 
-/** One line of text, however the cells and list items broke it. */
-const oneLine = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
-
 describe('the UserTaskDef and WorkflowEventDef lists', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 900 } });
 
   it('lists each UserTaskDef version with its fields, and deletes one version once confirmed', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const first = await client.putUserTaskDef({
       name: form,
       description: 'Approve an expense',
@@ -116,7 +94,7 @@ describe('the UserTaskDef and WorkflowEventDef lists', () => {
   });
 
   it('lists WorkflowEventDefs with the WorkflowEvents of one, and deletes the def once confirmed', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     await client.putWorkflowEventDef({ name: thrown });
     const wfSpec = new Workflow(`dl-thrower-${suffix}`, (wf) => {
       const order = wf.declareStr('order').required();
@@ -170,7 +148,7 @@ describe('the UserTaskDef and WorkflowEventDef lists', () => {
   });
 
   it('narrows the UserTaskDefs to the names that start with what is typed in the filter', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     for (const name of [kept, left]) await client.putUserTaskDef({ name, fields: [{ name: 'approved', type: 'BOOL' }] });
 
     await page.goto(`${server.url}/#/user-task-defs`);
@@ -191,7 +169,7 @@ describe('the UserTaskDef and WorkflowEventDef lists', () => {
   });
 
   it('narrows the WorkflowEventDefs with their own filter, which the ExternalEventDefs filter leaves alone', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     for (const name of [kept, left]) {
       await client.putWorkflowEventDef({ name });
       await client.putExternalEventDef({ name });

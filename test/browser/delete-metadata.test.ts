@@ -1,41 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { rows, unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 
 // Deleting WfSpec versions, TaskDefs and ExternalEventDefs from their lists, each through the UI against a real
 // server and checked against what the server then holds: nothing before the confirmation, the item gone after it.
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const suffix = Date.now().toString(36);
 
-/** The data rows of a list's table (its heading row left out). */
-const rows = (page: Page, testid: string) => page.getByTestId(testid).locator('tbody tr:not(.spacer)');
-
 describe('deleting from the lists', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 900 } });
 
   it('deletes a WfSpec version once confirmed, and nothing when the confirmation is cancelled', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const name = `del-spec-${suffix}`;
     const first = await new Workflow(name, (wf) => wf.sleepSeconds(1)).register(client);
     const second = await new Workflow(name, (wf) => wf.sleepSeconds(2)).register(client);
@@ -81,7 +59,7 @@ describe('deleting from the lists', () => {
   });
 
   it('deletes a TaskDef once confirmed, saying what becomes of the TASK nodes that run it', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const name = `del-task-${suffix}`;
     await client.putTaskDef({ name, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'STR' });
 
@@ -106,7 +84,7 @@ describe('deleting from the lists', () => {
   });
 
   it('deletes the ExternalEventDef shown once confirmed', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const name = `del-event-${suffix}`;
     await client.putExternalEventDef({ name });
 
@@ -131,7 +109,7 @@ describe('deleting from the lists', () => {
   });
 
   it('shows the server’s typed refusal when the TaskDef was deleted meanwhile, and drops its row', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const name = `del-gone-${suffix}`;
     await client.putTaskDef({ name });
 

@@ -1,14 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WfSpec } from '@gallop/engine';
 import { defineTask, TaskWorker, Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -45,31 +41,24 @@ async function editorJson(page: Page): Promise<WfSpec> {
 }
 
 describe('the WfSpec editor', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1440, height: 960 } });
   const workers: TaskWorker[] = [];
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1440, height: 960 } });
+    const { client } = ctx;
     for (const task of [greet, lookup]) {
       const worker = new TaskWorker({ client, task, pollWaitMs: 1_000 });
       await worker.start();
       workers.push(worker);
     }
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
-    await browser?.close();
-    await server?.stop();
   });
 
   it('builds the two-task quickstart with mouse and keyboard, registers it and runs it with a real worker', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const name = `ed-quickstart-${suffix}`;
     await page.goto(`${server.url}/#/editor`);
     const node = (n: string) => page.getByTestId(`editor-node-${n}`);
@@ -164,11 +153,11 @@ describe('the WfSpec editor', () => {
   });
 
   it('builds a loop with a condition with mouse and keyboard, and the registered WfRun goes round it', async () => {
+    const { page, client, server, browser } = ctx;
     const tick = defineTask({ name: `ed-tick-${suffix}`, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' }, ({ n }) => (n ?? 0) + 1);
     const worker = new TaskWorker({ client, task: tick, pollWaitMs: 1_000 });
     await worker.start();
     workers.push(worker);
-    const { page } = browser;
     const name = `ed-loop-${suffix}`;
     await page.goto(`${server.url}/#/editor`);
     const node = (n: string) => page.getByTestId(`editor-node-${n}`);
@@ -257,6 +246,7 @@ describe('the WfSpec editor', () => {
   });
 
   it('simulates a WfSpec in the page: answers, time travel, an edge explained, and a saved scenario that an edit breaks', async () => {
+    const { page, client, server, browser } = ctx;
     const name = `ed-sim-${suffix}`;
     await new Workflow(name, (wf) => {
       const who = wf.declareStr('who').required();
@@ -264,7 +254,6 @@ describe('the WfSpec editor', () => {
       greeting.assign(wf.execute(greet, who));
       wf.doIf(greeting.isEqualTo('Hello, Ada!'), (t) => void t.execute(lookup));
     }).register(client);
-    const { page } = browser;
     await page.goto(`${server.url}/#/editor/${name}`);
     const node = (n: string) => page.getByTestId(`editor-node-${n}`);
     await node('0-entrypoint-ENTRYPOINT').waitFor();
@@ -314,6 +303,7 @@ describe('the WfSpec editor', () => {
   });
 
   it('opens a WfSpec the SDK wrote, with every node type, and saves it unchanged', async () => {
+    const { page, client, server, browser } = ctx;
     await client.putExternalEventDef({ name: `ed-cancel-${suffix}` });
     await client.putExternalEventDef({ name: `ed-approve-${suffix}` });
     await client.putWorkflowEventDef({ name: `ed-thrown-${suffix}` });
@@ -324,7 +314,6 @@ describe('the WfSpec editor', () => {
     const types = new Set(Object.values(written.threadSpecs).flatMap((t) => Object.values(t.nodes).map((n) => n.type)));
     expect(types.size).toBe(14);
 
-    const { page } = browser;
     await page.goto(`${server.url}/#/editor/${everyNode.name}`);
     await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
@@ -350,6 +339,7 @@ describe('the WfSpec editor', () => {
   });
 
   it('draws the diff of a version and the draft on the graph, with the running WfRuns it would touch', async () => {
+    const { page, client, server, browser } = ctx;
     const charge = `ed-charge-${suffix}`;
     const ship = `ed-ship-${suffix}`;
     await client.putTaskDef({ name: charge });
@@ -362,7 +352,6 @@ describe('the WfSpec editor', () => {
     // No worker serves these TaskDefs: the WfRun stays on its first task.
     const run = await client.runWf({ wfSpecName: name });
 
-    const { page } = browser;
     await page.goto(`${server.url}/#/editor/${name}`);
     const node = (n: string) => page.getByTestId(`editor-node-${n}`);
     await node(`1-${charge}-TASK`).click();
@@ -393,7 +382,7 @@ describe('the WfSpec editor', () => {
   });
 
   it('undoes and redoes twenty edits, each state exactly as it was', async () => {
-    const { page } = browser;
+    const { page, server, browser } = ctx;
     await page.goto(`${server.url}/#/editor`);
     await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
     const states = [await editorJson(page)];

@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Locator, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, liveSocket, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { liveSocket, oneLine, rows, unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // The Events page stays live: what is sent, thrown and taken while it is open shows without Refresh, read again
@@ -16,12 +12,6 @@ const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const suffix = Date.now().toString(36);
 // Under the slow read (every 15 s) the page also does: what shows sooner came by a WfRun's change notice.
 const LIVE_MS = 8_000;
-
-/** The data rows of a list's table (its heading row and spacers left out). */
-const rows = (page: Page, testid: string) => page.getByTestId(testid).locator('tbody tr:not(.spacer)');
-
-/** One line of text, however the cells broke it. */
-const oneLine = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
 
 /** Opens `route` as a fresh page load, so its socket is its own, and waits for `ready` and the live socket. */
 async function open(page: Page, route: string, ready: Locator): Promise<void> {
@@ -32,24 +22,10 @@ async function open(page: Page, route: string, ready: Locator): Promise<void> {
 }
 
 describe('the Events page, live', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 900 } });
 
   it('shows ExternalEvents as they are received and claimed, reading again at most about once a second, in place', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const def = `el-signal-${suffix}`;
     const elsewhere = `el-elsewhere-${suffix}`;
     await client.putExternalEventDef({ name: def });
@@ -111,7 +87,7 @@ describe('the Events page, live', () => {
   });
 
   it('shows a WorkflowEvent as a WfRun started meanwhile throws it', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const thrown = `el-thrown-${suffix}`;
     await client.putWorkflowEventDef({ name: thrown });
     const thrower = new Workflow(`el-thrower-${suffix}`, (wf) => {
@@ -133,7 +109,7 @@ describe('the Events page, live', () => {
   });
 
   it('shows a CorrelatedEvent taken by the WfRun waiting with its key, and the ExternalEvent it became', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const def = `el-order-${suffix}`;
     await client.putExternalEventDef({ name: def, correlatedEventConfig: { ttlSeconds: 3600 } });
     const spec = new Workflow(`el-waits-key-${suffix}`, (wf) => void wf.waitForEvent(def, { correlationKey: 'k-live' }));

@@ -1,13 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TaskWorker, Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Issue 7: fork a real WfRun into the browser's simulator at a moment, and see what a rescue, an event or a changed
@@ -22,30 +17,23 @@ const go = `fk-go-${suffix}`;
 const simStatus = (page: Page, status: string) => page.locator(`[data-testid="sim-status"][data-status="${status}"]`).waitFor();
 
 describe('fork into the simulator', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1400, height: 1200 } });
   let worker: TaskWorker;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1400, height: 1200 } });
+    const { client } = ctx;
     for (const name of [broken, big, small]) await client.putTaskDef({ name, returnType: 'STR' });
     await client.putExternalEventDef({ name: go });
     worker = new TaskWorker({ client, taskDefName: broken, pollWaitMs: 1_000, fn: () => Promise.reject(new Error('always down')) });
     void worker.start();
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await worker?.stop();
-    await browser?.close();
-    await server?.stop();
   });
 
   it('shows what a rescue of a failed WfRun would do, and leaves the real one failed', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`fk-rescue-${suffix}`, (wf) => void wf.execute(broken));
     await wfSpec.register(client);
     const run = await client.runWf({ wfSpecName: wfSpec.name });
@@ -72,7 +60,7 @@ describe('fork into the simulator', () => {
   });
 
   it('forks at an earlier moment, and a variable changed in the sandbox takes the other branch', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`fk-branch-${suffix}`, (wf) => {
       const amount = wf.declareInt('amount').required();
       wf.waitForEvent(go);

@@ -1,12 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, liveSocket } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { liveSocket } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 
@@ -19,27 +15,17 @@ const signal = `ls-signal-${suffix}`;
 const approval = `ls-approval-${suffix}`;
 
 describe('the lists', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 900 } });
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+    const { client } = ctx;
     await client.putTaskDef({ name: queued, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'STR' });
     await client.putExternalEventDef({ name: signal });
     await client.putUserTaskDef({ name: approval, fields: [{ name: 'approved', type: 'BOOL', displayName: 'Approved?', required: true }] });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('shows a TaskDef’s queue, its workers, its waiting TaskRuns, and each one’s NodeRun on its WfRun page', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`ls-queue-${suffix}`, (wf) => void wf.execute(queued, wf.declareInt('n').required()));
     await wfSpec.register(client);
     const runs = [];
@@ -83,7 +69,7 @@ describe('the lists', () => {
   });
 
   it('lists ExternalEvents by def and by whether a node took them', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`ls-events-${suffix}`, (wf) => void wf.waitForEvent(signal));
     await wfSpec.register(client);
     const waiting = await client.runWf({ wfSpecName: wfSpec.name });
@@ -105,7 +91,7 @@ describe('the lists', () => {
   });
 
   it('is an inbox per group: a task opened from it is completed with the form its UserTaskDef gives', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const group = `ops-${suffix}`;
     const wfSpec = new Workflow(`ls-inbox-${suffix}`, (wf) => void wf.assignUserTask(approval, { userGroup: group }));
     await wfSpec.register(client);
@@ -135,7 +121,7 @@ describe('the lists', () => {
   });
 
   it('filters WfRuns by a variable’s value and by start time, from the URL, and shows new ones live', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`ls-search-${suffix}`, (wf) => {
       wf.declareStr('customer').searchable();
       wf.declareStr('note');
@@ -177,7 +163,7 @@ describe('the lists', () => {
   });
 
   it('draws only the rows in view, and loads the next page as the reader scrolls to the end', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`ls-many-${suffix}`, (wf) => void wf.declareInt('i'));
     await wfSpec.register(client);
     const ids: string[] = [];

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskWorker, Workflow } from '@gallop/sdk';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, liveSocket } from '../support/browser.ts';
+import { launchBrowser, liveSocket, statusIs } from '../support/browser.ts';
 import type { BrowserSession } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 import type { ServerProcess } from '../support/server.ts';
@@ -18,8 +17,6 @@ const databaseUrl = inject('databaseUrl');
 const suffix = Date.now().toString(36);
 const go = `lv-go-${suffix}`;
 const work = `lv-work-${suffix}`;
-
-const statusIs = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`).waitFor();
 
 /** A port nothing listens on now, so a server can be started on it again after it stops. */
 async function freePort(): Promise<number> {

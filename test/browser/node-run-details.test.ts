@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TaskWorker, Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusIs } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Issue 7: a NodeRun's details (TaskRun attempts with their logs, the ExternalEvent taken, the UserTaskRun's
@@ -20,20 +16,14 @@ const review = `nd-review-${suffix}`;
 const childName = `nd-child-${suffix}`;
 
 const nodeOf = (page: Page, type: string) => page.locator(`[data-testid^="node-"][data-testid$="-${type}"]`).first();
-const statusIs = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`).waitFor();
 
 describe('NodeRun details and edge conditions on the WfRun page', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 1600 } });
   let worker: TaskWorker;
   const failed = new Set<string>();
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1280, height: 1600 } });
+    const { client } = ctx;
     await client.putTaskDef({ name: charge, inputVars: [{ name: 'amount', type: 'INT' }], returnType: 'STR' });
     await client.putExternalEventDef({ name: approved });
     await client.putUserTaskDef({ name: review, fields: [{ name: 'ok', type: 'BOOL', required: true }] });
@@ -53,16 +43,14 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
       },
     });
     void worker.start();
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await worker?.stop();
-    await browser?.close();
-    await server?.stop();
   });
 
   it('shows each kind of NodeRun with what happened in it, and a deep link reopens it', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`nd-flow-${suffix}`, (wf) => {
       const amount = wf.declareInt('amount').required();
       wf.execute(charge, amount).withRetries(1);
@@ -133,7 +121,7 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
   });
 
   it('shows a NodeRun as it was at the moment the timeline shows, and the conditions of that moment', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`nd-moment-${suffix}`, (wf) => {
       const amount = wf.declareInt('amount').required();
       wf.execute(charge, amount).withRetries(1);

@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TaskWorker, Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Issue 7, for people: every page, in the light and dark schemes the system asks for, with a name on every
@@ -19,19 +15,13 @@ const event = `pg-event-${suffix}`;
 const form = `pg-form-${suffix}`;
 
 describe('every page', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let light: BrowserSession;
-  let dark: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots, dark: true });
   let worker: TaskWorker;
   let wfRunId = '';
   let wfSpecName = '';
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    [light, dark] = await Promise.all([launchBrowser(), launchBrowser({ colorScheme: 'dark' })]);
+    const { client } = ctx;
     await client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
     await client.putExternalEventDef({ name: event });
     await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL', required: true }] });
@@ -48,12 +38,10 @@ describe('every page', () => {
     wfRunId = (await client.runWf({ wfSpecName, variables: { n: 2 } })).id;
     await client.putExternalEvent({ wfRunId, externalEventDefName: event, content: 'go' });
     await waitFor(async () => (await client.searchUserTaskRuns({ userTaskDefName: form })).items.length === 1, { what: 'the user task' });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await worker?.stop();
-    await Promise.all([light?.close(), dark?.close()]);
-    await server?.stop();
   });
 
   /** Each page by route, with what shows it has loaded. */
@@ -71,6 +59,7 @@ describe('every page', () => {
   ];
 
   it('draws each page in the light scheme and in the dark one the system asks for, every control named', async () => {
+    const { server, browser: light, dark } = ctx;
     for (const [scheme, session] of [['light', light], ['dark', dark]] as const) {
       const { page } = session;
       for (const { name, route, ready } of pages()) {
@@ -88,7 +77,7 @@ describe('every page', () => {
   });
 
   it('is used from the keyboard: skip to the page, follow links, open a NodeRun, act', async () => {
-    const { page } = light;
+    const { page, server, browser: light } = ctx;
     await page.goto('about:blank'); // a fresh document: focus starts at its top, not where the last test left it
     await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpecName}`);
     await page.getByTestId('wf-runs-table').waitFor();

@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Working a user task from the user-tasks page: saving progress without completing, comments written, edited and
@@ -20,19 +16,13 @@ const form = `utf-expense-${suffix}`;
 const group = `utf-finance-${suffix}`;
 
 describe('the user task form', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
-  let dark: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 1100 }, dark: true });
   let wfSpecName = '';
   let wfRunId = '';
   let userTaskGuid = '';
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    [browser, dark] = await Promise.all([launchBrowser({ viewport: { width: 1280, height: 1100 } }), launchBrowser({ viewport: { width: 1280, height: 1100 }, colorScheme: 'dark' })]);
+    const { client } = ctx;
     await client.putUserTaskDef({
       name: form,
       fields: [
@@ -48,15 +38,11 @@ describe('the user task form', () => {
     await wfSpec.register(client);
     wfSpecName = wfSpec.name;
     ({ wfRunId, userTaskGuid } = await startTask());
-  }, 240_000);
-
-  afterAll(async () => {
-    await Promise.all([browser?.close(), dark?.close()]);
-    await server?.stop();
   });
 
   /** Runs the WfSpec; resolves once its UserTaskRun is there. */
   async function startTask(): Promise<{ wfRunId: string; userTaskGuid: string }> {
+    const { client } = ctx;
     const run = await client.runWf({ wfSpecName });
     const task = await waitFor(async () => (await client.searchUserTaskRuns({ userTaskDefName: form })).items.find((t) => t.wfRunId === run.id), {
       what: 'the user task',
@@ -66,6 +52,7 @@ describe('the user task form', () => {
 
   /** Opens the group's inbox afresh and chooses the task of `id` from it; resolves with its form. */
   async function choose(page: Page, id: string) {
+    const { server } = ctx;
     await page.goto('about:blank'); // a new document: the list and the form read the server again
     await page.goto(`${server.url}/#/user-tasks?userGroup=${group}`);
     await page.getByRole('table', { name: 'User tasks' }).getByRole('row').filter({ hasText: id }).getByRole('link', { name: form }).click();
@@ -82,7 +69,7 @@ describe('the user task form', () => {
   }
 
   it('saves progress without completing the task, and opens again with what was saved', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const task = await choose(page, wfRunId);
     await task.getByRole('combobox', { name: 'Approved?' }).selectOption('false');
     await task.getByRole('textbox', { name: 'Note' }).fill('Receipt attached');
@@ -107,7 +94,7 @@ describe('the user task form', () => {
   });
 
   it('adds two comments, edits one in place, and deletes the other only once confirmed', async () => {
-    const { page } = browser;
+    const { page, client, browser, dark } = ctx;
     const task = await choose(page, wfRunId);
     await task.getByRole('textbox', { name: 'User id' }).fill('ana');
     const section = comments(page);
@@ -165,7 +152,7 @@ describe('the user task form', () => {
   });
 
   it('completes the task afterwards with the saved values, one changed and the rest filled in', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const task = await choose(page, wfRunId);
     await expect.poll(() => task.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('Receipt attached');
     await task.getByRole('combobox', { name: 'Approved?' }).selectOption('true');
@@ -183,7 +170,7 @@ describe('the user task form', () => {
   });
 
   it('shows the server’s refusal to save or assign a task another user holds, and does both once told to act anyway', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const other = await startTask();
     await client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', userGroup: group });
     const task = await choose(page, other.wfRunId);
@@ -217,7 +204,7 @@ describe('the user task form', () => {
   });
 
   it('asks before completing a task another user holds, and completes it as the person once told to', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const other = await startTask();
     await client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'bo', userGroup: group });
     const task = await choose(page, other.wfRunId);
@@ -237,7 +224,7 @@ describe('the user task form', () => {
   });
 
   it('shows a reassignment made elsewhere without a reload: the task is no longer the person’s', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const other = await startTask();
     await client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId: 'ana', userGroup: group });
     const task = await chooseLive(page, other.wfRunId);
@@ -257,7 +244,7 @@ describe('the user task form', () => {
   });
 
   it('says so plainly when the task is completed elsewhere, keeps what was typed and offers nothing more to submit', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const other = await startTask();
     const task = await chooseLive(page, other.wfRunId);
     await task.getByRole('textbox', { name: 'Note' }).fill('Half done');
@@ -272,7 +259,7 @@ describe('the user task form', () => {
   });
 
   it('shows comments and saved progress made elsewhere, keeping the fields the person has typed in', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const other = await startTask();
     const task = await chooseLive(page, other.wfRunId);
     await task.getByRole('textbox', { name: 'Note' }).fill('My note');
@@ -293,7 +280,7 @@ describe('the user task form', () => {
   });
 
   it('follows the task on the WfRun page through the page’s own events, and keeps the form of a task cancelled elsewhere until closed', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const other = await startTask();
     await page.goto(`${server.url}/#/wf-runs/${other.wfRunId}`);
     const task = page.getByRole('form', { name: new RegExp(`^User task ${form} at `) });

@@ -1,13 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TaskWorker, Workflow } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusIs, unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Issue 7's actions on the WfRun page, each done through the UI against a real server and checked against what
@@ -18,20 +13,13 @@ const go = `act-go-${suffix}`;
 const form = `act-form-${suffix}`;
 const flaky = `act-flaky-${suffix}`;
 
-const statusIs = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`).waitFor();
-
 describe('actions on the WfRun page', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 1400 } });
   let worker: TaskWorker;
   let failNext = true;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser({ viewport: { width: 1280, height: 1400 } });
+    const { client } = ctx;
     await client.putExternalEventDef({ name: go });
     await client.putUserTaskDef({
       name: form,
@@ -55,15 +43,14 @@ describe('actions on the WfRun page', () => {
       },
     });
     void worker.start();
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await worker?.stop();
-    await browser?.close();
-    await server?.stop();
   });
 
   async function open(wfSpec: Workflow, variables: Record<string, never> = {}): Promise<string> {
+    const { client, server, browser } = ctx;
     await wfSpec.register(client);
     const run = await client.runWf({ wfSpecName: wfSpec.name, variables });
     await browser.page.goto(`${server.url}/#/wf-runs/${run.id}`);
@@ -72,7 +59,7 @@ describe('actions on the WfRun page', () => {
   }
 
   it('sends an ExternalEvent the WfRun waits for', async () => {
-    const { page } = browser;
+    const { page, client } = ctx;
     const id = await open(new Workflow(`act-event-${suffix}`, (wf) => {
       const got = wf.declareJsonObj('got');
       got.assign(wf.waitForEvent(go));
@@ -85,7 +72,7 @@ describe('actions on the WfRun page', () => {
   });
 
   it('stops after a confirmation, resumes, and deletes after a confirmation', async () => {
-    const { page } = browser;
+    const { page, client } = ctx;
     const id = await open(new Workflow(`act-stop-${suffix}`, (wf) => wf.sleepSeconds(3_600)));
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     // Nothing happens before the confirmation.
@@ -104,7 +91,7 @@ describe('actions on the WfRun page', () => {
   });
 
   it('rescues a thread that failed with an ERROR, and the WfRun goes on', async () => {
-    const { page } = browser;
+    const { page, client } = ctx;
     const id = await open(new Workflow(`act-rescue-${suffix}`, (wf) => void wf.execute(flaky)));
     await statusIs(page, 'ERROR');
     await page.getByRole('button', { name: 'Rescue' }).click();
@@ -114,7 +101,7 @@ describe('actions on the WfRun page', () => {
   });
 
   it('draws each ThreadRun of the WfRun on its own tab, coloured by its own NodeRuns', async () => {
-    const { page } = browser;
+    const { page } = ctx;
     await open(new Workflow(`act-threads-${suffix}`, (wf) => {
       const side = wf.spawnThread('side', (t) => t.sleepSeconds(3_600));
       wf.waitForThreads(side);
@@ -128,7 +115,7 @@ describe('actions on the WfRun page', () => {
   });
 
   it('completes a user task from the form its UserTaskDef gives, after showing the refusal of a form left empty', async () => {
-    const { page } = browser;
+    const { page, client, browser } = ctx;
     const id = await open(new Workflow(`act-task-${suffix}`, (wf) => {
       const review = wf.declareJsonObj('review');
       review.assign(wf.assignUserTask(form, { userGroup: 'finance' }));

@@ -1,15 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { replay } from '@gallop/engine';
 import type { WfRunEvent, WfSpec } from '@gallop/engine';
 import { TaskWorker } from '@gallop/sdk';
-import type { GallopClient } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, unnamedRoles } from '../support/browser.ts';
-import type { BrowserSession } from '../support/browser.ts';
-import { startServer } from '../support/server.ts';
-import type { ServerProcess } from '../support/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unnamedRoles } from '../support/browser.ts';
+import { setupBrowserTest } from '../support/browser-test.ts';
 import { createDeferred } from '../support/wait.ts';
 
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -53,28 +49,21 @@ const nodeWithStatus = (page: Page, nodeName: string, status: string) =>
 const wfRunStatus = (page: Page, status: string) => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`);
 
 describe('the WfRun page', () => {
-  let server: ServerProcess;
-  let client: GallopClient;
-  let browser: BrowserSession;
+  const ctx = setupBrowserTest({ screenshots });
   let worker: TaskWorker | undefined;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    server = await startServer({ databaseUrl: inject('databaseUrl') });
-    client = server.client();
-    browser = await launchBrowser();
+    const { client } = ctx;
     await client.putTaskDef({ name: taskDefName, inputVars: [{ name: 'name', type: 'STR' }], returnType: 'STR' });
     await client.putWfSpec(spec);
-  }, 240_000); // a UI build and a server start; slow when the machine is busy
+  });
 
   afterAll(async () => {
     await worker?.stop();
-    await browser?.close();
-    await server?.stop();
   });
 
   it('colours the task node RUNNING, then COMPLETED when the worker finishes, live and without a reload', async () => {
-    const { page } = browser;
+    const { page, client, server, browser } = ctx;
     const claimed = createDeferred();
     const release = createDeferred();
     worker = new TaskWorker({
@@ -118,7 +107,7 @@ describe('the WfRun page', () => {
   }, 60_000);
 
   it('travels back in time: the moment chosen shows the node colours and variables a replay of that prefix gives', async () => {
-    const { page } = browser;
+    const { page, client, server } = ctx;
     // The WfRun of the first test, completed: its page shows it now.
     const [done] = (await client.searchWfRuns({ wfSpecName, status: 'COMPLETED' })).items;
     if (!done) throw new Error('No completed WfRun to travel through.');
@@ -145,7 +134,7 @@ describe('the WfRun page', () => {
   });
 
   it('lists the WfRun under its WfSpec, and the WfSpec with a link to its WfRuns', async () => {
-    const { page } = browser;
+    const { page, server, browser } = ctx;
     // Other tests' WfSpecs share the database: the name filter finds this one.
     await page.goto(`${server.url}/#/wf-specs?prefix=${wfSpecName}`);
     const specLink = page.getByRole('link', { name: wfSpecName, exact: true });
@@ -168,13 +157,13 @@ describe('the WfRun page', () => {
   }, 60_000);
 
   it('says so when the WfRun does not exist', async () => {
-    const { page } = browser;
+    const { page, server } = ctx;
     await page.goto(`${server.url}/#/wf-runs/no-such-run`);
     await page.getByText('No WfRun with this id').waitFor();
   }, 30_000);
 
   it('says the server cannot be reached when GraphQL requests fail', async () => {
-    const { page } = browser;
+    const { page, server } = ctx;
     await page.route('**/graphql', (route) => route.abort('connectionrefused'));
     try {
       await page.goto(`${server.url}/#/wf-runs`);

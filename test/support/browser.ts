@@ -1,5 +1,5 @@
 import { chromium } from 'playwright-core';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Debian's Chromium; Playwright's own download needs internet the test machines do not have. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -82,3 +82,12 @@ export async function liveSocket(page: Page): Promise<void> {
   await page.locator('html[data-socket="connected"]').waitFor({ state: 'attached' });
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
+
+/** The data rows of a list's table: its heading row and the virtual list's spacer rows left out. */
+export const rows = (page: Page, testid: string): Locator => page.getByTestId(testid).locator('tbody tr:not(.spacer)');
+
+/** The element's text on one line, however its cells and list items broke it. */
+export const oneLine = async (locator: Locator): Promise<string> => (await locator.innerText()).replace(/\s+/g, ' ').trim();
+
+/** Resolves once the WfRun page shows the WfRun in `status`. */
+export const statusIs = (page: Page, status: string): Promise<void> => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`).waitFor();
