@@ -49,6 +49,7 @@ describe('every page', () => {
     { name: 'wf-specs', route: `#/wf-specs?prefix=${wfSpecName}`, ready: (p: Page) => p.getByTestId('wf-specs-table') },
     { name: 'wf-runs', route: `#/wf-runs?wfSpecName=${wfSpecName}`, ready: (p: Page) => p.getByTestId('wf-runs-table') },
     { name: 'wf-run', route: `#/wf-runs/${wfRunId}?node=0%2F1`, ready: (p: Page) => p.getByTestId('node-run-details') },
+    { name: 'node-runs', route: '#/node-runs?status=RUNNING&since=1h', ready: (p: Page) => p.getByTestId('node-runs-table') },
     { name: 'task-defs', route: `#/task-defs?prefix=${task}`, ready: (p: Page) => p.getByTestId('task-defs-table') },
     { name: 'task-runs', route: `#/task-runs?taskDefName=${task}`, ready: (p: Page) => p.getByTestId('task-runs-table') },
     { name: 'external-events', route: `#/external-events?prefix=${event}&externalEventDefName=${event}`, ready: (p: Page) => p.getByTestId('external-events-table') },

@@ -137,7 +137,7 @@ describe('signing in', () => {
     expect(names.sort()).toEqual([`only-${globex}`, `shared-${suffix}`]);
     expect(page.url()).not.toContain('code=');
     // The navigation offers only what it may read.
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['WfSpecs', 'WfRuns', 'Editor']);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['WfSpecs', 'WfRuns', 'NodeRuns', 'Editor']);
     expect(await page.evaluate(() => sessionStorage.getItem('gallop.oidc'))).toBeNull();
     await page.screenshot({ path: `${screenshots}signed-in-oidc.png`, fullPage: true });
 

@@ -165,10 +165,16 @@ export class PagedList<T> {
 
 /**
  * A list of the Relay connection a query answers under `page`, `first` at a time, with `variables`; the first page
- * is on its way when it returns. Give a new one when the variables change.
+ * is on its way when it returns. Give a new one when the variables change. Variables given as a function are asked
+ * for at each read: for bounds relative to now ("the last hour"), which a refresh then moves along.
  */
-export function pagedQuery<T>(document: string, variables: Readonly<Record<string, unknown>>, first = 100): PagedList<T> {
-  const list = new PagedList<T>(async (after) => (await client.request<{ page: Page<T> }>(document, { first, after, ...variables })).page);
+export function pagedQuery<T>(
+  document: string,
+  variables: Readonly<Record<string, unknown>> | (() => Readonly<Record<string, unknown>>),
+  first = 100,
+): PagedList<T> {
+  const variablesNow = typeof variables === 'function' ? variables : () => variables;
+  const list = new PagedList<T>(async (after) => (await client.request<{ page: Page<T> }>(document, { first, after, ...variablesNow() })).page);
   void list.reload();
   return list;
 }

@@ -1,5 +1,5 @@
 import type { JsonValue, WfRunEvent, WfSpec } from '@gallop/engine';
-import type { WfRunSummary as SdkWfRunSummary, WfSpecInfo } from '@gallop/sdk';
+import type { NodeRunInfo, WfRunSummary as SdkWfRunSummary, WfSpecInfo } from '@gallop/sdk';
 
 /** The GraphQL documents the UI sends, with the shapes of what they select. */
 
@@ -112,6 +112,21 @@ export interface TaskRunSummary {
 export const TASK_RUNS = `query TaskRuns($first: Int, $after: String, $taskDefName: String!, $status: TaskStatus) {
   page: taskRuns(first: $first, after: $after, taskDefName: $taskDefName, status: $status) {
     edges { cursor node { id wfRunId taskDefName status scheduledAt workerId input threadRunNumber nodeRunPosition attempts { attempt status errorMessage endTime } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** What the NodeRuns list selects of the SDK's NodeRun shape: of its TaskRun, only what it runs. */
+export type NodeRunSummary = Pick<
+  NodeRunInfo,
+  'wfRunId' | 'threadRunNumber' | 'position' | 'nodeName' | 'nodeType' | 'status' | 'arrivalTime' | 'errorMessage' | 'externalEventDefName'
+> & { readonly taskRun: { readonly taskDefName: string } | null };
+
+export const NODE_RUNS = `query NodeRuns($first: Int, $after: String, $status: LHStatus!, $arrivedAfter: DateTime, $arrivedBefore: DateTime,
+    $externalEventDefName: String) {
+  page: nodeRuns(first: $first, after: $after, status: $status, arrivedAfter: $arrivedAfter, arrivedBefore: $arrivedBefore,
+      externalEventDefName: $externalEventDefName) {
+    edges { cursor node { wfRunId threadRunNumber position nodeName nodeType status arrivalTime errorMessage externalEventDefName taskRun { taskDefName } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
