@@ -27,6 +27,7 @@ export type {
   WfRunInfo,
   WfRunSearch,
   NodeRunSearch,
+  DefListPage,
   WfRunSummary,
   WfSpecInfo,
   WfSpecVersionInfo,

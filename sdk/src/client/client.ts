@@ -33,6 +33,7 @@ import type {
   WorkflowEventDefInfo,
   WorkflowEventInfo,
   MetricsWindowLength,
+  DefListPage,
   NodeRunInfo,
   NodeRunSearch,
   TaskDefMetrics,
@@ -465,11 +466,11 @@ export class GallopClient {
     return unwrap((await this.request(ops.DELETE_TASK_DEF, { input: { name } })).result);
   }
 
-  async externalEventDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<ExternalEventDefInfo>> {
+  async externalEventDefs(page: DefListPage = {}): Promise<Page<ExternalEventDefInfo>> {
     return this.#page(ops.EXTERNAL_EVENT_DEFS, page);
   }
 
-  async workflowEventDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<{ name: string; createdAt: string }>> {
+  async workflowEventDefs(page: DefListPage = {}): Promise<Page<{ name: string; createdAt: string }>> {
     return this.#page(ops.WORKFLOW_EVENT_DEFS, page);
   }
 
@@ -482,7 +483,7 @@ export class GallopClient {
   }
 
   /** Every TaskDef, by name. */
-  async taskDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<TaskDefInfo>> {
+  async taskDefs(page: DefListPage = {}): Promise<Page<TaskDefInfo>> {
     return this.#page(ops.TASK_DEFS, page);
   }
 
@@ -520,7 +521,7 @@ export class GallopClient {
   }
 
   /** Every version of every WfSpec, by name, then version; `wfSpec()` reads one with its spec. */
-  async wfSpecs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<WfSpecVersionInfo>> {
+  async wfSpecs(page: DefListPage = {}): Promise<Page<WfSpecVersionInfo>> {
     return this.#page(ops.WF_SPECS, page);
   }
 
@@ -871,7 +872,7 @@ export class GallopClient {
   }
 
   /** Every version of every UserTaskDef, by name, then version. */
-  async userTaskDefs(page: { first?: number; after?: string; prefix?: string } = {}): Promise<Page<UserTaskDefInfo>> {
+  async userTaskDefs(page: DefListPage = {}): Promise<Page<UserTaskDefInfo>> {
     return this.#page(ops.USER_TASK_DEFS, page);
   }
 

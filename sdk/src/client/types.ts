@@ -88,6 +88,14 @@ export interface WfRunSearch {
   readonly variable?: { readonly name: string; readonly value: JsonValue };
 }
 
+/** A page of a def list (WfSpecs, TaskDefs, ExternalEventDefs, WorkflowEventDefs, UserTaskDefs). */
+export interface DefListPage {
+  readonly first?: number;
+  readonly after?: string;
+  /** Only the defs whose name starts with it, as written (`%` and `_` are plain characters). */
+  readonly prefix?: string;
+}
+
 export interface NodeRunSearch {
   readonly status: LHStatus;
   /** ISO-8601: arrived at or after. */
