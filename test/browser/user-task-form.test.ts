@@ -193,13 +193,26 @@ describe('the user task form', () => {
     expect(saved?.results).toEqual({ note: 'Mine now' });
     expect(saved?.userId).toBe('bo');
     expect(saved?.events.at(-1)).toMatchObject({ type: 'SAVED', userId: 'ana' });
+    // The choice was for that one action: the box is clear again.
+    expect(await anyway.isChecked()).toBe(false);
 
-    // ...and the assignment takes the task from bo (overrideClaim); the override lapses with bo's hold.
+    // ...and, ticked again, the assignment takes the task from bo (overrideClaim); the override lapses with bo's hold.
+    await anyway.check();
     await task.getByRole('button', { name: 'Assign' }).click();
     await task.getByRole('status').getByText(`Assigned ${form}.`).waitFor();
     expect((await client.userTaskRun(other.wfRunId, other.userTaskGuid))?.userId).toBe('ana');
     await task.getByTestId('user-task-state').getByText('assigned by ana').waitFor();
     expect(await task.getByRole('checkbox', { name: 'Act on it although ana holds it' }).isChecked()).toBe(false);
+
+    // A choice to act over bo does not come back when the task, moved on elsewhere, comes back to bo.
+    const moveTo = (userId: string) => client.assignUserTaskRun({ wfRunId: other.wfRunId, userTaskGuid: other.userTaskGuid, userId, overrideClaim: true });
+    await moveTo('bo');
+    await anyway.check();
+    await moveTo('cy');
+    await task.getByRole('checkbox', { name: 'Act on it although cy holds it' }).waitFor();
+    await moveTo('bo');
+    await anyway.waitFor();
+    expect(await anyway.isChecked()).toBe(false);
     expect(browser.pageErrors).toEqual([]);
   });
 

@@ -2,6 +2,9 @@ import type { Page as ClientPage } from '@gallop/sdk';
 import { client } from './client.ts';
 import type { Page } from './queries.ts';
 
+/** The most rows the server gives in one page. */
+const MAX_READ = 500;
+
 /** A list read page by page through a Relay connection, with a "load more" cursor. */
 export class PagedList<T> {
   /** Everything loaded so far, in the server's order. */
@@ -12,10 +15,10 @@ export class PagedList<T> {
   hasMore = $state(false);
   error = $state.raw<unknown>(undefined);
 
-  readonly #fetchPage: (after: string | null) => Promise<Page<T>>;
+  /** Reads `count` rows (the list's page size when not given) after a cursor. */
+  readonly #fetchPage: (after: string | null, count?: number) => Promise<Page<T>>;
+  readonly #pageSize: number;
   #cursor: string | null = null;
-  /** How many pages `items` came in: what a refresh reads again. */
-  #pages = 0;
   // A reload while a page is in flight makes that page's answer stale; the generation tells them apart.
   #generation = 0;
   // Load more and refresh take turns, each going on from what the other left: a page appended while a refresh
@@ -28,8 +31,9 @@ export class PagedList<T> {
   /** What `drop` took out while a refresh read, so that what it read does not bring it back. */
   #droppedDuringRefresh: ((item: T) => boolean)[] | undefined;
 
-  constructor(fetchPage: (after: string | null) => Promise<Page<T>>) {
+  constructor(fetchPage: (after: string | null, count?: number) => Promise<Page<T>>, pageSize = 100) {
     this.#fetchPage = fetchPage;
+    this.#pageSize = pageSize;
   }
 
   /** Loads the first page again, dropping what was loaded. */
@@ -39,7 +43,6 @@ export class PagedList<T> {
     this.error = undefined;
     // A load more in flight is now stale, and would otherwise leave this set.
     this.loadingMore = false;
-    this.#pages = 0;
     // A refresh waiting for its turn is stale now: the next one asked is not answered by it.
     this.#queued = undefined;
     this.#refreshWhenLoaded = false;
@@ -48,7 +51,6 @@ export class PagedList<T> {
       if (generation !== this.#generation) return;
       this.items = page.edges.map((e) => e.node);
       this.#take(page);
-      this.#pages = 1;
       this.phase = 'ready';
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -59,10 +61,12 @@ export class PagedList<T> {
   }
 
   /**
-   * Reads again as many pages as are loaded, in place: rows changed on the server change, new ones take their
-   * place, and the rows loaded (and scrolled to) stay loaded, with no "loading" in between. A failure leaves the
-   * rows as they were and sets `error`; a list whose first page failed reads it again quietly. Asked again while
-   * it reads, it reads once more after (the change may have come after its read), however often it was asked.
+   * Reads again as many rows as are loaded (a page at least) in as few requests as the server allows, 500 rows
+   * each (a live list read again every second must not cost a request per page scrolled through), in place: rows
+   * changed on the server change, new ones take their place, and the rows loaded (and scrolled to) stay loaded, with
+   * no "loading" in between. A failure leaves the rows as they were and sets `error`; a list whose first page failed
+   * reads it again quietly. Asked again while it reads, it reads once more after (the change may have come after
+   * its read), however often it was asked.
    */
   refresh(): Promise<void> {
     if (this.phase === 'loading') {
@@ -77,23 +81,20 @@ export class PagedList<T> {
       const dropped: ((item: T) => boolean)[] = [];
       this.#droppedDuringRefresh = dropped;
       try {
-        const wanted = Math.max(1, this.#pages);
+        const wanted = Math.max(this.items.length, this.#pageSize);
         const items: T[] = [];
-        let read = 0;
         let after: string | null = null;
         let page: Page<T>;
         do {
-          page = await this.#fetchPage(after);
+          page = await this.#fetchPage(after, Math.min(MAX_READ, wanted - items.length));
           if (generation !== this.#generation) return;
           items.push(...page.edges.map((e) => e.node));
-          read++;
           after = page.pageInfo.endCursor;
-        } while (read < wanted && page.pageInfo.hasNextPage && after !== null);
+        } while (items.length < wanted && page.pageInfo.hasNextPage && after !== null);
         const kept = items.filter((item) => !dropped.some((gone) => gone(item)));
         // Unchanged rows are left alone: nothing is drawn again for a change elsewhere.
         if (JSON.stringify(kept) !== JSON.stringify(this.items)) this.items = kept;
         this.#take(page);
-        this.#pages = read;
         this.error = undefined;
         this.phase = 'ready';
       } catch (error) {
@@ -119,7 +120,6 @@ export class PagedList<T> {
         if (generation !== this.#generation) return;
         this.items = [...this.items, ...page.edges.map((e) => e.node)];
         this.#take(page);
-        this.#pages++;
         this.error = undefined;
       } catch (error) {
         if (generation !== this.#generation) return;
@@ -174,7 +174,7 @@ export function pagedQuery<T>(
   first = 100,
 ): PagedList<T> {
   const variablesNow = typeof variables === 'function' ? variables : () => variables;
-  const list = new PagedList<T>(async (after) => (await client.request<{ page: Page<T> }>(document, { first, after, ...variablesNow() })).page);
+  const list = new PagedList<T>(async (after, count = first) => (await client.request<{ page: Page<T> }>(document, { first: count, after, ...variablesNow() })).page, first);
   void list.reload();
   return list;
 }
@@ -184,11 +184,11 @@ export function pagedQuery<T>(
  * time; the first page is on its way when it returns. Give a new one when what it reads changes.
  */
 export function pagedClientList<T>(read: (page: { first: number; after?: string }) => Promise<ClientPage<T>>, first = 100): PagedList<T> {
-  const list = new PagedList<T>(async (after) => {
-    const page = await read(after ? { first, after } : { first });
+  const list = new PagedList<T>(async (after, count = first) => {
+    const page = await read(after ? { first: count, after } : { first: count });
     // PagedList goes on from the page's end cursor only, so the rows need no cursors of their own.
     return { edges: page.items.map((node) => ({ cursor: '', node })), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
-  });
+  }, first);
   void list.reload();
   return list;
 }

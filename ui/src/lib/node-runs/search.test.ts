@@ -18,6 +18,14 @@ describe('searchOf', () => {
   });
 });
 
+describe('searchOf, with both bounds', () => {
+  it('takes bounds picked the wrong way round for the range between them, and equal ones for "since" alone', () => {
+    expect(searchOf(new URLSearchParams('since=15m&until=1h'))).toMatchObject({ since: '1h', until: '15m' });
+    expect(searchOf(new URLSearchParams('since=1h&until=1h'))).toMatchObject({ since: '1h', until: '' });
+    expect(searchOf(new URLSearchParams('since=7d&until=24h'))).toMatchObject({ since: '7d', until: '24h' });
+  });
+});
+
 describe('variablesOf', () => {
   it('turns the ages into instants before now and leaves out what is not searched by', () => {
     expect(variablesOf(searchOf(new URLSearchParams('status=RUNNING&since=24h&until=15m&externalEventDefName=go')), now)).toEqual({

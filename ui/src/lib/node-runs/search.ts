@@ -37,10 +37,15 @@ const ageOf = (value: string | null): ArrivalAge | undefined => ARRIVAL_AGES.fin
 /** The search a URL's query asks for. What it does not know (a hand-typed status or age) falls back to the default. */
 export function searchOf(query: URLSearchParams): NodeRunSearch {
   const status = query.get('status');
+  let since = ageOf(query.get('since'));
+  let until = ageOf(query.get('until'));
+  // Bounds picked the wrong way round ("since 15 min, until 1 h ago") mean the range between them; equal ones, no
+  // range at all, so only "since" is kept.
+  if (since && until && since.ms <= until.ms) [since, until] = since.ms === until.ms ? [since, undefined] : [until, since];
   return {
     status: (LH_STATUSES as readonly string[]).includes(status ?? '') ? (status as LHStatus) : DEFAULT_STATUS,
-    since: ageOf(query.get('since'))?.value ?? '',
-    until: ageOf(query.get('until'))?.value ?? '',
+    since: since?.value ?? '',
+    until: until?.value ?? '',
     externalEventDefName: query.get('externalEventDefName')?.trim() ?? '',
   };
 }

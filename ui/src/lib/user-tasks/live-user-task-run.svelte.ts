@@ -41,6 +41,10 @@ export class LiveUserTaskRun {
   #acting = 0;
   /** A read was asked for while one ran or an action was under way. */
   #again = false;
+  /** A read tried again after a failed one. */
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  /** The form is gone: nothing is read again. */
+  #closed = false;
 
   constructor(wfRunId: string, userTaskGuid: string, onnews: (run: UserTaskRunInfo, news: UserTaskRunNews) => void) {
     this.wfRunId = wfRunId;
@@ -66,7 +70,12 @@ export class LiveUserTaskRun {
           if (this.#acting > 0) this.#again = true;
           else this.#take(found, true);
         },
-        (error: unknown) => (this.readError = refusal(error).text),
+        (error: unknown) => {
+          this.readError = refusal(error).text;
+          // Reads come only with news about the task: without a retry, one lost read would stand until the next.
+          clearTimeout(this.#retry);
+          if (!this.#closed) this.#retry = setTimeout(() => this.read(), RETRY_MS);
+        },
       )
       .finally(() => {
         this.#reading = false;
@@ -141,7 +150,14 @@ export class LiveUserTaskRun {
       this.following = false;
       clearTimeout(retry);
       unsubscribe();
+      this.close();
     };
+  }
+
+  /** The form is gone: no read is tried again. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retry);
   }
 
   #take(found: UserTaskRunInfo, read: boolean): void {
