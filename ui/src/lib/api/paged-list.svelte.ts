@@ -1,3 +1,4 @@
+import { isGallopClientError } from '@gallop/sdk';
 import type { Page as ClientPage } from '@gallop/sdk';
 import { client } from './client.ts';
 import type { Page } from './queries.ts';
@@ -69,6 +70,10 @@ export class PagedList<T> {
    * its read), however often it was asked.
    */
   refresh(): Promise<void> {
+    // A list the server refuses to this principal stays refused: asking again at every change would only repeat it.
+    if (this.phase === 'error' && isGallopClientError(this.error) && (this.error.code === 'FORBIDDEN' || this.error.code === 'UNAUTHENTICATED')) {
+      return Promise.resolve();
+    }
     if (this.phase === 'loading') {
       this.#refreshWhenLoaded = true;
       return Promise.resolve();

@@ -45,6 +45,8 @@ export class LiveUserTaskRun {
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** The form is gone: nothing is read again. */
   #closed = false;
+  /** The task is gone (its WfRun deleted): nothing is followed again. */
+  #gone = false;
 
   constructor(wfRunId: string, userTaskGuid: string, onnews: (run: UserTaskRunInfo, news: UserTaskRunNews) => void) {
     this.wfRunId = wfRunId;
@@ -65,7 +67,11 @@ export class LiveUserTaskRun {
       .userTaskRun(this.wfRunId, this.userTaskGuid)
       .then(
         (found) => {
-          if (!found) return void (this.readError = 'the UserTaskRun is gone.');
+          if (!found) {
+            // Deleted with its WfRun: there is nothing left to follow or read again.
+            this.#gone = true;
+            return void (this.readError = 'the UserTaskRun is gone.');
+          }
           this.readError = undefined;
           if (this.#acting > 0) this.#again = true;
           else this.#take(found, true);
@@ -74,7 +80,7 @@ export class LiveUserTaskRun {
           this.readError = refusal(error).text;
           // Reads come only with news about the task: without a retry, one lost read would stand until the next.
           clearTimeout(this.#retry);
-          if (!this.#closed) this.#retry = setTimeout(() => this.read(), RETRY_MS);
+          if (!this.#closed && !this.#gone) this.#retry = setTimeout(() => this.read(), RETRY_MS);
         },
       )
       .finally(() => {
@@ -111,7 +117,7 @@ export class LiveUserTaskRun {
       this.following = false;
       this.liveError = describeError(error).detail;
       clearTimeout(retry);
-      retry = setTimeout(() => void start(), RETRY_MS);
+      if (!this.#gone) retry = setTimeout(() => void start(), RETRY_MS);
     };
     const start = async () => {
       const denied = permissions.denied('wfRunEvents');
