@@ -18,14 +18,22 @@ const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta
 const mutations = Object.values(schema.getMutationType()?.getFields() ?? {}).filter((field) => field.args[0]?.name === 'input');
 
 const task = unique('fuzzed');
-const spec = unique('fuzz-target');
-await client.putTaskDef({ name: task, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
-await client.putWfSpec(
-  new Workflow(spec, (wf) => {
-    const n = wf.declareInt('n');
-    n.assign(wf.execute(task, n));
-  }).compile(),
-);
+/**
+ * A WfSpec of one task taking `n`, with a TaskDef `taskDef`. The fuzzed deletes may take the first ones (their names
+ * are among the known ones), so the tests after the fuzz make their own.
+ */
+async function target(taskDef = unique('fuzzed')): Promise<string> {
+  const name = unique('fuzz-target');
+  await client.putTaskDef({ name: taskDef, inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' });
+  await client.putWfSpec(
+    new Workflow(name, (wf) => {
+      const n = wf.declareInt('n');
+      n.assign(wf.execute(taskDef, n));
+    }).compile(),
+  );
+  return name;
+}
+const spec = await target(task);
 // The bystander: no fuzzed input names it, so its log must not move.
 const bystander = await client.runWf({ wfSpecName: spec, variables: { n: 1 } });
 
@@ -104,6 +112,7 @@ describe('malformed input', () => {
   });
 
   it('refuses text the database cannot store, in a literal or a variable, each time the same document comes again', async () => {
+    const spec = await target();
     // The plugins remember what they read of a document's shape, so the same text sent twice takes that path.
     const literal = `mutation { runWf(input: { wfSpecName: "${spec}", id: "nul\\u0000${unique('x')}" }) { __typename } }`;
     const withVariables = 'mutation($input: RunWfInput!) { runWf(input: $input) { __typename } }';
@@ -118,6 +127,7 @@ describe('malformed input', () => {
   });
 
   it('answers bad JSON bodies and wrong variable types without falling over', async () => {
+    const spec = await target();
     const raw = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "mutation {' });
     expect(raw.status).toBeLessThan(500);
     const wrong = await send('mutation($input: RunWfInput!) { runWf(input: $input) { __typename } }', { input: { wfSpecName: 12, variables: 'n=1' } });
