@@ -59,11 +59,16 @@ const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
   }),
 });
 
-/** NodeRuns with their TaskRuns, read in one query for the page. */
-async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunView[]> {
-  const tasks = await findTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.taskGuid ? [{ wfRunId: row.wfRunId, taskGuid: row.taskGuid }] : [])));
+/** Each NodeRun with its TaskRun, if `tasks` holds it. */
+function joinTaskRuns(rows: readonly NodeRunRow[], tasks: readonly TaskRunRow[]): NodeRunView[] {
   const byKey = new Map(tasks.map((task) => [`${task.wfRunId}/${task.taskGuid}`, task]));
   return rows.map((row) => ({ ...row, taskRun: (row.taskGuid && byKey.get(`${row.wfRunId}/${row.taskGuid}`)) || null }));
+}
+
+/** NodeRuns of any WfRuns with their TaskRuns, read in one query for the page. */
+async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunView[]> {
+  const tasks = await findTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.taskGuid ? [{ wfRunId: row.wfRunId, taskGuid: row.taskGuid }] : [])));
+  return joinTaskRuns(rows, tasks);
 }
 
 const VariableRef = builder.objectRef<{ wfRunId: string; threadRunNumber: number; name: string; value: JsonValue | null }>('Variable').implement({
@@ -115,8 +120,7 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
           listNodeRuns(services.db, tenantId, run.id),
           listTaskRuns(services.db, tenantId, run.id),
         ]);
-        const byGuid = new Map(tasks.map((task) => [task.taskGuid, task]));
-        return nodes.map((node) => ({ ...node, taskRun: (node.taskGuid && byGuid.get(node.taskGuid)) || null }));
+        return joinTaskRuns(nodes, tasks);
       },
     }),
     taskRuns: t.field({ type: [TaskRunRef], resolve: (run, _args, { services, tenantId }) => listTaskRuns(services.db, tenantId, run.id) }),
