@@ -51,23 +51,31 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   };
 }
 
-/** The roles on the page whose elements have no accessible name; graph nodes are `group`s. */
+/**
+ * The controls on the page with no accessible name (graph nodes are `group`s), each as its role and the nearest
+ * named element around it: `link in row "…"`. Read from one ARIA snapshot, taken in a single pass in the page, so a
+ * list drawing rows meanwhile cannot make a count of all controls disagree with a count of the named ones; snapshots
+ * are taken until two agree, for a control that is named a moment after it is drawn.
+ */
 export async function unnamedRoles(page: Page): Promise<string[]> {
-  const roles = ['button', 'link', 'searchbox', 'textbox', 'spinbutton', 'slider', 'checkbox', 'combobox', 'tab', 'group', 'figure', 'table'] as const;
-  const count = async () => {
+  const roles = new Set(['button', 'link', 'searchbox', 'textbox', 'spinbutton', 'slider', 'checkbox', 'combobox', 'tab', 'group', 'figure', 'table']);
+  const read = async () => {
     const unnamed: string[] = [];
-    for (const role of roles) {
-      const all = await page.getByRole(role).count();
-      const named = await page.getByRole(role, { name: /\S/ }).count();
-      if (named !== all) unnamed.push(`${all - named} ${role}(s)`);
+    // Each line is `- role "name" [attributes]: text`, indented under its parent.
+    const around: { depth: number; line: string }[] = [];
+    for (const line of (await page.locator('body').ariaSnapshot()).split('\n')) {
+      const match = /^(\s*)- ([\w-]+)( "(.*?)")?/.exec(line);
+      if (!match) continue;
+      const [, indent = '', role = '', named, name] = match;
+      while (around.length > 0 && around.at(-1)!.depth >= indent.length) around.pop();
+      if (roles.has(role) && !named) unnamed.push(`${role} in ${around.at(-1)?.line ?? 'the page'}`);
+      if (named) around.push({ depth: indent.length, line: `${role} "${name}"` });
     }
     return unnamed;
   };
-  // Each role is counted twice: a page still drawing (a live view adding a control) can change between the two.
-  // Read until two readings agree.
-  let last = await count();
+  let last = await read();
   for (let i = 0; i < 10; i++) {
-    const again = await count();
+    const again = await read();
     if (JSON.stringify(again) === JSON.stringify(last)) return again;
     last = again;
   }
