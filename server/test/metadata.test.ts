@@ -190,4 +190,16 @@ describe('lists', () => {
       expect((refused as Error).message, `${field} after ${JSON.stringify(parts)}`).toMatch(/is not one this server made/);
     }
   });
+
+  it('refuses last and before, which no list reads, instead of answering as if they were first and after', async () => {
+    const lists = ['wfRuns', 'wfSpecs', 'taskDefs', 'nodeRuns(status: RUNNING, ', 'taskRuns(taskDefName: "t", ', 'userTaskDefs', 'auditLog'];
+    for (const list of lists) {
+      const call = list.endsWith(', ') ? list : `${list}(`;
+      for (const [arg, value] of [['last', '2'], ['before', '"x"']] as const) {
+        const refused = await server.client.request(`{ ${call}${arg}: ${value}) { edges { cursor } } }`).catch((e: unknown) => e);
+        expect((refused as GallopClientError).code, `${list} ${arg}`).toBe('ValidationError');
+        expect((refused as GallopClientError).message, `${list} ${arg}`).toMatch(new RegExp(`Lists page forward only; ${arg} is not supported`));
+      }
+    }
+  });
 });

@@ -34,6 +34,11 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesOnConnection: false,
+    firstArgOptions: { description: 'How many rows the page holds: 20 by default, at most 500.' },
+    afterArgOptions: { description: "The page's start: the endCursor of the page before." },
+    // Every list is read forward by its order's key; the Relay plugin adds these two to each connection regardless.
+    lastArgOptions: { description: 'Not supported (lists page forward only): refused with a ValidationError.' },
+    beforeArgOptions: { description: 'Not supported (lists page forward only): refused with a ValidationError.' },
   },
   errors: { defaultTypes: [] },
 });

@@ -72,15 +72,25 @@ export function decodeCursor(cursor: string, shape: string): (string | number)[]
 
 export const MAX_PAGE = 500;
 
-/** Forward pagination bounds shared by every list. */
-export function pageSize(first: number | null | undefined): number {
-  if (first == null) return 50;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+/**
+ * Checks a list's connection arguments. Every list pages forward only (`first`, `after`), by a key its rows are
+ * ordered by; `last` and `before` are refused rather than read as `first` and `after`. Without `first` a page holds
+ * the Relay plugin's default, 20.
+ */
+export function checkPageArgs(args: { first?: number | null; last?: number | null; before?: string | null }): void {
+  for (const backward of ['last', 'before'] as const) {
+    if (args[backward] != null) {
+      throw new ValidationError(`Lists page forward only; ${backward} is not supported.`, [
+        { path: [backward], code: 'CONFLICTING_FIELDS', message: `${backward} is not supported: pass first and the endCursor of the page before as after.` },
+      ]);
+    }
+  }
+  const { first } = args;
+  if (first != null && (!Number.isInteger(first) || first < 0 || first > MAX_PAGE)) {
     throw new ValidationError(`first must be between 0 and ${MAX_PAGE}.`, [
       { path: ['first'], code: 'MISSING_FIELD', message: `first must be an integer from 0 to ${MAX_PAGE}; got ${first}.` },
     ]);
   }
-  return first;
 }
 
 export { AlreadyExistsError, NotFoundError, ValidationError };

@@ -14,7 +14,7 @@ import type { ExternalEventRow } from '../../store/queries/external-events.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { searchExternalEvents } from '../../store/queries/external-events.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
 
 const CorrelatedEventConfigRef = builder.objectRef<CorrelatedEventConfig>('CorrelatedEventConfig').implement({
   description: "How an ExternalEventDef's CorrelatedEvents behave (LittleHorse).",
@@ -137,7 +137,7 @@ builder.queryFields((t) => ({
         resolveCursorConnection(
           { args, toCursor: (row: ExternalEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.guid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            pageSize(args.first);
+            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), guid: String(parts[2]) };
             return searchExternalEvents(services.db, tenantId, { externalEventDefName: args.externalEventDefName, claimed: args.claimed }, cursor, limit);
@@ -154,7 +154,7 @@ builder.queryFields((t) => ({
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: ExternalEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          pageSize(args.first);
+          checkPageArgs(args);
           return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
         }),
     },
@@ -184,7 +184,7 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: CorrelatedEventRow) => encodeCursor([row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          pageSize(args.first);
+          checkPageArgs(args);
           const afterKey = after === undefined ? undefined : String(decodeCursor(after, 's')[0]);
           return listCorrelatedEvents(services.db, tenantId, args, afterKey, limit, new Date(services.clock()));
         }),

@@ -5,7 +5,7 @@ import { METRICS_WINDOW_LENGTHS, windowStartOf, ZERO_TASK, ZERO_WF } from '../..
 import type { MetricsWindowLength } from '../../runtime/metric-windows.ts';
 import { taskDefMetricsWindows, wfSpecMetricsWindows } from '../../store/queries/metric-windows.ts';
 import type { TaskDefMetricsRow, WfSpecMetricsRow } from '../../store/queries/metric-windows.ts';
-import { decodeCursor, encodeCursor, pageSize, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, checkPageArgs, ValidationError } from './common.ts';
 
 const MetricsWindowLengthEnum = builder.enumType('MetricsWindowLength', {
   description: 'How long a metrics window is; windows start on multiples of their length since the Unix epoch (UTC).',
@@ -115,7 +115,7 @@ builder.queryFields((t) => ({
         const range = rangeOf(args, services.clock());
         const spec = { name: args.wfSpecName, majorVersion: args.majorVersion, revision: args.revision };
         return resolveCursorConnection({ args, toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
-          pageSize(args.first);
+          checkPageArgs(args);
           const rows = await wfSpecMetricsWindows(services.db, tenantId, spec, range, afterOf(after), limit);
           return rows.map((row) => ({ ...row, wfSpecName: args.wfSpecName, majorVersion: args.majorVersion ?? null, revision: args.revision ?? null, windowLength: args.windowLength }));
         });
@@ -152,7 +152,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, { services, tenantId }) => {
         const range = rangeOf(args, services.clock());
         return resolveCursorConnection({ args, toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
-          pageSize(args.first);
+          checkPageArgs(args);
           const rows = await taskDefMetricsWindows(services.db, tenantId, args.taskDefName, range, afterOf(after), limit);
           return rows.map((row) => ({ ...row, taskDefName: args.taskDefName, windowLength: args.windowLength }));
         });

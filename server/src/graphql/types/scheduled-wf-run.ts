@@ -11,7 +11,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { deleteScheduledWfRun, findScheduledWfRun, insertScheduledWfRun, listScheduledWfRuns } from '../../store/queries/scheduled-wf-runs.ts';
 import type { ScheduledWfRunRow } from '../../store/queries/scheduled-wf-runs.ts';
 import { findWfRun } from '../../store/queries/wf-runs.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** A WfRun id is a name of at most 128 characters; this leaves room for `-{fire time in epoch ms}`. */
@@ -80,7 +80,7 @@ builder.queryFields((t) => ({
         resolveCursorConnection(
           { args, toCursor: (row: ScheduledWfRunRow) => encodeCursor([row.id]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            pageSize(args.first);
+            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 's');
             return listScheduledWfRuns(services.db, tenantId, { wfSpecName: args.wfSpecName }, parts && String(parts[0]), limit);
           },

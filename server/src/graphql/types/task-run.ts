@@ -11,7 +11,7 @@ import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { countTaskRuns, findTaskRun, searchTaskRuns } from '../../store/queries/wf-runs.ts';
-import { decodeCursor, encodeCursor, NotFoundError, pageSize, TaskStatusEnum, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkPageArgs, TaskStatusEnum, ValidationError } from './common.ts';
 
 export const MAX_CLAIM = 100;
 export const MAX_WAIT_MS = 60_000;
@@ -37,7 +37,7 @@ builder.queryFields((t) => ({
         resolveCursorConnection(
           { args, toCursor: (row: TaskRunRow) => encodeCursor([row.scheduledAt.getTime(), row.wfRunId, row.taskGuid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            pageSize(args.first);
+            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { scheduledAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), taskGuid: String(parts[2]) };
             return searchTaskRuns(services.db, tenantId, { taskDefName: args.taskDefName, status: args.status }, cursor, limit);

@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
 import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, highestWfSpecVersions, nextVersion } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
-import { decodeCursor, encodeCursor, NotFoundError, pageSize, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
 import type { InputProblem } from '../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 import { findUserTaskDef } from '../../store/queries/user-tasks.ts';
@@ -49,7 +49,7 @@ builder.queryFields((t) => ({
       resolveCursorConnection(
         { args, toCursor: (row: WfSpecRow) => encodeCursor([row.name, row.majorVersion, row.revision]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
-          pageSize(args.first);
+          checkPageArgs(args);
           const parts = after === undefined ? undefined : decodeCursor(after, 'sii');
           const cursor = parts && { name: String(parts[0]), majorVersion: Number(parts[1]), revision: Number(parts[2]) };
           return listWfSpecs(services.db, tenantId, cursor, limit, args.prefix);

@@ -9,7 +9,7 @@ import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
 import { findWorkflowEvent, firstWorkflowEventOf, listWorkflowEventsOf, searchWorkflowEvents } from '../../store/queries/workflow-events.ts';
 import type { WorkflowEventRow } from '../../store/queries/workflow-events.ts';
-import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, pageSize, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** Nothing arrived before the deadline. */
@@ -108,7 +108,7 @@ builder.queryFields((t) => ({
         resolveCursorConnection(
           { args, toCursor: (row: WorkflowEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.number]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            pageSize(args.first);
+            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tsi');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), number: Number(parts[2]) };
             return searchWorkflowEvents(services.db, tenantId, { workflowEventDefName: args.workflowEventDefName, after: args.createdAfter, before: args.createdBefore }, cursor, limit);
@@ -125,7 +125,7 @@ builder.queryFields((t) => ({
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection({ args, toCursor: (row: WorkflowEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          pageSize(args.first);
+          checkPageArgs(args);
           return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
         }),
     },
