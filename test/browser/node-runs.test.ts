@@ -21,7 +21,9 @@ const elsewhere = `nr-elsewhere-${suffix}`;
 const rowOf = (page: Page, wfRunId: string) => rows(page, 'node-runs-table').filter({ has: page.getByRole('link', { name: wfRunId, exact: true }) });
 
 describe('the NodeRuns page', () => {
-  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 900 } });
+  // Tall: the ERROR view has no time bound, and on a shared PostgreSQL NodeRuns failing in other files meanwhile
+  // come above this file's; a window of some 80 drawn rows keeps this file's in reach.
+  const ctx = setupBrowserTest({ screenshots, viewport: { width: 1280, height: 2400 } });
   let worker: TaskWorker;
 
   beforeAll(async () => {
