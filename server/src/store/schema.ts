@@ -327,6 +327,9 @@ export const taskRuns = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.taskGuid] }),
     index('task_runs_queue').on(t.tenantId, t.taskDefName, t.scheduledAt).where(sql`status = 'TASK_SCHEDULED'`),
+    // A TaskDef's TaskRuns newest first (read backwards: the taskRuns search, its pages and counts) without reading
+    // every TaskRun.
+    index('task_runs_by_def').on(t.tenantId, t.taskDefName, t.scheduledAt, t.wfRunId, t.taskGuid),
     index('task_runs_leases').on(t.leaseExpiresAt).where(sql`status = 'TASK_RUNNING'`),
   ],
 );
