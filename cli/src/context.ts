@@ -43,11 +43,14 @@ export class Context {
   readonly io: Io;
   readonly #options: GlobalOptions;
   #client: GallopClient | undefined;
+  /** The command being run, as commander parsed it: a paged one prints itself again for the next page. */
+  readonly command: Command | undefined;
 
-  constructor(options: GlobalOptions, io: Io) {
+  constructor(options: GlobalOptions, io: Io, command?: Command) {
     this.#options = options;
     this.json = options.json === true;
     this.io = io;
+    this.command = command;
   }
 
   /** The client, made on first use: commands that fail on their arguments never open a connection. */
@@ -84,7 +87,7 @@ export function actions(io: Io): Act {
       // commander calls an action with its arguments, then the options, then the command itself.
       const command = raw.at(-1) as Command;
       const opts = command.optsWithGlobals<O & GlobalOptions>();
-      const ctx = new Context(opts, io);
+      const ctx = new Context(opts, io, command);
       try {
         await handler(ctx, opts, ...(raw.slice(0, -2) as A));
       } finally {

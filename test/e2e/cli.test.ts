@@ -227,15 +227,16 @@ describe('the gallop CLI', () => {
     await client.runWf({ wfSpecName: 'cli-greet', id: 'cli-bob', variables: { name: 'Bob' } });
     await finished('cli-bob');
 
-    const first = await cli('search', 'wfRuns', '--spec', 'cli-greet', '--status', 'completed', '--limit', '1');
+    const first = await cli('search', 'wfRuns', '--spec', 'cli-greet', '--status', 'completed', '--since', '1h', '--limit', '1');
     expect(first.code).toBe(0);
     const lines = first.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+WFSPEC\s+STATUS\s+STARTED\s+ENDED$/);
     expect(lines[1]).toMatch(/^cli-bob\s+cli-greet 0\.0\s+COMPLETED\s/);
-    const cursor = /^more: --after (\S+)$/.exec(lines.at(-1) ?? '')?.[1];
-    expect(cursor).toBeDefined();
-
-    const second = await cli('search', 'wfRuns', '--spec', 'cli-greet', '--status', 'COMPLETED', '--limit', '1', '--after', cursor ?? '', '--json');
+    // The last line is the command for the next page: this one's filters (as parsed: the status's full name, a
+    // --since as the time it stood for) and the cursor.
+    const next = /^more: gallop (.*)$/.exec(lines.at(-1) ?? '')?.[1] ?? '';
+    expect(next).toMatch(new RegExp(`^--url ${server.graphqlUrl} search wfRuns --limit 1 --spec cli-greet --status COMPLETED --since \\d{4}-\\S+Z --after \\S+$`));
+    const second = await cli(...next.split(' ').slice(2), '--json');
     expect(second.code).toBe(0);
     const page = JSON.parse(second.stdout) as Page<WfRunInfo>;
     expect(page.items.map((r) => r.id)).toEqual(['cli-ada']);
