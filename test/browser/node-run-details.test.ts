@@ -144,4 +144,44 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
     await details.getByTestId('attempt-output-1').waitFor();
     expect(browser.pageErrors).toEqual([]);
   });
+
+  it('names the TaskDef of a TASK NodeRun, says when it was deleted since, and then leads to none of its pages', async () => {
+    const { page, client, server, browser } = ctx;
+    const gone = `nd-gone-${suffix}`;
+    await client.putTaskDef({ name: gone, inputVars: [], returnType: 'STR' });
+    const wfSpec = new Workflow(`nd-gone-flow-${suffix}`, (wf) => void wf.execute(gone));
+    await wfSpec.register(client);
+    const details = page.getByTestId('node-run-details');
+    const taskDef = details.getByTestId('node-run-task-def');
+    const otherRuns = details.getByRole('link', { name: `Other TaskRuns of ${gone}` });
+
+    // No worker runs it: the TaskRun waits, made while the TaskDef was there.
+    const before = await client.runWf({ wfSpecName: wfSpec.name });
+    await page.goto(`${server.url}/#/wf-runs/${before.id}?node=0%2F1`);
+    await details.getByRole('heading', { name: `TaskRun ${gone}` }).waitFor();
+    await otherRuns.waitFor();
+    expect(await taskDef.innerText()).toBe(gone);
+
+    // Deleted: a WfRun started now fails the node with TASK_ERROR and makes no TaskRun; the node still names it.
+    await client.deleteTaskDef(gone);
+    const after = await client.runWf({ wfSpecName: wfSpec.name });
+    await waitFor(async () => (await client.wfRun(after.id))?.status === 'ERROR', { what: 'the WfRun to fail' });
+    await page.goto(`${server.url}/#/wf-runs/${after.id}?node=0%2F1`);
+    await details.getByText(`TaskDef '${gone}' is not registered.`).waitFor();
+    await expect.poll(() => taskDef.innerText()).toBe(`${gone} (deleted)`);
+
+    // The TaskRun made before: named as it was, with no way to the deleted TaskDef's TaskRuns.
+    await page.goto(`${server.url}/#/wf-runs/${before.id}?node=0%2F1`);
+    await details.getByRole('heading', { name: `TaskRun ${gone}` }).waitFor();
+    await expect.poll(() => taskDef.innerText()).toBe(`${gone} (deleted)`);
+    expect(await otherRuns.count()).toBe(0);
+    await page.screenshot({ path: `${screenshots}node-run-details-deleted-task-def.png`, fullPage: true });
+
+    // Its name registered again: another TaskDef, which the NodeRun did not run; its TaskRuns are there to open.
+    await client.putTaskDef({ name: gone, inputVars: [{ name: 'other', type: 'INT' }], returnType: 'STR' });
+    await page.reload();
+    await expect.poll(() => taskDef.innerText()).toBe(`${gone} (deleted; its name was registered again since)`);
+    await otherRuns.waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
 });

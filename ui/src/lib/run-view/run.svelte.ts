@@ -1,17 +1,15 @@
 import { evolve, variablesInScope } from '@gallop/engine';
-import type { JsonValue, ThreadSpec, VariableType, WfRunState, WfSpec } from '@gallop/engine';
+import type { JsonValue, Node, ThreadSpec, VariableType, WfRunState, WfSpec } from '@gallop/engine';
 import { client } from '../api/client.ts';
 import { WF_RUN, WF_RUN_EVENTS } from '../api/queries.ts';
 import type { StoredEvent, WfRunDetail } from '../api/queries.ts';
+import { RetryLater } from '../api/retry-later.ts';
 import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows } from './node-run-rows.ts';
 import type { NodeRunRow, NodeRunRows } from './node-run-rows.ts';
 import { EMPTY_NODE_STATUSES, foldNodeStatuses, nodeStatusOf } from './node-statuses.ts';
 import type { NodeStatus, NodeStatuses } from './node-statuses.ts';
 import { layoutThreadGraph } from './thread-graph.ts';
 import type { ThreadGraph } from './thread-graph.ts';
-
-/** How long a lost subscription waits before it follows the log again by itself. */
-const RETRY_MS = 5_000;
 
 /** Where the page is in loading the WfRun. */
 export type RunPhase = 'loading' | 'ready' | 'not-found' | 'error';
@@ -83,9 +81,17 @@ export class RunView {
     const at = this.selected === undefined ? undefined : this.shown.nodeRuns.index[this.selected];
     return at === undefined ? undefined : this.shown.nodeRuns.rows[at];
   });
+  /** The WfSpec's node that NodeRun runs, from its ThreadRun's ThreadSpec. */
+  selectedNode: Node | undefined = $derived.by(() => {
+    const row = this.selectedRow;
+    const threadSpecName = row && this.shown.state?.threadRuns.find((t) => t.number === row.threadRunNumber)?.threadSpecName;
+    return row && threadSpecName ? this.spec?.threadSpecs[threadSpecName]?.nodes[row.nodeName] : undefined;
+  });
 
   #unsubscribe: (() => void) | undefined;
-  #retry: ReturnType<typeof setTimeout> | undefined;
+  // A lost follow tries again by itself: a server that went away comes back, and the log resumes after the last
+  // event folded.
+  readonly #retry = new RetryLater(() => this.follow());
   #disposed = false;
 
   constructor(wfRunId: string) {
@@ -126,6 +132,7 @@ export class RunView {
 
   /** (Re)subscribes to the events after the last one folded. */
   follow(): void {
+    this.#retry.cancel();
     this.#unsubscribe?.();
     // graphql-ws says nothing until the first event, and retries a dropped socket itself; only an error or the
     // end of the stream means the page is no longer live.
@@ -179,7 +186,7 @@ export class RunView {
 
   dispose(): void {
     this.#disposed = true;
-    clearTimeout(this.#retry);
+    this.#retry.stop();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }
@@ -220,12 +227,8 @@ export class RunView {
     this.#unsubscribe = undefined;
     this.live = 'lost';
     this.liveError = error;
-    // Try again by itself: a server that went away comes back, and the log resumes after the last event folded.
-    clearTimeout(this.#retry);
-    if (!retry) return;
-    this.#retry = setTimeout(() => {
-      if (!this.#disposed && this.live === 'lost') this.follow();
-    }, RETRY_MS);
+    if (retry) this.#retry.schedule();
+    else this.#retry.cancel();
   }
 
   #variableRows(state: WfRunState | undefined): VariableRow[] {

@@ -3,9 +3,7 @@ import { client } from '../api/client.ts';
 import { describeError, refusal } from '../api/errors.ts';
 import { permissions } from '../api/permissions.svelte.ts';
 import { WF_RUN_LAST_SEQ } from '../api/queries.ts';
-
-/** How long a lost follow waits before it subscribes again, as the WfRun page's does. */
-const RETRY_MS = 5_000;
+import { RetryLater } from '../api/retry-later.ts';
 
 /** What a fresh read of the task brought. */
 export interface UserTaskRunNews {
@@ -41,10 +39,8 @@ export class LiveUserTaskRun {
   #acting = 0;
   /** A read was asked for while one ran or an action was under way. */
   #again = false;
-  /** A read tried again after a failed one. */
-  #retry: ReturnType<typeof setTimeout> | undefined;
-  /** The form is gone: nothing is read again. */
-  #closed = false;
+  /** A read tried again after a failed one; stopped when the form is gone. */
+  readonly #retry = new RetryLater(() => this.read());
   /** The task is gone (its WfRun deleted): nothing is followed again. */
   #gone = false;
 
@@ -79,8 +75,8 @@ export class LiveUserTaskRun {
         (error: unknown) => {
           this.readError = refusal(error).text;
           // Reads come only with news about the task: without a retry, one lost read would stand until the next.
-          clearTimeout(this.#retry);
-          if (!this.#closed && !this.#gone) this.#retry = setTimeout(() => this.read(), RETRY_MS);
+          if (this.#gone) this.#retry.cancel();
+          else this.#retry.schedule();
         },
       )
       .finally(() => {
@@ -107,17 +103,16 @@ export class LiveUserTaskRun {
    * start, and after a lost follow resumes). Returns what stops it.
    */
   follow(): () => void {
-    let stopped = false;
     let unsubscribe = () => {};
-    let retry: ReturnType<typeof setTimeout> | undefined;
     let afterSeq: number | undefined;
+    const retry = new RetryLater(() => void start());
     const lose = (error: unknown) => {
-      if (stopped) return;
+      if (retry.stopped) return;
       unsubscribe();
       this.following = false;
       this.liveError = describeError(error).detail;
-      clearTimeout(retry);
-      if (!this.#gone) retry = setTimeout(() => void start(), RETRY_MS);
+      if (this.#gone) retry.cancel();
+      else retry.schedule();
     };
     const start = async () => {
       const denied = permissions.denied('wfRunEvents');
@@ -132,7 +127,7 @@ export class LiveUserTaskRun {
         this.read();
         return lose(error);
       }
-      if (stopped) return;
+      if (retry.stopped) return;
       this.liveError = undefined;
       unsubscribe = client.wfRunEvents(
         this.wfRunId,
@@ -152,9 +147,8 @@ export class LiveUserTaskRun {
     };
     void start();
     return () => {
-      stopped = true;
+      retry.stop();
       this.following = false;
-      clearTimeout(retry);
       unsubscribe();
       this.close();
     };
@@ -162,8 +156,7 @@ export class LiveUserTaskRun {
 
   /** The form is gone: no read is tried again. */
   close(): void {
-    this.#closed = true;
-    clearTimeout(this.#retry);
+    this.#retry.stop();
   }
 
   #take(found: UserTaskRunInfo, read: boolean): void {
