@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 // graphql 16 ships ESM under "module" and CJS under "main": Vite would give our code the first while the Pothos and
@@ -14,7 +15,14 @@ export default defineConfig({
     projects: [
       { resolve, test: { name: 'engine', include: ['engine/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       { resolve, test: { name: 'sdk', include: ['sdk/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
-      { resolve, test: { name: 'ui', include: ['ui/src/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      {
+        // The UI's state lives in rune modules (`*.svelte.ts`), which only the Svelte compiler reads. Compiled and
+        // resolved as for the browser, so that their effects run as on the page (Node has no DOM, nor needs one).
+        plugins: [svelte({ configFile: false, dynamicCompileOptions: () => ({ generate: 'client' }) })],
+        resolve,
+        ssr: { resolve: { conditions: ['browser'], externalConditions: ['browser'] } },
+        test: { name: 'ui', include: ['ui/src/**/*.test.ts'], exclude: ['**/node_modules/**'] },
+      },
       { resolve, test: { name: 'cli', include: ['cli/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       { resolve, test: { name: 'examples', include: ['examples/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       { resolve, test: { name: 'server', include: ['server/test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },

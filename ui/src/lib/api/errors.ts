@@ -13,6 +13,14 @@ export interface Trouble {
   readonly retryable?: boolean;
 }
 
+/**
+ * Whether the server refused for want of a credential or a grant (UNAUTHENTICATED, FORBIDDEN): asking again the same
+ * way gets the same answer, so what follows live changes asks no more once refused.
+ */
+export function isRefusal(error: unknown): boolean {
+  return isGallopClientError(error) && (error.code === 'FORBIDDEN' || error.code === 'UNAUTHENTICATED');
+}
+
 /** Turns anything a request or subscription threw into a title and a sentence a person understands. */
 export function describeError(error: unknown): Trouble {
   if (isGallopClientError(error) && (error.code === 'NETWORK_ERROR' || error.code === 'HTTP_ERROR')) {

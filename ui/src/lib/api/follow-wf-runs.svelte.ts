@@ -1,70 +1,156 @@
 import type { WfRunSummary } from '@gallop/sdk';
 import { untrack } from 'svelte';
+import { SvelteMap } from 'svelte/reactivity';
 import { client } from './client.ts';
 import { connection } from './connection.svelte.ts';
+import { describeError, isRefusal } from './errors.ts';
+import { RetryLater } from './retry-later.ts';
+/** One made again is live once it has stood this long: one ended again at once keeps its notice up, unflickering. */
+const SETTLE_MS = 1_000;
 
 /** What a follower of WfRuns is told. */
 export interface WfRunsFollower {
   /** A WfRun as it is after a change; one that changed several times in a burst may come once, as it ended up. */
   changed(run: WfRunSummary): void;
-  /** The live connection came back after a loss: changes made while away may not all be told, so read again. */
-  reconnected?(): void;
+  /**
+   * Live again after a gap: the live connection came back after a loss, or the subscription the server ended was
+   * made again. Changes made meanwhile may not all be told, so read again.
+   */
+  resumed?(): void;
 }
 
-interface Subscription {
-  readonly followers: Set<WfRunsFollower>;
-  stop: () => void;
-  /** Refused or ended by the server: whoever follows next subscribes afresh. */
-  ended: boolean;
+/** Why live updates of WfRuns stopped, while they are stopped. */
+export interface LiveStop {
+  /** What the server said, as a sentence without its full stop. */
+  readonly reason: string;
+  /** Made again after a pause; false after a refusal (no credential or grant), which is said and not asked again. */
+  readonly retrying: boolean;
+}
+
+/** One wfRunsChanged subscription, shared by all that follow the same WfSpec name, and made again when it ends. */
+class SharedFollow {
+  readonly followers = new Set<WfRunsFollower>();
+  /** Why the server ended or refused it, until it is made again and stands. */
+  stopped = $state.raw<LiveStop | undefined>();
+  readonly #wfSpecName: string | undefined;
+  #release = () => {};
+  // A subscription the server ended is made again after a pause, while anyone still follows it.
+  readonly #retry = new RetryLater(() => this.#again());
+  #settle: ReturnType<typeof setTimeout> | undefined;
+  readonly #unwatch: () => void;
+
+  constructor(wfSpecName: string | undefined) {
+    this.#wfSpecName = wfSpecName;
+    this.#subscribe();
+    let seen = connection.reconnects;
+    this.#unwatch = $effect.root(() => {
+      $effect(() => {
+        const reconnects = connection.reconnects;
+        if (reconnects === seen) return;
+        seen = reconnects;
+        untrack(() => this.#reconnected());
+      });
+    });
+  }
+
+  /** Lets go of the subscription and of everything waiting to make it again. */
+  close(): void {
+    this.#unwatch();
+    this.#retry.stop();
+    clearTimeout(this.#settle);
+    this.#release();
+  }
+
+  #subscribe(): void {
+    let ended = false;
+    let release: (() => void) | undefined;
+    const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      // An error inside the stream leaves it open: let go of it before another is made.
+      release?.();
+      clearTimeout(this.#settle);
+      const refused = error !== undefined && isRefusal(error);
+      this.stopped = { reason: error === undefined ? 'the server ended them' : reasonOf(error), retrying: !refused };
+      if (!refused) this.#retry.schedule();
+    };
+    release = client.wfRunsChanged(this.#wfSpecName, {
+      next: (run) => {
+        for (const follower of this.followers) follower.changed(run);
+      },
+      error: end,
+      complete: () => end(),
+    });
+    // Refused before the release came back.
+    if (ended) release();
+    // graphql-ws completes a subscription let go of by the client, which is no end to tell of.
+    const own = release;
+    this.#release = () => {
+      ended = true;
+      own();
+    };
+  }
+
+  #again(): void {
+    this.#retry.cancel();
+    const stop = this.stopped;
+    this.#subscribe();
+    // Refused again at once: `end` said so and decided what comes next.
+    if (this.stopped !== stop) return;
+    this.#settle = setTimeout(() => {
+      if (this.stopped === stop) this.stopped = undefined;
+    }, SETTLE_MS);
+    for (const follower of this.followers) follower.resumed?.();
+  }
+
+  #reconnected(): void {
+    // graphql-ws made a running subscription again by itself. One waiting to be made again is made at once (the
+    // server may have been away, and is back); a refusal stays.
+    if (this.#retry.waiting) {
+      this.#again();
+      return;
+    }
+    for (const follower of this.followers) follower.resumed?.();
+  }
+}
+
+/** The server's words for why it ended a subscription, without the full stop. */
+function reasonOf(error: unknown): string {
+  return describeError(error).detail.replace(/\.\s*$/, '');
 }
 
 // One subscription per WfSpec name (or for any WfSpec), shared by all on the page that follow it: a list and the
-// cards beside it cost the server one reader of each change, not one each.
-const subscriptions = new Map<string | undefined, Subscription>();
+// cards beside it cost the server one reader of each change, not one each. Reactive, for the notices that read it.
+const follows = new SvelteMap<string | undefined, SharedFollow>();
 
-function subscribe(wfSpecName: string | undefined): Subscription {
-  const subscription: Subscription = { followers: new Set(), stop: () => {}, ended: false };
-  const end = () => {
-    subscription.ended = true;
-    if (subscriptions.get(wfSpecName) === subscription) subscriptions.delete(wfSpecName);
-  };
-  subscription.stop = client.wfRunsChanged(wfSpecName, {
-    next: (run) => {
-      for (const follower of subscription.followers) follower.changed(run);
-    },
-    // A lost socket reconnects by itself (the App's banner says so meanwhile), and followers read again when it
-    // does; an error here is a refusal, which ends the subscription.
-    error: end,
-    complete: end,
+/**
+ * Tells `follower` of each WfRun (of one WfSpec, or any) as it changes, and when live updates resume after a gap
+ * (a lost connection, or a subscription the server ended and that was made again), until the returned function is
+ * called. Call it from an `$effect` and return what it returns; `liveStop` says meanwhile why updates stopped.
+ */
+export function followWfRuns(wfSpecName: string | undefined, follower: WfRunsFollower): () => void {
+  // Untracked: the caller's effect must not run again as follows come and go or the connection comes back.
+  return untrack(() => {
+    let follow = follows.get(wfSpecName);
+    if (!follow) {
+      follow = new SharedFollow(wfSpecName);
+      follows.set(wfSpecName, follow);
+    }
+    const mine = follow;
+    mine.followers.add(follower);
+    return () => {
+      mine.followers.delete(follower);
+      if (mine.followers.size > 0) return;
+      mine.close();
+      if (follows.get(wfSpecName) === mine) follows.delete(wfSpecName);
+    };
   });
-  if (!subscription.ended) subscriptions.set(wfSpecName, subscription);
-  return subscription;
 }
 
 /**
- * Tells `follower` of each WfRun (of one WfSpec, or any) as it changes, and when the live connection comes back
- * after a loss, until the returned function is called. Call it from an `$effect` and return what it returns.
+ * Why live updates of the WfRuns of `wfSpecName` (or of any WfSpec, without one) stopped, while someone follows
+ * them and they are stopped; undefined while they are live. Reactive.
  */
-export function followWfRuns(wfSpecName: string | undefined, follower: WfRunsFollower): () => void {
-  const subscription = subscriptions.get(wfSpecName) ?? subscribe(wfSpecName);
-  subscription.followers.add(follower);
-
-  // Untracked: the caller's effect must not run again on a reconnect, only this follower hear of it.
-  let seen = untrack(() => connection.reconnects);
-  const unwatch = $effect.root(() => {
-    $effect(() => {
-      const reconnects = connection.reconnects;
-      if (reconnects === seen) return;
-      seen = reconnects;
-      untrack(() => follower.reconnected?.());
-    });
-  });
-
-  return () => {
-    unwatch();
-    subscription.followers.delete(follower);
-    if (subscription.followers.size > 0) return;
-    subscription.stop();
-    if (subscriptions.get(wfSpecName) === subscription) subscriptions.delete(wfSpecName);
-  };
+export function liveStop(wfSpecName: string | undefined): LiveStop | undefined {
+  return follows.get(wfSpecName)?.stopped;
 }

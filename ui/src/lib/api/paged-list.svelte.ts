@@ -1,6 +1,6 @@
-import { isGallopClientError } from '@gallop/sdk';
 import type { Page as ClientPage } from '@gallop/sdk';
 import { client } from './client.ts';
+import { isRefusal } from './errors.ts';
 import type { Page } from './queries.ts';
 
 /** The most rows the server gives in one page. */
@@ -27,6 +27,8 @@ export class PagedList<T> {
   #turns: Promise<void> = Promise.resolve();
   /** A refresh waiting for its turn: later asks are answered by it, since it reads after them. */
   #queued: Promise<void> | undefined;
+  /** The page on its way: "Load more" and a scroll to the end asked together load it once. */
+  #loadingMore: Promise<void> | undefined;
   /** Asked to refresh while the first page was on its way, which may have been read before the change. */
   #refreshWhenLoaded = false;
   /** What `drop` took out while a refresh read, so that what it read does not bring it back. */
@@ -42,8 +44,11 @@ export class PagedList<T> {
     const generation = ++this.#generation;
     this.phase = 'loading';
     this.error = undefined;
-    // A load more in flight is now stale, and would otherwise leave this set.
+    // A load more in flight is now stale, and would otherwise leave this set; the cursor is the old list's.
     this.loadingMore = false;
+    this.#loadingMore = undefined;
+    this.hasMore = false;
+    this.#cursor = null;
     // A refresh waiting for its turn is stale now: the next one asked is not answered by it.
     this.#queued = undefined;
     this.#refreshWhenLoaded = false;
@@ -71,9 +76,7 @@ export class PagedList<T> {
    */
   refresh(): Promise<void> {
     // A list the server refuses to this principal stays refused: asking again at every change would only repeat it.
-    if (this.phase === 'error' && isGallopClientError(this.error) && (this.error.code === 'FORBIDDEN' || this.error.code === 'UNAUTHENTICATED')) {
-      return Promise.resolve();
-    }
+    if (this.phase === 'error' && isRefusal(this.error)) return Promise.resolve();
     if (this.phase === 'loading') {
       this.#refreshWhenLoaded = true;
       return Promise.resolve();
@@ -112,12 +115,17 @@ export class PagedList<T> {
     return queued;
   }
 
-  /** Appends the next page after the cursor of the last one. */
-  async loadMore(): Promise<void> {
-    if (!this.hasMore || this.loadingMore) return;
+  /**
+   * Appends the next page after the cursor of the last one. Asked again while that page is on its way, it answers
+   * with the same page rather than load another; a reload meanwhile drops the page, which followed the old list.
+   */
+  loadMore(): Promise<void> {
+    if (this.#loadingMore) return this.#loadingMore;
+    // While the first page is on its way, the cursor is not yet this list's.
+    if (!this.hasMore || this.phase !== 'ready') return Promise.resolve();
     const generation = this.#generation;
     this.loadingMore = true;
-    await this.#turn(async () => {
+    const loading: Promise<void> = this.#turn(async () => {
       // Reloaded meanwhile, or a refresh found the end.
       if (generation !== this.#generation || !this.hasMore) return;
       try {
@@ -130,8 +138,13 @@ export class PagedList<T> {
         if (generation !== this.#generation) return;
         this.error = error;
       }
+    }).finally(() => {
+      if (this.#loadingMore !== loading) return;
+      this.#loadingMore = undefined;
+      this.loadingMore = false;
     });
-    if (generation === this.#generation) this.loadingMore = false;
+    this.#loadingMore = loading;
+    return loading;
   }
 
   /**

@@ -11,7 +11,8 @@ export interface RefreshLiveOptions {
 /**
  * Keeps a list whose rows follow from what WfRuns do up to date, for lists the WfRun summaries do not carry (events
  * sent, thrown, taken): each WfRun change is the cue to `refresh` it, at most once a second however many come, and
- * so is the live connection coming back after a loss. A hidden page reads nothing and catches up once when shown.
+ * so is live updates resuming after a gap (a lost connection back, a subscription the server ended made again). A
+ * hidden page reads nothing and catches up once when shown. `liveStop` says why updates stopped meanwhile.
  * Call it from the `$effect` that makes the list, and return what it returns.
  */
 export function refreshLive(list: { refresh(): Promise<void> }, { everyMs }: RefreshLiveOptions = {}): () => void {
@@ -39,7 +40,7 @@ export function refreshLive(list: { refresh(): Promise<void> }, { everyMs }: Ref
     cue();
   };
 
-  const unfollow = followWfRuns(undefined, { changed: cue, reconnected: cue });
+  const unfollow = followWfRuns(undefined, { changed: cue, resumed: cue });
   document.addEventListener('visibilitychange', shown);
   const poll = everyMs === undefined ? undefined : setInterval(cue, everyMs);
   return () => {
