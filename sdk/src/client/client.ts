@@ -637,10 +637,15 @@ export class GallopClient {
   }
 
   /**
-   * Each WfRun (of one WfSpec, or any) as it changes, from now on. After a lost connection or a renewed credential
-   * it carries on with the WfRuns that changed meanwhile (a WfRun may then come twice).
+   * Each WfRun (of one WfSpec, or any) as it changes, from now on, or first those changed since `options.since` (to
+   * carry on after a subscription the server ended). After a lost connection or a renewed credential it carries on
+   * with the WfRuns that changed meanwhile (a WfRun may then come twice).
    */
-  wfRunsChanged(wfSpecName: string | undefined, sink: { next(run: WfRunSummary): void; error?(error: unknown): void; complete?(): void }): () => void {
+  wfRunsChanged(
+    wfSpecName: string | undefined,
+    sink: { next(run: WfRunSummary): void; error?(error: unknown): void; complete?(): void },
+    options: { since?: Date } = {},
+  ): () => void {
     // Sent again, it asks for what changed since it was last cut: its socket lost, or moved to a renewed one (the
     // server looks a few seconds further back, for what was on its way).
     const startedAt = Date.now();
@@ -649,7 +654,7 @@ export class GallopClient {
       ops.WF_RUNS_CHANGED,
       (lostAt) => {
         const cut = Math.max(movedAt, lostAt);
-        return { wfSpecName, since: cut >= startedAt ? new Date(cut).toISOString() : undefined };
+        return { wfSpecName, since: cut >= startedAt ? new Date(cut).toISOString() : options.since?.toISOString() };
       },
       {
         next: (data) => sink.next(data.wfRunsChanged),

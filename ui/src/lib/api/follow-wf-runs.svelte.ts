@@ -36,6 +36,8 @@ class SharedFollow {
   #release = () => {};
   // A subscription the server ended is made again after a pause, while anyone still follows it.
   readonly #retry = new RetryLater(() => this.#again());
+  /** When the server last ended it. */
+  #endedAt: Date | undefined;
   #settle: ReturnType<typeof setTimeout> | undefined;
   readonly #unwatch: () => void;
 
@@ -61,12 +63,14 @@ class SharedFollow {
     this.#release();
   }
 
-  #subscribe(): void {
+  /** With `since`, the server first sends what changed from then on: what a gap since an end would have missed. */
+  #subscribe(since?: Date): void {
     let ended = false;
     let release: (() => void) | undefined;
     const end = (error?: unknown) => {
       if (ended) return;
       ended = true;
+      this.#endedAt = new Date();
       // An error inside the stream leaves it open: let go of it before another is made.
       release?.();
       clearTimeout(this.#settle);
@@ -80,7 +84,7 @@ class SharedFollow {
       },
       error: end,
       complete: () => end(),
-    });
+    }, { since });
     // Refused before the release came back.
     if (ended) release();
     // graphql-ws completes a subscription let go of by the client, which is no end to tell of.
@@ -94,7 +98,7 @@ class SharedFollow {
   #again(): void {
     this.#retry.cancel();
     const stop = this.stopped;
-    this.#subscribe();
+    this.#subscribe(this.#endedAt);
     // Refused again at once: `end` said so and decided what comes next.
     if (this.stopped !== stop) return;
     this.#settle = setTimeout(() => {

@@ -12,14 +12,14 @@ interface Sink {
 }
 
 /** Each wfRunsChanged subscription the page made, as the server sees it. */
-const made: { wfSpecName: string | undefined; sink: Sink; released: boolean }[] = [];
+const made: { wfSpecName: string | undefined; sink: Sink; since: Date | undefined; released: boolean }[] = [];
 
 vi.mock('./client.ts', () => ({
   session: {},
   client: {
     url: 'http://gallop/graphql',
-    wfRunsChanged: (wfSpecName: string | undefined, sink: Sink) => {
-      const subscription = { wfSpecName, sink, released: false };
+    wfRunsChanged: (wfSpecName: string | undefined, sink: Sink, options: { since?: Date } = {}) => {
+      const subscription = { wfSpecName, sink, since: options.since, released: false };
       made.push(subscription);
       return () => {
         subscription.released = true;
@@ -72,6 +72,8 @@ describe('followWfRuns', () => {
   it('says why when the server ends the subscription, makes it again after a pause, and has the followers read again', () => {
     const f = follower();
     const stop = followWfRuns('orders', f);
+    expect(made[0]!.since).toBeUndefined();
+    const endedAt = Date.now();
     made[0]!.sink.complete?.();
     expect(liveStop('orders')).toEqual({ reason: 'the server ended them', retrying: true });
 
@@ -79,6 +81,8 @@ describe('followWfRuns', () => {
     expect(made).toHaveLength(1);
     vi.advanceTimersByTime(100);
     expect(made).toHaveLength(2);
+    // It asks for what changed since the end, which a re-read racing the new subscription could miss.
+    expect(made[1]!.since?.getTime()).toBe(endedAt);
     expect(f.told.resumed).toBe(1);
     made[1]!.sink.next(run);
     expect(f.told.changed).toBe(1);
