@@ -12,6 +12,7 @@ import { addWfRunCommands } from './commands/wf-run.ts';
 import { actions, defaultUrl } from './context.ts';
 import type { Io } from './context.ts';
 import { EXIT, failureOf } from './errors.ts';
+import { keepTypedOptions } from './paging.ts';
 import { duration } from './parse.ts';
 
 const EPILOG = `
@@ -49,6 +50,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
   addPut(program, act);
   addUserTask(program, act);
   addTail(program, act);
+  keepTypedOptions(program);
   return program;
 }
 

@@ -1,8 +1,7 @@
-import type { JsonValue } from '@gallop/engine';
 import type { Page } from '@gallop/sdk';
 import type { Command } from 'commander';
 import type { Context } from './context.ts';
-import { jsonOrString, limit } from './parse.ts';
+import { limit } from './parse.ts';
 
 /** The options of a paged command. */
 export interface PageOptions {
@@ -30,43 +29,52 @@ export function printPage<T>(ctx: Context, page: Page<T>, view: (items: readonly
   ctx.emit(page, () => {
     const lines = page.items.length > 0 ? view(page.items) : ['(none)'];
     if (!page.hasNextPage || !page.endCursor) return lines;
-    return [...lines, '', `more: ${ctx.command ? `${commandLine(ctx.command)} ` : ''}--after ${page.endCursor}`];
+    return [...lines, '', `more: ${ctx.command ? commandLine(ctx.command, ['--after', page.endCursor]) : `--after ${page.endCursor}`}`];
   });
 }
 
+/** Each command's options as typed, by attribute name, for commandLine. */
+const typed = new WeakMap<Command, Map<string, string | undefined>>();
+
+/** Keeps the text of each option given to `command` and its subcommands, as typed, for commandLine. */
+export function keepTypedOptions(command: Command): void {
+  const given = new Map<string, string | undefined>();
+  typed.set(command, given);
+  for (const option of command.options) {
+    command.on(`option:${option.name()}`, (text: string | undefined) => given.set(option.attributeName(), text));
+  }
+  for (const sub of command.commands) keepTypedOptions(sub);
+}
+
+/** Options whose parsed value is printed instead of the text typed: a duration ago, as the time it stood for. */
+const AS_PARSED = new Set(['--since', '--until']);
+
 /**
- * The command as given, rebuilt from what commander parsed: its path, arguments and the options set on the command
- * line (not --after, nor --api-key, a secret). Parsed values are printed, so a relative --since is the time it stood
- * for and the next page continues the same search.
+ * The command as given: its path, the options set on the command line (not --after, nor --api-key, a secret), each
+ * as typed but --since and --until as the time they stood for (so that the next page continues the same search),
+ * then `extra` and the arguments. Quoted for a POSIX shell.
  */
-export function commandLine(command: Command): string {
+export function commandLine(command: Command, extra: readonly string[] = []): string {
   const commands: Command[] = [];
   for (let c: Command | null = command; c; c = c.parent) commands.unshift(c);
   const words: string[] = [];
   for (const c of commands) {
     words.push(c.name());
-    if (c === command) words.push(...command.args.map(quote));
     for (const option of c.options) {
       const key = option.attributeName();
-      if (option.long === '--after' || option.long === '--api-key' || c.getOptionValueSource(key) !== 'cli') continue;
       const flag = option.long ?? option.flags;
+      if (flag === '--after' || flag === '--api-key' || c.getOptionValueSource(key) !== 'cli') continue;
       const value: unknown = c.getOptionValue(key);
-      if (value === true) words.push(flag);
-      else if (isPair(value)) words.push(flag, quote(pairText(value)));
-      else if (value !== undefined && value !== false) words.push(flag, quote(String(value)));
+      const text = AS_PARSED.has(flag) ? String(value) : typed.get(c)?.get(key);
+      words.push(flag);
+      if (text !== undefined && !option.isBoolean()) words.push(quote(text));
     }
   }
+  words.push(...extra.map(quote));
+  // Last, so that an argument such as -x can follow `--` and not be read as an option.
+  if (command.args.some((arg) => arg.startsWith('-'))) words.push('--');
+  words.push(...command.args.map(quote));
   return words.join(' ');
-}
-
-/** The value of a `name=value` option (the paged commands repeat none). */
-function isPair(value: unknown): value is readonly [string, JsonValue] {
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'string';
-}
-
-/** `name=value` as `pair` reads it back: a string that would read as JSON is written as JSON. */
-function pairText([name, value]: readonly [string, JsonValue]): string {
-  return `${name}=${typeof value === 'string' && jsonOrString(value) === value ? value : JSON.stringify(value)}`;
 }
 
 /** A word as a POSIX shell reads it back. */
