@@ -232,10 +232,10 @@ describe('the gallop CLI', () => {
     const lines = first.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+WFSPEC\s+STATUS\s+STARTED\s+ENDED$/);
     expect(lines[1]).toMatch(/^cli-bob\s+cli-greet 0\.0\s+COMPLETED\s/);
-    // The last line is the command for the next page: this one's filters (as parsed: the status's full name, a
-    // --since as the time it stood for) and the cursor.
+    // The last line is the command for the next page: this one's filters (as typed, but a --since as the time it
+    // stood for) and the cursor.
     const next = /^more: gallop (.*)$/.exec(lines.at(-1) ?? '')?.[1] ?? '';
-    expect(next).toMatch(new RegExp(`^--url ${server.graphqlUrl} search wfRuns --limit 1 --spec cli-greet --status COMPLETED --since \\d{4}-\\S+Z --after \\S+$`));
+    expect(next).toMatch(new RegExp(`^--url ${server.graphqlUrl} search wfRuns --limit 1 --spec cli-greet --status completed --since \\d{4}-\\S+Z --after \\S+$`));
     const second = await cli(...next.split(' ').slice(2), '--json');
     expect(second.code).toBe(0);
     const page = JSON.parse(second.stdout) as Page<WfRunInfo>;
