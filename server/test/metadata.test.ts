@@ -195,11 +195,14 @@ describe('lists', () => {
     const lists = ['wfRuns', 'wfSpecs', 'taskDefs', 'nodeRuns(status: RUNNING, ', 'taskRuns(taskDefName: "t", ', 'userTaskDefs', 'auditLog'];
     for (const list of lists) {
       const call = list.endsWith(', ') ? list : `${list}(`;
-      for (const [arg, value] of [['last', '2'], ['before', '"x"']] as const) {
+      for (const [arg, value] of [['last', '2'], ['last', '-1'], ['before', '"x"']] as const) {
         const refused = await server.client.request(`{ ${call}${arg}: ${value}) { edges { cursor } } }`).catch((e: unknown) => e);
         expect((refused as GallopClientError).code, `${list} ${arg}`).toBe('ValidationError');
         expect((refused as GallopClientError).message, `${list} ${arg}`).toMatch(new RegExp(`Lists page forward only; ${arg} is not supported`));
       }
+      // Checked before the Relay plugin reads them, which would throw an untyped error, masked as an internal one.
+      const negative = await server.client.request(`{ ${call}first: -1) { edges { cursor } } }`).catch((e: unknown) => e);
+      expect((negative as GallopClientError).code, `${list} first: -1`).toBe('ValidationError');
     }
   });
 });

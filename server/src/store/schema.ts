@@ -327,8 +327,8 @@ export const taskRuns = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.taskGuid] }),
     index('task_runs_queue').on(t.tenantId, t.taskDefName, t.scheduledAt).where(sql`status = 'TASK_SCHEDULED'`),
-    // A TaskDef's TaskRuns newest first (read backwards: the taskRuns search, its pages and counts) without reading
-    // every TaskRun.
+    // A TaskDef's TaskRuns newest first (read backwards), for the taskRuns search without reading every TaskRun.
+    // With a status, the search and countTaskRuns still read all of the TaskDef's (TASK_SCHEDULED has the queue's).
     index('task_runs_by_def').on(t.tenantId, t.taskDefName, t.scheduledAt, t.wfRunId, t.taskGuid),
     index('task_runs_leases').on(t.leaseExpiresAt).where(sql`status = 'TASK_RUNNING'`),
   ],

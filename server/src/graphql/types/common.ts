@@ -73,11 +73,12 @@ export function decodeCursor(cursor: string, shape: string): (string | number)[]
 export const MAX_PAGE = 500;
 
 /**
- * Checks a list's connection arguments. Every list pages forward only (`first`, `after`), by a key its rows are
- * ordered by; `last` and `before` are refused rather than read as `first` and `after`. Without `first` a page holds
- * the Relay plugin's default, 20.
+ * A list's connection arguments, checked: given to resolveCursorConnection as its `args`, so that they are checked
+ * before it reads them (it throws untyped errors of its own for some, masked as internal ones). Every list pages
+ * forward only (`first`, `after`), by a key its rows are ordered by; `last` and `before` are refused rather than read
+ * as `first` and `after`. Without `first` a page holds the Relay plugin's default, 20.
  */
-export function checkPageArgs(args: { first?: number | null; last?: number | null; before?: string | null }): void {
+export function checkedPageArgs<A extends { first?: number | null; last?: number | null; before?: string | null }>(args: A): A {
   for (const backward of ['last', 'before'] as const) {
     if (args[backward] != null) {
       throw new ValidationError(`Lists page forward only; ${backward} is not supported.`, [
@@ -91,6 +92,7 @@ export function checkPageArgs(args: { first?: number | null; last?: number | nul
       { path: ['first'], code: 'MISSING_FIELD', message: `first must be an integer from 0 to ${MAX_PAGE}; got ${first}.` },
     ]);
   }
+  return args;
 }
 
 export { AlreadyExistsError, NotFoundError, ValidationError };

@@ -14,7 +14,7 @@ import type { ExternalEventRow } from '../../store/queries/external-events.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { searchExternalEvents } from '../../store/queries/external-events.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 
 const CorrelatedEventConfigRef = builder.objectRef<CorrelatedEventConfig>('CorrelatedEventConfig').implement({
   description: "How an ExternalEventDef's CorrelatedEvents behave (LittleHorse).",
@@ -135,9 +135,8 @@ builder.queryFields((t) => ({
       args: { externalEventDefName: t.arg.string({ required: true }), claimed: t.arg.boolean() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection(
-          { args, toCursor: (row: ExternalEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.guid]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: ExternalEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.guid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), guid: String(parts[2]) };
             return searchExternalEvents(services.db, tenantId, { externalEventDefName: args.externalEventDefName, claimed: args.claimed }, cursor, limit);
@@ -153,8 +152,7 @@ builder.queryFields((t) => ({
       description: 'ExternalEventDefs by name, all of them or those whose name starts with `prefix`.',
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection({ args, toCursor: (row: ExternalEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          checkPageArgs(args);
+        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: ExternalEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
         }),
     },
@@ -183,8 +181,7 @@ builder.queryFields((t) => ({
         hasExternalEvents: t.arg.boolean({ description: 'true: only those a NodeRun has taken; false: only those none has yet.' }),
       },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection({ args, toCursor: (row: CorrelatedEventRow) => encodeCursor([row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          checkPageArgs(args);
+        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: CorrelatedEventRow) => encodeCursor([row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           const afterKey = after === undefined ? undefined : String(decodeCursor(after, 's')[0]);
           return listCorrelatedEvents(services.db, tenantId, args, afterKey, limit, new Date(services.clock()));
         }),

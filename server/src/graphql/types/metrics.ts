@@ -5,7 +5,7 @@ import { METRICS_WINDOW_LENGTHS, windowStartOf, ZERO_TASK, ZERO_WF } from '../..
 import type { MetricsWindowLength } from '../../runtime/metric-windows.ts';
 import { taskDefMetricsWindows, wfSpecMetricsWindows } from '../../store/queries/metric-windows.ts';
 import type { TaskDefMetricsRow, WfSpecMetricsRow } from '../../store/queries/metric-windows.ts';
-import { decodeCursor, encodeCursor, checkPageArgs, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, checkedPageArgs, ValidationError } from './common.ts';
 
 const MetricsWindowLengthEnum = builder.enumType('MetricsWindowLength', {
   description: 'How long a metrics window is; windows start on multiples of their length since the Unix epoch (UTC).',
@@ -114,8 +114,7 @@ builder.queryFields((t) => ({
         checkVersion('wfSpecMetrics', args);
         const range = rangeOf(args, services.clock());
         const spec = { name: args.wfSpecName, majorVersion: args.majorVersion, revision: args.revision };
-        return resolveCursorConnection({ args, toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
-          checkPageArgs(args);
+        return resolveCursorConnection({ args: checkedPageArgs(args), toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
           const rows = await wfSpecMetricsWindows(services.db, tenantId, spec, range, afterOf(after), limit);
           return rows.map((row) => ({ ...row, wfSpecName: args.wfSpecName, majorVersion: args.majorVersion ?? null, revision: args.revision ?? null, windowLength: args.windowLength }));
         });
@@ -151,8 +150,7 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, { services, tenantId }) => {
         const range = rangeOf(args, services.clock());
-        return resolveCursorConnection({ args, toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
-          checkPageArgs(args);
+        return resolveCursorConnection({ args: checkedPageArgs(args), toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
           const rows = await taskDefMetricsWindows(services.db, tenantId, args.taskDefName, range, afterOf(after), limit);
           return rows.map((row) => ({ ...row, taskDefName: args.taskDefName, windowLength: args.windowLength }));
         });

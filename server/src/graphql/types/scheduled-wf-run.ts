@@ -11,7 +11,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { deleteScheduledWfRun, findScheduledWfRun, insertScheduledWfRun, listScheduledWfRuns } from '../../store/queries/scheduled-wf-runs.ts';
 import type { ScheduledWfRunRow } from '../../store/queries/scheduled-wf-runs.ts';
 import { findWfRun } from '../../store/queries/wf-runs.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** A WfRun id is a name of at most 128 characters; this leaves room for `-{fire time in epoch ms}`. */
@@ -78,9 +78,8 @@ builder.queryFields((t) => ({
       args: { wfSpecName: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection(
-          { args, toCursor: (row: ScheduledWfRunRow) => encodeCursor([row.id]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: ScheduledWfRunRow) => encodeCursor([row.id]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 's');
             return listScheduledWfRuns(services.db, tenantId, { wfSpecName: args.wfSpecName }, parts && String(parts[0]), limit);
           },

@@ -12,7 +12,7 @@ import { forgetTaskWorkers, listTaskWorkers } from '../../runtime/task-workers.t
 import type { TaskWorkerRow } from '../../runtime/task-workers.ts';
 import type { TaskLoad } from '../../store/queries/task-queue.ts';
 import type { Context } from '../builder.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkPageArgs, ValidationError, VariableTypeEnum } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError, VariableTypeEnum } from './common.ts';
 
 export const VariableDefRef = builder.objectRef<TaskDef['inputVars'][number]>('VariableDef').implement({
   fields: (t) => ({
@@ -115,8 +115,7 @@ builder.queryFields((t) => ({
     description: 'TaskDefs by name, all of them or those whose name starts with `prefix`.',
     args: { prefix: t.arg.string() },
     resolve: (_root, args, { services, tenantId }) =>
-      resolveCursorConnection({ args, toCursor: (row: TaskDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-        checkPageArgs(args);
+      resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: TaskDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
         const afterName = after === undefined ? undefined : String(decodeCursor(after, 's')[0]);
         return listTaskDefs(services.db, tenantId, afterName, limit, args.prefix);
       }),

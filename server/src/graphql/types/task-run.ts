@@ -11,7 +11,7 @@ import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { countTaskRuns, findTaskRun, searchTaskRuns } from '../../store/queries/wf-runs.ts';
-import { decodeCursor, encodeCursor, NotFoundError, checkPageArgs, TaskStatusEnum, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, TaskStatusEnum, ValidationError } from './common.ts';
 
 export const MAX_CLAIM = 100;
 export const MAX_WAIT_MS = 60_000;
@@ -35,9 +35,8 @@ builder.queryFields((t) => ({
       args: { taskDefName: t.arg.string({ required: true }), status: t.arg({ type: TaskStatusEnum }) },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection(
-          { args, toCursor: (row: TaskRunRow) => encodeCursor([row.scheduledAt.getTime(), row.wfRunId, row.taskGuid]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: TaskRunRow) => encodeCursor([row.scheduledAt.getTime(), row.wfRunId, row.taskGuid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { scheduledAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), taskGuid: String(parts[2]) };
             return searchTaskRuns(services.db, tenantId, { taskDefName: args.taskDefName, status: args.status }, cursor, limit);

@@ -11,7 +11,7 @@ import { findWfRun } from '../../store/queries/wf-runs.ts';
 import { deleteUserTaskDef, findUserTaskDef, findUserTaskRun, highestUserTaskDefVersion, insertUserTaskDef, listUserTaskDefs, listUserTaskRunsOf, searchUserTaskRuns } from '../../store/queries/user-tasks.ts';
 import type { UserTaskDefRow, UserTaskRunRow } from '../../store/queries/user-tasks.ts';
 import type { UserTaskRunHistoryEntry } from '../../store/schema.ts';
-import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkPageArgs, ValidationError, VariableTypeEnum } from './common.ts';
+import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkedPageArgs, ValidationError, VariableTypeEnum } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** The UserTaskRun is DONE or CANCELLED: nothing can change it any more. */
@@ -302,9 +302,8 @@ builder.queryFields((t) => ({
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection(
-          { args, toCursor: (row: UserTaskDefRow) => encodeCursor([row.name, row.version]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: UserTaskDefRow) => encodeCursor([row.name, row.version]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'si');
             return listUserTaskDefs(services.db, tenantId, parts && { name: String(parts[0]), version: Number(parts[1]) }, limit, args.prefix);
           },
@@ -331,9 +330,8 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection(
-          { args, toCursor: (row: UserTaskRunRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.userTaskGuid]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: UserTaskRunRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.userTaskGuid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), userTaskGuid: String(parts[2]) };
             return searchUserTaskRuns(services.db, tenantId, args, cursor, limit);

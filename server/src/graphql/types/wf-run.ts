@@ -12,7 +12,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { searchableNamesOf } from '../../runtime/projections.ts';
 import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns } from '../../store/queries/wf-runs.ts';
 import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
 import { ExternalEventRef } from './external-event.ts';
@@ -177,9 +177,8 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, ctx) =>
         resolveCursorConnection(
-          { args, toCursor: (row: NodeRunView) => encodeCursor([row.arrivalTime.getTime(), row.wfRunId, row.threadRunNumber, row.position]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: NodeRunView) => encodeCursor([row.arrivalTime.getTime(), row.wfRunId, row.threadRunNumber, row.position]), maxSize: 500 },
           async ({ after, limit }: ResolveCursorConnectionArgs) => {
-            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tsii');
             const cursor = parts && { arrivalTime: new Date(Number(parts[0])), wfRunId: String(parts[1]), threadRunNumber: Number(parts[2]), position: Number(parts[3]) };
             return withTaskRuns(ctx, await searchNodeRuns(ctx.services.db, ctx.tenantId, args, cursor, limit));
@@ -258,9 +257,8 @@ builder.queryFields((t) => ({
         throw new ValidationError(message, [{ path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'No version of the WfSpec declares this entrypoint variable searchable.' }]);
       }
       return resolveCursorConnection(
-        { args, toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
+        { args: checkedPageArgs(args), toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
-          checkPageArgs(args);
           const parts = after === undefined ? undefined : decodeCursor(after, 'ts');
           const cursor = parts && { startTime: new Date(Number(parts[0])), id: String(parts[1]) };
           if (args.variable && !args.wfSpecName) {

@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
 import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, highestWfSpecVersions, nextVersion } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
-import { decodeCursor, encodeCursor, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import type { InputProblem } from '../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 import { findUserTaskDef } from '../../store/queries/user-tasks.ts';
@@ -47,9 +47,8 @@ builder.queryFields((t) => ({
     args: { prefix: t.arg.string() },
     resolve: (_root, args, { services, tenantId }) =>
       resolveCursorConnection(
-        { args, toCursor: (row: WfSpecRow) => encodeCursor([row.name, row.majorVersion, row.revision]), maxSize: 500 },
+        { args: checkedPageArgs(args), toCursor: (row: WfSpecRow) => encodeCursor([row.name, row.majorVersion, row.revision]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
-          checkPageArgs(args);
           const parts = after === undefined ? undefined : decodeCursor(after, 'sii');
           const cursor = parts && { name: String(parts[0]), majorVersion: Number(parts[1]), revision: Number(parts[2]) };
           return listWfSpecs(services.db, tenantId, cursor, limit, args.prefix);

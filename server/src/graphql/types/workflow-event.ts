@@ -9,7 +9,7 @@ import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
 import { findWorkflowEvent, firstWorkflowEventOf, listWorkflowEventsOf, searchWorkflowEvents } from '../../store/queries/workflow-events.ts';
 import type { WorkflowEventRow } from '../../store/queries/workflow-events.ts';
-import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkPageArgs, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** Nothing arrived before the deadline. */
@@ -106,9 +106,8 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, { services, tenantId }) =>
         resolveCursorConnection(
-          { args, toCursor: (row: WorkflowEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.number]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: WorkflowEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.number]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            checkPageArgs(args);
             const parts = after === undefined ? undefined : decodeCursor(after, 'tsi');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), number: Number(parts[2]) };
             return searchWorkflowEvents(services.db, tenantId, { workflowEventDefName: args.workflowEventDefName, after: args.createdAfter, before: args.createdBefore }, cursor, limit);
@@ -124,8 +123,7 @@ builder.queryFields((t) => ({
       description: 'WorkflowEventDefs by name, all of them or those whose name starts with `prefix`.',
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection({ args, toCursor: (row: WorkflowEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          checkPageArgs(args);
+        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: WorkflowEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
           return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
         }),
     },
