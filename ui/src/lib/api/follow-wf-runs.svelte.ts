@@ -7,6 +7,8 @@ import { describeError, isRefusal } from './errors.ts';
 import { RetryLater } from './retry-later.ts';
 /** One made again is live once it has stood this long: one ended again at once keeps its notice up, unflickering. */
 const SETTLE_MS = 1_000;
+/** The longest pause between tries for a subscription the server keeps ending. */
+const MAX_RETRY_MS = 60_000;
 
 /** What a follower of WfRuns is told. */
 export interface WfRunsFollower {
@@ -34,8 +36,9 @@ class SharedFollow {
   stopped = $state.raw<LiveStop | undefined>();
   readonly #wfSpecName: string | undefined;
   #release = () => {};
-  // A subscription the server ended is made again after a pause, while anyone still follows it.
-  readonly #retry = new RetryLater(() => this.#again());
+  // A subscription the server ended is made again after a pause, while anyone still follows it; longer each time it
+  // is ended again before it stood.
+  readonly #retry = new RetryLater(() => this.#again(), undefined, MAX_RETRY_MS);
   /** When the server last ended it. */
   #endedAt: Date | undefined;
   #settle: ReturnType<typeof setTimeout> | undefined;
@@ -101,10 +104,14 @@ class SharedFollow {
     this.#subscribe(this.#endedAt);
     // Refused again at once: `end` said so and decided what comes next.
     if (this.stopped !== stop) return;
+    // Once it stands, the followers read again (a WfRun deleted meanwhile is in no change `since` brings); one
+    // ended again at once costs them nothing.
     this.#settle = setTimeout(() => {
-      if (this.stopped === stop) this.stopped = undefined;
+      if (this.stopped !== stop) return;
+      this.stopped = undefined;
+      this.#retry.reset();
+      for (const follower of this.followers) follower.resumed?.();
     }, SETTLE_MS);
-    for (const follower of this.followers) follower.resumed?.();
   }
 
   #reconnected(): void {

@@ -83,14 +83,15 @@ describe('followWfRuns', () => {
     expect(made).toHaveLength(2);
     // It asks for what changed since the end, which a re-read racing the new subscription could miss.
     expect(made[1]!.since?.getTime()).toBe(endedAt);
-    expect(f.told.resumed).toBe(1);
     made[1]!.sink.next(run);
     expect(f.told.changed).toBe(1);
 
-    // Live once the new one has stood a moment.
+    // Live once the new one has stood a moment, and only then read again.
     expect(liveStop('orders')).toBeDefined();
+    expect(f.told.resumed).toBe(0);
     vi.advanceTimersByTime(1_000);
     expect(liveStop('orders')).toBeUndefined();
+    expect(f.told.resumed).toBe(1);
     stop();
   });
 
@@ -105,8 +106,9 @@ describe('followWfRuns', () => {
     stop();
   });
 
-  it('keeps saying so while the one made again is ended again at once', () => {
-    const stop = followWfRuns('orders', follower());
+  it('keeps saying so while the one made again is ended again at once, and waits longer each time', () => {
+    const f = follower();
+    const stop = followWfRuns('orders', f);
     made[0]!.sink.complete?.();
     const first = liveStop('orders');
     vi.advanceTimersByTime(5_000);
@@ -114,8 +116,18 @@ describe('followWfRuns', () => {
     vi.advanceTimersByTime(1_000);
     expect(liveStop('orders')).not.toBe(first);
     expect(liveStop('orders')?.retrying).toBe(true);
-    vi.advanceTimersByTime(4_000);
+    // Ended before it stood: nobody read again, and the next try waits 10 s, not 5.
+    expect(f.told.resumed).toBe(0);
+    vi.advanceTimersByTime(8_900);
+    expect(made).toHaveLength(2);
+    vi.advanceTimersByTime(100);
     expect(made).toHaveLength(3);
+    // One that stands brings the pause back to 5 s.
+    vi.advanceTimersByTime(1_000);
+    expect(f.told.resumed).toBe(1);
+    made[2]!.sink.complete?.();
+    vi.advanceTimersByTime(5_000);
+    expect(made).toHaveLength(4);
     stop();
   });
 
@@ -141,6 +153,7 @@ describe('followWfRuns', () => {
     vi.advanceTimersByTime(1_000);
     reconnect();
     expect(made).toHaveLength(2);
+    vi.advanceTimersByTime(1_000);
     expect(f.told.resumed).toBe(1);
     // Not made a third time when the pause would have ended.
     vi.advanceTimersByTime(10_000);

@@ -71,4 +71,24 @@ describe('RetryLater', () => {
     vi.advanceTimersByTime(5_000);
     expect(again).not.toHaveBeenCalled();
   });
+
+  it('doubles each wait up to maxMs, and starts over after reset', () => {
+    const again = vi.fn();
+    const retry = new RetryLater(again, 1_000, 3_000);
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      retry.schedule();
+      let waited = 0;
+      while (again.mock.calls.length === i) {
+        vi.advanceTimersByTime(100);
+        waited += 100;
+      }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([1_000, 2_000, 3_000, 3_000]);
+    retry.reset();
+    retry.schedule();
+    vi.advanceTimersByTime(1_000);
+    expect(again).toHaveBeenCalledTimes(5);
+  });
 });

@@ -3,17 +3,22 @@ export const RETRY_MS = 5_000;
 
 /**
  * Something to try again a while after it failed, such as following a WfRun's events: at most one try waits at a
- * time (a new failure restarts the wait), and none runs once stopped.
+ * time (a new failure restarts the wait), and none runs once stopped. With `maxMs`, each wait doubles the next, up
+ * to it, until `reset` (say once a try has stood): a failure that keeps coming costs less and less.
  */
 export class RetryLater {
   readonly #again: () => void;
   readonly #ms: number;
+  readonly #maxMs: number;
+  #delay: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
-  constructor(again: () => void, ms = RETRY_MS) {
+  constructor(again: () => void, ms = RETRY_MS, maxMs = ms) {
     this.#again = again;
     this.#ms = ms;
+    this.#maxMs = Math.max(ms, maxMs);
+    this.#delay = ms;
   }
 
   /** `stop` was called: nothing is tried again. */
@@ -33,7 +38,13 @@ export class RetryLater {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#again();
-    }, this.#ms);
+    }, this.#delay);
+    this.#delay = Math.min(this.#delay * 2, this.#maxMs);
+  }
+
+  /** The next wait is the first one again. */
+  reset(): void {
+    this.#delay = this.#ms;
   }
 
   /** Drops the try waiting, if any; a later failure can schedule another. */
