@@ -176,12 +176,19 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
     await expect.poll(() => taskDef.innerText()).toBe(`${gone} (deleted)`);
     expect(await otherRuns.count()).toBe(0);
     await page.screenshot({ path: `${screenshots}node-run-details-deleted-task-def.png`, fullPage: true });
+    // Its TaskRuns, reached by address: listed, with a word that the TaskDef is gone.
+    await page.goto(`${server.url}/#/task-runs?taskDefName=${gone}`);
+    await page.getByTestId('task-runs-table').getByRole('link', { name: `${before.id}/0-1` }).waitFor();
+    expect(await page.getByTestId('task-def-gone').innerText()).toBe(`No TaskDef named ${gone} is registered now: it was deleted, and these TaskRuns were made of it.`);
 
     // Its name registered again: another TaskDef, which the NodeRun did not run; its TaskRuns are there to open.
     await client.putTaskDef({ name: gone, inputVars: [{ name: 'other', type: 'INT' }], returnType: 'STR' });
-    await page.reload();
+    await page.goto(`${server.url}/#/wf-runs/${before.id}?node=0%2F1`);
     await expect.poll(() => taskDef.innerText()).toBe(`${gone} (deleted; its name was registered again since)`);
     await otherRuns.waitFor();
+    await otherRuns.click();
+    await page.getByTestId('task-runs-table').waitFor();
+    expect(await page.getByTestId('task-def-gone').count()).toBe(0);
     expect(browser.pageErrors).toEqual([]);
   });
 });
