@@ -164,6 +164,17 @@ describe('wfRunsChanged', () => {
     expect(seen.map((r) => [r.id, r.wfSpecName, r.status])).toEqual([[run.id, name, 'COMPLETED']]);
   });
 
+  it('tells a subscriber its client let go of nothing more: no end, though graphql-ws completes it after', async () => {
+    const told: string[] = [];
+    const stop = client.wfRunsChanged(undefined, { next: () => told.push('next'), error: () => told.push('error'), complete: () => told.push('complete') });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop();
+    // Changes after the release, and time for the server's answer to it.
+    await client.runWf({ wfSpecName: await spec(), variables: { customer: 'x', tier: 0, wait: false } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(told.filter((t) => t !== 'next')).toEqual([]);
+  });
+
   it('delivers first the WfRuns changed since the time a subscriber gives, as one subscribing again after a gap does', async () => {
     const name = await spec();
     const before = new Date().toISOString();

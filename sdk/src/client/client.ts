@@ -378,9 +378,11 @@ export class GallopClient {
         );
         return true;
       };
+      // A subscription released (or ended) is over for the sink: graphql-ws still completes one the client let go
+      // of, a moment later, which is no end the server chose.
       unsubscribe = current.subscribe<T>(payload, {
         next: (message) => {
-          if (superseded) return;
+          if (superseded || !open) return;
           if (message.errors?.length) {
             const failure = graphQLFailure(message.errors as readonly GraphQLErrorBody[]);
             if (renewing(failure, true)) return;
@@ -398,13 +400,13 @@ export class GallopClient {
           if (message.data) sink.next(message.data as T);
         },
         error: (error) => {
-          if (superseded) return;
+          if (superseded || !open) return;
           // graphql-ws hands over the GraphQL errors of a refused subscription as they came: an array.
           const failure = Array.isArray(error) ? graphQLFailure(error as readonly GraphQLErrorBody[]) : error;
           if (!renewing(failure, false)) fail(failure);
         },
         complete: () => {
-          if (superseded) return;
+          if (superseded || !open) return;
           end();
           sink.complete?.();
         },

@@ -90,12 +90,7 @@ class SharedFollow {
     }, { since });
     // Refused before the release came back.
     if (ended) release();
-    // graphql-ws completes a subscription let go of by the client, which is no end to tell of.
-    const own = release;
-    this.#release = () => {
-      ended = true;
-      own();
-    };
+    this.#release = release;
   }
 
   #again(): void {

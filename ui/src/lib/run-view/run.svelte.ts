@@ -140,35 +140,23 @@ export class RunView {
     this.liveError = undefined;
     // From the last event folded rather than the query's lastSeq: the events field may have read a newer log.
     const afterSeq = Math.max(this.seq, this.detail?.lastSeq ?? 0);
-    // graphql-ws completes a subscription let go of too, a moment later: what it says after that is no news.
-    let over = false;
-    const lose = (error: unknown, retry = true) => {
-      if (over) return;
-      over = true;
-      this.#lose(error, retry);
-    };
-    const unsubscribe = client.subscribe<{ wfRunEvents: StoredEvent }>(
+    this.#unsubscribe = client.subscribe<{ wfRunEvents: StoredEvent }>(
       WF_RUN_EVENTS,
       { id: this.wfRunId, afterSeq },
       {
         next: (data) => {
-          if (over) return;
           try {
             this.#fold([data.wfRunEvents]);
           } catch (error) {
             // A fold that fails means the log and the view disagree; stop rather than show a wrong state, and do
             // not try again by itself: the same event would fail the same way.
-            lose(error, false);
+            this.#lose(error, false);
           }
         },
-        error: (error) => lose(error),
-        complete: () => lose(new Error('The server ended the stream of events.')),
+        error: (error) => this.#lose(error),
+        complete: () => this.#lose(new Error('The server ended the stream of events.')),
       },
     );
-    this.#unsubscribe = () => {
-      over = true;
-      unsubscribe();
-    };
   }
 
   /** Opens the latest NodeRun of a node of the drawn ThreadRun at the moment shown, if it has run. */

@@ -129,31 +129,19 @@ export class LiveUserTaskRun {
       }
       if (retry.stopped) return;
       this.liveError = undefined;
-      // graphql-ws completes a subscription let go of too, a moment later: what it says after that is no news.
-      let over = false;
-      const end = (error: unknown) => {
-        if (over) return;
-        over = true;
-        lose(error);
-      };
-      const release = client.wfRunEvents(
+      unsubscribe = client.wfRunEvents(
         this.wfRunId,
         {
           next: (stored) => {
-            if (over) return;
             afterSeq = stored.seq;
             const event = stored.event;
             if ('userTaskGuid' in event && event.userTaskGuid === this.userTaskGuid) this.read();
           },
-          error: end,
-          complete: () => end(new Error('The server ended the stream of events.')),
+          error: lose,
+          complete: () => lose(new Error('The server ended the stream of events.')),
         },
         afterSeq,
       );
-      unsubscribe = () => {
-        over = true;
-        release();
-      };
       this.following = true;
       this.read();
     };
