@@ -80,10 +80,6 @@ export const TASK_RUN_TIMES = `query TaskRunTimes($id: ID!) {
  * When the TaskDef of a name was registered, or null when there is none: a WfRun's log keeps the names of the TaskDefs
  * it ran, and one may have been deleted (and its name registered again) since.
  */
-export const TASK_DEF_CREATED = `query TaskDefCreated($name: String!) {
-  taskDef(name: $name) { createdAt }
-}`;
-
 export interface TaskDefSummary {
   readonly name: string;
   readonly inputVars: readonly { readonly name: string; readonly type: string; readonly masked: boolean | null }[];
