@@ -12,6 +12,8 @@ import postgres from 'postgres';
 import lockfile from 'proper-lockfile';
 import type { Logger } from '../observability/logger.ts';
 import { withTimeout } from '../observability/with-timeout.ts';
+import { preparedStatements } from './pglite-statements.ts';
+import type { TextParam } from './pglite-statements.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -173,6 +175,7 @@ async function openPglite(dataDir: string): Promise<Store> {
     throw error;
   }
   const pglite = client;
+  const run = preparedStatements(pglite);
   return {
     db,
     kind: 'pglite',
@@ -182,8 +185,8 @@ async function openPglite(dataDir: string): Promise<Store> {
       onListen?.();
       return async () => unlisten();
     },
-    async run(text, params) {
-      return (await pglite.query(text, params as unknown[])).rows as never;
+    run(text, params) {
+      return run(text, params as TextParam[]) as never;
     },
     async notify(channel, payload) {
       await pglite.query('select pg_notify($1, $2)', [channel, payload]);
