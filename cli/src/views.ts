@@ -223,6 +223,10 @@ export function nodeRunsTable(items: readonly NodeRunInfo[]): string[] {
   );
 }
 
+export function variablesTable(items: readonly { wfRunId: string; threadRunNumber: number; name: string; value: JsonValue }[]): string[] {
+  return table(['wfRun', 'thread', 'variable', 'value'], items.map((v) => [v.wfRunId, v.threadRunNumber, v.name, json(v.value, 200)]));
+}
+
 export function taskRunsTable(items: readonly TaskRunInfo[]): string[] {
   return table(['id', 'status', 'attempts', 'scheduled'], items.map((t) => [t.id, t.status, t.attempts.length, t.scheduledAt]));
 }

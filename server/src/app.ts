@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { isValidName } from '@gallop/engine';
+import { formatPath, isValidName } from '@gallop/engine';
 import type { Command, VersionedWfSpec } from '@gallop/engine';
 import { Tenants } from './runtime/tenants.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -19,7 +19,7 @@ import { relative, sep } from 'node:path';
 import serveStatic from 'serve-static';
 import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
-import { GallopError } from './graphql/errors.ts';
+import { GallopError, ValidationError } from './graphql/errors.ts';
 import { schema } from './graphql/schema.ts';
 import { useStorableText } from './graphql/use-storable-text.ts';
 import { useOperationLog } from './graphql/use-operation-log.ts';
@@ -267,7 +267,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original instanceof GallopError) {
-          return new GraphQLError(original.message, { extensions: { code: original.name } });
+          // Thrown where no typed result is declared (a list's arguments): the problems still say where.
+          const problems = original instanceof ValidationError ? original.problems.map((p) => ({ ...p, at: formatPath(p.path) })) : undefined;
+          return new GraphQLError(original.message, { extensions: { code: original.name, ...(problems && { problems }) } });
         }
         if (!(error instanceof GraphQLError) || error.originalError) {
           log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'Unexpected error in a GraphQL operation');

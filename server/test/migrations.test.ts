@@ -135,4 +135,34 @@ describe('migrations', () => {
     const rows = await db.run(sql`select wf_run_id, thread_run_number, name from variables where searchable order by wf_run_id`);
     expect(rows).toEqual([{ wf_run_id: 'on-1', thread_run_number: 0, name: 'customer' }]);
   });
+
+  it("0028 marks the variables of other threads searchable as their thread's spec declares them", async () => {
+    const db = await open(true);
+    await db.migrate(await migrationsBefore('0028_searchable_thread_variables'));
+    const spec = JSON.stringify({
+      name: 'ship',
+      entrypointThreadName: 'entrypoint',
+      threadSpecs: {
+        entrypoint: { variableDefs: [{ name: 'customer', type: 'STR', searchable: true }], nodes: {} },
+        pack: { variableDefs: [{ name: 'INPUT', type: 'STR', searchable: true }, { name: 'box', type: 'STR', searchable: true }, { name: 'note', type: 'STR' }], nodes: {} },
+        other: { variableDefs: [{ name: 'label', type: 'STR' }], nodes: {} },
+      },
+    });
+    await db.run(sql`insert into wf_specs (tenant_id, name, major_version, revision, spec) values ('default', 'ship', 0, 0, ${spec}::jsonb)`);
+    await db.run(sql`insert into wf_runs (tenant_id, id, wf_spec_name, major_version, revision, status, start_time, state, seq, updated_at)
+      values ('default', 'r', 'ship', 0, 0, 'RUNNING', now(), '{}'::jsonb, 1, now())`);
+    await db.run(sql`insert into thread_runs (tenant_id, wf_run_id, number, thread_spec_name, kind, status, start_time) values
+      ('default', 'r', 0, 'entrypoint', 'ENTRYPOINT', 'RUNNING', now()), ('default', 'r', 1, 'pack', 'CHILD', 'COMPLETED', now()),
+      ('default', 'r', 2, 'other', 'CHILD', 'RUNNING', now())`);
+    await db.run(sql`insert into variables (tenant_id, wf_run_id, thread_run_number, name, value, searchable) values
+      ('default', 'r', 0, 'customer', '"ada"'::jsonb, true), ('default', 'r', 1, 'INPUT', '"x"'::jsonb, false),
+      ('default', 'r', 1, 'box', '"b1"'::jsonb, false), ('default', 'r', 1, 'note', '"n"'::jsonb, false),
+      ('default', 'r', 2, 'label', '"l"'::jsonb, false), ('default', 'r', 2, 'box', '"not its own"'::jsonb, false)`);
+    await db.migrate(migrations);
+    const rows = await db.run(sql`select thread_run_number, name from variables where searchable order by thread_run_number, name`);
+    expect(rows).toEqual([
+      { thread_run_number: 0, name: 'customer' },
+      { thread_run_number: 1, name: 'box' },
+    ]);
+  });
 });

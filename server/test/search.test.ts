@@ -102,6 +102,63 @@ describe('searching WfRuns', () => {
   });
 });
 
+describe('searching variables (LittleHorse SearchVariable)', () => {
+  /** A WfSpec whose entrypoint holds a searchable `customer` and whose child thread a searchable `shipTo`. */
+  async function shipping() {
+    const name = unique('shipping');
+    await client.putWfSpec(
+      new Workflow(name, (wf) => {
+        wf.declareStr('customer').searchable();
+        const region = wf.declareStr('region');
+        wf.declareStr('secret').searchable().masked();
+        wf.waitForThreads(wf.spawnThread('ship', (t) => void t.declareStr('shipTo').searchable(), { shipTo: region }));
+      }).compile(),
+    );
+    return name;
+  }
+  const found = (page: { items: readonly { wfRunId: string; threadRunNumber: number; name: string; value: unknown }[] }) => page.items.map((v) => [v.wfRunId, v.threadRunNumber, v.name, v.value]);
+
+  it("finds a child thread's variables as well as the entrypoint's, newest WfRun first, a page at a time", async () => {
+    const name = await shipping();
+    const a = await client.runWf({ wfSpecName: name, id: unique('a'), variables: { customer: 'ada', region: 'eu' } });
+    const b = await client.runWf({ wfSpecName: name, id: unique('b'), variables: { customer: 'bob', region: 'eu' } });
+    const c = await client.runWf({ wfSpecName: name, id: unique('c'), variables: { customer: 'ada', region: 'us' } });
+    expect(a.status).toBe('COMPLETED');
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu' }))).toEqual([
+      [b.id, 1, 'shipTo', 'eu'],
+      [a.id, 1, 'shipTo', 'eu'],
+    ]);
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'customer', value: 'ada' }))).toEqual([
+      [c.id, 0, 'customer', 'ada'],
+      [a.id, 0, 'customer', 'ada'],
+    ]);
+    const first = await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu' }, { first: 1 });
+    expect(found(first)).toEqual([[b.id, 1, 'shipTo', 'eu']]);
+    expect(first.hasNextPage).toBe(true);
+    const second = await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu' }, { first: 1, after: first.endCursor ?? undefined });
+    expect(found(second)).toEqual([[a.id, 1, 'shipTo', 'eu']]);
+    expect(second.hasNextPage).toBe(false);
+    expect(found(await client.searchVariables({ wfSpecName: name, majorVersion: 0, revision: 0, name: 'shipTo', value: 'us' }))).toEqual([[c.id, 1, 'shipTo', 'us']]);
+    expect(found(await client.searchVariables({ wfSpecName: name, majorVersion: 1, name: 'shipTo', value: 'us' }))).toEqual([]);
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'asia' }))).toEqual([]);
+    // The WfRun search stays with entrypoint variables, as LittleHorse's variable filters do.
+    await expect(client.searchWfRuns({ wfSpecName: name, variable: { name: 'shipTo', value: 'eu' } })).rejects.toThrow(/'shipTo' is not searchable in WfSpec/);
+  });
+
+  it('refuses what it cannot search by, naming what is wrong', async () => {
+    const name = await shipping();
+    const problem = (search: Parameters<typeof client.searchVariables>[0]) =>
+      client.searchVariables(search).then(
+        () => undefined,
+        (error: { problems?: { path: string[] }[]; message: string }) => ({ message: error.message, path: error.problems?.[0]?.path }),
+      );
+    expect(await problem({ wfSpecName: name, name: 'region', value: 'eu' })).toEqual({ message: expect.stringMatching(/'region' is not searchable in WfSpec/), path: ['name'] });
+    expect(await problem({ wfSpecName: name, name: 'secret', value: 'x' })).toEqual({ message: expect.stringMatching(/'secret' is masked/), path: ['name'] });
+    expect(await problem({ wfSpecName: unique('nothing'), name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/No WfSpec is named/), path: ['wfSpecName'] });
+    expect(await problem({ wfSpecName: name, revision: 0, name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/revision without a majorVersion/), path: ['majorVersion'] });
+  });
+});
+
 /**
  * A client that reaches the server through a TCP proxy, whose connections can be cut (a network failure) or frozen
  * (both ends open, nothing carried: a path that died without a close).

@@ -243,6 +243,10 @@ describe('the gallop CLI', () => {
 
     const byVariable = await cli('search', 'wfRuns', '--spec', 'cli-greet', '--var', 'name=Bob', '--json');
     expect((JSON.parse(byVariable.stdout) as Page<WfRunInfo>).items.map((r) => r.id)).toEqual(['cli-bob']);
+
+    const variables = await cli('search', 'variables', 'cli-greet', 'name=Bob');
+    expect(variables.code).toBe(0);
+    expect(variables.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^WFRUN\s+THREAD\s+VARIABLE\s+VALUE$/), expect.stringMatching(/^cli-bob\s+0\s+name\s+"Bob"$/)]);
   });
 
   it("prints a WfSpec's and a TaskDef's metrics windows", async () => {

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 import { pageOf, paged, printPage } from '../paging.ts';
 import type { PageOptions } from '../paging.ts';
 import { integer, oneOf, pair, pointInTime } from '../parse.ts';
-import { correlatedEventsTable, externalEventsTable, nodeRunsTable, taskRunsTable, userTaskRunsTable, wfRunsTable } from '../views.ts';
+import { correlatedEventsTable, externalEventsTable, nodeRunsTable, taskRunsTable, userTaskRunsTable, variablesTable, wfRunsTable } from '../views.ts';
 
 interface WfRunOptions extends PageOptions {
   readonly spec?: string;
@@ -60,6 +60,19 @@ export function addSearch(program: Command, act: Act): void {
           nodeRunsTable,
         ),
       ),
+    );
+
+  paged(search.command('variables').description('variables of any thread holding exactly a value, in WfRuns of a WfSpec'))
+    .argument('<wfSpec>')
+    .argument('<name=value>', 'a searchable variable and its value (JSON, else a string)', pair)
+    .option('--major <n>', 'in WfRuns of this major version', integer)
+    .option('--revision <n>', 'in WfRuns of this revision (with --major)', integer)
+    .action(
+      act(async (ctx, opts: PageOptions & { major?: number; revision?: number }, wfSpecName: string, [name, value]: readonly [string, JsonValue]) => {
+        if (opts.revision !== undefined && opts.major === undefined) throw new UsageError('--revision needs --major.');
+        const found = await ctx.client().searchVariables({ wfSpecName, majorVersion: opts.major, revision: opts.revision, name, value }, pageOf(opts));
+        printPage(ctx, found, variablesTable);
+      }),
     );
 
   paged(search.command('taskRuns').description('TaskRuns of a TaskDef'))

@@ -113,12 +113,17 @@ interface GraphQLErrorBody {
 /**
  * The error for a GraphQL answer with errors: coded by the first error's `extensions.code` when the server gave
  * one (TENANT_NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, a typed error's name), else GRAPHQL_ERROR, as for the
- * server's own masked failures, which may pass.
+ * server's own masked failures, which may pass; with its `extensions.problems` (a list's refused arguments).
  */
 function graphQLFailure(errors: readonly GraphQLErrorBody[]): GallopClientError {
   const code = errors[0]?.extensions?.code;
   const typed = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'GRAPHQL_ERROR';
-  return new GallopClientError(typed, errors.map((e) => e.message).join('; '), { details: errors[0]?.extensions ?? {}, cause: errors });
+  const problems = errors[0]?.extensions?.problems;
+  return new GallopClientError(typed, errors.map((e) => e.message).join('; '), {
+    problems: Array.isArray(problems) ? (problems as GallopProblem[]) : [],
+    details: errors[0]?.extensions ?? {},
+    cause: errors,
+  });
 }
 
 /** How the WebSocket for subscriptions stands. */
@@ -621,6 +626,17 @@ export class GallopClient {
   /** One variable of a ThreadRun (masked as its WfSpec says). */
   async variable(wfRunId: string, threadRunNumber: number, name: string): Promise<{ wfRunId: string; threadRunNumber: number; name: string; value: JsonValue } | null> {
     return (await this.request(ops.VARIABLE, { wfRunId, threadRunNumber, name })).variable;
+  }
+
+  /**
+   * Variables holding exactly `value`, in any ThreadRun of the WfRuns of a WfSpec (version), newest WfRun first
+   * (LittleHorse's SearchVariable). The variable must be declared searchable, and not masked.
+   */
+  async searchVariables(
+    search: { wfSpecName: string; majorVersion?: number; revision?: number; name: string; value: JsonValue },
+    page: { first?: number; after?: string } = {},
+  ): Promise<Page<{ wfRunId: string; threadRunNumber: number; name: string; value: JsonValue }>> {
+    return this.#page(ops.SEARCH_VARIABLES, { ...search, ...page });
   }
 
   /** How many NodeRuns the tenant's WfRuns have had: all, or those of a WfSpec (one major version, one revision). */

@@ -310,6 +310,16 @@ export const VARIABLE = graphql(`query Variable($wfRunId: ID!, $threadRunNumber:
   variable(wfRunId: $wfRunId, threadRunNumber: $threadRunNumber, name: $name) { wfRunId threadRunNumber name value }
 }`);
 
+export const SEARCH_VARIABLES = graphql(
+  `query SearchVariables($first: Int, $after: String, $wfSpecName: String!, $majorVersion: Int, $revision: Int, $name: String!, $value: JSON!) {
+    page: variables(first: $first, after: $after, wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, name: $name, value: $value) {
+      edges { node { wfRunId threadRunNumber name value } }
+      pageInfo { ...PageFields }
+    }
+  }`,
+  [PageFields],
+);
+
 export const COUNT_NODE_RUNS = graphql(`query CountNodeRuns($wfSpecName: String, $majorVersion: Int, $revision: Int) {
   countNodeRuns(wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision)
 }`);

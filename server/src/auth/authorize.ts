@@ -52,6 +52,7 @@ export const OPERATION_GRANTS: Readonly<Record<string, Grant | 'AUTHENTICATED' |
   nodeRuns: ['READ', 'WF_RUN'],
   nodeRun: ['READ', 'WF_RUN'],
   variable: ['READ', 'WF_RUN'],
+  variables: ['READ', 'WF_RUN'],
   countNodeRuns: ['READ', 'WF_RUN'],
   wfRunEvents: ['READ', 'WF_RUN'],
   wfRunsChanged: ['READ', 'WF_RUN'],

@@ -94,16 +94,22 @@ function correlationRows(set: WriteSet, tenant_id: string, wf_run_id: string, fi
 const searchableBySpec = new WeakMap<WfSpec, ReadonlySet<string>>();
 
 /**
- * The entrypoint variables a spec declares searchable, worked out once per spec the Metadata cache holds. Only
- * their values are indexed (LittleHorse indexes searchable variables only), and only they can be searched by.
+ * The variables a spec declares searchable, in any of its threads (names are unique in a WfSpec but for INPUT, which
+ * is never indexed), worked out once per spec the Metadata cache holds. Only their values are indexed (LittleHorse
+ * indexes searchable variables only), and only they can be searched by.
  */
 export function searchableNamesOf(spec: WfSpec): ReadonlySet<string> {
   let names = searchableBySpec.get(spec);
   if (!names) {
-    const defs = spec.threadSpecs[spec.entrypointThreadName]?.variableDefs ?? [];
-    searchableBySpec.set(spec, (names = new Set(defs.filter((def) => def.searchable === true).map((def) => def.name))));
+    const defs = Object.values(spec.threadSpecs).flatMap((thread) => thread.variableDefs ?? []);
+    searchableBySpec.set(spec, (names = new Set(defs.filter((def) => def.searchable === true && def.name !== 'INPUT').map((def) => def.name))));
   }
   return names;
+}
+
+/** Whether the spec's entrypoint thread declares `name` searchable: what a WfRun search by variable looks at. */
+export function isSearchableEntrypointVariable(spec: WfSpec, name: string): boolean {
+  return (spec.threadSpecs[spec.entrypointThreadName]?.variableDefs ?? []).some((def) => def.name === name && def.searchable === true);
 }
 
 /** The wf_runs row of a WfRun in `state` whose last event has `seq`. */
@@ -177,7 +183,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
     userTaskChanges.set(guid, found);
   };
   const setVar = (thread_run_number: number, name: string, value: JsonValue) =>
-    vars.set(`${thread_run_number}\u0000${name}`, { tenant_id, wf_run_id, thread_run_number, name, value, searchable: thread_run_number === 0 && searchable.has(name) });
+    vars.set(`${thread_run_number}\u0000${name}`, { tenant_id, wf_run_id, thread_run_number, name, value, searchable: searchable.has(name) });
 
   for (const event of events) {
     if (CHANGES_THREAD_RUN.has(event.type)) threads.add((event as { threadRunNumber: number }).threadRunNumber);
@@ -189,8 +195,10 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         setVar(event.threadRunNumber, event.name, event.value);
         break;
       case 'WfRunMigrated':
-        // The new version may declare other variables searchable: every entrypoint variable's row takes its flag.
-        for (const [name, value] of Object.entries(state.threadRuns[0]?.variables ?? {})) setVar(0, name, value);
+        // The new version may declare other variables searchable: every variable's row takes its flag.
+        for (const thread of state.threadRuns) {
+          for (const [name, value] of Object.entries(thread.variables)) setVar(thread.number, name, value);
+        }
         break;
       case 'NodeRunStarted': {
         const row: NodeRunRow = {

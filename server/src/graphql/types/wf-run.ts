@@ -9,9 +9,9 @@ import type { Context } from '../builder.ts';
 import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
-import { searchableNamesOf } from '../../runtime/projections.ts';
-import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns } from '../../store/queries/wf-runs.ts';
-import type { NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
+import { isSearchableEntrypointVariable, searchableNamesOf } from '../../runtime/projections.ts';
+import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
+import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
@@ -211,6 +211,48 @@ builder.queryFields((t) => ({
       return { wfRunId, threadRunNumber: row.threadRunNumber, name: row.name, value: masker.value(row.name, row.value ?? null) };
     },
   }),
+  variables: t.connection(
+    {
+      type: VariableRef,
+      description:
+        'Variables holding exactly a value, in any ThreadRun of the WfRuns of a WfSpec (version), newest WfRun first (LittleHorse SearchVariable). Only variables the WfSpec declares searchable are indexed, and only they can be searched by; masked ones cannot.',
+      args: {
+        wfSpecName: t.arg.string({ required: true }),
+        majorVersion: t.arg.int(),
+        revision: t.arg.int({ description: 'Needs majorVersion.' }),
+        name: t.arg.string({ required: true }),
+        value: t.arg({ type: 'JSON', required: true, description: 'The exact value, compared as JSON.' }),
+      },
+      resolve: async (_root, args, ctx) => {
+        if (args.revision != null && args.majorVersion == null) {
+          throw new ValidationError('variables was given a revision without a majorVersion.', [{ path: ['majorVersion'], code: 'MISSING_FIELD', message: 'A revision belongs to a major version: give both.' }]);
+        }
+        const versions = await wfSpecVersionsOf(ctx, args.wfSpecName);
+        if (versions.length === 0) {
+          throw new ValidationError(`No WfSpec is named '${args.wfSpecName}'.`, [{ path: ['wfSpecName'], code: 'UNKNOWN_WF_SPEC', message: 'Name a registered WfSpec.' }]);
+        }
+        // A search by a masked variable's value would let a reader guess the secret and watch for a match.
+        if ((await WfRunMasker.of(ctx, args.wfSpecName)).masks(args.name)) {
+          throw new ValidationError(`Variable '${args.name}' is masked: it cannot be searched by its value.`, [{ path: ['name'], code: 'UNKNOWN_VARIABLE', message: 'A masked variable cannot be searched by.' }]);
+        }
+        if (!versions.some((spec) => searchableNamesOf(spec).has(args.name))) {
+          const message = `Variable '${args.name}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find it by its value.`;
+          throw new ValidationError(message, [{ path: ['name'], code: 'UNKNOWN_VARIABLE', message: 'No thread of any version of the WfSpec declares this variable searchable.' }]);
+        }
+        const search = { ...args, value: args.value as JsonValue };
+        return resolveCursorConnection(
+          { args: checkedPageArgs(args), toCursor: (row: FoundVariable) => encodeCursor([row.startTime.getTime(), row.wfRunId, row.threadRunNumber]), maxSize: 500 },
+          async ({ after, limit }: ResolveCursorConnectionArgs) => {
+            const parts = after === undefined ? undefined : decodeCursor(after, 'tsi');
+            const cursor = parts && { startTime: new Date(Number(parts[0])), wfRunId: String(parts[1]), threadRunNumber: Number(parts[2]) };
+            return searchVariables(ctx.services.db, ctx.tenantId, search, cursor, limit);
+          },
+        );
+      },
+    },
+    { name: 'VariableConnection' },
+    { name: 'VariableEdge' },
+  ),
   countNodeRuns: t.float({
     description: "How many NodeRuns the tenant's WfRuns have had: all, or those of a WfSpec, or of one major version or revision of it (LittleHorse CountNodeRun).",
     args: { wfSpecName: t.arg.string(), majorVersion: t.arg.int(), revision: t.arg.int() },
@@ -252,7 +294,7 @@ builder.queryFields((t) => ({
       }
       // As in LittleHorse, only the values of variables declared searchable are indexed.
       const variableName = args.variable?.name;
-      if (variableName !== undefined && args.wfSpecName && !(await wfSpecVersionsOf(ctx, args.wfSpecName)).some((spec) => searchableNamesOf(spec).has(variableName))) {
+      if (variableName !== undefined && args.wfSpecName && !(await wfSpecVersionsOf(ctx, args.wfSpecName)).some((spec) => isSearchableEntrypointVariable(spec, variableName))) {
         const message = `Variable '${variableName}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find WfRuns by its value.`;
         throw new ValidationError(message, [{ path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'No version of the WfSpec declares this entrypoint variable searchable.' }]);
       }

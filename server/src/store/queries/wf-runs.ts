@@ -94,6 +94,63 @@ export async function listWfRuns(
     .limit(limit);
 }
 
+/** The place of a variable in the newest-first order of a variable search. */
+export interface VariableCursor {
+  readonly startTime: Date;
+  readonly wfRunId: string;
+  readonly threadRunNumber: number;
+}
+
+export interface VariableSearch {
+  readonly wfSpecName: string;
+  readonly majorVersion?: number | null | undefined;
+  readonly revision?: number | null | undefined;
+  readonly name: string;
+  readonly value: JsonValue;
+}
+
+/** A variable a search found, with its WfRun's start time (the order and the cursor). */
+export interface FoundVariable {
+  readonly wfRunId: string;
+  readonly threadRunNumber: number;
+  readonly name: string;
+  readonly value: JsonValue | null;
+  readonly startTime: Date;
+}
+
+/**
+ * Searchable variables of any ThreadRun holding exactly `value`, in WfRuns of one WfSpec (version), newest WfRun
+ * first (LittleHorse's SearchVariable).
+ */
+export async function searchVariables(db: Queryable, tenantId: string, search: VariableSearch, cursor: VariableCursor | undefined, limit: number): Promise<FoundVariable[]> {
+  const json = JSON.stringify(search.value);
+  const conditions = [
+    eq(variables.tenantId, tenantId),
+    eq(variables.name, search.name),
+    sql`${variables.searchable}`,
+    // The first matches the variables_by_value index; the second rules out md5 collisions.
+    sql`md5(${variables.value}::text) = md5(${json}::jsonb::text)`,
+    sql`${variables.value} = ${json}::jsonb`,
+    eq(wfRuns.wfSpecName, search.wfSpecName),
+  ];
+  if (search.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, search.majorVersion));
+  if (search.revision != null) conditions.push(eq(wfRuns.revision, search.revision));
+  if (cursor) {
+    const older = or(
+      lt(wfRuns.startTime, cursor.startTime),
+      and(eq(wfRuns.startTime, cursor.startTime), or(lt(variables.wfRunId, cursor.wfRunId), and(eq(variables.wfRunId, cursor.wfRunId), lt(variables.threadRunNumber, cursor.threadRunNumber)))),
+    );
+    if (older) conditions.push(older);
+  }
+  return db
+    .select({ wfRunId: variables.wfRunId, threadRunNumber: variables.threadRunNumber, name: variables.name, value: variables.value, startTime: wfRuns.startTime })
+    .from(variables)
+    .innerJoin(wfRuns, and(eq(wfRuns.tenantId, variables.tenantId), eq(wfRuns.id, variables.wfRunId)))
+    .where(and(...conditions))
+    .orderBy(desc(wfRuns.startTime), desc(variables.wfRunId), desc(variables.threadRunNumber))
+    .limit(limit);
+}
+
 export async function listNodeRuns(db: Queryable, tenantId: string, wfRunId: string): Promise<NodeRunRow[]> {
   return db
     .select()
