@@ -268,7 +268,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original instanceof GallopError) {
           // Thrown where no typed result is declared (a list's arguments): the problems still say where.
-          const problems = original instanceof ValidationError ? original.problems.map((p) => ({ ...p, at: formatPath(p.path) })) : undefined;
+          const problems = original instanceof ValidationError ? original.problems.map(({ path, code, message }) => ({ path, at: formatPath(path), code, message })) : undefined;
           return new GraphQLError(original.message, { extensions: { code: original.name, ...(problems && { problems }) } });
         }
         if (!(error instanceof GraphQLError) || error.originalError) {

@@ -148,7 +148,19 @@ describe('migrations', () => {
         other: { variableDefs: [{ name: 'label', type: 'STR' }], nodes: {} },
       },
     });
-    await db.run(sql`insert into wf_specs (tenant_id, name, major_version, revision, spec) values ('default', 'ship', 0, 0, ${spec}::jsonb)`);
+    // Shapes an older server let through: no list of variables, a flag that is a string, no threads at all.
+    const odd = JSON.stringify({ name: 'odd', entrypointThreadName: 'entrypoint', threadSpecs: { pack: { variableDefs: null }, other: { variableDefs: [{ name: 'box', searchable: 'true' }] } } });
+    const none = JSON.stringify({ name: 'none', entrypointThreadName: 'entrypoint', threadSpecs: null });
+    await db.run(sql`insert into wf_specs (tenant_id, name, major_version, revision, spec) values
+      ('default', 'ship', 0, 0, ${spec}::jsonb), ('default', 'odd', 0, 0, ${odd}::jsonb), ('default', 'none', 0, 0, ${none}::jsonb)`);
+    for (const name of ['odd', 'none']) {
+      await db.run(sql`insert into wf_runs (tenant_id, id, wf_spec_name, major_version, revision, status, start_time, state, seq, updated_at)
+        values ('default', ${name}, ${name}, 0, 0, 'RUNNING', now(), '{}'::jsonb, 1, now())`);
+      await db.run(sql`insert into thread_runs (tenant_id, wf_run_id, number, thread_spec_name, kind, status, start_time) values
+        ('default', ${name}, 1, 'pack', 'CHILD', 'RUNNING', now()), ('default', ${name}, 2, 'other', 'CHILD', 'RUNNING', now())`);
+      await db.run(sql`insert into variables (tenant_id, wf_run_id, thread_run_number, name, value) values
+        ('default', ${name}, 1, 'box', '"b"'::jsonb), ('default', ${name}, 2, 'box', '"b"'::jsonb)`);
+    }
     await db.run(sql`insert into wf_runs (tenant_id, id, wf_spec_name, major_version, revision, status, start_time, state, seq, updated_at)
       values ('default', 'r', 'ship', 0, 0, 'RUNNING', now(), '{}'::jsonb, 1, now())`);
     await db.run(sql`insert into thread_runs (tenant_id, wf_run_id, number, thread_spec_name, kind, status, start_time) values
@@ -159,10 +171,10 @@ describe('migrations', () => {
       ('default', 'r', 1, 'box', '"b1"'::jsonb, false), ('default', 'r', 1, 'note', '"n"'::jsonb, false),
       ('default', 'r', 2, 'label', '"l"'::jsonb, false), ('default', 'r', 2, 'box', '"not its own"'::jsonb, false)`);
     await db.migrate(migrations);
-    const rows = await db.run(sql`select thread_run_number, name from variables where searchable order by thread_run_number, name`);
+    const rows = await db.run(sql`select wf_run_id, thread_run_number, name from variables where searchable order by wf_run_id, thread_run_number, name`);
     expect(rows).toEqual([
-      { thread_run_number: 0, name: 'customer' },
-      { thread_run_number: 1, name: 'box' },
+      { wf_run_id: 'r', thread_run_number: 0, name: 'customer' },
+      { wf_run_id: 'r', thread_run_number: 1, name: 'box' },
     ]);
   });
 });

@@ -60,6 +60,24 @@ describe('PGlite prepared statements', () => {
     expect(await counted).toEqual([{ n: 0 }]);
   });
 
+  it('parses a kept text again when the table under it changed', async () => {
+    const run = preparedStatements(pglite);
+    await pglite.exec("create table u (id int primary key); insert into u values (1)");
+    expect(await run('select * from u', [])).toEqual([{ id: 1 }]);
+    // PostgreSQL will not run the kept plan with another result type (0A000): parsed again, it answers.
+    await pglite.exec("alter table u add column label text default 'x'");
+    expect(await run('select * from u', [])).toEqual([{ id: 1, label: 'x' }]);
+    expect(await run('select * from u', [])).toEqual([{ id: 1, label: 'x' }]);
+  });
+
+  it('says PGlite is closed to a call made after close', async () => {
+    const own = await PGlite.create('memory://');
+    const run = preparedStatements(own);
+    expect(await run('select $1::int as x', [1])).toEqual([{ x: 1 }]);
+    await own.close();
+    await expect(run('select $1::int as x', [1])).rejects.toThrow(/PGlite is clos/);
+  });
+
   it('runs texts past its limit unprepared', async () => {
     const run = preparedStatements(pglite, 2);
     for (let i = 0; i < 5; i++) expect(await run(`select $1::int + ${i} as x`, [10])).toEqual([{ x: 10 + i }]);

@@ -111,7 +111,16 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
         wf.declareStr('customer').searchable();
         const region = wf.declareStr('region');
         wf.declareStr('secret').searchable().masked();
-        wf.waitForThreads(wf.spawnThread('ship', (t) => void t.declareStr('shipTo').searchable(), { shipTo: region }));
+        wf.waitForThreads(
+          wf.spawnThread(
+            'ship',
+            (t) => {
+              t.declareStr('shipTo').searchable();
+              t.declareStr('code').searchable().masked();
+            },
+            { shipTo: region },
+          ),
+        );
       }).compile(),
     );
     return name;
@@ -142,7 +151,33 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
     expect(found(await client.searchVariables({ wfSpecName: name, majorVersion: 1, name: 'shipTo', value: 'us' }))).toEqual([]);
     expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'asia' }))).toEqual([]);
     // The WfRun search stays with entrypoint variables, as LittleHorse's variable filters do.
-    await expect(client.searchWfRuns({ wfSpecName: name, variable: { name: 'shipTo', value: 'eu' } })).rejects.toThrow(/'shipTo' is not searchable in WfSpec/);
+    await expect(client.searchWfRuns({ wfSpecName: name, variable: { name: 'shipTo', value: 'eu' } })).rejects.toThrow(/'shipTo' is searchable .* but not an entrypoint variable: the variables query finds it/);
+  });
+
+  it("finds a child thread's variable once its WfRun is migrated to a revision that declares it searchable", async () => {
+    const name = unique('migrated-child');
+    const event = unique('packed');
+    await client.putExternalEventDef({ name: event });
+    const version = (searchable: boolean) =>
+      new Workflow(name, (wf) => {
+        const region = wf.declareStr('region');
+        const child = wf.spawnThread(
+          'ship',
+          (t) => {
+            const shipTo = t.declareStr('shipTo');
+            if (searchable) shipTo.searchable();
+            t.waitForEvent(event);
+          },
+          { shipTo: region },
+        );
+        wf.waitForThreads(child);
+      }).compile();
+    await client.putWfSpec(version(false));
+    const run = await client.runWf({ wfSpecName: name, variables: { region: 'eu' } });
+    await client.putWfSpec(version(true));
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu' }))).toEqual([]);
+    await client.migrateWfSpec(run.id, 1);
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu' }))).toEqual([[run.id, 1, 'shipTo', 'eu']]);
   });
 
   it('refuses what it cannot search by, naming what is wrong', async () => {
@@ -154,6 +189,7 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
       );
     expect(await problem({ wfSpecName: name, name: 'region', value: 'eu' })).toEqual({ message: expect.stringMatching(/'region' is not searchable in WfSpec/), path: ['name'] });
     expect(await problem({ wfSpecName: name, name: 'secret', value: 'x' })).toEqual({ message: expect.stringMatching(/'secret' is masked/), path: ['name'] });
+    expect(await problem({ wfSpecName: name, name: 'code', value: 'x' })).toEqual({ message: expect.stringMatching(/'code' is masked/), path: ['name'] });
     expect(await problem({ wfSpecName: unique('nothing'), name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/No WfSpec is named/), path: ['wfSpecName'] });
     expect(await problem({ wfSpecName: name, revision: 0, name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/revision without a majorVersion/), path: ['majorVersion'] });
   });

@@ -118,10 +118,10 @@ interface GraphQLErrorBody {
 function graphQLFailure(errors: readonly GraphQLErrorBody[]): GallopClientError {
   const code = errors[0]?.extensions?.code;
   const typed = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'GRAPHQL_ERROR';
-  const problems = errors[0]?.extensions?.problems;
+  const { code: _code, problems, ...details } = errors[0]?.extensions ?? {};
   return new GallopClientError(typed, errors.map((e) => e.message).join('; '), {
     problems: Array.isArray(problems) ? (problems as GallopProblem[]) : [],
-    details: errors[0]?.extensions ?? {},
+    details,
     cause: errors,
   });
 }

@@ -40,9 +40,10 @@ export interface Store {
   listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   /**
    * Runs one statement of fixed text with positional parameters, outside any transaction, and resolves its rows.
-   * On PostgreSQL it is prepared once per connection: for the hot statements whose text never changes.
+   * It is prepared once per connection (on PGlite, once: pglite-statements.ts): for the hot statements whose text
+   * never changes. Parameters go as text, so a time is an ISO string and JSON is stringified.
    */
-  run<Row = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<Row[]>;
+  run<Row = Record<string, unknown>>(text: string, params: readonly TextParam[]): Promise<Row[]>;
   /** Sends a NOTIFY outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /** Idempotent: a second call waits for the first. */
@@ -186,7 +187,7 @@ async function openPglite(dataDir: string): Promise<Store> {
       return async () => unlisten();
     },
     run(text, params) {
-      return run(text, params as TextParam[]) as never;
+      return run(text, params) as never;
     },
     async notify(channel, payload) {
       await pglite.query('select pg_notify($1, $2)', [channel, payload]);

@@ -1,11 +1,15 @@
 import { parse, protocol } from '@electric-sql/pglite';
 import type { PGlite } from '@electric-sql/pglite';
 
-/** A value `run` binds as text: what the server's own statements take. */
+/** A value a statement binds as text: what the server's own statements take, on PGlite and PostgreSQL alike. */
 export type TextParam = string | number | bigint | null;
 
 // Names are unique in the process, so that two runners on one PGlite never take each other's.
 let made = 0;
+
+// A kept statement that PostgreSQL will not run as it was parsed (its result type changed under it, or it is gone):
+// parsed again once, as postgres.js does.
+const STALE_STATEMENT = new Set(['0A000', '26000']);
 
 /**
  * Runs statements on PGlite as named prepared statements. PGlite's `query` parses and plans its text at every call,
@@ -17,37 +21,44 @@ let made = 0;
  */
 export function preparedStatements(pglite: PGlite, max = 256): <T>(text: string, params: readonly TextParam[]) => Promise<T[]> {
   const names = new Map<string, string>();
+
+  async function once(text: string, values: (string | null)[]): Promise<unknown[]> {
+    let name = names.get(text);
+    if (name === undefined && names.size >= max) return run(pglite, [protocol.serialize.parse({ text }), ...execute('', values)]);
+    const fresh = name === undefined;
+    name ??= `gallop_${made++}`;
+    try {
+      const rows = await run(pglite, fresh ? [protocol.serialize.parse({ name, text }), ...execute(name, values)] : execute(name, values));
+      if (fresh) names.set(text, name);
+      return rows;
+    } catch (error) {
+      // Parsed, or kept, but failing: the name must not stay taken by a statement this map cannot use.
+      if (fresh || STALE_STATEMENT.has((error as { code?: string }).code ?? '')) {
+        names.delete(text);
+        await pglite.execProtocolStream(concat([protocol.serialize.close({ type: 'S', name }), protocol.serialize.sync()]), { throwOnError: false });
+        if (!fresh) return once(text, values);
+      }
+      throw error;
+    }
+  }
+
   return (text, params) =>
     pglite._runExclusiveTransaction(() =>
       pglite._runExclusiveQuery(async () => {
-        let name = names.get(text);
-        if (name === undefined && names.size >= max) return (await unprepared(pglite, text, params)) as never;
-        const parts: Uint8Array[] = [];
-        const fresh = name === undefined;
-        if (name === undefined) {
-          name = `gallop_${made++}`;
-          parts.push(protocol.serialize.parse({ name, text }));
-        }
-        const values = params.map((p) => (p === null ? null : String(p)));
-        parts.push(protocol.serialize.bind({ statement: name, values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync());
-        try {
-          const { messages } = await pglite.execProtocol(concat(parts), { throwOnError: true });
-          if (fresh) names.set(text, name);
-          return (parse.parseResults(messages, pglite.parsers)[0]?.rows ?? []) as never;
-        } catch (error) {
-          // Parsed but failed after: the name must not stay taken by a statement this map does not know.
-          if (fresh) await pglite.execProtocol(concat([protocol.serialize.close({ type: 'S', name }), protocol.serialize.sync()]), { throwOnError: false });
-          throw error;
-        }
+        // As query does; here under the locks, since a close() that ran while this waited for them has torn down.
+        await pglite._checkReady();
+        return (await once(text, params.map((p) => (p === null ? null : String(p))))) as never;
       }),
     );
 }
 
-/** As `query` runs a statement, in one trip: the caller holds the mutexes `query` would take. */
-async function unprepared(pglite: PGlite, text: string, params: readonly TextParam[]): Promise<unknown[]> {
-  const values = params.map((p) => (p === null ? null : String(p)));
-  const parts = [protocol.serialize.parse({ text }), protocol.serialize.bind({ values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()];
-  const { messages } = await pglite.execProtocol(concat(parts), { throwOnError: true });
+function execute(statement: string, values: (string | null)[]): Uint8Array[] {
+  return [protocol.serialize.bind({ statement, values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()];
+}
+
+/** Sends `parts` in one trip and reads back the rows; the caller holds the locks `query` would take. */
+async function run(pglite: PGlite, parts: readonly Uint8Array[]): Promise<unknown[]> {
+  const messages = await pglite.execProtocolStream(concat(parts), { throwOnError: true });
   return parse.parseResults(messages, pglite.parsers)[0]?.rows ?? [];
 }
 

@@ -276,13 +276,14 @@ export const variables = pgTable(
     threadRunNumber: integer('thread_run_number').notNull(),
     name: text('name').notNull(),
     value: jsonb('value').$type<JsonValue>(),
-    /** An entrypoint variable its WfRun's WfSpec declares searchable. */
+    /** A variable its ThreadRun's thread spec (in the version its WfRun runs) declares searchable. */
     searchable: boolean('searchable').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.name] }),
-    // The wfRuns search by a searchable variable's value. A hash of the value, not the value: a large JSON value
-    // would not fit in a btree entry. jsonb's text form is canonical, so equal values hash alike.
+    // The searches by a searchable variable's value (variables, and wfRuns by an entrypoint one). A hash of the value,
+    // not the value: a large JSON value would not fit in a btree entry. jsonb's text form is canonical, so equal
+    // values hash alike.
     index('variables_by_value').on(t.tenantId, t.name, sql`md5(${t.value}::text)`).where(sql`searchable`),
   ],
 );

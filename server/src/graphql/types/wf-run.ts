@@ -294,8 +294,11 @@ builder.queryFields((t) => ({
       }
       // As in LittleHorse, only the values of variables declared searchable are indexed.
       const variableName = args.variable?.name;
-      if (variableName !== undefined && args.wfSpecName && !(await wfSpecVersionsOf(ctx, args.wfSpecName)).some((spec) => isSearchableEntrypointVariable(spec, variableName))) {
-        const message = `Variable '${variableName}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find WfRuns by its value.`;
+      const versions = variableName !== undefined && args.wfSpecName ? await wfSpecVersionsOf(ctx, args.wfSpecName) : [];
+      if (variableName !== undefined && args.wfSpecName && !versions.some((spec) => isSearchableEntrypointVariable(spec, variableName))) {
+        const message = versions.some((spec) => searchableNamesOf(spec).has(variableName))
+          ? `Variable '${variableName}' is searchable in WfSpec '${args.wfSpecName}' but not an entrypoint variable: the variables query finds it in any thread.`
+          : `Variable '${variableName}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find WfRuns by its value.`;
         throw new ValidationError(message, [{ path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'No version of the WfSpec declares this entrypoint variable searchable.' }]);
       }
       return resolveCursorConnection(
