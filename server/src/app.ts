@@ -88,6 +88,8 @@ export const DEFAULT_TENANT = 'default';
 const WRITES_IN_FLIGHT = 2;
 /** The most commands one write statement carries. */
 const MAX_WRITE_BATCH = 64;
+/** How often PGlite's tables are looked at for vacuum and analyze: often enough that plans follow tables growing. */
+const AUTOVACUUM_MS = 10_000;
 /** 200 while the process runs: a liveness probe. */
 export const HEALTHZ_PATH = '/healthz';
 /** 200 when this process can serve (its database answers), else 503 with the reason: a readiness probe. */
@@ -182,6 +184,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   audit.pruneWith(housekeeping);
   taskWorkers.pruneWith(housekeeping);
   metricWindows.pruneWith(housekeeping, clock);
+  // PGlite has no autovacuum: without it, plans of the prepared statements stay those made while tables were empty.
+  const { autovacuum } = store;
+  if (autovacuum) {
+    housekeeping.every('vacuum and analyze PGlite tables', AUTOVACUUM_MS, AUTOVACUUM_MS, async () => {
+      const round = await autovacuum();
+      if (round.vacuumed.length > 0 || round.analyzed.length > 0) log.debug(round, 'PGlite tables vacuumed and analyzed');
+    });
+  }
   // CorrelatedEvents past their def's ttl are ignored at once, and deleted hourly.
   housekeeping.every('delete CorrelatedEvents past their ttl', 3_600_000, 3_600_000, () => pruneCorrelatedEvents(store.db, new Date(clock())));
   /** The tenant a request names, once it is known to exist; `default` when it names none. */

@@ -12,6 +12,8 @@ import postgres from 'postgres';
 import lockfile from 'proper-lockfile';
 import type { Logger } from '../observability/logger.ts';
 import { withTimeout } from '../observability/with-timeout.ts';
+import { autovacuum } from './pglite-autovacuum.ts';
+import type { AutovacuumRound } from './pglite-autovacuum.ts';
 import { preparedStatements } from './pglite-statements.ts';
 import type { TextParam } from './pglite-statements.ts';
 import * as schema from './schema.ts';
@@ -46,6 +48,11 @@ export interface Store {
   run<Row = Record<string, unknown>>(text: string, params: readonly TextParam[]): Promise<Row[]>;
   /** Sends a NOTIFY outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * On PGlite, which has no autovacuum of its own: vacuums and analyzes the tables past PostgreSQL's thresholds
+   * (pglite-autovacuum.ts). PostgreSQL does this by itself.
+   */
+  autovacuum?(): Promise<AutovacuumRound>;
   /** Idempotent: a second call waits for the first. */
   close(): Promise<void>;
 }
@@ -192,6 +199,7 @@ async function openPglite(dataDir: string): Promise<Store> {
     async notify(channel, payload) {
       await pglite.query('select pg_notify($1, $2)', [channel, payload]);
     },
+    autovacuum: () => autovacuum(pglite),
     close: once(async () => {
       await pglite.close();
       await unlock?.();
