@@ -164,6 +164,13 @@ const RunWfInput = builder.inputType('RunWfInput', {
   }),
 });
 
+/** A revision names a revision of one major version: without the major version it names nothing. */
+function refuseRevisionWithoutMajor(operation: string, args: { majorVersion?: number | null; revision?: number | null }): void {
+  if (args.revision != null && args.majorVersion == null) {
+    throw new ValidationError(`${operation} was given a revision without a majorVersion.`, [{ path: ['majorVersion'], code: 'MISSING_FIELD', message: 'A revision belongs to a major version: give both.' }]);
+  }
+}
+
 builder.queryFields((t) => ({
   nodeRuns: t.connection(
     {
@@ -224,9 +231,7 @@ builder.queryFields((t) => ({
         value: t.arg({ type: 'JSON', required: true, description: 'The exact value, compared as JSON.' }),
       },
       resolve: async (_root, args, ctx) => {
-        if (args.revision != null && args.majorVersion == null) {
-          throw new ValidationError('variables was given a revision without a majorVersion.', [{ path: ['majorVersion'], code: 'MISSING_FIELD', message: 'A revision belongs to a major version: give both.' }]);
-        }
+        refuseRevisionWithoutMajor('variables', args);
         const versions = await wfSpecVersionsOf(ctx, args.wfSpecName);
         if (versions.length === 0) {
           throw new ValidationError(`No WfSpec is named '${args.wfSpecName}'.`, [{ path: ['wfSpecName'], code: 'UNKNOWN_WF_SPEC', message: 'Name a registered WfSpec.' }]);
@@ -260,9 +265,7 @@ builder.queryFields((t) => ({
       if (args.majorVersion != null && args.wfSpecName == null) {
         throw new ValidationError('countNodeRuns was given a majorVersion without a wfSpecName.', [{ path: ['wfSpecName'], code: 'MISSING_FIELD', message: 'A version belongs to a WfSpec: name it.' }]);
       }
-      if (args.revision != null && args.majorVersion == null) {
-        throw new ValidationError('countNodeRuns was given a revision without a majorVersion.', [{ path: ['majorVersion'], code: 'MISSING_FIELD', message: 'A revision belongs to a major version: give both.' }]);
-      }
+      refuseRevisionWithoutMajor('countNodeRuns', args);
       return countNodeRuns(services.db, tenantId, args);
     },
   }),

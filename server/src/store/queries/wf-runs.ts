@@ -72,11 +72,7 @@ export async function listWfRuns(
               eq(variables.tenantId, wfRuns.tenantId),
               eq(variables.wfRunId, wfRuns.id),
               eq(variables.threadRunNumber, 0),
-              eq(variables.name, name),
-              sql`${variables.searchable}`,
-              // The first condition matches the variables_by_value index; the second rules out md5 collisions.
-              sql`md5(${variables.value}::text) = md5(${JSON.stringify(value)}::jsonb::text)`,
-              sql`${variables.value} = ${JSON.stringify(value)}::jsonb`,
+              holds(name, value),
             ),
           ),
       ),
@@ -92,6 +88,18 @@ export async function listWfRuns(
     .where(and(...conditions))
     .orderBy(desc(wfRuns.startTime), desc(wfRuns.id))
     .limit(limit);
+}
+
+/** A searchable variable `name` holding exactly `value`: what both searches by value ask of a variables row. */
+function holds(name: string, value: JsonValue) {
+  const json = JSON.stringify(value);
+  return and(
+    eq(variables.name, name),
+    sql`${variables.searchable}`,
+    // The first matches the variables_by_value index; the second rules out md5 collisions.
+    sql`md5(${variables.value}::text) = md5(${json}::jsonb::text)`,
+    sql`${variables.value} = ${json}::jsonb`,
+  );
 }
 
 /** The place of a variable in the newest-first order of a variable search. */
@@ -123,16 +131,7 @@ export interface FoundVariable {
  * first (LittleHorse's SearchVariable).
  */
 export async function searchVariables(db: Queryable, tenantId: string, search: VariableSearch, cursor: VariableCursor | undefined, limit: number): Promise<FoundVariable[]> {
-  const json = JSON.stringify(search.value);
-  const conditions = [
-    eq(variables.tenantId, tenantId),
-    eq(variables.name, search.name),
-    sql`${variables.searchable}`,
-    // The first matches the variables_by_value index; the second rules out md5 collisions.
-    sql`md5(${variables.value}::text) = md5(${json}::jsonb::text)`,
-    sql`${variables.value} = ${json}::jsonb`,
-    eq(wfRuns.wfSpecName, search.wfSpecName),
-  ];
+  const conditions = [eq(variables.tenantId, tenantId), holds(search.name, search.value), eq(wfRuns.wfSpecName, search.wfSpecName)];
   if (search.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, search.majorVersion));
   if (search.revision != null) conditions.push(eq(wfRuns.revision, search.revision));
   if (cursor) {
