@@ -32,7 +32,7 @@ describe('commandLine', () => {
     ['--timeout', '2m', '--url', 'http://h:1/graphql', 'search', 'wfRuns', '--spec', "Ada's flow", '--status', 'completed', '--since', '2h', '--var', 'n="42"'],
     ['search', 'nodeRuns', '--status', 'error', '--until', '15m', '--event', 'paid'],
     ['search', 'taskRuns', '--status', 'success', '--', '-odd-name'],
-    ['search', 'variables', 'shop', 'customer={"id":7}', '--major', '1', '--revision', '0'],
+    ['search', 'variables', 'shop', 'customer={"id":7}', '--major', '1', '--revision', '0', '--status', 'running', '--since', '1d'],
     ['search', 'userTaskRuns', '--group', 'ops', '--limit', '5'],
     ['search', 'externalEvents', 'paid', '--json'],
     ['search', 'correlatedEvents', 'paid'],

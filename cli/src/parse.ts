@@ -1,4 +1,5 @@
 import type { JsonValue } from '@gallop/engine';
+import type { SearchedValue } from '@gallop/sdk';
 import { InvalidArgumentError } from 'commander';
 
 /** Option-argument parsers for commander: each returns the parsed value or throws InvalidArgumentError (exit 2). */
@@ -65,6 +66,13 @@ export function pair(text: string): readonly [string, JsonValue] {
   const at = text.indexOf('=');
   if (at <= 0) throw new InvalidArgumentError('Expected name=value.');
   return [text.slice(0, at), jsonOrString(text.slice(at + 1))];
+}
+
+/** A `name=value` pair to search by: a value other than null (the server searches for values, not their absence). */
+export function searchPair(text: string): readonly [string, SearchedValue] {
+  const [name, value] = pair(text);
+  if (value === null) throw new InvalidArgumentError('A search needs a value other than null.');
+  return [name, value];
 }
 
 /** Collects a repeated `--flag name=value` into one list; commander passes the list so far as `previous`. */

@@ -1,6 +1,7 @@
 import type { JsonValue, WfSpec } from '@gallop/engine';
 import type {
   CorrelatedEventInfo,
+  FoundVariable,
   ExternalEventDefInfo,
   ExternalEventInfo,
   NodeRunInfo,
@@ -223,8 +224,11 @@ export function nodeRunsTable(items: readonly NodeRunInfo[]): string[] {
   );
 }
 
-export function variablesTable(items: readonly { wfRunId: string; threadRunNumber: number; name: string; value: JsonValue }[]): string[] {
-  return table(['wfRun', 'thread', 'variable', 'value'], items.map((v) => [v.wfRunId, v.threadRunNumber, v.name, json(v.value, 200)]));
+export function variablesTable(items: readonly FoundVariable[]): string[] {
+  return table(
+    ['wfRun', 'thread', 'variable', 'value', 'status', 'started'],
+    items.map((v) => [v.wfRunId, v.threadRunNumber, v.name, json(v.value, 200), v.wfRun.status, v.wfRun.startTime]),
+  );
 }
 
 export function taskRunsTable(items: readonly TaskRunInfo[]): string[] {

@@ -130,6 +130,8 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
   it("finds a child thread's variables as well as the entrypoint's, newest WfRun first, a page at a time", async () => {
     const name = await shipping();
     const a = await client.runWf({ wfSpecName: name, id: unique('a'), variables: { customer: 'ada', region: 'eu' } });
+    // Apart by a few milliseconds, for the start-time bounds below.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const b = await client.runWf({ wfSpecName: name, id: unique('b'), variables: { customer: 'bob', region: 'eu' } });
     const c = await client.runWf({ wfSpecName: name, id: unique('c'), variables: { customer: 'ada', region: 'us' } });
     expect(a.status).toBe('COMPLETED');
@@ -150,6 +152,16 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
     expect(found(await client.searchVariables({ wfSpecName: name, majorVersion: 0, revision: 0, name: 'shipTo', value: 'us' }))).toEqual([[c.id, 1, 'shipTo', 'us']]);
     expect(found(await client.searchVariables({ wfSpecName: name, majorVersion: 1, name: 'shipTo', value: 'us' }))).toEqual([]);
     expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'asia' }))).toEqual([]);
+    // Each comes with its WfRun, and the WfRun's status and start time narrow the search.
+    const withRuns = await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu' });
+    expect(withRuns.items.map((v) => [v.wfRun.id, v.wfRun.wfSpecName, v.wfRun.status, v.wfRun.startTime])).toEqual([
+      [b.id, name, 'COMPLETED', b.startTime],
+      [a.id, name, 'COMPLETED', a.startTime],
+    ]);
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu', status: 'COMPLETED' }))).toHaveLength(2);
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu', status: 'RUNNING' }))).toEqual([]);
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu', startedAfter: b.startTime }))).toEqual([[b.id, 1, 'shipTo', 'eu']]);
+    expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu', startedBefore: b.startTime }))).toEqual([[a.id, 1, 'shipTo', 'eu']]);
     // The WfRun search stays with entrypoint variables, as LittleHorse's variable filters do.
     await expect(client.searchWfRuns({ wfSpecName: name, variable: { name: 'shipTo', value: 'eu' } })).rejects.toThrow(/'shipTo' is searchable .* but not an entrypoint variable: the variables query finds it/);
   });

@@ -246,7 +246,11 @@ describe('the gallop CLI', () => {
 
     const variables = await cli('search', 'variables', 'cli-greet', 'name=Bob');
     expect(variables.code).toBe(0);
-    expect(variables.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^WFRUN\s+THREAD\s+VARIABLE\s+VALUE$/), expect.stringMatching(/^cli-bob\s+0\s+name\s+"Bob"$/)]);
+    expect(variables.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^WFRUN\s+THREAD\s+VARIABLE\s+VALUE\s+STATUS\s+STARTED$/),
+      expect.stringMatching(/^cli-bob\s+0\s+name\s+"Bob"\s+COMPLETED\s+\d{4}-\d\d-\d\dT/),
+    ]);
+    expect((await cli('search', 'variables', 'cli-greet', 'name=Bob', '--status', 'running')).stdout.trim()).toBe('(none)');
   });
 
   it("prints a WfSpec's and a TaskDef's metrics windows", async () => {

@@ -1,13 +1,13 @@
 import { LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES } from '@gallop/engine';
 import type { JsonValue, LHStatus, TaskStatus, UserTaskRunStatus } from '@gallop/engine';
-import type { WfRunSearch } from '@gallop/sdk';
+import type { SearchedValue, WfRunSearch } from '@gallop/sdk';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Act } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { pageOf, paged, printPage } from '../paging.ts';
 import type { PageOptions } from '../paging.ts';
-import { integer, oneOf, pair, pointInTime } from '../parse.ts';
+import { integer, oneOf, pointInTime, searchPair } from '../parse.ts';
 import { correlatedEventsTable, externalEventsTable, nodeRunsTable, taskRunsTable, userTaskRunsTable, variablesTable, wfRunsTable } from '../views.ts';
 
 interface WfRunOptions extends PageOptions {
@@ -17,7 +17,7 @@ interface WfRunOptions extends PageOptions {
   readonly status?: LHStatus;
   readonly since?: string;
   readonly until?: string;
-  readonly var?: readonly [string, JsonValue];
+  readonly var?: readonly [string, SearchedValue];
 }
 
 export function addSearch(program: Command, act: Act): void {
@@ -30,7 +30,7 @@ export function addSearch(program: Command, act: Act): void {
     .option('--status <status>', `in this status: ${LH_STATUSES.join(', ')}`, oneOf(LH_STATUSES))
     .option('--since <time>', 'started at or after: an ISO date-time, or a duration ago such as 15m, 2h, 7d', (t) => pointInTime(t))
     .option('--until <time>', 'started before: an ISO date-time, or a duration ago', (t) => pointInTime(t))
-    .option('--var <name=value>', 'whose searchable entrypoint variable holds exactly this value (JSON, else a string; with --spec)', pair)
+    .option('--var <name=value>', 'whose searchable entrypoint variable holds exactly this value (JSON, else a string; with --spec)', searchPair)
     .action(
       act(async (ctx, opts: WfRunOptions) => {
         if (opts.var && opts.spec === undefined) throw new UsageError('--var needs --spec: variables are searched within one WfSpec.');
@@ -64,14 +64,17 @@ export function addSearch(program: Command, act: Act): void {
 
   paged(search.command('variables').description('variables of any thread holding exactly a value, in WfRuns of a WfSpec'))
     .argument('<wfSpec>')
-    .argument('<name=value>', 'a searchable variable and its value (JSON, else a string)', pair)
+    .argument('<name=value>', 'a searchable variable and its value (JSON, else a string)', searchPair)
     .option('--major <n>', 'in WfRuns of this major version', integer)
     .option('--revision <n>', 'in WfRuns of this revision (with --major)', integer)
+    .option('--status <status>', `in WfRuns in this status: ${LH_STATUSES.join(', ')}`, oneOf(LH_STATUSES))
+    .option('--since <time>', 'in WfRuns started at or after: an ISO date-time, or a duration ago such as 15m, 2h, 7d', (t) => pointInTime(t))
+    .option('--until <time>', 'in WfRuns started before: an ISO date-time, or a duration ago', (t) => pointInTime(t))
     .action(
-      act(async (ctx, opts: PageOptions & { major?: number; revision?: number }, wfSpecName: string, [name, value]: readonly [string, JsonValue]) => {
+      act(async (ctx, opts: Omit<WfRunOptions, 'spec' | 'var'>, wfSpecName: string, [name, value]: readonly [string, SearchedValue]) => {
         if (opts.revision !== undefined && opts.major === undefined) throw new UsageError('--revision needs --major.');
-        const found = await ctx.client().searchVariables({ wfSpecName, majorVersion: opts.major, revision: opts.revision, name, value }, pageOf(opts));
-        printPage(ctx, found, variablesTable);
+        const search = { wfSpecName, majorVersion: opts.major, revision: opts.revision, name, value, status: opts.status, startedAfter: opts.since, startedBefore: opts.until };
+        printPage(ctx, await ctx.client().searchVariables(search, pageOf(opts)), variablesTable);
       }),
     );
 

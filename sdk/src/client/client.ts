@@ -28,6 +28,8 @@ import type {
   WfRunInfo,
   WfRunSearch,
   WfRunSummary,
+  VariableSearch,
+  FoundVariable,
   WfSpecInfo,
   WfSpecVersionInfo,
   WorkflowEventDefInfo,
@@ -630,12 +632,10 @@ export class GallopClient {
 
   /**
    * Variables holding exactly `value`, in any ThreadRun of the WfRuns of a WfSpec (version), newest WfRun first
-   * (LittleHorse's SearchVariable). The variable must be declared searchable, and not masked.
+   * (LittleHorse's SearchVariable), each with its WfRun; optionally only in WfRuns of a status or start-time range.
+   * The variable must be declared searchable, and not masked.
    */
-  async searchVariables(
-    search: { wfSpecName: string; majorVersion?: number; revision?: number; name: string; value: JsonValue },
-    page: { first?: number; after?: string } = {},
-  ): Promise<Page<{ wfRunId: string; threadRunNumber: number; name: string; value: JsonValue }>> {
+  async searchVariables(search: VariableSearch, page: { first?: number; after?: string } = {}): Promise<Page<FoundVariable>> {
     return this.#page(ops.SEARCH_VARIABLES, { ...search, ...page });
   }
 

@@ -311,13 +311,15 @@ export const VARIABLE = graphql(`query Variable($wfRunId: ID!, $threadRunNumber:
 }`);
 
 export const SEARCH_VARIABLES = graphql(
-  `query SearchVariables($first: Int, $after: String, $wfSpecName: String!, $majorVersion: Int, $revision: Int, $name: String!, $value: JSON!) {
-    page: variables(first: $first, after: $after, wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, name: $name, value: $value) {
-      edges { node { wfRunId threadRunNumber name value } }
+  `query SearchVariables($first: Int, $after: String, $wfSpecName: String!, $majorVersion: Int, $revision: Int, $name: String!, $value: JSON!,
+      $status: LHStatus, $startedAfter: DateTime, $startedBefore: DateTime) {
+    page: variables(first: $first, after: $after, wfSpecName: $wfSpecName, majorVersion: $majorVersion, revision: $revision, name: $name, value: $value,
+        status: $status, startedAfter: $startedAfter, startedBefore: $startedBefore) {
+      edges { node { wfRunId threadRunNumber name value wfRun { ...WfRunSummaryFields } } }
       pageInfo { ...PageFields }
     }
   }`,
-  [PageFields],
+  [WfRunSummaryFields, PageFields],
 );
 
 export const COUNT_NODE_RUNS = graphql(`query CountNodeRuns($wfSpecName: String, $majorVersion: Int, $revision: Int) {

@@ -84,8 +84,36 @@ export interface WfRunSearch {
   readonly startedAfter?: string;
   /** ISO-8601: started before. */
   readonly startedBefore?: string;
-  /** An entrypoint-thread variable holding exactly this value; needs wfSpecName. */
-  readonly variable?: { readonly name: string; readonly value: JsonValue };
+  /** An entrypoint-thread variable holding exactly this value (not null: nulls are not indexed); needs wfSpecName. */
+  readonly variable?: { readonly name: string; readonly value: SearchedValue };
+}
+
+/** A value searched for: any JSON value but null. */
+export type SearchedValue = Exclude<JsonValue, null>;
+
+/** What `searchVariables` looks for: a searchable variable's value in the WfRuns of a WfSpec. */
+export interface VariableSearch {
+  readonly wfSpecName: string;
+  readonly majorVersion?: number;
+  /** Needs majorVersion. */
+  readonly revision?: number;
+  readonly name: string;
+  readonly value: SearchedValue;
+  /** Only in WfRuns in this status. */
+  readonly status?: LHStatus;
+  /** ISO-8601: only in WfRuns started at or after. */
+  readonly startedAfter?: string;
+  /** ISO-8601: only in WfRuns started before. */
+  readonly startedBefore?: string;
+}
+
+/** A variable a search found, in thread `threadRunNumber` of its WfRun. */
+export interface FoundVariable {
+  readonly wfRunId: string;
+  readonly threadRunNumber: number;
+  readonly name: string;
+  readonly value: JsonValue;
+  readonly wfRun: WfRunSummary;
 }
 
 /** A page of a def list (WfSpecs, TaskDefs, ExternalEventDefs, WorkflowEventDefs, UserTaskDefs). */

@@ -71,12 +71,32 @@ async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunVi
   return joinTaskRuns(rows, tasks);
 }
 
-const VariableRef = builder.objectRef<{ wfRunId: string; threadRunNumber: number; name: string; value: JsonValue | null }>('Variable').implement({
+/** A variable as the API gives it; a search gives its WfRun along, read in the same query. */
+interface VariableView {
+  wfRunId: string;
+  threadRunNumber: number;
+  name: string;
+  value: JsonValue | null;
+  wfRun?: WfRunRow;
+}
+
+// Declared apart from its fields, which name WfRunRef: both types' inference would otherwise go round in a circle.
+const VariableRef = builder.objectRef<VariableView>('Variable');
+VariableRef.implement({
   fields: (t) => ({
     wfRunId: t.exposeID('wfRunId'),
     threadRunNumber: t.exposeInt('threadRunNumber'),
     name: t.exposeString('name'),
     value: t.field({ type: 'JSON', nullable: true, resolve: (v) => v.value }),
+    wfRun: t.field({
+      type: WfRunRef,
+      description: 'The WfRun the variable belongs to.',
+      resolve: async (v, _args, { services, tenantId }) => {
+        const run = v.wfRun ?? (await findWfRun(services.db, tenantId, v.wfRunId));
+        if (!run) throw new Error(`Variable ${v.name} of thread ${v.threadRunNumber} belongs to WfRun ${v.wfRunId}, which is gone`);
+        return run;
+      },
+    }),
   }),
 });
 
@@ -222,13 +242,16 @@ builder.queryFields((t) => ({
     {
       type: VariableRef,
       description:
-        'Variables holding exactly a value, in any ThreadRun of the WfRuns of a WfSpec (version), newest WfRun first (LittleHorse SearchVariable). Only variables the WfSpec declares searchable are indexed, and only they can be searched by; masked ones cannot.',
+        'Variables holding exactly a value, in any ThreadRun of the WfRuns of a WfSpec (version), newest WfRun first (LittleHorse SearchVariable), optionally only in WfRuns of a status or start-time range. Only variables the WfSpec declares searchable are indexed, and only they can be searched by; masked ones cannot.',
       args: {
         wfSpecName: t.arg.string({ required: true }),
         majorVersion: t.arg.int(),
         revision: t.arg.int({ description: 'Needs majorVersion.' }),
         name: t.arg.string({ required: true }),
         value: t.arg({ type: 'JSON', required: true, description: 'The exact value, compared as JSON.' }),
+        status: t.arg({ type: LHStatusEnum, description: 'Of WfRuns in this status.' }),
+        startedAfter: t.arg({ type: 'DateTime', description: 'Of WfRuns started at or after this time.' }),
+        startedBefore: t.arg({ type: 'DateTime', description: 'Of WfRuns started before this time.' }),
       },
       resolve: async (_root, args, ctx) => {
         refuseRevisionWithoutMajor('variables', args);
@@ -246,7 +269,7 @@ builder.queryFields((t) => ({
         }
         const search = { ...args, value: args.value as JsonValue };
         return resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: FoundVariable) => encodeCursor([row.startTime.getTime(), row.wfRunId, row.threadRunNumber]), maxSize: 500 },
+          { args: checkedPageArgs(args), toCursor: (row: FoundVariable) => encodeCursor([row.wfRun.startTime.getTime(), row.wfRunId, row.threadRunNumber]), maxSize: 500 },
           async ({ after, limit }: ResolveCursorConnectionArgs) => {
             const parts = after === undefined ? undefined : decodeCursor(after, 'tsi');
             const cursor = parts && { startTime: new Date(Number(parts[0])), wfRunId: String(parts[1]), threadRunNumber: Number(parts[2]) };

@@ -115,15 +115,21 @@ export interface VariableSearch {
   readonly revision?: number | null | undefined;
   readonly name: string;
   readonly value: JsonValue;
+  /** Of WfRuns in this status. */
+  readonly status?: string | null | undefined;
+  /** Of WfRuns started at or after. */
+  readonly startedAfter?: Date | null | undefined;
+  /** Of WfRuns started before. */
+  readonly startedBefore?: Date | null | undefined;
 }
 
-/** A variable a search found, with its WfRun's start time (the order and the cursor). */
+/** A variable a search found, with its WfRun (whose start time orders the search and makes its cursor). */
 export interface FoundVariable {
   readonly wfRunId: string;
   readonly threadRunNumber: number;
   readonly name: string;
   readonly value: JsonValue | null;
-  readonly startTime: Date;
+  readonly wfRun: WfRunRow;
 }
 
 /**
@@ -134,6 +140,9 @@ export async function searchVariables(db: Queryable, tenantId: string, search: V
   const conditions = [eq(variables.tenantId, tenantId), holds(search.name, search.value), eq(wfRuns.wfSpecName, search.wfSpecName)];
   if (search.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, search.majorVersion));
   if (search.revision != null) conditions.push(eq(wfRuns.revision, search.revision));
+  if (search.status) conditions.push(eq(wfRuns.status, search.status));
+  if (search.startedAfter) conditions.push(gte(wfRuns.startTime, search.startedAfter));
+  if (search.startedBefore) conditions.push(lt(wfRuns.startTime, search.startedBefore));
   if (cursor) {
     const older = or(
       lt(wfRuns.startTime, cursor.startTime),
@@ -142,7 +151,7 @@ export async function searchVariables(db: Queryable, tenantId: string, search: V
     if (older) conditions.push(older);
   }
   return db
-    .select({ wfRunId: variables.wfRunId, threadRunNumber: variables.threadRunNumber, name: variables.name, value: variables.value, startTime: wfRuns.startTime })
+    .select({ wfRunId: variables.wfRunId, threadRunNumber: variables.threadRunNumber, name: variables.name, value: variables.value, wfRun: wfRuns })
     .from(variables)
     .innerJoin(wfRuns, and(eq(wfRuns.tenantId, variables.tenantId), eq(wfRuns.id, variables.wfRunId)))
     .where(and(...conditions))
