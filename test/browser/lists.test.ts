@@ -162,6 +162,48 @@ describe('the lists', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('filters WfRuns by a child thread’s searchable variable, naming the thread, and changes their status live', async () => {
+    const { page, client, server, browser } = ctx;
+    const wfSpec = new Workflow(`ls-child-${suffix}`, (wf) => {
+      const region = wf.declareStr('region');
+      const child = wf.spawnThread(
+        'ship',
+        (t) => {
+          t.declareStr('shipTo').searchable();
+          t.waitForEvent(signal);
+        },
+        { shipTo: region },
+      );
+      wf.waitForThreads(child);
+    });
+    await wfSpec.register(client);
+    const first = await client.runWf({ wfSpecName: wfSpec.name, variables: { region: 'eu' } });
+    await client.runWf({ wfSpecName: wfSpec.name, variables: { region: 'us' } });
+    const second = await client.runWf({ wfSpecName: wfSpec.name, variables: { region: 'eu' } });
+
+    await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}&variable=shipTo&value=eu`);
+    const table = page.getByRole('table', { name: 'WfRuns' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(3);
+    const cells = async (n: number) => (await table.getByRole('row').nth(n).getByRole('cell').allInnerTexts()).slice(0, 2);
+    expect([await cells(1), await cells(2)]).toEqual([
+      [second.id, '1'],
+      [first.id, '1'],
+    ]);
+    expect(await table.getByRole('columnheader').allInnerTexts()).toContain('Thread');
+    const suggested = () => page.locator('#searchable-variables option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    await expect.poll(suggested).toEqual(['shipTo']);
+
+    await liveSocket(page);
+    await client.putExternalEvent({ wfRunId: second.id, externalEventDefName: signal });
+    await table.getByRole('row').nth(1).locator('[data-status="COMPLETED"]').waitFor();
+
+    // With a status as well: the WfRun still running.
+    await page.goto(`${server.url}/#/wf-runs?wfSpecName=${wfSpec.name}&variable=shipTo&value=eu&status=RUNNING`);
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await cells(1)).toEqual([first.id, '1']);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('draws only the rows in view, and loads the next page as the reader scrolls to the end', async () => {
     const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`ls-many-${suffix}`, (wf) => void wf.declareInt('i'));

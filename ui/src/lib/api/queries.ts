@@ -34,6 +34,22 @@ export const WF_RUNS = `query WfRuns($first: Int, $after: String, $wfSpecName: S
   }
 }`;
 
+/** A searchable variable's value found in one ThreadRun of a WfRun (any thread, not just the entrypoint's). */
+export interface FoundVariable {
+  readonly wfRunId: string;
+  readonly threadRunNumber: number;
+  readonly wfRun: WfRunSummary;
+}
+
+export const VARIABLES = `query Variables($first: Int, $after: String, $wfSpecName: String!, $name: String!, $value: JSON!,
+    $status: LHStatus, $startedAfter: DateTime, $startedBefore: DateTime) {
+  page: variables(first: $first, after: $after, wfSpecName: $wfSpecName, name: $name, value: $value,
+      status: $status, startedAfter: $startedAfter, startedBefore: $startedBefore) {
+    edges { cursor node { wfRunId threadRunNumber wfRun { id wfSpecName majorVersion revision status startTime endTime } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 /** A WfRun event as the server stores it: the engine's event with its place in the log. */
 export interface StoredEvent {
   readonly seq: number;
