@@ -329,9 +329,14 @@ export const taskRuns = pgTable(
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.taskGuid] }),
     index('task_runs_queue').on(t.tenantId, t.taskDefName, t.scheduledAt).where(sql`status = 'TASK_SCHEDULED'`),
     // A TaskDef's TaskRuns newest first (read backwards), for the taskRuns search without reading every TaskRun.
-    // With a status, the search and countTaskRuns still read all of the TaskDef's (TASK_SCHEDULED has the queue's).
     index('task_runs_by_def').on(t.tenantId, t.taskDefName, t.scheduledAt, t.wfRunId, t.taskGuid),
     index('task_runs_leases').on(t.leaseExpiresAt).where(sql`status = 'TASK_RUNNING'`),
+    // The same for the few TaskRuns in a status that has no index of its own (failed, waiting to retry), so that
+    // a search or count of them does not read all of the TaskDef's. Scheduled and running ones have the two above;
+    // successes are left out, as most TaskRuns end so and a claim or a report should not pay for another entry.
+    index('task_runs_by_status')
+      .on(t.tenantId, t.taskDefName, t.status, t.scheduledAt, t.wfRunId, t.taskGuid)
+      .where(sql`status not in ('TASK_SCHEDULED', 'TASK_RUNNING', 'TASK_SUCCESS')`),
   ],
 );
 

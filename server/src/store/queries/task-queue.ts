@@ -1,6 +1,17 @@
+import { TASK_STATUSES } from '@gallop/engine';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { taskDefs, taskRuns } from '../schema.ts';
+
+/**
+ * `task_runs.status = <status>`, the status written into the statement rather than passed as a parameter: the
+ * partial indexes (task_runs_queue, task_runs_leases, task_runs_by_status) serve only statements whose status
+ * PostgreSQL knows when it plans, and a prepared statement's plan may come to be made for any parameter value.
+ */
+export function taskStatusIs(status: string) {
+  if (!(TASK_STATUSES as readonly string[]).includes(status)) throw new Error(`Not a TaskStatus: ${JSON.stringify(status)}`);
+  return sql`${taskRuns.status} = ${sql.raw(`'${status}'`)}`;
+}
 
 export interface QueueDepth {
   readonly tenantId: string;
@@ -18,7 +29,7 @@ export async function taskQueueDepths(db: Queryable): Promise<QueueDepth[]> {
   const queued = db
     .select({ tenantId: taskRuns.tenantId, taskDefName: taskRuns.taskDefName, depth: sql<number>`count(*)`.as('depth') })
     .from(taskRuns)
-    .where(eq(taskRuns.status, 'TASK_SCHEDULED'))
+    .where(taskStatusIs('TASK_SCHEDULED'))
     .groupBy(taskRuns.tenantId, taskRuns.taskDefName)
     .as('queued');
   return db
@@ -36,14 +47,17 @@ export interface TaskLoad {
 /**
  * The unfinished TaskRuns of every TaskDef of a tenant, by TaskDef name, in one statement (a list of TaskDefs
  * asks once, not once per TaskDef). It reads only TaskRuns that are waiting or running, whose count is the work in
- * flight, not the table's history.
+ * flight, not the table's history: each status is counted apart, through its partial index (one `status in (…)`
+ * matches neither index, and PostgreSQL read the whole table for it).
  */
 export async function taskLoads(db: Queryable, tenantId: string): Promise<Map<string, TaskLoad>> {
-  const rows = await db
-    .select({ taskDefName: taskRuns.taskDefName, status: taskRuns.status, count: sql<number>`count(*)`.mapWith(Number) })
-    .from(taskRuns)
-    .where(and(eq(taskRuns.tenantId, tenantId), sql`${taskRuns.status} in ('TASK_SCHEDULED', 'TASK_RUNNING')`))
-    .groupBy(taskRuns.taskDefName, taskRuns.status);
+  const inStatus = (status: 'TASK_SCHEDULED' | 'TASK_RUNNING') =>
+    db
+      .select({ taskDefName: taskRuns.taskDefName, status: taskRuns.status, count: sql<number>`count(*)`.mapWith(Number) })
+      .from(taskRuns)
+      .where(and(eq(taskRuns.tenantId, tenantId), taskStatusIs(status)))
+      .groupBy(taskRuns.taskDefName, taskRuns.status);
+  const rows = await inStatus('TASK_SCHEDULED').unionAll(inStatus('TASK_RUNNING'));
   const loads = new Map<string, { scheduled: number; running: number }>();
   for (const { taskDefName, status, count } of rows) {
     const load = loads.get(taskDefName) ?? { scheduled: 0, running: 0 };

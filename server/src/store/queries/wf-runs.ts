@@ -2,6 +2,7 @@ import type { JsonValue } from '@gallop/engine';
 import { and, asc, desc, eq, exists, gt, gte, lt, or, sql } from 'drizzle-orm';
 import { rowsOf } from '../db.ts';
 import type { Queryable } from '../db.ts';
+import { taskStatusIs } from './task-queue.ts';
 import { correlatedEventDeliveries, correlationMarkers, externalEvents, nodeRuns, outbox, taskRuns, threadRuns, timers, userTaskRuns, variables, wfRunEventBatches, wfRunEvents, wfRuns, workflowEvents } from '../schema.ts';
 
 export type WfRunRow = typeof wfRuns.$inferSelect;
@@ -257,7 +258,7 @@ export async function searchTaskRuns(
   limit: number,
 ): Promise<TaskRunRow[]> {
   const conditions = [eq(taskRuns.tenantId, tenantId), eq(taskRuns.taskDefName, filter.taskDefName)];
-  if (filter.status) conditions.push(eq(taskRuns.status, filter.status));
+  if (filter.status) conditions.push(taskStatusIs(filter.status));
   if (cursor) conditions.push(sql`(${taskRuns.scheduledAt}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) < (${cursor.scheduledAt.toISOString()}::timestamptz, ${cursor.wfRunId}, ${cursor.taskGuid})`);
   return db
     .select()
@@ -329,6 +330,6 @@ export async function countTaskRuns(db: Queryable, tenantId: string, taskDefName
   const [row] = await db
     .select({ n: sql<string>`count(*)` })
     .from(taskRuns)
-    .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.taskDefName, taskDefName), eq(taskRuns.status, status)));
+    .where(and(eq(taskRuns.tenantId, tenantId), eq(taskRuns.taskDefName, taskDefName), taskStatusIs(status)));
   return Number(row?.n ?? 0);
 }
