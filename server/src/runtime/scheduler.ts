@@ -3,6 +3,7 @@ import { and, asc, eq, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/db.ts';
 import { claimDueScheduledWfRuns, earliestScheduledWfRun } from '../store/queries/scheduled-wf-runs.ts';
+import { taskStatusIs } from '../store/queries/task-queue.ts';
 import { outbox, taskRuns, timers } from '../store/schema.ts';
 import type { CommandOutcome } from './execute-command.ts';
 import { deliver } from './outbox.ts';
@@ -103,7 +104,7 @@ export class Scheduler {
   async #nextDue(): Promise<number> {
     const { db } = this.options;
     const [timer] = await db.select({ at: min(timers.fireAt) }).from(timers).where(isNull(timers.lockedUntil));
-    const [lease] = await db.select({ at: min(taskRuns.leaseExpiresAt) }).from(taskRuns).where(eq(taskRuns.status, 'TASK_RUNNING'));
+    const [lease] = await db.select({ at: min(taskRuns.leaseExpiresAt) }).from(taskRuns).where(taskStatusIs('TASK_RUNNING'));
     const schedule = await earliestScheduledWfRun(db);
     return Math.min(
       timer?.at ? new Date(timer.at).getTime() : Number.POSITIVE_INFINITY,
@@ -180,7 +181,7 @@ export class Scheduler {
     const expired = db
       .select({ tenantId: taskRuns.tenantId, wfRunId: taskRuns.wfRunId, taskGuid: taskRuns.taskGuid })
       .from(taskRuns)
-      .where(and(eq(taskRuns.status, 'TASK_RUNNING'), lt(taskRuns.leaseExpiresAt, now)))
+      .where(and(taskStatusIs('TASK_RUNNING'), lt(taskRuns.leaseExpiresAt, now)))
       .limit(BATCH)
       .for('update', { skipLocked: true });
     const claimed = await db
