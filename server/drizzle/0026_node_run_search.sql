@@ -1,7 +1,7 @@
 -- The search of NodeRuns (LittleHorse's SearchNodeRun): by arrival time, and the ExternalEventDef an EXTERNAL_EVENT
 -- NodeRun waits for.
 ALTER TABLE "node_runs" ADD COLUMN "external_event_def_name" text;--> statement-breakpoint
-CREATE INDEX "node_runs_by_arrival" ON "node_runs" USING btree ("tenant_id","arrival_time");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "node_runs_by_arrival" ON "node_runs" USING btree ("tenant_id","arrival_time");--> statement-breakpoint
 -- EXTERNAL_EVENT NodeRuns from before: their def, from the node of the WfSpec version their WfRun runs on.
 UPDATE "node_runs" n SET "external_event_def_name" = s."spec"->'threadSpecs'->t."thread_spec_name"->'nodes'->n."node_name"->>'externalEventDefName'
 FROM "thread_runs" t, "wf_runs" r, "wf_specs" s

@@ -1,1 +1,1 @@
-CREATE INDEX "task_runs_by_def" ON "task_runs" USING btree ("tenant_id","task_def_name","scheduled_at","wf_run_id","task_guid");
+CREATE INDEX IF NOT EXISTS "task_runs_by_def" ON "task_runs" USING btree ("tenant_id","task_def_name","scheduled_at","wf_run_id","task_guid");

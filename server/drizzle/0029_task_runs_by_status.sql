@@ -1,1 +1,1 @@
-CREATE INDEX "task_runs_by_status" ON "task_runs" USING btree ("tenant_id","task_def_name","status","scheduled_at","wf_run_id","task_guid") WHERE status not in ('TASK_SCHEDULED', 'TASK_RUNNING', 'TASK_SUCCESS');
+CREATE INDEX IF NOT EXISTS "task_runs_by_status" ON "task_runs" USING btree ("tenant_id","task_def_name","status","scheduled_at","wf_run_id","task_guid") WHERE status not in ('TASK_SCHEDULED', 'TASK_RUNNING', 'TASK_SUCCESS');
