@@ -116,6 +116,8 @@ class SharedFollow {
       this.#again();
       return;
     }
+    // A refused one was not live, so it is not live again: its lists wait for the reader, as its notice says.
+    if (this.stopped) return;
     for (const follower of this.followers) follower.resumed?.();
   }
 }

@@ -142,6 +142,8 @@ describe('followWfRuns', () => {
     reconnect();
     expect(made).toHaveLength(1);
     expect(liveStop('orders')?.retrying).toBe(false);
+    // Not live, so not live again: the lists wait for the reader to ask.
+    expect(f.told.resumed).toBe(0);
     stop();
     expect(liveStop('orders')).toBeUndefined();
   });
