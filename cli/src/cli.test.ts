@@ -36,7 +36,7 @@ describe('runCli', () => {
     expect(variable.err).toBe('gallop: UsageError: --var needs --spec: variables are searched within one WfSpec.');
     const nothing = await run('search', 'variables', 'shop', 'customer=null');
     expect(nothing.code).toBe(2);
-    expect(nothing.err.split('\n')[0]).toBe("gallop: UsageError: command-argument value 'customer=null' is invalid for argument 'name=value'. A search needs a value other than null.");
+    expect(nothing.err.split('\n')[0]).toBe("gallop: UsageError: command-argument value 'customer=null' is invalid for argument 'name=value'. A search needs a value other than null; for the text, write name='\"null\"'.");
     const url = await run('--url', 'ftp://x', 'list', 'wfSpecs');
     expect(url).toEqual({ code: 2, out: '', err: "gallop: UsageError: --url 'ftp://x' must be http:// or https://." });
   });

@@ -71,7 +71,7 @@ export function pair(text: string): readonly [string, JsonValue] {
 /** A `name=value` pair to search by: a value other than null (the server searches for values, not their absence). */
 export function searchPair(text: string): readonly [string, SearchedValue] {
   const [name, value] = pair(text);
-  if (value === null) throw new InvalidArgumentError('A search needs a value other than null.');
+  if (value === null) throw new InvalidArgumentError('A search needs a value other than null; for the text, write name=\'"null"\'.');
   return [name, value];
 }
 

@@ -162,6 +162,10 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
     expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu', status: 'RUNNING' }))).toEqual([]);
     expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu', startedAfter: b.startTime }))).toEqual([[b.id, 1, 'shipTo', 'eu']]);
     expect(found(await client.searchVariables({ wfSpecName: name, name: 'shipTo', value: 'eu', startedBefore: b.startTime }))).toEqual([[a.id, 1, 'shipTo', 'eu']]);
+    // A list reads its WfRuns without their states; a WfRun's threads are read when asked for.
+    type Threads = { edges: { node: { id: string; threadRuns: { number: number; threadSpecName: string }[] } }[] };
+    const listed = await client.request<{ wfRuns: Threads }>(`query($name: String) { wfRuns(wfSpecName: $name, first: 1) { edges { node { id threadRuns { number threadSpecName } } } } }`, { name });
+    expect(listed.wfRuns.edges.map((e) => [e.node.id, e.node.threadRuns.map((t) => t.number)])).toEqual([[c.id, [0, 1]]]);
     // The WfRun search stays with entrypoint variables, as LittleHorse's variable filters do.
     await expect(client.searchWfRuns({ wfSpecName: name, variable: { name: 'shipTo', value: 'eu' } })).rejects.toThrow(/'shipTo' is searchable .* but not an entrypoint variable: the variables query finds it/);
   });

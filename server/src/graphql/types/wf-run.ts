@@ -11,7 +11,7 @@ import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { isSearchableEntrypointVariable, searchableNamesOf } from '../../runtime/projections.ts';
 import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
-import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow } from '../../store/queries/wf-runs.ts';
+import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
@@ -77,8 +77,11 @@ interface VariableView {
   threadRunNumber: number;
   name: string;
   value: JsonValue | null;
-  wfRun?: WfRunRow;
+  wfRun?: WfRunView;
 }
+
+/** A WfRun as the API gives it: lists and searches read it without its state, which only threadRuns needs. */
+type WfRunView = WfRunSummaryRow & { readonly state?: WfRunRow['state'] };
 
 // Declared apart from its fields, which name WfRunRef: both types' inference would otherwise go round in a circle.
 const VariableRef = builder.objectRef<VariableView>('Variable');
@@ -111,7 +114,7 @@ export const WfRunEventRef = builder.objectRef<WfRunEventView>('WfRunEvent').imp
   }),
 });
 
-export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
+export const WfRunRef = builder.objectRef<WfRunView>('WfRun').implement({
   description: 'A running or finished instance of a WfSpec.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -132,7 +135,10 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
     endTime: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.endTime }),
     errorMessage: t.string({ nullable: true, resolve: (r) => r.errorMessage }),
     lastSeq: t.int({ description: 'The seq of its newest event.', resolve: (r) => r.seq }),
-    threadRuns: t.field({ type: [ThreadRunRef], resolve: (r) => r.state.threadRuns }),
+    threadRuns: t.field({
+      type: [ThreadRunRef],
+      resolve: async (run, _args, { services, tenantId }) => (run.state ?? (await findWfRun(services.db, tenantId, run.id))?.state)?.threadRuns ?? [],
+    }),
     nodeRuns: t.field({
       type: [NodeRunRef],
       resolve: async (run, _args, { services, tenantId }) => {
@@ -148,7 +154,7 @@ export const WfRunRef = builder.objectRef<WfRunRow>('WfRun').implement({
       type: [VariableRef],
       resolve: async (run, _args, ctx) => {
         const [rows, masker] = await Promise.all([listVariables(ctx.services.db, ctx.tenantId, run.id), WfRunMasker.of(ctx, run.wfSpecName)]);
-        return rows.map((v) => ({ wfRunId: run.id, threadRunNumber: v.threadRunNumber, name: v.name, value: masker.value(v.name, v.value ?? null) }));
+        return rows.map((v) => ({ wfRunId: run.id, threadRunNumber: v.threadRunNumber, name: v.name, value: masker.value(v.name, v.value ?? null), wfRun: run }));
       },
     }),
     externalEvents: t.field({
@@ -235,7 +241,7 @@ builder.queryFields((t) => ({
       const [run, row] = await Promise.all([findWfRun(ctx.services.db, ctx.tenantId, wfRunId), findVariable(ctx.services.db, ctx.tenantId, wfRunId, args.threadRunNumber, args.name)]);
       if (!run || !row) return null;
       const masker = await WfRunMasker.of(ctx, run.wfSpecName);
-      return { wfRunId, threadRunNumber: row.threadRunNumber, name: row.name, value: masker.value(row.name, row.value ?? null) };
+      return { wfRunId, threadRunNumber: row.threadRunNumber, name: row.name, value: masker.value(row.name, row.value ?? null), wfRun: run };
     },
   }),
   variables: t.connection(
@@ -328,7 +334,7 @@ builder.queryFields((t) => ({
         throw new ValidationError(message, [{ path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'No version of the WfSpec declares this entrypoint variable searchable.' }]);
       }
       return resolveCursorConnection(
-        { args: checkedPageArgs(args), toCursor: (row: WfRunRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
+        { args: checkedPageArgs(args), toCursor: (row: WfRunSummaryRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
           const parts = after === undefined ? undefined : decodeCursor(after, 'ts');
           const cursor = parts && { startTime: new Date(Number(parts[0])), id: String(parts[1]) };

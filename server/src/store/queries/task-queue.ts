@@ -1,4 +1,5 @@
 import { TASK_STATUSES } from '@gallop/engine';
+import type { TaskStatus } from '@gallop/engine';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { taskDefs, taskRuns } from '../schema.ts';
@@ -8,7 +9,8 @@ import { taskDefs, taskRuns } from '../schema.ts';
  * partial indexes (task_runs_queue, task_runs_leases, task_runs_by_status) serve only statements whose status
  * PostgreSQL knows when it plans, and a prepared statement's plan may come to be made for any parameter value.
  */
-export function taskStatusIs(status: string) {
+export function taskStatusIs(status: TaskStatus) {
+  // Checked again at run time: it goes into the statement's text.
   if (!(TASK_STATUSES as readonly string[]).includes(status)) throw new Error(`Not a TaskStatus: ${JSON.stringify(status)}`);
   return sql`${taskRuns.status} = ${sql.raw(`'${status}'`)}`;
 }

@@ -1,11 +1,14 @@
-import type { JsonValue } from '@gallop/engine';
-import { and, asc, desc, eq, exists, gt, gte, lt, or, sql } from 'drizzle-orm';
+import type { JsonValue, TaskStatus } from '@gallop/engine';
+import { and, asc, desc, eq, exists, getTableColumns, gt, gte, lt, or, sql } from 'drizzle-orm';
 import { rowsOf } from '../db.ts';
 import type { Queryable } from '../db.ts';
 import { taskStatusIs } from './task-queue.ts';
 import { correlatedEventDeliveries, correlationMarkers, externalEvents, nodeRuns, outbox, taskRuns, threadRuns, timers, userTaskRuns, variables, wfRunEventBatches, wfRunEvents, wfRuns, workflowEvents } from '../schema.ts';
 
 export type WfRunRow = typeof wfRuns.$inferSelect;
+/** A WfRun's row without its state, which can be large: what lists and searches read. */
+export type WfRunSummaryRow = Omit<WfRunRow, 'state'>;
+const { state: _state, ...wfRunSummaryColumns } = getTableColumns(wfRuns);
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
 export type TaskRunRow = typeof taskRuns.$inferSelect;
 export type VariableRow = typeof variables.$inferSelect;
@@ -53,7 +56,7 @@ export async function listWfRuns(
   filter: WfRunFilter,
   cursor: WfRunCursor | undefined,
   limit: number,
-): Promise<WfRunRow[]> {
+): Promise<WfRunSummaryRow[]> {
   const conditions = [eq(wfRuns.tenantId, tenantId)];
   if (filter.wfSpecName) conditions.push(eq(wfRuns.wfSpecName, filter.wfSpecName));
   if (filter.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, filter.majorVersion));
@@ -84,7 +87,7 @@ export async function listWfRuns(
     if (older) conditions.push(older);
   }
   return db
-    .select()
+    .select(wfRunSummaryColumns)
     .from(wfRuns)
     .where(and(...conditions))
     .orderBy(desc(wfRuns.startTime), desc(wfRuns.id))
@@ -130,7 +133,7 @@ export interface FoundVariable {
   readonly threadRunNumber: number;
   readonly name: string;
   readonly value: JsonValue | null;
-  readonly wfRun: WfRunRow;
+  readonly wfRun: WfRunSummaryRow;
 }
 
 /**
@@ -152,7 +155,7 @@ export async function searchVariables(db: Queryable, tenantId: string, search: V
     if (older) conditions.push(older);
   }
   return db
-    .select({ wfRunId: variables.wfRunId, threadRunNumber: variables.threadRunNumber, name: variables.name, value: variables.value, wfRun: wfRuns })
+    .select({ wfRunId: variables.wfRunId, threadRunNumber: variables.threadRunNumber, name: variables.name, value: variables.value, wfRun: wfRunSummaryColumns })
     .from(variables)
     .innerJoin(wfRuns, and(eq(wfRuns.tenantId, variables.tenantId), eq(wfRuns.id, variables.wfRunId)))
     .where(and(...conditions))
@@ -253,7 +256,7 @@ export async function findTaskRuns(db: Queryable, tenantId: string, keys: readon
 export async function searchTaskRuns(
   db: Queryable,
   tenantId: string,
-  filter: { taskDefName: string; status?: string | null | undefined },
+  filter: { taskDefName: string; status?: TaskStatus | null | undefined },
   cursor: { scheduledAt: Date; wfRunId: string; taskGuid: string } | undefined,
   limit: number,
 ): Promise<TaskRunRow[]> {
@@ -326,7 +329,7 @@ export async function countNodeRuns(
 }
 
 /** How many TaskRuns of a TaskDef are in one status: LittleHorse's CountTaskRun. */
-export async function countTaskRuns(db: Queryable, tenantId: string, taskDefName: string, status: string): Promise<number> {
+export async function countTaskRuns(db: Queryable, tenantId: string, taskDefName: string, status: TaskStatus): Promise<number> {
   const [row] = await db
     .select({ n: sql<string>`count(*)` })
     .from(taskRuns)

@@ -19,16 +19,16 @@ export const WF_SPECS = `query WfSpecs($first: Int, $after: String, $prefix: Str
   }
 }`;
 
-/** The newest version of a WfSpec, for what its entrypoint declares. */
+/** The newest version of a WfSpec, for the variables its threads declare. */
 export const WF_SPEC_NEWEST = `query WfSpecNewest($name: String!) { wfSpec(name: $name) { spec } }`;
 
 /** What the WfRuns list selects of the SDK's WfRun summary. */
 export type WfRunSummary = Pick<SdkWfRunSummary, 'id' | 'wfSpecName' | 'majorVersion' | 'revision' | 'status' | 'startTime' | 'endTime'>;
 
 export const WF_RUNS = `query WfRuns($first: Int, $after: String, $wfSpecName: String, $status: LHStatus,
-    $startedAfter: DateTime, $startedBefore: DateTime, $variable: VariableFilterInput) {
+    $startedAfter: DateTime, $startedBefore: DateTime) {
   page: wfRuns(first: $first, after: $after, wfSpecName: $wfSpecName, status: $status,
-      startedAfter: $startedAfter, startedBefore: $startedBefore, variable: $variable) {
+      startedAfter: $startedAfter, startedBefore: $startedBefore) {
     edges { cursor node { id wfSpecName majorVersion revision status startTime endTime } }
     pageInfo { hasNextPage endCursor }
   }
