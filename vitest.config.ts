@@ -9,6 +9,10 @@ const resolve = { alias: [{ find: /^graphql$/, replacement: graphql }] };
 
 // One run covers every package. Projects that start servers or browsers get longer timeouts; PostgreSQL is used
 // when DATABASE_URL is set (a fresh database per run, made by the global setup), PGlite otherwise.
+// What a server does after it answers (an outbox delivered by its scheduler, a NOTIFY heard) can take more than
+// expect.poll's default second while the whole suite runs on two cores: those projects' polls wait up to ten.
+const slowPoll = { poll: { timeout: 10_000 } };
+
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
@@ -25,7 +29,7 @@ export default defineConfig({
       },
       { resolve, test: { name: 'cli', include: ['cli/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       { resolve, test: { name: 'examples', include: ['examples/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
-      { resolve, test: { name: 'server', include: ['server/test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
+      { resolve, test: { name: 'server', include: ['server/test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000, expect: slowPoll } },
       {
         resolve,
         test: {
@@ -34,6 +38,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          expect: slowPoll,
           // Each file starts server processes; two at a time is what two cores carry. They run after the
           // other projects (a group of their own), so unit tests never compete with servers for the cores.
           maxWorkers: 2,

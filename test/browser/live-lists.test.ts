@@ -153,7 +153,9 @@ describe('live lists whose subscription ends', () => {
     }
     const socket = await proxySocket(page);
     await open(page, `${server.url}/#/wf-runs?wfSpecName=${spec.name}`, page.getByTestId('wf-runs-table'));
-    await page.getByRole('button', { name: 'Load more WfRuns' }).click();
+    // Scrolled to the end, the list reads its next page by itself. (A click on "Load more" raced that read: scrolling
+    // the button into view could start it, and the button was gone before the click landed.)
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.getByText(`${count} WfRuns`, { exact: true }).waitFor();
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     const scrolled = await page.evaluate(() => window.scrollY);
