@@ -35,6 +35,10 @@ export function durationBetween(start: number | string, end: number | string | n
 /** A value as JSON text, cut to `max` characters for tables. */
 export function formatValue(value: JsonValue | undefined, max = 120): string {
   if (value === undefined) return '—';
-  const text = JSON.stringify(value);
+  return shorten(JSON.stringify(value), max);
+}
+
+/** Text cut to `max` characters, ending with "…" when cut: for what a user wrote (a description, a label) in a list. */
+export function shorten(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
