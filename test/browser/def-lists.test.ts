@@ -153,7 +153,11 @@ describe('the UserTaskDef and WorkflowEventDef lists', () => {
     const word = (c: string) => c.repeat(100_000);
     await client.putUserTaskDef({ name: long, description: word('d'), fields: [{ name: 'f', type: 'STR', displayName: word('l') }] });
     await client.putTaskDef({ name: long, description: word('t') });
-    for (const [route, testid] of [[`#/user-task-defs?prefix=${long}`, 'user-task-defs-table'], [`#/task-defs?prefix=${long}`, 'task-defs-table']]) {
+    const pages = [
+      [`#/user-task-defs?prefix=${long}`, 'user-task-defs-table'],
+      [`#/task-defs?prefix=${long}`, 'task-defs-table'],
+    ] as const;
+    for (const [route, testid] of pages) {
       await page.goto(`${server.url}/${route}`);
       const row = page.getByTestId(testid).getByRole('row').nth(1);
       await row.getByText(long, { exact: true }).waitFor();
