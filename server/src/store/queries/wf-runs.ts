@@ -61,9 +61,7 @@ export async function listWfRuns(
   if (filter.wfSpecName) conditions.push(eq(wfRuns.wfSpecName, filter.wfSpecName));
   if (filter.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, filter.majorVersion));
   if (filter.revision != null) conditions.push(eq(wfRuns.revision, filter.revision));
-  if (filter.status) conditions.push(eq(wfRuns.status, filter.status));
-  if (filter.startedAfter) conditions.push(gte(wfRuns.startTime, filter.startedAfter));
-  if (filter.startedBefore) conditions.push(lt(wfRuns.startTime, filter.startedBefore));
+  conditions.push(...statusAndStart(filter));
   if (filter.variable) {
     const { name, value } = filter.variable;
     conditions.push(
@@ -92,6 +90,15 @@ export async function listWfRuns(
     .where(and(...conditions))
     .orderBy(desc(wfRuns.startTime), desc(wfRuns.id))
     .limit(limit);
+}
+
+/** What both the WfRun search and the variable search ask of a wf_runs row: its status and its start's bounds. */
+function statusAndStart(filter: { status?: string | null | undefined; startedAfter?: Date | null | undefined; startedBefore?: Date | null | undefined }) {
+  const conditions = [];
+  if (filter.status) conditions.push(eq(wfRuns.status, filter.status));
+  if (filter.startedAfter) conditions.push(gte(wfRuns.startTime, filter.startedAfter));
+  if (filter.startedBefore) conditions.push(lt(wfRuns.startTime, filter.startedBefore));
+  return conditions;
 }
 
 /** A searchable variable `name` holding exactly `value`: what both searches by value ask of a variables row. */
@@ -144,9 +151,7 @@ export async function searchVariables(db: Queryable, tenantId: string, search: V
   const conditions = [eq(variables.tenantId, tenantId), holds(search.name, search.value), eq(wfRuns.wfSpecName, search.wfSpecName)];
   if (search.majorVersion != null) conditions.push(eq(wfRuns.majorVersion, search.majorVersion));
   if (search.revision != null) conditions.push(eq(wfRuns.revision, search.revision));
-  if (search.status) conditions.push(eq(wfRuns.status, search.status));
-  if (search.startedAfter) conditions.push(gte(wfRuns.startTime, search.startedAfter));
-  if (search.startedBefore) conditions.push(lt(wfRuns.startTime, search.startedBefore));
+  conditions.push(...statusAndStart(search));
   if (cursor) {
     const older = or(
       lt(wfRuns.startTime, cursor.startTime),
