@@ -84,7 +84,7 @@ export interface WfRunSearch {
   readonly startedAfter?: string;
   /** ISO-8601: started before. */
   readonly startedBefore?: string;
-  /** An entrypoint-thread variable holding exactly this value (not null: nulls are not indexed); needs wfSpecName. */
+  /** An entrypoint-thread variable holding exactly this value (not null: the API searches for a value); needs wfSpecName. */
   readonly variable?: { readonly name: string; readonly value: SearchedValue };
 }
 
