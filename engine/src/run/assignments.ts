@@ -49,13 +49,20 @@ export function holds(s: Session, thread: ThreadRunState, condition: EdgeConditi
   return result.ok ? result : varSubError(result.message);
 }
 
-/** Runs an edge's mutations in order; the first that cannot apply stops the rest and names the failure. */
+/**
+ * Runs an edge's mutations in order, all or none (LittleHorse's write-ahead buffer): each sees the ones before it,
+ * and the first that cannot apply names the failure and leaves every variable as it was.
+ */
 export function applyMutations(
   s: Session,
   thread: ThreadRunState,
   mutations: readonly VariableMutation[],
   nodeOutput: JsonValue | undefined,
 ): Failure | undefined {
+  return s.allOrNothing(() => applyInOrder(s, thread, mutations, nodeOutput));
+}
+
+function applyInOrder(s: Session, thread: ThreadRunState, mutations: readonly VariableMutation[], nodeOutput: JsonValue | undefined): Failure | undefined {
   for (const mutation of mutations) {
     const current = s.thread(thread.number);
     const owner = s.variableOwner(current, mutation.lhsName);

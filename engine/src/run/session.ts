@@ -37,6 +37,21 @@ export class Session {
     this.#state = evolve(this.#state, stamped);
   }
 
+  /**
+   * Runs `decide`, which emits as usual; when it returns a failure, its events are taken back and the state is as
+   * it was before it ran.
+   */
+  allOrNothing<F>(decide: () => F | undefined): F | undefined {
+    const emitted = this.events.length;
+    const before = this.#state;
+    const failure = decide();
+    if (failure !== undefined) {
+      this.events.length = emitted;
+      this.#state = before;
+    }
+    return failure;
+  }
+
   thread(number: number): ThreadRunState {
     const thread = this.state.threadRuns[number];
     if (!thread) throw new InvariantError(`ThreadRun ${number} does not exist`);

@@ -127,6 +127,39 @@ describe('mutations on edges', () => {
     expect(state.failure?.message).toBe("Variable 'x': Division by zero.");
   });
 
+  it("applies an edge's mutations all or none: a later one sees the earlier ones, and a failure leaves every variable as it was", () => {
+    const twoSteps = (divisor: number) =>
+      spec(
+        {
+          start: {
+            type: 'ENTRYPOINT',
+            outgoingEdges: [
+              {
+                sinkNodeName: 'end',
+                variableMutations: [
+                  { lhsName: 'x', operation: 'ASSIGN', rhs: lit(12) },
+                  { lhsName: 'y', operation: 'ASSIGN', rhs: v('x') },
+                  { lhsName: 'y', operation: 'DIVIDE', rhs: lit(divisor) },
+                ],
+              },
+            ],
+          },
+          end: { type: 'EXIT' },
+        },
+        [
+          { name: 'x', type: 'INT', defaultValue: 1 },
+          { name: 'y', type: 'INT', defaultValue: 10 },
+        ],
+      );
+    const applied = run(twoSteps(4), {});
+    expect(applied.state.threadRuns[0]?.variables).toEqual({ x: 12, y: 3 });
+    const failed = run(twoSteps(0), {});
+    expect(failed.state.failure?.name).toBe('VAR_SUB_ERROR');
+    expect(failed.state.threadRuns[0]?.variables).toEqual({ x: 1, y: 10 });
+    expect(failed.events.some((e) => e.type === 'VariableAssigned')).toBe(false);
+    expect(replay(failed.events)).toEqual(failed.state);
+  });
+
   it('reads and writes inside JSON with paths', () => {
     const wf = spec(
       {
@@ -207,11 +240,9 @@ describe('the limit on a value a mutation makes', () => {
     const { state, events } = runWith(growing('€€€'), 100);
     expect(state.status).toBe('ERROR');
     expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Variable 's' would be over 100 bytes (the limit on a value)." });
-    // The mutations before it applied; the one over the limit did not.
-    expect(events.flatMap((e) => (e.type === 'VariableAssigned' ? [[e.name, e.value]] : []))).toEqual([
-      ['s', '€'.repeat(30)],
-      ['list', [1, 2]],
-    ]);
+    // None of the edge's mutations applied, the ones before it included.
+    expect(events.some((e) => e.type === 'VariableAssigned')).toBe(false);
+    expect(state.threadRuns[0]?.variables).toEqual({ s: '', list: [] });
     expect(replay(events)).toEqual(state);
   });
 
