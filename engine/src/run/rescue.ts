@@ -3,6 +3,7 @@ import { arriveAt } from './advance.ts';
 import type { ChildWfRunRescued, RescueThreadRun } from './commands.ts';
 import { resumeThread } from './halting.ts';
 import { childOf } from './nodes/child-wf.ts';
+import { handledChildFailure } from './nodes/threads.ts';
 import type { Session } from './session.ts';
 
 /**
@@ -17,6 +18,15 @@ export function rescueThreadRun(s: Session, command: RescueThreadRun): Rejection
   if (!thread) return { code: 'UNKNOWN_THREAD_RUN', message: `WfRun ${s.state.id} has no ThreadRun ${number}.` };
   if (thread.status !== 'ERROR' || !thread.currentNodeRun) {
     return { code: 'NOT_RESCUABLE', message: `ThreadRun ${number} is ${thread.status}; only a ThreadRun that failed with an ERROR can be rescued.` };
+  }
+  // LittleHorse: a failure an ancestor has dealt with (a WAIT_FOR_THREADS handler, or WAIT_FOR_ANY going on without
+  // it) is settled; running the thread again would make its parent wait for it once more.
+  for (let child = thread; child.parentThreadRunNumber !== undefined; ) {
+    const parent = s.thread(child.parentThreadRunNumber);
+    if (handledChildFailure(s, parent, child.number)) {
+      return { code: 'NOT_RESCUABLE', message: `ThreadRun ${child.number}'s failure was already handled by its parent, ThreadRun ${parent.number}.` };
+    }
+    child = parent;
   }
   rescue(s, number, command.skipCurrentNode ?? false);
   return undefined;

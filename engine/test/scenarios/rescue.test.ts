@@ -83,6 +83,58 @@ describe('RescueThreadRun', () => {
   });
 });
 
+describe('rescuing a child whose failure its parent handled', () => {
+  // Thread 0 waits for two children; a per-thread handler deals with a child's failure.
+  const handled: VersionedWfSpec = {
+    name: 'handled',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        variableDefs: [{ name: 'a', type: 'INT' }, { name: 'b', type: 'INT' }],
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawnA' }] },
+          spawnA: { type: 'START_THREAD', threadSpecName: 'child', outgoingEdges: [{ sinkNodeName: 'spawnB', variableMutations: [{ lhsName: 'a', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+          spawnB: { type: 'START_THREAD', threadSpecName: 'child', outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'b', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+          wait: {
+            type: 'WAIT_FOR_THREADS',
+            threads: [{ type: 'VARIABLE', variableName: 'a' }, { type: 'VARIABLE', variableName: 'b' }],
+            perThreadFailureHandlers: [{ handlerSpecName: 'cleanUp' }],
+            outgoingEdges: [{ sinkNodeName: 'end' }],
+          },
+          end: { type: 'EXIT' },
+        },
+      },
+      child: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'work' }] },
+          work: { type: 'TASK', taskDefName: 'work', outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+      cleanUp: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+    },
+  };
+
+  it('is refused: the failure is settled, and the parent went on without it (LittleHorse)', () => {
+    const run = new TestRun(handled, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'ERROR', message: 'down' });
+    expect(run.state?.threadRuns[1]?.status).toBe('ERROR');
+    expect(run.state?.threadRuns[3]).toMatchObject({ kind: 'FAILURE_HANDLER', status: 'COMPLETED' });
+    expect(run.send({ type: 'RescueThreadRun', threadRunNumber: 1 })).toBe('NOT_RESCUABLE');
+    run.report('2-1', { status: 'SUCCESS', output: 'ok' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.send({ type: 'RescueThreadRun', threadRunNumber: 1 })).toBe('NOT_RESCUABLE');
+  });
+});
+
 describe('rescuing a thread whose failure halted grandchildren', () => {
   // Thread 0 starts `middle`, which starts `leaf` (a task) and waits for it; then thread 0's own task fails.
   const deep: VersionedWfSpec = {

@@ -186,6 +186,16 @@ function handlerOf(waiting: ThreadRunState, child: number): number | undefined {
   return waiting.currentNodeRun?.childFailureHandlers?.find((h) => h.childThreadRunNumber === child)?.handlerThreadRunNumber;
 }
 
+/**
+ * Whether `parent` has dealt with `child`'s failure: a WAIT_FOR_THREADS it left counted it handled, or the one it
+ * waits at now ran a per-thread handler for it that completed.
+ */
+export function handledChildFailure(s: Session, parent: ThreadRunState, child: number): boolean {
+  if (parent.handledFailedChildren?.includes(child)) return true;
+  const handler = handlerOf(parent, child);
+  return handler !== undefined && s.state.threadRuns[handler]?.status === 'COMPLETED';
+}
+
 /** EXIT waits for every child of its thread to end or halt; a child that failed fails the EXIT with CHILD_FAILURE. */
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
   const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
