@@ -99,6 +99,27 @@ describe('START_THREAD and WAIT_FOR_THREADS', () => {
   });
 });
 
+describe('EXIT and children (LittleHorse)', () => {
+  it('throws its failureDef at once, without waiting for children, and the failure halts them', () => {
+    const run = new TestRun(fanOut({ end: { type: 'EXIT', failureDef: { failureName: 'out-of-stock', message: 'none left' } } }), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(run.state?.status).toBe('EXCEPTION');
+    expect(run.state?.failure).toMatchObject({ name: 'out-of-stock', message: 'none left' });
+    expect(threadsOf(run)).toEqual([[0, 'EXCEPTION'], [1, 'HALTED'], [2, 'HALTED']]);
+  });
+
+  it('takes a child stopped by hand as settled, as it takes one halted for good', () => {
+    const run = new TestRun(fanOut({ end: { type: 'EXIT' } }), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.send({ type: 'StopWfRun', threadRunNumber: 1 });
+    run.report('1-1', { status: 'SUCCESS', output: 'A' });
+    expect(run.state?.threadRuns[1]).toMatchObject({ status: 'HALTED', haltReasons: ['MANUAL'] });
+    expect(run.state?.status).toBe('RUNNING');
+    run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    expect(run.state?.status).toBe('COMPLETED');
+  });
+});
+
 describe('WAIT_FOR_THREADS strategies', () => {
   const withStrategy = (strategy: 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY') =>
     fanOut({ wait: { type: 'WAIT_FOR_THREADS', strategy, threads: [v('children')], outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } });

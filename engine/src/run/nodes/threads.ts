@@ -199,9 +199,11 @@ export function handledChildFailure(s: Session, parent: ThreadRunState, child: n
 /** EXIT waits for every child of its thread to end or halt; a child that failed fails the EXIT with CHILD_FAILURE. */
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
   const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
-  // A child halted for good (its parent failed) has settled; one halted while its failure handler runs has not.
-  const forGood = (child: ThreadRunState) => child.haltReasons?.includes('PARENT_FAILED') || child.haltReasons?.includes('HALTED_BY_PARENT');
-  if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && forGood(child)))) {
+  // A child halted for good (its parent failed) or by hand (StopWfRun; LittleHorse's EXIT takes any HALTED child) has
+  // settled; one halted while its failure or interrupt handler runs has not.
+  const settledHalt = (child: ThreadRunState) =>
+    child.haltReasons?.includes('PARENT_FAILED') || child.haltReasons?.includes('HALTED_BY_PARENT') || child.haltReasons?.includes('MANUAL');
+  if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && settledHalt(child)))) {
     return { settled: false };
   }
   const failed = children.find(
