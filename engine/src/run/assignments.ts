@@ -2,7 +2,7 @@ import type { EdgeCondition, MutationSource, VariableAssignment, VariableMutatio
 import { compare } from '../values/compare.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
 import { mutate } from '../values/mutate.ts';
-import { aType, describeValue, isValueOfType } from '../values/value.ts';
+import { aType, describeValue, isValueOfType, widen } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
@@ -32,9 +32,13 @@ function atPath(value: JsonValue, jsonPath: string | undefined): Evaluated {
   return { ok: true, value: readPath(value, parsed.steps) };
 }
 
-/** Checks a value against the type it is about to take; VAR_SUB_ERROR when it does not fit. */
+/**
+ * Checks a value against the type it is about to take, after the conversion that needs no cast (a primitive to a
+ * STR); VAR_SUB_ERROR when it does not fit.
+ */
 export function expectType(value: JsonValue, type: VariableType, what: string): Evaluated {
-  if (isValueOfType(value, type)) return { ok: true, value };
+  const widened = widen(value, type);
+  if (isValueOfType(widened, type)) return { ok: true, value: widened };
   return varSubError(`${what} expects ${aType(type)} but got ${describeValue(value)}.`);
 }
 

@@ -71,6 +71,11 @@ const REVIEW = '9-review-USER_TASK';
 /** A USER_TASK of `approve` for group finance, changed by `extra`, between the ENTRYPOINT and greet. */
 const userTask = (extra: Draft = {}) => between(REVIEW, { type: 'USER_TASK', userTaskDefName: 'approve', userGroup: lit('finance'), ...extra });
 const action = (extra: Draft = {}) => ({ hook: 'ON_ARRIVAL', delaySeconds: lit(60), action: { type: 'CANCEL' }, ...extra });
+/** `spec` with a JSON_OBJ variable `meta` in the entrypoint thread: JSON reads as STR only through a cast. */
+const withMeta = (spec: Draft): Draft => {
+  spec.threadSpecs.entrypoint.variableDefs.push({ name: 'meta', type: 'JSON_OBJ' });
+  return spec;
+};
 
 interface Case {
   readonly when: string;
@@ -194,11 +199,13 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
   ],
   TYPE_MISMATCH: [
     {
-      when: 'a dynamic TASK is named by an INT variable',
-      spec: edit((_, n) => {
-        delete n[GREET].taskDefName;
-        n[GREET].dynamicTaskDefName = v('length');
-      }),
+      when: 'a dynamic TASK is named by a JSON_OBJ variable',
+      spec: withMeta(
+        edit((_, n) => {
+          delete n[GREET].taskDefName;
+          n[GREET].dynamicTaskDefName = v('meta');
+        }),
+      ),
       path: at(GREET, 'dynamicTaskDefName'),
     },
     {
@@ -219,23 +226,23 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a RUN_CHILD_WF gives a STR to a BOOL input', spec: runningChild({ inputs: { order: lit('o-1'), rush: lit('yes') } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'inputs', 'rush', 'value') },
     { when: 'a default value does not fit its type', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[2].defaultValue = 'x')), path: [...VARS, 2, 'defaultValue'] },
     { when: 'a literal input does not fit the TaskDef input', spec: edit((_, n) => (n[GREET].inputs = [lit(5)])), path: at(GREET, 'inputs', 0, 'value') },
-    { when: 'an INT variable feeds a STR input', spec: edit((_, n) => (n[COUNT].inputs = [v('length')])), path: at(COUNT, 'inputs', 0) },
+    { when: 'a JSON_OBJ variable feeds a STR input', spec: withMeta(edit((_, n) => (n[COUNT].inputs = [v('meta')]))), path: at(COUNT, 'inputs', 0) },
     {
-      when: 'an INT output is assigned to a STR variable',
-      spec: edit((_, n) => (n[COUNT].outgoingEdges[0].variableMutations[0].lhsName = 'greeting')),
-      path: at(COUNT, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+      when: 'a STR output is assigned to an INT variable',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].lhsName = 'length')),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
     },
     {
-      when: 'an INT variable is assigned to a STR variable',
-      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].rhs = v('length'))),
-      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+      when: 'a STR variable is assigned to an INT variable',
+      spec: edit((_, n) => (n[COUNT].outgoingEdges[0].variableMutations[0].rhs = v('name'))),
+      path: at(COUNT, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
     },
     { when: 'a WAIT_FOR_THREADS waits on a STR', spec: between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [v('name')] }), path: at('9-wait-WAIT_FOR_THREADS', 'threads', 0) },
     { when: 'a START_THREAD gives a STR to an INT variable', spec: spawning([{ name: 'k', type: 'INT' }], { variables: { k: lit('x') } }), path: at('9-spawn-START_THREAD', 'variables', 'k', 'value') },
-    { when: 'a USER_TASK takes its user id from an INT variable', spec: userTask({ userId: v('length') }), path: at(REVIEW, 'userId') },
+    { when: 'a USER_TASK takes its user id from a JSON_OBJ variable', spec: withMeta(userTask({ userId: v('meta') })), path: at(REVIEW, 'userId') },
     { when: 'a USER_TASK takes its notes from an INT literal', spec: userTask({ notes: lit(7) }), path: at(REVIEW, 'notes', 'value') },
     { when: 'a user task action waits a STR of seconds', spec: userTask({ actions: [action({ delaySeconds: lit('soon') })] }), path: at(REVIEW, 'actions', 0, 'delaySeconds', 'value') },
-    { when: 'a REASSIGN action takes its group from an INT variable', spec: userTask({ actions: [action({ action: { type: 'REASSIGN', userGroup: v('length') } })] }), path: at(REVIEW, 'actions', 0, 'action', 'userGroup') },
+    { when: 'a REASSIGN action takes its group from a JSON_OBJ variable', spec: withMeta(userTask({ actions: [action({ action: { type: 'REASSIGN', userGroup: v('meta') } })] })), path: at(REVIEW, 'actions', 0, 'action', 'userGroup') },
     {
       when: "a USER_TASK's output (a JSON_OBJ) is assigned to a STR variable",
       spec: userTask({ outgoingEdges: [{ sinkNodeName: GREET, variableMutations: [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] }),

@@ -43,7 +43,7 @@ export function mutate(type: VariableType, current: JsonValue, operation: Mutati
   if (!MUTATIONS_BY_TYPE[type].includes(operation)) return fail(`${operation} does not apply to ${aType(type)} variable.`);
   switch (operation) {
     case 'ASSIGN':
-      return isValueOfType(rhs, type) ? { ok: true, value: rhs } : fail(`${aType(type)} variable cannot hold ${describeValue(rhs)}.`);
+      return coerce(rhs, type);
     case 'ADD':
     case 'EXTEND':
       if (type === 'BYTES') {
@@ -90,4 +90,42 @@ function arithmetic(type: VariableType, current: JsonValue, rhs: JsonValue, op: 
 
 function fail(message: string): Mutated {
   return { ok: false, message };
+}
+
+/**
+ * LittleHorse's ASSIGN: the right side converted to the variable's type (VariableValue's asStr, asInt, ...). NULL
+ * stays NULL and a value of the type stays as it is; a STR takes any value as text (JSON as JSON text, where
+ * LittleHorse prints a Java map); an INT takes a DOUBLE truncated or a STR of digits; a DOUBLE a STR of a number; a
+ * BOOL a STR `true` or `false` in any case; a WF_RUN_ID a number's text. Other pairs (a JSON_OBJ from a STR, ...)
+ * cannot be converted.
+ */
+export function coerce(value: JsonValue, type: VariableType): Mutated {
+  if (isValueOfType(value, type)) return { ok: true, value };
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  switch (type) {
+    case 'STR':
+      return { ok: true, value: toText(value) };
+    case 'INT':
+    case 'TIMESTAMP':
+      if (typeof value === 'number' && Number.isFinite(value)) return safeInteger(Math.trunc(value), value);
+      if (text !== undefined && /^[+-]?\d+$/.test(text)) return safeInteger(Number(text), value);
+      break;
+    case 'DOUBLE':
+      if (text !== undefined && text !== '' && Number.isFinite(Number(text))) return { ok: true, value: Number(text) };
+      break;
+    case 'BOOL':
+      if (text?.toLowerCase() === 'true') return { ok: true, value: true };
+      if (text?.toLowerCase() === 'false') return { ok: true, value: false };
+      break;
+    case 'WF_RUN_ID':
+      if (typeof value === 'number') return { ok: true, value: String(value) };
+      break;
+    default:
+      break;
+  }
+  return fail(`${aType(type)} variable cannot hold ${describeValue(value)}.`);
+}
+
+function safeInteger(n: number, from: JsonValue): Mutated {
+  return Number.isSafeInteger(n) ? { ok: true, value: n } : fail(`${describeValue(from)} is outside the range of an INT.`);
 }

@@ -68,18 +68,29 @@ export function kindOf(value: JsonValue): string {
 
 /** Whether a value of type `from` may be stored in a variable of type `to` without a cast. */
 export function isAssignable(from: VariableType, to: VariableType): boolean {
-  // LittleHorse: INT widens to DOUBLE, BYTES and WF_RUN_ID read as STR; every other pair needs an explicit cast.
-  // JSON cannot tell an INT from a TIMESTAMP or a STR from a WF_RUN_ID, so those pairs go both ways here.
+  // LittleHorse (TypeCastingUtils.canBeType): INT widens to DOUBLE and every primitive reads as STR; every other pair
+  // needs an explicit cast. JSON cannot tell an INT from a TIMESTAMP or a STR from a WF_RUN_ID, so those pairs go
+  // both ways here.
   return from === to || (ASSIGNABLE[from]?.includes(to) ?? false);
 }
 
 const ASSIGNABLE: Partial<Record<VariableType, readonly VariableType[]>> = {
-  INT: ['DOUBLE', 'TIMESTAMP'],
-  TIMESTAMP: ['INT', 'DOUBLE'],
+  INT: ['DOUBLE', 'TIMESTAMP', 'STR'],
+  DOUBLE: ['STR'],
+  BOOL: ['STR'],
+  TIMESTAMP: ['INT', 'DOUBLE', 'STR'],
   BYTES: ['STR'],
   WF_RUN_ID: ['STR'],
   STR: ['WF_RUN_ID'],
 };
+
+/**
+ * `value` as a `type` takes it without a cast: a number or BOOL given to a STR becomes its text (LittleHorse converts
+ * every primitive to STR); anything else is returned as it is, to be checked against the type.
+ */
+export function widen(value: JsonValue, type: VariableType): JsonValue {
+  return type === 'STR' && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
+}
 
 /** "an INT", "a STR": a type with its article, for messages. */
 export function aType(type: VariableType): string {

@@ -115,6 +115,17 @@ describe('mutations on edges', () => {
     ['REMOVE_IF_PRESENT', 2, 'JSON_ARR', [2, 1, 2], [1]],
     ['REMOVE_INDEX', 0, 'JSON_ARR', ['a', 'b'], ['b']],
     ['REMOVE_KEY', 'a', 'JSON_OBJ', { a: 1, b: 2 }, { b: 2 }],
+    // ASSIGN converts to the declared type, as LittleHorse's does.
+    ['ASSIGN', 3, 'STR', 'x', '3'],
+    ['ASSIGN', true, 'STR', 'x', 'true'],
+    ['ASSIGN', { a: [1] }, 'STR', 'x', '{"a":[1]}'],
+    ['ASSIGN', 2.7, 'INT', 0, 2],
+    ['ASSIGN', -2.7, 'INT', 0, -2],
+    ['ASSIGN', ' 42 ', 'INT', 0, 42],
+    ['ASSIGN', '2.5', 'DOUBLE', 0, 2.5],
+    ['ASSIGN', 'TRUE', 'BOOL', false, true],
+    ['ASSIGN', 'false', 'BOOL', true, false],
+    ['ASSIGN', null, 'INT', 5, null],
   ] as const)('%s %j on %s %j gives %j', (operation, rhs, type, initial, expected) => {
     const { state } = run(counter(operation, rhs, type, initial), {});
     expect(state.status).toBe('COMPLETED');
@@ -125,6 +136,20 @@ describe('mutations on edges', () => {
     const { state } = run(counter('DIVIDE', 0, 'INT', 4), {});
     expect(state.status).toBe('ERROR');
     expect(state.failure?.message).toBe("Variable 'x': Division by zero.");
+  });
+
+  it.each([
+    ['abc', 'INT'],
+    ['1.5', 'INT'],
+    ['9007199254740993', 'INT'],
+    ['yes', 'BOOL'],
+    ['', 'DOUBLE'],
+    ['{}', 'JSON_OBJ'],
+    [[1], 'JSON_OBJ'],
+  ] as const)('fails with VAR_SUB_ERROR when ASSIGN cannot convert %j to %s', (rhs, type) => {
+    const { state } = run(counter('ASSIGN', rhs, type, null), {});
+    expect(state.failure?.name).toBe('VAR_SUB_ERROR');
+    expect(state.threadRuns[0]?.variables.x).toBeNull();
   });
 
   it("applies an edge's mutations all or none: a later one sees the earlier ones, and a failure leaves every variable as it was", () => {

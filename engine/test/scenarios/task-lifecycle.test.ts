@@ -29,6 +29,16 @@ const givenGreeted = (options: Options = {}) => accepted(reportTask(givenStarted
 
 const types = (events: readonly WfRunEvent[]) => events.map((e) => e.type);
 
+
+describe('a number given to a STR input', () => {
+  it('goes to the worker as its text, as LittleHorse reads any primitive as a STR', () => {
+    const wfSpec = twoTaskSpec({ count: { inputs: [{ type: 'VARIABLE', variableName: 'length' }] } });
+    const greeted = accepted(reportTask(givenStarted({ wfSpec }), '0-1', { status: 'SUCCESS', output: 'Hello' }, { wfSpec }));
+    const scheduled = greeted.events.find((e) => e.type === 'TaskRunScheduled');
+    expect(scheduled).toMatchObject({ taskDefName: 'count', input: [{ name: 'text', value: '-1' }] });
+  });
+});
+
 describe('RunWf', () => {
   it('emits every event up to the first TaskRunScheduled, with the inputs evaluated from variables', () => {
     const { events } = accepted(startWf({ name: 'Ada' }));

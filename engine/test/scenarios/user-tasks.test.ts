@@ -145,8 +145,8 @@ describe('USER_TASK arrival', () => {
     ['a user and a group that are both NULL', { userId: lit(null), userGroup: v('pause') }, 'VAR_ERROR', /^Invalid user task assignment/],
     ['a blank user id', { userId: lit('  ') }, 'VAR_ERROR', /user id of USER_TASK 'review' is blank/],
     ['a blank group', { userId: undefined, userGroup: lit('') }, 'VAR_ERROR', /user group of USER_TASK 'review' is blank/],
-    ['a user id that is an INT', { userId: v('count') }, 'VAR_SUB_ERROR', /must be a STR; got 3 \(INT\)/],
-    ['notes that are an INT', { notes: v('count') }, 'VAR_SUB_ERROR', /notes of USER_TASK 'review' must be a STR/],
+    ['a user id that is a JSON_OBJ', { userId: lit({ id: 3 }) }, 'VAR_SUB_ERROR', /must be a STR; got \{"id":3\} \(JSON_OBJ\)/],
+    ['notes that are a JSON_ARR', { notes: lit(['a']) }, 'VAR_SUB_ERROR', /notes of USER_TASK 'review' must be a STR/],
     ['a user id read from a variable out of scope', { userId: v('nobody') }, 'VAR_SUB_ERROR', /not in scope/],
     ['a UserTaskDef that is not registered', { userTaskDefName: 'approve-leave' }, 'TASK_ERROR', /UserTaskDef 'approve-leave' is not registered/],
     ['a version of the UserTaskDef the catalog lacks', { userTaskDefVersion: 3 }, 'TASK_ERROR', /Version 3 of UserTaskDef 'approve-expense'/],
@@ -157,6 +157,11 @@ describe('USER_TASK arrival', () => {
     expect(run.state?.status).toBe('ERROR');
     expect(run.state?.failure?.name).toBe(name);
     expect(run.state?.failure?.message).toMatch(message);
+  });
+
+  it('reads a user id, group or notes given as a number as its text (LittleHorse: asStr)', () => {
+    const run = started({ userId: v('count'), notes: lit(7) });
+    expect(userTaskRun(run)).toMatchObject({ status: 'ASSIGNED', userId: '3', notes: '7' });
   });
 
   it('runs the pinned version when the catalog has it', () => {

@@ -20,10 +20,10 @@ export type ValueOf<T extends VariableType> = ValueTypes[T] | null;
 
 /**
  * The types whose values a variable of type `T` takes without a cast, as the engine's isAssignable decides:
- * INT widens to DOUBLE, BYTES and WF_RUN_ID read as STR, and JSON cannot tell INT from TIMESTAMP or STR from WF_RUN_ID.
+ * INT widens to DOUBLE, every primitive reads as STR, and JSON cannot tell INT from TIMESTAMP or STR from WF_RUN_ID.
  */
 export type AssignableTo<T extends VariableType> = {
-  STR: 'STR' | 'BYTES' | 'WF_RUN_ID';
+  STR: 'STR' | 'INT' | 'DOUBLE' | 'BOOL' | 'BYTES' | 'WF_RUN_ID' | 'TIMESTAMP';
   INT: 'INT' | 'TIMESTAMP';
   DOUBLE: 'DOUBLE' | 'INT' | 'TIMESTAMP';
   BOOL: 'BOOL';

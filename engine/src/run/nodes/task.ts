@@ -1,7 +1,7 @@
 import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
-import { aType, describeValue, isValueOfType, kindOf } from '../../values/value.ts';
+import { aType, describeValue, isValueOfType, kindOf, widen } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
 import type { FireTimer, ReportTaskAttempt } from '../commands.ts';
 import type { Failure } from '../failure.ts';
@@ -51,12 +51,14 @@ function resolveTaskDef(s: Session, thread: ThreadRunState, node: TaskNode): { o
   if (node.dynamicTaskDefName) {
     const named = evaluate(s, thread, node.dynamicTaskDefName);
     if (!named.ok) return named;
-    if (typeof named.value !== 'string') {
+    // LittleHorse reads the name with asStr: a number or BOOL names a TaskDef by its text.
+    const name = widen(named.value, 'STR');
+    if (typeof name !== 'string') {
       return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `The TaskDef to run must be named by a STR; got ${describeValue(named.value)}.` } };
     }
-    const taskDef = own(s.ctx.catalog.taskDefs, named.value);
+    const taskDef = own(s.ctx.catalog.taskDefs, name);
     // LittleHorse: an unknown dynamic name is a substitution error, a deleted fixed one a TASK_ERROR.
-    return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `TaskDef '${named.value}' is not registered.` } };
+    return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `TaskDef '${name}' is not registered.` } };
   }
   const taskDef = node.taskDefName === undefined ? undefined : own(s.ctx.catalog.taskDefs, node.taskDefName);
   return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` } };

@@ -1,7 +1,7 @@
 import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { UserTaskActionHook, UserTaskDef, UserTaskNode, VariableAssignment } from '../../spec/types.ts';
-import { describeValue } from '../../values/value.ts';
+import { describeValue, widen } from '../../values/value.ts';
 import { evaluate } from '../assignments.ts';
 import type { FireTimer, ScheduledUserTaskAction } from '../commands.ts';
 import type { UserTaskAssignmentCause, UserTaskCancellationCause } from '../events.ts';
@@ -249,9 +249,11 @@ function evaluateText(
   const value = evaluate(s, thread, source);
   if (!value.ok) return value;
   if (value.value === null) return { ok: true, value: null };
-  if (typeof value.value !== 'string') return varSubError(`${what} must be a STR; got ${describeValue(value.value)}.`);
-  if (nonBlank && value.value.trim() === '') return { ok: false, failure: { name: 'VAR_ERROR', message: `${what} is blank.` } };
-  return { ok: true, value: value.value };
+  // LittleHorse reads these with asStr: a number or BOOL becomes its text.
+  const text = widen(value.value, 'STR');
+  if (typeof text !== 'string') return varSubError(`${what} must be a STR; got ${describeValue(value.value)}.`);
+  if (nonBlank && text.trim() === '') return { ok: false, failure: { name: 'VAR_ERROR', message: `${what} is blank.` } };
+  return { ok: true, value: text };
 }
 
 function varSubError(message: string): { ok: false; failure: Failure } {
