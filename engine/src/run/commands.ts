@@ -89,7 +89,7 @@ export type TimerPurpose =
       readonly action: ScheduledUserTaskAction;
     };
 
-/** A user task action with its users evaluated when its delay started (LittleHorse evaluates them then too). */
+/** A user task action with its users evaluated when its delay started (our choice: LittleHorse evaluates a REASSIGN's user and group when its timer fires). */
 export type ScheduledUserTaskAction =
   | { readonly type: 'REASSIGN'; readonly userId: string | null; readonly userGroup: string | null }
   | { readonly type: 'CANCEL' };
