@@ -128,8 +128,47 @@ describe('WAIT_FOR_THREADS strategies', () => {
     const run = new TestRun(withStrategy('WAIT_FOR_FIRST'), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    // The loser's TaskRun still runs: it halts once that ends, and the EXIT waits for it (LittleHorse).
+    expect(threadsOf(run)).toEqual([[0, 'RUNNING'], [1, 'HALTING'], [2, 'COMPLETED']]);
+    run.report('1-1', { status: 'SUCCESS', output: 'A' });
     expect(run.state?.status).toBe('COMPLETED');
     expect(threadsOf(run)).toEqual([[0, 'COMPLETED'], [1, 'HALTED'], [2, 'COMPLETED']]);
+    // A halted thread does not leave its node: the loser's edge mutation never ran.
+    expect(run.state?.threadRuns[0]?.variables.done).toEqual(['B']);
+  });
+
+  it("halts the loser's own children too, so none runs on after the WfRun completes", () => {
+    const wfSpec = withStrategy('WAIT_FOR_FIRST');
+    const child = wfSpec.threadSpecs.child;
+    if (!child) throw new Error('no child thread');
+    // Each child first starts a grandchild that runs `work` twice.
+    wfSpec.threadSpecs.grandchild = {
+      nodes: {
+        start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'first' }] },
+        first: { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'LITERAL', value: 'g' }], outgoingEdges: [{ sinkNodeName: 'second' }] },
+        second: { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'LITERAL', value: 'g' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+        end: { type: 'EXIT' },
+      },
+    };
+    wfSpec.threadSpecs.child = {
+      ...child,
+      nodes: { ...child.nodes, start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] }, spawn: { type: 'START_THREAD', threadSpecName: 'grandchild', outgoingEdges: [{ sinkNodeName: 'task' }] } },
+    };
+    const run = new TestRun(wfSpec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(run.state?.threadRuns.map((t) => [t.number, t.parentThreadRunNumber])).toEqual([[0, undefined], [1, 0], [2, 0], [3, 1], [4, 2]]);
+    // Thread 1 wins once its grandchild (3) and its own task are done; thread 2 loses, with grandchild 4 mid-task.
+    run.report('3-1', { status: 'SUCCESS', output: 'g' });
+    run.report('3-2', { status: 'SUCCESS', output: 'g' });
+    run.report('1-2', { status: 'SUCCESS', output: 'A' });
+    expect(run.state?.threadRuns[4]).toMatchObject({ status: 'HALTING', haltReasons: ['PARENT_HALTED'] });
+    run.report('4-1', { status: 'SUCCESS', output: 'g' });
+    expect(run.state?.threadRuns[4]?.status).toBe('HALTED');
+    expect(run.events.some((e) => e.type === 'TaskRunScheduled' && e.taskGuid === '4-2')).toBe(false);
+    expect(run.state?.status).toBe('RUNNING');
+    run.report('2-2', { status: 'SUCCESS', output: 'B' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(threadsOf(run)).toEqual([[0, 'COMPLETED'], [1, 'COMPLETED'], [2, 'HALTED'], [3, 'COMPLETED'], [4, 'HALTED']]);
   });
 
   it('WAIT_FOR_FIRST fails with the first child when that child failed', () => {

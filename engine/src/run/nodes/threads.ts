@@ -8,6 +8,7 @@ import type { Session } from '../session.ts';
 import type { ThreadRunKind, ThreadRunState } from '../state.ts';
 import { handlerFor } from '../failure-handlers.ts';
 import { handlerVariables } from '../variables.ts';
+import { haltThread } from '../halting.ts';
 import { isTerminal } from '../state.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
@@ -138,13 +139,11 @@ export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAI
       return { kind: 'RUNNING' };
     };
     const complete = (outcome?: Failure) => {
-      // The children this node no longer waits for, and handlers still running for them, stop for good (LittleHorse).
+      // The children this node no longer waits for, and handlers still running for them, stop for good, their own
+      // children with them; one whose TaskRun runs is HALTING until it ends (LittleHorse).
       const handlers = (waiting.currentNodeRun?.childFailureHandlers ?? []).map((h) => h.handlerThreadRunNumber);
       for (const number of [...children.map((c) => c.number), ...handlers]) {
-        const t = s.thread(number);
-        if (!isTerminal(t.status) && !t.haltReasons?.includes('HALTED_BY_PARENT')) {
-          s.emit({ type: 'ThreadRunHalted', threadRunNumber: number, reason: 'HALTED_BY_PARENT' });
-        }
+        if (!isTerminal(s.thread(number).status)) haltThread(s, number, 'HALTED_BY_PARENT');
       }
       if (outcome) return fail(outcome);
       // Failed children that were handled, or that a winning FIRST or ANY looked past: EXIT no longer counts them.
