@@ -35,6 +35,13 @@ const sendEvent = (run: TestRun, guid: string, content: Record<string, string>) 
   run.send({ type: 'PutExternalEvent', guid, externalEventDefName: 'approved', content }) as WfRunEvent[];
 
 describe('EXTERNAL_EVENT', () => {
+  it('fails with VAR_ERROR, as LittleHorse names it, when its timeout is not an INT', () => {
+    const run = new TestRun(spec(1.5), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    expect(run.state?.status).toBe('ERROR');
+    expect(run.state?.failure).toMatchObject({ name: 'VAR_ERROR', message: 'The timeout of an EXTERNAL_EVENT must be an INT; got 1.5 (DOUBLE).' });
+  });
+
   it('waits for the event and assigns its content', () => {
     const run = new TestRun(spec(), catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });

@@ -9,7 +9,7 @@ import type { ArriveHandler, CheckHandler } from './types.ts';
 
 /**
  * EXTERNAL_EVENT takes the oldest ExternalEvent of its def that is waiting in the WfRun, or waits for one, with a
- * timer when it has a timeout. A timeout that is not an INT fails the node with VAR_SUB_ERROR.
+ * timer when it has a timeout. A timeout that is not an INT fails the node with VAR_ERROR (LittleHorse).
  */
 export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread, node) => {
   const current = s.thread(thread.number);
@@ -40,7 +40,8 @@ export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread
   const timeout = evaluate(s, current, node.timeoutSeconds);
   if (!timeout.ok || typeof timeout.value !== 'number' || !Number.isSafeInteger(timeout.value)) {
     const message = timeout.ok ? `The timeout of an EXTERNAL_EVENT must be an INT; got ${describeValue(timeout.value)}.` : timeout.failure.message;
-    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_SUB_ERROR', message } });
+    // LittleHorse names this one VAR_ERROR (a handler on VAR_ERROR catches it; one on VAR_SUB_ERROR alone does not).
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_ERROR', message } });
     return;
   }
   s.emit({
