@@ -2,7 +2,7 @@ import { InvariantError } from '../errors.ts';
 import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
 import type { ChildWfRunState, HaltReason, NodeRunState, ThreadRunState, UserTaskRunState, WfRunState } from './state.ts';
-import { isTerminal } from './state.ts';
+import { interruptHandlersOf, isTerminal } from './state.ts';
 
 /**
  * Folds one event into the state of its WfRun and returns the new state; the old one is left untouched.
@@ -88,6 +88,7 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           pendingInterrupts: pendingInterrupts.length > 0 ? pendingInterrupts : undefined,
           haltReasons: [...new Set(haltReasons)],
           interruptHandlerThreadRunNumber: event.handlerThreadRunNumber,
+          interruptHandlers: [...interruptHandlersOf(t), event.handlerThreadRunNumber],
         };
       });
     case 'ChildFailureHandlerStarted':
@@ -218,6 +219,7 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
           haltReasons: haltReasons.length === 0 ? undefined : haltReasons,
           failureHandlerThreadRunNumber: event.reason === 'HANDLING_FAILURE' ? undefined : t.failureHandlerThreadRunNumber,
           interruptHandlerThreadRunNumber: event.reason === 'INTERRUPTED' ? undefined : t.interruptHandlerThreadRunNumber,
+          interruptHandlers: event.reason === 'INTERRUPTED' ? undefined : t.interruptHandlers,
           currentNodeRun: t.currentNodeRun && (event.failureHandled ? { ...t.currentNodeRun, failureHandled: true } : t.currentNodeRun),
           ...(event.handledFailedChildren?.length
             ? { handledFailedChildren: [...(t.handledFailedChildren ?? []), ...event.handledFailedChildren] }

@@ -3,7 +3,7 @@ import type { PutExternalEvent } from './commands.ts';
 import { haltThread, resumeThread } from './halting.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState } from './state.ts';
-import { isTerminal } from './state.ts';
+import { interruptHandlersOf, isTerminal } from './state.ts';
 import { handlerVariables } from './variables.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { Failure } from './failure.ts';
@@ -34,7 +34,8 @@ export function triggerInterrupts(s: Session, command: PutExternalEvent): boolea
 
 /**
  * Moves an interrupted thread on: starts the handler of its oldest pending interrupt once it and its children have
- * halted; resumes it when the handler completes; fails it when the handler fails. True if anything happened.
+ * halted, beside handlers already running (LittleHorse runs them side by side, one started per pass); resumes it when
+ * every handler has completed; fails it when one fails. True if anything happened.
  */
 export function settleInterrupt(
   s: Session,
@@ -42,18 +43,16 @@ export function settleInterrupt(
   startThread: (s: Session, name: string, variables: Record<string, JsonValue>, parent: number) => void,
   failThread: (s: Session, thread: ThreadRunState, failure: Failure) => void,
 ): boolean {
-  const handler = thread.interruptHandlerThreadRunNumber === undefined ? undefined : s.state.threadRuns[thread.interruptHandlerThreadRunNumber];
-  if (handler) {
-    if (handler.status === 'COMPLETED') {
-      resumeThread(s, thread.number, 'INTERRUPTED');
-      return true;
-    }
-    if (handler.status === 'ERROR' || handler.status === 'EXCEPTION') {
-      const failure = handler.failure ?? { name: 'INTERNAL_ERROR', message: '' };
-      failThread(s, thread, { name: failure.name, message: `Interrupt thread with id ${handler.number} failed!`, content: failure.content });
-      return true;
-    }
-    return false;
+  const handlers = interruptHandlersOf(thread).flatMap((number) => s.state.threadRuns[number] ?? []);
+  const failed = handlers.find((handler) => handler.status === 'ERROR' || handler.status === 'EXCEPTION');
+  if (failed) {
+    const failure = failed.failure ?? { name: 'INTERNAL_ERROR', message: '' };
+    failThread(s, thread, { name: failure.name, message: `Interrupt thread with id ${failed.number} failed!`, content: failure.content });
+    return true;
+  }
+  if (handlers.length > 0 && handlers.every((handler) => handler.status === 'COMPLETED')) {
+    resumeThread(s, thread.number, 'INTERRUPTED');
+    return true;
   }
   const next = thread.pendingInterrupts?.[0];
   if (!next || thread.status !== 'HALTED') return false;

@@ -144,8 +144,10 @@ export interface ThreadRunState {
   readonly failureHandlerThreadRunNumber?: number | undefined;
   /** Interrupts that arrived and wait for their handler to start, oldest first. */
   readonly pendingInterrupts?: readonly PendingInterrupt[] | undefined;
-  /** For an INTERRUPTED halt: the handler thread's number. */
+  /** For an INTERRUPTED halt: the newest handler thread's number (states written before `interruptHandlers` have only this). */
   readonly interruptHandlerThreadRunNumber?: number | undefined;
+  /** For an INTERRUPTED halt: every handler thread started for it, oldest first; they run side by side (LittleHorse). */
+  readonly interruptHandlers?: readonly number[] | undefined;
   /** Failed children whose failure a handler dealt with (at WAIT_FOR_THREADS); EXIT no longer counts them. */
   readonly handledFailedChildren?: readonly number[] | undefined;
   /** Once COMPLETED: what its EXIT's returnContent evaluated to (absent without one). */
@@ -194,4 +196,10 @@ export interface PendingExternalEvent {
   /** Pins: only this ThreadRun, and only its NodeRun at this position, takes it. */
   readonly threadRunNumber?: number | undefined;
   readonly nodeRunPosition?: number | undefined;
+}
+
+/** The interrupt handler threads an INTERRUPTED thread waits for, oldest first. */
+export function interruptHandlersOf(thread: ThreadRunState): readonly number[] {
+  if (thread.interruptHandlers) return thread.interruptHandlers;
+  return thread.interruptHandlerThreadRunNumber === undefined ? [] : [thread.interruptHandlerThreadRunNumber];
 }

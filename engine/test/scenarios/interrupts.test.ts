@@ -74,6 +74,41 @@ describe('interrupts', () => {
     expect(run.state?.failure).toEqual({ name: 'cannot-cancel', message: 'Interrupt thread with id 1 failed!', content: null });
   });
 
+  it('that arrive while a handler runs get handlers of their own, side by side; the thread goes on when all completed', () => {
+    const run = new TestRun(spec(), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('0-1', { status: 'SUCCESS', output: 'done' });
+    run.send({ type: 'PutExternalEvent', guid: 'c1', externalEventDefName: 'cancel', content: 'one' });
+    run.report('0-2', { status: 'SUCCESS', output: 'done' });
+    expect(run.state?.threadRuns.map((t) => [t.number, t.kind, t.status])).toEqual([
+      [0, 'ENTRYPOINT', 'HALTED'],
+      [1, 'INTERRUPT', 'RUNNING'],
+    ]);
+    run.send({ type: 'PutExternalEvent', guid: 'c2', externalEventDefName: 'cancel', content: 'two' });
+    expect(run.state?.threadRuns.map((t) => [t.number, t.kind, t.status])).toEqual([
+      [0, 'ENTRYPOINT', 'HALTED'],
+      [1, 'INTERRUPT', 'RUNNING'],
+      [2, 'INTERRUPT', 'RUNNING'],
+    ]);
+    run.report('2-1', { status: 'SUCCESS', output: 'noted' });
+    expect(run.state?.threadRuns[0]?.status).toBe('HALTED');
+    run.report('1-1', { status: 'SUCCESS', output: 'noted' });
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.variables.reason).toBe('two');
+  });
+
+  it('fail the thread when any of the handlers running side by side fails', () => {
+    const run = new TestRun(spec(true), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('0-1', { status: 'SUCCESS', output: 'done' });
+    run.send({ type: 'PutExternalEvent', guid: 'c1', externalEventDefName: 'cancel', content: 'one' });
+    run.report('0-2', { status: 'SUCCESS', output: 'done' });
+    run.send({ type: 'PutExternalEvent', guid: 'c2', externalEventDefName: 'cancel', content: 'two' });
+    run.report('2-1', { status: 'SUCCESS', output: 'tried' });
+    expect(run.state?.status).toBe('EXCEPTION');
+    expect(run.state?.failure?.message).toBe('Interrupt thread with id 2 failed!');
+  });
+
   it('may not share their ExternalEventDef with an EXTERNAL_EVENT node', () => {
     const base = spec();
     const clash: VersionedWfSpec = {
