@@ -1,11 +1,12 @@
 import type { Problem } from '../spec/problem.ts';
 import type { ThreadVarDef } from '../spec/types.ts';
-import { describeValue, isJsonObject, isValueOfType, kindOf } from '../values/value.ts';
+import { describeValue, isJsonObject, isValueOfType, kindOf, widen } from '../values/value.ts';
 import type { JsonValue } from '../values/value.ts';
 
 /**
  * Checks RunWf's variables against the entrypoint thread's declarations, as LittleHorse's RunWf does:
- * unknown names, wrong types and missing required variables are all problems.
+ * unknown names, wrong types and missing required variables are all problems. A number or BOOL given to a STR is
+ * no problem: LittleHorse takes any primitive as a STR (initialValues makes it the text).
  */
 export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown): Problem[] {
   if (given === undefined || given === null) given = {};
@@ -16,7 +17,7 @@ export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown)
     const def = byName.get(name);
     if (!def) {
       problems.push({ path: ['variables', name], code: 'UNKNOWN_VARIABLE', message: `The WfSpec's entrypoint thread declares no variable '${name}'.` });
-    } else if (!isValueOfType(value, def.type)) {
+    } else if (!isValueOfType(widen(value, def.type), def.type)) {
       // A masked variable's value is a secret: the error names its type only.
       const got = def.masked === true ? `a masked ${kindOf(value)}` : describeValue(value);
       problems.push({ path: ['variables', name], code: 'TYPE_MISMATCH', message: `Variable '${name}' is a ${def.type}; got ${got}.` });
@@ -40,9 +41,12 @@ export function handlerVariables(defs: readonly ThreadVarDef[], input: JsonValue
   return variables;
 }
 
-/** Every declared variable with its first value: the given one, else its default, else NULL. */
+/**
+ * Every declared variable with its first value: the given one (a number or BOOL given to a STR as its text, as
+ * LittleHorse's RunWf takes it), else its default, else NULL.
+ */
 export function initialValues(defs: readonly ThreadVarDef[], given: Readonly<Record<string, JsonValue>> = {}): Record<string, JsonValue> {
   const values: Record<string, JsonValue> = {};
-  for (const def of defs) values[def.name] = given[def.name] ?? def.defaultValue ?? null;
+  for (const def of defs) values[def.name] = widen(given[def.name] ?? def.defaultValue ?? null, def.type);
   return values;
 }

@@ -192,7 +192,7 @@ describe('RUN_CHILD_WF and WAIT_FOR_CHILD_WF', () => {
     unknown.report('p', '0-2', { status: 'SUCCESS', output: 'ready' });
     expect(unknown.state('p')).toMatchObject({ status: 'ERROR', failure: { name: 'CHILD_FAILURE', message: expect.stringContaining('unpacking') } });
 
-    const refused = cluster({ run: { inputs: { item: lit(5) } } });
+    const refused = cluster({ run: { inputs: { item: lit({ n: 5 }) } } });
     expect(refused.rejections).toEqual([{ wfRunId: 'p_0-1', code: 'INVALID_VARIABLES' }]);
     refused.report('p', '0-2', { status: 'SUCCESS', output: 'ready' });
     expect(refused.state('p').failure?.name).toBe('CHILD_FAILURE');

@@ -30,6 +30,15 @@ const givenGreeted = (options: Options = {}) => accepted(reportTask(givenStarted
 const types = (events: readonly WfRunEvent[]) => events.map((e) => e.type);
 
 
+describe('RunWf with a number for a STR variable', () => {
+  it('takes it as its text, as LittleHorse takes any primitive as a STR', () => {
+    const started = accepted(startWf({ name: 42 }));
+    expect(started.state.threadRuns[0]?.variables.name).toBe('42');
+    expect(started.events.find((e) => e.type === 'TaskRunScheduled')).toMatchObject({ input: [{ name: 'name', value: '42' }] });
+    expect(rejected(startWf({ name: { first: 'Ada' } })).code).toBe('INVALID_VARIABLES');
+  });
+});
+
 describe('a number given to a STR input', () => {
   it('goes to the worker as its text, as LittleHorse reads any primitive as a STR', () => {
     const wfSpec = twoTaskSpec({ count: { inputs: [{ type: 'VARIABLE', variableName: 'length' }] } });
