@@ -2,6 +2,7 @@ import { own } from '../spec/own.ts';
 import type { Problem } from '../spec/problem.ts';
 import type { VersionedWfSpec, WfSpecId } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
+import { aType } from '../values/value.ts';
 import type { WfRunState } from './state.ts';
 import { isTerminal } from './state.ts';
 
@@ -65,7 +66,7 @@ export function planMigration(state: WfRunState, from: VersionedWfSpec, to: Vers
       const after = defs.find((d) => d.name === name);
       if (!after) problems.push({ path: [...threadPath, 'variableDefs'], code: 'UNKNOWN_VARIABLE', message: `ThreadRun ${thread.number} holds variable '${name}', which ${describe(to)} no longer declares.` });
       else if (before && before.type !== after.type) {
-        problems.push({ path: [...threadPath, 'variableDefs', defs.indexOf(after), 'type'], code: 'TYPE_MISMATCH', message: `Variable '${name}' is a ${before.type} in ThreadRun ${thread.number}; ${describe(to)} makes it a ${after.type}.` });
+        problems.push({ path: [...threadPath, 'variableDefs', defs.indexOf(after), 'type'], code: 'TYPE_MISMATCH', message: `Variable '${name}' is ${aType(before.type)} in ThreadRun ${thread.number}; ${describe(to)} makes it ${aType(after.type)}.` });
       }
     }
     if (!isTerminal(thread.status)) {

@@ -1,6 +1,6 @@
 import type { Problem } from '../spec/problem.ts';
 import type { ThreadVarDef } from '../spec/types.ts';
-import { describeValue, isJsonObject, isValueOfType, kindOf, widen } from '../values/value.ts';
+import { aType, describeValue, isJsonObject, isValueOfType, kindOf, widen } from '../values/value.ts';
 import type { JsonValue } from '../values/value.ts';
 
 /**
@@ -20,7 +20,7 @@ export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown)
     } else if (!isValueOfType(widen(value, def.type), def.type)) {
       // A masked variable's value is a secret: the error names its type only.
       const got = def.masked === true ? `a masked ${kindOf(value)}` : describeValue(value);
-      problems.push({ path: ['variables', name], code: 'TYPE_MISMATCH', message: `Variable '${name}' is a ${def.type}; got ${got}.` });
+      problems.push({ path: ['variables', name], code: 'TYPE_MISMATCH', message: `Variable '${name}' is ${aType(def.type)}; got ${got}.` });
     }
   }
   for (const def of defs) {

@@ -15,8 +15,12 @@ export function isValidFailureName(name: unknown): name is string {
 }
 
 export function isValidName(name: unknown): name is string {
-  return typeof name === 'string' && name.length <= 128 && NAME_PATTERN.test(name);
+  return typeof name === 'string' && name.length <= MAX_NAME_LENGTH && NAME_PATTERN.test(name);
 }
+
+export const MAX_NAME_LENGTH = 128;
+/** What a name is, for messages that refuse one. */
+export const NAME_RULE = `at most ${MAX_NAME_LENGTH} letters, digits and inner dashes`;
 
 /**
  * A WfRun id: a name, or a child WfRun's `{parentId}_{thread}-{position}` (LittleHorse prints a child as

@@ -1,7 +1,7 @@
 import { hasOwn, own } from './own.ts';
-import { describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
+import { aType, describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
-import { isValidFailureName, isValidName, VARIABLE_NAME_PATTERN } from './names.ts';
+import { isValidFailureName, isValidName, NAME_RULE, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { isErrorName } from '../run/failure.ts';
 import { compare, COMPARATORS } from '../values/compare.ts';
@@ -24,7 +24,7 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
   }
   const wf = spec as unknown as WfSpec;
   if (!isValidName(wf.name)) {
-    report(['name'], 'INVALID_NAME', `WfSpec name ${describeValue(wf.name as JsonValue)} must be letters, digits and inner dashes.`);
+    report(['name'], 'INVALID_NAME', `WfSpec name ${describeValue(wf.name as JsonValue)} must be ${NAME_RULE}.`);
   }
   if (!isJsonObject(wf.threadSpecs) || Object.keys(wf.threadSpecs).length === 0) {
     report(['threadSpecs'], 'MISSING_FIELD', 'A WfSpec needs at least one ThreadSpec in threadSpecs.');
@@ -101,7 +101,7 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
         report(
           [...path, 'defaultValue'],
           'TYPE_MISMATCH',
-          `Default value ${describeValue(def.defaultValue)} of '${def.name}' is not a ${def.type}.`,
+          `Default value ${describeValue(def.defaultValue)} of '${def.name}' is not ${aType(def.type)}.`,
         );
       }
       if (!variables.has(def.name)) variables.set(def.name, def);
@@ -360,7 +360,7 @@ function validateMutation(
 
 function checkJsonPath(path: SpecPath, jsonPath: unknown, target: { name: string; type: VariableType }, report: Report): void {
   if (target.type !== 'JSON_OBJ' && target.type !== 'JSON_ARR') {
-    report(path, 'INVALID_JSON_PATH', `A JSON path needs a JSON_OBJ or JSON_ARR, but ${target.name} is a ${target.type}.`);
+    report(path, 'INVALID_JSON_PATH', `A JSON path needs a JSON_OBJ or JSON_ARR, but ${target.name} is ${aType(target.type)}.`);
     return;
   }
   const parsed = typeof jsonPath === 'string' ? parseJsonPath(jsonPath) : { ok: false as const, message: 'A JSON path must be a string.' };
@@ -497,7 +497,7 @@ function validateRunChildWf(
   const specName = node.wfSpecName;
   const summary = typeof specName === 'string' ? own(catalog.wfSpecs, specName) : undefined;
   if (!isValidName(specName)) {
-    report([...nodePath, 'wfSpecName'], 'INVALID_NAME', `RUN_CHILD_WF '${name}' needs a WfSpec name of letters, digits and inner dashes; got ${describeValue((specName ?? null) as JsonValue)}.`);
+    report([...nodePath, 'wfSpecName'], 'INVALID_NAME', `RUN_CHILD_WF '${name}' needs a WfSpec name of ${NAME_RULE}; got ${describeValue((specName ?? null) as JsonValue)}.`);
   } else if (catalog.wfSpecs !== undefined && !summary) {
     report([...nodePath, 'wfSpecName'], 'UNKNOWN_WF_SPEC', `RUN_CHILD_WF '${name}' runs WfSpec '${specName}', which is not registered.`);
   }
@@ -771,7 +771,7 @@ export function validateTaskDef(def: unknown): Problem[] {
   if (!isJsonObject(def)) return [{ path: [], code: 'MISSING_FIELD', message: 'A TaskDef must be a JSON object.' }];
   const taskDef = def as unknown as TaskDef;
   if (!isValidName(taskDef.name)) {
-    problems.push({ path: ['name'], code: 'INVALID_NAME', message: `TaskDef name ${describeValue(taskDef.name as JsonValue)} must be letters, digits and inner dashes.` });
+    problems.push({ path: ['name'], code: 'INVALID_NAME', message: `TaskDef name ${describeValue(taskDef.name as JsonValue)} must be ${NAME_RULE}.` });
   }
   const seen = new Set<string>();
   (Array.isArray(taskDef.inputVars) ? taskDef.inputVars : []).forEach((v, i) => {
@@ -807,7 +807,7 @@ export function validateUserTaskDef(def: unknown): Problem[] {
   const problems: Problem[] = [];
   const userTaskDef = def as unknown as UserTaskDef;
   if (!isValidName(userTaskDef.name)) {
-    problems.push({ path: ['name'], code: 'INVALID_NAME', message: `UserTaskDef name ${describeValue(userTaskDef.name as JsonValue)} must be letters, digits and inner dashes.` });
+    problems.push({ path: ['name'], code: 'INVALID_NAME', message: `UserTaskDef name ${describeValue(userTaskDef.name as JsonValue)} must be ${NAME_RULE}.` });
   }
   const version = userTaskDef.version as unknown;
   if (!(typeof version === 'number' && Number.isSafeInteger(version) && version >= 0)) {

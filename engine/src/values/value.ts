@@ -54,6 +54,8 @@ export function describeValue(value: JsonValue | undefined): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value);
   const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  // JSON numbers are doubles: an integer past 2^53 has already lost digits, and reads as no INT.
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return `${shown} (an integer beyond ±2^53, which INT cannot hold exactly)`;
   return `${shown} (${kindOf(value)})`;
 }
 

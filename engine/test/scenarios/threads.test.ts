@@ -138,11 +138,11 @@ describe('WAIT_FOR_THREADS strategies', () => {
   });
 
   it("halts the loser's own children too, so none runs on after the WfRun completes", () => {
-    const wfSpec = withStrategy('WAIT_FOR_FIRST');
-    const child = wfSpec.threadSpecs.child;
+    const base = withStrategy('WAIT_FOR_FIRST');
+    const child = base.threadSpecs.child;
     if (!child) throw new Error('no child thread');
     // Each child first starts a grandchild that runs `work` twice.
-    wfSpec.threadSpecs.grandchild = {
+    const grandchild: ThreadSpec = {
       nodes: {
         start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'first' }] },
         first: { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'LITERAL', value: 'g' }], outgoingEdges: [{ sinkNodeName: 'second' }] },
@@ -150,10 +150,11 @@ describe('WAIT_FOR_THREADS strategies', () => {
         end: { type: 'EXIT' },
       },
     };
-    wfSpec.threadSpecs.child = {
+    const spawning: ThreadSpec = {
       ...child,
       nodes: { ...child.nodes, start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] }, spawn: { type: 'START_THREAD', threadSpecName: 'grandchild', outgoingEdges: [{ sinkNodeName: 'task' }] } },
     };
+    const wfSpec: VersionedWfSpec = { ...base, threadSpecs: { ...base.threadSpecs, child: spawning, grandchild } };
     const run = new TestRun(wfSpec, catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     expect(run.state?.threadRuns.map((t) => [t.number, t.parentThreadRunNumber])).toEqual([[0, undefined], [1, 0], [2, 0], [3, 1], [4, 2]]);

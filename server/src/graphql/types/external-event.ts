@@ -1,4 +1,4 @@
-import { isValidName, isValidWfRunId } from '@gallop/engine';
+import { isValidName, isValidWfRunId, NAME_RULE } from '@gallop/engine';
 import type { CorrelatedEventConfig, ExternalEventDef, JsonValue } from '@gallop/engine';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
@@ -206,7 +206,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { services, tenantId }) => {
       if (!isValidName(input.name)) {
         throw ValidationError.of(`ExternalEventDef '${input.name}' is invalid`, [
-          { path: ['input', 'name'], code: 'INVALID_NAME', message: 'A name must be letters, digits and inner dashes.' },
+          { path: ['input', 'name'], code: 'INVALID_NAME', message: `A name must be ${NAME_RULE}.` },
         ]);
       }
       const config = input.correlatedEventConfig;

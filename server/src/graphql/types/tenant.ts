@@ -1,4 +1,4 @@
-import { isValidName } from '@gallop/engine';
+import { isValidName, NAME_RULE } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
@@ -48,7 +48,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { services }) => {
       if (!isValidName(input.id)) {
         throw ValidationError.of(`Tenant '${input.id}' is invalid`, [
-          { path: ['input', 'id'], code: 'INVALID_NAME', message: 'A tenant id must be letters, digits and inner dashes.' },
+          { path: ['input', 'id'], code: 'INVALID_NAME', message: `A tenant id must be ${NAME_RULE}.` },
         ]);
       }
       const row = await insertTenant(services.db, input.id);

@@ -1,4 +1,4 @@
-import { isValidName } from '@gallop/engine';
+import { isValidName, NAME_RULE } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
@@ -61,7 +61,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { services, tenantId }) => {
       if (!isValidName(input.name)) {
         throw ValidationError.of(`WorkflowEventDef '${input.name}' is invalid`, [
-          { path: ['input', 'name'], code: 'INVALID_NAME', message: 'A name must be letters, digits and inner dashes.' },
+          { path: ['input', 'name'], code: 'INVALID_NAME', message: `A name must be ${NAME_RULE}.` },
         ]);
       }
       return insertWorkflowEventDef(services.db, tenantId, { name: input.name });

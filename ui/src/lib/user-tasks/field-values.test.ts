@@ -21,7 +21,7 @@ describe('resultsOf', () => {
   });
 
   it('names the field whose text is not of its type', () => {
-    expect(() => resultsOf(fields, { count: 'three' }, { partial: true })).toThrow('count is not a INT: three');
+    expect(() => resultsOf(fields, { count: 'three' }, { partial: true })).toThrow('count is not an INT: three');
   });
 });
 

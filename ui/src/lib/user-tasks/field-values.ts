@@ -1,3 +1,4 @@
+import { aType } from '@gallop/engine';
 import type { JsonValue } from '@gallop/engine';
 import type { UserTaskFieldInfo } from '@gallop/sdk';
 
@@ -18,7 +19,7 @@ export function fieldValue(field: UserTaskFieldInfo, text: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
-    throw new Error(`${field.displayName ?? field.name} is not a ${field.type}: ${text}`);
+    throw new Error(`${field.displayName ?? field.name} is not ${aType(field.type)}: ${text}`);
   }
 }
 
