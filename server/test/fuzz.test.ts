@@ -135,4 +135,21 @@ describe('malformed input', () => {
     const typed = await client.runWf({ wfSpecName: spec, variables: { n: 'one' } }).catch((error: unknown) => error);
     expect(typed).toMatchObject({ code: 'ValidationError', problems: [{ path: ['variables', 'n'], code: 'TYPE_MISMATCH' }] });
   });
+
+  it('refuses a value nested deeper than the limit with a typed problem, not a stack overflow', async () => {
+    const spec = await target();
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const query = 'mutation($input: RunWfInput!) { runWf(input: $input) { __typename ... on ValidationError { problems { path code message } } } }';
+    const body = `{"query": ${JSON.stringify(query)}, "variables": {"input": {"wfSpecName": ${JSON.stringify(spec)}, "variables": {"n": ${deep}}}}}`;
+    const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const answer = (await response.json()) as { data?: { runWf: { __typename: string; problems: { path: unknown[]; code: string; message: string }[] } }; errors?: unknown };
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.runWf).toEqual({
+      __typename: 'ValidationError',
+      problems: [{ path: ['input', 'variables', 'n'], code: 'DEPTH_LIMIT', message: expect.stringMatching(/more than 256 levels deep/) }],
+    });
+    // Nested as deep as the limit allows is a value like any other (here the wrong type for n).
+    const allowed = await client.runWf({ wfSpecName: spec, variables: { n: JSON.parse(`${'['.repeat(256)}${']'.repeat(256)}`) } }).catch((error: unknown) => error);
+    expect(allowed).toMatchObject({ code: 'ValidationError', problems: [{ path: ['variables', 'n'], code: 'TYPE_MISMATCH' }] });
+  });
 });

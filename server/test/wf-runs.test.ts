@@ -1,11 +1,11 @@
 import { replay } from '@gallop/engine';
 import type { WfRunEvent } from '@gallop/engine';
-import { GallopClientError, Workflow } from '@gallop/sdk';
+import { GallopClient, GallopClientError, Workflow } from '@gallop/sdk';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { listEvents } from '../src/store/queries/wf-runs.ts';
+import { listEvents, readWfRunState } from '../src/store/queries/wf-runs.ts';
 import { wfRunEvents, wfRuns } from '../src/store/schema.ts';
-import { startTestServer, unique } from './harness.ts';
+import { refusal, startTestServer, unique } from './harness.ts';
 
 const server = await startTestServer(inject('databaseUrl'));
 afterAll(() => server.close());
@@ -147,5 +147,101 @@ describe('runWf', () => {
     await server.client.runWf({ wfSpecName: spec, id, variables: { n: 1 } });
     const error = (await server.client.runWf({ wfSpecName: spec, id, variables: { n: 1 } }).catch((e: unknown) => e)) as GallopClientError;
     expect(error.code).toBe('AlreadyExistsError');
+  });
+});
+
+describe('a WfRun whose log is longer than one read', () => {
+  it('streams every event to a subscriber and pages the events field', async () => {
+    // 1,700 children that start and end at once: over 10,000 events (one read's most) from one runWf.
+    const wide = unique('wide');
+    await server.client.putWfSpec(
+      new Workflow(wide, (wf) => {
+        const items = wf.declareJsonArr('items').required();
+        wf.waitForThreads(wf.spawnThreadForEach(items, 'child', () => {}, { inputType: 'INT' }));
+      }).compile(),
+    );
+    const run = await server.client.runWf({ wfSpecName: wide, variables: { items: Array.from({ length: 1_700 }, (_, i) => i) } });
+    expect(run.status).toBe('COMPLETED');
+    expect(run.lastSeq).toBeGreaterThan(10_000);
+
+    const seqs: number[] = [];
+    let completed = false;
+    const stop = server.client.wfRunEvents(run.id, {
+      next: (e) => {
+        seqs.push(e.seq);
+        if (e.event.type === 'WfRunCompleted') completed = true;
+      },
+    });
+    try {
+      await expect.poll(() => completed, { timeout: 20_000 }).toBe(true);
+    } finally {
+      stop();
+    }
+    expect(seqs).toEqual(Array.from({ length: run.lastSeq }, (_, i) => i + 1));
+
+    const page = `query($id: ID!, $after: Int, $first: Int) { wfRun(id: $id) { events(afterSeq: $after, first: $first) { seq } } }`;
+    const read = (after: number, first?: number) =>
+      server.client.request<{ wfRun: { events: { seq: number }[] } }>(page, { id: run.id, after, first }).then((r) => r.wfRun.events.map((e) => e.seq));
+    const first = await read(0);
+    expect(first).toHaveLength(10_000);
+    const rest = await read(first.at(-1) ?? 0);
+    expect([...first, ...rest]).toEqual(seqs);
+    expect(await read(5, 3)).toEqual([6, 7, 8]);
+    const refused = await refusal(read(0, 10_001));
+    expect(refused.problems).toEqual([expect.objectContaining({ path: ['first'], code: 'OUT_OF_RANGE' })]);
+  }, 60_000);
+});
+
+describe('the state snapshot', () => {
+  it('is written now and then, and the state read back folds the events written since', async () => {
+    const long = unique('long');
+    await server.client.putWfSpec(
+      new Workflow(long, (wf) => {
+        const n = wf.declareInt('n').required();
+        for (let i = 0; i < 16; i++) n.assign(wf.execute(task, n));
+      }).compile(),
+    );
+    const run = await server.client.runWf({ wfSpecName: long, variables: { n: 1 } });
+    const db = server.app.services.db;
+    const row = async () => (await db.select({ seq: wfRuns.seq, snapshotSeq: wfRuns.snapshotSeq }).from(wfRuns).where(and(eq(wfRuns.tenantId, 'default'), eq(wfRuns.id, run.id))))[0];
+    const allEvents = async () => (await listEvents(db, 'default', run.id, 0)).map((e) => e.event as WfRunEvent);
+    const snapshots = new Set<number>();
+    for (let i = 1; i <= 16; i++) {
+      await claimAndReport((n) => n + 1);
+      const { seq, snapshotSeq } = (await row())!;
+      if (i < 16) {
+        // The first reports write no snapshot: the row keeps the one runWf wrote, as of an older seq.
+        if (i <= 2) expect(snapshotSeq).not.toBeNull();
+        if (snapshotSeq !== null) {
+          expect(snapshotSeq).toBeLessThan(seq);
+          snapshots.add(snapshotSeq);
+        }
+        const read = await readWfRunState(db, 'default', run.id);
+        expect(read?.seq).toBe(seq);
+        expect(read?.state).toEqual(replay(await allEvents()));
+        expect(read?.state.threadRuns[0]?.variables.n).toBe(1 + i);
+        // The API's ThreadRuns come from the same read: thread 0 stands at the next task's NodeRun.
+        const threads = await server.client.request<{ wfRun: { threadRuns: { currentNodePosition: number | null }[] } }>(`query($id: ID!) { wfRun(id: $id) { threadRuns { currentNodePosition } } }`, { id: run.id });
+        expect(threads.wfRun.threadRuns[0]?.currentNodePosition).toBe(read?.state.threadRuns[0]?.currentNodeRun?.position);
+        expect(threads.wfRun.threadRuns[0]?.currentNodePosition).toBe(1 + i);
+      } else {
+        // The WfRun ended: the snapshot is its final state.
+        expect(snapshotSeq).toBeNull();
+      }
+    }
+    // Sixteen steps of a few events each: at least one snapshot besides runWf's was taken on the way.
+    expect(snapshots.size).toBeGreaterThan(1);
+    const [final] = await db.select({ state: wfRuns.state, status: wfRuns.status }).from(wfRuns).where(and(eq(wfRuns.tenantId, 'default'), eq(wfRuns.id, run.id)));
+    expect(final?.status).toBe('COMPLETED');
+    expect(final?.state).toEqual(replay(await allEvents()));
+  });
+});
+
+describe('a client given the bare server address', () => {
+  it('talks to its /graphql endpoint', async () => {
+    const bare = new GallopClient({ url: server.url });
+    expect(bare.url).toBe(`${server.url}/graphql`);
+    expect(await bare.wfRun(unique('no-such-run'))).toBeNull();
+    expect(new GallopClient({ url: server.graphqlUrl }).url).toBe(server.graphqlUrl);
   });
 });

@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { step } from '@gallop/engine';
+import { isTerminal, step } from '@gallop/engine';
 import type { Command, DecideContext, IdSource, Rejection, VersionedWfSpec, WfRunEvent, WfRunState } from '@gallop/engine';
-import { and, eq } from 'drizzle-orm';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../store/db.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
-import { wfRuns } from '../store/schema.ts';
+import { readWfRunState } from '../store/queries/wf-runs.ts';
 import type { StoredEvent } from './event-bus.ts';
 import type { Metadata } from './metadata.ts';
 import { userTaskDefPins } from './metadata.ts';
@@ -96,7 +95,7 @@ async function decideAndWrite(
     let current = fresh ? undefined : deps.cache.get(tenantId, wfRunId);
     // RunWf usually makes a new WfRun: it writes without reading first, and an id that is taken fails on the key.
     if (!current && (fresh || command.type !== 'RunWf')) {
-      current = await loadState(deps.db, tenantId, wfRunId);
+      current = await readWfRunState(deps.db, tenantId, wfRunId);
       fresh = true;
     }
     const spec = current ? await deps.metadata.wfSpec(deps.db, tenantId, current.state.wfSpecId) : wfSpec;
@@ -114,8 +113,10 @@ async function decideAndWrite(
       return { ok: true, row: wfRunRowOf(tenantId, result.state, current.seq, ctx.now), events: [] };
     }
     const firstSeq = (current?.seq ?? 0) + 1;
+    const lastSeq = firstSeq + result.events.length - 1;
+    const snapshot = !current || takesSnapshot(result.state, current.snapshotSeq, lastSeq);
     // The rows follow the version the WfRun runs after the command (MigrateWfRun moves it to another).
-    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, current?.state, command.type === 'MigrateWfRun' ? command.wfSpec : spec);
+    const set = writeSetOf(tenantId, wfRunId, firstSeq, result.events, result.state, current?.state, command.type === 'MigrateWfRun' ? command.wfSpec : spec, snapshot);
     const handoff = deps.handOff(tenantId, set.taskRuns, ctx.now);
     try {
       await deps.writes.write(set);
@@ -129,8 +130,7 @@ async function decideAndWrite(
       }
       throw error;
     }
-    const lastSeq = firstSeq + result.events.length - 1;
-    deps.cache.set(tenantId, wfRunId, { state: result.state, seq: lastSeq });
+    deps.cache.set(tenantId, wfRunId, { state: result.state, seq: lastSeq, snapshotSeq: snapshot || !current ? lastSeq : current.snapshotSeq });
     handoff.deliver();
     const events = stored(tenantId, wfRunId, firstSeq, result.events);
     deps.afterCommit(tenantId, wfRunId, events, set.outbox.length > 0, queuedTaskRuns(result.events, set.taskRuns), current?.state, result.state);
@@ -138,13 +138,19 @@ async function decideAndWrite(
   }
 }
 
-async function loadState(db: Db, tenantId: string, wfRunId: string): Promise<{ state: WfRunState; seq: number } | undefined> {
-  const [row] = await db
-    .select({ state: wfRuns.state, seq: wfRuns.seq })
-    .from(wfRuns)
-    .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, wfRunId)));
-  return row;
+/**
+ * Whether a command's write takes a new state snapshot. Writing it is the one cost of a command that grows with the
+ * WfRun (a wide fan-out's state runs to megabytes), and skipping it costs a reader without the state cached the
+ * events since, folded: so a snapshot is taken once the events since the last outnumber a few per ThreadRun, and
+ * when the WfRun ends, so that readers of finished WfRuns fold nothing.
+ */
+export function takesSnapshot(state: WfRunState, snapshotSeq: number, lastSeq: number): boolean {
+  if (isTerminal(state.status)) return true;
+  return lastSeq - snapshotSeq >= SNAPSHOT_EVENTS + SNAPSHOT_EVENTS_PER_THREAD * state.threadRuns.length;
 }
+
+const SNAPSHOT_EVENTS = 64;
+const SNAPSHOT_EVENTS_PER_THREAD = 2;
 
 /** By TaskDef, the TaskRuns that `events` scheduled and that were not handed straight to a claim. */
 function queuedTaskRuns(events: readonly WfRunEvent[], rows: readonly TaskRunRow[]): Map<string, number> {

@@ -7,11 +7,20 @@ import { emptyWriteSet, isoTime } from '../store/write-set.ts';
 import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRow, UserTaskChangeRow, UserTaskRunRow, VariableRow, WfRunRowJson, WriteSet } from '../store/write-set.ts';
 
 /**
- * What one command writes: its events and everything read from them (the wf_runs row with the state snapshot,
- * thread_runs, node_runs, variables, the task_runs queue, timers, ExternalEvents, WorkflowEvents, user_task_runs
- * and the outbox), as rows for the one write statement (store/write-set.ts).
+ * What one command writes: its events and everything read from them (the wf_runs row, with the state snapshot when
+ * `snapshot` or the WfRun is new; thread_runs, node_runs, variables, the task_runs queue, timers, ExternalEvents,
+ * WorkflowEvents, user_task_runs and the outbox), as rows for the one write statement (store/write-set.ts).
  */
-export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, events: readonly WfRunEvent[], state: WfRunState, before: WfRunState | undefined, spec: WfSpec): WriteSet {
+export function writeSetOf(
+  tenantId: string,
+  wfRunId: string,
+  firstSeq: number,
+  events: readonly WfRunEvent[],
+  state: WfRunState,
+  before: WfRunState | undefined,
+  spec: WfSpec,
+  snapshot = true,
+): WriteSet {
   const set = collect(tenantId, wfRunId, events, state, spec);
   set.events = [{ tenant_id: tenantId, wf_run_id: wfRunId, first_seq: firstSeq, events }];
   const row: WfRunRowJson = {
@@ -24,7 +33,7 @@ export function writeSetOf(tenantId: string, wfRunId: string, firstSeq: number, 
     start_time: isoTime(state.startTime),
     end_time: state.endTime === undefined ? null : isoTime(state.endTime),
     error_message: errorMessageOf(state),
-    state,
+    ...(snapshot || !before ? { state } : {}),
     seq: firstSeq + events.length - 1,
     updated_at: isoTime(events[events.length - 1]?.time ?? state.startTime),
   };
@@ -127,6 +136,7 @@ export function wfRunRowOf(tenantId: string, state: WfRunState, seq: number, upd
     state,
     seq,
     updatedAt: new Date(updatedAt),
+    snapshotSeq: null,
   };
 }
 

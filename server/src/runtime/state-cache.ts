@@ -4,6 +4,8 @@ export interface CachedState {
   readonly state: WfRunState;
   /** The seq of the last event folded into `state`. */
   readonly seq: number;
+  /** The seq the stored snapshot is as of (the events after it are in the log). */
+  readonly snapshotSeq: number;
 }
 
 /**

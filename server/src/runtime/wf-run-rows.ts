@@ -1,4 +1,4 @@
-import type { WfRunRow } from '../store/queries/wf-runs.ts';
+import type { WfRunSummaryRow as WfRunRow } from '../store/queries/wf-runs.ts';
 
 /** A WfRun told changed, up to which seq, and its row once someone has it. */
 interface Entry {

@@ -183,10 +183,13 @@ export const wfRuns = pgTable(
     startTime: at('start_time').notNull(),
     endTime: at('end_time'),
     errorMessage: text('error_message'),
+    /** The state snapshot: as of `snapshot_seq` when that is set, else as of `seq` (readers fold the events between). */
     state: jsonb('state').$type<WfRunState>().notNull(),
-    /** The seq of the last event folded into `state`. */
+    /** The seq of its newest event. */
     seq: integer('seq').notNull(),
     updatedAt: at('updated_at').notNull(),
+    /** The seq of the last event `state` holds, when it is older than `seq`: commands write the snapshot now and then. */
+    snapshotSeq: integer('snapshot_seq'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

@@ -39,7 +39,8 @@ export interface WfRunRowJson {
   start_time: IsoTime;
   end_time: IsoTime | null;
   error_message: string | null;
-  state: WfRunState;
+  /** The state snapshot, when this write takes one; absent, the row keeps its older snapshot (snapshot_seq says which). */
+  state?: WfRunState;
   seq: number;
   updated_at: IsoTime;
 }
@@ -313,7 +314,9 @@ export function mergeWriteSets(sets: readonly WriteSet[]): WriteSet {
 const PARTS: Readonly<Record<keyof WriteSet, string | readonly string[]>> = {
   events: `insert into wf_run_event_batches select r.* from w, jsonb_populate_recordset(null::wf_run_event_batches, w.j->'events') r`,
   newWfRuns: `insert into wf_runs select r.* from w, jsonb_populate_recordset(null::wf_runs, w.j->'newWfRuns') r`,
-  wfRuns: `update wf_runs t set status = r.status, end_time = r.end_time, error_message = r.error_message, state = r.state,
+  wfRuns: `update wf_runs t set status = r.status, end_time = r.end_time, error_message = r.error_message,
+    state = coalesce(r.state, t.state),
+    snapshot_seq = case when r.state is null then coalesce(t.snapshot_seq, t.seq) end,
     seq = r.seq, updated_at = r.updated_at, major_version = r.major_version, revision = r.revision
   from w, gallop_rows(w.j->'wfRuns') e, jsonb_populate_record(null::wf_runs, e) r
   where t.tenant_id = r.tenant_id and t.id = r.id`,

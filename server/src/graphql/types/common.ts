@@ -89,7 +89,7 @@ export function checkedPageArgs<A extends { first?: number | null; last?: number
   const { first } = args;
   if (first != null && (!Number.isInteger(first) || first < 0 || first > MAX_PAGE)) {
     throw new ValidationError(`first must be between 0 and ${MAX_PAGE}.`, [
-      { path: ['first'], code: 'MISSING_FIELD', message: `first must be an integer from 0 to ${MAX_PAGE}; got ${first}.` },
+      { path: ['first'], code: 'OUT_OF_RANGE', message: `first must be an integer from 0 to ${MAX_PAGE}; got ${first}.` },
     ]);
   }
   return args;

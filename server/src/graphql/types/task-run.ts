@@ -353,7 +353,8 @@ function attemptResult(input: {
 function withinSizeLimit(result: TaskAttemptResult, limits: Limits): TaskAttemptResult {
   if (result.status === 'SUCCESS') {
     const tooLarge = sizeProblem(['output'], result.output, limits, 'maxValueBytes');
-    return tooLarge ? { status: 'OUTPUT_ERROR', message: `The task's output is too large: ${tooLarge.message}` } : result;
+    const what = tooLarge?.code === 'DEPTH_LIMIT' ? 'is nested too deeply' : 'is too large';
+    return tooLarge ? { status: 'OUTPUT_ERROR', message: `The task's output ${what}: ${tooLarge.message}` } : result;
   }
   if (result.status === 'EXCEPTION') {
     const tooLarge = sizeProblem(['content'], result.content, limits, 'maxValueBytes');

@@ -1,4 +1,4 @@
-import { isValidName } from '@gallop/engine';
+import { isValidName, NAME_RULE } from '@gallop/engine';
 import type { JsonValue, ThreadRunState, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
@@ -10,7 +10,7 @@ import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { isSearchableEntrypointVariable, searchableNamesOf } from '../../runtime/projections.ts';
-import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
+import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, readWfRunState, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
 import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
@@ -19,6 +19,9 @@ import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
 import { WfSpecRef } from './wf-spec.ts';
 import { WfRunMasker, wfSpecVersionsOf } from '../masking.ts';
+
+/** The most events one read of a WfRun's log returns. */
+const EVENT_PAGE = 10_000;
 
 /** An event of a WfRun with its place in the log. */
 export interface WfRunEventView {
@@ -38,6 +41,11 @@ const ThreadRunRef = builder.objectRef<ThreadRunState>('ThreadRun').implement({
     startTime: t.field({ type: 'DateTime', resolve: (r) => new Date(r.startTime) }),
     endTime: t.field({ type: 'DateTime', nullable: true, resolve: (r) => (r.endTime === undefined ? null : new Date(r.endTime)) }),
     errorMessage: t.string({ nullable: true, resolve: (r) => (r.failure ? `${r.failure.name}: ${r.failure.message}` : null) }),
+    currentNodePosition: t.int({
+      nullable: true,
+      description: 'The position of the NodeRun it is at (LittleHorse: current_node_position); null once it has ended.',
+      resolve: (r) => r.currentNodeRun?.position ?? null,
+    }),
   }),
 });
 
@@ -137,7 +145,7 @@ export const WfRunRef = builder.objectRef<WfRunView>('WfRun').implement({
     lastSeq: t.int({ description: 'The seq of its newest event.', resolve: (r) => r.seq }),
     threadRuns: t.field({
       type: [ThreadRunRef],
-      resolve: async (run, _args, { services, tenantId }) => (run.state ?? (await findWfRun(services.db, tenantId, run.id))?.state)?.threadRuns ?? [],
+      resolve: async (run, _args, { services, tenantId }) => (run.state ?? (await readWfRunState(services.db, tenantId, run.id))?.state)?.threadRuns ?? [],
     }),
     nodeRuns: t.field({
       type: [NodeRunRef],
@@ -164,9 +172,19 @@ export const WfRunRef = builder.objectRef<WfRunView>('WfRun').implement({
     }),
     events: t.field({
       type: [WfRunEventRef],
-      args: { afterSeq: t.arg.int({ description: 'Only events after this seq; 0 for all.' }) },
+      description: `Its events after afterSeq, oldest first, at most \`first\`: while the last one's seq is below lastSeq, ask again after it for the rest (the wfRunEvents subscription streams them all).`,
+      args: {
+        afterSeq: t.arg.int({ description: 'Only events after this seq; 0 (the default) from the first.' }),
+        first: t.arg.int({ description: `How many at most, 1 to ${EVENT_PAGE} (the default).` }),
+      },
       resolve: async (run, args, ctx) => {
-        const [rows, masker] = await Promise.all([listEvents(ctx.services.db, ctx.tenantId, run.id, args.afterSeq ?? 0), WfRunMasker.of(ctx, run.wfSpecName)]);
+        if (args.first != null && (args.first < 1 || args.first > EVENT_PAGE)) {
+          throw new ValidationError(`first must be between 1 and ${EVENT_PAGE}.`, [
+            { path: ['first'], code: 'OUT_OF_RANGE', message: `first must be an integer from 1 to ${EVENT_PAGE}; got ${args.first}.` },
+          ]);
+        }
+        const page = listEvents(ctx.services.db, ctx.tenantId, run.id, args.afterSeq ?? 0, args.first ?? EVENT_PAGE);
+        const [rows, masker] = await Promise.all([page, WfRunMasker.of(ctx, run.wfSpecName)]);
         return rows.map((row) => ({ wfRunId: row.wfRunId, seq: row.seq, event: masker.event(row.event) }));
       },
     }),
@@ -364,7 +382,7 @@ builder.mutationFields((t) => ({
       }
       if (!isValidName(id)) {
         throw new ValidationError(`WfRun id '${id}' is invalid.`, [
-          { path: ['input', 'id'], code: 'INVALID_NAME', message: 'A WfRun id must be letters, digits and inner dashes.' },
+          { path: ['input', 'id'], code: 'INVALID_NAME', message: `A WfRun id must be ${NAME_RULE}.` },
         ]);
       }
       const variables = (input.variables ?? {}) as Record<string, JsonValue>;
@@ -524,7 +542,7 @@ builder.subscriptionFields((t) => ({
 const RESYNC_MARGIN_MS = 5_000;
 
 /** Reads each changed WfRun's row once per burst of changes, in the order they came, and yields the matching ones. */
-async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName: string | undefined, since: Date | undefined): AsyncGenerator<WfRunRow> {
+async function* followWfRuns(ctx: Context, queue: AsyncQueue<string>, wfSpecName: string | undefined, since: Date | undefined): AsyncGenerator<WfRunView> {
   const { services, tenantId } = ctx;
   const pending = new Set<string>();
   const changed = (wfRunId: string) => {
@@ -587,10 +605,15 @@ async function* followLog(ctx: Context, queue: AsyncQueue<BusMessage>, wfRunId: 
   // Subscribe before reading the log, so nothing committed in between is missed.
   const unsubscribe = services.bus.subscribe(tenantId, wfRunId, (message) => queue.push(message));
   let last = afterSeq;
+  // Page by page: a WfRun's log can be far longer than one read should hold (a wide fan-out makes tens of thousands).
   const readLog = async function* () {
-    for (const row of await listEvents(services.db, tenantId, wfRunId, last)) {
-      last = row.seq;
-      yield { wfRunId, seq: row.seq, event: row.event };
+    for (;;) {
+      const rows = await listEvents(services.db, tenantId, wfRunId, last, EVENT_PAGE);
+      for (const row of rows) {
+        last = row.seq;
+        yield { wfRunId, seq: row.seq, event: row.event };
+      }
+      if (rows.length < EVENT_PAGE) return;
     }
   };
   try {

@@ -1,4 +1,5 @@
-import type { JsonValue, TaskStatus } from '@gallop/engine';
+import { evolve } from '@gallop/engine';
+import type { JsonValue, TaskStatus, WfRunState } from '@gallop/engine';
 import { and, asc, desc, eq, exists, getTableColumns, gt, gte, lt, or, sql } from 'drizzle-orm';
 import { rowsOf } from '../db.ts';
 import type { Queryable } from '../db.ts';
@@ -14,10 +15,45 @@ export type TaskRunRow = typeof taskRuns.$inferSelect;
 export type VariableRow = typeof variables.$inferSelect;
 export type EventRow = typeof wfRunEvents.$inferSelect;
 
-export async function findWfRun(db: Queryable, tenantId: string, id: string): Promise<WfRunRow | undefined> {
-  const [row] = await db.select().from(wfRuns).where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id)));
+/** A WfRun's row, without its state (readWfRunState reads that). */
+export async function findWfRun(db: Queryable, tenantId: string, id: string): Promise<WfRunSummaryRow | undefined> {
+  const [row] = await db.select(wfRunSummaryColumns).from(wfRuns).where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id)));
   return row;
 }
+
+/** A WfRun's state now and the seq of its newest event, with the seq its stored snapshot is as of. */
+export interface StoredState {
+  readonly state: WfRunState;
+  readonly seq: number;
+  readonly snapshotSeq: number;
+}
+
+/**
+ * A WfRun's state as of its newest event: its stored snapshot with the events written after it folded in (commands
+ * write the snapshot now and then, not every time).
+ */
+export async function readWfRunState(db: Queryable, tenantId: string, id: string): Promise<StoredState | undefined> {
+  const [row] = await db
+    .select({ state: wfRuns.state, seq: wfRuns.seq, snapshotSeq: wfRuns.snapshotSeq })
+    .from(wfRuns)
+    .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id)));
+  if (!row) return undefined;
+  const snapshotSeq = row.snapshotSeq ?? row.seq;
+  let state = row.state;
+  for (let last = snapshotSeq; last < row.seq; ) {
+    const page = await listEvents(db, tenantId, id, last, FOLD_PAGE);
+    // Events only go away with their WfRun: a short log means it was deleted meanwhile.
+    if (page.length === 0) return undefined;
+    for (const { event, seq } of page) {
+      if (seq > row.seq) break;
+      state = evolve(state, event);
+      last = seq;
+    }
+  }
+  return { state, seq: row.seq, snapshotSeq };
+}
+
+const FOLD_PAGE = 10_000;
 
 /**
  * Ids of WfRuns (of one WfSpec, when named) written at or after `since`, the latest `limit` of them: what

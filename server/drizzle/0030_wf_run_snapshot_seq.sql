@@ -1,0 +1,1 @@
+ALTER TABLE "wf_runs" ADD COLUMN "snapshot_seq" integer;
