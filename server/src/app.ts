@@ -342,7 +342,9 @@ export async function createApp(options: AppOptions): Promise<App> {
           return;
         }
         if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
-          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(bodyTooLarge(limits));
+          // The body is read and dropped, and the connection kept: closed under a client still writing, the refusal
+          // would reach it as a broken pipe, not as this answer. (Its length is known; the request timeout bounds it.)
+          res.writeHead(413, { 'content-type': 'application/json' }).end(bodyTooLarge(limits));
           req.resume();
           return;
         }

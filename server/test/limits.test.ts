@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { GallopClient, isGallopClientError, Workflow } from '@gallop/sdk';
+import { GallopClient, isGallopClientError, TaskWorker, Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer } from './harness.ts';
@@ -9,7 +9,9 @@ const limits = { maxDepth: 4, maxCost: 80, maxAliases: 2, maxTokens: 120, maxDir
 const server = await startTestServer(inject('databaseUrl'), { limits });
 // Sizes are checked on a server of their own: the limits above leave no room for the SDK's operations.
 const sized = await startTestServer(inject('databaseUrl'), { limits: { maxWfSpecBytes: 700, maxValueBytes: 100 } });
-afterAll(() => Promise.all([server.close(), sized.close()]));
+// A body limit below the value limit: a task's output can make a report the server will not read.
+const bodied = await startTestServer(inject('databaseUrl'), { limits: { maxBodyBytes: 20_000 } });
+afterAll(() => Promise.all([server.close(), sized.close(), bodied.close()]));
 
 async function refusal(query: string): Promise<{ code?: string; limit?: number; message: string }> {
   const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -74,7 +76,7 @@ describe('limits on one request', () => {
     await client.putWfSpec(
       new Workflow(wfSpecName, (wf) => {
         const s = wf.declareStr('s').required();
-        // 10 characters doubled four times: 20, 40 and 80 fit in 100 bytes, 160 does not.
+        // 10 characters doubled four times on one edge: 20, 40 and 80 fit in 100 bytes, 160 does not.
         for (let i = 0; i < 4; i++) s.add(s);
       }).compile(),
     );
@@ -82,7 +84,8 @@ describe('limits on one request', () => {
     await expect.poll(async () => (await client.wfRun(run.id))?.status).toBe('ERROR');
     const ended = await client.wfRun(run.id);
     expect(ended?.errorMessage).toBe("VAR_SUB_ERROR: Variable 's' would be over 100 bytes (the limit on a value).");
-    expect(ended?.variables.find((v) => v.name === 's')?.value).toBe('0123456789'.repeat(8));
+    // An edge's mutations apply all or none (LittleHorse): the three that fit were taken back with the fourth.
+    expect(ended?.variables.find((v) => v.name === 's')?.value).toBe('0123456789');
   });
 
   it('answers a subscription that does not parse with its syntax error, and the socket goes on serving', async () => {
@@ -136,5 +139,29 @@ describe('limits on one request', () => {
     )).wfRun.taskRuns;
     expect(taskRun?.attempts[0]).toEqual({ status: 'TASK_OUTPUT_SERDE_ERROR', errorMessage: expect.stringMatching(/output is too large.*GALLOP_LIMIT_VALUE_BYTES/) });
     await client.close();
+  });
+
+  it("has a TaskWorker fail an attempt whose report is over the body limit, saying why, and report the rest", async () => {
+    const client = new GallopClient({ url: bodied.graphqlUrl });
+    const name = `big-output-${Date.now().toString(36)}`;
+    await client.putTaskDef({ name, inputVars: [{ name: 'big', type: 'BOOL' }], returnType: 'STR' });
+    await client.putWfSpec(new Workflow(name, (wf) => void wf.execute(name, wf.declareBool('big'))).compile());
+    const runs = await Promise.all([true, false, false].map((big) => client.runWf({ wfSpecName: name, variables: { big } })));
+    const errors: unknown[] = [];
+    // The three attempts finish at once, so their reports go in one request, which the large one makes too large.
+    const worker = new TaskWorker({ client, taskDefName: name, concurrency: 3, fn: ({ big }) => (big ? 'x'.repeat(50_000) : 'small'), onError: (e) => errors.push(e) });
+    void worker.start();
+    try {
+      const statuses = async () => Promise.all(runs.map(async (run) => (await client.wfRun(run.id))?.status));
+      await expect.poll(statuses, { timeout: 15_000 }).toEqual(['ERROR', 'COMPLETED', 'COMPLETED']);
+    } finally {
+      await worker.stop();
+    }
+    const [taskRun] = (await client.request<{ wfRun: { taskRuns: { attempts: { status: string; errorMessage: string | null }[] }[] } }>(
+      'query($id: ID!) { wfRun(id: $id) { taskRuns { attempts { status errorMessage } } } }',
+      { id: runs[0]!.id },
+    )).wfRun.taskRuns;
+    expect(taskRun?.attempts).toEqual([{ status: 'TASK_FAILED', errorMessage: expect.stringMatching(/larger than the server takes in one request \(its BODY_LIMIT\)/) }]);
+    expect(errors.some((e) => isGallopClientError(e) && e.code === 'BODY_LIMIT')).toBe(true);
   });
 });

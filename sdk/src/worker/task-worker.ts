@@ -188,7 +188,7 @@ export class TaskWorker {
         backoff = 100;
       } catch (error) {
         // Whether the server applied them is unknown: send them again, on their own (a repeat changes nothing).
-        this.#reports.unshift(...reports);
+        this.#reports.unshift(...(tooLarge(error) ? withLargestFailed(reports) : reports));
         if (signal.aborted) return;
         this.#flushReports();
         this.#options.onError(error);
@@ -270,7 +270,7 @@ export class TaskWorker {
       } catch (error) {
         this.#options.onError(error);
         const now = Date.now();
-        this.#reports.unshift(...batch.filter((r) => r.keepUntil > now));
+        this.#reports.unshift(...(tooLarge(error) ? withLargestFailed(batch) : batch).filter((r) => r.keepUntil > now));
         await sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_REPORT_BACKOFF_MS);
       }
@@ -303,6 +303,27 @@ interface PendingReport {
   readonly input: TaskRunReportInput;
   /** Epoch ms after which the report is dropped if it still cannot be sent. */
   readonly keepUntil: number;
+}
+
+/** The server refused the request for its size (GALLOP_LIMIT_BODY_BYTES), before reading it: nothing was applied. */
+function tooLarge(error: unknown): boolean {
+  return isGallopClientError(error) && error.code === 'BODY_LIMIT';
+}
+
+/**
+ * The reports of a request too large to send, with the largest turned into a failed attempt that says why: sent as
+ * they were, they would be refused until their leases ran out, and the attempt would end as a TIMEOUT that hides the
+ * cause (and hold up the reports sent beside it). Sent again, the rest go through, or the next largest fails too.
+ */
+function withLargestFailed(reports: readonly PendingReport[]): PendingReport[] {
+  const sizes = reports.map((r) => JSON.stringify(r.input).length);
+  const largest = sizes.indexOf(Math.max(...sizes));
+  return reports.map((report, i) => {
+    if (i !== largest) return report;
+    const message = `The report of this attempt, ${sizes[i]} characters of JSON, is larger than the server takes in one request (its BODY_LIMIT); return less, or raise GALLOP_LIMIT_BODY_BYTES.`;
+    const { logOutput: _dropped, ...input } = report.input;
+    return { ...report, input: { ...input, outcome: { status: 'ERROR', message } } };
+  });
 }
 
 /** One line for the log: the message, and its cause's (the reason a server could not be reached, say). */
