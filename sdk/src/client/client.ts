@@ -42,8 +42,20 @@ import type {
   WfSpecMetrics,
 } from './types.ts';
 
+/** The endpoint a client's `url` names: a bare server address (no path) means the server's /graphql. */
+function endpointOf(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.pathname !== '/' || parsed.search !== '') return url;
+  parsed.pathname = '/graphql';
+  return parsed.toString();
+}
+
 export interface GallopClientOptions {
-  /** The GraphQL endpoint, e.g. http://localhost:8080/graphql; subscriptions use the same path over WebSocket. */
+  /**
+   * The GraphQL endpoint, e.g. http://localhost:8080/graphql (a bare server address, http://localhost:8080, means its
+   * /graphql); subscriptions use the same path over WebSocket.
+   */
   readonly url: string;
   /**
    * How requests are sent. Default: in Node, node:http with keep-alive sockets (cheaper per request than Node's
@@ -192,7 +204,7 @@ export class GallopClient {
   #epoch = 0;
 
   constructor(options: GallopClientOptions) {
-    this.url = options.url;
+    this.url = endpointOf(options.url);
     this.#post = options.fetch ? postWith(options.fetch) : defaultPost;
     this.tenant = options.tenant;
     const given = options.apiKey ?? envApiKey();
