@@ -16,6 +16,7 @@ import type {
   WfSpecInfo,
   WfSpecMetrics,
   WfSpecVersionInfo,
+  WorkflowEventInfo,
 } from '@gallop/sdk';
 import { block, json, section, table, version } from './format.ts';
 
@@ -255,6 +256,13 @@ export function externalEventsTable(items: readonly ExternalEventInfo[]): string
   return table(
     ['wfRun', 'guid', 'claimed', 'created', 'content'],
     items.map((e) => [e.wfRunId, e.guid, e.claimed ? 'yes' : 'no', e.createdAt, json(e.content, 60)]),
+  );
+}
+
+export function workflowEventsTable(items: readonly WorkflowEventInfo[]): string[] {
+  return table(
+    ['wfRun', 'number', 'thrown', 'by', 'content'],
+    items.map((e) => [e.wfRunId, String(e.number), e.createdAt, e.threadRunNumber === null ? '' : `${e.threadRunNumber}/${e.nodeRunPosition ?? '?'}`, json(e.content, 60)]),
   );
 }
 

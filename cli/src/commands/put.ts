@@ -2,10 +2,10 @@ import type { JsonValue } from '@gallop/engine';
 import type { Command } from 'commander';
 import type { Act } from '../context.ts';
 import { integer, jsonOrString } from '../parse.ts';
-import { eventDefView, externalEventView } from '../views.ts';
+import { correlatedEventsTable, eventDefView, externalEventView } from '../views.ts';
 
 export function addPut(program: Command, act: Act): void {
-  const put = program.command('put').description('send an ExternalEvent, or register an event def').usage('<kind> <args...> [options]');
+  const put = program.command('put').description('send an ExternalEvent or a CorrelatedEvent, or register an event def').usage('<kind> <args...> [options]');
 
   put
     .command('externalEvent')
@@ -27,6 +27,19 @@ export function addPut(program: Command, act: Act): void {
           nodeRunPosition: opts.position,
         });
         ctx.emit(event, () => externalEventView(event));
+      }),
+    );
+
+  put
+    .command('correlatedEvent')
+    .description('send a CorrelatedEvent: every WfRun waiting on the ExternalEventDef with this correlation key takes it, now or when it arrives')
+    .argument('<externalEventDef>')
+    .argument('<key>')
+    .option('--content <json>', 'the content: JSON when it parses, else a string', jsonOrString)
+    .action(
+      act(async (ctx, opts: { content?: JsonValue }, externalEventDefName: string, key: string) => {
+        const event = await ctx.client().putCorrelatedEvent({ externalEventDefName, key, content: opts.content });
+        ctx.emit(event, () => correlatedEventsTable([event]));
       }),
     );
 

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 import { pageOf, paged, printPage } from '../paging.ts';
 import type { PageOptions } from '../paging.ts';
 import { integer, oneOf, pointInTime, searchPair } from '../parse.ts';
-import { correlatedEventsTable, externalEventsTable, nodeRunsTable, taskRunsTable, userTaskRunsTable, variablesTable, wfRunsTable } from '../views.ts';
+import { correlatedEventsTable, externalEventsTable, nodeRunsTable, taskRunsTable, userTaskRunsTable, variablesTable, wfRunsTable, workflowEventsTable } from '../views.ts';
 
 interface WfRunOptions extends PageOptions {
   readonly spec?: string;
@@ -110,6 +110,17 @@ export function addSearch(program: Command, act: Act): void {
       act(async (ctx, opts: PageOptions & { claimed?: boolean; unclaimed?: boolean }, externalEventDefName: string) => {
         const claimed = opts.claimed ? true : opts.unclaimed ? false : undefined;
         printPage(ctx, await ctx.client().searchExternalEvents({ externalEventDefName, claimed }, pageOf(opts)), externalEventsTable);
+      }),
+    );
+
+  paged(search.command('workflowEvents').description('WorkflowEvents WfRuns threw, of a WorkflowEventDef'))
+    .argument('<workflowEventDef>')
+    .option('--since <time>', 'thrown at or after: an ISO date-time, or a duration ago such as 15m, 2h, 7d', (t) => pointInTime(t))
+    .option('--until <time>', 'thrown before: an ISO date-time, or a duration ago', (t) => pointInTime(t))
+    .action(
+      act(async (ctx, opts: PageOptions & { since?: string; until?: string }, workflowEventDefName: string) => {
+        const search = { workflowEventDefName, createdAfter: opts.since, createdBefore: opts.until };
+        printPage(ctx, await ctx.client().searchWorkflowEvents(search, pageOf(opts)), workflowEventsTable);
       }),
     );
 
