@@ -129,7 +129,9 @@ describe('live lists whose subscription ends', () => {
     await card.screenshot({ path: `${screenshots}live-refused-dark.png` });
     await page.emulateMedia({ colorScheme: 'light' });
 
-    // Not live: a WfRun throwing one now shows only when the reader asks.
+    // Not live: a WfRun throwing one now shows only when the reader asks. A change another test's WfRun made just
+    // before the refusal may still have a read on its way (cues are gathered for up to a second): let it land first.
+    await page.waitForTimeout(1_500);
     const run = await client.runWf({ wfSpecName: thrower.name, variables: { order: 'saddle' } });
     await waitFor(async () => (await client.wfRun(run.id))?.status === 'COMPLETED', { what: 'the thrower to complete' });
     // Past the pause after which an ended subscription is made again, and then some.
