@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TaskWorker } from '@gallop/sdk';
+import { TaskWorker, Workflow } from '@gallop/sdk';
 import { GallopClient } from '@gallop/sdk';
 import type { Page, UserTaskRunInfo, WfRunInfo } from '@gallop/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -279,9 +279,13 @@ describe('the gallop CLI', () => {
     expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "gallop: UsageError: option '--window <length>' argument '1w' is invalid. Expected one of 5m, 2h, 1d."]);
   });
 
-  it('searches CorrelatedEvents by whether a NodeRun has taken them', async () => {
+  it('sends CorrelatedEvents and searches them by whether a NodeRun has taken them', async () => {
     await client.putExternalEventDef({ name: 'cli-signed', correlatedEventConfig: {} });
-    await client.putCorrelatedEvent({ key: 'cli-doc-1', externalEventDefName: 'cli-signed', content: { by: 'Ada' } });
+    const sent = await cli('put', 'correlatedEvent', 'cli-signed', 'cli-doc-1', '--content', '{"by":"Ada"}', '--json');
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ key: 'cli-doc-1', externalEventDefName: 'cli-signed', content: { by: 'Ada' } });
+    const again = await cli('put', 'correlatedEvent', 'cli-signed', 'cli-doc-1');
+    expect(again.code).toBe(1);
     const all = await cli('search', 'correlatedEvents', 'cli-signed');
     expect(all.code).toBe(0);
     const [header, row] = all.stdout.trim().split('\n');
@@ -289,6 +293,19 @@ describe('the gallop CLI', () => {
     expect(row).toMatch(/^cli-doc-1\s+\S+\s+-\s+-\s+\{"by":"Ada"\}$/);
     expect((await cli('search', 'correlatedEvents', 'cli-signed', '--untaken')).stdout).toContain('cli-doc-1');
     expect((await cli('search', 'correlatedEvents', 'cli-signed', '--taken')).stdout.trim()).toBe('(none)');
+  });
+
+  it('searches the WorkflowEvents WfRuns threw', async () => {
+    await client.putWorkflowEventDef({ name: 'cli-thrown' });
+    const thrower = new Workflow('cli-thrower', (wf) => void wf.throwEvent('cli-thrown', wf.declareStr('order').required()));
+    await thrower.register(client);
+    const run = await client.runWf({ wfSpecName: 'cli-thrower', variables: { order: 'saddle' } });
+    const found = await cli('search', 'workflowEvents', 'cli-thrown', '--since', '1h');
+    expect(found.code).toBe(0);
+    const [header, row] = found.stdout.trim().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual(['WFRUN', 'NUMBER', 'THROWN', 'BY', 'CONTENT']);
+    expect(row).toMatch(new RegExp(`^${run.id}\\s+0\\s+\\S+\\s+0/1\\s+"saddle"$`));
+    expect((await cli('search', 'workflowEvents', 'cli-thrown', '--until', '1h')).stdout.trim()).toBe('(none)');
   });
 
   it('stops and resumes a WfRun', async () => {
