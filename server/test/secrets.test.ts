@@ -179,4 +179,25 @@ describe('masked values', () => {
     const written = [JSON.stringify(server.logs), answers.join('\n')].join('\n');
     expect(written.includes(token), 'the masked output').toBe(false);
   });
+
+  it('hide the output of a WfRun (and of its threads) whose EXIT returns a masked variable', async () => {
+    const admin = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: BOOTSTRAP });
+    const secret = `pw-${'9'.repeat(12)}`;
+    const wfSpecName = unique('returns-secret');
+    await admin.putWfSpec(new Workflow(wfSpecName, (wf) => wf.complete(wf.declareStr('password').masked().required())).compile());
+    const id = unique('run');
+    const live: WfRunEvent[] = [];
+    const stop = admin.subscribe<{ wfRunEvents: { event: WfRunEvent } }>('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e.wfRunEvents.event) });
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await admin.runWf({ wfSpecName, id, variables: { password: secret } })).status).toBe('COMPLETED');
+    const read = await admin.request<{ wfRun: { events: { event: WfRunEvent }[] } }>(`query($id: ID!) { wfRun(id: $id) { events { event } } }`, { id });
+    await vi.waitFor(() => expect(live.some((e) => e.type === 'WfRunCompleted')).toBe(true));
+    stop();
+    await admin.close();
+    const outputs = (events: readonly WfRunEvent[]) => events.flatMap((e) => ('output' in e && e.output !== undefined ? [[e.type, e.output]] : []));
+    const expected = [['NodeRunCompleted', MASKED_VALUE], ['ThreadRunCompleted', MASKED_VALUE], ['WfRunCompleted', MASKED_VALUE]];
+    expect(outputs(read.wfRun.events.map((e) => e.event))).toEqual(expected);
+    expect(outputs(live)).toEqual(expected);
+    expect(JSON.stringify([read, live, server.logs]).includes(secret)).toBe(false);
+  });
 });

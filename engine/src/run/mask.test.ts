@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WfSpec } from '../spec/types.ts';
 import type { WfRunEvent } from './events.ts';
-import { MASKED_VALUE, maskedVariableNames, maskEvent } from './mask.ts';
+import { MASKED_VALUE, maskedVariableNames, maskEvent, returnsMaskedValue } from './mask.ts';
 
 const spec = {
   name: 'w',
@@ -69,5 +69,27 @@ describe('masking', () => {
     const started: WfRunEvent = { type: 'ThreadRunStarted', time: 1, threadRunNumber: 0, threadSpecName: 'entrypoint', variables: { card: '4111' } };
     maskEvent(started, masked);
     expect(started.variables).toEqual({ card: '4111' });
+  });
+});
+
+describe('returnsMaskedValue', () => {
+  const spec = (returned: string) =>
+    ({
+      name: 'w',
+      entrypointThreadName: 'entrypoint',
+      threadSpecs: {
+        entrypoint: {
+          variableDefs: [{ name: 'password', type: 'STR', masked: true }, { name: 'user', type: 'STR' }],
+          nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT', returnContent: { type: 'VARIABLE', variableName: returned } } },
+        },
+      },
+    }) as const;
+
+  it('tells a WfSpec whose EXIT returns a masked variable, so that its outputs are hidden', () => {
+    expect(returnsMaskedValue(spec('password') as never)).toBe(true);
+    expect(returnsMaskedValue(spec('user') as never)).toBe(false);
+    const completed: WfRunEvent = { type: 'WfRunCompleted', time: 5, output: 'hunter2' };
+    expect(maskEvent(completed, () => false, true)).toEqual({ ...completed, output: MASKED_VALUE });
+    expect(maskEvent(completed, () => false)).toBe(completed);
   });
 });

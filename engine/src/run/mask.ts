@@ -18,19 +18,34 @@ export function maskedVariableNames(spec: WfSpec): ReadonlySet<string> {
   return names;
 }
 
+/**
+ * Whether a WfSpec's thread outputs may hold a secret: an EXIT of it returns a masked variable (or a part of one).
+ * Its ThreadRuns' and WfRuns' outputs are then hidden as a masked variable's value is.
+ */
+export function returnsMaskedValue(spec: WfSpec): boolean {
+  const masked = maskedVariableNames(spec);
+  if (masked.size === 0) return false;
+  return Object.values(spec.threadSpecs).some((thread) =>
+    Object.values(thread.nodes).some((node) => node.type === 'EXIT' && node.returnContent?.type === 'VARIABLE' && masked.has(node.returnContent.variableName)),
+  );
+}
+
 /** A TaskRun's input as the API shows it: masked entries (from a masked TaskDef input or variable) hidden. */
 export function maskTaskInput(input: readonly TaskInput[]): TaskInput[] {
   return input.map((i) => (i.masked === true ? { ...i, value: MASKED_VALUE } : i));
 }
 
 /**
- * An event as the API shows it: the values of masked variables, masked task inputs and the outputs of TaskDefs
- * with a masked output replaced by MASKED_VALUE.
+ * An event as the API shows it: the values of masked variables, masked task inputs, the outputs of TaskDefs
+ * with a masked output and, with `outputsMasked` (see returnsMaskedValue), thread outputs replaced by MASKED_VALUE.
  * The stored event keeps the real values, which the engine needs to replay; this is only for what leaves the
  * server. Returns the event itself when nothing in it is masked.
  */
-export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) => boolean): WfRunEvent {
+export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) => boolean, outputsMasked = false): WfRunEvent {
   switch (event.type) {
+    case 'ThreadRunCompleted':
+    case 'WfRunCompleted':
+      return outputsMasked && event.output !== undefined ? { ...event, output: MASKED_VALUE } : event;
     case 'ThreadRunStarted': {
       const names = Object.keys(event.variables).filter(isMasked);
       if (names.length === 0) return event;

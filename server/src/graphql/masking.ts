@@ -1,4 +1,4 @@
-import { MASKED_VALUE, maskedVariableNames, maskEvent } from '@gallop/engine';
+import { MASKED_VALUE, maskedVariableNames, maskEvent, returnsMaskedValue } from '@gallop/engine';
 import type { JsonValue, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { listWfSpecVersions } from '../store/queries/metadata.ts';
 import type { Context } from './builder.ts';
@@ -33,14 +33,17 @@ function maskedNamesOf(spec: VersionedWfSpec): ReadonlySet<string> {
  */
 export class WfRunMasker {
   readonly #isMasked: (name: string) => boolean;
+  /** Some version's EXIT returns a masked variable: thread and WfRun outputs are hidden. */
+  readonly #outputsMasked: boolean;
 
-  private constructor(isMasked: (name: string) => boolean) {
+  private constructor(isMasked: (name: string) => boolean, outputsMasked: boolean) {
     this.#isMasked = isMasked;
+    this.#outputsMasked = outputsMasked;
   }
 
-  /** For a WfRun whose WfSpec cannot be told (deleted under a reader): every variable hidden. */
+  /** For a WfRun whose WfSpec cannot be told (deleted under a reader): every variable and output hidden. */
   static everything(): WfRunMasker {
-    return new WfRunMasker(() => true);
+    return new WfRunMasker(() => true, true);
   }
 
   /** The masker of a WfSpec's WfRuns, made once per request (a page of WfRuns shares it). */
@@ -55,7 +58,7 @@ export class WfRunMasker {
 
   static #ofSpecs(specs: readonly VersionedWfSpec[]): WfRunMasker {
     const names = new Set(specs.flatMap((spec) => [...maskedNamesOf(spec)]));
-    return new WfRunMasker((name) => names.has(name));
+    return new WfRunMasker((name) => names.has(name), specs.some(returnsMaskedValue));
   }
 
   /** Whether a variable of this name is masked: its value, and any search by it, is hidden. */
@@ -64,7 +67,7 @@ export class WfRunMasker {
   }
 
   event(event: WfRunEvent): WfRunEvent {
-    return maskEvent(event, this.#isMasked);
+    return maskEvent(event, this.#isMasked, this.#outputsMasked);
   }
 
   /** A masked variable shows `*****` even when unset: that it has no value is not told either. */

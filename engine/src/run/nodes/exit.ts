@@ -1,4 +1,5 @@
 import { evaluate } from '../assignments.ts';
+import { maskedVariableNames } from '../mask.ts';
 import { childrenSettled } from './threads.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
@@ -39,6 +40,8 @@ export const checkExit: CheckHandler<'EXIT'> = (s, thread, node) => {
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_ERROR', message: output.failure.message } });
     return true;
   }
-  s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(output ? { output: output.value } : {}) });
+  // The value of a masked variable stays a secret as the thread's output: the API hides it on this NodeRun too.
+  const secret = output && node.returnContent?.type === 'VARIABLE' && maskedVariableNames(s.ctx.wfSpec).has(node.returnContent.variableName);
+  s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(output ? { output: output.value } : {}), ...(secret ? { maskedOutput: true } : {}) });
   return true;
 };
