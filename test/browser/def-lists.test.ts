@@ -167,6 +167,13 @@ describe('the UserTaskDef and WorkflowEventDef lists', () => {
       expect((await description.getAttribute('title'))?.length).toBe(100_000);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     }
+    // A name of 128 letters, the longest there is, breaks too rather than pushing the counts off the page.
+    const longName = `a0dl${'n'.repeat(124)}`;
+    await client.putTaskDef({ name: longName });
+    await page.goto(`${server.url}/#/task-defs?prefix=${longName}`);
+    await page.getByTestId('task-defs-table').getByText(longName, { exact: true }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await expect.poll(() => page.getByRole('link', { name: `0 TaskRuns of ${longName} waiting` }).isVisible()).toBe(true);
     // A full-page screenshot needs a page of a size Chromium can draw: this one failed at 1,471,114 px wide.
     await page.screenshot({ path: `${screenshots}task-defs-long-description.png`, fullPage: true });
     expect(browser.pageErrors).toEqual([]);
