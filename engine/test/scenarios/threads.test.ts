@@ -195,6 +195,54 @@ describe('WAIT_FOR_THREADS strategies', () => {
   });
 });
 
+describe('EXIT after WAIT_FOR_FIRST', () => {
+  it("waits for a losing child's own children to halt, not only for the child", () => {
+    const task: Node = { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'LITERAL', value: 'x' }], outgoingEdges: [{ sinkNodeName: 'end' }] };
+    const wfSpec: VersionedWfSpec = {
+      name: 'first-wins',
+      majorVersion: 0,
+      revision: 0,
+      entrypointThreadName: 'entrypoint',
+      threadSpecs: {
+        entrypoint: {
+          variableDefs: [{ name: 'waiter', type: 'INT' }, { name: 'worker', type: 'INT' }],
+          nodes: {
+            start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn-waiter' }] },
+            'spawn-waiter': { type: 'START_THREAD', threadSpecName: 'waiter', outgoingEdges: [{ sinkNodeName: 'spawn-worker', variableMutations: [{ lhsName: 'waiter', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+            'spawn-worker': { type: 'START_THREAD', threadSpecName: 'worker', outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'worker', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+            wait: { type: 'WAIT_FOR_THREADS', strategy: 'WAIT_FOR_FIRST', threads: [v('waiter'), v('worker')], outgoingEdges: [{ sinkNodeName: 'end' }] },
+            end: { type: 'EXIT' },
+          },
+        },
+        // Waits on a grandchild that runs a task: halted, it stops at once while the grandchild is still HALTING.
+        waiter: {
+          variableDefs: [{ name: 'leaf', type: 'INT' }],
+          nodes: {
+            start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+            spawn: { type: 'START_THREAD', threadSpecName: 'leaf', outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'leaf', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }] },
+            wait: { type: 'WAIT_FOR_THREADS', threads: [v('leaf')], outgoingEdges: [{ sinkNodeName: 'end' }] },
+            end: { type: 'EXIT' },
+          },
+        },
+        leaf: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'task' }] }, task, end: { type: 'EXIT' } } },
+        worker: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'task' }] }, task, end: { type: 'EXIT' } } },
+      },
+    };
+    const run = new TestRun(wfSpec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    const numberOf = (spec: string) => run.state?.threadRuns.find((t) => t.threadSpecName === spec)?.number ?? -1;
+    const guidOf = (spec: string) => run.state?.threadRuns[numberOf(spec)]?.currentNodeRun?.taskRun?.taskGuid ?? '';
+    const leafGuid = guidOf('leaf');
+    run.report(guidOf('worker'), { status: 'SUCCESS', output: 'done' });
+    expect(run.state?.threadRuns[numberOf('waiter')]?.status).toBe('HALTED');
+    expect(run.state?.threadRuns[numberOf('leaf')]?.status).toBe('HALTING');
+    expect(run.state?.status).toBe('RUNNING');
+    run.report(leafGuid, { status: 'SUCCESS', output: 'late' });
+    expect(run.state?.threadRuns[numberOf('leaf')]?.status).toBe('HALTED');
+    expect(run.state?.status).toBe('COMPLETED');
+  });
+});
+
 describe('a failure handler on WAIT_FOR_THREADS', () => {
   it('deals with the failed children, so the EXIT after it completes', () => {
     const base = fanOut();

@@ -199,9 +199,11 @@ export function handledChildFailure(s: Session, parent: ThreadRunState, child: n
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
   const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
   // A child halted for good (its parent failed) or by hand (StopWfRun; LittleHorse's EXIT takes any HALTED child) has
-  // settled; one halted while its failure or interrupt handler runs has not.
+  // settled; one halted while its failure or interrupt handler runs has not. Its own descendants must have stopped
+  // too: a grandchild HALTING around a running TaskRun would outlive the WfRun.
   const settledHalt = (child: ThreadRunState) =>
-    child.haltReasons?.includes('PARENT_FAILED') || child.haltReasons?.includes('HALTED_BY_PARENT') || child.haltReasons?.includes('MANUAL');
+    (child.haltReasons?.includes('PARENT_FAILED') || child.haltReasons?.includes('HALTED_BY_PARENT') || child.haltReasons?.includes('MANUAL')) &&
+    descendantsStopped(s, child.number);
   if (children.some((child) => !isTerminal(child.status) && !(child.status === 'HALTED' && settledHalt(child)))) {
     return { settled: false };
   }
@@ -213,6 +215,15 @@ export function childrenSettled(s: Session, thread: ThreadRunState): { settled: 
     settled: true,
     failure: { name: 'CHILD_FAILURE', message: `Child thread ${failed.number} failed with ${failed.failure?.name}: ${failed.failure?.message}` },
   };
+}
+
+/** Whether every descendant of thread `number` has ended or halted (none RUNNING, none HALTING around a TaskRun). */
+function descendantsStopped(s: Session, number: number): boolean {
+  return s.state.threadRuns.every((t) => {
+    if (t.status !== 'RUNNING' && t.status !== 'HALTING') return true;
+    for (let up = t.parentThreadRunNumber; up !== undefined; up = s.state.threadRuns[up]?.parentThreadRunNumber) if (up === number) return false;
+    return true;
+  });
 }
 
 /** LittleHorse: an EXCEPTION passes up unchanged, an ERROR becomes CHILD_FAILURE. */
