@@ -95,12 +95,13 @@ function fail(message: string): Mutated {
 /**
  * LittleHorse's ASSIGN: the right side converted to the variable's type (VariableValue's asStr, asInt, ...). NULL
  * stays NULL and a value of the type stays as it is; a STR takes any value as text (JSON as JSON text, where
- * LittleHorse prints a Java map); an INT takes a DOUBLE truncated or a STR of digits; a DOUBLE a STR of a number; a
+ * LittleHorse prints a Java map); an INT takes a DOUBLE truncated or a STR of digits; a DOUBLE a STR of a decimal number; a
  * BOOL a STR `true` or `false` in any case; a WF_RUN_ID a number's text. Other pairs (a JSON_OBJ from a STR, ...)
  * cannot be converted.
  */
 export function coerce(value: JsonValue, type: VariableType): Mutated {
   if (isValueOfType(value, type)) return { ok: true, value };
+  // As Java reads them: Long.valueOf takes digits only; Double.parseDouble and the BOOL parse trim first.
   const text = typeof value === 'string' ? value.trim() : undefined;
   switch (type) {
     case 'STR':
@@ -108,10 +109,10 @@ export function coerce(value: JsonValue, type: VariableType): Mutated {
     case 'INT':
     case 'TIMESTAMP':
       if (typeof value === 'number' && Number.isFinite(value)) return safeInteger(Math.trunc(value), value);
-      if (text !== undefined && /^[+-]?\d+$/.test(text)) return safeInteger(Number(text), value);
+      if (typeof value === 'string' && /^[+-]?\d+$/.test(value)) return safeInteger(Number(value), value);
       break;
     case 'DOUBLE':
-      if (text !== undefined && text !== '' && Number.isFinite(Number(text))) return { ok: true, value: Number(text) };
+      if (text !== undefined && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(Number(text))) return { ok: true, value: Number(text) };
       break;
     case 'BOOL':
       if (text?.toLowerCase() === 'true') return { ok: true, value: true };

@@ -120,6 +120,18 @@ describe('EXTERNAL_EVENT', () => {
     blank.send({ type: 'RunWf', wfRunId: 'r' });
     expect(blank.state?.status).toBe('ERROR');
     expect(blank.events.find((e) => e.type === 'NodeRunFailed')).toMatchObject({ failure: { name: 'VAR_ERROR' } });
+
+    // An INT, which validation lets through as it reads every primitive as a STR, keys by its text.
+    const base = correlated('doc-7');
+    const entry = base.threadSpecs.entrypoint!;
+    const numbered: VersionedWfSpec = {
+      ...base,
+      threadSpecs: { entrypoint: { ...entry, variableDefs: (entry.variableDefs ?? []).map((d) => (d.name === 'doc' ? { name: 'doc', type: 'INT' as const, defaultValue: 42 } : d)) } },
+    };
+    expect(validateWfSpec(numbered, withConfig)).toEqual([]);
+    const byNumber = new TestRun(numbered, withConfig);
+    const keyed = byNumber.send({ type: 'RunWf', wfRunId: 'r' }) as WfRunEvent[];
+    expect(keyed.find((e) => e.type === 'CorrelationKeySet')).toMatchObject({ correlationKey: '42' });
   });
 
   it('fails with TIMEOUT when no event arrives in time, and ignores the timer once one has', () => {

@@ -1,5 +1,5 @@
 import type { Rejection } from '../../errors.ts';
-import { describeValue } from '../../values/value.ts';
+import { describeValue, widen } from '../../values/value.ts';
 import { evaluate } from '../assignments.ts';
 import type { FireTimer } from '../commands.ts';
 import type { Session } from '../session.ts';
@@ -17,13 +17,15 @@ export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread
   const position = current.currentNodeRun?.position ?? 0;
   if (node.correlationKey) {
     // LittleHorse: a key that is not a STR is a VAR_ERROR; a blank one (our choice) could match nothing sent on purpose.
-    const key = evaluate(s, current, node.correlationKey);
-    if (!key.ok) {
-      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: key.failure });
+    // A number or BOOL is taken as its text, as validation (like every STR it checks) lets it through.
+    const evaluated = evaluate(s, current, node.correlationKey);
+    if (!evaluated.ok) {
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: evaluated.failure });
       return;
     }
-    if (typeof key.value !== 'string' || key.value.trim() === '') {
-      const message = `The correlation key of an EXTERNAL_EVENT must be a non-blank STR; got ${node.maskCorrelationKey ? 'a masked value' : describeValue(key.value)}.`;
+    const key = widen(evaluated.value, 'STR');
+    if (typeof key !== 'string' || key.trim() === '') {
+      const message = `The correlation key of an EXTERNAL_EVENT must be a non-blank STR; got ${node.maskCorrelationKey ? 'a masked value' : describeValue(key)}.`;
       s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_ERROR', message } });
       return;
     }
@@ -32,7 +34,7 @@ export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread
       threadRunNumber: thread.number,
       position,
       externalEventDefName: node.externalEventDefName,
-      correlationKey: key.value,
+      correlationKey: key,
       ...(node.maskCorrelationKey ? { maskedCorrelationKey: true } : {}),
     });
   }
