@@ -133,7 +133,7 @@ describe('the gallop CLI', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^gallop: ValidationError: WfSpec 'cli-broken' refused: /);
     expect(lines.slice(1)).toEqual([
-      `  threadSpecs.entrypoint.nodes["1-cli-missing-TASK"].taskDefName: TASK node '1-cli-missing-TASK' runs TaskDef "cli-missing" (STR), which is not registered.`,
+      `  threadSpecs.entrypoint.nodes["1-cli-missing-TASK"].taskDefName: TASK node '1-cli-missing-TASK' runs TaskDef 'cli-missing', which is not registered.`,
     ]);
   });
 

@@ -574,7 +574,10 @@ function validateTaskNode(
   const def: TaskDef | undefined = typeof node.taskDefName === 'string' ? own(catalog.taskDefs, node.taskDefName) : undefined;
   if (!def) {
     if (node.taskDefName === undefined) report([...nodePath, 'taskDefName'], 'MISSING_FIELD', `TASK node '${name}' needs a taskDefName or a dynamicTaskDefName.`);
-    else report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${describeValue(node.taskDefName as JsonValue)}, which is not registered.`);
+    else {
+      const named = typeof node.taskDefName === 'string' ? `'${node.taskDefName}'` : describeValue(node.taskDefName as JsonValue);
+      report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${named}, which is not registered.`);
+    }
     return;
   }
   if (node.inputs !== undefined && !Array.isArray(node.inputs)) {
