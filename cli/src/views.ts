@@ -309,10 +309,14 @@ export function scheduledWfRunView(s: ScheduledWfRunInfo): string[] {
     ['nextFire', s.nextFireAt],
     ['variables', json(s.variables, 200)],
     ['lastWfRun', s.lastWfRunId],
+    ['skipped', s.lastSkippedAt === null ? undefined : `${s.lastSkippedAt}: ${s.lastSkipReason ?? ''}`],
     ['created', s.createdAt],
   ]);
 }
 
 export function scheduledWfRunsTable(items: readonly ScheduledWfRunInfo[]): string[] {
-  return table(['id', 'wfSpec', 'cron', 'nextFire', 'lastWfRun'], items.map((s) => [s.id, `${s.wfSpecName} ${version(s)}`, s.cronExpression, s.nextFireAt, s.lastWfRunId]));
+  return table(
+    ['id', 'wfSpec', 'cron', 'nextFire', 'lastWfRun', 'skipped'],
+    items.map((s) => [s.id, `${s.wfSpecName} ${version(s)}`, s.cronExpression, s.nextFireAt, s.lastWfRunId, s.lastSkippedAt]),
+  );
 }

@@ -50,6 +50,9 @@ import { openStore } from './store/db.ts';
 import { taskQueueDepths } from './store/queries/task-queue.ts';
 import { deleteWfRun, findWfRun } from './store/queries/wf-runs.ts';
 
+/** A body refused for its size is still read (and dropped) when it is at most this many times the limit. */
+const DRAIN_LIMIT_TIMES = 4;
+
 export interface AppOptions {
   readonly databaseUrl?: string | undefined;
   /** Where PGlite keeps its files when there is no databaseUrl; `memory://` for none. */
@@ -341,10 +344,12 @@ export async function createApp(options: AppOptions): Promise<App> {
           req.resume();
           return;
         }
-        if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
-          // The body is read and dropped, and the connection kept: closed under a client still writing, the refusal
-          // would reach it as a broken pipe, not as this answer. (Its length is known; the request timeout bounds it.)
-          res.writeHead(413, { 'content-type': 'application/json' }).end(bodyTooLarge(limits));
+        const length = Number(req.headers['content-length'] ?? 0);
+        if (length > limits.maxBodyBytes) {
+          // A body up to a few times the limit is read and dropped, and the connection kept: closed under a client
+          // still writing, the refusal would reach it as a broken pipe, not as this answer. A larger one is not read.
+          const drain = length <= DRAIN_LIMIT_TIMES * limits.maxBodyBytes;
+          res.writeHead(413, { 'content-type': 'application/json', ...(drain ? {} : { connection: 'close' }) }).end(bodyTooLarge(limits));
           req.resume();
           return;
         }

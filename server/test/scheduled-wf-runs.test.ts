@@ -193,6 +193,43 @@ describe('deleteScheduledWfRun', () => {
   });
 });
 
+describe('a ScheduledWfRun whose firing cannot start a WfRun', () => {
+  it('says when and why on the schedule, goes on, and clears it once a firing starts one again', async () => {
+    const wfSpecName = await greeter();
+    const minute = nearNextMinute(60_000);
+    const scheduled = await client.scheduleWf({ wfSpecName, cronExpression: '* * * * *', variables: { greeting: 'hi' } });
+    expect(scheduled).toMatchObject({ lastSkippedAt: null, lastSkipReason: null });
+    // A new major version needs a variable the schedule does not give: its firings start nothing.
+    await client.putWfSpec(
+      new Workflow(wfSpecName, (wf) => {
+        wf.declareStr('greeting').required();
+        wf.declareInt('extra').required();
+      }).compile(),
+    );
+    setClock(minute + 1_000);
+    const skipped = await waitFor(async () => {
+      const row = await client.scheduledWfRun(scheduled.id);
+      return row?.lastSkippedAt ? row : undefined;
+    }, { timeoutMs: 5_000, what: 'the firing to be skipped' });
+    expect(Date.parse(skipped.lastSkippedAt ?? '')).toBe(minute);
+    expect(skipped.lastSkipReason).toMatch(new RegExp(`^Its WfRun could not start on ${wfSpecName} 1\\.0: .*'extra' \\(INT\\) is required`));
+    expect(skipped.lastWfRunId).toBeNull();
+    expect(Date.parse(skipped.nextFireAt)).toBe(minute + MINUTE);
+
+    // A version that no longer requires it: the next firing starts a WfRun and the skip is cleared.
+    await client.putWfSpec(
+      new Workflow(wfSpecName, (wf) => {
+        wf.declareStr('greeting').required();
+        wf.declareInt('extra');
+      }).compile(),
+    );
+    setClock(minute + MINUTE + 1_000);
+    const fired = await firstFiring(client, scheduled.id);
+    expect(fired).toMatchObject({ lastWfRunId: `${scheduled.id}-${minute + MINUTE}`, lastSkippedAt: null, lastSkipReason: null });
+    await client.deleteScheduledWfRun(scheduled.id);
+  });
+});
+
 /** Waits until the schedule has fired at least once since it was made, and returns it as it is then. */
 function firstFiring(c: GallopClient, id: string) {
   return waitFor(async () => {

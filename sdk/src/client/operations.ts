@@ -85,7 +85,7 @@ const WorkflowEventFields = graphql(`
 `);
 
 const ScheduledWfRunFields = graphql(`
-  fragment ScheduledWfRunFields on ScheduledWfRun { id wfSpecName majorVersion revision variables cronExpression nextFireAt createdAt lastWfRunId }
+  fragment ScheduledWfRunFields on ScheduledWfRun { id wfSpecName majorVersion revision variables cronExpression nextFireAt createdAt lastWfRunId lastSkippedAt lastSkipReason }
 `);
 
 const ReportFields = graphql(`

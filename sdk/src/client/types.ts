@@ -370,4 +370,8 @@ export interface ScheduledWfRunInfo {
   readonly createdAt: string;
   /** The WfRun of its latest firing: `{id}-{fire time in epoch ms}`. */
   readonly lastWfRunId: string | null;
+  /** ISO-8601: the time of its latest firing when that started no WfRun; null once one starts a WfRun again. */
+  readonly lastSkippedAt: string | null;
+  /** Why that firing started no WfRun (its WfSpec gone, its variables not fitting the newest version). */
+  readonly lastSkipReason: string | null;
 }

@@ -60,6 +60,8 @@ export class TaskWorker {
   #wakeLoop: (() => void) | undefined;
   /** Reports not sent yet, oldest first. */
   #reports: PendingReport[] = [];
+  /** How many of the first waiting reports go one to a request: a request of them was too large for the server. */
+  #alone = 0;
   #sending: Promise<void> | undefined;
   /** Set while the claim loop lets the attempts it just started finish, to take their reports along. */
   #gathering = false;
@@ -175,7 +177,7 @@ export class TaskWorker {
         continue;
       }
       const now = Date.now();
-      const reports = this.#reports.splice(0, MAX_REPORTS).filter((r) => r.keepUntil > now);
+      const reports = this.#takeReports().filter((r) => r.keepUntil > now);
       let tasks: ScheduledTask[];
       try {
         const answer = await client.reportAndClaimTaskRuns(
@@ -188,7 +190,7 @@ export class TaskWorker {
         backoff = 100;
       } catch (error) {
         // Whether the server applied them is unknown: send them again, on their own (a repeat changes nothing).
-        this.#reports.unshift(...(tooLarge(error) ? withLargestFailed(reports) : reports));
+        this.#putBack(reports, error);
         if (signal.aborted) return;
         this.#flushReports();
         this.#options.onError(error);
@@ -263,18 +265,44 @@ export class TaskWorker {
   async #sendReports(): Promise<void> {
     let backoff = 100;
     while (this.#reports.length > 0) {
-      const batch = this.#reports.splice(0, MAX_REPORTS);
+      const batch = this.#takeReports();
       try {
         this.#reportsAnswered(batch, await this.#options.client.reportTaskRuns(batch.map((r) => r.input)));
         backoff = 100;
       } catch (error) {
         this.#options.onError(error);
         const now = Date.now();
-        this.#reports.unshift(...(tooLarge(error) ? withLargestFailed(batch) : batch).filter((r) => r.keepUntil > now));
+        this.#putBack(batch.filter((r) => r.keepUntil > now), error);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_REPORT_BACKOFF_MS);
       }
     }
+  }
+
+  /** The next reports to send in one request: up to MAX_REPORTS, or one while reports go one at a time. */
+  #takeReports(): PendingReport[] {
+    if (this.#alone === 0) return this.#reports.splice(0, MAX_REPORTS);
+    this.#alone--;
+    return this.#reports.splice(0, 1);
+  }
+
+  /**
+   * Puts the reports of a failed request back, first in line. A request the server refused for its size (its
+   * BODY_LIMIT, before reading it: nothing was applied) is sent again one report at a time; a report too large on its
+   * own becomes a failed attempt that says why: sent as it was, it would be refused until its lease ran out, and the
+   * attempt would end as a TIMEOUT that hides the cause.
+   */
+  #putBack(reports: readonly PendingReport[], error: unknown): void {
+    if (!tooLarge(error)) {
+      this.#reports.unshift(...reports);
+      return;
+    }
+    if (reports.length > 1) {
+      this.#reports.unshift(...reports);
+      this.#alone = Math.max(this.#alone, reports.length);
+      return;
+    }
+    this.#reports.unshift(...reports.map(failedForSize));
   }
 
   /**
@@ -310,20 +338,12 @@ function tooLarge(error: unknown): boolean {
   return isGallopClientError(error) && error.code === 'BODY_LIMIT';
 }
 
-/**
- * The reports of a request too large to send, with the largest turned into a failed attempt that says why: sent as
- * they were, they would be refused until their leases ran out, and the attempt would end as a TIMEOUT that hides the
- * cause (and hold up the reports sent beside it). Sent again, the rest go through, or the next largest fails too.
- */
-function withLargestFailed(reports: readonly PendingReport[]): PendingReport[] {
-  const sizes = reports.map((r) => JSON.stringify(r.input).length);
-  const largest = sizes.indexOf(Math.max(...sizes));
-  return reports.map((report, i) => {
-    if (i !== largest) return report;
-    const message = `The report of this attempt, ${sizes[i]} characters of JSON, is larger than the server takes in one request (its BODY_LIMIT); return less, or raise GALLOP_LIMIT_BODY_BYTES.`;
-    const { logOutput: _dropped, ...input } = report.input;
-    return { ...report, input: { ...input, outcome: { status: 'ERROR', message } } };
-  });
+/** A report too large for one request, as a failed attempt that says so (the output and the log left out). */
+function failedForSize(report: PendingReport): PendingReport {
+  const bytes = new TextEncoder().encode(JSON.stringify(report.input)).length;
+  const message = `The report of this attempt, ${bytes} bytes of JSON, is larger than the server takes in one request (its BODY_LIMIT); return less, or raise GALLOP_LIMIT_BODY_BYTES.`;
+  const { logOutput: _dropped, ...input } = report.input;
+  return { ...report, input: { ...input, outcome: { status: 'ERROR', message } } };
 }
 
 /** One line for the log: the message, and its cause's (the reason a server could not be reached, say). */

@@ -46,14 +46,21 @@ export async function fireScheduledWfRun(deps: FiringDeps, row: ScheduledWfRunRo
   }
 
   let lastWfRunId = row.lastWfRunId;
+  // A skip is kept on the row as well as logged: whoever looks at the schedule sees why it started nothing.
+  let skipReason: string | null = null;
   const wfRunId = scheduledWfRunId(row.id, fireAt);
   const spec = await findWfSpec(db, row.tenantId, row.wfSpecName, row.majorVersion, row.revision);
   if (!spec) {
     log.warn({ ...context, wfSpecName: row.wfSpecName, majorVersion: row.majorVersion, revision: row.revision }, 'A ScheduledWfRun skips a time: its WfSpec does not exist');
+    skipReason = `WfSpec ${row.wfSpecName}${row.majorVersion === null ? '' : ` version ${row.majorVersion}${row.revision === null ? '' : `.${row.revision}`}`} does not exist.`;
   } else {
     const outcome = await deps.execute(row.tenantId, wfRunId, { type: 'RunWf', wfRunId, variables: row.variables }, spec.spec);
     if (outcome.ok || outcome.rejection.code === 'WF_RUN_ALREADY_EXISTS') lastWfRunId = wfRunId;
-    else log.warn({ ...context, wfRunId, rejection: outcome.rejection }, 'A ScheduledWfRun skips a time: its WfRun could not start');
+    else {
+      log.warn({ ...context, wfRunId, rejection: outcome.rejection }, 'A ScheduledWfRun skips a time: its WfRun could not start');
+      const { majorVersion, revision } = spec.spec;
+      skipReason = `Its WfRun could not start on ${row.wfSpecName} ${majorVersion}.${revision}: ${outcome.rejection.message}`;
+    }
   }
 
   const next = schedule.nextAfter(Math.max(fireAt, now));
@@ -62,5 +69,10 @@ export async function fireScheduledWfRun(deps: FiringDeps, row: ScheduledWfRunRo
     await deleteScheduledWfRun(db, row.tenantId, row.id);
     return;
   }
-  await advanceScheduledWfRun(db, row, { nextFireAt: new Date(next), lastWfRunId });
+  await advanceScheduledWfRun(db, row, {
+    nextFireAt: new Date(next),
+    lastWfRunId,
+    lastSkippedAt: skipReason === null ? null : new Date(fireAt),
+    lastSkipReason: skipReason,
+  });
 }

@@ -615,6 +615,9 @@ export const scheduledWfRuns = pgTable(
     createdAt: at('created_at').notNull(),
     /** The WfRun of the latest firing; ids are `{id}-{fire time in epoch ms}`. */
     lastWfRunId: text('last_wf_run_id'),
+    /** When its latest firing started no WfRun, and why; cleared by the next that does. */
+    lastSkippedAt: at('last_skipped_at'),
+    lastSkipReason: text('last_skip_reason'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

@@ -43,6 +43,13 @@ export const ScheduledWfRunRef = builder.objectRef<ScheduledWfRunRow>('Scheduled
       description: 'The WfRun of its latest firing, unless it was deleted.',
       resolve: async (row, _args, { services, tenantId }) => (row.lastWfRunId ? ((await findWfRun(services.db, tenantId, row.lastWfRunId)) ?? null) : null),
     }),
+    lastSkippedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'The time of its latest firing when that started no WfRun (its WfSpec gone, its variables no longer fitting the newest version); null once a firing starts one again.',
+      resolve: (row) => row.lastSkippedAt,
+    }),
+    lastSkipReason: t.string({ nullable: true, description: 'Why the firing at lastSkippedAt started no WfRun.', resolve: (row) => row.lastSkipReason }),
   }),
 });
 

@@ -43,7 +43,7 @@ const ThreadRunRef = builder.objectRef<ThreadRunState>('ThreadRun').implement({
     errorMessage: t.string({ nullable: true, resolve: (r) => (r.failure ? `${r.failure.name}: ${r.failure.message}` : null) }),
     currentNodePosition: t.int({
       nullable: true,
-      description: 'The position of the NodeRun it is at (LittleHorse: current_node_position); null once it has ended.',
+      description: 'The position of its current NodeRun (LittleHorse: current_node_position): where it stands, failed or halted; null once it has completed.',
       resolve: (r) => r.currentNodeRun?.position ?? null,
     }),
   }),

@@ -70,7 +70,7 @@ export async function claimDueScheduledWfRuns(db: Queryable, now: Date, lockedUn
 export async function advanceScheduledWfRun(
   db: Queryable,
   claimed: ScheduledWfRunRow,
-  next: { nextFireAt: Date; lastWfRunId: string | null },
+  next: { nextFireAt: Date; lastWfRunId: string | null; lastSkippedAt: Date | null; lastSkipReason: string | null },
 ): Promise<void> {
   await db
     .update(scheduledWfRuns)
