@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { replay } from '@gallop/engine';
 import type { WfRunEvent, WfSpec } from '@gallop/engine';
-import { TaskWorker } from '@gallop/sdk';
+import { TaskWorker, Workflow } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unnamedRoles } from '../support/browser.ts';
@@ -132,6 +132,22 @@ describe('the WfRun page', () => {
     await nodeWithStatus(page, '1-greet-TASK', 'COMPLETED').waitFor();
     await page.getByTestId('variable-greeting').getByText('"Hello, Ada!"').waitFor();
   });
+
+  it('shows a WfRun whose log is longer than one read of it to its end', async () => {
+    const { page, client, server, browser } = ctx;
+    // 1,700 children that start and end at once: over 10,000 events, more than the page's query reads.
+    const wide = new Workflow(`wide-${suffix}`, (wf) => {
+      const items = wf.declareJsonArr('items').required();
+      wf.waitForThreads(wf.spawnThreadForEach(items, 'child', () => {}, { inputType: 'INT' }));
+    });
+    await wide.register(client);
+    const run = await client.runWf({ wfSpecName: wide.name, variables: { items: Array.from({ length: 1_700 }, (_, i) => i) } });
+    expect(run.lastSeq).toBeGreaterThan(10_000);
+    await page.goto(`${server.url}/#/wf-runs/${run.id}`);
+    await wfRunStatus(page, 'COMPLETED').waitFor({ timeout: 30_000 });
+    await page.getByText(String(run.lastSeq), { exact: true }).first().waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  }, 60_000);
 
   it('lists the WfRun under its WfSpec, and the WfSpec with a link to its WfRuns', async () => {
     const { page, server, browser } = ctx;

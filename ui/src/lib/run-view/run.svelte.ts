@@ -138,8 +138,9 @@ export class RunView {
     // end of the stream means the page is no longer live.
     this.live = 'live';
     this.liveError = undefined;
-    // From the last event folded rather than the query's lastSeq: the events field may have read a newer log.
-    const afterSeq = Math.max(this.seq, this.detail?.lastSeq ?? 0);
+    // From the last event folded, not the query's lastSeq: the events field reads one page of a long log (the
+    // subscription streams the rest), and it may also have read a log newer than lastSeq.
+    const afterSeq = this.seq;
     this.#unsubscribe = client.subscribe<{ wfRunEvents: StoredEvent }>(
       WF_RUN_EVENTS,
       { id: this.wfRunId, afterSeq },
