@@ -10,7 +10,7 @@ import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { isSearchableEntrypointVariable, searchableNamesOf } from '../../runtime/projections.ts';
-import { changedSince, countNodeRuns, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, readWfRunState, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
+import { changedSince, countNodeRuns, EVENT_PAGE, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, readWfRunState, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
 import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
@@ -19,9 +19,6 @@ import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
 import { WfSpecRef } from './wf-spec.ts';
 import { WfRunMasker, wfSpecVersionsOf } from '../masking.ts';
-
-/** The most events one read of a WfRun's log returns. */
-const EVENT_PAGE = 10_000;
 
 /** An event of a WfRun with its place in the log. */
 export interface WfRunEventView {

@@ -41,7 +41,7 @@ export async function readWfRunState(db: Queryable, tenantId: string, id: string
   const snapshotSeq = row.snapshotSeq ?? row.seq;
   let state = row.state;
   for (let last = snapshotSeq; last < row.seq; ) {
-    const page = await listEvents(db, tenantId, id, last, FOLD_PAGE);
+    const page = await listEvents(db, tenantId, id, last);
     // Events only go away with their WfRun: a short log means it was deleted meanwhile.
     if (page.length === 0) return undefined;
     for (const { event, seq } of page) {
@@ -53,7 +53,8 @@ export async function readWfRunState(db: Queryable, tenantId: string, id: string
   return { state, seq: row.seq, snapshotSeq };
 }
 
-const FOLD_PAGE = 10_000;
+/** The most events one read of a WfRun's log returns: readers of longer logs go page by page. */
+export const EVENT_PAGE = 10_000;
 
 /**
  * Ids of WfRuns (of one WfSpec, when named) written at or after `since`, the latest `limit` of them: what
@@ -255,7 +256,7 @@ export async function listVariables(db: Queryable, tenantId: string, wfRunId: st
 }
 
 /** Stored events with seq above `afterSeq`, in order. */
-export async function listEvents(db: Queryable, tenantId: string, wfRunId: string, afterSeq: number, limit = 10_000): Promise<EventRow[]> {
+export async function listEvents(db: Queryable, tenantId: string, wfRunId: string, afterSeq: number, limit = EVENT_PAGE): Promise<EventRow[]> {
   // From the row holding seq afterSeq + 1, found by the key, so a reader of a WfRun's newest events unpacks only those.
   const from = sql`(select coalesce(max(${wfRunEventBatches.firstSeq}), 0) from ${wfRunEventBatches}
     where ${wfRunEventBatches.tenantId} = ${tenantId} and ${wfRunEventBatches.wfRunId} = ${wfRunId} and ${wfRunEventBatches.firstSeq} <= ${afterSeq + 1})`;
