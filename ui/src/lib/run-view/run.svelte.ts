@@ -14,6 +14,12 @@ import type { ThreadGraph } from './thread-graph.ts';
 /** Where the page is in loading the WfRun. */
 export type RunPhase = 'loading' | 'ready' | 'not-found' | 'error';
 
+/**
+ * How long live events wait to be folded together. A long log streams in as thousands of messages; folding and
+ * drawing each alone made a WfRun of 12,000 events take the page half a minute. A frame's worth is too short to see.
+ */
+const FOLD_EVERY_MS = 16;
+
 /** How the live subscription is doing. */
 export type LiveState = 'live' | 'lost';
 
@@ -27,8 +33,9 @@ export interface VariableRow {
 
 /**
  * A WfRun as the page shows it, kept current from its event log. It loads the WfRun and its events by query,
- * folds them, then subscribes to `wfRunEvents` after the last one and folds each new event as it arrives: the
- * engine's `evolve` for the WfRun's state, and the page's own folds for node colours and the NodeRun table.
+ * folds them, then subscribes to `wfRunEvents` after the last one and folds new events as they arrive (those of
+ * one frame together): the engine's `evolve` for the WfRun's state, and the page's own folds for node colours and
+ * the NodeRun table.
  * Every fold is pure, so the view equals what a replay of the log gives, with no polling.
  */
 export class RunView {
@@ -93,6 +100,9 @@ export class RunView {
   // event folded.
   readonly #retry = new RetryLater(() => this.follow());
   #disposed = false;
+  /** Live events received and not folded yet, oldest first. */
+  #arrived: StoredEvent[] = [];
+  #foldTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(wfRunId: string) {
     this.wfRunId = wfRunId;
@@ -134,6 +144,8 @@ export class RunView {
   follow(): void {
     this.#retry.cancel();
     this.#unsubscribe?.();
+    // Events of the old stream not folded yet come again on the new one.
+    this.#dropArrived();
     // graphql-ws says nothing until the first event, and retries a dropped socket itself; only an error or the
     // end of the stream means the page is no longer live.
     this.live = 'live';
@@ -146,16 +158,12 @@ export class RunView {
       { id: this.wfRunId, afterSeq },
       {
         next: (data) => {
-          try {
-            this.#fold([data.wfRunEvents]);
-          } catch (error) {
-            // A fold that fails means the log and the view disagree; stop rather than show a wrong state, and do
-            // not try again by itself: the same event would fail the same way.
-            this.#lose(error, false);
-          }
+          this.#arrived.push(data.wfRunEvents);
+          this.#foldTimer ??= setTimeout(() => this.#foldArrived(), FOLD_EVERY_MS);
         },
-        error: (error) => this.#lose(error),
-        complete: () => this.#lose(new Error('The server ended the stream of events.')),
+        // What arrived before the stream broke is part of the log all the same.
+        error: (error) => this.#foldArrived() && this.#lose(error),
+        complete: () => this.#foldArrived() && this.#lose(new Error('The server ended the stream of events.')),
       },
     );
   }
@@ -187,6 +195,7 @@ export class RunView {
 
   dispose(): void {
     this.#disposed = true;
+    this.#dropArrived();
     this.#retry.stop();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -220,6 +229,27 @@ export class RunView {
     this.nodeRuns = nodeRuns;
     this.events = [...this.events, ...fresh];
     this.seq = seq;
+  }
+
+  /** Folds the live events waiting; false when that failed and the page stopped following. */
+  #foldArrived(): boolean {
+    const batch = this.#arrived;
+    this.#dropArrived();
+    try {
+      this.#fold(batch);
+      return true;
+    } catch (error) {
+      // A fold that fails means the log and the view disagree; stop rather than show a wrong state, and do not try
+      // again by itself: the same event would fail the same way.
+      this.#lose(error, false);
+      return false;
+    }
+  }
+
+  #dropArrived(): void {
+    clearTimeout(this.#foldTimer);
+    this.#foldTimer = undefined;
+    this.#arrived = [];
   }
 
   #lose(error: unknown, retry = true): void {
