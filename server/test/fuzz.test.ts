@@ -152,4 +152,21 @@ describe('malformed input', () => {
     const allowed = await client.runWf({ wfSpecName: spec, variables: { n: JSON.parse(`${'['.repeat(256)}${']'.repeat(256)}`) } }).catch((error: unknown) => error);
     expect(allowed).toMatchObject({ code: 'ValidationError', problems: [{ path: ['variables', 'n'], code: 'TYPE_MISMATCH' }] });
   });
+
+  it('refuses a search by a value nested deeper than the limit', async () => {
+    const name = unique('deep-search');
+    await client.putWfSpec(new Workflow(name, (wf) => void wf.declareJsonArr('doc').searchable()).compile());
+    const query = `query($value: JSON!) { variables(wfSpecName: ${JSON.stringify(name)}, name: "doc", value: $value) { edges { node { wfRunId } } } }`;
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query": ${JSON.stringify(query)}, "variables": {"value": ${deep}}}` });
+    const answer = (await response.json()) as { errors?: { message: string; extensions?: { problems?: unknown } }[] };
+    expect(answer.errors?.[0]?.extensions?.problems).toEqual([{ path: ['value'], at: 'value', code: 'DEPTH_LIMIT', message: expect.stringMatching(/more than 256 levels deep/) }]);
+    // As deep as the limit allows is searched like any other value.
+    const allowed = await send(query, { value: JSON.parse(`${'['.repeat(256)}${']'.repeat(256)}`) });
+    expect(allowed.body.errors).toBeUndefined();
+    // The same for the WfRuns search by a variable.
+    const wfRuns = `query($value: JSON!) { wfRuns(wfSpecName: ${JSON.stringify(name)}, variable: { name: "doc", value: $value }) { edges { node { id } } } }`;
+    const refused = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query": ${JSON.stringify(wfRuns)}, "variables": {"value": ${deep}}}` });
+    expect(((await refused.json()) as typeof answer).errors?.[0]?.extensions?.problems).toMatchObject([{ path: ['variable', 'value'], code: 'DEPTH_LIMIT' }]);
+  });
 });

@@ -2,7 +2,7 @@ import type { EdgeCondition, MutationSource, VariableAssignment, VariableMutatio
 import { compare } from '../values/compare.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
 import { mutate } from '../values/mutate.ts';
-import { aType, describeValue, isValueOfType, widen } from '../values/value.ts';
+import { aType, describeValue, isValueOfType, MAX_NESTING, nestsDeeperThan, widen } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
@@ -77,6 +77,11 @@ function applyInOrder(s: Session, thread: ThreadRunState, mutations: readonly Va
     const value = owner.variables[mutation.lhsName] ?? null;
     const next = mutation.lhsJsonPath === undefined ? mutateWhole(type, value, mutation, rhs.value) : mutateAtPath(value, mutation, rhs.value);
     if (!next.ok) return next.failure;
+    // Only a mutation can deepen a value (say a variable assigned into itself in a loop); checked before anything
+    // recursive, overBytes' JSON.stringify among them, walks it.
+    if (nestsDeeperThan(next.value, MAX_NESTING)) {
+      return varSubError(`Variable '${mutation.lhsName}' would nest arrays or objects more than ${MAX_NESTING} levels deep (the limit on a value).`).failure;
+    }
     const max = s.ctx.maxValueBytes;
     if (max !== undefined && overBytes(next.value, max)) {
       return varSubError(`Variable '${mutation.lhsName}' would be over ${max} bytes (the limit on a value).`).failure;

@@ -12,6 +12,26 @@ export function isVariableType(value: unknown): value is VariableType {
   return typeof value === 'string' && (VARIABLE_TYPES as readonly string[]).includes(value);
 }
 
+/**
+ * How deep a value in a WfRun may nest arrays and objects: far past any real document's, well short of what
+ * recursive code (JSON.stringify, PostgreSQL's jsonb, deep comparisons) can take.
+ */
+export const MAX_NESTING = 256;
+
+/** Whether `value` nests arrays or objects more than `max` levels deep, found without recursion. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 export function isJsonObject(value: unknown): value is { readonly [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

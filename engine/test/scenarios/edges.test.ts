@@ -280,6 +280,35 @@ describe('the limit on a value a mutation makes', () => {
     expect(runWith(growing('€€€')).state.status).toBe('COMPLETED');
     expect(runWith(growing('€€€'), 101).state.status).toBe('COMPLETED');
   });
+
+  it('fails the node with VAR_SUB_ERROR when a mutation would nest a value past 256 levels', () => {
+    // Each round puts the document inside itself: one level deeper a task.
+    const wf = spec(
+      {
+        start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'body' }] },
+        body: {
+          type: 'TASK',
+          taskDefName: 'work',
+          outgoingEdges: [{ sinkNodeName: 'body', variableMutations: [{ lhsName: 'doc', lhsJsonPath: '$.inner', operation: 'ASSIGN', rhs: v('doc') }] }],
+        },
+      },
+      [{ name: 'doc', type: 'JSON_OBJ', defaultValue: {} }],
+    );
+    let result = step(undefined, { type: 'RunWf', wfRunId: 'r', variables: {} }, ctx(wf));
+    let rounds = 0;
+    for (; result.ok && result.state.status === 'RUNNING' && rounds < 400; rounds++) {
+      const taskGuid = result.state.threadRuns[0]?.currentNodeRun?.taskRun?.taskGuid ?? '';
+      result = step(result.state, { type: 'ReportTaskAttempt', taskGuid, attempt: 0, result: { status: 'SUCCESS', output: {} } }, ctx(wf, 1000 + rounds));
+    }
+    if (!result.ok) throw new Error(result.rejection.message);
+    expect(result.state.status).toBe('ERROR');
+    expect(result.state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Variable 'doc' would nest arrays or objects more than 256 levels deep (the limit on a value)." });
+    // The 256th round made it 256 deep (the outer object one, each inner one more); the next was refused.
+    expect(rounds).toBe(256);
+    let depth = 0;
+    for (let doc = result.state.threadRuns[0]?.variables.doc as Record<string, JsonValue> | undefined; doc; doc = doc.inner as typeof doc) depth++;
+    expect(depth).toBe(256);
+  });
 });
 
 describe('a loop made of NOPs and a TASK', () => {

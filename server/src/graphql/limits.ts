@@ -1,3 +1,4 @@
+import { MAX_NESTING, nestsDeeperThan } from '@gallop/engine';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -53,35 +54,23 @@ export const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = {
   maxValueBytes: 'GALLOP_LIMIT_VALUE_BYTES',
 };
 
+/** A problem naming the limit when `value` nests arrays or objects deeper than a WfRun's values may. */
+export function depthProblem(path: readonly (string | number)[], value: unknown): InputProblem | undefined {
+  if (!nestsDeeperThan(value, MAX_NESTING)) return undefined;
+  return { path, code: 'DEPTH_LIMIT', message: `This value nests arrays or objects more than ${MAX_NESTING} levels deep; the limit is ${MAX_NESTING}.` };
+}
+
 /**
  * A problem naming the limit when `value`'s JSON is larger than `limit` bytes (a size limit a resolver checks, so
  * the refusal is the operation's typed ValidationError with the path of what is too large).
  */
 export function sizeProblem(path: readonly (string | number)[], value: unknown, limits: Limits, limit: 'maxWfSpecBytes' | 'maxValueBytes'): InputProblem | undefined {
   // Measured before anything recursive touches it (JSON.stringify, PostgreSQL's jsonb, the engine's comparisons).
-  if (deeperThan(value, MAX_NESTING)) {
-    return { path, code: 'DEPTH_LIMIT', message: `This value nests arrays or objects more than ${MAX_NESTING} levels deep; the limit is ${MAX_NESTING}.` };
-  }
+  const tooDeep = depthProblem(path, value);
+  if (tooDeep) return tooDeep;
   const bytes = Buffer.byteLength(JSON.stringify(value ?? null));
   if (bytes <= limits[limit]) return undefined;
   return { path, code: 'SIZE_LIMIT', message: `This is ${bytes} bytes of JSON; the limit is ${limits[limit]} (${LIMIT_VARIABLES[limit]}).` };
-}
-
-/** How deep a value given to a WfRun may nest arrays and objects: far past any real document's, well short of a stack. */
-export const MAX_NESTING = 256;
-
-/** Whether `value` nests arrays or objects more than `max` levels deep, found without recursion. */
-function deeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [item, depth] = next;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
-  }
-  return false;
 }
 
 /** graphql-armor's refusals by their message, and the code each gets. */

@@ -4,7 +4,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
-import { valueSizeProblems } from '../limits.ts';
+import { depthProblem, valueSizeProblems } from '../limits.ts';
 import type { Context } from '../builder.ts';
 import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
@@ -276,6 +276,7 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, ctx) => {
         refuseRevisionWithoutMajor('variables', args);
+        refuseDeepValue(['value'], args.value);
         const versions = await wfSpecVersionsOf(ctx, args.wfSpecName);
         if (versions.length === 0) {
           throw new ValidationError(`No WfSpec is named '${args.wfSpecName}'.`, [{ path: ['wfSpecName'], code: 'UNKNOWN_WF_SPEC', message: 'Name a registered WfSpec.' }]);
@@ -333,6 +334,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const { services, tenantId } = ctx;
+      if (args.variable) refuseDeepValue(['variable', 'value'], args.variable.value);
       // A search by a masked variable's value would let a reader guess the secret and watch for a match.
       if (args.variable && args.wfSpecName && (await WfRunMasker.of(ctx, args.wfSpecName)).masks(args.variable.name)) {
         throw new ValidationError(`Variable '${args.variable.name}' is masked: WfRuns cannot be searched by its value.`, [
@@ -649,4 +651,10 @@ async function readsBeforeRunWf(
   const { newest, early } = await newestVersionAndEarlyEvents(services.store, tenantId, name, majorVersion ?? null, id);
   const version = majorVersion != null && revision != null ? { majorVersion, revision } : newest;
   return { spec: version && (await services.metadata.runnable(services.db, tenantId, { name, ...version })), externalEvents: early };
+}
+
+/** A search by a value nested past the limit would only overflow the stack of whatever reads it. */
+function refuseDeepValue(path: readonly (string | number)[], value: unknown): void {
+  const problem = depthProblem(path, value);
+  if (problem) throw ValidationError.of('The value searched by is nested too deeply', [problem]);
 }
