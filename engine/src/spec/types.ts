@@ -188,13 +188,15 @@ export interface WaitForThreadsNode extends NodeBase {
   readonly perThreadFailureHandlers?: readonly FailureHandlerDef[] | undefined;
 }
 
-/** Waits for a number of seconds, or until an epoch-milliseconds timestamp; exactly one of the two. */
+/** Waits for a number of seconds, until an epoch-milliseconds timestamp, or until an ISO-8601 date; exactly one. */
 export interface SleepNode extends NodeBase {
   readonly type: 'SLEEP';
   /** An INT number of seconds. */
   readonly rawSeconds?: VariableAssignment | undefined;
   /** An INT epoch-milliseconds time (LittleHorse's timestamp). */
   readonly timestamp?: VariableAssignment | undefined;
+  /** A STR date and time with its offset, such as 2026-12-24T18:00:00Z (LittleHorse's iso_date). */
+  readonly isoDate?: VariableAssignment | undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { isValidFailureName, isValidName, NAME_RULE, VARIABLE_NAME_PATTERN } fro
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { isErrorName } from '../run/failure.ts';
 import { compare, COMPARATORS } from '../values/compare.ts';
+import { parseIsoDate } from '../values/iso-date.ts';
 import { parseJsonPath } from '../values/json-path.ts';
 import { MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mutate.ts';
 import { NODE_TYPES } from './types.ts';
@@ -182,10 +183,16 @@ function validateThread(
       if (node.content) checkAssignment([...nodePath, 'content'], node.content, undefined, `the content '${name}' throws`, variables, report);
     }
     if (node.type === 'SLEEP') {
-      const given = [node.rawSeconds, node.timestamp].filter((v) => v !== undefined);
-      if (given.length !== 1) report(nodePath, 'MISSING_FIELD', `SLEEP '${name}' needs exactly one of rawSeconds and timestamp.`);
+      const given = [node.rawSeconds, node.timestamp, node.isoDate].filter((v) => v !== undefined);
+      if (given.length !== 1) report(nodePath, 'MISSING_FIELD', `SLEEP '${name}' needs exactly one of rawSeconds, timestamp and isoDate.`);
       if (node.rawSeconds) checkAssignment([...nodePath, 'rawSeconds'], node.rawSeconds, 'INT', `the seconds '${name}' sleeps`, variables, report);
       if (node.timestamp) checkAssignment([...nodePath, 'timestamp'], node.timestamp, 'TIMESTAMP', `the time '${name}' sleeps until`, variables, report);
+      if (node.isoDate) {
+        checkAssignment([...nodePath, 'isoDate'], node.isoDate, 'STR', `the date '${name}' sleeps until`, variables, report);
+        if (node.isoDate.type === 'LITERAL' && typeof node.isoDate.value === 'string' && parseIsoDate(node.isoDate.value) === undefined) {
+          report([...nodePath, 'isoDate', 'value'], 'TYPE_MISMATCH', `SLEEP '${name}' sleeps until ${describeValue(node.isoDate.value)}, which is not an ISO-8601 date and time with an offset, such as 2026-12-24T18:00:00Z.`);
+        }
+      }
     }
     if (node.failureHandlers !== undefined) validateFailureHandlers([...nodePath, 'failureHandlers'], name, node.failureHandlers, report, wf);
     if (node.type === 'WAIT_FOR_THREADS') {

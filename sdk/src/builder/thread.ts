@@ -425,9 +425,14 @@ export class WorkflowThread {
     this.#add('sleep', { type: 'SLEEP', rawSeconds: toAssignment(seconds) }, 'sleepSeconds');
   }
 
-  /** Waits until an epoch-milliseconds time held by an INT or TIMESTAMP variable. */
-  sleepUntil(timestamp: WfRunVariable<'INT'> | WfRunVariable<'TIMESTAMP'>): void {
-    this.#add('sleep', { type: 'SLEEP', timestamp: toAssignment(timestamp) }, 'sleepUntil');
+  /**
+   * Waits until a time: the epoch milliseconds an INT or TIMESTAMP variable holds, or an ISO-8601 date and time
+   * with its offset (2026-12-24T18:00:00Z), written here or held by a STR variable. A time that moves while the node
+   * waits moves the wake-up; one already passed wakes it at once.
+   */
+  sleepUntil(time: WfRunVariable<'INT'> | WfRunVariable<'TIMESTAMP'> | WfRunVariable<'STR'> | string): void {
+    const isoDate = typeof time === 'string' || time.type === 'STR';
+    this.#add('sleep', { type: 'SLEEP', ...(isoDate ? { isoDate: toAssignment(time) } : { timestamp: toAssignment(time) }) }, 'sleepUntil');
   }
 
   /** Runs `handler` as a thread when `node` fails with the ERROR `name` (or any ERROR), then goes on past the node. */

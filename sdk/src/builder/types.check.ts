@@ -99,6 +99,10 @@ export const checked = new Workflow('typed', (wf) => {
   // @ts-expect-error sleepSeconds takes an INT variable
   wf.sleepSeconds(card);
   wf.sleepSeconds(count);
+  wf.sleepUntil(card);
+  wf.sleepUntil('2026-12-24T18:00:00Z');
+  // @ts-expect-error sleepUntil takes a time, not a flag
+  wf.sleepUntil(ok);
 });
 
 expectTypeOf(charge.fn).returns.toEqualTypeOf<string | null | Promise<string | null>>();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { step, validateWfSpec } from '@gallop/engine';
-import type { Catalog, DecideContext, JsonValue, TaskAttemptResult, WfRunState, WfSpec } from '@gallop/engine';
+import type { Catalog, DecideContext, FireTimer, JsonValue, TaskAttemptResult, WfRunState, WfSpec } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
 import { defineTask } from '../task.ts';
 import { WfSpecBuildError, Workflow } from './workflow.ts';
@@ -28,9 +28,20 @@ function simulate(
   const ctx: DecideContext = { now: 0, ids: { next: () => 'x' }, wfSpec, catalog };
   let result = step(undefined, { type: 'RunWf', wfRunId: 'r', variables }, ctx);
   const pending = [...events];
+  const timers: FireTimer[] = [];
+  let timersOf: typeof result | undefined;
   for (let i = 0; result.ok && result.state.status === 'RUNNING' && i < 1000; i++) {
+    if (timersOf !== result) for (const e of result.events) if (e.type === 'TimerSet') timers.push({ type: 'FireTimer', timerId: e.timerId, purpose: e.purpose });
+    timersOf = result;
     const taskRun = result.state.threadRuns.find((t) => t.status === 'RUNNING' && t.currentNodeRun?.taskRun?.status === 'TASK_SCHEDULED')?.currentNodeRun?.taskRun;
     if (!taskRun) {
+      // Sleeps (even of zero seconds) wake by their timers.
+      const timer = timers.shift();
+      if (timer) {
+        const fired = step(result.state, timer, ctx);
+        if (fired.ok) result = fired;
+        continue;
+      }
       const event = pending.shift();
       if (!event) break;
       result = step(result.state, { type: 'PutExternalEvent', guid: `e${i}`, ...event }, ctx);
@@ -152,6 +163,23 @@ describe('Workflow', () => {
     expect(state.status).toBe('COMPLETED');
     expect(state.threadRuns.map((t) => t.kind)).toEqual(['ENTRYPOINT', 'FAILURE_HANDLER']);
     expect(state.threadRuns[0]?.variables.note).toBe('refunded');
+  });
+
+  it('sleeps until an epoch-milliseconds variable, or an ISO-8601 date as text or in a STR variable', () => {
+    const spec = new Workflow('naps', (wf) => {
+      const at = wf.declareTimestamp('at');
+      const when = wf.declareStr('when');
+      wf.sleepUntil(at);
+      wf.sleepUntil(when);
+      wf.sleepUntil('2026-12-24T18:00:00Z');
+    }).compile();
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
+    const sleeps = Object.values(spec.threadSpecs.entrypoint?.nodes ?? {}).filter((n) => n.type === 'SLEEP');
+    expect(sleeps.map(({ outgoingEdges: _, ...n }) => n)).toEqual([
+      { type: 'SLEEP', timestamp: { type: 'VARIABLE', variableName: 'at' } },
+      { type: 'SLEEP', isoDate: { type: 'VARIABLE', variableName: 'when' } },
+      { type: 'SLEEP', isoDate: { type: 'LITERAL', value: '2026-12-24T18:00:00Z' } },
+    ]);
   });
 
   it('builds a USER_TASK assigned to a group with a deadline, whose results the next edge assigns', () => {
