@@ -155,10 +155,10 @@ describe('UserTaskRuns on the server', () => {
     expect(anyway.results).toEqual({ comment: 'mine' });
     const invalid = await refusal(client.saveUserTaskRunProgress({ wfRunId, userTaskGuid: '0-1', userId: 'ada', results: { amount: 'lots' } }));
     expect(invalid.problems.map((p) => [p.at, p.code])).toEqual([['input.results.amount', 'TYPE_MISMATCH']]);
-    // Saving moves nothing on: the WfRun waits for the completion, whose results replace the saved ones.
+    // Saving moves nothing on: the WfRun waits for the completion, whose results go over the saved ones.
     expect((await client.wfRun(wfRunId))?.status).toBe('RUNNING');
     const done = await client.completeUserTaskRun({ wfRunId, userTaskGuid: '0-1', userId: 'ada', results: { approved: false } });
-    expect(done.results).toEqual({ approved: false });
+    expect(done.results).toEqual({ comment: 'mine', approved: false });
     const late = await refusal(client.saveUserTaskRunProgress({ wfRunId, userTaskGuid: '0-1', userId: 'ada', results: {} }));
     expect(late.code).toBe('UserTaskRunEndedError');
   });

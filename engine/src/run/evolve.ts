@@ -139,10 +139,11 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       }));
     case 'UserTaskRunCommentDeleted':
       return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, commentIds: (u.commentIds ?? []).filter((id) => id !== event.userCommentId) }));
-    case 'CorrelationKeySet':
     case 'UserTaskRunProgressSaved':
+      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, savedResults: event.results }));
+    case 'CorrelationKeySet':
     case 'UserTaskRunCommentEdited':
-      // History only: the projection keeps saved results and comment texts; no decision reads them.
+      // History only: the projections keep correlation keys and comment texts; no decision reads them.
       return state;
     case 'TimerSet': {
       // Timers live in the server's timer table; the state keeps only a timestamp sleep's target, to see it change.

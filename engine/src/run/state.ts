@@ -70,6 +70,8 @@ export interface UserTaskRunState {
   /** The id the last comment took (ids count from 1), and the ids of those not deleted: edits and deletes check them. */
   readonly lastCommentId?: number | undefined;
   readonly commentIds?: readonly number[] | undefined;
+  /** The results last saved as progress: completion's results go over them, as in LittleHorse. */
+  readonly savedResults?: { readonly [field: string]: JsonValue } | undefined;
 }
 
 /** The NodeRun a thread stands on. Finished NodeRuns leave the state; they live in the event log. */

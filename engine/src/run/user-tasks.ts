@@ -2,6 +2,7 @@ import type { Rejection } from '../errors.ts';
 import type { Problem } from '../spec/problem.ts';
 import type { UserTaskDef } from '../spec/types.ts';
 import { aType, describeValue, isJsonObject, isValueOfType } from '../values/value.ts';
+import type { JsonValue } from '../values/value.ts';
 import type {
   AssignUserTaskRun,
   CancelUserTaskRun,
@@ -40,7 +41,7 @@ export function assignUserTaskRun(s: Session, command: AssignUserTaskRun): Rejec
 /**
  * LittleHorse's CompleteUserTaskRun: checks the results against the UserTaskDef, hands the task to the user who did
  * it if someone else held it (its group kept, no ON_TASK_ASSIGNED actions), and completes the node with the results
- * as its JSON_OBJ output.
+ * over those last saved as progress as its JSON_OBJ output.
  */
 export function completeUserTaskRun(s: Session, command: CompleteUserTaskRun): Rejection | undefined {
   const found = openUserTaskRun(s, command.userTaskGuid);
@@ -54,7 +55,8 @@ export function completeUserTaskRun(s: Session, command: CompleteUserTaskRun): R
 
   if (command.userId !== run.userId) assignUserTask(s, thread, command.userId, run.userGroup ?? null, 'COMPLETE');
   const position = thread.currentNodeRun?.position ?? 0;
-  const { userId, results } = command;
+  const { userId } = command;
+  const results = { ...run.savedResults, ...(command.results as Record<string, JsonValue>) };
   s.emit({ type: 'UserTaskRunCompleted', threadRunNumber: thread.number, position, userTaskGuid: run.userTaskGuid, userId, results });
   s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, output: results });
   return undefined;
@@ -156,8 +158,8 @@ function invalidComment(userId: unknown, comment: unknown): Rejection | undefine
 
 /**
  * Checks a completion's results against a UserTaskDef's fields, as LittleHorse does: every key a field, every value
- * of its field's type, every required field given (and not NULL), unless `partial` (saved progress). Each problem's
- * path is `['results', field]`.
+ * of its field's type and not NULL (leave a field out instead), every required field given, unless `partial` (saved
+ * progress, where NULL clears a field). Each problem's path is `['results', field]`.
  */
 export function checkUserTaskResults(def: UserTaskDef, results: unknown, { partial = false }: { partial?: boolean } = {}): Problem[] {
   if (!isJsonObject(results)) return [{ path: ['results'], code: 'TYPE_MISMATCH', message: 'results must be an object keyed by field name.' }];
@@ -169,6 +171,8 @@ export function checkUserTaskResults(def: UserTaskDef, results: unknown, { parti
       problems.push({ path: ['results', name], code: 'UNKNOWN_VARIABLE', message: `UserTaskDef '${def.name}' has no field '${name}'.` });
     } else if (!isValueOfType(value, field.type)) {
       problems.push({ path: ['results', name], code: 'TYPE_MISMATCH', message: `Field '${name}' takes ${aType(field.type)}; got ${describeValue(value)}.` });
+    } else if (value === null && !partial && !(field.required ?? false)) {
+      problems.push({ path: ['results', name], code: 'TYPE_MISMATCH', message: `Field '${name}' is NULL: leave it out of the results instead.` });
     }
   }
   for (const field of def.fields) {

@@ -242,15 +242,19 @@ describe('CompleteUserTaskRun', () => {
     expect(userTaskRun(run)?.status).toBe('ASSIGNED');
   });
 
-  it('requires the required fields, not NULL, and lets the others be left out or NULL', () => {
+  it('requires the required fields, refuses NULL for any field, and lets the others be left out', () => {
     const run = started();
     expect(rejectionOf(run, complete('grace', { comment: 'forgot' }))?.problems).toEqual([
       { path: ['results', 'approved'], code: 'MISSING_REQUIRED_VARIABLE', message: "Field 'approved' (BOOL) is required." },
     ]);
     expect(rejectionOf(run, complete('grace', { approved: null }))?.problems?.map((p) => p.code)).toEqual(['MISSING_REQUIRED_VARIABLE']);
     expect(rejectionOf(run, complete('grace', 'yes' as never))?.code).toBe('INVALID_USER_TASK_RESULTS');
-    // An INT fits a DOUBLE field, NULL fits any optional one.
-    run.send(complete('grace', { approved: true, amount: 3, comment: null }));
+    // LittleHorse refuses a NULL value: it has no type to check against the field's.
+    expect(rejectionOf(run, complete('grace', { approved: true, comment: null }))?.problems).toEqual([
+      { path: ['results', 'comment'], code: 'TYPE_MISMATCH', message: "Field 'comment' is NULL: leave it out of the results instead." },
+    ]);
+    // An INT fits a DOUBLE field.
+    run.send(complete('grace', { approved: true, amount: 3 }));
     expect(run.state?.status).toBe('COMPLETED');
   });
 
@@ -317,8 +321,28 @@ describe('SaveUserTaskRunProgress', () => {
     const before = userTaskRun(run);
     const events = run.send(save('grace', { comment: 'half done' }));
     expect(events).toEqual([expect.objectContaining({ type: 'UserTaskRunProgressSaved', userTaskGuid: GUID, userId: 'grace', results: { comment: 'half done' } })]);
-    expect(userTaskRun(run)).toEqual(before);
+    expect(userTaskRun(run)).toEqual({ ...before, savedResults: { comment: 'half done' } });
     expect(run.state?.status).toBe('RUNNING');
+  });
+
+  it('completes with the results over those last saved, as LittleHorse does; a save replaces the one before', () => {
+    const run = started();
+    run.send(save('grace', { comment: 'first draft', amount: 10 }));
+    run.send(save('grace', { comment: 'looks fine' }));
+    const events = run.send(complete('grace', { approved: true }));
+    const results = { comment: 'looks fine', approved: true };
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'UserTaskRunCompleted', results }),
+        expect.objectContaining({ type: 'NodeRunCompleted', output: results }),
+      ]),
+    );
+    // The completion's own fields win over saved ones.
+    const again = started();
+    again.send(save('grace', { comment: 'draft' }));
+    expect(again.send(complete('grace', { approved: false, comment: 'final' }))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'UserTaskRunCompleted', results: { comment: 'final', approved: false } })]),
+    );
   });
 
   it('refuses a save by someone other than the holder unless told to ignore the claim, and fields that do not fit', () => {
