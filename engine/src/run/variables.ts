@@ -6,7 +6,9 @@ import type { JsonValue } from '../values/value.ts';
 /**
  * Checks RunWf's variables against the entrypoint thread's declarations, as LittleHorse's RunWf does:
  * unknown names, wrong types and missing required variables are all problems. A number or BOOL given to a STR is
- * no problem: LittleHorse takes any primitive as a STR (initialValues makes it the text).
+ * no problem: LittleHorse takes any primitive as a STR (initialValues makes it the text). A NULL given to a required
+ * variable with a default is no problem either (it takes the default, as in LittleHorse; a RUN_CHILD_WF passes on
+ * a parent's unset variable that way); without a default it is missing (LittleHorse would start it NULL).
  */
 export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown): Problem[] {
   if (given === undefined || given === null) given = {};
@@ -24,7 +26,8 @@ export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown)
     }
   }
   for (const def of defs) {
-    if (def.required && (given[def.name] === undefined || given[def.name] === null)) {
+    const value = given[def.name] ?? def.defaultValue;
+    if (def.required && (value === undefined || value === null)) {
       problems.push({ path: ['variables', def.name], code: 'MISSING_REQUIRED_VARIABLE', message: `Variable '${def.name}' (${def.type}) is required.` });
     }
   }
@@ -33,12 +36,10 @@ export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown)
 
 /**
  * A handler thread's first variables (failure, per-thread failure and interrupt handlers alike): INPUT, when the
- * handler declares it, holds `input` as it is (NULL stays NULL, never INPUT's default).
+ * handler declares it, holds `input`, or INPUT's default when that is NULL (LittleHorse starts every thread so).
  */
 export function handlerVariables(defs: readonly ThreadVarDef[], input: JsonValue): Record<string, JsonValue> {
-  const variables = initialValues(defs);
-  if (defs.some((d) => d.name === 'INPUT')) variables.INPUT = input;
-  return variables;
+  return initialValues(defs, { INPUT: input });
 }
 
 /**

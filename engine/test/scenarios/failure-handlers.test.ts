@@ -73,6 +73,20 @@ describe('failure handlers', () => {
     expect(run.state?.threadRuns[0]?.variables.receipt).toBe('none');
   });
 
+  it("gives INPUT its default when the failure has no content, as LittleHorse starts every thread", () => {
+    const wf = spec([{ handlerSpecName: 'on-failure' }]);
+    const handler = wf.threadSpecs['on-failure']!;
+    const withDefault = { ...wf, threadSpecs: { ...wf.threadSpecs, 'on-failure': { ...handler, variableDefs: [{ name: 'INPUT', type: 'STR' as const, defaultValue: 'no details' }] } } };
+    const run = start(withDefault);
+    run.report('0-1', { status: 'EXCEPTION', name: 'card-declined', message: 'declined' });
+    expect(run.state?.threadRuns[1]?.variables.INPUT).toBe('no details');
+    expect(run.state?.threadRuns[0]?.variables.reason).toBe('no details');
+    // Content that is there is INPUT's value.
+    const given = start(withDefault);
+    given.report('0-1', declined);
+    expect(given.state?.threadRuns[1]?.variables.INPUT).toBe('insufficient funds');
+  });
+
   it('matches by kind: FAILURE_TYPE_ERROR catches errors only', () => {
     const errorsOnly = spec([{ handlerSpecName: 'on-failure', anyFailureOfType: 'FAILURE_TYPE_ERROR' }]);
     const caught = start(errorsOnly);

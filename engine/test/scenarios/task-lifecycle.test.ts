@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPath, replay, step } from '../../src/index.ts';
+import { checkRunVariables, formatPath, initialValues, replay, step } from '../../src/index.ts';
 import type { Catalog, JsonValue, TaskAttemptResult, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
 import { accepted, catalog, deepFreeze, NODES, rejected, testContext, twoTaskSpec } from '../fixtures.ts';
 
@@ -91,6 +91,13 @@ describe('RunWf', () => {
 
   it('uses the default when RunWf gives NULL (LittleHorse)', () => {
     expect(accepted(startWf({ name: 'Ada', length: null })).state.threadRuns[0]?.variables.length).toBe(-1);
+  });
+
+  it('takes NULL for a required variable with a default as the default (LittleHorse), not as missing', () => {
+    const defs = [{ name: 'region', type: 'STR' as const, required: true, defaultValue: 'eu' }];
+    expect(checkRunVariables(defs, { region: null })).toEqual([]);
+    expect(initialValues(defs, { region: null })).toEqual({ region: 'eu' });
+    expect(checkRunVariables([{ ...defs[0]!, defaultValue: undefined }], { region: null }).map((p) => p.code)).toEqual(['MISSING_REQUIRED_VARIABLE']);
   });
 
   it('rejects a second RunWf for the same WfRun with WF_RUN_ALREADY_EXISTS', () => {
