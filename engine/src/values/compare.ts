@@ -10,8 +10,8 @@ export type Compared = { readonly ok: true; readonly value: boolean } | { readon
 /**
  * Evaluates `left comparator right`. Equality is deep JSON equality and NULL equals NULL. Ordering compares numbers
  * with numbers (INT with DOUBLE too: we part from LittleHorse's refusal there), strings with strings and booleans
- * with booleans; NULL sorts first. IN looks for a substring of a STR, an element of a JSON_ARR, or a key of a
- * JSON_OBJ. Anything else is an error the caller turns into VAR_SUB_ERROR.
+ * with booleans; NULL sorts first. IN looks for a substring of a STR (not NULL), an element of a JSON_ARR, or a
+ * key of a JSON_OBJ (NULL is none). Anything else is an error the caller turns into VAR_SUB_ERROR.
  */
 export function compare(left: JsonValue, comparator: Comparator, right: JsonValue): Compared {
   switch (comparator) {
@@ -45,9 +45,14 @@ function ordering(left: JsonValue, right: JsonValue): { ok: true; value: number 
 }
 
 function contains(container: JsonValue, item: JsonValue): { ok: true; value: boolean } | { ok: false; message: string } {
-  if (typeof container === 'string') return { ok: true, value: container.includes(toText(item)) };
+  if (typeof container === 'string') {
+    // LittleHorse fails looking for NULL in a text, rather than for the text 'null'.
+    if (item === null) return { ok: false, message: `IN cannot look for NULL in the STR ${describeValue(container)}.` };
+    return { ok: true, value: container.includes(toText(item)) };
+  }
   if (Array.isArray(container)) return { ok: true, value: (container as readonly JsonValue[]).some((element) => deepEqual(element, item)) };
-  if (isJsonObject(container)) return { ok: true, value: Object.hasOwn(container, toText(item)) };
+  // No key is NULL.
+  if (isJsonObject(container)) return { ok: true, value: item !== null && Object.hasOwn(container, toText(item)) };
   return { ok: false, message: `IN needs a STR, JSON_ARR or JSON_OBJ on its right; got ${describeValue(container)}.` };
 }
 

@@ -71,6 +71,14 @@ describe('edges', () => {
     expect(state.failure?.message).toMatch(/Cannot order "text" \(STR\) against 3 \(INT\)/);
   });
 
+  it('fails with VAR_SUB_ERROR looking for NULL in a STR, as LittleHorse does, rather than for the text null', () => {
+    const wf = branching([{ sinkNodeName: 'a', condition: { comparator: 'NOT_IN', left: v('s'), right: lit('value is null here') } }, { sinkNodeName: 'b' }], [
+      { name: 's', type: 'STR' },
+    ]);
+    const { state } = run(wf, {});
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: expect.stringMatching(/IN cannot look for NULL in the STR "value is null here"/) });
+  });
+
   it.each([
     ['LESS_THAN', 1, 2, true],
     ['LESS_THAN', 2, 2, false],
@@ -83,6 +91,8 @@ describe('edges', () => {
     ['IN', 2, [1, 2, 3], true],
     ['IN', 'k', { k: 1 }, true],
     ['NOT_IN', 4, [1, 2, 3], true],
+    ['IN', null, [1, null], true],
+    ['IN', null, { null: 1 }, false],
     ['EQUALS', null, null, true],
     ['LESS_THAN', null, 0, true],
     ['LESS_THAN', 1, 1.5, true],
