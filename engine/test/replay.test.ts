@@ -91,7 +91,8 @@ const streams: Stream[] = [
   {
     name: 'stop and resume around a running task',
     commands: timed(run(), { type: 'StopWfRun' }, report('0-1', ok('Hi')), { type: 'ResumeWfRun' }, report('0-2', ok(2)), { type: 'StopWfRun' }),
-    outcomes: [null, null, null, null, null, 'WF_RUN_ENDED'],
+    // Stopping an ended WfRun changes nothing and is no error (LittleHorse).
+    outcomes: [null, null, null, null, null, null],
     status: 'COMPLETED',
   },
 ];

@@ -105,6 +105,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const target = threadFor(state, command.threadRunNumber);
     if ('code' in target) return reject(target);
     const s = new Session(state, ctx);
+    if ('ended' in target) return accept(s);
     // Stopping twice is no error: the second finds MANUAL already there and changes nothing.
     haltThread(s, target.number, 'MANUAL');
     advance(s);
@@ -115,6 +116,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const target = threadFor(state, command.threadRunNumber);
     if ('code' in target) return reject(target);
     const s = new Session(state, ctx);
+    if ('ended' in target) return accept(s);
     resumeThread(s, target.number, 'MANUAL');
     advance(s);
     return accept(s);
@@ -219,13 +221,15 @@ export function decide(state: WfRunState | undefined, command: Command, ctx: Dec
   return handler(state, command, ctx);
 }
 
-/** The live ThreadRun a stop or resume names, or why there is none. */
-function threadFor(state: WfRunState | undefined, number = 0): { number: number } | Rejection {
+/**
+ * The ThreadRun a stop or resume names, or why there is none. One that has ended (or whose WfRun has) is `ended`: as
+ * in LittleHorse, stopping or resuming it is no error and changes nothing, so a script may stop runs that just ended.
+ */
+function threadFor(state: WfRunState | undefined, number = 0): { number: number } | { ended: true } | Rejection {
   if (!state) return { code: 'WF_RUN_NOT_FOUND', message: 'The WfRun does not exist.' };
-  if (isTerminal(state.status)) return { code: 'WF_RUN_ENDED', message: `WfRun ${state.id} has already ended (${state.status}).` };
   const thread = state.threadRuns[number];
   if (!thread) return { code: 'UNKNOWN_THREAD_RUN', message: `WfRun ${state.id} has no ThreadRun ${number}.` };
-  if (isTerminal(thread.status)) return { code: 'WF_RUN_ENDED', message: `ThreadRun ${number} has already ended (${thread.status}).` };
+  if (isTerminal(state.status) || isTerminal(thread.status)) return { ended: true };
   return { number };
 }
 

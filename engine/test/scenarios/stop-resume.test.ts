@@ -78,7 +78,7 @@ describe('StopWfRun and ResumeWfRun', () => {
     expect(statuses(run)).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
   });
 
-  it('changes nothing when stopped twice or resumed while running, and refuses ended WfRuns and unknown threads', () => {
+  it('changes nothing when stopped twice, resumed while running or after the end, and refuses unknown threads', () => {
     const run = new TestRun(spec, catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });
     expect(run.send({ type: 'ResumeWfRun' })).toEqual([]);
@@ -90,6 +90,9 @@ describe('StopWfRun and ResumeWfRun', () => {
     expect(run.state?.status).toBe('HALTED');
     run.send({ type: 'ResumeWfRun' });
     expect(run.state?.status).toBe('ERROR');
-    expect(run.send({ type: 'ResumeWfRun' })).toBe('WF_RUN_ENDED');
+    // As in LittleHorse: stopping or resuming what has ended is no error and changes nothing.
+    expect(run.send({ type: 'ResumeWfRun' })).toEqual([]);
+    expect(run.send({ type: 'StopWfRun' })).toEqual([]);
+    expect(run.send({ type: 'StopWfRun', threadRunNumber: 7 })).toBe('UNKNOWN_THREAD_RUN');
   });
 });
