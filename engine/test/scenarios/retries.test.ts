@@ -84,6 +84,20 @@ describe('TASK retries with exponential back-off', () => {
     expect(fireAts).toEqual([100, 300, 500]);
   });
 
+  it('truncates a fractional delay to whole milliseconds, as Java casts it', () => {
+    const run = new TestRun(spec({ retries: 4, exponentialBackoff: { baseIntervalMs: 10, multiplier: 1.15, maxDelayMs: 1_000 } }), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const events = run.report('0-1', { status: 'ERROR', message: 'boom' }, { attempt, now: 0 }) as WfRunEvent[];
+      const timer = events[2] as Extract<WfRunEvent, { type: 'TimerSet' }>;
+      delays.push(timer.fireAt);
+      run.send({ type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose }, 0);
+    }
+    // 10, 11.5, 13.225, 15.20875: rounded, the second would be 12.
+    expect(delays).toEqual([10, 11, 13, 15]);
+  });
+
   it('ignores a timer whose attempt is no longer pending', () => {
     const run = new TestRun(backoff, catalog);
     run.send({ type: 'RunWf', wfRunId: 'r' });

@@ -134,13 +134,14 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
       s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input, ...carried(taskRun) });
       return undefined;
     }
-    // LittleHorse: the first retry waits the base interval, each later one `multiplier` times longer, up to the cap.
-    const delay = Math.min(backoff.baseIntervalMs * backoff.multiplier ** (next - 1), backoff.maxDelayMs);
+    // LittleHorse: the first retry waits the base interval, each later one `multiplier` times longer (whole
+    // milliseconds, truncated as Java's cast to long does), up to the cap.
+    const delay = Math.min(Math.trunc(backoff.baseIntervalMs * backoff.multiplier ** (next - 1)), backoff.maxDelayMs);
     s.emit({ type: 'TaskRetryPending', threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: next });
     s.emit({
       type: 'TimerSet',
       timerId: `${taskRun.taskGuid}/retry-${next}`,
-      fireAt: s.ctx.now + Math.max(0, Math.round(delay)),
+      fireAt: s.ctx.now + Math.max(0, delay),
       purpose: { type: 'TASK_RETRY', taskGuid: taskRun.taskGuid, attempt: next },
     });
     return undefined;
