@@ -69,4 +69,30 @@ describe('stopWfRun and resumeWfRun', () => {
     const error = (await client.resumeWfRun('no-such-run').catch((e: unknown) => e)) as GallopClientError;
     expect(error.code).toBe('NotFoundError');
   });
+
+  it('records the result of a TaskRun left running when a sibling thread failed its WfRun', async () => {
+    const task = unique('side-step');
+    const spec = unique('left-running');
+    await client.putTaskDef({ name: task, returnType: 'STR' });
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        wf.spawnThread('side', (side) => void side.execute(task));
+        wf.fail('gave-up', 'The entrypoint gives up at once.');
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: spec });
+    expect(run.status).toBe('EXCEPTION');
+    // The side thread's TaskRun was scheduled before the failure; a worker still takes it and runs it.
+    const [left] = await client.claimTaskRuns({ taskDefName: task, workerId: 'w', waitMs: 2_000 });
+    expect(left).toBeDefined();
+    const lastSeq = (await client.wfRun(run.id))?.lastSeq ?? 0;
+    const answer = await client.reportTaskRun({ taskRunId: left!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'done anyway' } });
+    expect(answer.accepted).toBe(true);
+    expect(await client.taskRun(left!.taskRunId)).toMatchObject({ status: 'TASK_SUCCESS' });
+    const counts = await client.request<{ taskDef: { runningCount: number } }>('query($name: String!) { taskDef(name: $name) { runningCount } }', { name: task });
+    expect(counts.taskDef.runningCount).toBe(0);
+    // Recorded, and nothing else: the WfRun stays as it ended.
+    const after = await client.wfRun(run.id);
+    expect(after).toMatchObject({ status: 'EXCEPTION', lastSeq: lastSeq + 1 });
+  });
 });

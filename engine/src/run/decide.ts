@@ -68,13 +68,11 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
 
   ReportTaskAttempt(state, command, ctx) {
     if (!state) return reject({ code: 'WF_RUN_NOT_FOUND', message: `No WfRun is waiting on TaskRun ${command.taskGuid}.` });
-    if (isTerminal(state.status)) {
-      return reject({ code: 'STALE_TASK_ATTEMPT', message: `WfRun ${state.id} has already ended (${state.status}); the report changes nothing.` });
-    }
     const s = new Session(state, ctx);
     const rejection = reportTaskAttempt(s, command);
     if (rejection) return reject(rejection);
-    advance(s);
+    // An ended WfRun records how the attempt it left running ended, and goes nowhere.
+    if (!isTerminal(state.status)) advance(s);
     return accept(s);
   },
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateWfSpec } from '../../src/index.ts';
-import { TestRun } from '../run.ts';
+import { TestRun, types } from '../run.ts';
 import type { Catalog, Node, ThreadSpec, VersionedWfSpec } from '../../src/index.ts';
 
 const catalog: Catalog = { taskDefs: { work: { name: 'work', inputVars: [{ name: 'item', type: 'STR' }], returnType: 'STR' } } };
@@ -375,5 +375,58 @@ describe('WAIT_FOR_THREADS per-thread failure handlers', () => {
     const broken = { ...spec, threadSpecs: { ...spec.threadSpecs, entrypoint: { ...spec.threadSpecs.entrypoint!, nodes: { ...spec.threadSpecs.entrypoint!.nodes, wait: { ...wait!, perThreadFailureHandlers: [{ handlerSpecName: 'nope' }] } } } } } as VersionedWfSpec;
     expect(validateWfSpec(spec, catalog)).toEqual([]);
     expect(validateWfSpec(broken, catalog)).toContainEqual(expect.objectContaining({ code: 'MISSING_THREAD', path: ['threadSpecs', 'entrypoint', 'nodes', 'wait', 'perThreadFailureHandlers', 0, 'handlerSpecName'] }));
+  });
+});
+
+describe('a TaskRun left running when its WfRun ends', () => {
+  // The entrypoint starts `side` (two tasks in a row), then runs a task of its own that fails the WfRun.
+  const wf: VersionedWfSpec = {
+    name: 'left-running',
+    majorVersion: 0,
+    revision: 0,
+    entrypointThreadName: 'entrypoint',
+    threadSpecs: {
+      entrypoint: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+          spawn: { type: 'START_THREAD', threadSpecName: 'side', outgoingEdges: [{ sinkNodeName: 'own' }] },
+          own: { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'LITERAL', value: 'x' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+      side: {
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'first' }] },
+          first: { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'LITERAL', value: 'a' }], retries: 2, outgoingEdges: [{ sinkNodeName: 'second' }] },
+          second: { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'LITERAL', value: 'b' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+    },
+  };
+
+  function failed(): TestRun {
+    const run = new TestRun(wf, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('0-2', { status: 'ERROR', message: 'boom' });
+    expect(run.state?.status).toBe('ERROR');
+    expect(run.state?.threadRuns[1]?.currentNodeRun?.taskRun?.status).toBe('TASK_SCHEDULED');
+    return run;
+  }
+
+  it("records the attempt's result, as LittleHorse's TaskRun keeps it, and moves nothing", () => {
+    const run = failed();
+    expect(types(run.report('1-1', { status: 'SUCCESS', output: 'late' }))).toEqual(['TaskAttemptSucceeded']);
+    expect(run.state?.threadRuns[1]?.currentNodeRun).toMatchObject({ nodeName: 'first', status: 'RUNNING', taskRun: { status: 'TASK_SUCCESS' } });
+    expect(run.state?.status).toBe('ERROR');
+    // Recorded once: the same report again is stale.
+    expect(run.report('1-1', { status: 'SUCCESS', output: 'late' })).toBe('STALE_TASK_ATTEMPT');
+  });
+
+  it('records a failure or a timeout without retrying it', () => {
+    const run = failed();
+    expect(types(run.report('1-1', { status: 'TIMEOUT' }))).toEqual(['TaskAttemptFailed']);
+    expect(run.state?.threadRuns[1]?.currentNodeRun?.taskRun?.status).toBe('TASK_TIMEOUT');
+    expect(run.report('1-1', { status: 'SUCCESS', output: 'x' }, { attempt: 1 })).toBe('STALE_TASK_ATTEMPT');
   });
 });

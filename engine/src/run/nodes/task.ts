@@ -8,6 +8,7 @@ import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { TaskInput, TaskRunState, ThreadRunState } from '../state.ts';
+import { isTerminal } from '../state.ts';
 import type { TaskDef, TaskNode } from '../../spec/types.ts';
 import type { ArriveHandler } from './types.ts';
 
@@ -75,11 +76,19 @@ export function taskGuid(threadRunNumber: number, position: number): string {
   return `${threadRunNumber}-${position}`;
 }
 
-/** Applies a worker's report to the TASK NodeRun waiting on it, or says why it does not apply. */
+/**
+ * Applies a worker's report to the TASK NodeRun waiting on it, or says why it does not apply. A WfRun that ended
+ * while the attempt ran (a sibling thread failed it, say) takes the report for the TaskRun's record only, as
+ * LittleHorse's TaskRun keeps its result: the NodeRun stays as it is, and nothing is retried.
+ */
 export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejection | undefined {
   const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === command.taskGuid);
   const nodeRun = thread?.currentNodeRun;
   const taskRun = nodeRun?.taskRun;
+  const ended = isTerminal(s.state.status);
+  if (ended && !(taskRun?.attempt === command.attempt && (taskRun.status === 'TASK_SCHEDULED' || taskRun.status === 'TASK_RUNNING'))) {
+    return { code: 'STALE_TASK_ATTEMPT', message: `WfRun ${s.state.id} has already ended (${s.state.status}); the report changes nothing.` };
+  }
   if (!thread || !nodeRun || !taskRun) return unknownOrStale(s, command);
   if (taskRun.attempt !== command.attempt || (taskRun.status !== 'TASK_SCHEDULED' && taskRun.status !== 'TASK_RUNNING')) {
     // This also covers a report for an attempt whose retry is still waiting for its back-off.
@@ -99,7 +108,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   const unfit = (message: string): undefined => {
     const failure: Failure = { name: 'VAR_MUTATION_ERROR', message };
     s.emit({ type: 'TaskAttemptFailed', ...base, failure, status: 'TASK_OUTPUT_SERDE_ERROR' });
-    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
+    if (!ended) s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
     return undefined;
   };
   if (result.status === 'OUTPUT_ERROR') return unfit(result.message);
@@ -112,7 +121,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
     }
     const masked = secret ? ({ maskedOutput: true } as const) : {};
     s.emit({ type: 'TaskAttemptSucceeded', ...base, output, ...masked });
-    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output, ...masked });
+    if (!ended) s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output, ...masked });
     return undefined;
   }
   // LittleHorse: TASK_FAILED becomes the ERROR TASK_FAILURE, TASK_TIMEOUT the ERROR TIMEOUT; an exception keeps its
@@ -124,6 +133,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
         ? [{ name: 'TIMEOUT', message: 'Task timed out' }, 'TASK_TIMEOUT']
         : [{ name: result.name, message: result.message, content: result.content }, 'TASK_EXCEPTION'];
   s.emit({ type: 'TaskAttemptFailed', ...base, failure, status });
+  if (ended) return undefined;
 
   // Errors and timeouts are retried while attempts remain; a business exception never is.
   const node = s.node(thread, nodeRun.nodeName);
