@@ -16,7 +16,7 @@ export type Deployable =
 /** An SDK Workflow: registering it through the SDK validates it first and names the builder call behind each problem. */
 export type Registrable = Pick<Workflow, 'register'>;
 
-// Metadata before the WfSpecs that name it; WfSpecs keep their given order, as one may run another as a child.
+// Metadata before the WfSpecs that name it; then WfSpecs, each child before the parents that run it.
 const ORDER: Record<Deployable['kind'], number> = { TaskDef: 0, ExternalEventDef: 1, WorkflowEventDef: 2, UserTaskDef: 3, WfSpec: 4 };
 
 /** The keys of a bundle: one object that lists metadata and WfSpecs to deploy together. */
@@ -32,7 +32,41 @@ const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
 export async function loadDeployables(files: readonly string[]): Promise<Deployable[]> {
   const all: Deployable[] = [];
   for (const file of files) all.push(...(await loadFile(file)));
-  return all.map((d, i) => [d, i] as const).sort(([a, i], [b, j]) => ORDER[a.kind] - ORDER[b.kind] || i - j).map(([d]) => d);
+  const sorted = all.map((d, i) => [d, i] as const).sort(([a, i], [b, j]) => ORDER[a.kind] - ORDER[b.kind] || i - j).map(([d]) => d);
+  const specs = sorted.filter((d) => d.kind === 'WfSpec');
+  return [...sorted.filter((d) => d.kind !== 'WfSpec'), ...childrenFirst(specs)];
+}
+
+/**
+ * WfSpecs in the order given, except that a WfSpec another one runs as a child (RUN_CHILD_WF) goes before it: the
+ * server refuses a parent whose child is not registered, and pins the child's major version then. A cycle keeps
+ * the order given (the server names what it cannot find).
+ */
+function childrenFirst(specs: readonly Extract<Deployable, { kind: 'WfSpec' }>[]): Deployable[] {
+  const byName = new Map(specs.map((d) => [d.spec.name, d]));
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const out: Deployable[] = [];
+  const place = (d: Extract<Deployable, { kind: 'WfSpec' }>): void => {
+    const name = d.spec.name;
+    if (placed.has(name) || visiting.has(name)) return;
+    visiting.add(name);
+    for (const thread of Object.values(d.spec.threadSpecs ?? {})) {
+      for (const node of Object.values(thread?.nodes ?? {})) {
+        const child = node?.type === 'RUN_CHILD_WF' ? byName.get(node.wfSpecName) : undefined;
+        if (child && child !== d) place(child);
+      }
+    }
+    visiting.delete(name);
+    placed.add(name);
+    out.push(d);
+  };
+  // Two deployables of one name (two versions) keep their order: only the first is placed by name.
+  for (const d of specs) {
+    if (byName.get(d.spec.name) === d) place(d);
+    else out.push(d);
+  }
+  return out;
 }
 
 async function loadFile(file: string): Promise<Deployable[]> {

@@ -1,3 +1,4 @@
+import type { WfSpec } from '@gallop/engine';
 import { Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTestServer, unique } from './harness.ts';
@@ -76,11 +77,39 @@ describe('child WfRuns on the server', () => {
     expect(failed.errorMessage).toMatch(/printer jammed|failed/);
   });
 
-  it('fails the wait with CHILD_FAILURE when the child WfSpec does not exist', async () => {
-    const { parent } = await parentAndChild(unique('nowhere'));
+  it('refuses a parent whose child WfSpec is not registered, as LittleHorse does', async () => {
+    const refused = await parentAndChild(unique('nowhere')).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'ValidationError', problems: [{ code: 'UNKNOWN_WF_SPEC', message: expect.stringMatching(/runs WfSpec 'nowhere-.*', which is not registered/) }] });
+  });
+
+  it('fails the wait with CHILD_FAILURE when the child WfSpec was deleted since', async () => {
+    const { child, parent } = await parentAndChild();
+    await client.deleteWfSpec({ name: child, majorVersion: 0, revision: 0 });
     const run = await client.runWf({ wfSpecName: parent, variables: { order: 'o-3' } });
     const failed = await waitForStatus(run.id, ['ERROR', 'EXCEPTION', 'COMPLETED']);
     expect(failed.status).toBe('ERROR');
-    expect(failed.errorMessage).toMatch(/Couldn't find WfSpec nowhere-/);
+    expect(failed.errorMessage).toMatch(new RegExp(`Couldn't find WfSpec ${child}`));
+  });
+
+  it("runs the child's major version that was newest when the parent was registered, as LittleHorse pins it", async () => {
+    const { task, child, parent } = await parentAndChild();
+    // A breaking new major version of the child: it requires a variable the parent does not give.
+    await client.putWfSpec(
+      new Workflow(child, (wf) => {
+        wf.declareStr('order').required();
+        wf.declareInt('priority').required();
+      }).compile(),
+    );
+    const registered = (await client.wfSpec(parent))?.spec as unknown as WfSpec;
+    const runs = Object.values(registered.threadSpecs.entrypoint?.nodes ?? {}).filter((n) => n.type === 'RUN_CHILD_WF');
+    expect(runs).toMatchObject([{ wfSpecName: child, majorVersion: 0 }]);
+    const run = await client.runWf({ wfSpecName: parent, variables: { order: 'o-4' } });
+    const claimed = await claimOne(task);
+    expect(await client.wfRun(claimed.wfRunId)).toMatchObject({ wfSpecName: child, majorVersion: 0 });
+    await client.reportTaskRun({ taskRunId: claimed.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'label-o-4' } });
+    expect((await waitForStatus(run.id, ['COMPLETED', 'ERROR', 'EXCEPTION'])).status).toBe('COMPLETED');
+    // Registered again, the parent pins the new major version, and validation checks the inputs against it.
+    const again = await parentAndChild(child).catch((error: unknown) => error);
+    expect(again).toMatchObject({ code: 'ValidationError', problems: [{ code: 'MISSING_REQUIRED_VARIABLE', message: expect.stringMatching(/priority/) }] });
   });
 });

@@ -82,10 +82,10 @@ describe('the gallop CLI', () => {
     worker.start();
   });
 
-  it('deploys every Workflow a TypeScript module exports', async () => {
+  it('deploys every Workflow a TypeScript module exports, a child before the parent that runs it', async () => {
     const result = await cli('deploy', `${FIXTURES}/workflows.ts`);
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n')).toEqual(['deployed WfSpec cli-approval version 0.0', 'deployed WfSpec cli-review version 0.0']);
+    expect(result.stdout.trim().split('\n')).toEqual(['deployed WfSpec cli-review version 0.0', 'deployed WfSpec cli-approval version 0.0']);
     expect((await client.wfSpec('cli-review'))?.spec).toMatchObject({ name: 'cli-review', entrypointThreadName: 'entrypoint' });
   });
 

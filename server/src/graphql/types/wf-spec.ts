@@ -1,5 +1,5 @@
 import { validateWfSpec } from '@gallop/engine';
-import type { VersionedWfSpec, WfSpec } from '@gallop/engine';
+import type { VersionedWfSpec, WfSpec, WfSpecSummary } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
@@ -71,7 +71,7 @@ builder.mutationFields((t) => ({
       if (problems.length > 0) throw ValidationError.of('The WfSpec is invalid', problems);
       const deletedPins = await deletedUserTaskDefPins(services.db, tenantId, input.spec as unknown as WfSpec);
       if (deletedPins.length > 0) throw ValidationError.of('The WfSpec is invalid', deletedPins);
-      const spec = specOnly(input.spec as unknown as WfSpec);
+      const spec = pinChildMajorVersions(specOnly(input.spec as unknown as WfSpec), catalog.wfSpecs);
       // Two registrations racing for the same next version: the loser reads the winner's and tries again.
       for (let attempt = 0; attempt < 5; attempt++) {
         const latest = await findWfSpec(services.db, tenantId, spec.name);
@@ -140,6 +140,29 @@ async function deletedUserTaskDefPins(db: Queryable, tenantId: string, spec: WfS
 }
 
 /** The spec without version fields, as users write it. */
+/**
+ * A RUN_CHILD_WF that names no major version runs the child's newest major version as of this registration, as
+ * LittleHorse pins it at PutWfSpec: a breaking new major version of the child (say one requiring a new variable)
+ * then reaches a parent only when the parent is registered again.
+ */
+function pinChildMajorVersions(spec: WfSpec, children: Readonly<Record<string, WfSpecSummary>>): WfSpec {
+  const threadSpecs = Object.fromEntries(
+    Object.entries(spec.threadSpecs).map(([threadName, thread]) => [
+      threadName,
+      {
+        ...thread,
+        nodes: Object.fromEntries(
+          Object.entries(thread.nodes).map(([nodeName, node]) => {
+            const child = node.type === 'RUN_CHILD_WF' && node.majorVersion === undefined ? children[node.wfSpecName] : undefined;
+            return [nodeName, child ? { ...node, majorVersion: child.majorVersion } : node];
+          }),
+        ),
+      },
+    ]),
+  );
+  return { ...spec, threadSpecs };
+}
+
 function specOnly(spec: WfSpec): WfSpec {
   const { name, entrypointThreadName, threadSpecs } = spec;
   return { name, entrypointThreadName, threadSpecs };

@@ -1,4 +1,4 @@
-import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WfSpecId, WorkflowEventDef } from '@gallop/engine';
+import type { Catalog, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfSpec, WfSpecId, WfSpecSummary, WorkflowEventDef } from '@gallop/engine';
 import { and, asc, desc, eq, gt, isNull, max, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { externalEventDefs, taskDefs, wfSpecs, workflowEventDefs } from '../schema.ts';
@@ -241,8 +241,9 @@ export async function catalogForSpec(
   db: Queryable,
   tenantId: string,
   spec: unknown,
-): Promise<Required<Pick<Catalog, 'taskDefs' | 'externalEventDefs' | 'workflowEventDefs' | 'userTaskDefs'>>> {
+): Promise<Required<Pick<Catalog, 'taskDefs' | 'externalEventDefs' | 'workflowEventDefs' | 'userTaskDefs' | 'wfSpecs'>>> {
   const taskNames = new Set<string>();
+  const childNames = new Set<string>();
   const userTaskNames = new Set<string>();
   const eventNames = new Set<string>();
   const thrownNames = new Set<string>();
@@ -261,6 +262,7 @@ export async function catalogForSpec(
         if (node.type === 'EXTERNAL_EVENT' && typeof node.externalEventDefName === 'string') eventNames.add(node.externalEventDefName);
         if (node.type === 'THROW_EVENT' && typeof node.workflowEventDefName === 'string') thrownNames.add(node.workflowEventDefName);
         if (node.type === 'USER_TASK' && typeof node.userTaskDefName === 'string') userTaskNames.add(node.userTaskDefName);
+        if (node.type === 'RUN_CHILD_WF' && typeof node.wfSpecName === 'string') childNames.add(node.wfSpecName);
       }
     }
   }
@@ -281,5 +283,13 @@ export async function catalogForSpec(
   }
   const userTaskDefsFound: Record<string, UserTaskDef> = {};
   for (const def of await findNewestUserTaskDefs(db, tenantId, [...userTaskNames])) userTaskDefsFound[def.name] = def;
-  return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound, workflowEventDefs: thrownDefsFound, userTaskDefs: userTaskDefsFound };
+  // The newest version of each WfSpec a RUN_CHILD_WF runs: one that is not registered is refused, as in LittleHorse.
+  const wfSpecsFound: Record<string, WfSpecSummary> = {};
+  for (const name of childNames) {
+    const row = await findWfSpec(db, tenantId, name);
+    if (!row) continue;
+    const { spec } = row;
+    wfSpecsFound[name] = { name, majorVersion: row.majorVersion, variableDefs: spec.threadSpecs[spec.entrypointThreadName]?.variableDefs ?? [] };
+  }
+  return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound, workflowEventDefs: thrownDefsFound, userTaskDefs: userTaskDefsFound, wfSpecs: wfSpecsFound };
 }
