@@ -309,10 +309,20 @@ describe('the WfSpec editor', () => {
     await client.putWorkflowEventDef({ name: `ed-thrown-${suffix}` });
     await client.putUserTaskDef({ name: `ed-form-${suffix}`, fields: [{ name: 'ok', type: 'BOOL' }] });
     await new Workflow(`ed-child-${suffix}`, (wf) => void wf.declareStr('name')).register(client);
-    const written = everyNode.compile();
+    const compiled = everyNode.compile();
     const registered = await everyNode.register(client);
-    const types = new Set(Object.values(written.threadSpecs).flatMap((t) => Object.values(t.nodes).map((n) => n.type)));
+    const types = new Set(Object.values(compiled.threadSpecs).flatMap((t) => Object.values(t.nodes).map((n) => n.type)));
     expect(types.size).toBe(14);
+    // The server pins the child's major version (LittleHorse does): the spec as registered.
+    const written: WfSpec = {
+      ...compiled,
+      threadSpecs: Object.fromEntries(
+        Object.entries(compiled.threadSpecs).map(([name, t]) => [
+          name,
+          { ...t, nodes: Object.fromEntries(Object.entries(t.nodes).map(([n, node]) => [n, node.type === 'RUN_CHILD_WF' ? { ...node, majorVersion: 0 } : node])) },
+        ]),
+      ),
+    };
 
     await page.goto(`${server.url}/#/editor/${everyNode.name}`);
     await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
