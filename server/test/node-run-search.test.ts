@@ -13,6 +13,26 @@ const { client } = server;
 const key = (n: NodeRunInfo) => `${n.wfRunId} ${n.threadRunNumber}/${n.position}`;
 
 describe('NodeRun search and counts', () => {
+  it('shows a NodeRun that completed and then failed on a mutation of its output as failed, and finds it so', async () => {
+    const event = unique('count-given');
+    await client.putExternalEventDef({ name: event });
+    const spec = unique('counting');
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const n = wf.declareInt('n');
+        n.assign(wf.waitForEvent(event));
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: spec });
+    // Waiting: the NodeRun started in an earlier command than the one that ends it.
+    await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: event, content: 'abc' });
+    expect(await client.wfRun(run.id)).toMatchObject({ status: 'ERROR' });
+    const nodeRun = await client.nodeRun(run.id, 0, 1);
+    expect(nodeRun).toMatchObject({ status: 'ERROR', errorMessage: expect.stringMatching(/Variable 'n'/) });
+    const failed = await client.searchNodeRuns({ status: 'ERROR', externalEventDefName: event });
+    expect(failed.items.map(key)).toEqual([`${run.id} 0/1`]);
+  });
+
   it('finds NodeRuns by status, newest first, by the ExternalEventDef they wait for and by arrival time, a page at a time', async () => {
     const [approved, shipped] = [unique('approved'), unique('shipped')];
     for (const name of [approved, shipped]) await client.putExternalEventDef({ name });

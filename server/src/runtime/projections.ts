@@ -168,6 +168,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
   const set = emptyWriteSet();
   const searchable = searchableNamesOf(spec);
   const started = new Map<string, NodeRunRow>();
+  const endedEarlier = new Map<string, EndedNodeRunRow>();
   const vars = new Map<string, VariableRow>();
   const taskChanges = new Map<string, TaskChangeRow>();
   const change = (task_guid: string): TaskChangeRow => {
@@ -229,9 +230,18 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
       case 'NodeRunFailed': {
         const status = event.type === 'NodeRunCompleted' ? 'COMPLETED' : event.status;
         const failure = event.type === 'NodeRunFailed' ? event.failure : null;
-        const row = started.get(`${event.threadRunNumber}-${event.position}`);
-        if (row) Object.assign(row, { status, end_time: isoTime(event.time), failure });
-        else set.endedNodeRuns.push({ tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, position: event.position, status, end_time: isoTime(event.time), failure } satisfies EndedNodeRunRow);
+        const ended = { status, end_time: isoTime(event.time), failure };
+        const key = `${event.threadRunNumber}-${event.position}`;
+        // A NodeRun can end twice in one command: completed, then failed by a mutation on its way out. The statement
+        // would apply whichever of two rows for one key it met first; the last must win.
+        const row = started.get(key) ?? endedEarlier.get(key);
+        if (row) {
+          Object.assign(row, ended);
+          break;
+        }
+        const endedRow: EndedNodeRunRow = { tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, position: event.position, ...ended };
+        endedEarlier.set(key, endedRow);
+        set.endedNodeRuns.push(endedRow);
         break;
       }
       case 'TaskRunScheduled': {
