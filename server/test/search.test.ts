@@ -103,6 +103,30 @@ describe('searching WfRuns', () => {
 });
 
 describe('searching variables (LittleHorse SearchVariable)', () => {
+  it('keeps a STR that reads like JSON as text, in the variables read back and the values searched', async () => {
+    const name = unique('json-like');
+    const event = unique('given');
+    await client.putExternalEventDef({ name: event });
+    await client.putWfSpec(
+      new Workflow(name, (wf) => {
+        wf.declareStr('customer').searchable();
+        wf.declareStr('note').assign(wf.waitForEvent(event));
+      }).compile(),
+    );
+    // RunWf takes the INT 12345 for a STR as its text, as LittleHorse does.
+    const run = await client.runWf({ wfSpecName: name, variables: { customer: 12345 } });
+    const sent = await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: event, content: '{"a":1}' });
+    const values = Object.fromEntries((await client.wfRun(run.id))!.variables.map((v) => [v.name, v.value]));
+    expect(values).toEqual({ customer: '12345', note: '{"a":1}' });
+    expect((await client.externalEvent(run.id, sent.guid))?.content).toBe('{"a":1}');
+    const found = await client.searchVariables({ wfSpecName: name, name: 'customer', value: '12345' });
+    expect(found.items.map((v) => [v.wfRunId, v.value])).toEqual([[run.id, '12345']]);
+    expect((await client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: '12345' } })).items.map((r) => r.id)).toEqual([run.id]);
+    // Searched as the number it was given as, it is found too: the value is read as the variable's type.
+    expect((await client.searchVariables({ wfSpecName: name, name: 'customer', value: 12345 })).items.map((v) => v.wfRunId)).toEqual([run.id]);
+    expect((await client.searchWfRuns({ wfSpecName: name, variable: { name: 'customer', value: 12345 } })).items.map((r) => r.id)).toEqual([run.id]);
+  });
+
   /** A WfSpec whose entrypoint holds a searchable `customer` and whose child thread a searchable `shipTo`. */
   async function shipping() {
     const name = unique('shipping');

@@ -13,7 +13,7 @@ import type {
   WorkflowEventDef,
 } from '@gallop/engine';
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, foreignKey, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, foreignKey, index, integer, pgTable, pgView, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Acl } from '../auth/acl.ts';
 
 // Every table carries tenant_id in its key from the first migration, so tenants (issue 8) need no rewrite,
@@ -21,6 +21,15 @@ import type { Acl } from '../auth/acl.ts';
 
 const tenantId = () => text('tenant_id').notNull().default('default');
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * A jsonb column read as the driver parsed it. Drizzle's own jsonb parses a string it gets once more, so a STR
+ * variable holding the text 12345, true or {"a":1} read back as a number, a boolean or an object.
+ */
+const jsonb = customType<{ data: unknown; driverData: unknown }>({
+  dataType: () => 'jsonb',
+  toDriver: (value) => JSON.stringify(value),
+});
 
 /** The tenants objects belong to; `default` exists from the start (migration 0011). */
 export const tenants = pgTable('tenants', {

@@ -1,4 +1,4 @@
-import { isValidName, NAME_RULE } from '@gallop/engine';
+import { isValidName, NAME_RULE, widen } from '@gallop/engine';
 import type { JsonValue, ThreadRunState, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
@@ -289,7 +289,7 @@ builder.queryFields((t) => ({
           const message = `Variable '${args.name}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find it by its value.`;
           throw new ValidationError(message, [{ path: ['name'], code: 'UNKNOWN_VARIABLE', message: 'No thread of any version of the WfSpec declares this variable searchable.' }]);
         }
-        const search = { ...args, value: args.value as JsonValue };
+        const search = { ...args, value: searchedValue(versions, args.name, args.value as JsonValue) };
         return resolveCursorConnection(
           { args: checkedPageArgs(args), toCursor: (row: FoundVariable) => encodeCursor([row.wfRun.startTime.getTime(), row.wfRunId, row.threadRunNumber]), maxSize: 500 },
           async ({ after, limit }: ResolveCursorConnectionArgs) => {
@@ -358,7 +358,7 @@ builder.queryFields((t) => ({
           if (args.variable && !args.wfSpecName) {
             throw new ValidationError('Searching WfRuns by a variable needs wfSpecName.', [{ path: ['wfSpecName'], code: 'MISSING_FIELD', message: 'Name the WfSpec whose variable is searched.' }]);
           }
-          const variable = args.variable && { name: args.variable.name, value: (args.variable.value ?? null) as JsonValue };
+          const variable = args.variable && { name: args.variable.name, value: searchedValue(versions, args.variable.name, (args.variable.value ?? null) as JsonValue) };
           return listWfRuns(services.db, tenantId, { ...args, variable }, cursor, limit);
         },
       );
@@ -657,4 +657,18 @@ async function readsBeforeRunWf(
 function refuseDeepValue(path: readonly (string | number)[], value: unknown): void {
   const problem = depthProblem(path, value);
   if (problem) throw ValidationError.of('The value searched by is nested too deeply', [problem]);
+}
+
+/**
+ * The value to look for: a number or BOOL searched in a STR variable as its text, as RunWf and ASSIGN store it
+ * (so `--var customer=12345` finds what `gallop run … --var customer=12345` started).
+ */
+function searchedValue(versions: readonly VersionedWfSpec[], name: string, value: JsonValue): JsonValue {
+  for (const spec of versions) {
+    for (const thread of Object.values(spec.threadSpecs)) {
+      const def = thread.variableDefs?.find((d) => d.name === name);
+      if (def) return widen(value, def.type);
+    }
+  }
+  return value;
 }
