@@ -284,7 +284,9 @@ export async function createApp(options: AppOptions): Promise<App> {
           const problems = original instanceof ValidationError ? original.problems.map(({ path, code, message }) => ({ path, at: formatPath(path), code, message })) : undefined;
           return new GraphQLError(original.message, { extensions: { code: original.name, ...(problems && { problems }) } });
         }
-        if (!(error instanceof GraphQLError) || error.originalError) {
+        // A GraphQLError from a GraphQLError (a scalar refusing a variable, say "yesterday" as a DateTime) is the
+        // client's mistake, shown as it is; only errors of other kinds are ours.
+        if (!(error instanceof GraphQLError) || (error.originalError && !(error.originalError instanceof GraphQLError))) {
           log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'Unexpected error in a GraphQL operation');
         }
         return maskError(error, message, isDev);

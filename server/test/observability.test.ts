@@ -201,6 +201,18 @@ describe('observability endpoints', () => {
     expect(line?.durationMs).toEqual(expect.any(Number));
   });
 
+  it('answers a variable the GraphQL layer refuses with the reason, and logs no internal error', async () => {
+    const before = server.logs.length;
+    const response = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query BadDate($d: DateTime) { wfRuns(startedAfter: $d, first: 1) { edges { node { id } } } }', variables: { d: 'yesterday' } }),
+    });
+    const body = (await response.json()) as { errors?: { message: string }[] };
+    expect(body.errors?.[0]?.message).toMatch(/got invalid value "yesterday"; Expected type DateTime/);
+    expect(server.logs.slice(before).filter((l) => l.level >= 50)).toEqual([]);
+  });
+
   it('logs an internal error in full at error level while the client sees only the masked message', async () => {
     const spy = vi.spyOn(server.app.services.dispatch, 'claim').mockRejectedValueOnce(new Error('the disk is on fire'));
     try {
