@@ -232,6 +232,10 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
     expect(await problem({ wfSpecName: name, name: 'code', value: 'x' })).toEqual({ message: expect.stringMatching(/'code' is masked/), path: ['name'] });
     expect(await problem({ wfSpecName: unique('nothing'), name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/No WfSpec is named/), path: ['wfSpecName'] });
     expect(await problem({ wfSpecName: name, revision: 0, name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/revision without a majorVersion/), path: ['majorVersion'] });
+    // The WfRuns search, the WfSpec read and runWf refuse it the same way rather than drop the revision.
+    await expect(client.searchWfRuns({ wfSpecName: name, revision: 0 })).rejects.toThrow(/wfRuns was given a revision without a majorVersion/);
+    await expect(client.wfSpec(name, { revision: 0 })).rejects.toThrow(/wfSpec was given a revision without a majorVersion/);
+    await expect(client.runWf({ wfSpecName: name, revision: 0 })).rejects.toMatchObject({ code: 'ValidationError', problems: [{ path: ['input', 'majorVersion'], code: 'MISSING_FIELD' }] });
   });
 });
 

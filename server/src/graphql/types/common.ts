@@ -96,3 +96,10 @@ export function checkedPageArgs<A extends { first?: number | null; last?: number
 }
 
 export { AlreadyExistsError, NotFoundError, ValidationError };
+
+/** A revision belongs to a major version: one given alone would be dropped without a word, so it is refused. */
+export function refuseRevisionWithoutMajor(operation: string, args: { majorVersion?: number | null; revision?: number | null }, at: readonly string[] = []): void {
+  if (args.revision != null && args.majorVersion == null) {
+    throw ValidationError.of(`${operation} was given a revision without a majorVersion`, [{ path: [...at, 'majorVersion'], code: 'MISSING_FIELD', message: 'A revision needs its majorVersion.' }]);
+  }
+}

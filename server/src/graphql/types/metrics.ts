@@ -5,7 +5,7 @@ import { METRICS_WINDOW_LENGTHS, windowStartOf, ZERO_TASK, ZERO_WF } from '../..
 import type { MetricsWindowLength } from '../../runtime/metric-windows.ts';
 import { taskDefMetricsWindows, wfSpecMetricsWindows } from '../../store/queries/metric-windows.ts';
 import type { TaskDefMetricsRow, WfSpecMetricsRow } from '../../store/queries/metric-windows.ts';
-import { decodeCursor, encodeCursor, checkedPageArgs, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, checkedPageArgs, refuseRevisionWithoutMajor } from './common.ts';
 
 const MetricsWindowLengthEnum = builder.enumType('MetricsWindowLength', {
   description: 'How long a metrics window is; windows start on multiples of their length since the Unix epoch (UTC).',
@@ -60,13 +60,6 @@ const TaskDefMetricsRef = builder.objectRef<TaskDefMetrics>('TaskDefMetrics').im
   }),
 });
 
-/** Refuses a revision without its major version: a revision number means nothing across major versions. */
-function checkVersion(field: string, args: { majorVersion?: number | null; revision?: number | null }): void {
-  if (args.revision != null && args.majorVersion == null) {
-    throw ValidationError.of(`${field} was called with bad input`, [{ path: ['revision'], code: 'MISSING_FIELD', message: 'A revision needs its majorVersion.' }]);
-  }
-}
-
 /** The range of window starts a list covers: since → until (default now), widened to whole windows. */
 function rangeOf(args: { since: Date; until?: Date | null | undefined; windowLength: MetricsWindowLength }, now: number) {
   const until = args.until?.getTime() ?? now;
@@ -91,7 +84,7 @@ builder.queryFields((t) => ({
       at: t.arg({ type: 'DateTime', required: true }),
     },
     resolve: async (_root, args, { services, tenantId }) => {
-      checkVersion('wfSpecMetricsWindow', args);
+      refuseRevisionWithoutMajor('wfSpecMetricsWindow', args);
       const start = windowStartOf(args.at.getTime(), args.windowLength);
       const range = { windowLength: args.windowLength, from: new Date(start), to: new Date(start + 1) };
       const [row] = await wfSpecMetricsWindows(services.db, tenantId, { name: args.wfSpecName, majorVersion: args.majorVersion, revision: args.revision }, range, undefined, 1);
@@ -111,7 +104,7 @@ builder.queryFields((t) => ({
         until: t.arg({ type: 'DateTime' }),
       },
       resolve: (_root, args, { services, tenantId }) => {
-        checkVersion('wfSpecMetrics', args);
+        refuseRevisionWithoutMajor('wfSpecMetrics', args);
         const range = rangeOf(args, services.clock());
         const spec = { name: args.wfSpecName, majorVersion: args.majorVersion, revision: args.revision };
         return resolveCursorConnection({ args: checkedPageArgs(args), toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {

@@ -12,7 +12,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { isSearchableEntrypointVariable, searchableNamesOf } from '../../runtime/projections.ts';
 import { changedSince, countNodeRuns, EVENT_PAGE, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, readWfRunState, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
 import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
 import { ExternalEventRef } from './external-event.ts';
@@ -206,11 +206,6 @@ const RunWfInput = builder.inputType('RunWfInput', {
 });
 
 /** A revision names a revision of one major version: without the major version it names nothing. */
-function refuseRevisionWithoutMajor(operation: string, args: { majorVersion?: number | null; revision?: number | null }): void {
-  if (args.revision != null && args.majorVersion == null) {
-    throw new ValidationError(`${operation} was given a revision without a majorVersion.`, [{ path: ['majorVersion'], code: 'MISSING_FIELD', message: 'A revision belongs to a major version: give both.' }]);
-  }
-}
 
 builder.queryFields((t) => ({
   nodeRuns: t.connection(
@@ -334,6 +329,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const { services, tenantId } = ctx;
+      refuseRevisionWithoutMajor('wfRuns', args);
       if (args.variable) refuseDeepValue(['variable', 'value'], args.variable.value);
       // A search by a masked variable's value would let a reader guess the secret and watch for a match.
       if (args.variable && args.wfSpecName && (await WfRunMasker.of(ctx, args.wfSpecName)).masks(args.variable.name)) {
@@ -373,6 +369,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError, AlreadyExistsError], directResult: true, union: { name: 'RunWfResult' } },
     args: { input: t.arg({ type: RunWfInput, required: true }) },
     resolve: async (_root, { input }, { services, tenantId }) => {
+      refuseRevisionWithoutMajor('runWf', input, ['input']);
       const id = input.id == null ? randomUUID().replaceAll('-', '') : String(input.id);
       const { spec, externalEvents } = await readsBeforeRunWf(services, tenantId, input, id);
       if (!spec) {
@@ -456,7 +453,7 @@ builder.mutationFields((t) => ({
   }),
   stopWfRun: t.field({
     type: WfRunRef,
-    description: 'Stops a WfRun (or one ThreadRun) and its children where they stand; a running TaskRun is let finish first (HALTING).',
+    description: 'Stops a WfRun (or one ThreadRun) and its child ThreadRuns where they stand; a running TaskRun is let finish first (HALTING). Child WfRuns it started run on, as in LittleHorse. Stopping what has ended changes nothing.',
     errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'StopWfRunResult' } },
     args: { input: t.arg({ type: ThreadRunInput, required: true }) },
     resolve: (_root, { input }, { services, tenantId }) => haltCommand(services, tenantId, input, 'StopWfRun'),

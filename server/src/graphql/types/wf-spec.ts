@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
 import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, highestWfSpecVersions, nextVersion } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
-import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError } from './common.ts';
 import type { InputProblem } from '../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 import { findUserTaskDef } from '../../store/queries/user-tasks.ts';
@@ -38,8 +38,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One version of a WfSpec: the newest, the newest of a major version, or an exact one.',
     args: { name: t.arg.string({ required: true }), majorVersion: t.arg.int(), revision: t.arg.int() },
-    resolve: async (_root, args, { services, tenantId }) =>
-      (await findWfSpec(services.db, tenantId, args.name, args.majorVersion, args.revision)) ?? null,
+    resolve: async (_root, args, { services, tenantId }) => {
+      refuseRevisionWithoutMajor('wfSpec', args);
+      return (await findWfSpec(services.db, tenantId, args.name, args.majorVersion, args.revision)) ?? null;
+    },
   }),
   wfSpecs: t.connection({
     type: WfSpecRef,
