@@ -64,21 +64,27 @@ describe('actions on the WfRun page', () => {
       const got = wf.declareJsonObj('got');
       got.assign(wf.waitForEvent(go));
     }));
-    await page.getByRole('combobox', { name: 'ExternalEventDef' }).selectOption(go);
+    // The def the WfRun waits for is offered first, and chosen.
+    await expect.poll(() => page.getByRole('combobox', { name: 'ExternalEventDef' }).inputValue()).toBe(go);
     await page.getByRole('textbox', { name: 'Event content (JSON)' }).fill('{"ok": true}');
     await page.getByRole('button', { name: 'Send event' }).click();
     await statusIs(page, 'COMPLETED');
+    // Ended, it takes no event, and Stop and Resume have nothing to act on.
+    for (const name of ['Send event', 'Stop', 'Resume']) await expect(page.getByRole('button', { name, exact: true }).isDisabled()).resolves.toBe(true);
     expect((await client.wfRun(id))?.variables.find((v) => v.name === 'got')?.value).toEqual({ ok: true });
   });
 
   it('stops after a confirmation, resumes, and deletes after a confirmation', async () => {
     const { page, client } = ctx;
     const id = await open(new Workflow(`act-stop-${suffix}`, (wf) => wf.sleepSeconds(3_600)));
+    // Nothing was stopped: nothing to resume.
+    await expect(page.getByRole('button', { name: 'Resume' }).getAttribute('title')).resolves.toBe('Nothing in this WfRun was stopped.');
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     // Nothing happens before the confirmation.
     expect((await client.wfRun(id))?.status).toBe('RUNNING');
     await page.getByRole('button', { name: 'Confirm stop' }).click();
     await statusIs(page, 'HALTED');
+    await expect(page.getByRole('button', { name: 'Stop', exact: true }).isDisabled()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Resume' }).click();
     await statusIs(page, 'RUNNING');
     await page.screenshot({ path: `${screenshots}wf-run-actions.png`, fullPage: true });

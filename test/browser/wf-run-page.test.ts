@@ -126,9 +126,14 @@ describe('the WfRun page', () => {
     await nodeWithStatus(page, '1-greet-TASK', 'RUNNING').waitFor();
     await nodeWithStatus(page, '2-exit-EXIT', 'PENDING').waitFor();
     await expect(page.getByTestId('variable-greeting').textContent()).resolves.toContain(JSON.stringify(then?.threadRuns[0]?.variables.greeting ?? null));
+    // The header describes the same moment: running then, not ended, and says which moment it is.
+    await wfRunStatus(page, 'RUNNING').waitFor();
+    await page.getByTestId('header-moment').getByText(`after event ${moment} of ${wfRun.events.length}`).waitFor();
+    await page.getByTestId('wf-run-header').getByText('Not ended').waitFor();
     await page.screenshot({ path: `${screenshots}wf-run-time-travel.png`, fullPage: true });
 
     await page.getByRole('button', { name: 'Back to now' }).click();
+    await wfRunStatus(page, 'COMPLETED').waitFor();
     await nodeWithStatus(page, '1-greet-TASK', 'COMPLETED').waitFor();
     await page.getByTestId('variable-greeting').getByText('"Hello, Ada!"').waitFor();
   });

@@ -21,6 +21,19 @@ const thread: ThreadSpec = {
 };
 
 describe('layoutThreadGraph', () => {
+  it('titles each node by what it throws, runs or waits for, and a failing EXIT by its failure', () => {
+    const named: ThreadSpec = {
+      nodes: {
+        start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'throw' }] },
+        throw: { type: 'THROW_EVENT', workflowEventDefName: 'order-accepted', outgoingEdges: [{ sinkNodeName: 'child' }] },
+        child: { type: 'RUN_CHILD_WF', wfSpecName: 'payment', outgoingEdges: [{ sinkNodeName: 'wait' }] },
+        wait: { type: 'EXTERNAL_EVENT', externalEventDefName: 'paid', outgoingEdges: [{ sinkNodeName: 'fail' }] },
+        fail: { type: 'EXIT', failureDef: { failureName: 'negative-amount', message: 'The amount is negative.' } },
+      },
+    };
+    expect(layoutThreadGraph(named).nodes.map((n) => n.data.title)).toEqual(['Start', 'Throw order-accepted', 'Run payment', 'Wait for paid', 'Fail: negative-amount']);
+  });
+
   it('makes one node per ThreadSpec node and one edge per outgoing edge', () => {
     const { nodes, edges } = layoutThreadGraph(thread);
     expect(nodes.map((n) => n.id)).toEqual(['0-entrypoint-ENTRYPOINT', '1-greet-TASK', '2-exit-EXIT']);
@@ -28,7 +41,7 @@ describe('layoutThreadGraph', () => {
       ['0-entrypoint-ENTRYPOINT', '1-greet-TASK'],
       ['1-greet-TASK', '2-exit-EXIT'],
     ]);
-    expect(nodes[1]?.data).toEqual({ nodeName: '1-greet-TASK', nodeType: 'TASK', taskDefName: 'greet' });
+    expect(nodes[1]?.data).toEqual({ nodeName: '1-greet-TASK', nodeType: 'TASK', taskDefName: 'greet', title: 'greet' });
   });
 
   it('lays nodes out top to bottom in the order the edges go', () => {
@@ -73,7 +86,7 @@ describe('layoutThreadGraph', () => {
       },
     };
     const review = layoutThreadGraph(withUserTask).nodes[1];
-    expect(review?.data).toEqual({ nodeName: 'review', nodeType: 'USER_TASK', userTaskDefName: 'approve-expense' });
+    expect(review?.data).toEqual({ nodeName: 'review', nodeType: 'USER_TASK', userTaskDefName: 'approve-expense', title: 'approve-expense' });
     expect([review?.width, review?.height]).toEqual([232, 68]);
   });
 

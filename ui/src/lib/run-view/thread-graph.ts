@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import type { Comparator, EdgeCondition, MutationSource, NodeType, ThreadSpec, VariableAssignment, VariableMutation } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
+import { titleOf } from '../editor/canvas/titles.ts';
 import { NODE_SIZE } from '../editor/layout.ts';
 
 /** What a graph node carries; its status lives apart, so a status change never re-lays out the graph. */
@@ -10,6 +11,8 @@ export interface WfNodeData extends Record<string, unknown> {
   readonly taskDefName?: string | undefined;
   /** The form a USER_TASK asks a person to fill in. */
   readonly userTaskDefName?: string | undefined;
+  /** What the node shows: what it runs, throws or waits for, as the editor titles it. */
+  readonly title: string;
 }
 
 export type WfFlowNode = Node<WfNodeData, 'wfNode'>;
@@ -93,6 +96,7 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
         nodeType: node.type,
         taskDefName: node.type === 'TASK' ? node.taskDefName : undefined,
         userTaskDefName: node.type === 'USER_TASK' ? node.userTaskDefName : undefined,
+        title: titleOf(node),
       },
       ariaLabel: `${node.type} node ${name}`,
       draggable: false,

@@ -38,6 +38,9 @@ export function titleOf(node: Node): string {
     case 'START_THREAD':
     case 'START_MULTIPLE_THREADS':
       return node.threadSpecName ? `${KIND[node.type]}: ${node.threadSpecName}` : KIND[node.type];
+    case 'EXIT':
+      // An EXIT that fails its thread says so: it is not an ending like the others.
+      return node.failureDef?.failureName ? `Fail: ${node.failureDef.failureName}` : KIND[node.type];
     default:
       return KIND[node.type];
   }
