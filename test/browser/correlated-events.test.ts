@@ -3,7 +3,7 @@ import type { ExternalEventNode, WfSpec } from '@gallop/engine';
 import { Workflow } from '@gallop/sdk';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { rows, unnamedRoles } from '../support/browser.ts';
+import { arriveLeavingEditor, rows, unnamedRoles } from '../support/browser.ts';
 import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -100,6 +100,8 @@ describe('correlated events in the UI', () => {
     const route = `${server.url}/#/external-events?prefix=${def}&externalEventDefName=${def}`;
     await page.goto(route);
     const card = page.getByRole('region', { name: `CorrelatedEvents of ${def}` });
+    // The test before left its editor draft changed: the editor asks before letting it go.
+    await arriveLeavingEditor(page, card);
     const config = await card.getByTestId('correlated-event-config').innerText();
     expect(config).toContain('kept for 1 h 0 min');
     expect(config).toContain('every WfRun that waits with its key takes it');

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { WfSpec } from '@gallop/engine';
 import { defineTask, TaskWorker, Workflow } from '@gallop/sdk';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unnamedRoles } from '../support/browser.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { arriveLeavingEditor, unnamedRoles } from '../support/browser.ts';
 import { setupBrowserTest } from '../support/browser-test.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -55,6 +55,13 @@ describe('the WfSpec editor', () => {
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
+  });
+
+  // Each test opens the editor from another page: a draft the test before left changed is let go on the way.
+  beforeEach(async () => {
+    const { page, server } = ctx;
+    await page.goto(`${server.url}/#/wf-runs`);
+    await arriveLeavingEditor(page, page.getByRole('heading', { name: 'WfRuns', exact: true }));
   });
 
   it('builds the two-task quickstart with mouse and keyboard, registers it and runs it with a real worker', async () => {
@@ -439,5 +446,51 @@ describe('the WfSpec editor', () => {
     }
     expect(await redo.isDisabled()).toBe(true);
     expect(browser.pageErrors).toEqual([]);
+  });
+
+  /** A new draft in the editor. */
+  async function freshEditor(): Promise<void> {
+    const { page, server } = ctx;
+    await page.goto(`${server.url}/#/editor`);
+    await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
+  }
+
+  it('asks before another page of the console drops a draft with changes, and stays when told to', async () => {
+    const { page } = ctx;
+    await freshEditor();
+    const question = page.getByRole('alertdialog', { name: 'Leave the editor?' });
+    // Untouched, it leaves without asking.
+    await page.getByRole('link', { name: 'WfRuns', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'WfRuns', exact: true }).waitFor();
+    await page.goBack();
+    await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
+    await page.getByRole('button', { name: 'Add Sleep node' }).click();
+    await page.getByTestId('editor-node-2-sleep-SLEEP').waitFor();
+    await page.getByRole('link', { name: 'WfRuns', exact: true }).first().click();
+    await expect(question.textContent()).resolves.toMatch(/The changes to new-workflow are not registered/);
+    await page.screenshot({ path: `${screenshots}editor-leave.png` });
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    // Kept: the draft is still drawn and the URL is the editor's again.
+    await question.waitFor({ state: 'hidden' });
+    await page.getByTestId('editor-node-2-sleep-SLEEP').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/editor');
+    await page.getByRole('link', { name: 'WfRuns', exact: true }).first().click();
+    await question.getByRole('button', { name: 'Leave' }).click();
+    await page.getByRole('heading', { name: 'WfRuns', exact: true }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/wf-runs');
+  });
+
+  it('inserts a node after the one selected, moving what was below it down instead of covering it', async () => {
+    const { page } = ctx;
+    await freshEditor();
+    const start = page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT');
+    await start.click();
+    await page.getByRole('button', { name: 'Add Task node' }).click();
+    const added = page.getByTestId('editor-node-2-task-TASK');
+    await added.waitFor();
+    const [a, b] = [await added.boundingBox(), await page.getByTestId('editor-node-1-exit-EXIT').boundingBox()];
+    if (!a || !b) throw new Error('A node is not drawn.');
+    // Exit, which followed Start, is now below the new Task, not under it.
+    expect(b.y).toBeGreaterThanOrEqual(a.y + a.height);
   });
 });

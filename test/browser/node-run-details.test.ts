@@ -180,6 +180,10 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
     await page.goto(`${server.url}/#/task-runs?taskDefName=${gone}`);
     await page.getByTestId('task-runs-table').getByRole('link', { name: `${before.id}/0-1` }).waitFor();
     expect(await page.getByTestId('task-def-gone').innerText()).toBe(`No TaskDef named ${gone} is registered now: it was deleted, and these TaskRuns were made of it.`);
+    // A status in the address that TaskRuns do not have (a NodeRun's): said so, and every status listed.
+    await page.goto(`${server.url}/#/task-runs?taskDefName=${gone}&status=RUNNING`);
+    await page.getByTestId('task-runs-table').getByRole('link', { name: `${before.id}/0-1` }).waitFor();
+    expect(await page.getByTestId('unknown-status').innerText()).toBe('“RUNNING” is not a TaskRun status; showing every status.');
 
     // Its name registered again: another TaskDef, which the NodeRun did not run; its TaskRuns are there to open.
     await client.putTaskDef({ name: gone, inputVars: [{ name: 'other', type: 'INT' }], returnType: 'STR' });

@@ -99,3 +99,14 @@ export const oneLine = async (locator: Locator): Promise<string> => (await locat
 
 /** Resolves once the WfRun page shows the WfRun in `status`. */
 export const statusIs = (page: Page, status: string): Promise<void> => page.locator(`[data-testid="wf-run-status"][data-status="${status}"]`).waitFor();
+
+/**
+ * Waits until a navigation has shown `arrived`, answering the editor's "Leave the editor?" with Leave on the way if
+ * it asks (a test before left a draft with changes open).
+ */
+export async function arriveLeavingEditor(page: Page, arrived: Locator): Promise<void> {
+  const leave = page.getByRole('alertdialog', { name: 'Leave the editor?' }).getByRole('button', { name: 'Leave' });
+  await arrived.or(leave).first().waitFor();
+  if (await leave.isVisible()) await leave.click();
+  await arrived.waitFor();
+}

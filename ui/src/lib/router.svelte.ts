@@ -7,10 +7,23 @@ class HashRouter {
   path = $state('/');
   /** The query after `?` in the hash. */
   query = $state.raw(new URLSearchParams());
+  /**
+   * Asked, with the hash it would go to, before a link, Back or a typed URL takes the page to another route: false
+   * keeps the page and puts its URL back (the editor, with unregistered changes, asks the person first and then
+   * goes on by `router.go` itself).
+   */
+  leaving: ((to: string) => boolean) | undefined;
+  #hash = '';
 
   constructor() {
     this.#read();
-    window.addEventListener('hashchange', () => this.#read());
+    window.addEventListener('hashchange', () => {
+      if (this.leaving && pathOf(window.location.hash) !== this.path && !this.leaving(window.location.hash)) {
+        window.history.replaceState(window.history.state, '', this.#hash || '#/');
+        return;
+      }
+      this.#read();
+    });
   }
 
   /** Goes to a route; a new history entry, as a link would make. */
@@ -25,12 +38,20 @@ class HashRouter {
   }
 
   #read(): void {
+    this.#hash = window.location.hash;
     const raw = window.location.hash.replace(/^#/, '');
     const at = raw.indexOf('?');
-    const path = at === -1 ? raw : raw.slice(0, at);
-    this.path = path.startsWith('/') ? path : `/${path}`;
+    this.path = pathOf(window.location.hash);
     this.query = new URLSearchParams(at === -1 ? '' : raw.slice(at + 1));
   }
+}
+
+/** The route's path in a hash, always starting with `/`. */
+function pathOf(hash: string): string {
+  const raw = hash.replace(/^#/, '');
+  const at = raw.indexOf('?');
+  const path = at === -1 ? raw : raw.slice(0, at);
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 export const router = new HashRouter();

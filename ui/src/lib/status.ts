@@ -34,3 +34,12 @@ export function statusLabel(status: string): string {
   const words = status.toLowerCase().replaceAll('_', ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/**
+ * A status filter from the URL: the status when it is one of `allowed`, else none (every status) with the text that
+ * was not one, for the page to say so rather than send it and show the API's refusal.
+ */
+export function statusFilter(raw: string | null, allowed: readonly string[]): { status: string; unknown?: string } {
+  if (!raw) return { status: '' };
+  return allowed.includes(raw) ? { status: raw } : { status: '', unknown: raw };
+}

@@ -1,5 +1,6 @@
 import type { ThreadSpec } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
+import { basisPath } from './route.ts';
 import { layoutThreadGraph } from './thread-graph.ts';
 
 const thread: ThreadSpec = {
@@ -93,5 +94,49 @@ describe('layoutThreadGraph', () => {
   it('skips an edge to a node that does not exist', () => {
     const broken: ThreadSpec = { nodes: { a: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'missing' }] } } };
     expect(layoutThreadGraph(broken).edges).toEqual([]);
+  });
+});
+
+describe('edge routes', () => {
+  // start -> check; check -> work (if) or straight to end (else): the else edge skips the rank `work` is on.
+  const branching: ThreadSpec = {
+    variableDefs: [{ name: 'n', type: 'INT' }],
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'check' }] },
+      check: {
+        type: 'NOP',
+        outgoingEdges: [
+          { sinkNodeName: 'work', condition: { comparator: 'GREATER_THAN', left: { type: 'VARIABLE', variableName: 'n' }, right: { type: 'LITERAL', value: 0 } } },
+          { sinkNodeName: 'end' },
+        ],
+      },
+      work: { type: 'TASK', taskDefName: 'greet', outgoingEdges: [{ sinkNodeName: 'end' }] },
+      end: { type: 'EXIT' },
+    },
+  };
+
+  it('routes an edge that skips a rank around the node on it, and keeps its label off every node', () => {
+    const { nodes, edges } = layoutThreadGraph(branching);
+    const box = (name: string) => {
+      const n = nodes.find((node) => node.id === name)!;
+      return { left: n.position.x, right: n.position.x + (n.width ?? 0), top: n.position.y, bottom: n.position.y + (n.height ?? 0) };
+    };
+    const inside = (p: { x: number; y: number }, b: ReturnType<typeof box>) => p.x > b.left && p.x < b.right && p.y > b.top && p.y < b.bottom;
+    const skip = edges.find((e) => e.source === 'check' && e.target === 'end')!;
+    expect(skip.type).toBe('routed');
+    expect(skip.data?.route?.bends.length).toBeGreaterThan(0);
+    for (const bend of skip.data?.route?.bends ?? []) expect(inside(bend, box('work'))).toBe(false);
+    const labelled = edges.find((e) => e.source === 'check' && e.target === 'work')!;
+    const at = labelled.data?.route?.label;
+    expect(at).toBeDefined();
+    for (const name of ['start', 'check', 'work', 'end']) expect(inside(at!, box(name)), name).toBe(false);
+  });
+
+  it('draws a route as a curve from its first point to its last', () => {
+    expect(basisPath([{ x: 0, y: 0 }, { x: 0, y: 10 }])).toBe('M0,0L0,10');
+    const d = basisPath([{ x: 0, y: 0 }, { x: 30, y: 50 }, { x: 0, y: 100 }]);
+    expect(d.startsWith('M0,0')).toBe(true);
+    expect(d.endsWith('L0,100')).toBe(true);
+    expect(d).toContain('C');
   });
 });

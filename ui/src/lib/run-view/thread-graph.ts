@@ -3,6 +3,7 @@ import type { Comparator, EdgeCondition, MutationSource, NodeType, ThreadSpec, V
 import type { Edge, Node } from '@xyflow/svelte';
 import { titleOf } from '../editor/canvas/titles.ts';
 import { NODE_SIZE } from '../editor/layout.ts';
+import type { Point } from './route.ts';
 
 /** What a graph node carries; its status lives apart, so a status change never re-lays out the graph. */
 export interface WfNodeData extends Record<string, unknown> {
@@ -20,6 +21,8 @@ export type WfFlowNode = Node<WfNodeData, 'wfNode'>;
 /** What an edge carries: its condition, so the page can say whether it holds for the variables shown. */
 export interface WfEdgeData extends Record<string, unknown> {
   readonly condition?: EdgeCondition | undefined;
+  /** Where dagre routed it: the bends between its two ends, and the centre of the room it kept for the label. */
+  readonly route?: { readonly bends: readonly Point[]; readonly label?: Point | undefined } | undefined;
 }
 
 /** A ThreadSpec as Svelte Flow nodes and edges, positioned top to bottom. */
@@ -27,6 +30,9 @@ export interface ThreadGraph {
   readonly nodes: WfFlowNode[];
   readonly edges: Edge<WfEdgeData>[];
 }
+
+/** About how wide a character of an edge label is drawn, for the room dagre keeps for the label. */
+const LABEL_CHAR_PX = 6.5;
 
 /** The mutations an edge's label lists; it counts the rest, and the edge's accessible name has them all. */
 const LABEL_MUTATIONS = 2;
@@ -62,16 +68,17 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
     (node.outgoingEdges ?? []).forEach((edge, i) => {
       if (!threadSpec.nodes[edge.sinkNodeName]) return; // a broken spec still draws what it can
       const id = `${source}->${edge.sinkNodeName}#${i}`;
-      g.setEdge(source, edge.sinkNodeName, {}, id);
       const condition = edge.condition && describeCondition(edge.condition);
       const mutations = edge.variableMutations ?? [];
       const whole = [condition, describeMutations(mutations)].filter(Boolean).join(' · ');
       const label = clipLabel([condition, describeFirstMutations(mutations)].filter(Boolean).join(' · '));
+      // Room for the label (a verdict mark may follow it): dagre keeps it clear of nodes and other edges.
+      g.setEdge(source, edge.sinkNodeName, label ? { width: (label.length + 2) * LABEL_CHAR_PX + 12, height: 22, labelpos: 'c' } : {}, id);
       edges.push({
         id,
         source,
         target: edge.sinkNodeName,
-        type: 'smoothstep',
+        type: 'routed',
         markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
         ariaLabel: `Edge from ${source} to ${edge.sinkNodeName}${whole ? `: ${whole}` : ''}`,
         data: { condition: edge.condition },
@@ -81,6 +88,13 @@ export function layoutThreadGraph(threadSpec: ThreadSpec): ThreadGraph {
   }
 
   dagre.layout(g);
+  for (const edge of edges) {
+    const laid = g.edge({ v: edge.source, w: edge.target, name: edge.id }) as { points?: Point[]; x?: number; y?: number } | undefined;
+    // dagre's first and last points sit on the node borders; the flow draws from the handles, so only the bends count.
+    const bends = (laid?.points ?? []).slice(1, -1);
+    const labelAt = edge.label && laid?.x !== undefined && laid.y !== undefined ? { x: laid.x, y: laid.y } : undefined;
+    Object.assign(edge, { data: { ...edge.data, route: { bends, ...(labelAt ? { label: labelAt } : {}) } } });
+  }
 
   const nodes = entries.map(([name, node]): WfFlowNode => {
     const { x, y, width, height } = g.node(name);
