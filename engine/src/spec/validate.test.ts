@@ -361,6 +361,12 @@ function expectWellFormed(problems: readonly Problem[]): void {
 }
 
 describe('validateWfSpec', () => {
+  it('quotes a name it refuses, and gives the type of what is no name at all', () => {
+    const spec = twoTaskSpec();
+    expect(validateWfSpec({ ...spec, name: 'v_bad_name' }, catalog).find((p) => p.code === 'INVALID_NAME')?.message).toMatch(/^WfSpec name "v_bad_name" must be/);
+    expect(validateWfSpec({ ...spec, name: 42 as never }, catalog).find((p) => p.code === 'INVALID_NAME')?.message).toMatch(/^WfSpec name 42 \(INT\) must be/);
+  });
+
   it('finds no problem in a valid two-task WfSpec', () => {
     expect(validateWfSpec(twoTaskSpec(), catalog)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { hasOwn, own } from './own.ts';
-import { aType, describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
+import { aType, describeName, describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import { isValidFailureName, isValidName, NAME_RULE, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
@@ -25,7 +25,7 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
   }
   const wf = spec as unknown as WfSpec;
   if (!isValidName(wf.name)) {
-    report(['name'], 'INVALID_NAME', `WfSpec name ${describeValue(wf.name as JsonValue)} must be ${NAME_RULE}.`);
+    report(['name'], 'INVALID_NAME', `WfSpec name ${describeName(wf.name)} must be ${NAME_RULE}.`);
   }
   if (!isJsonObject(wf.threadSpecs) || Object.keys(wf.threadSpecs).length === 0) {
     report(['threadSpecs'], 'MISSING_FIELD', 'A WfSpec needs at least one ThreadSpec in threadSpecs.');
@@ -35,7 +35,7 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
     report(
       ['entrypointThreadName'],
       'MISSING_THREAD',
-      `entrypointThreadName ${describeValue(wf.entrypointThreadName as JsonValue)} names no ThreadSpec in threadSpecs.`,
+      `entrypointThreadName ${describeName(wf.entrypointThreadName)} names no ThreadSpec in threadSpecs.`,
     );
   }
 
@@ -162,7 +162,7 @@ function validateThread(
     if (node.type === 'WAIT_FOR_CONDITION') validateCondition([...nodePath, 'condition'], node.condition, variables, report);
     if (node.type === 'EXTERNAL_EVENT') {
       if (typeof node.externalEventDefName !== 'string' || !own(catalog.externalEventDefs, node.externalEventDefName)) {
-        report([...nodePath, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `EXTERNAL_EVENT '${name}' waits for ${describeValue(node.externalEventDefName as JsonValue)}, which is not a registered ExternalEventDef.`);
+        report([...nodePath, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `EXTERNAL_EVENT '${name}' waits for ${describeName(node.externalEventDefName)}, which is not a registered ExternalEventDef.`);
       }
       if (node.timeoutSeconds) checkAssignment([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, 'INT', `the timeout of '${name}'`, variables, report);
       if (node.correlationKey !== undefined) {
@@ -178,7 +178,7 @@ function validateThread(
     }
     if (node.type === 'THROW_EVENT') {
       if (typeof node.workflowEventDefName !== 'string' || !own(catalog.workflowEventDefs, node.workflowEventDefName)) {
-        report([...nodePath, 'workflowEventDefName'], 'UNKNOWN_WORKFLOW_EVENT_DEF', `THROW_EVENT '${name}' throws ${describeValue(node.workflowEventDefName as JsonValue)}, which is not a registered WorkflowEventDef.`);
+        report([...nodePath, 'workflowEventDefName'], 'UNKNOWN_WORKFLOW_EVENT_DEF', `THROW_EVENT '${name}' throws ${describeName(node.workflowEventDefName)}, which is not a registered WorkflowEventDef.`);
       }
       if (node.content) checkAssignment([...nodePath, 'content'], node.content, undefined, `the content '${name}' throws`, variables, report);
     }
@@ -407,7 +407,7 @@ function validateInterrupts(wf: WfSpec, catalog: Catalog, report: Report): void 
       const path = ['threadSpecs', threadName, 'interruptDefs', i];
       const name = isJsonObject(def) ? def.externalEventDefName : undefined;
       if (typeof name !== 'string' || !own(catalog.externalEventDefs, name)) {
-        report([...path, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `Interrupt ${describeValue((name ?? null) as JsonValue)} is not a registered ExternalEventDef.`);
+        report([...path, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `Interrupt ${describeName(name)} is not a registered ExternalEventDef.`);
         return;
       }
       if (waitedFor.has(name)) report([...path, 'externalEventDefName'], 'MISSING_FIELD', `'${name}' interrupts threads, so no EXTERNAL_EVENT node may wait for it.`);
@@ -431,7 +431,7 @@ function validateFailureHandlers(path: SpecPath, nodeName: string, handlers: unk
     const def = isJsonObject(handler) ? (handler as { handlerSpecName?: unknown; specificFailure?: unknown; anyFailureOfType?: unknown }) : undefined;
     const at = [...path, i];
     if (!def || typeof def.handlerSpecName !== 'string' || !hasOwn(wf.threadSpecs, def.handlerSpecName) || def.handlerSpecName === wf.entrypointThreadName) {
-      report([...at, 'handlerSpecName'], 'MISSING_THREAD', `A failure handler of '${nodeName}' runs ${describeValue((def?.handlerSpecName ?? null) as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
+      report([...at, 'handlerSpecName'], 'MISSING_THREAD', `A failure handler of '${nodeName}' runs ${describeName(def?.handlerSpecName)}, which is not a ThreadSpec other than the entrypoint.`);
       return;
     }
     if (def.specificFailure !== undefined && !isValidFailureName(def.specificFailure)) {
@@ -465,7 +465,7 @@ function validateStartThread(
 ): void {
   const child = typeof node.threadSpecName === 'string' ? own(wf.threadSpecs, node.threadSpecName) : undefined;
   if (!child || node.threadSpecName === wf.entrypointThreadName) {
-    report([...nodePath, 'threadSpecName'], 'MISSING_THREAD', `'${name}' starts ${describeValue(node.threadSpecName as JsonValue)}, which is not a ThreadSpec other than the entrypoint.`);
+    report([...nodePath, 'threadSpecName'], 'MISSING_THREAD', `'${name}' starts ${describeName(node.threadSpecName)}, which is not a ThreadSpec other than the entrypoint.`);
     return;
   }
   if (node.variables !== undefined && !isJsonObject(node.variables)) {
@@ -504,7 +504,7 @@ function validateRunChildWf(
   const specName = node.wfSpecName;
   const summary = typeof specName === 'string' ? own(catalog.wfSpecs, specName) : undefined;
   if (!isValidName(specName)) {
-    report([...nodePath, 'wfSpecName'], 'INVALID_NAME', `RUN_CHILD_WF '${name}' needs a WfSpec name of ${NAME_RULE}; got ${describeValue((specName ?? null) as JsonValue)}.`);
+    report([...nodePath, 'wfSpecName'], 'INVALID_NAME', `RUN_CHILD_WF '${name}' needs a WfSpec name of ${NAME_RULE}; got ${describeName(specName)}.`);
   } else if (catalog.wfSpecs !== undefined && !summary) {
     report([...nodePath, 'wfSpecName'], 'UNKNOWN_WF_SPEC', `RUN_CHILD_WF '${name}' runs WfSpec '${specName}', which is not registered.`);
   }
@@ -740,7 +740,7 @@ function checkAssignment(
     case 'VARIABLE': {
       const source = variables.get(assignment.variableName);
       if (!source) {
-        report([...path, 'variableName'], 'UNKNOWN_VARIABLE', `Variable ${describeValue(assignment.variableName)} given to ${target} is not declared.`);
+        report([...path, 'variableName'], 'UNKNOWN_VARIABLE', `Variable ${describeName(assignment.variableName)} given to ${target} is not declared.`);
       } else if (assignment.jsonPath !== undefined) {
         checkJsonPath([...path, 'jsonPath'], assignment.jsonPath, { name: `variable '${source.name}'`, type: source.type }, report);
       } else if (expected && !isAssignable(source.type, expected)) {

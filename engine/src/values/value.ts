@@ -79,6 +79,13 @@ export function describeValue(value: JsonValue | undefined): string {
   return `${shown} (${kindOf(value)})`;
 }
 
+/** A name as a message quotes it: a string in quotes, anything else (a number where a name should be) with its type. */
+export function describeName(value: unknown): string {
+  if (typeof value !== 'string') return describeValue((value ?? null) as JsonValue);
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+}
+
 /** The type a value reads as: STR, INT, ..., NULL. */
 export function kindOf(value: JsonValue): string {
   if (value === null) return 'NULL';
