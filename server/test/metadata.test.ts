@@ -174,6 +174,7 @@ describe('lists', () => {
   it('says a made-up cursor is not one of its own', async () => {
     const error = await server.client.request('{ wfRuns(first: 2, after: "bogus") { edges { cursor } } }').catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/Cursor 'bogus' is not one this server made/);
+    expect(error).toMatchObject({ problems: [{ path: ['after'], code: 'INVALID_CURSOR' }] });
     // Well-formed JSON of the right length but the wrong parts: a time that is no date, a fraction, a string for a
     // number, a number for a string. Each is the same typed refusal, not an internal error.
     const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');

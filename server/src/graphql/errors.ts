@@ -2,7 +2,7 @@ import type { Problem, ProblemCode } from '@gallop/engine';
 import { formatPath } from '@gallop/engine';
 
 /** A problem with an input: the engine's, or one only the server checks (a size limit). */
-export type InputProblem = Omit<Problem, 'code'> & { readonly code: ProblemCode | 'SIZE_LIMIT' | 'DEPTH_LIMIT' };
+export type InputProblem = Omit<Problem, 'code'> & { readonly code: ProblemCode | 'SIZE_LIMIT' | 'DEPTH_LIMIT' | 'INVALID_CURSOR' };
 
 /** A request a user got wrong: returned as a typed result, never masked. */
 export abstract class GallopError extends Error {}

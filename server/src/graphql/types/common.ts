@@ -66,7 +66,7 @@ export function decodeCursor(cursor: string, shape: string): (string | number)[]
     // fall through to the typed error
   }
   throw new ValidationError(`Cursor '${cursor}' is not one this server made.`, [
-    { path: ['after'], code: 'MISSING_FIELD', message: 'The cursor is malformed; pass an endCursor from an earlier page.' },
+    { path: ['after'], code: 'INVALID_CURSOR', message: 'The cursor is malformed; pass an endCursor from an earlier page.' },
   ]);
 }
 
