@@ -43,7 +43,8 @@ export async function loadDeployables(files: readonly string[]): Promise<Deploya
  * the order given (the server names what it cannot find).
  */
 function childrenFirst(specs: readonly Extract<Deployable, { kind: 'WfSpec' }>[]): Deployable[] {
-  const byName = new Map(specs.map((d) => [d.spec.name, d]));
+  const byName = new Map<string, Extract<Deployable, { kind: 'WfSpec' }>>();
+  for (const d of specs) if (!byName.has(d.spec.name)) byName.set(d.spec.name, d);
   const placed = new Set<string>();
   const visiting = new Set<string>();
   const out: Deployable[] = [];

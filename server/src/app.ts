@@ -284,9 +284,10 @@ export async function createApp(options: AppOptions): Promise<App> {
           const problems = original instanceof ValidationError ? original.problems.map(({ path, code, message }) => ({ path, at: formatPath(path), code, message })) : undefined;
           return new GraphQLError(original.message, { extensions: { code: original.name, ...(problems && { problems }) } });
         }
-        // A GraphQLError from a GraphQLError (a scalar refusing a variable, say "yesterday" as a DateTime) is the
-        // client's mistake, shown as it is; only errors of other kinds are ours.
-        if (!(error instanceof GraphQLError) || (error.originalError && !(error.originalError instanceof GraphQLError))) {
+        // An error with no path came before execution (a scalar refusing a variable, say "yesterday" as a
+        // DateTime): the client's mistake, shown as it is. One raised while resolving or serializing a field is ours.
+        const clients = error instanceof GraphQLError && error.path === undefined && error.originalError instanceof GraphQLError;
+        if (!clients && (!(error instanceof GraphQLError) || error.originalError)) {
           log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'Unexpected error in a GraphQL operation');
         }
         return maskError(error, message, isDev);

@@ -82,6 +82,21 @@ describe('child WfRuns on the server', () => {
     expect(refused).toMatchObject({ code: 'ValidationError', problems: [{ code: 'UNKNOWN_WF_SPEC', message: expect.stringMatching(/runs WfSpec 'nowhere-.*', which is not registered/) }] });
   });
 
+  it('registers a WfSpec that runs itself, before it exists, and leaves that node unpinned', async () => {
+    const name = unique('recursive');
+    const recursive = new Workflow(name, (wf) => {
+      const depth = wf.declareInt('depth').withDefault(0);
+      wf.doIf(depth.isLessThan(1), (t) => void t.waitForChildWf(t.runWf(name, { depth: 1 })));
+    });
+    await recursive.register(client);
+    const registered = (await client.wfSpec(name))?.spec as unknown as WfSpec;
+    const runs = Object.values(registered.threadSpecs.entrypoint?.nodes ?? {}).filter((n) => n.type === 'RUN_CHILD_WF');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).not.toHaveProperty('majorVersion');
+    const run = await client.runWf({ wfSpecName: name });
+    expect((await waitForStatus(run.id, ['COMPLETED', 'ERROR', 'EXCEPTION'])).status).toBe('COMPLETED');
+  });
+
   it('fails the wait with CHILD_FAILURE when the child WfSpec was deleted since', async () => {
     const { child, parent } = await parentAndChild();
     await client.deleteWfSpec({ name: child, majorVersion: 0, revision: 0 });

@@ -474,6 +474,18 @@ describe('the WfSpec editor', () => {
     await question.waitFor({ state: 'hidden' });
     await page.getByTestId('editor-node-2-sleep-SLEEP').waitFor();
     expect(new URL(page.url()).hash).toBe('#/editor');
+    // Back asks too; kept, the history is as it was: Back again still leads to the WfRuns page.
+    await page.goBack();
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'hidden' });
+    await waitFor(async () => new URL(page.url()).hash === '#/editor', { what: 'the editor URL back' });
+    await page.getByTestId('editor-node-2-sleep-SLEEP').waitFor();
+    await page.goBack();
+    await question.getByRole('button', { name: 'Leave' }).click();
+    await page.getByRole('heading', { name: 'WfRuns', exact: true }).waitFor();
+    await page.goForward();
+    await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').waitFor();
+    await page.getByRole('button', { name: 'Add Sleep node' }).click();
     await page.getByRole('link', { name: 'WfRuns', exact: true }).first().click();
     await question.getByRole('button', { name: 'Leave' }).click();
     await page.getByRole('heading', { name: 'WfRuns', exact: true }).waitFor();

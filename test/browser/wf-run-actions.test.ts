@@ -78,7 +78,7 @@ describe('actions on the WfRun page', () => {
     const { page, client } = ctx;
     const id = await open(new Workflow(`act-stop-${suffix}`, (wf) => wf.sleepSeconds(3_600)));
     // Nothing was stopped: nothing to resume.
-    await expect(page.getByRole('button', { name: 'Resume' }).getAttribute('title')).resolves.toBe('Nothing in this WfRun was stopped.');
+    await expect(page.getByRole('button', { name: 'Resume' }).getAttribute('title')).resolves.toBe('The WfRun was not stopped.');
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     // Nothing happens before the confirmation.
     expect((await client.wfRun(id))?.status).toBe('RUNNING');

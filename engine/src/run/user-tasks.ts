@@ -56,7 +56,9 @@ export function completeUserTaskRun(s: Session, command: CompleteUserTaskRun): R
   if (command.userId !== run.userId) assignUserTask(s, thread, command.userId, run.userGroup ?? null, 'COMPLETE');
   const position = thread.currentNodeRun?.position ?? 0;
   const { userId } = command;
-  const results = { ...run.savedResults, ...(command.results as Record<string, JsonValue>) };
+  // A field saved as NULL was cleared: it is no result (a completion may not give NULL either).
+  const saved = Object.fromEntries(Object.entries(run.savedResults ?? {}).filter(([, value]) => value !== null));
+  const results = { ...saved, ...(command.results as Record<string, JsonValue>) };
   s.emit({ type: 'UserTaskRunCompleted', threadRunNumber: thread.number, position, userTaskGuid: run.userTaskGuid, userId, results });
   s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, output: results });
   return undefined;

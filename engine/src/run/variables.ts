@@ -26,7 +26,8 @@ export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown)
     }
   }
   for (const def of defs) {
-    const value = given[def.name] ?? def.defaultValue;
+    // Left out, a required variable is missing whatever its default; given as NULL, it takes the default.
+    const value = Object.hasOwn(given, def.name) ? (given[def.name] ?? def.defaultValue) : undefined;
     if (def.required && (value === undefined || value === null)) {
       problems.push({ path: ['variables', def.name], code: 'MISSING_REQUIRED_VARIABLE', message: `Variable '${def.name}' (${def.type}) is required.` });
     }

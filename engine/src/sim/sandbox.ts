@@ -21,8 +21,9 @@ export type SandboxCommand =
 
 /**
  * Sets variable `name` of ThreadRun `threadRunNumber` in the draft: a VariableAssigned event, then the engine's
- * advance, so a WAIT_FOR_CONDITION or a SLEEP until a timestamp that the new value settles moves at once. The
- * variable must be the thread's own (declared by its ThreadSpec), and the value of its type.
+ * advance, so a WAIT_FOR_CONDITION the new value settles moves at once, and a SLEEP until a timestamp it moves gets
+ * its new timer (due now if the time has passed, fired by the next advance of the clock). The variable must be the
+ * thread's own (declared by its ThreadSpec), and the value of its type.
  */
 export function setVariable(draft: Draft, threadRunNumber: number, name: string, value: JsonValue): SimulationRejection | undefined {
   const state = draft.state;

@@ -116,6 +116,12 @@ describe('SLEEP', () => {
     expect(fireAt(2.9)).toBe(3_000);
     expect(fireAt('5')).toBe(6_000);
     expect(fireAt('five')).toBe('SLEEP needs an INT; got "five" (STR).');
+    // A timestamp the same way: epoch milliseconds as digits.
+    const until = spec({ timestamp: { type: 'VARIABLE', variableName: 'doc', jsonPath: '$.at' } });
+    const entry = until.threadSpecs.entrypoint!;
+    const withAt = { ...until, threadSpecs: { entrypoint: { ...entry, variableDefs: [...(entry.variableDefs ?? []), { name: 'doc', type: 'JSON_OBJ' as const }] } } };
+    const { events } = run(withAt, [{ command: { type: 'RunWf', wfRunId: 'r', variables: { doc: { at: '5000' } } }, now: 1_000 }]);
+    expect(timerOf(events)?.fireAt).toBe(5_000);
   });
 
   it('sleeps until an ISO-8601 date with an offset', () => {

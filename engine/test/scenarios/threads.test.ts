@@ -414,10 +414,10 @@ describe('a TaskRun left running when its WfRun ends', () => {
     return run;
   }
 
-  it("records the attempt's result, as LittleHorse's TaskRun keeps it, and moves nothing", () => {
+  it("records the attempt's result, as LittleHorse's TaskRun keeps it, and moves the halted thread no further", () => {
     const run = failed();
-    expect(types(run.report('1-1', { status: 'SUCCESS', output: 'late' }))).toEqual(['TaskAttemptSucceeded']);
-    expect(run.state?.threadRuns[1]?.currentNodeRun).toMatchObject({ nodeName: 'first', status: 'RUNNING', taskRun: { status: 'TASK_SUCCESS' } });
+    expect(types(run.report('1-1', { status: 'SUCCESS', output: 'late' }))).toEqual(['TaskAttemptSucceeded', 'NodeRunCompleted']);
+    expect(run.state?.threadRuns[1]).toMatchObject({ status: 'HALTED', currentNodeRun: { nodeName: 'first', status: 'COMPLETED', taskRun: { status: 'TASK_SUCCESS' } } });
     expect(run.state?.status).toBe('ERROR');
     // Recorded once: the same report again is stale.
     expect(run.report('1-1', { status: 'SUCCESS', output: 'late' })).toBe('STALE_TASK_ATTEMPT');
@@ -425,8 +425,21 @@ describe('a TaskRun left running when its WfRun ends', () => {
 
   it('records a failure or a timeout without retrying it', () => {
     const run = failed();
-    expect(types(run.report('1-1', { status: 'TIMEOUT' }))).toEqual(['TaskAttemptFailed']);
-    expect(run.state?.threadRuns[1]?.currentNodeRun?.taskRun?.status).toBe('TASK_TIMEOUT');
+    expect(types(run.report('1-1', { status: 'TIMEOUT' }))).toEqual(['TaskAttemptFailed', 'NodeRunFailed']);
+    expect(run.state?.threadRuns[1]?.currentNodeRun).toMatchObject({ status: 'ERROR', taskRun: { status: 'TASK_TIMEOUT' } });
     expect(run.report('1-1', { status: 'SUCCESS', output: 'x' }, { attempt: 1 })).toBe('STALE_TASK_ATTEMPT');
+  });
+
+  it('goes on from the recorded result when a rescue resumes the halted thread', () => {
+    const run = failed();
+    run.report('1-1', { status: 'SUCCESS', output: 'late' });
+    run.send({ type: 'RescueThreadRun', threadRunNumber: 0, skipCurrentNode: false });
+    expect(run.state?.status).toBe('RUNNING');
+    // The side thread moved past its recorded task to the next one.
+    expect(run.state?.threadRuns[1]?.currentNodeRun).toMatchObject({ nodeName: 'second', status: 'RUNNING' });
+    // The rescue runs the failed node again as a new NodeRun.
+    expect(types(run.report('0-3', { status: 'SUCCESS', output: 'ok' }))).toContain('NodeRunCompleted');
+    expect(types(run.report('1-2', { status: 'SUCCESS', output: 'b' }))).toContain('NodeRunCompleted');
+    expect(run.state?.status).toBe('COMPLETED');
   });
 });

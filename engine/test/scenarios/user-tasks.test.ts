@@ -337,6 +337,12 @@ describe('SaveUserTaskRunProgress', () => {
         expect.objectContaining({ type: 'NodeRunCompleted', output: results }),
       ]),
     );
+    // A field saved as NULL, cleared, is not part of the results.
+    const cleared = started();
+    cleared.send(save('grace', { comment: null, amount: 3 }));
+    expect(cleared.send(complete('grace', { approved: true }))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'UserTaskRunCompleted', results: { amount: 3, approved: true } })]),
+    );
     // The completion's own fields win over saved ones.
     const again = started();
     again.send(save('grace', { comment: 'draft' }));

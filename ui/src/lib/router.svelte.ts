@@ -8,22 +8,49 @@ class HashRouter {
   /** The query after `?` in the hash. */
   query = $state.raw(new URLSearchParams());
   /**
-   * Asked, with the hash it would go to, before a link, Back or a typed URL takes the page to another route: false
-   * keeps the page and puts its URL back (the editor, with unregistered changes, asks the person first and then
-   * goes on by `router.go` itself).
+   * Asked, with the hash it would go to, before a link, Back, Forward or a typed URL changes the hash: false keeps the
+   * page and puts its URL back; `proceed()` makes the move after all (the editor, with unregistered changes, asks the
+   * person in between).
    */
   leaving: ((to: string) => boolean) | undefined;
   #hash = '';
+  /** Where the page stands in the session history: each entry this router saw carries its number in its state. */
+  #entry = 0;
+  /** The move refused last: a step through the history (Back, Forward), or a new entry (a link, a typed URL). */
+  #refused: { readonly to: string; readonly steps: number | undefined } | undefined;
+  #letThrough = false;
 
   constructor() {
     this.#read();
     window.addEventListener('hashchange', () => {
-      if (this.leaving && pathOf(window.location.hash) !== this.path && !this.leaving(window.location.hash)) {
-        window.history.replaceState(window.history.state, '', this.#hash || '#/');
+      if (!this.#letThrough && this.leaving && window.location.hash !== this.#hash && !this.leaving(window.location.hash)) {
+        this.#stay();
         return;
       }
+      this.#letThrough = false;
       this.#read();
     });
+  }
+
+  /** Makes the move `leaving` refused last. */
+  proceed(): void {
+    const refused = this.#refused;
+    this.#refused = undefined;
+    if (!refused) return;
+    this.#letThrough = true;
+    if (refused.steps === undefined) window.location.hash = refused.to;
+    else window.history.go(refused.steps);
+  }
+
+  /**
+   * Undoes a move the page refused by the opposite move: Back and Forward land on an entry that has its number, and a
+   * link or a typed URL made a new entry after this one, so the history stays as it was.
+   */
+  #stay(): void {
+    const landed = entryOf(window.history.state);
+    const steps = landed === undefined ? undefined : landed - this.#entry;
+    this.#refused = { to: window.location.hash, steps };
+    window.history.go(-(steps ?? 1));
   }
 
   /** Goes to a route; a new history entry, as a link would make. */
@@ -39,6 +66,12 @@ class HashRouter {
 
   #read(): void {
     this.#hash = window.location.hash;
+    // An entry seen for the first time is the one after where the page stood (a new entry drops those after it).
+    const entry = entryOf(window.history.state);
+    if (entry === undefined) {
+      this.#entry += 1;
+      window.history.replaceState({ ...(window.history.state ?? {}), gallopEntry: this.#entry }, '', window.location.hash || undefined);
+    } else this.#entry = entry;
     const raw = window.location.hash.replace(/^#/, '');
     const at = raw.indexOf('?');
     this.path = pathOf(window.location.hash);
@@ -46,8 +79,13 @@ class HashRouter {
   }
 }
 
+function entryOf(state: unknown): number | undefined {
+  const entry = (state as { gallopEntry?: unknown } | null)?.gallopEntry;
+  return typeof entry === 'number' ? entry : undefined;
+}
+
 /** The route's path in a hash, always starting with `/`. */
-function pathOf(hash: string): string {
+export function pathOf(hash: string): string {
   const raw = hash.replace(/^#/, '');
   const at = raw.indexOf('?');
   const path = at === -1 ? raw : raw.slice(0, at);

@@ -78,8 +78,9 @@ export function taskGuid(threadRunNumber: number, position: number): string {
 
 /**
  * Applies a worker's report to the TASK NodeRun waiting on it, or says why it does not apply. A WfRun that ended
- * while the attempt ran (a sibling thread failed it, say) takes the report for the TaskRun's record only, as
- * LittleHorse's TaskRun keeps its result: the NodeRun stays as it is, and nothing is retried.
+ * while the attempt ran (a sibling thread failed it, say) still takes the report, as LittleHorse's TaskRun keeps its
+ * result: the TaskRun and its NodeRun end with it, nothing is retried, and the halted thread goes on from there only
+ * if a rescue resumes it.
  */
 export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejection | undefined {
   const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === command.taskGuid);
@@ -108,7 +109,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   const unfit = (message: string): undefined => {
     const failure: Failure = { name: 'VAR_MUTATION_ERROR', message };
     s.emit({ type: 'TaskAttemptFailed', ...base, failure, status: 'TASK_OUTPUT_SERDE_ERROR' });
-    if (!ended) s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
+    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: 'ERROR', failure });
     return undefined;
   };
   if (result.status === 'OUTPUT_ERROR') return unfit(result.message);
@@ -121,7 +122,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
     }
     const masked = secret ? ({ maskedOutput: true } as const) : {};
     s.emit({ type: 'TaskAttemptSucceeded', ...base, output, ...masked });
-    if (!ended) s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output, ...masked });
+    s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position: nodeRun.position, output, ...masked });
     return undefined;
   }
   // LittleHorse: TASK_FAILED becomes the ERROR TASK_FAILURE, TASK_TIMEOUT the ERROR TIMEOUT; an exception keeps its
@@ -133,12 +134,12 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
         ? [{ name: 'TIMEOUT', message: 'Task timed out' }, 'TASK_TIMEOUT']
         : [{ name: result.name, message: result.message, content: result.content }, 'TASK_EXCEPTION'];
   s.emit({ type: 'TaskAttemptFailed', ...base, failure, status });
-  if (ended) return undefined;
 
-  // Errors and timeouts are retried while attempts remain; a business exception never is.
+  // Errors and timeouts are retried while attempts remain (never once the WfRun has ended); a business exception
+  // never is.
   const node = s.node(thread, nodeRun.nodeName);
   const next = taskRun.attempt + 1;
-  if (node.type === 'TASK' && status !== 'TASK_EXCEPTION' && next <= (node.retries ?? 0)) {
+  if (!ended && node.type === 'TASK' && status !== 'TASK_EXCEPTION' && next <= (node.retries ?? 0)) {
     const backoff = node.exponentialBackoff;
     if (!backoff) {
       s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input, ...carried(taskRun) });

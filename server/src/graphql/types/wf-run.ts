@@ -354,7 +354,7 @@ builder.queryFields((t) => ({
           if (args.variable && !args.wfSpecName) {
             throw new ValidationError('Searching WfRuns by a variable needs wfSpecName.', [{ path: ['wfSpecName'], code: 'MISSING_FIELD', message: 'Name the WfSpec whose variable is searched.' }]);
           }
-          const variable = args.variable && { name: args.variable.name, value: searchedValue(versions, args.variable.name, (args.variable.value ?? null) as JsonValue) };
+          const variable = args.variable && { name: args.variable.name, value: searchedValue(versions, args.variable.name, (args.variable.value ?? null) as JsonValue, true) };
           return listWfRuns(services.db, tenantId, { ...args, variable }, cursor, limit);
         },
       );
@@ -660,9 +660,11 @@ function refuseDeepValue(path: readonly (string | number)[], value: unknown): vo
  * The value to look for: a number or BOOL searched in a STR variable as its text, as RunWf and ASSIGN store it
  * (so `--var customer=12345` finds what `gallop run … --var customer=12345` started).
  */
-function searchedValue(versions: readonly VersionedWfSpec[], name: string, value: JsonValue): JsonValue {
+function searchedValue(versions: readonly VersionedWfSpec[], name: string, value: JsonValue, entrypointOnly = false): JsonValue {
   for (const spec of versions) {
-    for (const thread of Object.values(spec.threadSpecs)) {
+    // A WfRun search looks at the entrypoint's variable; a variable search at any thread's of that name.
+    const threads = entrypointOnly ? [spec.threadSpecs[spec.entrypointThreadName]].filter((t) => t !== undefined) : Object.values(spec.threadSpecs);
+    for (const thread of threads) {
       const def = thread.variableDefs?.find((d) => d.name === name);
       if (def) return widen(value, def.type);
     }

@@ -141,11 +141,11 @@ async function deletedUserTaskDefPins(db: Queryable, tenantId: string, spec: WfS
   return problems;
 }
 
-/** The spec without version fields, as users write it. */
 /**
  * A RUN_CHILD_WF that names no major version runs the child's newest major version as of this registration, as
  * LittleHorse pins it at PutWfSpec: a breaking new major version of the child (say one requiring a new variable)
- * then reaches a parent only when the parent is registered again.
+ * then reaches a parent only when the parent is registered again. A WfSpec that runs itself is left unpinned: it
+ * runs its own newest version, the one being registered included.
  */
 function pinChildMajorVersions(spec: WfSpec, children: Readonly<Record<string, WfSpecSummary>>): WfSpec {
   const threadSpecs = Object.fromEntries(
@@ -155,7 +155,7 @@ function pinChildMajorVersions(spec: WfSpec, children: Readonly<Record<string, W
         ...thread,
         nodes: Object.fromEntries(
           Object.entries(thread.nodes).map(([nodeName, node]) => {
-            const child = node.type === 'RUN_CHILD_WF' && node.majorVersion === undefined ? children[node.wfSpecName] : undefined;
+            const child = node.type === 'RUN_CHILD_WF' && node.majorVersion === undefined && node.wfSpecName !== spec.name ? children[node.wfSpecName] : undefined;
             return [nodeName, child ? { ...node, majorVersion: child.majorVersion } : node];
           }),
         ),
@@ -165,6 +165,7 @@ function pinChildMajorVersions(spec: WfSpec, children: Readonly<Record<string, W
   return { ...spec, threadSpecs };
 }
 
+/** The spec without version fields, as users write it. */
 function specOnly(spec: WfSpec): WfSpec {
   const { name, entrypointThreadName, threadSpecs } = spec;
   return { name, entrypointThreadName, threadSpecs };

@@ -284,12 +284,14 @@ export async function catalogForSpec(
   const userTaskDefsFound: Record<string, UserTaskDef> = {};
   for (const def of await findNewestUserTaskDefs(db, tenantId, [...userTaskNames])) userTaskDefsFound[def.name] = def;
   // The newest version of each WfSpec a RUN_CHILD_WF runs: one that is not registered is refused, as in LittleHorse.
+  // A WfSpec that runs itself is described by the spec being registered (it may not be registered yet).
+  const self = spec as WfSpec | null;
   const wfSpecsFound: Record<string, WfSpecSummary> = {};
   for (const name of childNames) {
     const row = await findWfSpec(db, tenantId, name);
-    if (!row) continue;
-    const { spec } = row;
-    wfSpecsFound[name] = { name, majorVersion: row.majorVersion, variableDefs: spec.threadSpecs[spec.entrypointThreadName]?.variableDefs ?? [] };
+    const described = name === self?.name ? self : row?.spec;
+    if (!described || (!row && name !== self?.name)) continue;
+    wfSpecsFound[name] = { name, majorVersion: row?.majorVersion ?? 0, variableDefs: described.threadSpecs?.[described.entrypointThreadName]?.variableDefs ?? [] };
   }
   return { taskDefs: taskDefsFound, externalEventDefs: eventDefsFound, workflowEventDefs: thrownDefsFound, userTaskDefs: userTaskDefsFound, wfSpecs: wfSpecsFound };
 }
