@@ -209,26 +209,36 @@ export class RunView {
     this.seq = 0;
   }
 
-  /** Folds events in seq order, skipping any already folded (a reconnect replays from where it began). */
+  /**
+   * Folds events in seq order, skipping any already folded (a reconnect replays from where it began). The events
+   * before one that cannot be folded are kept; that one is thrown.
+   */
   #fold(batch: readonly StoredEvent[]): void {
     let { state, nodeStatuses, nodeRuns, seq } = this;
     const fresh: StoredEvent[] = [];
+    let failure: unknown;
     for (const stored of batch) {
       if (stored.seq <= seq) continue;
-      // Folding past a hole would show a state no replay gives; stopping lets Reconnect read the log from here.
-      if (stored.seq !== seq + 1) throw new Error(`Event ${seq + 1} of WfRun ${this.wfRunId} is missing: the next one is ${stored.seq}.`);
-      state = evolve(state, stored.event);
-      nodeStatuses = foldNodeStatuses(nodeStatuses, stored.event);
-      nodeRuns = foldNodeRunRows(nodeRuns, stored.event);
+      try {
+        // Folding past a hole would show a state no replay gives; stopping lets Reconnect read the log from here.
+        if (stored.seq !== seq + 1) throw new Error(`Event ${seq + 1} of WfRun ${this.wfRunId} is missing: the next one is ${stored.seq}.`);
+        const next = evolve(state, stored.event);
+        [state, nodeStatuses, nodeRuns] = [next, foldNodeStatuses(nodeStatuses, stored.event), foldNodeRunRows(nodeRuns, stored.event)];
+      } catch (error) {
+        failure = error;
+        break;
+      }
       seq = stored.seq;
       fresh.push(stored);
     }
-    if (fresh.length === 0) return;
-    this.state = state;
-    this.nodeStatuses = nodeStatuses;
-    this.nodeRuns = nodeRuns;
-    this.events = [...this.events, ...fresh];
-    this.seq = seq;
+    if (fresh.length > 0) {
+      this.state = state;
+      this.nodeStatuses = nodeStatuses;
+      this.nodeRuns = nodeRuns;
+      this.events = [...this.events, ...fresh];
+      this.seq = seq;
+    }
+    if (failure !== undefined) throw failure;
   }
 
   /** Folds the live events waiting; false when that failed and the page stopped following. */
