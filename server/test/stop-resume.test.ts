@@ -91,8 +91,8 @@ describe('stopWfRun and resumeWfRun', () => {
     expect(await client.taskRun(left!.taskRunId)).toMatchObject({ status: 'TASK_SUCCESS' });
     const counts = await client.request<{ taskDef: { runningCount: number } }>('query($name: String!) { taskDef(name: $name) { runningCount } }', { name: task });
     expect(counts.taskDef.runningCount).toBe(0);
-    // Recorded, and nothing else: the WfRun stays as it ended.
+    // Recorded (the attempt and its NodeRun end), and nothing else: the WfRun stays as it ended.
     const after = await client.wfRun(run.id);
-    expect(after).toMatchObject({ status: 'EXCEPTION', lastSeq: lastSeq + 1 });
+    expect(after).toMatchObject({ status: 'EXCEPTION', lastSeq: lastSeq + 2 });
   });
 });
