@@ -35,6 +35,22 @@ describe('limits on one request', () => {
     expect(await refusal('{ taskDefs(first: 1) { pageInfo { hasNextPage } } }')).toMatchObject({ code: undefined });
   });
 
+  it('names a page over its list’s size in the document rather than counting it into the cost', async () => {
+    const problem = async (query: string) => {
+      const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const { errors } = (await response.json()) as { errors: { message: string; extensions: { code: string; problems?: { at: string; code: string }[] } }[] };
+      return { message: errors[0]?.message, code: errors[0]?.extensions.code, problems: errors[0]?.extensions.problems };
+    };
+    expect(await problem('{ taskDefs(first: 100000) { edges { node { name } } } }')).toEqual({
+      message: 'first must be between 0 and 500.',
+      code: 'ValidationError',
+      problems: [{ path: ['taskDefs', 'first'], at: 'taskDefs.first', code: 'OUT_OF_RANGE', message: 'first must be an integer from 0 to 500; got 100000.' }],
+    });
+    expect(await problem('{ wfRun(id: "x") { events(first: 0) { seq } } }')).toMatchObject({ message: 'first must be between 1 and 10000.', problems: [{ at: 'events.first' }] });
+    // Within the page, a literal first still counts as that many items.
+    expect(await problem('{ taskDefs(first: 500) { edges { node { name } } } }')).toMatchObject({ code: 'COST_LIMIT' });
+  });
+
   it('refuses a body over the limit before reading it', async () => {
     const response = await fetch(server.graphqlUrl, {
       method: 'POST',

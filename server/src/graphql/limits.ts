@@ -1,6 +1,8 @@
-import { MAX_NESTING, nestsDeeperThan } from '@gallop/engine';
+import { formatPath, MAX_NESTING, nestsDeeperThan } from '@gallop/engine';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError } from 'graphql';
+import { getNamedType, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { EVENT_PAGE } from '../store/queries/wf-runs.ts';
 import type { Plugin } from 'graphql-yoga';
 import type { InputProblem } from './errors.ts';
 
@@ -35,6 +37,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxWfSpecBytes: 1024 * 1024,
   maxValueBytes: 1024 * 1024,
 };
+
+/** The most items one page of a list holds (`first`). */
+export const MAX_PAGE = 500;
 
 /** sizeProblem for each value of a record of them (a WfRun's variables, a user task's results), by name. */
 export function valueSizeProblems(limits: Limits, path: readonly (string | number)[], values: Readonly<Record<string, unknown>> | null | undefined): InputProblem[] {
@@ -109,6 +114,9 @@ export function limitPlugins(limits: Limits): Plugin[] {
     },
     onValidate({ validateFn, setValidationFn }) {
       setValidationFn((schema, document, rules, typeInfo, options) => {
+        // Before graphql-armor's cost, which multiplies by a literal first: a page over the limit is named as such.
+        const overPage = pageOutOfRange(schema, document);
+        if (overPage) return [overPage];
         try {
           return validateFn(schema, document, rules, typeInfo, options);
         } catch (error) {
@@ -119,6 +127,34 @@ export function limitPlugins(limits: Limits): Plugin[] {
     },
   };
   return [...(armor.protect().plugins as Plugin[]), coded];
+}
+
+/**
+ * A literal `first` beyond what its list pages (the resolvers refuse it too, but graphql-armor's cost, which counts a
+ * literal first as that many items, would refuse it first as COST_LIMIT and hide which argument is wrong).
+ */
+function pageOutOfRange(schema: GraphQLSchema, document: DocumentNode): GraphQLError | undefined {
+  let found: GraphQLError | undefined;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        if (found || node.name.value !== 'first' || node.value.kind !== Kind.INT) return;
+        const field = typeInfo.getFieldDef();
+        if (!field) return;
+        const [least, most] = getNamedType(field.type).name.endsWith('Connection') ? [0, MAX_PAGE] : field.name === 'events' ? [1, EVENT_PAGE] : [];
+        const first = Number(node.value.value);
+        if (most === undefined || (first >= least! && first <= most)) return;
+        const path = [field.name, 'first'];
+        found = new GraphQLError(`first must be between ${least} and ${most}.`, {
+          nodes: [node],
+          extensions: { code: 'ValidationError', problems: [{ path, at: formatPath(path), code: 'OUT_OF_RANGE', message: `first must be an integer from ${least} to ${most}; got ${first}.` }] },
+        });
+      },
+    }),
+  );
+  return found;
 }
 
 function withCode(error: GraphQLError, limits: Limits): GraphQLError {

@@ -1,6 +1,7 @@
 import { formatPath, LH_STATUSES, TASK_STATUSES, VARIABLE_TYPES } from '@gallop/engine';
 import type { InputProblem } from '../errors.ts';
 import { builder } from '../builder.ts';
+import { MAX_PAGE } from '../limits.ts';
 import { AlreadyExistsError, GallopError, NotFoundError, ValidationError } from '../errors.ts';
 
 export const ErrorInterface = builder.interfaceRef<GallopError>('Error').implement({
@@ -69,8 +70,6 @@ export function decodeCursor(cursor: string, shape: string): (string | number)[]
     { path: ['after'], code: 'INVALID_CURSOR', message: 'The cursor is malformed; pass an endCursor from an earlier page.' },
   ]);
 }
-
-export const MAX_PAGE = 500;
 
 /**
  * A list's connection arguments, checked: given to resolveCursorConnection as its `args`, so that they are checked
