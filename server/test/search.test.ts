@@ -134,13 +134,13 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
       new Workflow(name, (wf) => {
         wf.declareStr('customer').searchable();
         const region = wf.declareStr('region');
-        wf.declareStr('secret').searchable().masked();
+        wf.declareStr('secret').masked();
         wf.waitForThreads(
           wf.spawnThread(
             'ship',
             (t) => {
               t.declareStr('shipTo').searchable();
-              t.declareStr('code').searchable().masked();
+              t.declareStr('code').masked();
             },
             { shipTo: region },
           ),
@@ -230,6 +230,9 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
     expect(await problem({ wfSpecName: name, name: 'region', value: 'eu' })).toEqual({ message: expect.stringMatching(/'region' is not searchable in WfSpec/), path: ['name'] });
     expect(await problem({ wfSpecName: name, name: 'secret', value: 'x' })).toEqual({ message: expect.stringMatching(/'secret' is masked/), path: ['name'] });
     expect(await problem({ wfSpecName: name, name: 'code', value: 'x' })).toEqual({ message: expect.stringMatching(/'code' is masked/), path: ['name'] });
+    // A variable cannot be both: putWfSpec refuses the WfSpec, naming the flag.
+    const both = new Workflow(unique('both'), (wf) => void wf.declareStr('pin').masked().searchable()).compile();
+    await expect(client.putWfSpec(both)).rejects.toMatchObject({ message: expect.stringMatching(/'pin' is masked, so it cannot be searchable/), problems: [{ code: 'CONFLICTING_FIELDS' }] });
     expect(await problem({ wfSpecName: unique('nothing'), name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/No WfSpec is named/), path: ['wfSpecName'] });
     expect(await problem({ wfSpecName: name, revision: 0, name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/revision without a majorVersion/), path: ['majorVersion'] });
     // The WfRuns search, the WfSpec read and runWf refuse it the same way rather than drop the revision.

@@ -103,6 +103,11 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
       path: at(EXIT, 'returnContent'),
     },
     { when: 'a TASK names its TaskDef both ways', spec: edit((_, n) => (n[GREET].dynamicTaskDefName = v('name'))), path: at(GREET, 'dynamicTaskDefName') },
+    {
+      when: 'a masked variable is searchable',
+      spec: edit((s) => Object.assign(s.threadSpecs.entrypoint.variableDefs[0], { masked: true, searchable: true })),
+      path: [...VARS, 0, 'searchable'],
+    },
   ],
   MISSING_FIELD: [
     { when: 'a TASK names no TaskDef at all', spec: edit((_, n) => delete n[GREET].taskDefName), path: at(GREET, 'taskDefName') },

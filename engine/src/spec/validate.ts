@@ -98,6 +98,10 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
       for (const flag of ['masked', 'searchable', 'required'] as const) {
         if (def[flag] !== undefined && typeof def[flag] !== 'boolean') report([...path, flag], 'TYPE_MISMATCH', `${flag} of '${def.name}' must be true or false.`);
       }
+      // A search by a masked value is refused (it would tell the value), so the index would serve nothing.
+      if (def.masked === true && def.searchable === true) {
+        report([...path, 'searchable'], 'CONFLICTING_FIELDS', `Variable '${def.name}' is masked, so it cannot be searchable: WfRuns are never searched by a masked value.`);
+      }
       if (def.defaultValue !== undefined && !isValueOfType(def.defaultValue, def.type)) {
         report(
           [...path, 'defaultValue'],
