@@ -1,5 +1,5 @@
 import { own } from '../spec/own.ts';
-import type { NodeType } from '../spec/types.ts';
+import type { Edge, NodeType } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import { applyMutations, holds } from './assignments.ts';
 import { statusOfFailure } from './failure.ts';
@@ -132,27 +132,40 @@ function advanceThread(s: Session, number: number): boolean {
 }
 
 /**
- * Takes the first outgoing edge whose condition holds, runs its mutations and arrives at its sink. LittleHorse: no
- * edge matching, or a condition or mutation that cannot be evaluated, fails the node with VAR_SUB_ERROR.
+ * The first outgoing edge of the thread's current node whose condition holds. LittleHorse: no edge matching, or a
+ * condition that cannot be evaluated, is a VAR_SUB_ERROR.
  */
-function leaveNode(s: Session, thread: ThreadRunState, skipMutations = false): void {
+export function takenEdge(s: Session, thread: ThreadRunState): { ok: true; edge: Edge } | { ok: false; failure: Failure } {
+  const nodeName = thread.currentNodeRun?.nodeName ?? '';
+  const edges = s.node(thread, nodeName).outgoingEdges ?? [];
+  for (const edge of edges) {
+    const taken = holds(s, thread, edge.condition);
+    if (!taken.ok) return taken;
+    if (taken.value) return { ok: true, edge };
+  }
+  return {
+    ok: false,
+    failure: { name: 'VAR_SUB_ERROR', message: edges.length === 0 ? `Node '${nodeName}' has no outgoing edge.` : `No outgoing edge of node '${nodeName}' matched.` },
+  };
+}
+
+/**
+ * Takes the edge `takenEdge` picks, runs its mutations and arrives at its sink; a failure there fails the node. A
+ * thread leaving a failure its handler dealt with (or a rescue skipped) skips the mutations, and if it cannot leave,
+ * fails at once with no handler asked again (LittleHorse's maybeAdvanceFromFailedNodeRun, failWithoutGrace).
+ */
+function leaveNode(s: Session, thread: ThreadRunState, afterFailure = false): void {
   const nodeRun = thread.currentNodeRun;
   if (!nodeRun) return;
   const fail = (failure: Failure) =>
-    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
-  const edges = s.node(thread, nodeRun.nodeName).outgoingEdges ?? [];
-  for (const edge of edges) {
-    const taken = holds(s, thread, edge.condition);
-    if (!taken.ok) return fail(taken.failure);
-    if (!taken.value) continue;
-    const failure = skipMutations ? undefined : applyMutations(s, thread, edge.variableMutations ?? [], nodeRun.output);
-    if (failure) return fail(failure);
-    return arriveAt(s, s.thread(thread.number), edge.sinkNodeName);
-  }
-  fail({
-    name: 'VAR_SUB_ERROR',
-    message: edges.length === 0 ? `Node '${nodeRun.nodeName}' has no outgoing edge.` : `No outgoing edge of node '${nodeRun.nodeName}' matched.`,
-  });
+    afterFailure
+      ? failThread(s, thread, failure)
+      : s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+  const taken = takenEdge(s, thread);
+  if (!taken.ok) return fail(taken.failure);
+  const failure = afterFailure ? undefined : applyMutations(s, thread, taken.edge.variableMutations ?? [], nodeRun.output);
+  if (failure) return fail(failure);
+  return arriveAt(s, s.thread(thread.number), taken.edge.sinkNodeName);
 }
 
 /** Starts a new NodeRun of `nodeName` in `thread` and runs the node kind's arrival. */

@@ -1,5 +1,5 @@
 import type { Rejection } from '../errors.ts';
-import { arriveAt } from './advance.ts';
+import { arriveAt, takenEdge } from './advance.ts';
 import type { ChildWfRunRescued, RescueThreadRun } from './commands.ts';
 import { resumeThread } from './halting.ts';
 import { childOf } from './nodes/child-wf.ts';
@@ -27,6 +27,11 @@ export function rescueThreadRun(s: Session, command: RescueThreadRun): Rejection
       return { code: 'NOT_RESCUABLE', message: `ThreadRun ${child.number}'s failure was already handled by its parent, ThreadRun ${parent.number}.` };
     }
     child = parent;
+  }
+  // LittleHorse: a rescue that skips the failed node but cannot leave it by its edges is refused, nothing changed.
+  if (command.skipCurrentNode) {
+    const taken = takenEdge(s, thread);
+    if (!taken.ok) return { code: 'NOT_RESCUABLE', message: `ThreadRun ${number} cannot skip node '${thread.currentNodeRun.nodeName}': ${taken.failure.message}` };
   }
   rescue(s, number, command.skipCurrentNode ?? false);
   return undefined;

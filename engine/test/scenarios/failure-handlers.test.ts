@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateWfSpec } from '../../src/index.ts';
-import { TestRun } from '../run.ts';
+import { TestRun, types } from '../run.ts';
 import type { Catalog, FailureHandlerDef, VersionedWfSpec } from '../../src/index.ts';
 
 const catalog: Catalog = {
@@ -116,6 +116,21 @@ describe('failure handlers', () => {
     run.report('1-1', { status: 'SUCCESS', output: 'tried' });
     expect(run.state?.status).toBe('EXCEPTION');
     expect(run.state?.failure).toEqual({ name: 'refund-failed', message: 'could not refund', content: null });
+  });
+
+  it('fails the thread at once, asking no handler again, when it cannot leave the handled node', () => {
+    // LittleHorse (maybeAdvanceFromFailedNodeRun, failWithoutGrace): no edge out after the handler is an ERROR.
+    const wf = spec([{ handlerSpecName: 'on-failure' }]);
+    const entry = wf.threadSpecs.entrypoint!;
+    const charge = entry.nodes.charge!;
+    const stuck = { ...charge, outgoingEdges: [{ sinkNodeName: 'end', condition: { comparator: 'EQUALS' as const, left: { type: 'VARIABLE' as const, variableName: 'receipt' }, right: { type: 'LITERAL' as const, value: 'paid' } } }] };
+    const run = start({ ...wf, threadSpecs: { ...wf.threadSpecs, entrypoint: { ...entry, nodes: { ...entry.nodes, charge: stuck } } } });
+    run.report('0-1', declined);
+    const events = run.report('1-1', { status: 'SUCCESS', output: 'refunded' });
+    expect(types(events)).toEqual(['TaskAttemptSucceeded', 'NodeRunCompleted', 'NodeRunStarted', 'NodeRunCompleted', 'ThreadRunCompleted', 'ThreadRunResumed', 'ThreadRunFailed', 'WfRunFailed']);
+    expect(run.state?.status).toBe('ERROR');
+    expect(run.state?.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "No outgoing edge of node 'charge' matched." });
+    expect(run.state?.threadRuns).toHaveLength(2);
   });
 
   it('leaves a failure no handler matches to fail the thread', () => {

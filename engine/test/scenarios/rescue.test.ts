@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { step } from '../../src/index.ts';
 import type { Catalog, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
 import { TestRun, types } from '../run.ts';
 
@@ -58,6 +59,24 @@ describe('RescueThreadRun', () => {
     run.send({ type: 'RescueThreadRun', skipCurrentNode: true });
     expect(run.state?.status).toBe('COMPLETED');
     expect(run.state?.threadRuns[0]?.variables.out).toBe('none');
+  });
+
+  it('refuses to skip a failed node that no edge can leave, and changes nothing', () => {
+    const wait = spec.threadSpecs.entrypoint!.nodes.work!;
+    const nowhere = { ...wait, outgoingEdges: [{ sinkNodeName: 'wait', condition: { comparator: 'EQUALS' as const, left: { type: 'VARIABLE' as const, variableName: 'out' }, right: { type: 'LITERAL' as const, value: 'done' } } }] };
+    const entry = spec.threadSpecs.entrypoint!;
+    const run = new TestRun({ ...spec, threadSpecs: { ...spec.threadSpecs, entrypoint: { ...entry, nodes: { ...entry.nodes, work: nowhere } } } }, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('0-2', { status: 'ERROR', message: 'down' });
+    const before = run.state;
+    // LittleHorse: the rescue fails (ThreadRunRescueFailedException) and the thread stays in ERROR.
+    const refused = step(before, { type: 'RescueThreadRun', skipCurrentNode: true }, { now: 0, ids: { next: () => 'id' }, wfSpec: run.wfSpec, catalog });
+    expect(refused).toEqual({ ok: false, rejection: { code: 'NOT_RESCUABLE', message: "ThreadRun 0 cannot skip node 'work': No outgoing edge of node 'work' matched." } });
+    expect(run.send({ type: 'RescueThreadRun', skipCurrentNode: true })).toBe('NOT_RESCUABLE');
+    expect(run.state).toBe(before);
+    // Run again instead, it goes on.
+    run.send({ type: 'RescueThreadRun' });
+    expect(run.state?.status).toBe('RUNNING');
   });
 
   it('rescues a failed child and the parent that failed with CHILD_FAILURE waiting for it', () => {
