@@ -29,6 +29,8 @@ function atPath(value: JsonValue, jsonPath: string | undefined): Evaluated {
   if (jsonPath === undefined) return { ok: true, value };
   const parsed = parseJsonPath(jsonPath);
   if (!parsed.ok) return varSubError(parsed.message);
+  // LittleHorse: "Cannot jsonpath on VALUE_NOT_SET"; a path missing inside a value reads as NULL.
+  if (value === null) return varSubError(`There is no ${jsonPath} in NULL.`);
   return { ok: true, value: readPath(value, parsed.steps) };
 }
 
@@ -97,12 +99,16 @@ function mutateWhole(type: VariableType | undefined, value: JsonValue, mutation:
   return result.ok ? result : varSubError(`Variable '${mutation.lhsName}': ${result.message}`);
 }
 
-/** A mutation of the value at a JSON path takes its type from what is there (or from the right side when NULL). */
+/**
+ * A mutation of the value at a JSON path takes its type from what is there; where nothing is, the right side goes
+ * there whatever the operation (LittleHorse's VariableMutationModel.execute). A NULL variable has no path to follow.
+ */
 function mutateAtPath(value: JsonValue, mutation: VariableMutation, rhs: JsonValue): Evaluated {
   const parsed = parseJsonPath(mutation.lhsJsonPath ?? '$');
   if (!parsed.ok) return varSubError(parsed.message);
+  if (value === null) return varSubError(`Variable '${mutation.lhsName}' is NULL: there is no ${mutation.lhsJsonPath} in it to change.`);
   const inner = readPath(value, parsed.steps);
-  const result = mutate(kindOf(inner ?? rhs), inner, mutation.operation, rhs);
+  const result = inner === null ? ({ ok: true, value: rhs } as const) : mutate(kindOf(inner), inner, mutation.operation, rhs);
   if (!result.ok) return varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${result.message}`);
   const written = writePath(value, parsed.steps, result.value);
   return written.ok ? written : varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${written.message}.`);

@@ -36,11 +36,14 @@ export type Mutated = { readonly ok: true; readonly value: JsonValue } | { reado
  * The new value of a variable of `type` holding `current` after `operation` with `rhs`. Follows LittleHorse's rules:
  * an INT stays an INT (a DOUBLE right side is truncated, division truncates toward zero); STR ADD and EXTEND append
  * the right side as text; JSON_ARR ADD appends one element and EXTEND a whole list; REMOVE_IF_PRESENT drops every
- * equal element; REMOVE_INDEX drops one position; REMOVE_KEY drops one key. NULL on the left of arithmetic counts
- * as zero, an empty text or an empty list, so a counter declared without a default can be incremented.
+ * equal element; REMOVE_INDEX drops one position; REMOVE_KEY drops one key. Only ASSIGN takes a NULL variable (a
+ * counter needs a default to count from), and ADD refuses a NULL right side ("Cannot add by null"); REMOVE_KEY of
+ * NULL removes nothing, and EXTEND of a STR by NULL appends nothing (where Java's concatenation appends "null").
  */
 export function mutate(type: VariableType, current: JsonValue, operation: MutationType, rhs: JsonValue): Mutated {
   if (!MUTATIONS_BY_TYPE[type].includes(operation)) return fail(`${operation} does not apply to ${aType(type)} variable.`);
+  if (operation !== 'ASSIGN' && current === null) return fail(`${operation} needs a value to change, and the variable is NULL; give it a default value or ASSIGN it first.`);
+  if (operation === 'ADD' && rhs === null) return fail('ADD of NULL: the right side has no value.');
   switch (operation) {
     case 'ASSIGN':
       return coerce(rhs, type);
@@ -48,11 +51,11 @@ export function mutate(type: VariableType, current: JsonValue, operation: Mutati
     case 'EXTEND':
       if (type === 'BYTES') {
         if (typeof rhs !== 'string' || !isBase64(rhs)) return fail(`EXTEND of BYTES needs BYTES (base64); got ${describeValue(rhs)}.`);
-        return { ok: true, value: concatBase64(typeof current === 'string' ? current : '', rhs) };
+        return { ok: true, value: concatBase64(current as string, rhs) };
       }
-      if (type === 'STR') return { ok: true, value: `${current === null ? '' : toText(current)}${rhs === null ? '' : toText(rhs)}` };
+      if (type === 'STR') return { ok: true, value: `${toText(current)}${rhs === null ? '' : toText(rhs)}` };
       if (type === 'JSON_ARR') {
-        const list = (current ?? []) as readonly JsonValue[];
+        const list = current as readonly JsonValue[];
         if (operation === 'ADD') return { ok: true, value: [...list, rhs] };
         return Array.isArray(rhs) ? { ok: true, value: [...list, ...(rhs as readonly JsonValue[])] } : fail(`EXTEND needs a JSON_ARR; got ${describeValue(rhs)}.`);
       }
@@ -65,15 +68,15 @@ export function mutate(type: VariableType, current: JsonValue, operation: Mutati
       if (rhs === 0) return fail('Division by zero.');
       return arithmetic(type, current, rhs, (a, b) => a / b);
     case 'REMOVE_IF_PRESENT':
-      return { ok: true, value: ((current ?? []) as readonly JsonValue[]).filter((element) => !deepEqual(element, rhs)) };
+      return { ok: true, value: (current as readonly JsonValue[]).filter((element) => !deepEqual(element, rhs)) };
     case 'REMOVE_INDEX': {
-      const list = (current ?? []) as readonly JsonValue[];
+      const list = current as readonly JsonValue[];
       if (typeof rhs !== 'number' || !Number.isInteger(rhs)) return fail(`REMOVE_INDEX needs an INT index; got ${describeValue(rhs)}.`);
       if (rhs < 0 || rhs >= list.length) return fail(`Index ${rhs} is outside a list of ${list.length}.`);
       return { ok: true, value: list.filter((_, i) => i !== rhs) };
     }
     case 'REMOVE_KEY': {
-      if (!isJsonObject(current)) return { ok: true, value: current };
+      if (!isJsonObject(current) || rhs === null) return { ok: true, value: current };
       const { [toText(rhs)]: _removed, ...rest } = current;
       return { ok: true, value: rest };
     }
@@ -81,7 +84,7 @@ export function mutate(type: VariableType, current: JsonValue, operation: Mutati
 }
 
 function arithmetic(type: VariableType, current: JsonValue, rhs: JsonValue, op: (a: number, b: number) => number, truncateRhs = false): Mutated {
-  const left = current ?? 0;
+  const left = current;
   if (typeof left !== 'number' || typeof rhs !== 'number') return fail(`Arithmetic needs numbers; got ${describeValue(current)} and ${describeValue(rhs)}.`);
   // LittleHorse keeps an INT an INT: ADD truncates a DOUBLE right side first; the others truncate the result.
   const value = type === 'INT' ? Math.trunc(op(left, truncateRhs ? Math.trunc(rhs) : rhs)) : op(left, rhs);

@@ -118,13 +118,14 @@ describe('mutations on edges', () => {
     ['MULTIPLY', 2.5, 'INT', 3, 7],
     ['DIVIDE', 2, 'INT', 7, 3],
     ['DIVIDE', 2, 'DOUBLE', 7, 3.5],
-    ['ADD', 1, 'INT', null, 1],
     ['ADD', '!', 'STR', 'hi', 'hi!'],
     ['EXTEND', [3, 4], 'JSON_ARR', [1, 2], [1, 2, 3, 4]],
     ['ADD', [3], 'JSON_ARR', [1], [1, [3]]],
     ['REMOVE_IF_PRESENT', 2, 'JSON_ARR', [2, 1, 2], [1]],
     ['REMOVE_INDEX', 0, 'JSON_ARR', ['a', 'b'], ['b']],
     ['REMOVE_KEY', 'a', 'JSON_OBJ', { a: 1, b: 2 }, { b: 2 }],
+    ['REMOVE_KEY', null, 'JSON_OBJ', { a: 1, null: 2 }, { a: 1, null: 2 }],
+    ['REMOVE_IF_PRESENT', null, 'JSON_ARR', [1, null], [1]],
     // ASSIGN converts to the declared type, as LittleHorse's does.
     ['ASSIGN', 3, 'STR', 'x', '3'],
     ['ASSIGN', true, 'STR', 'x', 'true'],
@@ -141,6 +142,23 @@ describe('mutations on edges', () => {
     const { state } = run(counter(operation, rhs, type, initial), {});
     expect(state.status).toBe('COMPLETED');
     expect(state.threadRuns[0]?.variables.x).toEqual(expected);
+  });
+
+  // LittleHorse's VariableValueModel: "Cannot add to var of type VALUE_NOT_SET", "Cannot add by null".
+  it.each([
+    ['ADD', 1, 'INT', null, "Variable 'x': ADD needs a value to change, and the variable is NULL; give it a default value or ASSIGN it first."],
+    ['MULTIPLY', 2, 'DOUBLE', null, "Variable 'x': MULTIPLY needs a value to change, and the variable is NULL; give it a default value or ASSIGN it first."],
+    ['EXTEND', 'x', 'STR', null, "Variable 'x': EXTEND needs a value to change, and the variable is NULL; give it a default value or ASSIGN it first."],
+    ['EXTEND', 'aGk=', 'BYTES', null, "Variable 'x': EXTEND needs a value to change, and the variable is NULL; give it a default value or ASSIGN it first."],
+    ['REMOVE_IF_PRESENT', 1, 'JSON_ARR', null, "Variable 'x': REMOVE_IF_PRESENT needs a value to change, and the variable is NULL; give it a default value or ASSIGN it first."],
+    ['REMOVE_KEY', 'a', 'JSON_OBJ', null, "Variable 'x': REMOVE_KEY needs a value to change, and the variable is NULL; give it a default value or ASSIGN it first."],
+    ['ADD', null, 'STR', 'hi', "Variable 'x': ADD of NULL: the right side has no value."],
+    ['ADD', null, 'JSON_ARR', [1], "Variable 'x': ADD of NULL: the right side has no value."],
+    ['ADD', null, 'INT', 1, "Variable 'x': ADD of NULL: the right side has no value."],
+  ] as const)('fails %s %j on %s %j with VAR_SUB_ERROR', (operation, rhs, type, initial, message) => {
+    const { state } = run(counter(operation, rhs, type, initial), {});
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message });
+    expect(state.threadRuns[0]?.variables.x).toEqual(initial);
   });
 
   it('fails with VAR_SUB_ERROR on a mutation the type does not allow at run time', () => {
@@ -225,6 +243,22 @@ describe('mutations on edges', () => {
     );
     const { state } = run(wf, { order: { total: 1, items: [{ name: 'pen', price: 2 }, { name: 'ink', price: 5 }] } });
     expect(state.threadRuns[0]?.variables).toMatchObject({ order: { total: 6 }, first: 'pen', missing: null });
+  });
+
+  it('puts the right side where a path finds nothing, whatever the operation, and fails on a path into NULL', () => {
+    const mutating = (lhsJsonPath: string, rhs: ReturnType<typeof v> | ReturnType<typeof lit>) =>
+      spec(
+        {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'doc', lhsJsonPath, operation: 'ADD', rhs }] }] },
+          end: { type: 'EXIT' },
+        },
+        [{ name: 'doc', type: 'JSON_OBJ' }, { name: 'other', type: 'JSON_OBJ' }],
+      );
+    // LittleHorse's VariableMutationModel.execute: a path with nothing there takes the right side as it is.
+    expect(run(mutating('$.count', lit(5)), { doc: { name: 'a' } }).state.threadRuns[0]?.variables.doc).toEqual({ name: 'a', count: 5 });
+    // Its jsonPath on VALUE_NOT_SET: a NULL variable has no path to write or to read.
+    expect(run(mutating('$.count', lit(5)), {}).state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Variable 'doc' is NULL: there is no $.count in it to change." });
+    expect(run(mutating('$.count', v('other', '$.n')), { doc: {} }).state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: 'There is no $.n in NULL.' });
   });
 });
 
