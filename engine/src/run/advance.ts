@@ -227,11 +227,16 @@ function settleFailureHandler(s: Session, thread: ThreadRunState): boolean {
   const handler = thread.failureHandlerThreadRunNumber === undefined ? undefined : s.state.threadRuns[thread.failureHandlerThreadRunNumber];
   if (!handler) return false;
   if (handler.status === 'COMPLETED') {
-    // LittleHorse: a handler on WAIT_FOR_THREADS deals with every failed child, so EXIT no longer counts them.
+    // LittleHorse (HandlingFailureHaltReasonModel.isResolved): a handler on WAIT_FOR_THREADS deals with the failed
+    // children that node waited for, so EXIT no longer counts them; a NodeRun failed before it recorded them, every
+    // failed child.
+    const nodeRun = thread.currentNodeRun;
+    const waitedFor = nodeRun?.waitedForThreads;
     const handledFailedChildren =
-      thread.currentNodeRun?.nodeType === 'WAIT_FOR_THREADS'
+      nodeRun?.nodeType === 'WAIT_FOR_THREADS'
         ? s.state.threadRuns
             .filter((t) => t.parentThreadRunNumber === thread.number && t.kind !== 'FAILURE_HANDLER' && (t.status === 'ERROR' || t.status === 'EXCEPTION'))
+            .filter((t) => !waitedFor || waitedFor.includes(t.number))
             .map((t) => t.number)
         : [];
     s.emit({

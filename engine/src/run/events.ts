@@ -300,6 +300,8 @@ export interface NodeRunFailed extends At {
   readonly position: number;
   readonly status: 'ERROR' | 'EXCEPTION';
   readonly failure: Failure;
+  /** WAIT_FOR_THREADS: the children it waited for (LittleHorse's WaitForThreadsRun threads). */
+  readonly waitedForThreads?: readonly number[] | undefined;
 }
 
 export interface VariableAssigned extends At {

@@ -170,7 +170,13 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       return updateThread(next, event.threadRunNumber, (t) => ({ ...t, handledFailedChildren: [...(t.handledFailedChildren ?? []), ...handled] }));
     }
     case 'NodeRunFailed':
-      return updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, status: event.status, endTime: event.time, failure: event.failure }));
+      return updateNodeRun(state, event.threadRunNumber, (n) => ({
+        ...n,
+        status: event.status,
+        endTime: event.time,
+        failure: event.failure,
+        ...(event.waitedForThreads ? { waitedForThreads: event.waitedForThreads } : {}),
+      }));
     case 'VariableAssigned':
       return updateThread(state, event.threadRunNumber, (t) => ({ ...t, variables: { ...t.variables, [event.name]: event.value } }));
     case 'ThreadRunCompleted':

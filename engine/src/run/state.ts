@@ -91,6 +91,8 @@ export interface NodeRunState {
   readonly sleepUntil?: number | undefined;
   /** For WAIT_FOR_THREADS: the per-thread failure handlers it started, by failed child. */
   readonly childFailureHandlers?: readonly { readonly childThreadRunNumber: number; readonly handlerThreadRunNumber: number }[] | undefined;
+  /** For a failed WAIT_FOR_THREADS: the children it waited for, which a handler of its failure deals with. */
+  readonly waitedForThreads?: readonly number[] | undefined;
   /** For WAIT_FOR_CHILD_WF: the child WfRun it waits for. */
   readonly childWfRunId?: string | undefined;
   readonly userTaskRun?: UserTaskRunState | undefined;

@@ -267,6 +267,32 @@ describe('a failure handler on WAIT_FOR_THREADS', () => {
     expect(run.state?.status).toBe('COMPLETED');
     expect(run.state?.threadRuns[0]?.handledFailedChildren).toEqual([2]);
   });
+
+  it('deals only with the children it waited for: a failed child it did not wait for fails the EXIT', () => {
+    const base = fanOut();
+    const entry = base.threadSpecs.entrypoint!;
+    // It waits for b alone (the second child); a fails too.
+    const wf: VersionedWfSpec = {
+      ...base,
+      threadSpecs: {
+        ...base.threadSpecs,
+        entrypoint: {
+          ...entry,
+          variableDefs: [...(entry.variableDefs ?? []), { name: 'b', type: 'INT', defaultValue: 2 }],
+          nodes: { ...entry.nodes, wait: { type: 'WAIT_FOR_THREADS', threads: [v('b')], failureHandlers: [{ handlerSpecName: 'cleanup' }], outgoingEdges: [{ sinkNodeName: 'end' }] } },
+        },
+        cleanup: { nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } } },
+      },
+    };
+    const run = new TestRun(wf, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('1-1', { status: 'ERROR', message: 'a broke' });
+    run.report('2-1', { status: 'ERROR', message: 'b broke' });
+    // LittleHorse (HandlingFailureHaltReasonModel.isResolved, ExitRunModel): the handler settles b only.
+    expect(run.state?.threadRuns[0]?.handledFailedChildren).toEqual([2]);
+    expect(run.state?.status).toBe('ERROR');
+    expect(run.state?.failure?.name).toBe('CHILD_FAILURE');
+  });
 });
 
 describe('validateWfSpec on threads', () => {

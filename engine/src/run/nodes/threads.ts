@@ -93,11 +93,12 @@ type Standing = { readonly kind: 'DONE' } | { readonly kind: 'RUNNING' } | { rea
 export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAIT_FOR_THREADS'> {
   return (s, thread, node) => {
     const position = thread.currentNodeRun?.position ?? 0;
+    const numbers: number[] = [];
     const fail = (failure: Failure) => {
-      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure });
+      const waitedFor = numbers.length > 0 ? { waitedForThreads: [...numbers] } : {};
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure, ...waitedFor });
       return true;
     };
-    const numbers: number[] = [];
     for (const source of node.threads) {
       const listed = evaluate(s, thread, source);
       if (!listed.ok) return fail(listed.failure);
