@@ -29,11 +29,14 @@ export type RejectionCode =
   | 'DUPLICATE_CHILD_WF_RUN_REPORT'
   /** The WfRun has no UserTaskRun of that guid. */
   | 'UNKNOWN_USER_TASK_RUN'
-  /** The UserTaskRun is DONE or CANCELLED (our choice where LittleHorse accepts a late completion silently). */
+  /** The UserTaskRun is DONE or CANCELLED (our choice where LittleHorse accepts a late completion silently); comments are still taken. */
   | 'USER_TASK_RUN_ENDED'
   /** The UserTaskRun is held by a user, and the assignment does not override the claim. */
   | 'USER_TASK_RUN_CLAIMED'
-  /** An assignment without a user or a group, a blank one, or a completion without the user who did it. */
+  /**
+   * An assignment without a user or a group, a blank one, or a completion without the user who did it; also a
+   * deadline's REASSIGN whose user and group evaluate to nobody when its timer fires (LittleHorse refuses it so).
+   */
   | 'INVALID_USER_TASK_ASSIGNMENT'
   /** A completion's results do not fit the UserTaskDef's fields; `problems` names each. */
   | 'INVALID_USER_TASK_RESULTS'

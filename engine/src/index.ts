@@ -9,6 +9,8 @@ export type {
   CancelUserTaskRun,
   Command,
   CompleteUserTaskRun,
+  DeadlineReassign,
+  EvaluatedReassign,
   ExternalEventInput,
   FireTimer,
   MigrateWfRun,
@@ -37,6 +39,7 @@ export { taskGuid } from './run/nodes/task.ts';
 export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES } from './run/state.ts';
 export type {
   ChildWfRunState,
+  EndedUserTaskRunState,
   HaltReason,
   LHStatus,
   NodeRunState,

@@ -198,6 +198,22 @@ describe('UserTaskRuns on the server', () => {
     ]);
   });
 
+  it('takes comments, edits and deletes on a task that is done, after its WfRun has completed, as LittleHorse does', async () => {
+    const { wfRunId } = await startReview();
+    const at = { wfRunId, userTaskGuid: '0-1' };
+    await client.completeUserTaskRun({ ...at, userId: 'ada', results: { approved: true } });
+    expect((await client.wfRun(wfRunId))?.status).toBe('COMPLETED');
+    const commented = await client.putUserTaskRunComment({ ...at, userId: 'bob', comment: 'Paid on 3 May' });
+    expect(commented).toMatchObject({ status: 'DONE', userId: 'ada' });
+    expect(commented.comments.map((c) => [c.id, c.userId, c.comment])).toEqual([[1, 'bob', 'Paid on 3 May']]);
+    const edited = await client.editUserTaskRunComment({ ...at, userCommentId: 1, userId: 'bob', comment: 'Paid on 4 May' });
+    expect(edited.comments.map((c) => c.comment)).toEqual(['Paid on 4 May']);
+    expect((await client.deleteUserTaskRunComment({ ...at, userCommentId: 1, userId: 'bob' })).comments).toEqual([]);
+    expect((await client.wfRun(wfRunId))?.status).toBe('COMPLETED');
+    // A comment changes nothing else: the task stays done.
+    expect((await refusal(client.cancelUserTaskRun(at))).code).toBe('UserTaskRunEndedError');
+  });
+
   it('refuses to take a task from the user who holds it unless the claim is overridden', async () => {
     const { wfRunId } = await startReview();
     await client.assignUserTaskRun({ wfRunId, userTaskGuid: '0-1', userId: 'ada' });
@@ -235,6 +251,9 @@ describe('UserTaskRuns on the server', () => {
     expect(again.code).toBe('UserTaskRunEndedError');
     expect(again.details).toEqual({ wfRunId, userTaskGuid: '0-1', status: 'CANCELLED' });
     expect((await refusal(client.cancelUserTaskRun({ wfRunId, userTaskGuid: '0-1' }))).code).toBe('UserTaskRunEndedError');
+    // Comments are the exception: LittleHorse takes them on an ended task.
+    const commented = await client.putUserTaskRunComment({ wfRunId, userTaskGuid: '0-1', userId: 'ada', comment: 'Withdrawn by the employee' });
+    expect(commented).toMatchObject({ status: 'CANCELLED', comments: [{ id: 1, comment: 'Withdrawn by the employee' }] });
   });
 
   it('says which UserTaskRun or WfRun does not exist', async () => {

@@ -70,7 +70,7 @@ export function addUserTask(program: Command, act: Act): void {
 
   userTask
     .command('comment')
-    .description(`comment on an open UserTaskRun as --user; with --edit N, change comment N; with --delete N, delete it; ${TASK_HELP}`)
+    .description(`comment on a UserTaskRun, open or ended, as --user; with --edit N, change comment N; with --delete N, delete it; ${TASK_HELP}`)
     .usage(`${TASK_ARGS} --user <userId> [<text> | --edit N <text> | --delete N]`)
     .argument('<wfRunId>')
     .argument('[userTaskGuid]')

@@ -1,4 +1,4 @@
-import type { VersionedWfSpec } from '../spec/types.ts';
+import type { VariableAssignment, VersionedWfSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 
@@ -89,10 +89,29 @@ export type TimerPurpose =
       readonly action: ScheduledUserTaskAction;
     };
 
-/** A user task action with its users evaluated when its delay started (our choice: LittleHorse evaluates a REASSIGN's user and group when its timer fires). */
-export type ScheduledUserTaskAction =
-  | { readonly type: 'REASSIGN'; readonly userId: string | null; readonly userGroup: string | null }
-  | { readonly type: 'CANCEL' };
+/** What a user task action's timer does when it fires. */
+export type ScheduledUserTaskAction = DeadlineReassign | EvaluatedReassign | { readonly type: 'CANCEL' };
+
+/**
+ * Reassign to the user and group that `newUserId` and `newUserGroup` evaluate to when the timer fires, not when the
+ * delay starts (LittleHorse's DeadlineReassignUserTask carries the VariableAssignments and deadlineReassign
+ * evaluates them). The REASSIGN action's `userId` and `userGroup` as the WfSpec wrote them.
+ */
+export interface DeadlineReassign {
+  readonly type: 'REASSIGN';
+  readonly newUserId?: VariableAssignment | undefined;
+  readonly newUserGroup?: VariableAssignment | undefined;
+}
+
+/**
+ * A reassignment to the user and group evaluated when the delay started, as timers set by earlier versions of the
+ * engine carry it (always both keys, each a STR or null). Still fired as written, so those timers keep working.
+ */
+export interface EvaluatedReassign {
+  readonly type: 'REASSIGN';
+  readonly userId: string | null;
+  readonly userGroup: string | null;
+}
 
 /** Stop a ThreadRun (thread 0, the whole WfRun, by default) and its children where they stand. */
 export interface StopWfRun {
@@ -186,7 +205,7 @@ export interface SaveUserTaskRunProgress {
   readonly policy?: 'FAIL_IF_CLAIMED_BY_OTHER' | 'IGNORE_CLAIM' | undefined;
 }
 
-/** A comment on an open UserTaskRun, numbered from 1 within it (LittleHorse's PutUserTaskRunComment). */
+/** A comment on a UserTaskRun, open or ended, numbered from 1 within it (LittleHorse's PutUserTaskRunComment). */
 export interface PutUserTaskRunComment {
   readonly type: 'PutUserTaskRunComment';
   readonly userTaskGuid: string;
@@ -194,7 +213,7 @@ export interface PutUserTaskRunComment {
   readonly comment: string;
 }
 
-/** New text for a comment of an open UserTaskRun, by whoever edits it. */
+/** New text for a comment of a UserTaskRun, open or ended, by whoever edits it. */
 export interface EditUserTaskRunComment {
   readonly type: 'EditUserTaskRunComment';
   readonly userTaskGuid: string;
@@ -203,7 +222,7 @@ export interface EditUserTaskRunComment {
   readonly comment: string;
 }
 
-/** Takes a comment of an open UserTaskRun back; the history keeps that it was made and deleted. */
+/** Takes a comment of a UserTaskRun, open or ended, back; the history keeps that it was made and deleted. */
 export interface DeleteUserTaskRunComment {
   readonly type: 'DeleteUserTaskRunComment';
   readonly userTaskGuid: string;

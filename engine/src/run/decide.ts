@@ -195,7 +195,7 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
   DeleteUserTaskRunComment: userTaskCommand(deleteUserTaskRunComment),
 };
 
-/** A user task command: the WfRun must exist; the command names its UserTaskRun and says the rest. */
+/** A user task command: the WfRun must exist (it may have ended); the command names its UserTaskRun and says the rest. */
 function userTaskCommand<C extends UserTaskCommand>(
   apply: (s: Session, command: C) => Rejection | undefined,
 ): (state: WfRunState | undefined, command: C, ctx: DecideContext) => Decision {
@@ -204,7 +204,8 @@ function userTaskCommand<C extends UserTaskCommand>(
     const s = new Session(state, ctx);
     const rejection = apply(s, command);
     if (rejection) return reject(rejection);
-    advance(s);
+    // A comment on a UserTaskRun of an ended WfRun is kept; nothing moves.
+    if (!isTerminal(state.status)) advance(s);
     return accept(s);
   };
 }

@@ -185,6 +185,19 @@ export interface UserTaskRunCreated extends At {
   readonly userGroup?: string | undefined;
   readonly notes?: string | undefined;
   readonly epoch: number;
+  /** The ON_TASK_ASSIGNED actions the new user did not start, because their delays could not be evaluated. */
+  readonly unscheduledActions?: readonly UnscheduledUserTaskAction[] | undefined;
+}
+
+/**
+ * An ON_TASK_ASSIGNED action an assignment did not start. LittleHorse's assignTo only logs the LHVarSubError and
+ * goes on without the action; the engine has no log, so the assignment's event says which action and why.
+ */
+export interface UnscheduledUserTaskAction {
+  /** Which of the USER_TASK node's `actions`. */
+  readonly actionIndex: number;
+  /** Why its delay could not be evaluated (VAR_SUB_ERROR); the node does not fail of it. */
+  readonly failure: Failure;
 }
 
 /** What made a UserTaskRun change hands. */
@@ -209,6 +222,8 @@ export interface UserTaskRunAssigned extends At {
   readonly userGroup?: string | undefined;
   readonly epoch: number;
   readonly cause: UserTaskAssignmentCause;
+  /** The ON_TASK_ASSIGNED actions the new user did not start, because their delays could not be evaluated. */
+  readonly unscheduledActions?: readonly UnscheduledUserTaskAction[] | undefined;
 }
 
 /** A person completed a UserTaskRun with `results` (DONE); the NodeRunCompleted after it outputs them. */
@@ -271,7 +286,7 @@ export type UserTaskCancellationCause =
   | 'ACTION'
   /** Its thread halted (stopped, interrupted, its parent halted or failed): LittleHorse cancels, and the node fails on resume. */
   | 'THREAD_HALTED'
-  /** Its node failed for another reason (an action that could not be evaluated). */
+  /** Its node failed for another reason (a deadline's reassignment that could not be evaluated). */
   | 'NODE_FAILED';
 
 /** A UserTaskRun will never be completed (CANCELLED); a running thread's node fails with it at once, a halted one's on resume. */

@@ -1,7 +1,7 @@
 import { InvariantError } from '../errors.ts';
 import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
-import type { ChildWfRunState, HaltReason, NodeRunState, ThreadRunState, UserTaskRunState, WfRunState } from './state.ts';
+import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeRunState, ThreadRunState, UserTaskRunState, WfRunState } from './state.ts';
 import { interruptHandlersOf, isTerminal } from './state.ts';
 
 /**
@@ -128,17 +128,24 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         epoch: event.epoch,
       }));
     case 'UserTaskRunCompleted':
-      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, status: 'DONE' }));
-    case 'UserTaskRunCancelled':
-      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, status: 'CANCELLED' }));
+    case 'UserTaskRunCancelled': {
+      const status = event.type === 'UserTaskRunCompleted' ? 'DONE' : 'CANCELLED';
+      const next = updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, status }));
+      const { lastCommentId, commentIds } = next.threadRuns[event.threadRunNumber]?.currentNodeRun?.userTaskRun ?? {};
+      const ended: EndedUserTaskRunState = {
+        status,
+        ...(lastCommentId === undefined ? {} : { lastCommentId }),
+        ...(commentIds === undefined ? {} : { commentIds }),
+      };
+      return { ...next, endedUserTaskRuns: { ...next.endedUserTaskRuns, [event.userTaskGuid]: ended } };
+    }
     case 'UserTaskRunCommented':
-      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({
-        ...u,
+      return updateComments(state, event.threadRunNumber, event.userTaskGuid, (c) => ({
         lastCommentId: event.userCommentId,
-        commentIds: [...(u.commentIds ?? []), event.userCommentId],
+        commentIds: [...(c.commentIds ?? []), event.userCommentId],
       }));
     case 'UserTaskRunCommentDeleted':
-      return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, commentIds: (u.commentIds ?? []).filter((id) => id !== event.userCommentId) }));
+      return updateComments(state, event.threadRunNumber, event.userTaskGuid, (c) => ({ commentIds: (c.commentIds ?? []).filter((id) => id !== event.userCommentId) }));
     case 'UserTaskRunProgressSaved':
       return updateUserTaskRun(state, event.threadRunNumber, (u) => ({ ...u, savedResults: event.results }));
     case 'CorrelationKeySet':
@@ -305,6 +312,20 @@ function updateUserTaskRun(state: WfRunState, number: number, change: (u: UserTa
     if (!n.userTaskRun) throw new InvariantError(`ThreadRun ${number} has no UserTaskRun`);
     return { ...n, userTaskRun: change(n.userTaskRun) };
   });
+}
+
+type CommentIds = Pick<UserTaskRunState, 'lastCommentId' | 'commentIds'>;
+
+/**
+ * Changes the comment ids of a UserTaskRun wherever the state keeps them: on the NodeRun its thread stands on, while
+ * it does, and among the ended ones, once it has ended (both while an ended one's failed node is still current).
+ */
+function updateComments(state: WfRunState, number: number, guid: string, change: (c: CommentIds) => CommentIds): WfRunState {
+  const ended = own(state.endedUserTaskRuns, guid);
+  const current = state.threadRuns[number]?.currentNodeRun?.userTaskRun?.userTaskGuid === guid;
+  if (!ended && !current) throw new InvariantError(`WfRun ${state.id} has no UserTaskRun ${guid} to comment on`);
+  const next = current ? updateUserTaskRun(state, number, (u) => ({ ...u, ...change(u) })) : state;
+  return ended ? { ...next, endedUserTaskRuns: { ...next.endedUserTaskRuns, [guid]: { ...ended, ...change(ended) } } } : next;
 }
 
 export function assertNever(value: never): never {

@@ -190,6 +190,19 @@ export interface WfRunState {
    * thread waits (or after it stopped waiting) is never lost and a report about a stranger can be refused.
    */
   readonly childWfRuns?: Readonly<Record<string, ChildWfRunState>> | undefined;
+  /**
+   * Every UserTaskRun that has ended (DONE or CANCELLED), by guid: one small entry each, kept for good, so comments
+   * can still be put, edited and deleted on it after its thread has moved on (LittleHorse takes them).
+   */
+  readonly endedUserTaskRuns?: Readonly<Record<string, EndedUserTaskRunState>> | undefined;
+}
+
+/** What a WfRun keeps of a UserTaskRun once it has ended: how, and the ids of its comments. */
+export interface EndedUserTaskRunState {
+  readonly status: 'DONE' | 'CANCELLED';
+  /** As on UserTaskRunState: the id the last comment took, and the ids of those not deleted. */
+  readonly lastCommentId?: number | undefined;
+  readonly commentIds?: readonly number[] | undefined;
 }
 
 export interface PendingExternalEvent {

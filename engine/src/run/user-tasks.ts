@@ -1,4 +1,5 @@
 import type { Rejection } from '../errors.ts';
+import { own } from '../spec/own.ts';
 import type { Problem } from '../spec/problem.ts';
 import type { UserTaskDef } from '../spec/types.ts';
 import { aType, describeValue, isJsonObject, isValueOfType } from '../values/value.ts';
@@ -103,16 +104,18 @@ function resultsRefusal(s: Session, run: UserTaskRunState, results: unknown, par
   return problems.length > 0 ? { code: 'INVALID_USER_TASK_RESULTS', message: problems.map((p) => p.message).join(' '), problems } : undefined;
 }
 
-/** LittleHorse's PutUserTaskRunComment, on an open UserTaskRun: the comment takes the next id. */
+/**
+ * LittleHorse's PutUserTaskRunComment: the comment takes the next id. Open and ended UserTaskRuns take comments alike
+ * (LittleHorse checks no status), as do their edits and deletes.
+ */
 export function putUserTaskRunComment(s: Session, command: PutUserTaskRunComment): Rejection | undefined {
-  const found = openUserTaskRun(s, command.userTaskGuid);
+  const found = commentableUserTaskRun(s, command.userTaskGuid);
   if ('code' in found) return found;
   const invalid = invalidComment(command.userId, command.comment);
   if (invalid) return invalid;
-  const { run, thread } = found;
   const { userId, comment } = command;
-  const userCommentId = (run.lastCommentId ?? 0) + 1;
-  s.emit({ type: 'UserTaskRunCommented', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userCommentId, userId, comment });
+  const userCommentId = (found.lastCommentId ?? 0) + 1;
+  s.emit({ type: 'UserTaskRunCommented', ...placeOf(found), userCommentId, userId, comment });
   return undefined;
 }
 
@@ -122,9 +125,8 @@ export function editUserTaskRunComment(s: Session, command: EditUserTaskRunComme
   if ('code' in found) return found;
   const invalid = invalidComment(command.userId, command.comment);
   if (invalid) return invalid;
-  const { run, thread } = found;
   const { userCommentId, userId, comment } = command;
-  s.emit({ type: 'UserTaskRunCommentEdited', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userCommentId, userId, comment });
+  s.emit({ type: 'UserTaskRunCommentEdited', ...placeOf(found), userCommentId, userId, comment });
   return undefined;
 }
 
@@ -135,18 +137,44 @@ export function deleteUserTaskRunComment(s: Session, command: DeleteUserTaskRunC
   if (typeof command.userId !== 'string' || command.userId.trim() === '') {
     return { code: 'INVALID_USER_TASK_COMMENT', message: 'Deleting a comment needs the id of the user who deletes it.' };
   }
-  const { run, thread } = found;
   const { userCommentId, userId } = command;
-  s.emit({ type: 'UserTaskRunCommentDeleted', threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: run.userTaskGuid, userCommentId, userId });
+  s.emit({ type: 'UserTaskRunCommentDeleted', ...placeOf(found), userCommentId, userId });
   return undefined;
 }
 
-/** The open UserTaskRun with a comment of that id still there, or why not. */
-function liveComment(s: Session, guid: string, id: number): { thread: ThreadRunState; run: UserTaskRunState } | Rejection {
+/** A UserTaskRun that takes comments: where its NodeRun is, and the ids of its comments. */
+interface Commentable {
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly userTaskGuid: string;
+  readonly lastCommentId?: number | undefined;
+  readonly commentIds?: readonly number[] | undefined;
+}
+
+/** The UserTaskRun a comment names, open or ended, or why there is none. */
+function commentableUserTaskRun(s: Session, guid: string): Commentable | Rejection {
   const found = openUserTaskRun(s, guid);
+  if (!('code' in found)) {
+    const { thread, run } = found;
+    return { threadRunNumber: thread.number, position: thread.currentNodeRun?.position ?? 0, userTaskGuid: guid, lastCommentId: run.lastCommentId, commentIds: run.commentIds };
+  }
+  const ended = own(s.state.endedUserTaskRuns, guid);
+  // Only the engine makes the guids it keeps, all `{thread}-{position}`.
+  const at = /^(\d+)-(\d+)$/.exec(guid);
+  if (!ended || !at) return found;
+  return { threadRunNumber: Number(at[1]), position: Number(at[2]), userTaskGuid: guid, lastCommentId: ended.lastCommentId, commentIds: ended.commentIds };
+}
+
+function placeOf(c: Commentable): { threadRunNumber: number; position: number; userTaskGuid: string } {
+  return { threadRunNumber: c.threadRunNumber, position: c.position, userTaskGuid: c.userTaskGuid };
+}
+
+/** The UserTaskRun, open or ended, with a comment of that id still there, or why not. */
+function liveComment(s: Session, guid: string, id: number): Commentable | Rejection {
+  const found = commentableUserTaskRun(s, guid);
   if ('code' in found) return found;
-  if (found.run.commentIds?.includes(id)) return found;
-  if (Number.isInteger(id) && id >= 1 && id <= (found.run.lastCommentId ?? 0)) {
+  if (found.commentIds?.includes(id)) return found;
+  if (Number.isInteger(id) && id >= 1 && id <= (found.lastCommentId ?? 0)) {
     return { code: 'USER_TASK_COMMENT_DELETED', message: `Comment ${id} of UserTaskRun ${guid} was deleted.` };
   }
   return { code: 'UNKNOWN_USER_TASK_COMMENT', message: `UserTaskRun ${guid} has no comment ${id}.` };
@@ -194,7 +222,7 @@ function openUserTaskRun(s: Session, guid: string): { thread: ThreadRunState; ru
   // A guid is `{thread}-{position}`: a position the thread has passed names a NodeRun that has ended.
   const match = /^(\d+)-(\d+)$/.exec(guid);
   const named = match ? s.state.threadRuns[Number(match[1])] : undefined;
-  if (named && match && Number(match[2]) < named.nextPosition) return ended(guid);
+  if (named && match && Number(match[2]) < named.nextPosition) return ended(guid, own(s.state.endedUserTaskRuns, guid)?.status);
   return { code: 'UNKNOWN_USER_TASK_RUN', message: `WfRun ${s.state.id} has no UserTaskRun ${guid}.` };
 }
 

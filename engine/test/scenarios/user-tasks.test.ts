@@ -79,6 +79,33 @@ function spec(review: Partial<Omit<UserTaskNode, 'type'>> = {}, { interrupt = fa
   };
 }
 
+/**
+ * The review of spec() in a child thread `reviewer` (its UserTaskRun is 1-1), while the entrypoint waits for the
+ * ExternalEvent `urgent`, whose edge sets `team` to 'audit'; variables change while the task waits.
+ */
+function delegated(review: Partial<Omit<UserTaskNode, 'type'>> = {}): VersionedWfSpec {
+  const base = spec(review);
+  return {
+    ...base,
+    threadSpecs: {
+      entrypoint: {
+        ...base.threadSpecs.entrypoint!,
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+          spawn: { type: 'START_THREAD', threadSpecName: 'reviewer', outgoingEdges: [{ sinkNodeName: 'escalate' }] },
+          escalate: {
+            type: 'EXTERNAL_EVENT',
+            externalEventDefName: 'urgent',
+            outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'team', operation: 'ASSIGN', rhs: lit('audit') }] }],
+          },
+          end: { type: 'EXIT' },
+        },
+      },
+      reviewer: { nodes: { ...base.threadSpecs.entrypoint!.nodes } },
+    },
+  };
+}
+
 const GUID = '0-1';
 const assign = (fields: Omit<Extract<Command, { type: 'AssignUserTaskRun' }>, 'type' | 'userTaskGuid'>, userTaskGuid = GUID): Command => ({
   type: 'AssignUserTaskRun',
@@ -366,7 +393,7 @@ describe('SaveUserTaskRunProgress', () => {
 });
 
 describe('comments on a UserTaskRun', () => {
-  const put = (comment: string, userId = 'grace'): Command => ({ type: 'PutUserTaskRunComment', userTaskGuid: GUID, userId, comment });
+  const put = (comment: string, userId = 'grace', userTaskGuid = GUID): Command => ({ type: 'PutUserTaskRunComment', userTaskGuid, userId, comment });
   const edit = (userCommentId: number, comment: string): Command => ({ type: 'EditUserTaskRunComment', userTaskGuid: GUID, userCommentId, userId: 'bob', comment });
   const remove = (userCommentId: number): Command => ({ type: 'DeleteUserTaskRunComment', userTaskGuid: GUID, userCommentId, userId: 'bob' });
 
@@ -380,7 +407,7 @@ describe('comments on a UserTaskRun', () => {
     expect(run.send(put('Approved soon'))).toEqual([expect.objectContaining({ userCommentId: 3 })]);
   });
 
-  it('refuses blank comments, unknown and deleted ids, and comments on an ended UserTaskRun', () => {
+  it('refuses blank comments, and unknown and deleted ids', () => {
     const run = started();
     expect(run.send(put('  '))).toBe('INVALID_USER_TASK_COMMENT');
     expect(run.send(put('ok', ''))).toBe('INVALID_USER_TASK_COMMENT');
@@ -389,8 +416,38 @@ describe('comments on a UserTaskRun', () => {
     expect(run.send(edit(1, 'again'))).toBe('USER_TASK_COMMENT_DELETED');
     expect(run.send(remove(1))).toBe('USER_TASK_COMMENT_DELETED');
     expect(run.send(edit(7, 'never'))).toBe('UNKNOWN_USER_TASK_COMMENT');
+  });
+
+  it('takes comments, edits and deletes on a UserTaskRun that is DONE, after its WfRun has moved on and ended (LittleHorse checks no status)', () => {
+    const run = started();
+    run.send(put('Receipt missing'));
     run.send(complete('grace', { approved: true }));
-    expect(run.send(put('too late'))).toBe('USER_TASK_RUN_ENDED');
+    expect(run.state?.status).toBe('COMPLETED');
+    expect(run.state?.threadRuns[0]?.currentNodeRun).toBeUndefined();
+
+    expect(run.send(put('Paid on 3 May', 'bob'))).toEqual([
+      expect.objectContaining({ type: 'UserTaskRunCommented', threadRunNumber: 0, position: 1, userTaskGuid: GUID, userCommentId: 2, userId: 'bob', comment: 'Paid on 3 May' }),
+    ]);
+    expect(types(run.send(edit(1, 'Receipt found')))).toEqual(['UserTaskRunCommentEdited']);
+    expect(types(run.send(remove(2)))).toEqual(['UserTaskRunCommentDeleted']);
+    expect(run.send(remove(2))).toBe('USER_TASK_COMMENT_DELETED');
+    expect(run.send(edit(9, 'never'))).toBe('UNKNOWN_USER_TASK_COMMENT');
+    expect(run.send(put(' '))).toBe('INVALID_USER_TASK_COMMENT');
+    expect(run.state?.endedUserTaskRuns?.[GUID]).toEqual({ status: 'DONE', lastCommentId: 2, commentIds: [1] });
+    expect(run.state?.status).toBe('COMPLETED');
+    // Only the UserTaskRun takes them: what else the ended WfRun did is no UserTaskRun.
+    expect(run.send(put('Wrong place', 'bob', '0-0'))).toBe('USER_TASK_RUN_ENDED');
+  });
+
+  it('takes comments on a CANCELLED UserTaskRun whose failed node is still current, keeping its ids in both places', () => {
+    const run = started();
+    run.send(cancel());
+    expect(run.state?.status).toBe('ERROR');
+    expect(run.send(put('Withdrawn by the employee'))).toEqual([expect.objectContaining({ type: 'UserTaskRunCommented', userCommentId: 1 })]);
+    expect(userTaskRun(run)).toMatchObject({ status: 'CANCELLED', lastCommentId: 1, commentIds: [1] });
+    expect(run.state?.endedUserTaskRuns?.[GUID]).toEqual({ status: 'CANCELLED', lastCommentId: 1, commentIds: [1] });
+    // Nothing else about an ended task changes.
+    expect(rejectionOf(run, complete('grace', { approved: true }))?.message).toMatch(/has already ended \(CANCELLED\)/);
   });
 });
 
@@ -423,7 +480,7 @@ describe('user task actions', () => {
       time: 1_000,
       timerId: '0-1/action-0-1',
       fireAt: 61_000,
-      purpose: { type: 'USER_TASK_ACTION', threadRunNumber: 0, position: 1, epoch: 1, actionIndex: 0, action: { type: 'REASSIGN', userId: null, userGroup: 'finance' } },
+      purpose: { type: 'USER_TASK_ACTION', threadRunNumber: 0, position: 1, epoch: 1, actionIndex: 0, action: { type: 'REASSIGN', newUserGroup: v('team') } },
     });
     const events = fire(run, timer, 61_000);
     expect(types(events)).toEqual(['TimerFired', 'UserTaskRunAssigned']);
@@ -471,12 +528,81 @@ describe('user task actions', () => {
     expect(userTaskRun(run)?.epoch).toBe(5);
   });
 
-  it('fails the node, closing the task first, when an ON_TASK_ASSIGNED action cannot be evaluated', () => {
-    const run = started({ userId: undefined, actions: [{ hook: 'ON_TASK_ASSIGNED', delaySeconds: v('pause'), action: { type: 'CANCEL' } }] });
-    const events = run.send(assign({ userId: 'bob' }));
-    expect(types(events).slice(0, 3)).toEqual(['UserTaskRunAssigned', 'UserTaskRunCancelled', 'NodeRunFailed']);
+  it('reassigns to the group its variable names when the deadline passes, not when it was set (LittleHorse: deadlineReassign)', () => {
+    expect(validateWfSpec(delegated({ actions: [releaseToGroup] }), catalog)).toEqual([]);
+    const run = new TestRun(delegated({ actions: [releaseToGroup] }), catalog);
+    const [timer] = timersOf(run.send({ type: 'RunWf', wfRunId: 'r' }));
+    expect(timer).toMatchObject({ purpose: { threadRunNumber: 1, action: { type: 'REASSIGN', newUserGroup: v('team') } } });
+    run.send({ type: 'PutExternalEvent', guid: 'e1', externalEventDefName: 'urgent', content: null });
+    expect(run.state?.threadRuns[0]?.variables.team).toBe('audit');
+    const events = fire(run, timer, 60_000);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'UserTaskRunAssigned', userTaskGuid: '1-1', userGroup: 'audit', cause: 'ACTION' }));
+    expect(run.state?.threadRuns[1]?.currentNodeRun?.userTaskRun).toMatchObject({ status: 'UNASSIGNED', userGroup: 'audit', epoch: 2 });
+  });
+
+  it('creates the task even when a REASSIGN names nobody yet, and refuses the reassignment, changing nothing, if it still names nobody (or a blank id) when it fires', () => {
+    const nobody = { hook: 'ON_TASK_ASSIGNED' as const, delaySeconds: lit(60), action: { type: 'REASSIGN' as const, userGroup: v('pause') } };
+    const run = started({ actions: [nobody] });
+    expect(userTaskRun(run)).toMatchObject({ status: 'ASSIGNED', userId: 'grace', epoch: 1 });
+    const [timer] = timersOf(run.events);
+    expect(fire(run, timer, 60_000)).toBe('INVALID_USER_TASK_ASSIGNMENT');
+    if (timer?.type !== 'TimerSet') throw new Error('no timer');
+    expect(rejectionOf(run, { type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose })?.message).toMatch(/both NULL: the reassignment names nobody/);
+    expect(userTaskRun(run)).toMatchObject({ status: 'ASSIGNED', userId: 'grace', epoch: 1 });
+    expect(run.state?.status).toBe('RUNNING');
+    // A blank user id names nobody either (LittleHorse would hand the task to it).
+    const blank = started({ actions: [{ ...nobody, action: { type: 'REASSIGN', userId: lit(' '), userGroup: v('team') } }] });
+    expect(fire(blank, timersOf(blank.events)[0], 60_000)).toBe('INVALID_USER_TASK_ASSIGNMENT');
+  });
+
+  it('fails the node with VAR_SUB_ERROR, closing the task first, when the reassignment cannot be evaluated as it fires', () => {
+    const run = started({ actions: [{ hook: 'ON_ARRIVAL', delaySeconds: lit(5), action: { type: 'REASSIGN', userId: v('nobody') } }] });
+    expect(userTaskRun(run)?.status).toBe('ASSIGNED');
+    const events = fire(run, timersOf(run.events)[0], 5_000);
+    expect(types(events).slice(0, 3)).toEqual(['TimerFired', 'UserTaskRunCancelled', 'NodeRunFailed']);
     expect(events[1]).toMatchObject({ cause: 'NODE_FAILED' });
-    expect(run.state?.failure?.name).toBe('VAR_SUB_ERROR');
+    expect(run.state?.failure).toMatchObject({ name: 'VAR_SUB_ERROR', message: expect.stringMatching(/not in scope/) as unknown });
+  });
+
+  it('fires a timer set before deadlines were evaluated as they fire with the user and group it carries', () => {
+    const run = started({ actions: [releaseToGroup] });
+    // The purpose an earlier engine wrote, the group already evaluated: 'audit', though `team` names finance.
+    const events = run.send({
+      type: 'FireTimer',
+      timerId: '0-1/action-0-1',
+      purpose: { type: 'USER_TASK_ACTION', threadRunNumber: 0, position: 1, epoch: 1, actionIndex: 0, action: { type: 'REASSIGN', userId: null, userGroup: 'audit' } },
+    }, 60_000);
+    expect(types(events)).toEqual(['TimerFired', 'UserTaskRunAssigned']);
+    expect(userTaskRun(run)).toMatchObject({ status: 'UNASSIGNED', userGroup: 'audit', epoch: 2 });
+  });
+
+  it('leaves out an ON_TASK_ASSIGNED action whose delay is not an INT, naming it on the assignment, and the task waits on (LittleHorse: assignTo logs it)', () => {
+    const run = started({
+      userId: undefined,
+      actions: [
+        { hook: 'ON_TASK_ASSIGNED', delaySeconds: v('pause'), action: { type: 'CANCEL' } },
+        { hook: 'ON_TASK_ASSIGNED', delaySeconds: lit(30), action: { type: 'CANCEL' } },
+      ],
+    });
+    const events = run.send(assign({ userId: 'bob' }), 1_000);
+    expect(types(events)).toEqual(['UserTaskRunAssigned', 'TimerSet']);
+    expect(events[0]).toMatchObject({ userId: 'bob', epoch: 2, unscheduledActions: [{ actionIndex: 0, failure: { name: 'VAR_SUB_ERROR', message: "The delay of action 0 of USER_TASK 'review' must be an INT; got null (NULL)." } }] });
+    expect(events[1]).toMatchObject({ timerId: '0-1/action-1-2', fireAt: 31_000 });
+    expect(userTaskRun(run)).toMatchObject({ status: 'ASSIGNED', userId: 'bob' });
+    expect(run.state?.status).toBe('RUNNING');
+  });
+
+  it('creates the task without an ON_TASK_ASSIGNED action whose delay is not an INT, while such an ON_ARRIVAL action fails the node', () => {
+    const badAssigned = { hook: 'ON_TASK_ASSIGNED' as const, delaySeconds: v('manager'), action: { type: 'CANCEL' as const } };
+    const run = started({ actions: [badAssigned, { hook: 'ON_ARRIVAL', delaySeconds: lit(60), action: { type: 'CANCEL' } }] });
+    const created = run.events.find((e) => e.type === 'UserTaskRunCreated');
+    expect(created).toMatchObject({ userId: 'grace', unscheduledActions: [{ actionIndex: 0, failure: { name: 'VAR_SUB_ERROR' } }] });
+    expect(timersOf(run.events).map((t) => t.timerId)).toEqual(['0-1/action-1-1']);
+    expect(run.state?.status).toBe('RUNNING');
+
+    const onArrival = started({ actions: [{ ...badAssigned, hook: 'ON_ARRIVAL' }] });
+    expect(onArrival.state?.failure?.name).toBe('VAR_SUB_ERROR');
+    expect(onArrival.events.some((e) => e.type === 'UserTaskRunCreated')).toBe(false);
   });
 });
 

@@ -967,7 +967,7 @@ export class GallopClient {
     return userTaskRunOf(unwrap(data.result));
   }
 
-  /** Comments on an open UserTaskRun; the comment is `comments.at(-1)` of the answer, its id counting from 1. */
+  /** Comments on a UserTaskRun, open or ended (as LittleHorse); the comment is `comments.at(-1)` of the answer, its id counting from 1. */
   async putUserTaskRunComment(input: { wfRunId: string; userTaskGuid: string; userId: string; comment: string }): Promise<UserTaskRunInfo> {
     const data = await this.request(ops.PUT_USER_TASK_RUN_COMMENT, { input });
     return userTaskRunOf(unwrap(data.result));

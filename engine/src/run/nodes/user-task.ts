@@ -3,8 +3,8 @@ import type { Rejection } from '../../errors.ts';
 import type { UserTaskActionHook, UserTaskDef, UserTaskNode, VariableAssignment } from '../../spec/types.ts';
 import { describeValue, widen } from '../../values/value.ts';
 import { evaluate } from '../assignments.ts';
-import type { FireTimer, ScheduledUserTaskAction } from '../commands.ts';
-import type { UserTaskAssignmentCause, UserTaskCancellationCause } from '../events.ts';
+import type { DeadlineReassign, FireTimer, ScheduledUserTaskAction } from '../commands.ts';
+import type { UnscheduledUserTaskAction, UserTaskAssignmentCause, UserTaskCancellationCause } from '../events.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
@@ -21,11 +21,23 @@ interface PendingAction {
   readonly action: ScheduledUserTaskAction;
 }
 
+/** An action whose delay could not be evaluated, with the hook that would have started it. */
+interface UnscheduledAction extends UnscheduledUserTaskAction {
+  readonly hook: UserTaskActionHook;
+}
+
+/** The actions of some hooks: those whose delays start now, and those whose delays could not be evaluated. */
+interface ResolvedActions {
+  readonly pending: readonly PendingAction[];
+  readonly unscheduled: readonly UnscheduledAction[];
+}
+
 /**
  * USER_TASK: evaluates notes, user and group (STR each), then creates the UserTaskRun, ASSIGNED when it has a user,
  * and sets the timers of its ON_ARRIVAL actions (and ON_TASK_ASSIGNED ones when it has a user). LittleHorse: an
- * unknown UserTaskDef is TASK_ERROR; neither user nor group, or a blank one, VAR_ERROR; other evaluation errors
- * VAR_SUB_ERROR.
+ * unknown UserTaskDef is TASK_ERROR; neither user nor group, or a blank one, VAR_ERROR; other evaluation errors,
+ * an ON_ARRIVAL action's delay included, VAR_SUB_ERROR. An ON_TASK_ASSIGNED action whose delay cannot be evaluated
+ * is left out, as assignTo leaves it out, and UserTaskRunCreated names it.
  */
 export const arriveAtUserTask: ArriveHandler<'USER_TASK'> = (s, thread, node) => {
   const current = s.thread(thread.number);
@@ -47,7 +59,8 @@ export const arriveAtUserTask: ArriveHandler<'USER_TASK'> = (s, thread, node) =>
   const { userId, userGroup } = assignee.value;
   const epoch = 1;
   const actions = resolveActions(s, current, node, userId === null ? ['ON_ARRIVAL'] : ['ON_ARRIVAL', 'ON_TASK_ASSIGNED'], what);
-  if (!actions.ok) return fail(actions.failure);
+  const arrival = actions.unscheduled.find((a) => a.hook === 'ON_ARRIVAL');
+  if (arrival) return fail(arrival.failure);
 
   s.emit({
     type: 'UserTaskRunCreated',
@@ -60,8 +73,9 @@ export const arriveAtUserTask: ArriveHandler<'USER_TASK'> = (s, thread, node) =>
     ...(userGroup === null ? {} : { userGroup }),
     ...(notes.value === null ? {} : { notes: notes.value }),
     epoch,
+    ...unscheduledOf(actions),
   });
-  setActionTimers(s, thread.number, nodeRun.position, epoch, actions.value);
+  setActionTimers(s, thread.number, nodeRun.position, epoch, actions.pending);
 };
 
 /**
@@ -89,7 +103,8 @@ export function isOpen(run: UserTaskRunState | undefined): run is UserTaskRunSta
 /**
  * Gives the open UserTaskRun of `thread` to `userId` and `userGroup` (either may be null, clearing it). A new,
  * non-NULL user starts the node's ON_TASK_ASSIGNED actions, except when the task changes hands only to be completed
- * (LittleHorse).
+ * (LittleHorse). An action whose delay cannot be evaluated is left out and named by the UserTaskRunAssigned event:
+ * LittleHorse's assignTo logs the LHVarSubError and goes on, so the node does not fail.
  */
 export function assignUserTask(
   s: Session,
@@ -102,6 +117,9 @@ export function assignUserTask(
   const run = nodeRun?.userTaskRun;
   if (!nodeRun || !run) return;
   const epoch = run.epoch + 1;
+  const node = s.node(thread, nodeRun.nodeName);
+  const starts = cause !== 'COMPLETE' && userId !== null && userId !== run.userId && node.type === 'USER_TASK';
+  const actions = starts ? resolveActions(s, s.thread(thread.number), node, ['ON_TASK_ASSIGNED'], `USER_TASK '${nodeRun.nodeName}'`) : undefined;
   s.emit({
     type: 'UserTaskRunAssigned',
     threadRunNumber: thread.number,
@@ -111,19 +129,9 @@ export function assignUserTask(
     ...(userGroup === null ? {} : { userGroup }),
     epoch,
     cause,
+    ...(actions ? unscheduledOf(actions) : {}),
   });
-  if (cause === 'COMPLETE' || userId === null || userId === run.userId) return;
-  const node = s.node(thread, nodeRun.nodeName);
-  if (node.type !== 'USER_TASK') return;
-  const current = s.thread(thread.number);
-  const actions = resolveActions(s, current, node, ['ON_TASK_ASSIGNED'], `USER_TASK '${nodeRun.nodeName}'`);
-  if (!actions.ok) {
-    // The task cannot outlive its node: it closes first, then the node fails with what went wrong.
-    s.emit({ type: 'UserTaskRunCancelled', threadRunNumber: thread.number, position: nodeRun.position, userTaskGuid: run.userTaskGuid, cause: 'NODE_FAILED' });
-    s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(actions.failure), failure: actions.failure });
-    return;
-  }
-  setActionTimers(s, thread.number, nodeRun.position, epoch, actions.value);
+  if (actions) setActionTimers(s, thread.number, nodeRun.position, epoch, actions.pending);
 }
 
 /** Cancels the open UserTaskRun of `thread`; a running thread's node fails with the cancellation at once. */
@@ -151,24 +159,67 @@ export function cancelUserTaskOfHaltedThread(s: Session, number: number): boolea
 /**
  * A user task action's delay has passed. A REASSIGN acts only while the task is ASSIGNED and has not changed hands
  * since the delay started (same epoch); a CANCEL cancels it while it is open. Otherwise the timer is stale.
+ * LittleHorse's deadlineReassign: the REASSIGN's user and group are evaluated now, in the thread's scope as it is
+ * now. One that cannot be evaluated fails the node with VAR_SUB_ERROR (the task closes first); when neither names
+ * anyone (both NULL) the reassignment is refused and nothing changes. A timer set by an earlier engine, with its
+ * user and group already evaluated, reassigns to those.
  */
 export function fireUserTaskAction(s: Session, command: FireTimer): Rejection | undefined {
   const { purpose } = command;
   if (purpose.type !== 'USER_TASK_ACTION') return { code: 'STALE_TIMER', message: `Timer ${command.timerId} is not a user task action.` };
   const thread: ThreadRunState | undefined = s.state.threadRuns[purpose.threadRunNumber];
-  const run = thread?.currentNodeRun?.position === purpose.position ? thread.currentNodeRun.userTaskRun : undefined;
-  if (!thread || !isOpen(run)) return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do: its UserTaskRun is no longer open.` };
-  if (purpose.action.type === 'REASSIGN') {
-    if (run.status !== 'ASSIGNED' || run.epoch !== purpose.epoch) {
-      return { code: 'STALE_TIMER', message: `UserTaskRun ${run.userTaskGuid} has changed hands since timer ${command.timerId} was set.` };
-    }
+  const nodeRun = thread?.currentNodeRun?.position === purpose.position ? thread.currentNodeRun : undefined;
+  const run = nodeRun?.userTaskRun;
+  if (!thread || !nodeRun || !isOpen(run)) return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do: its UserTaskRun is no longer open.` };
+  const { action } = purpose;
+  if (action.type === 'CANCEL') {
     s.emit({ type: 'TimerFired', timerId: command.timerId });
-    assignUserTask(s, thread, purpose.action.userId, purpose.action.userGroup, 'ACTION');
+    cancelUserTask(s, thread, 'ACTION');
     return undefined;
   }
+  if (run.status !== 'ASSIGNED' || run.epoch !== purpose.epoch) {
+    return { code: 'STALE_TIMER', message: `UserTaskRun ${run.userTaskGuid} has changed hands since timer ${command.timerId} was set.` };
+  }
+  const target: ReassignTarget =
+    'userId' in action
+      ? { kind: 'ASSIGN', userId: action.userId, userGroup: action.userGroup }
+      : reassignTarget(s, thread, action, `action ${purpose.actionIndex} of USER_TASK '${nodeRun.nodeName}'`);
+  if (target.kind === 'REFUSE') return target.rejection;
   s.emit({ type: 'TimerFired', timerId: command.timerId });
-  cancelUserTask(s, thread, 'ACTION');
+  if (target.kind === 'ASSIGN') {
+    assignUserTask(s, thread, target.userId, target.userGroup, 'ACTION');
+    return undefined;
+  }
+  // The task cannot outlive its node: it closes first, then the node fails with what went wrong.
+  s.emit({ type: 'UserTaskRunCancelled', threadRunNumber: thread.number, position: nodeRun.position, userTaskGuid: run.userTaskGuid, cause: 'NODE_FAILED' });
+  s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(target.failure), failure: target.failure });
   return undefined;
+}
+
+/** What a deadline's REASSIGN does once its user and group are known. */
+type ReassignTarget =
+  /** Hands the task to them. */
+  | { readonly kind: 'ASSIGN'; readonly userId: string | null; readonly userGroup: string | null }
+  /** One could not be evaluated: the node fails. */
+  | { readonly kind: 'FAIL'; readonly failure: Failure }
+  /** They name nobody: the timer is refused and nothing changes. */
+  | { readonly kind: 'REFUSE'; readonly rejection: Rejection };
+
+/**
+ * Who a deadline's REASSIGN hands the task to, evaluated now: the group first, then the user, as LittleHorse does.
+ * A value that cannot be evaluated (or is no STR) is a failure; neither user nor group, or a blank one, a rejection
+ * (LittleHorse refuses both NULL; a blank id is nobody, which no assignment may name here).
+ */
+function reassignTarget(s: Session, thread: ThreadRunState, action: DeadlineReassign, what: string): ReassignTarget {
+  const userGroup = evaluateText(s, thread, action.newUserGroup, `The user group of ${what}`);
+  if (!userGroup.ok) return { kind: 'FAIL', failure: userGroup.failure };
+  const userId = evaluateText(s, thread, action.newUserId, `The user id of ${what}`);
+  if (!userId.ok) return { kind: 'FAIL', failure: userId.failure };
+  const refuse = (message: string): ReassignTarget => ({ kind: 'REFUSE', rejection: { code: 'INVALID_USER_TASK_ASSIGNMENT', message } });
+  if (userId.value === null && userGroup.value === null) return refuse(`The user id and the user group of ${what} are both NULL: the reassignment names nobody.`);
+  if (userId.value?.trim() === '') return refuse(`The user id of ${what} is blank.`);
+  if (userGroup.value?.trim() === '') return refuse(`The user group of ${what} is blank.`);
+  return { kind: 'ASSIGN', userId: userId.value, userGroup: userGroup.value };
 }
 
 /** LittleHorse: a cancelled task fails its node with onCancellationExceptionName (an EXCEPTION), else USER_TASK_CANCELLED. */
@@ -179,32 +230,40 @@ function failCancelled(s: Session, thread: ThreadRunState, nodeRun: NodeRunState
   s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
 }
 
-/** Evaluates the actions of `hooks`: their delays from now, and the users a REASSIGN will hand the task to. */
-function resolveActions(
-  s: Session,
-  thread: ThreadRunState,
-  node: UserTaskNode,
-  hooks: readonly UserTaskActionHook[],
-  what: string,
-): Resolved<PendingAction[]> {
+/**
+ * Evaluates the delays of the actions of `hooks`, from now. A REASSIGN keeps its user and group unevaluated, for its
+ * timer to evaluate when it fires (LittleHorse's UTAReassignModel.schedule evaluates only the delay).
+ */
+function resolveActions(s: Session, thread: ThreadRunState, node: UserTaskNode, hooks: readonly UserTaskActionHook[], what: string): ResolvedActions {
   const pending: PendingAction[] = [];
+  const unscheduled: UnscheduledAction[] = [];
   for (const [index, trigger] of (node.actions ?? []).entries()) {
     if (!hooks.includes(trigger.hook)) continue;
     const delay = evaluate(s, thread, trigger.delaySeconds);
-    if (!delay.ok) return delay;
+    if (!delay.ok) {
+      unscheduled.push({ hook: trigger.hook, actionIndex: index, failure: delay.failure });
+      continue;
+    }
     if (typeof delay.value !== 'number' || !Number.isSafeInteger(delay.value)) {
-      return varSubError(`The delay of action ${index} of ${what} must be an INT; got ${describeValue(delay.value)}.`);
+      const message = `The delay of action ${index} of ${what} must be an INT; got ${describeValue(delay.value)}.`;
+      unscheduled.push({ hook: trigger.hook, actionIndex: index, failure: { name: 'VAR_SUB_ERROR', message } });
+      continue;
     }
-    let action: ScheduledUserTaskAction = { type: 'CANCEL' };
-    if (trigger.action.type === 'REASSIGN') {
-      const assignee = evaluateAssignee(s, thread, trigger.action.userId, trigger.action.userGroup, `action ${index} of ${what}`);
-      if (!assignee.ok) return assignee;
-      action = { type: 'REASSIGN', ...assignee.value };
-    }
+    const { action: spec } = trigger;
+    const action: ScheduledUserTaskAction =
+      spec.type === 'REASSIGN'
+        ? { type: 'REASSIGN', ...(spec.userId ? { newUserId: spec.userId } : {}), ...(spec.userGroup ? { newUserGroup: spec.userGroup } : {}) }
+        : { type: 'CANCEL' };
     // A delay already passed acts as soon as the server fires the timer, as a SLEEP in the past does.
     pending.push({ index, fireAt: s.ctx.now + Math.max(0, delay.value) * 1000, action });
   }
-  return { ok: true, value: pending };
+  return { pending, unscheduled };
+}
+
+/** The event field naming the ON_TASK_ASSIGNED actions left out, when there are any. */
+function unscheduledOf(actions: ResolvedActions): { unscheduledActions?: UnscheduledUserTaskAction[] } {
+  const left = actions.unscheduled.filter((a) => a.hook === 'ON_TASK_ASSIGNED').map(({ actionIndex, failure }) => ({ actionIndex, failure }));
+  return left.length > 0 ? { unscheduledActions: left } : {};
 }
 
 function setActionTimers(s: Session, threadRunNumber: number, position: number, epoch: number, actions: readonly PendingAction[]): void {

@@ -452,7 +452,7 @@ builder.mutationFields((t) => ({
   }),
   putUserTaskRunComment: t.field({
     type: UserTaskRunRef,
-    description: 'Comments on an open UserTaskRun; the comment takes the next id, from 1.',
+    description: 'Comments on a UserTaskRun, open or ended (as LittleHorse takes them); the comment takes the next id, from 1.',
     errors: { types: [ValidationError, NotFoundError, UserTaskRunEndedError], directResult: true, union: { name: 'PutUserTaskRunCommentResult' } },
     args: { input: t.arg({ type: PutUserTaskRunCommentInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
@@ -464,7 +464,7 @@ builder.mutationFields((t) => ({
   }),
   editUserTaskRunComment: t.field({
     type: UserTaskRunRef,
-    description: 'Gives a comment of an open UserTaskRun new text; its history keeps the old.',
+    description: 'Gives a comment of a UserTaskRun, open or ended, new text; its history keeps the old.',
     errors: { types: [ValidationError, NotFoundError, UserTaskRunEndedError], directResult: true, union: { name: 'EditUserTaskRunCommentResult' } },
     args: { input: t.arg({ type: EditUserTaskRunCommentInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
@@ -476,7 +476,7 @@ builder.mutationFields((t) => ({
   }),
   deleteUserTaskRunComment: t.field({
     type: UserTaskRunRef,
-    description: 'Takes a comment of an open UserTaskRun back; its history keeps that it was made and deleted.',
+    description: 'Takes a comment of a UserTaskRun, open or ended, back; its history keeps that it was made and deleted.',
     errors: { types: [ValidationError, NotFoundError, UserTaskRunEndedError], directResult: true, union: { name: 'DeleteUserTaskRunCommentResult' } },
     args: { input: t.arg({ type: DeleteUserTaskRunCommentInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
