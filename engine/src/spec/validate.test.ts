@@ -223,6 +223,19 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
       spec: edit((_, n) => (n[GREET].outgoingEdges = [{ sinkNodeName: NODES.count, condition: { comparator: 'IN', left: lit('a'), right: v('length') } }, { sinkNodeName: NODES.count }])),
       path: at(GREET, 'outgoingEdges', 0, 'condition'),
     },
+    {
+      when: 'an INT variable is added a STR variable',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ADD', rhs: v('name') }])),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
+    {
+      when: 'a JSON_ARR is extended by a STR literal',
+      spec: edit((s, n) => {
+        s.threadSpecs.entrypoint.variableDefs.push({ name: 'items', type: 'JSON_ARR' });
+        n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'items', operation: 'EXTEND', rhs: lit('x') }];
+      }),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
     { when: 'masked is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].masked = 'yes')), path: [...VARS, 0, 'masked'] },
     { when: 'searchable is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].searchable = 'false')), path: [...VARS, 0, 'searchable'] },
     { when: 'required is not a boolean', spec: edit((s) => (s.threadSpecs.entrypoint.variableDefs[0].required = 1)), path: [...VARS, 0, 'required'] },

@@ -353,8 +353,12 @@ function validateMutation(
     );
     return;
   }
-  // Only a whole-variable ASSIGN has a type to check the right side against; the other operations check at run time.
+  // A whole-variable ASSIGN checks the right side's type below; the other operations take operands of some types.
   const expected = mutation.operation === 'ASSIGN' && mutation.lhsJsonPath === undefined ? lhs.type : undefined;
+  if (mutation.operation !== 'ASSIGN' && mutation.lhsJsonPath === undefined) {
+    const operand = operandProblem(lhs.type, mutation.operation, typeOfSource(mutation.rhs, variables, node, catalog));
+    if (operand) report([...path, 'rhs'], 'TYPE_MISMATCH', `${mutation.operation} of ${lhs.type} variable '${lhs.name}' ${operand}.`);
+  }
   if (isJsonObject(mutation.rhs) && mutation.rhs.type === 'NODE_OUTPUT') {
     const output = outputTypeOf(node, catalog);
     if (output === 'none') {
@@ -367,6 +371,42 @@ function validateMutation(
     return;
   }
   checkAssignment([...path, 'rhs'], mutation.rhs, expected, `variable '${lhs.name}'`, variables, report);
+}
+
+/** The type a mutation's right side has before the WfRun runs, where one is known (no JSON path, no NULL literal). */
+function typeOfSource(source: unknown, variables: Map<string, ThreadVarDef>, node: Node, catalog: Catalog): VariableType | undefined {
+  if (!isJsonObject(source) || source.jsonPath !== undefined) return undefined;
+  if (source.type === 'VARIABLE') return typeof source.variableName === 'string' ? variables.get(source.variableName)?.type : undefined;
+  if (source.type === 'NODE_OUTPUT') {
+    const output = outputTypeOf(node, catalog);
+    return output === 'none' || output === 'unknown' ? undefined : output;
+  }
+  if (source.type !== 'LITERAL') return undefined;
+  const { value } = source;
+  if (typeof value === 'string') return 'STR';
+  if (typeof value === 'boolean') return 'BOOL';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'INT' : 'DOUBLE';
+  if (Array.isArray(value)) return 'JSON_ARR';
+  return isJsonObject(value) ? 'JSON_OBJ' : undefined;
+}
+
+/**
+ * What is wrong with an operand of `type` for `operation` on a variable of `lhs` (LittleHorse's LHTypeStrategy, at
+ * PutWfSpec): arithmetic takes numbers, text and the removals take primitives (no JSON_OBJ or JSON_ARR), EXTEND of a
+ * JSON_ARR takes a JSON_ARR, of BYTES takes BYTES (or base64 text), and REMOVE_INDEX a number.
+ */
+function operandProblem(lhs: VariableType, operation: string, type: VariableType | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  const numeric = type === 'INT' || type === 'DOUBLE';
+  const primitive = type !== 'JSON_OBJ' && type !== 'JSON_ARR';
+  if ((lhs === 'INT' || lhs === 'DOUBLE') && !numeric) return `needs an INT or DOUBLE; the right side is ${aType(type)}`;
+  if (lhs === 'STR' && !primitive) return `needs a primitive value; the right side is ${aType(type)}`;
+  if (lhs === 'JSON_ARR' && operation === 'EXTEND' && type !== 'JSON_ARR') return `needs a JSON_ARR to append; the right side is ${aType(type)}`;
+  if (lhs === 'JSON_ARR' && operation === 'REMOVE_INDEX' && !numeric) return `needs an INT index; the right side is ${aType(type)}`;
+  if ((operation === 'REMOVE_IF_PRESENT' || operation === 'REMOVE_KEY') && !primitive) return `needs a primitive value; the right side is ${aType(type)}`;
+  // BYTES are base64 text in JSON: a STR (a literal, say) may hold them, and the run checks that it does.
+  if (lhs === 'BYTES' && type !== 'BYTES' && type !== 'STR') return `needs BYTES; the right side is ${aType(type)}`;
+  return undefined;
 }
 
 function checkJsonPath(path: SpecPath, jsonPath: unknown, target: { name: string; type: VariableType }, report: Report): void {

@@ -71,9 +71,11 @@ export function mutate(type: VariableType, current: JsonValue, operation: Mutati
       return { ok: true, value: (current as readonly JsonValue[]).filter((element) => !deepEqual(element, rhs)) };
     case 'REMOVE_INDEX': {
       const list = current as readonly JsonValue[];
-      if (typeof rhs !== 'number' || !Number.isInteger(rhs)) return fail(`REMOVE_INDEX needs an INT index; got ${describeValue(rhs)}.`);
-      if (rhs < 0 || rhs >= list.length) return fail(`Index ${rhs} is outside a list of ${list.length}.`);
-      return { ok: true, value: list.filter((_, i) => i !== rhs) };
+      if (typeof rhs !== 'number' || !Number.isFinite(rhs)) return fail(`REMOVE_INDEX needs an INT index; got ${describeValue(rhs)}.`);
+      // LittleHorse reads the index with asInt: a DOUBLE is truncated.
+      const index = Math.trunc(rhs);
+      if (index < 0 || index >= list.length) return fail(`Index ${index} is outside a list of ${list.length}.`);
+      return { ok: true, value: list.filter((_, i) => i !== index) };
     }
     case 'REMOVE_KEY': {
       if (!isJsonObject(current) || rhs === null) return { ok: true, value: current };

@@ -123,6 +123,7 @@ describe('mutations on edges', () => {
     ['ADD', [3], 'JSON_ARR', [1], [1, [3]]],
     ['REMOVE_IF_PRESENT', 2, 'JSON_ARR', [2, 1, 2], [1]],
     ['REMOVE_INDEX', 0, 'JSON_ARR', ['a', 'b'], ['b']],
+    ['REMOVE_INDEX', 1.5, 'JSON_ARR', ['a', 'b'], ['a']],
     ['REMOVE_KEY', 'a', 'JSON_OBJ', { a: 1, b: 2 }, { b: 2 }],
     ['REMOVE_KEY', null, 'JSON_OBJ', { a: 1, null: 2 }, { a: 1, null: 2 }],
     ['REMOVE_IF_PRESENT', null, 'JSON_ARR', [1, null], [1]],
