@@ -76,6 +76,11 @@ export interface App {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Serves graphql-ws subscriptions on the server's /graphql path. */
   attach(server: Server): void;
+  /**
+   * The first half of a shutdown: /readyz says so, waiting claims answer, subscriptions end and timers stop firing,
+   * while requests in flight go on with the database. close() does it too.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -311,6 +316,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   let wss: WebSocketServer | undefined;
   let wsServer: ReturnType<typeof useServer> | undefined;
   let stopping = false;
+  let draining: Promise<void> | undefined;
+  const drain = () =>
+    (draining ??= (async () => {
+      stopping = true;
+      dispatch.releaseAll();
+      await scheduler?.close();
+      await wsServer?.dispose();
+      await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+    })());
 
   // Readiness is logged when it changes, not on every probe.
   let wasReady = true;
@@ -409,12 +423,9 @@ export async function createApp(options: AppOptions): Promise<App> {
         wss,
       );
     },
+    drain,
     async close() {
-      stopping = true;
-      dispatch.releaseAll();
-      await scheduler?.close();
-      await wsServer?.dispose();
-      await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+      await drain();
       await cluster.close();
       housekeeping.stop();
       await audit.close();

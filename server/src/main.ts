@@ -6,8 +6,18 @@ import { readConfig } from './config.ts';
 import { createLogger } from './observability/logger.ts';
 
 // `npm start`: one process serving GraphQL, subscriptions, the probes, the metrics and the UI on one port.
-const config = readConfig();
+const config = (() => {
+  try {
+    return readConfig();
+  } catch (error) {
+    // The log level may be what is wrong: the refusal goes out at the default one, as JSON like every other line.
+    createLogger({ level: 'info' }).fatal({ err: error }, `Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+})();
 const log = createLogger({ level: config.logLevel });
+/** How long requests in flight may take to finish once a shutdown has begun. */
+const SHUTDOWN_GRACE_MS = 10_000;
 const uiDir = config.uiDir && existsSync(config.uiDir) ? config.uiDir : undefined;
 const auth = { required: config.authRequired, bootstrapApiKey: config.bootstrapApiKey, oidc: config.oidc };
 const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log, auth, limits: config.limits, auditRetentionDays: config.auditRetentionDays }).catch((error: unknown) => {
@@ -16,6 +26,11 @@ const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.d
 });
 const server = createServer((req, res) => app.handle(req, res));
 app.attach(server);
+// A port taken or not allowed: without this the process would live on, serving nothing while its timers fire.
+server.on('error', (error) => {
+  log.fatal({ err: error }, `Gallop could not listen on ${config.host}:${config.port}: ${error.message}`);
+  void app.close().finally(() => process.exit(1));
+});
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const base = `http://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`;
@@ -32,9 +47,14 @@ let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  log.info(`${signal}: shutting down`);
-  server.close();
-  server.closeAllConnections();
+  log.info(`${signal}: shutting down; requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish`);
+  // No new connections; idle ones close. Long polls answer, subscriptions end, and the requests on their way finish,
+  // so that no client is told the server was unreachable about a request it applied.
+  const closed = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
+  await app.drain();
+  const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(timer);
   await app.close();
   log.info('Stopped');
   process.exit(0);
