@@ -90,9 +90,10 @@ export class TestCluster {
           this.send(parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: event.childWfRunId, status: 'ERROR', failure: { name: 'CHILD_FAILURE', message: `WfSpec ${event.wfSpecName} does not exist.` } });
           return;
         }
-        const started = this.#send(event.childWfRunId, { type: 'RunWf', wfRunId: event.childWfRunId, parentWfRunId, variables: event.variables }, wfSpec);
-        if (started === 'INVALID_VARIABLES') {
-          this.send(parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: event.childWfRunId, status: 'ERROR', failure: { name: 'CHILD_FAILURE', message: 'The child refused its variables.' } });
+        const command = { type: 'RunWf', wfRunId: event.childWfRunId, parentWfRunId, variables: event.variables, fromRunChildWf: true } as const;
+        const started = this.#send(event.childWfRunId, command, wfSpec);
+        if (typeof started === 'string' && started !== 'WF_RUN_ALREADY_EXISTS') {
+          this.send(parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: event.childWfRunId, status: 'ERROR', failure: { name: 'CHILD_FAILURE', message: `The child could not start: ${started}.` } });
         }
         return;
       }

@@ -1,7 +1,7 @@
 import type { WfSpec } from '@gallop/engine';
 import { Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startTestServer, unique } from './harness.ts';
+import { refusal, startTestServer, unique } from './harness.ts';
 
 const server = await startTestServer(inject('databaseUrl'));
 afterAll(() => server.close());
@@ -75,6 +75,25 @@ describe('child WfRuns on the server', () => {
     const failed = await waitForStatus(run.id, ['ERROR', 'EXCEPTION', 'COMPLETED']);
     expect(failed.status).toBe('ERROR');
     expect(failed.errorMessage).toMatch(/printer jammed|failed/);
+  });
+
+  it('starts the child with a required input the parent left NULL, as LittleHorse does, though runWf refuses that', async () => {
+    const { task, child } = await parentAndChild();
+    const parent = unique('ordering');
+    await client.putWfSpec(
+      new Workflow(parent, (wf) => {
+        const order = wf.declareStr('order');
+        wf.waitForChildWf(wf.runWf(child, { order }));
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: parent });
+    const claimed = await claimOne(task);
+    expect(claimed.wfRunId).toMatch(new RegExp(`^${run.id}_`));
+    expect(claimed.input).toEqual({ order: null });
+    const childRun = await client.wfRun(claimed.wfRunId);
+    expect(childRun).toMatchObject({ wfSpecName: child, status: 'RUNNING' });
+    expect(childRun?.variables.find((v) => v.name === 'order')?.value).toBeNull();
+    expect((await refusal(client.runWf({ wfSpecName: child }))).code).toBe('ValidationError');
   });
 
   it('refuses a parent whose child WfSpec is not registered, as LittleHorse does', async () => {

@@ -2,6 +2,7 @@ import { Workflow } from '@gallop/sdk';
 import type { GallopClient, WfRunInfo } from '@gallop/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { insertWfSpec } from '../src/store/queries/metadata.ts';
 import { workflowEvents } from '../src/store/schema.ts';
 import { refusal, startTestServer, unique } from './harness.ts';
 import type { TestServer } from './harness.ts';
@@ -236,11 +237,11 @@ describe('deleteUserTaskDef', () => {
       wf.assignUserTask(form, { userGroup: 'ops' });
       wf.assignUserTask(form, { userGroup: 'ops' });
     }).compile();
-    // The second USER_TASK pins version 1; the first pins none.
+    // The second USER_TASK pins version 1; the first pins none, as in a WfSpec stored before putWfSpec pinned them.
     const nodes = Object.values(spec.threadSpecs)[0]?.nodes ?? {};
     const second = Object.entries(nodes).filter(([, n]) => n.type === 'USER_TASK')[1]?.[1];
     if (second) Object.assign(second, { userTaskDefVersion: 1 });
-    await client.putWfSpec(spec);
+    await insertWfSpec(server.app.services.db, 'default', { ...spec, majorVersion: 0, revision: 0 });
     await client.deleteUserTaskDef(form, 1);
 
     const run = await client.runWf({ wfSpecName: name });

@@ -94,6 +94,27 @@ describe('putWfSpec with USER_TASK nodes', () => {
     const pinned = new Workflow(unique('pinned'), (wf) => void wf.assignUserTask(expense, { userId: 'ada', version: 9 })).compile();
     expect((await refusal(client.putWfSpec(pinned))).problems.map((p) => p.code)).toEqual(['UNKNOWN_USER_TASK_DEF']);
   });
+
+  it('pins the newest UserTaskDef version, as LittleHorse does, so a later version reaches the WfSpec only when it is registered again', async () => {
+    const form = unique('form');
+    const name = unique('pinning');
+    const spec = new Workflow(name, (wf) => void wf.assignUserTask(form, { userGroup: finance })).compile();
+    const pins = async () => {
+      const stored = (await client.wfSpec(name))?.spec as unknown as WfSpec;
+      return Object.values(stored.threadSpecs.entrypoint?.nodes ?? {}).flatMap((n) => (n.type === 'USER_TASK' ? [n.userTaskDefVersion] : []));
+    };
+    await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL', required: true }] });
+    expect(await client.putWfSpec(spec)).toMatchObject({ majorVersion: 0, revision: 0 });
+    expect(await pins()).toEqual([0]);
+    // Unchanged, with the same newest version: the same WfSpec version.
+    expect(await client.putWfSpec(spec)).toMatchObject({ majorVersion: 0, revision: 0 });
+
+    await client.putUserTaskDef({ name: form, fields: [{ name: 'score', type: 'INT', required: true }] });
+    expect((await startReview(name)).task.userTaskDefVersion).toBe(0);
+    expect(await client.putWfSpec(spec)).toMatchObject({ majorVersion: 0, revision: 1 });
+    expect(await pins()).toEqual([1]);
+    expect((await startReview(name)).task.userTaskDefVersion).toBe(1);
+  });
 });
 
 describe('UserTaskRuns on the server', () => {
@@ -295,16 +316,19 @@ describe('UserTaskRuns on the server', () => {
 });
 
 describe('UserTaskDef versions while WfRuns wait', () => {
-  it('checks a completion against the version its task was created with, and starts new tasks on the newest', async () => {
+  it('checks a completion against the version its task was created with, and starts new tasks on the version pinned', async () => {
     const form = unique('form');
     const group = unique('group');
     const spec = unique('versioned');
     const pinned = unique('pinned');
+    const versioned = new Workflow(spec, (wf) => void wf.assignUserTask(form, { userGroup: group })).compile();
     await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL', required: true }] });
-    await client.putWfSpec(new Workflow(spec, (wf) => void wf.assignUserTask(form, { userGroup: group })).compile());
+    await client.putWfSpec(versioned);
     const { wfRunId: old } = await startReview(spec);
 
     await client.putUserTaskDef({ name: form, fields: [{ name: 'score', type: 'INT', required: true }] });
+    // Registered again, the WfSpec pins the new version in a new revision; the old WfRun stays on revision 0.
+    await client.putWfSpec(versioned);
     await client.putWfSpec(new Workflow(pinned, (wf) => void wf.assignUserTask(form, { userGroup: group, version: 0 })).compile());
     const { task: fresh } = await startReview(spec);
     expect(fresh.userTaskDefVersion).toBe(1);

@@ -95,6 +95,11 @@ function applyInOrder(s: Session, thread: ThreadRunState, mutations: readonly Va
 
 function mutateWhole(type: VariableType | undefined, value: JsonValue, mutation: VariableMutation, rhs: JsonValue): Evaluated {
   if (!type) return varSubError(`Variable '${mutation.lhsName}' has no declared type.`);
+  // A child WfRun starts with its inputs as they are (LittleHorse checks them at PutWfSpec only), so a variable may
+  // hold a value of another type: only ASSIGN, which replaces it, applies then. Its kind only: it may be masked.
+  if (mutation.operation !== 'ASSIGN' && !isValueOfType(value, type)) {
+    return varSubError(`Variable '${mutation.lhsName}' is ${aType(type)} but holds ${aType(kindOf(value))}; only ASSIGN applies to it.`);
+  }
   const result = mutate(type, value, mutation.operation, rhs);
   return result.ok ? result : varSubError(`Variable '${mutation.lhsName}': ${result.message}`);
 }

@@ -24,6 +24,12 @@ export interface RunWf {
   readonly externalEvents?: readonly ExternalEventInput[] | undefined;
   /** The WfRun whose RUN_CHILD_WF node started this one; it hears when this one ends. */
   readonly parentWfRunId?: string | undefined;
+  /**
+   * Set when the parent's RUN_CHILD_WF starts this WfRun (the server carrying out RunChildWf), never by the API: the
+   * variables are then taken as they are, unchecked, as LittleHorse's RunChildWfNodeRunModel.arrive starts the
+   * child's thread without RunWf's checks (it checks the inputs at PutWfSpec only).
+   */
+  readonly fromRunChildWf?: boolean | undefined;
 }
 
 /** An ExternalEvent arrives for the WfRun. */

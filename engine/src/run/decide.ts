@@ -46,7 +46,9 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     const { wfSpec } = ctx;
     const entrypoint = own(wfSpec.threadSpecs, wfSpec.entrypointThreadName);
     const defs = entrypoint?.variableDefs ?? [];
-    const problems = checkRunVariables(defs, command.variables);
+    // LittleHorse's ThreadRunModel.createVariablesAndStart, which starts a child, checks nothing: a required variable
+    // given NULL is NULL (or its default) and a value of another type is kept, to fail wherever it is used.
+    const problems = command.fromRunChildWf === true ? [] : checkRunVariables(defs, command.variables);
     if (problems.length > 0) {
       return reject({ code: 'INVALID_VARIABLES', message: problems.map((p) => p.message).join(' '), problems });
     }

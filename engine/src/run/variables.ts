@@ -7,8 +7,8 @@ import type { JsonValue } from '../values/value.ts';
  * Checks RunWf's variables against the entrypoint thread's declarations, as LittleHorse's RunWf does:
  * unknown names, wrong types and missing required variables are all problems. A number or BOOL given to a STR is
  * no problem: LittleHorse takes any primitive as a STR (initialValues makes it the text). A NULL given to a required
- * variable with a default is no problem either (it takes the default, as in LittleHorse; a RUN_CHILD_WF passes on
- * a parent's unset variable that way); without a default it is missing (LittleHorse would start it NULL).
+ * variable with a default is no problem either (it takes the default, as in LittleHorse); without a default it is
+ * missing. A child started by RUN_CHILD_WF is not checked at all (RunWf's `fromRunChildWf`).
  */
 export function checkRunVariables(defs: readonly ThreadVarDef[], given: unknown): Problem[] {
   if (given === undefined || given === null) given = {};

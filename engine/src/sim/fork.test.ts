@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../run/evolve.ts';
+import { step } from '../run/step.ts';
 import type { Catalog, JsonValue, Node, ThreadSpec, VersionedWfSpec, WfRunEvent } from '../index.ts';
 import type { ForkOptions } from './fork.ts';
 import { forkSimulation } from './fork.ts';
@@ -325,6 +326,25 @@ describe('forkSimulation', () => {
     expect(forked.inputs).toEqual({ item: 'socks' });
     expect(forked.actions).toEqual([]);
     expect(forked.pending()).toMatchObject([{ kind: 'CHILD_WF_RUN', childWfRunId: 'order-7_0-1' }]);
+  });
+
+  it('rebuilds the RunWf of a child WfRun whose parent gave a required variable NULL', () => {
+    const packing = spec('packing', {
+      entrypoint: {
+        variableDefs: [{ name: 'item', type: 'STR', required: true }],
+        nodes: {
+          '0-entrypoint-ENTRYPOINT': entry('1-work-TASK'),
+          '1-work-TASK': { type: 'TASK', taskDefName: 'work', outgoingEdges: [{ sinkNodeName: '2-exit-EXIT' }] },
+          '2-exit-EXIT': { type: 'EXIT' },
+        },
+      },
+    });
+    const runWf = { type: 'RunWf', wfRunId: 'order-7_0-1', parentWfRunId: 'order-7', variables: { item: null }, fromRunChildWf: true } as const;
+    const started = step(undefined, runWf, { now: 0, ids: { next: () => 'id' }, wfSpec: packing, catalog });
+    if (!started.ok) throw new Error(started.rejection.message);
+    const forked = ok(forkSimulation({ wfSpec: packing, catalog, wfRunId: 'order-7_0-1', events: started.events }));
+    // The NULL it started with is left out, as for any RunWf rebuilt; unchecked, the command gives the same events.
+    expect(forked.history.map((s) => s.command)).toEqual([{ ...runWf, variables: {} }]);
   });
 
   it('copies what a revision it does not have decided, and rebuilds the rest', () => {

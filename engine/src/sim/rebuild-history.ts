@@ -180,7 +180,8 @@ function guessCommands(events: readonly WfRunEvent[], i: number, { state, ledger
 
 /**
  * The RunWf that began the log: the entrypoint's first variables (those not NULL: a NULL one was given none and has
- * no default), the events sent before the WfRun existed, and its parent.
+ * no default), the events sent before the WfRun existed, and its parent. A WfRun with a parent is taken to be a
+ * RUN_CHILD_WF's child, whose variables go unchecked: one that passed the checks gives the same events either way.
  */
 function runWfOf(started: WfRunStarted, events: readonly WfRunEvent[], i: number): RunWf {
   const externalEvents = [];
@@ -193,7 +194,7 @@ function runWfOf(started: WfRunStarted, events: readonly WfRunEvent[], i: number
     wfRunId: started.wfRunId,
     variables: entrypointInputs(events),
     ...(externalEvents.length > 0 ? { externalEvents } : {}),
-    ...(started.parentWfRunId === undefined ? {} : { parentWfRunId: started.parentWfRunId }),
+    ...(started.parentWfRunId === undefined ? {} : { parentWfRunId: started.parentWfRunId, fromRunChildWf: true }),
   };
 }
 

@@ -563,7 +563,8 @@ function validateRunChildWf(
     return;
   }
   const inputs = node.inputs ?? {};
-  // Only the newest version is described; a node pinned to an older one is checked at run time by the child's RunWf.
+  // Only the newest version is described; the inputs of a node pinned to an older one are not checked, and the child
+  // starts with them as they are (a name it does not declare is dropped, as LittleHorse's createVariablesAndStart does).
   const describes = summary && Array.isArray(summary.variableDefs) && (major === undefined || major === summary.majorVersion);
   const defs = describes ? new Map(defsOf({ variableDefs: summary.variableDefs, nodes: {} }).map((d) => [d.name, d])) : undefined;
   for (const [variable, source] of Object.entries(inputs)) {

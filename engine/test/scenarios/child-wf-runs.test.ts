@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { step, validateWfSpec } from '../../src/index.ts';
 import type { Catalog, FailureHandlerDef, JsonValue, Node, VariableAssignment, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
 import { TestCluster } from '../cluster.ts';
-import { accepted } from '../fixtures.ts';
+import { accepted, rejected } from '../fixtures.ts';
 import { TestRun, types } from '../run.ts';
 
 const catalog: Catalog = {
@@ -191,11 +191,61 @@ describe('RUN_CHILD_WF and WAIT_FOR_CHILD_WF', () => {
     const unknown = cluster({ run: { wfSpecName: 'unpacking' } });
     unknown.report('p', '0-2', { status: 'SUCCESS', output: 'ready' });
     expect(unknown.state('p')).toMatchObject({ status: 'ERROR', failure: { name: 'CHILD_FAILURE', message: expect.stringContaining('unpacking') } });
+  });
 
-    const refused = cluster({ run: { inputs: { item: lit({ n: 5 }) } } });
-    expect(refused.rejections).toEqual([{ wfRunId: 'p_0-1', code: 'INVALID_VARIABLES' }]);
-    refused.report('p', '0-2', { status: 'SUCCESS', output: 'ready' });
-    expect(refused.state('p').failure?.name).toBe('CHILD_FAILURE');
+  it('starts a child whose required input is NULL, as LittleHorse does: the variable is NULL, or its default', () => {
+    // `result` is unset when RUN_CHILD_WF runs.
+    const unset = cluster({ run: { inputs: { item: v('result') } } });
+    expect(unset.rejections).toEqual([]);
+    expect(unset.state('p_0-1')).toMatchObject({ parentWfRunId: 'p', status: 'RUNNING' });
+    expect(unset.state('p_0-1').threadRuns[0]?.variables.item).toBeNull();
+
+    const entrypoint = packing.threadSpecs.entrypoint!;
+    const withDefault: VersionedWfSpec = {
+      ...packing,
+      threadSpecs: { entrypoint: { ...entrypoint, variableDefs: [{ name: 'item', type: 'STR', required: true, defaultValue: 'gloves' }, { name: 'packed', type: 'STR' }] } },
+    };
+    const c = new TestCluster({ orders: parent({ run: { inputs: { item: v('result') } } }), packing: withDefault }, catalog);
+    c.start('orders', 'p');
+    expect(c.state('p_0-1').threadRuns[0]?.variables.item).toBe('gloves');
+  });
+
+  it('starts a child with an input of another type as it is, which fails the child where it is used', () => {
+    const c = cluster({ run: { inputs: { item: lit({ n: 5 }) } } });
+    expect(c.rejections).toEqual([]);
+    // The child's TASK takes a STR: the object fails it with VAR_SUB_ERROR, and the parent hears of the ERROR.
+    expect(c.state('p_0-1').threadRuns[0]?.variables.item).toEqual({ n: 5 });
+    expect(c.state('p_0-1')).toMatchObject({ status: 'ERROR', failure: { name: 'VAR_SUB_ERROR' } });
+    c.report('p', '0-2', { status: 'SUCCESS', output: 'ready' });
+    expect(c.state('p')).toMatchObject({ status: 'ERROR', failure: { name: 'CHILD_FAILURE', message: expect.stringContaining('VAR_SUB_ERROR') } });
+
+    // A JSON_ARR variable holding an object takes no list mutation.
+    const collecting: VersionedWfSpec = {
+      ...packing,
+      name: 'collecting',
+      threadSpecs: {
+        entrypoint: {
+          variableDefs: [{ name: 'items', type: 'JSON_ARR', required: true }],
+          nodes: {
+            start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'items', operation: 'ADD', rhs: lit('socks') }] }] },
+            end: { type: 'EXIT' },
+          },
+        },
+      },
+    };
+    const listed = new TestCluster({ orders: parent({ run: { wfSpecName: 'collecting', inputs: { items: lit({ n: 5 }) } } }), collecting }, catalog);
+    listed.start('orders', 'p');
+    expect(listed.state('p_0-1')).toMatchObject({
+      status: 'ERROR',
+      failure: { name: 'VAR_SUB_ERROR', message: "Variable 'items' is a JSON_ARR but holds a JSON_OBJ; only ASSIGN applies to it." },
+    });
+  });
+
+  it("still checks a RunWf's variables when the command does not come from a RUN_CHILD_WF, though it names a parent", () => {
+    const ctx = { now: 0, ids: { next: () => 'id' }, wfSpec: packing, catalog };
+    for (const variables of [{}, { item: null }, { item: { n: 5 } }] as Record<string, JsonValue>[]) {
+      expect(rejected(step(undefined, { type: 'RunWf', wfRunId: 'p_0-1', parentWfRunId: 'p', variables }, ctx)).code).toBe('INVALID_VARIABLES');
+    }
   });
 
   it('fails RUN_CHILD_WF at once with CHILD_FAILURE when the catalog lists WfSpecs and not this one', () => {

@@ -54,7 +54,8 @@ export async function deliver(deps: DeliveryDeps, tenantId: string, effect: Outb
       const started = await deps.execute(
         tenantId,
         event.childWfRunId,
-        { type: 'RunWf', wfRunId: event.childWfRunId, variables: event.variables, parentWfRunId },
+        // Unchecked, as LittleHorse starts a child: its inputs were checked when the parent's WfSpec was registered.
+        { type: 'RunWf', wfRunId: event.childWfRunId, variables: event.variables, parentWfRunId, fromRunChildWf: true },
         row.spec,
       );
       // Already there: an earlier delivery started it.

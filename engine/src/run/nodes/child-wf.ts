@@ -30,7 +30,8 @@ export function childOf(state: WfRunState, id: string): ChildWfRunState | undefi
  * RUN_CHILD_WF evaluates the inputs, asks for the child (ChildWfRunRequested, which the server carries out) and
  * completes at once with the child's id (LittleHorse: it does not wait). An input that cannot be evaluated fails the
  * node with VAR_SUB_ERROR; a WfSpec missing from a catalog that lists them, with CHILD_FAILURE (as LittleHorse fails
- * an unknown WfSpec). The inputs' types are the child's RunWf to check: a refusal comes back as the child's ERROR.
+ * an unknown WfSpec). The inputs are checked at PutWfSpec only: the child starts with them as they are, NULL or of
+ * another type included (LittleHorse's RunChildWfNodeRunModel.arrive), so a bad one fails the child where it is used.
  */
 export const arriveAtRunChildWf: ArriveHandler<'RUN_CHILD_WF'> = (s, thread, node) => {
   const current = s.thread(thread.number);

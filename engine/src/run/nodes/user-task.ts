@@ -89,7 +89,10 @@ export const checkUserTask: CheckHandler<'USER_TASK'> = (s, thread) => {
   return true;
 };
 
-/** The UserTaskDef a node runs: the version it pins, or the catalog's when it pins none. */
+/**
+ * The UserTaskDef a node runs: the version it pins, or the catalog's when it pins none (the server's putWfSpec pins
+ * every node, as LittleHorse does; a WfSpec stored before that, or one given to the engine directly, may not).
+ */
 export function userTaskDefFor(s: Session, name: string, version: number | undefined): UserTaskDef | undefined {
   const def = own(s.ctx.catalog.userTaskDefs, name);
   return def && (version === undefined || def.version === version) ? def : undefined;

@@ -1,5 +1,5 @@
 import { validateWfSpec } from '@gallop/engine';
-import type { VersionedWfSpec, WfSpec, WfSpecSummary } from '@gallop/engine';
+import type { Catalog, Node, VersionedWfSpec, WfSpec } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
@@ -73,7 +73,7 @@ builder.mutationFields((t) => ({
       if (problems.length > 0) throw ValidationError.of('The WfSpec is invalid', problems);
       const deletedPins = await deletedUserTaskDefPins(services.db, tenantId, input.spec as unknown as WfSpec);
       if (deletedPins.length > 0) throw ValidationError.of('The WfSpec is invalid', deletedPins);
-      const spec = pinChildMajorVersions(specOnly(input.spec as unknown as WfSpec), catalog.wfSpecs);
+      const spec = pinVersions(specOnly(input.spec as unknown as WfSpec), catalog);
       // Two registrations racing for the same next version: the loser reads the winner's and tries again.
       for (let attempt = 0; attempt < 5; attempt++) {
         const latest = await findWfSpec(services.db, tenantId, spec.name);
@@ -142,24 +142,31 @@ async function deletedUserTaskDefPins(db: Queryable, tenantId: string, spec: WfS
 }
 
 /**
- * A RUN_CHILD_WF that names no major version runs the child's newest major version as of this registration, as
- * LittleHorse pins it at PutWfSpec: a breaking new major version of the child (say one requiring a new variable)
- * then reaches a parent only when the parent is registered again. A WfSpec that runs itself is left unpinned: it
- * runs its own newest version, the one being registered included.
+ * Pins what a node leaves to "the newest" to the newest as of this registration, as LittleHorse does at PutWfSpec, so
+ * that registering a new version of what a node names reaches the WfSpec only when the WfSpec is registered again
+ * (an unchanged one then gets a new revision if the newest has changed, else keeps its version):
+ * - a RUN_CHILD_WF that names no major version runs the child's newest major version (a breaking new major version
+ *   of the child, say one requiring a new variable, would otherwise reach the parent at once). A WfSpec that runs
+ *   itself is left unpinned: it runs its own newest version, the one being registered included.
+ * - a USER_TASK that names no UserTaskDef version uses the newest version (LittleHorse's UserTaskNodeModel.validate).
+ * `catalog` is the one the spec was validated with, so every def a node names is in it.
  */
-function pinChildMajorVersions(spec: WfSpec, children: Readonly<Record<string, WfSpecSummary>>): WfSpec {
+function pinVersions(spec: WfSpec, catalog: Pick<Catalog, 'wfSpecs' | 'userTaskDefs'>): WfSpec {
+  const pin = (node: Node): Node => {
+    if (node.type === 'RUN_CHILD_WF' && node.majorVersion === undefined && node.wfSpecName !== spec.name) {
+      const child = catalog.wfSpecs?.[node.wfSpecName];
+      return child ? { ...node, majorVersion: child.majorVersion } : node;
+    }
+    if (node.type === 'USER_TASK' && node.userTaskDefVersion === undefined) {
+      const def = catalog.userTaskDefs?.[node.userTaskDefName];
+      return def ? { ...node, userTaskDefVersion: def.version } : node;
+    }
+    return node;
+  };
   const threadSpecs = Object.fromEntries(
     Object.entries(spec.threadSpecs).map(([threadName, thread]) => [
       threadName,
-      {
-        ...thread,
-        nodes: Object.fromEntries(
-          Object.entries(thread.nodes).map(([nodeName, node]) => {
-            const child = node.type === 'RUN_CHILD_WF' && node.majorVersion === undefined && node.wfSpecName !== spec.name ? children[node.wfSpecName] : undefined;
-            return [nodeName, child ? { ...node, majorVersion: child.majorVersion } : node];
-          }),
-        ),
-      },
+      { ...thread, nodes: Object.fromEntries(Object.entries(thread.nodes).map(([nodeName, node]) => [nodeName, pin(node)])) },
     ]),
   );
   return { ...spec, threadSpecs };
