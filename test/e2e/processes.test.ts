@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workflow } from '@gallop/sdk';
@@ -75,7 +75,7 @@ if (databaseUrl) {
     });
     afterAll(async () => {
       await first?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      for (const path of [dataDir, `${dataDir}.lock`, `${dataDir}.lock-owner`]) rmSync(path, { recursive: true, force: true });
     });
 
     it('refuses to start the second, naming the directory in use', async () => {
@@ -88,6 +88,21 @@ if (databaseUrl) {
       );
       expect(error?.message).toContain(`The PGlite data directory ${dataDir} is in use by another Gallop server`);
       expect(await first.client().wfSpec('anything')).toBeNull();
+    });
+
+    it('takes at once the lock a killed server left, its process being gone', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gallop-crashed-'));
+      try {
+        const crashed = await startServer({ dataDir: dir });
+        await crashed.kill();
+        expect(existsSync(`${dir}.lock`)).toBe(true);
+        // The lock is minutes from stale (a live holder can block its event loop that long): its owner is what frees it.
+        const next = await startServer({ dataDir: dir });
+        expect(next.output()).toContain('Taking the lock on the PGlite data directory from a process that is gone');
+        await next.stop();
+      } finally {
+        for (const path of [dir, `${dir}.lock`, `${dir}.lock-owner`]) rmSync(path, { recursive: true, force: true });
+      }
     });
   });
 }

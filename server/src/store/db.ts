@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -111,7 +112,7 @@ const MIGRATION_LOCK = 7_244_101;
 /** Opens the store and applies pending migrations, on PostgreSQL or PGlite alike. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const started = performance.now();
-  const store = await (options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir));
+  const store = await (options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir, options.log));
   const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: { tag: string }[] };
   options.log?.info(
     { store: store.kind, migrations: journal.entries.length, latest: journal.entries.at(-1)?.tag, durationMs: Math.round(performance.now() - started) },
@@ -157,19 +158,83 @@ export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
 }
 
-async function openPglite(dataDir: string): Promise<Store> {
-  let unlock: (() => Promise<void>) | undefined;
-  if (!dataDir.startsWith('memory://')) {
-    mkdirSync(dataDir, { recursive: true });
-    try {
-      // A lock left by a crashed process goes stale once its holder stops refreshing it.
-      unlock = await lockfile.lock(dataDir, { stale: 10_000, update: 2_000, retries: 0 });
-    } catch (cause) {
+/**
+ * How old a lock on a PGlite directory must be before another process may take it, when it cannot tell whether the
+ * holder lives (no owner file, or another host). Long: the holder refreshes it from its event loop, which PGlite's
+ * first migrations can block for a minute on a loaded machine, and a lock taken from a live holder corrupts the data.
+ */
+const LOCK_STALE_MS = 5 * 60_000;
+
+/** Who holds a PGlite directory's lock, written beside it so that a lock left by a dead process is taken at once. */
+interface LockOwner {
+  readonly pid: number;
+  readonly hostname: string;
+}
+
+/**
+ * Locks a PGlite directory for this process. A lock whose holder is known dead (same host, no such process) is
+ * taken at once; one held by a live process, or by one this process cannot see, refuses with DataDirInUseError.
+ * Losing the lock later (it went stale, or was removed) ends the process: another may be writing the directory.
+ */
+async function lockDataDir(dataDir: string, log: Logger | undefined): Promise<() => Promise<void>> {
+  const ownerFile = `${dataDir}.lock-owner`;
+  const take = () =>
+    lockfile.lock(dataDir, {
+      stale: LOCK_STALE_MS,
+      update: 5_000,
+      retries: 0,
+      onCompromised: (error) => {
+        log?.fatal({ err: error }, `Lost the lock on the PGlite data directory ${dataDir}; stopping before another process and this one both write it.`);
+        process.exit(1);
+      },
+    });
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await take();
+  } catch (cause) {
+    const owner = readOwner(ownerFile);
+    if ((cause as { code?: string }).code !== 'ELOCKED' || !owner || !isGone(owner)) {
+      const holder = owner ? ` (process ${owner.pid} on ${owner.hostname})` : '';
       throw new DataDirInUseError(
-        `The PGlite data directory ${dataDir} is in use by another Gallop server. Stop that one, or set GALLOP_DATA_DIR to another directory.`,
+        `The PGlite data directory ${dataDir} is in use by another Gallop server${holder}. Stop that one, or set GALLOP_DATA_DIR to another directory. A lock no live server holds goes stale after ${LOCK_STALE_MS / 60_000} minutes, or remove ${dataDir}.lock.`,
         { cause },
       );
     }
+    log?.warn({ dataDir, owner }, 'Taking the lock on the PGlite data directory from a process that is gone');
+    rmSync(`${dataDir}.lock`, { recursive: true, force: true });
+    unlock = await take();
+  }
+  writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, hostname: hostname() } satisfies LockOwner));
+  return unlock;
+}
+
+function readOwner(file: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+    return typeof owner.pid === 'number' && typeof owner.hostname === 'string' ? { pid: owner.pid, hostname: owner.hostname } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the lock's holder has surely gone: on this host, with no process of its pid (or with this one's own). */
+function isGone(owner: LockOwner): boolean {
+  if (owner.hostname !== hostname()) return false;
+  if (owner.pid === process.pid) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: a process of that pid lives, someone else's.
+    return (error as { code?: string }).code === 'ESRCH';
+  }
+}
+
+async function openPglite(dataDir: string, log: Logger | undefined): Promise<Store> {
+  let unlock: (() => Promise<void>) | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir, log);
   }
   let client: PGlite | undefined;
   let db: Db;
