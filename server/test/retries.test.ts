@@ -1,4 +1,4 @@
-import { Workflow } from '@gallop/sdk';
+import { TaskWorker, Workflow } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTestServer, unique } from './harness.ts';
 
@@ -130,5 +130,47 @@ describe('retries on the server', () => {
     const claimedSince = await claimOne(since);
     await client.reportTaskRun({ taskRunId: claimedSince.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'since' } });
     expect((await waitForStatus(now.id, 'COMPLETED')).variables.find((v) => v.name === 'out')?.value).toBe('since');
+  });
+});
+
+describe('what a TaskWorker tells its onError', () => {
+  it('that a result came too late to count, its attempt timed out first', async () => {
+    const { task, spec } = await flakySpec(() => {});
+    const errors: unknown[] = [];
+    const worker = new TaskWorker({
+      client,
+      taskDefName: task,
+      leaseMs: 1_000,
+      onError: (e) => errors.push(e),
+      fn: () => new Promise((resolve) => setTimeout(() => resolve('slow'), 2_500)),
+    });
+    await worker.start();
+    const run = await client.runWf({ wfSpecName: spec, id: unique('late') });
+    await expect.poll(async () => (await client.wfRun(run.id))?.status, { timeout: 10_000 }).toBe('ERROR');
+    await expect.poll(() => errors.map(String), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/attempt 0 was not applied: .*raise leaseMs, or call ctx.extendLease/));
+    await worker.stop();
+  });
+
+  it('that no TaskDef of its name exists, and what a task threw that was no Error', async () => {
+    const errors: unknown[] = [];
+    const missing = new TaskWorker({ client, taskDefName: unique('nowhere'), pollWaitMs: 100, onError: (e) => errors.push(e), fn: () => null });
+    await missing.start();
+    await expect.poll(() => errors.map(String)).toContainEqual(expect.stringMatching(/no TaskDef named 'nowhere-.*' is registered, so it claims nothing until one is/));
+    await missing.stop();
+
+    const { task, spec } = await flakySpec(() => {});
+    const throwing = new TaskWorker({
+      client,
+      taskDefName: task,
+      fn: () => {
+        throw { code: 42 };
+      },
+    });
+    await throwing.start();
+    const run = await client.runWf({ wfSpecName: spec, id: unique('thrown') });
+    await expect.poll(async () => (await client.wfRun(run.id))?.status).toBe('ERROR');
+    const [taskRun] = (await client.wfRun(run.id))?.nodeRuns.flatMap((n) => (n.taskRun ? [n.taskRun] : [])) ?? [];
+    expect(taskRun?.attempts[0]?.errorMessage).toBe('{"code":42} was thrown');
+    await throwing.stop();
   });
 });

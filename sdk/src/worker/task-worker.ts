@@ -148,7 +148,10 @@ export class TaskWorker {
   /** Registers the worker's TaskDef (putTaskDef changes nothing when it is there); waits out a server that is down. */
   async #registerTaskDef(signal: AbortSignal): Promise<void> {
     const def = this.#options.taskDef;
-    if (!def) return;
+    if (!def) {
+      this.#checkTaskDef();
+      return;
+    }
     let backoff = 100;
     while (!signal.aborted) {
       try {
@@ -164,6 +167,25 @@ export class TaskWorker {
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
+  }
+
+  /**
+   * Without a TaskDef to register, says (through onError, once) when none of its name exists: its claims would wait
+   * for ever without a word. It still claims, so a TaskDef registered later (a deploy after the workers) is served.
+   */
+  #checkTaskDef(): void {
+    const name = this.taskDefName;
+    this.#options.client.taskDef(name).then(
+      (found) => {
+        if (!found) {
+          this.#options.onError(
+            new Error(`TaskWorker ${this.workerId}: no TaskDef named '${name}' is registered, so it claims nothing until one is. Register it (putTaskDef, gallop deploy), or give the worker its taskDef.`),
+          );
+        }
+      },
+      // A server that cannot be reached now: the claim loop says so.
+      () => {},
+    );
   }
 
   async #claimLoop(signal: AbortSignal): Promise<void> {
@@ -228,7 +250,7 @@ export class TaskWorker {
     } catch (error) {
       outcome = isTaskException(error)
         ? { status: 'EXCEPTION', name: error.exceptionName, message: error.message, content: error.content ?? null }
-        : { status: 'ERROR', message: error instanceof Error ? error.message : String(error) };
+        : { status: 'ERROR', message: thrownMessage(error) };
     } finally {
       this.#contexts.delete(ctx);
     }
@@ -312,7 +334,17 @@ export class TaskWorker {
   #reportsAnswered(batch: readonly PendingReport[], answers: readonly BatchedTaskRunReport[]): void {
     const again: PendingReport[] = [];
     answers.forEach((answer, i) => {
-      if (!answer.error) return;
+      if (!answer.error) {
+        // Late, most often: the lease ran out first and the server timed the attempt out. Said, not dropped.
+        if (!answer.accepted) {
+          this.#options.onError(
+            new Error(
+              `The result of TaskRun ${answer.taskRunId} attempt ${batch[i]?.input.attempt ?? '?'} was not applied: ${answer.reason ?? 'the server had moved on.'} An attempt that runs past its lease is timed out first: raise leaseMs, or call ctx.extendLease while it works.`,
+            ),
+          );
+        }
+        return;
+      }
       this.#options.onError(new Error(`The report of TaskRun ${answer.taskRunId} was refused (${answer.error}): ${answer.reason}`));
       const report = batch[i];
       if (answer.error === 'InternalError' && report && report.keepUntil > Date.now()) again.push(report);
@@ -370,4 +402,17 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
+}
+
+/** What a task function threw, as text: an Error's message, a string as it is, anything else as JSON where it has one. */
+function thrownMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    const json = JSON.stringify(error);
+    if (json !== undefined) return `${json} was thrown`;
+  } catch {
+    // A cycle or a BigInt: its String() below.
+  }
+  return `${String(error)} was thrown`;
 }

@@ -189,7 +189,12 @@ export class Scheduler {
       .set({ leaseExpiresAt: new Date(now.getTime() + CLAIM_MS) })
       .where(sql`(${taskRuns.tenantId}, ${taskRuns.wfRunId}, ${taskRuns.taskGuid}) in (${expired})`)
       .returning({ tenantId: taskRuns.tenantId, wfRunId: taskRuns.wfRunId, taskGuid: taskRuns.taskGuid, attempt: taskRuns.attempt, workerId: taskRuns.workerId });
-    if (claimed.length > 0) this.options.log.info({ count: claimed.length }, 'TaskRun leases expired: reporting TIMEOUT');
+    if (claimed.length > 0) {
+      // Which ones, and whose: the first few, so that a worker running past its leases can be found.
+      const taskRunIds = claimed.slice(0, 20).map((run) => `${run.wfRunId}/${run.taskGuid}#${run.attempt}`);
+      const workerIds = [...new Set(claimed.map((run) => run.workerId).filter((id) => id !== null))].slice(0, 20);
+      this.options.log.info({ count: claimed.length, taskRunIds, workerIds }, 'TaskRun leases expired: reporting TIMEOUT');
+    }
     const rows = [...this.#left.leases.take(now.getTime()), ...claimed];
     await this.#left.leases.actInOrder(rows, now.getTime() + CLAIM_MS, async (run) => {
       const outcome = await this.options.execute(run.tenantId, run.wfRunId, {
