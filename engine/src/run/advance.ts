@@ -76,7 +76,13 @@ export function advance(s: Session): void {
     }
     if (!moved) return;
   }
-  failThread(s, s.thread(0), { name: 'INTERNAL_ERROR', message: `The WfRun did not settle within ${MAX_PASSES} passes.` });
+  // Where it went round: a loop of nodes that never wait and never leave, most likely.
+  const moving = s.state.threadRuns.filter((t) => t.status === 'RUNNING' && t.currentNodeRun).slice(0, 3);
+  const where = moving.map((t) => `ThreadRun ${t.number} at '${t.currentNodeRun?.nodeName}'`).join(', ');
+  failThread(s, s.thread(0), {
+    name: 'INTERNAL_ERROR',
+    message: `The WfRun did not settle within ${MAX_PASSES} passes${where ? ` (${where})` : ''}: a loop of nodes that never wait must have a way out.`,
+  });
 }
 
 /** Starts a thread at its ENTRYPOINT with its variables' first values. */

@@ -416,6 +416,24 @@ function loopWithoutExit(thread: Thread, loop: Loop): { code: FindingCode; text:
   };
 }
 
+/** Node kinds after which a thread may wait for the world (or for other threads), so a loop through one may go slow. */
+const WAITING: ReadonlySet<string> = new Set(['TASK', 'EXTERNAL_EVENT', 'SLEEP', 'USER_TASK', 'WAIT_FOR_THREADS', 'WAIT_FOR_CHILD_WF', 'WAIT_FOR_CONDITION']);
+
+/**
+ * The loops no edge leaves whose nodes never wait: once a thread enters one it goes round within the command that
+ * brought it there until the engine gives up on the command (an INTERNAL_ERROR), so validation refuses them. A loop
+ * without a way out that waits somewhere (a TASK run for ever, say) is only a finding: it may be meant.
+ */
+export function spinningLoops(spec: WfSpec): { readonly thread: string; readonly entry: string; readonly nodes: readonly string[] }[] {
+  const model = modelOf(spec);
+  if (!model) return [];
+  return [...model.threads.values()].flatMap((thread) =>
+    loopsOf(thread)
+      .filter((loop) => exitsOf(thread, loop).length === 0 && [...loop.nodes].every((name) => !WAITING.has(thread.nodes.get(name)?.type ?? 'TASK')))
+      .map((loop) => ({ thread: thread.name, entry: loop.entry, nodes: [...loop.nodes].sort(byNodeOrder) })),
+  );
+}
+
 /** Node kinds that start threads (or WfRuns) which might change the loop's variables while it goes round. */
 const STARTS_OTHERS: ReadonlySet<string> = new Set(['START_THREAD', 'START_MULTIPLE_THREADS', 'RUN_CHILD_WF']);
 

@@ -11,6 +11,7 @@ export type ProblemCode =
   | 'MISSING_NODE'
   | 'EDGE_INTO_ENTRYPOINT'
   | 'SELF_LOOP'
+  | 'LOOP_NEVER_WAITS'
   | 'NO_OUTGOING_EDGE'
   | 'EXIT_HAS_EDGES'
   | 'UNREACHABLE_NODE'

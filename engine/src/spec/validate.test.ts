@@ -172,6 +172,18 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
   SELF_LOOP: [
     { when: 'an edge goes from a node to itself', spec: edit((_, n) => n[GREET].outgoingEdges.unshift({ sinkNodeName: GREET, condition: cond })), path: at(GREET, 'outgoingEdges', 0, 'sinkNodeName') },
   ],
+  LOOP_NEVER_WAITS: [
+    {
+      when: 'two NOPs send the thread to each other, their edge out never taken',
+      spec: edit((_, n) => {
+        n[GREET].outgoingEdges = [{ sinkNodeName: '4-a-NOP' }];
+        const never = { comparator: 'EQUALS', left: lit(1), right: lit(2) };
+        n['4-a-NOP'] = { type: 'NOP', outgoingEdges: [{ sinkNodeName: COUNT, condition: never }, { sinkNodeName: '5-b-NOP' }] };
+        n['5-b-NOP'] = { type: 'NOP', outgoingEdges: [{ sinkNodeName: '4-a-NOP' }] };
+      }),
+      path: at('4-a-NOP'),
+    },
+  ],
   NO_OUTGOING_EDGE: [
     {
       when: 'a NOP leads nowhere',

@@ -1,3 +1,4 @@
+import { spinningLoops } from './analyze.ts';
 import { hasOwn, own } from './own.ts';
 import { aType, describeName, describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
@@ -60,6 +61,16 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
     }
   }
   validateInterrupts(wf, catalog, report);
+  // Only on a spec whose structure is sound: the loops are read from its edges.
+  if (problems.length === 0) {
+    for (const loop of spinningLoops(wf)) {
+      report(
+        ['threadSpecs', loop.thread, 'nodes', loop.entry],
+        'LOOP_NEVER_WAITS',
+        `The loop through ${loop.nodes.map((n) => `'${n}'`).join(', ')} has no way out and no node in it waits: a thread that enters it would go round until the engine gives up. Give it an edge out (to an EXIT, say).`,
+      );
+    }
+  }
   for (const threadName of Object.keys(wf.threadSpecs)) {
     if (!started.has(threadName)) {
       report(['threadSpecs', threadName], 'THREAD_NEVER_STARTED', `ThreadSpec '${threadName}' is never started: no START_THREAD node, failure handler or interrupt names it.`);
