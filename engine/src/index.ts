@@ -155,5 +155,5 @@ export type { Comparator } from './values/compare.ts';
 export { parseJsonPath, readPath, writePath } from './values/json-path.ts';
 export { mutate, MUTATION_TYPES, MUTATIONS_BY_TYPE } from './values/mutate.ts';
 export type { MutationType } from './values/mutate.ts';
-export { aType, describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, MAX_NESTING, nestsDeeperThan, VARIABLE_TYPES, widen } from './values/value.ts';
+export { aType, describeName, describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, MAX_NESTING, nestsDeeperThan, VARIABLE_TYPES, widen } from './values/value.ts';
 export type { JsonValue, VariableType } from './values/value.ts';

@@ -30,7 +30,8 @@ export class NotFoundError extends GallopError {
     readonly kind: string,
     readonly id: string,
   ) {
-    super(`${kind} ${id} does not exist.`);
+    // An id is echoed, but not a megabyte of one.
+    super(`${kind} ${id.length > 200 ? `${id.slice(0, 200)}… (${id.length} characters)` : id} does not exist.`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { isValidName, NAME_RULE, widen } from '@gallop/engine';
+import { describeName, isValidName, NAME_RULE, widen } from '@gallop/engine';
 import type { JsonValue, ThreadRunState, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
@@ -377,7 +377,7 @@ builder.mutationFields((t) => ({
         throw new NotFoundError('WfSpec', `${input.wfSpecName}${version}`);
       }
       if (!isValidName(id)) {
-        throw new ValidationError(`WfRun id '${id}' is invalid.`, [
+        throw new ValidationError(`WfRun id ${describeName(id)} is invalid.`, [
           { path: ['input', 'id'], code: 'INVALID_NAME', message: `A WfRun id must be ${NAME_RULE}.` },
         ]);
       }
