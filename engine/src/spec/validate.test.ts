@@ -231,6 +231,11 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
       path: at(GREET, 'outgoingEdges', 0, 'condition'),
     },
     {
+      when: 'a condition tests a STR EQUALS an INT',
+      spec: edit((_, n) => (n[GREET].outgoingEdges = [{ sinkNodeName: NODES.count, condition: { comparator: 'EQUALS', left: v('name'), right: lit(3) } }, { sinkNodeName: NODES.count }])),
+      path: at(GREET, 'outgoingEdges', 0, 'condition'),
+    },
+    {
       when: 'a condition looks IN an INT',
       spec: edit((_, n) => (n[GREET].outgoingEdges = [{ sinkNodeName: NODES.count, condition: { comparator: 'IN', left: lit('a'), right: v('length') } }, { sinkNodeName: NODES.count }])),
       path: at(GREET, 'outgoingEdges', 0, 'condition'),

@@ -8,7 +8,9 @@ export type Comparator = (typeof COMPARATORS)[number];
 export type Compared = { readonly ok: true; readonly value: boolean } | { readonly ok: false; readonly message: string };
 
 /**
- * Evaluates `left comparator right`. Equality is deep JSON equality and NULL equals NULL. Ordering compares numbers
+ * Evaluates `left comparator right`. Equality holds between values of one kind (deep JSON equality for JSON_OBJ and
+ * JSON_ARR, which LittleHorse cannot compare at all), and NULL equals NULL and differs from the rest; a STR against
+ * a number or a BOOL, say, is an error, as LittleHorse's Comparer fails to compare them. Ordering compares numbers
  * with numbers (INT with DOUBLE too: we part from LittleHorse's refusal there), strings with strings and booleans
  * with booleans; NULL sorts first. IN looks for a substring of a STR (not NULL), an element of a JSON_ARR, or a
  * key of a JSON_OBJ (NULL is none). Anything else is an error the caller turns into VAR_SUB_ERROR.
@@ -16,9 +18,13 @@ export type Compared = { readonly ok: true; readonly value: boolean } | { readon
 export function compare(left: JsonValue, comparator: Comparator, right: JsonValue): Compared {
   switch (comparator) {
     case 'EQUALS':
-      return { ok: true, value: deepEqual(left, right) };
-    case 'NOT_EQUALS':
-      return { ok: true, value: !deepEqual(left, right) };
+    case 'NOT_EQUALS': {
+      if (left !== null && right !== null && kindOf(left) !== kindOf(right)) {
+        return { ok: false, message: `Cannot compare ${describeValue(left)} with ${describeValue(right)}: ${comparator} needs two values of one kind.` };
+      }
+      const equal = deepEqual(left, right);
+      return { ok: true, value: comparator === 'EQUALS' ? equal : !equal };
+    }
     case 'IN':
     case 'NOT_IN': {
       const found = contains(right, left);
@@ -34,6 +40,11 @@ export function compare(left: JsonValue, comparator: Comparator, right: JsonValu
       return { ok: true, value };
     }
   }
+}
+
+/** A value's JSON kind, numbers as one (INT and DOUBLE compare). */
+function kindOf(value: JsonValue): string {
+  return Array.isArray(value) ? 'array' : typeof value;
 }
 
 function ordering(left: JsonValue, right: JsonValue): { ok: true; value: number } | { ok: false; message: string } {

@@ -80,6 +80,15 @@ describe('edges', () => {
   });
 
   it.each([
+    ['EQUALS', '1', 1],
+    ['NOT_EQUALS', true, 'true'],
+    ['EQUALS', { a: 1 }, [1]],
+  ] as const)('fails with VAR_SUB_ERROR on %s between %j and %j, values of two kinds (LittleHorse: Comparer.compare)', (comparator, left, right) => {
+    const wf = branching([{ sinkNodeName: 'a', condition: { comparator, left: lit(left), right: lit(right) } }, { sinkNodeName: 'b' }], []);
+    expect(run(wf, {}).state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: expect.stringMatching(new RegExp(`^Cannot compare .*: ${comparator} needs two values of one kind\\.$`)) });
+  });
+
+  it.each([
     ['LESS_THAN', 1, 2, true],
     ['LESS_THAN', 2, 2, false],
     ['LESS_THAN_EQ', 2, 2, true],
@@ -94,6 +103,8 @@ describe('edges', () => {
     ['IN', null, [1, null], true],
     ['IN', null, { null: 1 }, false],
     ['EQUALS', null, null, true],
+    ['EQUALS', null, 'x', false],
+    ['NOT_EQUALS', 1, 1.0, false],
     ['LESS_THAN', null, 0, true],
     ['LESS_THAN', 1, 1.5, true],
   ] as const)('evaluates %s on %j and %j as %s', (comparator, left, right, expected) => {
