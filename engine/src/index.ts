@@ -99,6 +99,7 @@ export type { SimulationOptions, SimulationRejection, SimulationRejectionCode, S
 export { analyzeWfSpec, FINDING_CODES } from './spec/analyze.ts';
 export type { Finding, FindingCode } from './spec/analyze.ts';
 export { explainCondition } from './spec/explain.ts';
+export { own } from './spec/own.ts';
 export type { ConditionExplanation } from './spec/explain.ts';
 export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, isValidWfRunId, MAX_NAME_LENGTH, NAME_PATTERN, NAME_RULE, WF_RUN_ID_PATTERN } from './spec/names.ts';
 export { formatPath } from './spec/problem.ts';

@@ -348,6 +348,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     services,
     handle(req, res) {
+      // Shutting down: each answer closes its connection, so keep-alive clients (workers polling) come back on a new
+      // one, which the closed listener refuses, rather than keep this process busy to the end of its grace.
+      if (stopping) res.setHeader('connection', 'close');
       const path = (req.url ?? '/').split('?')[0];
       const endpoint = endpoints.get(path);
       if (endpoint) {

@@ -51,8 +51,13 @@ const stop = async (signal: string) => {
   // No new connections; idle ones close. Long polls answer, subscriptions end, and the requests on their way finish,
   // so that no client is told the server was unreachable about a request it applied.
   const closed = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
-  await app.drain();
   const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  // One deadline for the whole stop (a subscriber that never answers its close frame, a store that hangs).
+  setTimeout(() => {
+    log.error(`Not stopped within ${(SHUTDOWN_GRACE_MS * 3) / 1000} s; exiting anyway`);
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS * 3).unref();
+  await app.drain();
   await closed;
   clearTimeout(timer);
   await app.close();

@@ -147,7 +147,7 @@ describe('what a TaskWorker tells its onError', () => {
     await worker.start();
     const run = await client.runWf({ wfSpecName: spec, id: unique('late') });
     await expect.poll(async () => (await client.wfRun(run.id))?.status, { timeout: 10_000 }).toBe('ERROR');
-    await expect.poll(() => errors.map(String), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/attempt 0 was not applied: .*raise leaseMs, or call ctx.extendLease/));
+    await expect.poll(() => errors.map(String), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/attempt 0 finished after its lease ran out and was not applied: .*raise leaseMs, or call ctx.extendLease/));
     await worker.stop();
   });
 

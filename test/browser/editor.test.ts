@@ -320,14 +320,13 @@ describe('the WfSpec editor', () => {
     const registered = await everyNode.register(client);
     const types = new Set(Object.values(compiled.threadSpecs).flatMap((t) => Object.values(t.nodes).map((n) => n.type)));
     expect(types.size).toBe(14);
-    // The server pins the child's major version (LittleHorse does): the spec as registered.
+    // The server pins the child's major version and the UserTaskDef's version (LittleHorse does): the spec as registered.
+    const pinned = (node: WfSpec['threadSpecs'][string]['nodes'][string]) =>
+      node.type === 'RUN_CHILD_WF' ? { ...node, majorVersion: 0 } : node.type === 'USER_TASK' ? { ...node, userTaskDefVersion: 0 } : node;
     const written: WfSpec = {
       ...compiled,
       threadSpecs: Object.fromEntries(
-        Object.entries(compiled.threadSpecs).map(([name, t]) => [
-          name,
-          { ...t, nodes: Object.fromEntries(Object.entries(t.nodes).map(([n, node]) => [n, node.type === 'RUN_CHILD_WF' ? { ...node, majorVersion: 0 } : node])) },
-        ]),
+        Object.entries(compiled.threadSpecs).map(([name, t]) => [name, { ...t, nodes: Object.fromEntries(Object.entries(t.nodes).map(([n, node]) => [n, pinned(node)])) }]),
       ),
     };
 

@@ -166,7 +166,15 @@ function leaveNode(s: Session, thread: ThreadRunState, afterFailure = false): vo
   const fail = (failure: Failure) =>
     afterFailure
       ? failThread(s, thread, failure)
-      : s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+      : s.emit({
+          type: 'NodeRunFailed',
+          threadRunNumber: thread.number,
+          position: nodeRun.position,
+          status: statusOfFailure(failure),
+          failure,
+          // A WAIT_FOR_THREADS that fails leaving has settled its children already: a handler settles no more.
+          ...(nodeRun.nodeType === 'WAIT_FOR_THREADS' ? { waitedForThreads: [] } : {}),
+        });
   const taken = takenEdge(s, thread);
   if (!taken.ok) return fail(taken.failure);
   const failure = afterFailure ? undefined : applyMutations(s, thread, taken.edge.variableMutations ?? [], nodeRun.output);

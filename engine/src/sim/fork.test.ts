@@ -367,6 +367,21 @@ describe('forkSimulation', () => {
     expect(wrong).toEqual({ code: 'WF_SPEC_MISMATCH', message: 'WfRun simulation runs checkout 0.2 at the last event (after its migrations); the WfSpec given is checkout 0.0.' });
   });
 
+  it('forks a WfRun of a spec registered before a check that now refuses it (a masked variable made searchable)', () => {
+    const legacy = spec('legacy', {
+      entrypoint: {
+        variableDefs: [{ name: 'pin', type: 'STR', masked: true, searchable: true }],
+        nodes: { '0-entrypoint-ENTRYPOINT': entry('1-exit-EXIT'), '1-exit-EXIT': { type: 'EXIT' } },
+      },
+    });
+    expect(refusal(createSimulation({ wfSpec: legacy, catalog })).code).toBe('INVALID_WF_SPEC');
+    // As the server ran it: the engine's step, which validates nothing.
+    const started = step(undefined, { type: 'RunWf', wfRunId: 'legacy-1', variables: { pin: '1234' } }, { now: 0, ids: { next: () => 'id' }, wfSpec: legacy, catalog });
+    if (!started.ok) throw new Error(started.rejection.message);
+    const forked = ok(forkSimulation({ wfSpec: legacy, catalog, wfRunId: 'legacy-1', events: started.events }));
+    expect(forked.state?.status).toBe('COMPLETED');
+  });
+
   describe('refuses', () => {
     const real = play(stories[0] as Story)[2] as Simulation;
     const options: ForkOptions = { wfSpec: checkout, catalog, wfRunId: 'real-1', events: real.events };

@@ -3,7 +3,7 @@ import { evolve } from '../run/evolve.ts';
 import type { WfRunState } from '../run/state.ts';
 import { isValidWfRunId } from '../spec/names.ts';
 import type { Catalog, VersionedWfSpec, WfSpecId } from '../spec/types.ts';
-import { validateWfSpec } from '../spec/validate.ts';
+import { isLaterCheck, validateWfSpec } from '../spec/validate.ts';
 import { EMPTY_LEDGER, recordEvents } from './ledger.ts';
 import { entrypointInputs, highestNumberedId, rebuildHistory } from './rebuild-history.ts';
 import { invalidWfSpec } from './sandbox.ts';
@@ -41,7 +41,8 @@ export function forkSimulation(options: ForkOptions): SimulationResult {
     const migrated = events.some((e) => e.type === 'WfRunMigrated') ? ' (after its migrations)' : '';
     return refuse('WF_SPEC_MISMATCH', `WfRun ${state.id} runs ${at} at the last event${migrated}; the WfSpec given is ${describeId(wfSpec)}.`);
   }
-  const problems = validateWfSpec(wfSpec, catalog);
+  // The WfRun ran on this spec: what validation learnt to refuse since does not stop its replay.
+  const problems = validateWfSpec(wfSpec, catalog).filter((p) => !isLaterCheck(p));
   if (problems.length > 0) return { ok: false, rejection: invalidWfSpec(problems) };
   const now = options.now ?? latest;
   if (!Number.isSafeInteger(now) || now < latest) {

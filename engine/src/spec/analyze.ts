@@ -57,6 +57,8 @@ export function analyzeWfSpec(spec: WfSpec, catalog: Catalog): Finding[] {
     findings.push({ path: ['threadSpecs', thread, 'nodes', node], code, message, severity: 'warning' });
   for (const thread of model.threads.values()) {
     for (const loop of loopsOf(thread)) {
+      // Validation refuses a loop that spins (LOOP_NEVER_WAITS): no warning on top of the error.
+      if (spins(thread, loop)) continue;
       const message = loopWithoutExit(thread, loop) ?? loopConditionNeverChanges(model, thread, loop);
       if (message) report(thread.name, loop.entry, message.code, message.text);
     }
@@ -429,9 +431,13 @@ export function spinningLoops(spec: WfSpec): { readonly thread: string; readonly
   if (!model) return [];
   return [...model.threads.values()].flatMap((thread) =>
     loopsOf(thread)
-      .filter((loop) => exitsOf(thread, loop).length === 0 && [...loop.nodes].every((name) => !WAITING.has(thread.nodes.get(name)?.type ?? 'TASK')))
+      .filter((loop) => spins(thread, loop))
       .map((loop) => ({ thread: thread.name, entry: loop.entry, nodes: [...loop.nodes].sort(byNodeOrder) })),
   );
+}
+
+function spins(thread: Thread, loop: Loop): boolean {
+  return exitsOf(thread, loop).length === 0 && [...loop.nodes].every((name) => !WAITING.has(thread.nodes.get(name)?.type ?? 'TASK'));
 }
 
 /** Node kinds that start threads (or WfRuns) which might change the loop's variables while it goes round. */

@@ -75,6 +75,11 @@ describe('explainCondition', () => {
     expect(explainCondition(condition, {}).text).toBe('output.score (not set) > 0.5: cannot be evaluated: the node has no output');
   });
 
+  it('cannot read a path into a NULL variable, as the engine fails the node there', () => {
+    expect(explainCondition(when(v('order', '$.status'), 'EQUALS', lit('paid')), { order: null }).holds).toBeUndefined();
+    expect(explainCondition(when(v('order', '$.status'), 'EQUALS', lit('paid')), { order: {} }).holds).toBe(false);
+  });
+
   it('shortens long values', () => {
     const text = explainCondition(when(v('note'), 'EQUALS', lit('x')), { note: 'y'.repeat(100) }).text;
     expect(text).toBe(`note ("${'y'.repeat(36)}...) == "x": does not hold`);

@@ -130,5 +130,8 @@ function readSide(side: unknown, variables: Readonly<Record<string, JsonValue>>,
   if (side.jsonPath === undefined) return { ok: true, value: root };
   if (typeof side.jsonPath !== 'string') return { ok: false, why: 'a JSON path must be a string' };
   const parsed = parseJsonPath(side.jsonPath);
-  return parsed.ok ? { ok: true, value: readPath(root, parsed.steps) } : { ok: false, why: parsed.message };
+  if (!parsed.ok) return { ok: false, why: parsed.message };
+  // As the engine reads it (assignments.ts atPath): a path into NULL fails the node.
+  if (root === null) return { ok: false, why: `there is no ${side.jsonPath} in NULL` };
+  return { ok: true, value: readPath(root, parsed.steps) };
 }

@@ -79,6 +79,20 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
   return problems;
 }
 
+/**
+ * Whether a problem is one that validation came to report only later, about a spec the engine still runs (a
+ * condition or mutation whose types never fit fails the node when reached; a masked variable's index serves nothing;
+ * a loop that spins fails the command). A WfSpec registered before such a check keeps such problems, and its WfRuns
+ * can still be replayed and forked.
+ */
+export function isLaterCheck(problem: Problem): boolean {
+  const { code, path } = problem;
+  if (code === 'LOOP_NEVER_WAITS') return true;
+  if (code === 'CONFLICTING_FIELDS') return path.at(-1) === 'searchable';
+  if (code !== 'TYPE_MISMATCH') return false;
+  return path.at(-1) === 'condition' || (path.at(-1) === 'rhs' && path.at(-3) === 'variableMutations');
+}
+
 type Report = (path: SpecPath, code: ProblemCode, message: string) => void;
 
 /** Variable names are WfSpec-global in LittleHorse (no shadowing), so one table serves every thread. */

@@ -19,7 +19,7 @@ export function compare(left: JsonValue, comparator: Comparator, right: JsonValu
   switch (comparator) {
     case 'EQUALS':
     case 'NOT_EQUALS': {
-      if (left !== null && right !== null && kindOf(left) !== kindOf(right)) {
+      if (left !== null && right !== null && comparableKind(left) !== comparableKind(right)) {
         return { ok: false, message: `Cannot compare ${describeValue(left)} with ${describeValue(right)}: ${comparator} needs two values of one kind.` };
       }
       const equal = deepEqual(left, right);
@@ -43,7 +43,7 @@ export function compare(left: JsonValue, comparator: Comparator, right: JsonValu
 }
 
 /** A value's JSON kind, numbers as one (INT and DOUBLE compare). */
-function kindOf(value: JsonValue): string {
+function comparableKind(value: JsonValue): string {
   return Array.isArray(value) ? 'array' : typeof value;
 }
 

@@ -13,10 +13,19 @@ export class TaskContext {
   readonly #log: string[] = [];
   readonly #lost = new AbortController();
 
+  #leaseExpiresAt: number;
+
   constructor(
     private readonly task: ScheduledTask,
     private readonly client?: GallopClient,
-  ) {}
+  ) {
+    this.#leaseExpiresAt = Date.parse(task.leaseExpiresAt);
+  }
+
+  /** When the server times this attempt out unless it is reported first: its claim's lease, as extendLease moves it. */
+  get leaseExpiresAt(): Date {
+    return new Date(this.#leaseExpiresAt);
+  }
 
   /**
    * Aborted when the attempt is no longer this worker's (see extendLease), or when the worker stops and gives up
@@ -32,7 +41,10 @@ export class TaskContext {
    */
   async extendLease(leaseMs = 60_000): Promise<boolean> {
     if (!this.client) throw new Error('This TaskContext has no client to extend its lease with.');
+    const asked = Date.now();
     const { extended } = await this.client.extendTaskRunLease({ taskRunId: this.task.taskRunId, attempt: this.task.attempt, leaseMs });
+    // From when it was asked: the server's own start is a little later, never earlier.
+    if (extended) this.#leaseExpiresAt = Math.max(this.#leaseExpiresAt, asked + leaseMs);
     if (!extended) this.#lost.abort(new Error(`TaskRun ${this.task.taskRunId} attempt ${this.task.attempt} is no longer this worker's.`));
     return extended;
   }

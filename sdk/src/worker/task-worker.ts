@@ -260,6 +260,7 @@ export class TaskWorker {
     this.#reports.push({
       input: { taskRunId: task.taskRunId, attempt: task.attempt, outcome, workerId: this.workerId, ...(logOutput === undefined ? {} : { logOutput }) },
       keepUntil: Date.parse(task.leaseExpiresAt) + REPORT_GRACE_MS,
+      late: Date.now() > ctx.leaseExpiresAt.getTime(),
     });
     // The claim loop takes it with its next claim when it waits for this slot to free; otherwise (a claim is on its
     // way, it backs off after an error, or claiming stopped) the report goes on its own at once.
@@ -335,11 +336,12 @@ export class TaskWorker {
     const again: PendingReport[] = [];
     answers.forEach((answer, i) => {
       if (!answer.error) {
-        // Late, most often: the lease ran out first and the server timed the attempt out. Said, not dropped.
-        if (!answer.accepted) {
+        // Finished after its lease: the server timed the attempt out first. Said, not dropped. (A repeat of a report
+        // already applied, or one for a WfRun that moved on, is refused as quietly as before.)
+        if (!answer.accepted && batch[i]?.late) {
           this.#options.onError(
             new Error(
-              `The result of TaskRun ${answer.taskRunId} attempt ${batch[i]?.input.attempt ?? '?'} was not applied: ${answer.reason ?? 'the server had moved on.'} An attempt that runs past its lease is timed out first: raise leaseMs, or call ctx.extendLease while it works.`,
+              `The result of TaskRun ${answer.taskRunId} attempt ${batch[i]?.input.attempt ?? '?'} finished after its lease ran out and was not applied: ${answer.reason ?? 'the server had moved on.'} An attempt that runs past its lease is timed out first: raise leaseMs, or call ctx.extendLease while it works.`,
             ),
           );
         }
@@ -363,6 +365,8 @@ interface PendingReport {
   readonly input: TaskRunReportInput;
   /** Epoch ms after which the report is dropped if it still cannot be sent. */
   readonly keepUntil: number;
+  /** The attempt finished after its lease ran out. */
+  readonly late: boolean;
 }
 
 /** The server refused the request for its size (GALLOP_LIMIT_BODY_BYTES), before reading it: nothing was applied. */

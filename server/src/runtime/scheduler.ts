@@ -158,7 +158,10 @@ export class Scheduler {
       const outcome = await this.options.execute(timer.tenantId, timer.wfRunId, { type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose });
       // A fired timer is deleted by its command's own write; one with nothing left to do goes here.
       if (!outcome.ok) {
-        this.options.log.debug({ wfRunId: timer.wfRunId, timerId: timer.timerId, rejection: outcome.rejection.code }, 'Dropping a timer its WfRun no longer waits for');
+        const { code, message } = outcome.rejection;
+        // A stale timer is routine; any other refusal (a deadline REASSIGN that names nobody, say) is worth a word.
+        if (code === 'STALE_TIMER') this.options.log.debug({ wfRunId: timer.wfRunId, timerId: timer.timerId, rejection: code }, 'Dropping a timer its WfRun no longer waits for');
+        else this.options.log.warn({ wfRunId: timer.wfRunId, timerId: timer.timerId, rejection: code }, `Dropping a timer its WfRun refused: ${message}`);
         await db.delete(timers).where(and(eq(timers.tenantId, timer.tenantId), eq(timers.wfRunId, timer.wfRunId), eq(timers.timerId, timer.timerId)));
       }
     });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -169,6 +169,21 @@ const LOCK_STALE_MS = 5 * 60_000;
 interface LockOwner {
   readonly pid: number;
   readonly hostname: string;
+  /** Where the pid means something: this boot of this kernel, this pid namespace (containers share hostnames). */
+  readonly bootId: string;
+  readonly pidNamespace: string;
+}
+
+/** This process's place for pids: the kernel's boot id and its pid namespace; empty where /proc cannot tell. */
+function pidPlace(): { bootId: string; pidNamespace: string } {
+  const read = (what: () => string) => {
+    try {
+      return what().trim();
+    } catch {
+      return '';
+    }
+  };
+  return { bootId: read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')), pidNamespace: read(() => readlinkSync('/proc/self/ns/pid')) };
 }
 
 /**
@@ -177,9 +192,13 @@ interface LockOwner {
  * Losing the lock later (it went stale, or was removed) ends the process: another may be writing the directory.
  */
 async function lockDataDir(dataDir: string, log: Logger | undefined): Promise<() => Promise<void>> {
-  const ownerFile = `${dataDir}.lock-owner`;
+  // proper-lockfile locks the real path: so do the owner file and a removal of a stale lock.
+  const real = realpathSync(dataDir);
+  const ownerFile = `${real}.lock-owner`;
+  const lockDir = `${real}.lock`;
   const take = () =>
-    lockfile.lock(dataDir, {
+    lockfile.lock(real, {
+      realpath: false,
       stale: LOCK_STALE_MS,
       update: 5_000,
       retries: 0,
@@ -188,38 +207,62 @@ async function lockDataDir(dataDir: string, log: Logger | undefined): Promise<()
         process.exit(1);
       },
     });
+  const inUse = (cause: unknown, owner: LockOwner | undefined) => {
+    const holder = owner ? ` (process ${owner.pid} on ${owner.hostname})` : '';
+    return new DataDirInUseError(
+      `The PGlite data directory ${dataDir} is in use by another Gallop server${holder}. Stop that one, or set GALLOP_DATA_DIR to another directory. A lock no live server holds goes stale after ${LOCK_STALE_MS / 60_000} minutes, or remove ${lockDir}.`,
+      { cause },
+    );
+  };
   let unlock: () => Promise<void>;
   try {
     unlock = await take();
   } catch (cause) {
     const owner = readOwner(ownerFile);
-    if ((cause as { code?: string }).code !== 'ELOCKED' || !owner || !isGone(owner)) {
-      const holder = owner ? ` (process ${owner.pid} on ${owner.hostname})` : '';
-      throw new DataDirInUseError(
-        `The PGlite data directory ${dataDir} is in use by another Gallop server${holder}. Stop that one, or set GALLOP_DATA_DIR to another directory. A lock no live server holds goes stale after ${LOCK_STALE_MS / 60_000} minutes, or remove ${dataDir}.lock.`,
-        { cause },
-      );
-    }
+    const seen = mtimeOf(lockDir);
+    if ((cause as { code?: string }).code !== 'ELOCKED' || !owner || !isGone(owner)) throw inUse(cause, owner);
+    // Another server starting now may have taken it since: then its refresh moved the time, and the lock is its.
+    if (seen === undefined || mtimeOf(lockDir) !== seen) throw inUse(cause, undefined);
     log?.warn({ dataDir, owner }, 'Taking the lock on the PGlite data directory from a process that is gone');
-    rmSync(`${dataDir}.lock`, { recursive: true, force: true });
-    unlock = await take();
+    rmSync(lockDir, { recursive: true, force: true });
+    unlock = await take().catch((again: unknown) => {
+      throw inUse(again, undefined);
+    });
   }
-  writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, hostname: hostname() } satisfies LockOwner));
-  return unlock;
+  writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, hostname: hostname(), ...pidPlace() } satisfies LockOwner));
+  return async () => {
+    rmSync(ownerFile, { force: true });
+    await unlock();
+  };
 }
 
-function readOwner(file: string): LockOwner | undefined {
+function mtimeOf(path: string): number | undefined {
   try {
-    const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
-    return typeof owner.pid === 'number' && typeof owner.hostname === 'string' ? { pid: owner.pid, hostname: owner.hostname } : undefined;
+    return statSync(path).mtimeMs;
   } catch {
     return undefined;
   }
 }
 
-/** Whether the lock's holder has surely gone: on this host, with no process of its pid (or with this one's own). */
+function readOwner(file: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+    const { pid, hostname: host, bootId, pidNamespace } = owner;
+    return typeof pid === 'number' && typeof host === 'string' && typeof bootId === 'string' && typeof pidNamespace === 'string'
+      ? { pid, hostname: host, bootId, pidNamespace }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the lock's holder has surely gone: on this host, this boot and this pid namespace, with no process of its
+ * pid (or with this one's own). Anywhere else its pid says nothing here, and only the lock's age can free it.
+ */
 function isGone(owner: LockOwner): boolean {
-  if (owner.hostname !== hostname()) return false;
+  const here = pidPlace();
+  if (owner.hostname !== hostname() || !here.bootId || !here.pidNamespace || owner.bootId !== here.bootId || owner.pidNamespace !== here.pidNamespace) return false;
   if (owner.pid === process.pid) return true;
   try {
     process.kill(owner.pid, 0);

@@ -95,8 +95,8 @@ export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAI
     const position = thread.currentNodeRun?.position ?? 0;
     const numbers: number[] = [];
     const fail = (failure: Failure) => {
-      const waitedFor = numbers.length > 0 ? { waitedForThreads: [...numbers] } : {};
-      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure, ...waitedFor });
+      // Even none: a handler of this failure then settles no child the node did not wait for.
+      s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure, waitedForThreads: [...numbers] });
       return true;
     };
     for (const source of node.threads) {

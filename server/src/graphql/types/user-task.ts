@@ -370,7 +370,7 @@ builder.mutationFields((t) => ({
       fields: (f) => ({ name: f.exposeString('name'), version: f.exposeInt('version') }),
     }),
     description:
-      'Deletes one version of a UserTaskDef: a USER_TASK node that would make a UserTaskRun of it fails with TASK_ERROR (one that pins no version takes the newest left). UserTaskRuns already made with it can still be completed; its number is not given to another version.',
+      'Deletes one version of a UserTaskDef: a USER_TASK node that would make a UserTaskRun of it fails with TASK_ERROR (putWfSpec pins the newest version into each USER_TASK node, so deleting the newest fails the new tasks of those WfSpecs until they are registered again; a node stored without a pin takes the newest left). UserTaskRuns already made with it can still be completed; its number is not given to another version.',
     errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteUserTaskDefResult' } },
     args: {
       input: t.arg({

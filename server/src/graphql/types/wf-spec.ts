@@ -1,4 +1,4 @@
-import { validateWfSpec } from '@gallop/engine';
+import { own, validateWfSpec } from '@gallop/engine';
 import type { Catalog, Node, VersionedWfSpec, WfSpec } from '@gallop/engine';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
@@ -154,11 +154,11 @@ async function deletedUserTaskDefPins(db: Queryable, tenantId: string, spec: WfS
 function pinVersions(spec: WfSpec, catalog: Pick<Catalog, 'wfSpecs' | 'userTaskDefs'>): WfSpec {
   const pin = (node: Node): Node => {
     if (node.type === 'RUN_CHILD_WF' && node.majorVersion === undefined && node.wfSpecName !== spec.name) {
-      const child = catalog.wfSpecs?.[node.wfSpecName];
+      const child = own(catalog.wfSpecs, node.wfSpecName);
       return child ? { ...node, majorVersion: child.majorVersion } : node;
     }
     if (node.type === 'USER_TASK' && node.userTaskDefVersion === undefined) {
-      const def = catalog.userTaskDefs?.[node.userTaskDefName];
+      const def = own(catalog.userTaskDefs, node.userTaskDefName);
       return def ? { ...node, userTaskDefVersion: def.version } : node;
     }
     return node;
