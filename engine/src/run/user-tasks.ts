@@ -13,6 +13,7 @@ import type {
   PutUserTaskRunComment,
   SaveUserTaskRunProgress,
 } from './commands.ts';
+import { nodeRunOfGuid } from './nodes/task.ts';
 import { assignUserTask, cancelUserTask, isOpen, userTaskDefFor } from './nodes/user-task.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState, UserTaskRunState } from './state.ts';
@@ -160,9 +161,9 @@ function commentableUserTaskRun(s: Session, guid: string): Commentable | Rejecti
   }
   const ended = own(s.state.endedUserTaskRuns, guid);
   // Only the engine makes the guids it keeps, all `{thread}-{position}`.
-  const at = /^(\d+)-(\d+)$/.exec(guid);
+  const at = nodeRunOfGuid(guid);
   if (!ended || !at) return found;
-  return { threadRunNumber: Number(at[1]), position: Number(at[2]), userTaskGuid: guid, lastCommentId: ended.lastCommentId, commentIds: ended.commentIds };
+  return { ...at, userTaskGuid: guid, lastCommentId: ended.lastCommentId, commentIds: ended.commentIds };
 }
 
 function placeOf(c: Commentable): { threadRunNumber: number; position: number; userTaskGuid: string } {
@@ -220,9 +221,9 @@ function openUserTaskRun(s: Session, guid: string): { thread: ThreadRunState; ru
   if (thread && isOpen(run)) return { thread, run };
   if (run) return ended(guid, run.status);
   // A guid is `{thread}-{position}`: a position the thread has passed names a NodeRun that has ended.
-  const match = /^(\d+)-(\d+)$/.exec(guid);
-  const named = match ? s.state.threadRuns[Number(match[1])] : undefined;
-  if (named && match && Number(match[2]) < named.nextPosition) return ended(guid, own(s.state.endedUserTaskRuns, guid)?.status);
+  const at = nodeRunOfGuid(guid);
+  const named = at && s.state.threadRuns[at.threadRunNumber];
+  if (named && at && at.position < named.nextPosition) return ended(guid, own(s.state.endedUserTaskRuns, guid)?.status);
   return { code: 'UNKNOWN_USER_TASK_RUN', message: `WfRun ${s.state.id} has no UserTaskRun ${guid}.` };
 }
 

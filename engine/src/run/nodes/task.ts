@@ -76,6 +76,12 @@ export function taskGuid(threadRunNumber: number, position: number): string {
   return `${threadRunNumber}-${position}`;
 }
 
+/** The NodeRun a guid `taskGuid` made names (UserTaskRuns are named alike), or undefined for any other text. */
+export function nodeRunOfGuid(guid: string): { threadRunNumber: number; position: number } | undefined {
+  const match = /^(\d+)-(\d+)$/.exec(guid);
+  return match ? { threadRunNumber: Number(match[1]), position: Number(match[2]) } : undefined;
+}
+
 /**
  * Applies a worker's report to the TASK NodeRun waiting on it, or says why it does not apply. A WfRun that ended
  * while the attempt ran (a sibling thread failed it, say) still takes the report, as LittleHorse's TaskRun keeps its
@@ -186,9 +192,9 @@ function carried(taskRun: TaskRunState): Pick<TaskRunState, 'timeoutSeconds' | '
 }
 
 function unknownOrStale(s: Session, command: ReportTaskAttempt): Rejection {
-  const match = /^(\d+)-(\d+)$/.exec(command.taskGuid);
-  const thread: ThreadRunState | undefined = match ? s.state.threadRuns[Number(match[1])] : undefined;
-  if (thread && match && Number(match[2]) < thread.nextPosition) {
+  const at = nodeRunOfGuid(command.taskGuid);
+  const thread: ThreadRunState | undefined = at && s.state.threadRuns[at.threadRunNumber];
+  if (thread && at && at.position < thread.nextPosition) {
     return { code: 'STALE_TASK_ATTEMPT', message: `TaskRun ${command.taskGuid} has already ended; the report changes nothing.` };
   }
   return { code: 'UNKNOWN_TASK_RUN', message: `WfRun ${s.state.id} has no TaskRun ${command.taskGuid}.` };
