@@ -1,6 +1,16 @@
 import { aType } from '@gallop/engine';
-import type { JsonValue } from '@gallop/engine';
-import type { UserTaskFieldInfo } from '@gallop/sdk';
+import type { JsonValue, VariableType } from '@gallop/engine';
+
+/** A value a person types in a form: a UserTaskDef's field, or a WfSpec's input variable. */
+export interface TypedField {
+  readonly name: string;
+  readonly type: VariableType;
+  readonly required?: boolean | undefined;
+  readonly displayName?: string | null | undefined;
+}
+
+/** Types whose JSON is text: the input takes it without quotes. */
+const TEXT_TYPES: ReadonlySet<VariableType> = new Set(['STR', 'BYTES', 'WF_RUN_ID']);
 
 /** A saved value as its field's input shows it: text as it is, anything else as JSON; null as an empty field. */
 export function fieldText(value: JsonValue): string {
@@ -11,11 +21,11 @@ export function fieldText(value: JsonValue): string {
 /**
  * A field's text as the value its type wants: text as it is, anything else read as JSON. A required field left
  * empty goes as null, so the server's refusal names it. Throws a sentence naming the field when the text is not
- * of its type.
+ * JSON; whether the value is of the field's type the server says, naming the field.
  */
-export function fieldValue(field: UserTaskFieldInfo, text: string): JsonValue {
+export function fieldValue(field: TypedField, text: string): JsonValue {
   if (text.trim() === '' && field.required) return null;
-  if (field.type === 'STR') return text;
+  if (TEXT_TYPES.has(field.type)) return text;
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
@@ -24,12 +34,12 @@ export function fieldValue(field: UserTaskFieldInfo, text: string): JsonValue {
 }
 
 /**
- * The results the form's texts make, by field name, in the order of the fields. Blank optional fields are left
- * out; blank required ones go as null for a completion (the server names them) and are left out of saved
- * progress (`partial`), which may wait for them.
+ * The values the form's texts make, by field name, in the order of the fields. Blank optional fields are left
+ * out; blank required ones go as null (the server names them, or gives a variable its default) and are left out of
+ * saved progress (`partial`), which may wait for them.
  */
 export function resultsOf(
-  fields: readonly UserTaskFieldInfo[],
+  fields: readonly TypedField[],
   texts: Readonly<Record<string, string | undefined>>,
   { partial = false }: { partial?: boolean } = {},
 ): Record<string, JsonValue> {

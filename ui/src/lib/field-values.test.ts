@@ -37,6 +37,15 @@ describe('fieldText', () => {
     }
   });
 
+  it('takes the text types as typed and reads the others as JSON', () => {
+    expect(resultsOf([field('id', 'WF_RUN_ID'), field('blob', 'BYTES'), field('order', 'JSON_OBJ'), field('at', 'TIMESTAMP')], {
+      id: 'run-1',
+      blob: 'aGk=',
+      order: '{"lines": [1, 2]}',
+      at: '1700000000000',
+    })).toEqual({ id: 'run-1', blob: 'aGk=', order: { lines: [1, 2] }, at: 1_700_000_000_000 });
+  });
+
   it('shows null as an empty field', () => {
     expect(fieldText(null)).toBe('');
   });
