@@ -79,6 +79,10 @@ describe('signing in', () => {
     const names = await page.getByTestId('wf-specs-table').locator('tbody tr a.name').allInnerTexts();
     expect(names.sort()).toEqual([`only-${acme}`, `shared-${suffix}`]);
     await page.screenshot({ path: `${screenshots}signed-in.png`, fullPage: true });
+    // A reader may not start WfRuns: Run is there, disabled, saying which grant it lacks.
+    const start = page.getByRole('button', { name: `Run only-${acme} v0.0` });
+    await expect.poll(() => start.getAttribute('title')).toBe(`Your principal may not runWf in tenant '${acme}': it needs RUN on WF_RUN.`);
+    expect(await start.isDisabled()).toBe(true);
 
     // A WfRun it may read but not steer: every action is there, disabled, saying which grant it lacks.
     const run = await admin(acme).runWf({ wfSpecName: `only-${acme}` });
