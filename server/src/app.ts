@@ -19,7 +19,7 @@ import { relative, sep } from 'node:path';
 import serveStatic from 'serve-static';
 import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
-import { GallopError, ValidationError } from './graphql/errors.ts';
+import { GallopError, NotFoundError, ValidationError } from './graphql/errors.ts';
 import { schema } from './graphql/schema.ts';
 import { useStorableText } from './graphql/use-storable-text.ts';
 import { useOperationLog } from './graphql/use-operation-log.ts';
@@ -287,7 +287,9 @@ export async function createApp(options: AppOptions): Promise<App> {
         if (original instanceof GallopError) {
           // Thrown where no typed result is declared (a list's arguments): the problems still say where.
           const problems = original instanceof ValidationError ? original.problems.map(({ path, code, message }) => ({ path, at: formatPath(path), code, message })) : undefined;
-          return new GraphQLError(original.message, { extensions: { code: original.name, ...(problems && { problems }) } });
+          // A NotFoundError says what it did not find, as its typed result does (`kind`, `id`).
+          const named = original instanceof NotFoundError ? { kind: original.kind, id: original.id } : undefined;
+          return new GraphQLError(original.message, { extensions: { code: original.name, ...(problems && { problems }), ...named } });
         }
         // An error with no path came before execution (a scalar refusing a variable, say "yesterday" as a
         // DateTime): the client's mistake, shown as it is. One raised while resolving or serializing a field is ours.

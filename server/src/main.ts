@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, GRAPHQL_PATH, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from './app.ts';
 import { readConfig } from './config.ts';
 import { createLogger } from './observability/logger.ts';
+import { DatabaseUnreachableError } from './store/db.ts';
 
 // `npm start`: one process serving GraphQL, subscriptions, the probes, the metrics and the UI on one port.
 const config = (() => {
@@ -21,7 +22,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const uiDir = config.uiDir && existsSync(config.uiDir) ? config.uiDir : undefined;
 const auth = { required: config.authRequired, bootstrapApiKey: config.bootstrapApiKey, oidc: config.oidc };
 const app = await createApp({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, uiDir, log, auth, limits: config.limits, auditRetentionDays: config.auditRetentionDays }).catch((error: unknown) => {
-  log.fatal({ err: error }, `Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
+  // A wrong DATABASE_URL is the operator's to fix, not a bug: the sentence says where and why, without a stack.
+  if (error instanceof DatabaseUnreachableError) log.fatal({ database: error.address, code: error.code }, `Gallop could not start: ${error.message}`);
+  else log.fatal({ err: error }, `Gallop could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
 const server = createServer((req, res) => app.handle(req, res));

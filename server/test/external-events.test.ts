@@ -63,8 +63,6 @@ describe('ExternalEvents on the server', () => {
     expect(elsewhere).toMatchObject({ claimed: false, threadRunNumber: null, nodeRunPosition: 5 });
     const run = await client.runWf({ wfSpecName: spec, id });
     expect(run.status).toBe('RUNNING');
-    const wrongThread = await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: { by: 'thread 2' }, guid: 'p1', threadRunNumber: 2 });
-    expect(wrongThread).toMatchObject({ claimed: false, threadRunNumber: 2, nodeRunPosition: null });
     const taken = await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, content: { by: 'this one' }, guid: 'p2', threadRunNumber: 0, nodeRunPosition: 1 });
     expect(taken).toMatchObject({ claimed: true, threadRunNumber: 0, nodeRunPosition: 1 });
     const done = await waitForStatus(id, 'COMPLETED');
@@ -74,6 +72,23 @@ describe('ExternalEvents on the server', () => {
     // Pinned to the NodeRun that has ended: nothing could take it, so it is refused rather than kept.
     const ended = (await client.putExternalEvent({ wfRunId: id, externalEventDefName: def, threadRunNumber: 0, nodeRunPosition: 1 }).catch((e: unknown) => e)) as GallopClientError;
     expect(ended.problems.map((p) => [p.at, p.message])).toEqual([['input.nodeRunPosition', expect.stringContaining('which has ended') as unknown]]);
+  });
+
+  it('refuses an event pinned to a ThreadRun the WfRun does not have, naming threadRunNumber, and stores nothing', async () => {
+    const run = await client.runWf({ wfSpecName: spec });
+    for (const pins of [{ threadRunNumber: 2 }, { threadRunNumber: 1, nodeRunPosition: 1 }]) {
+      const refused = (await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: { by: 'nobody' }, guid: 'stray', ...pins }).catch((e: unknown) => e)) as GallopClientError;
+      expect(refused).toBeInstanceOf(GallopClientError);
+      expect(refused.code).toBe('ValidationError');
+      expect(refused.problems).toEqual([
+        expect.objectContaining({ at: 'input.threadRunNumber', code: 'OUT_OF_RANGE', message: `ExternalEvent stray is pinned to ThreadRun ${pins.threadRunNumber}, which WfRun ${run.id} does not have.` }),
+      ]);
+    }
+    const data = await client.request<{ wfRun: { externalEvents: unknown[]; lastSeq: number } }>('query($id: ID!) { wfRun(id: $id) { externalEvents { guid } lastSeq } }', { id: run.id });
+    expect(data.wfRun).toEqual({ externalEvents: [], lastSeq: run.lastSeq });
+    expect(await client.externalEvent(run.id, 'stray')).toBeNull();
+    // The WfRun still takes the event it waits for; thread 0 exists.
+    expect(await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: def, content: { by: 'ada' }, guid: 'stray', threadRunNumber: 0 })).toMatchObject({ claimed: true, threadRunNumber: 0 });
   });
 
   it('delivers the oldest of several early events, named by version or not, whatever their content', async () => {

@@ -192,6 +192,51 @@ describe('lists', () => {
     }
   });
 
+  it('refuses a cursor of another list, though its key has the same shape, naming after', async () => {
+    const prefix = unique('cursor');
+    for (const name of ['a', 'b']) {
+      await server.client.putTaskDef({ name: `${prefix}-${name}` });
+      await server.client.putExternalEventDef({ name: `${prefix}-${name}` });
+    }
+    type Page = { edges: { node: { name: string } }[]; pageInfo: { endCursor: string | null } };
+    const list = (field: 'taskDefs' | 'externalEventDefs', after?: string | null) =>
+      server.client.request<Record<string, Page>>(`query($prefix: String, $after: String) { ${field}(prefix: $prefix, first: 1, after: $after) { edges { node { name } } pageInfo { endCursor } } }`, { prefix, after });
+    const taskDefCursor = (await list('taskDefs')).taskDefs!.pageInfo.endCursor;
+    // Its own list reads it.
+    expect((await list('taskDefs', taskDefCursor)).taskDefs!.edges.map((e) => e.node.name)).toEqual([`${prefix}-b`]);
+    const refused = await list('externalEventDefs', taskDefCursor).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GallopClientError);
+    expect(refused).toMatchObject({
+      code: 'ValidationError',
+      message: expect.stringMatching(/belongs to the list "taskDefs", not externalEventDefs\.$/),
+      problems: [{ path: ['after'], code: 'INVALID_CURSOR' }],
+    });
+    // The brief's case: a TaskRuns cursor given to WfRuns.
+    const taskRunsCursor = Buffer.from(JSON.stringify({ list: 'taskRuns', key: [0, 'wf', 'guid'] })).toString('base64url');
+    const wfRuns = await server.client.request('query($after: String) { wfRuns(first: 1, after: $after) { edges { cursor } } }', { after: taskRunsCursor }).catch((e: unknown) => e);
+    expect(wfRuns).toMatchObject({ code: 'ValidationError', problems: [{ path: ['after'], code: 'INVALID_CURSOR', message: 'The cursor is from the list "taskRuns"; pass an endCursor of wfRuns.' }] });
+    // A cursor of an older server (a bare key) is still read where its shape fits, so paging carries on over an upgrade.
+    const older = Buffer.from(JSON.stringify([`${prefix}-a`])).toString('base64url');
+    expect((await list('externalEventDefs', older)).externalEventDefs!.edges.map((e) => e.node.name)).toEqual([`${prefix}-b`]);
+  });
+
+  it('answers first: 0 with no rows, whether there are any, and an endCursor that reads as the start', async () => {
+    const prefix = unique('zero');
+    await server.client.putTaskDef({ name: `${prefix}-a` });
+    type Page = { taskDefs: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null; startCursor: string | null } } };
+    const page = (prefix: string, first: number, after?: string | null) =>
+      server.client.request<Page>('query($prefix: String, $first: Int, $after: String) { taskDefs(prefix: $prefix, first: $first, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor startCursor } } }', { prefix, first, after });
+    // As the Relay spec and graphql-relay: more edges exist beyond the empty page.
+    const none = await page(prefix, 0);
+    expect(none.taskDefs).toEqual({ edges: [], pageInfo: { hasNextPage: true, endCursor: null, startCursor: null } });
+    // Its endCursor, given as after, pages on from the start.
+    expect((await page(prefix, 1, none.taskDefs.pageInfo.endCursor)).taskDefs.edges.map((e) => e.node.name)).toEqual([`${prefix}-a`]);
+    expect((await page(`${prefix}-nothing`, 0)).taskDefs.pageInfo).toEqual({ hasNextPage: false, endCursor: null, startCursor: null });
+    // An empty page after a cursor keeps it, to ask again from there.
+    const last = (await page(prefix, 1)).taskDefs.pageInfo.endCursor;
+    expect((await page(prefix, 1, last)).taskDefs.pageInfo).toEqual({ hasNextPage: false, endCursor: last, startCursor: last });
+  });
+
   it('refuses last and before, which no list reads, instead of answering as if they were first and after', async () => {
     const lists = ['wfRuns', 'wfSpecs', 'taskDefs', 'nodeRuns(status: RUNNING, ', 'taskRuns(taskDefName: "t", ', 'userTaskDefs', 'auditLog'];
     for (const list of lists) {

@@ -88,12 +88,11 @@ describe('masked values', () => {
     const answers: string[] = [];
     const keep = <T>(p: Promise<T>) => p.then((v) => (answers.push(JSON.stringify(v)), v), (e: unknown) => (answers.push(String(e), JSON.stringify(e)), undefined));
 
-    // Live from the start, then the WfRun runs with a secret in a masked variable and in a masked task input.
+    // The WfRun runs with a secret in a masked variable and in a masked task input, followed from its first event.
     const id = unique('run');
     const live: unknown[] = [];
-    const stop = admin.subscribe('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e) });
-    await new Promise((r) => setTimeout(r, 250));
     await keep(admin.runWf({ wfSpecName, id, variables: { card, pin } }));
+    const stop = admin.subscribe('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e) });
     await keep(admin.runWf({ wfSpecName, variables: { card: pin } })); // the wrong type: the error must not echo it
     await keep(admin.scheduleWf({ wfSpecName, cronExpression: '0 0 1 1 *', variables: { card, pin } }));
 
@@ -145,9 +144,8 @@ describe('masked values', () => {
     const answers: string[] = [];
     const id = unique('run');
     const live: WfRunEvent[] = [];
-    const stop = admin.subscribe<{ wfRunEvents: { event: WfRunEvent } }>('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e.wfRunEvents.event) });
-    await new Promise((r) => setTimeout(r, 250));
     await admin.runWf({ wfSpecName, id });
+    const stop = admin.subscribe<{ wfRunEvents: { event: WfRunEvent } }>('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e.wfRunEvents.event) });
 
     const [first] = await admin.claimTaskRuns({ taskDefName: fetchToken, workerId: 'w', waitMs: 5_000 });
     await admin.reportTaskRun({ taskRunId: first!.taskRunId, attempt: first!.attempt, outcome: { status: 'SUCCESS', output: token } });
@@ -187,9 +185,8 @@ describe('masked values', () => {
     await admin.putWfSpec(new Workflow(wfSpecName, (wf) => wf.complete(wf.declareStr('password').masked().required())).compile());
     const id = unique('run');
     const live: WfRunEvent[] = [];
-    const stop = admin.subscribe<{ wfRunEvents: { event: WfRunEvent } }>('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e.wfRunEvents.event) });
-    await new Promise((r) => setTimeout(r, 250));
     expect((await admin.runWf({ wfSpecName, id, variables: { password: secret } })).status).toBe('COMPLETED');
+    const stop = admin.subscribe<{ wfRunEvents: { event: WfRunEvent } }>('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e.wfRunEvents.event) });
     const read = await admin.request<{ wfRun: { events: { event: WfRunEvent }[] } }>(`query($id: ID!) { wfRun(id: $id) { events { event } } }`, { id });
     await vi.waitFor(() => expect(live.some((e) => e.type === 'WfRunCompleted')).toBe(true));
     stop();

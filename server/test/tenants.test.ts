@@ -126,15 +126,21 @@ describe('two tenants with the same names', () => {
     stopA();
     stopB();
     const foreign: unknown[] = [];
+    let refusal: unknown;
     const ended = new Promise<void>((resolve) => {
       b.subscribe<{ wfRunEvents: unknown }>('subscription($id: ID!) { wfRunEvents(id: $id) { seq } }', { id: runs.a.id }, {
         next: (data) => foreign.push(data),
-        error: () => resolve(),
+        error: (error) => {
+          refusal = error;
+          resolve();
+        },
         complete: () => resolve(),
       });
       setTimeout(resolve, 1_500);
     });
     await ended;
     expect(foreign).toEqual([]);
+    // As if it did not exist: another tenant's WfRun is not found, not forbidden.
+    expect(refusal).toMatchObject({ code: 'NotFoundError' });
   });
 });

@@ -2,7 +2,9 @@ import { replay } from '@gallop/engine';
 import type { WfRunEvent } from '@gallop/engine';
 import { GallopClient, GallopClientError, Workflow } from '@gallop/sdk';
 import { and, asc, eq } from 'drizzle-orm';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
 import { listEvents, readWfRunState } from '../src/store/queries/wf-runs.ts';
 import { wfRunEvents, wfRuns } from '../src/store/schema.ts';
 import { refusal, startTestServer, unique } from './harness.ts';
@@ -147,6 +149,45 @@ describe('runWf', () => {
     await server.client.runWf({ wfSpecName: spec, id, variables: { n: 1 } });
     const error = (await server.client.runWf({ wfSpecName: spec, id, variables: { n: 1 } }).catch((e: unknown) => e)) as GallopClientError;
     expect(error.code).toBe('AlreadyExistsError');
+  });
+});
+
+describe('wfRunEvents', () => {
+  it('ends at once with NotFoundError for a WfRun that does not exist, and streams one that does', async () => {
+    const outcome = await new Promise<{ error?: unknown; completed?: boolean }>((resolve) => {
+      const stop = server.client.wfRunEvents('no-such-wf-run', {
+        next: () => resolve({}),
+        error: (error) => resolve({ error }),
+        complete: () => resolve({ completed: true }),
+      });
+      setTimeout(() => {
+        stop();
+        resolve({});
+      }, 10_000);
+    });
+    expect(outcome.error).toBeInstanceOf(GallopClientError);
+    expect(outcome.error).toMatchObject({ code: 'NotFoundError', message: 'WfRun no-such-wf-run does not exist.', details: { kind: 'WfRun', id: 'no-such-wf-run' } });
+
+    // Over a bare WebSocket: the answer's one error, coded, then the end.
+    const socket = createClient({ url: server.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+    const raw: unknown[] = [];
+    await new Promise<void>((resolve) => {
+      socket.subscribe({ query: 'subscription { wfRunEvents(id: "no-such-wf-run") { seq } }' }, { next: (message) => raw.push(message), error: (error) => raw.push(error), complete: resolve });
+    });
+    await socket.dispose();
+    expect(raw).toEqual([{ errors: [expect.objectContaining({ message: 'WfRun no-such-wf-run does not exist.', extensions: { code: 'NotFoundError', kind: 'WfRun', id: 'no-such-wf-run' } })] }]);
+
+    const run = await server.client.runWf({ wfSpecName: spec, variables: { n: 1 } });
+    const first = await new Promise<number>((resolve, reject) => {
+      const stop = server.client.wfRunEvents(run.id, {
+        next: (e) => {
+          stop();
+          resolve(e.seq);
+        },
+        error: reject,
+      });
+    });
+    expect(first).toBe(1);
   });
 });
 

@@ -28,10 +28,22 @@ describe('WorkflowEvents', () => {
     // A later await gets the event already thrown at once.
     expect((await client.awaitWorkflowEvent({ wfRunId: run.id, workflowEventDefNames: [def], timeoutMs: 0 })).number).toBe(0);
 
-    const none = (await client.awaitWorkflowEvent({ wfRunId: 'nobody', workflowEventDefNames: [def], timeoutMs: 100 }).catch((e: unknown) => e)) as GallopClientError;
+    // A WfRun that has thrown nothing (yet) is waited on until the deadline.
+    const quiet = await client.runWf({ wfSpecName: spec });
+    const none = (await client.awaitWorkflowEvent({ wfRunId: quiet.id, workflowEventDefNames: [def], timeoutMs: 100 }).catch((e: unknown) => e)) as GallopClientError;
     expect(none.code).toBe('DeadlineExceededError');
     const unknown = (await client.awaitWorkflowEvent({ wfRunId: run.id, workflowEventDefNames: ['no-such-def'] }).catch((e: unknown) => e)) as GallopClientError;
     expect(unknown.code).toBe('NotFoundError');
+  });
+
+  it('awaitWorkflowEvent answers NotFoundError at once for a WfRun that does not exist', async () => {
+    const def = unique('ready');
+    await client.putWorkflowEventDef({ name: def });
+    const started = Date.now();
+    const missing = (await client.awaitWorkflowEvent({ wfRunId: 'nobody', workflowEventDefNames: [def], timeoutMs: 20_000 }).catch((e: unknown) => e)) as GallopClientError;
+    expect(missing).toBeInstanceOf(GallopClientError);
+    expect(missing).toMatchObject({ code: 'NotFoundError', message: 'WfRun nobody does not exist.' });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('gets one, lists a WfRun\'s by time, and searches a def\'s newest first within a time range, a page at a time', async () => {

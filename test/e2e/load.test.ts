@@ -230,7 +230,8 @@ if (databaseUrl) describe('two server processes and four worker processes on one
 
   /**
    * Follows a WfRun's events from A as a client would: when the subscription ends before WfRunCompleted (its
-   * server's database query failed), it subscribes again after the last event it has.
+   * server's database query failed), it subscribes again after the last event it has. Watching begins before the
+   * WfRun is started, which the server answers with NotFoundError: that is asked again, and is no resubscription.
    */
   function watch(client: GallopClient, id: string): Watcher {
     const watcher = { id, events: [] as StoredWfRunEvent[], resubscribed: 0, stop: () => {} };
@@ -239,8 +240,12 @@ if (databaseUrl) describe('two server processes and four worker processes on one
       watcher.resubscribed++;
       setTimeout(subscribe, 200);
     };
+    const failed = (error: unknown) => {
+      if (isGallopClientError(error) && error.code === 'NotFoundError' && watcher.events.length === 0) setTimeout(subscribe, 100);
+      else again();
+    };
     const subscribe = () => {
-      watcher.stop = client.wfRunEvents(id, { next: (e) => watcher.events.push(e), error: again, complete: again }, watcher.events.at(-1)?.seq ?? 0);
+      watcher.stop = client.wfRunEvents(id, { next: (e) => watcher.events.push(e), error: failed, complete: again }, watcher.events.at(-1)?.seq ?? 0);
     };
     subscribe();
     return watcher;

@@ -46,11 +46,14 @@ if (databaseUrl) {
     it('delivers to a subscriber on one process every event committed by the other, in order', async () => {
       const id = `across-${suffix}`;
       const received: StoredWfRunEvent[] = [];
+      const client = b.client();
+      await client.runWf({ wfSpecName: `echo-${suffix}`, id, variables: { x: 'there' } });
+      // The WfRun B started is there for A to follow (one that does not exist is NotFoundError); what B commits from
+      // now on reaches A as news.
       const stop = a.client().wfRunEvents(id, { next: (e) => received.push(e) });
       try {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const client = b.client();
-        await client.runWf({ wfSpecName: `echo-${suffix}`, id, variables: { x: 'there' } });
+        // A has read the log up to the TaskRun B scheduled: the rest is news from B.
+        await waitFor(() => received.some((e) => e.type === 'TaskRunScheduled'), { what: 'the stored events on the other process' });
         const [task] = await client.claimTaskRuns({ taskDefName: `echo-${suffix}`, workerId: 'on-b', waitMs: 5_000 });
         await client.reportTaskRun({ taskRunId: task!.taskRunId, attempt: 0, outcome: { status: 'SUCCESS', output: 'THERE' } });
         await waitFor(() => received.some((e) => e.type === 'WfRunCompleted'), { what: 'WfRunCompleted on the other process' });

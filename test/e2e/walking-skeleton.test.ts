@@ -80,11 +80,11 @@ describe('a WfRun end to end', () => {
     const id = `stream-${Date.now()}`;
     const received: StoredWfRunEvent[] = [];
     let failed: unknown;
-    // Subscribe before the WfRun exists: the stream must still deliver its first event.
+    // Subscribed once the WfRun exists (an id that has none is NotFoundError): the stored events come first, from the
+    // first, then the live ones.
+    await client.runWf({ wfSpecName: 'greet-and-shout', id, variables: { name: 'Grace' } });
     const stop = client.wfRunEvents(id, { next: (e) => received.push(e), error: (e) => (failed = e) });
     try {
-      await waitFor(() => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 100)));
-      await client.runWf({ wfSpecName: 'greet-and-shout', id, variables: { name: 'Grace' } });
       await waitFor(() => received.some((e) => e.type === 'WfRunCompleted'), { what: 'WfRunCompleted on the stream' });
       const stored = await client.request<{ wfRun: { events: { seq: number; type: string }[] } }>(
         'query($id: ID!) { wfRun(id: $id) { events { seq type } } }',

@@ -83,6 +83,11 @@ const handlers: { [K in Command['type']]: Handler<K> } = {
     if (state.pendingExternalEvents?.some((e) => e.guid === command.guid)) {
       return reject({ code: 'DUPLICATE_EXTERNAL_EVENT', message: `ExternalEvent ${command.guid} has already arrived.` });
     }
+    // Our choice where LittleHorse keeps it (its TODO LH-303 asks for this check): a ThreadRun number the WfRun has not
+    // given out is a mistake, not an address; only a thread started later that happened to get it would take the event.
+    if (command.threadRunNumber !== undefined && !state.threadRuns[command.threadRunNumber]) {
+      return reject({ code: 'UNKNOWN_THREAD_RUN', message: `ExternalEvent ${command.guid} is pinned to ThreadRun ${command.threadRunNumber}, which WfRun ${state.id} does not have.` });
+    }
     // Our choice where LittleHorse keeps it: an event pinned to a NodeRun that has ended could never be taken (and a
     // correlated event delivered twice to one NodeRun is refused so).
     const pinned = command.nodeRunPosition === undefined || command.threadRunNumber === undefined ? undefined : state.threadRuns[command.threadRunNumber];

@@ -405,8 +405,9 @@ export class GallopClient {
           if (message.errors?.length) {
             const failure = graphQLFailure(message.errors as readonly GraphQLErrorBody[]);
             if (renewing(failure, true)) return;
-            // The server ended it (its credential or grant has lapsed): its complete follows, and is not news.
-            if (isGallopClientError(failure) && (failure.code === 'UNAUTHENTICATED' || failure.code === 'FORBIDDEN')) {
+            // The server ended it (its credential or grant has lapsed, or what it follows does not exist): its
+            // complete follows, and is not news.
+            if (isGallopClientError(failure) && (failure.code === 'UNAUTHENTICATED' || failure.code === 'FORBIDDEN' || failure.code === 'NotFoundError')) {
               superseded = true;
               fail(failure);
               return;
@@ -983,7 +984,10 @@ export class GallopClient {
     return userTaskRunOf(unwrap(data.result));
   }
 
-  /** Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. */
+  /**
+   * Streams a WfRun's events after `afterSeq` (from the start by default): stored ones first, then live ones. A WfRun
+   * that does not exist ends it with `sink.error` of a GallopClientError coded NotFoundError (no complete follows).
+   */
   wfRunEvents(id: string, sink: Sink<StoredWfRunEvent>, afterSeq?: number): () => void {
     // Subscribed again (after a lost connection or a renewed credential), it resumes after the last event it passed on.
     let last = afterSeq;

@@ -35,7 +35,7 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesOnConnection: false,
     firstArgOptions: { description: 'How many rows the page holds: 20 by default, at most 500.' },
-    afterArgOptions: { description: "The page's start: the endCursor of the page before." },
+    afterArgOptions: { description: "The page's start: the endCursor of the page before, of this list (another list's is refused: INVALID_CURSOR)." },
     // Every list is read forward by its order's key; the Relay plugin adds these two to each connection regardless.
     lastArgOptions: { description: 'Not supported (lists page forward only): refused with a ValidationError.' },
     beforeArgOptions: { description: 'Not supported (lists page forward only): refused with a ValidationError.' },

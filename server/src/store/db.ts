@@ -121,8 +121,55 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
+/**
+ * How long a server starting up waits for PostgreSQL to answer its first statement. A refused connection fails at
+ * once; this bounds the others: an address that drops packets (postgres.js would wait its connect_timeout, 30 s by
+ * default) and a port held by something that is not PostgreSQL (postgres.js connects again and again, for ever).
+ */
+const START_TIMEOUT_MS = 5_000;
+
+/** PostgreSQL could not be reached at start: the message names host:port (never the password) and why. */
+export class DatabaseUnreachableError extends Error {
+  override readonly name = 'DatabaseUnreachableError';
+  constructor(
+    /** Where it was looked for: `host:port`, several joined by commas. */
+    readonly address: string,
+    /** The system's code (ECONNREFUSED, ENOTFOUND, …) or PostgreSQL's, when there is one. */
+    readonly code: string | undefined,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Could not connect to PostgreSQL at ${address} (DATABASE_URL): ${reason}`, options);
+  }
+}
+
+/**
+ * Asks `sql` for `select 1` within START_TIMEOUT_MS, so that a wrong DATABASE_URL stops the start in seconds with one
+ * sentence. Only at start: once running, a database that goes away is waited for (POOL_OPTIONS; /readyz says so).
+ */
+async function reach(sql: postgres.Sql): Promise<void> {
+  const address = sql.options.host.map((host, i) => `${host}:${sql.options.port[i] ?? sql.options.port[0] ?? 5432}`).join(',');
+  try {
+    await withTimeout(sql`select 1`, START_TIMEOUT_MS, `no answer within ${START_TIMEOUT_MS / 1000} s: is PostgreSQL what listens there, and do packets reach it?`);
+  } catch (error) {
+    // It may still be connecting, or connecting again: stop it, without waiting on what never answers.
+    await sql.end({ timeout: 0 }).catch(() => {});
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    const known = typeof code === 'string' ? code : undefined;
+    const reasons: Readonly<Record<string, string>> = {
+      ECONNREFUSED: 'the connection was refused (ECONNREFUSED): nothing listens at that host and port',
+      ENOTFOUND: 'the host name does not resolve (ENOTFOUND)',
+      EAI_AGAIN: 'the host name could not be resolved (EAI_AGAIN)',
+      CONNECT_TIMEOUT: `no connection within ${START_TIMEOUT_MS / 1000} s (CONNECT_TIMEOUT)`,
+    };
+    const reason = (known && reasons[known]) ?? `${String(message ?? error)}${known ? ` (${known})` : ''}`;
+    throw new DatabaseUnreachableError(address, known, reason, { cause: error });
+  }
+}
+
 async function openPostgres(url: string): Promise<Store> {
-  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  const migrator = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: START_TIMEOUT_MS / 1000 });
+  await reach(migrator);
   try {
     await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });

@@ -1,4 +1,6 @@
-import { formatPath, LH_STATUSES, TASK_STATUSES, VARIABLE_TYPES } from '@gallop/engine';
+import { describeName, formatPath, LH_STATUSES, TASK_STATUSES, VARIABLE_TYPES } from '@gallop/engine';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { InputProblem } from '../errors.ts';
 import { builder } from '../builder.ts';
 import { MAX_PAGE } from '../limits.ts';
@@ -44,31 +46,67 @@ export const LHStatusEnum = builder.enumType('LHStatus', { values: LH_STATUSES }
 
 export const TaskStatusEnum = builder.enumType('TaskStatus', { values: TASK_STATUSES });
 
-/** Cursors are opaque to clients; base64url keeps them from looking editable. */
-export function encodeCursor(parts: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+/**
+ * A cursor of the list named `list` (its query field: `wfRuns`, `taskRuns`, ...) at the row whose order key is
+ * `parts`. It names its list so that one from another list, with a key of the same shape, is refused rather than
+ * read as a place in this one. Cursors are opaque to clients; base64url keeps them from looking editable.
+ */
+export function encodeCursor(list: string, parts: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify({ list, key: parts })).toString('base64url');
 }
 
 /** The furthest from 1970 a Date reaches, either way. */
 const MAX_DATE_MS = 8.64e15;
 
 /**
- * The parts of a cursor made by encodeCursor, checked against `shape`: one letter a part, `s` a string, `i` an
- * integer, `t` a time (epoch milliseconds a Date can hold). A cursor a client made up or mangled is a
- * ValidationError, never an internal error further on (a date of NaN, a fraction where PostgreSQL wants an integer).
+ * The key of a cursor made by encodeCursor for `list`, checked against `shape`: one letter a part, `s` a string, `i`
+ * an integer, `t` a time (epoch milliseconds a Date can hold). A cursor of another list, or one a client made up or
+ * mangled, is a ValidationError at `after`, never an internal error further on (a date of NaN, a fraction where
+ * PostgreSQL wants an integer). A bare key, as servers made cursors before they named their list, is still read
+ * wherever its shape fits, so a client paging through a list across an upgrade carries on.
  */
-export function decodeCursor(cursor: string, shape: string): (string | number)[] {
+export function decodeCursor(cursor: string, list: string, shape: string): (string | number)[] {
+  let decoded: unknown;
   try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    const fits = (part: unknown, kind: string) =>
-      kind === 's' ? typeof part === 'string' : Number.isSafeInteger(part) && (kind === 'i' || Math.abs(part as number) <= MAX_DATE_MS);
-    if (Array.isArray(parts) && parts.length === shape.length && parts.every((part, i) => fits(part, shape[i]!))) return parts as (string | number)[];
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
   } catch {
-    // fall through to the typed error
+    // refused below
   }
-  throw new ValidationError(`Cursor '${cursor}' is not one this server made.`, [
+  const fits = (part: unknown, kind: string) =>
+    kind === 's' ? typeof part === 'string' : Number.isSafeInteger(part) && (kind === 'i' || Math.abs(part as number) <= MAX_DATE_MS);
+  const fitsShape = (parts: unknown): parts is (string | number)[] => Array.isArray(parts) && parts.length === shape.length && parts.every((part, i) => fits(part, shape[i]!));
+  const named = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded) ? (decoded as { list?: unknown; key?: unknown }) : undefined;
+  if (named && typeof named.list === 'string' && named.list !== list) {
+    const from = describeName(named.list);
+    throw new ValidationError(`Cursor '${shortened(cursor)}' belongs to the list ${from}, not ${list}.`, [
+      { path: ['after'], code: 'INVALID_CURSOR', message: `The cursor is from the list ${from}; pass an endCursor of ${list}.` },
+    ]);
+  }
+  const key = named ? named.key : decoded;
+  if ((!named || named.list === list) && fitsShape(key)) return key;
+  throw new ValidationError(`Cursor '${shortened(cursor)}' is not one this server made.`, [
     { path: ['after'], code: 'INVALID_CURSOR', message: 'The cursor is malformed; pass an endCursor from an earlier page.' },
   ]);
+}
+
+/** A cursor as an error message quotes it: a client's megabyte of one is cut short. */
+function shortened(cursor: string): string {
+  return cursor.length > 200 ? `${cursor.slice(0, 200)}… (${cursor.length} characters)` : cursor;
+}
+
+/**
+ * resolveCursorConnection, with the cursors of a page that has no row and no `after` null, as the Relay spec has
+ * them, not ''. With `first: 0` hasNextPage says whether the list holds any row (the Relay spec and graphql-relay
+ * agree: edges exist beyond the empty page), and the endCursor then given as `after` must read as the list's start,
+ * which null does and '' (a cursor that is none) does not. An empty page after a cursor keeps that cursor.
+ */
+export async function resolveCursorPage<U extends Promise<readonly unknown[] | null> | readonly unknown[] | null>(
+  options: Parameters<typeof resolveCursorConnection<U>>[0],
+  resolve: (params: ResolveCursorConnectionArgs) => U,
+) {
+  const page = await resolveCursorConnection(options, resolve);
+  if (!page) return page;
+  return { ...page, pageInfo: { ...page.pageInfo, startCursor: page.pageInfo.startCursor || null, endCursor: page.pageInfo.endCursor || null } };
 }
 
 /**

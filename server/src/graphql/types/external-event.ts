@@ -11,10 +11,9 @@ import { findExternalEvent, insertEarlyExternalEvent } from '../../store/queries
 import { correlatedEventIdOf, deleteCorrelatedEvent, externalEventsOfCorrelated, findCorrelatedEvent, insertCorrelatedEvent, listCorrelatedEvents } from '../../store/queries/correlated-events.ts';
 import type { CorrelatedEventRow } from '../../store/queries/correlated-events.ts';
 import type { ExternalEventRow } from '../../store/queries/external-events.ts';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { searchExternalEvents } from '../../store/queries/external-events.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError, resolveCursorPage } from './common.ts';
 
 const CorrelatedEventConfigRef = builder.objectRef<CorrelatedEventConfig>('CorrelatedEventConfig').implement({
   description: "How an ExternalEventDef's CorrelatedEvents behave (LittleHorse).",
@@ -122,7 +121,9 @@ const PutExternalEventInput = builder.inputType('PutExternalEventInput', {
     externalEventDefName: t.string({ required: true }),
     content: t.field({ type: 'JSON' }),
     guid: t.string({ description: 'Makes the put idempotent; a random one when absent.' }),
-    threadRunNumber: t.int({ description: 'Only this ThreadRun takes it: its EXTERNAL_EVENT nodes, or its interrupts (LittleHorse).' }),
+    threadRunNumber: t.int({
+      description: 'Only this ThreadRun takes it: its EXTERNAL_EVENT nodes, or its interrupts (LittleHorse). One the WfRun does not have is refused (ValidationError at input.threadRunNumber); a WfRun not started yet is not checked.',
+    }),
     nodeRunPosition: t.int({ description: 'Only the EXTERNAL_EVENT NodeRun at this position takes it (of threadRunNumber when given).' }),
   }),
 });
@@ -134,10 +135,10 @@ builder.queryFields((t) => ({
       description: 'ExternalEvents of a def, newest first, optionally only claimed or unclaimed ones (LittleHorse SearchExternalEvent).',
       args: { externalEventDefName: t.arg.string({ required: true }), claimed: t.arg.boolean() },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: ExternalEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.guid]), maxSize: 500 },
+        resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: ExternalEventRow) => encodeCursor('externalEvents', [row.createdAt.getTime(), row.wfRunId, row.guid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'externalEvents', 'tss');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), guid: String(parts[2]) };
             return searchExternalEvents(services.db, tenantId, { externalEventDefName: args.externalEventDefName, claimed: args.claimed }, cursor, limit);
           },
@@ -152,8 +153,8 @@ builder.queryFields((t) => ({
       description: 'ExternalEventDefs by name, all of them or those whose name starts with `prefix`.',
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: ExternalEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
+        resolveCursorPage({ args: checkedPageArgs(args), toCursor: (row: ExternalEventDefRow) => encodeCursor('externalEventDefs', [row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          return listExternalEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 'externalEventDefs', 's')[0]), limit, args.prefix);
         }),
     },
     { name: 'ExternalEventDefConnection' },
@@ -181,8 +182,8 @@ builder.queryFields((t) => ({
         hasExternalEvents: t.arg.boolean({ description: 'true: only those a NodeRun has taken; false: only those none has yet.' }),
       },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: CorrelatedEventRow) => encodeCursor([row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          const afterKey = after === undefined ? undefined : String(decodeCursor(after, 's')[0]);
+        resolveCursorPage({ args: checkedPageArgs(args), toCursor: (row: CorrelatedEventRow) => encodeCursor('correlatedEvents', [row.key]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          const afterKey = after === undefined ? undefined : String(decodeCursor(after, 'correlatedEvents', 's')[0]);
           return listCorrelatedEvents(services.db, tenantId, args, afterKey, limit, new Date(services.clock()));
         }),
     },
@@ -324,8 +325,9 @@ builder.mutationFields((t) => ({
       const outcome = await services.execute(tenantId, wfRunId, { type: 'PutExternalEvent', guid, externalEventDefName: input.externalEventDefName, content, ...pins });
       if (!outcome.ok) {
         if (outcome.rejection.code === 'DUPLICATE_EXTERNAL_EVENT') throw new AlreadyExistsError(outcome.rejection.message);
-        if (outcome.rejection.code === 'PINNED_NODE_RUN_ENDED') {
-          throw ValidationError.of('putExternalEvent was called with bad input', [{ path: ['input', 'nodeRunPosition'], code: 'OUT_OF_RANGE', message: outcome.rejection.message }]);
+        if (outcome.rejection.code === 'PINNED_NODE_RUN_ENDED' || outcome.rejection.code === 'UNKNOWN_THREAD_RUN') {
+          const pin = outcome.rejection.code === 'UNKNOWN_THREAD_RUN' ? 'threadRunNumber' : 'nodeRunPosition';
+          throw ValidationError.of('putExternalEvent was called with bad input', [{ path: ['input', pin], code: 'OUT_OF_RANGE', message: outcome.rejection.message }]);
         }
         // LittleHorse keeps an event for a WfRun that does not exist yet; RunWf with that id delivers it.
         const kept = await insertEarlyExternalEvent(services.db, {

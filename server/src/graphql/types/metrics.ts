@@ -1,11 +1,10 @@
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { METRICS_WINDOW_LENGTHS, windowStartOf, ZERO_TASK, ZERO_WF } from '../../runtime/metric-windows.ts';
 import type { MetricsWindowLength } from '../../runtime/metric-windows.ts';
 import { taskDefMetricsWindows, wfSpecMetricsWindows } from '../../store/queries/metric-windows.ts';
 import type { TaskDefMetricsRow, WfSpecMetricsRow } from '../../store/queries/metric-windows.ts';
-import { decodeCursor, encodeCursor, checkedPageArgs, refuseRevisionWithoutMajor } from './common.ts';
+import { decodeCursor, encodeCursor, checkedPageArgs, refuseRevisionWithoutMajor, resolveCursorPage } from './common.ts';
 
 const MetricsWindowLengthEnum = builder.enumType('MetricsWindowLength', {
   description: 'How long a metrics window is; windows start on multiples of their length since the Unix epoch (UTC).',
@@ -66,10 +65,11 @@ function rangeOf(args: { since: Date; until?: Date | null | undefined; windowLen
   return { windowLength: args.windowLength, from: new Date(windowStartOf(args.since.getTime(), args.windowLength)), to: new Date(until) };
 }
 
-const cursorOf = (row: { windowStart: Date }) => encodeCursor([row.windowStart.getTime()]);
-function afterOf(after: string | undefined): Date | undefined {
+/** The cursor of a window in the list named `list` (wfSpecMetrics or taskDefMetrics). */
+const cursorOf = (list: string) => (row: { windowStart: Date }) => encodeCursor(list, [row.windowStart.getTime()]);
+function afterOf(after: string | undefined, list: string): Date | undefined {
   if (after === undefined) return undefined;
-  return new Date(decodeCursor(after, 't')[0] as number);
+  return new Date(decodeCursor(after, list, 't')[0] as number);
 }
 
 builder.queryFields((t) => ({
@@ -107,8 +107,8 @@ builder.queryFields((t) => ({
         refuseRevisionWithoutMajor('wfSpecMetrics', args);
         const range = rangeOf(args, services.clock());
         const spec = { name: args.wfSpecName, majorVersion: args.majorVersion, revision: args.revision };
-        return resolveCursorConnection({ args: checkedPageArgs(args), toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
-          const rows = await wfSpecMetricsWindows(services.db, tenantId, spec, range, afterOf(after), limit);
+        return resolveCursorPage({ args: checkedPageArgs(args), toCursor: cursorOf('wfSpecMetrics'), maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
+          const rows = await wfSpecMetricsWindows(services.db, tenantId, spec, range, afterOf(after, 'wfSpecMetrics'), limit);
           return rows.map((row) => ({ ...row, wfSpecName: args.wfSpecName, majorVersion: args.majorVersion ?? null, revision: args.revision ?? null, windowLength: args.windowLength }));
         });
       },
@@ -143,8 +143,8 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, { services, tenantId }) => {
         const range = rangeOf(args, services.clock());
-        return resolveCursorConnection({ args: checkedPageArgs(args), toCursor: cursorOf, maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
-          const rows = await taskDefMetricsWindows(services.db, tenantId, args.taskDefName, range, afterOf(after), limit);
+        return resolveCursorPage({ args: checkedPageArgs(args), toCursor: cursorOf('taskDefMetrics'), maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
+          const rows = await taskDefMetricsWindows(services.db, tenantId, args.taskDefName, range, afterOf(after, 'taskDefMetrics'), limit);
           return rows.map((row) => ({ ...row, taskDefName: args.taskDefName, windowLength: args.windowLength }));
         });
       },

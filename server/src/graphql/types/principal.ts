@@ -1,5 +1,4 @@
 import type { Problem } from '@gallop/engine';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { ACL_ACTIONS, ACL_RESOURCES } from '../../auth/acl.ts';
 import type { Acl, AclAction, AclResource, Principal } from '../../auth/acl.ts';
@@ -10,7 +9,7 @@ import type { AuditRow } from '../../auth/audit.ts';
 import { builder } from '../builder.ts';
 import { deletePrincipal, findPrincipal, insertApiKey, listApiKeys, listPrincipals, revokeApiKey, upsertPrincipal } from '../../store/queries/principals.ts';
 import type { ApiKeyRow, PrincipalRow } from '../../store/queries/principals.ts';
-import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError, resolveCursorPage } from './common.ts';
 
 const AclActionEnum = builder.enumType('AclAction', { values: ACL_ACTIONS });
 const AclResourceEnum = builder.enumType('AclResource', { values: ACL_RESOURCES });
@@ -161,8 +160,8 @@ builder.queryFields((t) => ({
       type: PrincipalRef,
       description: 'Every principal, by id.',
       resolve: (_root, args, { services }) =>
-        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (p: Principal) => encodeCursor([p.id]), maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
-          return (await listPrincipals(services.db, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit)).map(toPrincipal);
+        resolveCursorPage({ args: checkedPageArgs(args), toCursor: (p: Principal) => encodeCursor('principals', [p.id]), maxSize: 500 }, async ({ after, limit }: ResolveCursorConnectionArgs) => {
+          return (await listPrincipals(services.db, after === undefined ? undefined : String(decodeCursor(after, 'principals', 's')[0]), limit)).map(toPrincipal);
         }),
     },
     { name: 'PrincipalConnection' },
@@ -261,8 +260,8 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, { services }) => {
         // What was just done is in the log before it is searched.
         await services.audit.flush();
-        return resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: AuditRow) => encodeCursor([row.at.getTime(), row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          const parts = after === undefined ? undefined : decodeCursor(after, 'ti');
+        return resolveCursorPage({ args: checkedPageArgs(args), toCursor: (row: AuditRow) => encodeCursor('auditLog', [row.at.getTime(), row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          const parts = after === undefined ? undefined : decodeCursor(after, 'auditLog', 'ti');
           return searchAudit(services.db, { tenantId: args.tenant, principalId: args.principalId }, parts && { at: new Date(Number(parts[0])), id: Number(parts[1]) }, limit);
         });
       },

@@ -1,6 +1,5 @@
 import { checkRunVariables, isValidName } from '@gallop/engine';
 import type { JsonValue, Problem } from '@gallop/engine';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
@@ -11,7 +10,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { deleteScheduledWfRun, findScheduledWfRun, insertScheduledWfRun, listScheduledWfRuns } from '../../store/queries/scheduled-wf-runs.ts';
 import type { ScheduledWfRunRow } from '../../store/queries/scheduled-wf-runs.ts';
 import { findWfRun } from '../../store/queries/wf-runs.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError, resolveCursorPage } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** A WfRun id is a name of at most 128 characters; this leaves room for `-{fire time in epoch ms}`. */
@@ -84,10 +83,10 @@ builder.queryFields((t) => ({
       description: 'ScheduledWfRuns by id, all of them or those of one WfSpec (LittleHorse SearchScheduledWfRun).',
       args: { wfSpecName: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: ScheduledWfRunRow) => encodeCursor([row.id]), maxSize: 500 },
+        resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: ScheduledWfRunRow) => encodeCursor('scheduledWfRuns', [row.id]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 's');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'scheduledWfRuns', 's');
             return listScheduledWfRuns(services.db, tenantId, { wfSpecName: args.wfSpecName }, parts && String(parts[0]), limit);
           },
         ),

@@ -1,6 +1,5 @@
 import { validateTaskDef } from '@gallop/engine';
 import type { TaskDef } from '@gallop/engine';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { perRequest } from '../per-request.ts';
@@ -12,7 +11,7 @@ import { forgetTaskWorkers, listTaskWorkers } from '../../runtime/task-workers.t
 import type { TaskWorkerRow } from '../../runtime/task-workers.ts';
 import type { TaskLoad } from '../../store/queries/task-queue.ts';
 import type { Context } from '../builder.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError, VariableTypeEnum } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, ValidationError, VariableTypeEnum, resolveCursorPage } from './common.ts';
 
 export const VariableDefRef = builder.objectRef<TaskDef['inputVars'][number]>('VariableDef').implement({
   fields: (t) => ({
@@ -115,8 +114,8 @@ builder.queryFields((t) => ({
     description: 'TaskDefs by name, all of them or those whose name starts with `prefix`.',
     args: { prefix: t.arg.string() },
     resolve: (_root, args, { services, tenantId }) =>
-      resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: TaskDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-        const afterName = after === undefined ? undefined : String(decodeCursor(after, 's')[0]);
+      resolveCursorPage({ args: checkedPageArgs(args), toCursor: (row: TaskDefRow) => encodeCursor('taskDefs', [row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+        const afterName = after === undefined ? undefined : String(decodeCursor(after, 'taskDefs', 's')[0]);
         return listTaskDefs(services.db, tenantId, afterName, limit, args.prefix);
       }),
   }, { name: 'TaskDefConnection' }, { name: 'TaskDefEdge' }),

@@ -8,10 +8,9 @@ import { GallopError } from '../errors.ts';
 import type { TaskAttemptRecord } from '../../store/schema.ts';
 import type { TaskRunRow } from '../../store/queries/wf-runs.ts';
 import type { ClaimedTaskRun } from '../../runtime/task-dispatch.ts';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { countTaskRuns, findTaskRun, searchTaskRuns } from '../../store/queries/wf-runs.ts';
-import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, TaskStatusEnum, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, TaskStatusEnum, ValidationError, resolveCursorPage } from './common.ts';
 
 export const MAX_CLAIM = 100;
 export const MAX_WAIT_MS = 60_000;
@@ -34,10 +33,10 @@ builder.queryFields((t) => ({
       description: 'TaskRuns of a TaskDef, newest first, optionally in one status (LittleHorse SearchTaskRun).',
       args: { taskDefName: t.arg.string({ required: true }), status: t.arg({ type: TaskStatusEnum }) },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: TaskRunRow) => encodeCursor([row.scheduledAt.getTime(), row.wfRunId, row.taskGuid]), maxSize: 500 },
+        resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: TaskRunRow) => encodeCursor('taskRuns', [row.scheduledAt.getTime(), row.wfRunId, row.taskGuid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'taskRuns', 'tss');
             const cursor = parts && { scheduledAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), taskGuid: String(parts[2]) };
             return searchTaskRuns(services.db, tenantId, { taskDefName: args.taskDefName, status: args.status }, cursor, limit);
           },

@@ -1,10 +1,9 @@
 import { isValidName, NAME_RULE } from '@gallop/engine';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { findTenant, insertTenant, listTenants } from '../../store/queries/tenants.ts';
 import type { TenantRow } from '../../store/queries/tenants.ts';
-import { decodeCursor, encodeCursor, checkedPageArgs, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, checkedPageArgs, ValidationError, resolveCursorPage } from './common.ts';
 
 export const TenantRef = builder.objectRef<TenantRow>('Tenant').implement({
   description: 'A space of its own: every WfSpec, TaskDef, WfRun and the rest belongs to one, and no request crosses from one to another.',
@@ -30,8 +29,8 @@ builder.queryFields((t) => ({
       type: TenantRef,
       description: 'Every tenant, by id.',
       resolve: (_root, args, { services }) =>
-        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: TenantRow) => encodeCursor([row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          return listTenants(services.db, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit);
+        resolveCursorPage({ args: checkedPageArgs(args), toCursor: (row: TenantRow) => encodeCursor('tenants', [row.id]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          return listTenants(services.db, after === undefined ? undefined : String(decodeCursor(after, 'tenants', 's')[0]), limit);
         }),
     },
     { name: 'TenantConnection' },

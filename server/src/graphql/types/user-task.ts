@@ -1,6 +1,5 @@
 import { USER_TASK_RUN_STATUSES, validateUserTaskDef } from '@gallop/engine';
 import type { Command, JsonValue, Problem, Rejection, UserTaskDef, UserTaskField } from '@gallop/engine';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { sizeProblem, valueSizeProblems } from '../limits.ts';
@@ -11,7 +10,7 @@ import { findWfRun } from '../../store/queries/wf-runs.ts';
 import { deleteUserTaskDef, findUserTaskDef, findUserTaskRun, highestUserTaskDefVersion, insertUserTaskDef, listUserTaskDefs, listUserTaskRunsOf, searchUserTaskRuns } from '../../store/queries/user-tasks.ts';
 import type { UserTaskDefRow, UserTaskRunRow } from '../../store/queries/user-tasks.ts';
 import type { UserTaskRunHistoryEntry } from '../../store/schema.ts';
-import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkedPageArgs, ValidationError, VariableTypeEnum } from './common.ts';
+import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkedPageArgs, ValidationError, VariableTypeEnum, resolveCursorPage } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** The UserTaskRun is DONE or CANCELLED: nothing can change it any more. */
@@ -301,10 +300,10 @@ builder.queryFields((t) => ({
       description: 'Every version of every UserTaskDef, or of those whose name starts with `prefix`, by name, then version.',
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: UserTaskDefRow) => encodeCursor([row.name, row.version]), maxSize: 500 },
+        resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: UserTaskDefRow) => encodeCursor('userTaskDefs', [row.name, row.version]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 'si');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'userTaskDefs', 'si');
             return listUserTaskDefs(services.db, tenantId, parts && { name: String(parts[0]), version: Number(parts[1]) }, limit, args.prefix);
           },
         ),
@@ -329,10 +328,10 @@ builder.queryFields((t) => ({
         userTaskDefName: t.arg.string(),
       },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: UserTaskRunRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.userTaskGuid]), maxSize: 500 },
+        resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: UserTaskRunRow) => encodeCursor('userTaskRuns', [row.createdAt.getTime(), row.wfRunId, row.userTaskGuid]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 'tss');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'userTaskRuns', 'tss');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), userTaskGuid: String(parts[2]) };
             return searchUserTaskRuns(services.db, tenantId, args, cursor, limit);
           },

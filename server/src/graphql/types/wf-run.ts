@@ -1,6 +1,5 @@
 import { describeName, isValidName, NAME_RULE, widen } from '@gallop/engine';
 import type { JsonValue, ThreadRunState, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { builder } from '../builder.ts';
@@ -12,7 +11,7 @@ import { findWfSpec } from '../../store/queries/metadata.ts';
 import { isSearchableEntrypointVariable, searchableNamesOf } from '../../runtime/projections.ts';
 import { changedSince, countNodeRuns, EVENT_PAGE, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, readWfRunState, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
 import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
-import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError } from './common.ts';
+import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError, resolveCursorPage } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
 import { ExternalEventRef } from './external-event.ts';
@@ -219,10 +218,10 @@ builder.queryFields((t) => ({
         externalEventDefName: t.arg.string({ description: 'Only EXTERNAL_EVENT NodeRuns for this ExternalEventDef.' }),
       },
       resolve: (_root, args, ctx) =>
-        resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: NodeRunView) => encodeCursor([row.arrivalTime.getTime(), row.wfRunId, row.threadRunNumber, row.position]), maxSize: 500 },
+        resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: NodeRunView) => encodeCursor('nodeRuns', [row.arrivalTime.getTime(), row.wfRunId, row.threadRunNumber, row.position]), maxSize: 500 },
           async ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 'tsii');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'nodeRuns', 'tsii');
             const cursor = parts && { arrivalTime: new Date(Number(parts[0])), wfRunId: String(parts[1]), threadRunNumber: Number(parts[2]), position: Number(parts[3]) };
             return withTaskRuns(ctx, await searchNodeRuns(ctx.services.db, ctx.tenantId, args, cursor, limit));
           },
@@ -285,10 +284,10 @@ builder.queryFields((t) => ({
           throw new ValidationError(message, [{ path: ['name'], code: 'UNKNOWN_VARIABLE', message: 'No thread of any version of the WfSpec declares this variable searchable.' }]);
         }
         const search = { ...args, value: searchedValue(versions, args.name, args.value as JsonValue) };
-        return resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: FoundVariable) => encodeCursor([row.wfRun.startTime.getTime(), row.wfRunId, row.threadRunNumber]), maxSize: 500 },
+        return resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: FoundVariable) => encodeCursor('variables', [row.wfRun.startTime.getTime(), row.wfRunId, row.threadRunNumber]), maxSize: 500 },
           async ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 'tsi');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'variables', 'tsi');
             const cursor = parts && { startTime: new Date(Number(parts[0])), wfRunId: String(parts[1]), threadRunNumber: Number(parts[2]) };
             return searchVariables(ctx.services.db, ctx.tenantId, search, cursor, limit);
           },
@@ -346,10 +345,10 @@ builder.queryFields((t) => ({
           : `Variable '${variableName}' is not searchable in WfSpec '${args.wfSpecName}': declare it searchable (the SDK's .searchable()) to find WfRuns by its value.`;
         throw new ValidationError(message, [{ path: ['variable', 'name'], code: 'UNKNOWN_VARIABLE', message: 'No version of the WfSpec declares this entrypoint variable searchable.' }]);
       }
-      return resolveCursorConnection(
-        { args: checkedPageArgs(args), toCursor: (row: WfRunSummaryRow) => encodeCursor([row.startTime.getTime(), row.id]), maxSize: 500 },
+      return resolveCursorPage(
+        { args: checkedPageArgs(args), toCursor: (row: WfRunSummaryRow) => encodeCursor('wfRuns', [row.startTime.getTime(), row.id]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
-          const parts = after === undefined ? undefined : decodeCursor(after, 'ts');
+          const parts = after === undefined ? undefined : decodeCursor(after, 'wfRuns', 'ts');
           const cursor = parts && { startTime: new Date(Number(parts[0])), id: String(parts[1]) };
           if (args.variable && !args.wfSpecName) {
             throw new ValidationError('Searching WfRuns by a variable needs wfSpecName.', [{ path: ['wfSpecName'], code: 'MISSING_FIELD', message: 'Name the WfSpec whose variable is searched.' }]);
@@ -527,9 +526,17 @@ builder.subscriptionFields((t) => ({
   }),
   wfRunEvents: t.field({
     type: WfRunEventRef,
-    description: 'Every event of a WfRun after afterSeq (all by default): the stored ones first, then each as it is committed, in seq order.',
+    description:
+      'Every event of a WfRun after afterSeq (all by default): the stored ones first, then each as it is committed, in seq order. A WfRun that does not exist ends it at once with an error coded NotFoundError.',
     args: { id: t.arg.id({ required: true }), afterSeq: t.arg.int() },
-    subscribe: (_root, args, ctx) => queueReader((queue: AsyncQueue<BusMessage>) => followEvents(ctx, followLog(ctx, queue, String(args.id), args.afterSeq ?? 0), String(args.id))),
+    subscribe: async (_root, args, ctx) => {
+      const id = String(args.id);
+      // Refused before anything is followed: a WfRun that does not exist sends no events, and would be waited on for
+      // ever. Thrown here, it is the answer's only error (a GallopError, so coded NotFoundError; app.ts) and the
+      // subscription completes; a union result would change the type every client of this subscription selects on.
+      if (!(await findWfRun(ctx.services.db, ctx.tenantId, id))) throw new NotFoundError('WfRun', id);
+      return queueReader((queue: AsyncQueue<BusMessage>) => followEvents(ctx, followLog(ctx, queue, id, args.afterSeq ?? 0), id));
+    },
     resolve: (event) => event,
   }),
 }));

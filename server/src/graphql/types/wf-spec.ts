@@ -1,12 +1,11 @@
 import { own, validateWfSpec } from '@gallop/engine';
 import type { Catalog, Node, VersionedWfSpec, WfSpec } from '@gallop/engine';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { sizeProblem } from '../limits.ts';
 import { catalogForSpec, deleteWfSpec, findWfSpec, insertWfSpec, listWfSpecs, highestWfSpecVersions, nextVersion } from '../../store/queries/metadata.ts';
 import type { WfSpecRow } from '../../store/queries/metadata.ts';
-import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError } from './common.ts';
+import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError, resolveCursorPage } from './common.ts';
 import type { InputProblem } from '../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 import { findUserTaskDef } from '../../store/queries/user-tasks.ts';
@@ -48,10 +47,10 @@ builder.queryFields((t) => ({
     description: 'Every version of every WfSpec, or of those whose name starts with `prefix`, by name, then version.',
     args: { prefix: t.arg.string() },
     resolve: (_root, args, { services, tenantId }) =>
-      resolveCursorConnection(
-        { args: checkedPageArgs(args), toCursor: (row: WfSpecRow) => encodeCursor([row.name, row.majorVersion, row.revision]), maxSize: 500 },
+      resolveCursorPage(
+        { args: checkedPageArgs(args), toCursor: (row: WfSpecRow) => encodeCursor('wfSpecs', [row.name, row.majorVersion, row.revision]), maxSize: 500 },
         ({ after, limit }: ResolveCursorConnectionArgs) => {
-          const parts = after === undefined ? undefined : decodeCursor(after, 'sii');
+          const parts = after === undefined ? undefined : decodeCursor(after, 'wfSpecs', 'sii');
           const cursor = parts && { name: String(parts[0]), majorVersion: Number(parts[1]), revision: Number(parts[2]) };
           return listWfSpecs(services.db, tenantId, cursor, limit, args.prefix);
         },

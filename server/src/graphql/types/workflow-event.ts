@@ -4,12 +4,12 @@ import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
 import { deleteNamedDef, findWorkflowEventDef, insertWorkflowEventDef, listWorkflowEventDefs } from '../../store/queries/metadata.ts';
 import { workflowEventDefs } from '../../store/schema.ts';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { WorkflowEventDefRow } from '../../store/queries/metadata.ts';
 import { findWorkflowEvent, firstWorkflowEventOf, listWorkflowEventsOf, searchWorkflowEvents } from '../../store/queries/workflow-events.ts';
 import type { WorkflowEventRow } from '../../store/queries/workflow-events.ts';
-import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkedPageArgs, ValidationError } from './common.ts';
+import { findWfRun } from '../../store/queries/wf-runs.ts';
+import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkedPageArgs, ValidationError, resolveCursorPage } from './common.ts';
 import { WfRunRef } from './wf-run.ts';
 
 /** Nothing arrived before the deadline. */
@@ -105,10 +105,10 @@ builder.queryFields((t) => ({
         createdBefore: t.arg({ type: 'DateTime', description: 'Thrown before this time.' }),
       },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection(
-          { args: checkedPageArgs(args), toCursor: (row: WorkflowEventRow) => encodeCursor([row.createdAt.getTime(), row.wfRunId, row.number]), maxSize: 500 },
+        resolveCursorPage(
+          { args: checkedPageArgs(args), toCursor: (row: WorkflowEventRow) => encodeCursor('workflowEvents', [row.createdAt.getTime(), row.wfRunId, row.number]), maxSize: 500 },
           ({ after, limit }: ResolveCursorConnectionArgs) => {
-            const parts = after === undefined ? undefined : decodeCursor(after, 'tsi');
+            const parts = after === undefined ? undefined : decodeCursor(after, 'workflowEvents', 'tsi');
             const cursor = parts && { createdAt: new Date(Number(parts[0])), wfRunId: String(parts[1]), number: Number(parts[2]) };
             return searchWorkflowEvents(services.db, tenantId, { workflowEventDefName: args.workflowEventDefName, after: args.createdAfter, before: args.createdBefore }, cursor, limit);
           },
@@ -123,8 +123,8 @@ builder.queryFields((t) => ({
       description: 'WorkflowEventDefs by name, all of them or those whose name starts with `prefix`.',
       args: { prefix: t.arg.string() },
       resolve: (_root, args, { services, tenantId }) =>
-        resolveCursorConnection({ args: checkedPageArgs(args), toCursor: (row: WorkflowEventDefRow) => encodeCursor([row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
-          return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 's')[0]), limit, args.prefix);
+        resolveCursorPage({ args: checkedPageArgs(args), toCursor: (row: WorkflowEventDefRow) => encodeCursor('workflowEventDefs', [row.name]), maxSize: 500 }, ({ after, limit }: ResolveCursorConnectionArgs) => {
+          return listWorkflowEventDefs(services.db, tenantId, after === undefined ? undefined : String(decodeCursor(after, 'workflowEventDefs', 's')[0]), limit, args.prefix);
         }),
     },
     { name: 'WorkflowEventDefConnection' },
@@ -132,7 +132,8 @@ builder.queryFields((t) => ({
   ),
   awaitWorkflowEvent: t.field({
     type: WorkflowEventRef,
-    description: 'The first WorkflowEvent of the given defs that the WfRun threw, waiting up to timeoutMs for one (LittleHorse).',
+    description:
+      'The first WorkflowEvent of the given defs that the WfRun threw, waiting up to timeoutMs for one (LittleHorse). A WfRun that does not exist is NotFoundError at once (LittleHorse waits out the deadline).',
     errors: { types: [ValidationError, NotFoundError, DeadlineExceededError], directResult: true, union: { name: 'AwaitWorkflowEventResult' } },
     args: { input: t.arg({ type: AwaitWorkflowEventInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
@@ -158,9 +159,12 @@ async function awaitEvent(ctx: Context, wfRunId: string, names: string[], timeou
   const unsubscribe = services.bus.subscribe(tenantId, wfRunId, () => wake());
   try {
     const deadline = services.clock() + timeoutMs;
-    for (;;) {
+    for (let looked = false; ; looked = true) {
       const found = await first();
       if (found) return found;
+      // No event yet: the WfRun may not exist, and then none ever comes. Asked once, after the first look, so an
+      // await answered at once costs no extra read.
+      if (!looked && !(await findWfRun(services.db, tenantId, wfRunId))) throw new NotFoundError('WfRun', wfRunId);
       const remaining = deadline - services.clock();
       if (remaining <= 0 || ctx.signal?.aborted) throw new DeadlineExceededError(`No WorkflowEvent of ${names.join(', ')} from WfRun ${wfRunId} within ${timeoutMs} ms.`);
       await new Promise<void>((resolve) => {
