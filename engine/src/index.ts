@@ -98,7 +98,8 @@ export { createSimulation, DEFAULT_WF_RUN_ID, MAX_TIMERS_PER_ADVANCE, Simulation
 export type { SimulationOptions, SimulationRejection, SimulationRejectionCode, SimulationResult, SimulationStep } from './sim/simulation.ts';
 export { analyzeWfSpec, FINDING_CODES } from './spec/analyze.ts';
 export type { Finding, FindingCode } from './spec/analyze.ts';
-export { explainCondition } from './spec/explain.ts';
+export { assignmentText, explainCondition } from './spec/explain.ts';
+export { variablesRead } from './spec/reads.ts';
 export { own } from './spec/own.ts';
 export type { ConditionExplanation } from './spec/explain.ts';
 export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, isValidWfRunId, MAX_NAME_LENGTH, NAME_PATTERN, NAME_RULE, WF_RUN_ID_PATTERN } from './spec/names.ts';
@@ -120,6 +121,11 @@ export type {
   InterruptDef,
   MutationOperation,
   MutationSource,
+  Castable,
+  Condition,
+  ExpressionAssignment,
+  FormatStringAssignment,
+  SizeOfAssignment,
   Node,
   NodeType,
   NopNode,
@@ -154,7 +160,10 @@ export { validateTaskDef, validateUserTaskDef, validateWfSpec } from './spec/val
 export { COMPARATORS, compare, deepEqual } from './values/compare.ts';
 export type { Comparator } from './values/compare.ts';
 export { parseJsonPath, readPath, writePath } from './values/json-path.ts';
-export { mutate, MUTATION_TYPES, MUTATIONS_BY_TYPE } from './values/mutate.ts';
+export { expressionType, mutate, MUTATION_TYPES, MUTATIONS_BY_TYPE, sizeOf } from './values/mutate.ts';
+export { canCast, castValue, needsCast } from './values/cast.ts';
+export { formatNumber, formatString, parseFormat } from './values/format-string.ts';
+export type { FormatPart, ParsedFormat } from './values/format-string.ts';
 export type { MutationType } from './values/mutate.ts';
 export { aType, describeName, describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, MAX_NESTING, nestsDeeperThan, VARIABLE_TYPES, widen } from './values/value.ts';
 export type { JsonValue, VariableType } from './values/value.ts';

@@ -354,6 +354,51 @@ describe('the WfSpec editor', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('opens a WfSpec with format strings, casts and a BOOL condition, shows and edits them', async () => {
+    const { page, client, server, browser } = ctx;
+    const name = `ed-computed-${suffix}`;
+    await new Workflow(name, (wf) => {
+      const who = wf.declareStr('who').required();
+      const age = wf.declareStr('age');
+      const adult = wf.declareBool('adult');
+      adult.assign(wf.and(age.castToInt().isGreaterThanEq(18), who.isNotEqualTo('')));
+      wf.doIf(adult, () => void wf.execute(greet, wf.format('Hi {0}, {1}', who, wf.expr(age.castToInt()).add(1))));
+    }).register(client);
+
+    await page.goto(`${server.url}/#/editor/${name}`);
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    const task = `2-${greet.name}-TASK`;
+    await page.getByTestId(`editor-node-${task}`).click();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    // The template and its arguments have fields of their own; an expression is shown as text.
+    const template = page.getByRole('textbox', { name: 'Input name: template' });
+    await expect(template.inputValue()).resolves.toBe('Hi {0}, {1}');
+    await page.getByText('(age as INT + 1)').waitFor();
+    await template.fill('Hi {0}, {1} {');
+    await page.getByText(/Unmatched braces/).waitFor();
+    await template.fill('{2}: hi {0}, {1}');
+    await template.press('Enter');
+    await page.getByRole('button', { name: 'Add an argument to Input name' }).click();
+    await page.getByRole('combobox', { name: 'Input name {2}', exact: true }).selectOption('var:adult');
+    await page.getByRole('button', { name: 'Cast Input name', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Cast Input name to', exact: true }).selectOption('STR');
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await page.screenshot({ path: `${screenshots}editor-format-string.png` });
+    expect((await editorJson(page)).threadSpecs.entrypoint?.nodes[task]).toMatchObject({
+      inputs: [{ type: 'FORMAT_STRING', format: { type: 'LITERAL', value: '{2}: hi {0}, {1}' }, args: [{ variableName: 'who' }, { type: 'EXPRESSION' }, { type: 'VARIABLE', variableName: 'adult' }], targetType: 'STR' }],
+    });
+
+    // The doIf's edge holds when the BOOL variable does.
+    const edge = page.locator(`.svelte-flow__edge[aria-label="Edge 1 from 1-nop-NOP to ${task}"]`);
+    await edge.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await expect(page.getByRole('combobox', { name: 'Condition: BOOL value' }).inputValue()).resolves.toBe('var:adult');
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('draws the diff of a version and the draft on the graph, with the running WfRuns it would touch', async () => {
     const { page, client, server, browser } = ctx;
     const charge = `ed-charge-${suffix}`;

@@ -1,8 +1,11 @@
-import type { EdgeCondition, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
+import { isLegacyCondition } from '../spec/reads.ts';
+import type { Condition, ExpressionAssignment, FormatStringAssignment, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
+import { castValue } from '../values/cast.ts';
+import { formatString } from '../values/format-string.ts';
 import { compare } from '../values/compare.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
-import { mutate } from '../values/mutate.ts';
-import { aType, describeValue, isValueOfType, MAX_NESTING, nestsDeeperThan, widen } from '../values/value.ts';
+import { expressionType, mutate, sizeOf } from '../values/mutate.ts';
+import { aType, describeValue, isJsonObject, isValueOfType, MAX_NESTING, nestsDeeperThan, widen } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
@@ -10,19 +13,99 @@ import type { ThreadRunState } from './state.ts';
 
 export type Evaluated = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly failure: Failure };
 
-/** Resolves where a value comes from, as seen from `thread`. `nodeOutput` serves NODE_OUTPUT sources. */
+/** A value with the type the spec gives it, when it gives one (a variable's declared type, a cast's target, a STR from a format). */
+type Typed = { readonly ok: true; readonly value: JsonValue; readonly type: VariableType | undefined } | { readonly ok: false; readonly failure: Failure };
+
+/**
+ * Resolves where a value comes from, as seen from `thread`, then casts it to its `targetType` when it has one.
+ * `nodeOutput` serves NODE_OUTPUT sources, also inside a format string or an expression of a mutation.
+ */
 export function evaluate(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput?: JsonValue): Evaluated {
+  const typed = evaluateTyped(s, thread, source, nodeOutput, false);
+  return typed.ok ? { ok: true, value: typed.value } : typed;
+}
+
+/** `evaluate` with the value's type; a variable's declared type is looked up only when `needType` or a cast asks. */
+function evaluateTyped(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput: JsonValue | undefined, needType = true): Typed {
+  // A draft the simulator runs may be half-written; a registered spec was validated.
+  if (!isJsonObject(source)) return varSubError('A value has no source: the spec gives nothing to read.');
+  const read = readSource(s, thread, source, nodeOutput, needType || source.targetType !== undefined);
+  if (!read.ok || source.targetType === undefined) return read;
+  const cast = castValue(read.value, source.targetType, read.type);
+  return cast.ok ? { ok: true, value: cast.value, type: source.targetType } : varSubError(cast.message);
+}
+
+function readSource(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput: JsonValue | undefined, needType: boolean): Typed {
   switch (source.type) {
     case 'LITERAL':
-      return { ok: true, value: source.value };
+      return { ok: true, value: source.value, type: undefined };
     case 'VARIABLE': {
-      const read = s.readVariable(thread, source.variableName);
-      if (!read.found) return varSubError(`Variable '${source.variableName}' is not in scope of ThreadRun ${thread.number}.`);
-      return atPath(read.value, source.jsonPath);
+      const owner = s.variableOwner(thread, source.variableName);
+      if (!owner) return varSubError(`Variable '${source.variableName}' is not in scope of ThreadRun ${thread.number}.`);
+      const value = atPath(owner.variables[source.variableName] ?? null, source.jsonPath);
+      if (!value.ok) return value;
+      return { ...value, type: needType && source.jsonPath === undefined ? declaredType(s, owner, source.variableName) : undefined };
     }
-    case 'NODE_OUTPUT':
-      return atPath(nodeOutput ?? null, source.jsonPath);
+    case 'NODE_OUTPUT': {
+      const value = atPath(nodeOutput ?? null, source.jsonPath);
+      return value.ok ? { ...value, type: undefined } : value;
+    }
+    case 'FORMAT_STRING':
+      return formatOf(s, thread, source, nodeOutput);
+    case 'EXPRESSION':
+      return expressionOf(s, thread, source, nodeOutput);
+    case 'SIZE_OF': {
+      const operand = evaluateTyped(s, thread, source.operand, nodeOutput);
+      if (!operand.ok) return varSubError(`The operand of size(): ${operand.failure.message}`);
+      const size = sizeOf(operand.value, operand.type);
+      return size.ok ? { ok: true, value: size.value, type: 'INT' } : varSubError(size.message);
+    }
+    default:
+      return varSubError(`Unknown source type ${describeValue((source as { type?: JsonValue }).type ?? null)}.`);
   }
+}
+
+/** LittleHorse's format_string: the template must be a STR; each argument is read in order, then the template filled. */
+function formatOf(s: Session, thread: ThreadRunState, source: FormatStringAssignment, nodeOutput: JsonValue | undefined): Typed {
+  const template = evaluate(s, thread, source.format, nodeOutput);
+  if (!template.ok) return template;
+  if (typeof template.value !== 'string') return varSubError(`Format String template isn't a STR; it's ${describeValue(template.value)}.`);
+  const args: JsonValue[] = [];
+  for (const [i, arg] of (source.args ?? []).entries()) {
+    const value = evaluate(s, thread, arg, nodeOutput);
+    if (!value.ok) return varSubError(`Format string argument {${i}}: ${value.failure.message}`);
+    args.push(value.value);
+  }
+  const formatted = formatString(template.value, args);
+  return formatted.ok ? { ok: true, value: formatted.value, type: 'STR' } : varSubError(`Error formatting variable: ${formatted.message}`);
+}
+
+/**
+ * LittleHorse's expression. With a mutation type: `lhs.operate(operation, rhs)` as a variable of the left side's
+ * type would be mutated (values/mutate.ts), except that an INT with a DOUBLE is computed as a DOUBLE. With a
+ * comparator: whether the comparison holds, as an edge's condition compares. Both sides are read first, always.
+ */
+function expressionOf(s: Session, thread: ThreadRunState, source: ExpressionAssignment, nodeOutput: JsonValue | undefined): Typed {
+  const operation = source.comparator ?? source.operation;
+  const lhs = evaluateTyped(s, thread, source.lhs, nodeOutput);
+  if (!lhs.ok) return varSubError(`The left side of ${operation}: ${lhs.failure.message}`);
+  const rhs = evaluateTyped(s, thread, source.rhs, nodeOutput);
+  if (!rhs.ok) return varSubError(`The right side of ${operation}: ${rhs.failure.message}`);
+  if (source.comparator !== undefined) {
+    const compared = compare(lhs.value, source.comparator, rhs.value);
+    return compared.ok ? { ok: true, value: compared.value, type: 'BOOL' } : varSubError(compared.message);
+  }
+  if (source.operation === undefined) return varSubError('An expression needs an operation or a comparator.');
+  const type = expressionType(lhs.type ?? valueKind(lhs.value), rhs.type ?? valueKind(rhs.value));
+  if (type === undefined || (source.operation !== 'ASSIGN' && lhs.value === null)) {
+    return varSubError(`${source.operation} has a NULL left side: there is nothing to compute with.`);
+  }
+  const result = mutate(type, lhs.value, source.operation, rhs.value);
+  return result.ok ? { ok: true, value: result.value, type } : varSubError(`${source.operation} of ${describeValue(lhs.value)} with ${describeValue(rhs.value)}: ${result.message}`);
+}
+
+function valueKind(value: JsonValue): VariableType | undefined {
+  return value === null ? undefined : kindOf(value);
 }
 
 function atPath(value: JsonValue, jsonPath: string | undefined): Evaluated {
@@ -44,9 +127,17 @@ export function expectType(value: JsonValue, type: VariableType, what: string): 
   return varSubError(`${what} expects ${aType(type)} but got ${describeValue(value)}.`);
 }
 
-/** Whether an edge's condition holds for `thread`'s variables; a condition that cannot be evaluated is a failure. */
-export function holds(s: Session, thread: ThreadRunState, condition: EdgeCondition | undefined): { ok: true; value: boolean } | { ok: false; failure: Failure } {
+/**
+ * Whether an edge's condition holds for `thread`'s variables; a condition that cannot be evaluated, or that is a value
+ * other than a BOOL (NULL included), is a failure.
+ */
+export function holds(s: Session, thread: ThreadRunState, condition: Condition | undefined): { ok: true; value: boolean } | { ok: false; failure: Failure } {
   if (!condition) return { ok: true, value: true };
+  if (!isLegacyCondition(condition)) {
+    const value = evaluate(s, thread, condition);
+    if (!value.ok) return value;
+    return typeof value.value === 'boolean' ? { ok: true, value: value.value } : varSubError(`The condition must be a BOOL; it is ${describeValue(value.value)}.`);
+  }
   const left = evaluate(s, thread, condition.left);
   if (!left.ok) return left;
   const right = evaluate(s, thread, condition.right);

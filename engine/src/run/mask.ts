@@ -1,3 +1,4 @@
+import { variablesRead } from '../spec/reads.ts';
 import type { WfSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { WfRunEvent } from './events.ts';
@@ -26,7 +27,7 @@ export function returnsMaskedValue(spec: WfSpec): boolean {
   const masked = maskedVariableNames(spec);
   if (masked.size === 0) return false;
   return Object.values(spec.threadSpecs).some((thread) =>
-    Object.values(thread.nodes).some((node) => node.type === 'EXIT' && node.returnContent?.type === 'VARIABLE' && masked.has(node.returnContent.variableName)),
+    Object.values(thread.nodes).some((node) => node.type === 'EXIT' && variablesRead(node.returnContent).some((read) => masked.has(read))),
   );
 }
 

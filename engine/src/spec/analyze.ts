@@ -5,6 +5,7 @@ import { isJsonObject } from '../values/value.ts';
 import { conditionText } from './explain.ts';
 import type { SpecPath } from './problem.ts';
 import { own } from './own.ts';
+import { variablesRead } from './reads.ts';
 import { NODE_TYPES } from './types.ts';
 import type { Catalog, Node, StartMultipleThreadsNode, StartThreadNode, ThreadVarDef, WaitForThreadsNode, WfSpec } from './types.ts';
 
@@ -284,18 +285,21 @@ function constantOf(condition: unknown): boolean | undefined {
   if (!isJsonObject(condition) || !isComparator(condition.comparator)) return undefined;
   const { left, right } = condition;
   if (!isJsonObject(left) || !isJsonObject(right) || left.type !== 'LITERAL' || right.type !== 'LITERAL') return undefined;
-  if (left.value === undefined || right.value === undefined) return undefined;
+  if (left.value === undefined || right.value === undefined || left.targetType !== undefined || right.targetType !== undefined) return undefined;
   const result = compare(left.value, condition.comparator, right.value);
   return result.ok ? result.value : undefined;
 }
 
 /** The variables a condition reads; undefined when it is malformed (validateWfSpec reports it). */
 function readsOf(condition: unknown): string[] | undefined {
+  // A BOOL value: every variable it reads.
+  if (isJsonObject(condition) && condition.type !== undefined) return variablesRead(condition);
   if (!isJsonObject(condition) || !isComparator(condition.comparator)) return undefined;
   const names: string[] = [];
   for (const side of [condition.left, condition.right]) {
     if (!isJsonObject(side)) return undefined;
     if (side.type === 'VARIABLE' && typeof side.variableName === 'string') names.push(side.variableName);
+    else if (side.type === 'FORMAT_STRING' || side.type === 'EXPRESSION') names.push(...variablesRead(side));
     else if (side.type !== 'LITERAL') return undefined;
   }
   return names;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deepFreeze } from '../../test/fixtures.ts';
 import type { JsonValue } from '../values/value.ts';
-import { conditionText, explainCondition } from './explain.ts';
-import type { EdgeCondition } from './types.ts';
+import { assignmentText, conditionText, explainCondition } from './explain.ts';
+import type { EdgeCondition, VariableAssignment } from './types.ts';
 
 const v = (variableName: string, jsonPath?: string) => ({ type: 'VARIABLE' as const, variableName, ...(jsonPath === undefined ? {} : { jsonPath }) });
 const lit = (value: JsonValue) => ({ type: 'LITERAL' as const, value });
@@ -100,5 +100,58 @@ describe('conditionText', () => {
   it('writes a condition without values', () => {
     expect(conditionText(when(v('order', '$.total'), 'NOT_EQUALS', lit('x')))).toBe('order.total != "x"');
     expect(conditionText(undefined)).toBe('(no condition)');
+  });
+});
+
+describe('explainCondition with computed sides', () => {
+  const format = (template: string, ...args: VariableAssignment[]): VariableAssignment => ({ type: 'FORMAT_STRING', format: lit(template), args });
+
+  it('computes an expression and shows what it read', () => {
+    const plusOne: VariableAssignment = { type: 'EXPRESSION', lhs: v('count'), operation: 'ADD', rhs: lit(1) };
+    expect(explainCondition(when(plusOne, 'GREATER_THAN', lit(10)), { count: 10 })).toEqual({ holds: true, left: 11, right: 10, text: '(count + 1) (11) > 10: holds' });
+  });
+
+  it('casts a side before comparing', () => {
+    expect(explainCondition(when({ ...v('age'), targetType: 'INT' }, 'GREATER_THAN_EQ', lit(18)), { age: '42' }).text).toBe('age as INT (42) >= 18: holds');
+  });
+
+  it('counts with size()', () => {
+    expect(explainCondition(when({ type: 'SIZE_OF', operand: v('items') }, 'GREATER_THAN', lit(1)), { items: [1, 2] }).text).toBe('size(items) (2) > 1: holds');
+  });
+
+  it('formats a format string', () => {
+    expect(explainCondition(when(format('{0}-{1}', v('a'), lit(2)), 'EQUALS', lit('x-2')), { a: 'x' }).holds).toBe(true);
+  });
+
+  it('says why a cast cannot be made', () => {
+    expect(explainCondition(when({ ...v('age'), targetType: 'INT' }, 'GREATER_THAN', lit(18)), { age: 'old' }).text).toBe(
+      "age as INT (?) > 18: cannot be evaluated: Failed to cast value to INT: Cannot parse 'old' as INT.",
+    );
+  });
+});
+
+describe('assignmentText', () => {
+  it('writes each kind of source readably', () => {
+    expect(assignmentText(v('order', '$.total'))).toBe('order.total');
+    expect(assignmentText({ type: 'FORMAT_STRING', format: lit('Hi {0}'), args: [v('name')] })).toBe('format("Hi {0}", name)');
+    expect(assignmentText({ type: 'EXPRESSION', lhs: v('n'), operation: 'MULTIPLY', rhs: lit(2), targetType: 'STR' })).toBe('(n * 2) as STR');
+    expect(assignmentText({ type: 'EXPRESSION', lhs: v('list'), operation: 'REMOVE_INDEX', rhs: lit(0) })).toBe('(list remove_index 0)');
+    expect(assignmentText({ type: 'FORMAT_STRING' })).toBe('format(?)');
+    expect(assignmentText({ type: 'SIZE_OF', operand: v('items') })).toBe('size(items)');
+    expect(assignmentText(null)).toBe('?');
+  });
+});
+
+describe('explainCondition of a BOOL value', () => {
+  it('reads a comparison expression, an AND of them, and says whether it holds', () => {
+    const adult: VariableAssignment = { type: 'EXPRESSION', lhs: { ...v('age'), targetType: 'INT' }, comparator: 'GREATER_THAN_EQ', rhs: lit(18) };
+    const both: VariableAssignment = { type: 'EXPRESSION', lhs: adult, operation: 'AND', rhs: v('vip') };
+    expect(explainCondition(both, { age: '42', vip: true })).toEqual({ holds: true, left: true, right: undefined, text: '((age as INT >= 18) and vip) (true): holds' });
+    expect(explainCondition(both, { age: '12', vip: true }).holds).toBe(false);
+    expect(conditionText(both)).toBe('((age as INT >= 18) and vip)');
+  });
+
+  it('cannot evaluate a value that is no BOOL', () => {
+    expect(explainCondition(v('count'), { count: 3 }).text).toBe('count (3): cannot be evaluated: the condition must be a BOOL');
   });
 });

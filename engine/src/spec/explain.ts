@@ -1,9 +1,13 @@
 import { compare, COMPARATORS } from '../values/compare.ts';
 import type { Comparator } from '../values/compare.ts';
 import { parseJsonPath, readPath } from '../values/json-path.ts';
-import { isJsonObject } from '../values/value.ts';
-import type { JsonValue } from '../values/value.ts';
-import type { EdgeCondition } from './types.ts';
+import { castValue } from '../values/cast.ts';
+import { formatString } from '../values/format-string.ts';
+import { expressionType, mutate, MUTATION_TYPES, sizeOf } from '../values/mutate.ts';
+import type { MutationType } from '../values/mutate.ts';
+import { isJsonObject, isVariableType, kindOf } from '../values/value.ts';
+import type { JsonValue, VariableType } from '../values/value.ts';
+import type { Condition } from './types.ts';
 
 /** Whether an edge's (or a WAIT_FOR_CONDITION's) condition holds for some values, and why, in words. */
 export interface ConditionExplanation {
@@ -38,13 +42,21 @@ type Read = { readonly ok: true; readonly value: JsonValue } | { readonly ok: fa
  * validateWfSpec rejects it in a condition. Pure and total: a malformed condition is explained, never thrown.
  */
 export function explainCondition(
-  condition: EdgeCondition,
+  condition: Condition,
   variables: Readonly<Record<string, JsonValue>>,
   nodeOutput?: JsonValue,
 ): ConditionExplanation {
   const loose: unknown = condition;
   if (!isJsonObject(loose)) {
     return { holds: undefined, left: undefined, right: undefined, text: 'cannot be evaluated: a condition needs a comparator, a left and a right side' };
+  }
+  if (loose.type !== undefined) {
+    // A BOOL value (LittleHorse's condition): read as a whole; `left` is what it read.
+    const read = readSide(loose, variables, nodeOutput);
+    const shown = shownSide(loose, read);
+    if (!read.ok) return { holds: undefined, left: undefined, right: undefined, text: `${shown}: cannot be evaluated: ${read.why}` };
+    if (typeof read.value !== 'boolean') return { holds: undefined, left: read.value, right: undefined, text: `${shown}: cannot be evaluated: the condition must be a BOOL` };
+    return { holds: read.value, left: read.value, right: undefined, text: `${shown}: ${read.value ? 'holds' : 'does not hold'}` };
   }
   const left = readSide(loose.left, variables, nodeOutput);
   const right = readSide(loose.right, variables, nodeOutput);
@@ -63,6 +75,7 @@ export function explainCondition(
 /** A condition in words without values, `amount > 100`, for messages about a spec. Total on malformed input. */
 export function conditionText(condition: unknown): string {
   if (!isJsonObject(condition)) return '(no condition)';
+  if (condition.type !== undefined) return assignmentText(condition);
   return `${sideText(condition.left)} ${comparatorText(condition.comparator)} ${sideText(condition.right)}`;
 }
 
@@ -76,17 +89,42 @@ function comparatorText(comparator: unknown): string {
 
 /** How a side is written: a variable by name (a JSON path follows it, `order.total`), a literal as JSON. */
 function sideText(side: unknown): string {
-  if (!isJsonObject(side)) return '?';
-  if (side.type === 'LITERAL') return valueText(side.value ?? null);
+  return assignmentText(side);
+}
+
+const OPERATION_SYMBOLS: Readonly<Record<string, string>> = { ADD: '+', SUBTRACT: '-', MULTIPLY: '*', DIVIDE: '/', POW: '^', AND: 'and', OR: 'or' };
+
+/**
+ * Where a value comes from, in words, for the editor and for messages: `name`, `order.total`, `"text"`,
+ * `format("Hello {0}", name)`, `(count + 1)`, `age as INT`. Total on malformed input: what is missing reads `?`.
+ */
+export function assignmentText(source: unknown): string {
+  if (!isJsonObject(source)) return '?';
+  const text = sourceText(source);
+  return typeof source.targetType === 'string' ? `${text} as ${source.targetType}` : text;
+}
+
+function sourceText(side: { readonly [key: string]: unknown }): string {
+  if (side.type === 'LITERAL') return valueText((side.value ?? null) as JsonValue);
   const path = typeof side.jsonPath === 'string' ? (side.jsonPath.startsWith('$') ? side.jsonPath.slice(1) : `[${side.jsonPath}]`) : '';
   if (side.type === 'VARIABLE') return `${typeof side.variableName === 'string' ? side.variableName : '?'}${path}`;
   if (side.type === 'NODE_OUTPUT') return `output${path}`;
+  if (side.type === 'FORMAT_STRING') {
+    const args = Array.isArray(side.args) ? side.args.map(assignmentText) : [];
+    return `format(${[assignmentText(side.format), ...args].join(', ')})`;
+  }
+  if (side.type === 'EXPRESSION') {
+    const operation = typeof side.operation === 'string' ? (OPERATION_SYMBOLS[side.operation] ?? side.operation.toLowerCase()) : undefined;
+    const symbol = operation ?? (side.comparator === undefined ? '?' : comparatorText(side.comparator));
+    return `(${assignmentText(side.lhs)} ${symbol} ${assignmentText(side.rhs)})`;
+  }
+  if (side.type === 'SIZE_OF') return `size(${assignmentText(side.operand)})`;
   return '?';
 }
 
 /** A side with its value in brackets when it is read from somewhere; a literal is its own value. */
 function shownSide(side: unknown, read: Read): string {
-  if (isJsonObject(side) && side.type === 'LITERAL') return sideText(side);
+  if (isJsonObject(side) && side.type === 'LITERAL' && side.targetType === undefined) return sideText(side);
   return `${sideText(side)} (${read.ok ? valueText(read.value) : read.unset ? 'not set' : '?'})`;
 }
 
@@ -104,8 +142,20 @@ function json(value: unknown): string {
   }
 }
 
-/** Reads a side as the engine's evaluate does: a missing JSON path step reads NULL, a bad path is an error. */
+/**
+ * Reads a side as the engine's evaluate does: a missing JSON path step reads NULL, a bad path is an error; format
+ * strings and expressions are computed from their parts, and a cast applied last. Without declared types, a value's
+ * JSON tells its type (a DOUBLE variable holding 2 reads as an INT here).
+ */
 function readSide(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined): Read {
+  const read = readUncast(side, variables, nodeOutput);
+  if (!read.ok || !isJsonObject(side) || side.targetType === undefined) return read;
+  if (!isVariableType(side.targetType)) return { ok: false, why: `a cast to unknown type ${json(side.targetType)}` };
+  const cast = castValue(read.value, side.targetType);
+  return cast.ok ? { ok: true, value: cast.value } : { ok: false, why: cast.message };
+}
+
+function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined): Read {
   if (!isJsonObject(side)) return { ok: false, why: 'a side of the condition is missing' };
   let root: JsonValue;
   switch (side.type) {
@@ -124,6 +174,43 @@ function readSide(side: unknown, variables: Readonly<Record<string, JsonValue>>,
       if (nodeOutput === undefined) return { ok: false, why: 'the node has no output', unset: true };
       root = nodeOutput;
       break;
+    case 'FORMAT_STRING': {
+      const template = readSide(side.format, variables, nodeOutput);
+      if (!template.ok) return template;
+      if (typeof template.value !== 'string') return { ok: false, why: `the template of a format string is ${json(template.value)}, not a STR` };
+      const args: JsonValue[] = [];
+      for (const arg of Array.isArray(side.args) ? side.args : []) {
+        const value = readSide(arg, variables, nodeOutput);
+        if (!value.ok) return value;
+        args.push(value.value);
+      }
+      const formatted = formatString(template.value, args);
+      return formatted.ok ? formatted : { ok: false, why: formatted.message };
+    }
+    case 'EXPRESSION': {
+      const lhs = readSide(side.lhs, variables, nodeOutput);
+      if (!lhs.ok) return lhs;
+      const rhs = readSide(side.rhs, variables, nodeOutput);
+      if (!rhs.ok) return rhs;
+      if (side.comparator !== undefined) {
+        if (!isComparator(side.comparator)) return { ok: false, why: `unknown comparator ${json(side.comparator)}` };
+        const compared = compare(lhs.value, side.comparator, rhs.value);
+        return compared.ok ? compared : { ok: false, why: compared.message };
+      }
+      const operation = side.operation;
+      if (typeof operation !== 'string' || !(MUTATION_TYPES as readonly string[]).includes(operation)) return { ok: false, why: `unknown operation ${json(operation)}` };
+      if (lhs.value === null) return { ok: false, why: `${operation} has a NULL left side` };
+      const kind = (value: JsonValue) => (value === null ? undefined : (kindOf(value) as VariableType));
+      const type = expressionType(kind(lhs.value), kind(rhs.value)) ?? 'STR';
+      const result = mutate(type, lhs.value, operation as MutationType, rhs.value);
+      return result.ok ? result : { ok: false, why: result.message };
+    }
+    case 'SIZE_OF': {
+      const operand = readSide(side.operand, variables, nodeOutput);
+      if (!operand.ok) return operand;
+      const size = sizeOf(operand.value);
+      return size.ok ? size : { ok: false, why: size.message };
+    }
     default:
       return { ok: false, why: `a side has unknown source type ${json(side.type)}` };
   }

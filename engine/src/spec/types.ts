@@ -58,15 +58,58 @@ export interface ThreadVarDef extends VariableDef {
   readonly searchable?: boolean | undefined;
 }
 
+/**
+ * What every assignment may add: a type to cast the value to once it is read (LittleHorse's target_type), such as a
+ * STR "42" to the INT 42. Only casts LittleHorse allows (values/cast.ts canCast); one that fails when the WfRun runs
+ * fails the node with VAR_SUB_ERROR.
+ */
+export interface Castable {
+  readonly targetType?: VariableType | undefined;
+}
+
 /** Where a value comes from when a node or mutation needs one. */
 export type VariableAssignment =
   /** The current value of a variable in scope, or of a JSON path inside it (JSON_OBJ and JSON_ARR only). */
-  | { readonly type: 'VARIABLE'; readonly variableName: string; readonly jsonPath?: string | undefined }
+  | ({ readonly type: 'VARIABLE'; readonly variableName: string; readonly jsonPath?: string | undefined } & Castable)
   /** A constant written in the spec. */
-  | { readonly type: 'LITERAL'; readonly value: JsonValue };
+  | ({ readonly type: 'LITERAL'; readonly value: JsonValue } & Castable)
+  | FormatStringAssignment
+  | ExpressionAssignment
+  | SizeOfAssignment;
+
+/**
+ * A STR made from a template and arguments (LittleHorse's format_string, Java's MessageFormat): `{0}`, `{1}`, ...
+ * in `format` are replaced by the values of `args`, in order. `format` is usually a LITERAL STR.
+ */
+export interface FormatStringAssignment extends Castable {
+  readonly type: 'FORMAT_STRING';
+  readonly format: VariableAssignment;
+  readonly args: readonly VariableAssignment[];
+}
+
+/**
+ * A value computed from two (LittleHorse's expression), with exactly one of `operation` and `comparator`. With an
+ * `operation`: `lhs` changed by it with `rhs`, as a mutation of a variable holding `lhs` would change it, without
+ * changing any variable; its type is the left side's, except that an INT with a DOUBLE is computed as a DOUBLE, and
+ * AND and OR of two BOOLs make a BOOL. With a `comparator`: whether `lhs comparator rhs` holds, a BOOL, as an edge
+ * condition compares.
+ */
+export interface ExpressionAssignment extends Castable {
+  readonly type: 'EXPRESSION';
+  readonly lhs: VariableAssignment;
+  readonly operation?: MutationType | undefined;
+  readonly comparator?: Comparator | undefined;
+  readonly rhs: VariableAssignment;
+}
+
+/** The length of a STR or the number of elements of a JSON_ARR, an INT (LittleHorse's size_of). */
+export interface SizeOfAssignment extends Castable {
+  readonly type: 'SIZE_OF';
+  readonly operand: VariableAssignment;
+}
 
 /** The right-hand side of a mutation: any assignment, or the output (or a JSON path in it) of the node the edge leaves. */
-export type MutationSource = VariableAssignment | { readonly type: 'NODE_OUTPUT'; readonly jsonPath?: string | undefined };
+export type MutationSource = VariableAssignment | ({ readonly type: 'NODE_OUTPUT'; readonly jsonPath?: string | undefined } & Castable);
 
 export type MutationOperation = MutationType;
 
@@ -86,10 +129,18 @@ export interface EdgeCondition {
   readonly right: VariableAssignment;
 }
 
+/**
+ * When an edge is taken or a WAIT_FOR_CONDITION stops waiting: `left comparator right` (LittleHorse's
+ * legacy_condition), or any value that is a BOOL (LittleHorse's condition): a BOOL variable, a comparing
+ * EXPRESSION, an AND or OR of them. One that is not a BOOL when the WfRun gets there fails the node with
+ * VAR_SUB_ERROR.
+ */
+export type Condition = EdgeCondition | VariableAssignment;
+
 export interface Edge {
   readonly sinkNodeName: string;
   /** Edges are tried in order; the first whose condition holds (or that has none) is taken. */
-  readonly condition?: EdgeCondition | undefined;
+  readonly condition?: Condition | undefined;
   /** Run in order when the edge is taken. */
   readonly variableMutations?: readonly VariableMutation[] | undefined;
 }
@@ -237,7 +288,7 @@ export interface ThrowEventNode extends NodeBase {
 /** Waits until `condition` holds, checked again whenever the WfRun moves (another thread may change a variable). */
 export interface WaitForConditionNode extends NodeBase {
   readonly type: 'WAIT_FOR_CONDITION';
-  readonly condition: EdgeCondition;
+  readonly condition: Condition;
 }
 
 /**

@@ -18,6 +18,9 @@ const VARS = ['threadSpecs', 'entrypoint', 'variableDefs'] as const;
 const lit = (value: unknown) => ({ type: 'LITERAL', value });
 const v = (variableName: string, jsonPath?: string) => ({ type: 'VARIABLE', variableName, ...(jsonPath === undefined ? {} : { jsonPath }) });
 const cond = { comparator: 'EQUALS', left: v('name'), right: lit('x') };
+const format = (template: unknown, ...args: unknown[]) => ({ type: 'FORMAT_STRING', format: lit(template), args });
+const expr = (lhs: unknown, operation: string, rhs: unknown) => ({ type: 'EXPRESSION', lhs, operation, rhs });
+const cast = (assignment: Draft, targetType: string) => ({ ...assignment, targetType });
 const tinyThread = (variableDefs: unknown[] = []) => ({
   variableDefs,
   nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'end' }] }, end: { type: 'EXIT' } },
@@ -97,6 +100,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a USER_TASK throws a cancellation named with a space', spec: userTask({ onCancellationExceptionName: 'gave up' }), path: at(REVIEW, 'onCancellationExceptionName') },
   ],
   CONFLICTING_FIELDS: [
+    { when: 'an expression both computes and compares', spec: edit((_, n) => (n[GREET].inputs = [{ ...expr(v('name'), 'ADD', lit('x')), comparator: 'EQUALS' }])), path: at(GREET, 'inputs', 0, 'comparator') },
     {
       when: 'an EXIT both fails its thread and returns an output',
       spec: edit((_, n) => (n[EXIT] = { type: 'EXIT', failureDef: { failureName: 'gone', message: 'm' }, returnContent: v('greeting') })),
@@ -110,6 +114,8 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     },
   ],
   MISSING_FIELD: [
+    { when: 'a format string has no list of args', spec: edit((_, n) => (n[GREET].inputs = [{ type: 'FORMAT_STRING', format: lit('x') }])), path: at(GREET, 'inputs', 0, 'args') },
+    { when: 'an expression has no left side', spec: edit((_, n) => (n[GREET].inputs = [{ type: 'EXPRESSION', operation: 'ADD', rhs: lit('x') }])), path: at(GREET, 'inputs', 0, 'lhs') },
     { when: 'a TASK names no TaskDef at all', spec: edit((_, n) => delete n[GREET].taskDefName), path: at(GREET, 'taskDefName') },
     { when: 'a WAIT_FOR_CHILD_WF says not which child', spec: waitingChild(undefined), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId') },
     { when: 'a RUN_CHILD_WF has inputs that are a list', spec: runningChild({ inputs: [lit('o-1')] }), path: at('9-run-RUN_CHILD_WF', 'inputs') },
@@ -119,7 +125,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'outgoingEdges is not a list', spec: edit((_, n) => (n[EXIT].outgoingEdges = 'none')), path: at(EXIT, 'outgoingEdges') },
     { when: 'a SLEEP has both rawSeconds and timestamp', spec: between('9-nap-SLEEP', { type: 'SLEEP', rawSeconds: lit(1), timestamp: lit(2) }), path: at('9-nap-SLEEP') },
     { when: 'an EXIT failure has no message', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'gone' })), path: at(EXIT, 'failureDef', 'message') },
-    { when: 'an input has an unknown source type', spec: edit((_, n) => (n[GREET].inputs = [{ type: 'FORMAT_STRING' }])), path: at(GREET, 'inputs', 0, 'type') },
+    { when: 'an input has an unknown source type', spec: edit((_, n) => (n[GREET].inputs = [{ type: 'STRUCT_BUILDER' }])), path: at(GREET, 'inputs', 0, 'type') },
     { when: 'a mutation is not an object', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = ['greeting = output'])), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0) },
     { when: 'a USER_TASK has neither userId nor userGroup', spec: userTask({ userGroup: undefined }), path: at(REVIEW) },
     { when: 'a USER_TASK has a blank literal user id', spec: userTask({ userId: lit(' ') }), path: at(REVIEW, 'userId', 'value') },
@@ -202,6 +208,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a TASK gives more inputs than its TaskDef takes', spec: edit((_, n) => n[GREET].inputs.push(lit('extra'))), path: at(GREET, 'inputs') },
   ],
   UNKNOWN_VARIABLE: [
+    { when: 'a format string argument names an undeclared variable', spec: edit((_, n) => (n[GREET].inputs = [format('Hi {0}', v('nobody'))])), path: at(GREET, 'inputs', 0, 'args', 0, 'variableName') },
     { when: 'a RUN_CHILD_WF gives an input the child WfSpec does not declare', spec: runningChild({ inputs: { order: lit('o-1'), colour: lit('red') } }), catalog: withShipping, path: at('9-run-RUN_CHILD_WF', 'inputs', 'colour') },
     { when: 'a RUN_CHILD_WF input reads an undeclared variable', spec: runningChild({ inputs: { order: v('nobody') } }), path: at('9-run-RUN_CHILD_WF', 'inputs', 'order', 'variableName') },
     { when: 'a WAIT_FOR_CHILD_WF reads an undeclared variable', spec: waitingChild(v('nobody')), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId', 'variableName') },
@@ -215,6 +222,20 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'two threads declare the same name (names are WfSpec-global)', spec: spawning([{ name: 'name', type: 'STR' }]), path: ['threadSpecs', 'child', 'variableDefs', 0, 'name'] },
   ],
   TYPE_MISMATCH: [
+    { when: 'an input casts an INT to a BOOL', spec: edit((_, n) => (n[GREET].inputs = [cast(v('length'), 'BOOL')])), path: at(GREET, 'inputs', 0, 'targetType') },
+    {
+      when: 'a mutation assigns an INT a value cast to BOOL',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: cast(lit('true'), 'BOOL') }])),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs', 'targetType'),
+    },
+    {
+      when: "a mutation casts a task's STR output to a JSON_ARR",
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT', targetType: 'JSON_ARR' } }])),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs', 'targetType'),
+    },
+    { when: 'a format string is given to an INT variable', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: format('{0}', lit(1)) }])), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs') },
+    { when: 'a format string template is an INT', spec: edit((_, n) => (n[GREET].inputs = [format(7)])), path: at(GREET, 'inputs', 0, 'format') },
+    { when: 'an expression adds a JSON_OBJ to an INT', spec: edit((_, n) => (n[GREET].inputs = [expr(v('length'), 'ADD', lit({ a: 1 }))])), path: at(GREET, 'inputs', 0, 'rhs') },
     {
       when: 'a dynamic TASK is named by a JSON_OBJ variable',
       spec: withMeta(
@@ -284,7 +305,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
       path: at(REVIEW, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
     },
   ],
-  INVALID_TYPE: [{ when: 'a variable has a type that does not exist', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'when', type: 'DATE' })), path: [...VARS, 3, 'type'] }],
+  INVALID_TYPE: [{ when: 'an input is cast to a type that does not exist', spec: edit((_, n) => (n[GREET].inputs = [cast(v('name'), 'DATE')])), path: at(GREET, 'inputs', 0, 'targetType') }, { when: 'a variable has a type that does not exist', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'when', type: 'DATE' })), path: [...VARS, 3, 'type'] }],
   NO_NODE_OUTPUT: [
     {
       when: 'a mutation on an ENTRYPOINT edge reads its output',
@@ -299,6 +320,8 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     },
   ],
   UNKNOWN_OPERATION: [
+    { when: 'an expression has an unknown operation', spec: edit((_, n) => (n[GREET].inputs = [expr(v('name'), 'CONCAT', lit('x'))])), path: at(GREET, 'inputs', 0, 'operation') },
+    { when: 'an expression subtracts from a STR', spec: edit((_, n) => (n[GREET].inputs = [expr(v('name'), 'SUBTRACT', lit(1))])), path: at(GREET, 'inputs', 0, 'operation') },
     { when: 'a mutation has an operation that does not exist', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].operation = 'POW')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'operation') },
     { when: 'a mutation SUBTRACTs from a STR', spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations[0].operation = 'SUBTRACT')), path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'operation') },
   ],
@@ -321,12 +344,21 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
   ],
   UNKNOWN_COMPARATOR: [
     {
+      when: 'a condition compares with an unknown comparator in an expression',
+      spec: edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: GREET, condition: { type: 'EXPRESSION', lhs: v('name'), comparator: 'LIKE', rhs: lit('x') } }, { sinkNodeName: GREET }])),
+      path: at(ENTRY, 'outgoingEdges', 0, 'condition', 'comparator'),
+    },
+    {
       when: 'a condition has a comparator that does not exist',
       spec: edit((_, n) => (n[ENTRY].outgoingEdges = [{ sinkNodeName: GREET, condition: { ...cond, comparator: 'LIKE' } }, { sinkNodeName: GREET }])),
       path: at(ENTRY, 'outgoingEdges', 0, 'condition', 'comparator'),
     },
   ],
   UNREACHABLE_EDGE: [{ when: 'an edge follows one without a condition', spec: edit((_, n) => n[ENTRY].outgoingEdges.push({ sinkNodeName: EXIT })), path: at(ENTRY, 'outgoingEdges', 1) }],
+  INVALID_FORMAT_STRING: [
+    { when: 'a literal template has an unmatched brace', spec: edit((_, n) => (n[GREET].inputs = [format('Hello {0', v('name'))])), path: at(GREET, 'inputs', 0, 'format', 'value') },
+    { when: 'a literal template names an argument by word', spec: edit((_, n) => (n[GREET].inputs = [format('Hello {name}', v('name'))])), path: at(GREET, 'inputs', 0, 'format', 'value') },
+  ],
   INVALID_JSON_PATH: [
     { when: 'an input reads a JSON path of a STR variable', spec: edit((_, n) => (n[GREET].inputs = [v('name', '$.first')])), path: at(GREET, 'inputs', 0, 'jsonPath') },
     {
@@ -404,6 +436,23 @@ describe('validateWfSpec', () => {
 
   it('finds no problem in a valid two-task WfSpec', () => {
     expect(validateWfSpec(twoTaskSpec(), catalog)).toEqual([]);
+  });
+
+  it('suggests a cast where LittleHorse needs one written, and accepts the assignment with it', () => {
+    const assigning = (rhs: unknown) => edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs }]));
+    expect(validateWfSpec(assigning(v('name')), catalog)).toEqual([
+      expect.objectContaining({ code: 'TYPE_MISMATCH', message: "STR variable 'name' cannot be given to variable 'length', a INT without a cast (targetType INT)." }),
+    ]);
+    expect(validateWfSpec(assigning(cast(v('name'), 'INT')), catalog)).toEqual([]);
+    expect(validateWfSpec(assigning({ type: 'NODE_OUTPUT', targetType: 'INT' }), catalog)).toEqual([]);
+  });
+
+  it('finds no problem in format strings, casts and expressions that fit', () => {
+    const spec = edit((_, n) => {
+      n[GREET].inputs = [format('{0} is {1} ({2})', v('name'), expr(v('length'), 'MULTIPLY', lit(2.5)), cast(v('length'), 'STR'))];
+      n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: expr(cast(v('name'), 'INT'), 'ADD', lit(1)) }];
+    });
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
   });
 
   it('finds no problem in a valid WfSpec that uses every node kind', () => {

@@ -4,11 +4,15 @@ import { aType, describeName, describeValue, isAssignable, isValueOfType, isVari
 import type { JsonValue, VariableType } from '../values/value.ts';
 import { isValidFailureName, isValidName, NAME_RULE, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
+import { isLegacyCondition } from './reads.ts';
+import type { Comparator } from '../values/compare.ts';
 import { isErrorName } from '../run/failure.ts';
 import { compare, COMPARATORS } from '../values/compare.ts';
 import { parseIsoDate } from '../values/iso-date.ts';
 import { parseJsonPath } from '../values/json-path.ts';
-import { MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mutate.ts';
+import { expressionType, MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mutate.ts';
+import { canCast, needsCast } from '../values/cast.ts';
+import { parseFormat } from '../values/format-string.ts';
 import { NODE_TYPES } from './types.ts';
 import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, UserTaskDef, UserTaskNode, VariableAssignment, VariableMutation, WfSpec } from './types.ts';
 
@@ -306,7 +310,13 @@ function validateEdges(
 
 function validateCondition(path: SpecPath, condition: NonNullable<Edge['condition']>, variables: Map<string, ThreadVarDef>, report: Report): void {
   if (!isJsonObject(condition)) {
-    report(path, 'MISSING_FIELD', 'A condition must be an object with comparator, left and right.');
+    report(path, 'MISSING_FIELD', 'A condition must be an object: comparator, left and right, or a value that is a BOOL.');
+    return;
+  }
+  if (!isLegacyCondition(condition)) {
+    // A BOOL value (LittleHorse's condition): a type known to be another fails every run.
+    const type = checkAssignment(path, condition, undefined, 'the condition', variables, report);
+    if (type !== undefined && type !== 'BOOL') report(path, 'TYPE_MISMATCH', `The condition is ${aType(type)}; it must be a BOOL.`);
     return;
   }
   if (!(COMPARATORS as readonly string[]).includes(condition.comparator)) {
@@ -315,23 +325,34 @@ function validateCondition(path: SpecPath, condition: NonNullable<Edge['conditio
   checkAssignment([...path, 'left'], condition.left, undefined, 'the left side of the condition', variables, report);
   checkAssignment([...path, 'right'], condition.right, undefined, 'the right side of the condition', variables, report);
   if (!(COMPARATORS as readonly string[]).includes(condition.comparator)) return;
-  // The comparison itself, tried on a sample of each side's type: what fails here fails every run with VAR_SUB_ERROR.
-  const left = sampleOf(condition.left, variables);
-  const right = sampleOf(condition.right, variables);
+  checkComparison(path, condition.comparator, condition.left, condition.right, variables, report);
+}
+
+/** The comparison itself, tried on a sample of each side's type: what fails here fails every run with VAR_SUB_ERROR. */
+function checkComparison(path: SpecPath, comparator: Comparator, leftSide: unknown, rightSide: unknown, variables: Map<string, ThreadVarDef>, report: Report): void {
+  const left = sampleOf(leftSide, variables);
+  const right = sampleOf(rightSide, variables);
   if (left === undefined || right === undefined) return;
-  const tried = compare(left.value, condition.comparator, right.value);
+  const tried = compare(left.value, comparator, right.value);
   if (!tried.ok) {
-    report(path, 'TYPE_MISMATCH', `${condition.comparator} cannot compare ${left.what} with ${right.what}; every run would fail here with VAR_SUB_ERROR.`);
+    report(path, 'TYPE_MISMATCH', `${comparator} cannot compare ${left.what} with ${right.what}; every run would fail here with VAR_SUB_ERROR.`);
   }
 }
 
 /** A value of the type a side of a condition is known to have, with words for it; undefined when unknown. */
 function sampleOf(side: unknown, variables: Map<string, ThreadVarDef>): { value: JsonValue; what: string } | undefined {
   if (!isJsonObject(side)) return undefined;
-  if (side.type === 'LITERAL' && side.value !== undefined && side.value !== null) return { value: side.value as JsonValue, what: describeValue(side.value as JsonValue) };
-  if (side.type !== 'VARIABLE' || side.jsonPath !== undefined || typeof side.variableName !== 'string') return undefined;
-  const def = variables.get(side.variableName);
-  return def && { value: SAMPLES[def.type], what: `${def.type} variable '${def.name}'` };
+  if (side.type === 'LITERAL' && side.targetType === undefined && side.value !== undefined && side.value !== null) return { value: side.value as JsonValue, what: describeValue(side.value as JsonValue) };
+  if (side.type === 'VARIABLE' && side.targetType === undefined) {
+    if (side.jsonPath !== undefined || typeof side.variableName !== 'string') return undefined;
+    const def = variables.get(side.variableName);
+    return def && { value: SAMPLES[def.type], what: `${def.type} variable '${def.name}'` };
+  }
+  if (side.type === 'LITERAL' || side.type === 'VARIABLE' || side.type === 'FORMAT_STRING' || side.type === 'EXPRESSION' || side.type === 'SIZE_OF') {
+    const type = typeOfAssignment(side, variables);
+    return type && { value: SAMPLES[type], what: `${aType(type)} (${side.targetType === undefined ? String(side.type).toLowerCase().replace('_', ' ') : 'cast'})` };
+  }
+  return undefined;
 }
 
 const SAMPLES: Readonly<Record<VariableType, JsonValue>> = {
@@ -388,31 +409,37 @@ function validateMutation(
     const output = outputTypeOf(node, catalog);
     if (output === 'none') {
       report([...path, 'rhs'], 'NO_NODE_OUTPUT', `Node '${nodeName}' has no output to use in a mutation of '${lhs.name}'.`);
+    } else if (mutation.rhs.targetType !== undefined) {
+      const cast = mutation.rhs.targetType;
+      if (mutation.rhs.jsonPath !== undefined && output !== 'unknown') checkJsonPath([...path, 'rhs', 'jsonPath'], mutation.rhs.jsonPath, { name: `the output of '${nodeName}'`, type: output }, report);
+      if (!isVariableType(cast)) {
+        report([...path, 'rhs', 'targetType'], 'INVALID_TYPE', `The cast of the output of '${nodeName}' is to unknown type ${describeValue(cast as JsonValue)}.`);
+      } else if (mutation.rhs.jsonPath === undefined && output !== 'unknown' && !canCast(output, cast)) {
+        report([...path, 'rhs', 'targetType'], 'TYPE_MISMATCH', `Node '${nodeName}' outputs ${aType(output)}, which cannot be cast to ${aType(cast)}.`);
+      } else if (expected && !isAssignable(cast, expected)) {
+        report([...path, 'rhs', 'targetType'], 'TYPE_MISMATCH', `The output of '${nodeName}' is cast to ${aType(cast)}, which cannot be assigned to ${expected} variable '${lhs.name}'.`);
+      }
     } else if (mutation.rhs.jsonPath !== undefined) {
       if (output !== 'unknown') checkJsonPath([...path, 'rhs', 'jsonPath'], mutation.rhs.jsonPath, { name: `the output of '${nodeName}'`, type: output }, report);
     } else if (expected && output !== 'unknown' && !isAssignable(output, expected)) {
-      report([...path, 'rhs'], 'TYPE_MISMATCH', `Node '${nodeName}' outputs ${output}, which cannot be assigned to ${expected} variable '${lhs.name}'.`);
+      const hint = needsCast(output, expected) ? ` without a cast (targetType ${expected})` : '';
+      report([...path, 'rhs'], 'TYPE_MISMATCH', `Node '${nodeName}' outputs ${output}, which cannot be assigned to ${expected} variable '${lhs.name}'${hint}.`);
     }
     return;
   }
-  checkAssignment([...path, 'rhs'], mutation.rhs, expected, `variable '${lhs.name}'`, variables, report);
+  checkAssignment([...path, 'rhs'], mutation.rhs as VariableAssignment, expected, `variable '${lhs.name}'`, variables, report);
 }
 
 /** The type a mutation's right side has before the WfRun runs, where one is known (no JSON path, no NULL literal). */
 function typeOfSource(source: unknown, variables: Map<string, ThreadVarDef>, node: Node, catalog: Catalog): VariableType | undefined {
-  if (!isJsonObject(source) || source.jsonPath !== undefined) return undefined;
-  if (source.type === 'VARIABLE') return typeof source.variableName === 'string' ? variables.get(source.variableName)?.type : undefined;
+  if (!isJsonObject(source)) return undefined;
   if (source.type === 'NODE_OUTPUT') {
+    if (isVariableType(source.targetType)) return source.targetType;
+    if (source.jsonPath !== undefined) return undefined;
     const output = outputTypeOf(node, catalog);
     return output === 'none' || output === 'unknown' ? undefined : output;
   }
-  if (source.type !== 'LITERAL') return undefined;
-  const { value } = source;
-  if (typeof value === 'string') return 'STR';
-  if (typeof value === 'boolean') return 'BOOL';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'INT' : 'DOUBLE';
-  if (Array.isArray(value)) return 'JSON_ARR';
-  return isJsonObject(value) ? 'JSON_OBJ' : undefined;
+  return typeOfAssignment(source, variables);
 }
 
 /**
@@ -431,6 +458,8 @@ function operandProblem(lhs: VariableType, operation: string, type: VariableType
   if ((operation === 'REMOVE_IF_PRESENT' || operation === 'REMOVE_KEY') && !primitive) return `needs a primitive value; the right side is ${aType(type)}`;
   // BYTES are base64 text in JSON: a STR (a literal, say) may hold them, and the run checks that it does.
   if (lhs === 'BYTES' && type !== 'BYTES' && type !== 'STR') return `needs BYTES; the right side is ${aType(type)}`;
+  // LittleHorse's asBool reads a STR `true` or `false` too.
+  if ((operation === 'AND' || operation === 'OR') && type !== 'BOOL' && type !== 'STR') return `needs a BOOL; the right side is ${aType(type)}`;
   return undefined;
 }
 
@@ -793,7 +822,10 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Checks where a value comes from; `expected` is the type it must have, when the spec can tell. */
+/**
+ * Checks where a value comes from, parts and cast included; `expected` is the type it must have, when the spec can
+ * tell. Returns the type it has (after its cast), when the spec can tell.
+ */
 function checkAssignment(
   path: SpecPath,
   assignment: VariableAssignment,
@@ -801,11 +833,37 @@ function checkAssignment(
   target: string,
   variables: Map<string, ThreadVarDef>,
   report: Report,
-): void {
+): VariableType | undefined {
   if (!isJsonObject(assignment)) {
-    report(path, 'MISSING_FIELD', `A value for ${target} must be an object with a type of VARIABLE or LITERAL.`);
-    return;
+    report(path, 'MISSING_FIELD', `A value for ${target} must be an object with a type of VARIABLE, LITERAL, FORMAT_STRING, EXPRESSION or SIZE_OF.`);
+    return undefined;
   }
+  const cast = assignment.targetType;
+  if (cast !== undefined && !isVariableType(cast)) {
+    report([...path, 'targetType'], 'INVALID_TYPE', `The cast of the value for ${target} is to unknown type ${describeValue(cast as JsonValue)}.`);
+    return undefined;
+  }
+  // With a cast, the source is checked against nothing and the cast against what is expected.
+  const source = checkSource(path, assignment, cast === undefined ? expected : undefined, target, variables, report);
+  if (cast === undefined) return source;
+  if (source !== undefined && !canCast(source, cast)) {
+    report([...path, 'targetType'], 'TYPE_MISMATCH', `The value for ${target} is ${aType(source)}, which cannot be cast to ${aType(cast)}.`);
+  } else if (expected && !isAssignable(cast, expected)) {
+    report([...path, 'targetType'], 'TYPE_MISMATCH', `The value for ${target} is cast to ${aType(cast)}, which cannot be given to ${aType(expected)}.`);
+  }
+  return cast;
+}
+
+/** The source of an assignment, before its cast: see checkAssignment. */
+function checkSource(
+  path: SpecPath,
+  assignment: VariableAssignment,
+  expected: VariableType | undefined,
+  target: string,
+  variables: Map<string, ThreadVarDef>,
+  report: Report,
+): VariableType | undefined {
+  const castHint = (from: VariableType) => (expected && needsCast(from, expected) ? ` without a cast (targetType ${expected})` : '');
   switch (assignment.type) {
     case 'VARIABLE': {
       const source = variables.get(assignment.variableName);
@@ -814,18 +872,98 @@ function checkAssignment(
       } else if (assignment.jsonPath !== undefined) {
         checkJsonPath([...path, 'jsonPath'], assignment.jsonPath, { name: `variable '${source.name}'`, type: source.type }, report);
       } else if (expected && !isAssignable(source.type, expected)) {
-        report(path, 'TYPE_MISMATCH', `${source.type} variable '${source.name}' cannot be given to ${target}, a ${expected}.`);
+        report(path, 'TYPE_MISMATCH', `${source.type} variable '${source.name}' cannot be given to ${target}, a ${expected}${castHint(source.type)}.`);
       }
-      return;
+      return source && assignment.jsonPath === undefined ? source.type : undefined;
     }
-    case 'LITERAL':
+    case 'LITERAL': {
+      const type = literalType(assignment.value);
       if (expected && !isValueOfType(assignment.value, expected)) {
-        report([...path, 'value'], 'TYPE_MISMATCH', `Literal ${describeValue(assignment.value)} is not a ${expected}, as ${target} needs.`);
+        report([...path, 'value'], 'TYPE_MISMATCH', `Literal ${describeValue(assignment.value)} is not a ${expected}, as ${target} needs${type ? castHint(type) : ''}.`);
       }
-      return;
+      return type;
+    }
+    case 'FORMAT_STRING': {
+      const format = checkAssignment([...path, 'format'], assignment.format, undefined, `the template of a format string for ${target}`, variables, report);
+      if (format !== undefined && format !== 'STR') {
+        report([...path, 'format'], 'TYPE_MISMATCH', `The template of a format string for ${target} must be a STR; it is ${aType(format)}.`);
+      }
+      if (isJsonObject(assignment.format) && assignment.format.type === 'LITERAL' && typeof assignment.format.value === 'string' && assignment.format.targetType === undefined) {
+        const parsed = parseFormat(assignment.format.value);
+        if (!parsed.ok) report([...path, 'format', 'value'], 'INVALID_FORMAT_STRING', `${parsed.message} Every run would fail here with VAR_SUB_ERROR.`);
+      }
+      if (!Array.isArray(assignment.args)) {
+        report([...path, 'args'], 'MISSING_FIELD', `A format string for ${target} needs a list of args (which may be empty).`);
+      } else {
+        assignment.args.forEach((arg, i) => checkAssignment([...path, 'args', i], arg, undefined, `argument {${i}} of a format string for ${target}`, variables, report));
+      }
+      if (expected && !isAssignable('STR', expected)) {
+        report(path, 'TYPE_MISMATCH', `A format string is a STR, which cannot be given to ${target}, a ${expected}${castHint('STR')}.`);
+      }
+      return 'STR';
+    }
+    case 'EXPRESSION': {
+      const { operation, comparator } = assignment;
+      if (operation !== undefined && comparator !== undefined) {
+        report([...path, 'comparator'], 'CONFLICTING_FIELDS', `An expression for ${target} either computes (operation) or compares (comparator), not both.`);
+        return undefined;
+      }
+      if (comparator !== undefined) {
+        if (!(COMPARATORS as readonly string[]).includes(comparator)) {
+          report([...path, 'comparator'], 'UNKNOWN_COMPARATOR', `Unknown comparator ${describeValue(comparator as JsonValue)}; expected one of ${COMPARATORS.join(', ')}.`);
+        }
+        checkAssignment([...path, 'lhs'], assignment.lhs, undefined, `the left side of ${String(comparator)} for ${target}`, variables, report);
+        checkAssignment([...path, 'rhs'], assignment.rhs, undefined, `the right side of ${String(comparator)} for ${target}`, variables, report);
+        if ((COMPARATORS as readonly string[]).includes(comparator)) checkComparison(path, comparator, assignment.lhs, assignment.rhs, variables, report);
+        if (expected && !isAssignable('BOOL', expected)) report(path, 'TYPE_MISMATCH', `A comparison is a BOOL, which cannot be given to ${target}, a ${expected}.`);
+        return 'BOOL';
+      }
+      const known = operation !== undefined && (MUTATION_TYPES as readonly string[]).includes(operation);
+      if (!known) {
+        report([...path, 'operation'], 'UNKNOWN_OPERATION', `Unknown expression operation ${describeValue((operation ?? null) as JsonValue)}; expected one of ${MUTATION_TYPES.join(', ')}, or a comparator.`);
+      }
+      const lhs = checkAssignment([...path, 'lhs'], assignment.lhs, undefined, `the left side of ${String(operation)} for ${target}`, variables, report);
+      const rhs = checkAssignment([...path, 'rhs'], assignment.rhs, undefined, `the right side of ${String(operation)} for ${target}`, variables, report);
+      if (!known || lhs === undefined || operation === undefined) return undefined;
+      if (!MUTATIONS_BY_TYPE[lhs].includes(operation)) {
+        report([...path, 'operation'], 'UNKNOWN_OPERATION', `${operation} does not apply to ${aType(lhs)}, the left side of an expression for ${target}; it takes ${MUTATIONS_BY_TYPE[lhs].join(', ')}.`);
+        return undefined;
+      }
+      const operand = operation === 'ASSIGN' ? undefined : operandProblem(lhs, operation, rhs);
+      if (operand) report([...path, 'rhs'], 'TYPE_MISMATCH', `${operation} of ${aType(lhs)} in an expression for ${target} ${operand}.`);
+      const type = expressionType(lhs, rhs);
+      if (type && expected && !isAssignable(type, expected)) {
+        report(path, 'TYPE_MISMATCH', `The expression is ${aType(type)}, which cannot be given to ${target}, a ${expected}${castHint(type)}.`);
+      }
+      return type;
+    }
+    case 'SIZE_OF': {
+      const operand = checkAssignment([...path, 'operand'], assignment.operand, undefined, `the operand of size() for ${target}`, variables, report);
+      if (operand !== undefined && operand !== 'STR' && operand !== 'JSON_ARR') {
+        report([...path, 'operand'], 'TYPE_MISMATCH', `size() takes a STR or a JSON_ARR; the operand for ${target} is ${aType(operand)}.`);
+      }
+      if (expected && !isAssignable('INT', expected)) report(path, 'TYPE_MISMATCH', `A size is an INT, which cannot be given to ${target}, a ${expected}${castHint('INT')}.`);
+      return 'INT';
+    }
     default:
       report([...path, 'type'], 'MISSING_FIELD', `A value for ${target} has unknown source type ${describeValue((assignment as { type?: JsonValue }).type)}.`);
+      return undefined;
   }
+}
+
+/** The type of a value written in a spec; undefined for NULL. */
+function literalType(value: JsonValue | undefined): VariableType | undefined {
+  if (typeof value === 'string') return 'STR';
+  if (typeof value === 'boolean') return 'BOOL';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'INT' : 'DOUBLE';
+  if (Array.isArray(value)) return 'JSON_ARR';
+  return isJsonObject(value) ? 'JSON_OBJ' : undefined;
+}
+
+/** The type an assignment has before the WfRun runs, where the spec can tell, without reporting anything. */
+function typeOfAssignment(assignment: unknown, variables: Map<string, ThreadVarDef>): VariableType | undefined {
+  const problems: Problem[] = [];
+  return isJsonObject(assignment) ? checkAssignment([], assignment as unknown as VariableAssignment, undefined, '', variables, (p, code, message) => problems.push({ path: p, code, message })) : undefined;
 }
 
 function reachableFrom(start: string, nodes: Readonly<Record<string, Node>>): Set<string> {

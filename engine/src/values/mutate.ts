@@ -14,15 +14,18 @@ export const MUTATION_TYPES = [
   'REMOVE_IF_PRESENT',
   'REMOVE_INDEX',
   'REMOVE_KEY',
+  'AND',
+  'OR',
+  'POW',
 ] as const;
 export type MutationType = (typeof MUTATION_TYPES)[number];
 
 /** Which mutations each variable type accepts, for validation and at run time alike. */
 export const MUTATIONS_BY_TYPE: Readonly<Record<VariableType, readonly MutationType[]>> = {
   STR: ['ASSIGN', 'ADD', 'EXTEND'],
-  INT: ['ASSIGN', 'ADD', 'SUBTRACT', 'MULTIPLY', 'DIVIDE'],
-  DOUBLE: ['ASSIGN', 'ADD', 'SUBTRACT', 'MULTIPLY', 'DIVIDE'],
-  BOOL: ['ASSIGN'],
+  INT: ['ASSIGN', 'ADD', 'SUBTRACT', 'MULTIPLY', 'DIVIDE', 'POW'],
+  DOUBLE: ['ASSIGN', 'ADD', 'SUBTRACT', 'MULTIPLY', 'DIVIDE', 'POW'],
+  BOOL: ['ASSIGN', 'AND', 'OR'],
   JSON_OBJ: ['ASSIGN', 'REMOVE_KEY'],
   JSON_ARR: ['ASSIGN', 'ADD', 'EXTEND', 'REMOVE_IF_PRESENT', 'REMOVE_INDEX'],
   BYTES: ['ASSIGN', 'EXTEND'],
@@ -39,6 +42,8 @@ export type Mutated = { readonly ok: true; readonly value: JsonValue } | { reado
  * equal element; REMOVE_INDEX drops one position; REMOVE_KEY drops one key. Only ASSIGN takes a NULL variable (a
  * counter needs a default to count from), and ADD refuses a NULL right side ("Cannot add by null"); REMOVE_KEY of
  * NULL removes nothing, and EXTEND of a STR by NULL appends nothing (where Java's concatenation appends "null").
+ * AND and OR take a BOOL (or a STR `true` or `false`, as LittleHorse's asBool reads it) on the right; POW raises
+ * a number, an INT to an INT power staying an INT that must fit.
  */
 export function mutate(type: VariableType, current: JsonValue, operation: MutationType, rhs: JsonValue): Mutated {
   if (!MUTATIONS_BY_TYPE[type].includes(operation)) return fail(`${operation} does not apply to ${aType(type)} variable.`);
@@ -82,7 +87,28 @@ export function mutate(type: VariableType, current: JsonValue, operation: Mutati
       const { [toText(rhs)]: _removed, ...rest } = current;
       return { ok: true, value: rest };
     }
+    case 'AND':
+    case 'OR': {
+      const left = asBool(current);
+      const right = asBool(rhs);
+      if (left === undefined || right === undefined) return fail(`${operation} needs two BOOLs; got ${describeValue(current)} and ${describeValue(rhs)}.`);
+      return { ok: true, value: operation === 'AND' ? left && right : left || right };
+    }
+    case 'POW': {
+      if (typeof current !== 'number' || typeof rhs !== 'number') return fail(`POW needs numbers; got ${describeValue(current)} and ${describeValue(rhs)}.`);
+      const value = type === 'INT' ? Math.trunc(current ** rhs) : current ** rhs;
+      if (!Number.isFinite(value)) return fail(`Exponentiation result is not finite: Base ${current}, Exponent ${rhs}.`);
+      if (type === 'INT' && !Number.isSafeInteger(value)) return fail(`Exponentiation result is out of range for INT: Base ${current}, Exponent ${rhs}.`);
+      return { ok: true, value };
+    }
   }
+}
+
+/** A BOOL as LittleHorse's asBool reads one: a BOOL, or a STR `true` or `false` in any case. */
+function asBool(value: JsonValue): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  return text === 'true' ? true : text === 'false' ? false : undefined;
 }
 
 function arithmetic(type: VariableType, current: JsonValue, rhs: JsonValue, op: (a: number, b: number) => number, truncateRhs = false): Mutated {
@@ -134,4 +160,19 @@ export function coerce(value: JsonValue, type: VariableType): Mutated {
 
 function safeInteger(n: number, from: JsonValue): Mutated {
   return Number.isSafeInteger(n) ? { ok: true, value: n } : fail(`${describeValue(from)} is outside the range of an INT.`);
+}
+
+/** The type an expression computes in: the left side's, or DOUBLE for an INT with a DOUBLE. */
+export function expressionType(lhs: VariableType | undefined, rhs: VariableType | undefined): VariableType | undefined {
+  return lhs === 'INT' && rhs === 'DOUBLE' ? 'DOUBLE' : lhs;
+}
+
+/**
+ * LittleHorse's size_of: the length of a STR (in UTF-16 units, as Java counts) or the number of elements of a
+ * JSON_ARR. `type` is the type the spec gives the value, when it gives one: BYTES, though JSON text, have no size.
+ */
+export function sizeOf(value: JsonValue, type?: VariableType): Mutated {
+  if (typeof value === 'string' && (type === undefined || type === 'STR')) return { ok: true, value: value.length };
+  if (Array.isArray(value)) return { ok: true, value: value.length };
+  return fail(`Cannot resolve size() of ${describeValue(value)}: it takes a STR or a JSON_ARR.`);
 }

@@ -1,5 +1,6 @@
 import type {
   Comparator,
+  Condition as EngineCondition,
   Edge,
   EdgeCondition,
   FailureHandlerDef,
@@ -21,13 +22,13 @@ import { captureCallSite, describeCall } from './call-site.ts';
 import type { CallSite } from './call-site.ts';
 import { TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './outputs.ts';
 import type { AssignableTo, MutationOf, ValueOf } from './values.ts';
-import { NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, toAssignment, VariablePath, WfRunVariable } from './variable.ts';
-import type { MutationValue, Operand, VariableOf } from './variable.ts';
+import { conditionAssignment, Expression, NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, toAssignment, toEngineCondition, VariablePath, WfRunVariable } from './variable.ts';
+import type { Condition, ExpressionFor, MutationValue, Operand, VariableOf } from './variable.ts';
 import type { WorkflowCompiler } from './workflow.ts';
 
 /** The inputs `execute` takes for a typed task: one per input var, in order, each a literal or variable of its type. */
 export type TaskArgs<I extends readonly TaskInputDef[]> = {
-  [K in keyof I]: I[K] extends { readonly type: infer T extends VariableType } ? ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath : never;
+  [K in keyof I]: I[K] extends { readonly type: infer T extends VariableType } ? ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath | ExpressionFor<T> : never;
 };
 
 /** A branch started by doIf: add doElseIf and doElse right after it. */
@@ -39,8 +40,8 @@ export class IfStatement {
   ) {}
 
   /** Runs `body` when no earlier condition held and `condition` does. */
-  doElseIf(condition: EdgeCondition, body: (thread: WorkflowThread) => void): this {
-    this.thread.addBranch(this, condition, body, captureCallSite('doElseIf'));
+  doElseIf(condition: Condition, body: (thread: WorkflowThread) => void): this {
+    this.thread.addBranch(this, toEngineCondition(condition), body, captureCallSite('doElseIf'));
     return this;
   }
 
@@ -61,12 +62,15 @@ const METHOD_OF: Readonly<Record<VariableMutation['operation'], string>> = {
   REMOVE_IF_PRESENT: 'removeIfPresent',
   REMOVE_INDEX: 'removeIndex',
   REMOVE_KEY: 'removeKey',
+  AND: 'mutate AND',
+  OR: 'mutate OR',
+  POW: 'mutate POW',
 };
 
 /** Where the next node attaches: an earlier node, with the condition and mutations of the edge still to draw. */
 interface Tail {
   readonly node: string;
-  readonly condition?: EdgeCondition | undefined;
+  readonly condition?: EngineCondition | undefined;
   readonly conditionSite?: CallSite | undefined;
   mutations: { readonly mutation: VariableMutation; readonly site: CallSite }[];
 }
@@ -174,6 +178,35 @@ export class WorkflowThread {
     for (const tail of this.#tails) tail.mutations.push({ mutation, site });
   }
 
+  /**
+   * A STR made when the WfRun runs from `template` and `args` (LittleHorse's format, Java's MessageFormat): `{0}`,
+   * `{1}`, ... are replaced by the arguments' values, numbers printed as `1,234.5`. A quote starts quoted text:
+   * write `''` for an apostrophe (`'Don''t wait, {0}'`).
+   */
+  format(template: string | WfRunVariable<'STR'>, ...args: Operand[]): Expression<'STR'> {
+    return new Expression({ type: 'FORMAT_STRING', format: toAssignment(template), args: args.map(toAssignment) });
+  }
+
+  /**
+   * `value` as an expression, to compute with: `wf.expr(count).add(1)` is count + 1, `wf.expr(price).multiply(qty)`
+   * price times qty. The variables it reads do not change (their own `add`, `multiply`, ... mutate them).
+   */
+  expr<T extends VariableType>(value: WfRunVariable<T>): Expression<T>;
+  expr(value: Operand): Expression;
+  expr(value: Operand): Expression<VariableType | undefined> {
+    return value instanceof Expression ? value : new Expression(toAssignment(value));
+  }
+
+  /** Whether every condition holds (LittleHorse's and): `wf.and(amount.isGreaterThan(100), vip)`. */
+  and(first: Condition, ...others: Condition[]): Expression<'BOOL'> {
+    return others.reduce<Expression<'BOOL'>>((all, next) => all.and(next), new Expression(conditionAssignment(first)));
+  }
+
+  /** Whether any condition holds (LittleHorse's or); every one is read, always. */
+  or(first: Condition, ...others: Condition[]): Expression<'BOOL'> {
+    return others.reduce<Expression<'BOOL'>>((any, next) => any.or(next), new Expression(conditionAssignment(first)));
+  }
+
   /** `left comparator right`, for doIf and doWhile; the variables' methods (`isLessThan`, ...) say the same. */
   condition<T extends VariableType>(
     left: WfRunVariable<T>,
@@ -181,7 +214,7 @@ export class WorkflowThread {
     right: Parameters<WfRunVariable<T>['isEqualTo']>[0],
   ): EdgeCondition;
   condition(left: Operand, comparator: 'IN' | 'NOT_IN', right: Parameters<WfRunVariable['isIn']>[0]): EdgeCondition;
-  condition(left: JsonValue | VariablePath, comparator: Comparator, right: Operand): EdgeCondition;
+  condition(left: JsonValue | VariablePath | Expression<VariableType | undefined>, comparator: Comparator, right: Operand): EdgeCondition;
   condition(left: Operand, comparator: Comparator, right: Operand): EdgeCondition {
     return { comparator, left: toAssignment(left), right: toAssignment(right) };
   }
@@ -190,10 +223,10 @@ export class WorkflowThread {
    * Runs `body` only when `condition` holds; chain `.doElseIf(...)` and `.doElse(...)` for the other cases. The
    * branches join after the chain.
    */
-  doIf(condition: EdgeCondition, body: (thread: this) => void): IfStatement {
+  doIf(condition: Condition, body: (thread: this) => void): IfStatement {
     const site = captureCallSite('doIf');
     const split = this.#add('nop', { type: 'NOP' }, 'doIf');
-    this.#tails = [{ node: split, condition, conditionSite: site, mutations: [] }];
+    this.#tails = [{ node: split, condition: toEngineCondition(condition), conditionSite: site, mutations: [] }];
     body(this);
     const ifTails = this.#tails;
     const join = this.compiler.nodeName(this.#position, 'nop', 'NOP');
@@ -204,12 +237,12 @@ export class WorkflowThread {
   }
 
   /** Runs `ifBody` when `condition` holds and `elseBody` when it does not; both join after. */
-  doIfElse(condition: EdgeCondition, ifBody: (thread: this) => void, elseBody: (thread: this) => void): void {
+  doIfElse(condition: Condition, ifBody: (thread: this) => void, elseBody: (thread: this) => void): void {
     this.doIf(condition, ifBody).doElse(elseBody as (thread: WorkflowThread) => void);
   }
 
   /** @internal Adds a branch to a doIf chain: its split's unconditional edge to the join gives way to it. */
-  addBranch(chain: IfStatement, condition: EdgeCondition | undefined, body: (thread: WorkflowThread) => void, site: CallSite): void {
+  addBranch(chain: IfStatement, condition: EngineCondition | undefined, body: (thread: WorkflowThread) => void, site: CallSite): void {
     const [tail, ...rest] = this.#tails;
     if (rest.length > 0 || tail?.node !== chain.join || tail.mutations.length > 0) {
       throw new Error(`${this.workflowName}: ${site.call} must come right after its doIf (at ${describeCall(site)}).`);
@@ -237,10 +270,10 @@ export class WorkflowThread {
   }
 
   /** Runs `body` again and again while `condition` holds, checking before each round. */
-  doWhile(condition: EdgeCondition, body: (thread: this) => void): void {
+  doWhile(condition: Condition, body: (thread: this) => void): void {
     const site = captureCallSite('doWhile');
     const head = this.#add('nop', { type: 'NOP' }, 'doWhile');
-    this.#tails = [{ node: head, condition, conditionSite: site, mutations: [] }];
+    this.#tails = [{ node: head, condition: toEngineCondition(condition), conditionSite: site, mutations: [] }];
     body(this);
     if (this.#tails.some((tail) => tail.node === head)) throw new Error(`${this.workflowName}: the body of doWhile adds no node (at ${describeCall(site)}).`);
     this.#connect(head);
@@ -311,8 +344,8 @@ export class WorkflowThread {
   }
 
   /** Waits until `condition` holds; it is checked again whenever the WfRun moves (another thread may change a variable). */
-  waitForCondition(condition: EdgeCondition): void {
-    this.#add('wait-for-condition', { type: 'WAIT_FOR_CONDITION', condition }, 'waitForCondition');
+  waitForCondition(condition: Condition): void {
+    this.#add('wait-for-condition', { type: 'WAIT_FOR_CONDITION', condition: toEngineCondition(condition) }, 'waitForCondition');
   }
 
   /**
@@ -532,7 +565,7 @@ export class WorkflowThread {
     if (value.thread !== this || others.length > 0 || tail?.node !== value.nodeName) {
       throw new Error(`${this.workflowName}: ${where} uses the output of '${value.nodeName}', but a node's output can only be used right after that node.`);
     }
-    return value.path === undefined ? { type: 'NODE_OUTPUT' } : { type: 'NODE_OUTPUT', jsonPath: value.path };
+    return { type: 'NODE_OUTPUT', ...(value.path === undefined ? {} : { jsonPath: value.path }), ...(value.targetType === undefined ? {} : { targetType: value.targetType }) };
   }
 
   #inputs(inputs: Record<string, Operand>): Record<string, VariableAssignment> {

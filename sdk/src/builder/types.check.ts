@@ -49,6 +49,27 @@ export const checked = new Workflow('typed', (wf) => {
   expectTypeOf(wf.execute('anything')).toEqualTypeOf<TaskNodeOutput>();
   expectTypeOf<TaskNodeOutput>().toExtend<NodeOutput>();
 
+  // Casts and format strings are typed by what they make.
+  wf.execute(charge, card.castToInt(), card);
+  wf.execute(charge, amount, wf.format('{0}', amount));
+  // @ts-expect-error a value cast to BOOL does not fit an INT input
+  wf.execute(charge, card.castToBool(), card);
+  // @ts-expect-error a format string is a STR, not an INT
+  count.assign(wf.format('{0}', amount));
+  count.assign(card.castToInt());
+  count.assign(wf.expr(count).add(1));
+  receipt.assign(wf.expr(amount).multiply(2));
+  count.assign(wf.execute(charge, 1, 'visa').castToInt());
+
+  // Conditions: comparisons, BOOL expressions and BOOL variables.
+  wf.doIf(ok, () => undefined);
+  wf.doIf(wf.and(amount.isGreaterThan(1), ok), () => undefined);
+  wf.doWhile(card.castToInt().isLessThan(10), () => wf.execute(notify, card));
+  // @ts-expect-error a STR variable is not a condition
+  wf.doIf(card, () => undefined);
+  // @ts-expect-error an arithmetic expression is not a condition
+  wf.waitForCondition(wf.expr(amount).add(1));
+
   count.assign(3);
   count.assign(null);
   // @ts-expect-error an INT variable holds numbers

@@ -44,9 +44,9 @@ export type ComparableWith<T extends VariableType> = T extends 'INT' | 'DOUBLE' 
 /** The mutations the engine applies to a variable of type `T` (its MUTATIONS_BY_TYPE). */
 export type MutationOf<T extends VariableType> = {
   STR: 'ASSIGN' | 'ADD' | 'EXTEND';
-  INT: 'ASSIGN' | 'ADD' | 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE';
-  DOUBLE: 'ASSIGN' | 'ADD' | 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE';
-  BOOL: 'ASSIGN';
+  INT: 'ASSIGN' | 'ADD' | 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE' | 'POW';
+  DOUBLE: 'ASSIGN' | 'ADD' | 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE' | 'POW';
+  BOOL: 'ASSIGN' | 'AND' | 'OR';
   JSON_OBJ: 'ASSIGN' | 'REMOVE_KEY';
   JSON_ARR: 'ASSIGN' | 'ADD' | 'EXTEND' | 'REMOVE_IF_PRESENT' | 'REMOVE_INDEX';
   BYTES: 'ASSIGN' | 'EXTEND';
@@ -58,14 +58,16 @@ export type MutationOf<T extends VariableType> = {
 /** The literal a mutation `M` of a `T` variable takes on its right-hand side. */
 export type MutationLiteral<T extends VariableType, M extends MutationType> = M extends 'ASSIGN'
   ? ValueOf<T>
-  : M extends 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE' | 'REMOVE_INDEX'
+  : M extends 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE' | 'REMOVE_INDEX' | 'POW'
     ? number
-    : M extends 'REMOVE_KEY'
-      ? string
-      : M extends 'EXTEND'
-        ? T extends 'JSON_ARR'
-          ? readonly JsonValue[]
-          : string
-        : T extends 'INT' | 'DOUBLE'
-          ? number
-          : JsonValue;
+    : M extends 'AND' | 'OR'
+      ? boolean
+      : M extends 'REMOVE_KEY'
+        ? string
+        : M extends 'EXTEND'
+          ? T extends 'JSON_ARR'
+            ? readonly JsonValue[]
+            : string
+          : T extends 'INT' | 'DOUBLE'
+            ? number
+            : JsonValue;

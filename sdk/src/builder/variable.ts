@@ -1,4 +1,4 @@
-import type { Comparator, EdgeCondition, JsonValue, MutationType, ThreadVarDef, VariableAssignment, VariableType } from '@gallop/engine';
+import type { Comparator, Condition as EngineCondition, EdgeCondition, JsonValue, MutationType, ThreadVarDef, VariableAssignment, VariableType } from '@gallop/engine';
 import type { AssignableTo, ComparableWith, MutationLiteral, MutationOf, ValueOf } from './values.ts';
 import type { WorkflowThread } from './thread.ts';
 
@@ -15,13 +15,186 @@ export class NodeOutput<T extends VariableType | undefined = undefined> {
     readonly nodeName: string,
     /** A path inside a JSON output, e.g. `$.id`; the whole output when absent. */
     readonly path?: string,
+    /** The type the output is cast to, when it is. */
+    readonly targetType?: VariableType,
   ) {}
 
   /** The value at `path` inside this node's JSON_OBJ or JSON_ARR output, to assign right after the node. */
   jsonPath(path: string): NodeOutput {
     return new NodeOutput(this.thread, this.nodeName, path);
   }
+
+  /**
+   * This output cast to `type` (LittleHorse's castTo), to assign right after the node: a STR output to an INT
+   * variable, say. Only LittleHorse's casts are allowed; a value that does not convert fails the node with
+   * VAR_SUB_ERROR.
+   */
+  castTo<U extends VariableType>(type: U): NodeOutput<U> {
+    return new NodeOutput(this.thread, this.nodeName, this.path, type);
+  }
+
+  castToInt(): NodeOutput<'INT'> {
+    return this.castTo('INT');
+  }
+  castToDouble(): NodeOutput<'DOUBLE'> {
+    return this.castTo('DOUBLE');
+  }
+  castToStr(): NodeOutput<'STR'> {
+    return this.castTo('STR');
+  }
+  castToBool(): NodeOutput<'BOOL'> {
+    return this.castTo('BOOL');
+  }
 }
+
+/**
+ * A value computed when the WfRun runs, without changing any variable (LittleHorse's LHExpression): a cast
+ * (`age.castToInt()`), a format string (`wf.format('Hello {0}', name)`) or an operation on a value
+ * (`wf.expr(count).add(1)`, with the operations of mutations and their rules). Give it wherever a value goes: a task
+ * input, a variable's assign, a condition, a thread's input. `T` is its type when the builder knows it.
+ */
+export class Expression<T extends VariableType | undefined = undefined> {
+  /** Type-only: what it computes. */
+  declare readonly valueType: T;
+
+  constructor(
+    /** Where the engine reads it. */
+    readonly assignment: VariableAssignment,
+  ) {}
+
+  /** This plus a number, this STR followed by a value's text, or this JSON_ARR with one more element. */
+  add(value: Operand): Expression {
+    return this.#operate('ADD', value);
+  }
+  subtract(value: Operand): Expression {
+    return this.#operate('SUBTRACT', value);
+  }
+  multiply(value: Operand): Expression {
+    return this.#operate('MULTIPLY', value);
+  }
+  /** An INT divided by an INT truncates toward zero; with a DOUBLE on either side, the result is a DOUBLE. */
+  divide(value: Operand): Expression {
+    return this.#operate('DIVIDE', value);
+  }
+  /** This JSON_ARR followed by the elements of another, or this STR or BYTES followed by more. */
+  extend(value: Operand): Expression {
+    return this.#operate('EXTEND', value);
+  }
+  /** This JSON_ARR without the elements equal to `value`. */
+  removeIfPresent(value: Operand): Expression {
+    return this.#operate('REMOVE_IF_PRESENT', value);
+  }
+  removeIndex(index: number | WfRunVariable<'INT'> | Expression<'INT'> | Expression): Expression {
+    return this.#operate('REMOVE_INDEX', index);
+  }
+  removeKey(key: string | WfRunVariable<'STR'> | Expression<'STR'> | Expression): Expression {
+    return this.#operate('REMOVE_KEY', key);
+  }
+
+  /**
+   * This value cast to `type` (LittleHorse's castTo): a STR parsed as an INT, DOUBLE or BOOL, a DOUBLE truncated to
+   * an INT, any primitive as a STR. A cast replaces one this expression already had.
+   */
+  castTo<U extends VariableType>(type: U): Expression<U> {
+    return new Expression({ ...this.assignment, targetType: type });
+  }
+  castToInt(): Expression<'INT'> {
+    return this.castTo('INT');
+  }
+  castToDouble(): Expression<'DOUBLE'> {
+    return this.castTo('DOUBLE');
+  }
+  castToStr(): Expression<'STR'> {
+    return this.castTo('STR');
+  }
+  castToBool(): Expression<'BOOL'> {
+    return this.castTo('BOOL');
+  }
+  castToBytes(): Expression<'BYTES'> {
+    return this.castTo('BYTES');
+  }
+  castToWfRunId(): Expression<'WF_RUN_ID'> {
+    return this.castTo('WF_RUN_ID');
+  }
+
+  /** The length of this STR or the number of elements of this JSON_ARR, an INT (LittleHorse's size()). */
+  size(): Expression<'INT'> {
+    return new Expression({ type: 'SIZE_OF', operand: this.assignment });
+  }
+
+  /** This number raised to the power `value`: an INT to an INT power stays an INT (it must fit), else a DOUBLE. */
+  pow(value: Operand): Expression {
+    return this.#operate('POW', value);
+  }
+
+  /** Whether this value equals `value` (a BOOL, for doIf, doWhile and waitForCondition, or to combine with `and`). */
+  isEqualTo(value: Operand): Expression<'BOOL'> {
+    return this.#compare('EQUALS', value);
+  }
+  isNotEqualTo(value: Operand): Expression<'BOOL'> {
+    return this.#compare('NOT_EQUALS', value);
+  }
+  isLessThan(value: Operand): Expression<'BOOL'> {
+    return this.#compare('LESS_THAN', value);
+  }
+  isLessThanEq(value: Operand): Expression<'BOOL'> {
+    return this.#compare('LESS_THAN_EQ', value);
+  }
+  isGreaterThan(value: Operand): Expression<'BOOL'> {
+    return this.#compare('GREATER_THAN', value);
+  }
+  isGreaterThanEq(value: Operand): Expression<'BOOL'> {
+    return this.#compare('GREATER_THAN_EQ', value);
+  }
+  /** Whether this value is an element of a JSON_ARR, a key of a JSON_OBJ or a substring of a STR. */
+  isIn(container: Operand): Expression<'BOOL'> {
+    return this.#compare('IN', container);
+  }
+  isNotIn(container: Operand): Expression<'BOOL'> {
+    return this.#compare('NOT_IN', container);
+  }
+
+  /** Whether this BOOL and `other` both hold; both sides are read, always. */
+  and(other: Condition | Operand): Expression<'BOOL'> {
+    return new Expression({ type: 'EXPRESSION', lhs: this.assignment, operation: 'AND', rhs: conditionAssignment(other) });
+  }
+  /** Whether this BOOL or `other` holds; both sides are read, always. */
+  or(other: Condition | Operand): Expression<'BOOL'> {
+    return new Expression({ type: 'EXPRESSION', lhs: this.assignment, operation: 'OR', rhs: conditionAssignment(other) });
+  }
+
+  #operate(operation: MutationType, value: Operand): Expression {
+    return new Expression({ type: 'EXPRESSION', lhs: this.assignment, operation, rhs: toAssignment(value) });
+  }
+
+  #compare(comparator: Comparator, value: Operand): Expression<'BOOL'> {
+    return new Expression({ type: 'EXPRESSION', lhs: this.assignment, comparator, rhs: toAssignment(value) });
+  }
+}
+
+/**
+ * What doIf, doWhile and waitForCondition take: a comparison made by a variable's methods (`amount.isLessThan(5)`),
+ * a BOOL expression (`wf.and(...)`, `age.castToInt().isGreaterThan(17)`) or a BOOL variable.
+ */
+export type Condition = EdgeCondition | Expression<'BOOL'> | WfRunVariable<'BOOL'>;
+
+/** A condition (or any value) as the engine reads a BOOL value: a comparison becomes a comparing EXPRESSION. */
+export function conditionAssignment(condition: Condition | Operand): VariableAssignment {
+  if (isEdgeCondition(condition)) return { type: 'EXPRESSION', lhs: condition.left, comparator: condition.comparator, rhs: condition.right };
+  return toAssignment(condition);
+}
+
+/** A condition as an edge carries it: a comparison as it is, anything else as a BOOL value. */
+export function toEngineCondition(condition: Condition): EngineCondition {
+  return isEdgeCondition(condition) ? condition : toAssignment(condition);
+}
+
+function isEdgeCondition(value: unknown): value is EdgeCondition {
+  return typeof value === 'object' && value !== null && !(value instanceof Expression) && !(value instanceof WfRunVariable) && 'comparator' in value && 'left' in value;
+}
+
+/** An expression that fits a `T`: one of unknown type, or of a type a `T` takes. */
+export type ExpressionFor<T extends VariableType> = Expression | (AssignableTo<T> extends infer U ? (U extends VariableType ? Expression<U> : never) : never);
 
 /** A variable, or a variable of one of the types in the union `T` (distributes, so WfRunVariable<'INT'> fits VariableOf<'INT' | 'DOUBLE'>). */
 export type VariableOf<T extends VariableType> = T extends VariableType ? WfRunVariable<T> : never;
@@ -33,10 +206,10 @@ type Numeric = 'INT' | 'DOUBLE' | 'TIMESTAMP';
 type Textual = 'STR' | 'BYTES' | 'WF_RUN_ID';
 
 /** Anything that can give a `T` variable its value: a literal, a variable of a type it takes, a node output. */
-export type SourceFor<T extends VariableType> = ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath | OutputFor<T>;
+export type SourceFor<T extends VariableType> = ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath | OutputFor<T> | ExpressionFor<T>;
 
-/** A value to read (a literal, a variable, a path in one); what node inputs and conditions take. */
-export type Operand = JsonValue | WfRunVariable | VariablePath;
+/** A value to read (a literal, a variable, a path in one, an expression); what node inputs and conditions take. */
+export type Operand = JsonValue | WfRunVariable | VariablePath | Expression<VariableType | undefined>;
 
 /** A JSON path inside a JSON_OBJ or JSON_ARR variable: read it as a value, or mutate only that part of the variable. */
 export class VariablePath {
@@ -45,8 +218,13 @@ export class VariablePath {
     readonly jsonPath: string,
   ) {}
 
+  /** The value at this path cast to `type`: `order.jsonPath('$.qty').castTo('INT')`. */
+  castTo<U extends VariableType>(type: U): Expression<U> {
+    return new Expression({ type: 'VARIABLE', variableName: this.variable.name, jsonPath: this.jsonPath, targetType: type });
+  }
+
   /** Sets the value at this path when the thread leaves its current node. */
-  assign(value: NodeOutput<VariableType | undefined> | WfRunVariable | VariablePath | JsonValue): void {
+  assign(value: NodeOutput<VariableType | undefined> | WfRunVariable | VariablePath | Expression<VariableType | undefined> | JsonValue): void {
     this.variable.thread.compiler.building().mutate(this, 'ASSIGN', value as never);
   }
 }
@@ -127,8 +305,35 @@ export class WfRunVariable<T extends VariableType = VariableType> {
   }
 
   /**
-   * Sets the variable when the thread being built leaves its current node: to a node's output, another variable or
-   * a literal. Works from any thread that can see the variable (a child or handler thread of its own).
+   * This variable's value cast to `type`, for wherever a value goes (LittleHorse's castTo; the variable is not
+   * changed): `wf.execute('charge', amount.castToInt())`. STR to INT, DOUBLE or BOOL parses; DOUBLE to INT
+   * truncates; any primitive to STR prints it. A value that does not convert fails the node with VAR_SUB_ERROR.
+   */
+  castTo<U extends VariableType>(type: U): Expression<U> {
+    return new Expression({ type: 'VARIABLE', variableName: this.name, targetType: type });
+  }
+  castToInt(): Expression<'INT'> {
+    return this.castTo('INT');
+  }
+  castToDouble(): Expression<'DOUBLE'> {
+    return this.castTo('DOUBLE');
+  }
+  castToStr(): Expression<'STR'> {
+    return this.castTo('STR');
+  }
+  castToBool(): Expression<'BOOL'> {
+    return this.castTo('BOOL');
+  }
+  castToBytes(): Expression<'BYTES'> {
+    return this.castTo('BYTES');
+  }
+  castToWfRunId(): Expression<'WF_RUN_ID'> {
+    return this.castTo('WF_RUN_ID');
+  }
+
+  /**
+   * Sets the variable when the thread being built leaves its current node: to a node's output, another variable,
+   * an expression or a literal. Works from any thread that can see the variable (a child or handler thread of its own).
    */
   assign(value: SourceFor<T>): void {
     this.#mutate('ASSIGN', value);
@@ -173,22 +378,22 @@ export class WfRunVariable<T extends VariableType = VariableType> {
     this.#mutate('REMOVE_KEY', key);
   }
 
-  isEqualTo(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath): EdgeCondition {
+  isEqualTo(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath | Expression<ComparableWith<T> | undefined>): EdgeCondition {
     return this.#compare('EQUALS', value);
   }
-  isNotEqualTo(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath): EdgeCondition {
+  isNotEqualTo(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath | Expression<ComparableWith<T> | undefined>): EdgeCondition {
     return this.#compare('NOT_EQUALS', value);
   }
-  isLessThan(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath): EdgeCondition {
+  isLessThan(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath | Expression<ComparableWith<T> | undefined>): EdgeCondition {
     return this.#compare('LESS_THAN', value);
   }
-  isLessThanEq(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath): EdgeCondition {
+  isLessThanEq(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath | Expression<ComparableWith<T> | undefined>): EdgeCondition {
     return this.#compare('LESS_THAN_EQ', value);
   }
-  isGreaterThan(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath): EdgeCondition {
+  isGreaterThan(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath | Expression<ComparableWith<T> | undefined>): EdgeCondition {
     return this.#compare('GREATER_THAN', value);
   }
-  isGreaterThanEq(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath): EdgeCondition {
+  isGreaterThanEq(value: ValueOf<ComparableWith<T>> | VariableOf<ComparableWith<T>> | VariablePath | Expression<ComparableWith<T> | undefined>): EdgeCondition {
     return this.#compare('GREATER_THAN_EQ', value);
   }
   /** This value is an element of a JSON_ARR, a key of a JSON_OBJ or a substring of a STR. */
@@ -222,29 +427,32 @@ export class WfRunVariable<T extends VariableType = VariableType> {
 
 /** Where the engine reads a literal, a variable or a path in one. */
 export function toAssignment(value: Operand): VariableAssignment {
+  if (value instanceof Expression) return value.assignment;
   if (value instanceof WfRunVariable) return { type: 'VARIABLE', variableName: value.name };
   if (value instanceof VariablePath) return { type: 'VARIABLE', variableName: value.variable.name, jsonPath: value.jsonPath };
   return { type: 'LITERAL', value };
 }
 
 /** The types of the values a mutation `M` of a `T` variable takes from a variable or a node output. */
-type MutationSourceType<T extends VariableType, M extends MutationType> = M extends 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE'
+type MutationSourceType<T extends VariableType, M extends MutationType> = M extends 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE' | 'POW'
   ? Numeric
-  : M extends 'REMOVE_INDEX'
-    ? 'INT'
-    : M extends 'REMOVE_KEY'
-      ? Textual
-      : M extends 'EXTEND'
-        ? T extends 'JSON_ARR'
-          ? 'JSON_ARR'
-          : Textual
-        : M extends 'ADD'
-          ? T extends 'INT' | 'DOUBLE'
-            ? Numeric
-            : VariableType
-          : VariableType;
+  : M extends 'AND' | 'OR'
+    ? 'BOOL' | 'STR'
+    : M extends 'REMOVE_INDEX'
+      ? 'INT'
+      : M extends 'REMOVE_KEY'
+        ? Textual
+        : M extends 'EXTEND'
+          ? T extends 'JSON_ARR'
+            ? 'JSON_ARR'
+            : Textual
+          : M extends 'ADD'
+            ? T extends 'INT' | 'DOUBLE'
+              ? Numeric
+              : VariableType
+            : VariableType;
 
 /** The right-hand side a typed mutation `M` of a `T` variable takes: the methods' own types, operation by operation. */
 export type MutationValue<T extends VariableType, M extends MutationOf<T>> = M extends 'ASSIGN'
   ? SourceFor<T>
-  : MutationLiteral<T, M> | VariableOf<MutationSourceType<T, M>> | VariablePath | NodeOutput<MutationSourceType<T, M> | undefined>;
+  : MutationLiteral<T, M> | VariableOf<MutationSourceType<T, M>> | VariablePath | NodeOutput<MutationSourceType<T, M> | undefined> | Expression<MutationSourceType<T, M> | undefined>;

@@ -1,3 +1,4 @@
+import { variablesRead } from '../../spec/reads.ts';
 import type { Rejection } from '../../errors.ts';
 import { own } from '../../spec/own.ts';
 import { deepEqual } from '../../values/compare.ts';
@@ -52,7 +53,7 @@ export const arriveAtRunChildWf: ArriveHandler<'RUN_CHILD_WF'> = (s, thread, nod
     const value = evaluate(s, current, source);
     if (!value.ok) return fail(value.failure);
     entries.push([name, value.value]);
-    if (source.type === 'VARIABLE' && isMaskedVariable(s, current, source.variableName)) masked.push(name);
+    if (variablesRead(source).some((read) => isMaskedVariable(s, current, read))) masked.push(name);
   }
   const id = childWfRunId(s.state.id, thread.number, position);
   s.emit({

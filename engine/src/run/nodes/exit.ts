@@ -1,3 +1,4 @@
+import { variablesRead } from '../../spec/reads.ts';
 import { evaluate } from '../assignments.ts';
 import { maskedVariableNames } from '../mask.ts';
 import { childrenSettled } from './threads.ts';
@@ -41,7 +42,8 @@ export const checkExit: CheckHandler<'EXIT'> = (s, thread, node) => {
     return true;
   }
   // The value of a masked variable stays a secret as the thread's output: the API hides it on this NodeRun too.
-  const secret = output && node.returnContent?.type === 'VARIABLE' && maskedVariableNames(s.ctx.wfSpec).has(node.returnContent.variableName);
+  const masked = maskedVariableNames(s.ctx.wfSpec);
+  const secret = output && variablesRead(node.returnContent).some((read) => masked.has(read));
   s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(output ? { output: output.value } : {}), ...(secret ? { maskedOutput: true } : {}) });
   return true;
 };

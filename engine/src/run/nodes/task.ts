@@ -1,3 +1,4 @@
+import { variablesRead } from '../../spec/reads.ts';
 import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
@@ -30,7 +31,7 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
     const evaluated = evaluate(s, s.thread(thread.number), source);
     const checked = evaluated.ok ? expectType(evaluated.value, param.type, `Input '${param.name}' of TaskDef '${taskDef.name}'`) : evaluated;
     if (!checked.ok) return fail(checked.failure);
-    const masked = param.masked === true || (source.type === 'VARIABLE' && isMaskedVariable(s, s.thread(thread.number), source.variableName));
+    const masked = param.masked === true || variablesRead(source).some((read) => isMaskedVariable(s, s.thread(thread.number), read));
     input.push(masked ? { name: param.name, value: checked.value, masked } : { name: param.name, value: checked.value });
   }
   s.emit({

@@ -1,7 +1,7 @@
 import type { ThreadSpec } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
 import { basisPath } from './route.ts';
-import { layoutThreadGraph } from './thread-graph.ts';
+import { describeCondition, describeMutations, layoutThreadGraph } from './thread-graph.ts';
 
 const thread: ThreadSpec = {
   variableDefs: [{ name: 'greeting', type: 'STR' }],
@@ -138,5 +138,18 @@ describe('edge routes', () => {
     expect(d.startsWith('M0,0')).toBe(true);
     expect(d.endsWith('L0,100')).toBe(true);
     expect(d).toContain('C');
+  });
+});
+
+describe('describeCondition and describeMutations', () => {
+  it('writes comparisons, BOOL values and computed sources readably', () => {
+    expect(describeCondition({ comparator: 'GREATER_THAN', left: { type: 'VARIABLE', variableName: 'amount' }, right: { type: 'LITERAL', value: 100 } })).toBe('if amount > 100');
+    expect(describeCondition({ type: 'VARIABLE', variableName: 'vip' })).toBe('if vip');
+    expect(
+      describeCondition({ type: 'EXPRESSION', lhs: { type: 'VARIABLE', variableName: 'age', targetType: 'INT' }, comparator: 'GREATER_THAN_EQ', rhs: { type: 'LITERAL', value: 18 } }),
+    ).toBe('if (age as INT >= 18)');
+    expect(
+      describeMutations([{ lhsName: 'label', operation: 'ASSIGN', rhs: { type: 'FORMAT_STRING', format: { type: 'LITERAL', value: '#{0}' }, args: [{ type: 'VARIABLE', variableName: 'n' }] } }]),
+    ).toBe('label = format("#{0}", n)');
   });
 });

@@ -1,5 +1,6 @@
 import dagre from '@dagrejs/dagre';
-import type { Comparator, EdgeCondition, MutationSource, NodeType, ThreadSpec, VariableAssignment, VariableMutation } from '@gallop/engine';
+import { assignmentText } from '@gallop/engine';
+import type { Comparator, Condition, MutationSource, NodeType, ThreadSpec, VariableAssignment, VariableMutation } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
 import { titleOf } from '../editor/canvas/titles.ts';
 import { NODE_SIZE } from '../editor/layout.ts';
@@ -20,7 +21,7 @@ export type WfFlowNode = Node<WfNodeData, 'wfNode'>;
 
 /** What an edge carries: its condition, so the page can say whether it holds for the variables shown. */
 export interface WfEdgeData extends Record<string, unknown> {
-  readonly condition?: EdgeCondition | undefined;
+  readonly condition?: Condition | undefined;
   /** Where dagre routed it: the bends between its two ends, and the centre of the room it kept for the label. */
   readonly route?: { readonly bends: readonly Point[]; readonly label?: Point | undefined } | undefined;
 }
@@ -130,6 +131,9 @@ const OPERATORS: Record<VariableMutation['operation'], string> = {
   REMOVE_IF_PRESENT: 'remove',
   REMOVE_INDEX: 'remove index',
   REMOVE_KEY: 'remove key',
+  AND: '&&=',
+  OR: '||=',
+  POW: '^=',
 };
 
 const COMPARISONS: Record<Comparator, string> = {
@@ -148,21 +152,13 @@ export function describeMutations(mutations: readonly VariableMutation[]): strin
   return mutations.map((m) => `${m.lhsName}${m.lhsJsonPath?.slice(1) ?? ''} ${OPERATORS[m.operation] ?? m.operation} ${describeSource(m.rhs)}`).join('; ');
 }
 
-/** `if amount > 100`: when an edge is taken. */
-export function describeCondition(condition: EdgeCondition): string {
+/** `if amount > 100`, `if (age as INT >= 18)`: when an edge is taken. */
+export function describeCondition(condition: Condition): string {
+  if ('type' in condition) return `if ${describeSource(condition)}`;
   return `if ${describeSource(condition.left)} ${COMPARISONS[condition.comparator] ?? condition.comparator} ${describeSource(condition.right)}`;
 }
 
 function describeSource(source: MutationSource | VariableAssignment | undefined): string {
-  // A draft typed into the editor's JSON panel may be half-written: describe what is there.
-  switch (source?.type) {
-    case 'NODE_OUTPUT':
-      return `output${source.jsonPath?.slice(1) ?? ''}`;
-    case 'VARIABLE':
-      return `${source.variableName}${source.jsonPath?.slice(1) ?? ''}`;
-    case 'LITERAL':
-      return JSON.stringify(source.value) ?? '?';
-    default:
-      return '?';
-  }
+  // A draft typed into the editor's JSON panel may be half-written: assignmentText describes what is there.
+  return source === undefined ? '?' : assignmentText(source);
 }

@@ -4,7 +4,7 @@ import { newMutation, operationsFor, rhsTypeFor, withTarget } from './mutation.t
 
 describe('operationsFor', () => {
   it('limits the operations to what the variable type accepts', () => {
-    expect(operationsFor('BOOL')).toEqual(['ASSIGN']);
+    expect(operationsFor('BOOL')).toEqual(['ASSIGN', 'AND', 'OR']);
     expect(operationsFor('JSON_OBJ')).toEqual(['ASSIGN', 'REMOVE_KEY']);
     expect(operationsFor(undefined)).toContain('REMOVE_INDEX');
   });

@@ -46,5 +46,10 @@ export function rhsTypeFor(lhsType: VariableType | undefined, operation: Mutatio
       return 'STR';
     case 'REMOVE_IF_PRESENT':
       return undefined;
+    case 'POW':
+      return lhsType;
+    case 'AND':
+    case 'OR':
+      return 'BOOL';
   }
 }

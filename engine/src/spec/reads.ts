@@ -1,0 +1,29 @@
+import { isJsonObject } from '../values/value.ts';
+import type { Condition, EdgeCondition } from './types.ts';
+
+/**
+ * The variables an assignment reads, its format string's and expression's parts included: a value made from a
+ * masked variable (a format string that quotes it, say) is as secret as the variable. Total on malformed input.
+ */
+export function variablesRead(source: unknown): string[] {
+  // The usual cases, read on every TaskRun scheduled, without the walk.
+  if (isJsonObject(source) && source.type === 'LITERAL') return [];
+  if (isJsonObject(source) && source.type === 'VARIABLE') return typeof source.variableName === 'string' ? [source.variableName] : [];
+  const names: string[] = [];
+  const stack: unknown[] = [source];
+  for (let next = stack.pop(); stack.length > 0 || next !== undefined; next = stack.pop()) {
+    if (!isJsonObject(next)) continue;
+    if (next.type === 'VARIABLE' && typeof next.variableName === 'string') names.push(next.variableName);
+    if (next.type === 'FORMAT_STRING') stack.push(next.format, ...(Array.isArray(next.args) ? next.args : []));
+    if (next.type === 'EXPRESSION') stack.push(next.lhs, next.rhs);
+    if (next.type === 'SIZE_OF') stack.push(next.operand);
+    // A legacy condition: both its sides.
+    if (next.type === undefined && 'comparator' in next) stack.push(next.left, next.right);
+  }
+  return names;
+}
+
+/** Whether a condition is `left comparator right` (LittleHorse's legacy_condition) rather than a BOOL value. */
+export function isLegacyCondition(condition: Condition): condition is EdgeCondition {
+  return !('type' in condition);
+}
