@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { step } from '@gallop/engine';
-import type { Catalog, Command, DecideContext, Node, VersionedWfSpec, WfRunState } from '@gallop/engine';
+import type { Catalog, Command, DecideContext, Node, TaskRunState, VersionedWfSpec, WfRunState } from '@gallop/engine';
 
 // The engine alone: a command in, its events out, the state folded (step). Prints medians of 3 rounds.
 //   node --import tsx bench/src/engine.ts     (npm run bench:engine)
@@ -48,17 +48,53 @@ const fanOut = spec(
   },
 );
 
+/** START_MULTIPLE_THREADS over `n` items, then WAIT_FOR_THREADS on the children it started: one TASK per child. */
+const wideFanOut = (n: number) =>
+  spec(
+    {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'spawn' }] },
+      spawn: {
+        type: 'START_MULTIPLE_THREADS',
+        threadSpecName: 'child',
+        iterable: { type: 'LITERAL', value: Array.from({ length: n }, (_, i) => i) },
+        outgoingEdges: [{ sinkNodeName: 'wait', variableMutations: [{ lhsName: 'children', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
+      wait: { type: 'WAIT_FOR_THREADS', threads: [v('children')], outgoingEdges: [{ sinkNodeName: 'end' }] },
+      end: { type: 'EXIT' },
+    },
+    {
+      child: {
+        variableDefs: [{ name: 'INPUT', type: 'INT' }],
+        nodes: {
+          start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'task' }] },
+          task: { type: 'TASK', taskDefName: 'work', inputs: [v('INPUT')], outgoingEdges: [{ sinkNodeName: 'end' }] },
+          end: { type: 'EXIT' },
+        },
+      },
+    },
+  );
+
 /** Runs a WfRun to the end, answering the oldest scheduled TaskRun each step; returns the time of each step. */
-function drive(wfSpec: VersionedWfSpec): { stepMicros: number[]; stateBytes: number[]; final: WfRunState } {
+function drive(wfSpec: VersionedWfSpec): { stepMicros: number[]; stateBytes: number[]; final: WfRunState; startMicros: number } {
   const stepMicros: number[] = [];
   const stateBytes: number[] = [];
   let now = 0;
+  const s0 = performance.now();
   let result = step(undefined, { type: 'RunWf', wfRunId: 'r' }, ctx(wfSpec, now));
+  const startMicros = (performance.now() - s0) * 1000;
   if (!result.ok) throw new Error(result.rejection.message);
   let state = result.state;
+  // The first scheduled TaskRun at or after the last one answered, wrapping round: the oldest in these WfSpecs, found
+  // without rescanning every thread, so driving a wide fan-out stays linear.
+  let from = 0;
   for (;;) {
-    const waiting = state.threadRuns.find((t) => t.status === 'RUNNING' && t.currentNodeRun?.taskRun?.status === 'TASK_SCHEDULED');
-    const taskRun = waiting?.currentNodeRun?.taskRun;
+    const threads = state.threadRuns;
+    let taskRun: TaskRunState | undefined;
+    for (let i = 0; i < threads.length && !taskRun; i++) {
+      const at = (from + i) % threads.length;
+      const t = threads[at];
+      if (t?.status === 'RUNNING' && t.currentNodeRun?.taskRun?.status === 'TASK_SCHEDULED') [taskRun, from] = [t.currentNodeRun.taskRun, at];
+    }
     if (!taskRun) break;
     const command: Command = { type: 'ReportTaskAttempt', taskGuid: taskRun.taskGuid, attempt: 0, result: { status: 'SUCCESS', output: 1 } };
     const t0 = performance.now();
@@ -69,7 +105,7 @@ function drive(wfSpec: VersionedWfSpec): { stepMicros: number[]; stateBytes: num
     if (stepMicros.length % 10 === 1) stateBytes.push(JSON.stringify(state).length);
   }
   if (state.status !== 'COMPLETED') throw new Error(`ended ${state.status}`);
-  return { stepMicros, stateBytes, final: state };
+  return { stepMicros, stateBytes, final: state, startMicros };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
@@ -103,6 +139,24 @@ for (const [label, wfSpec] of [
       `${Math.round(median(rates)).toLocaleString('en')} steps/s including drive overhead; ` +
       `state ${sample?.stateBytes[0]} B early, ${JSON.stringify(sample?.final).length} B at the end; ` +
       `first 10 steps ${fmt(median(tenth))} µs vs last 10 ${fmt(median(last))} µs`,
+  );
+}
+
+// Wide fan-outs: a step should cost about the same however many sibling ThreadRuns the WfRun holds.
+for (const n of [250, 2_000, 4_000]) {
+  const rounds = n <= 250 ? 3 : 1;
+  const medians: number[] = [];
+  let sample: ReturnType<typeof drive> | undefined;
+  const t0 = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    sample = drive(wideFanOut(n));
+    medians.push(median(sample.stepMicros));
+  }
+  const steps = sample?.stepMicros ?? [];
+  console.log(
+    `${n.toLocaleString('en')}-child START_MULTIPLE_THREADS fan-out: task completion step median ${fmt(median(medians))} µs ` +
+      `(first 10 steps ${fmt(median(steps.slice(0, 10)))} µs, last 10 ${fmt(median(steps.slice(-10)))} µs); ` +
+      `RunWf step ${fmt((sample?.startMicros ?? NaN) / 1000)} ms; whole WfRun ${fmt((performance.now() - t0) / rounds / 1000)} s including drive overhead`,
   );
 }
 

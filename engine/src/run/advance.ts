@@ -21,8 +21,8 @@ import { handlerVariables } from './variables.ts';
 import { handlerFor } from './failure-handlers.ts';
 import { finishHalting, haltThread, resumeThread } from './halting.ts';
 import { settleInterrupt } from './interrupts.ts';
-import type { NodeRunState, ThreadRunKind, ThreadRunState } from './state.ts';
-import { isTerminal } from './state.ts';
+import type { NodeRunState, NodeTypeCheckedAgain, ThreadRunKind, ThreadRunState } from './state.ts';
+import { isParked, isTerminal } from './state.ts';
 
 const arrive: { [K in NodeType]: ArriveHandler<K> } = {
   ENTRYPOINT: arriveAtEntrypoint,
@@ -42,7 +42,7 @@ const arrive: { [K in NodeType]: ArriveHandler<K> } = {
 };
 
 /** Nodes that wait on the WfRun itself rather than on the world, checked again on every pass. */
-const recheck: { [K in NodeType]?: CheckHandler<K> } = {
+const recheck: { [K in NodeTypeCheckedAgain]: CheckHandler<K> } = {
   EXIT: checkExit,
   WAIT_FOR_THREADS: checkWaitForThreads((s, name, variables, parent, kind) => startThread(s, name, variables, parent, kind)),
   WAIT_FOR_CONDITION: checkWaitForCondition,
@@ -55,11 +55,20 @@ const recheck: { [K in NodeType]?: CheckHandler<K> } = {
 /** LittleHorse gives up on a command after this many passes and fails thread 0 with INTERNAL_ERROR. */
 const MAX_PASSES = 512;
 
-/** Moves every thread as far as it can go without waiting on the world, then stops. */
+/**
+ * Moves every thread as far as it can go without waiting on the world, then stops. Each pass looks at the threads in
+ * order of their numbers, as the state stood when the pass began, but only at the busy ones (`busyThreadRuns`):
+ * a parked thread does nothing when looked at (isParked), so a step of a WfRun with thousands of threads waiting on
+ * their TaskRuns looks at a handful, not at all of them on every pass.
+ */
 export function advance(s: Session): void {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let moved = false;
-    for (const thread of s.state.threadRuns) {
+    const threads = s.state.threadRuns;
+    // A state written before busyThreadRuns existed gets it at its first event; until then, every thread.
+    for (const number of s.state.busyThreadRuns ?? threads.map((t) => t.number)) {
+      const thread = threads[number];
+      if (!thread || isParked(thread)) continue;
       // Whatever halted the thread (a stop, an interrupt, a parent halting or failing), a person's task ends with it.
       if (thread.status !== 'RUNNING' && cancelUserTaskOfHaltedThread(s, thread.number)) moved = true;
       if (thread.status === 'RUNNING' && advanceThread(s, thread.number)) moved = true;
@@ -129,7 +138,7 @@ function advanceThread(s: Session, number: number): boolean {
       return true;
     }
     case 'RUNNING': {
-      const check = recheck[nodeRun.nodeType] as CheckHandler<NodeType> | undefined;
+      const check = (recheck as { [K in NodeType]?: CheckHandler<K> })[nodeRun.nodeType] as CheckHandler<NodeType> | undefined;
       return check ? check(s, thread, s.node(thread, nodeRun.nodeName) as never) : false;
     }
     default:
@@ -231,9 +240,7 @@ function startPendingFailureHandler(s: Session, thread: ThreadRunState): boolean
 
 /** Whether every descendant of thread `parent` has halted or ended. */
 function descendantsStill(s: Session, parent: number): boolean {
-  return s.state.threadRuns.every(
-    (t) => t.parentThreadRunNumber !== parent || ((t.status === 'HALTED' || isTerminal(t.status)) && descendantsStill(s, t.number)),
-  );
+  return s.children(parent).every((t) => (t.status === 'HALTED' || isTerminal(t.status)) && descendantsStill(s, t.number));
 }
 
 /** Resumes a thread whose failure handler completed, or fails it with the handler's own failure. */
@@ -248,8 +255,8 @@ function settleFailureHandler(s: Session, thread: ThreadRunState): boolean {
     const waitedFor = nodeRun?.waitedForThreads;
     const handledFailedChildren =
       nodeRun?.nodeType === 'WAIT_FOR_THREADS'
-        ? s.state.threadRuns
-            .filter((t) => t.parentThreadRunNumber === thread.number && t.kind !== 'FAILURE_HANDLER' && (t.status === 'ERROR' || t.status === 'EXCEPTION'))
+        ? s.children(thread.number)
+            .filter((t) => t.kind !== 'FAILURE_HANDLER' && (t.status === 'ERROR' || t.status === 'EXCEPTION'))
             .filter((t) => !waitedFor || waitedFor.includes(t.number))
             .map((t) => t.number)
         : [];
@@ -262,7 +269,7 @@ function settleFailureHandler(s: Session, thread: ThreadRunState): boolean {
     });
     // The children it halted for the handler go on with it.
     if (s.thread(thread.number).status === 'RUNNING') {
-      for (const child of s.state.threadRuns) if (child.parentThreadRunNumber === thread.number) resumeThread(s, child.number, 'PARENT_HALTED');
+      for (const child of s.children(thread.number)) resumeThread(s, child.number, 'PARENT_HALTED');
     }
     return true;
   }
@@ -282,8 +289,7 @@ function failThread(s: Session, thread: ThreadRunState, failure: Failure): void 
 }
 
 function haltDescendants(s: Session, parent: number): void {
-  for (const child of s.state.threadRuns) {
-    if (child.parentThreadRunNumber !== parent) continue;
+  for (const child of s.children(parent)) {
     if (!isTerminal(child.status) && !child.haltReasons?.includes('PARENT_FAILED')) {
       s.emit({ type: 'ThreadRunHalted', threadRunNumber: child.number, reason: 'PARENT_FAILED' });
     }

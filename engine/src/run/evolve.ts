@@ -2,7 +2,7 @@ import { InvariantError } from '../errors.ts';
 import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
 import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeRunState, ThreadRunState, UserTaskRunState, WfRunState } from './state.ts';
-import { interruptHandlersOf, isTerminal } from './state.ts';
+import { interruptHandlersOf, isParked, isTerminal } from './state.ts';
 
 /**
  * Folds one event into the state of its WfRun and returns the new state; the old one is left untouched.
@@ -16,10 +16,15 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
       status: 'RUNNING',
       startTime: event.time,
       threadRuns: [],
+      busyThreadRuns: [],
       ...(event.parentWfRunId === undefined ? {} : { parentWfRunId: event.parentWfRunId }),
     };
   }
   if (!state) throw new InvariantError(`${event.type} before WfRunStarted`);
+  return fold(state.busyThreadRuns ? state : withThreadIndex(state), event);
+}
+
+function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarted' }>): WfRunState {
   switch (event.type) {
     case 'ThreadRunStarted': {
       const thread: ThreadRunState = {
@@ -32,7 +37,11 @@ export function evolve(state: WfRunState | undefined, event: WfRunEvent): WfRunS
         nextPosition: 0,
         kind: event.kind ?? (event.threadRunNumber === 0 ? 'ENTRYPOINT' : 'CHILD'),
       };
-      return { ...state, threadRuns: [...state.threadRuns, thread] };
+      const threadRuns = [...state.threadRuns, thread];
+      const parent = event.parentThreadRunNumber === undefined ? undefined : threadRuns[event.parentThreadRunNumber];
+      if (parent) threadRuns[parent.number] = { ...parent, childThreadRunNumbers: [...(parent.childThreadRunNumbers ?? []), thread.number] };
+      // A thread starts with no NodeRun, parked; its parent's children do not change whether the parent is.
+      return { ...state, threadRuns };
     }
     case 'NodeRunStarted':
       return updateThread(state, event.threadRunNumber, (t) => ({
@@ -296,8 +305,71 @@ function updateThread(state: WfRunState, number: number, change: (t: ThreadRunSt
   const thread = state.threadRuns[number];
   if (!thread) throw new InvariantError(`ThreadRun ${number} does not exist in WfRun ${state.id}`);
   const threadRuns = state.threadRuns.slice();
-  threadRuns[number] = change(thread);
-  return { ...state, threadRuns };
+  const changed = change(thread);
+  threadRuns[number] = changed;
+  // Every change to a ThreadRun comes through here, so its parent's counts of its children and busyThreadRuns (the
+  // ThreadRuns not parked) stay exact.
+  if (thread.status !== changed.status) {
+    const was = outcomeOf(thread.status);
+    const is = outcomeOf(changed.status);
+    const parent = was === is || changed.parentThreadRunNumber === undefined ? undefined : threadRuns[changed.parentThreadRunNumber];
+    if (parent) threadRuns[parent.number] = tally(tally(parent, was, -1), is, 1);
+  }
+  const busy = state.busyThreadRuns ?? [];
+  const at = sortedIndex(busy, number);
+  const wasBusy = busy[at] === number;
+  if (wasBusy !== isParked(changed)) return { ...state, threadRuns };
+  const busyThreadRuns = busy.slice();
+  if (wasBusy) busyThreadRuns.splice(at, 1);
+  else busyThreadRuns.splice(at, 0, number);
+  return { ...state, threadRuns, busyThreadRuns };
+}
+
+/** Where `number` is or would go in the ascending `list` (binary search). */
+function sortedIndex(list: readonly number[], number: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((list[mid] as number) < number) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+type Outcome = 'completedChildren' | 'failedChildren' | undefined;
+
+/** Which of its parent's counts a ThreadRun of this status is in. */
+function outcomeOf(status: ThreadRunState['status']): Outcome {
+  if (status === 'COMPLETED') return 'completedChildren';
+  return status === 'ERROR' || status === 'EXCEPTION' ? 'failedChildren' : undefined;
+}
+
+/** `parent` with `delta` added to one of its children counts, the count left out at 0. */
+function tally(parent: ThreadRunState, outcome: Outcome, delta: number): ThreadRunState {
+  if (!outcome) return parent;
+  const { [outcome]: count = 0, ...rest } = parent;
+  return count + delta === 0 ? rest : { ...rest, [outcome]: count + delta };
+}
+
+/**
+ * A state written before evolve kept `busyThreadRuns` and the ThreadRuns' children (`childThreadRunNumbers` and their
+ * counts), with them added as replaying its whole history would have kept them: one walk over the ThreadRuns, once.
+ */
+function withThreadIndex(state: WfRunState): WfRunState {
+  const children = new Map<number, number[]>();
+  for (const thread of state.threadRuns) {
+    if (thread.parentThreadRunNumber === undefined) continue;
+    const siblings = children.get(thread.parentThreadRunNumber);
+    if (siblings) siblings.push(thread.number);
+    else children.set(thread.parentThreadRunNumber, [thread.number]);
+  }
+  const threadRuns = state.threadRuns.map((thread) => {
+    const childThreadRunNumbers = children.get(thread.number);
+    if (!childThreadRunNumbers) return thread;
+    return childThreadRunNumbers.reduce<ThreadRunState>((t, child) => tally(t, outcomeOf(state.threadRuns[child]?.status ?? 'RUNNING'), 1), { ...thread, childThreadRunNumbers });
+  });
+  return { ...state, threadRuns, busyThreadRuns: threadRuns.filter((t) => !isParked(t)).map((t) => t.number) };
 }
 
 function updateNodeRun(state: WfRunState, number: number, change: (n: NodeRunState) => NodeRunState): WfRunState {

@@ -19,10 +19,10 @@ export function haltThread(s: Session, number: number, reason: HaltReason): void
   if (isTerminal(thread.status)) return forHandlersOf(s, number, (handler) => haltThread(s, handler, 'PARENT_HALTED'));
   if (thread.haltReasons?.includes(reason)) return;
   s.emit({ type: isQuiet(thread) ? 'ThreadRunHalted' : 'ThreadRunHalting', threadRunNumber: number, reason });
-  for (const child of s.state.threadRuns) {
+  for (const child of s.children(number)) {
     // LittleHorse: an interrupt does not halt the interrupt handlers already running.
     if (reason === 'PENDING_INTERRUPT' && child.kind === 'INTERRUPT') continue;
-    if (child.parentThreadRunNumber === number) haltThread(s, child.number, 'PARENT_HALTED');
+    haltThread(s, child.number, 'PARENT_HALTED');
   }
 }
 
@@ -34,14 +34,12 @@ export function resumeThread(s: Session, number: number, reason: HaltReason): vo
   s.emit({ type: 'ThreadRunResumed', threadRunNumber: number, reason });
   // Children it halted go on only once it runs again itself.
   if (s.thread(number).status !== 'RUNNING') return;
-  for (const child of s.state.threadRuns) {
-    if (child.parentThreadRunNumber === number) resumeThread(s, child.number, 'PARENT_HALTED');
-  }
+  for (const child of s.children(number)) resumeThread(s, child.number, 'PARENT_HALTED');
 }
 
 /** A failed child's per-thread failure handler runs on after the child has ended, and halts and resumes with the rest. */
 function forHandlersOf(s: Session, number: number, act: (handler: number) => void): void {
-  for (const child of s.state.threadRuns) if (child.parentThreadRunNumber === number && child.kind === 'FAILURE_HANDLER') act(child.number);
+  for (const child of s.children(number)) if (child.kind === 'FAILURE_HANDLER') act(child.number);
 }
 
 /** A HALTING thread whose TaskRun has ended becomes HALTED; true if it did. */

@@ -56,7 +56,7 @@ export function settleInterrupt(
   }
   const next = thread.pendingInterrupts?.[0];
   if (!next || thread.status !== 'HALTED') return false;
-  const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number && t.kind !== 'INTERRUPT');
+  const children = s.children(thread.number).filter((t) => t.kind !== 'INTERRUPT');
   if (children.some((child) => child.status === 'RUNNING' || child.status === 'HALTING')) return false;
   const variables = handlerVariables(own(s.ctx.wfSpec.threadSpecs, next.handlerSpecName)?.variableDefs ?? [], next.content);
   s.emit({ type: 'InterruptHandlerStarted', threadRunNumber: thread.number, handlerThreadRunNumber: s.state.threadRuns.length });

@@ -53,8 +53,7 @@ function rescue(s: Session, number: number, skipCurrentNode: boolean): void {
 
 /** A failure halts every live descendant PARENT_FAILED (advance.ts haltDescendants); a rescue lifts it from all. */
 function resumeHaltedByFailure(s: Session, parent: number): void {
-  for (const child of s.state.threadRuns) {
-    if (child.parentThreadRunNumber !== parent) continue;
+  for (const child of s.children(parent)) {
     resumeThread(s, child.number, 'PARENT_FAILED');
     resumeHaltedByFailure(s, child.number);
   }

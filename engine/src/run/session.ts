@@ -52,6 +52,14 @@ export class Session {
     return failure;
   }
 
+  /** `parent`'s child ThreadRuns (of every kind) as they stand now, by number: what filtering `threadRuns` by parent gives. */
+  children(parent: number): ThreadRunState[] {
+    const { threadRuns, busyThreadRuns } = this.state;
+    // Without busyThreadRuns (a state written before it), childThreadRunNumbers is not kept either.
+    if (!busyThreadRuns) return threadRuns.filter((t) => t.parentThreadRunNumber === parent);
+    return (threadRuns[parent]?.childThreadRunNumbers ?? []).map((number) => threadRuns[number] as ThreadRunState);
+  }
+
   thread(number: number): ThreadRunState {
     const thread = this.state.threadRuns[number];
     if (!thread) throw new InvariantError(`ThreadRun ${number} does not exist`);

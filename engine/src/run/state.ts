@@ -156,6 +156,16 @@ export interface ThreadRunState {
   readonly handledFailedChildren?: readonly number[] | undefined;
   /** Once COMPLETED: what its EXIT's returnContent evaluated to (absent without one). */
   readonly output?: JsonValue | undefined;
+  /**
+   * Its child ThreadRuns of every kind, ascending (LittleHorse's childThreadIds); absent while it has none. Kept by
+   * evolve beside `WfRunState.busyThreadRuns`: in a state without that (one written before either existed) it is
+   * not kept, and the children are those whose parent is this thread.
+   */
+  readonly childThreadRunNumbers?: readonly number[] | undefined;
+  /** How many of those children have COMPLETED; absent while none. Kept with them, so WAIT_FOR_THREADS need not look at each. */
+  readonly completedChildren?: number | undefined;
+  /** How many of those children have ended with an ERROR or EXCEPTION; absent while none. Kept with them. */
+  readonly failedChildren?: number | undefined;
 }
 
 /** A child WfRun as its parent knows it: started by a RUN_CHILD_WF node, and how it last said it stands. */
@@ -176,6 +186,13 @@ export interface WfRunState {
   readonly endTime?: number | undefined;
   /** Indexed by thread run number. */
   readonly threadRuns: readonly ThreadRunState[];
+  /**
+   * The ThreadRuns that are not parked (isParked), ascending: the only ones advance must look at. Kept by evolve, so
+   * that a step of a WfRun whose thousands of ThreadRuns wait on their TaskRuns looks at a handful of them, not at
+   * all. Absent only in a state written before it existed; evolve adds it (and the ThreadRuns' children) at the next
+   * event.
+   */
+  readonly busyThreadRuns?: readonly number[] | undefined;
   readonly failure?: Failure | undefined;
   /** How many WorkflowEvents of each def the WfRun has thrown. */
   readonly workflowEventCounts?: Readonly<Record<string, number>> | undefined;
@@ -219,4 +236,24 @@ export interface PendingExternalEvent {
 export function interruptHandlersOf(thread: ThreadRunState): readonly number[] {
   if (thread.interruptHandlers) return thread.interruptHandlers;
   return thread.interruptHandlerThreadRunNumber === undefined ? [] : [thread.interruptHandlerThreadRunNumber];
+}
+
+/**
+ * The node kinds whose NodeRun waits on the WfRun itself (its ThreadRuns, its variables, the ExternalEvents that
+ * arrived, a child WfRun's end, a UserTaskRun's changes), so that advance checks it again on every pass.
+ */
+export const NODE_TYPES_CHECKED_AGAIN = ['EXIT', 'WAIT_FOR_THREADS', 'WAIT_FOR_CONDITION', 'EXTERNAL_EVENT', 'SLEEP', 'WAIT_FOR_CHILD_WF', 'USER_TASK'] as const satisfies readonly NodeType[];
+export type NodeTypeCheckedAgain = (typeof NODE_TYPES_CHECKED_AGAIN)[number];
+const CHECKED_AGAIN: { readonly [K in NodeType]?: true } = Object.fromEntries(NODE_TYPES_CHECKED_AGAIN.map((type) => [type, true]));
+
+/**
+ * Whether advance can pass the thread by, because looking at it would do nothing until an event changes it: a RUNNING
+ * thread with no NodeRun or whose NodeRun waits on the world alone (a TASK for its TaskRun, say), or an ended thread
+ * with no UserTaskRun left to cancel. Every other thread may move because of others (its children, its handlers, the
+ * variables it sees, the WfRun's ExternalEvents), so advance looks at it on every pass.
+ */
+export function isParked(thread: ThreadRunState): boolean {
+  const nodeRun = thread.currentNodeRun;
+  if (thread.status === 'RUNNING') return !nodeRun || (nodeRun.status === 'RUNNING' && CHECKED_AGAIN[nodeRun.nodeType] !== true);
+  return isTerminal(thread.status) && !(nodeRun?.status === 'RUNNING' && nodeRun.userTaskRun);
 }

@@ -13,7 +13,7 @@ import type {
   PutUserTaskRunComment,
   SaveUserTaskRunProgress,
 } from './commands.ts';
-import { nodeRunOfGuid } from './nodes/task.ts';
+import { nodeRunOfGuid, threadHoldingGuid } from './nodes/task.ts';
 import { assignUserTask, cancelUserTask, isOpen, userTaskDefFor } from './nodes/user-task.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState, UserTaskRunState } from './state.ts';
@@ -216,7 +216,7 @@ export function checkUserTaskResults(def: UserTaskDef, results: unknown, { parti
 
 /** The open UserTaskRun a command names, with its thread, or why there is none. */
 function openUserTaskRun(s: Session, guid: string): { thread: ThreadRunState; run: UserTaskRunState } | Rejection {
-  const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.userTaskRun?.userTaskGuid === guid);
+  const thread = threadHoldingGuid(s, guid, (n) => n.userTaskRun?.userTaskGuid);
   const run = thread?.currentNodeRun?.userTaskRun;
   if (thread && isOpen(run)) return { thread, run };
   if (run) return ended(guid, run.status);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { replay } from '../../src/index.ts';
+import { evolve, replay } from '../../src/index.ts';
+import { withoutThreadIndex } from '../without-thread-index.ts';
 import type { WfRunEvent, WfRunState } from '../../src/index.ts';
 
 // Recorded histories (record.ts) must keep replaying to the state recorded with them: a change of behaviour shows
@@ -17,5 +18,13 @@ describe('golden histories', () => {
     const { events, state } = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { events: WfRunEvent[]; state: WfRunState };
     expect(events.length).toBeGreaterThan(5);
     expect(replay(events)).toEqual(state);
+  });
+
+  it.each(files)('%s folds on from a state stored before busyThreadRuns as from its whole history', (file) => {
+    const { events } = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { events: WfRunEvent[] };
+    for (let k = 1; k < events.length; k++) {
+      const stored = withoutThreadIndex(replay(events.slice(0, k)) as WfRunState);
+      expect(events.slice(k).reduce<WfRunState>(evolve, stored)).toEqual(replay(events));
+    }
   });
 });

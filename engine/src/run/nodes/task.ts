@@ -8,7 +8,7 @@ import type { FireTimer, ReportTaskAttempt } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
-import type { TaskInput, TaskRunState, ThreadRunState } from '../state.ts';
+import type { NodeRunState, TaskInput, TaskRunState, ThreadRunState } from '../state.ts';
 import { isTerminal } from '../state.ts';
 import type { TaskDef, TaskNode } from '../../spec/types.ts';
 import type { ArriveHandler } from './types.ts';
@@ -84,13 +84,23 @@ export function nodeRunOfGuid(guid: string): { threadRunNumber: number; position
 }
 
 /**
+ * The ThreadRun whose current NodeRun holds the TaskRun or UserTaskRun `guid` names: only the thread a guid's number
+ * names can hold it (taskGuid), so this looks at that one, not at every ThreadRun.
+ */
+export function threadHoldingGuid(s: Session, guid: string, held: (nodeRun: NodeRunState) => string | undefined): ThreadRunState | undefined {
+  const at = nodeRunOfGuid(guid);
+  const thread = at && s.state.threadRuns[at.threadRunNumber];
+  return thread?.currentNodeRun && held(thread.currentNodeRun) === guid ? thread : undefined;
+}
+
+/**
  * Applies a worker's report to the TASK NodeRun waiting on it, or says why it does not apply. A WfRun that ended
  * while the attempt ran (a sibling thread failed it, say) still takes the report, as LittleHorse's TaskRun keeps its
  * result: the TaskRun and its NodeRun end with it, nothing is retried, and the halted thread goes on from there only
  * if a rescue resumes it.
  */
 export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejection | undefined {
-  const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === command.taskGuid);
+  const thread = threadHoldingGuid(s, command.taskGuid, (n) => n.taskRun?.taskGuid);
   const nodeRun = thread?.currentNodeRun;
   const taskRun = nodeRun?.taskRun;
   const ended = isTerminal(s.state.status);
@@ -172,7 +182,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
 export function fireTaskRetry(s: Session, command: FireTimer): Rejection | undefined {
   const { purpose } = command;
   if (purpose.type !== 'TASK_RETRY') return { code: 'STALE_TIMER', message: `Timer ${command.timerId} is not a retry.` };
-  const thread = s.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === purpose.taskGuid);
+  const thread = threadHoldingGuid(s, purpose.taskGuid, (n) => n.taskRun?.taskGuid);
   const nodeRun = thread?.currentNodeRun;
   const taskRun = nodeRun?.taskRun;
   if (!thread || !nodeRun || !taskRun || taskRun.status !== 'TASK_PENDING' || taskRun.attempt !== purpose.attempt) {

@@ -10,6 +10,7 @@ import { handlerFor } from '../failure-handlers.ts';
 import { handlerVariables } from '../variables.ts';
 import { haltThread } from '../halting.ts';
 import { isTerminal } from '../state.ts';
+import type { WaitForThreadsNode } from '../../spec/types.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
 /** Starts a ThreadRun as a child of `parent` with its variables' first values; advance() then runs it. */
@@ -80,9 +81,6 @@ export function arriveAtWaitForThreads(startThread: StartThread): ArriveHandler<
   };
 }
 
-/** Where a waited-for child stands (LittleHorse's WaitingThreadStatus, with handled children counted as done). */
-type Standing = { readonly kind: 'DONE' } | { readonly kind: 'RUNNING' } | { readonly kind: 'FAILED'; readonly failure: Failure };
-
 /**
  * WAIT_FOR_THREADS, with LittleHorse's strategies: WAIT_FOR_ALL completes once every listed child has completed
  * or had its failure handled, and fails on the first that failed for good; WAIT_FOR_FIRST follows the first child
@@ -104,20 +102,36 @@ export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAI
       if (!listed.ok) return fail(listed.failure);
       const found = threadNumbers(listed.value);
       if (!found) return fail({ name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeValue(listed.value)}.` });
-      numbers.push(...found);
+      for (const number of found) numbers.push(number);
     }
+    if (stillWaitingForChildren(s, thread, node, numbers)) return false;
+    const threads = s.state.threadRuns;
+    const ancestorsAndSelf = lineOf(s, thread);
     const children: ThreadRunState[] = [];
     for (const number of numbers) {
-      const child = s.state.threadRuns[number];
-      if (!child || isAncestorOrSelf(s, number, thread)) {
+      const child = threads[number];
+      if (!child || ancestorsAndSelf.includes(number)) {
         return fail({ name: 'VAR_SUB_ERROR', message: `ThreadRun ${number} is not a thread this one can wait for.` });
       }
       children.push(child);
     }
 
-    // A failed child that a per-thread handler catches gets its handler now; the node looks again next pass.
+    // One walk over the children, in list order: a failed child that a per-thread handler catches gets its handler
+    // now (the node looks again next pass); meanwhile, where each stands, for the strategy below.
+    const waiting = s.thread(thread.number);
+    let firstFailed: Failure | undefined;
+    let firstSettled: { failure?: Failure } | undefined;
+    let done = 0;
+    let failedCount = 0;
     for (const child of children) {
-      if (!failed(child) || handlerOf(s.thread(thread.number), child.number) !== undefined) continue;
+      const standing = standingOf(s, waiting, child);
+      if (standing === 'DONE') done++;
+      if (standing !== 'RUNNING' && standing !== 'DONE') {
+        failedCount++;
+        firstFailed ??= standing.failure;
+      }
+      if (standing !== 'RUNNING') firstSettled ??= standing === 'DONE' ? {} : standing;
+      if (!failed(child) || handlerOf(waiting, child.number) !== undefined) continue;
       const handler = handlerFor(node.perThreadFailureHandlers, child.failure ?? INTERNAL);
       const spec = handler && own(s.ctx.wfSpec.threadSpecs, handler.handlerSpecName);
       if (!handler || !spec) continue;
@@ -128,17 +142,6 @@ export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAI
       return true;
     }
 
-    const waiting = s.thread(thread.number);
-    const standing = (child: ThreadRunState): Standing => {
-      if (child.status === 'COMPLETED') return { kind: 'DONE' };
-      if (!failed(child)) return { kind: 'RUNNING' };
-      const handlerNumber = handlerOf(waiting, child.number);
-      const handler = handlerNumber === undefined ? undefined : s.state.threadRuns[handlerNumber];
-      if (!handler) return { kind: 'FAILED', failure: childFailure(child.number, child.failure) };
-      if (handler.status === 'COMPLETED') return { kind: 'DONE' };
-      if (failed(handler)) return { kind: 'FAILED', failure: childFailure(child.number, handler.failure) };
-      return { kind: 'RUNNING' };
-    };
     const complete = (outcome?: Failure) => {
       // The children this node no longer waits for, and handlers still running for them, stop for good, their own
       // children with them; one whose TaskRun runs is HALTING until it ends (LittleHorse).
@@ -152,27 +155,53 @@ export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAI
       s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(handled.length > 0 ? { handledFailedChildren: handled } : {}) });
       return true;
     };
-    const standings = children.map(standing);
     switch (node.strategy ?? 'WAIT_FOR_ALL') {
       case 'WAIT_FOR_ALL': {
-        const firstFailed = standings.find((st) => st.kind === 'FAILED');
-        if (firstFailed?.kind === 'FAILED') return fail(firstFailed.failure);
-        return standings.every((st) => st.kind === 'DONE') ? complete() : false;
+        if (firstFailed) return fail(firstFailed);
+        return done === children.length ? complete() : false;
       }
       case 'WAIT_FOR_FIRST': {
-        const first = standings.find((st) => st.kind !== 'RUNNING');
-        if (!first) return false;
-        return complete(first.kind === 'FAILED' ? first.failure : undefined);
+        if (!firstSettled) return false;
+        return complete(firstSettled.failure);
       }
       case 'WAIT_FOR_ANY': {
-        if (standings.some((st) => st.kind === 'DONE')) return complete();
-        if (standings.length > 0 && standings.every((st) => st.kind === 'FAILED')) {
+        if (done > 0) return complete();
+        if (children.length > 0 && failedCount === children.length) {
           return complete({ name: 'CHILD_FAILURE', message: 'All child threads failed.' });
         }
         return false;
       }
     }
   };
+}
+
+/**
+ * What the walk below would find without taking it, from the counts the waiting thread keeps of its children: when it
+ * waits for exactly its children, in order, and none has failed, WAIT_FOR_ALL goes on waiting until all have completed
+ * and WAIT_FOR_ANY until one has. Anything else (a failure to handle, a list of other threads) takes the walk.
+ */
+function stillWaitingForChildren(s: Session, thread: ThreadRunState, node: WaitForThreadsNode, numbers: readonly number[]): boolean {
+  const children = thread.childThreadRunNumbers ?? [];
+  // Without busyThreadRuns (a state stored before it), the children and their counts are not kept.
+  if (!s.state.busyThreadRuns || thread.failedChildren || node.strategy === 'WAIT_FOR_FIRST' || numbers.length !== children.length) return false;
+  for (let i = 0; i < numbers.length; i++) if (numbers[i] !== children[i]) return false;
+  const completed = thread.completedChildren ?? 0;
+  return node.strategy === 'WAIT_FOR_ANY' ? completed === 0 : completed < numbers.length;
+}
+
+/**
+ * Where a waited-for child stands (LittleHorse's WaitingThreadStatus, with handled children counted as done): DONE,
+ * RUNNING, or failed for good with the failure the node takes on.
+ */
+function standingOf(s: Session, waiting: ThreadRunState, child: ThreadRunState): 'DONE' | 'RUNNING' | { readonly failure: Failure } {
+  if (child.status === 'COMPLETED') return 'DONE';
+  if (!failed(child)) return 'RUNNING';
+  const handlerNumber = handlerOf(waiting, child.number);
+  const handler = handlerNumber === undefined ? undefined : s.state.threadRuns[handlerNumber];
+  if (!handler) return { failure: childFailure(child.number, child.failure) };
+  if (handler.status === 'COMPLETED') return 'DONE';
+  if (failed(handler)) return { failure: childFailure(child.number, handler.failure) };
+  return 'RUNNING';
 }
 
 const INTERNAL: Failure = { name: 'INTERNAL_ERROR', message: 'The child failed without a failure.' };
@@ -198,7 +227,7 @@ export function handledChildFailure(s: Session, parent: ThreadRunState, child: n
 
 /** EXIT waits for every child of its thread to end or halt; a child that failed fails the EXIT with CHILD_FAILURE. */
 export function childrenSettled(s: Session, thread: ThreadRunState): { settled: false } | { settled: true; failure?: Failure } {
-  const children = s.state.threadRuns.filter((t) => t.parentThreadRunNumber === thread.number);
+  const children = s.children(thread.number);
   // A child halted for good (its parent failed) or by hand (StopWfRun; LittleHorse's EXIT takes any HALTED child) has
   // settled; one halted while its failure or interrupt handler runs has not. Its own descendants must have stopped
   // too: a grandchild HALTING around a running TaskRun would outlive the WfRun.
@@ -220,11 +249,7 @@ export function childrenSettled(s: Session, thread: ThreadRunState): { settled: 
 
 /** Whether every descendant of thread `number` has ended or halted (none RUNNING, none HALTING around a TaskRun). */
 function descendantsStopped(s: Session, number: number): boolean {
-  return s.state.threadRuns.every((t) => {
-    if (t.status !== 'RUNNING' && t.status !== 'HALTING') return true;
-    for (let up = t.parentThreadRunNumber; up !== undefined; up = s.state.threadRuns[up]?.parentThreadRunNumber) if (up === number) return false;
-    return true;
-  });
+  return s.children(number).every((t) => t.status !== 'RUNNING' && t.status !== 'HALTING' && descendantsStopped(s, t.number));
 }
 
 /** LittleHorse: an EXCEPTION passes up unchanged, an ERROR becomes CHILD_FAILURE. */
@@ -238,9 +263,11 @@ function threadNumbers(value: JsonValue): number[] | undefined {
   return list.every((n) => typeof n === 'number' && Number.isSafeInteger(n)) ? (list as number[]) : undefined;
 }
 
-function isAncestorOrSelf(s: Session, number: number, thread: ThreadRunState): boolean {
+/** The numbers of `thread` and of its ancestors, which it cannot wait for. */
+function lineOf(s: Session, thread: ThreadRunState): number[] {
+  const line: number[] = [];
   for (let t: ThreadRunState | undefined = thread; t; t = t.parentThreadRunNumber === undefined ? undefined : s.state.threadRuns[t.parentThreadRunNumber]) {
-    if (t.number === number) return true;
+    line.push(t.number);
   }
-  return false;
+  return line;
 }
