@@ -48,6 +48,11 @@ export type RejectionCode =
   | 'UNKNOWN_USER_TASK_COMMENT'
   /** The comment was deleted: it can be neither edited nor deleted again. */
   | 'USER_TASK_COMMENT_DELETED'
+  /**
+   * A USER_TASK's onCancellationExceptionName cannot be evaluated (or is no STR), so the task cannot be cancelled
+   * (LittleHorse: INVALID_ARGUMENT "Must specify a valid on cancel exception name").
+   */
+  | 'INVALID_CANCELLATION_EXCEPTION'
   /** An ExternalEvent pinned to a NodeRun that has ended: nothing could ever take it. */
   | 'PINNED_NODE_RUN_ENDED';
 

@@ -23,6 +23,7 @@ export type {
   StopWfRun,
   TaskAttemptResult,
   TimerPurpose,
+  TriggeredTask,
 } from './run/commands.ts';
 export { decide } from './run/decide.ts';
 export { planMigration } from './run/migrate.ts';
@@ -36,6 +37,7 @@ export { MASKED_VALUE, maskedVariableNames, maskEvent, maskTaskInput, returnsMas
 export { childWfRunId } from './run/nodes/child-wf.ts';
 export { variablesInScope } from './run/scope.ts';
 export { taskGuid } from './run/nodes/task.ts';
+export { userTaskOfTriggeredTaskGuid } from './run/nodes/user-task-trigger.ts';
 export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES } from './run/state.ts';
 export type {
   ChildWfRunState,
@@ -48,6 +50,7 @@ export type {
   TaskInput,
   TaskRunState,
   TaskStatus,
+  TriggeredTaskRunState,
   ThreadRunState,
   UserTaskRunState,
   UserTaskRunStatus,
@@ -141,6 +144,7 @@ export type {
   UserTaskAction,
   UserTaskActionHook,
   UserTaskActionKind,
+  UserTaskActionTask,
   UserTaskDef,
   UserTaskField,
   UserTaskNode,

@@ -40,7 +40,7 @@ export type {
   TaskDefMetrics,
   WfSpecMetrics,
 } from './client/types.ts';
-export { TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './builder/outputs.ts';
+export { ReminderTask, TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './builder/outputs.ts';
 export { IfStatement, WorkflowThread } from './builder/thread.ts';
 export type { TaskArgs } from './builder/thread.ts';
 export { formatProblem, isWfSpecBuildError, WfSpecBuildError, Workflow } from './builder/workflow.ts';

@@ -1,4 +1,4 @@
-import type { VariableAssignment, VersionedWfSpec } from '../spec/types.ts';
+import type { UserTaskActionTask, VariableAssignment, VersionedWfSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 
@@ -96,7 +96,16 @@ export type TimerPurpose =
     };
 
 /** What a user task action's timer does when it fires. */
-export type ScheduledUserTaskAction = DeadlineReassign | EvaluatedReassign | { readonly type: 'CANCEL' };
+export type ScheduledUserTaskAction = DeadlineReassign | EvaluatedReassign | { readonly type: 'CANCEL' } | TriggeredTask;
+
+/**
+ * Run the TaskRun `task` describes, its inputs evaluated when the timer fires (LittleHorse's TriggeredTaskRun carries
+ * the TaskNode and assigns its inputs then). The TASK action as the WfSpec wrote it.
+ */
+export interface TriggeredTask {
+  readonly type: 'TASK';
+  readonly task: UserTaskActionTask;
+}
 
 /**
  * Reassign to the user and group that `newUserId` and `newUserGroup` evaluate to when the timer fires, not when the

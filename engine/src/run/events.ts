@@ -52,6 +52,22 @@ export interface TaskRunScheduled extends At {
    */
   readonly returnType?: VariableType | undefined;
   readonly maskedOutput?: true | undefined;
+  /**
+   * Set when a user task action made the TaskRun (a reminder), not a TASK node: `threadRunNumber` and `position` are
+   * then the USER_TASK NodeRun's, and the TaskRun's result moves nothing (LittleHorse's UserTaskTriggerReference).
+   */
+  readonly userTaskTrigger?: UserTaskTriggerReference | undefined;
+}
+
+/** The UserTaskRun whose action made a TaskRun, and who held it then (LittleHorse's UserTaskTriggerReference). */
+export interface UserTaskTriggerReference {
+  readonly userTaskGuid: string;
+  /** The USER_TASK node, and which of its `actions` it was. */
+  readonly nodeName: string;
+  readonly actionIndex: number;
+  /** The UserTaskRun's user and group when the action fired, as LittleHorse records them for the worker. */
+  readonly userId?: string | undefined;
+  readonly userGroup?: string | undefined;
 }
 
 export interface TaskAttemptSucceeded extends At {
@@ -91,6 +107,11 @@ export interface TimerSet extends At {
 export interface TimerFired extends At {
   readonly type: 'TimerFired';
   readonly timerId: string;
+  /**
+   * Set when what it was set for could not be done and nothing fails of it: a user task's TASK action whose TaskDef
+   * or inputs could not be resolved (LittleHorse logs the LHVarSubError and the WfRun goes on).
+   */
+  readonly failure?: Failure | undefined;
 }
 
 /** A failed attempt will be retried after a back-off: the TaskRun waits, TASK_PENDING, for its timer. */

@@ -1,7 +1,7 @@
 import { InvariantError } from '../errors.ts';
 import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
-import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeRunState, ThreadRunState, UserTaskRunState, WfRunState } from './state.ts';
+import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeRunState, TaskStatus, ThreadRunState, TriggeredTaskRunState, UserTaskRunState, WfRunState } from './state.ts';
 import { interruptHandlersOf, isParked, isTerminal } from './state.ts';
 
 /**
@@ -56,6 +56,7 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
         },
       }));
     case 'TaskRunScheduled':
+      if (event.userTaskTrigger) return scheduleTriggered(state, event);
       return updateNodeRun(state, event.threadRunNumber, (n) => ({
         ...n,
         taskRun: {
@@ -70,6 +71,7 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
         },
       }));
     case 'TaskRetryPending':
+      if (own(state.triggeredTaskRuns, event.taskGuid)) return updateTriggered(state, event.taskGuid, (r) => ({ ...r, attempt: event.attempt, status: 'TASK_PENDING' }));
       return updateNodeRun(state, event.threadRunNumber, (n) => ({
         ...n,
         taskRun: n.taskRun && { ...n.taskRun, attempt: event.attempt, status: 'TASK_PENDING' },
@@ -170,11 +172,13 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
     case 'TimerFired':
       return state;
     case 'TaskAttemptSucceeded':
+      if (own(state.triggeredTaskRuns, event.taskGuid)) return updateTriggered(state, event.taskGuid, () => undefined);
       return updateNodeRun(state, event.threadRunNumber, (n) => ({
         ...n,
         taskRun: n.taskRun && { ...n.taskRun, status: 'TASK_SUCCESS' },
       }));
     case 'TaskAttemptFailed':
+      if (own(state.triggeredTaskRuns, event.taskGuid)) return failTriggered(state, event.taskGuid, event.status);
       return updateNodeRun(state, event.threadRunNumber, (n) => ({
         ...n,
         taskRun: n.taskRun && { ...n.taskRun, status: event.status },
@@ -370,6 +374,57 @@ function withThreadIndex(state: WfRunState): WfRunState {
     return childThreadRunNumbers.reduce<ThreadRunState>((t, child) => tally(t, outcomeOf(state.threadRuns[child]?.status ?? 'RUNNING'), 1), { ...thread, childThreadRunNumbers });
   });
   return { ...state, threadRuns, busyThreadRuns: threadRuns.filter((t) => !isParked(t)).map((t) => t.number) };
+}
+
+/**
+ * A user task action's TaskRun is scheduled: attempt 0 joins `triggeredTaskRuns`, with the node and action that made
+ * it (for its retries to find), and a retry replaces it.
+ */
+function scheduleTriggered(state: WfRunState, event: Extract<WfRunEvent, { type: 'TaskRunScheduled' }>): WfRunState {
+  const trigger = event.userTaskTrigger;
+  if (!trigger) return state;
+  const run: TriggeredTaskRunState = {
+    taskGuid: event.taskGuid,
+    taskDefName: event.taskDefName,
+    input: event.input,
+    attempt: event.attempt,
+    status: 'TASK_SCHEDULED',
+    ...(event.timeoutSeconds === undefined ? {} : { timeoutSeconds: event.timeoutSeconds }),
+    ...(event.returnType === undefined ? {} : { returnType: event.returnType }),
+    ...(event.maskedOutput ? { maskedOutput: true } : {}),
+    threadRunNumber: event.threadRunNumber,
+    position: event.position,
+    nodeName: trigger.nodeName,
+    actionIndex: trigger.actionIndex,
+  };
+  return { ...state, triggeredTaskRuns: { ...state.triggeredTaskRuns, [event.taskGuid]: run } };
+}
+
+/** Changes a user task action's TaskRun, or drops it when `change` returns undefined (it ended). */
+function updateTriggered(state: WfRunState, guid: string, change: (r: TriggeredTaskRunState) => TriggeredTaskRunState | undefined): WfRunState {
+  const { [guid]: run, ...others } = state.triggeredTaskRuns ?? {};
+  if (!run) return state;
+  const next = change(run);
+  const runs = next ? { ...others, [guid]: next } : others;
+  return { ...state, triggeredTaskRuns: Object.keys(runs).length > 0 ? runs : undefined };
+}
+
+/**
+ * An attempt of a user task action's TaskRun failed. A retry may follow (a TaskRunScheduled or TaskRetryPending in
+ * the same decision), which evolve cannot tell, so the TaskRun stays, with the failed status; the ones that had
+ * failed before it go, since a failure's retry always comes right after it.
+ */
+function failTriggered(state: WfRunState, guid: string, status: TaskStatus): WfRunState {
+  const runs = Object.fromEntries(
+    Object.entries(state.triggeredTaskRuns ?? {})
+      .filter(([key, r]) => key === guid || isLive(r.status))
+      .map(([key, r]): [string, TriggeredTaskRunState] => [key, key === guid ? { ...r, status } : r]),
+  );
+  return { ...state, triggeredTaskRuns: runs };
+}
+
+function isLive(status: TaskStatus): boolean {
+  return status === 'TASK_SCHEDULED' || status === 'TASK_RUNNING' || status === 'TASK_PENDING';
 }
 
 function updateNodeRun(state: WfRunState, number: number, change: (n: NodeRunState) => NodeRunState): WfRunState {

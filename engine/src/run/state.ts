@@ -50,6 +50,18 @@ export interface TaskRunState {
   readonly maskedOutput?: true | undefined;
 }
 
+/**
+ * A TaskRun a user task action made (a reminder) that has not ended: it lives beside the threads, since it outlives
+ * the USER_TASK NodeRun that made it, and its result moves nothing.
+ */
+export interface TriggeredTaskRunState extends TaskRunState {
+  /** The USER_TASK NodeRun whose action made it. */
+  readonly threadRunNumber: number;
+  readonly position: number;
+  readonly nodeName: string;
+  readonly actionIndex: number;
+}
+
 /** LittleHorse's UserTaskRunStatus: ASSIGNED while a user holds the task; DONE and CANCELLED are final. */
 export const USER_TASK_RUN_STATUSES = ['UNASSIGNED', 'ASSIGNED', 'DONE', 'CANCELLED'] as const;
 export type UserTaskRunStatus = (typeof USER_TASK_RUN_STATUSES)[number];
@@ -212,6 +224,11 @@ export interface WfRunState {
    * can still be put, edited and deleted on it after its thread has moved on (LittleHorse takes them).
    */
   readonly endedUserTaskRuns?: Readonly<Record<string, EndedUserTaskRunState>> | undefined;
+  /**
+   * TaskRuns made by user task actions (reminders), by guid, while they may still be reported: a scheduled, running or
+   * back-off one, and the last one that failed for good (each failure drops the others that had).
+   */
+  readonly triggeredTaskRuns?: Readonly<Record<string, TriggeredTaskRunState>> | undefined;
 }
 
 /** What a WfRun keeps of a UserTaskRun once it has ended: how, and the ids of its comments. */

@@ -66,12 +66,14 @@ export function completeUserTaskRun(s: Session, command: CompleteUserTaskRun): R
   return undefined;
 }
 
-/** Cancels an open UserTaskRun; its node fails with onCancellationExceptionName or USER_TASK_CANCELLED. */
+/**
+ * Cancels an open UserTaskRun; its node fails with onCancellationExceptionName or USER_TASK_CANCELLED. Refused when
+ * that name cannot be evaluated (LittleHorse: INVALID_ARGUMENT).
+ */
 export function cancelUserTaskRun(s: Session, command: CancelUserTaskRun): Rejection | undefined {
   const found = openUserTaskRun(s, command.userTaskGuid);
   if ('code' in found) return found;
-  cancelUserTask(s, found.thread, 'CANCEL');
-  return undefined;
+  return cancelUserTask(s, found.thread, 'CANCEL');
 }
 
 /**

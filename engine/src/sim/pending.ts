@@ -192,6 +192,24 @@ export function pendingActions(input: PendingInput): PendingAction[] {
     const at = timerNode(input, timer);
     return { kind: 'TIMER', timerId: timer.timerId, purpose: timer.purpose, fireAt: timer.fireAt, ...(at ? { node: at } : {}) };
   });
+  // TaskRuns a user task action made (reminders) wait for workers too, apart from any NodeRun.
+  for (const run of Object.values(state.triggeredTaskRuns ?? {})) {
+    if (run.status !== 'TASK_SCHEDULED' && run.status !== 'TASK_RUNNING') continue;
+    const key = `task:${run.taskGuid}`;
+    tasks.push([
+      sinceOf(key),
+      {
+        kind: 'TASK_RUN',
+        taskGuid: run.taskGuid,
+        taskDefName: run.taskDefName,
+        node: nodeAt(run.threadRunNumber, run.position),
+        input: run.input,
+        attempt: run.attempt,
+        scheduledAt: timeOf(key),
+        timeoutSeconds: run.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS,
+      },
+    ]);
+  }
   const byAge = <T>(list: [number, T][]) => list.sort((a, b) => a[0] - b[0]).map(([, item]) => item);
   return [...byAge(tasks), ...byAge(events), ...byAge(userTasks), ...byAge(children), ...timers];
 }
@@ -213,6 +231,8 @@ function isLive(input: PendingInput, timer: TimerSet): boolean {
 function timerNode(input: PendingInput, timer: TimerSet): NodeRef | undefined {
   const { purpose } = timer;
   if (purpose.type !== 'TASK_RETRY') return nodeRef(input, purpose.threadRunNumber, purpose.position);
+  const triggered = own(input.state.triggeredTaskRuns, purpose.taskGuid);
+  if (triggered) return nodeRef(input, triggered.threadRunNumber, triggered.position);
   const thread = input.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === purpose.taskGuid);
   return thread?.currentNodeRun ? nodeRef(input, thread.number, thread.currentNodeRun.position) : undefined;
 }

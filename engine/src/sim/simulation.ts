@@ -390,6 +390,8 @@ export class Simulation {
   }
 
   #attemptOf(taskGuid: string): number {
+    const triggered = this.#data.state.triggeredTaskRuns?.[taskGuid];
+    if (triggered) return triggered.attempt;
     return this.#data.state.threadRuns.find((t) => t.currentNodeRun?.taskRun?.taskGuid === taskGuid)?.currentNodeRun?.taskRun?.attempt ?? 0;
   }
 

@@ -329,7 +329,18 @@ export type UserTaskActionKind =
    */
   | { readonly type: 'REASSIGN'; readonly userId?: VariableAssignment | undefined; readonly userGroup?: VariableAssignment | undefined }
   /** Cancels the task if it is still open: a deadline that fails the node. */
-  | { readonly type: 'CANCEL' };
+  | { readonly type: 'CANCEL' }
+  /**
+   * Runs a TaskRun, such as a reminder, if the task is still open: its inputs are evaluated when the delay has passed,
+   * and its result moves nothing (LittleHorse's UTATask). Unlike a REASSIGN it also fires after the task changed hands.
+   */
+  | { readonly type: 'TASK'; readonly task: UserTaskActionTask };
+
+/**
+ * The TaskRun a TASK action runs: what a TASK node says of one (TaskDef, inputs, timeout, retries), without edges or
+ * failure handlers, since its failure fails nothing (LittleHorse's UTATask.task is a TaskNode).
+ */
+export type UserTaskActionTask = Omit<TaskNode, 'type' | 'outgoingEdges' | 'failureHandlers'>;
 
 /** Something done to a UserTaskRun `delaySeconds` after `hook` (LittleHorse's UTActionTrigger). */
 export interface UserTaskAction {
@@ -354,8 +365,11 @@ export interface UserTaskNode extends NodeBase {
   readonly userGroup?: VariableAssignment | undefined;
   /** A STR shown to whoever does the task. */
   readonly notes?: VariableAssignment | undefined;
-  /** A cancelled task fails the node with this EXCEPTION instead of the ERROR USER_TASK_CANCELLED. */
-  readonly onCancellationExceptionName?: string | undefined;
+  /**
+   * A cancelled task fails the node with this EXCEPTION instead of the ERROR USER_TASK_CANCELLED: a name, or a STR
+   * evaluated when the task is cancelled (LittleHorse's VariableAssignment); NULL or blank means USER_TASK_CANCELLED.
+   */
+  readonly onCancellationExceptionName?: string | VariableAssignment | undefined;
   readonly actions?: readonly UserTaskAction[] | undefined;
 }
 

@@ -14,7 +14,7 @@ import { expressionType, MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mut
 import { canCast, needsCast } from '../values/cast.ts';
 import { parseFormat } from '../values/format-string.ts';
 import { NODE_TYPES } from './types.ts';
-import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, UserTaskDef, UserTaskNode, VariableAssignment, VariableMutation, WfSpec } from './types.ts';
+import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, UserTaskActionTask, UserTaskDef, UserTaskNode, VariableAssignment, VariableMutation, WfSpec } from './types.ts';
 
 /**
  * Returns every problem of `spec` against the TaskDefs in `catalog`, each with its path; an empty list means the
@@ -662,6 +662,7 @@ function validateTaskNode(
   variables: Map<string, ThreadVarDef>,
   catalog: Catalog,
   report: Report,
+  label = `TASK node '${name}'`,
 ): void {
   if (node.timeoutSeconds !== undefined && !(Number.isInteger(node.timeoutSeconds) && node.timeoutSeconds > 0)) {
     report([...nodePath, 'timeoutSeconds'], 'OUT_OF_RANGE', `timeoutSeconds of '${name}' must be a whole number of seconds above 0; got ${describeValue(node.timeoutSeconds as JsonValue)}.`);
@@ -669,7 +670,7 @@ function validateTaskNode(
   checkRetries(nodePath, name, node, report);
   if (node.dynamicTaskDefName !== undefined) {
     if (node.taskDefName !== undefined) {
-      report([...nodePath, 'dynamicTaskDefName'], 'CONFLICTING_FIELDS', `TASK node '${name}' names its TaskDef both in taskDefName and in dynamicTaskDefName; keep one.`);
+      report([...nodePath, 'dynamicTaskDefName'], 'CONFLICTING_FIELDS', `${capitalize(label)} names its TaskDef both in taskDefName and in dynamicTaskDefName; keep one.`);
     }
     checkAssignment([...nodePath, 'dynamicTaskDefName'], node.dynamicTaskDefName, 'STR', `the TaskDef name of '${name}'`, variables, report);
     // Which TaskDef runs is known only at run time, so the inputs' types can be checked only then.
@@ -679,10 +680,10 @@ function validateTaskNode(
   }
   const def: TaskDef | undefined = typeof node.taskDefName === 'string' ? own(catalog.taskDefs, node.taskDefName) : undefined;
   if (!def) {
-    if (node.taskDefName === undefined) report([...nodePath, 'taskDefName'], 'MISSING_FIELD', `TASK node '${name}' needs a taskDefName or a dynamicTaskDefName.`);
+    if (node.taskDefName === undefined) report([...nodePath, 'taskDefName'], 'MISSING_FIELD', `${capitalize(label)} needs a taskDefName or a dynamicTaskDefName.`);
     else {
       const named = typeof node.taskDefName === 'string' ? `'${node.taskDefName}'` : describeValue(node.taskDefName as JsonValue);
-      report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `TASK node '${name}' runs TaskDef ${named}, which is not registered.`);
+      report([...nodePath, 'taskDefName'], 'UNKNOWN_TASK_DEF', `${capitalize(label)} runs TaskDef ${named}, which is not registered.`);
     }
     return;
   }
@@ -695,7 +696,7 @@ function validateTaskNode(
     report(
       [...nodePath, 'inputs'],
       'INPUT_COUNT',
-      `TaskDef '${def.name}' takes ${def.inputVars.length} input(s) (${def.inputVars.map((v) => v.name).join(', ') || 'none'}); node '${name}' gives ${inputs.length}.`,
+      `TaskDef '${def.name}' takes ${def.inputVars.length} input(s) (${def.inputVars.map((v) => v.name).join(', ') || 'none'}); ${label} gives ${inputs.length}.`,
     );
   }
   inputs.forEach((input, i) => {
@@ -758,10 +759,17 @@ function validateUserTaskNode(
   if (node.notes !== undefined) checkAssignment([...nodePath, 'notes'], node.notes, 'STR', `the notes of ${what}`, variables, report);
   const exception = node.onCancellationExceptionName;
   if (exception !== undefined) {
-    if (!isValidFailureName(exception)) {
-      report([...nodePath, 'onCancellationExceptionName'], 'INVALID_NAME', `onCancellationExceptionName of '${name}' must be a failure name: letters, digits, _ and -.`);
-    } else if (isErrorName(exception)) {
-      report([...nodePath, 'onCancellationExceptionName'], 'RESERVED_FAILURE_NAME', `'${exception}' is a reserved ERROR name; a cancelled user task throws a business EXCEPTION, or USER_TASK_CANCELLED without one.`);
+    const at = [...nodePath, 'onCancellationExceptionName'];
+    // A name, or (as in LittleHorse) a STR evaluated when the task is cancelled; a literal one is checked as a name.
+    if (isJsonObject(exception)) checkAssignment(at, exception as VariableAssignment, 'STR', `the onCancellationExceptionName of ${what}`, variables, report);
+    const literal = isJsonObject(exception) ? (exception.type === 'LITERAL' ? exception.value : undefined) : exception;
+    const path = isJsonObject(exception) ? [...at, 'value'] : at;
+    // A variable is read at cancel time; a NULL or blank literal means USER_TASK_CANCELLED.
+    const known = literal !== undefined && !(isJsonObject(exception) && (literal === null || (typeof literal === 'string' && literal.trim() === '')));
+    if (known && !isValidFailureName(literal)) {
+      report(path, 'INVALID_NAME', `onCancellationExceptionName of '${name}' must be a failure name: letters, digits, _ and -.`);
+    } else if (known && isValidFailureName(literal) && isErrorName(literal)) {
+      report(path, 'RESERVED_FAILURE_NAME', `'${literal}' is a reserved ERROR name; a cancelled user task throws a business EXCEPTION, or USER_TASK_CANCELLED without one.`);
     }
   }
   if (node.actions === undefined) return;
@@ -788,10 +796,14 @@ function validateUserTaskNode(
       }
     }
     const kind = trigger.action;
-    if (!isJsonObject(kind) || (kind.type !== 'REASSIGN' && kind.type !== 'CANCEL')) {
-      report([...at, 'action'], 'MISSING_FIELD', `${capitalize(action)} must be a REASSIGN or a CANCEL.`);
+    if (!isJsonObject(kind) || (kind.type !== 'REASSIGN' && kind.type !== 'CANCEL' && kind.type !== 'TASK')) {
+      report([...at, 'action'], 'MISSING_FIELD', `${capitalize(action)} must be a REASSIGN, a CANCEL or a TASK.`);
     } else if (kind.type === 'REASSIGN') {
       validateAssignee([...at, 'action'], kind as { userId?: VariableAssignment; userGroup?: VariableAssignment }, action, variables, report);
+    } else if (kind.type === 'TASK') {
+      // LittleHorse's UTATask holds a TaskNode, checked as one: its TaskDef registered, one input of each input's type.
+      if (!isJsonObject(kind.task)) report([...at, 'action', 'task'], 'MISSING_FIELD', `${capitalize(action)} needs the task it runs: a taskDefName and its inputs.`);
+      else validateTaskNode([...at, 'action', 'task'], `task of ${action}`, { ...(kind.task as UserTaskActionTask), type: 'TASK' }, variables, catalog, report, `the task of ${action}`);
     }
   });
 }

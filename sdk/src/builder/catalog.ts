@@ -18,6 +18,8 @@ function namesIn(spec: WfSpec): Names {
       if (node.type === 'EXTERNAL_EVENT') names.externalEventDefs.add(node.externalEventDefName);
       if (node.type === 'THROW_EVENT') names.workflowEventDefs.add(node.workflowEventDefName);
       if (node.type === 'USER_TASK') names.userTaskDefs.add(node.userTaskDefName);
+      // A TASK action (a reminder) runs a TaskDef as a TASK node does.
+      if (node.type === 'USER_TASK') for (const { action } of node.actions ?? []) if (action.type === 'TASK' && action.task.taskDefName !== undefined) names.taskDefs.add(action.task.taskDefName);
     }
   }
   return names;

@@ -1,4 +1,4 @@
-import type { ExponentialBackoff, VariableType } from '@gallop/engine';
+import type { ExponentialBackoff, TaskNode, VariableType } from '@gallop/engine';
 import type { WorkflowThread } from './thread.ts';
 import { NodeOutput, toAssignment } from './variable.ts';
 import type { WfRunVariable } from './variable.ts';
@@ -35,9 +35,38 @@ export class UserTaskOutput extends NodeOutput<'JSON_OBJ'> {
     return this;
   }
 
-  /** A cancelled task fails the node with this business EXCEPTION instead of the ERROR USER_TASK_CANCELLED. */
-  withOnCancellationException(exceptionName: string): this {
-    this.thread.configureUserTask(this.nodeName, (node) => ({ ...node, onCancellationExceptionName: exceptionName }));
+  /**
+   * A cancelled task fails the node with this business EXCEPTION instead of the ERROR USER_TASK_CANCELLED. Given a
+   * STR variable, the name is what it holds when the task is cancelled (NULL or blank: USER_TASK_CANCELLED); a cancel
+   * is refused while it cannot be read.
+   */
+  withOnCancellationException(exceptionName: string | WfRunVariable<'STR'>): this {
+    const name = typeof exceptionName === 'string' ? exceptionName : toAssignment(exceptionName);
+    this.thread.configureUserTask(this.nodeName, (node) => ({ ...node, onCancellationExceptionName: name }));
+    return this;
+  }
+}
+
+/** A TaskRun a user task action runs (scheduleReminderTask): its timeout and retries, as a TASK node's. */
+export class ReminderTask {
+  /** @internal */
+  constructor(private readonly configure: (settings: Pick<TaskNode, 'retries' | 'exponentialBackoff' | 'timeoutSeconds'>) => void) {}
+
+  /** Retries errors and timeouts up to `retries` more times (never business exceptions). */
+  withRetries(retries: number): this {
+    this.configure({ retries });
+    return this;
+  }
+
+  /** Waits before each retry: `baseIntervalMs`, then `multiplier` times longer each time, at most `maxDelayMs`. */
+  withExponentialBackoff(backoff: ExponentialBackoff): this {
+    this.configure({ exponentialBackoff: backoff });
+    return this;
+  }
+
+  /** Gives a worker `seconds` from claiming an attempt to reporting it; then the attempt times out. */
+  timeout(seconds: number): this {
+    this.configure({ timeoutSeconds: seconds });
     return this;
   }
 }

@@ -12,6 +12,7 @@ import type {
   TaskNode,
   ThreadSpec,
   UserTaskAction,
+  UserTaskActionTask,
   UserTaskNode,
   VariableAssignment,
   VariableMutation,
@@ -20,7 +21,7 @@ import type {
 import type { TaskInputDef, TypedTask } from '../task.ts';
 import { captureCallSite, describeCall } from './call-site.ts';
 import type { CallSite } from './call-site.ts';
-import { TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './outputs.ts';
+import { ReminderTask, TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './outputs.ts';
 import type { AssignableTo, MutationOf, ValueOf } from './values.ts';
 import { conditionAssignment, Expression, NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, toAssignment, toEngineCondition, VariablePath, WfRunVariable } from './variable.ts';
 import type { Condition, ExpressionFor, MutationValue, Operand, VariableOf } from './variable.ts';
@@ -430,6 +431,65 @@ export class WorkflowThread {
       delaySeconds: toAssignment(seconds),
       action: { type: 'REASSIGN', userGroup: toAssignment(userGroup) },
     });
+  }
+
+  /**
+   * Runs TaskDef `task` with `inputs` `seconds` after the task is created, if it is still open then: a reminder
+   * (LittleHorse's scheduleReminderTask). The inputs are evaluated when it runs; its result and its failure move
+   * nothing. Returns a handle to give it a timeout or retries.
+   */
+  scheduleReminderTask<const I extends readonly TaskInputDef[], R extends VariableType | undefined>(
+    userTask: UserTaskOutput,
+    seconds: number | WfRunVariable<'INT'>,
+    task: TypedTask<I, R>,
+    ...inputs: TaskArgs<I>
+  ): ReminderTask;
+  scheduleReminderTask(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>, taskDef: string | WfRunVariable<'STR'>, ...inputs: Operand[]): ReminderTask;
+  scheduleReminderTask(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>, taskDef: string | WfRunVariable<'STR'> | TypedTask, ...inputs: Operand[]): ReminderTask {
+    return this.#addReminderTask(userTask, 'ON_ARRIVAL', seconds, taskDef, inputs);
+  }
+
+  /**
+   * Runs TaskDef `task` with `inputs` `seconds` after each time a user gets the task (creation included), if it is
+   * still open then, whoever holds it by then (LittleHorse's scheduleReminderTaskOnAssignment).
+   */
+  scheduleReminderTaskOnAssignment<const I extends readonly TaskInputDef[], R extends VariableType | undefined>(
+    userTask: UserTaskOutput,
+    seconds: number | WfRunVariable<'INT'>,
+    task: TypedTask<I, R>,
+    ...inputs: TaskArgs<I>
+  ): ReminderTask;
+  scheduleReminderTaskOnAssignment(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>, taskDef: string | WfRunVariable<'STR'>, ...inputs: Operand[]): ReminderTask;
+  scheduleReminderTaskOnAssignment(userTask: UserTaskOutput, seconds: number | WfRunVariable<'INT'>, taskDef: string | WfRunVariable<'STR'> | TypedTask, ...inputs: Operand[]): ReminderTask {
+    return this.#addReminderTask(userTask, 'ON_TASK_ASSIGNED', seconds, taskDef, inputs);
+  }
+
+  #addReminderTask(
+    userTask: UserTaskOutput,
+    hook: UserTaskAction['hook'],
+    seconds: number | WfRunVariable<'INT'>,
+    taskDef: string | WfRunVariable<'STR'> | TypedTask,
+    inputs: readonly Operand[],
+  ): ReminderTask {
+    const label = typeof taskDef === 'string' ? taskDef : taskDef.name;
+    const task: UserTaskActionTask = {
+      ...(taskDef instanceof WfRunVariable ? { dynamicTaskDefName: toAssignment(taskDef) } : { taskDefName: label }),
+      inputs: inputs.map(toAssignment),
+    };
+    const index = this.#userTaskNode(userTask).actions?.length ?? 0;
+    this.#addUserTaskAction(userTask, { hook, delaySeconds: toAssignment(seconds), action: { type: 'TASK', task } });
+    return new ReminderTask((settings) =>
+      this.configureUserTask(userTask.nodeName, (node) => ({
+        ...node,
+        actions: (node.actions ?? []).map((a, i) => (i === index && a.action.type === 'TASK' ? { ...a, action: { type: 'TASK', task: { ...a.action.task, ...settings } } } : a)),
+      })),
+    );
+  }
+
+  #userTaskNode(userTask: UserTaskOutput): UserTaskNode {
+    const entry = this.#nodes.find(([name]) => name === userTask.nodeName);
+    if (!entry || entry[1].type !== 'USER_TASK') throw new Error(`${this.workflowName}: '${userTask.nodeName}' is not a USER_TASK node of this thread.`);
+    return entry[1];
   }
 
   #addUserTaskAction(userTask: UserTaskOutput, action: UserTaskAction): void {

@@ -201,6 +201,28 @@ describe('Workflow', () => {
     });
   });
 
+  it('schedules reminder tasks on a user task, with their retries, and a cancellation exception read from a variable', () => {
+    const spec = new Workflow('remind', (wf) => {
+      const manager = wf.declareStr('manager');
+      const reason = wf.declareStr('reason');
+      const review = wf.assignUserTask('approval', { userId: manager }).withOnCancellationException(reason);
+      wf.scheduleReminderTask(review, 60, 'send-reminder', manager).withRetries(2).timeout(10);
+      wf.scheduleReminderTaskOnAssignment(review, 30, 'send-reminder', 'finance');
+    }).compile();
+    const node = spec.threadSpecs.entrypoint?.nodes['1-approval-USER_TASK'];
+    expect(node).toMatchObject({
+      onCancellationExceptionName: { type: 'VARIABLE', variableName: 'reason' },
+      actions: [
+        {
+          hook: 'ON_ARRIVAL',
+          delaySeconds: { type: 'LITERAL', value: 60 },
+          action: { type: 'TASK', task: { taskDefName: 'send-reminder', inputs: [{ type: 'VARIABLE', variableName: 'manager' }], retries: 2, timeoutSeconds: 10 } },
+        },
+        { hook: 'ON_TASK_ASSIGNED', delaySeconds: { type: 'LITERAL', value: 30 }, action: { type: 'TASK', task: { taskDefName: 'send-reminder', inputs: [{ type: 'LITERAL', value: 'finance' }] } } },
+      ],
+    });
+  });
+
   it('refuses a user task with neither a user nor a group', () => {
     expect(() => new Workflow('nobody', (wf) => void wf.assignUserTask('approval', {})).compile()).toThrow('needs a userId, a userGroup or both');
   });

@@ -67,7 +67,7 @@ const UserTaskDefFields = graphql(`
 const UserTaskRunFields = graphql(`
   fragment UserTaskRunFields on UserTaskRun {
     id wfRunId userTaskGuid userTaskDefName userTaskDefVersion threadRunNumber nodeRunPosition status userId userGroup
-    notes results epoch events { type time userId userGroup epoch cause results userCommentId comment }
+    notes results epoch events { type time userId userGroup epoch cause results userCommentId comment taskGuid }
     comments { id userId comment createdAt editedAt editedBy } createdAt updatedAt
   }
 `);
@@ -257,7 +257,7 @@ export const CLAIM_TASK_RUNS = graphql(
     result: claimTaskRuns(input: $input) {
       __typename
       ... on ClaimedTaskRuns {
-        taskRuns { taskRunId wfRunId taskGuid threadRunNumber nodePosition taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt }
+        taskRuns { taskRunId wfRunId taskGuid threadRunNumber nodePosition taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt userTaskGuid }
         reports { ...ReportFields }
       }
       ...ErrorFields

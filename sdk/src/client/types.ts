@@ -170,6 +170,11 @@ export interface ScheduledTask {
   readonly idempotencyKey: string;
   readonly scheduledAt: string;
   readonly leaseExpiresAt: string;
+  /**
+   * Set when an action of a USER_TASK (a reminder) scheduled it: the UserTaskRun's guid; threadRunNumber and
+   * nodePosition are then its USER_TASK NodeRun's (LittleHorse's UserTaskTriggerReference).
+   */
+  readonly userTaskGuid?: string | null | undefined;
 }
 
 export interface TaskRunReport {
@@ -297,7 +302,7 @@ export interface UserTaskDefInfo {
 
 /** One change in a UserTaskRun's history. */
 export interface UserTaskEventInfo {
-  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED';
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED' | 'TASK_EXECUTED';
   readonly time: string;
   readonly userId: string | null;
   readonly userGroup: string | null;
@@ -309,6 +314,8 @@ export interface UserTaskEventInfo {
   /** For the COMMENT ones: which comment, and (COMMENTED, COMMENT_EDITED) its text. */
   readonly userCommentId: number | null;
   readonly comment: string | null;
+  /** For TASK_EXECUTED: the TaskRun one of its actions scheduled (a reminder). */
+  readonly taskGuid: string | null;
 }
 
 /** A comment on a UserTaskRun, as it reads now. */

@@ -60,6 +60,13 @@ export class TaskContext {
   get taskRunId(): string {
     return this.task.taskRunId;
   }
+  /**
+   * The UserTaskRun (its guid, in this WfRun) whose action scheduled this TaskRun, such as a reminder; undefined for a
+   * TASK node's. `nodeRunId` is then the USER_TASK NodeRun (LittleHorse's UserTaskTriggerReference).
+   */
+  get userTaskGuid(): string | undefined {
+    return this.task.userTaskGuid ?? undefined;
+  }
   /** 0 for the first attempt. */
   get attempt(): number {
     return this.task.attempt;

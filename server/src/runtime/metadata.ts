@@ -109,6 +109,11 @@ export class Metadata {
         if (node.type === 'TASK' && node.dynamicTaskDefName !== undefined) dynamic = true;
         if (node.type === 'EXTERNAL_EVENT') eventNames.add(node.externalEventDefName);
         if (node.type === 'USER_TASK') {
+          // A TASK action (a reminder) runs a TaskDef as a TASK node does.
+          for (const { action } of node.actions ?? []) {
+            if (action.type === 'TASK' && action.task.taskDefName !== undefined) names.add(action.task.taskDefName);
+            if (action.type === 'TASK' && action.task.dynamicTaskDefName !== undefined) dynamic = true;
+          }
           const versions = userTaskVersions.get(node.userTaskDefName) ?? new Set();
           versions.add(node.userTaskDefVersion ?? null);
           userTaskVersions.set(node.userTaskDefName, versions);

@@ -81,7 +81,7 @@ export class MetricWindows {
           break;
         case 'TaskAttemptSucceeded':
         case 'TaskAttemptFailed': {
-          const taskDefName = before?.threadRuns[event.threadRunNumber]?.currentNodeRun?.taskRun?.taskDefName;
+          const taskDefName = before?.triggeredTaskRuns?.[event.taskGuid]?.taskDefName ?? before?.threadRuns[event.threadRunNumber]?.currentNodeRun?.taskRun?.taskDefName;
           if (taskDefName === undefined) break;
           const key = attemptKey(tenantId, wfRunId, event.taskGuid, event.attempt);
           const claimedAt = this.#claims.get(key);

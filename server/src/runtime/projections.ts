@@ -249,8 +249,15 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           Object.assign(change(event.taskGuid), { status: 'TASK_SCHEDULED', attempt: event.attempt, scheduled_at: isoTime(event.time) });
           break;
         }
-        const row = started.get(`${event.threadRunNumber}-${event.position}`);
-        if (row) row.task_guid = event.taskGuid;
+        const trigger = event.userTaskTrigger;
+        if (trigger) {
+          // A user task action's TaskRun (a reminder): the UserTaskRun's history records it; its NodeRun has none.
+          const { userId, userGroup } = trigger;
+          changeUserTaskRun(trigger.userTaskGuid, event.time, {}, historyEntry('TASK_EXECUTED', event.time, { taskGuid: event.taskGuid, userId, userGroup }));
+        } else {
+          const row = started.get(`${event.threadRunNumber}-${event.position}`);
+          if (row) row.task_guid = event.taskGuid;
+        }
         set.taskRuns.push({
           tenant_id,
           wf_run_id,

@@ -550,7 +550,7 @@ export const userTaskDefs = pgTable(
 
 /** One entry of a UserTaskRun's history (LittleHorse's UserTaskEvent), read off the engine's user task events. */
 export interface UserTaskRunHistoryEntry {
-  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED';
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED' | 'TASK_EXECUTED';
   /** ISO time of the event. */
   readonly time: string;
   /** Who holds the task after it (for COMPLETED: who did it). */
@@ -564,6 +564,8 @@ export interface UserTaskRunHistoryEntry {
   /** For the COMMENT ones: which comment (from 1 within the UserTaskRun), and its text after it. */
   readonly userCommentId?: number | undefined;
   readonly comment?: string | undefined;
+  /** For TASK_EXECUTED: the TaskRun one of its actions scheduled (LittleHorse's UTETaskExecuted). */
+  readonly taskGuid?: string | undefined;
 }
 
 /**

@@ -4,14 +4,15 @@ import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { aType, describeValue, isValueOfType, kindOf, widen } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
-import type { FireTimer, ReportTaskAttempt } from '../commands.ts';
+import type { FireTimer, ReportTaskAttempt, TaskAttemptResult } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { NodeRunState, TaskInput, TaskRunState, ThreadRunState } from '../state.ts';
 import { isTerminal } from '../state.ts';
-import type { TaskDef, TaskNode } from '../../spec/types.ts';
+import type { ExponentialBackoff, TaskDef, UserTaskActionTask } from '../../spec/types.ts';
 import type { ArriveHandler } from './types.ts';
+import { fireTriggeredTaskRetry, isTriggeredTaskGuid, reportTriggeredTaskAttempt } from './user-task-trigger.ts';
 
 /** TASK: resolve the TaskDef, evaluate the inputs against it, then schedule attempt 0 of a new TaskRun. */
 export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
@@ -22,18 +23,9 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
   const resolved = resolveTaskDef(s, thread, node);
   if (!resolved.ok) return fail(resolved.failure);
   const taskDef = resolved.taskDef;
-
-  const input: TaskInput[] = [];
-  const given = node.inputs ?? [];
-  for (const [i, param] of taskDef.inputVars.entries()) {
-    const source = given[i];
-    if (!source) return fail({ name: 'VAR_SUB_ERROR', message: `No value given for input '${param.name}' of TaskDef '${taskDef.name}'.` });
-    const evaluated = evaluate(s, s.thread(thread.number), source);
-    const checked = evaluated.ok ? expectType(evaluated.value, param.type, `Input '${param.name}' of TaskDef '${taskDef.name}'`) : evaluated;
-    if (!checked.ok) return fail(checked.failure);
-    const masked = param.masked === true || variablesRead(source).some((read) => isMaskedVariable(s, s.thread(thread.number), read));
-    input.push(masked ? { name: param.name, value: checked.value, masked } : { name: param.name, value: checked.value });
-  }
+  const inputs = evaluateTaskInputs(s, s.thread(thread.number), node, taskDef);
+  if (!inputs.ok) return fail(inputs.failure);
+  const input = inputs.input;
   s.emit({
     type: 'TaskRunScheduled',
     threadRunNumber: thread.number,
@@ -48,8 +40,32 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
   });
 };
 
-/** The TaskDef a TASK node runs: fixed, or named by a STR when the node runs (LittleHorse's dynamic task). */
-function resolveTaskDef(s: Session, thread: ThreadRunState, node: TaskNode): { ok: true; taskDef: TaskDef } | { ok: false; failure: Failure } {
+/**
+ * Evaluates a TASK's inputs, in `thread`'s scope as it is now, against the TaskDef's: each of its type, masked when
+ * the TaskDef's input or a variable it reads is.
+ */
+export function evaluateTaskInputs(
+  s: Session,
+  thread: ThreadRunState,
+  node: UserTaskActionTask,
+  taskDef: TaskDef,
+): { ok: true; input: TaskInput[] } | { ok: false; failure: Failure } {
+  const input: TaskInput[] = [];
+  const given = node.inputs ?? [];
+  for (const [i, param] of taskDef.inputVars.entries()) {
+    const source = given[i];
+    if (!source) return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `No value given for input '${param.name}' of TaskDef '${taskDef.name}'.` } };
+    const evaluated = evaluate(s, thread, source);
+    const checked = evaluated.ok ? expectType(evaluated.value, param.type, `Input '${param.name}' of TaskDef '${taskDef.name}'`) : evaluated;
+    if (!checked.ok) return checked;
+    const masked = param.masked === true || variablesRead(source).some((read) => isMaskedVariable(s, thread, read));
+    input.push(masked ? { name: param.name, value: checked.value, masked } : { name: param.name, value: checked.value });
+  }
+  return { ok: true, input };
+}
+
+/** The TaskDef a TASK node (or action) runs: fixed, or named by a STR when it runs (LittleHorse's dynamic task). */
+export function resolveTaskDef(s: Session, thread: ThreadRunState, node: UserTaskActionTask): { ok: true; taskDef: TaskDef } | { ok: false; failure: Failure } {
   if (node.dynamicTaskDefName) {
     const named = evaluate(s, thread, node.dynamicTaskDefName);
     if (!named.ok) return named;
@@ -100,6 +116,7 @@ export function threadHoldingGuid(s: Session, guid: string, held: (nodeRun: Node
  * if a rescue resumes it.
  */
 export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejection | undefined {
+  if (isTriggeredTaskGuid(command.taskGuid)) return reportTriggeredTaskAttempt(s, command);
   const thread = threadHoldingGuid(s, command.taskGuid, (n) => n.taskRun?.taskGuid);
   const nodeRun = thread?.currentNodeRun;
   const taskRun = nodeRun?.taskRun;
@@ -144,12 +161,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   }
   // LittleHorse: TASK_FAILED becomes the ERROR TASK_FAILURE, TASK_TIMEOUT the ERROR TIMEOUT; an exception keeps its
   // own name and content.
-  const [failure, status]: [Failure, 'TASK_FAILED' | 'TASK_EXCEPTION' | 'TASK_TIMEOUT'] =
-    result.status === 'ERROR'
-      ? [{ name: 'TASK_FAILURE', message: result.message }, 'TASK_FAILED']
-      : result.status === 'TIMEOUT'
-        ? [{ name: 'TIMEOUT', message: 'Task timed out' }, 'TASK_TIMEOUT']
-        : [{ name: result.name, message: result.message, content: result.content }, 'TASK_EXCEPTION'];
+  const [failure, status] = failureOfResult(result);
   s.emit({ type: 'TaskAttemptFailed', ...base, failure, status });
 
   // Errors and timeouts are retried while attempts remain (never once the WfRun has ended); a business exception
@@ -162,9 +174,7 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
       s.emit({ type: 'TaskRunScheduled', threadRunNumber: thread.number, position: nodeRun.position, taskGuid: taskRun.taskGuid, taskDefName: taskRun.taskDefName, attempt: next, input: taskRun.input, ...carried(taskRun) });
       return undefined;
     }
-    // LittleHorse: the first retry waits the base interval, each later one `multiplier` times longer (whole
-    // milliseconds, truncated as Java's cast to long does), up to the cap.
-    const delay = Math.min(Math.trunc(backoff.baseIntervalMs * backoff.multiplier ** (next - 1)), backoff.maxDelayMs);
+    const delay = retryDelayMs(backoff, next);
     s.emit({ type: 'TaskRetryPending', threadRunNumber: thread.number, taskGuid: taskRun.taskGuid, attempt: next });
     s.emit({
       type: 'TimerSet',
@@ -178,10 +188,30 @@ export function reportTaskAttempt(s: Session, command: ReportTaskAttempt): Rejec
   return undefined;
 }
 
+/** How a failed attempt's result fails its TaskRun: the failure, and the attempt's status. */
+export function failureOfResult(
+  result: Exclude<TaskAttemptResult, { status: 'SUCCESS' | 'OUTPUT_ERROR' }>,
+): [Failure, 'TASK_FAILED' | 'TASK_EXCEPTION' | 'TASK_TIMEOUT'] {
+  return result.status === 'ERROR'
+    ? [{ name: 'TASK_FAILURE', message: result.message }, 'TASK_FAILED']
+    : result.status === 'TIMEOUT'
+      ? [{ name: 'TIMEOUT', message: 'Task timed out' }, 'TASK_TIMEOUT']
+      : [{ name: result.name, message: result.message, content: result.content }, 'TASK_EXCEPTION'];
+}
+
+/**
+ * LittleHorse: the first retry waits the base interval, each later one `multiplier` times longer (whole
+ * milliseconds, truncated as Java's cast to long does), up to the cap.
+ */
+export function retryDelayMs(backoff: ExponentialBackoff, attempt: number): number {
+  return Math.min(Math.trunc(backoff.baseIntervalMs * backoff.multiplier ** (attempt - 1)), backoff.maxDelayMs);
+}
+
 /** A retry's back-off is over: schedule the attempt it was waiting for, unless the WfRun has moved on. */
 export function fireTaskRetry(s: Session, command: FireTimer): Rejection | undefined {
   const { purpose } = command;
   if (purpose.type !== 'TASK_RETRY') return { code: 'STALE_TIMER', message: `Timer ${command.timerId} is not a retry.` };
+  if (isTriggeredTaskGuid(purpose.taskGuid)) return fireTriggeredTaskRetry(s, command);
   const thread = threadHoldingGuid(s, purpose.taskGuid, (n) => n.taskRun?.taskGuid);
   const nodeRun = thread?.currentNodeRun;
   const taskRun = nodeRun?.taskRun;
@@ -194,7 +224,7 @@ export function fireTaskRetry(s: Session, command: FireTimer): Rejection | undef
 }
 
 /** What a retry's TaskRunScheduled carries over from the first: the timeout and the output contract. */
-function carried(taskRun: TaskRunState): Pick<TaskRunState, 'timeoutSeconds' | 'returnType' | 'maskedOutput'> {
+export function carried(taskRun: TaskRunState): Pick<TaskRunState, 'timeoutSeconds' | 'returnType' | 'maskedOutput'> {
   return {
     ...(taskRun.timeoutSeconds === undefined ? {} : { timeoutSeconds: taskRun.timeoutSeconds }),
     ...(taskRun.returnType === undefined ? {} : { returnType: taskRun.returnType }),

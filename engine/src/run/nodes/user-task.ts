@@ -10,6 +10,7 @@ import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { NodeRunState, ThreadRunState, UserTaskRunState } from '../state.ts';
 import { taskGuid } from './task.ts';
+import { fireReminderTask } from './user-task-trigger.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
 type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
@@ -137,14 +138,21 @@ export function assignUserTask(
   if (actions) setActionTimers(s, thread.number, nodeRun.position, epoch, actions.pending);
 }
 
-/** Cancels the open UserTaskRun of `thread`; a running thread's node fails with the cancellation at once. */
-export function cancelUserTask(s: Session, thread: ThreadRunState, cause: UserTaskCancellationCause): void {
+/**
+ * Cancels the open UserTaskRun of `thread`; a running thread's node fails with the cancellation at once. Refused, and
+ * nothing changes, when the node's onCancellationExceptionName cannot be evaluated (LittleHorse's
+ * assignExceptionNameVariable answers INVALID_ARGUMENT).
+ */
+export function cancelUserTask(s: Session, thread: ThreadRunState, cause: UserTaskCancellationCause): Rejection | undefined {
   const nodeRun = thread.currentNodeRun;
   const run = nodeRun?.userTaskRun;
-  if (!nodeRun || !isOpen(run)) return;
+  if (!nodeRun || !isOpen(run)) return undefined;
+  const running = thread.status === 'RUNNING';
+  const named = running ? cancellationFailure(s, thread, nodeRun) : undefined;
+  if (named && !named.ok) return { code: 'INVALID_CANCELLATION_EXCEPTION', message: named.failure.message };
   s.emit({ type: 'UserTaskRunCancelled', threadRunNumber: thread.number, position: nodeRun.position, userTaskGuid: run.userTaskGuid, cause });
-  const current = s.thread(thread.number);
-  if (current.status === 'RUNNING' && current.currentNodeRun) failCancelled(s, current, current.currentNodeRun);
+  if (named?.ok) s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(named.value), failure: named.value });
+  return undefined;
 }
 
 /**
@@ -161,7 +169,8 @@ export function cancelUserTaskOfHaltedThread(s: Session, number: number): boolea
 
 /**
  * A user task action's delay has passed. A REASSIGN acts only while the task is ASSIGNED and has not changed hands
- * since the delay started (same epoch); a CANCEL cancels it while it is open. Otherwise the timer is stale.
+ * since the delay started (same epoch); a CANCEL cancels it while it is open; a TASK runs its TaskRun while it is
+ * open, whoever holds it (user-task-trigger.ts). Otherwise the timer is stale.
  * LittleHorse's deadlineReassign: the REASSIGN's user and group are evaluated now, in the thread's scope as it is
  * now. One that cannot be evaluated fails the node with VAR_SUB_ERROR (the task closes first); when neither names
  * anyone (both NULL) the reassignment is refused and nothing changes. A timer set by an earlier engine, with its
@@ -175,10 +184,13 @@ export function fireUserTaskAction(s: Session, command: FireTimer): Rejection | 
   const run = nodeRun?.userTaskRun;
   if (!thread || !nodeRun || !isOpen(run)) return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has nothing left to do: its UserTaskRun is no longer open.` };
   const { action } = purpose;
+  if (action.type === 'TASK') return fireReminderTask(s, command, thread, nodeRun, run, purpose, action);
   if (action.type === 'CANCEL') {
-    s.emit({ type: 'TimerFired', timerId: command.timerId });
-    cancelUserTask(s, thread, 'ACTION');
-    return undefined;
+    // LittleHorse: an onCancellationExceptionName that cannot be evaluated fails the cancel, which leaves the task open.
+    return s.allOrNothing(() => {
+      s.emit({ type: 'TimerFired', timerId: command.timerId });
+      return cancelUserTask(s, thread, 'ACTION');
+    });
   }
   if (run.status !== 'ASSIGNED' || run.epoch !== purpose.epoch) {
     return { code: 'STALE_TIMER', message: `UserTaskRun ${run.userTaskGuid} has changed hands since timer ${command.timerId} was set.` };
@@ -225,12 +237,30 @@ function reassignTarget(s: Session, thread: ThreadRunState, action: DeadlineReas
   return { kind: 'ASSIGN', userId: userId.value, userGroup: userGroup.value };
 }
 
-/** LittleHorse: a cancelled task fails its node with onCancellationExceptionName (an EXCEPTION), else USER_TASK_CANCELLED. */
+/**
+ * Fails the node of a task cancelled while its thread was halted, now that it runs again. Its
+ * onCancellationExceptionName is evaluated now; one that cannot be fails the node with VAR_SUB_ERROR, as no command
+ * is left to refuse.
+ */
 function failCancelled(s: Session, thread: ThreadRunState, nodeRun: NodeRunState): void {
-  const node = s.node(thread, nodeRun.nodeName);
-  const custom = node.type === 'USER_TASK' && node.onCancellationExceptionName?.trim() ? node.onCancellationExceptionName : undefined;
-  const failure: Failure = { name: custom ?? 'USER_TASK_CANCELLED', message: `UserTaskRun ${nodeRun.userTaskRun?.userTaskGuid} was cancelled.` };
+  const named = cancellationFailure(s, thread, nodeRun);
+  const failure = named.ok ? named.value : named.failure;
   s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position: nodeRun.position, status: statusOfFailure(failure), failure });
+}
+
+/**
+ * LittleHorse: a cancelled task fails its node with onCancellationExceptionName (an EXCEPTION), else
+ * USER_TASK_CANCELLED. A VariableAssignment is evaluated in the thread's scope now, read as a STR (asStr); NULL or
+ * blank means USER_TASK_CANCELLED (assignExceptionNameVariable).
+ */
+function cancellationFailure(s: Session, thread: ThreadRunState, nodeRun: NodeRunState): Resolved<Failure> {
+  const node = s.node(thread, nodeRun.nodeName);
+  const source = node.type === 'USER_TASK' ? node.onCancellationExceptionName : undefined;
+  const message = `UserTaskRun ${nodeRun.userTaskRun?.userTaskGuid} was cancelled.`;
+  if (typeof source === 'string' || source === undefined) return { ok: true, value: { name: source?.trim() ? source : 'USER_TASK_CANCELLED', message } };
+  const name = evaluateText(s, thread, source, `The onCancellationExceptionName of USER_TASK '${nodeRun.nodeName}'`);
+  if (!name.ok) return name;
+  return { ok: true, value: { name: name.value?.trim() ? name.value : 'USER_TASK_CANCELLED', message } };
 }
 
 /**
@@ -256,7 +286,9 @@ function resolveActions(s: Session, thread: ThreadRunState, node: UserTaskNode, 
     const action: ScheduledUserTaskAction =
       spec.type === 'REASSIGN'
         ? { type: 'REASSIGN', ...(spec.userId ? { newUserId: spec.userId } : {}), ...(spec.userGroup ? { newUserGroup: spec.userGroup } : {}) }
-        : { type: 'CANCEL' };
+        : spec.type === 'TASK'
+          ? { type: 'TASK', task: spec.task }
+          : { type: 'CANCEL' };
     // A delay already passed acts as soon as the server fires the timer, as a SLEEP in the past does.
     pending.push({ index, fireAt: s.ctx.now + Math.max(0, delay.value) * 1000, action });
   }

@@ -1,5 +1,5 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
-import { isValidFailureName, isValidWfRunId, MASKED_VALUE, maskTaskInput } from '@gallop/engine';
+import { isValidFailureName, isValidWfRunId, MASKED_VALUE, maskTaskInput, userTaskOfTriggeredTaskGuid } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import { LIMIT_VARIABLES, sizeProblem } from '../limits.ts';
 import type { Limits } from '../limits.ts';
@@ -13,6 +13,9 @@ import { countTaskRuns, findTaskRun, searchTaskRuns } from '../../store/queries/
 import { decodeCursor, encodeCursor, NotFoundError, checkedPageArgs, TaskStatusEnum, ValidationError, resolveCursorPage } from './common.ts';
 
 export const MAX_CLAIM = 100;
+
+const USER_TASK_TRIGGER =
+  'Set when an action of a USER_TASK (a reminder) scheduled this TaskRun, not a TASK node: the guid of its UserTaskRun, whose USER_TASK NodeRun threadRunNumber and the position then name (LittleHorse UserTaskTriggerReference). Its result moves nothing.';
 export const MAX_WAIT_MS = 60_000;
 const MIN_LEASE_MS = 1_000;
 
@@ -91,6 +94,7 @@ export const TaskRunRef = builder.objectRef<TaskRunRow>('TaskRun').implement({
     attempts: t.field({ type: [TaskAttemptRef], resolve: (r) => r.attempts }),
     threadRunNumber: t.int({ nullable: true, description: 'The ThreadRun of its TASK NodeRun.', resolve: (r) => r.threadRunNumber }),
     nodeRunPosition: t.int({ nullable: true, description: 'The position of its TASK NodeRun in that ThreadRun.', resolve: (r) => r.nodePosition }),
+    userTaskGuid: t.string({ nullable: true, description: USER_TASK_TRIGGER, resolve: (r) => userTaskOfTriggeredTaskGuid(r.taskGuid)?.userTaskGuid ?? null }),
   }),
 });
 
@@ -111,6 +115,7 @@ const ScheduledTaskRef = builder.objectRef<ClaimedTaskRun>('ScheduledTask').impl
     }),
     scheduledAt: t.field({ type: 'DateTime', resolve: (c) => c.scheduledAt }),
     leaseExpiresAt: t.field({ type: 'DateTime', resolve: (c) => c.leaseExpiresAt }),
+    userTaskGuid: t.string({ nullable: true, description: USER_TASK_TRIGGER, resolve: (c) => userTaskOfTriggeredTaskGuid(c.taskGuid)?.userTaskGuid ?? null }),
   }),
 });
 
@@ -319,7 +324,8 @@ function splitTaskRunId(id: string): { wfRunId: string; taskGuid: string } | und
   const slash = id.lastIndexOf('/');
   const wfRunId = id.slice(0, slash);
   const taskGuid = id.slice(slash + 1);
-  return slash >= 0 && isValidWfRunId(wfRunId) && /^\d+-\d+$/.test(taskGuid) ? { wfRunId, taskGuid } : undefined;
+  // A TASK node's guid is `{thread}-{position}`; a user task action's (a reminder) adds `-action-{index}-{epoch}`.
+  return slash >= 0 && isValidWfRunId(wfRunId) && (/^\d+-\d+$/.test(taskGuid) || userTaskOfTriggeredTaskGuid(taskGuid) !== undefined) ? { wfRunId, taskGuid } : undefined;
 }
 
 function attemptResult(input: {

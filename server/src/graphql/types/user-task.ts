@@ -84,7 +84,7 @@ export const UserTaskDefRef = builder.objectRef<UserTaskDefRow>('UserTaskDef').i
 });
 
 const UserTaskEventTypeEnum = builder.enumType('UserTaskEventType', {
-  values: ['CREATED', 'ASSIGNED', 'COMPLETED', 'CANCELLED', 'SAVED', 'COMMENTED', 'COMMENT_EDITED', 'COMMENT_DELETED'] as const,
+  values: ['CREATED', 'ASSIGNED', 'COMPLETED', 'CANCELLED', 'SAVED', 'COMMENTED', 'COMMENT_EDITED', 'COMMENT_DELETED', 'TASK_EXECUTED'] as const,
 });
 
 const UserTaskEventRef = builder.objectRef<UserTaskRunHistoryEntry>('UserTaskEvent').implement({
@@ -107,6 +107,11 @@ const UserTaskEventRef = builder.objectRef<UserTaskRunHistoryEntry>('UserTaskEve
     results: t.field({ type: 'JSON', nullable: true, description: 'For SAVED: the results kept.', resolve: (e) => e.results ?? null }),
     userCommentId: t.int({ nullable: true, description: 'For the COMMENT ones: which comment.', resolve: (e) => e.userCommentId ?? null }),
     comment: t.string({ nullable: true, description: 'For COMMENTED and COMMENT_EDITED: its text.', resolve: (e) => e.comment ?? null }),
+    taskGuid: t.string({
+      nullable: true,
+      description: 'For TASK_EXECUTED: the TaskRun an action of the task scheduled (a reminder), whose id is `{wfRunId}/{taskGuid}` (LittleHorse UTETaskExecuted).',
+      resolve: (e) => e.taskGuid ?? null,
+    }),
   }),
 });
 

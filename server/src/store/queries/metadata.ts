@@ -262,6 +262,12 @@ export async function catalogForSpec(
         if (node.type === 'EXTERNAL_EVENT' && typeof node.externalEventDefName === 'string') eventNames.add(node.externalEventDefName);
         if (node.type === 'THROW_EVENT' && typeof node.workflowEventDefName === 'string') thrownNames.add(node.workflowEventDefName);
         if (node.type === 'USER_TASK' && typeof node.userTaskDefName === 'string') userTaskNames.add(node.userTaskDefName);
+        // A TASK action (a reminder) runs a TaskDef as a TASK node does.
+        for (const trigger of node.type === 'USER_TASK' && Array.isArray(node.actions) ? node.actions : []) {
+          const action: unknown = trigger && typeof trigger === 'object' ? trigger.action : undefined;
+          const task = action && typeof action === 'object' && 'task' in action ? action.task : undefined;
+          if (task && typeof task === 'object' && 'taskDefName' in task && typeof task.taskDefName === 'string') taskNames.add(task.taskDefName);
+        }
         if (node.type === 'RUN_CHILD_WF' && typeof node.wfSpecName === 'string') childNames.add(node.wfSpecName);
       }
     }

@@ -135,4 +135,19 @@ describe('foldNodeRunRows', () => {
       ['COMPLETED', 'ada', null],
     ]);
   });
+
+  it('puts a reminder TaskRun in its UserTaskRun’s history, not on the USER_TASK row', () => {
+    const trigger = { userTaskGuid: '0-2', nodeName: '2-review-USER_TASK', actionIndex: 0, userId: 'ada' };
+    const { rows } = fold([
+      { type: 'NodeRunStarted', time: t0, threadRunNumber: 0, position: 2, nodeName: '2-review-USER_TASK', nodeType: 'USER_TASK' },
+      { type: 'UserTaskRunCreated', time: t0, threadRunNumber: 0, position: 2, userTaskGuid: '0-2', userTaskDefName: 'review', userTaskDefVersion: 0, userId: 'ada', epoch: 1 },
+      { type: 'TaskRunScheduled', time: t0 + 1, threadRunNumber: 0, position: 2, taskGuid: '0-2-action-0-1', taskDefName: 'remind', attempt: 0, input: [], userTaskTrigger: trigger },
+      { type: 'TaskAttemptSucceeded', time: t0 + 2, threadRunNumber: 0, taskGuid: '0-2-action-0-1', attempt: 0, output: null },
+    ]);
+    expect(rows[0]?.taskRun).toBeUndefined();
+    expect(rows[0]?.userTask?.history.map((h) => [h.type, h.taskGuid ?? null])).toEqual([
+      ['CREATED', null],
+      ['TASK_EXECUTED', '0-2-action-0-1'],
+    ]);
+  });
 });

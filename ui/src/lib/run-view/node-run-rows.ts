@@ -59,7 +59,7 @@ export interface ReceivedEvent {
 
 /** One change in a UserTaskRun's life, as its events tell it. */
 export interface UserTaskChange {
-  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED';
+  readonly type: 'CREATED' | 'ASSIGNED' | 'COMPLETED' | 'CANCELLED' | 'SAVED' | 'COMMENTED' | 'COMMENT_EDITED' | 'COMMENT_DELETED' | 'TASK_EXECUTED';
   readonly time: number;
   readonly userId?: string | undefined;
   readonly userGroup?: string | undefined;
@@ -69,6 +69,8 @@ export interface UserTaskChange {
   /** For the COMMENT ones: which comment, and its text. */
   readonly userCommentId?: number | undefined;
   readonly comment?: string | undefined;
+  /** For TASK_EXECUTED: the TaskRun one of its actions scheduled (a reminder). */
+  readonly taskGuid?: string | undefined;
 }
 
 export interface UserTaskRow {
@@ -114,6 +116,11 @@ export function foldNodeRunRows(history: NodeRunRows, event: WfRunEvent): NodeRu
       return { ...history, rows: [...history.rows, row], index: { ...history.index, [key]: history.rows.length } };
     }
     case 'TaskRunScheduled': {
+      // A user task action's TaskRun (a reminder) is not its NodeRun's: the UserTaskRun's history names it.
+      if (event.userTaskTrigger) {
+        if (event.attempt > 0) return history;
+        return addUserTaskChange(history, event, { type: 'TASK_EXECUTED', time: event.time, taskGuid: event.taskGuid, userId: event.userTaskTrigger.userId, userGroup: event.userTaskTrigger.userGroup });
+      }
       const key = `${event.threadRunNumber}/${event.position}`;
       const attempt: TaskAttemptRow = { attempt: event.attempt, status: 'TASK_SCHEDULED', scheduledAt: event.time };
       const next = updateRow(history, key, (row) => ({

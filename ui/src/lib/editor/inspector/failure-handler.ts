@@ -58,7 +58,7 @@ export function failureNameSuggestions(spec: WfSpec): string[] {
   for (const thread of Object.values(spec.threadSpecs)) {
     for (const node of Object.values(thread.nodes)) {
       if (node.type === 'EXIT' && node.failureDef?.failureName) names.add(node.failureDef.failureName);
-      if (node.type === 'USER_TASK' && node.onCancellationExceptionName) names.add(node.onCancellationExceptionName);
+      if (node.type === 'USER_TASK' && typeof node.onCancellationExceptionName === 'string' && node.onCancellationExceptionName) names.add(node.onCancellationExceptionName);
     }
   }
   for (const name of ['TASK_FAILURE', 'TIMEOUT', ...ERROR_NAMES]) names.add(name);
