@@ -38,7 +38,7 @@ export { childWfRunId } from './run/nodes/child-wf.ts';
 export { variablesInScope } from './run/scope.ts';
 export { taskGuid } from './run/nodes/task.ts';
 export { userTaskOfTriggeredTaskGuid } from './run/nodes/user-task-trigger.ts';
-export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES } from './run/state.ts';
+export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES, withoutThreadIndex } from './run/state.ts';
 export type {
   ChildWfRunState,
   EndedUserTaskRunState,

@@ -39,11 +39,10 @@ describe('WorkflowEvents', () => {
   it('awaitWorkflowEvent answers NotFoundError at once for a WfRun that does not exist', async () => {
     const def = unique('ready');
     await client.putWorkflowEventDef({ name: def });
-    const started = Date.now();
+    // Had it waited, the deadline would have answered DeadlineExceededError.
     const missing = (await client.awaitWorkflowEvent({ wfRunId: 'nobody', workflowEventDefNames: [def], timeoutMs: 20_000 }).catch((e: unknown) => e)) as GallopClientError;
     expect(missing).toBeInstanceOf(GallopClientError);
     expect(missing).toMatchObject({ code: 'NotFoundError', message: 'WfRun nobody does not exist.' });
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('gets one, lists a WfRun\'s by time, and searches a def\'s newest first within a time range, a page at a time', async () => {

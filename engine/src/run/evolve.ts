@@ -311,8 +311,8 @@ function updateThread(state: WfRunState, number: number, change: (t: ThreadRunSt
   const threadRuns = state.threadRuns.slice();
   const changed = change(thread);
   threadRuns[number] = changed;
-  // Every change to a ThreadRun comes through here, so its parent's counts of its children and busyThreadRuns (the
-  // ThreadRuns not parked) stay exact.
+  // Every change to a ThreadRun after it started comes through here (ThreadRunStarted adds it to its parent's
+  // children itself), so its parent's counts of its children and busyThreadRuns (those not parked) stay exact.
   if (thread.status !== changed.status) {
     const was = outcomeOf(thread.status);
     const is = outcomeOf(changed.status);

@@ -266,11 +266,22 @@ const CHECKED_AGAIN: { readonly [K in NodeType]?: true } = Object.fromEntries(NO
 /**
  * Whether advance can pass the thread by, because looking at it would do nothing until an event changes it: a RUNNING
  * thread with no NodeRun or whose NodeRun waits on the world alone (a TASK for its TaskRun, say), or an ended thread
- * with no UserTaskRun left to cancel. Every other thread may move because of others (its children, its handlers, the
+ * with no open UserTaskRun to cancel. Every other thread may move because of others (its children, its handlers, the
  * variables it sees, the WfRun's ExternalEvents), so advance looks at it on every pass.
  */
 export function isParked(thread: ThreadRunState): boolean {
   const nodeRun = thread.currentNodeRun;
   if (thread.status === 'RUNNING') return !nodeRun || (nodeRun.status === 'RUNNING' && CHECKED_AGAIN[nodeRun.nodeType] !== true);
-  return isTerminal(thread.status) && !(nodeRun?.status === 'RUNNING' && nodeRun.userTaskRun);
+  const task = nodeRun?.status === 'RUNNING' ? nodeRun.userTaskRun : undefined;
+  return isTerminal(thread.status) && !(task && (task.status === 'UNASSIGNED' || task.status === 'ASSIGNED'));
+}
+
+/**
+ * `state` without the index evolve keeps for advance (`busyThreadRuns`, the ThreadRuns' children and their counts):
+ * the state as it is stored. An engine of another version (a rolling upgrade, a roll-back) would copy the index
+ * through without keeping it, so a stored one cannot be trusted; evolve builds it again, once, at the next event.
+ */
+export function withoutThreadIndex(state: WfRunState): WfRunState {
+  const { busyThreadRuns: _busy, ...rest } = state;
+  return { ...rest, threadRuns: state.threadRuns.map(({ childThreadRunNumbers: _c, completedChildren: _d, failedChildren: _f, ...thread }) => thread) };
 }

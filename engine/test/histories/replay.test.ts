@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evolve, replay } from '../../src/index.ts';
-import { withoutThreadIndex } from '../without-thread-index.ts';
+import { withoutThreadIndex } from '../../src/index.ts';
 import type { WfRunEvent, WfRunState } from '../../src/index.ts';
 
 // Recorded histories (record.ts) must keep replaying to the state recorded with them: a change of behaviour shows

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isTerminal, step } from '../../src/index.ts';
 import { isParked } from '../../src/run/state.ts';
 import type { WfRunState } from '../../src/index.ts';
-import { withoutThreadIndex } from '../without-thread-index.ts';
+import { withoutThreadIndex } from '../../src/index.ts';
 import { digest, fanOutCatalog, fanOutSpec, transcriptOf } from './fan-outs.ts';
 
 // A differential test of the decider on fan-outs: each seeded scenario (fan-outs.ts) must decide exactly what the

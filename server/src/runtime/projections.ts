@@ -1,4 +1,4 @@
-import { effectsOf } from '@gallop/engine';
+import { effectsOf, withoutThreadIndex } from '@gallop/engine';
 import type { JsonValue, WfRunEvent, WfRunState, WfSpec } from '@gallop/engine';
 import { correlatedEventIdOf } from '../store/queries/correlated-events.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
@@ -33,7 +33,7 @@ export function writeSetOf(
     start_time: isoTime(state.startTime),
     end_time: state.endTime === undefined ? null : isoTime(state.endTime),
     error_message: errorMessageOf(state),
-    ...(snapshot || !before ? { state } : {}),
+    ...(snapshot || !before ? { state: withoutThreadIndex(state) } : {}),
     seq: firstSeq + events.length - 1,
     updated_at: isoTime(events[events.length - 1]?.time ?? state.startTime),
   };

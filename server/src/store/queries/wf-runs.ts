@@ -1,4 +1,4 @@
-import { evolve } from '@gallop/engine';
+import { evolve, withoutThreadIndex } from '@gallop/engine';
 import type { JsonValue, TaskStatus, WfRunState } from '@gallop/engine';
 import { and, asc, desc, eq, exists, getTableColumns, gt, gte, lt, or, sql } from 'drizzle-orm';
 import { rowsOf } from '../db.ts';
@@ -39,7 +39,8 @@ export async function readWfRunState(db: Queryable, tenantId: string, id: string
     .where(and(eq(wfRuns.tenantId, tenantId), eq(wfRuns.id, id)));
   if (!row) return undefined;
   const snapshotSeq = row.snapshotSeq ?? row.seq;
-  let state = row.state;
+  // Built again by evolve, not trusted from storage: a server of another version may have left it stale.
+  let state = withoutThreadIndex(row.state);
   for (let last = snapshotSeq; last < row.seq; ) {
     const page = await listEvents(db, tenantId, id, last);
     // Events only go away with their WfRun: a short log means it was deleted meanwhile.
