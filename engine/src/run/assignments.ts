@@ -1,4 +1,4 @@
-import { isLegacyCondition } from '../spec/reads.ts';
+import { isLegacyCondition, variablesRead } from '../spec/reads.ts';
 import type { Condition, ExpressionAssignment, FormatStringAssignment, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
 import { castValue } from '../values/cast.ts';
 import { formatString } from '../values/format-string.ts';
@@ -22,7 +22,19 @@ type Typed = { readonly ok: true; readonly value: JsonValue; readonly type: Vari
  */
 export function evaluate(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput?: JsonValue): Evaluated {
   const typed = evaluateTyped(s, thread, source, nodeOutput, false);
-  return typed.ok ? { ok: true, value: typed.value } : typed;
+  if (typed.ok) return { ok: true, value: typed.value };
+  // A failure's message quotes values (a cast's text, an expression's operands): it goes into events and the API's
+  // error messages, which masking does not touch, so one made from a masked variable says which, not what.
+  const masked = variablesRead(source).filter((name) => isMaskedVariable(s, thread, name));
+  if (masked.length === 0) return typed;
+  const names = [...new Set(masked)].map((name) => `'${name}'`).join(', ');
+  return varSubError(`A value made from masked variable ${names} could not be evaluated (${typed.failure.name}); the details would show it, so they are left out.`);
+}
+
+/** Whether the variable `name` seen from `thread` is declared masked. */
+export function isMaskedVariable(s: Session, thread: ThreadRunState, name: string): boolean {
+  const owner = s.variableOwner(thread, name);
+  return owner !== undefined && s.threadSpec(owner).variableDefs?.some((d) => d.name === name && d.masked === true) === true;
 }
 
 /** `evaluate` with the value's type; a variable's declared type is looked up only when `needType` or a cast asks. */
@@ -165,7 +177,7 @@ function applyInOrder(s: Session, thread: ThreadRunState, mutations: readonly Va
     const owner = s.variableOwner(current, mutation.lhsName);
     if (!owner) return varSubError(`Variable '${mutation.lhsName}' is not in scope of ThreadRun ${thread.number}.`).failure;
     const rhs = evaluate(s, current, mutation.rhs, nodeOutput);
-    if (!rhs.ok) return rhs.failure;
+    if (!rhs.ok) return varSubError(`The right side of the ${mutation.operation} of '${mutation.lhsName}': ${rhs.failure.message}`).failure;
     const type = declaredType(s, owner, mutation.lhsName);
     const value = owner.variables[mutation.lhsName] ?? null;
     const next = mutation.lhsJsonPath === undefined ? mutateWhole(type, value, mutation, rhs.value) : mutateAtPath(value, mutation, rhs.value);

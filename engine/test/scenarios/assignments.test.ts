@@ -29,6 +29,7 @@ const VARIABLES: ThreadVarDef[] = [
   { name: 'price', type: 'DOUBLE' },
   { name: 'tags', type: 'JSON_ARR' },
   { name: 'secret', type: 'STR', masked: true },
+  { name: 'vault', type: 'JSON_OBJ', masked: true },
 ];
 
 /** ENTRYPOINT -> one TASK of `taskDefName` with `input` -> EXIT. */
@@ -79,7 +80,7 @@ describe('format strings', () => {
 
   it('fails the node with VAR_SUB_ERROR naming the argument that cannot be read', () => {
     const { state } = run(taskSpec('greet', format('{0}', { type: 'VARIABLE', variableName: 'age', targetType: 'INT' })), { age: 'old' });
-    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Format string argument {0}: Failed to cast value to INT: Cannot parse 'old' as INT." });
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'text' of TaskDef 'greet': Format string argument {0}: Failed to cast value to INT: Cannot parse 'old' as INT." });
   });
 
   it('fails with VAR_SUB_ERROR when the template is not a STR', () => {
@@ -87,7 +88,7 @@ describe('format strings', () => {
     // Validation refuses it; a spec registered otherwise fails where it runs.
     expect(validateWfSpec(wf, catalog).map((p) => p.code)).toEqual(['TYPE_MISMATCH']);
     const result = step(undefined, { type: 'RunWf', wfRunId: 'r', variables: { count: 1 } }, ctx(wf));
-    expect(result.ok && result.state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Format String template isn't a STR; it's 1 (INT)." });
+    expect(result.ok && result.state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'text' of TaskDef 'greet': Format String template isn't a STR; it's 1 (INT)." });
   });
 
   it('keeps a value made from a masked variable secret', () => {
@@ -113,11 +114,26 @@ describe('casts', () => {
   it("fails the node with VAR_SUB_ERROR and LittleHorse's message when the STR does not parse", () => {
     const { state } = run(taskSpec('count', v('age', 'INT')), { age: 'forty-two' });
     expect(state.status).toBe('ERROR');
-    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Failed to cast value to INT: Cannot parse 'forty-two' as INT." });
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'n' of TaskDef 'count': Failed to cast value to INT: Cannot parse 'forty-two' as INT." });
   });
 
   it('keeps NULL NULL', () => {
     expect(input(run(taskSpec('count', v('age', 'INT')), {}).events)).toBe(null);
+  });
+
+  it('names a masked variable whose value fails, without its value, in every event', () => {
+    for (const source of [v('secret', 'INT'), format('PIN {0}', v('secret', 'INT')), expr(v('secret', 'INT'), 'ADD', lit(1))]) {
+      const { state, events } = run(taskSpec(source.type === 'FORMAT_STRING' ? 'greet' : 'count', source), { secret: '12ab' });
+      expect(state.status).toBe('ERROR');
+      expect(state.failure?.message).toMatch(/: A value made from masked variable 'secret' could not be evaluated \(VAR_SUB_ERROR\)/);
+      // Masking hides variables' values where events carry them; a failure's message it leaves as it is.
+      expect(JSON.stringify(events.filter((e) => e.type.endsWith('Failed')))).not.toContain('12ab');
+    }
+  });
+
+  it('describes a masked value of the wrong type by its kind only', () => {
+    const { state } = run(taskSpec('count', { type: 'VARIABLE', variableName: 'vault', jsonPath: '$.pin' }), { vault: { pin: '1234' } });
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'n' of TaskDef 'count' expects an INT but got a masked STR." });
   });
 });
 
@@ -154,7 +170,7 @@ describe('expressions', () => {
 
   it('fails the node with VAR_SUB_ERROR on division by zero, naming the operation', () => {
     const { state } = run(taskSpec('count', expr(v('count'), 'DIVIDE', lit(0))), { count: 1 });
-    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: 'DIVIDE of 1 (INT) with 0 (INT): Division by zero.' });
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'n' of TaskDef 'count': DIVIDE of 1 (INT) with 0 (INT): Division by zero." });
   });
 
   it('fails with VAR_SUB_ERROR when its left side is NULL', () => {
@@ -300,7 +316,7 @@ describe('size()', () => {
 
   it('fails the node with VAR_SUB_ERROR on NULL', () => {
     const { state } = run(taskSpec('count', size(v('tags'))), {});
-    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: 'Cannot resolve size() of null (NULL): it takes a STR or a JSON_ARR.' });
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'n' of TaskDef 'count': Cannot resolve size() of null (NULL): it takes a STR or a JSON_ARR." });
   });
 
   it('is refused by validation on a type that has no size', () => {

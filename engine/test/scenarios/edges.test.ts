@@ -270,7 +270,7 @@ describe('mutations on edges', () => {
     expect(run(mutating('$.count', lit(5)), { doc: { name: 'a' } }).state.threadRuns[0]?.variables.doc).toEqual({ name: 'a', count: 5 });
     // Its jsonPath on VALUE_NOT_SET: a NULL variable has no path to write or to read.
     expect(run(mutating('$.count', lit(5)), {}).state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Variable 'doc' is NULL: there is no $.count in it to change." });
-    expect(run(mutating('$.count', v('other', '$.n')), { doc: {} }).state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: 'There is no $.n in NULL.' });
+    expect(run(mutating('$.count', v('other', '$.n')), { doc: {} }).state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "The right side of the ADD of 'doc': There is no $.n in NULL." });
   });
 });
 

@@ -46,6 +46,10 @@ describe('fieldText', () => {
     })).toEqual({ id: 'run-1', blob: 'aGk=', order: { lines: [1, 2] }, at: 1_700_000_000_000 });
   });
 
+  it('does not repeat the text of a masked field in its error', () => {
+    expect(() => fieldValue({ name: 'pin', type: 'INT', masked: true }, '12ab')).toThrow(/^pin is not an INT \(masked, so not shown here\)$/);
+  });
+
   it('shows null as an empty field', () => {
     expect(fieldText(null)).toBe('');
   });

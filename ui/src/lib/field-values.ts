@@ -7,6 +7,8 @@ export interface TypedField {
   readonly type: VariableType;
   readonly required?: boolean | undefined;
   readonly displayName?: string | null | undefined;
+  /** A secret: an error about its text does not repeat it. */
+  readonly masked?: boolean | undefined;
 }
 
 /** Types whose JSON is text: the input takes it without quotes. */
@@ -29,7 +31,7 @@ export function fieldValue(field: TypedField, text: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
-    throw new Error(`${field.displayName ?? field.name} is not ${aType(field.type)}: ${text}`);
+    throw new Error(`${field.displayName ?? field.name} is not ${aType(field.type)}${field.masked ? ' (masked, so not shown here)' : `: ${text}`}`);
   }
 }
 

@@ -4,14 +4,13 @@ import { own } from '../../spec/own.ts';
 import { deepEqual } from '../../values/compare.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { describeValue } from '../../values/value.ts';
-import { evaluate } from '../assignments.ts';
+import { evaluate, isMaskedVariable } from '../assignments.ts';
 import type { ChildWfRunEnded } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { isErrorName, statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { ChildWfRunState, WfRunState } from '../state.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
-import { isMaskedVariable } from './task.ts';
 
 /**
  * The id of the child WfRun a RUN_CHILD_WF NodeRun starts: `{parentWfRunId}_{threadRunNumber}-{position}`.

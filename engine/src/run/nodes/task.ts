@@ -3,7 +3,7 @@ import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { aType, describeValue, isValueOfType, kindOf, widen } from '../../values/value.ts';
-import { evaluate, expectType } from '../assignments.ts';
+import { evaluate, expectType, isMaskedVariable } from '../assignments.ts';
 import type { FireTimer, ReportTaskAttempt, TaskAttemptResult } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
@@ -55,10 +55,14 @@ export function evaluateTaskInputs(
   for (const [i, param] of taskDef.inputVars.entries()) {
     const source = given[i];
     if (!source) return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `No value given for input '${param.name}' of TaskDef '${taskDef.name}'.` } };
+    const where = `Input '${param.name}' of TaskDef '${taskDef.name}'`;
     const evaluated = evaluate(s, thread, source);
-    const checked = evaluated.ok ? expectType(evaluated.value, param.type, `Input '${param.name}' of TaskDef '${taskDef.name}'`) : evaluated;
-    if (!checked.ok) return checked;
+    if (!evaluated.ok) return { ok: false, failure: { ...evaluated.failure, message: `${where}: ${evaluated.failure.message}` } };
     const masked = param.masked === true || variablesRead(source).some((read) => isMaskedVariable(s, thread, read));
+    const checked = expectType(evaluated.value, param.type, where);
+    // expectType quotes the value: a secret one is described by its kind only.
+    if (!checked.ok && masked) return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `${where} expects ${aType(param.type)} but got a masked ${kindOf(evaluated.value)}.` } };
+    if (!checked.ok) return checked;
     input.push(masked ? { name: param.name, value: checked.value, masked } : { name: param.name, value: checked.value });
   }
   return { ok: true, input };
@@ -80,12 +84,6 @@ export function resolveTaskDef(s: Session, thread: ThreadRunState, node: UserTas
   }
   const taskDef = node.taskDefName === undefined ? undefined : own(s.ctx.catalog.taskDefs, node.taskDefName);
   return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` } };
-}
-
-/** Whether the variable `name` seen from `thread` is declared masked. */
-export function isMaskedVariable(s: Session, thread: ThreadRunState, name: string): boolean {
-  const owner = s.variableOwner(thread, name);
-  return owner !== undefined && s.threadSpec(owner).variableDefs?.some((d) => d.name === name && d.masked === true) === true;
 }
 
 /** LittleHorse names a TaskRun after the NodeRun that made it. */
