@@ -44,6 +44,7 @@ export type {
   EndedUserTaskRunState,
   HaltReason,
   LHStatus,
+  NodeOutputState,
   NodeRunState,
   PendingExternalEvent,
   ThreadRunKind,
@@ -102,7 +103,7 @@ export type { SimulationOptions, SimulationRejection, SimulationRejectionCode, S
 export { analyzeWfSpec, FINDING_CODES } from './spec/analyze.ts';
 export type { Finding, FindingCode } from './spec/analyze.ts';
 export { assignmentText, explainCondition } from './spec/explain.ts';
-export { variablesRead } from './spec/reads.ts';
+export { nodeOutputsRead, variablesRead } from './spec/reads.ts';
 export { own } from './spec/own.ts';
 export type { ConditionExplanation } from './spec/explain.ts';
 export { FAILURE_NAME_PATTERN, isValidFailureName, isValidName, isValidWfRunId, MAX_NAME_LENGTH, NAME_PATTERN, NAME_RULE, WF_RUN_ID_PATTERN } from './spec/names.ts';
@@ -129,6 +130,7 @@ export type {
   ExpressionAssignment,
   FormatStringAssignment,
   SizeOfAssignment,
+  NodeOutputReferenceAssignment,
   Node,
   NodeType,
   NopNode,

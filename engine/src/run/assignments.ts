@@ -1,4 +1,5 @@
-import { isLegacyCondition, variablesRead } from '../spec/reads.ts';
+import { own } from '../spec/own.ts';
+import { isLegacyCondition, nodeOutputsRead, variablesRead } from '../spec/reads.ts';
 import type { Condition, ExpressionAssignment, FormatStringAssignment, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
 import { castValue } from '../values/cast.ts';
 import { formatString } from '../values/format-string.ts';
@@ -18,17 +19,27 @@ type Typed = { readonly ok: true; readonly value: JsonValue; readonly type: Vari
 
 /**
  * Resolves where a value comes from, as seen from `thread`, then casts it to its `targetType` when it has one.
- * `nodeOutput` serves NODE_OUTPUT sources, also inside a format string or an expression of a mutation.
+ * `nodeOutput` serves NODE_OUTPUT sources, also inside a format string or an expression of a mutation; a
+ * NODE_OUTPUT_REFERENCE reads the output `thread` keeps of the node it names.
  */
 export function evaluate(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput?: JsonValue): Evaluated {
   const typed = evaluateTyped(s, thread, source, nodeOutput, false);
   if (typed.ok) return { ok: true, value: typed.value };
   // A failure's message quotes values (a cast's text, an expression's operands): it goes into events and the API's
   // error messages, which masking does not touch, so one made from a masked variable says which, not what.
-  const masked = variablesRead(source).filter((name) => isMaskedVariable(s, thread, name));
-  if (masked.length === 0) return typed;
-  const names = [...new Set(masked)].map((name) => `'${name}'`).join(', ');
-  return varSubError(`A value made from masked variable ${names} could not be evaluated (${typed.failure.name}); the details would show it, so they are left out.`);
+  if (!isMaskedSource(s, thread, source)) return typed;
+  const names = [...new Set(variablesRead(source).filter((name) => isMaskedVariable(s, thread, name)))].map((name) => `'${name}'`);
+  const what = names.length > 0 ? `masked variable ${names.join(', ')}` : 'a masked node output';
+  return varSubError(`A value made from ${what} could not be evaluated (${typed.failure.name}); the details would show it, so they are left out.`);
+}
+
+/**
+ * Whether a value read from `source` by `thread` is a secret: it reads a variable declared masked, or the output of a
+ * node that was masked (a masked TaskDef's), as a whole or in part.
+ */
+export function isMaskedSource(s: Session, thread: ThreadRunState, source: unknown): boolean {
+  if (variablesRead(source).some((read) => isMaskedVariable(s, thread, read))) return true;
+  return nodeOutputsRead(source).some((name) => own(thread.nodeOutputs, name)?.masked === true);
 }
 
 /** Whether the variable `name` seen from `thread` is declared masked. */
@@ -61,6 +72,14 @@ function readSource(s: Session, thread: ThreadRunState, source: MutationSource |
     case 'NODE_OUTPUT': {
       const value = atPath(nodeOutput ?? null, source.jsonPath);
       return value.ok ? { ...value, type: undefined } : value;
+    }
+    case 'NODE_OUTPUT_REFERENCE': {
+      // LittleHorse (ThreadRunModel.getNodeOutput): the NodeOutput kept for this ThreadRun and node name, none is
+      // "Specified node ... has no output". Only this ThreadRun's: a child thread does not see its parent's nodes.
+      const kept = own(thread.nodeOutputs, source.nodeName);
+      if (!kept) return varSubError(`Node '${source.nodeName}' has no output in ThreadRun ${thread.number}: it has not completed there yet, or completed without one.`);
+      const value = atPath(kept.output, source.jsonPath);
+      return value.ok ? { ...value, type: undefined } : varSubError(`The output of node '${source.nodeName}': ${value.failure.message}`);
     }
     case 'FORMAT_STRING':
       return formatOf(s, thread, source, nodeOutput);

@@ -326,6 +326,11 @@ export interface NodeRunCompleted extends At {
   readonly output?: JsonValue | undefined;
   /** The output is a masked TaskDef's: the API shows it as `*****`. */
   readonly maskedOutput?: true | undefined;
+  /**
+   * An assignment of the node's ThreadSpec reads its output by name (NODE_OUTPUT_REFERENCE): the thread keeps it in
+   * `nodeOutputs` (LittleHorse's storeNodeOutput keeps only the outputs its thread names, too).
+   */
+  readonly referenced?: true | undefined;
   /** A WAIT_FOR_ANY or WAIT_FOR_FIRST that succeeded despite failed children: EXIT no longer counts them. */
   readonly handledFailedChildren?: readonly number[] | undefined;
 }
@@ -352,6 +357,8 @@ export interface ThreadRunCompleted extends At {
   readonly threadRunNumber: number;
   /** What its EXIT's returnContent evaluated to; absent when the EXIT has none. */
   readonly output?: JsonValue | undefined;
+  /** The output is a masked TaskDef's, read by node name (NODE_OUTPUT_REFERENCE): the API shows it as `*****`. */
+  readonly maskedOutput?: true | undefined;
 }
 
 /** A failed ThreadRun runs again (RescueThreadRun); the WfRun too when it is thread 0. */
@@ -407,6 +414,8 @@ export interface WfRunCompleted extends At {
   readonly type: 'WfRunCompleted';
   /** Thread 0's output, which is the WfRun's; absent when its EXIT has no returnContent. */
   readonly output?: JsonValue | undefined;
+  /** As on ThreadRunCompleted: the output is a masked TaskDef's, shown as `*****`. */
+  readonly maskedOutput?: true | undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InvariantError } from '../errors.ts';
 import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
-import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeRunState, TaskStatus, ThreadRunState, TriggeredTaskRunState, UserTaskRunState, WfRunState } from './state.ts';
+import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeOutputState, NodeRunState, TaskStatus, ThreadRunState, TriggeredTaskRunState, UserTaskRunState, WfRunState } from './state.ts';
 import { interruptHandlersOf, isParked, isTerminal } from './state.ts';
 
 /**
@@ -184,7 +184,17 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
         taskRun: n.taskRun && { ...n.taskRun, status: event.status },
       }));
     case 'NodeRunCompleted': {
-      const next = updateNodeRun(state, event.threadRunNumber, (n) => ({ ...n, status: 'COMPLETED', endTime: event.time, output: event.output }));
+      const next = updateThread(state, event.threadRunNumber, (t) => {
+        const n = t.currentNodeRun;
+        if (!n) throw new InvariantError(`ThreadRun ${event.threadRunNumber} has no current NodeRun`);
+        const currentNodeRun: NodeRunState = { ...n, status: 'COMPLETED', endTime: event.time, output: event.output };
+        // Kept only when its thread reads it by name (`referenced`). An EXIT's output is the thread's, not a node output
+        // (LittleHorse's ExitRun has none); one without an output leaves the one an earlier NodeRun of the node had
+        // (LittleHorse's storeNodeOutput).
+        if (event.output === undefined || event.referenced !== true || n.nodeType === 'EXIT') return { ...t, currentNodeRun };
+        const kept: NodeOutputState = event.maskedOutput ? { output: event.output, masked: true } : { output: event.output };
+        return { ...t, currentNodeRun, nodeOutputs: { ...t.nodeOutputs, [n.nodeName]: kept } };
+      });
       if (!event.handledFailedChildren?.length) return next;
       const handled = event.handledFailedChildren;
       return updateThread(next, event.threadRunNumber, (t) => ({ ...t, handledFailedChildren: [...(t.handledFailedChildren ?? []), ...handled] }));
@@ -200,7 +210,7 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
     case 'VariableAssigned':
       return updateThread(state, event.threadRunNumber, (t) => ({ ...t, variables: { ...t.variables, [event.name]: event.value } }));
     case 'ThreadRunCompleted':
-      return updateThread(state, event.threadRunNumber, (t) => ({
+      return updateThread(state, event.threadRunNumber, ({ nodeOutputs: _, ...t }) => ({
         ...t,
         status: 'COMPLETED',
         endTime: event.time,

@@ -38,7 +38,8 @@ export function maskTaskInput(input: readonly TaskInput[]): TaskInput[] {
 
 /**
  * An event as the API shows it: the values of masked variables, masked task inputs, the outputs of TaskDefs
- * with a masked output and, with `outputsMasked` (see returnsMaskedValue), thread outputs replaced by MASKED_VALUE.
+ * with a masked output (also as a thread's output, read by node name) and, with `outputsMasked` (see
+ * returnsMaskedValue), thread outputs replaced by MASKED_VALUE.
  * The stored event keeps the real values, which the engine needs to replay; this is only for what leaves the
  * server. Returns the event itself when nothing in it is masked.
  */
@@ -46,7 +47,7 @@ export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) =>
   switch (event.type) {
     case 'ThreadRunCompleted':
     case 'WfRunCompleted':
-      return outputsMasked && event.output !== undefined ? { ...event, output: MASKED_VALUE } : event;
+      return (outputsMasked || event.maskedOutput === true) && event.output !== undefined ? { ...event, output: MASKED_VALUE } : event;
     case 'ThreadRunStarted': {
       const names = Object.keys(event.variables).filter(isMasked);
       if (names.length === 0) return event;

@@ -1,4 +1,5 @@
 import { own } from '../spec/own.ts';
+import { nodeOutputsReferenced } from '../spec/reads.ts';
 import type { DecideContext } from '../context.ts';
 import { InvariantError } from '../errors.ts';
 import type { Node, ThreadSpec } from '../spec/types.ts';
@@ -32,9 +33,18 @@ export class Session {
   }
 
   emit(event: NewEvent): void {
-    const stamped = { ...event, time: this.ctx.now } as WfRunEvent;
+    const stamped = { ...(event.type === 'NodeRunCompleted' ? this.#marked(event) : event), time: this.ctx.now } as WfRunEvent;
     this.events.push(stamped);
     this.#state = evolve(this.#state, stamped);
+  }
+
+  /** A NodeRunCompleted with an output its thread reads by name, marked so that evolve keeps the output. */
+  #marked(event: Extract<NewEvent, { type: 'NodeRunCompleted' }>): NewEvent {
+    if (event.output === undefined) return event;
+    const thread = this.state.threadRuns[event.threadRunNumber];
+    const nodeName = thread?.currentNodeRun?.nodeName;
+    const spec = thread && own(this.ctx.wfSpec.threadSpecs, thread.threadSpecName);
+    return nodeName !== undefined && spec && nodeOutputsReferenced(spec).has(nodeName) ? { ...event, referenced: true } : event;
   }
 
   /**

@@ -178,6 +178,21 @@ export interface ThreadRunState {
   readonly completedChildren?: number | undefined;
   /** How many of those children have ended with an ERROR or EXCEPTION; absent while none. Kept with them. */
   readonly failedChildren?: number | undefined;
+  /**
+   * The output of the most recent NodeRun of each node of this thread that completed with one, by node name: what a
+   * NODE_OUTPUT_REFERENCE reads (LittleHorse keeps the same, one NodeOutput per ThreadRun and node name). One entry
+   * per node however often a loop runs it; absent while none; dropped when the thread completes, as nothing of it
+   * reads them after. Folded by evolve from NodeRunCompleted, so a state written before it existed gains it as its
+   * nodes complete.
+   */
+  readonly nodeOutputs?: Readonly<Record<string, NodeOutputState>> | undefined;
+}
+
+/** What a ThreadRun keeps of a node's most recent output. */
+export interface NodeOutputState {
+  readonly output: JsonValue;
+  /** A masked TaskDef's output: a value made from it is as secret (a task input, a child's variable, a thread output). */
+  readonly masked?: true | undefined;
 }
 
 /** A child WfRun as its parent knows it: started by a RUN_CHILD_WF node, and how it last said it stands. */

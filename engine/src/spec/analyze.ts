@@ -5,7 +5,7 @@ import { isJsonObject } from '../values/value.ts';
 import { conditionText } from './explain.ts';
 import type { SpecPath } from './problem.ts';
 import { own } from './own.ts';
-import { variablesRead } from './reads.ts';
+import { nodeOutputsRead, variablesRead } from './reads.ts';
 import { NODE_TYPES } from './types.ts';
 import type { Catalog, Node, StartMultipleThreadsNode, StartThreadNode, ThreadVarDef, WaitForThreadsNode, WfSpec } from './types.ts';
 
@@ -292,6 +292,8 @@ function constantOf(condition: unknown): boolean | undefined {
 
 /** The variables a condition reads; undefined when it is malformed (validateWfSpec reports it). */
 function readsOf(condition: unknown): string[] | undefined {
+  // A node's output (NODE_OUTPUT_REFERENCE) changes whenever the node runs again: whether it does is not read here.
+  if (nodeOutputsRead(condition).length > 0) return undefined;
   // A BOOL value: every variable it reads.
   if (isJsonObject(condition) && condition.type !== undefined) return variablesRead(condition);
   if (!isJsonObject(condition) || !isComparator(condition.comparator)) return undefined;

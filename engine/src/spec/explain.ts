@@ -21,6 +21,9 @@ export interface ConditionExplanation {
   readonly text: string;
 }
 
+/** The outputs a thread keeps, by node name (ThreadRunState.nodeOutputs, without the masks). */
+type NodeOutputs = Readonly<Record<string, JsonValue>> | undefined;
+
 const SYMBOLS: Readonly<Record<Comparator, string>> = {
   LESS_THAN: '<',
   GREATER_THAN: '>',
@@ -39,12 +42,14 @@ type Read = { readonly ok: true; readonly value: JsonValue } | { readonly ok: fa
  * Evaluates `condition` against `variables` (the values in scope, by name) as the engine does (`compare` for the
  * comparison, `readPath` for JSON paths) and says why it holds or not. A variable missing from `variables` is not
  * set, which the engine treats as out of scope. `nodeOutput` serves a NODE_OUTPUT side, which a draft may hold though
- * validateWfSpec rejects it in a condition. Pure and total: a malformed condition is explained, never thrown.
+ * validateWfSpec rejects it in a condition; `nodeOutputs` (the thread's, by node name) a NODE_OUTPUT_REFERENCE side,
+ * one missing from it not set yet. Pure and total: a malformed condition is explained, never thrown.
  */
 export function explainCondition(
   condition: Condition,
   variables: Readonly<Record<string, JsonValue>>,
   nodeOutput?: JsonValue,
+  nodeOutputs?: NodeOutputs,
 ): ConditionExplanation {
   const loose: unknown = condition;
   if (!isJsonObject(loose)) {
@@ -52,14 +57,14 @@ export function explainCondition(
   }
   if (loose.type !== undefined) {
     // A BOOL value (LittleHorse's condition): read as a whole; `left` is what it read.
-    const read = readSide(loose, variables, nodeOutput);
+    const read = readSide(loose, variables, nodeOutput, nodeOutputs);
     const shown = shownSide(loose, read);
     if (!read.ok) return { holds: undefined, left: undefined, right: undefined, text: `${shown}: cannot be evaluated: ${read.why}` };
     if (typeof read.value !== 'boolean') return { holds: undefined, left: read.value, right: undefined, text: `${shown}: cannot be evaluated: the condition must be a BOOL` };
     return { holds: read.value, left: read.value, right: undefined, text: `${shown}: ${read.value ? 'holds' : 'does not hold'}` };
   }
-  const left = readSide(loose.left, variables, nodeOutput);
-  const right = readSide(loose.right, variables, nodeOutput);
+  const left = readSide(loose.left, variables, nodeOutput, nodeOutputs);
+  const right = readSide(loose.right, variables, nodeOutput, nodeOutputs);
   const leftValue = left.ok ? left.value : undefined;
   const rightValue = right.ok ? right.value : undefined;
   const shown = `${shownSide(loose.left, left)} ${comparatorText(loose.comparator)} ${shownSide(loose.right, right)}`;
@@ -96,7 +101,7 @@ const OPERATION_SYMBOLS: Readonly<Record<string, string>> = { ADD: '+', SUBTRACT
 
 /**
  * Where a value comes from, in words, for the editor and for messages: `name`, `order.total`, `"text"`,
- * `format("Hello {0}", name)`, `(count + 1)`, `age as INT`. Total on malformed input: what is missing reads `?`.
+ * `format("Hello {0}", name)`, `(count + 1)`, `age as INT`, `output('1-charge-TASK').id` (an earlier node's output). Total on malformed input: what is missing reads `?`.
  */
 export function assignmentText(source: unknown): string {
   if (!isJsonObject(source)) return '?';
@@ -109,6 +114,7 @@ function sourceText(side: { readonly [key: string]: unknown }): string {
   const path = typeof side.jsonPath === 'string' ? (side.jsonPath.startsWith('$') ? side.jsonPath.slice(1) : `[${side.jsonPath}]`) : '';
   if (side.type === 'VARIABLE') return `${typeof side.variableName === 'string' ? side.variableName : '?'}${path}`;
   if (side.type === 'NODE_OUTPUT') return `output${path}`;
+  if (side.type === 'NODE_OUTPUT_REFERENCE') return `output(${typeof side.nodeName === 'string' ? `'${side.nodeName}'` : '?'})${path}`;
   if (side.type === 'FORMAT_STRING') {
     const args = Array.isArray(side.args) ? side.args.map(assignmentText) : [];
     return `format(${[assignmentText(side.format), ...args].join(', ')})`;
@@ -147,15 +153,15 @@ function json(value: unknown): string {
  * strings and expressions are computed from their parts, and a cast applied last. Without declared types, a value's
  * JSON tells its type (a DOUBLE variable holding 2 reads as an INT here).
  */
-function readSide(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined): Read {
-  const read = readUncast(side, variables, nodeOutput);
+function readSide(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined, nodeOutputs: NodeOutputs): Read {
+  const read = readUncast(side, variables, nodeOutput, nodeOutputs);
   if (!read.ok || !isJsonObject(side) || side.targetType === undefined) return read;
   if (!isVariableType(side.targetType)) return { ok: false, why: `a cast to unknown type ${json(side.targetType)}` };
   const cast = castValue(read.value, side.targetType);
   return cast.ok ? { ok: true, value: cast.value } : { ok: false, why: cast.message };
 }
 
-function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined): Read {
+function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined, nodeOutputs: NodeOutputs): Read {
   if (!isJsonObject(side)) return { ok: false, why: 'a side of the condition is missing' };
   let root: JsonValue;
   switch (side.type) {
@@ -174,13 +180,21 @@ function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>
       if (nodeOutput === undefined) return { ok: false, why: 'the node has no output', unset: true };
       root = nodeOutput;
       break;
+    case 'NODE_OUTPUT_REFERENCE': {
+      const name = side.nodeName;
+      if (typeof name !== 'string') return { ok: false, why: 'a node output names no node' };
+      const value = isJsonObject(nodeOutputs) && Object.hasOwn(nodeOutputs, name) ? nodeOutputs[name] : undefined;
+      if (value === undefined) return { ok: false, why: `node '${name}' has no output yet`, unset: true };
+      root = value;
+      break;
+    }
     case 'FORMAT_STRING': {
-      const template = readSide(side.format, variables, nodeOutput);
+      const template = readSide(side.format, variables, nodeOutput, nodeOutputs);
       if (!template.ok) return template;
       if (typeof template.value !== 'string') return { ok: false, why: `the template of a format string is ${json(template.value)}, not a STR` };
       const args: JsonValue[] = [];
       for (const arg of Array.isArray(side.args) ? side.args : []) {
-        const value = readSide(arg, variables, nodeOutput);
+        const value = readSide(arg, variables, nodeOutput, nodeOutputs);
         if (!value.ok) return value;
         args.push(value.value);
       }
@@ -188,9 +202,9 @@ function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>
       return formatted.ok ? formatted : { ok: false, why: formatted.message };
     }
     case 'EXPRESSION': {
-      const lhs = readSide(side.lhs, variables, nodeOutput);
+      const lhs = readSide(side.lhs, variables, nodeOutput, nodeOutputs);
       if (!lhs.ok) return lhs;
-      const rhs = readSide(side.rhs, variables, nodeOutput);
+      const rhs = readSide(side.rhs, variables, nodeOutput, nodeOutputs);
       if (!rhs.ok) return rhs;
       if (side.comparator !== undefined) {
         if (!isComparator(side.comparator)) return { ok: false, why: `unknown comparator ${json(side.comparator)}` };
@@ -206,7 +220,7 @@ function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>
       return result.ok ? result : { ok: false, why: result.message };
     }
     case 'SIZE_OF': {
-      const operand = readSide(side.operand, variables, nodeOutput);
+      const operand = readSide(side.operand, variables, nodeOutput, nodeOutputs);
       if (!operand.ok) return operand;
       const size = sizeOf(operand.value);
       return size.ok ? size : { ok: false, why: size.message };

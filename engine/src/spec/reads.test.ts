@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLegacyCondition, variablesRead } from './reads.ts';
+import { isLegacyCondition, nodeOutputsRead, variablesRead } from './reads.ts';
 
 describe('variablesRead', () => {
   it('finds the variables of every part of a format string, an expression and a condition', () => {
@@ -20,5 +20,16 @@ describe('isLegacyCondition', () => {
   it('tells a comparison from a BOOL value', () => {
     expect(isLegacyCondition({ comparator: 'EQUALS', left: { type: 'LITERAL', value: 1 }, right: { type: 'LITERAL', value: 1 } })).toBe(true);
     expect(isLegacyCondition({ type: 'VARIABLE', variableName: 'ok' })).toBe(false);
+  });
+});
+
+describe('nodeOutputsRead', () => {
+  it('finds the nodes whose outputs every part of an assignment and a condition names', () => {
+    const out = (nodeName: string) => ({ type: 'NODE_OUTPUT_REFERENCE', nodeName });
+    const format = { type: 'FORMAT_STRING', format: { type: 'LITERAL', value: '{0} {1}' }, args: [out('a'), { type: 'SIZE_OF', operand: out('b') }] };
+    expect(nodeOutputsRead(format).sort()).toEqual(['a', 'b']);
+    expect(nodeOutputsRead({ comparator: 'EQUALS', left: out('c'), right: { type: 'VARIABLE', variableName: 'x' } })).toEqual(['c']);
+    expect(nodeOutputsRead({ type: 'NODE_OUTPUT' })).toEqual([]);
+    expect(nodeOutputsRead({ type: 'NODE_OUTPUT_REFERENCE' })).toEqual([]);
   });
 });

@@ -75,7 +75,23 @@ export type VariableAssignment =
   | ({ readonly type: 'LITERAL'; readonly value: JsonValue } & Castable)
   | FormatStringAssignment
   | ExpressionAssignment
-  | SizeOfAssignment;
+  | SizeOfAssignment
+  | NodeOutputReferenceAssignment;
+
+/**
+ * The output of an earlier node of the same thread, by name (LittleHorse's node_output, a NodeOutputReference): that
+ * of the most recent NodeRun of `nodeName` in this ThreadRun that completed with an output, or the value at
+ * `jsonPath` in it. None yet (the node has not completed in this ThreadRun, or completed without an output, as a
+ * WAIT_FOR_CHILD_WF whose child returned nothing) fails the node reading it with VAR_SUB_ERROR. Named apart from a
+ * mutation's NODE_OUTPUT, which is the output of the node the edge leaves and names no node.
+ */
+export interface NodeOutputReferenceAssignment extends Castable {
+  readonly type: 'NODE_OUTPUT_REFERENCE';
+  /** A node of the same ThreadSpec that has an output (TASK, EXTERNAL_EVENT, USER_TASK, START_THREAD, ...). */
+  readonly nodeName: string;
+  /** A path into the output; it must then be a JSON_OBJ or JSON_ARR. A path missing inside it reads as NULL. */
+  readonly jsonPath?: string | undefined;
+}
 
 /**
  * A STR made from a template and arguments (LittleHorse's format_string, Java's MessageFormat): `{0}`, `{1}`, ...

@@ -306,6 +306,13 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     },
   ],
   INVALID_TYPE: [{ when: 'an input is cast to a type that does not exist', spec: edit((_, n) => (n[GREET].inputs = [cast(v('name'), 'DATE')])), path: at(GREET, 'inputs', 0, 'targetType') }, { when: 'a variable has a type that does not exist', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'when', type: 'DATE' })), path: [...VARS, 3, 'type'] }],
+  NODE_NOT_RUN_BEFORE: [
+    {
+      when: "a task's input reads the output of a node that only runs after it",
+      spec: edit((_, n) => (n[GREET].inputs = [{ type: 'NODE_OUTPUT_REFERENCE', nodeName: COUNT }])),
+      path: at(GREET, 'inputs', 0, 'nodeName'),
+    },
+  ],
   NO_NODE_OUTPUT: [
     {
       when: 'a mutation on an ENTRYPOINT edge reads its output',

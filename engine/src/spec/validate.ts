@@ -99,6 +99,20 @@ export function isLaterCheck(problem: Problem): boolean {
 
 type Report = (path: SpecPath, code: ProblemCode, message: string) => void;
 
+/**
+ * What an assignment may read: the WfSpec's variables by name (global, as in LittleHorse) and, inside a thread, that
+ * thread's nodes, whose outputs a NODE_OUTPUT_REFERENCE names.
+ */
+type Scope = ReadonlyMap<string, ThreadVarDef> & { readonly thread?: ThreadScope | undefined };
+
+/** The thread an assignment sits in: its nodes, the catalog their output types come from, and which reach which. */
+interface ThreadScope {
+  readonly nodes: Readonly<Record<string, Node>>;
+  readonly catalog: Catalog;
+  /** The nodes each node reaches by one or more edges, filled as asked for. */
+  readonly reach: Map<string, Set<string>>;
+}
+
 /** Variable names are WfSpec-global in LittleHorse (no shadowing), so one table serves every thread. */
 function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef> {
   const variables = new Map<string, ThreadVarDef>();
@@ -147,7 +161,7 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
 function validateThread(
   path: SpecPath,
   thread: unknown,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   catalog: Catalog,
   report: Report,
   wf: WfSpec,
@@ -161,6 +175,7 @@ function validateThread(
   const input = (thread as ThreadSpec).variableDefs;
   const ownInput = Array.isArray(input) ? input.find((d) => isJsonObject(d) && d.name === 'INPUT' && isVariableType(d.type)) : undefined;
   if (ownInput) variables = new Map(variables).set('INPUT', ownInput);
+  variables = Object.assign(new Map(variables), { thread: { nodes, catalog, reach: new Map<string, Set<string>>() } });
   const entrypoints = Object.entries(nodes).filter(([, n]) => isJsonObject(n) && n.type === 'ENTRYPOINT');
   if (entrypoints.length !== 1) {
     report([...path, 'nodes'], 'ENTRYPOINT_COUNT', `A ThreadSpec needs exactly one ENTRYPOINT node; this one has ${entrypoints.length}.`);
@@ -266,7 +281,7 @@ function validateEdges(
   name: string,
   node: Node,
   nodes: Readonly<Record<string, Node>>,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   catalog: Catalog,
   report: Report,
 ): void {
@@ -308,7 +323,7 @@ function validateEdges(
   });
 }
 
-function validateCondition(path: SpecPath, condition: NonNullable<Edge['condition']>, variables: Map<string, ThreadVarDef>, report: Report): void {
+function validateCondition(path: SpecPath, condition: NonNullable<Edge['condition']>, variables: Scope, report: Report): void {
   if (!isJsonObject(condition)) {
     report(path, 'MISSING_FIELD', 'A condition must be an object: comparator, left and right, or a value that is a BOOL.');
     return;
@@ -329,7 +344,7 @@ function validateCondition(path: SpecPath, condition: NonNullable<Edge['conditio
 }
 
 /** The comparison itself, tried on a sample of each side's type: what fails here fails every run with VAR_SUB_ERROR. */
-function checkComparison(path: SpecPath, comparator: Comparator, leftSide: unknown, rightSide: unknown, variables: Map<string, ThreadVarDef>, report: Report): void {
+function checkComparison(path: SpecPath, comparator: Comparator, leftSide: unknown, rightSide: unknown, variables: Scope, report: Report): void {
   const left = sampleOf(leftSide, variables);
   const right = sampleOf(rightSide, variables);
   if (left === undefined || right === undefined) return;
@@ -340,7 +355,7 @@ function checkComparison(path: SpecPath, comparator: Comparator, leftSide: unkno
 }
 
 /** A value of the type a side of a condition is known to have, with words for it; undefined when unknown. */
-function sampleOf(side: unknown, variables: Map<string, ThreadVarDef>): { value: JsonValue; what: string } | undefined {
+function sampleOf(side: unknown, variables: Scope): { value: JsonValue; what: string } | undefined {
   if (!isJsonObject(side)) return undefined;
   if (side.type === 'LITERAL' && side.targetType === undefined && side.value !== undefined && side.value !== null) return { value: side.value as JsonValue, what: describeValue(side.value as JsonValue) };
   if (side.type === 'VARIABLE' && side.targetType === undefined) {
@@ -348,9 +363,10 @@ function sampleOf(side: unknown, variables: Map<string, ThreadVarDef>): { value:
     const def = variables.get(side.variableName);
     return def && { value: SAMPLES[def.type], what: `${def.type} variable '${def.name}'` };
   }
-  if (side.type === 'LITERAL' || side.type === 'VARIABLE' || side.type === 'FORMAT_STRING' || side.type === 'EXPRESSION' || side.type === 'SIZE_OF') {
+  if (side.type === 'LITERAL' || side.type === 'VARIABLE' || side.type === 'FORMAT_STRING' || side.type === 'EXPRESSION' || side.type === 'SIZE_OF' || side.type === 'NODE_OUTPUT_REFERENCE') {
     const type = typeOfAssignment(side, variables);
-    return type && { value: SAMPLES[type], what: `${aType(type)} (${side.targetType === undefined ? String(side.type).toLowerCase().replace('_', ' ') : 'cast'})` };
+    const how = side.targetType !== undefined ? 'cast' : side.type === 'NODE_OUTPUT_REFERENCE' ? `output of '${String(side.nodeName)}'` : String(side.type).toLowerCase().replace('_', ' ');
+    return type && { value: SAMPLES[type], what: `${aType(type)} (${how})` };
   }
   return undefined;
 }
@@ -372,7 +388,7 @@ function validateMutation(
   mutation: VariableMutation,
   nodeName: string,
   node: Node,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   catalog: Catalog,
   report: Report,
 ): void {
@@ -431,7 +447,7 @@ function validateMutation(
 }
 
 /** The type a mutation's right side has before the WfRun runs, where one is known (no JSON path, no NULL literal). */
-function typeOfSource(source: unknown, variables: Map<string, ThreadVarDef>, node: Node, catalog: Catalog): VariableType | undefined {
+function typeOfSource(source: unknown, variables: Scope, node: Node, catalog: Catalog): VariableType | undefined {
   if (!isJsonObject(source)) return undefined;
   if (source.type === 'NODE_OUTPUT') {
     if (isVariableType(source.targetType)) return source.targetType;
@@ -472,7 +488,7 @@ function checkJsonPath(path: SpecPath, jsonPath: unknown, target: { name: string
   if (!parsed.ok) report(path, 'INVALID_JSON_PATH', parsed.message);
 }
 
-function validateFailureDef(path: SpecPath, nodeName: string, failureDef: unknown, variables: Map<string, ThreadVarDef>, report: Report): void {
+function validateFailureDef(path: SpecPath, nodeName: string, failureDef: unknown, variables: Scope, report: Report): void {
   const def = isJsonObject(failureDef) ? (failureDef as { failureName?: unknown; message?: unknown; content?: VariableAssignment }) : undefined;
   if (!def || !isValidFailureName(def.failureName)) {
     report([...path, 'failureName'], 'INVALID_NAME', `EXIT node '${nodeName}' needs a failureName of letters, digits, _ and -.`);
@@ -556,7 +572,7 @@ function validateStartThread(
   nodePath: SpecPath,
   name: string,
   node: { readonly threadSpecName: string; readonly variables?: Readonly<Record<string, VariableAssignment>> | undefined },
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   report: Report,
   wf: WfSpec,
   inputFromIterable = false,
@@ -595,7 +611,7 @@ function validateRunChildWf(
   nodePath: SpecPath,
   name: string,
   node: Extract<Node, { type: 'RUN_CHILD_WF' }>,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   catalog: Catalog,
   report: Report,
 ): void {
@@ -659,7 +675,7 @@ function validateTaskNode(
   nodePath: SpecPath,
   name: string,
   node: Extract<Node, { type: 'TASK' }>,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   catalog: Catalog,
   report: Report,
   label = `TASK node '${name}'`,
@@ -736,7 +752,7 @@ function validateUserTaskNode(
   nodePath: SpecPath,
   name: string,
   node: UserTaskNode,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   catalog: Catalog,
   report: Report,
 ): void {
@@ -813,7 +829,7 @@ function validateAssignee(
   path: SpecPath,
   holder: { readonly userId?: VariableAssignment | undefined; readonly userGroup?: VariableAssignment | undefined },
   what: string,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   report: Report,
 ): void {
   if (holder.userId === undefined && holder.userGroup === undefined) {
@@ -843,11 +859,11 @@ function checkAssignment(
   assignment: VariableAssignment,
   expected: VariableType | undefined,
   target: string,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   report: Report,
 ): VariableType | undefined {
   if (!isJsonObject(assignment)) {
-    report(path, 'MISSING_FIELD', `A value for ${target} must be an object with a type of VARIABLE, LITERAL, FORMAT_STRING, EXPRESSION or SIZE_OF.`);
+    report(path, 'MISSING_FIELD', `A value for ${target} must be an object with a type of VARIABLE, LITERAL, FORMAT_STRING, EXPRESSION, SIZE_OF or NODE_OUTPUT_REFERENCE.`);
     return undefined;
   }
   const cast = assignment.targetType;
@@ -872,7 +888,7 @@ function checkSource(
   assignment: VariableAssignment,
   expected: VariableType | undefined,
   target: string,
-  variables: Map<string, ThreadVarDef>,
+  variables: Scope,
   report: Report,
 ): VariableType | undefined {
   const castHint = (from: VariableType) => (expected && needsCast(from, expected) ? ` without a cast (targetType ${expected})` : '');
@@ -957,10 +973,87 @@ function checkSource(
       if (expected && !isAssignable('INT', expected)) report(path, 'TYPE_MISMATCH', `A size is an INT, which cannot be given to ${target}, a ${expected}${castHint('INT')}.`);
       return 'INT';
     }
+    case 'NODE_OUTPUT_REFERENCE':
+      return checkNodeOutputReference(path, assignment, expected, target, variables, report);
     default:
       report([...path, 'type'], 'MISSING_FIELD', `A value for ${target} has unknown source type ${describeValue((assignment as { type?: JsonValue }).type)}.`);
       return undefined;
   }
+}
+
+/**
+ * The output of a node by name (LittleHorse's node_output): a node of the same thread (LittleHorse: "Node ... not
+ * present in threadspec"), one that has an output, and one that can run before the value is read, since every run
+ * would otherwise fail there with VAR_SUB_ERROR. Its type is the node's output type where the spec can tell (a
+ * TaskDef's return type, a USER_TASK's JSON_OBJ), as LittleHorse's getSourceType reads it.
+ */
+function checkNodeOutputReference(
+  path: SpecPath,
+  assignment: Extract<VariableAssignment, { type: 'NODE_OUTPUT_REFERENCE' }>,
+  expected: VariableType | undefined,
+  target: string,
+  variables: Scope,
+  report: Report,
+): VariableType | undefined {
+  const name: unknown = assignment.nodeName;
+  if (typeof name !== 'string' || name === '') {
+    report([...path, 'nodeName'], 'MISSING_FIELD', `The node output given to ${target} names no node.`);
+    return undefined;
+  }
+  const scope = variables.thread;
+  if (!scope) return undefined;
+  const node = own(scope.nodes, name);
+  if (!isJsonObject(node)) {
+    report([...path, 'nodeName'], 'MISSING_NODE', `The output given to ${target} is that of '${name}', which is not a node of this thread.`);
+    return undefined;
+  }
+  const output = outputTypeOf(node, scope.catalog);
+  if (output === 'none') {
+    report([...path, 'nodeName'], 'NO_NODE_OUTPUT', `Node '${name}' (${String(node.type)}) has no output to give to ${target}.`);
+    return undefined;
+  }
+  const reader = readerOf(path);
+  if (reader && !runsBefore(scope, name, reader)) {
+    const where = reader.onEdge ? `an edge leaving '${reader.node}'` : `'${reader.node}'`;
+    report([...path, 'nodeName'], 'NODE_NOT_RUN_BEFORE', `Node '${name}' never runs before ${where}, so its output given to ${target} is never there: every run would fail with VAR_SUB_ERROR.`);
+  }
+  if (assignment.jsonPath !== undefined) {
+    if (output !== 'unknown') checkJsonPath([...path, 'jsonPath'], assignment.jsonPath, { name: `the output of '${name}'`, type: output }, report);
+    else if (typeof assignment.jsonPath !== 'string' || !parseJsonPath(assignment.jsonPath).ok) checkJsonPath([...path, 'jsonPath'], assignment.jsonPath, { name: '', type: 'JSON_OBJ' }, report);
+    return undefined;
+  }
+  if (output === 'unknown') return undefined;
+  if (expected && !isAssignable(output, expected)) {
+    const hint = needsCast(output, expected) ? ` without a cast (targetType ${expected})` : '';
+    report(path, 'TYPE_MISMATCH', `Node '${name}' outputs ${aType(output)}, which cannot be given to ${target}, a ${expected}${hint}.`);
+  }
+  return output;
+}
+
+/**
+ * The node whose value `path` is part of, from its place in the spec (`threadSpecs.<t>.nodes.<n>...`), and whether it
+ * is read on an edge leaving it (after it ran, so its own output is there) rather than by the node itself.
+ */
+function readerOf(path: SpecPath): { node: string; onEdge: boolean } | undefined {
+  const [root, , nodes, node, field] = path;
+  if (root !== 'threadSpecs' || nodes !== 'nodes' || typeof node !== 'string') return undefined;
+  return { node, onEdge: field === 'outgoingEdges' };
+}
+
+/** Whether node `from` can have run in a ThreadRun when `reader` reads: a path of edges leads from it there. */
+function runsBefore(scope: ThreadScope, from: string, reader: { node: string; onEdge: boolean }): boolean {
+  if (reader.onEdge && from === reader.node) return true;
+  let reached = scope.reach.get(from);
+  if (!reached) {
+    const edges: unknown = own(scope.nodes, from)?.outgoingEdges;
+    reached = new Set<string>();
+    for (const edge of Array.isArray(edges) ? edges : []) {
+      const sink: unknown = isJsonObject(edge) ? edge.sinkNodeName : undefined;
+      if (typeof sink === 'string' && hasOwn(scope.nodes, sink)) for (const name of reachableFrom(sink, scope.nodes)) reached.add(name);
+    }
+    scope.reach.set(from, reached);
+  }
+  return reached.has(reader.node);
 }
 
 /** The type of a value written in a spec; undefined for NULL. */
@@ -973,7 +1066,7 @@ function literalType(value: JsonValue | undefined): VariableType | undefined {
 }
 
 /** The type an assignment has before the WfRun runs, where the spec can tell, without reporting anything. */
-function typeOfAssignment(assignment: unknown, variables: Map<string, ThreadVarDef>): VariableType | undefined {
+function typeOfAssignment(assignment: unknown, variables: Scope): VariableType | undefined {
   const problems: Problem[] = [];
   return isJsonObject(assignment) ? checkAssignment([], assignment as unknown as VariableAssignment, undefined, '', variables, (p, code, message) => problems.push({ path: p, code, message })) : undefined;
 }

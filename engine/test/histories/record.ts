@@ -171,3 +171,30 @@ record('user-task-stopped', 'A group USER_TASK is claimed, then the WfRun is sto
   send({ type: 'AssignUserTaskRun', userTaskGuid: '0-1', userId: 'bob' });
   send({ type: 'StopWfRun' });
 });
+
+record('node-output-reference', 'A later TASK reads an earlier TASK output by node name (LittleHorse node_output), in a loop; the WfRun waits on the last TASK.', spec({
+  entrypoint: {
+    variableDefs: vars,
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'a' }] },
+      a: { type: 'TASK', taskDefName: 'work', inputs: [n], outgoingEdges: [{ sinkNodeName: 'check' }] },
+      check: {
+        type: 'NOP',
+        outgoingEdges: [
+          {
+            sinkNodeName: 'a',
+            condition: { comparator: 'LESS_THAN', left: { type: 'NODE_OUTPUT_REFERENCE', nodeName: 'a' }, right: { type: 'LITERAL', value: 3 } },
+            variableMutations: [{ lhsName: 'n', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT_REFERENCE', nodeName: 'a' } }],
+          },
+          { sinkNodeName: 'b' },
+        ],
+      },
+      b: { type: 'TASK', taskDefName: 'work', inputs: [{ type: 'NODE_OUTPUT_REFERENCE', nodeName: 'a' }], outgoingEdges: [{ sinkNodeName: 'end' }] },
+      end: { type: 'EXIT' },
+    },
+  },
+}), (send) => {
+  send({ type: 'RunWf', wfRunId: 'golden-7', variables: { n: 1 } });
+  send(report('0-1', { status: 'SUCCESS', output: 2 }));
+  send(report('0-3', { status: 'SUCCESS', output: 4 }));
+});

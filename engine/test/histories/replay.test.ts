@@ -27,4 +27,21 @@ describe('golden histories', () => {
       expect(events.slice(k).reduce<WfRunState>(evolve, stored)).toEqual(replay(events));
     }
   });
+
+  it.each(files)('%s folds on from a state stored before nodeOutputs, gaining the outputs of the nodes that complete after', (file) => {
+    const { events } = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { events: WfRunEvent[] };
+    const whole = replay(events) as WfRunState;
+    for (let k = 1; k < events.length; k++) {
+      const folded = events.slice(k).reduce<WfRunState>(evolve, withoutNodeOutputs(replay(events.slice(0, k)) as WfRunState));
+      expect(withoutNodeOutputs(folded)).toEqual(withoutNodeOutputs(whole));
+      folded.threadRuns.forEach((thread, i) => {
+        for (const [name, kept] of Object.entries(thread.nodeOutputs ?? {})) expect(whole.threadRuns[i]?.nodeOutputs?.[name]).toEqual(kept);
+      });
+    }
+  });
 });
+
+/** `state` as an engine before ThreadRuns kept their nodes' outputs wrote it. */
+function withoutNodeOutputs(state: WfRunState): WfRunState {
+  return { ...state, threadRuns: state.threadRuns.map(({ nodeOutputs: _, ...thread }) => thread) };
+}

@@ -43,7 +43,7 @@ describe('format strings, casts and expressions', () => {
     expect(spec.threadSpecs.entrypoint?.nodes['1-charge-TASK']).toMatchObject({ inputs: [{ type: 'VARIABLE', variableName: 'cents', targetType: 'INT' }] });
     expect(firstTask(spec, { cents: '1999' }).input).toEqual([1999]);
     const failed = firstTask(spec, { cents: 'lots' }).state;
-    expect(failed.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Failed to cast value to INT: Cannot parse 'lots' as INT." });
+    expect(failed.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'cents' of TaskDef 'charge': Failed to cast value to INT: Cannot parse 'lots' as INT." });
   });
 
   it('refuses at compile time a STR given to an INT input without a cast', () => {

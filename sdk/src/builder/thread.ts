@@ -24,12 +24,12 @@ import type { CallSite } from './call-site.ts';
 import { ReminderTask, TaskNodeOutput, UserTaskOutput, WaitForThreadsOutput } from './outputs.ts';
 import type { AssignableTo, MutationOf, ValueOf } from './values.ts';
 import { conditionAssignment, Expression, NodeOutput, SpawnedChildWf, SpawnedThread, SpawnedThreads, toAssignment, toEngineCondition, VariablePath, WfRunVariable } from './variable.ts';
-import type { Condition, ExpressionFor, MutationValue, Operand, VariableOf } from './variable.ts';
+import type { Condition, ExpressionFor, MutationValue, Operand, OutputFor, VariableOf } from './variable.ts';
 import type { WorkflowCompiler } from './workflow.ts';
 
-/** The inputs `execute` takes for a typed task: one per input var, in order, each a literal or variable of its type. */
+/** The inputs `execute` takes for a typed task: one per input var, in order, each a literal, variable, expression or earlier node's output of its type. */
 export type TaskArgs<I extends readonly TaskInputDef[]> = {
-  [K in keyof I]: I[K] extends { readonly type: infer T extends VariableType } ? ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath | ExpressionFor<T> : never;
+  [K in keyof I]: I[K] extends { readonly type: infer T extends VariableType } ? ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath | ExpressionFor<T> | OutputFor<T> : never;
 };
 
 /** A branch started by doIf: add doElseIf and doElse right after it. */
@@ -171,7 +171,7 @@ export class WorkflowThread {
   mutate(variable: VariablePath, operation: MutationOf<'JSON_OBJ' | 'JSON_ARR'> | 'SUBTRACT' | 'MULTIPLY' | 'DIVIDE', value: NodeOutput<VariableType | undefined> | Operand): void;
   mutate(variable: WfRunVariable | VariablePath, operation: VariableMutation['operation'], value: unknown): void {
     const target = variable instanceof VariablePath ? { lhsName: variable.variable.name, lhsJsonPath: variable.jsonPath } : { lhsName: variable.name };
-    const mutation: VariableMutation = { ...target, operation, rhs: this.#source(value as NodeOutput | Operand, `${operation} on '${target.lhsName}'`) };
+    const mutation: VariableMutation = { ...target, operation, rhs: this.#source(value as NodeOutput | Operand) };
     const site = captureCallSite(`${METHOD_OF[operation]} of '${target.lhsName}'`);
     if (this.#tails.length === 0) {
       throw new Error(`${this.workflowName}: nothing can follow complete() or fail() on the same path (${describeCall(site)}).`);
@@ -290,7 +290,7 @@ export class WorkflowThread {
     const nodeName = this.#add(name, { type: 'START_THREAD', threadSpecName, variables: this.#inputs(inputs) }, `spawnThread('${name}')`);
     // LittleHorse's SDK keeps the child's number in a variable named after the node.
     const number = this.#declare(`thread-${nodeName}`, 'INT');
-    number.assign(new NodeOutput(this, nodeName));
+    number.assign(new NodeOutput<'INT'>(this, nodeName));
     return new SpawnedThread(number);
   }
 
@@ -312,7 +312,7 @@ export class WorkflowThread {
       site.call,
     );
     const numbers = this.#declare(`threads-${nodeName}`, 'JSON_ARR');
-    numbers.assign(new NodeOutput(this, nodeName));
+    numbers.assign(new NodeOutput<'JSON_ARR'>(this, nodeName));
     return new SpawnedThreads(numbers);
   }
 
@@ -601,7 +601,7 @@ export class WorkflowThread {
       `runWf('${wfSpecName}')`,
     );
     const id = this.#declare(`child-${nodeName}`, 'WF_RUN_ID');
-    id.assign(new NodeOutput(this, nodeName));
+    id.assign(new NodeOutput<'WF_RUN_ID'>(this, nodeName));
     return new SpawnedChildWf(id);
   }
 
@@ -618,13 +618,14 @@ export class WorkflowThread {
     this.#tails = [];
   }
 
-  /** Turns what a builder call was given into where the engine reads the value; a node output only right after its node. */
-  #source(value: NodeOutput<VariableType | undefined> | Operand, where: string): MutationSource {
+  /**
+   * Turns what a mutation was given into where the engine reads the value: a node's output right after that node is
+   * the output of the node the edge leaves (NODE_OUTPUT); later, it is read by the node's name (NODE_OUTPUT_REFERENCE).
+   */
+  #source(value: NodeOutput<VariableType | undefined> | Operand): MutationSource {
     if (!(value instanceof NodeOutput)) return toAssignment(value);
     const [tail, ...others] = this.#tails;
-    if (value.thread !== this || others.length > 0 || tail?.node !== value.nodeName) {
-      throw new Error(`${this.workflowName}: ${where} uses the output of '${value.nodeName}', but a node's output can only be used right after that node.`);
-    }
+    if (value.thread !== this || others.length > 0 || tail?.node !== value.nodeName) return toAssignment(value);
     return { type: 'NODE_OUTPUT', ...(value.path === undefined ? {} : { jsonPath: value.path }), ...(value.targetType === undefined ? {} : { targetType: value.targetType }) };
   }
 

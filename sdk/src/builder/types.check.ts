@@ -45,6 +45,11 @@ export const checked = new Workflow('typed', (wf) => {
   // @ts-expect-error a STR output does not fit an INT variable
   count.assign(wf.execute(charge, 1, 'visa'));
   wf.execute(notify, 'ada@example.com');
+  // An earlier node's output is a value of its type wherever one goes (LittleHorse's node_output).
+  wf.execute(charge, 10, charged);
+  wf.execute(notify, wf.format('receipt {0}', charged));
+  // @ts-expect-error a STR output does not fit an INT input
+  wf.execute(charge, charged, 'visa');
   // An untyped task's output fits anything.
   expectTypeOf(wf.execute('anything')).toEqualTypeOf<TaskNodeOutput>();
   expectTypeOf<TaskNodeOutput>().toExtend<NodeOutput>();

@@ -3,8 +3,12 @@ import type { AssignableTo, ComparableWith, MutationLiteral, MutationOf, ValueOf
 import type { WorkflowThread } from './thread.ts';
 
 /**
- * The output of a node, to assign to a variable right after the node. `T` is its type when the builder knows it
- * (a typed task's returnType), `undefined` when it does not.
+ * The output of a node. Right after the node, a variable's assign (or another mutation) takes it from the node the
+ * thread leaves; anywhere later in the same thread it is a value like any other (LittleHorse's node_output): a task's
+ * input, a condition's side, a format string's argument, an expression's operand, another mutation. It is then the
+ * output of the most recent run of that node in the ThreadRun; a WfRun that reads it before the node has completed
+ * there fails the reading node with VAR_SUB_ERROR. `T` is its type when the builder knows it (a typed task's
+ * returnType), `undefined` when it does not.
  */
 export class NodeOutput<T extends VariableType | undefined = undefined> {
   /** Type-only: what the node outputs. */
@@ -19,7 +23,7 @@ export class NodeOutput<T extends VariableType | undefined = undefined> {
     readonly targetType?: VariableType,
   ) {}
 
-  /** The value at `path` inside this node's JSON_OBJ or JSON_ARR output, to assign right after the node. */
+  /** The value at `path` inside this node's JSON_OBJ or JSON_ARR output, e.g. `$.id`; NULL where nothing is there. */
   jsonPath(path: string): NodeOutput {
     return new NodeOutput(this.thread, this.nodeName, path);
   }
@@ -44,6 +48,31 @@ export class NodeOutput<T extends VariableType | undefined = undefined> {
   }
   castToBool(): NodeOutput<'BOOL'> {
     return this.castTo('BOOL');
+  }
+
+  /** This output as an expression, to compute with: `wf.expr(total)` says the same. */
+  toExpression(): Expression<T> {
+    return new Expression<T>(toAssignment(this));
+  }
+
+  /** Whether this output equals `value` (a BOOL, for doIf, doWhile and waitForCondition). */
+  isEqualTo(value: Operand): Expression<'BOOL'> {
+    return this.toExpression().isEqualTo(value);
+  }
+  isNotEqualTo(value: Operand): Expression<'BOOL'> {
+    return this.toExpression().isNotEqualTo(value);
+  }
+  isLessThan(value: Operand): Expression<'BOOL'> {
+    return this.toExpression().isLessThan(value);
+  }
+  isLessThanEq(value: Operand): Expression<'BOOL'> {
+    return this.toExpression().isLessThanEq(value);
+  }
+  isGreaterThan(value: Operand): Expression<'BOOL'> {
+    return this.toExpression().isGreaterThan(value);
+  }
+  isGreaterThanEq(value: Operand): Expression<'BOOL'> {
+    return this.toExpression().isGreaterThanEq(value);
   }
 }
 
@@ -208,8 +237,8 @@ type Textual = 'STR' | 'BYTES' | 'WF_RUN_ID';
 /** Anything that can give a `T` variable its value: a literal, a variable of a type it takes, a node output. */
 export type SourceFor<T extends VariableType> = ValueOf<T> | VariableOf<AssignableTo<T>> | VariablePath | OutputFor<T> | ExpressionFor<T>;
 
-/** A value to read (a literal, a variable, a path in one, an expression); what node inputs and conditions take. */
-export type Operand = JsonValue | WfRunVariable | VariablePath | Expression<VariableType | undefined>;
+/** A value to read (a literal, a variable, a path in one, an expression, an earlier node's output); what node inputs and conditions take. */
+export type Operand = JsonValue | WfRunVariable | VariablePath | Expression<VariableType | undefined> | NodeOutput<VariableType | undefined>;
 
 /** A JSON path inside a JSON_OBJ or JSON_ARR variable: read it as a value, or mutate only that part of the variable. */
 export class VariablePath {
@@ -425,9 +454,26 @@ export class WfRunVariable<T extends VariableType = VariableType> {
   }
 }
 
-/** Where the engine reads a literal, a variable or a path in one. */
+/**
+ * Where the engine reads a literal, a variable, a path in one or a node's output (by the node's name). A node's output
+ * can be read only in the thread that has the node (LittleHorse: the node must be in the same ThreadSpec).
+ */
 export function toAssignment(value: Operand): VariableAssignment {
   if (value instanceof Expression) return value.assignment;
+  if (value instanceof NodeOutput) {
+    const reader = value.thread.compiler.building();
+    if (reader !== value.thread) {
+      throw new Error(
+        `${value.thread.workflowName}: the output of '${value.nodeName}' (thread '${value.thread.threadName}') is read in thread '${reader.threadName}'; a node's output can be read only in its own thread. Assign it to a variable and read that.`,
+      );
+    }
+    return {
+      type: 'NODE_OUTPUT_REFERENCE',
+      nodeName: value.nodeName,
+      ...(value.path === undefined ? {} : { jsonPath: value.path }),
+      ...(value.targetType === undefined ? {} : { targetType: value.targetType }),
+    };
+  }
   if (value instanceof WfRunVariable) return { type: 'VARIABLE', variableName: value.name };
   if (value instanceof VariablePath) return { type: 'VARIABLE', variableName: value.variable.name, jsonPath: value.jsonPath };
   return { type: 'LITERAL', value };

@@ -12,6 +12,8 @@ const catalog: Catalog = {
     boom: { name: 'boom', inputVars: [], returnType: 'STR' },
     ship: { name: 'ship', inputVars: [{ name: 'item', type: 'JSON_OBJ' }], returnType: 'INT' },
     lookup: { name: 'lookup', inputVars: [], returnType: 'JSON_OBJ' },
+    echo: { name: 'echo', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' },
+    negate: { name: 'negate', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' },
   },
   externalEventDefs: { 'cancel-order': { name: 'cancel-order' }, approved: { name: 'approved' } },
 };
@@ -120,15 +122,69 @@ describe('Workflow', () => {
     expect(simulate(spec, { amount: 3 }, () => null).status).toBe('COMPLETED');
   });
 
-  it('refuses to use a node output anywhere but right after the node', () => {
+  it('reads a node output later in its thread by the node name, and right after it from the edge', () => {
+    const spec = new Workflow('late', (wf) => {
+      const a = wf.declareStr('a');
+      const out = wf.execute('ping');
+      a.assign(out);
+      wf.execute('ping');
+      a.assign(out.jsonPath('$.name'));
+    }).compile();
+    const nodes = spec.threadSpecs.entrypoint?.nodes ?? {};
+    expect(nodes['1-ping-TASK']?.outgoingEdges?.[0]?.variableMutations?.[0]?.rhs).toEqual({ type: 'NODE_OUTPUT' });
+    expect(nodes['2-ping-TASK']?.outgoingEdges?.[0]?.variableMutations?.[0]?.rhs).toEqual({ type: 'NODE_OUTPUT_REFERENCE', nodeName: '1-ping-TASK', jsonPath: '$.name' });
+  });
+
+  it('takes an earlier node output wherever a value goes: inputs, format args, expressions, conditions', () => {
+    const spec = new Workflow('reuse', (wf) => {
+      const order = wf.execute('create-order');
+      const approval = wf.waitForEvent('approved');
+      wf.execute('charge', order.jsonPath('$.total'), wf.format('order {0}', order.jsonPath('$.id')));
+      wf.doIf(approval.jsonPath('$.ok').isEqualTo(true), (then) => {
+        then.execute('ship', wf.expr(order.jsonPath('$.total').castToInt()).add(1));
+      });
+    }).compile();
+    const nodes = spec.threadSpecs.entrypoint?.nodes ?? {};
+    const ref = (nodeName: string, jsonPath: string) => ({ type: 'NODE_OUTPUT_REFERENCE', nodeName, jsonPath });
+    expect((nodes['3-charge-TASK'] as { inputs?: unknown }).inputs).toEqual([
+      ref('1-create-order-TASK', '$.total'),
+      { type: 'FORMAT_STRING', format: { type: 'LITERAL', value: 'order {0}' }, args: [ref('1-create-order-TASK', '$.id')] },
+    ]);
+    const condition = Object.values(nodes).flatMap((n) => n.outgoingEdges ?? []).find((e) => e.condition)?.condition;
+    expect(condition).toEqual({ type: 'EXPRESSION', lhs: ref('2-approved-EXTERNAL_EVENT', '$.ok'), comparator: 'EQUALS', rhs: { type: 'LITERAL', value: true } });
+    const ship = Object.entries(nodes).find(([name]) => name.endsWith('-ship-TASK'))?.[1] as { inputs?: unknown };
+    expect(ship.inputs).toEqual([{ type: 'EXPRESSION', lhs: { ...ref('1-create-order-TASK', '$.total'), targetType: 'INT' }, operation: 'ADD', rhs: { type: 'LITERAL', value: 1 } }]);
+  });
+
+  it("passes the latest run of a node to a later node, as LittleHorse's PassingNodeOutputTest", () => {
+    const spec = new Workflow('node-output-test', (wf) => {
+      const iters = wf.declareInt('iters').withDefault(3);
+      wf.doWhile(iters.isGreaterThan(0), (loop) => {
+        const first = loop.execute('echo', iters);
+        loop.execute('negate', first);
+        loop.mutate(iters, 'SUBTRACT', 1);
+      });
+    }).compile();
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
+    const negated: JsonValue[] = [];
+    const state = simulate(spec, {}, (name, input) => {
+      if (name !== 'negate') return input[0] ?? null;
+      negated.push(input[0] ?? null);
+      return -(input[0] as number);
+    });
+    expect(state.status).toBe('COMPLETED');
+    expect(negated).toEqual([3, 2, 1]);
+  });
+
+  it('refuses to read a node output in another thread', () => {
     expect(() =>
-      new Workflow('late', (wf) => {
-        const a = wf.declareStr('a');
+      new Workflow('elsewhere', (wf) => {
         const out = wf.execute('ping');
-        wf.execute('ping');
-        a.assign(out);
+        wf.spawnThread('child', (child) => {
+          child.execute('ping', out);
+        });
       }).compile(),
-    ).toThrow(/a node's output can only be used right after that node/);
+    ).toThrow(/the output of '1-ping-TASK' \(thread 'entrypoint'\) is read in thread 'child'; a node's output can be read only in its own thread/);
   });
 
   it('spawns threads that write the parent variables and waits for them all', () => {

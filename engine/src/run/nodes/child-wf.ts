@@ -1,10 +1,9 @@
-import { variablesRead } from '../../spec/reads.ts';
 import type { Rejection } from '../../errors.ts';
 import { own } from '../../spec/own.ts';
 import { deepEqual } from '../../values/compare.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { describeValue } from '../../values/value.ts';
-import { evaluate, isMaskedVariable } from '../assignments.ts';
+import { evaluate, isMaskedSource } from '../assignments.ts';
 import type { ChildWfRunEnded } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { isErrorName, statusOfFailure } from '../failure.ts';
@@ -52,7 +51,7 @@ export const arriveAtRunChildWf: ArriveHandler<'RUN_CHILD_WF'> = (s, thread, nod
     const value = evaluate(s, current, source);
     if (!value.ok) return fail(value.failure);
     entries.push([name, value.value]);
-    if (variablesRead(source).some((read) => isMaskedVariable(s, current, read))) masked.push(name);
+    if (isMaskedSource(s, current, source)) masked.push(name);
   }
   const id = childWfRunId(s.state.id, thread.number, position);
   s.emit({

@@ -1,4 +1,5 @@
-import { variablesRead } from '../../spec/reads.ts';
+import { own } from '../../spec/own.ts';
+import { nodeOutputsRead, variablesRead } from '../../spec/reads.ts';
 import { evaluate } from '../assignments.ts';
 import { maskedVariableNames } from '../mask.ts';
 import { childrenSettled } from './threads.ts';
@@ -41,9 +42,13 @@ export const checkExit: CheckHandler<'EXIT'> = (s, thread, node) => {
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_ERROR', message: output.failure.message } });
     return true;
   }
-  // The value of a masked variable stays a secret as the thread's output: the API hides it on this NodeRun too.
+  // The value of a masked variable, or a masked TaskDef's output, stays a secret as the thread's output: the API
+  // hides it on this NodeRun too.
   const masked = maskedVariableNames(s.ctx.wfSpec);
-  const secret = output && variablesRead(node.returnContent).some((read) => masked.has(read));
+  const secret =
+    output &&
+    (variablesRead(node.returnContent).some((read) => masked.has(read)) ||
+      nodeOutputsRead(node.returnContent).some((name) => own(thread.nodeOutputs, name)?.masked === true));
   s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(output ? { output: output.value } : {}), ...(secret ? { maskedOutput: true } : {}) });
   return true;
 };

@@ -1,9 +1,8 @@
-import { variablesRead } from '../../spec/reads.ts';
 import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { aType, describeValue, isValueOfType, kindOf, widen } from '../../values/value.ts';
-import { evaluate, expectType, isMaskedVariable } from '../assignments.ts';
+import { evaluate, expectType, isMaskedSource } from '../assignments.ts';
 import type { FireTimer, ReportTaskAttempt, TaskAttemptResult } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
@@ -42,7 +41,7 @@ export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
 
 /**
  * Evaluates a TASK's inputs, in `thread`'s scope as it is now, against the TaskDef's: each of its type, masked when
- * the TaskDef's input or a variable it reads is.
+ * the TaskDef's input, a variable it reads or a node output it reads (a masked TaskDef's) is.
  */
 export function evaluateTaskInputs(
   s: Session,
@@ -58,7 +57,7 @@ export function evaluateTaskInputs(
     const where = `Input '${param.name}' of TaskDef '${taskDef.name}'`;
     const evaluated = evaluate(s, thread, source);
     if (!evaluated.ok) return { ok: false, failure: { ...evaluated.failure, message: `${where}: ${evaluated.failure.message}` } };
-    const masked = param.masked === true || variablesRead(source).some((read) => isMaskedVariable(s, thread, read));
+    const masked = param.masked === true || isMaskedSource(s, thread, source);
     const checked = expectType(evaluated.value, param.type, where);
     // expectType quotes the value: a secret one is described by its kind only.
     if (!checked.ok && masked) return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `${where} expects ${aType(param.type)} but got a masked ${kindOf(evaluated.value)}.` } };

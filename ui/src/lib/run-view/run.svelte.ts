@@ -81,6 +81,10 @@ export class RunView {
   variables: readonly VariableRow[] = $derived(this.#variableRows(this.shown.state));
   /** The values the drawn ThreadRun sees at the moment shown: its own over its ancestors', as the engine reads them. */
   scope: Readonly<Record<string, JsonValue>> = $derived(variablesInScope(this.shown.state, this.thread));
+  /** The outputs the drawn ThreadRun keeps of its nodes at the moment shown, by node name: what a NODE_OUTPUT_REFERENCE reads. */
+  nodeOutputs: Readonly<Record<string, JsonValue>> = $derived(
+    Object.fromEntries(Object.entries(this.shown.state?.threadRuns[this.thread]?.nodeOutputs ?? {}).map(([name, kept]) => [name, kept.output])),
+  );
   /** The NodeRun whose details are open, by row key (`thread/position`). */
   selected = $state<string | undefined>(undefined);
   /** That NodeRun as it was at the moment shown; undefined before it started. */

@@ -90,3 +90,19 @@ describe('computed sources and casts', () => {
     expect(withArg(two, 0, undefined).args).toEqual([{ type: 'LITERAL', value: 2 }]);
   });
 });
+
+describe('earlier node outputs (NODE_OUTPUT_REFERENCE)', () => {
+  const ref: MutationSource = { type: 'NODE_OUTPUT_REFERENCE', nodeName: '1-charge-TASK', jsonPath: '$.id' };
+
+  it('names the source by its node, and makes one when a node is chosen', () => {
+    expect(sourceKeyOf(ref)).toBe('output:1-charge-TASK');
+    expect(chooseSource({ type: 'LITERAL', value: 1 }, 'output:2-approved-EXTERNAL_EVENT')).toEqual({ type: 'NODE_OUTPUT_REFERENCE', nodeName: '2-approved-EXTERNAL_EVENT' });
+    expect(chooseSource(ref, 'output:1-charge-TASK')).toBe(ref);
+  });
+
+  it('describes it readably, path and cast included, and lets a JSON path follow it', () => {
+    expect(describeSource(ref)).toBe('output of 1-charge-TASK $.id');
+    expect(describeSource(withCast(ref, 'STR'))).toBe('output of 1-charge-TASK $.id as STR');
+    expect(isPathSource(ref)).toBe(true);
+  });
+});

@@ -4,15 +4,17 @@ import { emptyLiteral, formatLiteral } from './literal.ts';
 
 /**
  * Which kind of source a field's select shows: no value (optional fields only), a literal, the node's output (edge
- * mutations only), a variable, as `var:<name>`, a format string, or another value computed from others (an
- * expression or a size, which the field shows as text and the JSON panel edits).
+ * mutations only), a variable, as `var:<name>`, the output of an earlier node by its name, as `output:<node>`, a
+ * format string, or another value computed from others (an expression or a size, which the field shows as text and
+ * the JSON panel edits).
  */
-export type SourceKey = 'none' | 'literal' | 'node-output' | 'format' | 'computed' | `var:${string}`;
+export type SourceKey = 'none' | 'literal' | 'node-output' | 'format' | 'computed' | `var:${string}` | `output:${string}`;
 
 export function sourceKeyOf(value: MutationSource | undefined): SourceKey {
   if (value === undefined) return 'none';
   if (value.type === 'LITERAL') return 'literal';
   if (value.type === 'NODE_OUTPUT') return 'node-output';
+  if (value.type === 'NODE_OUTPUT_REFERENCE') return `output:${value.nodeName}`;
   if (value.type === 'FORMAT_STRING') return 'format';
   if (value.type === 'EXPRESSION' || value.type === 'SIZE_OF') return 'computed';
   return `var:${value.variableName}`;
@@ -37,9 +39,9 @@ export function withArg(value: FormatStringAssignment, i: number, arg: VariableA
   return { ...value, args };
 }
 
-/** Whether a source is read from somewhere a JSON path can follow: a variable or the node's output. */
-export function isPathSource(value: MutationSource | undefined): value is Extract<MutationSource, { type: 'VARIABLE' | 'NODE_OUTPUT' }> {
-  return value?.type === 'VARIABLE' || value?.type === 'NODE_OUTPUT';
+/** Whether a source is read from somewhere a JSON path can follow: a variable, the node's output or an earlier node's. */
+export function isPathSource(value: MutationSource | undefined): value is Extract<MutationSource, { type: 'VARIABLE' | 'NODE_OUTPUT' | 'NODE_OUTPUT_REFERENCE' }> {
+  return value?.type === 'VARIABLE' || value?.type === 'NODE_OUTPUT' || value?.type === 'NODE_OUTPUT_REFERENCE';
 }
 
 /** `value` cast to `type` (LittleHorse's target_type), or without its cast for undefined. */
@@ -66,12 +68,13 @@ export function chooseSource(current: MutationSource | undefined, key: SourceKey
   }
   // A computed value is written in the JSON panel; the select only shows it.
   if (key === 'computed') return current;
+  if (key.startsWith('output:')) return { type: 'NODE_OUTPUT_REFERENCE', nodeName: key.slice('output:'.length) };
   return { type: 'VARIABLE', variableName: key.slice('var:'.length) };
 }
 
 /**
  * A source as one line of text for read-only views: `amount`, `order $.total`, `"text"`, `node output`,
- * `format("Hi {0}", name)`, `(count + 1)`, with ` as INT` after a cast.
+ * `output of 1-charge-TASK $.id`, `format("Hi {0}", name)`, `(count + 1)`, with ` as INT` after a cast.
  */
 export function describeSource(value: MutationSource | undefined): string {
   if (value === undefined) return 'not set';
@@ -79,5 +82,6 @@ export function describeSource(value: MutationSource | undefined): string {
   if (value.type === 'FORMAT_STRING' || value.type === 'EXPRESSION' || value.type === 'SIZE_OF') return assignmentText(value);
   if (value.type === 'LITERAL') return `${formatLiteral(value.value)}${cast}`;
   const path = value.jsonPath ? ` ${value.jsonPath}` : '';
+  if (value.type === 'NODE_OUTPUT_REFERENCE') return `output of ${value.nodeName || '(no node)'}${path}${cast}`;
   return `${value.type === 'NODE_OUTPUT' ? 'node output' : value.variableName || '(no variable)'}${path}${cast}`;
 }
