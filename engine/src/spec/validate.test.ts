@@ -222,6 +222,11 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'two threads declare the same name (names are WfSpec-global)', spec: spawning([{ name: 'name', type: 'STR' }]), path: ['threadSpecs', 'child', 'variableDefs', 0, 'name'] },
   ],
   TYPE_MISMATCH: [
+    {
+      when: 'a literal is cast to a type it does not parse as',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: cast(lit('forty-two'), 'INT') }])),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs', 'value'),
+    },
     { when: 'an input casts an INT to a BOOL', spec: edit((_, n) => (n[GREET].inputs = [cast(v('length'), 'BOOL')])), path: at(GREET, 'inputs', 0, 'targetType') },
     {
       when: 'a mutation assigns an INT a value cast to BOOL',
@@ -362,6 +367,13 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     },
   ],
   UNREACHABLE_EDGE: [{ when: 'an edge follows one without a condition', spec: edit((_, n) => n[ENTRY].outgoingEdges.push({ sinkNodeName: EXIT })), path: at(ENTRY, 'outgoingEdges', 1) }],
+  DIVISION_BY_ZERO: [
+    {
+      when: 'an expression divides by a literal 0',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: expr(v('length'), 'DIVIDE', lit(0)) }])),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs', 'rhs', 'value'),
+    },
+  ],
   INVALID_FORMAT_STRING: [
     { when: 'a literal template has an unmatched brace', spec: edit((_, n) => (n[GREET].inputs = [format('Hello {0', v('name'))])), path: at(GREET, 'inputs', 0, 'format', 'value') },
     { when: 'a literal template names an argument by word', spec: edit((_, n) => (n[GREET].inputs = [format('Hello {name}', v('name'))])), path: at(GREET, 'inputs', 0, 'format', 'value') },

@@ -11,7 +11,7 @@ import { compare, COMPARATORS } from '../values/compare.ts';
 import { parseIsoDate } from '../values/iso-date.ts';
 import { parseJsonPath } from '../values/json-path.ts';
 import { expressionType, MUTATION_TYPES, MUTATIONS_BY_TYPE } from '../values/mutate.ts';
-import { canCast, needsCast } from '../values/cast.ts';
+import { canCast, castValue, needsCast } from '../values/cast.ts';
 import { parseFormat } from '../values/format-string.ts';
 import { NODE_TYPES } from './types.ts';
 import type { Catalog, Edge, Node, TaskDef, ThreadSpec, ThreadVarDef, UserTaskActionTask, UserTaskDef, UserTaskNode, VariableAssignment, VariableMutation, WfSpec } from './types.ts';
@@ -876,10 +876,19 @@ function checkAssignment(
   if (cast === undefined) return source;
   if (source !== undefined && !canCast(source, cast)) {
     report([...path, 'targetType'], 'TYPE_MISMATCH', `The value for ${target} is ${aType(source)}, which cannot be cast to ${aType(cast)}.`);
+  } else if (assignment.type === 'LITERAL' && literalCastProblem(assignment.value, cast, source)) {
+    // A literal's cast is known now: one that fails would fail every run that gets here.
+    report([...path, 'value'], 'TYPE_MISMATCH', `Literal ${describeValue(assignment.value)} for ${target} cannot be cast: ${literalCastProblem(assignment.value, cast, source)}`);
   } else if (expected && !isAssignable(cast, expected)) {
     report([...path, 'targetType'], 'TYPE_MISMATCH', `The value for ${target} is cast to ${aType(cast)}, which cannot be given to ${aType(expected)}.`);
   }
   return cast;
+}
+
+/** Why casting a literal fails, or undefined when it does not. */
+function literalCastProblem(value: JsonValue, cast: VariableType, from: VariableType | undefined): string | undefined {
+  const cast_ = castValue(value, cast, from);
+  return cast_.ok ? undefined : cast_.message;
 }
 
 /** The source of an assignment, before its cast: see checkAssignment. */
@@ -959,6 +968,9 @@ function checkSource(
       }
       const operand = operation === 'ASSIGN' ? undefined : operandProblem(lhs, operation, rhs);
       if (operand) report([...path, 'rhs'], 'TYPE_MISMATCH', `${operation} of ${aType(lhs)} in an expression for ${target} ${operand}.`);
+      if (operation === 'DIVIDE' && isJsonObject(assignment.rhs) && assignment.rhs.type === 'LITERAL' && assignment.rhs.value === 0 && assignment.rhs.targetType === undefined) {
+        report([...path, 'rhs', 'value'], 'DIVISION_BY_ZERO', `An expression for ${target} divides by the literal 0: every run would fail here with VAR_SUB_ERROR.`);
+      }
       const type = expressionType(lhs, rhs);
       if (type && expected && !isAssignable(type, expected)) {
         report(path, 'TYPE_MISMATCH', `The expression is ${aType(type)}, which cannot be given to ${target}, a ${expected}${castHint(type)}.`);

@@ -169,7 +169,8 @@ describe('expressions', () => {
   });
 
   it('fails the node with VAR_SUB_ERROR on division by zero, naming the operation', () => {
-    const { state } = run(taskSpec('count', expr(v('count'), 'DIVIDE', lit(0))), { count: 1 });
+    // By a variable: validation refuses a literal 0.
+    const { state } = run(taskSpec('count', expr(lit(1), 'DIVIDE', v('count'))), { count: 0 });
     expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: "Input 'n' of TaskDef 'count': DIVIDE of 1 (INT) with 0 (INT): Division by zero." });
   });
 
