@@ -297,15 +297,12 @@ function readsOf(condition: unknown): string[] | undefined {
   // A BOOL value: every variable it reads.
   if (isJsonObject(condition) && condition.type !== undefined) return variablesRead(condition);
   if (!isJsonObject(condition) || !isComparator(condition.comparator)) return undefined;
-  const names: string[] = [];
-  for (const side of [condition.left, condition.right]) {
-    if (!isJsonObject(side)) return undefined;
-    if (side.type === 'VARIABLE' && typeof side.variableName === 'string') names.push(side.variableName);
-    else if (side.type === 'FORMAT_STRING' || side.type === 'EXPRESSION') names.push(...variablesRead(side));
-    else if (side.type !== 'LITERAL') return undefined;
-  }
-  return names;
+  const sides = [condition.left, condition.right];
+  return sides.every((side) => isJsonObject(side) && typeof side.type === 'string' && READ_SOURCES.has(side.type)) ? variablesRead(condition) : undefined;
 }
+
+/** The sources whose reads variablesRead finds; a side of any other is malformed (validateWfSpec says so). */
+const READ_SOURCES: ReadonlySet<string> = new Set(['VARIABLE', 'LITERAL', 'FORMAT_STRING', 'EXPRESSION', 'SIZE_OF']);
 
 function isComparator(value: unknown): value is Comparator {
   return typeof value === 'string' && (COMPARATORS as readonly string[]).includes(value);
