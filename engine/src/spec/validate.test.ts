@@ -223,6 +223,16 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
   ],
   TYPE_MISMATCH: [
     {
+      when: 'an edge condition is the literal NULL',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].condition = lit(null))),
+      path: at(GREET, 'outgoingEdges', 0, 'condition', 'value'),
+    },
+    {
+      when: 'WAIT_FOR_THREADS waits for a format string',
+      spec: between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [format('{0}', v('name'))] }),
+      path: at('9-wait-WAIT_FOR_THREADS', 'threads', 0),
+    },
+    {
       when: 'a literal is cast to a type it does not parse as',
       spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: cast(lit('forty-two'), 'INT') }])),
       path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs', 'value'),
@@ -472,6 +482,10 @@ describe('validateWfSpec', () => {
       n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: expr(cast(v('name'), 'INT'), 'ADD', lit(1)) }];
     });
     expect(validateWfSpec(spec, catalog)).toEqual([]);
+  });
+
+  it('takes a STR variable cast to INT as the thread a WAIT_FOR_THREADS waits for', () => {
+    expect(validateWfSpec(between('9-wait-WAIT_FOR_THREADS', { type: 'WAIT_FOR_THREADS', threads: [cast(v('name'), 'INT')] }), catalog)).toEqual([]);
   });
 
   it('finds no problem in a valid WfSpec that uses every node kind', () => {

@@ -254,11 +254,11 @@ function validateThread(
         report([...nodePath, 'threads'], 'MISSING_FIELD', `WAIT_FOR_THREADS '${name}' needs a list of the threads it waits for.`);
       } else {
         node.threads.forEach((threads: VariableAssignment, i: number) => {
-          const source = isJsonObject(threads) && threads.type === 'VARIABLE' && threads.jsonPath === undefined ? variables.get(threads.variableName) : undefined;
-          if (source && source.type !== 'INT' && source.type !== 'JSON_ARR') {
-            report([...nodePath, 'threads', i], 'TYPE_MISMATCH', `WAIT_FOR_THREADS '${name}' needs INT or JSON_ARR thread numbers; '${source.name}' is ${source.type}.`);
-          } else {
-            checkAssignment([...nodePath, 'threads', i], threads, undefined, `the threads '${name}' waits for`, variables, report);
+          // The type the value has once read and cast: a STR variable cast to INT is fine, a format string is not.
+          const type = checkAssignment([...nodePath, 'threads', i], threads, undefined, `the threads '${name}' waits for`, variables, report);
+          if (type !== undefined && type !== 'INT' && type !== 'JSON_ARR') {
+            const what = isJsonObject(threads) && threads.type === 'VARIABLE' && threads.targetType === undefined ? `'${threads.variableName}'` : 'the value';
+            report([...nodePath, 'threads', i], 'TYPE_MISMATCH', `WAIT_FOR_THREADS '${name}' needs INT or JSON_ARR thread numbers; ${what} is ${type}.`);
           }
         });
       }
@@ -332,6 +332,10 @@ function validateCondition(path: SpecPath, condition: NonNullable<Edge['conditio
     // A BOOL value (LittleHorse's condition): a type known to be another fails every run.
     const type = checkAssignment(path, condition, undefined, 'the condition', variables, report);
     if (type !== undefined && type !== 'BOOL') report(path, 'TYPE_MISMATCH', `The condition is ${aType(type)}; it must be a BOOL.`);
+    // A literal NULL has no type to check, and is no BOOL either: every run would fail there.
+    if (condition.type === 'LITERAL' && condition.value === null && condition.targetType === undefined) {
+      report([...path, 'value'], 'TYPE_MISMATCH', 'The condition is the literal NULL; it must be a BOOL.');
+    }
     return;
   }
   if (!(COMPARATORS as readonly string[]).includes(condition.comparator)) {
