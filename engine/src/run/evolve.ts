@@ -1,7 +1,7 @@
 import { InvariantError } from '../errors.ts';
 import { own } from '../spec/own.ts';
 import type { WfRunEvent } from './events.ts';
-import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeOutputState, NodeRunState, TaskStatus, ThreadRunState, TriggeredTaskRunState, UserTaskRunState, WfRunState } from './state.ts';
+import type { ChildWfRunState, EndedUserTaskRunState, HaltReason, NodeOutputState, NodeRunState, TaskRunState, TaskStatus, ThreadRunState, TriggeredTaskRunState, UserTaskRunState, WfRunState } from './state.ts';
 import { interruptHandlersOf, isParked, isTerminal } from './state.ts';
 
 /**
@@ -59,16 +59,7 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
       if (event.userTaskTrigger) return scheduleTriggered(state, event);
       return updateNodeRun(state, event.threadRunNumber, (n) => ({
         ...n,
-        taskRun: {
-          taskGuid: event.taskGuid,
-          taskDefName: event.taskDefName,
-          input: event.input,
-          attempt: event.attempt,
-          status: 'TASK_SCHEDULED',
-          ...(event.timeoutSeconds === undefined ? {} : { timeoutSeconds: event.timeoutSeconds }),
-          ...(event.returnType === undefined ? {} : { returnType: event.returnType }),
-          ...(event.maskedOutput ? { maskedOutput: true } : {}),
-        },
+        taskRun: scheduledTaskRun(event),
       }));
     case 'TaskRetryPending':
       if (own(state.triggeredTaskRuns, event.taskGuid)) return updateTriggered(state, event.taskGuid, (r) => ({ ...r, attempt: event.attempt, status: 'TASK_PENDING' }));
@@ -390,10 +381,9 @@ function withThreadIndex(state: WfRunState): WfRunState {
  * A user task action's TaskRun is scheduled: attempt 0 joins `triggeredTaskRuns`, with the node and action that made
  * it (for its retries to find), and a retry replaces it.
  */
-function scheduleTriggered(state: WfRunState, event: Extract<WfRunEvent, { type: 'TaskRunScheduled' }>): WfRunState {
-  const trigger = event.userTaskTrigger;
-  if (!trigger) return state;
-  const run: TriggeredTaskRunState = {
+/** The TaskRun a TaskRunScheduled makes, a node's or a user task action's. */
+function scheduledTaskRun(event: Extract<WfRunEvent, { type: 'TaskRunScheduled' }>): TaskRunState {
+  return {
     taskGuid: event.taskGuid,
     taskDefName: event.taskDefName,
     input: event.input,
@@ -402,6 +392,14 @@ function scheduleTriggered(state: WfRunState, event: Extract<WfRunEvent, { type:
     ...(event.timeoutSeconds === undefined ? {} : { timeoutSeconds: event.timeoutSeconds }),
     ...(event.returnType === undefined ? {} : { returnType: event.returnType }),
     ...(event.maskedOutput ? { maskedOutput: true } : {}),
+  };
+}
+
+function scheduleTriggered(state: WfRunState, event: Extract<WfRunEvent, { type: 'TaskRunScheduled' }>): WfRunState {
+  const trigger = event.userTaskTrigger;
+  if (!trigger) return state;
+  const run: TriggeredTaskRunState = {
+    ...scheduledTaskRun(event),
     threadRunNumber: event.threadRunNumber,
     position: event.position,
     nodeName: trigger.nodeName,

@@ -76,20 +76,45 @@ export class NodeOutput<T extends VariableType | undefined = undefined> {
   }
 }
 
+/** The cast shorthands of whatever casts to an Expression: `castToInt()` is `castTo('INT')`, and so on. */
+abstract class CastsToExpression {
+  abstract castTo<U extends VariableType>(type: U): Expression<U>;
+  castToInt(): Expression<'INT'> {
+    return this.castTo('INT');
+  }
+  castToDouble(): Expression<'DOUBLE'> {
+    return this.castTo('DOUBLE');
+  }
+  castToStr(): Expression<'STR'> {
+    return this.castTo('STR');
+  }
+  castToBool(): Expression<'BOOL'> {
+    return this.castTo('BOOL');
+  }
+  castToBytes(): Expression<'BYTES'> {
+    return this.castTo('BYTES');
+  }
+  castToWfRunId(): Expression<'WF_RUN_ID'> {
+    return this.castTo('WF_RUN_ID');
+  }
+}
+
 /**
  * A value computed when the WfRun runs, without changing any variable (LittleHorse's LHExpression): a cast
  * (`age.castToInt()`), a format string (`wf.format('Hello {0}', name)`) or an operation on a value
  * (`wf.expr(count).add(1)`, with the operations of mutations and their rules). Give it wherever a value goes: a task
  * input, a variable's assign, a condition, a thread's input. `T` is its type when the builder knows it.
  */
-export class Expression<T extends VariableType | undefined = undefined> {
+export class Expression<T extends VariableType | undefined = undefined> extends CastsToExpression {
   /** Type-only: what it computes. */
   declare readonly valueType: T;
 
   constructor(
     /** Where the engine reads it. */
     readonly assignment: VariableAssignment,
-  ) {}
+  ) {
+    super();
+  }
 
   /** This plus a number, this STR followed by a value's text, or this JSON_ARR with one more element. */
   add(value: Operand): Expression {
@@ -126,24 +151,6 @@ export class Expression<T extends VariableType | undefined = undefined> {
    */
   castTo<U extends VariableType>(type: U): Expression<U> {
     return new Expression({ ...this.assignment, targetType: type });
-  }
-  castToInt(): Expression<'INT'> {
-    return this.castTo('INT');
-  }
-  castToDouble(): Expression<'DOUBLE'> {
-    return this.castTo('DOUBLE');
-  }
-  castToStr(): Expression<'STR'> {
-    return this.castTo('STR');
-  }
-  castToBool(): Expression<'BOOL'> {
-    return this.castTo('BOOL');
-  }
-  castToBytes(): Expression<'BYTES'> {
-    return this.castTo('BYTES');
-  }
-  castToWfRunId(): Expression<'WF_RUN_ID'> {
-    return this.castTo('WF_RUN_ID');
   }
 
   /** The length of this STR or the number of elements of this JSON_ARR, an INT (LittleHorse's size()). */
@@ -286,7 +293,7 @@ export class SpawnedChildWf {
  * A variable declared by a thread. Its methods record a mutation on the next edge of the thread being built
  * (`assign`, `add`, ...) or make a condition for doIf and doWhile (`isLessThan`, ...), typed by the variable's type.
  */
-export class WfRunVariable<T extends VariableType = VariableType> {
+export class WfRunVariable<T extends VariableType = VariableType> extends CastsToExpression {
   readonly #def: { name: string; type: T; required?: boolean; defaultValue?: JsonValue; searchable?: boolean; masked?: boolean };
 
   constructor(
@@ -294,6 +301,7 @@ export class WfRunVariable<T extends VariableType = VariableType> {
     name: string,
     type: T,
   ) {
+    super();
     this.#def = { name, type };
   }
 
@@ -340,24 +348,6 @@ export class WfRunVariable<T extends VariableType = VariableType> {
    */
   castTo<U extends VariableType>(type: U): Expression<U> {
     return new Expression({ type: 'VARIABLE', variableName: this.name, targetType: type });
-  }
-  castToInt(): Expression<'INT'> {
-    return this.castTo('INT');
-  }
-  castToDouble(): Expression<'DOUBLE'> {
-    return this.castTo('DOUBLE');
-  }
-  castToStr(): Expression<'STR'> {
-    return this.castTo('STR');
-  }
-  castToBool(): Expression<'BOOL'> {
-    return this.castTo('BOOL');
-  }
-  castToBytes(): Expression<'BYTES'> {
-    return this.castTo('BYTES');
-  }
-  castToWfRunId(): Expression<'WF_RUN_ID'> {
-    return this.castTo('WF_RUN_ID');
   }
 
   /**
