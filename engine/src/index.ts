@@ -102,7 +102,8 @@ export { createSimulation, DEFAULT_WF_RUN_ID, MAX_TIMERS_PER_ADVANCE, Simulation
 export type { SimulationOptions, SimulationRejection, SimulationRejectionCode, SimulationResult, SimulationStep } from './sim/simulation.ts';
 export { analyzeWfSpec, FINDING_CODES } from './spec/analyze.ts';
 export type { Finding, FindingCode } from './spec/analyze.ts';
-export { assignmentText, explainCondition } from './spec/explain.ts';
+export { assignmentText, explainCondition, variableTypesOf } from './spec/explain.ts';
+export type { VariableTypes } from './spec/explain.ts';
 export { nodeOutputsRead, variablesRead } from './spec/reads.ts';
 export { own } from './spec/own.ts';
 export type { ConditionExplanation } from './spec/explain.ts';

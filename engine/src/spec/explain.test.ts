@@ -123,6 +123,20 @@ describe('explainCondition with computed sides', () => {
     expect(explainCondition(when(format('{0}-{1}', v('a'), lit(2)), 'EQUALS', lit('x-2')), { a: 'x' }).holds).toBe(true);
   });
 
+  it('computes with a variable of its declared type, as the engine does, when the types are given', () => {
+    const quarter: VariableAssignment = { type: 'EXPRESSION', lhs: v('price'), operation: 'DIVIDE', rhs: lit(4) };
+    // A DOUBLE holding 10 is 10 in JSON: without its type it would divide as an INT (2, which is not > 2).
+    expect(explainCondition(when(quarter, 'GREATER_THAN', lit(2)), { price: 10 }, undefined, undefined, { price: 'DOUBLE' })).toMatchObject({ holds: true, left: 2.5 });
+    expect(explainCondition(when(quarter, 'GREATER_THAN', lit(2)), { price: 10 }).holds).toBe(false);
+  });
+
+  it('assigns over a NULL left side as the engine does, and fails any other operation on one', () => {
+    const assign: VariableAssignment = { type: 'EXPRESSION', lhs: v('x'), operation: 'ASSIGN', rhs: lit(3) };
+    expect(explainCondition(when(assign, 'EQUALS', lit(3)), { x: null }, undefined, undefined, { x: 'INT' }).holds).toBe(true);
+    const add: VariableAssignment = { type: 'EXPRESSION', lhs: v('x'), operation: 'ADD', rhs: lit(3) };
+    expect(explainCondition(when(add, 'EQUALS', lit(3)), { x: null }, undefined, undefined, { x: 'INT' }).holds).toBeUndefined();
+  });
+
   it('says why a cast cannot be made', () => {
     expect(explainCondition(when({ ...v('age'), targetType: 'INT' }, 'GREATER_THAN', lit(18)), { age: 'old' }).text).toBe(
       "age as INT (?) > 18: cannot be evaluated: Failed to cast value to INT: Cannot parse 'old' as INT.",

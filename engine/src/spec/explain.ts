@@ -7,7 +7,7 @@ import { expressionType, mutate, MUTATION_TYPES, sizeOf } from '../values/mutate
 import type { MutationType } from '../values/mutate.ts';
 import { isJsonObject, isVariableType, kindOf } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
-import type { Condition } from './types.ts';
+import type { Condition, ThreadSpec } from './types.ts';
 
 /** Whether an edge's (or a WAIT_FOR_CONDITION's) condition holds for some values, and why, in words. */
 export interface ConditionExplanation {
@@ -36,7 +36,18 @@ const SYMBOLS: Readonly<Record<Comparator, string>> = {
 };
 
 /** A side as read: its value, or why there is none (`unset` when there is nothing to read, not a mistake in reading it). */
-type Read = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly why: string; readonly unset?: true };
+type Read = { readonly ok: true; readonly value: JsonValue; readonly type?: VariableType | undefined } | { readonly ok: false; readonly why: string; readonly unset?: true };
+
+/** Where sides read from: the values in scope, the node outputs, and the variables' declared types where known. */
+interface From {
+  readonly variables: Readonly<Record<string, JsonValue>>;
+  readonly nodeOutput: JsonValue | undefined;
+  readonly nodeOutputs: NodeOutputs;
+  readonly types: VariableTypes;
+}
+
+/** The declared types of the variables in scope, by name; a name missing is typed by its value's JSON. */
+export type VariableTypes = Readonly<Record<string, VariableType>> | undefined;
 
 /**
  * Evaluates `condition` against `variables` (the values in scope, by name) as the engine does (`compare` for the
@@ -50,21 +61,23 @@ export function explainCondition(
   variables: Readonly<Record<string, JsonValue>>,
   nodeOutput?: JsonValue,
   nodeOutputs?: NodeOutputs,
+  types?: VariableTypes,
 ): ConditionExplanation {
+  const from: From = { variables, nodeOutput, nodeOutputs, types };
   const loose: unknown = condition;
   if (!isJsonObject(loose)) {
     return { holds: undefined, left: undefined, right: undefined, text: 'cannot be evaluated: a condition needs a comparator, a left and a right side' };
   }
   if (loose.type !== undefined) {
     // A BOOL value (LittleHorse's condition): read as a whole; `left` is what it read.
-    const read = readSide(loose, variables, nodeOutput, nodeOutputs);
+    const read = readSide(loose, from);
     const shown = shownSide(loose, read);
     if (!read.ok) return { holds: undefined, left: undefined, right: undefined, text: `${shown}: cannot be evaluated: ${read.why}` };
     if (typeof read.value !== 'boolean') return { holds: undefined, left: read.value, right: undefined, text: `${shown}: cannot be evaluated: the condition must be a BOOL` };
     return { holds: read.value, left: read.value, right: undefined, text: `${shown}: ${read.value ? 'holds' : 'does not hold'}` };
   }
-  const left = readSide(loose.left, variables, nodeOutput, nodeOutputs);
-  const right = readSide(loose.right, variables, nodeOutput, nodeOutputs);
+  const left = readSide(loose.left, from);
+  const right = readSide(loose.right, from);
   const leftValue = left.ok ? left.value : undefined;
   const rightValue = right.ok ? right.value : undefined;
   const shown = `${shownSide(loose.left, left)} ${comparatorText(loose.comparator)} ${shownSide(loose.right, right)}`;
@@ -75,6 +88,21 @@ export function explainCondition(
   const result = compare(left.value, loose.comparator, right.value);
   if (!result.ok) return cannot(result.message);
   return { holds: result.value, left: left.value, right: right.value, text: `${shown}: ${result.value ? 'holds' : 'does not hold'}` };
+}
+
+/**
+ * The declared type of each variable the threads declare, by name, for explainCondition's `types`; a name declared
+ * with two types in two threads is left out (its value's JSON then tells its type).
+ */
+export function variableTypesOf(threads: Iterable<Pick<ThreadSpec, 'variableDefs'> | undefined>): Readonly<Record<string, VariableType>> {
+  const types = new Map<string, VariableType | null>();
+  for (const thread of threads) {
+    for (const def of thread?.variableDefs ?? []) {
+      const known = types.get(def.name);
+      types.set(def.name, known === undefined || known === def.type ? def.type : null);
+    }
+  }
+  return Object.fromEntries([...types].filter((entry): entry is [string, VariableType] => entry[1] !== null));
 }
 
 /** A condition in words without values, `amount > 100`, for messages about a spec. Total on malformed input. */
@@ -150,19 +178,21 @@ function json(value: unknown): string {
 
 /**
  * Reads a side as the engine's evaluate does: a missing JSON path step reads NULL, a bad path is an error; format
- * strings and expressions are computed from their parts, and a cast applied last. Without declared types, a value's
- * JSON tells its type (a DOUBLE variable holding 2 reads as an INT here).
+ * strings and expressions are computed from their parts, and a cast applied last. A variable is of its declared type
+ * where `from.types` gives it, as in the engine (a DOUBLE variable holding 10 divides as a DOUBLE); otherwise its
+ * value's JSON tells its type.
  */
-function readSide(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined, nodeOutputs: NodeOutputs): Read {
-  const read = readUncast(side, variables, nodeOutput, nodeOutputs);
+function readSide(side: unknown, from: From): Read {
+  const read = readUncast(side, from);
   if (!read.ok || !isJsonObject(side) || side.targetType === undefined) return read;
   if (!isVariableType(side.targetType)) return { ok: false, why: `a cast to unknown type ${json(side.targetType)}` };
-  const cast = castValue(read.value, side.targetType);
-  return cast.ok ? { ok: true, value: cast.value } : { ok: false, why: cast.message };
+  const cast = castValue(read.value, side.targetType, read.type);
+  return cast.ok ? { ok: true, value: cast.value, type: side.targetType } : { ok: false, why: cast.message };
 }
 
-function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined, nodeOutputs: NodeOutputs): Read {
+function readUncast(side: unknown, from: From): Read {
   if (!isJsonObject(side)) return { ok: false, why: 'a side of the condition is missing' };
+  const { variables, nodeOutput, nodeOutputs, types } = from;
   let root: JsonValue;
   switch (side.type) {
     case 'LITERAL':
@@ -173,6 +203,7 @@ function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>
       // Own keys only: a variable called "constructor" must not find Object.prototype's.
       const value = isJsonObject(variables) && Object.hasOwn(variables, name) ? variables[name] : undefined;
       if (value === undefined) return { ok: false, why: `variable '${name}' is not set`, unset: true };
+      if (side.jsonPath === undefined) return { ok: true, value, type: types && Object.hasOwn(types, name) ? types[name] : undefined };
       root = value;
       break;
     }
@@ -189,41 +220,42 @@ function readUncast(side: unknown, variables: Readonly<Record<string, JsonValue>
       break;
     }
     case 'FORMAT_STRING': {
-      const template = readSide(side.format, variables, nodeOutput, nodeOutputs);
+      const template = readSide(side.format, from);
       if (!template.ok) return template;
       if (typeof template.value !== 'string') return { ok: false, why: `the template of a format string is ${json(template.value)}, not a STR` };
       const args: JsonValue[] = [];
       for (const arg of Array.isArray(side.args) ? side.args : []) {
-        const value = readSide(arg, variables, nodeOutput, nodeOutputs);
+        const value = readSide(arg, from);
         if (!value.ok) return value;
         args.push(value.value);
       }
       const formatted = formatString(template.value, args);
-      return formatted.ok ? formatted : { ok: false, why: formatted.message };
+      return formatted.ok ? { ok: true, value: formatted.value, type: 'STR' } : { ok: false, why: formatted.message };
     }
     case 'EXPRESSION': {
-      const lhs = readSide(side.lhs, variables, nodeOutput, nodeOutputs);
+      const lhs = readSide(side.lhs, from);
       if (!lhs.ok) return lhs;
-      const rhs = readSide(side.rhs, variables, nodeOutput, nodeOutputs);
+      const rhs = readSide(side.rhs, from);
       if (!rhs.ok) return rhs;
       if (side.comparator !== undefined) {
         if (!isComparator(side.comparator)) return { ok: false, why: `unknown comparator ${json(side.comparator)}` };
         const compared = compare(lhs.value, side.comparator, rhs.value);
-        return compared.ok ? compared : { ok: false, why: compared.message };
+        return compared.ok ? { ok: true, value: compared.value, type: 'BOOL' } : { ok: false, why: compared.message };
       }
       const operation = side.operation;
       if (typeof operation !== 'string' || !(MUTATION_TYPES as readonly string[]).includes(operation)) return { ok: false, why: `unknown operation ${json(operation)}` };
-      if (lhs.value === null) return { ok: false, why: `${operation} has a NULL left side` };
-      const kind = (value: JsonValue) => (value === null ? undefined : (kindOf(value) as VariableType));
-      const type = expressionType(kind(lhs.value), kind(rhs.value)) ?? 'STR';
+      const kind = (read: { value: JsonValue; type?: VariableType | undefined }) => read.type ?? (read.value === null ? undefined : (kindOf(read.value) as VariableType));
+      // As the engine's expressionOf: no type to compute in, or a NULL left side to anything but ASSIGN, fails.
+      const type = expressionType(kind(lhs), kind(rhs));
+      if (type === undefined || (operation !== 'ASSIGN' && lhs.value === null)) return { ok: false, why: `${operation} has a NULL left side` };
       const result = mutate(type, lhs.value, operation as MutationType, rhs.value);
-      return result.ok ? result : { ok: false, why: result.message };
+      return result.ok ? { ok: true, value: result.value, type } : { ok: false, why: result.message };
     }
     case 'SIZE_OF': {
-      const operand = readSide(side.operand, variables, nodeOutput, nodeOutputs);
+      const operand = readSide(side.operand, from);
       if (!operand.ok) return operand;
-      const size = sizeOf(operand.value);
-      return size.ok ? size : { ok: false, why: size.message };
+      const size = sizeOf(operand.value, operand.type);
+      return size.ok ? { ok: true, value: size.value, type: 'INT' } : { ok: false, why: size.message };
     }
     default:
       return { ok: false, why: `a side has unknown source type ${json(side.type)}` };

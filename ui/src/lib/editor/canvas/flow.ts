@@ -1,4 +1,4 @@
-import { explainCondition } from '@gallop/engine';
+import { explainCondition, variableTypesOf } from '@gallop/engine';
 import { verdictMark } from '../../verdict.ts';
 import type { JsonValue, Node as SpecNode, ThreadSpec } from '@gallop/engine';
 import type { Edge, Node } from '@xyflow/svelte';
@@ -83,6 +83,7 @@ const PART_CHARACTERS = 40;
 /** A thread's edges, labelled with their conditions and mutations, and marked when the engine found a problem. */
 export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[], selected: ReadonlySet<string>, marks: SimulationMarks = {}): Edge[] {
   const edges: Edge[] = [];
+  const types = marks.variables ? variableTypesOf([thread]) : undefined;
   for (const [source, node] of Object.entries(thread.nodes)) {
     const outgoing = node.outgoingEdges ?? [];
     outgoing.forEach((edge, i) => {
@@ -90,7 +91,7 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
       const id = edgeId(source, i);
       const faulty = problems.some((p) => p.node === source && p.edge === i && p.severity === 'error');
       const warned = !faulty && problems.some((p) => p.node === source && p.edge === i);
-      const verdict = edge.condition && marks.variables ? explainCondition(edge.condition, marks.variables) : undefined;
+      const verdict = edge.condition && marks.variables ? explainCondition(edge.condition, marks.variables, undefined, undefined, types) : undefined;
       // The condition and the mutations are each cut to fit the canvas, the verdict between them never; the
       // inspector shows the edge whole.
       const label = [
