@@ -154,12 +154,19 @@ builder.queryFields((t) => ({
 async function awaitEvent(ctx: Context, wfRunId: string, names: string[], timeoutMs: number): Promise<WorkflowEventRow> {
   const { services, tenantId } = ctx;
   const first = () => firstWorkflowEventOf(services.db, tenantId, wfRunId, names);
+  // News of the WfRun since the last look began: a look that saw nothing is taken again at once rather than waited
+  // out, since the event may have been committed while it read (the wait would then last until the WfRun's next news).
+  let news = false;
   let wake: () => void = () => {};
   // Listen before looking, so an event thrown in between is not missed.
-  const unsubscribe = services.bus.subscribe(tenantId, wfRunId, () => wake());
+  const unsubscribe = services.bus.subscribe(tenantId, wfRunId, () => {
+    news = true;
+    wake();
+  });
   try {
     const deadline = services.clock() + timeoutMs;
     for (let looked = false; ; looked = true) {
+      news = false;
       const found = await first();
       if (found) return found;
       // No event yet: the WfRun may not exist, and then none ever comes. Asked once, after the first look, so an
@@ -167,6 +174,7 @@ async function awaitEvent(ctx: Context, wfRunId: string, names: string[], timeou
       if (!looked && !(await findWfRun(services.db, tenantId, wfRunId))) throw new NotFoundError('WfRun', wfRunId);
       const remaining = deadline - services.clock();
       if (remaining <= 0 || ctx.signal?.aborted) throw new DeadlineExceededError(`No WorkflowEvent of ${names.join(', ')} from WfRun ${wfRunId} within ${timeoutMs} ms.`);
+      if (news) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         wake = () => {
@@ -174,6 +182,7 @@ async function awaitEvent(ctx: Context, wfRunId: string, names: string[], timeou
           resolve();
         };
       });
+      wake = () => {};
     }
   } finally {
     unsubscribe();
