@@ -271,7 +271,9 @@ describe('the WfSpec editor', () => {
     await page.locator('[data-testid="sim-status"][data-status="RUNNING"]').waitFor();
     await page.locator(`[data-testid="editor-node-1-${greet.name}-TASK"][data-status="RUNNING"]`).waitFor();
 
-    // Play the worker: the greeting comes back, the condition holds, the lookup runs.
+    // Play the worker: the greeting comes back, the condition holds, the lookup runs. Attempts count from 1, as the
+    // WfRun page counts them.
+    await sim.getByText(`${greet.name} at 1-${greet.name}-TASK, attempt 1`).waitFor();
     await sim.getByRole('textbox', { name: `Answer for 1-${greet.name}-TASK` }).fill('"Hello, Ada!"');
     await sim.getByRole('button', { name: `Complete 1-${greet.name}-TASK` }).click();
     await sim.getByRole('button', { name: `Complete 3-${lookup.name}-TASK` }).click();
