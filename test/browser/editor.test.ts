@@ -434,6 +434,9 @@ describe('the WfSpec editor', () => {
     await diff.waitFor();
     const changeOf = async (n: string) => diff.getByTestId(`editor-node-${n}`).getAttribute('data-change');
     expect([await changeOf(`1-${charge}-TASK`), await changeOf(`2-${ship}-TASK`), await changeOf('0-entrypoint-ENTRYPOINT')]).toEqual(['changed', 'removed', null]);
+    // The summary says how the kept node changed, not only that it did.
+    const fields = page.getByRole('list', { name: 'What changed in thread entrypoint' });
+    await expect(fields.textContent()).resolves.toMatch(new RegExp(`1-${charge}-TASK:\\s*retries \\(none\\) → 2`));
     const affected = page.getByRole('list', { name: 'Affected WfRuns' });
     await expect(affected.textContent()).resolves.toContain(run.id);
     await expect(affected.textContent()).resolves.toContain(`1-${charge}-TASK (changed)`);

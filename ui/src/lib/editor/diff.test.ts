@@ -1,6 +1,6 @@
-import type { TaskNode, WfSpec } from '@gallop/engine';
+import type { TaskNode, ThreadSpec, WfSpec } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
-import { affectedRuns, diffSpecs } from './diff.ts';
+import { affectedRuns, diffSpecs, fieldChanges } from './diff.ts';
 import { addNode, addThread, addVariable, connect, insertAfter, newNode, newWfSpec, remove, updateNode } from './draft.ts';
 
 const T = 'entrypoint';
@@ -34,6 +34,7 @@ describe('diffSpecs', () => {
         nodes: { '2-charge-TASK': 'changed', '3-nop-NOP': 'added', '3-ship-TASK': 'removed' },
         edges: { '2-charge-TASK->3-nop-NOP': 'added', '3-nop-NOP->1-exit-EXIT': 'added', '2-charge-TASK->3-ship-TASK': 'removed', '3-ship-TASK->1-exit-EXIT': 'removed' },
         variables: { note: 'added' },
+        fields: { nodes: { '2-charge-TASK': [{ path: 'retries', after: 3 }] }, edges: {}, variables: {} },
       },
       {
         thread: 'audit',
@@ -41,8 +42,40 @@ describe('diffSpecs', () => {
         nodes: { '0-entrypoint-ENTRYPOINT': 'added', '1-exit-EXIT': 'added' },
         edges: { '0-entrypoint-ENTRYPOINT->1-exit-EXIT': 'added' },
         variables: {},
+        fields: { nodes: {}, edges: {}, variables: {} },
       },
     ]);
+  });
+
+  it('says which fields of a changed node, edge or variable differ, and how', () => {
+    let v2 = v1();
+    const charge = v2.threadSpecs.entrypoint?.nodes['2-charge-TASK'] as TaskNode;
+    v2 = updateNode(v2, { thread: T, node: '2-charge-TASK' }, { ...charge, taskDefName: 'charge-v2', retries: 2, inputs: [{ name: 'amount', value: { type: 'VARIABLE', variableName: 'amount' } }] });
+    v2 = {
+      ...v2,
+      threadSpecs: {
+        ...v2.threadSpecs,
+        entrypoint: { ...(v2.threadSpecs.entrypoint as ThreadSpec), variableDefs: [{ name: 'amount', type: 'INT', required: true }] },
+      },
+    };
+    const [thread] = diffSpecs(v1(), v2).threads;
+    expect(thread?.fields.nodes['2-charge-TASK']).toEqual([
+      { path: 'taskDefName', before: 'charge', after: 'charge-v2' },
+      { path: 'inputs', before: [], after: [{ name: 'amount', value: { type: 'VARIABLE', variableName: 'amount' } }] },
+      { path: 'retries', after: 2 },
+    ]);
+    expect(thread?.fields.variables).toEqual({ amount: [{ path: 'required', after: true }] });
+  });
+
+  it('walks objects field by field and arrays of one length item by item', () => {
+    expect(fieldChanges({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { b: 2, c: [1, 3] }, e: null })).toEqual([
+      { path: 'a.b', before: 1, after: 2 },
+      { path: 'a.c[1]', before: 2, after: 3 },
+      { path: 'd', before: 'x' },
+      { path: 'e', after: null },
+    ]);
+    expect(fieldChanges([1], [1, 2], 'list')).toEqual([{ path: 'list', before: [1], after: [1, 2] }]);
+    expect(fieldChanges({ a: 1 }, { a: 1 })).toEqual([]);
   });
 
   it('names the in-flight WfRuns that stand on a removed or changed node', () => {

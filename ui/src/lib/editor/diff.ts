@@ -1,5 +1,5 @@
 import { deepEqual } from '@gallop/engine';
-import type { JsonValue, Node, ThreadSpec, ThreadVarDef, WfSpec } from '@gallop/engine';
+import type { JsonValue, Node, ThreadSpec, WfSpec } from '@gallop/engine';
 
 export type Change = 'added' | 'removed' | 'changed';
 
@@ -12,6 +12,19 @@ export interface ThreadDiff {
   /** Edges by `source->sink`: an edge whose condition or mutations differ is changed. */
   readonly edges: Readonly<Record<string, Change>>;
   readonly variables: Readonly<Record<string, Change>>;
+  /** For each node, edge and variable marked changed above: the fields that differ. */
+  readonly fields: {
+    readonly nodes: Readonly<Record<string, readonly FieldChange[]>>;
+    readonly edges: Readonly<Record<string, readonly FieldChange[]>>;
+    readonly variables: Readonly<Record<string, readonly FieldChange[]>>;
+  };
+}
+
+/** One field that differs, by its path (`retryPolicy.intervalSeconds`, `inputs[1].value`); a side it is missing from has no value. */
+export interface FieldChange {
+  readonly path: string;
+  readonly before?: JsonValue;
+  readonly after?: JsonValue;
 }
 
 export interface SpecDiff {
@@ -33,30 +46,65 @@ export function diffSpecs(before: WfSpec, after: WfSpec): SpecDiff {
 
 function diffThread(thread: string, before: ThreadSpec | undefined, after: ThreadSpec | undefined): ThreadDiff {
   const change = !before ? 'added' : !after ? 'removed' : undefined;
+  const nodes = [nodesOf(before), nodesOf(after)] as const;
+  const edges = [edgesOf(before), edgesOf(after)] as const;
+  const variables = [variablesOf(before), variablesOf(after)] as const;
+  const nodeChanges = compare(...nodes);
+  const edgeChanges = compare(...edges);
+  const variableChanges = compare(...variables);
   return {
     thread,
     ...(change ? { change } : {}),
-    nodes: compare(before?.nodes ?? {}, after?.nodes ?? {}, (a, b) => deepEqual(ownFields(a), ownFields(b))),
-    edges: compare(edgesOf(before), edgesOf(after), (a, b) => deepEqual(a, b)),
-    variables: compare(variablesOf(before), variablesOf(after), (a, b) => deepEqual(a as unknown as JsonValue, b as unknown as JsonValue)),
+    nodes: nodeChanges,
+    edges: edgeChanges,
+    variables: variableChanges,
+    fields: { nodes: fieldsOf(nodeChanges, ...nodes), edges: fieldsOf(edgeChanges, ...edges), variables: fieldsOf(variableChanges, ...variables) },
   };
 }
 
-function compare<T>(before: Readonly<Record<string, T>>, after: Readonly<Record<string, T>>, same: (a: T, b: T) => boolean): Record<string, Change> {
+function fieldsOf(changes: Readonly<Record<string, Change>>, before: Readonly<Record<string, JsonValue>>, after: Readonly<Record<string, JsonValue>>): Record<string, FieldChange[]> {
+  return Object.fromEntries(Object.entries(changes).flatMap(([key, change]) => (change === 'changed' ? [[key, fieldChanges(before[key], after[key])]] : [])));
+}
+
+/**
+ * The leaves in which two values differ: objects field by field, arrays of one length item by item; anything else
+ * (arrays of other lengths, values of other kinds) differs as a whole at its path.
+ */
+export function fieldChanges(before: JsonValue | undefined, after: JsonValue | undefined, path = ''): FieldChange[] {
+  if (before !== undefined && after !== undefined && deepEqual(before, after)) return [];
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((key) => fieldChanges(before[key], after[key], path ? `${path}.${key}` : key));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((item, i) => fieldChanges(item, after[i], `${path}[${i}]`));
+  }
+  return [{ path, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];
+}
+
+function isObject(value: JsonValue | undefined): value is { readonly [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function compare(before: Readonly<Record<string, JsonValue>>, after: Readonly<Record<string, JsonValue>>): Record<string, Change> {
   const changes: Record<string, Change> = {};
   for (const [key, value] of Object.entries(after)) {
     const old = before[key];
     if (old === undefined) changes[key] = 'added';
-    else if (!same(old, value)) changes[key] = 'changed';
+    else if (!deepEqual(old, value)) changes[key] = 'changed';
   }
   for (const key of Object.keys(before)) if (after[key] === undefined) changes[key] = 'removed';
   return changes;
 }
 
-/** A node without its edges: moving an edge changes the edge, not the nodes it joins. */
-function ownFields(node: Node): JsonValue {
-  const { outgoingEdges: _edges, ...rest } = node;
-  return rest as unknown as JsonValue;
+/** Nodes without their edges: moving an edge changes the edge, not the nodes it joins. */
+function nodesOf(thread: ThreadSpec | undefined): Record<string, JsonValue> {
+  return Object.fromEntries(
+    Object.entries(thread?.nodes ?? {}).map(([name, node]) => {
+      const { outgoingEdges: _edges, ...rest } = node;
+      return [name, rest as unknown as JsonValue];
+    }),
+  );
 }
 
 /** `source->sink` (with `#2`, `#3` for repeats) to the edge's condition, mutations and place among its node's edges. */
@@ -73,8 +121,8 @@ function edgesOf(thread: ThreadSpec | undefined): Record<string, JsonValue> {
   return edges;
 }
 
-function variablesOf(thread: ThreadSpec | undefined): Record<string, ThreadVarDef> {
-  return Object.fromEntries((thread?.variableDefs ?? []).map((v) => [v.name, v]));
+function variablesOf(thread: ThreadSpec | undefined): Record<string, JsonValue> {
+  return Object.fromEntries((thread?.variableDefs ?? []).map((v) => [v.name, v as unknown as JsonValue]));
 }
 
 /** Where a WfRun stands: each running ThreadRun's spec and the node it is on. */
