@@ -50,7 +50,7 @@ describe('diffSpecs', () => {
   it('says which fields of a changed node, edge or variable differ, and how', () => {
     let v2 = v1();
     const charge = v2.threadSpecs.entrypoint?.nodes['2-charge-TASK'] as TaskNode;
-    v2 = updateNode(v2, { thread: T, node: '2-charge-TASK' }, { ...charge, taskDefName: 'charge-v2', retries: 2, inputs: [{ name: 'amount', value: { type: 'VARIABLE', variableName: 'amount' } }] });
+    v2 = updateNode(v2, { thread: T, node: '2-charge-TASK' }, { ...charge, taskDefName: 'charge-v2', retries: 2, inputs: [{ type: 'VARIABLE', variableName: 'amount' }] });
     v2 = {
       ...v2,
       threadSpecs: {
@@ -61,7 +61,7 @@ describe('diffSpecs', () => {
     const [thread] = diffSpecs(v1(), v2).threads;
     expect(thread?.fields.nodes['2-charge-TASK']).toEqual([
       { path: 'taskDefName', before: 'charge', after: 'charge-v2' },
-      { path: 'inputs', before: [], after: [{ name: 'amount', value: { type: 'VARIABLE', variableName: 'amount' } }] },
+      { path: 'inputs', before: [], after: [{ type: 'VARIABLE', variableName: 'amount' }] },
       { path: 'retries', after: 2 },
     ]);
     expect(thread?.fields.variables).toEqual({ amount: [{ path: 'required', after: true }] });
