@@ -197,7 +197,7 @@ export interface TaskNode extends NodeBase {
   readonly taskDefName?: string | undefined;
   /** A STR naming the TaskDef when the node runs (LittleHorse's dynamic task); one not registered is VAR_SUB_ERROR. */
   readonly dynamicTaskDefName?: VariableAssignment | undefined;
-  /** Seconds a worker has from claiming an attempt to reporting it; then the attempt times out. Default 60. */
+  /** Seconds a worker has from claiming an attempt to reporting it; then the attempt times out. Absent: the leaseMs the worker's claim asked for. */
   readonly timeoutSeconds?: number | undefined;
   /** One per input of the TaskDef, in its order. */
   readonly inputs?: readonly VariableAssignment[] | undefined;

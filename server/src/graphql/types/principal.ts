@@ -87,7 +87,7 @@ const TenantAclsInput = builder.inputType('TenantAclsInput', {
 
 const PutPrincipalInput = builder.inputType('PutPrincipalInput', {
   fields: (t) => ({
-    id: t.string({ required: true, description: 'Letters, digits and inner dashes.' }),
+    id: t.string({ required: true, description: "1 to 256 characters without spaces or control characters (an email or an OIDC subject will do), and not 'admin' or 'anonymous'." }),
     globalAcls: t.field({ type: [AclInput], required: false }),
     perTenantAcls: t.field({ type: [TenantAclsInput], required: false }),
   }),
