@@ -1,12 +1,11 @@
 import { own } from '../spec/own.ts';
 import { isLegacyCondition, nodeOutputsRead, variablesRead } from '../spec/reads.ts';
-import type { Condition, ExpressionAssignment, FormatStringAssignment, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
-import { castValue } from '../values/cast.ts';
-import { formatString } from '../values/format-string.ts';
-import { compare } from '../values/compare.ts';
+import type { Condition, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
+import { boolVerdict, comparisonVerdict, evaluateAssignment } from '../values/evaluate.ts';
+import type { ValueReader } from '../values/evaluate.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
-import { expressionType, mutate, sizeOf } from '../values/mutate.ts';
-import { aType, describeValue, isJsonObject, isValueOfType, MAX_NESTING, nestsDeeperThan, widen } from '../values/value.ts';
+import { mutate } from '../values/mutate.ts';
+import { aType, describeValue, isValueOfType, MAX_NESTING, nestsDeeperThan, typeOfValue, widen } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
@@ -14,23 +13,56 @@ import type { ThreadRunState } from './state.ts';
 
 export type Evaluated = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly failure: Failure };
 
-/** A value with the type the spec gives it, when it gives one (a variable's declared type, a cast's target, a STR from a format). */
-type Typed = { readonly ok: true; readonly value: JsonValue; readonly type: VariableType | undefined } | { readonly ok: false; readonly failure: Failure };
-
 /**
- * Resolves where a value comes from, as seen from `thread`, then casts it to its `targetType` when it has one.
- * `nodeOutput` serves NODE_OUTPUT sources, also inside a format string or an expression of a mutation; a
- * NODE_OUTPUT_REFERENCE reads the output `thread` keeps of the node it names.
+ * Resolves where a value comes from, as seen from `thread`, then casts it to its `targetType` when it has one
+ * (values/evaluate.ts, which explainCondition shares). `nodeOutput` serves NODE_OUTPUT sources, also inside a format
+ * string or an expression of a mutation; a NODE_OUTPUT_REFERENCE reads the output `thread` keeps of the node it names.
  */
 export function evaluate(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput?: JsonValue): Evaluated {
-  const typed = evaluateTyped(s, thread, source, nodeOutput, false);
-  if (typed.ok) return { ok: true, value: typed.value };
+  const evaluated = evaluateAssignment(source, new ThreadReader(s, thread, nodeOutput));
+  if (evaluated.ok) return { ok: true, value: evaluated.value };
   // A failure's message quotes values (a cast's text, an expression's operands): it goes into events and the API's
   // error messages, which masking does not touch, so one made from a masked variable says which, not what.
-  if (!isMaskedSource(s, thread, source)) return typed;
+  if (!isMaskedSource(s, thread, source)) return varSubError(evaluated.message);
   const names = [...new Set(variablesRead(source).filter((name) => isMaskedVariable(s, thread, name)))].map((name) => `'${name}'`);
   const what = names.length > 0 ? `masked variable ${names.join(', ')}` : 'a masked node output';
-  return varSubError(`A value made from ${what} could not be evaluated (${typed.failure.name}); the details would show it, so they are left out.`);
+  return varSubError(`A value made from ${what} could not be evaluated (VAR_SUB_ERROR); the details would show it, so they are left out.`);
+}
+
+/** What an assignment evaluated for `thread` reads: its variables in scope at their declared types, and its nodes' outputs. */
+class ThreadReader implements ValueReader {
+  private readonly s: Session;
+  private readonly thread: ThreadRunState;
+  readonly nodeOutput: JsonValue | undefined;
+
+  constructor(s: Session, thread: ThreadRunState, nodeOutput: JsonValue | undefined) {
+    this.s = s;
+    this.thread = thread;
+    this.nodeOutput = nodeOutput;
+  }
+
+  variable(name: string): JsonValue | undefined {
+    const owner = this.s.variableOwner(this.thread, name);
+    return owner === undefined ? undefined : (owner.variables[name] ?? null);
+  }
+
+  variableType(name: string): VariableType | undefined {
+    const owner = this.s.variableOwner(this.thread, name);
+    return owner === undefined ? undefined : declaredType(this.s, owner, name);
+  }
+
+  nodeOutputOf(nodeName: string): JsonValue | undefined {
+    // Only this ThreadRun's: a child thread does not see its parent's nodes.
+    return own(this.thread.nodeOutputs, nodeName)?.output;
+  }
+
+  notInScope(name: string): string {
+    return `Variable '${name}' is not in scope of ThreadRun ${this.thread.number}.`;
+  }
+
+  noOutput(nodeName: string): string {
+    return `Node '${nodeName}' has no output in ThreadRun ${this.thread.number}: it has not completed there yet, or completed without one.`;
+  }
 }
 
 /**
@@ -46,106 +78,6 @@ export function isMaskedSource(s: Session, thread: ThreadRunState, source: unkno
 export function isMaskedVariable(s: Session, thread: ThreadRunState, name: string): boolean {
   const owner = s.variableOwner(thread, name);
   return owner !== undefined && s.threadSpec(owner).variableDefs?.some((d) => d.name === name && d.masked === true) === true;
-}
-
-/** `evaluate` with the value's type; a variable's declared type is looked up only when `needType` or a cast asks. */
-function evaluateTyped(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput: JsonValue | undefined, needType = true): Typed {
-  // A draft the simulator runs may be half-written; a registered spec was validated.
-  if (!isJsonObject(source)) return varSubError('A value has no source: the spec gives nothing to read.');
-  const read = readSource(s, thread, source, nodeOutput, needType || source.targetType !== undefined);
-  if (!read.ok || source.targetType === undefined) return read;
-  const cast = castValue(read.value, source.targetType, read.type);
-  return cast.ok ? { ok: true, value: cast.value, type: source.targetType } : varSubError(cast.message);
-}
-
-function readSource(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput: JsonValue | undefined, needType: boolean): Typed {
-  switch (source.type) {
-    case 'LITERAL':
-      return { ok: true, value: source.value, type: undefined };
-    case 'VARIABLE': {
-      const owner = s.variableOwner(thread, source.variableName);
-      if (!owner) return varSubError(`Variable '${source.variableName}' is not in scope of ThreadRun ${thread.number}.`);
-      const value = atPath(owner.variables[source.variableName] ?? null, source.jsonPath);
-      if (!value.ok) return value;
-      return { ...value, type: needType && source.jsonPath === undefined ? declaredType(s, owner, source.variableName) : undefined };
-    }
-    case 'NODE_OUTPUT': {
-      const value = atPath(nodeOutput ?? null, source.jsonPath);
-      return value.ok ? { ...value, type: undefined } : value;
-    }
-    case 'NODE_OUTPUT_REFERENCE': {
-      // LittleHorse (ThreadRunModel.getNodeOutput): the NodeOutput kept for this ThreadRun and node name, none is
-      // "Specified node ... has no output". Only this ThreadRun's: a child thread does not see its parent's nodes.
-      const kept = own(thread.nodeOutputs, source.nodeName);
-      if (!kept) return varSubError(`Node '${source.nodeName}' has no output in ThreadRun ${thread.number}: it has not completed there yet, or completed without one.`);
-      const value = atPath(kept.output, source.jsonPath);
-      return value.ok ? { ...value, type: undefined } : varSubError(`The output of node '${source.nodeName}': ${value.failure.message}`);
-    }
-    case 'FORMAT_STRING':
-      return formatOf(s, thread, source, nodeOutput);
-    case 'EXPRESSION':
-      return expressionOf(s, thread, source, nodeOutput);
-    case 'SIZE_OF': {
-      const operand = evaluateTyped(s, thread, source.operand, nodeOutput);
-      if (!operand.ok) return varSubError(`The operand of size(): ${operand.failure.message}`);
-      const size = sizeOf(operand.value, operand.type);
-      return size.ok ? { ok: true, value: size.value, type: 'INT' } : varSubError(size.message);
-    }
-    default:
-      return varSubError(`Unknown source type ${describeValue((source as { type?: JsonValue }).type ?? null)}.`);
-  }
-}
-
-/** LittleHorse's format_string: the template must be a STR; each argument is read in order, then the template filled. */
-function formatOf(s: Session, thread: ThreadRunState, source: FormatStringAssignment, nodeOutput: JsonValue | undefined): Typed {
-  const template = evaluate(s, thread, source.format, nodeOutput);
-  if (!template.ok) return template;
-  if (typeof template.value !== 'string') return varSubError(`Format String template isn't a STR; it's ${describeValue(template.value)}.`);
-  const args: JsonValue[] = [];
-  for (const [i, arg] of (source.args ?? []).entries()) {
-    const value = evaluate(s, thread, arg, nodeOutput);
-    if (!value.ok) return varSubError(`Format string argument {${i}}: ${value.failure.message}`);
-    args.push(value.value);
-  }
-  const formatted = formatString(template.value, args);
-  return formatted.ok ? { ok: true, value: formatted.value, type: 'STR' } : varSubError(`Error formatting variable: ${formatted.message}`);
-}
-
-/**
- * LittleHorse's expression. With a mutation type: `lhs.operate(operation, rhs)` as a variable of the left side's
- * type would be mutated (values/mutate.ts), except that an INT with a DOUBLE is computed as a DOUBLE. With a
- * comparator: whether the comparison holds, as an edge's condition compares. Both sides are read first, always.
- */
-function expressionOf(s: Session, thread: ThreadRunState, source: ExpressionAssignment, nodeOutput: JsonValue | undefined): Typed {
-  const operation = source.comparator ?? source.operation;
-  const lhs = evaluateTyped(s, thread, source.lhs, nodeOutput);
-  if (!lhs.ok) return varSubError(`The left side of ${operation}: ${lhs.failure.message}`);
-  const rhs = evaluateTyped(s, thread, source.rhs, nodeOutput);
-  if (!rhs.ok) return varSubError(`The right side of ${operation}: ${rhs.failure.message}`);
-  if (source.comparator !== undefined) {
-    const compared = compare(lhs.value, source.comparator, rhs.value);
-    return compared.ok ? { ok: true, value: compared.value, type: 'BOOL' } : varSubError(compared.message);
-  }
-  if (source.operation === undefined) return varSubError('An expression needs an operation or a comparator.');
-  const type = expressionType(lhs.type ?? valueKind(lhs.value), rhs.type ?? valueKind(rhs.value));
-  if (type === undefined || (source.operation !== 'ASSIGN' && lhs.value === null)) {
-    return varSubError(`${source.operation} has a NULL left side: there is nothing to compute with.`);
-  }
-  const result = mutate(type, lhs.value, source.operation, rhs.value);
-  return result.ok ? { ok: true, value: result.value, type } : varSubError(`${source.operation} of ${describeValue(lhs.value)} with ${describeValue(rhs.value)}: ${result.message}`);
-}
-
-function valueKind(value: JsonValue): VariableType | undefined {
-  return value === null ? undefined : kindOf(value);
-}
-
-function atPath(value: JsonValue, jsonPath: string | undefined): Evaluated {
-  if (jsonPath === undefined) return { ok: true, value };
-  const parsed = parseJsonPath(jsonPath);
-  if (!parsed.ok) return varSubError(parsed.message);
-  // LittleHorse: "Cannot jsonpath on VALUE_NOT_SET"; a path missing inside a value reads as NULL.
-  if (value === null) return varSubError(`There is no ${jsonPath} in NULL.`);
-  return { ok: true, value: readPath(value, parsed.steps) };
 }
 
 /**
@@ -167,13 +99,14 @@ export function holds(s: Session, thread: ThreadRunState, condition: Condition |
   if (!isLegacyCondition(condition)) {
     const value = evaluate(s, thread, condition);
     if (!value.ok) return value;
-    return typeof value.value === 'boolean' ? { ok: true, value: value.value } : varSubError(`The condition must be a BOOL; it is ${describeValue(value.value)}.`);
+    const verdict = boolVerdict(value.value);
+    return verdict.ok ? verdict : varSubError(verdict.message);
   }
   const left = evaluate(s, thread, condition.left);
   if (!left.ok) return left;
   const right = evaluate(s, thread, condition.right);
   if (!right.ok) return right;
-  const result = compare(left.value, condition.comparator, right.value);
+  const result = comparisonVerdict(left.value, condition.comparator, right.value);
   return result.ok ? result : varSubError(result.message);
 }
 
@@ -219,8 +152,8 @@ function mutateWhole(type: VariableType | undefined, value: JsonValue, mutation:
   if (!type) return varSubError(`Variable '${mutation.lhsName}' has no declared type.`);
   // A child WfRun starts with its inputs as they are (LittleHorse checks them at PutWfSpec only), so a variable may
   // hold a value of another type: only ASSIGN, which replaces it, applies then. Its kind only: it may be masked.
-  if (mutation.operation !== 'ASSIGN' && !isValueOfType(value, type)) {
-    return varSubError(`Variable '${mutation.lhsName}' is ${aType(type)} but holds ${aType(kindOf(value))}; only ASSIGN applies to it.`);
+  if (mutation.operation !== 'ASSIGN' && value !== null && !isValueOfType(value, type)) {
+    return varSubError(`Variable '${mutation.lhsName}' is ${aType(type)} but holds ${aType(typeOfValue(value))}; only ASSIGN applies to it.`);
   }
   const result = mutate(type, value, mutation.operation, rhs);
   return result.ok ? result : varSubError(`Variable '${mutation.lhsName}': ${result.message}`);
@@ -235,7 +168,7 @@ function mutateAtPath(value: JsonValue, mutation: VariableMutation, rhs: JsonVal
   if (!parsed.ok) return varSubError(parsed.message);
   if (value === null) return varSubError(`Variable '${mutation.lhsName}' is NULL: there is no ${mutation.lhsJsonPath} in it to change.`);
   const inner = readPath(value, parsed.steps);
-  const result = inner === null ? ({ ok: true, value: rhs } as const) : mutate(kindOf(inner), inner, mutation.operation, rhs);
+  const result = inner === null ? ({ ok: true, value: rhs } as const) : mutate(typeOfValue(inner), inner, mutation.operation, rhs);
   if (!result.ok) return varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${result.message}`);
   const written = writePath(value, parsed.steps, result.value);
   return written.ok ? written : varSubError(`Variable '${mutation.lhsName}' at ${mutation.lhsJsonPath}: ${written.message}.`);
@@ -262,14 +195,6 @@ function utf8Bytes(text: string): number {
     } else bytes += 3;
   }
   return bytes;
-}
-
-function kindOf(value: JsonValue): VariableType {
-  if (typeof value === 'string') return 'STR';
-  if (typeof value === 'boolean') return 'BOOL';
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'INT' : 'DOUBLE';
-  if (Array.isArray(value)) return 'JSON_ARR';
-  return 'JSON_OBJ';
 }
 
 function declaredType(s: Session, owner: ThreadRunState, name: string): VariableType | undefined {

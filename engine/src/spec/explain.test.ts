@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deepFreeze } from '../../test/fixtures.ts';
+import { TestRun } from '../../test/run.ts';
+import type { NodeRunFailed, NodeRunStarted, TaskRunScheduled } from '../run/events.ts';
+import { variablesInScope } from '../run/scope.ts';
+import { replay } from '../run/evolve.ts';
 import type { JsonValue } from '../values/value.ts';
-import { assignmentText, conditionText, explainCondition } from './explain.ts';
-import type { EdgeCondition, VariableAssignment } from './types.ts';
+import { assignmentText, conditionText, explainCondition, variableTypesOf } from './explain.ts';
+import type { Catalog, Condition, EdgeCondition, VariableAssignment, VersionedWfSpec } from './types.ts';
 
 const v = (variableName: string, jsonPath?: string) => ({ type: 'VARIABLE' as const, variableName, ...(jsonPath === undefined ? {} : { jsonPath }) });
 const lit = (value: JsonValue) => ({ type: 'LITERAL' as const, value });
@@ -72,7 +76,8 @@ describe('explainCondition', () => {
   it("reads a NODE_OUTPUT side from the node's output, which a draft may hold", () => {
     const condition = { comparator: 'GREATER_THAN', left: { type: 'NODE_OUTPUT', jsonPath: '$.score' }, right: lit(0.5) } as unknown as EdgeCondition;
     expect(explainCondition(condition, {}, { score: 0.9 }).text).toBe('output.score (0.9) > 0.5: holds');
-    expect(explainCondition(condition, {}).text).toBe('output.score (not set) > 0.5: cannot be evaluated: the node has no output');
+    // As the engine: a node without an output reads NULL, which has no path in it.
+    expect(explainCondition(condition, {}).text).toBe('output.score (?) > 0.5: cannot be evaluated: There is no $.score in NULL.');
   });
 
   it('cannot read a path into a NULL variable, as the engine fails the node there', () => {
@@ -92,7 +97,7 @@ describe('explainCondition', () => {
       expect(explained.holds).toBeUndefined();
       expect(explained.text).toContain('cannot be evaluated');
     }
-    expect(explainCondition({ comparator: 'SIMILAR', left: lit(1), right: lit(1) } as unknown as EdgeCondition, {}).text).toBe('1 "SIMILAR"? 1: cannot be evaluated: unknown comparator "SIMILAR"');
+    expect(explainCondition({ comparator: 'SIMILAR', left: lit(1), right: lit(1) } as unknown as EdgeCondition, {}).text).toBe('1 "SIMILAR"? 1: cannot be evaluated: Unknown comparator "SIMILAR" (STR).');
   });
 });
 
@@ -166,6 +171,110 @@ describe('explainCondition of a BOOL value', () => {
   });
 
   it('cannot evaluate a value that is no BOOL', () => {
-    expect(explainCondition(v('count'), { count: 3 }).text).toBe('count (3): cannot be evaluated: the condition must be a BOOL');
+    expect(explainCondition(v('count'), { count: 3 }).text).toBe('count (3): cannot be evaluated: The condition must be a BOOL; it is 3 (INT).');
+  });
+});
+
+describe('explainCondition and the engine', () => {
+  // Each condition decides an edge of a NOP after a TASK whose output it may read; the engine's verdict is the edge it
+  // takes (or the VAR_SUB_ERROR it fails the NOP with), the explanation's is what the UI shows for that edge.
+  const catalog: Catalog = { taskDefs: { probe: { name: 'probe', inputVars: [], returnType: 'JSON_OBJ' } } };
+  const types = { amount: 'INT', price: 'DOUBLE', age: 'STR', name: 'STR', items: 'JSON_ARR', order: 'JSON_OBJ', vip: 'BOOL', note: 'STR' } as const;
+  const values: Record<string, JsonValue> = { amount: 500, price: 10, age: '42', name: 'ada', items: [1, 2, 3], order: { total: 250 }, vip: true, note: null };
+  const output: JsonValue = { score: 0.9, id: 'o-7', tags: ['a', 'b'] };
+  const out = (jsonPath: string): VariableAssignment => ({ type: 'NODE_OUTPUT_REFERENCE', nodeName: 'probe', jsonPath });
+  const cast = (source: VariableAssignment, targetType: VariableAssignment['targetType']) => ({ ...source, targetType }) as VariableAssignment;
+  const op = (lhs: VariableAssignment, operation: 'ADD' | 'DIVIDE' | 'AND' | 'OR', rhs: VariableAssignment): VariableAssignment => ({ type: 'EXPRESSION', lhs, operation, rhs });
+  const cmp = (lhs: VariableAssignment, comparator: EdgeCondition['comparator'], rhs: VariableAssignment): VariableAssignment => ({ type: 'EXPRESSION', lhs, comparator, rhs });
+  const size = (operand: VariableAssignment): VariableAssignment => ({ type: 'SIZE_OF', operand });
+  const format = (template: string, ...args: VariableAssignment[]): VariableAssignment => ({ type: 'FORMAT_STRING', format: lit(template), args });
+
+  function engineVerdict(condition: Condition): { holds: boolean | undefined; why?: string; explained: ReturnType<typeof explainCondition> } {
+    const wfSpec: VersionedWfSpec = {
+      name: 'verdicts',
+      majorVersion: 0,
+      revision: 0,
+      entrypointThreadName: 'entrypoint',
+      threadSpecs: {
+        entrypoint: {
+          variableDefs: Object.entries(types).map(([name, type]) => ({ name, type })),
+          nodes: {
+            start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'probe' }] },
+            probe: { type: 'TASK', taskDefName: 'probe', inputs: [], outgoingEdges: [{ sinkNodeName: 'decide' }] },
+            decide: { type: 'NOP', outgoingEdges: [{ sinkNodeName: 'yes', condition }, { sinkNodeName: 'no' }] },
+            yes: { type: 'EXIT' },
+            no: { type: 'EXIT' },
+          },
+        },
+      },
+    };
+    const run = new TestRun(wfSpec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r', variables: values });
+    const task = run.events.find((e): e is TaskRunScheduled => e.type === 'TaskRunScheduled');
+    run.report(task?.taskGuid ?? '', { status: 'SUCCESS', output });
+    // What the WfRun page gives explainCondition at the moment the NOP decides (a completed thread drops its outputs).
+    const deciding = run.events.findIndex((e) => e.type === 'NodeRunStarted' && e.nodeName === 'decide');
+    const moment = replay(run.events.slice(0, deciding + 1));
+    const kept = moment?.threadRuns[0]?.nodeOutputs ?? {};
+    const explained = explainCondition(
+      condition,
+      variablesInScope(moment, 0),
+      undefined,
+      Object.fromEntries(Object.entries(kept).map(([name, { output }]) => [name, output])),
+      variableTypesOf(Object.values(wfSpec.threadSpecs)),
+    );
+    const failed = run.events.find((e): e is NodeRunFailed => e.type === 'NodeRunFailed');
+    if (failed) return { holds: undefined, why: failed.failure.message, explained };
+    const sink = run.events.find((e): e is NodeRunStarted => e.type === 'NodeRunStarted' && (e.nodeName === 'yes' || e.nodeName === 'no'));
+    return { holds: sink === undefined ? undefined : sink.nodeName === 'yes', explained };
+  }
+
+  const table: [string, Condition, boolean | undefined][] = [
+    ['a variable against a literal', when(v('amount'), 'GREATER_THAN', lit(100)), true],
+    ['a comparison that does not hold', when(v('amount'), 'GREATER_THAN', lit(1000)), false],
+    ['an INT against a DOUBLE', when(v('amount'), 'NOT_EQUALS', v('price')), true],
+    ['a JSON path', when(v('order', '$.total'), 'GREATER_THAN_EQ', lit(200)), true],
+    ['a JSON path to nothing, which reads NULL', when(v('order', '$.discount'), 'GREATER_THAN', lit(0)), false],
+    ['a NULL variable', when(v('note'), 'EQUALS', lit(null)), true],
+    ['a JSON path into NULL', when(v('note', '$.x'), 'EQUALS', lit(1)), undefined],
+    ['the left side failing before the right', when(v('note', '$.x'), 'EQUALS', cast(v('name'), 'INT')), undefined],
+    ['an order the engine refuses', when(v('name'), 'GREATER_THAN', lit(1)), undefined],
+    ['equality across kinds', when(v('vip'), 'EQUALS', lit('true')), undefined],
+    ['a whole list', when(v('items'), 'EQUALS', lit([1, 2, 3])), true],
+    ['a substring', when(lit('d'), 'IN', v('name')), true],
+    ['a cast of a STR to an INT', when(cast(v('age'), 'INT'), 'GREATER_THAN_EQ', lit(18)), true],
+    ['a cast that fails', when(cast(v('age'), 'BOOL'), 'EQUALS', lit(true)), undefined],
+    ['a DOUBLE variable holding 10, divided as a DOUBLE', when(op(v('price'), 'DIVIDE', lit(4)), 'GREATER_THAN', lit(2)), true],
+    ['an INT divided as an INT', when(op(v('amount'), 'DIVIDE', lit(3)), 'EQUALS', lit(166)), true],
+    ['an INT plus a DOUBLE, computed as a DOUBLE', when(op(v('amount'), 'ADD', lit(0.5)), 'EQUALS', lit(500.5)), true],
+    ['a division by zero', when(op(v('amount'), 'DIVIDE', lit(0)), 'EQUALS', lit(0)), undefined],
+    ['an operation on a NULL left side', when(op(v('note'), 'ADD', lit('x')), 'EQUALS', lit('x')), undefined],
+    ['size() of a list', when(size(v('items')), 'EQUALS', lit(3)), true],
+    ['size() of an object, which has none', when(size(v('order')), 'EQUALS', lit(1)), undefined],
+    ['a format string', when(format('{0}-{1}', v('name'), v('amount')), 'EQUALS', lit('ada-500')), true],
+    ['a node output', when(out('$.score'), 'GREATER_THAN', lit(0.5)), true],
+    ['an element of a node output', when(lit('b'), 'IN', out('$.tags')), true],
+    ['a node output cast that fails', when(cast(out('$.id'), 'INT'), 'EQUALS', lit(7)), undefined],
+    ['a BOOL value: an AND of a cast comparison', op(cmp(cast(v('age'), 'INT'), 'GREATER_THAN_EQ', lit(18)), 'AND', v('vip')), true],
+    ['a BOOL value: an OR that does not hold', op(cmp(v('amount'), 'LESS_THAN', lit(0)), 'OR', cmp(v('name'), 'EQUALS', lit('bob'))), false],
+    ['a BOOL value that is no BOOL', v('amount'), undefined],
+    ['a BOOL value whose part fails', op(cmp(v('name'), 'LESS_THAN', lit(0)), 'AND', v('vip')), undefined],
+  ];
+
+  it.each(table)('reaches the verdict the engine reaches: %s', (_, condition, expected) => {
+    const engine = engineVerdict(deepFreeze(condition));
+    expect(engine.holds).toBe(expected);
+    expect(engine.explained.holds).toBe(expected);
+    // Undecided means the engine failed the NOP, not that no edge matched.
+    expect(engine.why === undefined).toBe(expected !== undefined);
+    // Where the engine fails the node, the explanation gives the engine's own reason.
+    if (engine.why !== undefined) expect(engine.explained.text.split(': cannot be evaluated: ')[1]).toBe(engine.why);
+  });
+
+  it('agrees that a node with no output yet cannot be read, in words of its own', () => {
+    const engine = engineVerdict(when({ type: 'NODE_OUTPUT_REFERENCE', nodeName: 'yes' }, 'EQUALS', lit(null)));
+    expect(engine.holds).toBeUndefined();
+    expect(engine.why).toBe("Node 'yes' has no output in ThreadRun 0: it has not completed there yet, or completed without one.");
+    expect(engine.explained).toMatchObject({ holds: undefined, text: "output('yes') (not set) == null: cannot be evaluated: node 'yes' has no output yet" });
   });
 });

@@ -1,13 +1,10 @@
-import { compare, COMPARATORS } from '../values/compare.ts';
 import type { Comparator } from '../values/compare.ts';
-import { parseJsonPath, readPath } from '../values/json-path.ts';
-import { castValue } from '../values/cast.ts';
-import { formatString } from '../values/format-string.ts';
-import { expressionType, mutate, MUTATION_TYPES, sizeOf } from '../values/mutate.ts';
-import type { MutationType } from '../values/mutate.ts';
-import { isJsonObject, isVariableType, kindOf } from '../values/value.ts';
+import { boolVerdict, comparisonVerdict, evaluateAssignment, isComparator } from '../values/evaluate.ts';
+import type { Evaluation, ValueReader } from '../values/evaluate.ts';
+import { isJsonObject } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
-import type { Condition, ThreadSpec } from './types.ts';
+import { isLegacyCondition } from './reads.ts';
+import type { Condition, ThreadSpec, VariableAssignment } from './types.ts';
 
 /** Whether an edge's (or a WAIT_FOR_CONDITION's) condition holds for some values, and why, in words. */
 export interface ConditionExplanation {
@@ -35,26 +32,17 @@ const SYMBOLS: Readonly<Record<Comparator, string>> = {
   NOT_IN: 'not in',
 };
 
-/** A side as read: its value, or why there is none (`unset` when there is nothing to read, not a mistake in reading it). */
-type Read = { readonly ok: true; readonly value: JsonValue; readonly type?: VariableType | undefined } | { readonly ok: false; readonly why: string; readonly unset?: true };
-
-/** Where sides read from: the values in scope, the node outputs, and the variables' declared types where known. */
-interface From {
-  readonly variables: Readonly<Record<string, JsonValue>>;
-  readonly nodeOutput: JsonValue | undefined;
-  readonly nodeOutputs: NodeOutputs;
-  readonly types: VariableTypes;
-}
-
 /** The declared types of the variables in scope, by name; a name missing is typed by its value's JSON. */
 export type VariableTypes = Readonly<Record<string, VariableType>> | undefined;
 
 /**
- * Evaluates `condition` against `variables` (the values in scope, by name) as the engine does (`compare` for the
- * comparison, `readPath` for JSON paths) and says why it holds or not. A variable missing from `variables` is not
- * set, which the engine treats as out of scope. `nodeOutput` serves a NODE_OUTPUT side, which a draft may hold though
- * validateWfSpec rejects it in a condition; `nodeOutputs` (the thread's, by node name) a NODE_OUTPUT_REFERENCE side,
- * one missing from it not set yet. Pure and total: a malformed condition is explained, never thrown.
+ * Evaluates `condition` against `variables` (the values in scope, by name) with the engine's own evaluator
+ * (values/evaluate.ts), so it reaches the engine's verdict, and says why in words. A variable missing from `variables`
+ * is not set, which the engine treats as out of scope; one in `types` is read at its declared type, as the engine
+ * reads it (a DOUBLE variable holding 10 divides as a DOUBLE). `nodeOutput` serves a NODE_OUTPUT side, which a draft
+ * may hold though validateWfSpec rejects it in a condition (none reads NULL, as in the engine); `nodeOutputs` (the
+ * thread's, by node name) a NODE_OUTPUT_REFERENCE side, one missing from it not set yet. Where the engine would fail
+ * the node, the text gives the engine's reason. Pure and total: a malformed condition is explained, never thrown.
  */
 export function explainCondition(
   condition: Condition,
@@ -63,31 +51,83 @@ export function explainCondition(
   nodeOutputs?: NodeOutputs,
   types?: VariableTypes,
 ): ConditionExplanation {
-  const from: From = { variables, nodeOutput, nodeOutputs, types };
   const loose: unknown = condition;
   if (!isJsonObject(loose)) {
     return { holds: undefined, left: undefined, right: undefined, text: 'cannot be evaluated: a condition needs a comparator, a left and a right side' };
   }
-  if (loose.type !== undefined) {
+  const reader = new ShownValues(variables, nodeOutput, nodeOutputs, types);
+  if (!isLegacyCondition(loose as unknown as Condition)) {
     // A BOOL value (LittleHorse's condition): read as a whole; `left` is what it read.
-    const read = readSide(loose, from);
+    const read = reader.read(loose);
     const shown = shownSide(loose, read);
-    if (!read.ok) return { holds: undefined, left: undefined, right: undefined, text: `${shown}: cannot be evaluated: ${read.why}` };
-    if (typeof read.value !== 'boolean') return { holds: undefined, left: read.value, right: undefined, text: `${shown}: cannot be evaluated: the condition must be a BOOL` };
-    return { holds: read.value, left: read.value, right: undefined, text: `${shown}: ${read.value ? 'holds' : 'does not hold'}` };
+    if (!read.ok) return { holds: undefined, left: undefined, right: undefined, text: `${shown}: cannot be evaluated: ${read.message}` };
+    const verdict = boolVerdict(read.value);
+    if (!verdict.ok) return { holds: undefined, left: read.value, right: undefined, text: `${shown}: cannot be evaluated: ${verdict.message}` };
+    return { holds: verdict.value, left: read.value, right: undefined, text: `${shown}: ${verdict.value ? 'holds' : 'does not hold'}` };
   }
-  const left = readSide(loose.left, from);
-  const right = readSide(loose.right, from);
+  // Both sides are read, to show both values; the engine stops at the first that fails, which is the one named.
+  const left = reader.read(loose.left);
+  const right = reader.read(loose.right);
   const leftValue = left.ok ? left.value : undefined;
   const rightValue = right.ok ? right.value : undefined;
   const shown = `${shownSide(loose.left, left)} ${comparatorText(loose.comparator)} ${shownSide(loose.right, right)}`;
   const cannot = (why: string): ConditionExplanation => ({ holds: undefined, left: leftValue, right: rightValue, text: `${shown}: cannot be evaluated: ${why}` });
-  if (!left.ok) return cannot(left.why);
-  if (!right.ok) return cannot(right.why);
-  if (!isComparator(loose.comparator)) return cannot(`unknown comparator ${json(loose.comparator)}`);
-  const result = compare(left.value, loose.comparator, right.value);
-  if (!result.ok) return cannot(result.message);
-  return { holds: result.value, left: left.value, right: right.value, text: `${shown}: ${result.value ? 'holds' : 'does not hold'}` };
+  if (!left.ok) return cannot(left.message);
+  if (!right.ok) return cannot(right.message);
+  const verdict = comparisonVerdict(left.value, loose.comparator, right.value);
+  if (!verdict.ok) return cannot(verdict.message);
+  return { holds: verdict.value, left: left.value, right: right.value, text: `${shown}: ${verdict.value ? 'holds' : 'does not hold'}` };
+}
+
+/** A side as read, and whether it failed for want of a value (`not set`) rather than a mistake in reading it. */
+type Read = Evaluation & { readonly unset?: boolean };
+
+/** The values the UI shows, read as the engine reads a ThreadRun's; it notes a read that finds nothing, to say `not set`. */
+class ShownValues implements ValueReader {
+  private readonly variables: Readonly<Record<string, JsonValue>>;
+  private readonly types: VariableTypes;
+  private readonly outputs: NodeOutputs;
+  readonly nodeOutput: JsonValue | undefined;
+  private missed = false;
+
+  constructor(variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined, outputs: NodeOutputs, types: VariableTypes) {
+    this.variables = variables;
+    this.nodeOutput = nodeOutput;
+    this.outputs = outputs;
+    this.types = types;
+  }
+
+  /** `side` evaluated; a side read afresh, so `unset` is its own. */
+  read(side: unknown): Read {
+    this.missed = false;
+    const read = evaluateAssignment(side as VariableAssignment, this);
+    return read.ok ? read : { ...read, unset: this.missed };
+  }
+
+  variable(name: string): JsonValue | undefined {
+    // Own keys only: a variable called "constructor" must not find Object.prototype's.
+    const value = typeof name === 'string' && isJsonObject(this.variables) && Object.hasOwn(this.variables, name) ? this.variables[name] : undefined;
+    if (value === undefined) this.missed = true;
+    return value;
+  }
+
+  variableType(name: string): VariableType | undefined {
+    return this.types && Object.hasOwn(this.types, name) ? this.types[name] : undefined;
+  }
+
+  nodeOutputOf(nodeName: string): JsonValue | undefined {
+    const value = typeof nodeName === 'string' && isJsonObject(this.outputs) && Object.hasOwn(this.outputs, nodeName) ? this.outputs[nodeName] : undefined;
+    if (value === undefined) this.missed = true;
+    return value;
+  }
+
+  notInScope(name: string): string {
+    return typeof name === 'string' ? `variable '${name}' is not set` : 'a VARIABLE side names no variable';
+  }
+
+  noOutput(nodeName: string): string {
+    return typeof nodeName === 'string' ? `node '${nodeName}' has no output yet` : 'a node output names no node';
+  }
 }
 
 /**
@@ -110,10 +150,6 @@ export function conditionText(condition: unknown): string {
   if (!isJsonObject(condition)) return '(no condition)';
   if (condition.type !== undefined) return assignmentText(condition);
   return `${sideText(condition.left)} ${comparatorText(condition.comparator)} ${sideText(condition.right)}`;
-}
-
-function isComparator(value: unknown): value is Comparator {
-  return typeof value === 'string' && (COMPARATORS as readonly string[]).includes(value);
 }
 
 function comparatorText(comparator: unknown): string {
@@ -174,97 +210,4 @@ function json(value: unknown): string {
   } catch {
     return '?';
   }
-}
-
-/**
- * Reads a side as the engine's evaluate does: a missing JSON path step reads NULL, a bad path is an error; format
- * strings and expressions are computed from their parts, and a cast applied last. A variable is of its declared type
- * where `from.types` gives it, as in the engine (a DOUBLE variable holding 10 divides as a DOUBLE); otherwise its
- * value's JSON tells its type.
- */
-function readSide(side: unknown, from: From): Read {
-  const read = readUncast(side, from);
-  if (!read.ok || !isJsonObject(side) || side.targetType === undefined) return read;
-  if (!isVariableType(side.targetType)) return { ok: false, why: `a cast to unknown type ${json(side.targetType)}` };
-  const cast = castValue(read.value, side.targetType, read.type);
-  return cast.ok ? { ok: true, value: cast.value, type: side.targetType } : { ok: false, why: cast.message };
-}
-
-function readUncast(side: unknown, from: From): Read {
-  if (!isJsonObject(side)) return { ok: false, why: 'a side of the condition is missing' };
-  const { variables, nodeOutput, nodeOutputs, types } = from;
-  let root: JsonValue;
-  switch (side.type) {
-    case 'LITERAL':
-      return side.value === undefined ? { ok: false, why: 'a LITERAL side has no value' } : { ok: true, value: side.value };
-    case 'VARIABLE': {
-      const name = side.variableName;
-      if (typeof name !== 'string') return { ok: false, why: 'a VARIABLE side names no variable' };
-      // Own keys only: a variable called "constructor" must not find Object.prototype's.
-      const value = isJsonObject(variables) && Object.hasOwn(variables, name) ? variables[name] : undefined;
-      if (value === undefined) return { ok: false, why: `variable '${name}' is not set`, unset: true };
-      if (side.jsonPath === undefined) return { ok: true, value, type: types && Object.hasOwn(types, name) ? types[name] : undefined };
-      root = value;
-      break;
-    }
-    case 'NODE_OUTPUT':
-      if (nodeOutput === undefined) return { ok: false, why: 'the node has no output', unset: true };
-      root = nodeOutput;
-      break;
-    case 'NODE_OUTPUT_REFERENCE': {
-      const name = side.nodeName;
-      if (typeof name !== 'string') return { ok: false, why: 'a node output names no node' };
-      const value = isJsonObject(nodeOutputs) && Object.hasOwn(nodeOutputs, name) ? nodeOutputs[name] : undefined;
-      if (value === undefined) return { ok: false, why: `node '${name}' has no output yet`, unset: true };
-      root = value;
-      break;
-    }
-    case 'FORMAT_STRING': {
-      const template = readSide(side.format, from);
-      if (!template.ok) return template;
-      if (typeof template.value !== 'string') return { ok: false, why: `the template of a format string is ${json(template.value)}, not a STR` };
-      const args: JsonValue[] = [];
-      for (const arg of Array.isArray(side.args) ? side.args : []) {
-        const value = readSide(arg, from);
-        if (!value.ok) return value;
-        args.push(value.value);
-      }
-      const formatted = formatString(template.value, args);
-      return formatted.ok ? { ok: true, value: formatted.value, type: 'STR' } : { ok: false, why: formatted.message };
-    }
-    case 'EXPRESSION': {
-      const lhs = readSide(side.lhs, from);
-      if (!lhs.ok) return lhs;
-      const rhs = readSide(side.rhs, from);
-      if (!rhs.ok) return rhs;
-      if (side.comparator !== undefined) {
-        if (!isComparator(side.comparator)) return { ok: false, why: `unknown comparator ${json(side.comparator)}` };
-        const compared = compare(lhs.value, side.comparator, rhs.value);
-        return compared.ok ? { ok: true, value: compared.value, type: 'BOOL' } : { ok: false, why: compared.message };
-      }
-      const operation = side.operation;
-      if (typeof operation !== 'string' || !(MUTATION_TYPES as readonly string[]).includes(operation)) return { ok: false, why: `unknown operation ${json(operation)}` };
-      const kind = (read: { value: JsonValue; type?: VariableType | undefined }) => read.type ?? (read.value === null ? undefined : (kindOf(read.value) as VariableType));
-      // As the engine's expressionOf: no type to compute in, or a NULL left side to anything but ASSIGN, fails.
-      const type = expressionType(kind(lhs), kind(rhs));
-      if (type === undefined || (operation !== 'ASSIGN' && lhs.value === null)) return { ok: false, why: `${operation} has a NULL left side` };
-      const result = mutate(type, lhs.value, operation as MutationType, rhs.value);
-      return result.ok ? { ok: true, value: result.value, type } : { ok: false, why: result.message };
-    }
-    case 'SIZE_OF': {
-      const operand = readSide(side.operand, from);
-      if (!operand.ok) return operand;
-      const size = sizeOf(operand.value, operand.type);
-      return size.ok ? { ok: true, value: size.value, type: 'INT' } : { ok: false, why: size.message };
-    }
-    default:
-      return { ok: false, why: `a side has unknown source type ${json(side.type)}` };
-  }
-  if (side.jsonPath === undefined) return { ok: true, value: root };
-  if (typeof side.jsonPath !== 'string') return { ok: false, why: 'a JSON path must be a string' };
-  const parsed = parseJsonPath(side.jsonPath);
-  if (!parsed.ok) return { ok: false, why: parsed.message };
-  // As the engine reads it (assignments.ts atPath): a path into NULL fails the node.
-  if (root === null) return { ok: false, why: `there is no ${side.jsonPath} in NULL` };
-  return { ok: true, value: readPath(root, parsed.steps) };
 }

@@ -252,6 +252,12 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a format string template is an INT', spec: edit((_, n) => (n[GREET].inputs = [format(7)])), path: at(GREET, 'inputs', 0, 'format') },
     { when: 'an expression adds a JSON_OBJ to an INT', spec: edit((_, n) => (n[GREET].inputs = [expr(v('length'), 'ADD', lit({ a: 1 }))])), path: at(GREET, 'inputs', 0, 'rhs') },
     {
+      // The engine reads an integer JSON cannot hold exactly as a DOUBLE, so INT + it is a DOUBLE (values/value.ts typeOfValue).
+      when: 'a mutation assigns an INT the sum of an INT and an integer literal past 2^53',
+      spec: edit((_, n) => (n[GREET].outgoingEdges[0].variableMutations = [{ lhsName: 'length', operation: 'ASSIGN', rhs: expr(v('length'), 'ADD', lit(2 ** 60)) }])),
+      path: at(GREET, 'outgoingEdges', 0, 'variableMutations', 0, 'rhs'),
+    },
+    {
       when: 'a dynamic TASK is named by a JSON_OBJ variable',
       spec: withMeta(
         edit((_, n) => {

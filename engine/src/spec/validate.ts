@@ -1,6 +1,6 @@
 import { spinningLoops } from './analyze.ts';
 import { hasOwn, own } from './own.ts';
-import { aType, describeName, describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject } from '../values/value.ts';
+import { aType, describeName, describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject, typeOfValue } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import { isValidFailureName, isValidName, NAME_RULE, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
@@ -918,7 +918,8 @@ function checkSource(
       return source && assignment.jsonPath === undefined ? source.type : undefined;
     }
     case 'LITERAL': {
-      const type = literalType(assignment.value);
+      // The type the engine reads it as (an integer past 2^53 is a DOUBLE there); none when the literal has no value.
+      const type = typeOfValue(assignment.value ?? null);
       if (expected && !isValueOfType(assignment.value, expected)) {
         report([...path, 'value'], 'TYPE_MISMATCH', `Literal ${describeValue(assignment.value)} is not a ${expected}, as ${target} needs${type ? castHint(type) : ''}.`);
       }
@@ -1070,15 +1071,6 @@ function runsBefore(scope: ThreadScope, from: string, reader: { node: string; on
     scope.reach.set(from, reached);
   }
   return reached.has(reader.node);
-}
-
-/** The type of a value written in a spec; undefined for NULL. */
-function literalType(value: JsonValue | undefined): VariableType | undefined {
-  if (typeof value === 'string') return 'STR';
-  if (typeof value === 'boolean') return 'BOOL';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'INT' : 'DOUBLE';
-  if (Array.isArray(value)) return 'JSON_ARR';
-  return isJsonObject(value) ? 'JSON_OBJ' : undefined;
 }
 
 /** The type an assignment has before the WfRun runs, where the spec can tell, without reporting anything. */

@@ -1,7 +1,7 @@
 import { encodeBase64 } from './base64.ts';
 import { toText } from './compare.ts';
 import type { Mutated } from './mutate.ts';
-import { describeValue, isAssignable, kindOf } from './value.ts';
+import { describeValue, isAssignable, typeOfValue } from './value.ts';
 import type { JsonValue, VariableType } from './value.ts';
 
 /** The primitive types of LittleHorse's casts (TypeCastingUtils.isPrimitive); TIMESTAMP, JSON_OBJ and JSON_ARR are not. */
@@ -36,7 +36,7 @@ export function needsCast(from: VariableType, to: VariableType): boolean {
  */
 export function castValue(value: JsonValue, type: VariableType, from?: VariableType): Mutated {
   if (value === null) return { ok: true, value };
-  const source = from ?? (kindOf(value) as VariableType);
+  const source = from ?? typeOfValue(value);
   if (source === type || (isAssignable(source, type) && type !== 'STR' && type !== 'DOUBLE')) return { ok: true, value };
   if (!canCast(source, type)) return fail(`Failed to cast value to ${type}: Casting from ${source} to ${type} is not supported.`);
   if (type === 'STR') return { ok: true, value: toText(value) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonValue, VariableType } from './value.ts';
-import { aType, describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, VARIABLE_TYPES } from './value.ts';
+import { aType, describeValue, isAssignable, isJsonObject, isValueOfType, isVariableType, kindOf, typeOfValue, VARIABLE_TYPES } from './value.ts';
 import { concatBase64, decodeBase64, encodeBase64 } from './base64.ts';
 import { mutate } from './mutate.ts';
 
@@ -79,6 +79,28 @@ describe('isJsonObject', () => {
   it('is true for plain objects only', () => {
     expect([{}, { a: 1 }].map(isJsonObject)).toEqual([true, true]);
     expect([null, [], 'x', 1, true, undefined].map(isJsonObject)).toEqual([false, false, false, false, false, false]);
+  });
+});
+
+describe('typeOfValue', () => {
+  it.each<[JsonValue, VariableType | undefined]>([
+    ['abc', 'STR'],
+    [true, 'BOOL'],
+    [3, 'INT'],
+    [-0, 'INT'],
+    [Number.MAX_SAFE_INTEGER, 'INT'],
+    // JSON cannot hold an integer past 2^53 exactly: the engine computes with it as a DOUBLE, and validation agrees.
+    [2 ** 53, 'DOUBLE'],
+    [1.5, 'DOUBLE'],
+    [[1], 'JSON_ARR'],
+    [{ a: 1 }, 'JSON_OBJ'],
+    [null, undefined],
+  ])('reads %j as %s', (value, type) => {
+    expect(typeOfValue(value)).toBe(type);
+  });
+
+  it('is what kindOf names, NULL included', () => {
+    expect([2 ** 53, 'x', null].map(kindOf)).toEqual(['DOUBLE', 'STR', 'NULL']);
   });
 });
 

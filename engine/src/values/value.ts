@@ -86,13 +86,25 @@ export function describeName(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
 }
 
-/** The type a value reads as: STR, INT, ..., NULL. */
-export function kindOf(value: JsonValue): string {
-  if (value === null) return 'NULL';
+/**
+ * The type a value has when the spec gives it none (a literal, a JSON path's result, a node output): the one place
+ * the engine reads a type off JSON. A number is an INT when JSON holds it exactly as an integer (a safe integer),
+ * otherwise a DOUBLE; NULL has no type of its own (it fits every type), so it has none here. BYTES, WF_RUN_ID and
+ * TIMESTAMP look like STR and INT in JSON: only a declaration or a cast gives them.
+ */
+export function typeOfValue(value: Exclude<JsonValue, null>): VariableType;
+export function typeOfValue(value: JsonValue): VariableType | undefined;
+export function typeOfValue(value: JsonValue): VariableType | undefined {
+  if (value === null) return undefined;
   if (typeof value === 'string') return 'STR';
   if (typeof value === 'boolean') return 'BOOL';
   if (typeof value === 'number') return Number.isSafeInteger(value) ? 'INT' : 'DOUBLE';
   return Array.isArray(value) ? 'JSON_ARR' : 'JSON_OBJ';
+}
+
+/** typeOfValue for messages, where NULL is named: STR, INT, ..., NULL. */
+export function kindOf(value: JsonValue): string {
+  return typeOfValue(value) ?? 'NULL';
 }
 
 /** Whether a value of type `from` may be stored in a variable of type `to` without a cast. */
