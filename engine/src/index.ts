@@ -36,8 +36,8 @@ export type { ErrorName, Failure } from './run/failure.ts';
 export { MASKED_VALUE, maskedVariableNames, maskEvent, maskTaskInput, returnsMaskedValue } from './run/mask.ts';
 export { childWfRunId } from './run/nodes/child-wf.ts';
 export { variablesInScope } from './run/scope.ts';
-export { taskGuid } from './run/nodes/task.ts';
-export { userTaskOfTriggeredTaskGuid } from './run/nodes/user-task-trigger.ts';
+export { isTriggeredTaskGuid, parseTaskGuid, taskGuid, triggeredTaskGuid, userTaskOfTriggeredTaskGuid } from './run/task-guid.ts';
+export type { TaskGuidParts } from './run/task-guid.ts';
 export { isTerminal, LH_STATUSES, TASK_STATUSES, USER_TASK_RUN_STATUSES, withoutThreadIndex } from './run/state.ts';
 export type {
   ChildWfRunState,

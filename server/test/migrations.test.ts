@@ -178,6 +178,30 @@ describe('migrations', () => {
     ]);
   });
 
+  it('0032 gives the reminders stored before it the user and group their UserTaskRun history says they fired for', async () => {
+    const db = await open(true);
+    await db.migrate(await migrationsBefore('0032_task_run_user_task_trigger'));
+    const history = JSON.stringify([
+      { type: 'CREATED', time: '2026-12-01T10:00:00.000Z', userId: 'ada', userGroup: 'finance' },
+      { type: 'TASK_EXECUTED', time: '2026-12-01T11:00:00.000Z', taskGuid: '0-1-action-0-1', userId: 'ada', userGroup: 'finance' },
+      { type: 'ASSIGNED', time: '2026-12-01T11:30:00.000Z', userGroup: 'finance', cause: 'ACTION' },
+      { type: 'TASK_EXECUTED', time: '2026-12-01T12:00:00.000Z', taskGuid: '0-1-action-0-2', userGroup: 'finance' },
+    ]);
+    await db.run(sql`insert into user_task_runs (tenant_id, wf_run_id, user_task_guid, user_task_def_name, user_task_def_version, thread_run_number,
+      node_run_position, status, user_group, epoch, events, created_at, updated_at)
+      values ('default', 'r', '0-1', 'approve', 0, 0, 1, 'UNASSIGNED', 'finance', 2, ${history}::jsonb, now(), now())`);
+    for (const guid of ['0-1-action-0-1', '0-1-action-0-2', '0-2']) {
+      await db.run(sql`insert into task_runs (tenant_id, wf_run_id, task_guid, task_def_name, status, attempt, input, scheduled_at)
+        values ('default', 'r', ${guid}, 'remind', 'TASK_SUCCESS', 0, '[]'::jsonb, now())`);
+    }
+    await db.migrate(migrations);
+    expect(await db.run(sql`select task_guid, user_id, user_group from task_runs where wf_run_id = 'r' order by task_guid`)).toEqual([
+      { task_guid: '0-1-action-0-1', user_id: 'ada', user_group: 'finance' },
+      { task_guid: '0-1-action-0-2', user_id: null, user_group: 'finance' },
+      { task_guid: '0-2', user_id: null, user_group: null },
+    ]);
+  });
+
   it('takes the indexes docs/scaling.md has an operator build beforehand, the same as it builds them itself', async () => {
     const doc = await readFile(fileURLToPath(new URL('../../docs/scaling.md', import.meta.url)), 'utf8');
     const section = doc.slice(doc.indexOf('## Upgrading a large database'));

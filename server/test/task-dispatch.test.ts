@@ -29,8 +29,10 @@ function row(taskDefName: string, wfRunId: string): TaskRunRow {
 
 /** A claim waiting in memory: it has found the queue of its TaskDef empty. */
 async function waiting(taskDefName: string, workerId: string, max: number, signal?: AbortSignal) {
+  const before = dispatch.waitingClaims('default', taskDefName);
   const claim = dispatch.claim('default', { taskDefName, workerId, max, waitMs: 20_000, leaseMs: 60_000, signal });
-  await sleep(100);
+  // In line once it has read the queue: how long that takes depends on the machine's load.
+  while (dispatch.waitingClaims('default', taskDefName) === before) await sleep(5);
   // Wrapped: an async function returning the promise itself would wait for it.
   return { claim };
 }
@@ -76,6 +78,17 @@ describe('a claim waiting for TaskRuns', () => {
     failing.cancel();
     committing.deliver();
     expect((await claim).map((c) => c.wfRunId)).toEqual(['b']);
+  });
+
+  it("hands over a reminder with who it fired for, and a TASK node's TaskRun with no one", async () => {
+    const task = unique('handed-reminder');
+    const { claim } = await waiting(task, 'w', 2);
+    const reminder: TaskRunRow = { ...row(task, 'a'), task_guid: '0-1-action-0-1', user_id: 'ada', user_group: 'finance' };
+    dispatch.handOff('default', [reminder, row(task, 'b')], Date.now()).deliver();
+    expect((await claim).map((c) => [c.taskGuid, c.userId, c.userGroup])).toEqual([
+      ['0-1-action-0-1', 'ada', 'finance'],
+      ['0-1', null, null],
+    ]);
   });
 
   it('lets a wake-up reach a claim behind one that writes are already filling', async () => {

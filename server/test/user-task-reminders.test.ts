@@ -12,6 +12,8 @@ const sendReminder = unique('send-reminder');
 const reminded = unique('reminded-approval');
 const failing = unique('failing-reminder');
 const dynamicCancel = unique('dynamic-cancel');
+const remindClaimed = unique('remind-claimed');
+const handedOver = unique('handed-over');
 
 beforeAll(async () => {
   await client.putUserTaskDef({ name: approve, fields: [{ name: 'ok', type: 'BOOL', required: true }] });
@@ -29,6 +31,14 @@ beforeAll(async () => {
       wf.scheduleReminderTask(review, 0, sendReminder, 'finance').withRetries(1);
     }).compile(),
   );
+  await client.putTaskDef({ name: remindClaimed, inputVars: [{ name: 'to', type: 'STR' }] });
+  await client.putWfSpec(
+    new Workflow(handedOver, (wf) => {
+      const manager = wf.declareStr('manager').withDefault('grace');
+      const review = wf.assignUserTask(approve, { userId: manager, userGroup: 'finance' });
+      wf.scheduleReminderTaskOnAssignment(review, 0, remindClaimed, manager).withRetries(1);
+    }).compile(),
+  );
   await client.putWfSpec(
     new Workflow(dynamicCancel, (wf) => {
       const reason = wf.declareStr('reason');
@@ -39,13 +49,13 @@ beforeAll(async () => {
 
 describe('user task reminders on the server', () => {
   it('runs the reminder TaskRun on a TaskWorker after the delay, records it on the UserTaskRun, and leaves the task waiting', async () => {
-    const seen: { input: Readonly<Record<string, JsonValue>>; userTaskGuid: string | undefined }[] = [];
+    const seen: { input: Readonly<Record<string, JsonValue>>; userTaskGuid: string | undefined; userId: string | undefined; userGroup: string | undefined }[] = [];
     const worker = new TaskWorker({
       client,
       taskDefName: sendReminder,
       pollWaitMs: 200,
       fn: (input, ctx) => {
-        seen.push({ input, userTaskGuid: ctx.userTaskGuid });
+        seen.push({ input, userTaskGuid: ctx.userTaskGuid, userId: ctx.userId, userGroup: ctx.userGroup });
         return 'sent';
       },
     });
@@ -53,7 +63,7 @@ describe('user task reminders on the server', () => {
     try {
       const run = await client.runWf({ wfSpecName: reminded, id: unique('reminded') });
       await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1);
-      expect(seen[0]).toEqual({ input: { to: 'grace' }, userTaskGuid: '0-1' });
+      expect(seen[0]).toEqual({ input: { to: 'grace' }, userTaskGuid: '0-1', userId: 'grace', userGroup: undefined });
       await expect.poll(async () => (await client.taskRun(`${run.id}/0-1-action-0-1`))?.status, { timeout: 10_000 }).toBe('TASK_SUCCESS');
       const task = await client.userTaskRun(run.id, '0-1');
       expect(task?.status).toBe('ASSIGNED');
@@ -68,27 +78,58 @@ describe('user task reminders on the server', () => {
   });
 
   it('a reminder that keeps failing fails nothing: the WfRun still waits for its person', async () => {
-    const attempts: number[] = [];
+    const attempts: [number, string | undefined, string | undefined][] = [];
     const worker = new TaskWorker({
       client,
       taskDefName: sendReminder,
       pollWaitMs: 200,
       onError: () => {},
       fn: (_input, ctx) => {
-        attempts.push(ctx.attempt);
+        attempts.push([ctx.attempt, ctx.userId, ctx.userGroup]);
         throw new Error('smtp down');
       },
     });
     await worker.start();
     try {
       const run = await client.runWf({ wfSpecName: failing, id: unique('failing') });
-      await expect.poll(() => attempts, { timeout: 10_000 }).toEqual([0, 1]);
+      await expect.poll(() => attempts, { timeout: 10_000 }).toEqual([
+        [0, undefined, 'finance'],
+        [1, undefined, 'finance'],
+      ]);
       await expect.poll(async () => (await client.taskRun(`${run.id}/0-1-action-0-1`))?.status, { timeout: 10_000 }).toBe('TASK_FAILED');
       expect((await client.wfRun(run.id))?.status).toBe('RUNNING');
       expect((await client.userTaskRun(run.id, '0-1'))?.status).toBe('UNASSIGNED');
     } finally {
       await worker.stop();
     }
+  });
+
+  it('hands a claimed reminder the user and group it fired for, on its retry too after the task changed hands', async () => {
+    const run = await client.runWf({ wfSpecName: handedOver, id: unique('handed-over') });
+    const first = `${run.id}/0-1-action-0-1`;
+    // Queued before the claim, so the claim's own statement reads the row.
+    await expect.poll(async () => (await client.taskRun(first))?.status, { timeout: 10_000 }).toBe('TASK_SCHEDULED');
+    const [claimed, ...more] = await client.claimTaskRuns({ taskDefName: remindClaimed, workerId: 'w' });
+    expect(more).toEqual([]);
+    expect(claimed).toMatchObject({ taskRunId: first, attempt: 0, input: { to: 'grace' }, userTaskGuid: '0-1', userId: 'grace', userGroup: 'finance' });
+
+    await client.assignUserTaskRun({ wfRunId: run.id, userTaskGuid: '0-1', userId: 'bob', userGroup: 'sales', overrideClaim: true });
+    const second = `${run.id}/0-1-action-0-2`;
+    await expect.poll(async () => (await client.taskRun(second))?.status, { timeout: 10_000 }).toBe('TASK_SCHEDULED');
+    expect(await client.reportTaskRun({ taskRunId: first, attempt: 0, outcome: { status: 'ERROR', message: 'smtp down' } })).toMatchObject({ accepted: true });
+    const claims = await client.claimTaskRuns({ taskDefName: remindClaimed, workerId: 'w', max: 5 });
+    const who = (c: (typeof claims)[number]) => [c.taskRunId, c.attempt, c.userId, c.userGroup];
+    expect(claims.map(who).sort()).toEqual([
+      [first, 1, 'grace', 'finance'],
+      [second, 0, 'bob', 'sales'],
+    ]);
+
+    const stored = await client.request<{ taskRun: { userTaskGuid: string | null; userId: string | null; userGroup: string | null } | null }>(
+      'query($id: ID!) { taskRun(id: $id) { userTaskGuid userId userGroup } }',
+      { id: first },
+    );
+    expect(stored.taskRun).toEqual({ userTaskGuid: '0-1', userId: 'grace', userGroup: 'finance' });
+    expect(await client.taskRun(second)).toMatchObject({ userTaskGuid: '0-1', userId: 'bob', userGroup: 'sales' });
   });
 
   it('cancels with the exception a variable names, evaluated at cancel time', async () => {

@@ -377,10 +377,6 @@ function withThreadIndex(state: WfRunState): WfRunState {
   return { ...state, threadRuns, busyThreadRuns: threadRuns.filter((t) => !isParked(t)).map((t) => t.number) };
 }
 
-/**
- * A user task action's TaskRun is scheduled: attempt 0 joins `triggeredTaskRuns`, with the node and action that made
- * it (for its retries to find), and a retry replaces it.
- */
 /** The TaskRun a TaskRunScheduled makes, a node's or a user task action's. */
 function scheduledTaskRun(event: Extract<WfRunEvent, { type: 'TaskRunScheduled' }>): TaskRunState {
   return {
@@ -395,15 +391,25 @@ function scheduledTaskRun(event: Extract<WfRunEvent, { type: 'TaskRunScheduled' 
   };
 }
 
+/**
+ * A user task action's TaskRun is scheduled: attempt 0 joins `triggeredTaskRuns`, with the node and action that made
+ * it (for its retries to find), and a retry replaces it.
+ */
 function scheduleTriggered(state: WfRunState, event: Extract<WfRunEvent, { type: 'TaskRunScheduled' }>): WfRunState {
   const trigger = event.userTaskTrigger;
   if (!trigger) return state;
+  // A retry recorded before retries named the user and group names neither: it keeps its first attempt's.
+  const earlier = own(state.triggeredTaskRuns, event.taskGuid);
+  const userId = trigger.userId ?? earlier?.userId;
+  const userGroup = trigger.userGroup ?? earlier?.userGroup;
   const run: TriggeredTaskRunState = {
     ...scheduledTaskRun(event),
     threadRunNumber: event.threadRunNumber,
     position: event.position,
     nodeName: trigger.nodeName,
     actionIndex: trigger.actionIndex,
+    ...(userId === undefined ? {} : { userId }),
+    ...(userGroup === undefined ? {} : { userGroup }),
   };
   return { ...state, triggeredTaskRuns: { ...state.triggeredTaskRuns, [event.taskGuid]: run } };
 }

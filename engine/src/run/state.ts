@@ -60,6 +60,9 @@ export interface TriggeredTaskRunState extends TaskRunState {
   readonly position: number;
   readonly nodeName: string;
   readonly actionIndex: number;
+  /** Who held the UserTaskRun when the action fired; its retries keep them, whoever holds it by then. */
+  readonly userId?: string | undefined;
+  readonly userGroup?: string | undefined;
 }
 
 /** LittleHorse's UserTaskRunStatus: ASSIGNED while a user holds the task; DONE and CANCELLED are final. */

@@ -13,7 +13,8 @@ import type {
   PutUserTaskRunComment,
   SaveUserTaskRunProgress,
 } from './commands.ts';
-import { nodeRunOfGuid, threadHoldingGuid } from './nodes/task.ts';
+import { threadHoldingGuid } from './nodes/task.ts';
+import { nodeRunOfGuid } from './task-guid.ts';
 import { assignUserTask, cancelUserTask, isOpen, userTaskDefFor } from './nodes/user-task.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState, UserTaskRunState } from './state.ts';

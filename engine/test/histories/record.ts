@@ -1,13 +1,21 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { step } from '../../src/index.ts';
 import type { Catalog, Command, TaskAttemptResult, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
 
-// Records the golden histories that replay.test.ts replays on every run. Run it only to add a history:
-//   node --import tsx engine/test/histories/record.ts
-// A change that makes an old history replay differently must version its event, never rewrite the history.
+// Records the golden histories that replay.test.ts replays on every run. Run it only to add a history, naming it:
+//   node --import tsx engine/test/histories/record.ts <name>...
+// It records only the histories named, and never over one already there: recorded again by today's engine, an old
+// history would hide the very change it is kept to catch. A change that makes an old history replay differently
+// must version its event, never rewrite the history.
+const names = process.argv.slice(2);
+if (names.length === 0) throw new Error('Name the histories to record: node --import tsx engine/test/histories/record.ts <name>...');
+const recorded = new Set<string>();
 
 const catalog: Catalog = {
-  taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } },
+  taskDefs: {
+    work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' },
+    remind: { name: 'remind', inputVars: [{ name: 'n', type: 'INT' }] },
+  },
   externalEventDefs: { approved: { name: 'approved' } },
   userTaskDefs: { approve: { name: 'approve', version: 0, fields: [{ name: 'approved', type: 'BOOL', required: true }, { name: 'amount', type: 'INT' }] } },
 };
@@ -23,6 +31,10 @@ const spec = (threadSpecs: VersionedWfSpec['threadSpecs']): VersionedWfSpec => (
 const vars = [{ name: 'n', type: 'INT' as const, defaultValue: 0 }, { name: 'kids', type: 'JSON_ARR' as const, defaultValue: [] }, { name: 'approval', type: 'JSON_OBJ' as const }];
 
 function record(file: string, description: string, wfSpec: VersionedWfSpec, script: (send: (command: Command) => WfRunEvent[], state: () => WfRunState) => void): void {
+  if (!names.includes(file)) return;
+  const out = new URL(`./${file}.json`, import.meta.url);
+  if (existsSync(out)) throw new Error(`${file}.json is already recorded; a history is never rewritten (delete it first only if it was never committed).`);
+  recorded.add(file);
   let state: WfRunState | undefined;
   const events: WfRunEvent[] = [];
   let now = 1_800_000_000_000;
@@ -35,7 +47,7 @@ function record(file: string, description: string, wfSpec: VersionedWfSpec, scri
     return [...result.events];
   };
   script(send, () => state as WfRunState);
-  writeFileSync(new URL(`./${file}.json`, import.meta.url), `${JSON.stringify({ description, events, state }, null, 1)}\n`);
+  writeFileSync(out, `${JSON.stringify({ description, events, state }, null, 1)}\n`);
 }
 
 const report = (guid: string, result: TaskAttemptResult, attempt = 0): Command => ({ type: 'ReportTaskAttempt', taskGuid: guid, attempt, result });
@@ -198,3 +210,31 @@ record('node-output-reference', 'A later TASK reads an earlier TASK output by no
   send(report('0-1', { status: 'SUCCESS', output: 2 }));
   send(report('0-3', { status: 'SUCCESS', output: 4 }));
 });
+
+record('user-task-reminder', "A USER_TASK's reminder on assignment runs for ada, is retried for her after bob takes the task, and runs again for bob; bob completes it.", spec({
+  entrypoint: {
+    variableDefs: vars,
+    nodes: {
+      start: { type: 'ENTRYPOINT', outgoingEdges: [{ sinkNodeName: 'review' }] },
+      review: {
+        type: 'USER_TASK',
+        userTaskDefName: 'approve',
+        userId: { type: 'LITERAL', value: 'ada' },
+        userGroup: { type: 'LITERAL', value: 'finance' },
+        actions: [{ hook: 'ON_TASK_ASSIGNED', delaySeconds: { type: 'LITERAL', value: 3_600 }, action: { type: 'TASK', task: { taskDefName: 'remind', inputs: [n], retries: 1 } } }],
+        outgoingEdges: [{ sinkNodeName: 'end', variableMutations: [{ lhsName: 'approval', operation: 'ASSIGN', rhs: { type: 'NODE_OUTPUT' } }] }],
+      },
+      end: { type: 'EXIT' },
+    },
+  },
+}), (send) => {
+  const started = send({ type: 'RunWf', wfRunId: 'golden-8', variables: { n: 3 } });
+  send(timerOf(started));
+  const handedOver = send({ type: 'AssignUserTaskRun', userTaskGuid: '0-1', userId: 'bob', userGroup: 'finance', overrideClaim: true });
+  send(report('0-1-action-0-1', { status: 'ERROR', message: 'smtp down' }));
+  send(timerOf(handedOver));
+  send(report('0-1-action-0-1', { status: 'SUCCESS', output: null }, 1));
+  send({ type: 'CompleteUserTaskRun', userTaskGuid: '0-1', userId: 'bob', results: { approved: true } });
+});
+
+for (const name of names) if (!recorded.has(name)) throw new Error(`No history is named '${name}'.`);

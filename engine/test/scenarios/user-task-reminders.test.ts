@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, userTaskOfTriggeredTaskGuid, validateWfSpec } from '../../src/index.ts';
+import { decide, replay, userTaskOfTriggeredTaskGuid, validateWfSpec } from '../../src/index.ts';
 import type { Catalog, Command, JsonValue, UserTaskAction, UserTaskNode, VariableAssignment, VersionedWfSpec, WfRunEvent } from '../../src/index.ts';
 import { TestRun, types } from '../run.ts';
 
@@ -108,6 +108,36 @@ describe('a user task TASK action (reminder)', () => {
     const events = fire(run, second, 70_000);
     expect(events).toContainEqual(expect.objectContaining({ type: 'TaskRunScheduled', taskGuid: '0-1-action-0-2', userTaskTrigger: expect.objectContaining({ userId: 'bob' }) }));
     expect(Object.keys(run.state?.triggeredTaskRuns ?? {})).toEqual(['0-1-action-0-1', '0-1-action-0-2']);
+  });
+
+  it('keeps who held the task when it fired, for its retries too, whoever holds the task by then', () => {
+    const run = started({ userGroup: lit('finance'), actions: [remind('ON_ARRIVAL', 5, { retries: 1 })] });
+    fire(run, timersOf(run.events)[0], 5_000);
+    expect(run.state?.triggeredTaskRuns?.['0-1-action-0-1']).toMatchObject({ userId: 'grace', userGroup: 'finance' });
+    run.send({ type: 'AssignUserTaskRun', userTaskGuid: '0-1', userId: 'bob', overrideClaim: true }, 6_000);
+    const retried = run.report('0-1-action-0-1', { status: 'ERROR', message: 'smtp down' }, { now: 7_000 });
+    expect(retried).toContainEqual(
+      expect.objectContaining({ type: 'TaskRunScheduled', attempt: 1, userTaskTrigger: { userTaskGuid: '0-1', nodeName: 'review', actionIndex: 0, userId: 'grace', userGroup: 'finance' } }),
+    );
+    expect(run.state?.triggeredTaskRuns?.['0-1-action-0-1']).toMatchObject({ attempt: 1, userId: 'grace', userGroup: 'finance' });
+  });
+
+  it('names no user or group when the task had none when it fired', () => {
+    const run = started({ userId: undefined, userGroup: lit('finance'), actions: [remind('ON_ARRIVAL', 5)] });
+    const [, scheduled] = fire(run, timersOf(run.events)[0], 5_000) as WfRunEvent[];
+    expect(scheduled).toMatchObject({ type: 'TaskRunScheduled', userTaskTrigger: { userTaskGuid: '0-1', nodeName: 'review', actionIndex: 0, userGroup: 'finance' } });
+    expect(scheduled?.type === 'TaskRunScheduled' && 'userId' in (scheduled.userTaskTrigger ?? {})).toBe(false);
+    expect(run.state?.triggeredTaskRuns?.['0-1-action-0-1']).not.toHaveProperty('userId');
+  });
+
+  it('keeps the user and group of its first attempt for a retry recorded before retries named them', () => {
+    const run = started({ userGroup: lit('finance'), actions: [remind('ON_ARRIVAL', 5, { retries: 1 })] });
+    fire(run, timersOf(run.events)[0], 5_000);
+    const failed = run.report('0-1-action-0-1', { status: 'ERROR', message: 'smtp down' }, { now: 7_000 }) as WfRunEvent[];
+    const older = run.events.slice(0, -failed.length).concat(
+      failed.map((e) => (e.type === 'TaskRunScheduled' ? { ...e, userTaskTrigger: { userTaskGuid: '0-1', nodeName: 'review', actionIndex: 0 } } : e)),
+    );
+    expect(replay(older)?.triggeredTaskRuns?.['0-1-action-0-1']).toMatchObject({ attempt: 1, userId: 'grace', userGroup: 'finance' });
   });
 
   it('records its success without moving the WfRun', () => {

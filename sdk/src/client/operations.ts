@@ -26,7 +26,7 @@ const WfSpecFields = graphql(`
 
 const TaskRunFields = graphql(`
   fragment TaskRunFields on TaskRun {
-    id wfRunId taskGuid taskDefName status input scheduledAt
+    id wfRunId taskGuid taskDefName status input scheduledAt userTaskGuid userId userGroup
     attempts { attempt status workerId startTime endTime output errorMessage exceptionName logOutput }
   }
 `);
@@ -257,7 +257,7 @@ export const CLAIM_TASK_RUNS = graphql(
     result: claimTaskRuns(input: $input) {
       __typename
       ... on ClaimedTaskRuns {
-        taskRuns { taskRunId wfRunId taskGuid threadRunNumber nodePosition taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt userTaskGuid }
+        taskRuns { taskRunId wfRunId taskGuid threadRunNumber nodePosition taskDefName attempt input idempotencyKey scheduledAt leaseExpiresAt userTaskGuid userId userGroup }
         reports { ...ReportFields }
       }
       ...ErrorFields

@@ -43,6 +43,11 @@ export interface TaskRunInfo {
   readonly input: JsonValue;
   readonly scheduledAt: string;
   readonly attempts: readonly TaskAttemptInfo[];
+  /** Set when an action of a USER_TASK (a reminder) scheduled it: the UserTaskRun's guid (see ScheduledTask). */
+  readonly userTaskGuid: string | null;
+  /** A reminder's: who held its UserTaskRun when the action fired (LittleHorse's UserTaskTriggerReference). */
+  readonly userId: string | null;
+  readonly userGroup: string | null;
 }
 
 export interface NodeRunInfo {
@@ -175,6 +180,10 @@ export interface ScheduledTask {
    * nodePosition are then its USER_TASK NodeRun's (LittleHorse's UserTaskTriggerReference).
    */
   readonly userTaskGuid?: string | null | undefined;
+  /** A reminder's: the user its UserTaskRun was assigned to when the action fired, for every attempt; null if none. */
+  readonly userId?: string | null | undefined;
+  /** A reminder's: its UserTaskRun's group when the action fired; null if none. */
+  readonly userGroup?: string | null | undefined;
 }
 
 export interface TaskRunReport {

@@ -67,6 +67,18 @@ export class TaskContext {
   get userTaskGuid(): string | undefined {
     return this.task.userTaskGuid ?? undefined;
   }
+  /**
+   * For a reminder (see userTaskGuid): the user its UserTaskRun was assigned to when the action fired, the same on
+   * every attempt whoever holds the task by then; undefined when it had no user, and for a TASK node's TaskRun
+   * (LittleHorse's WorkerContext.getUserId).
+   */
+  get userId(): string | undefined {
+    return this.task.userId ?? undefined;
+  }
+  /** For a reminder: its UserTaskRun's group when the action fired; undefined when it had none, and for a TASK node's. */
+  get userGroup(): string | undefined {
+    return this.task.userGroup ?? undefined;
+  }
   /** 0 for the first attempt. */
   get attempt(): number {
     return this.task.attempt;

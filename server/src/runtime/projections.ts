@@ -4,7 +4,7 @@ import { correlatedEventIdOf } from '../store/queries/correlated-events.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import type { UserTaskRunHistoryEntry } from '../store/schema.ts';
 import { emptyWriteSet, isoTime } from '../store/write-set.ts';
-import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, ThreadRunRow, UserTaskChangeRow, UserTaskRunRow, VariableRow, WfRunRowJson, WriteSet } from '../store/write-set.ts';
+import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, TaskRunRow, ThreadRunRow, UserTaskChangeRow, UserTaskRunRow, VariableRow, WfRunRowJson, WriteSet } from '../store/write-set.ts';
 
 /**
  * What one command writes: its events and everything read from them (the wf_runs row, with the state snapshot when
@@ -250,15 +250,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           break;
         }
         const trigger = event.userTaskTrigger;
-        if (trigger) {
-          // A user task action's TaskRun (a reminder): the UserTaskRun's history records it; its NodeRun has none.
-          const { userId, userGroup } = trigger;
-          changeUserTaskRun(trigger.userTaskGuid, event.time, {}, historyEntry('TASK_EXECUTED', event.time, { taskGuid: event.taskGuid, userId, userGroup }));
-        } else {
-          const row = started.get(`${event.threadRunNumber}-${event.position}`);
-          if (row) row.task_guid = event.taskGuid;
-        }
-        set.taskRuns.push({
+        const row: TaskRunRow = {
           tenant_id,
           wf_run_id,
           task_guid: event.taskGuid,
@@ -271,7 +263,18 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           scheduled_at: isoTime(event.time),
           timeout_seconds: event.timeoutSeconds ?? null,
           attempts: [],
-        });
+        };
+        if (trigger) {
+          // A user task action's TaskRun (a reminder): the UserTaskRun's history records it; its NodeRun has none.
+          const { userId, userGroup } = trigger;
+          changeUserTaskRun(trigger.userTaskGuid, event.time, {}, historyEntry('TASK_EXECUTED', event.time, { taskGuid: event.taskGuid, userId, userGroup }));
+          if (userId !== undefined) row.user_id = userId;
+          if (userGroup !== undefined) row.user_group = userGroup;
+        } else {
+          const nodeRun = started.get(`${event.threadRunNumber}-${event.position}`);
+          if (nodeRun) nodeRun.task_guid = event.taskGuid;
+        }
+        set.taskRuns.push(row);
         break;
       }
       case 'TaskAttemptSucceeded': {

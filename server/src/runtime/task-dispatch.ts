@@ -29,6 +29,9 @@ export interface ClaimedTaskRun {
   /** Epoch ms at which this attempt was leased to the worker. */
   readonly startedAt: number;
   readonly leaseExpiresAt: Date;
+  /** A reminder's: who held its UserTaskRun when it fired (null for a TASK node's). */
+  readonly userId: string | null;
+  readonly userGroup: string | null;
 }
 
 interface Waiter {
@@ -93,6 +96,11 @@ export class TaskDispatch {
     for (const waiter of waiters.filter((w) => w.promised === 0).slice(0, count)) waiter.resolve();
   }
 
+  /** How many claims of a TaskDef wait in this process now. */
+  waitingClaims(tenantId: string, taskDefName: string): number {
+    return this.#waiters.get(`${tenantId}\u0000${taskDefName}`)?.length ?? 0;
+  }
+
   /**
    * Leases new TaskRuns (rows a write is about to insert) to claims waiting here, by setting the rows' status,
    * worker and lease; the claims get them when the write commits (`deliver`). Rows no claim waits for stay queued.
@@ -126,6 +134,8 @@ export class TaskDispatch {
         scheduledAt: new Date(row.scheduled_at),
         startedAt: now,
         leaseExpiresAt,
+        userId: row.user_id ?? null,
+        userGroup: row.user_group ?? null,
       });
     }
     if (given.size === 0) return NO_HANDOFF;
@@ -347,6 +357,8 @@ export class TaskDispatch {
         scheduledAt: new Date(row.scheduled_ms),
         startedAt: now.getTime(),
         leaseExpiresAt: new Date(row.lease_ms),
+        userId: row.user_id,
+        userGroup: row.user_group,
       }));
   }
 }
@@ -361,6 +373,8 @@ interface ClaimRow {
   input: TaskInput[];
   scheduled_ms: number;
   lease_ms: number;
+  user_id: string | null;
+  user_group: string | null;
 }
 
 /**
@@ -374,7 +388,7 @@ where (t.tenant_id, t.wf_run_id, t.task_guid) in (
   select tenant_id, wf_run_id, task_guid from task_runs
   where tenant_id = $1 and task_def_name = $2 and status = 'TASK_SCHEDULED'
   order by scheduled_at limit $3 for update skip locked)
-returning t.wf_run_id, t.task_guid, t.thread_run_number, t.node_position, t.task_def_name, t.attempt, t.input,
+returning t.wf_run_id, t.task_guid, t.thread_run_number, t.node_position, t.task_def_name, t.attempt, t.input, t.user_id, t.user_group,
   (extract(epoch from t.scheduled_at) * 1000)::float8 as scheduled_ms,
   (extract(epoch from t.lease_expires_at) * 1000)::float8 as lease_ms`;
 

@@ -336,6 +336,12 @@ export const taskRuns = pgTable(
     /** The TASK node's timeout: a claim's lease lasts this long instead of what the worker asked for. */
     timeoutSeconds: integer('timeout_seconds'),
     attempts: jsonb('attempts').$type<TaskAttemptRecord[]>().notNull().default(sql`'[]'::jsonb`),
+    /**
+     * For a user task action's TaskRun (a reminder): who held the UserTaskRun when the action fired, for its worker
+     * (LittleHorse's UserTaskTriggerReference). Null for a TASK node's, and when the task had no user or no group.
+     */
+    userId: text('user_id'),
+    userGroup: text('user_group'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.taskGuid] }),

@@ -106,6 +106,9 @@ export interface TaskRunRow {
   scheduled_at: IsoTime;
   timeout_seconds: number | null;
   attempts: TaskAttemptRecord[];
+  /** A reminder's: who held its UserTaskRun when it fired. Left out otherwise, so a TASK node's row carries no more. */
+  user_id?: string;
+  user_group?: string;
   /** Set when the TaskRun is handed to a waiting claim in the write that creates it. */
   worker_id?: string | null;
   started_at?: IsoTime | null;

@@ -11,7 +11,8 @@ import type { NodeRunState, TaskInput, TaskRunState, ThreadRunState } from '../s
 import { isTerminal } from '../state.ts';
 import type { ExponentialBackoff, TaskDef, UserTaskActionTask } from '../../spec/types.ts';
 import type { ArriveHandler } from './types.ts';
-import { fireTriggeredTaskRetry, isTriggeredTaskGuid, reportTriggeredTaskAttempt } from './user-task-trigger.ts';
+import { isTriggeredTaskGuid, nodeRunOfGuid, taskGuid } from '../task-guid.ts';
+import { fireTriggeredTaskRetry, reportTriggeredTaskAttempt } from './user-task-trigger.ts';
 
 /** TASK: resolve the TaskDef, evaluate the inputs against it, then schedule attempt 0 of a new TaskRun. */
 export const arriveAtTask: ArriveHandler<'TASK'> = (s, thread, node) => {
@@ -83,17 +84,6 @@ export function resolveTaskDef(s: Session, thread: ThreadRunState, node: UserTas
   }
   const taskDef = node.taskDefName === undefined ? undefined : own(s.ctx.catalog.taskDefs, node.taskDefName);
   return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` } };
-}
-
-/** LittleHorse names a TaskRun after the NodeRun that made it. */
-export function taskGuid(threadRunNumber: number, position: number): string {
-  return `${threadRunNumber}-${position}`;
-}
-
-/** The NodeRun a guid `taskGuid` made names (UserTaskRuns are named alike), or undefined for any other text. */
-export function nodeRunOfGuid(guid: string): { threadRunNumber: number; position: number } | undefined {
-  const match = /^(\d+)-(\d+)$/.exec(guid);
-  return match ? { threadRunNumber: Number(match[1]), position: Number(match[2]) } : undefined;
 }
 
 /**

@@ -8,7 +8,8 @@ import type { Failure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { NodeRunState, ThreadRunState, TriggeredTaskRunState, UserTaskRunState } from '../state.ts';
 import { isTerminal } from '../state.ts';
-import { carried, evaluateTaskInputs, failureOfResult, resolveTaskDef, retryDelayMs, taskGuid } from './task.ts';
+import { taskGuid, triggeredTaskGuid, userTaskOfTriggeredTaskGuid } from '../task-guid.ts';
+import { carried, evaluateTaskInputs, failureOfResult, resolveTaskDef, retryDelayMs } from './task.ts';
 
 /*
  * LittleHorse's UTATask: a user task action that runs a TaskRun (a reminder, say) `delaySeconds` after its hook.
@@ -18,34 +19,6 @@ import { carried, evaluateTaskInputs, failureOfResult, resolveTaskDef, retryDela
  * move nothing, since the USER_TASK NodeRun waits only on its UserTaskRun. UTATask.mutations are parsed but never
  * applied by LittleHorse (EXPERIMENTAL), so Gallop has none.
  */
-
-const GUID = /^(\d+)-(\d+)-action-(\d+)-(\d+)$/;
-
-/**
- * The guid of the TaskRun that action `actionIndex` of the USER_TASK NodeRun at `{threadRunNumber}-{position}` runs
- * for the assignment `epoch`: its timer's id with `-` for `/`, so one timer makes at most one TaskRun. (LittleHorse
- * names it `ut-{thread}-{position}-{number of UserTaskRun events}`.)
- */
-export function triggeredTaskGuid(threadRunNumber: number, position: number, actionIndex: number, epoch: number): string {
-  return `${taskGuid(threadRunNumber, position)}-action-${actionIndex}-${epoch}`;
-}
-
-/** Whether `guid` names a TaskRun a user task action made. */
-export function isTriggeredTaskGuid(guid: string): boolean {
-  return GUID.test(guid);
-}
-
-/**
- * The UserTaskRun whose action made the TaskRun `guid` names (its guid is its NodeRun's `{thread}-{position}`), and
- * which action; undefined for a TaskRun a TASK node made. Pure: for the server and UI, which show a TaskRun's source.
- */
-export function userTaskOfTriggeredTaskGuid(guid: string): { threadRunNumber: number; position: number; userTaskGuid: string; actionIndex: number } | undefined {
-  const match = GUID.exec(guid);
-  if (!match) return undefined;
-  const threadRunNumber = Number(match[1]);
-  const position = Number(match[2]);
-  return { threadRunNumber, position, userTaskGuid: taskGuid(threadRunNumber, position), actionIndex: Number(match[3]) };
-}
 
 /**
  * A TASK action's delay has passed and its UserTaskRun is still open (whoever holds it now: LittleHorse checks only
@@ -167,7 +140,14 @@ function retryOf(run: TriggeredTaskRunState, attempt: number) {
     attempt,
     input: run.input,
     ...carried(run),
-    userTaskTrigger: { userTaskGuid: taskGuid(run.threadRunNumber, run.position), nodeName: run.nodeName, actionIndex: run.actionIndex },
+    userTaskTrigger: {
+      userTaskGuid: taskGuid(run.threadRunNumber, run.position),
+      nodeName: run.nodeName,
+      actionIndex: run.actionIndex,
+      // Who it fired for, not who holds the task now: a retry is the same TaskRun (LittleHorse sets its source once).
+      ...(run.userId === undefined ? {} : { userId: run.userId }),
+      ...(run.userGroup === undefined ? {} : { userGroup: run.userGroup }),
+    },
   } as const;
 }
 

@@ -9,7 +9,7 @@ import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import type { Session } from '../session.ts';
 import type { NodeRunState, ThreadRunState, UserTaskRunState } from '../state.ts';
-import { taskGuid } from './task.ts';
+import { taskGuid } from '../task-guid.ts';
 import { fireReminderTask } from './user-task-trigger.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 

@@ -1,5 +1,5 @@
 import type { JsonValue, TaskAttemptResult } from '@gallop/engine';
-import { isValidFailureName, isValidWfRunId, MASKED_VALUE, maskTaskInput, userTaskOfTriggeredTaskGuid } from '@gallop/engine';
+import { isValidFailureName, isValidWfRunId, MASKED_VALUE, maskTaskInput, parseTaskGuid, userTaskOfTriggeredTaskGuid } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import { LIMIT_VARIABLES, sizeProblem } from '../limits.ts';
 import type { Limits } from '../limits.ts';
@@ -16,6 +16,8 @@ export const MAX_CLAIM = 100;
 
 const USER_TASK_TRIGGER =
   'Set when an action of a USER_TASK (a reminder) scheduled this TaskRun, not a TASK node: the guid of its UserTaskRun, whose USER_TASK NodeRun threadRunNumber and the position then name (LittleHorse UserTaskTriggerReference). Its result moves nothing.';
+const TRIGGER_USER_ID = "For a reminder (see userTaskGuid): the user its UserTaskRun was assigned to when the action fired, kept for every attempt whoever holds the task later; null if it had none (LittleHorse UserTaskTriggerReference.user_id).";
+const TRIGGER_USER_GROUP = "For a reminder (see userTaskGuid): its UserTaskRun's group when the action fired; null if it had none (LittleHorse UserTaskTriggerReference.user_group).";
 export const MAX_WAIT_MS = 60_000;
 const MIN_LEASE_MS = 1_000;
 
@@ -95,6 +97,8 @@ export const TaskRunRef = builder.objectRef<TaskRunRow>('TaskRun').implement({
     threadRunNumber: t.int({ nullable: true, description: 'The ThreadRun of its TASK NodeRun.', resolve: (r) => r.threadRunNumber }),
     nodeRunPosition: t.int({ nullable: true, description: 'The position of its TASK NodeRun in that ThreadRun.', resolve: (r) => r.nodePosition }),
     userTaskGuid: t.string({ nullable: true, description: USER_TASK_TRIGGER, resolve: (r) => userTaskOfTriggeredTaskGuid(r.taskGuid)?.userTaskGuid ?? null }),
+    userId: t.string({ nullable: true, description: TRIGGER_USER_ID, resolve: (r) => r.userId }),
+    userGroup: t.string({ nullable: true, description: TRIGGER_USER_GROUP, resolve: (r) => r.userGroup }),
   }),
 });
 
@@ -116,6 +120,8 @@ const ScheduledTaskRef = builder.objectRef<ClaimedTaskRun>('ScheduledTask').impl
     scheduledAt: t.field({ type: 'DateTime', resolve: (c) => c.scheduledAt }),
     leaseExpiresAt: t.field({ type: 'DateTime', resolve: (c) => c.leaseExpiresAt }),
     userTaskGuid: t.string({ nullable: true, description: USER_TASK_TRIGGER, resolve: (c) => userTaskOfTriggeredTaskGuid(c.taskGuid)?.userTaskGuid ?? null }),
+    userId: t.string({ nullable: true, description: TRIGGER_USER_ID, resolve: (c) => c.userId }),
+    userGroup: t.string({ nullable: true, description: TRIGGER_USER_GROUP, resolve: (c) => c.userGroup }),
   }),
 });
 
@@ -324,8 +330,7 @@ function splitTaskRunId(id: string): { wfRunId: string; taskGuid: string } | und
   const slash = id.lastIndexOf('/');
   const wfRunId = id.slice(0, slash);
   const taskGuid = id.slice(slash + 1);
-  // A TASK node's guid is `{thread}-{position}`; a user task action's (a reminder) adds `-action-{index}-{epoch}`.
-  return slash >= 0 && isValidWfRunId(wfRunId) && (/^\d+-\d+$/.test(taskGuid) || userTaskOfTriggeredTaskGuid(taskGuid) !== undefined) ? { wfRunId, taskGuid } : undefined;
+  return slash >= 0 && isValidWfRunId(wfRunId) && parseTaskGuid(taskGuid) !== undefined ? { wfRunId, taskGuid } : undefined;
 }
 
 function attemptResult(input: {
