@@ -35,6 +35,7 @@ export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
 export { MASKED_VALUE, maskedVariableNames, maskEvent, maskTaskInput, returnsMaskedValue } from './run/mask.ts';
 export { childWfRunId } from './run/nodes/child-wf.ts';
+export { threadsWaitedFor } from './run/nodes/threads.ts';
 export { variablesInScope } from './run/scope.ts';
 export { isTriggeredTaskGuid, parseTaskGuid, taskGuid, triggeredTaskGuid, userTaskOfTriggeredTaskGuid } from './run/task-guid.ts';
 export type { TaskGuidParts } from './run/task-guid.ts';

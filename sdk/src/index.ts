@@ -9,6 +9,7 @@ export type {
   ExternalEventDefInfo,
   ExternalEventInfo,
   NodeRunInfo,
+  NodeRunUserTask,
   Page,
   ScheduledTask,
   ScheduledWfRunInfo,

@@ -84,6 +84,53 @@ describe('NodeRun search and counts', () => {
     ]);
   });
 
+  it('carries what each NodeRun runs or waits for: its UserTaskRun, when it wakes, its child WfRun, its ThreadRuns', async () => {
+    const [form, move, child, spec] = [unique('form'), unique('move'), unique('child'), unique('waits')];
+    await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL' }] });
+    await client.putExternalEventDef({ name: move });
+    await client.putWfSpec(new Workflow(child, (wf) => void wf.waitForEvent(move)).compile());
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const wakeAt = wf.declareInt('wakeAt').required();
+        const sleeper = wf.spawnThread('sleeper', (t) => t.sleepUntil(wakeAt));
+        const asker = wf.spawnThread('asker', (t) => void t.assignUserTask(form, { userId: 'ada', userGroup: 'finance' }));
+        const parent = wf.spawnThread('parent', (t) => void t.waitForChildWf(t.runWf(child)));
+        // Sent `move`, this thread moves the time the sleeper sleeps until: a later command than the one that set it.
+        const mover = wf.spawnThread('mover', (t) => void wakeAt.assign(t.waitForEvent(move)));
+        wf.waitForThreads(sleeper, asker, parent, mover);
+      }).compile(),
+    );
+    const wakeAt = Date.parse('2099-01-02T03:04:05.678Z');
+    const run = await client.runWf({ wfSpecName: spec, variables: { wakeAt } });
+    const nodeRuns = async () => (await client.wfRun(run.id))!.nodeRuns;
+    const ofType = (all: readonly NodeRunInfo[], type: string) => all.filter((n) => n.nodeType === type);
+    const all = await nodeRuns();
+    const threadOf = (name: string) => ofType(all, 'START_THREAD').find((n) => n.nodeName.includes(name))!.threadRunNumbers?.[0];
+    const [sleeper, asker, parent, mover] = ['sleeper', 'asker', 'parent', 'mover'].map(threadOf);
+    expect([sleeper, asker, parent, mover]).toEqual([1, 2, 3, 4]);
+    expect(ofType(all, 'WAIT_FOR_THREADS').map((n) => [n.threadRunNumber, n.threadRunNumbers])).toEqual([[0, [1, 2, 3, 4]]]);
+    expect(ofType(all, 'SLEEP').map((n) => [n.threadRunNumber, n.sleepUntil])).toEqual([[1, '2099-01-02T03:04:05.678Z']]);
+    const userTask = ofType(all, 'USER_TASK')[0]!;
+    expect(userTask.userTaskRun).toMatchObject({ userTaskDefName: form, status: 'ASSIGNED', userId: 'ada', userGroup: 'finance' });
+    const [started, awaited] = [ofType(all, 'RUN_CHILD_WF')[0]!, ofType(all, 'WAIT_FOR_CHILD_WF')[0]!];
+    expect(started.childWfRunId).toBe(awaited.childWfRunId);
+    expect((await client.wfRun(started.childWfRunId!))?.wfSpecName).toBe(child);
+    // The other kinds carry none of it.
+    expect(ofType(all, 'EXTERNAL_EVENT').map((n) => [n.userTaskRun, n.sleepUntil, n.childWfRunId, n.threadRunNumbers])).toEqual([[null, null, null, null]]);
+
+    // The search of NodeRuns carries them the same way, read a query per kind for the page.
+    const waiting = (await client.searchNodeRuns({ status: 'RUNNING', arrivedAfter: (await client.wfRun(run.id))!.startTime }, { first: 500 })).items.filter((n) => n.wfRunId === run.id);
+    expect(waiting.find((n) => n.nodeType === 'USER_TASK')?.userTaskRun?.userTaskGuid).toBe(userTask.userTaskRun?.userTaskGuid);
+    expect(waiting.find((n) => n.nodeType === 'SLEEP')?.sleepUntil).toBe('2099-01-02T03:04:05.678Z');
+
+    // The time moves in a later command; the assignment shows who holds the task now.
+    await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: move, content: wakeAt + 60_000 });
+    await client.assignUserTaskRun({ wfRunId: run.id, userTaskGuid: userTask.userTaskRun!.userTaskGuid, userGroup: 'audit', overrideClaim: true });
+    const after = await nodeRuns();
+    expect(ofType(after, 'SLEEP').map((n) => [n.status, n.sleepUntil])).toEqual([['RUNNING', '2099-01-02T03:05:05.678Z']]);
+    expect(ofType(after, 'USER_TASK')[0]?.userTaskRun).toMatchObject({ status: 'UNASSIGNED', userId: null, userGroup: 'audit' });
+  });
+
   it('gets one NodeRun and one variable by their keys, a masked variable masked', async () => {
     const signal = unique('go');
     await client.putExternalEventDef({ name: signal });

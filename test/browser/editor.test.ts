@@ -401,6 +401,71 @@ describe('the WfSpec editor', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it("adds a reminder task to a user task node with the engine's problems beside it, and registers the spec holding it", async () => {
+    const { page, client, server, browser } = ctx;
+    const name = `ed-reminders-${suffix}`;
+    const remind = `ed-remind-${suffix}`;
+    const review = `ed-review-${suffix}`;
+    await client.putTaskDef({ name: remind, inputVars: [{ name: 'who', type: 'STR' }] });
+    await client.putUserTaskDef({ name: review, fields: [{ name: 'ok', type: 'BOOL' }] });
+    await new Workflow(name, (wf) => {
+      wf.declareStr('who');
+      wf.assignUserTask(review, { userGroup: 'reviewers' });
+    }).register(client);
+    const ask = `1-${review}-USER_TASK`;
+
+    await page.goto(`${server.url}/#/editor/${name}`);
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await page.getByTestId(`editor-node-${ask}`).click();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    const inspector = page.getByTestId('node-inspector');
+    await inspector.getByText(/^None\. An action runs a reminder task/).waitFor();
+
+    // A reminder starts without a TaskDef: the engine's problem shows in the action and in the list.
+    expect(await inspector.getByRole('combobox', { name: 'Kind of action to add' }).inputValue()).toBe('TASK');
+    await inspector.getByRole('button', { name: 'Add action' }).click();
+    const action = inspector.getByRole('group', { name: 'Action 1' });
+    const missing = `The task of action 0 of USER_TASK '${ask}' runs TaskDef '', which is not registered.`;
+    await action.getByRole('list', { name: 'Problems of action 1' }).getByText(missing, { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Problems' }).getByText(missing, { exact: true }).waitFor();
+
+    // The TaskDef from the catalog, its input from a variable, a delay the engine refuses and then one it takes.
+    await action.getByRole('combobox', { name: 'TaskDef' }).selectOption(remind);
+    await action.getByRole('combobox', { name: 'Input who' }).selectOption('var:who');
+    const delay = action.getByRole('textbox', { name: 'Delay of action 1: JSON text' });
+    await delay.fill('-5');
+    await delay.press('Enter');
+    await action.getByText(`The delay of action 0 of USER_TASK '${ask}' may not be negative.`, { exact: true }).waitFor();
+    await action.screenshot({ path: `${screenshots}editor-reminder-problem.png` });
+    await delay.fill('120');
+    await delay.press('Enter');
+    await action.getByRole('combobox', { name: 'When' }).selectOption('ON_TASK_ASSIGNED');
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    expect(await action.getByRole('list', { name: 'Problems of action 1' }).count()).toBe(0);
+    await action.getByText(`On assignment, after 120 s: run ${remind}`, { exact: true }).waitFor();
+
+    // A second action, added and removed again.
+    await inspector.getByRole('combobox', { name: 'Kind of action to add' }).selectOption('CANCEL');
+    await inspector.getByRole('button', { name: 'Add action' }).click();
+    await inspector.getByRole('group', { name: 'Action 2' }).getByText('On arrival, after 3600 s: cancel', { exact: true }).waitFor();
+    await inspector.getByRole('button', { name: 'Remove action 2' }).click();
+    await expect.poll(() => inspector.getByRole('group', { name: 'Action 2' }).count()).toBe(0);
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    await page.screenshot({ path: `${screenshots}editor-reminder.png` });
+
+    const reminder = {
+      hook: 'ON_TASK_ASSIGNED',
+      delaySeconds: { type: 'LITERAL', value: 120 },
+      action: { type: 'TASK', task: { taskDefName: remind, inputs: [{ type: 'VARIABLE', variableName: 'who' }] } },
+    };
+    expect((await editorJson(page)).threadSpecs.entrypoint?.nodes[ask]).toMatchObject({ actions: [reminder] });
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('status').getByText(/^Registered .* version 0\.1\.$/).waitFor();
+    const saved = ((await client.wfSpec(name))?.spec as WfSpec | undefined)?.threadSpecs.entrypoint?.nodes[ask];
+    expect(saved).toMatchObject({ type: 'USER_TASK', userTaskDefName: review, actions: [reminder] });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('draws the diff of a version and the draft on the graph, with the running WfRuns it would touch', async () => {
     const { page, client, server, browser } = ctx;
     const charge = `ed-charge-${suffix}`;

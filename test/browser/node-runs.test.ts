@@ -147,6 +147,57 @@ describe('the NodeRuns page', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('says what each waiting NodeRun waits for: the UserTaskDef and its holder, the time a sleep wakes, the child WfRun, the ThreadRuns', async () => {
+    const { page, client, server, browser } = ctx;
+    const form = `nr-form-${suffix}`;
+    const never = `nr-never-${suffix}`;
+    const child = `nr-child-${suffix}`;
+    await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL' }] });
+    await client.putExternalEventDef({ name: never });
+    await new Workflow(child, (wf) => void wf.waitForEvent(never)).register(client);
+    const waits = new Workflow(`nr-waits-for-${suffix}`, (wf) => {
+      const wakeAt = wf.declareInt('wakeAt').required();
+      const sleeper = wf.spawnThread('sleeper', (t) => t.sleepUntil(wakeAt));
+      const asker = wf.spawnThread('asker', (t) => void t.assignUserTask(form, { userId: 'ada', userGroup: 'finance' }));
+      const parent = wf.spawnThread('parent', (t) => void t.waitForChildWf(t.runWf(child)));
+      wf.waitForThreads(sleeper, asker, parent);
+    });
+    await waits.register(client);
+    const wakeAt = '2099-01-02T03:04:05.678Z';
+    const run = await client.runWf({ wfSpecName: waits.name, variables: { wakeAt: Date.parse(wakeAt) } });
+    const nodes = (await client.wfRun(run.id))!.nodeRuns;
+    const childWfRunId = nodes.find((n) => n.nodeType === 'RUN_CHILD_WF')?.childWfRunId;
+    expect(childWfRunId).toBeTruthy();
+
+    await page.goto(`${server.url}/#/node-runs?status=RUNNING&since=1h`);
+    const rowOfType = (type: string) => rowOf(page, run.id).filter({ has: page.locator('td:nth-child(3)', { hasText: new RegExp(`^${type}$`) }) });
+    const target = (type: string) => rowOfType(type).locator('td').nth(5);
+    await rowOfType('USER_TASK').waitFor();
+    expect(await oneLine(target('USER_TASK'))).toBe(`UserTaskDef ${form} user ada group finance`);
+    expect(await target('USER_TASK').getByRole('link', { name: form }).getAttribute('href')).toBe(`#/user-tasks?userTaskDefName=${form}`);
+    expect(await target('USER_TASK').getByRole('link', { name: 'ada' }).getAttribute('href')).toBe('#/user-tasks?userId=ada');
+    // The time in the reader's locale, the instant itself in the markup.
+    const time = target('SLEEP').locator('time');
+    expect(await time.getAttribute('datetime')).toBe(wakeAt);
+    const local = await page.evaluate((at) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(at)), wakeAt);
+    expect(await oneLine(target('SLEEP'))).toBe(`Until ${local}`);
+    expect(await oneLine(target('WAIT_FOR_CHILD_WF'))).toBe(`Child WfRun ${childWfRunId}`);
+    expect(await oneLine(target('WAIT_FOR_THREADS'))).toBe('ThreadRuns 1 2 3');
+    expect(await target('WAIT_FOR_THREADS').getByRole('link', { name: '2', exact: true }).getAttribute('href')).toBe(`#/wf-runs/${run.id}?thread=2`);
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+    await page.screenshot({ path: `${screenshots}node-runs-waits-for.png`, fullPage: true });
+
+    // The UserTaskDef leads to its user tasks, this WfRun's among them; the child WfRun's link opens it.
+    await target('USER_TASK').getByRole('link', { name: form }).click();
+    await page.waitForURL((url) => url.hash === `#/user-tasks?userTaskDefName=${form}`);
+    await page.getByRole('link', { name: run.id }).first().waitFor();
+    await page.goBack();
+    await target('WAIT_FOR_CHILD_WF').getByRole('link', { name: childWfRunId! }).click();
+    await page.waitForURL((url) => url.hash === `#/wf-runs/${childWfRunId}`);
+    await expect.poll(() => page.getByTestId('wf-run-id').textContent()).toBe(childWfRunId);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('is reached from an ExternalEventDef on the Events page, and says what it searched when nothing matches', async () => {
     const { page, client, server, browser } = ctx;
     const nothing = `nr-nothing-${suffix}`;

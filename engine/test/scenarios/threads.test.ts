@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWfSpec } from '../../src/index.ts';
+import { threadsWaitedFor, validateWfSpec } from '../../src/index.ts';
 import { TestRun, types } from '../run.ts';
 import type { Catalog, Node, ThreadSpec, VersionedWfSpec } from '../../src/index.ts';
 
@@ -78,6 +78,19 @@ describe('START_THREAD and WAIT_FOR_THREADS', () => {
     run.report('2-1', { status: 'EXCEPTION', name: 'bad-item', message: 'b is bad', content: 'b' });
     expect(run.state?.status).toBe('EXCEPTION');
     expect(run.state?.failure).toEqual({ name: 'bad-item', message: 'b is bad', content: 'b' });
+  });
+
+  it('says which ThreadRuns the WAIT_FOR_THREADS node waits for, as it evaluates them, and nothing for a list that is not one', () => {
+    const spec = fanOut();
+    const wait = spec.threadSpecs.entrypoint?.nodes.wait as Extract<Node, { type: 'WAIT_FOR_THREADS' }>;
+    const run = new TestRun(spec, catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    const state = run.state!;
+    expect(threadsWaitedFor(state, spec, 0, wait)).toEqual([1, 2]);
+    expect(threadsWaitedFor(state, spec, 0, { ...wait, threads: [v('children'), { type: 'LITERAL', value: 7 }] })).toEqual([1, 2, 7]);
+    expect(threadsWaitedFor(state, spec, 0, { ...wait, threads: [v('done')] })).toEqual([]);
+    expect(threadsWaitedFor(state, spec, 0, { ...wait, threads: [{ type: 'LITERAL', value: 'one' }] })).toBeUndefined();
+    expect(threadsWaitedFor(state, spec, 9, wait)).toBeUndefined();
   });
 
   it('makes EXIT wait for children nobody waited for', () => {

@@ -63,6 +63,23 @@ export interface NodeRunInfo {
   /** For an EXTERNAL_EVENT NodeRun, the ExternalEventDef it waits (or waited) for. */
   readonly externalEventDefName: string | null;
   readonly taskRun: TaskRunInfo | null;
+  /** For a USER_TASK NodeRun, its UserTaskRun: which UserTaskDef, and who holds it now. */
+  readonly userTaskRun: NodeRunUserTask | null;
+  /** For a SLEEP NodeRun, when its timer fires. */
+  readonly sleepUntil: string | null;
+  /** For RUN_CHILD_WF, the child WfRun it started; for WAIT_FOR_CHILD_WF, the one it waits for. */
+  readonly childWfRunId: string | null;
+  /** For WAIT_FOR_THREADS, the ThreadRuns it waits for; for START_THREAD and START_MULTIPLE_THREADS, those it started. */
+  readonly threadRunNumbers: readonly number[] | null;
+}
+
+/** The UserTaskRun of a USER_TASK NodeRun, as a NodeRun gives it. */
+export interface NodeRunUserTask {
+  readonly userTaskGuid: string;
+  readonly userTaskDefName: string;
+  readonly status: UserTaskRunStatus;
+  readonly userId: string | null;
+  readonly userGroup: string | null;
 }
 
 /** A WfRun's row: what runWf answers without reading anything more. */

@@ -1,10 +1,10 @@
-import { effectsOf, withoutThreadIndex } from '@gallop/engine';
-import type { JsonValue, WfRunEvent, WfRunState, WfSpec } from '@gallop/engine';
+import { effectsOf, threadsWaitedFor, withoutThreadIndex } from '@gallop/engine';
+import type { JsonValue, Node, VersionedWfSpec, WfRunEvent, WfRunState, WfSpec } from '@gallop/engine';
 import { correlatedEventIdOf } from '../store/queries/correlated-events.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
 import type { UserTaskRunHistoryEntry } from '../store/schema.ts';
 import { emptyWriteSet, isoTime } from '../store/write-set.ts';
-import type { EndedNodeRunRow, NodeRunRow, OutboxRow, TaskChangeRow, TaskRunRow, ThreadRunRow, UserTaskChangeRow, UserTaskRunRow, VariableRow, WfRunRowJson, WriteSet } from '../store/write-set.ts';
+import type { EndedNodeRunRow, MovedSleepRow, NodeRunRow, OutboxRow, TaskChangeRow, TaskRunRow, ThreadRunRow, UserTaskChangeRow, UserTaskRunRow, VariableRow, WfRunRowJson, WriteSet } from '../store/write-set.ts';
 
 /**
  * What one command writes: its events and everything read from them (the wf_runs row, with the state snapshot when
@@ -18,7 +18,7 @@ export function writeSetOf(
   events: readonly WfRunEvent[],
   state: WfRunState,
   before: WfRunState | undefined,
-  spec: WfSpec,
+  spec: VersionedWfSpec,
   snapshot = true,
 ): WriteSet {
   const set = collect(tenantId, wfRunId, events, state, spec);
@@ -140,11 +140,25 @@ export function wfRunRowOf(tenantId: string, state: WfRunState, seq: number, upd
   };
 }
 
+/** The node of the spec a ThreadRun's NodeRun is at. */
+function nodeOf(spec: WfSpec, state: WfRunState, threadRunNumber: number, nodeName: string): Node | undefined {
+  const threadSpecName = state.threadRuns[threadRunNumber]?.threadSpecName;
+  return threadSpecName === undefined ? undefined : spec.threadSpecs[threadSpecName]?.nodes[nodeName];
+}
+
 /** The ExternalEventDef an EXTERNAL_EVENT node of a ThreadRun waits for. */
 function externalEventDefOf(spec: WfSpec, state: WfRunState, threadRunNumber: number, nodeName: string): string | null {
-  const threadSpecName = state.threadRuns[threadRunNumber]?.threadSpecName;
-  const node = threadSpecName === undefined ? undefined : spec.threadSpecs[threadSpecName]?.nodes[nodeName];
+  const node = nodeOf(spec, state, threadRunNumber, nodeName);
   return node?.type === 'EXTERNAL_EVENT' ? node.externalEventDefName : null;
+}
+
+/**
+ * The ThreadRuns a WAIT_FOR_THREADS NodeRun started by this command waits for, its list evaluated in the state the
+ * command left (where the engine last looked at it, unless the thread went on past it in the same command).
+ */
+function waitedForOf(spec: VersionedWfSpec, state: WfRunState, row: NodeRunRow): number[] | null {
+  const node = nodeOf(spec, state, row.thread_run_number, row.node_name);
+  return node?.type === 'WAIT_FOR_THREADS' ? (threadsWaitedFor(state, spec, row.thread_run_number, node) ?? null) : null;
 }
 
 function errorMessageOf(state: WfRunState): string | null {
@@ -164,11 +178,12 @@ const CHANGES_THREAD_RUN: ReadonlySet<WfRunEvent['type']> = new Set<WfRunEvent['
 
 // The keys are written out in every row rather than spread from one object: on Node 20 `{ ...keys, more }` takes
 // V8's slow path, about a microsecond a row: more than the engine's whole step took.
-function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState, spec: WfSpec): WriteSet {
+function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEvent[], state: WfRunState, spec: VersionedWfSpec): WriteSet {
   const set = emptyWriteSet();
   const searchable = searchableNamesOf(spec);
   const started = new Map<string, NodeRunRow>();
   const endedEarlier = new Map<string, EndedNodeRunRow>();
+  const movedSleeps = new Map<string, MovedSleepRow>();
   const vars = new Map<string, VariableRow>();
   const taskChanges = new Map<string, TaskChangeRow>();
   const change = (task_guid: string): TaskChangeRow => {
@@ -234,12 +249,19 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         const key = `${event.threadRunNumber}-${event.position}`;
         // A NodeRun can end twice in one command: completed, then failed by a mutation on its way out. The statement
         // would apply whichever of two rows for one key it met first; the last must win.
-        const row = started.get(key) ?? endedEarlier.get(key);
+        const startedRow = started.get(key);
+        const row = startedRow ?? endedEarlier.get(key);
         if (row) {
           Object.assign(row, ended);
+          if (startedRow) recordOutcome(startedRow, event);
           break;
         }
         const endedRow: EndedNodeRunRow = { tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, position: event.position, ...ended };
+        const moved = movedSleeps.get(key);
+        if (moved) {
+          endedRow.sleep_until = moved.sleep_until;
+          movedSleeps.delete(key);
+        }
         endedEarlier.set(key, endedRow);
         set.endedNodeRuns.push(endedRow);
         break;
@@ -297,9 +319,17 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
       case 'TaskRetryPending':
         Object.assign(change(event.taskGuid), { status: 'TASK_PENDING', attempt: event.attempt });
         break;
-      case 'TimerSet':
-        set.timers.push({ tenant_id, wf_run_id, timer_id: event.timerId, fire_at: isoTime(event.fireAt), purpose: event.purpose });
+      case 'TimerSet': {
+        const { purpose } = event;
+        set.timers.push({ tenant_id, wf_run_id, timer_id: event.timerId, fire_at: isoTime(event.fireAt), purpose });
+        if (purpose.type !== 'SLEEP') break;
+        const key = `${purpose.threadRunNumber}-${purpose.position}`;
+        const sleep_until = isoTime(event.fireAt);
+        const row = started.get(key) ?? endedEarlier.get(key);
+        if (row) row.sleep_until = sleep_until;
+        else movedSleeps.set(key, { tenant_id, wf_run_id, thread_run_number: purpose.threadRunNumber, position: purpose.position, sleep_until });
         break;
+      }
       case 'TimerFired':
         set.firedTimers.push({ tenant_id, wf_run_id, timer_id: event.timerId });
         break;
@@ -344,7 +374,16 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         });
         break;
       }
-      case 'UserTaskRunCreated':
+      case 'ChildWfRunRequested':
+      case 'ChildWfRunAwaited': {
+        // Both come in the command that reached the node.
+        const row = started.get(`${event.threadRunNumber}-${event.position}`);
+        if (row) row.child_wf_run_id = event.childWfRunId;
+        break;
+      }
+      case 'UserTaskRunCreated': {
+        const row = started.get(`${event.threadRunNumber}-${event.position}`);
+        if (row) row.user_task_guid = event.userTaskGuid;
         createdUserTaskRuns.set(event.userTaskGuid, {
           tenant_id,
           wf_run_id,
@@ -363,6 +402,7 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           updated_at: isoTime(event.time),
         });
         break;
+      }
       case 'UserTaskRunAssigned':
         changeUserTaskRun(
           event.userTaskGuid,
@@ -397,7 +437,11 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         break;
     }
   }
+  for (const row of started.values()) {
+    if (row.node_type === 'WAIT_FOR_THREADS' && row.thread_run_numbers === undefined) row.thread_run_numbers = waitedForOf(spec, state, row);
+  }
   set.nodeRuns = [...started.values()];
+  set.movedSleeps = [...movedSleeps.values()];
   set.variables = [...vars.values()];
   set.taskChanges = [...taskChanges.values()];
   set.userTaskRuns = [...createdUserTaskRuns.values()];
@@ -436,6 +480,17 @@ function outboxRows(tenantId: string, wfRunId: string, firstSeq: number, events:
     }
   });
   return rows;
+}
+
+/** What a NodeRun that ended in the command that started it says of the ThreadRuns it started or waited for. */
+function recordOutcome(row: NodeRunRow, event: Extract<WfRunEvent, { type: 'NodeRunCompleted' | 'NodeRunFailed' }>): void {
+  if (event.type === 'NodeRunFailed') {
+    if (event.waitedForThreads) row.thread_run_numbers = event.waitedForThreads;
+  } else if (row.node_type === 'START_THREAD' && typeof event.output === 'number') {
+    row.thread_run_numbers = [event.output];
+  } else if (row.node_type === 'START_MULTIPLE_THREADS' && Array.isArray(event.output)) {
+    row.thread_run_numbers = event.output.filter((n): n is number => typeof n === 'number');
+  }
 }
 
 /** A history entry without the keys that have no value, so the stored JSON stays small. */

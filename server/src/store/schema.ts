@@ -251,6 +251,15 @@ export const nodeRuns = pgTable(
     taskGuid: text('task_guid'),
     /** For an EXTERNAL_EVENT NodeRun: the ExternalEventDef it waits for (LittleHorse's SearchNodeRun filters by it). */
     externalEventDefName: text('external_event_def_name'),
+    // What the other kinds run or wait for, as LittleHorse's NodeRun carries it in the sub-record of its type.
+    /** For a USER_TASK NodeRun: its UserTaskRun, as task_guid names a TASK NodeRun's TaskRun. */
+    userTaskGuid: text('user_task_guid'),
+    /** For a SLEEP NodeRun: when its timer fires (LittleHorse's maturation time), moved when the time it sleeps until changes. */
+    sleepUntil: at('sleep_until'),
+    /** For RUN_CHILD_WF: the child WfRun it started; for WAIT_FOR_CHILD_WF: the one it waits for. */
+    childWfRunId: text('child_wf_run_id'),
+    /** For WAIT_FOR_THREADS: the ThreadRuns it waits for; for START_THREAD and START_MULTIPLE_THREADS: those it started. */
+    threadRunNumbers: jsonb('thread_run_numbers').$type<number[]>(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.threadRunNumber, t.position] }),

@@ -71,6 +71,10 @@ export interface NodeRunRow {
   failure?: Failure | null;
   task_guid?: string | null;
   external_event_def_name?: string | null;
+  user_task_guid?: string | null;
+  sleep_until?: IsoTime | null;
+  child_wf_run_id?: string | null;
+  thread_run_numbers?: readonly number[] | null;
 }
 
 export interface EndedNodeRunRow {
@@ -81,6 +85,17 @@ export interface EndedNodeRunRow {
   status: string;
   end_time: IsoTime;
   failure: Failure | null;
+  /** A SLEEP whose timer moved in the command that ended it (one statement changes a row once). */
+  sleep_until?: IsoTime;
+}
+
+/** A SLEEP NodeRun of an earlier command whose timer moved: the time it sleeps until changed. */
+export interface MovedSleepRow {
+  tenant_id: string;
+  wf_run_id: string;
+  thread_run_number: number;
+  position: number;
+  sleep_until: IsoTime;
 }
 
 export interface VariableRow {
@@ -254,6 +269,7 @@ export interface WriteSet {
   threadRuns: ThreadRunRow[];
   nodeRuns: NodeRunRow[];
   endedNodeRuns: EndedNodeRunRow[];
+  movedSleeps: MovedSleepRow[];
   variables: VariableRow[];
   taskRuns: TaskRunRow[];
   taskChanges: TaskChangeRow[];
@@ -280,6 +296,7 @@ export function emptyWriteSet(): WriteSet {
     threadRuns: [],
     nodeRuns: [],
     endedNodeRuns: [],
+    movedSleeps: [],
     variables: [],
     taskRuns: [],
     taskChanges: [],
@@ -327,10 +344,15 @@ const PARTS: Readonly<Record<keyof WriteSet, string | readonly string[]>> = {
   on conflict (tenant_id, wf_run_id, number) do update set status = excluded.status, end_time = excluded.end_time,
     failure = excluded.failure`,
   nodeRuns: `insert into node_runs select r.* from w, jsonb_populate_recordset(null::node_runs, w.j->'nodeRuns') r`,
-  endedNodeRuns: `update node_runs t set status = r.status, end_time = r.end_time, failure = r.failure
+  endedNodeRuns: `update node_runs t set status = r.status, end_time = r.end_time, failure = r.failure,
+    sleep_until = coalesce(r.sleep_until, t.sleep_until)
   from w, gallop_rows(w.j->'endedNodeRuns') e, jsonb_populate_record(null::node_runs, e) r
   where t.tenant_id = r.tenant_id and t.wf_run_id = r.wf_run_id and t.thread_run_number = r.thread_run_number
     and t.position = r.position`,
+  movedSleeps: `update node_runs t set sleep_until = (e->>'sleep_until')::timestamptz
+  from w, gallop_rows(w.j->'movedSleeps') e
+  where t.tenant_id = e->>'tenant_id' and t.wf_run_id = e->>'wf_run_id' and t.thread_run_number = (e->>'thread_run_number')::integer
+    and t.position = (e->>'position')::integer`,
   variables: `insert into variables select r.* from w, jsonb_populate_recordset(null::variables, w.j->'variables') r
   on conflict (tenant_id, wf_run_id, thread_run_number, name) do update set value = excluded.value,
     searchable = excluded.searchable`,

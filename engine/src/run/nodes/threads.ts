@@ -4,13 +4,15 @@ import { describeValue } from '../../values/value.ts';
 import { evaluate, expectType } from '../assignments.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
-import type { Session } from '../session.ts';
-import type { ThreadRunKind, ThreadRunState } from '../state.ts';
+import { Session } from '../session.ts';
+import type { ThreadRunKind, ThreadRunState, WfRunState } from '../state.ts';
+import type { IdSource } from '../../context.ts';
+import { InvariantError } from '../../errors.ts';
 import { handlerFor } from '../failure-handlers.ts';
 import { handlerVariables } from '../variables.ts';
 import { haltThread } from '../halting.ts';
 import { isTerminal } from '../state.ts';
-import type { WaitForThreadsNode } from '../../spec/types.ts';
+import type { VersionedWfSpec, WaitForThreadsNode } from '../../spec/types.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
 /** Starts a ThreadRun as a child of `parent` with its variables' first values; advance() then runs it. */
@@ -91,19 +93,14 @@ export function arriveAtWaitForThreads(startThread: StartThread): ArriveHandler<
 export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAIT_FOR_THREADS'> {
   return (s, thread, node) => {
     const position = thread.currentNodeRun?.position ?? 0;
-    const numbers: number[] = [];
+    const listed = listedThreads(s, thread, node);
+    const numbers = listed.numbers;
     const fail = (failure: Failure) => {
       // Even none: a handler of this failure then settles no child the node did not wait for.
       s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: statusOfFailure(failure), failure, waitedForThreads: [...numbers] });
       return true;
     };
-    for (const source of node.threads) {
-      const listed = evaluate(s, thread, source);
-      if (!listed.ok) return fail(listed.failure);
-      const found = threadNumbers(listed.value);
-      if (!found) return fail({ name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeValue(listed.value)}.` });
-      for (const number of found) numbers.push(number);
-    }
+    if (listed.failure) return fail(listed.failure);
     if (stillWaitingForChildren(s, thread, node, numbers)) return false;
     const threads = s.state.threadRuns;
     const ancestorsAndSelf = lineOf(s, thread);
@@ -256,6 +253,40 @@ function descendantsStopped(s: Session, number: number): boolean {
 function childFailure(number: number, failure: Failure = INTERNAL): Failure {
   if (statusOfFailure(failure) === 'EXCEPTION') return failure;
   return { name: 'CHILD_FAILURE', message: `Child thread ${number} failed with ${failure.name}: ${failure.message}` };
+}
+
+/**
+ * The numbers a WAIT_FOR_THREADS node's `threads` evaluate to for `thread`, in order; with the failure that fails the
+ * node when one does not evaluate to thread numbers (`numbers` then holds those listed before it).
+ */
+function listedThreads(s: Session, thread: ThreadRunState, node: WaitForThreadsNode): { numbers: number[]; failure?: Failure } {
+  const numbers: number[] = [];
+  for (const source of node.threads) {
+    const listed = evaluate(s, thread, source);
+    if (!listed.ok) return { numbers, failure: listed.failure };
+    const found = threadNumbers(listed.value);
+    if (!found) return { numbers, failure: { name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeValue(listed.value)}.` } };
+    for (const number of found) numbers.push(number);
+  }
+  return { numbers };
+}
+
+const NO_IDS: IdSource = {
+  next() {
+    throw new InvariantError('Reading which ThreadRuns a node waits for hands out no ids');
+  },
+};
+
+/**
+ * The ThreadRuns a WAIT_FOR_THREADS node of ThreadRun `threadRunNumber` waits for: its `threads` evaluated against
+ * `state`, as the engine evaluates them each time it looks (LittleHorse records them on arrival, in
+ * WaitForThreadsRun.threads); undefined when they do not evaluate to thread numbers, which fails the node. Pure.
+ */
+export function threadsWaitedFor(state: WfRunState, wfSpec: VersionedWfSpec, threadRunNumber: number, node: WaitForThreadsNode): number[] | undefined {
+  const thread = state.threadRuns[threadRunNumber];
+  if (!thread) return undefined;
+  const listed = listedThreads(new Session(state, { now: state.startTime, ids: NO_IDS, wfSpec, catalog: { taskDefs: {} } }), thread, node);
+  return listed.failure ? undefined : listed.numbers;
 }
 
 function threadNumbers(value: JsonValue): number[] | undefined {

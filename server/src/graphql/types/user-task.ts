@@ -11,7 +11,7 @@ import { deleteUserTaskDef, findUserTaskDef, findUserTaskRun, highestUserTaskDef
 import type { UserTaskDefRow, UserTaskRunRow } from '../../store/queries/user-tasks.ts';
 import type { UserTaskRunHistoryEntry } from '../../store/schema.ts';
 import { decodeCursor, encodeCursor, ErrorInterface, NotFoundError, checkedPageArgs, ValidationError, VariableTypeEnum, resolveCursorPage } from './common.ts';
-import { WfRunRef } from './wf-run.ts';
+import { NodeRunRef, WfRunRef } from './wf-run.ts';
 
 /** The UserTaskRun is DONE or CANCELLED: nothing can change it any more. */
 export class UserTaskRunEndedError extends GallopError {
@@ -201,6 +201,16 @@ builder.objectField(WfRunRef, 'userTaskRuns', (t) =>
     type: [UserTaskRunRef],
     description: 'Its UserTaskRuns, in the order they were created (LittleHorse: ListUserTaskRuns).',
     resolve: (run, _args, { services, tenantId }) => listUserTaskRunsOf(services.db, tenantId, run.id),
+  }),
+);
+
+builder.objectField(NodeRunRef, 'userTaskRun', (t) =>
+  t.field({
+    type: UserTaskRunRef,
+    nullable: true,
+    description: 'For a USER_TASK NodeRun, its UserTaskRun: which UserTaskDef, and who holds it now.',
+    // Read with the NodeRuns, a query for the whole page (wf-run.ts).
+    resolve: (nodeRun) => nodeRun.userTaskRun,
   }),
 );
 

@@ -13,6 +13,8 @@ import { changedSince, countNodeRuns, EVENT_PAGE, findNodeRun, findTaskRuns, fin
 import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError, resolveCursorPage } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
+import { findUserTaskRuns } from '../../store/queries/user-tasks.ts';
+import type { UserTaskRunRow } from '../../store/queries/user-tasks.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
 import { ExternalEventRef } from './external-event.ts';
 import { TaskRunRef } from './task-run.ts';
@@ -26,7 +28,8 @@ export interface WfRunEventView {
   readonly event: WfRunEvent;
 }
 
-type NodeRunView = NodeRunRow & { readonly taskRun: TaskRunRow | null };
+/** A NodeRun with the TaskRun (TASK) or UserTaskRun (USER_TASK) it runs, read with it. */
+export type NodeRunView = NodeRunRow & { readonly taskRun: TaskRunRow | null; readonly userTaskRun: UserTaskRunRow | null };
 
 const ThreadRunRef = builder.objectRef<ThreadRunState>('ThreadRun').implement({
   fields: (t) => ({
@@ -45,7 +48,7 @@ const ThreadRunRef = builder.objectRef<ThreadRunState>('ThreadRun').implement({
   }),
 });
 
-const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
+export const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
   description: 'One arrival of a thread at a node.',
   fields: (t) => ({
     wfRunId: t.exposeID('wfRunId'),
@@ -60,19 +63,48 @@ const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
     failure: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.failure ?? null }),
     taskRun: t.field({ type: TaskRunRef, nullable: true, resolve: (r) => r.taskRun }),
     externalEventDefName: t.string({ nullable: true, description: 'For an EXTERNAL_EVENT NodeRun, the ExternalEventDef it waits (or waited) for.', resolve: (r) => r.externalEventDefName }),
+    sleepUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'For a SLEEP NodeRun, when its timer fires (LittleHorse: maturation time); it moves when a time it sleeps until changes.',
+      resolve: (r) => r.sleepUntil,
+    }),
+    childWfRunId: t.id({
+      nullable: true,
+      description: 'For RUN_CHILD_WF, the child WfRun it started; for WAIT_FOR_CHILD_WF, the child WfRun it waits (or waited) for.',
+      resolve: (r) => r.childWfRunId,
+    }),
+    threadRunNumbers: t.intList({
+      nullable: true,
+      description: 'For WAIT_FOR_THREADS, the ThreadRuns it waits (or waited) for; for START_THREAD and START_MULTIPLE_THREADS, those it started.',
+      resolve: (r) => r.threadRunNumbers,
+    }),
   }),
 });
 
-/** Each NodeRun with its TaskRun, if `tasks` holds it. */
-function joinTaskRuns(rows: readonly NodeRunRow[], tasks: readonly TaskRunRow[]): NodeRunView[] {
+/** Each NodeRun with its TaskRun and its UserTaskRun, if `tasks` and `userTasks` hold them. */
+function joinRuns(rows: readonly NodeRunRow[], tasks: readonly TaskRunRow[], userTasks: readonly UserTaskRunRow[]): NodeRunView[] {
   const byKey = new Map(tasks.map((task) => [`${task.wfRunId}/${task.taskGuid}`, task]));
-  return rows.map((row) => ({ ...row, taskRun: (row.taskGuid && byKey.get(`${row.wfRunId}/${row.taskGuid}`)) || null }));
+  const userTaskByKey = new Map(userTasks.map((task) => [`${task.wfRunId}/${task.userTaskGuid}`, task]));
+  return rows.map((row) => ({
+    ...row,
+    taskRun: (row.taskGuid && byKey.get(`${row.wfRunId}/${row.taskGuid}`)) || null,
+    userTaskRun: (row.userTaskGuid && userTaskByKey.get(`${row.wfRunId}/${row.userTaskGuid}`)) || null,
+  }));
 }
 
-/** NodeRuns of any WfRuns with their TaskRuns, read in one query for the page. */
+/** The UserTaskRuns `rows` name, in one query (none when they name none). */
+function userTaskRunsOf(ctx: Context, rows: readonly NodeRunRow[]): Promise<UserTaskRunRow[]> {
+  return findUserTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.userTaskGuid ? [{ wfRunId: row.wfRunId, userTaskGuid: row.userTaskGuid }] : [])));
+}
+
+/** NodeRuns of any WfRuns with their TaskRuns and UserTaskRuns: a query for each kind, however many rows the page has. */
 async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunView[]> {
-  const tasks = await findTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.taskGuid ? [{ wfRunId: row.wfRunId, taskGuid: row.taskGuid }] : [])));
-  return joinTaskRuns(rows, tasks);
+  const [tasks, userTasks] = await Promise.all([
+    findTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.taskGuid ? [{ wfRunId: row.wfRunId, taskGuid: row.taskGuid }] : []))),
+    userTaskRunsOf(ctx, rows),
+  ]);
+  return joinRuns(rows, tasks, userTasks);
 }
 
 /** A variable as the API gives it; a search gives its WfRun along, read in the same query. */
@@ -145,12 +177,9 @@ export const WfRunRef = builder.objectRef<WfRunView>('WfRun').implement({
     }),
     nodeRuns: t.field({
       type: [NodeRunRef],
-      resolve: async (run, _args, { services, tenantId }) => {
-        const [nodes, tasks] = await Promise.all([
-          listNodeRuns(services.db, tenantId, run.id),
-          listTaskRuns(services.db, tenantId, run.id),
-        ]);
-        return joinTaskRuns(nodes, tasks);
+      resolve: async (run, _args, ctx) => {
+        const [nodes, tasks] = await Promise.all([listNodeRuns(ctx.services.db, ctx.tenantId, run.id), listTaskRuns(ctx.services.db, ctx.tenantId, run.id)]);
+        return joinRuns(nodes, tasks, await userTaskRunsOf(ctx, nodes));
       },
     }),
     taskRuns: t.field({ type: [TaskRunRef], resolve: (run, _args, { services, tenantId }) => listTaskRuns(services.db, tenantId, run.id) }),

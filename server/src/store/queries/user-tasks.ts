@@ -1,5 +1,5 @@
 import type { UserTaskDef } from '@gallop/engine';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, max, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, max, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db.ts';
 import { userTaskDefs, userTaskRuns } from '../schema.ts';
 import { startsWith } from './starts-with.ts';
@@ -92,6 +92,17 @@ export async function findUserTaskRun(db: Queryable, tenantId: string, wfRunId: 
     .from(userTaskRuns)
     .where(and(eq(userTaskRuns.tenantId, tenantId), eq(userTaskRuns.wfRunId, wfRunId), eq(userTaskRuns.userTaskGuid, userTaskGuid)));
   return row;
+}
+
+/** The UserTaskRuns of any WfRuns by key, in one query (what a page of NodeRuns shows with them); in no order. */
+export async function findUserTaskRuns(db: Queryable, tenantId: string, keys: readonly { wfRunId: string; userTaskGuid: string }[]): Promise<UserTaskRunRow[]> {
+  if (keys.length === 0) return [];
+  // The keys as one JSON parameter, as findTaskRuns reads TaskRuns: PostgreSQL plans an OR of 500 keys slowly.
+  const json = JSON.stringify(keys.map((key) => ({ w: key.wfRunId, g: key.userTaskGuid })));
+  return db
+    .select()
+    .from(userTaskRuns)
+    .where(and(eq(userTaskRuns.tenantId, tenantId), sql`(${userTaskRuns.wfRunId}, ${userTaskRuns.userTaskGuid}) in (select k.w, k.g from jsonb_to_recordset(${json}::jsonb) as k(w text, g text))`));
 }
 
 /** The UserTaskRuns of one WfRun, in the order they were created. */

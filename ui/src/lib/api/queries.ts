@@ -136,17 +136,40 @@ export const TASK_RUNS = `query TaskRuns($first: Int, $after: String, $taskDefNa
   }
 }`;
 
-/** What the NodeRuns list selects of the SDK's NodeRun shape: of its TaskRun, only what it runs. */
+/**
+ * What the NodeRuns list selects of the SDK's NodeRun shape: what each runs or waits for, and of its TaskRun and
+ * UserTaskRun only that.
+ */
 export type NodeRunSummary = Pick<
   NodeRunInfo,
-  'wfRunId' | 'threadRunNumber' | 'position' | 'nodeName' | 'nodeType' | 'status' | 'arrivalTime' | 'errorMessage' | 'externalEventDefName'
-> & { readonly taskRun: { readonly taskDefName: string } | null };
+  | 'wfRunId'
+  | 'threadRunNumber'
+  | 'position'
+  | 'nodeName'
+  | 'nodeType'
+  | 'status'
+  | 'arrivalTime'
+  | 'errorMessage'
+  | 'externalEventDefName'
+  | 'sleepUntil'
+  | 'childWfRunId'
+  | 'threadRunNumbers'
+> & {
+  readonly taskRun: { readonly taskDefName: string } | null;
+  readonly userTaskRun: Pick<NonNullable<NodeRunInfo['userTaskRun']>, 'userTaskDefName' | 'userId' | 'userGroup'> | null;
+};
 
 export const NODE_RUNS = `query NodeRuns($first: Int, $after: String, $status: LHStatus!, $arrivedAfter: DateTime, $arrivedBefore: DateTime,
     $externalEventDefName: String) {
   page: nodeRuns(first: $first, after: $after, status: $status, arrivedAfter: $arrivedAfter, arrivedBefore: $arrivedBefore,
       externalEventDefName: $externalEventDefName) {
-    edges { cursor node { wfRunId threadRunNumber position nodeName nodeType status arrivalTime errorMessage externalEventDefName taskRun { taskDefName } } }
+    edges {
+      cursor
+      node {
+        wfRunId threadRunNumber position nodeName nodeType status arrivalTime errorMessage
+        externalEventDefName taskRun { taskDefName } userTaskRun { userTaskDefName userId userGroup } sleepUntil childWfRunId threadRunNumbers
+      }
+    }
     pageInfo { hasNextPage endCursor }
   }
 }`;

@@ -1,4 +1,5 @@
 import type { Catalog, Node, WfSpec } from '@gallop/engine';
+import type { PlacedProblem } from '../../problems.ts';
 import type { VisibleVariable } from '../variables.ts';
 
 /** What every node type's form gets from NodeInspector. */
@@ -7,6 +8,10 @@ export interface FormProps<N extends Node> {
   /** The thread the node is in. */
   thread: string;
   node: N;
+  /** The node's name (its key in the thread's nodes); absent for a form of a part of a node, such as a reminder's task. */
+  name?: string | undefined;
+  /** The engine's problems with the node (validateWfSpec's, placed), for the form to show beside what they are about. */
+  problems?: readonly PlacedProblem[] | undefined;
   catalog: Catalog;
   /** The variables to offer (see visibleVariables). */
   variables: readonly VisibleVariable[];
