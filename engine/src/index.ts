@@ -33,7 +33,7 @@ export type * from './run/events.ts';
 export { evolve, replay } from './run/evolve.ts';
 export { ERROR_NAMES, isErrorName, statusOfFailure } from './run/failure.ts';
 export type { ErrorName, Failure } from './run/failure.ts';
-export { MASKED_VALUE, maskedVariableNames, maskEvent, maskTaskInput, returnsMaskedValue } from './run/mask.ts';
+export { MASKED_VALUE, maskedVariableNames, maskEvent, maskFailure, maskTaskInput, returnsMaskedValue } from './run/mask.ts';
 export { childWfRunId } from './run/nodes/child-wf.ts';
 export { threadsWaitedFor } from './run/nodes/threads.ts';
 export { variablesInScope } from './run/scope.ts';

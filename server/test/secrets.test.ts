@@ -197,4 +197,104 @@ describe('masked values', () => {
     expect(outputs(live)).toEqual(expected);
     expect(JSON.stringify([read, live, server.logs]).includes(secret)).toBe(false);
   });
+
+  it("hide a child WfRun's secret output in its parent, and a secret it throws, in the parent's events and NodeRuns", async () => {
+    const admin = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: BOOTSTRAP });
+    const secret = `child-pw-${'8'.repeat(12)}`;
+    const returns = unique('returns-secret');
+    const throws = unique('throws-secret');
+    await admin.putWfSpec(new Workflow(returns, (wf) => wf.complete(wf.declareStr('password').masked().required())).compile());
+    await admin.putWfSpec(new Workflow(throws, (wf) => wf.fail('denied', 'Access denied.', wf.declareStr('password').masked().required())).compile());
+    // The parent hands its masked password to the child, keeps what comes back in a masked variable and returns it.
+    const parentOf = (child: string) => {
+      const name = unique('parent');
+      return new Workflow(name, (wf) => {
+        const password = wf.declareStr('password').masked().required();
+        const out = wf.waitForChildWf(wf.runWf(child, { password }));
+        wf.declareStr('copy').masked().assign(out);
+        wf.complete(out);
+      });
+    };
+    const answers: string[] = [];
+    type Read = { wfRun: { status: string; events: { event: WfRunEvent }[]; nodeRuns: { nodeType: string; failure: unknown }[]; variables: { name: string; value: unknown }[] } };
+    const read = async (id: string) => {
+      const answer = await admin.request<Read>(`query($id: ID!) { wfRun(id: $id) { status events { event } nodeRuns { nodeType failure } variables { name value } } }`, { id });
+      answers.push(JSON.stringify(answer));
+      return answer.wfRun;
+    };
+    const runToEnd = async (wfSpec: Workflow, status: string) => {
+      await admin.putWfSpec(wfSpec.compile());
+      const id = unique('run');
+      await admin.runWf({ wfSpecName: wfSpec.compile().name, id, variables: { password: secret } });
+      await vi.waitFor(async () => expect((await admin.wfRun(id))?.status).toBe(status), { timeout: 10_000 });
+      const live: WfRunEvent[] = [];
+      const stop = admin.subscribe<{ wfRunEvents: { event: WfRunEvent } }>('subscription($id: ID!) { wfRunEvents(id: $id) { event } }', { id }, { next: (e) => void live.push(e.wfRunEvents.event) });
+      const parent = await read(id);
+      await vi.waitFor(() => expect(live.length).toBe(parent.events.length));
+      stop();
+      answers.push(JSON.stringify(live));
+      const child = parent.events.map((e) => e.event).find((e) => e.type === 'ChildWfRunRequested');
+      return { parent, live, child: await read(child?.type === 'ChildWfRunRequested' ? child.childWfRunId : 'none') };
+    };
+
+    const completed = await runToEnd(parentOf(returns), 'COMPLETED');
+    const outputs = (events: readonly WfRunEvent[]) => events.flatMap((e) => ('output' in e && e.output !== undefined ? [[e.type, e.output]] : []));
+    // The RUN_CHILD_WF's output is the child's id; everything made of the child's output is hidden.
+    const expected = [
+      ['NodeRunCompleted', expect.stringContaining('_0-1')],
+      ['ChildWfRunReported', MASKED_VALUE],
+      ['NodeRunCompleted', MASKED_VALUE],
+      ['NodeRunCompleted', MASKED_VALUE],
+      ['ThreadRunCompleted', MASKED_VALUE],
+      ['WfRunCompleted', MASKED_VALUE],
+    ];
+    expect(outputs(completed.parent.events.map((e) => e.event))).toEqual(expected);
+    expect(outputs(completed.live)).toEqual(expected);
+    const variables = Object.fromEntries(completed.parent.variables.map((v) => [v.name, v.value]));
+    expect(variables).toMatchObject({ password: MASKED_VALUE, copy: MASKED_VALUE });
+
+    const failed = await runToEnd(parentOf(throws), 'EXCEPTION');
+    const thrown = { name: 'denied', content: MASKED_VALUE, maskedContent: true };
+    expect(failed.child.nodeRuns.find((n) => n.nodeType === 'EXIT')?.failure).toEqual({ ...thrown, message: 'Access denied.' });
+    expect(failed.parent.nodeRuns.find((n) => n.nodeType === 'WAIT_FOR_CHILD_WF')?.failure).toEqual({ ...thrown, message: expect.stringContaining('Access denied.') });
+    const failures = failed.live.flatMap((e) => ('failure' in e && e.failure ? [[e.type, e.failure.content]] : []));
+    expect(failures).toEqual([['ChildWfRunReported', MASKED_VALUE], ['NodeRunFailed', MASKED_VALUE], ['ThreadRunFailed', MASKED_VALUE], ['WfRunFailed', MASKED_VALUE]]);
+    await admin.close();
+
+    const written = [JSON.stringify(server.logs), answers.join('\n')].join('\n');
+    expect(written).toContain(MASKED_VALUE);
+    expect(written.includes(secret), 'the secret').toBe(false);
+  });
+
+  it('hide the content of a WorkflowEvent made from a masked variable, wherever it is read', async () => {
+    const admin = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: BOOTSTRAP });
+    const secret = `event-pw-${'6'.repeat(12)}`;
+    const def = unique('token-issued');
+    const wfSpecName = unique('throws-token');
+    await admin.putWorkflowEventDef({ name: def });
+    await admin.putWfSpec(
+      new Workflow(wfSpecName, (wf) => {
+        const password = wf.declareStr('password').masked().required();
+        wf.throwEvent(def, wf.format('token {0}', password));
+        wf.throwEvent(def, 'plain');
+      }).compile(),
+    );
+    const id = unique('run');
+    await admin.runWf({ wfSpecName, id, variables: { password: secret } });
+    const answers = [
+      await admin.awaitWorkflowEvent({ wfRunId: id, workflowEventDefNames: [def] }),
+      await admin.workflowEvent(id, def, 0),
+      await admin.workflowEventsOf(id),
+      await admin.searchWorkflowEvents({ workflowEventDefName: def }),
+      await admin.request<{ wfRun: { events: { event: WfRunEvent }[] } }>(`query($id: ID!) { wfRun(id: $id) { events { event } } }`, { id }),
+    ] as const;
+    await admin.close();
+    expect(answers[0].content).toBe(MASKED_VALUE);
+    expect(answers[1]?.content).toBe(MASKED_VALUE);
+    expect(answers[2]?.map((e) => e.content)).toEqual([MASKED_VALUE, 'plain']);
+    expect(answers[3].items.map((e) => e.content).sort()).toEqual([MASKED_VALUE, 'plain']);
+    const thrown = answers[4].wfRun.events.flatMap((e) => (e.event.type === 'WorkflowEventThrown' ? [e.event.content] : []));
+    expect(thrown).toEqual([MASKED_VALUE, 'plain']);
+    expect(JSON.stringify([answers, server.logs]).includes(secret)).toBe(false);
+  });
 });

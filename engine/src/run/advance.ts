@@ -1,5 +1,4 @@
 import { own } from '../spec/own.ts';
-import { nodeOutputsRead } from '../spec/reads.ts';
 import type { Edge, NodeType } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import { applyMutations, holds } from './assignments.ts';
@@ -201,16 +200,13 @@ export function arriveAt(s: Session, thread: ThreadRunState, nodeName: string): 
 }
 
 /**
- * The EXIT's output (its returnContent) becomes the thread's, and thread 0's the WfRun's; one read from a masked
- * TaskDef's output by node name stays masked (a masked variable's is masked by the WfSpec, returnsMaskedValue).
+ * The EXIT's output (its returnContent) becomes the thread's, and thread 0's the WfRun's, a secret if the EXIT's was
+ * (exit.ts): the flag on WfRunCompleted is what a parent WfRun learns it by.
  */
 function completeThread(s: Session, thread: ThreadRunState): void {
   const nodeRun = thread.currentNodeRun;
   const output = nodeRun?.output;
-  const exit = nodeRun && s.node(thread, nodeRun.nodeName);
-  const secret =
-    output !== undefined && exit?.type === 'EXIT' && nodeOutputsRead(exit.returnContent).some((name) => own(thread.nodeOutputs, name)?.masked === true);
-  const carried = output === undefined ? {} : secret ? { output, maskedOutput: true as const } : { output };
+  const carried = output === undefined ? {} : nodeRun?.maskedOutput ? { output, maskedOutput: true as const } : { output };
   s.emit({ type: 'ThreadRunCompleted', threadRunNumber: thread.number, ...carried });
   if (thread.number === 0) s.emit({ type: 'WfRunCompleted', ...carried });
 }

@@ -1,11 +1,11 @@
 import { own } from '../spec/own.ts';
-import { isLegacyCondition, nodeOutputsRead, variablesRead } from '../spec/reads.ts';
+import { isLegacyCondition, nodeOutputsRead, readsNodeOutput, variablesRead } from '../spec/reads.ts';
 import type { Condition, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
 import { boolVerdict, comparisonVerdict, evaluateAssignment } from '../values/evaluate.ts';
 import type { ValueReader } from '../values/evaluate.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
 import { mutate } from '../values/mutate.ts';
-import { aType, describeValue, isValueOfType, MAX_NESTING, nestsDeeperThan, typeOfValue, widen } from '../values/value.ts';
+import { aType, describeValue, isValueOfType, kindOf as kindName, MAX_NESTING, nestsDeeperThan, typeOfValue, widen } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
@@ -67,11 +67,22 @@ class ThreadReader implements ValueReader {
 
 /**
  * Whether a value read from `source` by `thread` is a secret: it reads a variable declared masked, or the output of a
- * node that was masked (a masked TaskDef's), as a whole or in part.
+ * node that was masked (a masked TaskDef's), by name or as the NODE_OUTPUT of the node an edge leaves, as a whole or
+ * in part.
  */
 export function isMaskedSource(s: Session, thread: ThreadRunState, source: unknown): boolean {
   if (variablesRead(source).some((read) => isMaskedVariable(s, thread, read))) return true;
+  // Edge mutations run while their node is the thread's current one, so its flag is the NODE_OUTPUT's.
+  if (thread.currentNodeRun?.maskedOutput === true && readsNodeOutput(source)) return true;
   return nodeOutputsRead(source).some((name) => own(thread.nodeOutputs, name)?.masked === true);
+}
+
+/**
+ * A value read from `source` as an error message may quote it: by its kind only when it is a secret, since messages
+ * reach events and the API unmasked.
+ */
+export function describeRead(s: Session, thread: ThreadRunState, source: unknown, value: JsonValue): string {
+  return isMaskedSource(s, thread, source) ? `a masked ${kindName(value)}` : describeValue(value);
 }
 
 /** Whether the variable `name` seen from `thread` is declared masked. */
@@ -82,12 +93,12 @@ export function isMaskedVariable(s: Session, thread: ThreadRunState, name: strin
 
 /**
  * Checks a value against the type it is about to take, after the conversion that needs no cast (a primitive to a
- * STR); VAR_SUB_ERROR when it does not fit.
+ * STR); VAR_SUB_ERROR when it does not fit, naming only the kind of a `secret` value.
  */
-export function expectType(value: JsonValue, type: VariableType, what: string): Evaluated {
+export function expectType(value: JsonValue, type: VariableType, what: string, secret = false): Evaluated {
   const widened = widen(value, type);
   if (isValueOfType(widened, type)) return { ok: true, value: widened };
-  return varSubError(`${what} expects ${aType(type)} but got ${describeValue(value)}.`);
+  return varSubError(`${what} expects ${aType(type)} but got ${secret ? `a masked ${kindName(value)}` : describeValue(value)}.`);
 }
 
 /**
@@ -100,14 +111,19 @@ export function holds(s: Session, thread: ThreadRunState, condition: Condition |
     const value = evaluate(s, thread, condition);
     if (!value.ok) return value;
     const verdict = boolVerdict(value.value);
-    return verdict.ok ? verdict : varSubError(verdict.message);
+    if (verdict.ok) return verdict;
+    // boolVerdict quotes the value.
+    return varSubError(isMaskedSource(s, thread, condition) ? `The condition must be a BOOL; it is ${describeRead(s, thread, condition, value.value)}.` : verdict.message);
   }
   const left = evaluate(s, thread, condition.left);
   if (!left.ok) return left;
   const right = evaluate(s, thread, condition.right);
   if (!right.ok) return right;
   const result = comparisonVerdict(left.value, condition.comparator, right.value);
-  return result.ok ? result : varSubError(result.message);
+  if (result.ok) return result;
+  // compare quotes both sides.
+  if (!isMaskedSource(s, thread, condition)) return varSubError(result.message);
+  return varSubError(`${String(condition.comparator)} cannot compare ${describeRead(s, thread, condition.left, left.value)} with ${describeRead(s, thread, condition.right, right.value)}.`);
 }
 
 /**
@@ -133,7 +149,12 @@ function applyInOrder(s: Session, thread: ThreadRunState, mutations: readonly Va
     const type = declaredType(s, owner, mutation.lhsName);
     const value = owner.variables[mutation.lhsName] ?? null;
     const next = mutation.lhsJsonPath === undefined ? mutateWhole(type, value, mutation, rhs.value) : mutateAtPath(value, mutation, rhs.value);
-    if (!next.ok) return next.failure;
+    if (!next.ok) {
+      // Its message quotes the variable's value and the right side: neither may show a secret.
+      if (!isMaskedVariable(s, current, mutation.lhsName) && !isMaskedSource(s, current, mutation.rhs)) return next.failure;
+      const where = mutation.lhsJsonPath === undefined ? '' : ` at ${mutation.lhsJsonPath}`;
+      return varSubError(`The ${mutation.operation} of '${mutation.lhsName}'${where} could not apply to a masked value; the details would show it, so they are left out.`).failure;
+    }
     // Only a mutation can deepen a value (say a variable assigned into itself in a loop); checked before anything
     // recursive, overBytes' JSON.stringify among them, walks it.
     if (nestsDeeperThan(next.value, MAX_NESTING)) {

@@ -171,6 +171,8 @@ export interface ChildWfRunEnded {
   readonly status: ChildWfRunEndStatus;
   /** The child's output (its thread 0's) when it COMPLETED. */
   readonly output?: JsonValue | undefined;
+  /** The output is a secret in the child (its WfRunCompleted's maskedOutput): the parent hides it too. */
+  readonly maskedOutput?: true | undefined;
   /** Why it failed, for ERROR and EXCEPTION. */
   readonly failure?: Failure | undefined;
 }

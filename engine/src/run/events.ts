@@ -170,6 +170,8 @@ export interface WorkflowEventThrown extends At {
   readonly workflowEventDefName: string;
   readonly number: number;
   readonly content: JsonValue;
+  /** The content is made from a masked variable or node output: the API shows it as `*****`. */
+  readonly maskedContent?: true | undefined;
   readonly threadRunNumber: number;
   readonly position: number;
 }
@@ -324,7 +326,10 @@ export interface NodeRunCompleted extends At {
   readonly threadRunNumber: number;
   readonly position: number;
   readonly output?: JsonValue | undefined;
-  /** The output is a masked TaskDef's: the API shows it as `*****`. */
+  /**
+   * The output is a secret: a masked TaskDef's, an EXIT's made from a masked variable or node output, or a child
+   * WfRun's secret output (WAIT_FOR_CHILD_WF). The API shows it as `*****`.
+   */
   readonly maskedOutput?: true | undefined;
   /**
    * An assignment of the node's ThreadSpec reads its output by name (NODE_OUTPUT_REFERENCE): the thread keeps it in
@@ -357,7 +362,7 @@ export interface ThreadRunCompleted extends At {
   readonly threadRunNumber: number;
   /** What its EXIT's returnContent evaluated to; absent when the EXIT has none. */
   readonly output?: JsonValue | undefined;
-  /** The output is a masked TaskDef's, read by node name (NODE_OUTPUT_REFERENCE): the API shows it as `*****`. */
+  /** The output is a secret, as its EXIT NodeRunCompleted's (maskedOutput there): the API shows it as `*****`. */
   readonly maskedOutput?: true | undefined;
 }
 
@@ -414,7 +419,7 @@ export interface WfRunCompleted extends At {
   readonly type: 'WfRunCompleted';
   /** Thread 0's output, which is the WfRun's; absent when its EXIT has no returnContent. */
   readonly output?: JsonValue | undefined;
-  /** As on ThreadRunCompleted: the output is a masked TaskDef's, shown as `*****`. */
+  /** As on ThreadRunCompleted: the output is a secret, shown as `*****`; a parent WfRun hides it too. */
   readonly maskedOutput?: true | undefined;
 }
 
@@ -452,6 +457,8 @@ export interface ChildWfRunReported extends At {
   readonly childWfRunId: string;
   readonly status: ChildWfRunEndStatus | 'RUNNING';
   readonly output?: JsonValue | undefined;
+  /** The output is a secret in the child: the API shows it as `*****` here too. */
+  readonly maskedOutput?: true | undefined;
   readonly failure?: Failure | undefined;
 }
 

@@ -178,7 +178,7 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
       const next = updateThread(state, event.threadRunNumber, (t) => {
         const n = t.currentNodeRun;
         if (!n) throw new InvariantError(`ThreadRun ${event.threadRunNumber} has no current NodeRun`);
-        const currentNodeRun: NodeRunState = { ...n, status: 'COMPLETED', endTime: event.time, output: event.output };
+        const currentNodeRun: NodeRunState = { ...n, status: 'COMPLETED', endTime: event.time, output: event.output, ...(event.maskedOutput ? { maskedOutput: true } : {}) };
         // Kept only when its thread reads it by name (`referenced`). An EXIT's output is the thread's, not a node output
         // (LittleHorse's ExitRun has none); one without an output leaves the one an earlier NodeRun of the node had
         // (LittleHorse's storeNodeOutput).
@@ -274,6 +274,7 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
         wfSpecName: child.wfSpecName,
         status: event.status,
         ...(event.output === undefined ? {} : { output: event.output }),
+        ...(event.maskedOutput ? { maskedOutput: true } : {}),
         ...(event.failure === undefined ? {} : { failure: event.failure }),
       };
       return { ...state, childWfRuns: { ...state.childWfRuns, [event.childWfRunId]: next } };

@@ -19,6 +19,11 @@ export interface Failure {
   readonly name: string;
   readonly message: string;
   readonly content?: JsonValue | undefined;
+  /**
+   * The content is a secret (made from a masked variable or a masked node output, here or in a child WfRun): the
+   * engine uses it as it is, the API shows it as `*****`.
+   */
+  readonly maskedContent?: true | undefined;
 }
 
 export function isErrorName(name: string): name is ErrorName {

@@ -47,7 +47,8 @@ export function settleInterrupt(
   const failed = handlers.find((handler) => handler.status === 'ERROR' || handler.status === 'EXCEPTION');
   if (failed) {
     const failure = failed.failure ?? { name: 'INTERNAL_ERROR', message: '' };
-    failThread(s, thread, { name: failure.name, message: `Interrupt thread with id ${failed.number} failed!`, content: failure.content });
+    const masked = failure.maskedContent ? { maskedContent: true as const } : {};
+    failThread(s, thread, { name: failure.name, message: `Interrupt thread with id ${failed.number} failed!`, content: failure.content, ...masked });
     return true;
   }
   if (handlers.length > 0 && handlers.every((handler) => handler.status === 'COMPLETED')) {

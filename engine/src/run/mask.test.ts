@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WfSpec } from '../spec/types.ts';
 import type { WfRunEvent } from './events.ts';
-import { MASKED_VALUE, maskedVariableNames, maskEvent, returnsMaskedValue } from './mask.ts';
+import { MASKED_VALUE, maskedVariableNames, maskEvent, maskFailure, returnsMaskedValue } from './mask.ts';
 
 const spec = {
   name: 'w',
@@ -63,6 +63,29 @@ describe('masking', () => {
       position: 2,
     };
     expect(maskEvent(requested, masked)).toEqual({ ...requested, variables: { secret: MASKED_VALUE, plain: 1 } });
+  });
+
+  it("hides what events flag as secrets: a child WfRun's output, a failure's content, a WorkflowEvent's content", () => {
+    const reported: WfRunEvent = { type: 'ChildWfRunReported', time: 6, childWfRunId: 'r_0-1', status: 'COMPLETED', output: 'pw', maskedOutput: true };
+    expect(maskEvent(reported, masked)).toEqual({ ...reported, output: MASKED_VALUE });
+    const secretFailure = { name: 'denied', message: 'No.', content: 'pw', maskedContent: true as const };
+    const childFailed: WfRunEvent = { type: 'ChildWfRunReported', time: 6, childWfRunId: 'r_0-1', status: 'EXCEPTION', failure: secretFailure };
+    expect(maskEvent(childFailed, masked)).toEqual({ ...childFailed, failure: { ...secretFailure, content: MASKED_VALUE } });
+    for (const type of ['NodeRunFailed', 'ThreadRunFailed'] as const) {
+      const failed = { type, time: 7, threadRunNumber: 0, position: 1, status: 'EXCEPTION', failure: secretFailure } as WfRunEvent;
+      expect(maskEvent(failed, masked)).toEqual({ ...failed, failure: { ...secretFailure, content: MASKED_VALUE } });
+    }
+    const wfRunFailed: WfRunEvent = { type: 'WfRunFailed', time: 7, status: 'EXCEPTION', failure: secretFailure };
+    expect(maskEvent(wfRunFailed, masked)).toEqual({ ...wfRunFailed, failure: { ...secretFailure, content: MASKED_VALUE } });
+    const thrown: WfRunEvent = { type: 'WorkflowEventThrown', time: 8, workflowEventDefName: 'd', number: 0, content: 'pw', maskedContent: true, threadRunNumber: 0, position: 2 };
+    expect(maskEvent(thrown, masked)).toEqual({ ...thrown, content: MASKED_VALUE });
+
+    // Unflagged, they stay as they are; a failure without content has nothing to hide.
+    const plain: WfRunEvent = { type: 'NodeRunFailed', time: 7, threadRunNumber: 0, position: 1, status: 'EXCEPTION', failure: { name: 'denied', message: 'No.', content: 'x' } };
+    expect(maskEvent(plain, masked)).toBe(plain);
+    expect(maskEvent({ ...reported, maskedOutput: undefined }, masked)).toEqual({ ...reported, maskedOutput: undefined });
+    const bare = { name: 'denied', message: 'No.', maskedContent: true as const };
+    expect(maskFailure(bare)).toBe(bare);
   });
 
   it('never changes the event it is given', () => {

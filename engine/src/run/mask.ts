@@ -2,6 +2,7 @@ import { variablesRead } from '../spec/reads.ts';
 import type { WfSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { WfRunEvent } from './events.ts';
+import type { Failure } from './failure.ts';
 import type { TaskInput } from './state.ts';
 
 /** What the API shows in place of a masked value (LittleHorse shows the same). */
@@ -36,10 +37,16 @@ export function maskTaskInput(input: readonly TaskInput[]): TaskInput[] {
   return input.map((i) => (i.masked === true ? { ...i, value: MASKED_VALUE } : i));
 }
 
+/** A failure as the API shows it: its content hidden when it is a secret (`maskedContent`). */
+export function maskFailure(failure: Failure): Failure {
+  return failure.maskedContent === true && failure.content !== undefined ? { ...failure, content: MASKED_VALUE } : failure;
+}
+
 /**
- * An event as the API shows it: the values of masked variables, masked task inputs, the outputs of TaskDefs
- * with a masked output (also as a thread's output, read by node name) and, with `outputsMasked` (see
- * returnsMaskedValue), thread outputs replaced by MASKED_VALUE.
+ * An event as the API shows it: the values of masked variables, masked task inputs, outputs, failure contents,
+ * correlation keys and WorkflowEvent contents flagged as secrets (a masked TaskDef's output, a value made from a
+ * masked variable, a child WfRun's secret output) and, with `outputsMasked` (see returnsMaskedValue), thread outputs
+ * replaced by MASKED_VALUE.
  * The stored event keeps the real values, which the engine needs to replay; this is only for what leaves the
  * server. Returns the event itself when nothing in it is masked.
  */
@@ -70,6 +77,20 @@ export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) =>
       for (const name of event.maskedVariables) if (Object.hasOwn(variables, name)) variables[name] = MASKED_VALUE;
       return { ...event, variables };
     }
+    case 'ChildWfRunReported': {
+      const output = event.maskedOutput === true && event.output !== undefined ? { output: MASKED_VALUE } : {};
+      const failure = event.failure && maskFailure(event.failure);
+      return failure === event.failure && !('output' in output) ? event : { ...event, ...output, ...(failure ? { failure } : {}) };
+    }
+    case 'NodeRunFailed':
+    case 'ThreadRunFailed':
+    case 'WfRunFailed':
+    case 'TaskAttemptFailed': {
+      const failure = maskFailure(event.failure);
+      return failure === event.failure ? event : { ...event, failure };
+    }
+    case 'WorkflowEventThrown':
+      return event.maskedContent ? { ...event, content: MASKED_VALUE } : event;
     default:
       return event;
   }

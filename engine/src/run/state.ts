@@ -98,6 +98,8 @@ export interface NodeRunState {
   readonly arrivalTime: number;
   readonly endTime?: number | undefined;
   readonly output?: JsonValue | undefined;
+  /** The output is a secret (NodeRunCompleted's maskedOutput): errors made from it say what it is, not its value. */
+  readonly maskedOutput?: true | undefined;
   readonly failure?: Failure | undefined;
   /** Set once a failure handler thread has completed for this NodeRun's failure. */
   readonly failureHandled?: boolean | undefined;
@@ -204,6 +206,8 @@ export interface ChildWfRunState {
   /** RUNNING until it reports an end, and again after a rescue. */
   readonly status: 'RUNNING' | 'COMPLETED' | 'ERROR' | 'EXCEPTION';
   readonly output?: JsonValue | undefined;
+  /** The output is a secret in the child (see WfRunCompleted): it stays one here. */
+  readonly maskedOutput?: true | undefined;
   readonly failure?: Failure | undefined;
 }
 

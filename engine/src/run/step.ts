@@ -27,6 +27,8 @@ export type Effect =
       readonly childWfRunId: string;
       readonly status: ChildWfRunEndStatus;
       readonly output?: JsonValue | undefined;
+      /** The output is a secret (WfRunCompleted's maskedOutput). */
+      readonly maskedOutput?: true | undefined;
       readonly failure?: Failure | undefined;
     }
   /** Send the parent ChildWfRunRescued for this child: its threads that failed waiting for it wait again. */
@@ -48,7 +50,9 @@ export function effectsOf(events: readonly WfRunEvent[], state: WfRunState): Eff
       case 'ChildWfRunRequested':
         return [{ type: 'RunChildWf', parentWfRunId: state.id, event }];
       case 'WfRunCompleted':
-        return toParent ? [{ type: 'NotifyParentWfRun', ...toParent, status: 'COMPLETED', ...(event.output === undefined ? {} : { output: event.output }) }] : [];
+        if (!toParent) return [];
+        if (event.output === undefined) return [{ type: 'NotifyParentWfRun', ...toParent, status: 'COMPLETED' }];
+        return [{ type: 'NotifyParentWfRun', ...toParent, status: 'COMPLETED', output: event.output, ...(event.maskedOutput ? { maskedOutput: true } : {}) }];
       case 'WfRunFailed':
         return toParent ? [{ type: 'NotifyParentWfRun', ...toParent, status: event.status, failure: event.failure }] : [];
       case 'ThreadRunRescued':

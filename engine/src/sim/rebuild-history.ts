@@ -124,8 +124,8 @@ function guessCommands(events: readonly WfRunEvent[], i: number, { state, ledger
     }
     case 'ChildWfRunReported': {
       if (event.status === 'RUNNING') return [{ type: 'ChildWfRunRescued', childWfRunId: event.childWfRunId }];
-      const { childWfRunId, status, output, failure } = event;
-      return [{ type: 'ChildWfRunEnded', childWfRunId, status, ...(output === undefined ? {} : { output }), ...(failure === undefined ? {} : { failure }) }];
+      const { childWfRunId, status, output, maskedOutput, failure } = event;
+      return [{ type: 'ChildWfRunEnded', childWfRunId, status, ...(output === undefined ? {} : { output }), ...(maskedOutput ? { maskedOutput } : {}), ...(failure === undefined ? {} : { failure }) }];
     }
     case 'UserTaskRunAssigned': {
       const { userTaskGuid } = event;

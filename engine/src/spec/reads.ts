@@ -42,6 +42,22 @@ export function nodeOutputsRead(source: unknown): string[] {
   return names;
 }
 
+/**
+ * Whether an edge mutation's right side reads the output of the node the edge leaves (NODE_OUTPUT), its format
+ * string's and expression's parts included. Total on malformed input.
+ */
+export function readsNodeOutput(source: unknown): boolean {
+  const stack: unknown[] = [source];
+  for (let next = stack.pop(); stack.length > 0 || next !== undefined; next = stack.pop()) {
+    if (!isJsonObject(next)) continue;
+    if (next.type === 'NODE_OUTPUT') return true;
+    if (next.type === 'FORMAT_STRING') stack.push(next.format, ...(Array.isArray(next.args) ? next.args : []));
+    if (next.type === 'EXPRESSION') stack.push(next.lhs, next.rhs);
+    if (next.type === 'SIZE_OF') stack.push(next.operand);
+  }
+  return false;
+}
+
 /** Per ThreadSpec, the nodes some assignment in it reads by name. A memo of a pure function of a spec, never changed. */
 const referencedByThread = new WeakMap<object, ReadonlySet<string>>();
 

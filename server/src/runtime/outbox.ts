@@ -63,8 +63,8 @@ export async function deliver(deps: DeliveryDeps, tenantId: string, effect: Outb
       return;
     }
     case 'NotifyParentWfRun': {
-      const { parentWfRunId, childWfRunId, status, output, failure } = effect;
-      return answer(deps, tenantId, parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId, status, output, failure });
+      const { parentWfRunId, childWfRunId, status, output, maskedOutput, failure } = effect;
+      return answer(deps, tenantId, parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId, status, output, maskedOutput, failure });
     }
     case 'RescueParentWfRun':
       return answer(deps, tenantId, effect.parentWfRunId, { type: 'ChildWfRunRescued', childWfRunId: effect.childWfRunId });

@@ -348,7 +348,18 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         });
         break;
       case 'WorkflowEventThrown':
-        set.workflowEvents.push({ tenant_id, wf_run_id, workflow_event_def_name: event.workflowEventDefName, number: event.number, content: event.content, created_at: isoTime(event.time), thread_run_number: event.threadRunNumber, node_run_position: event.position });
+        set.workflowEvents.push({
+          tenant_id,
+          wf_run_id,
+          workflow_event_def_name: event.workflowEventDefName,
+          number: event.number,
+          content: event.content,
+          created_at: isoTime(event.time),
+          thread_run_number: event.threadRunNumber,
+          node_run_position: event.position,
+          // The stored content stays whole, as every projection keeps it; the API hides it (workflow-event.ts).
+          masked: event.maskedContent,
+        });
         break;
       case 'ExternalEventClaimed': {
         // An event stored before its WfRun existed is already a row: the insert above claims it in place; one

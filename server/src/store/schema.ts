@@ -541,6 +541,8 @@ export const workflowEvents = pgTable(
     /** The THROW_EVENT NodeRun that threw it (LittleHorse's node_run_id); null only if an older server wrote the row. */
     threadRunNumber: integer('thread_run_number'),
     nodeRunPosition: integer('node_run_position'),
+    /** The content is a secret (made from a masked variable or node output): the API shows it as `*****`. Null is false. */
+    masked: boolean('masked'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.wfRunId, t.workflowEventDefName, t.number] }),

@@ -186,6 +186,8 @@ export interface WorkflowEventRow {
   created_at: IsoTime;
   thread_run_number: number;
   node_run_position: number;
+  /** Left out (null) unless the content is a secret. */
+  masked?: true | undefined;
 }
 
 export interface UserTaskRunRow {

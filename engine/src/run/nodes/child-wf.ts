@@ -2,8 +2,7 @@ import type { Rejection } from '../../errors.ts';
 import { own } from '../../spec/own.ts';
 import { deepEqual } from '../../values/compare.ts';
 import type { JsonValue } from '../../values/value.ts';
-import { describeValue } from '../../values/value.ts';
-import { evaluate, isMaskedSource } from '../assignments.ts';
+import { describeRead, evaluate, isMaskedSource } from '../assignments.ts';
 import type { ChildWfRunEnded } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { isErrorName, statusOfFailure } from '../failure.ts';
@@ -79,8 +78,11 @@ export const arriveAtWaitForChildWf: ArriveHandler<'WAIT_FOR_CHILD_WF'> = (s, th
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_SUB_ERROR', message } });
   const id = evaluate(s, current, node.childWfRunId);
   if (!id.ok) return fail(id.failure.message);
-  if (typeof id.value !== 'string') return fail(`WAIT_FOR_CHILD_WF needs a child WfRun id; got ${describeValue(id.value)}.`);
-  if (!childOf(s.state, id.value)) return fail(`WfRun '${id.value}' is not a child WfRun of WfRun ${s.state.id}.`);
+  if (typeof id.value !== 'string') return fail(`WAIT_FOR_CHILD_WF needs a child WfRun id; got ${describeRead(s, current, node.childWfRunId, id.value)}.`);
+  if (!childOf(s.state, id.value)) {
+    const named = isMaskedSource(s, current, node.childWfRunId) ? 'The WfRun a masked value names' : `WfRun '${id.value}'`;
+    return fail(`${named} is not a child WfRun of WfRun ${s.state.id}.`);
+  }
   s.emit({ type: 'ChildWfRunAwaited', threadRunNumber: thread.number, position, childWfRunId: id.value });
   checkWaitForChildWf(s, s.thread(thread.number), node);
 };
@@ -88,7 +90,7 @@ export const arriveAtWaitForChildWf: ArriveHandler<'WAIT_FOR_CHILD_WF'> = (s, th
 /**
  * Takes the child's end once it is known (LittleHorse): COMPLETED completes the node with the child's output; an
  * ERROR fails it with CHILD_FAILURE; an EXCEPTION is thrown again under its own name and content, so handlers catch
- * it as if it were this WfRun's.
+ * it as if it were this WfRun's. An output or content that is a secret in the child stays one here.
  */
 export const checkWaitForChildWf: CheckHandler<'WAIT_FOR_CHILD_WF'> = (s, thread) => {
   const nodeRun = thread.currentNodeRun;
@@ -97,7 +99,8 @@ export const checkWaitForChildWf: CheckHandler<'WAIT_FOR_CHILD_WF'> = (s, thread
   if (!nodeRun || !child || child.status === 'RUNNING') return false;
   const at = { threadRunNumber: thread.number, position: nodeRun.position };
   if (child.status === 'COMPLETED') {
-    s.emit({ type: 'NodeRunCompleted', ...at, ...(child.output === undefined ? {} : { output: child.output }) });
+    const output = child.output === undefined ? {} : child.maskedOutput ? { output: child.output, maskedOutput: true as const } : { output: child.output };
+    s.emit({ type: 'NodeRunCompleted', ...at, ...output });
     return true;
   }
   const failure = child.failure ?? { name: 'CHILD_FAILURE', message: 'it gave no reason' };
@@ -106,6 +109,7 @@ export const checkWaitForChildWf: CheckHandler<'WAIT_FOR_CHILD_WF'> = (s, thread
       name: failure.name,
       message: `Child WfRun ${id} failed: ${failure.message}`,
       ...(failure.content === undefined ? {} : { content: failure.content }),
+      ...(failure.maskedContent ? { maskedContent: true } : {}),
     };
     s.emit({ type: 'NodeRunFailed', ...at, status: 'EXCEPTION', failure: thrown });
     return true;
@@ -117,7 +121,8 @@ export const checkWaitForChildWf: CheckHandler<'WAIT_FOR_CHILD_WF'> = (s, thread
 /**
  * Records how a child WfRun ended, whether or not a thread waits for it yet. Refuses a child this WfRun never
  * started, and a report it already has (delivery is at least once) or one after the child COMPLETED (final). An end
- * that differs from an earlier ERROR is news: the child was rescued and ended again.
+ * that differs from an earlier ERROR is news: the child was rescued and ended again. Whether the output is a secret
+ * is kept with it, but a report that differs only in that is no news.
  */
 export function reportChildWfRunEnd(s: Session, command: ChildWfRunEnded): Rejection | undefined {
   const child = childOf(s.state, command.childWfRunId);
@@ -133,6 +138,7 @@ export function reportChildWfRunEnd(s: Session, command: ChildWfRunEnded): Rejec
     childWfRunId: command.childWfRunId,
     status: command.status,
     ...(output === undefined ? {} : { output }),
+    ...(output !== undefined && command.maskedOutput ? { maskedOutput: true } : {}),
     ...(failure === undefined ? {} : { failure }),
   });
   return undefined;

@@ -1,6 +1,6 @@
 import type { Rejection } from '../../errors.ts';
 import { describeValue, widen } from '../../values/value.ts';
-import { evaluate } from '../assignments.ts';
+import { describeRead, evaluate, isMaskedSource } from '../assignments.ts';
 import type { FireTimer } from '../commands.ts';
 import type { Session } from '../session.ts';
 import type { ThreadRunState } from '../state.ts';
@@ -24,8 +24,10 @@ export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread
       return;
     }
     const key = widen(evaluated.value, 'STR');
+    // A key made from a masked variable or node output is as secret as one the node says to mask (our choice).
+    const masked = node.maskCorrelationKey === true || isMaskedSource(s, current, node.correlationKey);
     if (typeof key !== 'string' || key.trim() === '') {
-      const message = `The correlation key of an EXTERNAL_EVENT must be a non-blank STR; got ${node.maskCorrelationKey ? 'a masked value' : describeValue(key)}.`;
+      const message = `The correlation key of an EXTERNAL_EVENT must be a non-blank STR; got ${masked ? 'a masked value' : describeValue(key)}.`;
       s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_ERROR', message } });
       return;
     }
@@ -35,13 +37,13 @@ export const arriveAtExternalEvent: ArriveHandler<'EXTERNAL_EVENT'> = (s, thread
       position,
       externalEventDefName: node.externalEventDefName,
       correlationKey: key,
-      ...(node.maskCorrelationKey ? { maskedCorrelationKey: true } : {}),
+      ...(masked ? { maskedCorrelationKey: true } : {}),
     });
   }
   if (!node.timeoutSeconds) return;
   const timeout = evaluate(s, current, node.timeoutSeconds);
   if (!timeout.ok || typeof timeout.value !== 'number' || !Number.isSafeInteger(timeout.value)) {
-    const message = timeout.ok ? `The timeout of an EXTERNAL_EVENT must be an INT; got ${describeValue(timeout.value)}.` : timeout.failure.message;
+    const message = timeout.ok ? `The timeout of an EXTERNAL_EVENT must be an INT; got ${describeRead(s, current, node.timeoutSeconds, timeout.value)}.` : timeout.failure.message;
     // LittleHorse names this one VAR_ERROR (a handler on VAR_ERROR catches it; one on VAR_SUB_ERROR alone does not).
     s.emit({ type: 'NodeRunFailed', threadRunNumber: thread.number, position, status: 'ERROR', failure: { name: 'VAR_ERROR', message } });
     return;

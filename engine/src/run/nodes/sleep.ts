@@ -1,8 +1,8 @@
 import type { Rejection } from '../../errors.ts';
 import { parseIsoDate } from '../../values/iso-date.ts';
 import { coerce } from '../../values/mutate.ts';
-import { describeValue, widen } from '../../values/value.ts';
-import { evaluate } from '../assignments.ts';
+import { widen } from '../../values/value.ts';
+import { describeRead, evaluate } from '../assignments.ts';
 import type { FireTimer } from '../commands.ts';
 import type { Session } from '../session.ts';
 import { isTerminal } from '../state.ts';
@@ -49,12 +49,12 @@ function targetOf(s: Session, thread: ThreadRunState, node: SleepNode): { ok: tr
     // As LittleHorse reads it: the value as text, then the instant it names.
     const text = value.value === null ? undefined : widen(value.value, 'STR');
     const fireAt = typeof text === 'string' ? parseIsoDate(text) : undefined;
-    if (fireAt === undefined) return { ok: false, message: `SLEEP needs an ISO-8601 date and time with an offset, such as 2026-12-24T18:00:00Z; got ${describeValue(value.value)}.` };
+    if (fireAt === undefined) return { ok: false, message: `SLEEP needs an ISO-8601 date and time with an offset, such as 2026-12-24T18:00:00Z; got ${describeRead(s, thread, source, value.value)}.` };
     return { ok: true, fireAt };
   }
   // As LittleHorse reads an INT: a DOUBLE truncated, a STR of digits parsed.
   const int = value.value === null ? undefined : coerce(value.value, 'INT');
-  if (!int?.ok || typeof int.value !== 'number') return { ok: false, message: `SLEEP needs an INT; got ${describeValue(value.value)}.` };
+  if (!int?.ok || typeof int.value !== 'number') return { ok: false, message: `SLEEP needs an INT; got ${describeRead(s, thread, source, value.value)}.` };
   return { ok: true, fireAt: node.rawSeconds ? s.ctx.now + int.value * 1000 : int.value };
 }
 

@@ -2,7 +2,7 @@ import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { JsonValue } from '../../values/value.ts';
 import { aType, describeValue, isValueOfType, kindOf, widen } from '../../values/value.ts';
-import { evaluate, expectType, isMaskedSource } from '../assignments.ts';
+import { describeRead, evaluate, expectType, isMaskedSource } from '../assignments.ts';
 import type { FireTimer, ReportTaskAttempt, TaskAttemptResult } from '../commands.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
@@ -76,11 +76,13 @@ export function resolveTaskDef(s: Session, thread: ThreadRunState, node: UserTas
     // LittleHorse reads the name with asStr: a number or BOOL names a TaskDef by its text.
     const name = widen(named.value, 'STR');
     if (typeof name !== 'string') {
-      return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `The TaskDef to run must be named by a STR; got ${describeValue(named.value)}.` } };
+      return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `The TaskDef to run must be named by a STR; got ${describeRead(s, thread, node.dynamicTaskDefName, named.value)}.` } };
     }
     const taskDef = own(s.ctx.catalog.taskDefs, name);
+    if (taskDef) return { ok: true, taskDef };
     // LittleHorse: an unknown dynamic name is a substitution error, a deleted fixed one a TASK_ERROR.
-    return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `TaskDef '${name}' is not registered.` } };
+    const which = isMaskedSource(s, thread, node.dynamicTaskDefName) ? 'named by a masked value' : `'${name}'`;
+    return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `TaskDef ${which} is not registered.` } };
   }
   const taskDef = node.taskDefName === undefined ? undefined : own(s.ctx.catalog.taskDefs, node.taskDefName);
   return taskDef ? { ok: true, taskDef } : { ok: false, failure: { name: 'TASK_ERROR', message: `TaskDef '${node.taskDefName}' is not registered.` } };

@@ -1,7 +1,6 @@
 import { own } from '../../spec/own.ts';
 import type { JsonValue } from '../../values/value.ts';
-import { describeValue } from '../../values/value.ts';
-import { evaluate, expectType } from '../assignments.ts';
+import { describeRead, evaluate, expectType, isMaskedSource } from '../assignments.ts';
 import type { Failure } from '../failure.ts';
 import { statusOfFailure } from '../failure.ts';
 import { Session } from '../session.ts';
@@ -33,7 +32,8 @@ export function arriveAtStartThread(startThread: StartThread): ArriveHandler<'ST
     for (const def of spec.variableDefs ?? []) {
       const source = node.variables?.[def.name];
       const given = source ? evaluate(s, s.thread(thread.number), source) : { ok: true as const, value: def.defaultValue ?? null };
-      const checked = given.ok ? expectType(given.value ?? def.defaultValue ?? null, def.type, `Variable '${def.name}' of thread '${node.threadSpecName}'`) : given;
+      const secret = def.masked === true || (source !== undefined && isMaskedSource(s, s.thread(thread.number), source));
+      const checked = given.ok ? expectType(given.value ?? def.defaultValue ?? null, def.type, `Variable '${def.name}' of thread '${node.threadSpecName}'`, secret) : given;
       if (!checked.ok) return fail(checked.failure);
       values[def.name] = checked.value;
     }
@@ -56,13 +56,14 @@ export function arriveAtStartMultipleThreads(startThread: StartThread): ArriveHa
     if (!spec) return fail({ name: 'VAR_SUB_ERROR', message: `ThreadSpec '${node.threadSpecName}' does not exist.` });
     const iterable = evaluate(s, s.thread(thread.number), node.iterable);
     if (!iterable.ok) return fail(iterable.failure);
-    if (!Array.isArray(iterable.value)) return fail({ name: 'VAR_SUB_ERROR', message: `START_MULTIPLE_THREADS needs a JSON_ARR; got ${describeValue(iterable.value)}.` });
+    if (!Array.isArray(iterable.value)) return fail({ name: 'VAR_SUB_ERROR', message: `START_MULTIPLE_THREADS needs a JSON_ARR; got ${describeRead(s, s.thread(thread.number), node.iterable, iterable.value)}.` });
     const shared: Record<string, JsonValue> = {};
     for (const def of spec.variableDefs ?? []) {
       if (def.name === 'INPUT') continue;
       const source = node.variables?.[def.name];
       const given = source ? evaluate(s, s.thread(thread.number), source) : { ok: true as const, value: def.defaultValue ?? null };
-      const checked = given.ok ? expectType(given.value ?? def.defaultValue ?? null, def.type, `Variable '${def.name}' of thread '${node.threadSpecName}'`) : given;
+      const secret = def.masked === true || (source !== undefined && isMaskedSource(s, s.thread(thread.number), source));
+      const checked = given.ok ? expectType(given.value ?? def.defaultValue ?? null, def.type, `Variable '${def.name}' of thread '${node.threadSpecName}'`, secret) : given;
       if (!checked.ok) return fail(checked.failure);
       shared[def.name] = checked.value;
     }
@@ -265,7 +266,7 @@ function listedThreads(s: Session, thread: ThreadRunState, node: WaitForThreadsN
     const listed = evaluate(s, thread, source);
     if (!listed.ok) return { numbers, failure: listed.failure };
     const found = threadNumbers(listed.value);
-    if (!found) return { numbers, failure: { name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeValue(listed.value)}.` } };
+    if (!found) return { numbers, failure: { name: 'VAR_SUB_ERROR', message: `WAIT_FOR_THREADS needs INTs or JSON_ARRs of INTs; got ${describeRead(s, thread, source, listed.value)}.` } };
     for (const number of found) numbers.push(number);
   }
   return { numbers };

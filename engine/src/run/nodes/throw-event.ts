@@ -1,7 +1,10 @@
-import { evaluate } from '../assignments.ts';
+import { evaluate, isMaskedSource } from '../assignments.ts';
 import type { ArriveHandler } from './types.ts';
 
-/** THROW_EVENT throws its WorkflowEvent and completes; content that cannot be evaluated is VAR_SUB_ERROR. */
+/**
+ * THROW_EVENT throws its WorkflowEvent and completes; content that cannot be evaluated is VAR_SUB_ERROR. Content made
+ * from a masked variable or node output is a secret the API hides (LittleHorse shows it).
+ */
 export const arriveAtThrowEvent: ArriveHandler<'THROW_EVENT'> = (s, thread, node) => {
   const current = s.thread(thread.number);
   const position = current.currentNodeRun?.position ?? 0;
@@ -11,6 +14,7 @@ export const arriveAtThrowEvent: ArriveHandler<'THROW_EVENT'> = (s, thread, node
     return;
   }
   const number = s.state.workflowEventCounts?.[node.workflowEventDefName] ?? 0;
-  s.emit({ type: 'WorkflowEventThrown', workflowEventDefName: node.workflowEventDefName, number, content: content.value, threadRunNumber: thread.number, position });
+  const masked = node.content && isMaskedSource(s, current, node.content) ? { maskedContent: true as const } : {};
+  s.emit({ type: 'WorkflowEventThrown', workflowEventDefName: node.workflowEventDefName, number, content: content.value, ...masked, threadRunNumber: thread.number, position });
   s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position });
 };

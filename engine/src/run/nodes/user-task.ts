@@ -1,8 +1,8 @@
 import { own } from '../../spec/own.ts';
 import type { Rejection } from '../../errors.ts';
 import type { UserTaskActionHook, UserTaskDef, UserTaskNode, VariableAssignment } from '../../spec/types.ts';
-import { describeValue, widen } from '../../values/value.ts';
-import { evaluate } from '../assignments.ts';
+import { widen } from '../../values/value.ts';
+import { describeRead, evaluate } from '../assignments.ts';
 import type { DeadlineReassign, FireTimer, ScheduledUserTaskAction } from '../commands.ts';
 import type { UnscheduledUserTaskAction, UserTaskAssignmentCause, UserTaskCancellationCause } from '../events.ts';
 import type { Failure } from '../failure.ts';
@@ -278,7 +278,7 @@ function resolveActions(s: Session, thread: ThreadRunState, node: UserTaskNode, 
       continue;
     }
     if (typeof delay.value !== 'number' || !Number.isSafeInteger(delay.value)) {
-      const message = `The delay of action ${index} of ${what} must be an INT; got ${describeValue(delay.value)}.`;
+      const message = `The delay of action ${index} of ${what} must be an INT; got ${describeRead(s, thread, trigger.delaySeconds, delay.value)}.`;
       unscheduled.push({ hook: trigger.hook, actionIndex: index, failure: { name: 'VAR_SUB_ERROR', message } });
       continue;
     }
@@ -345,7 +345,7 @@ function evaluateText(
   if (value.value === null) return { ok: true, value: null };
   // LittleHorse reads these with asStr: a number or BOOL becomes its text.
   const text = widen(value.value, 'STR');
-  if (typeof text !== 'string') return varSubError(`${what} must be a STR; got ${describeValue(value.value)}.`);
+  if (typeof text !== 'string') return varSubError(`${what} must be a STR; got ${describeRead(s, thread, source, value.value)}.`);
   if (nonBlank && text.trim() === '') return { ok: false, failure: { name: 'VAR_ERROR', message: `${what} is blank.` } };
   return { ok: true, value: text };
 }

@@ -1,4 +1,4 @@
-import { describeName, isValidName, NAME_RULE, widen } from '@gallop/engine';
+import { describeName, isValidName, MASKED_VALUE, maskFailure, NAME_RULE, widen } from '@gallop/engine';
 import type { JsonValue, ThreadRunState, VersionedWfSpec, WfRunEvent } from '@gallop/engine';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
@@ -60,7 +60,7 @@ export const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
     arrivalTime: t.field({ type: 'DateTime', resolve: (r) => r.arrivalTime }),
     endTime: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.endTime }),
     errorMessage: t.string({ nullable: true, resolve: (r) => (r.failure ? `${r.failure.name}: ${r.failure.message}` : null) }),
-    failure: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.failure ?? null }),
+    failure: t.field({ type: 'JSON', nullable: true, description: `Why it failed; content that is a secret shows as "${MASKED_VALUE}".`, resolve: (r) => (r.failure ? maskFailure(r.failure) : null) }),
     taskRun: t.field({ type: TaskRunRef, nullable: true, resolve: (r) => r.taskRun }),
     externalEventDefName: t.string({ nullable: true, description: 'For an EXTERNAL_EVENT NodeRun, the ExternalEventDef it waits (or waited) for.', resolve: (r) => r.externalEventDefName }),
     sleepUntil: t.field({

@@ -1,4 +1,4 @@
-import { isValidName, NAME_RULE } from '@gallop/engine';
+import { isValidName, MASKED_VALUE, NAME_RULE } from '@gallop/engine';
 import { builder } from '../builder.ts';
 import type { Context } from '../builder.ts';
 import { GallopError } from '../errors.ts';
@@ -30,7 +30,12 @@ const WorkflowEventRef = builder.objectRef<WorkflowEventRow>('WorkflowEvent').im
     wfRunId: t.exposeID('wfRunId'),
     workflowEventDefName: t.exposeString('workflowEventDefName'),
     number: t.exposeInt('number'),
-    content: t.field({ type: 'JSON', nullable: true, resolve: (row) => row.content ?? null }),
+    content: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: `What the THROW_EVENT node sent; "${MASKED_VALUE}" when made from a masked variable or node output.`,
+      resolve: (row) => (row.masked === true ? MASKED_VALUE : (row.content ?? null)),
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (row) => row.createdAt }),
     threadRunNumber: t.exposeInt('threadRunNumber', { nullable: true, description: 'The ThreadRun of the THROW_EVENT NodeRun that threw it (LittleHorse: node_run_id).' }),
     nodeRunPosition: t.exposeInt('nodeRunPosition', { nullable: true, description: 'That NodeRun\'s position in its ThreadRun. Null, with threadRunNumber, only for an event a server older than migration 0025 wrote after that migration ran (a rolling upgrade).' }),
