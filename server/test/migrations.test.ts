@@ -178,60 +178,6 @@ describe('migrations', () => {
     ]);
   });
 
-  it('0032 gives the reminders stored before it the user and group their UserTaskRun history says they fired for', async () => {
-    const db = await open(true);
-    await db.migrate(await migrationsBefore('0032_task_run_user_task_trigger'));
-    const history = JSON.stringify([
-      { type: 'CREATED', time: '2026-12-01T10:00:00.000Z', userId: 'ada', userGroup: 'finance' },
-      { type: 'TASK_EXECUTED', time: '2026-12-01T11:00:00.000Z', taskGuid: '0-1-action-0-1', userId: 'ada', userGroup: 'finance' },
-      { type: 'ASSIGNED', time: '2026-12-01T11:30:00.000Z', userGroup: 'finance', cause: 'ACTION' },
-      { type: 'TASK_EXECUTED', time: '2026-12-01T12:00:00.000Z', taskGuid: '0-1-action-0-2', userGroup: 'finance' },
-    ]);
-    await db.run(sql`insert into user_task_runs (tenant_id, wf_run_id, user_task_guid, user_task_def_name, user_task_def_version, thread_run_number,
-      node_run_position, status, user_group, epoch, events, created_at, updated_at)
-      values ('default', 'r', '0-1', 'approve', 0, 0, 1, 'UNASSIGNED', 'finance', 2, ${history}::jsonb, now(), now())`);
-    for (const guid of ['0-1-action-0-1', '0-1-action-0-2', '0-2']) {
-      await db.run(sql`insert into task_runs (tenant_id, wf_run_id, task_guid, task_def_name, status, attempt, input, scheduled_at)
-        values ('default', 'r', ${guid}, 'remind', 'TASK_SUCCESS', 0, '[]'::jsonb, now())`);
-    }
-    await db.migrate(migrations);
-    expect(await db.run(sql`select task_guid, user_id, user_group from task_runs where wf_run_id = 'r' order by task_guid`)).toEqual([
-      { task_guid: '0-1-action-0-1', user_id: 'ada', user_group: 'finance' },
-      { task_guid: '0-1-action-0-2', user_id: null, user_group: 'finance' },
-      { task_guid: '0-2', user_id: null, user_group: null },
-    ]);
-  });
-
-  it("0033 gives older NodeRuns what other tables say they run or wait for: a UserTaskRun, a child WfRun, a sleep's one timer", async () => {
-    const db = await open(true);
-    await db.migrate(await migrationsBefore('0033_node_run_details'));
-    await db.run(sql`insert into wf_runs (tenant_id, id, wf_spec_name, major_version, revision, status, start_time, state, seq, updated_at) values
-      ('default', 'p', 'parent', 0, 0, 'RUNNING', now(), '{}'::jsonb, 1, now()), ('default', 'p_0-2', 'child', 0, 0, 'RUNNING', now(), '{}'::jsonb, 1, now())`);
-    await db.run(sql`insert into node_runs (tenant_id, wf_run_id, thread_run_number, position, node_name, node_type, status, arrival_time) values
-      ('default', 'p', 0, 1, 'ask', 'USER_TASK', 'RUNNING', now()), ('default', 'p', 0, 2, 'child', 'RUN_CHILD_WF', 'COMPLETED', now()),
-      ('default', 'p', 0, 3, 'run', 'RUN_CHILD_WF', 'COMPLETED', now()), ('default', 'p', 1, 1, 'nap', 'SLEEP', 'RUNNING', now()),
-      ('default', 'p', 2, 1, 'moved', 'SLEEP', 'RUNNING', now()), ('default', 'p', 3, 1, 'done', 'SLEEP', 'COMPLETED', now())`);
-    // The RUN_CHILD_WF at 0/3 started no child (its inputs failed): only 0/2's child p_0-2 exists.
-    await db.run(sql`insert into user_task_runs (tenant_id, wf_run_id, user_task_guid, user_task_def_name, user_task_def_version, thread_run_number, node_run_position, status, epoch, created_at, updated_at)
-      values ('default', 'p', 'ut-1', 'form', 0, 0, 1, 'ASSIGNED', 1, now(), now())`);
-    // The sleep at 2/1 moved: two timers, of which the rows cannot say which is its own now.
-    await db.run(sql`insert into timers (tenant_id, wf_run_id, timer_id, fire_at, purpose) values
-      ('default', 'p', '1-1/sleep', '2099-01-01T00:00:00Z', '{"type":"SLEEP","threadRunNumber":1,"position":1}'::jsonb),
-      ('default', 'p', '2-1/sleep@1', '2099-01-01T00:00:00Z', '{"type":"SLEEP","threadRunNumber":2,"position":1,"until":1}'::jsonb),
-      ('default', 'p', '2-1/sleep@2', '2099-02-01T00:00:00Z', '{"type":"SLEEP","threadRunNumber":2,"position":1,"until":2}'::jsonb)`);
-    await db.migrate(migrations);
-    const rows = await db.run(sql`select thread_run_number as t, position as p, user_task_guid as u, child_wf_run_id as c,
-      (extract(epoch from sleep_until) * 1000)::float8 as s, thread_run_numbers as n from node_runs where wf_run_id = 'p' order by thread_run_number, position`);
-    expect(rows.map((r) => ({ ...r, s: r.s === null ? null : Number(r.s) }))).toEqual([
-      { t: 0, p: 1, u: 'ut-1', c: null, s: null, n: null },
-      { t: 0, p: 2, u: null, c: 'p_0-2', s: null, n: null },
-      { t: 0, p: 3, u: null, c: null, s: null, n: null },
-      { t: 1, p: 1, u: null, c: null, s: Date.parse('2099-01-01T00:00:00Z'), n: null },
-      { t: 2, p: 1, u: null, c: null, s: null, n: null },
-      { t: 3, p: 1, u: null, c: null, s: null, n: null },
-    ]);
-  });
-
   it('takes the indexes docs/scaling.md has an operator build beforehand, the same as it builds them itself', async () => {
     const doc = await readFile(fileURLToPath(new URL('../../docs/scaling.md', import.meta.url)), 'utf8');
     const section = doc.slice(doc.indexOf('## Upgrading a large database'));

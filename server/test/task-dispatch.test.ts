@@ -1,5 +1,5 @@
 import type { TaskRunRow } from '../src/store/write-set.ts';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { taskRuns } from '../src/store/schema.ts';
 import { startTestServer, unique } from './harness.ts';
 
@@ -32,7 +32,7 @@ async function waiting(taskDefName: string, workerId: string, max: number, signa
   const before = dispatch.waitingClaims('default', taskDefName);
   const claim = dispatch.claim('default', { taskDefName, workerId, max, waitMs: 20_000, leaseMs: 60_000, signal });
   // In line once it has read the queue: how long that takes depends on the machine's load.
-  while (dispatch.waitingClaims('default', taskDefName) === before) await sleep(5);
+  await vi.waitFor(() => expect(dispatch.waitingClaims('default', taskDefName)).toBe(before + 1), { timeout: 10_000, interval: 5 });
   // Wrapped: an async function returning the promise itself would wait for it.
   return { claim };
 }

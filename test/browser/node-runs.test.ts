@@ -183,7 +183,7 @@ describe('the NodeRuns page', () => {
     expect(await oneLine(target('SLEEP'))).toBe(`Until ${local}`);
     expect(await oneLine(target('WAIT_FOR_CHILD_WF'))).toBe(`Child WfRun ${childWfRunId}`);
     expect(await oneLine(target('WAIT_FOR_THREADS'))).toBe('ThreadRuns 1 2 3');
-    expect(await target('WAIT_FOR_THREADS').getByRole('link', { name: '2', exact: true }).getAttribute('href')).toBe(`#/wf-runs/${run.id}?thread=2`);
+    expect(await target('WAIT_FOR_THREADS').getByRole('link', { name: 'ThreadRun 2', exact: true }).getAttribute('href')).toBe(`#/wf-runs/${run.id}?thread=2`);
     await expect(unnamedRoles(page)).resolves.toEqual([]);
     await page.screenshot({ path: `${screenshots}node-runs-waits-for.png`, fullPage: true });
 

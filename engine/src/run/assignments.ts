@@ -5,7 +5,7 @@ import { boolVerdict, comparisonVerdict, evaluateAssignment } from '../values/ev
 import type { ValueReader } from '../values/evaluate.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
 import { mutate } from '../values/mutate.ts';
-import { aType, describeValue, isValueOfType, kindOf as kindName, MAX_NESTING, nestsDeeperThan, typeOfValue, widen } from '../values/value.ts';
+import { aType, describeValue, isValueOfType, kindOf, MAX_NESTING, nestsDeeperThan, typeOfValue, widen } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
@@ -82,7 +82,7 @@ export function isMaskedSource(s: Session, thread: ThreadRunState, source: unkno
  * reach events and the API unmasked.
  */
 export function describeRead(s: Session, thread: ThreadRunState, source: unknown, value: JsonValue): string {
-  return isMaskedSource(s, thread, source) ? `a masked ${kindName(value)}` : describeValue(value);
+  return isMaskedSource(s, thread, source) ? `a masked ${kindOf(value)}` : describeValue(value);
 }
 
 /** Whether the variable `name` seen from `thread` is declared masked. */
@@ -98,7 +98,7 @@ export function isMaskedVariable(s: Session, thread: ThreadRunState, name: strin
 export function expectType(value: JsonValue, type: VariableType, what: string, secret = false): Evaluated {
   const widened = widen(value, type);
   if (isValueOfType(widened, type)) return { ok: true, value: widened };
-  return varSubError(`${what} expects ${aType(type)} but got ${secret ? `a masked ${kindName(value)}` : describeValue(value)}.`);
+  return varSubError(`${what} expects ${aType(type)} but got ${secret ? `a masked ${kindOf(value)}` : describeValue(value)}.`);
 }
 
 /**

@@ -399,7 +399,9 @@ function scheduledTaskRun(event: Extract<WfRunEvent, { type: 'TaskRunScheduled' 
 function scheduleTriggered(state: WfRunState, event: Extract<WfRunEvent, { type: 'TaskRunScheduled' }>): WfRunState {
   const trigger = event.userTaskTrigger;
   if (!trigger) return state;
-  // A retry recorded before retries named the user and group names neither: it keeps its first attempt's.
+  // A retry recorded before retries named the user and group names neither: it keeps its first attempt's. Folded onto
+  // a snapshot stored before the state kept them, it has none to keep and names no one in the state; workers are not
+  // told otherwise, since task_runs keeps the first attempt's user and group.
   const earlier = own(state.triggeredTaskRuns, event.taskGuid);
   const userId = trigger.userId ?? earlier?.userId;
   const userGroup = trigger.userGroup ?? earlier?.userGroup;

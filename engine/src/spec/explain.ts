@@ -149,16 +149,11 @@ export function variableTypesOf(threads: Iterable<Pick<ThreadSpec, 'variableDefs
 export function conditionText(condition: unknown): string {
   if (!isJsonObject(condition)) return '(no condition)';
   if (condition.type !== undefined) return assignmentText(condition);
-  return `${sideText(condition.left)} ${comparatorText(condition.comparator)} ${sideText(condition.right)}`;
+  return `${assignmentText(condition.left)} ${comparatorText(condition.comparator)} ${assignmentText(condition.right)}`;
 }
 
 function comparatorText(comparator: unknown): string {
   return isComparator(comparator) ? SYMBOLS[comparator] : `${json(comparator)}?`;
-}
-
-/** How a side is written: a variable by name (a JSON path follows it, `order.total`), a literal as JSON. */
-function sideText(side: unknown): string {
-  return assignmentText(side);
 }
 
 const OPERATION_SYMBOLS: Readonly<Record<string, string>> = { ADD: '+', SUBTRACT: '-', MULTIPLY: '*', DIVIDE: '/', POW: '^', AND: 'and', OR: 'or' };
@@ -194,8 +189,8 @@ function sourceText(side: { readonly [key: string]: unknown }): string {
 
 /** A side with its value in brackets when it is read from somewhere; a literal is its own value. */
 function shownSide(side: unknown, read: Read): string {
-  if (isJsonObject(side) && side.type === 'LITERAL' && side.targetType === undefined) return sideText(side);
-  return `${sideText(side)} (${read.ok ? valueText(read.value) : read.unset ? 'not set' : '?'})`;
+  if (isJsonObject(side) && side.type === 'LITERAL' && side.targetType === undefined) return assignmentText(side);
+  return `${assignmentText(side)} (${read.ok ? valueText(read.value) : read.unset ? 'not set' : '?'})`;
 }
 
 function valueText(value: JsonValue): string {

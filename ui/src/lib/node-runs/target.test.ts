@@ -49,8 +49,8 @@ describe('targetOf', () => {
 
   it('lists the ThreadRuns waited for or started, each opening its WfRun at that thread', () => {
     expect(targetOf({ ...base, nodeType: 'WAIT_FOR_THREADS', threadRunNumbers: [1, 2] })).toEqual([
-      { label: 'ThreadRuns', text: '1', kind: 'id', to: { path: '/wf-runs/run-1', query: { thread: '1' } } },
-      { text: '2', kind: 'id', to: { path: '/wf-runs/run-1', query: { thread: '2' } } },
+      { label: 'ThreadRuns', text: '1', kind: 'id', to: { path: '/wf-runs/run-1', query: { thread: '1' } }, name: 'ThreadRun 1' },
+      { text: '2', kind: 'id', to: { path: '/wf-runs/run-1', query: { thread: '2' } }, name: 'ThreadRun 2' },
     ]);
     expect(targetOf({ ...base, nodeType: 'START_THREAD', threadRunNumbers: [4] })[0]?.label).toBe('Started ThreadRun');
   });

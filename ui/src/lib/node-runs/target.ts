@@ -14,6 +14,8 @@ export interface TargetPart {
   readonly text: string;
   readonly kind: 'name' | 'id' | 'time';
   readonly to?: Route | undefined;
+  /** The link's accessible name where its text alone says too little (`ThreadRun 2`, not `2`). */
+  readonly name?: string | undefined;
 }
 
 const wfRun = (id: string, thread?: number): Route => ({ path: `/wf-runs/${encodeURIComponent(id)}`, ...(thread ? { query: { thread: String(thread) } } : {}) });
@@ -42,7 +44,7 @@ export function targetOf(n: NodeRunSummary): TargetPart[] {
   if (n.threadRunNumbers && n.threadRunNumbers.length > 0) {
     const started = n.nodeType === 'START_THREAD' || n.nodeType === 'START_MULTIPLE_THREADS';
     const label = `${started ? 'Started ' : ''}${n.threadRunNumbers.length === 1 ? 'ThreadRun' : 'ThreadRuns'}`;
-    return n.threadRunNumbers.map((number, i) => ({ ...(i === 0 ? { label } : {}), text: String(number), kind: 'id', to: wfRun(n.wfRunId, number) }));
+    return n.threadRunNumbers.map((number, i) => ({ ...(i === 0 ? { label } : {}), text: String(number), kind: 'id', to: wfRun(n.wfRunId, number), name: `ThreadRun ${number}` }));
   }
   return [];
 }
