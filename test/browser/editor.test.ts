@@ -450,6 +450,14 @@ describe('the WfSpec editor', () => {
     await inspector.getByRole('group', { name: 'Action 2' }).getByText('On arrival, after 3600 s: cancel', { exact: true }).waitFor();
     await inspector.getByRole('button', { name: 'Remove action 2' }).click();
     await expect.poll(() => inspector.getByRole('group', { name: 'Action 2' }).count()).toBe(0);
+    // A REASSIGN names its user id and group fields per action.
+    await inspector.getByRole('combobox', { name: 'Kind of action to add' }).selectOption('REASSIGN');
+    await inspector.getByRole('button', { name: 'Add action' }).click();
+    const reassign = inspector.getByRole('group', { name: 'Action 2' });
+    await reassign.getByRole('combobox', { name: 'User id of action 2', exact: true }).waitFor();
+    await reassign.getByRole('combobox', { name: 'User group of action 2', exact: true }).waitFor();
+    await inspector.getByRole('button', { name: 'Remove action 2' }).click();
+    await expect.poll(() => inspector.getByRole('group', { name: 'Action 2' }).count()).toBe(0);
     await expect(unnamedRoles(page)).resolves.toEqual([]);
     await page.screenshot({ path: `${screenshots}editor-reminder.png` });
 
