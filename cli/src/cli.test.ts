@@ -61,4 +61,12 @@ describe('summarize', () => {
       'ERROR TASK_FAILURE: boom',
     );
   });
+
+  it('numbers attempts from 1, as the console does', () => {
+    const failure = { name: 'TASK_FAILURE', message: 'boom' };
+    expect(summarize({ type: 'TaskAttemptFailed', time: 0, threadRunNumber: 0, taskGuid: '0-1', attempt: 0, status: 'TASK_FAILED', failure })).toBe(
+      'task 0-1 attempt 1 TASK_FAILED TASK_FAILURE: boom',
+    );
+    expect(summarize({ type: 'TaskRetryPending', time: 0, threadRunNumber: 0, taskGuid: '0-1', attempt: 1 })).toBe('task 0-1 attempt 2 waits for its back-off');
+  });
 });

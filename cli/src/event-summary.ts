@@ -27,16 +27,17 @@ function holder(e: { readonly userId?: string | undefined; readonly userGroup?: 
 
 type Summaries = { readonly [K in WfRunEventType]: (event: Extract<WfRunEvent, { type: K }>, names: NodeNames) => string };
 
-// One entry per event type: a new type in the engine is a type error here until it has its line.
+// One entry per event type: a new type in the engine is a type error here until it has its line. Attempts are
+// numbered from 1, as the console numbers them.
 const SUMMARIES: Summaries = {
   WfRunStarted: (e) => `${e.wfSpecId.name} ${e.wfSpecId.majorVersion}.${e.wfSpecId.revision}${e.parentWfRunId ? `, child of ${e.parentWfRunId}` : ''}`,
   ThreadRunStarted: (e) =>
     `thread ${e.threadRunNumber} ${e.threadSpecName}${e.kind ? ` (${e.kind})` : ''}${e.parentThreadRunNumber === undefined ? '' : ` from thread ${e.parentThreadRunNumber}`}`,
   NodeRunStarted: (e) => `thread ${e.threadRunNumber} node ${e.nodeName}`,
-  TaskRunScheduled: (e, n) => `${e.taskDefName} attempt ${e.attempt} at ${node(n, e.threadRunNumber, e.position)}`,
-  TaskAttemptSucceeded: (e) => `task ${e.taskGuid} attempt ${e.attempt}${output(e.output)}${e.workerId ? ` by ${e.workerId}` : ''}`,
-  TaskAttemptFailed: (e) => `task ${e.taskGuid} attempt ${e.attempt} ${e.status} ${failure(e.failure)}`,
-  TaskRetryPending: (e) => `task ${e.taskGuid} attempt ${e.attempt} waits for its back-off`,
+  TaskRunScheduled: (e, n) => `${e.taskDefName} attempt ${e.attempt + 1} at ${node(n, e.threadRunNumber, e.position)}`,
+  TaskAttemptSucceeded: (e) => `task ${e.taskGuid} attempt ${e.attempt + 1}${output(e.output)}${e.workerId ? ` by ${e.workerId}` : ''}`,
+  TaskAttemptFailed: (e) => `task ${e.taskGuid} attempt ${e.attempt + 1} ${e.status} ${failure(e.failure)}`,
+  TaskRetryPending: (e) => `task ${e.taskGuid} attempt ${e.attempt + 1} waits for its back-off`,
   TimerSet: (e) => `${e.purpose.type} timer ${e.timerId} fires at ${new Date(e.fireAt).toISOString()}`,
   TimerFired: (e) => `timer ${e.timerId}`,
   ExternalEventReceived: (e) => `${e.externalEventDefName} ${e.guid} content ${json(e.content, 60)}`,

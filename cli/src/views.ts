@@ -164,6 +164,12 @@ export function wfRunsTable(items: readonly WfRunSummary[]): string[] {
   );
 }
 
+/** What an attempt came to; for the one waiting out a retry back-off, when it runs. */
+function attemptResult(a: TaskRunInfo['attempts'][number]): string {
+  if (a.errorMessage) return `${a.exceptionName ?? 'error'}: ${a.errorMessage}`;
+  return a.scheduleTime ? `scheduled for ${a.scheduleTime}` : json(a.output);
+}
+
 export function taskRunView(run: TaskRunInfo): string[] {
   return [
     ...block([
@@ -173,26 +179,50 @@ export function taskRunView(run: TaskRunInfo): string[] {
       ['wfRun', run.wfRunId],
       ['scheduled', run.scheduledAt],
       ['input', json(run.input, 200)],
+      // A reminder's: the UserTaskRun whose action ran it, and who held that task when it fired.
+      ['userTaskRun', run.userTaskGuid ? `${run.wfRunId}/${run.userTaskGuid}` : undefined],
+      ['user', run.userId ?? undefined],
+      ['group', run.userGroup ?? undefined],
     ]),
     ...section(
       'attempts',
       table(
         ['#', 'status', 'worker', 'started', 'ended', 'result'],
-        run.attempts.map((a) => [
-          a.attempt,
-          a.status,
-          a.workerId,
-          a.startTime,
-          a.endTime,
-          a.errorMessage ? `${a.exceptionName ?? 'error'}: ${a.errorMessage}` : json(a.output),
-        ]),
+        // Numbered from 1, as the console numbers them; --json keeps the API's attempt from 0.
+        run.attempts.map((a) => [a.attempt + 1, a.status, a.workerId, a.startTime, a.endTime, attemptResult(a)]),
       ),
     ),
   ];
 }
 
+/** The ThreadRuns a NodeRun started or waits for, in words; none for an empty list. */
+function threadsOf(node: NodeRunInfo): string | undefined {
+  const numbers = node.threadRunNumbers ?? [];
+  if (numbers.length === 0) return undefined;
+  const started = node.nodeType === 'START_THREAD' || node.nodeType === 'START_MULTIPLE_THREADS';
+  return `${started ? 'started ' : ''}${numbers.length === 1 ? 'ThreadRun' : 'ThreadRuns'} ${numbers.join(' ')}`;
+}
+
+/** A USER_TASK NodeRun's UserTaskRun: its def and guid, and who holds it. */
+function userTaskOf(node: NodeRunInfo): string | undefined {
+  const task = node.userTaskRun;
+  if (!task) return undefined;
+  return [`${task.userTaskDefName} ${task.userTaskGuid}`, task.userId && `user ${task.userId}`, task.userGroup && `group ${task.userGroup}`].filter(Boolean).join(', ');
+}
+
+/** What a NodeRun runs or waits for, in one cell, as the console's NodeRuns page shows it. */
+function targetOf(n: NodeRunInfo): string | undefined {
+  if (n.taskRun) return n.taskRun.taskDefName;
+  if (n.externalEventDefName) return n.externalEventDefName;
+  if (n.userTaskRun) return userTaskOf(n);
+  if (n.sleepUntil) return `until ${n.sleepUntil}`;
+  if (n.childWfRunId) return `child WfRun ${n.childWfRunId}`;
+  return threadsOf(n);
+}
+
 /** One NodeRun of a WfRun, with its TaskRun when it has one. */
 export function nodeRunView(node: NodeRunInfo): string[] {
+  const task = node.userTaskRun;
   return [
     ...block([
       ['node', node.nodeName],
@@ -202,6 +232,12 @@ export function nodeRunView(node: NodeRunInfo): string[] {
       ['status', node.status],
       ['arrived', node.arrivalTime],
       ['waits for', node.externalEventDefName],
+      ['userTaskRun', task ? `${node.wfRunId}/${task.userTaskGuid} (${task.userTaskDefName})` : undefined],
+      ['user', task?.userId ?? undefined],
+      ['group', task?.userGroup ?? undefined],
+      ['sleepUntil', node.sleepUntil ?? undefined],
+      ['childWfRun', node.childWfRunId ?? undefined],
+      ['threads', threadsOf(node)],
       ['ended', node.endTime],
       ['error', node.errorMessage],
     ]),
@@ -221,7 +257,7 @@ export function variableView(variable: { readonly threadRunNumber: number; reado
 export function nodeRunsTable(items: readonly NodeRunInfo[]): string[] {
   return table(
     ['wfRun', 'node', 'type', 'status', 'arrived', 'waits for / task'],
-    items.map((n) => [n.wfRunId, `${n.threadRunNumber}/${n.position} ${n.nodeName}`, n.nodeType, n.status, n.arrivalTime, n.externalEventDefName ?? n.taskRun?.taskDefName]),
+    items.map((n) => [n.wfRunId, `${n.threadRunNumber}/${n.position} ${n.nodeName}`, n.nodeType, n.status, n.arrivalTime, targetOf(n)]),
   );
 }
 

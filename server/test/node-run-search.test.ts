@@ -131,6 +131,31 @@ describe('NodeRun search and counts', () => {
     expect(ofType(after, 'USER_TASK')[0]?.userTaskRun).toMatchObject({ status: 'UNASSIGNED', userId: null, userGroup: 'audit' });
   });
 
+  it('records the ThreadRuns a WAIT_FOR_THREADS waited for, though a mutation on its way out empties their list', async () => {
+    const [forgets, fails] = [unique('forgets'), unique('forgets-and-fails')];
+    for (const [name, fail] of [[forgets, false], [fails, true]] as const) {
+      await client.putWfSpec(
+        new Workflow(name, (wf) => {
+          const items = wf.declareJsonArr('items').required();
+          const n = wf.declareInt('n');
+          const label = wf.declareJsonObj('label').withDefault({ text: 'abc' });
+          const children = wf.spawnThreadForEach(items, 'child', () => {}, { inputType: 'INT' });
+          wf.waitForThreads(children);
+          children.variable.assign([]);
+          // Not an INT: this mutation fails the NodeRun after it completed.
+          if (fail) n.assign(label.jsonPath('$.text'));
+        }).compile(),
+      );
+    }
+    // The children complete at once: the wait, its mutation and the end of the WfRun come in the command that ran it.
+    for (const [name, status] of [[forgets, 'COMPLETED'], [fails, 'ERROR']] as const) {
+      const run = await client.runWf({ wfSpecName: name, variables: { items: [7, 8] } });
+      expect(run.status).toBe(status);
+      const waited = (await client.wfRun(run.id))!.nodeRuns.filter((n) => n.nodeType === 'WAIT_FOR_THREADS');
+      expect(waited.map((n) => [n.status, n.threadRunNumbers])).toEqual([[status, [1, 2]]]);
+    }
+  });
+
   it('gets one NodeRun and one variable by their keys, a masked variable masked', async () => {
     const signal = unique('go');
     await client.putExternalEventDef({ name: signal });

@@ -66,6 +66,25 @@ describe('retries on the server', () => {
     expect(Date.parse(retry.scheduledAt) - Date.parse(failedAt ?? '')).toBeGreaterThanOrEqual(400);
   });
 
+  it('lists the attempt waiting out its back-off as pending, with when it goes on the queue', async () => {
+    const { task, spec } = await flakySpec((node) => node.withRetries(1).withExponentialBackoff({ baseIntervalMs: 3_600_000, multiplier: 2, maxDelayMs: 3_600_000 }));
+    const run = await client.runWf({ wfSpecName: spec });
+    const first = await claimOne(task);
+    await client.reportTaskRun({ taskRunId: first.taskRunId, attempt: 0, outcome: { status: 'ERROR', message: 'in an hour' } });
+    const waiting = (await client.taskRun(first.taskRunId))!;
+    const failedAt = Date.parse(waiting.attempts[0]?.endTime ?? '');
+    expect(waiting.attempts.map((a) => [a.attempt, a.status, a.errorMessage, a.workerId, a.endTime])).toEqual([
+      [0, 'TASK_FAILED', 'in an hour', 'test', expect.any(String)],
+      [1, 'TASK_PENDING', null, null, null],
+    ]);
+    // The server's own clock: an hour after the failure, which the TaskRun is scheduled for too.
+    expect(Date.parse(waiting.attempts[1]?.scheduleTime ?? '') - failedAt).toBe(3_600_000);
+    expect([waiting.status, waiting.scheduledAt]).toEqual(['TASK_PENDING', waiting.attempts[1]?.scheduleTime]);
+    expect(waiting.attempts[0]?.scheduleTime).toBeNull();
+    // The WfRun's NodeRun carries the same TaskRun.
+    expect((await client.wfRun(run.id))?.nodeRuns[1]?.taskRun?.attempts.map((a) => a.status)).toEqual(['TASK_FAILED', 'TASK_PENDING']);
+  });
+
   it('times out an attempt whose lease runs out and retries it', async () => {
     const { task, spec } = await flakySpec((node) => node.withRetries(1));
     const run = await client.runWf({ wfSpecName: spec });

@@ -425,7 +425,7 @@ describe('the WfSpec editor', () => {
     expect(await inspector.getByRole('combobox', { name: 'Kind of action to add' }).inputValue()).toBe('TASK');
     await inspector.getByRole('button', { name: 'Add action' }).click();
     const action = inspector.getByRole('group', { name: 'Action 1' });
-    const missing = `The task of action 0 of USER_TASK '${ask}' runs TaskDef '', which is not registered.`;
+    const missing = `The task of action 1 of USER_TASK '${ask}' runs TaskDef '', which is not registered.`;
     await action.getByRole('list', { name: 'Problems of action 1' }).getByText(missing, { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Problems' }).getByText(missing, { exact: true }).waitFor();
 
@@ -435,7 +435,7 @@ describe('the WfSpec editor', () => {
     const delay = action.getByRole('textbox', { name: 'Delay of action 1: JSON text' });
     await delay.fill('-5');
     await delay.press('Enter');
-    await action.getByText(`The delay of action 0 of USER_TASK '${ask}' may not be negative.`, { exact: true }).waitFor();
+    await action.getByText(`The delay of action 1 of USER_TASK '${ask}' may not be negative.`, { exact: true }).waitFor();
     await action.screenshot({ path: `${screenshots}editor-reminder-problem.png` });
     await delay.fill('120');
     await delay.press('Enter');

@@ -68,6 +68,36 @@ describe('the lists', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('shows a TaskRun waiting out its retry back-off with when its next attempt runs, here and on its WfRun page', async () => {
+    const { page, client, server, browser } = ctx;
+    const retrying = `ls-retrying-${suffix}`;
+    await client.putTaskDef({ name: retrying, returnType: 'STR' });
+    const wfSpec = new Workflow(`ls-backoff-${suffix}`, (wf) => void wf.execute(retrying).withRetries(1).withExponentialBackoff({ baseIntervalMs: 3_600_000, multiplier: 2, maxDelayMs: 3_600_000 }));
+    await wfSpec.register(client);
+    const run = await client.runWf({ wfSpecName: wfSpec.name });
+    const [claimed] = await client.claimTaskRuns({ taskDefName: retrying, workerId: 'ls-worker-2', waitMs: 5_000 });
+    await client.reportTaskRun({ taskRunId: claimed!.taskRunId, attempt: 0, outcome: { status: 'ERROR', message: 'try again in an hour' } });
+    const due = (await client.taskRun(claimed!.taskRunId))?.attempts[1]?.scheduleTime;
+    // The reader's own locale and zone, as the page formats it.
+    const dueText = await page.evaluate((at) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(at)), due!);
+
+    await page.goto(`${server.url}/#/task-runs?taskDefName=${retrying}&status=TASK_PENDING`);
+    const rows = page.getByRole('table', { name: 'TaskRuns' }).getByRole('row');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(1).getByTestId('pending-attempt').innerText()).toBe(`Attempt 2 scheduled for ${dueText}`);
+    expect(await rows.nth(1).innerText()).toContain('try again in an hour');
+
+    // Its NodeRun on the WfRun page lists the pending attempt after the failed one, scheduled for the same time.
+    await rows.nth(1).getByRole('link').click();
+    const details = page.getByTestId('node-run-details');
+    await details.waitFor();
+    expect(await page.getByTestId('wf-run-id').innerText()).toBe(run.id);
+    const pending = details.getByTestId('attempt-1');
+    await expect.poll(() => pending.innerText()).toContain('Task pending');
+    expect(await pending.innerText()).toContain(dueText);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('lists ExternalEvents by def and by whether a node took them', async () => {
     const { page, client, server, browser } = ctx;
     const wfSpec = new Workflow(`ls-events-${suffix}`, (wf) => void wf.waitForEvent(signal));

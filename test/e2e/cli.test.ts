@@ -337,6 +337,63 @@ describe('the gallop CLI', () => {
     expect(JSON.parse(queued.stdout)).toEqual({ count: await client.countTaskRuns('cli-greet', 'TASK_SCHEDULED') });
   });
 
+  it('shows what each NodeRun runs or waits for, and whose reminder a TaskRun is', async () => {
+    const suffix = Date.now().toString(36);
+    const [form, remind, moved, child, spec] = ['form', 'remind', 'moved', 'child', 'waits'].map((name) => `cli-${name}-${suffix}`) as [string, string, string, string, string];
+    await client.putUserTaskDef({ name: form, fields: [{ name: 'ok', type: 'BOOL' }] });
+    await client.putTaskDef({ name: remind, inputVars: [{ name: 'to', type: 'STR' }] });
+    await client.putExternalEventDef({ name: moved });
+    await client.putWfSpec(new Workflow(child, (wf) => void wf.waitForEvent(moved)).compile());
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const wakeAt = wf.declareInt('wakeAt').required();
+        const asker = wf.spawnThread('asker', (t) => {
+          // Nobody works on the reminder's TaskDef: its TaskRun waits, scheduled, to be looked at.
+          t.scheduleReminderTask(t.assignUserTask(form, { userId: 'ada', userGroup: 'finance' }), 0, remind, 'ada');
+        });
+        const sleeper = wf.spawnThread('sleeper', (t) => t.sleepUntil(wakeAt));
+        const parent = wf.spawnThread('parent', (t) => void t.waitForChildWf(t.runWf(child)));
+        wf.waitForThreads(asker, sleeper, parent);
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: spec, variables: { wakeAt: Date.parse('2099-01-02T03:04:05.678Z') } });
+    const nodeRuns = (await client.wfRun(run.id))!.nodeRuns;
+    const of = (type: string) => nodeRuns.find((n) => n.nodeType === type)!;
+    const [userTask, waitingForChild, waitingForThreads] = [of('USER_TASK'), of('WAIT_FOR_CHILD_WF'), of('WAIT_FOR_THREADS')];
+    const guid = userTask.userTaskRun!.userTaskGuid;
+
+    const found = await cli('search', 'nodeRuns', '--status', 'RUNNING', '--since', run.startTime, '--limit', '500');
+    expect(found.code).toBe(0);
+    // Columns: WFRUN, NODE, TYPE, STATUS, ARRIVED, WAITS FOR / TASK.
+    const rows = found.stdout.trim().split('\n').map((line) => line.split(/\s{2,}/));
+    const targets = rows.filter((cols) => cols[0] === run.id).map((cols) => [cols[2], cols[5]]);
+    expect(targets.sort()).toEqual(
+      [
+        ['USER_TASK', `${form} ${guid}, user ada, group finance`],
+        ['SLEEP', 'until 2099-01-02T03:04:05.678Z'],
+        ['WAIT_FOR_CHILD_WF', `child WfRun ${waitingForChild.childWfRunId}`],
+        ['WAIT_FOR_THREADS', 'ThreadRuns 1 2 3'],
+      ].sort(),
+    );
+
+    const shown = await cli('get', 'nodeRun', run.id, String(userTask.threadRunNumber), String(userTask.position));
+    expect(shown.stdout).toMatch(new RegExp(`^userTaskRun:\\s+${run.id}/${guid} \\(${form}\\)$`, 'm'));
+    expect(shown.stdout).toMatch(/^user:\s+ada$/m);
+    expect(shown.stdout).toMatch(/^group:\s+finance$/m);
+    const waiting = await cli('get', 'nodeRun', run.id, '0', String(waitingForThreads.position));
+    expect(waiting.stdout).toMatch(/^threads:\s+ThreadRuns 1 2 3$/m);
+
+    // The reminder's TaskRun: the UserTaskRun whose action ran it, and who held the task then.
+    const reminder = await waitFor(async () => (await client.userTaskRun(run.id, guid))?.events.find((e) => e.type === 'TASK_EXECUTED')?.taskGuid ?? undefined, {
+      what: 'the reminder to be scheduled',
+    });
+    const taskRun = await cli('get', 'taskRun', `${run.id}/${reminder}`);
+    expect(taskRun.code).toBe(0);
+    expect(taskRun.stdout).toMatch(new RegExp(`^userTaskRun:\\s+${run.id}/${guid}$`, 'm'));
+    expect(taskRun.stdout).toMatch(/^user:\s+ada$/m);
+    expect(taskRun.stdout).toMatch(/^group:\s+finance$/m);
+  });
+
   it('tails a WfRun live until an ExternalEvent put from the CLI completes it', async () => {
     const env = { ...process.env };
     delete env.GALLOP_URL;

@@ -338,6 +338,11 @@ export interface NodeRunCompleted extends At {
   readonly referenced?: true | undefined;
   /** A WAIT_FOR_ANY or WAIT_FOR_FIRST that succeeded despite failed children: EXIT no longer counts them. */
   readonly handledFailedChildren?: readonly number[] | undefined;
+  /**
+   * WAIT_FOR_THREADS: the children it waited for (LittleHorse's WaitForThreadsRun threads), as NodeRunFailed's. A
+   * record only: a mutation on the way out may change the list, and no decision reads it. Absent in older histories.
+   */
+  readonly waitedForThreads?: readonly number[] | undefined;
 }
 
 export interface NodeRunFailed extends At {

@@ -799,7 +799,8 @@ function validateUserTaskNode(
   }
   node.actions.forEach((trigger: unknown, i: number) => {
     const at = [...nodePath, 'actions', i];
-    const action = `action ${i} of ${what}`;
+    // Numbered from 1 in words, as the editor labels actions; the path keeps the index.
+    const action = `action ${i + 1} of ${what}`;
     if (!isJsonObject(trigger)) {
       report(at, 'MISSING_FIELD', `A user task action must be an object with hook, delaySeconds and action.`);
       return;

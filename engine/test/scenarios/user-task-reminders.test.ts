@@ -207,7 +207,7 @@ describe('a user task TASK action (reminder)', () => {
     const run = started({ actions: [remind('ON_ARRIVAL', 5, { inputs: [v('nosuch'), v('count')] })] });
     const events = fire(run, timersOf(run.events)[0], 5_000);
     expect(types(events)).toEqual(['TimerFired']);
-    expect(events[0]).toMatchObject({ failure: { name: 'VAR_SUB_ERROR', message: expect.stringMatching(/^Action 0 of USER_TASK 'review' scheduled no TaskRun: Input 'to' of TaskDef 'send-reminder': Variable 'nosuch' is not in scope/) } });
+    expect(events[0]).toMatchObject({ failure: { name: 'VAR_SUB_ERROR', message: expect.stringMatching(/^Action 1 of USER_TASK 'review' scheduled no TaskRun: Input 'to' of TaskDef 'send-reminder': Variable 'nosuch' is not in scope/) } });
     expect(run.state?.threadRuns[0]?.currentNodeRun?.status).toBe('RUNNING');
   });
 });

@@ -177,7 +177,7 @@ describe('USER_TASK arrival', () => {
     ['a user id read from a variable out of scope', { userId: v('nobody') }, 'VAR_SUB_ERROR', /not in scope/],
     ['a UserTaskDef that is not registered', { userTaskDefName: 'approve-leave' }, 'TASK_ERROR', /UserTaskDef 'approve-leave' is not registered/],
     ['a version of the UserTaskDef the catalog lacks', { userTaskDefVersion: 3 }, 'TASK_ERROR', /Version 3 of UserTaskDef 'approve-expense'/],
-    ['an action delay that is NULL', { actions: [{ hook: 'ON_ARRIVAL', delaySeconds: v('pause'), action: { type: 'CANCEL' } }] }, 'VAR_SUB_ERROR', /delay of action 0 .* must be an INT/],
+    ['an action delay that is NULL', { actions: [{ hook: 'ON_ARRIVAL', delaySeconds: v('pause'), action: { type: 'CANCEL' } }] }, 'VAR_SUB_ERROR', /delay of action 1 .* must be an INT/],
   ])('fails the node, creating no UserTaskRun, for %s', (_, node, name, message) => {
     const run = started(node);
     expect(run.events.some((e) => e.type === 'UserTaskRunCreated')).toBe(false);
@@ -586,7 +586,7 @@ describe('user task actions', () => {
     });
     const events = run.send(assign({ userId: 'bob' }), 1_000);
     expect(types(events)).toEqual(['UserTaskRunAssigned', 'TimerSet']);
-    expect(events[0]).toMatchObject({ userId: 'bob', epoch: 2, unscheduledActions: [{ actionIndex: 0, failure: { name: 'VAR_SUB_ERROR', message: "The delay of action 0 of USER_TASK 'review' must be an INT; got null (NULL)." } }] });
+    expect(events[0]).toMatchObject({ userId: 'bob', epoch: 2, unscheduledActions: [{ actionIndex: 0, failure: { name: 'VAR_SUB_ERROR', message: "The delay of action 1 of USER_TASK 'review' must be an INT; got null (NULL)." } }] });
     expect(events[1]).toMatchObject({ timerId: '0-1/action-1-2', fireAt: 31_000 });
     expect(userTaskRun(run)).toMatchObject({ status: 'ASSIGNED', userId: 'bob' });
     expect(run.state?.status).toBe('RUNNING');

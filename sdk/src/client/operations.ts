@@ -27,7 +27,7 @@ const WfSpecFields = graphql(`
 const TaskRunFields = graphql(`
   fragment TaskRunFields on TaskRun {
     id wfRunId taskGuid taskDefName status input scheduledAt userTaskGuid userId userGroup
-    attempts { attempt status workerId startTime endTime output errorMessage exceptionName logOutput }
+    attempts { attempt status scheduleTime workerId startTime endTime output errorMessage exceptionName logOutput }
   }
 `);
 

@@ -25,6 +25,8 @@ export type WfSpecVersionInfo = Omit<WfSpecInfo, 'spec'>;
 export interface TaskAttemptInfo {
   readonly attempt: number;
   readonly status: TaskStatus;
+  /** For the attempt waiting out a retry back-off (TASK_PENDING): when it goes on the queue; null for the others. */
+  readonly scheduleTime: string | null;
   readonly workerId: string | null;
   readonly startTime: string | null;
   readonly endTime: string | null;

@@ -154,7 +154,8 @@ function externalEventDefOf(spec: WfSpec, state: WfRunState, threadRunNumber: nu
 
 /**
  * The ThreadRuns a WAIT_FOR_THREADS NodeRun started by this command waits for, its list evaluated in the state the
- * command left (where the engine last looked at it, unless the thread went on past it in the same command).
+ * command left: where the engine last looked at it while it still waits. One that ended says in its event, except in
+ * histories from before NodeRunCompleted carried waitedForThreads, where this is the best guess there is.
  */
 function waitedForOf(spec: VersionedWfSpec, state: WfRunState, row: NodeRunRow): number[] | null {
   const node = nodeOf(spec, state, row.thread_run_number, row.node_name);
@@ -322,6 +323,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
       case 'TimerSet': {
         const { purpose } = event;
         set.timers.push({ tenant_id, wf_run_id, timer_id: event.timerId, fire_at: isoTime(event.fireAt), purpose });
+        // The attempt waiting out its back-off (TASK_PENDING) is scheduled for when the timer fires: the API lists it so.
+        if (purpose.type === 'TASK_RETRY') change(purpose.taskGuid).scheduled_at = isoTime(event.fireAt);
         if (purpose.type !== 'SLEEP') break;
         const key = `${purpose.threadRunNumber}-${purpose.position}`;
         const sleep_until = isoTime(event.fireAt);
@@ -495,8 +498,11 @@ function outboxRows(tenantId: string, wfRunId: string, firstSeq: number, events:
 
 /** What a NodeRun that ended in the command that started it says of the ThreadRuns it started or waited for. */
 function recordOutcome(row: NodeRunRow, event: Extract<WfRunEvent, { type: 'NodeRunCompleted' | 'NodeRunFailed' }>): void {
-  if (event.type === 'NodeRunFailed') {
-    if (event.waitedForThreads) row.thread_run_numbers = event.waitedForThreads;
+  if (event.waitedForThreads) {
+    // A WAIT_FOR_THREADS that completed and then failed on its way out waited for what its completion says.
+    row.thread_run_numbers ??= event.waitedForThreads;
+  } else if (event.type === 'NodeRunFailed') {
+    return;
   } else if (row.node_type === 'START_THREAD' && typeof event.output === 'number') {
     row.thread_run_numbers = [event.output];
   } else if (row.node_type === 'START_MULTIPLE_THREADS' && Array.isArray(event.output)) {

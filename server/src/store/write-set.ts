@@ -137,7 +137,7 @@ export interface TaskChangeRow {
   task_guid: string;
   status?: string;
   attempt?: number;
-  /** Set when a retry puts the TaskRun back on the queue. */
+  /** Set when a retry puts the TaskRun back on the queue, or will when its back-off ends. */
   scheduled_at?: IsoTime;
   /** Attempt records to append; each gets the row's startTime and, unless it names one, its workerId. */
   records: { worker_id: string | null; record: Omit<TaskAttemptRecord, 'startTime' | 'workerId'> }[];

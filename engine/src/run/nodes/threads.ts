@@ -150,7 +150,13 @@ export function checkWaitForThreads(startThread: StartThread): CheckHandler<'WAI
       if (outcome) return fail(outcome);
       // Failed children that were handled, or that a winning FIRST or ANY looked past: EXIT no longer counts them.
       const handled = children.filter(failed).map((child) => child.number);
-      s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(handled.length > 0 ? { handledFailedChildren: handled } : {}) });
+      s.emit({
+        type: 'NodeRunCompleted',
+        threadRunNumber: thread.number,
+        position,
+        waitedForThreads: [...numbers],
+        ...(handled.length > 0 ? { handledFailedChildren: handled } : {}),
+      });
       return true;
     };
     switch (node.strategy ?? 'WAIT_FOR_ALL') {

@@ -37,7 +37,7 @@ export function fireReminderTask(
   const guid = triggeredTaskGuid(thread.number, nodeRun.position, at.actionIndex, at.epoch);
   if (own(s.state.triggeredTaskRuns, guid)) return { code: 'STALE_TIMER', message: `Timer ${command.timerId} has already scheduled TaskRun ${guid}.` };
   const skip = (failure: Failure): undefined => {
-    const message = `Action ${at.actionIndex} of USER_TASK '${nodeRun.nodeName}' scheduled no TaskRun: ${failure.message}`;
+    const message = `Action ${at.actionIndex + 1} of USER_TASK '${nodeRun.nodeName}' scheduled no TaskRun: ${failure.message}`;
     s.emit({ type: 'TimerFired', timerId: command.timerId, failure: { ...failure, message } });
     return undefined;
   };

@@ -198,7 +198,7 @@ export function fireUserTaskAction(s: Session, command: FireTimer): Rejection | 
   const target: ReassignTarget =
     'userId' in action
       ? { kind: 'ASSIGN', userId: action.userId, userGroup: action.userGroup }
-      : reassignTarget(s, thread, action, `action ${purpose.actionIndex} of USER_TASK '${nodeRun.nodeName}'`);
+      : reassignTarget(s, thread, action, `action ${purpose.actionIndex + 1} of USER_TASK '${nodeRun.nodeName}'`);
   if (target.kind === 'REFUSE') return target.rejection;
   s.emit({ type: 'TimerFired', timerId: command.timerId });
   if (target.kind === 'ASSIGN') {
@@ -278,7 +278,7 @@ function resolveActions(s: Session, thread: ThreadRunState, node: UserTaskNode, 
       continue;
     }
     if (typeof delay.value !== 'number' || !Number.isSafeInteger(delay.value)) {
-      const message = `The delay of action ${index} of ${what} must be an INT; got ${describeRead(s, thread, trigger.delaySeconds, delay.value)}.`;
+      const message = `The delay of action ${index + 1} of ${what} must be an INT; got ${describeRead(s, thread, trigger.delaySeconds, delay.value)}.`;
       unscheduled.push({ hook: trigger.hook, actionIndex: index, failure: { name: 'VAR_SUB_ERROR', message } });
       continue;
     }

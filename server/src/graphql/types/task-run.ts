@@ -63,9 +63,27 @@ export function taskRunId(wfRunId: string, taskGuid: string): string {
   return `${wfRunId}/${taskGuid}`;
 }
 
-const TaskAttemptRef = builder.objectRef<TaskAttemptRecord>('TaskAttempt').implement({
+/** A finished attempt's record, or the attempt waiting out a retry back-off, which has none yet. */
+type TaskAttemptView = Omit<TaskAttemptRecord, 'endTime'> & { readonly endTime: string | null; readonly scheduleTime?: Date };
+
+/**
+ * A TaskRun's attempts: the finished ones, then the next while it waits out a retry back-off (LittleHorse lists that
+ * TaskAttempt as TASK_PENDING), scheduled for when the back-off ends.
+ */
+function attemptsOf(run: TaskRunRow): TaskAttemptView[] {
+  if (run.status !== 'TASK_PENDING') return run.attempts;
+  return [...run.attempts, { attempt: run.attempt, status: 'TASK_PENDING', workerId: null, startTime: null, endTime: null, scheduleTime: run.scheduledAt }];
+}
+
+const TaskAttemptRef = builder.objectRef<TaskAttemptView>('TaskAttempt').implement({
   fields: (t) => ({
     attempt: t.exposeInt('attempt'),
+    scheduleTime: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'For the attempt waiting out a retry back-off (TASK_PENDING): when it goes on the queue. Null for the others.',
+      resolve: (a) => a.scheduleTime ?? null,
+    }),
     status: t.field({ type: TaskStatusEnum, resolve: (a) => a.status as typeof TaskStatusEnum.$inferType }),
     workerId: t.string({ nullable: true, resolve: (a) => a.workerId ?? null }),
     startTime: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.startTime ?? null }),
@@ -78,7 +96,7 @@ const TaskAttemptRef = builder.objectRef<TaskAttemptRecord>('TaskAttempt').imple
 });
 
 export const TaskRunRef = builder.objectRef<TaskRunRow>('TaskRun').implement({
-  description: 'The execution of a TASK node by Task Workers, with one record per finished attempt.',
+  description: 'The execution of a TASK node by Task Workers, with one record per finished attempt and the one waiting to retry.',
   fields: (t) => ({
     id: t.id({ resolve: (r) => taskRunId(r.wfRunId, r.taskGuid) }),
     wfRunId: t.exposeID('wfRunId'),
@@ -90,10 +108,18 @@ export const TaskRunRef = builder.objectRef<TaskRunRow>('TaskRun').implement({
       description: `Input values by name; a masked input shows as "${MASKED_VALUE}" (workers claim the real value).`,
       resolve: (r) => Object.fromEntries(maskTaskInput(r.input).map((i) => [i.name, i.value])),
     }),
-    scheduledAt: t.field({ type: 'DateTime', resolve: (r) => r.scheduledAt }),
+    scheduledAt: t.field({
+      type: 'DateTime',
+      description: 'When its current attempt went on the queue; while it waits out a retry back-off (TASK_PENDING), when that attempt will.',
+      resolve: (r) => r.scheduledAt,
+    }),
     workerId: t.string({ nullable: true, description: 'The worker holding the current attempt.', resolve: (r) => r.workerId }),
     leaseExpiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.leaseExpiresAt }),
-    attempts: t.field({ type: [TaskAttemptRef], resolve: (r) => r.attempts }),
+    attempts: t.field({
+      type: [TaskAttemptRef],
+      description: 'The finished attempts in order, then, while it waits out a retry back-off, the next (TASK_PENDING).',
+      resolve: attemptsOf,
+    }),
     threadRunNumber: t.int({ nullable: true, description: 'The ThreadRun of its TASK NodeRun.', resolve: (r) => r.threadRunNumber }),
     nodeRunPosition: t.int({ nullable: true, description: 'The position of its TASK NodeRun in that ThreadRun.', resolve: (r) => r.nodePosition }),
     userTaskGuid: t.string({ nullable: true, description: USER_TASK_TRIGGER, resolve: (r) => userTaskOfTriggeredTaskGuid(r.taskGuid)?.userTaskGuid ?? null }),

@@ -126,12 +126,13 @@ export interface TaskRunSummary {
   readonly input: Readonly<Record<string, JsonValue>>;
   readonly threadRunNumber: number | null;
   readonly nodeRunPosition: number | null;
-  readonly attempts: readonly { readonly attempt: number; readonly status: string; readonly errorMessage: string | null; readonly endTime: string | null }[];
+  /** The finished attempts, then the one waiting out a retry back-off (TASK_PENDING, with its scheduleTime). */
+  readonly attempts: readonly { readonly attempt: number; readonly status: string; readonly errorMessage: string | null; readonly endTime: string | null; readonly scheduleTime: string | null }[];
 }
 
 export const TASK_RUNS = `query TaskRuns($first: Int, $after: String, $taskDefName: String!, $status: TaskStatus) {
   page: taskRuns(first: $first, after: $after, taskDefName: $taskDefName, status: $status) {
-    edges { cursor node { id wfRunId taskDefName status scheduledAt workerId input threadRunNumber nodeRunPosition attempts { attempt status errorMessage endTime } } }
+    edges { cursor node { id wfRunId taskDefName status scheduledAt workerId input threadRunNumber nodeRunPosition attempts { attempt status errorMessage endTime scheduleTime } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;

@@ -89,15 +89,18 @@ describe('foldNodeRunRows', () => {
       failure: { name: 'TASK_FAILURE', message: 'boom' },
     };
     const pending: WfRunEvent = { type: 'TaskRetryPending', time: t0 + 2, threadRunNumber: 0, taskGuid: '0-1', attempt: 1 };
-    const waiting = fold([...taskStarted, failed, pending]);
-    expect(waiting.rows[1]?.taskRun?.attempts.map((a) => [a.attempt, a.status])).toEqual([
-      [0, 'TASK_FAILED'],
-      [1, 'TASK_PENDING'],
+    const timer: WfRunEvent = { type: 'TimerSet', time: t0 + 2, timerId: '0-1/retry-1', fireAt: t0 + 500, purpose: { type: 'TASK_RETRY', taskGuid: '0-1', attempt: 1 } };
+    const waiting = fold([...taskStarted, failed, pending, timer]);
+    // Scheduled for when its back-off ends, not when it began.
+    expect(waiting.rows[1]?.taskRun?.attempts.map((a) => [a.attempt, a.status, a.scheduledAt])).toEqual([
+      [0, 'TASK_FAILED', t0 + 1],
+      [1, 'TASK_PENDING', t0 + 500],
     ]);
     const scheduled = fold([
       ...taskStarted,
       failed,
       pending,
+      timer,
       { type: 'TaskRunScheduled', time: t0 + 500, threadRunNumber: 0, position: 1, taskGuid: '0-1', taskDefName: 'greet', attempt: 1, input: [] },
     ]);
     expect(scheduled.rows[1]?.taskRun?.attempts.map((a) => [a.attempt, a.status])).toEqual([

@@ -169,6 +169,8 @@ export function foldNodeRunRows(history: NodeRunRows, event: WfRunEvent): NodeRu
       return updateRow(history, `${event.threadRunNumber}/${event.position}`, (row) => ({ ...row, externalEvent: history.received[event.guid] }));
     case 'TimerSet': {
       const { purpose } = event;
+      // A pending retry is scheduled for when its back-off timer fires.
+      if (purpose.type === 'TASK_RETRY') return updateAttempt(history, purpose.taskGuid, purpose.attempt, (a) => ({ ...a, scheduledAt: event.fireAt }));
       if (purpose.type !== 'SLEEP' && purpose.type !== 'EXTERNAL_EVENT_TIMEOUT') return history;
       return updateRow(history, `${purpose.threadRunNumber}/${purpose.position}`, (row) => ({ ...row, wakeAt: event.fireAt }));
     }

@@ -32,8 +32,8 @@ describe('newUserTaskAction', () => {
     expect(kinds.map((a) => [a.hook, a.delaySeconds])).toEqual(Array(3).fill(['ON_ARRIVAL', { type: 'LITERAL', value: 3600 }]));
     const problems = validateWfSpec(withActions(kinds), catalog);
     expect(problems.map((p) => [p.path.slice(4), p.message])).toEqual([
-      [['actions', 0, 'action', 'task', 'taskDefName'], "The task of action 0 of USER_TASK 'ask' runs TaskDef '', which is not registered."],
-      [['actions', 1, 'action', 'userGroup', 'value'], "The user group of action 1 of USER_TASK 'ask' is blank."],
+      [['actions', 0, 'action', 'task', 'taskDefName'], "The task of action 1 of USER_TASK 'ask' runs TaskDef '', which is not registered."],
+      [['actions', 1, 'action', 'userGroup', 'value'], "The user group of action 2 of USER_TASK 'ask' is blank."],
     ]);
   });
 
