@@ -1,11 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { step } from '@gallop/engine';
-import type { Catalog, Command, DecideContext, Node, TaskRunState, VersionedWfSpec, WfRunState } from '@gallop/engine';
+import { prepareWfSpec, step } from '@gallop/engine';
+import type { Catalog, Command, DecideContext, Node, PreparedWfSpec, TaskRunState, VersionedWfSpec, WfRunState } from '@gallop/engine';
 
 // The engine alone: a command in, its events out, the state folded (step). Prints medians of 3 rounds.
 //   node --import tsx bench/src/engine.ts     (npm run bench:engine)
 const catalog: Catalog = { taskDefs: { work: { name: 'work', inputVars: [{ name: 'n', type: 'INT' }], returnType: 'INT' } } };
-const ctx = (wfSpec: VersionedWfSpec, now: number): DecideContext => ({ now, ids: { next: () => 'x' }, wfSpec, catalog });
+// Each version prepared once, as the server keeps one beside each WfSpec version it caches.
+const prepared = new Map<VersionedWfSpec, PreparedWfSpec>();
+const preparedOf = (wfSpec: VersionedWfSpec): PreparedWfSpec => prepared.get(wfSpec) ?? prepared.set(wfSpec, prepareWfSpec(wfSpec)).get(wfSpec)!;
+const ctx = (wfSpec: VersionedWfSpec, now: number): DecideContext => ({ now, ids: { next: () => 'x' }, wfSpec, catalog, prepared: preparedOf(wfSpec) });
 const v = (variableName: string) => ({ type: 'VARIABLE' as const, variableName });
 const spec = (nodes: Record<string, Node>, extra: VersionedWfSpec['threadSpecs'] = {}): VersionedWfSpec => ({
   name: 'bench',

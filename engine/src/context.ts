@@ -1,3 +1,4 @@
+import type { PreparedWfSpec } from './run/prepared.ts';
 import type { Catalog, VersionedWfSpec } from './spec/types.ts';
 
 /** Hands out ids that state cannot derive. Deterministic in tests; the server's is random. */
@@ -20,4 +21,9 @@ export interface DecideContext {
    * The server passes its limit on values it is given. No limit when absent.
    */
   readonly maxValueBytes?: number | undefined;
+  /**
+   * `prepareWfSpec(wfSpec)`, kept by the caller beside the version so that no decision works it out again (the server
+   * keeps one per cached version). Used only when made from this very `wfSpec`; worked out per decision otherwise.
+   */
+  readonly prepared?: PreparedWfSpec | undefined;
 }

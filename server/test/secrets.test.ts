@@ -4,7 +4,7 @@ import { GallopClient, Workflow } from '@gallop/sdk';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { isolatedStore, startTestServer, unique } from './harness.ts';
+import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
 
 // Issue 8: no API key, bootstrap key or key secret appears in what the server writes: its log (at debug, the most
 // it says), its answers' errors, its metrics, or its database.
@@ -296,5 +296,53 @@ describe('masked values', () => {
     const thrown = answers[4].wfRun.events.flatMap((e) => (e.event.type === 'WorkflowEventThrown' ? [e.event.content] : []));
     expect(thrown).toEqual([MASKED_VALUE, 'plain']);
     expect(JSON.stringify([answers, server.logs]).includes(secret)).toBe(false);
+  });
+  it("hide a user task's notes made from a masked variable; putWfSpec refuses a user id made from one", async () => {
+    const admin = new GallopClient({ url: server.graphqlUrl, webSocketImpl: WebSocket, apiKey: BOOTSTRAP });
+    const secret = `notes-pin-${'4'.repeat(12)}`;
+    const form = unique('callback');
+    await admin.putUserTaskDef({ name: form, fields: [{ name: 'done', type: 'BOOL' }] });
+    const withNotes = (wfSpecName: string, notes: unknown) => {
+      const spec = new Workflow(wfSpecName, (wf) => {
+        wf.declareStr('pin').masked().required();
+        wf.assignUserTask(form, { userGroup: 'support' });
+      }).compile();
+      const node = Object.values(spec.threadSpecs.entrypoint!.nodes).find((n) => n.type === 'USER_TASK');
+      Object.assign(node!, { notes });
+      return spec;
+    };
+    const hidden = unique('masked-notes');
+    const plain = unique('plain-notes');
+    await admin.putWfSpec(withNotes(hidden, { type: 'FORMAT_STRING', format: { type: 'LITERAL', value: 'Call back with PIN {0}' }, args: [{ type: 'VARIABLE', variableName: 'pin' }] }));
+    await admin.putWfSpec(withNotes(plain, { type: 'LITERAL', value: 'Call back' }));
+    const ids = [unique('run'), unique('run')] as const;
+    await admin.runWf({ wfSpecName: hidden, id: ids[0], variables: { pin: secret } });
+    await admin.runWf({ wfSpecName: plain, id: ids[1], variables: { pin: secret } });
+    const read = (id: string) =>
+      admin.request<{ wfRun: { userTaskRuns: { notes: string | null }[]; events: { event: WfRunEvent }[] } }>(
+        `query($id: ID!) { wfRun(id: $id) { userTaskRuns { notes } events { event } } }`,
+        { id },
+      );
+    const [masked, shown] = [await read(ids[0]), await read(ids[1])];
+    const created = (r: typeof masked) => r.wfRun.events.flatMap((e) => (e.event.type === 'UserTaskRunCreated' ? [e.event.notes] : []));
+    expect(masked.wfRun.userTaskRuns.map((t) => t.notes)).toEqual([MASKED_VALUE]);
+    expect(created(masked)).toEqual([MASKED_VALUE]);
+    expect(shown.wfRun.userTaskRuns.map((t) => t.notes)).toEqual(['Call back']);
+    expect(created(shown)).toEqual(['Call back']);
+    const listed = await admin.searchUserTaskRuns({ userGroup: 'support' });
+
+    // A user id cannot stay masked: the server matches it as it is. The spec is refused, naming the node and field.
+    const refused = await refusal(
+      admin.putWfSpec(
+        new Workflow(unique('masked-user'), (wf) => {
+          const user = wf.declareStr('user').masked().required();
+          wf.assignUserTask(form, { userId: user });
+        }).compile(),
+      ),
+    );
+    await admin.close();
+    expect(refused).toMatchObject({ code: 'ValidationError', problems: [{ code: 'MASKED_VALUE_SHOWN', at: expect.stringMatching(/USER_TASK"\]\.userId$/) }] });
+    const rows = await server.app.services.db.execute(sql.raw(`select coalesce(json_agg(u)::text, '') as stored from user_task_runs u`));
+    expect(JSON.stringify([masked, listed, rows, server.logs]).includes(secret)).toBe(false);
   });
 });

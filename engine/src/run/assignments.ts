@@ -1,32 +1,29 @@
 import { own } from '../spec/own.ts';
-import { isLegacyCondition, nodeOutputsRead, readsNodeOutput, variablesRead } from '../spec/reads.ts';
+import { isLegacyCondition, readsOf } from '../spec/reads.ts';
 import type { Condition, MutationSource, VariableAssignment, VariableMutation } from '../spec/types.ts';
 import { boolVerdict, comparisonVerdict, evaluateAssignment } from '../values/evaluate.ts';
 import type { ValueReader } from '../values/evaluate.ts';
 import { parseJsonPath, readPath, writePath } from '../values/json-path.ts';
 import { mutate } from '../values/mutate.ts';
-import { aType, describeValue, isValueOfType, kindOf, MAX_NESTING, nestsDeeperThan, typeOfValue, widen } from '../values/value.ts';
+import { aType, describeValue, isValueOfType, MAX_NESTING, nestsDeeperThan, typeOfValue, widen } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
 import type { Failure } from './failure.ts';
 import type { Session } from './session.ts';
 import type { ThreadRunState } from './state.ts';
 
-export type Evaluated = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly failure: Failure };
+/** A value as evaluated for a thread, `masked` when made from a secret (isMaskedSource), or the failure. */
+export type Evaluated = { readonly ok: true; readonly value: JsonValue; readonly masked?: boolean | undefined } | { readonly ok: false; readonly failure: Failure };
 
 /**
  * Resolves where a value comes from, as seen from `thread`, then casts it to its `targetType` when it has one
  * (values/evaluate.ts, which explainCondition shares). `nodeOutput` serves NODE_OUTPUT sources, also inside a format
  * string or an expression of a mutation; a NODE_OUTPUT_REFERENCE reads the output `thread` keeps of the node it names.
+ * A failure's message names a secret by its kind only: the reader tells the evaluator which reads are secrets.
  */
 export function evaluate(s: Session, thread: ThreadRunState, source: MutationSource | VariableAssignment, nodeOutput?: JsonValue): Evaluated {
   const evaluated = evaluateAssignment(source, new ThreadReader(s, thread, nodeOutput));
-  if (evaluated.ok) return { ok: true, value: evaluated.value };
-  // A failure's message quotes values (a cast's text, an expression's operands): it goes into events and the API's
-  // error messages, which masking does not touch, so one made from a masked variable says which, not what.
-  if (!isMaskedSource(s, thread, source)) return varSubError(evaluated.message);
-  const names = [...new Set(variablesRead(source).filter((name) => isMaskedVariable(s, thread, name)))].map((name) => `'${name}'`);
-  const what = names.length > 0 ? `masked variable ${names.join(', ')}` : 'a masked node output';
-  return varSubError(`A value made from ${what} could not be evaluated (VAR_SUB_ERROR); the details would show it, so they are left out.`);
+  if (!evaluated.ok) return varSubError(evaluated.message);
+  return evaluated.masked ? { ok: true, value: evaluated.value, masked: true } : { ok: true, value: evaluated.value };
 }
 
 /** What an assignment evaluated for `thread` reads: its variables in scope at their declared types, and its nodes' outputs. */
@@ -63,18 +60,34 @@ class ThreadReader implements ValueReader {
   noOutput(nodeName: string): string {
     return `Node '${nodeName}' has no output in ThreadRun ${this.thread.number}: it has not completed there yet, or completed without one.`;
   }
+
+  isMaskedVariable(name: string): boolean {
+    return isMaskedVariable(this.s, name);
+  }
+
+  isMaskedOutput(nodeName?: string): boolean {
+    return isMaskedOutput(this.thread, nodeName);
+  }
 }
 
 /**
  * Whether a value read from `source` by `thread` is a secret: it reads a variable declared masked, or the output of a
  * node that was masked (a masked TaskDef's), by name or as the NODE_OUTPUT of the node an edge leaves, as a whole or
- * in part.
+ * in part. The same rule as the evaluator's `masked`, for a source not (or not yet) evaluated.
  */
 export function isMaskedSource(s: Session, thread: ThreadRunState, source: unknown): boolean {
-  if (variablesRead(source).some((read) => isMaskedVariable(s, thread, read))) return true;
-  // Edge mutations run while their node is the thread's current one, so its flag is the NODE_OUTPUT's.
-  if (thread.currentNodeRun?.maskedOutput === true && readsNodeOutput(source)) return true;
-  return nodeOutputsRead(source).some((name) => own(thread.nodeOutputs, name)?.masked === true);
+  const reads = readsOf(source);
+  if (reads.variables.some((name) => isMaskedVariable(s, name))) return true;
+  if (reads.nodeOutput && isMaskedOutput(thread)) return true;
+  return reads.nodeOutputs.some((name) => isMaskedOutput(thread, name));
+}
+
+/**
+ * Whether the output of node `nodeName` kept by `thread` is a secret; with no name, NODE_OUTPUT's: edge mutations run
+ * while their node is the thread's current one, so its flag is the NODE_OUTPUT's.
+ */
+function isMaskedOutput(thread: ThreadRunState, nodeName?: string): boolean {
+  return nodeName === undefined ? thread.currentNodeRun?.maskedOutput === true : own(thread.nodeOutputs, nodeName)?.masked === true;
 }
 
 /**
@@ -82,13 +95,16 @@ export function isMaskedSource(s: Session, thread: ThreadRunState, source: unkno
  * reach events and the API unmasked.
  */
 export function describeRead(s: Session, thread: ThreadRunState, source: unknown, value: JsonValue): string {
-  return isMaskedSource(s, thread, source) ? `a masked ${kindOf(value)}` : describeValue(value);
+  return describeValue(value, isMaskedSource(s, thread, source));
 }
 
-/** Whether the variable `name` seen from `thread` is declared masked. */
-export function isMaskedVariable(s: Session, thread: ThreadRunState, name: string): boolean {
-  const owner = s.variableOwner(thread, name);
-  return owner !== undefined && s.threadSpec(owner).variableDefs?.some((d) => d.name === name && d.masked === true) === true;
+/**
+ * Whether a variable called `name` is a secret: some thread of the WfSpec declares it masked. The API hides variables
+ * by name (maskEvent), and names are unique in a WfSpec but for INPUT, which each handler declares for itself: one
+ * handler's masked INPUT makes every INPUT a secret (showing too little is the safe mistake).
+ */
+export function isMaskedVariable(s: Session, name: string): boolean {
+  return s.prepared.maskedVariables.has(name);
 }
 
 /**
@@ -98,7 +114,7 @@ export function isMaskedVariable(s: Session, thread: ThreadRunState, name: strin
 export function expectType(value: JsonValue, type: VariableType, what: string, secret = false): Evaluated {
   const widened = widen(value, type);
   if (isValueOfType(widened, type)) return { ok: true, value: widened };
-  return varSubError(`${what} expects ${aType(type)} but got ${secret ? `a masked ${kindOf(value)}` : describeValue(value)}.`);
+  return varSubError(`${what} expects ${aType(type)} but got ${describeValue(value, secret)}.`);
 }
 
 /**
@@ -110,20 +126,15 @@ export function holds(s: Session, thread: ThreadRunState, condition: Condition |
   if (!isLegacyCondition(condition)) {
     const value = evaluate(s, thread, condition);
     if (!value.ok) return value;
-    const verdict = boolVerdict(value.value);
-    if (verdict.ok) return verdict;
-    // boolVerdict quotes the value.
-    return varSubError(isMaskedSource(s, thread, condition) ? `The condition must be a BOOL; it is ${describeRead(s, thread, condition, value.value)}.` : verdict.message);
+    const verdict = boolVerdict(value.value, value.masked);
+    return verdict.ok ? verdict : varSubError(verdict.message);
   }
   const left = evaluate(s, thread, condition.left);
   if (!left.ok) return left;
   const right = evaluate(s, thread, condition.right);
   if (!right.ok) return right;
-  const result = comparisonVerdict(left.value, condition.comparator, right.value);
-  if (result.ok) return result;
-  // compare quotes both sides.
-  if (!isMaskedSource(s, thread, condition)) return varSubError(result.message);
-  return varSubError(`${String(condition.comparator)} cannot compare ${describeRead(s, thread, condition.left, left.value)} with ${describeRead(s, thread, condition.right, right.value)}.`);
+  const result = comparisonVerdict(left, condition.comparator, right);
+  return result.ok ? result : varSubError(result.message);
 }
 
 /**
@@ -151,7 +162,7 @@ function applyInOrder(s: Session, thread: ThreadRunState, mutations: readonly Va
     const next = mutation.lhsJsonPath === undefined ? mutateWhole(type, value, mutation, rhs.value) : mutateAtPath(value, mutation, rhs.value);
     if (!next.ok) {
       // Its message quotes the variable's value and the right side: neither may show a secret.
-      if (!isMaskedVariable(s, current, mutation.lhsName) && !isMaskedSource(s, current, mutation.rhs)) return next.failure;
+      if (!isMaskedVariable(s, mutation.lhsName) && !rhs.masked) return next.failure;
       const where = mutation.lhsJsonPath === undefined ? '' : ` at ${mutation.lhsJsonPath}`;
       return varSubError(`The ${mutation.operation} of '${mutation.lhsName}'${where} could not apply to a masked value; the details would show it, so they are left out.`).failure;
     }

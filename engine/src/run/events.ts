@@ -207,6 +207,8 @@ export interface UserTaskRunCreated extends At {
   readonly userId?: string | undefined;
   readonly userGroup?: string | undefined;
   readonly notes?: string | undefined;
+  /** The notes are made from a secret (a masked variable, a masked node output): the API shows MASKED_VALUE. */
+  readonly maskedNotes?: true | undefined;
   readonly epoch: number;
   /** The ON_TASK_ASSIGNED actions the new user did not start, because their delays could not be evaluated. */
   readonly unscheduledActions?: readonly UnscheduledUserTaskAction[] | undefined;

@@ -118,6 +118,7 @@ function fold(state: WfRunState, event: Exclude<WfRunEvent, { type: 'WfRunStarte
           ...(event.userId === undefined ? {} : { userId: event.userId }),
           ...(event.userGroup === undefined ? {} : { userGroup: event.userGroup }),
           ...(event.notes === undefined ? {} : { notes: event.notes }),
+          ...(event.maskedNotes ? { maskedNotes: true } : {}),
           epoch: event.epoch,
         },
       }));

@@ -44,7 +44,7 @@ export function maskFailure(failure: Failure): Failure {
 
 /**
  * An event as the API shows it: the values of masked variables, masked task inputs, outputs, failure contents,
- * correlation keys and WorkflowEvent contents flagged as secrets (a masked TaskDef's output, a value made from a
+ * correlation keys, WorkflowEvent contents and user task notes flagged as secrets (a masked TaskDef's output, a value made from a
  * masked variable, a child WfRun's secret output) and, with `outputsMasked` (see returnsMaskedValue), thread outputs
  * replaced by MASKED_VALUE.
  * The stored event keeps the real values, which the engine needs to replay; this is only for what leaves the
@@ -91,6 +91,8 @@ export function maskEvent(event: WfRunEvent, isMasked: (variableName: string) =>
     }
     case 'WorkflowEventThrown':
       return event.maskedContent ? { ...event, content: MASKED_VALUE } : event;
+    case 'UserTaskRunCreated':
+      return event.maskedNotes && event.notes !== undefined ? { ...event, notes: MASKED_VALUE } : event;
     default:
       return event;
   }

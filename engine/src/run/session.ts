@@ -1,11 +1,12 @@
 import { own } from '../spec/own.ts';
-import { nodeOutputsReferenced } from '../spec/reads.ts';
 import type { DecideContext } from '../context.ts';
 import { InvariantError } from '../errors.ts';
 import type { Node, ThreadSpec } from '../spec/types.ts';
 import type { JsonValue } from '../values/value.ts';
 import type { WfRunEvent } from './events.ts';
 import { evolve } from './evolve.ts';
+import { prepareWfSpec } from './prepared.ts';
+import type { PreparedWfSpec } from './prepared.ts';
 import type { ThreadRunState, WfRunState } from './state.ts';
 
 type Distribute<E> = E extends WfRunEvent ? Omit<E, 'time'> : never;
@@ -19,12 +20,20 @@ export type NewEvent = Distribute<WfRunEvent>;
 export class Session {
   readonly events: WfRunEvent[] = [];
   #state: WfRunState | undefined;
+  #prepared: PreparedWfSpec | undefined;
 
   constructor(
     state: WfRunState | undefined,
     readonly ctx: DecideContext,
   ) {
     this.#state = state;
+  }
+
+  /** What this decision asks of its WfSpec version again and again: the context's, or worked out once here. */
+  get prepared(): PreparedWfSpec {
+    const given = this.ctx.prepared;
+    this.#prepared ??= given?.wfSpec === this.ctx.wfSpec ? given : prepareWfSpec(this.ctx.wfSpec);
+    return this.#prepared;
   }
 
   get state(): WfRunState {
@@ -43,8 +52,8 @@ export class Session {
     if (event.output === undefined) return event;
     const thread = this.state.threadRuns[event.threadRunNumber];
     const nodeName = thread?.currentNodeRun?.nodeName;
-    const spec = thread && own(this.ctx.wfSpec.threadSpecs, thread.threadSpecName);
-    return nodeName !== undefined && spec && nodeOutputsReferenced(spec).has(nodeName) ? { ...event, referenced: true } : event;
+    const referenced = thread && this.prepared.referencedOutputs.get(thread.threadSpecName);
+    return nodeName !== undefined && referenced?.has(nodeName) ? { ...event, referenced: true } : event;
   }
 
   /**

@@ -80,6 +80,8 @@ export interface UserTaskRunState {
   readonly userId?: string | undefined;
   readonly userGroup?: string | undefined;
   readonly notes?: string | undefined;
+  /** The notes are a secret (UserTaskRunCreated.maskedNotes). */
+  readonly maskedNotes?: true | undefined;
   /** Counts assignments, creation included, so a deadline can tell whether the task changed hands since it was set. */
   readonly epoch: number;
   /** The id the last comment took (ids count from 1), and the ids of those not deleted: edits and deletes check them. */

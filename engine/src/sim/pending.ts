@@ -1,6 +1,7 @@
 import type { DecideContext } from '../context.ts';
 import type { TimerPurpose } from '../run/commands.ts';
 import { decide } from '../run/decide.ts';
+import { MASKED_VALUE } from '../run/mask.ts';
 import type { TimerSet, WfRunEvent } from '../run/events.ts';
 import type { TaskInput, UserTaskRunStatus, WfRunState } from '../run/state.ts';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, isTerminal } from '../run/state.ts';
@@ -162,7 +163,7 @@ export function pendingActions(input: PendingInput): PendingAction[] {
           status: run.status,
           ...(run.userId === undefined ? {} : { userId: run.userId }),
           ...(run.userGroup === undefined ? {} : { userGroup: run.userGroup }),
-          ...(run.notes === undefined ? {} : { notes: run.notes }),
+          ...(run.notes === undefined ? {} : { notes: run.maskedNotes ? MASKED_VALUE : run.notes }),
           since: timeOf(key),
         },
       ]);

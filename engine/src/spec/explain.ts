@@ -74,7 +74,7 @@ export function explainCondition(
   const cannot = (why: string): ConditionExplanation => ({ holds: undefined, left: leftValue, right: rightValue, text: `${shown}: cannot be evaluated: ${why}` });
   if (!left.ok) return cannot(left.message);
   if (!right.ok) return cannot(right.message);
-  const verdict = comparisonVerdict(left.value, loose.comparator, right.value);
+  const verdict = comparisonVerdict(left, loose.comparator, right);
   if (!verdict.ok) return cannot(verdict.message);
   return { holds: verdict.value, left: left.value, right: right.value, text: `${shown}: ${verdict.value ? 'holds' : 'does not hold'}` };
 }
@@ -127,6 +127,15 @@ class ShownValues implements ValueReader {
 
   noOutput(nodeName: string): string {
     return typeof nodeName === 'string' ? `node '${nodeName}' has no output yet` : 'a node output names no node';
+  }
+
+  // The values the UI shows are masked already (`*****`): none of them is a secret to keep out of the words.
+  isMaskedVariable(): boolean {
+    return false;
+  }
+
+  isMaskedOutput(): boolean {
+    return false;
   }
 }
 

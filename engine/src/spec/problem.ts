@@ -37,7 +37,8 @@ export type ProblemCode =
   | 'UNKNOWN_WORKFLOW_EVENT_DEF'
   | 'UNKNOWN_WF_SPEC'
   | 'UNKNOWN_USER_TASK_DEF'
-  | 'CORRELATION_NOT_ENABLED';
+  | 'CORRELATION_NOT_ENABLED'
+  | 'MASKED_VALUE_SHOWN';
 
 /** One thing wrong with a spec or an input, with where it is and a sentence a person understands. */
 export interface Problem {

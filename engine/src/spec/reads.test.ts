@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLegacyCondition, nodeOutputsRead, variablesRead } from './reads.ts';
+import { isLegacyCondition, nodeOutputsRead, readsOf, variablesRead } from './reads.ts';
 
 describe('variablesRead', () => {
   it('finds the variables of every part of a format string, an expression and a condition', () => {
@@ -31,5 +31,19 @@ describe('nodeOutputsRead', () => {
     expect(nodeOutputsRead({ comparator: 'EQUALS', left: out('c'), right: { type: 'VARIABLE', variableName: 'x' } })).toEqual(['c']);
     expect(nodeOutputsRead({ type: 'NODE_OUTPUT' })).toEqual([]);
     expect(nodeOutputsRead({ type: 'NODE_OUTPUT_REFERENCE' })).toEqual([]);
+  });
+});
+
+describe('readsOf', () => {
+  it('finds variables, node outputs by name and NODE_OUTPUT in one walk, a legacy condition\'s sides included', () => {
+    const source = {
+      comparator: 'EQUALS',
+      left: { type: 'FORMAT_STRING', format: { type: 'VARIABLE', variableName: 't' }, args: [{ type: 'SIZE_OF', operand: { type: 'NODE_OUTPUT', jsonPath: '$.a' } }] },
+      right: { type: 'EXPRESSION', lhs: { type: 'NODE_OUTPUT_REFERENCE', nodeName: 'n' }, operation: 'ADD', rhs: { type: 'LITERAL', value: 1 } },
+    };
+    expect(readsOf(source)).toEqual({ variables: ['t'], nodeOutputs: ['n'], nodeOutput: true });
+    expect(readsOf({ type: 'VARIABLE', variableName: 'x' })).toEqual({ variables: ['x'], nodeOutputs: [], nodeOutput: false });
+    expect(readsOf({ type: 'LITERAL', value: { type: 'NODE_OUTPUT' } })).toEqual({ variables: [], nodeOutputs: [], nodeOutput: false });
+    expect(readsOf(null)).toEqual({ variables: [], nodeOutputs: [], nodeOutput: false });
   });
 });

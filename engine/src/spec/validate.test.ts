@@ -4,7 +4,7 @@ import { step } from '../run/step.ts';
 import type { Catalog, Node, VersionedWfSpec } from './types.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { formatPath } from './problem.ts';
-import { validateTaskDef, validateUserTaskDef, validateWfSpec } from './validate.ts';
+import { isLaterCheck, validateTaskDef, validateUserTaskDef, validateWfSpec } from './validate.ts';
 import { isValidWfRunId } from './names.ts';
 
 /** A spec as loose JSON (any), so a test can break it in any way an editor or a bad client could. */
@@ -79,6 +79,14 @@ const withMeta = (spec: Draft): Draft => {
   spec.threadSpecs.entrypoint.variableDefs.push({ name: 'meta', type: 'JSON_OBJ' });
   return spec;
 };
+
+/** `spec` with a masked STR `token` and a masked INT `pin` in the entrypoint thread. */
+const withSecrets = (spec: Draft): Draft => {
+  spec.threadSpecs.entrypoint.variableDefs.push({ name: 'token', type: 'STR', masked: true }, { name: 'pin', type: 'INT', masked: true });
+  return spec;
+};
+/** The catalog with greet's output masked. */
+const maskedGreet: Catalog = { ...catalog, taskDefs: { ...catalog.taskDefs, greet: { ...catalog.taskDefs.greet!, maskedOutput: true } } };
 
 interface Case {
   readonly when: string;
@@ -448,6 +456,28 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
       path: at('9-wait-EXTERNAL_EVENT', 'correlationKey'),
     },
   ],
+  MASKED_VALUE_SHOWN: [
+    { when: "a USER_TASK's user id is a masked variable", spec: withSecrets(userTask({ userId: v('token') })), path: at(REVIEW, 'userId') },
+    { when: "a USER_TASK's group is formatted from a masked variable", spec: withSecrets(userTask({ userGroup: format('team-{0}', v('token')) })), path: at(REVIEW, 'userGroup') },
+    {
+      when: "a REASSIGN action's user id is a masked variable",
+      spec: withSecrets(userTask({ actions: [action({ action: { type: 'REASSIGN', userId: v('token') } })] })),
+      path: at(REVIEW, 'actions', 0, 'action', 'userId'),
+    },
+    {
+      when: 'a dynamic TaskDef name is a masked variable',
+      spec: withSecrets(edit((_, n) => ((n[GREET].taskDefName = undefined), (n[GREET].dynamicTaskDefName = v('token'))))),
+      path: at(GREET, 'dynamicTaskDefName'),
+    },
+    {
+      when: "a dynamic TaskDef name is a masked TaskDef's output, read by name",
+      spec: edit((_, n) => ((n[COUNT].taskDefName = undefined), (n[COUNT].dynamicTaskDefName = { type: 'NODE_OUTPUT_REFERENCE', nodeName: GREET }))),
+      catalog: maskedGreet,
+      path: at(COUNT, 'dynamicTaskDefName'),
+    },
+    { when: 'a SLEEP sleeps for a masked number of seconds', spec: withSecrets(between('9-nap-SLEEP', { type: 'SLEEP', rawSeconds: v('pin') })), path: at('9-nap-SLEEP', 'rawSeconds') },
+    { when: 'a SLEEP sleeps until a masked date', spec: withSecrets(between('9-nap-SLEEP', { type: 'SLEEP', isoDate: v('token') })), path: at('9-nap-SLEEP', 'isoDate') },
+  ],
 };
 
 const ALL_CODES = Object.keys(CASES) as ProblemCode[];
@@ -467,6 +497,18 @@ describe('validateWfSpec', () => {
     const spec = twoTaskSpec();
     expect(validateWfSpec({ ...spec, name: 'v_bad_name' }, catalog).find((p) => p.code === 'INVALID_NAME')?.message).toMatch(/^WfSpec name "v_bad_name" must be/);
     expect(validateWfSpec({ ...spec, name: 42 as never }, catalog).find((p) => p.code === 'INVALID_NAME')?.message).toMatch(/^WfSpec name 42 \(INT\) must be/);
+  });
+
+  it('refuses a secret where it would show, naming the node, the field and the way out, and takes it once unmasked', () => {
+    const refused = validateWfSpec(withSecrets(userTask({ userId: v('token') })), catalog);
+    expect(refused.map((p) => p.message)).toEqual([
+      "The user id of USER_TASK '9-review-USER_TASK' is made from masked variable 'token', but a UserTaskRun's user id is matched as it is, to let people act on it, and shown to whoever may read it: it cannot stay masked. Assign the value to a variable that is not masked first if it may show.",
+    ]);
+    expect(isLaterCheck(refused[0]!)).toBe(true);
+    // The spec says it shows: a variable that is not masked, assigned the secret on an edge.
+    const shown = withSecrets(userTask({ userId: v('greeting') }));
+    shown.threadSpecs.entrypoint.nodes[ENTRY].outgoingEdges[0].variableMutations = [{ lhsName: 'greeting', operation: 'ASSIGN', rhs: v('token') }];
+    expect(validateWfSpec(shown, catalog)).toEqual([]);
   });
 
   it('finds no problem in a valid two-task WfSpec', () => {

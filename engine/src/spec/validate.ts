@@ -4,7 +4,7 @@ import { aType, describeName, describeValue, isAssignable, isValueOfType, isVari
 import type { JsonValue, VariableType } from '../values/value.ts';
 import { isValidFailureName, isValidName, NAME_RULE, VARIABLE_NAME_PATTERN } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
-import { isLegacyCondition } from './reads.ts';
+import { isLegacyCondition, readsOf } from './reads.ts';
 import type { Comparator } from '../values/compare.ts';
 import { isErrorName } from '../run/failure.ts';
 import { compare, COMPARATORS } from '../values/compare.ts';
@@ -86,12 +86,12 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
 /**
  * Whether a problem is one that validation came to report only later, about a spec the engine still runs (a
  * condition or mutation whose types never fit fails the node when reached; a masked variable's index serves nothing;
- * a loop that spins fails the command). A WfSpec registered before such a check keeps such problems, and its WfRuns
+ * a loop that spins fails the command; a secret used where it shows is shown). A WfSpec registered before such a check keeps such problems, and its WfRuns
  * can still be replayed and forked.
  */
 export function isLaterCheck(problem: Problem): boolean {
   const { code, path } = problem;
-  if (code === 'LOOP_NEVER_WAITS') return true;
+  if (code === 'LOOP_NEVER_WAITS' || code === 'MASKED_VALUE_SHOWN') return true;
   if (code === 'CONFLICTING_FIELDS') return path.at(-1) === 'searchable';
   if (code !== 'TYPE_MISMATCH') return false;
   return path.at(-1) === 'condition' || (path.at(-1) === 'rhs' && path.at(-3) === 'variableMutations');
@@ -233,10 +233,18 @@ function validateThread(
     if (node.type === 'SLEEP') {
       const given = [node.rawSeconds, node.timestamp, node.isoDate].filter((v) => v !== undefined);
       if (given.length !== 1) report(nodePath, 'MISSING_FIELD', `SLEEP '${name}' needs exactly one of rawSeconds, timestamp and isoDate.`);
-      if (node.rawSeconds) checkAssignment([...nodePath, 'rawSeconds'], node.rawSeconds, 'INT', `the seconds '${name}' sleeps`, variables, report);
-      if (node.timestamp) checkAssignment([...nodePath, 'timestamp'], node.timestamp, 'TIMESTAMP', `the time '${name}' sleeps until`, variables, report);
+      const wakes = 'the time a SLEEP wakes at is its timer\'s, shown on its NodeRun';
+      if (node.rawSeconds) {
+        checkAssignment([...nodePath, 'rawSeconds'], node.rawSeconds, 'INT', `the seconds '${name}' sleeps`, variables, report);
+        refuseSecret([...nodePath, 'rawSeconds'], node.rawSeconds, `the seconds SLEEP '${name}' sleeps`, wakes, variables, report);
+      }
+      if (node.timestamp) {
+        checkAssignment([...nodePath, 'timestamp'], node.timestamp, 'TIMESTAMP', `the time '${name}' sleeps until`, variables, report);
+        refuseSecret([...nodePath, 'timestamp'], node.timestamp, `the time SLEEP '${name}' sleeps until`, wakes, variables, report);
+      }
       if (node.isoDate) {
         checkAssignment([...nodePath, 'isoDate'], node.isoDate, 'STR', `the date '${name}' sleeps until`, variables, report);
+        refuseSecret([...nodePath, 'isoDate'], node.isoDate, `the date SLEEP '${name}' sleeps until`, wakes, variables, report);
         if (node.isoDate.type === 'LITERAL' && typeof node.isoDate.value === 'string' && parseIsoDate(node.isoDate.value) === undefined) {
           report([...nodePath, 'isoDate', 'value'], 'TYPE_MISMATCH', `SLEEP '${name}' sleeps until ${describeValue(node.isoDate.value)}, which is not an ISO-8601 date and time with an offset, such as 2026-12-24T18:00:00Z.`);
         }
@@ -693,6 +701,14 @@ function validateTaskNode(
       report([...nodePath, 'dynamicTaskDefName'], 'CONFLICTING_FIELDS', `${capitalize(label)} names its TaskDef both in taskDefName and in dynamicTaskDefName; keep one.`);
     }
     checkAssignment([...nodePath, 'dynamicTaskDefName'], node.dynamicTaskDefName, 'STR', `the TaskDef name of '${name}'`, variables, report);
+    refuseSecret(
+      [...nodePath, 'dynamicTaskDefName'],
+      node.dynamicTaskDefName,
+      `the TaskDef name of ${label}`,
+      'the TaskDef a TaskRun runs is named on it and on its events, for workers to claim it by',
+      variables,
+      report,
+    );
     // Which TaskDef runs is known only at run time, so the inputs' types can be checked only then.
     if (!Array.isArray(node.inputs ?? [])) report([...nodePath, 'inputs'], 'MISSING_FIELD', `inputs of '${name}' must be a list.`);
     else for (const [i, input] of (node.inputs ?? []).entries()) checkAssignment([...nodePath, 'inputs', i], input, undefined, `input ${i} of '${name}'`, variables, report);
@@ -845,10 +861,33 @@ function validateAssignee(
     const source = holder[key];
     if (source === undefined) continue;
     checkAssignment([...path, key], source, 'STR', `the ${label} of ${what}`, variables, report);
+    refuseSecret([...path, key], source, `the ${label} of ${what}`, `a UserTaskRun's ${label} is matched as it is, to let people act on it, and shown to whoever may read it`, variables, report);
     if (isJsonObject(source) && source.type === 'LITERAL' && typeof source.value === 'string' && source.value.trim() === '') {
       report([...path, key, 'value'], 'MISSING_FIELD', `The ${label} of ${what} is blank.`);
     }
   }
+}
+
+/**
+ * A value the WfRun uses and shows as it is (a user id or group people are matched by, a TaskDef name dispatch goes
+ * by, a time a timer fires at) cannot stay a secret, so a WfSpec may not make one from a masked variable or a masked
+ * TaskDef's output. Assigning the secret to a variable that is not masked first says in the spec that it shows.
+ * A later check (isLaterCheck): the engine still runs a WfSpec registered before it, showing the value.
+ */
+function refuseSecret(path: SpecPath, source: unknown, what: string, why: string, variables: Scope, report: Report): void {
+  const reads = readsOf(source);
+  const variable = reads.variables.find((name) => variables.get(name)?.masked === true);
+  const output = variable === undefined ? reads.nodeOutputs.find((name) => isMaskedTaskOutput(variables.thread, name)) : undefined;
+  if (variable === undefined && output === undefined) return;
+  const secret = variable === undefined ? `the masked output of node '${output}'` : `masked variable '${variable}'`;
+  report(path, 'MASKED_VALUE_SHOWN', `${capitalize(what)} is made from ${secret}, but ${why}: it cannot stay masked. Assign the value to a variable that is not masked first if it may show.`);
+}
+
+/** Whether node `name` of the thread is a TASK whose TaskDef (in the catalog) masks its output. */
+function isMaskedTaskOutput(thread: ThreadScope | undefined, name: string): boolean {
+  const node = thread && own(thread.nodes, name);
+  if (!thread || !isJsonObject(node) || node.type !== 'TASK' || typeof node.taskDefName !== 'string') return false;
+  return own(thread.catalog.taskDefs, node.taskDefName)?.maskedOutput === true;
 }
 
 function capitalize(text: string): string {

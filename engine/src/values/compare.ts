@@ -13,26 +13,27 @@ export type Compared = { readonly ok: true; readonly value: boolean } | { readon
  * a number or a BOOL, say, is an error, as LittleHorse's Comparer fails to compare them. Ordering compares numbers
  * with numbers (INT with DOUBLE too: we part from LittleHorse's refusal there), strings with strings and booleans
  * with booleans; NULL sorts first. IN looks for a substring of a STR (not NULL), an element of a JSON_ARR, or a
- * key of a JSON_OBJ (NULL is none). Anything else is an error the caller turns into VAR_SUB_ERROR.
+ * key of a JSON_OBJ (NULL is none). Anything else is an error the caller turns into VAR_SUB_ERROR; its message names
+ * a side that is `masked` (a secret) by its kind only.
  */
-export function compare(left: JsonValue, comparator: Comparator, right: JsonValue): Compared {
+export function compare(left: JsonValue, comparator: Comparator, right: JsonValue, masked: Sides = NEITHER): Compared {
   switch (comparator) {
     case 'EQUALS':
     case 'NOT_EQUALS': {
       if (left !== null && right !== null && comparableKind(left) !== comparableKind(right)) {
-        return { ok: false, message: `Cannot compare ${describeValue(left)} with ${describeValue(right)}: ${comparator} needs two values of one kind.` };
+        return { ok: false, message: `Cannot compare ${describeValue(left, masked.left)} with ${describeValue(right, masked.right)}: ${comparator} needs two values of one kind.` };
       }
       const equal = deepEqual(left, right);
       return { ok: true, value: comparator === 'EQUALS' ? equal : !equal };
     }
     case 'IN':
     case 'NOT_IN': {
-      const found = contains(right, left);
+      const found = contains(right, left, masked.right);
       if (!found.ok) return found;
       return { ok: true, value: comparator === 'IN' ? found.value : !found.value };
     }
     default: {
-      const order = ordering(left, right);
+      const order = ordering(left, right, masked);
       if (!order.ok) return order;
       const n = order.value;
       const value =
@@ -42,29 +43,37 @@ export function compare(left: JsonValue, comparator: Comparator, right: JsonValu
   }
 }
 
+/** Which sides of a comparison are secrets. */
+export interface Sides {
+  readonly left: boolean;
+  readonly right: boolean;
+}
+
+const NEITHER: Sides = { left: false, right: false };
+
 /** A value's JSON kind, numbers as one (INT and DOUBLE compare). */
 function comparableKind(value: JsonValue): string {
   return Array.isArray(value) ? 'array' : typeof value;
 }
 
-function ordering(left: JsonValue, right: JsonValue): { ok: true; value: number } | { ok: false; message: string } {
+function ordering(left: JsonValue, right: JsonValue, masked: Sides): { ok: true; value: number } | { ok: false; message: string } {
   if (left === null || right === null) return { ok: true, value: left === right ? 0 : left === null ? -1 : 1 };
   const kinds = typeof left === typeof right && typeof left !== 'object';
-  if (!kinds) return { ok: false, message: `Cannot order ${describeValue(left)} against ${describeValue(right)}.` };
+  if (!kinds) return { ok: false, message: `Cannot order ${describeValue(left, masked.left)} against ${describeValue(right, masked.right)}.` };
   if (typeof left === 'string') return { ok: true, value: left < (right as string) ? -1 : left > (right as string) ? 1 : 0 };
   return { ok: true, value: Number(left) - Number(right) };
 }
 
-function contains(container: JsonValue, item: JsonValue): { ok: true; value: boolean } | { ok: false; message: string } {
+function contains(container: JsonValue, item: JsonValue, masked: boolean): { ok: true; value: boolean } | { ok: false; message: string } {
   if (typeof container === 'string') {
     // LittleHorse fails looking for NULL in a text, rather than for the text 'null'.
-    if (item === null) return { ok: false, message: `IN cannot look for NULL in the STR ${describeValue(container)}.` };
+    if (item === null) return { ok: false, message: `IN cannot look for NULL in the STR ${describeValue(container, masked)}.` };
     return { ok: true, value: container.includes(toText(item)) };
   }
   if (Array.isArray(container)) return { ok: true, value: (container as readonly JsonValue[]).some((element) => deepEqual(element, item)) };
   // No key is NULL.
   if (isJsonObject(container)) return { ok: true, value: item !== null && Object.hasOwn(container, toText(item)) };
-  return { ok: false, message: `IN needs a STR, JSON_ARR or JSON_OBJ on its right; got ${describeValue(container)}.` };
+  return { ok: false, message: `IN needs a STR, JSON_ARR or JSON_OBJ on its right; got ${describeValue(container, masked)}.` };
 }
 
 /** A value as text, for substring and key tests and for STR concatenation. */

@@ -1,7 +1,7 @@
 import type { ExpressionAssignment, FormatStringAssignment, MutationSource, VariableAssignment } from '../spec/types.ts';
 import { castValue } from './cast.ts';
 import { compare, COMPARATORS } from './compare.ts';
-import type { Compared, Comparator } from './compare.ts';
+import type { Compared, Comparator, Sides } from './compare.ts';
 import { formatString } from './format-string.ts';
 import { parseJsonPath, readPath } from './json-path.ts';
 import { expressionType, mutate, sizeOf } from './mutate.ts';
@@ -11,7 +11,9 @@ import type { JsonValue, VariableType } from './value.ts';
 /**
  * Where an evaluation reads from. The engine reads a ThreadRun (run/assignments.ts); explainCondition reads the values
  * the UI shows. Everything else about evaluating (paths, casts, format strings, expressions, size(), their messages)
- * is evaluateAssignment's, so the two cannot come to different verdicts.
+ * is evaluateAssignment's, so the two cannot come to different verdicts. The reader also says which reads are
+ * secrets: a value made from one is `masked`, and every message names it by its kind only ("a masked STR"), since
+ * messages reach events and the API unmasked.
  */
 export interface ValueReader {
   /** The value of variable `name` in scope, NULL when it holds none; undefined when no variable of that name is in scope. */
@@ -26,10 +28,19 @@ export interface ValueReader {
   notInScope(name: string): string;
   /** Why node `nodeName`'s output cannot be read, in the reader's words. */
   noOutput(nodeName: string): string;
+  /** Whether variable `name` holds a secret. */
+  isMaskedVariable(name: string): boolean;
+  /** Whether the output of node `nodeName` is a secret; with no name, NODE_OUTPUT's. */
+  isMaskedOutput(nodeName?: string): boolean;
 }
 
-/** A value with the type the spec gives it, when it gives one (a variable's declared type, a cast's target, a STR from a format). */
-export type Evaluation = { readonly ok: true; readonly value: JsonValue; readonly type: VariableType | undefined } | { readonly ok: false; readonly message: string };
+/**
+ * A value with the type the spec gives it, when it gives one (a variable's declared type, a cast's target, a STR from a
+ * format), and whether it is `masked`: made from a secret, whole or in part.
+ */
+export type Evaluation =
+  | { readonly ok: true; readonly value: JsonValue; readonly type: VariableType | undefined; readonly masked?: boolean | undefined }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * Resolves where a value comes from (LittleHorse's VariableAssignment, or a mutation's NODE_OUTPUT), then casts it to
@@ -44,19 +55,34 @@ export function evaluateAssignment(source: MutationSource | VariableAssignment, 
   const read = readSource(source, reader, needType || target !== undefined);
   if (!read.ok || target === undefined) return read;
   const cast = castValue(read.value, target, read.type);
+  // castValue's message quotes the value.
+  if (!cast.ok) return fail(read.masked ? `Failed to cast ${describeValue(read.value, true)} to ${String(target)}.` : cast.message);
   // An unknown target (a draft's) fails the cast of any value but NULL, which then has no type to compute in.
-  return cast.ok ? { ok: true, value: cast.value, type: isVariableType(target) ? target : undefined } : fail(cast.message);
+  return secretIf({ ok: true, value: cast.value, type: isVariableType(target) ? target : undefined }, read.masked === true);
 }
 
-/** LittleHorse's BOOL condition: it holds when the value is true; a value other than a BOOL, NULL included, fails. */
-export function boolVerdict(value: JsonValue): Compared {
-  return typeof value === 'boolean' ? { ok: true, value } : { ok: false, message: `The condition must be a BOOL; it is ${describeValue(value)}.` };
+/**
+ * LittleHorse's BOOL condition: it holds when the value is true; a value other than a BOOL, NULL included, fails. A
+ * `masked` value is named by its kind only.
+ */
+export function boolVerdict(value: JsonValue, masked = false): Compared {
+  return typeof value === 'boolean' ? { ok: true, value } : { ok: false, message: `The condition must be a BOOL; it is ${describeValue(value, masked)}.` };
 }
 
-/** LittleHorse's legacy condition, `left comparator right`: `compare`, with a comparator a draft misspelt failing. */
-export function comparisonVerdict(left: JsonValue, comparator: unknown, right: JsonValue): Compared {
+/**
+ * LittleHorse's legacy condition, `left comparator right`: `compare`, with a comparator a draft misspelt failing.
+ * Each side comes as evaluated, so a side made from a secret is named by its kind only.
+ */
+export function comparisonVerdict(left: Operand, comparator: unknown, right: Operand): Compared {
   if (!isComparator(comparator)) return { ok: false, message: `Unknown comparator ${describeValue((comparator ?? null) as JsonValue)}.` };
-  return compare(left, comparator, right);
+  const masked: Sides = { left: left.masked === true, right: right.masked === true };
+  return compare(left.value, comparator, right.value, masked);
+}
+
+/** A side of a comparison as evaluated: its value, and whether it is a secret. */
+export interface Operand {
+  readonly value: JsonValue;
+  readonly masked?: boolean | undefined;
 }
 
 /** Whether `value` names one of LittleHorse's comparators. */
@@ -71,19 +97,19 @@ function readSource(source: MutationSource | VariableAssignment, reader: ValueRe
     case 'VARIABLE': {
       const value = reader.variable(source.variableName);
       if (value === undefined) return fail(reader.notInScope(source.variableName));
-      const read = atPath(value, source.jsonPath);
+      const read = secretIf(atPath(value, source.jsonPath), reader.isMaskedVariable(source.variableName));
       if (!read.ok || !needType || source.jsonPath !== undefined) return read;
-      return { ok: true, value: read.value, type: reader.variableType(source.variableName) };
+      return { ...read, type: reader.variableType(source.variableName) };
     }
     case 'NODE_OUTPUT':
-      return atPath(reader.nodeOutput ?? null, source.jsonPath);
+      return secretIf(atPath(reader.nodeOutput ?? null, source.jsonPath), reader.isMaskedOutput());
     case 'NODE_OUTPUT_REFERENCE': {
       // LittleHorse (ThreadRunModel.getNodeOutput): the NodeOutput kept for this ThreadRun and node name, none is
       // "Specified node ... has no output".
       const kept = reader.nodeOutputOf(source.nodeName);
       if (kept === undefined) return fail(reader.noOutput(source.nodeName));
       const read = atPath(kept, source.jsonPath);
-      return read.ok ? read : fail(`The output of node '${source.nodeName}': ${read.message}`);
+      return read.ok ? secretIf(read, reader.isMaskedOutput(source.nodeName)) : fail(`The output of node '${source.nodeName}': ${read.message}`);
     }
     case 'FORMAT_STRING':
       return formatOf(source, reader);
@@ -93,7 +119,9 @@ function readSource(source: MutationSource | VariableAssignment, reader: ValueRe
       const operand = evaluateAssignment(source.operand, reader, true);
       if (!operand.ok) return fail(`The operand of size(): ${operand.message}`);
       const size = sizeOf(operand.value, operand.type);
-      return size.ok ? { ok: true, value: size.value, type: 'INT' } : fail(size.message);
+      if (size.ok) return secretIf({ ok: true, value: size.value, type: 'INT' }, operand.masked === true);
+      // sizeOf's message quotes the value.
+      return fail(operand.masked ? `Cannot resolve size() of ${describeValue(operand.value, true)}: it takes a STR or a JSON_ARR.` : size.message);
     }
     default:
       return fail(`Unknown source type ${describeValue((source as { type?: JsonValue }).type ?? null)}.`);
@@ -104,15 +132,19 @@ function readSource(source: MutationSource | VariableAssignment, reader: ValueRe
 function formatOf(source: FormatStringAssignment, reader: ValueReader): Evaluation {
   const template = evaluateAssignment(source.format, reader);
   if (!template.ok) return template;
-  if (typeof template.value !== 'string') return fail(`Format String template isn't a STR; it's ${describeValue(template.value)}.`);
+  if (typeof template.value !== 'string') return fail(`Format String template isn't a STR; it's ${describeValue(template.value, template.masked)}.`);
   const args: JsonValue[] = [];
+  let masked = template.masked === true;
   for (const [i, arg] of (Array.isArray(source.args) ? source.args : []).entries()) {
     const value = evaluateAssignment(arg, reader);
     if (!value.ok) return fail(`Format string argument {${i}}: ${value.message}`);
     args.push(value.value);
+    masked ||= value.masked === true;
   }
   const formatted = formatString(template.value, args);
-  return formatted.ok ? { ok: true, value: formatted.value, type: 'STR' } : fail(`Error formatting variable: ${formatted.message}`);
+  if (formatted.ok) return secretIf({ ok: true, value: formatted.value, type: 'STR' }, masked);
+  // Its message quotes the template (only the template can be malformed).
+  return fail(template.masked ? 'Error formatting variable: the template, a masked STR, is no valid format string.' : `Error formatting variable: ${formatted.message}`);
 }
 
 /**
@@ -126,9 +158,10 @@ function expressionOf(source: ExpressionAssignment, reader: ValueReader): Evalua
   if (!lhs.ok) return fail(`The left side of ${operation}: ${lhs.message}`);
   const rhs = evaluateAssignment(source.rhs, reader, true);
   if (!rhs.ok) return fail(`The right side of ${operation}: ${rhs.message}`);
+  const masked = lhs.masked === true || rhs.masked === true;
   if (source.comparator !== undefined) {
-    const compared = comparisonVerdict(lhs.value, source.comparator, rhs.value);
-    return compared.ok ? { ok: true, value: compared.value, type: 'BOOL' } : fail(compared.message);
+    const compared = comparisonVerdict(lhs, source.comparator, rhs);
+    return compared.ok ? secretIf({ ok: true, value: compared.value, type: 'BOOL' }, masked) : fail(compared.message);
   }
   if (source.operation === undefined) return fail('An expression needs an operation or a comparator.');
   const type = expressionType(lhs.type ?? typeOfValue(lhs.value), rhs.type ?? typeOfValue(rhs.value));
@@ -136,7 +169,15 @@ function expressionOf(source: ExpressionAssignment, reader: ValueReader): Evalua
     return fail(`${source.operation} has a NULL left side: there is nothing to compute with.`);
   }
   const result = mutate(type, lhs.value, source.operation, rhs.value);
-  return result.ok ? { ok: true, value: result.value, type } : fail(`${source.operation} of ${describeValue(lhs.value)} with ${describeValue(rhs.value)}: ${result.message}`);
+  if (result.ok) return secretIf({ ok: true, value: result.value, type }, masked);
+  const operands = `${source.operation} of ${describeValue(lhs.value, lhs.masked)} with ${describeValue(rhs.value, rhs.masked)}`;
+  // mutate's message quotes both sides.
+  return fail(masked ? `${operands} cannot be computed.` : `${operands}: ${result.message}`);
+}
+
+/** `read`, flagged a secret when `masked` (a value that is none carries no flag). */
+function secretIf(read: Evaluation, masked: boolean): Evaluation {
+  return read.ok && masked ? { ...read, masked: true } : read;
 }
 
 function atPath(value: JsonValue, jsonPath: string | undefined): Evaluation {

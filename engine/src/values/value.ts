@@ -69,9 +69,13 @@ export function isBase64(text: string): boolean {
   return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 }
 
-/** Names the kind of a value for messages: `"abc" (STR)`. */
-export function describeValue(value: JsonValue | undefined): string {
+/**
+ * Names the kind of a value for messages: `"abc" (STR)`; a `masked` one (a secret) by its kind only, `a masked STR`,
+ * since messages reach events and the API unmasked.
+ */
+export function describeValue(value: JsonValue | undefined, masked = false): string {
   if (value === undefined) return 'nothing';
+  if (masked) return `a masked ${kindOf(value)}`;
   const text = JSON.stringify(value);
   const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
   // JSON numbers are doubles: an integer past 2^53 has already lost digits, and reads as no INT.

@@ -148,7 +148,6 @@ export function transcriptOf(step: typeof Step, seed: number, commands = 40, aft
   return lines.join('\n');
 }
 
-/** FNV-1a over the text, as 8 hex digits: enough to tell two transcripts apart in a small fixture. */
 /**
  * An event as the engine the digests were recorded on wrote it: NodeRunCompleted's waitedForThreads came later, and
  * records the list the node read rather than deciding anything.
@@ -159,6 +158,7 @@ function asRecorded(event: WfRunEvent): WfRunEvent {
   return rest;
 }
 
+/** FNV-1a over the text, as 8 hex digits: enough to tell two transcripts apart in a small fixture. */
 export function digest(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;

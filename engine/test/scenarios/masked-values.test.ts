@@ -216,6 +216,25 @@ describe('a value made from a secret', () => {
     expect(ofType(shown(run.events, spec), 'WorkflowEventThrown').map((e) => e.content)).toEqual([MASKED_VALUE, 'no secret']);
   });
 
+  it("is hidden as a user task's notes, which people read in the console and the API", () => {
+    const task = (notes: VariableAssignment): Node => ({ type: 'USER_TASK', userTaskDefName: 'approve', userGroup: lit('ops'), notes, outgoingEdges: to('end') });
+    const spec = (notes: VariableAssignment) =>
+      wfSpec('notes', { variableDefs: [secretDef], nodes: { start: { type: 'ENTRYPOINT', outgoingEdges: to('ask') }, ask: task(notes), end: { type: 'EXIT' } } });
+    const made = (notes: VariableAssignment) => {
+      const run = new TestRun(spec(notes), catalog);
+      run.send({ type: 'RunWf', wfRunId: 'r', variables: {} });
+      return { run, created: ofType(run.events, 'UserTaskRunCreated'), shownCreated: ofType(shown(run.events, spec(notes)), 'UserTaskRunCreated') };
+    };
+    const secret = made({ type: 'FORMAT_STRING', format: lit('Call with PIN {0}'), args: [v('secret')] });
+    expect(secret.created.map((e) => [e.notes, e.maskedNotes])).toEqual([[`Call with PIN ${SECRET}`, true]]);
+    expect(secret.shownCreated.map((e) => e.notes)).toEqual([MASKED_VALUE]);
+    expect(showing(secret.run.events, spec(v('secret')))).toEqual([]);
+    // The state keeps the flag, so what is pending says the notes are masked too.
+    expect(secret.run.state?.threadRuns[0]?.currentNodeRun?.userTaskRun).toMatchObject({ notes: `Call with PIN ${SECRET}`, maskedNotes: true });
+    const plain = made(lit('Call the customer'));
+    expect(plain.shownCreated.map((e) => [e.notes, e.maskedNotes])).toEqual([['Call the customer', undefined]]);
+  });
+
   it('is hidden as a correlation key, even where the node does not ask to mask it', () => {
     const spec = wfSpec('correlated', {
       variableDefs: [secretDef],
@@ -258,6 +277,15 @@ describe('an error made from a secret', () => {
     "a cast of a masked TaskDef's NODE_OUTPUT": fetched(assign('n', { type: 'NODE_OUTPUT', targetType: 'INT' })),
     'a comparison': { nodes: edge({ condition: { comparator: 'LESS_THAN', left: v('secret'), right: lit(3) } }) },
     'a condition that is no BOOL': { nodes: edge({ condition: v('secret') }) },
+    "a comparison with a masked TaskDef's output by name on its right": {
+      nodes: {
+        start: { type: 'ENTRYPOINT', outgoingEdges: to('x') },
+        x: { type: 'TASK', taskDefName: 'fetch', outgoingEdges: [{ sinkNodeName: 'end', condition: { comparator: 'GREATER_THAN', left: lit(3), right: ref('x') } }] },
+        end: { type: 'EXIT' },
+      },
+      then: [{ type: 'ReportTaskAttempt', taskGuid: '0-1', attempt: 0, result: { status: 'SUCCESS', output: SECRET } }],
+    },
+    'a WAIT_FOR_CONDITION on a masked value that is no BOOL': { nodes: one({ type: 'WAIT_FOR_CONDITION', condition: { type: 'VARIABLE', variableName: 'secret' } }) },
     "a child thread's input": { nodes: one({ type: 'START_THREAD', threadSpecName: 'child', variables: { count: v('secret') } }), threads: { child } },
     'the threads to start for': { nodes: one({ type: 'START_MULTIPLE_THREADS', threadSpecName: 'child', iterable: v('secret') }), threads: { child } },
     'the threads to wait for': { nodes: one({ type: 'WAIT_FOR_THREADS', threads: [v('secret')] }) },

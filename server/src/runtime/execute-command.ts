@@ -101,7 +101,8 @@ async function decideAndWrite(
     const spec = current ? await deps.metadata.wfSpec(deps.db, tenantId, current.state.wfSpecId) : wfSpec;
     if (!spec) return { ok: false, rejection: { code: 'WF_RUN_NOT_FOUND', message: `WfRun ${wfRunId} does not exist.` } };
     const catalog = await deps.metadata.catalogFor(deps.db, tenantId, spec, userTaskDefPins(current?.state, command));
-    const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog, maxValueBytes: deps.maxValueBytes };
+    const prepared = deps.metadata.prepared(tenantId, spec);
+    const ctx: DecideContext = { now: deps.clock(), ids: deps.ids, wfSpec: spec, catalog, maxValueBytes: deps.maxValueBytes, prepared };
     const result = step(current?.state, command, ctx);
     if (!result.ok) {
       if (fresh) return result;

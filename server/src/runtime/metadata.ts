@@ -1,4 +1,5 @@
-import type { Catalog, Command, ExternalEventDef, TaskDef, UserTaskDef, VersionedWfSpec, WfRunState, WfSpecId } from '@gallop/engine';
+import { prepareWfSpec } from '@gallop/engine';
+import type { Catalog, Command, ExternalEventDef, PreparedWfSpec, TaskDef, UserTaskDef, VersionedWfSpec, WfRunState, WfSpecId } from '@gallop/engine';
 import { NotFoundError } from '../graphql/errors.ts';
 import type { Queryable, Store } from '../store/db.ts';
 import { findExternalEventDef, findTaskDef, findWfSpec, listTaskDefs, NEWEST_VERSION } from '../store/queries/metadata.ts';
@@ -20,7 +21,7 @@ const MAX_TASK_DEFS = 10_000;
  */
 export class Metadata {
   /** Deleted versions too, marked: WfRuns that run on one still need it. */
-  readonly #specs = new Map<string, { spec: VersionedWfSpec; deleted: boolean }>();
+  readonly #specs = new Map<string, { spec: VersionedWfSpec; deleted: boolean; prepared?: PreparedWfSpec }>();
   readonly #taskDefs = new Map<string, TaskDef>();
   readonly #eventDefs = new Map<string, ExternalEventDef>();
   readonly #userTaskDefs = new Map<string, { def: UserTaskDef; deleted: boolean }>();
@@ -45,6 +46,17 @@ export class Metadata {
     if (majorVersion != null && revision != null) return this.runnable(store.db, tenantId, { name, majorVersion, revision });
     const [newest] = await store.run<{ major_version: number; revision: number }>(NEWEST_VERSION, [tenantId, name, majorVersion ?? null]);
     return newest ? this.version(store.db, tenantId, { name, majorVersion: newest.major_version, revision: newest.revision }) : undefined;
+  }
+
+  /**
+   * What decisions ask of a version again and again (the engine's prepareWfSpec), worked out once per version kept;
+   * for a version not kept (or kept as another object), worked out afresh.
+   */
+  prepared(tenantId: string, spec: VersionedWfSpec): PreparedWfSpec {
+    const kept = this.#specs.get(specKey(tenantId, spec));
+    if (kept?.spec !== spec) return prepareWfSpec(spec);
+    kept.prepared ??= prepareWfSpec(spec);
+    return kept.prepared;
   }
 
   remember(tenantId: string, spec: VersionedWfSpec): void {

@@ -1,4 +1,4 @@
-import { effectsOf, threadsWaitedFor, withoutThreadIndex } from '@gallop/engine';
+import { effectsOf, MASKED_VALUE, threadsWaitedFor, withoutThreadIndex } from '@gallop/engine';
 import type { JsonValue, Node, VersionedWfSpec, WfRunEvent, WfRunState, WfSpec } from '@gallop/engine';
 import { correlatedEventIdOf } from '../store/queries/correlated-events.ts';
 import type { WfRunRow } from '../store/queries/wf-runs.ts';
@@ -409,7 +409,8 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
           status: event.userId === undefined ? 'UNASSIGNED' : 'ASSIGNED',
           user_id: event.userId ?? null,
           user_group: event.userGroup ?? null,
-          notes: event.notes ?? null,
+          // Notes made from a secret are kept masked: this row is only ever shown, and the events keep the value.
+          notes: event.notes === undefined ? null : event.maskedNotes ? MASKED_VALUE : event.notes,
           epoch: event.epoch,
           events: [historyEntry('CREATED', event.time, { userId: event.userId, userGroup: event.userGroup, epoch: event.epoch })],
           created_at: isoTime(event.time),

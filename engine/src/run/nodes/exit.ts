@@ -1,9 +1,4 @@
-import { own } from '../../spec/own.ts';
-import { nodeOutputsRead, variablesRead } from '../../spec/reads.ts';
-import { evaluate } from '../assignments.ts';
-import { maskedVariableNames } from '../mask.ts';
-import type { Session } from '../session.ts';
-import type { ThreadRunState } from '../state.ts';
+import { evaluate, isMaskedSource } from '../assignments.ts';
 import { childrenSettled } from './threads.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
@@ -25,7 +20,7 @@ export const checkExit: CheckHandler<'EXIT'> = (s, thread, node) => {
   if (failureDef) {
     const content = failureDef.content ? evaluate(s, thread, failureDef.content) : undefined;
     // Thrown content made from a secret stays one, in this WfRun's failures and in a parent's that catches it.
-    const secret = content?.ok === true && isSecret(s, thread, failureDef.content);
+    const secret = content?.ok === true && isMaskedSource(s, thread, failureDef.content);
     s.emit({
       type: 'NodeRunFailed',
       threadRunNumber: thread.number,
@@ -48,16 +43,7 @@ export const checkExit: CheckHandler<'EXIT'> = (s, thread, node) => {
   }
   // The value of a masked variable, or a masked node output, stays a secret as the thread's output: the API hides it
   // on this NodeRun, and the thread's and WfRun's completion take the flag from here (advance.ts).
-  const secret = output && isSecret(s, thread, node.returnContent);
+  const secret = output && isMaskedSource(s, thread, node.returnContent);
   s.emit({ type: 'NodeRunCompleted', threadRunNumber: thread.number, position, ...(output ? { output: output.value } : {}), ...(secret ? { maskedOutput: true } : {}) });
   return true;
 };
-
-/**
- * Whether a value an EXIT makes from `source` is a secret: it reads a variable some thread declares masked (by name,
- * as the API masks them: showing too little is the safe mistake) or a masked node output.
- */
-function isSecret(s: Session, thread: ThreadRunState, source: unknown): boolean {
-  const masked = maskedVariableNames(s.ctx.wfSpec);
-  return variablesRead(source).some((read) => masked.has(read)) || nodeOutputsRead(source).some((name) => own(thread.nodeOutputs, name)?.masked === true);
-}

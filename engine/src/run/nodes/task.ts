@@ -58,10 +58,9 @@ export function evaluateTaskInputs(
     const where = `Input '${param.name}' of TaskDef '${taskDef.name}'`;
     const evaluated = evaluate(s, thread, source);
     if (!evaluated.ok) return { ok: false, failure: { ...evaluated.failure, message: `${where}: ${evaluated.failure.message}` } };
-    const masked = param.masked === true || isMaskedSource(s, thread, source);
-    const checked = expectType(evaluated.value, param.type, where);
+    const masked = param.masked === true || evaluated.masked === true;
     // expectType quotes the value: a secret one is described by its kind only.
-    if (!checked.ok && masked) return { ok: false, failure: { name: 'VAR_SUB_ERROR', message: `${where} expects ${aType(param.type)} but got a masked ${kindOf(evaluated.value)}.` } };
+    const checked = expectType(evaluated.value, param.type, where, masked);
     if (!checked.ok) return checked;
     input.push(masked ? { name: param.name, value: checked.value, masked } : { name: param.name, value: checked.value });
   }

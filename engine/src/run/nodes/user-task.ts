@@ -13,7 +13,7 @@ import { taskGuid } from '../task-guid.ts';
 import { fireReminderTask } from './user-task-trigger.ts';
 import type { ArriveHandler, CheckHandler } from './types.ts';
 
-type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
+type Resolved<T> = { readonly ok: true; readonly value: T; readonly masked?: boolean | undefined } | { readonly ok: false; readonly failure: Failure };
 
 /** An action whose delay starts now, with what it will do. */
 interface PendingAction {
@@ -73,6 +73,8 @@ export const arriveAtUserTask: ArriveHandler<'USER_TASK'> = (s, thread, node) =>
     ...(userId === null ? {} : { userId }),
     ...(userGroup === null ? {} : { userGroup }),
     ...(notes.value === null ? {} : { notes: notes.value }),
+    // Notes made from a secret stay one: people read them in the console and the API, which show MASKED_VALUE.
+    ...(notes.value !== null && notes.masked ? { maskedNotes: true } : {}),
     epoch,
     ...unscheduledOf(actions),
   });
@@ -347,7 +349,7 @@ function evaluateText(
   const text = widen(value.value, 'STR');
   if (typeof text !== 'string') return varSubError(`${what} must be a STR; got ${describeRead(s, thread, source, value.value)}.`);
   if (nonBlank && text.trim() === '') return { ok: false, failure: { name: 'VAR_ERROR', message: `${what} is blank.` } };
-  return { ok: true, value: text };
+  return { ok: true, value: text, masked: value.masked };
 }
 
 function varSubError(message: string): { ok: false; failure: Failure } {
