@@ -28,6 +28,32 @@ describe('runCli', () => {
     expect(typo.err).toContain('(Did you mean wfRun?)');
   });
 
+  it('refuses help for a word that names no command as it refuses the word, and still helps with one that does', async () => {
+    const unknown = { code: 2, out: '', err: "gallop: UsageError: unknown command 'events'\n(add --help for usage)" };
+    expect(await run('events')).toEqual(unknown);
+    expect(await run('events', '--help')).toEqual(unknown);
+    expect(await run('help', 'events')).toEqual(unknown);
+    const typo = await run('--url', 'http://127.0.0.1:9', 'get', 'wfrun', 'x', '-h');
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("gallop: UsageError: unknown command 'wfrun'\n(Did you mean wfRun?)");
+    const help = await run('--url', 'http://127.0.0.1:9', 'get', 'wfRun', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^Usage: gallop get wfRun /);
+    expect((await run('help', 'search')).out).toMatch(/^Usage: gallop search /);
+  });
+
+  it('refuses JSON nested past the server’s limit on values, naming the flag, without sending it', async () => {
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const variable = await run('run', 'shop', '--var', `basket=${deep}`);
+    expect(variable.code).toBe(2);
+    expect(variable.err.split('\n')[0]).toBe(
+      `gallop: UsageError: option '--var <name=value>' argument 'basket=${'['.repeat(53)}…' is invalid. This JSON nests arrays or objects more than 256 levels deep; the limit is 256.`,
+    );
+    const object = await run('run', 'shop', '--vars-json', `{"basket": ${deep}}`);
+    expect(object.code).toBe(2);
+    expect(object.err).toMatch(/^gallop: UsageError: option '--vars-json <json>' argument .* more than 256 levels deep; the limit is 256\./);
+  });
+
   it('checks options that go together before any request', async () => {
     const revision = await run('get', 'wfSpec', 'x', '--revision', '1');
     expect(revision).toEqual({ code: 2, out: '', err: 'gallop: UsageError: --revision needs --major.' });

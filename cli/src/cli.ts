@@ -32,7 +32,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
       writeErr: (text) => io.err(text.replace(/\n$/, '')),
       // Commander's complaints are usage errors: say so the way every other error line does.
-      outputError: (text, write) => write(text.replace(/^error: /, 'gallop: UsageError: ')),
+      // An argument echoed back is cut short: a refused value can be thousands of characters of JSON.
+      outputError: (text, write) => write(text.replace(/^error: /, 'gallop: UsageError: ').replace(/(argument '[^]{60})[^]{20,}?(' is invalid)/, '$1…$2')),
     })
     // Subcommands inherit both: commander must not exit the process (tests run in it), and a typo gets a suggestion.
     .exitOverride()
@@ -55,6 +56,45 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
 }
 
 /**
+ * The command line to parse: as given, or without its help request when that asks for help on a word that names no
+ * command where one is expected (`gallop events --help`, `gallop help events`). Commander answers a help request
+ * before it looks for the command, and would print the parent's help with exit 0 as if the word were a command;
+ * without the request it refuses the word as an unknown command (exit 2), suggesting the command meant.
+ */
+function withoutHelpForUnknownCommand(program: Command, argv: readonly string[]): readonly string[] {
+  const isHelpFlag = (arg: string) => arg === '--help' || arg === '-h';
+  const help = new Set<number>();
+  let command = program;
+  const options = [...program.options];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (isHelpFlag(arg)) {
+      help.add(i);
+      continue;
+    }
+    if (arg.startsWith('-')) {
+      // An option's value is the next word unless written --option=value.
+      const option = options.find((o) => o.long === arg || o.short === arg);
+      if (option && !option.isBoolean()) i++;
+      continue;
+    }
+    // A command with no subcommands takes its own arguments from here.
+    if (command.commands.length === 0) break;
+    // `help events` asks for help on the word after it, a command of the same parent.
+    if (arg === 'help') {
+      help.add(i);
+      continue;
+    }
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) return argv.filter((word, at) => !help.has(at) && !(at > i && isHelpFlag(word)));
+    command = sub;
+    options.push(...sub.options);
+  }
+  return argv;
+}
+
+/**
  * Runs one command line (without `node` and the script) and resolves its exit code; never throws. Results go to
  * `io.out`; errors to `io.err` as one line (`gallop: Code: message`), with a problem's path and message on each
  * line after it, or as one JSON object with --json.
@@ -62,7 +102,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
 export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = buildProgram(io, env);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...withoutHelpForUnknownCommand(program, argv)], { from: 'user' });
     return EXIT.OK;
   } catch (error) {
     // Commander has printed its own message (or the help); help and --help exit 0, any other complaint is usage.

@@ -51,6 +51,15 @@ describe('option parsers', () => {
     ]);
   });
 
+  it('refuses JSON nested more than 256 levels, as the server refuses such a value', () => {
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    expect(jsonOrString(nested(256))).toHaveLength(1);
+    expect(() => jsonOrString(nested(257))).toThrow('This JSON nests arrays or objects more than 256 levels deep; the limit is 256.');
+    // --vars-json holds each variable's value to the limit, not the object around them.
+    expect(jsonObject(`{"a": ${nested(256)}}`)).toHaveProperty('a');
+    expect(() => jsonObject(`{"a": ${nested(257)}}`)).toThrow(/more than 256 levels deep/);
+  });
+
   it('reads a JSON object for --vars-json and nothing else', () => {
     expect(jsonObject('{"n": 1}')).toEqual({ n: 1 });
     expect(() => jsonObject('[1]')).toThrow('Expected a JSON object.');

@@ -1,3 +1,4 @@
+import { MAX_NESTING, nestsDeeperThan } from '@gallop/engine';
 import type { JsonValue } from '@gallop/engine';
 import type { SearchedValue } from '@gallop/sdk';
 import { InvalidArgumentError } from 'commander';
@@ -40,13 +41,25 @@ export function pointInTime(text: string, now = Date.now()): string {
   return new Date(ms).toISOString();
 }
 
-/** JSON when the text parses as JSON, the text itself as a string otherwise: `42` is a number, `Ada` a string. */
+/**
+ * JSON when the text parses as JSON, the text itself as a string otherwise: `42` is a number, `Ada` a string. JSON
+ * nested deeper than a WfRun's values may be is refused here: the server would refuse it, and sending it would
+ * overflow the stack first.
+ */
 export function jsonOrString(text: string): JsonValue {
+  let value: JsonValue;
   try {
-    return JSON.parse(text) as JsonValue;
+    value = JSON.parse(text) as JsonValue;
   } catch {
     return text;
   }
+  return withinNesting(value);
+}
+
+/** `value`, unless it nests arrays or objects past the server's limit on values (checked without recursion). */
+function withinNesting<T>(value: T): T {
+  if (nestsDeeperThan(value, MAX_NESTING)) throw new InvalidArgumentError(`This JSON nests arrays or objects more than ${MAX_NESTING} levels deep; the limit is ${MAX_NESTING}.`);
+  return value;
 }
 
 /** A JSON object, as for --vars-json. */
@@ -58,6 +71,8 @@ export function jsonObject(text: string): Record<string, JsonValue> {
     throw new InvalidArgumentError(`Not JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidArgumentError('Expected a JSON object.');
+  // Each variable's value is held to the limit, as the server holds it, not the object around them.
+  for (const each of Object.values(value)) withinNesting(each);
   return value as Record<string, JsonValue>;
 }
 

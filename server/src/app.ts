@@ -20,6 +20,7 @@ import serveStatic from 'serve-static';
 import { WebSocketServer } from 'ws';
 import type { Context } from './graphql/builder.ts';
 import { GallopError, NotFoundError, ValidationError } from './graphql/errors.ts';
+import { createGraphiQLRenderer } from './graphql/graphiql.ts';
 import { schema } from './graphql/schema.ts';
 import { useStorableText } from './graphql/use-storable-text.ts';
 import { useOperationLog } from './graphql/use-operation-log.ts';
@@ -267,6 +268,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    renderGraphiQL: createGraphiQLRenderer(),
     // handle() below refuses a body without a Content-Length or over the limit before it is read, and node:http
     // reads no more than that length: yoga's own check, a stream piped through on every request, adds nothing.
     maxRequestBodySize: false,

@@ -319,16 +319,25 @@ export class WfRunVariable<T extends VariableType = VariableType> extends CastsT
     return this;
   }
 
-  /** Index it so WfRuns can be searched by its value. */
+  /** Index it so WfRuns can be searched by its value. Not with masked(): a masked value is never searched by. */
   searchable(): this {
     this.#def.searchable = true;
+    this.#refuseMaskedAndSearchable();
     return this;
   }
 
-  /** Its values are secrets: workers get them, the API shows `*****`. */
+  /** Its values are secrets: workers get them, the API shows `*****`. Not with searchable(). */
   masked(): this {
     this.#def.masked = true;
+    this.#refuseMaskedAndSearchable();
     return this;
+  }
+
+  // The engine refuses the pair (a search by a masked value would tell the value): said here, at the call, rather
+  // than by the server when the WfSpec is put, since compile() without a catalog validates nothing.
+  #refuseMaskedAndSearchable(): void {
+    if (!this.#def.masked || !this.#def.searchable) return;
+    throw new Error(`${this.thread.workflowName}: variable '${this.name}' is masked, so it cannot be searchable: WfRuns are never searched by a masked value.`);
   }
 
   withDefault(value: ValueOf<T>): this {

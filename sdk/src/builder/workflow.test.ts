@@ -279,6 +279,21 @@ describe('Workflow', () => {
     });
   });
 
+  it('refuses a variable both masked and searchable when compiling, naming it, with or without a catalog', () => {
+    const message = "vault: variable 'pin' is masked, so it cannot be searchable: WfRuns are never searched by a masked value.";
+    expect(() => new Workflow('vault', (wf) => void wf.declareStr('pin').masked().searchable()).compile()).toThrow(message);
+    expect(() => new Workflow('vault', (wf) => void wf.declareStr('pin').searchable().masked()).compile({ catalog })).toThrow(message);
+    // Either alone is fine.
+    const spec = new Workflow('vault', (wf) => {
+      wf.declareStr('pin').masked();
+      wf.declareStr('owner').searchable();
+    }).compile({ catalog });
+    expect(spec.threadSpecs.entrypoint?.variableDefs).toEqual([
+      { name: 'pin', type: 'STR', masked: true },
+      { name: 'owner', type: 'STR', searchable: true },
+    ]);
+  });
+
   it('refuses a user task with neither a user nor a group', () => {
     expect(() => new Workflow('nobody', (wf) => void wf.assignUserTask('approval', {})).compile()).toThrow('needs a userId, a userGroup or both');
   });
