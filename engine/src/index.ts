@@ -104,7 +104,7 @@ export type { SimulationOptions, SimulationRejection, SimulationRejectionCode, S
 export { analyzeWfSpec, FINDING_CODES } from './spec/analyze.ts';
 export type { Finding, FindingCode } from './spec/analyze.ts';
 export { assignmentText, explainCondition, variableTypesOf } from './spec/explain.ts';
-export type { VariableTypes } from './spec/explain.ts';
+export type { ExplainOptions, VariableTypes } from './spec/explain.ts';
 export { nodeOutputsRead, readsOf, variablesRead } from './spec/reads.ts';
 export type { Reads } from './spec/reads.ts';
 export { prepareWfSpec } from './run/prepared.ts';

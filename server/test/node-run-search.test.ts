@@ -156,6 +156,36 @@ describe('NodeRun search and counts', () => {
     }
   });
 
+  it('names the WorkflowEventDef each THROW_EVENT NodeRun throws, in a WfRun, a search and a lookup, from its thread spec', async () => {
+    const [shipped, billed, spec] = [unique('shipped'), unique('billed'), unique('throws')];
+    for (const name of [shipped, billed]) await client.putWorkflowEventDef({ name });
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        // One in a child thread too: its node is found in that thread's spec, not the entrypoint's.
+        const billing = wf.spawnThread('billing', (t) => t.throwEvent(billed, 'paid'));
+        wf.waitForThreads(billing);
+        wf.throwEvent(shipped, 'on its way');
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: spec });
+    expect((await client.wfRun(run.id))?.status).toBe('COMPLETED');
+    const thrown = (all: readonly NodeRunInfo[]) => all.filter((n) => n.wfRunId === run.id && n.nodeType === 'THROW_EVENT').map((n) => [n.threadRunNumber, n.workflowEventDefName]);
+    const nodeRuns = (await client.wfRun(run.id))!.nodeRuns;
+    expect(thrown(nodeRuns)).toEqual([
+      [0, shipped],
+      [1, billed],
+    ]);
+    // Other kinds name none.
+    expect(nodeRuns.filter((n) => n.nodeType !== 'THROW_EVENT').map((n) => n.workflowEventDefName)).toEqual(nodeRuns.filter((n) => n.nodeType !== 'THROW_EVENT').map(() => null));
+    const found = await client.searchNodeRuns({ status: 'COMPLETED', arrivedAfter: (await client.wfRun(run.id))!.startTime }, { first: 500 });
+    expect(thrown(found.items).sort()).toEqual([
+      [0, shipped],
+      [1, billed],
+    ]);
+    const one = nodeRuns.find((n) => n.nodeType === 'THROW_EVENT' && n.threadRunNumber === 1)!;
+    expect((await client.nodeRun(run.id, 1, one.position))?.workflowEventDefName).toBe(billed);
+  });
+
   it('gets one NodeRun and one variable by their keys, a masked variable masked', async () => {
     const signal = unique('go');
     await client.putExternalEventDef({ name: signal });

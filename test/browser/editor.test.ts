@@ -90,7 +90,14 @@ describe('the WfSpec editor', () => {
     // A TASK with no TaskDef: the engine says so, on the node and in the list.
     await page.getByRole('heading', { name: /^\d+ problems?$/ }).waitFor();
     await node('2-task-TASK').locator('[aria-label$="problem"], [aria-label$="problems"]').waitFor();
-    await page.getByRole('combobox', { name: 'TaskDef' }).selectOption(greet.name);
+    // Picking the TaskDef names the node after it, as LittleHorse names task nodes; the focus stays on the picker.
+    const taskDef = page.getByRole('combobox', { name: 'TaskDef' });
+    await taskDef.focus();
+    await taskDef.selectOption(greet.name);
+    await node(`2-${greet.name}-TASK`).waitFor();
+    expect(await node('2-task-TASK').count()).toBe(0);
+    await page.getByRole('heading', { name: `TASK 2-${greet.name}-TASK` }).waitFor();
+    expect(await taskDef.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.getByRole('combobox', { name: 'Input name' }).selectOption('var:name');
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
     await page.screenshot({ path: `${screenshots}editor-one-task.png` });
@@ -116,13 +123,13 @@ describe('the WfSpec editor', () => {
       await page.mouse.up();
     };
     // Away from the first task's old edge into the exit: select that edge and delete it with the keyboard.
-    const oldEdge = page.locator('.svelte-flow__edge[aria-label="Edge 1 from 2-task-TASK to 1-exit-EXIT"]');
+    const oldEdge = page.locator(`.svelte-flow__edge[aria-label="Edge 1 from 2-${greet.name}-TASK to 1-exit-EXIT"]`);
     await oldEdge.focus();
     await page.keyboard.press('Enter');
     await page.keyboard.press('Delete');
     await oldEdge.waitFor({ state: 'detached' });
-    await drag(await handle('2-task-TASK', 'source'), await handle('3-task-TASK', 'target'));
-    await drag(await handle('3-task-TASK', 'source'), await handle('1-exit-EXIT', 'target'));
+    await drag(await handle(`2-${greet.name}-TASK`, 'source'), await handle(`3-${greet.name}-TASK`, 'target'));
+    await drag(await handle(`3-${greet.name}-TASK`, 'source'), await handle('1-exit-EXIT', 'target'));
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
     await page.getByRole('button', { name: 'Auto-layout' }).click();
     await page.screenshot({ path: `${screenshots}editor-quickstart.png` });
@@ -131,10 +138,10 @@ describe('the WfSpec editor', () => {
     const built = await editorJson(page);
     const nodes = built.threadSpecs.entrypoint?.nodes ?? {};
     expect(Object.fromEntries(Object.entries(nodes).map(([n, v]) => [n, (v.outgoingEdges ?? []).map((e) => e.sinkNodeName)]))).toEqual({
-      '0-entrypoint-ENTRYPOINT': ['2-task-TASK'],
+      '0-entrypoint-ENTRYPOINT': [`2-${greet.name}-TASK`],
       '1-exit-EXIT': [],
-      '2-task-TASK': ['3-task-TASK'],
-      '3-task-TASK': ['1-exit-EXIT'],
+      [`2-${greet.name}-TASK`]: [`3-${greet.name}-TASK`],
+      [`3-${greet.name}-TASK`]: ['1-exit-EXIT'],
     });
 
     // Simulated to completion before it is registered: mocks answer both tasks.
@@ -145,7 +152,7 @@ describe('the WfSpec editor', () => {
     await sim.getByRole('textbox', { name: 'Mocks (JSON)' }).fill(JSON.stringify({ tasks: { [greet.name]: [{ output: 'Hello, Ada!' }, { output: 'Hello, again!' }] } }));
     await sim.getByRole('button', { name: 'Run until done or a breakpoint' }).click();
     await page.locator('[data-testid="sim-status"][data-status="COMPLETED"]').waitFor();
-    await page.locator('[data-testid="editor-node-3-task-TASK"][data-status="COMPLETED"]').waitFor();
+    await page.locator(`[data-testid="editor-node-3-${greet.name}-TASK"][data-status="COMPLETED"]`).waitFor();
 
     await page.getByRole('button', { name: 'Register' }).click();
     await page.getByRole('status').getByText(`Registered ${name} version 0.0.`).waitFor();
@@ -155,7 +162,7 @@ describe('the WfSpec editor', () => {
     expect(attempts).toEqual(['Hello, Ada!', 'Hello, again!']);
 
     await page.goto(`${server.url}/#/wf-runs/${run.id}`);
-    await page.locator('[data-testid="node-3-task-TASK"][data-status="COMPLETED"]').waitFor();
+    await page.locator(`[data-testid="node-3-${greet.name}-TASK"][data-status="COMPLETED"]`).waitFor();
     expect(browser.pageErrors).toEqual([]);
   });
 
@@ -200,15 +207,15 @@ describe('the WfSpec editor', () => {
     await page.getByRole('combobox', { name: 'Input n' }).selectOption('var:count');
 
     // The task leads back to the nop instead of to the exit, and the nop gets a way out: dragged between handles.
-    await selectEdge('Edge 1 from 3-task-TASK to 1-exit-EXIT');
+    await selectEdge(`Edge 1 from 3-${tick.name}-TASK to 1-exit-EXIT`);
     await page.keyboard.press('Delete');
-    await edge('Edge 1 from 3-task-TASK to 1-exit-EXIT').waitFor({ state: 'detached' });
+    await edge(`Edge 1 from 3-${tick.name}-TASK to 1-exit-EXIT`).waitFor({ state: 'detached' });
     const centre = async (n: string, kind: 'source' | 'target') => {
       const box = await node(n).locator(`.svelte-flow__handle.${kind}`).boundingBox();
       if (!box) throw new Error(`No ${kind} handle on ${n}`);
       return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     };
-    const a = await centre('3-task-TASK', 'source');
+    const a = await centre(`3-${tick.name}-TASK`, 'source');
     const b = await centre('2-nop-NOP', 'target');
     await page.mouse.move(a.x, a.y);
     await page.mouse.down();
@@ -222,7 +229,7 @@ describe('the WfSpec editor', () => {
     await page.getByRole('button', { name: /UNREACHABLE_EDGE/ }).waitFor();
 
     // The loop's edge gets its condition and goes first; the exit edge stays as the else.
-    await selectEdge('Edge 2 from 2-nop-NOP to 3-task-TASK');
+    await selectEdge(`Edge 2 from 2-nop-NOP to 3-${tick.name}-TASK`);
     await page.getByRole('checkbox', { name: 'Condition' }).check();
     await page.getByRole('combobox', { name: 'Left value' }).selectOption('var:count');
     await page.getByRole('combobox', { name: 'Comparator' }).selectOption('LESS_THAN');
@@ -230,7 +237,7 @@ describe('the WfSpec editor', () => {
     await page.getByRole('button', { name: 'Move edge earlier' }).click();
 
     // Going round adds one to count.
-    await selectEdge('Edge 1 from 3-task-TASK to 2-nop-NOP');
+    await selectEdge(`Edge 1 from 3-${tick.name}-TASK to 2-nop-NOP`);
     await page.getByRole('button', { name: 'Add mutation' }).click();
     await page.getByRole('combobox', { name: 'Variable of mutation 1' }).selectOption('count');
     await page.getByRole('combobox', { name: 'Operation of mutation 1' }).selectOption('ADD');
@@ -474,6 +481,32 @@ describe('the WfSpec editor', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('keeps the field state of the user task actions after one that is removed with those actions', async () => {
+    const { page, client, server, browser } = ctx;
+    const name = `ed-action-keys-${suffix}`;
+    const review = `ed-keys-review-${suffix}`;
+    await client.putUserTaskDef({ name: review, fields: [{ name: 'ok', type: 'BOOL' }] });
+    await new Workflow(name, (wf) => void wf.assignUserTask(review, { userGroup: 'reviewers' })).register(client);
+    await page.goto(`${server.url}/#/editor/${name}`);
+    await page.getByTestId(`editor-node-1-${review}-USER_TASK`).click();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    const inspector = page.getByTestId('node-inspector');
+    await inspector.getByRole('combobox', { name: 'Kind of action to add' }).selectOption('CANCEL');
+    for (let n = 1; n <= 3; n++) {
+      await inspector.getByRole('button', { name: 'Add action' }).click();
+      await inspector.getByRole('group', { name: `Action ${n}` }).waitFor();
+    }
+    const delay = (n: number) => inspector.getByRole('textbox', { name: `Delay of action ${n}: JSON text` });
+    // Half typed: not a number yet, so the field holds it and the WfSpec keeps 3600.
+    await delay(2).fill('12x');
+    await inspector.getByRole('button', { name: 'Remove action 1' }).click();
+    await expect.poll(() => inspector.getByRole('group', { name: 'Action 3' }).count()).toBe(0);
+    // What was action 2 is action 1 now, with what was typed in it; what was action 3 has its own value.
+    expect(await delay(1).inputValue()).toBe('12x');
+    expect(await delay(2).inputValue()).toBe('3600');
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('draws the diff of a version and the draft on the graph, with the running WfRuns it would touch', async () => {
     const { page, client, server, browser } = ctx;
     const charge = `ed-charge-${suffix}`;
@@ -517,6 +550,72 @@ describe('the WfSpec editor', () => {
 
     await page.getByRole('button', { name: 'Back to editing' }).click();
     await page.getByRole('application', { name: 'WfSpec graph' }).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('keeps the name a user gave a Task node when its TaskDef is picked, and undoes a rename from the TaskDef in one step', async () => {
+    const { page, browser } = ctx;
+    await freshEditor();
+    const node = (n: string) => page.getByTestId(`editor-node-${n}`);
+    await node('0-entrypoint-ENTRYPOINT').click();
+    await page.getByRole('button', { name: 'Add Task node' }).click();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await page.getByRole('combobox', { name: 'TaskDef' }).selectOption(greet.name);
+    await node(`2-${greet.name}-TASK`).waitFor();
+    // Another TaskDef: the name the editor gave still follows it.
+    await page.getByRole('combobox', { name: 'TaskDef' }).selectOption(lookup.name);
+    await node(`2-${lookup.name}-TASK`).waitFor();
+    // Undo takes back the TaskDef and the name together.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await node(`2-${greet.name}-TASK`).waitFor();
+    await node(`2-${greet.name}-TASK`).click();
+    expect(Object.keys((await editorJson(page)).threadSpecs.entrypoint?.nodes ?? {})).toContain(`2-${greet.name}-TASK`);
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+
+    // Named by the user, it keeps its name.
+    const field = page.getByRole('textbox', { name: 'Node name' });
+    await field.fill('charge-card');
+    await field.press('Enter');
+    await node('charge-card').waitFor();
+    await page.getByRole('combobox', { name: 'TaskDef' }).selectOption(lookup.name);
+    await expect.poll(async () => (await editorJson(page)).threadSpecs.entrypoint?.nodes['charge-card']).toMatchObject({ type: 'TASK', taskDefName: lookup.name });
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('draws an edge around a node that stands between its ends, never behind it', async () => {
+    const { page, browser } = ctx;
+    await freshEditor();
+    // Start, then a Task inserted below it, then Exit: an edge from Start straight down to Exit would cross the Task.
+    await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').click();
+    await page.getByRole('button', { name: 'Add Task node' }).click();
+    await page.getByTestId('editor-node-2-task-TASK').waitFor();
+    await page.getByTestId('editor-node-0-entrypoint-ENTRYPOINT').click();
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await page.getByRole('combobox', { name: 'Add an edge to' }).selectOption('1-exit-EXIT');
+    await page.getByRole('button', { name: 'Add edge' }).click();
+    const path = page.locator('.svelte-flow__edge[aria-label="Edge 1 from 0-entrypoint-ENTRYPOINT to 1-exit-EXIT"] path.svelte-flow__edge-path');
+    await path.waitFor();
+    const task = await page.getByTestId('editor-node-2-task-TASK').boundingBox();
+    if (!task) throw new Error('The Task node is not drawn.');
+    // Points along the drawn edge, in page coordinates: none falls inside the Task node.
+    const points = await path.evaluate((el: SVGPathElement) => {
+      const length = el.getTotalLength();
+      const matrix = el.getScreenCTM();
+      if (!matrix) return [];
+      return Array.from({ length: 101 }, (_, k) => {
+        const p = el.getPointAtLength((length * k) / 100);
+        return { x: matrix.a * p.x + matrix.c * p.y + matrix.e, y: matrix.b * p.x + matrix.d * p.y + matrix.f };
+      });
+    });
+    expect(points).toHaveLength(101);
+    const behind = points.filter((p) => p.x > task.x && p.x < task.x + task.width && p.y > task.y && p.y < task.y + task.height);
+    await page.screenshot({ path: `${screenshots}editor-edge-around-node.png` });
+    expect(behind).toEqual([]);
+    // The edge still ends at Exit: its last point is at Exit's top.
+    const exit = await page.getByTestId('editor-node-1-exit-EXIT').boundingBox();
+    const end = points.at(-1)!;
+    expect(Math.abs(end.x - (exit!.x + exit!.width / 2))).toBeLessThan(2);
+    expect(Math.abs(end.y - exit!.y)).toBeLessThan(8);
     expect(browser.pageErrors).toEqual([]);
   });
 

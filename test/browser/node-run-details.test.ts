@@ -145,6 +145,35 @@ describe('NodeRun details and edge conditions on the WfRun page', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it("reads a finished WfRun's conditions on a node output with the output its events carry", async () => {
+    const { page, client, server, browser } = ctx;
+    const wfSpec = new Workflow(`nd-output-${suffix}`, (wf) => {
+      const amount = wf.declareInt('amount').required();
+      const note = wf.declareStr('note');
+      const receipt = wf.execute(charge, amount).withRetries(1);
+      wf.doIf(wf.condition('receipt-150', 'EQUALS', receipt), () => void note.assign('paid'));
+    });
+    await wfSpec.register(client);
+    const run = await client.runWf({ wfSpecName: wfSpec.name, variables: { amount: 150 } });
+    await waitFor(async () => (await client.wfRun(run.id))?.status === 'COMPLETED', { what: 'the WfRun to complete' });
+
+    await page.goto(`${server.url}/#/wf-runs/${run.id}`);
+    await statusIs(page, 'COMPLETED');
+    // The thread has ended and its state kept no outputs; the events did, so the verdict is the one the WfRun reached.
+    const conditions = page.getByRole('list', { name: 'Edge conditions at this moment' });
+    const taskNode = (await client.wfRun(run.id))!.nodeRuns.find((n) => n.threadRunNumber === 0 && n.nodeType === 'TASK')!.nodeName;
+    await conditions.getByText(`"receipt-150" == output('${taskNode}') ("receipt-150"): holds`, { exact: true }).waitFor();
+    expect(await conditions.getByText(/cannot be evaluated/).count()).toBe(0);
+    await page.screenshot({ path: `${screenshots}node-run-output-condition.png`, fullPage: true });
+
+    // Back before the task completed: no output yet, and the page says so.
+    const { wfRun } = await client.request<{ wfRun: { events: { event: { type: string } }[] } }>('query($id: ID!) { wfRun(id: $id) { events { event } } }', { id: run.id });
+    const taskStarted = wfRun.events.findIndex((e) => e.event.type === 'TaskRunScheduled');
+    await page.goto(`${server.url}/#/wf-runs/${run.id}?at=${taskStarted + 1}`);
+    await conditions.getByText(`"receipt-150" == output('${taskNode}') (not set): cannot be evaluated: node '${taskNode}' has no output yet`, { exact: true }).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('names the TaskDef of a TASK NodeRun, says when it was deleted since, and then leads to none of its pages', async () => {
     const { page, client, server, browser } = ctx;
     const gone = `nd-gone-${suffix}`;

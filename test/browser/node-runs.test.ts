@@ -198,6 +198,33 @@ describe('the NodeRuns page', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('names the WorkflowEventDef a THROW_EVENT throws, leading to its page, as the NodeRun details on the WfRun page do', async () => {
+    const { page, client, server, browser } = ctx;
+    const shipped = `nr-shipped-${suffix}`;
+    await client.putWorkflowEventDef({ name: shipped });
+    const throws = new Workflow(`nr-throws-${suffix}`, (wf) => void wf.throwEvent(shipped, 'on its way'));
+    await throws.register(client);
+    const run = await client.runWf({ wfSpecName: throws.name });
+    await settled(run.id, 'COMPLETED');
+
+    await page.goto(`${server.url}/#/node-runs?status=COMPLETED&since=1h`);
+    const row = rowOf(page, run.id).filter({ has: page.locator('td:nth-child(3)', { hasText: /^THROW_EVENT$/ }) });
+    const target = row.locator('td').nth(5);
+    await row.waitFor();
+    expect(await oneLine(target)).toBe(`WorkflowEventDef ${shipped}`);
+    expect(await target.getByRole('link', { name: shipped }).getAttribute('href')).toBe(`#/external-events?workflowEventDefName=${shipped}`);
+    await expect(unnamedRoles(page)).resolves.toEqual([]);
+
+    // The WfRun's link opens that NodeRun, whose details name the def and lead to its WorkflowEvents.
+    await row.getByRole('link', { name: run.id }).click();
+    const def = page.getByTestId('node-run-details').getByTestId('node-run-workflow-event-def');
+    await expect.poll(() => def.innerText()).toBe(shipped);
+    await def.click();
+    await page.waitForURL((url) => url.hash === `#/external-events?workflowEventDefName=${shipped}`);
+    await page.getByRole('heading', { name: `WorkflowEvents of ${shipped}` }).waitFor();
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('is reached from an ExternalEventDef on the Events page, and says what it searched when nothing matches', async () => {
     const { page, client, server, browser } = ctx;
     const nothing = `nr-nothing-${suffix}`;

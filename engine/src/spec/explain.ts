@@ -35,14 +35,24 @@ const SYMBOLS: Readonly<Record<Comparator, string>> = {
 /** The declared types of the variables in scope, by name; a name missing is typed by its value's JSON. */
 export type VariableTypes = Readonly<Record<string, VariableType>> | undefined;
 
+/** What else explainCondition knows of where the values come from. */
+export interface ExplainOptions {
+  /**
+   * The ThreadRun whose node outputs `nodeOutputs` holds has ended: a node missing from them gave none while it ran,
+   * and never will, rather than not yet.
+   */
+  readonly threadEnded?: boolean | undefined;
+}
+
 /**
  * Evaluates `condition` against `variables` (the values in scope, by name) with the engine's own evaluator
  * (values/evaluate.ts), so it reaches the engine's verdict, and says why in words. A variable missing from `variables`
  * is not set, which the engine treats as out of scope; one in `types` is read at its declared type, as the engine
  * reads it (a DOUBLE variable holding 10 divides as a DOUBLE). `nodeOutput` serves a NODE_OUTPUT side, which a draft
  * may hold though validateWfSpec rejects it in a condition (none reads NULL, as in the engine); `nodeOutputs` (the
- * thread's, by node name) a NODE_OUTPUT_REFERENCE side, one missing from it not set yet. Where the engine would fail
- * the node, the text gives the engine's reason. Pure and total: a malformed condition is explained, never thrown.
+ * thread's, by node name) a NODE_OUTPUT_REFERENCE side, one missing from it not set yet (or never, with
+ * `options.threadEnded`). Where the engine would fail the node, the text gives the engine's reason. Pure and total: a
+ * malformed condition is explained, never thrown.
  */
 export function explainCondition(
   condition: Condition,
@@ -50,12 +60,13 @@ export function explainCondition(
   nodeOutput?: JsonValue,
   nodeOutputs?: NodeOutputs,
   types?: VariableTypes,
+  options: ExplainOptions = {},
 ): ConditionExplanation {
   const loose: unknown = condition;
   if (!isJsonObject(loose)) {
     return { holds: undefined, left: undefined, right: undefined, text: 'cannot be evaluated: a condition needs a comparator, a left and a right side' };
   }
-  const reader = new ShownValues(variables, nodeOutput, nodeOutputs, types);
+  const reader = new ShownValues(variables, nodeOutput, nodeOutputs, types, options.threadEnded === true);
   if (!isLegacyCondition(loose as unknown as Condition)) {
     // A BOOL value (LittleHorse's condition): read as a whole; `left` is what it read.
     const read = reader.read(loose);
@@ -87,14 +98,16 @@ class ShownValues implements ValueReader {
   private readonly variables: Readonly<Record<string, JsonValue>>;
   private readonly types: VariableTypes;
   private readonly outputs: NodeOutputs;
+  private readonly threadEnded: boolean;
   readonly nodeOutput: JsonValue | undefined;
   private missed = false;
 
-  constructor(variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined, outputs: NodeOutputs, types: VariableTypes) {
+  constructor(variables: Readonly<Record<string, JsonValue>>, nodeOutput: JsonValue | undefined, outputs: NodeOutputs, types: VariableTypes, threadEnded: boolean) {
     this.variables = variables;
     this.nodeOutput = nodeOutput;
     this.outputs = outputs;
     this.types = types;
+    this.threadEnded = threadEnded;
   }
 
   /** `side` evaluated; a side read afresh, so `unset` is its own. */
@@ -126,7 +139,8 @@ class ShownValues implements ValueReader {
   }
 
   noOutput(nodeName: string): string {
-    return typeof nodeName === 'string' ? `node '${nodeName}' has no output yet` : 'a node output names no node';
+    if (typeof nodeName !== 'string') return 'a node output names no node';
+    return this.threadEnded ? `node '${nodeName}' gave no output before its ThreadRun ended` : `node '${nodeName}' has no output yet`;
   }
 
   // The values the UI shows are masked already (`*****`): none of them is a secret to keep out of the words.

@@ -270,4 +270,13 @@ describe('explaining a NODE_OUTPUT_REFERENCE', () => {
     expect(explainCondition(condition, {}, undefined, { a: { qty: 3 } })).toMatchObject({ holds: true, text: "output('a').qty (3) > 2: holds" });
     expect(explainCondition(condition, {}, undefined, {})).toMatchObject({ holds: undefined, text: "output('a').qty (not set) > 2: cannot be evaluated: node 'a' has no output yet" });
   });
+
+  it('says a node gave no output, not that it has none yet, once its ThreadRun has ended', () => {
+    const condition = { comparator: 'GREATER_THAN' as const, left: out('a', '$.qty'), right: lit(2) };
+    expect(explainCondition(condition, {}, undefined, {}, undefined, { threadEnded: true })).toMatchObject({
+      holds: undefined,
+      text: "output('a').qty (not set) > 2: cannot be evaluated: node 'a' gave no output before its ThreadRun ended",
+    });
+    expect(explainCondition(condition, {}, undefined, { a: { qty: 1 } }, undefined, { threadEnded: true })).toMatchObject({ holds: false });
+  });
 });

@@ -39,7 +39,7 @@ const NodeRunFields = graphql(
   `
   fragment NodeRunFields on NodeRun {
     wfRunId threadRunNumber position nodeName nodeType status arrivalTime endTime errorMessage externalEventDefName taskRun { ...TaskRunFields }
-    userTaskRun { userTaskGuid userTaskDefName status userId userGroup } sleepUntil childWfRunId threadRunNumbers
+    userTaskRun { userTaskGuid userTaskDefName status userId userGroup } sleepUntil childWfRunId threadRunNumbers workflowEventDefName
   }
 `,
   [TaskRunFields],

@@ -73,6 +73,8 @@ export interface NodeRunInfo {
   readonly childWfRunId: string | null;
   /** For WAIT_FOR_THREADS, the ThreadRuns it waits for; for START_THREAD and START_MULTIPLE_THREADS, those it started. */
   readonly threadRunNumbers: readonly number[] | null;
+  /** For a THROW_EVENT NodeRun, the WorkflowEventDef its node throws. */
+  readonly workflowEventDefName: string | null;
 }
 
 /** The UserTaskRun of a USER_TASK NodeRun, as a NodeRun gives it. */

@@ -9,8 +9,8 @@ import { queueReader } from '../../runtime/event-bus.ts';
 import type { AsyncQueue, BusMessage } from '../../runtime/event-bus.ts';
 import { findWfSpec } from '../../store/queries/metadata.ts';
 import { isSearchableEntrypointVariable, searchableNamesOf } from '../../runtime/projections.ts';
-import { changedSince, countNodeRuns, EVENT_PAGE, findNodeRun, findTaskRuns, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, readWfRunState, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
-import type { FoundVariable, NodeRunRow, TaskRunRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
+import { changedSince, countNodeRuns, EVENT_PAGE, findNodeRun, findTaskRuns, findThreadRunSpecs, findVariable, findWfRun, listEvents, listNodeRuns, listTaskRuns, listVariables, listWfRuns, readWfRunState, searchNodeRuns, searchVariables } from '../../store/queries/wf-runs.ts';
+import type { FoundVariable, NodeRunRow, TaskRunRow, ThreadRunSpecRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError, resolveCursorPage } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
 import { findUserTaskRuns } from '../../store/queries/user-tasks.ts';
@@ -28,8 +28,11 @@ export interface WfRunEventView {
   readonly event: WfRunEvent;
 }
 
-/** A NodeRun with the TaskRun (TASK) or UserTaskRun (USER_TASK) it runs, read with it. */
-export type NodeRunView = NodeRunRow & { readonly taskRun: TaskRunRow | null; readonly userTaskRun: UserTaskRunRow | null };
+/**
+ * A NodeRun with the TaskRun (TASK) or UserTaskRun (USER_TASK) it runs, read with it, and the WorkflowEventDef a
+ * THROW_EVENT throws.
+ */
+export type NodeRunView = NodeRunRow & { readonly taskRun: TaskRunRow | null; readonly userTaskRun: UserTaskRunRow | null; readonly workflowEventDefName: string | null };
 
 const ThreadRunRef = builder.objectRef<ThreadRunState>('ThreadRun').implement({
   fields: (t) => ({
@@ -63,6 +66,11 @@ export const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
     failure: t.field({ type: 'JSON', nullable: true, description: `Why it failed; content that is a secret shows as "${MASKED_VALUE}".`, resolve: (r) => (r.failure ? maskFailure(r.failure) : null) }),
     taskRun: t.field({ type: TaskRunRef, nullable: true, resolve: (r) => r.taskRun }),
     externalEventDefName: t.string({ nullable: true, description: 'For an EXTERNAL_EVENT NodeRun, the ExternalEventDef it waits (or waited) for.', resolve: (r) => r.externalEventDefName }),
+    workflowEventDefName: t.string({
+      nullable: true,
+      description: 'For a THROW_EVENT NodeRun, the WorkflowEventDef its node throws, as the WfSpec version its WfRun runs on names it.',
+      resolve: (r) => r.workflowEventDefName,
+    }),
     sleepUntil: t.field({
       type: 'DateTime',
       nullable: true,
@@ -82,15 +90,50 @@ export const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
   }),
 });
 
-/** Each NodeRun with its TaskRun and its UserTaskRun, if `tasks` and `userTasks` hold them. */
-function joinRuns(rows: readonly NodeRunRow[], tasks: readonly TaskRunRow[], userTasks: readonly UserTaskRunRow[]): NodeRunView[] {
+const nodeRunKey = (row: Pick<NodeRunRow, 'wfRunId' | 'threadRunNumber' | 'position'>): string => `${row.wfRunId}/${row.threadRunNumber}/${row.position}`;
+
+/** Each NodeRun with its TaskRun and its UserTaskRun, if `tasks` and `userTasks` hold them, and what `thrown` says it throws. */
+function joinRuns(rows: readonly NodeRunRow[], tasks: readonly TaskRunRow[], userTasks: readonly UserTaskRunRow[], thrown: ReadonlyMap<string, string>): NodeRunView[] {
   const byKey = new Map(tasks.map((task) => [`${task.wfRunId}/${task.taskGuid}`, task]));
   const userTaskByKey = new Map(userTasks.map((task) => [`${task.wfRunId}/${task.userTaskGuid}`, task]));
   return rows.map((row) => ({
     ...row,
     taskRun: (row.taskGuid && byKey.get(`${row.wfRunId}/${row.taskGuid}`)) || null,
     userTaskRun: (row.userTaskGuid && userTaskByKey.get(`${row.wfRunId}/${row.userTaskGuid}`)) || null,
+    workflowEventDefName: thrown.get(nodeRunKey(row)) ?? null,
   }));
+}
+
+/**
+ * The WorkflowEventDef each THROW_EVENT NodeRun of `rows` throws, by NodeRun key: its node in the WfSpec version its
+ * WfRun runs on names it, so no column holds it. One query finds the ThreadRuns' ThreadSpecs and versions (none when
+ * no row is a THROW_EVENT); the specs come from the Metadata cache, read at most once each. A WfRun migrated to a
+ * version without the node leaves its older NodeRuns without one.
+ */
+async function thrownDefsOf(ctx: Context, rows: readonly NodeRunRow[]): Promise<Map<string, string>> {
+  const throwing = rows.filter((row) => row.nodeType === 'THROW_EVENT');
+  const found = new Map<string, string>();
+  if (throwing.length === 0) return found;
+  const keys = new Map(throwing.map((row) => [`${row.wfRunId}/${row.threadRunNumber}`, { wfRunId: row.wfRunId, threadRunNumber: row.threadRunNumber }]));
+  const threads = await findThreadRunSpecs(ctx.services.db, ctx.tenantId, [...keys.values()]);
+  const threadByKey = new Map(threads.map((thread) => [`${thread.wfRunId}/${thread.number}`, thread]));
+  const specs = new Map<string, Promise<VersionedWfSpec | undefined>>();
+  const specOf = (thread: ThreadRunSpecRow): Promise<VersionedWfSpec | undefined> => {
+    const id = { name: thread.wfSpecName, majorVersion: thread.majorVersion, revision: thread.revision };
+    const key = `${id.name}/${id.majorVersion}.${id.revision}`;
+    let spec = specs.get(key);
+    if (!spec) specs.set(key, (spec = ctx.services.metadata.version(ctx.services.db, ctx.tenantId, id)));
+    return spec;
+  };
+  await Promise.all(
+    throwing.map(async (row) => {
+      const thread = threadByKey.get(`${row.wfRunId}/${row.threadRunNumber}`);
+      const nodes = thread && (await specOf(thread))?.threadSpecs[thread.threadSpecName]?.nodes;
+      const node = nodes && Object.hasOwn(nodes, row.nodeName) ? nodes[row.nodeName] : undefined;
+      if (node?.type === 'THROW_EVENT') found.set(nodeRunKey(row), node.workflowEventDefName);
+    }),
+  );
+  return found;
 }
 
 /** The UserTaskRuns `rows` name, in one query (none when they name none). */
@@ -98,13 +141,17 @@ function userTaskRunsOf(ctx: Context, rows: readonly NodeRunRow[]): Promise<User
   return findUserTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.userTaskGuid ? [{ wfRunId: row.wfRunId, userTaskGuid: row.userTaskGuid }] : [])));
 }
 
-/** NodeRuns of any WfRuns with their TaskRuns and UserTaskRuns: a query for each kind, however many rows the page has. */
+/**
+ * NodeRuns of any WfRuns with their TaskRuns, UserTaskRuns and thrown WorkflowEventDefs: a query for each kind,
+ * however many rows the page has.
+ */
 async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunView[]> {
-  const [tasks, userTasks] = await Promise.all([
+  const [tasks, userTasks, thrown] = await Promise.all([
     findTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.taskGuid ? [{ wfRunId: row.wfRunId, taskGuid: row.taskGuid }] : []))),
     userTaskRunsOf(ctx, rows),
+    thrownDefsOf(ctx, rows),
   ]);
-  return joinRuns(rows, tasks, userTasks);
+  return joinRuns(rows, tasks, userTasks, thrown);
 }
 
 /** A variable as the API gives it; a search gives its WfRun along, read in the same query. */
@@ -179,7 +226,8 @@ export const WfRunRef = builder.objectRef<WfRunView>('WfRun').implement({
       type: [NodeRunRef],
       resolve: async (run, _args, ctx) => {
         const [nodes, tasks] = await Promise.all([listNodeRuns(ctx.services.db, ctx.tenantId, run.id), listTaskRuns(ctx.services.db, ctx.tenantId, run.id)]);
-        return joinRuns(nodes, tasks, await userTaskRunsOf(ctx, nodes));
+        const [userTasks, thrown] = await Promise.all([userTaskRunsOf(ctx, nodes), thrownDefsOf(ctx, nodes)]);
+        return joinRuns(nodes, tasks, userTasks, thrown);
       },
     }),
     taskRuns: t.field({ type: [TaskRunRef], resolve: (run, _args, { services, tenantId }) => listTaskRuns(services.db, tenantId, run.id) }),

@@ -295,6 +295,28 @@ export async function findTaskRuns(db: Queryable, tenantId: string, keys: readon
     .where(and(eq(taskRuns.tenantId, tenantId), sql`(${taskRuns.wfRunId}, ${taskRuns.taskGuid}) in (select k.w, k.g from jsonb_to_recordset(${json}::jsonb) as k(w text, g text))`));
 }
 
+/** A ThreadRun with the WfSpec version its WfRun runs on: where the node a NodeRun of it ran is defined. */
+export interface ThreadRunSpecRow {
+  readonly wfRunId: string;
+  readonly number: number;
+  readonly threadSpecName: string;
+  readonly wfSpecName: string;
+  readonly majorVersion: number;
+  readonly revision: number;
+}
+
+/** The ThreadSpec and WfSpec version of each of the given ThreadRuns, in one query, in no order. */
+export async function findThreadRunSpecs(db: Queryable, tenantId: string, keys: readonly { wfRunId: string; threadRunNumber: number }[]): Promise<ThreadRunSpecRow[]> {
+  if (keys.length === 0) return [];
+  // The keys as one JSON parameter, as findTaskRuns reads TaskRuns.
+  const json = JSON.stringify(keys.map((key) => ({ w: key.wfRunId, n: key.threadRunNumber })));
+  return db
+    .select({ wfRunId: threadRuns.wfRunId, number: threadRuns.number, threadSpecName: threadRuns.threadSpecName, wfSpecName: wfRuns.wfSpecName, majorVersion: wfRuns.majorVersion, revision: wfRuns.revision })
+    .from(threadRuns)
+    .innerJoin(wfRuns, and(eq(wfRuns.tenantId, threadRuns.tenantId), eq(wfRuns.id, threadRuns.wfRunId)))
+    .where(and(eq(threadRuns.tenantId, tenantId), sql`(${threadRuns.wfRunId}, ${threadRuns.number}) in (select k.w, k.n from jsonb_to_recordset(${json}::jsonb) as k(w text, n int))`));
+}
+
 /** TaskRuns of a TaskDef, newest first, optionally in one status, after a (scheduledAt, wfRunId, taskGuid) cursor. */
 export async function searchTaskRuns(
   db: Queryable,

@@ -155,6 +155,7 @@ export type NodeRunSummary = Pick<
   | 'sleepUntil'
   | 'childWfRunId'
   | 'threadRunNumbers'
+  | 'workflowEventDefName'
 > & {
   readonly taskRun: { readonly taskDefName: string } | null;
   readonly userTaskRun: Pick<NonNullable<NodeRunInfo['userTaskRun']>, 'userTaskDefName' | 'userId' | 'userGroup'> | null;
@@ -168,7 +169,7 @@ export const NODE_RUNS = `query NodeRuns($first: Int, $after: String, $status: L
       cursor
       node {
         wfRunId threadRunNumber position nodeName nodeType status arrivalTime errorMessage
-        externalEventDefName taskRun { taskDefName } userTaskRun { userTaskDefName userId userGroup } sleepUntil childWfRunId threadRunNumbers
+        externalEventDefName taskRun { taskDefName } userTaskRun { userTaskDefName userId userGroup } sleepUntil childWfRunId threadRunNumbers workflowEventDefName
       }
     }
     pageInfo { hasNextPage endCursor }

@@ -2,7 +2,7 @@ import { validateWfSpec } from '@gallop/engine';
 import type { Catalog, WfSpec } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
 import { copyNodes, pasteNodes } from './clipboard.ts';
-import { addNode, addThread, addVariable, connect, insertAfter, moveEdge, newNode, newWfSpec, remove, removeThread, renameNode, updateEdge, updateNode } from './draft.ts';
+import { addNode, addThread, addVariable, autoNodeName, connect, insertAfter, moveEdge, newNode, newWfSpec, remove, removeThread, renameNode, updateEdge, updateNode } from './draft.ts';
 import { History } from './history.ts';
 import { autoLayout, positionsFor } from './layout.ts';
 import { placeProblems } from './problems.ts';
@@ -161,5 +161,33 @@ describe('History', () => {
     current = history.undo(current) as WfSpec;
     history.record(current);
     expect(history.canRedo).toBe(false);
+  });
+});
+
+describe('autoNodeName', () => {
+  const task = (taskDefName: string) => ({ type: 'TASK' as const, taskDefName, inputs: [] });
+
+  it('names a TASK after the TaskDef it runs while it has the name the editor gave it, keeping its number', () => {
+    const { spec, name } = addNode(newWfSpec('w'), T, newNode('TASK'));
+    const thread = spec.threadSpecs[T]!;
+    expect(name).toBe('2-task-TASK');
+    expect(autoNodeName(thread, name, newNode('TASK'), task('charge'))).toBe('2-charge-TASK');
+    const { '2-task-TASK': _placeholder, ...others } = thread.nodes;
+    const charged = { ...thread, nodes: { ...others, '2-charge-TASK': task('charge') } };
+    expect(autoNodeName(charged, '2-charge-TASK', task('charge'), task('ship'))).toBe('2-ship-TASK');
+    // Back to none: the placeholder again. A TaskDef name that cannot be part of a node name leaves the type's label.
+    expect(autoNodeName(charged, '2-charge-TASK', task('charge'), task(''))).toBe('2-task-TASK');
+    expect(autoNodeName(thread, '2-task-TASK', task(''), task('a.b'))).toBe('2-task-TASK');
+  });
+
+  it('keeps a name the user wrote, a name another node has, and the name of any other kind', () => {
+    const { spec } = addNode(addNode(newWfSpec('w'), T, task('charge')).spec, T, newNode('TASK'));
+    const thread = spec.threadSpecs[T]!;
+    expect(autoNodeName(thread, 'charge-card', task(''), task('charge'))).toBe('charge-card');
+    expect(autoNodeName(thread, '7-other-TASK', task('charge'), task('ship'))).toBe('7-other-TASK');
+    // 3-charge-TASK is free; once another node has it, 3-task-TASK stays as it is.
+    expect(autoNodeName(thread, '3-task-TASK', task(''), task('charge'))).toBe('3-charge-TASK');
+    expect(autoNodeName({ ...thread, nodes: { ...thread.nodes, '3-charge-TASK': task('charge') } }, '3-task-TASK', task(''), task('charge'))).toBe('3-task-TASK');
+    expect(autoNodeName(thread, '4-external-event-EXTERNAL_EVENT', newNode('EXTERNAL_EVENT'), { type: 'EXTERNAL_EVENT', externalEventDefName: 'paid' })).toBe('4-external-event-EXTERNAL_EVENT');
   });
 });

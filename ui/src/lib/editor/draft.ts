@@ -124,6 +124,20 @@ export function labelFor(node: Node): string {
   return named && /^[A-Za-z0-9-]+$/.test(named) ? named : node.type.toLowerCase().replaceAll('_', '-');
 }
 
+/**
+ * The name a TASK node called `name` should have once `after` replaces `before`: LittleHorse's
+ * `{n}-{taskDefName}-TASK` for the TaskDef it runs now, while it still has the name the editor gave it from what it
+ * ran before (`2-task-TASK` until a TaskDef is picked); `name` itself when the user named it, when the new name is
+ * taken, or for any other kind (a WAIT_FOR_THREADS names a START_THREAD by its node name, which a rename would break).
+ */
+export function autoNodeName(thread: ThreadSpec, name: string, before: Node, after: Node): string {
+  if (before.type !== 'TASK' || after.type !== 'TASK') return name;
+  const n = /^(\d+)-/.exec(name)?.[1];
+  if (n === undefined || name !== `${n}-${labelFor(before)}-${before.type}`) return name;
+  const renamed = `${n}-${labelFor(after)}-${after.type}`;
+  return Object.hasOwn(thread.nodes, renamed) ? name : renamed;
+}
+
 export function addNode(spec: WfSpec, thread: string, node: Node): { spec: WfSpec; name: string } {
   const name = nextNodeName(threadOf(spec, thread), labelFor(node), node.type);
   return { spec: withNodes(spec, thread, (nodes) => ({ ...nodes, [name]: node })), name };

@@ -17,6 +17,7 @@ const base: NodeRunSummary = {
   sleepUntil: null,
   childWfRunId: null,
   threadRunNumbers: null,
+  workflowEventDefName: null,
 };
 
 describe('targetOf', () => {
@@ -26,6 +27,12 @@ describe('targetOf', () => {
     ]);
     expect(targetOf({ ...base, nodeType: 'EXTERNAL_EVENT', externalEventDefName: 'approved' })).toEqual([
       { label: 'ExternalEventDef', text: 'approved', kind: 'name', to: { path: '/external-events', query: { externalEventDefName: 'approved' } } },
+    ]);
+  });
+
+  it('names the WorkflowEventDef a THROW_EVENT throws, leading to its page', () => {
+    expect(targetOf({ ...base, nodeType: 'THROW_EVENT', workflowEventDefName: 'shipped' })).toEqual([
+      { label: 'WorkflowEventDef', text: 'shipped', kind: 'name', to: { path: '/external-events', query: { workflowEventDefName: 'shipped' } } },
     ]);
   });
 

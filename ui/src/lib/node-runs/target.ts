@@ -24,7 +24,7 @@ const wfRun = (id: string, thread?: number): Route => ({ path: `/wf-runs/${encod
  * What a NodeRun runs or waits for, as the NodeRuns page's column shows it: the TaskDef of a TASK, the
  * ExternalEventDef of an EXTERNAL_EVENT, the UserTaskDef of a USER_TASK and who holds its task, when a SLEEP wakes,
  * the child WfRun of RUN_CHILD_WF and WAIT_FOR_CHILD_WF, and the ThreadRuns a WAIT_FOR_THREADS waits for or a
- * START_THREAD started. Empty when the NodeRun carries none of it (a NOP, or one that failed before it knew).
+ * START_THREAD started, and the WorkflowEventDef a THROW_EVENT throws. Empty when the NodeRun carries none of it (a NOP, or one that failed before it knew).
  */
 export function targetOf(n: NodeRunSummary): TargetPart[] {
   if (n.taskRun) return [{ label: 'TaskDef', text: n.taskRun.taskDefName, kind: 'name', to: { path: '/task-runs', query: { taskDefName: n.taskRun.taskDefName } } }];
@@ -38,6 +38,9 @@ export function targetOf(n: NodeRunSummary): TargetPart[] {
       ...(userId ? [{ label: 'user', text: userId, kind: 'name' as const, to: { path: '/user-tasks', query: { userId } } }] : []),
       ...(userGroup ? [{ label: 'group', text: userGroup, kind: 'name' as const, to: { path: '/user-tasks', query: { userGroup } } }] : []),
     ];
+  }
+  if (n.workflowEventDefName) {
+    return [{ label: 'WorkflowEventDef', text: n.workflowEventDefName, kind: 'name', to: { path: '/external-events', query: { workflowEventDefName: n.workflowEventDefName } } }];
   }
   if (n.sleepUntil) return [{ label: 'Until', text: n.sleepUntil, kind: 'time' }];
   if (n.childWfRunId) return [{ label: 'Child WfRun', text: n.childWfRunId, kind: 'id', to: wfRun(n.childWfRunId) }];

@@ -1,6 +1,6 @@
 import type { WfRunEvent } from '@gallop/engine';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows } from './node-run-rows.ts';
+import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows, nodeOutputsOf } from './node-run-rows.ts';
 
 const t0 = 1_700_000_000_000;
 const fold = (events: readonly WfRunEvent[]) => events.reduce(foldNodeRunRows, EMPTY_NODE_RUN_ROWS);
@@ -152,5 +152,30 @@ describe('foldNodeRunRows', () => {
       ['CREATED', null],
       ['TASK_EXECUTED', '0-2-action-0-1'],
     ]);
+  });
+});
+
+describe('nodeOutputsOf', () => {
+  const started = (threadRunNumber: number, position: number, nodeName: string, nodeType: 'TASK' | 'EXIT' | 'NOP'): WfRunEvent => ({ type: 'NodeRunStarted', time: t0, threadRunNumber, position, nodeName, nodeType });
+  const completed = (threadRunNumber: number, position: number, output?: string): WfRunEvent => ({ type: 'NodeRunCompleted', time: t0, threadRunNumber, position, ...(output === undefined ? {} : { output }) });
+
+  it("keeps each node's latest output in its own ThreadRun, after the thread has ended too, and no EXIT's", () => {
+    const history = fold([
+      started(0, 1, 'a', 'TASK'),
+      completed(0, 1, 'first'),
+      started(1, 0, 'a', 'TASK'),
+      completed(1, 0, 'other thread'),
+      started(0, 2, 'a', 'TASK'),
+      completed(0, 2, 'second'),
+      // A later NodeRun of the node without an output leaves the one before, as the engine does.
+      started(0, 3, 'a', 'TASK'),
+      completed(0, 3),
+      started(0, 4, 'end', 'EXIT'),
+      completed(0, 4, 'thread output'),
+      { type: 'ThreadRunCompleted', time: t0, threadRunNumber: 0, output: 'thread output' },
+    ]);
+    expect(nodeOutputsOf(history, 0)).toEqual({ a: 'second' });
+    expect(nodeOutputsOf(history, 1)).toEqual({ a: 'other thread' });
+    expect(nodeOutputsOf(history, 2)).toEqual({});
   });
 });

@@ -95,6 +95,21 @@ export interface NodeRunRows {
 export const EMPTY_NODE_RUN_ROWS: NodeRunRows = { rows: [], index: {}, taskRunAt: {}, received: {} };
 
 /**
+ * The output of the latest NodeRun of each node of ThreadRun `thread` that completed with one, by node name: what a
+ * NODE_OUTPUT_REFERENCE of that thread reads (the engine's ThreadRunState.nodeOutputs, which keeps only those its
+ * thread reads). Read off the rows, which keep every NodeRun, because the state drops a thread's outputs when the
+ * thread ends. An EXIT's output is its thread's, not a node output; a NodeRun that failed after completing (on a
+ * mutation of its output) keeps the output it gave, as the engine does.
+ */
+export function nodeOutputsOf(history: NodeRunRows, thread: number): Readonly<Record<string, JsonValue>> {
+  const outputs = new Map<string, JsonValue>();
+  for (const row of history.rows) {
+    if (row.threadRunNumber === thread && row.output !== undefined && row.nodeType !== 'EXIT') outputs.set(row.nodeName, row.output);
+  }
+  return Object.fromEntries(outputs);
+}
+
+/**
  * Folds one WfRun event into the NodeRun history and returns the new value; the old one is left untouched.
  * Pure. The engine's own state drops finished NodeRuns, so the table keeps them here.
  */

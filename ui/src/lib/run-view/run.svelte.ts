@@ -4,7 +4,7 @@ import { client } from '../api/client.ts';
 import { WF_RUN, WF_RUN_EVENTS } from '../api/queries.ts';
 import type { StoredEvent, WfRunDetail } from '../api/queries.ts';
 import { RetryLater } from '../api/retry-later.ts';
-import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows } from './node-run-rows.ts';
+import { EMPTY_NODE_RUN_ROWS, foldNodeRunRows, nodeOutputsOf } from './node-run-rows.ts';
 import type { NodeRunRow, NodeRunRows } from './node-run-rows.ts';
 import { EMPTY_NODE_STATUSES, foldNodeStatuses, nodeStatusOf } from './node-statuses.ts';
 import type { NodeStatus, NodeStatuses } from './node-statuses.ts';
@@ -81,10 +81,14 @@ export class RunView {
   variables: readonly VariableRow[] = $derived(this.#variableRows(this.shown.state));
   /** The values the drawn ThreadRun sees at the moment shown: its own over its ancestors', as the engine reads them. */
   scope: Readonly<Record<string, JsonValue>> = $derived(variablesInScope(this.shown.state, this.thread));
-  /** The outputs the drawn ThreadRun keeps of its nodes at the moment shown, by node name: what a NODE_OUTPUT_REFERENCE reads. */
-  nodeOutputs: Readonly<Record<string, JsonValue>> = $derived(
-    Object.fromEntries(Object.entries(this.shown.state?.threadRuns[this.thread]?.nodeOutputs ?? {}).map(([name, kept]) => [name, kept.output])),
-  );
+  /**
+   * The outputs of the drawn ThreadRun's nodes at the moment shown, by node name: what a NODE_OUTPUT_REFERENCE reads.
+   * From the NodeRun rows, not the state, which drops them when the thread ends: a finished WfRun's conditions are read
+   * with the outputs its events carry.
+   */
+  nodeOutputs: Readonly<Record<string, JsonValue>> = $derived(nodeOutputsOf(this.shown.nodeRuns, this.thread));
+  /** Whether the drawn ThreadRun has ended at the moment shown: a node output it lacks then never comes. */
+  threadEnded: boolean = $derived(this.shown.state?.threadRuns.find((t) => t.number === this.thread)?.endTime !== undefined);
   /** The NodeRun whose details are open, by row key (`thread/position`). */
   selected = $state<string | undefined>(undefined);
   /** That NodeRun as it was at the moment shown; undefined before it started. */

@@ -7,6 +7,7 @@ import type { EdgeRef } from '../draft.ts';
 import { NODE_SIZE } from '../layout.ts';
 import type { Positions } from '../layout.ts';
 import type { PlacedProblem } from '../problems.ts';
+import type { EdgeRoute } from './route-edges.ts';
 
 /** What an editor node shows: its spec node and the problems the engine found on it. */
 export interface EditorNodeData extends Record<string, unknown> {
@@ -80,9 +81,30 @@ export function flowNodes(
 /** The most characters of an edge's condition, and of its mutations, the canvas draws. */
 const PART_CHARACTERS = 40;
 
-/** A thread's edges, labelled with their conditions and mutations, and marked when the engine found a problem. */
-export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[], selected: ReadonlySet<string>, marks: SimulationMarks = {}): Edge[] {
-  const edges: Edge[] = [];
+/** What an editor edge carries besides Svelte Flow's own fields. */
+export interface EditorEdgeData extends Record<string, unknown> {
+  /** Whether its condition holds for the simulation's variables, in words. */
+  readonly verdict?: string | undefined;
+  /** Its way around the nodes (routeEdges), when it has one. */
+  readonly route?: EdgeRoute | undefined;
+}
+
+/** The z-index that draws an edge above every node, a selected one too (Svelte Flow raises those to 1000). */
+export const ABOVE_NODES = 2000;
+
+/**
+ * A thread's edges, labelled with their conditions and mutations, and marked when the engine found a problem. With
+ * `routes`, each is drawn along its route around the nodes; one without a route (an end boxed in, or too many nodes
+ * to route) is drawn above the nodes instead, so that no edge is ever hidden behind one.
+ */
+export function flowEdges(
+  thread: ThreadSpec,
+  problems: readonly PlacedProblem[],
+  selected: ReadonlySet<string>,
+  marks: SimulationMarks = {},
+  routes?: ReadonlyMap<string, EdgeRoute>,
+): Edge<EditorEdgeData>[] {
+  const edges: Edge<EditorEdgeData>[] = [];
   const types = marks.variables ? variableTypesOf([thread]) : undefined;
   for (const [source, node] of Object.entries(thread.nodes)) {
     const outgoing = node.outgoingEdges ?? [];
@@ -102,16 +124,19 @@ export function flowEdges(thread: ThreadSpec, problems: readonly PlacedProblem[]
       ]
         .filter(Boolean)
         .join(' ');
+      const route = routes?.get(id);
+      const data: EditorEdgeData = { ...(verdict ? { verdict: verdict.text } : {}), ...(route ? { route } : {}) };
       edges.push({
         id,
         source,
         target: edge.sinkNodeName,
-        type: 'smoothstep',
+        type: routes ? 'routed' : 'smoothstep',
+        ...(routes && !route ? { zIndex: ABOVE_NODES } : {}),
         selected: selected.has(id),
         markerEnd: { type: 'arrowclosed', width: 18, height: 18 },
         class: faulty ? 'faulty' : warned ? 'warned' : '',
         ariaLabel: `Edge ${i + 1} from ${source} to ${edge.sinkNodeName}`,
-        ...(verdict ? { data: { verdict: verdict.text } } : {}),
+        ...(Object.keys(data).length > 0 ? { data } : {}),
         ...(label ? { label } : {}),
       });
     });
