@@ -22,7 +22,7 @@ import { fixed, median, medianOf } from './stats.ts';
 //   node --import tsx bench/src/e2e.ts           (npm run bench:e2e)
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('ROUNDS', 3);
-const WF_RUNS = env('WF_RUNS', 1000);
+const WF_RUNS = env('WF_RUNS', 3000);
 const TASKS = 3;
 const CONCURRENCIES = [1, 4, 16] as const;
 const PEER_CONCURRENCIES = [4, 16] as const;
@@ -131,16 +131,23 @@ if (db) {
     `Peers on the same database: ${fixed(JOBS)} no-op jobs added in bulk, then drained; ratio = Gallop TaskRuns/s ÷ peer jobs/s in the same round, ` +
       `against the drain of the same shape (graphile-worker: one TaskWorker of concurrency c; pg-boss: c TaskWorkers of concurrency ${BOSS_BATCH}):`,
   );
-  const peerLines = (label: string, results: Map<number, PeerRound[]>) => {
+  // A drain of a few seconds says more of start-up and of where polls fall than of a steady rate: its length is shown.
+  const peerLines = (label: string, results: Map<number, PeerRound[]>, ceiling?: (c: number) => number) => {
     for (const [c, rounds] of results) {
       const jobs = medianOf(rounds.map((r) => r.jobsPerSecond));
       const ratio = medianOf(rounds.map((r) => r.ratio), 2);
-      console.log(`  ${label.padEnd(40)} c=${String(c).padEnd(3)} ${jobs.padStart(21)} jobs/s  ratio ${ratio}${commitsText(rounds.map((r) => r.commits), JOBS, 'job')}${cpuText(rounds.map((r) => r.cpu), JOBS)}`);
+      const seconds = fixed(median(rounds.map((r) => JOBS / r.jobsPerSecond)), 1);
+      const most = ceiling ? `; at most ${fixed(ceiling(c))} steady` : '';
+      console.log(
+        `  ${label.padEnd(40)} c=${String(c).padEnd(3)} ${jobs.padStart(21)} jobs/s (in ${seconds} s${most})  ratio ${ratio}` +
+          `${commitsText(rounds.map((r) => r.commits), JOBS, 'job')}${cpuText(rounds.map((r) => r.cpu), JOBS)}`,
+      );
       label = '';
     }
   };
   peerLines('graphile-worker 0.17.3, defaults', graphile);
-  peerLines(`pg-boss 10.4.2, c work() × batchSize ${BOSS_BATCH}`, boss);
+  // Each loop takes at most a batch per polling interval; a drain of a few polls beats that, the first poll being free.
+  peerLines(`pg-boss 10.4.2, c work() × batchSize ${BOSS_BATCH}`, boss, (c) => (c * BOSS_BATCH) / PG_BOSS_POLLING_SECONDS);
   const added = (results: Map<number, PeerRound[]>) => fixed(median([...results.values()].flat().map((r) => r.enqueuedPerSecond)));
   console.log(`  (bulk add: graphile-worker ${added(graphile)} jobs/s, pg-boss ${added(boss)} jobs/s; pg-boss polls every ${PG_BOSS_POLLING_SECONDS} s, its minimum)`);
 }
