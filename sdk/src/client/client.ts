@@ -268,6 +268,14 @@ export class GallopClient {
   }
 
   async #send<T>(query: string, variables: unknown, signal: AbortSignal | undefined, extraMs: number, authorization?: string): Promise<T> {
+    // Before anything is sent, so that variables JSON cannot carry (a cycle, a BigInt, nesting past the stack) are
+    // named as such, not taken for a server that cannot be reached and sent again.
+    let body: string;
+    try {
+      body = JSON.stringify({ query, variables });
+    } catch (cause) {
+      throw new GallopClientError('INVALID_VARIABLES', `The variables cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
     const ms = this.#timeoutMs + extraMs;
     // One controller for both ends, unhooked after: a TaskWorker's signal lives as long as the worker, and
     // AbortSignal.any would tie every request's signal to it.
@@ -296,7 +304,7 @@ export class GallopClient {
             ...this.#headers,
             ...(authorization ? { authorization } : {}),
           },
-          body: JSON.stringify({ query, variables }),
+          body,
           signal: controller.signal,
         });
       } catch (cause) {
@@ -311,15 +319,15 @@ export class GallopClient {
       clearTimeout(timer);
       signal?.removeEventListener('abort', forward);
     }
-    let body: { data?: T; errors?: readonly GraphQLErrorBody[] };
+    let answer: { data?: T; errors?: readonly GraphQLErrorBody[] };
     try {
-      body = JSON.parse(text) as typeof body;
+      answer = JSON.parse(text) as typeof answer;
     } catch (cause) {
       throw new GallopClientError('HTTP_ERROR', `The server answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, { cause });
     }
-    if (body.errors?.length) throw graphQLFailure(body.errors);
-    if (body.data === undefined) throw new GallopClientError('HTTP_ERROR', `The server answered ${response.status} with no data.`);
-    return body.data;
+    if (answer.errors?.length) throw graphQLFailure(answer.errors);
+    if (answer.data === undefined) throw new GallopClientError('HTTP_ERROR', `The server answered ${response.status} with no data.`);
+    return answer.data;
   }
 
   /**

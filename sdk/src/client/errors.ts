@@ -13,6 +13,8 @@ export type GallopErrorCode =
   | 'HTTP_ERROR'
   | 'UNAUTHENTICATED'
   | 'CREDENTIAL_ERROR'
+  /** The variables cannot be written as JSON (a cycle, a BigInt): nothing was sent. */
+  | 'INVALID_VARIABLES'
   | 'ValidationError'
   | 'NotFoundError'
   | 'AlreadyExistsError'
