@@ -90,6 +90,19 @@ describe('draft operations', () => {
     expect(() => renameNode(spec, { thread: T, node: '2-greet-TASK' }, '1-exit-EXIT')).toThrow('already has');
   });
 
+  it('renames the reads of a node\'s output by name with it, so the draft stays valid', () => {
+    const reads = { type: 'NODE_OUTPUT_REFERENCE', nodeName: '2-greet-TASK' };
+    let spec = quickstart();
+    const second = spec.threadSpecs.entrypoint?.nodes['3-greet-TASK'];
+    spec = updateNode(spec, { thread: T, node: '3-greet-TASK' }, { ...second, inputs: [reads] } as never);
+    spec = renameNode(spec, { thread: T, node: '2-greet-TASK' }, '2-welcome-TASK');
+    expect(spec.threadSpecs.entrypoint?.nodes['3-greet-TASK']).toMatchObject({ inputs: [{ type: 'NODE_OUTPUT_REFERENCE', nodeName: '2-welcome-TASK' }] });
+    expect(validateWfSpec(spec, catalog)).toEqual([]);
+    // A node with nothing to rename is the same object as before.
+    const base = quickstart();
+    expect(renameNode(base, { thread: T, node: '3-greet-TASK' }, '3-x-TASK').threadSpecs.entrypoint?.nodes['1-exit-EXIT']).toBe(base.threadSpecs.entrypoint?.nodes['1-exit-EXIT']);
+  });
+
   it('replaces a node as given, and leaves out what a form left empty', () => {
     const edges = [{ sinkNodeName: '3-greet-TASK' }];
     const spec = updateNode(quickstart(), { thread: T, node: '2-greet-TASK' }, { type: 'TASK', taskDefName: 'greet', inputs: [], retries: undefined, outgoingEdges: edges } as never);

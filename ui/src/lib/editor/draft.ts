@@ -171,16 +171,32 @@ export function updateNode(spec: WfSpec, ref: NodeRef, node: Node): WfSpec {
   });
 }
 
-/** Renames a node and every edge into it; refused when the name is taken. */
+/** Renames a node, every edge into it and every read of its output by name; refused when the name is taken. */
 export function renameNode(spec: WfSpec, ref: NodeRef, to: string): WfSpec {
   if (to === ref.node) return spec;
   const t = threadOf(spec, ref.thread);
   if (t.nodes[to]) throw new Error(`Thread '${ref.thread}' already has a node '${to}'.`);
   const nodes: Record<string, Node> = {};
   for (const [name, node] of Object.entries(t.nodes)) {
-    nodes[name === ref.node ? to : name] = retarget(node, (sink) => (sink === ref.node ? to : sink));
+    nodes[name === ref.node ? to : name] = outputReadsRenamed(retarget(node, (sink) => (sink === ref.node ? to : sink)), ref.node, to);
   }
   return withThread(spec, ref.thread, (th) => ({ ...th, nodes }));
+}
+
+/** `value` with each NODE_OUTPUT_REFERENCE to node `from` naming `to` instead; what holds none is returned as it is. */
+function outputReadsRenamed<T>(value: T, from: string, to: string): T {
+  if (Array.isArray(value)) {
+    const renamed = value.map((item: unknown) => outputReadsRenamed(item, from, to));
+    return (renamed.some((item, i) => item !== value[i]) ? renamed : value) as T;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const renamed = outputReadsRenamed(item, from, to);
+    if (renamed !== item) (copy ??= { ...value })[key] = renamed;
+  }
+  const result = (copy ?? value) as Record<string, unknown>;
+  return (result.type === 'NODE_OUTPUT_REFERENCE' && result.nodeName === from ? { ...result, nodeName: to } : result) as T;
 }
 
 /** Adds an edge from `source` to `target`, after the edges it has; an unconditional edge stays last. */
