@@ -231,7 +231,9 @@ describe('searching variables (LittleHorse SearchVariable)', () => {
     expect(await problem({ wfSpecName: name, name: 'secret', value: 'x' })).toEqual({ message: expect.stringMatching(/'secret' is masked/), path: ['name'] });
     expect(await problem({ wfSpecName: name, name: 'code', value: 'x' })).toEqual({ message: expect.stringMatching(/'code' is masked/), path: ['name'] });
     // A variable cannot be both: putWfSpec refuses the WfSpec, naming the flag.
-    const both = new Workflow(unique('both'), (wf) => void wf.declareStr('pin').masked().searchable()).compile();
+    // The SDK refuses this too; the server must refuse a spec sent without it.
+    const both = new Workflow(unique('both'), (wf) => void wf.declareStr('pin').masked()).compile();
+    Object.assign(both.threadSpecs.entrypoint!.variableDefs![0]!, { searchable: true });
     await expect(client.putWfSpec(both)).rejects.toMatchObject({ message: expect.stringMatching(/'pin' is masked, so it cannot be searchable/), problems: [{ code: 'CONFLICTING_FIELDS' }] });
     expect(await problem({ wfSpecName: unique('nothing'), name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/No WfSpec is named/), path: ['wfSpecName'] });
     expect(await problem({ wfSpecName: name, revision: 0, name: 'shipTo', value: 'eu' })).toEqual({ message: expect.stringMatching(/revision without a majorVersion/), path: ['majorVersion'] });

@@ -2,6 +2,8 @@ import type { DecideContext } from '../context.ts';
 import type { Rejection } from '../errors.ts';
 import type { Command } from '../run/commands.ts';
 import type { WfRunEvent } from '../run/events.ts';
+import { prepareWfSpec } from '../run/prepared.ts';
+import type { PreparedWfSpec } from '../run/prepared.ts';
 import { Session } from '../run/session.ts';
 import type { WfRunState } from '../run/state.ts';
 import { effectsOf, step as engineStep } from '../run/step.ts';
@@ -52,6 +54,7 @@ export class Draft {
   idsDrawn: number;
   /** The WfSpec revision the WfRun runs on; a migration changes it. */
   wfSpec: VersionedWfSpec;
+  #prepared: PreparedWfSpec | undefined;
   catalog: Catalog;
   readonly events: WfRunEvent[];
   readonly history: SimulationStep[];
@@ -118,7 +121,9 @@ export class Draft {
   }
 
   #context(next: () => string): DecideContext {
-    return { now: this.now, ids: { next }, wfSpec: this.wfSpec, catalog: this.catalog };
+    // Worked out once per version for the draft's decisions (a migration changes the version).
+    if (this.#prepared?.wfSpec !== this.wfSpec) this.#prepared = prepareWfSpec(this.wfSpec);
+    return { now: this.now, ids: { next }, wfSpec: this.wfSpec, catalog: this.catalog, prepared: this.#prepared };
   }
 
   #keep(command: Command | SandboxCommand, events: readonly WfRunEvent[], state: WfRunState, effects: readonly Effect[]): void {

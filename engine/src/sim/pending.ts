@@ -2,6 +2,8 @@ import type { DecideContext } from '../context.ts';
 import type { TimerPurpose } from '../run/commands.ts';
 import { decide } from '../run/decide.ts';
 import { MASKED_VALUE } from '../run/mask.ts';
+import { prepareWfSpec } from '../run/prepared.ts';
+import type { PreparedWfSpec } from '../run/prepared.ts';
 import type { TimerSet, WfRunEvent } from '../run/events.ts';
 import type { TaskInput, UserTaskRunStatus, WfRunState } from '../run/state.ts';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, isTerminal } from '../run/state.ts';
@@ -217,15 +219,17 @@ export function pendingActions(input: PendingInput): PendingAction[] {
 
 /** The timers that would still do something if they fired, soonest first (ties in the order they were set). */
 export function liveTimers(input: PendingInput): TimerSet[] {
-  return input.ledger.timers.filter((timer) => isLive(input, timer)).sort((a, b) => a.fireAt - b.fireAt);
+  if (input.ledger.timers.length === 0) return [];
+  const prepared = prepareWfSpec(input.wfSpec);
+  return input.ledger.timers.filter((timer) => isLive(input, timer, prepared)).sort((a, b) => a.fireAt - b.fireAt);
 }
 
 /**
  * Whether firing the timer would be accepted. Asked of the engine itself, with nothing kept: the engine alone knows
  * when a timer has gone stale (its node moved on, its user task changed hands, its sleep target moved).
  */
-function isLive(input: PendingInput, timer: TimerSet): boolean {
-  const ctx: DecideContext = { now: Math.max(input.now, timer.fireAt), ids: { next: () => 'dry-run' }, wfSpec: input.wfSpec, catalog: input.catalog };
+function isLive(input: PendingInput, timer: TimerSet, prepared: PreparedWfSpec): boolean {
+  const ctx: DecideContext = { now: Math.max(input.now, timer.fireAt), ids: { next: () => 'dry-run' }, wfSpec: input.wfSpec, catalog: input.catalog, prepared };
   return decide(input.state, { type: 'FireTimer', timerId: timer.timerId, purpose: timer.purpose }, ctx).ok;
 }
 

@@ -1,6 +1,8 @@
 import type { Command, RunWf } from '../run/commands.ts';
 import type { WfRunEvent, WfRunStarted } from '../run/events.ts';
 import { evolve, pinsOf } from '../run/evolve.ts';
+import { prepareWfSpec } from '../run/prepared.ts';
+import type { PreparedWfSpec } from '../run/prepared.ts';
 import type { WfRunState } from '../run/state.ts';
 import { effectsOf, step as engineStep } from '../run/step.ts';
 import type { Catalog, VersionedWfSpec } from '../spec/types.ts';
@@ -24,14 +26,16 @@ export function rebuildHistory(events: readonly WfRunEvent[], wfSpec: VersionedW
   const steps: SimulationStep[] = [];
   let at: Moment = { state: undefined, ledger: EMPTY_LEDGER, idsDrawn: 0 };
   let i = 0;
+  // Each guess is a decision on the same version: what decisions ask of it is worked out once.
+  const prepared = prepareWfSpec(wfSpec);
   while (i < events.length) {
-    const found = commandAt(events, i, at, wfSpec, catalog);
+    const found = commandAt(events, i, at, wfSpec, catalog, prepared);
     let end = i + (found?.length ?? 1);
     let ahead = fold(at, events, i, end);
     if (!found) {
       // Copy on to where a command fits again, within the same moment.
       const time = events[i]?.time;
-      for (; end < events.length && events[end]?.time === time && !commandAt(events, end, ahead, wfSpec, catalog); end++) {
+      for (; end < events.length && events[end]?.time === time && !commandAt(events, end, ahead, wfSpec, catalog, prepared); end++) {
         ahead = fold(ahead, events, end, end + 1);
       }
     }
@@ -70,6 +74,7 @@ function commandAt(
   at: Moment,
   wfSpec: VersionedWfSpec,
   catalog: Catalog,
+  prepared: PreparedWfSpec,
 ): { command: Command; length: number } | undefined {
   const event = events[i];
   if (!event) return undefined;
@@ -79,7 +84,7 @@ function commandAt(
       // it under the old version numbers (planMigration reads the old one only to compare variable types).
       const from = command.type === 'MigrateWfRun' && event.type === 'WfRunMigrated' ? { ...wfSpec, ...event.fromWfSpecId } : wfSpec;
       let drawn = at.idsDrawn;
-      const result = engineStep(at.state, command, { now: event.time, ids: { next: () => `id-${++drawn}` }, wfSpec: from, catalog });
+      const result = engineStep(at.state, command, { now: event.time, ids: { next: () => `id-${++drawn}` }, wfSpec: from, catalog, prepared });
       const length = result.ok ? result.events.length : 0;
       if (length > 0 && i + length <= events.length && sameJson(result.ok ? result.events : [], events.slice(i, i + length))) {
         return { command, length };
@@ -229,5 +234,14 @@ function onThread(threadRunNumber: number): { threadRunNumber?: number } {
 
 /** Equal as JSON: a field the engine set to undefined is no field, as in a log that went through JSON. */
 function sameJson(a: readonly WfRunEvent[], b: readonly WfRunEvent[]): boolean {
-  return deepEqual(JSON.parse(JSON.stringify(a)) as JsonValue, JSON.parse(JSON.stringify(b)) as JsonValue);
+  return deepEqual(JSON.parse(JSON.stringify(a, withoutLaterFields)) as JsonValue, JSON.parse(JSON.stringify(b, withoutLaterFields)) as JsonValue);
+}
+
+/**
+ * Fields that events came to carry later, beside what was decided (the ThreadRuns a WAIT_FOR_THREADS waited for,
+ * that a user task's notes are a secret): a log written before them still shows which command it was. The steps keep
+ * the log's own events either way.
+ */
+function withoutLaterFields(key: string, value: unknown): unknown {
+  return key === 'waitedForThreads' || key === 'maskedNotes' ? undefined : value;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { threadsWaitedFor, validateWfSpec } from '../../src/index.ts';
+import { rebuildHistory } from '../../src/sim/rebuild-history.ts';
 import { TestRun, types } from '../run.ts';
 import type { Catalog, Node, ThreadSpec, VersionedWfSpec } from '../../src/index.ts';
 
@@ -61,6 +62,18 @@ describe('START_THREAD and WAIT_FOR_THREADS', () => {
     run.report('1-1', { status: 'SUCCESS', output: 'A' });
     expect(run.state?.status).toBe('COMPLETED');
     expect(run.state?.threadRuns[0]?.variables.done).toEqual(['B', 'A']);
+  });
+
+  it('finds the commands of a log written before NodeRunCompleted said which ThreadRuns it waited for', () => {
+    const run = new TestRun(fanOut(), catalog);
+    run.send({ type: 'RunWf', wfRunId: 'r' });
+    run.report('2-1', { status: 'SUCCESS', output: 'B' });
+    run.report('1-1', { status: 'SUCCESS', output: 'A' });
+    const completed = run.events.find((e) => e.type === 'NodeRunCompleted' && e.waitedForThreads !== undefined);
+    expect(completed).toMatchObject({ waitedForThreads: [1, 2] });
+    // As an older engine wrote it: a fork still replays the reports rather than copying their events.
+    const older = run.events.map((e) => (e.type === 'NodeRunCompleted' ? { ...e, waitedForThreads: undefined } : e));
+    expect(rebuildHistory(older, run.wfSpec, run.catalog).map((s) => s.command.type)).toEqual(['RunWf', 'ReportTaskAttempt', 'ReportTaskAttempt']);
   });
 
   it('fails with CHILD_FAILURE when a child fails with an ERROR, and halts the children still running', () => {
