@@ -1,6 +1,6 @@
-import type { TaskRunInfo } from '@gallop/sdk';
+import type { NodeRunInfo, TaskRunInfo } from '@gallop/sdk';
 import { describe, expect, it } from 'vitest';
-import { taskRunView } from './views.ts';
+import { nodeRunsTable, nodeRunView, taskRunView } from './views.ts';
 
 describe('taskRunView', () => {
   it('numbers attempts from 1, as the console does, and says when the one waiting out its back-off runs', () => {
@@ -27,5 +27,30 @@ describe('taskRunView', () => {
       ['1', 'TASK_FAILED', 'w-1', '-', '2099-01-01T00:00:00.000Z', 'error: boom'],
       ['2', 'TASK_PENDING', '-', '-', '-', 'scheduled for 2099-01-01T01:00:00.000Z'],
     ]);
+  });
+});
+
+describe('NodeRun views', () => {
+  it('name the WorkflowEventDef a THROW_EVENT throws, in the table and in the NodeRun', () => {
+    const node: NodeRunInfo = {
+      wfRunId: 'run-1',
+      threadRunNumber: 0,
+      position: 2,
+      nodeName: '2-shipped-THROW_EVENT',
+      nodeType: 'THROW_EVENT',
+      status: 'COMPLETED',
+      arrivalTime: '2099-01-01T00:00:00.000Z',
+      endTime: '2099-01-01T00:00:00.000Z',
+      errorMessage: null,
+      externalEventDefName: null,
+      taskRun: null,
+      userTaskRun: null,
+      sleepUntil: null,
+      childWfRunId: null,
+      threadRunNumbers: null,
+      workflowEventDefName: 'shipped',
+    };
+    expect(nodeRunsTable([node]).at(-1)).toMatch(/throws shipped\s*$/);
+    expect(nodeRunView(node)).toContain('throws:     shipped');
   });
 });

@@ -217,6 +217,7 @@ function targetOf(n: NodeRunInfo): string | undefined {
   if (n.userTaskRun) return userTaskOf(n);
   if (n.sleepUntil) return `until ${n.sleepUntil}`;
   if (n.childWfRunId) return `child WfRun ${n.childWfRunId}`;
+  if (n.workflowEventDefName) return `throws ${n.workflowEventDefName}`;
   return threadsOf(n);
 }
 
@@ -237,6 +238,7 @@ export function nodeRunView(node: NodeRunInfo): string[] {
       ['group', task?.userGroup ?? undefined],
       ['sleepUntil', node.sleepUntil ?? undefined],
       ['childWfRun', node.childWfRunId ?? undefined],
+      ['throws', node.workflowEventDefName ?? undefined],
       ['threads', threadsOf(node)],
       ['ended', node.endTime],
       ['error', node.errorMessage],

@@ -67,7 +67,7 @@ function ordering(left: JsonValue, right: JsonValue, masked: Sides): { ok: true;
 function contains(container: JsonValue, item: JsonValue, masked: boolean): { ok: true; value: boolean } | { ok: false; message: string } {
   if (typeof container === 'string') {
     // LittleHorse fails looking for NULL in a text, rather than for the text 'null'.
-    if (item === null) return { ok: false, message: `IN cannot look for NULL in the STR ${describeValue(container, masked)}.` };
+    if (item === null) return { ok: false, message: `IN cannot look for NULL in ${describeValue(container, masked)}.` };
     return { ok: true, value: container.includes(toText(item)) };
   }
   if (Array.isArray(container)) return { ok: true, value: (container as readonly JsonValue[]).some((element) => deepEqual(element, item)) };

@@ -96,7 +96,7 @@ describe('evaluateAssignment over secrets', () => {
       'MULTIPLY of a masked STR with true (BOOL) cannot be computed.',
       'Cannot order 3 (INT) against a masked STR.',
       'Cannot compare a masked STR with 3 (INT): EQUALS needs two values of one kind.',
-      'IN cannot look for NULL in the STR a masked STR.',
+      'IN cannot look for NULL in a masked STR.',
       'Cannot resolve size() of a masked JSON_OBJ: it takes a STR or a JSON_ARR.',
       "Format String template isn't a STR; it's a masked JSON_OBJ.",
       'Error formatting variable: the template, a masked STR, is no valid format string.',

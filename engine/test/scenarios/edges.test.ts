@@ -76,7 +76,7 @@ describe('edges', () => {
       { name: 's', type: 'STR' },
     ]);
     const { state } = run(wf, {});
-    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: expect.stringMatching(/IN cannot look for NULL in the STR "value is null here"/) });
+    expect(state.failure).toEqual({ name: 'VAR_SUB_ERROR', message: expect.stringMatching(/IN cannot look for NULL in "value is null here" \(STR\)/) });
   });
 
   it.each([
