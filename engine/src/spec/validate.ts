@@ -86,8 +86,8 @@ export function validateWfSpec(spec: unknown, catalog: Catalog): Problem[] {
 /**
  * Whether a problem is one that validation came to report only later, about a spec the engine still runs (a
  * condition or mutation whose types never fit fails the node when reached; a masked variable's index serves nothing;
- * a loop that spins fails the command; a secret used where it shows is shown). A WfSpec registered before such a check keeps such problems, and its WfRuns
- * can still be replayed and forked.
+ * a loop that spins fails the command; a secret used where it shows is shown). A WfSpec registered before such a
+ * check keeps such problems, and its WfRuns can still be replayed and forked.
  */
 export function isLaterCheck(problem: Problem): boolean {
   const { code, path } = problem;
