@@ -2,7 +2,8 @@ import { MASKED_VALUE } from '@gallop/engine';
 import { Workflow } from '@gallop/sdk';
 import type { NodeRunInfo } from '@gallop/sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { refusal, startTestServer, unique } from './harness.ts';
+import { isolatedStore, refusal, startTestServer, unique } from './harness.ts';
+import type { TestServer } from './harness.ts';
 
 // LittleHorse's SearchNodeRun, CountNodeRun and CountTaskRun. On PostgreSQL other test files share the database,
 // so every search here is narrowed to this file's own defs.
@@ -156,6 +157,30 @@ describe('NodeRun search and counts', () => {
     }
   });
 
+  it('records the ThreadRuns a WAIT_FOR_THREADS waited for when it ends in a later command, after its list changed', async () => {
+    const [go, trim, spec] = [unique('go'), unique('trim'), unique('waits-for-fewer')];
+    for (const name of [go, trim]) await client.putExternalEventDef({ name });
+    await client.putWfSpec(
+      new Workflow(spec, (wf) => {
+        const children = wf.spawnThreadForEach(wf.declareJsonArr('items').withDefault([7, 8]), 'child', (t) => void t.waitForEvent(go), { inputType: 'INT' });
+        // Another thread shortens the list the wait reads, in a command of its own.
+        wf.spawnThread('trimmer', (t) => {
+          t.waitForEvent(trim);
+          t.mutate(children.variable, 'ASSIGN', [1]);
+        });
+        wf.waitForThreads(children);
+      }).compile(),
+    );
+    const run = await client.runWf({ wfSpecName: spec });
+    const waits = async () => (await client.wfRun(run.id))!.nodeRuns.filter((n) => n.threadRunNumber === 0 && n.nodeType === 'WAIT_FOR_THREADS').map((n) => [n.status, n.threadRunNumbers]);
+    expect(await waits()).toEqual([['RUNNING', [1, 2]]]);
+    await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: trim, content: null });
+    expect((await client.wfRun(run.id))?.status).toBe('RUNNING');
+    // Each child takes one; the wait ends with thread 1's, in a command after the one that changed its list.
+    for (let i = 0; i < 2; i++) await client.putExternalEvent({ wfRunId: run.id, externalEventDefName: go, content: null });
+    expect(await waits()).toEqual([['COMPLETED', [1]]]);
+  });
+
   it('names the WorkflowEventDef each THROW_EVENT NodeRun throws, in a WfRun, a search and a lookup, from its thread spec', async () => {
     const [shipped, billed, spec] = [unique('shipped'), unique('billed'), unique('throws')];
     for (const name of [shipped, billed]) await client.putWorkflowEventDef({ name });
@@ -184,6 +209,18 @@ describe('NodeRun search and counts', () => {
     ]);
     const one = nodeRuns.find((n) => n.nodeType === 'THROW_EVENT' && n.threadRunNumber === 1)!;
     expect((await client.nodeRun(run.id, 1, one.position))?.workflowEventDefName).toBe(billed);
+  });
+
+  it('reads what THROW_EVENTs threw only when asked, in one query for a page of many versions; one that failed before throwing from its node', async () => {
+    // Data of its own: every NodeRun a search finds is one of this test's, so the statements it takes are known.
+    const store = await isolatedStore(inject('databaseUrl'));
+    const own = await startTestServer(store.databaseUrl, { dataDir: store.dataDir });
+    try {
+      await countStatements(own);
+    } finally {
+      await own.close();
+      await store.drop();
+    }
   });
 
   it('gets one NodeRun and one variable by their keys, a masked variable masked', async () => {
@@ -238,3 +275,63 @@ describe('NodeRun search and counts', () => {
     expect((await refusal(client.countNodeRuns({ majorVersion: 0 }))).message).toMatch(/majorVersion without a wfSpecName/);
   });
 });
+
+/** The statements a search of NodeRuns sends with and without their thrown WorkflowEventDefs, on `server`'s own data. */
+async function countStatements(server: TestServer): Promise<void> {
+  const { client } = server;
+  const [shipped, billed, spec] = [unique('shipped'), unique('billed'), unique('throws-many')];
+  for (const name of [shipped, billed]) await client.putWorkflowEventDef({ name });
+  // Three revisions, throwing a def alternately; each WfRun ends in the command that starts it.
+  const runs: string[] = [];
+  for (const [i, def] of [shipped, billed, shipped].entries()) {
+    await client.putWfSpec(new Workflow(spec, (wf) => void wf.throwEvent(def, `revision ${i}`)).compile());
+    for (let j = 0; j < 3; j++) runs.push((await client.runWf({ wfSpecName: spec })).id);
+  }
+  // Content that cannot be evaluated fails the node before it throws: no WorkflowEvent names its def.
+  const failing = unique('throws-nothing');
+  await client.putWfSpec(
+    new Workflow(failing, (wf) => {
+      // Unset: there is nothing to read a path of.
+      const label = wf.declareJsonObj('label');
+      wf.throwEvent(billed, label.jsonPath('$.text'));
+    }).compile(),
+  );
+  const failed = await client.runWf({ wfSpecName: failing });
+  expect(failed.status).toBe('ERROR');
+
+  // Statements the resolvers send through the server's database handle, counted while one request runs.
+  const services = server.app.services as { db: typeof server.app.services.db };
+  const db = services.db;
+  const statementsOf = async (status: string, fields: string): Promise<{ count: number; nodes: { wfRunId: string; nodeType: string; workflowEventDefName?: string | null }[] }> => {
+    let count = 0;
+    services.db = new Proxy(db, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function' || !['select', 'selectDistinct', 'execute', 'with', '$count'].includes(String(prop))) return value;
+        return (...args: unknown[]) => (count++, (value as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+    try {
+      const query = `query ($status: LHStatus!) { nodeRuns(status: $status, first: 500) { edges { node { ${fields} } } } }`;
+      const found = await client.request<{ nodeRuns: { edges: { node: { wfRunId: string; nodeType: string; workflowEventDefName?: string | null } }[] } }>(query, { status });
+      return { count, nodes: found.nodeRuns.edges.map((e) => e.node) };
+    } finally {
+      services.db = db;
+    }
+  };
+  const mine = <N extends { wfRunId: string; nodeType: string }>(nodes: N[]) => nodes.filter((n) => runs.includes(n.wfRunId) && n.nodeType === 'THROW_EVENT');
+
+  // Not asked for: the search alone, however many THROW_EVENTs of however many versions the page holds.
+  const unasked = await statementsOf('COMPLETED', 'wfRunId nodeType');
+  expect(mine(unasked.nodes)).toHaveLength(9);
+  expect(unasked.count).toBe(1);
+  // Asked for: one query more, for the page's WorkflowEvents, and no WfSpec read.
+  const asked = await statementsOf('COMPLETED', 'wfRunId nodeType workflowEventDefName');
+  expect(asked.count).toBe(2);
+  expect(mine(asked.nodes).map((n) => [runs.indexOf(n.wfRunId), n.workflowEventDefName]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
+    [shipped, shipped, shipped, billed, billed, billed, shipped, shipped, shipped].map((def, i) => [i, def]),
+  );
+  // The one that failed names the def its node names, read from its WfSpec version.
+  const errors = await statementsOf('ERROR', 'wfRunId nodeType workflowEventDefName');
+  expect(errors.nodes.filter((n) => n.wfRunId === failed.id).map((n) => [n.nodeType, n.workflowEventDefName])).toEqual([['THROW_EVENT', billed]]);
+}

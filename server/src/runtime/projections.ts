@@ -255,9 +255,12 @@ function collect(tenant_id: string, wf_run_id: string, events: readonly WfRunEve
         if (row) {
           Object.assign(row, ended);
           if (startedRow) recordOutcome(startedRow, event);
+          else if (event.waitedForThreads) row.thread_run_numbers ??= [...event.waitedForThreads];
           break;
         }
         const endedRow: EndedNodeRunRow = { tenant_id, wf_run_id, thread_run_number: event.threadRunNumber, position: event.position, ...ended };
+        // One started by an earlier command wrote the list as it stood then; the list may have changed since.
+        if (event.waitedForThreads) endedRow.thread_run_numbers = [...event.waitedForThreads];
         const moved = movedSleeps.get(key);
         if (moved) {
           endedRow.sleep_until = moved.sleep_until;

@@ -87,6 +87,8 @@ export interface EndedNodeRunRow {
   failure: Failure | null;
   /** A SLEEP whose timer moved in the command that ended it (one statement changes a row once). */
   sleep_until?: IsoTime;
+  /** A WAIT_FOR_THREADS: the ThreadRuns its end says it waited for, which its list may have changed to since it started. */
+  thread_run_numbers?: number[];
 }
 
 /** A SLEEP NodeRun of an earlier command whose timer moved: the time it sleeps until changed. */
@@ -347,7 +349,7 @@ const PARTS: Readonly<Record<keyof WriteSet, string | readonly string[]>> = {
     failure = excluded.failure`,
   nodeRuns: `insert into node_runs select r.* from w, jsonb_populate_recordset(null::node_runs, w.j->'nodeRuns') r`,
   endedNodeRuns: `update node_runs t set status = r.status, end_time = r.end_time, failure = r.failure,
-    sleep_until = coalesce(r.sleep_until, t.sleep_until)
+    sleep_until = coalesce(r.sleep_until, t.sleep_until), thread_run_numbers = coalesce(r.thread_run_numbers, t.thread_run_numbers)
   from w, gallop_rows(w.j->'endedNodeRuns') e, jsonb_populate_record(null::node_runs, e) r
   where t.tenant_id = r.tenant_id and t.wf_run_id = r.wf_run_id and t.thread_run_number = r.thread_run_number
     and t.position = r.position`,

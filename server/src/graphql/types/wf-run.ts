@@ -13,6 +13,7 @@ import { changedSince, countNodeRuns, EVENT_PAGE, findNodeRun, findTaskRuns, fin
 import type { FoundVariable, NodeRunRow, TaskRunRow, ThreadRunSpecRow, WfRunRow, WfRunSummaryRow } from '../../store/queries/wf-runs.ts';
 import { AlreadyExistsError, decodeCursor, encodeCursor, LHStatusEnum, NotFoundError, checkedPageArgs, refuseRevisionWithoutMajor, ValidationError, resolveCursorPage } from './common.ts';
 import { listExternalEvents, newestVersionAndEarlyEvents } from '../../store/queries/external-events.ts';
+import { findThrowingNodeRuns } from '../../store/queries/workflow-events.ts';
 import { findUserTaskRuns } from '../../store/queries/user-tasks.ts';
 import type { UserTaskRunRow } from '../../store/queries/user-tasks.ts';
 import type { EarlyExternalEvent } from '../../store/queries/external-events.ts';
@@ -29,10 +30,14 @@ export interface WfRunEventView {
 }
 
 /**
- * A NodeRun with the TaskRun (TASK) or UserTaskRun (USER_TASK) it runs, read with it, and the WorkflowEventDef a
- * THROW_EVENT throws.
+ * A NodeRun with the TaskRun (TASK) or UserTaskRun (USER_TASK) it runs, read with it. What THROW_EVENTs throw is read
+ * only when asked for, once for the NodeRuns resolved with it: `thrown` is shared by them.
  */
-export type NodeRunView = NodeRunRow & { readonly taskRun: TaskRunRow | null; readonly userTaskRun: UserTaskRunRow | null; readonly workflowEventDefName: string | null };
+export type NodeRunView = NodeRunRow & {
+  readonly taskRun: TaskRunRow | null;
+  readonly userTaskRun: UserTaskRunRow | null;
+  readonly thrown: () => Promise<ReadonlyMap<string, string>>;
+};
 
 const ThreadRunRef = builder.objectRef<ThreadRunState>('ThreadRun').implement({
   fields: (t) => ({
@@ -68,8 +73,8 @@ export const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
     externalEventDefName: t.string({ nullable: true, description: 'For an EXTERNAL_EVENT NodeRun, the ExternalEventDef it waits (or waited) for.', resolve: (r) => r.externalEventDefName }),
     workflowEventDefName: t.string({
       nullable: true,
-      description: 'For a THROW_EVENT NodeRun, the WorkflowEventDef its node throws, as the WfSpec version its WfRun runs on names it.',
-      resolve: (r) => r.workflowEventDefName,
+      description: 'For a THROW_EVENT NodeRun, the WorkflowEventDef it threw; for one that failed before throwing, the one its node names in the WfSpec version its WfRun runs on.',
+      resolve: async (r) => (r.nodeType === 'THROW_EVENT' ? ((await r.thrown()).get(nodeRunKey(r)) ?? null) : null),
     }),
     sleepUntil: t.field({
       type: 'DateTime',
@@ -92,29 +97,40 @@ export const NodeRunRef = builder.objectRef<NodeRunView>('NodeRun').implement({
 
 const nodeRunKey = (row: Pick<NodeRunRow, 'wfRunId' | 'threadRunNumber' | 'position'>): string => `${row.wfRunId}/${row.threadRunNumber}/${row.position}`;
 
-/** Each NodeRun with its TaskRun and its UserTaskRun, if `tasks` and `userTasks` hold them, and what `thrown` says it throws. */
-function joinRuns(rows: readonly NodeRunRow[], tasks: readonly TaskRunRow[], userTasks: readonly UserTaskRunRow[], thrown: ReadonlyMap<string, string>): NodeRunView[] {
+/**
+ * Each NodeRun with its TaskRun and its UserTaskRun, if `tasks` and `userTasks` hold them. What the THROW_EVENTs
+ * among them threw is read on the first ask, for all of them at once: never when no one asks.
+ */
+function joinRuns(ctx: Context, rows: readonly NodeRunRow[], tasks: readonly TaskRunRow[], userTasks: readonly UserTaskRunRow[]): NodeRunView[] {
   const byKey = new Map(tasks.map((task) => [`${task.wfRunId}/${task.taskGuid}`, task]));
   const userTaskByKey = new Map(userTasks.map((task) => [`${task.wfRunId}/${task.userTaskGuid}`, task]));
+  let reading: Promise<ReadonlyMap<string, string>> | undefined;
+  const thrown = () => (reading ??= thrownDefsOf(ctx, rows));
   return rows.map((row) => ({
     ...row,
     taskRun: (row.taskGuid && byKey.get(`${row.wfRunId}/${row.taskGuid}`)) || null,
     userTaskRun: (row.userTaskGuid && userTaskByKey.get(`${row.wfRunId}/${row.userTaskGuid}`)) || null,
-    workflowEventDefName: thrown.get(nodeRunKey(row)) ?? null,
+    thrown,
   }));
 }
 
 /**
- * The WorkflowEventDef each THROW_EVENT NodeRun of `rows` throws, by NodeRun key: its node in the WfSpec version its
- * WfRun runs on names it, so no column holds it. One query finds the ThreadRuns' ThreadSpecs and versions (none when
- * no row is a THROW_EVENT); the specs come from the Metadata cache, read at most once each. A WfRun migrated to a
- * version without the node leaves its older NodeRuns without one.
+ * The WorkflowEventDef each THROW_EVENT NodeRun of `rows` threw, by NodeRun key, from the WorkflowEvents it threw:
+ * one query (none when no row is a THROW_EVENT). One that failed before throwing threw nothing; its node names the
+ * def in the WfSpec version its WfRun runs on (no column keeps the version a NodeRun ran on), read at most once per
+ * version through the Metadata cache after one query for the ThreadRuns' ThreadSpecs. A WfRun migrated to a version
+ * without the node leaves such a NodeRun without one.
  */
 async function thrownDefsOf(ctx: Context, rows: readonly NodeRunRow[]): Promise<Map<string, string>> {
-  const throwing = rows.filter((row) => row.nodeType === 'THROW_EVENT');
   const found = new Map<string, string>();
+  const throwing = rows.filter((row) => row.nodeType === 'THROW_EVENT');
   if (throwing.length === 0) return found;
-  const keys = new Map(throwing.map((row) => [`${row.wfRunId}/${row.threadRunNumber}`, { wfRunId: row.wfRunId, threadRunNumber: row.threadRunNumber }]));
+  const events = await findThrowingNodeRuns(ctx.services.db, ctx.tenantId, throwing);
+  // The query matched their NodeRun columns, so neither is null.
+  for (const event of events) found.set(`${event.wfRunId}/${event.threadRunNumber}/${event.position}`, event.workflowEventDefName);
+  const unthrown = throwing.filter((row) => !found.has(nodeRunKey(row)));
+  if (unthrown.length === 0) return found;
+  const keys = new Map(unthrown.map((row) => [`${row.wfRunId}/${row.threadRunNumber}`, { wfRunId: row.wfRunId, threadRunNumber: row.threadRunNumber }]));
   const threads = await findThreadRunSpecs(ctx.services.db, ctx.tenantId, [...keys.values()]);
   const threadByKey = new Map(threads.map((thread) => [`${thread.wfRunId}/${thread.number}`, thread]));
   const specs = new Map<string, Promise<VersionedWfSpec | undefined>>();
@@ -126,7 +142,7 @@ async function thrownDefsOf(ctx: Context, rows: readonly NodeRunRow[]): Promise<
     return spec;
   };
   await Promise.all(
-    throwing.map(async (row) => {
+    unthrown.map(async (row) => {
       const thread = threadByKey.get(`${row.wfRunId}/${row.threadRunNumber}`);
       const nodes = thread && (await specOf(thread))?.threadSpecs[thread.threadSpecName]?.nodes;
       const node = nodes && Object.hasOwn(nodes, row.nodeName) ? nodes[row.nodeName] : undefined;
@@ -142,16 +158,15 @@ function userTaskRunsOf(ctx: Context, rows: readonly NodeRunRow[]): Promise<User
 }
 
 /**
- * NodeRuns of any WfRuns with their TaskRuns, UserTaskRuns and thrown WorkflowEventDefs: a query for each kind,
- * however many rows the page has.
+ * NodeRuns of any WfRuns with their TaskRuns and UserTaskRuns: a query for each kind, however many rows the page has
+ * (and one for thrown WorkflowEventDefs when asked for).
  */
 async function withTaskRuns(ctx: Context, rows: NodeRunRow[]): Promise<NodeRunView[]> {
-  const [tasks, userTasks, thrown] = await Promise.all([
+  const [tasks, userTasks] = await Promise.all([
     findTaskRuns(ctx.services.db, ctx.tenantId, rows.flatMap((row) => (row.taskGuid ? [{ wfRunId: row.wfRunId, taskGuid: row.taskGuid }] : []))),
     userTaskRunsOf(ctx, rows),
-    thrownDefsOf(ctx, rows),
   ]);
-  return joinRuns(rows, tasks, userTasks, thrown);
+  return joinRuns(ctx, rows, tasks, userTasks);
 }
 
 /** A variable as the API gives it; a search gives its WfRun along, read in the same query. */
@@ -226,8 +241,7 @@ export const WfRunRef = builder.objectRef<WfRunView>('WfRun').implement({
       type: [NodeRunRef],
       resolve: async (run, _args, ctx) => {
         const [nodes, tasks] = await Promise.all([listNodeRuns(ctx.services.db, ctx.tenantId, run.id), listTaskRuns(ctx.services.db, ctx.tenantId, run.id)]);
-        const [userTasks, thrown] = await Promise.all([userTaskRunsOf(ctx, nodes), thrownDefsOf(ctx, nodes)]);
-        return joinRuns(nodes, tasks, userTasks, thrown);
+        return joinRuns(ctx, nodes, tasks, await userTaskRunsOf(ctx, nodes));
       },
     }),
     taskRuns: t.field({ type: [TaskRunRef], resolve: (run, _args, { services, tenantId }) => listTaskRuns(services.db, tenantId, run.id) }),

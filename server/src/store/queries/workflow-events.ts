@@ -19,6 +19,29 @@ export async function findWorkflowEvent(db: Queryable, tenantId: string, wfRunId
   return row;
 }
 
+/**
+ * The WorkflowEventDef each of `nodeRuns` (THROW_EVENT NodeRuns) threw, in one query, keys as one JSON parameter as
+ * findTaskRuns reads TaskRuns. A NodeRun that threw nothing (it failed first) has no row, nor one whose event an
+ * older server wrote without its NodeRun.
+ */
+export async function findThrowingNodeRuns(
+  db: Queryable,
+  tenantId: string,
+  nodeRuns: readonly { wfRunId: string; threadRunNumber: number; position: number }[],
+): Promise<{ wfRunId: string; threadRunNumber: number | null; position: number | null; workflowEventDefName: string }[]> {
+  if (nodeRuns.length === 0) return [];
+  const json = JSON.stringify(nodeRuns.map((n) => ({ w: n.wfRunId, t: n.threadRunNumber, p: n.position })));
+  return db
+    .select({ wfRunId: workflowEvents.wfRunId, threadRunNumber: workflowEvents.threadRunNumber, position: workflowEvents.nodeRunPosition, workflowEventDefName: workflowEvents.workflowEventDefName })
+    .from(workflowEvents)
+    .where(
+      and(
+        eq(workflowEvents.tenantId, tenantId),
+        sql`(${workflowEvents.wfRunId}, ${workflowEvents.threadRunNumber}, ${workflowEvents.nodeRunPosition}) in (select k.w, k.t, k.p from jsonb_to_recordset(${json}::jsonb) as k(w text, t int, p int))`,
+      ),
+    );
+}
+
 /** The first WorkflowEvent of any of `names` that a WfRun threw (awaitWorkflowEvent). */
 export async function firstWorkflowEventOf(db: Queryable, tenantId: string, wfRunId: string, names: readonly string[]): Promise<WorkflowEventRow | undefined> {
   const [row] = await db

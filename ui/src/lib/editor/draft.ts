@@ -193,7 +193,7 @@ function outputReadsRenamed<T>(value: T, from: string, to: string): T {
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(value)) {
     const renamed = outputReadsRenamed(item, from, to);
-    if (renamed !== item) (copy ??= { ...value })[key] = renamed;
+    if (renamed !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = renamed;
   }
   const result = (copy ?? value) as Record<string, unknown>;
   return (result.type === 'NODE_OUTPUT_REFERENCE' && result.nodeName === from ? { ...result, nodeName: to } : result) as T;
