@@ -477,6 +477,19 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     },
     { when: 'a SLEEP sleeps for a masked number of seconds', spec: withSecrets(between('9-nap-SLEEP', { type: 'SLEEP', rawSeconds: v('pin') })), path: at('9-nap-SLEEP', 'rawSeconds') },
     { when: 'a SLEEP sleeps until a masked date', spec: withSecrets(between('9-nap-SLEEP', { type: 'SLEEP', isoDate: v('token') })), path: at('9-nap-SLEEP', 'isoDate') },
+    { when: 'a WAIT_FOR_CHILD_WF waits for a child id that is a masked variable', spec: withSecrets(waitingChild(v('token'))), path: at('9-wait-WAIT_FOR_CHILD_WF', 'childWfRunId') },
+    { when: "a user task action's delay is a masked variable", spec: withSecrets(userTask({ actions: [action({ delaySeconds: v('pin') })] })), path: at(REVIEW, 'actions', 0, 'delaySeconds') },
+    {
+      when: "a user task's onCancellationExceptionName is a masked variable",
+      spec: withSecrets(userTask({ onCancellationExceptionName: v('token') })),
+      path: at(REVIEW, 'onCancellationExceptionName'),
+    },
+    {
+      when: "an EXTERNAL_EVENT's timeout is a masked variable",
+      spec: withSecrets(between('9-wait-EXTERNAL_EVENT', { type: 'EXTERNAL_EVENT', externalEventDefName: 'approved', timeoutSeconds: v('pin') })),
+      catalog: { ...catalog, externalEventDefs: { approved: { name: 'approved' } } },
+      path: at('9-wait-EXTERNAL_EVENT', 'timeoutSeconds'),
+    },
   ],
 };
 

@@ -201,6 +201,7 @@ function validateThread(
     if (node.type === 'RUN_CHILD_WF') validateRunChildWf(nodePath, name, node, variables, catalog, report);
     if (node.type === 'WAIT_FOR_CHILD_WF') {
       checkAssignment([...nodePath, 'childWfRunId'], node.childWfRunId, 'WF_RUN_ID', `the child WfRun '${name}' waits for`, variables, report);
+      refuseSecret([...nodePath, 'childWfRunId'], node.childWfRunId, `the child WfRun '${name}' waits for`, 'a WfRun id is shown wherever the WfRun is', variables, report);
     }
     if (node.type === 'START_THREAD') validateStartThread(nodePath, name, node, variables, report, wf);
     if (node.type === 'START_MULTIPLE_THREADS') {
@@ -212,7 +213,10 @@ function validateThread(
       if (typeof node.externalEventDefName !== 'string' || !own(catalog.externalEventDefs, node.externalEventDefName)) {
         report([...nodePath, 'externalEventDefName'], 'UNKNOWN_EXTERNAL_EVENT_DEF', `EXTERNAL_EVENT '${name}' waits for ${describeName(node.externalEventDefName)}, which is not a registered ExternalEventDef.`);
       }
-      if (node.timeoutSeconds) checkAssignment([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, 'INT', `the timeout of '${name}'`, variables, report);
+      if (node.timeoutSeconds) {
+        checkAssignment([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, 'INT', `the timeout of '${name}'`, variables, report);
+        refuseSecret([...nodePath, 'timeoutSeconds'], node.timeoutSeconds, `the timeout of EXTERNAL_EVENT '${name}'`, 'it sets the time its timer fires at, shown on the WfRun', variables, report);
+      }
       if (node.correlationKey !== undefined) {
         checkAssignment([...nodePath, 'correlationKey'], node.correlationKey, 'STR', `the correlation key of '${name}'`, variables, report);
         const def = typeof node.externalEventDefName === 'string' ? own(catalog.externalEventDefs, node.externalEventDefName) : undefined;
@@ -797,7 +801,10 @@ function validateUserTaskNode(
   if (exception !== undefined) {
     const at = [...nodePath, 'onCancellationExceptionName'];
     // A name, or (as in LittleHorse) a STR evaluated when the task is cancelled; a literal one is checked as a name.
-    if (isJsonObject(exception)) checkAssignment(at, exception as VariableAssignment, 'STR', `the onCancellationExceptionName of ${what}`, variables, report);
+    if (isJsonObject(exception)) {
+      checkAssignment(at, exception as VariableAssignment, 'STR', `the onCancellationExceptionName of ${what}`, variables, report);
+      refuseSecret(at, exception, `the onCancellationExceptionName of ${what}`, 'it names the failure a cancel throws, shown as it is', variables, report);
+    }
     const literal = isJsonObject(exception) ? (exception.type === 'LITERAL' ? exception.value : undefined) : exception;
     const path = isJsonObject(exception) ? [...at, 'value'] : at;
     // A variable is read at cancel time; a NULL or blank literal means USER_TASK_CANCELLED.
@@ -828,6 +835,7 @@ function validateUserTaskNode(
     if (delay === undefined) report([...at, 'delaySeconds'], 'MISSING_FIELD', `${capitalize(action)} needs delaySeconds, an INT.`);
     else {
       checkAssignment([...at, 'delaySeconds'], delay, 'INT', `the delay of ${action}`, variables, report);
+      refuseSecret([...at, 'delaySeconds'], delay, `the delay of ${action}`, 'it sets the time its timer fires at, shown on the WfRun', variables, report);
       if (isJsonObject(delay) && delay.type === 'LITERAL' && typeof delay.value === 'number' && delay.value < 0) {
         report([...at, 'delaySeconds', 'value'], 'OUT_OF_RANGE', `The delay of ${action} may not be negative.`);
       }
