@@ -1,11 +1,21 @@
 /** LittleHorse: metadata names and WfRun ids are letters, digits and inner dashes. */
 export const NAME_PATTERN = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
+export const MAX_NAME_LENGTH = 128;
+
 /**
  * Variable names are identifiers, so that SDK code and JSON paths can name them; a leading double underscore is
  * kept out so that no name (__proto__ above all) can reach an object's prototype.
  */
 export const VARIABLE_NAME_PATTERN = /^(?!__)[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** A variable, TaskDef input or user task field name: an identifier, no longer than other names. */
+export function isValidVariableName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= MAX_NAME_LENGTH && VARIABLE_NAME_PATTERN.test(name);
+}
+
+/** What a variable name is, for messages that refuse one. */
+export const VARIABLE_NAME_RULE = `start with a letter or _ and hold at most ${MAX_NAME_LENGTH} letters, digits, _ and -`;
 
 /** Failure names: LittleHorse's reserved ones use underscores (TASK_FAILURE), business ones often dashes. */
 export const FAILURE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -18,7 +28,6 @@ export function isValidName(name: unknown): name is string {
   return typeof name === 'string' && name.length <= MAX_NAME_LENGTH && NAME_PATTERN.test(name);
 }
 
-export const MAX_NAME_LENGTH = 128;
 /** What a name is, for messages that refuse one. */
 export const NAME_RULE = `at most ${MAX_NAME_LENGTH} letters, digits and inner dashes`;
 

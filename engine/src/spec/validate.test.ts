@@ -103,6 +103,7 @@ const CASES: Record<ProblemCode, readonly Case[]> = {
     { when: 'a RUN_CHILD_WF names a WfSpec with an underscore', spec: runningChild({ wfSpecName: 'ship_it' }), path: at('9-run-RUN_CHILD_WF', 'wfSpecName') },
     { when: 'the WfSpec name has an underscore', spec: edit((s) => (s.name = 'my_workflow')), path: ['name'] },
     { when: 'a variable name starts with a digit', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: '1st', type: 'STR' })), path: [...VARS, 3, 'name'] },
+    { when: 'a variable name is longer than 128', spec: edit((s) => s.threadSpecs.entrypoint.variableDefs.push({ name: 'v'.repeat(129), type: 'STR' })), path: [...VARS, 3, 'name'] },
     { when: 'an EXIT throws a failure named with a space', spec: edit((_, n) => (n[EXIT].failureDef = { failureName: 'not ok', message: 'm' })), path: at(EXIT, 'failureDef', 'failureName') },
     { when: 'a handler catches a failure named with a space', spec: handling({ handlerSpecName: 'handler', specificFailure: 'no way' }), path: at(GREET, 'failureHandlers', 0, 'specificFailure') },
     { when: 'a USER_TASK throws a cancellation named with a space', spec: userTask({ onCancellationExceptionName: 'gave up' }), path: at(REVIEW, 'onCancellationExceptionName') },
@@ -893,6 +894,8 @@ describe('validateUserTaskDef', () => {
     ['has fields that are an object', { ...valid, fields: { approved: 'BOOL' } }, [['fields', 'MISSING_FIELD']]],
     ['has a field that is null', { ...valid, fields: [null] }, [['fields[0].name', 'INVALID_NAME']]],
     ['has a field whose name starts with a digit', { ...valid, fields: [{ name: '1st', type: 'STR' }] }, [['fields[0].name', 'INVALID_NAME']]],
+    // A field name is shown whole in the console's list: 100,000 letters drew a page too wide to capture.
+    ['has a field name longer than 128', { ...valid, fields: [{ name: 'a'.repeat(129), type: 'STR' }] }, [['fields[0].name', 'INVALID_NAME']]],
     ['has a field declared twice', { ...valid, fields: [{ name: 'a', type: 'STR' }, { name: 'a', type: 'INT' }] }, [['fields[1].name', 'DUPLICATE_VARIABLE']]],
     ['has a field of an unknown type', { ...valid, fields: [{ name: 'a', type: 'TEXT' }] }, [['fields[0].type', 'INVALID_TYPE']]],
     ['has a JSON_OBJ field, which LittleHorse does not allow', { ...valid, fields: [{ name: 'a', type: 'JSON_OBJ' }] }, [['fields[0].type', 'INVALID_TYPE']]],

@@ -2,7 +2,7 @@ import { spinningLoops } from './analyze.ts';
 import { hasOwn, own } from './own.ts';
 import { aType, describeName, describeValue, isAssignable, isValueOfType, isVariableType, isJsonObject, typeOfValue } from '../values/value.ts';
 import type { JsonValue, VariableType } from '../values/value.ts';
-import { isValidFailureName, isValidName, NAME_RULE, VARIABLE_NAME_PATTERN } from './names.ts';
+import { isValidFailureName, isValidName, isValidVariableName, NAME_RULE, VARIABLE_NAME_RULE } from './names.ts';
 import type { Problem, ProblemCode, SpecPath } from './problem.ts';
 import { isLegacyCondition, readsOf } from './reads.ts';
 import type { Comparator } from '../values/compare.ts';
@@ -125,8 +125,8 @@ function collectVariables(wf: WfSpec, report: Report): Map<string, ThreadVarDef>
     }
     defs.forEach((def: ThreadVarDef, i: number) => {
       const path = ['threadSpecs', threadName, 'variableDefs', i];
-      if (!isJsonObject(def) || typeof def.name !== 'string' || !VARIABLE_NAME_PATTERN.test(def.name)) {
-        report([...path, 'name'], 'INVALID_NAME', 'A variable name must start with a letter or _ and hold letters, digits, _ and -.');
+      if (!isJsonObject(def) || !isValidVariableName(def.name)) {
+        report([...path, 'name'], 'INVALID_NAME', `A variable name must ${VARIABLE_NAME_RULE}.`);
         return;
       }
       if (!isVariableType(def.type)) {
@@ -1154,8 +1154,8 @@ export function validateTaskDef(def: unknown): Problem[] {
   }
   const seen = new Set<string>();
   (Array.isArray(taskDef.inputVars) ? taskDef.inputVars : []).forEach((v, i) => {
-    if (!isJsonObject(v) || typeof v.name !== 'string' || !VARIABLE_NAME_PATTERN.test(v.name)) {
-      problems.push({ path: ['inputVars', i, 'name'], code: 'INVALID_NAME', message: 'An input name must start with a letter or _ and hold letters, digits, _ and -.' });
+    if (!isJsonObject(v) || !isValidVariableName(v.name)) {
+      problems.push({ path: ['inputVars', i, 'name'], code: 'INVALID_NAME', message: `An input name must ${VARIABLE_NAME_RULE}.` });
     } else if (seen.has(v.name)) {
       problems.push({ path: ['inputVars', i, 'name'], code: 'DUPLICATE_VARIABLE', message: `Input '${v.name}' is declared twice.` });
     } else {
@@ -1202,8 +1202,8 @@ export function validateUserTaskDef(def: unknown): Problem[] {
   const seen = new Set<string>();
   userTaskDef.fields.forEach((field: unknown, i) => {
     const f = isJsonObject(field) ? field : undefined;
-    if (!f || typeof f.name !== 'string' || !VARIABLE_NAME_PATTERN.test(f.name)) {
-      problems.push({ path: ['fields', i, 'name'], code: 'INVALID_NAME', message: 'A field name must start with a letter or _ and hold letters, digits, _ and -.' });
+    if (!f || !isValidVariableName(f.name)) {
+      problems.push({ path: ['fields', i, 'name'], code: 'INVALID_NAME', message: `A field name must ${VARIABLE_NAME_RULE}.` });
     } else if (seen.has(f.name)) {
       problems.push({ path: ['fields', i, 'name'], code: 'DUPLICATE_VARIABLE', message: `Field '${f.name}' is declared twice.` });
     } else {
