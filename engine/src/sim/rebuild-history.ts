@@ -234,14 +234,23 @@ function onThread(threadRunNumber: number): { threadRunNumber?: number } {
 
 /** Equal as JSON: a field the engine set to undefined is no field, as in a log that went through JSON. */
 function sameJson(a: readonly WfRunEvent[], b: readonly WfRunEvent[]): boolean {
-  return deepEqual(JSON.parse(JSON.stringify(a, withoutLaterFields)) as JsonValue, JSON.parse(JSON.stringify(b, withoutLaterFields)) as JsonValue);
+  const json = (events: readonly WfRunEvent[]) => JSON.parse(JSON.stringify(events.map(withoutLaterFields))) as JsonValue;
+  return deepEqual(json(a), json(b));
 }
 
 /**
- * Fields that events came to carry later, beside what was decided (the ThreadRuns a WAIT_FOR_THREADS waited for,
- * that a user task's notes are a secret): a log written before them still shows which command it was. The steps keep
- * the log's own events either way.
+ * An event without the fields events came to carry later, beside what was decided (the ThreadRuns a completed
+ * WAIT_FOR_THREADS waited for, that a user task's notes are a secret): as an engine before them wrote it, so that a
+ * log written then still shows which command it was. The steps keep the log's own events either way.
  */
-function withoutLaterFields(key: string, value: unknown): unknown {
-  return key === 'waitedForThreads' || key === 'maskedNotes' ? undefined : value;
+export function withoutLaterFields(event: WfRunEvent): WfRunEvent {
+  if (event.type === 'NodeRunCompleted' && event.waitedForThreads !== undefined) {
+    const { waitedForThreads: _, ...rest } = event;
+    return rest;
+  }
+  if (event.type === 'UserTaskRunCreated' && event.maskedNotes !== undefined) {
+    const { maskedNotes: _, ...rest } = event;
+    return rest;
+  }
+  return event;
 }

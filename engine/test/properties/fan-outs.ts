@@ -1,4 +1,6 @@
-import type { Catalog, Command, FailureHandlerDef, Node, step as Step, ThreadSpec, VersionedWfSpec, WfRunEvent, WfRunState } from '../../src/index.ts';
+import type { Catalog, Command, FailureHandlerDef, Node, step as Step, ThreadSpec, VersionedWfSpec, WfRunState } from '../../src/index.ts';
+// The digests were recorded before events carried these fields.
+import { withoutLaterFields } from '../../src/sim/rebuild-history.ts';
 
 // Seeded random fan-outs and command streams, for fan-out.test.ts: START_MULTIPLE_THREADS children that succeed, fail,
 // retry, start grandchildren or are caught by per-thread handlers; WAIT_FOR_THREADS with each strategy and a handler
@@ -123,7 +125,7 @@ export function transcriptOf(step: typeof Step, seed: number, commands = 40, aft
       state = result.state;
       afterEach?.(result.state);
     }
-    lines.push(`${command.type} ${JSON.stringify(result.ok ? result.events.map(asRecorded) : result.rejection)}`);
+    lines.push(`${command.type} ${JSON.stringify(result.ok ? result.events.map(withoutLaterFields) : result.rejection)}`);
   };
   send({ type: 'RunWf', wfRunId: `fan-out-${seed}` });
   for (let i = 0; i < commands && state; i++) {
@@ -146,16 +148,6 @@ export function transcriptOf(step: typeof Step, seed: number, commands = 40, aft
     }
   }
   return lines.join('\n');
-}
-
-/**
- * An event as the engine the digests were recorded on wrote it: NodeRunCompleted's waitedForThreads came later, and
- * records the list the node read rather than deciding anything.
- */
-function asRecorded(event: WfRunEvent): WfRunEvent {
-  if (event.type !== 'NodeRunCompleted' || event.waitedForThreads === undefined) return event;
-  const { waitedForThreads: _, ...rest } = event;
-  return rest;
 }
 
 /** FNV-1a over the text, as 8 hex digits: enough to tell two transcripts apart in a small fixture. */
